@@ -1,0 +1,12 @@
+//! Benchmark (being built).
+
+use std::process::ExitCode;
+
+/// Arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+/// Runs it.
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("this benchmark is being built")
+}

@@ -1,0 +1,48 @@
+//! Centralita's domain vocabulary, shared by every engine and by the IO shell.
+//!
+//! Values here are parsed at the edge (`FromStr`/`parse` constructors that
+//! return [`ParseError`]) so that engines never see raw strings. The crate has
+//! no IO and no clock: time is an [`Instant`] that the caller passes in.
+//!
+//! Modules:
+//! - [`time`]: virtual or wall-clock instants in milliseconds, and durations.
+//! - [`ids`]: compact identifiers for tenants, agents, queues, skills, interactions.
+//! - [`channel`]: channels and directions of interactions.
+//! - [`skill`]: skills and proficiency levels, reason codes.
+//! - [`attributes`]: what is known about an interaction (caller, dialled number, segment…).
+//! - [`event`]: the facts the engines emit and the event log keeps.
+//! - [`outbound`]: contacts, phone numbers, consent and dispositions for the dialer.
+
+pub mod attributes;
+pub mod channel;
+pub mod event;
+pub mod ids;
+pub mod outbound;
+pub mod skill;
+pub mod time;
+
+pub use attributes::{Attributes, Language, PhoneNumber, Segment, ValueTier};
+pub use channel::{Channel, Direction};
+pub use event::Event;
+pub use ids::{AgentId, InteractionId, QueueId, SkillId, TeamId, TenantId};
+pub use skill::{Proficiency, ReasonCode};
+pub use time::{Duration, Instant};
+
+/// A value from outside could not be parsed into a domain type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {what} {value:?}: {why}")]
+pub struct ParseError {
+    /// The kind of value (for example "proficiency").
+    pub what: &'static str,
+    /// The text that was given, shortened to 64 characters.
+    pub value: String,
+    /// Why it was refused.
+    pub why: &'static str,
+}
+
+impl ParseError {
+    pub(crate) fn new(what: &'static str, value: &str, why: &'static str) -> Self {
+        let value = value.chars().take(64).collect();
+        ParseError { what, value, why }
+    }
+}

@@ -1,0 +1,1 @@
+//! The ACD (automatic contact distribution) engine.
