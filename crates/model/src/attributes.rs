@@ -25,7 +25,13 @@ impl PhoneNumber {
                 '+' if i == 0 => out.push('+'),
                 '0'..='9' => out.push(ch),
                 ' ' | '.' | '-' | '(' | ')' => {}
-                _ => return Err(ParseError::new("phone number", s, "only digits, a leading '+' and separators are allowed")),
+                _ => {
+                    return Err(ParseError::new(
+                        "phone number",
+                        s,
+                        "only digits, a leading '+' and separators are allowed",
+                    ));
+                }
             }
         }
         let digits = out.trim_start_matches('+').len();
@@ -33,7 +39,11 @@ impl PhoneNumber {
             return Err(ParseError::new("phone number", s, "has no digits"));
         }
         if digits > Self::DIGITS_MAX {
-            return Err(ParseError::new("phone number", s, "has more than 20 digits"));
+            return Err(ParseError::new(
+                "phone number",
+                s,
+                "has more than 20 digits",
+            ));
         }
         Ok(PhoneNumber(out.into()))
     }
@@ -164,22 +174,37 @@ pub struct Attributes {
 impl Attributes {
     /// The choice made at IVR menu `menu`, the last one if chosen twice.
     pub fn ivr_choice(&self, menu: &str) -> Option<&str> {
-        self.ivr.iter().rev().find(|(m, _)| m == menu).map(|(_, c)| c.as_str())
+        self.ivr
+            .iter()
+            .rev()
+            .find(|(m, _)| m == menu)
+            .map(|(_, c)| c.as_str())
     }
 
     /// A free value by key.
     pub fn extra(&self, key: &str) -> Option<&str> {
-        self.extra.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.extra
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Checks the limits on free keys and values.
     pub fn validate(&self) -> Result<(), ParseError> {
         if self.ivr.len() + self.extra.len() > ATTRIBUTES_MAX {
-            return Err(ParseError::new("attributes", "", "more than 64 IVR choices and free values"));
+            return Err(ParseError::new(
+                "attributes",
+                "",
+                "more than 64 IVR choices and free values",
+            ));
         }
         for (k, v) in self.ivr.iter().chain(&self.extra) {
             if k.is_empty() || k.len() > ATTRIBUTE_LEN_MAX || v.len() > ATTRIBUTE_LEN_MAX {
-                return Err(ParseError::new("attribute", k, "keys must be 1 to 256 bytes and values at most 256"));
+                return Err(ParseError::new(
+                    "attribute",
+                    k,
+                    "keys must be 1 to 256 bytes and values at most 256",
+                ));
             }
         }
         Ok(())
@@ -206,7 +231,10 @@ mod tests {
 
     #[test]
     fn the_last_ivr_choice_wins() {
-        let a = Attributes { ivr: vec![("main".into(), "1".into()), ("main".into(), "3".into())], ..Default::default() };
+        let a = Attributes {
+            ivr: vec![("main".into(), "1".into()), ("main".into(), "3".into())],
+            ..Default::default()
+        };
         assert_eq!(a.ivr_choice("main"), Some("3"));
         assert_eq!(a.ivr_choice("other"), None);
     }

@@ -69,7 +69,10 @@ impl Channel {
     /// Whether an agent talks to the customer live on this channel (a voice
     /// interaction blocks other work unless the agent's profile allows it).
     pub const fn is_voice(self) -> bool {
-        matches!(self, Channel::Voice | Channel::Callback | Channel::OutboundVoice)
+        matches!(
+            self,
+            Channel::Voice | Channel::Callback | Channel::OutboundVoice
+        )
     }
 
     /// Default number of interactions of this channel an agent handles at once.

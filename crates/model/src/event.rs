@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::{AgentId, Attributes, Channel, InteractionId, Instant, QueueId, ReasonCode};
+use crate::{AgentId, Attributes, Channel, Instant, InteractionId, QueueId, ReasonCode};
 
 /// One fact, stamped with the instant the engine was given when it happened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,6 +141,14 @@ pub enum EventKind {
         /// Which.
         interaction: InteractionId,
         /// Who.
+        agent: AgentId,
+    },
+    /// An offer was withdrawn before the agent answered it (the agent went
+    /// not ready or signed out, or a supervisor reassigned the interaction).
+    OfferRevoked {
+        /// Which.
+        interaction: InteractionId,
+        /// From whom.
         agent: AgentId,
     },
     /// Transferred by an agent to a queue or another agent.

@@ -20,7 +20,11 @@ impl Proficiency {
         if (1..=10).contains(&level) {
             Ok(Proficiency(level))
         } else {
-            Err(ParseError::new("proficiency", &level.to_string(), "must be from 1 to 10"))
+            Err(ParseError::new(
+                "proficiency",
+                &level.to_string(),
+                "must be from 1 to 10",
+            ))
         }
     }
 
@@ -57,10 +61,21 @@ impl ReasonCode {
     /// Parses a code.
     pub fn parse(s: &str) -> Result<Self, ParseError> {
         if s.is_empty() || s.len() > Self::LEN_MAX {
-            return Err(ParseError::new("reason code", s, "must be 1 to 32 characters"));
+            return Err(ParseError::new(
+                "reason code",
+                s,
+                "must be 1 to 32 characters",
+            ));
         }
-        if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-') {
-            return Err(ParseError::new("reason code", s, "only a-z, 0-9, '_' and '-' are allowed"));
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        {
+            return Err(ParseError::new(
+                "reason code",
+                s,
+                "only a-z, 0-9, '_' and '-' are allowed",
+            ));
         }
         Ok(ReasonCode(s.into()))
     }

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 pub use std::time::Duration;
 
 /// A point in time, in milliseconds since an epoch chosen by the caller.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Instant(u64);
 
@@ -72,7 +74,10 @@ mod tests {
     #[test]
     fn adding_a_duration_saturates_instead_of_overflowing() {
         assert_eq!(Instant::NEVER + Duration::from_secs(1), Instant::NEVER);
-        assert_eq!(Instant::from_millis(1500) + Duration::from_millis(500), Instant::from_millis(2000));
+        assert_eq!(
+            Instant::from_millis(1500) + Duration::from_millis(500),
+            Instant::from_millis(2000)
+        );
     }
 
     #[test]

@@ -1,0 +1,1477 @@
+//! The engine: inputs in, outputs out, time as an argument.
+//!
+//! After every input the engine matches work and agents until nothing more
+//! can be matched ("dispatch"): a newly waiting interaction looks for a ready
+//! eligible agent; a newly ready agent looks for the best waiting interaction
+//! it is eligible for. That is what keeps the central invariant: no eligible
+//! agent stays ready while an eligible interaction waits.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::sync::Arc;
+
+use model::event::{AgentState as PublicState, EventKind, FinalOutcome, Reason};
+use model::{
+    AgentId, Attributes, Channel, Duration, Event, Instant, InteractionId, QueueId, ReasonCode,
+};
+
+use crate::agents::{Agent, ReadyIndex};
+use crate::classes::{Class, ClassKey, Interaction, Stage, wait_key};
+use crate::config::{Action, AgentConfig, PRIORITY_ABS_MAX, QueueConfig};
+use crate::plan::RoutingPlan;
+use crate::{Output, RoutingError};
+
+/// How many queue-to-queue moves one interaction may make before it is refused
+/// (a guard against overflow loops in a plan).
+pub const OVERFLOW_HOPS_MAX: u8 = 8;
+/// Most agents that may decline one interaction before it stops remembering them.
+pub const DECLINED_MAX: usize = 64;
+/// Default time an interaction waits for a named (preferred or transfer) agent.
+pub const PERSONAL_WAIT_DEFAULT: Duration = Duration::from_secs(60);
+
+/// Where an agent sends an interaction it transfers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferTarget {
+    /// To a queue.
+    Queue(QueueId),
+    /// To one agent (who has [`PERSONAL_WAIT_DEFAULT`] to take it; then it goes to its queue).
+    Agent(AgentId),
+}
+
+/// A new interaction for routing.
+#[derive(Debug, Clone)]
+pub struct NewInteraction {
+    /// Its id, unique in this engine.
+    pub id: InteractionId,
+    /// Its channel.
+    pub channel: Channel,
+    /// What is known about it.
+    pub attributes: Attributes,
+    /// The queue it was created for (the plan may choose another).
+    pub queue: Option<QueueId>,
+    /// Starting priority (the plan may change it).
+    pub priority: i32,
+    /// Wait first for this agent, for this long (last-agent routing).
+    pub preferred_agent: Option<(AgentId, Duration)>,
+}
+
+impl NewInteraction {
+    /// A plain interaction for a queue.
+    pub fn new(id: InteractionId, channel: Channel, queue: QueueId) -> Self {
+        NewInteraction {
+            id,
+            channel,
+            attributes: Attributes::default(),
+            queue: Some(queue),
+            priority: 0,
+            preferred_agent: None,
+        }
+    }
+}
+
+/// Everything the engine reacts to.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// Add a queue (its id must be the next free one) or replace one.
+    UpsertQueue(Box<QueueConfig>),
+    /// Add an agent (its id must be the next free one) or replace its skills, teams and capacity.
+    UpsertAgent(AgentConfig),
+    /// Replace the routing plan.
+    SetPlan(Box<RoutingPlan>),
+    /// The agent signs in to routing (ready unless a reason is given).
+    SignIn(AgentId, Option<ReasonCode>),
+    /// The agent signs out (now, or when their current work ends).
+    SignOut(AgentId),
+    /// The agent becomes ready.
+    Ready(AgentId),
+    /// The agent becomes not ready for a reason (a ringing offer is withdrawn).
+    NotReady(AgentId, ReasonCode),
+    /// A new interaction.
+    Create(Box<NewInteraction>),
+    /// The agent accepted the offer.
+    Accept(InteractionId, AgentId),
+    /// The agent declined the offer.
+    Reject(InteractionId, AgentId),
+    /// The conversation ended (customer or agent hung up, chat closed): handled.
+    Complete(InteractionId),
+    /// The agent finished after-contact work early.
+    WrapUpDone(AgentId),
+    /// The customer left before an agent took it.
+    Abandon(InteractionId),
+    /// The customer accepted a callback: the interaction ends and `callback`
+    /// takes its place in line.
+    Callback {
+        /// The interaction that waited.
+        interaction: InteractionId,
+        /// The callback interaction that replaces it.
+        callback: InteractionId,
+    },
+    /// An agent transfers a connected interaction.
+    Transfer {
+        /// Which.
+        interaction: InteractionId,
+        /// Where.
+        to: TransferTarget,
+        /// Consult: the agent keeps the customer until the other side accepts.
+        consult: bool,
+    },
+    /// The consulting agent takes the customer back.
+    CancelTransfer(InteractionId),
+    /// A supervisor offers a waiting interaction to a given agent.
+    ForceAssign(InteractionId, AgentId),
+    /// Remove an interaction (supervisor or integration).
+    Cancel(InteractionId),
+}
+
+/// Position and estimated wait of a waiting interaction, for announcements.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QueuePosition {
+    /// 1 for the next in line of its queue.
+    pub position: u32,
+    /// How many wait in its queue.
+    pub waiting: u32,
+    /// Estimated time until an agent takes it.
+    pub estimated_wait: Duration,
+}
+
+/// Counters an engine keeps for reports and health.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EngineStats {
+    /// Offers made (including those later declined).
+    pub offers: u64,
+    /// Interactions currently known.
+    pub interactions: u64,
+    /// Interactions waiting now.
+    pub waiting: u64,
+    /// Agents ready now.
+    pub ready_agents: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum TimerKind {
+    Offer,
+    Step,
+    MaxWait,
+    Personal,
+    WrapUp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Timer {
+    at: Instant,
+    seq: u64,
+    kind: TimerKind,
+    /// Interaction slot, or agent index for wrap-up.
+    target: u32,
+    generation: u32,
+}
+
+#[derive(Debug, Default)]
+struct QueueLive {
+    handled: u64,
+    handle_ms: u64,
+    waiting: u32,
+}
+
+/// The routing engine of one tenant.
+#[derive(Debug)]
+pub struct Engine {
+    pub(crate) queues: Vec<QueueConfig>,
+    queue_live: Vec<QueueLive>,
+    pub(crate) agents: Vec<Agent>,
+    pub(crate) plan: RoutingPlan,
+    pub(crate) slots: Vec<Option<Interaction>>,
+    slot_gens: Vec<u32>,
+    free_slots: Vec<u32>,
+    pub(crate) by_id: HashMap<InteractionId, u32>,
+    pub(crate) classes: Vec<Class>,
+    class_index: HashMap<ClassKey, u32>,
+    /// Classes by the first skill they need (agents with the skill check them).
+    classes_by_skill: Vec<Vec<u32>>,
+    classes_by_team: Vec<Vec<u32>>,
+    classes_by_agent: Vec<Vec<u32>>,
+    /// Classes that need no skill, team or agent.
+    classes_open: Vec<u32>,
+    pub(crate) ready: ReadyIndex,
+    timers: BinaryHeap<Reverse<Timer>>,
+    timer_seq: u64,
+    out: VecDeque<Output>,
+    dirty_agents: Vec<u32>,
+    dirty_slots: Vec<u32>,
+    seq: u64,
+    rng: u64,
+    stats: EngineStats,
+    /// Connected-at instants for handle-time estimates, by slot.
+    connected_at: HashMap<u32, Instant>,
+}
+
+impl Engine {
+    /// An engine with no queues or agents; `seed` drives the random strategy.
+    pub fn new(seed: u64) -> Self {
+        Engine {
+            queues: Vec::new(),
+            queue_live: Vec::new(),
+            agents: Vec::new(),
+            plan: RoutingPlan::default(),
+            slots: Vec::new(),
+            slot_gens: Vec::new(),
+            free_slots: Vec::new(),
+            by_id: HashMap::new(),
+            classes: Vec::new(),
+            class_index: HashMap::new(),
+            classes_by_skill: Vec::new(),
+            classes_by_team: Vec::new(),
+            classes_by_agent: Vec::new(),
+            classes_open: Vec::new(),
+            ready: ReadyIndex::default(),
+            timers: BinaryHeap::new(),
+            timer_seq: 0,
+            out: VecDeque::new(),
+            dirty_agents: Vec::new(),
+            dirty_slots: Vec::new(),
+            seq: 0,
+            rng: seed ^ 0x9E37_79B9_7F4A_7C15,
+            stats: EngineStats::default(),
+            connected_at: HashMap::new(),
+        }
+    }
+
+    /// The next output, if any. Drain after every [`Engine::handle`] and [`Engine::handle_timeout`].
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.out.pop_front()
+    }
+
+    /// When the engine next needs [`Engine::handle_timeout`], if ever.
+    pub fn poll_timeout(&mut self) -> Option<Instant> {
+        while let Some(Reverse(t)) = self.timers.peek() {
+            if self.timer_live(t) {
+                return Some(t.at);
+            }
+            self.timers.pop();
+        }
+        None
+    }
+
+    /// Fires every timer due at or before `now`.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        while let Some(Reverse(t)) = self.timers.peek().copied() {
+            if t.at > now {
+                break;
+            }
+            self.timers.pop();
+            if self.timer_live(&t) {
+                self.fire(t.at.max(Instant::ZERO), t);
+            }
+        }
+        self.dispatch(now);
+    }
+
+    /// Applies one input at `now`. On error nothing changed.
+    pub fn handle(&mut self, now: Instant, input: Input) -> Result<(), RoutingError> {
+        let r = self.apply(now, input);
+        self.dispatch(now);
+        r
+    }
+
+    /// Counters for health and tests.
+    pub fn stats(&self) -> EngineStats {
+        EngineStats {
+            interactions: self.by_id.len() as u64,
+            waiting: self.queue_live.iter().map(|q| u64::from(q.waiting)).sum(),
+            ready_agents: self.ready.len() as u64,
+            ..self.stats
+        }
+    }
+
+    /// The queues, by id.
+    pub fn queues(&self) -> &[QueueConfig] {
+        &self.queues
+    }
+
+    /// An agent's current state, as published.
+    pub fn agent_state(&self, agent: AgentId) -> Option<PublicState> {
+        self.agents.get(agent.index()).map(|a| a.public_state())
+    }
+
+    /// How many interactions wait in a queue now.
+    pub fn waiting_in(&self, queue: QueueId) -> u32 {
+        self.queue_live.get(queue.index()).map_or(0, |q| q.waiting)
+    }
+
+    /// Position and estimated wait of a waiting interaction.
+    pub fn position(&self, id: InteractionId) -> Option<QueuePosition> {
+        let slot = *self.by_id.get(&id)?;
+        let it = self.slots[slot as usize].as_ref()?;
+        let Stage::Waiting { class } = it.stage else {
+            return None;
+        };
+        let key = *self.classes[class as usize]
+            .waiting
+            .iter()
+            .find(|k| k.3 == slot)?;
+        let q = it.queue;
+        let ahead: usize = self
+            .classes
+            .iter()
+            .filter(|c| c.key.queue == q)
+            .map(|c| c.waiting.iter().take_while(|k| **k < key).count())
+            .sum();
+        let position = ahead as u32 + 1;
+        let live = &self.queue_live[q.index()];
+        // Five minutes until the queue has handled something to learn from.
+        let mean_handle_ms = live.handle_ms.checked_div(live.handled).unwrap_or(300_000);
+        let serving = self
+            .agents
+            .iter()
+            .filter(|a| a.signed_in && self.serves(a, q))
+            .count()
+            .max(1) as u64;
+        Some(QueuePosition {
+            position,
+            waiting: live.waiting,
+            estimated_wait: Duration::from_millis(u64::from(position) * mean_handle_ms / serving),
+        })
+    }
+
+    fn serves(&self, a: &Agent, q: QueueId) -> bool {
+        self.queues[q.index()].steps.iter().any(|s| {
+            s.target.team.is_none_or(|t| a.in_team(t))
+                && s.target
+                    .skills
+                    .iter()
+                    .all(|r| a.level(r.skill) >= r.min.get())
+        })
+    }
+
+    // ----- inputs -------------------------------------------------------
+
+    fn apply(&mut self, now: Instant, input: Input) -> Result<(), RoutingError> {
+        match input {
+            Input::UpsertQueue(q) => self.upsert_queue(*q),
+            Input::UpsertAgent(a) => self.upsert_agent(now, a),
+            Input::SetPlan(p) => {
+                for r in &p.rules {
+                    if let Some(q) = r.then.queue {
+                        self.check_queue(q)?;
+                    }
+                }
+                if let Some(q) = p.default_queue {
+                    self.check_queue(q)?;
+                }
+                self.plan = *p;
+                Ok(())
+            }
+            Input::SignIn(agent, reason) => {
+                let i = self.agent_index(agent)?;
+                let a = &mut self.agents[i];
+                if !a.signed_in {
+                    a.signed_in = true;
+                    a.signed_in_at = now;
+                    a.busy_ms = 0;
+                }
+                a.signing_out = false;
+                a.not_ready = reason;
+                a.ready_since = now;
+                self.agent_changed(now, i);
+                Ok(())
+            }
+            Input::SignOut(agent) => {
+                let i = self.agent_index(agent)?;
+                self.revoke_offer(now, i);
+                let a = &mut self.agents[i];
+                if a.active.is_empty() {
+                    a.signed_in = false;
+                    a.signing_out = false;
+                    a.wrap_until = None;
+                } else {
+                    a.signing_out = true;
+                }
+                self.agent_changed(now, i);
+                Ok(())
+            }
+            Input::Ready(agent) => {
+                let i = self.agent_index(agent)?;
+                let a = &mut self.agents[i];
+                if !a.signed_in {
+                    return Err(RoutingError::AgentSignedOut(agent));
+                }
+                if a.not_ready.take().is_some() {
+                    a.ready_since = now;
+                }
+                self.agent_changed(now, i);
+                Ok(())
+            }
+            Input::NotReady(agent, reason) => {
+                let i = self.agent_index(agent)?;
+                if !self.agents[i].signed_in {
+                    return Err(RoutingError::AgentSignedOut(agent));
+                }
+                self.revoke_offer(now, i);
+                self.agents[i].not_ready = Some(reason);
+                self.agent_changed(now, i);
+                Ok(())
+            }
+            Input::Create(new) => self.create(now, *new),
+            Input::Accept(id, agent) => self.accept(now, id, agent),
+            Input::Reject(id, agent) => {
+                let slot = self.slot_of(id)?;
+                let ai = self.offered_to(slot, id, agent)?;
+                self.emit(
+                    now,
+                    EventKind::Rejected {
+                        interaction: id,
+                        agent,
+                    },
+                );
+                self.return_from_offer(now, slot, ai, true);
+                Ok(())
+            }
+            Input::Complete(id) => self.complete(now, id),
+            Input::WrapUpDone(agent) => {
+                let i = self.agent_index(agent)?;
+                let a = &mut self.agents[i];
+                if a.wrap_until.take().is_some() {
+                    a.wrap_generation = a.wrap_generation.wrapping_add(1);
+                    a.ready_since = now;
+                    self.agent_changed(now, i);
+                }
+                Ok(())
+            }
+            Input::Abandon(id) => {
+                let slot = self.slot_of(id)?;
+                let it = self.slots[slot as usize]
+                    .as_ref()
+                    .expect("slot of a known id is in use");
+                if matches!(it.stage, Stage::Connected { .. }) {
+                    return Err(RoutingError::WrongStage(
+                        id,
+                        "connected: complete it instead",
+                    ));
+                }
+                self.end(now, slot, FinalOutcome::Abandoned, reason_by("customer"));
+                Ok(())
+            }
+            Input::Callback {
+                interaction,
+                callback,
+            } => self.callback(now, interaction, callback),
+            Input::Transfer {
+                interaction,
+                to,
+                consult,
+            } => self.transfer(now, interaction, to, consult),
+            Input::CancelTransfer(id) => {
+                let slot = self.slot_of(id)?;
+                let it = self.slots[slot as usize].as_ref().expect("in use");
+                let Some(holder) = it.held_by else {
+                    return Err(RoutingError::WrongStage(
+                        id,
+                        "no consult transfer in progress",
+                    ));
+                };
+                self.leave_stage(now, slot);
+                let it = self.slots[slot as usize].as_mut().expect("in use");
+                it.held_by = None;
+                it.stage = Stage::Connected { agent: holder };
+                Ok(())
+            }
+            Input::ForceAssign(id, agent) => {
+                let slot = self.slot_of(id)?;
+                let ai = self.agent_index(agent)?;
+                let it = self.slots[slot as usize].as_ref().expect("in use");
+                if !matches!(it.stage, Stage::Waiting { .. }) {
+                    return Err(RoutingError::WrongStage(id, "not waiting"));
+                }
+                let a = &self.agents[ai];
+                if !a.signed_in || a.offer.is_some() || !a.fits(it.channel) {
+                    return Err(RoutingError::AgentUnavailable(agent));
+                }
+                let reason = Reason {
+                    rule: it.rule.clone(),
+                    queue: Some(it.queue),
+                    step: Some(it.step),
+                    by: "force".into(),
+                    score: None,
+                };
+                self.offer(now, slot, ai, reason);
+                Ok(())
+            }
+            Input::Cancel(id) => {
+                let slot = self.slot_of(id)?;
+                self.end(now, slot, FinalOutcome::Cancelled, reason_by("cancelled"));
+                Ok(())
+            }
+        }
+    }
+
+    fn upsert_queue(&mut self, q: QueueConfig) -> Result<(), RoutingError> {
+        let i = q.id.index();
+        if i > self.queues.len() {
+            return Err(RoutingError::UnknownQueue(q.id));
+        }
+        if q.steps.is_empty() {
+            return Err(RoutingError::Invalid("a queue needs at least one step"));
+        }
+        if q.priority.abs() > PRIORITY_ABS_MAX || q.aging_per_min > crate::config::AGING_PER_MIN_MAX
+        {
+            return Err(RoutingError::Invalid(
+                "queue priority or aging out of range",
+            ));
+        }
+        for s in &q.steps {
+            for r in &s.target.skills {
+                self.ready.ensure_skill(r.skill);
+            }
+        }
+        if i == self.queues.len() {
+            self.queues.push(q);
+            self.queue_live.push(QueueLive::default());
+        } else {
+            self.queues[i] = q;
+        }
+        Ok(())
+    }
+
+    fn upsert_agent(&mut self, now: Instant, cfg: AgentConfig) -> Result<(), RoutingError> {
+        let i = cfg.id.index();
+        if i > self.agents.len() {
+            return Err(RoutingError::UnknownAgent(cfg.id));
+        }
+        let mut skills = cfg.skills.clone();
+        skills.sort();
+        skills.dedup_by_key(|s| s.0);
+        let cfg = AgentConfig { skills, ..cfg };
+        if i == self.agents.len() {
+            self.agents.push(Agent::new(cfg));
+            self.classes_by_agent.push(Vec::new());
+        } else {
+            self.unindex(i);
+            self.agents[i].cfg = cfg;
+            self.agent_changed(now, i);
+        }
+        Ok(())
+    }
+
+    fn create(&mut self, now: Instant, new: NewInteraction) -> Result<(), RoutingError> {
+        if self.by_id.contains_key(&new.id) {
+            return Err(RoutingError::DuplicateInteraction(new.id));
+        }
+        new.attributes
+            .validate()
+            .map_err(RoutingError::Attributes)?;
+        if new.priority.abs() > PRIORITY_ABS_MAX {
+            return Err(RoutingError::Invalid("priority out of range"));
+        }
+        if let Some(q) = new.queue {
+            self.check_queue(q)?;
+        }
+        if let Some((a, _)) = new.preferred_agent {
+            self.agent_index(a)?;
+        }
+        let d = self
+            .plan
+            .decide(now, new.channel, &new.attributes, new.queue, new.priority);
+        let slot = self.alloc_slot();
+        self.seq += 1;
+        let it = Interaction {
+            id: new.id,
+            channel: new.channel,
+            attributes: Box::new(new.attributes),
+            queue: d.queue.unwrap_or(QueueId(0)),
+            priority: d.priority.clamp(-PRIORITY_ABS_MAX, PRIORITY_ABS_MAX),
+            add_skills: d.add_skills,
+            rule: d.rule,
+            arrived_at: now,
+            seq: self.seq,
+            queued_at: now,
+            step: 0,
+            stage: Stage::Waiting { class: u32::MAX },
+            generation: self.slot_gens[slot as usize],
+            queue_gen: self.slot_gens[slot as usize],
+            declined: Vec::new(),
+            personal: new.preferred_agent.map(|(a, d)| (a, Some(now + d))),
+            held_by: None,
+            overflow_hops: 0,
+            callback_offered: false,
+        };
+        let attributes = if self.out_wants_attributes() {
+            it.attributes.clone()
+        } else {
+            Box::default()
+        };
+        self.by_id.insert(new.id, slot);
+        self.slots[slot as usize] = Some(it);
+        self.emit(
+            now,
+            EventKind::InteractionCreated {
+                interaction: new.id,
+                channel: new.channel,
+                attributes,
+            },
+        );
+        match d.queue {
+            Some(q) => self.enter_queue(
+                now,
+                slot,
+                q,
+                reason_rule(
+                    self.slots[slot as usize]
+                        .as_ref()
+                        .and_then(|i| i.rule.clone()),
+                    q,
+                ),
+            ),
+            None => self.end(now, slot, FinalOutcome::Refused, reason_by("no_queue")),
+        }
+        Ok(())
+    }
+
+    fn out_wants_attributes(&self) -> bool {
+        true
+    }
+
+    fn accept(
+        &mut self,
+        now: Instant,
+        id: InteractionId,
+        agent: AgentId,
+    ) -> Result<(), RoutingError> {
+        let slot = self.slot_of(id)?;
+        let ai = self.offered_to(slot, id, agent)?;
+        let it = self.slots[slot as usize].as_mut().expect("in use");
+        it.generation = it.generation.wrapping_add(1);
+        it.stage = Stage::Connected { agent: ai as u32 };
+        let channel = it.channel;
+        let holder = it.held_by.take();
+        let a = &mut self.agents[ai];
+        a.offer = None;
+        a.active.push(slot);
+        a.load[channel.index()] += 1;
+        if channel.is_voice() {
+            a.voice_active += 1;
+        }
+        a.contacts += 1;
+        if a.busy_since.is_none() {
+            a.busy_since = Some(now);
+        }
+        self.connected_at.insert(slot, now);
+        self.emit(
+            now,
+            EventKind::Accepted {
+                interaction: id,
+                agent,
+            },
+        );
+        if let Some(h) = holder {
+            self.release_agent(now, h as usize, slot);
+        }
+        self.agent_changed(now, ai);
+        Ok(())
+    }
+
+    fn complete(&mut self, now: Instant, id: InteractionId) -> Result<(), RoutingError> {
+        let slot = self.slot_of(id)?;
+        let it = self.slots[slot as usize].as_ref().expect("in use");
+        if !matches!(it.stage, Stage::Connected { .. }) && it.held_by.is_none() {
+            return Err(RoutingError::WrongStage(id, "not connected to an agent"));
+        }
+        let q = it.queue;
+        if let Some(at) = self.connected_at.remove(&slot) {
+            let live = &mut self.queue_live[q.index()];
+            live.handled += 1;
+            live.handle_ms += now.saturating_since(at).as_millis() as u64
+                + self.queues[q.index()].wrap_up.as_millis() as u64;
+        }
+        self.end(now, slot, FinalOutcome::Handled, reason_by("completed"));
+        Ok(())
+    }
+
+    fn callback(
+        &mut self,
+        now: Instant,
+        id: InteractionId,
+        cb: InteractionId,
+    ) -> Result<(), RoutingError> {
+        let slot = self.slot_of(id)?;
+        if self.by_id.contains_key(&cb) {
+            return Err(RoutingError::DuplicateInteraction(cb));
+        }
+        let it = self.slots[slot as usize].as_ref().expect("in use");
+        if matches!(it.stage, Stage::Connected { .. }) {
+            return Err(RoutingError::WrongStage(id, "connected"));
+        }
+        // The callback keeps the caller's place: same arrival, order and queue.
+        let copy = Interaction {
+            id: cb,
+            channel: Channel::Callback,
+            declined: Vec::new(),
+            held_by: None,
+            callback_offered: true,
+            stage: Stage::Waiting { class: u32::MAX },
+            ..it.clone()
+        };
+        let queue = it.queue;
+        self.end(
+            now,
+            slot,
+            FinalOutcome::CallbackOffered,
+            reason_by("callback"),
+        );
+        let nslot = self.alloc_slot();
+        let generation = self.slot_gens[nslot as usize];
+        self.by_id.insert(cb, nslot);
+        self.slots[nslot as usize] = Some(Interaction {
+            generation,
+            queue_gen: generation,
+            ..copy
+        });
+        self.emit(
+            now,
+            EventKind::InteractionCreated {
+                interaction: cb,
+                channel: Channel::Callback,
+                attributes: Box::default(),
+            },
+        );
+        let reason = Reason {
+            queue: Some(queue),
+            by: "callback".into(),
+            ..Default::default()
+        };
+        let it = self.slots[nslot as usize].as_ref().expect("just set");
+        let priority = it.priority;
+        self.emit(
+            now,
+            EventKind::InteractionQueued {
+                interaction: cb,
+                queue,
+                priority,
+                reason,
+            },
+        );
+        self.place(now, nslot);
+        Ok(())
+    }
+
+    fn transfer(
+        &mut self,
+        now: Instant,
+        id: InteractionId,
+        to: TransferTarget,
+        consult: bool,
+    ) -> Result<(), RoutingError> {
+        let slot = self.slot_of(id)?;
+        let it = self.slots[slot as usize].as_ref().expect("in use");
+        let Stage::Connected { agent } = it.stage else {
+            return Err(RoutingError::WrongStage(id, "not connected to an agent"));
+        };
+        let target_queue = match to {
+            TransferTarget::Queue(q) => {
+                self.check_queue(q)?;
+                q
+            }
+            TransferTarget::Agent(a) => {
+                self.agent_index(a)?;
+                it.queue
+            }
+        };
+        let from_agent = self.agents[agent as usize].id();
+        let (to_queue, to_agent) = match to {
+            TransferTarget::Queue(q) => (Some(q), None),
+            TransferTarget::Agent(a) => (None, Some(a)),
+        };
+        self.emit(
+            now,
+            EventKind::Transferred {
+                interaction: id,
+                from_agent,
+                to_queue,
+                to_agent,
+                consult,
+            },
+        );
+        let it = self.slots[slot as usize].as_mut().expect("in use");
+        it.declined.clear();
+        it.personal = to_agent.map(|a| (a, Some(now + PERSONAL_WAIT_DEFAULT)));
+        if consult {
+            it.held_by = Some(agent);
+        } else {
+            self.release_agent(now, agent as usize, slot);
+        }
+        let it = self.slots[slot as usize].as_mut().expect("in use");
+        it.stage = Stage::Waiting { class: u32::MAX };
+        self.connected_at.remove(&slot);
+        self.enter_queue(
+            now,
+            slot,
+            target_queue,
+            Reason {
+                queue: Some(target_queue),
+                by: "transfer".into(),
+                ..Default::default()
+            },
+        );
+        Ok(())
+    }
+
+    // ----- moving interactions -----------------------------------------
+
+    /// Puts an interaction into a queue (first time, overflow or transfer),
+    /// honouring business hours and the length limit.
+    fn enter_queue(&mut self, now: Instant, slot: u32, q: QueueId, reason: Reason) {
+        let cfg = &self.queues[q.index()];
+        let closed_action = cfg
+            .hours
+            .as_ref()
+            .and_then(|(h, act)| (!h.is_open(now)).then_some(*act));
+        let full_action = cfg
+            .max_length
+            .and_then(|(n, act)| (self.queue_live[q.index()].waiting >= n).then_some(act));
+        let it = self.slots[slot as usize].as_mut().expect("in use");
+        it.queue = q;
+        it.queued_at = now;
+        it.step = 0;
+        let (id, priority) = (it.id, it.priority);
+        self.emit(
+            now,
+            EventKind::InteractionQueued {
+                interaction: id,
+                queue: q,
+                priority,
+                reason,
+            },
+        );
+        if let Some(act) = closed_action.filter(|a| *a != Action::KeepWaiting) {
+            self.act(now, slot, act, "closed");
+            return;
+        }
+        if let Some(act) = full_action {
+            self.act(now, slot, act, "max_length");
+            return;
+        }
+        if let Some((wait, _)) = self.queues[q.index()].max_wait {
+            let it = self.slots[slot as usize].as_mut().expect("in use");
+            it.generation = it.generation.wrapping_add(1);
+            it.queue_gen = it.generation;
+            let generation = it.generation;
+            self.arm(now + wait, TimerKind::MaxWait, slot, generation);
+        }
+        self.place(now, slot);
+    }
+
+    /// Applies a queue action to a waiting interaction.
+    fn act(&mut self, now: Instant, slot: u32, action: Action, cause: &'static str) {
+        let it = self.slots[slot as usize].as_ref().expect("in use");
+        let q = it.queue;
+        let reason = Reason {
+            rule: None,
+            queue: Some(q),
+            step: Some(it.step),
+            by: cause.into(),
+            score: None,
+        };
+        match action {
+            Action::Overflow(to) => {
+                let it = self.slots[slot as usize].as_mut().expect("in use");
+                it.overflow_hops += 1;
+                if it.overflow_hops > OVERFLOW_HOPS_MAX {
+                    self.end(now, slot, FinalOutcome::Refused, reason_by("overflow_loop"));
+                    return;
+                }
+                self.withdraw(now, slot);
+                let it = self.slots[slot as usize].as_mut().expect("in use");
+                it.personal = None;
+                let (id, from) = (it.id, it.queue);
+                self.emit(
+                    now,
+                    EventKind::Overflowed {
+                        interaction: id,
+                        from,
+                        to,
+                        reason: reason.clone(),
+                    },
+                );
+                self.enter_queue(now, slot, to, reason);
+            }
+            Action::Voicemail => self.end(now, slot, FinalOutcome::Voicemail, reason),
+            Action::Refuse => self.end(now, slot, FinalOutcome::Refused, reason),
+            Action::AbandonMessage => self.end(now, slot, FinalOutcome::OutboundAbandoned, reason),
+            Action::OfferCallback => {
+                let it = self.slots[slot as usize].as_mut().expect("in use");
+                if !it.callback_offered {
+                    it.callback_offered = true;
+                    let id = it.id;
+                    self.out
+                        .push_back(Output::OfferCallback { interaction: id });
+                }
+            }
+            Action::KeepWaiting => {}
+        }
+    }
+
+    /// Puts a waiting interaction (in no class) into the class of its current
+    /// step, computed from its time in queue, and arms the step timer.
+    fn place(&mut self, now: Instant, slot: u32) {
+        let it = self.slots[slot as usize].as_mut().expect("in use");
+        it.generation = it.generation.wrapping_add(1);
+        let generation = it.generation;
+        // A named agent first, while the preference lasts.
+        if let Some((agent, until)) = it.personal {
+            if until.is_none_or(|u| now < u) {
+                let key = ClassKey {
+                    queue: it.queue,
+                    step: 0,
+                    channel: it.channel,
+                    reqs: Vec::new(),
+                    team: None,
+                    agent: Some(agent),
+                };
+                if let Some(u) = until {
+                    self.arm(u, TimerKind::Personal, slot, generation);
+                }
+                self.insert_into(slot, key);
+                return;
+            }
+            it.personal = None;
+            it.queued_at = now;
+        }
+        let q = &self.queues[it.queue.index()];
+        let waited = now.saturating_since(it.queued_at);
+        let n = q.steps.len();
+        let step = q
+            .steps
+            .iter()
+            .position(|s| s.until.is_none_or(|u| waited < u))
+            .unwrap_or(n);
+        let step = if step < n {
+            step
+        } else {
+            it.step = (n - 1) as u16;
+            match q.after_steps {
+                Some(Action::OfferCallback) | None => {}
+                Some(act) => {
+                    self.act(now, slot, act, "steps_exhausted");
+                    return;
+                }
+            }
+            if q.after_steps == Some(Action::OfferCallback) {
+                self.act(now, slot, Action::OfferCallback, "steps_exhausted");
+            }
+            n - 1
+        };
+        let it = self.slots[slot as usize].as_mut().expect("in use");
+        if usize::from(it.step) != step {
+            it.step = step as u16;
+            let (id, queue) = (it.id, it.queue);
+            self.emit(
+                now,
+                EventKind::StepReached {
+                    interaction: id,
+                    queue,
+                    step: step as u16,
+                },
+            );
+        }
+        let it = self.slots[slot as usize].as_ref().expect("in use");
+        let q = &self.queues[it.queue.index()];
+        let s = &q.steps[step];
+        let more_to_do = step + 1 < n
+            || q.after_steps
+                .is_some_and(|a| a != Action::OfferCallback || !it.callback_offered);
+        let step_end = s.until.filter(|_| more_to_do).map(|u| it.queued_at + u);
+        let key = ClassKey {
+            queue: it.queue,
+            step: step as u16,
+            channel: it.channel,
+            reqs: ClassKey::merged_reqs(&s.target.skills, &it.add_skills),
+            team: s.target.team,
+            agent: None,
+        };
+        if let Some(at) = step_end {
+            self.arm(at, TimerKind::Step, slot, generation);
+        }
+        self.insert_into(slot, key);
+    }
+
+    fn insert_into(&mut self, slot: u32, key: ClassKey) {
+        let class = self.class_for(key);
+        let it = self.slots[slot as usize].as_mut().expect("in use");
+        let q = &self.queues[it.queue.index()];
+        debug_assert_eq!(
+            it.stage,
+            Stage::Waiting { class: u32::MAX },
+            "placed only when in no class"
+        );
+        it.stage = Stage::Waiting { class };
+        let k = wait_key(
+            i64::from(it.priority) + i64::from(q.priority),
+            q.aging_per_min,
+            it.arrived_at,
+            it.seq,
+            slot,
+        );
+        self.classes[class as usize].waiting.insert(k);
+        self.queue_live[it.queue.index()].waiting += 1;
+        self.dirty_slots.push(slot);
+    }
+
+    fn class_for(&mut self, key: ClassKey) -> u32 {
+        if let Some(&c) = self.class_index.get(&key) {
+            return c;
+        }
+        let c = self.classes.len() as u32;
+        if let Some(a) = key.agent {
+            self.classes_by_agent[a.index()].push(c);
+        } else if let Some(r) = key.reqs.first() {
+            if self.classes_by_skill.len() <= r.skill.index() {
+                self.classes_by_skill
+                    .resize_with(r.skill.index() + 1, Vec::new);
+            }
+            self.classes_by_skill[r.skill.index()].push(c);
+        } else if let Some(t) = key.team {
+            if self.classes_by_team.len() <= t.index() {
+                self.classes_by_team.resize_with(t.index() + 1, Vec::new);
+            }
+            self.classes_by_team[t.index()].push(c);
+        } else {
+            self.classes_open.push(c);
+        }
+        self.class_index.insert(key.clone(), c);
+        self.classes.push(Class {
+            key,
+            waiting: Default::default(),
+        });
+        c
+    }
+
+    /// Like [`Engine::leave_stage`], announcing a withdrawn offer.
+    fn withdraw(&mut self, now: Instant, slot: u32) {
+        let it = self.slots[slot as usize].as_ref().expect("in use");
+        if let Stage::Offered { agent, .. } = it.stage {
+            let (interaction, agent) = (it.id, self.agents[agent as usize].id());
+            self.emit(now, EventKind::OfferRevoked { interaction, agent });
+        }
+        self.leave_stage(now, slot);
+    }
+
+    /// Takes an interaction out of its class or offer (not out of an agent's hands).
+    fn leave_stage(&mut self, now: Instant, slot: u32) {
+        let it = self.slots[slot as usize].as_mut().expect("in use");
+        it.generation = it.generation.wrapping_add(1);
+        match it.stage {
+            Stage::Waiting { class } if class != u32::MAX => {
+                let q = &self.queues[it.queue.index()];
+                let k = wait_key(
+                    i64::from(it.priority) + i64::from(q.priority),
+                    q.aging_per_min,
+                    it.arrived_at,
+                    it.seq,
+                    slot,
+                );
+                let removed = self.classes[class as usize].waiting.remove(&k);
+                debug_assert!(removed, "a waiting interaction is in its class");
+                self.queue_live[it.queue.index()].waiting -= 1;
+                it.stage = Stage::Waiting { class: u32::MAX };
+            }
+            Stage::Offered { agent, .. } => {
+                let a = &mut self.agents[agent as usize];
+                debug_assert_eq!(a.offer, Some(slot));
+                a.offer = None;
+                it.stage = Stage::Waiting { class: u32::MAX };
+                self.agent_changed(now, agent as usize);
+            }
+            _ => {}
+        }
+    }
+
+    fn offer(&mut self, now: Instant, slot: u32, ai: usize, reason: Reason) {
+        self.leave_stage(now, slot);
+        let it = self.slots[slot as usize].as_mut().expect("in use");
+        let until = now + self.queues[it.queue.index()].ring_timeout;
+        it.stage = Stage::Offered {
+            agent: ai as u32,
+            until,
+        };
+        let (id, generation) = (it.id, it.generation);
+        self.unindex(ai);
+        let a = &mut self.agents[ai];
+        a.offer = Some(slot);
+        a.last_offer = now;
+        let agent = a.id();
+        self.arm(until, TimerKind::Offer, slot, generation);
+        self.stats.offers += 1;
+        self.emit(
+            now,
+            EventKind::Offered {
+                interaction: id,
+                agent,
+                reason,
+            },
+        );
+        self.publish_agent(now, ai);
+    }
+
+    fn offered_to(
+        &self,
+        slot: u32,
+        id: InteractionId,
+        agent: AgentId,
+    ) -> Result<usize, RoutingError> {
+        let it = self.slots[slot as usize].as_ref().expect("in use");
+        match it.stage {
+            Stage::Offered { agent: a, .. } if self.agents[a as usize].id() == agent => {
+                Ok(a as usize)
+            }
+            _ => Err(RoutingError::NotOffered(id, agent)),
+        }
+    }
+
+    /// After a decline or a ring-out: back in line at its old place.
+    fn return_from_offer(&mut self, now: Instant, slot: u32, ai: usize, declined: bool) {
+        let agent = self.agents[ai].id();
+        let it = self.slots[slot as usize].as_mut().expect("in use");
+        if declined && it.declined.len() < DECLINED_MAX {
+            it.declined.push(agent);
+        }
+        if it.personal.is_some_and(|(a, _)| a == agent) {
+            it.personal = None;
+            it.queued_at = now;
+        }
+        self.leave_stage(now, slot);
+        self.place(now, slot);
+    }
+
+    fn revoke_offer(&mut self, now: Instant, ai: usize) {
+        if let Some(slot) = self.agents[ai].offer {
+            let id = self.slots[slot as usize].as_ref().expect("in use").id;
+            self.emit(
+                now,
+                EventKind::OfferRevoked {
+                    interaction: id,
+                    agent: self.agents[ai].id(),
+                },
+            );
+            self.return_from_offer(now, slot, ai, false);
+        }
+    }
+
+    /// Frees an agent from one connected interaction; starts wrap-up.
+    fn release_agent(&mut self, now: Instant, ai: usize, slot: u32) {
+        let it = self.slots[slot as usize].as_ref().expect("in use");
+        let (channel, q) = (it.channel, it.queue);
+        let wrap = self.queues[q.index()].wrap_up;
+        let a = &mut self.agents[ai];
+        let Some(pos) = a.active.iter().position(|&s| s == slot) else {
+            return;
+        };
+        a.active.swap_remove(pos);
+        a.load[channel.index()] -= 1;
+        if channel.is_voice() {
+            a.voice_active -= 1;
+        }
+        if a.active.is_empty()
+            && let Some(since) = a.busy_since.take()
+        {
+            a.busy_ms += now.saturating_since(since).as_millis() as u64;
+        }
+        if !wrap.is_zero() {
+            let until = now + wrap;
+            if a.wrap_until.is_none_or(|w| w < until) {
+                a.wrap_until = Some(until);
+                a.wrap_generation = a.wrap_generation.wrapping_add(1);
+                let generation = a.wrap_generation;
+                self.timer_seq += 1;
+                self.timers.push(Reverse(Timer {
+                    at: until,
+                    seq: self.timer_seq,
+                    kind: TimerKind::WrapUp,
+                    target: ai as u32,
+                    generation,
+                }));
+            }
+        } else {
+            a.ready_since = now;
+        }
+        if a.signing_out && a.active.is_empty() {
+            a.signed_in = false;
+            a.signing_out = false;
+            a.wrap_until = None;
+        }
+        self.agent_changed(now, ai);
+    }
+
+    /// Final state: exactly once per interaction.
+    fn end(&mut self, now: Instant, slot: u32, outcome: FinalOutcome, reason: Reason) {
+        self.withdraw(now, slot);
+        let it = self.slots[slot as usize].as_ref().expect("in use");
+        let (id, stage, holder, last_gen) = (it.id, it.stage, it.held_by, it.generation);
+        if let Stage::Connected { agent } = stage {
+            self.release_agent(now, agent as usize, slot);
+        }
+        if let Some(h) = holder {
+            self.release_agent(now, h as usize, slot);
+        }
+        self.connected_at.remove(&slot);
+        self.emit(
+            now,
+            EventKind::Ended {
+                interaction: id,
+                outcome,
+                reason,
+            },
+        );
+        self.by_id.remove(&id);
+        self.slots[slot as usize] = None;
+        self.slot_gens[slot as usize] = last_gen.wrapping_add(1);
+        self.free_slots.push(slot);
+    }
+
+    fn alloc_slot(&mut self) -> u32 {
+        if let Some(s) = self.free_slots.pop() {
+            return s;
+        }
+        self.slots.push(None);
+        self.slot_gens.push(0);
+        (self.slots.len() - 1) as u32
+    }
+
+    // ----- agents --------------------------------------------------------
+
+    /// Re-indexes an agent after any change and publishes its state.
+    fn agent_changed(&mut self, now: Instant, ai: usize) {
+        let routable = self.agents[ai].routable();
+        let at = self.agents[ai].ready_since;
+        if self.agents[ai].indexed_at != Some(at) || !routable {
+            self.unindex(ai);
+        }
+        if routable {
+            self.dirty_agents.push(ai as u32);
+        }
+        self.publish_agent(now, ai);
+    }
+
+    fn unindex(&mut self, ai: usize) {
+        if let Some(at) = self.agents[ai].indexed_at.take() {
+            self.ready.remove(&self.agents[ai], at);
+        }
+    }
+
+    fn publish_agent(&mut self, now: Instant, ai: usize) {
+        let state = self.agents[ai].public_state();
+        if state != self.agents[ai].published {
+            self.agents[ai].published = state.clone();
+            let agent = self.agents[ai].id();
+            self.emit(now, EventKind::AgentStateChanged { agent, state });
+        }
+    }
+
+    // ----- timers --------------------------------------------------------
+
+    fn arm(&mut self, at: Instant, kind: TimerKind, target: u32, generation: u32) {
+        self.timer_seq += 1;
+        self.timers.push(Reverse(Timer {
+            at,
+            seq: self.timer_seq,
+            kind,
+            target,
+            generation,
+        }));
+    }
+
+    fn timer_live(&self, t: &Timer) -> bool {
+        match t.kind {
+            TimerKind::WrapUp => self
+                .agents
+                .get(t.target as usize)
+                .is_some_and(|a| a.wrap_generation == t.generation && a.wrap_until.is_some()),
+            TimerKind::MaxWait => self
+                .slots
+                .get(t.target as usize)
+                .and_then(|s| s.as_ref())
+                .is_some_and(|it| it.queue_gen == t.generation),
+            _ => self
+                .slots
+                .get(t.target as usize)
+                .and_then(|s| s.as_ref())
+                .is_some_and(|it| it.generation == t.generation),
+        }
+    }
+
+    fn fire(&mut self, now: Instant, t: Timer) {
+        match t.kind {
+            TimerKind::WrapUp => {
+                let a = &mut self.agents[t.target as usize];
+                a.wrap_until = None;
+                a.ready_since = now;
+                self.agent_changed(now, t.target as usize);
+            }
+            TimerKind::Offer => {
+                let slot = t.target;
+                let Stage::Offered { agent, .. } =
+                    self.slots[slot as usize].as_ref().expect("live").stage
+                else {
+                    return;
+                };
+                let ai = agent as usize;
+                let (id, aid) = (
+                    self.slots[slot as usize].as_ref().expect("live").id,
+                    self.agents[ai].id(),
+                );
+                self.emit(
+                    now,
+                    EventKind::OfferTimedOut {
+                        interaction: id,
+                        agent: aid,
+                    },
+                );
+                self.agents[ai].not_ready = Some(ReasonCode::missed());
+                self.return_from_offer(now, slot, ai, true);
+                self.agent_changed(now, ai);
+            }
+            TimerKind::Step | TimerKind::Personal => {
+                let slot = t.target;
+                if let Some(it) = self.slots[slot as usize].as_mut()
+                    && t.kind == TimerKind::Personal
+                {
+                    it.personal = None;
+                    it.queued_at = now;
+                }
+                self.leave_stage(now, slot);
+                self.place(now, slot);
+            }
+            TimerKind::MaxWait => {
+                let slot = t.target;
+                let it = self.slots[slot as usize].as_ref().expect("live");
+                // Once an agent has the customer, the wait is over.
+                if matches!(it.stage, Stage::Connected { .. }) {
+                    return;
+                }
+                let q = it.queue;
+                if let Some((_, act)) = self.queues[q.index()].max_wait {
+                    self.act(now, slot, act, "max_wait");
+                }
+            }
+        }
+    }
+
+    // ----- matching ------------------------------------------------------
+
+    fn dispatch(&mut self, now: Instant) {
+        loop {
+            if let Some(slot) = self.dirty_slots.pop() {
+                self.match_interaction(now, slot);
+            } else if let Some(ai) = self.dirty_agents.pop() {
+                self.match_agent(now, ai as usize);
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn match_interaction(&mut self, now: Instant, slot: u32) {
+        let Some(it) = self.slots[slot as usize].as_ref() else {
+            return;
+        };
+        let Stage::Waiting { class } = it.stage else {
+            return;
+        };
+        if class == u32::MAX {
+            return;
+        }
+        if let Some((ai, reason)) = crate::select::agent_for(self, now, slot, class) {
+            self.offer(now, slot, ai, reason);
+        }
+    }
+
+    fn match_agent(&mut self, now: Instant, ai: usize) {
+        if !self.agents[ai].routable() {
+            return;
+        }
+        match crate::select::work_for(self, now, ai) {
+            Some((slot, reason)) => self.offer(now, slot, ai, reason),
+            None => {
+                let a = &mut self.agents[ai];
+                if a.indexed_at.is_none() {
+                    a.indexed_at = Some(a.ready_since);
+                    let at = a.ready_since;
+                    self.ready.insert(&self.agents[ai], at);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn next_random(&mut self) -> u64 {
+        // xorshift64*: reproducible from the seed, good enough to spread offers.
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    pub(crate) fn classes_for_agent(&self, ai: usize) -> impl Iterator<Item = u32> + '_ {
+        let a = &self.agents[ai];
+        let by_skill = a
+            .cfg
+            .skills
+            .iter()
+            .flat_map(|(s, _)| self.classes_by_skill.get(s.index()).into_iter().flatten());
+        let by_team = a
+            .cfg
+            .teams
+            .iter()
+            .flat_map(|t| self.classes_by_team.get(t.index()).into_iter().flatten());
+        by_skill
+            .chain(by_team)
+            .chain(self.classes_open.iter())
+            .chain(self.classes_by_agent[ai].iter())
+            .copied()
+    }
+
+    // ----- lookups -------------------------------------------------------
+
+    fn slot_of(&self, id: InteractionId) -> Result<u32, RoutingError> {
+        self.by_id
+            .get(&id)
+            .copied()
+            .ok_or(RoutingError::UnknownInteraction(id))
+    }
+
+    fn agent_index(&self, agent: AgentId) -> Result<usize, RoutingError> {
+        if agent.index() < self.agents.len() {
+            Ok(agent.index())
+        } else {
+            Err(RoutingError::UnknownAgent(agent))
+        }
+    }
+
+    fn check_queue(&self, q: QueueId) -> Result<(), RoutingError> {
+        if q.index() < self.queues.len() {
+            Ok(())
+        } else {
+            Err(RoutingError::UnknownQueue(q))
+        }
+    }
+
+    fn emit(&mut self, now: Instant, kind: EventKind) {
+        self.out.push_back(Output::Event(Event { at: now, kind }));
+    }
+}
+
+fn reason_by(by: &'static str) -> Reason {
+    Reason {
+        by: by.into(),
+        ..Default::default()
+    }
+}
+
+fn reason_rule(rule: Option<Arc<str>>, q: QueueId) -> Reason {
+    let by = if rule.is_some() { "plan" } else { "requested" };
+    Reason {
+        rule,
+        queue: Some(q),
+        by: by.into(),
+        ..Default::default()
+    }
+}
