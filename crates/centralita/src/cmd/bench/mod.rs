@@ -1,6 +1,9 @@
 //! `centralita bench …`: benchmarks that print their figures.
 
+mod common;
 pub mod dialer;
+pub mod engine;
+pub mod sim;
 pub mod staffing;
 
 use std::process::ExitCode;
@@ -8,6 +11,10 @@ use std::process::ExitCode;
 /// The benchmarks.
 #[derive(Debug, clap::Subcommand)]
 pub enum BenchCommand {
+    /// The simulator on a call-center day, next to SimPy and Ciw.
+    Sim(sim::Args),
+    /// The routing engine alone: decisions per second and latency percentiles.
+    Engine(engine::Args),
     /// Erlang staffing of a CSV file, next to pyworkforce.
     Staffing(staffing::Args),
     /// Dialer pacing: progressive, power, VICIdial-style and predictive side by side.
@@ -17,6 +24,8 @@ pub enum BenchCommand {
 /// Runs one.
 pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
     match cmd {
+        BenchCommand::Sim(args) => sim::run(args),
+        BenchCommand::Engine(args) => engine::run(args),
         BenchCommand::Staffing(args) => staffing::run(args),
         BenchCommand::Dialer(args) => dialer::run(args),
     }

@@ -1,0 +1,664 @@
+//! The event loop: a virtual clock, synthetic customers and agents, and the
+//! real routing engine in the middle.
+//!
+//! The loop takes whichever comes first, the next simulated event (an
+//! arrival, a hang-up, the end of a conversation, a shift or a break) or the
+//! engine's next timer, advances the clock to it and feeds it in; then it
+//! drains the engine's outputs and reacts to them as customers and agents
+//! would (agents accept offers, conversations last their handle time).
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+
+use model::event::{AgentState, EventKind, FinalOutcome};
+use model::{AgentId, Attributes, Instant, InteractionId};
+use rand::{RngExt, SeedableRng};
+use rand_distr::{Distribution, Exp1};
+use rand_pcg::Pcg64Mcg;
+use routing::{AgentConfig, Engine, Input, NewInteraction, Output};
+
+use crate::kpi::{GroupReport, IntervalReport, QueueCounters, Report, round};
+use crate::scenario::{Scenario, with_attr};
+
+/// How often (in processed events) every engine invariant is checked in
+/// full by default; cheap checks run on every event.
+pub const CHECK_EVERY_DEFAULT: u64 = 4096;
+/// How long after `duration_s` the run may drain before open contacts are cancelled.
+pub const DRAIN_MS_MAX: u64 = 7 * 86_400_000;
+
+/// How to run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Overrides the scenario's seed.
+    pub seed: Option<u64>,
+    /// Collect per-interval figures.
+    pub intervals: bool,
+    /// Check every engine invariant in full after this many events (0: the default).
+    pub check_every: u64,
+}
+
+/// A run that broke an invariant: a bug, reported with what replays it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("invariant broken at {at_s:.3} s: {message} (replay: --seed {seed})")]
+pub struct InvariantError {
+    /// The seed that replays it.
+    pub seed: u64,
+    /// Simulated seconds from the start.
+    pub at_s: f64,
+    /// What broke.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Ev {
+    Arrival(u32),
+    Abandon(u64),
+    Complete(u64),
+    Accept(u64, u32),
+    SignIn(u32),
+    SignOut(u32),
+    BreakStart(u32, u16),
+    BreakEnd(u32),
+}
+
+const NONE: u64 = u64::MAX;
+
+/// What the simulator knows of one contact.
+#[derive(Debug, Clone)]
+struct Contact {
+    arrived_ms: u64,
+    handle_ms: u64,
+    stream: u32,
+    /// Queue it is counted in (first queue), u32::MAX before it is queued.
+    queue: u32,
+    /// Queue it is in now.
+    current_queue: u32,
+    answered_ms: u64,
+    connected_ms: u64,
+    offered_to: u32,
+    agent: u32,
+    ended: bool,
+    counted: bool,
+    is_callback: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+struct SimAgent {
+    group: u32,
+    busy_since: Option<u64>,
+    active: u8,
+    handled: u64,
+}
+
+struct Sim<'a> {
+    sc: &'a Scenario,
+    seed: u64,
+    engine: Engine,
+    rng: Pcg64Mcg,
+    heap: BinaryHeap<Reverse<(u64, u64, Ev)>>,
+    seq: u64,
+    now_ms: u64,
+    contacts: Vec<Contact>,
+    agents: Vec<SimAgent>,
+    next_arrival: Vec<f64>,
+    live: u64,
+    arrivals_open: u32,
+    events: u64,
+    engine_events: u64,
+    checks: u64,
+    check_every: u64,
+    since_check: u64,
+    pending_accepts: Vec<(u64, u32)>,
+    queues: Vec<QueueCounters>,
+    intervals: Vec<Vec<QueueCounters>>,
+    group_busy_ms: Vec<u64>,
+    interval_busy_ms: Vec<Vec<u64>>,
+    collect_intervals: bool,
+    drained_at_ms: u64,
+    unfinished: u64,
+    failure: Option<String>,
+}
+
+/// Runs a scenario to the end and reports its KPIs.
+pub fn run(sc: &Scenario, file: &str, opts: &Options) -> Result<Report, InvariantError> {
+    let seed = opts.seed.unwrap_or(sc.seed);
+    if !sc.campaigns.is_empty() {
+        return Err(InvariantError { seed, at_s: 0.0, message: "outbound campaigns are not simulated yet".into() });
+    }
+    let mut sim = Sim::new(sc, seed, opts);
+    sim.setup();
+    sim.run_loop();
+    if let Some(message) = sim.failure.take() {
+        return Err(InvariantError { seed, at_s: sim.now_ms as f64 / 1000.0, message });
+    }
+    Ok(sim.report(file))
+}
+
+impl<'a> Sim<'a> {
+    fn new(sc: &'a Scenario, seed: u64, opts: &Options) -> Self {
+        let n_intervals = sc.duration_ms.div_ceil(sc.interval_ms) as usize;
+        let agents: u64 = sc.groups.iter().map(|g| u64::from(g.count)).sum();
+        Sim {
+            sc,
+            seed,
+            engine: Engine::new(seed),
+            rng: Pcg64Mcg::seed_from_u64(seed),
+            heap: BinaryHeap::with_capacity(agents as usize * 2 + 64),
+            seq: 0,
+            now_ms: 0,
+            contacts: Vec::new(),
+            agents: Vec::with_capacity(agents as usize),
+            next_arrival: vec![0.0; sc.streams.len()],
+            live: 0,
+            arrivals_open: 0,
+            events: 0,
+            engine_events: 0,
+            checks: 0,
+            check_every: if opts.check_every == 0 { CHECK_EVERY_DEFAULT } else { opts.check_every },
+            since_check: 0,
+            pending_accepts: Vec::new(),
+            queues: vec![QueueCounters::default(); sc.queues.len()],
+            intervals: if opts.intervals { vec![vec![QueueCounters::default(); sc.queues.len()]; n_intervals] } else { Vec::new() },
+            group_busy_ms: vec![0; sc.groups.len()],
+            interval_busy_ms: if opts.intervals { vec![vec![0; n_intervals]; sc.groups.len()] } else { Vec::new() },
+            collect_intervals: opts.intervals,
+            drained_at_ms: 0,
+            unfinished: 0,
+            failure: None,
+        }
+    }
+
+    fn at(&self) -> Instant {
+        Instant::from_millis(self.sc.start.as_millis() + self.now_ms)
+    }
+
+    fn schedule(&mut self, at_ms: u64, ev: Ev) {
+        self.seq += 1;
+        self.heap.push(Reverse((at_ms, self.seq, ev)));
+    }
+
+    fn input(&mut self, input: Input) {
+        if let Err(e) = self.engine.handle(self.at(), input) {
+            self.fail(format!("the engine refused a simulator input: {e}"));
+        }
+        self.drain();
+    }
+
+    fn fail(&mut self, message: String) {
+        if self.failure.is_none() {
+            self.failure = Some(message);
+        }
+    }
+
+    fn setup(&mut self) {
+        let now = self.at();
+        for q in &self.sc.queues {
+            self.engine.handle(now, Input::UpsertQueue(Box::new(q.clone()))).expect("compiled queues are valid");
+        }
+        self.engine.handle(now, Input::SetPlan(Box::new(self.sc.plan.clone()))).expect("compiled plan is valid");
+        let mut id = 0u32;
+        for (gi, g) in self.sc.groups.iter().enumerate() {
+            for k in 0..g.count {
+                let mut cfg = AgentConfig::new(AgentId(id), g.skills.clone());
+                cfg.teams = g.teams.clone();
+                cfg.capacity = g.capacity;
+                cfg.voice_exclusive = g.voice_exclusive;
+                self.engine.handle(now, Input::UpsertAgent(cfg)).expect("agent ids are dense");
+                self.agents.push(SimAgent { group: gi as u32, ..Default::default() });
+                match g.shift_ms {
+                    Some((start, end)) => {
+                        self.schedule(start, Ev::SignIn(id));
+                        self.schedule(end, Ev::SignOut(id));
+                    }
+                    None => self.schedule(0, Ev::SignIn(id)),
+                }
+                for (bi, &(at, _, _, stagger)) in g.breaks.iter().enumerate() {
+                    self.schedule(at + stagger * u64::from(k), Ev::BreakStart(id, bi as u16));
+                }
+                id += 1;
+            }
+        }
+        self.drain();
+        for s in 0..self.sc.streams.len() {
+            self.next_arrival[s] = 0.0;
+            if let Some(t) = self.next_arrival_after(s, 0.0) {
+                self.arrivals_open += 1;
+                self.next_arrival[s] = t;
+                self.schedule(t as u64, Ev::Arrival(s as u32));
+            }
+        }
+    }
+
+    /// Next arrival of a stream after `t` (ms), piecewise-constant Poisson.
+    fn next_arrival_after(&mut self, s: usize, mut t: f64) -> Option<f64> {
+        let sc = self.sc;
+        let rates = &sc.streams[s].rate_per_ms;
+        let end = sc.duration_ms as f64;
+        loop {
+            if t >= end {
+                return None;
+            }
+            let k = (t / sc.interval_ms as f64) as usize;
+            let rate = rates[k.min(rates.len() - 1)];
+            let boundary = (((k + 1) as u64 * sc.interval_ms) as f64).min(end);
+            if rate <= 0.0 {
+                t = boundary;
+                continue;
+            }
+            let gap: f64 = Exp1.sample(&mut self.rng);
+            let next = t + gap / rate;
+            if next < boundary {
+                return Some(next);
+            }
+            t = boundary;
+        }
+    }
+
+    fn run_loop(&mut self) {
+        let start = self.sc.start.as_millis();
+        let limit = self.sc.duration_ms + DRAIN_MS_MAX;
+        loop {
+            if self.failure.is_some() {
+                return;
+            }
+            if self.arrivals_open == 0 && self.live == 0 {
+                break;
+            }
+            let next_ev = self.heap.peek().map(|Reverse((t, _, _))| *t);
+            let next_timer = self.engine.poll_timeout().map(|t| t.as_millis().saturating_sub(start));
+            let take_timer = match (next_ev, next_timer) {
+                (None, None) => break,
+                (Some(e), Some(t)) => t <= e,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+            };
+            let t = if take_timer { next_timer } else { next_ev }.expect("one of them is some");
+            if t > limit {
+                break;
+            }
+            self.now_ms = self.now_ms.max(t);
+            if take_timer {
+                self.engine.handle_timeout(self.at());
+                self.drain();
+            } else {
+                let Reverse((_, _, ev)) = self.heap.pop().expect("peeked");
+                self.process(ev);
+            }
+            self.since_check += 1;
+            if self.since_check >= self.check_every {
+                self.full_check();
+            }
+        }
+        self.full_check();
+        if self.live > 0 {
+            // Nothing can move them any more (no agents left, no patience):
+            // end them explicitly so every contact still has one outcome.
+            let open: Vec<u64> = self.contacts.iter().enumerate().filter(|(_, c)| !c.ended).map(|(i, _)| i as u64).collect();
+            self.unfinished = open.len() as u64;
+            for id in open {
+                let c = &self.contacts[id as usize];
+                if c.answered_ms != NONE && c.connected_ms != NONE {
+                    self.input(Input::Complete(InteractionId(id)));
+                } else {
+                    self.input(Input::Cancel(InteractionId(id)));
+                }
+            }
+        }
+    }
+
+    fn full_check(&mut self) {
+        self.since_check = 0;
+        self.checks += 1;
+        if let Err(e) = self.engine.check_invariants(self.at()) {
+            self.fail(e);
+        }
+    }
+
+    fn process(&mut self, ev: Ev) {
+        match ev {
+            Ev::Arrival(s) => self.arrival(s as usize),
+            Ev::Abandon(id) => {
+                let c = &self.contacts[id as usize];
+                if !c.ended && c.answered_ms == NONE {
+                    self.events += 1;
+                    self.input(Input::Abandon(InteractionId(id)));
+                }
+            }
+            Ev::Complete(id) => {
+                if !self.contacts[id as usize].ended {
+                    self.events += 1;
+                    self.input(Input::Complete(InteractionId(id)));
+                }
+            }
+            Ev::Accept(id, agent) => {
+                let c = &self.contacts[id as usize];
+                if !c.ended && c.offered_to == agent {
+                    self.input(Input::Accept(InteractionId(id), AgentId(agent)));
+                }
+            }
+            Ev::SignIn(a) => self.input(Input::SignIn(AgentId(a), None)),
+            Ev::SignOut(a) => self.input(Input::SignOut(AgentId(a))),
+            Ev::BreakStart(a, b) => {
+                let g = &self.sc.groups[self.agents[a as usize].group as usize];
+                let (_, dur, reason, _) = g.breaks[b as usize].clone();
+                if matches!(self.engine.agent_state(AgentId(a)), Some(s) if s != AgentState::Offline) {
+                    self.input(Input::NotReady(AgentId(a), reason));
+                    self.schedule(self.now_ms + dur, Ev::BreakEnd(a));
+                }
+            }
+            Ev::BreakEnd(a) => {
+                if matches!(self.engine.agent_state(AgentId(a)), Some(s) if s != AgentState::Offline) {
+                    self.input(Input::Ready(AgentId(a)));
+                }
+            }
+        }
+    }
+
+    fn arrival(&mut self, s: usize) {
+        let t = self.next_arrival[s];
+        match self.next_arrival_after(s, t) {
+            Some(next) => {
+                self.next_arrival[s] = next;
+                self.schedule(next as u64, Ev::Arrival(s as u32));
+            }
+            None => self.arrivals_open -= 1,
+        }
+        self.events += 1;
+        let stream = &self.sc.streams[s];
+        let handle_ms = stream.handle.sample_ms(&mut self.rng);
+        let patience_ms = stream.patience.as_ref().map(|p| p.sample_ms(&mut self.rng));
+        let mut attributes = Attributes::default();
+        for mix in &stream.attributes {
+            let u: f64 = self.rng.random();
+            if let Some((_, v)) = mix.values.iter().find(|(cum, _)| u < *cum) {
+                attributes = with_attr(attributes, &mix.key, v).expect("values were checked when loading");
+            }
+        }
+        let id = self.contacts.len() as u64;
+        self.contacts.push(Contact {
+            arrived_ms: self.now_ms,
+            handle_ms,
+            stream: s as u32,
+            queue: u32::MAX,
+            current_queue: u32::MAX,
+            answered_ms: NONE,
+            connected_ms: NONE,
+            offered_to: u32::MAX,
+            agent: u32::MAX,
+            ended: false,
+            counted: self.now_ms >= self.sc.warmup_ms,
+            is_callback: false,
+        });
+        self.live += 1;
+        if let Some(p) = patience_ms {
+            self.schedule(self.now_ms + p, Ev::Abandon(id));
+        }
+        let new = NewInteraction { id: InteractionId(id), channel: stream.channel, attributes, queue: stream.queue, priority: stream.priority, preferred_agent: None };
+        self.input(Input::Create(Box::new(new)));
+    }
+
+    fn drain(&mut self) {
+        loop {
+            while let Some(out) = self.engine.poll_output() {
+                match out {
+                    Output::Event(ev) => {
+                        self.engine_events += 1;
+                        self.on_event(ev.kind);
+                    }
+                    Output::OfferCallback { interaction } => self.on_offer_callback(interaction.0),
+                }
+            }
+            let Some((id, agent)) = self.pending_accepts.pop() else { break };
+            if let Err(e) = self.engine.handle(self.at(), Input::Accept(InteractionId(id), AgentId(agent))) {
+                self.fail(format!("accepting an offer failed: {e}"));
+            }
+        }
+    }
+
+    fn on_offer_callback(&mut self, id: u64) {
+        let c = &self.contacts[id as usize];
+        let share = self.sc.streams[c.stream as usize].accept_callback;
+        if share > 0.0 && self.rng.random::<f64>() < share {
+            let mut cb = c.clone();
+            cb.is_callback = true;
+            cb.counted = false;
+            cb.queue = u32::MAX;
+            cb.offered_to = u32::MAX;
+            let cb_id = self.contacts.len() as u64;
+            self.contacts.push(cb);
+            self.live += 1;
+            self.pending_callback(id, cb_id);
+        }
+    }
+
+    fn pending_callback(&mut self, id: u64, cb: u64) {
+        if let Err(e) = self.engine.handle(self.at(), Input::Callback { interaction: InteractionId(id), callback: InteractionId(cb) }) {
+            self.fail(format!("a callback was refused: {e}"));
+        }
+    }
+
+    fn on_event(&mut self, kind: EventKind) {
+        let now = self.now_ms;
+        match kind {
+            EventKind::InteractionQueued { interaction, queue, .. } => {
+                let c = &mut self.contacts[interaction.0 as usize];
+                c.current_queue = queue.0;
+                if c.queue == u32::MAX && !c.is_callback {
+                    c.queue = queue.0;
+                    if c.counted {
+                        let k = interval(self.sc, c.arrived_ms);
+                        self.queues[queue.index()].offered += 1;
+                        if let Some(iv) = self.intervals.get_mut(k) {
+                            iv[queue.index()].offered += 1;
+                        }
+                    }
+                }
+            }
+            EventKind::Offered { interaction, agent, .. } => {
+                let c = &mut self.contacts[interaction.0 as usize];
+                if c.offered_to != u32::MAX {
+                    let msg = format!("interaction {interaction} offered to agent {agent} while ringing at agent {}", c.offered_to);
+                    self.fail(msg);
+                    return;
+                }
+                c.offered_to = agent.0;
+                let answer_ms = self.sc.groups[self.agents[agent.index()].group as usize].answer_ms;
+                if answer_ms == 0 {
+                    self.pending_accepts.push((interaction.0, agent.0));
+                } else {
+                    self.schedule(now + answer_ms, Ev::Accept(interaction.0, agent.0));
+                }
+            }
+            EventKind::Rejected { interaction, .. } | EventKind::OfferTimedOut { interaction, .. } | EventKind::OfferRevoked { interaction, .. } => {
+                self.contacts[interaction.0 as usize].offered_to = u32::MAX;
+            }
+            EventKind::Accepted { interaction, agent } => {
+                let sc = self.sc;
+                let c = &mut self.contacts[interaction.0 as usize];
+                c.offered_to = u32::MAX;
+                c.agent = agent.0;
+                c.connected_ms = now;
+                let a = &mut self.agents[agent.index()];
+                a.active += 1;
+                a.handled += 1;
+                let cap = sc.groups[a.group as usize].capacity.iter().map(|&x| u32::from(x)).sum::<u32>();
+                if u32::from(a.active) > cap {
+                    let msg = format!("agent {agent} holds {} interactions, above capacity", a.active);
+                    self.fail(msg);
+                }
+                let c = &mut self.contacts[interaction.0 as usize];
+                if c.answered_ms == NONE {
+                    c.answered_ms = now;
+                    if c.counted && c.queue != u32::MAX {
+                        let wait = now - c.arrived_ms;
+                        let q = c.queue as usize;
+                        let in_sl = wait <= sc.queues[q].sl_threshold.as_millis() as u64;
+                        let k = interval(sc, c.arrived_ms);
+                        for qc in std::iter::once(&mut self.queues[q]).chain(self.intervals.get_mut(k).map(|iv| &mut iv[q])) {
+                            qc.answered += 1;
+                            qc.answered_in_sl += u64::from(in_sl);
+                            qc.wait_answered_ms += wait;
+                            qc.max_wait_ms = qc.max_wait_ms.max(wait);
+                        }
+                    }
+                }
+                let handle = c.handle_ms;
+                self.schedule(now + handle, Ev::Complete(interaction.0));
+            }
+            EventKind::Transferred { interaction, consult, .. } => {
+                let c = &mut self.contacts[interaction.0 as usize];
+                if !consult {
+                    let a = c.agent as usize;
+                    self.agents[a].active -= 1;
+                }
+            }
+            EventKind::Overflowed { interaction, .. } => {
+                let c = &self.contacts[interaction.0 as usize];
+                if c.counted && c.queue != u32::MAX && c.answered_ms == NONE {
+                    self.queues[c.queue as usize].overflowed += 1;
+                }
+            }
+            EventKind::Ended { interaction, outcome, .. } => self.on_end(interaction.0, outcome),
+            EventKind::AgentStateChanged { agent, state } => {
+                let busy = matches!(state, AgentState::Busy | AgentState::WrapUp);
+                let a = &mut self.agents[agent.index()];
+                match (a.busy_since, busy) {
+                    (None, true) => a.busy_since = Some(now),
+                    (Some(since), false) => {
+                        a.busy_since = None;
+                        let g = a.group as usize;
+                        self.add_busy(g, since, now);
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn add_busy(&mut self, group: usize, from: u64, to: u64) {
+        let (lo, hi) = (from.max(self.sc.warmup_ms), to.min(self.sc.duration_ms));
+        if hi > lo {
+            self.group_busy_ms[group] += hi - lo;
+        }
+        if self.collect_intervals {
+            let iv = self.sc.interval_ms;
+            let mut t = from;
+            while t < to.min(self.sc.duration_ms) {
+                let k = (t / iv) as usize;
+                let end = ((k as u64 + 1) * iv).min(to);
+                self.interval_busy_ms[group][k] += end - t;
+                t = end;
+            }
+        }
+    }
+
+    fn on_end(&mut self, id: u64, outcome: FinalOutcome) {
+        let sc = self.sc;
+        let now = self.now_ms;
+        let c = &mut self.contacts[id as usize];
+        if c.ended {
+            let msg = format!("interaction {id} ended twice");
+            self.fail(msg);
+            return;
+        }
+        c.ended = true;
+        c.offered_to = u32::MAX;
+        self.live -= 1;
+        self.drained_at_ms = self.drained_at_ms.max(now);
+        if c.connected_ms != NONE && c.agent != u32::MAX && outcome == FinalOutcome::Handled {
+            let a = &mut self.agents[c.agent as usize];
+            a.active = a.active.saturating_sub(1);
+        }
+        if !c.counted || c.queue == u32::MAX {
+            return;
+        }
+        let q = c.queue as usize;
+        let k = interval(sc, c.arrived_ms);
+        let waited = if c.answered_ms != NONE { c.answered_ms } else { now } - c.arrived_ms;
+        let wrap = sc.queues[c.current_queue as usize].wrap_up.as_millis() as u64;
+        let talk = if c.connected_ms != NONE { now - c.connected_ms } else { 0 };
+        for qc in std::iter::once(&mut self.queues[q]).chain(self.intervals.get_mut(k).map(|iv| &mut iv[q])) {
+            qc.max_wait_ms = qc.max_wait_ms.max(waited);
+            match outcome {
+                FinalOutcome::Handled => {
+                    qc.handled += 1;
+                    qc.handle_ms += talk + wrap;
+                }
+                FinalOutcome::Abandoned => qc.abandoned += 1,
+                FinalOutcome::Voicemail => qc.voicemail += 1,
+                FinalOutcome::Refused => qc.refused += 1,
+                FinalOutcome::CallbackOffered => qc.callbacks += 1,
+                FinalOutcome::OutboundAbandoned | FinalOutcome::Closed | FinalOutcome::Cancelled => qc.other += 1,
+            }
+        }
+    }
+
+    fn report(&mut self, file: &str) -> Report {
+        // Close busy periods still open at the end.
+        for i in 0..self.agents.len() {
+            if let Some(since) = self.agents[i].busy_since.take() {
+                let g = self.agents[i].group as usize;
+                let now = self.now_ms;
+                self.add_busy(g, since, now);
+            }
+        }
+        let sc = self.sc;
+        let span_ms = (sc.duration_ms - sc.warmup_ms) as f64;
+        let queues = sc
+            .queues
+            .iter()
+            .map(|q| (q.name.to_string(), self.queues[q.id.index()].report(q.sl_threshold.as_secs_f64(), q.sl_target)))
+            .collect();
+        let groups = sc
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(gi, g)| {
+                let handled = self.agents.iter().filter(|a| a.group as usize == gi).map(|a| a.handled).sum();
+                let occupancy = if g.count == 0 { 0.0 } else { round(self.group_busy_ms[gi] as f64 / (f64::from(g.count) * span_ms)) };
+                (g.name.clone(), GroupReport { agents: g.count, occupancy, handled })
+            })
+            .collect();
+        let intervals = self
+            .intervals
+            .iter()
+            .enumerate()
+            .map(|(k, iv)| {
+                let start = k as u64 * sc.interval_ms;
+                let len = (sc.duration_ms.min(start + sc.interval_ms) - start) as f64;
+                IntervalReport {
+                    start_s: start as f64 / 1000.0,
+                    queues: sc.queues.iter().map(|q| (q.name.to_string(), iv[q.id.index()].report(q.sl_threshold.as_secs_f64(), q.sl_target))).collect(),
+                    occupancy: sc
+                        .groups
+                        .iter()
+                        .enumerate()
+                        .map(|(gi, g)| (g.name.clone(), if g.count == 0 { 0.0 } else { round(self.interval_busy_ms[gi][k] as f64 / (f64::from(g.count) * len)) }))
+                        .collect(),
+                }
+            })
+            .collect();
+        let unfinished = self.unfinished;
+        Report {
+            scenario: file.to_string(),
+            seed: self.seed,
+            duration_s: sc.duration_ms as f64 / 1000.0,
+            warmup_s: sc.warmup_ms as f64 / 1000.0,
+            queues,
+            groups,
+            campaigns: BTreeMap::new(),
+            events: self.events,
+            engine_events: self.engine_events,
+            invariant_checks: self.checks,
+            drained_at_s: self.drained_at_ms as f64 / 1000.0,
+            unfinished,
+            intervals,
+        }
+    }
+}
+
+fn interval(sc: &Scenario, ms: u64) -> usize {
+    sc.interval_of(ms)
+}
+
