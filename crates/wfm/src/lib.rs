@@ -20,7 +20,7 @@ mod error;
 mod exact;
 // pub mod forecast;
 // pub mod schedule;
-// pub mod staffing;
+pub mod staffing;
 
 pub use error::WfmError;
 

@@ -245,7 +245,8 @@ pub fn erlang_a_tails(
             service_level_answered,
             asa_s,
             mean_wait_s: p_abandon * patience_s,
-            occupancy: calls_per_s * answered * aht_s / n,
+            // Carried load per agent cannot exceed 1; rounding can put it a hair above.
+            occupancy: (calls_per_s * answered * aht_s / n).min(1.0),
         },
         p_offered_wait_gt_t: p_offered_wait_gt_t.min(1.0),
         p_wait_gt_t: p_wait_gt_t.min(1.0),
