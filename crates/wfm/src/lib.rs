@@ -18,7 +18,7 @@
 pub mod erlang;
 mod error;
 mod exact;
-// pub mod forecast;
+pub mod forecast;
 // pub mod schedule;
 pub mod staffing;
 
