@@ -19,7 +19,7 @@ pub mod erlang;
 mod error;
 mod exact;
 pub mod forecast;
-// pub mod schedule;
+pub mod schedule;
 pub mod staffing;
 
 pub use error::WfmError;

@@ -15,7 +15,9 @@ fn time(text: &str) -> NaiveDateTime {
 
 fn truth(key: &str) -> f64 {
     let text = std::fs::read_to_string(reference("forecast_truth.json")).unwrap();
-    let at = text.find(&format!("\"{key}\"")).unwrap_or_else(|| panic!("no {key}"));
+    let at = text
+        .find(&format!("\"{key}\""))
+        .unwrap_or_else(|| panic!("no {key}"));
     let rest = &text[at + key.len() + 2..];
     let rest = rest[rest.find(':').unwrap() + 1..].trim_start();
     let end = rest.find([',', '\n', '}']).unwrap();
@@ -26,11 +28,14 @@ fn truth(key: &str) -> f64 {
 fn forecast_meets_the_goal_on_the_reference_series() {
     let mut history: BTreeMap<String, Vec<HistoryPoint>> = BTreeMap::new();
     for row in read_csv("forecast_history.csv") {
-        history.entry(row["queue"].clone()).or_default().push(HistoryPoint {
-            start: time(&row["interval_start"]),
-            calls: num(&row, "calls"),
-            aht_s: Some(num(&row, "aht_s")),
-        });
+        history
+            .entry(row["queue"].clone())
+            .or_default()
+            .push(HistoryPoint {
+                start: time(&row["interval_start"]),
+                calls: num(&row, "calls"),
+                aht_s: Some(num(&row, "aht_s")),
+            });
     }
     let mut special = SpecialDays::new();
     for row in read_csv("forecast_special_days.csv") {
@@ -38,7 +43,11 @@ fn forecast_meets_the_goal_on_the_reference_series() {
         special.insert(date, &row["label"]).unwrap();
     }
     let actual = read_csv("forecast_actual.csv");
-    let until = actual.iter().map(|r| time(&r["interval_start"])).max().unwrap()
+    let until = actual
+        .iter()
+        .map(|r| time(&r["interval_start"]))
+        .max()
+        .unwrap()
         + TimeDelta::minutes(30);
 
     let mut ours = Vec::new();
@@ -64,7 +73,10 @@ fn forecast_meets_the_goal_on_the_reference_series() {
     let naive = accuracy(&naive).unwrap();
     let floor = truth("wape_floor_true_rates");
     // Our "same interval last week" is the reference's seasonal naive, to the digit.
-    assert!((naive.wape - truth("wape_seasonal_naive")).abs() < 1e-12, "{naive:?}");
+    assert!(
+        (naive.wape - truth("wape_seasonal_naive")).abs() < 1e-12,
+        "{naive:?}"
+    );
     println!(
         "WAPE ours {:.4}, floor {floor:.4} (ratio {:.3}), last week {:.4} ({:.0} % lower)",
         ours.wape,
@@ -72,6 +84,15 @@ fn forecast_meets_the_goal_on_the_reference_series() {
         naive.wape,
         (1.0 - ours.wape / naive.wape) * 100.0
     );
-    assert!(ours.wape <= 1.1 * floor, "WAPE {} above 1.1 × floor {floor}", ours.wape);
-    assert!(ours.wape <= 0.6 * naive.wape, "WAPE {} not 40 % below {}", ours.wape, naive.wape);
+    assert!(
+        ours.wape <= 1.1 * floor,
+        "WAPE {} above 1.1 × floor {floor}",
+        ours.wape
+    );
+    assert!(
+        ours.wape <= 0.6 * naive.wape,
+        "WAPE {} not 40 % below {}",
+        ours.wape,
+        naive.wape
+    );
 }

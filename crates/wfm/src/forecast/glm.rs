@@ -85,7 +85,9 @@ mod tests {
     #[test]
     fn recovers_an_exact_log_linear_trend() {
         let x: Vec<Vec<f64>> = (0..20).map(|t| vec![1.0, f64::from(t)]).collect();
-        let y: Vec<f64> = (0..20).map(|t| 100.0 * (0.05 * f64::from(t)).exp()).collect();
+        let y: Vec<f64> = (0..20)
+            .map(|t| 100.0 * (0.05 * f64::from(t)).exp())
+            .collect();
         let beta = poisson_regression(&x, &y).unwrap();
         assert!((beta[0] - 100f64.ln()).abs() < 1e-8);
         assert!((beta[1] - 0.05).abs() < 1e-10);

@@ -139,7 +139,10 @@ pub struct QueueForecast {
 /// The interval length of a history: the greatest common divisor of the gaps between interval
 /// starts, which must divide a day.
 pub fn infer_interval_s(points: &[HistoryPoint]) -> Result<i64, WfmError> {
-    let mut starts: Vec<i64> = points.iter().map(|p| p.start.and_utc().timestamp()).collect();
+    let mut starts: Vec<i64> = points
+        .iter()
+        .map(|p| p.start.and_utc().timestamp())
+        .collect();
     starts.sort_unstable();
     starts.dedup();
     let gcd = starts
@@ -148,7 +151,9 @@ pub fn infer_interval_s(points: &[HistoryPoint]) -> Result<i64, WfmError> {
         .fold(0i64, |g, d| gcd(g, d));
     let gcd = if gcd == 0 {
         // One interval only: the start's offset in the day is all there is to go on.
-        return Err(WfmError::Invalid("the history needs more than one interval".into()));
+        return Err(WfmError::Invalid(
+            "the history needs more than one interval".into(),
+        ));
     } else {
         gcd
     };
@@ -224,8 +229,16 @@ impl Grid {
     fn build(history: &[HistoryPoint]) -> Result<Grid, WfmError> {
         let interval_s = infer_interval_s(history)?;
         let slots = (DAY_S / interval_s) as usize;
-        let first = history.iter().map(|p| p.start).min().expect("checked: 2+ points");
-        let last = history.iter().map(|p| p.start).max().expect("checked: 2+ points");
+        let first = history
+            .iter()
+            .map(|p| p.start)
+            .min()
+            .expect("checked: 2+ points");
+        let last = history
+            .iter()
+            .map(|p| p.start)
+            .max()
+            .expect("checked: 2+ points");
         let first_date = first.date();
         let days = (last.date() - first_date).num_days() + 1;
         if days > MAX_HISTORY_DAYS {
@@ -246,12 +259,18 @@ impl Grid {
                     p.start
                 )));
             }
-            let (d, s) = ((p.start.date() - first_date).num_days() as usize, (secs / interval_s) as usize);
+            let (d, s) = (
+                (p.start.date() - first_date).num_days() as usize,
+                (secs / interval_s) as usize,
+            );
             if seen[d][s] {
                 return Err(WfmError::Invalid(format!("{}: given twice", p.start)));
             }
             if !(p.calls.is_finite() && p.calls >= 0.0) {
-                return Err(WfmError::Invalid(format!("{}: calls {} below 0", p.start, p.calls)));
+                return Err(WfmError::Invalid(format!(
+                    "{}: calls {} below 0",
+                    p.start, p.calls
+                )));
             }
             seen[d][s] = true;
             calls[d][s] = p.calls;
@@ -401,9 +420,7 @@ impl Model {
         }
 
         // 2. Special days: a factor and a shape per label.
-        let expected = |d: usize| {
-            (beta[0] + trend_per_day * d as f64 + dow_effect[dow(d)]).exp()
-        };
+        let expected = |d: usize| (beta[0] + trend_per_day * d as f64 + dow_effect[dow(d)]).exp();
         let mut by_label: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for d in (0..grid.calls.len()).filter(|&d| grid.full[d]) {
             if let Some(label) = special.label(grid.date(d)) {
@@ -499,7 +516,11 @@ impl Model {
         let w = date.weekday().num_days_from_monday() as usize;
         let volume = (self.beta0 + self.trend_per_day * day as f64 + self.dow_effect[w]).exp();
         let (factor, shape) = match special.label(date) {
-            Some(label) => self.labels.get(label).copied().unwrap_or((1.0, self.dow_shape[w])),
+            Some(label) => self
+                .labels
+                .get(label)
+                .copied()
+                .unwrap_or((1.0, self.dow_shape[w])),
             None => (1.0, self.dow_shape[w]),
         };
         let aht = self.aht[shape][slot].or_else(|| self.aht[self.dow_shape[w]][slot]);
@@ -637,7 +658,10 @@ mod tests {
             calls: 1.0,
             aht_s: None,
         };
-        assert_eq!(infer_interval_s(&[p(at(5, 0, 0)), p(at(5, 1, 30))]).unwrap(), 5400);
+        assert_eq!(
+            infer_interval_s(&[p(at(5, 0, 0)), p(at(5, 1, 30))]).unwrap(),
+            5400
+        );
         assert_eq!(
             infer_interval_s(&[p(at(5, 0, 0)), p(at(5, 1, 30)), p(at(5, 2, 0))]).unwrap(),
             1800
@@ -667,16 +691,30 @@ mod tests {
         let mut history = synthetic(28);
         let mut special = SpecialDays::new();
         // Jan 13 (a Tuesday) is a holiday with a third of the calls; Jan 27 in the horizon too.
-        special.insert(NaiveDate::from_ymd_opt(2026, 1, 13).unwrap(), "holiday").unwrap();
-        special.insert(NaiveDate::from_ymd_opt(2026, 2, 3).unwrap(), "holiday").unwrap();
+        special
+            .insert(NaiveDate::from_ymd_opt(2026, 1, 13).unwrap(), "holiday")
+            .unwrap();
+        special
+            .insert(NaiveDate::from_ymd_opt(2026, 2, 3).unwrap(), "holiday")
+            .unwrap();
         for p in history.iter_mut().filter(|p| p.start.date().day() == 13) {
             p.calls /= 3.0;
         }
         let f = forecast_queue(&history, &special, at(5, 0, 0) + TimeDelta::days(35)).unwrap();
         assert_eq!(f.model.special.len(), 1);
         assert!((f.model.special[0].factor - 1.0 / 3.0).abs() < 1e-6);
-        let feb3: f64 = f.points.iter().filter(|p| p.start.date().day() == 3).map(|p| p.calls).sum();
-        let feb2: f64 = f.points.iter().filter(|p| p.start.date().day() == 2).map(|p| p.calls).sum();
+        let feb3: f64 = f
+            .points
+            .iter()
+            .filter(|p| p.start.date().day() == 3)
+            .map(|p| p.calls)
+            .sum();
+        let feb2: f64 = f
+            .points
+            .iter()
+            .filter(|p| p.start.date().day() == 2)
+            .map(|p| p.calls)
+            .sum();
         assert!((feb3 * 3.0 - feb2).abs() < 1e-6, "{feb3} {feb2}");
     }
 
