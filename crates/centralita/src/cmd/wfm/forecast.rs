@@ -48,9 +48,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // The horizon starts where the latest queue's history ends.
     let mut start: Option<NaiveDateTime> = None;
     for (queue, points) in &history {
-        let interval = forecast::infer_interval_s(points).map_err(|e| queue_error(&args, queue, e))?;
-        let end = points.iter().map(|p| p.start).max().expect("non-empty")
-            + TimeDelta::seconds(interval);
+        let interval =
+            forecast::infer_interval_s(points).map_err(|e| queue_error(&args, queue, e))?;
+        let end =
+            points.iter().map(|p| p.start).max().expect("non-empty") + TimeDelta::seconds(interval);
         start = start.max(Some(end));
     }
     let Some(start) = start else {
@@ -128,12 +129,22 @@ fn parse_horizon(text: &str) -> anyhow::Result<TimeDelta> {
 
 /// Parses `2026-01-05T08:30:00` (also with a space, or without seconds).
 pub fn parse_time(text: &str) -> Option<NaiveDateTime> {
-    ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+    [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
 }
 
-fn time_at(table: &Table, line: u64, record: &csv::StringRecord, col: usize) -> anyhow::Result<NaiveDateTime> {
+fn time_at(
+    table: &Table,
+    line: u64,
+    record: &csv::StringRecord,
+    col: usize,
+) -> anyhow::Result<NaiveDateTime> {
     let text = table.text(record, col);
     match parse_time(text) {
         Some(t) => Ok(t),
@@ -163,12 +174,18 @@ fn read_history(path: &std::path::Path) -> anyhow::Result<BTreeMap<String, Vec<H
         }
         let calls = table.number(*line, r, c_col)?;
         if calls < 0.0 {
-            bad_input!("{}: calls cannot be negative ({calls})", table.at(*line, c_col));
+            bad_input!(
+                "{}: calls cannot be negative ({calls})",
+                table.at(*line, c_col)
+            );
         }
         let aht_s = table.optional_number(*line, r, aht_col)?;
         if let (Some(a), Some(col)) = (aht_s, aht_col) {
             if a <= 0.0 {
-                bad_input!("{}: a handle time must be above 0 ({a})", table.at(*line, col));
+                bad_input!(
+                    "{}: a handle time must be above 0 ({a})",
+                    table.at(*line, col)
+                );
             }
         }
         if let Some(first) = seen.insert((queue.to_string(), start), *line) {
@@ -177,7 +194,14 @@ fn read_history(path: &std::path::Path) -> anyhow::Result<BTreeMap<String, Vec<H
                 table.name
             );
         }
-        history.entry(queue.to_string()).or_default().push(HistoryPoint { start, calls, aht_s });
+        history
+            .entry(queue.to_string())
+            .or_default()
+            .push(HistoryPoint {
+                start,
+                calls,
+                aht_s,
+            });
     }
     if history.is_empty() {
         bad_input!("{}: no rows", table.name);
@@ -192,7 +216,10 @@ fn read_special_days(path: &std::path::Path) -> anyhow::Result<SpecialDays> {
     for (line, r) in &table.rows {
         let text = table.text(r, d_col);
         let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") else {
-            bad_input!("{}: {text:?} is not a date like 2026-03-19", table.at(*line, d_col));
+            bad_input!(
+                "{}: {text:?} is not a date like 2026-03-19",
+                table.at(*line, d_col)
+            );
         };
         if let Err(err) = special.insert(date, table.text(r, l_col)) {
             bad_input!("{}: {err}", table.at(*line, l_col));
@@ -202,13 +229,28 @@ fn read_special_days(path: &std::path::Path) -> anyhow::Result<SpecialDays> {
 }
 
 /// What the model learned, on standard error.
-fn describe(queue: &str, f: &QueueForecast, special: &SpecialDays, from: NaiveDate, until: NaiveDate) {
+fn describe(
+    queue: &str,
+    f: &QueueForecast,
+    special: &SpecialDays,
+    from: NaiveDate,
+    until: NaiveDate,
+) {
     let m = &f.model;
-    let days: Vec<String> = m.day_factors.iter().map(|(d, v)| format!("{d} {v:.2}")).collect();
+    let days: Vec<String> = m
+        .day_factors
+        .iter()
+        .map(|(d, v)| format!("{d} {v:.2}"))
+        .collect();
     let groups: Vec<String> = m
         .shape_groups
         .iter()
-        .map(|g| g.iter().map(ToString::to_string).collect::<Vec<_>>().join("+"))
+        .map(|g| {
+            g.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("+")
+        })
         .collect();
     eprintln!(
         "{queue}: {} s intervals, {} days fitted, trend {:+.2} % a week; day factors {}; shapes {}",
@@ -225,7 +267,9 @@ fn describe(queue: &str, f: &QueueForecast, special: &SpecialDays, from: NaiveDa
         );
     }
     for label in forecast::unseen_labels(m, special, from, until) {
-        eprintln!("{queue}: special day {label:?} is in the horizon but not the history: forecast as an ordinary day");
+        eprintln!(
+            "{queue}: special day {label:?} is in the horizon but not the history: forecast as an ordinary day"
+        );
     }
     for note in &m.notes {
         eprintln!("{queue}: {note}");
@@ -259,7 +303,10 @@ fn evaluate(
         let queue = table.text(r, q_col);
         let actual = table.number(*line, r, c_col)?;
         if actual < 0.0 {
-            bad_input!("{}: calls cannot be negative ({actual})", table.at(*line, c_col));
+            bad_input!(
+                "{}: calls cannot be negative ({actual})",
+                table.at(*line, c_col)
+            );
         }
         let (Some(&ours), Some(last_week)) = (
             lookup.get(&(queue, t)),
@@ -273,28 +320,49 @@ fn evaluate(
         entry.1.push((last_week, actual));
     }
     if per_queue.is_empty() {
-        bad_input!("{}: no row matches a forecast interval and queue", table.name);
+        bad_input!(
+            "{}: no row matches a forecast interval and queue",
+            table.name
+        );
     }
     let mut report = String::new();
     let line = |name: &str, ours: Option<Accuracy>, naive: Option<Accuracy>| {
         let fmt = |a: Option<Accuracy>| {
-            a.map_or("     -        -".to_string(), |a| format!("{:>6.4} {:>8.4}", a.wape, a.mape))
+            a.map_or("     -        -".to_string(), |a| {
+                format!("{:>6.4} {:>8.4}", a.wape, a.mape)
+            })
         };
         let n = ours.map_or(0, |a| a.intervals);
         let lower = match (ours, naive) {
-            (Some(o), Some(l)) if l.wape > 0.0 => format!("{:>6.1} %", (1.0 - o.wape / l.wape) * 100.0),
+            (Some(o), Some(l)) if l.wape > 0.0 => {
+                format!("{:>6.1} %", (1.0 - o.wape / l.wape) * 100.0)
+            }
             _ => "      -".into(),
         };
-        format!("{name:<12} {n:>9}  {}    {}   {lower}\n", fmt(ours), fmt(naive))
+        format!(
+            "{name:<12} {n:>9}  {}    {}   {lower}\n",
+            fmt(ours),
+            fmt(naive)
+        )
     };
-    report.push_str("queue        intervals    WAPE     MAPE  |  last week: WAPE MAPE  | WAPE lower\n");
+    report.push_str(
+        "queue        intervals    WAPE     MAPE  |  last week: WAPE MAPE  | WAPE lower\n",
+    );
     let (mut all_ours, mut all_naive) = (Vec::new(), Vec::new());
     for (queue, (ours, naive)) in &per_queue {
-        report.push_str(&line(queue, forecast::accuracy(ours), forecast::accuracy(naive)));
+        report.push_str(&line(
+            queue,
+            forecast::accuracy(ours),
+            forecast::accuracy(naive),
+        ));
         all_ours.extend_from_slice(ours);
         all_naive.extend_from_slice(naive);
     }
-    report.push_str(&line("all", forecast::accuracy(&all_ours), forecast::accuracy(&all_naive)));
+    report.push_str(&line(
+        "all",
+        forecast::accuracy(&all_ours),
+        forecast::accuracy(&all_naive),
+    ));
     if skipped > 0 {
         report.push_str(&format!(
             "({skipped} actual rows outside the forecast's queues and horizon were not compared)\n"
