@@ -14,7 +14,7 @@
 //! The crate is pure maths: no IO, no clock, no randomness. The command line and the server parse
 //! files and forms at the edge and call in here with typed values.
 
-// pub mod cost;
+pub mod cost;
 pub mod erlang;
 mod error;
 mod exact;
