@@ -104,10 +104,10 @@ pub(crate) fn ceil_ratio(num: &[f64], den: &[f64]) -> Option<u64> {
                 acc.mul(Decimal::from_f64(v)?)
             })
         };
-        if let (Some(n), Some(d)) = (product(num), product(den)) {
-            if let Some(exact) = ceil_div_exact(n, d) {
-                return Some(exact);
-            }
+        if let (Some(n), Some(d)) = (product(num), product(den))
+            && let Some(exact) = ceil_div_exact(n, d)
+        {
+            return Some(exact);
         }
     }
     let c = ceil_tolerant(x);
@@ -120,12 +120,11 @@ pub(crate) fn ceil_over_one_minus(agents: u64, shrinkage: f64) -> Option<u64> {
     if !x.is_finite() {
         return None;
     }
-    if (x - x.round()).abs() <= 1e-9 * x.max(1.0) {
-        if let Some(den) = Decimal::from_f64(shrinkage).and_then(Decimal::one_minus) {
-            if let Some(exact) = ceil_div_exact(Decimal::from_int(agents), den) {
-                return Some(exact);
-            }
-        }
+    if (x - x.round()).abs() <= 1e-9 * x.max(1.0)
+        && let Some(den) = Decimal::from_f64(shrinkage).and_then(Decimal::one_minus)
+        && let Some(exact) = ceil_div_exact(Decimal::from_int(agents), den)
+    {
+        return Some(exact);
     }
     let c = ceil_tolerant(x);
     (c <= u64::MAX as f64).then_some(c as u64)

@@ -116,7 +116,7 @@ pub fn erlang_a_tails(
         false,
         "a finite time, 0 or more",
     )?;
-    if !(patience_s > 0.0) {
+    if patience_s.is_nan() || patience_s <= 0.0 {
         return Err(WfmError::OutOfRange {
             field: "patience_s",
             value: patience_s,

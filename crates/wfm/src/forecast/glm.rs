@@ -10,7 +10,7 @@ pub(crate) fn poisson_regression(x: &[Vec<f64>], y: &[f64]) -> Option<Vec<f64>> 
     const TOLERANCE: f64 = 1e-10;
     let p = x.first()?.len();
     let mean = y.iter().sum::<f64>() / y.len() as f64;
-    if !(mean > 0.0) {
+    if mean.is_nan() || mean <= 0.0 {
         return None;
     }
     // Start from the flat fit: intercept ln(mean), assuming column 0 is the intercept.
@@ -63,8 +63,9 @@ pub(crate) fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
         for row in col + 1..n {
             let f = a[row][col] / a[col][col];
             if f != 0.0 {
-                for c in col..n {
-                    a[row][c] -= f * a[col][c];
+                let (above, below) = a.split_at_mut(row);
+                for (x, p) in below[0][col..].iter_mut().zip(&above[col][col..]) {
+                    *x -= f * p;
                 }
                 b[row] -= f * b[col];
             }

@@ -145,10 +145,7 @@ pub fn infer_interval_s(points: &[HistoryPoint]) -> Result<i64, WfmError> {
         .collect();
     starts.sort_unstable();
     starts.dedup();
-    let gcd = starts
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .fold(0i64, |g, d| gcd(g, d));
+    let gcd = starts.windows(2).map(|w| w[1] - w[0]).fold(0i64, gcd);
     let gcd = if gcd == 0 {
         // One interval only: the start's offset in the day is all there is to go on.
         return Err(WfmError::Invalid(
@@ -575,7 +572,7 @@ pub struct Accuracy {
 /// WAPE and MAPE of `(forecast, actual)` pairs; `None` when there are no actual calls.
 pub fn accuracy(pairs: &[(f64, f64)]) -> Option<Accuracy> {
     let actual: f64 = pairs.iter().map(|p| p.1).sum();
-    if !(actual > 0.0) {
+    if actual.is_nan() || actual <= 0.0 {
         return None;
     }
     let abs_err: f64 = pairs.iter().map(|(f, a)| (f - a).abs()).sum();

@@ -112,12 +112,12 @@ pub(super) fn allocate(required: &[u32], groups: &[(u32, u32)]) -> Vec<f64> {
         while let Some(node) = queue.pop_front() {
             if node < groups.len() {
                 let g = node;
-                for q in 0..queues {
+                for (q, &need) in left_req.iter().enumerate() {
                     let qn = groups.len() + q;
                     if groups[g].0 & (1 << q) != 0 && !seen[qn] {
                         seen[qn] = true;
                         prev[qn] = Some(g);
-                        if left_req[q] > 0 {
+                        if need > 0 {
                             end = Some(qn);
                             break;
                         }

@@ -236,17 +236,16 @@ impl<'a> Solver<'a> {
         let s = i64::from(day as u32 * self.day + start);
         let e = s + i64::from(st.length_steps);
         let rest = i64::from(self.rules.min_rest_steps);
-        if day > 0 {
-            if let Some((_, prev_end)) = self.bounds(agent, day - 1) {
-                if s - prev_end < rest {
-                    return false;
-                }
-            }
+        if day > 0
+            && let Some((_, prev_end)) = self.bounds(agent, day - 1)
+            && s - prev_end < rest
+        {
+            return false;
         }
-        if let Some((next_start, _)) = self.bounds(agent, day + 1) {
-            if next_start - e < rest {
-                return false;
-            }
+        if let Some((next_start, _)) = self.bounds(agent, day + 1)
+            && next_start - e < rest
+        {
+            return false;
         }
         let worked = |d: usize| self.assigned[agent][d].is_some();
         let before = (0..day).rev().take_while(|&d| worked(d)).count();
@@ -307,12 +306,11 @@ impl<'a> Solver<'a> {
                             continue;
                         }
                         self.value_window(agent, d);
-                        if let Some((v, p)) = self.best_option(agent, d) {
-                            if paid + self.paid(&p) <= max
-                                && best.as_ref().is_none_or(|(bv, _, _)| v > *bv + EPSILON)
-                            {
-                                best = Some((v, d, p));
-                            }
+                        if let Some((v, p)) = self.best_option(agent, d)
+                            && paid + self.paid(&p) <= max
+                            && best.as_ref().is_none_or(|(bv, _, _)| v > *bv + EPSILON)
+                        {
+                            best = Some((v, d, p));
                         }
                     }
                     match best {
@@ -341,17 +339,17 @@ impl<'a> Solver<'a> {
                 self.value_window(agent, day);
                 let mut choice: Option<Option<Placed>> = None;
                 let mut choice_value = current.as_ref().map_or(0.0, |p| self.value_of(agent, p));
-                if let Some((v, p)) = self.best_option(agent, day) {
-                    if v > choice_value + EPSILON {
-                        choice_value = v;
-                        choice = Some(Some(p));
-                    }
+                if let Some((v, p)) = self.best_option(agent, day)
+                    && v > choice_value + EPSILON
+                {
+                    choice_value = v;
+                    choice = Some(Some(p));
                 }
-                if let Some(p) = &current {
-                    if 0.0 > choice_value + EPSILON && self.hours_allow(agent, day, self.paid(p), 0)
-                    {
-                        choice = Some(None);
-                    }
+                if let Some(p) = &current
+                    && 0.0 > choice_value + EPSILON
+                    && self.hours_allow(agent, day, self.paid(p), 0)
+                {
+                    choice = Some(None);
                 }
                 self.set_coverage(agent, day, current.as_ref(), 1);
                 if let Some(target) = choice {

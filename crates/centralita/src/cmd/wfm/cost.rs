@@ -56,10 +56,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Err(e) = rates.validate() {
         bad_input!("{e}");
     }
-    if let Some(p) = args.patience_s {
-        if !(p.is_finite() && p > 0.0) {
-            bad_input!("--patience-s must be a time above 0, got {p}");
-        }
+    if let Some(p) = args.patience_s
+        && !(p.is_finite() && p > 0.0)
+    {
+        bad_input!("--patience-s must be a time above 0, got {p}");
     }
     if args.targets.iter().any(|t| !(*t > 0.0 && *t < 1.0)) {
         bad_input!("--targets must be shares strictly between 0 and 1");

@@ -180,13 +180,13 @@ fn read_history(path: &std::path::Path) -> anyhow::Result<BTreeMap<String, Vec<H
             );
         }
         let aht_s = table.optional_number(*line, r, aht_col)?;
-        if let (Some(a), Some(col)) = (aht_s, aht_col) {
-            if a <= 0.0 {
-                bad_input!(
-                    "{}: a handle time must be above 0 ({a})",
-                    table.at(*line, col)
-                );
-            }
+        if let (Some(a), Some(col)) = (aht_s, aht_col)
+            && a <= 0.0
+        {
+            bad_input!(
+                "{}: a handle time must be above 0 ({a})",
+                table.at(*line, col)
+            );
         }
         if let Some(first) = seen.insert((queue.to_string(), start), *line) {
             bad_input!(
@@ -276,6 +276,9 @@ fn describe(
     }
 }
 
+/// `(forecast, actual)` per interval.
+type Pairs = Vec<(f64, f64)>;
+
 /// The evaluation table.
 fn evaluate(
     path: &std::path::Path,
@@ -296,7 +299,7 @@ fn evaluate(
         .iter()
         .filter_map(|(q, pts)| Some((q.as_str(), SameIntervalLastWeek::new(pts)?)))
         .collect();
-    let mut per_queue: BTreeMap<String, (Vec<(f64, f64)>, Vec<(f64, f64)>)> = BTreeMap::new();
+    let mut per_queue: BTreeMap<String, (Pairs, Pairs)> = BTreeMap::new();
     let mut skipped = 0usize;
     for (line, r) in &table.rows {
         let t = time_at(&table, *line, r, t_col)?;

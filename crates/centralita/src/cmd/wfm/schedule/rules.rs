@@ -126,13 +126,13 @@ pub fn parse(
     if step_min == 0 || 1440 % step_min != 0 {
         return Err(format!("step_min = {step_min} must divide a day"));
     }
-    if interval_min % step_min != 0 {
+    if !interval_min.is_multiple_of(step_min) {
         return Err(format!(
             "step_min = {step_min} must divide the requirements' {interval_min}-minute intervals"
         ));
     }
     let steps = |what: &str, min: u32| -> Result<u32, String> {
-        if min % step_min == 0 {
+        if min.is_multiple_of(step_min) {
             Ok(min / step_min)
         } else {
             Err(format!(
