@@ -267,3 +267,36 @@ fn cost_prices_the_reference_erlang_a_file() {
     assert!(t[0]["cost_per_point_day"].is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn bench_staffing_prints_ours_even_without_the_peer() {
+    let out = bin()
+        .args([
+            "bench",
+            "staffing",
+            "--repeat",
+            "1",
+            "--python",
+            "/nonexistent/python",
+            "--input",
+        ])
+        .arg(reference("staffing_input.csv"))
+        .arg("--peer-script")
+        .arg(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/bench/pyworkforce_staffing.py"),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("centralita             9600"), "{stdout}");
+    assert!(
+        stdout.contains("pyworkforce        could not run"),
+        "{stdout}"
+    );
+}

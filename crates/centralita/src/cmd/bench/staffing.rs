@@ -67,24 +67,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let erlang_c_rows = requests.iter().filter(|r| r.patience_s.is_none()).count();
     println!();
     println!(
-        "{:<14} {:>8} {:>14} {:>12}",
+        "{:<18} {:>8} {:>14} {:>12}",
         "", "rows", "compute s", "µs per row"
     );
     println!(
-        "{:<14} {:>8} {:>14.6} {:>12.2}",
+        "{:<18} {:>8} {:>14.6} {:>12.2}",
         "centralita",
         requests.len(),
         ours_s,
         ours_s / requests.len().max(1) as f64 * 1e6
     );
     println!(
-        "{:<14} {:>8} {:>14.6}   (fastest of {repeat})",
+        "{:<18} {:>8} {:>14.6}   (fastest of {repeat})",
         "", "", best_s
     );
     match &peer {
         Ok(p) => {
             println!(
-                "{:<14} {:>8} {:>14.6} {:>12.2}",
+                "{:<18} {:>8} {:>14.6} {:>12.2}",
                 format!("pyworkforce {}", p.version),
                 p.rows,
                 p.compute_s,
@@ -105,9 +105,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
         Err(err) => {
-            println!("pyworkforce    could not run: {err:#}");
+            println!("pyworkforce        could not run: {err:#}");
             println!(
-                "               (set it up: python3 -m venv /work/.peers && /work/.peers/bin/pip install -r ../shared/bench/requirements.txt)"
+                "                   (set it up: python3 -m venv /work/.peers && /work/.peers/bin/pip install -r ../shared/bench/requirements.txt)"
             );
         }
     }

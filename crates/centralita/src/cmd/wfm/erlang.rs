@@ -182,7 +182,11 @@ fn queue_figures(args: &QueueArgs, erlang_a: bool) -> anyhow::Result<Figures> {
     if let Some(p) = patience_s {
         figures.push(("patience_s", p));
     }
-    let mut evaluate = |agents: u32, prefix: bool| -> anyhow::Result<()> {
+    let mut evaluate = |agents: u32, target: Option<f64>| -> anyhow::Result<()> {
+        let prefix = target.is_some();
+        if let Some(t) = target {
+            figures.push(("sl_target", t));
+        }
         let mut add = |name: &'static str, short: &'static str, v: f64| {
             figures.push((if prefix { name } else { short }, v));
         };
@@ -221,7 +225,7 @@ fn queue_figures(args: &QueueArgs, erlang_a: bool) -> anyhow::Result<Figures> {
         Ok(())
     };
     if let Some(agents) = args.agents {
-        evaluate(agents, false)?;
+        evaluate(agents, None)?;
     }
     if let Some(target) = args.sl_target {
         // Staff one interval of an hour with the same load.
@@ -236,7 +240,7 @@ fn queue_figures(args: &QueueArgs, erlang_a: bool) -> anyhow::Result<Figures> {
             shrinkage: None,
         };
         let s = staff(&req).map_err(lib_error)?;
-        evaluate(s.agents, true)?;
+        evaluate(s.agents, Some(target))?;
     }
     Ok(figures)
 }
