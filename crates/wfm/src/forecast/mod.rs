@@ -146,14 +146,11 @@ pub fn infer_interval_s(points: &[HistoryPoint]) -> Result<i64, WfmError> {
     starts.sort_unstable();
     starts.dedup();
     let gcd = starts.windows(2).map(|w| w[1] - w[0]).fold(0i64, gcd);
-    let gcd = if gcd == 0 {
-        // One interval only: the start's offset in the day is all there is to go on.
+    if gcd == 0 {
         return Err(WfmError::Invalid(
             "the history needs more than one interval".into(),
         ));
-    } else {
-        gcd
-    };
+    }
     if DAY_S % gcd != 0 {
         return Err(WfmError::Invalid(format!(
             "interval starts are {gcd} s apart, which does not divide a day"

@@ -98,6 +98,18 @@ pub struct ShiftType {
 }
 
 impl ShiftType {
+    /// For each break, the latest start (steps after the shift starts) that still leaves room
+    /// for the breaks after it; `None` if they cannot all fit before the shift ends.
+    pub(crate) fn break_latest_fit(&self) -> Option<Vec<u32>> {
+        let mut latest = vec![0; self.breaks.len()];
+        let mut bound = self.length_steps; // the next break's latest start, or the shift's end
+        for (i, b) in self.breaks.iter().enumerate().rev() {
+            latest[i] = b.latest_start_steps.min(bound.checked_sub(b.length_steps)?);
+            bound = latest[i];
+        }
+        Some(latest)
+    }
+
     /// Paid steps of one such shift.
     pub fn paid_steps(&self) -> u32 {
         let unpaid: u32 = self
@@ -265,14 +277,13 @@ fn validate(plan: &Plan, rules: &Rules) -> Result<(), WfmError> {
                 s.name
             )));
         }
-        // The breaks must fit when each is placed as early as allowed.
+        // Each break, placed as early as allowed, must still leave room for the ones after it:
+        // then any placement within [earliest, latest fit] keeps the rest placeable.
+        let latest = s.break_latest_fit();
         let mut free = 0;
-        for b in &s.breaks {
+        for (i, b) in s.breaks.iter().enumerate() {
             let lo = b.earliest_start_steps.max(free);
-            let hi = b
-                .latest_start_steps
-                .min(s.length_steps.saturating_sub(b.length_steps));
-            if b.length_steps == 0 || lo > hi {
+            if b.length_steps == 0 || latest.as_ref().is_none_or(|l| lo > l[i]) {
                 return Err(invalid(format!(
                     "shift {}: break {} does not fit its window",
                     s.name, b.name
@@ -474,6 +485,16 @@ mod tests {
         let mut r = rules(vec![agent("a", vec![0], 7)]);
         r.shifts[0].breaks[0].latest_start_steps = 40;
         r.shifts[0].breaks[0].earliest_start_steps = 30;
+        assert!(build_schedule(&p, &r).is_err());
+        // A break longer than the shift.
+        let mut r = rules(vec![agent("a", vec![0], 7)]);
+        r.shifts[0].breaks[0].length_steps = 30;
+        assert!(build_schedule(&p, &r).is_err());
+        // Two breaks whose windows leave no room for the second after the first.
+        let mut r = rules(vec![agent("a", vec![0], 7)]);
+        let mut second = r.shifts[0].breaks[0].clone();
+        second.latest_start_steps = 6;
+        r.shifts[0].breaks.push(second);
         assert!(build_schedule(&p, &r).is_err());
         let r = rules(vec![agent("a", vec![3], 7)]);
         assert!(build_schedule(&p, &r).is_err());

@@ -35,6 +35,8 @@ struct Solver<'a> {
     options: Vec<Vec<Vec<(usize, u32)>>>,
     /// Value of working each step of a two-day window, reused.
     prefix: Vec<f64>,
+    /// Per shift type, each break's latest start that leaves room for the next ones.
+    latest_fit: Vec<Vec<u32>>,
 }
 
 pub(super) fn solve(plan: &Plan, rules: &Rules) -> Schedule {
@@ -99,6 +101,14 @@ impl<'a> Solver<'a> {
             week_paid: vec![vec![0; weeks]; rules.agents.len()],
             options,
             prefix: Vec::with_capacity(2 * day as usize + 1),
+            latest_fit: rules
+                .shifts
+                .iter()
+                .map(|s| {
+                    s.break_latest_fit()
+                        .expect("validation checks that breaks fit")
+                })
+                .collect(),
         }
     }
 
@@ -182,10 +192,11 @@ impl<'a> Solver<'a> {
         let mut value = self.span(start, st.length_steps);
         let mut breaks = Vec::with_capacity(st.breaks.len());
         let mut free = start;
-        for b in &st.breaks {
+        for (b, &latest) in st.breaks.iter().zip(&self.latest_fit[k]) {
             let lo = (start + b.earliest_start_steps).max(free);
-            let hi = (start + b.latest_start_steps).min(start + st.length_steps - b.length_steps);
-            // Validation guarantees lo <= hi. Take the least valuable time for the break.
+            let hi = start + latest;
+            debug_assert!(lo <= hi, "validation checks that every break fits");
+            // Take the least valuable time for the break.
             let mut best = (f64::INFINITY, lo);
             for o in lo..=hi {
                 let v = self.span(o, b.length_steps);
