@@ -1,1 +1,9 @@
 //! The outbound dialer engine.
+pub mod abandon;
+pub mod clock;
+pub mod config;
+pub mod consent;
+pub mod disposition;
+pub mod window;
+pub mod zone;
+mod zone_tables;
