@@ -7,3 +7,7 @@ pub mod disposition;
 pub mod window;
 pub mod zone;
 mod zone_tables;
+pub mod contact;
+pub mod estimate;
+pub mod gate;
+pub mod pacing;

@@ -147,22 +147,22 @@ pub enum GateRule {
     ConsentExpired,
     /// No time zone could be derived from the number or the address.
     ZoneUnknown,
-    /// The callee's local time is outside the calling window.
-    OutsideCallingWindow,
     /// It is a holiday where the callee is.
     Holiday,
-    /// Attempts to this number today (callee's calendar day) reached the cap.
-    PhoneCapDay,
-    /// Attempts to this number in the last 7 days reached the cap.
-    PhoneCapWeek,
+    /// The callee's local time is outside the calling window.
+    OutsideCallingWindow,
     /// Attempts to this number ever reached the cap.
     PhoneCapLifetime,
-    /// Attempts to this contact today reached the cap.
-    ContactCapDay,
-    /// Attempts to this contact in the last 7 days reached the cap.
-    ContactCapWeek,
+    /// Attempts to this number in the last 7 days reached the cap.
+    PhoneCapWeek,
+    /// Attempts to this number today (callee's calendar day) reached the cap.
+    PhoneCapDay,
     /// Attempts to this contact ever reached the cap.
     ContactCapLifetime,
+    /// Attempts to this contact in the last 7 days reached the cap.
+    ContactCapWeek,
+    /// Attempts to this contact today reached the cap.
+    ContactCapDay,
     /// The contact already has a live attempt (never two at once).
     LiveAttemptInProgress,
     /// The contact had an abandoned call less than 72 h ago and no agent is reserved.
