@@ -91,6 +91,9 @@ pub enum ConfigError {
     /// The caller id is not an E.164 number.
     #[error("caller id {0} must be written in E.164 (+ and digits)")]
     CallerId(String),
+    /// A campaign with this id exists already (or the engine holds too many).
+    #[error("campaign {0} exists already, or there are too many campaigns")]
+    DuplicateCampaign(u32),
     /// The consent purpose is empty or too long.
     #[error("consent purpose must be 1 to 64 bytes")]
     ConsentPurpose,

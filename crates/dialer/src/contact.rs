@@ -174,6 +174,8 @@ pub struct Contact {
     pub order_key: i64,
     /// Its numbers.
     pub phones: Vec<Phone>,
+    /// Where its address says it is (for numbers added later).
+    pub address_zones: Zones,
     /// Where it stands.
     pub stage: Stage,
     /// How it ended, once it did.

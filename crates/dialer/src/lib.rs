@@ -11,3 +11,6 @@ pub mod contact;
 pub mod estimate;
 pub mod gate;
 pub mod pacing;
+pub mod schedule;
+pub mod engine;
+pub use engine::{AgentPresence, Alert, CallbackRequest, CallbackTime, Dial, Dialer, Input, InputError, Output, PreviewOffer};
