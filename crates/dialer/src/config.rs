@@ -370,7 +370,7 @@ impl CampaignConfig {
         let a = self.abandon;
         for (what, value) in [("max_rate", a.max_rate), ("alert_rate", a.alert_rate), ("target_rate", a.target_rate)] {
             let ordered = a.target_rate <= a.alert_rate && a.alert_rate <= a.max_rate;
-            if !(value > 0.0 && value <= ABANDON_RATE_CAP_LEGAL) || !ordered {
+            if !(value > 0.0 && value <= ABANDON_RATE_CAP_LEGAL && ordered) {
                 return Err(ConfigError::AbandonRate { what, value });
             }
         }

@@ -125,10 +125,10 @@ pub fn check(req: &GateRequest<'_>) -> GateDecision {
         // A list can change (an entry removed), but not by waiting: treat it as lasting.
         return GateDecision::lasting(rule);
     }
-    if let Some(purpose) = &cfg.consent_purpose {
-        if let Some(rule) = req.registry.consent_status(key, purpose, req.now).denying_rule() {
-            return GateDecision::lasting(rule);
-        }
+    if let Some(purpose) = &cfg.consent_purpose
+        && let Some(rule) = req.registry.consent_status(key, purpose, req.now).denying_rule()
+    {
+        return GateDecision::lasting(rule);
     }
     if req.phone.zones.is_unknown() {
         return GateDecision::lasting(GateRule::ZoneUnknown);

@@ -147,11 +147,11 @@ impl Campaign {
         let a = &self.attempts[&id];
         let (idx, agent) = (a.contact, a.agent);
         self.est.observe_talk(ctx.now.saturating_since(a.stage_at).as_secs_f64());
-        if let Some(slot) = agent.and_then(|g| self.agents.get_mut(&g)) {
-            if matches!(slot.presence, AgentPresence::Talking { .. }) {
-                slot.presence = AgentPresence::WrapUp { since: ctx.now };
-                slot.since = ctx.now;
-            }
+        if let Some(slot) = agent.and_then(|g| self.agents.get_mut(&g))
+            && matches!(slot.presence, AgentPresence::Talking { .. })
+        {
+            slot.presence = AgentPresence::WrapUp { since: ctx.now };
+            slot.since = ctx.now;
         }
         self.set_stage(id, AttemptStage::Ended, ctx.now, DISPOSITION_WAIT_MS);
         let c = &mut self.contacts[idx as usize];

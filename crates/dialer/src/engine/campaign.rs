@@ -462,12 +462,10 @@ impl Campaign {
         let a = self.attempts.remove(&id)?;
         self.deadlines.remove(&(a.deadline, id));
         ctx.attempts.remove(&id);
-        if let Some(agent) = a.reserved {
-            if let Some(slot) = self.agents.get_mut(&agent) {
-                if slot.reserved_for == Some(id) {
-                    slot.reserved_for = None;
-                }
-            }
+        if let Some(slot) = a.reserved.and_then(|agent| self.agents.get_mut(&agent))
+            && slot.reserved_for == Some(id)
+        {
+            slot.reserved_for = None;
         }
         Some(a)
     }
@@ -480,18 +478,16 @@ impl Campaign {
             _ => now,
         };
         let prev = self.agents.get(&agent).copied();
-        if let Some(p) = prev {
-            if let AgentPresence::WrapUp { since: w } = p.presence {
-                if presence == AgentPresence::Ready {
-                    self.est.observe_wrap(now.saturating_since(w).as_secs_f64());
-                }
-            }
+        if let Some(AgentSlot { presence: AgentPresence::WrapUp { since: w }, .. }) = prev
+            && presence == AgentPresence::Ready
+        {
+            self.est.observe_wrap(now.saturating_since(w).as_secs_f64());
         }
         let reserved = prev.and_then(|p| p.reserved_for);
-        if matches!(presence, AgentPresence::Away | AgentPresence::SignedOut) {
-            if let Some(id) = reserved {
-                self.drop_reservation(ctx, id);
-            }
+        if matches!(presence, AgentPresence::Away | AgentPresence::SignedOut)
+            && let Some(id) = reserved
+        {
+            self.drop_reservation(ctx, id);
         }
         if presence == AgentPresence::SignedOut {
             self.agents.remove(&agent);
