@@ -123,8 +123,6 @@ pub struct Phone {
     pub valid: bool,
     /// Where it rings (number and address combined).
     pub zones: Zones,
-    /// Its attempts.
-    pub log: AttemptLog,
     /// Failed calls in a row.
     pub failures_in_row: u8,
 }

@@ -33,6 +33,8 @@ use crate::window::WindowCheck;
 use crate::zone::Zones;
 
 const WEEK: Duration = Duration::from_secs(7 * 86_400);
+/// When a number is on a live call (for another contact sharing it), how long before it is tried again.
+pub const LIVE_ATTEMPT_RETRY: Duration = Duration::from_secs(10 * 60);
 
 /// The number an attempt would dial.
 #[derive(Debug, Clone, Copy)]
@@ -52,7 +54,7 @@ pub struct PhoneView<'a> {
 pub struct ContactView<'a> {
     /// Whether the person opted out.
     pub opted_out: bool,
-    /// Whether a line to the contact is live now.
+    /// Whether a line to the contact (or to this number, for another contact) is live now.
     pub live_attempt: bool,
     /// When a call to it was last abandoned.
     pub last_abandoned_at: Option<Instant>,
@@ -143,7 +145,8 @@ pub fn check(req: &GateRequest<'_>) -> GateDecision {
         return d;
     }
     if req.contact.live_attempt {
-        return GateDecision::deny(GateRule::LiveAttemptInProgress, None);
+        // Try again once that call has surely ended, rather than holding the head of the queue.
+        return GateDecision::deny(GateRule::LiveAttemptInProgress, Some(req.now + LIVE_ATTEMPT_RETRY));
     }
     if req.reserved_agent.is_none() {
         if let Some(abandoned) = req.contact.last_abandoned_at {

@@ -9,7 +9,7 @@ use model::outbound::{
 };
 use model::{AgentId, Channel, Instant};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
 use super::{AgentPresence, Alert, Ctx, InputError, Output};
@@ -90,6 +90,10 @@ pub(crate) struct Campaign {
     pub agents: BTreeMap<AgentId, AgentSlot>,
     pub attempts: BTreeMap<AttemptId, Attempt>,
     pub deadlines: BTreeSet<(Instant, AttemptId)>,
+    /// Attempts per number, shared by every contact that has it (households share numbers).
+    pub phone_logs: HashMap<E164, AttemptLog>,
+    /// Numbers with a line live now (a number is never rung twice at once, even for two contacts).
+    pub live_numbers: HashSet<E164>,
     pub est: Estimates,
     pub meter: AbandonMeter,
     pub alert_levels: [AlertLevel; 2],
@@ -114,6 +118,8 @@ impl Campaign {
             agents: BTreeMap::new(),
             attempts: BTreeMap::new(),
             deadlines: BTreeSet::new(),
+            phone_logs: HashMap::new(),
+            live_numbers: HashSet::new(),
             meter: AbandonMeter::default(),
             alert_levels: [AlertLevel::Cleared; 2],
             last_pace_reason: "".into(),
@@ -290,7 +296,6 @@ impl Campaign {
             kind,
             valid: valid && key.is_some() && facts.is_some_and(|f| f.valid),
             zones,
-            log: AttemptLog::default(),
             failures_in_row: 0,
         }
     }
@@ -441,8 +446,10 @@ impl Campaign {
         let deadline = self.deadlines.first().map(|(t, _)| *t);
         let running = self.state == CampaignState::Running;
         let due = if running { self.queue.next_due(now) } else { None };
+        // Only while a contact is due and waits for a line: otherwise nothing could change the decision.
         let tick = (running
             && self.cfg.mode == DialMode::Predictive
+            && self.queue.ready_len() > 0
             && self.agents.values().any(|a| a.presence != AgentPresence::Away))
         .then(|| Instant::from_millis(self.last_pace_at.as_millis().saturating_add(PACE_TICK_MS)).max(now));
         deadline.into_iter().chain(due).chain(tick).min()
@@ -461,6 +468,11 @@ impl Campaign {
     pub fn end_attempt(&mut self, ctx: &mut Ctx<'_>, id: AttemptId) -> Option<Attempt> {
         let a = self.attempts.remove(&id)?;
         self.deadlines.remove(&(a.deadline, id));
+        if a.stage != AttemptStage::Preview
+            && let Some(key) = self.contacts[a.contact as usize].phones.get(a.phone).and_then(|p| p.key)
+        {
+            self.live_numbers.remove(&key);
+        }
         ctx.attempts.remove(&id);
         if let Some(slot) = a.reserved.and_then(|agent| self.agents.get_mut(&agent))
             && slot.reserved_for == Some(id)

@@ -17,7 +17,7 @@ use std::time::Duration;
 use super::campaign::{Attempt, AttemptStage, Campaign};
 use super::{AgentPresence, Ctx, Dial, Output, PreviewOffer};
 use crate::config::CONNECT_LIMIT_MS;
-use crate::contact::Stage;
+use crate::contact::{AttemptLog, Stage};
 use crate::gate::{self, ContactView, GateRequest, PhoneView};
 use crate::pacing::{Budget, CountDist, abandon_probability, agents_able, power_lines};
 
@@ -27,6 +27,7 @@ pub const DIAL_RESULT_GRACE_MS: u64 = 60_000;
 const ABANDON_P_NONE: f64 = 1e-9;
 
 /// What the gate made of a contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum GateOutcome {
     /// Dial this number.
     Allowed(usize),
@@ -47,7 +48,7 @@ impl Campaign {
         let preview = self.cfg.mode == DialMode::Preview;
         for agent in self.free_agents() {
             while let Some(idx) = self.queue.pop_owned(agent, ctx.now) {
-                if self.serve_reserved(ctx, idx, agent, preview) {
+                if !matches!(self.serve_reserved(ctx, idx, agent, preview), GateOutcome::Moved) {
                     break;
                 }
             }
@@ -81,20 +82,18 @@ impl Campaign {
         (self.cfg.pacing.lines_per_agent_max * signed_in as f64).ceil() as usize
     }
 
-    /// Gives a contact to a reserved agent (preview or call); whether it was.
-    fn serve_reserved(&mut self, ctx: &mut Ctx<'_>, idx: u32, agent: AgentId, preview: bool) -> bool {
-        match self.gate_contact(ctx, idx, Some(agent)) {
-            GateOutcome::Allowed(phone) => {
-                if preview {
-                    self.offer_preview(ctx, idx, phone, agent);
-                } else {
-                    let q = self.est.answer_rate();
-                    self.start_line(ctx, idx, phone, Some(agent), q, 0.0, None);
-                }
-                true
+    /// Gives a contact to a reserved agent (preview or call); `Allowed` if it was.
+    fn serve_reserved(&mut self, ctx: &mut Ctx<'_>, idx: u32, agent: AgentId, preview: bool) -> GateOutcome {
+        let outcome = self.gate_contact(ctx, idx, Some(agent));
+        if let GateOutcome::Allowed(phone) = outcome {
+            if preview {
+                self.offer_preview(ctx, idx, phone, agent);
+            } else {
+                let q = self.est.answer_rate();
+                self.start_line(ctx, idx, phone, Some(agent), q, 0.0, None);
             }
-            GateOutcome::Moved | GateOutcome::Requeued => false,
         }
+        outcome
     }
 
     /// Preview and progressive (and the fallback at the abandon cap): a contact per free agent.
@@ -107,9 +106,14 @@ impl Campaign {
                     reason = "no_contact_due";
                     break 'agents;
                 };
-                if self.serve_reserved(ctx, idx, agent, preview) {
-                    dialled += 1;
-                    break;
+                match self.serve_reserved(ctx, idx, agent, preview) {
+                    GateOutcome::Allowed(_) => {
+                        dialled += 1;
+                        break;
+                    }
+                    GateOutcome::Moved => {}
+                    // Put back at the front: asking again this round would get the same answer.
+                    GateOutcome::Requeued => break 'agents,
                 }
             }
         }
@@ -264,19 +268,22 @@ impl Campaign {
         let mut all_lasting = true;
         let mut requeue = false;
         let mut rules: Vec<GateRule> = Vec::with_capacity(n);
+        let no_log = AttemptLog::default();
         for k in 0..n {
             let i = (c.next_phone + k) % n;
             let phone = &c.phones[i];
+            let log = phone.key.and_then(|key| self.phone_logs.get(&key)).unwrap_or(&no_log);
+            let number_live = phone.key.is_some_and(|key| self.live_numbers.contains(&key));
             let d = gate::check(&GateRequest {
                 now: ctx.now,
                 clock: ctx.clock,
                 campaign: self.cfg.id,
                 config: &self.cfg,
                 registry: ctx.registry,
-                phone: PhoneView { key: phone.key, valid: phone.valid, zones: &phone.zones, log: &phone.log },
+                phone: PhoneView { key: phone.key, valid: phone.valid, zones: &phone.zones, log },
                 contact: ContactView {
                     opted_out: c.opted_out,
-                    live_attempt: c.stage.is_live(),
+                    live_attempt: c.stage.is_live() || number_live,
                     last_abandoned_at: c.last_abandoned_at,
                     log: &c.log,
                 },
@@ -344,7 +351,10 @@ impl Campaign {
         let id = preview.unwrap_or_else(|| Self::new_attempt_id(ctx));
         let keep = self.cfg.caps.recent_needed();
         let c = &mut self.contacts[idx as usize];
-        c.phones[phone_i].log.record(now, keep);
+        if let Some(key) = c.phones[phone_i].key {
+            self.phone_logs.entry(key).or_default().record(now, keep);
+            self.live_numbers.insert(key);
+        }
         c.log.record(now, keep);
         c.attempts_in_pass += 1;
         c.next_phone = phone_i;
