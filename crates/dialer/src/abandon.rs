@@ -26,7 +26,11 @@ pub struct Tally {
 impl Tally {
     /// Abandoned / live-answered, 0 when nothing was answered.
     pub fn rate(&self) -> f64 {
-        if self.live_answers == 0 { 0.0 } else { f64::from(self.abandoned) / f64::from(self.live_answers) }
+        if self.live_answers == 0 {
+            0.0
+        } else {
+            f64::from(self.abandoned) / f64::from(self.live_answers)
+        }
     }
 
     /// Abandons still allowed before the rate exceeds `cap` (negative when above).
@@ -112,15 +116,38 @@ mod tests {
             m.live_answer(h(1), day(1));
         }
         m.abandoned(h(1), day(1));
-        assert_eq!(m.tally(AbandonWindow::CalendarDay, h(2), day(1)), Tally { live_answers: 10, abandoned: 1 });
-        assert_eq!(m.tally(AbandonWindow::CalendarDay, h(30), day(2)), Tally::default());
-        assert_eq!(m.tally(AbandonWindow::Rolling30Days, h(30), day(2)).live_answers, 10);
-        assert_eq!(m.tally(AbandonWindow::Rolling30Days, h(1 + ROLLING_BUCKETS), day(30)), Tally::default());
+        assert_eq!(
+            m.tally(AbandonWindow::CalendarDay, h(2), day(1)),
+            Tally {
+                live_answers: 10,
+                abandoned: 1
+            }
+        );
+        assert_eq!(
+            m.tally(AbandonWindow::CalendarDay, h(30), day(2)),
+            Tally::default()
+        );
+        assert_eq!(
+            m.tally(AbandonWindow::Rolling30Days, h(30), day(2))
+                .live_answers,
+            10
+        );
+        assert_eq!(
+            m.tally(
+                AbandonWindow::Rolling30Days,
+                h(1 + ROLLING_BUCKETS),
+                day(30)
+            ),
+            Tally::default()
+        );
     }
 
     #[test]
     fn slack_is_what_is_left_under_the_cap() {
-        let t = Tally { live_answers: 200, abandoned: 4 };
+        let t = Tally {
+            live_answers: 200,
+            abandoned: 4,
+        };
         assert!((t.rate() - 0.02).abs() < 1e-12);
         assert!((t.slack(0.03) - 2.0).abs() < 1e-12);
         assert_eq!(Tally::default().rate(), 0.0);

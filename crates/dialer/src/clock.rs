@@ -34,13 +34,17 @@ impl CivilClock {
 
     /// A clock whose [`Instant::ZERO`] is `at`.
     pub fn starting_at(at: DateTime<Utc>) -> Self {
-        CivilClock { origin_utc_ms: at.timestamp_millis() }
+        CivilClock {
+            origin_utc_ms: at.timestamp_millis(),
+        }
     }
 
     /// The UTC date-time of an instant (saturating at chrono's range, which is
     /// hundreds of thousands of years away).
     pub fn utc(&self, at: Instant) -> DateTime<Utc> {
-        let ms = i64::try_from(at.as_millis()).unwrap_or(i64::MAX).saturating_add(self.origin_utc_ms);
+        let ms = i64::try_from(at.as_millis())
+            .unwrap_or(i64::MAX)
+            .saturating_add(self.origin_utc_ms);
         DateTime::from_timestamp_millis(ms).unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
@@ -92,13 +96,29 @@ mod tests {
         assert_eq!(clock.utc(Instant::ZERO), start);
         assert_eq!(clock.instant(start), Instant::ZERO);
         // 2025-03-09 is the US spring-forward day: 05:00 UTC is 00:00 EST.
-        assert_eq!(clock.local(Instant::ZERO, chrono_tz::America::New_York).hour(), 0);
-        assert_eq!(clock.local(Instant::from_millis(3 * 3_600_000), chrono_tz::America::New_York).hour(), 4);
+        assert_eq!(
+            clock
+                .local(Instant::ZERO, chrono_tz::America::New_York)
+                .hour(),
+            0
+        );
+        assert_eq!(
+            clock
+                .local(
+                    Instant::from_millis(3 * 3_600_000),
+                    chrono_tz::America::New_York
+                )
+                .hour(),
+            4
+        );
     }
 
     #[test]
     fn a_local_time_in_the_spring_gap_moves_forward() {
-        let gap = NaiveDate::from_ymd_opt(2025, 3, 30).unwrap().and_hms_opt(2, 30, 0).unwrap();
+        let gap = NaiveDate::from_ymd_opt(2025, 3, 30)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
         let utc = utc_of_local(gap, chrono_tz::Europe::Madrid);
         // 02:30 does not exist in Madrid that night; 03:00 CEST is 01:00 UTC.
         assert_eq!(utc, Utc.with_ymd_and_hms(2025, 3, 30, 1, 0, 0).unwrap());
@@ -106,7 +126,10 @@ mod tests {
 
     #[test]
     fn a_local_time_in_the_autumn_fold_takes_the_earlier_instant() {
-        let fold = NaiveDate::from_ymd_opt(2025, 11, 2).unwrap().and_hms_opt(1, 30, 0).unwrap();
+        let fold = NaiveDate::from_ymd_opt(2025, 11, 2)
+            .unwrap()
+            .and_hms_opt(1, 30, 0)
+            .unwrap();
         let utc = utc_of_local(fold, chrono_tz::America::New_York);
         assert_eq!(utc, Utc.with_ymd_and_hms(2025, 11, 2, 5, 30, 0).unwrap());
     }

@@ -64,7 +64,9 @@ pub enum ConfigError {
     #[error("list {0} is listed twice")]
     DuplicateList(u32),
     /// A disposition code is empty, too long or repeated, or there are too many.
-    #[error("disposition code {0:?} is empty, longer than {CODE_LEN_MAX} bytes, repeated, or one too many")]
+    #[error(
+        "disposition code {0:?} is empty, longer than {CODE_LEN_MAX} bytes, repeated, or one too many"
+    )]
     Disposition(String),
     /// A window's hours are not `start < end <= 24:00`.
     #[error("calling window for {country} on weekday {weekday} is not start < end <= 24:00")]
@@ -188,7 +190,9 @@ impl Default for RetryRules {
             no_answer: Retry::After { delay_s: 2 * 3600 },
             machine: Retry::NextDay,
             failed: Retry::NextNumber { then_s: 3600 },
-            abandoned: Retry::After { delay_s: REDIAL_AFTER_ABANDON_MS / 1000 },
+            abandoned: Retry::After {
+                delay_s: REDIAL_AFTER_ABANDON_MS / 1000,
+            },
             max_attempts_per_pass: 6,
             failed_invalidate_after: 3,
             recycle: None,
@@ -229,7 +233,10 @@ impl Default for AttemptCaps {
 impl AttemptCaps {
     /// The longest history of attempt times the caps need (the 7-day and day caps).
     pub fn recent_needed(&self) -> usize {
-        self.phone_day.max(self.phone_week).max(self.contact_day).max(self.contact_week) as usize
+        self.phone_day
+            .max(self.phone_week)
+            .max(self.contact_day)
+            .max(self.contact_week) as usize
     }
 }
 
@@ -246,7 +253,11 @@ pub struct AbandonPolicy {
 
 impl Default for AbandonPolicy {
     fn default() -> Self {
-        AbandonPolicy { max_rate: 0.03, alert_rate: 0.025, target_rate: 0.02 }
+        AbandonPolicy {
+            max_rate: 0.03,
+            alert_rate: 0.025,
+            target_rate: 0.02,
+        }
     }
 }
 
@@ -339,7 +350,11 @@ impl CampaignConfig {
             mode,
             ratio: 1.5,
             preview_countdown_ms: 15_000,
-            lists: vec![ListConfig { id: ListId(0), priority: 0, filter: ListFilter::default() }],
+            lists: vec![ListConfig {
+                id: ListId(0),
+                priority: 0,
+                filter: ListFilter::default(),
+            }],
             order: ContactOrder::LoadOrder,
             caller_id,
             agent_group: "outbound".into(),
@@ -368,7 +383,11 @@ impl CampaignConfig {
             return Err(ConfigError::RingTimeout(self.ring_timeout_ms));
         }
         let a = self.abandon;
-        for (what, value) in [("max_rate", a.max_rate), ("alert_rate", a.alert_rate), ("target_rate", a.target_rate)] {
+        for (what, value) in [
+            ("max_rate", a.max_rate),
+            ("alert_rate", a.alert_rate),
+            ("target_rate", a.target_rate),
+        ] {
             let ordered = a.target_rate <= a.alert_rate && a.alert_rate <= a.max_rate;
             if !(value > 0.0 && value <= ABANDON_RATE_CAP_LEGAL && ordered) {
                 return Err(ConfigError::AbandonRate { what, value });
@@ -386,11 +405,18 @@ impl CampaignConfig {
             return Err(ConfigError::Disposition(String::new()));
         }
         for (i, d) in self.dispositions.iter().enumerate() {
-            if d.code.is_empty() || d.code.len() > CODE_LEN_MAX || self.dispositions[..i].iter().any(|o| o.code == d.code) {
+            if d.code.is_empty()
+                || d.code.len() > CODE_LEN_MAX
+                || self.dispositions[..i].iter().any(|o| o.code == d.code)
+            {
                 return Err(ConfigError::Disposition(d.code.to_string()));
             }
         }
-        let windows = self.windows.by_country.iter().map(|(c, w)| (c.to_string(), w));
+        let windows = self
+            .windows
+            .by_country
+            .iter()
+            .map(|(c, w)| (c.to_string(), w));
         for (country, w) in windows.chain([("*".to_string(), &self.windows.default)]) {
             for (weekday, h) in w.days.iter().enumerate() {
                 if h.is_some_and(|h| h.start_min >= h.end_min || h.end_min > DAY_MINUTES) {
@@ -421,7 +447,11 @@ impl CampaignConfig {
         if crate::consent::E164::of(&self.caller_id).is_none() {
             return Err(ConfigError::CallerId(self.caller_id.to_string()));
         }
-        if self.consent_purpose.as_ref().is_some_and(|p| p.is_empty() || p.len() > crate::consent::CONSENT_WORD_LEN_MAX) {
+        if self
+            .consent_purpose
+            .as_ref()
+            .is_some_and(|p| p.is_empty() || p.len() > crate::consent::CONSENT_WORD_LEN_MAX)
+        {
             return Err(ConfigError::ConsentPurpose);
         }
         Ok(())
@@ -429,7 +459,13 @@ impl CampaignConfig {
 
     fn validate_retry(&self) -> Result<(), ConfigError> {
         let r = self.retry;
-        let rules = [("busy", r.busy), ("no_answer", r.no_answer), ("machine", r.machine), ("failed", r.failed), ("abandoned", r.abandoned)];
+        let rules = [
+            ("busy", r.busy),
+            ("no_answer", r.no_answer),
+            ("machine", r.machine),
+            ("failed", r.failed),
+            ("abandoned", r.abandoned),
+        ];
         for (what, rule) in rules {
             let s = match rule {
                 Retry::After { delay_s } | Retry::NextNumber { then_s: delay_s } => delay_s,
@@ -445,11 +481,22 @@ impl CampaignConfig {
         if r.failed_invalidate_after == 0 {
             return Err(ConfigError::Retry("failed_invalidate_after"));
         }
-        if r.recycle.is_some_and(|c| c.passes > RECYCLE_PASSES_MAX || c.after_s == 0 || c.after_s > RETRY_DELAY_MAX_S) {
+        if r.recycle.is_some_and(|c| {
+            c.passes > RECYCLE_PASSES_MAX || c.after_s == 0 || c.after_s > RETRY_DELAY_MAX_S
+        }) {
             return Err(ConfigError::Retry("recycle"));
         }
         let c = self.caps;
-        if [c.phone_day, c.phone_week, c.phone_lifetime, c.contact_day, c.contact_week, c.contact_lifetime].contains(&0) {
+        if [
+            c.phone_day,
+            c.phone_week,
+            c.phone_lifetime,
+            c.contact_day,
+            c.contact_week,
+            c.contact_lifetime,
+        ]
+        .contains(&0)
+        {
             return Err(ConfigError::Retry("attempt caps must be at least 1"));
         }
         Ok(())
@@ -461,7 +508,12 @@ mod tests {
     use super::*;
 
     fn base() -> CampaignConfig {
-        CampaignConfig::new(CampaignId(1), "renewals", DialMode::Predictive, PhoneNumber::parse("+12125550100").unwrap())
+        CampaignConfig::new(
+            CampaignId(1),
+            "renewals",
+            DialMode::Predictive,
+            PhoneNumber::parse("+12125550100").unwrap(),
+        )
     }
 
     #[test]
@@ -471,28 +523,70 @@ mod tests {
 
     #[test]
     fn a_ring_shorter_than_fifteen_seconds_is_refused() {
-        let c = CampaignConfig { ring_timeout_ms: 14_999, ..base() };
+        let c = CampaignConfig {
+            ring_timeout_ms: 14_999,
+            ..base()
+        };
         assert_eq!(c.validate(), Err(ConfigError::RingTimeout(14_999)));
     }
 
     #[test]
     fn an_alert_above_the_cap_is_refused() {
-        let c = CampaignConfig { abandon: AbandonPolicy { max_rate: 0.03, alert_rate: 0.04, target_rate: 0.02 }, ..base() };
+        let c = CampaignConfig {
+            abandon: AbandonPolicy {
+                max_rate: 0.03,
+                alert_rate: 0.04,
+                target_rate: 0.02,
+            },
+            ..base()
+        };
         assert!(matches!(c.validate(), Err(ConfigError::AbandonRate { .. })));
-        let c = CampaignConfig { abandon: AbandonPolicy { max_rate: 0.05, alert_rate: 0.04, target_rate: 0.02 }, ..base() };
-        assert!(matches!(c.validate(), Err(ConfigError::AbandonRate { what: "max_rate", .. })));
+        let c = CampaignConfig {
+            abandon: AbandonPolicy {
+                max_rate: 0.05,
+                alert_rate: 0.04,
+                target_rate: 0.02,
+            },
+            ..base()
+        };
+        assert!(matches!(
+            c.validate(),
+            Err(ConfigError::AbandonRate {
+                what: "max_rate",
+                ..
+            })
+        ));
     }
 
     #[test]
     fn bad_ratios_windows_and_codes_are_refused() {
-        assert_eq!(CampaignConfig { ratio: 0.5, ..base() }.validate(), Err(ConfigError::Ratio(0.5)));
+        assert_eq!(
+            CampaignConfig {
+                ratio: 0.5,
+                ..base()
+            }
+            .validate(),
+            Err(ConfigError::Ratio(0.5))
+        );
         let mut c = base();
-        c.windows.default.days[2] = Some(crate::window::DayHours { start_min: 600, end_min: 600 });
-        assert_eq!(c.validate(), Err(ConfigError::Window { country: "*".into(), weekday: 2 }));
+        c.windows.default.days[2] = Some(crate::window::DayHours {
+            start_min: 600,
+            end_min: 600,
+        });
+        assert_eq!(
+            c.validate(),
+            Err(ConfigError::Window {
+                country: "*".into(),
+                weekday: 2
+            })
+        );
         let mut c = base();
         c.dispositions.push(DispositionCode::new("sale", &[]));
         assert_eq!(c.validate(), Err(ConfigError::Disposition("sale".into())));
-        let c = CampaignConfig { caller_id: PhoneNumber::parse("2125550100").unwrap(), ..base() };
+        let c = CampaignConfig {
+            caller_id: PhoneNumber::parse("2125550100").unwrap(),
+            ..base()
+        };
         assert!(matches!(c.validate(), Err(ConfigError::CallerId(_))));
     }
 }

@@ -28,7 +28,9 @@ impl E164 {
     /// The key of a number written `+` and digits; `None` otherwise.
     pub fn of(number: &PhoneNumber) -> Option<E164> {
         let digits = number.as_str().strip_prefix('+')?;
-        (digits.len() <= 15 && !digits.is_empty()).then(|| digits.parse().ok().map(E164)).flatten()
+        (digits.len() <= 15 && !digits.is_empty())
+            .then(|| digits.parse().ok().map(E164))
+            .flatten()
     }
 }
 
@@ -56,7 +58,10 @@ pub fn to_e164(raw: &str, default_cc: u16) -> Option<PhoneNumber> {
     } else if default_cc == 39 {
         format!("{default_cc}{digits}")
     } else {
-        format!("{default_cc}{}", digits.strip_prefix('0').unwrap_or(&digits))
+        format!(
+            "{default_cc}{}",
+            digits.strip_prefix('0').unwrap_or(&digits)
+        )
     };
     if full.is_empty() || full.len() > 15 || full.starts_with('0') {
         return None;
@@ -78,7 +83,10 @@ pub struct DncFileError {
 /// `00`, or national for the country `default_cc`; or the US registry's
 /// `area code,number` form. Blank lines and lines starting with `#` are skipped;
 /// a header line starting with a letter is skipped if it is the first line.
-pub fn parse_do_not_call_file(text: &str, default_cc: u16) -> Result<Vec<PhoneNumber>, DncFileError> {
+pub fn parse_do_not_call_file(
+    text: &str,
+    default_cc: u16,
+) -> Result<Vec<PhoneNumber>, DncFileError> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
@@ -90,31 +98,54 @@ pub fn parse_do_not_call_file(text: &str, default_cc: u16) -> Result<Vec<PhoneNu
             continue;
         }
         if s.len() > DNC_LINE_LEN_MAX {
-            return Err(DncFileError { line, why: format!("longer than {DNC_LINE_LEN_MAX} bytes") });
+            return Err(DncFileError {
+                line,
+                why: format!("longer than {DNC_LINE_LEN_MAX} bytes"),
+            });
         }
         let joined;
         let number = match s.split_once(',') {
             Some((area, rest)) => {
                 let (area, rest) = (area.trim(), rest.split(',').next().unwrap_or("").trim());
-                if area.len() != 3 || rest.len() != 7 || !(area.bytes().chain(rest.bytes()).all(|b| b.is_ascii_digit())) {
-                    return Err(DncFileError { line, why: format!("{s:?} is not 'area code,number' (3 and 7 digits)") });
+                if area.len() != 3
+                    || rest.len() != 7
+                    || !(area.bytes().chain(rest.bytes()).all(|b| b.is_ascii_digit()))
+                {
+                    return Err(DncFileError {
+                        line,
+                        why: format!("{s:?} is not 'area code,number' (3 and 7 digits)"),
+                    });
                 }
                 joined = format!("{area}{rest}");
                 to_e164(&joined, 1)
             }
             None => {
-                if !s.chars().all(|c| c.is_ascii_digit() || " +-.()".contains(c)) {
-                    return Err(DncFileError { line, why: format!("{s:?} is not a phone number") });
+                if !s
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || " +-.()".contains(c))
+                {
+                    return Err(DncFileError {
+                        line,
+                        why: format!("{s:?} is not a phone number"),
+                    });
                 }
                 to_e164(s, default_cc)
             }
         };
         match number {
             Some(n) => out.push(n),
-            None => return Err(DncFileError { line, why: format!("{s:?} cannot be written as an E.164 number") }),
+            None => {
+                return Err(DncFileError {
+                    line,
+                    why: format!("{s:?} cannot be written as an E.164 number"),
+                });
+            }
         }
         if out.len() > DNC_FILE_NUMBERS_MAX {
-            return Err(DncFileError { line, why: format!("more than {DNC_FILE_NUMBERS_MAX} numbers") });
+            return Err(DncFileError {
+                line,
+                why: format!("more than {DNC_FILE_NUMBERS_MAX} numbers"),
+            });
         }
     }
     Ok(out)
@@ -218,7 +249,11 @@ impl ComplianceRegistry {
         match list {
             DoNotCallList::Internal => self.internal.insert(number),
             DoNotCallList::Campaign(c) => self.per_campaign.entry(*c).or_default().insert(number),
-            DoNotCallList::National(name) => self.national.entry(name.clone()).or_default().insert(number),
+            DoNotCallList::National(name) => self
+                .national
+                .entry(name.clone())
+                .or_default()
+                .insert(number),
         }
     }
 
@@ -226,13 +261,23 @@ impl ComplianceRegistry {
     pub fn remove_do_not_call(&mut self, list: &DoNotCallList, number: E164) -> bool {
         match list {
             DoNotCallList::Internal => self.internal.remove(&number),
-            DoNotCallList::Campaign(c) => self.per_campaign.get_mut(c).is_some_and(|s| s.remove(&number)),
-            DoNotCallList::National(name) => self.national.get_mut(name).is_some_and(|s| s.remove(&number)),
+            DoNotCallList::Campaign(c) => self
+                .per_campaign
+                .get_mut(c)
+                .is_some_and(|s| s.remove(&number)),
+            DoNotCallList::National(name) => self
+                .national
+                .get_mut(name)
+                .is_some_and(|s| s.remove(&number)),
         }
     }
 
     /// Replaces a national list with a new import; how many numbers it now holds.
-    pub fn import_national(&mut self, name: &str, numbers: impl IntoIterator<Item = E164>) -> usize {
+    pub fn import_national(
+        &mut self,
+        name: &str,
+        numbers: impl IntoIterator<Item = E164>,
+    ) -> usize {
         let set: HashSet<E164> = numbers.into_iter().collect();
         let n = set.len();
         self.national.insert(name.into(), set);
@@ -246,7 +291,11 @@ impl ComplianceRegistry {
         if self.internal.contains(&number) {
             return Some(GateRule::DoNotCallInternal);
         }
-        if self.per_campaign.get(&campaign).is_some_and(|s| s.contains(&number)) {
+        if self
+            .per_campaign
+            .get(&campaign)
+            .is_some_and(|s| s.contains(&number))
+        {
             return Some(GateRule::DoNotCallCampaign);
         }
         if self.national.values().any(|s| s.contains(&number)) {
@@ -266,11 +315,23 @@ mod tests {
 
     #[test]
     fn national_numbers_are_written_in_e164() {
-        assert_eq!(to_e164("(212) 555-0123", 1).unwrap().as_str(), "+12125550123");
-        assert_eq!(to_e164("0034 93 123 45 67", 1).unwrap().as_str(), "+34931234567");
-        assert_eq!(to_e164("020 7946 0018", 44).unwrap().as_str(), "+442079460018");
+        assert_eq!(
+            to_e164("(212) 555-0123", 1).unwrap().as_str(),
+            "+12125550123"
+        );
+        assert_eq!(
+            to_e164("0034 93 123 45 67", 1).unwrap().as_str(),
+            "+34931234567"
+        );
+        assert_eq!(
+            to_e164("020 7946 0018", 44).unwrap().as_str(),
+            "+442079460018"
+        );
         assert_eq!(to_e164("931234567", 34).unwrap().as_str(), "+34931234567");
-        assert_eq!(to_e164("06 1234 5678", 39).unwrap().as_str(), "+390612345678");
+        assert_eq!(
+            to_e164("06 1234 5678", 39).unwrap().as_str(),
+            "+390612345678"
+        );
         assert!(to_e164("555-0123", 1).is_none());
         assert!(to_e164("", 34).is_none());
     }
@@ -292,22 +353,46 @@ mod tests {
         let mut r = ComplianceRegistry::default();
         let n = key("+34931234567");
         let at = Instant::from_millis;
-        assert_eq!(r.consent_status(n, "marketing", at(10)), ConsentStatus::Missing);
-        r.record_consent(n, ConsentRecord {
-            purpose: "marketing".into(),
-            channel: Channel::Voice,
-            source: "web_form".into(),
-            given_at: at(5),
-            withdrawn_at: None,
-            expires_at: Some(at(100)),
-        });
-        assert_eq!(r.consent_status(n, "marketing", at(4)), ConsentStatus::Missing);
-        assert_eq!(r.consent_status(n, "marketing", at(10)), ConsentStatus::Valid);
-        assert_eq!(r.consent_status(n, "collections", at(10)), ConsentStatus::Missing);
-        assert_eq!(r.consent_status(n, "marketing", at(100)), ConsentStatus::Expired);
+        assert_eq!(
+            r.consent_status(n, "marketing", at(10)),
+            ConsentStatus::Missing
+        );
+        r.record_consent(
+            n,
+            ConsentRecord {
+                purpose: "marketing".into(),
+                channel: Channel::Voice,
+                source: "web_form".into(),
+                given_at: at(5),
+                withdrawn_at: None,
+                expires_at: Some(at(100)),
+            },
+        );
+        assert_eq!(
+            r.consent_status(n, "marketing", at(4)),
+            ConsentStatus::Missing
+        );
+        assert_eq!(
+            r.consent_status(n, "marketing", at(10)),
+            ConsentStatus::Valid
+        );
+        assert_eq!(
+            r.consent_status(n, "collections", at(10)),
+            ConsentStatus::Missing
+        );
+        assert_eq!(
+            r.consent_status(n, "marketing", at(100)),
+            ConsentStatus::Expired
+        );
         assert!(r.withdraw_consent(n, "marketing", at(50)));
-        assert_eq!(r.consent_status(n, "marketing", at(49)), ConsentStatus::Valid);
-        assert_eq!(r.consent_status(n, "marketing", at(50)), ConsentStatus::Withdrawn);
+        assert_eq!(
+            r.consent_status(n, "marketing", at(49)),
+            ConsentStatus::Valid
+        );
+        assert_eq!(
+            r.consent_status(n, "marketing", at(50)),
+            ConsentStatus::Withdrawn
+        );
     }
 
     #[test]
@@ -320,7 +405,10 @@ mod tests {
         assert_eq!(r.do_not_call_rule(c, n), Some(GateRule::DoNotCallNational));
         r.add_do_not_call(&DoNotCallList::Campaign(c), n);
         assert_eq!(r.do_not_call_rule(c, n), Some(GateRule::DoNotCallCampaign));
-        assert_eq!(r.do_not_call_rule(CampaignId(4), n), Some(GateRule::DoNotCallNational));
+        assert_eq!(
+            r.do_not_call_rule(CampaignId(4), n),
+            Some(GateRule::DoNotCallNational)
+        );
         r.add_do_not_call(&DoNotCallList::Internal, n);
         assert_eq!(r.do_not_call_rule(c, n), Some(GateRule::DoNotCallInternal));
     }

@@ -106,7 +106,11 @@ impl AttemptLog {
 
     /// Attempts at or after `since`.
     pub fn count_since(&self, since: Instant) -> u32 {
-        self.recent.iter().rev().take_while(|t| **t >= since).count() as u32
+        self.recent
+            .iter()
+            .rev()
+            .take_while(|t| **t >= since)
+            .count() as u32
     }
 }
 
@@ -148,7 +152,9 @@ impl Stage {
     /// The attempt in progress, if any (a contact never has two).
     pub fn attempt(self) -> Option<AttemptId> {
         match self {
-            Stage::Previewing(a) | Stage::Dialling(a) | Stage::Talking(a) | Stage::WrapUp(a) => Some(a),
+            Stage::Previewing(a) | Stage::Dialling(a) | Stage::Talking(a) | Stage::WrapUp(a) => {
+                Some(a)
+            }
             Stage::Waiting | Stage::Closed => None,
         }
     }

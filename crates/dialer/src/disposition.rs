@@ -41,7 +41,10 @@ pub struct DispositionCode {
 impl DispositionCode {
     /// A code with effects.
     pub fn new(code: &str, effects: &[DispositionEffect]) -> Self {
-        DispositionCode { code: code.into(), effects: effects.to_vec() }
+        DispositionCode {
+            code: code.into(),
+            effects: effects.to_vec(),
+        }
     }
 
     /// Whether the code has an effect.

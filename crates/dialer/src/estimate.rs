@@ -35,7 +35,9 @@ pub fn normal_cdf(z: f64) -> f64 {
             + t * (0.374_091_96
                 + t * (0.096_784_18
                     + t * (-0.186_288_06
-                        + t * (0.278_868_07 + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+                        + t * (0.278_868_07
+                            + t * (-1.135_203_98
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
     let erfc = t * poly.exp();
     let erfc = if x >= 0.0 { erfc } else { 2.0 - erfc };
     0.5 * erfc
@@ -53,7 +55,11 @@ impl LogNormalFit {
     /// A prior with this mean and coefficient of variation.
     pub fn with_prior(mean_s: f64, cv: f64) -> Self {
         let var_ln = (1.0 + cv * cv).ln();
-        LogNormalFit { weight: PRIOR_WEIGHT, mean_ln: mean_s.max(DURATION_MIN_S).ln() - var_ln / 2.0, var_ln }
+        LogNormalFit {
+            weight: PRIOR_WEIGHT,
+            mean_ln: mean_s.max(DURATION_MIN_S).ln() - var_ln / 2.0,
+            var_ln,
+        }
     }
 
     /// Adds one observed duration.
@@ -75,7 +81,11 @@ impl LogNormalFit {
 
     /// P(duration ≤ s).
     pub fn cdf(&self, s: f64) -> f64 {
-        if s <= 0.0 { 0.0 } else { normal_cdf((s.ln() - self.mean_ln) / self.sigma()) }
+        if s <= 0.0 {
+            0.0
+        } else {
+            normal_cdf((s.ln() - self.mean_ln) / self.sigma())
+        }
     }
 
     /// The duration at standard-normal quantile `z` (z = 0 is the median).
@@ -183,7 +193,11 @@ impl Estimates {
 
     fn share(&self, o: DialOutcome) -> f64 {
         let total: f64 = self.outcome_weight.iter().sum();
-        if total > 0.0 { self.outcome_weight[o.index()] / total } else { 0.0 }
+        if total > 0.0 {
+            self.outcome_weight[o.index()] / total
+        } else {
+            0.0
+        }
     }
 
     /// The share of dials a person answers.
@@ -211,13 +225,21 @@ impl Estimates {
                 num = m;
             }
         }
-        if den < 1e-12 { 0.0 } else { (num / den).clamp(0.0, 1.0) }
+        if den < 1e-12 {
+            0.0
+        } else {
+            (num / den).clamp(0.0, 1.0)
+        }
     }
 
     /// P(an agent talking for `elapsed_s` is free within `t_s`): the rest of the talk plus a mean wrap-up.
     pub fn talking_frees_within(&self, elapsed_s: f64, t_s: f64) -> f64 {
         let left = t_s - self.wrap.mean();
-        if left <= 0.0 { 0.0 } else { self.talk.ends_within(elapsed_s, left) }
+        if left <= 0.0 {
+            0.0
+        } else {
+            self.talk.ends_within(elapsed_s, left)
+        }
     }
 
     /// P(an agent in wrap-up for `elapsed_s` is free within `t_s`).
@@ -227,12 +249,17 @@ impl Estimates {
 
     /// When a new line's answer would come, at the [`HORIZON_Z`] quantiles of live ring time, in seconds.
     pub fn answer_horizons_s(&self) -> [f64; 3] {
-        HORIZON_Z.map(|z| self.ring[DialOutcome::LiveAnswer.index()].at_z(z).min(self.ring_timeout_s))
+        HORIZON_Z.map(|z| {
+            self.ring[DialOutcome::LiveAnswer.index()]
+                .at_z(z)
+                .min(self.ring_timeout_s)
+        })
     }
 
     /// How much more abandon happened than the forecast said (1 = as forecast), shrunk towards 1 while data is scarce.
     pub fn calibration(&self) -> f64 {
-        ((self.observed_abandons + CALIBRATION_PRIOR) / (self.predicted_abandons + CALIBRATION_PRIOR))
+        ((self.observed_abandons + CALIBRATION_PRIOR)
+            / (self.predicted_abandons + CALIBRATION_PRIOR))
             .clamp(CALIBRATION_MIN, CALIBRATION_MAX)
     }
 
@@ -248,8 +275,17 @@ mod tests {
 
     #[test]
     fn the_normal_cdf_matches_known_values() {
-        for (z, p) in [(0.0, 0.5), (1.0, 0.841_344_746), (-1.959_963_985, 0.025), (3.0, 0.998_650_102)] {
-            assert!((normal_cdf(z) - p).abs() < 1e-6, "Φ({z}) = {} not {p}", normal_cdf(z));
+        for (z, p) in [
+            (0.0, 0.5),
+            (1.0, 0.841_344_746),
+            (-1.959_963_985, 0.025),
+            (3.0, 0.998_650_102),
+        ] {
+            assert!(
+                (normal_cdf(z) - p).abs() < 1e-6,
+                "Φ({z}) = {} not {p}",
+                normal_cdf(z)
+            );
         }
     }
 
@@ -281,7 +317,11 @@ mod tests {
         let wrap = e.wrap_frees_within(19.0, 10.0);
         assert!(early < 0.2, "{early}");
         assert!(wrap > 0.5, "{wrap}");
-        assert_eq!(e.talking_frees_within(10.0, 5.0), 0.0, "a wrap-up still follows");
+        assert_eq!(
+            e.talking_frees_within(10.0, 5.0),
+            0.0,
+            "a wrap-up still follows"
+        );
     }
 
     #[test]

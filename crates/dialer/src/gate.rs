@@ -102,15 +102,30 @@ pub struct GateDecision {
 
 impl GateDecision {
     fn allow() -> Self {
-        GateDecision { allowed: true, rule: GateRule::AllRulesPassed, lasting: false, retry_at: None }
+        GateDecision {
+            allowed: true,
+            rule: GateRule::AllRulesPassed,
+            lasting: false,
+            retry_at: None,
+        }
     }
 
     fn deny(rule: GateRule, retry_at: Option<Instant>) -> Self {
-        GateDecision { allowed: false, rule, lasting: false, retry_at }
+        GateDecision {
+            allowed: false,
+            rule,
+            lasting: false,
+            retry_at,
+        }
     }
 
     fn lasting(rule: GateRule) -> Self {
-        GateDecision { allowed: false, rule, lasting: true, retry_at: None }
+        GateDecision {
+            allowed: false,
+            rule,
+            lasting: true,
+            retry_at: None,
+        }
     }
 }
 
@@ -128,14 +143,20 @@ pub fn check(req: &GateRequest<'_>) -> GateDecision {
         return GateDecision::lasting(rule);
     }
     if let Some(purpose) = &cfg.consent_purpose
-        && let Some(rule) = req.registry.consent_status(key, purpose, req.now).denying_rule()
+        && let Some(rule) = req
+            .registry
+            .consent_status(key, purpose, req.now)
+            .denying_rule()
     {
         return GateDecision::lasting(rule);
     }
     if req.phone.zones.is_unknown() {
         return GateDecision::lasting(GateRule::ZoneUnknown);
     }
-    if let WindowCheck::Closed { rule, next_open } = cfg.windows.check(&req.phone.zones.candidates, req.clock, req.now) {
+    if let WindowCheck::Closed { rule, next_open } =
+        cfg.windows
+            .check(&req.phone.zones.candidates, req.clock, req.now)
+    {
         return match next_open {
             Some(at) => GateDecision::deny(rule, Some(at)),
             None => GateDecision::lasting(rule),
@@ -146,7 +167,10 @@ pub fn check(req: &GateRequest<'_>) -> GateDecision {
     }
     if req.contact.live_attempt {
         // Try again once that call has surely ended, rather than holding the head of the queue.
-        return GateDecision::deny(GateRule::LiveAttemptInProgress, Some(req.now + LIVE_ATTEMPT_RETRY));
+        return GateDecision::deny(
+            GateRule::LiveAttemptInProgress,
+            Some(req.now + LIVE_ATTEMPT_RETRY),
+        );
     }
     if req.reserved_agent.is_none() {
         if let Some(abandoned) = req.contact.last_abandoned_at {
@@ -171,17 +195,36 @@ fn caps(req: &GateRequest<'_>) -> Option<GateDecision> {
     let tz = req.phone.zones.primary_tz().unwrap_or(req.config.home_tz);
     let today = req.clock.local_date(req.now, tz);
     // The callee's local midnight that started today, and the next one.
-    let day_start = req.clock.instant_of_local(today.and_time(NaiveTime::MIN), tz);
-    let tomorrow = today.checked_add_days(Days::new(1)).map(|d| req.clock.instant_of_local(d.and_time(NaiveTime::MIN), tz));
-    let week_start = Instant::from_millis(req.now.as_millis().saturating_sub(WEEK.as_millis() as u64));
+    let day_start = req
+        .clock
+        .instant_of_local(today.and_time(NaiveTime::MIN), tz);
+    let tomorrow = today
+        .checked_add_days(Days::new(1))
+        .map(|d| req.clock.instant_of_local(d.and_time(NaiveTime::MIN), tz));
+    let week_start =
+        Instant::from_millis(req.now.as_millis().saturating_sub(WEEK.as_millis() as u64));
     let checks = [
-        (req.phone.log, c.phone_lifetime, c.phone_week, c.phone_day, [GateRule::PhoneCapLifetime, GateRule::PhoneCapWeek, GateRule::PhoneCapDay]),
+        (
+            req.phone.log,
+            c.phone_lifetime,
+            c.phone_week,
+            c.phone_day,
+            [
+                GateRule::PhoneCapLifetime,
+                GateRule::PhoneCapWeek,
+                GateRule::PhoneCapDay,
+            ],
+        ),
         (
             req.contact.log,
             c.contact_lifetime,
             c.contact_week,
             c.contact_day,
-            [GateRule::ContactCapLifetime, GateRule::ContactCapWeek, GateRule::ContactCapDay],
+            [
+                GateRule::ContactCapLifetime,
+                GateRule::ContactCapWeek,
+                GateRule::ContactCapDay,
+            ],
         ),
     ];
     for (log, lifetime, week, day, [r_life, r_week, r_day]) in checks {
@@ -191,7 +234,10 @@ fn caps(req: &GateRequest<'_>) -> Option<GateDecision> {
         if log.count_since(week_start) >= week {
             // It frees when the oldest of the last `week` attempts leaves the 7 days.
             let oldest = log.recent.iter().rev().nth(week as usize - 1).copied();
-            return Some(GateDecision::deny(r_week, oldest.map(|t| t + WEEK + Duration::from_millis(1))));
+            return Some(GateDecision::deny(
+                r_week,
+                oldest.map(|t| t + WEEK + Duration::from_millis(1)),
+            ));
         }
         if log.count_since(day_start) >= day {
             return Some(GateDecision::deny(r_day, tomorrow));
@@ -222,7 +268,12 @@ mod tests {
         // Monday 2025-06-02 15:00 UTC = 11:00 in New York.
         let clock = CivilClock::starting_at(Utc.with_ymd_and_hms(2025, 6, 2, 15, 0, 0).unwrap());
         let number = PhoneNumber::parse("+12125550123").unwrap();
-        let config = CampaignConfig::new(CampaignId(1), "t", DialMode::Predictive, PhoneNumber::parse("+12125550100").unwrap());
+        let config = CampaignConfig::new(
+            CampaignId(1),
+            "t",
+            DialMode::Predictive,
+            PhoneNumber::parse("+12125550100").unwrap(),
+        );
         World {
             clock,
             config,
@@ -241,8 +292,18 @@ mod tests {
             campaign: CampaignId(1),
             config: &w.config,
             registry: &w.registry,
-            phone: PhoneView { key: Some(w.key), valid: true, zones: &w.zones, log: &w.phone_log },
-            contact: ContactView { opted_out: false, live_attempt: false, last_abandoned_at: None, log: &w.contact_log },
+            phone: PhoneView {
+                key: Some(w.key),
+                valid: true,
+                zones: &w.zones,
+                log: &w.phone_log,
+            },
+            contact: ContactView {
+                opted_out: false,
+                live_attempt: false,
+                last_abandoned_at: None,
+                log: &w.contact_log,
+            },
             abandon_rate_at_cap: false,
             reserved_agent: reserved,
             ring_timeout_ms: 25_000,
@@ -260,7 +321,10 @@ mod tests {
         let mut w = world();
         w.registry.add_do_not_call(&DoNotCallList::Internal, w.key);
         let d = ask(&w, Instant::ZERO, None);
-        assert_eq!((d.allowed, d.rule, d.lasting), (false, GateRule::DoNotCallInternal, true));
+        assert_eq!(
+            (d.allowed, d.rule, d.lasting),
+            (false, GateRule::DoNotCallInternal, true)
+        );
     }
 
     #[test]
@@ -268,17 +332,24 @@ mod tests {
         let mut w = world();
         w.config.consent_purpose = Some("marketing".into());
         assert_eq!(ask(&w, Instant::ZERO, None).rule, GateRule::ConsentMissing);
-        w.registry.record_consent(w.key, crate::consent::ConsentRecord {
-            purpose: "marketing".into(),
-            channel: Channel::Voice,
-            source: "web_form".into(),
-            given_at: Instant::ZERO,
-            withdrawn_at: None,
-            expires_at: None,
-        });
+        w.registry.record_consent(
+            w.key,
+            crate::consent::ConsentRecord {
+                purpose: "marketing".into(),
+                channel: Channel::Voice,
+                source: "web_form".into(),
+                given_at: Instant::ZERO,
+                withdrawn_at: None,
+                expires_at: None,
+            },
+        );
         assert!(ask(&w, Instant::ZERO, None).allowed);
-        w.registry.withdraw_consent(w.key, "marketing", Instant::from_millis(10));
-        assert_eq!(ask(&w, Instant::from_millis(10), None).rule, GateRule::ConsentWithdrawn);
+        w.registry
+            .withdraw_consent(w.key, "marketing", Instant::from_millis(10));
+        assert_eq!(
+            ask(&w, Instant::from_millis(10), None).rule,
+            GateRule::ConsentWithdrawn
+        );
     }
 
     #[test]
@@ -287,7 +358,10 @@ mod tests {
         // 11 hours later: 22:00 in New York; opens 08:00 = 12:00 UTC next day.
         let d = ask(&w, Instant::from_millis(11 * 3_600_000), None);
         assert_eq!(d.rule, GateRule::OutsideCallingWindow);
-        assert_eq!(w.clock.utc(d.retry_at.unwrap()), Utc.with_ymd_and_hms(2025, 6, 3, 12, 0, 0).unwrap());
+        assert_eq!(
+            w.clock.utc(d.retry_at.unwrap()),
+            Utc.with_ymd_and_hms(2025, 6, 3, 12, 0, 0).unwrap()
+        );
     }
 
     #[test]
@@ -298,9 +372,15 @@ mod tests {
         }
         let d = ask(&w, Instant::from_millis(5000), None);
         assert_eq!(d.rule, GateRule::PhoneCapDay);
-        assert_eq!(w.clock.utc(d.retry_at.unwrap()), Utc.with_ymd_and_hms(2025, 6, 3, 4, 0, 0).unwrap());
+        assert_eq!(
+            w.clock.utc(d.retry_at.unwrap()),
+            Utc.with_ymd_and_hms(2025, 6, 3, 4, 0, 0).unwrap()
+        );
         w.phone_log.lifetime = 20;
-        assert_eq!(ask(&w, Instant::from_millis(5000), None).rule, GateRule::PhoneCapLifetime);
+        assert_eq!(
+            ask(&w, Instant::from_millis(5000), None).rule,
+            GateRule::PhoneCapLifetime
+        );
         assert!(ask(&w, Instant::from_millis(5000), None).lasting);
     }
 
@@ -314,7 +394,12 @@ mod tests {
                 campaign: CampaignId(1),
                 config: &w.config,
                 registry: &w.registry,
-                phone: PhoneView { key: Some(w.key), valid: true, zones: &w.zones, log: &w.phone_log },
+                phone: PhoneView {
+                    key: Some(w.key),
+                    valid: true,
+                    zones: &w.zones,
+                    log: &w.phone_log,
+                },
                 contact: ContactView {
                     opted_out: false,
                     live_attempt: false,
@@ -327,6 +412,9 @@ mod tests {
             })
         };
         assert_eq!(req(None).rule, GateRule::RedialAfterAbandon);
-        assert!(req(Some(AgentId(7))).allowed, "a reserved agent lifts both the 72 h rule and the rate cap");
+        assert!(
+            req(Some(AgentId(7))).allowed,
+            "a reserved agent lifts both the 72 h rule and the rate cap"
+        );
     }
 }

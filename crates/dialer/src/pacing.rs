@@ -133,8 +133,13 @@ pub struct Budget {
 impl Budget {
     /// What is left after the lines in flight and one more with `q` and `risk` (negative: over budget).
     pub fn headroom(&self, q: f64, risk: f64) -> f64 {
-        let planned = self.sum_risk + risk + self.z * (self.sum_var + risk * (1.0 - risk)).max(0.0).sqrt();
-        let banked = if self.bank > 0.0 { self.share * self.bank } else { self.bank };
+        let planned =
+            self.sum_risk + risk + self.z * (self.sum_var + risk * (1.0 - risk)).max(0.0).sqrt();
+        let banked = if self.bank > 0.0 {
+            self.share * self.bank
+        } else {
+            self.bank
+        };
         self.target * (self.sum_q + q) + banked - planned
     }
 
@@ -209,7 +214,15 @@ mod tests {
 
     #[test]
     fn the_budget_backs_off_when_the_bank_is_negative() {
-        let b = Budget { target: 0.02, z: 1.0, share: 0.25, bank: 0.0, sum_q: 30.0, sum_risk: 0.0, sum_var: 0.0 };
+        let b = Budget {
+            target: 0.02,
+            z: 1.0,
+            share: 0.25,
+            bank: 0.0,
+            sum_q: 30.0,
+            sum_risk: 0.0,
+            sum_var: 0.0,
+        };
         assert!(b.admits(0.3, 0.0));
         assert!(b.admits(0.3, 0.05));
         let overdrawn = Budget { bank: -1.0, ..b };

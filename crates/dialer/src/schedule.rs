@@ -70,7 +70,9 @@ impl DueQueue {
 
     /// Takes a contact out of the queue; whether it was in it.
     pub fn remove(&mut self, idx: u32) -> bool {
-        let Some(slot) = self.slots.get_mut(idx as usize).and_then(Option::take) else { return false };
+        let Some(slot) = self.slots.get_mut(idx as usize).and_then(Option::take) else {
+            return false;
+        };
         match slot {
             Slot::Timed(due, _) => {
                 self.timed.remove(&(due, idx));
@@ -127,7 +129,11 @@ impl DueQueue {
     pub fn next_due(&self, now: Instant) -> Option<Instant> {
         let timed = self.timed.first().map(|(t, _)| *t);
         let after = Instant::from_millis(now.as_millis().saturating_add(1));
-        let owned = self.owned.values().filter_map(|s| s.range((after, 0)..).next().map(|(t, _)| *t)).min();
+        let owned = self
+            .owned
+            .values()
+            .filter_map(|s| s.range((after, 0)..).next().map(|(t, _)| *t))
+            .min();
         timed.into_iter().chain(owned).min()
     }
 
@@ -152,7 +158,13 @@ mod tests {
     use super::*;
 
     fn key(idx: u32, class: u8, rank: u16, order: i64) -> ReadyKey {
-        ReadyKey { class, list_rank: rank, fresh: 1, order, idx }
+        ReadyKey {
+            class,
+            list_rank: rank,
+            fresh: 1,
+            order,
+            idx,
+        }
     }
 
     #[test]
@@ -189,7 +201,11 @@ mod tests {
         q.insert(key(4, 0, 0, 0), t(10), Some(AgentId(1)), t(0));
         assert_eq!(q.next_due(t(0)), Some(t(10)));
         assert_eq!(q.pop_owned(AgentId(1), t(5)), None);
-        assert_eq!(q.next_due(t(10)), None, "a due owned callback sets no timer");
+        assert_eq!(
+            q.next_due(t(10)),
+            None,
+            "a due owned callback sets no timer"
+        );
         assert_eq!(q.pop_owned(AgentId(2), t(10)), None);
         assert_eq!(q.pop_owned(AgentId(1), t(10)), Some(4));
         assert!(q.is_empty());

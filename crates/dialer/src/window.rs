@@ -33,7 +33,10 @@ pub struct DayHours {
 impl DayHours {
     /// `start_h:00`–`end_h:00`.
     pub const fn hours(start_h: u16, end_h: u16) -> Self {
-        DayHours { start_min: start_h * 60, end_min: end_h * 60 }
+        DayHours {
+            start_min: start_h * 60,
+            end_min: end_h * 60,
+        }
     }
 }
 
@@ -49,24 +52,36 @@ pub struct CallingWindow {
 impl CallingWindow {
     /// The US preset (federal rule): 08:00–21:00 every day.
     pub fn us() -> Self {
-        CallingWindow { days: [Some(DayHours::hours(8, 21)); 7], closed_on_holidays: false }
+        CallingWindow {
+            days: [Some(DayHours::hours(8, 21)); 7],
+            closed_on_holidays: false,
+        }
     }
 
     /// The Spanish preset: 09:00–21:00 Monday to Friday, not on holidays.
     pub fn spain() -> Self {
         let d = Some(DayHours::hours(9, 21));
-        CallingWindow { days: [d, d, d, d, d, None, None], closed_on_holidays: true }
+        CallingWindow {
+            days: [d, d, d, d, d, None, None],
+            closed_on_holidays: true,
+        }
     }
 
     /// The UK preset (Ofcom sets no hours; this is the usual practice, to be configured): 08:00–21:00 every day.
     pub fn uk() -> Self {
-        CallingWindow { days: [Some(DayHours::hours(8, 21)); 7], closed_on_holidays: false }
+        CallingWindow {
+            days: [Some(DayHours::hours(8, 21)); 7],
+            closed_on_holidays: false,
+        }
     }
 
     /// The window for other countries unless configured: 09:00–20:00 Monday to Friday, not on holidays.
     pub fn conservative() -> Self {
         let d = Some(DayHours::hours(9, 20));
-        CallingWindow { days: [d, d, d, d, d, None, None], closed_on_holidays: true }
+        CallingWindow {
+            days: [d, d, d, d, d, None, None],
+            closed_on_holidays: true,
+        }
     }
 
     fn hours_on(&self, day: Weekday) -> Option<DayHours> {
@@ -129,7 +144,11 @@ pub enum WindowCheck {
 impl WindowPolicy {
     /// The window that applies in a country.
     pub fn window_for(&self, country: Country) -> &CallingWindow {
-        self.by_country.iter().find(|(c, _)| *c == country).map(|(_, w)| w).unwrap_or(&self.default)
+        self.by_country
+            .iter()
+            .find(|(c, _)| *c == country)
+            .map(|(_, w)| w)
+            .unwrap_or(&self.default)
     }
 
     /// Whether `date` is a holiday for the candidate. A candidate whose region is
@@ -155,22 +174,35 @@ impl WindowPolicy {
             return Err(GateRule::OutsideCallingWindow);
         };
         let minute = (local.hour() * 60 + local.minute()) as u16;
-        if minute >= h.start_min && minute < h.end_min { Ok(()) } else { Err(GateRule::OutsideCallingWindow) }
+        if minute >= h.start_min && minute < h.end_min {
+            Ok(())
+        } else {
+            Err(GateRule::OutsideCallingWindow)
+        }
     }
 
     /// The next instant at or after `now` when one candidate opens.
-    fn next_open_one(&self, cand: &ZoneCandidate, clock: &CivilClock, now: Instant) -> Option<Instant> {
+    fn next_open_one(
+        &self,
+        cand: &ZoneCandidate,
+        clock: &CivilClock,
+        now: Instant,
+    ) -> Option<Instant> {
         let local = clock.local(now, cand.tz);
         if self.open_at(cand, local).is_ok() {
             return Some(now);
         }
         let w = self.window_for(cand.country);
         for offset in 0..=NEXT_OPEN_HORIZON_DAYS {
-            let date = local.date().checked_add_days(chrono::Days::new(offset.into()))?;
+            let date = local
+                .date()
+                .checked_add_days(chrono::Days::new(offset.into()))?;
             if w.closed_on_holidays && self.is_holiday(cand, date) {
                 continue;
             }
-            let Some(h) = w.hours_on(date.weekday()) else { continue };
+            let Some(h) = w.hours_on(date.weekday()) else {
+                continue;
+            };
             if h.start_min >= h.end_min {
                 continue;
             }
@@ -199,13 +231,22 @@ impl WindowPolicy {
         }
         match rule {
             None => WindowCheck::Open,
-            Some(rule) => WindowCheck::Closed { rule, next_open: self.next_open_all(cands, clock, now) },
+            Some(rule) => WindowCheck::Closed {
+                rule,
+                next_open: self.next_open_all(cands, clock, now),
+            },
         }
     }
 
     /// The first instant at or after `now` when every candidate is open.
-    pub fn next_open_all(&self, cands: &[ZoneCandidate], clock: &CivilClock, now: Instant) -> Option<Instant> {
-        let horizon = now + std::time::Duration::from_secs(u64::from(NEXT_OPEN_HORIZON_DAYS) * 86_400);
+    pub fn next_open_all(
+        &self,
+        cands: &[ZoneCandidate],
+        clock: &CivilClock,
+        now: Instant,
+    ) -> Option<Instant> {
+        let horizon =
+            now + std::time::Duration::from_secs(u64::from(NEXT_OPEN_HORIZON_DAYS) * 86_400);
         let mut t = now;
         for _ in 0..INTERSECTION_ROUNDS_MAX {
             let mut latest = t;
@@ -237,7 +278,11 @@ mod tests {
     use std::borrow::Cow;
 
     fn cand(country: Country, tz: chrono_tz::Tz, region: Option<&'static str>) -> ZoneCandidate {
-        ZoneCandidate { country, tz, region: region.map(Cow::Borrowed) }
+        ZoneCandidate {
+            country,
+            tz,
+            region: region.map(Cow::Borrowed),
+        }
     }
 
     fn clock_at(y: i32, m: u32, d: u32, h: u32, min: u32) -> CivilClock {
@@ -251,9 +296,15 @@ mod tests {
         let p = WindowPolicy::default();
         let ny = [cand(Country::US, America::New_York, Some("US-NY"))];
         match p.check(&ny, &clock, Instant::ZERO) {
-            WindowCheck::Closed { rule, next_open: Some(at) } => {
+            WindowCheck::Closed {
+                rule,
+                next_open: Some(at),
+            } => {
                 assert_eq!(rule, GateRule::OutsideCallingWindow);
-                assert_eq!(clock.utc(at), Utc.with_ymd_and_hms(2025, 3, 9, 12, 0, 0).unwrap());
+                assert_eq!(
+                    clock.utc(at),
+                    Utc.with_ymd_and_hms(2025, 3, 9, 12, 0, 0).unwrap()
+                );
             }
             other => panic!("expected closed, got {other:?}"),
         }
@@ -273,13 +324,25 @@ mod tests {
         let mad = [cand(Country::ES, Europe::Madrid, Some("ES-M"))];
         // Thursday 2025-09-11 10:00 UTC = 12:00 CEST, the Diada in Catalonia.
         let clock = clock_at(2025, 9, 11, 10, 0);
-        assert!(matches!(p.check(&bcn, &clock, Instant::ZERO), WindowCheck::Closed { rule: GateRule::Holiday, .. }));
+        assert!(matches!(
+            p.check(&bcn, &clock, Instant::ZERO),
+            WindowCheck::Closed {
+                rule: GateRule::Holiday,
+                ..
+            }
+        ));
         assert_eq!(p.check(&mad, &clock, Instant::ZERO), WindowCheck::Open);
         // Saturday 2025-09-13: closed, opens Monday 09:00 CEST = 07:00 UTC.
         let clock = clock_at(2025, 9, 13, 10, 0);
         match p.check(&mad, &clock, Instant::ZERO) {
-            WindowCheck::Closed { next_open: Some(at), .. } => {
-                assert_eq!(clock.utc(at), Utc.with_ymd_and_hms(2025, 9, 15, 7, 0, 0).unwrap());
+            WindowCheck::Closed {
+                next_open: Some(at),
+                ..
+            } => {
+                assert_eq!(
+                    clock.utc(at),
+                    Utc.with_ymd_and_hms(2025, 9, 15, 7, 0, 0).unwrap()
+                );
             }
             other => panic!("expected closed, got {other:?}"),
         }
@@ -297,18 +360,33 @@ mod tests {
         };
         let mobile = [cand(Country::ES, Europe::Madrid, None)];
         let clock = clock_at(2025, 9, 11, 10, 0);
-        assert!(matches!(p.check(&mobile, &clock, Instant::ZERO), WindowCheck::Closed { rule: GateRule::Holiday, .. }));
+        assert!(matches!(
+            p.check(&mobile, &clock, Instant::ZERO),
+            WindowCheck::Closed {
+                rule: GateRule::Holiday,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn two_zones_are_open_only_where_both_windows_overlap() {
         let p = WindowPolicy::default();
-        let both = [cand(Country::US, America::New_York, None), cand(Country::US, America::Los_Angeles, None)];
+        let both = [
+            cand(Country::US, America::New_York, None),
+            cand(Country::US, America::Los_Angeles, None),
+        ];
         // 13:00 UTC = 09:00 EDT = 06:00 PDT: New York is open, Los Angeles not until 15:00 UTC.
         let clock = clock_at(2025, 6, 2, 13, 0);
         match p.check(&both, &clock, Instant::ZERO) {
-            WindowCheck::Closed { next_open: Some(at), .. } => {
-                assert_eq!(clock.utc(at), Utc.with_ymd_and_hms(2025, 6, 2, 15, 0, 0).unwrap());
+            WindowCheck::Closed {
+                next_open: Some(at),
+                ..
+            } => {
+                assert_eq!(
+                    clock.utc(at),
+                    Utc.with_ymd_and_hms(2025, 6, 2, 15, 0, 0).unwrap()
+                );
             }
             other => panic!("expected closed, got {other:?}"),
         }
@@ -317,21 +395,33 @@ mod tests {
         assert_eq!(p.check(&both, &clock, Instant::ZERO), WindowCheck::Open);
         assert!(matches!(
             p.check(&both, &clock, Instant::from_millis(30 * 60_000)),
-            WindowCheck::Closed { rule: GateRule::OutsideCallingWindow, .. }
+            WindowCheck::Closed {
+                rule: GateRule::OutsideCallingWindow,
+                ..
+            }
         ));
     }
 
     #[test]
     fn a_window_that_never_opens_has_no_next_opening() {
         let p = WindowPolicy {
-            by_country: vec![(Country::GB, CallingWindow { days: [None; 7], closed_on_holidays: false })],
+            by_country: vec![(
+                Country::GB,
+                CallingWindow {
+                    days: [None; 7],
+                    closed_on_holidays: false,
+                },
+            )],
             ..WindowPolicy::default()
         };
         let london = [cand(Country::GB, Europe::London, None)];
         let clock = clock_at(2025, 6, 2, 13, 0);
-        assert_eq!(p.check(&london, &clock, Instant::ZERO), WindowCheck::Closed {
-            rule: GateRule::OutsideCallingWindow,
-            next_open: None
-        });
+        assert_eq!(
+            p.check(&london, &clock, Instant::ZERO),
+            WindowCheck::Closed {
+                rule: GateRule::OutsideCallingWindow,
+                next_open: None
+            }
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! phone number or an address.
 //!
 //! The country comes from the `phonenumber` crate's metadata; the zone within
-//! the country from our tables ([`crate::zone_tables`]) by area code or
+//! the country from our own tables (module `zone_tables`) by area code or
 //! province. When a number could be in several zones the dialer keeps all of
 //! them and the gate calls only when the window is open in every one (the most
 //! restrictive reading). An address, when given, refines a number that only
@@ -12,7 +12,9 @@ use chrono_tz::Tz;
 use model::PhoneNumber;
 use std::borrow::Cow;
 
-use crate::zone_tables::{CA_ALL, COUNTRY_ZONES, ES_ALL, ES_PREFIXES, GB_PREFIXES, NANP_AREAS, US_ALL};
+use crate::zone_tables::{
+    CA_ALL, COUNTRY_ZONES, ES_ALL, ES_PREFIXES, GB_PREFIXES, NANP_AREAS, US_ALL,
+};
 
 /// An ISO 3166-1 alpha-2 country code such as `US`, `ES`, `GB`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -93,9 +95,16 @@ impl Zones {
     }
 
     fn of(country: Country, zones: &[Tz], region: Option<&'static str>, precise: bool) -> Zones {
-        let mut z = Zones { candidates: Vec::with_capacity(zones.len()), precise };
+        let mut z = Zones {
+            candidates: Vec::with_capacity(zones.len()),
+            precise,
+        };
         for tz in zones {
-            z.push(ZoneCandidate { country, tz: *tz, region: region.map(Cow::Borrowed) });
+            z.push(ZoneCandidate {
+                country,
+                tz: *tz,
+                region: region.map(Cow::Borrowed),
+            });
         }
         z
     }
@@ -130,11 +139,17 @@ pub struct NumberFacts {
 /// parse is invalid and has no zone.
 pub fn number_facts(number: &PhoneNumber) -> NumberFacts {
     let Ok(parsed) = phonenumber::parse(None, number.as_str()) else {
-        return NumberFacts { valid: false, zones: Zones::unknown() };
+        return NumberFacts {
+            valid: false,
+            zones: Zones::unknown(),
+        };
     };
     let valid = parsed.is_valid();
     let national = parsed.national().value();
-    let country = parsed.country().id().and_then(|id| Country::parse(id.as_ref()));
+    let country = parsed
+        .country()
+        .id()
+        .and_then(|id| Country::parse(id.as_ref()));
     let zones = match (parsed.code().value(), country) {
         (1, country) => nanp_zones(national, country),
         (34, _) => spain_zones(national),
@@ -150,7 +165,11 @@ fn nanp_zones(national: u64, country: Option<Country>) -> Zones {
     let area = u16::try_from(national / 10_000_000).unwrap_or(0);
     for (region, zones, codes) in NANP_AREAS {
         if codes.contains(&area) {
-            let country = if region.starts_with("CA") { Country::CA } else { Country::US };
+            let country = if region.starts_with("CA") {
+                Country::CA
+            } else {
+                Country::US
+            };
             return Zones::of(country, zones, Some(region), true);
         }
     }
@@ -167,11 +186,20 @@ fn spain_zones(national: u64) -> Zones {
     let geographic = match digits.as_bytes().first() {
         Some(b'9') => digits.clone(),
         // 81x–88x mirror 91x–98x; 80x are premium and 800/900 are free numbers.
-        Some(b'8') if digits.as_bytes().get(1).is_some_and(|d| (b'1'..=b'8').contains(d)) => format!("9{}", &digits[1..]),
+        Some(b'8')
+            if digits
+                .as_bytes()
+                .get(1)
+                .is_some_and(|d| (b'1'..=b'8').contains(d)) =>
+        {
+            format!("9{}", &digits[1..])
+        }
         _ => String::new(),
     };
     for len in [3, 2] {
-        let Some(prefix) = geographic.get(..len).and_then(|p| p.parse::<u16>().ok()) else { continue };
+        let Some(prefix) = geographic.get(..len).and_then(|p| p.parse::<u16>().ok()) else {
+            continue;
+        };
         if let Some((_, province, _, zones)) = ES_PREFIXES.iter().find(|(p, ..)| *p == prefix) {
             return Zones::of(Country::ES, zones, Some(province), true);
         }
@@ -197,7 +225,11 @@ pub fn country_zones(country: Country) -> Zones {
         Country::US => US_ALL,
         Country::CA => CA_ALL,
         Country::ES => ES_ALL,
-        _ => COUNTRY_ZONES.iter().find(|(c, _)| *c == country.as_str()).map(|(_, z)| *z).unwrap_or(&[]),
+        _ => COUNTRY_ZONES
+            .iter()
+            .find(|(c, _)| *c == country.as_str())
+            .map(|(_, z)| *z)
+            .unwrap_or(&[]),
     };
     Zones::of(country, zones, None, zones.len() == 1)
 }
@@ -208,21 +240,44 @@ pub fn country_zones(country: Country) -> Zones {
 pub fn address_zones(country: Option<Country>, region: Option<&str>, tz: Option<Tz>) -> Zones {
     let region_owned = region.map(|r| Cow::Owned(r.to_ascii_uppercase()));
     if let (Some(tz), Some(country)) = (tz, country) {
-        let mut z = Zones { candidates: Vec::new(), precise: true };
-        z.push(ZoneCandidate { country, tz, region: region_owned });
+        let mut z = Zones {
+            candidates: Vec::new(),
+            precise: true,
+        };
+        z.push(ZoneCandidate {
+            country,
+            tz,
+            region: region_owned,
+        });
         return z;
     }
     if let Some(r) = region_owned.as_deref() {
-        let mut z = Zones { candidates: Vec::new(), precise: true };
+        let mut z = Zones {
+            candidates: Vec::new(),
+            precise: true,
+        };
         for (reg, zones, _) in NANP_AREAS.iter().filter(|(reg, ..)| *reg == r) {
-            let country = if reg.starts_with("CA") { Country::CA } else { Country::US };
+            let country = if reg.starts_with("CA") {
+                Country::CA
+            } else {
+                Country::US
+            };
             for tz in *zones {
-                z.push(ZoneCandidate { country, tz: *tz, region: Some(Cow::Borrowed(reg)) });
+                z.push(ZoneCandidate {
+                    country,
+                    tz: *tz,
+                    region: Some(Cow::Borrowed(reg)),
+                });
             }
         }
-        for (_, province, _, zones) in ES_PREFIXES.iter().filter(|(_, p, c, _)| *p == r || *c == r) {
+        for (_, province, _, zones) in ES_PREFIXES.iter().filter(|(_, p, c, _)| *p == r || *c == r)
+        {
             for tz in *zones {
-                z.push(ZoneCandidate { country: Country::ES, tz: *tz, region: Some(Cow::Borrowed(province)) });
+                z.push(ZoneCandidate {
+                    country: Country::ES,
+                    tz: *tz,
+                    region: Some(Cow::Borrowed(province)),
+                });
             }
         }
         if !z.is_unknown() {
@@ -245,7 +300,10 @@ pub fn address_zones(country: Option<Country>, region: Option<&str>, tz: Option<
 
 /// The community (or nation) a region belongs to, for regional holidays: `ES-B` → `ES-CT`.
 pub fn region_parent(region: &str) -> Option<&'static str> {
-    ES_PREFIXES.iter().find(|(_, p, ..)| *p == region).map(|(_, _, c, _)| *c)
+    ES_PREFIXES
+        .iter()
+        .find(|(_, p, ..)| *p == region)
+        .map(|(_, _, c, _)| *c)
 }
 
 #[cfg(test)]
@@ -321,7 +379,10 @@ mod tests {
         let z = Zones::combine(number, address);
         assert_eq!(tzs(&z), vec![Atlantic::Canary]);
         // A precise number keeps its zone beside the address's.
-        let z = Zones::combine(facts("+12125550123").zones, address_zones(Some(Country::US), Some("US-CA"), None));
+        let z = Zones::combine(
+            facts("+12125550123").zones,
+            address_zones(Some(Country::US), Some("US-CA"), None),
+        );
         assert_eq!(tzs(&z), vec![America::New_York, America::Los_Angeles]);
     }
 }

@@ -5,7 +5,9 @@
 //! where it is required, or above a cap; never two live calls to one contact;
 //! and after a stop every contact has exactly one final state.
 
-use chrono::{DateTime, Datelike, Duration as ChronoDuration, NaiveDate, TimeZone, Timelike, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration as ChronoDuration, NaiveDate, TimeZone, Timelike, Utc, Weekday,
+};
 use dialer::clock::CivilClock;
 use dialer::config::CampaignConfig;
 use dialer::consent::ConsentRecord;
@@ -23,15 +25,15 @@ use rand_pcg::Pcg64;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 const POOL: &[&str] = &[
-    "+12125550101", // New York
-    "+13105550102", // Los Angeles
-    "+18505550103", // Florida panhandle: Eastern or Central
-    "+19285550104", // Arizona: Phoenix or the Navajo Nation
-    "+34911234567", // Madrid
-    "+34931234568", // Barcelona
-    "+34922123456", // Tenerife (an hour behind)
-    "+34612345678", // a Spanish mobile: peninsula or Canaries
-    "+442079460018", // London
+    "+12125550101",   // New York
+    "+13105550102",   // Los Angeles
+    "+18505550103",   // Florida panhandle: Eastern or Central
+    "+19285550104",   // Arizona: Phoenix or the Navajo Nation
+    "+34911234567",   // Madrid
+    "+34931234568",   // Barcelona
+    "+34922123456",   // Tenerife (an hour behind)
+    "+34612345678",   // a Spanish mobile: peninsula or Canaries
+    "+442079460018",  // London
     "+8613800138000", // a country without a zone table: never called
 ];
 
@@ -44,8 +46,16 @@ const EDGES: &[(i32, u32, u32)] = &[(2025, 3, 9), (2025, 3, 30), (2025, 11, 2), 
 /// A Spanish national holiday in the weeks of the edges, and a Catalan one.
 fn holidays() -> Vec<Holiday> {
     vec![
-        Holiday { country: Country::ES, date: NaiveDate::from_ymd_opt(2025, 3, 31).unwrap(), region: None },
-        Holiday { country: Country::ES, date: NaiveDate::from_ymd_opt(2025, 10, 27).unwrap(), region: Some("ES-CT".into()) },
+        Holiday {
+            country: Country::ES,
+            date: NaiveDate::from_ymd_opt(2025, 3, 31).unwrap(),
+            region: None,
+        },
+        Holiday {
+            country: Country::ES,
+            date: NaiveDate::from_ymd_opt(2025, 10, 27).unwrap(),
+            region: Some("ES-CT".into()),
+        },
     ]
 }
 
@@ -85,7 +95,11 @@ struct Case {
 
 fn case() -> impl Strategy<Value = Case> {
     (
-        prop_oneof![Just(DialMode::Progressive), Just(DialMode::Power), Just(DialMode::Predictive)],
+        prop_oneof![
+            Just(DialMode::Progressive),
+            Just(DialMode::Power),
+            Just(DialMode::Predictive)
+        ],
         0..EDGES.len(),
         0u32..48,
         prop::collection::vec(prop::collection::vec(0..POOL.len(), 1..3), 1..10),
@@ -95,26 +109,36 @@ fn case() -> impl Strategy<Value = Case> {
         1u32..4,
         any::<u64>(),
     )
-        .prop_map(|(mode, edge, start_hour, contacts, dnc, consent_required, consented, agents, seed)| Case {
-            mode,
-            edge,
-            start_hour,
-            contacts,
-            dnc,
-            consent_required,
-            consented,
-            agents,
-            seed,
-        })
+        .prop_map(
+            |(mode, edge, start_hour, contacts, dnc, consent_required, consented, agents, seed)| {
+                Case {
+                    mode,
+                    edge,
+                    start_hour,
+                    contacts,
+                    dnc,
+                    consent_required,
+                    consented,
+                    agents,
+                    seed,
+                }
+            },
+        )
 }
 
 fn run(case: &Case) -> Result<u64, TestCaseError> {
     let (y, m, d) = EDGES[case.edge];
-    let start: DateTime<Utc> =
-        Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap() - ChronoDuration::hours(24) + ChronoDuration::hours(i64::from(case.start_hour));
+    let start: DateTime<Utc> = Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
+        - ChronoDuration::hours(24)
+        + ChronoDuration::hours(i64::from(case.start_hour));
     let clock = CivilClock::starting_at(start);
     let mut dialer = Dialer::new(clock);
-    let mut cfg = CampaignConfig::new(CampaignId(1), "props", case.mode, PhoneNumber::parse("+12125550100").unwrap());
+    let mut cfg = CampaignConfig::new(
+        CampaignId(1),
+        "props",
+        case.mode,
+        PhoneNumber::parse("+12125550100").unwrap(),
+    );
     cfg.ratio = 2.0;
     cfg.windows.holidays = holidays();
     cfg.retry.busy = dialer::config::Retry::After { delay_s: 600 };
@@ -130,8 +154,20 @@ fn run(case: &Case) -> Result<u64, TestCaseError> {
     let consented: HashSet<&str> = case.consented.iter().map(|i| POOL[*i]).collect();
     let t0 = Instant::ZERO;
     for (k, n) in dnc.iter().enumerate() {
-        let list = if k % 2 == 0 { DoNotCallList::Internal } else { DoNotCallList::National("us_dnc".into()) };
-        dialer.handle(t0, Input::DoNotCallAdd { list, phone: PhoneNumber::parse(n).unwrap() }).unwrap();
+        let list = if k % 2 == 0 {
+            DoNotCallList::Internal
+        } else {
+            DoNotCallList::National("us_dnc".into())
+        };
+        dialer
+            .handle(
+                t0,
+                Input::DoNotCallAdd {
+                    list,
+                    phone: PhoneNumber::parse(n).unwrap(),
+                },
+            )
+            .unwrap();
     }
     for n in &consented {
         let record = ConsentRecord {
@@ -142,7 +178,15 @@ fn run(case: &Case) -> Result<u64, TestCaseError> {
             withdrawn_at: None,
             expires_at: None,
         };
-        dialer.handle(t0, Input::ConsentGiven { phone: PhoneNumber::parse(n).unwrap(), record }).unwrap();
+        dialer
+            .handle(
+                t0,
+                Input::ConsentGiven {
+                    phone: PhoneNumber::parse(n).unwrap(),
+                    record,
+                },
+            )
+            .unwrap();
     }
     let contacts: Vec<ContactInput> = case
         .contacts
@@ -152,7 +196,12 @@ fn run(case: &Case) -> Result<u64, TestCaseError> {
             id: ContactId(i as u64),
             phones: phones
                 .iter()
-                .map(|p| PhoneInput { number: PhoneNumber::parse(POOL[*p]).unwrap(), kind: PhoneKind::Mobile, valid: true, consent: None })
+                .map(|p| PhoneInput {
+                    number: PhoneNumber::parse(POOL[*p]).unwrap(),
+                    kind: PhoneKind::Mobile,
+                    valid: true,
+                    consent: None,
+                })
                 .collect(),
             address: None,
             segment: None,
@@ -160,9 +209,27 @@ fn run(case: &Case) -> Result<u64, TestCaseError> {
         })
         .collect();
     let n_contacts = contacts.len();
-    dialer.handle(t0, Input::LoadContacts { campaign: cid, list: ListId(0), contacts }).unwrap();
+    dialer
+        .handle(
+            t0,
+            Input::LoadContacts {
+                campaign: cid,
+                list: ListId(0),
+                contacts,
+            },
+        )
+        .unwrap();
     for a in 0..case.agents {
-        dialer.handle(t0, Input::Agent { campaign: cid, agent: AgentId(a), presence: AgentPresence::Ready }).unwrap();
+        dialer
+            .handle(
+                t0,
+                Input::Agent {
+                    campaign: cid,
+                    agent: AgentId(a),
+                    presence: AgentPresence::Ready,
+                },
+            )
+            .unwrap();
     }
     dialer.handle(t0, Input::Start { campaign: cid }).unwrap();
 
@@ -184,39 +251,70 @@ fn run(case: &Case) -> Result<u64, TestCaseError> {
     let mut dials = 0u64;
     loop {
         steps += 1;
-        prop_assert!(steps < STEPS_MAX, "the run did not settle: the engine keeps waking without progress");
+        prop_assert!(
+            steps < STEPS_MAX,
+            "the run did not settle: the engine keeps waking without progress"
+        );
         while let Some(o) = dialer.poll_output() {
             match o {
                 Output::Dial(dial) => {
                     dials += 1;
                     prop_assert!(!stopped, "a dial after stop");
                     let number = dial.phone.as_str().to_string();
-                    prop_assert!(!dnc.contains(number.as_str()), "dialled {number}, which is on a do-not-call list");
-                    prop_assert!(!case.consent_required || consented.contains(number.as_str()), "dialled {number} without consent");
+                    prop_assert!(
+                        !dnc.contains(number.as_str()),
+                        "dialled {number}, which is on a do-not-call list"
+                    );
+                    prop_assert!(
+                        !case.consent_required || consented.contains(number.as_str()),
+                        "dialled {number} without consent"
+                    );
                     let utc = clock.utc(Instant::from_millis(now));
                     let facts = number_facts(&dial.phone);
-                    prop_assert!(!facts.zones.is_unknown(), "dialled {number}, whose zone is unknown");
+                    prop_assert!(
+                        !facts.zones.is_unknown(),
+                        "dialled {number}, whose zone is unknown"
+                    );
                     for c in &facts.zones.candidates {
                         let local = utc.with_timezone(&c.tz).naive_local();
-                        prop_assert!(lawful(c.country, c.region.as_deref(), local), "dialled {number} at {local} in {}", c.tz);
+                        prop_assert!(
+                            lawful(c.country, c.region.as_deref(), local),
+                            "dialled {number} at {local} in {}",
+                            c.tz
+                        );
                     }
-                    prop_assert!(live.insert(dial.contact, dial.attempt).is_none(), "two live attempts on {}", dial.contact);
+                    prop_assert!(
+                        live.insert(dial.contact, dial.attempt).is_none(),
+                        "two live attempts on {}",
+                        dial.contact
+                    );
                     attempt_contact.insert(dial.attempt, dial.contact);
                     // Caps: per number per 7 days, per contact per 7 days, lifetime.
                     let week_ago = now.saturating_sub(7 * 86_400_000);
                     let by_n = dials_by_number.entry(number.clone()).or_default();
                     by_n.push(now);
                     prop_assert!(by_n.len() as u32 <= caps.phone_lifetime);
-                    prop_assert!(by_n.iter().filter(|t| **t >= week_ago).count() as u32 <= caps.phone_week, "{number} over the weekly cap");
+                    prop_assert!(
+                        by_n.iter().filter(|t| **t >= week_ago).count() as u32 <= caps.phone_week,
+                        "{number} over the weekly cap"
+                    );
                     let by_c = dials_by_contact.entry(dial.contact).or_default();
                     by_c.push(now);
-                    prop_assert!(by_c.iter().filter(|t| **t >= week_ago).count() as u32 <= caps.contact_week);
+                    prop_assert!(
+                        by_c.iter().filter(|t| **t >= week_ago).count() as u32 <= caps.contact_week
+                    );
                     // Per number per local day, in its first zone.
                     let tz = facts.zones.primary_tz().unwrap();
                     let today = utc.with_timezone(&tz).date_naive();
                     let same_day = by_n
                         .iter()
-                        .filter(|t| clock.utc(Instant::from_millis(**t)).with_timezone(&tz).date_naive() == today)
+                        .filter(|t| {
+                            clock
+                                .utc(Instant::from_millis(**t))
+                                .with_timezone(&tz)
+                                .date_naive()
+                                == today
+                        })
                         .count() as u32;
                     prop_assert!(same_day <= caps.phone_day, "{number} over the daily cap");
                     let ring = rng.random_range(1_000..25_000u64);
@@ -224,7 +322,9 @@ fn run(case: &Case) -> Result<u64, TestCaseError> {
                     pending.insert((now + ring, seq), (dial.attempt, rng.random_range(0..3u8)));
                 }
                 Output::Event(e) => {
-                    if let EventKind::Outbound(OutboundEvent::ContactClosed { contact, .. }) = e.kind {
+                    if let EventKind::Outbound(OutboundEvent::ContactClosed { contact, .. }) =
+                        e.kind
+                    {
                         prop_assert!(closed.insert(contact), "{contact} closed twice");
                     }
                 }
@@ -233,7 +333,9 @@ fn run(case: &Case) -> Result<u64, TestCaseError> {
         }
         if !stopped && now >= end_ms {
             stopped = true;
-            dialer.handle(Instant::from_millis(now), Input::Stop { campaign: cid }).unwrap();
+            dialer
+                .handle(Instant::from_millis(now), Input::Stop { campaign: cid })
+                .unwrap();
             continue;
         }
         let sim_at = pending.first_key_value().map(|(k, _)| k.0);
@@ -254,14 +356,38 @@ fn run(case: &Case) -> Result<u64, TestCaseError> {
         match what {
             // 0: busy, 1: no answer, 2: a person answers, 3: the call ends (after a connection).
             0 | 1 => {
-                let outcome = if what == 0 { DialOutcome::Busy } else { DialOutcome::NoAnswer };
-                dialer.handle(t, Input::DialResult { attempt, outcome, ring_ms: 20_000 }).unwrap();
+                let outcome = if what == 0 {
+                    DialOutcome::Busy
+                } else {
+                    DialOutcome::NoAnswer
+                };
+                dialer
+                    .handle(
+                        t,
+                        Input::DialResult {
+                            attempt,
+                            outcome,
+                            ring_ms: 20_000,
+                        },
+                    )
+                    .unwrap();
                 live.remove(&contact);
             }
             2 => {
-                dialer.handle(t, Input::DialResult { attempt, outcome: DialOutcome::LiveAnswer, ring_ms: 5_000 }).unwrap();
+                dialer
+                    .handle(
+                        t,
+                        Input::DialResult {
+                            attempt,
+                            outcome: DialOutcome::LiveAnswer,
+                            ring_ms: 5_000,
+                        },
+                    )
+                    .unwrap();
                 if let Some(agent) = free.pop() {
-                    dialer.handle(t, Input::Connected { attempt, agent }).unwrap();
+                    dialer
+                        .handle(t, Input::Connected { attempt, agent })
+                        .unwrap();
                     seq += 1;
                     pending.insert((now + 60_000, seq), (attempt, 3));
                     talking.insert(attempt, agent);
@@ -271,17 +397,47 @@ fn run(case: &Case) -> Result<u64, TestCaseError> {
                 }
             }
             _ => {
-                let agent = talking.remove(&attempt).expect("a connected call has its agent");
+                let agent = talking
+                    .remove(&attempt)
+                    .expect("a connected call has its agent");
                 dialer.handle(t, Input::CallEnded { attempt }).unwrap();
-                let code: Box<str> = if rng.random_bool(0.5) { "refusal".into() } else { "wrong_number".into() };
-                dialer.handle(t, Input::Disposition { attempt, agent, code, new_phone: None, callback: None }).unwrap();
-                dialer.handle(t, Input::Agent { campaign: cid, agent, presence: AgentPresence::Ready }).unwrap();
+                let code: Box<str> = if rng.random_bool(0.5) {
+                    "refusal".into()
+                } else {
+                    "wrong_number".into()
+                };
+                dialer
+                    .handle(
+                        t,
+                        Input::Disposition {
+                            attempt,
+                            agent,
+                            code,
+                            new_phone: None,
+                            callback: None,
+                        },
+                    )
+                    .unwrap();
+                dialer
+                    .handle(
+                        t,
+                        Input::Agent {
+                            campaign: cid,
+                            agent,
+                            presence: AgentPresence::Ready,
+                        },
+                    )
+                    .unwrap();
                 free.push(agent);
                 live.remove(&contact);
             }
         }
     }
-    prop_assert_eq!(closed.len(), n_contacts, "every contact ends reached or exhausted");
+    prop_assert_eq!(
+        closed.len(),
+        n_contacts,
+        "every contact ends reached or exhausted"
+    );
     Ok(dials)
 }
 

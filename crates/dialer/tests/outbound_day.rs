@@ -37,7 +37,10 @@ fn progressive_never_abandons_a_call_with_a_reserved_agent() {
     for seed in 1..=3 {
         let r = run_day(day(DialMode::Progressive, 10, seed));
         show("progressive", 10, seed, &r);
-        assert!(r.live_answers > 100, "seed {seed}: the day is too small to mean anything");
+        assert!(
+            r.live_answers > 100,
+            "seed {seed}: the day is too small to mean anything"
+        );
         assert_eq!(r.abandoned, 0, "seed {seed}: progressive abandoned a call");
     }
 }
@@ -59,7 +62,11 @@ fn predictive_stays_under_the_cap_on_every_seed_and_beats_progressive_occupancy(
             let pred = run_day(day(DialMode::Predictive, agents, seed));
             show("progressive", agents, seed, &prog);
             show("predictive", agents, seed, &pred);
-            assert!(pred.abandon_rate() < 0.03, "seed {seed}, {agents} agents: predictive abandon rate {}", pred.abandon_rate());
+            assert!(
+                pred.abandon_rate() < 0.03,
+                "seed {seed}, {agents} agents: predictive abandon rate {}",
+                pred.abandon_rate()
+            );
             assert!(
                 pred.max_running_rate < 0.03,
                 "seed {seed}, {agents} agents: the running rate reached {} during the day",
@@ -68,18 +75,69 @@ fn predictive_stays_under_the_cap_on_every_seed_and_beats_progressive_occupancy(
             occ[0] += prog.occupancy;
             occ[1] += pred.occupancy;
         }
-        println!("{agents} agents: mean occupancy progressive {:.3}, predictive {:.3}", occ[0] / 6.0, occ[1] / 6.0);
-        assert!(occ[1] > occ[0] + 0.03, "{agents} agents: predictive {} is not busier than progressive {}", occ[1] / 6.0, occ[0] / 6.0);
+        println!(
+            "{agents} agents: mean occupancy progressive {:.3}, predictive {:.3}",
+            occ[0] / 6.0,
+            occ[1] / 6.0
+        );
+        assert!(
+            occ[1] > occ[0] + 0.03,
+            "{agents} agents: predictive {} is not busier than progressive {}",
+            occ[1] / 6.0,
+            occ[0] / 6.0
+        );
     }
 }
 
 #[test]
 fn power_dials_more_lines_than_agents_and_may_abandon() {
-    let r = run_day(Day { ratio: 2.5, ..day(DialMode::Power, 10, 1) });
+    let r = run_day(Day {
+        ratio: 2.5,
+        ..day(DialMode::Power, 10, 1)
+    });
     show("power 2.5", 10, 1, &r);
     assert!(r.dials > 0);
     // At a high ratio power outruns its agents; the gate's cap then forces reserved calls.
-    let low = run_day(Day { ratio: 1.0, ..day(DialMode::Power, 10, 1) });
+    let low = run_day(Day {
+        ratio: 1.0,
+        ..day(DialMode::Power, 10, 1)
+    });
     show("power 1.0", 10, 1, &low);
-    assert!(r.abandoned > low.abandoned, "a higher ratio should abandon more");
+    assert!(
+        r.abandoned > low.abandoned,
+        "a higher ratio should abandon more"
+    );
+}
+
+/// The size the issue cares about: 100 agents and 100,000 contacts over an 8-hour day.
+/// Slow in a debug build; run with `cargo test --release -p dialer --test outbound_day -- --ignored --nocapture`.
+#[test]
+#[ignore]
+// Measuring how long the run takes is the point here; the engine itself never reads the clock.
+#[allow(clippy::disallowed_methods)]
+fn a_large_predictive_day_is_cheap_per_decision() {
+    for (mode, label) in [
+        (DialMode::Progressive, "progressive"),
+        (DialMode::Predictive, "predictive"),
+    ] {
+        for seed in 1..=3 {
+            let started = std::time::Instant::now();
+            let r = run_day(Day {
+                contacts: 100_000,
+                hours: 8.0,
+                ..day(mode, 100, seed)
+            });
+            let took = started.elapsed();
+            show(label, 100, seed, &r);
+            println!(
+                "    {:.1} s wall for {} dials ({:.1} µs per dial)",
+                took.as_secs_f64(),
+                r.dials,
+                took.as_secs_f64() * 1e6 / r.dials as f64
+            );
+            if mode == DialMode::Predictive {
+                assert!(r.abandon_rate() < 0.03);
+            }
+        }
+    }
 }

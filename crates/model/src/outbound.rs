@@ -45,7 +45,12 @@ pub enum DialMode {
 
 impl DialMode {
     /// Every mode, in declaration order.
-    pub const ALL: [DialMode; 4] = [DialMode::Preview, DialMode::Progressive, DialMode::Power, DialMode::Predictive];
+    pub const ALL: [DialMode; 4] = [
+        DialMode::Preview,
+        DialMode::Progressive,
+        DialMode::Power,
+        DialMode::Predictive,
+    ];
 
     /// The name used in scenario files and the API.
     pub const fn as_str(self) -> &'static str {
@@ -64,7 +69,13 @@ impl std::str::FromStr for DialMode {
         DialMode::ALL
             .into_iter()
             .find(|m| m.as_str() == s)
-            .ok_or_else(|| ParseError::new("dial mode", s, "expected one of preview, progressive, power, predictive"))
+            .ok_or_else(|| {
+                ParseError::new(
+                    "dial mode",
+                    s,
+                    "expected one of preview, progressive, power, predictive",
+                )
+            })
     }
 }
 
@@ -86,8 +97,13 @@ pub enum DialOutcome {
 
 impl DialOutcome {
     /// Every outcome, in declaration order (also the index of per-outcome tables).
-    pub const ALL: [DialOutcome; 5] =
-        [DialOutcome::LiveAnswer, DialOutcome::Busy, DialOutcome::NoAnswer, DialOutcome::Machine, DialOutcome::Failed];
+    pub const ALL: [DialOutcome; 5] = [
+        DialOutcome::LiveAnswer,
+        DialOutcome::Busy,
+        DialOutcome::NoAnswer,
+        DialOutcome::Machine,
+        DialOutcome::Failed,
+    ];
 
     /// Dense index, for per-outcome tables.
     pub const fn index(self) -> usize {
@@ -566,7 +582,10 @@ mod tests {
         };
         let json = serde_json::to_string(&e).unwrap();
         assert!(json.contains("\"outbound\":\"gate_decided\""), "{json}");
-        assert!(json.contains("\"rule\":\"outside_calling_window\""), "{json}");
+        assert!(
+            json.contains("\"rule\":\"outside_calling_window\""),
+            "{json}"
+        );
         let back: Event = serde_json::from_str(&json).unwrap();
         assert_eq!(back, e);
     }

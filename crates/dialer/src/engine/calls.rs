@@ -26,7 +26,10 @@ pub const PREVIEW_SKIP_DELAY_S: u64 = 15 * 60;
 
 impl Campaign {
     fn stage_of(&self, id: AttemptId) -> Result<AttemptStage, InputError> {
-        self.attempts.get(&id).map(|a| a.stage).ok_or(InputError::UnknownAttempt(id))
+        self.attempts
+            .get(&id)
+            .map(|a| a.stage)
+            .ok_or(InputError::UnknownAttempt(id))
     }
 
     fn set_stage(&mut self, id: AttemptId, stage: AttemptStage, now: Instant, watchdog_ms: u64) {
@@ -38,23 +41,45 @@ impl Campaign {
     }
 
     /// The telephony's result for a placed call.
-    pub fn dial_result(&mut self, ctx: &mut Ctx<'_>, id: AttemptId, outcome: DialOutcome, ring_ms: u64) -> Result<(), InputError> {
+    pub fn dial_result(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        id: AttemptId,
+        outcome: DialOutcome,
+        ring_ms: u64,
+    ) -> Result<(), InputError> {
         if self.stage_of(id)? != AttemptStage::Ringing {
             return Err(InputError::WrongStage(id, "a dial result"));
         }
         let a = &self.attempts[&id];
         let (idx, phone) = (a.contact, a.phone);
         let contact = self.contacts[idx as usize].id;
-        ctx.out.event(ctx.now, OutboundEvent::DialResult { attempt: id, campaign: self.cfg.id, contact, outcome, ring_ms });
+        ctx.out.event(
+            ctx.now,
+            OutboundEvent::DialResult {
+                attempt: id,
+                campaign: self.cfg.id,
+                contact,
+                outcome,
+                ring_ms,
+            },
+        );
         self.est.observe_dial(outcome, ring_ms as f64 / 1000.0);
         if outcome == DialOutcome::LiveAnswer {
             let today = self.home_today(ctx);
             self.meter.live_answer(ctx.now, today);
-            self.set_stage(id, AttemptStage::Answered, ctx.now, CONNECT_LIMIT_MS + CONNECT_REPORT_GRACE_MS);
+            self.set_stage(
+                id,
+                AttemptStage::Answered,
+                ctx.now,
+                CONNECT_LIMIT_MS + CONNECT_REPORT_GRACE_MS,
+            );
             self.check_alerts(ctx);
             return Ok(());
         }
-        let Some(a) = self.end_attempt(ctx, id) else { return Ok(()) };
+        let Some(a) = self.end_attempt(ctx, id) else {
+            return Ok(());
+        };
         if a.reserved.is_none() {
             self.est.observe_line(a.risk, false);
         }
@@ -65,12 +90,15 @@ impl Campaign {
             if p.failures_in_row >= rules.failed_invalidate_after {
                 p.valid = false;
                 let number = p.number.clone();
-                ctx.out.event(ctx.now, OutboundEvent::PhoneInvalidated {
-                    campaign: self.cfg.id,
-                    contact,
-                    phone: number,
-                    reason: "failed_repeatedly".into(),
-                });
+                ctx.out.event(
+                    ctx.now,
+                    OutboundEvent::PhoneInvalidated {
+                        campaign: self.cfg.id,
+                        contact,
+                        phone: number,
+                        reason: "failed_repeatedly".into(),
+                    },
+                );
             }
         } else {
             p.failures_in_row = 0;
@@ -86,14 +114,22 @@ impl Campaign {
     }
 
     /// A live-answered call reached an agent.
-    pub fn connected(&mut self, ctx: &mut Ctx<'_>, id: AttemptId, agent: AgentId) -> Result<(), InputError> {
+    pub fn connected(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        id: AttemptId,
+        agent: AgentId,
+    ) -> Result<(), InputError> {
         match self.stage_of(id)? {
             AttemptStage::Answered => {}
             // A driver that connects without reporting the answer first: count the answer now.
             AttemptStage::Ringing => self.dial_result(ctx, id, DialOutcome::LiveAnswer, 0)?,
             _ => return Err(InputError::WrongStage(id, "a connection")),
         }
-        let a = self.attempts.get_mut(&id).ok_or(InputError::UnknownAttempt(id))?;
+        let a = self
+            .attempts
+            .get_mut(&id)
+            .ok_or(InputError::UnknownAttempt(id))?;
         let (idx, reserved, risk) = (a.contact, a.reserved.take(), a.risk);
         a.agent = Some(agent);
         if reserved.is_none() {
@@ -103,17 +139,28 @@ impl Campaign {
             r.reserved_for = None;
         }
         // The driver will report the agent talking; count it now so pacing does not offer them another call meanwhile.
-        let slot = self.agents.entry(agent).or_insert(super::campaign::AgentSlot {
-            presence: AgentPresence::Ready,
-            since: ctx.now,
-            reserved_for: None,
-        });
+        let slot = self
+            .agents
+            .entry(agent)
+            .or_insert(super::campaign::AgentSlot {
+                presence: AgentPresence::Ready,
+                since: ctx.now,
+                reserved_for: None,
+            });
         slot.presence = AgentPresence::Talking { since: ctx.now };
         slot.since = ctx.now;
         self.set_stage(id, AttemptStage::Connected, ctx.now, TALK_WATCHDOG_MS);
         let c = &mut self.contacts[idx as usize];
         c.stage = Stage::Talking(id);
-        ctx.out.event(ctx.now, OutboundEvent::CallConnected { attempt: id, campaign: self.cfg.id, contact: c.id, agent });
+        ctx.out.event(
+            ctx.now,
+            OutboundEvent::CallConnected {
+                attempt: id,
+                campaign: self.cfg.id,
+                contact: c.id,
+                agent,
+            },
+        );
         Ok(())
     }
 
@@ -126,13 +173,22 @@ impl Campaign {
         }
         let today = self.home_today(ctx);
         self.meter.abandoned(ctx.now, today);
-        let Some(a) = self.end_attempt(ctx, id) else { return Ok(()) };
+        let Some(a) = self.end_attempt(ctx, id) else {
+            return Ok(());
+        };
         if a.reserved.is_none() {
             self.est.observe_line(a.risk, true);
         }
         let c = &mut self.contacts[a.contact as usize];
         c.last_abandoned_at = Some(ctx.now);
-        ctx.out.event(ctx.now, OutboundEvent::CallAbandoned { attempt: id, campaign: self.cfg.id, contact: c.id });
+        ctx.out.event(
+            ctx.now,
+            OutboundEvent::CallAbandoned {
+                attempt: id,
+                campaign: self.cfg.id,
+                contact: c.id,
+            },
+        );
         self.check_alerts(ctx);
         let rule = self.cfg.retry.abandoned;
         self.retry_after(ctx, a.contact, rule, "abandoned");
@@ -146,7 +202,8 @@ impl Campaign {
         }
         let a = &self.attempts[&id];
         let (idx, agent) = (a.contact, a.agent);
-        self.est.observe_talk(ctx.now.saturating_since(a.stage_at).as_secs_f64());
+        self.est
+            .observe_talk(ctx.now.saturating_since(a.stage_at).as_secs_f64());
         if let Some(slot) = agent.and_then(|g| self.agents.get_mut(&g))
             && matches!(slot.presence, AgentPresence::Talking { .. })
         {
@@ -156,7 +213,14 @@ impl Campaign {
         self.set_stage(id, AttemptStage::Ended, ctx.now, DISPOSITION_WAIT_MS);
         let c = &mut self.contacts[idx as usize];
         c.stage = Stage::WrapUp(id);
-        ctx.out.event(ctx.now, OutboundEvent::CallEnded { attempt: id, campaign: self.cfg.id, contact: c.id });
+        ctx.out.event(
+            ctx.now,
+            OutboundEvent::CallEnded {
+                attempt: id,
+                campaign: self.cfg.id,
+                contact: c.id,
+            },
+        );
         Ok(())
     }
 
@@ -174,35 +238,68 @@ impl Campaign {
         if !matches!(stage, AttemptStage::Connected | AttemptStage::Ended) {
             return Err(InputError::WrongStage(id, "a disposition"));
         }
-        let Some(dcode) = self.cfg.dispositions.iter().find(|d| &*d.code == code).cloned() else {
+        let Some(dcode) = self
+            .cfg
+            .dispositions
+            .iter()
+            .find(|d| &*d.code == code)
+            .cloned()
+        else {
             return Err(InputError::UnknownDisposition(code.to_string()));
         };
         // Check everything the effects need before changing anything.
         if dcode.has(DispositionEffect::AddPhone) && new_phone.is_none() {
             return Err(InputError::NewPhoneMissing(code.to_string()));
         }
-        let callback_needed = dcode.has(DispositionEffect::ScheduleCallback) && disposition::after(&dcode) == AfterDisposition::Callback;
+        let callback_needed = dcode.has(DispositionEffect::ScheduleCallback)
+            && disposition::after(&dcode) == AfterDisposition::Callback;
         if callback_needed && callback.is_none() {
             return Err(InputError::CallbackMissing(code.to_string()));
         }
         if stage == AttemptStage::Connected {
             self.call_ended(ctx, id)?;
         }
-        let Some(a) = self.end_attempt(ctx, id) else { return Ok(()) };
+        let Some(a) = self.end_attempt(ctx, id) else {
+            return Ok(());
+        };
         let (idx, now, campaign) = (a.contact, ctx.now, self.cfg.id);
         let contact = self.contacts[idx as usize].id;
-        ctx.out.event(now, OutboundEvent::DispositionSet { attempt: id, campaign, contact, agent, code: code.into() });
+        ctx.out.event(
+            now,
+            OutboundEvent::DispositionSet {
+                attempt: id,
+                campaign,
+                contact,
+                agent,
+                code: code.into(),
+            },
+        );
         self.contacts[idx as usize].note(code);
         for effect in &dcode.effects {
             match effect {
                 DispositionEffect::History => {
-                    ctx.out.event(now, OutboundEvent::HistoryNoted { campaign, contact, code: code.into() });
+                    ctx.out.event(
+                        now,
+                        OutboundEvent::HistoryNoted {
+                            campaign,
+                            contact,
+                            code: code.into(),
+                        },
+                    );
                 }
                 DispositionEffect::MarkPhoneInvalid => {
                     let p = &mut self.contacts[idx as usize].phones[a.phone];
                     p.valid = false;
                     let phone = p.number.clone();
-                    ctx.out.event(now, OutboundEvent::PhoneInvalidated { campaign, contact, phone, reason: "wrong_number".into() });
+                    ctx.out.event(
+                        now,
+                        OutboundEvent::PhoneInvalidated {
+                            campaign,
+                            contact,
+                            phone,
+                            reason: "wrong_number".into(),
+                        },
+                    );
                 }
                 DispositionEffect::AddPhone => {
                     if let Some(raw) = &new_phone {
@@ -215,11 +312,14 @@ impl Campaign {
                     for p in &c.phones {
                         if let Some(key) = p.key {
                             ctx.registry.add_do_not_call(&DoNotCallList::Internal, key);
-                            ctx.out.event(now, OutboundEvent::DoNotCallAdded {
-                                list: DoNotCallList::Internal,
-                                phone: p.number.clone(),
-                                reason: "disposition".into(),
-                            });
+                            ctx.out.event(
+                                now,
+                                OutboundEvent::DoNotCallAdded {
+                                    list: DoNotCallList::Internal,
+                                    phone: p.number.clone(),
+                                    reason: "disposition".into(),
+                                },
+                            );
                         }
                     }
                 }
@@ -227,7 +327,9 @@ impl Campaign {
             }
         }
         match disposition::after(&dcode) {
-            AfterDisposition::CloseReached => self.close(ctx, idx, ContactEnd::Reached, code.to_string().into()),
+            AfterDisposition::CloseReached => {
+                self.close(ctx, idx, ContactEnd::Reached, code.to_string().into())
+            }
             _ if self.state == model::outbound::CampaignState::Stopped => {
                 self.close(ctx, idx, ContactEnd::Exhausted, "campaign_stopped".into());
             }
@@ -241,7 +343,12 @@ impl Campaign {
                 if let Some(i) = (0..c.phones.len()).rev().find(|i| c.phones[*i].valid) {
                     c.next_phone = i;
                 }
-                self.retry_after(ctx, idx, crate::config::Retry::After { delay_s: 1 }, "disposition");
+                self.retry_after(
+                    ctx,
+                    idx,
+                    crate::config::Retry::After { delay_s: 1 },
+                    "disposition",
+                );
             }
         }
         Ok(())
@@ -251,16 +358,33 @@ impl Campaign {
         let addr = self.contacts[idx as usize].address_zones.clone();
         let phone = self.make_phone(raw, true, PhoneKind::Other, &addr);
         let c = &mut self.contacts[idx as usize];
-        if c.phones.len() >= PHONES_PER_CONTACT_MAX || c.phones.iter().any(|p| p.number == phone.number) {
+        if c.phones.len() >= PHONES_PER_CONTACT_MAX
+            || c.phones.iter().any(|p| p.number == phone.number)
+        {
             return;
         }
         let number = phone.number.clone();
         let valid = phone.valid;
         c.phones.push(phone);
         let contact = c.id;
-        ctx.out.event(ctx.now, OutboundEvent::PhoneAdded { campaign: self.cfg.id, contact, phone: number.clone() });
+        ctx.out.event(
+            ctx.now,
+            OutboundEvent::PhoneAdded {
+                campaign: self.cfg.id,
+                contact,
+                phone: number.clone(),
+            },
+        );
         if !valid {
-            ctx.out.event(ctx.now, OutboundEvent::PhoneInvalidated { campaign: self.cfg.id, contact, phone: number, reason: "unparseable".into() });
+            ctx.out.event(
+                ctx.now,
+                OutboundEvent::PhoneInvalidated {
+                    campaign: self.cfg.id,
+                    contact,
+                    phone: number,
+                    reason: "unparseable".into(),
+                },
+            );
         }
     }
 
@@ -270,7 +394,12 @@ impl Campaign {
         let due = match cb.when {
             CallbackTime::At(t) => t,
             CallbackTime::Local(local) => {
-                let tz = c.phones.iter().find(|p| p.valid).and_then(|p| p.zones.primary_tz()).unwrap_or(self.cfg.home_tz);
+                let tz = c
+                    .phones
+                    .iter()
+                    .find(|p| p.valid)
+                    .and_then(|p| p.zones.primary_tz())
+                    .unwrap_or(self.cfg.home_tz);
                 ctx.clock.instant_of_local(local, tz)
             }
         }
@@ -278,12 +407,25 @@ impl Campaign {
         c.callback = Some(cb.owner);
         c.tried = true;
         let contact = c.id;
-        ctx.out.event(ctx.now, OutboundEvent::CallbackScheduled { campaign: self.cfg.id, contact, due_at: due, owner: cb.owner });
+        ctx.out.event(
+            ctx.now,
+            OutboundEvent::CallbackScheduled {
+                campaign: self.cfg.id,
+                contact,
+                due_at: due,
+                owner: cb.owner,
+            },
+        );
         self.schedule(ctx, idx, due, "callback".into());
     }
 
     /// A callback asked for outside a call.
-    pub fn schedule_callback(&mut self, ctx: &mut Ctx<'_>, contact: ContactId, cb: CallbackRequest) -> Result<(), InputError> {
+    pub fn schedule_callback(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        contact: ContactId,
+        cb: CallbackRequest,
+    ) -> Result<(), InputError> {
         let idx = self.contact_idx(contact)?;
         if self.contacts[idx as usize].stage != Stage::Waiting {
             return Err(InputError::ContactBusy(contact));
@@ -306,15 +448,30 @@ impl Campaign {
         if self.stage_of(id)? != AttemptStage::Preview {
             return Err(InputError::WrongStage(id, "a preview skip"));
         }
-        let Some(a) = self.end_attempt(ctx, id) else { return Ok(()) };
+        let Some(a) = self.end_attempt(ctx, id) else {
+            return Ok(());
+        };
         let c = &mut self.contacts[a.contact as usize];
         c.skips = c.skips.saturating_add(1);
         let (contact, skips) = (c.id, c.skips);
         if let Some(agent) = a.reserved {
-            ctx.out.event(ctx.now, OutboundEvent::PreviewSkipped { attempt: id, campaign: self.cfg.id, contact, agent });
+            ctx.out.event(
+                ctx.now,
+                OutboundEvent::PreviewSkipped {
+                    attempt: id,
+                    campaign: self.cfg.id,
+                    contact,
+                    agent,
+                },
+            );
         }
         if skips >= PREVIEW_SKIPS_MAX {
-            self.close(ctx, a.contact, ContactEnd::Exhausted, "skipped_by_agents".into());
+            self.close(
+                ctx,
+                a.contact,
+                ContactEnd::Exhausted,
+                "skipped_by_agents".into(),
+            );
         } else {
             let due = ctx.now + Duration::from_secs(PREVIEW_SKIP_DELAY_S);
             self.schedule(ctx, a.contact, due, "preview_skipped".into());
@@ -329,14 +486,18 @@ impl Campaign {
                 break;
             }
             self.deadlines.pop_first();
-            let Some(stage) = self.attempts.get(&id).map(|a| a.stage) else { continue };
+            let Some(stage) = self.attempts.get(&id).map(|a| a.stage) else {
+                continue;
+            };
             // Each branch moves the attempt on or ends it, so the loop ends.
             let r = match stage {
                 AttemptStage::Preview => {
                     self.dial_preview(ctx, id);
                     Ok(())
                 }
-                AttemptStage::Ringing => self.dial_result(ctx, id, DialOutcome::Failed, self.cfg.ring_timeout_ms),
+                AttemptStage::Ringing => {
+                    self.dial_result(ctx, id, DialOutcome::Failed, self.cfg.ring_timeout_ms)
+                }
                 AttemptStage::Answered => self.abandoned(ctx, id),
                 AttemptStage::Connected => self.call_ended(ctx, id),
                 AttemptStage::Ended => {

@@ -5,7 +5,8 @@
 use chrono::{Days, NaiveDate, NaiveTime};
 use model::ids::ContactId;
 use model::outbound::{
-    AbandonWindow, AlertLevel, AttemptId, CampaignState, ContactEnd, DialMode, ListId, OutboundEvent,
+    AbandonWindow, AlertLevel, AttemptId, CampaignState, ContactEnd, DialMode, ListId,
+    OutboundEvent,
 };
 use model::{AgentId, Channel, Instant};
 use std::borrow::Cow;
@@ -104,9 +105,17 @@ pub(crate) struct Campaign {
 
 impl Campaign {
     pub fn new(cfg: CampaignConfig) -> Self {
-        let mut by_priority: Vec<_> = cfg.lists.iter().map(|l| (std::cmp::Reverse(l.priority), l.id)).collect();
+        let mut by_priority: Vec<_> = cfg
+            .lists
+            .iter()
+            .map(|l| (std::cmp::Reverse(l.priority), l.id))
+            .collect();
         by_priority.sort();
-        let list_ranks = by_priority.iter().enumerate().map(|(rank, (_, id))| (*id, rank as u16)).collect();
+        let list_ranks = by_priority
+            .iter()
+            .enumerate()
+            .map(|(rank, (_, id))| (*id, rank as u16))
+            .collect();
         Campaign {
             est: Estimates::new(&cfg.pacing, cfg.ring_timeout_ms),
             cfg,
@@ -131,7 +140,14 @@ impl Campaign {
     fn set_state(&mut self, ctx: &mut Ctx<'_>, state: CampaignState, reason: &'static str) {
         if self.state != state {
             self.state = state;
-            ctx.out.event(ctx.now, OutboundEvent::CampaignStateChanged { campaign: self.cfg.id, state, reason: reason.into() });
+            ctx.out.event(
+                ctx.now,
+                OutboundEvent::CampaignStateChanged {
+                    campaign: self.cfg.id,
+                    state,
+                    reason: reason.into(),
+                },
+            );
         }
     }
 
@@ -156,8 +172,12 @@ impl Campaign {
             return;
         }
         self.set_state(ctx, CampaignState::Stopped, "command");
-        let previews: Vec<AttemptId> =
-            self.attempts.iter().filter(|(_, a)| a.stage == AttemptStage::Preview).map(|(id, _)| *id).collect();
+        let previews: Vec<AttemptId> = self
+            .attempts
+            .iter()
+            .filter(|(_, a)| a.stage == AttemptStage::Preview)
+            .map(|(id, _)| *id)
+            .collect();
         for id in previews {
             self.end_attempt(ctx, id);
         }
@@ -175,7 +195,12 @@ impl Campaign {
     }
 
     /// Loads contacts into a list.
-    pub fn load(&mut self, ctx: &mut Ctx<'_>, list: ListId, contacts: Vec<ContactInput>) -> Result<(), InputError> {
+    pub fn load(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        list: ListId,
+        contacts: Vec<ContactInput>,
+    ) -> Result<(), InputError> {
         let Some(list_cfg) = self.cfg.lists.iter().find(|l| l.id == list).cloned() else {
             return Err(InputError::UnknownList(self.cfg.id, list));
         };
@@ -189,11 +214,14 @@ impl Campaign {
         let (mut accepted, mut rejected) = (0u32, 0u32);
         for input in contacts {
             let reject = |ctx: &mut Ctx<'_>, why: &'static str| {
-                ctx.out.event(ctx.now, OutboundEvent::ContactRejected {
-                    campaign: self.cfg.id,
-                    contact: input.id,
-                    reason: why.into(),
-                });
+                ctx.out.event(
+                    ctx.now,
+                    OutboundEvent::ContactRejected {
+                        campaign: self.cfg.id,
+                        contact: input.id,
+                        reason: why.into(),
+                    },
+                );
             };
             if self.index.contains_key(&input.id) {
                 reject(ctx, "duplicate");
@@ -210,11 +238,23 @@ impl Campaign {
                 rejected += 1;
                 continue;
             }
-            let addr = input.address.as_ref().map(|a| address_zones(a.country, a.region.as_deref(), a.time_zone)).unwrap_or_default();
-            let phones: Vec<Phone> = input.phones.iter().map(|p| self.make_phone(&p.number, p.valid, p.kind, &addr)).collect();
+            let addr = input
+                .address
+                .as_ref()
+                .map(|a| address_zones(a.country, a.region.as_deref(), a.time_zone))
+                .unwrap_or_default();
+            let phones: Vec<Phone> = input
+                .phones
+                .iter()
+                .map(|p| self.make_phone(&p.number, p.valid, p.kind, &addr))
+                .collect();
             let f = &list_cfg.filter;
             let country = phones[0].zones.candidates.first().map(|c| c.country);
-            let passes = (f.segments.is_empty() || input.segment.as_ref().is_some_and(|s| f.segments.contains(s)))
+            let passes = (f.segments.is_empty()
+                || input
+                    .segment
+                    .as_ref()
+                    .is_some_and(|s| f.segments.contains(s)))
                 && (f.countries.is_empty() || country.is_some_and(|c| f.countries.contains(&c)))
                 && f.score_min.is_none_or(|m| input.score >= m)
                 && f.score_max.is_none_or(|m| input.score <= m);
@@ -226,21 +266,27 @@ impl Campaign {
             // Consent that came with the list goes into the ledger.
             for (p, phone) in input.phones.iter().zip(&phones) {
                 if let (Some(consent), Some(key)) = (&p.consent, phone.key) {
-                    ctx.registry.record_consent(key, ConsentRecord {
-                        purpose: consent.purpose.clone(),
-                        channel: Channel::Voice,
-                        source: consent.source.clone(),
-                        given_at: consent.given_at,
-                        withdrawn_at: None,
-                        expires_at: consent.expires_at,
-                    });
-                    ctx.out.event(ctx.now, OutboundEvent::ConsentRecorded {
-                        phone: phone.number.clone(),
-                        purpose: consent.purpose.clone(),
-                        source: consent.source.clone(),
-                        given_at: consent.given_at,
-                        expires_at: consent.expires_at,
-                    });
+                    ctx.registry.record_consent(
+                        key,
+                        ConsentRecord {
+                            purpose: consent.purpose.clone(),
+                            channel: Channel::Voice,
+                            source: consent.source.clone(),
+                            given_at: consent.given_at,
+                            withdrawn_at: None,
+                            expires_at: consent.expires_at,
+                        },
+                    );
+                    ctx.out.event(
+                        ctx.now,
+                        OutboundEvent::ConsentRecorded {
+                            phone: phone.number.clone(),
+                            purpose: consent.purpose.clone(),
+                            source: consent.source.clone(),
+                            given_at: consent.given_at,
+                            expires_at: consent.expires_at,
+                        },
+                    );
                 }
             }
             let idx = self.contacts.len() as u32;
@@ -275,7 +321,15 @@ impl Campaign {
             let key = self.ready_key(idx);
             self.queue.insert(key, ctx.now, None, ctx.now);
         }
-        ctx.out.event(ctx.now, OutboundEvent::ContactsLoaded { campaign: self.cfg.id, list, accepted, rejected });
+        ctx.out.event(
+            ctx.now,
+            OutboundEvent::ContactsLoaded {
+                campaign: self.cfg.id,
+                list,
+                accepted,
+                rejected,
+            },
+        );
         if accepted > 0 && self.state == CampaignState::Finished {
             self.set_state(ctx, CampaignState::Running, "contacts_loaded");
         }
@@ -283,13 +337,22 @@ impl Campaign {
     }
 
     /// A number as the dialer keeps it: E.164, validity, zones.
-    pub fn make_phone(&self, raw: &model::PhoneNumber, valid: bool, kind: crate::contact::PhoneKind, addr: &Zones) -> Phone {
+    pub fn make_phone(
+        &self,
+        raw: &model::PhoneNumber,
+        valid: bool,
+        kind: crate::contact::PhoneKind,
+        addr: &Zones,
+    ) -> Phone {
         let number = to_e164(raw.as_str(), self.cfg.default_country_code);
         let (key, facts) = match &number {
             Some(n) => (E164::of(n), Some(number_facts(n))),
             None => (None, None),
         };
-        let zones = Zones::combine(facts.as_ref().map(|f| f.zones.clone()).unwrap_or_default(), addr.clone());
+        let zones = Zones::combine(
+            facts.as_ref().map(|f| f.zones.clone()).unwrap_or_default(),
+            addr.clone(),
+        );
         Phone {
             number: number.unwrap_or_else(|| raw.clone()),
             key,
@@ -312,7 +375,13 @@ impl Campaign {
     }
 
     /// Puts a waiting contact back in the queue, due at `due`; logs a retry when it is later than now.
-    pub fn schedule(&mut self, ctx: &mut Ctx<'_>, idx: u32, due: Instant, reason: Cow<'static, str>) {
+    pub fn schedule(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        idx: u32,
+        due: Instant,
+        reason: Cow<'static, str>,
+    ) {
         let c = &mut self.contacts[idx as usize];
         c.stage = Stage::Waiting;
         let owner = c.callback.flatten();
@@ -320,12 +389,26 @@ impl Campaign {
         let key = self.ready_key(idx);
         self.queue.insert(key, due, owner, ctx.now);
         if due > ctx.now {
-            ctx.out.event(ctx.now, OutboundEvent::RetryScheduled { campaign: self.cfg.id, contact: id, due_at: due, reason });
+            ctx.out.event(
+                ctx.now,
+                OutboundEvent::RetryScheduled {
+                    campaign: self.cfg.id,
+                    contact: id,
+                    due_at: due,
+                    reason,
+                },
+            );
         }
     }
 
     /// Closes a contact for good (once).
-    pub fn close(&mut self, ctx: &mut Ctx<'_>, idx: u32, end: ContactEnd, reason: Cow<'static, str>) {
+    pub fn close(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        idx: u32,
+        end: ContactEnd,
+        reason: Cow<'static, str>,
+    ) {
         let c = &mut self.contacts[idx as usize];
         if c.is_closed() {
             return;
@@ -336,12 +419,23 @@ impl Campaign {
         let id = c.id;
         self.queue.remove(idx);
         self.open_contacts -= 1;
-        ctx.out.event(ctx.now, OutboundEvent::ContactClosed { campaign: self.cfg.id, contact: id, end, reason });
+        ctx.out.event(
+            ctx.now,
+            OutboundEvent::ContactClosed {
+                campaign: self.cfg.id,
+                contact: id,
+                end,
+                reason,
+            },
+        );
         self.check_finished(ctx);
     }
 
     fn check_finished(&mut self, ctx: &mut Ctx<'_>) {
-        if self.open_contacts == 0 && !self.contacts.is_empty() && self.state == CampaignState::Running {
+        if self.open_contacts == 0
+            && !self.contacts.is_empty()
+            && self.state == CampaignState::Running
+        {
             self.set_state(ctx, CampaignState::Finished, "all_contacts_final");
         }
     }
@@ -375,13 +469,24 @@ impl Campaign {
         let due = match rule {
             Retry::After { delay_s } => ctx.now + Duration::from_secs(delay_s),
             Retry::NextDay => {
-                let tz = c.phones.get(c.next_phone).and_then(|p| p.zones.primary_tz()).unwrap_or(self.cfg.home_tz);
-                let tomorrow = ctx.clock.local_date(ctx.now, tz).checked_add_days(Days::new(1));
-                tomorrow.map(|d| ctx.clock.instant_of_local(d.and_time(NaiveTime::MIN), tz)).unwrap_or(Instant::NEVER)
+                let tz = c
+                    .phones
+                    .get(c.next_phone)
+                    .and_then(|p| p.zones.primary_tz())
+                    .unwrap_or(self.cfg.home_tz);
+                let tomorrow = ctx
+                    .clock
+                    .local_date(ctx.now, tz)
+                    .checked_add_days(Days::new(1));
+                tomorrow
+                    .map(|d| ctx.clock.instant_of_local(d.and_time(NaiveTime::MIN), tz))
+                    .unwrap_or(Instant::NEVER)
             }
             Retry::NextNumber { then_s } => {
                 let n = c.phones.len();
-                let next = (1..n).map(|k| (c.next_phone + k) % n).find(|i| c.phones[*i].valid);
+                let next = (1..n)
+                    .map(|k| (c.next_phone + k) % n)
+                    .find(|i| c.phones[*i].valid);
                 match next {
                     Some(i) => {
                         c.next_phone = i;
@@ -397,10 +502,12 @@ impl Campaign {
     /// Whether the measured abandon rate is at the cap in either window.
     pub fn abandon_at_cap(&mut self, ctx: &Ctx<'_>) -> bool {
         let today = self.home_today(ctx);
-        [AbandonWindow::Rolling30Days, AbandonWindow::CalendarDay].into_iter().any(|w| {
-            let t = self.meter.tally(w, ctx.now, today);
-            t.live_answers > 0 && t.rate() >= self.cfg.abandon.max_rate
-        })
+        [AbandonWindow::Rolling30Days, AbandonWindow::CalendarDay]
+            .into_iter()
+            .any(|w| {
+                let t = self.meter.tally(w, ctx.now, today);
+                t.live_answers > 0 && t.rate() >= self.cfg.abandon.max_rate
+            })
     }
 
     /// Banked abandons under the pacing target: the tighter of the two windows.
@@ -416,27 +523,40 @@ impl Campaign {
     /// Raises or clears abandon-rate alerts when a level changes.
     pub fn check_alerts(&mut self, ctx: &mut Ctx<'_>) {
         let today = self.home_today(ctx);
-        for (i, window) in [AbandonWindow::Rolling30Days, AbandonWindow::CalendarDay].into_iter().enumerate() {
+        for (i, window) in [AbandonWindow::Rolling30Days, AbandonWindow::CalendarDay]
+            .into_iter()
+            .enumerate()
+        {
             let t = self.meter.tally(window, ctx.now, today);
             let rate = t.rate();
             let level = if t.live_answers > 0 && rate >= self.cfg.abandon.max_rate {
                 AlertLevel::CapReached
-            } else if t.live_answers >= ALERT_MIN_LIVE_ANSWERS && rate >= self.cfg.abandon.alert_rate {
+            } else if t.live_answers >= ALERT_MIN_LIVE_ANSWERS
+                && rate >= self.cfg.abandon.alert_rate
+            {
                 AlertLevel::Warning
             } else {
                 AlertLevel::Cleared
             };
             if level != self.alert_levels[i] {
                 self.alert_levels[i] = level;
-                ctx.out.push(Output::Alert(Alert { campaign: self.cfg.id, window, level, rate }));
-                ctx.out.event(ctx.now, OutboundEvent::AbandonRateAlert {
+                ctx.out.push(Output::Alert(Alert {
                     campaign: self.cfg.id,
                     window,
                     level,
                     rate,
-                    live_answers: t.live_answers,
-                    abandoned: t.abandoned,
-                });
+                }));
+                ctx.out.event(
+                    ctx.now,
+                    OutboundEvent::AbandonRateAlert {
+                        campaign: self.cfg.id,
+                        window,
+                        level,
+                        rate,
+                        live_answers: t.live_answers,
+                        abandoned: t.abandoned,
+                    },
+                );
             }
         }
     }
@@ -445,13 +565,23 @@ impl Campaign {
     pub fn next_timeout(&self, now: Instant) -> Option<Instant> {
         let deadline = self.deadlines.first().map(|(t, _)| *t);
         let running = self.state == CampaignState::Running;
-        let due = if running { self.queue.next_due(now) } else { None };
+        let due = if running {
+            self.queue.next_due(now)
+        } else {
+            None
+        };
         // Only while a contact is due and waits for a line: otherwise nothing could change the decision.
         let tick = (running
             && self.cfg.mode == DialMode::Predictive
             && self.queue.ready_len() > 0
-            && self.agents.values().any(|a| a.presence != AgentPresence::Away))
-        .then(|| Instant::from_millis(self.last_pace_at.as_millis().saturating_add(PACE_TICK_MS)).max(now));
+            && self
+                .agents
+                .values()
+                .any(|a| a.presence != AgentPresence::Away))
+        .then(|| {
+            Instant::from_millis(self.last_pace_at.as_millis().saturating_add(PACE_TICK_MS))
+                .max(now)
+        });
         deadline.into_iter().chain(due).chain(tick).min()
     }
 
@@ -469,7 +599,10 @@ impl Campaign {
         let a = self.attempts.remove(&id)?;
         self.deadlines.remove(&(a.deadline, id));
         if a.stage != AttemptStage::Preview
-            && let Some(key) = self.contacts[a.contact as usize].phones.get(a.phone).and_then(|p| p.key)
+            && let Some(key) = self.contacts[a.contact as usize]
+                .phones
+                .get(a.phone)
+                .and_then(|p| p.key)
         {
             self.live_numbers.remove(&key);
         }
@@ -490,7 +623,10 @@ impl Campaign {
             _ => now,
         };
         let prev = self.agents.get(&agent).copied();
-        if let Some(AgentSlot { presence: AgentPresence::WrapUp { since: w }, .. }) = prev
+        if let Some(AgentSlot {
+            presence: AgentPresence::WrapUp { since: w },
+            ..
+        }) = prev
             && presence == AgentPresence::Ready
         {
             self.est.observe_wrap(now.saturating_since(w).as_secs_f64());
@@ -506,12 +642,21 @@ impl Campaign {
             return;
         }
         let reserved_for = self.agents.get(&agent).and_then(|s| s.reserved_for);
-        self.agents.insert(agent, AgentSlot { presence, since, reserved_for });
+        self.agents.insert(
+            agent,
+            AgentSlot {
+                presence,
+                since,
+                reserved_for,
+            },
+        );
     }
 
     /// The reserved agent left: a preview goes back to the queue; a placed call loses its reservation.
     fn drop_reservation(&mut self, ctx: &mut Ctx<'_>, id: AttemptId) {
-        let Some(a) = self.attempts.get(&id) else { return };
+        let Some(a) = self.attempts.get(&id) else {
+            return;
+        };
         if a.stage == AttemptStage::Preview {
             let idx = a.contact;
             self.end_attempt(ctx, id);
@@ -529,6 +674,9 @@ impl Campaign {
 
     /// Contact index by id.
     pub fn contact_idx(&self, id: ContactId) -> Result<u32, InputError> {
-        self.index.get(&id).copied().ok_or(InputError::UnknownContact(self.cfg.id, id))
+        self.index
+            .get(&id)
+            .copied()
+            .ok_or(InputError::UnknownContact(self.cfg.id, id))
     }
 }

@@ -6,18 +6,22 @@
 
 mod calls;
 mod campaign;
+mod interface;
 mod pace;
 
-use chrono::NaiveDateTime;
+pub use interface::{
+    AgentPresence, Alert, CallbackRequest, CallbackTime, Dial, Input, InputError, Output,
+    PreviewOffer,
+};
+
 use model::ids::{CampaignId, ContactId};
-use model::outbound::{AbandonWindow, AlertLevel, AttemptId, DialOutcome, DoNotCallList, ListId, OutboundEvent};
+use model::outbound::{AttemptId, DoNotCallList, OutboundEvent};
 use model::{AgentId, Event, Instant, PhoneNumber};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use crate::clock::CivilClock;
 use crate::config::{CampaignConfig, ConfigError};
-use crate::consent::{ComplianceRegistry, ConsentRecord, E164};
-use crate::contact::ContactInput;
+use crate::consent::{ComplianceRegistry, E164};
 
 use campaign::Campaign;
 
@@ -25,284 +29,6 @@ use campaign::Campaign;
 pub const CAMPAIGNS_MAX: usize = 1024;
 /// Most outputs waiting to be drained (a driver that never drains is a bug; past this, events are dropped and counted).
 pub const OUTPUTS_MAX: usize = 4_000_000;
-
-/// What a campaign agent is doing, as the driver (routing) sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AgentPresence {
-    /// Signed in and waiting for a call.
-    Ready,
-    /// On a call since then.
-    Talking {
-        /// When the call started.
-        since: Instant,
-    },
-    /// In after-call work since then.
-    WrapUp {
-        /// When the wrap-up started.
-        since: Instant,
-    },
-    /// Signed in and not taking calls (break, meeting).
-    Away,
-    /// Not signed in.
-    SignedOut,
-}
-
-/// When a callback is due.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CallbackTime {
-    /// At this instant.
-    At(Instant),
-    /// At this local date-time of the contact (its number's zone, else the campaign's).
-    Local(NaiveDateTime),
-}
-
-/// A callback to schedule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CallbackRequest {
-    /// When.
-    pub when: CallbackTime,
-    /// The agent who owns it; `None` means anyone.
-    pub owner: Option<AgentId>,
-}
-
-/// Something that happened, told to the engine.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Input {
-    /// Start (or resume) dialling.
-    Start {
-        /// Which campaign.
-        campaign: CampaignId,
-    },
-    /// Stop placing new calls; calls in progress go on.
-    Pause {
-        /// Which campaign.
-        campaign: CampaignId,
-    },
-    /// Stop for good: open contacts are closed as exhausted (`campaign_stopped`).
-    Stop {
-        /// Which campaign.
-        campaign: CampaignId,
-    },
-    /// Contacts for a list of a campaign.
-    LoadContacts {
-        /// Which campaign.
-        campaign: CampaignId,
-        /// Which list.
-        list: ListId,
-        /// The contacts.
-        contacts: Vec<ContactInput>,
-    },
-    /// A campaign agent's state changed.
-    Agent {
-        /// The campaign the agent works on now.
-        campaign: CampaignId,
-        /// Who.
-        agent: AgentId,
-        /// What they are doing.
-        presence: AgentPresence,
-    },
-    /// The telephony reports how a placed call went.
-    DialResult {
-        /// Which attempt.
-        attempt: AttemptId,
-        /// What happened.
-        outcome: DialOutcome,
-        /// How long it rang.
-        ring_ms: u64,
-    },
-    /// A live-answered call reached an agent.
-    Connected {
-        /// Which attempt.
-        attempt: AttemptId,
-        /// Who took it.
-        agent: AgentId,
-    },
-    /// A live-answered call reached no agent within 2 s (the recorded message was played).
-    Abandoned {
-        /// Which attempt.
-        attempt: AttemptId,
-    },
-    /// A connected call ended.
-    CallEnded {
-        /// Which attempt.
-        attempt: AttemptId,
-    },
-    /// The agent recorded a disposition for the call.
-    Disposition {
-        /// Which attempt.
-        attempt: AttemptId,
-        /// Who.
-        agent: AgentId,
-        /// The code.
-        code: Box<str>,
-        /// The new number, for a code that adds one.
-        new_phone: Option<PhoneNumber>,
-        /// The callback, for a code that schedules one.
-        callback: Option<CallbackRequest>,
-    },
-    /// A supervisor or an integration schedules a callback for a waiting contact.
-    ScheduleCallback {
-        /// Which campaign.
-        campaign: CampaignId,
-        /// Which contact.
-        contact: ContactId,
-        /// The callback.
-        callback: CallbackRequest,
-    },
-    /// The agent accepts a previewed contact: dial now.
-    PreviewAccept {
-        /// Which attempt.
-        attempt: AttemptId,
-    },
-    /// The agent skips a previewed contact.
-    PreviewSkip {
-        /// Which attempt.
-        attempt: AttemptId,
-    },
-    /// Consent was given.
-    ConsentGiven {
-        /// For which number (E.164).
-        phone: PhoneNumber,
-        /// The record.
-        record: ConsentRecord,
-    },
-    /// Consent was withdrawn (effective now).
-    ConsentWithdrawn {
-        /// For which number (E.164).
-        phone: PhoneNumber,
-        /// For what.
-        purpose: Box<str>,
-    },
-    /// The person asked not to be called (effective now, every campaign).
-    OptOut {
-        /// The number (E.164).
-        phone: PhoneNumber,
-    },
-    /// A number goes on a do-not-call list.
-    DoNotCallAdd {
-        /// Which list.
-        list: DoNotCallList,
-        /// The number (E.164).
-        phone: PhoneNumber,
-    },
-    /// A number comes off a do-not-call list.
-    DoNotCallRemove {
-        /// Which list.
-        list: DoNotCallList,
-        /// The number (E.164).
-        phone: PhoneNumber,
-    },
-    /// A national list replaces its previous import (see [`crate::consent::parse_do_not_call_file`]).
-    DoNotCallImport {
-        /// Its name (`us_dnc`, `uk_tps`).
-        name: Box<str>,
-        /// Its numbers.
-        numbers: Vec<PhoneNumber>,
-    },
-}
-
-/// Place a call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dial {
-    /// The attempt, to quote in the results.
-    pub attempt: AttemptId,
-    /// Which campaign.
-    pub campaign: CampaignId,
-    /// Which contact.
-    pub contact: ContactId,
-    /// The number to dial (E.164).
-    pub phone: PhoneNumber,
-    /// The number to present.
-    pub caller_id: PhoneNumber,
-    /// Hang up as "no answer" after this (never less than 15 s).
-    pub ring_timeout_ms: u64,
-    /// Connect a live answer to this agent (who is waiting for it), if set; otherwise to any ready agent of the campaign.
-    pub reserved_agent: Option<AgentId>,
-}
-
-/// Show a contact to an agent for preview.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PreviewOffer {
-    /// The attempt, to quote when accepting or skipping.
-    pub attempt: AttemptId,
-    /// Which campaign.
-    pub campaign: CampaignId,
-    /// Which contact.
-    pub contact: ContactId,
-    /// The number that will be dialled.
-    pub phone: PhoneNumber,
-    /// To whom.
-    pub agent: AgentId,
-    /// The call is placed when this runs out (unless accepted or skipped before).
-    pub countdown_ms: u64,
-}
-
-/// Something a supervisor should see now.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Alert {
-    /// Which campaign.
-    pub campaign: CampaignId,
-    /// Which measurement.
-    pub window: AbandonWindow,
-    /// How serious.
-    pub level: AlertLevel,
-    /// The rate.
-    pub rate: f64,
-}
-
-/// What the engine asks of the driver.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Output {
-    /// Place a call.
-    Dial(Dial),
-    /// Show a contact to an agent (preview mode).
-    Preview(PreviewOffer),
-    /// A fact for the event log.
-    Event(Event),
-    /// An abandon-rate alert (also logged as an event).
-    Alert(Alert),
-}
-
-/// An input the engine refused; nothing changed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum InputError {
-    /// No such campaign.
-    #[error("unknown campaign {0}")]
-    UnknownCampaign(CampaignId),
-    /// No such list in the campaign.
-    #[error("campaign {0} has no list {1:?}")]
-    UnknownList(CampaignId, ListId),
-    /// No such attempt (or it is over).
-    #[error("unknown or finished attempt {0}")]
-    UnknownAttempt(AttemptId),
-    /// The attempt is not at a stage where this input makes sense.
-    #[error("attempt {0} cannot take {1} now")]
-    WrongStage(AttemptId, &'static str),
-    /// No such contact.
-    #[error("campaign {0} has no contact {1}")]
-    UnknownContact(CampaignId, ContactId),
-    /// The contact is closed or has a call in progress.
-    #[error("contact {0} is closed or on a call")]
-    ContactBusy(ContactId),
-    /// The code is not in the campaign's set.
-    #[error("unknown disposition code {0:?}")]
-    UnknownDisposition(String),
-    /// The code adds a number and none was given (or it is not a number).
-    #[error("disposition {0:?} needs a new phone number")]
-    NewPhoneMissing(String),
-    /// The code schedules a callback and none was given.
-    #[error("disposition {0:?} needs a callback time")]
-    CallbackMissing(String),
-    /// A number is not in E.164.
-    #[error("{0} is not an E.164 number")]
-    NotE164(String),
-    /// A load is too big.
-    #[error("too many contacts: {0}")]
-    TooMany(&'static str),
-    /// The campaign is stopped.
-    #[error("campaign {0} is stopped")]
-    Stopped(CampaignId),
-}
 
 /// Where outputs wait to be drained.
 #[derive(Debug, Default)]
@@ -322,7 +48,10 @@ impl Outbox {
     }
 
     pub(crate) fn event(&mut self, at: Instant, e: OutboundEvent) {
-        self.push(Output::Event(Event { at, kind: model::event::EventKind::Outbound(e) }));
+        self.push(Output::Event(Event {
+            at,
+            kind: model::event::EventKind::Outbound(e),
+        }));
     }
 }
 
@@ -386,7 +115,11 @@ impl Dialer {
     }
 
     /// Adds a campaign (in state `ready`; send [`Input::Start`] to dial).
-    pub fn add_campaign(&mut self, now: Instant, config: CampaignConfig) -> Result<(), ConfigError> {
+    pub fn add_campaign(
+        &mut self,
+        now: Instant,
+        config: CampaignConfig,
+    ) -> Result<(), ConfigError> {
         self.tick(now);
         config.validate()?;
         if self.campaigns.contains_key(&config.id) || self.campaigns.len() >= CAMPAIGNS_MAX {
@@ -394,11 +127,14 @@ impl Dialer {
         }
         let id = config.id;
         let c = Campaign::new(config);
-        self.out.event(self.last_now, OutboundEvent::CampaignStateChanged {
-            campaign: id,
-            state: c.state,
-            reason: "configured".into(),
-        });
+        self.out.event(
+            self.last_now,
+            OutboundEvent::CampaignStateChanged {
+                campaign: id,
+                state: c.state,
+                reason: "configured".into(),
+            },
+        );
         self.campaigns.insert(id, c);
         Ok(())
     }
@@ -426,7 +162,10 @@ impl Dialer {
 
     /// When to call [`Dialer::handle_timeout`] next, if anything is pending.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.campaigns.values().filter_map(|c| c.next_timeout(self.last_now)).min()
+        self.campaigns
+            .values()
+            .filter_map(|c| c.next_timeout(self.last_now))
+            .min()
     }
 
     /// Outputs dropped because they were not drained (should stay 0).
@@ -440,11 +179,16 @@ impl Dialer {
     }
 
     fn campaign_mut(&mut self, id: CampaignId) -> Result<&mut Campaign, InputError> {
-        self.campaigns.get_mut(&id).ok_or(InputError::UnknownCampaign(id))
+        self.campaigns
+            .get_mut(&id)
+            .ok_or(InputError::UnknownCampaign(id))
     }
 
     fn attempt_campaign(&self, attempt: AttemptId) -> Result<CampaignId, InputError> {
-        self.attempts.get(&attempt).copied().ok_or(InputError::UnknownAttempt(attempt))
+        self.attempts
+            .get(&attempt)
+            .copied()
+            .ok_or(InputError::UnknownAttempt(attempt))
     }
 
     fn key_of(phone: &PhoneNumber) -> Result<E164, InputError> {
@@ -456,23 +200,39 @@ impl Dialer {
         match input {
             Input::Start { campaign } => {
                 let (mut ctx, cs) = self.ctx();
-                cs.get_mut(&campaign).ok_or(InputError::UnknownCampaign(campaign))?.start(&mut ctx)
+                cs.get_mut(&campaign)
+                    .ok_or(InputError::UnknownCampaign(campaign))?
+                    .start(&mut ctx)
             }
             Input::Pause { campaign } => {
                 let (mut ctx, cs) = self.ctx();
-                cs.get_mut(&campaign).ok_or(InputError::UnknownCampaign(campaign))?.pause(&mut ctx);
+                cs.get_mut(&campaign)
+                    .ok_or(InputError::UnknownCampaign(campaign))?
+                    .pause(&mut ctx);
                 Ok(())
             }
             Input::Stop { campaign } => {
                 let (mut ctx, cs) = self.ctx();
-                cs.get_mut(&campaign).ok_or(InputError::UnknownCampaign(campaign))?.stop(&mut ctx);
+                cs.get_mut(&campaign)
+                    .ok_or(InputError::UnknownCampaign(campaign))?
+                    .stop(&mut ctx);
                 Ok(())
             }
-            Input::LoadContacts { campaign, list, contacts } => {
+            Input::LoadContacts {
+                campaign,
+                list,
+                contacts,
+            } => {
                 let (mut ctx, cs) = self.ctx();
-                cs.get_mut(&campaign).ok_or(InputError::UnknownCampaign(campaign))?.load(&mut ctx, list, contacts)
+                cs.get_mut(&campaign)
+                    .ok_or(InputError::UnknownCampaign(campaign))?
+                    .load(&mut ctx, list, contacts)
             }
-            Input::Agent { campaign, agent, presence } => {
+            Input::Agent {
+                campaign,
+                agent,
+                presence,
+            } => {
                 self.campaign_mut(campaign)?;
                 if let Some(old) = self.agents.get(&agent).copied().filter(|c| *c != campaign) {
                     let (mut ctx, cs) = self.ctx();
@@ -491,89 +251,145 @@ impl Dialer {
                 }
                 Ok(())
             }
-            Input::DialResult { attempt, outcome, ring_ms } => {
+            Input::DialResult {
+                attempt,
+                outcome,
+                ring_ms,
+            } => {
                 let id = self.attempt_campaign(attempt)?;
                 let (mut ctx, cs) = self.ctx();
-                cs.get_mut(&id).ok_or(InputError::UnknownCampaign(id))?.dial_result(&mut ctx, attempt, outcome, ring_ms)
+                cs.get_mut(&id)
+                    .ok_or(InputError::UnknownCampaign(id))?
+                    .dial_result(&mut ctx, attempt, outcome, ring_ms)
             }
             Input::Connected { attempt, agent } => {
                 let id = self.attempt_campaign(attempt)?;
                 let (mut ctx, cs) = self.ctx();
-                cs.get_mut(&id).ok_or(InputError::UnknownCampaign(id))?.connected(&mut ctx, attempt, agent)
+                cs.get_mut(&id)
+                    .ok_or(InputError::UnknownCampaign(id))?
+                    .connected(&mut ctx, attempt, agent)
             }
             Input::Abandoned { attempt } => {
                 let id = self.attempt_campaign(attempt)?;
                 let (mut ctx, cs) = self.ctx();
-                cs.get_mut(&id).ok_or(InputError::UnknownCampaign(id))?.abandoned(&mut ctx, attempt)
+                cs.get_mut(&id)
+                    .ok_or(InputError::UnknownCampaign(id))?
+                    .abandoned(&mut ctx, attempt)
             }
             Input::CallEnded { attempt } => {
                 let id = self.attempt_campaign(attempt)?;
                 let (mut ctx, cs) = self.ctx();
-                cs.get_mut(&id).ok_or(InputError::UnknownCampaign(id))?.call_ended(&mut ctx, attempt)
+                cs.get_mut(&id)
+                    .ok_or(InputError::UnknownCampaign(id))?
+                    .call_ended(&mut ctx, attempt)
             }
-            Input::Disposition { attempt, agent, code, new_phone, callback } => {
+            Input::Disposition {
+                attempt,
+                agent,
+                code,
+                new_phone,
+                callback,
+            } => {
                 let id = self.attempt_campaign(attempt)?;
                 let (mut ctx, cs) = self.ctx();
                 let c = cs.get_mut(&id).ok_or(InputError::UnknownCampaign(id))?;
                 c.disposition(&mut ctx, attempt, agent, &code, new_phone, callback)
             }
-            Input::ScheduleCallback { campaign, contact, callback } => {
+            Input::ScheduleCallback {
+                campaign,
+                contact,
+                callback,
+            } => {
                 let (mut ctx, cs) = self.ctx();
-                cs.get_mut(&campaign).ok_or(InputError::UnknownCampaign(campaign))?.schedule_callback(&mut ctx, contact, callback)
+                cs.get_mut(&campaign)
+                    .ok_or(InputError::UnknownCampaign(campaign))?
+                    .schedule_callback(&mut ctx, contact, callback)
             }
             Input::PreviewAccept { attempt } => {
                 let id = self.attempt_campaign(attempt)?;
                 let (mut ctx, cs) = self.ctx();
-                cs.get_mut(&id).ok_or(InputError::UnknownCampaign(id))?.preview_accept(&mut ctx, attempt)
+                cs.get_mut(&id)
+                    .ok_or(InputError::UnknownCampaign(id))?
+                    .preview_accept(&mut ctx, attempt)
             }
             Input::PreviewSkip { attempt } => {
                 let id = self.attempt_campaign(attempt)?;
                 let (mut ctx, cs) = self.ctx();
-                cs.get_mut(&id).ok_or(InputError::UnknownCampaign(id))?.preview_skip(&mut ctx, attempt)
+                cs.get_mut(&id)
+                    .ok_or(InputError::UnknownCampaign(id))?
+                    .preview_skip(&mut ctx, attempt)
             }
             Input::ConsentGiven { phone, record } => {
                 let key = Self::key_of(&phone)?;
-                self.out.event(now, OutboundEvent::ConsentRecorded {
-                    phone,
-                    purpose: record.purpose.clone(),
-                    source: record.source.clone(),
-                    given_at: record.given_at,
-                    expires_at: record.expires_at,
-                });
+                self.out.event(
+                    now,
+                    OutboundEvent::ConsentRecorded {
+                        phone,
+                        purpose: record.purpose.clone(),
+                        source: record.source.clone(),
+                        given_at: record.given_at,
+                        expires_at: record.expires_at,
+                    },
+                );
                 self.registry.record_consent(key, record);
                 Ok(())
             }
             Input::ConsentWithdrawn { phone, purpose } => {
                 let key = Self::key_of(&phone)?;
                 self.registry.withdraw_consent(key, &purpose, now);
-                self.out.event(now, OutboundEvent::ConsentWithdrawn { phone, purpose, withdrawn_at: now });
+                self.out.event(
+                    now,
+                    OutboundEvent::ConsentWithdrawn {
+                        phone,
+                        purpose,
+                        withdrawn_at: now,
+                    },
+                );
                 Ok(())
             }
             Input::OptOut { phone } => {
                 let key = Self::key_of(&phone)?;
                 self.registry.add_do_not_call(&DoNotCallList::Internal, key);
-                self.out.event(now, OutboundEvent::DoNotCallAdded { list: DoNotCallList::Internal, phone, reason: "opt_out".into() });
+                self.out.event(
+                    now,
+                    OutboundEvent::DoNotCallAdded {
+                        list: DoNotCallList::Internal,
+                        phone,
+                        reason: "opt_out".into(),
+                    },
+                );
                 Ok(())
             }
             Input::DoNotCallAdd { list, phone } => {
                 let key = Self::key_of(&phone)?;
                 self.registry.add_do_not_call(&list, key);
-                self.out.event(now, OutboundEvent::DoNotCallAdded { list, phone, reason: "command".into() });
+                self.out.event(
+                    now,
+                    OutboundEvent::DoNotCallAdded {
+                        list,
+                        phone,
+                        reason: "command".into(),
+                    },
+                );
                 Ok(())
             }
             Input::DoNotCallRemove { list, phone } => {
                 let key = Self::key_of(&phone)?;
                 self.registry.remove_do_not_call(&list, key);
-                self.out.event(now, OutboundEvent::DoNotCallRemoved { list, phone });
+                self.out
+                    .event(now, OutboundEvent::DoNotCallRemoved { list, phone });
                 Ok(())
             }
             Input::DoNotCallImport { name, numbers } => {
                 let keys: Vec<E164> = numbers.iter().map(Self::key_of).collect::<Result<_, _>>()?;
                 let n = self.registry.import_national(&name, keys);
-                self.out.event(now, OutboundEvent::DoNotCallImported {
-                    list: DoNotCallList::National(name),
-                    numbers: u32::try_from(n).unwrap_or(u32::MAX),
-                });
+                self.out.event(
+                    now,
+                    OutboundEvent::DoNotCallImported {
+                        list: DoNotCallList::National(name),
+                        numbers: u32::try_from(n).unwrap_or(u32::MAX),
+                    },
+                );
                 Ok(())
             }
         }
@@ -614,12 +430,25 @@ impl CampaignView<'_> {
     /// How a contact ended, if it did.
     pub fn contact_end(&self, id: ContactId) -> Option<(model::outbound::ContactEnd, &str)> {
         let idx = *self.c.index.get(&id)?;
-        self.c.contacts[idx as usize].end.as_ref().map(|(e, r)| (*e, &**r))
+        self.c.contacts[idx as usize]
+            .end
+            .as_ref()
+            .map(|(e, r)| (*e, &**r))
     }
 
     /// A contact's history of disposition codes.
     pub fn history(&self, id: ContactId) -> Vec<&str> {
-        self.c.index.get(&id).map(|i| self.c.contacts[*i as usize].history.iter().map(|s| &**s).collect()).unwrap_or_default()
+        self.c
+            .index
+            .get(&id)
+            .map(|i| {
+                self.c.contacts[*i as usize]
+                    .history
+                    .iter()
+                    .map(|s| &**s)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The numbers of a contact, with whether each is valid.
@@ -627,7 +456,13 @@ impl CampaignView<'_> {
         self.c
             .index
             .get(&id)
-            .map(|i| self.c.contacts[*i as usize].phones.iter().map(|p| (&p.number, p.valid)).collect())
+            .map(|i| {
+                self.c.contacts[*i as usize]
+                    .phones
+                    .iter()
+                    .map(|p| (&p.number, p.valid))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 

@@ -48,7 +48,10 @@ impl Campaign {
         let preview = self.cfg.mode == DialMode::Preview;
         for agent in self.free_agents() {
             while let Some(idx) = self.queue.pop_owned(agent, ctx.now) {
-                if !matches!(self.serve_reserved(ctx, idx, agent, preview), GateOutcome::Moved) {
+                if !matches!(
+                    self.serve_reserved(ctx, idx, agent, preview),
+                    GateOutcome::Moved
+                ) {
                     break;
                 }
             }
@@ -57,7 +60,9 @@ impl Campaign {
         match self.cfg.mode {
             DialMode::Preview => self.pace_reserved(ctx, true, None),
             DialMode::Progressive => self.pace_reserved(ctx, false, None),
-            DialMode::Power | DialMode::Predictive if at_cap => self.pace_reserved(ctx, false, Some("abandon_rate_cap")),
+            DialMode::Power | DialMode::Predictive if at_cap => {
+                self.pace_reserved(ctx, false, Some("abandon_rate_cap"))
+            }
             DialMode::Power => self.pace_power(ctx),
             DialMode::Predictive => self.pace_predictive(ctx),
         }
@@ -65,25 +70,41 @@ impl Campaign {
 
     /// Ready agents with no reservation, longest idle first.
     pub fn free_agents(&self) -> Vec<AgentId> {
-        let mut v: Vec<_> = self.agents.iter().filter(|(_, s)| s.is_free()).map(|(a, s)| (s.since, *a)).collect();
+        let mut v: Vec<_> = self
+            .agents
+            .iter()
+            .filter(|(_, s)| s.is_free())
+            .map(|(a, s)| (s.since, *a))
+            .collect();
         v.sort();
         v.into_iter().map(|(_, a)| a).collect()
     }
 
     /// Unreserved lines in flight: ringing, or answered and waiting for an agent.
     fn unreserved_lines(&self) -> impl Iterator<Item = &Attempt> {
-        self.attempts
-            .values()
-            .filter(|a| a.reserved.is_none() && matches!(a.stage, AttemptStage::Ringing | AttemptStage::Answered))
+        self.attempts.values().filter(|a| {
+            a.reserved.is_none()
+                && matches!(a.stage, AttemptStage::Ringing | AttemptStage::Answered)
+        })
     }
 
     fn line_cap(&self) -> usize {
-        let signed_in = self.agents.values().filter(|s| s.presence != AgentPresence::Away).count();
+        let signed_in = self
+            .agents
+            .values()
+            .filter(|s| s.presence != AgentPresence::Away)
+            .count();
         (self.cfg.pacing.lines_per_agent_max * signed_in as f64).ceil() as usize
     }
 
     /// Gives a contact to a reserved agent (preview or call); `Allowed` if it was.
-    fn serve_reserved(&mut self, ctx: &mut Ctx<'_>, idx: u32, agent: AgentId, preview: bool) -> GateOutcome {
+    fn serve_reserved(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        idx: u32,
+        agent: AgentId,
+        preview: bool,
+    ) -> GateOutcome {
         let outcome = self.gate_contact(ctx, idx, Some(agent));
         if let GateOutcome::Allowed(phone) = outcome {
             if preview {
@@ -160,8 +181,12 @@ impl Campaign {
             .values()
             .filter(|s| s.reserved_for.is_none())
             .filter_map(|s| match s.presence {
-                AgentPresence::Talking { since } => Some((true, now.saturating_since(since).as_secs_f64())),
-                AgentPresence::WrapUp { since } => Some((false, now.saturating_since(since).as_secs_f64())),
+                AgentPresence::Talking { since } => {
+                    Some((true, now.saturating_since(since).as_secs_f64()))
+                }
+                AgentPresence::WrapUp { since } => {
+                    Some((false, now.saturating_since(since).as_secs_f64()))
+                }
                 _ => None,
             })
             .collect();
@@ -174,7 +199,11 @@ impl Campaign {
                 let frees: Vec<f64> = busy
                     .iter()
                     .map(|(talking, e)| {
-                        if *talking { self.est.talking_frees_within(*e, t + grace_s) } else { self.est.wrap_frees_within(*e, t + grace_s) }
+                        if *talking {
+                            self.est.talking_frees_within(*e, t + grace_s)
+                        } else {
+                            self.est.wrap_frees_within(*e, t + grace_s)
+                        }
                     })
                     .collect();
                 agents_able(free, &frees)
@@ -195,7 +224,9 @@ impl Campaign {
         for a in self.unreserved_lines() {
             let q = match a.stage {
                 AttemptStage::Answered => 1.0,
-                _ => self.est.live_given_ringing(now.saturating_since(a.stage_at).as_secs_f64()),
+                _ => self
+                    .est
+                    .live_given_ringing(now.saturating_since(a.stage_at).as_secs_f64()),
             };
             answers.add(q);
             budget.commit(a.q, a.risk);
@@ -222,7 +253,9 @@ impl Campaign {
                     break "abandon_budget";
                 }
             }
-            let Some(idx) = self.queue.pop_ready() else { break "no_contact_due" };
+            let Some(idx) = self.queue.pop_ready() else {
+                break "no_contact_due";
+            };
             match self.gate_contact(ctx, idx, None) {
                 GateOutcome::Allowed(phone) => {
                     self.start_line(ctx, idx, phone, None, q, risk, None);
@@ -239,28 +272,44 @@ impl Campaign {
         self.log_pace(ctx, dialled, free, last_p, bank, reason);
     }
 
-    fn log_pace(&mut self, ctx: &mut Ctx<'_>, dialled: u32, free: usize, p: f64, bank: f64, reason: &'static str) {
+    fn log_pace(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        dialled: u32,
+        free: usize,
+        p: f64,
+        bank: f64,
+        reason: &'static str,
+    ) {
         if dialled == 0 && self.last_pace_reason == reason {
             return;
         }
         self.last_pace_reason = Cow::Borrowed(reason);
         let lines = self.unreserved_lines().count();
-        ctx.out.event(ctx.now, OutboundEvent::Paced {
-            campaign: self.cfg.id,
-            dialled,
-            lines_in_flight: lines as u32,
-            free_agents: free as u32,
-            answer_rate: self.est.answer_rate(),
-            marginal_abandon_p: p,
-            abandon_budget: bank,
-            reason: reason.into(),
-        });
+        ctx.out.event(
+            ctx.now,
+            OutboundEvent::Paced {
+                campaign: self.cfg.id,
+                dialled,
+                lines_in_flight: lines as u32,
+                free_agents: free as u32,
+                answer_rate: self.est.answer_rate(),
+                marginal_abandon_p: p,
+                abandon_budget: bank,
+                reason: reason.into(),
+            },
+        );
     }
 
     /// Runs the gate on each number of a contact (from its next number on), logging every decision.
     /// On denial on every number, the contact is closed (every denial lasts), put back at the front
     /// (a campaign-wide denial) or rescheduled for the soonest time a number may pass.
-    pub fn gate_contact(&mut self, ctx: &mut Ctx<'_>, idx: u32, reserved: Option<AgentId>) -> GateOutcome {
+    pub fn gate_contact(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        idx: u32,
+        reserved: Option<AgentId>,
+    ) -> GateOutcome {
         let at_cap = self.abandon_at_cap(ctx);
         let c = &self.contacts[idx as usize];
         let n = c.phones.len();
@@ -272,15 +321,25 @@ impl Campaign {
         for k in 0..n {
             let i = (c.next_phone + k) % n;
             let phone = &c.phones[i];
-            let log = phone.key.and_then(|key| self.phone_logs.get(&key)).unwrap_or(&no_log);
-            let number_live = phone.key.is_some_and(|key| self.live_numbers.contains(&key));
+            let log = phone
+                .key
+                .and_then(|key| self.phone_logs.get(&key))
+                .unwrap_or(&no_log);
+            let number_live = phone
+                .key
+                .is_some_and(|key| self.live_numbers.contains(&key));
             let d = gate::check(&GateRequest {
                 now: ctx.now,
                 clock: ctx.clock,
                 campaign: self.cfg.id,
                 config: &self.cfg,
                 registry: ctx.registry,
-                phone: PhoneView { key: phone.key, valid: phone.valid, zones: &phone.zones, log },
+                phone: PhoneView {
+                    key: phone.key,
+                    valid: phone.valid,
+                    zones: &phone.zones,
+                    log,
+                },
                 contact: ContactView {
                     opted_out: c.opted_out,
                     live_attempt: c.stage.is_live() || number_live,
@@ -291,15 +350,18 @@ impl Campaign {
                 reserved_agent: reserved,
                 ring_timeout_ms: self.cfg.ring_timeout_ms,
             });
-            ctx.out.event(ctx.now, OutboundEvent::GateDecided {
-                campaign: self.cfg.id,
-                contact: c.id,
-                phone: phone.number.clone(),
-                reserved_agent: reserved,
-                allowed: d.allowed,
-                rule: d.rule,
-                retry_at: d.retry_at,
-            });
+            ctx.out.event(
+                ctx.now,
+                OutboundEvent::GateDecided {
+                    campaign: self.cfg.id,
+                    contact: c.id,
+                    phone: phone.number.clone(),
+                    reserved_agent: reserved,
+                    allowed: d.allowed,
+                    rule: d.rule,
+                    retry_at: d.retry_at,
+                },
+            );
             if d.allowed {
                 return GateOutcome::Allowed(i);
             }
@@ -315,7 +377,11 @@ impl Campaign {
         let first = rules.first().copied().unwrap_or(GateRule::PhoneInvalid);
         if all_lasting {
             let same = rules.iter().all(|r| *r == first);
-            let reason = if same { first.as_str() } else { "no_usable_phone" };
+            let reason = if same {
+                first.as_str()
+            } else {
+                "no_usable_phone"
+            };
             self.close(ctx, idx, ContactEnd::Exhausted, reason.into());
             GateOutcome::Moved
         } else if requeue {
@@ -323,7 +389,11 @@ impl Campaign {
             GateOutcome::Requeued
         } else {
             let due = soonest.unwrap_or(ctx.now + Duration::from_secs(3600));
-            let rule = rules.iter().find(|r| !matches!(r, GateRule::PhoneInvalid)).copied().unwrap_or(first);
+            let rule = rules
+                .iter()
+                .find(|r| !matches!(r, GateRule::PhoneInvalid))
+                .copied()
+                .unwrap_or(first);
             self.schedule(ctx, idx, due, rule.as_str().into());
             GateOutcome::Moved
         }
@@ -363,8 +433,17 @@ impl Campaign {
         let contact = c.id;
         let number = c.phones[phone_i].number.clone();
         let deadline = now + Duration::from_millis(self.cfg.ring_timeout_ms + DIAL_RESULT_GRACE_MS);
-        let attempt =
-            Attempt { contact: idx, phone: phone_i, reserved, stage: AttemptStage::Ringing, stage_at: now, deadline, q, risk, agent: None };
+        let attempt = Attempt {
+            contact: idx,
+            phone: phone_i,
+            reserved,
+            stage: AttemptStage::Ringing,
+            stage_at: now,
+            deadline,
+            q,
+            risk,
+            agent: None,
+        };
         if let Some(old) = self.attempts.insert(id, attempt) {
             self.deadlines.remove(&(old.deadline, id));
         }
@@ -382,14 +461,17 @@ impl Campaign {
             ring_timeout_ms: self.cfg.ring_timeout_ms,
             reserved_agent: reserved,
         }));
-        ctx.out.event(now, OutboundEvent::DialPlaced {
-            attempt: id,
-            campaign: self.cfg.id,
-            contact,
-            phone: number,
-            reserved_agent: reserved,
-            ring_timeout_ms: self.cfg.ring_timeout_ms,
-        });
+        ctx.out.event(
+            now,
+            OutboundEvent::DialPlaced {
+                attempt: id,
+                campaign: self.cfg.id,
+                contact,
+                phone: number,
+                reserved_agent: reserved,
+                ring_timeout_ms: self.cfg.ring_timeout_ms,
+            },
+        );
     }
 
     /// Shows a contact to an agent, reserving them, with a countdown.
@@ -402,29 +484,50 @@ impl Campaign {
         let number = c.phones[phone_i].number.clone();
         let countdown_ms = self.cfg.preview_countdown_ms;
         let deadline = now + Duration::from_millis(countdown_ms);
-        self.attempts.insert(id, Attempt {
-            contact: idx,
-            phone: phone_i,
-            reserved: Some(agent),
-            stage: AttemptStage::Preview,
-            stage_at: now,
-            deadline,
-            q: 0.0,
-            risk: 0.0,
-            agent: None,
-        });
+        self.attempts.insert(
+            id,
+            Attempt {
+                contact: idx,
+                phone: phone_i,
+                reserved: Some(agent),
+                stage: AttemptStage::Preview,
+                stage_at: now,
+                deadline,
+                q: 0.0,
+                risk: 0.0,
+                agent: None,
+            },
+        );
         self.deadlines.insert((deadline, id));
         ctx.attempts.insert(id, self.cfg.id);
         if let Some(slot) = self.agents.get_mut(&agent) {
             slot.reserved_for = Some(id);
         }
-        ctx.out.push(Output::Preview(PreviewOffer { attempt: id, campaign: self.cfg.id, contact, phone: number, agent, countdown_ms }));
-        ctx.out.event(now, OutboundEvent::PreviewOffered { attempt: id, campaign: self.cfg.id, contact, agent, countdown_ms });
+        ctx.out.push(Output::Preview(PreviewOffer {
+            attempt: id,
+            campaign: self.cfg.id,
+            contact,
+            phone: number,
+            agent,
+            countdown_ms,
+        }));
+        ctx.out.event(
+            now,
+            OutboundEvent::PreviewOffered {
+                attempt: id,
+                campaign: self.cfg.id,
+                contact,
+                agent,
+                countdown_ms,
+            },
+        );
     }
 
     /// A preview turns into the call: the gate is asked again (time has passed).
     pub fn dial_preview(&mut self, ctx: &mut Ctx<'_>, id: AttemptId) {
-        let Some(a) = self.attempts.get(&id) else { return };
+        let Some(a) = self.attempts.get(&id) else {
+            return;
+        };
         let (idx, agent) = (a.contact, a.reserved);
         if self.state != CampaignState::Running || agent.is_none() {
             self.end_attempt(ctx, id);

@@ -86,7 +86,11 @@ pub struct DayResult {
 
 impl DayResult {
     pub fn abandon_rate(&self) -> f64 {
-        if self.live_answers == 0 { 0.0 } else { self.abandoned as f64 / self.live_answers as f64 }
+        if self.live_answers == 0 {
+            0.0
+        } else {
+            self.abandoned as f64 / self.live_answers as f64
+        }
     }
 }
 
@@ -126,7 +130,12 @@ pub fn ny_number(i: u64) -> PhoneNumber {
 }
 
 pub fn campaign(mode: DialMode, ratio: f64) -> CampaignConfig {
-    let mut c = CampaignConfig::new(CampaignId(1), "renewals", mode, PhoneNumber::parse("+12125550100").unwrap());
+    let mut c = CampaignConfig::new(
+        CampaignId(1),
+        "renewals",
+        mode,
+        PhoneNumber::parse("+12125550100").unwrap(),
+    );
     c.ratio = ratio;
     c
 }
@@ -146,20 +155,41 @@ pub fn run_day(day: Day) -> DayResult {
     let contacts: Vec<ContactInput> = (0..day.contacts)
         .map(|i| ContactInput {
             id: ContactId(i),
-            phones: vec![PhoneInput { number: ny_number(i), kind: PhoneKind::Mobile, valid: true, consent: None }],
+            phones: vec![PhoneInput {
+                number: ny_number(i),
+                kind: PhoneKind::Mobile,
+                valid: true,
+                consent: None,
+            }],
             address: None,
             segment: None,
             score: 0,
         })
         .collect();
     let t0 = Instant::ZERO;
-    d.handle(t0, Input::LoadContacts { campaign: cid, list: ListId(0), contacts }).unwrap();
+    d.handle(
+        t0,
+        Input::LoadContacts {
+            campaign: cid,
+            list: ListId(0),
+            contacts,
+        },
+    )
+    .unwrap();
     let agents: Vec<AgentId> = (0..day.agents).map(AgentId).collect();
     let mut state: HashMap<AgentId, AgentDo> = HashMap::new();
     let mut idle_since: HashMap<AgentId, u64> = HashMap::new();
     let mut busy_ms: u64 = 0;
     for a in &agents {
-        d.handle(t0, Input::Agent { campaign: cid, agent: *a, presence: AgentPresence::Ready }).unwrap();
+        d.handle(
+            t0,
+            Input::Agent {
+                campaign: cid,
+                agent: *a,
+                presence: AgentPresence::Ready,
+            },
+        )
+        .unwrap();
         state.insert(*a, AgentDo::Ready);
         idle_since.insert(*a, 0);
     }
@@ -173,7 +203,10 @@ pub fn run_day(day: Day) -> DayResult {
     let mut waiting: VecDeque<AttemptId> = VecDeque::new();
     let mut live_contacts: HashSet<ContactId> = HashSet::new();
     let mut closed: HashSet<ContactId> = HashSet::new();
-    let mut r = DayResult { contacts_loaded: day.contacts, ..Default::default() };
+    let mut r = DayResult {
+        contacts_loaded: day.contacts,
+        ..Default::default()
+    };
     let mut now: u64 = 0;
     let mut stopped = false;
 
@@ -200,13 +233,19 @@ pub fn run_day(day: Day) -> DayResult {
                     assert!(dial.ring_timeout_ms >= 15_000);
                     let u: f64 = rng.random();
                     let (mut outcome, mut ring_ms) = if u < p.live_answer {
-                        (DialOutcome::LiveAnswer, (ring.sample(&mut rng) * 1000.0) as u64)
+                        (
+                            DialOutcome::LiveAnswer,
+                            (ring.sample(&mut rng) * 1000.0) as u64,
+                        )
                     } else if u < p.live_answer + p.busy {
                         (DialOutcome::Busy, rng.random_range(2_000..5_000))
                     } else if u < p.live_answer + p.busy + p.no_answer {
                         (DialOutcome::NoAnswer, ring_timeout_ms)
                     } else if u < p.live_answer + p.busy + p.no_answer + p.machine {
-                        (DialOutcome::Machine, (ring.sample(&mut rng) * 1000.0) as u64)
+                        (
+                            DialOutcome::Machine,
+                            (ring.sample(&mut rng) * 1000.0) as u64,
+                        )
                     } else {
                         (DialOutcome::Failed, rng.random_range(500..2_000))
                     };
@@ -217,21 +256,31 @@ pub fn run_day(day: Day) -> DayResult {
                     if let Some(a) = dial.reserved_agent {
                         reserved.insert(a, dial.attempt);
                     }
-                    lines.insert(dial.attempt, Line {
-                        contact: dial.contact,
-                        reserved: dial.reserved_agent,
-                        outcome,
-                        ring_ms,
-                        answered_at: None,
-                    });
+                    lines.insert(
+                        dial.attempt,
+                        Line {
+                            contact: dial.contact,
+                            reserved: dial.reserved_agent,
+                            outcome,
+                            ring_ms,
+                            answered_at: None,
+                        },
+                    );
                     push!(now + ring_ms, Ev::Result(dial.attempt));
                 }
                 Output::Preview(pv) => {
                     push!(now + 5_000, Ev::PreviewReviewed(pv.attempt));
                 }
                 Output::Event(e) => {
-                    if let EventKind::Outbound(OutboundEvent::ContactClosed { contact, end, .. }) = e.kind {
-                        assert!(closed.insert(contact), "seed {}: contact {contact} closed twice", day.seed);
+                    if let EventKind::Outbound(OutboundEvent::ContactClosed {
+                        contact, end, ..
+                    }) = e.kind
+                    {
+                        assert!(
+                            closed.insert(contact),
+                            "seed {}: contact {contact} closed twice",
+                            day.seed
+                        );
                         r.contacts_closed += 1;
                         let _ = end == ContactEnd::Reached;
                     }
@@ -247,7 +296,8 @@ pub fn run_day(day: Day) -> DayResult {
         let sim_at = heap.peek().map(|Reverse((t, _, _))| *t);
         if !stopped && now >= end_ms {
             stopped = true;
-            d.handle(Instant::from_millis(now), Input::Stop { campaign: cid }).unwrap();
+            d.handle(Instant::from_millis(now), Input::Stop { campaign: cid })
+                .unwrap();
             continue;
         }
         let next = match (engine_at, sim_at) {
@@ -271,7 +321,15 @@ pub fn run_day(day: Day) -> DayResult {
             Ev::Result(a) => {
                 let line = lines.get(&a).unwrap();
                 let (outcome, ring_ms, res) = (line.outcome, line.ring_ms, line.reserved);
-                d.handle(t, Input::DialResult { attempt: a, outcome, ring_ms }).unwrap();
+                d.handle(
+                    t,
+                    Input::DialResult {
+                        attempt: a,
+                        outcome,
+                        ring_ms,
+                    },
+                )
+                .unwrap();
                 if outcome == DialOutcome::LiveAnswer {
                     r.live_answers += 1;
                     lines.get_mut(&a).unwrap().answered_at = Some(now);
@@ -284,7 +342,21 @@ pub fn run_day(day: Day) -> DayResult {
                             .copied(),
                     };
                     match agent {
-                        Some(g) => connect(&mut d, &mut state, &mut reserved, &mut busy_ms, g, a, now, end_ms, &mut r, &talk, &mut rng, &mut heap, &mut seq),
+                        Some(g) => connect(
+                            &mut d,
+                            &mut state,
+                            &mut reserved,
+                            &mut busy_ms,
+                            g,
+                            a,
+                            now,
+                            end_ms,
+                            &mut r,
+                            &talk,
+                            &mut rng,
+                            &mut heap,
+                            &mut seq,
+                        ),
                         None => {
                             waiting.push_back(a);
                             push!(now + 2_000, Ev::AbandonCheck(a));
@@ -313,11 +385,33 @@ pub fn run_day(day: Day) -> DayResult {
             }
             Ev::CallEnd(a, g) => {
                 d.handle(t, Input::CallEnded { attempt: a }).unwrap();
-                let code: Box<str> = if rng.random_bool(0.5) { "sale".into() } else { "refusal".into() };
-                d.handle(t, Input::Disposition { attempt: a, agent: g, code, new_phone: None, callback: None }).unwrap();
+                let code: Box<str> = if rng.random_bool(0.5) {
+                    "sale".into()
+                } else {
+                    "refusal".into()
+                };
+                d.handle(
+                    t,
+                    Input::Disposition {
+                        attempt: a,
+                        agent: g,
+                        code,
+                        new_phone: None,
+                        callback: None,
+                    },
+                )
+                .unwrap();
                 let line = lines.remove(&a).unwrap();
                 live_contacts.remove(&line.contact);
-                d.handle(t, Input::Agent { campaign: cid, agent: g, presence: AgentPresence::WrapUp { since: t } }).unwrap();
+                d.handle(
+                    t,
+                    Input::Agent {
+                        campaign: cid,
+                        agent: g,
+                        presence: AgentPresence::WrapUp { since: t },
+                    },
+                )
+                .unwrap();
                 let wrap_ms = (p.wrap_s * 1000.0) as u64;
                 busy_ms += wrap_ms.min(end_ms.saturating_sub(now));
                 push!(now + wrap_ms, Ev::WrapEnd(g));
@@ -325,18 +419,47 @@ pub fn run_day(day: Day) -> DayResult {
             Ev::WrapEnd(g) => {
                 state.insert(g, AgentDo::Ready);
                 idle_since.insert(g, now);
-                d.handle(t, Input::Agent { campaign: cid, agent: g, presence: AgentPresence::Ready }).unwrap();
+                d.handle(
+                    t,
+                    Input::Agent {
+                        campaign: cid,
+                        agent: g,
+                        presence: AgentPresence::Ready,
+                    },
+                )
+                .unwrap();
                 // An answered call still waiting (within its 2 s) gets this agent.
-                if let Some(pos) = waiting.iter().position(|w| lines[w].reserved.is_none_or(|x| x == g)) {
+                if let Some(pos) = waiting
+                    .iter()
+                    .position(|w| lines[w].reserved.is_none_or(|x| x == g))
+                {
                     let a = waiting.remove(pos).unwrap();
-                    connect(&mut d, &mut state, &mut reserved, &mut busy_ms, g, a, now, end_ms, &mut r, &talk, &mut rng, &mut heap, &mut seq);
+                    connect(
+                        &mut d,
+                        &mut state,
+                        &mut reserved,
+                        &mut busy_ms,
+                        g,
+                        a,
+                        now,
+                        end_ms,
+                        &mut r,
+                        &talk,
+                        &mut rng,
+                        &mut heap,
+                        &mut seq,
+                    );
                 }
             }
         }
     }
     assert!(lines.is_empty(), "seed {}: calls left unresolved", day.seed);
     // Every contact reached a final state, exactly once.
-    assert_eq!(r.contacts_closed, day.contacts, "seed {}: some contact never reached a final state", day.seed);
+    assert_eq!(
+        r.contacts_closed, day.contacts,
+        "seed {}: some contact never reached a final state",
+        day.seed
+    );
     r.occupancy = busy_ms as f64 / (end_ms as f64 * day.agents as f64);
     r
 }
@@ -361,8 +484,23 @@ fn connect(
     state.insert(g, AgentDo::Busy);
     reserved.retain(|_, at| *at != a);
     reserved.remove(&g);
-    d.handle(t, Input::Connected { attempt: a, agent: g }).unwrap();
-    d.handle(t, Input::Agent { campaign: CampaignId(1), agent: g, presence: AgentPresence::Talking { since: t } }).unwrap();
+    d.handle(
+        t,
+        Input::Connected {
+            attempt: a,
+            agent: g,
+        },
+    )
+    .unwrap();
+    d.handle(
+        t,
+        Input::Agent {
+            campaign: CampaignId(1),
+            agent: g,
+            presence: AgentPresence::Talking { since: t },
+        },
+    )
+    .unwrap();
     r.connected += 1;
     let talk_ms = (talk.sample(rng) * 1000.0) as u64;
     *busy_ms += talk_ms.min(end_ms.saturating_sub(now));
