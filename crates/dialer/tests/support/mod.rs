@@ -14,7 +14,7 @@ use dialer::contact::{ContactInput, PhoneInput, PhoneKind};
 use dialer::{AgentPresence, Dialer, Input, Output};
 use model::event::EventKind;
 use model::ids::{CampaignId, ContactId};
-use model::outbound::{AttemptId, ContactEnd, DialMode, DialOutcome, ListId, OutboundEvent};
+use model::outbound::{AttemptId, DialMode, DialOutcome, ListId, OutboundEvent};
 use model::{AgentId, Instant, PhoneNumber};
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, LogNormal};
