@@ -272,9 +272,8 @@ pub fn run_day(day: Day) -> DayResult {
                     push!(now + 5_000, Ev::PreviewReviewed(pv.attempt));
                 }
                 Output::Event(e) => {
-                    if let EventKind::Outbound(OutboundEvent::ContactClosed {
-                        contact, end, ..
-                    }) = e.kind
+                    if let EventKind::Outbound(OutboundEvent::ContactClosed { contact, .. }) =
+                        e.kind
                     {
                         assert!(
                             closed.insert(contact),
@@ -282,7 +281,6 @@ pub fn run_day(day: Day) -> DayResult {
                             day.seed
                         );
                         r.contacts_closed += 1;
-                        let _ = end == ContactEnd::Reached;
                     }
                 }
                 Output::Alert(_) => r.alerts += 1,
