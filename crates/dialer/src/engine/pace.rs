@@ -175,6 +175,11 @@ impl Campaign {
     fn pace_predictive(&mut self, ctx: &mut Ctx<'_>) {
         let now = ctx.now;
         let free = self.free_agents().len();
+        if self.queue.ready_len() == 0 {
+            // Nothing to dial: skip the model.
+            self.log_pace(ctx, 0, free, 0.0, 0.0, "no_contact_due");
+            return;
+        }
         // Agents who may free up: talking or wrapping, not reserved for a call of their own.
         let busy: Vec<(bool, f64)> = self
             .agents
@@ -369,7 +374,8 @@ impl Campaign {
             if !d.lasting {
                 all_lasting = false;
                 match d.retry_at {
-                    Some(t) => soonest = Some(soonest.map_or(t, |s: model::Instant| s.min(t))),
+                    Some(t) if soonest.is_none_or(|(s, _)| t < s) => soonest = Some((t, d.rule)),
+                    Some(_) => {}
                     None => requeue = true,
                 }
             }
@@ -388,12 +394,8 @@ impl Campaign {
             self.schedule(ctx, idx, ctx.now, "".into());
             GateOutcome::Requeued
         } else {
-            let due = soonest.unwrap_or(ctx.now + Duration::from_secs(3600));
-            let rule = rules
-                .iter()
-                .find(|r| !matches!(r, GateRule::PhoneInvalid))
-                .copied()
-                .unwrap_or(first);
+            // Every number that may pass later said when: the soonest wins, and its rule is the reason.
+            let (due, rule) = soonest.unwrap_or((ctx.now + Duration::from_secs(3600), first));
             self.schedule(ctx, idx, due, rule.as_str().into());
             GateOutcome::Moved
         }
