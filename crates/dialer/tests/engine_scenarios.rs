@@ -413,6 +413,15 @@ fn an_abandoned_contact_is_not_redialled_within_72_hours_without_a_reserved_agen
     );
     w.input(7_000, Input::Abandoned { attempt: a });
     w.wake(5 * MIN);
+    assert!(w.events.iter().any(|e| matches!(
+        e,
+        OutboundEvent::AbandonRateAlert {
+            level: model::outbound::AlertLevel::CapReached,
+            live_answers: 1,
+            abandoned: 1,
+            ..
+        }
+    )));
     // At the cap (1 of 1 abandoned) power falls back to a reserved agent, which the 72 h rule allows.
     assert!(
         w.events.iter().any(

@@ -141,3 +141,62 @@ fn a_large_predictive_day_is_cheap_per_decision() {
         }
     }
 }
+
+/// Predictive across the range of answer rates (15–40 %), where the priors (30 %) are wrong at first.
+/// Run with `cargo test --release -p dialer --test outbound_day -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn predictive_holds_the_cap_across_answer_rates() {
+    for live in [0.15, 0.40] {
+        let rest = 1.0 - live;
+        let population = Population {
+            live_answer: live,
+            busy: rest * 0.15,
+            no_answer: rest * 0.6,
+            machine: rest * 0.15,
+            failed: rest * 0.1,
+            ..Population::example()
+        };
+        for agents in [10, 50] {
+            for seed in 1..=3 {
+                let base = Day {
+                    population,
+                    hours: 4.0,
+                    contacts: u64::from(agents) * 600,
+                    ..day(DialMode::Progressive, agents, seed)
+                };
+                let prog = run_day(base);
+                let pred = run_day(Day {
+                    mode: DialMode::Predictive,
+                    ..base
+                });
+                show(&format!("prog {:.0}%", live * 100.0), agents, seed, &prog);
+                show(&format!("pred {:.0}%", live * 100.0), agents, seed, &pred);
+                assert!(
+                    pred.abandon_rate() < 0.03,
+                    "answer rate {live}, {agents} agents, seed {seed}"
+                );
+            }
+        }
+    }
+}
+
+/// Many seeds with small teams, where one abandon weighs most.
+/// Run with `cargo test --release -p dialer --test outbound_day -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn predictive_stays_under_the_cap_on_forty_seeds_with_small_teams() {
+    let mut worst: f64 = 0.0;
+    for agents in [5, 10] {
+        for seed in 1..=20 {
+            let r = run_day(day(DialMode::Predictive, agents, seed));
+            worst = worst.max(r.abandon_rate());
+            assert!(
+                r.abandon_rate() < 0.03,
+                "{agents} agents, seed {seed}: {}",
+                r.abandon_rate()
+            );
+        }
+    }
+    println!("worst day abandon rate over 40 runs: {:.2}%", worst * 100.0);
+}
