@@ -618,11 +618,14 @@ impl Campaign {
     /// A campaign agent's presence changed.
     pub fn agent(&mut self, ctx: &mut Ctx<'_>, agent: AgentId, presence: AgentPresence) {
         let now = ctx.now;
+        let prev = self.agents.get(&agent).copied();
         let since = match presence {
             AgentPresence::Talking { since } | AgentPresence::WrapUp { since } => since.min(now),
-            _ => now,
+            // A repeated "ready" keeps the agent's place among the longest idle.
+            _ => prev
+                .filter(|p| p.presence == presence)
+                .map_or(now, |p| p.since),
         };
-        let prev = self.agents.get(&agent).copied();
         if let Some(AgentSlot {
             presence: AgentPresence::WrapUp { since: w },
             ..
