@@ -113,6 +113,21 @@ impl Campaign {
         Ok(())
     }
 
+    /// Checks that a person answered the attempt; a driver that skipped reporting
+    /// the answer gets it counted now.
+    fn ensure_answered(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        id: AttemptId,
+        what: &'static str,
+    ) -> Result<(), InputError> {
+        match self.stage_of(id)? {
+            AttemptStage::Answered => Ok(()),
+            AttemptStage::Ringing => self.dial_result(ctx, id, DialOutcome::LiveAnswer, 0),
+            _ => Err(InputError::WrongStage(id, what)),
+        }
+    }
+
     /// A live-answered call reached an agent.
     pub fn connected(
         &mut self,
@@ -120,12 +135,7 @@ impl Campaign {
         id: AttemptId,
         agent: AgentId,
     ) -> Result<(), InputError> {
-        match self.stage_of(id)? {
-            AttemptStage::Answered => {}
-            // A driver that connects without reporting the answer first: count the answer now.
-            AttemptStage::Ringing => self.dial_result(ctx, id, DialOutcome::LiveAnswer, 0)?,
-            _ => return Err(InputError::WrongStage(id, "a connection")),
-        }
+        self.ensure_answered(ctx, id, "a connection")?;
         let a = self
             .attempts
             .get_mut(&id)
@@ -166,11 +176,7 @@ impl Campaign {
 
     /// A live-answered call found no agent in time.
     pub fn abandoned(&mut self, ctx: &mut Ctx<'_>, id: AttemptId) -> Result<(), InputError> {
-        match self.stage_of(id)? {
-            AttemptStage::Answered => {}
-            AttemptStage::Ringing => self.dial_result(ctx, id, DialOutcome::LiveAnswer, 0)?,
-            _ => return Err(InputError::WrongStage(id, "an abandon")),
-        }
+        self.ensure_answered(ctx, id, "an abandon")?;
         let today = self.home_today(ctx);
         self.meter.abandoned(ctx.now, today);
         let Some(a) = self.end_attempt(ctx, id) else {
