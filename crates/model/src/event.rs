@@ -90,8 +90,9 @@ pub enum EventKind {
         interaction: InteractionId,
         /// On which channel.
         channel: Channel,
-        /// What was known about it.
-        attributes: Box<Attributes>,
+        /// What was known about it (absent when nothing was).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attributes: Option<Box<Attributes>>,
     },
     /// It was placed in a queue (first time, after overflow, or after a transfer).
     InteractionQueued {

@@ -9,7 +9,9 @@
 use std::collections::BTreeSet;
 
 use model::event::AgentState as PublicState;
-use model::{AgentId, Channel, Instant, Proficiency, ReasonCode, SkillId, TeamId};
+use model::{AgentId, Channel, Instant, ReasonCode, SkillId, TeamId};
+
+static EMPTY: BTreeSet<(Instant, u32)> = BTreeSet::new();
 
 use crate::config::AgentConfig;
 
@@ -179,16 +181,17 @@ impl ReadyIndex {
         self.all.remove(&key);
     }
 
-    /// Ready agents with `skill` at exactly `level`, longest idle first.
+    /// Ready agents with `skill` at exactly `level` (1–10), longest idle first.
     pub fn at_level(
         &self,
         skill: SkillId,
-        level: Proficiency,
-    ) -> impl Iterator<Item = &(Instant, u32)> {
-        self.by_skill
-            .get(skill.index())
-            .into_iter()
-            .flat_map(move |l| l[usize::from(level.get() - 1)].iter())
+        level: u8,
+    ) -> std::collections::btree_set::Iter<'_, (Instant, u32)> {
+        debug_assert!((1..=10).contains(&level));
+        match self.by_skill.get(skill.index()) {
+            Some(l) => l[usize::from(level - 1)].iter(),
+            None => EMPTY.iter(),
+        }
     }
 
     pub fn len(&self) -> usize {

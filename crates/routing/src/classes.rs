@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use model::{AgentId, Attributes, Channel, Instant, InteractionId, QueueId, TeamId};
+use model::{AgentId, Channel, Instant, InteractionId, QueueId, TeamId};
 
 use crate::config::SkillReq;
 
@@ -32,7 +32,6 @@ pub(crate) enum Stage {
 pub(crate) struct Interaction {
     pub id: InteractionId,
     pub channel: Channel,
-    pub attributes: Box<Attributes>,
     pub queue: QueueId,
     /// Base priority (before the queue's own priority and aging).
     pub priority: i32,
@@ -59,6 +58,8 @@ pub(crate) struct Interaction {
     pub held_by: Option<u32>,
     pub overflow_hops: u8,
     pub callback_offered: bool,
+    /// When the current agent took it (handle-time estimates).
+    pub connected_at: Option<Instant>,
 }
 
 /// What identifies an eligibility class.

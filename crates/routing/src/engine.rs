@@ -183,9 +183,11 @@ pub struct Engine {
     pub(crate) slots: Vec<Option<Interaction>>,
     slot_gens: Vec<u32>,
     free_slots: Vec<u32>,
-    pub(crate) by_id: HashMap<InteractionId, u32>,
+    pub(crate) by_id: HashMap<InteractionId, u32, BuildIdHasher>,
     pub(crate) classes: Vec<Class>,
     class_index: HashMap<ClassKey, u32>,
+    /// Class of (queue, step, channel) for interactions with no rule-added skills.
+    plain_classes: Vec<Vec<[u32; Channel::COUNT]>>,
     /// Classes by the first skill they need (agents with the skill check them).
     classes_by_skill: Vec<Vec<u32>>,
     classes_by_team: Vec<Vec<u32>>,
@@ -201,8 +203,6 @@ pub struct Engine {
     seq: u64,
     rng: u64,
     stats: EngineStats,
-    /// Connected-at instants for handle-time estimates, by slot.
-    connected_at: HashMap<u32, Instant>,
 }
 
 impl Engine {
@@ -216,9 +216,10 @@ impl Engine {
             slots: Vec::new(),
             slot_gens: Vec::new(),
             free_slots: Vec::new(),
-            by_id: HashMap::new(),
+            by_id: HashMap::default(),
             classes: Vec::new(),
             class_index: HashMap::new(),
+            plain_classes: Vec::new(),
             classes_by_skill: Vec::new(),
             classes_by_team: Vec::new(),
             classes_by_agent: Vec::new(),
@@ -232,7 +233,6 @@ impl Engine {
             seq: 0,
             rng: seed ^ 0x9E37_79B9_7F4A_7C15,
             stats: EngineStats::default(),
-            connected_at: HashMap::new(),
         }
     }
 
@@ -528,6 +528,10 @@ impl Engine {
             self.queue_live.push(QueueLive::default());
         } else {
             self.queues[i] = q;
+            // Steps may have changed: classes are looked up afresh.
+            if let Some(steps) = self.plain_classes.get_mut(i) {
+                steps.clear();
+            }
         }
         Ok(())
     }
@@ -576,7 +580,6 @@ impl Engine {
         let it = Interaction {
             id: new.id,
             channel: new.channel,
-            attributes: Box::new(new.attributes),
             queue: d.queue.unwrap_or(QueueId(0)),
             priority: d.priority.clamp(-PRIORITY_ABS_MAX, PRIORITY_ABS_MAX),
             add_skills: d.add_skills,
@@ -593,12 +596,10 @@ impl Engine {
             held_by: None,
             overflow_hops: 0,
             callback_offered: false,
+            connected_at: None,
         };
-        let attributes = if self.out_wants_attributes() {
-            it.attributes.clone()
-        } else {
-            Box::default()
-        };
+        let attributes =
+            (new.attributes != Attributes::default()).then(|| Box::new(new.attributes));
         self.by_id.insert(new.id, slot);
         self.slots[slot as usize] = Some(it);
         self.emit(
@@ -626,10 +627,6 @@ impl Engine {
         Ok(())
     }
 
-    fn out_wants_attributes(&self) -> bool {
-        true
-    }
-
     fn accept(
         &mut self,
         now: Instant,
@@ -641,6 +638,7 @@ impl Engine {
         let it = self.slots[slot as usize].as_mut().expect("in use");
         it.generation = it.generation.wrapping_add(1);
         it.stage = Stage::Connected { agent: ai as u32 };
+        it.connected_at = Some(now);
         let channel = it.channel;
         let holder = it.held_by.take();
         let a = &mut self.agents[ai];
@@ -654,7 +652,6 @@ impl Engine {
         if a.busy_since.is_none() {
             a.busy_since = Some(now);
         }
-        self.connected_at.insert(slot, now);
         self.emit(
             now,
             EventKind::Accepted {
@@ -676,7 +673,7 @@ impl Engine {
             return Err(RoutingError::WrongStage(id, "not connected to an agent"));
         }
         let q = it.queue;
-        if let Some(at) = self.connected_at.remove(&slot) {
+        if let Some(at) = it.connected_at {
             let live = &mut self.queue_live[q.index()];
             live.handled += 1;
             live.handle_ms += now.saturating_since(at).as_millis() as u64
@@ -707,6 +704,7 @@ impl Engine {
             declined: Vec::new(),
             held_by: None,
             callback_offered: true,
+            connected_at: None,
             stage: Stage::Waiting { class: u32::MAX },
             ..it.clone()
         };
@@ -730,7 +728,7 @@ impl Engine {
             EventKind::InteractionCreated {
                 interaction: cb,
                 channel: Channel::Callback,
-                attributes: Box::default(),
+                attributes: None,
             },
         );
         let reason = Reason {
@@ -800,7 +798,6 @@ impl Engine {
         }
         let it = self.slots[slot as usize].as_mut().expect("in use");
         it.stage = Stage::Waiting { class: u32::MAX };
-        self.connected_at.remove(&slot);
         self.enter_queue(
             now,
             slot,
@@ -979,6 +976,27 @@ impl Engine {
             || q.after_steps
                 .is_some_and(|a| a != Action::OfferCallback || !it.callback_offered);
         let step_end = s.until.filter(|_| more_to_do).map(|u| it.queued_at + u);
+        if let Some(at) = step_end {
+            self.arm(at, TimerKind::Step, slot, generation);
+        }
+        // Most interactions need exactly what their step says: their class is
+        // found by direct index, with no key to build or hash.
+        let it = self.slots[slot as usize].as_ref().expect("in use");
+        let plain = it.add_skills.is_empty();
+        let cache_at = (it.queue.index(), step, it.channel.index());
+        if plain
+            && let Some(&c) = self
+                .plain_classes
+                .get(cache_at.0)
+                .and_then(|q| q.get(cache_at.1))
+                .and_then(|st| st.get(cache_at.2))
+            && c != u32::MAX
+        {
+            self.insert_class(slot, c);
+            return;
+        }
+        let q = &self.queues[it.queue.index()];
+        let s = &q.steps[step];
         let key = ClassKey {
             queue: it.queue,
             step: step as u16,
@@ -987,14 +1005,27 @@ impl Engine {
             team: s.target.team,
             agent: None,
         };
-        if let Some(at) = step_end {
-            self.arm(at, TimerKind::Step, slot, generation);
+        let c = self.class_for(key);
+        if plain {
+            let (qi, si, ci) = cache_at;
+            if self.plain_classes.len() <= qi {
+                self.plain_classes.resize_with(qi + 1, Vec::new);
+            }
+            let steps = &mut self.plain_classes[qi];
+            if steps.len() <= si {
+                steps.resize(si + 1, [u32::MAX; Channel::COUNT]);
+            }
+            steps[si][ci] = c;
         }
-        self.insert_into(slot, key);
+        self.insert_class(slot, c);
     }
 
     fn insert_into(&mut self, slot: u32, key: ClassKey) {
         let class = self.class_for(key);
+        self.insert_class(slot, class);
+    }
+
+    fn insert_class(&mut self, slot: u32, class: u32) {
         let it = self.slots[slot as usize].as_mut().expect("in use");
         let q = &self.queues[it.queue.index()];
         debug_assert_eq!(
@@ -1211,7 +1242,6 @@ impl Engine {
         if let Some(h) = holder {
             self.release_agent(now, h as usize, slot);
         }
-        self.connected_at.remove(&slot);
         self.emit(
             now,
             EventKind::Ended {
@@ -1456,6 +1486,40 @@ impl Engine {
 
     fn emit(&mut self, now: Instant, kind: EventKind) {
         self.out.push_back(Output::Event(Event { at: now, kind }));
+    }
+}
+
+/// Hashing for interaction ids: they are unique integers chosen by the
+/// caller, so a multiply-and-fold spreads them well and costs a fraction of
+/// the default DoS-resistant hasher (ids are not attacker-chosen keys that
+/// could pile into one bucket in any way that matters here: the map only
+/// slows down, it never misbehaves).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct BuildIdHasher;
+
+impl std::hash::BuildHasher for BuildIdHasher {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher(0)
+    }
+}
+
+/// See [`BuildIdHasher`].
+#[derive(Debug, Default)]
+pub(crate) struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        let x = self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        x ^ (x >> 32)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8)) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = self.0.rotate_left(17) ^ n;
     }
 }
 

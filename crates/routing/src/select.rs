@@ -55,7 +55,6 @@ pub(crate) fn agent_for(
                 Strategy::LongestIdle => {
                     let mut best: Option<(Instant, u32)> = None;
                     for level in levels {
-                        let level = model::Proficiency::new(level).expect("1..=10");
                         if let Some(&k) = e
                             .ready
                             .at_level(first.skill, level)
@@ -70,7 +69,6 @@ pub(crate) fn agent_for(
                 }
                 Strategy::MostSkilled => {
                     for level in levels.rev() {
-                        let level = model::Proficiency::new(level).expect("1..=10");
                         if let Some(&(_, ai)) = e
                             .ready
                             .at_level(first.skill, level)
@@ -78,7 +76,7 @@ pub(crate) fn agent_for(
                         {
                             return Some((
                                 ai as usize,
-                                reason(strategy.as_str(), f64::from(level.get())),
+                                reason(strategy.as_str(), f64::from(level)),
                             ));
                         }
                     }
@@ -86,7 +84,6 @@ pub(crate) fn agent_for(
                 }
                 _ => {
                     for level in levels {
-                        let level = model::Proficiency::new(level).expect("1..=10");
                         candidates.extend(
                             e.ready
                                 .at_level(first.skill, level)

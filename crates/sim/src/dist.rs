@@ -47,12 +47,18 @@ impl Dist {
         let mean = || -> Result<f64, String> {
             match s.mean_s {
                 Some(m) if m > 0.0 && m <= SAMPLE_S_MAX => Ok(m),
-                Some(m) => Err(format!("mean_s must be above 0 and at most {SAMPLE_S_MAX}, got {m}")),
+                Some(m) => Err(format!(
+                    "mean_s must be above 0 and at most {SAMPLE_S_MAX}, got {m}"
+                )),
                 None => Err(format!("{} needs mean_s", s.dist)),
             }
         };
         let only = |allowed: &[&str]| -> Result<(), String> {
-            for (k, present) in [("mean_s", s.mean_s.is_some()), ("cv", s.cv.is_some()), ("values_s", s.values_s.is_some())] {
+            for (k, present) in [
+                ("mean_s", s.mean_s.is_some()),
+                ("cv", s.cv.is_some()),
+                ("values_s", s.values_s.is_some()),
+            ] {
                 if present && !allowed.contains(&k) {
                     return Err(format!("{k} does not apply to {}", s.dist));
                 }
@@ -62,7 +68,9 @@ impl Dist {
         match s.dist.as_str() {
             "exponential" => {
                 only(&["mean_s"])?;
-                Ok(Dist::Exponential(Exp::new(1.0 / mean()?).map_err(|e| e.to_string())?))
+                Ok(Dist::Exponential(
+                    Exp::new(1.0 / mean()?).map_err(|e| e.to_string())?,
+                ))
             }
             "lognormal" => {
                 only(&["mean_s", "cv"])?;
@@ -73,7 +81,9 @@ impl Dist {
                 }
                 let sigma2 = (1.0 + cv * cv).ln();
                 let mu = m.ln() - sigma2 / 2.0;
-                Ok(Dist::LogNormal(LogNormal::new(mu, sigma2.sqrt()).map_err(|e| e.to_string())?))
+                Ok(Dist::LogNormal(
+                    LogNormal::new(mu, sigma2.sqrt()).map_err(|e| e.to_string())?,
+                ))
             }
             "fixed" => {
                 only(&["mean_s"])?;
@@ -86,11 +96,15 @@ impl Dist {
                     return Err(format!("values_s needs 1 to {EMPIRICAL_VALUES_MAX} values"));
                 }
                 if let Some(bad) = v.iter().find(|x| !(**x >= 0.0 && **x <= SAMPLE_S_MAX)) {
-                    return Err(format!("values_s must be from 0 to {SAMPLE_S_MAX}, got {bad}"));
+                    return Err(format!(
+                        "values_s must be from 0 to {SAMPLE_S_MAX}, got {bad}"
+                    ));
                 }
                 Ok(Dist::Empirical(v))
             }
-            other => Err(format!("unknown dist {other:?}: expected exponential, lognormal, fixed or empirical")),
+            other => Err(format!(
+                "unknown dist {other:?}: expected exponential, lognormal, fixed or empirical"
+            )),
         }
     }
 
@@ -104,7 +118,6 @@ impl Dist {
         };
         ((s.min(SAMPLE_S_MAX) * 1000.0).round() as u64).max(1)
     }
-
 }
 
 #[cfg(test)]
@@ -113,14 +126,21 @@ mod tests {
     use rand::SeedableRng;
 
     fn spec(dist: &str, mean_s: Option<f64>, cv: Option<f64>) -> DistSpec {
-        DistSpec { dist: dist.into(), mean_s, cv, values_s: None }
+        DistSpec {
+            dist: dist.into(),
+            mean_s,
+            cv,
+            values_s: None,
+        }
     }
 
     #[test]
     fn lognormal_has_the_asked_mean_and_cv() {
         let d = Dist::from_spec(&spec("lognormal", Some(180.0), Some(0.8))).unwrap();
         let mut rng = Pcg64Mcg::seed_from_u64(3);
-        let xs: Vec<f64> = (0..200_000).map(|_| d.sample_ms(&mut rng) as f64 / 1000.0).collect();
+        let xs: Vec<f64> = (0..200_000)
+            .map(|_| d.sample_ms(&mut rng) as f64 / 1000.0)
+            .collect();
         let mean = xs.iter().sum::<f64>() / xs.len() as f64;
         let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / xs.len() as f64).sqrt();
         assert!((mean - 180.0).abs() < 2.0, "{mean}");
@@ -129,9 +149,25 @@ mod tests {
 
     #[test]
     fn bad_distributions_say_what_is_wrong() {
-        assert!(Dist::from_spec(&spec("gamma", Some(1.0), None)).unwrap_err().contains("unknown dist"));
-        assert!(Dist::from_spec(&spec("exponential", Some(-1.0), None)).unwrap_err().contains("mean_s"));
-        assert!(Dist::from_spec(&spec("exponential", Some(1.0), Some(0.5))).unwrap_err().contains("cv does not apply"));
-        assert!(Dist::from_spec(&spec("lognormal", Some(1.0), None)).unwrap_err().contains("needs cv"));
+        assert!(
+            Dist::from_spec(&spec("gamma", Some(1.0), None))
+                .unwrap_err()
+                .contains("unknown dist")
+        );
+        assert!(
+            Dist::from_spec(&spec("exponential", Some(-1.0), None))
+                .unwrap_err()
+                .contains("mean_s")
+        );
+        assert!(
+            Dist::from_spec(&spec("exponential", Some(1.0), Some(0.5)))
+                .unwrap_err()
+                .contains("cv does not apply")
+        );
+        assert!(
+            Dist::from_spec(&spec("lognormal", Some(1.0), None))
+                .unwrap_err()
+                .contains("needs cv")
+        );
     }
 }

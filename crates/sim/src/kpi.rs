@@ -177,5 +177,9 @@ pub struct Report {
 
 /// Rounds to 9 decimals so printed figures are stable and readable.
 pub fn round(x: f64) -> f64 {
-    if x.is_finite() { (x * 1e9).round() / 1e9 } else { x }
+    if x.is_finite() {
+        (x * 1e9).round() / 1e9
+    } else {
+        x
+    }
 }

@@ -99,7 +99,12 @@ pub struct Campaign {
 }
 
 /// Checks and compiles one campaign.
-pub fn compile(src: Source<'_>, c: &CampaignSpec, groups: &[Group], _names: &mut Names) -> Result<Campaign, SpecError> {
+pub fn compile(
+    src: Source<'_>,
+    c: &CampaignSpec,
+    groups: &[Group],
+    _names: &mut Names,
+) -> Result<Campaign, SpecError> {
     let name = c.name.get_ref();
     let f = |k: &str| format!("campaign {name:?}.{k}");
     let mode = match c.mode.get_ref().as_str() {
@@ -107,24 +112,60 @@ pub fn compile(src: Source<'_>, c: &CampaignSpec, groups: &[Group], _names: &mut
         "progressive" => Mode::Progressive,
         "predictive" => Mode::Predictive,
         "power" => {
-            let r = c.ratio.as_ref().ok_or_else(|| src.error_at(Some(c.mode.span()), "power", f("ratio"), "power mode needs a ratio"))?;
+            let r = c.ratio.as_ref().ok_or_else(|| {
+                src.error_at(
+                    Some(c.mode.span()),
+                    "power",
+                    f("ratio"),
+                    "power mode needs a ratio",
+                )
+            })?;
             if !(*r.get_ref() >= 1.0 && *r.get_ref() <= 10.0) {
-                return Err(src.error_at(Some(r.span()), &r.get_ref().to_string(), f("ratio"), "must be from 1 to 10"));
+                return Err(src.error_at(
+                    Some(r.span()),
+                    &r.get_ref().to_string(),
+                    f("ratio"),
+                    "must be from 1 to 10",
+                ));
             }
             Mode::Power(*r.get_ref())
         }
-        other => return Err(src.error_at(Some(c.mode.span()), other, f("mode"), "expected preview, progressive, power or predictive")),
+        other => {
+            return Err(src.error_at(
+                Some(c.mode.span()),
+                other,
+                f("mode"),
+                "expected preview, progressive, power or predictive",
+            ));
+        }
     };
     if let (Some(r), false) = (&c.ratio, matches!(mode, Mode::Power(_))) {
-        return Err(src.error_at(Some(r.span()), "", f("ratio"), "ratio applies to power mode only"));
+        return Err(src.error_at(
+            Some(r.span()),
+            "",
+            f("ratio"),
+            "ratio applies to power mode only",
+        ));
     }
     let group = groups
         .iter()
         .position(|g| g.name == *c.agents.get_ref())
-        .ok_or_else(|| src.error_at(Some(c.agents.span()), c.agents.get_ref(), f("agents"), format!("no agent group named {:?}", c.agents.get_ref())))?;
+        .ok_or_else(|| {
+            src.error_at(
+                Some(c.agents.span()),
+                c.agents.get_ref(),
+                f("agents"),
+                format!("no agent group named {:?}", c.agents.get_ref()),
+            )
+        })?;
     let contacts = *c.contacts.get_ref();
     if contacts == 0 || contacts > CONTACTS_MAX {
-        return Err(src.error_at(Some(c.contacts.span()), "", f("contacts"), format!("must be from 1 to {CONTACTS_MAX}")));
+        return Err(src.error_at(
+            Some(c.contacts.span()),
+            "",
+            f("contacts"),
+            format!("must be from 1 to {CONTACTS_MAX}"),
+        ));
     }
     let max_abandon_rate = c.max_abandon_rate.as_ref().map_or(0.03, |r| *r.get_ref());
     if !(0.0..1.0).contains(&max_abandon_rate) {
@@ -134,8 +175,15 @@ pub fn compile(src: Source<'_>, c: &CampaignSpec, groups: &[Group], _names: &mut
     let p = c.population.get_ref();
     let span = Some(c.population.span());
     let parts = [p.live_answer, p.busy, p.no_answer, p.machine, p.failed];
-    if parts.iter().any(|x| !(0.0..=1.0).contains(x)) || (parts.iter().sum::<f64>() - 1.0).abs() > 1e-6 {
-        return Err(src.error_at(span, "", f("population"), "live_answer, busy, no_answer, machine and failed must be shares adding up to 1"));
+    if parts.iter().any(|x| !(0.0..=1.0).contains(x))
+        || (parts.iter().sum::<f64>() - 1.0).abs() > 1e-6
+    {
+        return Err(src.error_at(
+            span,
+            "",
+            f("population"),
+            "live_answer, busy, no_answer, machine and failed must be shares adding up to 1",
+        ));
     }
     let mut shares = [0.0; 4];
     let mut acc = 0.0;
@@ -143,9 +191,17 @@ pub fn compile(src: Source<'_>, c: &CampaignSpec, groups: &[Group], _names: &mut
         acc += s;
         shares[i] = acc;
     }
-    let dist = |d: &DistSpec, k: &str| Dist::from_spec(d).map_err(|why| src.error_at(span.clone(), &d.dist, f(&format!("population.{k}")), why));
+    let dist = |d: &DistSpec, k: &str| {
+        Dist::from_spec(d)
+            .map_err(|why| src.error_at(span.clone(), &d.dist, f(&format!("population.{k}")), why))
+    };
     if !(0.0..=3600.0).contains(&p.wrap_s) {
-        return Err(src.error_at(span, "", f("population.wrap_s"), "must be from 0 to 3600 seconds"));
+        return Err(src.error_at(
+            span,
+            "",
+            f("population.wrap_s"),
+            "must be from 0 to 3600 seconds",
+        ));
     }
     Ok(Campaign {
         name: name.clone(),

@@ -62,6 +62,9 @@ enum Ev {
 }
 
 const NONE: u64 = u64::MAX;
+/// Bits of a heap key that index the payload (16 M pending events at most;
+/// the sequence number keeps the remaining 40 bits, a trillion events).
+const PAYLOAD_BITS: u32 = 24;
 
 /// What the simulator knows of one contact.
 #[derive(Debug, Clone)]
@@ -95,7 +98,10 @@ struct Sim<'a> {
     seed: u64,
     engine: Engine,
     rng: Pcg64Mcg,
-    heap: BinaryHeap<Reverse<(u64, u64, Ev)>>,
+    /// (instant, sequence << 24 | payload slot): 16 bytes an entry keeps sifting cheap.
+    heap: BinaryHeap<Reverse<(u64, u64)>>,
+    payloads: Vec<Ev>,
+    free_payloads: Vec<u32>,
     seq: u64,
     now_ms: u64,
     contacts: Vec<Contact>,
@@ -123,13 +129,21 @@ struct Sim<'a> {
 pub fn run(sc: &Scenario, file: &str, opts: &Options) -> Result<Report, InvariantError> {
     let seed = opts.seed.unwrap_or(sc.seed);
     if !sc.campaigns.is_empty() {
-        return Err(InvariantError { seed, at_s: 0.0, message: "outbound campaigns are not simulated yet".into() });
+        return Err(InvariantError {
+            seed,
+            at_s: 0.0,
+            message: "outbound campaigns are not simulated yet".into(),
+        });
     }
     let mut sim = Sim::new(sc, seed, opts);
     sim.setup();
     sim.run_loop();
     if let Some(message) = sim.failure.take() {
-        return Err(InvariantError { seed, at_s: sim.now_ms as f64 / 1000.0, message });
+        return Err(InvariantError {
+            seed,
+            at_s: sim.now_ms as f64 / 1000.0,
+            message,
+        });
     }
     Ok(sim.report(file))
 }
@@ -144,6 +158,8 @@ impl<'a> Sim<'a> {
             engine: Engine::new(seed),
             rng: Pcg64Mcg::seed_from_u64(seed),
             heap: BinaryHeap::with_capacity(agents as usize * 2 + 64),
+            payloads: Vec::new(),
+            free_payloads: Vec::new(),
             seq: 0,
             now_ms: 0,
             contacts: Vec::new(),
@@ -154,13 +170,25 @@ impl<'a> Sim<'a> {
             events: 0,
             engine_events: 0,
             checks: 0,
-            check_every: if opts.check_every == 0 { CHECK_EVERY_DEFAULT } else { opts.check_every },
+            check_every: if opts.check_every == 0 {
+                CHECK_EVERY_DEFAULT
+            } else {
+                opts.check_every
+            },
             since_check: 0,
             pending_accepts: Vec::new(),
             queues: vec![QueueCounters::default(); sc.queues.len()],
-            intervals: if opts.intervals { vec![vec![QueueCounters::default(); sc.queues.len()]; n_intervals] } else { Vec::new() },
+            intervals: if opts.intervals {
+                vec![vec![QueueCounters::default(); sc.queues.len()]; n_intervals]
+            } else {
+                Vec::new()
+            },
             group_busy_ms: vec![0; sc.groups.len()],
-            interval_busy_ms: if opts.intervals { vec![vec![0; n_intervals]; sc.groups.len()] } else { Vec::new() },
+            interval_busy_ms: if opts.intervals {
+                vec![vec![0; n_intervals]; sc.groups.len()]
+            } else {
+                Vec::new()
+            },
             collect_intervals: opts.intervals,
             drained_at_ms: 0,
             unfinished: 0,
@@ -174,7 +202,31 @@ impl<'a> Sim<'a> {
 
     fn schedule(&mut self, at_ms: u64, ev: Ev) {
         self.seq += 1;
-        self.heap.push(Reverse((at_ms, self.seq, ev)));
+        let slot = match self.free_payloads.pop() {
+            Some(i) => {
+                self.payloads[i as usize] = ev;
+                i
+            }
+            None => {
+                self.payloads.push(ev);
+                (self.payloads.len() - 1) as u32
+            }
+        };
+        debug_assert!(
+            slot < 1 << PAYLOAD_BITS,
+            "fewer pending events than payload slots"
+        );
+        self.heap.push(Reverse((
+            at_ms,
+            (self.seq << PAYLOAD_BITS) | u64::from(slot),
+        )));
+    }
+
+    fn pop_event(&mut self) -> Ev {
+        let Reverse((_, key)) = self.heap.pop().expect("peeked");
+        let slot = (key & ((1 << PAYLOAD_BITS) - 1)) as u32;
+        self.free_payloads.push(slot);
+        self.payloads[slot as usize]
     }
 
     fn input(&mut self, input: Input) {
@@ -193,9 +245,13 @@ impl<'a> Sim<'a> {
     fn setup(&mut self) {
         let now = self.at();
         for q in &self.sc.queues {
-            self.engine.handle(now, Input::UpsertQueue(Box::new(q.clone()))).expect("compiled queues are valid");
+            self.engine
+                .handle(now, Input::UpsertQueue(Box::new(q.clone())))
+                .expect("compiled queues are valid");
         }
-        self.engine.handle(now, Input::SetPlan(Box::new(self.sc.plan.clone()))).expect("compiled plan is valid");
+        self.engine
+            .handle(now, Input::SetPlan(Box::new(self.sc.plan.clone())))
+            .expect("compiled plan is valid");
         let mut id = 0u32;
         for (gi, g) in self.sc.groups.iter().enumerate() {
             for k in 0..g.count {
@@ -203,8 +259,13 @@ impl<'a> Sim<'a> {
                 cfg.teams = g.teams.clone();
                 cfg.capacity = g.capacity;
                 cfg.voice_exclusive = g.voice_exclusive;
-                self.engine.handle(now, Input::UpsertAgent(cfg)).expect("agent ids are dense");
-                self.agents.push(SimAgent { group: gi as u32, ..Default::default() });
+                self.engine
+                    .handle(now, Input::UpsertAgent(cfg))
+                    .expect("agent ids are dense");
+                self.agents.push(SimAgent {
+                    group: gi as u32,
+                    ..Default::default()
+                });
                 match g.shift_ms {
                     Some((start, end)) => {
                         self.schedule(start, Ev::SignIn(id));
@@ -264,8 +325,11 @@ impl<'a> Sim<'a> {
             if self.arrivals_open == 0 && self.live == 0 {
                 break;
             }
-            let next_ev = self.heap.peek().map(|Reverse((t, _, _))| *t);
-            let next_timer = self.engine.poll_timeout().map(|t| t.as_millis().saturating_sub(start));
+            let next_ev = self.heap.peek().map(|Reverse((t, _))| *t);
+            let next_timer = self
+                .engine
+                .poll_timeout()
+                .map(|t| t.as_millis().saturating_sub(start));
             let take_timer = match (next_ev, next_timer) {
                 (None, None) => break,
                 (Some(e), Some(t)) => t <= e,
@@ -281,7 +345,7 @@ impl<'a> Sim<'a> {
                 self.engine.handle_timeout(self.at());
                 self.drain();
             } else {
-                let Reverse((_, _, ev)) = self.heap.pop().expect("peeked");
+                let ev = self.pop_event();
                 self.process(ev);
             }
             self.since_check += 1;
@@ -293,7 +357,13 @@ impl<'a> Sim<'a> {
         if self.live > 0 {
             // Nothing can move them any more (no agents left, no patience):
             // end them explicitly so every contact still has one outcome.
-            let open: Vec<u64> = self.contacts.iter().enumerate().filter(|(_, c)| !c.ended).map(|(i, _)| i as u64).collect();
+            let open: Vec<u64> = self
+                .contacts
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !c.ended)
+                .map(|(i, _)| i as u64)
+                .collect();
             self.unfinished = open.len() as u64;
             for id in open {
                 let c = &self.contacts[id as usize];
@@ -341,13 +411,15 @@ impl<'a> Sim<'a> {
             Ev::BreakStart(a, b) => {
                 let g = &self.sc.groups[self.agents[a as usize].group as usize];
                 let (_, dur, reason, _) = g.breaks[b as usize].clone();
-                if matches!(self.engine.agent_state(AgentId(a)), Some(s) if s != AgentState::Offline) {
+                if matches!(self.engine.agent_state(AgentId(a)), Some(s) if s != AgentState::Offline)
+                {
                     self.input(Input::NotReady(AgentId(a), reason));
                     self.schedule(self.now_ms + dur, Ev::BreakEnd(a));
                 }
             }
             Ev::BreakEnd(a) => {
-                if matches!(self.engine.agent_state(AgentId(a)), Some(s) if s != AgentState::Offline) {
+                if matches!(self.engine.agent_state(AgentId(a)), Some(s) if s != AgentState::Offline)
+                {
                     self.input(Input::Ready(AgentId(a)));
                 }
             }
@@ -371,7 +443,8 @@ impl<'a> Sim<'a> {
         for mix in &stream.attributes {
             let u: f64 = self.rng.random();
             if let Some((_, v)) = mix.values.iter().find(|(cum, _)| u < *cum) {
-                attributes = with_attr(attributes, &mix.key, v).expect("values were checked when loading");
+                attributes =
+                    with_attr(attributes, &mix.key, v).expect("values were checked when loading");
             }
         }
         let id = self.contacts.len() as u64;
@@ -390,11 +463,24 @@ impl<'a> Sim<'a> {
             is_callback: false,
         });
         self.live += 1;
-        if let Some(p) = patience_ms {
+        let new = NewInteraction {
+            id: InteractionId(id),
+            channel: stream.channel,
+            attributes,
+            queue: stream.queue,
+            priority: stream.priority,
+            preferred_agent: None,
+        };
+        self.input(Input::Create(Box::new(new)));
+        // A caller answered on arrival never runs out of patience: skipping
+        // the timer keeps the event heap small (most calls, in a good day).
+        let c = &self.contacts[id as usize];
+        if let Some(p) = patience_ms
+            && !c.ended
+            && c.answered_ms == NONE
+        {
             self.schedule(self.now_ms + p, Ev::Abandon(id));
         }
-        let new = NewInteraction { id: InteractionId(id), channel: stream.channel, attributes, queue: stream.queue, priority: stream.priority, preferred_agent: None };
-        self.input(Input::Create(Box::new(new)));
     }
 
     fn drain(&mut self) {
@@ -408,8 +494,13 @@ impl<'a> Sim<'a> {
                     Output::OfferCallback { interaction } => self.on_offer_callback(interaction.0),
                 }
             }
-            let Some((id, agent)) = self.pending_accepts.pop() else { break };
-            if let Err(e) = self.engine.handle(self.at(), Input::Accept(InteractionId(id), AgentId(agent))) {
+            let Some((id, agent)) = self.pending_accepts.pop() else {
+                break;
+            };
+            if let Err(e) = self
+                .engine
+                .handle(self.at(), Input::Accept(InteractionId(id), AgentId(agent)))
+            {
                 self.fail(format!("accepting an offer failed: {e}"));
             }
         }
@@ -432,7 +523,13 @@ impl<'a> Sim<'a> {
     }
 
     fn pending_callback(&mut self, id: u64, cb: u64) {
-        if let Err(e) = self.engine.handle(self.at(), Input::Callback { interaction: InteractionId(id), callback: InteractionId(cb) }) {
+        if let Err(e) = self.engine.handle(
+            self.at(),
+            Input::Callback {
+                interaction: InteractionId(id),
+                callback: InteractionId(cb),
+            },
+        ) {
             self.fail(format!("a callback was refused: {e}"));
         }
     }
@@ -440,7 +537,9 @@ impl<'a> Sim<'a> {
     fn on_event(&mut self, kind: EventKind) {
         let now = self.now_ms;
         match kind {
-            EventKind::InteractionQueued { interaction, queue, .. } => {
+            EventKind::InteractionQueued {
+                interaction, queue, ..
+            } => {
                 let c = &mut self.contacts[interaction.0 as usize];
                 c.current_queue = queue.0;
                 if c.queue == u32::MAX && !c.is_callback {
@@ -454,10 +553,15 @@ impl<'a> Sim<'a> {
                     }
                 }
             }
-            EventKind::Offered { interaction, agent, .. } => {
+            EventKind::Offered {
+                interaction, agent, ..
+            } => {
                 let c = &mut self.contacts[interaction.0 as usize];
                 if c.offered_to != u32::MAX {
-                    let msg = format!("interaction {interaction} offered to agent {agent} while ringing at agent {}", c.offered_to);
+                    let msg = format!(
+                        "interaction {interaction} offered to agent {agent} while ringing at agent {}",
+                        c.offered_to
+                    );
                     self.fail(msg);
                     return;
                 }
@@ -469,7 +573,9 @@ impl<'a> Sim<'a> {
                     self.schedule(now + answer_ms, Ev::Accept(interaction.0, agent.0));
                 }
             }
-            EventKind::Rejected { interaction, .. } | EventKind::OfferTimedOut { interaction, .. } | EventKind::OfferRevoked { interaction, .. } => {
+            EventKind::Rejected { interaction, .. }
+            | EventKind::OfferTimedOut { interaction, .. }
+            | EventKind::OfferRevoked { interaction, .. } => {
                 self.contacts[interaction.0 as usize].offered_to = u32::MAX;
             }
             EventKind::Accepted { interaction, agent } => {
@@ -481,9 +587,16 @@ impl<'a> Sim<'a> {
                 let a = &mut self.agents[agent.index()];
                 a.active += 1;
                 a.handled += 1;
-                let cap = sc.groups[a.group as usize].capacity.iter().map(|&x| u32::from(x)).sum::<u32>();
+                let cap = sc.groups[a.group as usize]
+                    .capacity
+                    .iter()
+                    .map(|&x| u32::from(x))
+                    .sum::<u32>();
                 if u32::from(a.active) > cap {
-                    let msg = format!("agent {agent} holds {} interactions, above capacity", a.active);
+                    let msg = format!(
+                        "agent {agent} holds {} interactions, above capacity",
+                        a.active
+                    );
                     self.fail(msg);
                 }
                 let c = &mut self.contacts[interaction.0 as usize];
@@ -494,7 +607,9 @@ impl<'a> Sim<'a> {
                         let q = c.queue as usize;
                         let in_sl = wait <= sc.queues[q].sl_threshold.as_millis() as u64;
                         let k = interval(sc, c.arrived_ms);
-                        for qc in std::iter::once(&mut self.queues[q]).chain(self.intervals.get_mut(k).map(|iv| &mut iv[q])) {
+                        for qc in std::iter::once(&mut self.queues[q])
+                            .chain(self.intervals.get_mut(k).map(|iv| &mut iv[q]))
+                        {
                             qc.answered += 1;
                             qc.answered_in_sl += u64::from(in_sl);
                             qc.wait_answered_ms += wait;
@@ -505,7 +620,11 @@ impl<'a> Sim<'a> {
                 let handle = c.handle_ms;
                 self.schedule(now + handle, Ev::Complete(interaction.0));
             }
-            EventKind::Transferred { interaction, consult, .. } => {
+            EventKind::Transferred {
+                interaction,
+                consult,
+                ..
+            } => {
                 let c = &mut self.contacts[interaction.0 as usize];
                 if !consult {
                     let a = c.agent as usize;
@@ -518,7 +637,11 @@ impl<'a> Sim<'a> {
                     self.queues[c.queue as usize].overflowed += 1;
                 }
             }
-            EventKind::Ended { interaction, outcome, .. } => self.on_end(interaction.0, outcome),
+            EventKind::Ended {
+                interaction,
+                outcome,
+                ..
+            } => self.on_end(interaction.0, outcome),
             EventKind::AgentStateChanged { agent, state } => {
                 let busy = matches!(state, AgentState::Busy | AgentState::WrapUp);
                 let a = &mut self.agents[agent.index()];
@@ -575,10 +698,20 @@ impl<'a> Sim<'a> {
         }
         let q = c.queue as usize;
         let k = interval(sc, c.arrived_ms);
-        let waited = if c.answered_ms != NONE { c.answered_ms } else { now } - c.arrived_ms;
+        let waited = if c.answered_ms != NONE {
+            c.answered_ms
+        } else {
+            now
+        } - c.arrived_ms;
         let wrap = sc.queues[c.current_queue as usize].wrap_up.as_millis() as u64;
-        let talk = if c.connected_ms != NONE { now - c.connected_ms } else { 0 };
-        for qc in std::iter::once(&mut self.queues[q]).chain(self.intervals.get_mut(k).map(|iv| &mut iv[q])) {
+        let talk = if c.connected_ms != NONE {
+            now - c.connected_ms
+        } else {
+            0
+        };
+        for qc in std::iter::once(&mut self.queues[q])
+            .chain(self.intervals.get_mut(k).map(|iv| &mut iv[q]))
+        {
             qc.max_wait_ms = qc.max_wait_ms.max(waited);
             match outcome {
                 FinalOutcome::Handled => {
@@ -589,7 +722,9 @@ impl<'a> Sim<'a> {
                 FinalOutcome::Voicemail => qc.voicemail += 1,
                 FinalOutcome::Refused => qc.refused += 1,
                 FinalOutcome::CallbackOffered => qc.callbacks += 1,
-                FinalOutcome::OutboundAbandoned | FinalOutcome::Closed | FinalOutcome::Cancelled => qc.other += 1,
+                FinalOutcome::OutboundAbandoned
+                | FinalOutcome::Closed
+                | FinalOutcome::Cancelled => qc.other += 1,
             }
         }
     }
@@ -608,16 +743,37 @@ impl<'a> Sim<'a> {
         let queues = sc
             .queues
             .iter()
-            .map(|q| (q.name.to_string(), self.queues[q.id.index()].report(q.sl_threshold.as_secs_f64(), q.sl_target)))
+            .map(|q| {
+                (
+                    q.name.to_string(),
+                    self.queues[q.id.index()].report(q.sl_threshold.as_secs_f64(), q.sl_target),
+                )
+            })
             .collect();
         let groups = sc
             .groups
             .iter()
             .enumerate()
             .map(|(gi, g)| {
-                let handled = self.agents.iter().filter(|a| a.group as usize == gi).map(|a| a.handled).sum();
-                let occupancy = if g.count == 0 { 0.0 } else { round(self.group_busy_ms[gi] as f64 / (f64::from(g.count) * span_ms)) };
-                (g.name.clone(), GroupReport { agents: g.count, occupancy, handled })
+                let handled = self
+                    .agents
+                    .iter()
+                    .filter(|a| a.group as usize == gi)
+                    .map(|a| a.handled)
+                    .sum();
+                let occupancy = if g.count == 0 {
+                    0.0
+                } else {
+                    round(self.group_busy_ms[gi] as f64 / (f64::from(g.count) * span_ms))
+                };
+                (
+                    g.name.clone(),
+                    GroupReport {
+                        agents: g.count,
+                        occupancy,
+                        handled,
+                    },
+                )
             })
             .collect();
         let intervals = self
@@ -629,12 +785,33 @@ impl<'a> Sim<'a> {
                 let len = (sc.duration_ms.min(start + sc.interval_ms) - start) as f64;
                 IntervalReport {
                     start_s: start as f64 / 1000.0,
-                    queues: sc.queues.iter().map(|q| (q.name.to_string(), iv[q.id.index()].report(q.sl_threshold.as_secs_f64(), q.sl_target))).collect(),
+                    queues: sc
+                        .queues
+                        .iter()
+                        .map(|q| {
+                            (
+                                q.name.to_string(),
+                                iv[q.id.index()].report(q.sl_threshold.as_secs_f64(), q.sl_target),
+                            )
+                        })
+                        .collect(),
                     occupancy: sc
                         .groups
                         .iter()
                         .enumerate()
-                        .map(|(gi, g)| (g.name.clone(), if g.count == 0 { 0.0 } else { round(self.interval_busy_ms[gi][k] as f64 / (f64::from(g.count) * len)) }))
+                        .map(|(gi, g)| {
+                            (
+                                g.name.clone(),
+                                if g.count == 0 {
+                                    0.0
+                                } else {
+                                    round(
+                                        self.interval_busy_ms[gi][k] as f64
+                                            / (f64::from(g.count) * len),
+                                    )
+                                },
+                            )
+                        })
                         .collect(),
                 }
             })
@@ -661,4 +838,3 @@ impl<'a> Sim<'a> {
 fn interval(sc: &Scenario, ms: u64) -> usize {
     sc.interval_of(ms)
 }
-

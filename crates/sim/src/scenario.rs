@@ -10,7 +10,10 @@ use std::path::Path;
 
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
-use model::{Attributes, Channel, Instant, Language, PhoneNumber, Proficiency, QueueId, ReasonCode, Segment, SkillId, TeamId, ValueTier};
+use model::{
+    Attributes, Channel, Instant, Language, PhoneNumber, Proficiency, QueueId, ReasonCode, Segment,
+    SkillId, TeamId, ValueTier,
+};
 use routing::spec::{self, Names, PlanSpec, QueueSpec, RuleSpec, Source, SpecError};
 use routing::{QueueConfig, RoutingPlan};
 use serde::Deserialize;
@@ -275,7 +278,10 @@ pub enum LoadError {
 impl Scenario {
     /// Reads and checks a scenario file (and the routing plan it names).
     pub fn load(path: &Path) -> Result<Scenario, LoadError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         let file = path.display().to_string();
         Scenario::from_text(&file, &text, path.parent())
     }
@@ -289,15 +295,30 @@ impl Scenario {
         let mut plan = RoutingPlan::default();
         if let Some(p) = &spec.routing_plan {
             let path = dir.unwrap_or(Path::new(".")).join(p.get_ref());
-            let ptext = std::fs::read_to_string(&path).map_err(|e| src.error_at(Some(p.span()), p.get_ref(), "routing_plan", format!("cannot read {}: {e}", path.display())))?;
+            let ptext = std::fs::read_to_string(&path).map_err(|e| {
+                src.error_at(
+                    Some(p.span()),
+                    p.get_ref(),
+                    "routing_plan",
+                    format!("cannot read {}: {e}", path.display()),
+                )
+            })?;
             let pfile = path.display().to_string();
-            let psrc = Source { file: &pfile, text: &ptext };
+            let psrc = Source {
+                file: &pfile,
+                text: &ptext,
+            };
             let pspec: PlanSpec = spec::parse(psrc)?;
             let (q, pl) = spec::compile(psrc, &pspec, &mut names)?;
             queues = q;
             plan = pl;
         }
-        let inline = PlanSpec { time_zone: spec.time_zone.clone(), default_queue: spec.default_queue.clone(), queue: spec.queue, rule: spec.rule };
+        let inline = PlanSpec {
+            time_zone: spec.time_zone.clone(),
+            default_queue: spec.default_queue.clone(),
+            queue: spec.queue,
+            rule: spec.rule,
+        };
         let (q, pl) = spec::compile(src, &inline, &mut names)?;
         queues.extend(q);
         if spec.time_zone.is_some() || spec.routing_plan.is_none() {
@@ -308,37 +329,86 @@ impl Scenario {
 
         let duration_s = *spec.duration_s.get_ref();
         if !(duration_s > 0.0 && duration_s <= DURATION_S_MAX) {
-            return Err(src.error_at(Some(spec.duration_s.span()), &duration_s.to_string(), "duration_s", format!("must be above 0 and at most {DURATION_S_MAX}")).into());
+            return Err(src
+                .error_at(
+                    Some(spec.duration_s.span()),
+                    &duration_s.to_string(),
+                    "duration_s",
+                    format!("must be above 0 and at most {DURATION_S_MAX}"),
+                )
+                .into());
         }
         let interval_s = spec.interval_s.as_ref().map_or(1800.0, |i| *i.get_ref());
         if !(interval_s >= 1.0 && duration_s / interval_s <= INTERVALS_MAX) {
             let span = spec.interval_s.as_ref().map(|i| i.span());
-            return Err(src.error_at(span, &interval_s.to_string(), "interval_s", format!("must be at least 1 s and give at most {INTERVALS_MAX} intervals")).into());
+            return Err(src
+                .error_at(
+                    span,
+                    &interval_s.to_string(),
+                    "interval_s",
+                    format!("must be at least 1 s and give at most {INTERVALS_MAX} intervals"),
+                )
+                .into());
         }
         let warmup_s = spec.warmup_s.as_ref().map_or(0.0, |w| *w.get_ref());
         if !(0.0..duration_s).contains(&warmup_s) {
             let span = spec.warmup_s.as_ref().map(|w| w.span());
-            return Err(src.error_at(span, &warmup_s.to_string(), "warmup_s", "must be from 0 to below duration_s").into());
+            return Err(src
+                .error_at(
+                    span,
+                    &warmup_s.to_string(),
+                    "warmup_s",
+                    "must be from 0 to below duration_s",
+                )
+                .into());
         }
         let start = start_instant(src, &spec.start, plan.tz)?;
         let n_intervals = (duration_s / interval_s).ceil() as usize;
 
         let mut streams = Vec::with_capacity(spec.arrivals.len());
         if spec.arrivals.len() > STREAMS_MAX {
-            return Err(src.error_at(None, "", "arrivals", format!("at most {STREAMS_MAX} streams")).into());
+            return Err(src
+                .error_at(
+                    None,
+                    "",
+                    "arrivals",
+                    format!("at most {STREAMS_MAX} streams"),
+                )
+                .into());
         }
         for (i, a) in spec.arrivals.iter().enumerate() {
-            streams.push(stream(src, i, a, &names, n_intervals, plan.default_queue.is_some() || !plan.rules.is_empty())?);
+            streams.push(stream(
+                src,
+                i,
+                a,
+                &names,
+                n_intervals,
+                plan.default_queue.is_some() || !plan.rules.is_empty(),
+            )?);
         }
         let mut groups = Vec::with_capacity(spec.agents.len());
         let mut total_agents = 0u64;
         for g in &spec.agents {
             total_agents += *g.count.get_ref();
             if total_agents > AGENTS_MAX {
-                return Err(src.error_at(Some(g.count.span()), "", format!("agents {:?}.count", g.group.get_ref()), format!("at most {AGENTS_MAX} agents in all")).into());
+                return Err(src
+                    .error_at(
+                        Some(g.count.span()),
+                        "",
+                        format!("agents {:?}.count", g.group.get_ref()),
+                        format!("at most {AGENTS_MAX} agents in all"),
+                    )
+                    .into());
             }
             if groups.iter().any(|x: &Group| x.name == *g.group.get_ref()) {
-                return Err(src.error_at(Some(g.group.span()), g.group.get_ref(), "agents.group", "group names must be unique").into());
+                return Err(src
+                    .error_at(
+                        Some(g.group.span()),
+                        g.group.get_ref(),
+                        "agents.group",
+                        "group names must be unique",
+                    )
+                    .into());
             }
             groups.push(group(src, g, &mut names, duration_s)?);
         }
@@ -367,12 +437,21 @@ impl Scenario {
     }
 }
 
-fn start_instant(src: Source<'_>, start: &Option<Spanned<String>>, tz: Tz) -> Result<Instant, SpecError> {
-    let text = start.as_ref().map_or("2026-01-05T00:00:00", |s| s.get_ref().as_str());
+fn start_instant(
+    src: Source<'_>,
+    start: &Option<Spanned<String>>,
+    tz: Tz,
+) -> Result<Instant, SpecError> {
+    let text = start
+        .as_ref()
+        .map_or("2026-01-05T00:00:00", |s| s.get_ref().as_str());
     let span = start.as_ref().map(|s| s.span());
     let bad = |why: &str| src.error_at(span.clone(), text, "start", why.to_string());
-    let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S").map_err(|_| bad("expected a local date and time YYYY-MM-DDTHH:MM:SS"))?;
-    let local = naive.and_local_timezone(tz).earliest().ok_or_else(|| bad("that local time does not exist in the time zone (a daylight-saving gap)"))?;
+    let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
+        .map_err(|_| bad("expected a local date and time YYYY-MM-DDTHH:MM:SS"))?;
+    let local = naive.and_local_timezone(tz).earliest().ok_or_else(|| {
+        bad("that local time does not exist in the time zone (a daylight-saving gap)")
+    })?;
     let ms = local.timestamp_millis();
     if ms < 0 {
         return Err(bad("must be after 1970"));
@@ -381,38 +460,99 @@ fn start_instant(src: Source<'_>, start: &Option<Spanned<String>>, tz: Tz) -> Re
 }
 
 fn dist(src: Source<'_>, d: &Spanned<DistSpec>, field: &str) -> Result<Dist, SpecError> {
-    Dist::from_spec(d.get_ref()).map_err(|why| src.error_at(Some(d.span()), &d.get_ref().dist, field, why))
+    Dist::from_spec(d.get_ref())
+        .map_err(|why| src.error_at(Some(d.span()), &d.get_ref().dist, field, why))
 }
 
-fn stream(src: Source<'_>, i: usize, a: &ArrivalSpec, names: &Names, n_intervals: usize, plan_decides: bool) -> Result<Stream, SpecError> {
+fn stream(
+    src: Source<'_>,
+    i: usize,
+    a: &ArrivalSpec,
+    names: &Names,
+    n_intervals: usize,
+    plan_decides: bool,
+) -> Result<Stream, SpecError> {
     let f = |k: &str| format!("arrivals[{i}].{k}");
     let queue = match &a.queue {
-        Some(q) => Some(names.queue(q.get_ref()).ok_or_else(|| src.error_at(Some(q.span()), q.get_ref(), f("queue"), format!("no queue named {:?}", q.get_ref())))?),
+        Some(q) => Some(names.queue(q.get_ref()).ok_or_else(|| {
+            src.error_at(
+                Some(q.span()),
+                q.get_ref(),
+                f("queue"),
+                format!("no queue named {:?}", q.get_ref()),
+            )
+        })?),
         None if plan_decides => None,
-        None => return Err(src.error_at(Some(a.handle_time.span()), "", f("queue"), "needs a queue (or a routing plan with rules or a default_queue)")),
+        None => {
+            return Err(src.error_at(
+                Some(a.handle_time.span()),
+                "",
+                f("queue"),
+                "needs a queue (or a routing plan with rules or a default_queue)",
+            ));
+        }
     };
     let channel = match &a.channel {
-        Some(c) => c.get_ref().parse::<Channel>().map_err(|e| src.error_at(Some(c.span()), c.get_ref(), f("channel"), e.why))?,
+        Some(c) => c
+            .get_ref()
+            .parse::<Channel>()
+            .map_err(|e| src.error_at(Some(c.span()), c.get_ref(), f("channel"), e.why))?,
         None => Channel::Voice,
     };
     let rate_ok = |r: f64| (0.0..=RATE_PER_HOUR_MAX).contains(&r);
     let rates: Vec<f64> = match (&a.rate_per_hour, &a.profile) {
         (Some(r), None) if rate_ok(*r.get_ref()) => vec![*r.get_ref()],
-        (Some(r), None) => return Err(src.error_at(Some(r.span()), &r.get_ref().to_string(), f("rate_per_hour"), format!("must be from 0 to {RATE_PER_HOUR_MAX}"))),
+        (Some(r), None) => {
+            return Err(src.error_at(
+                Some(r.span()),
+                &r.get_ref().to_string(),
+                f("rate_per_hour"),
+                format!("must be from 0 to {RATE_PER_HOUR_MAX}"),
+            ));
+        }
         (None, Some(p)) => {
             if p.get_ref().is_empty() || p.get_ref().len() > n_intervals.max(1) {
-                return Err(src.error_at(Some(p.span()), "", f("profile"), format!("needs 1 to {n_intervals} rates (one per interval)")));
+                return Err(src.error_at(
+                    Some(p.span()),
+                    "",
+                    f("profile"),
+                    format!("needs 1 to {n_intervals} rates (one per interval)"),
+                ));
             }
             if let Some(bad) = p.get_ref().iter().find(|r| !rate_ok(**r)) {
-                return Err(src.error_at(Some(p.span()), "", f("profile"), format!("rates must be from 0 to {RATE_PER_HOUR_MAX} per hour, got {bad}")));
+                return Err(src.error_at(
+                    Some(p.span()),
+                    "",
+                    f("profile"),
+                    format!("rates must be from 0 to {RATE_PER_HOUR_MAX} per hour, got {bad}"),
+                ));
             }
             p.get_ref().clone()
         }
-        (Some(r), Some(_)) => return Err(src.error_at(Some(r.span()), "", f("rate_per_hour"), "give rate_per_hour or profile, not both")),
-        (None, None) => return Err(src.error_at(Some(a.handle_time.span()), "", f("rate_per_hour"), "needs rate_per_hour or profile")),
+        (Some(r), Some(_)) => {
+            return Err(src.error_at(
+                Some(r.span()),
+                "",
+                f("rate_per_hour"),
+                "give rate_per_hour or profile, not both",
+            ));
+        }
+        (None, None) => {
+            return Err(src.error_at(
+                Some(a.handle_time.span()),
+                "",
+                f("rate_per_hour"),
+                "needs rate_per_hour or profile",
+            ));
+        }
     };
     if !(0.0..=1.0).contains(&a.accept_callback) {
-        return Err(src.error_at(Some(a.handle_time.span()), "", f("accept_callback"), "must be from 0 to 1"));
+        return Err(src.error_at(
+            Some(a.handle_time.span()),
+            "",
+            f("accept_callback"),
+            "must be from 0 to 1",
+        ));
     }
     let mut attributes = Vec::new();
     for (key, mix) in &a.attributes {
@@ -436,7 +576,12 @@ fn stream(src: Source<'_>, i: usize, a: &ArrivalSpec, names: &Names, n_intervals
         let mut values = Vec::new();
         for (v, s) in shares {
             if !(0.0..=1.0).contains(&s) {
-                return Err(src.error_at(Some(mix.span()), &v, field, format!("share of {v:?} must be from 0 to 1")));
+                return Err(src.error_at(
+                    Some(mix.span()),
+                    &v,
+                    field,
+                    format!("share of {v:?} must be from 0 to 1"),
+                ));
             }
             let probe = with_attr(Attributes::default(), &k, &v);
             if let Err(e) = probe {
@@ -446,7 +591,12 @@ fn stream(src: Source<'_>, i: usize, a: &ArrivalSpec, names: &Names, n_intervals
             values.push((cum, v));
         }
         if cum > 1.0 + 1e-9 {
-            return Err(src.error_at(Some(mix.span()), "", field, format!("shares add up to {cum}, more than 1")));
+            return Err(src.error_at(
+                Some(mix.span()),
+                "",
+                field,
+                format!("shares add up to {cum}, more than 1"),
+            ));
         }
         attributes.push(AttrMix { key: k, values });
     }
@@ -455,8 +605,15 @@ fn stream(src: Source<'_>, i: usize, a: &ArrivalSpec, names: &Names, n_intervals
         channel,
         rate_per_ms: rates.iter().map(|r| r / 3_600_000.0).collect(),
         handle: dist(src, &a.handle_time, &f("handle_time"))?,
-        patience: a.patience.as_ref().map(|p| dist(src, p, &f("patience"))).transpose()?,
-        priority: a.priority.clamp(-routing::config::PRIORITY_ABS_MAX, routing::config::PRIORITY_ABS_MAX),
+        patience: a
+            .patience
+            .as_ref()
+            .map(|p| dist(src, p, &f("patience")))
+            .transpose()?,
+        priority: a.priority.clamp(
+            -routing::config::PRIORITY_ABS_MAX,
+            routing::config::PRIORITY_ABS_MAX,
+        ),
         attributes,
         accept_callback: a.accept_callback,
     })
@@ -465,8 +622,12 @@ fn stream(src: Source<'_>, i: usize, a: &ArrivalSpec, names: &Names, n_intervals
 /// Sets one attribute, checking its value.
 pub fn with_attr(mut a: Attributes, key: &AttrKey, v: &str) -> Result<Attributes, String> {
     match key {
-        AttrKey::CallerNumber => a.caller_number = Some(PhoneNumber::parse(v).map_err(|e| e.to_string())?),
-        AttrKey::DialledNumber => a.dialled_number = Some(PhoneNumber::parse(v).map_err(|e| e.to_string())?),
+        AttrKey::CallerNumber => {
+            a.caller_number = Some(PhoneNumber::parse(v).map_err(|e| e.to_string())?)
+        }
+        AttrKey::DialledNumber => {
+            a.dialled_number = Some(PhoneNumber::parse(v).map_err(|e| e.to_string())?)
+        }
         AttrKey::Segment => a.segment = Some(Segment::parse(v).map_err(|e| e.to_string())?),
         AttrKey::ValueTier => a.value_tier = Some(ValueTier::parse(v).map_err(|e| e.to_string())?),
         AttrKey::Language => a.language = Some(Language::parse(v).map_err(|e| e.to_string())?),
@@ -477,33 +638,59 @@ pub fn with_attr(mut a: Attributes, key: &AttrKey, v: &str) -> Result<Attributes
     Ok(a)
 }
 
-fn group(src: Source<'_>, g: &AgentGroupSpec, names: &mut Names, duration_s: f64) -> Result<Group, SpecError> {
+fn group(
+    src: Source<'_>,
+    g: &AgentGroupSpec,
+    names: &mut Names,
+    duration_s: f64,
+) -> Result<Group, SpecError> {
     let name = g.group.get_ref();
     let f = |k: &str| format!("agents {name:?}.{k}");
     let mut skills = Vec::new();
     for (s, level) in &g.skills {
-        let p = Proficiency::new(*level.get_ref()).map_err(|e| src.error_at(Some(level.span()), s, f(&format!("skills.{s}")), e.why))?;
+        let p = Proficiency::new(*level.get_ref())
+            .map_err(|e| src.error_at(Some(level.span()), s, f(&format!("skills.{s}")), e.why))?;
         skills.push((names.skill(s), p));
     }
     let mut capacity = Channel::ALL.map(|c| c.default_capacity());
     for (c, n) in &g.capacity {
-        let ch = c.parse::<Channel>().map_err(|e| src.error_at(Some(n.span()), c, f(&format!("capacity.{c}")), e.why))?;
+        let ch = c
+            .parse::<Channel>()
+            .map_err(|e| src.error_at(Some(n.span()), c, f(&format!("capacity.{c}")), e.why))?;
         if *n.get_ref() > 50 {
-            return Err(src.error_at(Some(n.span()), c, f(&format!("capacity.{c}")), "at most 50 at once"));
+            return Err(src.error_at(
+                Some(n.span()),
+                c,
+                f(&format!("capacity.{c}")),
+                "at most 50 at once",
+            ));
         }
         capacity[ch.index()] = *n.get_ref();
     }
     let secs = |v: f64, key: &str| -> Result<u64, SpecError> {
         if !(0.0..=DURATION_S_MAX * 2.0).contains(&v) {
-            return Err(src.error_at(Some(g.group.span()), name, f(key), format!("must be from 0 to {} seconds", DURATION_S_MAX * 2.0)));
+            return Err(src.error_at(
+                Some(g.group.span()),
+                name,
+                f(key),
+                format!("must be from 0 to {} seconds", DURATION_S_MAX * 2.0),
+            ));
         }
         Ok((v * 1000.0).round() as u64)
     };
     let shift_ms = match &g.shift {
         Some(s) => {
-            let (a, b) = (secs(s.start_s, "shift.start_s")?, secs(s.end_s, "shift.end_s")?);
+            let (a, b) = (
+                secs(s.start_s, "shift.start_s")?,
+                secs(s.end_s, "shift.end_s")?,
+            );
             if a >= b {
-                return Err(src.error_at(Some(g.group.span()), name, f("shift"), "start_s must be before end_s"));
+                return Err(src.error_at(
+                    Some(g.group.span()),
+                    name,
+                    f("shift"),
+                    "start_s must be before end_s",
+                ));
             }
             Some((a, b))
         }
@@ -511,12 +698,29 @@ fn group(src: Source<'_>, g: &AgentGroupSpec, names: &mut Names, duration_s: f64
     };
     let mut breaks = Vec::new();
     for (i, b) in g.breaks.iter().enumerate() {
-        let reason = ReasonCode::parse(b.reason.as_deref().unwrap_or("break")).map_err(|e| src.error_at(Some(g.group.span()), name, f(&format!("breaks[{i}].reason")), e.why))?;
+        let reason = ReasonCode::parse(b.reason.as_deref().unwrap_or("break")).map_err(|e| {
+            src.error_at(
+                Some(g.group.span()),
+                name,
+                f(&format!("breaks[{i}].reason")),
+                e.why,
+            )
+        })?;
         let dur = secs(b.duration_s, &format!("breaks[{i}].duration_s"))?;
         if dur == 0 {
-            return Err(src.error_at(Some(g.group.span()), name, f(&format!("breaks[{i}].duration_s")), "must be above 0"));
+            return Err(src.error_at(
+                Some(g.group.span()),
+                name,
+                f(&format!("breaks[{i}].duration_s")),
+                "must be above 0",
+            ));
         }
-        breaks.push((secs(b.at_s, &format!("breaks[{i}].at_s"))?, dur, reason, secs(b.stagger_s, &format!("breaks[{i}].stagger_s"))?));
+        breaks.push((
+            secs(b.at_s, &format!("breaks[{i}].at_s"))?,
+            dur,
+            reason,
+            secs(b.stagger_s, &format!("breaks[{i}].stagger_s"))?,
+        ));
     }
     let _ = duration_s;
     Ok(Group {

@@ -7,8 +7,16 @@ use crate::kpi::Report;
 /// Renders the report as aligned tables.
 pub fn render(r: &Report) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "scenario {}  seed {}  duration {} s  (drained at {} s)", r.scenario, r.seed, r.duration_s, r.drained_at_s);
-    let _ = writeln!(s, "\n{:<20} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9}", "queue", "offered", "answered", "abandon", "SL", "ASA s", "AHT s", "max wait", "target");
+    let _ = writeln!(
+        s,
+        "scenario {}  seed {}  duration {} s  (drained at {} s)",
+        r.scenario, r.seed, r.duration_s, r.drained_at_s
+    );
+    let _ = writeln!(
+        s,
+        "\n{:<20} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9}",
+        "queue", "offered", "answered", "abandon", "SL", "ASA s", "AHT s", "max wait", "target"
+    );
     for (name, q) in &r.queues {
         let _ = writeln!(
             s,
@@ -25,12 +33,27 @@ pub fn render(r: &Report) -> String {
             q.sl_seconds
         );
     }
-    let _ = writeln!(s, "\n{:<20} {:>8} {:>10} {:>8}", "group", "agents", "occupancy", "handled");
+    let _ = writeln!(
+        s,
+        "\n{:<20} {:>8} {:>10} {:>8}",
+        "group", "agents", "occupancy", "handled"
+    );
     for (name, g) in &r.groups {
-        let _ = writeln!(s, "{:<20} {:>8} {:>9.1}% {:>8}", name, g.agents, g.occupancy * 100.0, g.handled);
+        let _ = writeln!(
+            s,
+            "{:<20} {:>8} {:>9.1}% {:>8}",
+            name,
+            g.agents,
+            g.occupancy * 100.0,
+            g.handled
+        );
     }
     if !r.campaigns.is_empty() {
-        let _ = writeln!(s, "\n{:<20} {:>8} {:>8} {:>8} {:>8} {:>10} {:>8} {:>10}", "campaign", "dials", "live", "abandon", "rate", "occupancy", "per hour", "penetration");
+        let _ = writeln!(
+            s,
+            "\n{:<20} {:>8} {:>8} {:>8} {:>8} {:>10} {:>8} {:>10}",
+            "campaign", "dials", "live", "abandon", "rate", "occupancy", "per hour", "penetration"
+        );
         for (name, c) in &r.campaigns {
             let _ = writeln!(
                 s,
@@ -49,12 +72,24 @@ pub fn render(r: &Report) -> String {
     for iv in &r.intervals {
         let _ = writeln!(s, "\ninterval at {} s", iv.start_s);
         for (name, q) in &iv.queues {
-            let _ = writeln!(s, "  {:<18} offered {:>6}  SL {:>5.1}%  ASA {:>6.1} s  abandon {:>5.1}%", name, q.offered, q.service_level * 100.0, q.asa_s, q.abandon_rate * 100.0);
+            let _ = writeln!(
+                s,
+                "  {:<18} offered {:>6}  SL {:>5.1}%  ASA {:>6.1} s  abandon {:>5.1}%",
+                name,
+                q.offered,
+                q.service_level * 100.0,
+                q.asa_s,
+                q.abandon_rate * 100.0
+            );
         }
         for (name, o) in &iv.occupancy {
             let _ = writeln!(s, "  {:<18} occupancy {:>5.1}%", name, o * 100.0);
         }
     }
-    let _ = writeln!(s, "\nevents {}  engine events {}  invariant checks {}  unfinished {}", r.events, r.engine_events, r.invariant_checks, r.unfinished);
+    let _ = writeln!(
+        s,
+        "\nevents {}  engine events {}  invariant checks {}  unfinished {}",
+        r.events, r.engine_events, r.invariant_checks, r.unfinished
+    );
     s
 }

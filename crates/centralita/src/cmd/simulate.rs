@@ -45,7 +45,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_BAD_INPUT));
         }
     };
-    let opts = sim::Options { seed: args.seed, intervals: args.intervals, check_every: args.check_every };
+    let opts = sim::Options {
+        seed: args.seed,
+        intervals: args.intervals,
+        check_every: args.check_every,
+    };
     let report = sim::run(&scenario, &args.scenario.display().to_string(), &opts)?;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),

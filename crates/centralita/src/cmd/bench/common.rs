@@ -48,12 +48,18 @@ pub fn percentile(sorted: &[u64], p: f64) -> u64 {
 /// The median of some values.
 pub fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
-    if v.is_empty() { f64::NAN } else { v[v.len() / 2] }
+    if v.is_empty() {
+        f64::NAN
+    } else {
+        v[v.len() / 2]
+    }
 }
 
 /// The folder with the peers' scripts: `--peers`, else `../shared/bench`.
 pub fn peers_dir(given: Option<&Path>) -> PathBuf {
-    given.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("../shared/bench"))
+    given
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("../shared/bench"))
 }
 
 /// A Python that has the peers installed: `--python`, else `/work/.peers/bin/python`, else `python3`.
@@ -62,19 +68,35 @@ pub fn python(given: Option<&Path>) -> PathBuf {
         return p.to_path_buf();
     }
     let venv = PathBuf::from("/work/.peers/bin/python");
-    if venv.exists() { venv } else { PathBuf::from("python3") }
+    if venv.exists() {
+        venv
+    } else {
+        PathBuf::from("python3")
+    }
 }
 
 /// Runs a peer script and parses the last JSON line it prints; the error
 /// says why it could not run (missing package, missing script…).
-pub fn run_peer(python: &Path, script: &Path, args: &[String]) -> Result<serde_json::Value, String> {
-    let out = Command::new(python).arg(script).args(args).output().map_err(|e| format!("cannot start {}: {e}", python.display()))?;
+pub fn run_peer(
+    python: &Path,
+    script: &Path,
+    args: &[String],
+) -> Result<serde_json::Value, String> {
+    let out = Command::new(python)
+        .arg(script)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot start {}: {e}", python.display()))?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let last = err.lines().last().unwrap_or("").to_string();
         return Err(format!("{} failed: {last}", script.display()));
     }
     let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().rev().find(|l| l.trim_start().starts_with('{')).ok_or("no JSON line in its output")?;
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with('{'))
+        .ok_or("no JSON line in its output")?;
     serde_json::from_str(line).map_err(|e| format!("unreadable output: {e}"))
 }

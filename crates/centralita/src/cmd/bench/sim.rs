@@ -74,9 +74,18 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     let occ = r.groups["agents"].occupancy;
     let secs = median(times);
     let ours_eps = r.events as f64 / secs;
-    println!("model: {} agents, {} Erlangs, AHT {} s, patience {} s, {} h, seed {}", a.agents, a.erlangs, a.aht, a.patience, a.hours, a.seed);
-    println!("{:<12} {:>10} {:>12} {:>14} {:>8} {:>8} {:>8} {:>10}", "tool", "seconds", "events", "events/s", "SL", "abandon", "ASA s", "occupancy");
-    println!("{:<12} {:>10.4} {:>12} {:>14.0} {:>8.4} {:>8.4} {:>8.2} {:>10.4}", "centralita", secs, r.events, ours_eps, q.service_level, q.abandon_rate, q.asa_s, occ);
+    println!(
+        "model: {} agents, {} Erlangs, AHT {} s, patience {} s, {} h, seed {}",
+        a.agents, a.erlangs, a.aht, a.patience, a.hours, a.seed
+    );
+    println!(
+        "{:<12} {:>10} {:>12} {:>14} {:>8} {:>8} {:>8} {:>10}",
+        "tool", "seconds", "events", "events/s", "SL", "abandon", "ASA s", "occupancy"
+    );
+    println!(
+        "{:<12} {:>10.4} {:>12} {:>14.0} {:>8.4} {:>8.4} {:>8.2} {:>10.4}",
+        "centralita", secs, r.events, ours_eps, q.service_level, q.abandon_rate, q.asa_s, occ
+    );
     if !a.no_peers {
         let dir = peers_dir(a.peers.as_deref());
         let py = python(a.python.as_deref());
@@ -113,6 +122,9 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    println!("peak resident memory: {:.1} MB", peak_rss_mb().unwrap_or(f64::NAN));
+    println!(
+        "peak resident memory: {:.1} MB",
+        peak_rss_mb().unwrap_or(f64::NAN)
+    );
     Ok(ExitCode::SUCCESS)
 }
