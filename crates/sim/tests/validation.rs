@@ -65,8 +65,11 @@ fn interval(values: &[f64]) -> (f64, f64) {
     (mean, T_995_39 * (var / n).sqrt())
 }
 
+/// A figure's name, how to read it off a report, and its closed-form value.
+type Expected<'a> = (&'a str, fn(&Report) -> f64, f64);
+
 /// Checks every figure; collects all misses so one failure shows them all.
-fn check(label: &str, runs: &[Report], expected: &[(&str, fn(&Report) -> f64, f64)]) {
+fn check(label: &str, runs: &[Report], expected: &[Expected<'_>]) {
     let mut misses = Vec::new();
     for (name, get, theory) in expected {
         let values: Vec<f64> = runs.iter().map(get).collect();
