@@ -6,8 +6,7 @@
 //! it is eligible for. That is what keeps the central invariant: no eligible
 //! agent stays ready while an eligible interaction waits.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use model::event::{AgentState as PublicState, EventKind, FinalOutcome, Reason};
@@ -19,6 +18,7 @@ use crate::agents::{Agent, ReadyIndex};
 use crate::classes::{Class, ClassKey, Interaction, Stage, wait_key};
 use crate::config::{Action, AgentConfig, PRIORITY_ABS_MAX, QueueConfig};
 use crate::plan::RoutingPlan;
+use crate::timers::TimerQueue;
 use crate::{Output, RoutingError};
 
 /// How many queue-to-queue moves one interaction may make before it is refused
@@ -195,7 +195,7 @@ pub struct Engine {
     /// Classes that need no skill, team or agent.
     classes_open: Vec<u32>,
     pub(crate) ready: ReadyIndex,
-    timers: BinaryHeap<Reverse<Timer>>,
+    timers: TimerQueue<Timer>,
     timer_seq: u64,
     out: VecDeque<Output>,
     dirty_agents: Vec<u32>,
@@ -225,7 +225,7 @@ impl Engine {
             classes_by_agent: Vec::new(),
             classes_open: Vec::new(),
             ready: ReadyIndex::default(),
-            timers: BinaryHeap::new(),
+            timers: TimerQueue::default(),
             timer_seq: 0,
             out: VecDeque::new(),
             dirty_agents: Vec::new(),
@@ -243,7 +243,7 @@ impl Engine {
 
     /// When the engine next needs [`Engine::handle_timeout`], if ever.
     pub fn poll_timeout(&mut self) -> Option<Instant> {
-        while let Some(Reverse(t)) = self.timers.peek() {
+        while let Some(t) = self.timers.peek() {
             if self.timer_live(t) {
                 return Some(t.at);
             }
@@ -254,7 +254,7 @@ impl Engine {
 
     /// Fires every timer due at or before `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
-        while let Some(Reverse(t)) = self.timers.peek().copied() {
+        while let Some(t) = self.timers.peek().copied() {
             if t.at > now {
                 break;
             }
@@ -851,7 +851,8 @@ impl Engine {
             it.generation = it.generation.wrapping_add(1);
             it.queue_gen = it.generation;
             let generation = it.generation;
-            self.arm(now + wait, TimerKind::MaxWait, slot, generation);
+            let lane = lane(TimerKind::MaxWait, q, 0);
+            self.arm(now + wait, TimerKind::MaxWait, slot, generation, Some(lane));
         }
         self.place(now, slot);
     }
@@ -924,7 +925,7 @@ impl Engine {
                     agent: Some(agent),
                 };
                 if let Some(u) = until {
-                    self.arm(u, TimerKind::Personal, slot, generation);
+                    self.arm(u, TimerKind::Personal, slot, generation, None);
                 }
                 self.insert_into(slot, key);
                 return;
@@ -977,7 +978,8 @@ impl Engine {
                 .is_some_and(|a| a != Action::OfferCallback || !it.callback_offered);
         let step_end = s.until.filter(|_| more_to_do).map(|u| it.queued_at + u);
         if let Some(at) = step_end {
-            self.arm(at, TimerKind::Step, slot, generation);
+            let lane = lane(TimerKind::Step, it.queue, step as u16);
+            self.arm(at, TimerKind::Step, slot, generation, Some(lane));
         }
         // Most interactions need exactly what their step says: their class is
         // found by direct index, with no key to build or hash.
@@ -1119,6 +1121,7 @@ impl Engine {
         self.leave_stage(now, slot);
         let it = self.slots[slot as usize].as_mut().expect("in use");
         let until = now + self.queues[it.queue.index()].ring_timeout;
+        let ring_lane = lane(TimerKind::Offer, it.queue, 0);
         it.stage = Stage::Offered {
             agent: ai as u32,
             until,
@@ -1129,7 +1132,7 @@ impl Engine {
         a.offer = Some(slot);
         a.last_offer = now;
         let agent = a.id();
-        self.arm(until, TimerKind::Offer, slot, generation);
+        self.arm(until, TimerKind::Offer, slot, generation, Some(ring_lane));
         self.stats.offers += 1;
         self.emit(
             now,
@@ -1205,24 +1208,22 @@ impl Engine {
         {
             a.busy_ms += now.saturating_since(since).as_millis() as u64;
         }
+        let mut wrap_timer = None;
         if !wrap.is_zero() {
             let until = now + wrap;
             if a.wrap_until.is_none_or(|w| w < until) {
                 a.wrap_until = Some(until);
                 a.wrap_generation = a.wrap_generation.wrapping_add(1);
-                let generation = a.wrap_generation;
-                self.timer_seq += 1;
-                self.timers.push(Reverse(Timer {
-                    at: until,
-                    seq: self.timer_seq,
-                    kind: TimerKind::WrapUp,
-                    target: ai as u32,
-                    generation,
-                }));
+                wrap_timer = Some((until, a.wrap_generation));
             }
         } else {
             a.ready_since = now;
         }
+        if let Some((until, generation)) = wrap_timer {
+            let lane = lane(TimerKind::WrapUp, q, 0);
+            self.arm(until, TimerKind::WrapUp, ai as u32, generation, Some(lane));
+        }
+        let a = &mut self.agents[ai];
         if a.signing_out && a.active.is_empty() {
             a.signed_in = false;
             a.signing_out = false;
@@ -1297,15 +1298,24 @@ impl Engine {
 
     // ----- timers --------------------------------------------------------
 
-    fn arm(&mut self, at: Instant, kind: TimerKind, target: u32, generation: u32) {
+    /// Arms a timer; `lane` names its fixed-delay stream (see [`lane`]), if it has one.
+    fn arm(
+        &mut self,
+        at: Instant,
+        kind: TimerKind,
+        target: u32,
+        generation: u32,
+        lane: Option<u64>,
+    ) {
         self.timer_seq += 1;
-        self.timers.push(Reverse(Timer {
+        let t = Timer {
             at,
             seq: self.timer_seq,
             kind,
             target,
             generation,
-        }));
+        };
+        self.timers.push(lane, t);
     }
 
     fn timer_live(&self, t: &Timer) -> bool {
@@ -1520,6 +1530,20 @@ impl std::hash::Hasher for IdHasher {
     }
     fn write_u64(&mut self, n: u64) {
         self.0 = self.0.rotate_left(17) ^ n;
+    }
+}
+
+/// The fixed-delay stream of a timer: one per kind, queue and step (see `timers`).
+fn lane(kind: TimerKind, q: QueueId, step: u16) -> u64 {
+    ((kind as u64) << 48) | (u64::from(q.0) << 16) | u64::from(step)
+}
+
+impl crate::timers::Stamped for Timer {
+    fn at(&self) -> Instant {
+        self.at
+    }
+    fn seq(&self) -> u64 {
+        self.seq
     }
 }
 

@@ -25,6 +25,7 @@ mod invariants;
 pub mod plan;
 mod select;
 pub mod spec;
+mod timers;
 
 pub use config::{
     Action, AgentConfig, BusinessHours, QueueConfig, SkillReq, Step, Strategy, Target,

@@ -62,17 +62,19 @@ pub fn peers_dir(given: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("../shared/bench"))
 }
 
-/// A Python that has the peers installed: `--python`, else `/work/.peers/bin/python`, else `python3`.
-pub fn python(given: Option<&Path>) -> PathBuf {
+/// A Python that has the peers installed: `--python`, else the virtual environment the peers'
+/// README sets up (`PEERS/.peers`), else `../.peers` beside the project, else `python3`.
+pub fn python(given: Option<&Path>, peers: &Path) -> PathBuf {
     if let Some(p) = given {
         return p.to_path_buf();
     }
-    let venv = PathBuf::from("/work/.peers/bin/python");
-    if venv.exists() {
-        venv
-    } else {
-        PathBuf::from("python3")
-    }
+    [
+        peers.join(".peers/bin/python"),
+        PathBuf::from("../.peers/bin/python"),
+    ]
+    .into_iter()
+    .find(|p| p.exists())
+    .unwrap_or_else(|| PathBuf::from("python3"))
 }
 
 /// Runs a peer script and parses the last JSON line it prints; the error

@@ -34,7 +34,7 @@ pub struct Args {
     /// Folder of the peers' scripts (default ../shared/bench).
     #[arg(long)]
     pub peers: Option<PathBuf>,
-    /// Python with simpy and ciw installed.
+    /// Python with simpy and ciw installed (default: PEERS/.peers, ../.peers, python3).
     #[arg(long)]
     pub python: Option<PathBuf>,
     /// Skip the peers (ours only).
@@ -88,7 +88,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     );
     if !a.no_peers {
         let dir = peers_dir(a.peers.as_deref());
-        let py = python(a.python.as_deref());
+        let py = python(a.python.as_deref(), &dir);
         let args: Vec<String> = [
             ("--agents", a.agents.to_string()),
             ("--erlangs", a.erlangs.to_string()),
