@@ -1,0 +1,32 @@
+//! The telephony side of Centralita: the media a back-to-back user agent
+//! (B2BUA) needs to stay in the audio path of every call.
+//!
+//! Everything here is sans-IO, like the engines: parsers and builders take
+//! and return bytes, state machines take packets or samples and return what
+//! to send, play or report. The SIP signalling and the sockets that drive
+//! them come on top (see `docs/telephony.md`).
+//!
+//! - [`g711`]: PCMU (μ-law) and PCMA (A-law) codecs.
+//! - [`rtp`]: RTP packets (RFC 3550): parse and build.
+//! - [`dtmf`]: telephone-events (RFC 4733) in and out, and SIP INFO digits.
+//! - [`jitter`]: a playout buffer that reorders, drops late and duplicate
+//!   packets and conceals losses.
+//! - [`wav`]: 8 kHz WAV prompts in (PCM, μ-law, A-law) and stereo recordings
+//!   out (customer left, agent right), with pause for card payments.
+//! - [`tones`]: beeps, ring-back, music on hold, in-band DTMF.
+//! - [`amd`]: answering-machine detection from energy and cadence.
+//!
+//! Audio is 8 kHz, 16-bit linear inside; 20 ms frames (160 samples) on the wire.
+
+pub mod amd;
+pub mod dtmf;
+pub mod g711;
+pub mod jitter;
+pub mod rtp;
+pub mod tones;
+pub mod wav;
+
+/// Samples per second of telephone audio.
+pub const SAMPLE_RATE: u32 = 8_000;
+/// Samples in one 20 ms frame.
+pub const FRAME_SAMPLES: usize = 160;
