@@ -15,6 +15,7 @@
 //!   out (customer left, agent right), with pause for card payments.
 //! - [`tones`]: beeps, ring-back, music on hold, in-band DTMF.
 //! - [`amd`]: answering-machine detection from energy and cadence.
+//! - [`prompts`]: the prompts in four languages, and position and waiting-time announcements.
 //! - [`ivr`]: IVR menus as data, and a session that runs a caller through them.
 //!
 //! Audio is 8 kHz, 16-bit linear inside; 20 ms frames (160 samples) on the wire.
@@ -24,6 +25,7 @@ pub mod dtmf;
 pub mod g711;
 pub mod ivr;
 pub mod jitter;
+pub mod prompts;
 pub mod rtp;
 pub mod tones;
 pub mod wav;
