@@ -150,8 +150,12 @@ impl Agent {
 pub(crate) struct ReadyIndex {
     /// `by_skill[skill][level - 1]`.
     by_skill: Vec<[BTreeSet<(Instant, u32)>; 10]>,
-    /// Every routable agent.
+    /// Every routable agent, kept only once some class needs no skill
+    /// (see [`ReadyIndex::track_all`]): most centers never pay for it.
     pub all: BTreeSet<(Instant, u32)>,
+    tracking_all: bool,
+    /// Agents indexed.
+    count: usize,
 }
 
 impl ReadyIndex {
@@ -162,13 +166,30 @@ impl ReadyIndex {
         }
     }
 
+    /// Starts keeping [`ReadyIndex::all`] (a class without a skill
+    /// requirement exists), filling it with the agents already indexed.
+    pub fn track_all(&mut self, agents: &[Agent]) {
+        if self.tracking_all {
+            return;
+        }
+        self.tracking_all = true;
+        for a in agents {
+            if let Some(at) = a.indexed_at {
+                self.all.insert((at, a.id().0));
+            }
+        }
+    }
+
     pub fn insert(&mut self, a: &Agent, at: Instant) {
         let key = (at, a.id().0);
         for &(s, p) in &a.cfg.skills {
             self.ensure_skill(s);
             self.by_skill[s.index()][usize::from(p.get() - 1)].insert(key);
         }
-        self.all.insert(key);
+        if self.tracking_all {
+            self.all.insert(key);
+        }
+        self.count += 1;
     }
 
     pub fn remove(&mut self, a: &Agent, at: Instant) {
@@ -178,7 +199,10 @@ impl ReadyIndex {
                 levels[usize::from(p.get() - 1)].remove(&key);
             }
         }
-        self.all.remove(&key);
+        if self.tracking_all {
+            self.all.remove(&key);
+        }
+        self.count -= 1;
     }
 
     /// Ready agents with `skill` at exactly `level` (1–10), longest idle first.
@@ -195,6 +219,6 @@ impl ReadyIndex {
     }
 
     pub fn len(&self) -> usize {
-        self.all.len()
+        self.count
     }
 }

@@ -994,7 +994,7 @@ impl Engine {
                 .and_then(|st| st.get(cache_at.2))
             && c != u32::MAX
         {
-            self.insert_class(slot, c);
+            self.place_in(now, slot, c);
             return;
         }
         let q = &self.queues[it.queue.index()];
@@ -1019,7 +1019,20 @@ impl Engine {
             }
             steps[si][ci] = c;
         }
-        self.insert_class(slot, c);
+        self.place_in(now, slot, c);
+    }
+
+    /// Puts a placed interaction in its class, or straight into an offer
+    /// when nobody waits there and a ready agent may take it: the usual case
+    /// on a staffed line, which then never touches the class's ordered set.
+    fn place_in(&mut self, now: Instant, slot: u32, class: u32) {
+        if self.classes[class as usize].waiting.is_empty()
+            && let Some((ai, reason)) = crate::select::agent_for(self, now, slot, class)
+        {
+            self.offer(now, slot, ai, reason);
+            return;
+        }
+        self.insert_class(slot, class);
     }
 
     fn insert_into(&mut self, slot: u32, key: ClassKey) {
@@ -1066,8 +1079,10 @@ impl Engine {
                 self.classes_by_team.resize_with(t.index() + 1, Vec::new);
             }
             self.classes_by_team[t.index()].push(c);
+            self.ready.track_all(&self.agents);
         } else {
             self.classes_open.push(c);
+            self.ready.track_all(&self.agents);
         }
         self.class_index.insert(key.clone(), c);
         self.classes.push(Class {
