@@ -1,0 +1,149 @@
+## Common
+app-name = Centralita
+sign-in = Entra
+sign-out = Surt
+username = Usuari
+password = Contrasenya
+sign-in-failed = L'usuari o la contrasenya no són correctes.
+save = Desa
+cancel = Cancel·la
+delete = Elimina
+edit = Edita
+add = Afegeix
+search = Cerca
+language = Idioma
+time-zone = Zona horària
+yes = Sí
+no = No
+not-allowed = No teniu permís per fer això.
+not-found = No s'ha trobat.
+saved = Desat.
+field-error = { $field }: { $message }
+
+## Agent states
+state-offline = Desconnectat
+state-available = Disponible
+state-reserved = Sonant
+state-busy = Ocupat
+state-wrap-up = Tancament
+state-not-ready = No disponible
+reason-break = Pausa
+reason-lunch = Dinar
+reason-training = Formació
+reason-meeting = Reunió
+reason-missed = Oferta perduda
+time-in-state = { $duration } en aquest estat
+
+## Agent desktop
+desktop-title = Escriptori de l'agent
+go-available = Posa't disponible
+go-not-ready = No disponible
+offer-incoming = Entrant: { $channel }
+offer-countdown = { $seconds ->
+    [one] Queda { $seconds } segon per respondre
+   *[other] Queden { $seconds } segons per respondre
+}
+accept = Accepta
+reject = Rebutja
+customer = Client
+customer-unknown = Client desconegut
+value-tier = Valor
+consent = Consentiment
+do-not-call = No trucar
+last-contacts = Darrers contactes
+open-cases = Casos oberts
+ivr-collected = El que el client ha indicat a l'IVR
+no-history = No hi ha contactes anteriors.
+conversation = Conversa
+type-message = Escriviu un missatge
+send = Envia
+notes = Notes
+script = Guió
+profiling-question = Pregunta de perfil
+disposition = Tipificació
+choose-disposition = Trieu una tipificació
+wrap-up-left = { $seconds ->
+    [one] Queda { $seconds } segon de tancament
+   *[other] Queden { $seconds } segons de tancament
+}
+schedule-callback = Programa una trucada de retorn
+callback-local-time = Hora local del client: { $time }
+transfer = Transfereix
+transfer-to-queue = A una cua
+transfer-to-agent = A un agent
+complete = Finalitza
+contacts-today = { $count ->
+    [one] { $count } contacte avui
+   *[other] { $count } contactes avui
+}
+
+## Channels
+channel-voice = trucada
+channel-chat = xat
+channel-email = correu
+channel-sms = SMS
+channel-web_form = formulari web
+channel-fax = fax
+channel-callback = trucada de retorn
+channel-task = tasca
+channel-outbound_voice = trucada sortint
+
+## Wallboard
+wallboard-title = Tauler de supervisió
+full-screen = Pantalla completa
+queue = Cua
+waiting-now = En espera
+longest-wait = Espera més llarga
+service-level-today = Nivell de servei avui
+service-level-30min = Nivell de servei, darrers 30 min
+target = Objectiu
+asa = Temps mitjà de resposta
+abandoned = Abandonades
+agents-by-state = Agents per estat
+agents = Agents
+current-interaction = Interacció actual
+force-not-ready = Força no disponible
+force-sign-out = Desconnecta
+reassign = Reassigna
+alert-service-level = { $queue }: el nivell de servei { $value } és per sota de l'objectiu { $target }.
+waiting-count = { $count ->
+    [one] { $count } en espera
+   *[other] { $count } en espera
+}
+agents-count = { $count ->
+    [one] { $count } agent
+   *[other] { $count } agents
+}
+
+## Administration
+admin-title = Administració
+users = Usuaris
+roles = Rols
+role-admin = Administrador
+role-supervisor = Supervisor
+role-agent = Agent
+role-analyst = Analista
+role-client = Client
+skills = Habilitats
+proficiency = Nivell
+teams = Equips
+queues = Cues
+business-hours = Horari d'atenció
+holidays = Festius
+disposition-codes = Tipificacions
+reason-codes = Motius de pausa
+scripts = Guions
+tenants = Clients del servei
+routing-plans = Plans d'encaminament
+routing-plan-raw = Pla en TOML o JSON
+validate = Valida
+plan-valid = El pla és vàlid.
+rules = Regles
+timed-steps = Passos temporitzats
+
+## Chat page (customers)
+chat-title = Parleu amb nosaltres
+chat-welcome = Escriviu la vostra pregunta i un agent us respondrà de seguida.
+chat-waiting = Un agent us atendrà de seguida.
+chat-agent-joined = { $agent } s'ha unit a la conversa.
+chat-ended = La conversa ha acabat. Gràcies.

@@ -1,0 +1,149 @@
+## Common
+app-name = Centralita
+sign-in = Entrar
+sign-out = Salir
+username = Usuario
+password = Contraseña
+sign-in-failed = El usuario o la contraseña no son correctos.
+save = Guardar
+cancel = Cancelar
+delete = Eliminar
+edit = Editar
+add = Añadir
+search = Buscar
+language = Idioma
+time-zone = Zona horaria
+yes = Sí
+no = No
+not-allowed = No tiene permiso para hacer esto.
+not-found = No se ha encontrado.
+saved = Guardado.
+field-error = { $field }: { $message }
+
+## Agent states
+state-offline = Desconectado
+state-available = Disponible
+state-reserved = Sonando
+state-busy = Ocupado
+state-wrap-up = Cierre
+state-not-ready = No disponible
+reason-break = Pausa
+reason-lunch = Comida
+reason-training = Formación
+reason-meeting = Reunión
+reason-missed = Oferta perdida
+time-in-state = { $duration } en este estado
+
+## Agent desktop
+desktop-title = Escritorio del agente
+go-available = Ponerse disponible
+go-not-ready = No disponible
+offer-incoming = Entrante: { $channel }
+offer-countdown = { $seconds ->
+    [one] Queda { $seconds } segundo para responder
+   *[other] Quedan { $seconds } segundos para responder
+}
+accept = Aceptar
+reject = Rechazar
+customer = Cliente
+customer-unknown = Cliente desconocido
+value-tier = Valor
+consent = Consentimiento
+do-not-call = No llamar
+last-contacts = Últimos contactos
+open-cases = Casos abiertos
+ivr-collected = Lo que el cliente indicó en el IVR
+no-history = No hay contactos anteriores.
+conversation = Conversación
+type-message = Escriba un mensaje
+send = Enviar
+notes = Notas
+script = Guion
+profiling-question = Pregunta de perfil
+disposition = Tipificación
+choose-disposition = Elija una tipificación
+wrap-up-left = { $seconds ->
+    [one] Queda { $seconds } segundo de cierre
+   *[other] Quedan { $seconds } segundos de cierre
+}
+schedule-callback = Programar una rellamada
+callback-local-time = Hora local del cliente: { $time }
+transfer = Transferir
+transfer-to-queue = A una cola
+transfer-to-agent = A un agente
+complete = Finalizar
+contacts-today = { $count ->
+    [one] { $count } contacto hoy
+   *[other] { $count } contactos hoy
+}
+
+## Channels
+channel-voice = llamada
+channel-chat = chat
+channel-email = correo
+channel-sms = SMS
+channel-web_form = formulario web
+channel-fax = fax
+channel-callback = rellamada
+channel-task = tarea
+channel-outbound_voice = llamada saliente
+
+## Wallboard
+wallboard-title = Panel de supervisión
+full-screen = Pantalla completa
+queue = Cola
+waiting-now = En espera
+longest-wait = Espera más larga
+service-level-today = Nivel de servicio hoy
+service-level-30min = Nivel de servicio, últimos 30 min
+target = Objetivo
+asa = Tiempo medio de respuesta
+abandoned = Abandonadas
+agents-by-state = Agentes por estado
+agents = Agentes
+current-interaction = Interacción actual
+force-not-ready = Forzar no disponible
+force-sign-out = Desconectar
+reassign = Reasignar
+alert-service-level = { $queue }: el nivel de servicio { $value } está por debajo del objetivo { $target }.
+waiting-count = { $count ->
+    [one] { $count } en espera
+   *[other] { $count } en espera
+}
+agents-count = { $count ->
+    [one] { $count } agente
+   *[other] { $count } agentes
+}
+
+## Administration
+admin-title = Administración
+users = Usuarios
+roles = Roles
+role-admin = Administrador
+role-supervisor = Supervisor
+role-agent = Agente
+role-analyst = Analista
+role-client = Cliente
+skills = Habilidades
+proficiency = Nivel
+teams = Equipos
+queues = Colas
+business-hours = Horario de atención
+holidays = Festivos
+disposition-codes = Tipificaciones
+reason-codes = Motivos de pausa
+scripts = Guiones
+tenants = Clientes del servicio
+routing-plans = Planes de enrutamiento
+routing-plan-raw = Plan en TOML o JSON
+validate = Validar
+plan-valid = El plan es válido.
+rules = Reglas
+timed-steps = Pasos temporizados
+
+## Chat page (customers)
+chat-title = Hable con nosotros
+chat-welcome = Escriba su pregunta y un agente le responderá en breve.
+chat-waiting = Un agente le atenderá en breve.
+chat-agent-joined = { $agent } se ha unido a la conversación.
+chat-ended = La conversación ha terminado. Gracias.
