@@ -66,13 +66,12 @@ pub struct PopulationSpec {
     pub machine: f64,
     /// Share failed (network, invalid number).
     pub failed: f64,
-    /// Ring time until answer.
-    pub ring_time: DistSpec,
+    /// Ring time until a person or a machine answers.
+    pub ring_time: Spanned<DistSpec>,
     /// Talk time of a live answer.
-    pub talk_time: DistSpec,
-    /// Wrap-up after each call, seconds.
-    #[serde(default)]
-    pub wrap_s: f64,
+    pub talk_time: Spanned<DistSpec>,
+    /// Wrap-up after each call, seconds (0 by default).
+    pub wrap_s: Option<Spanned<f64>>,
 }
 
 /// How campaigns pace their dials.
@@ -295,14 +294,21 @@ pub fn compile(
         acc += s;
         shares[i] = acc;
     }
-    let dist = |d: &DistSpec, k: &str| {
-        Dist::from_spec(d)
-            .map_err(|why| src.error_at(span.clone(), &d.dist, f(&format!("population.{k}")), why))
+    let dist = |d: &Spanned<DistSpec>, k: &str| {
+        Dist::from_spec(d.get_ref()).map_err(|why| {
+            src.error_at(
+                Some(d.span()),
+                &d.get_ref().dist,
+                f(&format!("population.{k}")),
+                why,
+            )
+        })
     };
-    if !(0.0..=3600.0).contains(&p.wrap_s) {
+    let wrap_s = p.wrap_s.as_ref().map_or(0.0, |w| *w.get_ref());
+    if !(0.0..=3600.0).contains(&wrap_s) {
         return Err(src.error_at(
-            span,
-            "",
+            p.wrap_s.as_ref().map(|w| w.span()).or(span),
+            &wrap_s.to_string(),
             f("population.wrap_s"),
             "must be from 0 to 3600 seconds",
         ));
@@ -317,7 +323,7 @@ pub fn compile(
         shares,
         ring: dist(&p.ring_time, "ring_time")?,
         talk: dist(&p.talk_time, "talk_time")?,
-        wrap_ms: (p.wrap_s * 1000.0).round() as u64,
+        wrap_ms: (wrap_s * 1000.0).round() as u64,
         channel: Channel::OutboundVoice,
         skill: names.skill(&format!("campaign:{name}")),
         area_code,

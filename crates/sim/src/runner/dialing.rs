@@ -136,7 +136,7 @@ pub(super) struct Outbound {
 impl Outbound {
     /// Whether anything outbound can still happen: a campaign dials or a call is on.
     pub(super) fn busy(&self) -> bool {
-        !self.lines.is_empty() || self.camps.iter().any(|c| c.dialling)
+        !self.lines.is_empty() || !self.previews.is_empty() || self.camps.iter().any(|c| c.dialling)
     }
 
     /// Routing changed an agent's state.
@@ -561,6 +561,18 @@ impl Sim<'_> {
                     }
                 }
             }
+            OutboundEvent::PreviewOffered {
+                campaign, contact, ..
+            } => {
+                // Pending under review: dialled on accept, or back in the list
+                // (due now, so no retry event) if the dialer drops it.
+                let camp = &mut out.camps[campaign.0 as usize];
+                let track = &mut camp.contacts[contact.0 as usize];
+                if track.due_ms != NONE {
+                    camp.pending.remove(&(track.due_ms, contact.0));
+                }
+                track.due_ms = now_ms;
+            }
             OutboundEvent::RetryScheduled {
                 campaign,
                 contact,
@@ -736,25 +748,9 @@ impl Sim<'_> {
         }) else {
             return;
         };
+        // Previews under review go on: when accepted, the paused dialer puts
+        // the contact back in the list and the agent is let go.
         self.tell_dialer(dialer::Input::Pause { campaign: id });
-        // Previews not yet dialled go back to the list; let their agents go.
-        self.with_out(|sim, out| {
-            let open: Vec<(u64, u32)> = out
-                .previews
-                .iter()
-                .filter(|(at, _)| !out.lines.contains_key(at))
-                .map(|(at, a)| (*at, *a))
-                .collect();
-            let mut open = open;
-            open.sort_unstable();
-            for (at, a) in open {
-                if out.agent_camp[a as usize] as usize == k {
-                    out.previews.remove(&at);
-                    sim.release_agent(out, a, at);
-                }
-            }
-        });
-        self.drain();
     }
 
     /// A dial-level controller decides the ratio of its power campaign.
