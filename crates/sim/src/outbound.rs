@@ -367,4 +367,21 @@ pub trait DialLevelController {
 }
 
 /// Builds one controller per power campaign of a run.
-pub type DialLevelFactory = fn() -> Box<dyn DialLevelController>;
+#[derive(Clone)]
+pub struct DialLevelFactory(
+    /// The builder.
+    pub std::sync::Arc<dyn Fn() -> Box<dyn DialLevelController> + Send + Sync>,
+);
+
+impl DialLevelFactory {
+    /// A factory from a closure.
+    pub fn new(f: impl Fn() -> Box<dyn DialLevelController> + Send + Sync + 'static) -> Self {
+        DialLevelFactory(std::sync::Arc::new(f))
+    }
+}
+
+impl std::fmt::Debug for DialLevelFactory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DialLevelFactory")
+    }
+}

@@ -267,8 +267,8 @@ impl Sim<'_> {
             for &a in &agents {
                 out.agent_camp[a as usize] = k as u32;
             }
-            let controller = match (c.mode, opts.dial_level) {
-                (Mode::Power(_), Some(make)) => Some(make()),
+            let controller = match (c.mode, &opts.dial_level) {
+                (Mode::Power(_), Some(make)) => Some((make.0)()),
                 _ => None,
             };
             if let Some(ctl) = &controller {
