@@ -25,6 +25,9 @@ use crate::pacing::{Budget, CountDist, abandon_probability, agents_able, power_l
 pub const DIAL_RESULT_GRACE_MS: u64 = 60_000;
 /// A chance of abandon below this counts as none (progressive-like lines).
 const ABANDON_P_NONE: f64 = 1e-9;
+/// Standard errors of the answer rate added when counting the answers lines in
+/// flight may bring (see [`crate::estimate::Estimates::answer_rate_upper`]).
+const ANSWER_RATE_UPPER_Z: f64 = 2.0;
 
 /// What the gate made of a contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,17 +224,26 @@ impl Campaign {
             z: self.cfg.pacing.confidence_z,
             share: self.cfg.pacing.budget_share,
             bank: self.abandon_bank(ctx),
+            cap_room: self.abandon_cap_room(ctx),
             sum_q: 0.0,
             sum_risk: 0.0,
             sum_var: 0.0,
         };
+        // Answers ahead are counted with the answer rate's upper bound: early
+        // in a campaign the prior may be wrong, and a burst of lines placed on
+        // a low guess would all be answered at once.
+        let q_mean = self.est.answer_rate();
+        let q_upper = self.est.answer_rate_upper(ANSWER_RATE_UPPER_Z);
+        let widen = if q_mean > 0.0 { q_upper / q_mean } else { 1.0 };
         let mut lines = 0;
         for a in self.unreserved_lines() {
             let q = match a.stage {
                 AttemptStage::Answered => 1.0,
-                _ => self
-                    .est
-                    .live_given_ringing(now.saturating_since(a.stage_at).as_secs_f64()),
+                _ => (widen
+                    * self
+                        .est
+                        .live_given_ringing(now.saturating_since(a.stage_at).as_secs_f64()))
+                .min(1.0),
             };
             answers.add(q);
             budget.commit(a.q, a.risk);
@@ -264,7 +276,7 @@ impl Campaign {
             match self.gate_contact(ctx, idx, None) {
                 GateOutcome::Allowed(phone) => {
                     self.start_line(ctx, idx, phone, None, q, risk, None);
-                    answers.add(q);
+                    answers.add(q_upper);
                     budget.commit(q, risk);
                     lines += 1;
                     dialled += 1;

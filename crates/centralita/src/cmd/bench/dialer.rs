@@ -42,17 +42,19 @@ pub struct Args {
     #[arg(long, default_value_t = 3)]
     pub seeds: u64,
     /// Hours of dialling per simulated day.
-    #[arg(long, default_value_t = 2.0)]
+    #[arg(long, default_value_t = 1.5)]
     pub hours: f64,
-    /// Lowest fixed power ratio swept.
-    #[arg(long, default_value_t = 1.0)]
-    pub ratio_min: f64,
-    /// Highest fixed power ratio swept.
-    #[arg(long, default_value_t = 2.6)]
-    pub ratio_max: f64,
-    /// Step of the sweep.
-    #[arg(long, default_value_t = 0.1)]
-    pub ratio_step: f64,
+    /// Lowest fixed power ratio swept (default: 0.25 expected answers per
+    /// free agent, ratio = 0.25 / answer rate, at least 1).
+    #[arg(long)]
+    pub ratio_min: Option<f64>,
+    /// Highest fixed power ratio swept (default: 1.3 expected answers per free
+    /// agent, ratio = 1.3 / answer rate, at most 10).
+    #[arg(long)]
+    pub ratio_max: Option<f64>,
+    /// Ratios in the sweep, evenly spaced from the lowest to the highest.
+    #[arg(long, default_value_t = 10)]
+    pub sweep_points: usize,
     /// The VICIdial-style controller's target (its "intensity"; 0 by default).
     #[arg(long, default_value_t = 0.0)]
     pub vici_target: f64,
@@ -176,11 +178,13 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         "--hours must be above 0 and at most 24"
     );
     anyhow::ensure!(
-        a.ratio_step > 0.0
-            && a.ratio_min >= 1.0
-            && a.ratio_max <= 10.0
-            && a.ratio_min <= a.ratio_max,
-        "the ratio sweep must lie in 1.0–10.0 with a positive step"
+        (1..=200).contains(&a.sweep_points),
+        "--sweep-points must be 1 to 200"
+    );
+    let range_ok = |r: &Option<f64>| r.is_none_or(|r| (1.0..=10.0).contains(&r));
+    anyhow::ensure!(
+        range_ok(&a.ratio_min) && range_ok(&a.ratio_max),
+        "--ratio-min and --ratio-max must lie in 1.0–10.0"
     );
     anyhow::ensure!(
         a.agents.iter().all(|n| (1..=2000).contains(n)),
@@ -190,25 +194,37 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         a.rates.iter().all(|r| *r > 0.0 && *r < 1.0),
         "--rates must be shares above 0 and below 1"
     );
-    let ratios: Vec<f64> = {
-        let steps = ((a.ratio_max - a.ratio_min) / a.ratio_step + 1e-9).floor() as usize;
-        (0..=steps)
-            .map(|i| ((a.ratio_min + i as f64 * a.ratio_step) * 1000.0).round() / 1000.0)
-            .collect()
+    // The sweep for an answer rate: ratios from lo to hi, rounded to 0.05.
+    let sweep = |live: f64| -> Vec<f64> {
+        let lo = a.ratio_min.unwrap_or((0.25 / live).clamp(1.0, 10.0));
+        let hi = a.ratio_max.unwrap_or((1.3 / live).clamp(1.0, 10.0)).max(lo);
+        let n = a.sweep_points;
+        let mut v: Vec<f64> = (0..n)
+            .map(|i| {
+                let x = if n == 1 {
+                    lo
+                } else {
+                    lo + (hi - lo) * i as f64 / (n - 1) as f64
+                };
+                (x * 20.0).round() / 20.0
+            })
+            .collect();
+        v.dedup();
+        v
     };
     let configs: Vec<(u32, f64)> = a
         .agents
         .iter()
         .flat_map(|&n| a.rates.iter().map(move |&r| (n, r)))
         .collect();
-    let mut pacings = vec![Pacing::Progressive, Pacing::Adaptive, Pacing::Predictive];
-    pacings.extend(ratios.iter().map(|r| Pacing::Power(*r)));
+    let fixed = [Pacing::Progressive, Pacing::Adaptive, Pacing::Predictive];
     let mut jobs = Vec::new();
     // Biggest teams first, so the slowest days do not finish last.
     let mut order: Vec<usize> = (0..configs.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(configs[i].0));
     for &config in &order {
-        for &pacing in &pacings {
+        let ratios = sweep(configs[config].1).into_iter().map(Pacing::Power);
+        for pacing in fixed.into_iter().chain(ratios) {
             for seed in 1..=a.seeds {
                 jobs.push(Job {
                     config,
@@ -223,10 +239,10 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, 64);
     println!(
-        "bench dialer: {} days ({} configurations × {} pacings × {} seeds), {} h each, {} threads",
+        "bench dialer: {} days ({} configurations × up to {} pacings × {} seeds), {} h each, {} threads",
         jobs.len(),
         configs.len(),
-        pacings.len(),
+        fixed.len() + a.sweep_points,
         a.seeds,
         a.hours,
         threads
@@ -259,8 +275,9 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     }
     println!(
         "population: answer rate as shown (the rest: 15 % busy, 60 % no answer, 15 % machine, 10 % failed), \
-         ring lognormal 12 s cv 0.5, talk lognormal 180 s cv 0.8, wrap 20 s; seeds 1–{}; power swept {}–{} by {}\n",
-        a.seeds, a.ratio_min, a.ratio_max, a.ratio_step
+         ring lognormal 12 s cv 0.5, talk lognormal 180 s cv 0.8, wrap 20 s; seeds 1–{}; \
+         power swept over {} ratios per answer rate (shown in brackets)\n",
+        a.seeds, a.sweep_points
     );
     println!(
         "{:>6} {:>7}  {:<26} {:>12} {:>10} {:>14}",
@@ -275,6 +292,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
                 .map(|(_, d)| *d)
                 .collect()
         };
+        let ratios = sweep(live);
         let best = ratios
             .iter()
             .map(|&r| (r, summary(&of(Pacing::Power(r)))))
@@ -293,7 +311,14 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         };
         row("progressive", summary(&of(Pacing::Progressive)));
         match best {
-            Some((r, s)) => row(&format!("power {r:.2} (best fixed)"), s),
+            Some((r, s)) => row(
+                &format!(
+                    "power {r:.2} (best of {:.2}–{:.2})",
+                    ratios[0],
+                    ratios[ratios.len() - 1]
+                ),
+                s,
+            ),
             None => println!(
                 "{:>6} {:>6.0}%  {:<26} no ratio in the sweep stays under 3 % on every seed",
                 agents,
