@@ -24,7 +24,12 @@
 //!   banked so far (target × measured answers − measured abandons, the
 //!   tighter of the 30-day and calendar-day windows). A negative bank (the
 //!   measured rate above target) is subtracted whole: the dialer backs off
-//!   before the cap, not after.
+//!   before the cap, not after. And the cap itself must keep room for the
+//!   planned abandons plus one (see [`Budget::admits`]), so a day does not
+//!   hit the cap on its first few answers.
+//!
+//! The answers ahead are counted with the answer rate's upper bound while it
+//! is uncertain (see `Estimates::answer_rate_upper`).
 //!
 //! Cost: O(L + B²) per decision plus O(F + B) per line placed; no contact is scanned.
 

@@ -229,23 +229,25 @@ impl Campaign {
             sum_risk: 0.0,
             sum_var: 0.0,
         };
-        // Answers ahead are counted with the answer rate's upper bound: early
-        // in a campaign the prior may be wrong, and a burst of lines placed on
-        // a low guess would all be answered at once.
+        // Whether a line is certainly safe (no abandon budget needed) is judged
+        // with the answers ahead counted at the answer rate's upper bound:
+        // early in a campaign the prior may be wrong, and a burst of lines
+        // placed on a low guess would all be answered at once. Planned risk
+        // uses the estimate itself.
         let q_mean = self.est.answer_rate();
         let q_upper = self.est.answer_rate_upper(ANSWER_RATE_UPPER_Z);
         let widen = if q_mean > 0.0 { q_upper / q_mean } else { 1.0 };
+        let mut answers_upper = CountDist::zero(cap);
         let mut lines = 0;
         for a in self.unreserved_lines() {
             let q = match a.stage {
                 AttemptStage::Answered => 1.0,
-                _ => (widen
-                    * self
-                        .est
-                        .live_given_ringing(now.saturating_since(a.stage_at).as_secs_f64()))
-                .min(1.0),
+                _ => self
+                    .est
+                    .live_given_ringing(now.saturating_since(a.stage_at).as_secs_f64()),
             };
             answers.add(q);
+            answers_upper.add((q * widen).min(1.0));
             budget.commit(a.q, a.risk);
             lines += 1;
         }
@@ -262,7 +264,9 @@ impl Campaign {
             let p = (kappa * abandon_probability(&answers.tail(), &agents)).min(1.0);
             last_p = p;
             let risk = q * p;
-            if p > ABANDON_P_NONE {
+            let certainly_safe = p <= ABANDON_P_NONE
+                && abandon_probability(&answers_upper.tail(), &agents) <= ABANDON_P_NONE;
+            if !certainly_safe {
                 if p > p_max {
                     break "abandon_risk";
                 }
@@ -276,7 +280,8 @@ impl Campaign {
             match self.gate_contact(ctx, idx, None) {
                 GateOutcome::Allowed(phone) => {
                     self.start_line(ctx, idx, phone, None, q, risk, None);
-                    answers.add(q_upper);
+                    answers.add(q);
+                    answers_upper.add(q_upper);
                     budget.commit(q, risk);
                     lines += 1;
                     dialled += 1;

@@ -688,7 +688,7 @@ impl Sim<'_> {
         self.live += 1;
         let mut held = None;
         let mut queue = QueueId(0);
-        self.with_out(|_, out| {
+        self.with_out(|sim, out| {
             let camp = &mut out.camps[k];
             queue = camp.queue;
             camp.live_answers += 1;
@@ -699,6 +699,15 @@ impl Sim<'_> {
             held = line
                 .reserved
                 .filter(|a| out.reserved.get(a) == Some(&attempt));
+            // The agent must be idle and held for it; one the dialer reserved
+            // from a state routing had already left is let go instead.
+            if let Some(a) = held
+                && sim.engine.agent_state(AgentId(a))
+                    != Some(AgentState::NotReady(out.reserved_reason.clone()))
+            {
+                held = None;
+                sim.release_agent(out, a, attempt);
+            }
         });
         let new = NewInteraction {
             id: InteractionId(id),

@@ -42,18 +42,18 @@ pub struct Args {
     #[arg(long, default_value_t = 3)]
     pub seeds: u64,
     /// Hours of dialling per simulated day.
-    #[arg(long, default_value_t = 1.5)]
+    #[arg(long, default_value_t = 2.0)]
     pub hours: f64,
-    /// Lowest fixed power ratio swept (default: 0.25 expected answers per
-    /// free agent, ratio = 0.25 / answer rate, at least 1).
+    /// Lowest fixed power ratio swept (default: 0.3 expected answers per
+    /// free agent, ratio = 0.3 / answer rate, at least 1).
     #[arg(long)]
     pub ratio_min: Option<f64>,
-    /// Highest fixed power ratio swept (default: 1.3 expected answers per free
-    /// agent, ratio = 1.3 / answer rate, at most 10).
+    /// Highest fixed power ratio swept (default: 1.1 expected answers per free
+    /// agent, ratio = 1.1 / answer rate, at most 10).
     #[arg(long)]
     pub ratio_max: Option<f64>,
     /// Ratios in the sweep, evenly spaced from the lowest to the highest.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 9)]
     pub sweep_points: usize,
     /// The VICIdial-style controller's target (its "intensity"; 0 by default).
     #[arg(long, default_value_t = 0.0)]
@@ -196,8 +196,8 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     );
     // The sweep for an answer rate: ratios from lo to hi, rounded to 0.05.
     let sweep = |live: f64| -> Vec<f64> {
-        let lo = a.ratio_min.unwrap_or((0.25 / live).clamp(1.0, 10.0));
-        let hi = a.ratio_max.unwrap_or((1.3 / live).clamp(1.0, 10.0)).max(lo);
+        let lo = a.ratio_min.unwrap_or((0.3 / live).clamp(1.0, 10.0));
+        let hi = a.ratio_max.unwrap_or((1.1 / live).clamp(1.0, 10.0)).max(lo);
         let n = a.sweep_points;
         let mut v: Vec<f64> = (0..n)
             .map(|i| {
