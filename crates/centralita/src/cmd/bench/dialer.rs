@@ -199,16 +199,18 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         let lo = a.ratio_min.unwrap_or((0.3 / live).clamp(1.0, 10.0));
         let hi = a.ratio_max.unwrap_or((1.1 / live).clamp(1.0, 10.0)).max(lo);
         let n = a.sweep_points;
-        let mut v: Vec<f64> = (0..n)
-            .map(|i| {
+        // Ratio 1.0 (one expected line per free agent) is always tried too.
+        let mut v: Vec<f64> = std::iter::once(1.0)
+            .chain((0..n).map(|i| {
                 let x = if n == 1 {
                     lo
                 } else {
                     lo + (hi - lo) * i as f64 / (n - 1) as f64
                 };
                 (x * 20.0).round() / 20.0
-            })
+            }))
             .collect();
+        v.sort_by(f64::total_cmp);
         v.dedup();
         v
     };
