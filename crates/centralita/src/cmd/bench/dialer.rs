@@ -278,7 +278,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     println!(
         "population: answer rate as shown (the rest: 15 % busy, 60 % no answer, 15 % machine, 10 % failed), \
          ring lognormal 12 s cv 0.5, talk lognormal 180 s cv 0.8, wrap 20 s; seeds 1–{}; \
-         power swept over {} ratios per answer rate (shown in brackets)\n",
+         power swept over 1.0 and {} ratios per answer rate (range in brackets)\n",
         a.seeds, a.sweep_points
     );
     println!(
