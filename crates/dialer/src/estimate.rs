@@ -130,6 +130,8 @@ pub struct Estimates {
     predicted_abandons: f64,
     /// Abandons of those lines that happened.
     observed_abandons: f64,
+    /// Dial outcomes observed so far (no forgetting): how sure the answer rate is.
+    dials_seen: u64,
 }
 
 impl Estimates {
@@ -158,6 +160,7 @@ impl Estimates {
             ring_timeout_s: timeout_s,
             predicted_abandons: 0.0,
             observed_abandons: 0.0,
+            dials_seen: 0,
         }
     }
 
@@ -168,6 +171,7 @@ impl Estimates {
             *w *= keep;
         }
         self.outcome_weight[outcome.index()] += 1.0;
+        self.dials_seen += 1;
         if outcome != DialOutcome::NoAnswer {
             self.ring[outcome.index()].observe(ring_s);
         }
@@ -203,6 +207,17 @@ impl Estimates {
     /// The share of dials a person answers.
     pub fn answer_rate(&self) -> f64 {
         self.share(DialOutcome::LiveAnswer)
+    }
+
+    /// The answer rate plus `z` standard errors of it, counting the prior as
+    /// [`PRIOR_WEIGHT`] dials and every dial seen since (at most 1): how many
+    /// answers lines in flight may bring if the estimate is off. Wide at the
+    /// start of a campaign (the prior may be wrong), narrow after thousands
+    /// of dials.
+    pub fn answer_rate_upper(&self, z: f64) -> f64 {
+        let q = self.answer_rate();
+        let n = self.dials_seen as f64 + PRIOR_WEIGHT;
+        (q + z * (q * (1.0 - q) / n).sqrt()).min(1.0)
     }
 
     /// P(a person answers | the line has rung `elapsed_s` without an outcome).

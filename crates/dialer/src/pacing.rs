@@ -24,7 +24,12 @@
 //!   banked so far (target × measured answers − measured abandons, the
 //!   tighter of the 30-day and calendar-day windows). A negative bank (the
 //!   measured rate above target) is subtracted whole: the dialer backs off
-//!   before the cap, not after.
+//!   before the cap, not after. And the cap itself must keep room for the
+//!   planned abandons plus one (see [`Budget::admits`]), so a day does not
+//!   hit the cap on its first few answers.
+//!
+//! The answers ahead are counted with the answer rate's upper bound while it
+//! is uncertain (see `Estimates::answer_rate_upper`).
 //!
 //! Cost: O(L + B²) per decision plus O(F + B) per line placed; no contact is scanned.
 
@@ -128,6 +133,9 @@ pub struct Budget {
     pub sum_risk: f64,
     /// Variance of those abandons (as independent Bernoullis).
     pub sum_var: f64,
+    /// Abandons the measured rate can still take before it reaches the cap:
+    /// cap × measured answers − measured abandons, the tighter window.
+    pub cap_room: f64,
 }
 
 impl Budget {
@@ -143,9 +151,14 @@ impl Budget {
         self.target * (self.sum_q + q) + banked - planned
     }
 
-    /// Whether one more line with `q` and `risk` fits.
+    /// Whether one more line with `q` and `risk` fits: the budget holds, and
+    /// the measured rate would stay under the cap even if the lines in flight
+    /// abandoned as planned plus one call more (counting none of their
+    /// answers). Early in a day, when one abandon among a few answers is
+    /// already at the cap, that keeps pacing progressive-like until enough
+    /// answers are measured, so it backs off before the cap, not after.
     pub fn admits(&self, q: f64, risk: f64) -> bool {
-        self.headroom(q, risk) >= 0.0
+        self.headroom(q, risk) >= 0.0 && self.cap_room - (self.sum_risk + risk) - 1.0 > 0.0
     }
 
     /// Counts a line placed.
@@ -222,6 +235,7 @@ mod tests {
             sum_q: 30.0,
             sum_risk: 0.0,
             sum_var: 0.0,
+            cap_room: 10.0,
         };
         assert!(b.admits(0.3, 0.0));
         assert!(b.admits(0.3, 0.05));
@@ -229,6 +243,10 @@ mod tests {
         assert!(!overdrawn.admits(0.3, 0.05));
         let rich = Budget { bank: 40.0, ..b };
         assert!(rich.headroom(0.3, 0.05) > b.headroom(0.3, 0.05) + 9.0);
+        // A few answers measured: one more abandon would reach the cap.
+        let early = Budget { cap_room: 0.9, ..b };
+        assert!(!early.admits(0.3, 0.05));
+        assert!(Budget { cap_room: 1.2, ..b }.admits(0.3, 0.05));
     }
 
     #[test]

@@ -640,3 +640,48 @@ fn a_contact_whose_address_is_in_los_angeles_waits_for_los_angeles_hours() {
     assert!(w.dials.is_empty());
     assert_eq!(w.d.poll_timeout(), Some(Instant::from_millis(120 * MIN)));
 }
+
+#[test]
+fn a_power_campaigns_ratio_can_be_changed_while_it_runs_and_bad_ratios_are_refused() {
+    let contacts = (0..40)
+        .map(|i| contact(i, &[&format!("+1212555{:04}", 1000 + i)]))
+        .collect();
+    let mut w = World::new(support::campaign(DialMode::Power, 1.0), contacts, 2);
+    w.input(0, Input::Start { campaign: C });
+    // Two free agents at ratio 1: two lines.
+    assert_eq!(w.dials.len(), 2);
+    w.input(
+        1_000,
+        Input::SetRatio {
+            campaign: C,
+            ratio: 3.0,
+        },
+    );
+    // The next round fills up to three lines per free agent.
+    w.wake(2_000);
+    assert_eq!(w.dials.len(), 6, "{:?}", w.dials.len());
+    for bad in [0.5, 11.0, f64::NAN] {
+        assert_eq!(
+            w.d.handle(
+                Instant::from_millis(3_000),
+                Input::SetRatio {
+                    campaign: C,
+                    ratio: bad,
+                },
+            ),
+            Err(InputError::RatioOutOfRange)
+        );
+    }
+    let mut prog = World::new(progressive(), vec![contact(1, &["+12125550123"])], 1);
+    assert_eq!(
+        prog.d.handle(
+            Instant::ZERO,
+            Input::SetRatio {
+                campaign: C,
+                ratio: 2.0,
+            },
+        ),
+        Err(InputError::NotPower(C))
+    );
+    prog.drain();
+}

@@ -115,9 +115,14 @@ pub struct IntervalReport {
     pub occupancy: BTreeMap<String, f64>,
 }
 
-/// An outbound campaign's figures.
+/// An outbound campaign's figures (definitions in `docs/dialer.md`,
+/// "Simulating campaigns").
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CampaignReport {
+    /// Its pacing: `preview`, `progressive`, `power` or `predictive`.
+    pub mode: String,
+    /// Agents of its group.
+    pub agents: u32,
     /// Numbers dialled.
     pub dials: u64,
     /// Answered by a person.
@@ -126,20 +131,32 @@ pub struct CampaignReport {
     pub abandoned: u64,
     /// abandoned / live_answers.
     pub abandon_rate: f64,
-    /// The highest abandon rate of any calendar day of the run.
+    /// The highest abandon rate of any calendar day of the run (the scenario's zone).
     pub max_daily_abandon_rate: f64,
-    /// (talk + wrap) / signed-in time of the campaign's agents.
+    /// (talk + wrap-up of the campaign's calls) / signed-in time of the
+    /// campaign's agents, both inside `[warmup_s, duration_s]`.
     pub occupancy: f64,
-    /// Live answers connected to an agent per agent signed-in hour.
+    /// Calls connected to an agent inside `[warmup_s, duration_s]` per
+    /// signed-in agent hour in that span.
     pub contacts_per_agent_hour: f64,
-    /// Share of the list reached or exhausted.
+    /// (contacts reached + contacts exhausted) / contacts in the list.
     pub penetration: f64,
     /// Connected to an agent.
     pub connected: u64,
-    /// Contacts finished (reached or exhausted).
+    /// Contacts in a final state (reached or exhausted).
     pub contacts_done: u64,
-    /// Dials denied by the compliance gate.
+    /// Contacts closed as reached (a person, a closing disposition).
+    pub contacts_reached: u64,
+    /// Contacts closed as exhausted (attempts, numbers or the gate ran out).
+    pub contacts_exhausted: u64,
+    /// Contacts tried at least once and waiting for a retry when the campaign stopped dialling.
+    pub contacts_pending: u64,
+    /// Contacts never tried (the day ended before the list did).
+    pub contacts_untried: u64,
+    /// Gate decisions that denied a number.
     pub blocked: u64,
+    /// Abandon-rate alerts raised (alert level and cap).
+    pub alerts: u64,
 }
 
 /// Everything a run prints.

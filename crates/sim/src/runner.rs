@@ -8,7 +8,7 @@
 //! would (agents accept offers, conversations last their handle time).
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 
 use model::event::{AgentState, EventKind, FinalOutcome};
 use model::{AgentId, Attributes, Instant, InteractionId};
@@ -16,6 +16,8 @@ use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Exp1};
 use rand_pcg::Pcg64Mcg;
 use routing::{AgentConfig, Engine, Input, NewInteraction, Output};
+
+mod dialing;
 
 use crate::kpi::{GroupReport, IntervalReport, QueueCounters, Report, round};
 use crate::scenario::{Scenario, with_attr};
@@ -35,6 +37,9 @@ pub struct Options {
     pub intervals: bool,
     /// Check every engine invariant in full after this many events (0: the default).
     pub check_every: u64,
+    /// A dial-level controller for power campaigns (benchmarks; see
+    /// [`crate::outbound::DialLevelController`]).
+    pub dial_level: Option<crate::outbound::DialLevelFactory>,
 }
 
 /// A run that broke an invariant: a bug, reported with what replays it.
@@ -59,6 +64,14 @@ enum Ev {
     SignOut(u32),
     BreakStart(u32, u16),
     BreakEnd(u32),
+    /// The telephony's result of a placed call (attempt id).
+    DialResult(u64),
+    /// An agent accepts a previewed contact (attempt id).
+    PreviewAccept(u64),
+    /// A campaign stops placing calls (campaign index).
+    CampaignPause(u32),
+    /// A dial-level controller decides (campaign index).
+    DialLevel(u32),
 }
 
 const NONE: u64 = u64::MAX;
@@ -83,6 +96,8 @@ struct Contact {
     ended: bool,
     counted: bool,
     is_callback: bool,
+    /// The dialer's attempt for an answered outbound call, NONE for inbound work.
+    line: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -124,21 +139,18 @@ struct Sim<'a> {
     drained_at_ms: u64,
     unfinished: u64,
     failure: Option<String>,
+    /// Outbound campaigns, when the scenario has any.
+    out: Option<Box<dialing::Outbound>>,
 }
 
 /// Runs a scenario to the end and reports its KPIs.
 pub fn run(sc: &Scenario, file: &str, opts: &Options) -> Result<Report, InvariantError> {
     let seed = opts.seed.unwrap_or(sc.seed);
-    if !sc.campaigns.is_empty() {
-        return Err(InvariantError {
-            seed,
-            at_s: 0.0,
-            message: "outbound campaigns are not simulated yet".into(),
-        });
-    }
     let mut sim = Sim::new(sc, seed, opts);
     sim.setup();
+    sim.setup_campaigns(opts);
     sim.run_loop();
+    sim.check_campaigns();
     if let Some(message) = sim.failure.take() {
         return Err(InvariantError {
             seed,
@@ -194,6 +206,7 @@ impl<'a> Sim<'a> {
             drained_at_ms: 0,
             unfinished: 0,
             failure: None,
+            out: None,
         }
     }
 
@@ -323,7 +336,8 @@ impl<'a> Sim<'a> {
             if self.failure.is_some() {
                 return;
             }
-            if self.arrivals_open == 0 && self.live == 0 {
+            let outbound = self.out.as_ref().is_some_and(|o| o.busy());
+            if self.arrivals_open == 0 && self.live == 0 && !outbound {
                 break;
             }
             let next_ev = self.heap.peek().map(|Reverse(e)| (*e >> 64) as u64);
@@ -331,20 +345,30 @@ impl<'a> Sim<'a> {
                 .engine
                 .poll_timeout()
                 .map(|t| t.as_millis().saturating_sub(start));
-            let take_timer = match (next_ev, next_timer) {
-                (None, None) => break,
-                (Some(e), Some(t)) => t <= e,
-                (None, Some(_)) => true,
-                (Some(_), None) => false,
+            // The dialer's timers matter while a campaign dials or a call is on.
+            let next_dialer = self
+                .out
+                .as_ref()
+                .filter(|o| o.busy())
+                .and_then(|o| o.dialer.poll_timeout())
+                .map(|t| t.as_millis().saturating_sub(start));
+            // Ties: routing's timers, then the dialer's, then simulated events.
+            let Some(t) = [next_timer, next_dialer, next_ev]
+                .into_iter()
+                .flatten()
+                .min()
+            else {
+                break;
             };
-            let t = if take_timer { next_timer } else { next_ev }.expect("one of them is some");
             if t > limit {
                 break;
             }
             self.now_ms = self.now_ms.max(t);
-            if take_timer {
+            if next_timer == Some(t) {
                 self.engine.handle_timeout(self.at());
                 self.drain();
+            } else if next_dialer == Some(t) {
+                self.dialer_timeout();
             } else {
                 let ev = self.pop_event();
                 self.process(ev);
@@ -424,6 +448,10 @@ impl<'a> Sim<'a> {
                     self.input(Input::Ready(AgentId(a)));
                 }
             }
+            Ev::DialResult(attempt) => self.dial_result(attempt),
+            Ev::PreviewAccept(attempt) => self.preview_accept(attempt),
+            Ev::CampaignPause(k) => self.campaign_pause(k as usize),
+            Ev::DialLevel(k) => self.dial_level_tick(k as usize),
         }
     }
 
@@ -462,6 +490,7 @@ impl<'a> Sim<'a> {
             ended: false,
             counted: self.now_ms >= self.sc.warmup_ms,
             is_callback: false,
+            line: NONE,
         });
         self.live += 1;
         let new = NewInteraction {
@@ -496,6 +525,11 @@ impl<'a> Sim<'a> {
                 }
             }
             let Some((id, agent)) = self.pending_accepts.pop() else {
+                // Outbound: tell the dialer what routing did, place what it asks,
+                // and go round again if that gave routing more to do.
+                if self.pump_outbound() {
+                    continue;
+                }
                 break;
             };
             if let Err(e) = self
@@ -580,6 +614,10 @@ impl<'a> Sim<'a> {
                 self.contacts[interaction.0 as usize].offered_to = u32::MAX;
             }
             EventKind::Accepted { interaction, agent } => {
+                let line = self.contacts[interaction.0 as usize].line;
+                if line != NONE {
+                    self.outbound_connected(line, agent.0);
+                }
                 let sc = self.sc;
                 let c = &mut self.contacts[interaction.0 as usize];
                 c.offered_to = u32::MAX;
@@ -642,8 +680,17 @@ impl<'a> Sim<'a> {
                 interaction,
                 outcome,
                 ..
-            } => self.on_end(interaction.0, outcome),
+            } => {
+                let line = self.contacts[interaction.0 as usize].line;
+                if line != NONE && !self.contacts[interaction.0 as usize].ended {
+                    self.outbound_ended(interaction.0, line, outcome);
+                }
+                self.on_end(interaction.0, outcome)
+            }
             EventKind::AgentStateChanged { agent, state } => {
+                if let Some(o) = self.out.as_mut() {
+                    o.agent_changed(agent.0);
+                }
                 let busy = matches!(state, AgentState::Busy | AgentState::WrapUp);
                 let a = &mut self.agents[agent.index()];
                 match (a.busy_since, busy) {
@@ -825,7 +872,7 @@ impl<'a> Sim<'a> {
             warmup_s: sc.warmup_ms as f64 / 1000.0,
             queues,
             groups,
-            campaigns: BTreeMap::new(),
+            campaigns: self.campaign_reports(),
             events: self.events,
             engine_events: self.engine_events,
             invariant_checks: self.checks,

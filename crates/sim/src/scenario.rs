@@ -414,7 +414,12 @@ impl Scenario {
         }
         let mut campaigns = Vec::with_capacity(spec.campaign.len());
         for c in &spec.campaign {
-            campaigns.push(crate::outbound::compile(src, c, &groups, &mut names)?);
+            let campaign = crate::outbound::compile(src, c, &groups, &mut names, &campaigns)?;
+            // The group's agents take the campaign's calls through its own skill.
+            groups[campaign.group]
+                .skills
+                .push((campaign.skill, Proficiency::MIN));
+            campaigns.push(campaign);
         }
         Ok(Scenario {
             duration_ms: (duration_s * 1000.0).round() as u64,

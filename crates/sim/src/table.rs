@@ -12,26 +12,28 @@ pub fn render(r: &Report) -> String {
         "scenario {}  seed {}  duration {} s  (drained at {} s)",
         r.scenario, r.seed, r.duration_s, r.drained_at_s
     );
-    let _ = writeln!(
-        s,
-        "\n{:<20} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9}",
-        "queue", "offered", "answered", "abandon", "SL", "ASA s", "AHT s", "max wait", "target"
-    );
-    for (name, q) in &r.queues {
+    if !r.queues.is_empty() {
         let _ = writeln!(
             s,
-            "{:<20} {:>8} {:>8} {:>7.1}% {:>7.1}% {:>8.1} {:>8.1} {:>8.1} {:>5.0}%/{:.0}s",
-            name,
-            q.offered,
-            q.answered,
-            q.abandon_rate * 100.0,
-            q.service_level * 100.0,
-            q.asa_s,
-            q.aht_s,
-            q.max_wait_s,
-            q.sl_target * 100.0,
-            q.sl_seconds
+            "\n{:<20} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9}",
+            "queue", "offered", "answered", "abandon", "SL", "ASA s", "AHT s", "max wait", "target"
         );
+        for (name, q) in &r.queues {
+            let _ = writeln!(
+                s,
+                "{:<20} {:>8} {:>8} {:>7.1}% {:>7.1}% {:>8.1} {:>8.1} {:>8.1} {:>5.0}%/{:.0}s",
+                name,
+                q.offered,
+                q.answered,
+                q.abandon_rate * 100.0,
+                q.service_level * 100.0,
+                q.asa_s,
+                q.aht_s,
+                q.max_wait_s,
+                q.sl_target * 100.0,
+                q.sl_seconds
+            );
+        }
     }
     let _ = writeln!(
         s,

@@ -49,6 +49,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         intervals: args.intervals,
         check_every: args.check_every,
+        ..sim::Options::default()
     };
     let report = sim::run(&scenario, &args.scenario.display().to_string(), &opts)?;
     match args.format {

@@ -510,6 +510,16 @@ impl Campaign {
             })
     }
 
+    /// Abandons the measured rate can take before the cap: the tighter of the two windows.
+    pub fn abandon_cap_room(&mut self, ctx: &Ctx<'_>) -> f64 {
+        let today = self.home_today(ctx);
+        let cap = self.cfg.abandon.max_rate;
+        [AbandonWindow::Rolling30Days, AbandonWindow::CalendarDay]
+            .into_iter()
+            .map(|w| self.meter.tally(w, ctx.now, today).slack(cap))
+            .fold(f64::INFINITY, f64::min)
+    }
+
     /// Banked abandons under the pacing target: the tighter of the two windows.
     pub fn abandon_bank(&mut self, ctx: &Ctx<'_>) -> f64 {
         let today = self.home_today(ctx);

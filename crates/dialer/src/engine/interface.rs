@@ -66,6 +66,17 @@ pub enum Input {
         /// Which campaign.
         campaign: CampaignId,
     },
+    /// A power campaign's ratio (its dial level) changes from now on: a
+    /// supervisor's pacing override, or an outside controller (the dialer
+    /// benchmark drives a VICIdial-style adaptive level through it). The
+    /// abandon-rate cap still applies: at the cap power falls back to
+    /// progressive whatever the ratio.
+    SetRatio {
+        /// Which campaign (in power mode).
+        campaign: CampaignId,
+        /// Lines per free agent, 1.0 to [`crate::config::RATIO_MAX`].
+        ratio: f64,
+    },
     /// Contacts for a list of a campaign.
     LoadContacts {
         /// Which campaign.
@@ -285,4 +296,10 @@ pub enum InputError {
     /// The campaign is stopped.
     #[error("campaign {0} is stopped")]
     Stopped(CampaignId),
+    /// A ratio for a campaign that is not in power mode.
+    #[error("campaign {0} is not in power mode")]
+    NotPower(CampaignId),
+    /// A ratio outside 1.0 to [`crate::config::RATIO_MAX`] (or not a number).
+    #[error("the ratio must be from 1.0 to {max} lines per free agent", max = crate::config::RATIO_MAX)]
+    RatioOutOfRange,
 }

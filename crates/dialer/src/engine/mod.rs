@@ -218,6 +218,17 @@ impl Dialer {
                     .stop(&mut ctx);
                 Ok(())
             }
+            Input::SetRatio { campaign, ratio } => {
+                let c = self.campaign_mut(campaign)?;
+                if c.cfg.mode != model::outbound::DialMode::Power {
+                    return Err(InputError::NotPower(campaign));
+                }
+                if !(1.0..=crate::config::RATIO_MAX).contains(&ratio) {
+                    return Err(InputError::RatioOutOfRange);
+                }
+                c.cfg.ratio = ratio;
+                Ok(())
+            }
             Input::LoadContacts {
                 campaign,
                 list,

@@ -25,6 +25,9 @@ use crate::pacing::{Budget, CountDist, abandon_probability, agents_able, power_l
 pub const DIAL_RESULT_GRACE_MS: u64 = 60_000;
 /// A chance of abandon below this counts as none (progressive-like lines).
 const ABANDON_P_NONE: f64 = 1e-9;
+/// Standard errors of the answer rate added when counting the answers lines in
+/// flight may bring (see [`crate::estimate::Estimates::answer_rate_upper`]).
+const ANSWER_RATE_UPPER_Z: f64 = 2.0;
 
 /// What the gate made of a contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,10 +224,20 @@ impl Campaign {
             z: self.cfg.pacing.confidence_z,
             share: self.cfg.pacing.budget_share,
             bank: self.abandon_bank(ctx),
+            cap_room: self.abandon_cap_room(ctx),
             sum_q: 0.0,
             sum_risk: 0.0,
             sum_var: 0.0,
         };
+        // Whether a line is certainly safe (no abandon budget needed) is judged
+        // with the answers ahead counted at the answer rate's upper bound:
+        // early in a campaign the prior may be wrong, and a burst of lines
+        // placed on a low guess would all be answered at once. Planned risk
+        // uses the estimate itself.
+        let q_mean = self.est.answer_rate();
+        let q_upper = self.est.answer_rate_upper(ANSWER_RATE_UPPER_Z);
+        let widen = if q_mean > 0.0 { q_upper / q_mean } else { 1.0 };
+        let mut answers_upper = CountDist::zero(cap);
         let mut lines = 0;
         for a in self.unreserved_lines() {
             let q = match a.stage {
@@ -234,6 +247,7 @@ impl Campaign {
                     .live_given_ringing(now.saturating_since(a.stage_at).as_secs_f64()),
             };
             answers.add(q);
+            answers_upper.add((q * widen).min(1.0));
             budget.commit(a.q, a.risk);
             lines += 1;
         }
@@ -250,7 +264,9 @@ impl Campaign {
             let p = (kappa * abandon_probability(&answers.tail(), &agents)).min(1.0);
             last_p = p;
             let risk = q * p;
-            if p > ABANDON_P_NONE {
+            let certainly_safe = p <= ABANDON_P_NONE
+                && abandon_probability(&answers_upper.tail(), &agents) <= ABANDON_P_NONE;
+            if !certainly_safe {
                 if p > p_max {
                     break "abandon_risk";
                 }
@@ -265,6 +281,7 @@ impl Campaign {
                 GateOutcome::Allowed(phone) => {
                     self.start_line(ctx, idx, phone, None, q, risk, None);
                     answers.add(q);
+                    answers_upper.add(q_upper);
                     budget.commit(q, risk);
                     lines += 1;
                     dialled += 1;
