@@ -1,0 +1,20 @@
+//! The SIP switch: answers calls, runs a call flow on each, records them.
+//!
+//! - [`sdp`]: offer/answer for G.711 and telephone-events (sans-IO).
+//! - [`admission`]: the trunk allow-list, the call cap, the SDP check (sans-IO).
+//! - [`call`]: one call's media and built-in flow, prompt → digits → music (sans-IO).
+//! - [`signalling`]: the trait a SIP stack implements for the switch.
+//! - [`rsip`]: that trait over the `rsipstack` crate.
+//! - [`runtime`]: the tokio shell, [`Switch`].
+
+pub mod admission;
+pub mod call;
+pub mod rsip;
+pub mod runtime;
+pub mod sdp;
+pub mod signalling;
+
+pub use admission::{AdmissionPolicy, Refusal};
+pub use call::{CallEvent, EndReason, FlowConfig, Party};
+pub use runtime::{CallSummary, Switch, SwitchConfig, SwitchError, SwitchEvent};
+pub use signalling::{CallRef, SignalCommand, SignalEvent, Signalling};

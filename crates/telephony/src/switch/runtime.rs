@@ -1,0 +1,594 @@
+//! The switch's IO shell (tokio): takes INVITEs from a [`Signalling`]
+//! stack, decides with [`AdmissionPolicy`], and runs each answered call's
+//! sans-IO [`Call`] on its own RTP socket and 20 ms timer. It reads the
+//! clock, owns the sockets and writes the recordings; every decision is
+//! made by the sans-IO parts.
+
+use std::collections::HashMap;
+use std::io::{Seek, SeekFrom, Write};
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc;
+use tracing::{debug, warn};
+
+use super::admission::AdmissionPolicy;
+use super::call::{Call, CallEvent, CallOutput, EndReason, FlowConfig, MediaStats, Party};
+use super::rsip::{RsipSignalling, SignallingError};
+use super::sdp;
+use super::signalling::{CallRef, SignalCommand, SignalEvent, Signalling};
+
+/// Events buffered towards the user of the switch.
+const EVENTS_BUFFER: usize = 4_096;
+/// Messages buffered towards one call's task.
+const CALL_INBOX: usize = 64;
+/// Largest RTP datagram we read.
+const RTP_DATAGRAM_MAX: usize = 1_500;
+
+/// How to run the switch.
+#[derive(Debug, Clone)]
+pub struct SwitchConfig {
+    /// Where SIP listens (UDP). Port 0 picks a free port.
+    pub sip_addr: SocketAddr,
+    /// The address RTP sockets bind to and that our SDP announces.
+    pub rtp_ip: IpAddr,
+    /// Who may call, and how many at once.
+    pub admission: AdmissionPolicy,
+    /// Where recordings go (`<call-id>.wav`); `None` keeps none.
+    pub recordings_dir: Option<PathBuf>,
+    /// The built-in call flow.
+    pub flow: FlowConfig,
+}
+
+/// Why the switch could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SwitchError {
+    /// The SIP stack could not listen.
+    #[error(transparent)]
+    Signalling(#[from] SignallingError),
+    /// The recordings folder cannot be created.
+    #[error("cannot create the recordings folder {path}: {cause}")]
+    Recordings {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        cause: std::io::Error,
+    },
+}
+
+/// What happened to a call, when it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSummary {
+    /// The SIP Call-ID.
+    pub call_id: String,
+    /// The caller's number (From user part).
+    pub caller_number: String,
+    /// The dialled number (request-URI user part).
+    pub dialled_number: String,
+    /// Digits collected by the flow (without `#`).
+    pub digits: String,
+    /// The codec used.
+    pub codec: &'static str,
+    /// When we sent 200 OK (Unix ms).
+    pub answered_at_ms: u64,
+    /// When the call ended (Unix ms).
+    pub ended_at_ms: u64,
+    /// Who hung up.
+    pub hung_up_by: Party,
+    /// Why.
+    pub reason: EndReason,
+    /// The stereo recording (customer left, us right), if one was kept.
+    pub recording: Option<PathBuf>,
+    /// Media counters.
+    pub media: MediaStats,
+}
+
+/// What the switch reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SwitchEvent {
+    /// An INVITE was refused.
+    Refused {
+        /// The SIP Call-ID.
+        call_id: String,
+        /// Where it came from.
+        source: Option<SocketAddr>,
+        /// The status sent.
+        status: u16,
+        /// The reason phrase sent.
+        reason: String,
+    },
+    /// A call was answered (200 OK sent).
+    Answered {
+        /// The SIP Call-ID.
+        call_id: String,
+        /// The caller's number.
+        caller_number: String,
+        /// The dialled number.
+        dialled_number: String,
+        /// When (Unix ms).
+        at_ms: u64,
+    },
+    /// A key was pressed.
+    Digit {
+        /// The SIP Call-ID.
+        call_id: String,
+        /// The key.
+        digit: char,
+    },
+    /// The flow finished collecting digits.
+    DigitsCollected {
+        /// The SIP Call-ID.
+        call_id: String,
+        /// The keys (without `#`).
+        digits: String,
+    },
+    /// A call ended.
+    Ended(CallSummary),
+}
+
+/// The IO edge's clock: Unix milliseconds, monotonic within a run.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    start: std::time::Instant,
+    start_unix_ms: u64,
+}
+
+impl Clock {
+    #[allow(clippy::disallowed_methods)] // the IO shell reads the clock; the call machines do not
+    fn new() -> Clock {
+        let unix = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        Clock {
+            start: std::time::Instant::now(),
+            start_unix_ms: unix,
+        }
+    }
+
+    #[allow(clippy::disallowed_methods)] // as above
+    fn now_ms(&self) -> u64 {
+        self.start_unix_ms + self.start.elapsed().as_millis() as u64
+    }
+}
+
+/// Messages from the control task to one call's task.
+enum ToCall {
+    Info(Vec<u8>),
+    RemoteEnd(EndReason),
+    Shutdown,
+}
+
+/// Messages from a call's task to the control task.
+enum FromCall {
+    Hangup(CallRef),
+    Event(CallRef, CallEvent),
+    Ended(CallRef, Box<CallSummary>),
+}
+
+/// A running switch.
+pub struct Switch {
+    sip_addr: SocketAddr,
+    events: mpsc::Receiver<SwitchEvent>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Switch {
+    /// Starts the switch with rsipstack on `config.sip_addr`.
+    pub async fn start(config: SwitchConfig) -> Result<Switch, SwitchError> {
+        let sip = RsipSignalling::bind(config.sip_addr).await?;
+        Switch::start_with(config, sip)
+    }
+
+    /// Starts the switch on any signalling stack.
+    pub fn start_with<S: Signalling>(config: SwitchConfig, sip: S) -> Result<Switch, SwitchError> {
+        if let Some(dir) = &config.recordings_dir {
+            std::fs::create_dir_all(dir).map_err(|cause| SwitchError::Recordings {
+                path: dir.clone(),
+                cause,
+            })?;
+        }
+        let sip_addr = sip.local_addr();
+        let (events_tx, events) = mpsc::channel(EVENTS_BUFFER);
+        let (stop, stop_rx) = tokio::sync::oneshot::channel();
+        let control = Control {
+            flow: Arc::new(config.flow.clone()),
+            config,
+            sip,
+            events: events_tx,
+            calls: HashMap::new(),
+            clock: Clock::new(),
+            session_ids: 1,
+        };
+        tokio::spawn(control.run(stop_rx));
+        Ok(Switch {
+            sip_addr,
+            events,
+            stop: Some(stop),
+        })
+    }
+
+    /// Where SIP listens.
+    pub fn sip_addr(&self) -> SocketAddr {
+        self.sip_addr
+    }
+
+    /// The next thing that happened; `None` once the switch has stopped.
+    pub async fn next_event(&mut self) -> Option<SwitchEvent> {
+        self.events.recv().await
+    }
+
+    /// Hangs up every call (BYE) and stops.
+    pub fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl Drop for Switch {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+struct CallEntry {
+    call_id: String,
+    inbox: mpsc::Sender<ToCall>,
+}
+
+struct Control<S> {
+    config: SwitchConfig,
+    flow: Arc<FlowConfig>,
+    sip: S,
+    events: mpsc::Sender<SwitchEvent>,
+    calls: HashMap<CallRef, CallEntry>,
+    clock: Clock,
+    session_ids: u64,
+}
+
+impl<S: Signalling> Control<S> {
+    async fn run(mut self, mut stop: tokio::sync::oneshot::Receiver<()>) {
+        let (from_calls_tx, mut from_calls) = mpsc::unbounded_channel();
+        let mut stopping = false;
+        loop {
+            tokio::select! {
+                _ = &mut stop, if !stopping => {
+                    stopping = true;
+                    for c in self.calls.values() {
+                        let _ = c.inbox.try_send(ToCall::Shutdown);
+                    }
+                    if self.calls.is_empty() {
+                        break;
+                    }
+                }
+                ev = self.sip.next_event() => match ev {
+                    Some(ev) => self.on_signal(ev, &from_calls_tx, stopping).await,
+                    None => break,
+                },
+                msg = from_calls.recv() => {
+                    // The control task holds a sender, so this never yields None.
+                    let Some(msg) = msg else { break };
+                    match msg {
+                        FromCall::Hangup(call) => self.sip.send(SignalCommand::Hangup { call }),
+                        FromCall::Event(call, ev) => {
+                            let Some(entry) = self.calls.get(&call) else { continue };
+                            let call_id = entry.call_id.clone();
+                            let ev = match ev {
+                                CallEvent::Digit(d) => SwitchEvent::Digit { call_id, digit: d.as_char() },
+                                CallEvent::DigitsCollected(digits) => SwitchEvent::DigitsCollected { call_id, digits },
+                                CallEvent::Ended { .. } => continue,
+                            };
+                            self.report(ev).await;
+                        }
+                        FromCall::Ended(call, summary) => {
+                            self.calls.remove(&call);
+                            self.report(SwitchEvent::Ended(*summary)).await;
+                            if stopping && self.calls.is_empty() {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Give the stack a moment to send the last BYEs before it stops.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        self.sip.shutdown();
+    }
+
+    async fn report(&self, ev: SwitchEvent) {
+        // Nobody listens any more: the switch is being dropped.
+        let _ = self.events.send(ev).await;
+    }
+
+    async fn on_signal(
+        &mut self,
+        ev: SignalEvent,
+        from_calls: &mpsc::UnboundedSender<FromCall>,
+        stopping: bool,
+    ) {
+        match ev {
+            SignalEvent::Invite {
+                call,
+                call_id,
+                caller,
+                dialled,
+                source,
+                sdp: offer,
+            } => {
+                let decision = if stopping {
+                    Err(super::admission::Refusal {
+                        status: 503,
+                        reason: "Service Unavailable".into(),
+                    })
+                } else {
+                    self.config.admission.admit(source, self.calls.len(), &offer)
+                };
+                let media = match decision {
+                    Ok(m) => m,
+                    Err(r) => {
+                        debug!(%call_id, ?source, status = r.status, reason = %r.reason, "INVITE refused");
+                        self.sip.send(SignalCommand::Reject {
+                            call,
+                            status: r.status,
+                            reason: r.reason.clone(),
+                        });
+                        self.report(SwitchEvent::Refused {
+                            call_id,
+                            source,
+                            status: r.status,
+                            reason: r.reason,
+                        })
+                        .await;
+                        return;
+                    }
+                };
+                let rtp = match UdpSocket::bind(SocketAddr::new(self.config.rtp_ip, 0)).await {
+                    Ok(s) => s,
+                    Err(e) => {
+                        warn!(%call_id, error = %e, "no RTP port");
+                        self.sip.send(SignalCommand::Reject {
+                            call,
+                            status: 500,
+                            reason: "Server Internal Error".into(),
+                        });
+                        return;
+                    }
+                };
+                let local_rtp = match rtp.local_addr() {
+                    Ok(a) => a,
+                    Err(_) => return,
+                };
+                self.session_ids += 1;
+                let answer = sdp::answer(&media, local_rtp, self.session_ids);
+                self.sip.send(SignalCommand::Accept { call, sdp: answer });
+                let now = self.clock.now_ms();
+                let (inbox, inbox_rx) = mpsc::channel(CALL_INBOX);
+                self.calls.insert(
+                    call,
+                    CallEntry {
+                        call_id: call_id.clone(),
+                        inbox,
+                    },
+                );
+                self.report(SwitchEvent::Answered {
+                    call_id: call_id.clone(),
+                    caller_number: caller.clone(),
+                    dialled_number: dialled.clone(),
+                    at_ms: now,
+                })
+                .await;
+                let seed = now ^ (call << 20) ^ self.session_ids.rotate_left(40);
+                let machine = Call::new(
+                    self.flow.clone(),
+                    media,
+                    (seed as u32, (seed >> 32) as u16, (seed >> 16) as u32),
+                    now,
+                );
+                let recording = self
+                    .config
+                    .recordings_dir
+                    .as_ref()
+                    .filter(|_| self.flow.record)
+                    .map(|d| d.join(format!("{}.wav", file_name(&call_id))));
+                let summary = CallSummary {
+                    call_id,
+                    caller_number: caller,
+                    dialled_number: dialled,
+                    digits: String::new(),
+                    codec: media.law.name(),
+                    answered_at_ms: now,
+                    ended_at_ms: now,
+                    hung_up_by: Party::Customer,
+                    reason: EndReason::CallerHungUp,
+                    recording,
+                    media: MediaStats::default(),
+                };
+                let task = CallTask {
+                    call,
+                    machine,
+                    rtp,
+                    remote: media.remote,
+                    clock: self.clock,
+                    inbox: inbox_rx,
+                    to_control: from_calls.clone(),
+                    summary,
+                };
+                tokio::spawn(task.run());
+            }
+            SignalEvent::Info { call, body, .. } => {
+                if let Some(c) = self.calls.get(&call) {
+                    let _ = c.inbox.try_send(ToCall::Info(body));
+                }
+            }
+            SignalEvent::Ended { call, by_remote } => {
+                if let Some(c) = self.calls.get(&call) {
+                    let reason = if by_remote {
+                        EndReason::CallerHungUp
+                    } else {
+                        EndReason::SignallingLost
+                    };
+                    // Must not be lost: wait for room.
+                    let _ = c.inbox.send(ToCall::RemoteEnd(reason)).await;
+                }
+            }
+        }
+    }
+}
+
+/// A Call-ID made safe as a file name.
+fn file_name(call_id: &str) -> String {
+    let s: String = call_id
+        .chars()
+        .take(100)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() || s.starts_with('.') {
+        format!("call{s}")
+    } else {
+        s
+    }
+}
+
+/// A recording being written: a placeholder header, the data, the real header at the end.
+struct RecordingFile {
+    file: std::fs::File,
+    data_bytes: u64,
+}
+
+impl RecordingFile {
+    fn create(path: &Path) -> std::io::Result<RecordingFile> {
+        let mut file = std::fs::File::create(path)?;
+        file.write_all(&crate::wav::header(2, crate::SAMPLE_RATE, 0))?;
+        Ok(RecordingFile {
+            file,
+            data_bytes: 0,
+        })
+    }
+
+    fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.file.write_all(bytes)?;
+        self.data_bytes += bytes.len() as u64;
+        Ok(())
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        let len = u32::try_from(self.data_bytes).unwrap_or(u32::MAX);
+        self.file.seek(SeekFrom::Start(0))?;
+        self.file
+            .write_all(&crate::wav::header(2, crate::SAMPLE_RATE, len))?;
+        self.file.flush()
+    }
+}
+
+struct CallTask {
+    call: CallRef,
+    machine: Call,
+    rtp: UdpSocket,
+    remote: SocketAddr,
+    clock: Clock,
+    inbox: mpsc::Receiver<ToCall>,
+    to_control: mpsc::UnboundedSender<FromCall>,
+    summary: CallSummary,
+}
+
+impl CallTask {
+    async fn run(mut self) {
+        let mut recording = match &self.summary.recording {
+            Some(p) => match RecordingFile::create(p) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    warn!(path = %p.display(), error = %e, "cannot record");
+                    self.summary.recording = None;
+                    None
+                }
+            },
+            None => None,
+        };
+        let mut tick = tokio::time::interval(Duration::from_millis(super::call::FRAME_MS));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut buf = vec![0u8; RTP_DATAGRAM_MAX];
+        let mut ended = None;
+        while ended.is_none() {
+            tokio::select! {
+                _ = tick.tick() => self.machine.handle_timeout(self.clock.now_ms()),
+                r = self.rtp.recv_from(&mut buf) => match r {
+                    // Only the address the SDP named may feed the call.
+                    Ok((n, from)) if from.ip() == self.remote.ip() => {
+                        self.machine.handle_rtp(self.clock.now_ms(), &buf[..n]);
+                    }
+                    Ok(_) => {}
+                    Err(e) => debug!(error = %e, "RTP receive failed"),
+                },
+                msg = self.inbox.recv() => {
+                    let now = self.clock.now_ms();
+                    match msg {
+                        Some(ToCall::Info(body)) => {
+                            self.machine.handle_info(now, &String::from_utf8_lossy(&body));
+                        }
+                        Some(ToCall::RemoteEnd(reason)) => self.machine.handle_remote_end(now, reason),
+                        Some(ToCall::Shutdown) | None => self.machine.hang_up(now, EndReason::Shutdown),
+                    }
+                }
+            }
+            while let Some(out) = self.machine.poll_output() {
+                match out {
+                    CallOutput::Rtp(pkt) => {
+                        if let Err(e) = self.rtp.send_to(&pkt, self.remote).await {
+                            debug!(error = %e, "RTP send failed");
+                        }
+                    }
+                    CallOutput::Record(bytes) => {
+                        if let Some(f) = recording.as_mut()
+                            && let Err(e) = f.append(&bytes)
+                        {
+                            warn!(error = %e, "recording write failed");
+                        }
+                    }
+                    CallOutput::Hangup => {
+                        let _ = self.to_control.send(FromCall::Hangup(self.call));
+                    }
+                    CallOutput::Event(CallEvent::Ended { by, reason }) => ended = Some((by, reason)),
+                    CallOutput::Event(ev) => {
+                        let _ = self.to_control.send(FromCall::Event(self.call, ev));
+                    }
+                }
+            }
+        }
+        if let Some(f) = recording
+            && let Err(e) = f.finish()
+        {
+            warn!(error = %e, "recording not finished");
+        }
+        let (by, reason) = ended.unwrap_or((Party::Switch, EndReason::Shutdown));
+        self.summary.digits = self.machine.digits().to_owned();
+        self.summary.ended_at_ms = self.clock.now_ms();
+        self.summary.hung_up_by = by;
+        self.summary.reason = reason;
+        self.summary.media = self.machine.stats();
+        let _ = self
+            .to_control
+            .send(FromCall::Ended(self.call, Box::new(self.summary)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn call_ids_become_safe_file_names() {
+        assert_eq!(file_name("1-2345@127.0.0.1"), "1-2345_127.0.0.1");
+        assert_eq!(file_name("../../etc/passwd"), "call.._.._etc_passwd");
+        assert_eq!(file_name(""), "call");
+    }
+}

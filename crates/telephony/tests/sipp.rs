@@ -1,0 +1,325 @@
+//! The switch against real SIP: sipp (Debian's `sip-tester`) plays the
+//! customer on 127.0.0.1, with the G.711 and RFC 4733 pcaps it ships.
+//!
+//! Without sipp these tests fail when `CI` is set (CI installs it) and are
+//! skipped with a loud message otherwise.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use telephony::switch::{
+    AdmissionPolicy, CallSummary, EndReason, FlowConfig, Party, Switch, SwitchConfig, SwitchEvent,
+};
+use telephony::tones::{goertzel, power};
+use telephony::wav::read_stereo;
+
+const PCAPS: &str = "/usr/share/sip-tester";
+const LOCALHOST: &str = "127.0.0.1";
+
+/// Whether sipp can run here; panics in CI when it cannot.
+fn have_sipp() -> bool {
+    let ok = Command::new("sipp")
+        .arg("-v")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    let pcaps = Path::new(PCAPS).join("dtmf_2833_1.pcap").exists();
+    if ok && pcaps {
+        return true;
+    }
+    let msg = format!(
+        "sipp or its pcaps are missing (sipp found: {ok}, {PCAPS} found: {pcaps}): \
+         install the Debian package sip-tester (.ci/run does)"
+    );
+    if std::env::var_os("CI").is_some() {
+        panic!("{msg}");
+    }
+    eprintln!("\n!!!!!!!! SKIPPED: {msg} !!!!!!!!\n");
+    false
+}
+
+/// A fresh folder for one test's scenarios, logs and recordings.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("centralita-sipp-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp folder");
+    dir
+}
+
+/// A UDP port free right now on `ip` (sipp needs explicit ports: its defaults collide).
+fn free_port(ip: &str) -> u16 {
+    let s = std::net::UdpSocket::bind((ip, 0)).expect("bind");
+    s.local_addr().expect("addr").port()
+}
+
+fn config(dir: &Path, max_calls: usize) -> SwitchConfig {
+    SwitchConfig {
+        sip_addr: "127.0.0.1:0".parse().unwrap(),
+        rtp_ip: LOCALHOST.parse().unwrap(),
+        admission: AdmissionPolicy {
+            allowed_sources: vec![LOCALHOST.parse().unwrap()],
+            max_calls,
+        },
+        recordings_dir: Some(dir.join("recordings")),
+        flow: FlowConfig {
+            digits_max: 4,
+            first_digit_timeout_ms: 5_000,
+            inter_digit_timeout_ms: 3_000,
+            max_duration_ms: 60_000,
+            ..FlowConfig::default()
+        },
+    }
+}
+
+/// Writes scenario `name` with its placeholders filled and runs sipp once
+/// from `local_ip` against the switch; returns its output and error log.
+async fn sipp(
+    dir: &Path,
+    name: &str,
+    fill: &[(&str, &str)],
+    target: SocketAddr,
+    local_ip: &str,
+) -> (Output, String) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/sipp")
+        .join(name);
+    let mut text = std::fs::read_to_string(&src).expect("scenario");
+    for (k, v) in fill {
+        text = text.replace(k, v);
+    }
+    let tag = format!("{}-{}", name.trim_end_matches(".xml"), free_port(local_ip));
+    let scenario = dir.join(format!("{tag}.xml"));
+    std::fs::write(&scenario, text).expect("write scenario");
+    let errors = dir.join(format!("{tag}.errors.log"));
+    let args: Vec<String> = vec![
+        "-sf".into(),
+        scenario.display().to_string(),
+        "-m".into(),
+        "1".into(),
+        "-l".into(),
+        "1".into(),
+        "-i".into(),
+        local_ip.into(),
+        "-p".into(),
+        free_port(local_ip).to_string(),
+        "-mp".into(),
+        free_port(local_ip).to_string(),
+        "-s".into(),
+        "4001".into(),
+        "-timeout".into(),
+        "30".into(),
+        "-timeout_error".into(),
+        "-trace_err".into(),
+        "-error_file".into(),
+        errors.display().to_string(),
+        target.to_string(),
+    ];
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("sipp")
+            .args(&args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("sipp runs")
+    })
+    .await
+    .expect("sipp task");
+    let log = std::fs::read_to_string(&errors).unwrap_or_default();
+    (out, log)
+}
+
+fn explain(out: &Output, log: &str) -> String {
+    format!(
+        "sipp exit {:?}\n--- stdout (tail)\n{}\n--- stderr\n{}\n--- error log\n{log}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .rev()
+            .take(30)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n"),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// The switch's events until one matches, within `secs`.
+async fn events_until(
+    switch: &mut Switch,
+    secs: u64,
+    mut stop: impl FnMut(&SwitchEvent) -> bool,
+) -> Vec<SwitchEvent> {
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        match tokio::time::timeout_at(deadline, switch.next_event()).await {
+            Ok(Some(ev)) => {
+                let done = stop(&ev);
+                seen.push(ev);
+                if done {
+                    return seen;
+                }
+            }
+            Ok(None) => panic!("the switch stopped; events so far: {seen:#?}"),
+            Err(_) => panic!("no matching event within {secs} s; events so far: {seen:#?}"),
+        }
+    }
+}
+
+fn ended(events: &[SwitchEvent]) -> Vec<&CallSummary> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            SwitchEvent::Ended(s) => Some(s),
+            _ => None,
+        })
+        .collect()
+}
+
+fn seconds(samples: &[i16], from_s: f64, to_s: f64) -> &[i16] {
+    let a = ((from_s * 8_000.0) as usize).min(samples.len());
+    let b = ((to_s * 8_000.0) as usize).min(samples.len());
+    &samples[a..b]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_keys_rfc4733_digits_talks_hangs_up_and_both_sides_are_recorded() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("dtmf");
+    let mut switch = Switch::start(config(&dir, 10)).await.expect("switch starts");
+    let target = switch.sip_addr();
+
+    // Malformed SIP first: it must not hurt the call that follows.
+    let junk = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    for d in [
+        &b"\x00\x01\x02garbage"[..],
+        b"INVITE sip:x SIP/2.0\r\n\r\n",
+        b"SIP/2.0 200 OK\r\nVia: nonsense\r\n\r\n",
+        b"INVITE sip:4001@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKx\r\nContent-Length: 99999\r\n\r\nv=0",
+    ] {
+        junk.send_to(d, target).await.unwrap();
+    }
+
+    let (out, log) = sipp(
+        &dir,
+        "dtmf_call.xml",
+        &[("HOLD_MS", "3000")],
+        target,
+        LOCALHOST,
+    )
+    .await;
+    assert!(out.status.success(), "{}", explain(&out, &log));
+
+    let events = events_until(&mut switch, 10, |e| matches!(e, SwitchEvent::Ended(_))).await;
+    let answered = events
+        .iter()
+        .find_map(|e| match e {
+            SwitchEvent::Answered {
+                caller_number,
+                dialled_number,
+                ..
+            } => Some((caller_number.as_str(), dialled_number.as_str())),
+            _ => None,
+        })
+        .expect("answered");
+    assert_eq!(answered, ("600111222", "4001"));
+    let keys: String = events
+        .iter()
+        .filter_map(|e| match e {
+            SwitchEvent::Digit { digit, .. } => Some(*digit),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(keys, "12#");
+    assert!(events.iter().any(
+        |e| matches!(e, SwitchEvent::DigitsCollected { digits, .. } if digits == "12")
+    ));
+
+    let s = ended(&events)[0];
+    assert_eq!(s.digits, "12");
+    assert_eq!((s.hung_up_by, s.reason), (Party::Customer, EndReason::CallerHungUp));
+    assert_eq!(s.codec, "PCMA");
+    assert!(s.ended_at_ms >= s.answered_at_ms + 4_000, "{s:?}");
+    assert!(s.media.audio_in > 50, "the caller's audio arrived: {:?}", s.media);
+
+    let wav = std::fs::read(s.recording.as_ref().expect("recorded")).expect("recording file");
+    let (left, right) = read_stereo(&wav).expect("a stereo WAV");
+    let secs = left.len() as f64 / 8_000.0;
+    assert!((4.0..8.0).contains(&secs), "recording of {secs} s");
+    // Right (us): the 1 kHz beep first, then music on hold after the digits.
+    assert!(goertzel(seconds(&right, 0.0, 0.2), 1_000.0) > 1e6, "the prompt");
+    assert!(power(seconds(&right, 2.5, 4.0)) > 1e5, "music on hold");
+    // Left (the customer): quiet while only keys are sent, speech from the pcap after.
+    let quiet = power(seconds(&left, 0.0, 1.2));
+    let talk = power(seconds(&left, 2.5, 4.0));
+    assert!(quiet < 1e3, "the customer side is silent before they talk: {quiet}");
+    assert!(talk > 1e4, "the customer talked: {talk}");
+    assert!(talk > 100.0 * quiet.max(1.0));
+    switch.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_source_not_on_the_allow_list_gets_403() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("forbidden");
+    let mut switch = Switch::start(config(&dir, 10)).await.expect("switch starts");
+    // 127.0.0.2 is loopback too, but not on the allow-list.
+    let (out, log) = sipp(
+        &dir,
+        "refused_call.xml",
+        &[("STATUS", "403")],
+        switch.sip_addr(),
+        "127.0.0.2",
+    )
+    .await;
+    assert!(out.status.success(), "{}", explain(&out, &log));
+    let events = events_until(&mut switch, 5, |e| matches!(e, SwitchEvent::Refused { .. })).await;
+    match &events[..] {
+        [SwitchEvent::Refused { status, source, reason, .. }] => {
+            assert_eq!(*status, 403);
+            assert_eq!(reason, "Forbidden");
+            assert_eq!(source.map(|s| s.ip()), Some("127.0.0.2".parse::<IpAddr>().unwrap()));
+        }
+        other => panic!("expected only the refusal: {other:#?}"),
+    }
+    switch.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_over_the_cap_gets_503_and_the_call_in_progress_goes_on() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("cap");
+    let mut switch = Switch::start(config(&dir, 1)).await.expect("switch starts");
+    let target = switch.sip_addr();
+    let first_dir = dir.clone();
+    let first = tokio::spawn(async move {
+        sipp(&first_dir, "dtmf_call.xml", &[("HOLD_MS", "3000")], target, LOCALHOST).await
+    });
+    events_until(&mut switch, 10, |e| matches!(e, SwitchEvent::Answered { .. })).await;
+
+    let (out, log) = sipp(&dir, "refused_call.xml", &[("STATUS", "503")], target, LOCALHOST).await;
+    assert!(out.status.success(), "{}", explain(&out, &log));
+
+    let (out, log) = first.await.expect("first call");
+    assert!(out.status.success(), "{}", explain(&out, &log));
+    let events = events_until(&mut switch, 10, |e| matches!(e, SwitchEvent::Ended(_))).await;
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, SwitchEvent::Refused { status: 503, .. })),
+        "{events:#?}"
+    );
+    let s = ended(&events)[0];
+    assert_eq!((s.hung_up_by, s.digits.as_str()), (Party::Customer, "12"));
+    switch.shutdown();
+}
