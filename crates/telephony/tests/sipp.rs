@@ -192,7 +192,9 @@ async fn a_caller_keys_rfc4733_digits_talks_hangs_up_and_both_sides_are_recorded
         return;
     }
     let dir = scratch("dtmf");
-    let mut switch = Switch::start(config(&dir, 10)).await.expect("switch starts");
+    let mut switch = Switch::start(config(&dir, 10))
+        .await
+        .expect("switch starts");
     let target = switch.sip_addr();
 
     // Malformed SIP first: it must not hurt the call that follows.
@@ -237,28 +239,43 @@ async fn a_caller_keys_rfc4733_digits_talks_hangs_up_and_both_sides_are_recorded
         })
         .collect();
     assert_eq!(keys, "12#");
-    assert!(events.iter().any(
-        |e| matches!(e, SwitchEvent::DigitsCollected { digits, .. } if digits == "12")
-    ));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, SwitchEvent::DigitsCollected { digits, .. } if digits == "12"))
+    );
 
     let s = ended(&events)[0];
     assert_eq!(s.digits, "12");
-    assert_eq!((s.hung_up_by, s.reason), (Party::Customer, EndReason::CallerHungUp));
+    assert_eq!(
+        (s.hung_up_by, s.reason),
+        (Party::Customer, EndReason::CallerHungUp)
+    );
     assert_eq!(s.codec, "PCMA");
     assert!(s.ended_at_ms >= s.answered_at_ms + 4_000, "{s:?}");
-    assert!(s.media.audio_in > 50, "the caller's audio arrived: {:?}", s.media);
+    assert!(
+        s.media.audio_in > 50,
+        "the caller's audio arrived: {:?}",
+        s.media
+    );
 
     let wav = std::fs::read(s.recording.as_ref().expect("recorded")).expect("recording file");
     let (left, right) = read_stereo(&wav).expect("a stereo WAV");
     let secs = left.len() as f64 / 8_000.0;
     assert!((4.0..8.0).contains(&secs), "recording of {secs} s");
     // Right (us): the 1 kHz beep first, then music on hold after the digits.
-    assert!(goertzel(seconds(&right, 0.0, 0.2), 1_000.0) > 1e6, "the prompt");
+    assert!(
+        goertzel(seconds(&right, 0.0, 0.2), 1_000.0) > 1e6,
+        "the prompt"
+    );
     assert!(power(seconds(&right, 2.5, 4.0)) > 1e5, "music on hold");
     // Left (the customer): quiet while only keys are sent, speech from the pcap after.
     let quiet = power(seconds(&left, 0.0, 1.2));
     let talk = power(seconds(&left, 2.5, 4.0));
-    assert!(quiet < 1e3, "the customer side is silent before they talk: {quiet}");
+    assert!(
+        quiet < 1e3,
+        "the customer side is silent before they talk: {quiet}"
+    );
     assert!(talk > 1e4, "the customer talked: {talk}");
     assert!(talk > 100.0 * quiet.max(1.0));
     switch.shutdown();
@@ -270,7 +287,9 @@ async fn a_source_not_on_the_allow_list_gets_403() {
         return;
     }
     let dir = scratch("forbidden");
-    let mut switch = Switch::start(config(&dir, 10)).await.expect("switch starts");
+    let mut switch = Switch::start(config(&dir, 10))
+        .await
+        .expect("switch starts");
     // 127.0.0.2 is loopback too, but not on the allow-list.
     let (out, log) = sipp(
         &dir,
@@ -283,10 +302,20 @@ async fn a_source_not_on_the_allow_list_gets_403() {
     assert!(out.status.success(), "{}", explain(&out, &log));
     let events = events_until(&mut switch, 5, |e| matches!(e, SwitchEvent::Refused { .. })).await;
     match &events[..] {
-        [SwitchEvent::Refused { status, source, reason, .. }] => {
+        [
+            SwitchEvent::Refused {
+                status,
+                source,
+                reason,
+                ..
+            },
+        ] => {
             assert_eq!(*status, 403);
             assert_eq!(reason, "Forbidden");
-            assert_eq!(source.map(|s| s.ip()), Some("127.0.0.2".parse::<IpAddr>().unwrap()));
+            assert_eq!(
+                source.map(|s| s.ip()),
+                Some("127.0.0.2".parse::<IpAddr>().unwrap())
+            );
         }
         other => panic!("expected only the refusal: {other:#?}"),
     }
@@ -303,11 +332,28 @@ async fn a_call_over_the_cap_gets_503_and_the_call_in_progress_goes_on() {
     let target = switch.sip_addr();
     let first_dir = dir.clone();
     let first = tokio::spawn(async move {
-        sipp(&first_dir, "dtmf_call.xml", &[("HOLD_MS", "3000")], target, LOCALHOST).await
+        sipp(
+            &first_dir,
+            "dtmf_call.xml",
+            &[("HOLD_MS", "3000")],
+            target,
+            LOCALHOST,
+        )
+        .await
     });
-    events_until(&mut switch, 10, |e| matches!(e, SwitchEvent::Answered { .. })).await;
+    events_until(&mut switch, 10, |e| {
+        matches!(e, SwitchEvent::Answered { .. })
+    })
+    .await;
 
-    let (out, log) = sipp(&dir, "refused_call.xml", &[("STATUS", "503")], target, LOCALHOST).await;
+    let (out, log) = sipp(
+        &dir,
+        "refused_call.xml",
+        &[("STATUS", "503")],
+        target,
+        LOCALHOST,
+    )
+    .await;
     assert!(out.status.success(), "{}", explain(&out, &log));
 
     let (out, log) = first.await.expect("first call");
@@ -321,5 +367,32 @@ async fn a_call_over_the_cap_gets_503_and_the_call_in_progress_goes_on() {
     );
     let s = ended(&events)[0];
     assert_eq!((s.hung_up_by, s.digits.as_str()), (Party::Customer, "12"));
+    switch.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sip_info_keys_are_collected_and_the_switch_hangs_up_at_the_maximum_duration() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("info");
+    let mut cfg = config(&dir, 10);
+    cfg.flow.max_duration_ms = 3_000;
+    let mut switch = Switch::start(cfg).await.expect("switch starts");
+    let (out, log) = sipp(&dir, "info_call.xml", &[], switch.sip_addr(), LOCALHOST).await;
+    assert!(out.status.success(), "{}", explain(&out, &log));
+    let events = events_until(&mut switch, 10, |e| matches!(e, SwitchEvent::Ended(_))).await;
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, SwitchEvent::DigitsCollected { digits, .. } if digits == "7"))
+    );
+    let s = ended(&events)[0];
+    assert_eq!(
+        (s.hung_up_by, s.reason),
+        (Party::Switch, EndReason::MaxDuration)
+    );
+    let took = s.ended_at_ms - s.answered_at_ms;
+    assert!((3_000..4_000).contains(&took), "ended after {took} ms");
     switch.shutdown();
 }

@@ -70,13 +70,17 @@ mod tests {
 
     #[test]
     fn an_allowed_source_under_the_cap_with_good_sdp_is_admitted() {
-        let n = policy().admit(Some("127.0.0.1:5070".parse().unwrap()), 1, SDP).unwrap();
+        let n = policy()
+            .admit(Some("127.0.0.1:5070".parse().unwrap()), 1, SDP)
+            .unwrap();
         assert_eq!(n.payload_type, 0);
     }
 
     #[test]
     fn strangers_get_403_before_anything_else_is_looked_at() {
-        let r = policy().admit(Some("127.0.0.2:5070".parse().unwrap()), 9, b"junk").unwrap_err();
+        let r = policy()
+            .admit(Some("127.0.0.2:5070".parse().unwrap()), 9, b"junk")
+            .unwrap_err();
         assert_eq!(r, Refusal::new(403, "Forbidden"));
         assert_eq!(policy().admit(None, 0, SDP).unwrap_err().status, 403);
         let v6 = policy().admit(Some("[::ffff:127.0.0.1]:5070".parse().unwrap()), 0, SDP);
@@ -87,7 +91,13 @@ mod tests {
     fn over_the_cap_is_503_and_bad_sdp_is_488_with_the_reason() {
         let src = Some("127.0.0.1:5070".parse().unwrap());
         assert_eq!(policy().admit(src, 2, SDP).unwrap_err().status, 503);
-        let r = policy().admit(src, 0, b"v=0\r\nc=IN IP4 1.2.3.4\r\nm=audio 1 RTP/AVP 18\r\n").unwrap_err();
+        let r = policy()
+            .admit(
+                src,
+                0,
+                b"v=0\r\nc=IN IP4 1.2.3.4\r\nm=audio 1 RTP/AVP 18\r\n",
+            )
+            .unwrap_err();
         assert_eq!(r.status, 488);
         assert!(r.reason.contains("no common codec"), "{}", r.reason);
     }

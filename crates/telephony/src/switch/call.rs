@@ -310,7 +310,8 @@ impl Call {
     }
 
     fn digit(&mut self, now_ms: u64, d: Digit) {
-        self.outputs.push_back(CallOutput::Event(CallEvent::Digit(d)));
+        self.outputs
+            .push_back(CallOutput::Event(CallEvent::Digit(d)));
         match self.phase {
             Phase::Prompt | Phase::Collecting { .. } => {}
             Phase::Music | Phase::Ended => return,
@@ -338,7 +339,8 @@ impl Call {
         let arrival = now_ms.saturating_sub(self.answered_at_ms) * FRAME_SAMPLES as u64 / FRAME_MS;
         let placed = self.anchor.filter(|a| a.ssrc == p.ssrc).and_then(|a| {
             let offset = a.offset as i64 + i64::from(p.timestamp.wrapping_sub(a.timestamp) as i32);
-            (offset >= 0 && (offset - arrival as i64).abs() <= RESYNC_SAMPLES).then_some(offset as u64)
+            (offset >= 0 && (offset - arrival as i64).abs() <= RESYNC_SAMPLES)
+                .then_some(offset as u64)
         });
         let offset = match placed {
             Some(o) => o,
@@ -412,7 +414,7 @@ impl Call {
             rec.add(Side::Agent, offset, &self.samples);
         }
         self.frames += 1;
-        if self.frames % RECORD_CHUNK_FRAMES == 0 {
+        if self.frames.is_multiple_of(RECORD_CHUNK_FRAMES) {
             self.flush_recording(RECORD_LAG_SAMPLES);
         }
     }
@@ -433,7 +435,8 @@ impl Call {
             return;
         }
         if let Some(d) = self.dtmf.flush() {
-            self.outputs.push_back(CallOutput::Event(CallEvent::Digit(d)));
+            self.outputs
+                .push_back(CallOutput::Event(CallEvent::Digit(d)));
         }
         self.flush_recording(0);
         self.phase = Phase::Ended;
@@ -534,7 +537,12 @@ mod tests {
 
     #[test]
     fn digits_then_hash_then_music_until_the_caller_hangs_up() {
-        let (out, wav) = run(&[(400, '4'), (800, '2'), (1200, '#')], &[], Some(5_000), 10_000);
+        let (out, wav) = run(
+            &[(400, '4'), (800, '2'), (1200, '#')],
+            &[],
+            Some(5_000),
+            10_000,
+        );
         let ev = events(&out);
         let d = |c| CallEvent::Digit(Digit::from_char(c).unwrap());
         assert_eq!(
@@ -550,8 +558,14 @@ mod tests {
                 }
             ]
         );
-        assert!(!out.contains(&CallOutput::Hangup), "the caller hung up, not us");
-        let rtp = out.iter().filter(|o| matches!(o, CallOutput::Rtp(_))).count();
+        assert!(
+            !out.contains(&CallOutput::Hangup),
+            "the caller hung up, not us"
+        );
+        let rtp = out
+            .iter()
+            .filter(|o| matches!(o, CallOutput::Rtp(_)))
+            .count();
         assert_eq!(rtp, 250, "one frame per 20 ms for 5 s");
 
         let (left, right) = read_stereo(&wav).unwrap();
@@ -560,17 +574,31 @@ mod tests {
         // Right: the beep first (1 kHz), then silence while collecting, then music.
         let beep = crate::tones::goertzel(&right[0..1600], 1_000.0);
         assert!(beep > 1e6, "beep at the start, got {beep}");
-        assert!(crate::tones::power(&right[8_000..9_600]) < 1.0, "silence while collecting");
-        assert!(crate::tones::power(&right[16_000..24_000]) > 1e5, "music after the digits");
+        assert!(
+            crate::tones::power(&right[8_000..9_600]) < 1.0,
+            "silence while collecting"
+        );
+        assert!(
+            crate::tones::power(&right[16_000..24_000]) > 1e5,
+            "music after the digits"
+        );
         // Left: the caller's tone, and not ours.
         assert!(crate::tones::power(&left[8_000..9_600]) > 1e7);
         let beep_left = crate::tones::goertzel(&left[0..1600], 1_000.0);
-        assert!(beep_left * 100.0 < beep, "no beep on the left: {beep_left} vs {beep}");
+        assert!(
+            beep_left * 100.0 < beep,
+            "no beep on the left: {beep_left} vs {beep}"
+        );
     }
 
     #[test]
     fn collection_ends_at_the_digit_limit_and_info_digits_count() {
-        let (out, _) = run(&[(300, '1')], &[(500, "Signal=2\r\nDuration=160"), (700, "3")], Some(2_000), 5_000);
+        let (out, _) = run(
+            &[(300, '1')],
+            &[(500, "Signal=2\r\nDuration=160"), (700, "3")],
+            Some(2_000),
+            5_000,
+        );
         assert!(events(&out).contains(&CallEvent::DigitsCollected("123".into())));
     }
 
@@ -614,7 +642,10 @@ mod tests {
     fn garbage_and_foreign_payloads_are_counted_not_played() {
         let mut call = Call::new(config(), media(), (1, 2, 3), 0);
         call.handle_rtp(0, b"hello");
-        call.handle_rtp(0, &RtpSender::new(5, 0, 0).media(0, false, &[0xFF; 160], 160));
+        call.handle_rtp(
+            0,
+            &RtpSender::new(5, 0, 0).media(0, false, &[0xFF; 160], 160),
+        );
         call.handle_rtp(0, &RtpSender::new(5, 0, 0).media(101, false, &[1, 2], 0));
         call.handle_info(0, "not a key");
         assert_eq!(call.stats().rtp_refused, 3);

@@ -62,7 +62,8 @@ impl MessageInspector for StampSource {
     fn after_received(&self, msg: SipMessage, from: Option<&SipAddr>) -> SipMessage {
         match msg {
             SipMessage::Request(mut req) => {
-                req.headers.retain(|h| !h.name().eq_ignore_ascii_case(SOURCE_HEADER));
+                req.headers
+                    .retain(|h| !h.name().eq_ignore_ascii_case(SOURCE_HEADER));
                 if let Some(from) = from.and_then(|f| f.get_socketaddr().ok()) {
                     req.headers
                         .push(Header::Other(SOURCE_HEADER.into(), from.to_string()));

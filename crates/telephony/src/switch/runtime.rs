@@ -325,7 +325,9 @@ impl<S: Signalling> Control<S> {
                         reason: "Service Unavailable".into(),
                     })
                 } else {
-                    self.config.admission.admit(source, self.calls.len(), &offer)
+                    self.config
+                        .admission
+                        .admit(source, self.calls.len(), &offer)
                 };
                 let media = match decision {
                     Ok(m) => m,
@@ -557,7 +559,9 @@ impl CallTask {
                     CallOutput::Hangup => {
                         let _ = self.to_control.send(FromCall::Hangup(self.call));
                     }
-                    CallOutput::Event(CallEvent::Ended { by, reason }) => ended = Some((by, reason)),
+                    CallOutput::Event(CallEvent::Ended { by, reason }) => {
+                        ended = Some((by, reason))
+                    }
                     CallOutput::Event(ev) => {
                         let _ = self.to_control.send(FromCall::Event(self.call, ev));
                     }

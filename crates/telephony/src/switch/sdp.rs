@@ -58,6 +58,16 @@ pub struct Negotiated {
     pub telephone_event: Option<u8>,
 }
 
+/// The `m=audio` section we use.
+struct AudioSection {
+    port: u16,
+    formats: Vec<u8>,
+    /// Its own `c=`, if it has one.
+    connection: Option<IpAddr>,
+    /// Its `a=rtpmap`s: payload type, encoding name, clock rate.
+    rtpmaps: Vec<(u8, String, String)>,
+}
+
 /// One `a=rtpmap` entry: payload type → encoding name.
 fn rtpmap(value: &str) -> Option<(u8, &str, &str)> {
     let rest = value.strip_prefix("rtpmap:")?;
@@ -93,8 +103,8 @@ pub fn negotiate(body: &[u8]) -> Result<Negotiated, SdpError> {
     let text = std::str::from_utf8(body).map_err(|_| SdpError::NotText)?;
 
     let mut session_conn: Option<IpAddr> = None;
-    // The first audio stream with a non-zero port: (port, formats, its c=, its rtpmaps).
-    let mut audio: Option<(u16, Vec<u8>, Option<IpAddr>, Vec<(u8, String, String)>)> = None;
+    // The first audio stream with a non-zero port.
+    let mut audio: Option<AudioSection> = None;
     // Whether we are inside the chosen audio m= section, another one, or the session part.
     let mut in_media = false;
     let mut in_chosen = false;
@@ -138,7 +148,12 @@ pub fn negotiate(body: &[u8]) -> Result<Negotiated, SdpError> {
                 if formats.is_empty() {
                     return Err(bad());
                 }
-                audio = Some((port, formats, None, Vec::new()));
+                audio = Some(AudioSection {
+                    port,
+                    formats,
+                    connection: None,
+                    rtpmaps: Vec::new(),
+                });
                 in_chosen = true;
             }
             "c" => {
@@ -146,21 +161,26 @@ pub fn negotiate(body: &[u8]) -> Result<Negotiated, SdpError> {
                 if !in_media {
                     session_conn = Some(ip);
                 } else if in_chosen && let Some(a) = audio.as_mut() {
-                    a.2 = Some(ip);
+                    a.connection = Some(ip);
                 }
             }
             "a" if in_chosen => {
                 if let (Some(a), Some((pt, name, rate))) = (audio.as_mut(), rtpmap(value))
-                    && a.3.len() < FORMATS_MAX
+                    && a.rtpmaps.len() < FORMATS_MAX
                 {
-                    a.3.push((pt, name.to_owned(), rate.to_owned()));
+                    a.rtpmaps.push((pt, name.to_owned(), rate.to_owned()));
                 }
             }
             _ => {}
         }
     }
 
-    let (port, formats, media_conn, maps) = audio.ok_or(SdpError::NoAudio)?;
+    let AudioSection {
+        port,
+        formats,
+        connection: media_conn,
+        rtpmaps: maps,
+    } = audio.ok_or(SdpError::NoAudio)?;
     let ip = media_conn
         .or(session_conn)
         .ok_or_else(|| SdpError::BadConnection("none".into()))?;
@@ -271,7 +291,10 @@ mod tests {
     fn the_first_of_pcmu_and_pcma_in_the_offer_wins() {
         let o = "v=0\nc=IN IP4 10.0.0.1\nm=audio 4000 RTP/AVP 9 0 8\n";
         let n = negotiate(o.as_bytes()).unwrap();
-        assert_eq!((n.law, n.payload_type, n.telephone_event), (Law::Mu, 0, None));
+        assert_eq!(
+            (n.law, n.payload_type, n.telephone_event),
+            (Law::Mu, 0, None)
+        );
         let o = "v=0\nc=IN IP4 10.0.0.1\nm=audio 4000 RTP/AVP 18 8 0\n";
         assert_eq!(negotiate(o.as_bytes()).unwrap().law, Law::A);
     }
@@ -283,7 +306,10 @@ mod tests {
                  a=rtpmap:96 telephone-event/8000\r\n";
         let n = negotiate(o.as_bytes()).unwrap();
         assert_eq!(n.remote, "[::1]:4002".parse().unwrap());
-        assert_eq!((n.law, n.payload_type, n.telephone_event), (Law::Mu, 97, Some(96)));
+        assert_eq!(
+            (n.law, n.payload_type, n.telephone_event),
+            (Law::Mu, 97, Some(96))
+        );
     }
 
     #[test]
@@ -297,7 +323,10 @@ mod tests {
         assert_eq!(negotiate(b""), Err(SdpError::Empty));
         assert_eq!(negotiate(&[0xFF, 0xFE]), Err(SdpError::NotText));
         assert_eq!(negotiate(b"v=0\nnonsense\n"), Err(SdpError::BadLine(2)));
-        assert_eq!(negotiate(b"v=0\nc=IN IP4 1.2.3.4\n"), Err(SdpError::NoAudio));
+        assert_eq!(
+            negotiate(b"v=0\nc=IN IP4 1.2.3.4\n"),
+            Err(SdpError::NoAudio)
+        );
         assert_eq!(
             negotiate(b"v=0\nc=IN IP4 1.2.3.4\nm=audio 7000 RTP/AVP 18 9\n"),
             Err(SdpError::NoCommonCodec)
@@ -326,10 +355,16 @@ mod tests {
         let a = answer(&n, "127.0.0.1:20000".parse().unwrap(), 7);
         let back = negotiate(&a).unwrap();
         assert_eq!(back.remote, "127.0.0.1:20000".parse().unwrap());
-        assert_eq!((back.law, back.payload_type, back.telephone_event), (Law::A, 8, Some(101)));
+        assert_eq!(
+            (back.law, back.payload_type, back.telephone_event),
+            (Law::A, 8, Some(101))
+        );
         let o = offer("127.0.0.1:20002".parse().unwrap(), 9);
         let back = negotiate(&o).unwrap();
-        assert_eq!((back.law, back.telephone_event), (Law::A, Some(TELEPHONE_EVENT_PT)));
+        assert_eq!(
+            (back.law, back.telephone_event),
+            (Law::A, Some(TELEPHONE_EVENT_PT))
+        );
     }
 
     proptest! {
