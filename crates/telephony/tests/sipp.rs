@@ -10,7 +10,8 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use telephony::switch::{
-    AdmissionPolicy, CallSummary, EndReason, FlowConfig, Party, Switch, SwitchConfig, SwitchEvent,
+    AdmissionPolicy, CallSummary, DialOutcome, DialRequest, DialTimers, EndReason, FlowConfig,
+    Party, Switch, SwitchConfig, SwitchEvent,
 };
 use telephony::tones::{goertzel, power};
 use telephony::wav::read_stereo;
@@ -83,6 +84,19 @@ async fn sipp(
     target: SocketAddr,
     local_ip: &str,
 ) -> (Output, String) {
+    let port = free_port(local_ip);
+    sipp_on(dir, name, fill, Some(target), local_ip, port).await
+}
+
+/// Like [`sipp`], on a given port, as a client (`target`) or a server (`None`).
+async fn sipp_on(
+    dir: &Path,
+    name: &str,
+    fill: &[(&str, &str)],
+    target: Option<SocketAddr>,
+    local_ip: &str,
+    port: u16,
+) -> (Output, String) {
     let src = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/sipp")
         .join(name);
@@ -94,7 +108,7 @@ async fn sipp(
     let scenario = dir.join(format!("{tag}.xml"));
     std::fs::write(&scenario, text).expect("write scenario");
     let errors = dir.join(format!("{tag}.errors.log"));
-    let args: Vec<String> = vec![
+    let mut args: Vec<String> = vec![
         "-sf".into(),
         scenario.display().to_string(),
         "-m".into(),
@@ -104,7 +118,7 @@ async fn sipp(
         "-i".into(),
         local_ip.into(),
         "-p".into(),
-        free_port(local_ip).to_string(),
+        port.to_string(),
         "-mp".into(),
         free_port(local_ip).to_string(),
         "-s".into(),
@@ -115,8 +129,8 @@ async fn sipp(
         "-trace_err".into(),
         "-error_file".into(),
         errors.display().to_string(),
-        target.to_string(),
     ];
+    args.extend(target.map(|t| t.to_string()));
     let out = tokio::task::spawn_blocking(move || {
         Command::new("sipp")
             .args(&args)
@@ -394,5 +408,138 @@ async fn sip_info_keys_are_collected_and_the_switch_hangs_up_at_the_maximum_dura
     );
     let took = s.ended_at_ms - s.answered_at_ms;
     assert!((3_000..4_000).contains(&took), "ended after {took} ms");
+    switch.shutdown();
+}
+
+/// Places a call from the switch to a sipp callee running `scenario`; returns
+/// the switch's events up to the outcome (and to the end, when answered).
+async fn dial_sipp(name: &str, scenario: &str, max_duration_ms: u64) -> Vec<SwitchEvent> {
+    let dir = scratch(name);
+    let mut cfg = config(&dir, 10);
+    cfg.flow.max_duration_ms = max_duration_ms;
+    let mut switch = Switch::start(cfg).await.expect("switch starts");
+    let port = free_port(LOCALHOST);
+    let callee_dir = dir.clone();
+    let scenario_name = scenario.to_owned();
+    let callee = tokio::spawn(async move {
+        sipp_on(&callee_dir, &scenario_name, &[], None, LOCALHOST, port).await
+    });
+    // Let sipp bind before the INVITE (a lost one would be retransmitted anyway).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    switch.dial(DialRequest {
+        dial_id: format!("attempt-{name}"),
+        caller_id: "912345678".into(),
+        number: "600999888".into(),
+        target: SocketAddr::new(LOCALHOST.parse().unwrap(), port),
+        timers: DialTimers {
+            ring_timeout_ms: 1_500,
+            no_provisional_timeout_ms: 1_000,
+        },
+    });
+    let events = events_until(&mut switch, 15, |e| match e {
+        SwitchEvent::DialOutcome { outcome, .. } => *outcome != DialOutcome::Answered,
+        SwitchEvent::Ended(_) => true,
+        _ => false,
+    })
+    .await;
+    let (out, log) = callee.await.expect("callee");
+    assert!(out.status.success(), "{}", explain(&out, &log));
+    switch.shutdown();
+    events
+}
+
+fn outcome(events: &[SwitchEvent]) -> DialOutcome {
+    events
+        .iter()
+        .find_map(|e| match e {
+            SwitchEvent::DialOutcome {
+                outcome, dial_id, ..
+            } => {
+                assert!(dial_id.starts_with("attempt-"));
+                Some(outcome.clone())
+            }
+            _ => None,
+        })
+        .expect("an outcome")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outbound_call_that_is_answered_runs_the_flow_and_we_hang_up() {
+    if !have_sipp() {
+        return;
+    }
+    let events = dial_sipp("out-answer", "uas_answer.xml", 2_500).await;
+    assert_eq!(outcome(&events), DialOutcome::Answered);
+    let s = ended(&events)[0];
+    assert_eq!(
+        (s.caller_number.as_str(), s.dialled_number.as_str()),
+        ("912345678", "600999888")
+    );
+    assert_eq!(
+        (s.hung_up_by, s.reason),
+        (Party::Switch, EndReason::MaxDuration)
+    );
+    assert!(
+        s.media.audio_in > 20,
+        "the callee's audio arrived: {:?}",
+        s.media
+    );
+    let wav = std::fs::read(s.recording.as_ref().expect("recorded")).expect("recording file");
+    let (left, right) = read_stereo(&wav).expect("a stereo WAV");
+    assert!(power(seconds(&left, 1.0, 2.0)) > 1e4, "the callee's side");
+    assert!(
+        goertzel(seconds(&right, 0.0, 0.2), 1_000.0) > 1e6,
+        "our prompt"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outbound_call_to_a_busy_callee_is_busy() {
+    if !have_sipp() {
+        return;
+    }
+    let events = dial_sipp("out-busy", "uas_busy.xml", 10_000).await;
+    assert_eq!(outcome(&events), DialOutcome::Busy);
+    assert!(ended(&events).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outbound_call_that_rings_out_is_cancelled_as_no_answer() {
+    if !have_sipp() {
+        return;
+    }
+    // sipp only succeeds if it got our CANCEL (and the ACK to its 487).
+    let events = dial_sipp("out-ring", "uas_ring.xml", 10_000).await;
+    assert_eq!(outcome(&events), DialOutcome::NoAnswer { status: None });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outbound_call_to_a_silent_address_fails_for_lack_of_a_provisional_response() {
+    let dir = scratch("out-silent");
+    let mut switch = Switch::start(config(&dir, 10))
+        .await
+        .expect("switch starts");
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    switch.dial(DialRequest {
+        dial_id: "attempt-silent".into(),
+        caller_id: "912345678".into(),
+        number: "600999888".into(),
+        target: silent.local_addr().unwrap(),
+        timers: DialTimers {
+            ring_timeout_ms: 5_000,
+            no_provisional_timeout_ms: 800,
+        },
+    });
+    let events = events_until(&mut switch, 5, |e| {
+        matches!(e, SwitchEvent::DialOutcome { .. })
+    })
+    .await;
+    assert_eq!(
+        outcome(&events),
+        DialOutcome::Failed {
+            status: None,
+            reason: "no_provisional_response"
+        }
+    );
     switch.shutdown();
 }

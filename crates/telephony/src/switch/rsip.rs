@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rsipstack::dialog::DialogId;
 use rsipstack::dialog::dialog::{Dialog, DialogState, DialogStateReceiver, TerminatedReason};
@@ -21,7 +22,7 @@ use rsipstack::transport::{SipAddr, TransportLayer, udp::UdpConnection};
 use tokio::sync::mpsc;
 use tracing::{debug, warn};
 
-use super::signalling::{CallRef, SignalCommand, SignalEvent, Signalling};
+use super::signalling::{CallRef, Originate, SignalCommand, SignalEvent, Signalling};
 
 /// The header our inspector writes with the address a request really came
 /// from (any copy the sender put in is removed first, so it cannot be forged).
@@ -50,6 +51,7 @@ pub struct RsipSignalling {
     events: mpsc::Receiver<SignalEvent>,
     commands: mpsc::UnboundedSender<SignalCommand>,
     cancel: CancellationToken,
+    next_call: Arc<AtomicU64>,
 }
 
 struct StampSource;
@@ -104,20 +106,25 @@ impl RsipSignalling {
         let (commands, commands_rx) = mpsc::unbounded_channel();
         let contact = rsipstack::sip::Uri::try_from(format!("sip:centralita@{local}").as_str())
             .map_err(|e| err(e.to_string()))?;
+        let next_call = Arc::new(AtomicU64::new(1));
+        let (done_tx, done_rx) = mpsc::unbounded_channel();
         let stack = Stack {
             dialogs,
             state_tx,
             contact,
+            local,
             events: events_tx,
             calls: HashMap::new(),
-            by_dialog: HashMap::new(),
-            next_call: 1,
+            by_call_id: HashMap::new(),
+            next_call: next_call.clone(),
+            unanswered: Default::default(),
+            done_tx,
         };
         let token = cancel.clone();
         tokio::spawn(async move {
             tokio::select! {
                 _ = endpoint.serve() => debug!("SIP endpoint stopped"),
-                _ = stack.run(incoming, state_rx, commands_rx) => debug!("SIP stack loop stopped"),
+                _ = stack.run(incoming, state_rx, commands_rx, done_rx) => debug!("SIP stack loop stopped"),
                 _ = token.cancelled() => {}
             }
         });
@@ -126,6 +133,7 @@ impl RsipSignalling {
             events,
             commands,
             cancel,
+            next_call,
         })
     }
 }
@@ -137,6 +145,10 @@ impl Signalling for RsipSignalling {
 
     async fn next_event(&mut self) -> Option<SignalEvent> {
         self.events.recv().await
+    }
+
+    fn new_call_ref(&mut self) -> CallRef {
+        self.next_call.fetch_add(1, Ordering::Relaxed)
     }
 
     fn send(&mut self, command: SignalCommand) {
@@ -160,10 +172,17 @@ struct Stack {
     dialogs: Arc<DialogLayer>,
     state_tx: rsipstack::dialog::dialog::DialogStateSender,
     contact: rsipstack::sip::Uri,
+    local: SocketAddr,
     events: mpsc::Sender<SignalEvent>,
     calls: HashMap<CallRef, InviteDialog>,
-    by_dialog: HashMap<String, CallRef>,
-    next_call: CallRef,
+    /// Calls by SIP Call-ID (ours are unique; a caller reusing one is refused by the stack).
+    by_call_id: HashMap<String, CallRef>,
+    next_call: Arc<AtomicU64>,
+    /// Calls we placed that have no final response yet: their outcome comes
+    /// from the INVITE's result, not from the dialog ending.
+    unanswered: std::collections::HashSet<CallRef>,
+    /// Where the tasks running our INVITEs report their final response.
+    done_tx: mpsc::UnboundedSender<(CallRef, Option<u16>, Vec<u8>)>,
 }
 
 fn user_part(uri: Option<rsipstack::sip::Uri>) -> String {
@@ -177,6 +196,7 @@ impl Stack {
         mut incoming: TransactionReceiver,
         mut states: DialogStateReceiver,
         mut commands: mpsc::UnboundedReceiver<SignalCommand>,
+        mut done: mpsc::UnboundedReceiver<(CallRef, Option<u16>, Vec<u8>)>,
     ) {
         loop {
             tokio::select! {
@@ -189,9 +209,21 @@ impl Stack {
                     None => return,
                 },
                 cmd = commands.recv() => match cmd {
-                    Some(cmd) => self.on_command(cmd),
+                    Some(cmd) => self.on_command(cmd).await,
                     None => return,
                 },
+                // The stack holds a sender: never None.
+                Some((call, status, sdp)) = done.recv() => {
+                    self.unanswered.remove(&call);
+                    let ev = match status {
+                        Some(200..=299) => SignalEvent::Answered { call, sdp },
+                        status => {
+                            self.forget(call);
+                            SignalEvent::Failed { call, status }
+                        }
+                    };
+                    self.emit(ev).await;
+                }
             }
         }
     }
@@ -263,9 +295,14 @@ impl Stack {
                 return;
             }
         };
-        let call = self.next_call;
-        self.next_call += 1;
-        self.by_dialog.insert(dialog.id().to_string(), call);
+        if self.by_call_id.contains_key(&call_id) {
+            tokio::spawn(async move {
+                tx.reply(StatusCode::LoopDetected).await.ok();
+            });
+            return;
+        }
+        let call = self.next_call.fetch_add(1, Ordering::Relaxed);
+        self.by_call_id.insert(call_id.clone(), call);
         self.calls.insert(call, dialog.clone());
         let mut handler = dialog;
         tokio::spawn(async move {
@@ -285,7 +322,13 @@ impl Stack {
     }
 
     fn call_of(&self, id: &DialogId) -> Option<CallRef> {
-        self.by_dialog.get(&id.to_string()).copied()
+        self.by_call_id.get(&id.call_id).copied()
+    }
+
+    fn forget(&mut self, call: CallRef) {
+        if let Some(d) = self.calls.remove(&call) {
+            self.by_call_id.remove(&d.id().call_id);
+        }
     }
 
     async fn on_state(&mut self, state: DialogState) {
@@ -309,12 +352,26 @@ impl Stack {
                     handle.reply(StatusCode::OK).await.ok();
                 });
             }
+            DialogState::Trying(id) => {
+                if let Some(call) = self.call_of(&id) {
+                    self.emit(SignalEvent::Progress { call, status: 100 }).await;
+                }
+            }
+            DialogState::Early(id, resp) => {
+                if let Some(call) = self.call_of(&id) {
+                    let status = u16::from(resp.status_code);
+                    self.emit(SignalEvent::Progress { call, status }).await;
+                }
+            }
             DialogState::Terminated(id, reason) => {
                 self.dialogs.remove_dialog(&id);
-                let Some(call) = self.by_dialog.remove(&id.to_string()) else {
+                let Some(call) = self.by_call_id.remove(&id.call_id) else {
                     return;
                 };
                 self.calls.remove(&call);
+                if self.unanswered.contains(&call) {
+                    return;
+                }
                 let by_remote = matches!(
                     reason,
                     TerminatedReason::UacBye | TerminatedReason::UacCancel
@@ -325,12 +382,63 @@ impl Stack {
         }
     }
 
-    fn on_command(&mut self, cmd: SignalCommand) {
+    /// Sends an INVITE; its final response comes back through `done_tx`.
+    fn originate(&mut self, call: CallRef, req: Originate) {
+        let fail = |done: &mpsc::UnboundedSender<_>| {
+            let _ = done.send((call, None, Vec::new()));
+        };
+        let caller =
+            rsipstack::sip::Uri::try_from(format!("sip:{}@{}", req.caller, self.local).as_str());
+        let callee =
+            rsipstack::sip::Uri::try_from(format!("sip:{}@{}", req.callee, req.target).as_str());
+        let (Ok(caller), Ok(callee)) = (caller, callee) else {
+            warn!(call, "caller id or number not usable in a SIP URI");
+            return fail(&self.done_tx);
+        };
+        let opt = rsipstack::dialog::invitation::InviteOption {
+            caller,
+            callee,
+            destination: Some(SipAddr::new(
+                rsipstack::sip::Transport::Udp,
+                req.target.into(),
+            )),
+            content_type: Some("application/sdp".into()),
+            offer: Some(req.sdp),
+            contact: self.contact.clone(),
+            call_id: Some(req.call_id.clone()),
+            ..Default::default()
+        };
+        match self.dialogs.do_invite_async(opt, self.state_tx.clone()) {
+            Ok((dialog, handle)) => {
+                self.by_call_id.insert(req.call_id, call);
+                self.calls.insert(call, dialog);
+                self.unanswered.insert(call);
+                let done = self.done_tx.clone();
+                tokio::spawn(async move {
+                    let (status, sdp) = match handle.await {
+                        Ok(Ok((_, Some(resp)))) => (Some(u16::from(resp.status_code)), resp.body),
+                        Ok(Ok((_, None))) | Ok(Err(_)) | Err(_) => (None, Vec::new()),
+                    };
+                    let _ = done.send((call, status, sdp));
+                });
+            }
+            Err(e) => {
+                warn!(call, error = %e, "INVITE not sent");
+                fail(&self.done_tx);
+            }
+        }
+    }
+
+    async fn on_command(&mut self, cmd: SignalCommand) {
         let call = match &cmd {
             SignalCommand::Ringing { call }
             | SignalCommand::Accept { call, .. }
             | SignalCommand::Reject { call, .. }
-            | SignalCommand::Hangup { call } => *call,
+            | SignalCommand::Hangup { call }
+            | SignalCommand::Cancel { call } => *call,
+            SignalCommand::Originate { call, request } => {
+                return self.originate(*call, request.clone());
+            }
         };
         let Some(dialog) = self.calls.get(&call).cloned() else {
             return;
@@ -354,6 +462,15 @@ impl Stack {
                 });
                 Ok(())
             }
+            SignalCommand::Cancel { .. } => {
+                tokio::spawn(async move {
+                    if let Err(e) = dialog.cancel().await {
+                        debug!(error = %e, "CANCEL failed");
+                    }
+                });
+                Ok(())
+            }
+            SignalCommand::Originate { .. } => Ok(()),
         };
         if let Err(e) = result {
             warn!(call, error = %e, "SIP command failed");

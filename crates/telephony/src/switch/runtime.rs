@@ -17,9 +17,10 @@ use tracing::{debug, warn};
 
 use super::admission::AdmissionPolicy;
 use super::call::{Call, CallEvent, CallOutput, EndReason, FlowConfig, MediaStats, Party};
+use super::dial::{Dial, DialOutcome, DialTimers};
 use super::rsip::{RsipSignalling, SignallingError};
 use super::sdp;
-use super::signalling::{CallRef, SignalCommand, SignalEvent, Signalling};
+use super::signalling::{CallRef, Originate, SignalCommand, SignalEvent, Signalling};
 
 /// Events buffered towards the user of the switch.
 const EVENTS_BUFFER: usize = 4_096;
@@ -127,11 +128,21 @@ pub enum SwitchEvent {
     },
     /// A call ended.
     Ended(CallSummary),
+    /// An outbound attempt's outcome is known (an answered one then runs
+    /// the flow and ends with [`SwitchEvent::Ended`]).
+    DialOutcome {
+        /// The dialer's id from [`DialRequest::dial_id`].
+        dial_id: String,
+        /// The SIP Call-ID we used.
+        call_id: String,
+        /// How it went.
+        outcome: DialOutcome,
+    },
 }
 
 /// The IO edge's clock: Unix milliseconds, monotonic within a run.
 #[derive(Debug, Clone, Copy)]
-struct Clock {
+pub(super) struct Clock {
     start: std::time::Instant,
     start_unix_ms: u64,
 }
@@ -149,29 +160,59 @@ impl Clock {
     }
 
     #[allow(clippy::disallowed_methods)] // as above
-    fn now_ms(&self) -> u64 {
+    pub(super) fn now_ms(&self) -> u64 {
         self.start_unix_ms + self.start.elapsed().as_millis() as u64
     }
 }
 
 /// Messages from the control task to one call's task.
-enum ToCall {
+pub(super) enum ToCall {
     Info(Vec<u8>),
     RemoteEnd(EndReason),
     Shutdown,
+    /// For an outbound attempt: a provisional response.
+    Progress(u16),
+    /// For an outbound attempt: the 2xx with its SDP answer.
+    Answered(Vec<u8>),
+    /// For an outbound attempt: a final non-2xx, or nothing.
+    Failed(Option<u16>),
 }
 
 /// Messages from a call's task to the control task.
-enum FromCall {
+pub(super) enum FromCall {
     Hangup(CallRef),
+    Cancel(CallRef),
     Event(CallRef, CallEvent),
+    DialOutcome(CallRef, DialOutcome),
+    /// An attempt that was not answered is over.
+    DialOver(CallRef),
     Ended(CallRef, Box<CallSummary>),
+}
+
+/// An outbound call to place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DialRequest {
+    /// The dialer's id for the attempt, echoed in [`SwitchEvent::DialOutcome`].
+    pub dial_id: String,
+    /// The caller id shown to the callee (From user part).
+    pub caller_id: String,
+    /// The number to call.
+    pub number: String,
+    /// Where to send the INVITE (the trunk).
+    pub target: SocketAddr,
+    /// Ring and no-provisional timeouts.
+    pub timers: DialTimers,
+}
+
+enum SwitchCommand {
+    Dial(DialRequest),
 }
 
 /// A running switch.
 pub struct Switch {
     sip_addr: SocketAddr,
     events: mpsc::Receiver<SwitchEvent>,
+    commands: mpsc::UnboundedSender<SwitchCommand>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -193,6 +234,7 @@ impl Switch {
         let sip_addr = sip.local_addr();
         let (events_tx, events) = mpsc::channel(EVENTS_BUFFER);
         let (stop, stop_rx) = tokio::sync::oneshot::channel();
+        let (commands, commands_rx) = mpsc::unbounded_channel();
         let control = Control {
             flow: Arc::new(config.flow.clone()),
             config,
@@ -202,10 +244,11 @@ impl Switch {
             clock: Clock::new(),
             session_ids: 1,
         };
-        tokio::spawn(control.run(stop_rx));
+        tokio::spawn(control.run(stop_rx, commands_rx));
         Ok(Switch {
             sip_addr,
             events,
+            commands,
             stop: Some(stop),
         })
     }
@@ -218,6 +261,13 @@ impl Switch {
     /// The next thing that happened; `None` once the switch has stopped.
     pub async fn next_event(&mut self) -> Option<SwitchEvent> {
         self.events.recv().await
+    }
+
+    /// Places an outbound call; its outcome comes as [`SwitchEvent::DialOutcome`],
+    /// and an answered call then runs the built-in flow like an inbound one.
+    pub fn dial(&self, request: DialRequest) {
+        // The control task only stops with the switch; a dial after that has nowhere to go.
+        let _ = self.commands.send(SwitchCommand::Dial(request));
     }
 
     /// Hangs up every call (BYE) and stops.
@@ -236,6 +286,8 @@ impl Drop for Switch {
 
 struct CallEntry {
     call_id: String,
+    /// The dialer's id, for calls we placed.
+    dial_id: Option<String>,
     inbox: mpsc::Sender<ToCall>,
 }
 
@@ -250,7 +302,11 @@ struct Control<S> {
 }
 
 impl<S: Signalling> Control<S> {
-    async fn run(mut self, mut stop: tokio::sync::oneshot::Receiver<()>) {
+    async fn run(
+        mut self,
+        mut stop: tokio::sync::oneshot::Receiver<()>,
+        mut commands: mpsc::UnboundedReceiver<SwitchCommand>,
+    ) {
         let (from_calls_tx, mut from_calls) = mpsc::unbounded_channel();
         let mut stopping = false;
         loop {
@@ -268,11 +324,30 @@ impl<S: Signalling> Control<S> {
                     Some(ev) => self.on_signal(ev, &from_calls_tx, stopping).await,
                     None => break,
                 },
+                Some(cmd) = commands.recv(), if !stopping => match cmd {
+                    SwitchCommand::Dial(req) => self.dial(req, &from_calls_tx).await,
+                },
                 msg = from_calls.recv() => {
                     // The control task holds a sender, so this never yields None.
                     let Some(msg) = msg else { break };
                     match msg {
                         FromCall::Hangup(call) => self.sip.send(SignalCommand::Hangup { call }),
+                        FromCall::Cancel(call) => self.sip.send(SignalCommand::Cancel { call }),
+                        FromCall::DialOutcome(call, outcome) => {
+                            let Some(entry) = self.calls.get(&call) else { continue };
+                            let ev = SwitchEvent::DialOutcome {
+                                dial_id: entry.dial_id.clone().unwrap_or_default(),
+                                call_id: entry.call_id.clone(),
+                                outcome,
+                            };
+                            self.report(ev).await;
+                        }
+                        FromCall::DialOver(call) => {
+                            self.calls.remove(&call);
+                            if stopping && self.calls.is_empty() {
+                                break;
+                            }
+                        }
                         FromCall::Event(call, ev) => {
                             let Some(entry) = self.calls.get(&call) else { continue };
                             let call_id = entry.call_id.clone();
@@ -373,6 +448,7 @@ impl<S: Signalling> Control<S> {
                     call,
                     CallEntry {
                         call_id: call_id.clone(),
+                        dial_id: None,
                         inbox,
                     },
                 );
@@ -426,6 +502,13 @@ impl<S: Signalling> Control<S> {
                     let _ = c.inbox.try_send(ToCall::Info(body));
                 }
             }
+            SignalEvent::Progress { call, status } => {
+                self.forward(call, ToCall::Progress(status)).await
+            }
+            SignalEvent::Answered { call, sdp } => self.forward(call, ToCall::Answered(sdp)).await,
+            SignalEvent::Failed { call, status } => {
+                self.forward(call, ToCall::Failed(status)).await
+            }
             SignalEvent::Ended { call, by_remote } => {
                 if let Some(c) = self.calls.get(&call) {
                     let reason = if by_remote {
@@ -438,6 +521,92 @@ impl<S: Signalling> Control<S> {
                 }
             }
         }
+    }
+}
+
+impl<S: Signalling> Control<S> {
+    async fn forward(&self, call: CallRef, msg: ToCall) {
+        if let Some(c) = self.calls.get(&call) {
+            // Must not be lost: wait for room.
+            let _ = c.inbox.send(msg).await;
+        }
+    }
+
+    /// Starts an outbound attempt: an RTP port, an offer, the INVITE, and a task that follows it.
+    async fn dial(&mut self, req: DialRequest, from_calls: &mpsc::UnboundedSender<FromCall>) {
+        let now = self.clock.now_ms();
+        let call = self.sip.new_call_ref();
+        let call_id = format!("{}-{call}-{now}@centralita", file_name(&req.dial_id));
+        let refuse = |reason: &'static str| {
+            let _ = from_calls.send(FromCall::DialOutcome(
+                call,
+                DialOutcome::Failed {
+                    status: None,
+                    reason,
+                },
+            ));
+            let _ = from_calls.send(FromCall::DialOver(call));
+        };
+        let (inbox, inbox_rx) = mpsc::channel(CALL_INBOX);
+        self.calls.insert(
+            call,
+            CallEntry {
+                call_id: call_id.clone(),
+                dial_id: Some(req.dial_id.clone()),
+                inbox,
+            },
+        );
+        if self.calls.len() > self.config.admission.max_calls {
+            return refuse("too_many_calls");
+        }
+        let rtp = match UdpSocket::bind(SocketAddr::new(self.config.rtp_ip, 0)).await {
+            Ok(s) => s,
+            Err(_) => return refuse("no_rtp_port"),
+        };
+        let Ok(local_rtp) = rtp.local_addr() else {
+            return refuse("no_rtp_port");
+        };
+        self.session_ids += 1;
+        let offer = sdp::offer(local_rtp, self.session_ids);
+        self.sip.send(SignalCommand::Originate {
+            call,
+            request: Originate {
+                caller: req.caller_id.clone(),
+                callee: req.number.clone(),
+                target: req.target,
+                call_id: call_id.clone(),
+                sdp: offer,
+            },
+        });
+        let recording = self
+            .config
+            .recordings_dir
+            .as_ref()
+            .filter(|_| self.flow.record)
+            .map(|d| d.join(format!("{}.wav", file_name(&call_id))));
+        let task = super::outbound::DialTask {
+            call,
+            dial: Dial::new(req.timers, now),
+            flow: self.flow.clone(),
+            rtp,
+            clock: self.clock,
+            inbox: inbox_rx,
+            to_control: from_calls.clone(),
+            summary: CallSummary {
+                call_id,
+                caller_number: req.caller_id,
+                dialled_number: req.number,
+                digits: String::new(),
+                codec: "",
+                answered_at_ms: now,
+                ended_at_ms: now,
+                hung_up_by: Party::Customer,
+                reason: EndReason::CallerHungUp,
+                recording,
+                media: MediaStats::default(),
+            },
+        };
+        tokio::spawn(task.run());
     }
 }
 
@@ -492,19 +661,19 @@ impl RecordingFile {
     }
 }
 
-struct CallTask {
-    call: CallRef,
-    machine: Call,
-    rtp: UdpSocket,
-    remote: SocketAddr,
-    clock: Clock,
-    inbox: mpsc::Receiver<ToCall>,
-    to_control: mpsc::UnboundedSender<FromCall>,
-    summary: CallSummary,
+pub(super) struct CallTask {
+    pub(super) call: CallRef,
+    pub(super) machine: Call,
+    pub(super) rtp: UdpSocket,
+    pub(super) remote: SocketAddr,
+    pub(super) clock: Clock,
+    pub(super) inbox: mpsc::Receiver<ToCall>,
+    pub(super) to_control: mpsc::UnboundedSender<FromCall>,
+    pub(super) summary: CallSummary,
 }
 
 impl CallTask {
-    async fn run(mut self) {
+    pub(super) async fn run(mut self) {
         let mut recording = match &self.summary.recording {
             Some(p) => match RecordingFile::create(p) {
                 Ok(f) => Some(f),
@@ -539,6 +708,8 @@ impl CallTask {
                         }
                         Some(ToCall::RemoteEnd(reason)) => self.machine.handle_remote_end(now, reason),
                         Some(ToCall::Shutdown) | None => self.machine.hang_up(now, EndReason::Shutdown),
+                        // Outbound set-up messages after the answer: nothing to do.
+                        Some(ToCall::Progress(_) | ToCall::Answered(_) | ToCall::Failed(_)) => {}
                     }
                 }
             }

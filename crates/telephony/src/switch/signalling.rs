@@ -36,6 +36,27 @@ pub enum SignalEvent {
         /// Its body.
         body: Vec<u8>,
     },
+    /// A provisional response to an INVITE we sent.
+    Progress {
+        /// The call.
+        call: CallRef,
+        /// 100–199.
+        status: u16,
+    },
+    /// A 2xx to an INVITE we sent (ACKed by the stack).
+    Answered {
+        /// The call.
+        call: CallRef,
+        /// The SDP answer.
+        sdp: Vec<u8>,
+    },
+    /// An INVITE we sent got a final non-2xx response, or none at all.
+    Failed {
+        /// The call.
+        call: CallRef,
+        /// The final status, if one came.
+        status: Option<u16>,
+    },
     /// The call is over on the signalling side: the caller's BYE or CANCEL,
     /// our own BYE completing, or a failure.
     Ended {
@@ -44,6 +65,21 @@ pub enum SignalEvent {
         /// Whether the other side ended it (BYE, CANCEL) rather than us or a failure.
         by_remote: bool,
     },
+}
+
+/// An outbound INVITE.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Originate {
+    /// The caller id (From user part).
+    pub caller: String,
+    /// The number called (request-URI user part).
+    pub callee: String,
+    /// Where to send the INVITE (a trunk, a phone).
+    pub target: SocketAddr,
+    /// The SIP Call-ID to use.
+    pub call_id: String,
+    /// Our SDP offer.
+    pub sdp: Vec<u8>,
 }
 
 /// Something the switch wants the network to do.
@@ -75,6 +111,18 @@ pub enum SignalCommand {
         /// The call.
         call: CallRef,
     },
+    /// Send an INVITE (the ref comes from [`Signalling::new_call_ref`]).
+    Originate {
+        /// The call.
+        call: CallRef,
+        /// What to send.
+        request: Originate,
+    },
+    /// CANCEL an INVITE we sent.
+    Cancel {
+        /// The call.
+        call: CallRef,
+    },
 }
 
 /// A SIP stack as the switch sees it.
@@ -83,6 +131,8 @@ pub trait Signalling: Send + Sync + 'static {
     fn local_addr(&self) -> SocketAddr;
     /// The next thing the network did; `None` once the stack has stopped.
     fn next_event(&mut self) -> impl Future<Output = Option<SignalEvent>> + Send;
+    /// A fresh reference for a call we originate.
+    fn new_call_ref(&mut self) -> CallRef;
     /// Asks the stack to act; failures come back as [`SignalEvent::Ended`].
     fn send(&mut self, command: SignalCommand);
     /// Stops the stack.
