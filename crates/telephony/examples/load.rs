@@ -189,7 +189,10 @@ async fn main() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let ok = sipp_count(&stdout, "Successful call");
     let failed = sipp_count(&stdout, "Failed call");
-    println!("sipp:    exit {:?}, successful calls {ok:?}, failed calls {failed:?}", out.status.code());
+    println!(
+        "sipp:    exit {:?}, successful calls {ok:?}, failed calls {failed:?}",
+        out.status.code()
+    );
     println!(
         "switch:  answered {answered}, ended {ended}, refused {refused}, peak concurrent {peak}, \
          digits \"12\" collected {with_digits}, caller audio received {with_audio}, recordings written {recorded}"

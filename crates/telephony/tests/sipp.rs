@@ -85,7 +85,7 @@ async fn sipp(
     local_ip: &str,
 ) -> (Output, String) {
     let port = free_port(local_ip);
-    sipp_on(dir, name, fill, Some(target), local_ip, port).await
+    sipp_on(dir, name, fill, Some(target), local_ip, port, &[]).await
 }
 
 /// Like [`sipp`], on a given port, as a client (`target`) or a server (`None`).
@@ -96,6 +96,7 @@ async fn sipp_on(
     target: Option<SocketAddr>,
     local_ip: &str,
     port: u16,
+    extra: &[&str],
 ) -> (Output, String) {
     let src = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/sipp")
@@ -130,6 +131,7 @@ async fn sipp_on(
         "-error_file".into(),
         errors.display().to_string(),
     ];
+    args.extend(extra.iter().map(|a| a.to_string()));
     args.extend(target.map(|t| t.to_string()));
     let out = tokio::task::spawn_blocking(move || {
         Command::new("sipp")
@@ -296,6 +298,33 @@ async fn a_caller_keys_rfc4733_digits_talks_hangs_up_and_both_sides_are_recorded
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_over_tcp_collects_its_digits_too() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("tcp");
+    let mut switch = Switch::start(config(&dir, 10))
+        .await
+        .expect("switch starts");
+    let port = free_port(LOCALHOST);
+    let (out, log) = sipp_on(
+        &dir,
+        "dtmf_call.xml",
+        &[("HOLD_MS", "500")],
+        Some(switch.sip_addr()),
+        LOCALHOST,
+        port,
+        &["-t", "t1"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", explain(&out, &log));
+    let events = events_until(&mut switch, 10, |e| matches!(e, SwitchEvent::Ended(_))).await;
+    let s = ended(&events)[0];
+    assert_eq!((s.digits.as_str(), s.hung_up_by), ("12", Party::Customer));
+    switch.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_source_not_on_the_allow_list_gets_403() {
     if !have_sipp() {
         return;
@@ -422,7 +451,7 @@ async fn dial_sipp(name: &str, scenario: &str, max_duration_ms: u64) -> Vec<Swit
     let callee_dir = dir.clone();
     let scenario_name = scenario.to_owned();
     let callee = tokio::spawn(async move {
-        sipp_on(&callee_dir, &scenario_name, &[], None, LOCALHOST, port).await
+        sipp_on(&callee_dir, &scenario_name, &[], None, LOCALHOST, port, &[]).await
     });
     // Let sipp bind before the INVITE (a lost one would be retransmitted anyway).
     tokio::time::sleep(Duration::from_millis(300)).await;

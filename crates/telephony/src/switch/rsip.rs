@@ -1,4 +1,4 @@
-//! [`Signalling`] on top of the `rsipstack` crate (UDP). This file is the
+//! [`Signalling`] on top of the `rsipstack` crate (UDP, and TCP on the same port). This file is the
 //! only one that knows rsipstack; replacing the stack means replacing it.
 //!
 //! One task owns the stack's endpoint, its dialog layer and the map from
@@ -18,7 +18,7 @@ use rsipstack::sip::prelude::HeadersExt;
 use rsipstack::sip::{Header, Method, SipMessage, StatusCode};
 use rsipstack::transaction::endpoint::MessageInspector;
 use rsipstack::transaction::{Transaction, TransactionReceiver};
-use rsipstack::transport::{SipAddr, TransportLayer, udp::UdpConnection};
+use rsipstack::transport::{SipAddr, TcpListenerConnection, TransportLayer, udp::UdpConnection};
 use tokio::sync::mpsc;
 use tracing::{debug, warn};
 
@@ -78,7 +78,7 @@ impl MessageInspector for StampSource {
 }
 
 impl RsipSignalling {
-    /// Listens for SIP over UDP on `addr` (port 0 picks a free port).
+    /// Listens for SIP over UDP on `addr` (port 0 picks a free port), and over TCP on the same port.
     pub async fn bind(addr: SocketAddr) -> Result<RsipSignalling, SignallingError> {
         let err = |cause: String| SignallingError::Listen { addr, cause };
         let cancel = CancellationToken::new();
@@ -91,6 +91,11 @@ impl RsipSignalling {
             .get_socketaddr()
             .map_err(|e| err(e.to_string()))?;
         transport.add_transport(udp.into());
+        // TCP on the same port (the stack binds it when it starts serving).
+        let tcp = TcpListenerConnection::new(local, None)
+            .await
+            .map_err(|e| err(e.to_string()))?;
+        transport.add_transport(tcp.into());
         let endpoint = rsipstack::EndpointBuilder::new()
             .with_cancel_token(cancel.clone())
             .with_transport_layer(transport)
