@@ -639,6 +639,52 @@ mod tests {
     }
 
     #[test]
+    fn thirty_ms_packets_and_a_new_stream_land_where_they_arrive() {
+        let mut call = Call::new(config(), media(), (1, 2, 3), 0);
+        let tone = crate::tones::sine(440.0, 8_000.0, 30);
+        let mut enc = Vec::new();
+        Law::A.encode_into(&tone, &mut enc);
+        let mut rec = Vec::new();
+        // 1 s of 30 ms packets from one source, then a new SSRC with an unrelated
+        // timestamp (a second pcap, a re-INVITE) for the next second.
+        let mut first = RtpSender::new(7, 0, 4_000_000_000);
+        let mut second = RtpSender::new(8, 0, 12_345);
+        for ms in (0..2_000u64).step_by(10) {
+            if ms % 30 == 0 {
+                let pkt = if ms < 1_000 {
+                    first.media(8, false, &enc, 240)
+                } else {
+                    second.media(8, false, &enc, 240)
+                };
+                call.handle_rtp(ms, &pkt);
+            }
+            call.handle_timeout(ms);
+            while let Some(o) = call.poll_output() {
+                if let CallOutput::Record(b) = o {
+                    rec.extend(b);
+                }
+            }
+        }
+        call.handle_remote_end(2_000, EndReason::CallerHungUp);
+        while let Some(o) = call.poll_output() {
+            if let CallOutput::Record(b) = o {
+                rec.extend(b);
+            }
+        }
+        let left: Vec<i16> = rec
+            .chunks_exact(4)
+            .map(|f| i16::from_le_bytes([f[0], f[1]]))
+            .collect();
+        assert_eq!(left.len(), 16_000);
+        // No holes: every 10 ms stretch holds the caller's tone.
+        for (i, chunk) in left[..15_840].chunks(80).enumerate() {
+            assert!(crate::tones::power(chunk) > 1e6, "a hole at {} ms", i * 10);
+        }
+        assert_eq!(call.stats().resyncs, 1);
+        assert_eq!(call.stats().audio_in, 67);
+    }
+
+    #[test]
     fn garbage_and_foreign_payloads_are_counted_not_played() {
         let mut call = Call::new(config(), media(), (1, 2, 3), 0);
         call.handle_rtp(0, b"hello");
