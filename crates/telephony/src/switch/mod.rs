@@ -6,10 +6,12 @@
 //! - [`dial`]: an outbound attempt's outcome: answered, busy, no answer, failed (sans-IO).
 //! - [`signalling`]: the trait a SIP stack implements for the switch.
 //! - [`rsip`]: that trait over the `rsipstack` crate.
-//! - [`runtime`]: the tokio shell, [`Switch`] (and `outbound`, its side of a dial).
+//! - [`runtime`]: the tokio shell, [`Switch`] (with `call_task`, one call's task, and
+//!   `outbound`, its side of a dial).
 
 pub mod admission;
 pub mod call;
+mod call_task;
 pub mod dial;
 mod outbound;
 pub mod rsip;

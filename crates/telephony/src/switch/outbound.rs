@@ -9,8 +9,9 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use super::call::{Call, FlowConfig};
+use super::call_task::{CallTask, Clock, FromCall, ToCall};
 use super::dial::{Dial, DialOutcome, DialOutput};
-use super::runtime::{CallSummary, CallTask, Clock, FromCall, ToCall};
+use super::runtime::CallSummary;
 use super::sdp;
 use super::signalling::CallRef;
 
