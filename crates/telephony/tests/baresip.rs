@@ -97,6 +97,7 @@ async fn baresip_as_an_agent_phone_answers_and_its_audio_is_recorded() {
         admission: AdmissionPolicy {
             allowed_sources: vec!["127.0.0.1".parse().unwrap()],
             max_calls: 10,
+            max_calls_per_second: 100,
         },
         recordings_dir: Some(dir.join("recordings")),
         flow: FlowConfig {

@@ -82,6 +82,7 @@ async fn the_switch_runs_on_any_signalling_stack() {
         admission: AdmissionPolicy {
             allowed_sources: vec!["127.0.0.1".parse().unwrap()],
             max_calls: 5,
+            max_calls_per_second: 100,
         },
         recordings_dir: None,
         flow: FlowConfig::default(),

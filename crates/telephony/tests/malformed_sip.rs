@@ -31,6 +31,7 @@ async fn mutated_requests_do_not_stop_the_switch() {
         admission: AdmissionPolicy {
             allowed_sources: vec![],
             max_calls: 10,
+            max_calls_per_second: 100,
         },
         recordings_dir: None,
         flow: FlowConfig::default(),

@@ -63,6 +63,7 @@ fn config(dir: &Path, max_calls: usize) -> SwitchConfig {
         admission: AdmissionPolicy {
             allowed_sources: vec![LOCALHOST.parse().unwrap()],
             max_calls,
+            max_calls_per_second: 100,
         },
         recordings_dir: Some(dir.join("recordings")),
         flow: FlowConfig {

@@ -19,7 +19,7 @@ pub mod runtime;
 pub mod sdp;
 pub mod signalling;
 
-pub use admission::{AdmissionPolicy, Refusal};
+pub use admission::{Admission, AdmissionPolicy, Refusal};
 pub use call::{CallEvent, EndReason, FlowConfig, Party};
 pub use dial::{DialOutcome, DialTimers};
 pub use runtime::{CallSummary, DialRequest, Switch, SwitchConfig, SwitchError, SwitchEvent};

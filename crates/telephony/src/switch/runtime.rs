@@ -14,7 +14,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 use tracing::{debug, warn};
 
-use super::admission::AdmissionPolicy;
+use super::admission::{Admission, AdmissionPolicy};
 use super::call::{Call, CallEvent, EndReason, FlowConfig, MediaStats, Party};
 use super::call_task::{CallTask, Clock, FromCall, ToCall};
 use super::dial::{Dial, DialOutcome, DialTimers};
@@ -185,6 +185,7 @@ impl Switch {
         let (stop, stop_rx) = tokio::sync::oneshot::channel();
         let (commands, commands_rx) = mpsc::unbounded_channel();
         let control = Control {
+            admission: Admission::new(config.admission.clone()),
             flow: Arc::new(config.flow.clone()),
             config,
             sip,
@@ -242,6 +243,7 @@ struct CallEntry {
 
 struct Control<S> {
     config: SwitchConfig,
+    admission: Admission,
     flow: Arc<FlowConfig>,
     sip: S,
     events: mpsc::Sender<SwitchEvent>,
@@ -349,9 +351,8 @@ impl<S: Signalling> Control<S> {
                         reason: "Service Unavailable".into(),
                     })
                 } else {
-                    self.config
-                        .admission
-                        .admit(source, self.calls.len(), &offer)
+                    let now = self.clock.now_ms();
+                    self.admission.admit(now, source, self.calls.len(), &offer)
                 };
                 let media = match decision {
                     Ok(m) => m,
@@ -505,7 +506,7 @@ impl<S: Signalling> Control<S> {
                 inbox,
             },
         );
-        if self.calls.len() > self.config.admission.max_calls {
+        if self.calls.len() > self.admission.policy().max_calls {
             return refuse("too_many_calls");
         }
         let rtp = match UdpSocket::bind(SocketAddr::new(self.config.rtp_ip, 0)).await {
