@@ -51,6 +51,33 @@ async fn next_event(switch: &mut Switch) -> SwitchEvent {
         .expect("open")
 }
 
+fn start() -> (
+    Switch,
+    mpsc::UnboundedSender<SignalEvent>,
+    mpsc::UnboundedReceiver<SignalCommand>,
+) {
+    let (events_tx, events) = mpsc::unbounded_channel();
+    let (commands, commands_rx) = mpsc::unbounded_channel();
+    let stack = FakeStack {
+        events,
+        commands,
+        next: 1_000,
+    };
+    let config = SwitchConfig {
+        sip_addr: "127.0.0.1:0".parse().unwrap(),
+        rtp_ip: "127.0.0.1".parse().unwrap(),
+        admission: AdmissionPolicy {
+            allowed_sources: vec!["127.0.0.1".parse().unwrap()],
+            max_calls: 5,
+            max_calls_per_second: 100,
+        },
+        recordings_dir: None,
+        flow: FlowConfig::default(),
+    };
+    let switch = Switch::start_with(config, stack).expect("starts");
+    (switch, events_tx, commands_rx)
+}
+
 fn invite(call: CallRef, source: &str, rtp: SocketAddr) -> SignalEvent {
     let sdp = format!(
         "v=0\r\nc=IN IP4 {}\r\nt=0 0\r\nm=audio {} RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n",
@@ -69,25 +96,7 @@ fn invite(call: CallRef, source: &str, rtp: SocketAddr) -> SignalEvent {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_switch_runs_on_any_signalling_stack() {
-    let (events_tx, events) = mpsc::unbounded_channel();
-    let (commands, mut commands_rx) = mpsc::unbounded_channel();
-    let stack = FakeStack {
-        events,
-        commands,
-        next: 1_000,
-    };
-    let config = SwitchConfig {
-        sip_addr: "127.0.0.1:0".parse().unwrap(),
-        rtp_ip: "127.0.0.1".parse().unwrap(),
-        admission: AdmissionPolicy {
-            allowed_sources: vec!["127.0.0.1".parse().unwrap()],
-            max_calls: 5,
-            max_calls_per_second: 100,
-        },
-        recordings_dir: None,
-        flow: FlowConfig::default(),
-    };
-    let mut switch = Switch::start_with(config, stack).expect("starts");
+    let (mut switch, events_tx, mut commands_rx) = start();
     let phone = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let phone_addr = phone.local_addr().unwrap();
 
@@ -173,6 +182,48 @@ async fn the_switch_runs_on_any_signalling_stack() {
             assert_eq!(s.recording, None);
             assert!(s.media.rtp_out > 0);
         }
+        other => panic!("expected the end: {other:?}"),
+    }
+    switch.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_behind_nat_is_heard_and_then_hears_us_where_it_really_is() {
+    let (mut switch, events_tx, mut commands_rx) = start();
+    let phone = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    // Its SDP names an address nobody listens on (the phone's private one).
+    let announced: SocketAddr = "127.0.0.2:9".parse().unwrap();
+    events_tx
+        .send(invite(5, "127.0.0.1:5070", announced))
+        .unwrap();
+    let answer = match next(&mut commands_rx).await {
+        SignalCommand::Accept { sdp, .. } => negotiate(&sdp).unwrap(),
+        other => panic!("expected 200 OK: {other:?}"),
+    };
+    assert!(matches!(
+        next_event(&mut switch).await,
+        SwitchEvent::Answered { .. }
+    ));
+    // It talks from its real address, the one its SIP came from.
+    let mut tx = RtpSender::new(9, 0, 0);
+    phone
+        .send_to(&tx.media(0, true, &[0xFF; 160], 160), answer.remote)
+        .await
+        .unwrap();
+    let mut buf = [0u8; 1500];
+    let (_, from) = tokio::time::timeout(Duration::from_secs(2), phone.recv_from(&mut buf))
+        .await
+        .expect("our RTP reaches the phone's real address")
+        .unwrap();
+    assert_eq!(from, answer.remote);
+    events_tx
+        .send(SignalEvent::Ended {
+            call: 5,
+            by_remote: true,
+        })
+        .unwrap();
+    match next_event(&mut switch).await {
+        SwitchEvent::Ended(s) => assert_eq!(s.media.audio_in, 1),
         other => panic!("expected the end: {other:?}"),
     }
     switch.shutdown();

@@ -129,7 +129,7 @@ pub struct MediaStats {
     pub rtp_out: u64,
     /// Datagrams that were not RTP or had a payload type we did not agree.
     pub rtp_refused: u64,
-    /// Audio packets placed in the recording.
+    /// Audio packets of the agreed codec received.
     pub audio_in: u64,
     /// Times the caller's stream was re-anchored (new SSRC or a timestamp jump).
     pub resyncs: u64,
@@ -333,6 +333,7 @@ impl Call {
 
     /// Records a packet of the caller's audio where its timestamp puts it.
     fn caller_audio(&mut self, now_ms: u64, p: &RtpPacket<'_>) {
+        self.stats.audio_in += 1;
         let Some(rec) = self.recorder.as_mut() else {
             return;
         };
@@ -360,7 +361,6 @@ impl Call {
         self.samples.clear();
         self.media.law.decode_into(payload, &mut self.samples);
         rec.add(Side::Customer, offset, &self.samples);
-        self.stats.audio_in += 1;
     }
 
     fn finish_collecting(&mut self) {

@@ -3,7 +3,7 @@
 //! clock and messages it shares with the control task in [`super::runtime`].
 
 use std::io::{Seek, SeekFrom, Write};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::time::Duration;
 
@@ -103,7 +103,13 @@ pub(super) struct CallTask {
     pub(super) call: CallRef,
     pub(super) machine: Call,
     pub(super) rtp: UdpSocket,
+    /// Where our RTP goes: the other side's SDP address, until it latches.
     pub(super) remote: SocketAddr,
+    /// The address the call's SIP came from (or went to): its media is
+    /// accepted too, for phones behind NAT that announce a private address.
+    pub(super) peer_ip: Option<IpAddr>,
+    /// Whether `remote` has latched onto where the media really comes from.
+    pub(super) latched: bool,
     pub(super) clock: Clock,
     pub(super) inbox: mpsc::Receiver<ToCall>,
     pub(super) to_control: mpsc::UnboundedSender<FromCall>,
@@ -131,8 +137,14 @@ impl CallTask {
             tokio::select! {
                 _ = tick.tick() => self.machine.handle_timeout(self.clock.now_ms()),
                 r = self.rtp.recv_from(&mut buf) => match r {
-                    // Only the address the SDP named may feed the call.
-                    Ok((n, from)) if from.ip() == self.remote.ip() => {
+                    // Only the SDP's address or the SIP peer's may feed the call; the
+                    // first packet's source is where our media goes from then on
+                    // (symmetric RTP), so a NATed phone hears us.
+                    Ok((n, from)) if from.ip() == self.remote.ip() || Some(from.ip()) == self.peer_ip => {
+                        if !self.latched {
+                            self.latched = true;
+                            self.remote = from;
+                        }
                         self.machine.handle_rtp(self.clock.now_ms(), &buf[..n]);
                     }
                     Ok(_) => {}

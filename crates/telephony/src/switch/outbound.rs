@@ -20,6 +20,8 @@ const DIAL_TICK_MS: u64 = 50;
 
 pub(super) struct DialTask {
     pub(super) call: CallRef,
+    /// Where the INVITE went.
+    pub(super) target: std::net::SocketAddr,
     pub(super) dial: Dial,
     pub(super) flow: Arc<FlowConfig>,
     pub(super) rtp: UdpSocket,
@@ -119,6 +121,8 @@ impl DialTask {
             machine,
             rtp: self.rtp,
             remote: media.remote,
+            peer_ip: Some(self.target.ip()),
+            latched: false,
             clock: self.clock,
             inbox: self.inbox,
             to_control: self.to_control,

@@ -184,9 +184,12 @@ impl Switch {
         let (events_tx, events) = mpsc::channel(EVENTS_BUFFER);
         let (stop, stop_rx) = tokio::sync::oneshot::channel();
         let (commands, commands_rx) = mpsc::unbounded_channel();
+        let mut flow = config.flow.clone();
+        // Nowhere to write: do not build recordings in memory either.
+        flow.record &= config.recordings_dir.is_some();
         let control = Control {
             admission: Admission::new(config.admission.clone()),
-            flow: Arc::new(config.flow.clone()),
+            flow: Arc::new(flow),
             config,
             sip,
             events: events_tx,
@@ -440,6 +443,8 @@ impl<S: Signalling> Control<S> {
                     machine,
                     rtp,
                     remote: media.remote,
+                    peer_ip: source.map(|s| s.ip()),
+                    latched: false,
                     clock: self.clock,
                     inbox: inbox_rx,
                     to_control: from_calls.clone(),
@@ -536,6 +541,7 @@ impl<S: Signalling> Control<S> {
             .map(|d| d.join(format!("{}.wav", file_name(&call_id))));
         let task = super::outbound::DialTask {
             call,
+            target: req.target,
             dial: Dial::new(req.timers, now),
             flow: self.flow.clone(),
             rtp,
