@@ -77,7 +77,7 @@ async fn main() {
         admission: AdmissionPolicy {
             allowed_sources: vec!["127.0.0.1".parse().unwrap()],
             max_calls: (limit as usize) * 2,
-            max_calls_per_second: 100,
+            max_calls_per_second: (rate as usize) * 2,
         },
         recordings_dir: Some(dir.join("recordings")),
         flow: FlowConfig {

@@ -36,7 +36,7 @@ pub struct SwitchConfig {
     pub rtp_ip: IpAddr,
     /// Who may call, and how many at once.
     pub admission: AdmissionPolicy,
-    /// Where recordings go (`<call-id>.wav`); `None` keeps none.
+    /// Where recordings go (`<call-id>-<n>.wav`, the Call-ID made safe); `None` keeps none.
     pub recordings_dir: Option<PathBuf>,
     /// The built-in call flow.
     pub flow: FlowConfig,
@@ -424,7 +424,7 @@ impl<S: Signalling> Control<S> {
                     .recordings_dir
                     .as_ref()
                     .filter(|_| self.flow.record)
-                    .map(|d| d.join(format!("{}.wav", file_name(&call_id))));
+                    .map(|d| d.join(format!("{}-{call}.wav", file_name(&call_id))));
                 let summary = CallSummary {
                     call_id,
                     caller_number: caller,
