@@ -1,10 +1,10 @@
 //! The telephony side of Centralita: the media a back-to-back user agent
 //! (B2BUA) needs to stay in the audio path of every call.
 //!
-//! Everything here is sans-IO, like the engines: parsers and builders take
-//! and return bytes, state machines take packets or samples and return what
-//! to send, play or report. The SIP signalling and the sockets that drive
-//! them come on top (see `docs/telephony.md`).
+//! Everything but [`switch`]'s runtime is sans-IO, like the engines:
+//! parsers and builders take and return bytes, state machines take packets
+//! or samples and return what to send, play or report. The switch's thin
+//! tokio shell drives them with sockets and timers (see `docs/telephony.md`).
 //!
 //! - [`g711`]: PCMU (μ-law) and PCMA (A-law) codecs.
 //! - [`rtp`]: RTP packets (RFC 3550): parse and build.
@@ -17,6 +17,8 @@
 //! - [`amd`]: answering-machine detection from energy and cadence.
 //! - [`prompts`]: the prompts in four languages, and position and waiting-time announcements.
 //! - [`ivr`]: IVR menus as data, and a session that runs a caller through them.
+//! - [`switch`]: SDP, admission, the per-call flow (sans-IO) and the SIP
+//!   switch runtime over `rsipstack` behind our own [`switch::Signalling`] trait.
 //!
 //! Audio is 8 kHz, 16-bit linear inside; 20 ms frames (160 samples) on the wire.
 
@@ -27,6 +29,7 @@ pub mod ivr;
 pub mod jitter;
 pub mod prompts;
 pub mod rtp;
+pub mod switch;
 pub mod tones;
 pub mod wav;
 

@@ -1,0 +1,217 @@
+//! Load benchmark: sipp places many concurrent calls (each keys 1 2 # over
+//! RFC 4733, talks over the music with the G.711 pcap and hangs up) against
+//! the switch on 127.0.0.1, which answers, runs the flow and records every
+//! call. Prints completed and failed calls and the switch's CPU time per call.
+//!
+//! ```text
+//! cargo run --release -p telephony --example load -- [--calls 1000] [--rate 50] [--limit 200] [--hold-ms 2200]
+//! ```
+//!
+//! Needs `sipp` (Debian package sip-tester). The switch runs in this process,
+//! so the CPU time read from /proc/self/stat is the switch's alone.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use telephony::switch::{AdmissionPolicy, FlowConfig, Switch, SwitchConfig, SwitchEvent};
+
+fn arg(name: &str, default: u64) -> u64 {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(|v| {
+            v.parse()
+                .unwrap_or_else(|_| panic!("{name} takes a number, not {v:?}"))
+        })
+        .unwrap_or(default)
+}
+
+/// This process's user + system CPU time in seconds (Linux).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the whole line: 11 and 12 after ')'.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// The cumulative column of a sipp statistics line such as "Successful call".
+fn sipp_count(stdout: &str, label: &str) -> Option<u64> {
+    stdout
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with(label))
+        .and_then(|l| l.rsplit('|').next())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+#[tokio::main(flavor = "multi_thread")]
+#[allow(clippy::disallowed_methods)] // a benchmark reads the clock
+async fn main() {
+    let calls = arg("--calls", 1_000);
+    let rate = arg("--rate", 50);
+    let limit = arg("--limit", 200);
+    let hold_ms = arg("--hold-ms", 2_200);
+    if Command::new("sipp")
+        .arg("-v")
+        .stdout(Stdio::null())
+        .status()
+        .is_err()
+    {
+        eprintln!("sipp is missing: install the Debian package sip-tester");
+        std::process::exit(2);
+    }
+
+    let dir = std::env::temp_dir().join(format!("centralita-load-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp folder");
+    let config = SwitchConfig {
+        sip_addr: "127.0.0.1:0".parse().unwrap(),
+        rtp_ip: "127.0.0.1".parse().unwrap(),
+        admission: AdmissionPolicy {
+            allowed_sources: vec!["127.0.0.1".parse().unwrap()],
+            max_calls: (limit as usize) * 2,
+            max_calls_per_second: (rate as usize) * 2,
+        },
+        recordings_dir: Some(dir.join("recordings")),
+        flow: FlowConfig {
+            first_digit_timeout_ms: 5_000,
+            max_duration_ms: 60_000,
+            ..FlowConfig::default()
+        },
+    };
+    let mut switch = Switch::start(config).await.expect("switch starts");
+    let target: SocketAddr = switch.sip_addr();
+
+    let scenario_src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sipp/dtmf_call.xml");
+    let scenario = std::fs::read_to_string(&scenario_src)
+        .expect("scenario")
+        .replace("HOLD_MS", &hold_ms.to_string());
+    let scenario_path = dir.join("load.xml");
+    std::fs::write(&scenario_path, scenario).expect("write scenario");
+
+    let sock = |()| {
+        std::net::UdpSocket::bind("127.0.0.1:0")
+            .and_then(|s| s.local_addr())
+            .map(|a| a.port())
+            .expect("a free port")
+    };
+    let args: Vec<String> = vec![
+        "-sf".into(),
+        scenario_path.display().to_string(),
+        "-m".into(),
+        calls.to_string(),
+        "-r".into(),
+        rate.to_string(),
+        "-l".into(),
+        limit.to_string(),
+        "-i".into(),
+        "127.0.0.1".into(),
+        "-p".into(),
+        sock(()).to_string(),
+        "-mp".into(),
+        sock(()).to_string(),
+        "-s".into(),
+        "4001".into(),
+        "-timeout".into(),
+        format!("{}", calls / rate.max(1) + 120),
+        "-timeout_error".into(),
+        target.to_string(),
+    ];
+    println!(
+        "load: {calls} calls at {rate}/s, at most {limit} at once, each ~{:.1} s, switch on {target}",
+        (1_800 + hold_ms) as f64 / 1_000.0
+    );
+    let cpu0 = cpu_seconds();
+    let t0 = std::time::Instant::now();
+    let sipp = tokio::task::spawn_blocking(move || {
+        Command::new("sipp")
+            .args(&args)
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .expect("sipp runs")
+    });
+
+    let (mut answered, mut ended, mut refused) = (0u64, 0u64, 0u64);
+    let (mut with_digits, mut recorded, mut with_audio) = (0u64, 0u64, 0u64);
+    let mut active = HashSet::new();
+    let mut peak = 0usize;
+    let mut sipp = Some(sipp);
+    let mut sipp_out = None;
+    let mut idle_after_sipp = 0;
+    loop {
+        match tokio::time::timeout(Duration::from_millis(500), switch.next_event()).await {
+            Ok(Some(SwitchEvent::Answered { call_id, .. })) => {
+                answered += 1;
+                active.insert(call_id);
+                peak = peak.max(active.len());
+            }
+            Ok(Some(SwitchEvent::Ended(s))) => {
+                ended += 1;
+                active.remove(&s.call_id);
+                with_digits += u64::from(s.digits == "12");
+                with_audio += u64::from(s.media.audio_in >= 10);
+                if let Some(p) = &s.recording {
+                    let ok = std::fs::metadata(p).is_ok_and(|m| m.len() > 44 + 4 * 8_000);
+                    recorded += u64::from(ok);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            Ok(Some(SwitchEvent::Refused { .. })) => refused += 1,
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => {}
+        }
+        if let Some(h) = sipp.as_ref()
+            && h.is_finished()
+        {
+            sipp_out = Some(sipp.take().expect("present").await.expect("sipp task"));
+        }
+        if sipp.is_none() {
+            idle_after_sipp += 1;
+            if active.is_empty() || idle_after_sipp > 20 {
+                break;
+            }
+        }
+    }
+    let wall = t0.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu0;
+    let out = match sipp_out {
+        Some(o) => o,
+        None => sipp.expect("still running").await.expect("sipp task"),
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let ok = sipp_count(&stdout, "Successful call");
+    let failed = sipp_count(&stdout, "Failed call");
+    println!(
+        "sipp:    exit {:?}, successful calls {ok:?}, failed calls {failed:?}",
+        out.status.code()
+    );
+    println!(
+        "switch:  answered {answered}, ended {ended}, refused {refused}, peak concurrent {peak}, \
+         digits \"12\" collected {with_digits}, caller audio received {with_audio}, recordings written {recorded}"
+    );
+    println!(
+        "time:    wall {wall:.1} s, switch CPU {cpu:.2} s (user+system), {:.2} ms CPU per call, {:.0} % of one core",
+        1_000.0 * cpu / ended.max(1) as f64,
+        100.0 * cpu / wall
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    switch.shutdown();
+    let all_good = out.status.success()
+        && failed == Some(0)
+        && ended == calls
+        && with_digits == calls
+        && recorded == calls;
+    if !all_good {
+        eprintln!("load: NOT all calls completed cleanly");
+        std::process::exit(1);
+    }
+}

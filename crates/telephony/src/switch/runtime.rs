@@ -1,0 +1,599 @@
+//! The switch's IO shell (tokio): takes INVITEs from a [`Signalling`]
+//! stack, decides with [`AdmissionPolicy`], and runs each answered call's
+//! sans-IO [`Call`] on its own RTP socket and 20 ms timer. It reads the
+//! clock, owns the sockets and writes the recordings; every decision is
+//! made by the sans-IO parts.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc;
+use tracing::{debug, warn};
+
+use super::admission::{Admission, AdmissionPolicy};
+use super::call::{Call, CallEvent, EndReason, FlowConfig, MediaStats, Party};
+use super::call_task::{CallTask, Clock, FromCall, ToCall};
+use super::dial::{Dial, DialOutcome, DialTimers};
+use super::rsip::{RsipSignalling, SignallingError};
+use super::sdp;
+use super::signalling::{CallRef, Originate, SignalCommand, SignalEvent, Signalling};
+
+/// Events buffered towards the user of the switch.
+const EVENTS_BUFFER: usize = 4_096;
+/// Messages buffered towards one call's task.
+const CALL_INBOX: usize = 64;
+
+/// How to run the switch.
+#[derive(Debug, Clone)]
+pub struct SwitchConfig {
+    /// Where SIP listens (UDP). Port 0 picks a free port.
+    pub sip_addr: SocketAddr,
+    /// The address RTP sockets bind to and that our SDP announces.
+    pub rtp_ip: IpAddr,
+    /// Who may call, and how many at once.
+    pub admission: AdmissionPolicy,
+    /// Where recordings go (`<call-id>-<n>.wav`, the Call-ID made safe); `None` keeps none.
+    pub recordings_dir: Option<PathBuf>,
+    /// The built-in call flow.
+    pub flow: FlowConfig,
+}
+
+/// Why the switch could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SwitchError {
+    /// The SIP stack could not listen.
+    #[error(transparent)]
+    Signalling(#[from] SignallingError),
+    /// The recordings folder cannot be created.
+    #[error("cannot create the recordings folder {path}: {cause}")]
+    Recordings {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        cause: std::io::Error,
+    },
+}
+
+/// What happened to a call, when it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSummary {
+    /// The SIP Call-ID.
+    pub call_id: String,
+    /// The caller's number (From user part).
+    pub caller_number: String,
+    /// The dialled number (request-URI user part).
+    pub dialled_number: String,
+    /// Digits collected by the flow (without `#`).
+    pub digits: String,
+    /// The codec used.
+    pub codec: &'static str,
+    /// When we sent 200 OK (Unix ms).
+    pub answered_at_ms: u64,
+    /// When the call ended (Unix ms).
+    pub ended_at_ms: u64,
+    /// Who hung up.
+    pub hung_up_by: Party,
+    /// Why.
+    pub reason: EndReason,
+    /// The stereo recording (customer left, us right), if one was kept.
+    pub recording: Option<PathBuf>,
+    /// Media counters.
+    pub media: MediaStats,
+}
+
+/// What the switch reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SwitchEvent {
+    /// An INVITE was refused.
+    Refused {
+        /// The SIP Call-ID.
+        call_id: String,
+        /// Where it came from.
+        source: Option<SocketAddr>,
+        /// The status sent.
+        status: u16,
+        /// The reason phrase sent.
+        reason: String,
+    },
+    /// A call was answered (200 OK sent).
+    Answered {
+        /// The SIP Call-ID.
+        call_id: String,
+        /// The caller's number.
+        caller_number: String,
+        /// The dialled number.
+        dialled_number: String,
+        /// When (Unix ms).
+        at_ms: u64,
+    },
+    /// A key was pressed.
+    Digit {
+        /// The SIP Call-ID.
+        call_id: String,
+        /// The key.
+        digit: char,
+    },
+    /// The flow finished collecting digits.
+    DigitsCollected {
+        /// The SIP Call-ID.
+        call_id: String,
+        /// The keys (without `#`).
+        digits: String,
+    },
+    /// A call ended.
+    Ended(CallSummary),
+    /// An outbound attempt's outcome is known (an answered one then runs
+    /// the flow and ends with [`SwitchEvent::Ended`]).
+    DialOutcome {
+        /// The dialer's id from [`DialRequest::dial_id`].
+        dial_id: String,
+        /// The SIP Call-ID we used.
+        call_id: String,
+        /// How it went.
+        outcome: DialOutcome,
+    },
+}
+
+/// An outbound call to place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DialRequest {
+    /// The dialer's id for the attempt, echoed in [`SwitchEvent::DialOutcome`].
+    pub dial_id: String,
+    /// The caller id shown to the callee (From user part).
+    pub caller_id: String,
+    /// The number to call.
+    pub number: String,
+    /// Where to send the INVITE (the trunk).
+    pub target: SocketAddr,
+    /// Ring and no-provisional timeouts.
+    pub timers: DialTimers,
+}
+
+enum SwitchCommand {
+    Dial(DialRequest),
+}
+
+/// A running switch.
+pub struct Switch {
+    sip_addr: SocketAddr,
+    events: mpsc::Receiver<SwitchEvent>,
+    commands: mpsc::UnboundedSender<SwitchCommand>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Switch {
+    /// Starts the switch with rsipstack on `config.sip_addr`.
+    pub async fn start(config: SwitchConfig) -> Result<Switch, SwitchError> {
+        let sip = RsipSignalling::bind(config.sip_addr).await?;
+        Switch::start_with(config, sip)
+    }
+
+    /// Starts the switch on any signalling stack.
+    pub fn start_with<S: Signalling>(config: SwitchConfig, sip: S) -> Result<Switch, SwitchError> {
+        if let Some(dir) = &config.recordings_dir {
+            std::fs::create_dir_all(dir).map_err(|cause| SwitchError::Recordings {
+                path: dir.clone(),
+                cause,
+            })?;
+        }
+        let sip_addr = sip.local_addr();
+        let (events_tx, events) = mpsc::channel(EVENTS_BUFFER);
+        let (stop, stop_rx) = tokio::sync::oneshot::channel();
+        let (commands, commands_rx) = mpsc::unbounded_channel();
+        let mut flow = config.flow.clone();
+        // Nowhere to write: do not build recordings in memory either.
+        flow.record &= config.recordings_dir.is_some();
+        let control = Control {
+            admission: Admission::new(config.admission.clone()),
+            flow: Arc::new(flow),
+            config,
+            sip,
+            events: events_tx,
+            calls: HashMap::new(),
+            clock: Clock::new(),
+            session_ids: 1,
+        };
+        tokio::spawn(control.run(stop_rx, commands_rx));
+        Ok(Switch {
+            sip_addr,
+            events,
+            commands,
+            stop: Some(stop),
+        })
+    }
+
+    /// Where SIP listens.
+    pub fn sip_addr(&self) -> SocketAddr {
+        self.sip_addr
+    }
+
+    /// The next thing that happened; `None` once the switch has stopped.
+    pub async fn next_event(&mut self) -> Option<SwitchEvent> {
+        self.events.recv().await
+    }
+
+    /// Places an outbound call; its outcome comes as [`SwitchEvent::DialOutcome`],
+    /// and an answered call then runs the built-in flow like an inbound one.
+    pub fn dial(&self, request: DialRequest) {
+        // The control task only stops with the switch; a dial after that has nowhere to go.
+        let _ = self.commands.send(SwitchCommand::Dial(request));
+    }
+
+    /// Hangs up every call (BYE) and stops.
+    pub fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl Drop for Switch {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+struct CallEntry {
+    call_id: String,
+    /// The dialer's id, for calls we placed.
+    dial_id: Option<String>,
+    inbox: mpsc::Sender<ToCall>,
+}
+
+struct Control<S> {
+    config: SwitchConfig,
+    admission: Admission,
+    flow: Arc<FlowConfig>,
+    sip: S,
+    events: mpsc::Sender<SwitchEvent>,
+    calls: HashMap<CallRef, CallEntry>,
+    clock: Clock,
+    session_ids: u64,
+}
+
+impl<S: Signalling> Control<S> {
+    async fn run(
+        mut self,
+        mut stop: tokio::sync::oneshot::Receiver<()>,
+        mut commands: mpsc::UnboundedReceiver<SwitchCommand>,
+    ) {
+        let (from_calls_tx, mut from_calls) = mpsc::unbounded_channel();
+        let mut stopping = false;
+        loop {
+            tokio::select! {
+                _ = &mut stop, if !stopping => {
+                    stopping = true;
+                    for c in self.calls.values() {
+                        let _ = c.inbox.try_send(ToCall::Shutdown);
+                    }
+                    if self.calls.is_empty() {
+                        break;
+                    }
+                }
+                ev = self.sip.next_event() => match ev {
+                    Some(ev) => self.on_signal(ev, &from_calls_tx, stopping).await,
+                    None => break,
+                },
+                Some(cmd) = commands.recv(), if !stopping => match cmd {
+                    SwitchCommand::Dial(req) => self.dial(req, &from_calls_tx).await,
+                },
+                msg = from_calls.recv() => {
+                    // The control task holds a sender, so this never yields None.
+                    let Some(msg) = msg else { break };
+                    match msg {
+                        FromCall::Hangup(call) => self.sip.send(SignalCommand::Hangup { call }),
+                        FromCall::Cancel(call) => self.sip.send(SignalCommand::Cancel { call }),
+                        FromCall::DialOutcome(call, outcome) => {
+                            let Some(entry) = self.calls.get(&call) else { continue };
+                            let ev = SwitchEvent::DialOutcome {
+                                dial_id: entry.dial_id.clone().unwrap_or_default(),
+                                call_id: entry.call_id.clone(),
+                                outcome,
+                            };
+                            self.report(ev).await;
+                        }
+                        FromCall::DialOver(call) => {
+                            self.calls.remove(&call);
+                            if stopping && self.calls.is_empty() {
+                                break;
+                            }
+                        }
+                        FromCall::Event(call, ev) => {
+                            let Some(entry) = self.calls.get(&call) else { continue };
+                            let call_id = entry.call_id.clone();
+                            let ev = match ev {
+                                CallEvent::Digit(d) => SwitchEvent::Digit { call_id, digit: d.as_char() },
+                                CallEvent::DigitsCollected(digits) => SwitchEvent::DigitsCollected { call_id, digits },
+                                CallEvent::Ended { .. } => continue,
+                            };
+                            self.report(ev).await;
+                        }
+                        FromCall::Ended(call, summary) => {
+                            self.calls.remove(&call);
+                            self.report(SwitchEvent::Ended(*summary)).await;
+                            if stopping && self.calls.is_empty() {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Give the stack a moment to send the last BYEs before it stops.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        self.sip.shutdown();
+    }
+
+    async fn report(&self, ev: SwitchEvent) {
+        // Nobody listens any more: the switch is being dropped.
+        let _ = self.events.send(ev).await;
+    }
+
+    async fn on_signal(
+        &mut self,
+        ev: SignalEvent,
+        from_calls: &mpsc::UnboundedSender<FromCall>,
+        stopping: bool,
+    ) {
+        match ev {
+            SignalEvent::Invite {
+                call,
+                call_id,
+                caller,
+                dialled,
+                source,
+                sdp: offer,
+            } => {
+                let decision = if stopping {
+                    Err(super::admission::Refusal {
+                        status: 503,
+                        reason: "Service Unavailable".into(),
+                    })
+                } else {
+                    let now = self.clock.now_ms();
+                    self.admission.admit(now, source, self.calls.len(), &offer)
+                };
+                let media = match decision {
+                    Ok(m) => m,
+                    Err(r) => {
+                        debug!(%call_id, ?source, status = r.status, reason = %r.reason, "INVITE refused");
+                        self.sip.send(SignalCommand::Reject {
+                            call,
+                            status: r.status,
+                            reason: r.reason.clone(),
+                        });
+                        self.report(SwitchEvent::Refused {
+                            call_id,
+                            source,
+                            status: r.status,
+                            reason: r.reason,
+                        })
+                        .await;
+                        return;
+                    }
+                };
+                let rtp = match UdpSocket::bind(SocketAddr::new(self.config.rtp_ip, 0)).await {
+                    Ok(s) => s,
+                    Err(e) => {
+                        warn!(%call_id, error = %e, "no RTP port");
+                        self.sip.send(SignalCommand::Reject {
+                            call,
+                            status: 500,
+                            reason: "Server Internal Error".into(),
+                        });
+                        return;
+                    }
+                };
+                let local_rtp = match rtp.local_addr() {
+                    Ok(a) => a,
+                    Err(_) => return,
+                };
+                self.session_ids += 1;
+                let answer = sdp::answer(&media, local_rtp, self.session_ids);
+                self.sip.send(SignalCommand::Accept { call, sdp: answer });
+                let now = self.clock.now_ms();
+                let (inbox, inbox_rx) = mpsc::channel(CALL_INBOX);
+                self.calls.insert(
+                    call,
+                    CallEntry {
+                        call_id: call_id.clone(),
+                        dial_id: None,
+                        inbox,
+                    },
+                );
+                self.report(SwitchEvent::Answered {
+                    call_id: call_id.clone(),
+                    caller_number: caller.clone(),
+                    dialled_number: dialled.clone(),
+                    at_ms: now,
+                })
+                .await;
+                let seed = now ^ (call << 20) ^ self.session_ids.rotate_left(40);
+                let machine = Call::new(
+                    self.flow.clone(),
+                    media,
+                    (seed as u32, (seed >> 32) as u16, (seed >> 16) as u32),
+                    now,
+                );
+                let recording = self
+                    .config
+                    .recordings_dir
+                    .as_ref()
+                    .filter(|_| self.flow.record)
+                    .map(|d| d.join(format!("{}-{call}.wav", file_name(&call_id))));
+                let summary = CallSummary {
+                    call_id,
+                    caller_number: caller,
+                    dialled_number: dialled,
+                    digits: String::new(),
+                    codec: media.law.name(),
+                    answered_at_ms: now,
+                    ended_at_ms: now,
+                    hung_up_by: Party::Customer,
+                    reason: EndReason::CallerHungUp,
+                    recording,
+                    media: MediaStats::default(),
+                };
+                let task = CallTask {
+                    call,
+                    machine,
+                    rtp,
+                    remote: media.remote,
+                    peer_ip: source.map(|s| s.ip()),
+                    latched: false,
+                    clock: self.clock,
+                    inbox: inbox_rx,
+                    to_control: from_calls.clone(),
+                    summary,
+                };
+                tokio::spawn(task.run());
+            }
+            SignalEvent::Info { call, body, .. } => {
+                if let Some(c) = self.calls.get(&call) {
+                    let _ = c.inbox.try_send(ToCall::Info(body));
+                }
+            }
+            SignalEvent::Progress { call, status } => {
+                self.forward(call, ToCall::Progress(status)).await
+            }
+            SignalEvent::Answered { call, sdp } => self.forward(call, ToCall::Answered(sdp)).await,
+            SignalEvent::Failed { call, status } => {
+                self.forward(call, ToCall::Failed(status)).await
+            }
+            SignalEvent::Ended { call, by_remote } => {
+                if let Some(c) = self.calls.get(&call) {
+                    let reason = if by_remote {
+                        EndReason::CallerHungUp
+                    } else {
+                        EndReason::SignallingLost
+                    };
+                    // Must not be lost: wait for room.
+                    let _ = c.inbox.send(ToCall::RemoteEnd(reason)).await;
+                }
+            }
+        }
+    }
+}
+
+impl<S: Signalling> Control<S> {
+    async fn forward(&self, call: CallRef, msg: ToCall) {
+        if let Some(c) = self.calls.get(&call) {
+            // Must not be lost: wait for room.
+            let _ = c.inbox.send(msg).await;
+        }
+    }
+
+    /// Starts an outbound attempt: an RTP port, an offer, the INVITE, and a task that follows it.
+    async fn dial(&mut self, req: DialRequest, from_calls: &mpsc::UnboundedSender<FromCall>) {
+        let now = self.clock.now_ms();
+        let call = self.sip.new_call_ref();
+        let call_id = format!("{}-{call}-{now}@centralita", file_name(&req.dial_id));
+        let refuse = |reason: &'static str| {
+            let _ = from_calls.send(FromCall::DialOutcome(
+                call,
+                DialOutcome::Failed {
+                    status: None,
+                    reason,
+                },
+            ));
+            let _ = from_calls.send(FromCall::DialOver(call));
+        };
+        let (inbox, inbox_rx) = mpsc::channel(CALL_INBOX);
+        self.calls.insert(
+            call,
+            CallEntry {
+                call_id: call_id.clone(),
+                dial_id: Some(req.dial_id.clone()),
+                inbox,
+            },
+        );
+        if self.calls.len() > self.admission.policy().max_calls {
+            return refuse("too_many_calls");
+        }
+        let rtp = match UdpSocket::bind(SocketAddr::new(self.config.rtp_ip, 0)).await {
+            Ok(s) => s,
+            Err(_) => return refuse("no_rtp_port"),
+        };
+        let Ok(local_rtp) = rtp.local_addr() else {
+            return refuse("no_rtp_port");
+        };
+        self.session_ids += 1;
+        let offer = sdp::offer(local_rtp, self.session_ids);
+        self.sip.send(SignalCommand::Originate {
+            call,
+            request: Originate {
+                caller: req.caller_id.clone(),
+                callee: req.number.clone(),
+                target: req.target,
+                call_id: call_id.clone(),
+                sdp: offer,
+            },
+        });
+        let recording = self
+            .config
+            .recordings_dir
+            .as_ref()
+            .filter(|_| self.flow.record)
+            .map(|d| d.join(format!("{}.wav", file_name(&call_id))));
+        let task = super::outbound::DialTask {
+            call,
+            target: req.target,
+            dial: Dial::new(req.timers, now),
+            flow: self.flow.clone(),
+            rtp,
+            clock: self.clock,
+            inbox: inbox_rx,
+            to_control: from_calls.clone(),
+            summary: CallSummary {
+                call_id,
+                caller_number: req.caller_id,
+                dialled_number: req.number,
+                digits: String::new(),
+                codec: "",
+                answered_at_ms: now,
+                ended_at_ms: now,
+                hung_up_by: Party::Customer,
+                reason: EndReason::CallerHungUp,
+                recording,
+                media: MediaStats::default(),
+            },
+        };
+        tokio::spawn(task.run());
+    }
+}
+
+/// A Call-ID made safe as a file name.
+fn file_name(call_id: &str) -> String {
+    let s: String = call_id
+        .chars()
+        .take(100)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() || s.starts_with('.') {
+        format!("call{s}")
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn call_ids_become_safe_file_names() {
+        assert_eq!(file_name("1-2345@127.0.0.1"), "1-2345_127.0.0.1");
+        assert_eq!(file_name("../../etc/passwd"), "call.._.._etc_passwd");
+        assert_eq!(file_name(""), "call");
+    }
+}
