@@ -1,1 +1,1 @@
-//! bench
+//! `centralita bench server` (placeholder, filled below)
