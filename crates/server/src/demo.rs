@@ -281,18 +281,23 @@ async fn arrivals(h: TenantHandle, channel: Channel, every_s: f64) {
     loop {
         tokio::time::sleep(rng.exp_s(every_s)).await;
         n += 1;
-        let mut attributes = Attributes::default();
-        attributes.caller_number =
-            PhoneNumber::parse(callers[(rng.next() % callers.len() as u64) as usize]).ok();
-        attributes.dialled_number = PhoneNumber::parse(if rng.unit() < 0.3 {
+        let caller = callers[(rng.next() % callers.len() as u64) as usize];
+        let line = if rng.unit() < 0.3 {
             "900100200"
         } else {
             "900100100"
-        })
-        .ok();
-        if rng.unit() < 0.1 {
-            attributes.value_tier = model::ValueTier::parse("gold").ok();
-        }
+        };
+        let gold = rng.unit() < 0.1;
+        let attributes = Attributes {
+            caller_number: PhoneNumber::parse(caller).ok(),
+            dialled_number: PhoneNumber::parse(line).ok(),
+            value_tier: if gold {
+                model::ValueTier::parse("gold").ok()
+            } else {
+                None
+            },
+            ..Attributes::default()
+        };
         let secret = auth::random_hex(8);
         let req = NewInteractionReq {
             channel,

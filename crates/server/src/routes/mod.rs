@@ -20,7 +20,7 @@ use serde_json::json;
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
-use crate::perms::Action;
+use crate::perms::{Action, ROUTES};
 
 /// Largest JSON body accepted, in bytes (a routing plan is the largest thing sent).
 pub const BODY_MAX: usize = 1 << 20;
@@ -102,6 +102,40 @@ async fn not_found() -> ApiError {
     ApiError::not_found("route")
 }
 
+/// Enforces the permission table before anything else (body parsing
+/// included): a role that may not call an endpoint learns nothing more.
+async fn authorize(
+    axum::extract::State(st): axum::extract::State<AppState>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str().to_string());
+    let action = ROUTES
+        .iter()
+        .find(|r| Some(r.path) == path.as_deref() && r.method == req.method().as_str())
+        .and_then(|r| r.action);
+    let Some(action) = action else {
+        return next.run(req).await;
+    };
+    let (mut parts, body) = req.into_parts();
+    let p = match <Principal as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+        &mut parts, &st,
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    if let Err(e) = p.require(action) {
+        return e.into_response();
+    }
+    parts.extensions.insert(p);
+    next.run(Request::from_parts(parts, body)).await
+}
+
 /// The router for every endpoint in [`crate::perms::ROUTES`].
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -176,6 +210,10 @@ pub fn router(state: AppState) -> Router {
             "/chat/{tenant}/{id}/messages",
             get(chat::messages).post(chat::send),
         )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            authorize,
+        ))
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(BODY_MAX))
         .with_state(state)
