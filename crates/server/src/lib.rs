@@ -126,6 +126,10 @@ pub async fn start(database_url: &str, listen: &str) -> anyhow::Result<Running> 
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let router = app(state.clone());
+    // Small JSON answers must not wait for Nagle's algorithm (40 ms with delayed ACKs).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     let task = tokio::spawn(async move { axum::serve(listener, router).await });
     Ok(Running { addr, state, task })
 }
