@@ -217,10 +217,19 @@ impl Throttle {
     }
 }
 
-/// Cache of API tokens by hash (tokens cannot be changed once made).
+/// Cache of API tokens by hash (tokens cannot be changed once made) and of
+/// sessions (removed at sign-out, checked for expiry on every use).
 #[derive(Debug, Default)]
 pub struct TokenCache {
     map: Mutex<HashMap<String, Principal>>,
+    sessions: Mutex<HashMap<String, (Principal, String, i64)>>,
+}
+
+impl TokenCache {
+    /// Forgets a session (sign-out).
+    pub fn forget_session(&self, hash: &str) {
+        self.sessions.lock().expect("session cache").remove(hash);
+    }
 }
 
 fn cookie(parts: &Parts, name: &str) -> Option<String> {
@@ -282,13 +291,35 @@ impl FromRequestParts<AppState> for Principal {
         let Some(sid) = cookie(parts, SESSION_COOKIE) else {
             return Err(ApiError::unauthenticated());
         };
+        let sid_hash = secret_hash(&sid);
+        let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        let cached = state
+            .tokens
+            .sessions
+            .lock()
+            .expect("session cache")
+            .get(&sid_hash)
+            .cloned();
+        if let Some((p, csrf, expires_at)) = cached
+            && expires_at > crate::clock::now_ms()
+        {
+            if unsafe_method
+                && parts
+                    .headers
+                    .get("x-csrf-token")
+                    .and_then(|v| v.to_str().ok())
+                    != Some(csrf.as_str())
+            {
+                return Err(ApiError::csrf());
+            }
+            return Ok(p);
+        }
         let sess = state
             .store
-            .session(&secret_hash(&sid))
+            .session(&sid_hash)
             .await?
             .filter(|s| s.expires_at > crate::clock::now_ms())
             .ok_or_else(ApiError::unauthenticated)?;
-        let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if unsafe_method {
             let sent = parts
                 .headers
@@ -314,12 +345,22 @@ impl FromRequestParts<AppState> for Principal {
                     .ok_or_else(ApiError::unauthenticated)?,
             )
         };
-        Ok(Principal {
+        let p = Principal {
             tenant,
             role: Role::parse(&user.role).ok_or_else(ApiError::unauthenticated)?,
             name: user.username,
             agent: user.agent_id.map(|a| AgentId(a as u32)),
-        })
+        };
+        // An agent linked after sign-in is picked up on the next uncached lookup;
+        // sessions of users not yet linked are not cached for that reason.
+        if p.role != Role::Agent || p.agent.is_some() {
+            let mut cache = state.tokens.sessions.lock().expect("session cache");
+            if cache.len() >= TOKEN_CACHE_MAX {
+                cache.clear();
+            }
+            cache.insert(sid_hash, (p.clone(), sess.csrf.clone(), sess.expires_at));
+        }
+        Ok(p)
     }
 }
 

@@ -55,7 +55,7 @@ impl Hub {
         if let Some(h) = map.get(&t.id()) {
             return Ok(h.clone());
         }
-        let h = tenant::spawn(self.store.clone(), t.clone())
+        let h = tenant::spawn(self.store.writer(), t.clone())
             .await
             .map_err(ApiError::internal)?;
         map.insert(t.id(), h.clone());

@@ -233,6 +233,12 @@ pub struct Command {
 /// Where a command's answer goes.
 type Reply = oneshot::Sender<Result<Ack, ApiError>>;
 
+/// Live channels of single agents, so that a fact wakes only the streams it concerns.
+pub type AgentChannels = Arc<std::sync::Mutex<HashMap<i64, broadcast::Sender<Arc<Published>>>>>;
+
+/// Live facts buffered per agent channel.
+pub const AGENT_BROADCAST_MAX: usize = 256;
+
 /// A handle on a running tenant task.
 #[derive(Debug, Clone)]
 pub struct TenantHandle {
@@ -241,9 +247,21 @@ pub struct TenantHandle {
     tx: mpsc::Sender<Command>,
     /// Live facts, after commit.
     pub events: broadcast::Sender<Arc<Published>>,
+    /// Live facts about one agent, after commit.
+    pub agent_events: AgentChannels,
 }
 
 impl TenantHandle {
+    /// Subscribes to the facts about one agent.
+    pub fn subscribe_agent(&self, agent: i64) -> broadcast::Receiver<Arc<Published>> {
+        self.agent_events
+            .lock()
+            .expect("agent channels lock")
+            .entry(agent)
+            .or_insert_with(|| broadcast::channel(AGENT_BROADCAST_MAX).0)
+            .subscribe()
+    }
+
     /// Sends a command and waits for its (committed) answer.
     pub async fn call(&self, op: Op) -> Result<Ack, ApiError> {
         let (reply, rx) = oneshot::channel();
@@ -258,15 +276,23 @@ impl TenantHandle {
 pub async fn spawn(store: Store, tenant: Tenant) -> anyhow::Result<TenantHandle> {
     let (tx, rx) = mpsc::channel(INBOX_MAX);
     let (events, _) = broadcast::channel(BROADCAST_MAX);
-    let mut task = Task::recover(store, tenant.clone(), events.clone()).await?;
+    let agent_events = AgentChannels::default();
+    let mut task =
+        Task::recover(store, tenant.clone(), events.clone(), agent_events.clone()).await?;
     tokio::spawn(async move { task.run(rx).await });
-    Ok(TenantHandle { tenant, tx, events })
+    Ok(TenantHandle {
+        tenant,
+        tx,
+        events,
+        agent_events,
+    })
 }
 
 struct Task {
     store: Store,
     tenant: Tenant,
     events: broadcast::Sender<Arc<Published>>,
+    agent_events: AgentChannels,
     engine: Engine,
     names: Names,
     agent_names: Vec<String>,
@@ -367,6 +393,7 @@ impl Task {
         store: Store,
         tenant: Tenant,
         events: broadcast::Sender<Arc<Published>>,
+        agent_events: AgentChannels,
     ) -> anyhow::Result<Task> {
         let mut task = Task {
             engine: Engine::new(tenant.id() as u64),
@@ -382,6 +409,7 @@ impl Task {
             store,
             tenant,
             events,
+            agent_events,
         };
         let now = clock::now();
         if let Some(doc) = task.store.plan(&task.tenant).await? {
@@ -514,9 +542,17 @@ impl Task {
             return Ok(());
         }
         self.store.append(&self.tenant, &self.pending).await?;
+        let mut agents = self.agent_events.lock().expect("agent channels lock");
         for r in self.pending.drain(..) {
             // No subscriber is fine: the log has it.
-            let _ = self.events.send(Arc::new(Published::of(&r)));
+            let p = Arc::new(Published::of(&r));
+            if let Some(a) = p.agent
+                && let Some(tx) = agents.get(&a)
+                && tx.send(p.clone()).is_err()
+            {
+                agents.remove(&a);
+            }
+            let _ = self.events.send(p);
         }
         Ok(())
     }
@@ -566,6 +602,7 @@ impl Task {
                             self.store.clone(),
                             self.tenant.clone(),
                             self.events.clone(),
+                            self.agent_events.clone(),
                         )
                         .await
                         {

@@ -92,6 +92,9 @@ impl Tenant {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// A separate pool for the tenant tasks (the writers), so that a burst of
+    /// API reads never makes a commit wait for a connection.
+    writer: AnyPool,
     backend: Backend,
 }
 
@@ -112,25 +115,47 @@ impl Store {
             return Err(StoreError::Url(url.chars().take(80).collect()));
         };
         let opts = AnyConnectOptions::from_str(url)?;
-        let mut pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
-            .acquire_timeout(Duration::from_secs(30));
-        if backend == Backend::Sqlite {
-            pool = pool.after_connect(|conn, _| {
-                Box::pin(async move {
-                    // WAL lets readers run beside the writer; FULL makes every
-                    // commit durable before it returns (the ack depends on it).
-                    conn.execute("PRAGMA journal_mode=WAL").await?;
-                    conn.execute("PRAGMA synchronous=FULL").await?;
-                    conn.execute("PRAGMA busy_timeout=10000").await?;
-                    Ok(())
-                })
-            });
+        let pool_of = |max: u32| {
+            let mut pool = AnyPoolOptions::new()
+                .max_connections(max)
+                .acquire_timeout(Duration::from_secs(30));
+            if backend == Backend::Sqlite {
+                pool = pool.after_connect(|conn, _| {
+                    Box::pin(async move {
+                        // WAL lets readers run beside the writer; FULL makes every
+                        // commit durable before it returns (the ack depends on it).
+                        conn.execute("PRAGMA journal_mode=WAL").await?;
+                        conn.execute("PRAGMA synchronous=FULL").await?;
+                        conn.execute("PRAGMA busy_timeout=10000").await?;
+                        Ok(())
+                    })
+                });
+            }
+            pool
+        };
+        // SQLite has one writer at a time anyway: one writer connection.
+        let (readers, writers) = match backend {
+            Backend::Sqlite => (4, 1),
+            Backend::Postgres => (8, 4),
+        };
+        let writer = pool_of(writers).connect_with(opts.clone()).await?;
+        migrate::run(&writer, backend).await?;
+        let pool = pool_of(readers).connect_with(opts).await?;
+        Ok(Store {
+            pool,
+            writer,
+            backend,
+        })
+    }
+
+    /// The same store on the writers' pool: for the tenant tasks, whose
+    /// commits must not queue behind API reads.
+    pub fn writer(&self) -> Store {
+        Store {
+            pool: self.writer.clone(),
+            writer: self.writer.clone(),
+            backend: self.backend,
         }
-        let pool = pool.connect_with(opts).await?;
-        let store = Store { pool, backend };
-        migrate::run(&store.pool, backend).await?;
-        Ok(store)
     }
 
     /// Which database this is.

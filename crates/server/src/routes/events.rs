@@ -111,7 +111,11 @@ pub async fn stream(
     let tenant = p.tenant()?.clone();
     let h = st.hub.tenant(&tenant).await?;
     // Subscribe before reading the log position, so nothing falls between.
-    let rx = h.events.subscribe();
+    // An agent's stream gets its own channel: a fact wakes only the streams it concerns.
+    let rx = match agent {
+        Some(a) => h.subscribe_agent(a),
+        None => h.events.subscribe(),
+    };
     let (seq, catching_up) = match after {
         Some(a) => (a, true),
         None => (st.store.last_seq(&tenant).await?, false),

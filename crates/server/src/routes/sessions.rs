@@ -93,7 +93,9 @@ pub async fn sign_out(
         .find(|(k, _)| *k == SESSION_COOKIE)
         .map(|(_, v)| v.to_string());
     if let Some(sid) = sid {
-        st.store.delete_session(&auth::secret_hash(&sid)).await?;
+        let h = auth::secret_hash(&sid);
+        st.tokens.forget_session(&h);
+        st.store.delete_session(&h).await?;
     }
     tracing::info!(target: "audit", who = %p.name, "signed out");
     let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");

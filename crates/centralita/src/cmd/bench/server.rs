@@ -89,13 +89,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     println!(
         "  create latency p50 {:.2} ms  p99 {:.2} ms",
-        ms(&r.create_us, 0.50),
-        ms(&r.create_us, 0.99)
+        ms(&r.create_us, 50.0),
+        ms(&r.create_us, 99.0)
     );
     println!(
         "  all requests   p50 {:.2} ms  p99 {:.2} ms",
-        ms(&r.all_us, 0.50),
-        ms(&r.all_us, 0.99)
+        ms(&r.all_us, 50.0),
+        ms(&r.all_us, 99.0)
     );
     println!(
         "  live streams:  {} open, watchers received {} events",
