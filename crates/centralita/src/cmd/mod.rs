@@ -1,6 +1,7 @@
 //! The subcommands, one module each.
 
 pub mod bench;
+pub mod server;
 pub mod simulate;
 pub mod wfm;
 
@@ -27,6 +28,21 @@ enum Command {
     Bench(bench::BenchCommand),
     #[command(flatten)]
     Wfm(wfm::WfmCommand),
+    /// Serve the API, live streams and chat page.
+    Serve(server::ServeArgs),
+    /// Serve with a demo tenant, simulated customers and agents.
+    Demo(server::DemoArgs),
+    /// Manage tenants.
+    #[command(subcommand)]
+    Tenant(server::TenantCommand),
+    /// Manage users.
+    #[command(subcommand)]
+    User(server::UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(server::TokenCommand),
+    /// Rebuild projections from the event log (with the server stopped).
+    Rebuild(server::RebuildArgs),
 }
 
 /// Runs one parsed command line.
@@ -35,5 +51,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Simulate(args) => simulate::run(args),
         Command::Bench(cmd) => bench::run(cmd),
         Command::Wfm(cmd) => wfm::run(cmd),
+        Command::Serve(args) => server::serve(args),
+        Command::Demo(args) => server::demo(args),
+        Command::Tenant(cmd) => server::tenant(cmd),
+        Command::User(cmd) => server::user(cmd),
+        Command::Token(cmd) => server::token(cmd),
+        Command::Rebuild(args) => server::rebuild(args),
     }
 }

@@ -3,6 +3,7 @@
 mod common;
 pub mod dialer;
 pub mod engine;
+pub mod server;
 pub mod sim;
 pub mod staffing;
 
@@ -19,6 +20,8 @@ pub enum BenchCommand {
     Staffing(staffing::Args),
     /// Dialer pacing: progressive, power, VICIdial-style and predictive side by side.
     Dialer(dialer::Args),
+    /// The server on loopback: agents on live streams, interactions created, routed, accepted, completed.
+    Server(server::Args),
 }
 
 /// Runs one.
@@ -28,5 +31,6 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Engine(args) => engine::run(args),
         BenchCommand::Staffing(args) => staffing::run(args),
         BenchCommand::Dialer(args) => dialer::run(args),
+        BenchCommand::Server(args) => server::run(args),
     }
 }

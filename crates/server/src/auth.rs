@@ -1,0 +1,403 @@
+//! Sign-in and who is asking: roles, argon2id passwords, API tokens,
+//! sessions with CSRF, the lock-out after failed sign-ins, and the
+//! [`Principal`] extractor every API handler takes.
+//!
+//! Secrets are never stored or logged: passwords as argon2id PHC strings,
+//! API tokens and session ids as BLAKE2b hashes (they are long random
+//! strings, so a fast hash is enough and lookups stay cheap).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{Method, header};
+use blake2::{Blake2b512, Digest};
+use model::AgentId;
+use store::Tenant;
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::perms::{Action, allowed};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "centralita_session";
+/// How long a session lasts, in milliseconds (12 hours: one shift and some).
+pub const SESSION_TTL_MS: i64 = 12 * 3600 * 1000;
+/// Failed sign-ins for one user name before it is locked.
+pub const FAILURES_BEFORE_LOCK: u32 = 5;
+/// How long a lock lasts.
+pub const LOCK_DURATION: Duration = Duration::from_secs(15 * 60);
+/// Added delay per failed attempt (slow-down), capped at [`SLOWDOWN_MAX`].
+pub const SLOWDOWN_STEP: Duration = Duration::from_millis(200);
+/// Longest slow-down of one attempt.
+pub const SLOWDOWN_MAX: Duration = Duration::from_secs(2);
+/// Most names the throttle remembers (a limit on memory an attacker can grow).
+pub const THROTTLE_ENTRIES_MAX: usize = 100_000;
+/// Most API tokens kept in the lookup cache.
+pub const TOKEN_CACHE_MAX: usize = 10_000;
+/// Shortest password accepted.
+pub const PASSWORD_LEN_MIN: usize = 10;
+
+/// What a user or token may do, by role (see [`crate::perms`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// Provider-level administrator: manages tenants, sees no tenant's data.
+    Provider,
+    /// Tenant administrator: users, agents, queues, plans.
+    Admin,
+    /// Runs the floor: agents' states, interactions, live view.
+    Supervisor,
+    /// Handles interactions.
+    Agent,
+    /// Reads data and reports.
+    Analyst,
+    /// A client company of a provider: read-only reports of its own tenant.
+    Client,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 6] = [
+        Role::Provider,
+        Role::Admin,
+        Role::Supervisor,
+        Role::Agent,
+        Role::Analyst,
+        Role::Client,
+    ];
+    /// Its name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Provider => "provider",
+            Role::Admin => "admin",
+            Role::Supervisor => "supervisor",
+            Role::Agent => "agent",
+            Role::Analyst => "analyst",
+            Role::Client => "client",
+        }
+    }
+    /// Parses a name.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// Who is making a request.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    /// Their tenant (none for provider administrators).
+    pub tenant: Option<Tenant>,
+    /// Their role.
+    pub role: Role,
+    /// User name, or `token:LABEL` for API tokens.
+    pub name: String,
+    /// The agent a user works as.
+    pub agent: Option<AgentId>,
+}
+
+impl Principal {
+    /// Checks the permission table; a denial is logged (without secrets).
+    pub fn require(&self, action: Action) -> Result<(), ApiError> {
+        if allowed(self.role, action) {
+            Ok(())
+        } else {
+            tracing::warn!(target: "audit", who = %self.name, role = self.role.as_str(),
+                tenant = self.tenant.as_ref().map(|t| t.name()), action = action.as_str(), "permission denied");
+            Err(ApiError::forbidden(action.describe()))
+        }
+    }
+
+    /// The tenant scope, for tenant endpoints (provider administrators have none).
+    pub fn tenant(&self) -> Result<&Tenant, ApiError> {
+        self.tenant
+            .as_ref()
+            .ok_or_else(|| ApiError::forbidden("use tenant endpoints"))
+    }
+}
+
+/// Hashes a password with argon2id (default parameters, random salt).
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("argon2: {e}"))?
+        .to_string())
+}
+
+/// Checks a password against a PHC string.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Checks a new password's strength (length only: long beats clever).
+pub fn check_new_password(password: &str) -> Result<(), String> {
+    if password.chars().count() < PASSWORD_LEN_MIN {
+        return Err(format!("at least {PASSWORD_LEN_MIN} characters"));
+    }
+    if password.len() > 1024 {
+        return Err("at most 1024 bytes".into());
+    }
+    Ok(())
+}
+
+/// `n` random bytes as lowercase hex.
+pub fn random_hex(n: usize) -> String {
+    let mut b = vec![0u8; n];
+    // The OS's randomness failing is not something to serve through.
+    getrandom::fill(&mut b).expect("the OS random source works");
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// A new API token (shown once) : `ctk_` and 64 hex digits.
+pub fn new_token() -> String {
+    format!("ctk_{}", random_hex(32))
+}
+
+/// The stored form of a token or session id.
+pub fn secret_hash(secret: &str) -> String {
+    let d = Blake2b512::digest(secret.as_bytes());
+    d.iter().take(32).map(|x| format!("{x:02x}")).collect()
+}
+
+/// Failed sign-ins per (tenant, user name): slow-down, then lock-out.
+#[derive(Debug, Default)]
+pub struct Throttle {
+    entries: Mutex<HashMap<String, (u32, std::time::Instant)>>,
+}
+
+impl Throttle {
+    /// `Err(retry seconds)` while locked; otherwise the slow-down to apply before answering.
+    pub fn check(&self, key: &str) -> Result<Duration, u64> {
+        let now = crate::clock::mono();
+        let map = self.entries.lock().expect("throttle lock");
+        match map.get(key) {
+            Some(&(n, since)) if n >= FAILURES_BEFORE_LOCK => {
+                let elapsed = now.duration_since(since);
+                if elapsed < LOCK_DURATION {
+                    Err((LOCK_DURATION - elapsed).as_secs().max(1))
+                } else {
+                    Ok(Duration::ZERO)
+                }
+            }
+            Some(&(n, _)) => Ok((SLOWDOWN_STEP * n).min(SLOWDOWN_MAX)),
+            None => Ok(Duration::ZERO),
+        }
+    }
+
+    /// Records a failure.
+    pub fn failed(&self, key: &str) {
+        let now = crate::clock::mono();
+        let mut map = self.entries.lock().expect("throttle lock");
+        if map.len() >= THROTTLE_ENTRIES_MAX {
+            map.retain(|_, (_, since)| now.duration_since(*since) < LOCK_DURATION);
+        }
+        let e = map.entry(key.to_string()).or_insert((0, now));
+        if e.0 >= FAILURES_BEFORE_LOCK && now.duration_since(e.1) >= LOCK_DURATION {
+            *e = (0, now);
+        }
+        e.0 += 1;
+        e.1 = now;
+    }
+
+    /// Forgets failures after a success.
+    pub fn succeeded(&self, key: &str) {
+        self.entries.lock().expect("throttle lock").remove(key);
+    }
+}
+
+/// Cache of API tokens by hash (tokens cannot be changed once made) and of
+/// sessions (removed at sign-out, checked for expiry on every use).
+#[derive(Debug, Default)]
+pub struct TokenCache {
+    map: Mutex<HashMap<String, Principal>>,
+    sessions: Mutex<HashMap<String, (Principal, String, i64)>>,
+}
+
+impl TokenCache {
+    /// Forgets a session (sign-out).
+    pub fn forget_session(&self, hash: &str) {
+        self.sessions.lock().expect("session cache").remove(hash);
+    }
+}
+
+fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        // Already authenticated by the permission middleware.
+        if let Some(p) = parts.extensions.get::<Principal>() {
+            return Ok(p.clone());
+        }
+        let auth = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        if let Some(auth) = auth {
+            let token = auth
+                .strip_prefix("Bearer ")
+                .ok_or_else(ApiError::unauthenticated)?
+                .trim();
+            let h = secret_hash(token);
+            if let Some(p) = state.tokens.map.lock().expect("token cache").get(&h) {
+                return Ok(p.clone());
+            }
+            let rec = state
+                .store
+                .token(&h)
+                .await?
+                .ok_or_else(ApiError::unauthenticated)?;
+            let tenant = state
+                .store
+                .tenant_by_id(rec.tenant_id)
+                .await?
+                .ok_or_else(ApiError::unauthenticated)?;
+            let role = Role::parse(&rec.role).ok_or_else(ApiError::unauthenticated)?;
+            let p = Principal {
+                tenant: Some(tenant),
+                role,
+                name: format!("token:{}", rec.name),
+                agent: None,
+            };
+            let mut cache = state.tokens.map.lock().expect("token cache");
+            if cache.len() < TOKEN_CACHE_MAX {
+                cache.insert(h, p.clone());
+            }
+            return Ok(p);
+        }
+        let Some(sid) = cookie(parts, SESSION_COOKIE) else {
+            return Err(ApiError::unauthenticated());
+        };
+        let sid_hash = secret_hash(&sid);
+        let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        let cached = state
+            .tokens
+            .sessions
+            .lock()
+            .expect("session cache")
+            .get(&sid_hash)
+            .cloned();
+        if let Some((p, csrf, expires_at)) = cached
+            && expires_at > crate::clock::now_ms()
+        {
+            if unsafe_method
+                && parts
+                    .headers
+                    .get("x-csrf-token")
+                    .and_then(|v| v.to_str().ok())
+                    != Some(csrf.as_str())
+            {
+                return Err(ApiError::csrf());
+            }
+            return Ok(p);
+        }
+        let sess = state
+            .store
+            .session(&sid_hash)
+            .await?
+            .filter(|s| s.expires_at > crate::clock::now_ms())
+            .ok_or_else(ApiError::unauthenticated)?;
+        if unsafe_method {
+            let sent = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok());
+            if sent != Some(sess.csrf.as_str()) {
+                return Err(ApiError::csrf());
+            }
+        }
+        let user = state
+            .store
+            .user_by_id(sess.tenant_id, sess.user_id)
+            .await?
+            .ok_or_else(ApiError::unauthenticated)?;
+        let tenant = if sess.tenant_id == store::auth::PROVIDER_TENANT_ID {
+            None
+        } else {
+            Some(
+                state
+                    .store
+                    .tenant_by_id(sess.tenant_id)
+                    .await?
+                    .ok_or_else(ApiError::unauthenticated)?,
+            )
+        };
+        let p = Principal {
+            tenant,
+            role: Role::parse(&user.role).ok_or_else(ApiError::unauthenticated)?,
+            name: user.username,
+            agent: user.agent_id.map(|a| AgentId(a as u32)),
+        };
+        // An agent linked after sign-in is picked up on the next uncached lookup;
+        // sessions of users not yet linked are not cached for that reason.
+        if p.role != Role::Agent || p.agent.is_some() {
+            let mut cache = state.tokens.sessions.lock().expect("session cache");
+            if cache.len() >= TOKEN_CACHE_MAX {
+                cache.clear();
+            }
+            cache.insert(sid_hash, (p.clone(), sess.csrf.clone(), sess.expires_at));
+        }
+        Ok(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_with_the_right_password() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("wrong horse battery", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn the_throttle_slows_then_locks() {
+        let t = Throttle::default();
+        assert_eq!(t.check("a/u"), Ok(Duration::ZERO));
+        t.failed("a/u");
+        assert_eq!(t.check("a/u"), Ok(SLOWDOWN_STEP));
+        for _ in 1..FAILURES_BEFORE_LOCK {
+            t.failed("a/u");
+        }
+        assert!(t.check("a/u").is_err());
+        assert_eq!(t.check("b/u"), Ok(Duration::ZERO));
+        t.succeeded("a/u");
+        assert_eq!(t.check("a/u"), Ok(Duration::ZERO));
+    }
+
+    #[test]
+    fn tokens_are_long_and_hashed_stably() {
+        let a = new_token();
+        assert_eq!(a.len(), 4 + 64);
+        assert_ne!(a, new_token());
+        assert_eq!(secret_hash(&a), secret_hash(&a));
+        assert_ne!(secret_hash(&a), a);
+    }
+}

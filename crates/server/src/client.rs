@@ -1,0 +1,229 @@
+//! A minimal HTTP/1.1 client over hyper's connection API: one keep-alive
+//! connection per [`Client`], JSON bodies, and a reader for server-sent
+//! events. Used by the tests, the crash test and `centralita bench server`;
+//! it is not a general client (no TLS, no redirects, no pooling).
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use axum::body::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::client::conn::http1::SendRequest;
+use hyper::header::HeaderMap;
+use hyper_util::rt::TokioIo;
+
+/// An answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body.
+    pub body: Bytes,
+}
+
+impl Reply {
+    /// The body as JSON (`null` when it is not JSON).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+    /// The error code of an error envelope, if any.
+    pub fn error_code(&self) -> Option<String> {
+        self.json()["error"]["code"].as_str().map(str::to_string)
+    }
+}
+
+/// One keep-alive connection to a server, with headers sent on every request.
+#[derive(Debug)]
+pub struct Client {
+    addr: SocketAddr,
+    sender: Option<SendRequest<Full<Bytes>>>,
+    /// Headers added to every request (Authorization, Cookie, X-CSRF-Token…).
+    pub headers: Vec<(String, String)>,
+}
+
+async fn connect(addr: SocketAddr) -> anyhow::Result<SendRequest<Full<Bytes>>> {
+    let stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .with_context(|| format!("connect {addr}"))?;
+    stream.set_nodelay(true)?;
+    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    Ok(sender)
+}
+
+impl Client {
+    /// A client for a server (connects on first use).
+    pub fn new(addr: SocketAddr) -> Client {
+        Client {
+            addr,
+            sender: None,
+            headers: Vec::new(),
+        }
+    }
+
+    /// Adds `Authorization: Bearer TOKEN` to every request.
+    pub fn bearer(mut self, token: &str) -> Client {
+        self.headers
+            .push(("authorization".into(), format!("Bearer {token}")));
+        self
+    }
+
+    /// Sends a request; `body` is sent as JSON. A broken connection is an
+    /// error and the next call reconnects.
+    pub async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        extra: &[(&str, &str)],
+        body: Option<&serde_json::Value>,
+    ) -> anyhow::Result<Reply> {
+        if self.sender.as_ref().is_none_or(|s| s.is_closed()) {
+            self.sender = Some(connect(self.addr).await?);
+        }
+        let sender = self.sender.as_mut().expect("connected above");
+        sender.ready().await.inspect_err(|_| ())?;
+        let mut req = hyper::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", self.addr.to_string());
+        for (k, v) in &self.headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        for (k, v) in extra {
+            req = req.header(*k, *v);
+        }
+        let bytes = match body {
+            Some(b) => {
+                req = req.header("content-type", "application/json");
+                Bytes::from(serde_json::to_vec(b)?)
+            }
+            None => Bytes::new(),
+        };
+        let res = match sender.send_request(req.body(Full::new(bytes))?).await {
+            Ok(r) => r,
+            Err(e) => {
+                self.sender = None;
+                return Err(e.into());
+            }
+        };
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let body = match res.into_body().collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(e) => {
+                self.sender = None;
+                return Err(e.into());
+            }
+        };
+        Ok(Reply {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// GET.
+    pub async fn get(&mut self, path: &str) -> anyhow::Result<Reply> {
+        self.request("GET", path, &[], None).await
+    }
+
+    /// POST with a JSON body.
+    pub async fn post(&mut self, path: &str, body: &serde_json::Value) -> anyhow::Result<Reply> {
+        self.request("POST", path, &[], Some(body)).await
+    }
+
+    /// PUT with a JSON body.
+    pub async fn put(&mut self, path: &str, body: &serde_json::Value) -> anyhow::Result<Reply> {
+        self.request("PUT", path, &[], Some(body)).await
+    }
+
+    /// Opens a server-sent-events stream.
+    pub async fn events(
+        &self,
+        path: &str,
+        last_event_id: Option<i64>,
+    ) -> anyhow::Result<EventStream> {
+        let mut sender = connect(self.addr).await?;
+        let mut req = hyper::Request::builder()
+            .method("GET")
+            .uri(path)
+            .header("host", self.addr.to_string())
+            .header("accept", "text/event-stream");
+        for (k, v) in &self.headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        if let Some(id) = last_event_id {
+            req = req.header("last-event-id", id.to_string());
+        }
+        let res = sender
+            .send_request(req.body(Full::new(Bytes::new()))?)
+            .await?;
+        anyhow::ensure!(res.status() == 200, "events: HTTP {}", res.status());
+        Ok(EventStream {
+            body: res.into_body(),
+            buf: String::new(),
+            _sender: sender,
+        })
+    }
+}
+
+/// One server-sent event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SseEvent {
+    /// Its id (the log sequence number).
+    pub id: i64,
+    /// Its event name (the fact kind).
+    pub event: String,
+    /// Its data (JSON).
+    pub data: String,
+}
+
+/// A stream of server-sent events.
+#[derive(Debug)]
+pub struct EventStream {
+    body: Incoming,
+    buf: String,
+    _sender: SendRequest<Full<Bytes>>,
+}
+
+impl EventStream {
+    /// The next event (skipping keep-alive comments); `None` at the end.
+    pub async fn next(&mut self) -> anyhow::Result<Option<SseEvent>> {
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let mut ev = SseEvent {
+                    id: -1,
+                    event: String::new(),
+                    data: String::new(),
+                };
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        ev.id = v.trim().parse().unwrap_or(-1);
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        ev.event = v.trim().to_string();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        ev.data.push_str(v.strip_prefix(' ').unwrap_or(v));
+                    }
+                }
+                if ev.id >= 0 {
+                    return Ok(Some(ev));
+                }
+                continue;
+            }
+            match self.body.frame().await {
+                Some(f) => {
+                    if let Ok(data) = f?.into_data() {
+                        self.buf.push_str(&String::from_utf8_lossy(&data));
+                    }
+                }
+                None => return Ok(None),
+            }
+        }
+    }
+}

@@ -1,0 +1,394 @@
+//! The demo: a tenant with queues, skills, a routing plan, customers, human
+//! and simulated agents, and simulated customers arriving in real time on
+//! chat and voice. Everything goes through the tenant task like API calls do,
+//! so the demo exercises the real path (engine, group commit, live streams).
+//!
+//! Demo users' passwords are generated at first run, stored hashed in the
+//! database, and written once to `DIR/demo-credentials.txt` (mode 0600) so the
+//! next run can print them again. No other command creates a password.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use model::{Attributes, Channel, PhoneNumber};
+use store::Sender;
+
+use crate::tenant::{Ack, NewInteractionReq, Op, TenantHandle};
+use crate::{AppState, auth, clock};
+
+/// The demo tenant's name.
+pub const DEMO_TENANT: &str = "demo";
+/// Simulated agents.
+pub const BOTS: usize = 6;
+
+/// The demo's routing plan: three queues, one with business hours, and rules.
+pub const DEMO_PLAN: &str = r#"# Demo routing plan: support by default, sales by line, VIPs first.
+time_zone = "Europe/Madrid"
+default_queue = "support"
+
+[[queue]]
+name = "support"
+strategy = "longest_idle"
+wrap_up_s = 3
+ring_timeout_s = 15
+
+[[queue]]
+name = "sales"
+strategy = "most_skilled"
+wrap_up_s = 3
+hours = { weekly = { mon-sun = "00:00-24:00" }, closed = "voicemail" }
+
+[[queue]]
+name = "vip"
+skill = "support"
+priority = 50
+aging_per_min = 10
+
+[[rule]]
+name = "sales-line"
+when = { dialled_number = ["900100200"] }
+then = { queue = "sales" }
+
+[[rule]]
+name = "gold-customers"
+when = { value_tier = ["gold"] }
+then = { queue = "vip" }
+"#;
+
+/// What the demo set up.
+#[derive(Debug, Clone)]
+pub struct DemoInfo {
+    /// Tenant name.
+    pub tenant: String,
+    /// (user, role, password).
+    pub users: Vec<(String, String, String)>,
+    /// Where the passwords are kept.
+    pub credentials_file: PathBuf,
+    /// The simulated agents' ids.
+    pub bots: Vec<i64>,
+}
+
+/// A small xorshift generator: the demo's randomness needs no quality or seed control.
+#[derive(Debug)]
+struct Rng(u64);
+
+impl Rng {
+    fn new() -> Rng {
+        Rng(getrandom::u64().unwrap_or(0x2545_F491_4F6C_DD1D) | 1)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn range_s(&mut self, lo: f64, hi: f64) -> Duration {
+        Duration::from_secs_f64(lo + (hi - lo) * self.unit())
+    }
+    fn exp_s(&mut self, mean: f64) -> Duration {
+        Duration::from_secs_f64(-mean * (1.0 - self.unit()).ln())
+    }
+}
+
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    Ok(())
+}
+
+async fn call(h: &TenantHandle, op: Op) -> anyhow::Result<Ack> {
+    h.call(op)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.message))
+}
+
+/// Creates the demo tenant on first run; on later runs finds it again.
+pub async fn setup(state: &AppState, data: &Path) -> anyhow::Result<DemoInfo> {
+    let credentials_file = data.join("demo-credentials.txt");
+    std::fs::create_dir_all(data)?;
+    if let Some(t) = state.store.tenant_by_name(DEMO_TENANT).await? {
+        let text = std::fs::read_to_string(&credentials_file).unwrap_or_default();
+        let users = text
+            .lines()
+            .filter_map(|l| {
+                let mut it = l.split_whitespace();
+                Some((it.next()?.into(), it.next()?.into(), it.next()?.into()))
+            })
+            .collect();
+        let bots = state
+            .store
+            .agents(&t)
+            .await?
+            .into_iter()
+            .filter(|a| a.name.starts_with("bot-"))
+            .map(|a| a.id)
+            .collect();
+        return Ok(DemoInfo {
+            tenant: t.name().into(),
+            users,
+            credentials_file,
+            bots,
+        });
+    }
+    let now = clock::now_ms();
+    let t = state.store.create_tenant(DEMO_TENANT, now).await?;
+    let mut users = Vec::new();
+    for (name, role) in [
+        ("admin", "admin"),
+        ("supervisor", "supervisor"),
+        ("ana", "agent"),
+        ("ben", "agent"),
+        ("analyst", "analyst"),
+        ("client", "client"),
+    ] {
+        let password = auth::random_hex(10);
+        state
+            .store
+            .create_user(&t, name, &auth::hash_password(&password)?, role, now)
+            .await?;
+        users.push((name.to_string(), role.to_string(), password));
+    }
+    let text: String = users
+        .iter()
+        .map(|(u, r, p)| format!("{u} {r} {p}\n"))
+        .collect();
+    write_private(&credentials_file, &text)?;
+    let h = state
+        .hub
+        .tenant(&t)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    call(&h, Op::SetPlan(DEMO_PLAN.into())).await?;
+    let skills = |list: &[(&str, u8)]| {
+        list.iter()
+            .map(|(s, l)| (s.to_string(), *l))
+            .collect::<Vec<_>>()
+    };
+    for (name, user, sk) in [
+        ("ana", Some("ana"), skills(&[("support", 8), ("sales", 4)])),
+        ("ben", Some("ben"), skills(&[("sales", 9), ("support", 3)])),
+    ] {
+        call(
+            &h,
+            Op::DefineAgent {
+                id: None,
+                name: name.into(),
+                skills: sk,
+                username: user.map(str::to_string),
+            },
+        )
+        .await?;
+    }
+    let mut bots = Vec::new();
+    for i in 1..=BOTS {
+        let sk = if i % 2 == 0 {
+            skills(&[("support", 5), ("sales", 6)])
+        } else {
+            skills(&[("support", 7)])
+        };
+        if let Ack::Id(id) = call(
+            &h,
+            Op::DefineAgent {
+                id: None,
+                name: format!("bot-{i}"),
+                skills: sk,
+                username: None,
+            },
+        )
+        .await?
+        {
+            bots.push(id);
+        }
+    }
+    for (name, phone, email) in [
+        ("Eva Puig", "+34600000001", "eva@example.com"),
+        ("Joan Soler", "+34600000002", "joan@example.com"),
+        ("Petra Novak", "+420600000003", "petra@example.com"),
+        ("Lucia Garcia", "+34600000004", "lucia@example.com"),
+    ] {
+        call(
+            &h,
+            Op::CreateCustomer {
+                name: name.into(),
+                phone: Some(phone.into()),
+                email: Some(email.into()),
+            },
+        )
+        .await?;
+    }
+    Ok(DemoInfo {
+        tenant: t.name().into(),
+        users,
+        credentials_file,
+        bots,
+    })
+}
+
+/// Starts the simulated customers and agents (they run until the process ends).
+pub async fn simulate(
+    state: &AppState,
+    info: &DemoInfo,
+    arrival_every_s: f64,
+) -> anyhow::Result<()> {
+    let t = state
+        .store
+        .tenant_by_name(&info.tenant)
+        .await?
+        .context("the demo tenant is gone")?;
+    let h = state
+        .hub
+        .tenant(&t)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    for &b in &info.bots {
+        // Already signed in (a restart with the server's own log) is fine too.
+        let _ = call(&h, Op::SignIn(b, None)).await;
+    }
+    let bots: Arc<[i64]> = info.bots.clone().into();
+    tokio::spawn(bot_agents(h.clone(), bots));
+    for channel in [Channel::Voice, Channel::Chat] {
+        tokio::spawn(arrivals(h.clone(), channel, arrival_every_s));
+    }
+    Ok(())
+}
+
+async fn arrivals(h: TenantHandle, channel: Channel, every_s: f64) {
+    let mut rng = Rng::new();
+    let callers = [
+        "+34600000001",
+        "+34600000002",
+        "+420600000003",
+        "+34611111111",
+        "+34622222222",
+    ];
+    let mut n = 0u64;
+    loop {
+        tokio::time::sleep(rng.exp_s(every_s)).await;
+        n += 1;
+        let caller = callers[(rng.next() % callers.len() as u64) as usize];
+        let line = if rng.unit() < 0.3 {
+            "900100200"
+        } else {
+            "900100100"
+        };
+        let gold = rng.unit() < 0.1;
+        let attributes = Attributes {
+            caller_number: PhoneNumber::parse(caller).ok(),
+            dialled_number: PhoneNumber::parse(line).ok(),
+            value_tier: if gold {
+                model::ValueTier::parse("gold").ok()
+            } else {
+                None
+            },
+            ..Attributes::default()
+        };
+        let secret = auth::random_hex(8);
+        let req = NewInteractionReq {
+            channel,
+            queue: None,
+            priority: 0,
+            attributes,
+            customer: None,
+            subject: Some(format!("demo {} #{n}", channel.as_str())),
+            idempotency_key: None,
+            chat_secret_hash: (channel == Channel::Chat).then(|| auth::secret_hash(&secret)),
+        };
+        match h.call(Op::Create(Box::new(req))).await {
+            Ok(Ack::Interaction { id, .. }) if channel == Channel::Chat => {
+                let _ = h
+                    .call(Op::Chat {
+                        interaction: id,
+                        sender: Sender::Customer,
+                        by_agent: None,
+                        secret_hash: Some(auth::secret_hash(&secret)),
+                        body: "Hello, I have a question about my bill.".into(),
+                    })
+                    .await;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(code = e.code, message = %e.message, "demo arrival refused"),
+        }
+    }
+}
+
+async fn bot_agents(h: TenantHandle, bots: Arc<[i64]>) {
+    let mut rx = h.events.subscribe();
+    loop {
+        let ev = match rx.recv().await {
+            Ok(ev) => ev,
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(_) => return,
+        };
+        if ev.kind != "routing.offered" {
+            continue;
+        }
+        let Some(agent) = ev.agent.filter(|a| bots.contains(a)) else {
+            continue;
+        };
+        let v: serde_json::Value = serde_json::from_str(&ev.data).unwrap_or_default();
+        let Some(interaction) = v["fact"]["event"]["interaction"].as_i64() else {
+            continue;
+        };
+        tokio::spawn(bot_work(h.clone(), agent, interaction));
+    }
+}
+
+/// One simulated agent answering one offer: ring, talk, write back on chat, complete, disposition.
+async fn bot_work(h: TenantHandle, agent: i64, interaction: i64) {
+    let mut rng = Rng::new();
+    tokio::time::sleep(rng.range_s(1.0, 4.0)).await;
+    if h.call(Op::Accept(interaction, agent)).await.is_err() {
+        return;
+    }
+    tokio::time::sleep(rng.range_s(2.0, 5.0)).await;
+    let _ = h
+        .call(Op::Chat {
+            interaction,
+            sender: Sender::Agent,
+            by_agent: Some(agent),
+            secret_hash: None,
+            body: format!("Hello, this is bot-{agent}. Let me check that for you."),
+        })
+        .await;
+    tokio::time::sleep(rng.range_s(8.0, 30.0)).await;
+    if h.call(Op::Complete(interaction, Some(agent))).await.is_ok() {
+        let code = ["resolved", "resolved", "follow_up", "sale"][(rng.next() % 4) as usize];
+        let _ = h
+            .call(Op::Disposition {
+                interaction,
+                code: code.into(),
+                by_agent: Some(agent),
+                by: format!("bot-{agent}"),
+            })
+            .await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_plan_compiles() {
+        let (names, queues, plan) = crate::tenant::compile_plan(DEMO_PLAN, None).unwrap();
+        assert_eq!(queues.len(), 3);
+        assert_eq!(plan.rules.len(), 2);
+        assert!(names.queue("sales").is_some());
+    }
+}

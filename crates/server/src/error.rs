@@ -1,0 +1,186 @@
+//! The API's one error type and its stable code table.
+//!
+//! Every error leaves as `{"error":{"code":"...","message":"..."}}`. Client
+//! mistakes are 4xx with a message that names the field; internal failures are
+//! a generic 500 whose cause is logged, never sent.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// The stable error codes: (code, HTTP status, meaning). Clients may rely on them.
+pub const ERROR_CODES: &[(&str, u16, &str)] = &[
+    (
+        "invalid_json",
+        400,
+        "the body is not JSON of the expected shape; the message names the field",
+    ),
+    (
+        "invalid_field",
+        422,
+        "a field has a value that is not allowed; the message names it",
+    ),
+    (
+        "unauthenticated",
+        401,
+        "no valid session cookie or API token",
+    ),
+    (
+        "forbidden",
+        403,
+        "the role may not do this (see the permission table)",
+    ),
+    (
+        "csrf_failed",
+        403,
+        "a cookie-authenticated unsafe request without the right X-CSRF-Token",
+    ),
+    ("not_found", 404, "no such thing in this tenant"),
+    (
+        "conflict",
+        409,
+        "the thing exists already or is not in a state that allows this",
+    ),
+    (
+        "payload_too_large",
+        413,
+        "the body is larger than the limit",
+    ),
+    (
+        "too_many_attempts",
+        429,
+        "too many failed sign-ins; wait and retry",
+    ),
+    (
+        "overloaded",
+        503,
+        "the tenant's queue of work is full; retry later",
+    ),
+    (
+        "internal",
+        500,
+        "something failed on our side; it is logged",
+    ),
+];
+
+/// An API error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// One of [`ERROR_CODES`].
+    pub code: &'static str,
+    /// A message for people (names the field for client mistakes).
+    pub message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+    /// A body that does not parse.
+    pub fn invalid_json(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_json", message)
+    }
+    /// A field with a bad value.
+    pub fn field(field: &str, message: impl std::fmt::Display) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+            format!("{field}: {message}"),
+        )
+    }
+    /// Not signed in.
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "sign in or send an API token (Authorization: Bearer …)",
+        )
+    }
+    /// Not allowed for the role.
+    pub fn forbidden(what: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!("your role may not {what}"),
+        )
+    }
+    /// Missing or wrong CSRF token.
+    pub fn csrf() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "csrf_failed",
+            "send the session's CSRF token in X-CSRF-Token",
+        )
+    }
+    /// Nothing by that id in this tenant.
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no such {what}"),
+        )
+    }
+    /// Exists, or wrong state.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", message)
+    }
+    /// Locked out.
+    pub fn too_many_attempts(retry_s: u64) -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!("too many failed sign-ins; retry in {retry_s} s"),
+        )
+    }
+    /// Body too big.
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the body is larger than {limit} bytes"),
+        )
+    }
+    /// The tenant task is busy or gone.
+    pub fn overloaded() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            "the tenant is busy; retry",
+        )
+    }
+    /// An internal failure: the cause is logged here and not sent.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error (logged)",
+        )
+    }
+}
+
+impl From<store::StoreError> for ApiError {
+    fn from(e: store::StoreError) -> Self {
+        match e {
+            store::StoreError::Invalid { field, message } => ApiError::field(field, message),
+            store::StoreError::Exists(what) => ApiError::conflict(format!("{what} already exists")),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({"error": {"code": self.code, "message": self.message}});
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+/// The result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,135 @@
+//! Centralita's server: the HTTP JSON API, live event streams, sign-in and
+//! tenancy, and the tasks that own each tenant's engines.
+//!
+//! - [`tenant`]: one task per tenant owns its routing engine; handlers talk
+//!   to it through a channel; it commits facts (group commit) before it
+//!   acknowledges or publishes, and rebuilds its engine from the log on start.
+//! - [`routes`]: one module per resource under `/api/v1`, the public chat page.
+//! - [`auth`]: roles, argon2id passwords, API tokens, sessions with CSRF,
+//!   lock-out; [`perms`]: the permission and route tables (data).
+//! - [`error`]: the error envelope and stable codes; [`openapi`]: the document.
+//! - [`client`]: a minimal HTTP/1.1 client over hyper for tests, the demo's
+//!   checks and the load benchmark.
+//! - [`demo`]: the demo tenant and its simulated customers and agents.
+
+pub mod auth;
+pub mod bench;
+pub mod client;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod openapi;
+pub mod perms;
+pub mod routes;
+pub mod tenant;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use store::{Store, Tenant};
+use tokio::sync::Mutex;
+
+use crate::error::ApiError;
+use crate::tenant::TenantHandle;
+
+/// The running tenant tasks, started on first use (and for every tenant at start-up).
+#[derive(Debug)]
+pub struct Hub {
+    store: Store,
+    tenants: Mutex<HashMap<i64, TenantHandle>>,
+}
+
+impl Hub {
+    /// A hub with no tasks yet.
+    pub fn new(store: Store) -> Self {
+        Hub {
+            store,
+            tenants: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The tenant's task, started (and recovered from the log) if needed.
+    pub async fn tenant(&self, t: &Tenant) -> Result<TenantHandle, ApiError> {
+        let mut map = self.tenants.lock().await;
+        if let Some(h) = map.get(&t.id()) {
+            return Ok(h.clone());
+        }
+        let h = tenant::spawn(self.store.writer(), t.clone())
+            .await
+            .map_err(ApiError::internal)?;
+        map.insert(t.id(), h.clone());
+        Ok(h)
+    }
+}
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Tenant tasks.
+    pub hub: Arc<Hub>,
+    /// Failed sign-in throttle.
+    pub throttle: Arc<auth::Throttle>,
+    /// API token cache.
+    pub tokens: Arc<auth::TokenCache>,
+    /// A hash verified against when the user does not exist (constant-ish timing).
+    pub dummy_hash: Arc<String>,
+}
+
+impl AppState {
+    /// State over a store.
+    pub fn new(store: Store) -> anyhow::Result<AppState> {
+        Ok(AppState {
+            hub: Arc::new(Hub::new(store.clone())),
+            store,
+            throttle: Arc::default(),
+            tokens: Arc::default(),
+            dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
+        })
+    }
+}
+
+/// The application: every route over a state (tests call it without a socket).
+pub fn app(state: AppState) -> axum::Router {
+    routes::router(state)
+}
+
+/// A server bound to a port.
+#[derive(Debug)]
+pub struct Running {
+    /// Where it listens (the real port when asked for port 0).
+    pub addr: SocketAddr,
+    /// Its state (to drive tenants in-process: demo, bench).
+    pub state: AppState,
+    /// The serving task.
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Opens the store, starts every tenant's task (recovering engines), binds and serves.
+pub async fn start(database_url: &str, listen: &str) -> anyhow::Result<Running> {
+    use anyhow::Context;
+    let store = Store::open(database_url)
+        .await
+        .with_context(|| "cannot open the database")?;
+    let state = AppState::new(store.clone())?;
+    for t in store.tenants().await? {
+        state
+            .hub
+            .tenant(&t)
+            .await
+            .map_err(|e| anyhow::anyhow!("tenant {}: {}", t.name(), e.message))?;
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    let router = app(state.clone());
+    // Small JSON answers must not wait for Nagle's algorithm (40 ms with delayed ACKs).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let task = tokio::spawn(async move { axum::serve(listener, router).await });
+    Ok(Running { addr, state, task })
+}

@@ -1,0 +1,411 @@
+//! The permission table and the route table, as data.
+//!
+//! [`PERMISSIONS`] says which roles may do each [`Action`]; handlers call
+//! `principal.require(action)`. [`ROUTES`] lists every endpoint with its
+//! action: the OpenAPI document, docs/server.md's table and the
+//! role-by-endpoint test are all generated from these two tables.
+
+use crate::auth::Role;
+
+/// Something a role may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Create and list tenants (provider level).
+    TenantsManage,
+    /// Read one's own identity.
+    Me,
+    /// Read agents and their states.
+    AgentsRead,
+    /// Create agents and change their skills.
+    AgentsManage,
+    /// Sign an agent in or out of routing and change its state (agents: only themselves).
+    AgentsState,
+    /// Read queues and the routing plan.
+    RoutingRead,
+    /// Validate a routing plan without applying it.
+    RoutingValidate,
+    /// Replace the routing plan.
+    RoutingManage,
+    /// Create interactions (integrations, agents' outbound tasks).
+    InteractionsCreate,
+    /// Read interactions, notes and messages.
+    InteractionsRead,
+    /// Accept or reject an offer (agents: their own).
+    InteractionsOffer,
+    /// Complete, transfer, set disposition, add notes, send chat messages.
+    InteractionsWork,
+    /// Read customers and their history (screen pop).
+    CustomersRead,
+    /// Create customers.
+    CustomersWrite,
+    /// Subscribe to live events (agents: their own).
+    EventsStream,
+    /// Read reports.
+    ReportsRead,
+}
+
+use Role::{Admin, Agent, Analyst, Client, Provider, Supervisor};
+
+/// Who may do what. Anything not listed is denied.
+pub const PERMISSIONS: &[(Action, &[Role])] = &[
+    (Action::TenantsManage, &[Provider]),
+    (
+        Action::Me,
+        &[Provider, Admin, Supervisor, Agent, Analyst, Client],
+    ),
+    (Action::AgentsRead, &[Admin, Supervisor, Agent, Analyst]),
+    (Action::AgentsManage, &[Admin]),
+    (Action::AgentsState, &[Admin, Supervisor, Agent]),
+    (Action::RoutingRead, &[Admin, Supervisor, Analyst]),
+    (Action::RoutingValidate, &[Admin, Supervisor]),
+    (Action::RoutingManage, &[Admin]),
+    (Action::InteractionsCreate, &[Admin, Supervisor, Agent]),
+    (
+        Action::InteractionsRead,
+        &[Admin, Supervisor, Agent, Analyst],
+    ),
+    (Action::InteractionsOffer, &[Admin, Supervisor, Agent]),
+    (Action::InteractionsWork, &[Admin, Supervisor, Agent]),
+    (Action::CustomersRead, &[Admin, Supervisor, Agent, Analyst]),
+    (Action::CustomersWrite, &[Admin, Supervisor, Agent]),
+    (Action::EventsStream, &[Admin, Supervisor, Agent, Analyst]),
+    (Action::ReportsRead, &[Admin, Supervisor, Analyst, Client]),
+];
+
+impl Action {
+    /// Its name in the tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::TenantsManage => "tenants.manage",
+            Action::Me => "me",
+            Action::AgentsRead => "agents.read",
+            Action::AgentsManage => "agents.manage",
+            Action::AgentsState => "agents.state",
+            Action::RoutingRead => "routing.read",
+            Action::RoutingValidate => "routing.validate",
+            Action::RoutingManage => "routing.manage",
+            Action::InteractionsCreate => "interactions.create",
+            Action::InteractionsRead => "interactions.read",
+            Action::InteractionsOffer => "interactions.offer",
+            Action::InteractionsWork => "interactions.work",
+            Action::CustomersRead => "customers.read",
+            Action::CustomersWrite => "customers.write",
+            Action::EventsStream => "events.stream",
+            Action::ReportsRead => "reports.read",
+        }
+    }
+
+    /// What the action lets one do, for error messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::TenantsManage => "manage tenants",
+            Action::Me => "read who they are",
+            Action::AgentsRead => "read agents",
+            Action::AgentsManage => "manage agents",
+            Action::AgentsState => "change agents' routing state",
+            Action::RoutingRead => "read queues and routing plans",
+            Action::RoutingValidate => "validate routing plans",
+            Action::RoutingManage => "change routing plans",
+            Action::InteractionsCreate => "create interactions",
+            Action::InteractionsRead => "read interactions",
+            Action::InteractionsOffer => "answer offers",
+            Action::InteractionsWork => "work on interactions",
+            Action::CustomersRead => "read customers",
+            Action::CustomersWrite => "create customers",
+            Action::EventsStream => "subscribe to live events",
+            Action::ReportsRead => "read reports",
+        }
+    }
+}
+
+/// Whether a role may do an action.
+pub fn allowed(role: Role, action: Action) -> bool {
+    PERMISSIONS
+        .iter()
+        .any(|(a, roles)| *a == action && roles.contains(&role))
+}
+
+/// One endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path with `{param}` placeholders.
+    pub path: &'static str,
+    /// The action it needs (`None`: public).
+    pub action: Option<Action>,
+    /// One line on what it does.
+    pub summary: &'static str,
+}
+
+const fn r(
+    method: &'static str,
+    path: &'static str,
+    action: Option<Action>,
+    summary: &'static str,
+) -> Route {
+    Route {
+        method,
+        path,
+        action,
+        summary,
+    }
+}
+
+/// Every endpoint of the server.
+pub const ROUTES: &[Route] = &[
+    r("GET", "/healthz", None, "Liveness and database check"),
+    r(
+        "GET",
+        "/api/v1/openapi.json",
+        None,
+        "This API's OpenAPI document",
+    ),
+    r(
+        "POST",
+        "/api/v1/sessions",
+        None,
+        "Sign in (sets the session cookie; returns the CSRF token)",
+    ),
+    r("DELETE", "/api/v1/sessions", Some(Action::Me), "Sign out"),
+    r("GET", "/api/v1/me", Some(Action::Me), "Who am I"),
+    r(
+        "GET",
+        "/api/v1/tenants",
+        Some(Action::TenantsManage),
+        "List tenants",
+    ),
+    r(
+        "POST",
+        "/api/v1/tenants",
+        Some(Action::TenantsManage),
+        "Create a tenant",
+    ),
+    r(
+        "GET",
+        "/api/v1/agents",
+        Some(Action::AgentsRead),
+        "List agents with their states",
+    ),
+    r(
+        "POST",
+        "/api/v1/agents",
+        Some(Action::AgentsManage),
+        "Create an agent",
+    ),
+    r(
+        "GET",
+        "/api/v1/agents/{id}",
+        Some(Action::AgentsRead),
+        "One agent",
+    ),
+    r(
+        "PUT",
+        "/api/v1/agents/{id}/skills",
+        Some(Action::AgentsManage),
+        "Replace an agent's skills",
+    ),
+    r(
+        "POST",
+        "/api/v1/agents/{id}/sign-in",
+        Some(Action::AgentsState),
+        "Sign in to routing (ready, or not ready with a reason)",
+    ),
+    r(
+        "POST",
+        "/api/v1/agents/{id}/sign-out",
+        Some(Action::AgentsState),
+        "Sign out of routing",
+    ),
+    r(
+        "POST",
+        "/api/v1/agents/{id}/state",
+        Some(Action::AgentsState),
+        "Ready, or not ready with a reason code",
+    ),
+    r(
+        "GET",
+        "/api/v1/queues",
+        Some(Action::RoutingRead),
+        "Queues with live waiting counts",
+    ),
+    r(
+        "GET",
+        "/api/v1/queues/{id}",
+        Some(Action::RoutingRead),
+        "One queue",
+    ),
+    r(
+        "GET",
+        "/api/v1/routing/plan",
+        Some(Action::RoutingRead),
+        "The routing plan document (queues, hours, rules)",
+    ),
+    r(
+        "PUT",
+        "/api/v1/routing/plan",
+        Some(Action::RoutingManage),
+        "Replace the routing plan",
+    ),
+    r(
+        "POST",
+        "/api/v1/routing/plan/validate",
+        Some(Action::RoutingValidate),
+        "Validate a routing plan without applying it",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions",
+        Some(Action::InteractionsCreate),
+        "Create an interaction (any channel); honours Idempotency-Key",
+    ),
+    r(
+        "GET",
+        "/api/v1/interactions",
+        Some(Action::InteractionsRead),
+        "Recent interactions",
+    ),
+    r(
+        "GET",
+        "/api/v1/interactions/{id}",
+        Some(Action::InteractionsRead),
+        "One interaction",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/accept",
+        Some(Action::InteractionsOffer),
+        "Accept the offer",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/reject",
+        Some(Action::InteractionsOffer),
+        "Reject the offer",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/complete",
+        Some(Action::InteractionsWork),
+        "End a connected interaction as handled",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/transfer",
+        Some(Action::InteractionsWork),
+        "Transfer to a queue or an agent",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/disposition",
+        Some(Action::InteractionsWork),
+        "Set the disposition code",
+    ),
+    r(
+        "GET",
+        "/api/v1/interactions/{id}/notes",
+        Some(Action::InteractionsRead),
+        "Notes",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/notes",
+        Some(Action::InteractionsWork),
+        "Add a note",
+    ),
+    r(
+        "GET",
+        "/api/v1/interactions/{id}/messages",
+        Some(Action::InteractionsRead),
+        "Chat messages",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/messages",
+        Some(Action::InteractionsWork),
+        "Send a chat message to the customer",
+    ),
+    r(
+        "GET",
+        "/api/v1/customers",
+        Some(Action::CustomersRead),
+        "Find customers by phone or email",
+    ),
+    r(
+        "POST",
+        "/api/v1/customers",
+        Some(Action::CustomersWrite),
+        "Create a customer",
+    ),
+    r(
+        "GET",
+        "/api/v1/customers/{id}",
+        Some(Action::CustomersRead),
+        "One customer",
+    ),
+    r(
+        "GET",
+        "/api/v1/customers/{id}/history",
+        Some(Action::CustomersRead),
+        "A customer's interactions (screen pop)",
+    ),
+    r(
+        "GET",
+        "/api/v1/events",
+        Some(Action::EventsStream),
+        "Live events (SSE), resumable with Last-Event-ID",
+    ),
+    r(
+        "GET",
+        "/api/v1/reports/summary",
+        Some(Action::ReportsRead),
+        "Interactions by state and outcome",
+    ),
+    r("GET", "/chat/{tenant}", None, "The public chat page"),
+    r(
+        "POST",
+        "/chat/{tenant}/start",
+        None,
+        "Start a chat (public)",
+    ),
+    r(
+        "GET",
+        "/chat/{tenant}/{id}/messages",
+        None,
+        "Chat messages for the customer (needs the chat secret)",
+    ),
+    r(
+        "POST",
+        "/chat/{tenant}/{id}/messages",
+        None,
+        "Send a chat message as the customer (needs the chat secret)",
+    ),
+];
+
+/// The permission table as Markdown (for docs/server.md).
+pub fn permission_table_markdown() -> String {
+    let roles = Role::ALL;
+    let mut s = String::from("| method | path | action |");
+    for r in roles {
+        s.push_str(&format!(" {} |", r.as_str()));
+    }
+    s.push_str("\n| --- | --- | --- |");
+    for _ in roles {
+        s.push_str(" --- |");
+    }
+    s.push('\n');
+    for route in ROUTES {
+        s.push_str(&format!(
+            "| {} | `{}` | {} |",
+            route.method,
+            route.path,
+            route.action.map_or("public", |a| a.as_str())
+        ));
+        for role in roles {
+            let ok = route.action.is_none_or(|a| allowed(role, a));
+            s.push_str(if ok { " ✓ |" } else { " · |" });
+        }
+        s.push('\n');
+    }
+    s
+}

@@ -1,0 +1,112 @@
+//! Customers (create, find by phone or e-mail, history for the screen pop) and the summary report.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::AppState;
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::perms::Action;
+use crate::routes::{Body, path_id};
+use crate::tenant::{Ack, Op};
+
+/// New customer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCustomer {
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+}
+
+/// `POST /api/v1/customers`.
+pub async fn create(
+    State(st): State<AppState>,
+    p: Principal,
+    Body(req): Body<NewCustomer>,
+) -> ApiResult<Response> {
+    p.require(Action::CustomersWrite)?;
+    let h = st.hub.tenant(p.tenant()?).await?;
+    let Ack::Id(id) = h
+        .call(Op::CreateCustomer {
+            name: req.name,
+            phone: req.phone,
+            email: req.email,
+        })
+        .await?
+    else {
+        return Err(ApiError::internal("unexpected ack"));
+    };
+    Ok((StatusCode::CREATED, axum::Json(json!({"id": id}))).into_response())
+}
+
+/// `GET /api/v1/customers?phone=…&email=…`.
+pub async fn find(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    p.require(Action::CustomersRead)?;
+    let phone = q.get("phone").map(String::as_str);
+    let email = q.get("email").map(String::as_str);
+    if phone.is_none() && email.is_none() {
+        return Err(ApiError::field("phone", "give phone or email to search by"));
+    }
+    let found = st.store.find_customers(p.tenant()?, phone, email).await?;
+    Ok(axum::Json(json!({"customers": found})).into_response())
+}
+
+/// `GET /api/v1/customers/{id}`.
+pub async fn one(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    p.require(Action::CustomersRead)?;
+    let id = path_id(&id, "customer")?;
+    let c = st
+        .store
+        .customer(p.tenant()?, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("customer"))?;
+    Ok(axum::Json(c).into_response())
+}
+
+/// `GET /api/v1/customers/{id}/history`.
+pub async fn history(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    p.require(Action::CustomersRead)?;
+    let id = path_id(&id, "customer")?;
+    let t = p.tenant()?;
+    let c = st
+        .store
+        .customer(t, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("customer"))?;
+    let list = st.store.customer_history(t, id).await?;
+    Ok(axum::Json(json!({"customer": c, "interactions": list})).into_response())
+}
+
+/// `GET /api/v1/reports/summary`.
+pub async fn summary(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
+    p.require(Action::ReportsRead)?;
+    let rows: Vec<_> = st
+        .store
+        .interaction_counts(p.tenant()?)
+        .await?
+        .into_iter()
+        .map(|(state, outcome, n)| json!({"state": state, "outcome": outcome, "count": n}))
+        .collect();
+    Ok(axum::Json(json!({"interactions": rows})).into_response())
+}

@@ -1,0 +1,220 @@
+//! The HTTP routes, one module per resource, and the extractors they share.
+
+pub mod agents;
+pub mod chat;
+pub mod customers;
+pub mod events;
+pub mod interactions;
+pub mod routing;
+pub mod sessions;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post, put};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use crate::AppState;
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::perms::{Action, ROUTES};
+
+/// Largest JSON body accepted, in bytes (a routing plan is the largest thing sent).
+pub const BODY_MAX: usize = 1 << 20;
+
+/// A JSON body; a mistake names the field (`priority: invalid type…`).
+#[derive(Debug)]
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| ApiError::too_large(BODY_MAX))?;
+        if bytes.len() > BODY_MAX {
+            return Err(ApiError::too_large(BODY_MAX));
+        }
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(de).map(Body).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if path == "." || path.is_empty() {
+                ApiError::invalid_json(format!("body: {inner}"))
+            } else {
+                ApiError::invalid_json(format!("{path}: {inner}"))
+            }
+        })
+    }
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::OptionalFromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Option<Self>, ApiError> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| ApiError::too_large(BODY_MAX))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        let req = Request::new(axum::body::Body::from(bytes));
+        <Body<T> as FromRequest<S>>::from_request(req, state)
+            .await
+            .map(Some)
+    }
+}
+
+/// Parses an id from the path; anything else is "no such thing".
+pub fn path_id(s: &str, what: &str) -> ApiResult<i64> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|v| *v >= 0)
+        .ok_or_else(|| ApiError::not_found(what))
+}
+
+async fn healthz(axum::extract::State(st): axum::extract::State<AppState>) -> impl IntoResponse {
+    match st.store.tenants().await {
+        Ok(_) => (StatusCode::OK, axum::Json(json!({"status": "ok"}))).into_response(),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+async fn me(p: Principal) -> ApiResult<impl IntoResponse> {
+    p.require(Action::Me)?;
+    Ok(axum::Json(json!({
+        "name": p.name,
+        "role": p.role.as_str(),
+        "tenant": p.tenant.as_ref().map(|t| t.name()),
+        "agent_id": p.agent.map(|a| a.0),
+    })))
+}
+
+async fn openapi() -> impl IntoResponse {
+    axum::Json(crate::openapi::document())
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("route")
+}
+
+/// Enforces the permission table before anything else (body parsing
+/// included): a role that may not call an endpoint learns nothing more.
+async fn authorize(
+    axum::extract::State(st): axum::extract::State<AppState>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str().to_string());
+    let action = ROUTES
+        .iter()
+        .find(|r| Some(r.path) == path.as_deref() && r.method == req.method().as_str())
+        .and_then(|r| r.action);
+    let Some(action) = action else {
+        return next.run(req).await;
+    };
+    let (mut parts, body) = req.into_parts();
+    let p = match <Principal as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+        &mut parts, &st,
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    if let Err(e) = p.require(action) {
+        return e.into_response();
+    }
+    parts.extensions.insert(p);
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// The router for every endpoint in [`crate::perms::ROUTES`].
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route(
+            "/api/v1/sessions",
+            post(sessions::sign_in).delete(sessions::sign_out),
+        )
+        .route("/api/v1/me", get(me))
+        .route(
+            "/api/v1/tenants",
+            get(sessions::list_tenants).post(sessions::create_tenant),
+        )
+        .route("/api/v1/agents", get(agents::list).post(agents::create))
+        .route("/api/v1/agents/{id}", get(agents::one))
+        .route("/api/v1/agents/{id}/skills", put(agents::skills))
+        .route("/api/v1/agents/{id}/sign-in", post(agents::sign_in))
+        .route("/api/v1/agents/{id}/sign-out", post(agents::sign_out))
+        .route("/api/v1/agents/{id}/state", post(agents::state))
+        .route("/api/v1/queues", get(routing::queues))
+        .route("/api/v1/queues/{id}", get(routing::queue))
+        .route(
+            "/api/v1/routing/plan",
+            get(routing::plan).put(routing::set_plan),
+        )
+        .route("/api/v1/routing/plan/validate", post(routing::validate))
+        .route(
+            "/api/v1/interactions",
+            get(interactions::list).post(interactions::create),
+        )
+        .route("/api/v1/interactions/{id}", get(interactions::one))
+        .route(
+            "/api/v1/interactions/{id}/accept",
+            post(interactions::accept),
+        )
+        .route(
+            "/api/v1/interactions/{id}/reject",
+            post(interactions::reject),
+        )
+        .route(
+            "/api/v1/interactions/{id}/complete",
+            post(interactions::complete),
+        )
+        .route(
+            "/api/v1/interactions/{id}/transfer",
+            post(interactions::transfer),
+        )
+        .route(
+            "/api/v1/interactions/{id}/disposition",
+            post(interactions::disposition),
+        )
+        .route(
+            "/api/v1/interactions/{id}/notes",
+            get(interactions::notes).post(interactions::add_note),
+        )
+        .route(
+            "/api/v1/interactions/{id}/messages",
+            get(interactions::messages).post(interactions::send_message),
+        )
+        .route(
+            "/api/v1/customers",
+            get(customers::find).post(customers::create),
+        )
+        .route("/api/v1/customers/{id}", get(customers::one))
+        .route("/api/v1/customers/{id}/history", get(customers::history))
+        .route("/api/v1/events", get(events::stream))
+        .route("/api/v1/reports/summary", get(customers::summary))
+        .route("/chat/{tenant}", get(chat::page))
+        .route("/chat/{tenant}/start", post(chat::start))
+        .route(
+            "/chat/{tenant}/{id}/messages",
+            get(chat::messages).post(chat::send),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            authorize,
+        ))
+        .fallback(not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_MAX))
+        .with_state(state)
+}

@@ -1,0 +1,140 @@
+//! Sign-in and sign-out (session cookie + CSRF token), and the provider's tenant list.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::AppState;
+use crate::auth::{self, Principal, SESSION_COOKIE, SESSION_TTL_MS};
+use crate::clock;
+use crate::error::{ApiError, ApiResult};
+use crate::perms::Action;
+use crate::routes::Body;
+
+/// Sign-in request.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    /// Tenant name (absent for provider administrators).
+    pub tenant: Option<String>,
+    /// User name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// `POST /api/v1/sessions`.
+pub async fn sign_in(State(st): State<AppState>, Body(req): Body<SignIn>) -> ApiResult<Response> {
+    let key = format!("{}/{}", req.tenant.as_deref().unwrap_or(""), req.username);
+    let delay = st.throttle.check(&key).map_err(|retry| {
+        tracing::warn!(target: "audit", tenant = req.tenant.as_deref(), user = %req.username, "sign-in refused: locked out");
+        ApiError::too_many_attempts(retry)
+    })?;
+    tokio::time::sleep(delay).await;
+    let user = match &req.tenant {
+        Some(t) => match st.store.tenant_by_name(t).await? {
+            Some(t) => st.store.user(&t, &req.username).await?,
+            None => None,
+        },
+        None => st.store.provider_user(&req.username).await?,
+    };
+    // Verify even for unknown users so timing does not tell which names exist.
+    let phc = user
+        .as_ref()
+        .map_or(st.dummy_hash.as_str(), |u| u.password_hash.as_str());
+    let ok = auth::verify_password(&req.password, phc) && user.is_some();
+    let Some(user) = user.filter(|_| ok) else {
+        st.throttle.failed(&key);
+        tracing::warn!(target: "audit", tenant = req.tenant.as_deref(), user = %req.username, "sign-in failed");
+        return Err(ApiError::unauthenticated());
+    };
+    st.throttle.succeeded(&key);
+    let sid = auth::random_hex(32);
+    let csrf = auth::random_hex(16);
+    st.store
+        .create_session(
+            &auth::secret_hash(&sid),
+            &store::auth::SessionRecord {
+                tenant_id: user.tenant_id,
+                user_id: user.id,
+                csrf: csrf.clone(),
+                expires_at: clock::now_ms() + SESSION_TTL_MS,
+            },
+        )
+        .await?;
+    tracing::info!(target: "audit", tenant = req.tenant.as_deref(), user = %user.username, role = %user.role, "signed in");
+    let cookie = format!(
+        "{SESSION_COOKIE}={sid}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
+        SESSION_TTL_MS / 1000
+    );
+    Ok((
+        StatusCode::CREATED,
+        [(header::SET_COOKIE, cookie)],
+        axum::Json(json!({"csrf_token": csrf, "role": user.role, "agent_id": user.agent_id})),
+    )
+        .into_response())
+}
+
+/// `DELETE /api/v1/sessions`.
+pub async fn sign_out(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    p.require(Action::Me)?;
+    let sid = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_string());
+    if let Some(sid) = sid {
+        let h = auth::secret_hash(&sid);
+        st.tokens.forget_session(&h);
+        st.store.delete_session(&h).await?;
+    }
+    tracing::info!(target: "audit", who = %p.name, "signed out");
+    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}
+
+/// `GET /api/v1/tenants`.
+pub async fn list_tenants(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
+    p.require(Action::TenantsManage)?;
+    let list: Vec<_> = st
+        .store
+        .tenants()
+        .await?
+        .iter()
+        .map(|t| json!({"id": t.id(), "name": t.name()}))
+        .collect();
+    Ok(axum::Json(json!({"tenants": list})).into_response())
+}
+
+/// New tenant.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTenant {
+    /// Its name.
+    pub name: String,
+}
+
+/// `POST /api/v1/tenants`.
+pub async fn create_tenant(
+    State(st): State<AppState>,
+    p: Principal,
+    Body(req): Body<NewTenant>,
+) -> ApiResult<Response> {
+    p.require(Action::TenantsManage)?;
+    let t = st.store.create_tenant(&req.name, clock::now_ms()).await?;
+    tracing::info!(target: "audit", who = %p.name, tenant = t.name(), "tenant created");
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(json!({"id": t.id(), "name": t.name()})),
+    )
+        .into_response())
+}

@@ -1,0 +1,974 @@
+//! One task per tenant owns that tenant's routing engine.
+//!
+//! Handlers send a [`Command`] through a bounded channel and await the reply.
+//! The task takes every command waiting (up to [`BATCH_MAX`]), applies each to
+//! the engine, drains the outputs into facts, commits all the facts of the
+//! batch in one transaction (group commit), then publishes them to live
+//! streams and only then replies. Nothing is acknowledged before it is durable.
+//!
+//! On start — and after a failed commit, when the engine may hold changes the
+//! log does not — the engine is rebuilt from the store: configuration from the
+//! projections, and every interaction not yet ended is queued again, in the
+//! order it was created. Agents start signed out.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use model::event::{AgentState, EventKind, FinalOutcome, Reason};
+use model::{AgentId, Attributes, Channel, Event, InteractionId, Proficiency, QueueId, ReasonCode};
+use routing::spec::{self, Names, PlanSpec, Source};
+use routing::{AgentConfig, Engine, Input, NewInteraction, Output, RoutingError, TransferTarget};
+use serde::Serialize;
+use store::read::InteractionView;
+use store::{Fact, Recorded, Sender, Store, Tenant};
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+use crate::clock;
+use crate::error::ApiError;
+
+/// Most commands applied in one group commit.
+pub const BATCH_MAX: usize = 512;
+/// Most commands waiting for a tenant before callers get `overloaded`.
+pub const INBOX_MAX: usize = 20_000;
+/// Live events kept for slow subscribers before they must catch up from the log.
+pub const BROADCAST_MAX: usize = 16_384;
+/// Most skills per agent.
+pub const AGENT_SKILLS_MAX: usize = 64;
+/// Longest name (skill, agent, disposition code), in bytes.
+pub const NAME_LEN_MAX: usize = 64;
+/// Longest note or chat message, in bytes.
+pub const TEXT_LEN_MAX: usize = 8_192;
+/// Longest routing plan document, in bytes.
+pub const PLAN_LEN_MAX: usize = 1 << 20;
+
+/// A fact as published to live streams.
+#[derive(Debug)]
+pub struct Published {
+    /// Its sequence number (the SSE id).
+    pub seq: i64,
+    /// The agent it concerns, for filtering agents' streams.
+    pub agent: Option<i64>,
+    /// The `kind` column.
+    pub kind: String,
+    /// JSON: `{"seq":…,"at":…,"fact":…}`.
+    pub data: String,
+}
+
+impl Published {
+    /// The published form of a recorded fact.
+    pub fn of(r: &Recorded) -> Published {
+        Published {
+            seq: r.seq,
+            agent: r.fact.agent().map(|a| i64::from(a.0)),
+            kind: r.fact.kind(),
+            data: serde_json::json!({"seq": r.seq, "at": r.at, "fact": r.fact}).to_string(),
+        }
+    }
+}
+
+/// A new interaction as the API asks for it.
+#[derive(Debug, Clone)]
+pub struct NewInteractionReq {
+    /// Channel.
+    pub channel: Channel,
+    /// Queue name (the plan may choose another).
+    pub queue: Option<String>,
+    /// Starting priority.
+    pub priority: i32,
+    /// Routing attributes.
+    pub attributes: Attributes,
+    /// Customer record.
+    pub customer: Option<i64>,
+    /// Subject line.
+    pub subject: Option<String>,
+    /// The integration's idempotency key.
+    pub idempotency_key: Option<String>,
+    /// Hash of the public chat page's secret.
+    pub chat_secret_hash: Option<String>,
+}
+
+/// Where a transfer goes.
+#[derive(Debug, Clone)]
+pub enum TransferTo {
+    /// A queue by name.
+    Queue(String),
+    /// An agent by id.
+    Agent(i64),
+}
+
+/// What a command asks of the tenant task.
+#[derive(Debug)]
+pub enum Op {
+    /// Create an interaction (idempotent by key).
+    Create(Box<NewInteractionReq>),
+    /// Sign in, ready or with a not-ready reason.
+    SignIn(i64, Option<ReasonCode>),
+    /// Sign out.
+    SignOut(i64),
+    /// Ready.
+    Ready(i64),
+    /// Not ready for a reason.
+    NotReady(i64, ReasonCode),
+    /// Accept an offer.
+    Accept(i64, i64),
+    /// Reject an offer.
+    Reject(i64, i64),
+    /// Complete (by an agent, who must hold it; or by a supervisor).
+    Complete(i64, Option<i64>),
+    /// Transfer.
+    Transfer {
+        /// Which.
+        interaction: i64,
+        /// The agent asking, who must hold it (none: a supervisor).
+        by: Option<i64>,
+        /// Where.
+        to: TransferTo,
+        /// Consult transfer.
+        consult: bool,
+    },
+    /// Set a disposition.
+    Disposition {
+        /// Which.
+        interaction: i64,
+        /// Code.
+        code: String,
+        /// The agent asking, who must have handled it (none: a supervisor).
+        by_agent: Option<i64>,
+        /// Who (user name).
+        by: String,
+    },
+    /// Add a note.
+    Note {
+        /// Which.
+        interaction: i64,
+        /// Author.
+        author: String,
+        /// Text.
+        body: String,
+    },
+    /// A chat message.
+    Chat {
+        /// Which.
+        interaction: i64,
+        /// From whom.
+        sender: Sender,
+        /// The agent sending (for agent messages; they must hold it).
+        by_agent: Option<i64>,
+        /// For customer messages: the hash of the secret they hold.
+        secret_hash: Option<String>,
+        /// Text.
+        body: String,
+    },
+    /// Create a customer.
+    CreateCustomer {
+        /// Name.
+        name: String,
+        /// Phone.
+        phone: Option<String>,
+        /// E-mail.
+        email: Option<String>,
+    },
+    /// Create an agent, or replace an existing one's skills (by id).
+    DefineAgent {
+        /// Existing agent to change, or none for a new one.
+        id: Option<i64>,
+        /// Unique name (ignored when changing).
+        name: String,
+        /// Skills with levels.
+        skills: Vec<(String, u8)>,
+        /// User to link.
+        username: Option<String>,
+    },
+    /// Replace the routing plan.
+    SetPlan(String),
+    /// Queues with live counts.
+    Queues,
+}
+
+/// A queue as the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueInfo {
+    /// Id.
+    pub id: u32,
+    /// Name.
+    pub name: String,
+    /// Strategy.
+    pub strategy: &'static str,
+    /// Waiting now.
+    pub waiting: u32,
+    /// Timed steps.
+    pub steps: usize,
+    /// Whether business hours are set.
+    pub has_hours: bool,
+}
+
+/// What a command returns.
+#[derive(Debug, Clone)]
+pub enum Ack {
+    /// An interaction (created now, or earlier with the same idempotency key).
+    Interaction {
+        /// Id.
+        id: i64,
+        /// Created by this request.
+        created: bool,
+    },
+    /// An id (agent, customer).
+    Id(i64),
+    /// Queues.
+    Queues(Vec<QueueInfo>),
+    /// Done.
+    Done,
+}
+
+/// A command with its reply channel.
+#[derive(Debug)]
+pub struct Command {
+    /// What.
+    pub op: Op,
+    /// Where the answer goes (after commit).
+    pub reply: oneshot::Sender<Result<Ack, ApiError>>,
+}
+
+/// Where a command's answer goes.
+type Reply = oneshot::Sender<Result<Ack, ApiError>>;
+
+/// Live channels of single agents, so that a fact wakes only the streams it concerns.
+pub type AgentChannels = Arc<std::sync::Mutex<HashMap<i64, broadcast::Sender<Arc<Published>>>>>;
+
+/// Live facts buffered per agent channel.
+pub const AGENT_BROADCAST_MAX: usize = 256;
+
+/// A handle on a running tenant task.
+#[derive(Debug, Clone)]
+pub struct TenantHandle {
+    /// Its tenant.
+    pub tenant: Tenant,
+    tx: mpsc::Sender<Command>,
+    /// Live facts, after commit.
+    pub events: broadcast::Sender<Arc<Published>>,
+    /// Live facts about one agent, after commit.
+    pub agent_events: AgentChannels,
+}
+
+impl TenantHandle {
+    /// Subscribes to the facts about one agent.
+    pub fn subscribe_agent(&self, agent: i64) -> broadcast::Receiver<Arc<Published>> {
+        self.agent_events
+            .lock()
+            .expect("agent channels lock")
+            .entry(agent)
+            .or_insert_with(|| broadcast::channel(AGENT_BROADCAST_MAX).0)
+            .subscribe()
+    }
+
+    /// Sends a command and waits for its (committed) answer.
+    pub async fn call(&self, op: Op) -> Result<Ack, ApiError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .try_send(Command { op, reply })
+            .map_err(|_| ApiError::overloaded())?;
+        rx.await.map_err(|_| ApiError::overloaded())?
+    }
+}
+
+/// Starts a tenant's task (recovering its engine from the store first).
+pub async fn spawn(store: Store, tenant: Tenant) -> anyhow::Result<TenantHandle> {
+    let (tx, rx) = mpsc::channel(INBOX_MAX);
+    let (events, _) = broadcast::channel(BROADCAST_MAX);
+    let agent_events = AgentChannels::default();
+    let mut task =
+        Task::recover(store, tenant.clone(), events.clone(), agent_events.clone()).await?;
+    tokio::spawn(async move { task.run(rx).await });
+    Ok(TenantHandle {
+        tenant,
+        tx,
+        events,
+        agent_events,
+    })
+}
+
+struct Task {
+    store: Store,
+    tenant: Tenant,
+    events: broadcast::Sender<Arc<Published>>,
+    agent_events: AgentChannels,
+    engine: Engine,
+    names: Names,
+    agent_names: Vec<String>,
+    seq: i64,
+    next_interaction: i64,
+    next_customer: i64,
+    now_ms: i64,
+    pending: Vec<Recorded>,
+    replies: Vec<(Reply, Result<Ack, ApiError>)>,
+    batch_keys: HashMap<String, i64>,
+}
+
+fn routing_error(e: RoutingError) -> ApiError {
+    match e {
+        RoutingError::UnknownAgent(a) => ApiError::not_found(&format!("agent {a}")),
+        RoutingError::UnknownQueue(q) => ApiError::field("queue", format!("no queue {q}")),
+        RoutingError::UnknownInteraction(i) => ApiError::conflict(format!(
+            "interaction {i} is not in routing (ended or never routed)"
+        )),
+        RoutingError::DuplicateInteraction(i) => {
+            ApiError::conflict(format!("interaction {i} exists"))
+        }
+        RoutingError::NotOffered(i, a) => {
+            ApiError::conflict(format!("interaction {i} is not offered to agent {a}"))
+        }
+        RoutingError::WrongStage(i, why) => ApiError::conflict(format!("interaction {i}: {why}")),
+        RoutingError::AgentSignedOut(a) => {
+            ApiError::conflict(format!("agent {a} is not signed in"))
+        }
+        RoutingError::AgentUnavailable(a) => {
+            ApiError::conflict(format!("agent {a} cannot take it now"))
+        }
+        RoutingError::Attributes(p) => ApiError::field("attributes", p),
+        RoutingError::Invalid(m) => ApiError::field("request", m),
+    }
+}
+
+fn check_name(field: &str, s: &str) -> Result<(), ApiError> {
+    if s.trim().is_empty() || s.len() > NAME_LEN_MAX || s.chars().any(char::is_control) {
+        return Err(ApiError::field(
+            field,
+            format!("1 to {NAME_LEN_MAX} printable characters"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_text(field: &str, s: &str) -> Result<(), ApiError> {
+    if s.trim().is_empty() || s.len() > TEXT_LEN_MAX {
+        return Err(ApiError::field(field, format!("1 to {TEXT_LEN_MAX} bytes")));
+    }
+    Ok(())
+}
+
+/// Compiles a plan document; existing queues must keep their place (queue ids
+/// are stable: interactions and reports refer to them), skills keep their ids.
+pub fn compile_plan(
+    document: &str,
+    old: Option<&Names>,
+) -> Result<(Names, Vec<routing::QueueConfig>, routing::RoutingPlan), ApiError> {
+    if document.len() > PLAN_LEN_MAX {
+        return Err(ApiError::too_large(PLAN_LEN_MAX));
+    }
+    let src = Source {
+        file: "plan",
+        text: document,
+    };
+    let mut names = Names::default();
+    if let Some(old) = old {
+        for s in &old.skills {
+            names.skill(s);
+        }
+        for t in &old.teams {
+            names.team(t);
+        }
+    }
+    let parsed: PlanSpec = spec::parse(src).map_err(|e| ApiError::field("document", e))?;
+    let (queues, plan) =
+        spec::compile(src, &parsed, &mut names).map_err(|e| ApiError::field("document", e))?;
+    if let Some(old) = old {
+        for (i, q) in old.queues.iter().enumerate() {
+            if names.queues.get(i) != Some(q) {
+                return Err(ApiError::field(
+                    "document",
+                    format!(
+                        "plan: queue.name: queue {q:?} must stay, as queue number {} (queues keep their ids; add new queues at the end)",
+                        i + 1
+                    ),
+                ));
+            }
+        }
+    }
+    Ok((names, queues, plan))
+}
+
+impl Task {
+    async fn recover(
+        store: Store,
+        tenant: Tenant,
+        events: broadcast::Sender<Arc<Published>>,
+        agent_events: AgentChannels,
+    ) -> anyhow::Result<Task> {
+        let mut task = Task {
+            engine: Engine::new(tenant.id() as u64),
+            names: Names::default(),
+            agent_names: Vec::new(),
+            seq: store.last_seq(&tenant).await?,
+            next_interaction: store.max_interaction_id(&tenant).await?,
+            next_customer: store.max_customer_id(&tenant).await?,
+            now_ms: clock::now_ms(),
+            pending: Vec::new(),
+            replies: Vec::new(),
+            batch_keys: HashMap::new(),
+            store,
+            tenant,
+            events,
+            agent_events,
+        };
+        let now = clock::now();
+        if let Some(doc) = task.store.plan(&task.tenant).await? {
+            let (names, queues, plan) = compile_plan(&doc, None)
+                .map_err(|e| anyhow::anyhow!("stored routing plan: {}", e.message))?;
+            task.names = names;
+            for q in queues {
+                task.engine
+                    .handle(now, Input::UpsertQueue(Box::new(q)))
+                    .map_err(|e| anyhow::anyhow!("stored queue: {e}"))?;
+            }
+            task.engine
+                .handle(now, Input::SetPlan(Box::new(plan)))
+                .map_err(|e| anyhow::anyhow!("stored plan: {e}"))?;
+        }
+        let agents = task.store.agents(&task.tenant).await?;
+        for a in &agents {
+            let cfg = task.agent_config(a.id, &a.skills)?;
+            task.engine
+                .handle(now, Input::UpsertAgent(cfg))
+                .map_err(|e| anyhow::anyhow!("stored agent {}: {e}", a.name))?;
+            task.agent_names.push(a.name.clone());
+        }
+        while task.engine.poll_output().is_some() {}
+        // Agents' desktops must sign in again: say so in the log.
+        for a in agents.iter().filter(|a| a.state != "offline") {
+            task.push(Fact::Routing {
+                event: Event {
+                    at: now,
+                    kind: EventKind::AgentStateChanged {
+                        agent: AgentId(a.id as u32),
+                        state: AgentState::Offline,
+                    },
+                },
+            });
+        }
+        let open = task.store.open_interactions(&task.tenant).await?;
+        let requeued = open.len();
+        for it in open {
+            task.requeue(now, it);
+        }
+        task.commit().await?;
+        if requeued > 0 {
+            tracing::info!(
+                tenant = task.tenant.name(),
+                requeued,
+                "interactions waiting again after restart"
+            );
+        }
+        Ok(task)
+    }
+
+    fn agent_config(&mut self, id: i64, skills: &[(String, u8)]) -> anyhow::Result<AgentConfig> {
+        let mut list = Vec::with_capacity(skills.len());
+        for (s, l) in skills {
+            let p = Proficiency::new(*l).map_err(|e| anyhow::anyhow!("skill {s}: {e}"))?;
+            list.push((self.names.skill(s), p));
+        }
+        Ok(AgentConfig::new(AgentId(id as u32), list))
+    }
+
+    fn requeue(&mut self, now: model::Instant, it: InteractionView) {
+        let id = InteractionId(it.id as u64);
+        let channel = serde_json::from_value(serde_json::Value::String(it.channel.clone()))
+            .unwrap_or(Channel::Task);
+        let attributes: Attributes = it
+            .attributes
+            .and_then(|a| serde_json::from_value(a).ok())
+            .unwrap_or_default();
+        self.push(Fact::Requeued { interaction: id });
+        let new = NewInteraction {
+            id,
+            channel,
+            attributes,
+            queue: it.queue_id.map(|q| QueueId(q as u32)),
+            priority: 0,
+            preferred_agent: None,
+        };
+        let ok = !self.engine.queues().is_empty()
+            && self
+                .engine
+                .handle(now, Input::Create(Box::new(new)))
+                .is_ok();
+        if !ok {
+            self.push(Fact::Routing {
+                event: Event {
+                    at: now,
+                    kind: EventKind::Ended {
+                        interaction: id,
+                        outcome: FinalOutcome::Cancelled,
+                        reason: Reason {
+                            by: "recovery".into(),
+                            ..Reason::default()
+                        },
+                    },
+                },
+            });
+        }
+        while let Some(o) = self.engine.poll_output() {
+            if let Output::Event(e) = o {
+                // Its creation is in the log already.
+                if !matches!(e.kind, EventKind::InteractionCreated { .. }) {
+                    self.push(Fact::Routing { event: e });
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, fact: Fact) {
+        self.seq += 1;
+        self.pending.push(Recorded {
+            seq: self.seq,
+            at: self.now_ms,
+            fact,
+        });
+    }
+
+    fn drain(&mut self) {
+        while let Some(o) = self.engine.poll_output() {
+            match o {
+                Output::Event(e) => self.push(Fact::Routing { event: e }),
+                // No IVR yet to ask the caller: the interaction keeps waiting.
+                Output::OfferCallback { .. } => {}
+            }
+        }
+    }
+
+    async fn commit(&mut self) -> Result<(), store::StoreError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        self.store.append(&self.tenant, &self.pending).await?;
+        let mut agents = self.agent_events.lock().expect("agent channels lock");
+        for r in self.pending.drain(..) {
+            // No subscriber is fine: the log has it.
+            let p = Arc::new(Published::of(&r));
+            if let Some(a) = p.agent
+                && let Some(tx) = agents.get(&a)
+                && tx.send(p.clone()).is_err()
+            {
+                agents.remove(&a);
+            }
+            let _ = self.events.send(p);
+        }
+        Ok(())
+    }
+
+    async fn run(&mut self, mut rx: mpsc::Receiver<Command>) {
+        let mut batch: Vec<Command> = Vec::with_capacity(BATCH_MAX);
+        loop {
+            let sleep = match self.engine.poll_timeout() {
+                Some(at) => {
+                    let ms = (at.as_millis() as i64 - clock::now_ms()).max(0) as u64;
+                    Duration::from_millis(ms.min(3_600_000))
+                }
+                None => Duration::from_secs(3600),
+            };
+            tokio::select! {
+                got = rx.recv_many(&mut batch, BATCH_MAX) => {
+                    if got == 0 {
+                        return;
+                    }
+                }
+                _ = tokio::time::sleep(sleep) => {}
+            }
+            self.now_ms = clock::now_ms();
+            let now = clock::now();
+            self.engine.handle_timeout(now);
+            self.drain();
+            for cmd in batch.drain(..) {
+                let res = self.apply(now, cmd.op).await;
+                self.drain();
+                self.replies.push((cmd.reply, res));
+            }
+            self.batch_keys.clear();
+            match self.commit().await {
+                Ok(()) => {
+                    for (reply, res) in self.replies.drain(..) {
+                        let _ = reply.send(res);
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(tenant = self.tenant.name(), error = %e, "commit failed; rebuilding the engine from the log");
+                    for (reply, _) in self.replies.drain(..) {
+                        let _ = reply.send(Err(ApiError::internal("commit failed")));
+                    }
+                    self.pending.clear();
+                    loop {
+                        match Task::recover(
+                            self.store.clone(),
+                            self.tenant.clone(),
+                            self.events.clone(),
+                            self.agent_events.clone(),
+                        )
+                        .await
+                        {
+                            Ok(t) => {
+                                *self = t;
+                                break;
+                            }
+                            Err(e) => {
+                                tracing::error!(tenant = self.tenant.name(), error = %e, "recovery failed; retrying");
+                                tokio::time::sleep(Duration::from_secs(1)).await;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    async fn interaction(&self, id: i64) -> Result<InteractionView, ApiError> {
+        self.store
+            .interaction(&self.tenant, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("interaction"))
+    }
+
+    async fn holds(&self, id: i64, agent: Option<i64>) -> Result<InteractionView, ApiError> {
+        let it = self.interaction(id).await?;
+        if let Some(a) = agent
+            && it.agent_id != Some(a)
+        {
+            return Err(ApiError::conflict(format!(
+                "interaction {id} is not with agent {a}"
+            )));
+        }
+        Ok(it)
+    }
+
+    fn agent(&self, id: i64) -> Result<AgentId, ApiError> {
+        if id < 0 || id as usize >= self.agent_names.len() {
+            return Err(ApiError::not_found("agent"));
+        }
+        Ok(AgentId(id as u32))
+    }
+
+    fn engine(&mut self, now: model::Instant, input: Input) -> Result<Ack, ApiError> {
+        self.engine.handle(now, input).map_err(routing_error)?;
+        Ok(Ack::Done)
+    }
+
+    async fn apply(&mut self, now: model::Instant, op: Op) -> Result<Ack, ApiError> {
+        match op {
+            Op::Create(req) => self.create(now, *req).await,
+            Op::SignIn(a, reason) => {
+                let a = self.agent(a)?;
+                self.engine(now, Input::SignIn(a, reason))
+            }
+            Op::SignOut(a) => {
+                let a = self.agent(a)?;
+                self.engine(now, Input::SignOut(a))
+            }
+            Op::Ready(a) => {
+                let a = self.agent(a)?;
+                self.engine(now, Input::Ready(a))
+            }
+            Op::NotReady(a, r) => {
+                let a = self.agent(a)?;
+                self.engine(now, Input::NotReady(a, r))
+            }
+            Op::Accept(i, a) => {
+                let a = self.agent(a)?;
+                self.interaction(i).await?;
+                self.engine(now, Input::Accept(InteractionId(i as u64), a))
+            }
+            Op::Reject(i, a) => {
+                let a = self.agent(a)?;
+                self.interaction(i).await?;
+                self.engine(now, Input::Reject(InteractionId(i as u64), a))
+            }
+            Op::Complete(i, by) => {
+                self.holds(i, by).await?;
+                self.engine(now, Input::Complete(InteractionId(i as u64)))
+            }
+            Op::Transfer {
+                interaction,
+                by,
+                to,
+                consult,
+            } => {
+                self.holds(interaction, by).await?;
+                let to = match to {
+                    TransferTo::Queue(q) => {
+                        TransferTarget::Queue(self.names.queue(&q).ok_or_else(|| {
+                            ApiError::field("queue", format!("no queue named {q:?}"))
+                        })?)
+                    }
+                    TransferTo::Agent(a) => TransferTarget::Agent(
+                        self.agent(a)
+                            .map_err(|_| ApiError::field("agent_id", "no such agent"))?,
+                    ),
+                };
+                self.engine(
+                    now,
+                    Input::Transfer {
+                        interaction: InteractionId(interaction as u64),
+                        to,
+                        consult,
+                    },
+                )
+            }
+            Op::Disposition {
+                interaction,
+                code,
+                by_agent,
+                by,
+            } => {
+                check_name("code", &code)?;
+                self.holds(interaction, by_agent).await?;
+                self.push(Fact::DispositionSet {
+                    interaction: InteractionId(interaction as u64),
+                    code,
+                    by,
+                });
+                Ok(Ack::Done)
+            }
+            Op::Note {
+                interaction,
+                author,
+                body,
+            } => {
+                check_text("body", &body)?;
+                self.interaction(interaction).await?;
+                self.push(Fact::NoteAdded {
+                    interaction: InteractionId(interaction as u64),
+                    author,
+                    body,
+                });
+                Ok(Ack::Done)
+            }
+            Op::Chat {
+                interaction,
+                sender,
+                by_agent,
+                secret_hash,
+                body,
+            } => {
+                check_text("body", &body)?;
+                let it = self.interaction(interaction).await?;
+                if it.channel != "chat" {
+                    return Err(ApiError::conflict(format!(
+                        "interaction {interaction} is not a chat"
+                    )));
+                }
+                if it.state == "ended" {
+                    return Err(ApiError::conflict("the chat has ended"));
+                }
+                match sender {
+                    Sender::Customer => {
+                        if secret_hash.is_none() || it.chat_secret_hash != secret_hash {
+                            return Err(ApiError::not_found("chat"));
+                        }
+                    }
+                    Sender::Agent => {
+                        if it.state != "connected" {
+                            return Err(ApiError::conflict("accept the chat before writing"));
+                        }
+                        if let Some(a) = by_agent
+                            && it.agent_id != Some(a)
+                        {
+                            return Err(ApiError::conflict(format!(
+                                "interaction {interaction} is not with agent {a}"
+                            )));
+                        }
+                    }
+                }
+                self.push(Fact::ChatMessage {
+                    interaction: InteractionId(interaction as u64),
+                    sender,
+                    agent: it.agent_id.map(|a| AgentId(a as u32)),
+                    body,
+                });
+                Ok(Ack::Done)
+            }
+            Op::CreateCustomer { name, phone, email } => {
+                check_name("name", &name)?;
+                if let Some(p) = &phone {
+                    model::PhoneNumber::parse(p).map_err(|e| ApiError::field("phone", e))?;
+                }
+                if let Some(e) = &email
+                    && (e.len() > 254 || !e.contains('@') || e.starts_with('@') || e.ends_with('@'))
+                {
+                    return Err(ApiError::field("email", "not an e-mail address"));
+                }
+                self.next_customer += 1;
+                let id = self.next_customer;
+                self.push(Fact::CustomerCreated {
+                    customer: id,
+                    name,
+                    phone,
+                    email,
+                });
+                Ok(Ack::Id(id))
+            }
+            Op::DefineAgent {
+                id,
+                name,
+                mut skills,
+                username,
+            } => {
+                if skills.len() > AGENT_SKILLS_MAX {
+                    return Err(ApiError::field(
+                        "skills",
+                        format!("at most {AGENT_SKILLS_MAX}"),
+                    ));
+                }
+                for (s, l) in &skills {
+                    check_name("skills", s)?;
+                    Proficiency::new(*l).map_err(|e| ApiError::field("skills", e))?;
+                }
+                skills.sort();
+                skills.dedup_by(|a, b| a.0 == b.0);
+                let (id, name) = match id {
+                    Some(id) => {
+                        let a = self.agent(id)?;
+                        (a, self.agent_names[a.index()].clone())
+                    }
+                    None => {
+                        check_name("name", &name)?;
+                        if self.agent_names.contains(&name) {
+                            return Err(ApiError::conflict(format!(
+                                "agent {name:?} already exists"
+                            )));
+                        }
+                        (AgentId(self.agent_names.len() as u32), name)
+                    }
+                };
+                if let Some(u) = &username
+                    && self.store.user(&self.tenant, u).await?.is_none()
+                {
+                    return Err(ApiError::field(
+                        "username",
+                        format!("no user {u:?} in this tenant"),
+                    ));
+                }
+                let cfg = self
+                    .agent_config(i64::from(id.0), &skills)
+                    .map_err(|e| ApiError::field("skills", e))?;
+                self.engine
+                    .handle(now, Input::UpsertAgent(cfg))
+                    .map_err(routing_error)?;
+                if id.index() == self.agent_names.len() {
+                    self.agent_names.push(name.clone());
+                }
+                self.push(Fact::AgentDefined {
+                    agent: id,
+                    name,
+                    skills,
+                    username,
+                });
+                Ok(Ack::Id(i64::from(id.0)))
+            }
+            Op::SetPlan(document) => {
+                let (names, queues, plan) = compile_plan(&document, Some(&self.names))?;
+                // Agents' skills keep their ids: they were registered before.
+                self.names = names;
+                for q in queues {
+                    self.engine
+                        .handle(now, Input::UpsertQueue(Box::new(q)))
+                        .map_err(routing_error)?;
+                }
+                self.engine
+                    .handle(now, Input::SetPlan(Box::new(plan)))
+                    .map_err(routing_error)?;
+                self.push(Fact::PlanSet { document });
+                Ok(Ack::Done)
+            }
+            Op::Queues => Ok(Ack::Queues(
+                self.engine
+                    .queues()
+                    .iter()
+                    .map(|q| QueueInfo {
+                        id: q.id.0,
+                        name: q.name.to_string(),
+                        strategy: q.strategy.as_str(),
+                        waiting: self.engine.waiting_in(q.id),
+                        steps: q.steps.len(),
+                        has_hours: q.hours.is_some(),
+                    })
+                    .collect(),
+            )),
+        }
+    }
+
+    async fn create(
+        &mut self,
+        now: model::Instant,
+        req: NewInteractionReq,
+    ) -> Result<Ack, ApiError> {
+        if let Some(k) = &req.idempotency_key {
+            if let Some(&id) = self.batch_keys.get(k) {
+                return Ok(Ack::Interaction { id, created: false });
+            }
+            if let Some(id) = self.store.idempotent(&self.tenant, k).await? {
+                return Ok(Ack::Interaction { id, created: false });
+            }
+        }
+        if self.engine.queues().is_empty() {
+            return Err(ApiError::field(
+                "queue",
+                "this tenant has no queues yet: PUT /api/v1/routing/plan first",
+            ));
+        }
+        let queue = match &req.queue {
+            Some(q) => Some(
+                self.names
+                    .queue(q)
+                    .ok_or_else(|| ApiError::field("queue", format!("no queue named {q:?}")))?,
+            ),
+            None => None,
+        };
+        let mut customer = req.customer;
+        if let Some(c) = customer {
+            if self.store.customer(&self.tenant, c).await?.is_none() {
+                return Err(ApiError::field("customer_id", format!("no customer {c}")));
+            }
+        } else if let Some(phone) = &req.attributes.caller_number {
+            // Screen pop: a known caller is linked to their record.
+            customer = self
+                .store
+                .find_customers(&self.tenant, Some(phone.as_str()), None)
+                .await?
+                .first()
+                .map(|c| c.id);
+        }
+        let id = self.next_interaction + 1;
+        let mut attributes = req.attributes;
+        if attributes.customer_id.is_none() {
+            attributes.customer_id = customer.map(|c| c as u64);
+        }
+        let new = NewInteraction {
+            id: InteractionId(id as u64),
+            channel: req.channel,
+            attributes,
+            queue,
+            priority: req.priority,
+            preferred_agent: None,
+        };
+        // Opened goes first in the log; if the engine refuses, take it back.
+        let mark = self.pending.len();
+        let seq = self.seq;
+        self.push(Fact::InteractionOpened {
+            interaction: InteractionId(id as u64),
+            channel: req.channel,
+            idempotency_key: req.idempotency_key.clone(),
+            customer,
+            subject: req.subject,
+            chat_secret_hash: req.chat_secret_hash,
+        });
+        if let Err(e) = self.engine.handle(now, Input::Create(Box::new(new))) {
+            self.pending.truncate(mark);
+            self.seq = seq;
+            return Err(routing_error(e));
+        }
+        self.next_interaction = id;
+        if let Some(k) = req.idempotency_key {
+            self.batch_keys.insert(k, id);
+        }
+        Ok(Ack::Interaction { id, created: true })
+    }
+}

@@ -1,0 +1,273 @@
+//! Users, API tokens and sessions. Secrets never reach the store: passwords
+//! arrive as argon2id hashes, tokens and session ids as hashes of themselves.
+//!
+//! Provider-level administrators (who manage tenants) are users of the
+//! reserved tenant id 0, which no [`Tenant`] can have.
+
+use sqlx::Row;
+
+use crate::{Store, StoreError, Tenant};
+
+/// Tenant id of provider-level users.
+pub const PROVIDER_TENANT_ID: i64 = 0;
+/// Longest user name, in bytes.
+pub const USERNAME_LEN_MAX: usize = 64;
+
+/// A stored user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    /// Tenant id (0: provider level).
+    pub tenant_id: i64,
+    /// Id within the tenant.
+    pub id: i64,
+    /// Name used to sign in.
+    pub username: String,
+    /// The argon2id PHC string.
+    pub password_hash: String,
+    /// Role name.
+    pub role: String,
+    /// The agent this user works as, for agents.
+    pub agent_id: Option<i64>,
+}
+
+/// A stored API token (its hash only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// Tenant id.
+    pub tenant_id: i64,
+    /// Label.
+    pub name: String,
+    /// Role name.
+    pub role: String,
+}
+
+/// A stored session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// Tenant id.
+    pub tenant_id: i64,
+    /// The user.
+    pub user_id: i64,
+    /// The CSRF token forms and unsafe requests must echo.
+    pub csrf: String,
+    /// Expiry, Unix milliseconds.
+    pub expires_at: i64,
+}
+
+fn check_username(u: &str) -> Result<(), StoreError> {
+    if u.is_empty()
+        || u.len() > USERNAME_LEN_MAX
+        || !u
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.@".contains(c))
+    {
+        return Err(StoreError::Invalid {
+            field: "username",
+            message: format!("1 to {USERNAME_LEN_MAX} letters, digits, '-', '_', '.' or '@'"),
+        });
+    }
+    Ok(())
+}
+
+impl Store {
+    async fn insert_user(
+        &self,
+        tenant_id: i64,
+        username: &str,
+        password_hash: &str,
+        role: &str,
+        now_ms: i64,
+    ) -> Result<UserRecord, StoreError> {
+        check_username(username)?;
+        if self.user_in(tenant_id, username).await?.is_some() {
+            return Err(StoreError::Exists(format!("user {username:?}")));
+        }
+        let mut tx = self.pool().begin().await?;
+        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) + 1 FROM users WHERE tenant_id = $1")
+            .bind(tenant_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let id: i64 = row.try_get(0)?;
+        sqlx::query("INSERT INTO users (tenant_id, id, username, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(tenant_id).bind(id).bind(username).bind(password_hash).bind(role).bind(now_ms)
+            .execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(UserRecord {
+            tenant_id,
+            id,
+            username: username.into(),
+            password_hash: password_hash.into(),
+            role: role.into(),
+            agent_id: None,
+        })
+    }
+
+    /// Adds a user to a tenant.
+    pub async fn create_user(
+        &self,
+        t: &Tenant,
+        username: &str,
+        password_hash: &str,
+        role: &str,
+        now_ms: i64,
+    ) -> Result<UserRecord, StoreError> {
+        self.insert_user(t.id, username, password_hash, role, now_ms)
+            .await
+    }
+
+    /// Adds a provider-level administrator.
+    pub async fn create_provider_user(
+        &self,
+        username: &str,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<UserRecord, StoreError> {
+        self.insert_user(
+            PROVIDER_TENANT_ID,
+            username,
+            password_hash,
+            "provider",
+            now_ms,
+        )
+        .await
+    }
+
+    /// Replaces a user's password hash.
+    pub async fn set_password(
+        &self,
+        tenant_id: i64,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "UPDATE users SET password_hash = $1 WHERE tenant_id = $2 AND username = $3",
+        )
+        .bind(password_hash)
+        .bind(tenant_id)
+        .bind(username)
+        .execute(self.pool())
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn user_in(
+        &self,
+        tenant_id: i64,
+        username: &str,
+    ) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query("SELECT tenant_id, id, username, password_hash, role, agent_id FROM users WHERE tenant_id = $1 AND username = $2")
+            .bind(tenant_id).bind(username)
+            .fetch_optional(self.pool()).await?;
+        row.map(user_of).transpose()
+    }
+
+    /// A tenant's user by name.
+    pub async fn user(&self, t: &Tenant, username: &str) -> Result<Option<UserRecord>, StoreError> {
+        self.user_in(t.id, username).await
+    }
+
+    /// A provider-level user by name.
+    pub async fn provider_user(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
+        self.user_in(PROVIDER_TENANT_ID, username).await
+    }
+
+    /// A user by tenant id and user id (for sessions).
+    pub async fn user_by_id(
+        &self,
+        tenant_id: i64,
+        id: i64,
+    ) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query("SELECT tenant_id, id, username, password_hash, role, agent_id FROM users WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant_id).bind(id)
+            .fetch_optional(self.pool()).await?;
+        row.map(user_of).transpose()
+    }
+
+    /// Stores an API token's hash.
+    pub async fn create_token(
+        &self,
+        t: &Tenant,
+        name: &str,
+        role: &str,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        if name.is_empty() || name.len() > 128 {
+            return Err(StoreError::Invalid {
+                field: "name",
+                message: "1 to 128 characters".into(),
+            });
+        }
+        sqlx::query("INSERT INTO api_tokens (token_hash, tenant_id, name, role, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(token_hash).bind(t.id).bind(name).bind(role).bind(now_ms)
+            .execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// A token by its hash.
+    pub async fn token(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+        let row = sqlx::query("SELECT tenant_id, name, role FROM api_tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| {
+            Ok(TokenRecord {
+                tenant_id: r.try_get(0)?,
+                name: r.try_get(1)?,
+                role: r.try_get(2)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Stores a session.
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        s: &SessionRecord,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO sessions (token_hash, tenant_id, user_id, csrf, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(token_hash).bind(s.tenant_id).bind(s.user_id).bind(s.csrf.as_str()).bind(s.expires_at)
+            .execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// A session by its hash.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT tenant_id, user_id, csrf, expires_at FROM sessions WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| {
+            Ok(SessionRecord {
+                tenant_id: r.try_get(0)?,
+                user_id: r.try_get(1)?,
+                csrf: r.try_get(2)?,
+                expires_at: r.try_get(3)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Removes a session (sign-out).
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}
+
+fn user_of(r: sqlx::any::AnyRow) -> Result<UserRecord, StoreError> {
+    Ok(UserRecord {
+        tenant_id: r.try_get(0)?,
+        id: r.try_get(1)?,
+        username: r.try_get(2)?,
+        password_hash: r.try_get(3)?,
+        role: r.try_get(4)?,
+        agent_id: r.try_get(5)?,
+    })
+}

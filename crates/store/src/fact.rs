@@ -1,0 +1,206 @@
+//! The facts the log keeps: the routing engine's events plus the server's own
+//! (interactions opened through the API, dispositions, notes, chat messages,
+//! customers, agents, routing plans).
+//!
+//! A fact is stored as one row of `events`: its kind (for filtering without
+//! parsing), the interaction and agent it concerns, and its JSON body.
+
+use model::{AgentId, Channel, Event, InteractionId};
+use serde::{Deserialize, Serialize};
+
+/// Who wrote a chat message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sender {
+    /// The customer, on the public chat page.
+    Customer,
+    /// The agent handling the interaction.
+    Agent,
+}
+
+impl Sender {
+    /// The name stored in the projection.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sender::Customer => "customer",
+            Sender::Agent => "agent",
+        }
+    }
+}
+
+/// One fact of a tenant's log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "fact")]
+pub enum Fact {
+    /// An interaction was opened through the API (before routing placed it).
+    InteractionOpened {
+        /// Its id.
+        interaction: InteractionId,
+        /// Its channel.
+        channel: Channel,
+        /// The integration's idempotency key, when one was given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        idempotency_key: Option<String>,
+        /// The customer record, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        customer: Option<i64>,
+        /// A short subject line.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subject: Option<String>,
+        /// Hash of the secret the public chat page holds, for chats.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        chat_secret_hash: Option<String>,
+    },
+    /// A fact of the routing engine.
+    Routing {
+        /// The engine's event.
+        event: Event,
+    },
+    /// After a restart, an interaction that was not finished waits again.
+    Requeued {
+        /// Which.
+        interaction: InteractionId,
+    },
+    /// The agent (or a supervisor) recorded how the interaction went.
+    DispositionSet {
+        /// Which.
+        interaction: InteractionId,
+        /// The disposition code.
+        code: String,
+        /// Who set it (user name).
+        by: String,
+    },
+    /// A free-text note on an interaction.
+    NoteAdded {
+        /// Which.
+        interaction: InteractionId,
+        /// Who wrote it.
+        author: String,
+        /// The text.
+        body: String,
+    },
+    /// A chat message, from the customer or the agent.
+    ChatMessage {
+        /// Which chat.
+        interaction: InteractionId,
+        /// From whom.
+        sender: Sender,
+        /// The agent handling it (recipient or author), when one is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agent: Option<AgentId>,
+        /// The text.
+        body: String,
+    },
+    /// A customer record was created.
+    CustomerCreated {
+        /// Its id.
+        customer: i64,
+        /// Name.
+        name: String,
+        /// Phone number (E.164-ish, as given).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phone: Option<String>,
+        /// E-mail address.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        email: Option<String>,
+    },
+    /// An agent was defined or its skills changed.
+    AgentDefined {
+        /// Its id (dense per tenant).
+        agent: AgentId,
+        /// Its unique name.
+        name: String,
+        /// Skills by name with proficiency 1..=10 (sorted by name).
+        skills: Vec<(String, u8)>,
+        /// The user who works as this agent, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        username: Option<String>,
+    },
+    /// The routing plan (queues, hours, rules) was replaced.
+    PlanSet {
+        /// The document as given (TOML or JSON).
+        document: String,
+    },
+}
+
+impl Fact {
+    /// The kind stored in the `kind` column (`routing.offered`, `chat_message`…).
+    pub fn kind(&self) -> String {
+        match self {
+            Fact::Routing { event } => {
+                let v = serde_json::to_value(&event.kind).unwrap_or_default();
+                let t = v.get("type").and_then(|t| t.as_str()).unwrap_or("unknown");
+                format!("routing.{t}")
+            }
+            other => {
+                let v = serde_json::to_value(other).unwrap_or_default();
+                v.get("fact")
+                    .and_then(|t| t.as_str())
+                    .unwrap_or("unknown")
+                    .to_string()
+            }
+        }
+    }
+
+    /// The interaction the fact concerns, if one.
+    pub fn interaction(&self) -> Option<InteractionId> {
+        use model::event::EventKind as K;
+        match self {
+            Fact::InteractionOpened { interaction, .. }
+            | Fact::Requeued { interaction }
+            | Fact::DispositionSet { interaction, .. }
+            | Fact::NoteAdded { interaction, .. }
+            | Fact::ChatMessage { interaction, .. } => Some(*interaction),
+            Fact::Routing { event } => match &event.kind {
+                K::InteractionCreated { interaction, .. }
+                | K::InteractionQueued { interaction, .. }
+                | K::StepReached { interaction, .. }
+                | K::Offered { interaction, .. }
+                | K::Accepted { interaction, .. }
+                | K::Rejected { interaction, .. }
+                | K::OfferTimedOut { interaction, .. }
+                | K::OfferRevoked { interaction, .. }
+                | K::Transferred { interaction, .. }
+                | K::Overflowed { interaction, .. }
+                | K::Ended { interaction, .. } => Some(*interaction),
+                K::AgentStateChanged { .. } | K::Outbound(_) => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The agent the fact concerns, if one (for filtering live streams).
+    pub fn agent(&self) -> Option<AgentId> {
+        use model::event::EventKind as K;
+        match self {
+            Fact::ChatMessage { agent, .. } => *agent,
+            Fact::AgentDefined { agent, .. } => Some(*agent),
+            Fact::Routing { event } => match &event.kind {
+                K::Offered { agent, .. }
+                | K::Accepted { agent, .. }
+                | K::Rejected { agent, .. }
+                | K::OfferTimedOut { agent, .. }
+                | K::OfferRevoked { agent, .. }
+                | K::AgentStateChanged { agent, .. } => Some(*agent),
+                K::Transferred {
+                    from_agent,
+                    to_agent,
+                    ..
+                } => to_agent.or(Some(*from_agent)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// A fact with its place in the log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    /// Sequence number, per tenant, from 1, without gaps.
+    pub seq: i64,
+    /// When it was recorded (Unix milliseconds).
+    pub at: i64,
+    /// The fact.
+    pub fact: Fact,
+}

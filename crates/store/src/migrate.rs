@@ -1,0 +1,69 @@
+//! Embedded migrations, run at start-up.
+//!
+//! A tiny runner instead of `sqlx::migrate!`: that macro would pull the sqlx
+//! macro crates (and a second build of the drivers) into every build for one
+//! `CREATE TABLE` file. All pending migrations run in one transaction with
+//! their rows in `schema_migrations`, so a failed one leaves nothing behind.
+
+use sqlx::{AnyPool, Row};
+
+use crate::{Backend, StoreError};
+
+/// The migrations, in order: (version, name, SQL run on every backend).
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+
+/// Key of the PostgreSQL advisory lock that serialises concurrent start-ups.
+const MIGRATION_LOCK: i64 = 0x6365_6e74_7261;
+
+pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
+    // One transaction for the whole run: on PostgreSQL an advisory lock keeps
+    // two servers (or two tests) starting together from racing; SQLite
+    // serialises writers by itself.
+    let mut tx = pool.begin().await?;
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT NOT NULL PRIMARY KEY, name TEXT NOT NULL)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    let row = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        .fetch_one(&mut *tx)
+        .await?;
+    let done: i64 = row.try_get(0)?;
+    for (version, name, sql) in MIGRATIONS {
+        if *version <= done {
+            continue;
+        }
+        for stmt in statements(sql) {
+            sqlx::query(&stmt).execute(&mut *tx).await?;
+        }
+        sqlx::query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)")
+            .bind(*version)
+            .bind(*name)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Splits a migration file into statements (no `;` inside our SQL strings).
+fn statements(sql: &str) -> Vec<String> {
+    let without_comments: String = sql
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    without_comments
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}

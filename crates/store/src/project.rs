@@ -1,0 +1,250 @@
+//! Projections: current state computed from the log.
+//!
+//! [`apply`] is the only code that writes projection tables. It runs inside
+//! the transaction that appends the facts (live) and over the whole log
+//! (rebuild), so a rebuilt projection equals the live one by construction.
+
+use model::event::{AgentState, EventKind};
+use sqlx::{Any, Transaction};
+
+use crate::fact::{Fact, Recorded};
+use crate::{StoreError, Tenant};
+
+/// Tables that [`apply`] writes; a rebuild empties them first.
+pub(crate) const PROJECTION_TABLES: &[&str] = &[
+    "interactions",
+    "idempotency_keys",
+    "interaction_notes",
+    "chat_messages",
+    "customers",
+    "agents",
+    "routing_plans",
+];
+
+fn id(v: u64) -> i64 {
+    // Ids are dense counters far below 2^63; a larger one is a bug upstream.
+    i64::try_from(v).expect("id fits in i64")
+}
+
+async fn set_state(
+    tx: &mut Transaction<'_, Any>,
+    t: &Tenant,
+    seq: i64,
+    interaction: u64,
+    state: &str,
+    agent: Option<Option<i64>>,
+) -> Result<(), StoreError> {
+    match agent {
+        Some(a) => {
+            sqlx::query("UPDATE interactions SET state = $1, agent_id = $2, updated_seq = $3 WHERE tenant_id = $4 AND id = $5")
+                .bind(state).bind(a).bind(seq).bind(t.id).bind(id(interaction))
+                .execute(&mut **tx).await?;
+        }
+        None => {
+            sqlx::query("UPDATE interactions SET state = $1, updated_seq = $2 WHERE tenant_id = $3 AND id = $4")
+                .bind(state).bind(seq).bind(t.id).bind(id(interaction))
+                .execute(&mut **tx).await?;
+        }
+    }
+    Ok(())
+}
+
+fn agent_state_parts(s: &AgentState) -> (&'static str, Option<String>) {
+    match s {
+        AgentState::Offline => ("offline", None),
+        AgentState::Available => ("available", None),
+        AgentState::NotReady(r) => ("not_ready", Some(r.as_str().to_string())),
+        AgentState::Reserved => ("reserved", None),
+        AgentState::Busy => ("busy", None),
+        AgentState::WrapUp => ("wrap_up", None),
+    }
+}
+
+/// Applies one recorded fact to the projections of its tenant.
+pub(crate) async fn apply(
+    tx: &mut Transaction<'_, Any>,
+    t: &Tenant,
+    r: &Recorded,
+) -> Result<(), StoreError> {
+    let seq = r.seq;
+    match &r.fact {
+        Fact::InteractionOpened {
+            interaction,
+            channel,
+            idempotency_key,
+            customer,
+            subject,
+            chat_secret_hash,
+        } => {
+            sqlx::query(
+                "INSERT INTO interactions (tenant_id, id, channel, state, customer_id, subject, chat_secret_hash, created_at, created_seq, updated_seq) \
+                 VALUES ($1, $2, $3, 'created', $4, $5, $6, $7, $8, $8)",
+            )
+            .bind(t.id).bind(id(interaction.0)).bind(channel.as_str()).bind(*customer)
+            .bind(subject.clone()).bind(chat_secret_hash.clone()).bind(r.at).bind(seq)
+            .execute(&mut **tx).await?;
+            if let Some(k) = idempotency_key {
+                sqlx::query("INSERT INTO idempotency_keys (tenant_id, idem_key, interaction_id) VALUES ($1, $2, $3)")
+                    .bind(t.id).bind(k.as_str()).bind(id(interaction.0))
+                    .execute(&mut **tx).await?;
+            }
+        }
+        Fact::Routing { event } => match &event.kind {
+            EventKind::InteractionCreated {
+                interaction,
+                attributes,
+                ..
+            } => {
+                let attrs = attributes.as_ref().map(serde_json::to_string).transpose()?;
+                sqlx::query("UPDATE interactions SET attributes = $1, updated_seq = $2 WHERE tenant_id = $3 AND id = $4")
+                    .bind(attrs).bind(seq).bind(t.id).bind(id(interaction.0))
+                    .execute(&mut **tx).await?;
+            }
+            EventKind::InteractionQueued {
+                interaction, queue, ..
+            } => {
+                sqlx::query("UPDATE interactions SET state = 'waiting', queue_id = $1, agent_id = NULL, updated_seq = $2 WHERE tenant_id = $3 AND id = $4")
+                    .bind(i64::from(queue.0)).bind(seq).bind(t.id).bind(id(interaction.0))
+                    .execute(&mut **tx).await?;
+            }
+            EventKind::Overflowed {
+                interaction, to, ..
+            } => {
+                sqlx::query("UPDATE interactions SET queue_id = $1, updated_seq = $2 WHERE tenant_id = $3 AND id = $4")
+                    .bind(i64::from(to.0)).bind(seq).bind(t.id).bind(id(interaction.0))
+                    .execute(&mut **tx).await?;
+            }
+            EventKind::Offered {
+                interaction, agent, ..
+            } => {
+                set_state(
+                    tx,
+                    t,
+                    seq,
+                    interaction.0,
+                    "offered",
+                    Some(Some(i64::from(agent.0))),
+                )
+                .await?;
+            }
+            EventKind::Accepted { interaction, agent } => {
+                set_state(
+                    tx,
+                    t,
+                    seq,
+                    interaction.0,
+                    "connected",
+                    Some(Some(i64::from(agent.0))),
+                )
+                .await?;
+            }
+            EventKind::Rejected { interaction, .. }
+            | EventKind::OfferTimedOut { interaction, .. }
+            | EventKind::OfferRevoked { interaction, .. } => {
+                set_state(tx, t, seq, interaction.0, "waiting", Some(None)).await?;
+            }
+            EventKind::Transferred { interaction, .. } => {
+                set_state(tx, t, seq, interaction.0, "transferring", None).await?;
+            }
+            EventKind::Ended {
+                interaction,
+                outcome,
+                ..
+            } => {
+                let o = serde_json::to_value(outcome)?;
+                sqlx::query("UPDATE interactions SET state = 'ended', outcome = $1, ended_at = $2, updated_seq = $3 WHERE tenant_id = $4 AND id = $5")
+                    .bind(o.as_str().unwrap_or("unknown").to_string()).bind(r.at).bind(seq).bind(t.id).bind(id(interaction.0))
+                    .execute(&mut **tx).await?;
+            }
+            EventKind::AgentStateChanged { agent, state } => {
+                let (s, reason) = agent_state_parts(state);
+                sqlx::query("UPDATE agents SET state = $1, reason = $2, updated_seq = $3 WHERE tenant_id = $4 AND id = $5")
+                    .bind(s).bind(reason).bind(seq).bind(t.id).bind(i64::from(agent.0))
+                    .execute(&mut **tx).await?;
+            }
+            EventKind::StepReached { .. } | EventKind::Outbound(_) => {}
+        },
+        Fact::Requeued { interaction } => {
+            set_state(tx, t, seq, interaction.0, "waiting", Some(None)).await?;
+        }
+        Fact::DispositionSet {
+            interaction, code, ..
+        } => {
+            sqlx::query("UPDATE interactions SET disposition = $1, updated_seq = $2 WHERE tenant_id = $3 AND id = $4")
+                .bind(code.as_str()).bind(seq).bind(t.id).bind(id(interaction.0))
+                .execute(&mut **tx).await?;
+        }
+        Fact::NoteAdded {
+            interaction,
+            author,
+            body,
+        } => {
+            sqlx::query("INSERT INTO interaction_notes (tenant_id, seq, interaction_id, at, author, body) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(t.id).bind(seq).bind(id(interaction.0)).bind(r.at).bind(author.as_str()).bind(body.as_str())
+                .execute(&mut **tx).await?;
+        }
+        Fact::ChatMessage {
+            interaction,
+            sender,
+            agent,
+            body,
+        } => {
+            sqlx::query("INSERT INTO chat_messages (tenant_id, seq, interaction_id, at, sender, agent_id, body) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(t.id).bind(seq).bind(id(interaction.0)).bind(r.at).bind(sender.as_str())
+                .bind(agent.map(|a| i64::from(a.0))).bind(body.as_str())
+                .execute(&mut **tx).await?;
+        }
+        Fact::CustomerCreated {
+            customer,
+            name,
+            phone,
+            email,
+        } => {
+            sqlx::query("INSERT INTO customers (tenant_id, id, name, phone, email, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(t.id).bind(*customer).bind(name.as_str()).bind(phone.clone()).bind(email.clone()).bind(r.at)
+                .execute(&mut **tx).await?;
+        }
+        Fact::AgentDefined {
+            agent,
+            name,
+            skills,
+            username,
+        } => {
+            let skills = serde_json::to_string(skills)?;
+            let updated = sqlx::query("UPDATE agents SET name = $1, skills = $2, updated_seq = $3 WHERE tenant_id = $4 AND id = $5")
+                .bind(name.as_str()).bind(skills.as_str()).bind(seq).bind(t.id).bind(i64::from(agent.0))
+                .execute(&mut **tx).await?;
+            if updated.rows_affected() == 0 {
+                sqlx::query("INSERT INTO agents (tenant_id, id, name, skills, state, updated_seq) VALUES ($1, $2, $3, $4, 'offline', $5)")
+                    .bind(t.id).bind(i64::from(agent.0)).bind(name.as_str()).bind(skills.as_str()).bind(seq)
+                    .execute(&mut **tx).await?;
+            }
+            if let Some(u) = username {
+                sqlx::query(
+                    "UPDATE users SET agent_id = $1 WHERE tenant_id = $2 AND username = $3",
+                )
+                .bind(i64::from(agent.0))
+                .bind(t.id)
+                .bind(u.as_str())
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+        Fact::PlanSet { document } => {
+            let updated = sqlx::query(
+                "UPDATE routing_plans SET document = $1, updated_seq = $2 WHERE tenant_id = $3",
+            )
+            .bind(document.as_str())
+            .bind(seq)
+            .bind(t.id)
+            .execute(&mut **tx)
+            .await?;
+            if updated.rows_affected() == 0 {
+                sqlx::query("INSERT INTO routing_plans (tenant_id, document, updated_seq) VALUES ($1, $2, $3)")
+                    .bind(t.id).bind(document.as_str()).bind(seq)
+                    .execute(&mut **tx).await?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,347 @@
+//! Queries over the projections, for the API and for recovery.
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Store, StoreError, Tenant};
+
+/// Most rows a list query returns.
+pub const LIST_MAX: i64 = 500;
+
+/// An interaction as the projection holds it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InteractionView {
+    /// Its id.
+    pub id: i64,
+    /// Channel name.
+    pub channel: String,
+    /// `created`, `waiting`, `offered`, `connected`, `transferring` or `ended`.
+    pub state: String,
+    /// Its queue id, once queued.
+    pub queue_id: Option<i64>,
+    /// The agent offered or connected.
+    pub agent_id: Option<i64>,
+    /// The customer record.
+    pub customer_id: Option<i64>,
+    /// Final outcome, once ended.
+    pub outcome: Option<String>,
+    /// Disposition code, once set.
+    pub disposition: Option<String>,
+    /// Subject line.
+    pub subject: Option<String>,
+    /// Routing attributes (JSON), when any.
+    pub attributes: Option<serde_json::Value>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds, once ended.
+    pub ended_at: Option<i64>,
+    /// Log sequence number of its creation.
+    pub created_seq: i64,
+    /// Log sequence number of its last change.
+    pub updated_seq: i64,
+    /// Hash of the public chat page's secret (never serialized).
+    #[serde(skip)]
+    pub chat_secret_hash: Option<String>,
+}
+
+/// A customer record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerView {
+    /// Its id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// An agent with its current routing state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgentView {
+    /// Its id.
+    pub id: i64,
+    /// Unique name.
+    pub name: String,
+    /// Skills by name with proficiency.
+    pub skills: Vec<(String, u8)>,
+    /// `offline`, `available`, `not_ready`, `reserved`, `busy` or `wrap_up`.
+    pub state: String,
+    /// Reason code when not ready.
+    pub reason: Option<String>,
+}
+
+/// A chat message or note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MessageView {
+    /// Log sequence number (also a cursor for polling).
+    pub seq: i64,
+    /// Unix milliseconds.
+    pub at: i64,
+    /// `customer` or `agent` for chat; the author for notes.
+    pub from: String,
+    /// Text.
+    pub body: String,
+}
+
+const INTERACTION_COLS: &str = "id, channel, state, queue_id, agent_id, customer_id, outcome, disposition, subject, attributes, created_at, ended_at, created_seq, updated_seq, chat_secret_hash";
+
+fn interaction_of(r: AnyRow) -> Result<InteractionView, StoreError> {
+    let attrs: Option<String> = r.try_get(9)?;
+    Ok(InteractionView {
+        id: r.try_get(0)?,
+        channel: r.try_get(1)?,
+        state: r.try_get(2)?,
+        queue_id: r.try_get(3)?,
+        agent_id: r.try_get(4)?,
+        customer_id: r.try_get(5)?,
+        outcome: r.try_get(6)?,
+        disposition: r.try_get(7)?,
+        subject: r.try_get(8)?,
+        attributes: attrs.map(|a| serde_json::from_str(&a)).transpose()?,
+        created_at: r.try_get(10)?,
+        ended_at: r.try_get(11)?,
+        created_seq: r.try_get(12)?,
+        updated_seq: r.try_get(13)?,
+        chat_secret_hash: r.try_get(14)?,
+    })
+}
+
+fn customer_of(r: AnyRow) -> Result<CustomerView, StoreError> {
+    Ok(CustomerView {
+        id: r.try_get(0)?,
+        name: r.try_get(1)?,
+        phone: r.try_get(2)?,
+        email: r.try_get(3)?,
+        created_at: r.try_get(4)?,
+    })
+}
+
+fn agent_of(r: AnyRow) -> Result<AgentView, StoreError> {
+    let skills: String = r.try_get(2)?;
+    Ok(AgentView {
+        id: r.try_get(0)?,
+        name: r.try_get(1)?,
+        skills: serde_json::from_str(&skills)?,
+        state: r.try_get(3)?,
+        reason: r.try_get(4)?,
+    })
+}
+
+/// Columns of a projection table, for snapshots.
+pub(crate) fn columns(table: &str) -> Vec<&'static str> {
+    match table {
+        "interactions" => INTERACTION_COLS.split(", ").collect(),
+        "idempotency_keys" => vec!["idem_key", "interaction_id"],
+        "interaction_notes" => vec!["seq", "interaction_id", "at", "author", "body"],
+        "chat_messages" => vec!["seq", "interaction_id", "at", "sender", "agent_id", "body"],
+        "customers" => vec!["id", "name", "phone", "email", "created_at"],
+        "agents" => vec!["id", "name", "skills", "state", "reason", "updated_seq"],
+        "routing_plans" => vec!["document", "updated_seq"],
+        _ => vec![],
+    }
+}
+
+/// Key columns of a projection table, for a stable snapshot order.
+pub(crate) fn key_columns(table: &str) -> &'static str {
+    match table {
+        "idempotency_keys" => "idem_key",
+        "interaction_notes" | "chat_messages" => "seq",
+        "routing_plans" => "updated_seq",
+        _ => "id",
+    }
+}
+
+impl Store {
+    /// One interaction.
+    pub async fn interaction(
+        &self,
+        t: &Tenant,
+        id: i64,
+    ) -> Result<Option<InteractionView>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {INTERACTION_COLS} FROM interactions WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(t.id)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(interaction_of).transpose()
+    }
+
+    /// Interactions not ended, in the order they were created (for recovery).
+    pub async fn open_interactions(&self, t: &Tenant) -> Result<Vec<InteractionView>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {INTERACTION_COLS} FROM interactions WHERE tenant_id = $1 AND state <> 'ended' ORDER BY created_seq"))
+            .bind(t.id)
+            .fetch_all(self.pool()).await?;
+        rows.into_iter().map(interaction_of).collect()
+    }
+
+    /// Recent interactions, newest first, optionally in one state.
+    pub async fn interactions(
+        &self,
+        t: &Tenant,
+        state: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<InteractionView>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {INTERACTION_COLS} FROM interactions WHERE tenant_id = $1 AND ($2 = '' OR state = $2) ORDER BY id DESC LIMIT $3"))
+            .bind(t.id).bind(state.unwrap_or("")).bind(limit.clamp(1, LIST_MAX))
+            .fetch_all(self.pool()).await?;
+        rows.into_iter().map(interaction_of).collect()
+    }
+
+    /// The interaction an idempotency key created, if any.
+    pub async fn idempotent(&self, t: &Tenant, key: &str) -> Result<Option<i64>, StoreError> {
+        let row = sqlx::query(
+            "SELECT interaction_id FROM idempotency_keys WHERE tenant_id = $1 AND idem_key = $2",
+        )
+        .bind(t.id)
+        .bind(key)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    /// Highest interaction id so far (0 when none).
+    pub async fn max_interaction_id(&self, t: &Tenant) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM interactions WHERE tenant_id = $1")
+            .bind(t.id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// Highest customer id so far (0 when none).
+    pub async fn max_customer_id(&self, t: &Tenant) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM customers WHERE tenant_id = $1")
+            .bind(t.id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// Notes on an interaction, oldest first.
+    pub async fn notes(
+        &self,
+        t: &Tenant,
+        interaction: i64,
+    ) -> Result<Vec<MessageView>, StoreError> {
+        let rows = sqlx::query("SELECT seq, at, author, body FROM interaction_notes WHERE tenant_id = $1 AND interaction_id = $2 ORDER BY seq LIMIT 1000")
+            .bind(t.id).bind(interaction)
+            .fetch_all(self.pool()).await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(MessageView {
+                    seq: r.try_get(0)?,
+                    at: r.try_get(1)?,
+                    from: r.try_get(2)?,
+                    body: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Chat messages of an interaction after a cursor, oldest first.
+    pub async fn messages(
+        &self,
+        t: &Tenant,
+        interaction: i64,
+        after_seq: i64,
+    ) -> Result<Vec<MessageView>, StoreError> {
+        let rows = sqlx::query("SELECT seq, at, sender, body FROM chat_messages WHERE tenant_id = $1 AND interaction_id = $2 AND seq > $3 ORDER BY seq LIMIT 1000")
+            .bind(t.id).bind(interaction).bind(after_seq)
+            .fetch_all(self.pool()).await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(MessageView {
+                    seq: r.try_get(0)?,
+                    at: r.try_get(1)?,
+                    from: r.try_get(2)?,
+                    body: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    /// One customer.
+    pub async fn customer(&self, t: &Tenant, id: i64) -> Result<Option<CustomerView>, StoreError> {
+        let row = sqlx::query("SELECT id, name, phone, email, created_at FROM customers WHERE tenant_id = $1 AND id = $2")
+            .bind(t.id).bind(id)
+            .fetch_optional(self.pool()).await?;
+        row.map(customer_of).transpose()
+    }
+
+    /// Customers with this phone or e-mail (exact match).
+    pub async fn find_customers(
+        &self,
+        t: &Tenant,
+        phone: Option<&str>,
+        email: Option<&str>,
+    ) -> Result<Vec<CustomerView>, StoreError> {
+        let rows = sqlx::query("SELECT id, name, phone, email, created_at FROM customers WHERE tenant_id = $1 AND (($2 <> '' AND phone = $2) OR ($3 <> '' AND email = $3)) ORDER BY id LIMIT 100")
+            .bind(t.id).bind(phone.unwrap_or("")).bind(email.unwrap_or(""))
+            .fetch_all(self.pool()).await?;
+        rows.into_iter().map(customer_of).collect()
+    }
+
+    /// A customer's interactions, newest first.
+    pub async fn customer_history(
+        &self,
+        t: &Tenant,
+        customer: i64,
+    ) -> Result<Vec<InteractionView>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {INTERACTION_COLS} FROM interactions WHERE tenant_id = $1 AND customer_id = $2 ORDER BY id DESC LIMIT {LIST_MAX}"))
+            .bind(t.id).bind(customer)
+            .fetch_all(self.pool()).await?;
+        rows.into_iter().map(interaction_of).collect()
+    }
+
+    /// Every agent, by id.
+    pub async fn agents(&self, t: &Tenant) -> Result<Vec<AgentView>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name, skills, state, reason FROM agents WHERE tenant_id = $1 ORDER BY id",
+        )
+        .bind(t.id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(agent_of).collect()
+    }
+
+    /// One agent.
+    pub async fn agent(&self, t: &Tenant, id: i64) -> Result<Option<AgentView>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, name, skills, state, reason FROM agents WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(t.id)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(agent_of).transpose()
+    }
+
+    /// The routing plan document, if one was set.
+    pub async fn plan(&self, t: &Tenant) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT document FROM routing_plans WHERE tenant_id = $1")
+            .bind(t.id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    /// Interactions per (state, outcome) — the figures of the summary report.
+    pub async fn interaction_counts(
+        &self,
+        t: &Tenant,
+    ) -> Result<Vec<(String, Option<String>, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT state, outcome, COUNT(*) FROM interactions WHERE tenant_id = $1 GROUP BY state, outcome ORDER BY state, outcome")
+            .bind(t.id)
+            .fetch_all(self.pool()).await?;
+        rows.into_iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect()
+    }
+}

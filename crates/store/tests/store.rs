@@ -1,0 +1,329 @@
+//! The store's suite, run on SQLite (a fresh file per test) and, with
+//! `CENTRALITA_TEST_POSTGRES` set, on PostgreSQL (`cargo test -p store -- --ignored`;
+//! CI sets the URL and runs them, and they fail when it is missing).
+
+use model::event::{EventKind, FinalOutcome, Reason};
+use model::{AgentId, Channel, Event, Instant, InteractionId, QueueId};
+use store::{Fact, Recorded, Store, StoreError, Tenant};
+
+static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+fn unique() -> String {
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    #[allow(clippy::disallowed_methods)] // a unique name for a test database, not engine time
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{}-{}-{}", std::process::id(), t % 1_000_000_000, n)
+}
+
+async fn sqlite() -> Store {
+    let dir = std::env::temp_dir().join(format!("centralita-store-{}", unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    Store::open(&store::sqlite_url(&dir)).await.unwrap()
+}
+
+async fn postgres() -> Store {
+    let url = std::env::var("CENTRALITA_TEST_POSTGRES")
+        .expect("CENTRALITA_TEST_POSTGRES must name a PostgreSQL database for these tests");
+    Store::open(&url).await.unwrap()
+}
+
+async fn tenant(s: &Store) -> Tenant {
+    s.create_tenant(&format!("t{}", unique().replace('-', "_")), 1)
+        .await
+        .unwrap()
+}
+
+fn rec(seq: i64, fact: Fact) -> Recorded {
+    Recorded {
+        seq,
+        at: 1_000 + seq,
+        fact,
+    }
+}
+
+fn routing(kind: EventKind) -> Fact {
+    Fact::Routing {
+        event: Event {
+            at: Instant::from_millis(5),
+            kind,
+        },
+    }
+}
+
+fn opened(id: u64, key: Option<&str>) -> Fact {
+    Fact::InteractionOpened {
+        interaction: InteractionId(id),
+        channel: Channel::Chat,
+        idempotency_key: key.map(str::to_string),
+        customer: None,
+        subject: Some("hello".into()),
+        chat_secret_hash: None,
+    }
+}
+
+/// A short life: agent defined, interaction opened, queued, offered, accepted, ended, disposition, note.
+fn life() -> Vec<Recorded> {
+    let i = InteractionId(1);
+    let a = AgentId(0);
+    vec![
+        rec(
+            1,
+            Fact::AgentDefined {
+                agent: a,
+                name: "ana".into(),
+                skills: vec![("support".into(), 5)],
+                username: None,
+            },
+        ),
+        rec(
+            2,
+            Fact::PlanSet {
+                document: "default_queue = \"support\"".into(),
+            },
+        ),
+        rec(3, opened(1, Some("k-1"))),
+        rec(
+            4,
+            routing(EventKind::InteractionQueued {
+                interaction: i,
+                queue: QueueId(0),
+                priority: 0,
+                reason: Reason::default(),
+            }),
+        ),
+        rec(
+            5,
+            routing(EventKind::Offered {
+                interaction: i,
+                agent: a,
+                reason: Reason::default(),
+            }),
+        ),
+        rec(
+            6,
+            routing(EventKind::Accepted {
+                interaction: i,
+                agent: a,
+            }),
+        ),
+        rec(
+            7,
+            routing(EventKind::AgentStateChanged {
+                agent: a,
+                state: model::event::AgentState::Busy,
+            }),
+        ),
+        rec(
+            8,
+            routing(EventKind::Ended {
+                interaction: i,
+                outcome: FinalOutcome::Handled,
+                reason: Reason::default(),
+            }),
+        ),
+        rec(
+            9,
+            Fact::DispositionSet {
+                interaction: i,
+                code: "sale".into(),
+                by: "ana".into(),
+            },
+        ),
+        rec(
+            10,
+            Fact::NoteAdded {
+                interaction: i,
+                author: "ana".into(),
+                body: "called back".into(),
+            },
+        ),
+        rec(
+            11,
+            Fact::ChatMessage {
+                interaction: i,
+                sender: store::Sender::Customer,
+                agent: Some(a),
+                body: "hi".into(),
+            },
+        ),
+        rec(
+            12,
+            Fact::CustomerCreated {
+                customer: 1,
+                name: "Eva".into(),
+                phone: Some("+34600000001".into()),
+                email: Some("eva@example.com".into()),
+            },
+        ),
+    ]
+}
+
+async fn projections_follow_the_log_and_rebuild_equals_live(s: Store) {
+    let t = tenant(&s).await;
+    s.append(&t, &life()).await.unwrap();
+    assert_eq!(s.last_seq(&t).await.unwrap(), 12);
+    let v = s.interaction(&t, 1).await.unwrap().unwrap();
+    assert_eq!(v.state, "ended");
+    assert_eq!(v.outcome.as_deref(), Some("handled"));
+    assert_eq!(v.disposition.as_deref(), Some("sale"));
+    assert_eq!(v.agent_id, Some(0));
+    assert_eq!(s.idempotent(&t, "k-1").await.unwrap(), Some(1));
+    assert_eq!(s.agents(&t).await.unwrap()[0].state, "busy");
+    assert_eq!(s.notes(&t, 1).await.unwrap().len(), 1);
+    assert_eq!(s.messages(&t, 1, 0).await.unwrap()[0].body, "hi");
+    let found = s
+        .find_customers(&t, Some("+34600000001"), None)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    let live = s.projection_snapshot(&t).await.unwrap();
+    assert!(live.contains("sale"), "{live}");
+    assert_eq!(s.rebuild(&t).await.unwrap(), 12);
+    assert_eq!(s.projection_snapshot(&t).await.unwrap(), live);
+    let evs = s.events_after(&t, 10, 100).await.unwrap();
+    assert_eq!(evs.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![11, 12]);
+    assert_eq!(evs[0].fact, life()[10].fact);
+}
+
+async fn a_failed_append_writes_nothing(s: Store) {
+    let t = tenant(&s).await;
+    s.append(&t, &[rec(1, opened(1, Some("dup")))])
+        .await
+        .unwrap();
+    // The second fact reuses the key: the unique constraint fails the whole batch.
+    let err = s
+        .append(
+            &t,
+            &[rec(2, opened(2, None)), rec(3, opened(3, Some("dup")))],
+        )
+        .await;
+    assert!(err.is_err());
+    assert_eq!(s.last_seq(&t).await.unwrap(), 1);
+    assert!(s.interaction(&t, 2).await.unwrap().is_none());
+    // A gap or a reused seq is refused too.
+    assert!(s.append(&t, &[rec(1, opened(9, None))]).await.is_err());
+}
+
+async fn tenants_do_not_see_each_other(s: Store) {
+    let a = tenant(&s).await;
+    let b = tenant(&s).await;
+    s.append(&a, &life()).await.unwrap();
+    assert!(s.interaction(&b, 1).await.unwrap().is_none());
+    assert!(s.idempotent(&b, "k-1").await.unwrap().is_none());
+    assert!(s.events_after(&b, 0, 100).await.unwrap().is_empty());
+    assert!(s.agents(&b).await.unwrap().is_empty());
+    assert!(s.customer(&b, 1).await.unwrap().is_none());
+    assert!(s.customer_history(&b, 1).await.unwrap().is_empty());
+}
+
+async fn tenant_names_are_checked_and_unique(s: Store) {
+    let t = tenant(&s).await;
+    assert!(matches!(
+        s.create_tenant(t.name(), 2).await,
+        Err(StoreError::Exists(_))
+    ));
+    match s.create_tenant("bad name!", 2).await {
+        Err(StoreError::Invalid { field, .. }) => assert_eq!(field, "name"),
+        other => panic!("expected invalid name, got {other:?}"),
+    }
+    assert_eq!(s.tenant_by_name(t.name()).await.unwrap(), Some(t.clone()));
+    assert_eq!(s.tenant_by_id(t.id()).await.unwrap(), Some(t));
+}
+
+async fn users_tokens_and_sessions_round_trip(s: Store) {
+    let t = tenant(&s).await;
+    let u = s
+        .create_user(&t, "ana", "$argon2id$fake", "agent", 1)
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.create_user(&t, "ana", "x", "agent", 1).await,
+        Err(StoreError::Exists(_))
+    ));
+    assert_eq!(s.user(&t, "ana").await.unwrap().unwrap().id, u.id);
+    let other = tenant(&s).await;
+    assert!(s.user(&other, "ana").await.unwrap().is_none());
+    let h = format!("h{}", unique());
+    s.create_token(&t, "crm", "supervisor", &h, 1)
+        .await
+        .unwrap();
+    let tok = s.token(&h).await.unwrap().unwrap();
+    assert_eq!((tok.tenant_id, tok.role.as_str()), (t.id(), "supervisor"));
+    assert!(s.token("nope").await.unwrap().is_none());
+    let sess = store::auth::SessionRecord {
+        tenant_id: t.id(),
+        user_id: u.id,
+        csrf: "c".into(),
+        expires_at: 99,
+    };
+    let sh = format!("s{}", unique());
+    s.create_session(&sh, &sess).await.unwrap();
+    assert_eq!(s.session(&sh).await.unwrap(), Some(sess));
+    s.delete_session(&sh).await.unwrap();
+    assert!(s.session(&sh).await.unwrap().is_none());
+    // Linking an agent to a user goes through the log.
+    s.append(
+        &t,
+        &[rec(
+            1,
+            Fact::AgentDefined {
+                agent: AgentId(0),
+                name: "ana".into(),
+                skills: vec![],
+                username: Some("ana".into()),
+            },
+        )],
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.user(&t, "ana").await.unwrap().unwrap().agent_id, Some(0));
+}
+
+macro_rules! suite {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $( #[tokio::test] async fn $name() { super::$name(super::sqlite().await).await } )*
+        }
+        mod on_postgres {
+            $( #[tokio::test] #[ignore = "needs CENTRALITA_TEST_POSTGRES; CI runs it"] async fn $name() { super::$name(super::postgres().await).await } )*
+        }
+    };
+}
+
+suite!(
+    projections_follow_the_log_and_rebuild_equals_live,
+    a_failed_append_writes_nothing,
+    tenants_do_not_see_each_other,
+    tenant_names_are_checked_and_unique,
+    users_tokens_and_sessions_round_trip,
+);
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_with_full_sync() {
+    let s = sqlite().await;
+    assert_eq!(s.sqlite_pragma("journal_mode").await.unwrap(), "wal");
+    assert_eq!(s.sqlite_pragma("synchronous").await.unwrap(), "2");
+}
+
+#[tokio::test]
+async fn reopening_keeps_data_and_does_not_rerun_migrations() {
+    let dir = std::env::temp_dir().join(format!("centralita-store-{}", unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = store::sqlite_url(&dir);
+    let s = Store::open(&url).await.unwrap();
+    let t = s.create_tenant("acme", 1).await.unwrap();
+    drop(s);
+    let s = Store::open(&url).await.unwrap();
+    assert_eq!(s.tenant_by_name("acme").await.unwrap(), Some(t));
+}
+
+#[tokio::test]
+async fn unknown_database_urls_are_refused() {
+    assert!(matches!(
+        Store::open("mysql://x").await,
+        Err(StoreError::Url(_))
+    ));
+}
