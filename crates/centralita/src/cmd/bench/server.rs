@@ -12,8 +12,9 @@ pub struct Args {
     /// Agents (each with its own live stream).
     #[arg(long, default_value_t = 500)]
     pub agents: usize,
-    /// Extra live-stream subscribers that follow every event of the tenant.
-    #[arg(long, default_value_t = 4)]
+    /// Extra live-stream subscribers that follow every event of the tenant
+    /// (with the 500 agents' streams, the goal's 1,000 subscribers).
+    #[arg(long, default_value_t = 500)]
     pub watchers: usize,
     /// Concurrent clients creating interactions.
     #[arg(long, default_value_t = 32)]
