@@ -285,7 +285,7 @@ pub struct PacingTuning {
 impl Default for PacingTuning {
     fn default() -> Self {
         PacingTuning {
-            confidence_z: 1.0,
+            confidence_z: 0.5,
             // Spending the bank a little at a time keeps pacing steady; a
             // quarter at once made bursts of lines, then back-offs (measured
             // with `centralita bench dialer`: lower occupancy, more abandons).

@@ -25,7 +25,7 @@
 //!   tighter of the 30-day and calendar-day windows). A negative bank (the
 //!   measured rate above target) is subtracted whole: the dialer backs off
 //!   before the cap, not after. And the cap itself must keep room for the
-//!   planned abandons plus one (see [`Budget::admits`]), so a day does not
+//!   planned abandons, one standard deviation and one more (see [`Budget::admits`]), so a day does not
 //!   hit the cap on its first few answers.
 //!
 //! The answers ahead are counted with the answer rate's upper bound while it
@@ -153,12 +153,14 @@ impl Budget {
 
     /// Whether one more line with `q` and `risk` fits: the budget holds, and
     /// the measured rate would stay under the cap even if the lines in flight
-    /// abandoned as planned plus one call more (counting none of their
-    /// answers). Early in a day, when one abandon among a few answers is
+    /// abandoned as planned plus one standard deviation plus one call more
+    /// (counting none of their answers; the standard deviation whatever `z`
+    /// the budget uses). Early in a day, when one abandon among a few answers is
     /// already at the cap, that keeps pacing progressive-like until enough
     /// answers are measured, so it backs off before the cap, not after.
     pub fn admits(&self, q: f64, risk: f64) -> bool {
-        self.headroom(q, risk) >= 0.0 && self.cap_room - (self.sum_risk + risk) - 1.0 > 0.0
+        let sd = (self.sum_var + risk * (1.0 - risk)).max(0.0).sqrt();
+        self.headroom(q, risk) >= 0.0 && self.cap_room - (self.sum_risk + risk) - sd - 1.0 > 0.0
     }
 
     /// Counts a line placed.
@@ -246,7 +248,9 @@ mod tests {
         // A few answers measured: one more abandon would reach the cap.
         let early = Budget { cap_room: 0.9, ..b };
         assert!(!early.admits(0.3, 0.05));
-        assert!(Budget { cap_room: 1.2, ..b }.admits(0.3, 0.05));
+        // The room must also hold one standard deviation of the planned abandons (0.05 ± 0.22).
+        assert!(!Budget { cap_room: 1.2, ..b }.admits(0.3, 0.05));
+        assert!(Budget { cap_room: 1.3, ..b }.admits(0.3, 0.05));
     }
 
     #[test]
