@@ -210,10 +210,12 @@ pub fn router(state: AppState) -> Router {
             "/chat/{tenant}/{id}/messages",
             get(chat::messages).post(chat::send),
         )
+        .merge(crate::ui::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             authorize,
         ))
+        .layer(axum::middleware::from_fn(crate::ui::sign_in_on_401))
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(BODY_MAX))
         .with_state(state)
