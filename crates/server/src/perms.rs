@@ -356,6 +356,12 @@ pub const ROUTES: &[Route] = &[
         "A customer's interactions (screen pop)",
     ),
     r(
+        "POST",
+        "/api/v1/customers/{id}/profile",
+        Some(Action::CustomersWrite),
+        "Save profile fields (value tier, consent, do-not-call, profiling answers)",
+    ),
+    r(
         "GET",
         "/api/v1/events",
         Some(Action::EventsStream),

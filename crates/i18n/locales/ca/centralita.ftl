@@ -197,3 +197,4 @@ when = Quan
 wrap-up-time = Temps de tancament restant:
 you = Tu
 reason-supervisor = Posat per un supervisor
+back-home = Torna a la primera pàgina

@@ -202,3 +202,4 @@ when = Kdy
 wrap-up-time = Zbývající čas na dopracování:
 you = Vy
 reason-supervisor = Nastaveno supervizorem
+back-home = Zpět na první stránku

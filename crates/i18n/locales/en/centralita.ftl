@@ -197,3 +197,4 @@ when = When
 wrap-up-time = Wrap-up time left:
 you = You
 reason-supervisor = Set by a supervisor
+back-home = Back to the first page

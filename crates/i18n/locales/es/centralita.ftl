@@ -197,3 +197,4 @@ when = Cuándo
 wrap-up-time = Tiempo de cierre restante:
 you = Tú
 reason-supervisor = Puesto por un supervisor
+back-home = Volver a la primera página

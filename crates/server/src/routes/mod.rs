@@ -202,6 +202,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/customers/{id}", get(customers::one))
         .route("/api/v1/customers/{id}/history", get(customers::history))
+        .route(
+            "/api/v1/customers/{id}/profile",
+            post(customers::set_profile),
+        )
         .route("/api/v1/events", get(events::stream))
         .route("/api/v1/reports/summary", get(customers::summary))
         .route("/chat/{tenant}", get(chat::page))

@@ -287,7 +287,7 @@ fn disposition_form(
     format!(
         "<section class=\"card\" aria-labelledby=\"disp-h-{id}\"><h3 id=\"disp-h-{id}\">{title}</h3>\
 <form class=\"stack\" hx-post=\"/ui/agent/interactions/{id}/disposition\" hx-target=\"#work\">\
-<label for=\"disp-{id}\">{title}</label><select id=\"disp-{id}\" name=\"code\" required>{opts}</select>\
+<label for=\"disp-{id}\" class=\"sr\">{title}</label><select id=\"disp-{id}\" name=\"code\" required>{opts}</select>\
 <button type=\"submit\">{save}</button></form></section>",
         id = it.id,
         title = ctx.t("disposition"),
@@ -354,7 +354,7 @@ fn transfer_form(
     format!(
         "<section class=\"card\" aria-labelledby=\"tr-h-{id}\"><h3 id=\"tr-h-{id}\">{title}</h3>\
 <form class=\"stack\" hx-post=\"/ui/agent/interactions/{id}/transfer\" hx-target=\"#work\">\
-<label for=\"tr-{id}\">{title}</label><select id=\"tr-{id}\" name=\"to\" required>{opts}</select>\
+<label for=\"tr-{id}\" class=\"sr\">{title}</label><select id=\"tr-{id}\" name=\"to\" required>{opts}</select>\
 <button type=\"submit\">{title}</button></form></section>",
         id = it.id,
         title = ctx.t("transfer"),

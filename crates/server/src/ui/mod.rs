@@ -314,14 +314,40 @@ pub fn home_of(role: Role) -> &'static str {
 }
 
 /// Turns an unauthenticated page request under `/ui/` into a trip to the
-/// sign-in page (the API keeps its JSON errors).
+/// sign-in page, and another refused page request into a short HTML page
+/// with the reason (the API and htmx requests keep their JSON errors).
 pub async fn sign_in_on_401(req: Request, next: axum::middleware::Next) -> Response {
     let is_ui = req.uri().path().starts_with("/ui/");
     let headers = req.headers().clone();
     let is_get = req.method() == axum::http::Method::GET;
+    let htmx = headers.contains_key("hx-request");
     let res = next.run(req).await;
-    if is_ui && res.status() == StatusCode::UNAUTHORIZED && (is_get || headers.contains_key("hx-request")) {
+    if !is_ui {
+        return res;
+    }
+    if res.status() == StatusCode::UNAUTHORIZED && (is_get || htmx) {
         return redirect(&headers, "/ui/sign-in");
+    }
+    if is_get && !htmx && res.status().is_client_error() {
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024)
+            .await
+            .unwrap_or_default();
+        let msg = serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
+            .unwrap_or_else(|| status.to_string());
+        let lang = lang_of(&headers);
+        let mut r = html_response(format!(
+            "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\"><title>Centralita</title>\
+<link rel=\"stylesheet\" href=\"/ui/assets/app.css\"></head><body class=\"sign-in\"><main id=\"main\">\
+<h1>Centralita</h1><p class=\"error\" role=\"alert\">{msg}</p><p><a href=\"/ui\">{back}</a></p></main></body></html>",
+            code = lang.code(),
+            msg = esc(&msg),
+            back = tr(lang, "back-home"),
+        ));
+        *r.status_mut() = status;
+        return r;
     }
     res
 }
