@@ -398,12 +398,7 @@ pub const ROUTES: &[Route] = &[
         None,
         "The web UI: the sign-in page or the user's first page",
     ),
-    r(
-        "GET",
-        "/ui/sign-in",
-        None,
-        "Sign-in page",
-    ),
+    r("GET", "/ui/sign-in", None, "Sign-in page"),
     r(
         "POST",
         "/ui/sign-in",

@@ -365,11 +365,12 @@ impl Store {
 
     /// A named settings document of the tenant, if one was set.
     pub async fn setting(&self, t: &Tenant, name: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT document FROM tenant_settings WHERE tenant_id = $1 AND name = $2")
-            .bind(t.id)
-            .bind(name)
-            .fetch_optional(self.pool())
-            .await?;
+        let row =
+            sqlx::query("SELECT document FROM tenant_settings WHERE tenant_id = $1 AND name = $2")
+                .bind(t.id)
+                .bind(name)
+                .fetch_optional(self.pool())
+                .await?;
         Ok(row.map(|r| r.try_get(0)).transpose()?)
     }
 

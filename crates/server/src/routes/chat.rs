@@ -70,7 +70,12 @@ pub async fn start(
     if let Some(n) = &req.name {
         attributes.extra.push(("customer_name".into(), n.clone()));
     }
-    if let Some(e) = req.email.as_ref().map(|e| e.trim()).filter(|e| !e.is_empty()) {
+    if let Some(e) = req
+        .email
+        .as_ref()
+        .map(|e| e.trim())
+        .filter(|e| !e.is_empty())
+    {
         attributes.extra.push(("email".into(), e.to_string()));
     }
     let ack = st

@@ -31,6 +31,11 @@ fn verdict(ok: bool, msg: &str) -> Response {
     r
 }
 
+/// The validator's message without the API's field name (the page shows it next to the field).
+fn plan_message(e: &ApiError) -> &str {
+    e.message.strip_prefix("document: ").unwrap_or(&e.message)
+}
+
 async fn users_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
     let users = st.store.users(t).await?;
     let agents = st.store.agents(t).await?;
@@ -83,13 +88,23 @@ async fn agents_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> 
 }
 
 /// `GET /ui/admin`.
-pub async fn page(State(st): State<AppState>, p: Principal, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn page(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
     let plan = st.store.plan(&t).await?.unwrap_or_default();
     let (desk, _) = DesktopSettings::of(&st, &t).await?;
     let mut roles = String::new();
-    for r in [Role::Agent, Role::Supervisor, Role::Admin, Role::Analyst, Role::Client] {
+    for r in [
+        Role::Agent,
+        Role::Supervisor,
+        Role::Admin,
+        Role::Analyst,
+        Role::Client,
+    ] {
         let _ = write!(
             roles,
             "<option value=\"{}\">{}</option>",
@@ -158,7 +173,14 @@ pub async fn page(State(st): State<AppState>, p: Principal, headers: HeaderMap) 
         desk_raw = ctx.t("desktop-settings-raw"),
         desk = esc(&desk),
     );
-    Ok(layout(&ctx, "admin-title", "/ui/admin", "admin", None, &main))
+    Ok(layout(
+        &ctx,
+        "admin-title",
+        "/ui/admin",
+        "admin",
+        None,
+        &main,
+    ))
 }
 
 /// A new user.
@@ -188,7 +210,10 @@ pub async fn add_user(
         || name.len() > store::auth::USERNAME_LEN_MAX
         || name.chars().any(|c| c.is_control() || c.is_whitespace())
     {
-        return Err(ApiError::field("username", "1 to 64 characters without spaces"));
+        return Err(ApiError::field(
+            "username",
+            "1 to 64 characters without spaces",
+        ));
     }
     auth::check_new_password(&f.password).map_err(|e| ApiError::field("password", e))?;
     if st.store.user(&t, name).await?.is_some() {
@@ -289,7 +314,7 @@ pub async fn validate_plan(
     };
     Ok(match compile_plan(&f.document, old.as_ref()) {
         Ok(_) => verdict(true, &i18n::Catalog::global().t(ctx.lang, "plan-valid")),
-        Err(e) => verdict(false, &e.message),
+        Err(e) => verdict(false, plan_message(&e)),
     })
 }
 
@@ -305,7 +330,7 @@ pub async fn save_plan(
     Ok(
         match st.hub.tenant(&t).await?.call(Op::SetPlan(f.document)).await {
             Ok(_) => verdict(true, &i18n::Catalog::global().t(ctx.lang, "saved")),
-            Err(e) if e.status.is_client_error() => verdict(false, &e.message),
+            Err(e) if e.status.is_client_error() => verdict(false, plan_message(&e)),
             Err(e) => return Err(e),
         },
     )
@@ -361,7 +386,11 @@ fn tenants_html(ctx: &Ctx, tenants: &[Tenant]) -> String {
 }
 
 /// `GET /ui/tenants` (provider administrators).
-pub async fn tenants(State(st): State<AppState>, p: Principal, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn tenants(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let ctx = Ctx::new(&st, p, &headers).await?;
     let list = st.store.tenants().await?;
     let main = format!(
@@ -372,7 +401,14 @@ pub async fn tenants(State(st): State<AppState>, p: Principal, headers: HeaderMa
         ctx.t("tenant"),
         ctx.t("add")
     );
-    Ok(layout(&ctx, "tenants", "/ui/tenants", "tenants", None, &main))
+    Ok(layout(
+        &ctx,
+        "tenants",
+        "/ui/tenants",
+        "tenants",
+        None,
+        &main,
+    ))
 }
 
 /// A new tenant.
@@ -389,7 +425,10 @@ pub async fn add_tenant(
     headers: HeaderMap,
     axum::Form(f): axum::Form<TenantForm>,
 ) -> ApiResult<Response> {
-    let t = st.store.create_tenant(f.name.trim(), clock::now_ms()).await?;
+    let t = st
+        .store
+        .create_tenant(f.name.trim(), clock::now_ms())
+        .await?;
     tracing::info!(target: "audit", who = %p.name, tenant = t.name(), "tenant created");
     let ctx = Ctx::new(&st, p, &headers).await?;
     let list = st.store.tenants().await?;

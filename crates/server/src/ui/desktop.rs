@@ -171,7 +171,13 @@ async fn work_html(st: &AppState, ctx: &Ctx, t: &Tenant, agent: i64) -> ApiResul
                     id = it.id,
                     incoming = ctx.ta(
                         "offer-incoming",
-                        &[("channel", i18n::Arg::Str(&i18n::Catalog::global().t(ctx.lang, &format!("channel-{}", it.channel))))]
+                        &[(
+                            "channel",
+                            i18n::Arg::Str(
+                                &i18n::Catalog::global()
+                                    .t(ctx.lang, &format!("channel-{}", it.channel))
+                            )
+                        )]
                     ),
                     left_l = ctx.t("time-to-answer"),
                     accept = ctx.t("accept"),
@@ -298,11 +304,7 @@ fn disposition_form(
 fn callback_form(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String {
     let zone = pop.zone().unwrap_or(ctx.tz);
     let local = chrono::Utc::now().with_timezone(&zone);
-    let local_s = format!(
-        "{} ({})",
-        i18n::time(chrono::Utc::now(), zone),
-        zone.name()
-    );
+    let local_s = format!("{} ({})", i18n::time(chrono::Utc::now(), zone), zone.name());
     let default = (local + chrono::Duration::hours(1)).format("%Y-%m-%dT%H:00");
     format!(
         "<section class=\"card\" aria-labelledby=\"cb-h-{id}\"><h3 id=\"cb-h-{id}\">{title}</h3>\
@@ -325,10 +327,7 @@ fn transfer_form(
     agents: &[store::read::AgentView],
     me: i64,
 ) -> String {
-    let mut opts = format!(
-        "<optgroup label=\"{}\">",
-        ctx.t("transfer-to-queue")
-    );
+    let mut opts = format!("<optgroup label=\"{}\">", ctx.t("transfer-to-queue"));
     for q in queues {
         let _ = write!(
             opts,
@@ -373,12 +372,23 @@ async fn customer_pop(st: &AppState, t: &Tenant, it: &InteractionView) -> ApiRes
 }
 
 /// `GET /ui/agent`.
-pub async fn page(State(st): State<AppState>, p: Principal, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn page(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
     let Some(agent) = ctx.p.agent.map(|a| i64::from(a.0)) else {
         let main = format!("<p class=\"card\">{}</p>", ctx.t("not-an-agent"));
-        return Ok(layout(&ctx, "desktop-title", "/ui/agent", "desktop", None, &main));
+        return Ok(layout(
+            &ctx,
+            "desktop-title",
+            "/ui/agent",
+            "desktop",
+            None,
+            &main,
+        ));
     };
     let seq = st.store.last_seq(&t).await?;
     let main = format!(
@@ -389,11 +399,22 @@ pub async fn page(State(st): State<AppState>, p: Principal, headers: HeaderMap) 
         state = state_html(&st, &ctx, &t, agent).await?,
         work = work_html(&st, &ctx, &t, agent).await?,
     );
-    Ok(layout(&ctx, "desktop-title", "/ui/agent", "desktop", Some(seq), &main))
+    Ok(layout(
+        &ctx,
+        "desktop-title",
+        "/ui/agent",
+        "desktop",
+        Some(seq),
+        &main,
+    ))
 }
 
 /// `GET /ui/agent/state`.
-pub async fn state_panel(State(st): State<AppState>, p: Principal, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn state_panel(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let agent = agent_of(&p)?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
@@ -401,7 +422,11 @@ pub async fn state_panel(State(st): State<AppState>, p: Principal, headers: Head
 }
 
 /// `GET /ui/agent/work`.
-pub async fn work_panel(State(st): State<AppState>, p: Principal, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn work_panel(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let agent = agent_of(&p)?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
@@ -435,9 +460,9 @@ pub async fn set_state(
         "available" => Op::Ready(agent),
         "offline" => Op::SignOut(agent),
         other => {
-            let r = other
-                .strip_prefix("not_ready:")
-                .ok_or_else(|| ApiError::field("state", "available, not_ready:REASON or offline"))?;
+            let r = other.strip_prefix("not_ready:").ok_or_else(|| {
+                ApiError::field("state", "available, not_ready:REASON or offline")
+            })?;
             let r = ReasonCode::parse(r).map_err(|e| ApiError::field("state", e))?;
             if offline {
                 Op::SignIn(agent, Some(r))
@@ -467,7 +492,11 @@ pub async fn accept(
 ) -> ApiResult<Response> {
     let agent = agent_of(&p)?;
     let (t, it) = mine(&st, &p, &id).await?;
-    st.hub.tenant(&t).await?.call(Op::Accept(it.id, agent)).await?;
+    st.hub
+        .tenant(&t)
+        .await?
+        .call(Op::Accept(it.id, agent))
+        .await?;
     work_response(&st, p, &headers).await
 }
 
@@ -480,7 +509,11 @@ pub async fn reject(
 ) -> ApiResult<Response> {
     let agent = agent_of(&p)?;
     let (t, it) = mine(&st, &p, &id).await?;
-    st.hub.tenant(&t).await?.call(Op::Reject(it.id, agent)).await?;
+    st.hub
+        .tenant(&t)
+        .await?
+        .call(Op::Reject(it.id, agent))
+        .await?;
     work_response(&st, p, &headers).await
 }
 
@@ -603,7 +636,13 @@ pub async fn profile(
         .await?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let pop = customer_pop(&st, &t, &it).await?;
-    Ok(html_response(popup::script(&ctx, &it, desk, &pop, &ctx.t("saved"))))
+    Ok(html_response(popup::script(
+        &ctx,
+        &it,
+        desk,
+        &pop,
+        &ctx.t("saved"),
+    )))
 }
 
 /// The disposition form.
@@ -681,7 +720,9 @@ pub async fn callback(
     let at = naive
         .and_local_timezone(zone)
         .earliest()
-        .ok_or_else(|| ApiError::field("at", "that time does not exist in the customer's time zone"))?
+        .ok_or_else(|| {
+            ApiError::field("at", "that time does not exist in the customer's time zone")
+        })?
         .with_timezone(&chrono::Utc);
     if at.timestamp_millis() < clock::now_ms() {
         return Err(ApiError::field("at", "in the past"));
@@ -708,7 +749,10 @@ pub async fn callback(
         })
         .await?;
     }
-    Ok(html_response(format!("<span class=\"ok\">{}</span>", esc(&text))))
+    Ok(html_response(format!(
+        "<span class=\"ok\">{}</span>",
+        esc(&text)
+    )))
 }
 
 /// The transfer form.

@@ -205,7 +205,9 @@ impl Live {
         let mut v: Vec<_> = self
             .contacts
             .iter()
-            .filter(|(_, c)| c.queued_at.is_some() && c.answered_at.is_none() && c.ended_at.is_none())
+            .filter(|(_, c)| {
+                c.queued_at.is_some() && c.answered_at.is_none() && c.ended_at.is_none()
+            })
             .map(|(id, c)| (*id, c))
             .collect();
         v.sort_by_key(|(id, c)| (c.queued_at, *id));
@@ -235,7 +237,15 @@ pub async fn with<R>(
             contacts: HashMap::new(),
             agents: agents
                 .into_iter()
-                .map(|(id, a)| (id, AgentLive { contacts_today: 0, ..a }))
+                .map(|(id, a)| {
+                    (
+                        id,
+                        AgentLive {
+                            contacts_today: 0,
+                            ..a
+                        },
+                    )
+                })
                 .collect(),
         };
         for a in st.store.agents(t).await? {

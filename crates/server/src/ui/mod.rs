@@ -250,7 +250,9 @@ pub fn layout(
         nav = nav(ctx, current),
         prefs = prefs_form(ctx),
         signout = ctx.t("sign-out"),
-        seq_attr = seq.map(|s| format!(" data-seq=\"{s}\"")).unwrap_or_default(),
+        seq_attr = seq
+            .map(|s| format!(" data-seq=\"{s}\""))
+            .unwrap_or_default(),
         live = if seq.is_some() {
             format!(
                 "<span id=\"live-status\" class=\"live\" role=\"img\" aria-label=\"{}\" title=\"{}\"></span>",
@@ -361,22 +363,52 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/preferences", post(signin::preferences))
         .route("/ui/assets/{file}", get(assets::serve))
         .route("/ui/agent", get(desktop::page))
-        .route("/ui/agent/state", get(desktop::state_panel).post(desktop::set_state))
+        .route(
+            "/ui/agent/state",
+            get(desktop::state_panel).post(desktop::set_state),
+        )
         .route("/ui/agent/work", get(desktop::work_panel))
         .route("/ui/agent/interactions/{id}/accept", post(desktop::accept))
         .route("/ui/agent/interactions/{id}/reject", post(desktop::reject))
-        .route("/ui/agent/interactions/{id}/messages", get(desktop::messages).post(desktop::send))
+        .route(
+            "/ui/agent/interactions/{id}/messages",
+            get(desktop::messages).post(desktop::send),
+        )
         .route("/ui/agent/interactions/{id}/notes", post(desktop::add_note))
-        .route("/ui/agent/interactions/{id}/profile", post(desktop::profile))
-        .route("/ui/agent/interactions/{id}/disposition", post(desktop::disposition))
-        .route("/ui/agent/interactions/{id}/callback", post(desktop::callback))
-        .route("/ui/agent/interactions/{id}/transfer", post(desktop::transfer))
-        .route("/ui/agent/interactions/{id}/complete", post(desktop::complete))
+        .route(
+            "/ui/agent/interactions/{id}/profile",
+            post(desktop::profile),
+        )
+        .route(
+            "/ui/agent/interactions/{id}/disposition",
+            post(desktop::disposition),
+        )
+        .route(
+            "/ui/agent/interactions/{id}/callback",
+            post(desktop::callback),
+        )
+        .route(
+            "/ui/agent/interactions/{id}/transfer",
+            post(desktop::transfer),
+        )
+        .route(
+            "/ui/agent/interactions/{id}/complete",
+            post(desktop::complete),
+        )
         .route("/ui/wallboard", get(wallboard::page))
         .route("/ui/wallboard/board", get(wallboard::board))
-        .route("/ui/wallboard/agents/{id}/not-ready", post(wallboard::force_not_ready))
-        .route("/ui/wallboard/agents/{id}/sign-out", post(wallboard::force_sign_out))
-        .route("/ui/wallboard/interactions/{id}/assign", post(wallboard::assign))
+        .route(
+            "/ui/wallboard/agents/{id}/not-ready",
+            post(wallboard::force_not_ready),
+        )
+        .route(
+            "/ui/wallboard/agents/{id}/sign-out",
+            post(wallboard::force_sign_out),
+        )
+        .route(
+            "/ui/wallboard/interactions/{id}/assign",
+            post(wallboard::assign),
+        )
         .route("/ui/admin", get(admin::page))
         .route("/ui/admin/users", post(admin::add_user))
         .route("/ui/admin/agents", post(admin::define_agent))

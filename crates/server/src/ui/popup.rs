@@ -301,7 +301,11 @@ pub fn script(
                     esc(current)
                 );
             } else {
-                let _ = write!(s, "<select id=\"{input_id}\" name=\"{}\"><option value=\"\">—</option>", esc(&q.field));
+                let _ = write!(
+                    s,
+                    "<select id=\"{input_id}\" name=\"{}\"><option value=\"\">—</option>",
+                    esc(&q.field)
+                );
                 for o in &q.options {
                     let sel = if o == current { " selected" } else { "" };
                     let _ = write!(s, "<option value=\"{v}\"{sel}>{v}</option>", v = esc(o));

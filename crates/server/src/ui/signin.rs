@@ -40,7 +40,12 @@ fn sign_in_html(lang: Lang, tenant: &str, username: &str, error: Option<&str>) -
         ));
     }
     let error = error
-        .map(|e| format!("<p class=\"error\" role=\"alert\" id=\"sign-in-error\">{}</p>", esc(e)))
+        .map(|e| {
+            format!(
+                "<p class=\"error\" role=\"alert\" id=\"sign-in-error\">{}</p>",
+                esc(e)
+            )
+        })
         .unwrap_or_default();
     format!(
         "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
@@ -108,11 +113,10 @@ pub async fn submit(
     match sessions::open_session(&st, tenant_opt, f.username.trim(), &f.password).await {
         Ok((session, _csrf, user)) => {
             let role = crate::auth::Role::parse(&user.role).unwrap_or(crate::auth::Role::Client);
-            let tz = f
-                .tz
-                .parse::<Tz>()
-                .map(|z| z.name().to_string())
-                .unwrap_or_else(|_| "UTC".into());
+            let tz =
+                f.tz.parse::<Tz>()
+                    .map(|z| z.name().to_string())
+                    .unwrap_or_else(|_| "UTC".into());
             (
                 StatusCode::SEE_OTHER,
                 AppendHeaders([
@@ -165,12 +169,15 @@ pub struct PrefsForm {
 }
 
 /// `POST /ui/preferences`: sets the cookies and reloads the page.
-pub async fn preferences(p: Principal, axum::Form(f): axum::Form<PrefsForm>) -> ApiResult<Response> {
+pub async fn preferences(
+    p: Principal,
+    axum::Form(f): axum::Form<PrefsForm>,
+) -> ApiResult<Response> {
     p.require(crate::perms::Action::Me)?;
     let mut cookies = Vec::new();
     if let Some(l) = f.lang.as_deref().filter(|l| !l.is_empty()) {
-        let lang = Lang::from_code(l)
-            .ok_or_else(|| ApiError::field("lang", "one of en, es, ca, cs"))?;
+        let lang =
+            Lang::from_code(l).ok_or_else(|| ApiError::field("lang", "one of en, es, ca, cs"))?;
         cookies.push(pref_cookie(LANG_COOKIE, lang.code()));
     }
     if let Some(z) = f.tz.as_deref().filter(|z| !z.is_empty()) {

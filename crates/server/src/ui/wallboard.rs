@@ -60,8 +60,11 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
             .collect();
         let a: BTreeMap<i64, live::AgentLive> =
             l.agents.iter().map(|(k, v)| (*k, v.clone())).collect();
-        let w: Vec<(i64, live::Contact)> =
-            l.waiting().into_iter().map(|(i, c)| (i, c.clone())).collect();
+        let w: Vec<(i64, live::Contact)> = l
+            .waiting()
+            .into_iter()
+            .map(|(i, c)| (i, c.clone()))
+            .collect();
         (f, a, w)
     })
     .await?;
@@ -116,7 +119,11 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
 <td class=\"num\">{asa}</td><td class=\"num\">{ab}</td><td class=\"num answered\">{ans}</td></tr>",
             name = esc(&q.name),
             waiting = q.waiting,
-            longest = if f.waiting > 0 { i18n::duration(f.longest_wait_s) } else { "—".into() },
+            longest = if f.waiting > 0 {
+                i18n::duration(f.longest_wait_s)
+            } else {
+                "—".into()
+            },
             c1 = cls(f.sl_today),
             c2 = cls(f.sl_recent),
             sl = pct(lang, f.sl_today),
@@ -170,7 +177,9 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
             };
             let _ = write!(state, " · {label}");
         }
-        let current = l.current.map_or_else(|| "—".to_string(), |i| format!("#{i}"));
+        let current = l
+            .current
+            .map_or_else(|| "—".to_string(), |i| format!("#{i}"));
         let actions = if a.state == "offline" {
             String::new()
         } else {
@@ -194,7 +203,11 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
     }
     s.push_str("</tbody></table>");
     // Waiting interactions, with reassignment to an agent who is free.
-    let _ = write!(s, "<h2 class=\"no-tv\">{}</h2>", ctx.t("waiting-interactions"));
+    let _ = write!(
+        s,
+        "<h2 class=\"no-tv\">{}</h2>",
+        ctx.t("waiting-interactions")
+    );
     if waiting.is_empty() {
         let _ = write!(s, "<p class=\"hint no-tv\">{}</p>", ctx.t("nobody-waiting"));
     } else {
@@ -261,7 +274,14 @@ pub async fn page_handler(
         board = board_html(st, &ctx, &t).await?,
     );
     let class = if tv { "wallboard tv" } else { "wallboard" };
-    Ok(layout(&ctx, "wallboard-title", "/ui/wallboard", class, Some(seq), &main))
+    Ok(layout(
+        &ctx,
+        "wallboard-title",
+        "/ui/wallboard",
+        class,
+        Some(seq),
+        &main,
+    ))
 }
 
 /// `GET /ui/wallboard`.
@@ -275,7 +295,11 @@ pub async fn page(
 }
 
 /// `GET /ui/wallboard/board`.
-pub async fn board(State(st): State<AppState>, p: Principal, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn board(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
     Ok(html_response(board_html(&st, &ctx, &t).await?))
@@ -306,7 +330,11 @@ pub async fn force_not_ready(
     let t = p.tenant()?.clone();
     let a = agent_in(&st, &t, &id).await?;
     let reason = ReasonCode::parse(FORCED_REASON).map_err(ApiError::internal)?;
-    st.hub.tenant(&t).await?.call(Op::NotReady(a, reason)).await?;
+    st.hub
+        .tenant(&t)
+        .await?
+        .call(Op::NotReady(a, reason))
+        .await?;
     tracing::info!(target: "audit", who = %p.name, agent = a, "forced not ready");
     after_action(&st, p, &headers).await
 }
@@ -350,7 +378,11 @@ pub async fn assign(
         .agent_id
         .parse::<i64>()
         .map_err(|_| ApiError::field("agent_id", "an agent id"))?;
-    st.hub.tenant(&t).await?.call(Op::ForceAssign(id, a)).await?;
+    st.hub
+        .tenant(&t)
+        .await?
+        .call(Op::ForceAssign(id, a))
+        .await?;
     tracing::info!(target: "audit", who = %p.name, interaction = id, agent = a, "reassigned");
     after_action(&st, p, &headers).await
 }
