@@ -42,6 +42,10 @@ name = "support"
 strategy = "longest_idle"
 wrap_up_s = 4
 ring_timeout_s = 60
+
+[[queue]]
+name = "sales"
+sl_target = 0.9
 `;
 const DESKTOP = `reasons = ["break", "lunch", "training"]
 
@@ -138,6 +142,9 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
   assert.equal((await admin("PUT", "/api/v1/routing/plan", { document: PLAN })).status, 204);
   assert.equal((await admin("POST", "/api/v1/agents", {
     name: "ana", skills: [{ name: "support", level: 8 }], username: "ana",
+  })).status, 201);
+  assert.equal((await admin("POST", "/api/v1/agents", {
+    name: "ben", skills: [{ name: "sales", level: 9 }],
   })).status, 201);
   const eva = await admin("POST", "/api/v1/customers", { name: "Eva Puig", phone: "+34600000001", email: "eva@example.com" });
   assert.equal(eva.status, 201);

@@ -84,11 +84,37 @@
   var seq = body && body.getAttribute("data-seq");
   if (seq !== null && seq !== undefined && window.EventSource && window.htmx) {
     var pending = new Map();
+    var live = new Set();
+    var snapshots = new Map();
+    // A live refresh keeps what the user was typing or choosing, and the focus.
+    var snapshot = function (el) {
+      var saved = [];
+      el.querySelectorAll("input[id], select[id], textarea[id]").forEach(function (f) {
+        var dirty = f.tagName === "SELECT"
+          ? Array.prototype.some.call(f.options, function (o) { return o.selected !== o.defaultSelected; })
+          : f.value !== f.defaultValue;
+        if (dirty) { saved.push([f.id, f.value]); }
+      });
+      var a = document.activeElement;
+      return { saved: saved, active: a && a.id && el.contains(a) ? a.id : null };
+    };
+    document.addEventListener("htmx:beforeSwap", function (e) {
+      if (live.has(e.detail.target)) { snapshots.set(e.detail.target, snapshot(e.detail.target)); }
+    });
+    document.addEventListener("htmx:afterSwap", function (e) {
+      var t = e.detail.target, snap = snapshots.get(t);
+      live.delete(t);
+      snapshots.delete(t);
+      if (!snap) { return; }
+      snap.saved.forEach(function (x) { var f = document.getElementById(x[0]); if (f) { f.value = x[1]; } });
+      if (snap.active) { var a = document.getElementById(snap.active); if (a) { a.focus(); } }
+    });
     var refresh = function (el) {
       if (pending.has(el)) { return; }
       pending.set(el, setTimeout(function () {
         pending.delete(el);
         if (document.body.contains(el)) {
+          live.add(el);
           htmx.ajax("GET", el.getAttribute("data-src"), { target: el, swap: "innerHTML" });
         }
       }, 120));

@@ -303,8 +303,9 @@ fn disposition_form(
 
 fn callback_form(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String {
     let zone = pop.zone().unwrap_or(ctx.tz);
-    let local = chrono::Utc::now().with_timezone(&zone);
-    let local_s = format!("{} ({})", i18n::time(chrono::Utc::now(), zone), zone.name());
+    let now = chrono::DateTime::from_timestamp_millis(clock::now_ms()).unwrap_or_default();
+    let local = now.with_timezone(&zone);
+    let local_s = format!("{} ({})", i18n::time(now, zone), zone.name());
     let default = (local + chrono::Duration::hours(1)).format("%Y-%m-%dT%H:00");
     format!(
         "<section class=\"card\" aria-labelledby=\"cb-h-{id}\"><h3 id=\"cb-h-{id}\">{title}</h3>\

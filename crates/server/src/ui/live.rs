@@ -48,7 +48,7 @@ pub struct Contact {
 /// An agent's live facts.
 #[derive(Debug, Clone, Default)]
 pub struct AgentLive {
-    /// When its state last changed (Unix ms).
+    /// When its state last changed (Unix ms; 0 when not today).
     pub since: i64,
     /// The interaction it is handling.
     pub current: Option<i64>,
@@ -249,10 +249,8 @@ pub async fn with<R>(
                 .collect(),
         };
         for a in st.store.agents(t).await? {
-            live.agents.entry(a.id).or_insert(AgentLive {
-                since: day,
-                ..AgentLive::default()
-            });
+            // When its state last changed is unknown (before today): since = 0.
+            live.agents.entry(a.id).or_default();
         }
     }
     loop {

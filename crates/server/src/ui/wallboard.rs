@@ -166,7 +166,11 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
     );
     for a in &agents {
         let l = agent_live.get(&a.id).cloned().unwrap_or_default();
-        let since = if l.since > 0 { l.since } else { now };
+        let since = if l.since > 0 {
+            format!("<span data-since=\"{}\">0:00</span>", l.since)
+        } else {
+            "—".to_string()
+        };
         let mut state = ctx.t(&format!("state-{}", a.state.replace('_', "-")));
         if let Some(r) = &a.reason {
             let id = format!("reason-{r}");
@@ -195,7 +199,7 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
         let _ = write!(
             s,
             "<tr data-agent=\"{name}\"><th scope=\"row\">{name}</th><td><span class=\"badge {cls}\">{state}</span></td>\
-<td><span data-since=\"{since}\">0:00</span></td><td>{current}</td><td class=\"num contacts\">{n}</td><td class=\"no-tv\">{actions}</td></tr>",
+<td>{since}</td><td>{current}</td><td class=\"num contacts\">{n}</td><td class=\"no-tv\">{actions}</td></tr>",
             name = esc(&a.name),
             cls = esc(&a.state),
             n = l.contacts_today,
