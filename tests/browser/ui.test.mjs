@@ -274,6 +274,22 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
     await supPage.locator('li[data-state="not_ready"] .count', { hasText: "1" }).waitFor({ timeout: 2000 });
   });
 
+  await t.test("the supervisor reassigns a waiting interaction to an agent the plan would not choose", async () => {
+    // ana is not ready; ben (sales only) is available: a support chat waits.
+    assert.equal((await admin("POST", "/api/v1/agents/1/sign-in", {})).status, 204);
+    const created = await admin("POST", "/api/v1/interactions", { channel: "chat", queue: "support", subject: "Router down" });
+    assert.equal(created.status, 201);
+    const row = supPage.locator(`#assign-${created.json.id}`);
+    await row.waitFor({ timeout: 2000 });
+    assert.equal(await supPage.locator('tr[data-queue="support"] td.waiting').innerText(), "1");
+    await row.selectOption({ label: "ben" });
+    await supPage.locator(`#assign-${created.json.id} ~ button`).click();
+    await supPage.locator('tr[data-agent="ben"]', { hasText: "Ringing" }).waitFor({ timeout: 2000 });
+    const it = await admin("GET", `/api/v1/interactions/${created.json.id}`);
+    assert.equal(it.json.state, "offered");
+    assert.equal(it.json.agent_id, 1);
+  });
+
   await t.test("the wallboard has a TV mode", async () => {
     const tv = await (await browser.newContext({ viewport: { width: 1920, height: 1080 }, storageState: await supPage.context().storageState() })).newPage();
     await tv.goto(`${url}/ui/wallboard?tv=1`);

@@ -266,3 +266,76 @@ pub async fn with<R>(
     }
     Ok(f(&live))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::event::{Event, Reason};
+    use model::{AgentId, InteractionId, QueueId};
+
+    fn fact(kind: EventKind) -> Fact {
+        Fact::Routing {
+            event: Event {
+                at: model::Instant::from_millis(0),
+                kind,
+            },
+        }
+    }
+
+    fn queued(l: &mut Live, at: i64, i: u64) {
+        l.apply(
+            at,
+            &fact(EventKind::InteractionQueued {
+                interaction: InteractionId(i),
+                queue: QueueId(0),
+                priority: 0,
+                reason: Reason::default(),
+            }),
+        );
+    }
+
+    #[test]
+    fn service_level_asa_and_abandons_follow_the_definitions() {
+        let mut l = Live::default();
+        let min = 60_000;
+        // 1 answered after 10 s, 2 answered after 40 s, 3 abandoned, 4 still waiting.
+        for i in 1..=4 {
+            queued(&mut l, 0, i);
+        }
+        l.apply(
+            10_000,
+            &fact(EventKind::Accepted {
+                interaction: InteractionId(1),
+                agent: AgentId(0),
+            }),
+        );
+        l.apply(
+            40_000,
+            &fact(EventKind::Accepted {
+                interaction: InteractionId(2),
+                agent: AgentId(0),
+            }),
+        );
+        l.apply(
+            50_000,
+            &fact(EventKind::Ended {
+                interaction: InteractionId(3),
+                outcome: FinalOutcome::Abandoned,
+                reason: Reason::default(),
+            }),
+        );
+        let f = l.queue(0, 20, min);
+        assert_eq!((f.answered, f.abandoned, f.waiting), (2, 1, 1));
+        assert_eq!(f.sl_today, Some(1.0 / 3.0));
+        assert_eq!(f.abandon_rate, Some(1.0 / 3.0));
+        assert_eq!(f.asa_s, Some(25.0));
+        assert_eq!(f.longest_wait_s, 60.0);
+        // An hour later the last 30 minutes hold nothing; today still does.
+        let later = l.queue(0, 20, 61 * min);
+        assert_eq!(later.sl_recent, None);
+        assert_eq!(later.sl_today, Some(1.0 / 3.0));
+        assert_eq!(l.agents[&0].contacts_today, 2);
+        assert_eq!(l.agents[&0].current, Some(2));
+        assert_eq!(l.waiting().len(), 1);
+    }
+}
