@@ -88,6 +88,7 @@ function startServer(data) {
     });
     child.stderr.on("data", (b) => process.stderr.write(b));
     child.on("exit", (code) => { clearTimeout(timer); fail(new Error(`the server exited (${code}): ${out}`)); });
+    child.unref();
   });
 }
 
@@ -131,12 +132,12 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
     cli(data, ["user", "add", "--tenant", TENANT, "--username", user, "--role", role], `${PASSWORDS[user]}\n`);
   }
   const { child, url } = await startServer(data);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  t.after(async () => {
-    await browser.close();
+  t.after(() => {
     child.kill("SIGTERM");
     rmSync(data, { recursive: true, force: true });
   });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 30000 });
+  t.after(() => browser.close());
 
   const admin = await apiSession(url, "admin", PASSWORDS.admin);
   assert.equal((await admin("PUT", "/api/v1/routing/plan", { document: PLAN })).status, 204);
