@@ -198,3 +198,4 @@ wrap-up-time = Temps de tancament restant:
 you = Tu
 reason-supervisor = Posat per un supervisor
 back-home = Torna a la primera pàgina
+apply-preferences = Aplica

@@ -203,3 +203,4 @@ wrap-up-time = Zbývající čas na dopracování:
 you = Vy
 reason-supervisor = Nastaveno supervizorem
 back-home = Zpět na první stránku
+apply-preferences = Použít

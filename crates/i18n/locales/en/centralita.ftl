@@ -198,3 +198,4 @@ wrap-up-time = Wrap-up time left:
 you = You
 reason-supervisor = Set by a supervisor
 back-home = Back to the first page
+apply-preferences = Apply

@@ -198,3 +198,4 @@ wrap-up-time = Tiempo de cierre restante:
 you = Tú
 reason-supervisor = Puesto por un supervisor
 back-home = Volver a la primera página
+apply-preferences = Aplicar

@@ -121,7 +121,9 @@ pub struct Ctx {
 impl Ctx {
     /// Builds the context of a request (the principal is already checked).
     pub async fn new(st: &AppState, p: Principal, headers: &HeaderMap) -> ApiResult<Ctx> {
-        let csrf = match cookie(headers, SESSION_COOKIE) {
+        // Fragments fetched by htmx need no token: the page holds it already.
+        let fragment = headers.contains_key("hx-request");
+        let csrf = match cookie(headers, SESSION_COOKIE).filter(|_| !fragment) {
             Some(sid) => st
                 .store
                 .session(&crate::auth::secret_hash(&sid))
@@ -205,12 +207,14 @@ fn prefs_form(ctx: &Ctx) -> String {
         );
     }
     format!(
-        "<form class=\"prefs\" hx-post=\"/ui/preferences\" hx-trigger=\"change\" hx-swap=\"none\">\
+        "<form class=\"prefs\" hx-post=\"/ui/preferences\" hx-swap=\"none\">\
 <label for=\"pref-lang\">{lang}</label> <select id=\"pref-lang\" name=\"lang\">{opts}</select> \
-<label for=\"pref-tz\">{tzl}</label> <input id=\"pref-tz\" name=\"tz\" value=\"{tz}\" size=\"16\" maxlength=\"64\"></form>",
+<label for=\"pref-tz\">{tzl}</label> <input id=\"pref-tz\" name=\"tz\" value=\"{tz}\" size=\"16\" maxlength=\"64\"> \
+<button type=\"submit\" class=\"secondary\">{apply}</button></form>",
         lang = ctx.t("language"),
         tzl = ctx.t("time-zone"),
         tz = esc(ctx.tz.name()),
+        apply = ctx.t("apply-preferences"),
     )
 }
 
