@@ -86,22 +86,32 @@ async fn state_html(st: &AppState, ctx: &Ctx, t: &Tenant, agent: i64) -> ApiResu
         .filter(|s| *s > 0)
         .unwrap_or(now);
     let (_, settings) = DesktopSettings::of(st, t).await?;
+    // The current state is the one chosen in the menu.
+    let current = match (a.state.as_str(), a.reason.as_deref()) {
+        ("not_ready", Some(r)) => format!("not_ready:{r}"),
+        (s, _) => s.to_string(),
+    };
+    let sel = |v: &str| if v == current { " selected" } else { "" };
     let mut opts = format!(
-        "<option value=\"available\">{}</option>",
+        "<option value=\"available\"{}>{}</option>",
+        sel("available"),
         ctx.t("state-available")
     );
     for r in &settings.reasons {
+        let v = format!("not_ready:{r}");
         let _ = write!(
             opts,
-            "<option value=\"not_ready:{}\">{} · {}</option>",
-            esc(r),
+            "<option value=\"{}\"{}>{} · {}</option>",
+            esc(&v),
+            sel(&v),
             ctx.t("state-not-ready"),
             reason_label(ctx, r)
         );
     }
     let _ = write!(
         opts,
-        "<option value=\"offline\">{}</option>",
+        "<option value=\"offline\"{}>{}</option>",
+        sel("offline"),
         ctx.t("state-offline")
     );
     Ok(format!(
