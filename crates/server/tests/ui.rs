@@ -191,6 +191,15 @@ async fn every_action_needs_the_sessions_csrf_token() {
         .await
         .unwrap();
     assert_eq!(r.status, 422);
+    let r = c.form("/ui/agent/state", &[], "").await.unwrap();
+    assert_eq!(r.status, 422);
+    assert_eq!(r.error_code().as_deref(), Some("invalid_field"));
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("state")
+    );
 }
 
 #[tokio::test]

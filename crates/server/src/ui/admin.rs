@@ -14,7 +14,7 @@ use serde::Deserialize;
 use store::Tenant;
 
 use super::settings::{self, DesktopSettings};
-use super::{Ctx, esc, html_response, layout};
+use super::{Ctx, UiForm, esc, html_response, layout};
 use crate::AppState;
 use crate::auth::{self, Principal, Role};
 use crate::clock;
@@ -199,7 +199,7 @@ pub async fn add_user(
     State(st): State<AppState>,
     p: Principal,
     headers: HeaderMap,
-    axum::Form(f): axum::Form<UserForm>,
+    UiForm(f): UiForm<UserForm>,
 ) -> ApiResult<Response> {
     let t = p.tenant()?.clone();
     let role = Role::parse(&f.role)
@@ -264,7 +264,7 @@ pub async fn define_agent(
     State(st): State<AppState>,
     p: Principal,
     headers: HeaderMap,
-    axum::Form(f): axum::Form<AgentForm>,
+    UiForm(f): UiForm<AgentForm>,
 ) -> ApiResult<Response> {
     let t = p.tenant()?.clone();
     let skills = parse_skills(&f.skills)?;
@@ -303,7 +303,7 @@ pub async fn validate_plan(
     State(st): State<AppState>,
     p: Principal,
     headers: HeaderMap,
-    axum::Form(f): axum::Form<DocumentForm>,
+    UiForm(f): UiForm<DocumentForm>,
 ) -> ApiResult<Response> {
     let t = p.tenant()?.clone();
     let ctx = Ctx::new(&st, p, &headers).await?;
@@ -323,7 +323,7 @@ pub async fn save_plan(
     State(st): State<AppState>,
     p: Principal,
     headers: HeaderMap,
-    axum::Form(f): axum::Form<DocumentForm>,
+    UiForm(f): UiForm<DocumentForm>,
 ) -> ApiResult<Response> {
     let t = p.tenant()?.clone();
     let ctx = Ctx::new(&st, p, &headers).await?;
@@ -341,7 +341,7 @@ pub async fn validate_desktop(
     State(st): State<AppState>,
     p: Principal,
     headers: HeaderMap,
-    axum::Form(f): axum::Form<DocumentForm>,
+    UiForm(f): UiForm<DocumentForm>,
 ) -> ApiResult<Response> {
     let ctx = Ctx::new(&st, p, &headers).await?;
     Ok(match DesktopSettings::parse(&f.document) {
@@ -355,7 +355,7 @@ pub async fn save_desktop(
     State(st): State<AppState>,
     p: Principal,
     headers: HeaderMap,
-    axum::Form(f): axum::Form<DocumentForm>,
+    UiForm(f): UiForm<DocumentForm>,
 ) -> ApiResult<Response> {
     let t = p.tenant()?.clone();
     let ctx = Ctx::new(&st, p, &headers).await?;
@@ -423,7 +423,7 @@ pub async fn add_tenant(
     State(st): State<AppState>,
     p: Principal,
     headers: HeaderMap,
-    axum::Form(f): axum::Form<TenantForm>,
+    UiForm(f): UiForm<TenantForm>,
 ) -> ApiResult<Response> {
     let t = st
         .store

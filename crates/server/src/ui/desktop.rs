@@ -18,7 +18,7 @@ use store::read::InteractionView;
 use super::live;
 use super::popup::{self, CustomerPop};
 use super::settings::{DesktopSettings, Effect};
-use super::{Ctx, esc, html_response, layout};
+use super::{Ctx, UiForm, esc, html_response, layout};
 use crate::AppState;
 use crate::auth::{Principal, Role};
 use crate::clock;
@@ -456,7 +456,7 @@ pub async fn set_state(
     State(st): State<AppState>,
     p: Principal,
     headers: HeaderMap,
-    axum::Form(f): axum::Form<StateForm>,
+    UiForm(f): UiForm<StateForm>,
 ) -> ApiResult<Response> {
     let agent = agent_of(&p)?;
     let t = p.tenant()?.clone();
@@ -554,7 +554,7 @@ pub async fn send(
     p: Principal,
     headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(f): axum::Form<TextForm>,
+    UiForm(f): UiForm<TextForm>,
 ) -> ApiResult<Response> {
     let (t, it) = mine(&st, &p, &id).await?;
     st.hub
@@ -579,7 +579,7 @@ pub async fn add_note(
     p: Principal,
     headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(f): axum::Form<TextForm>,
+    UiForm(f): UiForm<TextForm>,
 ) -> ApiResult<Response> {
     let (t, it) = mine(&st, &p, &id).await?;
     st.hub
@@ -603,7 +603,7 @@ pub async fn profile(
     p: Principal,
     headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<Vec<(String, String)>>,
+    UiForm(form): UiForm<Vec<(String, String)>>,
 ) -> ApiResult<Response> {
     let (t, it) = mine(&st, &p, &id).await?;
     let customer = it
@@ -669,7 +669,7 @@ pub async fn disposition(
     p: Principal,
     headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(f): axum::Form<DispositionForm>,
+    UiForm(f): UiForm<DispositionForm>,
 ) -> ApiResult<Response> {
     let (t, it) = mine(&st, &p, &id).await?;
     let queues = queues(&st, &t).await?;
@@ -720,7 +720,7 @@ pub async fn callback(
     p: Principal,
     headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(f): axum::Form<CallbackForm>,
+    UiForm(f): UiForm<CallbackForm>,
 ) -> ApiResult<Response> {
     let (t, it) = mine(&st, &p, &id).await?;
     let ctx = Ctx::new(&st, p.clone(), &headers).await?;
@@ -779,7 +779,7 @@ pub async fn transfer(
     p: Principal,
     headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(f): axum::Form<TransferForm>,
+    UiForm(f): UiForm<TransferForm>,
 ) -> ApiResult<Response> {
     let (t, it) = mine(&st, &p, &id).await?;
     let to = if let Some(q) = f.to.strip_prefix("queue:") {

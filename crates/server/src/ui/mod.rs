@@ -71,6 +71,22 @@ pub fn esc(s: &str) -> String {
     out
 }
 
+/// A form body (`application/x-www-form-urlencoded`); a mistake is the
+/// API's `invalid_field` error naming what is wrong, like a JSON body's.
+#[derive(Debug)]
+pub struct UiForm<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for UiForm<T> {
+    type Rejection = crate::error::ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|f| UiForm(f.0))
+            .map_err(|e| crate::error::ApiError::field("form", e.body_text()))
+    }
+}
+
 /// A cookie's value from request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

@@ -12,8 +12,8 @@ use i18n::Lang;
 use serde::Deserialize;
 
 use super::{
-    LANG_COOKIE, PREF_COOKIE_MAX_AGE_S, TZ_COOKIE, esc, home_of, html_response, lang_of, redirect,
-    tr,
+    LANG_COOKIE, PREF_COOKIE_MAX_AGE_S, TZ_COOKIE, UiForm, esc, home_of, html_response, lang_of,
+    redirect, tr,
 };
 use crate::AppState;
 use crate::auth::Principal;
@@ -105,7 +105,7 @@ fn pref_cookie(name: &str, value: &str) -> String {
 pub async fn submit(
     State(st): State<AppState>,
     headers: HeaderMap,
-    axum::Form(f): axum::Form<SignInForm>,
+    UiForm(f): UiForm<SignInForm>,
 ) -> Response {
     let lang = Lang::from_code(&f.lang).unwrap_or_else(|| lang_of(&headers));
     let tenant = f.tenant.trim();
@@ -169,10 +169,7 @@ pub struct PrefsForm {
 }
 
 /// `POST /ui/preferences`: sets the cookies and reloads the page.
-pub async fn preferences(
-    p: Principal,
-    axum::Form(f): axum::Form<PrefsForm>,
-) -> ApiResult<Response> {
+pub async fn preferences(p: Principal, UiForm(f): UiForm<PrefsForm>) -> ApiResult<Response> {
     p.require(crate::perms::Action::Me)?;
     let mut cookies = Vec::new();
     if let Some(l) = f.lang.as_deref().filter(|l| !l.is_empty()) {

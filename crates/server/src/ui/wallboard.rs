@@ -18,7 +18,7 @@ use model::ReasonCode;
 use serde::Deserialize;
 use store::Tenant;
 
-use super::{Ctx, esc, html_response, layout, live};
+use super::{Ctx, UiForm, esc, html_response, layout, live};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::clock;
@@ -370,7 +370,7 @@ pub async fn assign(
     p: Principal,
     headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(f): axum::Form<AssignForm>,
+    UiForm(f): UiForm<AssignForm>,
 ) -> ApiResult<Response> {
     let t = p.tenant()?.clone();
     let id = path_id(&id, "interaction")?;
