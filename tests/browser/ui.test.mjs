@@ -233,6 +233,8 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
     assert.ok(took <= 1000, `the wallboard took ${took} ms`);
     assert.equal(await answered.innerText(), "1");
     assert.equal(await supPage.locator('tr[data-agent="ana"] td.contacts').innerText(), "1");
+    assert.match(await supPage.locator('tr[data-queue="support"] td.queue-agents').innerText(), /Busy: 1/);
+    assert.equal(await supPage.locator('tr[data-queue="sales"] td.queue-agents').innerText(), "—");
   });
 
   await t.test("the agent reads the customer's message and replies; the customer sees the reply", async () => {

@@ -234,6 +234,8 @@ pub struct QueueInfo {
     pub sl_threshold_s: u64,
     /// Service-level target share (0..=1).
     pub sl_target: f64,
+    /// Skills (name, lowest level) an agent needs in the first step.
+    pub skills: Vec<(String, u8)>,
 }
 
 /// What a command returns.
@@ -926,6 +928,20 @@ impl Task {
                         ring_timeout_s: q.ring_timeout.as_secs(),
                         sl_threshold_s: q.sl_threshold.as_secs(),
                         sl_target: q.sl_target,
+                        skills: q
+                            .steps
+                            .first()
+                            .map(|st| {
+                                st.target
+                                    .skills
+                                    .iter()
+                                    .filter_map(|r| {
+                                        let name = self.names.skills.get(usize::from(r.skill.0))?;
+                                        Some((name.to_string(), r.min.get()))
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
                     })
                     .collect(),
             )),

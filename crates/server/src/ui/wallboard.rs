@@ -46,6 +46,39 @@ fn secs(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_string(), i18n::duration)
 }
 
+/// The agents who can take a queue's interactions (first step's skills), by state.
+fn queue_agents(
+    ctx: &Ctx,
+    q: &crate::tenant::QueueInfo,
+    agents: &[store::read::AgentView],
+) -> String {
+    let fits = |a: &store::read::AgentView| {
+        q.skills.iter().all(|(s, min)| {
+            a.skills
+                .iter()
+                .any(|(name, level)| name == s && level >= min)
+        })
+    };
+    let mut parts = Vec::new();
+    for state in STATES.iter().filter(|s| **s != "offline") {
+        let n = agents
+            .iter()
+            .filter(|a| a.state == *state && fits(a))
+            .count();
+        if n > 0 {
+            parts.push(format!(
+                "<span class=\"badge {state}\">{}: {n}</span>",
+                ctx.t(&format!("state-{}", state.replace('_', "-")))
+            ));
+        }
+    }
+    if parts.is_empty() {
+        "—".into()
+    } else {
+        parts.join(" ")
+    }
+}
+
 async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
     let h = st.hub.tenant(t).await?;
     let Ack::Queues(queues) = h.call(Op::Queues).await? else {
@@ -94,7 +127,7 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
         "<table class=\"queues\" aria-describedby=\"queues-h\"><caption id=\"queues-h\">{}</caption><thead><tr>\
 <th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th>\
 <th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th>\
-<th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
+<th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
         ctx.t("queues"),
         ctx.t("queue"),
         ctx.t("waiting-now"),
@@ -105,6 +138,7 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
         ctx.t("asa"),
         ctx.t("abandoned"),
         ctx.t("answered"),
+        ctx.t("agents-by-state"),
     );
     for (q, f) in queues.iter().zip(&figures) {
         let cls = |v: Option<f64>| match v {
@@ -116,7 +150,8 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
             s,
             "<tr data-queue=\"{name}\"><th scope=\"row\">{name}</th><td class=\"num figure waiting\">{waiting}</td>\
 <td class=\"num\">{longest}</td><td class=\"{c1} sl-today\">{sl}</td><td class=\"{c2}\">{sl30}</td><td class=\"num\">{target}</td>\
-<td class=\"num\">{asa}</td><td class=\"num\">{ab}</td><td class=\"num answered\">{ans}</td></tr>",
+<td class=\"num\">{asa}</td><td class=\"num\">{ab}</td><td class=\"num answered\">{ans}</td><td class=\"queue-agents\">{by_state}</td></tr>",
+            by_state = queue_agents(ctx, q, &agents),
             name = esc(&q.name),
             waiting = q.waiting,
             longest = if f.waiting > 0 {
