@@ -13,8 +13,8 @@
 //! - Language from the `centralita_lang` cookie (the user's choice), else the
 //!   browser's `Accept-Language`; times in the `centralita_tz` cookie's zone.
 //!
-//! One file per page group: [`signin`], [`desktop`], [`wallboard`],
-//! [`admin`]; [`live`] keeps today's figures for the wallboard and the
+//! One file per page group: [`signin`], [`desktop`] (with its [`panels`]),
+//! [`wallboard`], [`admin`]; [`live`] keeps today's figures for the wallboard and the
 //! desktop's timers; [`settings`] is the desktop settings document (reason
 //! codes, dispositions, scripts).
 
@@ -22,6 +22,7 @@ pub mod admin;
 pub mod assets;
 pub mod desktop;
 pub mod live;
+pub mod panels;
 pub mod popup;
 pub mod settings;
 pub mod signin;
