@@ -8,7 +8,8 @@
 // profiling question (checked on the customer through the API), completes and
 // sets a disposition (checked through the API); the wallboard shows the new
 // figures within a second; the supervisor forces the agent not ready and the
-// agent's desktop follows; the supervisor switches to Catalan.
+// agent's desktop follows, reassigns a waiting chat, opens the TV mode and
+// switches to Catalan.
 //
 // Environment: CENTRALITA_BIN (default ../../target/debug/centralita),
 // CHROMIUM (default /usr/bin/chromium), SCREENSHOT_DIR (default
