@@ -12,6 +12,7 @@
 // switches to Catalan.
 //
 // Environment: CENTRALITA_BIN (default ../../target/debug/centralita),
+// CENTRALITA_DATABASE (default: a fresh SQLite file),
 // CHROMIUM (default /usr/bin/chromium), SCREENSHOT_DIR (default
 // ../../target/screenshots). Every step must pass: nothing is skipped.
 
@@ -68,15 +69,18 @@ label = "Which contract do you have?"
 options = ["prepaid", "postpaid"]
 `;
 
+// CENTRALITA_DATABASE (an empty PostgreSQL database's URL) runs it on PostgreSQL instead of SQLite.
+const DATABASE = process.env.CENTRALITA_DATABASE ? ["--database", process.env.CENTRALITA_DATABASE] : [];
+
 function cli(data, args, input) {
-  const r = spawnSync(BIN, [...args, "--data", data], { input, encoding: "utf8" });
+  const r = spawnSync(BIN, [...args, "--data", data, ...DATABASE], { input, encoding: "utf8" });
   assert.equal(r.status, 0, `centralita ${args.join(" ")}: ${r.stderr}`);
   return r.stdout;
 }
 
 function startServer(data) {
   return new Promise((ok, fail) => {
-    const child = spawn(BIN, ["serve", "--data", data, "--listen", "127.0.0.1:0"], {
+    const child = spawn(BIN, ["serve", "--data", data, ...DATABASE, "--listen", "127.0.0.1:0"], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, RUST_LOG: "warn" },
     });
