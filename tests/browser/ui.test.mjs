@@ -168,6 +168,9 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
   const errors = [];
   for (const p of [adminPage, agentPage, supPage]) {
     p.on("pageerror", (e) => errors.push(e.message));
+    p.on("console", (m) => {
+      if (m.type() === "error" && /Content Security Policy/.test(m.text())) { errors.push(m.text()); }
+    });
   }
 
   await t.test("the administrator sees plan errors next to the field and saves the desktop settings", async () => {
@@ -314,7 +317,7 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
     await shot(supPage, "wallboard-ca");
   });
 
-  await t.test("no script errors on any page", () => {
+  await t.test("no script errors and no content-security-policy violations on any page", () => {
     assert.deepEqual(errors, []);
   });
 });

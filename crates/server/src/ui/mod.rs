@@ -210,6 +210,34 @@ fn nav(ctx: &Ctx, current: &str) -> String {
     s
 }
 
+/// Zones offered as suggestions (any IANA name is accepted).
+const COMMON_ZONES: &[&str] = &[
+    "UTC",
+    "Europe/Madrid",
+    "Europe/Prague",
+    "Europe/Lisbon",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Rome",
+    "Atlantic/Canary",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Mexico_City",
+    "America/Bogota",
+    "America/Argentina/Buenos_Aires",
+];
+
+fn zone_list() -> String {
+    let mut s = String::from("<datalist id=\"tz-list\">");
+    for z in COMMON_ZONES {
+        let _ = write!(s, "<option value=\"{z}\"></option>");
+    }
+    s.push_str("</datalist>");
+    s
+}
+
 /// The language and time-zone form in the header.
 fn prefs_form(ctx: &Ctx) -> String {
     let mut opts = String::new();
@@ -226,12 +254,13 @@ fn prefs_form(ctx: &Ctx) -> String {
     format!(
         "<form class=\"prefs\" hx-post=\"/ui/preferences\" hx-swap=\"none\">\
 <label for=\"pref-lang\">{lang}</label> <select id=\"pref-lang\" name=\"lang\">{opts}</select> \
-<label for=\"pref-tz\">{tzl}</label> <input id=\"pref-tz\" name=\"tz\" value=\"{tz}\" size=\"16\" maxlength=\"64\"> \
+<label for=\"pref-tz\">{tzl}</label> <input id=\"pref-tz\" name=\"tz\" value=\"{tz}\" size=\"16\" maxlength=\"64\" list=\"tz-list\">{zones} \
 <button type=\"submit\" class=\"secondary\">{apply}</button></form>",
         lang = ctx.t("language"),
         tzl = ctx.t("time-zone"),
         tz = esc(ctx.tz.name()),
         apply = ctx.t("apply-preferences"),
+        zones = zone_list(),
     )
 }
 
@@ -295,6 +324,13 @@ pub fn html_response(html: String) -> Response {
             (
                 header::HeaderName::from_static("x-frame-options"),
                 HeaderValue::from_static("DENY"),
+            ),
+            // Our own scripts only (no inline script anywhere in the UI).
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(
+                    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+                ),
             ),
         ],
         Html(html),
