@@ -451,3 +451,40 @@ async fn a_supervisor_can_force_an_agent_not_ready_and_an_agent_cannot() {
     let html = text(&r);
     assert!(html.contains("data-agent=\"ana\""), "{html}");
 }
+
+#[tokio::test]
+async fn the_wallboard_alerts_when_service_level_falls_below_target() {
+    let e = env().await;
+    let (_, mut admin) = e.tenant("acme").await;
+    let plan = "default_queue = \"support\"\n[[queue]]\nname = \"support\"\nsl_seconds = 0.2\n";
+    let r = admin
+        .put("/api/v1/routing/plan", &json!({"document": plan}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{}", text(&r));
+    let (mut sup, _) = e.page_sign_in("acme", "sup", "en").await;
+    let html = text(&sup.get("/ui/wallboard/board").await.unwrap());
+    assert!(!html.contains("class=\"alert\""), "{html}");
+    // Answered after the 0.2 s threshold: service level 0 % against 80 %.
+    let id = admin
+        .post("/api/v1/interactions", &json!({"channel": "chat"}))
+        .await
+        .unwrap()
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let (mut ana, _) = e.page_sign_in("acme", "ana", "en").await;
+    let r = ana
+        .form("/ui/agent/state", &[], "state=available")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    let r = ana
+        .form(&format!("/ui/agent/interactions/{id}/accept"), &[], "")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    let html = text(&sup.get("/ui/wallboard/board").await.unwrap());
+    assert!(html.contains("<p class=\"alert\" role=\"alert\">support: service level 0% is below the target 80%.</p>"), "{html}");
+}
