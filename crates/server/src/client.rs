@@ -85,8 +85,6 @@ impl Client {
         if self.sender.as_ref().is_none_or(|s| s.is_closed()) {
             self.sender = Some(connect(self.addr).await?);
         }
-        let sender = self.sender.as_mut().expect("connected above");
-        sender.ready().await.inspect_err(|_| ())?;
         let mut req = hyper::Request::builder()
             .method(method)
             .uri(path)
@@ -104,6 +102,40 @@ impl Client {
             }
             None => Bytes::new(),
         };
+        self.send(req, bytes).await
+    }
+
+    /// Sends a form (`application/x-www-form-urlencoded`), as a page does.
+    pub async fn form(
+        &mut self,
+        path: &str,
+        extra: &[(&str, &str)],
+        form: &str,
+    ) -> anyhow::Result<Reply> {
+        if self.sender.as_ref().is_none_or(|s| s.is_closed()) {
+            self.sender = Some(connect(self.addr).await?);
+        }
+        let mut req = hyper::Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("host", self.addr.to_string())
+            .header("content-type", "application/x-www-form-urlencoded");
+        for (k, v) in &self.headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        for (k, v) in extra {
+            req = req.header(*k, *v);
+        }
+        self.send(req, Bytes::from(form.to_string())).await
+    }
+
+    async fn send(
+        &mut self,
+        req: hyper::http::request::Builder,
+        bytes: Bytes,
+    ) -> anyhow::Result<Reply> {
+        let sender = self.sender.as_mut().expect("connected before sending");
+        sender.ready().await.inspect_err(|_| ())?;
         let res = match sender.send_request(req.body(Full::new(bytes))?).await {
             Ok(r) => r,
             Err(e) => {

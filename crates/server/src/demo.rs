@@ -57,6 +57,60 @@ when = { value_tier = ["gold"] }
 then = { queue = "vip" }
 "#;
 
+/// The demo's desktop settings: reason codes, dispositions, scripts with
+/// profiling questions (see `ui::settings`).
+pub const DEMO_DESKTOP: &str = r#"reasons = ["break", "lunch", "training", "meeting"]
+
+[[disposition]]
+code = "resolved"
+
+[[disposition]]
+code = "follow_up"
+
+[[disposition]]
+code = "sale"
+
+[[disposition]]
+code = "callback"
+effect = "callback"
+
+[[disposition]]
+code = "do_not_call"
+effect = "do_not_call"
+
+[[queue]]
+name = "support"
+dispositions = ["resolved", "follow_up", "callback", "do_not_call"]
+script = [
+  "Greet the customer by name and introduce yourself.",
+  "Confirm what they already told us (see the screen pop); do not ask again.",
+  "Solve it, or agree on the next step and a callback time.",
+]
+
+[[queue.question]]
+field = "contract"
+label = "Which contract do you have?"
+options = ["prepaid", "postpaid", "business"]
+
+[[queue.question]]
+field = "preferred_channel"
+label = "How do you prefer us to contact you?"
+options = ["phone", "email", "chat"]
+
+[[queue]]
+name = "sales"
+dispositions = ["sale", "follow_up", "callback", "do_not_call"]
+script = ["Greet the customer.", "Ask what they need.", "Offer the plan that fits."]
+
+[[queue.question]]
+field = "budget"
+label = "What monthly budget do you have in mind?"
+
+[[queue]]
+name = "vip"
+script = ["Greet the customer by name: they are one of our best customers.", "Solve it first time."]
+"#;
+
 /// What the demo set up.
 #[derive(Debug, Clone)]
 pub struct DemoInfo {
@@ -232,6 +286,38 @@ pub async fn setup(state: &AppState, data: &Path) -> anyhow::Result<DemoInfo> {
         )
         .await?;
     }
+    call(
+        &h,
+        Op::SetSetting {
+            name: crate::ui::settings::DESKTOP.into(),
+            document: DEMO_DESKTOP.into(),
+        },
+    )
+    .await?;
+    for (customer, fields) in [
+        (
+            1,
+            vec![
+                ("value_tier", "gold"),
+                ("consent", "marketing: yes (web form)"),
+            ],
+        ),
+        (2, vec![("value_tier", "silver"), ("do_not_call", "yes")]),
+    ] {
+        call(
+            &h,
+            Op::Profile {
+                customer,
+                interaction: None,
+                fields: fields
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                by: "demo".into(),
+            },
+        )
+        .await?;
+    }
     Ok(DemoInfo {
         tenant: t.name().into(),
         users,
@@ -390,5 +476,11 @@ mod tests {
         assert_eq!(queues.len(), 3);
         assert_eq!(plan.rules.len(), 2);
         assert!(names.queue("sales").is_some());
+    }
+
+    #[test]
+    fn the_demo_desktop_settings_parse() {
+        let s = crate::ui::settings::DesktopSettings::parse(DEMO_DESKTOP).unwrap();
+        assert_eq!(s.queue("support").unwrap().questions.len(), 2);
     }
 }

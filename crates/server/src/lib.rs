@@ -11,6 +11,7 @@
 //! - [`client`]: a minimal HTTP/1.1 client over hyper for tests, the demo's
 //!   checks and the load benchmark.
 //! - [`demo`]: the demo tenant and its simulated customers and agents.
+//! - [`ui`]: the web UI (agent desktop, wallboard, administration) under `/ui`.
 
 pub mod auth;
 pub mod bench;
@@ -22,6 +23,7 @@ pub mod openapi;
 pub mod perms;
 pub mod routes;
 pub mod tenant;
+pub mod ui;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -76,6 +78,8 @@ pub struct AppState {
     pub tokens: Arc<auth::TokenCache>,
     /// A hash verified against when the user does not exist (constant-ish timing).
     pub dummy_hash: Arc<String>,
+    /// The web UI's live figures.
+    pub ui: Arc<ui::UiState>,
 }
 
 impl AppState {
@@ -87,6 +91,7 @@ impl AppState {
             throttle: Arc::default(),
             tokens: Arc::default(),
             dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
+            ui: Arc::default(),
         })
     }
 }

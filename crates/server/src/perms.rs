@@ -42,6 +42,9 @@ pub enum Action {
     EventsStream,
     /// Read reports.
     ReportsRead,
+    /// Run the floor: force agents not ready or signed out, offer a waiting
+    /// interaction to a chosen agent.
+    FloorManage,
 }
 
 use Role::{Admin, Agent, Analyst, Client, Provider, Supervisor};
@@ -70,6 +73,7 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::CustomersWrite, &[Admin, Supervisor, Agent]),
     (Action::EventsStream, &[Admin, Supervisor, Agent, Analyst]),
     (Action::ReportsRead, &[Admin, Supervisor, Analyst, Client]),
+    (Action::FloorManage, &[Admin, Supervisor]),
 ];
 
 impl Action {
@@ -92,6 +96,7 @@ impl Action {
             Action::CustomersWrite => "customers.write",
             Action::EventsStream => "events.stream",
             Action::ReportsRead => "reports.read",
+            Action::FloorManage => "floor.manage",
         }
     }
 
@@ -114,6 +119,7 @@ impl Action {
             Action::CustomersWrite => "create customers",
             Action::EventsStream => "subscribe to live events",
             Action::ReportsRead => "read reports",
+            Action::FloorManage => "force agents' states and reassign interactions",
         }
     }
 }
@@ -350,6 +356,12 @@ pub const ROUTES: &[Route] = &[
         "A customer's interactions (screen pop)",
     ),
     r(
+        "POST",
+        "/api/v1/customers/{id}/profile",
+        Some(Action::CustomersWrite),
+        "Save profile fields (value tier, consent, do-not-call, profiling answers)",
+    ),
+    r(
         "GET",
         "/api/v1/events",
         Some(Action::EventsStream),
@@ -379,6 +391,205 @@ pub const ROUTES: &[Route] = &[
         "/chat/{tenant}/{id}/messages",
         None,
         "Send a chat message as the customer (needs the chat secret)",
+    ),
+    r(
+        "GET",
+        "/ui",
+        None,
+        "The web UI: the sign-in page or the user's first page",
+    ),
+    r("GET", "/ui/sign-in", None, "Sign-in page"),
+    r(
+        "POST",
+        "/ui/sign-in",
+        None,
+        "Sign in from the page (sets the session and preference cookies)",
+    ),
+    r(
+        "POST",
+        "/ui/sign-out",
+        Some(Action::Me),
+        "Sign out from the page",
+    ),
+    r(
+        "POST",
+        "/ui/preferences",
+        Some(Action::Me),
+        "Language and time zone (cookies)",
+    ),
+    r(
+        "GET",
+        "/ui/assets/{file}",
+        None,
+        "Embedded script, style and htmx",
+    ),
+    r(
+        "GET",
+        "/ui/agent",
+        Some(Action::AgentsState),
+        "Agent desktop",
+    ),
+    r(
+        "GET",
+        "/ui/agent/state",
+        Some(Action::AgentsState),
+        "Agent desktop: state fragment",
+    ),
+    r(
+        "POST",
+        "/ui/agent/state",
+        Some(Action::AgentsState),
+        "Agent desktop: available, not ready with a reason, or signed out",
+    ),
+    r(
+        "GET",
+        "/ui/agent/work",
+        Some(Action::AgentsState),
+        "Agent desktop: offers and interactions fragment",
+    ),
+    r(
+        "POST",
+        "/ui/agent/interactions/{id}/accept",
+        Some(Action::InteractionsOffer),
+        "Agent desktop: accept an offer",
+    ),
+    r(
+        "POST",
+        "/ui/agent/interactions/{id}/reject",
+        Some(Action::InteractionsOffer),
+        "Agent desktop: reject an offer",
+    ),
+    r(
+        "GET",
+        "/ui/agent/interactions/{id}/messages",
+        Some(Action::InteractionsRead),
+        "Agent desktop: conversation fragment",
+    ),
+    r(
+        "POST",
+        "/ui/agent/interactions/{id}/messages",
+        Some(Action::InteractionsWork),
+        "Agent desktop: send a chat message",
+    ),
+    r(
+        "POST",
+        "/ui/agent/interactions/{id}/notes",
+        Some(Action::InteractionsWork),
+        "Agent desktop: add a note",
+    ),
+    r(
+        "POST",
+        "/ui/agent/interactions/{id}/profile",
+        Some(Action::CustomersWrite),
+        "Agent desktop: save profiling answers on the customer",
+    ),
+    r(
+        "POST",
+        "/ui/agent/interactions/{id}/disposition",
+        Some(Action::InteractionsWork),
+        "Agent desktop: set the disposition",
+    ),
+    r(
+        "POST",
+        "/ui/agent/interactions/{id}/callback",
+        Some(Action::InteractionsWork),
+        "Agent desktop: schedule a callback",
+    ),
+    r(
+        "POST",
+        "/ui/agent/interactions/{id}/transfer",
+        Some(Action::InteractionsWork),
+        "Agent desktop: transfer to a queue or an agent",
+    ),
+    r(
+        "POST",
+        "/ui/agent/interactions/{id}/complete",
+        Some(Action::InteractionsWork),
+        "Agent desktop: complete",
+    ),
+    r(
+        "GET",
+        "/ui/wallboard",
+        Some(Action::RoutingRead),
+        "Supervisor wallboard",
+    ),
+    r(
+        "GET",
+        "/ui/wallboard/board",
+        Some(Action::RoutingRead),
+        "Wallboard figures fragment",
+    ),
+    r(
+        "POST",
+        "/ui/wallboard/agents/{id}/not-ready",
+        Some(Action::FloorManage),
+        "Force an agent not ready",
+    ),
+    r(
+        "POST",
+        "/ui/wallboard/agents/{id}/sign-out",
+        Some(Action::FloorManage),
+        "Sign an agent out",
+    ),
+    r(
+        "POST",
+        "/ui/wallboard/interactions/{id}/assign",
+        Some(Action::FloorManage),
+        "Offer a waiting interaction to an agent",
+    ),
+    r(
+        "GET",
+        "/ui/admin",
+        Some(Action::AgentsManage),
+        "Administration",
+    ),
+    r(
+        "POST",
+        "/ui/admin/users",
+        Some(Action::AgentsManage),
+        "Administration: add a user",
+    ),
+    r(
+        "POST",
+        "/ui/admin/agents",
+        Some(Action::AgentsManage),
+        "Administration: add an agent or change its skills",
+    ),
+    r(
+        "POST",
+        "/ui/admin/plan",
+        Some(Action::RoutingManage),
+        "Administration: replace the routing plan",
+    ),
+    r(
+        "POST",
+        "/ui/admin/plan/validate",
+        Some(Action::RoutingValidate),
+        "Administration: validate a routing plan",
+    ),
+    r(
+        "POST",
+        "/ui/admin/desktop",
+        Some(Action::RoutingManage),
+        "Administration: replace reason codes, dispositions and scripts",
+    ),
+    r(
+        "POST",
+        "/ui/admin/desktop/validate",
+        Some(Action::RoutingValidate),
+        "Administration: validate the desktop settings",
+    ),
+    r(
+        "GET",
+        "/ui/tenants",
+        Some(Action::TenantsManage),
+        "Provider: tenants",
+    ),
+    r(
+        "POST",
+        "/ui/tenants",
+        Some(Action::TenantsManage),
+        "Provider: add a tenant",
     ),
 ];
 

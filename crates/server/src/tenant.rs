@@ -184,7 +184,32 @@ pub enum Op {
     SetPlan(String),
     /// Queues with live counts.
     Queues,
+    /// Save profile fields on a customer (profiling answers, flags).
+    Profile {
+        /// Which customer.
+        customer: i64,
+        /// During which interaction, if any (must exist).
+        interaction: Option<i64>,
+        /// (field, value) pairs.
+        fields: Vec<(String, String)>,
+        /// Who (user name).
+        by: String,
+    },
+    /// Replace a named settings document (validated by the caller).
+    SetSetting {
+        /// Its name.
+        name: String,
+        /// The document.
+        document: String,
+    },
+    /// A supervisor offers a waiting interaction to one agent.
+    ForceAssign(i64, i64),
 }
+
+/// Most profile fields saved at once.
+pub const PROFILE_FIELDS_MAX: usize = 32;
+/// Longest profile value, in bytes.
+pub const PROFILE_VALUE_LEN_MAX: usize = 1_024;
 
 /// A queue as the API shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -201,6 +226,16 @@ pub struct QueueInfo {
     pub steps: usize,
     /// Whether business hours are set.
     pub has_hours: bool,
+    /// After-contact work given to agents, in seconds.
+    pub wrap_up_s: u64,
+    /// How long an offer rings, in seconds.
+    pub ring_timeout_s: u64,
+    /// Service-level threshold, in seconds.
+    pub sl_threshold_s: u64,
+    /// Service-level target share (0..=1).
+    pub sl_target: f64,
+    /// Skills (name, lowest level) an agent needs in the first step.
+    pub skills: Vec<(String, u8)>,
 }
 
 /// What a command returns.
@@ -889,9 +924,82 @@ impl Task {
                         waiting: self.engine.waiting_in(q.id),
                         steps: q.steps.len(),
                         has_hours: q.hours.is_some(),
+                        wrap_up_s: q.wrap_up.as_secs(),
+                        ring_timeout_s: q.ring_timeout.as_secs(),
+                        sl_threshold_s: q.sl_threshold.as_secs(),
+                        sl_target: q.sl_target,
+                        skills: q
+                            .steps
+                            .first()
+                            .map(|st| {
+                                st.target
+                                    .skills
+                                    .iter()
+                                    .filter_map(|r| {
+                                        let name = self.names.skills.get(usize::from(r.skill.0))?;
+                                        Some((name.to_string(), r.min.get()))
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
                     })
                     .collect(),
             )),
+            Op::Profile {
+                customer,
+                interaction,
+                fields,
+                by,
+            } => {
+                if fields.is_empty() || fields.len() > PROFILE_FIELDS_MAX {
+                    return Err(ApiError::field(
+                        "fields",
+                        format!("1 to {PROFILE_FIELDS_MAX} fields"),
+                    ));
+                }
+                for (k, v) in &fields {
+                    check_name("fields", k)?;
+                    if v.len() > PROFILE_VALUE_LEN_MAX || v.chars().any(char::is_control) {
+                        return Err(ApiError::field(
+                            &format!("fields.{k}"),
+                            format!("at most {PROFILE_VALUE_LEN_MAX} printable bytes"),
+                        ));
+                    }
+                }
+                if self.store.customer(&self.tenant, customer).await?.is_none() {
+                    return Err(ApiError::not_found("customer"));
+                }
+                if let Some(i) = interaction {
+                    self.interaction(i).await?;
+                }
+                self.push(Fact::CustomerProfiled {
+                    customer,
+                    interaction: interaction.map(|i| InteractionId(i as u64)),
+                    fields,
+                    by,
+                });
+                Ok(Ack::Done)
+            }
+            Op::SetSetting { name, document } => {
+                check_name("name", &name)?;
+                if document.len() > PLAN_LEN_MAX {
+                    return Err(ApiError::too_large(PLAN_LEN_MAX));
+                }
+                self.push(Fact::SettingSet { name, document });
+                Ok(Ack::Done)
+            }
+            Op::ForceAssign(i, a) => {
+                let a = self
+                    .agent(a)
+                    .map_err(|_| ApiError::field("agent_id", "no such agent"))?;
+                let it = self.interaction(i).await?;
+                if it.state != "waiting" {
+                    return Err(ApiError::conflict(format!(
+                        "interaction {i} is not waiting"
+                    )));
+                }
+                self.engine(now, Input::ForceAssign(InteractionId(i as u64), a))
+            }
         }
     }
 
@@ -932,6 +1040,14 @@ impl Task {
             customer = self
                 .store
                 .find_customers(&self.tenant, Some(phone.as_str()), None)
+                .await?
+                .first()
+                .map(|c| c.id);
+        } else if let Some(email) = req.attributes.extra("email") {
+            // Chats and web forms: a known e-mail address links the record.
+            customer = self
+                .store
+                .find_customers(&self.tenant, None, Some(email))
                 .await?
                 .first()
                 .map(|c| c.id);

@@ -629,7 +629,9 @@ async fn every_role_and_endpoint_match_the_permission_table() {
             e.token(&t, role).await
         };
         for r in ROUTES.iter().filter(|r| r.action.is_some()) {
-            if r.method == "DELETE" && r.path == "/api/v1/sessions" {
+            if (r.method == "DELETE" && r.path == "/api/v1/sessions")
+                || (r.method == "POST" && r.path == "/ui/sign-out")
+            {
                 continue; // signing out would end the provider's session mid-test
             }
             let path = r.path.replace("{id}", "0");

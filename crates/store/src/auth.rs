@@ -166,6 +166,14 @@ impl Store {
         self.user_in(t.id, username).await
     }
 
+    /// A tenant's users, by id (at most 1,000).
+    pub async fn users(&self, t: &Tenant) -> Result<Vec<UserRecord>, StoreError> {
+        let rows = sqlx::query("SELECT tenant_id, id, username, password_hash, role, agent_id FROM users WHERE tenant_id = $1 ORDER BY id LIMIT 1000")
+            .bind(t.id)
+            .fetch_all(self.pool()).await?;
+        rows.into_iter().map(user_of).collect()
+    }
+
     /// A provider-level user by name.
     pub async fn provider_user(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
         self.user_in(PROVIDER_TENANT_ID, username).await

@@ -121,6 +121,27 @@ pub enum Fact {
         /// The document as given (TOML or JSON).
         document: String,
     },
+    /// Fields of a customer's profile were answered or changed (profiling
+    /// questions of a script, value tier, consent, do-not-call).
+    CustomerProfiled {
+        /// Which customer.
+        customer: i64,
+        /// The interaction during which it was answered, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        interaction: Option<InteractionId>,
+        /// (field, value) pairs; later values replace earlier ones.
+        fields: Vec<(String, String)>,
+        /// Who (user name).
+        by: String,
+    },
+    /// A named settings document of the tenant was replaced (`desktop`:
+    /// reason codes, disposition codes and scripts).
+    SettingSet {
+        /// Its name.
+        name: String,
+        /// The document as given (TOML or JSON).
+        document: String,
+    },
 }
 
 impl Fact {
@@ -151,6 +172,7 @@ impl Fact {
             | Fact::DispositionSet { interaction, .. }
             | Fact::NoteAdded { interaction, .. }
             | Fact::ChatMessage { interaction, .. } => Some(*interaction),
+            Fact::CustomerProfiled { interaction, .. } => *interaction,
             Fact::Routing { event } => match &event.kind {
                 K::InteractionCreated { interaction, .. }
                 | K::InteractionQueued { interaction, .. }

@@ -280,6 +280,19 @@ impl Store {
         Ok(row.try_get(0)?)
     }
 
+    /// The sequence number of the first fact recorded at or after `at_ms`
+    /// (one past the last fact when there is none yet).
+    pub async fn first_seq_since(&self, t: &Tenant, at_ms: i64) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COALESCE(MIN(seq), (SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE tenant_id = $1)) FROM events WHERE tenant_id = $1 AND at >= $2",
+        )
+        .bind(t.id)
+        .bind(at_ms)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+
     /// Appends facts (their `seq` must continue the log without gaps) and
     /// applies them to the projections, all in one transaction: either all
     /// are durable when this returns, or none.

@@ -10,8 +10,10 @@ use sqlx::{AnyPool, Row};
 use crate::{Backend, StoreError};
 
 /// The migrations, in order: (version, name, SQL run on every backend).
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (2, "desktop", include_str!("../migrations/0002_desktop.sql")),
+];
 
 /// Key of the PostgreSQL advisory lock that serialises concurrent start-ups.
 const MIGRATION_LOCK: i64 = 0x6365_6e74_7261;

@@ -19,6 +19,8 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
     "customers",
     "agents",
     "routing_plans",
+    "customer_profile",
+    "tenant_settings",
 ];
 
 fn id(v: u64) -> i64 {
@@ -228,6 +230,30 @@ pub(crate) async fn apply(
                 .bind(u.as_str())
                 .execute(&mut **tx)
                 .await?;
+            }
+        }
+        Fact::CustomerProfiled {
+            customer, fields, ..
+        } => {
+            for (field, value) in fields {
+                let updated = sqlx::query("UPDATE customer_profile SET value = $1, updated_seq = $2 WHERE tenant_id = $3 AND customer_id = $4 AND field = $5")
+                    .bind(value.as_str()).bind(seq).bind(t.id).bind(*customer).bind(field.as_str())
+                    .execute(&mut **tx).await?;
+                if updated.rows_affected() == 0 {
+                    sqlx::query("INSERT INTO customer_profile (tenant_id, customer_id, field, value, updated_seq) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(t.id).bind(*customer).bind(field.as_str()).bind(value.as_str()).bind(seq)
+                        .execute(&mut **tx).await?;
+                }
+            }
+        }
+        Fact::SettingSet { name, document } => {
+            let updated = sqlx::query("UPDATE tenant_settings SET document = $1, updated_seq = $2 WHERE tenant_id = $3 AND name = $4")
+                .bind(document.as_str()).bind(seq).bind(t.id).bind(name.as_str())
+                .execute(&mut **tx).await?;
+            if updated.rows_affected() == 0 {
+                sqlx::query("INSERT INTO tenant_settings (tenant_id, name, document, updated_seq) VALUES ($1, $2, $3, $4)")
+                    .bind(t.id).bind(name.as_str()).bind(document.as_str()).bind(seq)
+                    .execute(&mut **tx).await?;
             }
         }
         Fact::PlanSet { document } => {

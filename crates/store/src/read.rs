@@ -142,6 +142,8 @@ pub(crate) fn columns(table: &str) -> Vec<&'static str> {
         "customers" => vec!["id", "name", "phone", "email", "created_at"],
         "agents" => vec!["id", "name", "skills", "state", "reason", "updated_seq"],
         "routing_plans" => vec!["document", "updated_seq"],
+        "customer_profile" => vec!["customer_id", "field", "value", "updated_seq"],
+        "tenant_settings" => vec!["name", "document", "updated_seq"],
         _ => vec![],
     }
 }
@@ -152,6 +154,8 @@ pub(crate) fn key_columns(table: &str) -> &'static str {
         "idempotency_keys" => "idem_key",
         "interaction_notes" | "chat_messages" => "seq",
         "routing_plans" => "updated_seq",
+        "customer_profile" => "customer_id, field",
+        "tenant_settings" => "name",
         _ => "id",
     }
 }
@@ -343,5 +347,44 @@ impl Store {
         rows.into_iter()
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
             .collect()
+    }
+
+    /// A customer's profile fields, by field name.
+    pub async fn customer_profile(
+        &self,
+        t: &Tenant,
+        customer: i64,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query("SELECT field, value FROM customer_profile WHERE tenant_id = $1 AND customer_id = $2 ORDER BY field LIMIT 1000")
+            .bind(t.id).bind(customer)
+            .fetch_all(self.pool()).await?;
+        rows.into_iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+
+    /// A named settings document of the tenant, if one was set.
+    pub async fn setting(&self, t: &Tenant, name: &str) -> Result<Option<String>, StoreError> {
+        let row =
+            sqlx::query("SELECT document FROM tenant_settings WHERE tenant_id = $1 AND name = $2")
+                .bind(t.id)
+                .bind(name)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    /// An agent's work: interactions offered to or held by it, and those it
+    /// handled that still lack a disposition (newest first, at most `limit`).
+    pub async fn agent_work(
+        &self,
+        t: &Tenant,
+        agent: i64,
+        limit: i64,
+    ) -> Result<Vec<InteractionView>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {INTERACTION_COLS} FROM interactions WHERE tenant_id = $1 AND agent_id = $2 AND (state <> 'ended' OR (disposition IS NULL AND outcome = 'handled')) ORDER BY id DESC LIMIT $3"))
+            .bind(t.id).bind(agent).bind(limit.clamp(1, LIST_MAX))
+            .fetch_all(self.pool()).await?;
+        rows.into_iter().map(interaction_of).collect()
     }
 }

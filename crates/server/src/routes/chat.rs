@@ -40,6 +40,8 @@ pub struct Start {
     pub name: Option<String>,
     /// What it is about.
     pub subject: Option<String>,
+    /// The customer's e-mail address (links a known customer's record).
+    pub email: Option<String>,
 }
 
 /// `POST /chat/{tenant}/start`.
@@ -55,11 +57,26 @@ pub async fn start(
     if req.subject.as_ref().is_some_and(|n| n.len() > 256) {
         return Err(ApiError::field("subject", "at most 256 bytes"));
     }
+    if req
+        .email
+        .as_ref()
+        .is_some_and(|e| e.len() > 254 || e.chars().any(char::is_control))
+    {
+        return Err(ApiError::field("email", "at most 254 bytes"));
+    }
     let t = tenant(&st, &name).await?;
     let secret = auth::random_hex(24);
     let mut attributes = Attributes::default();
     if let Some(n) = &req.name {
         attributes.extra.push(("customer_name".into(), n.clone()));
+    }
+    if let Some(e) = req
+        .email
+        .as_ref()
+        .map(|e| e.trim())
+        .filter(|e| !e.is_empty())
+    {
+        attributes.extra.push(("email".into(), e.to_string()));
     }
     let ack = st
         .hub
@@ -165,9 +182,10 @@ const PAGE: &str = r#"<!doctype html>
 .customer{text-align:right;color:#124}.agent{color:#241}.status{color:#666;font-style:italic}
 form{display:flex;gap:.5rem;margin-top:.5rem}input{flex:1;padding:.4rem}</style></head>
 <body><h1>Chat with us</h1>
-<div id="start"><input id="name" placeholder="Your name" maxlength="64"> <button id="go">Start chat</button></div>
+<div id="start"><label for="name">Your name</label> <input id="name" maxlength="64">
+<label for="email">E-mail</label> <input id="email" type="email" maxlength="254"> <button id="go">Start chat</button></div>
 <div id="chat" hidden><div id="log" aria-live="polite"></div>
-<form id="f"><input id="msg" autocomplete="off" maxlength="8000" placeholder="Type a message"><button>Send</button></form></div>
+<form id="f"><label for="msg">Message</label><input id="msg" autocomplete="off" maxlength="8000" placeholder="Type a message"><button>Send</button></form></div>
 <script>
 const base = "/chat/{{TENANT}}";
 let id = null, secret = null, after = 0, state = "";
@@ -175,7 +193,7 @@ const log = document.getElementById("log");
 function line(cls, text){const p=document.createElement("p");p.className=cls;p.textContent=text;log.appendChild(p);log.scrollTop=log.scrollHeight;}
 document.getElementById("go").onclick = async () => {
   const r = await fetch(base + "/start", {method:"POST", headers:{"content-type":"application/json"},
-    body: JSON.stringify({name: document.getElementById("name").value || null})});
+    body: JSON.stringify({name: document.getElementById("name").value || null, email: document.getElementById("email").value || null})});
   const j = await r.json();
   if (!r.ok) { alert(j.error.message); return; }
   id = j.interaction_id; secret = j.secret;

@@ -48,6 +48,36 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(json!({"id": id}))).into_response())
 }
 
+/// Profile fields to save on a customer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileReq {
+    /// Field name → value (value tier, consent, do-not-call, profiling answers).
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+/// `POST /api/v1/customers/{id}/profile`.
+pub async fn set_profile(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    Body(req): Body<ProfileReq>,
+) -> ApiResult<Response> {
+    p.require(Action::CustomersWrite)?;
+    let id = path_id(&id, "customer")?;
+    st.hub
+        .tenant(p.tenant()?)
+        .await?
+        .call(Op::Profile {
+            customer: id,
+            interaction: None,
+            fields: req.fields.into_iter().collect(),
+            by: p.name.clone(),
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 /// `GET /api/v1/customers?phone=…&email=…`.
 pub async fn find(
     State(st): State<AppState>,
@@ -77,7 +107,16 @@ pub async fn one(
         .customer(p.tenant()?, id)
         .await?
         .ok_or_else(|| ApiError::not_found("customer"))?;
-    Ok(axum::Json(c).into_response())
+    let profile: serde_json::Map<String, serde_json::Value> = st
+        .store
+        .customer_profile(p.tenant()?, id)
+        .await?
+        .into_iter()
+        .map(|(k, v)| (k, serde_json::Value::String(v)))
+        .collect();
+    let mut v = serde_json::to_value(c).map_err(ApiError::internal)?;
+    v["profile"] = serde_json::Value::Object(profile);
+    Ok(axum::Json(v).into_response())
 }
 
 /// `GET /api/v1/customers/{id}/history`.

@@ -202,6 +202,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/customers/{id}", get(customers::one))
         .route("/api/v1/customers/{id}/history", get(customers::history))
+        .route(
+            "/api/v1/customers/{id}/profile",
+            post(customers::set_profile),
+        )
         .route("/api/v1/events", get(events::stream))
         .route("/api/v1/reports/summary", get(customers::summary))
         .route("/chat/{tenant}", get(chat::page))
@@ -210,10 +214,12 @@ pub fn router(state: AppState) -> Router {
             "/chat/{tenant}/{id}/messages",
             get(chat::messages).post(chat::send),
         )
+        .merge(crate::ui::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             authorize,
         ))
+        .layer(axum::middleware::from_fn(crate::ui::sign_in_on_401))
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(BODY_MAX))
         .with_state(state)

@@ -27,27 +27,46 @@ pub struct SignIn {
 
 /// `POST /api/v1/sessions`.
 pub async fn sign_in(State(st): State<AppState>, Body(req): Body<SignIn>) -> ApiResult<Response> {
-    let key = format!("{}/{}", req.tenant.as_deref().unwrap_or(""), req.username);
+    let (cookie, csrf, user) =
+        open_session(&st, req.tenant.as_deref(), &req.username, &req.password).await?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::SET_COOKIE, cookie)],
+        axum::Json(json!({"csrf_token": csrf, "role": user.role, "agent_id": user.agent_id})),
+    )
+        .into_response())
+}
+
+/// Checks a password (with the lock-out) and opens a session: returns the
+/// `Set-Cookie` value, the CSRF token and the user. The API and the sign-in
+/// page both sign in through here.
+pub async fn open_session(
+    st: &AppState,
+    tenant: Option<&str>,
+    username: &str,
+    password: &str,
+) -> ApiResult<(String, String, store::auth::UserRecord)> {
+    let key = format!("{}/{}", tenant.unwrap_or(""), username);
     let delay = st.throttle.check(&key).map_err(|retry| {
-        tracing::warn!(target: "audit", tenant = req.tenant.as_deref(), user = %req.username, "sign-in refused: locked out");
+        tracing::warn!(target: "audit", tenant, user = %username, "sign-in refused: locked out");
         ApiError::too_many_attempts(retry)
     })?;
     tokio::time::sleep(delay).await;
-    let user = match &req.tenant {
+    let user = match tenant {
         Some(t) => match st.store.tenant_by_name(t).await? {
-            Some(t) => st.store.user(&t, &req.username).await?,
+            Some(t) => st.store.user(&t, username).await?,
             None => None,
         },
-        None => st.store.provider_user(&req.username).await?,
+        None => st.store.provider_user(username).await?,
     };
     // Verify even for unknown users so timing does not tell which names exist.
     let phc = user
         .as_ref()
         .map_or(st.dummy_hash.as_str(), |u| u.password_hash.as_str());
-    let ok = auth::verify_password(&req.password, phc) && user.is_some();
+    let ok = auth::verify_password(password, phc) && user.is_some();
     let Some(user) = user.filter(|_| ok) else {
         st.throttle.failed(&key);
-        tracing::warn!(target: "audit", tenant = req.tenant.as_deref(), user = %req.username, "sign-in failed");
+        tracing::warn!(target: "audit", tenant, user = %username, "sign-in failed");
         return Err(ApiError::unauthenticated());
     };
     st.throttle.succeeded(&key);
@@ -64,17 +83,12 @@ pub async fn sign_in(State(st): State<AppState>, Body(req): Body<SignIn>) -> Api
             },
         )
         .await?;
-    tracing::info!(target: "audit", tenant = req.tenant.as_deref(), user = %user.username, role = %user.role, "signed in");
+    tracing::info!(target: "audit", tenant, user = %user.username, role = %user.role, "signed in");
     let cookie = format!(
         "{SESSION_COOKIE}={sid}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
         SESSION_TTL_MS / 1000
     );
-    Ok((
-        StatusCode::CREATED,
-        [(header::SET_COOKIE, cookie)],
-        axum::Json(json!({"csrf_token": csrf, "role": user.role, "agent_id": user.agent_id})),
-    )
-        .into_response())
+    Ok((cookie, csrf, user))
 }
 
 /// `DELETE /api/v1/sessions`.
@@ -83,6 +97,12 @@ pub async fn sign_out(
     p: Principal,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    let cookie = close_session(&st, &p, &headers).await?;
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}
+
+/// Ends the request's session; returns the `Set-Cookie` value that clears it.
+pub async fn close_session(st: &AppState, p: &Principal, headers: &HeaderMap) -> ApiResult<String> {
     p.require(Action::Me)?;
     let sid = headers
         .get_all(header::COOKIE)
@@ -98,8 +118,9 @@ pub async fn sign_out(
         st.store.delete_session(&h).await?;
     }
     tracing::info!(target: "audit", who = %p.name, "signed out");
-    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+    Ok(format!(
+        "{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
+    ))
 }
 
 /// `GET /api/v1/tenants`.

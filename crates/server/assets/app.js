@@ -1,0 +1,151 @@
+// Centralita's web UI script (ours, no build step): live updates over one
+// EventSource, countdowns and timers, error messages, full-screen mode.
+// Elements with data-live="kind …" and data-src="/ui/…" are fetched again
+// (through htmx) when a fact of one of those kinds arrives; "routing." matches
+// every routing fact and "*" everything. There is no polling.
+(function () {
+  "use strict";
+  var KINDS = [
+    "routing.interaction_created", "routing.interaction_queued", "routing.step_reached",
+    "routing.offered", "routing.accepted", "routing.rejected", "routing.offer_timed_out",
+    "routing.offer_revoked", "routing.transferred", "routing.overflowed", "routing.ended",
+    "routing.agent_state_changed", "routing.outbound", "interaction_opened", "requeued",
+    "disposition_set", "note_added", "chat_message", "customer_created", "agent_defined",
+    "plan_set", "customer_profiled", "setting_set"
+  ];
+
+  // The sign-in page sends the browser's time zone.
+  var tz = document.getElementById("tz");
+  if (tz && window.Intl) {
+    try { tz.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch (e) { /* keep UTC */ }
+  }
+
+  function pad(n) { return String(n).padStart(2, "0"); }
+  function clock(s) {
+    s = Math.max(0, Math.floor(s));
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), x = s % 60;
+    return (h ? h + ":" + pad(m) : String(m)) + ":" + pad(x);
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-since]").forEach(function (el) {
+      el.textContent = clock((now - Number(el.getAttribute("data-since"))) / 1000);
+    });
+    document.querySelectorAll("[data-until]").forEach(function (el) {
+      var left = (Number(el.getAttribute("data-until")) - now) / 1000;
+      el.textContent = clock(Math.ceil(left));
+      el.classList.toggle("urgent", left < 5);
+    });
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("htmx:afterSettle", tick);
+  tick();
+
+  var flashTimer = null;
+  function flash(msg) {
+    var el = document.getElementById("flash");
+    if (!el) { return; }
+    el.textContent = msg;
+    el.classList.add("shown");
+    clearTimeout(flashTimer);
+    flashTimer = setTimeout(function () { el.classList.remove("shown"); el.textContent = ""; }, 8000);
+  }
+
+  if (window.htmx) {
+    // 422 answers carry a message to show next to the field: swap them.
+    htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "422", swap: true, error: false },
+      { code: "[45]..", swap: false, error: true },
+      { code: "...", swap: false }
+    ];
+    document.addEventListener("htmx:responseError", function (e) {
+      var xhr = e.detail.xhr, msg;
+      try { msg = JSON.parse(xhr.responseText).error.message; } catch (err) { msg = xhr.status + " " + (xhr.statusText || ""); }
+      flash(msg);
+    });
+    document.addEventListener("htmx:sendError", function () { flash("…"); });
+    document.addEventListener("htmx:afterSwap", function (e) {
+      var t = e.detail.target;
+      if (t && t.querySelectorAll) {
+        t.querySelectorAll(".log").forEach(function (l) { l.scrollTop = l.scrollHeight; });
+        if (t.classList && t.classList.contains("log")) { t.scrollTop = t.scrollHeight; }
+      }
+    });
+    // A form that asks for it is emptied after a successful post.
+    document.addEventListener("htmx:afterRequest", function (e) {
+      var f = e.detail.elt;
+      if (e.detail.successful && f && f.hasAttribute && f.hasAttribute("data-reset")) { f.reset(); }
+    });
+  }
+
+  var body = document.body;
+  var seq = body && body.getAttribute("data-seq");
+  if (seq !== null && seq !== undefined && window.EventSource && window.htmx) {
+    var pending = new Map();
+    var live = new Set();
+    var snapshots = new Map();
+    // A live refresh keeps what the user was typing or choosing, and the focus.
+    var snapshot = function (el) {
+      var saved = [];
+      el.querySelectorAll("input[id], select[id], textarea[id]").forEach(function (f) {
+        var dirty = f.tagName === "SELECT"
+          ? Array.prototype.some.call(f.options, function (o) { return o.selected !== o.defaultSelected; })
+          : f.value !== f.defaultValue;
+        if (dirty) { saved.push([f.id, f.value]); }
+      });
+      var a = document.activeElement;
+      return { saved: saved, active: a && a.id && el.contains(a) ? a.id : null };
+    };
+    document.addEventListener("htmx:beforeSwap", function (e) {
+      if (live.has(e.detail.target)) { snapshots.set(e.detail.target, snapshot(e.detail.target)); }
+    });
+    document.addEventListener("htmx:afterSwap", function (e) {
+      var t = e.detail.target, snap = snapshots.get(t);
+      live.delete(t);
+      snapshots.delete(t);
+      if (!snap) { return; }
+      snap.saved.forEach(function (x) { var f = document.getElementById(x[0]); if (f) { f.value = x[1]; } });
+      if (snap.active) { var a = document.getElementById(snap.active); if (a) { a.focus(); } }
+    });
+    var refresh = function (el) {
+      if (pending.has(el)) { return; }
+      pending.set(el, setTimeout(function () {
+        pending.delete(el);
+        if (document.body.contains(el)) {
+          live.add(el);
+          htmx.ajax("GET", el.getAttribute("data-src"), { target: el, swap: "innerHTML" });
+        }
+      }, 120));
+    };
+    var onFact = function (kind) {
+      document.querySelectorAll("[data-live]").forEach(function (el) {
+        var wanted = el.getAttribute("data-live").split(" ");
+        for (var i = 0; i < wanted.length; i++) {
+          var k = wanted[i];
+          if (k === "*" || k === kind || (k.charAt(k.length - 1) === "." && kind.indexOf(k) === 0)) {
+            refresh(el);
+            return;
+          }
+        }
+      });
+    };
+    var es = new EventSource("/api/v1/events?after=" + encodeURIComponent(seq));
+    var status = document.getElementById("live-status");
+    es.onopen = function () { if (status) { status.className = "live on"; } };
+    es.onerror = function () { if (status) { status.className = "live off"; } };
+    KINDS.forEach(function (k) { es.addEventListener(k, function () { onFact(k); }); });
+  }
+
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("[data-fullscreen]");
+    if (!b) { return; }
+    document.body.classList.toggle("tv");
+    if (document.fullscreenElement) {
+      document.exitFullscreen();
+    } else if (document.documentElement.requestFullscreen) {
+      document.documentElement.requestFullscreen().catch(function () { /* TV class is enough */ });
+    }
+  });
+})();

@@ -1,0 +1,477 @@
+//! The web UI: server-rendered HTML pages for agents, supervisors and
+//! administrators, under `/ui`.
+//!
+//! - Pages are plain strings built with `format!`; every value that comes
+//!   from data goes through [`esc`] (text and attributes alike).
+//! - Forms post with htmx (`assets/vendor/htmx.min.js`, embedded); the page's
+//!   `<body>` carries the session's CSRF token in `hx-headers`, so every
+//!   action passes the same checks as the JSON API: the permission table
+//!   (every UI route is in [`crate::perms::ROUTES`]), CSRF, tenant scope.
+//! - Live updates: `assets/app.js` opens one `EventSource` on
+//!   `/api/v1/events` and re-fetches the fragments whose `data-live` names the
+//!   fact kinds that arrived. No polling.
+//! - Language from the `centralita_lang` cookie (the user's choice), else the
+//!   browser's `Accept-Language`; times in the `centralita_tz` cookie's zone.
+//!
+//! One file per page group: [`signin`], [`desktop`] (with its [`panels`]),
+//! [`wallboard`], [`admin`]; [`live`] keeps today's figures for the wallboard and the
+//! desktop's timers; [`settings`] is the desktop settings document (reason
+//! codes, dispositions, scripts).
+
+pub mod admin;
+pub mod assets;
+pub mod desktop;
+pub mod live;
+pub mod panels;
+pub mod popup;
+pub mod settings;
+pub mod signin;
+pub mod wallboard;
+
+use std::fmt::Write as _;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono_tz::Tz;
+use i18n::{Arg, Catalog, Lang};
+
+use crate::AppState;
+use crate::auth::{Principal, Role, SESSION_COOKIE};
+use crate::error::ApiResult;
+
+/// Cookie with the user's language choice.
+pub const LANG_COOKIE: &str = "centralita_lang";
+/// Cookie with the user's time zone (IANA name).
+pub const TZ_COOKIE: &str = "centralita_tz";
+/// How long preference cookies last, in seconds (a year).
+pub const PREF_COOKIE_MAX_AGE_S: u64 = 365 * 24 * 3600;
+
+/// What the UI keeps besides the store: today's live figures per tenant.
+#[derive(Debug, Default)]
+pub struct UiState {
+    /// Per tenant id.
+    pub live: live::LiveMap,
+}
+
+/// Escapes text for HTML text and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A form body (`application/x-www-form-urlencoded`); a mistake is the
+/// API's `invalid_field` error naming what is wrong, like a JSON body's.
+#[derive(Debug)]
+pub struct UiForm<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for UiForm<T> {
+    type Rejection = crate::error::ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|f| UiForm(f.0))
+            .map_err(|e| crate::error::ApiError::field("form", e.body_text()))
+    }
+}
+
+/// A cookie's value from request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The language for a request: the cookie, else `Accept-Language`.
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(|c| Lang::from_code(&c))
+        .unwrap_or_else(|| {
+            Lang::negotiate(
+                headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or(""),
+            )
+        })
+}
+
+/// The time zone for a request: the cookie, else UTC.
+pub fn tz_of(headers: &HeaderMap) -> Tz {
+    cookie(headers, TZ_COOKIE)
+        .map(|c| c.replace("%2F", "/"))
+        .and_then(|c| c.parse::<Tz>().ok())
+        .unwrap_or(Tz::UTC)
+}
+
+/// Who is looking, in which language and zone, and the CSRF token for forms.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// The signed-in user or token.
+    pub p: Principal,
+    /// Interface language.
+    pub lang: Lang,
+    /// The user's time zone.
+    pub tz: Tz,
+    /// The session's CSRF token (empty for API tokens, which need none).
+    pub csrf: String,
+}
+
+impl Ctx {
+    /// Builds the context of a request (the principal is already checked).
+    pub async fn new(st: &AppState, p: Principal, headers: &HeaderMap) -> ApiResult<Ctx> {
+        // Fragments fetched by htmx need no token: the page holds it already.
+        let fragment = headers.contains_key("hx-request");
+        let csrf = match cookie(headers, SESSION_COOKIE).filter(|_| !fragment) {
+            Some(sid) => st
+                .store
+                .session(&crate::auth::secret_hash(&sid))
+                .await?
+                .map(|s| s.csrf)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        Ok(Ctx {
+            p,
+            lang: lang_of(headers),
+            tz: tz_of(headers),
+            csrf,
+        })
+    }
+
+    /// A message, escaped for HTML.
+    pub fn t(&self, id: &str) -> String {
+        esc(&Catalog::global().t(self.lang, id))
+    }
+
+    /// A message with arguments, escaped for HTML.
+    pub fn ta(&self, id: &str, args: &[(&str, Arg<'_>)]) -> String {
+        esc(&Catalog::global().t_args(self.lang, id, args))
+    }
+
+    /// A Unix-milliseconds instant as a date and time in the user's zone.
+    pub fn datetime(&self, at_ms: i64) -> String {
+        chrono::DateTime::from_timestamp_millis(at_ms)
+            .map(|d| i18n::datetime(self.lang, d, self.tz))
+            .unwrap_or_default()
+    }
+}
+
+/// A translated message, escaped, for pages without a [`Ctx`].
+pub fn tr(lang: Lang, id: &str) -> String {
+    esc(&Catalog::global().t(lang, id))
+}
+
+/// The navigation links a role may use.
+fn nav(ctx: &Ctx, current: &str) -> String {
+    let mut links: Vec<(&str, &str)> = Vec::new();
+    match ctx.p.role {
+        Role::Agent => links.push(("/ui/agent", "desktop-title")),
+        Role::Supervisor => {
+            links.push(("/ui/wallboard", "wallboard-title"));
+            links.push(("/ui/agent", "desktop-title"));
+        }
+        Role::Admin => {
+            links.push(("/ui/wallboard", "wallboard-title"));
+            links.push(("/ui/admin", "admin-title"));
+            links.push(("/ui/agent", "desktop-title"));
+        }
+        Role::Analyst => links.push(("/ui/wallboard", "wallboard-title")),
+        Role::Provider => links.push(("/ui/tenants", "tenants")),
+        Role::Client => {}
+    }
+    let mut s = String::new();
+    for (href, id) in links {
+        let cur = if href == current {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
+        let _ = write!(s, "<a href=\"{href}\"{cur}>{}</a>", ctx.t(id));
+    }
+    s
+}
+
+/// Zones offered as suggestions (any IANA name is accepted).
+const COMMON_ZONES: &[&str] = &[
+    "UTC",
+    "Europe/Madrid",
+    "Europe/Prague",
+    "Europe/Lisbon",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Rome",
+    "Atlantic/Canary",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Mexico_City",
+    "America/Bogota",
+    "America/Argentina/Buenos_Aires",
+];
+
+fn zone_list() -> String {
+    let mut s = String::from("<datalist id=\"tz-list\">");
+    for z in COMMON_ZONES {
+        let _ = write!(s, "<option value=\"{z}\"></option>");
+    }
+    s.push_str("</datalist>");
+    s
+}
+
+/// The language and time-zone form in the header.
+fn prefs_form(ctx: &Ctx) -> String {
+    let mut opts = String::new();
+    for l in Lang::ALL {
+        let sel = if l == ctx.lang { " selected" } else { "" };
+        let _ = write!(
+            opts,
+            "<option value=\"{}\" lang=\"{}\"{sel}>{}</option>",
+            l.code(),
+            l.code(),
+            esc(l.name())
+        );
+    }
+    format!(
+        "<form class=\"prefs\" hx-post=\"/ui/preferences\" hx-swap=\"none\">\
+<label for=\"pref-lang\">{lang}</label> <select id=\"pref-lang\" name=\"lang\">{opts}</select> \
+<label for=\"pref-tz\">{tzl}</label> <input id=\"pref-tz\" name=\"tz\" value=\"{tz}\" size=\"16\" maxlength=\"64\" list=\"tz-list\">{zones} \
+<button type=\"submit\" class=\"secondary\">{apply}</button></form>",
+        lang = ctx.t("language"),
+        tzl = ctx.t("time-zone"),
+        tz = esc(ctx.tz.name()),
+        apply = ctx.t("apply-preferences"),
+        zones = zone_list(),
+    )
+}
+
+/// A full page: head, header with navigation and preferences, the body.
+/// With `seq` (the log position the page was rendered at) the page opens the
+/// live stream from there, so no change between render and connect is missed.
+pub fn layout(
+    ctx: &Ctx,
+    title_id: &str,
+    current: &str,
+    body_class: &str,
+    seq: Option<i64>,
+    main: &str,
+) -> Response {
+    let csrf = serde_json::json!({ "X-CSRF-Token": ctx.csrf }).to_string();
+    let who = match &ctx.p.tenant {
+        Some(t) => format!("{} · {}", esc(&ctx.p.name), esc(t.name())),
+        None => esc(&ctx.p.name),
+    };
+    let html = format!(
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>{title} · Centralita</title><link rel=\"stylesheet\" href=\"/ui/assets/app.css\">\
+<script src=\"/ui/assets/htmx.min.js\" defer></script><script src=\"/ui/assets/app.js\" defer></script></head>\
+<body class=\"{body_class}\" hx-headers='{csrf}' data-lang=\"{lang}\"{seq_attr}>\
+<a class=\"skip\" href=\"#main\">{skip}</a>\
+<header class=\"top\"><span class=\"brand\">Centralita</span><nav aria-label=\"{navl}\">{nav}</nav>\
+{live}<span class=\"who\">{who}</span>{prefs}\
+<button type=\"button\" hx-post=\"/ui/sign-out\" hx-swap=\"none\">{signout}</button></header>\
+<div id=\"flash\" role=\"alert\" aria-live=\"assertive\"></div>\
+<main id=\"main\" tabindex=\"-1\"><h1>{title}</h1>{main}</main></body></html>",
+        lang = ctx.lang.code(),
+        title = ctx.t(title_id),
+        csrf = esc(&csrf),
+        skip = ctx.t("skip-to-content"),
+        navl = ctx.t("navigation"),
+        nav = nav(ctx, current),
+        prefs = prefs_form(ctx),
+        signout = ctx.t("sign-out"),
+        seq_attr = seq
+            .map(|s| format!(" data-seq=\"{s}\""))
+            .unwrap_or_default(),
+        live = if seq.is_some() {
+            format!(
+                "<span id=\"live-status\" class=\"live\" role=\"img\" aria-label=\"{}\" title=\"{}\"></span>",
+                ctx.t("live-updates"),
+                ctx.t("live-updates")
+            )
+        } else {
+            String::new()
+        },
+    );
+    html_response(html)
+}
+
+/// An HTML response that is never cached (pages hold personal data).
+pub fn html_response(html: String) -> Response {
+    (
+        [
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (
+                header::HeaderName::from_static("x-frame-options"),
+                HeaderValue::from_static("DENY"),
+            ),
+            // Our own scripts only (no inline script anywhere in the UI).
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(
+                    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+                ),
+            ),
+        ],
+        Html(html),
+    )
+        .into_response()
+}
+
+/// `HX-Redirect` for htmx requests, `303 See Other` otherwise.
+pub fn redirect(headers: &HeaderMap, to: &str) -> Response {
+    if headers.contains_key("hx-request") {
+        (
+            StatusCode::NO_CONTENT,
+            [(
+                header::HeaderName::from_static("hx-redirect"),
+                HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/ui")),
+            )],
+        )
+            .into_response()
+    } else {
+        (
+            StatusCode::SEE_OTHER,
+            [(
+                header::LOCATION,
+                HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/ui")),
+            )],
+        )
+            .into_response()
+    }
+}
+
+/// A role's first page.
+pub fn home_of(role: Role) -> &'static str {
+    match role {
+        Role::Agent => "/ui/agent",
+        Role::Supervisor | Role::Analyst => "/ui/wallboard",
+        Role::Admin => "/ui/admin",
+        Role::Provider => "/ui/tenants",
+        Role::Client => "/ui/sign-in",
+    }
+}
+
+/// Turns an unauthenticated page request under `/ui/` into a trip to the
+/// sign-in page, and another refused page request into a short HTML page
+/// with the reason (the API and htmx requests keep their JSON errors).
+pub async fn sign_in_on_401(req: Request, next: axum::middleware::Next) -> Response {
+    let is_ui = req.uri().path().starts_with("/ui/");
+    let headers = req.headers().clone();
+    let is_get = req.method() == axum::http::Method::GET;
+    let htmx = headers.contains_key("hx-request");
+    let res = next.run(req).await;
+    if !is_ui {
+        return res;
+    }
+    if res.status() == StatusCode::UNAUTHORIZED && (is_get || htmx) {
+        return redirect(&headers, "/ui/sign-in");
+    }
+    if is_get && !htmx && res.status().is_client_error() {
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024)
+            .await
+            .unwrap_or_default();
+        let msg = serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
+            .unwrap_or_else(|| status.to_string());
+        let lang = lang_of(&headers);
+        let mut r = html_response(format!(
+            "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\"><title>Centralita</title>\
+<link rel=\"stylesheet\" href=\"/ui/assets/app.css\"></head><body class=\"sign-in\"><main id=\"main\">\
+<h1>Centralita</h1><p class=\"error\" role=\"alert\">{msg}</p><p><a href=\"/ui\">{back}</a></p></main></body></html>",
+            code = lang.code(),
+            msg = esc(&msg),
+            back = tr(lang, "back-home"),
+        ));
+        *r.status_mut() = status;
+        return r;
+    }
+    res
+}
+
+/// The UI's routes (added to the API router, under its permission layer).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/ui", get(signin::home))
+        .route("/ui/sign-in", get(signin::page).post(signin::submit))
+        .route("/ui/sign-out", post(signin::sign_out))
+        .route("/ui/preferences", post(signin::preferences))
+        .route("/ui/assets/{file}", get(assets::serve))
+        .route("/ui/agent", get(desktop::page))
+        .route(
+            "/ui/agent/state",
+            get(desktop::state_panel).post(desktop::set_state),
+        )
+        .route("/ui/agent/work", get(desktop::work_panel))
+        .route("/ui/agent/interactions/{id}/accept", post(desktop::accept))
+        .route("/ui/agent/interactions/{id}/reject", post(desktop::reject))
+        .route(
+            "/ui/agent/interactions/{id}/messages",
+            get(desktop::messages).post(desktop::send),
+        )
+        .route("/ui/agent/interactions/{id}/notes", post(desktop::add_note))
+        .route(
+            "/ui/agent/interactions/{id}/profile",
+            post(desktop::profile),
+        )
+        .route(
+            "/ui/agent/interactions/{id}/disposition",
+            post(desktop::disposition),
+        )
+        .route(
+            "/ui/agent/interactions/{id}/callback",
+            post(desktop::callback),
+        )
+        .route(
+            "/ui/agent/interactions/{id}/transfer",
+            post(desktop::transfer),
+        )
+        .route(
+            "/ui/agent/interactions/{id}/complete",
+            post(desktop::complete),
+        )
+        .route("/ui/wallboard", get(wallboard::page))
+        .route("/ui/wallboard/board", get(wallboard::board))
+        .route(
+            "/ui/wallboard/agents/{id}/not-ready",
+            post(wallboard::force_not_ready),
+        )
+        .route(
+            "/ui/wallboard/agents/{id}/sign-out",
+            post(wallboard::force_sign_out),
+        )
+        .route(
+            "/ui/wallboard/interactions/{id}/assign",
+            post(wallboard::assign),
+        )
+        .route("/ui/admin", get(admin::page))
+        .route("/ui/admin/users", post(admin::add_user))
+        .route("/ui/admin/agents", post(admin::define_agent))
+        .route("/ui/admin/plan", post(admin::save_plan))
+        .route("/ui/admin/plan/validate", post(admin::validate_plan))
+        .route("/ui/admin/desktop", post(admin::save_desktop))
+        .route("/ui/admin/desktop/validate", post(admin::validate_desktop))
+        .route("/ui/tenants", get(admin::tenants).post(admin::add_tenant))
+}

@@ -1,0 +1,333 @@
+//! The agent desktop's read-only parts: the screen pop (who the customer is,
+//! value tier, consent and do-not-call flags, last contacts, what the IVR or
+//! the web form collected), the conversation log, notes and the script.
+
+use std::fmt::Write as _;
+
+use chrono_tz::Tz;
+use i18n::Arg;
+use store::read::{CustomerView, InteractionView, MessageView};
+
+use super::settings::QueueDesk;
+use super::{Ctx, esc};
+
+/// Most earlier contacts shown in the screen pop.
+pub const HISTORY_SHOWN: usize = 5;
+
+/// What the screen pop shows of a customer.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerPop {
+    /// The record.
+    pub customer: Option<CustomerView>,
+    /// Profile fields.
+    pub profile: Vec<(String, String)>,
+    /// Earlier interactions, newest first.
+    pub history: Vec<InteractionView>,
+}
+
+impl CustomerPop {
+    /// A profile field.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.profile
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The customer's own time zone: the profile's `time_zone`, else guessed
+    /// from the phone number's country code.
+    pub fn zone(&self) -> Option<Tz> {
+        if let Some(z) = self.field("time_zone").and_then(|z| z.parse().ok()) {
+            return Some(z);
+        }
+        let phone = self.customer.as_ref()?.phone.as_deref()?;
+        zone_of_phone(phone)
+    }
+}
+
+/// A time zone for a phone number's country code (the common ones).
+pub fn zone_of_phone(phone: &str) -> Option<Tz> {
+    const ZONES: &[(&str, Tz)] = &[
+        ("+420", Tz::Europe__Prague),
+        ("+351", Tz::Europe__Lisbon),
+        ("+34", Tz::Europe__Madrid),
+        ("+33", Tz::Europe__Paris),
+        ("+39", Tz::Europe__Rome),
+        ("+44", Tz::Europe__London),
+        ("+49", Tz::Europe__Berlin),
+        ("+52", Tz::America__Mexico_City),
+        ("+54", Tz::America__Argentina__Buenos_Aires),
+        ("+1", Tz::America__New_York),
+    ];
+    ZONES
+        .iter()
+        .find(|(p, _)| phone.starts_with(p))
+        .map(|(_, z)| *z)
+}
+
+fn yes(v: &str) -> bool {
+    matches!(
+        v.to_ascii_lowercase().as_str(),
+        "yes" | "true" | "1" | "y" | "sí" | "si" | "ano"
+    )
+}
+
+/// The label of a channel.
+pub fn channel_label(ctx: &Ctx, channel: &str) -> String {
+    ctx.t(&format!("channel-{channel}"))
+}
+
+/// The screen pop of an interaction.
+pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String {
+    let attrs: model::Attributes = it
+        .attributes
+        .clone()
+        .and_then(|a| serde_json::from_value(a).ok())
+        .unwrap_or_default();
+    let mut s = format!(
+        "<section class=\"card\" aria-labelledby=\"pop-{id}\"><h3 id=\"pop-{id}\">{}</h3>",
+        ctx.t("customer"),
+        id = it.id
+    );
+    match &pop.customer {
+        Some(c) => {
+            let _ = write!(
+                s,
+                "<p><strong class=\"customer-name\">{}</strong>",
+                esc(&c.name)
+            );
+            for v in [&c.phone, &c.email].into_iter().flatten() {
+                let _ = write!(s, " · {}", esc(v));
+            }
+            s.push_str("</p>");
+        }
+        None => {
+            let name = attrs.extra("customer_name").unwrap_or("");
+            let _ = write!(
+                s,
+                "<p><strong class=\"customer-name\">{}</strong> {}</p>",
+                ctx.t("customer-unknown"),
+                esc(name)
+            );
+        }
+    }
+    let mut flags = String::new();
+    let tier = pop
+        .field("value_tier")
+        .map(str::to_string)
+        .or_else(|| attrs.value_tier.as_ref().map(|t| t.as_str().to_string()));
+    if let Some(t) = tier {
+        let _ = write!(
+            flags,
+            "<span class=\"badge tier\">{}: {}</span> ",
+            ctx.t("value-tier"),
+            esc(&t)
+        );
+    }
+    if let Some(c) = pop.field("consent") {
+        let _ = write!(
+            flags,
+            "<span class=\"badge\">{}: {}</span> ",
+            ctx.t("consent"),
+            esc(c)
+        );
+    }
+    if pop.field("do_not_call").is_some_and(yes) {
+        let _ = write!(
+            flags,
+            "<span class=\"badge flag\">{}</span> ",
+            ctx.t("do-not-call")
+        );
+    }
+    if !flags.is_empty() {
+        let _ = write!(s, "<p class=\"row\">{flags}</p>");
+    }
+    // What the customer already said: subject, IVR, web form, lines.
+    let mut said: Vec<(String, String)> = Vec::new();
+    if let Some(sub) = &it.subject {
+        said.push((ctx.t("subject"), esc(sub)));
+    }
+    for (menu, choice) in &attrs.ivr {
+        said.push((esc(menu), esc(choice)));
+    }
+    for (k, v) in &attrs.extra {
+        if k != "customer_name" {
+            said.push((esc(k), esc(v)));
+        }
+    }
+    if let Some(n) = &attrs.caller_number {
+        said.push((ctx.t("caller-number"), esc(n.as_str())));
+    }
+    if let Some(n) = &attrs.dialled_number {
+        said.push((ctx.t("dialled-number"), esc(n.as_str())));
+    }
+    if let Some(l) = &attrs.language {
+        said.push((ctx.t("language"), esc(l.as_str())));
+    }
+    let _ = write!(s, "<h4>{}</h4>", ctx.t("ivr-collected"));
+    if said.is_empty() {
+        s.push_str("<p class=\"hint\">—</p>");
+    } else {
+        s.push_str("<dl class=\"said\">");
+        for (k, v) in said {
+            let _ = write!(s, "<dt>{k}</dt><dd>{v}</dd>");
+        }
+        s.push_str("</dl>");
+    }
+    let _ = write!(s, "<h4>{}</h4>", ctx.t("last-contacts"));
+    let earlier: Vec<_> = pop
+        .history
+        .iter()
+        .filter(|h| h.id != it.id)
+        .take(HISTORY_SHOWN)
+        .collect();
+    if earlier.is_empty() {
+        let _ = write!(s, "<p class=\"hint\">{}</p>", ctx.t("no-history"));
+    } else {
+        let _ = write!(
+            s,
+            "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            ctx.t("when"),
+            ctx.t("channel"),
+            ctx.t("outcome"),
+            ctx.t("disposition")
+        );
+        for h in earlier {
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                ctx.datetime(h.created_at),
+                channel_label(ctx, &h.channel),
+                esc(h.outcome.as_deref().unwrap_or(&h.state)),
+                esc(h.disposition.as_deref().unwrap_or("—"))
+            );
+        }
+        s.push_str("</tbody></table>");
+    }
+    s.push_str("</section>");
+    s
+}
+
+/// The chat log's lines.
+pub fn conversation_log(ctx: &Ctx, msgs: &[MessageView]) -> String {
+    let mut s = String::new();
+    for m in msgs {
+        let (cls, who) = if m.from == "agent" {
+            ("agent", ctx.t("you"))
+        } else {
+            ("customer", ctx.t("customer"))
+        };
+        let _ = write!(
+            s,
+            "<p class=\"{cls}\"><span class=\"who\">{who}:</span><span class=\"body\">{}</span></p>",
+            esc(&m.body)
+        );
+    }
+    if msgs.is_empty() {
+        let _ = write!(s, "<p class=\"hint\">{}</p>", ctx.t("no-messages"));
+    }
+    s
+}
+
+/// Notes, oldest first.
+pub fn notes_list(ctx: &Ctx, notes: &[MessageView]) -> String {
+    let mut s = String::from("<ul class=\"notes\">");
+    for n in notes {
+        let _ = write!(
+            s,
+            "<li><span class=\"hint\">{} · {}</span><br>{}</li>",
+            ctx.datetime(n.at),
+            esc(&n.from),
+            esc(&n.body)
+        );
+    }
+    s.push_str("</ul>");
+    s
+}
+
+/// The script's steps and its profiling questions (a form that saves the
+/// answers on the customer record).
+pub fn script(
+    ctx: &Ctx,
+    it: &InteractionView,
+    desk: Option<&QueueDesk>,
+    pop: &CustomerPop,
+    status: &str,
+) -> String {
+    let mut s = format!(
+        "<section class=\"card\" id=\"script-{id}\" aria-labelledby=\"script-h-{id}\"><h3 id=\"script-h-{id}\">{}</h3>",
+        ctx.t("script"),
+        id = it.id
+    );
+    let Some(desk) = desk.filter(|d| !d.script.is_empty() || !d.questions.is_empty()) else {
+        let _ = write!(s, "<p class=\"hint\">{}</p></section>", ctx.t("no-script"));
+        return s;
+    };
+    if !desk.script.is_empty() {
+        s.push_str("<ol class=\"script\">");
+        for step in &desk.script {
+            let _ = write!(s, "<li>{}</li>", esc(step));
+        }
+        s.push_str("</ol>");
+    }
+    if !desk.questions.is_empty() {
+        if pop.customer.is_none() {
+            let _ = write!(
+                s,
+                "<p class=\"hint\">{}</p></section>",
+                ctx.t("profile-needs-customer")
+            );
+            return s;
+        }
+        let _ = write!(
+            s,
+            "<form class=\"stack\" hx-post=\"/ui/agent/interactions/{id}/profile\" hx-target=\"#script-{id}\" hx-swap=\"outerHTML\">",
+            id = it.id
+        );
+        for (n, q) in desk.questions.iter().enumerate() {
+            let input_id = format!("q-{}-{n}", it.id);
+            let current = pop.field(&q.field).unwrap_or("");
+            let _ = write!(
+                s,
+                "<label for=\"{input_id}\">{} <span class=\"hint\">({})</span></label>",
+                esc(&q.label),
+                ctx.t("profiling-question")
+            );
+            if q.options.is_empty() {
+                let _ = write!(
+                    s,
+                    "<input id=\"{input_id}\" name=\"{}\" value=\"{}\" maxlength=\"1024\">",
+                    esc(&q.field),
+                    esc(current)
+                );
+            } else {
+                let _ = write!(
+                    s,
+                    "<select id=\"{input_id}\" name=\"{}\"><option value=\"\">—</option>",
+                    esc(&q.field)
+                );
+                for o in &q.options {
+                    let sel = if o == current { " selected" } else { "" };
+                    let _ = write!(s, "<option value=\"{v}\"{sel}>{v}</option>", v = esc(o));
+                }
+                s.push_str("</select>");
+            }
+        }
+        let _ = write!(
+            s,
+            "<button type=\"submit\">{}</button> <span role=\"status\" class=\"ok\">{status}</span></form>",
+            ctx.t("save-answers")
+        );
+    }
+    s.push_str("</section>");
+    s
+}
+
+/// "N s in this state" with a ticking clock.
+pub fn ticking(ctx: &Ctx, id: &str, since_ms: i64) -> String {
+    let msg = ctx.ta(id, &[("duration", Arg::Str("\u{1}"))]);
+    msg.replace(
+        '\u{1}',
+        &format!("<span data-since=\"{since_ms}\">0:00</span>"),
+    )
+}

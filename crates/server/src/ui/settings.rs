@@ -1,0 +1,247 @@
+//! The desktop settings document: not-ready reason codes, disposition codes
+//! and their effects, and per-queue scripts with profiling questions. It is a
+//! TOML (or JSON) document kept in the log like the routing plan (fact
+//! `setting_set`, name [`DESKTOP`]); a tenant without one gets [`DEFAULT`].
+//!
+//! ```toml
+//! reasons = ["break", "lunch", "training", "meeting"]
+//! [[disposition]]
+//! code = "do_not_call"
+//! effect = "do_not_call"        # also marks the customer do-not-call
+//! [[queue]]
+//! name = "support"
+//! dispositions = ["resolved", "do_not_call"]   # empty: every code
+//! script = ["Greet the customer by name", "Confirm the reason"]
+//! [[queue.question]]
+//! field = "contract"            # saved on the customer record
+//! label = "Which contract do you have?"
+//! options = ["prepaid", "postpaid"]             # empty: free text
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::error::ApiResult;
+
+/// Name of the document in `tenant_settings`.
+pub const DESKTOP: &str = "desktop";
+/// Most entries in any list of the document.
+pub const LIST_MAX: usize = 100;
+/// Longest label or script step, in bytes.
+pub const LABEL_LEN_MAX: usize = 500;
+
+/// What the desktop offers when the tenant has not set its own.
+pub const DEFAULT: &str = r#"reasons = ["break", "lunch", "training", "meeting"]
+
+[[disposition]]
+code = "resolved"
+
+[[disposition]]
+code = "follow_up"
+
+[[disposition]]
+code = "sale"
+
+[[disposition]]
+code = "callback"
+effect = "callback"
+
+[[disposition]]
+code = "do_not_call"
+effect = "do_not_call"
+"#;
+
+/// What a disposition does besides being recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    /// Marks the customer do-not-call (profile field `do_not_call = yes`).
+    DoNotCall,
+    /// Expects a callback to be scheduled (the form opens).
+    Callback,
+}
+
+/// One disposition code.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disposition {
+    /// The code stored on the interaction.
+    pub code: String,
+    /// Shown instead of the code, when set.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Its effect.
+    #[serde(default)]
+    pub effect: Option<Effect>,
+}
+
+/// A profiling question whose answer is saved on the customer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// The customer profile field it fills.
+    pub field: String,
+    /// The question as the agent reads it.
+    pub label: String,
+    /// Allowed answers (empty: free text).
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+/// What the desktop shows for one queue.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueDesk {
+    /// The queue's name in the routing plan.
+    pub name: String,
+    /// Disposition codes offered (empty: every code).
+    #[serde(default)]
+    pub dispositions: Vec<String>,
+    /// Script steps, in order.
+    #[serde(default)]
+    pub script: Vec<String>,
+    /// Profiling questions.
+    #[serde(default, rename = "question")]
+    pub questions: Vec<Question>,
+}
+
+/// The whole document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DesktopSettings {
+    /// Not-ready reason codes.
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    /// Disposition codes.
+    #[serde(default, rename = "disposition")]
+    pub dispositions: Vec<Disposition>,
+    /// Per queue.
+    #[serde(default, rename = "queue")]
+    pub queues: Vec<QueueDesk>,
+}
+
+fn check_label(what: &str, s: &str) -> Result<(), String> {
+    if s.trim().is_empty() || s.len() > LABEL_LEN_MAX || s.chars().any(char::is_control) {
+        return Err(format!(
+            "{what}: 1 to {LABEL_LEN_MAX} printable bytes, got {s:?}"
+        ));
+    }
+    Ok(())
+}
+
+fn check_code(what: &str, s: &str) -> Result<(), String> {
+    model::ReasonCode::parse(s).map_err(|e| format!("{what}: {e}"))?;
+    Ok(())
+}
+
+fn check_len<T>(what: &str, v: &[T]) -> Result<(), String> {
+    if v.len() > LIST_MAX {
+        return Err(format!("{what}: at most {LIST_MAX} entries"));
+    }
+    Ok(())
+}
+
+impl DesktopSettings {
+    /// Parses and checks a document (TOML, or JSON when it starts with `{`);
+    /// an error names the line or the field.
+    pub fn parse(text: &str) -> Result<DesktopSettings, String> {
+        let s: DesktopSettings = if text.trim_start().starts_with('{') {
+            serde_json::from_str(text).map_err(|e| format!("settings: {e}"))?
+        } else {
+            toml::from_str(text).map_err(|e| format!("settings: {e}"))?
+        };
+        check_len("reasons", &s.reasons)?;
+        for r in &s.reasons {
+            check_code("reasons", r)?;
+        }
+        check_len("disposition", &s.dispositions)?;
+        for d in &s.dispositions {
+            check_code("disposition.code", &d.code)?;
+            if let Some(l) = &d.label {
+                check_label("disposition.label", l)?;
+            }
+        }
+        check_len("queue", &s.queues)?;
+        for q in &s.queues {
+            check_label("queue.name", &q.name)?;
+            check_len("queue.dispositions", &q.dispositions)?;
+            for d in &q.dispositions {
+                if !s.dispositions.iter().any(|x| &x.code == d) {
+                    return Err(format!(
+                        "queue {:?}.dispositions: {d:?} is not a [[disposition]] code",
+                        q.name
+                    ));
+                }
+            }
+            check_len("queue.script", &q.script)?;
+            for step in &q.script {
+                check_label("queue.script", step)?;
+            }
+            check_len("queue.question", &q.questions)?;
+            for qu in &q.questions {
+                check_code("queue.question.field", &qu.field)?;
+                check_label("queue.question.label", &qu.label)?;
+                check_len("queue.question.options", &qu.options)?;
+                for o in &qu.options {
+                    check_label("queue.question.options", o)?;
+                }
+            }
+        }
+        Ok(s)
+    }
+
+    /// The tenant's settings (the default when none were set).
+    pub async fn of(st: &AppState, t: &store::Tenant) -> ApiResult<(String, DesktopSettings)> {
+        let text = st
+            .store
+            .setting(t, DESKTOP)
+            .await?
+            .unwrap_or_else(|| DEFAULT.to_string());
+        // A stored document was checked when it was set; fall back if the rules tightened.
+        let parsed = DesktopSettings::parse(&text).or_else(|_| DesktopSettings::parse(DEFAULT));
+        Ok((text, parsed.map_err(crate::error::ApiError::internal)?))
+    }
+
+    /// The desk of a queue, if configured.
+    pub fn queue(&self, name: &str) -> Option<&QueueDesk> {
+        self.queues.iter().find(|q| q.name == name)
+    }
+
+    /// The disposition codes offered on a queue.
+    pub fn dispositions_for(&self, queue: Option<&str>) -> Vec<&Disposition> {
+        let subset = queue
+            .and_then(|q| self.queue(q))
+            .map(|q| q.dispositions.as_slice())
+            .unwrap_or(&[]);
+        self.dispositions
+            .iter()
+            .filter(|d| subset.is_empty() || subset.contains(&d.code))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_settings_parse() {
+        let s = DesktopSettings::parse(DEFAULT).unwrap();
+        assert_eq!(s.reasons.len(), 4);
+        assert_eq!(s.dispositions_for(None).len(), 5);
+    }
+
+    #[test]
+    fn a_queue_naming_an_unknown_code_is_refused_with_its_name() {
+        let doc = "[[queue]]\nname = \"support\"\ndispositions = [\"nope\"]\n";
+        let e = DesktopSettings::parse(doc).unwrap_err();
+        assert!(e.contains("\"nope\""), "{e}");
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_line() {
+        let e = DesktopSettings::parse("reasons = [\n\"break\"\nfoo").unwrap_err();
+        assert!(e.starts_with("settings: "), "{e}");
+        assert!(e.contains("line"), "{e}");
+    }
+}

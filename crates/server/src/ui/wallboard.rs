@@ -1,0 +1,427 @@
+//! The supervisor wallboard: per queue the waiting count, longest wait,
+//! service level today and over the last 30 minutes against the target, ASA
+//! and abandon rate, with an alert when service level is below target;
+//! agents by state; the agents table (state, time in state, current
+//! interaction, contacts today) with force not-ready and sign-out; the
+//! waiting interactions with reassignment. `?tv=1` (or the full-screen
+//! button) shows it for a TV. It re-renders on every live fact (debounced
+//! in the browser), so figures follow within a second.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use i18n::{Arg, Lang};
+use model::ReasonCode;
+use serde::Deserialize;
+use store::Tenant;
+
+use super::{Ctx, UiForm, esc, html_response, layout, live};
+use crate::AppState;
+use crate::auth::Principal;
+use crate::clock;
+use crate::error::{ApiError, ApiResult};
+use crate::routes::path_id;
+use crate::tenant::{Ack, Op};
+
+/// Agent states in the order the board shows them.
+const STATES: [&str; 6] = [
+    "available",
+    "reserved",
+    "busy",
+    "wrap_up",
+    "not_ready",
+    "offline",
+];
+/// The reason recorded when a supervisor forces an agent not ready.
+pub const FORCED_REASON: &str = "supervisor";
+
+fn pct(lang: Lang, v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |v| i18n::percent(lang, v, 0))
+}
+
+fn secs(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), i18n::duration)
+}
+
+/// The agents who can take a queue's interactions (first step's skills), by state.
+fn queue_agents(
+    ctx: &Ctx,
+    q: &crate::tenant::QueueInfo,
+    agents: &[store::read::AgentView],
+) -> String {
+    let fits = |a: &store::read::AgentView| {
+        q.skills.iter().all(|(s, min)| {
+            a.skills
+                .iter()
+                .any(|(name, level)| name == s && level >= min)
+        })
+    };
+    let mut parts = Vec::new();
+    for state in STATES.iter().filter(|s| **s != "offline") {
+        let n = agents
+            .iter()
+            .filter(|a| a.state == *state && fits(a))
+            .count();
+        if n > 0 {
+            parts.push(format!(
+                "<span class=\"badge {state}\">{}: {n}</span>",
+                ctx.t(&format!("state-{}", state.replace('_', "-")))
+            ));
+        }
+    }
+    if parts.is_empty() {
+        "—".into()
+    } else {
+        parts.join(" ")
+    }
+}
+
+async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
+    let h = st.hub.tenant(t).await?;
+    let Ack::Queues(queues) = h.call(Op::Queues).await? else {
+        return Err(ApiError::internal("unexpected ack"));
+    };
+    let agents = st.store.agents(t).await?;
+    let now = clock::now_ms();
+    let (figures, agent_live, waiting) = live::with(st, t, now, |l| {
+        let f: Vec<_> = queues
+            .iter()
+            .map(|q| l.queue(q.id, q.sl_threshold_s, now))
+            .collect();
+        let a: BTreeMap<i64, live::AgentLive> =
+            l.agents.iter().map(|(k, v)| (*k, v.clone())).collect();
+        let w: Vec<(i64, live::Contact)> = l
+            .waiting()
+            .into_iter()
+            .map(|(i, c)| (i, c.clone()))
+            .collect();
+        (f, a, w)
+    })
+    .await?;
+    let lang = ctx.lang;
+    let mut s = String::new();
+    // Alerts first: they are what a supervisor must see.
+    for (q, f) in queues.iter().zip(&figures) {
+        for v in [f.sl_recent, f.sl_today].into_iter().flatten().take(1) {
+            if v < q.sl_target {
+                let _ = write!(
+                    s,
+                    "<p class=\"alert\" role=\"alert\">{}</p>",
+                    ctx.ta(
+                        "alert-service-level",
+                        &[
+                            ("queue", Arg::Str(&q.name)),
+                            ("value", Arg::Str(&pct(lang, Some(v)))),
+                            ("target", Arg::Str(&pct(lang, Some(q.sl_target)))),
+                        ]
+                    )
+                );
+            }
+        }
+    }
+    let _ = write!(
+        s,
+        "<table class=\"queues\" aria-describedby=\"queues-h\"><caption id=\"queues-h\">{}</caption><thead><tr>\
+<th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th>\
+<th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th>\
+<th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        ctx.t("queues"),
+        ctx.t("queue"),
+        ctx.t("waiting-now"),
+        ctx.t("longest-wait"),
+        ctx.t("service-level-today"),
+        ctx.t("service-level-30min"),
+        ctx.t("target"),
+        ctx.t("asa"),
+        ctx.t("abandoned"),
+        ctx.t("answered"),
+        ctx.t("agents-by-state"),
+    );
+    for (q, f) in queues.iter().zip(&figures) {
+        let cls = |v: Option<f64>| match v {
+            Some(v) if v < q.sl_target => "num below",
+            Some(_) => "num above",
+            None => "num",
+        };
+        let _ = write!(
+            s,
+            "<tr data-queue=\"{name}\"><th scope=\"row\">{name}</th><td class=\"num figure waiting\">{waiting}</td>\
+<td class=\"num\">{longest}</td><td class=\"{c1} sl-today\">{sl}</td><td class=\"{c2}\">{sl30}</td><td class=\"num\">{target}</td>\
+<td class=\"num\">{asa}</td><td class=\"num\">{ab}</td><td class=\"num answered\">{ans}</td><td class=\"queue-agents\">{by_state}</td></tr>",
+            by_state = queue_agents(ctx, q, &agents),
+            name = esc(&q.name),
+            waiting = q.waiting,
+            longest = if f.waiting > 0 {
+                i18n::duration(f.longest_wait_s)
+            } else {
+                "—".into()
+            },
+            c1 = cls(f.sl_today),
+            c2 = cls(f.sl_recent),
+            sl = pct(lang, f.sl_today),
+            sl30 = pct(lang, f.sl_recent),
+            target = i18n::percent(lang, q.sl_target, 0),
+            asa = secs(f.asa_s),
+            ab = pct(lang, f.abandon_rate),
+            ans = f.answered,
+        );
+    }
+    s.push_str("</tbody></table>");
+    // Agents by state.
+    let _ = write!(
+        s,
+        "<h2>{}</h2><ul class=\"row by-state\" aria-label=\"{}\">",
+        ctx.t("agents-by-state"),
+        ctx.t("agents-by-state")
+    );
+    for state in STATES {
+        let n = agents.iter().filter(|a| a.state == state).count();
+        let _ = write!(
+            s,
+            "<li class=\"badge {state}\" data-state=\"{state}\">{}: <span class=\"count\">{n}</span></li>",
+            ctx.t(&format!("state-{}", state.replace('_', "-")))
+        );
+    }
+    s.push_str("</ul>");
+    // Agents.
+    let _ = write!(
+        s,
+        "<h2>{}</h2><table class=\"agents\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
+<th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"no-tv\">{}</th></tr></thead><tbody>",
+        ctx.t("agents"),
+        ctx.t("agent"),
+        ctx.t("state"),
+        ctx.t("time-in-state-col"),
+        ctx.t("current-interaction"),
+        ctx.t("contacts-today-col"),
+        ctx.t("actions"),
+    );
+    for a in &agents {
+        let l = agent_live.get(&a.id).cloned().unwrap_or_default();
+        let since = if l.since > 0 {
+            format!("<span data-since=\"{}\">0:00</span>", l.since)
+        } else {
+            "—".to_string()
+        };
+        let mut state = ctx.t(&format!("state-{}", a.state.replace('_', "-")));
+        if let Some(r) = &a.reason {
+            let id = format!("reason-{r}");
+            let label = if i18n::Catalog::global().has(lang, &id) {
+                ctx.t(&id)
+            } else {
+                esc(r)
+            };
+            let _ = write!(state, " · {label}");
+        }
+        let current = l
+            .current
+            .map_or_else(|| "—".to_string(), |i| format!("#{i}"));
+        let actions = if a.state == "offline" {
+            String::new()
+        } else {
+            format!(
+                "<button class=\"secondary\" hx-post=\"/ui/wallboard/agents/{id}/not-ready\" hx-target=\"#board\" aria-label=\"{nr} {name}\">{nr}</button> \
+<button class=\"danger\" hx-post=\"/ui/wallboard/agents/{id}/sign-out\" hx-target=\"#board\" aria-label=\"{so} {name}\">{so}</button>",
+                id = a.id,
+                name = esc(&a.name),
+                nr = ctx.t("force-not-ready"),
+                so = ctx.t("force-sign-out"),
+            )
+        };
+        let _ = write!(
+            s,
+            "<tr data-agent=\"{name}\"><th scope=\"row\">{name}</th><td><span class=\"badge {cls}\">{state}</span></td>\
+<td>{since}</td><td>{current}</td><td class=\"num contacts\">{n}</td><td class=\"no-tv\">{actions}</td></tr>",
+            name = esc(&a.name),
+            cls = esc(&a.state),
+            n = l.contacts_today,
+        );
+    }
+    s.push_str("</tbody></table>");
+    // Waiting interactions, with reassignment to an agent who is free.
+    let _ = write!(
+        s,
+        "<h2 class=\"no-tv\">{}</h2>",
+        ctx.t("waiting-interactions")
+    );
+    if waiting.is_empty() {
+        let _ = write!(s, "<p class=\"hint no-tv\">{}</p>", ctx.t("nobody-waiting"));
+    } else {
+        let mut opts = String::new();
+        for a in agents.iter().filter(|a| a.state == "available") {
+            let _ = write!(opts, "<option value=\"{}\">{}</option>", a.id, esc(&a.name));
+        }
+        let _ = write!(
+            s,
+            "<table class=\"waiting no-tv\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            ctx.t("queue"),
+            ctx.t("waited"),
+            ctx.t("reassign")
+        );
+        for (id, c) in waiting.iter().take(50) {
+            let qname = c
+                .queue
+                .and_then(|q| queues.iter().find(|x| x.id == q))
+                .map_or("—", |q| q.name.as_str());
+            let form = if opts.is_empty() {
+                format!("<span class=\"hint\">{}</span>", ctx.t("nobody-available"))
+            } else {
+                format!(
+                    "<form class=\"row\" hx-post=\"/ui/wallboard/interactions/{id}/assign\" hx-target=\"#board\">\
+<label for=\"assign-{id}\" class=\"sr\">{l}</label><select id=\"assign-{id}\" name=\"agent_id\">{opts}</select><button type=\"submit\">{l}</button></form>",
+                    l = ctx.t("reassign"),
+                )
+            };
+            let _ = write!(
+                s,
+                "<tr><td>{id}</td><td>{}</td><td><span data-since=\"{}\">0:00</span></td><td>{form}</td></tr>",
+                esc(qname),
+                c.queued_at.unwrap_or(now),
+            );
+        }
+        s.push_str("</tbody></table>");
+    }
+    Ok(s)
+}
+
+/// Wallboard options.
+#[derive(Debug, Deserialize)]
+pub struct BoardQuery {
+    /// TV mode.
+    pub tv: Option<String>,
+}
+
+/// `GET /ui/wallboard`.
+pub async fn page_handler(
+    st: &AppState,
+    p: Principal,
+    headers: &HeaderMap,
+    tv: bool,
+) -> ApiResult<Response> {
+    let ctx = Ctx::new(st, p, headers).await?;
+    let t = ctx.p.tenant()?.clone();
+    let seq = st.store.last_seq(&t).await?;
+    let main = format!(
+        "<p class=\"row no-tv\"><button type=\"button\" class=\"secondary\" data-fullscreen>{fs}</button>\
+<a href=\"/ui/wallboard?tv=1\">{tv}</a></p>\
+<div id=\"board\" data-live=\"*\" data-src=\"/ui/wallboard/board\" aria-live=\"off\">{board}</div>",
+        fs = ctx.t("full-screen"),
+        tv = ctx.t("tv-mode"),
+        board = board_html(st, &ctx, &t).await?,
+    );
+    let class = if tv { "wallboard tv" } else { "wallboard" };
+    Ok(layout(
+        &ctx,
+        "wallboard-title",
+        "/ui/wallboard",
+        class,
+        Some(seq),
+        &main,
+    ))
+}
+
+/// `GET /ui/wallboard`.
+pub async fn page(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Query(q): Query<BoardQuery>,
+) -> ApiResult<Response> {
+    page_handler(&st, p, &headers, q.tv.is_some()).await
+}
+
+/// `GET /ui/wallboard/board`.
+pub async fn board(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let ctx = Ctx::new(&st, p, &headers).await?;
+    let t = ctx.p.tenant()?.clone();
+    Ok(html_response(board_html(&st, &ctx, &t).await?))
+}
+
+async fn agent_in(st: &AppState, t: &Tenant, id: &str) -> ApiResult<i64> {
+    let id = path_id(id, "agent")?;
+    st.store
+        .agent(t, id)
+        .await?
+        .map(|a| a.id)
+        .ok_or_else(|| ApiError::not_found("agent"))
+}
+
+async fn after_action(st: &AppState, p: Principal, headers: &HeaderMap) -> ApiResult<Response> {
+    let ctx = Ctx::new(st, p, headers).await?;
+    let t = ctx.p.tenant()?.clone();
+    Ok(html_response(board_html(st, &ctx, &t).await?))
+}
+
+/// `POST /ui/wallboard/agents/{id}/not-ready`.
+pub async fn force_not_ready(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let t = p.tenant()?.clone();
+    let a = agent_in(&st, &t, &id).await?;
+    let reason = ReasonCode::parse(FORCED_REASON).map_err(ApiError::internal)?;
+    st.hub
+        .tenant(&t)
+        .await?
+        .call(Op::NotReady(a, reason))
+        .await?;
+    tracing::info!(target: "audit", who = %p.name, agent = a, "forced not ready");
+    after_action(&st, p, &headers).await
+}
+
+/// `POST /ui/wallboard/agents/{id}/sign-out`.
+pub async fn force_sign_out(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let t = p.tenant()?.clone();
+    let a = agent_in(&st, &t, &id).await?;
+    st.hub.tenant(&t).await?.call(Op::SignOut(a)).await?;
+    tracing::info!(target: "audit", who = %p.name, agent = a, "forced sign-out");
+    after_action(&st, p, &headers).await
+}
+
+/// The reassignment form.
+#[derive(Debug, Deserialize)]
+pub struct AssignForm {
+    /// The agent to offer it to.
+    pub agent_id: String,
+}
+
+/// `POST /ui/wallboard/interactions/{id}/assign`.
+pub async fn assign(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    UiForm(f): UiForm<AssignForm>,
+) -> ApiResult<Response> {
+    let t = p.tenant()?.clone();
+    let id = path_id(&id, "interaction")?;
+    st.store
+        .interaction(&t, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("interaction"))?;
+    let a = f
+        .agent_id
+        .parse::<i64>()
+        .map_err(|_| ApiError::field("agent_id", "an agent id"))?;
+    st.hub
+        .tenant(&t)
+        .await?
+        .call(Op::ForceAssign(id, a))
+        .await?;
+    tracing::info!(target: "audit", who = %p.name, interaction = id, agent = a, "reassigned");
+    after_action(&st, p, &headers).await
+}

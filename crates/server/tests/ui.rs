@@ -1,0 +1,490 @@
+//! The web UI over HTTP, without a browser: sign-in and cookies, language,
+//! CSRF on every action, tenant isolation of the UI routes, escaping, the
+//! plan validator next to the field, embedded assets. (The browser tests in
+//! `tests/browser` drive the same pages in Chromium.)
+
+use std::net::SocketAddr;
+
+use serde_json::json;
+use server::auth;
+use server::client::{Client, Reply};
+use store::{Store, Tenant};
+
+static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+const PLAN: &str =
+    "default_queue = \"support\"\n[[queue]]\nname = \"support\"\nring_timeout_s = 60\n";
+const PASSWORD: &str = "a long enough password";
+
+struct Env {
+    addr: SocketAddr,
+    store: Store,
+}
+
+async fn env() -> Env {
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("centralita-ui-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
+        .await
+        .unwrap();
+    Env {
+        addr: running.addr,
+        store: running.state.store.clone(),
+    }
+}
+
+impl Env {
+    /// A tenant with a plan, users admin/sup/ana, agent 0 "ana" linked to user ana.
+    async fn tenant(&self, name: &str) -> (Tenant, Client) {
+        let t = self.store.create_tenant(name, 1).await.unwrap();
+        let token = auth::new_token();
+        self.store
+            .create_token(&t, "test", "admin", &auth::secret_hash(&token), 1)
+            .await
+            .unwrap();
+        let mut admin = Client::new(self.addr).bearer(&token);
+        let r = admin
+            .put("/api/v1/routing/plan", &json!({"document": PLAN}))
+            .await
+            .unwrap();
+        assert_eq!(r.status, 204);
+        for (u, role) in [("admin", "admin"), ("sup", "supervisor"), ("ana", "agent")] {
+            self.store
+                .create_user(&t, u, &auth::hash_password(PASSWORD).unwrap(), role, 1)
+                .await
+                .unwrap();
+        }
+        let r = admin
+            .post(
+                "/api/v1/agents",
+                &json!({"name": "ana", "username": "ana", "skills": [{"name": "support", "level": 5}]}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.status, 201);
+        (t, admin)
+    }
+
+    /// Signs in through the page's form; returns a client with the cookies and the CSRF token.
+    async fn page_sign_in(&self, tenant: &str, user: &str, lang: &str) -> (Client, Reply) {
+        let mut c = Client::new(self.addr);
+        let r = c
+            .form(
+                "/ui/sign-in",
+                &[],
+                &format!("tenant={tenant}&username={user}&password=a+long+enough+password&lang={lang}&tz=Europe%2FPrague"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.status, 303, "{}", text(&r));
+        let cookies: Vec<String> = r
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+            .collect();
+        c.headers.push(("cookie".into(), cookies.join("; ")));
+        // The CSRF token is in the page, as the browser gets it.
+        let home = r.headers["location"].to_str().unwrap().to_string();
+        let page = c.get(&home).await.unwrap();
+        let html = text(&page);
+        let csrf = html
+            .split("X-CSRF-Token&quot;:&quot;")
+            .nth(1)
+            .and_then(|s| s.split("&quot;").next())
+            .unwrap_or_default()
+            .to_string();
+        c.headers.push(("x-csrf-token".into(), csrf));
+        (c, r)
+    }
+}
+
+fn text(r: &Reply) -> String {
+    String::from_utf8_lossy(&r.body).to_string()
+}
+
+#[tokio::test]
+async fn pages_send_people_without_a_session_to_the_sign_in_page() {
+    let e = env().await;
+    let mut c = Client::new(e.addr);
+    for path in ["/ui", "/ui/agent", "/ui/wallboard", "/ui/admin"] {
+        let r = c.get(path).await.unwrap();
+        assert_eq!(r.status, 303, "{path}");
+        assert_eq!(r.headers["location"], "/ui/sign-in", "{path}");
+    }
+    let r = c.get("/ui/sign-in").await.unwrap();
+    assert_eq!(r.status, 200);
+    assert!(text(&r).contains("<label for=\"password\">"));
+}
+
+#[tokio::test]
+async fn a_wrong_password_shows_the_form_again_with_a_message_in_the_chosen_language() {
+    let e = env().await;
+    e.tenant("acme").await;
+    let mut c = Client::new(e.addr);
+    let r = c
+        .form(
+            "/ui/sign-in",
+            &[],
+            "tenant=acme&username=ana&password=wrong+password+here&lang=es",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 401);
+    let html = text(&r);
+    assert!(html.contains("role=\"alert\""), "{html}");
+    assert!(html.contains("lang=\"es\""), "{html}");
+    assert!(r.headers.get("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn signing_in_sets_the_language_and_the_pages_speak_it() {
+    let e = env().await;
+    e.tenant("acme").await;
+    let (mut c, r) = e.page_sign_in("acme", "ana", "cs").await;
+    assert_eq!(r.headers["location"], "/ui/agent");
+    let html = text(&c.get("/ui/agent").await.unwrap());
+    assert!(html.contains("<html lang=\"cs\">"), "{html}");
+    assert!(html.contains("Europe/Prague"), "{html}");
+    let cs = i18n::Catalog::global().t(i18n::Lang::Cs, "desktop-title");
+    assert!(html.contains(&cs), "{html}");
+    // Switching language sets the cookie and asks the page to reload.
+    let r = c.form("/ui/preferences", &[], "lang=ca").await.unwrap();
+    assert_eq!(r.status, 204);
+    assert_eq!(r.headers["hx-refresh"], "true");
+    assert!(
+        r.headers["set-cookie"]
+            .to_str()
+            .unwrap()
+            .starts_with("centralita_lang=ca")
+    );
+    let r = c
+        .form("/ui/preferences", &[], "tz=Mars%2FOlympus")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+}
+
+#[tokio::test]
+async fn every_action_needs_the_sessions_csrf_token() {
+    let e = env().await;
+    e.tenant("acme").await;
+    let (mut c, _) = e.page_sign_in("acme", "ana", "en").await;
+    let csrf = c.headers.pop().unwrap();
+    let r = c
+        .form("/ui/agent/state", &[], "state=available")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 403);
+    assert_eq!(r.error_code().as_deref(), Some("csrf_failed"));
+    c.headers.push(csrf);
+    let r = c
+        .form("/ui/agent/state", &[], "state=available")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    assert!(text(&r).contains("badge available"));
+    let r = c
+        .form("/ui/agent/state", &[], "state=dancing")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    let r = c.form("/ui/agent/state", &[], "").await.unwrap();
+    assert_eq!(r.status, 422);
+    assert_eq!(r.error_code().as_deref(), Some("invalid_field"));
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("state")
+    );
+}
+
+#[tokio::test]
+async fn the_ui_never_reaches_another_tenants_data() {
+    let e = env().await;
+    e.tenant("alpha").await;
+    let (_, mut b_admin) = e.tenant("beta").await;
+    b_admin
+        .post("/api/v1/agents", &json!({"name": "secret-agent-b"}))
+        .await
+        .unwrap();
+    let cid = b_admin
+        .post("/api/v1/customers", &json!({"name": "Secret Customer B"}))
+        .await
+        .unwrap()
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let iid = b_admin
+        .post(
+            "/api/v1/interactions",
+            &json!({"channel": "chat", "subject": "secret-subject-b", "customer_id": cid}),
+        )
+        .await
+        .unwrap()
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let (mut sup, _) = e.page_sign_in("alpha", "sup", "en").await;
+    let (mut ana, _) = e.page_sign_in("alpha", "ana", "en").await;
+    for (as_sup, method, path, form) in [
+        (
+            true,
+            "POST",
+            "/ui/wallboard/agents/1/not-ready".to_string(),
+            "",
+        ),
+        (
+            true,
+            "POST",
+            "/ui/wallboard/agents/1/sign-out".to_string(),
+            "",
+        ),
+        (
+            true,
+            "POST",
+            format!("/ui/wallboard/interactions/{iid}/assign"),
+            "agent_id=0",
+        ),
+        (
+            false,
+            "GET",
+            format!("/ui/agent/interactions/{iid}/messages"),
+            "",
+        ),
+        (
+            false,
+            "POST",
+            format!("/ui/agent/interactions/{iid}/accept"),
+            "",
+        ),
+        (
+            false,
+            "POST",
+            format!("/ui/agent/interactions/{iid}/messages"),
+            "body=x",
+        ),
+        (
+            false,
+            "POST",
+            format!("/ui/agent/interactions/{iid}/notes"),
+            "body=x",
+        ),
+        (
+            false,
+            "POST",
+            format!("/ui/agent/interactions/{iid}/profile"),
+            "contract=x",
+        ),
+        (
+            false,
+            "POST",
+            format!("/ui/agent/interactions/{iid}/disposition"),
+            "code=resolved",
+        ),
+        (
+            false,
+            "POST",
+            format!("/ui/agent/interactions/{iid}/complete"),
+            "",
+        ),
+    ] {
+        let c = if as_sup { &mut sup } else { &mut ana };
+        let r = if method == "GET" {
+            c.request("GET", &path, &[("hx-request", "true")], None)
+                .await
+                .unwrap()
+        } else {
+            c.form(&path, &[("hx-request", "true")], form)
+                .await
+                .unwrap()
+        };
+        assert_eq!(r.status, 404, "{method} {path}: {}", text(&r));
+        assert!(!text(&r).contains("secret"), "{path}");
+    }
+    for path in ["/ui/wallboard", "/ui/wallboard/board"] {
+        let html = text(&sup.get(path).await.unwrap());
+        assert!(!html.contains("secret"), "{path}: {html}");
+    }
+    // An agent of alpha reads none of alpha's interactions that are not theirs either.
+    let html = text(&ana.get("/ui/agent/work").await.unwrap());
+    assert!(!html.contains("secret"));
+}
+
+#[tokio::test]
+async fn customer_data_is_escaped_in_the_screen_pop() {
+    let e = env().await;
+    let (_, mut admin) = e.tenant("acme").await;
+    let cid = admin
+        .post(
+            "/api/v1/customers",
+            &json!({"name": "<script>alert(1)</script>", "email": "x@example.com"}),
+        )
+        .await
+        .unwrap()
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let r = admin
+        .post(
+            &format!("/api/v1/customers/{cid}/profile"),
+            &json!({"fields": {"value_tier": "\"><b>gold</b>"}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204);
+    let (mut ana, _) = e.page_sign_in("acme", "ana", "en").await;
+    ana.form("/ui/agent/state", &[], "state=available")
+        .await
+        .unwrap();
+    let r = admin
+        .post(
+            "/api/v1/interactions",
+            &json!({"channel": "chat", "customer_id": cid, "subject": "<img src=x onerror=alert(2)>"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201);
+    let html = text(&ana.get("/ui/agent/work").await.unwrap());
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(2)&gt;"),
+        "{html}"
+    );
+    assert!(html.contains("&quot;&gt;&lt;b&gt;gold&lt;/b&gt;"), "{html}");
+    assert!(
+        !html.contains("<script>") && !html.contains("<b>gold"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn the_plan_and_settings_validators_answer_next_to_the_field() {
+    let e = env().await;
+    e.tenant("acme").await;
+    let (mut admin, r) = e.page_sign_in("acme", "admin", "en").await;
+    assert_eq!(r.headers["location"], "/ui/admin");
+    let r = admin
+        .form(
+            "/ui/admin/plan/validate",
+            &[],
+            "document=%5B%5Bqueue%5D%5D%0Aname+%3D+7",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert!(
+        text(&r).starts_with("<span class=\"error\">plan:"),
+        "{}",
+        text(&r)
+    );
+    let r = admin
+        .form(
+            "/ui/admin/desktop/validate",
+            &[],
+            "document=reasons+%3D+%5B%22%22%5D",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert!(text(&r).contains("reasons"), "{}", text(&r));
+    let r = admin
+        .form(
+            "/ui/admin/desktop",
+            &[],
+            "document=reasons+%3D+%5B%22nap%22%5D",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    // The agent's state menu now offers the new reason.
+    let (mut ana, _) = e.page_sign_in("acme", "ana", "en").await;
+    let html = text(&ana.get("/ui/agent/state").await.unwrap());
+    assert!(html.contains("not_ready:nap"), "{html}");
+    // Agents may not administer.
+    let r = ana.get("/ui/admin").await.unwrap();
+    assert_eq!(r.status, 403);
+    assert!(text(&r).contains("role=\"alert\""));
+}
+
+#[tokio::test]
+async fn the_assets_are_embedded() {
+    let e = env().await;
+    let mut c = Client::new(e.addr);
+    for (f, ty) in [
+        ("htmx.min.js", "text/javascript"),
+        ("app.js", "text/javascript"),
+        ("app.css", "text/css"),
+    ] {
+        let r = c.get(&format!("/ui/assets/{f}")).await.unwrap();
+        assert_eq!(r.status, 200, "{f}");
+        assert!(r.headers["content-type"].to_str().unwrap().starts_with(ty));
+    }
+    assert_eq!(c.get("/ui/assets/nope.js").await.unwrap().status, 404);
+}
+
+#[tokio::test]
+async fn a_supervisor_can_force_an_agent_not_ready_and_an_agent_cannot() {
+    let e = env().await;
+    e.tenant("acme").await;
+    let (mut ana, _) = e.page_sign_in("acme", "ana", "en").await;
+    ana.form("/ui/agent/state", &[], "state=available")
+        .await
+        .unwrap();
+    let r = ana
+        .form("/ui/wallboard/agents/0/not-ready", &[], "")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 403);
+    let (mut sup, _) = e.page_sign_in("acme", "sup", "en").await;
+    let r = sup
+        .form("/ui/wallboard/agents/0/not-ready", &[], "")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    let html = text(&r);
+    assert!(html.contains("data-agent=\"ana\""), "{html}");
+}
+
+#[tokio::test]
+async fn the_wallboard_alerts_when_service_level_falls_below_target() {
+    let e = env().await;
+    let (_, mut admin) = e.tenant("acme").await;
+    let plan = "default_queue = \"support\"\n[[queue]]\nname = \"support\"\nsl_seconds = 0.2\n";
+    let r = admin
+        .put("/api/v1/routing/plan", &json!({"document": plan}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{}", text(&r));
+    let (mut sup, _) = e.page_sign_in("acme", "sup", "en").await;
+    let html = text(&sup.get("/ui/wallboard/board").await.unwrap());
+    assert!(!html.contains("class=\"alert\""), "{html}");
+    // Answered after the 0.2 s threshold: service level 0 % against 80 %.
+    let id = admin
+        .post("/api/v1/interactions", &json!({"channel": "chat"}))
+        .await
+        .unwrap()
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let (mut ana, _) = e.page_sign_in("acme", "ana", "en").await;
+    let r = ana
+        .form("/ui/agent/state", &[], "state=available")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    let r = ana
+        .form(&format!("/ui/agent/interactions/{id}/accept"), &[], "")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    let html = text(&sup.get("/ui/wallboard/board").await.unwrap());
+    assert!(html.contains("<p class=\"alert\" role=\"alert\">support: service level 0% is below the target 80%.</p>"), "{html}");
+}

@@ -1,0 +1,323 @@
+// Centralita's web UI in a real browser: playwright-core driving Debian's
+// Chromium against the real binary (`centralita serve`) on a fresh database.
+//
+// An administrator sets the desktop settings (and sees a plan error next to
+// the field); an agent and a supervisor sign in in their own browser contexts;
+// a customer opens the public chat page and writes; the agent gets the offer,
+// accepts and answers, and the customer reads the answer; the agent answers a
+// profiling question (checked on the customer through the API), completes and
+// sets a disposition (checked through the API); the wallboard shows the new
+// figures within a second; the supervisor forces the agent not ready and the
+// agent's desktop follows, reassigns a waiting chat, opens the TV mode and
+// switches to Catalan.
+//
+// Environment: CENTRALITA_BIN (default ../../target/debug/centralita),
+// CENTRALITA_DATABASE (default: a fresh SQLite file),
+// CHROMIUM (default /usr/bin/chromium), SCREENSHOT_DIR (default
+// ../../target/screenshots). Every step must pass: nothing is skipped.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BIN = process.env.CENTRALITA_BIN || resolve(here, "../../target/debug/centralita");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const SHOTS = process.env.SCREENSHOT_DIR || resolve(here, "../../target/screenshots");
+// The network is closed: without these flags Chromium waits on connections.
+const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+const TENANT = "acme";
+const PASSWORDS = { admin: "admin long password", sup: "supervisor long password", ana: "agent ana long password" };
+const PLAN = `time_zone = "Europe/Madrid"
+default_queue = "support"
+
+[[queue]]
+name = "support"
+strategy = "longest_idle"
+wrap_up_s = 4
+ring_timeout_s = 60
+
+[[queue]]
+name = "sales"
+sl_target = 0.9
+`;
+const DESKTOP = `reasons = ["break", "lunch", "training"]
+
+[[disposition]]
+code = "resolved"
+
+[[disposition]]
+code = "do_not_call"
+effect = "do_not_call"
+
+[[queue]]
+name = "support"
+dispositions = ["resolved", "do_not_call"]
+script = ["Greet the customer by name.", "Confirm the reason; do not ask again."]
+
+[[queue.question]]
+field = "contract"
+label = "Which contract do you have?"
+options = ["prepaid", "postpaid"]
+`;
+
+// CENTRALITA_DATABASE (an empty PostgreSQL database's URL) runs it on PostgreSQL instead of SQLite.
+const DATABASE = process.env.CENTRALITA_DATABASE ? ["--database", process.env.CENTRALITA_DATABASE] : [];
+
+function cli(data, args, input) {
+  const r = spawnSync(BIN, [...args, "--data", data, ...DATABASE], { input, encoding: "utf8" });
+  assert.equal(r.status, 0, `centralita ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+
+function startServer(data) {
+  return new Promise((ok, fail) => {
+    const child = spawn(BIN, ["serve", "--data", data, ...DATABASE, "--listen", "127.0.0.1:0"], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, RUST_LOG: "warn" },
+    });
+    let out = "";
+    const timer = setTimeout(() => fail(new Error(`the server did not start: ${out}`)), 30000);
+    child.stdout.on("data", (b) => {
+      out += b;
+      const m = out.match(/listening on (http:\/\/[0-9.:]+)/);
+      if (m) { clearTimeout(timer); ok({ child, url: m[1] }); }
+    });
+    child.stderr.on("data", (b) => process.stderr.write(b));
+    child.on("exit", (code) => { clearTimeout(timer); fail(new Error(`the server exited (${code}): ${out}`)); });
+    child.unref();
+  });
+}
+
+/// A JSON API client with a session cookie and its CSRF token.
+async function apiSession(url, username, password) {
+  const r = await fetch(`${url}/api/v1/sessions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ tenant: TENANT, username, password }),
+  });
+  assert.equal(r.status, 201, `API sign-in of ${username}`);
+  const cookie = r.headers.get("set-cookie").split(";")[0];
+  const { csrf_token } = await r.json();
+  return async (method, path, body) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { cookie, "x-csrf-token": csrf_token, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : null };
+  };
+}
+
+async function signIn(page, url, username, password) {
+  await page.goto(`${url}/ui/sign-in`);
+  await page.getByLabel("Company (tenant)").fill(TENANT);
+  await page.getByLabel("User name").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/ui\/(agent|wallboard|admin)/);
+}
+
+const shot = (page, name, fullPage = false) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+
+test("an agent and a supervisor work a chat end to end in the browser", { timeout: 180000 }, async (t) => {
+  mkdirSync(SHOTS, { recursive: true });
+  const data = mkdtempSync(join(tmpdir(), "centralita-ui-"));
+  cli(data, ["tenant", "add", TENANT]);
+  for (const [user, role] of [["admin", "admin"], ["sup", "supervisor"], ["ana", "agent"]]) {
+    cli(data, ["user", "add", "--tenant", TENANT, "--username", user, "--role", role], `${PASSWORDS[user]}\n`);
+  }
+  const { child, url } = await startServer(data);
+  t.after(() => {
+    child.kill("SIGTERM");
+    rmSync(data, { recursive: true, force: true });
+  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 30000 });
+  t.after(() => browser.close());
+
+  const admin = await apiSession(url, "admin", PASSWORDS.admin);
+  assert.equal((await admin("PUT", "/api/v1/routing/plan", { document: PLAN })).status, 204);
+  assert.equal((await admin("POST", "/api/v1/agents", {
+    name: "ana", skills: [{ name: "support", level: 8 }], username: "ana",
+  })).status, 201);
+  assert.equal((await admin("POST", "/api/v1/agents", {
+    name: "ben", skills: [{ name: "sales", level: 9 }],
+  })).status, 201);
+  const eva = await admin("POST", "/api/v1/customers", { name: "Eva Puig", phone: "+34600000001", email: "eva@example.com" });
+  assert.equal(eva.status, 201);
+  const evaId = eva.json.id;
+  assert.equal((await admin("POST", `/api/v1/customers/${evaId}/profile`, {
+    fields: { value_tier: "gold", consent: "marketing: yes" },
+  })).status, 204);
+
+  const viewport = { width: 1280, height: 800 };
+  const ctx = async (lang = "en-GB") => browser.newContext({ viewport, locale: lang, timezoneId: "Europe/Madrid" });
+  const adminPage = await (await ctx()).newPage();
+  const agentPage = await (await ctx()).newPage();
+  const supPage = await (await ctx()).newPage();
+  const customerPage = await (await ctx()).newPage();
+  const errors = [];
+  for (const p of [adminPage, agentPage, supPage]) {
+    p.on("pageerror", (e) => errors.push(e.message));
+    p.on("console", (m) => {
+      if (m.type() === "error" && /Content Security Policy/.test(m.text())) { errors.push(m.text()); }
+    });
+  }
+
+  await t.test("the administrator sees plan errors next to the field and saves the desktop settings", async () => {
+    await signIn(adminPage, url, "admin", PASSWORDS.admin);
+    assert.match(adminPage.url(), /\/ui\/admin$/);
+    await adminPage.getByLabel("Plan as TOML or JSON").fill(`${PLAN}\n[[queue]]\nname = 7\n`);
+    await adminPage.getByRole("button", { name: "Validate" }).first().click();
+    await adminPage.locator("#plan-msg .error").waitFor();
+    assert.match(await adminPage.locator("#plan-msg").innerText(), /plan:\d+:\d+/);
+    await adminPage.getByLabel("Settings as TOML or JSON").fill(DESKTOP);
+    await adminPage.locator("#desk").press("Tab");
+    await adminPage.getByRole("button", { name: "Validate" }).nth(1).click();
+    await adminPage.locator("#desk-msg .ok").waitFor();
+    await adminPage.locator("#desk ~ div button[type=submit]").click();
+    await adminPage.locator("#desk-msg").getByText("Saved.").waitFor();
+    await shot(adminPage, "administration");
+  });
+
+  await t.test("the agent signs in and goes available", async () => {
+    await signIn(agentPage, url, "ana", PASSWORDS.ana);
+    assert.match(agentPage.url(), /\/ui\/agent$/);
+    await agentPage.getByLabel("Change my state").selectOption("available");
+    await agentPage.getByRole("button", { name: "Set" }).click();
+    await agentPage.locator("#my-state", { hasText: "Available" }).waitFor();
+  });
+
+  await t.test("the supervisor opens the wallboard", async () => {
+    await signIn(supPage, url, "sup", PASSWORDS.sup);
+    assert.match(supPage.url(), /\/ui\/wallboard$/);
+    await supPage.locator("#live-status.on").waitFor();
+    assert.equal(await supPage.locator('tr[data-queue="support"] td.answered').innerText(), "0");
+    assert.equal(await supPage.locator('li[data-state="available"] .count').innerText(), "1");
+  });
+
+  let interaction;
+  await t.test("a customer writes on the chat page and the agent gets the offer with the screen pop", async () => {
+    await agentPage.locator("#live-status.on").waitFor();
+    await customerPage.goto(`${url}/chat/${TENANT}`);
+    await customerPage.getByLabel("Your name").fill("Eva");
+    await customerPage.getByLabel("E-mail").fill("eva@example.com");
+    await customerPage.getByRole("button", { name: "Start chat" }).click();
+    await customerPage.getByLabel("Message").fill("Hello, my internet is down.");
+    await customerPage.getByRole("button", { name: "Send" }).click();
+    const accept = agentPage.locator("button[id^=accept-]");
+    await accept.waitFor({ timeout: 10000 });
+    interaction = Number((await accept.getAttribute("id")).slice("accept-".length));
+    const offer = agentPage.locator(".offer");
+    assert.match(await offer.innerText(), /Incoming chat/);
+    assert.match(await agentPage.locator(".countdown").innerText(), /^\d+:\d\d$/);
+    const pop = await agentPage.locator("#work").innerText();
+    assert.match(pop, /Eva Puig/);
+    assert.match(pop, /Value tier: gold/);
+    assert.match(pop, /eva@example\.com/);
+    await shot(agentPage, "agent-offer");
+  });
+
+  await t.test("the agent accepts; the wallboard shows it within a second", async () => {
+    const answered = supPage.locator('tr[data-queue="support"] td.answered');
+    const started = Date.now();
+    await agentPage.locator(`#accept-${interaction}`).click();
+    await supPage.waitForFunction(
+      () => document.querySelector('tr[data-queue="support"] td.answered')?.textContent === "1"
+        && document.querySelector('li[data-state="busy"] .count')?.textContent === "1",
+      null,
+      { timeout: 1000 },
+    );
+    const took = Date.now() - started;
+    assert.ok(took <= 1000, `the wallboard took ${took} ms`);
+    assert.equal(await answered.innerText(), "1");
+    assert.equal(await supPage.locator('tr[data-agent="ana"] td.contacts').innerText(), "1");
+    assert.match(await supPage.locator('tr[data-queue="support"] td.queue-agents').innerText(), /Busy: 1/);
+    assert.equal(await supPage.locator('tr[data-queue="sales"] td.queue-agents').innerText(), "—");
+  });
+
+  await t.test("the agent reads the customer's message and replies; the customer sees the reply", async () => {
+    await agentPage.locator(`#log-${interaction}`).getByText("Hello, my internet is down.").waitFor();
+    await agentPage.getByPlaceholder("Write a message").fill("Hi Eva, let me check your line.");
+    await agentPage.getByRole("button", { name: "Send" }).click();
+    await agentPage.locator(`#log-${interaction}`).getByText("Hi Eva, let me check your line.").waitFor();
+    await customerPage.getByText("Agent: Hi Eva, let me check your line.").waitFor({ timeout: 5000 });
+  });
+
+  await t.test("the agent answers a profiling question and it is saved on the customer", async () => {
+    await agentPage.getByLabel(/Which contract do you have\?/).selectOption("postpaid");
+    await agentPage.getByRole("button", { name: "Save the answers" }).click();
+    await agentPage.locator(`#script-${interaction}`).getByText("Saved.").waitFor();
+    await agentPage.getByLabel("Add a note").fill("Line reset from the back office.");
+    await agentPage.getByRole("button", { name: "Add", exact: true }).click();
+    await agentPage.locator(`#notes-${interaction}`).getByText("Line reset from the back office.").waitFor();
+    await shot(agentPage, "agent-desktop", true);
+    const c = await admin("GET", `/api/v1/customers/${evaId}`);
+    assert.equal(c.status, 200);
+    assert.equal(c.json.profile.contract, "postpaid");
+  });
+
+  await t.test("the agent completes and sets the disposition", async () => {
+    await agentPage.locator(`#complete-${interaction}`).click();
+    await agentPage.getByText("Wrap-up time left:").waitFor();
+    await agentPage.locator(`#disp-${interaction}`).selectOption("resolved");
+    await agentPage.locator(`#disp-${interaction} ~ button`).click();
+    await agentPage.locator("#no-work").waitFor();
+    const it = await admin("GET", `/api/v1/interactions/${interaction}`);
+    assert.equal(it.json.disposition, "resolved");
+    assert.equal(it.json.state, "ended");
+  });
+
+  await t.test("the supervisor forces the agent not ready and the agent's desktop follows", async () => {
+    await shot(supPage, "wallboard");
+    await supPage.locator('tr[data-agent="ana"]').getByRole("button", { name: /Force not ready/ }).click();
+    // The agent is in wrap-up (4 s): not ready takes effect when it ends.
+    await agentPage.locator("#my-state", { hasText: "Set by a supervisor" }).waitFor({ timeout: 10000 });
+    await supPage.locator('li[data-state="not_ready"] .count', { hasText: "1" }).waitFor({ timeout: 2000 });
+  });
+
+  await t.test("the supervisor reassigns a waiting interaction to an agent the plan would not choose", async () => {
+    // ana is not ready; ben (sales only) is available: a support chat waits.
+    assert.equal((await admin("POST", "/api/v1/agents/1/sign-in", {})).status, 204);
+    const created = await admin("POST", "/api/v1/interactions", { channel: "chat", queue: "support", subject: "Router down" });
+    assert.equal(created.status, 201);
+    const row = supPage.locator(`#assign-${created.json.id}`);
+    await row.waitFor({ timeout: 2000 });
+    assert.equal(await supPage.locator('tr[data-queue="support"] td.waiting').innerText(), "1");
+    await row.selectOption({ label: "ben" });
+    await supPage.locator(`#assign-${created.json.id} ~ button`).click();
+    await supPage.locator('tr[data-agent="ben"]', { hasText: "Ringing" }).waitFor({ timeout: 2000 });
+    const it = await admin("GET", `/api/v1/interactions/${created.json.id}`);
+    assert.equal(it.json.state, "offered");
+    assert.equal(it.json.agent_id, 1);
+  });
+
+  await t.test("the wallboard has a TV mode", async () => {
+    const tv = await (await browser.newContext({ viewport: { width: 1920, height: 1080 }, storageState: await supPage.context().storageState() })).newPage();
+    await tv.goto(`${url}/ui/wallboard?tv=1`);
+    assert.equal(await tv.locator("header.top").isVisible(), false);
+    await shot(tv, "wallboard-tv");
+  });
+
+  await t.test("the supervisor switches to Catalan and sees Catalan labels", async () => {
+    await supPage.getByLabel("Language").selectOption("ca");
+    await supPage.getByRole("button", { name: "Apply" }).click();
+    await supPage.waitForFunction(() => document.documentElement.lang === "ca", null, { timeout: 5000 });
+    await supPage.locator("h1", { hasText: "Tauler de supervisió" }).waitFor();
+    assert.match(await supPage.locator("table.queues").innerText(), /Cua/);
+    await shot(supPage, "wallboard-ca");
+  });
+
+  await t.test("no script errors and no content-security-policy violations on any page", () => {
+    assert.deepEqual(errors, []);
+  });
+});
