@@ -21,6 +21,7 @@ pub mod error;
 pub mod openapi;
 pub mod perms;
 pub mod routes;
+pub mod sip;
 pub mod tenant;
 
 use std::collections::HashMap;

@@ -326,6 +326,24 @@ pub const ROUTES: &[Route] = &[
         "Send a chat message to the customer",
     ),
     r(
+        "POST",
+        "/api/v1/interactions/{id}/recording/pause",
+        Some(Action::InteractionsWork),
+        "Pause the call's recording (nothing is kept until resumed)",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/recording/resume",
+        Some(Action::InteractionsWork),
+        "Resume the call's recording",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/recording/start",
+        Some(Action::InteractionsWork),
+        "Start recording the call (queues with the on_demand policy)",
+    ),
+    r(
         "GET",
         "/api/v1/customers",
         Some(Action::CustomersRead),

@@ -20,7 +20,10 @@ pub mod sdp;
 pub mod signalling;
 
 pub use admission::{Admission, AdmissionPolicy, Refusal};
-pub use call::{CallEvent, EndReason, FlowConfig, Party};
+pub use call::{CallControl, CallEvent, EndReason, FlowConfig, Party};
 pub use dial::{DialOutcome, DialTimers};
-pub use runtime::{CallSummary, DialRequest, Switch, SwitchConfig, SwitchError, SwitchEvent};
+pub use runtime::{
+    CallCommand, CallSummary, DialRequest, Switch, SwitchConfig, SwitchControl, SwitchError,
+    SwitchEvent,
+};
 pub use signalling::{CallRef, Originate, SignalCommand, SignalEvent, Signalling};
