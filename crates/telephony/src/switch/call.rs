@@ -172,6 +172,10 @@ pub struct MediaStats {
     pub audio_in: u64,
     /// Times the caller's stream was re-anchored (new SSRC or a timestamp jump).
     pub resyncs: u64,
+    /// Frames received from the bridged peer.
+    pub relayed_in: u64,
+    /// Frames sent to the bridged peer.
+    pub relayed_out: u64,
 }
 
 /// Where the caller's RTP clock sits on ours: their `timestamp` was at our `offset`.
@@ -350,6 +354,7 @@ impl Call {
     /// A frame of the bridged peer's far end arrived (see [`CallOutput::Media`]).
     pub fn handle_bridge_media(&mut self, seq: u16, pcm: &[u8]) {
         if matches!(self.source, Source::Bridge) && !self.is_ended() {
+            self.stats.relayed_in += 1;
             self.jitter.push(seq, pcm);
         }
     }
@@ -513,6 +518,7 @@ impl Call {
                 self.bridge_out.drain(..FRAME_SAMPLES);
                 self.outputs
                     .push_back(CallOutput::Media(self.bridge_seq, bytes));
+                self.stats.relayed_out += 1;
                 self.bridge_seq = self.bridge_seq.wrapping_add(1);
             }
         }
@@ -880,6 +886,134 @@ mod tests {
         }
         assert_eq!(call.stats().resyncs, 1);
         assert_eq!(call.stats().audio_in, 67);
+    }
+
+    fn controlled() -> Arc<FlowConfig> {
+        Arc::new(FlowConfig {
+            controlled: true,
+            record: false,
+            ..FlowConfig::default()
+        })
+    }
+
+    fn drain(call: &mut Call, rec: &mut Vec<u8>) -> Vec<CallOutput> {
+        let mut out = Vec::new();
+        while let Some(o) = call.poll_output() {
+            match o {
+                CallOutput::Record(b) => rec.extend(b),
+                o => out.push(o),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_controlled_call_plays_reports_the_end_and_loops_what_follows() {
+        let mut call = Call::new(controlled(), media(), (1, 2, 3), 0);
+        let mut rec = Vec::new();
+        call.handle_timeout(0);
+        call.control(
+            0,
+            CallControl::Play {
+                audio: vec![1_000i16; 800].into(),
+                then: Some(vec![500i16; 160].into()),
+            },
+        );
+        let mut done_at = None;
+        for ms in (20..400).step_by(20) {
+            call.handle_timeout(ms);
+            for o in drain(&mut call, &mut rec) {
+                if o == CallOutput::Event(CallEvent::PlaybackDone) {
+                    done_at = Some(ms);
+                }
+                assert!(!matches!(
+                    o,
+                    CallOutput::Event(CallEvent::DigitsCollected(_))
+                ));
+            }
+        }
+        // 800 samples are five frames: the fifth is sent at 100 ms.
+        assert_eq!(done_at, Some(100));
+        assert!(rec.is_empty(), "nothing recorded until told");
+        // Keys are reported, never collected.
+        call.handle_info(400, "Signal=5");
+        let out = drain(&mut call, &mut rec);
+        assert_eq!(
+            out,
+            vec![CallOutput::Event(CallEvent::Digit(
+                Digit::from_char('5').unwrap()
+            ))]
+        );
+    }
+
+    #[test]
+    fn bridged_calls_relay_each_other_and_the_recording_starts_when_told() {
+        let mut a = Call::new(controlled(), media(), (1, 2, 3), 0);
+        let mut b = Call::new(controlled(), media(), (4, 5, 6), 0);
+        a.control(0, CallControl::Bridge);
+        b.control(0, CallControl::Bridge);
+        a.control(0, CallControl::StartRecording);
+        let tone = crate::tones::sine(440.0, 8_000.0, 30);
+        let mut enc = Vec::new();
+        Law::A.encode_into(&tone, &mut enc);
+        // A's far end talks in 30 ms packets; B's in 20 ms ones.
+        let mut a_far = RtpSender::new(10, 0, 0);
+        let mut b_far = RtpSender::new(11, 0, 0);
+        let (mut rec, mut b_heard) = (Vec::new(), Vec::new());
+        let mut paused = 0;
+        for ms in (0..3_000u64).step_by(10) {
+            if ms % 30 == 0 {
+                a.handle_rtp(ms, &a_far.media(8, false, &enc, 240));
+            }
+            if ms % 20 == 0 {
+                b.handle_rtp(ms, &b_far.media(8, false, &enc[..160], 160));
+                a.handle_timeout(ms);
+                b.handle_timeout(ms);
+            }
+            if ms == 1_500 {
+                a.control(ms, CallControl::PauseRecording);
+            }
+            if ms == 2_000 {
+                a.control(ms, CallControl::ResumeRecording);
+            }
+            for o in drain(&mut a, &mut rec) {
+                if let CallOutput::Media(seq, pcm) = o {
+                    b.handle_bridge_media(seq, &pcm);
+                }
+            }
+            let mut dummy = Vec::new();
+            for o in drain(&mut b, &mut dummy) {
+                match o {
+                    CallOutput::Media(seq, pcm) => a.handle_bridge_media(seq, &pcm),
+                    CallOutput::Rtp(p) => {
+                        let p = RtpPacket::parse(&p).unwrap();
+                        let mut s = Vec::new();
+                        Law::A.decode_into(p.payload, &mut s);
+                        b_heard.extend(s);
+                    }
+                    _ => {}
+                }
+            }
+            if a.recorder.as_ref().is_some_and(|r| r.is_paused()) {
+                paused += 1;
+            }
+        }
+        a.handle_remote_end(3_000, EndReason::CallerHungUp);
+        drain(&mut a, &mut rec);
+        assert!(paused > 0);
+        // B's phone hears A's far end (after the jitter buffer's delay).
+        assert!(crate::tones::power(&b_heard[8_000..16_000]) > 1e6);
+        assert!(a.stats().relayed_in > 100 && a.stats().relayed_out > 100);
+        // A's recording: A's far end left, B's far end (what A sends) right; silence while paused.
+        let mut wav = crate::wav::header(2, 8_000, rec.len() as u32).to_vec();
+        wav.extend(rec);
+        let (left, right) = read_stereo(&wav).unwrap();
+        assert!(left.len() >= 23_000, "{}", left.len());
+        assert!(crate::tones::power(&left[4_000..8_000]) > 1e6);
+        assert!(crate::tones::power(&right[4_000..8_000]) > 1e6);
+        assert!(left[12_500..15_500].iter().all(|&s| s == 0));
+        assert!(right[12_500..15_500].iter().all(|&s| s == 0));
+        assert!(crate::tones::power(&left[17_000..20_000]) > 1e6);
     }
 
     #[test]
