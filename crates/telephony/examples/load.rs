@@ -87,7 +87,8 @@ async fn main() {
         rtp_ip: "127.0.0.1".parse().unwrap(),
         admission: AdmissionPolicy {
             allowed_sources: vec!["127.0.0.1".parse().unwrap()],
-            max_calls: (limit as usize) * 2,
+            // Each call has an agent leg too when relaying.
+            max_calls: (limit as usize) * if relay { 4 } else { 2 },
             max_calls_per_second: (rate as usize) * 2,
         },
         recordings_dir: Some(dir.join("recordings")),
