@@ -320,6 +320,8 @@ pub async fn start(
             allowed_sources: trunks,
             max_calls: config.max_calls.unwrap_or(1_000),
             max_calls_per_second: config.calls_per_second.unwrap_or(100),
+            // A number no tenant takes gets the answer a stranger gets.
+            numbers: numbers(&config),
         },
         recordings_dir: None,
         flow: FlowConfig {
@@ -349,6 +351,23 @@ pub async fn start(
         sip_addr,
         recordings,
     })
+}
+
+/// Every number some tenant takes; empty (any) when one takes `*`.
+fn numbers(config: &SipConfig) -> Vec<String> {
+    let all: Vec<String> = config
+        .tenant
+        .iter()
+        .flat_map(|t| t.numbers.iter().cloned())
+        .collect();
+    if all.iter().any(|n| n == "*") {
+        Vec::new()
+    } else if all.is_empty() {
+        // No tenant takes calls: nothing is answered.
+        vec![String::new()]
+    } else {
+        all
+    }
 }
 
 /// What a simulated agent "says": a soft two-tone phrase and a pause, looped.
@@ -910,6 +929,7 @@ impl CustomerCall {
                             ring_timeout_ms: phone.ring_timeout_s.unwrap_or(60) * 1_000,
                             ..DialTimers::default()
                         },
+                        destinations: None,
                     };
                     let owner = self.owner_handle();
                     let _ = self

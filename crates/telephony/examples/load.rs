@@ -90,6 +90,7 @@ async fn main() {
             // Each call has an agent leg too when relaying.
             max_calls: (limit as usize) * if relay { 4 } else { 2 },
             max_calls_per_second: (rate as usize) * 2,
+            numbers: Vec::new(),
         },
         recordings_dir: Some(dir.join("recordings")),
         flow: FlowConfig {
@@ -215,6 +216,7 @@ async fn main() {
                         number: "agent".into(),
                         target: agents_addr,
                         timers: DialTimers::default(),
+                        destinations: None,
                     });
                     legs.insert(call_id, None);
                 }

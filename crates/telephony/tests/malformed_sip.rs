@@ -32,6 +32,7 @@ async fn mutated_requests_do_not_stop_the_switch() {
             allowed_sources: vec![],
             max_calls: 10,
             max_calls_per_second: 100,
+            numbers: Vec::new(),
         },
         recordings_dir: None,
         flow: FlowConfig::default(),

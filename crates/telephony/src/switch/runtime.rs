@@ -156,6 +156,8 @@ pub struct DialRequest {
     pub target: SocketAddr,
     /// Ring and no-provisional timeouts.
     pub timers: DialTimers,
+    /// The tenant's destination rules (none: not checked, for agents' phones).
+    pub destinations: Option<super::destinations::DestinationPolicy>,
 }
 
 /// What a controlled call ([`FlowConfig::controlled`]) is told to do.
@@ -467,7 +469,8 @@ impl<S: Signalling> Control<S> {
                     })
                 } else {
                     let now = self.clock.now_ms();
-                    self.admission.admit(now, source, self.calls.len(), &offer)
+                    self.admission
+                        .admit(now, source, &dialled, self.calls.len(), &offer)
                 };
                 let media = match decision {
                     Ok(m) => m,
@@ -628,6 +631,9 @@ impl<S: Signalling> Control<S> {
         self.by_id.insert(call_id.clone(), call);
         if self.calls.len() > self.admission.policy().max_calls {
             return refuse("too_many_calls");
+        }
+        if let Some(Err(e)) = req.destinations.as_ref().map(|d| d.check(&req.number)) {
+            return refuse(e.reason());
         }
         let rtp = match UdpSocket::bind(SocketAddr::new(self.config.rtp_ip, 0)).await {
             Ok(s) => s,
