@@ -42,6 +42,8 @@ pub enum Action {
     EventsStream,
     /// Read reports.
     ReportsRead,
+    /// Listen to call recordings (each access is logged).
+    RecordingsRead,
 }
 
 use Role::{Admin, Agent, Analyst, Client, Provider, Supervisor};
@@ -70,6 +72,7 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::CustomersWrite, &[Admin, Supervisor, Agent]),
     (Action::EventsStream, &[Admin, Supervisor, Agent, Analyst]),
     (Action::ReportsRead, &[Admin, Supervisor, Analyst, Client]),
+    (Action::RecordingsRead, &[Admin, Supervisor]),
 ];
 
 impl Action {
@@ -92,6 +95,7 @@ impl Action {
             Action::CustomersWrite => "customers.write",
             Action::EventsStream => "events.stream",
             Action::ReportsRead => "reports.read",
+            Action::RecordingsRead => "recordings.read",
         }
     }
 
@@ -114,6 +118,7 @@ impl Action {
             Action::CustomersWrite => "create customers",
             Action::EventsStream => "subscribe to live events",
             Action::ReportsRead => "read reports",
+            Action::RecordingsRead => "listen to call recordings",
         }
     }
 }
@@ -342,6 +347,12 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/interactions/{id}/recording/start",
         Some(Action::InteractionsWork),
         "Start recording the call (queues with the on_demand policy)",
+    ),
+    r(
+        "GET",
+        "/api/v1/interactions/{id}/recording",
+        Some(Action::RecordingsRead),
+        "The call's recording (stereo WAV, customer left, agent right); the access is logged",
     ),
     r(
         "GET",

@@ -340,8 +340,22 @@ phones = [{{ agent = "eva", address = "127.0.0.1:{phone_port}", auto_answer = tr
         .unwrap()
         .at;
 
+    // The recording, through the API (an agent may not; the access is logged).
+    let r = supervisor
+        .get("/api/v1/interactions/1/recording")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    let bytes = r.body.to_vec();
+    assert_eq!(bytes, std::fs::read(&path).unwrap());
+    let accessed = life(&st.store, &t, 1).await;
+    let last = accessed.last().unwrap();
+    assert_eq!(kind(last), "call.recording_accessed");
+    assert_eq!(
+        serde_json::to_value(&last.fact).unwrap()["call"]["by"],
+        "token:test"
+    );
     // The recording: both sides' audio, nothing while paused.
-    let bytes = std::fs::read(&path).unwrap();
     let (left, right) = telephony::wav::read_stereo(&bytes).unwrap();
     let secs = left.len() as f64 / 8_000.0;
     assert!(secs > 5.0, "recording of {secs} s");

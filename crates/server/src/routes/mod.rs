@@ -198,6 +198,10 @@ pub fn router(state: AppState) -> Router {
             get(interactions::messages).post(interactions::send_message),
         )
         .route(
+            "/api/v1/interactions/{id}/recording",
+            get(recording::download),
+        )
+        .route(
             "/api/v1/interactions/{id}/recording/pause",
             post(recording::pause),
         )
