@@ -97,8 +97,8 @@ pub struct AgentPhone {
     pub agent: String,
     /// Where its SIP user agent listens (`127.0.0.1:5070`).
     pub address: SocketAddr,
-    /// Ask the phone to answer by itself (`Call-Info: answer-after=0`; the
-    /// phone must allow it, as baresip's auto-answer does).
+    /// Ask the phone to answer by itself (`Call-Info: <…>;answer-after=0`;
+    /// the phone must allow it).
     #[serde(default)]
     pub auto_answer: bool,
     /// Seconds to ring before giving up (routing's ring timeout also applies).
@@ -930,6 +930,7 @@ impl CustomerCall {
                             ..DialTimers::default()
                         },
                         destinations: None,
+                        auto_answer: phone.auto_answer,
                     };
                     let owner = self.owner_handle();
                     let _ = self

@@ -217,6 +217,7 @@ async fn main() {
                         target: agents_addr,
                         timers: DialTimers::default(),
                         destinations: None,
+                        auto_answer: false,
                     });
                     legs.insert(call_id, None);
                 }

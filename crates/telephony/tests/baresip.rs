@@ -118,6 +118,7 @@ async fn baresip_as_an_agent_phone_answers_and_its_audio_is_recorded() {
             no_provisional_timeout_ms: 3_000,
         },
         destinations: None,
+        auto_answer: false,
     });
     let mut events = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);

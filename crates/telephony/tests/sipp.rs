@@ -416,6 +416,7 @@ async fn a_premium_or_foreign_destination_is_never_dialled() {
             target: trap.local_addr().unwrap(),
             timers: DialTimers::default(),
             destinations: Some(policy.clone()),
+            auto_answer: false,
         });
         let events = events_until(&mut switch, 5, |e| {
             matches!(e, SwitchEvent::DialOutcome { .. })
@@ -540,6 +541,7 @@ async fn dial_sipp(name: &str, scenario: &str, max_duration_ms: u64) -> Vec<Swit
             no_provisional_timeout_ms: 1_000,
         },
         destinations: None,
+        auto_answer: false,
     });
     let events = events_until(&mut switch, 15, |e| match e {
         SwitchEvent::DialOutcome { outcome, .. } => *outcome != DialOutcome::Answered,
@@ -635,6 +637,7 @@ async fn an_outbound_call_to_a_silent_address_fails_for_lack_of_a_provisional_re
             no_provisional_timeout_ms: 800,
         },
         destinations: None,
+        auto_answer: false,
     });
     let events = events_until(&mut switch, 5, |e| {
         matches!(e, SwitchEvent::DialOutcome { .. })

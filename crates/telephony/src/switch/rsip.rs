@@ -411,6 +411,12 @@ impl Stack {
             offer: Some(req.sdp),
             contact: self.contact.clone(),
             call_id: Some(req.call_id.clone()),
+            headers: req.auto_answer.then(|| {
+                vec![Header::Other(
+                    "Call-Info".into(),
+                    format!("<sip:{}>;answer-after=0", self.local),
+                )]
+            }),
             ..Default::default()
         };
         match self.dialogs.do_invite_async(opt, self.state_tx.clone()) {

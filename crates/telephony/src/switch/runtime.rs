@@ -158,6 +158,8 @@ pub struct DialRequest {
     pub timers: DialTimers,
     /// The tenant's destination rules (none: not checked, for agents' phones).
     pub destinations: Option<super::destinations::DestinationPolicy>,
+    /// Ask the callee (an agent's phone) to answer by itself.
+    pub auto_answer: bool,
 }
 
 /// What a controlled call ([`FlowConfig::controlled`]) is told to do.
@@ -652,6 +654,7 @@ impl<S: Signalling> Control<S> {
                 target: req.target,
                 call_id: call_id.clone(),
                 sdp: offer,
+                auto_answer: req.auto_answer,
             },
         });
         let recording = self
