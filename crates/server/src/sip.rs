@@ -901,6 +901,15 @@ impl CustomerCall {
                 }
                 CallMsg::Switch(_) => {}
                 CallMsg::Routing(Note::Offered(agent)) => {
+                    if let Stage::Connected { leg, .. } = &stage {
+                        // Transferred through routing: the first agent's leg goes, the
+                        // customer hears music until the next agent answers.
+                        if let Some(leg) = leg {
+                            self.ctx.control.command(leg, CallCommand::Hangup);
+                        }
+                        self.cmd(CallCommand::Loop(self.ctx.music.clone()));
+                        stage = Stage::Waiting;
+                    }
                     let Some(phone) = self.t.phones.get(&agent).cloned() else {
                         // No phone: a simulated agent or a desktop answers in routing.
                         continue;

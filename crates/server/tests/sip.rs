@@ -369,3 +369,112 @@ phones = [{{ agent = "eva", address = "127.0.0.1:{phone_port}", auto_answer = tr
         "nothing recorded while paused"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_through_routing_moves_the_call_to_the_next_agents_phone() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("transfer");
+    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let st = running.state.clone();
+    let t = st.store.create_tenant("acme", 1).await.unwrap();
+    let h = st.hub.tenant(&t).await.unwrap();
+    h.call(Op::SetPlan(PLAN.into())).await.unwrap();
+    for name in ["eva", "max"] {
+        h.call(Op::DefineAgent {
+            id: None,
+            name: name.into(),
+            skills: vec![("support".into(), 5)],
+            username: None,
+        })
+        .await
+        .unwrap();
+    }
+    h.call(Op::SignIn(0, None)).await.unwrap();
+    let token = auth::new_token();
+    st.store
+        .create_token(
+            &t,
+            "test",
+            Role::Supervisor.as_str(),
+            &auth::secret_hash(&token),
+            1,
+        )
+        .await
+        .unwrap();
+    let mut supervisor = Client::new(running.addr).bearer(&token);
+    let (eva_port, max_port) = (free_port(), free_port());
+    let config = SipConfig::from_toml(&format!(
+        r#"
+[[tenant]]
+name = "acme"
+numbers = ["*"]
+announce_every_s = 0
+ivr = '''
+entry = "main"
+[[menu]]
+name = "main"
+prompt = "main_menu"
+[menu.choices]
+"1" = {{ queue = "support" }}
+'''
+phones = [
+  {{ agent = "eva", address = "127.0.0.1:{eva_port}", auto_answer = true }},
+  {{ agent = "max", address = "127.0.0.1:{max_port}", auto_answer = true }},
+]
+"#
+    ))
+    .unwrap();
+    let sip = server::sip::start(&st, "127.0.0.1:0".parse().unwrap(), config, &dir)
+        .await
+        .unwrap();
+    let eva_dir = dir.join("eva");
+    let max_dir = dir.join("max");
+    std::fs::create_dir_all(&eva_dir).unwrap();
+    std::fs::create_dir_all(&max_dir).unwrap();
+    let eva = sipp(&eva_dir, "agent_phone.xml", &[], None, eva_port);
+    let max = sipp(&max_dir, "agent_phone.xml", &[], None, max_port);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let customer = sipp(
+        &dir,
+        "customer_ivr.xml",
+        &[("TALK_AFTER_MS", "500"), ("HOLD_MS", "9000")],
+        Some(sip.sip_addr),
+        free_port(),
+    );
+    wait_for(&st.store, &t, 10, "call.connected").await;
+    h.call(Op::SignIn(1, None)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let r = supervisor
+        .post("/api/v1/interactions/1/transfer", &json!({"agent_id": 1}))
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{} {:?}", r.status, r.json());
+
+    let (out, log) = customer.await.unwrap();
+    assert!(out.status.success(), "customer: {}", explain(&out, &log));
+    for (who, phone) in [("eva", eva), ("max", max)] {
+        let (out, log) = phone.await.unwrap();
+        assert!(
+            out.status.success(),
+            "{who}'s phone: {}",
+            explain(&out, &log)
+        );
+    }
+    let all = wait_for(&st.store, &t, 10, "routing.ended").await;
+    let connected: Vec<_> = all
+        .iter()
+        .filter(|r| kind(r) == "call.connected")
+        .map(|r| serde_json::to_value(&r.fact).unwrap()["call"]["agent"].clone())
+        .collect();
+    assert_eq!(
+        connected,
+        vec![json!(0), json!(1)],
+        "{:?}",
+        all.iter().map(kind).collect::<Vec<_>>()
+    );
+    assert!(all.iter().any(|r| kind(r) == "routing.transferred"));
+}

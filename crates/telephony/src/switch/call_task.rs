@@ -182,6 +182,10 @@ impl CallTask {
                             }
                         }
                         Some(ToCall::Command(cmd)) => {
+                            if matches!(cmd, CallCommand::Play { .. } | CallCommand::Loop(_) | CallCommand::Silence) {
+                                // Playing something else ends the bridge on this side.
+                                self.peer = None;
+                            }
                             let control = match cmd {
                                 CallCommand::Play { audio, then } => CallControl::Play { audio, then },
                                 CallCommand::Loop(audio) => CallControl::Loop(audio),
