@@ -137,6 +137,10 @@ pub struct SipConfig {
     /// Addresses allowed to send calls (trunks); loopback only by default.
     #[serde(default)]
     pub trunks: Vec<IpAddr>,
+    /// Trunks that must also pass digest authentication (401 challenge):
+    /// `[[trunk_credentials]] source = "…", username = "…", password = "…"`.
+    #[serde(default)]
+    pub trunk_credentials: Vec<telephony::switch::TrunkCredential>,
     /// Calls at once at most (1,000 by default).
     pub max_calls: Option<usize>,
     /// New calls per second at most (100 by default).
@@ -322,6 +326,7 @@ pub async fn start(
             max_calls_per_second: config.calls_per_second.unwrap_or(100),
             // A number no tenant takes gets the answer a stranger gets.
             numbers: numbers(&config),
+            trunk_credentials: config.trunk_credentials.clone(),
         },
         recordings_dir: None,
         flow: FlowConfig {

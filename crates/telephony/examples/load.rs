@@ -91,6 +91,7 @@ async fn main() {
             max_calls: (limit as usize) * if relay { 4 } else { 2 },
             max_calls_per_second: (rate as usize) * 2,
             numbers: Vec::new(),
+            trunk_credentials: Vec::new(),
         },
         recordings_dir: Some(dir.join("recordings")),
         flow: FlowConfig {

@@ -99,6 +99,7 @@ async fn baresip_as_an_agent_phone_answers_and_its_audio_is_recorded() {
             max_calls: 10,
             max_calls_per_second: 100,
             numbers: Vec::new(),
+            trunk_credentials: Vec::new(),
         },
         recordings_dir: Some(dir.join("recordings")),
         flow: FlowConfig {

@@ -71,6 +71,7 @@ fn start() -> (
             max_calls: 5,
             max_calls_per_second: 100,
             numbers: Vec::new(),
+            trunk_credentials: Vec::new(),
         },
         recordings_dir: None,
         flow: FlowConfig::default(),

@@ -33,6 +33,7 @@ async fn mutated_requests_do_not_stop_the_switch() {
             max_calls: 10,
             max_calls_per_second: 100,
             numbers: Vec::new(),
+            trunk_credentials: Vec::new(),
         },
         recordings_dir: None,
         flow: FlowConfig::default(),

@@ -65,6 +65,7 @@ fn config(dir: &Path, max_calls: usize) -> SwitchConfig {
             max_calls,
             max_calls_per_second: 100,
             numbers: Vec::new(),
+            trunk_credentials: Vec::new(),
         },
         recordings_dir: Some(dir.join("recordings")),
         flow: FlowConfig {
@@ -438,6 +439,47 @@ async fn a_premium_or_foreign_destination_is_never_dialled() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     let mut buf = [0u8; 2048];
     assert!(trap.recv_from(&mut buf).is_err(), "no INVITE left");
+    switch.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trunk_with_credentials_must_answer_the_digest_challenge() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("digest");
+    let mut cfg = config(&dir, 10);
+    cfg.admission.trunk_credentials = vec![telephony::switch::TrunkCredential {
+        source: LOCALHOST.parse().unwrap(),
+        username: "carrier".into(),
+        password: "pw".into(),
+    }];
+    let mut switch = Switch::start(cfg).await.expect("switch starts");
+    // Without credentials: 401, and the switch never sees the INVITE.
+    let (out, log) = sipp(
+        &dir,
+        "refused_call.xml",
+        &[("STATUS", "401")],
+        switch.sip_addr(),
+        LOCALHOST,
+    )
+    .await;
+    assert!(out.status.success(), "{}", explain(&out, &log));
+    // With the right password (sipp answers the challenge): answered.
+    let (out, log) = sipp(
+        &dir,
+        "auth_call.xml",
+        &[("PASSWORD", "pw")],
+        switch.sip_addr(),
+        LOCALHOST,
+    )
+    .await;
+    assert!(out.status.success(), "{}", explain(&out, &log));
+    let events = events_until(&mut switch, 5, |e| matches!(e, SwitchEvent::Ended(_))).await;
+    assert!(
+        matches!(events.first(), Some(SwitchEvent::Answered { .. })),
+        "only the authenticated call reached the switch: {events:#?}"
+    );
     switch.shutdown();
 }
 

@@ -21,6 +21,8 @@ pub struct AdmissionPolicy {
     /// source not on the allow-list gets (403 `Forbidden`), so a caller
     /// cannot learn which numbers exist.
     pub numbers: Vec<String>,
+    /// Trunks that must also pass digest authentication (401 challenge) first.
+    pub trunk_credentials: Vec<super::digest::TrunkCredential>,
 }
 
 /// The policy and the recent admissions it needs for the rate cap.
@@ -117,6 +119,7 @@ mod tests {
             max_calls: 2,
             max_calls_per_second: 3,
             numbers: Vec::new(),
+            trunk_credentials: Vec::new(),
         })
     }
 

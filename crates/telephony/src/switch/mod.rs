@@ -4,6 +4,7 @@
 //! - [`admission`]: the trunk allow-list, the call cap, the SDP check (sans-IO).
 //! - [`call`]: one call's media and built-in flow, prompt → digits → music (sans-IO).
 //! - [`destinations`]: where a tenant may call: countries, premium numbers (sans-IO).
+//! - [`digest`]: digest authentication of trunks (sans-IO).
 //! - [`dial`]: an outbound attempt's outcome: answered, busy, no answer, failed (sans-IO).
 //! - [`signalling`]: the trait a SIP stack implements for the switch.
 //! - [`rsip`]: that trait over the `rsipstack` crate.
@@ -15,6 +16,7 @@ pub mod call;
 mod call_task;
 pub mod destinations;
 pub mod dial;
+pub mod digest;
 mod outbound;
 pub mod rsip;
 pub mod runtime;
@@ -25,6 +27,7 @@ pub use admission::{Admission, AdmissionPolicy, Refusal};
 pub use call::{CallControl, CallEvent, EndReason, FlowConfig, Party};
 pub use destinations::{DestinationPolicy, DestinationRefusal};
 pub use dial::{DialOutcome, DialTimers};
+pub use digest::{DigestGuard, TrunkCredential};
 pub use runtime::{
     CallCommand, CallSummary, DialRequest, Switch, SwitchConfig, SwitchControl, SwitchError,
     SwitchEvent,

@@ -250,7 +250,19 @@ pub struct Switch {
 impl Switch {
     /// Starts the switch with rsipstack on `config.sip_addr`.
     pub async fn start(config: SwitchConfig) -> Result<Switch, SwitchError> {
-        let sip = RsipSignalling::bind(config.sip_addr).await?;
+        let creds = &config.admission.trunk_credentials;
+        let guard = (!creds.is_empty()).then(|| {
+            use std::hash::{BuildHasher, Hasher};
+            // Keys the nonces: random per run.
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u64(Clock::new().now_ms());
+            super::digest::DigestGuard::new(
+                "centralita",
+                &format!("{:x}", h.finish()),
+                creds.clone(),
+            )
+        });
+        let sip = RsipSignalling::bind_with(config.sip_addr, guard).await?;
         Switch::start_with(config, sip)
     }
 
