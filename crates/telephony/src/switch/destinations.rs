@@ -181,4 +181,11 @@ mod tests {
             assert_eq!(p.check(n), Err(DestinationRefusal::Malformed), "{n:?}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_checked_never_a_panic(n in ".{0,40}") {
+            let _ = spain_and_czechia().check(&n);
+        }
+    }
 }

@@ -277,4 +277,14 @@ mod tests {
         }
         assert!(!g.verify(src, "INVITE", None, 2_000));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_header_is_refused_or_checked_never_a_panic(v in ".{0,300}", tail in "[ -~]{0,200}") {
+            let g = guard();
+            let src = "127.0.0.1".parse().unwrap();
+            assert!(!g.verify(src, "INVITE", Some(&v), 2_000));
+            assert!(!g.verify(src, "INVITE", Some(&format!("Digest {tail}")), 2_000));
+        }
+    }
 }
