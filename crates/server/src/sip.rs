@@ -166,6 +166,169 @@ pub struct SipRunning {
     pub sip_addr: SocketAddr,
     /// Where recordings go.
     pub recordings: PathBuf,
+    /// Places outbound calls.
+    pub outbound: Outbound,
+}
+
+/// Longest a person who answered an outbound call may wait for an agent
+/// before it counts as abandoned (the 2 s rule).
+pub const CONNECT_WITHIN: Duration = Duration::from_secs(2);
+
+/// How an outbound call with a reserved agent went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutboundResult {
+    /// The callee did not answer: the dial's outcome.
+    NotAnswered(DialOutcome),
+    /// Answered and bridged to the agent's phone within [`CONNECT_WITHIN`].
+    Connected {
+        /// The callee's leg.
+        call_id: String,
+        /// The agent's leg.
+        agent_call_id: String,
+    },
+    /// Answered, but the agent's phone did not answer in time: the abandon
+    /// message was played and the call hung up.
+    Abandoned {
+        /// The callee's leg.
+        call_id: String,
+    },
+}
+
+/// Places outbound calls through the switch (the dialer's side; the dialer
+/// engine does not drive it live yet).
+#[derive(Clone)]
+pub struct Outbound {
+    ctx: Arc<Ctx>,
+}
+
+impl std::fmt::Debug for Outbound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Outbound")
+    }
+}
+
+impl Outbound {
+    /// Hangs up one leg (BYE).
+    pub fn hang_up(&self, call_id: &str) {
+        self.ctx.control.command(call_id, CallCommand::Hangup);
+    }
+
+    /// Calls `number` at `target` with `caller_id`; once a person answers,
+    /// rings the reserved agent's phone and bridges within [`CONNECT_WITHIN`],
+    /// or plays the abandon message (in `language`) and hangs up.
+    pub async fn call_with_agent(
+        &self,
+        request: DialRequest,
+        agent_phone: SocketAddr,
+        language: &str,
+    ) -> OutboundResult {
+        let ctx = &self.ctx;
+        let (me, mut inbox) = mpsc::unbounded_channel();
+        let dial_id = request.dial_id.clone();
+        let _ = ctx.to_dispatcher.send(ToDispatcher::Dial {
+            request: request.clone(),
+            owner: me.clone(),
+        });
+        let call_id = loop {
+            match inbox.recv().await {
+                Some(CallMsg::Switch(SwitchEvent::DialOutcome {
+                    dial_id: d,
+                    call_id,
+                    outcome,
+                })) if d == dial_id => {
+                    if outcome != DialOutcome::Answered {
+                        return OutboundResult::NotAnswered(outcome);
+                    }
+                    break call_id;
+                }
+                Some(_) => {}
+                None => {
+                    return OutboundResult::NotAnswered(DialOutcome::Failed {
+                        status: None,
+                        reason: "shutdown",
+                    });
+                }
+            }
+        };
+        // Ringback to the callee while the agent's phone rings.
+        ctx.control.command(
+            &call_id,
+            CallCommand::Loop(telephony::tones::ringback().into()),
+        );
+        let agent_dial = format!("{dial_id}~agent");
+        let _ = ctx.to_dispatcher.send(ToDispatcher::Dial {
+            request: DialRequest {
+                dial_id: agent_dial.clone(),
+                caller_id: request.number.clone(),
+                number: "agent".into(),
+                target: agent_phone,
+                timers: DialTimers {
+                    ring_timeout_ms: CONNECT_WITHIN.as_millis() as u64,
+                    no_provisional_timeout_ms: CONNECT_WITHIN.as_millis() as u64,
+                },
+                destinations: None,
+                auto_answer: true,
+            },
+            owner: me,
+        });
+        let deadline = tokio::time::sleep(CONNECT_WITHIN);
+        tokio::pin!(deadline);
+        let agent_call_id = loop {
+            tokio::select! {
+                msg = inbox.recv() => match msg {
+                    Some(CallMsg::Switch(SwitchEvent::DialOutcome { dial_id: d, call_id: leg, outcome }))
+                        if d == agent_dial =>
+                    {
+                        if outcome == DialOutcome::Answered {
+                            break Some(leg);
+                        }
+                        break None;
+                    }
+                    Some(CallMsg::Switch(SwitchEvent::Ended(s))) if s.call_id == call_id => {
+                        // The callee hung up first.
+                        ctx.control.cancel_dial(&agent_dial);
+                        return OutboundResult::Abandoned { call_id };
+                    }
+                    Some(_) => {}
+                    None => break None,
+                },
+                _ = &mut deadline => break None,
+            }
+        };
+        if let Some(leg) = agent_call_id {
+            ctx.control.bridge(&call_id, &leg);
+            return OutboundResult::Connected {
+                call_id,
+                agent_call_id: leg,
+            };
+        }
+        ctx.control.cancel_dial(&agent_dial);
+        ctx.control.command(
+            &call_id,
+            CallCommand::Play {
+                audio: ctx.prompt("abandon_message", language),
+                then: None,
+            },
+        );
+        // The abandon message is the longest prompt (up to 12 s).
+        let last = tokio::time::sleep(LAST_PROMPT_MAX * 2);
+        tokio::pin!(last);
+        loop {
+            tokio::select! {
+                msg = inbox.recv() => match msg {
+                    Some(CallMsg::Switch(SwitchEvent::PlaybackDone { call_id: c })) if c == call_id => break,
+                    Some(CallMsg::Switch(SwitchEvent::Ended(s))) if s.call_id == call_id => {
+                        return OutboundResult::Abandoned { call_id };
+                    }
+                    Some(_) => {}
+                    None => break,
+                },
+                _ = &mut last => break,
+            }
+        }
+        ctx.control.command(&call_id, CallCommand::Hangup);
+        OutboundResult::Abandoned { call_id }
+    }
 }
 
 /// A routing fact about an interaction with a call, as the call task needs it.
@@ -351,10 +514,12 @@ pub async fn start(
     for t in &tenants {
         tokio::spawn(watch_tenant(t.clone(), to_dispatcher.clone()));
     }
+    let outbound = Outbound { ctx: ctx.clone() };
     tokio::spawn(dispatch(ctx, tenants, switch, rx));
     Ok(SipRunning {
         sip_addr,
         recordings,
+        outbound,
     })
 }
 

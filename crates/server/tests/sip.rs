@@ -478,3 +478,87 @@ phones = [
     );
     assert!(all.iter().any(|r| kind(r) == "routing.transferred"));
 }
+
+/// An outbound call with a reserved agent: answered, then the agent's phone
+/// answers in time (bridged) or not (the abandon message, then BYE).
+async fn outbound(agent_scenario: &str, name: &str) -> server::sip::OutboundResult {
+    let dir = scratch(name);
+    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let sip = server::sip::start(
+        &running.state,
+        "127.0.0.1:0".parse().unwrap(),
+        SipConfig::default(),
+        &dir,
+    )
+    .await
+    .unwrap();
+    let (callee_port, phone_port) = (free_port(), free_port());
+    let (callee_dir, phone_dir) = (dir.join("callee"), dir.join("phone"));
+    std::fs::create_dir_all(&callee_dir).unwrap();
+    std::fs::create_dir_all(&phone_dir).unwrap();
+    let callee = sipp(&callee_dir, "callee_answers.xml", &[], None, callee_port);
+    let phone = sipp(&phone_dir, agent_scenario, &[], None, phone_port);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let t0 = tokio::time::Instant::now();
+    let result = sip
+        .outbound
+        .call_with_agent(
+            telephony::switch::DialRequest {
+                dial_id: format!("{name}-1"),
+                caller_id: "912345678".into(),
+                number: "600111222".into(),
+                target: format!("127.0.0.1:{callee_port}").parse().unwrap(),
+                timers: telephony::switch::DialTimers::default(),
+                destinations: None,
+                auto_answer: false,
+            },
+            format!("127.0.0.1:{phone_port}").parse().unwrap(),
+            "en",
+        )
+        .await;
+    if let server::sip::OutboundResult::Connected {
+        call_id,
+        agent_call_id,
+    } = &result
+    {
+        // The callee answered after 300 ms, the phone 300 ms later: well within 2 s.
+        assert!(t0.elapsed() < Duration::from_millis(2_000));
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        sip.outbound.hang_up(call_id);
+        sip.outbound.hang_up(agent_call_id);
+    }
+    let (out, log) = phone.await.unwrap();
+    assert!(out.status.success(), "phone: {}", explain(&out, &log));
+    let (out, log) = callee.await.unwrap();
+    assert!(out.status.success(), "callee: {}", explain(&out, &log));
+    result
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answered_outbound_call_reaches_the_reserved_agent_within_two_seconds() {
+    if !have_sipp() {
+        return;
+    }
+    let r = outbound("agent_phone.xml", "out-connected").await;
+    assert!(
+        matches!(r, server::sip::OutboundResult::Connected { .. }),
+        "{r:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answered_outbound_call_without_an_agent_in_two_seconds_hears_the_abandon_message() {
+    if !have_sipp() {
+        return;
+    }
+    let t0 = tokio::time::Instant::now();
+    let r = outbound("phone_rings_out.xml", "out-abandoned").await;
+    assert!(
+        matches!(r, server::sip::OutboundResult::Abandoned { .. }),
+        "{r:?}"
+    );
+    // 2 s of ringing for the agent, then the message (8.5 s in English) before the BYE.
+    assert!(t0.elapsed() > Duration::from_secs(10), "{:?}", t0.elapsed());
+}
