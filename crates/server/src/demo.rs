@@ -111,6 +111,52 @@ name = "vip"
 script = ["Greet the customer by name: they are one of our best customers.", "Solve it first time."]
 "#;
 
+/// The demo's telephony (`demo --sip ADDR`): any dialled number reaches the
+/// demo tenant's IVR (language, then billing → sales, support → support,
+/// 9 → a callback); announcements every 20 s; calls recorded when an agent
+/// takes them (sales only on demand). The simulated agents take calls
+/// without a phone; `--sip-config FILE` can give human agents phones.
+pub const DEMO_SIP: &str = r#"[[tenant]]
+name = "demo"
+numbers = ["*"]
+announce_every_s = 20
+ivr = '''
+entry = "welcome"
+
+[[menu]]
+name = "welcome"
+prompt = "welcome"
+next = "language"
+
+[[menu]]
+name = "language"
+prompt = "choose_language"
+timeout_s = 4
+retries = 0
+on_fail = { next = "main" }
+[menu.choices]
+"1" = { language = "es", next = "main" }
+"2" = { language = "ca", next = "main" }
+"3" = { language = "en", next = "main" }
+"4" = { language = "cs", next = "main" }
+
+[[menu]]
+name = "main"
+prompt = "main_menu"
+timeout_s = 5
+retries = 1
+on_fail = { queue = "support" }
+[menu.choices]
+"1" = { queue = "sales", set = { topic = "billing" } }
+"2" = { queue = "support", set = { topic = "technical" } }
+"9" = { callback = true }
+'''
+
+[tenant.recording]
+"*" = "always"
+sales = "on_demand"
+"#;
+
 /// What the demo set up.
 #[derive(Debug, Clone)]
 pub struct DemoInfo {
@@ -469,6 +515,14 @@ async fn bot_work(h: TenantHandle, agent: i64, interaction: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demo_telephony_parses() {
+        let c = crate::sip::SipConfig::from_toml(DEMO_SIP).unwrap();
+        let ivr = c.tenant[0].ivr.as_deref().unwrap();
+        telephony::ivr::Ivr::from_text("demo.ivr", ivr).unwrap();
+        telephony::ivr::Ivr::from_text("default.ivr", crate::sip::DEFAULT_IVR).unwrap();
+    }
 
     #[test]
     fn the_demo_plan_compiles() {

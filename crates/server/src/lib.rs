@@ -22,6 +22,7 @@ pub mod error;
 pub mod openapi;
 pub mod perms;
 pub mod routes;
+pub mod sip;
 pub mod tenant;
 pub mod ui;
 

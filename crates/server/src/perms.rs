@@ -45,6 +45,8 @@ pub enum Action {
     /// Run the floor: force agents not ready or signed out, offer a waiting
     /// interaction to a chosen agent.
     FloorManage,
+    /// Listen to call recordings (each access is logged).
+    RecordingsRead,
 }
 
 use Role::{Admin, Agent, Analyst, Client, Provider, Supervisor};
@@ -74,6 +76,7 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::EventsStream, &[Admin, Supervisor, Agent, Analyst]),
     (Action::ReportsRead, &[Admin, Supervisor, Analyst, Client]),
     (Action::FloorManage, &[Admin, Supervisor]),
+    (Action::RecordingsRead, &[Admin, Supervisor]),
 ];
 
 impl Action {
@@ -97,6 +100,7 @@ impl Action {
             Action::EventsStream => "events.stream",
             Action::ReportsRead => "reports.read",
             Action::FloorManage => "floor.manage",
+            Action::RecordingsRead => "recordings.read",
         }
     }
 
@@ -120,6 +124,7 @@ impl Action {
             Action::EventsStream => "subscribe to live events",
             Action::ReportsRead => "read reports",
             Action::FloorManage => "force agents' states and reassign interactions",
+            Action::RecordingsRead => "listen to call recordings",
         }
     }
 }
@@ -330,6 +335,30 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/interactions/{id}/messages",
         Some(Action::InteractionsWork),
         "Send a chat message to the customer",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/recording/pause",
+        Some(Action::InteractionsWork),
+        "Pause the call's recording (nothing is kept until resumed)",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/recording/resume",
+        Some(Action::InteractionsWork),
+        "Resume the call's recording",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/recording/start",
+        Some(Action::InteractionsWork),
+        "Start recording the call (queues with the on_demand policy)",
+    ),
+    r(
+        "GET",
+        "/api/v1/interactions/{id}/recording",
+        Some(Action::RecordingsRead),
+        "The call's recording (stereo WAV, customer left, agent right); the access is logged",
     ),
     r(
         "GET",

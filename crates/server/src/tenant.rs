@@ -21,7 +21,7 @@ use routing::spec::{self, Names, PlanSpec, Source};
 use routing::{AgentConfig, Engine, Input, NewInteraction, Output, RoutingError, TransferTarget};
 use serde::Serialize;
 use store::read::InteractionView;
-use store::{Fact, Recorded, Sender, Store, Tenant};
+use store::{CallFact, Fact, Recorded, Sender, Store, Tenant};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use crate::clock;
@@ -204,6 +204,38 @@ pub enum Op {
     },
     /// A supervisor offers a waiting interaction to one agent.
     ForceAssign(i64, i64),
+    /// A phone call's interaction: the call's facts so far go first in the log.
+    CreateCall(Box<NewInteractionReq>, Vec<CallFact>),
+    /// Something the switch did with a call.
+    CallFact(i64, CallFact),
+    /// The caller hung up before an agent took the call.
+    Abandon(i64),
+    /// Position and estimated wait of a waiting interaction.
+    Position(i64),
+    /// Pause, resume, start (on demand) or fetch a call's recording.
+    Recording {
+        /// Which.
+        interaction: i64,
+        /// The agent asking, who must hold it (none: a supervisor).
+        by_agent: Option<i64>,
+        /// Who (user name), for the log.
+        by: String,
+        /// What.
+        action: RecordingAction,
+    },
+}
+
+/// What is asked of a call's recording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordingAction {
+    /// Keep nothing until resumed (card payments).
+    Pause,
+    /// Keep recording again.
+    Resume,
+    /// Start (queues with the `on_demand` policy).
+    Start,
+    /// Fetch the file (the access is logged).
+    Access,
 }
 
 /// Most profile fields saved at once.
@@ -252,6 +284,8 @@ pub enum Ack {
     Id(i64),
     /// Queues.
     Queues(Vec<QueueInfo>),
+    /// Place in the queue and estimated wait in seconds (none: not waiting).
+    Position(Option<(u32, u64)>),
     /// Done.
     Done,
 }
@@ -911,6 +945,64 @@ impl Task {
                     .handle(now, Input::SetPlan(Box::new(plan)))
                     .map_err(routing_error)?;
                 self.push(Fact::PlanSet { document });
+                Ok(Ack::Done)
+            }
+            Op::CreateCall(req, facts) => {
+                let id = InteractionId(self.next_interaction as u64 + 1);
+                let (mark, seq) = (self.pending.len(), self.seq);
+                for call in facts {
+                    self.push(Fact::Call {
+                        interaction: id,
+                        call,
+                    });
+                }
+                let res = self.create(now, *req).await;
+                if res.is_err() {
+                    self.pending.truncate(mark);
+                    self.seq = seq;
+                }
+                res
+            }
+            Op::CallFact(i, call) => {
+                self.push(Fact::Call {
+                    interaction: InteractionId(i as u64),
+                    call,
+                });
+                Ok(Ack::Done)
+            }
+            Op::Abandon(i) => self.engine(now, Input::Abandon(InteractionId(i as u64))),
+            Op::Position(i) => Ok(Ack::Position(
+                self.engine
+                    .position(InteractionId(i as u64))
+                    .map(|p| (p.position, p.estimated_wait.as_secs_f64() as u64)),
+            )),
+            Op::Recording {
+                interaction,
+                by_agent,
+                by,
+                action,
+            } => {
+                let it = self.holds(interaction, by_agent).await?;
+                if it.channel != "voice" && it.channel != "outbound_voice" {
+                    return Err(ApiError::conflict(format!(
+                        "interaction {interaction} is not a call"
+                    )));
+                }
+                if action != RecordingAction::Access && it.state != "connected" {
+                    return Err(ApiError::conflict(format!(
+                        "interaction {interaction} is not connected"
+                    )));
+                }
+                let call = match action {
+                    RecordingAction::Pause => CallFact::RecordingPaused { by },
+                    RecordingAction::Resume => CallFact::RecordingResumed { by },
+                    RecordingAction::Start => CallFact::RecordingRequested { by },
+                    RecordingAction::Access => CallFact::RecordingAccessed { by },
+                };
+                self.push(Fact::Call {
+                    interaction: InteractionId(interaction as u64),
+                    call,
+                });
                 Ok(Ack::Done)
             }
             Op::Queues => Ok(Ack::Queues(

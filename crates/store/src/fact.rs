@@ -142,6 +142,127 @@ pub enum Fact {
         /// The document as given (TOML or JSON).
         document: String,
     },
+    /// Something the switch did with a voice interaction's call.
+    Call {
+        /// Which interaction.
+        interaction: InteractionId,
+        /// What happened.
+        call: CallFact,
+    },
+}
+
+/// What happened to a call, as the log keeps it (kind `call.<type>`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum CallFact {
+    /// The call was answered by the switch.
+    Arrived {
+        /// The SIP Call-ID.
+        call_id: String,
+        /// The caller's number (From).
+        caller: String,
+        /// The dialled number (request URI).
+        dialled: String,
+        /// When it was answered (Unix ms).
+        answered_at: i64,
+    },
+    /// The caller went through the IVR.
+    Ivr {
+        /// Their language.
+        language: String,
+        /// Menu → key.
+        choices: Vec<(String, String)>,
+        /// Attributes set or collected.
+        attributes: Vec<(String, String)>,
+        /// Why it ended (`chosen`, `failed`, …).
+        reason: String,
+    },
+    /// Position and estimated wait were announced.
+    Announced {
+        /// Place in the queue.
+        position: u32,
+        /// Estimated wait, seconds.
+        estimated_wait_s: u64,
+    },
+    /// The agent's phone is rung.
+    AgentRinging {
+        /// Whose.
+        agent: AgentId,
+        /// The phone's SIP address.
+        address: String,
+    },
+    /// The agent's phone did not take the call.
+    AgentLegFailed {
+        /// Whose.
+        agent: AgentId,
+        /// busy, no_answer, failed, cancelled.
+        outcome: String,
+    },
+    /// The customer and the agent are connected.
+    Connected {
+        /// Who.
+        agent: AgentId,
+        /// The agent's phone leg's Call-ID (none: a simulated agent or a desktop without a phone).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agent_call_id: Option<String>,
+    },
+    /// Recording started (stereo WAV, customer left, agent right).
+    RecordingStarted {
+        /// The file.
+        path: String,
+        /// Why: `always` (queue policy) or the user who asked.
+        by: String,
+    },
+    /// Recording paused (nothing is kept until resumed).
+    RecordingPaused {
+        /// Who.
+        by: String,
+    },
+    /// Recording resumed.
+    RecordingResumed {
+        /// Who.
+        by: String,
+    },
+    /// Someone asked to start recording (queue policy `on_demand`).
+    RecordingRequested {
+        /// Who.
+        by: String,
+    },
+    /// Someone fetched the recording.
+    RecordingAccessed {
+        /// Who.
+        by: String,
+    },
+    /// The call ended.
+    Ended {
+        /// `customer`, `agent` or `switch`.
+        by: String,
+        /// Why (`caller_hung_up`, `agent_hung_up`, `interaction_ended`, …).
+        reason: String,
+        /// The recording, if one was made.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        recording: Option<String>,
+    },
+}
+
+impl CallFact {
+    /// Its type name (the part after `call.` in the kind).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            CallFact::Arrived { .. } => "arrived",
+            CallFact::Ivr { .. } => "ivr",
+            CallFact::Announced { .. } => "announced",
+            CallFact::AgentRinging { .. } => "agent_ringing",
+            CallFact::AgentLegFailed { .. } => "agent_leg_failed",
+            CallFact::Connected { .. } => "connected",
+            CallFact::RecordingStarted { .. } => "recording_started",
+            CallFact::RecordingPaused { .. } => "recording_paused",
+            CallFact::RecordingResumed { .. } => "recording_resumed",
+            CallFact::RecordingRequested { .. } => "recording_requested",
+            CallFact::RecordingAccessed { .. } => "recording_accessed",
+            CallFact::Ended { .. } => "ended",
+        }
+    }
 }
 
 impl Fact {
@@ -153,6 +274,7 @@ impl Fact {
                 let t = v.get("type").and_then(|t| t.as_str()).unwrap_or("unknown");
                 format!("routing.{t}")
             }
+            Fact::Call { call, .. } => format!("call.{}", call.type_name()),
             other => {
                 let v = serde_json::to_value(other).unwrap_or_default();
                 v.get("fact")
@@ -171,7 +293,8 @@ impl Fact {
             | Fact::Requeued { interaction }
             | Fact::DispositionSet { interaction, .. }
             | Fact::NoteAdded { interaction, .. }
-            | Fact::ChatMessage { interaction, .. } => Some(*interaction),
+            | Fact::ChatMessage { interaction, .. }
+            | Fact::Call { interaction, .. } => Some(*interaction),
             Fact::CustomerProfiled { interaction, .. } => *interaction,
             Fact::Routing { event } => match &event.kind {
                 K::InteractionCreated { interaction, .. }
@@ -197,6 +320,13 @@ impl Fact {
         match self {
             Fact::ChatMessage { agent, .. } => *agent,
             Fact::AgentDefined { agent, .. } => Some(*agent),
+            Fact::Call {
+                call:
+                    CallFact::AgentRinging { agent, .. }
+                    | CallFact::AgentLegFailed { agent, .. }
+                    | CallFact::Connected { agent, .. },
+                ..
+            } => Some(*agent),
             Fact::Routing { event } => match &event.kind {
                 K::Offered { agent, .. }
                 | K::Accepted { agent, .. }

@@ -29,7 +29,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Row};
 
-pub use fact::{Fact, Recorded, Sender};
+pub use fact::{CallFact, Fact, Recorded, Sender};
 
 /// Most facts one [`Store::events_after`] call returns.
 pub const EVENTS_PAGE_MAX: i64 = 1_000;

@@ -256,6 +256,8 @@ pub(crate) async fn apply(
                     .execute(&mut **tx).await?;
             }
         }
+        // The log is the record of calls; no projection yet.
+        Fact::Call { .. } => {}
         Fact::PlanSet { document } => {
             let updated = sqlx::query(
                 "UPDATE routing_plans SET document = $1, updated_seq = $2 WHERE tenant_id = $3",

@@ -177,6 +177,31 @@ impl Store {
         row.map(interaction_of).transpose()
     }
 
+    /// Every fact about one interaction, in log order.
+    pub async fn interaction_facts(
+        &self,
+        t: &Tenant,
+        id: i64,
+    ) -> Result<Vec<crate::Recorded>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, at, body FROM events WHERE tenant_id = $1 AND interaction_id = $2 ORDER BY seq",
+        )
+        .bind(t.id)
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let body: String = r.try_get(2)?;
+                Ok(crate::Recorded {
+                    seq: r.try_get(0)?,
+                    at: r.try_get(1)?,
+                    fact: serde_json::from_str(&body)?,
+                })
+            })
+            .collect()
+    }
+
     /// Interactions not ended, in the order they were created (for recovery).
     pub async fn open_interactions(&self, t: &Tenant) -> Result<Vec<InteractionView>, StoreError> {
         let rows = sqlx::query(&format!("SELECT {INTERACTION_COLS} FROM interactions WHERE tenant_id = $1 AND state <> 'ended' ORDER BY created_seq"))

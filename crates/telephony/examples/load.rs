@@ -7,16 +7,26 @@
 //! cargo run --release -p telephony --example load -- [--calls 1000] [--rate 50] [--limit 200] [--hold-ms 2200]
 //! ```
 //!
+//! With `--relay`, the switch is driven like the server drives it: each
+//! answered call rings an agent's phone (a second sipp that answers every
+//! call and talks), bridges the two legs (media relayed both ways through
+//! the jitter buffer) and records the customer's leg in stereo; the agent's
+//! leg is hung up when the customer hangs up. Every call must then have
+//! relayed audio both ways and a recording.
+//!
 //! Needs `sipp` (Debian package sip-tester). The switch runs in this process,
 //! so the CPU time read from /proc/self/stat is the switch's alone.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use telephony::switch::{AdmissionPolicy, FlowConfig, Switch, SwitchConfig, SwitchEvent};
+use telephony::switch::{
+    AdmissionPolicy, CallCommand, DialOutcome, DialRequest, DialTimers, FlowConfig, Switch,
+    SwitchConfig, SwitchEvent,
+};
 
 fn arg(name: &str, default: u64) -> u64 {
     let args: Vec<String> = std::env::args().collect();
@@ -58,6 +68,7 @@ async fn main() {
     let rate = arg("--rate", 50);
     let limit = arg("--limit", 200);
     let hold_ms = arg("--hold-ms", 2_200);
+    let relay = std::env::args().any(|a| a == "--relay");
     if Command::new("sipp")
         .arg("-v")
         .stdout(Stdio::null())
@@ -76,13 +87,18 @@ async fn main() {
         rtp_ip: "127.0.0.1".parse().unwrap(),
         admission: AdmissionPolicy {
             allowed_sources: vec!["127.0.0.1".parse().unwrap()],
-            max_calls: (limit as usize) * 2,
+            // Each call has an agent leg too when relaying.
+            max_calls: (limit as usize) * if relay { 4 } else { 2 },
             max_calls_per_second: (rate as usize) * 2,
+            numbers: Vec::new(),
+            trunk_credentials: Vec::new(),
         },
         recordings_dir: Some(dir.join("recordings")),
         flow: FlowConfig {
             first_digit_timeout_ms: 5_000,
             max_duration_ms: 60_000,
+            controlled: relay,
+            record: !relay,
             ..FlowConfig::default()
         },
     };
@@ -124,10 +140,52 @@ async fn main() {
         "-timeout_error".into(),
         target.to_string(),
     ];
+    // The agents' phones: one sipp that answers every call and talks.
+    let agents_port = sock(());
+    let agents = relay.then(|| {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sipp/uas_answer.xml");
+        let args: Vec<String> = vec![
+            "-sf".into(),
+            src.display().to_string(),
+            "-m".into(),
+            calls.to_string(),
+            "-i".into(),
+            "127.0.0.1".into(),
+            "-p".into(),
+            agents_port.to_string(),
+            "-mp".into(),
+            sock(()).to_string(),
+            "-timeout".into(),
+            format!("{}", calls / rate.max(1) + 120),
+            "-timeout_error".into(),
+        ];
+        tokio::task::spawn_blocking(move || {
+            Command::new("sipp")
+                .args(&args)
+                .stdin(Stdio::null())
+                .stderr(Stdio::null())
+                .output()
+                .expect("sipp runs")
+        })
+    });
+    let agents_addr: SocketAddr = format!("127.0.0.1:{agents_port}").parse().unwrap();
+    if relay {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
     println!(
-        "load: {calls} calls at {rate}/s, at most {limit} at once, each ~{:.1} s, switch on {target}",
-        (1_800 + hold_ms) as f64 / 1_000.0
+        "load: {calls} calls at {rate}/s, at most {limit} at once, each ~{:.1} s, switch on {target}{}",
+        (1_800 + hold_ms) as f64 / 1_000.0,
+        if relay {
+            ", each bridged to an agent's phone and recorded"
+        } else {
+            ""
+        }
     );
+    let control = switch.control();
+    // Customer Call-ID → the agent leg's Call-ID (once answered), and keys seen.
+    let mut legs: HashMap<String, Option<String>> = HashMap::new();
+    let mut keys: HashMap<String, String> = HashMap::new();
+    let (mut agent_legs, mut agent_failed, mut relayed_both) = (0u64, 0u64, 0u64);
     let cpu0 = cpu_seconds();
     let t0 = std::time::Instant::now();
     let sipp = tokio::task::spawn_blocking(move || {
@@ -150,13 +208,54 @@ async fn main() {
         match tokio::time::timeout(Duration::from_millis(500), switch.next_event()).await {
             Ok(Some(SwitchEvent::Answered { call_id, .. })) => {
                 answered += 1;
-                active.insert(call_id);
+                active.insert(call_id.clone());
                 peak = peak.max(active.len());
+                if relay {
+                    control.dial(DialRequest {
+                        dial_id: call_id.clone(),
+                        caller_id: "600111222".into(),
+                        number: "agent".into(),
+                        target: agents_addr,
+                        timers: DialTimers::default(),
+                        destinations: None,
+                        auto_answer: false,
+                    });
+                    legs.insert(call_id, None);
+                }
             }
-            Ok(Some(SwitchEvent::Ended(s))) => {
+            Ok(Some(SwitchEvent::DialOutcome {
+                dial_id,
+                call_id,
+                outcome,
+            })) => {
+                if outcome == DialOutcome::Answered && legs.contains_key(&dial_id) {
+                    agent_legs += 1;
+                    control.bridge(&dial_id, &call_id);
+                    control.command(
+                        &dial_id,
+                        CallCommand::Record(
+                            dir.join("recordings").join(format!("{agent_legs}.wav")),
+                        ),
+                    );
+                    legs.insert(dial_id, Some(call_id));
+                } else if outcome == DialOutcome::Answered {
+                    control.command(&call_id, CallCommand::Hangup);
+                } else {
+                    agent_failed += 1;
+                }
+            }
+            Ok(Some(SwitchEvent::Digit { call_id, digit })) => {
+                keys.entry(call_id).or_default().push(digit);
+            }
+            Ok(Some(SwitchEvent::Ended(s))) if !relay || legs.contains_key(&s.call_id) => {
                 ended += 1;
                 active.remove(&s.call_id);
-                with_digits += u64::from(s.digits == "12");
+                if let Some(Some(leg)) = legs.remove(&s.call_id) {
+                    control.command(&leg, CallCommand::Hangup);
+                }
+                let pressed = keys.remove(&s.call_id).unwrap_or_default();
+                with_digits += u64::from(s.digits == "12" || pressed == "12#");
+                relayed_both += u64::from(s.media.relayed_in >= 50 && s.media.relayed_out >= 50);
                 with_audio += u64::from(s.media.audio_in >= 10);
                 if let Some(p) = &s.recording {
                     let ok = std::fs::metadata(p).is_ok_and(|m| m.len() > 44 + 4 * 8_000);
@@ -164,6 +263,8 @@ async fn main() {
                     let _ = std::fs::remove_file(p);
                 }
             }
+            // An agent's leg ended.
+            Ok(Some(SwitchEvent::Ended(_))) => {}
             Ok(Some(SwitchEvent::Refused { .. })) => refused += 1,
             Ok(Some(_)) => {}
             Ok(None) => break,
@@ -194,6 +295,19 @@ async fn main() {
         "sipp:    exit {:?}, successful calls {ok:?}, failed calls {failed:?}",
         out.status.code()
     );
+    let mut agents_ok = true;
+    if let Some(a) = agents {
+        let out = a.await.expect("agents' sipp task");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let ok = sipp_count(&stdout, "Successful call");
+        let failed = sipp_count(&stdout, "Failed call");
+        println!(
+            "agents:  exit {:?}, successful calls {ok:?}, failed calls {failed:?}; legs answered {agent_legs}, \
+             not answered {agent_failed}, calls with audio relayed both ways {relayed_both}",
+            out.status.code()
+        );
+        agents_ok = failed == Some(0) && agent_legs == calls && relayed_both == calls;
+    }
     println!(
         "switch:  answered {answered}, ended {ended}, refused {refused}, peak concurrent {peak}, \
          digits \"12\" collected {with_digits}, caller audio received {with_audio}, recordings written {recorded}"
@@ -206,6 +320,7 @@ async fn main() {
     let _ = std::fs::remove_dir_all(&dir);
     switch.shutdown();
     let all_good = out.status.success()
+        && agents_ok
         && failed == Some(0)
         && ended == calls
         && with_digits == calls

@@ -98,6 +98,8 @@ async fn baresip_as_an_agent_phone_answers_and_its_audio_is_recorded() {
             allowed_sources: vec!["127.0.0.1".parse().unwrap()],
             max_calls: 10,
             max_calls_per_second: 100,
+            numbers: Vec::new(),
+            trunk_credentials: Vec::new(),
         },
         recordings_dir: Some(dir.join("recordings")),
         flow: FlowConfig {
@@ -116,6 +118,8 @@ async fn baresip_as_an_agent_phone_answers_and_its_audio_is_recorded() {
             ring_timeout_ms: 5_000,
             no_provisional_timeout_ms: 3_000,
         },
+        destinations: None,
+        auto_answer: false,
     });
     let mut events = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);

@@ -70,6 +70,8 @@ fn start() -> (
             allowed_sources: vec!["127.0.0.1".parse().unwrap()],
             max_calls: 5,
             max_calls_per_second: 100,
+            numbers: Vec::new(),
+            trunk_credentials: Vec::new(),
         },
         recordings_dir: None,
         flow: FlowConfig::default(),

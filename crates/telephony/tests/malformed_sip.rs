@@ -32,6 +32,8 @@ async fn mutated_requests_do_not_stop_the_switch() {
             allowed_sources: vec![],
             max_calls: 10,
             max_calls_per_second: 100,
+            numbers: Vec::new(),
+            trunk_credentials: Vec::new(),
         },
         recordings_dir: None,
         flow: FlowConfig::default(),

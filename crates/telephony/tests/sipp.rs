@@ -64,6 +64,8 @@ fn config(dir: &Path, max_calls: usize) -> SwitchConfig {
             allowed_sources: vec![LOCALHOST.parse().unwrap()],
             max_calls,
             max_calls_per_second: 100,
+            numbers: Vec::new(),
+            trunk_credentials: Vec::new(),
         },
         recordings_dir: Some(dir.join("recordings")),
         flow: FlowConfig {
@@ -367,6 +369,121 @@ async fn a_source_not_on_the_allow_list_gets_403() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_nobody_serves_gets_the_same_403_as_a_stranger() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("unknown-number");
+    let mut cfg = config(&dir, 10);
+    cfg.admission.numbers = vec!["4002".into()];
+    let mut switch = Switch::start(cfg).await.expect("switch starts");
+    // sipp dials 4001 from an allowed address.
+    let (out, log) = sipp(
+        &dir,
+        "refused_call.xml",
+        &[("STATUS", "403")],
+        switch.sip_addr(),
+        LOCALHOST,
+    )
+    .await;
+    assert!(out.status.success(), "{}", explain(&out, &log));
+    let events = events_until(&mut switch, 5, |e| matches!(e, SwitchEvent::Refused { .. })).await;
+    assert!(
+        matches!(&events[..], [SwitchEvent::Refused { status: 403, reason, .. }] if reason == "Forbidden"),
+        "{events:#?}"
+    );
+    switch.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_premium_or_foreign_destination_is_never_dialled() {
+    let dir = scratch("out-destination");
+    let mut switch = Switch::start(config(&dir, 10))
+        .await
+        .expect("switch starts");
+    // Anything sent there would be a call placed: nothing may arrive.
+    let trap = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    trap.set_nonblocking(true).unwrap();
+    let policy = telephony::switch::DestinationPolicy {
+        countries: vec!["34".into()],
+        home_country: "34".into(),
+        blocked_prefixes: None,
+    };
+    for (n, number) in ["806123456", "+33612345678"].into_iter().enumerate() {
+        switch.dial(DialRequest {
+            dial_id: format!("attempt-{n}"),
+            caller_id: "912345678".into(),
+            number: number.into(),
+            target: trap.local_addr().unwrap(),
+            timers: DialTimers::default(),
+            destinations: Some(policy.clone()),
+            auto_answer: false,
+        });
+        let events = events_until(&mut switch, 5, |e| {
+            matches!(e, SwitchEvent::DialOutcome { .. })
+        })
+        .await;
+        let expected = if n == 0 {
+            "destination_premium"
+        } else {
+            "destination_country"
+        };
+        assert_eq!(
+            outcome(&events),
+            DialOutcome::Failed {
+                status: None,
+                reason: expected
+            }
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut buf = [0u8; 2048];
+    assert!(trap.recv_from(&mut buf).is_err(), "no INVITE left");
+    switch.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trunk_with_credentials_must_answer_the_digest_challenge() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("digest");
+    let mut cfg = config(&dir, 10);
+    cfg.admission.trunk_credentials = vec![telephony::switch::TrunkCredential {
+        source: LOCALHOST.parse().unwrap(),
+        username: "carrier".into(),
+        password: "pw".into(),
+    }];
+    let mut switch = Switch::start(cfg).await.expect("switch starts");
+    // Without credentials: 401, and the switch never sees the INVITE.
+    let (out, log) = sipp(
+        &dir,
+        "refused_call.xml",
+        &[("STATUS", "401")],
+        switch.sip_addr(),
+        LOCALHOST,
+    )
+    .await;
+    assert!(out.status.success(), "{}", explain(&out, &log));
+    // With the right password (sipp answers the challenge): answered.
+    let (out, log) = sipp(
+        &dir,
+        "auth_call.xml",
+        &[("PASSWORD", "pw")],
+        switch.sip_addr(),
+        LOCALHOST,
+    )
+    .await;
+    assert!(out.status.success(), "{}", explain(&out, &log));
+    let events = events_until(&mut switch, 5, |e| matches!(e, SwitchEvent::Ended(_))).await;
+    assert!(
+        matches!(events.first(), Some(SwitchEvent::Answered { .. })),
+        "only the authenticated call reached the switch: {events:#?}"
+    );
+    switch.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_over_the_cap_gets_503_and_the_call_in_progress_goes_on() {
     if !have_sipp() {
         return;
@@ -465,6 +582,8 @@ async fn dial_sipp(name: &str, scenario: &str, max_duration_ms: u64) -> Vec<Swit
             ring_timeout_ms: 1_500,
             no_provisional_timeout_ms: 1_000,
         },
+        destinations: None,
+        auto_answer: false,
     });
     let events = events_until(&mut switch, 15, |e| match e {
         SwitchEvent::DialOutcome { outcome, .. } => *outcome != DialOutcome::Answered,
@@ -559,6 +678,8 @@ async fn an_outbound_call_to_a_silent_address_fails_for_lack_of_a_provisional_re
             ring_timeout_ms: 5_000,
             no_provisional_timeout_ms: 800,
         },
+        destinations: None,
+        auto_answer: false,
     });
     let events = events_until(&mut switch, 5, |e| {
         matches!(e, SwitchEvent::DialOutcome { .. })

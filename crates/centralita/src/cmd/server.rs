@@ -90,6 +90,52 @@ pub struct ServeArgs {
     /// Address to listen on (port 0: any free port, printed). Default 127.0.0.1:8080.
     #[arg(long)]
     listen: Option<String>,
+    #[command(flatten)]
+    sip: SipArgs,
+}
+
+/// The switch.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SipArgs {
+    /// Take phone calls: SIP (UDP and TCP) on this address, e.g. 127.0.0.1:5060.
+    #[arg(long)]
+    sip: Option<std::net::SocketAddr>,
+    /// The switch's settings (TOML: trunks, tenants' numbers, IVRs, recording, agents' phones).
+    #[arg(long, requires = "sip")]
+    sip_config: Option<PathBuf>,
+}
+
+impl SipArgs {
+    fn config(&self, default: &str) -> anyhow::Result<server::sip::SipConfig> {
+        match &self.sip_config {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("cannot read {}", p.display()))?;
+                server::sip::SipConfig::from_toml(&text)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+            }
+            None => server::sip::SipConfig::from_toml(default),
+        }
+    }
+
+    async fn start(
+        &self,
+        state: &server::AppState,
+        data: &std::path::Path,
+        default: &str,
+    ) -> anyhow::Result<()> {
+        let Some(addr) = self.sip else {
+            return Ok(());
+        };
+        let config = self.config(default)?;
+        let sip = server::sip::start(state, addr, config, data).await?;
+        println!(
+            "SIP on {} (UDP and TCP); recordings in {}",
+            sip.sip_addr,
+            sip.recordings.display()
+        );
+        Ok(())
+    }
 }
 
 /// `demo`.
@@ -103,6 +149,8 @@ pub struct DemoArgs {
     /// Mean seconds between simulated arrivals (per channel).
     #[arg(long, default_value_t = 4.0)]
     arrival_every_s: f64,
+    #[command(flatten)]
+    sip: SipArgs,
 }
 
 /// `tenant …`.
@@ -173,7 +221,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 fn logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rsipstack=warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -206,6 +254,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async {
         let running = server::start(&s.database, &s.listen).await?;
         println!("listening on http://{}", running.addr);
+        args.sip.start(&running.state, &s.data, "").await?;
         wait_for_shutdown(running).await
     })
 }
@@ -230,6 +279,9 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
             println!("    {user:<12} {role:<11} {password}");
         }
         server::demo::simulate(&running.state, &info, args.arrival_every_s).await?;
+        args.sip
+            .start(&running.state, &s.data, server::demo::DEMO_SIP)
+            .await?;
         wait_for_shutdown(running).await
     })
 }

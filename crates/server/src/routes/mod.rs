@@ -5,6 +5,7 @@ pub mod chat;
 pub mod customers;
 pub mod events;
 pub mod interactions;
+pub mod recording;
 pub mod routing;
 pub mod sessions;
 
@@ -195,6 +196,22 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/interactions/{id}/messages",
             get(interactions::messages).post(interactions::send_message),
+        )
+        .route(
+            "/api/v1/interactions/{id}/recording",
+            get(recording::download),
+        )
+        .route(
+            "/api/v1/interactions/{id}/recording/pause",
+            post(recording::pause),
+        )
+        .route(
+            "/api/v1/interactions/{id}/recording/resume",
+            post(recording::resume),
+        )
+        .route(
+            "/api/v1/interactions/{id}/recording/start",
+            post(recording::start),
         )
         .route(
             "/api/v1/customers",

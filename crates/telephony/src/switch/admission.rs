@@ -17,6 +17,12 @@ pub struct AdmissionPolicy {
     pub max_calls: usize,
     /// New calls admitted in any 1 s window at most; more get 503.
     pub max_calls_per_second: usize,
+    /// Dialled numbers answered (empty: any). Others get the very answer a
+    /// source not on the allow-list gets (403 `Forbidden`), so a caller
+    /// cannot learn which numbers exist.
+    pub numbers: Vec<String>,
+    /// Trunks that must also pass digest authentication (401 challenge) first.
+    pub trunk_credentials: Vec<super::digest::TrunkCredential>,
 }
 
 /// The policy and the recent admissions it needs for the rate cap.
@@ -65,6 +71,7 @@ impl Admission {
         &mut self,
         now_ms: u64,
         source: Option<SocketAddr>,
+        dialled: &str,
         active_calls: usize,
         sdp: &[u8],
     ) -> Result<Negotiated, Refusal> {
@@ -74,6 +81,14 @@ impl Admission {
             p.allowed_sources.iter().any(|a| a.to_canonical() == ip)
         });
         if !allowed {
+            return Err(Refusal::new(403, "Forbidden"));
+        }
+        if !p.numbers.is_empty()
+            && !p
+                .numbers
+                .iter()
+                .any(|n| n.trim_start_matches('+') == dialled.trim_start_matches('+'))
+        {
             return Err(Refusal::new(403, "Forbidden"));
         }
         if active_calls >= p.max_calls {
@@ -103,13 +118,15 @@ mod tests {
             allowed_sources: vec!["127.0.0.1".parse().unwrap()],
             max_calls: 2,
             max_calls_per_second: 3,
+            numbers: Vec::new(),
+            trunk_credentials: Vec::new(),
         })
     }
 
     #[test]
     fn an_allowed_source_under_the_cap_with_good_sdp_is_admitted() {
         let n = policy()
-            .admit(0, Some("127.0.0.1:5070".parse().unwrap()), 1, SDP)
+            .admit(0, Some("127.0.0.1:5070".parse().unwrap()), "4001", 1, SDP)
             .unwrap();
         assert_eq!(n.payload_type, 0);
     }
@@ -117,22 +134,60 @@ mod tests {
     #[test]
     fn strangers_get_403_before_anything_else_is_looked_at() {
         let r = policy()
-            .admit(0, Some("127.0.0.2:5070".parse().unwrap()), 9, b"junk")
+            .admit(
+                0,
+                Some("127.0.0.2:5070".parse().unwrap()),
+                "4001",
+                9,
+                b"junk",
+            )
             .unwrap_err();
         assert_eq!(r, Refusal::new(403, "Forbidden"));
-        assert_eq!(policy().admit(0, None, 0, SDP).unwrap_err().status, 403);
-        let v6 = policy().admit(0, Some("[::ffff:127.0.0.1]:5070".parse().unwrap()), 0, SDP);
+        assert_eq!(
+            policy().admit(0, None, "4001", 0, SDP).unwrap_err().status,
+            403
+        );
+        let v6 = policy().admit(
+            0,
+            Some("[::ffff:127.0.0.1]:5070".parse().unwrap()),
+            "4001",
+            0,
+            SDP,
+        );
         assert!(v6.is_ok(), "an IPv4-mapped address is the same host");
+    }
+
+    #[test]
+    fn a_number_not_served_gets_the_same_403_as_a_stranger() {
+        let mut a = Admission::new(AdmissionPolicy {
+            numbers: vec!["+34900100100".into(), "4001".into()],
+            ..policy().policy().clone()
+        });
+        let src = Some("127.0.0.1:5070".parse().unwrap());
+        assert!(a.admit(0, src, "34900100100", 0, SDP).is_ok());
+        assert!(a.admit(0, src, "4001", 0, SDP).is_ok());
+        let unknown = a.admit(0, src, "4002", 0, SDP).unwrap_err();
+        let stranger = a
+            .admit(0, Some("10.0.0.1:5060".parse().unwrap()), "4001", 0, SDP)
+            .unwrap_err();
+        assert_eq!(
+            unknown, stranger,
+            "nothing tells an unknown number from a stranger"
+        );
     }
 
     #[test]
     fn over_the_cap_is_503_and_bad_sdp_is_488_with_the_reason() {
         let src = Some("127.0.0.1:5070".parse().unwrap());
-        assert_eq!(policy().admit(0, src, 2, SDP).unwrap_err().status, 503);
+        assert_eq!(
+            policy().admit(0, src, "4001", 2, SDP).unwrap_err().status,
+            503
+        );
         let r = policy()
             .admit(
                 0,
                 src,
+                "4001",
                 0,
                 b"v=0\r\nc=IN IP4 1.2.3.4\r\nm=audio 1 RTP/AVP 18\r\n",
             )
@@ -145,15 +200,15 @@ mod tests {
     fn more_than_the_rate_in_any_second_is_503_and_refusals_do_not_count() {
         let mut a = policy();
         let src = Some("127.0.0.1:5070".parse().unwrap());
-        assert_eq!(a.admit(0, src, 0, b"junk").unwrap_err().status, 488);
+        assert_eq!(a.admit(0, src, "4001", 0, b"junk").unwrap_err().status, 488);
         for t in [0, 300, 600] {
-            assert!(a.admit(t, src, 0, SDP).is_ok(), "call at {t} ms");
+            assert!(a.admit(t, src, "4001", 0, SDP).is_ok(), "call at {t} ms");
         }
-        assert_eq!(a.admit(999, src, 0, SDP).unwrap_err().status, 503);
+        assert_eq!(a.admit(999, src, "4001", 0, SDP).unwrap_err().status, 503);
         assert!(
-            a.admit(1_000, src, 0, SDP).is_ok(),
+            a.admit(1_000, src, "4001", 0, SDP).is_ok(),
             "the first one left the window"
         );
-        assert_eq!(a.admit(1_200, src, 0, SDP).unwrap_err().status, 503);
+        assert_eq!(a.admit(1_200, src, "4001", 0, SDP).unwrap_err().status, 503);
     }
 }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use crate::FRAME_SAMPLES;
 use crate::dtmf::{Digit, DtmfReceiver, parse_info};
+use crate::jitter::{JitterBuffer, Playout};
 use crate::rtp::{RtpPacket, RtpSender};
 use crate::switch::sdp::Negotiated;
 use crate::wav::{Side, StereoRecorder};
@@ -51,8 +52,38 @@ pub struct FlowConfig {
     pub inter_digit_timeout_ms: u64,
     /// We hang up after this long.
     pub max_duration_ms: u64,
-    /// Whether to record the call.
+    /// Whether to record the call from the answer on.
     pub record: bool,
+    /// Whether the call is driven from outside ([`CallControl`]) instead of
+    /// the fixed script: it starts silent, reports every key and plays,
+    /// loops, bridges and records as it is told.
+    pub controlled: bool,
+}
+
+/// What a controlled call is told to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallControl {
+    /// Play this audio once ([`CallEvent::PlaybackDone`] when it ends), then
+    /// loop `then` (music) or go silent.
+    Play {
+        /// The audio.
+        audio: Arc<[i16]>,
+        /// Looped afterwards.
+        then: Option<Arc<[i16]>>,
+    },
+    /// Loop this audio (music on hold, a simulated agent).
+    Loop(Arc<[i16]>),
+    /// Play nothing.
+    Silence,
+    /// Play what the bridged peer sends (through the jitter buffer) and send
+    /// it what this call's far end says.
+    Bridge,
+    /// Start recording from now (customer left, what we send right).
+    StartRecording,
+    /// Keep nothing until resumed (the file holds silence meanwhile).
+    PauseRecording,
+    /// Keep recording again.
+    ResumeRecording,
 }
 
 impl Default for FlowConfig {
@@ -65,6 +96,7 @@ impl Default for FlowConfig {
             inter_digit_timeout_ms: 3_000,
             max_duration_ms: 3_600_000,
             record: true,
+            controlled: false,
         }
     }
 }
@@ -89,6 +121,8 @@ pub enum EndReason {
     SignallingLost,
     /// The switch is shutting down.
     Shutdown,
+    /// The user of the switch hung up (a controlled call).
+    Hangup,
 }
 
 /// Facts the call reports.
@@ -98,6 +132,8 @@ pub enum CallEvent {
     Digit(Digit),
     /// Digit collection finished with these keys (without the `#`).
     DigitsCollected(String),
+    /// A controlled call's [`CallControl::Play`] audio ended.
+    PlaybackDone,
     /// The call ended.
     Ended {
         /// Who ended it.
@@ -118,6 +154,9 @@ pub enum CallOutput {
     Hangup,
     /// Report a fact.
     Event(CallEvent),
+    /// A 20 ms frame of this call's far end (16-bit PCM, little-endian) for
+    /// the bridged peer, numbered for its jitter buffer.
+    Media(u16, Vec<u8>),
 }
 
 /// Counters of the media.
@@ -133,6 +172,10 @@ pub struct MediaStats {
     pub audio_in: u64,
     /// Times the caller's stream was re-anchored (new SSRC or a timestamp jump).
     pub resyncs: u64,
+    /// Frames received from the bridged peer.
+    pub relayed_in: u64,
+    /// Frames sent to the bridged peer.
+    pub relayed_out: u64,
 }
 
 /// Where the caller's RTP clock sits on ours: their `timestamp` was at our `offset`.
@@ -146,10 +189,33 @@ struct Anchor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
     Prompt,
-    Collecting { deadline_ms: u64 },
+    Collecting {
+        deadline_ms: u64,
+    },
     Music,
+    /// Driven by [`CallControl`].
+    Controlled,
     Ended,
 }
+
+/// What a controlled call plays.
+#[derive(Debug, Clone)]
+enum Source {
+    Silence,
+    Play {
+        audio: Arc<[i16]>,
+        pos: usize,
+        then: Option<Arc<[i16]>>,
+    },
+    Loop {
+        audio: Arc<[i16]>,
+        pos: usize,
+    },
+    Bridge,
+}
+
+/// Jitter buffer depth for bridged audio (frames of 20 ms).
+const BRIDGE_DEPTH: u16 = 3;
 
 /// One answered call.
 #[derive(Debug)]
@@ -171,6 +237,15 @@ pub struct Call {
     digits: String,
     outputs: VecDeque<CallOutput>,
     stats: MediaStats,
+    /// What a controlled call plays.
+    source: Source,
+    /// The recording's first sample on the call's timeline.
+    record_base: u64,
+    /// The bridged peer's audio, in 20 ms frames.
+    jitter: JitterBuffer,
+    /// The far end's audio not yet sent to the peer (less than a frame).
+    bridge_out: Vec<i16>,
+    bridge_seq: u16,
     /// Reusable buffers.
     samples: Vec<i16>,
     payload: Vec<u8>,
@@ -186,6 +261,11 @@ impl Call {
         now_ms: u64,
     ) -> Call {
         let recorder = config.record.then(StereoRecorder::new);
+        let phase = if config.controlled {
+            Phase::Controlled
+        } else {
+            Phase::Prompt
+        };
         Call {
             config,
             media,
@@ -193,7 +273,7 @@ impl Call {
             anchor: None,
             dtmf: DtmfReceiver::new(),
             recorder,
-            phase: Phase::Prompt,
+            phase,
             answered_at_ms: now_ms,
             frames: 0,
             prompt_pos: 0,
@@ -201,6 +281,11 @@ impl Call {
             digits: String::new(),
             outputs: VecDeque::new(),
             stats: MediaStats::default(),
+            source: Source::Silence,
+            record_base: 0,
+            jitter: JitterBuffer::new(BRIDGE_DEPTH),
+            bridge_out: Vec::new(),
+            bridge_seq: 0,
             samples: Vec::with_capacity(FRAME_SAMPLES),
             payload: Vec::with_capacity(FRAME_SAMPLES),
         }
@@ -219,6 +304,59 @@ impl Call {
     /// Whether the call has ended (nothing more will come out but what is queued).
     pub fn is_ended(&self) -> bool {
         self.phase == Phase::Ended
+    }
+
+    /// Whether a recording is being made.
+    pub fn is_recording(&self) -> bool {
+        self.recorder.is_some()
+    }
+
+    /// A controlled call is told what to do next (ignored by a scripted or ended call).
+    pub fn control(&mut self, now_ms: u64, control: CallControl) {
+        if self.phase != Phase::Controlled {
+            return;
+        }
+        let _ = now_ms;
+        match control {
+            CallControl::Play { audio, then } => {
+                self.source = Source::Play {
+                    audio,
+                    pos: 0,
+                    then,
+                }
+            }
+            CallControl::Loop(audio) => self.source = Source::Loop { audio, pos: 0 },
+            CallControl::Silence => self.source = Source::Silence,
+            CallControl::Bridge => {
+                self.source = Source::Bridge;
+                self.jitter = JitterBuffer::new(BRIDGE_DEPTH);
+                self.bridge_out.clear();
+            }
+            CallControl::StartRecording => {
+                if self.recorder.is_none() {
+                    self.recorder = Some(StereoRecorder::new());
+                    self.record_base = self.frames * FRAME_SAMPLES as u64;
+                }
+            }
+            CallControl::PauseRecording => {
+                if let Some(r) = self.recorder.as_mut() {
+                    r.pause();
+                }
+            }
+            CallControl::ResumeRecording => {
+                if let Some(r) = self.recorder.as_mut() {
+                    r.resume();
+                }
+            }
+        }
+    }
+
+    /// A frame of the bridged peer's far end arrived (see [`CallOutput::Media`]).
+    pub fn handle_bridge_media(&mut self, seq: u16, pcm: &[u8]) {
+        if matches!(self.source, Source::Bridge) && !self.is_ended() {
+            self.stats.relayed_in += 1;
+            self.jitter.push(seq, pcm);
+        }
     }
 
     /// The next thing to do, if any.
@@ -314,7 +452,7 @@ impl Call {
             .push_back(CallOutput::Event(CallEvent::Digit(d)));
         match self.phase {
             Phase::Prompt | Phase::Collecting { .. } => {}
-            Phase::Music | Phase::Ended => return,
+            Phase::Music | Phase::Controlled | Phase::Ended => return,
         }
         if d.as_char() == '#' {
             return self.finish_collecting();
@@ -334,9 +472,10 @@ impl Call {
     /// Records a packet of the caller's audio where its timestamp puts it.
     fn caller_audio(&mut self, now_ms: u64, p: &RtpPacket<'_>) {
         self.stats.audio_in += 1;
-        let Some(rec) = self.recorder.as_mut() else {
+        let bridged = matches!(self.source, Source::Bridge);
+        if self.recorder.is_none() && !bridged {
             return;
-        };
+        }
         let arrival = now_ms.saturating_sub(self.answered_at_ms) * FRAME_SAMPLES as u64 / FRAME_MS;
         let placed = self.anchor.filter(|a| a.ssrc == p.ssrc).and_then(|a| {
             let offset = a.offset as i64 + i64::from(p.timestamp.wrapping_sub(a.timestamp) as i32);
@@ -360,7 +499,29 @@ impl Call {
         let payload = &p.payload[..p.payload.len().min(PACKET_SAMPLES_MAX)];
         self.samples.clear();
         self.media.law.decode_into(payload, &mut self.samples);
-        rec.add(Side::Customer, offset, &self.samples);
+        if let Some(rec) = self.recorder.as_mut() {
+            let skip = self.record_base.saturating_sub(offset) as usize;
+            if skip < self.samples.len() {
+                let at = offset.saturating_sub(self.record_base);
+                rec.add(Side::Customer, at, &self.samples[skip..]);
+            }
+        }
+        if bridged {
+            // Re-framed in 20 ms frames for the peer's jitter buffer, whatever
+            // the packet size here.
+            self.bridge_out.extend_from_slice(&self.samples);
+            while self.bridge_out.len() >= FRAME_SAMPLES {
+                let bytes: Vec<u8> = self.bridge_out[..FRAME_SAMPLES]
+                    .iter()
+                    .flat_map(|s| s.to_le_bytes())
+                    .collect();
+                self.bridge_out.drain(..FRAME_SAMPLES);
+                self.outputs
+                    .push_back(CallOutput::Media(self.bridge_seq, bytes));
+                self.stats.relayed_out += 1;
+                self.bridge_seq = self.bridge_seq.wrapping_add(1);
+            }
+        }
     }
 
     fn finish_collecting(&mut self) {
@@ -396,6 +557,7 @@ impl Call {
                     self.music_pos = (self.music_pos + take) % m.len();
                 }
             }
+            Phase::Controlled => self.controlled_frame(),
             _ => {}
         }
         self.samples.resize(n, 0);
@@ -409,7 +571,7 @@ impl Call {
         self.outputs.push_back(CallOutput::Rtp(pkt));
         self.stats.rtp_out += 1;
 
-        let offset = self.frames * n as u64;
+        let offset = (self.frames * n as u64).saturating_sub(self.record_base);
         if let Some(rec) = self.recorder.as_mut() {
             rec.add(Side::Agent, offset, &self.samples);
         }
@@ -419,9 +581,50 @@ impl Call {
         }
     }
 
+    /// Fills `self.samples` (up to a frame) from what a controlled call plays.
+    fn controlled_frame(&mut self) {
+        let n = FRAME_SAMPLES;
+        match &mut self.source {
+            Source::Silence => {}
+            Source::Play { audio, pos, then } => {
+                let end = (*pos + n).min(audio.len());
+                self.samples.extend_from_slice(&audio[*pos..end]);
+                *pos = end;
+                if end >= audio.len() {
+                    self.source = match then.take() {
+                        Some(audio) if !audio.is_empty() => Source::Loop { audio, pos: 0 },
+                        _ => Source::Silence,
+                    };
+                    self.outputs
+                        .push_back(CallOutput::Event(CallEvent::PlaybackDone));
+                }
+            }
+            Source::Loop { audio, pos } => {
+                if !audio.is_empty() {
+                    while self.samples.len() < n {
+                        let take = (n - self.samples.len()).min(audio.len() - *pos);
+                        self.samples.extend_from_slice(&audio[*pos..*pos + take]);
+                        *pos = (*pos + take) % audio.len();
+                    }
+                }
+            }
+            Source::Bridge => {
+                if let Playout::Frame(_, pcm) = self.jitter.pop() {
+                    self.samples.extend(
+                        pcm.chunks_exact(2)
+                            .take(n)
+                            .map(|b| i16::from_le_bytes([b[0], b[1]])),
+                    );
+                }
+            }
+        }
+    }
+
     /// Hands out the recording up to `lag` samples before what we have sent.
     fn flush_recording(&mut self, lag: u64) {
-        let until = (self.frames * FRAME_SAMPLES as u64).saturating_sub(lag);
+        let until = (self.frames * FRAME_SAMPLES as u64)
+            .saturating_sub(self.record_base)
+            .saturating_sub(lag);
         if let Some(rec) = self.recorder.as_mut() {
             let bytes = rec.take_bytes(until);
             if !bytes.is_empty() {
@@ -470,6 +673,7 @@ mod tests {
             inter_digit_timeout_ms: 1_000,
             max_duration_ms: 60_000,
             record: true,
+            controlled: false,
         })
     }
 
@@ -682,6 +886,134 @@ mod tests {
         }
         assert_eq!(call.stats().resyncs, 1);
         assert_eq!(call.stats().audio_in, 67);
+    }
+
+    fn controlled() -> Arc<FlowConfig> {
+        Arc::new(FlowConfig {
+            controlled: true,
+            record: false,
+            ..FlowConfig::default()
+        })
+    }
+
+    fn drain(call: &mut Call, rec: &mut Vec<u8>) -> Vec<CallOutput> {
+        let mut out = Vec::new();
+        while let Some(o) = call.poll_output() {
+            match o {
+                CallOutput::Record(b) => rec.extend(b),
+                o => out.push(o),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_controlled_call_plays_reports_the_end_and_loops_what_follows() {
+        let mut call = Call::new(controlled(), media(), (1, 2, 3), 0);
+        let mut rec = Vec::new();
+        call.handle_timeout(0);
+        call.control(
+            0,
+            CallControl::Play {
+                audio: vec![1_000i16; 800].into(),
+                then: Some(vec![500i16; 160].into()),
+            },
+        );
+        let mut done_at = None;
+        for ms in (20..400).step_by(20) {
+            call.handle_timeout(ms);
+            for o in drain(&mut call, &mut rec) {
+                if o == CallOutput::Event(CallEvent::PlaybackDone) {
+                    done_at = Some(ms);
+                }
+                assert!(!matches!(
+                    o,
+                    CallOutput::Event(CallEvent::DigitsCollected(_))
+                ));
+            }
+        }
+        // 800 samples are five frames: the fifth is sent at 100 ms.
+        assert_eq!(done_at, Some(100));
+        assert!(rec.is_empty(), "nothing recorded until told");
+        // Keys are reported, never collected.
+        call.handle_info(400, "Signal=5");
+        let out = drain(&mut call, &mut rec);
+        assert_eq!(
+            out,
+            vec![CallOutput::Event(CallEvent::Digit(
+                Digit::from_char('5').unwrap()
+            ))]
+        );
+    }
+
+    #[test]
+    fn bridged_calls_relay_each_other_and_the_recording_starts_when_told() {
+        let mut a = Call::new(controlled(), media(), (1, 2, 3), 0);
+        let mut b = Call::new(controlled(), media(), (4, 5, 6), 0);
+        a.control(0, CallControl::Bridge);
+        b.control(0, CallControl::Bridge);
+        a.control(0, CallControl::StartRecording);
+        let tone = crate::tones::sine(440.0, 8_000.0, 30);
+        let mut enc = Vec::new();
+        Law::A.encode_into(&tone, &mut enc);
+        // A's far end talks in 30 ms packets; B's in 20 ms ones.
+        let mut a_far = RtpSender::new(10, 0, 0);
+        let mut b_far = RtpSender::new(11, 0, 0);
+        let (mut rec, mut b_heard) = (Vec::new(), Vec::new());
+        let mut paused = 0;
+        for ms in (0..3_000u64).step_by(10) {
+            if ms % 30 == 0 {
+                a.handle_rtp(ms, &a_far.media(8, false, &enc, 240));
+            }
+            if ms % 20 == 0 {
+                b.handle_rtp(ms, &b_far.media(8, false, &enc[..160], 160));
+                a.handle_timeout(ms);
+                b.handle_timeout(ms);
+            }
+            if ms == 1_500 {
+                a.control(ms, CallControl::PauseRecording);
+            }
+            if ms == 2_000 {
+                a.control(ms, CallControl::ResumeRecording);
+            }
+            for o in drain(&mut a, &mut rec) {
+                if let CallOutput::Media(seq, pcm) = o {
+                    b.handle_bridge_media(seq, &pcm);
+                }
+            }
+            let mut dummy = Vec::new();
+            for o in drain(&mut b, &mut dummy) {
+                match o {
+                    CallOutput::Media(seq, pcm) => a.handle_bridge_media(seq, &pcm),
+                    CallOutput::Rtp(p) => {
+                        let p = RtpPacket::parse(&p).unwrap();
+                        let mut s = Vec::new();
+                        Law::A.decode_into(p.payload, &mut s);
+                        b_heard.extend(s);
+                    }
+                    _ => {}
+                }
+            }
+            if a.recorder.as_ref().is_some_and(|r| r.is_paused()) {
+                paused += 1;
+            }
+        }
+        a.handle_remote_end(3_000, EndReason::CallerHungUp);
+        drain(&mut a, &mut rec);
+        assert!(paused > 0);
+        // B's phone hears A's far end (after the jitter buffer's delay).
+        assert!(crate::tones::power(&b_heard[8_000..16_000]) > 1e6);
+        assert!(a.stats().relayed_in > 100 && a.stats().relayed_out > 100);
+        // A's recording: A's far end left, B's far end (what A sends) right; silence while paused.
+        let mut wav = crate::wav::header(2, 8_000, rec.len() as u32).to_vec();
+        wav.extend(rec);
+        let (left, right) = read_stereo(&wav).unwrap();
+        assert!(left.len() >= 23_000, "{}", left.len());
+        assert!(crate::tones::power(&left[4_000..8_000]) > 1e6);
+        assert!(crate::tones::power(&right[4_000..8_000]) > 1e6);
+        assert!(left[12_500..15_500].iter().all(|&s| s == 0));
+        assert!(right[12_500..15_500].iter().all(|&s| s == 0));
+        assert!(crate::tones::power(&left[17_000..20_000]) > 1e6);
     }
 
     #[test]

@@ -11,9 +11,10 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 use tracing::{debug, warn};
 
+use super::call::CallControl;
 use super::call::{Call, CallEvent, CallOutput, EndReason, Party};
 use super::dial::DialOutcome;
-use super::runtime::CallSummary;
+use super::runtime::{CallCommand, CallSummary};
 use super::signalling::CallRef;
 
 /// Largest RTP datagram we read.
@@ -55,6 +56,14 @@ pub(super) enum ToCall {
     Answered(Vec<u8>),
     /// For an outbound attempt: a final non-2xx, or nothing.
     Failed(Option<u16>),
+    /// Told from outside (a controlled call).
+    Command(CallCommand),
+    /// Bridge to this peer call's task.
+    Bridge(mpsc::Sender<ToCall>),
+    /// The bridged peer is gone.
+    Unbridge,
+    /// A frame from the bridged peer.
+    Media(u16, Vec<u8>),
 }
 
 /// Messages from a call's task to the control task.
@@ -114,6 +123,8 @@ pub(super) struct CallTask {
     pub(super) inbox: mpsc::Receiver<ToCall>,
     pub(super) to_control: mpsc::UnboundedSender<FromCall>,
     pub(super) summary: CallSummary,
+    /// The bridged peer's task.
+    pub(super) peer: Option<mpsc::Sender<ToCall>>,
 }
 
 impl CallTask {
@@ -160,6 +171,51 @@ impl CallTask {
                         Some(ToCall::Shutdown) | None => self.machine.hang_up(now, EndReason::Shutdown),
                         // Outbound set-up messages after the answer: nothing to do.
                         Some(ToCall::Progress(_) | ToCall::Answered(_) | ToCall::Failed(_)) => {}
+                        Some(ToCall::Media(seq, pcm)) => self.machine.handle_bridge_media(seq, &pcm),
+                        Some(ToCall::Bridge(peer)) => {
+                            self.peer = Some(peer);
+                            self.machine.control(now, CallControl::Bridge);
+                        }
+                        Some(ToCall::Unbridge) => {
+                            if self.peer.take().is_some() {
+                                self.machine.control(now, CallControl::Silence);
+                            }
+                        }
+                        Some(ToCall::Command(cmd)) => {
+                            if matches!(cmd, CallCommand::Play { .. } | CallCommand::Loop(_) | CallCommand::Silence) {
+                                // Playing something else ends the bridge on this side.
+                                self.peer = None;
+                            }
+                            let control = match cmd {
+                                CallCommand::Play { audio, then } => CallControl::Play { audio, then },
+                                CallCommand::Loop(audio) => CallControl::Loop(audio),
+                                CallCommand::Silence => CallControl::Silence,
+                                CallCommand::PauseRecording => CallControl::PauseRecording,
+                                CallCommand::ResumeRecording => CallControl::ResumeRecording,
+                                CallCommand::Hangup => {
+                                    self.machine.hang_up(now, EndReason::Hangup);
+                                    CallControl::Silence
+                                }
+                                CallCommand::Record(path) => {
+                                    if recording.is_some() || self.machine.is_recording() {
+                                        CallControl::ResumeRecording
+                                    } else {
+                                        match RecordingFile::create(&path) {
+                                            Ok(f) => {
+                                                recording = Some(f);
+                                                self.summary.recording = Some(path);
+                                                CallControl::StartRecording
+                                            }
+                                            Err(e) => {
+                                                warn!(path = %path.display(), error = %e, "cannot record");
+                                                CallControl::ResumeRecording
+                                            }
+                                        }
+                                    }
+                                }
+                            };
+                            self.machine.control(now, control);
+                        }
                     }
                 }
             }
@@ -186,8 +242,17 @@ impl CallTask {
                     CallOutput::Event(ev) => {
                         let _ = self.to_control.send(FromCall::Event(self.call, ev));
                     }
+                    CallOutput::Media(seq, pcm) => {
+                        // A full peer drops a frame rather than stall this call.
+                        if let Some(p) = &self.peer {
+                            let _ = p.try_send(ToCall::Media(seq, pcm));
+                        }
+                    }
                 }
             }
+        }
+        if let Some(p) = self.peer.take() {
+            let _ = p.try_send(ToCall::Unbridge);
         }
         if let Some(f) = recording
             && let Err(e) = f.finish()

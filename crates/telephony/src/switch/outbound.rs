@@ -60,7 +60,20 @@ impl DialTask {
                             }
                             return self.over();
                         }
-                        Some(ToCall::Info(_)) => {}
+                        Some(ToCall::Command(super::runtime::CallCommand::Hangup)) => {
+                            if !self.dial.is_decided() {
+                                let _ = self.to_control.send(FromCall::Cancel(self.call));
+                                self.report(DialOutcome::Failed { status: None, reason: "cancelled" });
+                                return self.over();
+                            }
+                        }
+                        Some(
+                            ToCall::Info(_)
+                            | ToCall::Command(_)
+                            | ToCall::Bridge(_)
+                            | ToCall::Unbridge
+                            | ToCall::Media(..),
+                        ) => {}
                     }
                 }
             }
@@ -127,6 +140,7 @@ impl DialTask {
             inbox: self.inbox,
             to_control: self.to_control,
             summary: self.summary,
+            peer: None,
         };
         tokio::spawn(task.run());
     }

@@ -80,6 +80,15 @@ impl MessageInspector for StampSource {
 impl RsipSignalling {
     /// Listens for SIP over UDP on `addr` (port 0 picks a free port), and over TCP on the same port.
     pub async fn bind(addr: SocketAddr) -> Result<RsipSignalling, SignallingError> {
+        RsipSignalling::bind_with(addr, None).await
+    }
+
+    /// Like [`RsipSignalling::bind`]; INVITEs from the trunks `guard` knows
+    /// are challenged (401) until they prove their password.
+    pub async fn bind_with(
+        addr: SocketAddr,
+        guard: Option<super::digest::DigestGuard>,
+    ) -> Result<RsipSignalling, SignallingError> {
         let err = |cause: String| SignallingError::Listen { addr, cause };
         let cancel = CancellationToken::new();
         let transport = TransportLayer::new(cancel.clone());
@@ -124,6 +133,7 @@ impl RsipSignalling {
             next_call: next_call.clone(),
             unanswered: Default::default(),
             done_tx,
+            guard,
         };
         let token = cancel.clone();
         tokio::spawn(async move {
@@ -188,6 +198,8 @@ struct Stack {
     unanswered: std::collections::HashSet<CallRef>,
     /// Where the tasks running our INVITEs report their final response.
     done_tx: mpsc::UnboundedSender<(CallRef, Option<u16>, Vec<u8>)>,
+    /// Trunks that must answer a digest challenge.
+    guard: Option<super::digest::DigestGuard>,
 }
 
 fn user_part(uri: Option<rsipstack::sip::Uri>) -> String {
@@ -279,6 +291,22 @@ impl Stack {
             .call_id_header()
             .map(|c| c.value().chars().take(256).collect::<String>())
             .unwrap_or_default();
+        if let (Some(guard), Some(src)) = (&self.guard, source)
+            && guard.required(src.ip())
+        {
+            let now = unix_ms();
+            let auth = req.header_value("Authorization");
+            if !guard.verify(src.ip(), "INVITE", auth.as_deref(), now) {
+                debug!(?source, "INVITE challenged");
+                let challenge = Header::Other("WWW-Authenticate".into(), guard.challenge(now));
+                tokio::spawn(async move {
+                    tx.reply_with(StatusCode::Unauthorized, vec![challenge], None)
+                        .await
+                        .ok();
+                });
+                return;
+            }
+        }
         let caller = user_part(req.from_header().ok().and_then(|f| f.uri().ok()));
         let dialled = match req.uri.user() {
             Some(u) => u.chars().take(NUMBER_CHARS_MAX).collect(),
@@ -411,6 +439,12 @@ impl Stack {
             offer: Some(req.sdp),
             contact: self.contact.clone(),
             call_id: Some(req.call_id.clone()),
+            headers: req.auto_answer.then(|| {
+                vec![Header::Other(
+                    "Call-Info".into(),
+                    format!("<sip:{}>;answer-after=0", self.local),
+                )]
+            }),
             ..Default::default()
         };
         match self.dialogs.do_invite_async(opt, self.state_tx.clone()) {
@@ -481,4 +515,12 @@ impl Stack {
             warn!(call, error = %e, "SIP command failed");
         }
     }
+}
+
+/// Unix time in ms, for digest nonces.
+#[allow(clippy::disallowed_methods)] // the IO shell reads the clock; the guard does not
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }

@@ -117,6 +117,11 @@ pub enum SwitchEvent {
         /// The key.
         digit: char,
     },
+    /// A controlled call's [`CallCommand::Play`] audio ended.
+    PlaybackDone {
+        /// The SIP Call-ID.
+        call_id: String,
+    },
     /// The flow finished collecting digits.
     DigitsCollected {
         /// The SIP Call-ID.
@@ -151,10 +156,87 @@ pub struct DialRequest {
     pub target: SocketAddr,
     /// Ring and no-provisional timeouts.
     pub timers: DialTimers,
+    /// The tenant's destination rules (none: not checked, for agents' phones).
+    pub destinations: Option<super::destinations::DestinationPolicy>,
+    /// Ask the callee (an agent's phone) to answer by itself.
+    pub auto_answer: bool,
+}
+
+/// What a controlled call ([`FlowConfig::controlled`]) is told to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallCommand {
+    /// Play this audio once ([`SwitchEvent::PlaybackDone`] when it ends), then loop `then` or go silent.
+    Play {
+        /// 8 kHz linear samples.
+        audio: Arc<[i16]>,
+        /// Looped afterwards (music on hold).
+        then: Option<Arc<[i16]>>,
+    },
+    /// Loop this audio.
+    Loop(Arc<[i16]>),
+    /// Play nothing.
+    Silence,
+    /// Record from now on into this file (stereo WAV: the far end left, what we send right).
+    Record(PathBuf),
+    /// Keep nothing of the recording until resumed.
+    PauseRecording,
+    /// Keep recording again.
+    ResumeRecording,
+    /// Hang up (BYE), or CANCEL an outbound attempt not yet answered.
+    Hangup,
 }
 
 enum SwitchCommand {
     Dial(DialRequest),
+    Call(String, CallCommand),
+    CancelDial(String),
+    Bridge(String, String),
+}
+
+/// A handle that tells a running switch what to do; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct SwitchControl {
+    commands: mpsc::UnboundedSender<SwitchCommand>,
+}
+
+impl std::fmt::Debug for SwitchCommand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SwitchCommand::Dial(r) => write!(f, "Dial({})", r.dial_id),
+            SwitchCommand::Call(c, _) => write!(f, "Call({c})"),
+            SwitchCommand::CancelDial(d) => write!(f, "CancelDial({d})"),
+            SwitchCommand::Bridge(a, b) => write!(f, "Bridge({a}, {b})"),
+        }
+    }
+}
+
+impl SwitchControl {
+    /// Places an outbound call (see [`Switch::dial`]).
+    pub fn dial(&self, request: DialRequest) {
+        let _ = self.commands.send(SwitchCommand::Dial(request));
+    }
+
+    /// Tells a call (by SIP Call-ID) what to do; unknown or ended calls ignore it.
+    pub fn command(&self, call_id: &str, command: CallCommand) {
+        let _ = self
+            .commands
+            .send(SwitchCommand::Call(call_id.to_owned(), command));
+    }
+
+    /// Gives up an outbound attempt by its dial id (CANCEL while it rings, BYE once answered).
+    pub fn cancel_dial(&self, dial_id: &str) {
+        let _ = self
+            .commands
+            .send(SwitchCommand::CancelDial(dial_id.to_owned()));
+    }
+
+    /// Bridges two answered calls: each hears the other through a jitter buffer.
+    /// When one ends, the other goes silent (hang it up if that is the intent).
+    pub fn bridge(&self, a: &str, b: &str) {
+        let _ = self
+            .commands
+            .send(SwitchCommand::Bridge(a.to_owned(), b.to_owned()));
+    }
 }
 
 /// A running switch.
@@ -168,7 +250,19 @@ pub struct Switch {
 impl Switch {
     /// Starts the switch with rsipstack on `config.sip_addr`.
     pub async fn start(config: SwitchConfig) -> Result<Switch, SwitchError> {
-        let sip = RsipSignalling::bind(config.sip_addr).await?;
+        let creds = &config.admission.trunk_credentials;
+        let guard = (!creds.is_empty()).then(|| {
+            use std::hash::{BuildHasher, Hasher};
+            // Keys the nonces: random per run.
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u64(Clock::new().now_ms());
+            super::digest::DigestGuard::new(
+                "centralita",
+                &format!("{:x}", h.finish()),
+                creds.clone(),
+            )
+        });
+        let sip = RsipSignalling::bind_with(config.sip_addr, guard).await?;
         Switch::start_with(config, sip)
     }
 
@@ -194,6 +288,7 @@ impl Switch {
             sip,
             events: events_tx,
             calls: HashMap::new(),
+            by_id: HashMap::new(),
             clock: Clock::new(),
             session_ids: 1,
         };
@@ -204,6 +299,13 @@ impl Switch {
             commands,
             stop: Some(stop),
         })
+    }
+
+    /// A handle to command calls from other tasks.
+    pub fn control(&self) -> SwitchControl {
+        SwitchControl {
+            commands: self.commands.clone(),
+        }
     }
 
     /// Where SIP listens.
@@ -251,6 +353,8 @@ struct Control<S> {
     sip: S,
     events: mpsc::Sender<SwitchEvent>,
     calls: HashMap<CallRef, CallEntry>,
+    /// Calls by SIP Call-ID, for commands from outside.
+    by_id: HashMap<String, CallRef>,
     clock: Clock,
     session_ids: u64,
 }
@@ -280,6 +384,25 @@ impl<S: Signalling> Control<S> {
                 },
                 Some(cmd) = commands.recv(), if !stopping => match cmd {
                     SwitchCommand::Dial(req) => self.dial(req, &from_calls_tx).await,
+                    SwitchCommand::Call(call_id, cmd) => {
+                        if let Some(c) = self.by_id.get(&call_id).and_then(|r| self.calls.get(r)) {
+                            // Must not be lost: wait for room.
+                            let _ = c.inbox.send(ToCall::Command(cmd)).await;
+                        }
+                    }
+                    SwitchCommand::CancelDial(dial_id) => {
+                        let found = self.calls.values().find(|c| c.dial_id.as_deref() == Some(dial_id.as_str()));
+                        if let Some(c) = found {
+                            let _ = c.inbox.send(ToCall::Command(CallCommand::Hangup)).await;
+                        }
+                    }
+                    SwitchCommand::Bridge(a, b) => {
+                        let find = |id: &str| self.by_id.get(id).and_then(|r| self.calls.get(r)).map(|c| c.inbox.clone());
+                        if let (Some(ta), Some(tb)) = (find(&a), find(&b)) {
+                            let _ = ta.send(ToCall::Bridge(tb.clone())).await;
+                            let _ = tb.send(ToCall::Bridge(ta)).await;
+                        }
+                    }
                 },
                 msg = from_calls.recv() => {
                     // The control task holds a sender, so this never yields None.
@@ -297,7 +420,9 @@ impl<S: Signalling> Control<S> {
                             self.report(ev).await;
                         }
                         FromCall::DialOver(call) => {
-                            self.calls.remove(&call);
+                            if let Some(c) = self.calls.remove(&call) {
+                                self.by_id.remove(&c.call_id);
+                            }
                             if stopping && self.calls.is_empty() {
                                 break;
                             }
@@ -308,12 +433,15 @@ impl<S: Signalling> Control<S> {
                             let ev = match ev {
                                 CallEvent::Digit(d) => SwitchEvent::Digit { call_id, digit: d.as_char() },
                                 CallEvent::DigitsCollected(digits) => SwitchEvent::DigitsCollected { call_id, digits },
+                                CallEvent::PlaybackDone => SwitchEvent::PlaybackDone { call_id },
                                 CallEvent::Ended { .. } => continue,
                             };
                             self.report(ev).await;
                         }
                         FromCall::Ended(call, summary) => {
-                            self.calls.remove(&call);
+                            if let Some(c) = self.calls.remove(&call) {
+                                self.by_id.remove(&c.call_id);
+                            }
                             self.report(SwitchEvent::Ended(*summary)).await;
                             if stopping && self.calls.is_empty() {
                                 break;
@@ -355,7 +483,8 @@ impl<S: Signalling> Control<S> {
                     })
                 } else {
                     let now = self.clock.now_ms();
-                    self.admission.admit(now, source, self.calls.len(), &offer)
+                    self.admission
+                        .admit(now, source, &dialled, self.calls.len(), &offer)
                 };
                 let media = match decision {
                     Ok(m) => m,
@@ -405,6 +534,7 @@ impl<S: Signalling> Control<S> {
                         inbox,
                     },
                 );
+                self.by_id.insert(call_id.clone(), call);
                 self.report(SwitchEvent::Answered {
                     call_id: call_id.clone(),
                     caller_number: caller.clone(),
@@ -449,6 +579,7 @@ impl<S: Signalling> Control<S> {
                     inbox: inbox_rx,
                     to_control: from_calls.clone(),
                     summary,
+                    peer: None,
                 };
                 tokio::spawn(task.run());
             }
@@ -511,8 +642,12 @@ impl<S: Signalling> Control<S> {
                 inbox,
             },
         );
+        self.by_id.insert(call_id.clone(), call);
         if self.calls.len() > self.admission.policy().max_calls {
             return refuse("too_many_calls");
+        }
+        if let Some(Err(e)) = req.destinations.as_ref().map(|d| d.check(&req.number)) {
+            return refuse(e.reason());
         }
         let rtp = match UdpSocket::bind(SocketAddr::new(self.config.rtp_ip, 0)).await {
             Ok(s) => s,
@@ -531,6 +666,7 @@ impl<S: Signalling> Control<S> {
                 target: req.target,
                 call_id: call_id.clone(),
                 sdp: offer,
+                auto_answer: req.auto_answer,
             },
         });
         let recording = self

@@ -80,6 +80,9 @@ pub struct Originate {
     pub call_id: String,
     /// Our SDP offer.
     pub sdp: Vec<u8>,
+    /// Ask the callee (an agent's phone) to answer by itself
+    /// (`Call-Info: <…>;answer-after=0`).
+    pub auto_answer: bool,
 }
 
 /// Something the switch wants the network to do.

@@ -1,0 +1,1256 @@
+//! The switch plugged into the server (`serve --sip ADDR`, `demo --sip ADDR`).
+//!
+//! An inbound call is answered by the switch (`telephony::switch`, in
+//! controlled mode) and handed to a task of its own here, which:
+//!
+//! 1. finds the tenant by the dialled number and runs the tenant's IVR
+//!    ([`telephony::ivr`]) with the prompts in the caller's language;
+//! 2. creates the voice interaction in the tenant's task (caller and dialled
+//!    numbers, language, IVR choices and collected attributes), its call
+//!    facts first in the log;
+//! 3. plays music on hold with periodic position and estimated-wait
+//!    announcements while routing looks for an agent;
+//! 4. when routing offers the call to an agent with a phone, rings it; an
+//!    answer accepts the offer and bridges the two legs (media relayed
+//!    through the jitter buffer), a refusal or ring-out rejects it; an agent
+//!    without a phone (a simulated demo agent, a desktop) who accepts gets
+//!    the customer connected to a simulated sink that plays a tone;
+//! 5. records per queue policy (never, on demand, always) into
+//!    `RECORDINGS/TENANT/INTERACTION.wav`, with pause and resume from the API;
+//! 6. ends the interaction when a side hangs up, and hangs up when routing
+//!    ends it.
+//!
+//! Routing facts reach the call tasks through one dispatcher, which reads
+//! each tenant's live stream once and forwards the facts of the
+//! interactions it knows.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use model::{Attributes, Channel, PhoneNumber};
+use serde::Deserialize;
+use store::{CallFact, Tenant};
+use telephony::dtmf::Digit;
+use telephony::ivr::{Ivr, IvrOutcome, IvrOutput, IvrSession};
+use telephony::switch::{
+    AdmissionPolicy, CallCommand, DialOutcome, DialRequest, DialTimers, FlowConfig, Switch,
+    SwitchConfig, SwitchControl, SwitchEvent,
+};
+use tokio::sync::mpsc;
+
+use crate::tenant::{Ack, NewInteractionReq, Op, TenantHandle};
+use crate::{AppState, clock};
+
+/// The IVR used when a tenant's SIP settings name none: welcome, language, main menu.
+pub const DEFAULT_IVR: &str = r#"entry = "welcome"
+
+[[menu]]
+name = "welcome"
+prompt = "welcome"
+next = "language"
+
+[[menu]]
+name = "language"
+prompt = "choose_language"
+timeout_s = 4
+retries = 0
+on_fail = { next = "main" }
+[menu.choices]
+"1" = { language = "es", next = "main" }
+"2" = { language = "ca", next = "main" }
+"3" = { language = "en", next = "main" }
+"4" = { language = "cs", next = "main" }
+
+[[menu]]
+name = "main"
+prompt = "main_menu"
+timeout_s = 5
+retries = 1
+[menu.choices]
+"1" = { set = { topic = "billing" } }
+"2" = { set = { topic = "technical" } }
+"9" = { callback = true }
+"#;
+
+/// Recording policy of a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordingPolicy {
+    /// Never recorded.
+    #[default]
+    Never,
+    /// Recorded when someone asks (`POST …/recording/start`).
+    OnDemand,
+    /// Recorded from the moment an agent is connected.
+    Always,
+}
+
+/// An agent's phone.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentPhone {
+    /// The agent's name.
+    pub agent: String,
+    /// Where its SIP user agent listens (`127.0.0.1:5070`).
+    pub address: SocketAddr,
+    /// Ask the phone to answer by itself (`Call-Info: <…>;answer-after=0`;
+    /// the phone must allow it).
+    #[serde(default)]
+    pub auto_answer: bool,
+    /// Seconds to ring before giving up (routing's ring timeout also applies).
+    pub ring_timeout_s: Option<u64>,
+}
+
+/// One tenant's telephony settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantSip {
+    /// The tenant's name.
+    pub name: String,
+    /// Dialled numbers that reach it (`*`: any).
+    #[serde(default)]
+    pub numbers: Vec<String>,
+    /// Its IVR (the TOML of `telephony::ivr`); [`DEFAULT_IVR`] when absent.
+    pub ivr: Option<String>,
+    /// The callers' language until they choose one (`en` by default).
+    pub language: Option<String>,
+    /// Seconds between position and estimated-wait announcements (30 by default; 0: none).
+    pub announce_every_s: Option<u64>,
+    /// Recording policy per queue name; `*` for the others (never by default).
+    #[serde(default)]
+    pub recording: BTreeMap<String, RecordingPolicy>,
+    /// Agents' phones.
+    #[serde(default)]
+    pub phones: Vec<AgentPhone>,
+}
+
+/// The switch's settings (`--sip-config FILE`, TOML).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SipConfig {
+    /// The address RTP binds to and announces (the SIP address's by default).
+    pub rtp_ip: Option<IpAddr>,
+    /// Addresses allowed to send calls (trunks); loopback only by default.
+    #[serde(default)]
+    pub trunks: Vec<IpAddr>,
+    /// Trunks that must also pass digest authentication (401 challenge):
+    /// `[[trunk_credentials]] source = "…", username = "…", password = "…"`.
+    #[serde(default)]
+    pub trunk_credentials: Vec<telephony::switch::TrunkCredential>,
+    /// Calls at once at most (1,000 by default).
+    pub max_calls: Option<usize>,
+    /// New calls per second at most (100 by default).
+    pub calls_per_second: Option<usize>,
+    /// Where recordings go (`DATA/recordings` by default).
+    pub recordings: Option<PathBuf>,
+    /// The tenants that take calls.
+    #[serde(default)]
+    pub tenant: Vec<TenantSip>,
+}
+
+impl SipConfig {
+    /// Parses a settings file.
+    pub fn from_toml(text: &str) -> anyhow::Result<SipConfig> {
+        toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))
+    }
+}
+
+/// A running switch inside the server.
+#[derive(Debug)]
+pub struct SipRunning {
+    /// Where SIP listens.
+    pub sip_addr: SocketAddr,
+    /// Where recordings go.
+    pub recordings: PathBuf,
+    /// Places outbound calls.
+    pub outbound: Outbound,
+}
+
+/// Longest a person who answered an outbound call may wait for an agent
+/// before it counts as abandoned (the 2 s rule).
+pub const CONNECT_WITHIN: Duration = Duration::from_secs(2);
+
+/// How an outbound call with a reserved agent went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutboundResult {
+    /// The callee did not answer: the dial's outcome.
+    NotAnswered(DialOutcome),
+    /// Answered and bridged to the agent's phone within [`CONNECT_WITHIN`].
+    Connected {
+        /// The callee's leg.
+        call_id: String,
+        /// The agent's leg.
+        agent_call_id: String,
+    },
+    /// Answered, but the agent's phone did not answer in time: the abandon
+    /// message was played and the call hung up.
+    Abandoned {
+        /// The callee's leg.
+        call_id: String,
+    },
+}
+
+/// Places outbound calls through the switch (the dialer's side; the dialer
+/// engine does not drive it live yet).
+#[derive(Clone)]
+pub struct Outbound {
+    ctx: Arc<Ctx>,
+}
+
+impl std::fmt::Debug for Outbound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Outbound")
+    }
+}
+
+impl Outbound {
+    /// Hangs up one leg (BYE).
+    pub fn hang_up(&self, call_id: &str) {
+        self.ctx.control.command(call_id, CallCommand::Hangup);
+    }
+
+    /// Calls `number` at `target` with `caller_id`; once a person answers,
+    /// rings the reserved agent's phone and bridges within [`CONNECT_WITHIN`],
+    /// or plays the abandon message (in `language`) and hangs up.
+    pub async fn call_with_agent(
+        &self,
+        request: DialRequest,
+        agent_phone: SocketAddr,
+        language: &str,
+    ) -> OutboundResult {
+        let ctx = &self.ctx;
+        let (me, mut inbox) = mpsc::unbounded_channel();
+        let dial_id = request.dial_id.clone();
+        let _ = ctx.to_dispatcher.send(ToDispatcher::Dial {
+            request: request.clone(),
+            owner: me.clone(),
+        });
+        let call_id = loop {
+            match inbox.recv().await {
+                Some(CallMsg::Switch(SwitchEvent::DialOutcome {
+                    dial_id: d,
+                    call_id,
+                    outcome,
+                })) if d == dial_id => {
+                    if outcome != DialOutcome::Answered {
+                        return OutboundResult::NotAnswered(outcome);
+                    }
+                    break call_id;
+                }
+                Some(_) => {}
+                None => {
+                    return OutboundResult::NotAnswered(DialOutcome::Failed {
+                        status: None,
+                        reason: "shutdown",
+                    });
+                }
+            }
+        };
+        // Ringback to the callee while the agent's phone rings.
+        ctx.control.command(
+            &call_id,
+            CallCommand::Loop(telephony::tones::ringback().into()),
+        );
+        let agent_dial = format!("{dial_id}~agent");
+        let _ = ctx.to_dispatcher.send(ToDispatcher::Dial {
+            request: DialRequest {
+                dial_id: agent_dial.clone(),
+                caller_id: request.number.clone(),
+                number: "agent".into(),
+                target: agent_phone,
+                timers: DialTimers {
+                    ring_timeout_ms: CONNECT_WITHIN.as_millis() as u64,
+                    no_provisional_timeout_ms: CONNECT_WITHIN.as_millis() as u64,
+                },
+                destinations: None,
+                auto_answer: true,
+            },
+            owner: me,
+        });
+        let deadline = tokio::time::sleep(CONNECT_WITHIN);
+        tokio::pin!(deadline);
+        let agent_call_id = loop {
+            tokio::select! {
+                msg = inbox.recv() => match msg {
+                    Some(CallMsg::Switch(SwitchEvent::DialOutcome { dial_id: d, call_id: leg, outcome }))
+                        if d == agent_dial =>
+                    {
+                        if outcome == DialOutcome::Answered {
+                            break Some(leg);
+                        }
+                        break None;
+                    }
+                    Some(CallMsg::Switch(SwitchEvent::Ended(s))) if s.call_id == call_id => {
+                        // The callee hung up first.
+                        ctx.control.cancel_dial(&agent_dial);
+                        return OutboundResult::Abandoned { call_id };
+                    }
+                    Some(_) => {}
+                    None => break None,
+                },
+                _ = &mut deadline => break None,
+            }
+        };
+        if let Some(leg) = agent_call_id {
+            ctx.control.bridge(&call_id, &leg);
+            return OutboundResult::Connected {
+                call_id,
+                agent_call_id: leg,
+            };
+        }
+        ctx.control.cancel_dial(&agent_dial);
+        ctx.control.command(
+            &call_id,
+            CallCommand::Play {
+                audio: ctx.prompt("abandon_message", language),
+                then: None,
+            },
+        );
+        // The abandon message is the longest prompt (up to 12 s).
+        let last = tokio::time::sleep(LAST_PROMPT_MAX * 2);
+        tokio::pin!(last);
+        loop {
+            tokio::select! {
+                msg = inbox.recv() => match msg {
+                    Some(CallMsg::Switch(SwitchEvent::PlaybackDone { call_id: c })) if c == call_id => break,
+                    Some(CallMsg::Switch(SwitchEvent::Ended(s))) if s.call_id == call_id => {
+                        return OutboundResult::Abandoned { call_id };
+                    }
+                    Some(_) => {}
+                    None => break,
+                },
+                _ = &mut last => break,
+            }
+        }
+        ctx.control.command(&call_id, CallCommand::Hangup);
+        OutboundResult::Abandoned { call_id }
+    }
+}
+
+/// A routing fact about an interaction with a call, as the call task needs it.
+#[derive(Debug, Clone)]
+enum Note {
+    Offered(i64),
+    Accepted(i64),
+    /// Rejected, rang out or withdrawn.
+    OfferEnded(i64),
+    Ended,
+    RecordingPause,
+    RecordingResume,
+    RecordingStart(String),
+}
+
+#[derive(Debug)]
+enum CallMsg {
+    Switch(SwitchEvent),
+    Routing(Note),
+}
+
+type Owner = mpsc::UnboundedSender<CallMsg>;
+
+enum ToDispatcher {
+    Routing {
+        tenant: i64,
+        interaction: i64,
+        note: Note,
+    },
+    Register {
+        tenant: i64,
+        interaction: i64,
+        owner: Owner,
+    },
+    Dial {
+        request: DialRequest,
+        owner: Owner,
+    },
+}
+
+/// Routing facts of interactions not registered yet are kept this long (ms):
+/// a call's first offer can be published before its task learns its id.
+const ORPHAN_KEEP_MS: i64 = 10_000;
+
+struct TenantCtx {
+    handle: TenantHandle,
+    tenant: Tenant,
+    config: TenantSip,
+    ivr: Ivr,
+    language: String,
+    phones: HashMap<i64, AgentPhone>,
+    recordings: PathBuf,
+}
+
+/// Decoded prompts by (name, language).
+type PromptCache = HashMap<(String, String), Arc<[i16]>>;
+
+struct Ctx {
+    control: SwitchControl,
+    to_dispatcher: mpsc::UnboundedSender<ToDispatcher>,
+    prompts: Mutex<PromptCache>,
+    music: Arc<[i16]>,
+    agent_tone: Arc<[i16]>,
+    store: store::Store,
+}
+
+impl Ctx {
+    /// A prompt's audio, decoded once.
+    fn prompt(&self, name: &str, language: &str) -> Arc<[i16]> {
+        let key = (name.to_owned(), language.to_owned());
+        let mut cache = self.prompts.lock().expect("prompt cache lock");
+        cache
+            .entry(key)
+            .or_insert_with(|| {
+                telephony::prompts::samples(name, language)
+                    .unwrap_or_else(telephony::tones::beep)
+                    .into()
+            })
+            .clone()
+    }
+
+    fn prompts(&self, names: &[String], language: &str) -> Arc<[i16]> {
+        let mut out = Vec::new();
+        for n in names {
+            out.extend_from_slice(&self.prompt(n, language));
+        }
+        out.into()
+    }
+}
+
+/// Starts the switch on `listen` and plugs it into the tenants of `config`.
+pub async fn start(
+    state: &AppState,
+    listen: SocketAddr,
+    config: SipConfig,
+    data: &Path,
+) -> anyhow::Result<SipRunning> {
+    let recordings = config
+        .recordings
+        .clone()
+        .unwrap_or_else(|| data.join("recordings"));
+    let mut tenants = Vec::new();
+    for ts in &config.tenant {
+        let tenant = state
+            .store
+            .tenant_by_name(&ts.name)
+            .await?
+            .with_context(|| format!("sip: no tenant {:?}", ts.name))?;
+        let handle = state
+            .hub
+            .tenant(&tenant)
+            .await
+            .map_err(|e| anyhow::anyhow!("sip: tenant {}: {}", ts.name, e.message))?;
+        let ivr_text = ts.ivr.as_deref().unwrap_or(DEFAULT_IVR);
+        let ivr = Ivr::from_text(&format!("{}.ivr", ts.name), ivr_text)
+            .map_err(|e| anyhow::anyhow!("sip: tenant {}: {e}", ts.name))?;
+        let agents = state.store.agents(&tenant).await?;
+        let mut phones = HashMap::new();
+        for p in &ts.phones {
+            let a = agents
+                .iter()
+                .find(|a| a.name == p.agent)
+                .with_context(|| format!("sip: tenant {}: no agent {:?}", ts.name, p.agent))?;
+            phones.insert(a.id, p.clone());
+        }
+        let dir = recordings.join(tenant.name());
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        tenants.push(Arc::new(TenantCtx {
+            handle,
+            language: ts.language.clone().unwrap_or_else(|| "en".into()),
+            config: ts.clone(),
+            ivr,
+            phones,
+            recordings: dir,
+            tenant,
+        }));
+    }
+    let trunks = if config.trunks.is_empty() {
+        vec![
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ]
+    } else {
+        config.trunks.clone()
+    };
+    let rtp_ip = config.rtp_ip.unwrap_or(if listen.ip().is_unspecified() {
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    } else {
+        listen.ip()
+    });
+    let switch = Switch::start(SwitchConfig {
+        sip_addr: listen,
+        rtp_ip,
+        admission: AdmissionPolicy {
+            allowed_sources: trunks,
+            max_calls: config.max_calls.unwrap_or(1_000),
+            max_calls_per_second: config.calls_per_second.unwrap_or(100),
+            // A number no tenant takes gets the answer a stranger gets.
+            numbers: numbers(&config),
+            trunk_credentials: config.trunk_credentials.clone(),
+        },
+        recordings_dir: None,
+        flow: FlowConfig {
+            controlled: true,
+            record: false,
+            max_duration_ms: 4 * 3_600_000,
+            ..FlowConfig::default()
+        },
+    })
+    .await
+    .with_context(|| format!("cannot listen for SIP on {listen}"))?;
+    let sip_addr = switch.sip_addr();
+    let (to_dispatcher, rx) = mpsc::unbounded_channel();
+    let ctx = Arc::new(Ctx {
+        control: switch.control(),
+        to_dispatcher: to_dispatcher.clone(),
+        prompts: Mutex::default(),
+        music: telephony::tones::music_on_hold().into(),
+        agent_tone: simulated_agent(),
+        store: state.store.clone(),
+    });
+    for t in &tenants {
+        tokio::spawn(watch_tenant(t.clone(), to_dispatcher.clone()));
+    }
+    let outbound = Outbound { ctx: ctx.clone() };
+    tokio::spawn(dispatch(ctx, tenants, switch, rx));
+    Ok(SipRunning {
+        sip_addr,
+        recordings,
+        outbound,
+    })
+}
+
+/// Every number some tenant takes; empty (any) when one takes `*`.
+fn numbers(config: &SipConfig) -> Vec<String> {
+    let all: Vec<String> = config
+        .tenant
+        .iter()
+        .flat_map(|t| t.numbers.iter().cloned())
+        .collect();
+    if all.iter().any(|n| n == "*") {
+        Vec::new()
+    } else if all.is_empty() {
+        // No tenant takes calls: nothing is answered.
+        vec![String::new()]
+    } else {
+        all
+    }
+}
+
+/// What a simulated agent "says": a soft two-tone phrase and a pause, looped.
+fn simulated_agent() -> Arc<[i16]> {
+    let mut v = telephony::tones::mix(&[(440.0, 3_000.0), (550.0, 2_000.0)], 600);
+    v.extend(telephony::tones::silence(400));
+    v.into()
+}
+
+/// Reads a tenant's live facts and forwards those about calls to the dispatcher.
+async fn watch_tenant(t: Arc<TenantCtx>, to: mpsc::UnboundedSender<ToDispatcher>) {
+    let mut rx = t.handle.events.subscribe();
+    loop {
+        let ev = match rx.recv().await {
+            Ok(ev) => ev,
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                tracing::warn!(
+                    tenant = t.tenant.name(),
+                    missed = n,
+                    "sip: live facts lagged"
+                );
+                continue;
+            }
+            Err(_) => return,
+        };
+        let relevant = matches!(
+            ev.kind.as_str(),
+            "routing.offered"
+                | "routing.accepted"
+                | "routing.rejected"
+                | "routing.offer_timed_out"
+                | "routing.offer_revoked"
+                | "routing.ended"
+                | "call.recording_paused"
+                | "call.recording_resumed"
+                | "call.recording_requested"
+        );
+        if !relevant {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(&ev.data).unwrap_or_default();
+        let fact = &v["fact"];
+        let interaction = fact["event"]["interaction"]
+            .as_i64()
+            .or_else(|| fact["interaction"].as_i64());
+        let Some(interaction) = interaction else {
+            continue;
+        };
+        let agent = ev.agent.unwrap_or(-1);
+        let by = || fact["call"]["by"].as_str().unwrap_or("").to_owned();
+        let note = match ev.kind.as_str() {
+            "routing.offered" => Note::Offered(agent),
+            "routing.accepted" => Note::Accepted(agent),
+            "routing.ended" => Note::Ended,
+            "call.recording_paused" => Note::RecordingPause,
+            "call.recording_resumed" => Note::RecordingResume,
+            "call.recording_requested" => Note::RecordingStart(by()),
+            _ => Note::OfferEnded(agent),
+        };
+        let msg = ToDispatcher::Routing {
+            tenant: t.tenant.id(),
+            interaction,
+            note,
+        };
+        if to.send(msg).is_err() {
+            return;
+        }
+    }
+}
+
+/// Routes the switch's events and the routing facts to the call tasks.
+async fn dispatch(
+    ctx: Arc<Ctx>,
+    tenants: Vec<Arc<TenantCtx>>,
+    mut switch: Switch,
+    mut rx: mpsc::UnboundedReceiver<ToDispatcher>,
+) {
+    let mut owners: HashMap<String, Owner> = HashMap::new();
+    let mut dials: HashMap<String, Owner> = HashMap::new();
+    let mut interactions: HashMap<(i64, i64), Owner> = HashMap::new();
+    let mut orphans: HashMap<(i64, i64), Vec<Note>> = HashMap::new();
+    let mut orphan_order: VecDeque<(i64, (i64, i64))> = VecDeque::new();
+    loop {
+        tokio::select! {
+            ev = switch.next_event() => {
+                let Some(ev) = ev else { return };
+                match ev {
+                    SwitchEvent::Answered { call_id, caller_number, dialled_number, at_ms } => {
+                        let Some(t) = tenant_for(&tenants, &dialled_number) else {
+                            tracing::info!(%call_id, dialled = %dialled_number, "sip: no tenant takes this number");
+                            ctx.control.command(&call_id, CallCommand::Hangup);
+                            continue;
+                        };
+                        let (owner, inbox) = mpsc::unbounded_channel();
+                        owners.insert(call_id.clone(), owner.clone());
+                        let call = CustomerCall {
+                            ctx: ctx.clone(),
+                            t,
+                            call_id,
+                            caller: caller_number,
+                            dialled: dialled_number,
+                            answered_at: at_ms as i64,
+                            me: owner,
+                            inbox,
+                        };
+                        tokio::spawn(call.run());
+                    }
+                    SwitchEvent::Refused { call_id, source, status, .. } => {
+                        tracing::info!(%call_id, ?source, status, "sip: call refused");
+                    }
+                    SwitchEvent::DialOutcome { dial_id, call_id, outcome } => {
+                        if let Some(owner) = dials.remove(&dial_id) {
+                            if outcome == DialOutcome::Answered {
+                                owners.insert(call_id.clone(), owner.clone());
+                            }
+                            let _ = owner.send(CallMsg::Switch(SwitchEvent::DialOutcome { dial_id, call_id, outcome }));
+                        } else if outcome == DialOutcome::Answered {
+                            ctx.control.command(&call_id, CallCommand::Hangup);
+                        }
+                    }
+                    SwitchEvent::Ended(summary) => {
+                        if let Some(owner) = owners.remove(&summary.call_id) {
+                            let _ = owner.send(CallMsg::Switch(SwitchEvent::Ended(summary)));
+                        }
+                    }
+                    ev @ (SwitchEvent::Digit { .. } | SwitchEvent::PlaybackDone { .. } | SwitchEvent::DigitsCollected { .. }) => {
+                        let id = match &ev {
+                            SwitchEvent::Digit { call_id, .. }
+                            | SwitchEvent::PlaybackDone { call_id }
+                            | SwitchEvent::DigitsCollected { call_id, .. } => call_id.clone(),
+                            _ => continue,
+                        };
+                        if let Some(owner) = owners.get(&id) {
+                            let _ = owner.send(CallMsg::Switch(ev));
+                        }
+                    }
+                }
+            }
+            msg = rx.recv() => {
+                let Some(msg) = msg else { return };
+                match msg {
+                    ToDispatcher::Routing { tenant, interaction, note } => {
+                        let key = (tenant, interaction);
+                        let ended = matches!(note, Note::Ended);
+                        match interactions.get(&key) {
+                            Some(owner) => {
+                                if owner.send(CallMsg::Routing(note)).is_err() || ended {
+                                    interactions.remove(&key);
+                                }
+                            }
+                            None => {
+                                let now = clock::now_ms();
+                                while let Some(&(at, k)) = orphan_order.front() {
+                                    if now - at < ORPHAN_KEEP_MS {
+                                        break;
+                                    }
+                                    orphan_order.pop_front();
+                                    orphans.remove(&k);
+                                }
+                                let list = orphans.entry(key).or_default();
+                                if list.is_empty() {
+                                    orphan_order.push_back((now, key));
+                                }
+                                list.push(note);
+                            }
+                        }
+                    }
+                    ToDispatcher::Register { tenant, interaction, owner } => {
+                        let key = (tenant, interaction);
+                        let mut ended = false;
+                        for note in orphans.remove(&key).unwrap_or_default() {
+                            ended |= matches!(note, Note::Ended);
+                            let _ = owner.send(CallMsg::Routing(note));
+                        }
+                        if !ended {
+                            interactions.insert(key, owner);
+                        }
+                    }
+                    ToDispatcher::Dial { request, owner } => {
+                        dials.insert(request.dial_id.clone(), owner);
+                        ctx.control.dial(request);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn tenant_for(tenants: &[Arc<TenantCtx>], dialled: &str) -> Option<Arc<TenantCtx>> {
+    let d = dialled.trim_start_matches('+');
+    tenants
+        .iter()
+        .find(|t| {
+            t.config
+                .numbers
+                .iter()
+                .any(|n| n == "*" || n.trim_start_matches('+') == d)
+        })
+        .cloned()
+}
+
+/// Where the customer's call stands.
+#[derive(Debug, Clone, PartialEq)]
+enum Stage {
+    /// In the queue, with music.
+    Waiting,
+    /// An agent's phone rings.
+    Ringing {
+        agent: i64,
+        dial_id: String,
+        /// The agent accepted on the desktop meanwhile.
+        accepted: bool,
+    },
+    /// Talking to an agent (through their phone's leg, or a simulated sink).
+    Connected { agent: i64, leg: Option<String> },
+}
+
+struct CustomerCall {
+    ctx: Arc<Ctx>,
+    t: Arc<TenantCtx>,
+    call_id: String,
+    caller: String,
+    dialled: String,
+    answered_at: i64,
+    me: Owner,
+    inbox: mpsc::UnboundedReceiver<CallMsg>,
+}
+
+/// How long a last prompt (goodbye) may play before we hang up anyway.
+const LAST_PROMPT_MAX: Duration = Duration::from_secs(8);
+
+impl CustomerCall {
+    fn cmd(&self, c: CallCommand) {
+        self.ctx.control.command(&self.call_id, c);
+    }
+
+    async fn op(&self, op: Op) -> Result<Ack, crate::error::ApiError> {
+        self.t.handle.call(op).await
+    }
+
+    async fn fact(&self, interaction: i64, call: CallFact) {
+        if let Err(e) = self.op(Op::CallFact(interaction, call)).await {
+            tracing::warn!(interaction, code = e.code, "sip: call fact not recorded");
+        }
+    }
+
+    async fn run(mut self) {
+        let Some(outcome) = self.ivr().await else {
+            return;
+        };
+        if outcome.hangup {
+            return self.goodbye("goodbye", &outcome.language).await;
+        }
+        let Some(id) = self.create(&outcome).await else {
+            return self.goodbye("goodbye", &outcome.language).await;
+        };
+        if outcome.callback {
+            return self.goodbye("callback_confirmed", &outcome.language).await;
+        }
+        let _ = self.ctx.to_dispatcher.send(ToDispatcher::Register {
+            tenant: self.t.tenant.id(),
+            interaction: id,
+            owner: self.owner_handle(),
+        });
+        self.queue(id, &outcome.language).await;
+    }
+
+    /// A sender that reaches this task (the dispatcher routes facts and legs with it).
+    fn owner_handle(&self) -> Owner {
+        self.me.clone()
+    }
+
+    /// Runs the IVR; `None` when the caller hung up.
+    async fn ivr(&mut self) -> Option<IvrOutcome> {
+        let t = self.t.clone();
+        let mut session = IvrSession::new(&t.ivr, &t.language);
+        loop {
+            let mut done = None;
+            while let Some(o) = session.poll_output() {
+                match o {
+                    IvrOutput::Play { prompt, language } => self.cmd(CallCommand::Play {
+                        audio: self.ctx.prompt(&prompt, &language),
+                        then: None,
+                    }),
+                    IvrOutput::StopPlayback => self.cmd(CallCommand::Silence),
+                    IvrOutput::Done(outcome) => done = Some(outcome),
+                }
+            }
+            if let Some(o) = done {
+                return Some(o);
+            }
+            let wait = session
+                .poll_timeout()
+                .map(|at| Duration::from_millis(at.saturating_sub(clock::now_ms().max(0) as u64)));
+            tokio::select! {
+                msg = self.inbox.recv() => {
+                    let now = clock::now_ms().max(0) as u64;
+                    match msg {
+                        None | Some(CallMsg::Switch(SwitchEvent::Ended(_))) => return None,
+                        Some(CallMsg::Switch(SwitchEvent::Digit { digit, .. })) => {
+                            if let Some(d) = Digit::from_char(digit) {
+                                session.digit(now, d);
+                            }
+                        }
+                        Some(CallMsg::Switch(SwitchEvent::PlaybackDone { .. })) => session.prompt_done(now),
+                        Some(_) => {}
+                    }
+                }
+                _ = tokio::time::sleep(wait.unwrap_or(Duration::from_secs(3600))) => {
+                    session.handle_timeout(clock::now_ms().max(0) as u64);
+                }
+            }
+        }
+    }
+
+    /// Plays a last prompt and hangs up.
+    async fn goodbye(mut self, prompt: &str, language: &str) {
+        self.cmd(CallCommand::Play {
+            audio: self.ctx.prompt(prompt, language),
+            then: None,
+        });
+        let deadline = tokio::time::sleep(LAST_PROMPT_MAX);
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                msg = self.inbox.recv() => match msg {
+                    None | Some(CallMsg::Switch(SwitchEvent::Ended(_))) => return,
+                    Some(CallMsg::Switch(SwitchEvent::PlaybackDone { .. })) => break,
+                    Some(_) => {}
+                },
+                _ = &mut deadline => break,
+            }
+        }
+        self.cmd(CallCommand::Hangup);
+    }
+
+    /// Creates the interaction; its call facts go first in the log.
+    async fn create(&self, outcome: &IvrOutcome) -> Option<i64> {
+        let attributes = Attributes {
+            caller_number: PhoneNumber::parse(&self.caller).ok(),
+            dialled_number: PhoneNumber::parse(&self.dialled).ok(),
+            language: model::Language::parse(&outcome.language).ok(),
+            ivr: outcome.choices.clone(),
+            extra: outcome.attributes.clone(),
+            ..Attributes::default()
+        };
+        let facts = vec![
+            CallFact::Arrived {
+                call_id: self.call_id.clone(),
+                caller: self.caller.clone(),
+                dialled: self.dialled.clone(),
+                answered_at: self.answered_at,
+            },
+            CallFact::Ivr {
+                language: outcome.language.clone(),
+                choices: outcome.choices.clone(),
+                attributes: outcome.attributes.clone(),
+                reason: outcome.reason.to_owned(),
+            },
+        ];
+        let channel = if outcome.callback {
+            Channel::Callback
+        } else {
+            Channel::Voice
+        };
+        let mut req = NewInteractionReq {
+            channel,
+            queue: outcome.queue.clone(),
+            priority: 0,
+            attributes,
+            customer: None,
+            subject: Some(format!("call from {}", self.caller)),
+            idempotency_key: None,
+            chat_secret_hash: None,
+        };
+        for attempt in 0..2 {
+            match self
+                .op(Op::CreateCall(Box::new(req.clone()), facts.clone()))
+                .await
+            {
+                Ok(Ack::Interaction { id, .. }) => return Some(id),
+                Ok(_) => return None,
+                Err(e) if attempt == 0 && req.queue.is_some() && e.code == "invalid_field" => {
+                    // The IVR names a queue the plan does not have: routing decides.
+                    tracing::warn!(call_id = %self.call_id, message = %e.message, "sip: IVR queue refused");
+                    req.queue = None;
+                }
+                Err(e) => {
+                    tracing::warn!(call_id = %self.call_id, code = e.code, message = %e.message, "sip: interaction not created");
+                    return None;
+                }
+            }
+        }
+        None
+    }
+
+    /// Waits in the queue, rings agents, connects, until the call ends.
+    async fn queue(mut self, id: i64, language: &str) {
+        self.cmd(CallCommand::Play {
+            audio: self.ctx.prompt("please_hold", language),
+            then: Some(self.ctx.music.clone()),
+        });
+        let every = self.t.config.announce_every_s.unwrap_or(30);
+        let announce_every = (every > 0).then(|| Duration::from_secs(every));
+        let mut next_announce = announce_every.map(|d| tokio::time::Instant::now() + d);
+        let mut stage = Stage::Waiting;
+        let mut dials = 0u32;
+        let mut recording: Option<String> = None;
+        loop {
+            let announce_at = next_announce
+                .filter(|_| stage == Stage::Waiting)
+                .unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(3600));
+            let msg = tokio::select! {
+                msg = self.inbox.recv() => msg,
+                _ = tokio::time::sleep_until(announce_at) => {
+                    next_announce = announce_every.map(|d| tokio::time::Instant::now() + d);
+                    self.announce(id, language).await;
+                    continue;
+                }
+            };
+            let Some(msg) = msg else { return };
+            match msg {
+                CallMsg::Switch(SwitchEvent::Ended(summary)) if summary.call_id == self.call_id => {
+                    // The customer hung up.
+                    let (op, reason) = match &stage {
+                        Stage::Connected { leg, .. } => {
+                            if let Some(leg) = leg {
+                                self.ctx.control.command(leg, CallCommand::Hangup);
+                            }
+                            (Op::Complete(id, None), "caller_hung_up")
+                        }
+                        Stage::Ringing { dial_id, .. } => {
+                            self.ctx.control.cancel_dial(dial_id);
+                            (Op::Abandon(id), "abandoned")
+                        }
+                        Stage::Waiting => (Op::Abandon(id), "abandoned"),
+                    };
+                    self.fact(
+                        id,
+                        CallFact::Ended {
+                            by: "customer".into(),
+                            reason: reason.into(),
+                            recording: recording.clone(),
+                        },
+                    )
+                    .await;
+                    if let Err(e) = self.op(op).await {
+                        tracing::debug!(interaction = id, code = e.code, "sip: end not applied");
+                    }
+                    return;
+                }
+                CallMsg::Switch(SwitchEvent::Ended(summary)) => {
+                    // The agent's phone hung up.
+                    if let Stage::Connected { leg: Some(leg), .. } = &stage
+                        && *leg == summary.call_id
+                    {
+                        self.cmd(CallCommand::Hangup);
+                        self.fact(
+                            id,
+                            CallFact::Ended {
+                                by: "agent".into(),
+                                reason: "agent_hung_up".into(),
+                                recording: recording.clone(),
+                            },
+                        )
+                        .await;
+                        let _ = self.op(Op::Complete(id, None)).await;
+                        return;
+                    }
+                }
+                CallMsg::Switch(SwitchEvent::DialOutcome {
+                    dial_id: got,
+                    call_id: leg,
+                    outcome,
+                }) => {
+                    let Stage::Ringing {
+                        agent,
+                        dial_id,
+                        accepted,
+                    } = stage.clone()
+                    else {
+                        if outcome == DialOutcome::Answered {
+                            self.ctx.control.command(&leg, CallCommand::Hangup);
+                        }
+                        continue;
+                    };
+                    if got != dial_id {
+                        if outcome == DialOutcome::Answered {
+                            self.ctx.control.command(&leg, CallCommand::Hangup);
+                        }
+                        continue;
+                    }
+                    if outcome == DialOutcome::Answered {
+                        let ok = accepted || self.op(Op::Accept(id, agent)).await.is_ok();
+                        if ok {
+                            self.ctx.control.bridge(&self.call_id, &leg);
+                            stage = Stage::Connected {
+                                agent,
+                                leg: Some(leg.clone()),
+                            };
+                            self.fact(
+                                id,
+                                CallFact::Connected {
+                                    agent: model::AgentId(agent as u32),
+                                    agent_call_id: Some(leg),
+                                },
+                            )
+                            .await;
+                            recording = self.record_by_policy(id, None).await;
+                        } else {
+                            self.ctx.control.command(&leg, CallCommand::Hangup);
+                            stage = Stage::Waiting;
+                        }
+                    } else {
+                        let what = match outcome {
+                            DialOutcome::Busy => "busy",
+                            DialOutcome::NoAnswer { .. } => "no_answer",
+                            _ => "failed",
+                        };
+                        stage = Stage::Waiting;
+                        self.fact(
+                            id,
+                            CallFact::AgentLegFailed {
+                                agent: model::AgentId(agent as u32),
+                                outcome: what.into(),
+                            },
+                        )
+                        .await;
+                        let _ = self.op(Op::Reject(id, agent)).await;
+                    }
+                }
+                CallMsg::Switch(_) => {}
+                CallMsg::Routing(Note::Offered(agent)) => {
+                    if let Stage::Connected { leg, .. } = &stage {
+                        // Transferred through routing: the first agent's leg goes, the
+                        // customer hears music until the next agent answers.
+                        if let Some(leg) = leg {
+                            self.ctx.control.command(leg, CallCommand::Hangup);
+                        }
+                        self.cmd(CallCommand::Loop(self.ctx.music.clone()));
+                        stage = Stage::Waiting;
+                    }
+                    let Some(phone) = self.t.phones.get(&agent).cloned() else {
+                        // No phone: a simulated agent or a desktop answers in routing.
+                        continue;
+                    };
+                    dials += 1;
+                    let dial_id = format!("{}~agent~{dials}", self.call_id);
+                    stage = Stage::Ringing {
+                        agent,
+                        dial_id: dial_id.clone(),
+                        accepted: false,
+                    };
+                    self.fact(
+                        id,
+                        CallFact::AgentRinging {
+                            agent: model::AgentId(agent as u32),
+                            address: phone.address.to_string(),
+                        },
+                    )
+                    .await;
+                    let request = DialRequest {
+                        dial_id,
+                        caller_id: self.caller.clone(),
+                        number: phone.agent.clone(),
+                        target: phone.address,
+                        timers: DialTimers {
+                            ring_timeout_ms: phone.ring_timeout_s.unwrap_or(60) * 1_000,
+                            ..DialTimers::default()
+                        },
+                        destinations: None,
+                        auto_answer: phone.auto_answer,
+                    };
+                    let owner = self.owner_handle();
+                    let _ = self
+                        .ctx
+                        .to_dispatcher
+                        .send(ToDispatcher::Dial { request, owner });
+                }
+                CallMsg::Routing(Note::Accepted(agent)) => match &mut stage {
+                    Stage::Ringing {
+                        agent: a, accepted, ..
+                    } if *a == agent => *accepted = true,
+                    Stage::Connected { .. } => {}
+                    _ => {
+                        // Accepted without a phone: a simulated agent (or a desktop).
+                        self.cmd(CallCommand::Loop(self.ctx.agent_tone.clone()));
+                        stage = Stage::Connected { agent, leg: None };
+                        self.fact(
+                            id,
+                            CallFact::Connected {
+                                agent: model::AgentId(agent as u32),
+                                agent_call_id: None,
+                            },
+                        )
+                        .await;
+                        recording = self.record_by_policy(id, None).await;
+                    }
+                },
+                CallMsg::Routing(Note::OfferEnded(agent)) => {
+                    if let Stage::Ringing {
+                        agent: a, dial_id, ..
+                    } = &stage
+                        && *a == agent
+                    {
+                        self.ctx.control.cancel_dial(dial_id);
+                        self.fact(
+                            id,
+                            CallFact::AgentLegFailed {
+                                agent: model::AgentId(agent as u32),
+                                outcome: "no_answer".into(),
+                            },
+                        )
+                        .await;
+                        stage = Stage::Waiting;
+                    }
+                }
+                CallMsg::Routing(Note::Ended) => {
+                    // Routing ended it (the agent completed it, a supervisor cancelled it).
+                    match &stage {
+                        Stage::Connected { leg: Some(leg), .. } => {
+                            self.ctx.control.command(leg, CallCommand::Hangup)
+                        }
+                        Stage::Ringing { dial_id, .. } => self.ctx.control.cancel_dial(dial_id),
+                        _ => {}
+                    }
+                    self.cmd(CallCommand::Hangup);
+                    self.fact(
+                        id,
+                        CallFact::Ended {
+                            by: "switch".into(),
+                            reason: "interaction_ended".into(),
+                            recording: recording.clone(),
+                        },
+                    )
+                    .await;
+                    return;
+                }
+                CallMsg::Routing(Note::RecordingPause) => self.cmd(CallCommand::PauseRecording),
+                CallMsg::Routing(Note::RecordingResume) => self.cmd(CallCommand::ResumeRecording),
+                CallMsg::Routing(Note::RecordingStart(by)) => {
+                    if recording.is_none() && matches!(stage, Stage::Connected { .. }) {
+                        recording = self.record_by_policy(id, Some(by)).await;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Position and estimated wait, then music again.
+    async fn announce(&self, id: i64, language: &str) {
+        let Ok(Ack::Position(Some((position, wait_s)))) = self.op(Op::Position(id)).await else {
+            return;
+        };
+        let mut names = telephony::prompts::position(u64::from(position));
+        names.extend(telephony::prompts::estimated_wait(wait_s as f64));
+        self.cmd(CallCommand::Play {
+            audio: self.ctx.prompts(&names, language),
+            then: Some(self.ctx.music.clone()),
+        });
+        self.fact(
+            id,
+            CallFact::Announced {
+                position,
+                estimated_wait_s: wait_s,
+            },
+        )
+        .await;
+    }
+
+    /// Starts recording if the queue's policy says so (`asked_by`: an on-demand request).
+    async fn record_by_policy(&self, id: i64, asked_by: Option<String>) -> Option<String> {
+        let policy = self.policy(id).await;
+        let by = match (policy, asked_by) {
+            (RecordingPolicy::Always, None) => "always".to_owned(),
+            (RecordingPolicy::Always | RecordingPolicy::OnDemand, Some(who)) => who,
+            _ => return None,
+        };
+        let path = self.t.recordings.join(format!("{id}.wav"));
+        self.cmd(CallCommand::Record(path.clone()));
+        let path = path.display().to_string();
+        self.fact(
+            id,
+            CallFact::RecordingStarted {
+                path: path.clone(),
+                by,
+            },
+        )
+        .await;
+        Some(path)
+    }
+
+    /// The recording policy of the interaction's queue.
+    async fn policy(&self, id: i64) -> RecordingPolicy {
+        let rules = &self.t.config.recording;
+        let default = rules.get("*").copied().unwrap_or_default();
+        if rules.keys().all(|k| k == "*") {
+            return default;
+        }
+        let queue_id = match self.ctx.store.interaction(&self.t.tenant, id).await {
+            Ok(Some(v)) => v.queue_id,
+            _ => None,
+        };
+        let Some(queue_id) = queue_id else {
+            return default;
+        };
+        match self.op(Op::Queues).await {
+            Ok(Ack::Queues(list)) => list
+                .iter()
+                .find(|q| i64::from(q.id) == queue_id)
+                .and_then(|q| rules.get(&q.name).copied())
+                .unwrap_or(default),
+            _ => default,
+        }
+    }
+}

@@ -1,0 +1,564 @@
+//! A phone call's whole life through the server, against real SIP peers on
+//! 127.0.0.1: sipp is the customer (calls, presses 1 in the IVR, waits with
+//! music, talks, hangs up) and another sipp is the agent's phone (rings,
+//! answers, talks). The server answers, runs the IVR, queues the call,
+//! announces, rings the agent when routing offers it, bridges the legs,
+//! records (with a pause from the API), and ends the interaction.
+//!
+//! Without sipp this test fails when `CI` is set (CI installs it) and is
+//! skipped with a loud message otherwise.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::json;
+use server::auth::{self, Role};
+use server::client::Client;
+use server::sip::SipConfig;
+use server::tenant::Op;
+use store::{Fact, Recorded};
+
+const PCAPS: &str = "/usr/share/sip-tester";
+const LOCALHOST: &str = "127.0.0.1";
+
+const PLAN: &str = r#"
+default_queue = "support"
+[[queue]]
+name = "support"
+ring_timeout_s = 20
+wrap_up_s = 1
+"#;
+
+fn have_sipp() -> bool {
+    let ok = Command::new("sipp")
+        .arg("-v")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    let pcaps = Path::new(PCAPS).join("dtmf_2833_1.pcap").exists();
+    if ok && pcaps {
+        return true;
+    }
+    let msg = format!(
+        "sipp or its pcaps are missing (sipp found: {ok}, {PCAPS} found: {pcaps}): \
+         install the Debian package sip-tester (.ci/run does)"
+    );
+    if std::env::var_os("CI").is_some() {
+        panic!("{msg}");
+    }
+    eprintln!("\n!!!!!!!! SKIPPED: {msg} !!!!!!!!\n");
+    false
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("centralita-sip-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp folder");
+    dir
+}
+
+fn free_port() -> u16 {
+    let s = std::net::UdpSocket::bind((LOCALHOST, 0)).expect("bind");
+    s.local_addr().expect("addr").port()
+}
+
+/// Runs a sipp scenario from `tests/sipp/` once, as a client of `target` or as a server.
+fn sipp(
+    dir: &Path,
+    name: &str,
+    fill: &[(&str, &str)],
+    target: Option<SocketAddr>,
+    port: u16,
+) -> tokio::task::JoinHandle<(Output, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/sipp")
+        .join(name);
+    let mut text = std::fs::read_to_string(&src).expect("scenario");
+    for (k, v) in fill {
+        text = text.replace(k, v);
+    }
+    let scenario = dir.join(name);
+    std::fs::write(&scenario, text).expect("write scenario");
+    let errors = dir.join(format!("{name}.errors.log"));
+    let mut args: Vec<String> = [
+        "-sf",
+        &scenario.display().to_string(),
+        "-m",
+        "1",
+        "-l",
+        "1",
+        "-i",
+        LOCALHOST,
+        "-p",
+        &port.to_string(),
+        "-mp",
+        &free_port().to_string(),
+        "-s",
+        "4001",
+        "-timeout",
+        "40",
+        "-timeout_error",
+        "-trace_err",
+        "-error_file",
+        &errors.display().to_string(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(target.map(|t| t.to_string()));
+    tokio::task::spawn_blocking(move || {
+        let out = Command::new("sipp")
+            .args(&args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("sipp runs");
+        let log = std::fs::read_to_string(&errors).unwrap_or_default();
+        (out, log)
+    })
+}
+
+fn explain(out: &Output, log: &str) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let tail: Vec<&str> = stdout.lines().rev().take(30).collect();
+    format!(
+        "sipp exit {:?}\n--- stdout (tail)\n{}\n--- stderr\n{}\n--- error log\n{log}",
+        out.status.code(),
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n"),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn kind(r: &Recorded) -> String {
+    r.fact.kind()
+}
+
+/// The facts of interaction `id`, in log order.
+async fn life(store: &store::Store, t: &store::Tenant, id: u64) -> Vec<Recorded> {
+    store
+        .events_after(t, 0, 1_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.fact.interaction().map(|i| i.0) == Some(id))
+        .collect()
+}
+
+async fn wait_for(store: &store::Store, t: &store::Tenant, secs: u64, what: &str) -> Vec<Recorded> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        let all = life(store, t, 1).await;
+        if all.iter().any(|r| kind(r) == what) {
+            return all;
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!(
+                "no {what} within {secs} s; the interaction's life so far: {:?}",
+                all.iter().map(kind).collect::<Vec<_>>()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn power(s: &[i16]) -> f64 {
+    if s.is_empty() {
+        return 0.0;
+    }
+    s.iter().map(|&x| f64::from(x) * f64::from(x)).sum::<f64>() / s.len() as f64
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_passes_the_ivr_waits_is_bridged_recorded_and_ends_in_the_log() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("life");
+    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let st = running.state.clone();
+    let t = st.store.create_tenant("acme", 1).await.unwrap();
+    let h = st.hub.tenant(&t).await.unwrap();
+    h.call(Op::SetPlan(PLAN.into())).await.unwrap();
+    st.store
+        .create_user(
+            &t,
+            "eva",
+            &auth::hash_password("eva's long password").unwrap(),
+            "agent",
+            1,
+        )
+        .await
+        .unwrap();
+    h.call(Op::DefineAgent {
+        id: None,
+        name: "eva".into(),
+        skills: vec![("support".into(), 5)],
+        username: Some("eva".into()),
+    })
+    .await
+    .unwrap();
+    let token = auth::new_token();
+    st.store
+        .create_token(
+            &t,
+            "test",
+            Role::Supervisor.as_str(),
+            &auth::secret_hash(&token),
+            1,
+        )
+        .await
+        .unwrap();
+    let mut supervisor = Client::new(running.addr).bearer(&token);
+
+    let phone_port = free_port();
+    let config = SipConfig::from_toml(&format!(
+        r#"
+[[tenant]]
+name = "acme"
+numbers = ["4001"]
+announce_every_s = 1
+ivr = '''
+entry = "main"
+[[menu]]
+name = "main"
+prompt = "main_menu"
+[menu.choices]
+"1" = {{ queue = "support", set = {{ topic = "billing" }} }}
+"2" = {{ queue = "support", set = {{ topic = "technical" }} }}
+'''
+phones = [{{ agent = "eva", address = "127.0.0.1:{phone_port}", auto_answer = true }}]
+[tenant.recording]
+"*" = "always"
+"#
+    ))
+    .unwrap();
+    let sip = server::sip::start(&st, "127.0.0.1:0".parse().unwrap(), config, &dir)
+        .await
+        .unwrap();
+
+    // The agent's phone waits for our INVITE; the customer calls.
+    let phone = sipp(&dir, "agent_phone.xml", &[], None, phone_port);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let customer = sipp(
+        &dir,
+        "customer_ivr.xml",
+        &[("TALK_AFTER_MS", "3500"), ("HOLD_MS", "8000")],
+        Some(sip.sip_addr),
+        free_port(),
+    );
+
+    // The IVR choice queues the call; it waits with music while nobody is ready.
+    wait_for(&st.store, &t, 10, "routing.interaction_queued").await;
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    h.call(Op::SignIn(0, None)).await.unwrap();
+
+    // Routing offers it to eva; her phone rings, answers, the legs are bridged.
+    let so_far = wait_for(&st.store, &t, 10, "call.recording_started").await;
+    let started_at = so_far
+        .iter()
+        .find(|r| kind(r) == "call.recording_started")
+        .unwrap()
+        .at;
+    // A card payment: pause for 1.5 s, then resume.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let r = supervisor
+        .post("/api/v1/interactions/1/recording/pause", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let r = supervisor
+        .post("/api/v1/interactions/1/recording/resume", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+
+    let (out, log) = customer.await.unwrap();
+    assert!(out.status.success(), "customer: {}", explain(&out, &log));
+    let (out, log) = phone.await.unwrap();
+    assert!(out.status.success(), "agent phone: {}", explain(&out, &log));
+
+    // The whole life is in the log, in order.
+    let all = wait_for(&st.store, &t, 10, "routing.ended").await;
+    let kinds: Vec<String> = all.iter().map(kind).collect();
+    let expected = [
+        "call.arrived",
+        "call.ivr",
+        "interaction_opened",
+        "routing.interaction_created",
+        "routing.interaction_queued",
+        "call.announced",
+        "routing.offered",
+        "call.agent_ringing",
+        "routing.accepted",
+        "call.connected",
+        "call.recording_started",
+        "call.recording_paused",
+        "call.recording_resumed",
+        "call.ended",
+        "routing.ended",
+    ];
+    let mut at = 0;
+    for e in expected {
+        match kinds[at..].iter().position(|k| k == e) {
+            Some(i) => at += i + 1,
+            None => panic!("{e} missing (in order) from {kinds:?}"),
+        }
+    }
+    let arrived = all.iter().find(|r| kind(r) == "call.arrived").unwrap();
+    let Fact::Call { call, .. } = &arrived.fact else {
+        unreachable!()
+    };
+    let v = serde_json::to_value(call).unwrap();
+    assert_eq!(v["caller"], "600111222");
+    assert_eq!(v["dialled"], "4001");
+    let ivr = all.iter().find(|r| kind(r) == "call.ivr").unwrap();
+    let v = serde_json::to_value(&ivr.fact).unwrap();
+    assert_eq!(v["call"]["choices"], json!([["main", "1"]]), "{v}");
+    let created = all
+        .iter()
+        .find(|r| kind(r) == "routing.interaction_created")
+        .unwrap();
+    let v = serde_json::to_value(&created.fact).unwrap();
+    let attrs = &v["event"]["attributes"];
+    assert_eq!(attrs["ivr"], json!([["main", "1"]]), "{v}");
+    assert_eq!(attrs["extra"], json!([["topic", "billing"]]), "{v}");
+    let ended = all.iter().find(|r| kind(r) == "call.ended").unwrap();
+    let v = serde_json::to_value(&ended.fact).unwrap();
+    assert_eq!(v["call"]["by"], "customer", "{v}");
+    let path = v["call"]["recording"]
+        .as_str()
+        .expect("a recording")
+        .to_owned();
+    let paused_at = all
+        .iter()
+        .find(|r| kind(r) == "call.recording_paused")
+        .unwrap()
+        .at;
+
+    // The recording, through the API (an agent may not; the access is logged).
+    let r = supervisor
+        .get("/api/v1/interactions/1/recording")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    let bytes = r.body.to_vec();
+    assert_eq!(bytes, std::fs::read(&path).unwrap());
+    let accessed = life(&st.store, &t, 1).await;
+    let last = accessed.last().unwrap();
+    assert_eq!(kind(last), "call.recording_accessed");
+    assert_eq!(
+        serde_json::to_value(&last.fact).unwrap()["call"]["by"],
+        "token:test"
+    );
+    // The recording: both sides' audio, nothing while paused.
+    let (left, right) = telephony::wav::read_stereo(&bytes).unwrap();
+    let secs = left.len() as f64 / 8_000.0;
+    assert!(secs > 5.0, "recording of {secs} s");
+    let loud = |ch: &[i16]| ch.chunks(8_000).filter(|c| power(c) > 1e4).count();
+    assert!(loud(&left) >= 2, "the customer is heard on the left");
+    assert!(loud(&right) >= 2, "the agent is heard on the right");
+    let pause_from = ((paused_at - started_at) as f64 / 1000.0 + 0.2) * 8_000.0;
+    let pause = pause_from as usize..pause_from as usize + 8_000;
+    assert!(
+        left[pause.clone()].iter().all(|&s| s == 0) && right[pause].iter().all(|&s| s == 0),
+        "nothing recorded while paused"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_through_routing_moves_the_call_to_the_next_agents_phone() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("transfer");
+    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let st = running.state.clone();
+    let t = st.store.create_tenant("acme", 1).await.unwrap();
+    let h = st.hub.tenant(&t).await.unwrap();
+    h.call(Op::SetPlan(PLAN.into())).await.unwrap();
+    for name in ["eva", "max"] {
+        h.call(Op::DefineAgent {
+            id: None,
+            name: name.into(),
+            skills: vec![("support".into(), 5)],
+            username: None,
+        })
+        .await
+        .unwrap();
+    }
+    h.call(Op::SignIn(0, None)).await.unwrap();
+    let token = auth::new_token();
+    st.store
+        .create_token(
+            &t,
+            "test",
+            Role::Supervisor.as_str(),
+            &auth::secret_hash(&token),
+            1,
+        )
+        .await
+        .unwrap();
+    let mut supervisor = Client::new(running.addr).bearer(&token);
+    let (eva_port, max_port) = (free_port(), free_port());
+    let config = SipConfig::from_toml(&format!(
+        r#"
+[[tenant]]
+name = "acme"
+numbers = ["*"]
+announce_every_s = 0
+ivr = '''
+entry = "main"
+[[menu]]
+name = "main"
+prompt = "main_menu"
+[menu.choices]
+"1" = {{ queue = "support" }}
+'''
+phones = [
+  {{ agent = "eva", address = "127.0.0.1:{eva_port}", auto_answer = true }},
+  {{ agent = "max", address = "127.0.0.1:{max_port}", auto_answer = true }},
+]
+"#
+    ))
+    .unwrap();
+    let sip = server::sip::start(&st, "127.0.0.1:0".parse().unwrap(), config, &dir)
+        .await
+        .unwrap();
+    let eva_dir = dir.join("eva");
+    let max_dir = dir.join("max");
+    std::fs::create_dir_all(&eva_dir).unwrap();
+    std::fs::create_dir_all(&max_dir).unwrap();
+    let eva = sipp(&eva_dir, "agent_phone.xml", &[], None, eva_port);
+    let max = sipp(&max_dir, "agent_phone.xml", &[], None, max_port);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let customer = sipp(
+        &dir,
+        "customer_ivr.xml",
+        &[("TALK_AFTER_MS", "500"), ("HOLD_MS", "9000")],
+        Some(sip.sip_addr),
+        free_port(),
+    );
+    wait_for(&st.store, &t, 10, "call.connected").await;
+    h.call(Op::SignIn(1, None)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let r = supervisor
+        .post("/api/v1/interactions/1/transfer", &json!({"agent_id": 1}))
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{} {:?}", r.status, r.json());
+
+    let (out, log) = customer.await.unwrap();
+    assert!(out.status.success(), "customer: {}", explain(&out, &log));
+    for (who, phone) in [("eva", eva), ("max", max)] {
+        let (out, log) = phone.await.unwrap();
+        assert!(
+            out.status.success(),
+            "{who}'s phone: {}",
+            explain(&out, &log)
+        );
+    }
+    let all = wait_for(&st.store, &t, 10, "routing.ended").await;
+    let connected: Vec<_> = all
+        .iter()
+        .filter(|r| kind(r) == "call.connected")
+        .map(|r| serde_json::to_value(&r.fact).unwrap()["call"]["agent"].clone())
+        .collect();
+    assert_eq!(
+        connected,
+        vec![json!(0), json!(1)],
+        "{:?}",
+        all.iter().map(kind).collect::<Vec<_>>()
+    );
+    assert!(all.iter().any(|r| kind(r) == "routing.transferred"));
+}
+
+/// An outbound call with a reserved agent: answered, then the agent's phone
+/// answers in time (bridged) or not (the abandon message, then BYE).
+async fn outbound(agent_scenario: &str, name: &str) -> server::sip::OutboundResult {
+    let dir = scratch(name);
+    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let sip = server::sip::start(
+        &running.state,
+        "127.0.0.1:0".parse().unwrap(),
+        SipConfig::default(),
+        &dir,
+    )
+    .await
+    .unwrap();
+    let (callee_port, phone_port) = (free_port(), free_port());
+    let (callee_dir, phone_dir) = (dir.join("callee"), dir.join("phone"));
+    std::fs::create_dir_all(&callee_dir).unwrap();
+    std::fs::create_dir_all(&phone_dir).unwrap();
+    let callee = sipp(&callee_dir, "callee_answers.xml", &[], None, callee_port);
+    let phone = sipp(&phone_dir, agent_scenario, &[], None, phone_port);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let t0 = tokio::time::Instant::now();
+    let result = sip
+        .outbound
+        .call_with_agent(
+            telephony::switch::DialRequest {
+                dial_id: format!("{name}-1"),
+                caller_id: "912345678".into(),
+                number: "600111222".into(),
+                target: format!("127.0.0.1:{callee_port}").parse().unwrap(),
+                timers: telephony::switch::DialTimers::default(),
+                destinations: None,
+                auto_answer: false,
+            },
+            format!("127.0.0.1:{phone_port}").parse().unwrap(),
+            "en",
+        )
+        .await;
+    if let server::sip::OutboundResult::Connected {
+        call_id,
+        agent_call_id,
+    } = &result
+    {
+        // The callee answered after 300 ms, the phone 300 ms later: well within 2 s.
+        assert!(t0.elapsed() < Duration::from_millis(2_000));
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        sip.outbound.hang_up(call_id);
+        sip.outbound.hang_up(agent_call_id);
+    }
+    let (out, log) = phone.await.unwrap();
+    assert!(out.status.success(), "phone: {}", explain(&out, &log));
+    let (out, log) = callee.await.unwrap();
+    assert!(out.status.success(), "callee: {}", explain(&out, &log));
+    result
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answered_outbound_call_reaches_the_reserved_agent_within_two_seconds() {
+    if !have_sipp() {
+        return;
+    }
+    let r = outbound("agent_phone.xml", "out-connected").await;
+    assert!(
+        matches!(r, server::sip::OutboundResult::Connected { .. }),
+        "{r:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answered_outbound_call_without_an_agent_in_two_seconds_hears_the_abandon_message() {
+    if !have_sipp() {
+        return;
+    }
+    let t0 = tokio::time::Instant::now();
+    let r = outbound("phone_rings_out.xml", "out-abandoned").await;
+    assert!(
+        matches!(r, server::sip::OutboundResult::Abandoned { .. }),
+        "{r:?}"
+    );
+    // 2 s of ringing for the agent, then the message (8.5 s in English) before the BYE.
+    assert!(t0.elapsed() > Duration::from_secs(10), "{:?}", t0.elapsed());
+}
