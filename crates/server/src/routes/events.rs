@@ -65,12 +65,13 @@ impl Cursor {
                 continue;
             }
             match self.rx.recv().await {
+                // Sequence numbers have gaps here (they count every tenant's
+                // facts, and an agent's channel carries only that agent's),
+                // so a gap is not a loss: the channel says when we lagged.
+                // Nothing falls between the log and the channel: we subscribed
+                // before reading the log's position, and facts are published
+                // after they commit, in order.
                 Ok(ev) if ev.seq <= self.seq => {}
-                Ok(ev) if ev.seq > self.seq + 1 => {
-                    // Committed before we subscribed, or we lagged: read the log.
-                    // It is committed (published after commit), so the log has it.
-                    self.catching_up = true;
-                }
                 Ok(ev) => self.backlog.push_back(ev),
                 Err(RecvError::Lagged(_)) => self.catching_up = true,
                 Err(RecvError::Closed) => return None,
