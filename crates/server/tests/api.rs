@@ -8,9 +8,11 @@ use serde_json::{Value, json};
 use server::auth::{self, Role};
 use server::client::Client;
 use server::perms::{ROUTES, allowed};
-use store::{Store, Tenant};
+use store::Tenant;
 
-static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+mod common;
+
+use common::Env;
 
 const PLAN: &str = r#"
 default_queue = "support"
@@ -26,23 +28,8 @@ when = { dialled_number = ["900100200"] }
 then = { queue = "sales" }
 "#;
 
-struct Env {
-    addr: SocketAddr,
-    store: Store,
-}
-
 async fn env() -> Env {
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("centralita-api-{}-{n}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
-        .await
-        .unwrap();
-    Env {
-        addr: running.addr,
-        store: running.state.store.clone(),
-    }
+    common::env("api").await
 }
 
 impl Env {

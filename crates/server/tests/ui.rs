@@ -3,36 +3,21 @@
 //! plan validator next to the field, embedded assets. (The browser tests in
 //! `tests/browser` drive the same pages in Chromium.)
 
-use std::net::SocketAddr;
-
 use serde_json::json;
 use server::auth;
 use server::client::{Client, Reply};
-use store::{Store, Tenant};
+use store::Tenant;
 
-static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+mod common;
+
+use common::Env;
 
 const PLAN: &str =
     "default_queue = \"support\"\n[[queue]]\nname = \"support\"\nring_timeout_s = 60\n";
 const PASSWORD: &str = "a long enough password";
 
-struct Env {
-    addr: SocketAddr,
-    store: Store,
-}
-
 async fn env() -> Env {
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("centralita-ui-{}-{n}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
-        .await
-        .unwrap();
-    Env {
-        addr: running.addr,
-        store: running.state.store.clone(),
-    }
+    common::env("ui").await
 }
 
 impl Env {

@@ -173,14 +173,7 @@ pub async fn accept(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let agent = agent_of(&p)?;
-    let (t, it) = mine(&st, &p, &id).await?;
-    st.hub
-        .tenant(&t)
-        .await?
-        .call(Op::Accept(it.id, agent))
-        .await?;
-    work_response(&st, p, &headers).await
+    answer_offer(st, p, headers, &id, Op::Accept).await
 }
 
 /// `POST /ui/agent/interactions/{id}/reject`.
@@ -190,13 +183,20 @@ pub async fn reject(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
+    answer_offer(st, p, headers, &id, Op::Reject).await
+}
+
+/// Accepts or rejects the agent's own offer, then renders the work panel.
+async fn answer_offer(
+    st: AppState,
+    p: Principal,
+    headers: HeaderMap,
+    id: &str,
+    op: fn(i64, i64) -> Op,
+) -> ApiResult<Response> {
     let agent = agent_of(&p)?;
-    let (t, it) = mine(&st, &p, &id).await?;
-    st.hub
-        .tenant(&t)
-        .await?
-        .call(Op::Reject(it.id, agent))
-        .await?;
+    let (t, it) = mine(&st, &p, id).await?;
+    st.hub.tenant(&t).await?.call(op(it.id, agent)).await?;
     work_response(&st, p, &headers).await
 }
 
