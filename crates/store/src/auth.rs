@@ -82,16 +82,36 @@ impl Store {
         if self.user_in(tenant_id, username).await?.is_some() {
             return Err(StoreError::Exists(format!("user {username:?}")));
         }
-        let mut tx = self.pool().begin().await?;
-        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) + 1 FROM users WHERE tenant_id = $1")
+        // The next free id, taken in the insert; a clash on the id with a
+        // concurrent insert is retried, a clash on the name is reported.
+        let mut attempt = 0;
+        let id: i64 = loop {
+            let r = sqlx::query(
+                "INSERT INTO users (tenant_id, id, username, password_hash, role, created_at) \
+                 SELECT $1, COALESCE(MAX(id), 0) + 1, $2, $3, $4, $5 FROM users WHERE tenant_id = $1 \
+                 RETURNING id",
+            )
             .bind(tenant_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let id: i64 = row.try_get(0)?;
-        sqlx::query("INSERT INTO users (tenant_id, id, username, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(tenant_id).bind(id).bind(username).bind(password_hash).bind(role).bind(now_ms)
-            .execute(&mut *tx).await?;
-        tx.commit().await?;
+            .bind(username)
+            .bind(password_hash)
+            .bind(role)
+            .bind(now_ms)
+            .fetch_one(self.pool())
+            .await;
+            match r {
+                Ok(row) => break row.try_get(0)?,
+                Err(e) if crate::is_unique_violation(&e) => {
+                    if self.user_in(tenant_id, username).await?.is_some() {
+                        return Err(StoreError::Exists(format!("user {username:?}")));
+                    }
+                    attempt += 1;
+                    if attempt >= crate::ID_RETRIES {
+                        return Err(e.into());
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
         Ok(UserRecord {
             tenant_id,
             id,

@@ -61,6 +61,15 @@ pub enum StoreError {
     Url(String),
 }
 
+/// How many times an insert that takes the next free id is retried when a
+/// concurrent insert took the same id first.
+pub(crate) const ID_RETRIES: u32 = 16;
+
+/// Whether a database error is a unique-key clash.
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -206,18 +215,33 @@ impl Store {
         if self.tenant_by_name(name).await?.is_some() {
             return Err(StoreError::Exists(format!("tenant {name:?}")));
         }
-        let mut tx = self.pool.begin().await?;
-        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) + 1 FROM tenants")
-            .fetch_one(&mut *tx)
-            .await?;
-        let id: i64 = row.try_get(0)?;
-        sqlx::query("INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)")
-            .bind(id)
+        // The id is the next free one, taken in the insert itself; two
+        // concurrent creations may still pick the same id (PostgreSQL's
+        // READ COMMITTED), so a key clash that is not the name is retried.
+        let mut attempt = 0;
+        let id: i64 = loop {
+            let r = sqlx::query(
+                "INSERT INTO tenants (id, name, created_at) \
+                 SELECT COALESCE(MAX(id), 0) + 1, $1, $2 FROM tenants RETURNING id",
+            )
             .bind(name)
             .bind(now_ms)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+            .fetch_one(&self.pool)
+            .await;
+            match r {
+                Ok(row) => break row.try_get(0)?,
+                Err(e) if is_unique_violation(&e) => {
+                    if self.tenant_by_name(name).await?.is_some() {
+                        return Err(StoreError::Exists(format!("tenant {name:?}")));
+                    }
+                    attempt += 1;
+                    if attempt >= ID_RETRIES {
+                        return Err(e.into());
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
         Ok(Tenant {
             id,
             name: name.to_string(),

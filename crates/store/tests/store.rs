@@ -282,6 +282,59 @@ async fn users_tokens_and_sessions_round_trip(s: Store) {
     assert_eq!(s.user(&t, "ana").await.unwrap().unwrap().agent_id, Some(0));
 }
 
+/// Tenants and users created at the same moment by many callers (two
+/// administrators, or the tests themselves) all get distinct ids, and a
+/// name taken twice at once is created once.
+async fn concurrent_creations_get_distinct_ids(s: Store) {
+    let tag = unique().replace('-', "_");
+    let made = futures_join(
+        (0..12)
+            .map(|i| {
+                let s = s.clone();
+                let name = format!("c{tag}_{i}");
+                tokio::spawn(async move { s.create_tenant(&name, 1).await })
+            })
+            .collect(),
+    )
+    .await;
+    let mut ids: Vec<i64> = made.iter().map(|r| r.as_ref().unwrap().id()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 12, "tenant ids clashed: {made:?}");
+    let t = made[0].as_ref().unwrap().clone();
+    let users = futures_join(
+        (0..12)
+            .map(|i| {
+                let (s, t) = (s.clone(), t.clone());
+                // Users 0..6 and 6..12 share names: each name is made once.
+                let name = format!("u{}", i % 6);
+                tokio::spawn(async move { s.create_user(&t, &name, "h", "agent", 1).await })
+            })
+            .collect(),
+    )
+    .await;
+    let made_users: Vec<_> = users.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(made_users.len(), 6, "{users:?}");
+    assert!(
+        users
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .all(|e| matches!(e, StoreError::Exists(_)))
+    );
+    let mut uids: Vec<i64> = made_users.iter().map(|u| u.id).collect();
+    uids.sort_unstable();
+    uids.dedup();
+    assert_eq!(uids.len(), 6);
+}
+
+async fn futures_join<T: Send + 'static>(hs: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::with_capacity(hs.len());
+    for h in hs {
+        out.push(h.await.unwrap());
+    }
+    out
+}
+
 macro_rules! suite {
     ($($name:ident),* $(,)?) => {
         mod on_sqlite {
@@ -298,6 +351,7 @@ suite!(
     a_failed_append_writes_nothing,
     tenants_do_not_see_each_other,
     tenant_names_are_checked_and_unique,
+    concurrent_creations_get_distinct_ids,
     users_tokens_and_sessions_round_trip,
 );
 
