@@ -23,6 +23,10 @@ use crate::clock;
 pub struct Options {
     /// Agents, each with its own live stream and connection.
     pub agents: usize,
+    /// Live streams per agent (at least 1): the desktop page's, which answers
+    /// offers, and any more of the agent's own (a CTI or CRM connector), which
+    /// receive the same filtered events.
+    pub agent_streams: usize,
     /// Extra subscribers following every event of the tenant.
     pub watchers: usize,
     /// Concurrent integration clients creating interactions.
@@ -52,8 +56,12 @@ pub struct Report {
     pub errors: u64,
     /// Latency of creations, sorted, in microseconds.
     pub create_us: Vec<u64>,
-    /// Latency of requests (all creations, agents' requests in batches of 32), sorted, in microseconds.
+    /// Latency of agents' accepts and completes, sorted, in microseconds.
+    pub agent_us: Vec<u64>,
+    /// Latency of all requests (creations and agents' requests), sorted, in microseconds.
     pub all_us: Vec<u64>,
+    /// Events received by agents' extra streams.
+    pub connector_events: u64,
     /// Events received by watchers.
     pub watcher_events: u64,
     /// Live streams open at the end.
@@ -69,6 +77,7 @@ struct Counters {
     errors: AtomicU64,
     requests: AtomicU64,
     watcher_events: AtomicU64,
+    connector_events: AtomicU64,
     streams: AtomicU64,
 }
 
@@ -139,12 +148,21 @@ pub async fn run(o: Options) -> anyhow::Result<Report> {
         c.headers.push(("x-csrf-token".into(), csrf));
         let mut events = c.events("/api/v1/events", None).await?;
         counters.streams.fetch_add(1, Ordering::Relaxed);
+        for _ in 1..o.agent_streams.max(1) {
+            let mut extra = c.events("/api/v1/events", None).await?;
+            counters.streams.fetch_add(1, Ordering::Relaxed);
+            let counters = counters.clone();
+            background.push(tokio::spawn(async move {
+                while let Ok(Some(_)) = extra.next().await {
+                    counters.connector_events.fetch_add(1, Ordering::Relaxed);
+                }
+            }));
+        }
         let r = c
             .post(&format!("/api/v1/agents/{agent}/sign-in"), &json!({}))
             .await?;
         anyhow::ensure!(r.status == 204, "sign-in: {:?}", r.json());
         background.push(tokio::spawn(async move {
-            let mut local = Vec::new();
             while let Ok(Some(ev)) = events.next().await {
                 if ev.event != "routing.offered" {
                     continue;
@@ -170,14 +188,13 @@ pub async fn run(o: Options) -> anyhow::Result<Report> {
                             counters.errors.fetch_add(1, Ordering::Relaxed);
                         }
                     }
-                    local.push(started.elapsed().as_micros() as u64);
+                    // Each agent makes a few requests a second: straight
+                    // into the shared list (these tasks are aborted at the end).
+                    let us = started.elapsed().as_micros() as u64;
+                    latencies.lock().expect("latencies").1.push(us);
                     counters.requests.fetch_add(1, Ordering::Relaxed);
-                    if local.len() >= 32 {
-                        latencies.lock().expect("latencies").1.append(&mut local);
-                    }
                 }
             }
-            latencies.lock().expect("latencies").1.append(&mut local);
         }));
     }
     for _ in 0..o.watchers {
@@ -226,9 +243,7 @@ pub async fn run(o: Options) -> anyhow::Result<Report> {
                 local.push(t0.elapsed().as_micros() as u64);
                 counters.requests.fetch_add(1, Ordering::Relaxed);
             }
-            let mut l = latencies.lock().expect("latencies");
-            l.1.extend_from_slice(&local);
-            l.0.append(&mut local);
+            latencies.lock().expect("latencies").0.append(&mut local);
         }));
     }
     tokio::time::sleep(Duration::from_secs_f64(o.seconds)).await;
@@ -239,11 +254,13 @@ pub async fn run(o: Options) -> anyhow::Result<Report> {
     let seconds = started.elapsed().as_secs_f64();
     // Let agents finish what is in flight before counting.
     tokio::time::sleep(Duration::from_millis(1_000)).await;
-    let (mut create_us, mut all_us) = std::mem::take(&mut *latencies.lock().expect("latencies"));
+    let (mut create_us, mut agent_us) = std::mem::take(&mut *latencies.lock().expect("latencies"));
     for b in &background {
         b.abort();
     }
     create_us.sort_unstable();
+    agent_us.sort_unstable();
+    let mut all_us = [create_us.as_slice(), agent_us.as_slice()].concat();
     all_us.sort_unstable();
     let c = &counters;
     Ok(Report {
@@ -255,7 +272,9 @@ pub async fn run(o: Options) -> anyhow::Result<Report> {
         requests: c.requests.load(Ordering::Relaxed),
         errors: c.errors.load(Ordering::Relaxed),
         create_us,
+        agent_us,
         all_us,
+        connector_events: c.connector_events.load(Ordering::Relaxed),
         watcher_events: c.watcher_events.load(Ordering::Relaxed),
         streams: c.streams.load(Ordering::Relaxed) as usize,
     })

@@ -198,7 +198,8 @@ impl Client {
         anyhow::ensure!(res.status() == 200, "events: HTTP {}", res.status());
         Ok(EventStream {
             body: res.into_body(),
-            buf: String::new(),
+            buf: Vec::new(),
+            scanned: 0,
             _sender: sender,
         })
     }
@@ -219,7 +220,10 @@ pub struct SseEvent {
 #[derive(Debug)]
 pub struct EventStream {
     body: Incoming,
-    buf: String,
+    buf: Vec<u8>,
+    /// How far `buf` is known to hold no blank line (so a burst of events
+    /// arriving in one frame is scanned once, not once per event).
+    scanned: usize,
     _sender: SendRequest<Full<Bytes>>,
 }
 
@@ -227,14 +231,17 @@ impl EventStream {
     /// The next event (skipping keep-alive comments); `None` at the end.
     pub async fn next(&mut self) -> anyhow::Result<Option<SseEvent>> {
         loop {
-            if let Some(end) = self.buf.find("\n\n") {
-                let block: String = self.buf.drain(..end + 2).collect();
+            let from = self.scanned;
+            if let Some(rel) = self.buf[from..].windows(2).position(|w| w == b"\n\n") {
+                let end = from + rel;
                 let mut ev = SseEvent {
                     id: -1,
                     event: String::new(),
                     data: String::new(),
                 };
-                for line in block.lines() {
+                // Bytes, decoded per event: a character split across two
+                // frames is whole again here.
+                for line in String::from_utf8_lossy(&self.buf[..end]).lines() {
                     if let Some(v) = line.strip_prefix("id:") {
                         ev.id = v.trim().parse().unwrap_or(-1);
                     } else if let Some(v) = line.strip_prefix("event:") {
@@ -243,6 +250,8 @@ impl EventStream {
                         ev.data.push_str(v.strip_prefix(' ').unwrap_or(v));
                     }
                 }
+                self.buf.drain(..end + 2);
+                self.scanned = 0;
                 if ev.id >= 0 {
                     return Ok(Some(ev));
                 }
@@ -251,7 +260,8 @@ impl EventStream {
             match self.body.frame().await {
                 Some(f) => {
                     if let Ok(data) = f?.into_data() {
-                        self.buf.push_str(&String::from_utf8_lossy(&data));
+                        self.scanned = self.buf.len().saturating_sub(1);
+                        self.buf.extend_from_slice(&data);
                     }
                 }
                 None => return Ok(None),

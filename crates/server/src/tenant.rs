@@ -53,16 +53,25 @@ pub struct Published {
     pub kind: String,
     /// JSON: `{"seq":…,"at":…,"fact":…}`.
     pub data: String,
+    /// The server-sent-events frame (`id`, `event`, `data`, blank line),
+    /// made once and shared by every stream that carries it.
+    pub frame: axum::body::Bytes,
 }
 
 impl Published {
     /// The published form of a recorded fact.
     pub fn of(r: &Recorded) -> Published {
+        let kind = r.fact.kind();
+        // Compact JSON has no line breaks (they are escaped inside strings),
+        // so the data fits on one `data:` line.
+        let data = serde_json::json!({"seq": r.seq, "at": r.at, "fact": r.fact}).to_string();
+        let frame = format!("id: {}\nevent: {kind}\ndata: {data}\n\n", r.seq).into();
         Published {
             seq: r.seq,
             agent: r.fact.agent().map(|a| i64::from(a.0)),
-            kind: r.fact.kind(),
-            data: serde_json::json!({"seq": r.seq, "at": r.at, "fact": r.fact}).to_string(),
+            kind,
+            data,
+            frame,
         }
     }
 }

@@ -23,6 +23,7 @@ mod migrate;
 mod project;
 pub mod read;
 
+use std::fmt::Write as _;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -30,6 +31,10 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Row};
 
 pub use fact::{CallFact, Fact, Recorded, Sender};
+
+/// Log rows per insert statement in [`Store::append`] (7 parameters each,
+/// well under SQLite's and PostgreSQL's limits on parameters).
+const APPEND_ROWS_PER_STATEMENT: usize = 256;
 
 /// Most facts one [`Store::events_after`] call returns.
 pub const EVENTS_PAGE_MAX: i64 = 1_000;
@@ -129,7 +134,9 @@ impl Store {
                 .max_connections(max)
                 .acquire_timeout(Duration::from_secs(30));
             if backend == Backend::Sqlite {
-                pool = pool.after_connect(|conn, _| {
+                // A file's connection cannot drop: no ping before each use
+                // (it is a round trip to the connection's thread).
+                pool = pool.test_before_acquire(false).after_connect(|conn, _| {
                     Box::pin(async move {
                         // WAL lets readers run beside the writer; FULL makes every
                         // commit durable before it returns (the ack depends on it).
@@ -325,20 +332,44 @@ impl Store {
             return Ok(());
         }
         let mut tx = self.pool.begin().await?;
+        // The log rows go in as multi-row inserts (one statement per chunk,
+        // not one per fact); the projections follow fact by fact.
+        for chunk in facts.chunks(APPEND_ROWS_PER_STATEMENT) {
+            let mut sql = String::with_capacity(96 + chunk.len() * 40);
+            sql.push_str(
+                "INSERT INTO events (tenant_id, seq, at, kind, interaction_id, agent_id, body) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let b = i * 7;
+                if i > 0 {
+                    sql.push(',');
+                }
+                let _ = write!(
+                    sql,
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7
+                );
+            }
+            let mut q = sqlx::query(&sql);
+            for r in chunk {
+                q = q
+                    .bind(t.id)
+                    .bind(r.seq)
+                    .bind(r.at)
+                    .bind(r.fact.kind())
+                    .bind(r.fact.interaction().map(|i| i.0 as i64))
+                    .bind(r.fact.agent().map(|a| i64::from(a.0)))
+                    .bind(serde_json::to_string(&r.fact)?);
+            }
+            q.execute(&mut *tx).await?;
+        }
         for r in facts {
-            let body = serde_json::to_string(&r.fact)?;
-            sqlx::query(
-                "INSERT INTO events (tenant_id, seq, at, kind, interaction_id, agent_id, body) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(t.id)
-            .bind(r.seq)
-            .bind(r.at)
-            .bind(r.fact.kind())
-            .bind(r.fact.interaction().map(|i| i.0 as i64))
-            .bind(r.fact.agent().map(|a| i64::from(a.0)))
-            .bind(body)
-            .execute(&mut *tx)
-            .await?;
             project::apply(&mut tx, t, r).await?;
         }
         tx.commit().await?;

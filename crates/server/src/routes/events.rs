@@ -2,18 +2,24 @@
 //! log sequence number; a client that reconnects with `Last-Event-ID` (or
 //! `?after=`) gets everything after it from the log, then the live feed.
 //! Agents see only the events that concern them.
+//!
+//! Each fact's frame is made once when it is published and shared by every
+//! stream; a stream that wakes up sends everything it has in one chunk (a
+//! commit publishes its facts together), so a busy tenant costs a write per
+//! stream per commit, not per fact.
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures_util::stream;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::AppState;
 use crate::auth::{Principal, Role};
@@ -23,6 +29,10 @@ use crate::tenant::Published;
 
 /// Facts read from the log per catch-up query.
 pub const CATCH_UP_PAGE: i64 = 500;
+/// Most bytes sent in one chunk (more waits for the next).
+const CHUNK_MAX: usize = 64 * 1024;
+/// A comment sent on an idle stream, so proxies and clients keep it open.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 struct Cursor {
     seq: i64,
@@ -35,17 +45,11 @@ struct Cursor {
 }
 
 impl Cursor {
+    /// The next fact for this stream, waiting for it.
     async fn next(&mut self) -> Option<Arc<Published>> {
         loop {
-            if let Some(ev) = self.backlog.pop_front() {
-                if ev.seq <= self.seq {
-                    continue;
-                }
-                self.seq = ev.seq;
-                if self.agent.is_none() || ev.agent == self.agent {
-                    return Some(ev);
-                }
-                continue;
+            if let Some(ev) = self.ready() {
+                return Some(ev);
             }
             if self.catching_up {
                 match self
@@ -65,18 +69,68 @@ impl Cursor {
                 continue;
             }
             match self.rx.recv().await {
-                // Sequence numbers have gaps here (they count every tenant's
-                // facts, and an agent's channel carries only that agent's),
-                // so a gap is not a loss: the channel says when we lagged.
-                // Nothing falls between the log and the channel: we subscribed
-                // before reading the log's position, and facts are published
-                // after they commit, in order.
-                Ok(ev) if ev.seq <= self.seq => {}
-                Ok(ev) => self.backlog.push_back(ev),
+                Ok(ev) => self.take(ev),
                 Err(RecvError::Lagged(_)) => self.catching_up = true,
                 Err(RecvError::Closed) => return None,
             }
         }
+    }
+
+    /// Takes a published fact from the channel. Sequence numbers have gaps
+    /// here (they count every tenant's facts, and an agent's channel
+    /// carries only that agent's), so a gap is not a loss: the channel says
+    /// when we lagged. Nothing falls between the log and the channel: we
+    /// subscribed before reading the log's position, and facts are
+    /// published after they commit, in order.
+    fn take(&mut self, ev: Arc<Published>) {
+        if ev.seq > self.seq {
+            self.backlog.push_back(ev);
+        }
+    }
+
+    /// The next fact for this stream that is ready now (the backlog, then
+    /// the channel), without waiting; `None` when nothing is, or when the
+    /// log must be read first.
+    fn ready(&mut self) -> Option<Arc<Published>> {
+        loop {
+            if let Some(ev) = self.backlog.pop_front() {
+                if ev.seq <= self.seq {
+                    continue;
+                }
+                self.seq = ev.seq;
+                if self.agent.is_none() || ev.agent == self.agent {
+                    return Some(ev);
+                }
+                continue;
+            }
+            if self.catching_up {
+                return None;
+            }
+            match self.rx.try_recv() {
+                Ok(ev) => self.take(ev),
+                Err(TryRecvError::Lagged(_)) => self.catching_up = true,
+                Err(TryRecvError::Empty | TryRecvError::Closed) => return None,
+            }
+        }
+    }
+
+    /// The next chunk to send: at least one frame, and whatever else is
+    /// ready, up to [`CHUNK_MAX`] bytes.
+    async fn chunk(&mut self) -> Option<Bytes> {
+        let first = self.next().await?;
+        let Some(second) = self.ready() else {
+            return Some(first.frame.clone());
+        };
+        let mut buf = Vec::with_capacity(first.frame.len() * 4);
+        buf.extend_from_slice(&first.frame);
+        buf.extend_from_slice(&second.frame);
+        while buf.len() < CHUNK_MAX {
+            match self.ready() {
+                Some(ev) => buf.extend_from_slice(&ev.frame),
+                None => break,
+            }
+        }
+        Some(buf.into())
     }
 }
 
@@ -130,15 +184,23 @@ pub async fn stream(
         tenant,
         agent,
     };
+    // One chunk per wake-up; a comment when idle for KEEP_ALIVE. Dropping a
+    // wait on timeout is safe: the channel's receive and the log's read
+    // leave the cursor as it was.
     let s = stream::unfold(cursor, |mut c| async move {
-        let ev = c.next().await?;
-        let e = Event::default()
-            .id(ev.seq.to_string())
-            .event(ev.kind.as_str())
-            .data(ev.data.as_str());
-        Some((Ok::<_, Infallible>(e), c))
+        let chunk = match tokio::time::timeout(KEEP_ALIVE, c.chunk()).await {
+            Ok(Some(b)) => b,
+            Ok(None) => return None,
+            Err(_) => Bytes::from_static(b":\n\n"),
+        };
+        Some((Ok::<_, Infallible>(chunk), c))
     });
-    Ok(Sse::new(s)
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        Body::from_stream(s),
+    )
         .into_response())
 }

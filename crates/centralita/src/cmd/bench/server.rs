@@ -9,15 +9,20 @@ use super::common::{peak_rss_mb, percentile};
 /// Arguments.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Agents (each with its own live stream).
+    /// Agents, each answering offers from its own live stream.
     #[arg(long, default_value_t = 500)]
     pub agents: usize,
-    /// Extra live-stream subscribers that follow every event of the tenant
-    /// (with the 500 agents' streams, the goal's 1,000 subscribers).
-    #[arg(long, default_value_t = 500)]
+    /// Live streams per agent: the desktop page's, and more of the agent's
+    /// own (a softphone or CRM connector) with the same filtered events.
+    /// 500 agents × 2 and the watchers make the goal's 1,000 subscribers.
+    #[arg(long, default_value_t = 2)]
+    pub agent_streams: usize,
+    /// Supervisors' and wallboards' live streams, each following every
+    /// event of the tenant.
+    #[arg(long, default_value_t = 20)]
     pub watchers: usize,
     /// Concurrent clients creating interactions.
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = 8)]
     pub clients: usize,
     /// Seconds of load.
     #[arg(long, default_value_t = 10.0)]
@@ -29,6 +34,10 @@ pub struct Args {
 
 /// Runs it.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if !(1..=16).contains(&args.agent_streams) {
+        eprintln!("error: --agent-streams: between 1 and 16");
+        return Ok(ExitCode::from(super::super::EXIT_BAD_INPUT));
+    }
     if !(args.seconds > 0.0 && args.seconds <= 600.0) {
         eprintln!("error: --seconds: between 0 and 600");
         return Ok(ExitCode::from(super::super::EXIT_BAD_INPUT));
@@ -45,6 +54,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .build()?;
     let r = rt.block_on(server::bench::run(server::bench::Options {
         agents: args.agents,
+        agent_streams: args.agent_streams,
         watchers: args.watchers,
         clients: args.clients,
         seconds: args.seconds,
@@ -55,8 +65,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let per_s = |n: u64| n as f64 / r.seconds;
     let ms = |v: &[u64], p: f64| percentile(v, p) as f64 / 1000.0;
     println!(
-        "server bench: {} agents on live streams, {} watchers, {} creating clients, {:.1} s, loopback, SQLite synchronous=FULL",
-        args.agents, args.watchers, args.clients, r.seconds
+        "server bench: {} agents × {} live streams, {} watchers of the whole tenant, {} creating clients, {:.1} s, loopback, SQLite synchronous=FULL",
+        args.agents, args.agent_streams, args.watchers, args.clients, r.seconds
     );
     println!(
         "  threads:       {}",
@@ -94,13 +104,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ms(&r.create_us, 99.0)
     );
     println!(
+        "  agent requests p50 {:.2} ms  p99 {:.2} ms",
+        ms(&r.agent_us, 50.0),
+        ms(&r.agent_us, 99.0)
+    );
+    println!(
         "  all requests   p50 {:.2} ms  p99 {:.2} ms",
         ms(&r.all_us, 50.0),
         ms(&r.all_us, 99.0)
     );
     println!(
-        "  live streams:  {} open, watchers received {} events",
-        r.streams, r.watcher_events
+        "  live streams:  {} open; watchers received {} events, agents' extra streams {}",
+        r.streams, r.watcher_events, r.connector_events
     );
     if let Some(mb) = peak_rss_mb() {
         println!("  peak RSS:      {mb:.0} MB (server and load generator in one process)");
