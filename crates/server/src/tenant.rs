@@ -381,6 +381,8 @@ struct Task {
     pending: Vec<Recorded>,
     replies: Vec<(Reply, Result<Ack, ApiError>)>,
     batch_keys: HashMap<String, i64>,
+    /// Idempotency keys of this batch looked up in one query (see `prefetch_keys`).
+    prefetched_keys: std::collections::HashSet<String>,
 }
 
 fn routing_error(e: RoutingError) -> ApiError {
@@ -484,6 +486,7 @@ impl Task {
             pending: Vec::new(),
             replies: Vec::new(),
             batch_keys: HashMap::new(),
+            prefetched_keys: Default::default(),
             store,
             tenant,
             events,
@@ -657,12 +660,14 @@ impl Task {
             let now = clock::now();
             self.engine.handle_timeout(now);
             self.drain();
+            self.prefetch_keys(&batch).await;
             for cmd in batch.drain(..) {
                 let res = self.apply(now, cmd.op).await;
                 self.drain();
                 self.replies.push((cmd.reply, res));
             }
             self.batch_keys.clear();
+            self.prefetched_keys.clear();
             match self.commit().await {
                 Ok(()) => {
                     for (reply, res) in self.replies.drain(..) {
@@ -1104,6 +1109,29 @@ impl Task {
         }
     }
 
+    /// Looks up the idempotency keys of a batch's creations in one query
+    /// (instead of one per creation, each while the whole tenant waits):
+    /// keys already taken go to `batch_keys`, and every key looked up to
+    /// `prefetched_keys`. On an error nothing is noted, and each creation
+    /// looks its key up itself (and reports the error).
+    async fn prefetch_keys(&mut self, batch: &[Command]) {
+        let keys: Vec<&str> = batch
+            .iter()
+            .filter_map(|c| match &c.op {
+                Op::Create(req) => req.idempotency_key.as_deref(),
+                _ => None,
+            })
+            .collect();
+        if keys.len() < 2 {
+            return;
+        }
+        if let Ok(found) = self.store.idempotent_many(&self.tenant, &keys).await {
+            self.prefetched_keys
+                .extend(keys.iter().map(|k| k.to_string()));
+            self.batch_keys.extend(found);
+        }
+    }
+
     async fn create(
         &mut self,
         now: model::Instant,
@@ -1113,7 +1141,10 @@ impl Task {
             if let Some(&id) = self.batch_keys.get(k) {
                 return Ok(Ack::Interaction { id, created: false });
             }
-            if let Some(id) = self.store.idempotent(&self.tenant, k).await? {
+            if self.prefetched_keys.contains(k) {
+                // Looked up for this batch, not taken (and not by an
+                // earlier creation of the batch, or batch_keys would say).
+            } else if let Some(id) = self.store.idempotent(&self.tenant, k).await? {
                 return Ok(Ack::Interaction { id, created: false });
             }
         }

@@ -235,6 +235,33 @@ impl Store {
         Ok(row.map(|r| r.try_get(0)).transpose()?)
     }
 
+    /// Which of these idempotency keys are taken, and by which interaction:
+    /// one query for a whole batch of creations.
+    pub async fn idempotent_many(
+        &self,
+        t: &Tenant,
+        keys: &[&str],
+    ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+        let mut found = std::collections::HashMap::new();
+        for chunk in keys.chunks(500) {
+            let list = (0..chunk.len())
+                .map(|i| format!("${}", i + 2))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT idem_key, interaction_id FROM idempotency_keys WHERE tenant_id = $1 AND idem_key IN ({list})"
+            );
+            let mut q = sqlx::query(&sql).bind(t.id);
+            for k in chunk {
+                q = q.bind(*k);
+            }
+            for r in q.fetch_all(self.pool()).await? {
+                found.insert(r.try_get(0)?, r.try_get(1)?);
+            }
+        }
+        Ok(found)
+    }
+
     /// Highest interaction id so far (0 when none).
     pub async fn max_interaction_id(&self, t: &Tenant) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM interactions WHERE tenant_id = $1")
