@@ -271,6 +271,41 @@ async fn the_same_idempotency_key_twice_gives_the_same_interaction_once() {
     ids.dedup();
     assert_eq!(ids.len(), 1, "{ids:?}");
     assert_eq!(e.store.interactions(&t, None, 100).await.unwrap().len(), 3);
+    // A burst mixing a committed key with new ones (a batch's keys are
+    // looked up together): the committed one answers 200 with its id.
+    let first = ids[0];
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let mut c = e.token(&t, Role::Admin).await;
+        let body = body.clone();
+        let key = if i % 2 == 0 {
+            "burst".to_string()
+        } else {
+            format!("fresh-{i}")
+        };
+        tasks.push(tokio::spawn(async move {
+            let r = c
+                .request(
+                    "POST",
+                    "/api/v1/interactions",
+                    &[("idempotency-key", &key)],
+                    Some(&body),
+                )
+                .await
+                .unwrap();
+            (key, r.status, r.json()["id"].as_i64().unwrap())
+        }));
+    }
+    for task in tasks {
+        let (key, status, id) = task.await.unwrap();
+        if key == "burst" {
+            assert_eq!((status, id), (200, first), "{key}");
+        } else {
+            assert_eq!(status, 201, "{key}");
+            assert_ne!(id, first);
+        }
+    }
+    assert_eq!(e.store.interactions(&t, None, 100).await.unwrap().len(), 7);
 }
 
 #[tokio::test]
