@@ -402,7 +402,12 @@ pub const ROUTES: &[Route] = &[
         Some(Action::ReportsRead),
         "Interactions by state and outcome",
     ),
-    r("GET", "/chat/{tenant}", None, "The public chat page"),
+    r(
+        "GET",
+        "/chat/{tenant}",
+        None,
+        "The public chat page (`?lang=` en, es, ca or cs)",
+    ),
     r(
         "POST",
         "/chat/{tenant}/start",
@@ -420,6 +425,12 @@ pub const ROUTES: &[Route] = &[
         "/chat/{tenant}/{id}/messages",
         None,
         "Send a chat message as the customer (needs the chat secret)",
+    ),
+    r(
+        "GET",
+        "/chat/{tenant}/{id}/events",
+        None,
+        "The chat's messages and state as server-sent events, resumable (needs the chat secret)",
     ),
     r(
         "GET",

@@ -473,3 +473,249 @@ async fn the_wallboard_alerts_when_service_level_falls_below_target() {
     let html = text(&sup.get("/ui/wallboard/board").await.unwrap());
     assert!(html.contains("<p class=\"alert\" role=\"alert\">support: service level 0% is below the target 80%.</p>"), "{html}");
 }
+
+#[tokio::test]
+async fn the_chat_page_speaks_the_customers_language() {
+    let e = env().await;
+    e.tenant("shop").await;
+    let mut c = Client::new(e.addr);
+    let r = c.get("/chat/shop?lang=es").await.unwrap();
+    assert_eq!(r.status, 200);
+    let html = text(&r);
+    assert!(html.contains("<html lang=\"es\""), "{html}");
+    assert!(
+        html.contains("<label for=\"name\">Su nombre</label>"),
+        "{html}"
+    );
+    assert!(html.contains("data-t-connected=\"Un agente se ha unido a la conversación.\""));
+    // No inline script: the page runs under the UI's content security policy.
+    assert!(!html.contains("<script>"));
+    assert!(
+        r.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+    // Without ?lang= the browser's languages decide; every language can be chosen.
+    let r = c
+        .request(
+            "GET",
+            "/chat/shop",
+            &[("accept-language", "cs-CZ,cs;q=0.9,en;q=0.5")],
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(text(&r).contains("<label for=\"name\">Vaše jméno</label>"));
+    let html = text(&c.get("/chat/shop?lang=ca").await.unwrap());
+    assert!(html.contains("<label for=\"msg\">Missatge</label>"));
+    for code in ["en", "es", "ca", "cs"] {
+        assert!(html.contains(&format!("href=\"?lang={code}\"")), "{code}");
+    }
+    assert_eq!(c.get("/chat/nope?lang=es").await.unwrap().status, 404);
+    for asset in ["chat.js", "chat.css"] {
+        assert_eq!(
+            c.get(&format!("/ui/assets/{asset}")).await.unwrap().status,
+            200
+        );
+    }
+}
+
+#[tokio::test]
+async fn starting_a_chat_refuses_a_language_we_do_not_speak_naming_the_field() {
+    let e = env().await;
+    let (_, mut admin) = e.tenant("shop").await;
+    let mut c = Client::new(e.addr);
+    let r = c
+        .post(
+            "/chat/shop/start",
+            &json!({"name": "Eva", "language": "klingon"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{}", text(&r));
+    assert_eq!(r.error_code().as_deref(), Some("invalid_field"));
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(msg.starts_with("language:"), "{msg}");
+    // The page's language becomes the interaction's, for routing rules and the screen pop.
+    let r = c
+        .post(
+            "/chat/shop/start",
+            &json!({"name": "Eva", "language": "ca"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201);
+    let id = r.json()["interaction_id"].as_i64().unwrap();
+    let it = admin
+        .get(&format!("/api/v1/interactions/{id}"))
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(it["attributes"]["language"], "ca", "{it}");
+}
+
+/// The next event of a customer's chat stream, within two seconds.
+async fn next_chat_event(s: &mut server::client::EventStream) -> server::client::SseEvent {
+    tokio::time::timeout(std::time::Duration::from_secs(2), s.next())
+        .await
+        .expect("an event within 2 s")
+        .unwrap()
+        .expect("the stream is open")
+}
+
+/// Starts a chat on the public page's endpoint: (interaction id, secret).
+async fn start_chat(addr: std::net::SocketAddr, tenant: &str) -> (i64, String) {
+    let r = Client::new(addr)
+        .post(&format!("/chat/{tenant}/start"), &json!({"name": "Eva"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{}", text(&r));
+    let j = r.json();
+    (
+        j["interaction_id"].as_i64().unwrap(),
+        j["secret"].as_str().unwrap().to_string(),
+    )
+}
+
+/// The customer writes.
+async fn say(addr: std::net::SocketAddr, id: i64, secret: &str, body: &str) {
+    let r = Client::new(addr)
+        .post(
+            &format!("/chat/shop/{id}/messages"),
+            &json!({"secret": secret, "body": body}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{}", text(&r));
+}
+
+#[tokio::test]
+async fn a_customer_follows_only_their_chat_over_its_stream_and_resumes_after_the_last_message() {
+    let e = env().await;
+    let (_, mut admin) = e.tenant("shop").await;
+    e.tenant("other").await;
+    let mut public = Client::new(e.addr);
+    let (id, secret) = start_chat(e.addr, "shop").await;
+    let (other_tenants_id, _) = start_chat(e.addr, "other").await;
+    let events = format!("/chat/shop/{id}/events?secret={secret}");
+
+    // The secret is the key: without it, with a wrong one, or through another tenant, nothing.
+    let r = public
+        .get(&format!("/chat/shop/{id}/events"))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("secret:")
+    );
+    for path in [
+        format!("/chat/shop/{id}/events?secret=0{secret}"),
+        format!("/chat/other/{other_tenants_id}/events?secret={secret}"),
+        format!("/chat/shop/999/events?secret={secret}"),
+    ] {
+        let r = public.get(&path).await.unwrap();
+        assert_eq!(r.status, 404, "{path}");
+        assert!(!text(&r).contains("Eva"));
+    }
+    let r = public
+        .request("GET", &events, &[("last-event-id", "x")], None)
+        .await
+        .unwrap();
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Last-Event-ID:")
+    );
+
+    let mut s = public.events(&events, None).await.unwrap();
+    let ev = next_chat_event(&mut s).await;
+    assert_eq!(
+        (ev.event.as_str(), ev.data.as_str()),
+        ("state", r#"{"state":"waiting"}"#)
+    );
+
+    // The customer's own words come back on the stream, with their sequence number as id.
+    say(e.addr, id, &secret, "my order is late").await;
+    let first = next_chat_event(&mut s).await;
+    assert_eq!(first.event, "message");
+    let m: serde_json::Value = serde_json::from_str(&first.data).unwrap();
+    assert_eq!(
+        (m["from"].as_str(), m["body"].as_str()),
+        (Some("customer"), Some("my order is late"))
+    );
+    assert_eq!(m["seq"].as_i64(), Some(first.id));
+
+    // The agent is offered it (still waiting for the customer) and accepts.
+    let r = admin
+        .post("/api/v1/agents/0/sign-in", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204);
+    let (mut ana, _) = e.page_sign_in("shop", "ana", "en").await;
+    let r = ana
+        .post(&format!("/api/v1/interactions/{id}/accept"), &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    let ev = next_chat_event(&mut s).await;
+    assert_eq!(
+        (ev.event.as_str(), ev.data.as_str()),
+        ("state", r#"{"state":"connected"}"#)
+    );
+
+    // Another customer's chat of the same tenant never shows on this stream.
+    let (other_id, other_secret) = start_chat(e.addr, "shop").await;
+    say(e.addr, other_id, &other_secret, "someone else's words").await;
+    let r = ana
+        .post(
+            &format!("/api/v1/interactions/{id}/messages"),
+            &json!({"body": "On its way!"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{}", text(&r));
+    let reply = next_chat_event(&mut s).await;
+    assert_eq!(reply.event, "message", "{reply:?}");
+    assert!(reply.id > first.id);
+    let m: serde_json::Value = serde_json::from_str(&reply.data).unwrap();
+    assert_eq!(
+        (m["from"].as_str(), m["body"].as_str()),
+        (Some("agent"), Some("On its way!"))
+    );
+    // Nothing of the agent but the words.
+    assert_eq!(
+        m.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["at", "body", "from", "seq"]
+    );
+    drop(s);
+
+    // Reconnecting after the first message gives the rest, then the state; from the start, everything.
+    let mut s = public.events(&events, Some(first.id)).await.unwrap();
+    assert_eq!(next_chat_event(&mut s).await, reply);
+    assert_eq!(
+        next_chat_event(&mut s).await.data,
+        r#"{"state":"connected"}"#
+    );
+    let mut all = public.events(&events, None).await.unwrap();
+    assert_eq!(next_chat_event(&mut all).await, first);
+    assert_eq!(next_chat_event(&mut all).await, reply);
+
+    // The chat ends: the customer is told, and the stream closes.
+    let r = ana
+        .post(&format!("/api/v1/interactions/{id}/complete"), &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    let ev = next_chat_event(&mut s).await;
+    assert_eq!(ev.data, r#"{"state":"ended"}"#);
+    let end = tokio::time::timeout(std::time::Duration::from_secs(2), s.next())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(end.is_none(), "{end:?}");
+}

@@ -147,6 +147,20 @@ chat-welcome = Escriviu la vostra pregunta i un agent us respondrà de seguida.
 chat-waiting = Un agent us atendrà de seguida.
 chat-agent-joined = { $agent } s'ha unit a la conversa.
 chat-ended = La conversa ha acabat. Gràcies.
+chat-your-name = El vostre nom
+chat-email = Correu electrònic
+chat-subject = De què es tracta? (opcional)
+chat-start = Comença el xat
+chat-conversation = Conversa
+chat-message = Missatge
+chat-message-placeholder = Escriviu un missatge
+chat-you = Vós
+chat-agent = Agent
+chat-connected = Un agent s'ha unit a la conversa.
+chat-transferring = Us passem a un altre agent…
+chat-reconnecting = S'ha perdut la connexió; tornant a connectar…
+chat-failed = Alguna cosa ha fallat:
+chat-new = Comença un altre xat
 
 ## Web UI
 actions = Accions

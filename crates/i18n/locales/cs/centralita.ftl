@@ -152,6 +152,20 @@ chat-welcome = Napište svůj dotaz a operátor vám brzy odpoví.
 chat-waiting = Operátor se vám bude brzy věnovat.
 chat-agent-joined = { $agent } se připojil ke konverzaci.
 chat-ended = Konverzace skončila. Děkujeme.
+chat-your-name = Vaše jméno
+chat-email = E-mail
+chat-subject = Čeho se dotaz týká? (nepovinné)
+chat-start = Zahájit chat
+chat-conversation = Konverzace
+chat-message = Zpráva
+chat-message-placeholder = Napište zprávu
+chat-you = Vy
+chat-agent = Operátor
+chat-connected = Ke konverzaci se připojil operátor.
+chat-transferring = Předáváme vás jinému operátorovi…
+chat-reconnecting = Spojení se přerušilo; připojujeme se znovu…
+chat-failed = Něco se nepovedlo:
+chat-new = Zahájit nový chat
 
 ## Web UI
 actions = Akce

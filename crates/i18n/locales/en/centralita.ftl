@@ -147,6 +147,20 @@ chat-welcome = Write your question and an agent will answer shortly.
 chat-waiting = An agent will be with you shortly.
 chat-agent-joined = { $agent } joined the conversation.
 chat-ended = The conversation has ended. Thank you.
+chat-your-name = Your name
+chat-email = E-mail
+chat-subject = What is it about? (optional)
+chat-start = Start chat
+chat-conversation = Conversation
+chat-message = Message
+chat-message-placeholder = Type a message
+chat-you = You
+chat-agent = Agent
+chat-connected = An agent has joined the conversation.
+chat-transferring = We are passing you to another agent…
+chat-reconnecting = The connection was lost; reconnecting…
+chat-failed = Something went wrong:
+chat-new = Start a new chat
 
 ## Web UI
 actions = Actions

@@ -147,6 +147,20 @@ chat-welcome = Escriba su pregunta y un agente le responderá en breve.
 chat-waiting = Un agente le atenderá en breve.
 chat-agent-joined = { $agent } se ha unido a la conversación.
 chat-ended = La conversación ha terminado. Gracias.
+chat-your-name = Su nombre
+chat-email = Correo electrónico
+chat-subject = ¿De qué se trata? (opcional)
+chat-start = Empezar el chat
+chat-conversation = Conversación
+chat-message = Mensaje
+chat-message-placeholder = Escriba un mensaje
+chat-you = Usted
+chat-agent = Agente
+chat-connected = Un agente se ha unido a la conversación.
+chat-transferring = Le estamos pasando a otro agente…
+chat-reconnecting = Se ha perdido la conexión; reconectando…
+chat-failed = Algo ha fallado:
+chat-new = Empezar otro chat
 
 ## Web UI
 actions = Acciones

@@ -13,13 +13,14 @@
 //! - Language from the `centralita_lang` cookie (the user's choice), else the
 //!   browser's `Accept-Language`; times in the `centralita_tz` cookie's zone.
 //!
-//! One file per page group: [`signin`], [`desktop`] (with its [`panels`]),
+//! One file per page group: [`signin`], [`chat`] (the customers' public chat page), [`desktop`] (with its [`panels`]),
 //! [`wallboard`], [`admin`]; [`live`] keeps today's figures for the wallboard and the
 //! desktop's timers; [`settings`] is the desktop settings document (reason
 //! codes, dispositions, scripts).
 
 pub mod admin;
 pub mod assets;
+pub mod chat;
 pub mod desktop;
 pub mod live;
 pub mod panels;
