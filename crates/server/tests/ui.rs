@@ -719,3 +719,86 @@ async fn a_customer_follows_only_their_chat_over_its_stream_and_resumes_after_th
         .unwrap();
     assert!(end.is_none(), "{end:?}");
 }
+
+#[tokio::test]
+async fn the_screen_pop_shows_the_customers_open_cases_and_pending_callback() {
+    let e = env().await;
+    let (_, mut admin) = e.tenant("acme").await;
+    let (_, mut beta) = e.tenant("beta").await;
+    let cid = admin
+        .post("/api/v1/customers", &json!({"name": "Eva Puig"}))
+        .await
+        .unwrap()
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    // The same customer id in another tenant, with an open interaction of its own.
+    let beta_cid = beta
+        .post("/api/v1/customers", &json!({"name": "Other Eva"}))
+        .await
+        .unwrap()
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(beta_cid, cid);
+    let r = beta
+        .post(
+            "/api/v1/interactions",
+            &json!({"channel": "chat", "customer_id": beta_cid, "subject": "beta-secret-case"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201);
+    let at = chrono::DateTime::from_timestamp_millis(server::clock::now_ms() + 86_400_000)
+        .unwrap()
+        .format("%Y-%m-%dT%H:%M:00Z")
+        .to_string();
+    let r = admin
+        .post(
+            &format!("/api/v1/customers/{cid}/profile"),
+            &json!({"fields": {"callback_at": at}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204);
+    let mut ids = Vec::new();
+    for subject in ["Router down", "Invoice question"] {
+        let r = admin
+            .post(
+                "/api/v1/interactions",
+                &json!({"channel": "chat", "customer_id": cid, "subject": subject}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.status, 201);
+        ids.push(r.json()["id"].as_i64().unwrap());
+    }
+    let (mut ana, _) = e.page_sign_in("acme", "ana", "es").await;
+    ana.form("/ui/agent/state", &[], "state=available")
+        .await
+        .unwrap();
+    let html = text(&ana.get("/ui/agent/work").await.unwrap());
+    let open = html
+        .split("class=\"open-cases\"")
+        .nth(1)
+        .and_then(|s| s.split("</div>").next())
+        .unwrap_or_else(|| panic!("no open cases: {html}"));
+    // The offered one is on the desktop; the other one is an open case, waiting, in Spanish.
+    let offered = ids
+        .iter()
+        .find(|id| html.contains(&format!("id=\"accept-{id}\"")))
+        .copied()
+        .unwrap_or_else(|| panic!("no offer: {html}"));
+    let other = ids.iter().find(|id| **id != offered).unwrap();
+    assert!(
+        open.contains(&format!("data-interaction=\"{other}\"")),
+        "{open}"
+    );
+    assert!(
+        !open.contains(&format!("data-interaction=\"{offered}\"")),
+        "{open}"
+    );
+    assert!(open.contains("En espera"), "{open}");
+    assert!(open.contains("Rellamada programada para el"), "{open}");
+    assert!(!html.contains("beta-secret-case"), "{html}");
+}
