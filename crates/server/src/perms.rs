@@ -591,6 +591,24 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "POST",
+        "/ui/admin/users/{id}/role",
+        Some(Action::AgentsManage),
+        "Administration: change a user's role (never one's own; the last administrator stays)",
+    ),
+    r(
+        "POST",
+        "/ui/admin/users/{id}/password",
+        Some(Action::AgentsManage),
+        "Administration: reset a user's password (ends their sessions)",
+    ),
+    r(
+        "POST",
+        "/ui/admin/users/{id}/remove",
+        Some(Action::AgentsManage),
+        "Administration: remove a user (ends their sessions; never one's own or the last administrator)",
+    ),
+    r(
+        "POST",
         "/ui/admin/agents",
         Some(Action::AgentsManage),
         "Administration: add an agent or change its skills",

@@ -802,3 +802,218 @@ async fn the_screen_pop_shows_the_customers_open_cases_and_pending_callback() {
     assert!(open.contains("Rellamada programada para el"), "{open}");
     assert!(!html.contains("beta-secret-case"), "{html}");
 }
+
+/// A user's id in a tenant.
+async fn user_id(e: &Env, t: &Tenant, name: &str) -> i64 {
+    e.store.user(t, name).await.unwrap().unwrap().id
+}
+
+#[tokio::test]
+async fn an_administrator_manages_the_users_of_their_own_tenant_only() {
+    let e = env().await;
+    let (alpha, mut token) = e.tenant("alpha").await;
+    let (beta, _) = e.tenant("beta").await;
+    for u in ["b1", "b2", "b3"] {
+        e.store
+            .create_user(
+                &beta,
+                u,
+                &auth::hash_password(PASSWORD).unwrap(),
+                "agent",
+                1,
+            )
+            .await
+            .unwrap();
+    }
+    let beta_only = user_id(&e, &beta, "b3").await;
+    assert!(
+        e.store
+            .user_by_id(alpha.id(), beta_only)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (sup_id, ana_id, admin_id) = (
+        user_id(&e, &alpha, "sup").await,
+        user_id(&e, &alpha, "ana").await,
+        user_id(&e, &alpha, "admin").await,
+    );
+    let (mut admin, page) = e.page_sign_in("alpha", "admin", "es").await;
+    let page = admin
+        .get(page.headers["location"].to_str().unwrap())
+        .await
+        .unwrap();
+    let html = text(&page);
+    assert!(
+        html.contains(&format!("<label for=\"ur-{sup_id}\">Rol · sup</label>")),
+        "{html}"
+    );
+    assert!(
+        !html.contains(&format!("id=\"ur-{admin_id}\"")),
+        "no actions on one's own user"
+    );
+    let (mut ana, _) = e.page_sign_in("alpha", "ana", "en").await;
+    let (mut sup, _) = e.page_sign_in("alpha", "sup", "en").await;
+    let hx = [("hx-request", "true")];
+
+    // Without the session's CSRF token, nothing; a supervisor may not either.
+    let csrf = admin.headers.pop().unwrap();
+    let r = admin
+        .form(
+            &format!("/ui/admin/users/{sup_id}/role"),
+            &hx,
+            "role=analyst",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.error_code().as_deref(), Some("csrf_failed"));
+    admin.headers.push(csrf);
+    for (path, form) in [
+        (format!("/ui/admin/users/{ana_id}/role"), "role=admin"),
+        (
+            format!("/ui/admin/users/{ana_id}/password"),
+            "password=a+new+long+password",
+        ),
+        (format!("/ui/admin/users/{ana_id}/remove"), ""),
+    ] {
+        let r = sup.form(&path, &hx, form).await.unwrap();
+        assert_eq!(r.status, 403, "{path}");
+    }
+    // Another tenant's user is not found, and stays as it was.
+    for (path, form) in [
+        (format!("/ui/admin/users/{beta_only}/role"), "role=admin"),
+        (
+            format!("/ui/admin/users/{beta_only}/password"),
+            "password=a+new+long+password",
+        ),
+        (format!("/ui/admin/users/{beta_only}/remove"), ""),
+    ] {
+        let r = admin.form(&path, &hx, form).await.unwrap();
+        assert_eq!(r.status, 404, "{path}: {}", text(&r));
+    }
+    let b3 = e.store.user(&beta, "b3").await.unwrap().unwrap();
+    assert_eq!(b3.role, "agent");
+    assert!(auth::verify_password(PASSWORD, &b3.password_hash));
+
+    // A role: a wrong one is named next to the user's form; a right one shows in the table.
+    let r = admin
+        .form(
+            &format!("/ui/admin/users/{sup_id}/role"),
+            &hx,
+            "role=provider",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        r.headers["hx-retarget"],
+        format!("#u-msg-{sup_id}").as_str()
+    );
+    assert!(text(&r).contains("role:"), "{}", text(&r));
+    let r = admin
+        .form(
+            &format!("/ui/admin/users/{sup_id}/role"),
+            &hx,
+            "role=analyst",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    assert!(
+        text(&r).contains("<tr data-user=\"sup\"><td>sup</td><td class=\"role\">Analista</td>")
+    );
+    assert_eq!(
+        e.store.user(&alpha, "sup").await.unwrap().unwrap().role,
+        "analyst"
+    );
+    // The sup's session now has the analyst's rights, at once.
+    let r = sup.get("/ui/wallboard").await.unwrap();
+    assert_eq!(r.status, 200);
+    let r = sup
+        .form("/ui/wallboard/agents/0/not-ready", &hx, "")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 403);
+
+    // One's own user, and the last administrator, stay.
+    let r = admin
+        .form(
+            &format!("/ui/admin/users/{admin_id}/role"),
+            &hx,
+            "role=agent",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert!(text(&r).contains("su propio usuario"), "{}", text(&r));
+    let r = token
+        .form(
+            &format!("/ui/admin/users/{admin_id}/role"),
+            &hx,
+            "role=agent",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{}", text(&r));
+    assert!(text(&r).contains("last administrator"), "{}", text(&r));
+    let r = token
+        .form(&format!("/ui/admin/users/{admin_id}/remove"), &hx, "")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{}", text(&r));
+    assert_eq!(
+        e.store.user(&alpha, "admin").await.unwrap().unwrap().role,
+        "admin"
+    );
+
+    // A password: too short is said in the administrator's language; a new one ends the sessions.
+    let r = admin
+        .form(
+            &format!("/ui/admin/users/{ana_id}/password"),
+            &hx,
+            "password=short",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert!(text(&r).contains("Al menos 10 caracteres."), "{}", text(&r));
+    assert_eq!(ana.get("/ui/agent").await.unwrap().status, 200);
+    let r = admin
+        .form(
+            &format!("/ui/admin/users/{ana_id}/password"),
+            &hx,
+            "password=a+brand+new+password",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    assert!(text(&r).contains("Contraseña cambiada"), "{}", text(&r));
+    assert_eq!(ana.get("/ui/agent").await.unwrap().status, 303);
+    let hash = e
+        .store
+        .user(&alpha, "ana")
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
+    assert!(auth::verify_password("a brand new password", &hash));
+
+    // Removing: gone from the table and the store, its sessions with it.
+    let (mut sup_again, _) = e.page_sign_in("alpha", "sup", "en").await;
+    let r = admin
+        .form(&format!("/ui/admin/users/{sup_id}/remove"), &hx, "")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    assert!(!text(&r).contains("data-user=\"sup\""));
+    assert!(e.store.user(&alpha, "sup").await.unwrap().is_none());
+    assert_eq!(sup_again.get("/ui/wallboard").await.unwrap().status, 303);
+    assert_eq!(
+        admin
+            .form(&format!("/ui/admin/users/{sup_id}/remove"), &hx, "")
+            .await
+            .unwrap()
+            .status,
+        404
+    );
+}

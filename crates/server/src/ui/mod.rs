@@ -14,7 +14,7 @@
 //!   browser's `Accept-Language`; times in the `centralita_tz` cookie's zone.
 //!
 //! One file per page group: [`signin`], [`chat`] (the customers' public chat page), [`desktop`] (with its [`panels`]),
-//! [`wallboard`], [`admin`]; [`live`] keeps today's figures for the wallboard and the
+//! [`wallboard`], [`admin`] (with its [`users`]); [`live`] keeps today's figures for the wallboard and the
 //! desktop's timers; [`settings`] is the desktop settings document (reason
 //! codes, dispositions, scripts).
 
@@ -27,6 +27,7 @@ pub mod panels;
 pub mod popup;
 pub mod settings;
 pub mod signin;
+pub mod users;
 pub mod wallboard;
 
 use std::fmt::Write as _;
@@ -468,7 +469,10 @@ pub fn routes() -> Router<AppState> {
             post(wallboard::assign),
         )
         .route("/ui/admin", get(admin::page))
-        .route("/ui/admin/users", post(admin::add_user))
+        .route("/ui/admin/users", post(users::add_user))
+        .route("/ui/admin/users/{id}/role", post(users::set_role))
+        .route("/ui/admin/users/{id}/password", post(users::reset_password))
+        .route("/ui/admin/users/{id}/remove", post(users::remove))
         .route("/ui/admin/agents", post(admin::define_agent))
         .route("/ui/admin/plan", post(admin::save_plan))
         .route("/ui/admin/plan/validate", post(admin::validate_plan))
