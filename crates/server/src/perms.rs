@@ -627,6 +627,12 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "POST",
+        "/ui/admin/plan/form",
+        Some(Action::RoutingManage),
+        "Administration: save the routing plan's rules and timed steps from the form (same validator)",
+    ),
+    r(
+        "POST",
         "/ui/admin/desktop",
         Some(Action::RoutingManage),
         "Administration: replace reason codes, dispositions and scripts",

@@ -1017,3 +1017,124 @@ async fn an_administrator_manages_the_users_of_their_own_tenant_only() {
         404
     );
 }
+
+#[tokio::test]
+async fn the_plan_form_saves_through_the_validator_and_the_raw_view_shows_what_it_saved() {
+    let e = env().await;
+    let (alpha, _) = e.tenant("alpha").await;
+    let (beta, _) = e.tenant("beta").await;
+    let beta_plan = e.store.plan(&beta).await.unwrap();
+    let (mut admin, page) = e.page_sign_in("alpha", "admin", "en").await;
+    let html = text(
+        &admin
+            .get(page.headers["location"].to_str().unwrap())
+            .await
+            .unwrap(),
+    );
+    // The form shows the stored plan: the queue's steps and an empty rule to fill.
+    assert!(
+        html.contains("<input type=\"hidden\" name=\"q.0.name\" value=\"support\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<label for=\"r-0-name\">Rule name</label>"),
+        "{html}"
+    );
+    let hx = [("hx-request", "true")];
+    let new_rule = "r.0.name=catalan&r.0.language=ca&r.0.queue=support&r.0.priority_add=2&r.0.skills=catalan%3A3&q.0.name=support&q.0.s.0.until_s=30&q.0.s.0.skills=support%3A5&q.0.s.1.skills=support%3A1";
+
+    // Without the CSRF token, or as a supervisor: refused.
+    let csrf = admin.headers.pop().unwrap();
+    let r = admin
+        .form("/ui/admin/plan/form", &hx, new_rule)
+        .await
+        .unwrap();
+    assert_eq!(r.error_code().as_deref(), Some("csrf_failed"));
+    admin.headers.push(csrf);
+    let (mut sup, _) = e.page_sign_in("alpha", "sup", "en").await;
+    assert_eq!(
+        sup.form("/ui/admin/plan/form", &hx, new_rule)
+            .await
+            .unwrap()
+            .status,
+        403
+    );
+
+    // A queue the plan lacks: the validator's message next to that rule's queue, nothing saved.
+    let before = e.store.plan(&alpha).await.unwrap();
+    let r = admin
+        .form(
+            "/ui/admin/plan/form",
+            &hx,
+            &new_rule.replace("r.0.queue=support", "r.0.queue=nowhere"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    let html = text(&r);
+    let err = html
+        .split("id=\"r-0-queue-err\">")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no message at the queue: {html}"));
+    assert!(
+        err.starts_with(
+            "rule &quot;catalan&quot;.then.queue: no queue named &quot;nowhere&quot;</span>"
+        ),
+        "{err}"
+    );
+    assert!(
+        html.contains("id=\"r-0-queue\" name=\"r.0.queue\" value=\"nowhere\""),
+        "what was typed stays"
+    );
+    // A mistake the form itself sees: named next to its field.
+    let r = admin
+        .form(
+            "/ui/admin/plan/form",
+            &hx,
+            &new_rule.replace("until_s=30", "until_s=soon"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert!(
+        text(&r).contains("id=\"q-0-s-0-until_s-err\">A number of seconds.</span>"),
+        "{}",
+        text(&r)
+    );
+    assert_eq!(e.store.plan(&alpha).await.unwrap(), before);
+
+    // Saved: the raw view (swapped out of band) is exactly the stored document.
+    let r = admin
+        .form("/ui/admin/plan/form", &hx, new_rule)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    let stored = e.store.plan(&alpha).await.unwrap().unwrap();
+    assert!(stored.contains("name = \"catalan\""), "{stored}");
+    assert!(
+        stored.contains("ring_timeout_s = 60"),
+        "what the form does not show is kept: {stored}"
+    );
+    let html = text(&r);
+    let raw = html
+        .split("hx-swap-oob=\"true\">")
+        .nth(1)
+        .and_then(|s| s.split("</textarea>").next())
+        .unwrap();
+    assert_eq!(raw, server::ui::esc(&stored));
+    // And the stored plan routes with it: the API reads the rule back.
+    let plan: serde_json::Value = admin.get("/api/v1/routing/plan").await.unwrap().json();
+    assert!(plan.to_string().contains("catalan"), "{plan}");
+    // The form read back from the page shows what was saved.
+    let html = text(&admin.get("/ui/admin").await.unwrap());
+    assert!(
+        html.contains("id=\"r-0-language\" name=\"r.0.language\" value=\"ca\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("id=\"q-0-s-0-skills\" name=\"q.0.s.0.skills\" value=\"support:5\""),
+        "{html}"
+    );
+    // Another tenant's plan is untouched.
+    assert_eq!(e.store.plan(&beta).await.unwrap(), beta_plan);
+}

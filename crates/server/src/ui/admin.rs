@@ -105,6 +105,8 @@ pub async fn page(
 <p class=\"hint\" id=\"na-skills-hint\">{skills_hint}</p>\
 <label for=\"na-user\">{user_link}</label><input id=\"na-user\" name=\"username\" maxlength=\"64\">\
 <button type=\"submit\">{save}</button></form></section></div>\
+<section class=\"card\" aria-labelledby=\"plan-form-h\"><h2 id=\"plan-form-h\">{plan_form_l}</h2>\
+<div id=\"plan-form-box\">{plan_form}</div></section>\
 <section class=\"card\" aria-labelledby=\"plan-h\"><h2 id=\"plan-h\">{plans_l}</h2>\
 <p class=\"hint\" id=\"plan-hint\">{plan_hint}</p>\
 <form hx-post=\"/ui/admin/plan\" hx-target=\"#plan-msg\">\
@@ -139,6 +141,8 @@ pub async fn page(
         user_link = ctx.t("agent-user"),
         save = ctx.t("save"),
         plans_l = ctx.t("routing-plans"),
+        plan_form_l = ctx.t("routing-plan-form"),
+        plan_form = super::planform::form_html(&st, &ctx, &t).await?,
         plan_hint = ctx.t("plan-hint"),
         plan_raw = ctx.t("routing-plan-raw"),
         plan = esc(&plan),
@@ -259,7 +263,12 @@ pub async fn save_plan(
     let ctx = Ctx::new(&st, p, &headers).await?;
     Ok(
         match st.hub.tenant(&t).await?.call(Op::SetPlan(f.document)).await {
-            Ok(_) => verdict(true, &i18n::Catalog::global().t(ctx.lang, "saved")),
+            // The form shows the document just saved.
+            Ok(_) => html_response(format!(
+                "<span class=\"ok\">{}</span><div id=\"plan-form-box\" hx-swap-oob=\"true\">{}</div>",
+                ctx.t("saved"),
+                super::planform::form_html(&st, &ctx, &t).await?
+            )),
             Err(e) if e.status.is_client_error() => verdict(false, plan_message(&e)),
             Err(e) => return Err(e),
         },

@@ -24,6 +24,7 @@ pub mod chat;
 pub mod desktop;
 pub mod live;
 pub mod panels;
+pub mod planform;
 pub mod popup;
 pub mod settings;
 pub mod signin;
@@ -476,6 +477,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/admin/agents", post(admin::define_agent))
         .route("/ui/admin/plan", post(admin::save_plan))
         .route("/ui/admin/plan/validate", post(admin::validate_plan))
+        .route("/ui/admin/plan/form", post(planform::save))
         .route("/ui/admin/desktop", post(admin::save_desktop))
         .route("/ui/admin/desktop/validate", post(admin::validate_desktop))
         .route("/ui/tenants", get(admin::tenants).post(admin::add_tenant))
