@@ -2,7 +2,8 @@
 // Chromium against the real binary (`centralita serve`) on a fresh database.
 //
 // An administrator sets the desktop settings (and sees a plan error next to
-// the field); an agent and a supervisor sign in in their own browser contexts;
+// the field), adds a routing rule with the plan's form (its validation message
+// next to the field first) and sees it in the raw view; an agent and a supervisor sign in in their own browser contexts;
 // a customer opens the public chat page (in Spanish, from the browser's
 // language) and writes; the agent gets the offer, accepts and answers, and the
 // customer reads the answer over the chat's event stream (the page never
@@ -193,6 +194,30 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
     await adminPage.locator("#desk ~ div button[type=submit]").click();
     await adminPage.locator("#desk-msg").getByText("Saved.").waitFor();
     await shot(adminPage, "administration");
+  });
+
+  await t.test("the administrator adds a rule with the plan's form; the raw view shows what was saved", async () => {
+    const rule = adminPage.locator("#plan-form fieldset.rule");
+    await rule.getByLabel("Rule name").fill("catalan");
+    await rule.getByLabel("Language").fill("ca");
+    await rule.getByLabel("Queue").fill("nowhere");
+    await rule.getByLabel("Queue").press("Enter");
+    // The validator's message, next to the rule's queue; nothing saved, the input kept.
+    await adminPage.locator("#r-0-queue-err").waitFor();
+    assert.match(await adminPage.locator("#r-0-queue-err").innerText(), /no queue named "nowhere"/);
+    assert.equal(await adminPage.locator("#r-0-queue").getAttribute("aria-invalid"), "true");
+    assert.equal(await adminPage.locator("#r-0-name").inputValue(), "catalan");
+    assert.doesNotMatch(JSON.stringify((await admin("GET", "/api/v1/routing/plan")).json), /catalan/);
+    await adminPage.locator("#r-0-queue").fill("support");
+    await adminPage.locator("#plan-form button[type=submit]").click();
+    await adminPage.locator("#plan-form-msg .ok").waitFor();
+    const raw = await adminPage.getByLabel("Plan as TOML or JSON").inputValue();
+    assert.match(raw, /name = "catalan"/);
+    assert.match(raw, /language = \["ca"\]/);
+    // The raw view's old message went with its old text.
+    assert.equal(await adminPage.locator("#plan-msg").innerText(), "");
+    assert.match(JSON.stringify((await admin("GET", "/api/v1/routing/plan")).json), /catalan/);
+    await shot(adminPage, "plan-form", true);
   });
 
   await t.test("the agent signs in and goes available", async () => {

@@ -663,7 +663,8 @@ pub async fn save(
     tracing::info!(target: "audit", who = %ctx.p.name, "routing plan saved from the form");
     let saved = document_value(&text).map_err(ApiError::internal)?;
     Ok(html_response(format!(
-        "{}<textarea id=\"plan\" name=\"document\" class=\"code\" spellcheck=\"false\" aria-describedby=\"plan-hint plan-msg\" hx-swap-oob=\"true\">{}</textarea>",
+        "{}<textarea id=\"plan\" name=\"document\" class=\"code\" spellcheck=\"false\" aria-describedby=\"plan-hint plan-msg\" hx-swap-oob=\"true\">{}</textarea>\
+<p id=\"plan-msg\" aria-live=\"polite\" hx-swap-oob=\"true\"></p>",
         render(&ctx, &PlanForm::of(&saved), &Mistakes::default(), true),
         esc(&text)
     )))
