@@ -1135,6 +1135,32 @@ async fn the_plan_form_saves_through_the_validator_and_the_raw_view_shows_what_i
         html.contains("id=\"q-0-s-0-skills\" name=\"q.0.s.0.skills\" value=\"support:5\""),
         "{html}"
     );
+    // Opening hours and holidays: a date the validator refuses is named next to the holidays.
+    let hours = "&q.0.weekly=mon-fri+%3D+08%3A00-20%3A00&q.0.holidays=";
+    let r = admin
+        .form(
+            "/ui/admin/plan/form",
+            &hx,
+            &format!("{new_rule}{hours}Christmas"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert!(text(&r).contains("id=\"q-0-holidays-err\">queue &quot;support&quot;.hours.holidays: expected a date YYYY-MM-DD"), "{}", text(&r));
+    let r = admin
+        .form(
+            "/ui/admin/plan/form",
+            &hx,
+            &format!("{new_rule}{hours}2026-12-25"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    let stored = e.store.plan(&alpha).await.unwrap().unwrap();
+    assert!(
+        stored.contains("mon-fri = \"08:00-20:00\"") && stored.contains("2026-12-25"),
+        "{stored}"
+    );
     // Another tenant's plan is untouched.
     assert_eq!(e.store.plan(&beta).await.unwrap(), beta_plan);
 }

@@ -189,6 +189,10 @@ form-whole-number = Un nombre enter.
 form-seconds = Un nombre de segons.
 form-skill-level = escriviu habilitat:nivell, per exemple support:5.
 form-queue-gone = aquesta cua ja no és al pla.
+opening-hours = Horari (dies = HH:MM-HH:MM, un per línia)
+holiday-dates = Festius (AAAA-MM-DD, …)
+when-closed = Fora d'horari
+form-weekly = escriviu dies = HH:MM-HH:MM, per exemple mon-fri = 08:00-20:00.
 change-role = Canvia el rol
 new-password = Contrasenya nova
 reset-password = Restableix la contrasenya

@@ -194,6 +194,10 @@ form-whole-number = Celé číslo.
 form-seconds = Počet sekund.
 form-skill-level = napište dovednost:úroveň, například support:5.
 form-queue-gone = tato fronta už v plánu není.
+opening-hours = Otevírací doba (dny = HH:MM-HH:MM, jeden na řádek)
+holiday-dates = Svátky (RRRR-MM-DD, …)
+when-closed = Když je zavřeno
+form-weekly = napište dny = HH:MM-HH:MM, například mon-fri = 08:00-20:00.
 change-role = Změnit roli
 new-password = Nové heslo
 reset-password = Obnovit heslo

@@ -189,6 +189,10 @@ form-whole-number = A whole number.
 form-seconds = A number of seconds.
 form-skill-level = write skill:level, such as support:5.
 form-queue-gone = this queue is no longer in the plan.
+opening-hours = Opening hours (days = HH:MM-HH:MM, one a line)
+holiday-dates = Holidays (YYYY-MM-DD, …)
+when-closed = When closed
+form-weekly = write days = HH:MM-HH:MM, such as mon-fri = 08:00-20:00.
 change-role = Change the role
 new-password = New password
 reset-password = Reset the password

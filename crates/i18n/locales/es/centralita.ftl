@@ -189,6 +189,10 @@ form-whole-number = Un número entero.
 form-seconds = Un número de segundos.
 form-skill-level = escriba habilidad:nivel, por ejemplo support:5.
 form-queue-gone = esta cola ya no está en el plan.
+opening-hours = Horario (días = HH:MM-HH:MM, uno por línea)
+holiday-dates = Festivos (AAAA-MM-DD, …)
+when-closed = Fuera de horario
+form-weekly = escriba días = HH:MM-HH:MM, por ejemplo mon-fri = 08:00-20:00.
 change-role = Cambiar el rol
 new-password = Contraseña nueva
 reset-password = Restablecer la contraseña

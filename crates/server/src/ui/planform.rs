@@ -70,12 +70,33 @@ impl StepRow {
     }
 }
 
-/// What the form shows: rules and each queue's steps.
+/// A queue's opening hours as the form holds them.
+#[derive(Debug, Clone, Default)]
+struct HoursRow {
+    /// One `days = HH:MM-HH:MM[,HH:MM-HH:MM]` a line.
+    weekly: String,
+    /// `YYYY-MM-DD, …`.
+    holidays: String,
+    /// What happens to arrivals when closed.
+    closed: String,
+}
+
+impl HoursRow {
+    fn is_empty(&self) -> bool {
+        self.weekly.trim().is_empty()
+            && self.holidays.trim().is_empty()
+            && self.closed.trim().is_empty()
+    }
+}
+
+/// What the form shows: rules and each queue's steps and hours.
 #[derive(Debug, Clone, Default)]
 struct PlanForm {
     rules: Vec<RuleRow>,
     /// (queue name, its steps).
     queues: Vec<(String, Vec<StepRow>)>,
+    /// Each queue's hours, in the order of `queues`.
+    hours: Vec<HoursRow>,
 }
 
 fn text_of(v: Option<&Value>) -> String {
@@ -149,6 +170,21 @@ impl PlanForm {
                 })
                 .collect();
             f.queues.push((text_of(q.get("name")), steps));
+            let h = q.get("hours").and_then(Value::as_table);
+            f.hours.push(HoursRow {
+                weekly: h
+                    .and_then(|h| h.get("weekly"))
+                    .and_then(Value::as_table)
+                    .map(|w| {
+                        w.iter()
+                            .map(|(d, t)| format!("{d} = {}", text_of(Some(t))))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    })
+                    .unwrap_or_default(),
+                holidays: text_of(h.and_then(|h| h.get("holidays"))),
+                closed: text_of(h.and_then(|h| h.get("closed"))),
+            });
         }
         f
     }
@@ -158,6 +194,7 @@ impl PlanForm {
         let mut rules: BTreeMap<usize, RuleRow> = BTreeMap::new();
         let mut steps: BTreeMap<usize, BTreeMap<usize, StepRow>> = BTreeMap::new();
         let mut queues: BTreeMap<usize, String> = BTreeMap::new();
+        let mut hours: BTreeMap<usize, HoursRow> = BTreeMap::new();
         let index = |s: &str, k: &str| -> Result<usize, ApiError> {
             s.parse::<usize>()
                 .ok()
@@ -185,6 +222,14 @@ impl PlanForm {
                 ["q", q, "name"] => {
                     queues.insert(index(q, k)?, v.clone());
                 }
+                ["q", q, key @ ("weekly" | "holidays" | "closed")] => {
+                    let h = hours.entry(index(q, k)?).or_default();
+                    match *key {
+                        "weekly" => h.weekly = v.clone(),
+                        "holidays" => h.holidays = v.clone(),
+                        _ => h.closed = v.clone(),
+                    }
+                }
                 ["q", q, "s", n, key] => {
                     let s = steps
                         .entry(index(q, k)?)
@@ -204,6 +249,10 @@ impl PlanForm {
         }
         Ok(PlanForm {
             rules: rules.into_values().collect(),
+            hours: queues
+                .keys()
+                .map(|q| hours.remove(q).unwrap_or_default())
+                .collect(),
             queues: queues
                 .into_iter()
                 .map(|(q, name)| {
@@ -372,6 +421,43 @@ fn build(
                 out.push(Value::Table(t));
             }
             set_array(q, "step", out);
+            let h = f.hours.get(qi).cloned().unwrap_or_default();
+            let mut ht = q
+                .get("hours")
+                .and_then(Value::as_table)
+                .cloned()
+                .unwrap_or_default();
+            if h.is_empty() {
+                q.remove("hours");
+                continue;
+            }
+            let mut weekly = toml::Table::new();
+            for line in h.weekly.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                match line.split_once('=') {
+                    Some((d, t)) if !d.trim().is_empty() && !t.trim().is_empty() => {
+                        let t = t.trim().trim_matches('"');
+                        weekly.insert(d.trim().to_string(), Value::String(t.to_string()));
+                    }
+                    _ => {
+                        m.0.insert(
+                            format!("q-{qi}-weekly"),
+                            format!("{line:?}: {}", say("form-weekly")),
+                        );
+                    }
+                }
+            }
+            ht.insert("weekly".into(), Value::Table(weekly));
+            let holidays = list(&h.holidays);
+            if holidays.is_empty() {
+                ht.remove("holidays");
+            } else {
+                ht.insert("holidays".into(), Value::Array(holidays));
+            }
+            match h.closed.trim() {
+                "" => ht.remove("closed"),
+                c => ht.insert("closed".into(), Value::String(c.to_string())),
+            };
+            q.insert("hours".into(), Value::Table(ht));
         }
     }
     (doc, rows)
@@ -422,6 +508,14 @@ fn place(f: &PlanForm, rows: &[usize], msg: &str, m: &mut Mistakes) {
             return Some(format!("r-{i}-{key}"));
         }
         if let Some(q) = rest.strip_prefix("queue \"") {
+            if let Some((name, after)) = q.split_once("\".hours") {
+                let qi = f.queues.iter().position(|(n, _)| n == name)?;
+                let key = ["holidays", "closed"]
+                    .into_iter()
+                    .find(|k| after.starts_with(&format!(".{k}")))
+                    .unwrap_or("weekly");
+                return Some(format!("q-{qi}-{key}"));
+            }
             let (name, after) = q.split_once("\".step[")?;
             let qi = f.queues.iter().position(|(n, _)| n == name)?;
             let (s, key) = after.split_once("].")?;
@@ -589,7 +683,44 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> String {
             }
             s.push_str("</div>");
         }
-        s.push_str("</fieldset>");
+        let h = f.hours.get(qi).cloned().unwrap_or_default();
+        let wid = format!("q-{qi}-weekly");
+        let werr = m.0.get(&wid);
+        let _ = write!(
+            s,
+            "<div class=\"row hours\"><label for=\"{wid}\">{wl}</label>\
+<textarea id=\"{wid}\" name=\"q.{qi}.weekly\" rows=\"2\" cols=\"28\" class=\"code\" placeholder=\"mon-fri = 08:00-20:00\"{inv}>{wv}</textarea>{werr}",
+            wl = ctx.t("opening-hours"),
+            wv = esc(&h.weekly),
+            inv = if werr.is_some() {
+                format!(" aria-invalid=\"true\" aria-describedby=\"{wid}-err\"")
+            } else {
+                String::new()
+            },
+            werr = werr
+                .map(|e| format!(
+                    "<span class=\"error field-error\" id=\"{wid}-err\">{}</span>",
+                    esc(e)
+                ))
+                .unwrap_or_default(),
+        );
+        s.push_str(&input(
+            &ctx.t("holiday-dates"),
+            &format!("q-{qi}-holidays"),
+            &format!("q.{qi}.holidays"),
+            &h.holidays,
+            m,
+            24,
+        ));
+        s.push_str(&input(
+            &ctx.t("when-closed"),
+            &format!("q-{qi}-closed"),
+            &format!("q.{qi}.closed"),
+            &h.closed,
+            m,
+            12,
+        ));
+        s.push_str("</div></fieldset>");
     }
     let _ = write!(
         s,
@@ -741,5 +872,53 @@ then = { queue = "support", priority = 5 }
             "{m:?} {msg}"
         );
         let _ = (doc, rows);
+    }
+
+    #[test]
+    fn opening_hours_and_holidays_round_trip_and_their_mistakes_are_placed() {
+        let stored = document_value(PLAN).unwrap();
+        let mut f = PlanForm::of(&stored);
+        assert!(f.hours[0].is_empty());
+        f.hours[0] = HoursRow {
+            weekly: "mon-fri = 08:00-20:00\nsat = 09:00-14:00".into(),
+            holidays: "2026-12-25, 2027-01-01".into(),
+            closed: "voicemail".into(),
+        };
+        let mut m = Mistakes::default();
+        let (doc, _) = build(&stored, &f, Lang::En, &mut m);
+        assert!(m.0.is_empty(), "{m:?}");
+        let text = toml::to_string(&doc).unwrap();
+        crate::tenant::compile_plan(&text, None).unwrap();
+        let again = PlanForm::of(&document_value(&text).unwrap());
+        assert_eq!(
+            again.hours[0].weekly,
+            "mon-fri = 08:00-20:00\nsat = 09:00-14:00"
+        );
+        assert_eq!(again.hours[0].holidays, "2026-12-25, 2027-01-01");
+        // A line without "=", then a date the validator refuses: each next to its field.
+        f.hours[0].weekly = "mon-fri 08:00-20:00".into();
+        let mut m = Mistakes::default();
+        build(&stored, &f, Lang::En, &mut m);
+        assert!(m.0.contains_key("q-0-weekly"), "{m:?}");
+        f.hours[0].weekly = "mon-fri = 08:00-20:00".into();
+        f.hours[0].holidays = "Christmas".into();
+        let mut m = Mistakes::default();
+        let (doc, rows) = build(&stored, &f, Lang::En, &mut m);
+        let e = crate::tenant::compile_plan(&toml::to_string(&doc).unwrap(), None).unwrap_err();
+        let msg = e
+            .message
+            .strip_prefix("document: ")
+            .unwrap_or(&e.message)
+            .to_string();
+        place(&f, &rows, &msg, &mut m);
+        assert!(
+            m.0.get("q-0-holidays")
+                .is_some_and(|x| x.contains("YYYY-MM-DD")),
+            "{m:?}"
+        );
+        // Emptied, the hours go.
+        f.hours[0] = HoursRow::default();
+        let (doc, _) = build(&stored, &f, Lang::En, &mut Mistakes::default());
+        assert!(doc["queue"][0].get("hours").is_none());
     }
 }
