@@ -998,6 +998,34 @@ async fn an_administrator_manages_the_users_of_their_own_tenant_only() {
         .password_hash;
     assert!(auth::verify_password("a brand new password", &hash));
 
+    // Adding: a mistake is said next to the form (it no longer replaces the table).
+    let r = admin
+        .form(
+            "/ui/admin/users",
+            &hx,
+            "username=eva&password=short&role=agent",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert_eq!(r.headers["hx-retarget"], "#nu-msg");
+    assert!(text(&r).contains("Al menos 10 caracteres."), "{}", text(&r));
+    assert!(e.store.user(&alpha, "eva").await.unwrap().is_none());
+    let r = admin
+        .form(
+            "/ui/admin/users",
+            &hx,
+            "username=ana&password=a+long+enough+one&role=agent",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert!(
+        text(&r).contains("ana: este usuario ya existe."),
+        "{}",
+        text(&r)
+    );
+
     // Removing: gone from the table and the store, its sessions with it.
     let (mut sup_again, _) = e.page_sign_in("alpha", "sup", "en").await;
     let r = admin
