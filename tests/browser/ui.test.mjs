@@ -2,9 +2,12 @@
 // Chromium against the real binary (`centralita serve`) on a fresh database.
 //
 // An administrator sets the desktop settings (and sees a plan error next to
-// the field); an agent and a supervisor sign in in their own browser contexts;
-// a customer opens the public chat page and writes; the agent gets the offer,
-// accepts and answers, and the customer reads the answer; the agent answers a
+// the field), adds a routing rule with the plan's form (its validation message
+// next to the field first) and sees it in the raw view; an agent and a supervisor sign in in their own browser contexts;
+// a customer opens the public chat page (in Spanish, from the browser's
+// language) and writes; the agent gets the offer, accepts and answers, and the
+// customer reads the answer over the chat's event stream (the page never
+// polls), switches to Catalan and carries on; the agent answers a
 // profiling question (checked on the customer through the API), completes and
 // sets a disposition (checked through the API); the wallboard shows the new
 // figures within a second; the supervisor forces the agent not ready and the
@@ -164,9 +167,13 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
   const adminPage = await (await ctx()).newPage();
   const agentPage = await (await ctx()).newPage();
   const supPage = await (await ctx()).newPage();
-  const customerPage = await (await ctx()).newPage();
+  // The customer's browser asks for Spanish: the chat page answers in Spanish.
+  const customerPage = await (await ctx("es-ES")).newPage();
+  // The customer's page follows the chat over its stream: it never asks for messages.
+  const customerRequests = [];
+  customerPage.on("request", (r) => customerRequests.push(`${r.method()} ${new URL(r.url()).pathname}`));
   const errors = [];
-  for (const p of [adminPage, agentPage, supPage]) {
+  for (const p of [adminPage, agentPage, supPage, customerPage]) {
     p.on("pageerror", (e) => errors.push(e.message));
     p.on("console", (m) => {
       if (m.type() === "error" && /Content Security Policy/.test(m.text())) { errors.push(m.text()); }
@@ -189,6 +196,30 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
     await shot(adminPage, "administration");
   });
 
+  await t.test("the administrator adds a rule with the plan's form; the raw view shows what was saved", async () => {
+    const rule = adminPage.locator("#plan-form fieldset.rule");
+    await rule.getByLabel("Rule name").fill("catalan");
+    await rule.getByLabel("Language").fill("ca");
+    await rule.getByLabel("Queue").fill("nowhere");
+    await rule.getByLabel("Queue").press("Enter");
+    // The validator's message, next to the rule's queue; nothing saved, the input kept.
+    await adminPage.locator("#r-0-queue-err").waitFor();
+    assert.match(await adminPage.locator("#r-0-queue-err").innerText(), /no queue named "nowhere"/);
+    assert.equal(await adminPage.locator("#r-0-queue").getAttribute("aria-invalid"), "true");
+    assert.equal(await adminPage.locator("#r-0-name").inputValue(), "catalan");
+    assert.doesNotMatch(JSON.stringify((await admin("GET", "/api/v1/routing/plan")).json), /catalan/);
+    await adminPage.locator("#r-0-queue").fill("support");
+    await adminPage.locator("#plan-form button[type=submit]").click();
+    await adminPage.locator("#plan-form-msg .ok").waitFor();
+    const raw = await adminPage.getByLabel("Plan as TOML or JSON").inputValue();
+    assert.match(raw, /name = "catalan"/);
+    assert.match(raw, /language = \["ca"\]/);
+    // The raw view's old message went with its old text.
+    assert.equal(await adminPage.locator("#plan-msg").innerText(), "");
+    assert.match(JSON.stringify((await admin("GET", "/api/v1/routing/plan")).json), /catalan/);
+    await shot(adminPage, "plan-form", true);
+  });
+
   await t.test("the agent signs in and goes available", async () => {
     await signIn(agentPage, url, "ana", PASSWORDS.ana);
     assert.match(agentPage.url(), /\/ui\/agent$/);
@@ -209,11 +240,15 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
   await t.test("a customer writes on the chat page and the agent gets the offer with the screen pop", async () => {
     await agentPage.locator("#live-status.on").waitFor();
     await customerPage.goto(`${url}/chat/${TENANT}`);
-    await customerPage.getByLabel("Your name").fill("Eva");
-    await customerPage.getByLabel("E-mail").fill("eva@example.com");
-    await customerPage.getByRole("button", { name: "Start chat" }).click();
-    await customerPage.getByLabel("Message").fill("Hello, my internet is down.");
-    await customerPage.getByRole("button", { name: "Send" }).click();
+    assert.equal(await customerPage.locator("html").getAttribute("lang"), "es");
+    await customerPage.getByLabel("Su nombre").fill("Eva");
+    await customerPage.getByLabel("Correo electrónico").fill("eva@example.com");
+    await customerPage.getByRole("button", { name: "Empezar el chat" }).click();
+    await customerPage.getByText("Un agente le atenderá en breve.").waitFor();
+    await customerPage.getByLabel("Mensaje").fill("Hello, my internet is down.");
+    await customerPage.getByRole("button", { name: "Enviar" }).click();
+    // Shown once it has come back on the stream, i.e. once it is kept.
+    await customerPage.locator("#log .customer", { hasText: "Usted: Hello, my internet is down." }).waitFor();
     const accept = agentPage.locator("button[id^=accept-]");
     await accept.waitFor({ timeout: 10000 });
     interaction = Number((await accept.getAttribute("id")).slice("accept-".length));
@@ -250,7 +285,25 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
     await agentPage.getByPlaceholder("Write a message").fill("Hi Eva, let me check your line.");
     await agentPage.getByRole("button", { name: "Send" }).click();
     await agentPage.locator(`#log-${interaction}`).getByText("Hi Eva, let me check your line.").waitFor();
+    await customerPage.getByText("Un agente se ha unido a la conversación.").waitFor({ timeout: 5000 });
+    await customerPage.getByText("Agente: Hi Eva, let me check your line.").waitFor({ timeout: 5000 });
+    await shot(customerPage, "chat-es");
+    const streams = customerRequests.filter((r) => /^GET \/chat\/acme\/\d+\/events$/.test(r));
+    assert.equal(streams.length, 1, customerRequests.join("\n"));
+    assert.deepEqual(customerRequests.filter((r) => /^GET .*\/messages$/.test(r)), [], "the chat page polled");
+  });
+
+  await t.test("the customer switches the chat page to Catalan and the conversation carries on", async () => {
+    await customerPage.getByRole("link", { name: "Català" }).click();
+    await customerPage.waitForURL(/\?lang=ca$/);
+    assert.equal(await customerPage.locator("html").getAttribute("lang"), "ca");
+    // The conversation is read again from the stream, now with Catalan labels.
     await customerPage.getByText("Agent: Hi Eva, let me check your line.").waitFor({ timeout: 5000 });
+    await customerPage.getByText("Vós: Hello, my internet is down.").waitFor();
+    await customerPage.getByLabel("Missatge").fill("Gràcies!");
+    await customerPage.getByRole("button", { name: "Envia" }).click();
+    await agentPage.locator(`#log-${interaction}`).getByText("Gràcies!").waitFor({ timeout: 5000 });
+    await shot(customerPage, "chat-ca");
   });
 
   await t.test("the agent answers a profiling question and it is saved on the customer", async () => {
@@ -275,6 +328,10 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
     const it = await admin("GET", `/api/v1/interactions/${interaction}`);
     assert.equal(it.json.disposition, "resolved");
     assert.equal(it.json.state, "ended");
+    // The customer is told, in the page's language, and may start again.
+    await customerPage.getByText("La conversa ha acabat. Gràcies.").waitFor({ timeout: 5000 });
+    await customerPage.getByRole("button", { name: "Comença un altre xat" }).waitFor();
+    assert.equal(await customerPage.locator("#send").isHidden(), true);
   });
 
   await t.test("the supervisor forces the agent not ready and the agent's desktop follows", async () => {

@@ -230,6 +230,17 @@ impl TokenCache {
     pub fn forget_session(&self, hash: &str) {
         self.sessions.lock().expect("session cache").remove(hash);
     }
+
+    /// Forgets every cached session of a tenant's user, so that a changed
+    /// role, a reset password or a removal takes effect on the next request.
+    pub fn forget_user(&self, tenant_id: i64, username: &str) {
+        self.sessions
+            .lock()
+            .expect("session cache")
+            .retain(|_, (p, _, _)| {
+                !(p.name == username && p.tenant.as_ref().map(|t| t.id()) == Some(tenant_id))
+            });
+    }
 }
 
 fn cookie(parts: &Parts, name: &str) -> Option<String> {

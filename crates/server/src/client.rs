@@ -208,7 +208,7 @@ impl Client {
 /// One server-sent event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SseEvent {
-    /// Its id (the log sequence number).
+    /// Its id (the log sequence number); -1 for an event without one.
     pub id: i64,
     /// Its event name (the fact kind).
     pub event: String,
@@ -252,7 +252,8 @@ impl EventStream {
                 }
                 self.buf.drain(..end + 2);
                 self.scanned = 0;
-                if ev.id >= 0 {
+                // A block of comments only is a keep-alive.
+                if ev.id >= 0 || !ev.event.is_empty() || !ev.data.is_empty() {
                     return Ok(Some(ev));
                 }
                 continue;

@@ -402,7 +402,12 @@ pub const ROUTES: &[Route] = &[
         Some(Action::ReportsRead),
         "Interactions by state and outcome",
     ),
-    r("GET", "/chat/{tenant}", None, "The public chat page"),
+    r(
+        "GET",
+        "/chat/{tenant}",
+        None,
+        "The public chat page (`?lang=` en, es, ca or cs)",
+    ),
     r(
         "POST",
         "/chat/{tenant}/start",
@@ -420,6 +425,12 @@ pub const ROUTES: &[Route] = &[
         "/chat/{tenant}/{id}/messages",
         None,
         "Send a chat message as the customer (needs the chat secret)",
+    ),
+    r(
+        "GET",
+        "/chat/{tenant}/{id}/events",
+        None,
+        "The chat's messages and state as server-sent events, resumable (needs the chat secret)",
     ),
     r(
         "GET",
@@ -580,6 +591,24 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "POST",
+        "/ui/admin/users/{id}/role",
+        Some(Action::AgentsManage),
+        "Administration: change a user's role (never one's own; the last administrator stays)",
+    ),
+    r(
+        "POST",
+        "/ui/admin/users/{id}/password",
+        Some(Action::AgentsManage),
+        "Administration: reset a user's password (ends their sessions)",
+    ),
+    r(
+        "POST",
+        "/ui/admin/users/{id}/remove",
+        Some(Action::AgentsManage),
+        "Administration: remove a user (ends their sessions; never one's own or the last administrator)",
+    ),
+    r(
+        "POST",
         "/ui/admin/agents",
         Some(Action::AgentsManage),
         "Administration: add an agent or change its skills",
@@ -595,6 +624,12 @@ pub const ROUTES: &[Route] = &[
         "/ui/admin/plan/validate",
         Some(Action::RoutingValidate),
         "Administration: validate a routing plan",
+    ),
+    r(
+        "POST",
+        "/ui/admin/plan/form",
+        Some(Action::RoutingManage),
+        "Administration: save the routing plan's rules and timed steps from the form (same validator)",
     ),
     r(
         "POST",

@@ -49,6 +49,8 @@ pub struct Published {
     pub seq: i64,
     /// The agent it concerns, for filtering agents' streams.
     pub agent: Option<i64>,
+    /// The interaction it concerns, for the customer's chat stream.
+    pub interaction: Option<i64>,
     /// The `kind` column.
     pub kind: String,
     /// JSON: `{"seq":…,"at":…,"fact":…}`.
@@ -69,6 +71,7 @@ impl Published {
         Published {
             seq: r.seq,
             agent: r.fact.agent().map(|a| i64::from(a.0)),
+            interaction: r.fact.interaction().map(|i| i.0 as i64),
             kind,
             data,
             frame,

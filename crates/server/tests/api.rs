@@ -437,7 +437,7 @@ async fn a_chat_reaches_the_accepting_agent_and_back() {
     let (t, _admin) = e.ready_tenant("shop").await;
     let mut public = Client::new(e.addr);
     let page = public.get("/chat/shop").await.unwrap();
-    assert!(String::from_utf8_lossy(&page.body).contains("/chat/shop"));
+    assert!(String::from_utf8_lossy(&page.body).contains("data-tenant=\"shop\""));
     assert_eq!(public.get("/chat/nope").await.unwrap().status, 404);
     let (mut ana, _, body) = sign_in(e.addr, Some("shop"), "ana", "ana's long password").await;
     ana.headers.push((

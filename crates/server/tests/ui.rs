@@ -473,3 +473,722 @@ async fn the_wallboard_alerts_when_service_level_falls_below_target() {
     let html = text(&sup.get("/ui/wallboard/board").await.unwrap());
     assert!(html.contains("<p class=\"alert\" role=\"alert\">support: service level 0% is below the target 80%.</p>"), "{html}");
 }
+
+#[tokio::test]
+async fn the_chat_page_speaks_the_customers_language() {
+    let e = env().await;
+    e.tenant("shop").await;
+    let mut c = Client::new(e.addr);
+    let r = c.get("/chat/shop?lang=es").await.unwrap();
+    assert_eq!(r.status, 200);
+    let html = text(&r);
+    assert!(html.contains("<html lang=\"es\""), "{html}");
+    assert!(
+        html.contains("<label for=\"name\">Su nombre</label>"),
+        "{html}"
+    );
+    assert!(html.contains("data-t-connected=\"Un agente se ha unido a la conversación.\""));
+    // No inline script: the page runs under the UI's content security policy.
+    assert!(!html.contains("<script>"));
+    assert!(
+        r.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+    // Without ?lang= the browser's languages decide; every language can be chosen.
+    let r = c
+        .request(
+            "GET",
+            "/chat/shop",
+            &[("accept-language", "cs-CZ,cs;q=0.9,en;q=0.5")],
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(text(&r).contains("<label for=\"name\">Vaše jméno</label>"));
+    let html = text(&c.get("/chat/shop?lang=ca").await.unwrap());
+    assert!(html.contains("<label for=\"msg\">Missatge</label>"));
+    for code in ["en", "es", "ca", "cs"] {
+        assert!(html.contains(&format!("href=\"?lang={code}\"")), "{code}");
+    }
+    assert_eq!(c.get("/chat/nope?lang=es").await.unwrap().status, 404);
+    for asset in ["chat.js", "chat.css"] {
+        assert_eq!(
+            c.get(&format!("/ui/assets/{asset}")).await.unwrap().status,
+            200
+        );
+    }
+}
+
+#[tokio::test]
+async fn starting_a_chat_refuses_a_language_we_do_not_speak_naming_the_field() {
+    let e = env().await;
+    let (_, mut admin) = e.tenant("shop").await;
+    let mut c = Client::new(e.addr);
+    let r = c
+        .post(
+            "/chat/shop/start",
+            &json!({"name": "Eva", "language": "klingon"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{}", text(&r));
+    assert_eq!(r.error_code().as_deref(), Some("invalid_field"));
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(msg.starts_with("language:"), "{msg}");
+    // The page's language becomes the interaction's, for routing rules and the screen pop.
+    let r = c
+        .post(
+            "/chat/shop/start",
+            &json!({"name": "Eva", "language": "ca"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201);
+    let id = r.json()["interaction_id"].as_i64().unwrap();
+    let it = admin
+        .get(&format!("/api/v1/interactions/{id}"))
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(it["attributes"]["language"], "ca", "{it}");
+}
+
+/// The next event of a customer's chat stream, within two seconds.
+async fn next_chat_event(s: &mut server::client::EventStream) -> server::client::SseEvent {
+    tokio::time::timeout(std::time::Duration::from_secs(2), s.next())
+        .await
+        .expect("an event within 2 s")
+        .unwrap()
+        .expect("the stream is open")
+}
+
+/// Starts a chat on the public page's endpoint: (interaction id, secret).
+async fn start_chat(addr: std::net::SocketAddr, tenant: &str) -> (i64, String) {
+    let r = Client::new(addr)
+        .post(&format!("/chat/{tenant}/start"), &json!({"name": "Eva"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{}", text(&r));
+    let j = r.json();
+    (
+        j["interaction_id"].as_i64().unwrap(),
+        j["secret"].as_str().unwrap().to_string(),
+    )
+}
+
+/// The customer writes.
+async fn say(addr: std::net::SocketAddr, id: i64, secret: &str, body: &str) {
+    let r = Client::new(addr)
+        .post(
+            &format!("/chat/shop/{id}/messages"),
+            &json!({"secret": secret, "body": body}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{}", text(&r));
+}
+
+#[tokio::test]
+async fn a_customer_follows_only_their_chat_over_its_stream_and_resumes_after_the_last_message() {
+    let e = env().await;
+    let (_, mut admin) = e.tenant("shop").await;
+    e.tenant("other").await;
+    let mut public = Client::new(e.addr);
+    let (id, secret) = start_chat(e.addr, "shop").await;
+    let (other_tenants_id, _) = start_chat(e.addr, "other").await;
+    let events = format!("/chat/shop/{id}/events?secret={secret}");
+
+    // The secret is the key: without it, with a wrong one, or through another tenant, nothing.
+    let r = public
+        .get(&format!("/chat/shop/{id}/events"))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("secret:")
+    );
+    for path in [
+        format!("/chat/shop/{id}/events?secret=0{secret}"),
+        format!("/chat/other/{other_tenants_id}/events?secret={secret}"),
+        format!("/chat/shop/999/events?secret={secret}"),
+    ] {
+        let r = public.get(&path).await.unwrap();
+        assert_eq!(r.status, 404, "{path}");
+        assert!(!text(&r).contains("Eva"));
+    }
+    let r = public
+        .request("GET", &events, &[("last-event-id", "x")], None)
+        .await
+        .unwrap();
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Last-Event-ID:")
+    );
+
+    let mut s = public.events(&events, None).await.unwrap();
+    let ev = next_chat_event(&mut s).await;
+    assert_eq!(
+        (ev.event.as_str(), ev.data.as_str()),
+        ("state", r#"{"state":"waiting"}"#)
+    );
+
+    // The customer's own words come back on the stream, with their sequence number as id.
+    say(e.addr, id, &secret, "my order is late").await;
+    let first = next_chat_event(&mut s).await;
+    assert_eq!(first.event, "message");
+    let m: serde_json::Value = serde_json::from_str(&first.data).unwrap();
+    assert_eq!(
+        (m["from"].as_str(), m["body"].as_str()),
+        (Some("customer"), Some("my order is late"))
+    );
+    assert_eq!(m["seq"].as_i64(), Some(first.id));
+
+    // The agent is offered it (still waiting for the customer) and accepts.
+    let r = admin
+        .post("/api/v1/agents/0/sign-in", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204);
+    let (mut ana, _) = e.page_sign_in("shop", "ana", "en").await;
+    let r = ana
+        .post(&format!("/api/v1/interactions/{id}/accept"), &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    let ev = next_chat_event(&mut s).await;
+    assert_eq!(
+        (ev.event.as_str(), ev.data.as_str()),
+        ("state", r#"{"state":"connected"}"#)
+    );
+
+    // Another customer's chat of the same tenant never shows on this stream.
+    let (other_id, other_secret) = start_chat(e.addr, "shop").await;
+    say(e.addr, other_id, &other_secret, "someone else's words").await;
+    let r = ana
+        .post(
+            &format!("/api/v1/interactions/{id}/messages"),
+            &json!({"body": "On its way!"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{}", text(&r));
+    let reply = next_chat_event(&mut s).await;
+    assert_eq!(reply.event, "message", "{reply:?}");
+    assert!(reply.id > first.id);
+    let m: serde_json::Value = serde_json::from_str(&reply.data).unwrap();
+    assert_eq!(
+        (m["from"].as_str(), m["body"].as_str()),
+        (Some("agent"), Some("On its way!"))
+    );
+    // Nothing of the agent but the words.
+    assert_eq!(
+        m.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["at", "body", "from", "seq"]
+    );
+    drop(s);
+
+    // Reconnecting after the first message gives the rest, then the state; from the start, everything.
+    let mut s = public.events(&events, Some(first.id)).await.unwrap();
+    assert_eq!(next_chat_event(&mut s).await, reply);
+    assert_eq!(
+        next_chat_event(&mut s).await.data,
+        r#"{"state":"connected"}"#
+    );
+    let mut all = public.events(&events, None).await.unwrap();
+    assert_eq!(next_chat_event(&mut all).await, first);
+    assert_eq!(next_chat_event(&mut all).await, reply);
+
+    // The chat ends: the customer is told, and the stream closes.
+    let r = ana
+        .post(&format!("/api/v1/interactions/{id}/complete"), &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    let ev = next_chat_event(&mut s).await;
+    assert_eq!(ev.data, r#"{"state":"ended"}"#);
+    let end = tokio::time::timeout(std::time::Duration::from_secs(2), s.next())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(end.is_none(), "{end:?}");
+}
+
+#[tokio::test]
+async fn the_screen_pop_shows_the_customers_open_cases_and_pending_callback() {
+    let e = env().await;
+    let (_, mut admin) = e.tenant("acme").await;
+    let (_, mut beta) = e.tenant("beta").await;
+    let cid = admin
+        .post("/api/v1/customers", &json!({"name": "Eva Puig"}))
+        .await
+        .unwrap()
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    // The same customer id in another tenant, with an open interaction of its own.
+    let beta_cid = beta
+        .post("/api/v1/customers", &json!({"name": "Other Eva"}))
+        .await
+        .unwrap()
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(beta_cid, cid);
+    let r = beta
+        .post(
+            "/api/v1/interactions",
+            &json!({"channel": "chat", "customer_id": beta_cid, "subject": "beta-secret-case"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201);
+    let at = chrono::DateTime::from_timestamp_millis(server::clock::now_ms() + 86_400_000)
+        .unwrap()
+        .format("%Y-%m-%dT%H:%M:00Z")
+        .to_string();
+    let r = admin
+        .post(
+            &format!("/api/v1/customers/{cid}/profile"),
+            &json!({"fields": {"callback_at": at}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204);
+    let mut ids = Vec::new();
+    for subject in ["Router down", "Invoice question"] {
+        let r = admin
+            .post(
+                "/api/v1/interactions",
+                &json!({"channel": "chat", "customer_id": cid, "subject": subject}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.status, 201);
+        ids.push(r.json()["id"].as_i64().unwrap());
+    }
+    let (mut ana, _) = e.page_sign_in("acme", "ana", "es").await;
+    ana.form("/ui/agent/state", &[], "state=available")
+        .await
+        .unwrap();
+    let html = text(&ana.get("/ui/agent/work").await.unwrap());
+    let open = html
+        .split("class=\"open-cases\"")
+        .nth(1)
+        .and_then(|s| s.split("</div>").next())
+        .unwrap_or_else(|| panic!("no open cases: {html}"));
+    // The offered one is on the desktop; the other one is an open case, waiting, in Spanish.
+    let offered = ids
+        .iter()
+        .find(|id| html.contains(&format!("id=\"accept-{id}\"")))
+        .copied()
+        .unwrap_or_else(|| panic!("no offer: {html}"));
+    let other = ids.iter().find(|id| **id != offered).unwrap();
+    assert!(
+        open.contains(&format!("data-interaction=\"{other}\"")),
+        "{open}"
+    );
+    assert!(
+        !open.contains(&format!("data-interaction=\"{offered}\"")),
+        "{open}"
+    );
+    assert!(open.contains("En espera"), "{open}");
+    assert!(open.contains("Rellamada programada para el"), "{open}");
+    assert!(!html.contains("beta-secret-case"), "{html}");
+}
+
+/// A user's id in a tenant.
+async fn user_id(e: &Env, t: &Tenant, name: &str) -> i64 {
+    e.store.user(t, name).await.unwrap().unwrap().id
+}
+
+#[tokio::test]
+async fn an_administrator_manages_the_users_of_their_own_tenant_only() {
+    let e = env().await;
+    let (alpha, mut token) = e.tenant("alpha").await;
+    let (beta, _) = e.tenant("beta").await;
+    for u in ["b1", "b2", "b3"] {
+        e.store
+            .create_user(
+                &beta,
+                u,
+                &auth::hash_password(PASSWORD).unwrap(),
+                "agent",
+                1,
+            )
+            .await
+            .unwrap();
+    }
+    let beta_only = user_id(&e, &beta, "b3").await;
+    assert!(
+        e.store
+            .user_by_id(alpha.id(), beta_only)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (sup_id, ana_id, admin_id) = (
+        user_id(&e, &alpha, "sup").await,
+        user_id(&e, &alpha, "ana").await,
+        user_id(&e, &alpha, "admin").await,
+    );
+    let (mut admin, page) = e.page_sign_in("alpha", "admin", "es").await;
+    let page = admin
+        .get(page.headers["location"].to_str().unwrap())
+        .await
+        .unwrap();
+    let html = text(&page);
+    assert!(
+        html.contains(&format!("<label for=\"ur-{sup_id}\">Rol · sup</label>")),
+        "{html}"
+    );
+    assert!(
+        !html.contains(&format!("id=\"ur-{admin_id}\"")),
+        "no actions on one's own user"
+    );
+    let (mut ana, _) = e.page_sign_in("alpha", "ana", "en").await;
+    let (mut sup, _) = e.page_sign_in("alpha", "sup", "en").await;
+    let hx = [("hx-request", "true")];
+
+    // Without the session's CSRF token, nothing; a supervisor may not either.
+    let csrf = admin.headers.pop().unwrap();
+    let r = admin
+        .form(
+            &format!("/ui/admin/users/{sup_id}/role"),
+            &hx,
+            "role=analyst",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.error_code().as_deref(), Some("csrf_failed"));
+    admin.headers.push(csrf);
+    for (path, form) in [
+        (format!("/ui/admin/users/{ana_id}/role"), "role=admin"),
+        (
+            format!("/ui/admin/users/{ana_id}/password"),
+            "password=a+new+long+password",
+        ),
+        (format!("/ui/admin/users/{ana_id}/remove"), ""),
+    ] {
+        let r = sup.form(&path, &hx, form).await.unwrap();
+        assert_eq!(r.status, 403, "{path}");
+    }
+    // Another tenant's user is not found, and stays as it was.
+    for (path, form) in [
+        (format!("/ui/admin/users/{beta_only}/role"), "role=admin"),
+        (
+            format!("/ui/admin/users/{beta_only}/password"),
+            "password=a+new+long+password",
+        ),
+        (format!("/ui/admin/users/{beta_only}/remove"), ""),
+    ] {
+        let r = admin.form(&path, &hx, form).await.unwrap();
+        assert_eq!(r.status, 404, "{path}: {}", text(&r));
+    }
+    let b3 = e.store.user(&beta, "b3").await.unwrap().unwrap();
+    assert_eq!(b3.role, "agent");
+    assert!(auth::verify_password(PASSWORD, &b3.password_hash));
+
+    // A role: a wrong one is named next to the user's form; a right one shows in the table.
+    let r = admin
+        .form(
+            &format!("/ui/admin/users/{sup_id}/role"),
+            &hx,
+            "role=provider",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        r.headers["hx-retarget"],
+        format!("#u-msg-{sup_id}").as_str()
+    );
+    assert!(text(&r).contains("role:"), "{}", text(&r));
+    let r = admin
+        .form(
+            &format!("/ui/admin/users/{sup_id}/role"),
+            &hx,
+            "role=analyst",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    assert!(
+        text(&r).contains("<tr data-user=\"sup\"><td>sup</td><td class=\"role\">Analista</td>")
+    );
+    assert_eq!(
+        e.store.user(&alpha, "sup").await.unwrap().unwrap().role,
+        "analyst"
+    );
+    // The sup's session now has the analyst's rights, at once.
+    let r = sup.get("/ui/wallboard").await.unwrap();
+    assert_eq!(r.status, 200);
+    let r = sup
+        .form("/ui/wallboard/agents/0/not-ready", &hx, "")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 403);
+
+    // One's own user, and the last administrator, stay.
+    let r = admin
+        .form(
+            &format!("/ui/admin/users/{admin_id}/role"),
+            &hx,
+            "role=agent",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert!(text(&r).contains("su propio usuario"), "{}", text(&r));
+    let r = token
+        .form(
+            &format!("/ui/admin/users/{admin_id}/role"),
+            &hx,
+            "role=agent",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{}", text(&r));
+    assert!(text(&r).contains("last administrator"), "{}", text(&r));
+    let r = token
+        .form(&format!("/ui/admin/users/{admin_id}/remove"), &hx, "")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{}", text(&r));
+    assert_eq!(
+        e.store.user(&alpha, "admin").await.unwrap().unwrap().role,
+        "admin"
+    );
+
+    // A password: too short is said in the administrator's language; a new one ends the sessions.
+    let r = admin
+        .form(
+            &format!("/ui/admin/users/{ana_id}/password"),
+            &hx,
+            "password=short",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert!(text(&r).contains("Al menos 10 caracteres."), "{}", text(&r));
+    assert_eq!(ana.get("/ui/agent").await.unwrap().status, 200);
+    let r = admin
+        .form(
+            &format!("/ui/admin/users/{ana_id}/password"),
+            &hx,
+            "password=a+brand+new+password",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    assert!(text(&r).contains("Contraseña cambiada"), "{}", text(&r));
+    assert_eq!(ana.get("/ui/agent").await.unwrap().status, 303);
+    let hash = e
+        .store
+        .user(&alpha, "ana")
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
+    assert!(auth::verify_password("a brand new password", &hash));
+
+    // Adding: a mistake is said next to the form (it no longer replaces the table).
+    let r = admin
+        .form(
+            "/ui/admin/users",
+            &hx,
+            "username=eva&password=short&role=agent",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert_eq!(r.headers["hx-retarget"], "#nu-msg");
+    assert!(text(&r).contains("Al menos 10 caracteres."), "{}", text(&r));
+    assert!(e.store.user(&alpha, "eva").await.unwrap().is_none());
+    let r = admin
+        .form(
+            "/ui/admin/users",
+            &hx,
+            "username=ana&password=a+long+enough+one&role=agent",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert!(
+        text(&r).contains("ana: este usuario ya existe."),
+        "{}",
+        text(&r)
+    );
+
+    // Removing: gone from the table and the store, its sessions with it.
+    let (mut sup_again, _) = e.page_sign_in("alpha", "sup", "en").await;
+    let r = admin
+        .form(&format!("/ui/admin/users/{sup_id}/remove"), &hx, "")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    assert!(!text(&r).contains("data-user=\"sup\""));
+    assert!(e.store.user(&alpha, "sup").await.unwrap().is_none());
+    assert_eq!(sup_again.get("/ui/wallboard").await.unwrap().status, 303);
+    assert_eq!(
+        admin
+            .form(&format!("/ui/admin/users/{sup_id}/remove"), &hx, "")
+            .await
+            .unwrap()
+            .status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn the_plan_form_saves_through_the_validator_and_the_raw_view_shows_what_it_saved() {
+    let e = env().await;
+    let (alpha, _) = e.tenant("alpha").await;
+    let (beta, _) = e.tenant("beta").await;
+    let beta_plan = e.store.plan(&beta).await.unwrap();
+    let (mut admin, page) = e.page_sign_in("alpha", "admin", "en").await;
+    let html = text(
+        &admin
+            .get(page.headers["location"].to_str().unwrap())
+            .await
+            .unwrap(),
+    );
+    // The form shows the stored plan: the queue's steps and an empty rule to fill.
+    assert!(
+        html.contains("<input type=\"hidden\" name=\"q.0.name\" value=\"support\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<label for=\"r-0-name\">Rule name</label>"),
+        "{html}"
+    );
+    let hx = [("hx-request", "true")];
+    let new_rule = "r.0.name=catalan&r.0.language=ca&r.0.queue=support&r.0.priority_add=2&r.0.skills=catalan%3A3&q.0.name=support&q.0.s.0.until_s=30&q.0.s.0.skills=support%3A5&q.0.s.1.skills=support%3A1";
+
+    // Without the CSRF token, or as a supervisor: refused.
+    let csrf = admin.headers.pop().unwrap();
+    let r = admin
+        .form("/ui/admin/plan/form", &hx, new_rule)
+        .await
+        .unwrap();
+    assert_eq!(r.error_code().as_deref(), Some("csrf_failed"));
+    admin.headers.push(csrf);
+    let (mut sup, _) = e.page_sign_in("alpha", "sup", "en").await;
+    assert_eq!(
+        sup.form("/ui/admin/plan/form", &hx, new_rule)
+            .await
+            .unwrap()
+            .status,
+        403
+    );
+
+    // A queue the plan lacks: the validator's message next to that rule's queue, nothing saved.
+    let before = e.store.plan(&alpha).await.unwrap();
+    let r = admin
+        .form(
+            "/ui/admin/plan/form",
+            &hx,
+            &new_rule.replace("r.0.queue=support", "r.0.queue=nowhere"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    let html = text(&r);
+    let err = html
+        .split("id=\"r-0-queue-err\">")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no message at the queue: {html}"));
+    assert!(
+        err.starts_with(
+            "rule &quot;catalan&quot;.then.queue: no queue named &quot;nowhere&quot;</span>"
+        ),
+        "{err}"
+    );
+    assert!(
+        html.contains("id=\"r-0-queue\" name=\"r.0.queue\" value=\"nowhere\""),
+        "what was typed stays"
+    );
+    // A mistake the form itself sees: named next to its field.
+    let r = admin
+        .form(
+            "/ui/admin/plan/form",
+            &hx,
+            &new_rule.replace("until_s=30", "until_s=soon"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert!(
+        text(&r).contains("id=\"q-0-s-0-until_s-err\">A number of seconds.</span>"),
+        "{}",
+        text(&r)
+    );
+    assert_eq!(e.store.plan(&alpha).await.unwrap(), before);
+
+    // Saved: the raw view (swapped out of band) is exactly the stored document.
+    let r = admin
+        .form("/ui/admin/plan/form", &hx, new_rule)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    let stored = e.store.plan(&alpha).await.unwrap().unwrap();
+    assert!(stored.contains("name = \"catalan\""), "{stored}");
+    assert!(
+        stored.contains("ring_timeout_s = 60"),
+        "what the form does not show is kept: {stored}"
+    );
+    let html = text(&r);
+    let raw = html
+        .split("hx-swap-oob=\"true\">")
+        .nth(1)
+        .and_then(|s| s.split("</textarea>").next())
+        .unwrap();
+    assert_eq!(raw, server::ui::esc(&stored));
+    // And the stored plan routes with it: the API reads the rule back.
+    let plan: serde_json::Value = admin.get("/api/v1/routing/plan").await.unwrap().json();
+    assert!(plan.to_string().contains("catalan"), "{plan}");
+    // The form read back from the page shows what was saved.
+    let html = text(&admin.get("/ui/admin").await.unwrap());
+    assert!(
+        html.contains("id=\"r-0-language\" name=\"r.0.language\" value=\"ca\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("id=\"q-0-s-0-skills\" name=\"q.0.s.0.skills\" value=\"support:5\""),
+        "{html}"
+    );
+    // Opening hours and holidays: a date the validator refuses is named next to the holidays.
+    let hours = "&q.0.weekly=mon-fri+%3D+08%3A00-20%3A00&q.0.holidays=";
+    let r = admin
+        .form(
+            "/ui/admin/plan/form",
+            &hx,
+            &format!("{new_rule}{hours}Christmas"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert!(text(&r).contains("id=\"q-0-holidays-err\">queue &quot;support&quot;.hours.holidays: expected a date YYYY-MM-DD"), "{}", text(&r));
+    let r = admin
+        .form(
+            "/ui/admin/plan/form",
+            &hx,
+            &format!("{new_rule}{hours}2026-12-25"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    let stored = e.store.plan(&alpha).await.unwrap().unwrap();
+    assert!(
+        stored.contains("mon-fri = \"08:00-20:00\"") && stored.contains("2026-12-25"),
+        "{stored}"
+    );
+    // Another tenant's plan is untouched.
+    assert_eq!(e.store.plan(&beta).await.unwrap(), beta_plan);
+}

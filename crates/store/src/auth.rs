@@ -170,6 +170,69 @@ impl Store {
         Ok(r.rows_affected() == 1)
     }
 
+    /// Changes a user's role. Taking the administrator role from the
+    /// tenant's last administrator is refused (`Ok(false)`), in the same
+    /// statement, so two administrators demoting each other cannot both win.
+    pub async fn set_role(&self, t: &Tenant, id: i64, role: &str) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "UPDATE users SET role = $1 WHERE tenant_id = $2 AND id = $3 \
+             AND ($1 = 'admin' OR role <> 'admin' \
+                  OR (SELECT COUNT(*) FROM users WHERE tenant_id = $2 AND role = 'admin') > 1)",
+        )
+        .bind(role)
+        .bind(t.id)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// Replaces a tenant user's password hash, by user id.
+    pub async fn set_user_password(
+        &self,
+        t: &Tenant,
+        id: i64,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query("UPDATE users SET password_hash = $1 WHERE tenant_id = $2 AND id = $3")
+            .bind(password_hash)
+            .bind(t.id)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// Removes a tenant's user and their sessions. The last administrator is
+    /// not removed (`Ok(false)`), in the same statement.
+    pub async fn delete_user(&self, t: &Tenant, id: i64) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "DELETE FROM users WHERE tenant_id = $1 AND id = $2 \
+             AND (role <> 'admin' \
+                  OR (SELECT COUNT(*) FROM users WHERE tenant_id = $1 AND role = 'admin') > 1)",
+        )
+        .bind(t.id)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        if r.rows_affected() != 1 {
+            return Ok(false);
+        }
+        // Sessions name the user by id, and ids may be given again: none may outlive the user.
+        self.end_user_sessions(t, id).await?;
+        Ok(true)
+    }
+
+    /// Ends every session of a tenant's user (after a password reset or removal).
+    pub async fn end_user_sessions(&self, t: &Tenant, id: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2")
+            .bind(t.id)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     async fn user_in(
         &self,
         tenant_id: i64,

@@ -335,6 +335,33 @@ async fn futures_join<T: Send + 'static>(hs: Vec<tokio::task::JoinHandle<T>>) ->
     out
 }
 
+/// Roles change, passwords reset, users go; the last administrator stays one.
+async fn users_are_edited_and_the_last_admin_stays(s: Store) {
+    let t = tenant(&s).await;
+    let boss = s.create_user(&t, "boss", "h", "admin", 1).await.unwrap();
+    let ana = s.create_user(&t, "ana", "h", "agent", 1).await.unwrap();
+    assert!(s.set_role(&t, ana.id, "supervisor").await.unwrap());
+    assert_eq!(s.user(&t, "ana").await.unwrap().unwrap().role, "supervisor");
+    // The only admin can neither be demoted nor removed.
+    assert!(!s.set_role(&t, boss.id, "agent").await.unwrap());
+    assert!(!s.delete_user(&t, boss.id).await.unwrap());
+    assert_eq!(s.user(&t, "boss").await.unwrap().unwrap().role, "admin");
+    // With a second admin, the first may go.
+    assert!(s.set_role(&t, ana.id, "admin").await.unwrap());
+    assert!(s.set_user_password(&t, boss.id, "h2").await.unwrap());
+    assert_eq!(
+        s.user(&t, "boss").await.unwrap().unwrap().password_hash,
+        "h2"
+    );
+    assert!(s.delete_user(&t, boss.id).await.unwrap());
+    assert!(s.user(&t, "boss").await.unwrap().is_none());
+    // Another tenant's ids are not reached.
+    let other = tenant(&s).await;
+    assert!(!s.set_role(&other, ana.id, "agent").await.unwrap());
+    assert!(!s.delete_user(&other, ana.id).await.unwrap());
+    s.end_user_sessions(&t, ana.id).await.unwrap();
+}
+
 macro_rules! suite {
     ($($name:ident),* $(,)?) => {
         mod on_sqlite {
@@ -352,6 +379,7 @@ suite!(
     tenants_do_not_see_each_other,
     tenant_names_are_checked_and_unique,
     concurrent_creations_get_distinct_ids,
+    users_are_edited_and_the_last_admin_stays,
     users_tokens_and_sessions_round_trip,
 );
 

@@ -1,35 +1,37 @@
-//! The public chat page `/chat/{tenant}`: a customer starts a chat, which is
+//! The customer's side of a chat, behind the public page `/chat/{tenant}`
+//! (rendered by [`crate::ui::chat`]): a customer starts a chat, which is
 //! routed like any interaction; messages reach the accepting agent (live
-//! events and `/api/v1/interactions/{id}/messages`) and come back here. The
-//! customer's side is authorised by a secret returned when the chat starts.
+//! events and `/api/v1/interactions/{id}/messages`) and come back to the
+//! customer over [`events`], a resumable server-sent-event stream of that
+//! chat alone. The customer's side is authorised by a secret returned when
+//! the chat starts (only its hash is kept).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream;
 use model::{Attributes, Channel};
 use serde::Deserialize;
 use serde_json::json;
+use tokio::sync::broadcast::error::RecvError;
 
 use crate::AppState;
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::{Body, path_id};
-use crate::tenant::{Ack, NewInteractionReq, Op};
+use crate::tenant::{Ack, NewInteractionReq, Op, Published};
 
-async fn tenant(st: &AppState, name: &str) -> ApiResult<store::Tenant> {
+pub(crate) async fn tenant(st: &AppState, name: &str) -> ApiResult<store::Tenant> {
     st.store
         .tenant_by_name(name)
         .await?
         .ok_or_else(|| ApiError::not_found("tenant"))
-}
-
-/// `GET /chat/{tenant}`.
-pub async fn page(State(st): State<AppState>, Path(name): Path<String>) -> ApiResult<Response> {
-    let t = tenant(&st, &name).await?;
-    let html = PAGE.replace("{{TENANT}}", t.name());
-    Ok(Html(html).into_response())
 }
 
 /// Chat start.
@@ -42,6 +44,9 @@ pub struct Start {
     pub subject: Option<String>,
     /// The customer's e-mail address (links a known customer's record).
     pub email: Option<String>,
+    /// The page's language (`en`, `es`, `ca`, `cs`): the interaction's
+    /// `language` attribute, which routing rules can match.
+    pub language: Option<String>,
 }
 
 /// `POST /chat/{tenant}/start`.
@@ -64,9 +69,20 @@ pub async fn start(
     {
         return Err(ApiError::field("email", "at most 254 bytes"));
     }
+    let language = match req.language.as_deref() {
+        None => None,
+        Some(code) => Some(
+            i18n::Lang::from_code(code)
+                .and_then(|l| model::Language::parse(l.code()).ok())
+                .ok_or_else(|| ApiError::field("language", "one of en, es, ca, cs"))?,
+        ),
+    };
     let t = tenant(&st, &name).await?;
     let secret = auth::random_hex(24);
-    let mut attributes = Attributes::default();
+    let mut attributes = Attributes {
+        language,
+        ..Attributes::default()
+    };
     if let Some(n) = &req.name {
         attributes.extra.push(("customer_name".into(), n.clone()));
     }
@@ -174,45 +190,201 @@ pub async fn send(
     Ok(StatusCode::CREATED.into_response())
 }
 
-const PAGE: &str = r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Chat with us</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}
-#log{border:1px solid #ccc;min-height:16rem;padding:.5rem;overflow-y:auto;max-height:60vh}
-.customer{text-align:right;color:#124}.agent{color:#241}.status{color:#666;font-style:italic}
-form{display:flex;gap:.5rem;margin-top:.5rem}input{flex:1;padding:.4rem}</style></head>
-<body><h1>Chat with us</h1>
-<div id="start"><label for="name">Your name</label> <input id="name" maxlength="64">
-<label for="email">E-mail</label> <input id="email" type="email" maxlength="254"> <button id="go">Start chat</button></div>
-<div id="chat" hidden><div id="log" aria-live="polite"></div>
-<form id="f"><label for="msg">Message</label><input id="msg" autocomplete="off" maxlength="8000" placeholder="Type a message"><button>Send</button></form></div>
-<script>
-const base = "/chat/{{TENANT}}";
-let id = null, secret = null, after = 0, state = "";
-const log = document.getElementById("log");
-function line(cls, text){const p=document.createElement("p");p.className=cls;p.textContent=text;log.appendChild(p);log.scrollTop=log.scrollHeight;}
-document.getElementById("go").onclick = async () => {
-  const r = await fetch(base + "/start", {method:"POST", headers:{"content-type":"application/json"},
-    body: JSON.stringify({name: document.getElementById("name").value || null, email: document.getElementById("email").value || null})});
-  const j = await r.json();
-  if (!r.ok) { alert(j.error.message); return; }
-  id = j.interaction_id; secret = j.secret;
-  document.getElementById("start").hidden = true; document.getElementById("chat").hidden = false;
-  line("status", "Waiting for an agent…"); poll();
-};
-document.getElementById("f").onsubmit = async (e) => {
-  e.preventDefault(); const m = document.getElementById("msg"); if (!m.value) return;
-  const r = await fetch(base + "/" + id + "/messages", {method:"POST", headers:{"content-type":"application/json"},
-    body: JSON.stringify({secret, body: m.value})});
-  if (r.ok) m.value = ""; else { const j = await r.json(); line("status", j.error.message); }
-};
-async function poll(){
-  try {
-    const r = await fetch(base + "/" + id + "/messages?secret=" + secret + "&after=" + after);
-    const j = await r.json();
-    if (j.state !== state) { state = j.state; if (state === "connected") line("status", "An agent joined."); if (state === "ended") line("status", "The chat has ended."); }
-    for (const m of j.messages) { after = m.seq; line(m.from, (m.from === "agent" ? "Agent: " : "You: ") + m.body); }
-  } catch (e) {}
-  if (state !== "ended") setTimeout(poll, 1000);
+/// Messages read from the store per query when a customer's stream (re)starts.
+const SNAPSHOT_PAGE: usize = 1000;
+
+/// What the customer sees of an interaction's state: `waiting` (created,
+/// queued or ringing an agent), `connected`, `transferring` or `ended`.
+fn phase(state: &str) -> &'static str {
+    match state {
+        "connected" => "connected",
+        "transferring" => "transferring",
+        "ended" => "ended",
+        _ => "waiting",
+    }
 }
-</script></body></html>"#;
+
+/// A customer's stream of one chat. Only messages carry an event id (their
+/// log sequence number), so `Last-Event-ID` is always the last message the
+/// customer got; the state is sent again on every (re)connection.
+struct ChatCursor {
+    /// The chat.
+    interaction: i64,
+    /// The last message sent (or the client's `Last-Event-ID`).
+    sent: i64,
+    /// The phase last sent on this connection.
+    phase: Option<&'static str>,
+    /// Events ready to go out.
+    pending: VecDeque<Event>,
+    /// Read messages and state from the store before the live feed (at the
+    /// start, and again when the channel lagged).
+    snapshot: bool,
+    /// The chat ended: the stream closes once `pending` is drained.
+    done: bool,
+    rx: tokio::sync::broadcast::Receiver<Arc<Published>>,
+    store: store::Store,
+    tenant: store::Tenant,
+}
+
+impl ChatCursor {
+    fn message(&mut self, seq: i64, at: i64, from: &str, body: &str) {
+        if seq <= self.sent {
+            return;
+        }
+        self.sent = seq;
+        let data = json!({"seq": seq, "at": at, "from": from, "body": body});
+        self.pending.push_back(
+            Event::default()
+                .id(seq.to_string())
+                .event("message")
+                .data(data.to_string()),
+        );
+    }
+
+    /// Sends the state when its phase changed; an ended chat ends the stream.
+    fn state(&mut self, state: &str) {
+        let p = phase(state);
+        if self.phase == Some(p) {
+            return;
+        }
+        self.phase = Some(p);
+        self.pending.push_back(
+            Event::default()
+                .event("state")
+                .data(json!({ "state": p }).to_string()),
+        );
+        if p == "ended" {
+            self.done = true;
+        }
+    }
+
+    async fn load_state(&mut self) -> Result<(), store::StoreError> {
+        match self
+            .store
+            .interaction(&self.tenant, self.interaction)
+            .await?
+        {
+            Some(it) => self.state(&it.state),
+            None => self.done = true,
+        }
+        Ok(())
+    }
+
+    async fn load_snapshot(&mut self) -> Result<(), store::StoreError> {
+        loop {
+            let page = self
+                .store
+                .messages(&self.tenant, self.interaction, self.sent)
+                .await?;
+            for m in &page {
+                self.message(m.seq, m.at, &m.from, &m.body);
+            }
+            if page.len() < SNAPSHOT_PAGE {
+                break;
+            }
+        }
+        self.load_state().await
+    }
+
+    async fn next(&mut self) -> Option<Event> {
+        loop {
+            if let Some(e) = self.pending.pop_front() {
+                return Some(e);
+            }
+            if self.done {
+                return None;
+            }
+            if self.snapshot {
+                self.snapshot = false;
+                if let Err(e) = self.load_snapshot().await {
+                    tracing::error!(error = %e, "chat stream snapshot failed");
+                    return None;
+                }
+                continue;
+            }
+            match self.rx.recv().await {
+                Ok(ev) if ev.interaction != Some(self.interaction) => {}
+                Ok(ev) if ev.kind == "chat_message" => {
+                    // The channel carries the fact as JSON; only the words and
+                    // who wrote them go to the customer (never the agent's id).
+                    let v: serde_json::Value = match serde_json::from_str(&ev.data) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            tracing::error!(error = %e, "unreadable chat fact");
+                            continue;
+                        }
+                    };
+                    let f = &v["fact"];
+                    self.message(
+                        ev.seq,
+                        v["at"].as_i64().unwrap_or_default(),
+                        f["sender"].as_str().unwrap_or("agent"),
+                        f["body"].as_str().unwrap_or_default(),
+                    );
+                }
+                // Any routing fact of this chat may change what the customer
+                // sees; the projection is committed before the fact is published.
+                Ok(ev) if ev.kind.starts_with("routing.") => {
+                    if let Err(e) = self.load_state().await {
+                        tracing::error!(error = %e, "chat stream state failed");
+                        return None;
+                    }
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(_)) => self.snapshot = true,
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    }
+}
+
+/// `GET /chat/{tenant}/{id}/events?secret=…`: the chat's messages and state
+/// as server-sent events (`message`: `{seq, at, from, body}` with the
+/// sequence number as the event id; `state`: `{state}`, one of `waiting`,
+/// `connected`, `transferring`, `ended`). Resumes after `Last-Event-ID` (or
+/// `?after=`); without either it starts with the whole conversation. The
+/// stream closes once the chat has ended.
+pub async fn events(
+    State(st): State<AppState>,
+    Path((name, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let t = tenant(&st, &name).await?;
+    let id = path_id(&id, "chat")?;
+    let secret = q
+        .get("secret")
+        .ok_or_else(|| ApiError::field("secret", "required"))?;
+    let after = match (headers.get("last-event-id"), q.get("after")) {
+        (Some(v), _) => v
+            .to_str()
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .ok_or_else(|| ApiError::field("Last-Event-ID", "a sequence number"))?,
+        (None, Some(a)) => a
+            .parse::<i64>()
+            .map_err(|_| ApiError::field("after", "a sequence number"))?,
+        (None, None) => 0,
+    };
+    check_secret(&st, &t, id, secret).await?;
+    // Subscribe before reading the store, so nothing falls between.
+    let rx = st.hub.tenant(&t).await?.events.subscribe();
+    let cursor = ChatCursor {
+        interaction: id,
+        sent: after,
+        phase: None,
+        pending: VecDeque::new(),
+        snapshot: true,
+        done: false,
+        rx,
+        store: st.store.clone(),
+        tenant: t,
+    };
+    let s = stream::unfold(cursor, |mut c| async move {
+        let e = c.next().await?;
+        Some((Ok::<_, Infallible>(e), c))
+    });
+    Ok(Sse::new(s)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response())
+}

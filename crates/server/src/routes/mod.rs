@@ -225,12 +225,13 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/events", get(events::stream))
         .route("/api/v1/reports/summary", get(customers::summary))
-        .route("/chat/{tenant}", get(chat::page))
+        .route("/chat/{tenant}", get(crate::ui::chat::page))
         .route("/chat/{tenant}/start", post(chat::start))
         .route(
             "/chat/{tenant}/{id}/messages",
             get(chat::messages).post(chat::send),
         )
+        .route("/chat/{tenant}/{id}/events", get(chat::events))
         .merge(crate::ui::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -36,31 +36,6 @@ fn plan_message(e: &ApiError) -> &str {
     e.message.strip_prefix("document: ").unwrap_or(&e.message)
 }
 
-async fn users_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
-    let users = st.store.users(t).await?;
-    let agents = st.store.agents(t).await?;
-    let mut s = format!(
-        "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.t("username"),
-        ctx.t("role"),
-        ctx.t("agent")
-    );
-    for u in &users {
-        let agent = u
-            .agent_id
-            .and_then(|a| agents.iter().find(|x| x.id == a))
-            .map_or("—".to_string(), |a| esc(&a.name));
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td>{}</td><td>{agent}</td></tr>",
-            esc(&u.username),
-            ctx.t(&format!("role-{}", u.role))
-        );
-    }
-    s.push_str("</tbody></table>");
-    Ok(s)
-}
-
 async fn agents_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
     let agents = st.store.agents(t).await?;
     let mut s = format!(
@@ -121,7 +96,7 @@ pub async fn page(
 <label for=\"nu-pass\">{password_l}</label><input id=\"nu-pass\" name=\"password\" type=\"password\" required minlength=\"{pw_min}\" autocomplete=\"new-password\" aria-describedby=\"nu-pass-hint\">\
 <p class=\"hint\" id=\"nu-pass-hint\">{pw_hint}</p>\
 <label for=\"nu-role\">{role_l}</label><select id=\"nu-role\" name=\"role\">{roles}</select>\
-<button type=\"submit\">{add}</button></form></section>\
+<p id=\"nu-msg\" aria-live=\"polite\"></p><button type=\"submit\">{add}</button></form></section>\
 <section class=\"card\" aria-labelledby=\"agents-h\"><h2 id=\"agents-h\">{agents_l}</h2><div id=\"agents\">{agents}</div>\
 <form class=\"stack\" hx-post=\"/ui/admin/agents\" hx-target=\"#agents\" data-reset>\
 <h3>{define_agent}</h3>\
@@ -130,6 +105,8 @@ pub async fn page(
 <p class=\"hint\" id=\"na-skills-hint\">{skills_hint}</p>\
 <label for=\"na-user\">{user_link}</label><input id=\"na-user\" name=\"username\" maxlength=\"64\">\
 <button type=\"submit\">{save}</button></form></section></div>\
+<section class=\"card\" aria-labelledby=\"plan-form-h\"><h2 id=\"plan-form-h\">{plan_form_l}</h2>\
+<div id=\"plan-form-box\">{plan_form}</div></section>\
 <section class=\"card\" aria-labelledby=\"plan-h\"><h2 id=\"plan-h\">{plans_l}</h2>\
 <p class=\"hint\" id=\"plan-hint\">{plan_hint}</p>\
 <form hx-post=\"/ui/admin/plan\" hx-target=\"#plan-msg\">\
@@ -147,7 +124,7 @@ pub async fn page(
 <div class=\"row\"><button type=\"button\" class=\"secondary\" hx-post=\"/ui/admin/desktop/validate\" hx-include=\"#desk\" hx-target=\"#desk-msg\">{validate}</button>\
 <button type=\"submit\">{save}</button></div></form></section>",
         users_l = ctx.t("users"),
-        users = users_html(&st, &ctx, &t).await?,
+        users = super::users::users_html(&st, &ctx, &t).await?,
         add_user = ctx.t("add-user"),
         username_l = ctx.t("username"),
         password_l = ctx.t("password"),
@@ -164,6 +141,8 @@ pub async fn page(
         user_link = ctx.t("agent-user"),
         save = ctx.t("save"),
         plans_l = ctx.t("routing-plans"),
+        plan_form_l = ctx.t("routing-plan-form"),
+        plan_form = super::planform::form_html(&st, &ctx, &t).await?,
         plan_hint = ctx.t("plan-hint"),
         plan_raw = ctx.t("routing-plan-raw"),
         plan = esc(&plan),
@@ -181,51 +160,6 @@ pub async fn page(
         None,
         &main,
     ))
-}
-
-/// A new user.
-#[derive(Debug, Deserialize)]
-pub struct UserForm {
-    /// Name.
-    pub username: String,
-    /// Password.
-    pub password: String,
-    /// Role name.
-    pub role: String,
-}
-
-/// `POST /ui/admin/users`.
-pub async fn add_user(
-    State(st): State<AppState>,
-    p: Principal,
-    headers: HeaderMap,
-    UiForm(f): UiForm<UserForm>,
-) -> ApiResult<Response> {
-    let t = p.tenant()?.clone();
-    let role = Role::parse(&f.role)
-        .filter(|r| *r != Role::Provider)
-        .ok_or_else(|| ApiError::field("role", "agent, supervisor, admin, analyst or client"))?;
-    let name = f.username.trim();
-    if name.is_empty()
-        || name.len() > store::auth::USERNAME_LEN_MAX
-        || name.chars().any(|c| c.is_control() || c.is_whitespace())
-    {
-        return Err(ApiError::field(
-            "username",
-            "1 to 64 characters without spaces",
-        ));
-    }
-    auth::check_new_password(&f.password).map_err(|e| ApiError::field("password", e))?;
-    if st.store.user(&t, name).await?.is_some() {
-        return Err(ApiError::conflict(format!("user {name:?} exists")));
-    }
-    let hash = auth::hash_password(&f.password).map_err(ApiError::internal)?;
-    st.store
-        .create_user(&t, name, &hash, role.as_str(), clock::now_ms())
-        .await?;
-    tracing::info!(target: "audit", who = %p.name, user = name, role = role.as_str(), "user added");
-    let ctx = Ctx::new(&st, p, &headers).await?;
-    Ok(html_response(users_html(&st, &ctx, &t).await?))
 }
 
 /// An agent and its skills.
@@ -329,7 +263,12 @@ pub async fn save_plan(
     let ctx = Ctx::new(&st, p, &headers).await?;
     Ok(
         match st.hub.tenant(&t).await?.call(Op::SetPlan(f.document)).await {
-            Ok(_) => verdict(true, &i18n::Catalog::global().t(ctx.lang, "saved")),
+            // The form shows the document just saved.
+            Ok(_) => html_response(format!(
+                "<span class=\"ok\">{}</span><div id=\"plan-form-box\" hx-swap-oob=\"true\">{}</div>",
+                ctx.t("saved"),
+                super::planform::form_html(&st, &ctx, &t).await?
+            )),
             Err(e) if e.status.is_client_error() => verdict(false, plan_message(&e)),
             Err(e) => return Err(e),
         },

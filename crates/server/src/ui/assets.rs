@@ -20,6 +20,16 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../assets/app.js"),
     ),
     (
+        "chat.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/chat.js"),
+    ),
+    (
+        "chat.css",
+        "text/css; charset=utf-8",
+        include_str!("../../assets/chat.css"),
+    ),
+    (
         "app.css",
         "text/css; charset=utf-8",
         include_str!("../../assets/app.css"),

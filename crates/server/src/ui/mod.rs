@@ -13,19 +13,22 @@
 //! - Language from the `centralita_lang` cookie (the user's choice), else the
 //!   browser's `Accept-Language`; times in the `centralita_tz` cookie's zone.
 //!
-//! One file per page group: [`signin`], [`desktop`] (with its [`panels`]),
-//! [`wallboard`], [`admin`]; [`live`] keeps today's figures for the wallboard and the
+//! One file per page group: [`signin`], [`chat`] (the customers' public chat page), [`desktop`] (with its [`panels`]),
+//! [`wallboard`], [`admin`] (with its [`users`]); [`live`] keeps today's figures for the wallboard and the
 //! desktop's timers; [`settings`] is the desktop settings document (reason
 //! codes, dispositions, scripts).
 
 pub mod admin;
 pub mod assets;
+pub mod chat;
 pub mod desktop;
 pub mod live;
 pub mod panels;
+pub mod planform;
 pub mod popup;
 pub mod settings;
 pub mod signin;
+pub mod users;
 pub mod wallboard;
 
 use std::fmt::Write as _;
@@ -467,10 +470,14 @@ pub fn routes() -> Router<AppState> {
             post(wallboard::assign),
         )
         .route("/ui/admin", get(admin::page))
-        .route("/ui/admin/users", post(admin::add_user))
+        .route("/ui/admin/users", post(users::add_user))
+        .route("/ui/admin/users/{id}/role", post(users::set_role))
+        .route("/ui/admin/users/{id}/password", post(users::reset_password))
+        .route("/ui/admin/users/{id}/remove", post(users::remove))
         .route("/ui/admin/agents", post(admin::define_agent))
         .route("/ui/admin/plan", post(admin::save_plan))
         .route("/ui/admin/plan/validate", post(admin::validate_plan))
+        .route("/ui/admin/plan/form", post(planform::save))
         .route("/ui/admin/desktop", post(admin::save_desktop))
         .route("/ui/admin/desktop/validate", post(admin::validate_desktop))
         .route("/ui/tenants", get(admin::tenants).post(admin::add_tenant))

@@ -1,6 +1,7 @@
 //! The agent desktop's read-only parts: the screen pop (who the customer is,
-//! value tier, consent and do-not-call flags, last contacts, what the IVR or
-//! the web form collected), the conversation log, notes and the script.
+//! value tier, consent and do-not-call flags, open cases, last contacts, what
+//! the IVR or the web form collected), the conversation log, notes and the
+//! script.
 
 use std::fmt::Write as _;
 
@@ -26,6 +27,21 @@ pub struct CustomerPop {
 }
 
 impl CustomerPop {
+    /// The customer's other interactions that are not over yet, newest first.
+    /// (There is no case model yet: an open interaction stands for an open case.)
+    pub fn open_interactions(&self, current: i64) -> Vec<&InteractionView> {
+        self.history
+            .iter()
+            .filter(|h| h.id != current && h.state != "ended")
+            .collect()
+    }
+
+    /// The callback scheduled on the customer (`callback_at`), when still ahead of `now_ms`.
+    pub fn pending_callback(&self, now_ms: i64) -> Option<chrono::DateTime<chrono::Utc>> {
+        let at = chrono::DateTime::parse_from_rfc3339(self.field("callback_at")?).ok()?;
+        (at.timestamp_millis() > now_ms).then(|| at.with_timezone(&chrono::Utc))
+    }
+
     /// A profile field.
     pub fn field(&self, name: &str) -> Option<&str> {
         self.profile
@@ -174,6 +190,7 @@ pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String 
         }
         s.push_str("</dl>");
     }
+    open_cases(ctx, it, pop, &mut s);
     let _ = write!(s, "<h4>{}</h4>", ctx.t("last-contacts"));
     let earlier: Vec<_> = pop
         .history
@@ -206,6 +223,71 @@ pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String 
     }
     s.push_str("</section>");
     s
+}
+
+/// The label of an interaction's state (the id itself for one we do not know).
+fn interaction_state(ctx: &Ctx, state: &str) -> String {
+    match state {
+        "created" | "waiting" | "offered" | "connected" | "transferring" => {
+            ctx.t(&format!("interaction-{state}"))
+        }
+        other => esc(other),
+    }
+}
+
+/// The screen pop's "open cases": the customer's other interactions not yet
+/// over, and a callback still to come.
+fn open_cases(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop, s: &mut String) {
+    let _ = write!(
+        s,
+        "<h4 id=\"open-h-{id}\">{}</h4><div class=\"open-cases\" aria-labelledby=\"open-h-{id}\">",
+        ctx.t("open-cases"),
+        id = it.id
+    );
+    let open = pop.open_interactions(it.id);
+    let callback = pop.pending_callback(crate::clock::now_ms());
+    if open.is_empty() && callback.is_none() {
+        let _ = write!(s, "<p class=\"hint\">{}</p>", ctx.t("no-open-cases"));
+    }
+    if let Some(at) = callback {
+        let when = match pop.zone() {
+            Some(z) if z != ctx.tz => format!(
+                "{} ({} {})",
+                ctx.datetime(at.timestamp_millis()),
+                i18n::datetime(ctx.lang, at, z),
+                z.name()
+            ),
+            _ => ctx.datetime(at.timestamp_millis()),
+        };
+        let _ = write!(
+            s,
+            "<p class=\"callback\">{}</p>",
+            ctx.ta("callback-pending", &[("time", Arg::Str(&when))])
+        );
+    }
+    if !open.is_empty() {
+        let _ = write!(
+            s,
+            "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            ctx.t("when"),
+            ctx.t("channel"),
+            ctx.t("state"),
+            ctx.t("subject")
+        );
+        for h in open.into_iter().take(HISTORY_SHOWN) {
+            let _ = write!(
+                s,
+                "<tr data-interaction=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                h.id,
+                ctx.datetime(h.created_at),
+                channel_label(ctx, &h.channel),
+                interaction_state(ctx, &h.state),
+                esc(h.subject.as_deref().unwrap_or("—"))
+            );
+        }
+        s.push_str("</tbody></table>");
+    }
+    s.push_str("</div>");
 }
 
 /// The chat log's lines.
@@ -330,4 +412,64 @@ pub fn ticking(ctx: &Ctx, id: &str, since_ms: i64) -> String {
         '\u{1}',
         &format!("<span data-since=\"{since_ms}\">0:00</span>"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn interaction(id: i64, state: &str) -> InteractionView {
+        InteractionView {
+            id,
+            channel: "chat".into(),
+            state: state.into(),
+            queue_id: None,
+            agent_id: None,
+            customer_id: Some(1),
+            outcome: None,
+            disposition: None,
+            subject: None,
+            attributes: None,
+            created_at: 0,
+            ended_at: None,
+            created_seq: 0,
+            updated_seq: 0,
+            chat_secret_hash: None,
+        }
+    }
+
+    #[test]
+    fn open_cases_are_the_other_interactions_not_yet_ended() {
+        let pop = CustomerPop {
+            history: vec![
+                interaction(4, "waiting"),
+                interaction(3, "connected"),
+                interaction(2, "ended"),
+                interaction(1, "offered"),
+            ],
+            ..CustomerPop::default()
+        };
+        let ids: Vec<i64> = pop.open_interactions(3).iter().map(|h| h.id).collect();
+        assert_eq!(ids, [4, 1]);
+    }
+
+    #[test]
+    fn a_callback_is_pending_until_its_time() {
+        let pop = CustomerPop {
+            profile: vec![("callback_at".into(), "2026-11-24T10:30:00+01:00".into())],
+            ..CustomerPop::default()
+        };
+        let at_ms = 1_795_512_600_000; // 2026-11-24T09:30:00Z
+        assert_eq!(
+            pop.pending_callback(at_ms - 1)
+                .map(|d| d.timestamp_millis()),
+            Some(at_ms)
+        );
+        assert_eq!(pop.pending_callback(at_ms), None);
+        let garbled = CustomerPop {
+            profile: vec![("callback_at".into(), "tomorrow".into())],
+            ..CustomerPop::default()
+        };
+        assert_eq!(garbled.pending_callback(0), None);
+    }
 }
