@@ -58,10 +58,11 @@ pub(super) enum ToCall {
     Failed(Option<u16>),
     /// Told from outside (a controlled call).
     Command(CallCommand),
-    /// Bridge to this peer call's task.
-    Bridge(mpsc::Sender<ToCall>),
-    /// The bridged peer is gone.
-    Unbridge,
+    /// Bridge to this peer call (its reference and its task).
+    Bridge(CallRef, mpsc::Sender<ToCall>),
+    /// This peer call is gone (ignored when it is no longer the peer: the
+    /// call may have been bridged to another meanwhile).
+    Unbridge(CallRef),
     /// A frame from the bridged peer.
     Media(u16, Vec<u8>),
 }
@@ -123,8 +124,8 @@ pub(super) struct CallTask {
     pub(super) inbox: mpsc::Receiver<ToCall>,
     pub(super) to_control: mpsc::UnboundedSender<FromCall>,
     pub(super) summary: CallSummary,
-    /// The bridged peer's task.
-    pub(super) peer: Option<mpsc::Sender<ToCall>>,
+    /// The bridged peer call and its task.
+    pub(super) peer: Option<(CallRef, mpsc::Sender<ToCall>)>,
 }
 
 impl CallTask {
@@ -172,12 +173,13 @@ impl CallTask {
                         // Outbound set-up messages after the answer: nothing to do.
                         Some(ToCall::Progress(_) | ToCall::Answered(_) | ToCall::Failed(_)) => {}
                         Some(ToCall::Media(seq, pcm)) => self.machine.handle_bridge_media(seq, &pcm),
-                        Some(ToCall::Bridge(peer)) => {
-                            self.peer = Some(peer);
+                        Some(ToCall::Bridge(peer, task)) => {
+                            self.peer = Some((peer, task));
                             self.machine.control(now, CallControl::Bridge);
                         }
-                        Some(ToCall::Unbridge) => {
-                            if self.peer.take().is_some() {
+                        Some(ToCall::Unbridge(gone)) => {
+                            if self.peer.as_ref().is_some_and(|(r, _)| *r == gone) {
+                                self.peer = None;
                                 self.machine.control(now, CallControl::Silence);
                             }
                         }
@@ -192,6 +194,7 @@ impl CallTask {
                                 CallCommand::Silence => CallControl::Silence,
                                 CallCommand::PauseRecording => CallControl::PauseRecording,
                                 CallCommand::ResumeRecording => CallControl::ResumeRecording,
+                                CallCommand::MutePeer(on) => CallControl::MutePeer(on),
                                 CallCommand::Hangup => {
                                     self.machine.hang_up(now, EndReason::Hangup);
                                     CallControl::Silence
@@ -244,15 +247,15 @@ impl CallTask {
                     }
                     CallOutput::Media(seq, pcm) => {
                         // A full peer drops a frame rather than stall this call.
-                        if let Some(p) = &self.peer {
+                        if let Some((_, p)) = &self.peer {
                             let _ = p.try_send(ToCall::Media(seq, pcm));
                         }
                     }
                 }
             }
         }
-        if let Some(p) = self.peer.take() {
-            let _ = p.try_send(ToCall::Unbridge);
+        if let Some((_, p)) = self.peer.take() {
+            let _ = p.try_send(ToCall::Unbridge(self.call));
         }
         if let Some(f) = recording
             && let Err(e) = f.finish()

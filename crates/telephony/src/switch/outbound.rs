@@ -70,8 +70,8 @@ impl DialTask {
                         Some(
                             ToCall::Info(_)
                             | ToCall::Command(_)
-                            | ToCall::Bridge(_)
-                            | ToCall::Unbridge
+                            | ToCall::Bridge(..)
+                            | ToCall::Unbridge(_)
                             | ToCall::Media(..),
                         ) => {}
                     }

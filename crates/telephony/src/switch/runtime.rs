@@ -184,6 +184,10 @@ pub enum CallCommand {
     ResumeRecording,
     /// Hang up (BYE), or CANCEL an outbound attempt not yet answered.
     Hangup,
+    /// While bridged, play silence instead of the peer (`true`) or the peer
+    /// again (`false`); this call's far end is still relayed to the peer.
+    /// The agent's mute, applied to the customer's call.
+    MutePeer(bool),
 }
 
 enum SwitchCommand {
@@ -398,9 +402,10 @@ impl<S: Signalling> Control<S> {
                     }
                     SwitchCommand::Bridge(a, b) => {
                         let find = |id: &str| self.by_id.get(id).and_then(|r| self.calls.get(r)).map(|c| c.inbox.clone());
-                        if let (Some(ta), Some(tb)) = (find(&a), find(&b)) {
-                            let _ = ta.send(ToCall::Bridge(tb.clone())).await;
-                            let _ = tb.send(ToCall::Bridge(ta)).await;
+                        let rf = |id: &str| self.by_id.get(id).copied();
+                        if let (Some(ta), Some(tb), Some(ra), Some(rb)) = (find(&a), find(&b), rf(&a), rf(&b)) {
+                            let _ = ta.send(ToCall::Bridge(rb, tb.clone())).await;
+                            let _ = tb.send(ToCall::Bridge(ra, ta)).await;
                         }
                     }
                 },
