@@ -212,6 +212,17 @@ pub enum Op {
     Abandon(i64),
     /// Position and estimated wait of a waiting interaction.
     Position(i64),
+    /// A call control from the desktop or the API (hold, mute, hang-up, consult).
+    CallControl {
+        /// Which interaction.
+        interaction: i64,
+        /// The agent asking, who must hold it (none: a supervisor).
+        by_agent: Option<i64>,
+        /// Who (user name), for the log.
+        by: String,
+        /// What.
+        action: CallAction,
+    },
     /// Pause, resume, start (on demand) or fetch a call's recording.
     Recording {
         /// Which.
@@ -236,6 +247,28 @@ pub enum RecordingAction {
     Start,
     /// Fetch the file (the access is logged).
     Access,
+}
+
+/// What an agent (or a supervisor) does with a connected call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallAction {
+    /// Music for the customer; nothing of the agent reaches them.
+    Hold,
+    /// Off hold: the customer and the agent hear each other again.
+    Resume,
+    /// The customer hears nothing of the agent; the agent still hears them.
+    Mute,
+    /// The customer hears the agent again.
+    Unmute,
+    /// End the call (both legs).
+    Hangup,
+    /// Put the customer on hold and ring this agent (routing offers them the
+    /// interaction; the first agent keeps it until the transfer completes).
+    Consult(i64),
+    /// The customer goes to the consulted agent; the first agent's leg is released.
+    ConsultComplete,
+    /// The consulted agent's leg goes; the customer is back with the first agent.
+    ConsultCancel,
 }
 
 /// Most profile fields saved at once.
@@ -709,6 +742,111 @@ impl Task {
         Ok(it)
     }
 
+    /// Checks a call control and logs it; routing acts first for consult
+    /// transfers, so its facts follow the control's in the log (the call's
+    /// task reads them in that order).
+    async fn call_control(
+        &mut self,
+        now: model::Instant,
+        interaction: i64,
+        by_agent: Option<i64>,
+        by: String,
+        action: CallAction,
+    ) -> Result<Ack, ApiError> {
+        let it = self.interaction(interaction).await?;
+        if it.channel != "voice" && it.channel != "outbound_voice" {
+            return Err(ApiError::conflict(format!(
+                "interaction {interaction} is not a call"
+            )));
+        }
+        let iid = InteractionId(interaction as u64);
+        let holder = self.engine.consult_holder(iid).map(|a| i64::from(a.0));
+        // During a consult transfer routing offers the interaction to the
+        // consulted agent; the first agent still holds it.
+        let owner = holder.or_else(|| self.engine.connected_agent(iid).map(|a| i64::from(a.0)));
+        let Some(owner) = owner else {
+            return Err(ApiError::conflict(format!(
+                "interaction {interaction} is not connected"
+            )));
+        };
+        if let Some(a) = by_agent
+            && a != owner
+        {
+            return Err(ApiError::conflict(format!(
+                "interaction {interaction} is not with agent {a}"
+            )));
+        }
+        let consulting = holder.is_some();
+        let busy = || {
+            ApiError::conflict(format!(
+                "interaction {interaction}: a consult transfer is in progress"
+            ))
+        };
+        let call = match action {
+            CallAction::Hold | CallAction::Resume | CallAction::Mute | CallAction::Unmute
+                if consulting =>
+            {
+                return Err(busy());
+            }
+            CallAction::Hold => CallFact::Held { by },
+            CallAction::Resume => CallFact::Unheld { by },
+            CallAction::Mute => CallFact::Muted { by },
+            CallAction::Unmute => CallFact::Unmuted { by },
+            CallAction::Hangup => CallFact::HangupRequested { by },
+            CallAction::Consult(_) if consulting => return Err(busy()),
+            CallAction::Consult(target) => {
+                let to = self
+                    .agent(target)
+                    .map_err(|_| ApiError::field("agent_id", "no such agent"))?;
+                if target == owner {
+                    return Err(ApiError::field(
+                        "agent_id",
+                        "the call is already with this agent",
+                    ));
+                }
+                self.engine
+                    .handle(
+                        now,
+                        Input::Transfer {
+                            interaction: iid,
+                            to: TransferTarget::Agent(to),
+                            consult: true,
+                        },
+                    )
+                    .map_err(routing_error)?;
+                CallFact::ConsultRequested { by, agent: to }
+            }
+            CallAction::ConsultComplete => {
+                if !consulting {
+                    return Err(ApiError::conflict(format!(
+                        "interaction {interaction}: no consult transfer in progress"
+                    )));
+                }
+                let Some(to) = self.engine.offered_agent(iid) else {
+                    return Err(ApiError::conflict(format!(
+                        "interaction {interaction}: the consulted agent has not been offered it yet"
+                    )));
+                };
+                self.engine
+                    .handle(now, Input::Accept(iid, to))
+                    .map_err(routing_error)?;
+                CallFact::ConsultCompleted { by }
+            }
+            CallAction::ConsultCancel => {
+                self.engine
+                    .handle(now, Input::CancelTransfer(iid))
+                    .map_err(routing_error)?;
+                CallFact::ConsultCancelled { by }
+            }
+        };
+        // Routing's own facts wait in the engine until this op returns.
+        self.push(Fact::Call {
+            interaction: iid,
+            call,
+        });
+        Ok(Ack::Done)
+    }
+
     fn agent(&self, id: i64) -> Result<AgentId, ApiError> {
         if id < 0 || id as usize >= self.agent_names.len() {
             return Err(ApiError::not_found("agent"));
@@ -1004,6 +1142,15 @@ impl Task {
                     call,
                 });
                 Ok(Ack::Done)
+            }
+            Op::CallControl {
+                interaction,
+                by_agent,
+                by,
+                action,
+            } => {
+                self.call_control(now, interaction, by_agent, by, action)
+                    .await
             }
             Op::Queues => Ok(Ack::Queues(
                 self.engine

@@ -233,6 +233,55 @@ pub enum CallFact {
         /// Who.
         by: String,
     },
+    /// The agent put the customer on hold (music; nothing of the agent reaches them).
+    Held {
+        /// Who.
+        by: String,
+    },
+    /// The agent took the customer off hold.
+    Unheld {
+        /// Who.
+        by: String,
+    },
+    /// The agent muted themselves (the customer hears nothing of them; they still hear).
+    Muted {
+        /// Who.
+        by: String,
+    },
+    /// The agent unmuted themselves.
+    Unmuted {
+        /// Who.
+        by: String,
+    },
+    /// Someone asked to hang up the call from the desktop or the API.
+    HangupRequested {
+        /// Who.
+        by: String,
+    },
+    /// A consult transfer to another agent began (customer on hold).
+    ConsultRequested {
+        /// Who.
+        by: String,
+        /// The agent consulted.
+        agent: AgentId,
+    },
+    /// The consulted agent's phone answered: the two agents talk.
+    ConsultConnected {
+        /// The agent consulted.
+        agent: AgentId,
+        /// Their phone leg's Call-ID.
+        agent_call_id: String,
+    },
+    /// The consult transfer was completed: the customer goes to the consulted agent.
+    ConsultCompleted {
+        /// Who.
+        by: String,
+    },
+    /// The consult transfer was given up: the customer is back with the first agent.
+    ConsultCancelled {
+        /// Who (`switch` when the consulted phone failed or routing withdrew the offer).
+        by: String,
+    },
     /// The call ended.
     Ended {
         /// `customer`, `agent` or `switch`.
@@ -260,6 +309,15 @@ impl CallFact {
             CallFact::RecordingResumed { .. } => "recording_resumed",
             CallFact::RecordingRequested { .. } => "recording_requested",
             CallFact::RecordingAccessed { .. } => "recording_accessed",
+            CallFact::Held { .. } => "held",
+            CallFact::Unheld { .. } => "unheld",
+            CallFact::Muted { .. } => "muted",
+            CallFact::Unmuted { .. } => "unmuted",
+            CallFact::HangupRequested { .. } => "hangup_requested",
+            CallFact::ConsultRequested { .. } => "consult_requested",
+            CallFact::ConsultConnected { .. } => "consult_connected",
+            CallFact::ConsultCompleted { .. } => "consult_completed",
+            CallFact::ConsultCancelled { .. } => "consult_cancelled",
             CallFact::Ended { .. } => "ended",
         }
     }

@@ -1076,7 +1076,10 @@ mod tests {
         let power = |v: &[i16], from_ms: usize, to_ms: usize| {
             crate::tones::power(&v[from_ms * 8..to_ms * 8])
         };
-        assert!(power(&a_heard, 400, 900) > 1e6, "the customer hears the agent");
+        assert!(
+            power(&a_heard, 400, 900) > 1e6,
+            "the customer hears the agent"
+        );
         assert!(
             a_heard[1_100 * 8..1_950 * 8].iter().all(|&s| s.abs() < 16),
             "muted: nothing of the agent reaches the customer"
