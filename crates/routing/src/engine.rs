@@ -301,6 +301,21 @@ impl Engine {
         it.held_by.map(|h| self.agents[h as usize].id())
     }
 
+    /// The interactions this agent holds while consulting another (their
+    /// customer on hold), at most `max`.
+    pub fn consults_held_by(&self, agent: AgentId, max: usize) -> Vec<InteractionId> {
+        let Ok(ai) = self.agent_index(agent) else {
+            return Vec::new();
+        };
+        self.slots
+            .iter()
+            .flatten()
+            .filter(|it| it.held_by == Some(ai as u32))
+            .map(|it| it.id)
+            .take(max)
+            .collect()
+    }
+
     /// The agent an interaction is offered to, if any.
     pub fn offered_agent(&self, id: InteractionId) -> Option<AgentId> {
         let slot = self.slot_of(id).ok()?;

@@ -585,6 +585,12 @@ pub const ROUTES: &[Route] = &[
         "Agent desktop: complete",
     ),
     r(
+        "POST",
+        "/ui/agent/interactions/{id}/call/{action}",
+        Some(Action::InteractionsWork),
+        "Agent desktop: call controls (hold, resume, mute, unmute, hangup, consult, consult-complete, consult-cancel)",
+    ),
+    r(
         "GET",
         "/ui/wallboard",
         Some(Action::RoutingRead),

@@ -223,6 +223,8 @@ pub enum Op {
         /// What.
         action: CallAction,
     },
+    /// The calls an agent holds while consulting another agent.
+    HeldConsults(i64),
     /// Pause, resume, start (on demand) or fetch a call's recording.
     Recording {
         /// Which.
@@ -270,6 +272,9 @@ pub enum CallAction {
     /// The consulted agent's leg goes; the customer is back with the first agent.
     ConsultCancel,
 }
+
+/// Most consults one agent's desktop lists.
+pub const CONSULTS_SHOWN_MAX: usize = 5;
 
 /// Most profile fields saved at once.
 pub const PROFILE_FIELDS_MAX: usize = 32;
@@ -319,6 +324,8 @@ pub enum Ack {
     Queues(Vec<QueueInfo>),
     /// Place in the queue and estimated wait in seconds (none: not waiting).
     Position(Option<(u32, u64)>),
+    /// Interaction ids.
+    Ids(Vec<i64>),
     /// Done.
     Done,
 }
@@ -836,10 +843,17 @@ impl Task {
                 self.engine
                     .handle(now, Input::CancelTransfer(iid))
                     .map_err(routing_error)?;
-                CallFact::ConsultCancelled { by }
+                // The withdrawn offer goes first: the store then puts the
+                // call back with the first agent from this fact.
+                self.drain();
+                CallFact::ConsultCancelled {
+                    by,
+                    agent: AgentId(owner as u32),
+                }
             }
         };
-        // Routing's own facts wait in the engine until this op returns.
+        // Routing's own facts wait in the engine until this op returns
+        // (but for a cancelled consult's, drained above).
         self.push(Fact::Call {
             interaction: iid,
             call,
@@ -1151,6 +1165,16 @@ impl Task {
             } => {
                 self.call_control(now, interaction, by_agent, by, action)
                     .await
+            }
+            Op::HeldConsults(agent) => {
+                let a = self.agent(agent)?;
+                Ok(Ack::Ids(
+                    self.engine
+                        .consults_held_by(a, CONSULTS_SHOWN_MAX)
+                        .into_iter()
+                        .map(|i| i.0 as i64)
+                        .collect(),
+                ))
             }
             Op::Queues => Ok(Ack::Queues(
                 self.engine

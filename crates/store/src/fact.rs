@@ -281,6 +281,8 @@ pub enum CallFact {
     ConsultCancelled {
         /// Who (`switch` when the consulted phone failed or routing withdrew the offer).
         by: String,
+        /// The agent the customer is back with.
+        agent: AgentId,
     },
     /// The call ended.
     Ended {
