@@ -359,6 +359,12 @@ impl Call {
         }
     }
 
+    /// A re-INVITE changed the codec or the far end's payload types (the
+    /// address is the runtime's business).
+    pub fn set_media(&mut self, media: Negotiated) {
+        self.media = media;
+    }
+
     /// A frame of the bridged peer's far end arrived (see [`CallOutput::Media`]).
     pub fn handle_bridge_media(&mut self, seq: u16, pcm: &[u8]) {
         if matches!(self.source, Source::Bridge) && !self.is_ended() {

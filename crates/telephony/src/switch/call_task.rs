@@ -65,6 +65,12 @@ pub(super) enum ToCall {
     Unbridge(CallRef),
     /// A frame from the bridged peer.
     Media(u16, Vec<u8>),
+    /// A re-INVITE moved the media (address, codec) or put it on hold
+    /// (`sending`: whether the other side wants our RTP now).
+    Renegotiated {
+        media: super::sdp::Negotiated,
+        sending: bool,
+    },
 }
 
 /// Messages from a call's task to the control task.
@@ -126,6 +132,9 @@ pub(super) struct CallTask {
     pub(super) summary: CallSummary,
     /// The bridged peer call and its task.
     pub(super) peer: Option<(CallRef, mpsc::Sender<ToCall>)>,
+    /// Whether our RTP goes out (not while the other side holds us with
+    /// `a=sendonly` or `a=inactive`); the call runs on either way.
+    pub(super) sending: bool,
 }
 
 impl CallTask {
@@ -173,6 +182,15 @@ impl CallTask {
                         // Outbound set-up messages after the answer: nothing to do.
                         Some(ToCall::Progress(_) | ToCall::Answered(_) | ToCall::Failed(_)) => {}
                         Some(ToCall::Media(seq, pcm)) => self.machine.handle_bridge_media(seq, &pcm),
+                        Some(ToCall::Renegotiated { media, sending }) => {
+                            if !media.remote.ip().is_unspecified() {
+                                // Follow the new address; latch again on its first packet.
+                                self.remote = media.remote;
+                                self.latched = false;
+                            }
+                            self.sending = sending;
+                            self.machine.set_media(media);
+                        }
                         Some(ToCall::Bridge(peer, task)) => {
                             self.peer = Some((peer, task));
                             self.machine.control(now, CallControl::Bridge);
@@ -225,6 +243,9 @@ impl CallTask {
             while let Some(out) = self.machine.poll_output() {
                 match out {
                     CallOutput::Rtp(pkt) => {
+                        if !self.sending {
+                            continue;
+                        }
                         if let Err(e) = self.rtp.send_to(&pkt, self.remote).await {
                             debug!(error = %e, "RTP send failed");
                         }

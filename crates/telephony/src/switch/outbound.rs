@@ -72,7 +72,8 @@ impl DialTask {
                             | ToCall::Command(_)
                             | ToCall::Bridge(..)
                             | ToCall::Unbridge(_)
-                            | ToCall::Media(..),
+                            | ToCall::Media(..)
+                            | ToCall::Renegotiated { .. },
                         ) => {}
                     }
                 }
@@ -141,6 +142,7 @@ impl DialTask {
             to_control: self.to_control,
             summary: self.summary,
             peer: None,
+            sending: true,
         };
         tokio::spawn(task.run());
     }
