@@ -126,6 +126,9 @@ pub struct TenantSip {
     /// Agents' phones.
     #[serde(default)]
     pub phones: Vec<AgentPhone>,
+    /// Days recordings are kept (none: kept until removed by hand); older
+    /// ones are deleted, each deletion a fact (`crate::retention`).
+    pub recording_retention_days: Option<u32>,
 }
 
 /// The switch's settings (`--sip-config FILE`, TOML).
@@ -147,6 +150,8 @@ pub struct SipConfig {
     pub calls_per_second: Option<usize>,
     /// Where recordings go (`DATA/recordings` by default).
     pub recordings: Option<PathBuf>,
+    /// Seconds between two sweeps of recordings past retention (3,600 by default).
+    pub retention_sweep_every_s: Option<u64>,
     /// The tenants that take calls.
     #[serde(default)]
     pub tenant: Vec<TenantSip>,
@@ -446,6 +451,8 @@ pub async fn start(
         .clone()
         .unwrap_or_else(|| data.join("recordings"));
     let mut tenants = Vec::new();
+    // Retention sweepers, started once the switch listens.
+    let mut sweeps = Vec::new();
     for ts in &config.tenant {
         let tenant = state
             .store
@@ -472,6 +479,19 @@ pub async fn start(
         let dir = recordings.join(tenant.name());
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
+        if let Some(days) = ts.recording_retention_days {
+            crate::retention::check_days(&ts.name, days)?;
+            let every = config
+                .retention_sweep_every_s
+                .map(|s| Duration::from_secs(s.max(1)))
+                .unwrap_or(crate::retention::SWEEP_EVERY_DEFAULT);
+            sweeps.push(crate::retention::run(
+                handle.clone(),
+                dir.clone(),
+                days,
+                every,
+            ));
+        }
         tenants.push(Arc::new(TenantCtx {
             handle,
             language: ts.language.clone().unwrap_or_else(|| "en".into()),
@@ -531,6 +551,9 @@ pub async fn start(
     }
     let outbound = Outbound { ctx: ctx.clone() };
     tokio::spawn(dispatch(ctx, tenants, switch, rx));
+    for sweep in sweeps {
+        tokio::spawn(sweep);
+    }
     Ok(SipRunning {
         sip_addr,
         recordings,

@@ -935,3 +935,63 @@ async fn a_consult_transfer_is_cancelled_then_completed_to_another_agents_phone(
         "only music while the agents consult"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recordings_past_the_tenants_retention_are_deleted_and_each_deletion_is_logged() {
+    let dir = scratch("retention");
+    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let st = running.state.clone();
+    let t = st.store.create_tenant("acme", 1).await.unwrap();
+    let h = st.hub.tenant(&t).await.unwrap();
+    h.call(Op::SetPlan(PLAN.into())).await.unwrap();
+    let config = SipConfig::from_toml(
+        r#"
+retention_sweep_every_s = 1
+[[tenant]]
+name = "acme"
+numbers = ["*"]
+recording_retention_days = 30
+"#,
+    )
+    .unwrap();
+    let sip = server::sip::start(&st, "127.0.0.1:0".parse().unwrap(), config, &dir)
+        .await
+        .unwrap();
+    let folder = sip.recordings.join("acme");
+    let now =
+        std::time::SystemTime::UNIX_EPOCH + Duration::from_millis(server::clock::now_ms() as u64);
+    let file = |name: &str, age_days: u64| {
+        let p = folder.join(name);
+        let f = std::fs::File::create(&p).unwrap();
+        f.set_modified(now - Duration::from_secs(age_days * 86_400))
+            .unwrap();
+        p
+    };
+    let old = file("1.wav", 45);
+    let young = file("2.wav", 29);
+    let stranger = file("readme.wav", 400);
+    let all = wait_for(&st.store, &t, 10, "call.recording_deleted").await;
+    assert!(!old.exists(), "the old recording is gone");
+    assert!(
+        young.exists() && stranger.exists(),
+        "nothing else is touched"
+    );
+    let v = serde_json::to_value(&all.last().unwrap().fact).unwrap();
+    assert_eq!(v["interaction"], 1, "{v}");
+    assert_eq!(v["call"]["age_days"], 45, "{v}");
+    assert_eq!(v["call"]["retention_days"], 30, "{v}");
+    assert_eq!(v["call"]["path"], old.display().to_string(), "{v}");
+    // A bad setting is refused with a clear message.
+    let bad = SipConfig::from_toml("[[tenant]]\nname = \"acme\"\nrecording_retention_days = 0\n")
+        .unwrap();
+    let err = server::sip::start(&st, "127.0.0.1:0".parse().unwrap(), bad, &dir)
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        format!("{err:#}").contains("recording_retention_days"),
+        "{err:#}"
+    );
+}

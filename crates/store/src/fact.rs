@@ -284,6 +284,15 @@ pub enum CallFact {
         /// The agent the customer is back with.
         agent: AgentId,
     },
+    /// A recording was deleted: it was older than the tenant's retention.
+    RecordingDeleted {
+        /// The file.
+        path: String,
+        /// Its age, in whole days.
+        age_days: u32,
+        /// The tenant's retention then, in days.
+        retention_days: u32,
+    },
     /// The call ended.
     Ended {
         /// `customer`, `agent` or `switch`.
@@ -311,6 +320,7 @@ impl CallFact {
             CallFact::RecordingResumed { .. } => "recording_resumed",
             CallFact::RecordingRequested { .. } => "recording_requested",
             CallFact::RecordingAccessed { .. } => "recording_accessed",
+            CallFact::RecordingDeleted { .. } => "recording_deleted",
             CallFact::Held { .. } => "held",
             CallFact::Unheld { .. } => "unheld",
             CallFact::Muted { .. } => "muted",
