@@ -986,10 +986,9 @@ recording_retention_days = 30
     // A bad setting is refused with a clear message.
     let bad = SipConfig::from_toml("[[tenant]]\nname = \"acme\"\nrecording_retention_days = 0\n")
         .unwrap();
-    let err = server::sip::start(&st, "127.0.0.1:0".parse().unwrap(), bad, &dir)
-        .await
-        .err()
-        .expect("refused");
+    let Err(err) = server::sip::start(&st, "127.0.0.1:0".parse().unwrap(), bad, &dir).await else {
+        panic!("a retention of 0 days is refused");
+    };
     assert!(
         format!("{err:#}").contains("recording_retention_days"),
         "{err:#}"

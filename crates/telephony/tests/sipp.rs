@@ -710,6 +710,7 @@ async fn re_invites_get_our_sdp_and_the_media_follows_holds_and_resumes() {
     media
         .set_read_timeout(Some(Duration::from_millis(200)))
         .unwrap();
+    #[allow(clippy::disallowed_methods)] // a test measuring real arrival times
     let listener = std::thread::spawn(move || {
         let start = std::time::Instant::now();
         let mut at_ms = Vec::new();
