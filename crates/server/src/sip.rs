@@ -126,6 +126,12 @@ pub struct TenantSip {
     /// Agents' phones.
     #[serde(default)]
     pub phones: Vec<AgentPhone>,
+    /// Offer waiting callers a callback that keeps their place: the offer
+    /// (`callback_offer`: "press 1") follows "please hold" and every
+    /// announcement; key 1 while waiting ends the call and queues a
+    /// callback interaction to the caller's number in its place.
+    #[serde(default)]
+    pub offer_callback: bool,
     /// Days recordings are kept (none: kept until removed by hand); older
     /// ones are deleted, each deletion a fact (`crate::retention`).
     pub recording_retention_days: Option<u32>,
@@ -846,6 +852,11 @@ struct CustomerCall {
     inbox: mpsc::UnboundedReceiver<CallMsg>,
 }
 
+/// The prompt that offers a callback while waiting; it says "press 1".
+const CALLBACK_OFFER: &str = "callback_offer";
+/// The key it names.
+const CALLBACK_KEY: char = '1';
+
 /// How long a last prompt (goodbye) may play before we hang up anyway.
 const LAST_PROMPT_MAX: Duration = Duration::from_secs(8);
 
@@ -1016,8 +1027,12 @@ impl CustomerCall {
 
     /// Waits in the queue, rings agents, connects, until the call ends.
     async fn queue(mut self, id: i64, language: &str) {
+        let mut first = vec!["please_hold".to_owned()];
+        if self.t.config.offer_callback {
+            first.push(CALLBACK_OFFER.into());
+        }
         self.cmd(CallCommand::Play {
-            audio: self.ctx.prompt("please_hold", language),
+            audio: self.ctx.prompts(&first, language),
             then: Some(self.ctx.music.clone()),
         });
         let every = self.t.config.announce_every_s.unwrap_or(30);
@@ -1204,6 +1219,34 @@ impl CustomerCall {
                         )
                         .await;
                         let _ = self.op(Op::Reject(id, agent)).await;
+                    }
+                }
+                CallMsg::Switch(SwitchEvent::Digit { digit, .. })
+                    if digit == CALLBACK_KEY
+                        && self.t.config.offer_callback
+                        && stage == Stage::Waiting =>
+                {
+                    let op = Op::CallbackKeepingPlace {
+                        interaction: id,
+                        number: self.caller.clone(),
+                    };
+                    match self.op(op).await {
+                        Ok(_) => {
+                            self.fact(
+                                id,
+                                CallFact::Ended {
+                                    by: "customer".into(),
+                                    reason: "callback_requested".into(),
+                                    recording: None,
+                                },
+                            )
+                            .await;
+                            return self.goodbye("callback_confirmed", language).await;
+                        }
+                        // Routing took it meanwhile (offered): keep waiting.
+                        Err(e) => {
+                            tracing::debug!(interaction = id, code = e.code, "sip: no callback");
+                        }
                     }
                 }
                 CallMsg::Switch(_) => {}
@@ -1510,6 +1553,9 @@ impl CustomerCall {
         };
         let mut names = telephony::prompts::position(u64::from(position));
         names.extend(telephony::prompts::estimated_wait(wait_s as f64));
+        if self.t.config.offer_callback {
+            names.push(CALLBACK_OFFER.into());
+        }
         self.cmd(CallCommand::Play {
             audio: self.ctx.prompts(&names, language),
             then: Some(self.ctx.music.clone()),

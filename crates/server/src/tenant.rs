@@ -223,6 +223,14 @@ pub enum Op {
         /// What.
         action: CallAction,
     },
+    /// A waiting caller asked to be called back: a callback interaction
+    /// takes the call's place in its queue (same arrival), the call ends.
+    CallbackKeepingPlace {
+        /// The waiting call.
+        interaction: i64,
+        /// The number to call back.
+        number: String,
+    },
     /// The calls an agent holds while consulting another agent.
     HeldConsults(i64),
     /// Pause, resume, start (on demand) or fetch a call's recording.
@@ -1165,6 +1173,40 @@ impl Task {
             } => {
                 self.call_control(now, interaction, by_agent, by, action)
                     .await
+            }
+            Op::CallbackKeepingPlace {
+                interaction,
+                number,
+            } => {
+                let it = self.interaction(interaction).await?;
+                let cb = self.next_interaction + 1;
+                let (mark, seq) = (self.pending.len(), self.seq);
+                self.push(Fact::InteractionOpened {
+                    interaction: InteractionId(cb as u64),
+                    channel: Channel::Callback,
+                    idempotency_key: None,
+                    customer: it.customer_id,
+                    subject: Some(format!("callback to {number}")),
+                    chat_secret_hash: None,
+                });
+                self.push(Fact::Call {
+                    interaction: InteractionId(cb as u64),
+                    call: CallFact::CallbackRequested {
+                        number,
+                        from_interaction: InteractionId(interaction as u64),
+                    },
+                });
+                let input = Input::Callback {
+                    interaction: InteractionId(interaction as u64),
+                    callback: InteractionId(cb as u64),
+                };
+                if let Err(e) = self.engine.handle(now, input) {
+                    self.pending.truncate(mark);
+                    self.seq = seq;
+                    return Err(routing_error(e));
+                }
+                self.next_interaction = cb;
+                Ok(Ack::Id(cb))
             }
             Op::HeldConsults(agent) => {
                 let a = self.agent(agent)?;

@@ -994,3 +994,94 @@ recording_retention_days = 30
         "{err:#}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_caller_presses_1_and_a_callback_takes_their_place() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("callback");
+    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let st = running.state.clone();
+    let t = st.store.create_tenant("acme", 1).await.unwrap();
+    let h = st.hub.tenant(&t).await.unwrap();
+    h.call(Op::SetPlan(PLAN.into())).await.unwrap();
+    // An agent who is signed out: the call waits.
+    h.call(Op::DefineAgent {
+        id: None,
+        name: "eva".into(),
+        skills: vec![("support".into(), 5)],
+        username: None,
+    })
+    .await
+    .unwrap();
+    let config = SipConfig::from_toml(
+        r#"
+[[tenant]]
+name = "acme"
+numbers = ["*"]
+announce_every_s = 0
+offer_callback = true
+ivr = '''
+entry = "main"
+[[menu]]
+name = "main"
+prompt = "main_menu"
+[menu.choices]
+"1" = { queue = "support" }
+'''
+"#,
+    )
+    .unwrap();
+    let sip = server::sip::start(&st, "127.0.0.1:0".parse().unwrap(), config, &dir)
+        .await
+        .unwrap();
+    let (out, log) = sipp(
+        &dir,
+        "customer_callback.xml",
+        &[("KEY_AFTER_MS", "2500")],
+        Some(sip.sip_addr),
+        free_port(),
+    )
+    .await
+    .unwrap();
+    // sipp fails unless our BYE came after the key.
+    assert!(out.status.success(), "customer: {}", explain(&out, &log));
+    let all = wait_for(&st.store, &t, 10, "routing.ended").await;
+    let kinds: Vec<String> = all.iter().map(kind).collect();
+    let ended = all
+        .iter()
+        .find(|r| kind(r) == "call.ended")
+        .expect("call.ended");
+    let v = serde_json::to_value(&ended.fact).unwrap();
+    assert_eq!(v["call"]["reason"], "callback_requested", "{kinds:?}");
+    let routing_end = all.iter().find(|r| kind(r) == "routing.ended").unwrap();
+    let routing_end = serde_json::to_value(&routing_end.fact).unwrap();
+    assert_eq!(
+        routing_end["event"]["outcome"], "callback_offered",
+        "{routing_end}"
+    );
+    // The callback: interaction 2, waiting in the same queue, with the number.
+    let cb = st
+        .store
+        .interaction(&t, 2)
+        .await
+        .unwrap()
+        .expect("a callback");
+    assert_eq!(
+        (cb.channel.as_str(), cb.state.as_str()),
+        ("callback", "waiting")
+    );
+    let call = st.store.interaction(&t, 1).await.unwrap().unwrap();
+    assert_eq!(cb.queue_id, call.queue_id);
+    let facts = st.store.interaction_facts(&t, 2).await.unwrap();
+    let requested = facts
+        .iter()
+        .find(|r| kind(r) == "call.callback_requested")
+        .expect("call.callback_requested");
+    let v = serde_json::to_value(&requested.fact).unwrap();
+    assert_eq!(v["call"]["number"], "600111222", "{v}");
+    assert_eq!(v["call"]["from_interaction"], 1, "{v}");
+}

@@ -284,6 +284,14 @@ pub enum CallFact {
         /// The agent the customer is back with.
         agent: AgentId,
     },
+    /// The caller, waiting, pressed the key to be called back: this callback
+    /// interaction took their place in the queue.
+    CallbackRequested {
+        /// The number to call back (the caller's).
+        number: String,
+        /// The call that waited.
+        from_interaction: InteractionId,
+    },
     /// A recording was deleted: it was older than the tenant's retention.
     RecordingDeleted {
         /// The file.
@@ -321,6 +329,7 @@ impl CallFact {
             CallFact::RecordingRequested { .. } => "recording_requested",
             CallFact::RecordingAccessed { .. } => "recording_accessed",
             CallFact::RecordingDeleted { .. } => "recording_deleted",
+            CallFact::CallbackRequested { .. } => "callback_requested",
             CallFact::Held { .. } => "held",
             CallFact::Unheld { .. } => "unheld",
             CallFact::Muted { .. } => "muted",
