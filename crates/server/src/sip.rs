@@ -9,7 +9,7 @@
 //!    numbers, language, IVR choices and collected attributes), its call
 //!    facts first in the log;
 //! 3. plays music on hold with periodic position and estimated-wait
-//!    announcements while routing looks for an agent;
+//!    announcements (and the callback offer) while routing looks for an agent;
 //! 4. when routing offers the call to an agent with a phone, rings it; an
 //!    answer accepts the offer and bridges the two legs (media relayed
 //!    through the jitter buffer), a refusal or ring-out rejects it; an agent
@@ -17,8 +17,15 @@
 //!    the customer connected to a simulated sink that plays a tone;
 //! 5. records per queue policy (never, on demand, always) into
 //!    `RECORDINGS/TENANT/INTERACTION.wav`, with pause and resume from the API;
-//! 6. ends the interaction when a side hangs up, and hangs up when routing
+//! 6. acts on the agent's call controls (hold, mute, hang-up, consult
+//!    transfer), logged as `call.*` facts by the API and read back here,
+//!    and on the waiting caller's key 1 (with `offer_callback`): a callback
+//!    takes the call's place;
+//! 7. ends the interaction when a side hangs up, and hangs up when routing
 //!    ends it.
+//!
+//! Each tenant with `recording_retention_days` also gets a sweeper
+//! ([`crate::retention`]).
 //!
 //! Routing facts reach the call tasks through one dispatcher, which reads
 //! each tenant's live stream once and forwards the facts of the
