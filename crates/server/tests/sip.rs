@@ -1004,7 +1004,9 @@ recording_retention_days = 30
     );
     let v = serde_json::to_value(&all.last().unwrap().fact).unwrap();
     assert_eq!(v["interaction"], 1, "{v}");
-    assert_eq!(v["call"]["age_days"], 45, "{v}");
+    // 45 days, or a hair less when the sweep's clock was read just before the test's.
+    let age = v["call"]["age_days"].as_u64().unwrap();
+    assert!((44..=45).contains(&age), "{v}");
     assert_eq!(v["call"]["retention_days"], 30, "{v}");
     assert_eq!(v["call"]["path"], old.display().to_string(), "{v}");
     // A bad setting is refused with a clear message.
