@@ -293,6 +293,49 @@ impl Engine {
         self.agents.get(agent.index()).map(|a| a.public_state())
     }
 
+    /// The agent holding an interaction during a consult transfer (they stay
+    /// connected in routing until the consulted agent accepts or it is cancelled).
+    pub fn consult_holder(&self, id: InteractionId) -> Option<AgentId> {
+        let slot = self.slot_of(id).ok()?;
+        let it = self.slots[slot as usize].as_ref()?;
+        it.held_by.map(|h| self.agents[h as usize].id())
+    }
+
+    /// The interactions this agent holds while consulting another (their
+    /// customer on hold), at most `max`.
+    pub fn consults_held_by(&self, agent: AgentId, max: usize) -> Vec<InteractionId> {
+        let Ok(ai) = self.agent_index(agent) else {
+            return Vec::new();
+        };
+        self.slots
+            .iter()
+            .flatten()
+            .filter(|it| it.held_by == Some(ai as u32))
+            .map(|it| it.id)
+            .take(max)
+            .collect()
+    }
+
+    /// The agent an interaction is offered to, if any.
+    pub fn offered_agent(&self, id: InteractionId) -> Option<AgentId> {
+        let slot = self.slot_of(id).ok()?;
+        let it = self.slots[slot as usize].as_ref()?;
+        match it.stage {
+            Stage::Offered { agent, .. } => Some(self.agents[agent as usize].id()),
+            _ => None,
+        }
+    }
+
+    /// The agent an interaction is connected to, if any.
+    pub fn connected_agent(&self, id: InteractionId) -> Option<AgentId> {
+        let slot = self.slot_of(id).ok()?;
+        let it = self.slots[slot as usize].as_ref()?;
+        match it.stage {
+            Stage::Connected { agent } => Some(self.agents[agent as usize].id()),
+            _ => None,
+        }
+    }
+
     /// How many interactions wait in a queue now.
     pub fn waiting_in(&self, queue: QueueId) -> u32 {
         self.queue_live.get(queue.index()).map_or(0, |q| q.waiting)
@@ -469,7 +512,8 @@ impl Engine {
                         "no consult transfer in progress",
                     ));
                 };
-                self.leave_stage(now, slot);
+                // The consulted agent's offer, if made, is withdrawn (their desktop clears it).
+                self.withdraw(now, slot);
                 let it = self.slots[slot as usize].as_mut().expect("in use");
                 it.held_by = None;
                 it.stage = Stage::Connected { agent: holder };

@@ -21,6 +21,7 @@ pub mod demo;
 pub mod error;
 pub mod openapi;
 pub mod perms;
+pub mod retention;
 pub mod routes;
 pub mod sip;
 pub mod tenant;

@@ -355,6 +355,54 @@ pub const ROUTES: &[Route] = &[
         "Start recording the call (queues with the on_demand policy)",
     ),
     r(
+        "POST",
+        "/api/v1/interactions/{id}/call/hold",
+        Some(Action::InteractionsWork),
+        "Put the customer on hold (music; nothing of the agent reaches them)",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/call/resume",
+        Some(Action::InteractionsWork),
+        "Take the customer off hold",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/call/mute",
+        Some(Action::InteractionsWork),
+        "Mute the agent (the customer hears nothing of them; they still hear)",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/call/unmute",
+        Some(Action::InteractionsWork),
+        "Unmute the agent",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/call/hangup",
+        Some(Action::InteractionsWork),
+        "Hang up the call (both legs)",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/call/consult",
+        Some(Action::InteractionsWork),
+        "Consult transfer: hold the customer and ring another agent (`{\"agent_id\": N}`)",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/call/consult/complete",
+        Some(Action::InteractionsWork),
+        "Complete the consult transfer: the customer goes to the consulted agent",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/call/consult/cancel",
+        Some(Action::InteractionsWork),
+        "Cancel the consult transfer: back to the customer",
+    ),
+    r(
         "GET",
         "/api/v1/interactions/{id}/recording",
         Some(Action::RecordingsRead),
@@ -546,6 +594,12 @@ pub const ROUTES: &[Route] = &[
         "/ui/agent/interactions/{id}/complete",
         Some(Action::InteractionsWork),
         "Agent desktop: complete",
+    ),
+    r(
+        "POST",
+        "/ui/agent/interactions/{id}/call/{action}",
+        Some(Action::InteractionsWork),
+        "Agent desktop: call controls (hold, resume, mute, unmute, hangup, consult, consult-complete, consult-cancel)",
     ),
     r(
         "GET",

@@ -9,7 +9,7 @@
 //!    numbers, language, IVR choices and collected attributes), its call
 //!    facts first in the log;
 //! 3. plays music on hold with periodic position and estimated-wait
-//!    announcements while routing looks for an agent;
+//!    announcements (and the callback offer) while routing looks for an agent;
 //! 4. when routing offers the call to an agent with a phone, rings it; an
 //!    answer accepts the offer and bridges the two legs (media relayed
 //!    through the jitter buffer), a refusal or ring-out rejects it; an agent
@@ -17,8 +17,15 @@
 //!    the customer connected to a simulated sink that plays a tone;
 //! 5. records per queue policy (never, on demand, always) into
 //!    `RECORDINGS/TENANT/INTERACTION.wav`, with pause and resume from the API;
-//! 6. ends the interaction when a side hangs up, and hangs up when routing
+//! 6. acts on the agent's call controls (hold, mute, hang-up, consult
+//!    transfer), logged as `call.*` facts by the API and read back here,
+//!    and on the waiting caller's key 1 (with `offer_callback`): a callback
+//!    takes the call's place;
+//! 7. ends the interaction when a side hangs up, and hangs up when routing
 //!    ends it.
+//!
+//! Each tenant with `recording_retention_days` also gets a sweeper
+//! ([`crate::retention`]).
 //!
 //! Routing facts reach the call tasks through one dispatcher, which reads
 //! each tenant's live stream once and forwards the facts of the
@@ -126,6 +133,15 @@ pub struct TenantSip {
     /// Agents' phones.
     #[serde(default)]
     pub phones: Vec<AgentPhone>,
+    /// Offer waiting callers a callback that keeps their place: the offer
+    /// (`callback_offer`: "press 1") follows "please hold" and every
+    /// announcement; key 1 while waiting ends the call and queues a
+    /// callback interaction to the caller's number in its place.
+    #[serde(default)]
+    pub offer_callback: bool,
+    /// Days recordings are kept (none: kept until removed by hand); older
+    /// ones are deleted, each deletion a fact (`crate::retention`).
+    pub recording_retention_days: Option<u32>,
 }
 
 /// The switch's settings (`--sip-config FILE`, TOML).
@@ -147,6 +163,8 @@ pub struct SipConfig {
     pub calls_per_second: Option<usize>,
     /// Where recordings go (`DATA/recordings` by default).
     pub recordings: Option<PathBuf>,
+    /// Seconds between two sweeps of recordings past retention (3,600 by default).
+    pub retention_sweep_every_s: Option<u64>,
     /// The tenants that take calls.
     #[serde(default)]
     pub tenant: Vec<TenantSip>,
@@ -342,6 +360,21 @@ enum Note {
     RecordingPause,
     RecordingResume,
     RecordingStart(String),
+    /// A call control from the desktop or the API (`call.held`, …).
+    Control(Control),
+}
+
+/// A call control, as the call's task acts on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Control {
+    Hold,
+    Unhold,
+    Mute,
+    Unmute,
+    Hangup,
+    Consult(i64),
+    ConsultCompleted,
+    ConsultCancelled,
 }
 
 #[derive(Debug)]
@@ -431,6 +464,8 @@ pub async fn start(
         .clone()
         .unwrap_or_else(|| data.join("recordings"));
     let mut tenants = Vec::new();
+    // Retention sweepers, started once the switch listens.
+    let mut sweeps = Vec::new();
     for ts in &config.tenant {
         let tenant = state
             .store
@@ -457,6 +492,19 @@ pub async fn start(
         let dir = recordings.join(tenant.name());
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
+        if let Some(days) = ts.recording_retention_days {
+            crate::retention::check_days(&ts.name, days)?;
+            let every = config
+                .retention_sweep_every_s
+                .map(|s| Duration::from_secs(s.max(1)))
+                .unwrap_or(crate::retention::SWEEP_EVERY_DEFAULT);
+            sweeps.push(crate::retention::run(
+                handle.clone(),
+                dir.clone(),
+                days,
+                every,
+            ));
+        }
         tenants.push(Arc::new(TenantCtx {
             handle,
             language: ts.language.clone().unwrap_or_else(|| "en".into()),
@@ -516,6 +564,9 @@ pub async fn start(
     }
     let outbound = Outbound { ctx: ctx.clone() };
     tokio::spawn(dispatch(ctx, tenants, switch, rx));
+    for sweep in sweeps {
+        tokio::spawn(sweep);
+    }
     Ok(SipRunning {
         sip_addr,
         recordings,
@@ -574,6 +625,14 @@ async fn watch_tenant(t: Arc<TenantCtx>, to: mpsc::UnboundedSender<ToDispatcher>
                 | "call.recording_paused"
                 | "call.recording_resumed"
                 | "call.recording_requested"
+                | "call.held"
+                | "call.unheld"
+                | "call.muted"
+                | "call.unmuted"
+                | "call.hangup_requested"
+                | "call.consult_requested"
+                | "call.consult_completed"
+                | "call.consult_cancelled"
         );
         if !relevant {
             continue;
@@ -595,6 +654,17 @@ async fn watch_tenant(t: Arc<TenantCtx>, to: mpsc::UnboundedSender<ToDispatcher>
             "call.recording_paused" => Note::RecordingPause,
             "call.recording_resumed" => Note::RecordingResume,
             "call.recording_requested" => Note::RecordingStart(by()),
+            "call.held" => Note::Control(Control::Hold),
+            "call.unheld" => Note::Control(Control::Unhold),
+            "call.muted" => Note::Control(Control::Mute),
+            "call.unmuted" => Note::Control(Control::Unmute),
+            "call.hangup_requested" => Note::Control(Control::Hangup),
+            "call.consult_requested" => match fact["call"]["agent"].as_i64() {
+                Some(a) => Note::Control(Control::Consult(a)),
+                None => continue,
+            },
+            "call.consult_completed" => Note::Control(Control::ConsultCompleted),
+            "call.consult_cancelled" => Note::Control(Control::ConsultCancelled),
             _ => Note::OfferEnded(agent),
         };
         let msg = ToDispatcher::Routing {
@@ -755,6 +825,29 @@ enum Stage {
     Connected { agent: i64, leg: Option<String> },
 }
 
+/// A consult transfer under way: the customer hears music, the first agent
+/// talks to the consulted one.
+#[derive(Debug, Clone, Default)]
+struct Consult {
+    /// The agent routing offered it to (the one consulted).
+    target: Option<i64>,
+    /// Their phone being rung.
+    dial_id: Option<String>,
+    /// Their phone's leg, once answered.
+    leg: Option<String>,
+    /// Routing connected them already (accepted on the desktop, or completed
+    /// while their phone still rang): complete as soon as the phone answers.
+    accepted: bool,
+}
+
+/// What the customer hears besides prompts: held, muted, consulting.
+#[derive(Debug, Clone, Default)]
+struct Controls {
+    held: bool,
+    muted: bool,
+    consult: Option<Consult>,
+}
+
 struct CustomerCall {
     ctx: Arc<Ctx>,
     t: Arc<TenantCtx>,
@@ -765,6 +858,11 @@ struct CustomerCall {
     me: Owner,
     inbox: mpsc::UnboundedReceiver<CallMsg>,
 }
+
+/// The prompt that offers a callback while waiting; it says "press 1".
+const CALLBACK_OFFER: &str = "callback_offer";
+/// The key it names.
+const CALLBACK_KEY: char = '1';
 
 /// How long a last prompt (goodbye) may play before we hang up anyway.
 const LAST_PROMPT_MAX: Duration = Duration::from_secs(8);
@@ -936,8 +1034,12 @@ impl CustomerCall {
 
     /// Waits in the queue, rings agents, connects, until the call ends.
     async fn queue(mut self, id: i64, language: &str) {
+        let mut first = vec!["please_hold".to_owned()];
+        if self.t.config.offer_callback {
+            first.push(CALLBACK_OFFER.into());
+        }
         self.cmd(CallCommand::Play {
-            audio: self.ctx.prompt("please_hold", language),
+            audio: self.ctx.prompts(&first, language),
             then: Some(self.ctx.music.clone()),
         });
         let every = self.t.config.announce_every_s.unwrap_or(30);
@@ -946,6 +1048,7 @@ impl CustomerCall {
         let mut stage = Stage::Waiting;
         let mut dials = 0u32;
         let mut recording: Option<String> = None;
+        let mut controls = Controls::default();
         loop {
             let announce_at = next_announce
                 .filter(|_| stage == Stage::Waiting)
@@ -962,6 +1065,9 @@ impl CustomerCall {
             match msg {
                 CallMsg::Switch(SwitchEvent::Ended(summary)) if summary.call_id == self.call_id => {
                     // The customer hung up.
+                    if let Some(k) = controls.consult.take() {
+                        self.drop_consult_leg(&k);
+                    }
                     let (op, reason) = match &stage {
                         Stage::Connected { leg, .. } => {
                             if let Some(leg) = leg {
@@ -990,10 +1096,20 @@ impl CustomerCall {
                     return;
                 }
                 CallMsg::Switch(SwitchEvent::Ended(summary)) => {
+                    if let Some(k) = &controls.consult
+                        && k.leg.as_deref() == Some(summary.call_id.as_str())
+                    {
+                        // The consulted agent's phone hung up: back to the first agent.
+                        self.cancel_consult(id).await;
+                        continue;
+                    }
                     // The agent's phone hung up.
                     if let Stage::Connected { leg: Some(leg), .. } = &stage
                         && *leg == summary.call_id
                     {
+                        if let Some(k) = controls.consult.take() {
+                            self.drop_consult_leg(&k);
+                        }
                         self.cmd(CallCommand::Hangup);
                         self.fact(
                             id,
@@ -1013,6 +1129,49 @@ impl CustomerCall {
                     call_id: leg,
                     outcome,
                 }) => {
+                    if let Some(k) = controls.consult.as_mut()
+                        && k.dial_id.as_deref() == Some(got.as_str())
+                    {
+                        let agent = k.target.unwrap_or(-1);
+                        if outcome != DialOutcome::Answered {
+                            let what = match outcome {
+                                DialOutcome::Busy => "busy",
+                                DialOutcome::NoAnswer { .. } => "no_answer",
+                                _ => "failed",
+                            };
+                            k.dial_id = None;
+                            self.fact(
+                                id,
+                                CallFact::AgentLegFailed {
+                                    agent: model::AgentId(agent as u32),
+                                    outcome: what.into(),
+                                },
+                            )
+                            .await;
+                            self.cancel_consult(id).await;
+                            continue;
+                        }
+                        k.leg = Some(leg.clone());
+                        let accepted = k.accepted;
+                        if let Stage::Connected {
+                            leg: Some(first), ..
+                        } = &stage
+                        {
+                            self.ctx.control.bridge(first, &leg);
+                        }
+                        self.fact(
+                            id,
+                            CallFact::ConsultConnected {
+                                agent: model::AgentId(agent as u32),
+                                agent_call_id: leg,
+                            },
+                        )
+                        .await;
+                        if accepted {
+                            self.complete_consult(id, &mut stage, &mut controls).await;
+                        }
+                        continue;
+                    }
                     let Stage::Ringing {
                         agent,
                         dial_id,
@@ -1069,8 +1228,55 @@ impl CustomerCall {
                         let _ = self.op(Op::Reject(id, agent)).await;
                     }
                 }
+                CallMsg::Switch(SwitchEvent::Digit { digit, .. })
+                    if digit == CALLBACK_KEY
+                        && self.t.config.offer_callback
+                        && stage == Stage::Waiting =>
+                {
+                    let op = Op::CallbackKeepingPlace {
+                        interaction: id,
+                        number: self.caller.clone(),
+                    };
+                    match self.op(op).await {
+                        Ok(_) => {
+                            self.fact(
+                                id,
+                                CallFact::Ended {
+                                    by: "customer".into(),
+                                    reason: "callback_requested".into(),
+                                    recording: None,
+                                },
+                            )
+                            .await;
+                            return self.goodbye("callback_confirmed", language).await;
+                        }
+                        // Routing took it meanwhile (offered): keep waiting.
+                        Err(e) => {
+                            tracing::debug!(interaction = id, code = e.code, "sip: no callback");
+                        }
+                    }
+                }
                 CallMsg::Switch(_) => {}
                 CallMsg::Routing(Note::Offered(agent)) => {
+                    if let Some(k) = controls.consult.as_mut()
+                        && matches!(stage, Stage::Connected { .. })
+                    {
+                        // A consult transfer's offer: ring the consulted agent's phone
+                        // while the first agent stays on the line.
+                        if k.leg.is_some() || k.dial_id.is_some() {
+                            continue;
+                        }
+                        k.target = Some(agent);
+                        let Some(phone) = self.t.phones.get(&agent).cloned() else {
+                            // No phone: the desktop accepts (or not) in routing.
+                            continue;
+                        };
+                        dials += 1;
+                        let dial_id = format!("{}~consult~{dials}", self.call_id);
+                        k.dial_id = Some(dial_id.clone());
+                        self.ring(id, &phone, agent, dial_id).await;
+                        continue;
+                    }
                     if let Stage::Connected { leg, .. } = &stage {
                         // Transferred through routing: the first agent's leg goes, the
                         // customer hears music until the next agent answers.
@@ -1079,6 +1285,10 @@ impl CustomerCall {
                         }
                         self.cmd(CallCommand::Loop(self.ctx.music.clone()));
                         stage = Stage::Waiting;
+                    }
+                    if controls.held || controls.muted {
+                        controls = Controls::default();
+                        self.cmd(CallCommand::MutePeer(false));
                     }
                     let Some(phone) = self.t.phones.get(&agent).cloned() else {
                         // No phone: a simulated agent or a desktop answers in routing.
@@ -1091,31 +1301,19 @@ impl CustomerCall {
                         dial_id: dial_id.clone(),
                         accepted: false,
                     };
-                    self.fact(
-                        id,
-                        CallFact::AgentRinging {
-                            agent: model::AgentId(agent as u32),
-                            address: phone.address.to_string(),
-                        },
-                    )
-                    .await;
-                    let request = DialRequest {
-                        dial_id,
-                        caller_id: self.caller.clone(),
-                        number: phone.agent.clone(),
-                        target: phone.address,
-                        timers: DialTimers {
-                            ring_timeout_ms: phone.ring_timeout_s.unwrap_or(60) * 1_000,
-                            ..DialTimers::default()
-                        },
-                        destinations: None,
-                        auto_answer: phone.auto_answer,
-                    };
-                    let owner = self.owner_handle();
-                    let _ = self
-                        .ctx
-                        .to_dispatcher
-                        .send(ToDispatcher::Dial { request, owner });
+                    self.ring(id, &phone, agent, dial_id).await;
+                }
+                CallMsg::Routing(Note::Accepted(agent))
+                    if controls.consult.is_some() && matches!(stage, Stage::Connected { .. }) =>
+                {
+                    // The consult transfer completed in routing.
+                    let k = controls.consult.as_mut().expect("checked above");
+                    k.target = Some(agent);
+                    k.accepted = true;
+                    let has_phone = self.t.phones.contains_key(&agent);
+                    if k.leg.is_some() || !has_phone {
+                        self.complete_consult(id, &mut stage, &mut controls).await;
+                    }
                 }
                 CallMsg::Routing(Note::Accepted(agent)) => match &mut stage {
                     Stage::Ringing {
@@ -1138,6 +1336,15 @@ impl CustomerCall {
                     }
                 },
                 CallMsg::Routing(Note::OfferEnded(agent)) => {
+                    if let Some(k) = &controls.consult
+                        && k.target == Some(agent)
+                        && !k.accepted
+                    {
+                        // Routing withdrew the consulted agent's offer (it rang out there,
+                        // or they rejected it): back to the first agent.
+                        self.cancel_consult(id).await;
+                        continue;
+                    }
                     if let Stage::Ringing {
                         agent: a, dial_id, ..
                     } = &stage
@@ -1157,6 +1364,9 @@ impl CustomerCall {
                 }
                 CallMsg::Routing(Note::Ended) => {
                     // Routing ended it (the agent completed it, a supervisor cancelled it).
+                    if let Some(k) = controls.consult.take() {
+                        self.drop_consult_leg(&k);
+                    }
                     match &stage {
                         Stage::Connected { leg: Some(leg), .. } => {
                             self.ctx.control.command(leg, CallCommand::Hangup)
@@ -1176,6 +1386,57 @@ impl CustomerCall {
                     .await;
                     return;
                 }
+                CallMsg::Routing(Note::Control(c)) => {
+                    if !matches!(stage, Stage::Connected { .. }) {
+                        continue;
+                    }
+                    match c {
+                        Control::Hold => controls.held = true,
+                        Control::Unhold => controls.held = false,
+                        Control::Mute => controls.muted = true,
+                        Control::Unmute => controls.muted = false,
+                        Control::Consult(_) => {
+                            if controls.consult.is_none() {
+                                controls.consult = Some(Consult::default());
+                            }
+                        }
+                        // Routing's acceptance follows and completes it.
+                        Control::ConsultCompleted => continue,
+                        Control::ConsultCancelled => {
+                            if let Some(k) = controls.consult.take() {
+                                self.drop_consult_leg(&k);
+                            }
+                            controls.held = false;
+                        }
+                        Control::Hangup => {
+                            if let Some(k) = controls.consult.take() {
+                                self.drop_consult_leg(&k);
+                            }
+                            if let Stage::Connected { leg: Some(leg), .. } = &stage {
+                                self.ctx.control.command(leg, CallCommand::Hangup);
+                            }
+                            self.cmd(CallCommand::Hangup);
+                            self.fact(
+                                id,
+                                CallFact::Ended {
+                                    by: "agent".into(),
+                                    reason: "hung_up_from_desktop".into(),
+                                    recording: recording.clone(),
+                                },
+                            )
+                            .await;
+                            if let Err(e) = self.op(Op::Complete(id, None)).await {
+                                tracing::debug!(
+                                    interaction = id,
+                                    code = e.code,
+                                    "sip: end not applied"
+                                );
+                            }
+                            return;
+                        }
+                    }
+                    self.apply_controls(&stage, &controls);
+                }
                 CallMsg::Routing(Note::RecordingPause) => self.cmd(CallCommand::PauseRecording),
                 CallMsg::Routing(Note::RecordingResume) => self.cmd(CallCommand::ResumeRecording),
                 CallMsg::Routing(Note::RecordingStart(by)) => {
@@ -1187,6 +1448,111 @@ impl CustomerCall {
         }
     }
 
+    /// Puts the customer where the controls say: music while held or
+    /// consulting, otherwise bridged to the agent (muted or not).
+    fn apply_controls(&self, stage: &Stage, c: &Controls) {
+        let Stage::Connected { leg, .. } = stage else {
+            return;
+        };
+        if c.held || c.consult.is_some() {
+            self.cmd(CallCommand::Loop(self.ctx.music.clone()));
+            if let Some(leg) = leg
+                && c.consult.as_ref().is_none_or(|k| k.leg.is_none())
+            {
+                // Nothing of the customer reaches the agent either.
+                self.ctx.control.command(leg, CallCommand::Silence);
+            }
+            return;
+        }
+        self.cmd(CallCommand::MutePeer(c.muted));
+        match leg {
+            Some(leg) => self.ctx.control.bridge(&self.call_id, leg),
+            None if c.muted => self.cmd(CallCommand::Silence),
+            None => self.cmd(CallCommand::Loop(self.ctx.agent_tone.clone())),
+        }
+    }
+
+    /// Rings an agent's phone for this call (an offer, or a consult).
+    async fn ring(&self, id: i64, phone: &AgentPhone, agent: i64, dial_id: String) {
+        self.fact(
+            id,
+            CallFact::AgentRinging {
+                agent: model::AgentId(agent as u32),
+                address: phone.address.to_string(),
+            },
+        )
+        .await;
+        let request = DialRequest {
+            dial_id,
+            caller_id: self.caller.clone(),
+            number: phone.agent.clone(),
+            target: phone.address,
+            timers: DialTimers {
+                ring_timeout_ms: phone.ring_timeout_s.unwrap_or(60) * 1_000,
+                ..DialTimers::default()
+            },
+            destinations: None,
+            auto_answer: phone.auto_answer,
+        };
+        let owner = self.owner_handle();
+        let _ = self
+            .ctx
+            .to_dispatcher
+            .send(ToDispatcher::Dial { request, owner });
+    }
+
+    /// Gives up a consult from the switch's side (the consulted phone failed,
+    /// routing withdrew the offer): routing goes back to the first agent and
+    /// `call.consult_cancelled` comes back as a note.
+    async fn cancel_consult(&self, id: i64) {
+        let op = Op::CallControl {
+            interaction: id,
+            by_agent: None,
+            by: "switch".into(),
+            action: crate::tenant::CallAction::ConsultCancel,
+        };
+        if let Err(e) = self.op(op).await {
+            tracing::debug!(
+                interaction = id,
+                code = e.code,
+                "sip: consult not cancelled"
+            );
+        }
+    }
+
+    /// The consulted agent takes the customer: the first agent's leg goes.
+    async fn complete_consult(&self, id: i64, stage: &mut Stage, c: &mut Controls) {
+        let Some(k) = c.consult.take() else { return };
+        let Some(agent) = k.target else { return };
+        if let Stage::Connected { leg: Some(old), .. } = &stage {
+            self.ctx.control.command(old, CallCommand::Hangup);
+        }
+        *stage = Stage::Connected {
+            agent,
+            leg: k.leg.clone(),
+        };
+        c.held = false;
+        c.muted = false;
+        self.apply_controls(stage, c);
+        self.fact(
+            id,
+            CallFact::Connected {
+                agent: model::AgentId(agent as u32),
+                agent_call_id: k.leg,
+            },
+        )
+        .await;
+    }
+
+    /// Hangs up a consult's leg (or stops its ringing).
+    fn drop_consult_leg(&self, k: &Consult) {
+        match (&k.leg, &k.dial_id) {
+            (Some(leg), _) => self.ctx.control.command(leg, CallCommand::Hangup),
+            (None, Some(dial)) => self.ctx.control.cancel_dial(dial),
+            _ => {}
+        }
+    }
+
     /// Position and estimated wait, then music again.
     async fn announce(&self, id: i64, language: &str) {
         let Ok(Ack::Position(Some((position, wait_s)))) = self.op(Op::Position(id)).await else {
@@ -1194,6 +1560,9 @@ impl CustomerCall {
         };
         let mut names = telephony::prompts::position(u64::from(position));
         names.extend(telephony::prompts::estimated_wait(wait_s as f64));
+        if self.t.config.offer_callback {
+            names.push(CALLBACK_OFFER.into());
+        }
         self.cmd(CallCommand::Play {
             audio: self.ctx.prompts(&names, language),
             then: Some(self.ctx.music.clone()),

@@ -224,6 +224,27 @@ pub enum Op {
     Abandon(i64),
     /// Position and estimated wait of a waiting interaction.
     Position(i64),
+    /// A call control from the desktop or the API (hold, mute, hang-up, consult).
+    CallControl {
+        /// Which interaction.
+        interaction: i64,
+        /// The agent asking, who must hold it (none: a supervisor).
+        by_agent: Option<i64>,
+        /// Who (user name), for the log.
+        by: String,
+        /// What.
+        action: CallAction,
+    },
+    /// A waiting caller asked to be called back: a callback interaction
+    /// takes the call's place in its queue (same arrival), the call ends.
+    CallbackKeepingPlace {
+        /// The waiting call.
+        interaction: i64,
+        /// The number to call back.
+        number: String,
+    },
+    /// The calls an agent holds while consulting another agent.
+    HeldConsults(i64),
     /// Pause, resume, start (on demand) or fetch a call's recording.
     Recording {
         /// Which.
@@ -249,6 +270,31 @@ pub enum RecordingAction {
     /// Fetch the file (the access is logged).
     Access,
 }
+
+/// What an agent (or a supervisor) does with a connected call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallAction {
+    /// Music for the customer; nothing of the agent reaches them.
+    Hold,
+    /// Off hold: the customer and the agent hear each other again.
+    Resume,
+    /// The customer hears nothing of the agent; the agent still hears them.
+    Mute,
+    /// The customer hears the agent again.
+    Unmute,
+    /// End the call (both legs).
+    Hangup,
+    /// Put the customer on hold and ring this agent (routing offers them the
+    /// interaction; the first agent keeps it until the transfer completes).
+    Consult(i64),
+    /// The customer goes to the consulted agent; the first agent's leg is released.
+    ConsultComplete,
+    /// The consulted agent's leg goes; the customer is back with the first agent.
+    ConsultCancel,
+}
+
+/// Most consults one agent's desktop lists.
+pub const CONSULTS_SHOWN_MAX: usize = 5;
 
 /// Most profile fields saved at once.
 pub const PROFILE_FIELDS_MAX: usize = 32;
@@ -298,6 +344,8 @@ pub enum Ack {
     Queues(Vec<QueueInfo>),
     /// Place in the queue and estimated wait in seconds (none: not waiting).
     Position(Option<(u32, u64)>),
+    /// Interaction ids.
+    Ids(Vec<i64>),
     /// Done.
     Done,
 }
@@ -726,6 +774,118 @@ impl Task {
         Ok(it)
     }
 
+    /// Checks a call control and logs it; routing acts first for consult
+    /// transfers, so its facts follow the control's in the log (the call's
+    /// task reads them in that order).
+    async fn call_control(
+        &mut self,
+        now: model::Instant,
+        interaction: i64,
+        by_agent: Option<i64>,
+        by: String,
+        action: CallAction,
+    ) -> Result<Ack, ApiError> {
+        let it = self.interaction(interaction).await?;
+        if it.channel != "voice" && it.channel != "outbound_voice" {
+            return Err(ApiError::conflict(format!(
+                "interaction {interaction} is not a call"
+            )));
+        }
+        let iid = InteractionId(interaction as u64);
+        let holder = self.engine.consult_holder(iid).map(|a| i64::from(a.0));
+        // During a consult transfer routing offers the interaction to the
+        // consulted agent; the first agent still holds it.
+        let owner = holder.or_else(|| self.engine.connected_agent(iid).map(|a| i64::from(a.0)));
+        let Some(owner) = owner else {
+            return Err(ApiError::conflict(format!(
+                "interaction {interaction} is not connected"
+            )));
+        };
+        if let Some(a) = by_agent
+            && a != owner
+        {
+            return Err(ApiError::conflict(format!(
+                "interaction {interaction} is not with agent {a}"
+            )));
+        }
+        let consulting = holder.is_some();
+        let busy = || {
+            ApiError::conflict(format!(
+                "interaction {interaction}: a consult transfer is in progress"
+            ))
+        };
+        let call = match action {
+            CallAction::Hold | CallAction::Resume | CallAction::Mute | CallAction::Unmute
+                if consulting =>
+            {
+                return Err(busy());
+            }
+            CallAction::Hold => CallFact::Held { by },
+            CallAction::Resume => CallFact::Unheld { by },
+            CallAction::Mute => CallFact::Muted { by },
+            CallAction::Unmute => CallFact::Unmuted { by },
+            CallAction::Hangup => CallFact::HangupRequested { by },
+            CallAction::Consult(_) if consulting => return Err(busy()),
+            CallAction::Consult(target) => {
+                let to = self
+                    .agent(target)
+                    .map_err(|_| ApiError::field("agent_id", "no such agent"))?;
+                if target == owner {
+                    return Err(ApiError::field(
+                        "agent_id",
+                        "the call is already with this agent",
+                    ));
+                }
+                self.engine
+                    .handle(
+                        now,
+                        Input::Transfer {
+                            interaction: iid,
+                            to: TransferTarget::Agent(to),
+                            consult: true,
+                        },
+                    )
+                    .map_err(routing_error)?;
+                CallFact::ConsultRequested { by, agent: to }
+            }
+            CallAction::ConsultComplete => {
+                if !consulting {
+                    return Err(ApiError::conflict(format!(
+                        "interaction {interaction}: no consult transfer in progress"
+                    )));
+                }
+                let Some(to) = self.engine.offered_agent(iid) else {
+                    return Err(ApiError::conflict(format!(
+                        "interaction {interaction}: the consulted agent has not been offered it yet"
+                    )));
+                };
+                self.engine
+                    .handle(now, Input::Accept(iid, to))
+                    .map_err(routing_error)?;
+                CallFact::ConsultCompleted { by }
+            }
+            CallAction::ConsultCancel => {
+                self.engine
+                    .handle(now, Input::CancelTransfer(iid))
+                    .map_err(routing_error)?;
+                // The withdrawn offer goes first: the store then puts the
+                // call back with the first agent from this fact.
+                self.drain();
+                CallFact::ConsultCancelled {
+                    by,
+                    agent: AgentId(owner as u32),
+                }
+            }
+        };
+        // Routing's own facts wait in the engine until this op returns
+        // (but for a cancelled consult's, drained above).
+        self.push(Fact::Call {
+            interaction: iid,
+            call,
+        });
+        Ok(Ack::Done)
+    }
+
     fn agent(&self, id: i64) -> Result<AgentId, ApiError> {
         if id < 0 || id as usize >= self.agent_names.len() {
             return Err(ApiError::not_found("agent"));
@@ -1021,6 +1181,59 @@ impl Task {
                     call,
                 });
                 Ok(Ack::Done)
+            }
+            Op::CallControl {
+                interaction,
+                by_agent,
+                by,
+                action,
+            } => {
+                self.call_control(now, interaction, by_agent, by, action)
+                    .await
+            }
+            Op::CallbackKeepingPlace {
+                interaction,
+                number,
+            } => {
+                let it = self.interaction(interaction).await?;
+                let cb = self.next_interaction + 1;
+                let (mark, seq) = (self.pending.len(), self.seq);
+                self.push(Fact::InteractionOpened {
+                    interaction: InteractionId(cb as u64),
+                    channel: Channel::Callback,
+                    idempotency_key: None,
+                    customer: it.customer_id,
+                    subject: Some(format!("callback to {number}")),
+                    chat_secret_hash: None,
+                });
+                self.push(Fact::Call {
+                    interaction: InteractionId(cb as u64),
+                    call: CallFact::CallbackRequested {
+                        number,
+                        from_interaction: InteractionId(interaction as u64),
+                    },
+                });
+                let input = Input::Callback {
+                    interaction: InteractionId(interaction as u64),
+                    callback: InteractionId(cb as u64),
+                };
+                if let Err(e) = self.engine.handle(now, input) {
+                    self.pending.truncate(mark);
+                    self.seq = seq;
+                    return Err(routing_error(e));
+                }
+                self.next_interaction = cb;
+                Ok(Ack::Id(cb))
+            }
+            Op::HeldConsults(agent) => {
+                let a = self.agent(agent)?;
+                Ok(Ack::Ids(
+                    self.engine
+                        .consults_held_by(a, CONSULTS_SHOWN_MAX)
+                        .into_iter()
+                        .map(|i| i.0 as i64)
+                        .collect(),
+                ))
             }
             Op::Queues => Ok(Ack::Queues(
                 self.engine

@@ -562,3 +562,552 @@ async fn an_answered_outbound_call_without_an_agent_in_two_seconds_hears_the_aba
     // 2 s of ringing for the agent, then the message (8.5 s in English) before the BYE.
     assert!(t0.elapsed() > Duration::from_secs(10), "{:?}", t0.elapsed());
 }
+
+/// Waits until the interaction's log holds `n` facts of kind `what`.
+async fn wait_count(
+    store: &store::Store,
+    t: &store::Tenant,
+    secs: u64,
+    what: &str,
+    n: usize,
+) -> Vec<Recorded> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        let all = life(store, t, 1).await;
+        if all.iter().filter(|r| kind(r) == what).count() >= n {
+            return all;
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!(
+                "not {n} × {what} within {secs} s; the interaction's life so far: {:?}",
+                all.iter().map(kind).collect::<Vec<_>>()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A server with tenant "acme", agents `agents` (only the first signed in), a
+/// supervisor's client, and the switch with each agent's phone on its own port.
+struct Desk {
+    running: server::Running,
+    t: store::Tenant,
+    h: server::tenant::TenantHandle,
+    supervisor: Client,
+    sip: server::sip::SipRunning,
+    ports: Vec<u16>,
+    dir: PathBuf,
+}
+
+async fn desk(name: &str, agents: &[&str]) -> Desk {
+    let dir = scratch(name);
+    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let st = running.state.clone();
+    let t = st.store.create_tenant("acme", 1).await.unwrap();
+    let h = st.hub.tenant(&t).await.unwrap();
+    h.call(Op::SetPlan(PLAN.into())).await.unwrap();
+    for name in agents {
+        h.call(Op::DefineAgent {
+            id: None,
+            name: (*name).into(),
+            skills: vec![("support".into(), 5)],
+            username: None,
+        })
+        .await
+        .unwrap();
+    }
+    h.call(Op::SignIn(0, None)).await.unwrap();
+    let token = auth::new_token();
+    st.store
+        .create_token(
+            &t,
+            "test",
+            Role::Supervisor.as_str(),
+            &auth::secret_hash(&token),
+            1,
+        )
+        .await
+        .unwrap();
+    let supervisor = Client::new(running.addr).bearer(&token);
+    let ports: Vec<u16> = agents.iter().map(|_| free_port()).collect();
+    let phones: Vec<String> = agents
+        .iter()
+        .zip(&ports)
+        .map(|(a, p)| {
+            format!(r#"{{ agent = "{a}", address = "127.0.0.1:{p}", auto_answer = true }}"#)
+        })
+        .collect();
+    let config = SipConfig::from_toml(&format!(
+        r#"
+[[tenant]]
+name = "acme"
+numbers = ["*"]
+announce_every_s = 0
+ivr = '''
+entry = "main"
+[[menu]]
+name = "main"
+prompt = "main_menu"
+[menu.choices]
+"1" = {{ queue = "support" }}
+'''
+phones = [{}]
+[tenant.recording]
+"*" = "always"
+"#,
+        phones.join(", ")
+    ))
+    .unwrap();
+    let sip = server::sip::start(&st, "127.0.0.1:0".parse().unwrap(), config, &dir)
+        .await
+        .unwrap();
+    Desk {
+        running,
+        t,
+        h,
+        supervisor,
+        sip,
+        ports,
+        dir,
+    }
+}
+
+impl Desk {
+    /// Agent `i`'s phone (sipp: answers, talks, waits for our BYE).
+    fn phone(&self, i: usize) -> tokio::task::JoinHandle<(Output, String)> {
+        let d = self.dir.join(format!("phone{i}"));
+        std::fs::create_dir_all(&d).unwrap();
+        sipp(&d, "agent_phone.xml", &[], None, self.ports[i])
+    }
+
+    async fn post(&mut self, path: &str, body: serde_json::Value) {
+        let r = self.supervisor.post(path, &body).await.unwrap();
+        assert!(r.status < 300, "{path}: {} {:?}", r.status, r.json());
+    }
+
+    fn store(&self) -> &store::Store {
+        &self.running.state.store
+    }
+}
+
+/// Whether every 20 ms frame of `window` is a stretch of the music on hold.
+fn is_music(window: &[i16], music: &[i16]) -> bool {
+    window.chunks_exact(160).all(|frame| {
+        (0..music.len()).any(|start| {
+            frame
+                .iter()
+                .enumerate()
+                .all(|(i, &s)| music[(start + i) % music.len()] == s)
+        })
+    })
+}
+
+/// Samples of the recording between two facts (from 700 ms after the first
+/// to 100 ms before the second), the recording having started at `started`.
+/// A fact's time is when it was committed, a little after the switch acted
+/// (the recording's start) or a little before (a control): the margins
+/// cover that, even on a loaded machine.
+fn between(ch: &[i16], started: i64, from: i64, to: i64) -> &[i16] {
+    let at = |ms: i64| (((ms - started).max(0) as usize) * 8).min(ch.len());
+    &ch[at(from + 700).min(at(to - 100))..at(to - 100)]
+}
+
+/// The longest run of exact zeros (digital silence; G.711 never decodes to 0).
+fn longest_zero_run(ch: &[i16]) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for &s in ch {
+        run = if s == 0 { run + 1 } else { 0 };
+        best = best.max(run);
+    }
+    best
+}
+
+fn at_of(all: &[Recorded], what: &str) -> i64 {
+    all.iter()
+        .find(|r| kind(r) == what)
+        .unwrap_or_else(|| panic!("no {what}"))
+        .at
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_mutes_holds_resumes_and_hangs_up_from_the_api() {
+    if !have_sipp() {
+        return;
+    }
+    let mut d = desk("controls", &["eva"]).await;
+    let phone = d.phone(0);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let customer = sipp(
+        &d.dir,
+        "customer_hung_up_on.xml",
+        &[("TALK_AFTER_MS", "500")],
+        Some(d.sip.sip_addr),
+        free_port(),
+    );
+    let (store, t) = (d.store().clone(), d.t.clone());
+    wait_for(&store, &t, 10, "call.connected").await;
+    // The agent's phone talks for 7 s from its answer: everything happens in that time.
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    d.post("/api/v1/interactions/1/call/mute", json!({})).await;
+    tokio::time::sleep(Duration::from_millis(2_000)).await;
+    d.post("/api/v1/interactions/1/call/unmute", json!({}))
+        .await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    d.post("/api/v1/interactions/1/call/hold", json!({})).await;
+    tokio::time::sleep(Duration::from_millis(2_000)).await;
+    d.post("/api/v1/interactions/1/call/resume", json!({}))
+        .await;
+    tokio::time::sleep(Duration::from_millis(1_400)).await;
+    d.post("/api/v1/interactions/1/call/hangup", json!({}))
+        .await;
+
+    // Both the customer and the agent's phone get our BYE (sipp fails otherwise).
+    let (out, log) = customer.await.unwrap();
+    assert!(out.status.success(), "customer: {}", explain(&out, &log));
+    let (out, log) = phone.await.unwrap();
+    assert!(out.status.success(), "phone: {}", explain(&out, &log));
+    let all = wait_for(&store, &t, 10, "routing.ended").await;
+    let kinds: Vec<String> = all.iter().map(kind).collect();
+    let order = [
+        "call.connected",
+        "call.recording_started",
+        "call.muted",
+        "call.unmuted",
+        "call.held",
+        "call.unheld",
+        "call.hangup_requested",
+        "call.ended",
+        "routing.ended",
+    ];
+    let mut at = 0;
+    for k in order {
+        at += kinds[at..]
+            .iter()
+            .position(|x| x == k)
+            .unwrap_or_else(|| panic!("{k} missing or out of order in {kinds:?}"));
+    }
+    let ended = all.iter().find(|r| kind(r) == "call.ended").unwrap();
+    let v = serde_json::to_value(&ended.fact).unwrap();
+    assert_eq!(v["call"]["by"], "agent", "{v}");
+    assert_eq!(v["call"]["reason"], "hung_up_from_desktop", "{v}");
+    let muted =
+        serde_json::to_value(&all.iter().find(|r| kind(r) == "call.muted").unwrap().fact).unwrap();
+    assert_eq!(muted["call"]["by"], "token:test");
+
+    // What the customer heard (the recording's right channel).
+    let path = v["call"]["recording"].as_str().expect("a recording");
+    let (_, right) = telephony::wav::read_stereo(&std::fs::read(path).unwrap()).unwrap();
+    let started = at_of(&all, "call.recording_started");
+    let talk_end =
+        ((at_of(&all, "call.muted") - started - 100).max(0) as usize * 8).min(right.len());
+    let talk = &right[..talk_end];
+    assert!(power(talk) > 1e4, "the agent is heard before the mute");
+    let muted = between(
+        &right,
+        started,
+        at_of(&all, "call.muted"),
+        at_of(&all, "call.unmuted"),
+    );
+    assert!(muted.len() >= 8_000, "{}", muted.len());
+    assert!(
+        muted.iter().all(|&s| s == 0),
+        "nothing of the agent reaches the customer while muted"
+    );
+    // Wherever it lies exactly, the mute is one stretch of digital silence
+    // as long as the mute (2 s), and there is no other such stretch.
+    let silence = longest_zero_run(&right);
+    assert!(
+        (12_000..20_000).contains(&silence),
+        "silence of {} ms",
+        silence / 8
+    );
+    let held = between(
+        &right,
+        started,
+        at_of(&all, "call.held"),
+        at_of(&all, "call.unheld"),
+    );
+    assert!(held.len() >= 6_000, "{}", held.len());
+    let music = telephony::tones::music_on_hold();
+    assert!(power(held) > 1e4, "music while held");
+    assert!(
+        is_music(held, &music),
+        "only music while held, nothing of the agent"
+    );
+    let back = between(
+        &right,
+        started,
+        at_of(&all, "call.unheld"),
+        at_of(&all, "call.hangup_requested"),
+    );
+    assert!(back.len() >= 2_400, "{}", back.len());
+    assert!(!is_music(back, &music), "the agent again after resuming");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consult_transfer_is_cancelled_then_completed_to_another_agents_phone() {
+    if !have_sipp() {
+        return;
+    }
+    let mut d = desk("consult", &["eva", "max", "ana"]).await;
+    let phones: Vec<_> = (0..3).map(|i| d.phone(i)).collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let customer = sipp(
+        &d.dir,
+        "customer_ivr.xml",
+        &[("TALK_AFTER_MS", "500"), ("HOLD_MS", "14000")],
+        Some(d.sip.sip_addr),
+        free_port(),
+    );
+    let (store, t) = (d.store().clone(), d.t.clone());
+    wait_for(&store, &t, 10, "call.connected").await;
+    d.h.call(Op::SignIn(1, None)).await.unwrap();
+    d.h.call(Op::SignIn(2, None)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // Consult max, talk, give up: max's phone is hung up, the customer is back with eva.
+    d.post(
+        "/api/v1/interactions/1/call/consult",
+        json!({"agent_id": 1}),
+    )
+    .await;
+    wait_count(&store, &t, 10, "call.consult_connected", 1).await;
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    d.post("/api/v1/interactions/1/call/consult/cancel", json!({}))
+        .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+
+    // Nothing to complete now.
+    let r = d
+        .supervisor
+        .post("/api/v1/interactions/1/call/consult/complete", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 409, "{:?}", r.json());
+
+    // Consult ana and complete: eva's phone is hung up, the customer talks to ana.
+    d.post(
+        "/api/v1/interactions/1/call/consult",
+        json!({"agent_id": 2}),
+    )
+    .await;
+    wait_count(&store, &t, 10, "call.consult_connected", 2).await;
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    d.post("/api/v1/interactions/1/call/consult/complete", json!({}))
+        .await;
+
+    let (out, log) = customer.await.unwrap();
+    assert!(out.status.success(), "customer: {}", explain(&out, &log));
+    for (i, phone) in phones.into_iter().enumerate() {
+        let (out, log) = phone.await.unwrap();
+        assert!(out.status.success(), "phone {i}: {}", explain(&out, &log));
+    }
+    let all = wait_for(&store, &t, 10, "routing.ended").await;
+    let kinds: Vec<String> = all.iter().map(kind).collect();
+    let order = [
+        "call.connected",
+        "call.consult_requested",
+        "call.agent_ringing",
+        "call.consult_connected",
+        "call.consult_cancelled",
+        "call.consult_requested",
+        "call.agent_ringing",
+        "call.consult_connected",
+        "call.consult_completed",
+        "routing.accepted",
+        "call.connected",
+        "call.ended",
+        "routing.ended",
+    ];
+    let mut at = 0;
+    for k in order {
+        at += kinds[at..]
+            .iter()
+            .position(|x| x == k)
+            .unwrap_or_else(|| panic!("{k} missing or out of order in {kinds:?}"));
+    }
+    let agents = |what: &str| -> Vec<serde_json::Value> {
+        all.iter()
+            .filter(|r| kind(r) == what)
+            .map(|r| serde_json::to_value(&r.fact).unwrap()["call"]["agent"].clone())
+            .collect()
+    };
+    assert_eq!(agents("call.connected"), vec![json!(0), json!(2)]);
+    assert_eq!(agents("call.consult_connected"), vec![json!(1), json!(2)]);
+    let ended =
+        serde_json::to_value(&all.iter().find(|r| kind(r) == "call.ended").unwrap().fact).unwrap();
+    assert_eq!(ended["call"]["by"], "customer", "{ended}");
+    // The interaction ends with ana.
+    let view = d.store().interaction(&t, 1).await.unwrap().unwrap();
+    assert_eq!(view.agent_id, Some(2));
+
+    // While consulting, the customer hears music only.
+    let path = ended["call"]["recording"].as_str().expect("a recording");
+    let (_, right) = telephony::wav::read_stereo(&std::fs::read(path).unwrap()).unwrap();
+    let started = at_of(&all, "call.recording_started");
+    let consulting = between(
+        &right,
+        started,
+        at_of(&all, "call.consult_requested"),
+        at_of(&all, "call.consult_cancelled"),
+    );
+    assert!(consulting.len() >= 4_000, "{}", consulting.len());
+    assert!(
+        is_music(consulting, &telephony::tones::music_on_hold()),
+        "only music while the agents consult"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recordings_past_the_tenants_retention_are_deleted_and_each_deletion_is_logged() {
+    let dir = scratch("retention");
+    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let st = running.state.clone();
+    let t = st.store.create_tenant("acme", 1).await.unwrap();
+    let h = st.hub.tenant(&t).await.unwrap();
+    h.call(Op::SetPlan(PLAN.into())).await.unwrap();
+    let config = SipConfig::from_toml(
+        r#"
+retention_sweep_every_s = 1
+[[tenant]]
+name = "acme"
+numbers = ["*"]
+recording_retention_days = 30
+"#,
+    )
+    .unwrap();
+    let sip = server::sip::start(&st, "127.0.0.1:0".parse().unwrap(), config, &dir)
+        .await
+        .unwrap();
+    let folder = sip.recordings.join("acme");
+    let now =
+        std::time::SystemTime::UNIX_EPOCH + Duration::from_millis(server::clock::now_ms() as u64);
+    let file = |name: &str, age_days: u64| {
+        let p = folder.join(name);
+        let f = std::fs::File::create(&p).unwrap();
+        f.set_modified(now - Duration::from_secs(age_days * 86_400))
+            .unwrap();
+        p
+    };
+    let old = file("1.wav", 45);
+    let young = file("2.wav", 29);
+    let stranger = file("readme.wav", 400);
+    let all = wait_for(&st.store, &t, 10, "call.recording_deleted").await;
+    assert!(!old.exists(), "the old recording is gone");
+    assert!(
+        young.exists() && stranger.exists(),
+        "nothing else is touched"
+    );
+    let v = serde_json::to_value(&all.last().unwrap().fact).unwrap();
+    assert_eq!(v["interaction"], 1, "{v}");
+    // 45 days, or a hair less when the sweep's clock was read just before the test's.
+    let age = v["call"]["age_days"].as_u64().unwrap();
+    assert!((44..=45).contains(&age), "{v}");
+    assert_eq!(v["call"]["retention_days"], 30, "{v}");
+    assert_eq!(v["call"]["path"], old.display().to_string(), "{v}");
+    // A bad setting is refused with a clear message.
+    let bad = SipConfig::from_toml("[[tenant]]\nname = \"acme\"\nrecording_retention_days = 0\n")
+        .unwrap();
+    let Err(err) = server::sip::start(&st, "127.0.0.1:0".parse().unwrap(), bad, &dir).await else {
+        panic!("a retention of 0 days is refused");
+    };
+    assert!(
+        format!("{err:#}").contains("recording_retention_days"),
+        "{err:#}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_caller_presses_1_and_a_callback_takes_their_place() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("callback");
+    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let st = running.state.clone();
+    let t = st.store.create_tenant("acme", 1).await.unwrap();
+    let h = st.hub.tenant(&t).await.unwrap();
+    h.call(Op::SetPlan(PLAN.into())).await.unwrap();
+    // An agent who is signed out: the call waits.
+    h.call(Op::DefineAgent {
+        id: None,
+        name: "eva".into(),
+        skills: vec![("support".into(), 5)],
+        username: None,
+    })
+    .await
+    .unwrap();
+    let config = SipConfig::from_toml(
+        r#"
+[[tenant]]
+name = "acme"
+numbers = ["*"]
+announce_every_s = 0
+offer_callback = true
+ivr = '''
+entry = "main"
+[[menu]]
+name = "main"
+prompt = "main_menu"
+[menu.choices]
+"1" = { queue = "support" }
+'''
+"#,
+    )
+    .unwrap();
+    let sip = server::sip::start(&st, "127.0.0.1:0".parse().unwrap(), config, &dir)
+        .await
+        .unwrap();
+    let (out, log) = sipp(
+        &dir,
+        "customer_callback.xml",
+        &[("KEY_AFTER_MS", "2500")],
+        Some(sip.sip_addr),
+        free_port(),
+    )
+    .await
+    .unwrap();
+    // sipp fails unless our BYE came after the key.
+    assert!(out.status.success(), "customer: {}", explain(&out, &log));
+    let all = wait_for(&st.store, &t, 10, "routing.ended").await;
+    let kinds: Vec<String> = all.iter().map(kind).collect();
+    let ended = all
+        .iter()
+        .find(|r| kind(r) == "call.ended")
+        .expect("call.ended");
+    let v = serde_json::to_value(&ended.fact).unwrap();
+    assert_eq!(v["call"]["reason"], "callback_requested", "{kinds:?}");
+    let routing_end = all.iter().find(|r| kind(r) == "routing.ended").unwrap();
+    let routing_end = serde_json::to_value(&routing_end.fact).unwrap();
+    assert_eq!(
+        routing_end["event"]["outcome"], "callback_offered",
+        "{routing_end}"
+    );
+    // The callback: interaction 2, waiting in the same queue, with the number.
+    let cb = st
+        .store
+        .interaction(&t, 2)
+        .await
+        .unwrap()
+        .expect("a callback");
+    assert_eq!(
+        (cb.channel.as_str(), cb.state.as_str()),
+        ("callback", "waiting")
+    );
+    let call = st.store.interaction(&t, 1).await.unwrap().unwrap();
+    assert_eq!(cb.queue_id, call.queue_id);
+    let facts = st.store.interaction_facts(&t, 2).await.unwrap();
+    let requested = facts
+        .iter()
+        .find(|r| kind(r) == "call.callback_requested")
+        .expect("call.callback_requested");
+    let v = serde_json::to_value(&requested.fact).unwrap();
+    assert_eq!(v["call"]["number"], "600111222", "{v}");
+    assert_eq!(v["call"]["from_interaction"], 1, "{v}");
+}

@@ -233,6 +233,74 @@ pub enum CallFact {
         /// Who.
         by: String,
     },
+    /// The agent put the customer on hold (music; nothing of the agent reaches them).
+    Held {
+        /// Who.
+        by: String,
+    },
+    /// The agent took the customer off hold.
+    Unheld {
+        /// Who.
+        by: String,
+    },
+    /// The agent muted themselves (the customer hears nothing of them; they still hear).
+    Muted {
+        /// Who.
+        by: String,
+    },
+    /// The agent unmuted themselves.
+    Unmuted {
+        /// Who.
+        by: String,
+    },
+    /// Someone asked to hang up the call from the desktop or the API.
+    HangupRequested {
+        /// Who.
+        by: String,
+    },
+    /// A consult transfer to another agent began (customer on hold).
+    ConsultRequested {
+        /// Who.
+        by: String,
+        /// The agent consulted.
+        agent: AgentId,
+    },
+    /// The consulted agent's phone answered: the two agents talk.
+    ConsultConnected {
+        /// The agent consulted.
+        agent: AgentId,
+        /// Their phone leg's Call-ID.
+        agent_call_id: String,
+    },
+    /// The consult transfer was completed: the customer goes to the consulted agent.
+    ConsultCompleted {
+        /// Who.
+        by: String,
+    },
+    /// The consult transfer was given up: the customer is back with the first agent.
+    ConsultCancelled {
+        /// Who (`switch` when the consulted phone failed or routing withdrew the offer).
+        by: String,
+        /// The agent the customer is back with.
+        agent: AgentId,
+    },
+    /// The caller, waiting, pressed the key to be called back: this callback
+    /// interaction took their place in the queue.
+    CallbackRequested {
+        /// The number to call back (the caller's).
+        number: String,
+        /// The call that waited.
+        from_interaction: InteractionId,
+    },
+    /// A recording was deleted: it was older than the tenant's retention.
+    RecordingDeleted {
+        /// The file.
+        path: String,
+        /// Its age, in whole days.
+        age_days: u32,
+        /// The tenant's retention then, in days.
+        retention_days: u32,
+    },
     /// The call ended.
     Ended {
         /// `customer`, `agent` or `switch`.
@@ -260,6 +328,17 @@ impl CallFact {
             CallFact::RecordingResumed { .. } => "recording_resumed",
             CallFact::RecordingRequested { .. } => "recording_requested",
             CallFact::RecordingAccessed { .. } => "recording_accessed",
+            CallFact::RecordingDeleted { .. } => "recording_deleted",
+            CallFact::CallbackRequested { .. } => "callback_requested",
+            CallFact::Held { .. } => "held",
+            CallFact::Unheld { .. } => "unheld",
+            CallFact::Muted { .. } => "muted",
+            CallFact::Unmuted { .. } => "unmuted",
+            CallFact::HangupRequested { .. } => "hangup_requested",
+            CallFact::ConsultRequested { .. } => "consult_requested",
+            CallFact::ConsultConnected { .. } => "consult_connected",
+            CallFact::ConsultCompleted { .. } => "consult_completed",
+            CallFact::ConsultCancelled { .. } => "consult_cancelled",
             CallFact::Ended { .. } => "ended",
         }
     }

@@ -166,6 +166,22 @@ pub(crate) async fn apply(
             }
             EventKind::StepReached { .. } | EventKind::Outbound(_) => {}
         },
+        // Routing puts a cancelled consult back with the first agent without a
+        // routing fact of its own; the call's fact says with whom.
+        Fact::Call {
+            interaction,
+            call: crate::CallFact::ConsultCancelled { agent, .. },
+        } => {
+            set_state(
+                tx,
+                t,
+                seq,
+                interaction.0,
+                "connected",
+                Some(Some(i64::from(agent.0))),
+            )
+            .await?;
+        }
         Fact::Requeued { interaction } => {
             set_state(tx, t, seq, interaction.0, "waiting", Some(None)).await?;
         }

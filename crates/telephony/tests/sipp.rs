@@ -694,3 +694,70 @@ async fn an_outbound_call_to_a_silent_address_fails_for_lack_of_a_provisional_re
     );
     switch.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn re_invites_get_our_sdp_and_the_media_follows_holds_and_resumes() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("reinvite");
+    let mut switch = Switch::start(config(&dir, 10))
+        .await
+        .expect("switch starts");
+    // Where the phone moves its media: we listen there and time what arrives.
+    let media = std::net::UdpSocket::bind((LOCALHOST, 0)).expect("media socket");
+    let new_port = media.local_addr().unwrap().port().to_string();
+    media
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    #[allow(clippy::disallowed_methods)] // a test measuring real arrival times
+    let listener = std::thread::spawn(move || {
+        let start = std::time::Instant::now();
+        let mut at_ms = Vec::new();
+        let mut buf = [0u8; 1500];
+        while start.elapsed() < Duration::from_secs(12) {
+            if let Ok((n, _)) = media.recv_from(&mut buf)
+                && telephony::rtp::RtpPacket::parse(&buf[..n]).is_ok()
+            {
+                at_ms.push(start.elapsed().as_millis() as u64);
+            }
+        }
+        at_ms
+    });
+    let (out, log) = sipp(
+        &dir,
+        "reinvite_call.xml",
+        &[("NEW_PORT", &new_port)],
+        switch.sip_addr(),
+        LOCALHOST,
+    )
+    .await;
+    assert!(out.status.success(), "{}", explain(&out, &log));
+    let events = events_until(&mut switch, 10, |e| matches!(e, SwitchEvent::Ended(_))).await;
+    let s = ended(&events)[0];
+    assert_eq!(s.hung_up_by, Party::Customer);
+    let at = listener.join().unwrap();
+    // After the move (1.5 s), nothing while held and inactive (2 s), then
+    // the media again after the refresh (1.5 s).
+    let gaps: Vec<(u64, u64)> = at.windows(2).map(|w| (w[0], w[1] - w[0])).collect();
+    let (gap_at, gap) = gaps
+        .iter()
+        .copied()
+        .max_by_key(|g| g.1)
+        .expect("RTP arrived");
+    assert!(
+        (1_600..3_000).contains(&gap),
+        "silent while held: the longest gap is {gap} ms"
+    );
+    let before = at.iter().filter(|&&t| t <= gap_at).count();
+    let after = at.iter().filter(|&&t| t > gap_at).count();
+    assert!(
+        before >= 50,
+        "our RTP followed the new address: {before} packets"
+    );
+    assert!(
+        after >= 50,
+        "and came back after the refresh: {after} packets"
+    );
+    switch.shutdown();
+}

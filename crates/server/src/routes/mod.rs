@@ -1,6 +1,7 @@
 //! The HTTP routes, one module per resource, and the extractors they share.
 
 pub mod agents;
+pub mod calls;
 pub mod chat;
 pub mod customers;
 pub mod events;
@@ -212,6 +213,23 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/interactions/{id}/recording/start",
             post(recording::start),
+        )
+        .route("/api/v1/interactions/{id}/call/hold", post(calls::hold))
+        .route("/api/v1/interactions/{id}/call/resume", post(calls::resume))
+        .route("/api/v1/interactions/{id}/call/mute", post(calls::mute))
+        .route("/api/v1/interactions/{id}/call/unmute", post(calls::unmute))
+        .route("/api/v1/interactions/{id}/call/hangup", post(calls::hangup))
+        .route(
+            "/api/v1/interactions/{id}/call/consult",
+            post(calls::consult),
+        )
+        .route(
+            "/api/v1/interactions/{id}/call/consult/complete",
+            post(calls::consult_complete),
+        )
+        .route(
+            "/api/v1/interactions/{id}/call/consult/cancel",
+            post(calls::consult_cancel),
         )
         .route(
             "/api/v1/customers",

@@ -12,7 +12,8 @@ use serde::Deserialize;
 use store::Tenant;
 use store::read::InteractionView;
 
-use super::panels::{customer_pop, state_html, work_html};
+use super::calls::work_html;
+use super::panels::{customer_pop, state_html};
 use super::popup;
 use super::settings::{DesktopSettings, Effect};
 use super::{Ctx, UiForm, esc, html_response, layout};

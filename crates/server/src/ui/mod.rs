@@ -20,6 +20,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod calls;
 pub mod chat;
 pub mod desktop;
 pub mod live;
@@ -454,6 +455,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/ui/agent/interactions/{id}/complete",
             post(desktop::complete),
+        )
+        .route(
+            "/ui/agent/interactions/{id}/call/{action}",
+            post(calls::control),
         )
         .route("/ui/wallboard", get(wallboard::page))
         .route("/ui/wallboard/board", get(wallboard::board))

@@ -227,6 +227,7 @@ pub(super) async fn work_html(
                 s.push_str(&disposition_form(ctx, it, &settings, qname));
                 s.push_str(&callback_form(ctx, it, &pop));
                 if !ended {
+                    s.push_str(&super::calls::controls(st, ctx, t, it, &agents, agent).await?);
                     s.push_str(&transfer_form(ctx, it, &queues, &agents, agent));
                     let _ = write!(
                         s,

@@ -84,6 +84,10 @@ pub enum CallControl {
     PauseRecording,
     /// Keep recording again.
     ResumeRecording,
+    /// While bridged, play silence instead of the peer (`true`), or the peer
+    /// again (`false`); the far end is still relayed to the peer. Survives a
+    /// new bridge (hold and resume keep a mute).
+    MutePeer(bool),
 }
 
 impl Default for FlowConfig {
@@ -246,6 +250,8 @@ pub struct Call {
     /// The far end's audio not yet sent to the peer (less than a frame).
     bridge_out: Vec<i16>,
     bridge_seq: u16,
+    /// The peer's audio is not played (the agent muted themselves).
+    peer_muted: bool,
     /// Reusable buffers.
     samples: Vec<i16>,
     payload: Vec<u8>,
@@ -286,6 +292,7 @@ impl Call {
             jitter: JitterBuffer::new(BRIDGE_DEPTH),
             bridge_out: Vec::new(),
             bridge_seq: 0,
+            peer_muted: false,
             samples: Vec::with_capacity(FRAME_SAMPLES),
             payload: Vec::with_capacity(FRAME_SAMPLES),
         }
@@ -348,7 +355,14 @@ impl Call {
                     r.resume();
                 }
             }
+            CallControl::MutePeer(on) => self.peer_muted = on,
         }
+    }
+
+    /// A re-INVITE changed the codec or the far end's payload types (the
+    /// address is the runtime's business).
+    pub fn set_media(&mut self, media: Negotiated) {
+        self.media = media;
     }
 
     /// A frame of the bridged peer's far end arrived (see [`CallOutput::Media`]).
@@ -609,7 +623,11 @@ impl Call {
                 }
             }
             Source::Bridge => {
-                if let Playout::Frame(_, pcm) = self.jitter.pop() {
+                // Muted: the peer's frames are still taken, so unmuting
+                // does not replay stale audio.
+                if let Playout::Frame(_, pcm) = self.jitter.pop()
+                    && !self.peer_muted
+                {
                     self.samples.extend(
                         pcm.chunks_exact(2)
                             .take(n)
@@ -1014,6 +1032,69 @@ mod tests {
         assert!(left[12_500..15_500].iter().all(|&s| s == 0));
         assert!(right[12_500..15_500].iter().all(|&s| s == 0));
         assert!(crate::tones::power(&left[17_000..20_000]) > 1e6);
+    }
+
+    #[test]
+    fn a_muted_peer_is_not_heard_but_still_hears() {
+        // A: the customer's call; B: the agent's phone. The agent mutes: the
+        // customer hears silence, the agent still hears the customer.
+        let mut a = Call::new(controlled(), media(), (1, 2, 3), 0);
+        let mut b = Call::new(controlled(), media(), (4, 5, 6), 0);
+        a.control(0, CallControl::Bridge);
+        b.control(0, CallControl::Bridge);
+        let tone = crate::tones::sine(440.0, 8_000.0, 20);
+        let mut enc = Vec::new();
+        Law::A.encode_into(&tone, &mut enc);
+        let mut a_far = RtpSender::new(10, 0, 0);
+        let mut b_far = RtpSender::new(11, 0, 0);
+        let (mut a_heard, mut b_heard) = (Vec::new(), Vec::new());
+        let heard = |p: &[u8], into: &mut Vec<i16>| {
+            let p = RtpPacket::parse(p).unwrap();
+            Law::A.decode_into(p.payload, into);
+        };
+        for ms in (0..3_000u64).step_by(20) {
+            if ms == 1_000 {
+                a.control(ms, CallControl::MutePeer(true));
+            }
+            if ms == 2_000 {
+                a.control(ms, CallControl::MutePeer(false));
+            }
+            a.handle_rtp(ms, &a_far.media(8, false, &enc[..160], 160));
+            b.handle_rtp(ms, &b_far.media(8, false, &enc[..160], 160));
+            a.handle_timeout(ms);
+            b.handle_timeout(ms);
+            let mut dummy = Vec::new();
+            for o in drain(&mut a, &mut dummy) {
+                match o {
+                    CallOutput::Media(seq, pcm) => b.handle_bridge_media(seq, &pcm),
+                    CallOutput::Rtp(p) => heard(&p, &mut a_heard),
+                    _ => {}
+                }
+            }
+            for o in drain(&mut b, &mut dummy) {
+                match o {
+                    CallOutput::Media(seq, pcm) => a.handle_bridge_media(seq, &pcm),
+                    CallOutput::Rtp(p) => heard(&p, &mut b_heard),
+                    _ => {}
+                }
+            }
+        }
+        let power = |v: &[i16], from_ms: usize, to_ms: usize| {
+            crate::tones::power(&v[from_ms * 8..to_ms * 8])
+        };
+        assert!(
+            power(&a_heard, 400, 900) > 1e6,
+            "the customer hears the agent"
+        );
+        assert!(
+            a_heard[1_100 * 8..1_950 * 8].iter().all(|&s| s.abs() < 16),
+            "muted: nothing of the agent reaches the customer"
+        );
+        assert!(power(&a_heard, 2_200, 2_900) > 1e6, "unmuted again");
+        assert!(
+            power(&b_heard, 1_100, 1_950) > 1e6,
+            "the agent still hears the customer while muted"
+        );
     }
 
     #[test]

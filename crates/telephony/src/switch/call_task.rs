@@ -58,12 +58,19 @@ pub(super) enum ToCall {
     Failed(Option<u16>),
     /// Told from outside (a controlled call).
     Command(CallCommand),
-    /// Bridge to this peer call's task.
-    Bridge(mpsc::Sender<ToCall>),
-    /// The bridged peer is gone.
-    Unbridge,
+    /// Bridge to this peer call (its reference and its task).
+    Bridge(CallRef, mpsc::Sender<ToCall>),
+    /// This peer call is gone (ignored when it is no longer the peer: the
+    /// call may have been bridged to another meanwhile).
+    Unbridge(CallRef),
     /// A frame from the bridged peer.
     Media(u16, Vec<u8>),
+    /// A re-INVITE moved the media (address, codec) or put it on hold
+    /// (`sending`: whether the other side wants our RTP now).
+    Renegotiated {
+        media: super::sdp::Negotiated,
+        sending: bool,
+    },
 }
 
 /// Messages from a call's task to the control task.
@@ -123,8 +130,11 @@ pub(super) struct CallTask {
     pub(super) inbox: mpsc::Receiver<ToCall>,
     pub(super) to_control: mpsc::UnboundedSender<FromCall>,
     pub(super) summary: CallSummary,
-    /// The bridged peer's task.
-    pub(super) peer: Option<mpsc::Sender<ToCall>>,
+    /// The bridged peer call and its task.
+    pub(super) peer: Option<(CallRef, mpsc::Sender<ToCall>)>,
+    /// Whether our RTP goes out (not while the other side holds us with
+    /// `a=sendonly` or `a=inactive`); the call runs on either way.
+    pub(super) sending: bool,
 }
 
 impl CallTask {
@@ -172,12 +182,22 @@ impl CallTask {
                         // Outbound set-up messages after the answer: nothing to do.
                         Some(ToCall::Progress(_) | ToCall::Answered(_) | ToCall::Failed(_)) => {}
                         Some(ToCall::Media(seq, pcm)) => self.machine.handle_bridge_media(seq, &pcm),
-                        Some(ToCall::Bridge(peer)) => {
-                            self.peer = Some(peer);
+                        Some(ToCall::Renegotiated { media, sending }) => {
+                            if !media.remote.ip().is_unspecified() {
+                                // Follow the new address; latch again on its first packet.
+                                self.remote = media.remote;
+                                self.latched = false;
+                            }
+                            self.sending = sending;
+                            self.machine.set_media(media);
+                        }
+                        Some(ToCall::Bridge(peer, task)) => {
+                            self.peer = Some((peer, task));
                             self.machine.control(now, CallControl::Bridge);
                         }
-                        Some(ToCall::Unbridge) => {
-                            if self.peer.take().is_some() {
+                        Some(ToCall::Unbridge(gone)) => {
+                            if self.peer.as_ref().is_some_and(|(r, _)| *r == gone) {
+                                self.peer = None;
                                 self.machine.control(now, CallControl::Silence);
                             }
                         }
@@ -192,6 +212,7 @@ impl CallTask {
                                 CallCommand::Silence => CallControl::Silence,
                                 CallCommand::PauseRecording => CallControl::PauseRecording,
                                 CallCommand::ResumeRecording => CallControl::ResumeRecording,
+                                CallCommand::MutePeer(on) => CallControl::MutePeer(on),
                                 CallCommand::Hangup => {
                                     self.machine.hang_up(now, EndReason::Hangup);
                                     CallControl::Silence
@@ -222,6 +243,9 @@ impl CallTask {
             while let Some(out) = self.machine.poll_output() {
                 match out {
                     CallOutput::Rtp(pkt) => {
+                        if !self.sending {
+                            continue;
+                        }
                         if let Err(e) = self.rtp.send_to(&pkt, self.remote).await {
                             debug!(error = %e, "RTP send failed");
                         }
@@ -244,15 +268,15 @@ impl CallTask {
                     }
                     CallOutput::Media(seq, pcm) => {
                         // A full peer drops a frame rather than stall this call.
-                        if let Some(p) = &self.peer {
+                        if let Some((_, p)) = &self.peer {
                             let _ = p.try_send(ToCall::Media(seq, pcm));
                         }
                     }
                 }
             }
         }
-        if let Some(p) = self.peer.take() {
-            let _ = p.try_send(ToCall::Unbridge);
+        if let Some((_, p)) = self.peer.take() {
+            let _ = p.try_send(ToCall::Unbridge(self.call));
         }
         if let Some(f) = recording
             && let Err(e) = f.finish()

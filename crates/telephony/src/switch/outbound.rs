@@ -70,9 +70,10 @@ impl DialTask {
                         Some(
                             ToCall::Info(_)
                             | ToCall::Command(_)
-                            | ToCall::Bridge(_)
-                            | ToCall::Unbridge
-                            | ToCall::Media(..),
+                            | ToCall::Bridge(..)
+                            | ToCall::Unbridge(_)
+                            | ToCall::Media(..)
+                            | ToCall::Renegotiated { .. },
                         ) => {}
                     }
                 }
@@ -141,6 +142,7 @@ impl DialTask {
             to_control: self.to_control,
             summary: self.summary,
             peer: None,
+            sending: true,
         };
         tokio::spawn(task.run());
     }

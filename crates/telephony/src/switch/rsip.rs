@@ -134,6 +134,7 @@ impl RsipSignalling {
             unanswered: Default::default(),
             done_tx,
             guard,
+            reinvites: HashMap::new(),
         };
         let token = cancel.clone();
         tokio::spawn(async move {
@@ -200,6 +201,8 @@ struct Stack {
     done_tx: mpsc::UnboundedSender<(CallRef, Option<u16>, Vec<u8>)>,
     /// Trunks that must answer a digest challenge.
     guard: Option<super::digest::DigestGuard>,
+    /// Re-INVITEs (and UPDATEs) waiting for the switch's answer.
+    reinvites: HashMap<CallRef, rsipstack::dialog::dialog::TransactionHandle>,
 }
 
 fn user_part(uri: Option<rsipstack::sip::Uri>) -> String {
@@ -380,6 +383,34 @@ impl Stack {
                     .await;
                 }
             }
+            DialogState::Updated(id, req, handle) => {
+                let offer = matches!(req.method, Method::Invite | Method::Update);
+                match self.call_of(&id) {
+                    Some(call) if offer => {
+                        // A second offer before the first is answered: RFC 3261 §14.2 says 500.
+                        if let Some(old) = self.reinvites.insert(call, handle) {
+                            tokio::spawn(async move {
+                                old.reply(StatusCode::ServerInternalError).await.ok();
+                            });
+                        }
+                        self.emit(SignalEvent::Reinvite {
+                            call,
+                            sdp: req.body,
+                        })
+                        .await;
+                    }
+                    found => {
+                        let status = if found.is_some() {
+                            StatusCode::OK
+                        } else {
+                            StatusCode::CallTransactionDoesNotExist
+                        };
+                        tokio::spawn(async move {
+                            handle.reply(status).await.ok();
+                        });
+                    }
+                }
+            }
             DialogState::Options(_, _, handle) => {
                 tokio::spawn(async move {
                     handle.reply(StatusCode::OK).await.ok();
@@ -402,6 +433,7 @@ impl Stack {
                     return;
                 };
                 self.calls.remove(&call);
+                self.reinvites.remove(&call);
                 if self.unanswered.contains(&call) {
                     return;
                 }
@@ -478,6 +510,27 @@ impl Stack {
             SignalCommand::Originate { call, request } => {
                 return self.originate(*call, request.clone());
             }
+            SignalCommand::AnswerReinvite { call, status, sdp } => {
+                let Some(handle) = self.reinvites.remove(call) else {
+                    return;
+                };
+                let (status, sdp) = (StatusCode::from(*status), sdp.clone());
+                let headers = sdp.as_ref().map(|_| {
+                    vec![
+                        Header::ContentType(rsipstack::sip::headers::ContentType::new(
+                            "application/sdp",
+                        )),
+                        Header::Contact(rsipstack::sip::headers::Contact::new(format!(
+                            "<{}>",
+                            self.contact
+                        ))),
+                    ]
+                });
+                tokio::spawn(async move {
+                    handle.respond(status, headers, sdp).await.ok();
+                });
+                return;
+            }
         };
         let Some(dialog) = self.calls.get(&call).cloned() else {
             return;
@@ -509,7 +562,7 @@ impl Stack {
                 });
                 Ok(())
             }
-            SignalCommand::Originate { .. } => Ok(()),
+            SignalCommand::Originate { .. } | SignalCommand::AnswerReinvite { .. } => Ok(()),
         };
         if let Err(e) = result {
             warn!(call, error = %e, "SIP command failed");

@@ -184,6 +184,10 @@ pub enum CallCommand {
     ResumeRecording,
     /// Hang up (BYE), or CANCEL an outbound attempt not yet answered.
     Hangup,
+    /// While bridged, play silence instead of the peer (`true`) or the peer
+    /// again (`false`); this call's far end is still relayed to the peer.
+    /// The agent's mute, applied to the customer's call.
+    MutePeer(bool),
 }
 
 enum SwitchCommand {
@@ -344,6 +348,9 @@ struct CallEntry {
     /// The dialer's id, for calls we placed.
     dial_id: Option<String>,
     inbox: mpsc::Sender<ToCall>,
+    /// Our RTP address, the SDP session id and its last version, for
+    /// answers to re-INVITEs (none until the RTP port is bound).
+    sdp: Option<(SocketAddr, u64, u64)>,
 }
 
 struct Control<S> {
@@ -398,9 +405,10 @@ impl<S: Signalling> Control<S> {
                     }
                     SwitchCommand::Bridge(a, b) => {
                         let find = |id: &str| self.by_id.get(id).and_then(|r| self.calls.get(r)).map(|c| c.inbox.clone());
-                        if let (Some(ta), Some(tb)) = (find(&a), find(&b)) {
-                            let _ = ta.send(ToCall::Bridge(tb.clone())).await;
-                            let _ = tb.send(ToCall::Bridge(ta)).await;
+                        let rf = |id: &str| self.by_id.get(id).copied();
+                        if let (Some(ta), Some(tb), Some(ra), Some(rb)) = (find(&a), find(&b), rf(&a), rf(&b)) {
+                            let _ = ta.send(ToCall::Bridge(rb, tb.clone())).await;
+                            let _ = tb.send(ToCall::Bridge(ra, ta)).await;
                         }
                     }
                 },
@@ -532,6 +540,7 @@ impl<S: Signalling> Control<S> {
                         call_id: call_id.clone(),
                         dial_id: None,
                         inbox,
+                        sdp: Some((local_rtp, self.session_ids, self.session_ids)),
                     },
                 );
                 self.by_id.insert(call_id.clone(), call);
@@ -580,9 +589,11 @@ impl<S: Signalling> Control<S> {
                     to_control: from_calls.clone(),
                     summary,
                     peer: None,
+                    sending: true,
                 };
                 tokio::spawn(task.run());
             }
+            SignalEvent::Reinvite { call, sdp: offer } => self.reinvite(call, &offer).await,
             SignalEvent::Info { call, body, .. } => {
                 if let Some(c) = self.calls.get(&call) {
                     let _ = c.inbox.try_send(ToCall::Info(body));
@@ -611,6 +622,42 @@ impl<S: Signalling> Control<S> {
 }
 
 impl<S: Signalling> Control<S> {
+    /// A new offer in an answered call: answer with our address, the codec
+    /// it offers and the direction that answers its own (hold: we stop
+    /// sending), and move the call's media to where it now says.
+    async fn reinvite(&mut self, call: CallRef, offer: &[u8]) {
+        let answer =
+            |status: u16, sdp: Option<Vec<u8>>| SignalCommand::AnswerReinvite { call, status, sdp };
+        let Some(entry) = self.calls.get_mut(&call) else {
+            return self.sip.send(answer(481, None));
+        };
+        let Some((local_rtp, session, version)) = entry.sdp.as_mut() else {
+            return self.sip.send(answer(491, None));
+        };
+        *version += 1;
+        if offer.is_empty() {
+            // An offer-less re-INVITE: ours goes in the 200, the media stays as it is.
+            let ours = sdp::offer(*local_rtp, *session);
+            return self.sip.send(answer(200, Some(ours)));
+        }
+        let media = match sdp::negotiate(offer) {
+            Ok(m) => m,
+            Err(e) => {
+                debug!(call, error = %e, "re-INVITE refused");
+                *version -= 1;
+                return self.sip.send(answer(488, None));
+            }
+        };
+        let theirs = sdp::direction(offer);
+        let body = sdp::reanswer(&media, *local_rtp, *session, *version, theirs);
+        self.sip.send(answer(200, Some(body)));
+        let sending = theirs.lets_us_send() && !media.remote.ip().is_unspecified();
+        let _ = entry
+            .inbox
+            .send(ToCall::Renegotiated { media, sending })
+            .await;
+    }
+
     async fn forward(&self, call: CallRef, msg: ToCall) {
         if let Some(c) = self.calls.get(&call) {
             // Must not be lost: wait for room.
@@ -640,6 +687,7 @@ impl<S: Signalling> Control<S> {
                 call_id: call_id.clone(),
                 dial_id: Some(req.dial_id.clone()),
                 inbox,
+                sdp: None,
             },
         );
         self.by_id.insert(call_id.clone(), call);
@@ -657,6 +705,9 @@ impl<S: Signalling> Control<S> {
             return refuse("no_rtp_port");
         };
         self.session_ids += 1;
+        if let Some(c) = self.calls.get_mut(&call) {
+            c.sdp = Some((local_rtp, self.session_ids, self.session_ids));
+        }
         let offer = sdp::offer(local_rtp, self.session_ids);
         self.sip.send(SignalCommand::Originate {
             call,

@@ -226,6 +226,22 @@ fn body(
     formats: &[(u8, &str)],
     telephone_event: Option<u8>,
 ) -> Vec<u8> {
+    body_with(
+        (session_id, session_id),
+        local,
+        formats,
+        telephone_event,
+        Direction::SendRecv,
+    )
+}
+
+fn body_with(
+    (session_id, version): (u64, u64),
+    local: SocketAddr,
+    formats: &[(u8, &str)],
+    telephone_event: Option<u8>,
+    direction: Direction,
+) -> Vec<u8> {
     let family = if local.is_ipv4() { "IP4" } else { "IP6" };
     let ip = local.ip();
     let mut pts: Vec<String> = formats.iter().map(|(pt, _)| pt.to_string()).collect();
@@ -233,7 +249,7 @@ fn body(
         pts.push(te.to_string());
     }
     let mut s = format!(
-        "v=0\r\no=centralita {session_id} {session_id} IN {family} {ip}\r\ns=centralita\r\n\
+        "v=0\r\no=centralita {session_id} {version} IN {family} {ip}\r\ns=centralita\r\n\
          c=IN {family} {ip}\r\nt=0 0\r\nm=audio {} RTP/AVP {}\r\n",
         local.port(),
         pts.join(" ")
@@ -246,7 +262,9 @@ fn body(
             "a=rtpmap:{te} telephone-event/8000\r\na=fmtp:{te} 0-15\r\n"
         ));
     }
-    s.push_str("a=ptime:20\r\na=sendrecv\r\n");
+    s.push_str("a=ptime:20\r\na=");
+    s.push_str(direction.as_str());
+    s.push_str("\r\n");
     s.into_bytes()
 }
 
@@ -257,6 +275,102 @@ pub fn answer(n: &Negotiated, local_rtp: SocketAddr, session_id: u64) -> Vec<u8>
         local_rtp,
         &[(n.payload_type, n.law.name())],
         n.telephone_event,
+    )
+}
+
+/// Which way media flows, as an SDP says it (`a=sendrecv` when it says nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Both ways.
+    SendRecv,
+    /// The sender of this SDP only sends (it holds the other side).
+    SendOnly,
+    /// The sender of this SDP only receives.
+    RecvOnly,
+    /// Neither way (held, or hold of a held call).
+    Inactive,
+}
+
+impl Direction {
+    /// The attribute's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::SendRecv => "sendrecv",
+            Direction::SendOnly => "sendonly",
+            Direction::RecvOnly => "recvonly",
+            Direction::Inactive => "inactive",
+        }
+    }
+
+    /// What an answer says to this offer (RFC 3264 §6.1).
+    pub fn answer(self) -> Direction {
+        match self {
+            Direction::SendOnly => Direction::RecvOnly,
+            Direction::RecvOnly => Direction::SendOnly,
+            d => d,
+        }
+    }
+
+    /// Whether the side that receives this SDP may send media.
+    pub fn lets_us_send(self) -> bool {
+        matches!(self, Direction::SendRecv | Direction::RecvOnly)
+    }
+}
+
+/// The direction of the first audio stream (its own attribute, else the
+/// session's, else `sendrecv`). A connection address of `0.0.0.0` (RFC 2543
+/// hold, still sent by old phones) counts as `sendonly`.
+pub fn direction(body: &[u8]) -> Direction {
+    let text = String::from_utf8_lossy(&body[..body.len().min(SDP_BYTES_MAX)]);
+    let (mut session, mut media) = (None, None);
+    let (mut in_audio, mut seen_audio, mut zero) = (false, false, false);
+    for line in text.lines() {
+        let line = line.trim_end_matches('\r');
+        if let Some(m) = line.strip_prefix("m=") {
+            in_audio = !seen_audio && m.starts_with("audio ");
+            seen_audio |= in_audio;
+            continue;
+        }
+        if line.starts_with("c=") && line.split_whitespace().nth(2) == Some("0.0.0.0") {
+            zero = true;
+        }
+        let d = match line {
+            "a=sendrecv" => Direction::SendRecv,
+            "a=sendonly" => Direction::SendOnly,
+            "a=recvonly" => Direction::RecvOnly,
+            "a=inactive" => Direction::Inactive,
+            _ => continue,
+        };
+        if in_audio {
+            media.get_or_insert(d);
+        } else if !seen_audio {
+            session.get_or_insert(d);
+        }
+    }
+    let d = media.or(session).unwrap_or(Direction::SendRecv);
+    match d {
+        Direction::SendRecv if zero => Direction::SendOnly,
+        Direction::RecvOnly if zero => Direction::Inactive,
+        d => d,
+    }
+}
+
+/// Our answer to a new offer in an answered call (re-INVITE): the chosen
+/// codec at our RTP address, the session's `version`, and the direction
+/// that answers theirs.
+pub fn reanswer(
+    n: &Negotiated,
+    local_rtp: SocketAddr,
+    session_id: u64,
+    version: u64,
+    theirs: Direction,
+) -> Vec<u8> {
+    body_with(
+        (session_id, version),
+        local_rtp,
+        &[(n.payload_type, n.law.name())],
+        n.telephone_event,
+        theirs.answer(),
     )
 }
 
@@ -278,6 +392,46 @@ mod tests {
     const SIPP: &str = "v=0\r\no=user1 53655765 2353687637 IN IP4 127.0.0.1\r\ns=-\r\n\
         c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 8 101\r\n\
         a=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-11,16\r\n";
+
+    #[test]
+    fn directions_are_read_and_answered() {
+        let with = |extra: &str| format!("{SIPP}{extra}");
+        assert_eq!(direction(SIPP.as_bytes()), Direction::SendRecv);
+        assert_eq!(
+            direction(with("a=sendonly\r\n").as_bytes()),
+            Direction::SendOnly
+        );
+        assert_eq!(
+            direction(with("a=inactive\r\n").as_bytes()),
+            Direction::Inactive
+        );
+        // Session level, overridden by the audio stream's own.
+        let session = SIPP.replace("t=0 0\r\n", "t=0 0\r\na=recvonly\r\n");
+        assert_eq!(direction(session.as_bytes()), Direction::RecvOnly);
+        assert_eq!(
+            direction(format!("{session}a=sendrecv\r\n").as_bytes()),
+            Direction::SendRecv
+        );
+        // Old-style hold.
+        let zero = SIPP.replace("c=IN IP4 127.0.0.1", "c=IN IP4 0.0.0.0");
+        assert_eq!(direction(zero.as_bytes()), Direction::SendOnly);
+        assert_eq!(direction(b"\xff\xfe garbage"), Direction::SendRecv);
+        let n = negotiate(SIPP.as_bytes()).unwrap();
+        let a = reanswer(
+            &n,
+            "127.0.0.1:4000".parse().unwrap(),
+            7,
+            8,
+            Direction::SendOnly,
+        );
+        let a = String::from_utf8(a).unwrap();
+        assert!(a.contains("o=centralita 7 8 IN IP4"), "{a}");
+        assert!(
+            a.contains("a=recvonly\r\n") && !a.contains("sendrecv"),
+            "{a}"
+        );
+        assert!(!Direction::SendOnly.lets_us_send() && Direction::RecvOnly.lets_us_send());
+    }
 
     #[test]
     fn a_sipp_offer_gives_pcma_and_telephone_event() {

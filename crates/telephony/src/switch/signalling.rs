@@ -27,6 +27,15 @@ pub enum SignalEvent {
         /// The SDP offer.
         sdp: Vec<u8>,
     },
+    /// A new offer inside an answered call (re-INVITE or UPDATE): hold,
+    /// a new media address, a session refresh. Answer it with
+    /// [`SignalCommand::AnswerReinvite`].
+    Reinvite {
+        /// The call.
+        call: CallRef,
+        /// The new SDP offer (may be empty: the other side wants ours).
+        sdp: Vec<u8>,
+    },
     /// An in-dialog INFO (already answered with 200).
     Info {
         /// The call.
@@ -120,6 +129,15 @@ pub enum SignalCommand {
         call: CallRef,
         /// What to send.
         request: Originate,
+    },
+    /// Answer a [`SignalEvent::Reinvite`]: 200 with our SDP, or an error status.
+    AnswerReinvite {
+        /// The call.
+        call: CallRef,
+        /// 200, 488, …
+        status: u16,
+        /// Our SDP (with a 200).
+        sdp: Option<Vec<u8>>,
     },
     /// CANCEL an INVITE we sent.
     Cancel {

@@ -1,0 +1,223 @@
+//! The agent desktop's call controls for a connected call: hold and resume,
+//! mute and unmute, hang up, and consult transfer (ring another agent with
+//! the customer on hold, then complete or cancel). The buttons show what the
+//! call's log says now (held? muted? consulting?); each press goes through
+//! the same checks and facts as `POST /api/v1/interactions/{id}/call/…`
+//! ([`crate::routes::calls`]), and the switch acts once it is committed.
+
+use std::fmt::Write;
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::Deserialize;
+use store::read::{AgentView, InteractionView};
+use store::{CallFact, Fact, Tenant};
+
+use super::{Ctx, UiForm, esc, html_response};
+use crate::AppState;
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::tenant::{Ack, CallAction, Op};
+
+/// Where a call stands, as its facts tell it.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct CallState {
+    held: bool,
+    muted: bool,
+    consulting: bool,
+    /// The consulted agent's phone answered.
+    consult_connected: bool,
+}
+
+async fn call_state(st: &AppState, t: &Tenant, id: i64) -> ApiResult<CallState> {
+    let mut s = CallState::default();
+    for r in st.store.interaction_facts(t, id).await? {
+        let Fact::Call { call, .. } = r.fact else {
+            continue;
+        };
+        match call {
+            CallFact::Held { .. } => s.held = true,
+            CallFact::Unheld { .. } => s.held = false,
+            CallFact::Muted { .. } => s.muted = true,
+            CallFact::Unmuted { .. } => s.muted = false,
+            CallFact::ConsultRequested { .. } => {
+                s.consulting = true;
+                s.consult_connected = false;
+            }
+            CallFact::ConsultConnected { .. } => s.consult_connected = true,
+            CallFact::ConsultCompleted { .. } | CallFact::ConsultCancelled { .. } => {
+                s.consulting = false;
+                s.consult_connected = false;
+                s.held = false;
+            }
+            // A new agent (after a transfer) starts neither held nor muted.
+            CallFact::Connected { .. } => {
+                s.held = false;
+                s.muted = false;
+            }
+            _ => {}
+        }
+    }
+    Ok(s)
+}
+
+/// The call controls' card for one interaction: empty unless it is a call
+/// connected to this agent, or one they hold while consulting (`held`).
+pub(super) async fn controls(
+    st: &AppState,
+    ctx: &Ctx,
+    t: &Tenant,
+    it: &InteractionView,
+    agents: &[AgentView],
+    me: i64,
+) -> ApiResult<String> {
+    controls_for(st, ctx, t, it, agents, me, false).await
+}
+
+async fn controls_for(
+    st: &AppState,
+    ctx: &Ctx,
+    t: &Tenant,
+    it: &InteractionView,
+    agents: &[AgentView],
+    me: i64,
+    held: bool,
+) -> ApiResult<String> {
+    let call = it.channel == "voice" || it.channel == "outbound_voice";
+    if !call || !(held || (it.state == "connected" && it.agent_id == Some(me))) {
+        return Ok(String::new());
+    }
+    let s = call_state(st, t, it.id).await?;
+    let id = it.id;
+    let button = |action: &str, label: &str| {
+        format!(
+            "<button hx-post=\"/ui/agent/interactions/{id}/call/{action}\" hx-target=\"#work\" id=\"call-{action}-{id}\">{label}</button>"
+        )
+    };
+    let mut out = format!(
+        "<section class=\"card\" aria-labelledby=\"call-h-{id}\"><h3 id=\"call-h-{id}\">{}</h3>",
+        ctx.t("call-controls")
+    );
+    let status = match (s.consulting, s.held, s.muted) {
+        (true, _, _) if s.consult_connected => ctx.t("call-consulting"),
+        (true, _, _) => ctx.t("call-consult-ringing"),
+        (_, true, _) => ctx.t("call-on-hold"),
+        (_, _, true) => ctx.t("call-muted"),
+        _ => ctx.t("call-live"),
+    };
+    let _ = write!(
+        out,
+        "<p role=\"status\" id=\"call-status-{id}\">{status}</p><div class=\"row\">"
+    );
+    if s.consulting {
+        out.push_str(&button("consult-complete", &ctx.t("call-consult-complete")));
+        out.push_str(&button("consult-cancel", &ctx.t("call-consult-cancel")));
+    } else {
+        if s.held {
+            out.push_str(&button("resume", &ctx.t("call-resume")));
+        } else {
+            out.push_str(&button("hold", &ctx.t("call-hold")));
+        }
+        if s.muted {
+            out.push_str(&button("unmute", &ctx.t("call-unmute")));
+        } else {
+            out.push_str(&button("mute", &ctx.t("call-mute")));
+        }
+    }
+    out.push_str(&button("hangup", &ctx.t("call-hangup")));
+    out.push_str("</div>");
+    if !s.consulting {
+        let mut opts = String::new();
+        for a in agents.iter().filter(|a| a.id != me) {
+            let _ = write!(opts, "<option value=\"{}\">{}</option>", a.id, esc(&a.name));
+        }
+        let _ = write!(
+            out,
+            "<form class=\"row\" hx-post=\"/ui/agent/interactions/{id}/call/consult\" hx-target=\"#work\">\
+<label for=\"consult-{id}\">{label}</label><select id=\"consult-{id}\" name=\"agent_id\" required>{opts}</select>\
+<button type=\"submit\">{go}</button></form>",
+            label = ctx.t("call-consult-with"),
+            go = ctx.t("call-consult"),
+        );
+    }
+    out.push_str("</section>");
+    Ok(out)
+}
+
+/// The desktop's work panel, with the calls this agent holds while
+/// consulting another agent first: routing offers those to the consulted
+/// agent, so they are not in this agent's own work list meanwhile.
+pub(super) async fn work_html(
+    st: &AppState,
+    ctx: &Ctx,
+    t: &Tenant,
+    agent: i64,
+) -> ApiResult<String> {
+    let held = match st
+        .hub
+        .tenant(t)
+        .await?
+        .call(Op::HeldConsults(agent))
+        .await?
+    {
+        Ack::Ids(ids) => ids,
+        _ => Vec::new(),
+    };
+    let mut out = String::new();
+    for id in held {
+        let Some(it) = st.store.interaction(t, id).await? else {
+            continue;
+        };
+        let _ = write!(
+            out,
+            "<section class=\"card\" aria-labelledby=\"consult-h-{id}\"><h2 id=\"consult-h-{id}\">{} #{id}</h2>",
+            ctx.t("call-consult-title")
+        );
+        out.push_str(&controls_for(st, ctx, t, &it, &[], agent, true).await?);
+        out.push_str("</section>");
+    }
+    out.push_str(&super::panels::work_html(st, ctx, t, agent).await?);
+    Ok(out)
+}
+
+/// The consult form (other actions have no fields).
+#[derive(Debug, Deserialize)]
+pub struct ControlForm {
+    /// The agent to consult.
+    pub agent_id: Option<i64>,
+}
+
+/// `POST /ui/agent/interactions/{id}/call/{action}`: `hold`, `resume`,
+/// `mute`, `unmute`, `hangup`, `consult` (with `agent_id`),
+/// `consult-complete`, `consult-cancel`.
+pub async fn control(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Path((id, action)): Path<(String, String)>,
+    UiForm(f): UiForm<ControlForm>,
+) -> ApiResult<Response> {
+    let action = match action.as_str() {
+        "hold" => CallAction::Hold,
+        "resume" => CallAction::Resume,
+        "mute" => CallAction::Mute,
+        "unmute" => CallAction::Unmute,
+        "hangup" => CallAction::Hangup,
+        "consult" => CallAction::Consult(
+            f.agent_id
+                .ok_or_else(|| ApiError::field("agent_id", "choose the agent to consult"))?,
+        ),
+        "consult-complete" => CallAction::ConsultComplete,
+        "consult-cancel" => CallAction::ConsultCancel,
+        _ => return Err(ApiError::not_found("call control")),
+    };
+    crate::routes::calls::act(&st, &p, &id, action).await?;
+    let agent = p
+        .agent
+        .map(|a| i64::from(a.0))
+        .ok_or_else(|| ApiError::conflict("your user is not linked to an agent"))?;
+    let ctx = Ctx::new(&st, p, &headers).await?;
+    let t = ctx.p.tenant()?.clone();
+    Ok(html_response(work_html(&st, &ctx, &t, agent).await?))
+}
