@@ -199,6 +199,7 @@ impl Client {
         Ok(EventStream {
             body: res.into_body(),
             buf: Vec::new(),
+            start: 0,
             scanned: 0,
             _sender: sender,
         })
@@ -221,7 +222,9 @@ pub struct SseEvent {
 pub struct EventStream {
     body: Incoming,
     buf: Vec<u8>,
-    /// How far `buf` is known to hold no blank line (so a burst of events
+    /// Where the unread part of `buf` starts.
+    start: usize,
+    /// How far, from `start`, `buf` is known to hold no blank line (so a burst of events
     /// arriving in one frame is scanned once, not once per event).
     scanned: usize,
     _sender: SendRequest<Full<Bytes>>,
@@ -231,9 +234,10 @@ impl EventStream {
     /// The next event (skipping keep-alive comments); `None` at the end.
     pub async fn next(&mut self) -> anyhow::Result<Option<SseEvent>> {
         loop {
-            let from = self.scanned;
+            let from = self.start + self.scanned;
             if let Some(rel) = self.buf[from..].windows(2).position(|w| w == b"\n\n") {
                 let end = from + rel;
+                let block = &self.buf[self.start..end];
                 let mut ev = SseEvent {
                     id: -1,
                     event: String::new(),
@@ -241,7 +245,7 @@ impl EventStream {
                 };
                 // Bytes, decoded per event: a character split across two
                 // frames is whole again here.
-                for line in String::from_utf8_lossy(&self.buf[..end]).lines() {
+                for line in String::from_utf8_lossy(block).lines() {
                     if let Some(v) = line.strip_prefix("id:") {
                         ev.id = v.trim().parse().unwrap_or(-1);
                     } else if let Some(v) = line.strip_prefix("event:") {
@@ -250,8 +254,14 @@ impl EventStream {
                         ev.data.push_str(v.strip_prefix(' ').unwrap_or(v));
                     }
                 }
-                self.buf.drain(..end + 2);
+                // Consumed bytes are dropped once the buffer is used up, not
+                // after each event (a chunk often holds many).
+                self.start = end + 2;
                 self.scanned = 0;
+                if self.start == self.buf.len() {
+                    self.buf.clear();
+                    self.start = 0;
+                }
                 // A block of comments only is a keep-alive.
                 if ev.id >= 0 || !ev.event.is_empty() || !ev.data.is_empty() {
                     return Ok(Some(ev));
@@ -261,6 +271,10 @@ impl EventStream {
             match self.body.frame().await {
                 Some(f) => {
                     if let Ok(data) = f?.into_data() {
+                        if self.start > 0 {
+                            self.buf.drain(..self.start);
+                            self.start = 0;
+                        }
                         self.scanned = self.buf.len().saturating_sub(1);
                         self.buf.extend_from_slice(&data);
                     }
