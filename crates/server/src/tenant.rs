@@ -1033,9 +1033,15 @@ impl Task {
             }
             Op::CreateCustomer { name, phone, email } => {
                 check_name("name", &name)?;
-                if let Some(p) = &phone {
-                    model::PhoneNumber::parse(p).map_err(|e| ApiError::field("phone", e))?;
-                }
+                // Kept in its plain form (digits and a leading '+'), the form
+                // callers' numbers arrive in, so a call finds its customer.
+                let phone = phone
+                    .map(|p| {
+                        model::PhoneNumber::parse(&p)
+                            .map(|n| n.as_str().to_string())
+                            .map_err(|e| ApiError::field("phone", e))
+                    })
+                    .transpose()?;
                 if let Some(e) = &email
                     && (e.len() > 254 || !e.contains('@') || e.starts_with('@') || e.ends_with('@'))
                 {

@@ -212,6 +212,19 @@ async fn a_call_passes_the_ivr_waits_is_bridged_recorded_and_ends_in_the_log() {
         )
         .await
         .unwrap();
+    // A known caller: the number the customer calls from is on their record.
+    let laia = match h
+        .call(Op::CreateCustomer {
+            name: "Laia Puig".into(),
+            phone: Some("600 111 222".into()),
+            email: None,
+        })
+        .await
+        .unwrap()
+    {
+        server::tenant::Ack::Id(id) => id,
+        other => panic!("customer: {other:?}"),
+    };
     let mut supervisor = Client::new(running.addr).bearer(&token);
 
     let phone_port = free_port();
@@ -263,6 +276,33 @@ phones = [{{ agent = "eva", address = "127.0.0.1:{phone_port}", auto_answer = tr
         .find(|r| kind(r) == "call.recording_started")
         .unwrap()
         .at;
+    // The screen pop: the call is linked to the caller's record, and the
+    // agent's desktop shows who it is before a word is said.
+    let view = st.store.interaction(&t, 1).await.unwrap().unwrap();
+    assert_eq!(view.customer_id, Some(laia as i64), "{view:?}");
+    let mut desk = Client::new(running.addr);
+    let r = desk
+        .form(
+            "/ui/sign-in",
+            &[],
+            "tenant=acme&username=eva&password=eva%27s+long+password&lang=en&tz=UTC",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 303, "{:?}", String::from_utf8_lossy(&r.body));
+    let cookies: Vec<String> = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .collect();
+    desk.headers.push(("cookie".into(), cookies.join("; ")));
+    let work = desk.get("/ui/agent/work").await.unwrap();
+    let html = String::from_utf8_lossy(&work.body).to_string();
+    assert!(
+        html.contains("Laia Puig"),
+        "the desktop's screen pop: {html}"
+    );
     // A card payment: pause for 1.5 s, then resume.
     tokio::time::sleep(Duration::from_millis(2_500)).await;
     let r = supervisor

@@ -85,12 +85,19 @@ pub async fn find(
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     p.require(Action::CustomersRead)?;
-    let phone = q.get("phone").map(String::as_str);
+    // The number searched for in the plain form records keep.
+    let phone = q
+        .get("phone")
+        .map(|n| model::PhoneNumber::parse(n).map_err(|e| ApiError::field("phone", e)))
+        .transpose()?;
     let email = q.get("email").map(String::as_str);
     if phone.is_none() && email.is_none() {
         return Err(ApiError::field("phone", "give phone or email to search by"));
     }
-    let found = st.store.find_customers(p.tenant()?, phone, email).await?;
+    let found = st
+        .store
+        .find_customers(p.tenant()?, phone.as_ref().map(|n| n.as_str()), email)
+        .await?;
     Ok(axum::Json(json!({"customers": found})).into_response())
 }
 
