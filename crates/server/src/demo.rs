@@ -291,6 +291,7 @@ pub async fn setup(state: &AppState, data: &Path) -> anyhow::Result<DemoInfo> {
                 name: name.into(),
                 skills: sk,
                 username: user.map(str::to_string),
+                teams: None,
             },
         )
         .await?;
@@ -309,6 +310,7 @@ pub async fn setup(state: &AppState, data: &Path) -> anyhow::Result<DemoInfo> {
                 name: format!("bot-{i}"),
                 skills: sk,
                 username: None,
+                teams: None,
             },
         )
         .await?

@@ -217,6 +217,12 @@ pub const ROUTES: &[Route] = &[
         "Replace an agent's skills",
     ),
     r(
+        "PUT",
+        "/api/v1/agents/{id}/teams",
+        Some(Action::AgentsManage),
+        "Replace an agent's teams",
+    ),
+    r(
         "POST",
         "/api/v1/agents/{id}/sign-in",
         Some(Action::AgentsState),

@@ -35,6 +35,8 @@ pub const INBOX_MAX: usize = 20_000;
 pub const BROADCAST_MAX: usize = 16_384;
 /// Most skills per agent.
 pub const AGENT_SKILLS_MAX: usize = 64;
+/// Most teams per agent.
+pub const AGENT_TEAMS_MAX: usize = 16;
 /// Longest name (skill, agent, disposition code), in bytes.
 pub const NAME_LEN_MAX: usize = 64;
 /// Longest note or chat message, in bytes.
@@ -191,6 +193,8 @@ pub enum Op {
         skills: Vec<(String, u8)>,
         /// User to link.
         username: Option<String>,
+        /// The agent's teams (none: keep them as they are; a new agent has none).
+        teams: Option<Vec<String>>,
     },
     /// Replace the routing plan.
     SetPlan(String),
@@ -425,6 +429,8 @@ struct Task {
     engine: Engine,
     names: Names,
     agent_names: Vec<String>,
+    /// Each agent's teams, by name (sorted), by agent id.
+    agent_teams: Vec<Vec<String>>,
     seq: i64,
     next_interaction: i64,
     next_customer: i64,
@@ -530,6 +536,7 @@ impl Task {
             engine: Engine::new(tenant.id() as u64),
             names: Names::default(),
             agent_names: Vec::new(),
+            agent_teams: Vec::new(),
             seq: store.last_seq(&tenant).await?,
             next_interaction: store.max_interaction_id(&tenant).await?,
             next_customer: store.max_customer_id(&tenant).await?,
@@ -559,11 +566,12 @@ impl Task {
         }
         let agents = task.store.agents(&task.tenant).await?;
         for a in &agents {
-            let cfg = task.agent_config(a.id, &a.skills)?;
+            let cfg = task.agent_config(a.id, &a.skills, &a.teams)?;
             task.engine
                 .handle(now, Input::UpsertAgent(cfg))
                 .map_err(|e| anyhow::anyhow!("stored agent {}: {e}", a.name))?;
             task.agent_names.push(a.name.clone());
+            task.agent_teams.push(a.teams.clone());
         }
         while task.engine.poll_output().is_some() {}
         // Agents' desktops must sign in again: say so in the log.
@@ -594,13 +602,22 @@ impl Task {
         Ok(task)
     }
 
-    fn agent_config(&mut self, id: i64, skills: &[(String, u8)]) -> anyhow::Result<AgentConfig> {
+    fn agent_config(
+        &mut self,
+        id: i64,
+        skills: &[(String, u8)],
+        teams: &[String],
+    ) -> anyhow::Result<AgentConfig> {
         let mut list = Vec::with_capacity(skills.len());
         for (s, l) in skills {
             let p = Proficiency::new(*l).map_err(|e| anyhow::anyhow!("skill {s}: {e}"))?;
             list.push((self.names.skill(s), p));
         }
-        Ok(AgentConfig::new(AgentId(id as u32), list))
+        let mut cfg = AgentConfig::new(AgentId(id as u32), list);
+        // A team the plan does not name yet gets its id now and keeps it
+        // (plans keep the ids of the names they find).
+        cfg.teams = teams.iter().map(|t| self.names.team(t)).collect();
+        Ok(cfg)
     }
 
     fn requeue(&mut self, now: model::Instant, it: InteractionView) {
@@ -1062,6 +1079,7 @@ impl Task {
                 name,
                 mut skills,
                 username,
+                teams,
             } => {
                 if skills.len() > AGENT_SKILLS_MAX {
                     return Err(ApiError::field(
@@ -1098,20 +1116,47 @@ impl Task {
                         format!("no user {u:?} in this tenant"),
                     ));
                 }
+                let teams = match teams {
+                    Some(teams) => {
+                        let mut teams: Vec<String> =
+                            teams.iter().map(|t| t.trim().to_string()).collect();
+                        if teams.len() > AGENT_TEAMS_MAX {
+                            return Err(ApiError::field(
+                                "teams",
+                                format!("at most {AGENT_TEAMS_MAX}"),
+                            ));
+                        }
+                        for t in &teams {
+                            check_name("teams", t)?;
+                        }
+                        teams.sort();
+                        teams.dedup();
+                        teams
+                    }
+                    None => self
+                        .agent_teams
+                        .get(id.index())
+                        .cloned()
+                        .unwrap_or_default(),
+                };
                 let cfg = self
-                    .agent_config(i64::from(id.0), &skills)
+                    .agent_config(i64::from(id.0), &skills, &teams)
                     .map_err(|e| ApiError::field("skills", e))?;
                 self.engine
                     .handle(now, Input::UpsertAgent(cfg))
                     .map_err(routing_error)?;
                 if id.index() == self.agent_names.len() {
                     self.agent_names.push(name.clone());
+                    self.agent_teams.push(teams.clone());
+                } else {
+                    self.agent_teams[id.index()] = teams.clone();
                 }
                 self.push(Fact::AgentDefined {
                     agent: id,
                     name,
                     skills,
                     username,
+                    teams,
                 });
                 Ok(Ack::Id(i64::from(id.0)))
             }

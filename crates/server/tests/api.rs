@@ -804,3 +804,89 @@ async fn a_tenant_never_reaches_another_tenants_data() {
         Some("secret-subject-b")
     );
 }
+
+#[tokio::test]
+async fn a_timed_step_for_a_team_offers_to_its_members_and_teams_are_edited() {
+    let e = env().await;
+    let t = e.tenant("teams").await;
+    let mut admin = e.token(&t, Role::Admin).await;
+    let plan = "default_queue = \"support\"\n[[queue]]\nname = \"support\"\nring_timeout_s = 60\n\
+                [[queue.step]]\nuntil_s = 600\nteam = \"vip\"\n";
+    let r = admin
+        .put("/api/v1/routing/plan", &json!({"document": plan}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    // Ben (no team) and Ana (vip) have the same skill; Ben is ready first.
+    let skills = json!([{"name": "support", "level": 5}]);
+    let r = admin
+        .post("/api/v1/agents", &json!({"name": "ben", "skills": skills}))
+        .await
+        .unwrap();
+    assert_eq!((r.status, r.json()["id"].as_i64()), (201, Some(0)));
+    let r = admin
+        .post(
+            "/api/v1/agents",
+            &json!({"name": "ana", "skills": skills, "teams": ["vip", "billing", "vip"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!((r.status, r.json()["id"].as_i64()), (201, Some(1)));
+    let a = admin.get("/api/v1/agents/1").await.unwrap().json();
+    assert_eq!(a["teams"], json!(["billing", "vip"]), "{a}");
+    for id in [0, 1] {
+        let r = admin
+            .post(&format!("/api/v1/agents/{id}/sign-in"), &json!({}))
+            .await
+            .unwrap();
+        assert_eq!(r.status, 204, "{:?}", r.json());
+    }
+    let r = admin
+        .post("/api/v1/interactions", &json!({"channel": "chat"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    assert_eq!(r.json()["state"], "offered", "{:?}", r.json());
+    assert_eq!(r.json()["agent_id"], 1, "the team's member, not Ben");
+    // Ben joins the team; his skills stay as they were.
+    let r = admin
+        .put("/api/v1/agents/0/teams", &json!({"teams": ["vip"]}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    let b = admin.get("/api/v1/agents/0").await.unwrap().json();
+    assert_eq!(b["teams"], json!(["vip"]), "{b}");
+    assert_eq!(b["skills"], json!([["support", 5]]), "{b}");
+    let r = admin
+        .post("/api/v1/interactions", &json!({"channel": "chat"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        r.json()["agent_id"],
+        0,
+        "now Ben is in the team: {:?}",
+        r.json()
+    );
+    // A bad team name is refused, naming the field; nothing changes.
+    let r = admin
+        .put("/api/v1/agents/0/teams", &json!({"teams": ["vip", " "]}))
+        .await
+        .unwrap();
+    assert!(r.status == 400 || r.status == 422, "{}", r.status);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("teams"),
+        "{:?}",
+        r.json()
+    );
+    let b = admin.get("/api/v1/agents/0").await.unwrap().json();
+    assert_eq!(b["teams"], json!(["vip"]));
+    // The teams survive a rebuild of the projections from the log.
+    e.store.rebuild(&t).await.unwrap();
+    assert_eq!(
+        e.store.agent(&t, 1).await.unwrap().unwrap().teams,
+        vec!["billing".to_string(), "vip".to_string()]
+    );
+}

@@ -198,6 +198,7 @@ async fn a_call_passes_the_ivr_waits_is_bridged_recorded_and_ends_in_the_log() {
         name: "eva".into(),
         skills: vec![("support".into(), 5)],
         username: Some("eva".into()),
+        teams: None,
     })
     .await
     .unwrap();
@@ -440,6 +441,7 @@ async fn a_transfer_through_routing_moves_the_call_to_the_next_agents_phone() {
             name: name.into(),
             skills: vec![("support".into(), 5)],
             username: None,
+            teams: None,
         })
         .await
         .unwrap();
@@ -665,6 +667,7 @@ async fn desk(name: &str, agents: &[&str]) -> Desk {
             name: (*name).into(),
             skills: vec![("support".into(), 5)],
             username: None,
+            teams: None,
         })
         .await
         .unwrap();
@@ -1091,6 +1094,7 @@ async fn a_waiting_caller_presses_1_and_a_callback_takes_their_place() {
         name: "eva".into(),
         skills: vec![("support".into(), 5)],
         username: None,
+        teams: None,
     })
     .await
     .unwrap();

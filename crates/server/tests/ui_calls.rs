@@ -92,6 +92,7 @@ async fn the_desktop_holds_and_consults_a_call_and_shows_what_the_log_says() {
             name: name.into(),
             skills: vec![("support".into(), 5)],
             username: Some(name.into()),
+            teams: None,
         })
         .await
         .unwrap();

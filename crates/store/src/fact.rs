@@ -115,6 +115,9 @@ pub enum Fact {
         /// The user who works as this agent, if any.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         username: Option<String>,
+        /// The teams it belongs to, by name (sorted; none in older logs).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        teams: Vec<String>,
     },
     /// The routing plan (queues, hours, rules) was replaced.
     PlanSet {

@@ -13,6 +13,11 @@ use crate::{Backend, StoreError};
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../migrations/0001_initial.sql")),
     (2, "desktop", include_str!("../migrations/0002_desktop.sql")),
+    (
+        3,
+        "agent_teams",
+        include_str!("../migrations/0003_agent_teams.sql"),
+    ),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises concurrent start-ups.

@@ -227,14 +227,18 @@ pub(crate) async fn apply(
             name,
             skills,
             username,
+            teams,
         } => {
             let skills = serde_json::to_string(skills)?;
-            let updated = sqlx::query("UPDATE agents SET name = $1, skills = $2, updated_seq = $3 WHERE tenant_id = $4 AND id = $5")
-                .bind(name.as_str()).bind(skills.as_str()).bind(seq).bind(t.id).bind(i64::from(agent.0))
+            let teams = (!teams.is_empty())
+                .then(|| serde_json::to_string(teams))
+                .transpose()?;
+            let updated = sqlx::query("UPDATE agents SET name = $1, skills = $2, teams = $3, updated_seq = $4 WHERE tenant_id = $5 AND id = $6")
+                .bind(name.as_str()).bind(skills.as_str()).bind(teams.clone()).bind(seq).bind(t.id).bind(i64::from(agent.0))
                 .execute(&mut **tx).await?;
             if updated.rows_affected() == 0 {
-                sqlx::query("INSERT INTO agents (tenant_id, id, name, skills, state, updated_seq) VALUES ($1, $2, $3, $4, 'offline', $5)")
-                    .bind(t.id).bind(i64::from(agent.0)).bind(name.as_str()).bind(skills.as_str()).bind(seq)
+                sqlx::query("INSERT INTO agents (tenant_id, id, name, skills, teams, state, updated_seq) VALUES ($1, $2, $3, $4, $5, 'offline', $6)")
+                    .bind(t.id).bind(i64::from(agent.0)).bind(name.as_str()).bind(skills.as_str()).bind(teams).bind(seq)
                     .execute(&mut **tx).await?;
             }
             if let Some(u) = username {

@@ -69,6 +69,8 @@ pub struct AgentView {
     pub name: String,
     /// Skills by name with proficiency.
     pub skills: Vec<(String, u8)>,
+    /// Teams by name.
+    pub teams: Vec<String>,
     /// `offline`, `available`, `not_ready`, `reserved`, `busy` or `wrap_up`.
     pub state: String,
     /// Reason code when not ready.
@@ -123,10 +125,15 @@ fn customer_of(r: AnyRow) -> Result<CustomerView, StoreError> {
 
 fn agent_of(r: AnyRow) -> Result<AgentView, StoreError> {
     let skills: String = r.try_get(2)?;
+    let teams: Option<String> = r.try_get(5)?;
     Ok(AgentView {
         id: r.try_get(0)?,
         name: r.try_get(1)?,
         skills: serde_json::from_str(&skills)?,
+        teams: teams
+            .map(|t| serde_json::from_str(&t))
+            .transpose()?
+            .unwrap_or_default(),
         state: r.try_get(3)?,
         reason: r.try_get(4)?,
     })
@@ -140,7 +147,15 @@ pub(crate) fn columns(table: &str) -> Vec<&'static str> {
         "interaction_notes" => vec!["seq", "interaction_id", "at", "author", "body"],
         "chat_messages" => vec!["seq", "interaction_id", "at", "sender", "agent_id", "body"],
         "customers" => vec!["id", "name", "phone", "email", "created_at"],
-        "agents" => vec!["id", "name", "skills", "state", "reason", "updated_seq"],
+        "agents" => vec![
+            "id",
+            "name",
+            "skills",
+            "teams",
+            "state",
+            "reason",
+            "updated_seq",
+        ],
         "routing_plans" => vec!["document", "updated_seq"],
         "customer_profile" => vec!["customer_id", "field", "value", "updated_seq"],
         "tenant_settings" => vec!["name", "document", "updated_seq"],
@@ -359,7 +374,7 @@ impl Store {
     /// Every agent, by id.
     pub async fn agents(&self, t: &Tenant) -> Result<Vec<AgentView>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, name, skills, state, reason FROM agents WHERE tenant_id = $1 ORDER BY id",
+            "SELECT id, name, skills, state, reason, teams FROM agents WHERE tenant_id = $1 ORDER BY id",
         )
         .bind(t.id)
         .fetch_all(self.pool())
@@ -370,7 +385,7 @@ impl Store {
     /// One agent.
     pub async fn agent(&self, t: &Tenant, id: i64) -> Result<Option<AgentView>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, name, skills, state, reason FROM agents WHERE tenant_id = $1 AND id = $2",
+            "SELECT id, name, skills, state, reason, teams FROM agents WHERE tenant_id = $1 AND id = $2",
         )
         .bind(t.id)
         .bind(id)

@@ -76,6 +76,7 @@ fn life() -> Vec<Recorded> {
                 name: "ana".into(),
                 skills: vec![("support".into(), 5)],
                 username: None,
+                teams: vec!["vip".into()],
             },
         ),
         rec(
@@ -172,6 +173,10 @@ async fn projections_follow_the_log_and_rebuild_equals_live(s: Store) {
     assert_eq!(v.agent_id, Some(0));
     assert_eq!(s.idempotent(&t, "k-1").await.unwrap(), Some(1));
     assert_eq!(s.agents(&t).await.unwrap()[0].state, "busy");
+    assert_eq!(
+        s.agents(&t).await.unwrap()[0].teams,
+        vec!["vip".to_string()]
+    );
     assert_eq!(s.notes(&t, 1).await.unwrap().len(), 1);
     assert_eq!(s.messages(&t, 1, 0).await.unwrap()[0].body, "hi");
     let found = s
@@ -274,6 +279,7 @@ async fn users_tokens_and_sessions_round_trip(s: Store) {
                 name: "ana".into(),
                 skills: vec![],
                 username: Some("ana".into()),
+                teams: vec![],
             },
         )],
     )

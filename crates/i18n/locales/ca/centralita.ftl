@@ -265,3 +265,6 @@ call-consult = Consultar
 call-consult-complete = Completar la transferència
 call-consult-cancel = Tornar amb el client
 call-consult-title = Transferència amb consulta
+
+## Agents' teams (administration)
+teams-hint = Noms d'equip separats per comes (vip, facturacio); els plans d'encaminament poden demanar un equip. Buit: cap.

@@ -270,3 +270,6 @@ call-consult = Konzultovat
 call-consult-complete = Dokončit přepojení
 call-consult-cancel = Zpět k zákazníkovi
 call-consult-title = Přepojení s konzultací
+
+## Agents' teams (administration)
+teams-hint = Názvy týmů oddělené čárkami (vip, fakturace); plány směrování mohou vyžadovat tým. Prázdné: žádný.

@@ -265,3 +265,6 @@ call-consult = Consult
 call-consult-complete = Complete the transfer
 call-consult-cancel = Back to the customer
 call-consult-title = Consult transfer
+
+## Agents' teams (administration)
+teams-hint = Team names separated by commas (vip, billing); routing plans can ask for a team. Empty: none.

@@ -265,3 +265,6 @@ call-consult = Consultar
 call-consult-complete = Completar la transferencia
 call-consult-cancel = Volver con el cliente
 call-consult-title = Transferencia con consulta
+
+## Agents' teams (administration)
+teams-hint = Nombres de equipo separados por comas (vip, facturacion); los planes de enrutamiento pueden pedir un equipo. Vacío: ninguno.

@@ -35,6 +35,9 @@ pub struct NewAgent {
     pub skills: Vec<SkillLevel>,
     /// The user who works as this agent.
     pub username: Option<String>,
+    /// Teams, by name (routing plans' timed steps may ask for one).
+    #[serde(default)]
+    pub teams: Vec<String>,
 }
 
 /// `GET /api/v1/agents`.
@@ -74,6 +77,7 @@ pub async fn create(
             name: req.name,
             skills: req.skills.into_iter().map(|s| (s.name, s.level)).collect(),
             username: req.username,
+            teams: Some(req.teams),
         })
         .await?;
     let Ack::Id(id) = ack else {
@@ -105,8 +109,47 @@ pub async fn skills(
         name: String::new(),
         skills: req.skills.into_iter().map(|s| (s.name, s.level)).collect(),
         username: None,
+        teams: None,
     })
     .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Teams replacement.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Teams {
+    /// The new teams, by name.
+    pub teams: Vec<String>,
+}
+
+/// `PUT /api/v1/agents/{id}/teams`: the agent's teams (its skills stay).
+pub async fn teams(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    Body(req): Body<Teams>,
+) -> ApiResult<Response> {
+    p.require(Action::AgentsManage)?;
+    let id = path_id(&id, "agent")?;
+    let t = p.tenant()?;
+    let skills = st
+        .store
+        .agent(t, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("agent"))?
+        .skills;
+    st.hub
+        .tenant(t)
+        .await?
+        .call(Op::DefineAgent {
+            id: Some(id),
+            name: String::new(),
+            skills,
+            username: None,
+            teams: Some(req.teams),
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -39,9 +39,10 @@ fn plan_message(e: &ApiError) -> &str {
 async fn agents_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
     let agents = st.store.agents(t).await?;
     let mut s = format!(
-        "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
         ctx.t("agent"),
         ctx.t("skills"),
+        ctx.t("teams"),
         ctx.t("state")
     );
     for a in &agents {
@@ -52,9 +53,10 @@ async fn agents_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> 
             .collect();
         let _ = write!(
             s,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&a.name),
             skills.join(", "),
+            esc(&a.teams.join(", ")),
             ctx.t(&format!("state-{}", a.state.replace('_', "-")))
         );
     }
@@ -103,6 +105,8 @@ pub async fn page(
 <label for=\"na-name\">{agent_l}</label><input id=\"na-name\" name=\"name\" required maxlength=\"64\">\
 <label for=\"na-skills\">{skills_l}</label><input id=\"na-skills\" name=\"skills\" placeholder=\"support:8, sales:4\" aria-describedby=\"na-skills-hint\">\
 <p class=\"hint\" id=\"na-skills-hint\">{skills_hint}</p>\
+<label for=\"na-teams\">{teams_l}</label><input id=\"na-teams\" name=\"teams\" placeholder=\"vip, billing\" aria-describedby=\"na-teams-hint\">\
+<p class=\"hint\" id=\"na-teams-hint\">{teams_hint}</p>\
 <label for=\"na-user\">{user_link}</label><input id=\"na-user\" name=\"username\" maxlength=\"64\">\
 <button type=\"submit\">{save}</button></form></section></div>\
 <section class=\"card\" aria-labelledby=\"plan-form-h\"><h2 id=\"plan-form-h\">{plan_form_l}</h2>\
@@ -138,6 +142,8 @@ pub async fn page(
         agent_l = ctx.t("agent"),
         skills_l = ctx.t("skills"),
         skills_hint = ctx.t("skills-hint"),
+        teams_l = ctx.t("teams"),
+        teams_hint = ctx.t("teams-hint"),
         user_link = ctx.t("agent-user"),
         save = ctx.t("save"),
         plans_l = ctx.t("routing-plans"),
@@ -173,6 +179,8 @@ pub struct AgentForm {
     /// The user who works as this agent.
     #[serde(default)]
     pub username: String,
+    /// `team, …` (absent: the agent's teams stay as they are).
+    pub teams: Option<String>,
 }
 
 /// Parses `support:8, sales:4`.
@@ -211,6 +219,13 @@ pub async fn define_agent(
         .find(|a| a.name == name)
         .map(|a| a.id);
     let username = Some(f.username.trim().to_string()).filter(|u| !u.is_empty());
+    let teams = f.teams.as_deref().map(|t| {
+        t.split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect()
+    });
     st.hub
         .tenant(&t)
         .await?
@@ -219,6 +234,7 @@ pub async fn define_agent(
             name,
             skills,
             username,
+            teams,
         })
         .await?;
     let ctx = Ctx::new(&st, p, &headers).await?;
