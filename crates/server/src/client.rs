@@ -25,6 +25,17 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// The cookies this reply sets, as a `Cookie` header's value
+    /// (`name=value; …`), the way a browser sends them back.
+    pub fn cookies(&self) -> String {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_string))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     /// The body as JSON (`null` when it is not JSON).
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)

@@ -291,13 +291,7 @@ phones = [{{ agent = "eva", address = "127.0.0.1:{phone_port}", auto_answer = tr
         .await
         .unwrap();
     assert_eq!(r.status, 303, "{:?}", String::from_utf8_lossy(&r.body));
-    let cookies: Vec<String> = r
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
-        .collect();
-    desk.headers.push(("cookie".into(), cookies.join("; ")));
+    desk.headers.push(("cookie".into(), r.cookies()));
     let work = desk.get("/ui/agent/work").await.unwrap();
     let html = String::from_utf8_lossy(&work.body).to_string();
     assert!(

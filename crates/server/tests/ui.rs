@@ -64,13 +64,7 @@ impl Env {
             .await
             .unwrap();
         assert_eq!(r.status, 303, "{}", text(&r));
-        let cookies: Vec<String> = r
-            .headers
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
-            .collect();
-        c.headers.push(("cookie".into(), cookies.join("; ")));
+        c.headers.push(("cookie".into(), r.cookies()));
         // The CSRF token is in the page, as the browser gets it.
         let home = r.headers["location"].to_str().unwrap().to_string();
         let page = c.get(&home).await.unwrap();

@@ -34,13 +34,7 @@ async fn sign_in(addr: std::net::SocketAddr, user: &str) -> Client {
         .await
         .unwrap();
     assert_eq!(r.status, 303, "{}", text(&r));
-    let cookies: Vec<String> = r
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
-        .collect();
-    c.headers.push(("cookie".into(), cookies.join("; ")));
+    c.headers.push(("cookie".into(), r.cookies()));
     let home = r.headers["location"].to_str().unwrap().to_string();
     let html = text(&c.get(&home).await.unwrap());
     let csrf = html
