@@ -475,7 +475,7 @@ async fn bot_agents(h: TenantHandle, bots: Arc<[i64]>) {
         let Some(agent) = ev.agent.filter(|a| bots.contains(a)) else {
             continue;
         };
-        let v: serde_json::Value = serde_json::from_str(&ev.data).unwrap_or_default();
+        let v: serde_json::Value = serde_json::from_str(ev.data()).unwrap_or_default();
         let Some(interaction) = v["fact"]["event"]["interaction"].as_i64() else {
             continue;
         };

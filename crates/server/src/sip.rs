@@ -637,7 +637,7 @@ async fn watch_tenant(t: Arc<TenantCtx>, to: mpsc::UnboundedSender<ToDispatcher>
         if !relevant {
             continue;
         }
-        let v: serde_json::Value = serde_json::from_str(&ev.data).unwrap_or_default();
+        let v: serde_json::Value = serde_json::from_str(ev.data()).unwrap_or_default();
         let fact = &v["fact"];
         let interaction = fact["event"]["interaction"]
             .as_i64()

@@ -55,11 +55,11 @@ pub struct Published {
     pub interaction: Option<i64>,
     /// The `kind` column.
     pub kind: String,
-    /// JSON: `{"seq":…,"at":…,"fact":…}`.
-    pub data: String,
     /// The server-sent-events frame (`id`, `event`, `data`, blank line),
     /// made once and shared by every stream that carries it.
     pub frame: axum::body::Bytes,
+    /// Where the data line's JSON starts in `frame`.
+    data_at: usize,
 }
 
 impl Published {
@@ -69,15 +69,24 @@ impl Published {
         // Compact JSON has no line breaks (they are escaped inside strings),
         // so the data fits on one `data:` line.
         let data = serde_json::json!({"seq": r.seq, "at": r.at, "fact": r.fact}).to_string();
-        let frame = format!("id: {}\nevent: {kind}\ndata: {data}\n\n", r.seq).into();
+        let head = format!("id: {}\nevent: {kind}\ndata: ", r.seq);
+        let data_at = head.len();
+        let frame = format!("{head}{data}\n\n").into();
         Published {
             seq: r.seq,
             agent: r.fact.agent().map(|a| i64::from(a.0)),
             interaction: r.fact.interaction().map(|i| i.0 as i64),
             kind,
-            data,
             frame,
+            data_at,
         }
+    }
+
+    /// The JSON the frame carries: `{"seq":…,"at":…,"fact":…}`.
+    pub fn data(&self) -> &str {
+        // The frame was made from a String, and both ends of the slice are
+        // ASCII boundaries it put there.
+        std::str::from_utf8(&self.frame[self.data_at..self.frame.len() - 2]).unwrap_or_default()
     }
 }
 

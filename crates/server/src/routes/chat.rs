@@ -307,7 +307,7 @@ impl ChatCursor {
                 Ok(ev) if ev.kind == "chat_message" => {
                     // The channel carries the fact as JSON; only the words and
                     // who wrote them go to the customer (never the agent's id).
-                    let v: serde_json::Value = match serde_json::from_str(&ev.data) {
+                    let v: serde_json::Value = match serde_json::from_str(ev.data()) {
                         Ok(v) => v,
                         Err(e) => {
                             tracing::error!(error = %e, "unreadable chat fact");

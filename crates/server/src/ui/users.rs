@@ -186,14 +186,19 @@ pub async fn add_user(
     Ok(html_response(users_html(&st, &ctx, &t).await?))
 }
 
-/// The user an action is about: one of the administrator's tenant (another
-/// tenant's id is not found), and not the administrator's own.
+/// What an action on a user starts from: the administrator's permission and
+/// page context, their tenant, and the user the action is about — one of
+/// that tenant's (another tenant's id is not found), and not the
+/// administrator's own (that answers with a message next to the user).
 async fn target(
     st: &AppState,
-    ctx: &Ctx,
-    t: &Tenant,
+    p: Principal,
+    headers: &HeaderMap,
     id: &str,
-) -> ApiResult<Result<UserRecord, Response>> {
+) -> ApiResult<Result<(Ctx, Tenant, UserRecord), Response>> {
+    p.require(Action::AgentsManage)?;
+    let ctx = Ctx::new(st, p, headers).await?;
+    let t = ctx.p.tenant()?.clone();
     let id = path_id(id, "user")?;
     let u = st
         .store
@@ -207,7 +212,7 @@ async fn target(
             &i18n::Catalog::global().t(ctx.lang, "own-user"),
         )));
     }
-    Ok(Ok(u))
+    Ok(Ok((ctx, t, u)))
 }
 
 /// The role form.
@@ -225,11 +230,8 @@ pub async fn set_role(
     Path(id): Path<String>,
     UiForm(f): UiForm<RoleForm>,
 ) -> ApiResult<Response> {
-    p.require(Action::AgentsManage)?;
-    let ctx = Ctx::new(&st, p, &headers).await?;
-    let t = ctx.p.tenant()?.clone();
-    let u = match target(&st, &ctx, &t, &id).await? {
-        Ok(u) => u,
+    let (ctx, t, u) = match target(&st, p, &headers, &id).await? {
+        Ok(found) => found,
         Err(r) => return Ok(r),
     };
     let msg_at = format!("#u-msg-{}", u.id);
@@ -268,11 +270,8 @@ pub async fn reset_password(
     Path(id): Path<String>,
     UiForm(f): UiForm<PasswordForm>,
 ) -> ApiResult<Response> {
-    p.require(Action::AgentsManage)?;
-    let ctx = Ctx::new(&st, p, &headers).await?;
-    let t = ctx.p.tenant()?.clone();
-    let u = match target(&st, &ctx, &t, &id).await? {
-        Ok(u) => u,
+    let (ctx, t, u) = match target(&st, p, &headers, &id).await? {
+        Ok(found) => found,
         Err(r) => return Ok(r),
     };
     let msg_at = format!("#u-msg-{}", u.id);
@@ -300,11 +299,8 @@ pub async fn remove(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    p.require(Action::AgentsManage)?;
-    let ctx = Ctx::new(&st, p, &headers).await?;
-    let t = ctx.p.tenant()?.clone();
-    let u = match target(&st, &ctx, &t, &id).await? {
-        Ok(u) => u,
+    let (ctx, t, u) = match target(&st, p, &headers, &id).await? {
+        Ok(found) => found,
         Err(r) => return Ok(r),
     };
     if !st.store.delete_user(&t, u.id).await? {
