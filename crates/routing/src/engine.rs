@@ -307,9 +307,12 @@ impl Engine {
         let Ok(ai) = self.agent_index(agent) else {
             return Vec::new();
         };
-        self.slots
+        // A held interaction stays in its holder's active list until the
+        // consulted agent accepts it: look there, not at every slot.
+        self.agents[ai]
+            .active
             .iter()
-            .flatten()
+            .filter_map(|&slot| self.slots[slot as usize].as_ref())
             .filter(|it| it.held_by == Some(ai as u32))
             .map(|it| it.id)
             .take(max)

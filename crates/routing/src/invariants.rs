@@ -28,6 +28,14 @@ impl Engine {
             if self.by_id.get(&it.id) != Some(&slot) {
                 return Err(format!("interaction {} is not indexed at its slot", it.id));
             }
+            if let Some(h) = it.held_by
+                && !self.agents[h as usize].active.contains(&slot)
+            {
+                return Err(format!(
+                    "interaction {} is held by an agent who does not have it",
+                    it.id
+                ));
+            }
             match it.stage {
                 Stage::Waiting { class } if class == u32::MAX => {
                     if it.held_by.is_none() {
