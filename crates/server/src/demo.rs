@@ -46,6 +46,11 @@ skill = "support"
 priority = 50
 aging_per_min = 10
 
+[[queue]]
+name = "outbound"
+strategy = "longest_idle"
+wrap_up_s = 3
+
 [[rule]]
 name = "sales-line"
 when = { dialled_number = ["900100200"] }
@@ -78,6 +83,18 @@ effect = "callback"
 code = "do_not_call"
 effect = "do_not_call"
 
+[[disposition]]
+code = "refusal"
+
+[[disposition]]
+code = "interested"
+
+[[disposition]]
+code = "annoyed"
+
+[[disposition]]
+code = "wrong_number"
+
 [[queue]]
 name = "support"
 dispositions = ["resolved", "follow_up", "callback", "do_not_call"]
@@ -105,6 +122,15 @@ script = ["Greet the customer.", "Ask what they need.", "Offer the plan that fit
 [[queue.question]]
 field = "budget"
 label = "What monthly budget do you have in mind?"
+
+[[queue]]
+name = "outbound"
+dispositions = ["sale", "refusal", "interested", "callback", "annoyed", "wrong_number", "do_not_call"]
+script = [
+  "Greet the customer by name: this is a call about renewing their contract.",
+  "Offer the renewal with this month's discount.",
+  "Record the answer; if they ask not to be called again, use do_not_call.",
+]
 
 [[queue]]
 name = "vip"
@@ -168,6 +194,64 @@ pub struct DemoInfo {
     pub credentials_file: PathBuf,
     /// The simulated agents' ids.
     pub bots: Vec<i64>,
+}
+
+/// The demo's outbound campaign.
+pub const DEMO_CAMPAIGN: &str = "renewals";
+/// Simulated agents (the last ones) and humans (ben) on the campaign's team.
+pub const CAMPAIGN_BOTS: usize = 2;
+/// Generated contacts of the demo campaign (besides the four customers).
+pub const CAMPAIGN_CONTACTS: usize = 300;
+
+/// The demo campaign's settings: predictive, Spanish caller id and zone.
+fn demo_campaign() -> crate::outbound::CampaignDoc {
+    crate::outbound::CampaignDoc {
+        mode: "predictive".into(),
+        ratio: None,
+        queue: "outbound".into(),
+        team: "outbound".into(),
+        caller_id: "+34900100300".into(),
+        country_code: Some(34),
+        time_zone: Some("Europe/Madrid".into()),
+        ring_timeout_s: Some(20),
+        max_abandon_rate: None,
+        preview_countdown_s: None,
+        consent_purpose: None,
+        windows: Default::default(),
+    }
+}
+
+/// The demo campaign's contacts: the four customers, then numbers in Spain,
+/// the United States (four zones) and the United Kingdom, so that some are
+/// inside their calling window at most hours of the week.
+fn demo_contacts() -> Vec<crate::outbound::ContactReq> {
+    let mut list: Vec<crate::outbound::ContactReq> = [
+        ("Eva Puig", "+34600000001"),
+        ("Joan Soler", "+34600000002"),
+        ("Petra Novak", "+420600000003"),
+        ("Lucia Garcia", "+34600000004"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (name, phone))| crate::outbound::ContactReq {
+        name: Some((*name).into()),
+        customer_id: Some(i as i64 + 1),
+        phones: vec![(*phone).into()],
+    })
+    .collect();
+    let areas = [
+        "+34611", "+1212555", "+1312555", "+1213555", "+1808555", "+447700",
+    ];
+    for i in 0..CAMPAIGN_CONTACTS {
+        let prefix = areas[i % areas.len()];
+        let digits = if prefix.starts_with("+1") { 4 } else { 6 };
+        list.push(crate::outbound::ContactReq {
+            name: Some(format!("Contact {}", i + 1)),
+            customer_id: None,
+            phones: vec![format!("{prefix}{:0digits$}", 1000 + i)],
+        });
+    }
+    list
 }
 
 /// A small xorshift generator: the demo's randomness needs no quality or seed control.
@@ -280,9 +364,19 @@ pub async fn setup(state: &AppState, data: &Path) -> anyhow::Result<DemoInfo> {
             .map(|(s, l)| (s.to_string(), *l))
             .collect::<Vec<_>>()
     };
-    for (name, user, sk) in [
-        ("ana", Some("ana"), skills(&[("support", 8), ("sales", 4)])),
-        ("ben", Some("ben"), skills(&[("sales", 9), ("support", 3)])),
+    for (name, user, sk, teams) in [
+        (
+            "ana",
+            Some("ana"),
+            skills(&[("support", 8), ("sales", 4)]),
+            None,
+        ),
+        (
+            "ben",
+            Some("ben"),
+            skills(&[("sales", 9), ("support", 3)]),
+            Some(vec!["outbound".to_string()]),
+        ),
     ] {
         call(
             &h,
@@ -291,14 +385,18 @@ pub async fn setup(state: &AppState, data: &Path) -> anyhow::Result<DemoInfo> {
                 name: name.into(),
                 skills: sk,
                 username: user.map(str::to_string),
-                teams: None,
+                teams,
             },
         )
         .await?;
     }
     let mut bots = Vec::new();
     for i in 1..=BOTS {
-        let sk = if i % 2 == 0 {
+        // The campaign's simulated agents take only its calls (an inbound
+        // offer would leave an answered outbound call without its agent).
+        let sk = if i > BOTS - CAMPAIGN_BOTS {
+            skills(&[("outbound", 5)])
+        } else if i % 2 == 0 {
             skills(&[("support", 5), ("sales", 6)])
         } else {
             skills(&[("support", 7)])
@@ -310,7 +408,7 @@ pub async fn setup(state: &AppState, data: &Path) -> anyhow::Result<DemoInfo> {
                 name: format!("bot-{i}"),
                 skills: sk,
                 username: None,
-                teams: None,
+                teams: (i > BOTS - CAMPAIGN_BOTS).then(|| vec!["outbound".to_string()]),
             },
         )
         .await?
@@ -366,6 +464,25 @@ pub async fn setup(state: &AppState, data: &Path) -> anyhow::Result<DemoInfo> {
         )
         .await?;
     }
+    let Ack::Id(campaign) = call(
+        &h,
+        Op::DefineCampaign {
+            name: DEMO_CAMPAIGN.into(),
+            doc: demo_campaign(),
+        },
+    )
+    .await?
+    else {
+        anyhow::bail!("the demo campaign got no id");
+    };
+    call(
+        &h,
+        Op::AddContacts {
+            campaign,
+            contacts: demo_contacts(),
+        },
+    )
+    .await?;
     Ok(DemoInfo {
         tenant: t.name().into(),
         users,
@@ -395,11 +512,116 @@ pub async fn simulate(
         let _ = call(&h, Op::SignIn(b, None)).await;
     }
     let bots: Arc<[i64]> = info.bots.clone().into();
-    tokio::spawn(bot_agents(h.clone(), bots));
+    tokio::spawn(bot_agents(h.clone(), bots.clone()));
     for channel in [Channel::Voice, Channel::Chat] {
         tokio::spawn(arrivals(h.clone(), channel, arrival_every_s));
     }
+    // The campaign dials through a simulated telephone network.
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    call(&h, Op::AttachLine(tx)).await?;
+    tokio::spawn(network(h.clone(), rx, bots));
+    if let Some(c) = state
+        .store
+        .campaigns(&t)
+        .await?
+        .into_iter()
+        .find(|c| c.name == DEMO_CAMPAIGN)
+        && (c.state == "ready" || c.state == "paused")
+    {
+        call(
+            &h,
+            Op::Campaign(c.id, crate::outbound::CampaignCommand::Start),
+        )
+        .await?;
+    }
     Ok(())
+}
+
+/// The simulated telephone network the demo campaign dials into: of every
+/// 100 calls about 30 are answered by a person, 10 busy, 45 not answered,
+/// 10 answered by a machine, 5 fail. A simulated agent talks 10–40 s, hangs
+/// up and records a disposition; with a human agent the callee hangs up
+/// after 20–90 s unless the agent ends the call first.
+async fn network(
+    h: TenantHandle,
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<crate::outbound::LineOrder>,
+    bots: Arc<[i64]>,
+) {
+    use crate::outbound::LineOrder;
+    use model::outbound::DialOutcome;
+    let ended: Arc<std::sync::Mutex<std::collections::HashSet<u64>>> = Arc::default();
+    let mut rng = Rng::new();
+    while let Some(order) = rx.recv().await {
+        let d = match order {
+            LineOrder::Dial(d) => d,
+            LineOrder::Hangup { attempt } => {
+                ended.lock().expect("ended calls").insert(attempt);
+                continue;
+            }
+        };
+        let x = rng.unit();
+        let (outcome, ring) = if x < 0.30 {
+            (DialOutcome::LiveAnswer, rng.range_s(3.0, 12.0))
+        } else if x < 0.40 {
+            (DialOutcome::Busy, rng.range_s(1.0, 3.0))
+        } else if x < 0.85 {
+            (
+                DialOutcome::NoAnswer,
+                Duration::from_millis(d.ring_timeout_ms),
+            )
+        } else if x < 0.95 {
+            (DialOutcome::Machine, rng.range_s(4.0, 15.0))
+        } else {
+            (DialOutcome::Failed, rng.range_s(0.5, 2.0))
+        };
+        let talk = rng.range_s(10.0, 40.0);
+        let human_talk = rng.range_s(20.0, 90.0);
+        let code = [
+            "sale",
+            "refusal",
+            "refusal",
+            "interested",
+            "callback",
+            "annoyed",
+        ][(rng.next() % 6) as usize];
+        let (h, bots, ended) = (h.clone(), bots.clone(), ended.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(ring).await;
+            let attempt = d.attempt.0;
+            let res = h
+                .call(Op::DialResult {
+                    attempt,
+                    outcome,
+                    ring_ms: ring.as_millis() as u64,
+                })
+                .await;
+            let Ok(Ack::Answered(crate::outbound::Answered {
+                connected: Some((interaction, agent)),
+            })) = res
+            else {
+                return;
+            };
+            let bot = bots.contains(&agent);
+            tokio::time::sleep(if bot { talk } else { human_talk }).await;
+            if ended.lock().expect("ended calls").remove(&attempt) {
+                return;
+            }
+            let _ = h.call(Op::OutboundHangup(attempt)).await;
+            if bot {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                let _ = h
+                    .call(Op::Disposition {
+                        interaction,
+                        code: code.into(),
+                        by_agent: Some(agent),
+                        by: format!("bot-{agent}"),
+                        new_phone: None,
+                        callback_at_ms: None,
+                    })
+                    .await;
+            }
+        });
+    }
 }
 
 async fn arrivals(h: TenantHandle, channel: Channel, every_s: f64) {
@@ -509,6 +731,8 @@ async fn bot_work(h: TenantHandle, agent: i64, interaction: i64) {
                 code: code.into(),
                 by_agent: Some(agent),
                 by: format!("bot-{agent}"),
+                new_phone: None,
+                callback_at_ms: None,
             })
             .await;
     }
@@ -529,9 +753,21 @@ mod tests {
     #[test]
     fn the_demo_plan_compiles() {
         let (names, queues, plan) = crate::tenant::compile_plan(DEMO_PLAN, None).unwrap();
-        assert_eq!(queues.len(), 3);
+        assert_eq!(queues.len(), 4);
         assert_eq!(plan.rules.len(), 2);
         assert!(names.queue("sales").is_some());
+    }
+
+    #[test]
+    fn the_demo_campaign_compiles_and_its_contacts_are_numbers() {
+        demo_campaign().compile(1, DEMO_CAMPAIGN).unwrap();
+        let contacts = demo_contacts();
+        assert_eq!(contacts.len(), CAMPAIGN_CONTACTS + 4);
+        for c in &contacts {
+            for p in &c.phones {
+                assert!(dialer::consent::to_e164(p, 34).is_some(), "{p}");
+            }
+        }
     }
 
     #[test]

@@ -47,6 +47,10 @@ pub enum Action {
     FloorManage,
     /// Listen to call recordings (each access is logged).
     RecordingsRead,
+    /// Read outbound campaigns, their counts and contacts.
+    CampaignsRead,
+    /// Define campaigns, load contacts, start, pause and stop them.
+    CampaignsManage,
 }
 
 use Role::{Admin, Agent, Analyst, Client, Provider, Supervisor};
@@ -77,6 +81,8 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::ReportsRead, &[Admin, Supervisor, Analyst, Client]),
     (Action::FloorManage, &[Admin, Supervisor]),
     (Action::RecordingsRead, &[Admin, Supervisor]),
+    (Action::CampaignsRead, &[Admin, Supervisor, Analyst]),
+    (Action::CampaignsManage, &[Admin, Supervisor]),
 ];
 
 impl Action {
@@ -101,6 +107,8 @@ impl Action {
             Action::ReportsRead => "reports.read",
             Action::FloorManage => "floor.manage",
             Action::RecordingsRead => "recordings.read",
+            Action::CampaignsRead => "campaigns.read",
+            Action::CampaignsManage => "campaigns.manage",
         }
     }
 
@@ -125,6 +133,8 @@ impl Action {
             Action::ReportsRead => "read reports",
             Action::FloorManage => "force agents' states and reassign interactions",
             Action::RecordingsRead => "listen to call recordings",
+            Action::CampaignsRead => "read campaigns",
+            Action::CampaignsManage => "manage campaigns",
         }
     }
 }
@@ -449,6 +459,66 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/events",
         Some(Action::EventsStream),
         "Live events (SSE), resumable with Last-Event-ID",
+    ),
+    r(
+        "GET",
+        "/api/v1/campaigns",
+        Some(Action::CampaignsRead),
+        "Outbound campaigns with their state and counts",
+    ),
+    r(
+        "POST",
+        "/api/v1/campaigns",
+        Some(Action::CampaignsManage),
+        "Define an outbound campaign (ready, not started)",
+    ),
+    r(
+        "GET",
+        "/api/v1/campaigns/{id}",
+        Some(Action::CampaignsRead),
+        "One campaign",
+    ),
+    r(
+        "GET",
+        "/api/v1/campaigns/{id}/contacts",
+        Some(Action::CampaignsRead),
+        "A campaign's contacts and how each stands (after=, limit=)",
+    ),
+    r(
+        "POST",
+        "/api/v1/campaigns/{id}/contacts",
+        Some(Action::CampaignsManage),
+        "Add contacts to a campaign",
+    ),
+    r(
+        "POST",
+        "/api/v1/campaigns/{id}/start",
+        Some(Action::CampaignsManage),
+        "Start (or resume) dialling",
+    ),
+    r(
+        "POST",
+        "/api/v1/campaigns/{id}/pause",
+        Some(Action::CampaignsManage),
+        "Stop placing calls (calls in progress go on)",
+    ),
+    r(
+        "POST",
+        "/api/v1/campaigns/{id}/stop",
+        Some(Action::CampaignsManage),
+        "Stop for good (open contacts are closed)",
+    ),
+    r(
+        "POST",
+        "/api/v1/previews/{id}/accept",
+        Some(Action::InteractionsOffer),
+        "Dial a previewed contact now (id: the attempt)",
+    ),
+    r(
+        "POST",
+        "/api/v1/previews/{id}/skip",
+        Some(Action::InteractionsOffer),
+        "Skip a previewed contact",
     ),
     r(
         "GET",

@@ -26,6 +26,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 
 use crate::clock;
 use crate::error::ApiError;
+use crate::outbound::{self, DialerStep, Outbound, Presence};
 
 /// Most commands applied in one group commit.
 pub const BATCH_MAX: usize = 512;
@@ -160,6 +161,10 @@ pub enum Op {
         by_agent: Option<i64>,
         /// Who (user name).
         by: String,
+        /// For an outbound call's `new_number`: the number.
+        new_phone: Option<String>,
+        /// For an outbound call's callback codes: when (Unix ms; default in an hour).
+        callback_at_ms: Option<u64>,
     },
     /// Add a note.
     Note {
@@ -258,6 +263,47 @@ pub enum Op {
     },
     /// The calls an agent holds while consulting another agent.
     HeldConsults(i64),
+    /// Define an outbound campaign (ready, not started).
+    DefineCampaign {
+        /// Unique name.
+        name: String,
+        /// Its settings.
+        doc: outbound::CampaignDoc,
+    },
+    /// Add contacts to a campaign's list.
+    AddContacts {
+        /// Which campaign.
+        campaign: i64,
+        /// The contacts.
+        contacts: Vec<outbound::ContactReq>,
+    },
+    /// Start, pause or stop a campaign.
+    Campaign(i64, outbound::CampaignCommand),
+    /// Attach the line that places outbound calls (the switch, or the demo's
+    /// simulated network); it replaces any line attached before.
+    AttachLine(mpsc::UnboundedSender<outbound::LineOrder>),
+    /// The line reports how an outbound call went. A live answer is given
+    /// to a free agent of the campaign at once (the agent's desktop answers
+    /// by itself), or counted abandoned when none is free.
+    DialResult {
+        /// Which attempt.
+        attempt: u64,
+        /// What happened.
+        outcome: model::outbound::DialOutcome,
+        /// How long it rang, in ms.
+        ring_ms: u64,
+    },
+    /// The callee of a connected outbound call hung up.
+    OutboundHangup(u64),
+    /// An agent accepts or skips a previewed contact.
+    Preview {
+        /// Which attempt.
+        attempt: u64,
+        /// The agent.
+        agent: i64,
+        /// Accept (dial now) or skip.
+        accept: bool,
+    },
     /// Pause, resume, start (on demand) or fetch a call's recording.
     Recording {
         /// Which.
@@ -359,6 +405,8 @@ pub enum Ack {
     Position(Option<(u32, u64)>),
     /// Interaction ids.
     Ids(Vec<i64>),
+    /// An outbound call's answer: connected to an agent, or not.
+    Answered(outbound::Answered),
     /// Done.
     Done,
 }
@@ -449,6 +497,8 @@ struct Task {
     batch_keys: HashMap<String, i64>,
     /// Idempotency keys of this batch looked up in one query (see `prefetch_keys`).
     prefetched_keys: std::collections::HashSet<String>,
+    /// The outbound dialer and what goes with it.
+    out: Outbound,
 }
 
 fn routing_error(e: RoutingError) -> ApiError {
@@ -554,6 +604,7 @@ impl Task {
             replies: Vec::new(),
             batch_keys: HashMap::new(),
             prefetched_keys: Default::default(),
+            out: Outbound::default(),
             store,
             tenant,
             events,
@@ -600,6 +651,7 @@ impl Task {
         for it in open {
             task.requeue(now, it);
         }
+        task.replay_dialer().await?;
         task.commit().await?;
         if requeued > 0 {
             tracing::info!(
@@ -688,7 +740,27 @@ impl Task {
     fn drain(&mut self) {
         while let Some(o) = self.engine.poll_output() {
             match o {
-                Output::Event(e) => self.push(Fact::Routing { event: e }),
+                Output::Event(e) => {
+                    let hook = if self.out.campaigns.is_empty() {
+                        None
+                    } else {
+                        match &e.kind {
+                            EventKind::AgentStateChanged { agent, state } => {
+                                Some((Some((*agent, state.clone())), None))
+                            }
+                            EventKind::Ended { interaction, .. } => {
+                                Some((None, Some(*interaction)))
+                            }
+                            _ => None,
+                        }
+                    };
+                    self.push(Fact::Routing { event: e });
+                    match hook {
+                        Some((Some((agent, state)), _)) => self.presence_changed(agent, &state),
+                        Some((None, Some(i))) => self.outbound_ended(i.0 as i64),
+                        _ => {}
+                    }
+                }
                 // No IVR yet to ask the caller: the interaction keeps waiting.
                 Output::OfferCallback { .. } => {}
             }
@@ -718,7 +790,11 @@ impl Task {
     async fn run(&mut self, mut rx: mpsc::Receiver<Command>) {
         let mut batch: Vec<Command> = Vec::with_capacity(BATCH_MAX);
         loop {
-            let sleep = match self.engine.poll_timeout() {
+            let next = match (self.engine.poll_timeout(), self.out.dialer.poll_timeout()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let sleep = match next {
                 Some(at) => {
                     let ms = (at.as_millis() as i64 - clock::now_ms()).max(0) as u64;
                     Duration::from_millis(ms.min(3_600_000))
@@ -734,9 +810,14 @@ impl Task {
                 _ = tokio::time::sleep(sleep) => {}
             }
             self.now_ms = clock::now_ms();
-            let now = clock::now();
+            let now = self.dialer_now();
             self.engine.handle_timeout(now);
             self.drain();
+            if self.out.dialer.poll_timeout().is_some_and(|t| t <= now) {
+                // Logged only when it did something.
+                let _ = self.out.step(now, DialerStep::Tick);
+                self.flush_out();
+            }
             self.prefetch_keys(&batch).await;
             for cmd in batch.drain(..) {
                 let res = self.apply(now, cmd.op).await;
@@ -747,6 +828,7 @@ impl Task {
             self.prefetched_keys.clear();
             match self.commit().await {
                 Ok(()) => {
+                    self.out.send_orders();
                     for (reply, res) in self.replies.drain(..) {
                         let _ = reply.send(res);
                     }
@@ -767,7 +849,9 @@ impl Task {
                         .await
                         {
                             Ok(t) => {
+                                let line = self.out.line.take();
                                 *self = t;
+                                self.out.line = line;
                                 break;
                             }
                             Err(e) => {
@@ -989,9 +1073,12 @@ impl Task {
                 code,
                 by_agent,
                 by,
+                new_phone,
+                callback_at_ms,
             } => {
                 check_name("code", &code)?;
                 self.holds(interaction, by_agent).await?;
+                self.outbound_disposition(interaction, &code, new_phone, callback_at_ms)?;
                 self.push(Fact::DispositionSet {
                     interaction: InteractionId(interaction as u64),
                     code,
@@ -1348,11 +1435,30 @@ impl Task {
                         ));
                     }
                 }
-                if self.store.customer(&self.tenant, customer).await?.is_none() {
+                let Some(record) = self.store.customer(&self.tenant, customer).await? else {
                     return Err(ApiError::not_found("customer"));
-                }
+                };
                 if let Some(i) = interaction {
                     self.interaction(i).await?;
+                }
+                // A do-not-call on the record is an opt-out for the dialer too
+                // (every campaign, from now on).
+                if fields.iter().any(|(k, v)| k == "do_not_call" && v == "yes")
+                    && let Some(phone) = record
+                        .phone
+                        .as_deref()
+                        .and_then(|p| dialer::consent::to_e164(p, 1))
+                {
+                    let now = self.dialer_now();
+                    if let Err(e) = self.out.step(
+                        now,
+                        DialerStep::OptOut {
+                            phone: phone.to_string(),
+                        },
+                    ) {
+                        tracing::warn!(tenant = self.tenant.name(), customer, error = %e.message, "the dialer refused an opt-out");
+                    }
+                    self.flush_out();
                 }
                 self.push(Fact::CustomerProfiled {
                     customer,
@@ -1368,6 +1474,81 @@ impl Task {
                     return Err(ApiError::too_large(PLAN_LEN_MAX));
                 }
                 self.push(Fact::SettingSet { name, document });
+                Ok(Ack::Done)
+            }
+            Op::DefineCampaign { name, doc } => {
+                check_name("name", &name)?;
+                let id = self.out.next_campaign();
+                let r = self.out.define(now, id, &name, doc);
+                self.flush_out();
+                r?;
+                Ok(Ack::Id(i64::from(id)))
+            }
+            Op::AddContacts { campaign, contacts } => {
+                self.add_contacts(now, campaign, contacts).await
+            }
+            Op::Campaign(campaign, cmd) => self.campaign_command(now, campaign, cmd),
+            Op::AttachLine(tx) => {
+                self.out.line = Some(tx);
+                Ok(Ack::Done)
+            }
+            Op::DialResult {
+                attempt,
+                outcome,
+                ring_ms,
+            } => {
+                let placed = self
+                    .out
+                    .placed
+                    .get(&attempt)
+                    .cloned()
+                    .ok_or_else(|| ApiError::not_found("attempt"))?;
+                self.dialer_step(
+                    now,
+                    DialerStep::DialResult {
+                        attempt,
+                        outcome,
+                        ring_ms,
+                    },
+                )?;
+                let connected = if outcome == model::outbound::DialOutcome::LiveAnswer {
+                    self.connect(now, attempt, placed).await
+                } else {
+                    None
+                };
+                Ok(Ack::Answered(outbound::Answered { connected }))
+            }
+            Op::OutboundHangup(attempt) => {
+                match self.out.interactions.get(&attempt).copied() {
+                    Some(i)
+                        if self
+                            .engine
+                            .connected_agent(InteractionId(i as u64))
+                            .is_some() =>
+                    {
+                        self.engine(now, Input::Complete(InteractionId(i as u64)))?;
+                        self.drain();
+                    }
+                    _ => {
+                        self.dialer_step(now, DialerStep::CallEnded { attempt })?;
+                    }
+                }
+                Ok(Ack::Done)
+            }
+            Op::Preview {
+                attempt,
+                agent,
+                accept,
+            } => {
+                if self.out.previews.get(&attempt).map(|a| i64::from(*a)) != Some(agent) {
+                    return Err(ApiError::not_found("preview"));
+                }
+                let step = if accept {
+                    DialerStep::PreviewAccept { attempt }
+                } else {
+                    DialerStep::PreviewSkip { attempt }
+                };
+                self.dialer_step(now, step)?;
                 Ok(Ack::Done)
             }
             Op::ForceAssign(i, a) => {
@@ -1408,10 +1589,410 @@ impl Task {
         }
     }
 
+    /// Now, for the dialer: the instant of the facts' `at`, so that a replay
+    /// gives each input the instant it had.
+    fn dialer_now(&self) -> model::Instant {
+        model::Instant::from_millis(self.now_ms.max(0) as u64)
+    }
+
+    /// Moves the dialer's facts into the batch.
+    fn flush_out(&mut self) {
+        for f in std::mem::take(&mut self.out.facts) {
+            self.push(f);
+        }
+    }
+
+    fn dialer_step(&mut self, _now: model::Instant, step: DialerStep) -> Result<(), ApiError> {
+        let now = self.dialer_now();
+        let r = self.out.step(now, step);
+        self.flush_out();
+        r
+    }
+
+    /// Replays the dialer's log (see [`crate::outbound`]), then pauses what
+    /// was running and signs its agents out.
+    async fn replay_dialer(&mut self) -> anyhow::Result<()> {
+        self.out.replaying = true;
+        let mut after = 0;
+        loop {
+            let page = self.store.dialer_facts_after(&self.tenant, after).await?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            for r in page {
+                let at = model::Instant::from_millis(r.at.max(0) as u64);
+                let res = match r.fact {
+                    Fact::CampaignDefined {
+                        campaign,
+                        name,
+                        document,
+                    } => serde_json::from_str::<outbound::CampaignDoc>(&document)
+                        .map_err(ApiError::internal)
+                        .and_then(|doc| self.out.define(at, campaign, &name, doc)),
+                    Fact::CampaignContacts { campaign, contacts } => {
+                        self.out.load(at, campaign, &contacts)
+                    }
+                    Fact::DialerInput { input } => serde_json::from_value::<DialerStep>(input)
+                        .map_err(ApiError::internal)
+                        .and_then(|step| self.out.step(at, step)),
+                    _ => Ok(()),
+                };
+                if let Err(e) = res {
+                    tracing::warn!(tenant = self.tenant.name(), seq = r.seq, error = %e.message, "the dialer refused a logged input on replay");
+                }
+            }
+        }
+        self.out.replaying = false;
+        self.out.facts.clear();
+        self.out.orders.clear();
+        let now = self.dialer_now();
+        let mut running: Vec<u32> = self
+            .out
+            .campaigns
+            .keys()
+            .copied()
+            .filter(|id| {
+                self.out
+                    .dialer
+                    .campaign(model::ids::CampaignId(*id))
+                    .is_some_and(|c| c.state() == model::outbound::CampaignState::Running)
+            })
+            .collect();
+        running.sort_unstable();
+        for campaign in running {
+            let _ = self.out.step(now, DialerStep::Pause { campaign });
+        }
+        let mut agents: Vec<(u32, u32)> =
+            self.out.agents.iter().map(|(a, (c, _))| (*a, *c)).collect();
+        agents.sort_unstable();
+        for (agent, campaign) in agents {
+            let _ = self.out.step(
+                now,
+                DialerStep::Agent {
+                    campaign,
+                    agent,
+                    presence: Presence::SignedOut,
+                },
+            );
+        }
+        self.flush_out();
+        Ok(())
+    }
+
+    /// Keeps the dialer told what a campaign agent does.
+    fn presence_changed(&mut self, agent: AgentId, state: &AgentState) {
+        let teams = self
+            .agent_teams
+            .get(agent.index())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let target = self.out.campaign_for(teams);
+        let current = self.out.agents.get(&agent.0).copied();
+        let presence = Presence::of(state, self.now_ms.max(0) as u64);
+        let now = self.dialer_now();
+        if let Some((c, _)) = current.filter(|(c, _)| Some(*c) != target) {
+            let _ = self.out.step(
+                now,
+                DialerStep::Agent {
+                    campaign: c,
+                    agent: agent.0,
+                    presence: Presence::SignedOut,
+                },
+            );
+        }
+        if let Some(c) = target
+            && !(presence == Presence::SignedOut && current.is_none())
+            && current != Some((c, presence))
+        {
+            let _ = self.out.step(
+                now,
+                DialerStep::Agent {
+                    campaign: c,
+                    agent: agent.0,
+                    presence,
+                },
+            );
+        }
+        self.flush_out();
+    }
+
+    /// Tells the dialer of every signed-in agent's presence (a campaign
+    /// started or stopped, so who works on what may change).
+    fn presences(&mut self) {
+        for i in 0..self.agent_names.len() {
+            let a = AgentId(i as u32);
+            let state = match self.engine.agent_state(a) {
+                Some(s) => s,
+                None => continue,
+            };
+            if state != AgentState::Offline || self.out.agents.contains_key(&a.0) {
+                self.presence_changed(a, &state);
+            }
+        }
+    }
+
+    /// An outbound interaction left routing: the call is over.
+    fn outbound_ended(&mut self, interaction: i64) {
+        let Some(&(attempt, _)) = self.out.attempts.get(&interaction) else {
+            return;
+        };
+        let now = self.dialer_now();
+        // Refused when the callee's hang-up ended it already.
+        let _ = self.out.step(now, DialerStep::CallEnded { attempt });
+        self.out
+            .orders
+            .push(outbound::LineOrder::Hangup { attempt });
+        self.flush_out();
+    }
+
+    /// The dialer's part of a disposition on an outbound call.
+    fn outbound_disposition(
+        &mut self,
+        interaction: i64,
+        code: &str,
+        new_phone: Option<String>,
+        callback_at_ms: Option<u64>,
+    ) -> Result<(), ApiError> {
+        let Some(&(attempt, agent)) = self.out.attempts.get(&interaction) else {
+            return Ok(());
+        };
+        let Some(def) = dialer::disposition::default_codes()
+            .into_iter()
+            .find(|d| &*d.code == code)
+        else {
+            let codes: Vec<String> = dialer::disposition::default_codes()
+                .into_iter()
+                .map(|d| d.code.to_string())
+                .collect();
+            return Err(ApiError::field(
+                "code",
+                format!(
+                    "{code:?} is not a disposition of this campaign (one of {})",
+                    codes.join(", ")
+                ),
+            ));
+        };
+        let callback_at_ms = def
+            .has(dialer::disposition::DispositionEffect::ScheduleCallback)
+            .then(|| {
+                callback_at_ms.unwrap_or(self.now_ms.max(0) as u64 + outbound::CALLBACK_DEFAULT_MS)
+            });
+        let now = self.dialer_now();
+        // A disposition before the hang-up ends the call first.
+        if self
+            .engine
+            .connected_agent(InteractionId(interaction as u64))
+            .is_none()
+        {
+            let _ = self.out.step(now, DialerStep::CallEnded { attempt });
+        } else {
+            return Err(ApiError::conflict(format!(
+                "interaction {interaction} is still on the call: complete it first"
+            )));
+        }
+        let r = self.out.step(
+            now,
+            DialerStep::Disposition {
+                attempt,
+                agent,
+                code: code.into(),
+                new_phone,
+                callback_at_ms,
+            },
+        );
+        self.flush_out();
+        r
+    }
+
+    async fn add_contacts(
+        &mut self,
+        now: model::Instant,
+        campaign: i64,
+        contacts: Vec<outbound::ContactReq>,
+    ) -> Result<Ack, ApiError> {
+        let id = u32::try_from(campaign)
+            .ok()
+            .filter(|c| self.out.campaigns.contains_key(c))
+            .ok_or_else(|| ApiError::not_found("campaign"))?;
+        if contacts.is_empty() || contacts.len() > outbound::CONTACTS_PER_LOAD_MAX {
+            return Err(ApiError::field(
+                "contacts",
+                format!(
+                    "give 1 to {} contacts per request",
+                    outbound::CONTACTS_PER_LOAD_MAX
+                ),
+            ));
+        }
+        let first = self.out.next_contact.get(&id).copied().unwrap_or(0) + 1;
+        let mut list = Vec::with_capacity(contacts.len());
+        for (next, (i, c)) in (first..).zip(contacts.into_iter().enumerate()) {
+            if c.phones.is_empty() || c.phones.len() > outbound::PHONES_PER_CONTACT_MAX {
+                return Err(ApiError::field(
+                    &format!("contacts[{i}].phones"),
+                    format!("give 1 to {} numbers", outbound::PHONES_PER_CONTACT_MAX),
+                ));
+            }
+            if c.name
+                .as_ref()
+                .is_some_and(|n| n.len() > outbound::CONTACT_NAME_LEN_MAX)
+            {
+                return Err(ApiError::field(
+                    &format!("contacts[{i}].name"),
+                    format!("at most {} bytes", outbound::CONTACT_NAME_LEN_MAX),
+                ));
+            }
+            if let Some(cu) = c.customer_id
+                && self.store.customer(&self.tenant, cu).await?.is_none()
+            {
+                return Err(ApiError::field(
+                    &format!("contacts[{i}].customer_id"),
+                    format!("no customer {cu}"),
+                ));
+            }
+            list.push(store::CampaignContact {
+                id: next,
+                name: c.name,
+                customer: c.customer_id,
+                phones: c.phones,
+            });
+        }
+        let _ = now;
+        let now = self.dialer_now();
+        let r = self.out.load(now, id, &list);
+        self.flush_out();
+        r?;
+        Ok(Ack::Id(list.len() as i64))
+    }
+
+    fn campaign_command(
+        &mut self,
+        now: model::Instant,
+        campaign: i64,
+        cmd: outbound::CampaignCommand,
+    ) -> Result<Ack, ApiError> {
+        let campaign = u32::try_from(campaign)
+            .ok()
+            .filter(|c| self.out.campaigns.contains_key(c))
+            .ok_or_else(|| ApiError::not_found("campaign"))?;
+        let step = match cmd {
+            outbound::CampaignCommand::Start => {
+                if self.out.line.is_none() {
+                    return Err(ApiError::conflict(
+                        "no line places outbound calls on this server (start it with SIP, or run the demo)",
+                    ));
+                }
+                DialerStep::Start { campaign }
+            }
+            outbound::CampaignCommand::Pause => DialerStep::Pause { campaign },
+            outbound::CampaignCommand::Stop => DialerStep::Stop { campaign },
+        };
+        self.dialer_step(now, step)?;
+        self.presences();
+        Ok(Ack::Done)
+    }
+
+    /// Gives an answered call to a free agent of its campaign, at once; none
+    /// free (or routing refuses) means it is abandoned (the line plays the
+    /// recorded message).
+    async fn connect(
+        &mut self,
+        now: model::Instant,
+        attempt: u64,
+        placed: outbound::Placed,
+    ) -> Option<(i64, i64)> {
+        let free = |e: &Engine, a: u32| {
+            e.agent_state(AgentId(a))
+                .is_some_and(|s| s == AgentState::Available)
+        };
+        let agent = match placed.reserved {
+            Some(a) => Some(a).filter(|a| free(&self.engine, *a)),
+            None => self
+                .out
+                .agents
+                .iter()
+                .filter(|(a, (c, p))| {
+                    *c == placed.campaign && *p == Presence::Ready && free(&self.engine, **a)
+                })
+                .map(|(a, _)| *a)
+                .min(),
+        };
+        let rt = self.out.campaigns.get(&placed.campaign).cloned();
+        let connected = match (agent, rt) {
+            (Some(agent), Some(rt)) => {
+                let (name, customer) = self
+                    .out
+                    .contacts
+                    .get(&(placed.campaign, placed.contact))
+                    .cloned()
+                    .unwrap_or_default();
+                let req = NewInteractionReq {
+                    channel: Channel::OutboundVoice,
+                    queue: Some(rt.doc.queue.clone()),
+                    priority: 0,
+                    attributes: Attributes {
+                        caller_number: Some(placed.phone.clone()),
+                        ..Attributes::default()
+                    },
+                    customer,
+                    subject: Some(format!(
+                        "{}: {}",
+                        rt.name,
+                        name.unwrap_or_else(|| format!("contact {}", placed.contact))
+                    )),
+                    idempotency_key: None,
+                    chat_secret_hash: None,
+                };
+                match self.create_for(now, req, Some(AgentId(agent))).await {
+                    Ok(Ack::Interaction { id, .. }) => {
+                        let iid = InteractionId(id as u64);
+                        if self.engine.offered_agent(iid) == Some(AgentId(agent))
+                            && self
+                                .engine
+                                .handle(now, Input::Accept(iid, AgentId(agent)))
+                                .is_ok()
+                        {
+                            Some((id, agent))
+                        } else {
+                            let _ = self.engine.handle(now, Input::Cancel(iid));
+                            None
+                        }
+                    }
+                    Ok(_) => None,
+                    Err(e) => {
+                        tracing::warn!(tenant = self.tenant.name(), attempt, error = %e.message, "an answered outbound call could not become an interaction");
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        let step = match connected {
+            Some((interaction, agent)) => DialerStep::Connected {
+                attempt,
+                agent,
+                interaction,
+            },
+            None => DialerStep::Abandoned { attempt },
+        };
+        if let Err(e) = self.dialer_step(now, step) {
+            tracing::warn!(tenant = self.tenant.name(), attempt, error = %e.message, "the dialer refused an answered call's outcome");
+        }
+        self.drain();
+        connected.map(|(i, a)| (i, i64::from(a)))
+    }
+
     async fn create(
         &mut self,
         now: model::Instant,
         req: NewInteractionReq,
+    ) -> Result<Ack, ApiError> {
+        self.create_for(now, req, None).await
+    }
+
+    async fn create_for(
+        &mut self,
+        now: model::Instant,
+        req: NewInteractionReq,
+        agent: Option<AgentId>,
     ) -> Result<Ack, ApiError> {
         if let Some(k) = &req.idempotency_key {
             if let Some(&id) = self.batch_keys.get(k) {
@@ -1471,7 +2052,8 @@ impl Task {
             attributes,
             queue,
             priority: req.priority,
-            preferred_agent: None,
+            preferred_agent: agent
+                .map(|a| (a, model::Duration::from_millis(outbound::CONNECT_WAIT_MS))),
         };
         // Opened goes first in the log; if the engine refuses, take it back.
         let mark = self.pending.len();

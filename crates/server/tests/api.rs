@@ -723,6 +723,23 @@ async fn a_tenant_never_reaches_another_tenants_data() {
         .as_i64()
         .unwrap();
     assert_eq!(iid, 1);
+    // And a campaign 1 with a contact.
+    let r = b_admin
+        .post(
+            "/api/v1/campaigns",
+            &json!({"name": "secret-campaign-b", "settings": {"queue": "support", "team": "secret-team-b", "caller_id": "+34900000000"}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let r = b_admin
+        .post(
+            "/api/v1/campaigns/1/contacts",
+            &json!({"contacts": [{"name": "secret-contact-b", "phones": ["+34699999999"]}]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
     let a = e.store.tenant_by_name("alpha").await.unwrap().unwrap();
     for role in [
         Role::Admin,

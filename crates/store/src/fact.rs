@@ -152,6 +152,52 @@ pub enum Fact {
         /// What happened.
         call: CallFact,
     },
+    /// An outbound campaign was defined (the dialer takes it as configured,
+    /// not started).
+    CampaignDefined {
+        /// Its id (dense per tenant, from 1).
+        campaign: u32,
+        /// Its unique name.
+        name: String,
+        /// Its settings as given (JSON), validated by the server.
+        document: String,
+    },
+    /// Contacts were added to a campaign's list (the dialer's input as well
+    /// as the campaign's contact record).
+    CampaignContacts {
+        /// Which campaign.
+        campaign: u32,
+        /// The contacts.
+        contacts: Vec<CampaignContact>,
+    },
+    /// An input the outbound dialer accepted, in the order it took them (its
+    /// form is the server's). Replayed in order after a restart, these facts
+    /// with `campaign_defined` and `campaign_contacts` rebuild the dialer as it was.
+    DialerInput {
+        /// The input.
+        input: serde_json::Value,
+    },
+    /// A fact of the outbound dialer (gate decisions, dials, results, pacing,
+    /// dispositions' effects, contacts' final states).
+    Outbound {
+        /// The dialer's event (its kind is `outbound`).
+        event: Event,
+    },
+}
+
+/// A contact of a campaign's list, as loaded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignContact {
+    /// Its id (dense per campaign, from 1).
+    pub id: u64,
+    /// The person's name, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The customer record, if the contact is a known customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<i64>,
+    /// Its numbers in E.164, in the order to try them.
+    pub phones: Vec<String>,
 }
 
 /// What happened to a call, as the log keeps it (kind `call.<type>`).
@@ -357,6 +403,14 @@ impl Fact {
                 format!("routing.{t}")
             }
             Fact::Call { call, .. } => format!("call.{}", call.type_name()),
+            Fact::Outbound { event } => {
+                let v = serde_json::to_value(&event.kind).unwrap_or_default();
+                let t = v
+                    .get("outbound")
+                    .and_then(|t| t.as_str())
+                    .unwrap_or("unknown");
+                format!("outbound.{t}")
+            }
             other => {
                 let v = serde_json::to_value(other).unwrap_or_default();
                 v.get("fact")
@@ -398,10 +452,10 @@ impl Fact {
 
     /// The agent the fact concerns, if one (for filtering live streams).
     pub fn agent(&self) -> Option<AgentId> {
-        use model::event::EventKind as K;
         match self {
             Fact::ChatMessage { agent, .. } => *agent,
             Fact::AgentDefined { agent, .. } => Some(*agent),
+            Fact::Routing { event } | Fact::Outbound { event } => event_agent(&event.kind),
             Fact::Call {
                 call:
                     CallFact::AgentRinging { agent, .. }
@@ -409,22 +463,32 @@ impl Fact {
                     | CallFact::Connected { agent, .. },
                 ..
             } => Some(*agent),
-            Fact::Routing { event } => match &event.kind {
-                K::Offered { agent, .. }
-                | K::Accepted { agent, .. }
-                | K::Rejected { agent, .. }
-                | K::OfferTimedOut { agent, .. }
-                | K::OfferRevoked { agent, .. }
-                | K::AgentStateChanged { agent, .. } => Some(*agent),
-                K::Transferred {
-                    from_agent,
-                    to_agent,
-                    ..
-                } => to_agent.or(Some(*from_agent)),
-                _ => None,
-            },
             _ => None,
         }
+    }
+}
+
+/// The agent a routing or dialer event concerns, if one.
+fn event_agent(kind: &model::event::EventKind) -> Option<AgentId> {
+    use model::event::EventKind as K;
+    match kind {
+        K::Offered { agent, .. }
+        | K::Accepted { agent, .. }
+        | K::Rejected { agent, .. }
+        | K::OfferTimedOut { agent, .. }
+        | K::OfferRevoked { agent, .. }
+        | K::AgentStateChanged { agent, .. } => Some(*agent),
+        K::Outbound(
+            model::outbound::OutboundEvent::PreviewOffered { agent, .. }
+            | model::outbound::OutboundEvent::PreviewSkipped { agent, .. }
+            | model::outbound::OutboundEvent::CallConnected { agent, .. },
+        ) => Some(*agent),
+        K::Transferred {
+            from_agent,
+            to_agent,
+            ..
+        } => to_agent.or(Some(*from_agent)),
+        _ => None,
     }
 }
 

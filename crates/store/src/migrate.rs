@@ -18,6 +18,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "agent_teams",
         include_str!("../migrations/0003_agent_teams.sql"),
     ),
+    (
+        4,
+        "campaigns",
+        include_str!("../migrations/0004_campaigns.sql"),
+    ),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises concurrent start-ups.

@@ -5,6 +5,7 @@
 //! (rebuild), so a rebuilt projection equals the live one by construction.
 
 use model::event::{AgentState, EventKind};
+use model::outbound::OutboundEvent;
 use sqlx::{Any, Transaction};
 
 use crate::fact::{Fact, Recorded};
@@ -21,6 +22,8 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
     "routing_plans",
     "customer_profile",
     "tenant_settings",
+    "campaigns",
+    "campaign_contacts",
 ];
 
 fn id(v: u64) -> i64 {
@@ -60,6 +63,112 @@ fn agent_state_parts(s: &AgentState) -> (&'static str, Option<String>) {
         AgentState::Busy => ("busy", None),
         AgentState::WrapUp => ("wrap_up", None),
     }
+}
+
+/// Adds to one of a campaign's counters (`col` is a literal of [`outbound`], never input).
+async fn bump(
+    tx: &mut Transaction<'_, Any>,
+    t: &Tenant,
+    seq: i64,
+    col: &'static str,
+    campaign: u32,
+    by: i64,
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "UPDATE campaigns SET {col} = {col} + $1, updated_seq = $2 WHERE tenant_id = $3 AND id = $4"
+    );
+    sqlx::query(&sql)
+        .bind(by)
+        .bind(seq)
+        .bind(t.id)
+        .bind(i64::from(campaign))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Counts and states of campaigns and their contacts from the dialer's facts.
+async fn outbound(
+    tx: &mut Transaction<'_, Any>,
+    t: &Tenant,
+    seq: i64,
+    e: &OutboundEvent,
+) -> Result<(), StoreError> {
+    use OutboundEvent as O;
+    match e {
+        O::CampaignStateChanged {
+            campaign, state, ..
+        } => {
+            let state = serde_json::to_value(state)?;
+            sqlx::query("UPDATE campaigns SET state = $1, updated_seq = $2 WHERE tenant_id = $3 AND id = $4")
+                .bind(state.as_str().unwrap_or("unknown").to_string()).bind(seq).bind(t.id).bind(i64::from(campaign.0))
+                .execute(&mut **tx).await?;
+        }
+        O::ContactsLoaded {
+            campaign, accepted, ..
+        } => {
+            bump(tx, t, seq, "contacts", campaign.0, i64::from(*accepted)).await?;
+        }
+        O::ContactRejected {
+            campaign,
+            contact,
+            reason,
+        } => {
+            sqlx::query("UPDATE campaign_contacts SET state = 'rejected', reason = $1, updated_seq = $2 WHERE tenant_id = $3 AND campaign_id = $4 AND id = $5")
+                .bind(reason.to_string()).bind(seq).bind(t.id).bind(i64::from(campaign.0)).bind(id(contact.0))
+                .execute(&mut **tx).await?;
+        }
+        O::DialPlaced {
+            campaign, contact, ..
+        } => {
+            bump(tx, t, seq, "dials", campaign.0, 1).await?;
+            sqlx::query("UPDATE campaign_contacts SET attempts = attempts + 1, updated_seq = $1 WHERE tenant_id = $2 AND campaign_id = $3 AND id = $4")
+                .bind(seq).bind(t.id).bind(i64::from(campaign.0)).bind(id(contact.0))
+                .execute(&mut **tx).await?;
+        }
+        O::DialResult {
+            campaign,
+            contact,
+            outcome,
+            ..
+        } => {
+            if *outcome == model::outbound::DialOutcome::LiveAnswer {
+                bump(tx, t, seq, "live_answers", campaign.0, 1).await?;
+            }
+            let outcome = serde_json::to_value(outcome)?;
+            sqlx::query("UPDATE campaign_contacts SET last_outcome = $1, updated_seq = $2 WHERE tenant_id = $3 AND campaign_id = $4 AND id = $5")
+                .bind(outcome.as_str().unwrap_or("unknown").to_string()).bind(seq).bind(t.id).bind(i64::from(campaign.0)).bind(id(contact.0))
+                .execute(&mut **tx).await?;
+        }
+        O::CallConnected { campaign, .. } => {
+            bump(tx, t, seq, "connected", campaign.0, 1).await?;
+        }
+        O::CallAbandoned {
+            campaign, contact, ..
+        } => {
+            bump(tx, t, seq, "abandoned", campaign.0, 1).await?;
+            sqlx::query("UPDATE campaign_contacts SET last_outcome = 'abandoned', updated_seq = $1 WHERE tenant_id = $2 AND campaign_id = $3 AND id = $4")
+                .bind(seq).bind(t.id).bind(i64::from(campaign.0)).bind(id(contact.0))
+                .execute(&mut **tx).await?;
+        }
+        O::ContactClosed {
+            campaign,
+            contact,
+            end,
+            reason,
+        } => {
+            bump(tx, t, seq, "closed", campaign.0, 1).await?;
+            if *end == model::outbound::ContactEnd::Reached {
+                bump(tx, t, seq, "reached", campaign.0, 1).await?;
+            }
+            let end = serde_json::to_value(end)?;
+            sqlx::query("UPDATE campaign_contacts SET state = $1, reason = $2, updated_seq = $3 WHERE tenant_id = $4 AND campaign_id = $5 AND id = $6")
+                .bind(end.as_str().unwrap_or("closed").to_string()).bind(reason.to_string()).bind(seq).bind(t.id).bind(i64::from(campaign.0)).bind(id(contact.0))
+                .execute(&mut **tx).await?;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Applies one recorded fact to the projections of its tenant.
@@ -278,6 +387,35 @@ pub(crate) async fn apply(
         }
         // The log is the record of calls; no projection yet.
         Fact::Call { .. } => {}
+        // Read back by kind when the dialer starts.
+        Fact::DialerInput { .. } => {}
+        Fact::CampaignDefined {
+            campaign,
+            name,
+            document,
+        } => {
+            let updated = sqlx::query("UPDATE campaigns SET name = $1, document = $2, updated_seq = $3 WHERE tenant_id = $4 AND id = $5")
+                .bind(name.as_str()).bind(document.as_str()).bind(seq).bind(t.id).bind(i64::from(*campaign))
+                .execute(&mut **tx).await?;
+            if updated.rows_affected() == 0 {
+                sqlx::query("INSERT INTO campaigns (tenant_id, id, name, document, state, contacts, closed, reached, dials, live_answers, connected, abandoned, updated_seq) VALUES ($1, $2, $3, $4, 'ready', 0, 0, 0, 0, 0, 0, 0, $5)")
+                    .bind(t.id).bind(i64::from(*campaign)).bind(name.as_str()).bind(document.as_str()).bind(seq)
+                    .execute(&mut **tx).await?;
+            }
+        }
+        Fact::CampaignContacts { campaign, contacts } => {
+            for c in contacts {
+                let phones = serde_json::to_string(&c.phones)?;
+                sqlx::query("INSERT INTO campaign_contacts (tenant_id, campaign_id, id, name, customer_id, phones, state, attempts, updated_seq) VALUES ($1, $2, $3, $4, $5, $6, 'open', 0, $7)")
+                    .bind(t.id).bind(i64::from(*campaign)).bind(id(c.id)).bind(c.name.clone()).bind(c.customer).bind(phones).bind(seq)
+                    .execute(&mut **tx).await?;
+            }
+        }
+        Fact::Outbound { event } => {
+            if let EventKind::Outbound(e) = &event.kind {
+                outbound(tx, t, seq, e).await?;
+            }
+        }
         Fact::PlanSet { document } => {
             let updated = sqlx::query(
                 "UPDATE routing_plans SET document = $1, updated_seq = $2 WHERE tenant_id = $3",

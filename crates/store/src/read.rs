@@ -90,6 +90,72 @@ pub struct MessageView {
     pub body: String,
 }
 
+/// An outbound campaign with its state and running counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CampaignView {
+    /// Its id.
+    pub id: i64,
+    /// Unique name.
+    pub name: String,
+    /// Its settings (JSON) as defined.
+    pub document: String,
+    /// `ready`, `running`, `paused`, `stopped` or `finished`.
+    pub state: String,
+    /// Contacts loaded.
+    pub contacts: i64,
+    /// Contacts in a final state.
+    pub closed: i64,
+    /// Of those, reached (a closing disposition).
+    pub reached: i64,
+    /// Calls placed.
+    pub dials: i64,
+    /// Calls a person answered.
+    pub live_answers: i64,
+    /// Answered calls that reached an agent.
+    pub connected: i64,
+    /// Answered calls that reached no agent in time (the recorded message).
+    pub abandoned: i64,
+}
+
+/// A contact of a campaign and how it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CampaignContactView {
+    /// Its id in the campaign.
+    pub id: i64,
+    /// The person's name, if given.
+    pub name: Option<String>,
+    /// The customer record, if known.
+    pub customer_id: Option<i64>,
+    /// Its numbers (E.164).
+    pub phones: Vec<String>,
+    /// `open`, `reached`, `exhausted` or `rejected`.
+    pub state: String,
+    /// Why it closed (the disposition code or the rule).
+    pub reason: Option<String>,
+    /// Calls placed to it.
+    pub attempts: i64,
+    /// The last call's outcome (`live_answer`, `busy`, `no_answer`, `machine`, `failed`, `abandoned`).
+    pub last_outcome: Option<String>,
+}
+
+const CAMPAIGN_COLS: &str = "id, name, document, state, contacts, closed, reached, dials, live_answers, connected, abandoned";
+
+fn campaign_of(r: AnyRow) -> Result<CampaignView, StoreError> {
+    Ok(CampaignView {
+        id: r.try_get(0)?,
+        name: r.try_get(1)?,
+        document: r.try_get(2)?,
+        state: r.try_get(3)?,
+        contacts: r.try_get(4)?,
+        closed: r.try_get(5)?,
+        reached: r.try_get(6)?,
+        dials: r.try_get(7)?,
+        live_answers: r.try_get(8)?,
+        connected: r.try_get(9)?,
+        abandoned: r.try_get(10)?,
+    })
+}
+
 const INTERACTION_COLS: &str = "id, channel, state, queue_id, agent_id, customer_id, outcome, disposition, subject, attributes, created_at, ended_at, created_seq, updated_seq, chat_secret_hash";
 
 fn interaction_of(r: AnyRow) -> Result<InteractionView, StoreError> {
@@ -159,6 +225,22 @@ pub(crate) fn columns(table: &str) -> Vec<&'static str> {
         "routing_plans" => vec!["document", "updated_seq"],
         "customer_profile" => vec!["customer_id", "field", "value", "updated_seq"],
         "tenant_settings" => vec!["name", "document", "updated_seq"],
+        "campaigns" => CAMPAIGN_COLS
+            .split(", ")
+            .chain(std::iter::once("updated_seq"))
+            .collect(),
+        "campaign_contacts" => vec![
+            "campaign_id",
+            "id",
+            "name",
+            "customer_id",
+            "phones",
+            "state",
+            "reason",
+            "attempts",
+            "last_outcome",
+            "updated_seq",
+        ],
         _ => vec![],
     }
 }
@@ -171,6 +253,7 @@ pub(crate) fn key_columns(table: &str) -> &'static str {
         "routing_plans" => "updated_seq",
         "customer_profile" => "customer_id, field",
         "tenant_settings" => "name",
+        "campaign_contacts" => "campaign_id, id",
         _ => "id",
     }
 }
@@ -453,5 +536,93 @@ impl Store {
             .bind(t.id).bind(agent).bind(limit.clamp(1, LIST_MAX))
             .fetch_all(self.pool()).await?;
         rows.into_iter().map(interaction_of).collect()
+    }
+
+    /// Every campaign, by id.
+    pub async fn campaigns(&self, t: &Tenant) -> Result<Vec<CampaignView>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CAMPAIGN_COLS} FROM campaigns WHERE tenant_id = $1 ORDER BY id LIMIT {LIST_MAX}"
+        ))
+        .bind(t.id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(campaign_of).collect()
+    }
+
+    /// One campaign.
+    pub async fn campaign(&self, t: &Tenant, id: i64) -> Result<Option<CampaignView>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {CAMPAIGN_COLS} FROM campaigns WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(t.id)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(campaign_of).transpose()
+    }
+
+    /// A campaign's contacts after `after` (by id), at most `limit`.
+    pub async fn campaign_contacts(
+        &self,
+        t: &Tenant,
+        campaign: i64,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<CampaignContactView>, StoreError> {
+        let rows = sqlx::query("SELECT id, name, customer_id, phones, state, reason, attempts, last_outcome FROM campaign_contacts WHERE tenant_id = $1 AND campaign_id = $2 AND id > $3 ORDER BY id LIMIT $4")
+            .bind(t.id).bind(campaign).bind(after).bind(limit.clamp(1, LIST_MAX))
+            .fetch_all(self.pool()).await?;
+        rows.into_iter()
+            .map(|r| {
+                let phones: String = r.try_get(3)?;
+                Ok(CampaignContactView {
+                    id: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    customer_id: r.try_get(2)?,
+                    phones: serde_json::from_str(&phones)?,
+                    state: r.try_get(4)?,
+                    reason: r.try_get(5)?,
+                    attempts: r.try_get(6)?,
+                    last_outcome: r.try_get(7)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The highest contact id of a campaign (0 when it has none).
+    pub async fn max_campaign_contact_id(
+        &self,
+        t: &Tenant,
+        campaign: i64,
+    ) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM campaign_contacts WHERE tenant_id = $1 AND campaign_id = $2")
+            .bind(t.id)
+            .bind(campaign)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// The facts that rebuild the dialer (`campaign_defined`,
+    /// `campaign_contacts`, `dialer_input`) after `seq`, in log order, at most
+    /// [`crate::EVENTS_PAGE_MAX`].
+    pub async fn dialer_facts_after(
+        &self,
+        t: &Tenant,
+        seq: i64,
+    ) -> Result<Vec<crate::Recorded>, StoreError> {
+        let rows = sqlx::query("SELECT seq, at, body FROM events WHERE tenant_id = $1 AND kind IN ('campaign_defined', 'campaign_contacts', 'dialer_input') AND seq > $2 ORDER BY seq LIMIT $3")
+            .bind(t.id).bind(seq).bind(crate::EVENTS_PAGE_MAX)
+            .fetch_all(self.pool()).await?;
+        rows.into_iter()
+            .map(|r| {
+                let body: String = r.try_get(2)?;
+                Ok(crate::Recorded {
+                    seq: r.try_get(0)?,
+                    at: r.try_get(1)?,
+                    fact: serde_json::from_str(&body)?,
+                })
+            })
+            .collect()
     }
 }

@@ -286,6 +286,12 @@ pub async fn transfer(
 pub struct DispositionBody {
     /// The code.
     pub code: String,
+    /// Outbound calls' `new_number`: the new number.
+    #[serde(default)]
+    pub new_phone: Option<String>,
+    /// Outbound calls' callback codes: when (RFC 3339; default in an hour).
+    #[serde(default)]
+    pub callback_at: Option<String>,
 }
 
 /// `POST /api/v1/interactions/{id}/disposition`.
@@ -298,6 +304,15 @@ pub async fn disposition(
     p.require(Action::InteractionsWork)?;
     let id = path_id(&id, "interaction")?;
     let t = p.tenant()?;
+    let callback_at_ms = req
+        .callback_at
+        .as_deref()
+        .map(|s| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .map(|d| d.timestamp_millis().max(0) as u64)
+                .map_err(|e| ApiError::field("callback_at", format!("{s:?}: {e}")))
+        })
+        .transpose()?;
     st.hub
         .tenant(t)
         .await?
@@ -306,6 +321,8 @@ pub async fn disposition(
             code: req.code,
             by_agent: agent_of(&p)?,
             by: p.name.clone(),
+            new_phone: req.new_phone,
+            callback_at_ms,
         })
         .await?;
     Ok(axum::Json(view(&st, t, id).await?).into_response())

@@ -2,6 +2,7 @@
 
 pub mod agents;
 pub mod calls;
+pub mod campaigns;
 pub mod chat;
 pub mod customers;
 pub mod events;
@@ -244,6 +245,23 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/events", get(events::stream))
         .route("/api/v1/reports/summary", get(customers::summary))
+        .route(
+            "/api/v1/campaigns",
+            get(campaigns::list).post(campaigns::create),
+        )
+        .route("/api/v1/campaigns/{id}", get(campaigns::one))
+        .route(
+            "/api/v1/campaigns/{id}/contacts",
+            get(campaigns::contacts).post(campaigns::add_contacts),
+        )
+        .route("/api/v1/campaigns/{id}/start", post(campaigns::start))
+        .route("/api/v1/campaigns/{id}/pause", post(campaigns::pause))
+        .route("/api/v1/campaigns/{id}/stop", post(campaigns::stop))
+        .route(
+            "/api/v1/previews/{id}/accept",
+            post(campaigns::preview_accept),
+        )
+        .route("/api/v1/previews/{id}/skip", post(campaigns::preview_skip))
         .route("/chat/{tenant}", get(crate::ui::chat::page))
         .route("/chat/{tenant}/start", post(chat::start))
         .route(

@@ -363,6 +363,8 @@ pub async fn disposition(
         code: d.code.clone(),
         by_agent: p.agent.map(|a| i64::from(a.0)),
         by: p.name.clone(),
+        new_phone: None,
+        callback_at_ms: None,
     })
     .await?;
     if d.effect == Some(Effect::DoNotCall)

@@ -1,0 +1,771 @@
+//! The outbound dialer, live: campaign settings as the API takes them, the
+//! dialer's inputs as the log keeps them, and the tenant task's side of the
+//! dialer (which campaign each agent works on, which interaction each
+//! answered call became, the calls waiting for the line).
+//!
+//! The dialer (crate `dialer`) is a deterministic state machine, so the log
+//! keeps what it was told rather than what it holds: `campaign_defined`,
+//! `campaign_contacts` and every `dialer_input` it accepted, each at its
+//! instant (the fact's `at`). After a restart they are replayed in order into
+//! a fresh dialer, which then holds what it held (attempt counts and caps,
+//! abandon-rate windows, retries due); its outputs during the replay are
+//! dropped, and calls that were in progress are closed by the dialer's own
+//! watchdogs as failed. Running campaigns are paused after a restart.
+//!
+//! The line is whatever places the calls: the SIP switch, or the demo's
+//! simulated telephone network. It gets each [`Dial`] after the fact that
+//! the call was placed is committed, and reports back with
+//! `Op::DialResult` and `Op::OutboundHangup`.
+
+use std::collections::HashMap;
+
+use dialer::clock::CivilClock;
+use dialer::config::CampaignConfig;
+use dialer::contact::{ContactInput, PhoneInput, PhoneKind};
+use dialer::{AgentPresence, CallbackRequest, CallbackTime, Dial, Dialer, Input, Output};
+use model::ids::{CampaignId, ContactId};
+use model::outbound::{AttemptId, DialMode, DialOutcome, ListId};
+use model::{AgentId, Instant, PhoneNumber};
+use serde::{Deserialize, Serialize};
+use store::{CampaignContact, Fact};
+use tokio::sync::mpsc;
+
+use crate::error::ApiError;
+
+/// Most contacts added in one request.
+pub const CONTACTS_PER_LOAD_MAX: usize = 10_000;
+/// Most numbers per contact.
+pub const PHONES_PER_CONTACT_MAX: usize = 8;
+/// Longest contact name, in bytes.
+pub const CONTACT_NAME_LEN_MAX: usize = 128;
+/// A callback disposition without a time is due this long after the call.
+pub const CALLBACK_DEFAULT_MS: u64 = 3_600_000;
+/// How long an answered call may wait for its agent in routing before the
+/// dialer counts it abandoned (the legal 2 s, less the time the line needs
+/// to bridge it).
+pub const CONNECT_WAIT_MS: u64 = 1_500;
+
+fn default_mode() -> String {
+    "progressive".into()
+}
+
+/// A campaign's settings as the API takes them (JSON). The rest of the
+/// dialer's configuration keeps its defaults: one list, the default
+/// disposition codes (`sale`, `promise`, `refusal`, `do_not_call`,
+/// `wrong_number`, `new_number`, `callback`, `interested`, `annoyed`),
+/// calling windows by the callee's country (US 08–21, Spain 09–21 Monday to
+/// Friday, UK 08–21, others 09–20 weekdays), retries, attempt caps, and
+/// abandon alert and target below the cap.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignDoc {
+    /// `preview`, `progressive` (default), `power` or `predictive`.
+    #[serde(default = "default_mode")]
+    pub mode: String,
+    /// Power mode: lines per free agent (1.0–10.0; default 1.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratio: Option<f64>,
+    /// The routing queue answered calls belong to (reports, wrap-up, script).
+    pub queue: String,
+    /// The team whose members take the campaign's calls.
+    pub team: String,
+    /// The number the callee sees (E.164).
+    pub caller_id: String,
+    /// Calling code for numbers given in national form (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<u16>,
+    /// The campaign's own zone (the per-day abandon rate's calendar; callbacks
+    /// of contacts whose zone is unknown). Default America/New_York.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// Seconds a call rings before "no answer" (15–120; default 25).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ring_timeout_s: Option<u64>,
+    /// The abandon-rate cap (at most the legal 0.03, the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_abandon_rate: Option<f64>,
+    /// Preview mode: seconds the agent has before the call is placed (default 15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_countdown_s: Option<u64>,
+    /// If set, every number needs recorded consent for this purpose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_purpose: Option<String>,
+    /// Calling windows for countries without a legal one (ISO code → local
+    /// `HH:MM-HH:MM`, every day): `{"GB": "09:00-20:00"}`. The United
+    /// States, Canada, Puerto Rico and Spain keep their legal windows.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub windows: std::collections::BTreeMap<String, String>,
+}
+
+/// `HH:MM` as minutes after midnight (`24:00` allowed as an end).
+fn minutes(s: &str) -> Option<u16> {
+    let (h, m) = s.trim().split_once(':')?;
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
+}
+
+impl CampaignDoc {
+    /// The dialer's configuration, or an error naming the field.
+    pub fn compile(&self, id: u32, name: &str) -> Result<CampaignConfig, ApiError> {
+        let mode: DialMode = self
+            .mode
+            .parse()
+            .map_err(|e: model::ParseError| ApiError::field("mode", e))?;
+        let cc = self.country_code.unwrap_or(1);
+        let caller_id = dialer::consent::to_e164(&self.caller_id, cc).ok_or_else(|| {
+            ApiError::field(
+                "caller_id",
+                format!("{:?} is not a phone number", self.caller_id),
+            )
+        })?;
+        let mut cfg = CampaignConfig::new(CampaignId(id), name, mode, caller_id);
+        cfg.default_country_code = cc;
+        if let Some(r) = self.ratio {
+            cfg.ratio = r;
+        }
+        if let Some(tz) = &self.time_zone {
+            cfg.home_tz = tz.parse().map_err(|_| {
+                ApiError::field("time_zone", format!("{tz:?} is not an IANA time zone"))
+            })?;
+        }
+        if let Some(s) = self.ring_timeout_s {
+            cfg.ring_timeout_ms = s.saturating_mul(1000);
+        }
+        if let Some(cap) = self.max_abandon_rate {
+            // Alert and target keep their distance below a lower cap.
+            cfg.abandon.max_rate = cap;
+            cfg.abandon.alert_rate = cfg.abandon.alert_rate.min(cap * 5.0 / 6.0);
+            cfg.abandon.target_rate = cfg.abandon.target_rate.min(cap * 2.0 / 3.0);
+        }
+        if let Some(s) = self.preview_countdown_s {
+            cfg.preview_countdown_ms = s.saturating_mul(1000);
+        }
+        cfg.consent_purpose = self.consent_purpose.as_deref().map(Into::into);
+        for (code, hours) in &self.windows {
+            let field = format!("windows.{code}");
+            let country = dialer::zone::Country::parse(code)
+                .ok_or_else(|| ApiError::field(&field, "not an ISO country code"))?;
+            if ["US", "CA", "PR", "ES"].contains(&country.as_str()) {
+                return Err(ApiError::field(
+                    &field,
+                    "this country's calling window is set by law and cannot be changed",
+                ));
+            }
+            let (start, end) = hours
+                .split_once('-')
+                .and_then(|(a, b)| Some((minutes(a)?, minutes(b)?)))
+                .filter(|(a, b)| a < b)
+                .ok_or_else(|| {
+                    ApiError::field(
+                        &field,
+                        format!("{hours:?} is not HH:MM-HH:MM, start before end"),
+                    )
+                })?;
+            let day = Some(dialer::window::DayHours {
+                start_min: start,
+                end_min: end,
+            });
+            let window = dialer::window::CallingWindow {
+                days: [day; 7],
+                closed_on_holidays: false,
+            };
+            cfg.windows.by_country.retain(|(c, _)| *c != country);
+            cfg.windows.by_country.push((country, window));
+        }
+        cfg.agent_group = self.team.as_str().into();
+        cfg.validate().map_err(|e| {
+            let field = match &e {
+                dialer::config::ConfigError::Name => "name",
+                dialer::config::ConfigError::Ratio(_) => "ratio",
+                dialer::config::ConfigError::RingTimeout(_) => "ring_timeout_s",
+                dialer::config::ConfigError::AbandonRate { .. } => "max_abandon_rate",
+                dialer::config::ConfigError::Countdown(_) => "preview_countdown_s",
+                dialer::config::ConfigError::CallerId(_) => "caller_id",
+                dialer::config::ConfigError::ConsentPurpose => "consent_purpose",
+                _ => "campaign",
+            };
+            ApiError::field(field, e)
+        })?;
+        Ok(cfg)
+    }
+}
+
+/// A contact as the API takes it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactReq {
+    /// The person's name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The customer record, if the contact is a known customer.
+    #[serde(default)]
+    pub customer_id: Option<i64>,
+    /// Numbers in the order to try them (E.164, or national form with the
+    /// campaign's country code).
+    pub phones: Vec<String>,
+}
+
+/// What an agent of a campaign is doing, as the log keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum Presence {
+    /// Waiting for a call.
+    Ready,
+    /// On a call since then (Unix ms).
+    Talking {
+        /// Since.
+        since_ms: u64,
+    },
+    /// In after-call work since then (Unix ms).
+    WrapUp {
+        /// Since.
+        since_ms: u64,
+    },
+    /// Signed in, not taking calls.
+    Away,
+    /// Signed out.
+    SignedOut,
+}
+
+impl Presence {
+    fn input(self) -> AgentPresence {
+        match self {
+            Presence::Ready => AgentPresence::Ready,
+            Presence::Talking { since_ms } => AgentPresence::Talking {
+                since: Instant::from_millis(since_ms),
+            },
+            Presence::WrapUp { since_ms } => AgentPresence::WrapUp {
+                since: Instant::from_millis(since_ms),
+            },
+            Presence::Away => AgentPresence::Away,
+            Presence::SignedOut => AgentPresence::SignedOut,
+        }
+    }
+
+    /// The presence of an agent in a routing state, at `now_ms`.
+    pub fn of(state: &model::event::AgentState, now_ms: u64) -> Presence {
+        use model::event::AgentState as S;
+        match state {
+            S::Offline => Presence::SignedOut,
+            S::Available => Presence::Ready,
+            S::NotReady(_) => Presence::Away,
+            S::Reserved | S::Busy => Presence::Talking { since_ms: now_ms },
+            S::WrapUp => Presence::WrapUp { since_ms: now_ms },
+        }
+    }
+}
+
+/// A start, pause or stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CampaignCommand {
+    /// Start or resume.
+    Start,
+    /// Stop placing calls (calls in progress go on).
+    Pause,
+    /// Stop for good.
+    Stop,
+}
+
+/// An input of the dialer as the log keeps it (`dialer_input` facts).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "input")]
+pub enum DialerStep {
+    /// The dialer was woken at its timeout (logged only when it did something).
+    Tick,
+    /// Start or resume.
+    Start {
+        /// Which campaign.
+        campaign: u32,
+    },
+    /// Pause.
+    Pause {
+        /// Which campaign.
+        campaign: u32,
+    },
+    /// Stop for good.
+    Stop {
+        /// Which campaign.
+        campaign: u32,
+    },
+    /// A campaign agent's presence changed.
+    Agent {
+        /// Which campaign.
+        campaign: u32,
+        /// Who.
+        agent: u32,
+        /// What they do now.
+        presence: Presence,
+    },
+    /// The line reports how a call went.
+    DialResult {
+        /// Which attempt.
+        attempt: u64,
+        /// What happened.
+        outcome: DialOutcome,
+        /// How long it rang.
+        ring_ms: u64,
+    },
+    /// An answered call reached an agent, as this interaction.
+    Connected {
+        /// Which attempt.
+        attempt: u64,
+        /// Who.
+        agent: u32,
+        /// The interaction it became.
+        interaction: i64,
+    },
+    /// An answered call reached no agent in time.
+    Abandoned {
+        /// Which attempt.
+        attempt: u64,
+    },
+    /// A connected call ended.
+    CallEnded {
+        /// Which attempt.
+        attempt: u64,
+    },
+    /// The agent's disposition.
+    Disposition {
+        /// Which attempt.
+        attempt: u64,
+        /// Who.
+        agent: u32,
+        /// The code.
+        code: String,
+        /// A new number (E.164), for `new_number`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        new_phone: Option<String>,
+        /// When to call back (Unix ms), for codes that schedule one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        callback_at_ms: Option<u64>,
+    },
+    /// The agent accepted a previewed contact.
+    PreviewAccept {
+        /// Which attempt.
+        attempt: u64,
+    },
+    /// The agent skipped a previewed contact.
+    PreviewSkip {
+        /// Which attempt.
+        attempt: u64,
+    },
+    /// The person asked not to be called (every campaign, from now on).
+    OptOut {
+        /// The number (E.164).
+        phone: String,
+    },
+}
+
+impl DialerStep {
+    /// The dialer's input (none for a tick).
+    fn input(&self) -> Result<Option<Input>, ApiError> {
+        Ok(Some(match self {
+            DialerStep::Tick => return Ok(None),
+            DialerStep::Start { campaign } => Input::Start {
+                campaign: CampaignId(*campaign),
+            },
+            DialerStep::Pause { campaign } => Input::Pause {
+                campaign: CampaignId(*campaign),
+            },
+            DialerStep::Stop { campaign } => Input::Stop {
+                campaign: CampaignId(*campaign),
+            },
+            DialerStep::Agent {
+                campaign,
+                agent,
+                presence,
+            } => Input::Agent {
+                campaign: CampaignId(*campaign),
+                agent: AgentId(*agent),
+                presence: presence.input(),
+            },
+            DialerStep::DialResult {
+                attempt,
+                outcome,
+                ring_ms,
+            } => Input::DialResult {
+                attempt: AttemptId(*attempt),
+                outcome: *outcome,
+                ring_ms: *ring_ms,
+            },
+            DialerStep::Connected { attempt, agent, .. } => Input::Connected {
+                attempt: AttemptId(*attempt),
+                agent: AgentId(*agent),
+            },
+            DialerStep::Abandoned { attempt } => Input::Abandoned {
+                attempt: AttemptId(*attempt),
+            },
+            DialerStep::CallEnded { attempt } => Input::CallEnded {
+                attempt: AttemptId(*attempt),
+            },
+            DialerStep::Disposition {
+                attempt,
+                agent,
+                code,
+                new_phone,
+                callback_at_ms,
+            } => Input::Disposition {
+                attempt: AttemptId(*attempt),
+                agent: AgentId(*agent),
+                code: code.as_str().into(),
+                new_phone: new_phone
+                    .as_deref()
+                    .map(|p| PhoneNumber::parse(p).map_err(|e| ApiError::field("new_phone", e)))
+                    .transpose()?,
+                callback: callback_at_ms.map(|ms| CallbackRequest {
+                    when: CallbackTime::At(Instant::from_millis(ms)),
+                    owner: None,
+                }),
+            },
+            DialerStep::PreviewAccept { attempt } => Input::PreviewAccept {
+                attempt: AttemptId(*attempt),
+            },
+            DialerStep::PreviewSkip { attempt } => Input::PreviewSkip {
+                attempt: AttemptId(*attempt),
+            },
+            DialerStep::OptOut { phone } => Input::OptOut {
+                phone: PhoneNumber::parse(phone).map_err(|e| ApiError::field("phone", e))?,
+            },
+        }))
+    }
+}
+
+/// What the tenant task keeps about a campaign besides the dialer's state.
+#[derive(Debug, Clone)]
+pub struct CampaignRt {
+    /// Its name.
+    pub name: String,
+    /// Its settings.
+    pub doc: CampaignDoc,
+    /// Whether it was stopped (or finished): its agents are free for others.
+    pub over: bool,
+}
+
+/// What the tenant task asks of the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineOrder {
+    /// Place this call (its `dial_placed` fact is committed).
+    Dial(Dial),
+    /// The agent ended this connected call: hang up the callee.
+    Hangup {
+        /// Which attempt.
+        attempt: u64,
+    },
+}
+
+/// A call placed, as the task remembers it until it is over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    /// The number called.
+    pub phone: PhoneNumber,
+    /// Which campaign.
+    pub campaign: u32,
+    /// Which contact.
+    pub contact: u64,
+    /// The agent reserved for it, if any.
+    pub reserved: Option<u32>,
+}
+
+/// An answered call the task connected, or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answered {
+    /// The interaction the call became, and its agent, if one took it.
+    pub connected: Option<(i64, i64)>,
+}
+
+/// The tenant task's dialer and what goes with it.
+#[derive(Debug)]
+pub struct Outbound {
+    /// The engine.
+    pub dialer: Dialer,
+    /// Campaigns by id.
+    pub campaigns: HashMap<u32, CampaignRt>,
+    /// The interaction each connected attempt became.
+    pub interactions: HashMap<u64, i64>,
+    /// The attempt of each outbound interaction, with its agent.
+    pub attempts: HashMap<i64, (u64, u32)>,
+    /// Calls placed and not over.
+    pub placed: HashMap<u64, Placed>,
+    /// Previews offered and not answered, with their agent.
+    pub previews: HashMap<u64, u32>,
+    /// The campaign each agent is signed in to, with its last presence.
+    pub agents: HashMap<u32, (u32, Presence)>,
+    /// The contacts of each campaign, for the interaction a call becomes.
+    pub contacts: HashMap<(u32, u64), (Option<String>, Option<i64>)>,
+    /// Contact ids taken, per campaign.
+    pub next_contact: HashMap<u32, u64>,
+    /// Where calls go, once one is attached.
+    pub line: Option<mpsc::UnboundedSender<LineOrder>>,
+    /// Orders to hand to the line after the commit.
+    pub orders: Vec<LineOrder>,
+    /// Facts for the log (the task takes them).
+    pub facts: Vec<Fact>,
+    /// Whether outputs are dropped (replay).
+    pub replaying: bool,
+}
+
+impl Default for Outbound {
+    fn default() -> Self {
+        Outbound {
+            dialer: Dialer::new(CivilClock::unix()),
+            campaigns: HashMap::new(),
+            interactions: HashMap::new(),
+            attempts: HashMap::new(),
+            placed: HashMap::new(),
+            previews: HashMap::new(),
+            agents: HashMap::new(),
+            contacts: HashMap::new(),
+            next_contact: HashMap::new(),
+            line: None,
+            orders: Vec::new(),
+            facts: Vec::new(),
+            replaying: false,
+        }
+    }
+}
+
+impl Outbound {
+    /// The next campaign id.
+    pub fn next_campaign(&self) -> u32 {
+        self.campaigns.keys().max().copied().unwrap_or(0) + 1
+    }
+
+    /// Adds a campaign (logged as `campaign_defined`).
+    pub fn define(
+        &mut self,
+        now: Instant,
+        id: u32,
+        name: &str,
+        doc: CampaignDoc,
+    ) -> Result<(), ApiError> {
+        if self.campaigns.values().any(|c| c.name == name) {
+            return Err(ApiError::conflict(format!(
+                "campaign {name:?} exists already"
+            )));
+        }
+        let cfg = doc.compile(id, name)?;
+        let document = serde_json::to_string(&doc).map_err(ApiError::internal)?;
+        self.dialer
+            .add_campaign(now, cfg)
+            .map_err(|e| ApiError::field("campaign", e))?;
+        if !self.replaying {
+            self.facts.push(Fact::CampaignDefined {
+                campaign: id,
+                name: name.into(),
+                document,
+            });
+        }
+        self.campaigns.insert(
+            id,
+            CampaignRt {
+                name: name.into(),
+                doc,
+                over: false,
+            },
+        );
+        self.drain();
+        Ok(())
+    }
+
+    /// Loads contacts (already numbered) into a campaign's list (logged as
+    /// `campaign_contacts`). A refused load changes nothing.
+    pub fn load(
+        &mut self,
+        now: Instant,
+        campaign: u32,
+        contacts: &[CampaignContact],
+    ) -> Result<(), ApiError> {
+        let rt = self
+            .campaigns
+            .get(&campaign)
+            .ok_or_else(|| ApiError::not_found("campaign"))?;
+        let cc = rt.doc.country_code.unwrap_or(1);
+        let mut inputs = Vec::with_capacity(contacts.len());
+        for (i, c) in contacts.iter().enumerate() {
+            let mut phones = Vec::with_capacity(c.phones.len());
+            for p in &c.phones {
+                let number = dialer::consent::to_e164(p, cc).ok_or_else(|| {
+                    ApiError::field(
+                        &format!("contacts[{i}].phones"),
+                        format!("{p:?} is not a phone number"),
+                    )
+                })?;
+                phones.push(PhoneInput {
+                    number,
+                    kind: PhoneKind::Other,
+                    valid: true,
+                    consent: None,
+                });
+            }
+            inputs.push(ContactInput {
+                id: ContactId(c.id),
+                phones,
+                address: None,
+                segment: None,
+                score: 0,
+            });
+        }
+        self.dialer
+            .handle(
+                now,
+                Input::LoadContacts {
+                    campaign: CampaignId(campaign),
+                    list: ListId(0),
+                    contacts: inputs,
+                },
+            )
+            .map_err(|e| ApiError::conflict(e.to_string()))?;
+        if !self.replaying {
+            self.facts.push(Fact::CampaignContacts {
+                campaign,
+                contacts: contacts.to_vec(),
+            });
+        }
+        for c in contacts {
+            self.contacts
+                .insert((campaign, c.id), (c.name.clone(), c.customer));
+            let n = self.next_contact.entry(campaign).or_insert(0);
+            *n = (*n).max(c.id);
+        }
+        self.drain();
+        Ok(())
+    }
+
+    /// Gives the dialer one input; if it takes it, the input is logged.
+    pub fn step(&mut self, now: Instant, step: DialerStep) -> Result<(), ApiError> {
+        match step.input()? {
+            None => self.dialer.handle_timeout(now),
+            Some(input) => self
+                .dialer
+                .handle(now, input)
+                .map_err(|e| ApiError::conflict(e.to_string()))?,
+        }
+        self.note(&step);
+        let mark = self.facts.len();
+        let did = self.drain();
+        if !self.replaying && (did || step != DialerStep::Tick) {
+            // The input goes before what it caused.
+            let input = serde_json::to_value(&step).map_err(ApiError::internal)?;
+            self.facts.insert(mark, Fact::DialerInput { input });
+        }
+        Ok(())
+    }
+
+    /// Keeps the task's maps in step with an accepted input.
+    fn note(&mut self, step: &DialerStep) {
+        match step {
+            DialerStep::Agent {
+                campaign,
+                agent,
+                presence,
+            } => {
+                if *presence == Presence::SignedOut {
+                    self.agents.remove(agent);
+                } else {
+                    self.agents.insert(*agent, (*campaign, *presence));
+                }
+            }
+            DialerStep::Connected {
+                attempt,
+                agent,
+                interaction,
+            } => {
+                self.interactions.insert(*attempt, *interaction);
+                self.attempts.insert(*interaction, (*attempt, *agent));
+            }
+            DialerStep::Disposition { attempt, .. } => {
+                if let Some(i) = self.interactions.remove(attempt) {
+                    self.attempts.remove(&i);
+                }
+                self.placed.remove(attempt);
+            }
+            DialerStep::Abandoned { attempt } => {
+                self.placed.remove(attempt);
+            }
+            DialerStep::PreviewAccept { attempt } | DialerStep::PreviewSkip { attempt } => {
+                self.previews.remove(attempt);
+            }
+            DialerStep::DialResult {
+                attempt, outcome, ..
+            } if *outcome != DialOutcome::LiveAnswer => {
+                self.placed.remove(attempt);
+            }
+            _ => {}
+        }
+    }
+
+    /// Takes the dialer's outputs; says whether there were any.
+    pub fn drain(&mut self) -> bool {
+        let mut any = false;
+        while let Some(o) = self.dialer.poll_output() {
+            any = true;
+            match o {
+                Output::Dial(d) => {
+                    self.placed.insert(
+                        d.attempt.0,
+                        Placed {
+                            phone: d.phone.clone(),
+                            campaign: d.campaign.0,
+                            contact: d.contact.0,
+                            reserved: d.reserved_agent.map(|a| a.0),
+                        },
+                    );
+                    if !self.replaying {
+                        self.orders.push(LineOrder::Dial(d));
+                    }
+                }
+                Output::Event(event) => {
+                    if let model::event::EventKind::Outbound(
+                        model::outbound::OutboundEvent::CampaignStateChanged {
+                            campaign,
+                            state,
+                            ..
+                        },
+                    ) = &event.kind
+                        && let Some(rt) = self.campaigns.get_mut(&campaign.0)
+                    {
+                        rt.over = matches!(
+                            state,
+                            model::outbound::CampaignState::Stopped
+                                | model::outbound::CampaignState::Finished
+                        );
+                    }
+                    if !self.replaying {
+                        self.facts.push(Fact::Outbound { event });
+                    }
+                }
+                // Previews reach the agent as `preview_offered` facts.
+                Output::Preview(p) => {
+                    self.previews.insert(p.attempt.0, p.agent.0);
+                }
+                // Alerts reach supervisors as `abandon_rate_alert` facts.
+                Output::Alert(_) => {}
+            }
+        }
+        any
+    }
+
+    /// The campaign an agent of these teams works on: the first campaign not
+    /// over whose team is one of them.
+    pub fn campaign_for(&self, teams: &[String]) -> Option<u32> {
+        let mut ids: Vec<u32> = self
+            .campaigns
+            .iter()
+            .filter(|(_, c)| !c.over && teams.contains(&c.doc.team))
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids.first().copied()
+    }
+
+    /// Hands the committed orders to the line. Without a line calls are not
+    /// placed; the dialer's watchdog counts them failed.
+    pub fn send_orders(&mut self) {
+        for o in self.orders.drain(..) {
+            match &self.line {
+                Some(tx) if tx.send(o).is_ok() => {}
+                _ => tracing::warn!("an outbound call order was lost: no line is attached"),
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Outbound campaigns: define, load contacts, start, pause, stop, follow;
+//! and agents' answers to previewed contacts.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::AppState;
+use crate::auth::{Principal, Role};
+use crate::error::{ApiError, ApiResult};
+use crate::outbound::{CampaignCommand, CampaignDoc, ContactReq};
+use crate::perms::Action;
+use crate::routes::{Body, path_id};
+use crate::tenant::{Ack, Op};
+
+/// A new campaign.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCampaign {
+    /// Unique name.
+    pub name: String,
+    /// Its settings.
+    pub settings: CampaignDoc,
+}
+
+/// `GET /api/v1/campaigns`.
+pub async fn list(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
+    p.require(Action::CampaignsRead)?;
+    let campaigns = st.store.campaigns(p.tenant()?).await?;
+    Ok(axum::Json(json!({"campaigns": campaigns})).into_response())
+}
+
+/// `POST /api/v1/campaigns`.
+pub async fn create(
+    State(st): State<AppState>,
+    p: Principal,
+    Body(req): Body<NewCampaign>,
+) -> ApiResult<Response> {
+    p.require(Action::CampaignsManage)?;
+    let h = st.hub.tenant(p.tenant()?).await?;
+    let Ack::Id(id) = h
+        .call(Op::DefineCampaign {
+            name: req.name,
+            doc: req.settings,
+        })
+        .await?
+    else {
+        return Err(ApiError::internal("unexpected ack"));
+    };
+    Ok((StatusCode::CREATED, axum::Json(json!({"id": id}))).into_response())
+}
+
+/// `GET /api/v1/campaigns/{id}`.
+pub async fn one(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    p.require(Action::CampaignsRead)?;
+    let id = path_id(&id, "campaign")?;
+    let c = st
+        .store
+        .campaign(p.tenant()?, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("campaign"))?;
+    Ok(axum::Json(c).into_response())
+}
+
+/// `GET /api/v1/campaigns/{id}/contacts?after=&limit=`.
+pub async fn contacts(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    p.require(Action::CampaignsRead)?;
+    let id = path_id(&id, "campaign")?;
+    let t = p.tenant()?;
+    st.store
+        .campaign(t, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("campaign"))?;
+    let num = |k: &str, d: i64| -> ApiResult<i64> {
+        q.get(k).map_or(Ok(d), |v| {
+            v.parse()
+                .map_err(|_| ApiError::field(k, format!("{v:?} is not a number")))
+        })
+    };
+    let list = st
+        .store
+        .campaign_contacts(t, id, num("after", 0)?, num("limit", 100)?)
+        .await?;
+    Ok(axum::Json(json!({"contacts": list})).into_response())
+}
+
+/// Contacts to add.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewContacts {
+    /// The contacts.
+    pub contacts: Vec<ContactReq>,
+}
+
+/// `POST /api/v1/campaigns/{id}/contacts`.
+pub async fn add_contacts(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    Body(req): Body<NewContacts>,
+) -> ApiResult<Response> {
+    p.require(Action::CampaignsManage)?;
+    let id = path_id(&id, "campaign")?;
+    let h = st.hub.tenant(p.tenant()?).await?;
+    let Ack::Id(n) = h
+        .call(Op::AddContacts {
+            campaign: id,
+            contacts: req.contacts,
+        })
+        .await?
+    else {
+        return Err(ApiError::internal("unexpected ack"));
+    };
+    Ok((StatusCode::CREATED, axum::Json(json!({"added": n}))).into_response())
+}
+
+async fn command(
+    st: AppState,
+    p: Principal,
+    id: String,
+    cmd: CampaignCommand,
+) -> ApiResult<Response> {
+    p.require(Action::CampaignsManage)?;
+    let id = path_id(&id, "campaign")?;
+    let t = p.tenant()?;
+    st.hub.tenant(t).await?.call(Op::Campaign(id, cmd)).await?;
+    let c = st
+        .store
+        .campaign(t, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("campaign"))?;
+    Ok(axum::Json(c).into_response())
+}
+
+/// `POST /api/v1/campaigns/{id}/start`.
+pub async fn start(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    command(st, p, id, CampaignCommand::Start).await
+}
+
+/// `POST /api/v1/campaigns/{id}/pause`.
+pub async fn pause(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    command(st, p, id, CampaignCommand::Pause).await
+}
+
+/// `POST /api/v1/campaigns/{id}/stop`.
+pub async fn stop(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    command(st, p, id, CampaignCommand::Stop).await
+}
+
+/// An agent's answer to a previewed contact.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewAnswer {
+    /// The agent (agents: themselves, the default).
+    #[serde(default)]
+    pub agent_id: Option<i64>,
+}
+
+async fn preview(
+    st: AppState,
+    p: Principal,
+    id: String,
+    body: PreviewAnswer,
+    accept: bool,
+) -> ApiResult<Response> {
+    p.require(Action::InteractionsOffer)?;
+    let attempt = path_id(&id, "preview")?;
+    let own = p.agent.map(|a| i64::from(a.0));
+    let agent = match (p.role, body.agent_id, own) {
+        (Role::Agent, Some(a), Some(o)) if a != o => return Err(ApiError::not_found("preview")),
+        (_, Some(a), _) => a,
+        (_, None, Some(o)) => o,
+        (_, None, None) => return Err(ApiError::field("agent_id", "say which agent")),
+    };
+    st.hub
+        .tenant(p.tenant()?)
+        .await?
+        .call(Op::Preview {
+            attempt: attempt as u64,
+            agent,
+            accept,
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `POST /api/v1/previews/{id}/accept`: dial the previewed contact now.
+pub async fn preview_accept(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    Body(body): Body<PreviewAnswer>,
+) -> ApiResult<Response> {
+    preview(st, p, id, body, true).await
+}
+
+/// `POST /api/v1/previews/{id}/skip`: do not call the previewed contact now.
+pub async fn preview_skip(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    Body(body): Body<PreviewAnswer>,
+) -> ApiResult<Response> {
+    preview(st, p, id, body, false).await
+}

@@ -1,0 +1,492 @@
+//! The outbound dialer live in the server: a campaign defined and loaded over
+//! the API, calls placed to a line this test plays (in-process, as the
+//! switch does), an answered call given to the free agent at once, the
+//! agent's disposition closing the contact; then a restart that rebuilds the
+//! dialer from the log (no contact called again by mistake, none skipped).
+
+use std::time::Duration;
+
+use model::outbound::DialOutcome;
+use serde_json::{Value, json};
+use server::auth::{self, Role};
+use server::client::Client;
+use server::outbound::{Answered, LineOrder};
+use server::tenant::{Ack, Op, TenantHandle};
+use store::{Store, Tenant};
+use tokio::sync::mpsc;
+
+const PLAN: &str = r#"
+default_queue = "support"
+[[queue]]
+name = "support"
+[[queue]]
+name = "outbound"
+wrap_up_s = 0
+"#;
+
+/// Numbers in the Czech Republic: no legal calling window there, so the
+/// campaign sets one open all day and the test holds at any hour.
+fn settings(mode: &str) -> Value {
+    json!({
+        "mode": mode,
+        "queue": "outbound",
+        "team": "outbound",
+        "caller_id": "+420200000000",
+        "time_zone": "Europe/Prague",
+        "windows": {"CZ": "00:00-24:00"}
+    })
+}
+
+struct World {
+    store: Store,
+    tenant: Tenant,
+    hub: TenantHandle,
+    admin: Client,
+}
+
+static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+async fn world() -> World {
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("centralita-outbound-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let store = running.state.store.clone();
+    let tenant = store.create_tenant("acme", 1).await.unwrap();
+    let token = auth::new_token();
+    store
+        .create_token(
+            &tenant,
+            "test",
+            Role::Admin.as_str(),
+            &auth::secret_hash(&token),
+            1,
+        )
+        .await
+        .unwrap();
+    let mut admin = Client::new(running.addr).bearer(&token);
+    let r = admin
+        .put("/api/v1/routing/plan", &json!({"document": PLAN}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    let r = admin
+        .post(
+            "/api/v1/agents",
+            &json!({"name": "ana", "skills": [{"name": "support", "level": 5}], "teams": ["outbound"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let hub = running.state.hub.tenant(&tenant).await.unwrap();
+    World {
+        store,
+        tenant,
+        hub,
+        admin,
+    }
+}
+
+async fn next_order(rx: &mut mpsc::UnboundedReceiver<LineOrder>) -> LineOrder {
+    tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .expect("the dialer placed no call")
+        .expect("line open")
+}
+
+async fn dial(rx: &mut mpsc::UnboundedReceiver<LineOrder>) -> dialer::Dial {
+    loop {
+        if let LineOrder::Dial(d) = next_order(rx).await {
+            return d;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_campaign_dials_connects_the_free_agent_and_survives_a_restart() {
+    let mut w = world().await;
+    // Bad settings are refused with the field named, and nothing is kept.
+    for (bad, field) in [
+        (json!({"mode": "fast"}), "mode"),
+        (json!({"windows": {"US": "00:00-24:00"}}), "windows.US"),
+        (json!({"windows": {"CZ": "20:00-08:00"}}), "windows.CZ"),
+        (json!({"caller_id": "call me"}), "caller_id"),
+        (json!({"ring_timeout_s": 5}), "ring_timeout_s"),
+    ] {
+        let mut s = settings("progressive");
+        for (k, v) in bad.as_object().unwrap() {
+            s[k] = v.clone();
+        }
+        let r = w
+            .admin
+            .post("/api/v1/campaigns", &json!({"name": "bad", "settings": s}))
+            .await
+            .unwrap();
+        let body = r.json();
+        assert!(r.status == 400 || r.status == 422, "{bad}: {body}");
+        assert!(
+            body["error"]["message"].as_str().unwrap().contains(field),
+            "{bad}: {body}"
+        );
+    }
+    let r = w
+        .admin
+        .post(
+            "/api/v1/campaigns",
+            &json!({"name": "renewals", "settings": settings("progressive")}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let campaign = r.json()["id"].as_i64().unwrap();
+    assert_eq!(campaign, 1, "the refused ones took no id");
+    let r = w
+        .admin
+        .post(
+            "/api/v1/campaigns",
+            &json!({"name": "renewals", "settings": settings("power")}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 409, "{:?}", r.json());
+    // Contacts: a bad number names the contact and loads nothing.
+    let r = w
+        .admin
+        .post(
+            "/api/v1/campaigns/1/contacts",
+            &json!({"contacts": [{"name": "Eva", "phones": ["+420601000001"]}, {"name": "X", "phones": ["nope"]}]}),
+        )
+        .await
+        .unwrap();
+    assert!(r.status == 400 || r.status == 422, "{:?}", r.json());
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("contacts[1].phones")
+    );
+    let r = w
+        .admin
+        .post(
+            "/api/v1/campaigns/1/contacts",
+            &json!({"contacts": [{"name": "Eva", "phones": ["+420601000001"]}, {"name": "Jan", "phones": ["+420601000002"]}]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    assert_eq!(r.json()["added"], 2);
+    // No line yet: starting says so.
+    let r = w
+        .admin
+        .post("/api/v1/campaigns/1/start", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 409, "{:?}", r.json());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    w.hub.call(Op::AttachLine(tx)).await.unwrap();
+    let r = w
+        .admin
+        .post("/api/v1/campaigns/1/start", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    assert_eq!(r.json()["state"], "running");
+    // Ana signs in: progressive places one line for her, reserved.
+    let r = w
+        .admin
+        .post("/api/v1/agents/0/sign-in", &json!({}))
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{:?}", r.json());
+    let d = dial(&mut rx).await;
+    assert_eq!(d.phone.as_str(), "+420601000001");
+    assert_eq!(d.caller_id.as_str(), "+420200000000");
+    assert_eq!(d.reserved_agent, Some(model::AgentId(0)));
+    assert!(d.ring_timeout_ms >= 15_000);
+    // A person answers: the call is Ana's at once.
+    let ack = w
+        .hub
+        .call(Op::DialResult {
+            attempt: d.attempt.0,
+            outcome: DialOutcome::LiveAnswer,
+            ring_ms: 4_000,
+        })
+        .await
+        .unwrap();
+    let Ack::Answered(Answered {
+        connected: Some((interaction, 0)),
+    }) = ack
+    else {
+        panic!("not connected to ana: {ack:?}");
+    };
+    let it = w
+        .admin
+        .get(&format!("/api/v1/interactions/{interaction}"))
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(it["channel"], "outbound_voice", "{it}");
+    assert_eq!(it["agent_id"], 0, "{it}");
+    assert!(it["subject"].as_str().unwrap().contains("Eva"), "{it}");
+    // The same result twice is refused (the attempt moved on), changing nothing.
+    assert!(
+        w.hub
+            .call(Op::DialResult {
+                attempt: d.attempt.0,
+                outcome: DialOutcome::Busy,
+                ring_ms: 1,
+            })
+            .await
+            .is_err()
+    );
+    // A disposition while still on the call is refused; completing ends the
+    // call (the line is told to hang up), then the disposition closes the contact.
+    let r = w
+        .admin
+        .post(
+            &format!("/api/v1/interactions/{interaction}/disposition"),
+            &json!({"code": "sale"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 409, "{:?}", r.json());
+    let r = w
+        .admin
+        .post(
+            &format!("/api/v1/interactions/{interaction}/complete"),
+            &json!({}),
+        )
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{:?}", r.json());
+    // Not a code of the campaign: refused, naming the codes.
+    let r = w
+        .admin
+        .post(
+            &format!("/api/v1/interactions/{interaction}/disposition"),
+            &json!({"code": "resolved"}),
+        )
+        .await
+        .unwrap();
+    assert!(r.status == 400 || r.status == 422, "{:?}", r.json());
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("sale")
+    );
+    let r = w
+        .admin
+        .post(
+            &format!("/api/v1/interactions/{interaction}/disposition"),
+            &json!({"code": "sale"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    // Ana is free again (no wrap-up in this queue): the next contact is dialled.
+    // (The hang-up and the next dial come in one commit, in either order.)
+    let (mut hung_up, mut next) = (false, None);
+    while !hung_up || next.is_none() {
+        match next_order(&mut rx).await {
+            LineOrder::Hangup { attempt } => {
+                assert_eq!(attempt, d.attempt.0);
+                hung_up = true;
+            }
+            LineOrder::Dial(d) => next = Some(d),
+        }
+    }
+    let d2 = next.unwrap();
+    assert_eq!(d2.phone.as_str(), "+420601000002");
+    w.hub
+        .call(Op::DialResult {
+            attempt: d2.attempt.0,
+            outcome: DialOutcome::Busy,
+            ring_ms: 2_000,
+        })
+        .await
+        .unwrap();
+    let c = w.admin.get("/api/v1/campaigns/1").await.unwrap().json();
+    assert_eq!(
+        (
+            &c["dials"],
+            &c["live_answers"],
+            &c["connected"],
+            &c["abandoned"],
+            &c["closed"],
+            &c["reached"],
+            &c["contacts"]
+        ),
+        (
+            &json!(2),
+            &json!(1),
+            &json!(1),
+            &json!(0),
+            &json!(1),
+            &json!(1),
+            &json!(2)
+        ),
+        "{c}"
+    );
+    let list = w
+        .admin
+        .get("/api/v1/campaigns/1/contacts")
+        .await
+        .unwrap()
+        .json();
+    let list = list["contacts"].as_array().unwrap();
+    assert_eq!(list[0]["state"], "reached", "{list:?}");
+    assert_eq!(list[0]["reason"], "sale", "{list:?}");
+    assert_eq!(list[1]["state"], "open", "{list:?}");
+    assert_eq!(list[1]["last_outcome"], "busy", "{list:?}");
+    assert_eq!(list[1]["attempts"], 1, "{list:?}");
+
+    // A restart: a new task rebuilds the dialer from the log. The campaign
+    // comes back paused; started again, it calls neither Eva (reached) nor
+    // Jan (busy: due again in 15 minutes), and a new contact gets the next
+    // attempt id.
+    let h2 = server::tenant::spawn(w.store.clone(), w.tenant.clone())
+        .await
+        .unwrap();
+    let c = w
+        .store
+        .campaign(&w.tenant, campaign)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.state, "paused", "{c:?}");
+    let (tx2, mut rx2) = mpsc::unbounded_channel();
+    h2.call(Op::AttachLine(tx2)).await.unwrap();
+    h2.call(Op::SignIn(0, None)).await.unwrap();
+    h2.call(Op::Campaign(
+        campaign,
+        server::outbound::CampaignCommand::Start,
+    ))
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        rx2.try_recv().is_err(),
+        "a contact was called again after the restart"
+    );
+    let r = h2
+        .call(Op::AddContacts {
+            campaign,
+            contacts: vec![server::outbound::ContactReq {
+                name: Some("Olga".into()),
+                customer_id: None,
+                phones: vec!["+420601000003".into()],
+            }],
+        })
+        .await
+        .unwrap();
+    assert!(matches!(r, Ack::Id(1)), "{r:?}");
+    let d3 = dial(&mut rx2).await;
+    assert_eq!(d3.phone.as_str(), "+420601000003");
+    assert_eq!(
+        d3.attempt.0,
+        d2.attempt.0 + 1,
+        "attempt ids go on after a restart"
+    );
+    let list = w
+        .store
+        .campaign_contacts(&w.tenant, campaign, 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 3);
+    assert_eq!(list[2].id, 3, "contact ids go on after a restart");
+    assert_eq!(list[2].attempts, 1);
+    // The campaign projections rebuilt from the log equal the live ones.
+    let live = w.store.projection_snapshot(&w.tenant).await.unwrap();
+    assert!(live.contains("Olga") && live.contains("renewals"));
+    w.store.rebuild(&w.tenant).await.unwrap();
+    assert_eq!(w.store.projection_snapshot(&w.tenant).await.unwrap(), live);
+}
+
+#[tokio::test]
+async fn an_answer_with_no_free_agent_is_abandoned_and_counted() {
+    let mut w = world().await;
+    let r = w
+        .admin
+        .post(
+            "/api/v1/campaigns",
+            &json!({"name": "power", "settings": {"mode": "power", "ratio": 3.0, "queue": "outbound", "team": "outbound", "caller_id": "+420200000000", "windows": {"CZ": "00:00-24:00"}}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let contacts: Vec<Value> = (0..6)
+        .map(|i| json!({"phones": [format!("+42060100010{i}")]}))
+        .collect();
+    let r = w
+        .admin
+        .post(
+            "/api/v1/campaigns/1/contacts",
+            &json!({"contacts": contacts}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    w.hub.call(Op::AttachLine(tx)).await.unwrap();
+    w.admin
+        .post("/api/v1/agents/0/sign-in", &json!({}))
+        .await
+        .unwrap();
+    w.admin
+        .post("/api/v1/campaigns/1/start", &json!({}))
+        .await
+        .unwrap();
+    // Power 3: three lines for the one free agent, none reserved.
+    let a = dial(&mut rx).await;
+    let b = dial(&mut rx).await;
+    assert!(a.reserved_agent.is_none() && b.reserved_agent.is_none());
+    let first = w
+        .hub
+        .call(Op::DialResult {
+            attempt: a.attempt.0,
+            outcome: DialOutcome::LiveAnswer,
+            ring_ms: 3_000,
+        })
+        .await
+        .unwrap();
+    assert!(
+        matches!(first, Ack::Answered(Answered { connected: Some(_) })),
+        "{first:?}"
+    );
+    // Ana is on the first call: the second answer finds nobody.
+    let second = w
+        .hub
+        .call(Op::DialResult {
+            attempt: b.attempt.0,
+            outcome: DialOutcome::LiveAnswer,
+            ring_ms: 3_500,
+        })
+        .await
+        .unwrap();
+    assert!(
+        matches!(second, Ack::Answered(Answered { connected: None })),
+        "{second:?}"
+    );
+    let c = w.store.campaign(&w.tenant, 1).await.unwrap().unwrap();
+    assert_eq!(
+        (c.live_answers, c.connected, c.abandoned),
+        (2, 1, 1),
+        "{c:?}"
+    );
+    // The log has the abandon with its reason, for the regulator.
+    let facts = w.store.events_after(&w.tenant, 0, 1000).await.unwrap();
+    assert!(
+        facts
+            .iter()
+            .any(|r| r.fact.kind() == "outbound.call_abandoned"),
+        "no call_abandoned fact"
+    );
+    assert!(
+        facts.iter().any(|r| r.fact.kind() == "dialer_input"),
+        "the dialer's inputs are not in the log"
+    );
+}
