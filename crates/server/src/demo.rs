@@ -596,11 +596,15 @@ async fn network(
                 })
                 .await;
             let Ok(Ack::Answered(crate::outbound::Answered {
-                connected: Some((interaction, agent)),
+                offered: Some((interaction, agent)),
             })) = res
             else {
                 return;
             };
+            // The agent's desktop answers by itself (no phone to ring here).
+            if h.call(Op::OutboundBridged(attempt)).await.is_err() {
+                return;
+            }
             let bot = bots.contains(&agent);
             tokio::time::sleep(if bot { talk } else { human_talk }).await;
             if ended.lock().expect("ended calls").remove(&attempt) {

@@ -466,11 +466,15 @@ pub struct Placed {
     pub reserved: Option<u32>,
 }
 
-/// An answered call the task connected, or not.
+/// An answered call: offered to a free agent, or abandoned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Answered {
-    /// The interaction the call became, and its agent, if one took it.
-    pub connected: Option<(i64, i64)>,
+    /// The interaction the call became and the agent it is offered to (the
+    /// line bridges the two and says `Op::OutboundBridged`, or
+    /// `Op::OutboundAbandoned` when the agent's phone did not answer within
+    /// the 2 s); none when no agent was free (the line plays the abandon
+    /// message and hangs up; the abandon is counted already).
+    pub offered: Option<(i64, i64)>,
 }
 
 /// The tenant task's dialer and what goes with it.
@@ -488,6 +492,8 @@ pub struct Outbound {
     pub placed: HashMap<u64, Placed>,
     /// Previews offered and not answered, with their agent.
     pub previews: HashMap<u64, u32>,
+    /// Answered calls offered to an agent and not yet bridged: (interaction, agent).
+    pub answering: HashMap<u64, (i64, u32)>,
     /// The campaign each agent is signed in to, with its last presence.
     pub agents: HashMap<u32, (u32, Presence)>,
     /// The contacts of each campaign, for the interaction a call becomes.
@@ -513,6 +519,7 @@ impl Default for Outbound {
             attempts: HashMap::new(),
             placed: HashMap::new(),
             previews: HashMap::new(),
+            answering: HashMap::new(),
             agents: HashMap::new(),
             contacts: HashMap::new(),
             next_contact: HashMap::new(),

@@ -142,6 +142,13 @@ pub struct TenantSip {
     /// Days recordings are kept (none: kept until removed by hand); older
     /// ones are deleted, each deletion a fact (`crate::retention`).
     pub recording_retention_days: Option<u32>,
+    /// Where the tenant's outbound calls go (the carrier trunk): with it, the
+    /// tenant's dialer places its calls through the switch.
+    pub trunk: Option<SocketAddr>,
+    /// Where the tenant may call (`countries = ["34", "420"]`, `home_country`,
+    /// `blocked_prefixes`, premium-rate ranges by default); every outbound
+    /// INVITE is checked against it. Required with `trunk`.
+    pub destinations: Option<telephony::switch::DestinationPolicy>,
 }
 
 /// The switch's settings (`--sip-config FILE`, TOML).
@@ -212,8 +219,8 @@ pub enum OutboundResult {
     },
 }
 
-/// Places outbound calls through the switch (the dialer's side; the dialer
-/// engine does not drive it live yet).
+/// Places outbound calls through the switch, outside the dialer (the
+/// dialer's own calls go through each tenant's line, see `trunk`).
 #[derive(Clone)]
 pub struct Outbound {
     ctx: Arc<Ctx>,
@@ -243,109 +250,291 @@ impl Outbound {
         let ctx = &self.ctx;
         let (me, mut inbox) = mpsc::unbounded_channel();
         let dial_id = request.dial_id.clone();
-        let _ = ctx.to_dispatcher.send(ToDispatcher::Dial {
-            request: request.clone(),
-            owner: me.clone(),
-        });
-        let call_id = loop {
-            match inbox.recv().await {
-                Some(CallMsg::Switch(SwitchEvent::DialOutcome {
-                    dial_id: d,
-                    call_id,
-                    outcome,
-                })) if d == dial_id => {
-                    if outcome != DialOutcome::Answered {
-                        return OutboundResult::NotAnswered(outcome);
+        let number = request.number.clone();
+        let call_id = match place(ctx, request, &me, &mut inbox).await {
+            Ok(c) => c,
+            Err(outcome) => return OutboundResult::NotAnswered(outcome),
+        };
+        match bridge_agent(
+            ctx,
+            &call_id,
+            &dial_id,
+            &number,
+            agent_phone,
+            &me,
+            &mut inbox,
+        )
+        .await
+        {
+            Ok(agent_call_id) => OutboundResult::Connected {
+                call_id,
+                agent_call_id,
+            },
+            Err(callee_gone) => {
+                if !callee_gone {
+                    abandon(ctx, &call_id, language, &mut inbox).await;
+                }
+                OutboundResult::Abandoned { call_id }
+            }
+        }
+    }
+}
+
+type Inbox = mpsc::UnboundedReceiver<CallMsg>;
+
+/// Places a call; the answered call's id, or how it went otherwise.
+async fn place(
+    ctx: &Ctx,
+    request: DialRequest,
+    me: &Owner,
+    inbox: &mut Inbox,
+) -> Result<String, DialOutcome> {
+    let dial_id = request.dial_id.clone();
+    let _ = ctx.to_dispatcher.send(ToDispatcher::Dial {
+        request,
+        owner: me.clone(),
+    });
+    loop {
+        match inbox.recv().await {
+            Some(CallMsg::Switch(SwitchEvent::DialOutcome {
+                dial_id: d,
+                call_id,
+                outcome,
+            })) if d == dial_id => {
+                return if outcome == DialOutcome::Answered {
+                    Ok(call_id)
+                } else {
+                    Err(outcome)
+                };
+            }
+            Some(_) => {}
+            None => {
+                return Err(DialOutcome::Failed {
+                    status: None,
+                    reason: "shutdown",
+                });
+            }
+        }
+    }
+}
+
+/// Rings an agent's phone (asking it to answer by itself) while the callee
+/// hears ringback, and bridges the two within [`CONNECT_WITHIN`]: the agent's
+/// leg, or `Err(callee_hung_up)`.
+async fn bridge_agent(
+    ctx: &Ctx,
+    call_id: &str,
+    dial_id: &str,
+    number: &str,
+    agent_phone: SocketAddr,
+    me: &Owner,
+    inbox: &mut Inbox,
+) -> Result<String, bool> {
+    ctx.control.command(
+        call_id,
+        CallCommand::Loop(telephony::tones::ringback().into()),
+    );
+    let agent_dial = format!("{dial_id}~agent");
+    let _ = ctx.to_dispatcher.send(ToDispatcher::Dial {
+        request: DialRequest {
+            dial_id: agent_dial.clone(),
+            caller_id: number.into(),
+            number: "agent".into(),
+            target: agent_phone,
+            timers: DialTimers {
+                ring_timeout_ms: CONNECT_WITHIN.as_millis() as u64,
+                no_provisional_timeout_ms: CONNECT_WITHIN.as_millis() as u64,
+            },
+            destinations: None,
+            auto_answer: true,
+        },
+        owner: me.clone(),
+    });
+    let deadline = tokio::time::sleep(CONNECT_WITHIN);
+    tokio::pin!(deadline);
+    let leg = loop {
+        tokio::select! {
+            msg = inbox.recv() => match msg {
+                Some(CallMsg::Switch(SwitchEvent::DialOutcome { dial_id: d, call_id: leg, outcome }))
+                    if d == agent_dial =>
+                {
+                    if outcome == DialOutcome::Answered {
+                        break Some(leg);
                     }
-                    break call_id;
+                    break None;
+                }
+                Some(CallMsg::Switch(SwitchEvent::Ended(s))) if s.call_id == call_id => {
+                    // The callee hung up first.
+                    ctx.control.cancel_dial(&agent_dial);
+                    return Err(true);
                 }
                 Some(_) => {}
-                None => {
-                    return OutboundResult::NotAnswered(DialOutcome::Failed {
-                        status: None,
-                        reason: "shutdown",
-                    });
+                None => break None,
+            },
+            _ = &mut deadline => break None,
+        }
+    };
+    match leg {
+        Some(leg) => {
+            ctx.control.bridge(call_id, &leg);
+            Ok(leg)
+        }
+        None => {
+            ctx.control.cancel_dial(&agent_dial);
+            Err(false)
+        }
+    }
+}
+
+/// Plays the abandon message (name and call-back number) and hangs up.
+async fn abandon(ctx: &Ctx, call_id: &str, language: &str, inbox: &mut Inbox) {
+    ctx.control.command(
+        call_id,
+        CallCommand::Play {
+            audio: ctx.prompt("abandon_message", language),
+            then: None,
+        },
+    );
+    // The abandon message is the longest prompt (up to 12 s).
+    let last = tokio::time::sleep(LAST_PROMPT_MAX * 2);
+    tokio::pin!(last);
+    loop {
+        tokio::select! {
+            msg = inbox.recv() => match msg {
+                Some(CallMsg::Switch(SwitchEvent::PlaybackDone { call_id: c })) if c == call_id => break,
+                Some(CallMsg::Switch(SwitchEvent::Ended(s))) if s.call_id == call_id => return,
+                Some(_) => {}
+                None => break,
+            },
+            _ = &mut last => break,
+        }
+    }
+    ctx.control.command(call_id, CallCommand::Hangup);
+}
+
+/// The legs of the dialer's calls in progress, by attempt (callee first).
+type Legs = Arc<Mutex<HashMap<u64, Vec<String>>>>;
+
+/// The tenant's dialer line through the switch: every call its dialer
+/// places becomes an INVITE to the trunk with the campaign's caller id,
+/// checked against the tenant's destinations; the outcome (answer, busy,
+/// no answer with CANCEL at the ring timeout, failure, including no
+/// provisional response in time) goes back to the dialer; an answered call
+/// offered to an agent rings that agent's phone and is bridged within
+/// [`CONNECT_WITHIN`], or the callee hears the abandon message.
+async fn dialer_line(
+    ctx: Arc<Ctx>,
+    t: Arc<TenantCtx>,
+    trunk: SocketAddr,
+    mut rx: mpsc::UnboundedReceiver<crate::outbound::LineOrder>,
+) {
+    let legs: Legs = Arc::default();
+    while let Some(order) = rx.recv().await {
+        match order {
+            crate::outbound::LineOrder::Hangup { attempt } => {
+                let ids = legs.lock().expect("legs lock").remove(&attempt);
+                for id in ids.unwrap_or_default() {
+                    ctx.control.command(&id, CallCommand::Hangup);
                 }
             }
-        };
-        // Ringback to the callee while the agent's phone rings.
-        ctx.control.command(
-            &call_id,
-            CallCommand::Loop(telephony::tones::ringback().into()),
-        );
-        let agent_dial = format!("{dial_id}~agent");
-        let _ = ctx.to_dispatcher.send(ToDispatcher::Dial {
-            request: DialRequest {
-                dial_id: agent_dial.clone(),
-                caller_id: request.number.clone(),
-                number: "agent".into(),
-                target: agent_phone,
-                timers: DialTimers {
-                    ring_timeout_ms: CONNECT_WITHIN.as_millis() as u64,
-                    no_provisional_timeout_ms: CONNECT_WITHIN.as_millis() as u64,
-                },
-                destinations: None,
-                auto_answer: true,
-            },
-            owner: me,
-        });
-        let deadline = tokio::time::sleep(CONNECT_WITHIN);
-        tokio::pin!(deadline);
-        let agent_call_id = loop {
-            tokio::select! {
-                msg = inbox.recv() => match msg {
-                    Some(CallMsg::Switch(SwitchEvent::DialOutcome { dial_id: d, call_id: leg, outcome }))
-                        if d == agent_dial =>
-                    {
-                        if outcome == DialOutcome::Answered {
-                            break Some(leg);
-                        }
-                        break None;
-                    }
-                    Some(CallMsg::Switch(SwitchEvent::Ended(s))) if s.call_id == call_id => {
-                        // The callee hung up first.
-                        ctx.control.cancel_dial(&agent_dial);
-                        return OutboundResult::Abandoned { call_id };
-                    }
-                    Some(_) => {}
-                    None => break None,
-                },
-                _ = &mut deadline => break None,
-            }
-        };
-        if let Some(leg) = agent_call_id {
-            ctx.control.bridge(&call_id, &leg);
-            return OutboundResult::Connected {
-                call_id,
-                agent_call_id: leg,
-            };
-        }
-        ctx.control.cancel_dial(&agent_dial);
-        ctx.control.command(
-            &call_id,
-            CallCommand::Play {
-                audio: ctx.prompt("abandon_message", language),
-                then: None,
-            },
-        );
-        // The abandon message is the longest prompt (up to 12 s).
-        let last = tokio::time::sleep(LAST_PROMPT_MAX * 2);
-        tokio::pin!(last);
-        loop {
-            tokio::select! {
-                msg = inbox.recv() => match msg {
-                    Some(CallMsg::Switch(SwitchEvent::PlaybackDone { call_id: c })) if c == call_id => break,
-                    Some(CallMsg::Switch(SwitchEvent::Ended(s))) if s.call_id == call_id => {
-                        return OutboundResult::Abandoned { call_id };
-                    }
-                    Some(_) => {}
-                    None => break,
-                },
-                _ = &mut last => break,
+            crate::outbound::LineOrder::Dial(d) => {
+                tokio::spawn(dialer_call(ctx.clone(), t.clone(), trunk, d, legs.clone()));
             }
         }
-        ctx.control.command(&call_id, CallCommand::Hangup);
-        OutboundResult::Abandoned { call_id }
+    }
+}
+
+async fn dialer_call(
+    ctx: Arc<Ctx>,
+    t: Arc<TenantCtx>,
+    trunk: SocketAddr,
+    d: dialer::Dial,
+    legs: Legs,
+) {
+    use model::outbound::DialOutcome as Out;
+    let attempt = d.attempt.0;
+    let (me, mut inbox) = mpsc::unbounded_channel();
+    let dial_id = format!("dialer-{}-{attempt}", t.tenant.id());
+    let number = d.phone.to_string();
+    let started = clock::mono();
+    let request = DialRequest {
+        dial_id: dial_id.clone(),
+        caller_id: d.caller_id.to_string(),
+        number: number.clone(),
+        target: trunk,
+        timers: DialTimers {
+            ring_timeout_ms: d.ring_timeout_ms,
+            ..DialTimers::default()
+        },
+        destinations: t.config.destinations.clone(),
+        auto_answer: false,
+    };
+    let placed = place(&ctx, request, &me, &mut inbox).await;
+    let ring_ms = started.elapsed().as_millis() as u64;
+    let outcome = match &placed {
+        Ok(_) => Out::LiveAnswer,
+        Err(DialOutcome::Busy) => Out::Busy,
+        Err(DialOutcome::NoAnswer { .. }) => Out::NoAnswer,
+        Err(_) => Out::Failed,
+    };
+    let res = t
+        .handle
+        .call(Op::DialResult {
+            attempt,
+            outcome,
+            ring_ms,
+        })
+        .await;
+    let Ok(call_id) = placed else { return };
+    legs.lock()
+        .expect("legs lock")
+        .insert(attempt, vec![call_id.clone()]);
+    let offered = match res {
+        Ok(Ack::Answered(crate::outbound::Answered { offered })) => offered,
+        _ => None,
+    };
+    let phone = offered.and_then(|(_, agent)| t.phones.get(&agent).map(|p| p.address));
+    let bridged = match phone {
+        Some(phone) => {
+            bridge_agent(&ctx, &call_id, &dial_id, &number, phone, &me, &mut inbox).await
+        }
+        None => Err(false),
+    };
+    let leg = match bridged {
+        Ok(leg) => leg,
+        Err(callee_gone) => {
+            if offered.is_some() {
+                let _ = t.handle.call(Op::OutboundAbandoned(attempt)).await;
+            }
+            if !callee_gone {
+                abandon(&ctx, &call_id, &t.language, &mut inbox).await;
+            }
+            legs.lock().expect("legs lock").remove(&attempt);
+            return;
+        }
+    };
+    if let Some(l) = legs.lock().expect("legs lock").get_mut(&attempt) {
+        l.push(leg.clone());
+    }
+    if t.handle.call(Op::OutboundBridged(attempt)).await.is_err() {
+        for id in [&call_id, &leg] {
+            ctx.control.command(id, CallCommand::Hangup);
+        }
+        legs.lock().expect("legs lock").remove(&attempt);
+        return;
+    }
+    // Until either side hangs up (or the agent ends it from the desktop).
+    while let Some(msg) = inbox.recv().await {
+        if let CallMsg::Switch(SwitchEvent::Ended(s)) = msg
+            && (s.call_id == call_id || s.call_id == leg)
+        {
+            let other = if s.call_id == call_id { &leg } else { &call_id };
+            ctx.control.command(other, CallCommand::Hangup);
+            legs.lock().expect("legs lock").remove(&attempt);
+            // Refused when the desktop ended it already.
+            let _ = t.handle.call(Op::OutboundHangup(attempt)).await;
+            break;
+        }
     }
 }
 
@@ -477,6 +666,12 @@ pub async fn start(
             .tenant(&tenant)
             .await
             .map_err(|e| anyhow::anyhow!("sip: tenant {}: {}", ts.name, e.message))?;
+        if ts.trunk.is_some() && ts.destinations.is_none() {
+            anyhow::bail!(
+                "sip: tenant {}: a trunk needs [tenant.destinations] (the countries it may call)",
+                ts.name
+            );
+        }
         let ivr_text = ts.ivr.as_deref().unwrap_or(DEFAULT_IVR);
         let ivr = Ivr::from_text(&format!("{}.ivr", ts.name), ivr_text)
             .map_err(|e| anyhow::anyhow!("sip: tenant {}: {e}", ts.name))?;
@@ -561,6 +756,14 @@ pub async fn start(
     });
     for t in &tenants {
         tokio::spawn(watch_tenant(t.clone(), to_dispatcher.clone()));
+        if let Some(trunk) = t.config.trunk {
+            let (tx, rx) = mpsc::unbounded_channel();
+            t.handle
+                .call(Op::AttachLine(tx))
+                .await
+                .map_err(|e| anyhow::anyhow!("sip: tenant {}: {}", t.tenant.name(), e.message))?;
+            tokio::spawn(dialer_line(ctx.clone(), t.clone(), trunk, rx));
+        }
     }
     let outbound = Outbound { ctx: ctx.clone() };
     tokio::spawn(dispatch(ctx, tenants, switch, rx));

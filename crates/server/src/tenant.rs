@@ -293,6 +293,11 @@ pub enum Op {
         /// How long it rang, in ms.
         ring_ms: u64,
     },
+    /// The line bridged an answered call to the agent it was offered to.
+    OutboundBridged(u64),
+    /// The line could not bridge an answered call in time (it plays the
+    /// abandon message).
+    OutboundAbandoned(u64),
     /// The callee of a connected outbound call hung up.
     OutboundHangup(u64),
     /// An agent accepts or skips a previewed contact.
@@ -1511,12 +1516,50 @@ impl Task {
                         ring_ms,
                     },
                 )?;
-                let connected = if outcome == model::outbound::DialOutcome::LiveAnswer {
-                    self.connect(now, attempt, placed).await
+                let offered = if outcome == model::outbound::DialOutcome::LiveAnswer {
+                    self.offer_answered(now, attempt, placed).await
                 } else {
                     None
                 };
-                Ok(Ack::Answered(outbound::Answered { connected }))
+                Ok(Ack::Answered(outbound::Answered { offered }))
+            }
+            Op::OutboundBridged(attempt) => {
+                let (interaction, agent) = self
+                    .out
+                    .answering
+                    .remove(&attempt)
+                    .ok_or_else(|| ApiError::not_found("answered call"))?;
+                let iid = InteractionId(interaction as u64);
+                if let Err(e) = self.engine.handle(now, Input::Accept(iid, AgentId(agent))) {
+                    // The offer is gone (the agent signed out meanwhile).
+                    let _ = self.engine.handle(now, Input::Cancel(iid));
+                    self.drain();
+                    self.dialer_step(now, DialerStep::Abandoned { attempt })?;
+                    return Err(routing_error(e));
+                }
+                self.dialer_step(
+                    now,
+                    DialerStep::Connected {
+                        attempt,
+                        agent,
+                        interaction,
+                    },
+                )?;
+                self.drain();
+                Ok(Ack::Done)
+            }
+            Op::OutboundAbandoned(attempt) => {
+                let (interaction, _) = self
+                    .out
+                    .answering
+                    .remove(&attempt)
+                    .ok_or_else(|| ApiError::not_found("answered call"))?;
+                let _ = self
+                    .engine
+                    .handle(now, Input::Cancel(InteractionId(interaction as u64)));
+                self.drain();
+                self.dialer_step(now, DialerStep::Abandoned { attempt })?;
+                Ok(Ack::Done)
             }
             Op::OutboundHangup(attempt) => {
                 match self.out.interactions.get(&attempt).copied() {
@@ -1890,10 +1933,10 @@ impl Task {
         Ok(Ack::Done)
     }
 
-    /// Gives an answered call to a free agent of its campaign, at once; none
-    /// free (or routing refuses) means it is abandoned (the line plays the
-    /// recorded message).
-    async fn connect(
+    /// Offers an answered call to a free agent of its campaign, at once (the
+    /// line then bridges it); none free (or routing refuses) means it is
+    /// abandoned (the line plays the recorded message).
+    async fn offer_answered(
         &mut self,
         now: model::Instant,
         attempt: u64,
@@ -1916,7 +1959,7 @@ impl Task {
                 .min(),
         };
         let rt = self.out.campaigns.get(&placed.campaign).cloned();
-        let connected = match (agent, rt) {
+        let offered = match (agent, rt) {
             (Some(agent), Some(rt)) => {
                 let (name, customer) = self
                     .out
@@ -1944,12 +1987,7 @@ impl Task {
                 match self.create_for(now, req, Some(AgentId(agent))).await {
                     Ok(Ack::Interaction { id, .. }) => {
                         let iid = InteractionId(id as u64);
-                        if self.engine.offered_agent(iid) == Some(AgentId(agent))
-                            && self
-                                .engine
-                                .handle(now, Input::Accept(iid, AgentId(agent)))
-                                .is_ok()
-                        {
+                        if self.engine.offered_agent(iid) == Some(AgentId(agent)) {
                             Some((id, agent))
                         } else {
                             let _ = self.engine.handle(now, Input::Cancel(iid));
@@ -1965,19 +2003,18 @@ impl Task {
             }
             _ => None,
         };
-        let step = match connected {
-            Some((interaction, agent)) => DialerStep::Connected {
-                attempt,
-                agent,
-                interaction,
-            },
-            None => DialerStep::Abandoned { attempt },
-        };
-        if let Err(e) = self.dialer_step(now, step) {
-            tracing::warn!(tenant = self.tenant.name(), attempt, error = %e.message, "the dialer refused an answered call's outcome");
+        match offered {
+            Some((interaction, agent)) => {
+                self.out.answering.insert(attempt, (interaction, agent));
+            }
+            None => {
+                if let Err(e) = self.dialer_step(now, DialerStep::Abandoned { attempt }) {
+                    tracing::warn!(tenant = self.tenant.name(), attempt, error = %e.message, "the dialer refused an abandon");
+                }
+            }
         }
         self.drain();
-        connected.map(|(i, a)| (i, i64::from(a)))
+        offered.map(|(i, a)| (i, i64::from(a)))
     }
 
     async fn create(

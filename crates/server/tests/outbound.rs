@@ -217,11 +217,13 @@ async fn a_campaign_dials_connects_the_free_agent_and_survives_a_restart() {
         .await
         .unwrap();
     let Ack::Answered(Answered {
-        connected: Some((interaction, 0)),
+        offered: Some((interaction, 0)),
     }) = ack
     else {
-        panic!("not connected to ana: {ack:?}");
+        panic!("not offered to ana: {ack:?}");
     };
+    // The line bridges it (Ana's phone answered).
+    w.hub.call(Op::OutboundBridged(d.attempt.0)).await.unwrap();
     let it = w
         .admin
         .get(&format!("/api/v1/interactions/{interaction}"))
@@ -454,9 +456,10 @@ async fn an_answer_with_no_free_agent_is_abandoned_and_counted() {
         .await
         .unwrap();
     assert!(
-        matches!(first, Ack::Answered(Answered { connected: Some(_) })),
+        matches!(first, Ack::Answered(Answered { offered: Some(_) })),
         "{first:?}"
     );
+    w.hub.call(Op::OutboundBridged(a.attempt.0)).await.unwrap();
     // Ana is on the first call: the second answer finds nobody.
     let second = w
         .hub
@@ -468,7 +471,7 @@ async fn an_answer_with_no_free_agent_is_abandoned_and_counted() {
         .await
         .unwrap();
     assert!(
-        matches!(second, Ack::Answered(Answered { connected: None })),
+        matches!(second, Ack::Answered(Answered { offered: None })),
         "{second:?}"
     );
     let c = w.store.campaign(&w.tenant, 1).await.unwrap().unwrap();

@@ -1160,3 +1160,216 @@ prompt = "main_menu"
     assert_eq!(v["call"]["number"], "600111222", "{v}");
     assert_eq!(v["call"]["from_interaction"], 1, "{v}");
 }
+
+/// A tenant whose dialer calls through the switch: trunk `callee_port`
+/// (sipp plays the callee), agent "eva" (id 0, team `outbound`) with her
+/// phone on `phone_port`, a progressive campaign over the Czech numbers
+/// `numbers` (and the UK's, outside the tenant's destinations), started.
+async fn dialer_desk(
+    dir: &Path,
+    callee_port: u16,
+    phone_port: u16,
+    numbers: &[&str],
+) -> (server::Running, store::Tenant, Client) {
+    let running = server::start(&store::sqlite_url(dir), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let store = running.state.store.clone();
+    let t = store.create_tenant("acme", 1).await.unwrap();
+    let token = auth::new_token();
+    store
+        .create_token(
+            &t,
+            "test",
+            Role::Admin.as_str(),
+            &auth::secret_hash(&token),
+            1,
+        )
+        .await
+        .unwrap();
+    let mut admin = Client::new(running.addr).bearer(&token);
+    let plan = "default_queue = \"support\"\n[[queue]]\nname = \"support\"\n[[queue]]\nname = \"outbound\"\nwrap_up_s = 0\n";
+    let r = admin
+        .put("/api/v1/routing/plan", &json!({"document": plan}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204);
+    let r = admin
+        .post(
+            "/api/v1/agents",
+            &json!({"name": "eva", "teams": ["outbound"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201);
+    let config = SipConfig {
+        tenant: vec![server::sip::TenantSip {
+            name: "acme".into(),
+            trunk: Some(format!("127.0.0.1:{callee_port}").parse().unwrap()),
+            destinations: Some(telephony::switch::DestinationPolicy {
+                countries: vec!["420".into()],
+                home_country: "420".into(),
+                blocked_prefixes: None,
+            }),
+            phones: vec![server::sip::AgentPhone {
+                agent: "eva".into(),
+                address: format!("127.0.0.1:{phone_port}").parse().unwrap(),
+                auto_answer: true,
+                ring_timeout_s: None,
+            }],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    server::sip::start(&running.state, "127.0.0.1:0".parse().unwrap(), config, dir)
+        .await
+        .unwrap();
+    let settings = json!({"mode": "progressive", "queue": "outbound", "team": "outbound",
+        "caller_id": "+420200000000", "windows": {"CZ": "00:00-24:00", "GB": "00:00-24:00"}});
+    let r = admin
+        .post(
+            "/api/v1/campaigns",
+            &json!({"name": "renewals", "settings": settings}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let contacts: Vec<_> = numbers.iter().map(|n| json!({"phones": [n]})).collect();
+    let r = admin
+        .post(
+            "/api/v1/campaigns/1/contacts",
+            &json!({"contacts": contacts}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let r = admin
+        .post("/api/v1/agents/0/sign-in", &json!({}))
+        .await
+        .unwrap();
+    assert!(r.status < 300);
+    let r = admin
+        .post("/api/v1/campaigns/1/start", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    (running, t, admin)
+}
+
+/// Waits until the campaign's contact `id` satisfies `ok`.
+async fn wait_contact(
+    store: &store::Store,
+    t: &store::Tenant,
+    id: i64,
+    secs: u64,
+    ok: impl Fn(&store::read::CampaignContactView) -> bool,
+) -> store::read::CampaignContactView {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        let list = store.campaign_contacts(t, 1, 0, 10).await.unwrap();
+        if let Some(c) = list.iter().find(|c| c.id == id)
+            && ok(c)
+        {
+            return c.clone();
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!("contact {id} not as expected within {secs} s: {list:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dialers_call_goes_out_through_the_trunk_and_an_answer_reaches_the_agents_phone() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("dialer-answered");
+    let (callee_port, phone_port) = (free_port(), free_port());
+    let (callee_dir, phone_dir) = (dir.join("callee"), dir.join("phone"));
+    std::fs::create_dir_all(&callee_dir).unwrap();
+    std::fs::create_dir_all(&phone_dir).unwrap();
+    let callee = sipp(&callee_dir, "callee_answers.xml", &[], None, callee_port);
+    let phone = sipp(&phone_dir, "agent_phone.xml", &[], None, phone_port);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (running, t, mut admin) =
+        dialer_desk(&dir, callee_port, phone_port, &["+420601000001"]).await;
+    let store = running.state.store.clone();
+    // Answered, offered to Eva, her phone answers by itself: bridged.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    let c = loop {
+        let c = store.campaign(&t, 1).await.unwrap().unwrap();
+        if c.connected == 1 || tokio::time::Instant::now() > deadline {
+            break c;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        (c.dials, c.live_answers, c.connected, c.abandoned),
+        (1, 1, 1, 0),
+        "{c:?}"
+    );
+    let open = store.open_interactions(&t).await.unwrap();
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0].channel, "outbound_voice");
+    assert_eq!(open[0].agent_id, Some(0));
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    // Eva ends the call from her desktop: both legs get a BYE.
+    let r = admin
+        .post(
+            &format!("/api/v1/interactions/{}/complete", open[0].id),
+            &json!({}),
+        )
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{:?}", r.json());
+    let (out, log) = phone.await.unwrap();
+    assert!(out.status.success(), "phone: {}", explain(&out, &log));
+    let (out, log) = callee.await.unwrap();
+    assert!(out.status.success(), "callee: {}", explain(&out, &log));
+    let r = admin
+        .post(
+            &format!("/api/v1/interactions/{}/disposition", open[0].id),
+            &json!({"code": "sale"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let c = wait_contact(&store, &t, 1, 5, |c| c.state == "reached").await;
+    assert_eq!(c.reason.as_deref(), Some("sale"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dialers_busy_and_refused_destinations_are_classified() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("dialer-busy");
+    let (callee_port, phone_port) = (free_port(), free_port());
+    let callee_dir = dir.join("callee");
+    std::fs::create_dir_all(&callee_dir).unwrap();
+    let callee = sipp(&callee_dir, "callee_busy.xml", &[], None, callee_port);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The UK is not among the tenant's destinations: refused before any INVITE.
+    let (running, t, _admin) = dialer_desk(
+        &dir,
+        callee_port,
+        phone_port,
+        &["+420601000001", "+447911123456"],
+    )
+    .await;
+    let store = running.state.store.clone();
+    let (out, log) = callee.await.unwrap();
+    assert!(out.status.success(), "callee: {}", explain(&out, &log));
+    let busy = wait_contact(&store, &t, 1, 15, |c| c.last_outcome.is_some()).await;
+    assert_eq!(busy.last_outcome.as_deref(), Some("busy"), "{busy:?}");
+    assert_eq!(busy.state, "open", "a busy number is tried again later");
+    let refused = wait_contact(&store, &t, 2, 15, |c| c.last_outcome.is_some()).await;
+    assert_eq!(
+        refused.last_outcome.as_deref(),
+        Some("failed"),
+        "{refused:?}"
+    );
+    let c = store.campaign(&t, 1).await.unwrap().unwrap();
+    assert_eq!((c.dials, c.live_answers), (2, 0), "{c:?}");
+}
