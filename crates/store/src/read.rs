@@ -589,20 +589,6 @@ impl Store {
             .collect()
     }
 
-    /// The highest contact id of a campaign (0 when it has none).
-    pub async fn max_campaign_contact_id(
-        &self,
-        t: &Tenant,
-        campaign: i64,
-    ) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM campaign_contacts WHERE tenant_id = $1 AND campaign_id = $2")
-            .bind(t.id)
-            .bind(campaign)
-            .fetch_one(self.pool())
-            .await?;
-        Ok(row.try_get(0)?)
-    }
-
     /// The facts that rebuild the dialer (`campaign_defined`,
     /// `campaign_contacts`, `dialer_input`) after `seq`, in log order, at most
     /// [`crate::EVENTS_PAGE_MAX`].

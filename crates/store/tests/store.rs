@@ -379,7 +379,145 @@ macro_rules! suite {
     };
 }
 
+/// A campaign's facts: its definition and contacts, the dialer's input and
+/// events; the projections count them, the dialer's facts read back in
+/// order, and a rebuild gives the same projections.
+async fn campaigns_are_projected_and_the_dialers_facts_read_back(s: Store) {
+    use model::ids::{CampaignId, ContactId};
+    use model::outbound::{AttemptId, CampaignState, ContactEnd, DialOutcome, OutboundEvent as O};
+    let t = tenant(&s).await;
+    let (c, k1, k2) = (CampaignId(1), ContactId(1), ContactId(2));
+    let out = |e: O| Fact::Outbound {
+        event: Event {
+            at: Instant::from_millis(7),
+            kind: EventKind::Outbound(e),
+        },
+    };
+    let phone = model::PhoneNumber::parse("+420601000001").unwrap();
+    let facts = vec![
+        Fact::CampaignDefined {
+            campaign: 1,
+            name: "renewals".into(),
+            document: "{}".into(),
+        },
+        out(O::CampaignStateChanged {
+            campaign: c,
+            state: CampaignState::Ready,
+            reason: "configured".into(),
+        }),
+        Fact::CampaignContacts {
+            campaign: 1,
+            contacts: vec![
+                store::CampaignContact {
+                    id: 1,
+                    name: Some("Eva".into()),
+                    customer: None,
+                    phones: vec!["+420601000001".into()],
+                },
+                store::CampaignContact {
+                    id: 2,
+                    name: None,
+                    customer: Some(4),
+                    phones: vec!["+420601000002".into(), "+420601000003".into()],
+                },
+            ],
+        },
+        out(O::ContactsLoaded {
+            campaign: c,
+            list: model::outbound::ListId(0),
+            accepted: 2,
+            rejected: 0,
+        }),
+        Fact::DialerInput {
+            input: serde_json::json!({"input": "start", "campaign": 1}),
+        },
+        out(O::CampaignStateChanged {
+            campaign: c,
+            state: CampaignState::Running,
+            reason: "command".into(),
+        }),
+        out(O::DialPlaced {
+            attempt: AttemptId(1),
+            campaign: c,
+            contact: k1,
+            phone: phone.clone(),
+            reserved_agent: None,
+            ring_timeout_ms: 25_000,
+        }),
+        out(O::DialResult {
+            attempt: AttemptId(1),
+            campaign: c,
+            contact: k1,
+            outcome: DialOutcome::LiveAnswer,
+            ring_ms: 3_000,
+        }),
+        out(O::CallAbandoned {
+            attempt: AttemptId(1),
+            campaign: c,
+            contact: k1,
+        }),
+        out(O::DialPlaced {
+            attempt: AttemptId(2),
+            campaign: c,
+            contact: k2,
+            phone,
+            reserved_agent: None,
+            ring_timeout_ms: 25_000,
+        }),
+        out(O::ContactClosed {
+            campaign: c,
+            contact: k2,
+            end: ContactEnd::Reached,
+            reason: "sale".into(),
+        }),
+    ];
+    let recs: Vec<Recorded> = facts
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| rec(i as i64 + 1, f))
+        .collect();
+    s.append(&t, &recs).await.unwrap();
+    let list = s.campaigns(&t).await.unwrap();
+    assert_eq!(list.len(), 1);
+    let v = &list[0];
+    assert_eq!(
+        (
+            v.state.as_str(),
+            v.contacts,
+            v.dials,
+            v.live_answers,
+            v.abandoned,
+            v.closed,
+            v.reached
+        ),
+        ("running", 2, 2, 1, 1, 1, 1),
+        "{v:?}"
+    );
+    let contacts = s.campaign_contacts(&t, 1, 0, 10).await.unwrap();
+    assert_eq!(contacts[0].last_outcome.as_deref(), Some("abandoned"));
+    assert_eq!(contacts[0].attempts, 1);
+    assert_eq!(contacts[1].state, "reached");
+    assert_eq!(contacts[1].customer_id, Some(4));
+    assert_eq!(contacts[1].phones.len(), 2);
+    let kinds: Vec<String> = s
+        .dialer_facts_after(&t, 0)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.fact.kind())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["campaign_defined", "campaign_contacts", "dialer_input"],
+        "only the dialer's own facts, in order"
+    );
+    let live = s.projection_snapshot(&t).await.unwrap();
+    s.rebuild(&t).await.unwrap();
+    assert_eq!(s.projection_snapshot(&t).await.unwrap(), live);
+}
+
 suite!(
+    campaigns_are_projected_and_the_dialers_facts_read_back,
     projections_follow_the_log_and_rebuild_equals_live,
     a_failed_append_writes_nothing,
     tenants_do_not_see_each_other,
