@@ -679,6 +679,42 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "GET",
+        "/ui/campaigns",
+        Some(Action::CampaignsRead),
+        "Campaigns page",
+    ),
+    r(
+        "POST",
+        "/ui/campaigns",
+        Some(Action::CampaignsManage),
+        "Define a campaign with pasted contacts",
+    ),
+    r(
+        "GET",
+        "/ui/campaigns/list",
+        Some(Action::CampaignsRead),
+        "Campaigns table fragment",
+    ),
+    r(
+        "GET",
+        "/ui/campaigns/{id}",
+        Some(Action::CampaignsRead),
+        "One campaign's contacts page",
+    ),
+    r(
+        "GET",
+        "/ui/campaigns/{id}/contacts",
+        Some(Action::CampaignsRead),
+        "One campaign's contacts fragment",
+    ),
+    r(
+        "POST",
+        "/ui/campaigns/{id}/{command}",
+        Some(Action::CampaignsManage),
+        "Start, pause or stop a campaign",
+    ),
+    r(
+        "GET",
         "/ui/wallboard",
         Some(Action::RoutingRead),
         "Supervisor wallboard",

@@ -1186,3 +1186,70 @@ async fn the_plan_form_saves_through_the_validator_and_the_raw_view_shows_what_i
     // Another tenant's plan is untouched.
     assert_eq!(e.store.plan(&beta).await.unwrap(), beta_plan);
 }
+
+#[tokio::test]
+async fn a_supervisor_defines_a_campaign_with_pasted_contacts_and_follows_it() {
+    let e = env().await;
+    e.tenant("acme").await;
+    let (mut ana, _) = e.page_sign_in("acme", "ana", "en").await;
+    assert_eq!(ana.get("/ui/campaigns").await.unwrap().status, 403);
+    let (mut sup, _) = e.page_sign_in("acme", "sup", "es").await;
+    let page = sup.get("/ui/campaigns").await.unwrap();
+    assert_eq!(page.status, 200);
+    let html = text(&page);
+    assert!(
+        html.contains("Campañas") && html.contains("Aún no hay campañas"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<option value=\"support\">support</option>"),
+        "{html}"
+    );
+    // A contact line without a number: refused naming the line, nothing kept.
+    let bad = "name=renewals&mode=predictive&queue=support&team=outbound&caller_id=%2B34900100300&country_code=34&time_zone=Europe%2FMadrid&contacts=Eva%2C+%2B34600000001%0AJoan";
+    let r = sup.form("/ui/campaigns", &[], bad).await.unwrap();
+    assert!(r.status == 400 || r.status == 422, "{}", text(&r));
+    assert!(text(&r).contains("line 2"), "{}", text(&r));
+    assert!(
+        e.store
+            .campaigns(&e.store.tenant_by_name("acme").await.unwrap().unwrap())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let good = "name=renewals&mode=predictive&queue=support&team=outbound&caller_id=%2B34900100300&country_code=34&time_zone=Europe%2FMadrid&contacts=Eva+%3Cb%3E%2C+%2B34600000001%0A%0A%2B34600000002%3B+%2B34600000003";
+    let r = sup.form("/ui/campaigns", &[], good).await.unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    let html = text(&r);
+    assert!(html.contains("data-campaign=\"renewals\""), "{html}");
+    assert!(
+        html.contains("Predictivo") && html.contains("Lista"),
+        "{html}"
+    );
+    assert!(html.contains("0 / 2"), "two contacts loaded: {html}");
+    // No line places calls on this server: starting says so.
+    let r = sup.form("/ui/campaigns/1/start", &[], "").await.unwrap();
+    assert_eq!(r.status, 409, "{}", text(&r));
+    // The contacts page, escaped.
+    let r = sup.get("/ui/campaigns/1").await.unwrap();
+    assert_eq!(r.status, 200);
+    let html = text(&r);
+    assert!(
+        html.contains("Eva &lt;b&gt;") && !html.contains("Eva <b>"),
+        "{html}"
+    );
+    assert!(html.contains("+34600000002, +34600000003"), "{html}");
+    assert!(html.contains("Abierto"), "{html}");
+    // Another tenant's campaign is not found.
+    e.tenant("beta").await;
+    let (mut other, _) = e.page_sign_in("beta", "sup", "en").await;
+    assert_eq!(other.get("/ui/campaigns/1").await.unwrap().status, 404);
+    // Stop, then no buttons are left.
+    let r = sup.form("/ui/campaigns/1/stop", &[], "").await.unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    let html = text(&r);
+    assert!(
+        html.contains("Detenida") && !html.contains("/ui/campaigns/1/start"),
+        "{html}"
+    );
+}

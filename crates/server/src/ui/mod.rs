@@ -14,13 +14,14 @@
 //!   browser's `Accept-Language`; times in the `centralita_tz` cookie's zone.
 //!
 //! One file per page group: [`signin`], [`chat`] (the customers' public chat page), [`desktop`] (with its [`panels`]),
-//! [`wallboard`], [`admin`] (with its [`users`]); [`live`] keeps today's figures for the wallboard and the
+//! [`wallboard`], [`campaigns`], [`admin`] (with its [`users`]); [`live`] keeps today's figures for the wallboard and the
 //! desktop's timers; [`settings`] is the desktop settings document (reason
 //! codes, dispositions, scripts).
 
 pub mod admin;
 pub mod assets;
 pub mod calls;
+pub mod campaigns;
 pub mod chat;
 pub mod desktop;
 pub mod live;
@@ -191,14 +192,19 @@ fn nav(ctx: &Ctx, current: &str) -> String {
         Role::Agent => links.push(("/ui/agent", "desktop-title")),
         Role::Supervisor => {
             links.push(("/ui/wallboard", "wallboard-title"));
+            links.push(("/ui/campaigns", "campaigns-title"));
             links.push(("/ui/agent", "desktop-title"));
         }
         Role::Admin => {
             links.push(("/ui/wallboard", "wallboard-title"));
+            links.push(("/ui/campaigns", "campaigns-title"));
             links.push(("/ui/admin", "admin-title"));
             links.push(("/ui/agent", "desktop-title"));
         }
-        Role::Analyst => links.push(("/ui/wallboard", "wallboard-title")),
+        Role::Analyst => {
+            links.push(("/ui/wallboard", "wallboard-title"));
+            links.push(("/ui/campaigns", "campaigns-title"));
+        }
         Role::Provider => links.push(("/ui/tenants", "tenants")),
         Role::Client => {}
     }
@@ -474,6 +480,14 @@ pub fn routes() -> Router<AppState> {
             "/ui/wallboard/interactions/{id}/assign",
             post(wallboard::assign),
         )
+        .route(
+            "/ui/campaigns",
+            get(campaigns::page).post(campaigns::create),
+        )
+        .route("/ui/campaigns/list", get(campaigns::list))
+        .route("/ui/campaigns/{id}", get(campaigns::one))
+        .route("/ui/campaigns/{id}/contacts", get(campaigns::contacts))
+        .route("/ui/campaigns/{id}/{command}", post(campaigns::command))
         .route("/ui/admin", get(admin::page))
         .route("/ui/admin/users", post(users::add_user))
         .route("/ui/admin/users/{id}/role", post(users::set_role))
