@@ -358,6 +358,28 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
     assert.equal(it.json.agent_id, 1);
   });
 
+  await t.test("the supervisor defines a campaign with pasted contacts; without a line it cannot start", async () => {
+    await supPage.getByRole("link", { name: "Campaigns" }).click();
+    await supPage.locator("h1", { hasText: "Campaigns" }).waitFor();
+    await supPage.locator("summary", { hasText: "New campaign" }).click();
+    await supPage.getByLabel("Campaign", { exact: true }).fill("renewals");
+    await supPage.getByLabel("Mode").selectOption("predictive");
+    await supPage.getByLabel("Team").fill("outbound");
+    await supPage.getByLabel("Caller ID shown").fill("+34900100300");
+    await supPage.getByLabel("Country calling code for national numbers").fill("34");
+    await supPage.getByLabel("Contacts", { exact: true }).fill("Eva Puig, +34600000001\nJoan Soler, 600 000 002");
+    await supPage.getByRole("button", { name: "Create campaign" }).click();
+    const row = supPage.locator('tr[data-campaign="renewals"]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /Predictive[\s\S]*Ready[\s\S]*0 \/ 2/);
+    await row.getByRole("button", { name: /Start/ }).click();
+    await supPage.locator("#flash", { hasText: "no line" }).waitFor({ timeout: 5000 });
+    await shot(supPage, "campaigns");
+    await row.getByRole("link", { name: "renewals" }).click();
+    await supPage.locator('tr[data-contact="2"]', { hasText: "Open" }).waitFor();
+    await supPage.goto(`${url}/ui/wallboard`);
+  });
+
   await t.test("the wallboard has a TV mode", async () => {
     const tv = await (await browser.newContext({ viewport: { width: 1920, height: 1080 }, storageState: await supPage.context().storageState() })).newPage();
     await tv.goto(`${url}/ui/wallboard?tv=1`);

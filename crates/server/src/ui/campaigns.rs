@@ -178,7 +178,7 @@ pub async fn page(
         String::new()
     };
     let main = format!(
-        "{form}<div id=\"campaigns\" data-live=\"{LIVE_KINDS}\" data-src=\"/ui/campaigns/list\" aria-live=\"off\">{list}</div>",
+        "<div id=\"campaigns\" data-live=\"{LIVE_KINDS}\" data-src=\"/ui/campaigns/list\" aria-live=\"off\">{list}</div>{form}",
         list = list_html(&st, &ctx, &t).await?,
     );
     Ok(layout(
