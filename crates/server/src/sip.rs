@@ -523,17 +523,75 @@ async fn dialer_call(
         legs.lock().expect("legs lock").remove(&attempt);
         return;
     }
+    let Some((interaction, agent)) = offered else {
+        return;
+    };
+    // The desktop's call controls and the recording API reach this call.
+    let _ = ctx.to_dispatcher.send(ToDispatcher::Register {
+        tenant: t.tenant.id(),
+        interaction,
+        owner: me.clone(),
+    });
+    if let Err(e) = t
+        .handle
+        .call(Op::CallFact(
+            interaction,
+            CallFact::Connected {
+                agent: model::AgentId(agent as u32),
+                agent_call_id: Some(leg.clone()),
+            },
+        ))
+        .await
+    {
+        tracing::warn!(interaction, code = e.code, "sip: call fact not recorded");
+    }
+    let mut recording = record_by_policy(&ctx, &t, &call_id, interaction, None).await;
+    let (mut held, mut muted) = (false, false);
     // Until either side hangs up (or the agent ends it from the desktop).
     while let Some(msg) = inbox.recv().await {
-        if let CallMsg::Switch(SwitchEvent::Ended(s)) = msg
-            && (s.call_id == call_id || s.call_id == leg)
-        {
-            let other = if s.call_id == call_id { &leg } else { &call_id };
-            ctx.control.command(other, CallCommand::Hangup);
-            legs.lock().expect("legs lock").remove(&attempt);
-            // Refused when the desktop ended it already.
-            let _ = t.handle.call(Op::OutboundHangup(attempt)).await;
-            break;
+        match msg {
+            CallMsg::Switch(SwitchEvent::Ended(s)) if s.call_id == call_id || s.call_id == leg => {
+                let other = if s.call_id == call_id { &leg } else { &call_id };
+                ctx.control.command(other, CallCommand::Hangup);
+                legs.lock().expect("legs lock").remove(&attempt);
+                // Refused when the desktop ended it already.
+                let _ = t.handle.call(Op::OutboundHangup(attempt)).await;
+                break;
+            }
+            CallMsg::Routing(Note::RecordingPause) => {
+                ctx.control.command(&call_id, CallCommand::PauseRecording);
+            }
+            CallMsg::Routing(Note::RecordingResume) => {
+                ctx.control.command(&call_id, CallCommand::ResumeRecording);
+            }
+            CallMsg::Routing(Note::RecordingStart(by)) if recording.is_none() => {
+                recording = record_by_policy(&ctx, &t, &call_id, interaction, Some(by)).await;
+            }
+            CallMsg::Routing(Note::Control(c)) => {
+                match c {
+                    Control::Hold => held = true,
+                    Control::Unhold => held = false,
+                    Control::Mute => muted = true,
+                    Control::Unmute => muted = false,
+                    Control::Hangup => {
+                        for id in [&call_id, &leg] {
+                            ctx.control.command(id, CallCommand::Hangup);
+                        }
+                        continue;
+                    }
+                    // Consult transfers of the dialer's calls are not carried out.
+                    _ => continue,
+                }
+                if held {
+                    ctx.control
+                        .command(&call_id, CallCommand::Loop(ctx.music.clone()));
+                    ctx.control.command(&leg, CallCommand::Silence);
+                } else {
+                    ctx.control.command(&call_id, CallCommand::MutePeer(muted));
+                    ctx.control.bridge(&call_id, &leg);
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -1782,47 +1840,63 @@ impl CustomerCall {
 
     /// Starts recording if the queue's policy says so (`asked_by`: an on-demand request).
     async fn record_by_policy(&self, id: i64, asked_by: Option<String>) -> Option<String> {
-        let policy = self.policy(id).await;
-        let by = match (policy, asked_by) {
-            (RecordingPolicy::Always, None) => "always".to_owned(),
-            (RecordingPolicy::Always | RecordingPolicy::OnDemand, Some(who)) => who,
-            _ => return None,
-        };
-        let path = self.t.recordings.join(format!("{id}.wav"));
-        self.cmd(CallCommand::Record(path.clone()));
-        let path = path.display().to_string();
-        self.fact(
-            id,
-            CallFact::RecordingStarted {
-                path: path.clone(),
-                by,
-            },
-        )
-        .await;
-        Some(path)
+        record_by_policy(&self.ctx, &self.t, &self.call_id, id, asked_by).await
     }
+}
 
-    /// The recording policy of the interaction's queue.
-    async fn policy(&self, id: i64) -> RecordingPolicy {
-        let rules = &self.t.config.recording;
-        let default = rules.get("*").copied().unwrap_or_default();
-        if rules.keys().all(|k| k == "*") {
-            return default;
-        }
-        let queue_id = match self.ctx.store.interaction(&self.t.tenant, id).await {
-            Ok(Some(v)) => v.queue_id,
-            _ => None,
-        };
-        let Some(queue_id) = queue_id else {
-            return default;
-        };
-        match self.op(Op::Queues).await {
-            Ok(Ack::Queues(list)) => list
-                .iter()
-                .find(|q| i64::from(q.id) == queue_id)
-                .and_then(|q| rules.get(&q.name).copied())
-                .unwrap_or(default),
-            _ => default,
-        }
+/// Starts recording a call by its queue's policy (always; or on demand, when
+/// someone asked): the file's path, after its `recording_started` fact.
+async fn record_by_policy(
+    ctx: &Ctx,
+    t: &TenantCtx,
+    call_id: &str,
+    id: i64,
+    asked_by: Option<String>,
+) -> Option<String> {
+    let policy = queue_policy(ctx, t, id).await;
+    let by = match (policy, asked_by) {
+        (RecordingPolicy::Always, None) => "always".to_owned(),
+        (RecordingPolicy::Always | RecordingPolicy::OnDemand, Some(who)) => who,
+        _ => return None,
+    };
+    let path = t.recordings.join(format!("{id}.wav"));
+    ctx.control
+        .command(call_id, CallCommand::Record(path.clone()));
+    let path = path.display().to_string();
+    let fact = CallFact::RecordingStarted {
+        path: path.clone(),
+        by,
+    };
+    if let Err(e) = t.handle.call(Op::CallFact(id, fact)).await {
+        tracing::warn!(
+            interaction = id,
+            code = e.code,
+            "sip: call fact not recorded"
+        );
+    }
+    Some(path)
+}
+
+/// The recording policy of the interaction's queue.
+async fn queue_policy(ctx: &Ctx, t: &TenantCtx, id: i64) -> RecordingPolicy {
+    let rules = &t.config.recording;
+    let default = rules.get("*").copied().unwrap_or_default();
+    if rules.keys().all(|k| k == "*") {
+        return default;
+    }
+    let queue_id = match ctx.store.interaction(&t.tenant, id).await {
+        Ok(Some(v)) => v.queue_id,
+        _ => None,
+    };
+    let Some(queue_id) = queue_id else {
+        return default;
+    };
+    match t.handle.call(Op::Queues).await {
+        Ok(Ack::Queues(list)) => list
+            .iter()
+            .find(|q| i64::from(q.id) == queue_id)
+            .and_then(|q| rules.get(&q.name).copied())
+            .unwrap_or(default),
+        _ => default,
     }
 }

@@ -906,6 +906,11 @@ impl Task {
                 "interaction {interaction} is not a call"
             )));
         }
+        if it.channel == "outbound_voice" && matches!(action, CallAction::Consult(_)) {
+            return Err(ApiError::conflict(
+                "consult transfers of campaign calls are not supported yet",
+            ));
+        }
         let iid = InteractionId(interaction as u64);
         let holder = self.engine.consult_holder(iid).map(|a| i64::from(a.0));
         // During a consult transfer routing offers the interaction to the
