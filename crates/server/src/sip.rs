@@ -149,6 +149,12 @@ pub struct TenantSip {
     /// `blocked_prefixes`, premium-rate ranges by default); every outbound
     /// INVITE is checked against it. Required with `trunk`.
     pub destinations: Option<telephony::switch::DestinationPolicy>,
+    /// Tell answering machines from people on the dialer's answered calls
+    /// (`telephony::amd`): a machine is hung up and reported as `machine`
+    /// (retried by the campaign's rules), never offered to an agent. Off by
+    /// default: a person taken for a machine gets a silent call.
+    #[serde(default)]
+    pub detect_machines: bool,
 }
 
 /// The switch's settings (`--sip-config FILE`, TOML).
@@ -412,6 +418,37 @@ async fn abandon(ctx: &Ctx, call_id: &str, language: &str, inbox: &mut Inbox) {
     ctx.control.command(call_id, CallCommand::Hangup);
 }
 
+/// Listens to an answered call's first seconds: a person (or not sure:
+/// hanging up on a person would be a silent call) is a live answer, a
+/// machine is a machine; a callee who hangs up while we listen was not
+/// reached (no answer).
+async fn detect_machine(
+    ctx: &Ctx,
+    call_id: &str,
+    inbox: &mut Inbox,
+) -> model::outbound::DialOutcome {
+    use model::outbound::DialOutcome as Out;
+    ctx.control.command(call_id, CallCommand::DetectMachine);
+    let limit = u64::from(telephony::amd::AmdSettings::default().total_analysis_ms) + 1_000;
+    let deadline = tokio::time::sleep(Duration::from_millis(limit));
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            msg = inbox.recv() => match msg {
+                Some(CallMsg::Switch(SwitchEvent::MachineVerdict { call_id: c, verdict })) if c == call_id => {
+                    tracing::debug!(%call_id, reason = verdict.reason(), "sip: answering-machine verdict");
+                    return if verdict.connect() { Out::LiveAnswer } else { Out::Machine };
+                }
+                Some(CallMsg::Switch(SwitchEvent::Ended(s))) if s.call_id == call_id => return Out::NoAnswer,
+                Some(_) => {}
+                None => return Out::Failed,
+            },
+            // The far end sent no audio at all: not sure, so a person.
+            _ = &mut deadline => return Out::LiveAnswer,
+        }
+    }
+}
+
 /// The legs of the dialer's calls in progress, by attempt (callee first).
 type Legs = Arc<Mutex<HashMap<u64, Vec<String>>>>;
 
@@ -471,12 +508,29 @@ async fn dialer_call(
     };
     let placed = place(&ctx, request, &me, &mut inbox).await;
     let ring_ms = started.elapsed().as_millis() as u64;
-    let outcome = match &placed {
+    let mut outcome = match &placed {
         Ok(_) => Out::LiveAnswer,
         Err(DialOutcome::Busy) => Out::Busy,
         Err(DialOutcome::NoAnswer { .. }) => Out::NoAnswer,
         Err(_) => Out::Failed,
     };
+    if let Ok(call_id) = &placed
+        && t.config.detect_machines
+    {
+        outcome = detect_machine(&ctx, call_id, &mut inbox).await;
+        if outcome != Out::LiveAnswer {
+            ctx.control.command(call_id, CallCommand::Hangup);
+            let _ = t
+                .handle
+                .call(Op::DialResult {
+                    attempt,
+                    outcome,
+                    ring_ms,
+                })
+                .await;
+            return;
+        }
+    }
     let res = t
         .handle
         .call(Op::DialResult {
@@ -994,10 +1048,11 @@ async fn dispatch(
                             let _ = owner.send(CallMsg::Switch(SwitchEvent::Ended(summary)));
                         }
                     }
-                    ev @ (SwitchEvent::Digit { .. } | SwitchEvent::PlaybackDone { .. } | SwitchEvent::DigitsCollected { .. }) => {
+                    ev @ (SwitchEvent::Digit { .. } | SwitchEvent::PlaybackDone { .. } | SwitchEvent::DigitsCollected { .. } | SwitchEvent::MachineVerdict { .. }) => {
                         let id = match &ev {
                             SwitchEvent::Digit { call_id, .. }
                             | SwitchEvent::PlaybackDone { call_id }
+                            | SwitchEvent::MachineVerdict { call_id, .. }
                             | SwitchEvent::DigitsCollected { call_id, .. } => call_id.clone(),
                             _ => continue,
                         };

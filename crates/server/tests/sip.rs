@@ -1171,6 +1171,7 @@ async fn dialer_desk(
     callee_port: u16,
     phone_port: u16,
     numbers: &[&str],
+    detect_machines: bool,
 ) -> (server::Running, store::Tenant, Client) {
     let running = server::start(&store::sqlite_url(dir), "127.0.0.1:0")
         .await
@@ -1219,6 +1220,7 @@ async fn dialer_desk(
                 ring_timeout_s: None,
             }],
             recording: [("outbound".to_string(), server::sip::RecordingPolicy::Always)].into(),
+            detect_machines,
             ..Default::default()
         }],
         ..Default::default()
@@ -1295,7 +1297,7 @@ async fn the_dialers_call_goes_out_through_the_trunk_and_an_answer_reaches_the_a
     let phone = sipp(&phone_dir, "agent_phone.xml", &[], None, phone_port);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (running, t, mut admin) =
-        dialer_desk(&dir, callee_port, phone_port, &["+420601000001"]).await;
+        dialer_desk(&dir, callee_port, phone_port, &["+420601000001"], false).await;
     let store = running.state.store.clone();
     // Answered, offered to Eva, her phone answers by itself: bridged.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
@@ -1385,6 +1387,7 @@ async fn the_dialers_busy_and_refused_destinations_are_classified() {
         callee_port,
         phone_port,
         &["+420601000001", "+447911123456"],
+        false,
     )
     .await;
     let store = running.state.store.clone();
@@ -1401,4 +1404,33 @@ async fn the_dialers_busy_and_refused_destinations_are_classified() {
     );
     let c = store.campaign(&t, 1).await.unwrap().unwrap();
     assert_eq!((c.dials, c.live_answers), (2, 0), "{c:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_machine_detection_a_long_greeting_is_a_machine_and_never_reaches_an_agent() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("dialer-machine");
+    let (callee_port, phone_port) = (free_port(), free_port());
+    let callee_dir = dir.join("callee");
+    std::fs::create_dir_all(&callee_dir).unwrap();
+    // sipp's G.711 sample talks for seven seconds without a pause: a greeting.
+    let callee = sipp(&callee_dir, "callee_answers.xml", &[], None, callee_port);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (running, t, _admin) =
+        dialer_desk(&dir, callee_port, phone_port, &["+420601000001"], true).await;
+    let store = running.state.store.clone();
+    let c = wait_contact(&store, &t, 1, 15, |c| c.last_outcome.is_some()).await;
+    assert_eq!(c.last_outcome.as_deref(), Some("machine"), "{c:?}");
+    // We hung up on the machine (sipp's scenario ends with our BYE).
+    let (out, log) = callee.await.unwrap();
+    assert!(out.status.success(), "callee: {}", explain(&out, &log));
+    let v = store.campaign(&t, 1).await.unwrap().unwrap();
+    assert_eq!(
+        (v.dials, v.live_answers, v.connected, v.abandoned),
+        (1, 0, 0, 0),
+        "{v:?}"
+    );
+    assert!(store.open_interactions(&t).await.unwrap().is_empty());
 }

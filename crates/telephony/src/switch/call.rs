@@ -88,6 +88,10 @@ pub enum CallControl {
     /// again (`false`); the far end is still relayed to the peer. Survives a
     /// new bridge (hold and resume keep a mute).
     MutePeer(bool),
+    /// Listen to the far end's first seconds and tell a person from an
+    /// answering machine ([`CallEvent::MachineVerdict`]; the detector's
+    /// default settings).
+    DetectMachine,
 }
 
 impl Default for FlowConfig {
@@ -138,6 +142,8 @@ pub enum CallEvent {
     DigitsCollected(String),
     /// A controlled call's [`CallControl::Play`] audio ended.
     PlaybackDone,
+    /// The answering-machine detector decided ([`CallControl::DetectMachine`]).
+    MachineVerdict(crate::amd::Verdict),
     /// The call ended.
     Ended {
         /// Who ended it.
@@ -232,6 +238,8 @@ pub struct Call {
     anchor: Option<Anchor>,
     dtmf: DtmfReceiver,
     recorder: Option<StereoRecorder>,
+    /// The answering-machine detector, while it listens.
+    amd: Option<crate::amd::MachineDetection>,
     phase: Phase,
     answered_at_ms: u64,
     /// Frames sent since the answer; frame `n` is due at `answered_at_ms + 20 n`.
@@ -279,6 +287,7 @@ impl Call {
             anchor: None,
             dtmf: DtmfReceiver::new(),
             recorder,
+            amd: None,
             phase,
             answered_at_ms: now_ms,
             frames: 0,
@@ -356,6 +365,13 @@ impl Call {
                 }
             }
             CallControl::MutePeer(on) => self.peer_muted = on,
+            CallControl::DetectMachine => {
+                if self.amd.is_none() {
+                    self.amd = Some(crate::amd::MachineDetection::new(
+                        crate::amd::AmdSettings::default(),
+                    ));
+                }
+            }
         }
     }
 
@@ -487,7 +503,7 @@ impl Call {
     fn caller_audio(&mut self, now_ms: u64, p: &RtpPacket<'_>) {
         self.stats.audio_in += 1;
         let bridged = matches!(self.source, Source::Bridge);
-        if self.recorder.is_none() && !bridged {
+        if self.recorder.is_none() && !bridged && self.amd.is_none() {
             return;
         }
         let arrival = now_ms.saturating_sub(self.answered_at_ms) * FRAME_SAMPLES as u64 / FRAME_MS;
@@ -513,6 +529,13 @@ impl Call {
         let payload = &p.payload[..p.payload.len().min(PACKET_SAMPLES_MAX)];
         self.samples.clear();
         self.media.law.decode_into(payload, &mut self.samples);
+        if let Some(d) = self.amd.as_mut()
+            && let Some(v) = d.feed(&self.samples)
+        {
+            self.amd = None;
+            self.outputs
+                .push_back(CallOutput::Event(CallEvent::MachineVerdict(v)));
+        }
         if let Some(rec) = self.recorder.as_mut() {
             let skip = self.record_base.saturating_sub(offset) as usize;
             if skip < self.samples.len() {
@@ -961,6 +984,47 @@ mod tests {
             vec![CallOutput::Event(CallEvent::Digit(
                 Digit::from_char('5').unwrap()
             ))]
+        );
+    }
+
+    /// The verdict on a far end that says `talk_ms` of tone after 300 ms of
+    /// silence, then stays silent (A-law, 20 ms packets).
+    fn verdict_after(talk_ms: u64) -> Option<crate::amd::Verdict> {
+        let mut call = Call::new(controlled(), media(), (1, 2, 3), 0);
+        call.control(0, CallControl::DetectMachine);
+        let tone = crate::tones::sine(300.0, 6_000.0, 20);
+        let (mut loud, mut quiet) = (Vec::new(), Vec::new());
+        Law::A.encode_into(&tone, &mut loud);
+        Law::A.encode_into(&[0i16; 160], &mut quiet);
+        let mut far = RtpSender::new(10, 0, 0);
+        let mut rec = Vec::new();
+        for ms in (0..6_000u64).step_by(20) {
+            let voiced = (300..300 + talk_ms).contains(&ms);
+            call.handle_rtp(
+                ms,
+                &far.media(8, false, if voiced { &loud } else { &quiet }, 160),
+            );
+            call.handle_timeout(ms);
+            for o in drain(&mut call, &mut rec) {
+                if let CallOutput::Event(CallEvent::MachineVerdict(v)) = o {
+                    return Some(v);
+                }
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn the_machine_detector_hears_a_short_hello_as_a_person_and_a_long_greeting_as_a_machine() {
+        assert!(
+            matches!(verdict_after(500), Some(crate::amd::Verdict::Human(_))),
+            "{:?}",
+            verdict_after(500)
+        );
+        assert!(
+            matches!(verdict_after(4_000), Some(crate::amd::Verdict::Machine(_))),
+            "{:?}",
+            verdict_after(4_000)
         );
     }
 

@@ -213,6 +213,7 @@ impl CallTask {
                                 CallCommand::PauseRecording => CallControl::PauseRecording,
                                 CallCommand::ResumeRecording => CallControl::ResumeRecording,
                                 CallCommand::MutePeer(on) => CallControl::MutePeer(on),
+                                CallCommand::DetectMachine => CallControl::DetectMachine,
                                 CallCommand::Hangup => {
                                     self.machine.hang_up(now, EndReason::Hangup);
                                     CallControl::Silence

@@ -122,6 +122,13 @@ pub enum SwitchEvent {
         /// The SIP Call-ID.
         call_id: String,
     },
+    /// The answering-machine detector decided ([`CallCommand::DetectMachine`]).
+    MachineVerdict {
+        /// The SIP Call-ID.
+        call_id: String,
+        /// A person, a machine, or not sure.
+        verdict: crate::amd::Verdict,
+    },
     /// The flow finished collecting digits.
     DigitsCollected {
         /// The SIP Call-ID.
@@ -188,6 +195,9 @@ pub enum CallCommand {
     /// again (`false`); this call's far end is still relayed to the peer.
     /// The agent's mute, applied to the customer's call.
     MutePeer(bool),
+    /// Tell a person from an answering machine by the far end's first
+    /// seconds ([`SwitchEvent::MachineVerdict`]).
+    DetectMachine,
 }
 
 enum SwitchCommand {
@@ -442,6 +452,7 @@ impl<S: Signalling> Control<S> {
                                 CallEvent::Digit(d) => SwitchEvent::Digit { call_id, digit: d.as_char() },
                                 CallEvent::DigitsCollected(digits) => SwitchEvent::DigitsCollected { call_id, digits },
                                 CallEvent::PlaybackDone => SwitchEvent::PlaybackDone { call_id },
+                                CallEvent::MachineVerdict(verdict) => SwitchEvent::MachineVerdict { call_id, verdict },
                                 CallEvent::Ended { .. } => continue,
                             };
                             self.report(ev).await;
