@@ -480,6 +480,49 @@ async fn an_answer_with_no_free_agent_is_abandoned_and_counted() {
         (2, 1, 1),
         "{c:?}"
     );
+    // The connected one: the customer asks to be called back at a time of
+    // their choosing; the dialer schedules it then.
+    let Ack::Answered(Answered {
+        offered: Some((interaction, _)),
+    }) = first
+    else {
+        unreachable!()
+    };
+    let r = w
+        .admin
+        .post(
+            &format!("/api/v1/interactions/{interaction}/complete"),
+            &json!({}),
+        )
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{:?}", r.json());
+    let r = w
+        .admin
+        .post(
+            &format!("/api/v1/interactions/{interaction}/disposition"),
+            &json!({"code": "callback", "callback_at": "bad time"}),
+        )
+        .await
+        .unwrap();
+    assert!(r.status == 400 || r.status == 422, "{:?}", r.json());
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("callback_at")
+    );
+    let when = chrono::DateTime::from_timestamp_millis(server::clock::now_ms()).unwrap()
+        + chrono::Duration::hours(3);
+    let r = w
+        .admin
+        .post(
+            &format!("/api/v1/interactions/{interaction}/disposition"),
+            &json!({"code": "callback", "callback_at": when.to_rfc3339()}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
     // The log has the abandon with its reason, for the regulator.
     let facts = w.store.events_after(&w.tenant, 0, 1000).await.unwrap();
     assert!(
@@ -491,5 +534,18 @@ async fn an_answer_with_no_free_agent_is_abandoned_and_counted() {
     assert!(
         facts.iter().any(|r| r.fact.kind() == "dialer_input"),
         "the dialer's inputs are not in the log"
+    );
+    let due = facts
+        .iter()
+        .find(|r| r.fact.kind() == "outbound.callback_scheduled")
+        .map(|r| {
+            serde_json::to_value(&r.fact).unwrap()["event"]["due_at"]
+                .as_i64()
+                .unwrap()
+        })
+        .expect("no callback_scheduled fact");
+    assert!(
+        (due - when.timestamp_millis()).abs() < 1_000,
+        "{due} vs {when}"
     );
 }

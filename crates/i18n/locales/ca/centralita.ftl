@@ -313,3 +313,4 @@ dial-outcome-no_answer = Sense resposta
 dial-outcome-machine = Contestador
 dial-outcome-failed = Fallida
 dial-outcome-abandoned = Abandonada
+team-members = Membres

@@ -318,3 +318,4 @@ dial-outcome-no_answer = Nepřijat
 dial-outcome-machine = Záznamník
 dial-outcome-failed = Selhal
 dial-outcome-abandoned = Opuštěn
+team-members = Členové

@@ -313,3 +313,4 @@ dial-outcome-no_answer = No answer
 dial-outcome-machine = Machine
 dial-outcome-failed = Failed
 dial-outcome-abandoned = Abandoned
+team-members = Members

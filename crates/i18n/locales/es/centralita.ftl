@@ -313,3 +313,4 @@ dial-outcome-no_answer = Sin respuesta
 dial-outcome-machine = Contestador
 dial-outcome-failed = Fallida
 dial-outcome-abandoned = Abandonada
+team-members = Miembros

@@ -61,6 +61,31 @@ async fn agents_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> 
         );
     }
     s.push_str("</tbody></table>");
+    // The teams, each with its members (a team exists while an agent is in it).
+    let mut teams: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for a in &agents {
+        for t in &a.teams {
+            teams.entry(t.as_str()).or_default().push(a.name.as_str());
+        }
+    }
+    if !teams.is_empty() {
+        let _ = write!(
+            s,
+            "<h3>{}</h3><table class=\"teams\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            ctx.t("teams"),
+            ctx.t("team"),
+            ctx.t("team-members")
+        );
+        for (team, members) in teams {
+            let _ = write!(
+                s,
+                "<tr data-team=\"{t}\"><td>{t}</td><td>{}</td></tr>",
+                esc(&members.join(", ")),
+                t = esc(team)
+            );
+        }
+        s.push_str("</tbody></table>");
+    }
     Ok(s)
 }
 

@@ -357,6 +357,23 @@ pub async fn disposition(
         .find(|d| d.code == f.code)
         .cloned()
         .ok_or_else(|| ApiError::field("code", "not a disposition code of this queue"))?;
+    // A campaign call's callback goes to the dialer at the time the agent
+    // scheduled with the callback form (the customer's `callback_at`).
+    let mut callback_at_ms = None;
+    if d.effect == Some(Effect::Callback)
+        && let Some(c) = it.customer_id
+    {
+        callback_at_ms = st
+            .store
+            .customer_profile(&t, c)
+            .await?
+            .into_iter()
+            .find(|(k, _)| k == "callback_at")
+            .and_then(|(_, v)| chrono::DateTime::parse_from_rfc3339(&v).ok())
+            .map(|d| d.timestamp_millis())
+            .filter(|ms| *ms > crate::clock::now_ms())
+            .map(|ms| ms as u64);
+    }
     let h = st.hub.tenant(&t).await?;
     h.call(Op::Disposition {
         interaction: it.id,
@@ -364,7 +381,7 @@ pub async fn disposition(
         by_agent: p.agent.map(|a| i64::from(a.0)),
         by: p.name.clone(),
         new_phone: None,
-        callback_at_ms: None,
+        callback_at_ms,
     })
     .await?;
     if d.effect == Some(Effect::DoNotCall)
