@@ -466,6 +466,23 @@ pub struct Placed {
     pub reserved: Option<u32>,
 }
 
+/// A contact shown to an agent before the dialer calls it (preview mode).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviewInfo {
+    /// The attempt (to accept or skip).
+    pub attempt: u64,
+    /// The agent it is shown to.
+    pub agent: u32,
+    /// The campaign's name.
+    pub campaign: String,
+    /// The contact's name (or `#id`).
+    pub contact: String,
+    /// The number that will be called.
+    pub phone: String,
+    /// When the dialer calls it unless skipped (Unix ms).
+    pub dials_at_ms: u64,
+}
+
 /// An answered call: offered to a free agent, or abandoned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Answered {
@@ -490,8 +507,8 @@ pub struct Outbound {
     pub attempts: HashMap<i64, (u64, u32)>,
     /// Calls placed and not over.
     pub placed: HashMap<u64, Placed>,
-    /// Previews offered and not answered, with their agent.
-    pub previews: HashMap<u64, u32>,
+    /// Previews offered and not answered yet.
+    pub previews: HashMap<u64, PreviewInfo>,
     /// Answered calls offered to an agent and not yet bridged: (interaction, agent).
     pub answering: HashMap<u64, (i64, u32)>,
     /// The campaign each agent is signed in to, with its last presence.
@@ -508,6 +525,8 @@ pub struct Outbound {
     pub facts: Vec<Fact>,
     /// Whether outputs are dropped (replay).
     pub replaying: bool,
+    /// The instant of the input being applied (Unix ms).
+    dialer_now_ms: u64,
 }
 
 impl Default for Outbound {
@@ -527,6 +546,7 @@ impl Default for Outbound {
             orders: Vec::new(),
             facts: Vec::new(),
             replaying: false,
+            dialer_now_ms: 0,
         }
     }
 }
@@ -550,6 +570,7 @@ impl Outbound {
                 "campaign {name:?} exists already"
             )));
         }
+        self.dialer_now_ms = now.as_millis();
         let cfg = doc.compile(id, name)?;
         let document = serde_json::to_string(&doc).map_err(ApiError::internal)?;
         self.dialer
@@ -582,6 +603,7 @@ impl Outbound {
         campaign: u32,
         contacts: &[CampaignContact],
     ) -> Result<(), ApiError> {
+        self.dialer_now_ms = now.as_millis();
         let rt = self
             .campaigns
             .get(&campaign)
@@ -640,6 +662,7 @@ impl Outbound {
 
     /// Gives the dialer one input; if it takes it, the input is logged.
     pub fn step(&mut self, now: Instant, step: DialerStep) -> Result<(), ApiError> {
+        self.dialer_now_ms = now.as_millis();
         match step.input()? {
             None => self.dialer.handle_timeout(now),
             Some(input) => self
@@ -708,6 +731,8 @@ impl Outbound {
             any = true;
             match o {
                 Output::Dial(d) => {
+                    // A preview whose countdown ran out is dialled.
+                    self.previews.remove(&d.attempt.0);
                     self.placed.insert(
                         d.attempt.0,
                         Placed {
@@ -743,7 +768,27 @@ impl Outbound {
                 }
                 // Previews reach the agent as `preview_offered` facts.
                 Output::Preview(p) => {
-                    self.previews.insert(p.attempt.0, p.agent.0);
+                    let (name, _) = self
+                        .contacts
+                        .get(&(p.campaign.0, p.contact.0))
+                        .cloned()
+                        .unwrap_or_default();
+                    let campaign = self
+                        .campaigns
+                        .get(&p.campaign.0)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default();
+                    self.previews.insert(
+                        p.attempt.0,
+                        PreviewInfo {
+                            attempt: p.attempt.0,
+                            agent: p.agent.0,
+                            campaign,
+                            contact: name.unwrap_or_else(|| format!("#{}", p.contact.0)),
+                            phone: p.phone.to_string(),
+                            dials_at_ms: self.dialer_now_ms + p.countdown_ms,
+                        },
+                    );
                 }
                 // Alerts reach supervisors as `abandon_rate_alert` facts.
                 Output::Alert(_) => {}

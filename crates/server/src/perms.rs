@@ -612,6 +612,18 @@ pub const ROUTES: &[Route] = &[
         "Agent desktop: offers and interactions fragment",
     ),
     r(
+        "GET",
+        "/ui/agent/previews",
+        Some(Action::InteractionsOffer),
+        "Agent desktop: contacts to preview before the dialer calls them",
+    ),
+    r(
+        "POST",
+        "/ui/agent/previews/{id}/{answer}",
+        Some(Action::InteractionsOffer),
+        "Agent desktop: call a previewed contact now, or skip it",
+    ),
+    r(
         "POST",
         "/ui/agent/interactions/{id}/accept",
         Some(Action::InteractionsOffer),

@@ -300,6 +300,8 @@ pub enum Op {
     OutboundAbandoned(u64),
     /// The callee of a connected outbound call hung up.
     OutboundHangup(u64),
+    /// The contacts shown to an agent before they are called (preview mode).
+    Previews(i64),
     /// An agent accepts or skips a previewed contact.
     Preview {
         /// Which attempt.
@@ -410,8 +412,10 @@ pub enum Ack {
     Position(Option<(u32, u64)>),
     /// Interaction ids.
     Ids(Vec<i64>),
-    /// An outbound call's answer: connected to an agent, or not.
+    /// An outbound call's answer: offered to a free agent, or not.
     Answered(outbound::Answered),
+    /// Previews shown to an agent, oldest first.
+    Previews(Vec<outbound::PreviewInfo>),
     /// Done.
     Done,
 }
@@ -1583,12 +1587,23 @@ impl Task {
                 }
                 Ok(Ack::Done)
             }
+            Op::Previews(agent) => {
+                let mut list: Vec<outbound::PreviewInfo> = self
+                    .out
+                    .previews
+                    .values()
+                    .filter(|p| i64::from(p.agent) == agent)
+                    .cloned()
+                    .collect();
+                list.sort_by_key(|p| p.attempt);
+                Ok(Ack::Previews(list))
+            }
             Op::Preview {
                 attempt,
                 agent,
                 accept,
             } => {
-                if self.out.previews.get(&attempt).map(|a| i64::from(*a)) != Some(agent) {
+                if self.out.previews.get(&attempt).map(|p| i64::from(p.agent)) != Some(agent) {
                     return Err(ApiError::not_found("preview"));
                 }
                 let step = if accept {

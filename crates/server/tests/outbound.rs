@@ -37,7 +37,10 @@ fn settings(mode: &str) -> Value {
     })
 }
 
+const PASSWORD: &str = "ana's long password";
+
 struct World {
+    addr: std::net::SocketAddr,
     store: Store,
     tenant: Tenant,
     hub: TenantHandle,
@@ -73,16 +76,27 @@ async fn world() -> World {
         .await
         .unwrap();
     assert_eq!(r.status, 204, "{:?}", r.json());
+    store
+        .create_user(
+            &tenant,
+            "ana",
+            &auth::hash_password(PASSWORD).unwrap(),
+            "agent",
+            1,
+        )
+        .await
+        .unwrap();
     let r = admin
         .post(
             "/api/v1/agents",
-            &json!({"name": "ana", "skills": [{"name": "support", "level": 5}], "teams": ["outbound"]}),
+            &json!({"name": "ana", "username": "ana", "skills": [{"name": "support", "level": 5}], "teams": ["outbound"]}),
         )
         .await
         .unwrap();
     assert_eq!(r.status, 201, "{:?}", r.json());
     let hub = running.state.hub.tenant(&tenant).await.unwrap();
     World {
+        addr: running.addr,
         store,
         tenant,
         hub,
@@ -548,4 +562,118 @@ async fn an_answer_with_no_free_agent_is_abandoned_and_counted() {
         (due - when.timestamp_millis()).abs() < 1_000,
         "{due} vs {when}"
     );
+}
+
+#[tokio::test]
+async fn a_preview_campaign_shows_the_contact_on_the_desktop_to_call_or_skip() {
+    let mut w = world().await;
+    let mut s = settings("preview");
+    s["preview_countdown_s"] = json!(600);
+    let r = w
+        .admin
+        .post(
+            "/api/v1/campaigns",
+            &json!({"name": "visits", "settings": s}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let r = w
+        .admin
+        .post(
+            "/api/v1/campaigns/1/contacts",
+            &json!({"contacts": [{"name": "Eva <b>", "phones": ["+420601000001"]}, {"name": "Jan", "phones": ["+420601000002"]}]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    w.hub.call(Op::AttachLine(tx)).await.unwrap();
+    w.admin
+        .post("/api/v1/campaigns/1/start", &json!({}))
+        .await
+        .unwrap();
+    // Ana signs in on her desktop.
+    let mut ana = Client::new(w.addr);
+    let r = ana
+        .post(
+            "/api/v1/sessions",
+            &json!({"tenant": "acme", "username": "ana", "password": PASSWORD}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201);
+    let csrf = r.json()["csrf_token"].as_str().unwrap().to_string();
+    ana.headers.push(("cookie".into(), r.cookies()));
+    ana.headers.push(("x-csrf-token".into(), csrf));
+    let r = ana
+        .post("/api/v1/agents/0/sign-in", &json!({}))
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{:?}", r.json());
+    // The first contact is shown to her; nothing is dialled yet.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let html = loop {
+        let html =
+            String::from_utf8_lossy(&ana.get("/ui/agent/previews").await.unwrap().body).to_string();
+        if html.contains("data-preview") || tokio::time::Instant::now() > deadline {
+            break html;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(
+        html.contains("Eva &lt;b&gt;") && html.contains("+420601000001"),
+        "{html}"
+    );
+    assert!(rx.try_recv().is_err(), "dialled before the agent decided");
+    let attempt: u64 = html
+        .split("data-preview=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    // Someone else's preview is not hers to answer.
+    assert!(
+        w.hub
+            .call(Op::Preview {
+                attempt,
+                agent: 7,
+                accept: true
+            })
+            .await
+            .is_err()
+    );
+    // She skips Eva: Jan is shown next.
+    let r = ana
+        .form(&format!("/ui/agent/previews/{attempt}/skip"), &[], "")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let html = loop {
+        let html =
+            String::from_utf8_lossy(&ana.get("/ui/agent/previews").await.unwrap().body).to_string();
+        if html.contains("+420601000002") || tokio::time::Instant::now() > deadline {
+            break html;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(html.contains("Jan") && !html.contains("Eva"), "{html}");
+    let next: u64 = html
+        .split("data-preview=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    // She calls Jan now: the line gets the call, reserved for her.
+    let r = ana
+        .form(&format!("/ui/agent/previews/{next}/accept"), &[], "")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    let d = dial(&mut rx).await;
+    assert_eq!(d.attempt.0, next);
+    assert_eq!(d.phone.as_str(), "+420601000002");
+    assert_eq!(d.reserved_agent, Some(model::AgentId(0)));
 }

@@ -483,6 +483,9 @@ fn event_agent(kind: &model::event::EventKind) -> Option<AgentId> {
             | model::outbound::OutboundEvent::PreviewSkipped { agent, .. }
             | model::outbound::OutboundEvent::CallConnected { agent, .. },
         ) => Some(*agent),
+        K::Outbound(model::outbound::OutboundEvent::DialPlaced { reserved_agent, .. }) => {
+            *reserved_agent
+        }
         K::Transferred {
             from_agent,
             to_agent,

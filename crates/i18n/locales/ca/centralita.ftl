@@ -314,3 +314,7 @@ dial-outcome-machine = Contestador
 dial-outcome-failed = Fallida
 dial-outcome-abandoned = Abandonada
 team-members = Membres
+previews-title = Contactes per trucar
+preview-call-now = Truca ara
+preview-skip = Omet
+preview-dials-at = es trucarà sol a les { $time }

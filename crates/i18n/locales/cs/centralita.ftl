@@ -319,3 +319,7 @@ dial-outcome-machine = Záznamník
 dial-outcome-failed = Selhal
 dial-outcome-abandoned = Opuštěn
 team-members = Členové
+previews-title = Kontakty k volání
+preview-call-now = Volat hned
+preview-skip = Přeskočit
+preview-dials-at = zavolá se samo v { $time }

@@ -314,3 +314,7 @@ dial-outcome-machine = Machine
 dial-outcome-failed = Failed
 dial-outcome-abandoned = Abandoned
 team-members = Members
+previews-title = Contacts to call
+preview-call-now = Call now
+preview-skip = Skip
+preview-dials-at = called by itself at { $time }

@@ -314,3 +314,7 @@ dial-outcome-machine = Contestador
 dial-outcome-failed = Fallida
 dial-outcome-abandoned = Abandonada
 team-members = Miembros
+previews-title = Contactos por llamar
+preview-call-now = Llamar ahora
+preview-skip = Saltar
+preview-dials-at = se llamará solo a las { $time }

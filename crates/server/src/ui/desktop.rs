@@ -4,6 +4,8 @@
 //! callback and transfer. Agents act as themselves only: every handler works
 //! on the user's own agent and on interactions that agent holds.
 
+use std::fmt::Write as _;
+
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -78,9 +80,11 @@ pub async fn page(
     let main = format!(
         "<section class=\"card\" aria-labelledby=\"state-h\"><h2 id=\"state-h\" class=\"sr\">{state_h}</h2>\
 <div id=\"agent-state\" data-live=\"routing.agent_state_changed\" data-src=\"/ui/agent/state\">{state}</div></section>\
+<div id=\"previews\" data-live=\"outbound.preview_offered outbound.preview_skipped outbound.dial_placed\" data-src=\"/ui/agent/previews\">{previews}</div>\
 <div id=\"work\" data-live=\"routing.\" data-src=\"/ui/agent/work\">{work}</div>",
         state_h = ctx.t("my-state"),
         state = state_html(&st, &ctx, &t, agent).await?,
+        previews = previews_html(&st, &ctx, &t, agent).await?,
         work = work_html(&st, &ctx, &t, agent).await?,
     );
     Ok(layout(
@@ -115,6 +119,82 @@ pub async fn work_panel(
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
     Ok(html_response(work_html(&st, &ctx, &t, agent).await?))
+}
+
+/// The contacts a preview campaign shows this agent before calling them:
+/// who, which number, when the dialer calls by itself; call now or skip.
+async fn previews_html(st: &AppState, ctx: &Ctx, t: &Tenant, agent: i64) -> ApiResult<String> {
+    let list = match st.hub.tenant(t).await?.call(Op::Previews(agent)).await? {
+        Ack::Previews(l) => l,
+        _ => Vec::new(),
+    };
+    if list.is_empty() {
+        return Ok(String::new());
+    }
+    let mut s = format!(
+        "<section class=\"card\" aria-labelledby=\"previews-h\"><h2 id=\"previews-h\">{}</h2><ul class=\"previews\">",
+        ctx.t("previews-title")
+    );
+    for p in &list {
+        let _ = write!(
+            s,
+            "<li data-preview=\"{a}\"><strong>{contact}</strong> · {phone} · {campaign} · {at}\
+<button type=\"button\" hx-post=\"/ui/agent/previews/{a}/accept\" hx-target=\"#previews\">{call}</button>\
+<button type=\"button\" class=\"secondary\" hx-post=\"/ui/agent/previews/{a}/skip\" hx-target=\"#previews\">{skip}</button></li>",
+            a = p.attempt,
+            contact = esc(&p.contact),
+            phone = esc(&p.phone),
+            campaign = esc(&p.campaign),
+            at = ctx.ta(
+                "preview-dials-at",
+                &[("time", i18n::Arg::Str(&ctx.datetime(p.dials_at_ms as i64)))]
+            ),
+            call = ctx.t("preview-call-now"),
+            skip = ctx.t("preview-skip"),
+        );
+    }
+    s.push_str("</ul></section>");
+    Ok(s)
+}
+
+/// `GET /ui/agent/previews`.
+pub async fn previews_panel(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let agent = agent_of(&p)?;
+    let ctx = Ctx::new(&st, p, &headers).await?;
+    let t = ctx.p.tenant()?.clone();
+    Ok(html_response(previews_html(&st, &ctx, &t, agent).await?))
+}
+
+/// `POST /ui/agent/previews/{id}/{answer}` (`accept` or `skip`).
+pub async fn preview_answer(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Path((id, answer)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let agent = agent_of(&p)?;
+    let attempt = path_id(&id, "preview")?;
+    let accept = match answer.as_str() {
+        "accept" => true,
+        "skip" => false,
+        _ => return Err(ApiError::not_found("preview answer")),
+    };
+    let t = p.tenant()?.clone();
+    st.hub
+        .tenant(&t)
+        .await?
+        .call(Op::Preview {
+            attempt: attempt as u64,
+            agent,
+            accept,
+        })
+        .await?;
+    let ctx = Ctx::new(&st, p, &headers).await?;
+    Ok(html_response(previews_html(&st, &ctx, &t, agent).await?))
 }
 
 /// The state form.

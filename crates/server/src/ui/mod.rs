@@ -435,6 +435,11 @@ pub fn routes() -> Router<AppState> {
             get(desktop::state_panel).post(desktop::set_state),
         )
         .route("/ui/agent/work", get(desktop::work_panel))
+        .route("/ui/agent/previews", get(desktop::previews_panel))
+        .route(
+            "/ui/agent/previews/{id}/{answer}",
+            post(desktop::preview_answer),
+        )
         .route("/ui/agent/interactions/{id}/accept", post(desktop::accept))
         .route("/ui/agent/interactions/{id}/reject", post(desktop::reject))
         .route(
