@@ -1423,6 +1423,27 @@ impl CustomerCall {
                     if let Stage::Connected { leg: Some(leg), .. } = &stage
                         && *leg == summary.call_id
                     {
+                        // After the consulted agent answered, hanging up hands
+                        // the customer over (as on a desk phone).
+                        if controls.consult.as_ref().is_some_and(|k| k.leg.is_some()) {
+                            let done = self
+                                .op(Op::CallControl {
+                                    interaction: id,
+                                    by_agent: None,
+                                    by: "agent_hung_up".into(),
+                                    action: crate::tenant::CallAction::ConsultComplete,
+                                })
+                                .await;
+                            match done {
+                                // Routing's acceptance completes it here.
+                                Ok(_) => continue,
+                                Err(e) => tracing::debug!(
+                                    interaction = id,
+                                    code = e.code,
+                                    "sip: consult not completed on hang-up"
+                                ),
+                            }
+                        }
                         if let Some(k) = controls.consult.take() {
                             self.drop_consult_leg(&k);
                         }

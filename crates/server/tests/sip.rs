@@ -1434,3 +1434,77 @@ async fn with_machine_detection_a_long_greeting_is_a_machine_and_never_reaches_a
     );
     assert!(store.open_interactions(&t).await.unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_agent_hanging_up_during_a_consult_hands_the_customer_over() {
+    if !have_sipp() {
+        return;
+    }
+    let mut d = desk("consult-hangup", &["eva", "ana"]).await;
+    // Eva puts the handset down 3.5 s after answering; Ana's phone answers the consult.
+    let eva_dir = d.dir.join("phone0");
+    std::fs::create_dir_all(&eva_dir).unwrap();
+    let eva = sipp(
+        &eva_dir,
+        "agent_phone_hangs_up.xml",
+        &[("HANG_UP_AFTER_MS", "3500")],
+        None,
+        d.ports[0],
+    );
+    let ana = d.phone(1);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let customer = sipp(
+        &d.dir,
+        "customer_ivr.xml",
+        &[("TALK_AFTER_MS", "500"), ("HOLD_MS", "9000")],
+        Some(d.sip.sip_addr),
+        free_port(),
+    );
+    let (store, t) = (d.store().clone(), d.t.clone());
+    wait_for(&store, &t, 10, "call.connected").await;
+    d.h.call(Op::SignIn(1, None)).await.unwrap();
+    d.post(
+        "/api/v1/interactions/1/call/consult",
+        json!({"agent_id": 1}),
+    )
+    .await;
+    wait_count(&store, &t, 10, "call.consult_connected", 1).await;
+    let (out, log) = eva.await.unwrap();
+    assert!(out.status.success(), "eva's phone: {}", explain(&out, &log));
+    let (out, log) = customer.await.unwrap();
+    assert!(out.status.success(), "customer: {}", explain(&out, &log));
+    let (out, log) = ana.await.unwrap();
+    assert!(out.status.success(), "ana's phone: {}", explain(&out, &log));
+    let all = wait_for(&store, &t, 10, "routing.ended").await;
+    let kinds: Vec<String> = all.iter().map(kind).collect();
+    let order = [
+        "call.consult_connected",
+        "call.consult_completed",
+        "routing.accepted",
+        "call.connected",
+        "call.ended",
+        "routing.ended",
+    ];
+    let mut at = 0;
+    for k in order {
+        at += kinds[at..]
+            .iter()
+            .position(|x| x == k)
+            .unwrap_or_else(|| panic!("{k} missing or out of order in {kinds:?}"));
+    }
+    let completed = all
+        .iter()
+        .find(|r| kind(r) == "call.consult_completed")
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&completed.fact).unwrap()["call"]["by"],
+        "agent_hung_up"
+    );
+    let ended =
+        serde_json::to_value(&all.iter().find(|r| kind(r) == "call.ended").unwrap().fact).unwrap();
+    assert_eq!(ended["call"]["by"], "customer", "{ended}");
+    assert_eq!(
+        store.interaction(&t, 1).await.unwrap().unwrap().agent_id,
+        Some(1)
+    );
+}
