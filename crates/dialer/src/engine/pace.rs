@@ -225,6 +225,7 @@ impl Campaign {
             share: self.cfg.pacing.budget_share,
             bank: self.abandon_bank(ctx),
             cap_room: self.abandon_cap_room(ctx),
+            crossing_p_max: self.cfg.pacing.cap_crossing_p_max,
             sum_q: 0.0,
             sum_risk: 0.0,
             sum_var: 0.0,
