@@ -135,6 +135,8 @@ pub struct Budget {
     pub sum_q: f64,
     /// Planned abandons of the lines in flight.
     pub sum_risk: f64,
+    /// The same with the answer rate at its upper bound (at least `sum_risk`).
+    pub sum_risk_upper: f64,
     /// Variance of those abandons (as independent Bernoullis).
     pub sum_var: f64,
     /// Abandons the measured rate can still take before it reaches the cap:
@@ -157,28 +159,44 @@ impl Budget {
         self.target * (self.sum_q + q) + banked - planned
     }
 
-    /// Whether one more line with `q` and `risk` fits: the budget holds, and
-    /// the chance that the lines in flight and this one abandon at least
-    /// `cap_room` calls (which would take the measured rate to the cap even
-    /// counting none of their answers) is at most `crossing_p_max`.
-    ///
-    /// The chance is judged on a Poisson count with the planned mean. Early
-    /// in a day, when one abandon among a few answers is already at the cap,
-    /// only lines whose risk is tiny pass (the planned mean must stay under
-    /// about `crossing_p_max`): pacing starts a little ahead of progressive,
-    /// and grows bolder as answers are measured. An earlier rule asked for
-    /// room for the planned abandons, one standard deviation and one call
-    /// more, which kept pacing progressive until some 34 answers per abandon
-    /// were measured, however small the risk.
+    /// Whether one more line with `q` and `risk` fits: see [`Budget::admits_line`]
+    /// (its planned abandons taken as their own upper bound).
     pub fn admits(&self, q: f64, risk: f64) -> bool {
+        self.admits_line(q, risk, risk)
+    }
+
+    /// Whether one more line with `q`, `risk` and `risk_upper` (its planned
+    /// abandons with the answer rate at its upper bound) fits: the budget
+    /// holds, and the chance that the lines in flight and this one abandon
+    /// at least `cap_room` calls (which would take the measured rate to the
+    /// cap even counting none of their answers) is at most `crossing_p_max`.
+    ///
+    /// The chance is judged on a Poisson count whose mean is the upper-bound
+    /// planned abandons, so a wrong prior on the answer rate early in a
+    /// campaign does not let through lines that would all be answered at
+    /// once. Early in a day, when one abandon among a few answers is already
+    /// at the cap, only lines whose risk is tiny pass (their planned
+    /// abandons must add up to about `crossing_p_max`): pacing starts a
+    /// little ahead of progressive and grows bolder as answers are measured.
+    /// An earlier rule asked for room for the planned abandons, one standard
+    /// deviation and one call more, which kept pacing progressive until some
+    /// 34 answers per abandon were measured, however small the risk.
+    pub fn admits_line(&self, q: f64, risk: f64, risk_upper: f64) -> bool {
+        let crossing_mean = self.sum_risk_upper.max(self.sum_risk) + risk_upper.max(risk);
         self.headroom(q, risk) >= 0.0
-            && poisson_tail(self.sum_risk + risk, self.cap_room) <= self.crossing_p_max
+            && poisson_tail(crossing_mean, self.cap_room) <= self.crossing_p_max
     }
 
     /// Counts a line placed.
     pub fn commit(&mut self, q: f64, risk: f64) {
+        self.commit_line(q, risk, risk);
+    }
+
+    /// Counts a line placed, with its planned abandons at the answer rate's upper bound.
+    pub fn commit_line(&mut self, q: f64, risk: f64, risk_upper: f64) {
         self.sum_q += q;
         self.sum_risk += risk;
+        self.sum_risk_upper += risk_upper.max(risk);
         self.sum_var += risk * (1.0 - risk);
     }
 }
@@ -187,9 +205,11 @@ impl Budget {
 const POISSON_TERMS_MAX: f64 = 10_000.0;
 
 /// P(X ≥ room) for X Poisson with this mean: the chance of at least `room`
-/// events (a fractional room is rounded up; none left is certain).
+/// events, and at least one (a fractional room is rounded up; a negative room
+/// is already crossed). A room of zero is the start of a day: no answer
+/// measured yet, so the first abandon would put the rate at the cap.
 pub fn poisson_tail(mean: f64, room: f64) -> f64 {
-    if room <= 0.0 {
+    if room < 0.0 {
         return 1.0;
     }
     if mean <= 0.0 {
@@ -200,7 +220,7 @@ pub fn poisson_tail(mean: f64, room: f64) -> f64 {
     if room > mean + 12.0 * mean.sqrt() + 20.0 || room > POISSON_TERMS_MAX {
         return 0.0;
     }
-    let k = room.ceil() as u64;
+    let k = (room.ceil() as u64).max(1);
     let mut term = (-mean).exp();
     let mut below = 0.0;
     for j in 0..k {
@@ -275,6 +295,7 @@ mod tests {
             bank: 0.0,
             sum_q: 30.0,
             sum_risk: 0.0,
+            sum_risk_upper: 0.0,
             sum_var: 0.0,
             cap_room: 10.0,
             crossing_p_max: 0.02,
@@ -296,6 +317,7 @@ mod tests {
             bank: 0.0,
             sum_q: 30.0,
             sum_risk: 0.0,
+            sum_risk_upper: 0.0,
             sum_var: 0.0,
             cap_room: 0.9,
             crossing_p_max: 0.02,
@@ -323,13 +345,32 @@ mod tests {
             }
             .admits(0.3, 0.05)
         );
-        // At the cap nothing risky passes.
-        assert!(!Budget { cap_room: 0.0, ..b }.admits(0.3, 1e-6));
+        // Above the cap nothing risky passes; at the start of a day (no
+        // answer yet) the first abandon would reach it.
+        assert!(
+            !Budget {
+                cap_room: -0.1,
+                ..b
+            }
+            .admits(0.3, 1e-6)
+        );
+        assert!(Budget { cap_room: 0.0, ..b }.admits(0.3, 0.01));
+        assert!(!Budget { cap_room: 0.0, ..b }.admits(0.3, 0.05));
+        // The chance is judged with the answer rate at its upper bound.
+        assert!(!b.admits_line(0.3, 0.01, 0.05));
+        assert!(
+            !Budget {
+                sum_risk_upper: 0.015,
+                ..b
+            }
+            .admits_line(0.3, 0.001, 0.01)
+        );
     }
 
     #[test]
     fn the_poisson_tail_matches_known_values() {
-        assert_eq!(poisson_tail(0.5, 0.0), 1.0);
+        assert_eq!(poisson_tail(0.5, -0.5), 1.0);
+        assert!((poisson_tail(0.5, 0.0) - (1.0 - (-0.5f64).exp())).abs() < 1e-12);
         assert_eq!(poisson_tail(0.0, 1.0), 0.0);
         assert!((poisson_tail(0.05, 1.0) - (1.0 - (-0.05f64).exp())).abs() < 1e-12);
         // P(X ≥ 2) for mean 1: 1 − 2/e.
