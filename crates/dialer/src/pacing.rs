@@ -28,12 +28,14 @@
 //!   chance that the lines in flight abandon enough calls to take the
 //!   measured rate to the cap (their abandons counted as Poisson with the
 //!   planned mean, which over-states the spread of a sum of Bernoullis) must
-//!   stay under `cap_crossing_p_max` (see [`Budget::admits`]), so a day does
-//!   not hit the cap on its first few answers, yet lines whose risk is tiny
-//!   are placed from the first minute.
+//!   stay under `cap_crossing_p_max` (see [`Budget::admits_line`]), so a day
+//!   does not hit the cap on its first few answers, yet lines whose risk is
+//!   tiny are placed from the first minute.
 //!
-//! The answers ahead are counted with the answer rate's upper bound while it
-//! is uncertain (see `Estimates::answer_rate_upper`).
+//! Whether a line is certainly safe, and the planned mean the cap's room is
+//! judged on, count the answers ahead with the answer rate's upper bound
+//! while it is uncertain (see `Estimates::answer_rate_upper`): early in a
+//! campaign the prior may be wrong.
 //!
 //! Cost: O(L + B²) per decision plus O(F + B) per line placed; no contact is scanned.
 
