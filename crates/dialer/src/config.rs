@@ -272,7 +272,7 @@ pub struct PacingTuning {
     pub line_abandon_p_max: f64,
     /// Highest chance, accepted when placing a line that needs abandon
     /// budget, that the lines in flight abandon enough calls to take the
-    /// measured rate to the cap (see [`crate::pacing::Budget::admits`]).
+    /// measured rate to the cap (see [`crate::pacing::Budget::admits_line`]).
     pub cap_crossing_p_max: f64,
     /// Most lines in flight per signed-in agent.
     pub lines_per_agent_max: f64,
