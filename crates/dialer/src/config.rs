@@ -270,6 +270,10 @@ pub struct PacingTuning {
     pub budget_share: f64,
     /// Highest chance of abandon accepted for any single line.
     pub line_abandon_p_max: f64,
+    /// Highest chance, accepted when placing a line that needs abandon
+    /// budget, that the lines in flight abandon enough calls to take the
+    /// measured rate to the cap (see [`crate::pacing::Budget::admits_line`]).
+    pub cap_crossing_p_max: f64,
     /// Most lines in flight per signed-in agent.
     pub lines_per_agent_max: f64,
     /// Expected share of dials a person answers, before any is measured.
@@ -291,6 +295,7 @@ impl Default for PacingTuning {
             // with `centralita bench dialer`: lower occupancy, more abandons).
             budget_share: 0.05,
             line_abandon_p_max: 0.25,
+            cap_crossing_p_max: 0.02,
             lines_per_agent_max: 6.0,
             prior_answer_rate: 0.3,
             prior_ring_s: 12.0,
@@ -436,6 +441,7 @@ impl CampaignConfig {
             ("confidence_z", p.confidence_z, 0.0, 5.0),
             ("budget_share", p.budget_share, 0.0, 1.0),
             ("line_abandon_p_max", p.line_abandon_p_max, 0.0, 1.0),
+            ("cap_crossing_p_max", p.cap_crossing_p_max, 0.0, 0.5),
             ("lines_per_agent_max", p.lines_per_agent_max, 1.0, 20.0),
             ("prior_answer_rate", p.prior_answer_rate, 0.01, 1.0),
             ("prior_ring_s", p.prior_ring_s, 0.5, 120.0),

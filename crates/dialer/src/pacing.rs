@@ -24,12 +24,18 @@
 //!   banked so far (target × measured answers − measured abandons, the
 //!   tighter of the 30-day and calendar-day windows). A negative bank (the
 //!   measured rate above target) is subtracted whole: the dialer backs off
-//!   before the cap, not after. And the cap itself must keep room for the
-//!   planned abandons, one standard deviation and one more (see [`Budget::admits`]), so a day does not
-//!   hit the cap on its first few answers.
+//!   before the cap, not after. And the cap itself must keep room: the
+//!   chance that the lines in flight abandon enough calls to take the
+//!   measured rate to the cap (their abandons counted as Poisson with the
+//!   planned mean, which over-states the spread of a sum of Bernoullis) must
+//!   stay under `cap_crossing_p_max` (see [`Budget::admits_line`]), so a day
+//!   does not hit the cap on its first few answers, yet lines whose risk is
+//!   tiny are placed from the first minute.
 //!
-//! The answers ahead are counted with the answer rate's upper bound while it
-//! is uncertain (see `Estimates::answer_rate_upper`).
+//! Whether a line is certainly safe, and the planned mean the cap's room is
+//! judged on, count the answers ahead with the answer rate's upper bound
+//! while it is uncertain (see `Estimates::answer_rate_upper`): early in a
+//! campaign the prior may be wrong.
 //!
 //! Cost: O(L + B²) per decision plus O(F + B) per line placed; no contact is scanned.
 
@@ -131,11 +137,15 @@ pub struct Budget {
     pub sum_q: f64,
     /// Planned abandons of the lines in flight.
     pub sum_risk: f64,
+    /// The same with the answer rate at its upper bound (at least `sum_risk`).
+    pub sum_risk_upper: f64,
     /// Variance of those abandons (as independent Bernoullis).
     pub sum_var: f64,
     /// Abandons the measured rate can still take before it reaches the cap:
     /// cap × measured answers − measured abandons, the tighter window.
     pub cap_room: f64,
+    /// Highest accepted chance that the lines in flight take the measured rate to the cap.
+    pub crossing_p_max: f64,
 }
 
 impl Budget {
@@ -151,24 +161,75 @@ impl Budget {
         self.target * (self.sum_q + q) + banked - planned
     }
 
-    /// Whether one more line with `q` and `risk` fits: the budget holds, and
-    /// the measured rate would stay under the cap even if the lines in flight
-    /// abandoned as planned plus one standard deviation plus one call more
-    /// (counting none of their answers; the standard deviation whatever `z`
-    /// the budget uses). Early in a day, when one abandon among a few answers is
-    /// already at the cap, that keeps pacing progressive-like until enough
-    /// answers are measured, so it backs off before the cap, not after.
+    /// Whether one more line with `q` and `risk` fits: see [`Budget::admits_line`]
+    /// (its planned abandons taken as their own upper bound).
     pub fn admits(&self, q: f64, risk: f64) -> bool {
-        let sd = (self.sum_var + risk * (1.0 - risk)).max(0.0).sqrt();
-        self.headroom(q, risk) >= 0.0 && self.cap_room - (self.sum_risk + risk) - sd - 1.0 > 0.0
+        self.admits_line(q, risk, risk)
+    }
+
+    /// Whether one more line with `q`, `risk` and `risk_upper` (its planned
+    /// abandons with the answer rate at its upper bound) fits: the budget
+    /// holds, and the chance that the lines in flight and this one abandon
+    /// at least `cap_room` calls (which would take the measured rate to the
+    /// cap even counting none of their answers) is at most `crossing_p_max`.
+    ///
+    /// The chance is judged on a Poisson count whose mean is the upper-bound
+    /// planned abandons, so a wrong prior on the answer rate early in a
+    /// campaign does not let through lines that would all be answered at
+    /// once. Early in a day, when one abandon among a few answers is already
+    /// at the cap, only lines whose risk is tiny pass (their planned
+    /// abandons must add up to about `crossing_p_max`): pacing starts a
+    /// little ahead of progressive and grows bolder as answers are measured.
+    /// An earlier rule asked for room for the planned abandons, one standard
+    /// deviation and one call more, which kept pacing progressive until some
+    /// 34 answers per abandon were measured, however small the risk.
+    pub fn admits_line(&self, q: f64, risk: f64, risk_upper: f64) -> bool {
+        let crossing_mean = self.sum_risk_upper.max(self.sum_risk) + risk_upper.max(risk);
+        self.headroom(q, risk) >= 0.0
+            && poisson_tail(crossing_mean, self.cap_room) <= self.crossing_p_max
     }
 
     /// Counts a line placed.
     pub fn commit(&mut self, q: f64, risk: f64) {
+        self.commit_line(q, risk, risk);
+    }
+
+    /// Counts a line placed, with its planned abandons at the answer rate's upper bound.
+    pub fn commit_line(&mut self, q: f64, risk: f64, risk_upper: f64) {
         self.sum_q += q;
         self.sum_risk += risk;
+        self.sum_risk_upper += risk_upper.max(risk);
         self.sum_var += risk * (1.0 - risk);
     }
+}
+
+/// Most terms of the Poisson sum in [`poisson_tail`]; beyond them the tail is negligible anyway.
+const POISSON_TERMS_MAX: f64 = 10_000.0;
+
+/// P(X ≥ room) for X Poisson with this mean: the chance of at least `room`
+/// events, and at least one (a fractional room is rounded up; a negative room
+/// is already crossed). A room of zero is the start of a day: no answer
+/// measured yet, so the first abandon would put the rate at the cap.
+pub fn poisson_tail(mean: f64, room: f64) -> f64 {
+    if room < 0.0 {
+        return 1.0;
+    }
+    if mean <= 0.0 {
+        return 0.0;
+    }
+    // Far out in the tail (more than 12 standard deviations, or past the
+    // terms summed): zero to double precision.
+    if room > mean + 12.0 * mean.sqrt() + 20.0 || room > POISSON_TERMS_MAX {
+        return 0.0;
+    }
+    let k = (room.ceil() as u64).max(1);
+    let mut term = (-mean).exp();
+    let mut below = 0.0;
+    for j in 0..k {
+        below += term;
+        term *= mean / (j + 1) as f64;
+    }
+    (1.0 - below).clamp(0.0, 1.0)
 }
 
 /// Lines a power dialer wants in flight: the ratio times the free agents, rounded up.
@@ -236,8 +297,10 @@ mod tests {
             bank: 0.0,
             sum_q: 30.0,
             sum_risk: 0.0,
+            sum_risk_upper: 0.0,
             sum_var: 0.0,
             cap_room: 10.0,
+            crossing_p_max: 0.02,
         };
         assert!(b.admits(0.3, 0.0));
         assert!(b.admits(0.3, 0.05));
@@ -245,12 +308,77 @@ mod tests {
         assert!(!overdrawn.admits(0.3, 0.05));
         let rich = Budget { bank: 40.0, ..b };
         assert!(rich.headroom(0.3, 0.05) > b.headroom(0.3, 0.05) + 9.0);
-        // A few answers measured: one more abandon would reach the cap.
-        let early = Budget { cap_room: 0.9, ..b };
-        assert!(!early.admits(0.3, 0.05));
-        // The room must also hold one standard deviation of the planned abandons (0.05 ± 0.22).
-        assert!(!Budget { cap_room: 1.2, ..b }.admits(0.3, 0.05));
-        assert!(Budget { cap_room: 1.3, ..b }.admits(0.3, 0.05));
+    }
+
+    #[test]
+    fn the_cap_keeps_room_for_what_the_lines_in_flight_may_abandon() {
+        let b = Budget {
+            target: 0.02,
+            z: 1.0,
+            share: 0.25,
+            bank: 0.0,
+            sum_q: 30.0,
+            sum_risk: 0.0,
+            sum_risk_upper: 0.0,
+            sum_var: 0.0,
+            cap_room: 0.9,
+            crossing_p_max: 0.02,
+        };
+        // A few answers measured: one abandon would reach the cap. A line
+        // with a 5 % chance of one is refused; one with 1 % is placed.
+        assert!(!b.admits(0.3, 0.05));
+        assert!(b.admits(0.3, 0.01));
+        // With lines in flight planning 0.015 already, the next 0.01 is too much.
+        assert!(
+            !Budget {
+                sum_risk: 0.015,
+                ..b
+            }
+            .admits(0.3, 0.01)
+        );
+        // Room for two: the chance of two abandons out of 0.05 planned is about 0.1 %.
+        assert!(Budget { cap_room: 1.2, ..b }.admits(0.3, 0.05));
+        // Planning 0.5 with room for two: about 9 % chance of reaching the cap.
+        assert!(
+            !Budget {
+                cap_room: 1.2,
+                sum_risk: 0.45,
+                ..b
+            }
+            .admits(0.3, 0.05)
+        );
+        // Above the cap nothing risky passes; at the start of a day (no
+        // answer yet) the first abandon would reach it.
+        assert!(
+            !Budget {
+                cap_room: -0.1,
+                ..b
+            }
+            .admits(0.3, 1e-6)
+        );
+        assert!(Budget { cap_room: 0.0, ..b }.admits(0.3, 0.01));
+        assert!(!Budget { cap_room: 0.0, ..b }.admits(0.3, 0.05));
+        // The chance is judged with the answer rate at its upper bound.
+        assert!(!b.admits_line(0.3, 0.01, 0.05));
+        assert!(
+            !Budget {
+                sum_risk_upper: 0.015,
+                ..b
+            }
+            .admits_line(0.3, 0.001, 0.01)
+        );
+    }
+
+    #[test]
+    fn the_poisson_tail_matches_known_values() {
+        assert_eq!(poisson_tail(0.5, -0.5), 1.0);
+        assert!((poisson_tail(0.5, 0.0) - (1.0 - (-0.5f64).exp())).abs() < 1e-12);
+        assert_eq!(poisson_tail(0.0, 1.0), 0.0);
+        assert!((poisson_tail(0.05, 1.0) - (1.0 - (-0.05f64).exp())).abs() < 1e-12);
+        // P(X ≥ 2) for mean 1: 1 − 2/e.
+        assert!((poisson_tail(1.0, 1.5) - (1.0 - 2.0 / std::f64::consts::E)).abs() < 1e-12);
+        assert!((poisson_tail(1.0, 2.0) - (1.0 - 2.0 / std::f64::consts::E)).abs() < 1e-12);
+        assert_eq!(poisson_tail(2.0, 1e6), 0.0);
     }
 
     #[test]

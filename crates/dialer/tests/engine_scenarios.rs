@@ -685,3 +685,20 @@ fn a_power_campaigns_ratio_can_be_changed_while_it_runs_and_bad_ratios_are_refus
     );
     prog.drain();
 }
+
+#[test]
+fn predictive_starts_a_little_ahead_of_progressive_before_any_answer_is_measured() {
+    let contacts = (0..200)
+        .map(|i| contact(i, &[&format!("+1212555{:04}", 1000 + i)]))
+        .collect();
+    let mut w = World::new(support::campaign(DialMode::Predictive, 1.0), contacts, 20);
+    w.input(0, Input::Start { campaign: C });
+    // Nothing measured: one abandon would put the day at the cap, so only
+    // lines whose chance of an abandon is tiny go out, judged with the
+    // answer rate at its upper bound (the 30 % prior is still unsure: some
+    // 59 %): 25 lines, where progressive would place 20 and the 30 % prior
+    // alone would allow 44.
+    let n = w.dials.len();
+    assert_eq!(n, 25, "lines for 20 free agents");
+    assert!(w.dials.iter().all(|d| d.reserved_agent.is_none()));
+}

@@ -142,12 +142,15 @@ fn a_large_predictive_day_is_cheap_per_decision() {
     }
 }
 
-/// Predictive across the range of answer rates (15–40 %), where the priors (30 %) are wrong at first.
+/// Predictive across the range of answer rates (15–40 %) and a list
+/// that answers twice as often as the prior says (60 %), where the priors
+/// (30 %) are wrong at first: under the cap at the end of the day and all
+/// along it (once 100 calls were answered).
 /// Run with `cargo test --release -p dialer --test outbound_day -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn predictive_holds_the_cap_across_answer_rates() {
-    for live in [0.15, 0.40] {
+    for live in [0.15, 0.40, 0.60] {
         let rest = 1.0 - live;
         let population = Population {
             live_answer: live,
@@ -175,6 +178,11 @@ fn predictive_holds_the_cap_across_answer_rates() {
                 assert!(
                     pred.abandon_rate() < 0.03,
                     "answer rate {live}, {agents} agents, seed {seed}"
+                );
+                assert!(
+                    pred.max_running_rate < 0.03,
+                    "answer rate {live}, {agents} agents, seed {seed}: the running rate reached {}",
+                    pred.max_running_rate
                 );
             }
         }

@@ -60,6 +60,8 @@ pub(crate) struct Attempt {
     pub q: f64,
     /// Planned abandons (q × abandon probability) when dialled.
     pub risk: f64,
+    /// The same with the answer rate at its upper bound (what the cap's room is judged on).
+    pub risk_upper: f64,
     /// The agent talking to the contact.
     pub agent: Option<AgentId>,
 }

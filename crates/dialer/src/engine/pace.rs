@@ -114,7 +114,7 @@ impl Campaign {
                 self.offer_preview(ctx, idx, phone, agent);
             } else {
                 let q = self.est.answer_rate();
-                self.start_line(ctx, idx, phone, Some(agent), q, 0.0, None);
+                self.start_line(ctx, idx, phone, Some(agent), q, (0.0, 0.0), None);
             }
         }
         outcome
@@ -160,7 +160,7 @@ impl Campaign {
             match self.gate_contact(ctx, idx, None) {
                 GateOutcome::Allowed(phone) => {
                     let q = self.est.answer_rate();
-                    self.start_line(ctx, idx, phone, None, q, 0.0, None);
+                    self.start_line(ctx, idx, phone, None, q, (0.0, 0.0), None);
                     lines += 1;
                     dialled += 1;
                 }
@@ -225,8 +225,10 @@ impl Campaign {
             share: self.cfg.pacing.budget_share,
             bank: self.abandon_bank(ctx),
             cap_room: self.abandon_cap_room(ctx),
+            crossing_p_max: self.cfg.pacing.cap_crossing_p_max,
             sum_q: 0.0,
             sum_risk: 0.0,
+            sum_risk_upper: 0.0,
             sum_var: 0.0,
         };
         // Whether a line is certainly safe (no abandon budget needed) is judged
@@ -248,7 +250,7 @@ impl Campaign {
             };
             answers.add(q);
             answers_upper.add((q * widen).min(1.0));
-            budget.commit(a.q, a.risk);
+            budget.commit_line(a.q, a.risk, a.risk_upper);
             lines += 1;
         }
         let line_cap = self.line_cap();
@@ -264,13 +266,17 @@ impl Campaign {
             let p = (kappa * abandon_probability(&answers.tail(), &agents)).min(1.0);
             last_p = p;
             let risk = q * p;
-            let certainly_safe = p <= ABANDON_P_NONE
-                && abandon_probability(&answers_upper.tail(), &agents) <= ABANDON_P_NONE;
+            let p_upper = abandon_probability(&answers_upper.tail(), &agents);
+            let certainly_safe = p <= ABANDON_P_NONE && p_upper <= ABANDON_P_NONE;
+            // The cap's room is judged with the answers counted at the upper
+            // bound too: early in a day the prior may be wrong, and lines of
+            // tiny planned risk would then abandon many calls at once.
+            let risk_upper = (q_upper * (kappa * p_upper).min(1.0)).max(risk);
             if !certainly_safe {
                 if p > p_max {
                     break "abandon_risk";
                 }
-                if !budget.admits(q, risk) {
+                if !budget.admits_line(q, risk, risk_upper) {
                     break "abandon_budget";
                 }
             }
@@ -279,10 +285,10 @@ impl Campaign {
             };
             match self.gate_contact(ctx, idx, None) {
                 GateOutcome::Allowed(phone) => {
-                    self.start_line(ctx, idx, phone, None, q, risk, None);
+                    self.start_line(ctx, idx, phone, None, q, (risk, risk_upper), None);
                     answers.add(q);
                     answers_upper.add(q_upper);
-                    budget.commit(q, risk);
+                    budget.commit_line(q, risk, risk_upper);
                     lines += 1;
                     dialled += 1;
                 }
@@ -433,7 +439,7 @@ impl Campaign {
         phone_i: usize,
         reserved: Option<AgentId>,
         q: f64,
-        risk: f64,
+        (risk, risk_upper): (f64, f64),
         preview: Option<AttemptId>,
     ) {
         let now = ctx.now;
@@ -461,6 +467,7 @@ impl Campaign {
             deadline,
             q,
             risk,
+            risk_upper,
             agent: None,
         };
         if let Some(old) = self.attempts.insert(id, attempt) {
@@ -514,6 +521,7 @@ impl Campaign {
                 deadline,
                 q: 0.0,
                 risk: 0.0,
+                risk_upper: 0.0,
                 agent: None,
             },
         );
@@ -556,7 +564,7 @@ impl Campaign {
         match self.gate_contact(ctx, idx, agent) {
             GateOutcome::Allowed(phone) => {
                 let q = self.est.answer_rate();
-                self.start_line(ctx, idx, phone, agent, q, 0.0, Some(id));
+                self.start_line(ctx, idx, phone, agent, q, (0.0, 0.0), Some(id));
             }
             GateOutcome::Moved | GateOutcome::Requeued => {
                 // The contact was rescheduled or closed by the gate; free the agent.
