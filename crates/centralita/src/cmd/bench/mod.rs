@@ -5,6 +5,7 @@ pub mod dialer;
 pub mod engine;
 pub mod server;
 pub mod sim;
+pub mod sip;
 pub mod staffing;
 
 use std::process::ExitCode;
@@ -22,6 +23,8 @@ pub enum BenchCommand {
     Dialer(dialer::Args),
     /// The server on loopback: agents on live streams, interactions created, routed, accepted, completed.
     Server(server::Args),
+    /// Phone calls through the whole server (IVR, routing, agents' phones, relay, recording), with sipp.
+    Sip(sip::Args),
 }
 
 /// Runs one.
@@ -32,5 +35,6 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Staffing(args) => staffing::run(args),
         BenchCommand::Dialer(args) => dialer::run(args),
         BenchCommand::Server(args) => server::run(args),
+        BenchCommand::Sip(args) => sip::run(args),
     }
 }
