@@ -1103,7 +1103,8 @@ impl Engine {
             it.seq,
             slot,
         );
-        self.classes[class as usize].waiting.insert(k);
+        let declined = !it.declined.is_empty();
+        self.classes[class as usize].insert(k, declined);
         self.queue_live[it.queue.index()].waiting += 1;
         self.dirty_slots.push(slot);
     }
@@ -1132,10 +1133,7 @@ impl Engine {
             self.ready.track_all(&self.agents);
         }
         self.class_index.insert(key.clone(), c);
-        self.classes.push(Class {
-            key,
-            waiting: Default::default(),
-        });
+        self.classes.push(Class::new(key));
         c
     }
 
@@ -1163,7 +1161,8 @@ impl Engine {
                     it.seq,
                     slot,
                 );
-                let removed = self.classes[class as usize].waiting.remove(&k);
+                let declined = !it.declined.is_empty();
+                let removed = self.classes[class as usize].remove(&k, declined);
                 debug_assert!(removed, "a waiting interaction is in its class");
                 self.queue_live[it.queue.index()].waiting -= 1;
                 it.stage = Stage::Waiting { class: u32::MAX };

@@ -181,11 +181,21 @@ pub(crate) fn work_for(e: &Engine, now: Instant, ai: usize) -> Option<(u32, Reas
         if class.waiting.is_empty() || !eligible(a, &class.key) {
             continue;
         }
-        let Some(k) = class.waiting.iter().find(|k| {
-            e.slots[k.3 as usize]
-                .as_ref()
-                .is_some_and(|it| !it.declined.contains(&me))
-        }) else {
+        // Nobody declined anything here: the head is the one, no tree walk.
+        let first = if class.declined == 0 {
+            class.head
+        } else {
+            class
+                .waiting
+                .iter()
+                .find(|k| {
+                    e.slots[k.3 as usize]
+                        .as_ref()
+                        .is_some_and(|it| !it.declined.contains(&me))
+                })
+                .copied()
+        };
+        let Some(k) = first else {
             continue;
         };
         let aging = i128::from(e.queues[class.key.queue.index()].aging_per_min);
