@@ -683,6 +683,14 @@ impl Engine {
         let slot = self.slot_of(id)?;
         let ai = self.offered_to(slot, id, agent)?;
         let it = self.slots[slot as usize].as_mut().expect("in use");
+        // The ring timeout is dead from here on: drop it now if it is the
+        // last one armed in its lane, rather than skip it when due.
+        let ring_generation = it.generation;
+        self.timers
+            .drop_last(lane(TimerKind::Offer, it.queue, 0), |t: &Timer| {
+                t.kind == TimerKind::Offer && t.target == slot && t.generation == ring_generation
+            });
+        let it = self.slots[slot as usize].as_mut().expect("in use");
         it.generation = it.generation.wrapping_add(1);
         it.stage = Stage::Connected { agent: ai as u32 };
         it.connected_at = Some(now);
