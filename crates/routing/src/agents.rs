@@ -95,6 +95,11 @@ impl Agent {
     }
 
     fn has_capacity(&self) -> bool {
+        // With nothing on hand, any channel with room at all fits (the
+        // usual case when this is asked: an agent just freed).
+        if self.active.is_empty() {
+            return self.cfg.capacity.iter().any(|&c| c > 0);
+        }
         Channel::ALL.iter().any(|&c| self.fits(c))
     }
 

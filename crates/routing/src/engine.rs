@@ -645,8 +645,7 @@ impl Engine {
             callback_offered: false,
             connected_at: None,
         };
-        let attributes =
-            (new.attributes != Attributes::default()).then(|| Box::new(new.attributes));
+        let attributes = (!is_blank(&new.attributes)).then(|| Box::new(new.attributes));
         self.by_id.insert(new.id, slot);
         self.slots[slot as usize] = Some(it);
         self.emit(
@@ -1600,6 +1599,30 @@ impl std::hash::Hasher for IdHasher {
     fn write_u64(&mut self, n: u64) {
         self.0 = self.0.rotate_left(17) ^ n;
     }
+}
+
+/// Whether nothing is known of an interaction (as `Attributes::default()`,
+/// without building one to compare with). Every field is named, so a new
+/// one cannot be forgotten here.
+fn is_blank(a: &Attributes) -> bool {
+    let Attributes {
+        caller_number,
+        dialled_number,
+        customer_id,
+        segment,
+        value_tier,
+        language,
+        ivr,
+        extra,
+    } = a;
+    caller_number.is_none()
+        && dialled_number.is_none()
+        && customer_id.is_none()
+        && segment.is_none()
+        && value_tier.is_none()
+        && language.is_none()
+        && ivr.is_empty()
+        && extra.is_empty()
 }
 
 /// The fixed-delay stream of a timer: one per kind, queue and step (see `timers`).
