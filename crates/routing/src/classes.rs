@@ -81,7 +81,49 @@ pub(crate) type WaitKey = (i64, Instant, u64, u32);
 #[derive(Debug)]
 pub(crate) struct Class {
     pub key: ClassKey,
+    /// Change through [`Class::insert`] and [`Class::remove`], which keep
+    /// `head` and `declined` true.
     pub waiting: BTreeSet<WaitKey>,
+    /// The first of `waiting`, kept beside it: a freed agent compares the
+    /// heads of every class it may serve, and reading this costs one cache
+    /// line where the walk down a large tree costs several misses.
+    pub head: Option<WaitKey>,
+    /// Members that some agent declined: only while there are any must a
+    /// freed agent look past the head for one it has not declined.
+    pub declined: u32,
+}
+
+impl Class {
+    pub fn new(key: ClassKey) -> Self {
+        Class {
+            key,
+            waiting: BTreeSet::new(),
+            head: None,
+            declined: 0,
+        }
+    }
+
+    /// Adds a waiting interaction; `declined` tells whether any agent declined it.
+    pub fn insert(&mut self, k: WaitKey, declined: bool) {
+        if self.waiting.insert(k) {
+            if self.head.is_none_or(|h| k < h) {
+                self.head = Some(k);
+            }
+            self.declined += u32::from(declined);
+        }
+    }
+
+    /// Removes a waiting interaction, as inserted; false if it was not there.
+    pub fn remove(&mut self, k: &WaitKey, declined: bool) -> bool {
+        if !self.waiting.remove(k) {
+            return false;
+        }
+        if self.head == Some(*k) {
+            self.head = self.waiting.first().copied();
+        }
+        self.declined -= u32::from(declined);
+        true
+    }
 }
 
 impl ClassKey {

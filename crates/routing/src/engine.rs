@@ -645,8 +645,7 @@ impl Engine {
             callback_offered: false,
             connected_at: None,
         };
-        let attributes =
-            (new.attributes != Attributes::default()).then(|| Box::new(new.attributes));
+        let attributes = (!is_blank(&new.attributes)).then(|| Box::new(new.attributes));
         self.by_id.insert(new.id, slot);
         self.slots[slot as usize] = Some(it);
         self.emit(
@@ -682,6 +681,14 @@ impl Engine {
     ) -> Result<(), RoutingError> {
         let slot = self.slot_of(id)?;
         let ai = self.offered_to(slot, id, agent)?;
+        let it = self.slots[slot as usize].as_mut().expect("in use");
+        // The ring timeout is dead from here on: drop it now if it is the
+        // last one armed in its lane, rather than skip it when due.
+        let ring_generation = it.generation;
+        self.timers
+            .drop_last(lane(TimerKind::Offer, it.queue, 0), |t: &Timer| {
+                t.kind == TimerKind::Offer && t.target == slot && t.generation == ring_generation
+            });
         let it = self.slots[slot as usize].as_mut().expect("in use");
         it.generation = it.generation.wrapping_add(1);
         it.stage = Stage::Connected { agent: ai as u32 };
@@ -1103,7 +1110,8 @@ impl Engine {
             it.seq,
             slot,
         );
-        self.classes[class as usize].waiting.insert(k);
+        let declined = !it.declined.is_empty();
+        self.classes[class as usize].insert(k, declined);
         self.queue_live[it.queue.index()].waiting += 1;
         self.dirty_slots.push(slot);
     }
@@ -1132,10 +1140,7 @@ impl Engine {
             self.ready.track_all(&self.agents);
         }
         self.class_index.insert(key.clone(), c);
-        self.classes.push(Class {
-            key,
-            waiting: Default::default(),
-        });
+        self.classes.push(Class::new(key));
         c
     }
 
@@ -1163,7 +1168,8 @@ impl Engine {
                     it.seq,
                     slot,
                 );
-                let removed = self.classes[class as usize].waiting.remove(&k);
+                let declined = !it.declined.is_empty();
+                let removed = self.classes[class as usize].remove(&k, declined);
                 debug_assert!(removed, "a waiting interaction is in its class");
                 self.queue_live[it.queue.index()].waiting -= 1;
                 it.stage = Stage::Waiting { class: u32::MAX };
@@ -1593,6 +1599,30 @@ impl std::hash::Hasher for IdHasher {
     fn write_u64(&mut self, n: u64) {
         self.0 = self.0.rotate_left(17) ^ n;
     }
+}
+
+/// Whether nothing is known of an interaction (as `Attributes::default()`,
+/// without building one to compare with). Every field is named, so a new
+/// one cannot be forgotten here.
+fn is_blank(a: &Attributes) -> bool {
+    let Attributes {
+        caller_number,
+        dialled_number,
+        customer_id,
+        segment,
+        value_tier,
+        language,
+        ivr,
+        extra,
+    } = a;
+    caller_number.is_none()
+        && dialled_number.is_none()
+        && customer_id.is_none()
+        && segment.is_none()
+        && value_tier.is_none()
+        && language.is_none()
+        && ivr.is_empty()
+        && extra.is_empty()
 }
 
 /// The fixed-delay stream of a timer: one per kind, queue and step (see `timers`).

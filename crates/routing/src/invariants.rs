@@ -22,6 +22,7 @@ impl Engine {
     /// Cost: O(interactions + agents × classes), for tests and the simulator.
     pub fn check_invariants(&self, _now: Instant) -> Result<(), String> {
         let mut waiting_per_queue = vec![0u32; self.queues.len()];
+        let mut declined_per_class = vec![0u32; self.classes.len()];
         for (slot, it) in self.slots.iter().enumerate() {
             let Some(it) = it else { continue };
             let slot = slot as u32;
@@ -62,6 +63,7 @@ impl Engine {
                         ));
                     }
                     waiting_per_queue[it.queue.index()] += 1;
+                    declined_per_class[class as usize] += u32::from(!it.declined.is_empty());
                 }
                 Stage::Offered { agent, .. } => {
                     if self.agents[agent as usize].offer != Some(slot) {
@@ -79,6 +81,13 @@ impl Engine {
                         ));
                     }
                 }
+            }
+        }
+        for (i, c) in self.classes.iter().enumerate() {
+            if c.head != c.waiting.first().copied() || c.declined != declined_per_class[i] {
+                return Err(format!(
+                    "class {i} keeps a stale head or count of declined interactions"
+                ));
             }
         }
         let in_classes: usize = self.classes.iter().map(|c| c.waiting.len()).sum();

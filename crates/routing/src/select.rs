@@ -5,7 +5,7 @@
 use model::Instant;
 use model::event::Reason;
 
-use crate::agents::Agent;
+use crate::agents::{Agent, ReadyLine};
 use crate::classes::ClassKey;
 use crate::config::Strategy;
 use crate::engine::Engine;
@@ -50,16 +50,18 @@ pub(crate) fn agent_for(
     let mut candidates: Vec<usize> = Vec::new();
     match key.reqs.first() {
         Some(first) => {
-            let levels = first.min.get()..=10;
+            // Lines of ready agents from the lowest level allowed up to 10.
+            let lines = e.ready.levels_from(first.skill, first.min.get());
+            let first_ok = |line: &ReadyLine| {
+                line.iter()
+                    .find(|(_, ai)| ok(&e.agents[*ai as usize]))
+                    .copied()
+            };
             match strategy {
                 Strategy::LongestIdle => {
                     let mut best: Option<(Instant, u32)> = None;
-                    for level in levels {
-                        if let Some(&k) = e
-                            .ready
-                            .at_level(first.skill, level)
-                            .find(|(_, ai)| ok(&e.agents[*ai as usize]))
-                        {
+                    for line in lines.iter().filter(|l| !l.is_empty()) {
+                        if let Some(k) = first_ok(line) {
                             best = Some(best.map_or(k, |b| b.min(k)));
                         }
                     }
@@ -68,12 +70,9 @@ pub(crate) fn agent_for(
                     return Some((ai as usize, reason(strategy.as_str(), idle_s(a))));
                 }
                 Strategy::MostSkilled => {
-                    for level in levels.rev() {
-                        if let Some(&(_, ai)) = e
-                            .ready
-                            .at_level(first.skill, level)
-                            .find(|(_, ai)| ok(&e.agents[*ai as usize]))
-                        {
+                    let levels = first.min.get()..=10;
+                    for (level, line) in levels.zip(lines).rev() {
+                        if let Some((_, ai)) = first_ok(line) {
                             return Some((
                                 ai as usize,
                                 reason(strategy.as_str(), f64::from(level)),
@@ -83,10 +82,9 @@ pub(crate) fn agent_for(
                     return None;
                 }
                 _ => {
-                    for level in levels {
+                    for line in lines {
                         candidates.extend(
-                            e.ready
-                                .at_level(first.skill, level)
+                            line.iter()
                                 .filter(|(_, ai)| ok(&e.agents[*ai as usize]))
                                 .map(|(_, ai)| *ai as usize),
                         );
@@ -183,11 +181,21 @@ pub(crate) fn work_for(e: &Engine, now: Instant, ai: usize) -> Option<(u32, Reas
         if class.waiting.is_empty() || !eligible(a, &class.key) {
             continue;
         }
-        let Some(k) = class.waiting.iter().find(|k| {
-            e.slots[k.3 as usize]
-                .as_ref()
-                .is_some_and(|it| !it.declined.contains(&me))
-        }) else {
+        // Nobody declined anything here: the head is the one, no tree walk.
+        let first = if class.declined == 0 {
+            class.head
+        } else {
+            class
+                .waiting
+                .iter()
+                .find(|k| {
+                    e.slots[k.3 as usize]
+                        .as_ref()
+                        .is_some_and(|it| !it.declined.contains(&me))
+                })
+                .copied()
+        };
+        let Some(k) = first else {
             continue;
         };
         let aging = i128::from(e.queues[class.key.queue.index()].aging_per_min);

@@ -94,6 +94,22 @@ impl<T: Stamped> TimerQueue<T> {
         }
     }
 
+    /// Drops the last timer armed in `lane` if `stale` says it is (one that
+    /// would be skipped when due: an offer's ring timeout once the offer is
+    /// accepted). Only a lane's back, and never its front (the index of
+    /// fronts keeps pointing at it): an accepted offer's timer is nearly
+    /// always the back, so a busy ring lane stops carrying one dead timer
+    /// per offer until its timeout.
+    pub(crate) fn drop_last(&mut self, lane: u64, stale: impl FnOnce(&T) -> bool) {
+        let Some(&li) = self.lane_of.get(&lane) else {
+            return;
+        };
+        let lane = &mut self.lanes[li as usize];
+        if lane.len() >= 2 && lane.back().is_some_and(stale) {
+            lane.pop_back();
+        }
+    }
+
     /// The next timer due, if any.
     pub(crate) fn peek(&self) -> Option<&T> {
         let lane = self
@@ -153,6 +169,27 @@ mod tests {
         fn seq(&self) -> u64 {
             self.1
         }
+    }
+
+    #[test]
+    fn drop_last_takes_a_stale_back_but_never_the_front() {
+        let mut q = TimerQueue::default();
+        q.push(Some(1), T(10, 1));
+        q.drop_last(1, |_| true);
+        assert_eq!(
+            q.len(),
+            1,
+            "the front stays: the index of fronts points at it"
+        );
+        q.push(Some(1), T(11, 2));
+        q.push(Some(1), T(12, 3));
+        q.drop_last(1, |t| t.1 == 2);
+        assert_eq!(q.len(), 3, "not the back: kept");
+        q.drop_last(1, |t| t.1 == 3);
+        q.drop_last(2, |_| true);
+        assert_eq!(q.pop(), Some(T(10, 1)));
+        assert_eq!(q.pop(), Some(T(11, 2)));
+        assert_eq!(q.pop(), None);
     }
 
     proptest! {

@@ -56,7 +56,6 @@ pub struct InvariantError {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Ev {
-    Arrival(u32),
     Abandon(u64),
     Complete(u64),
     Accept(u64, u32),
@@ -123,6 +122,11 @@ struct Sim<'a> {
     contacts: Vec<Contact>,
     agents: Vec<SimAgent>,
     next_arrival: Vec<f64>,
+    /// Each stream's next arrival as an event key (see [`Sim::schedule`]),
+    /// `u128::MAX` once it stops: kept out of the heap, since there is always
+    /// exactly one a stream, and the soonest of them with its stream.
+    arrival_keys: Vec<u128>,
+    first_arrival: (u128, u32),
     live: u64,
     arrivals_open: u32,
     events: u64,
@@ -178,6 +182,8 @@ impl<'a> Sim<'a> {
             contacts: Vec::new(),
             agents: Vec::with_capacity(agents as usize),
             next_arrival: vec![0.0; sc.streams.len()],
+            arrival_keys: vec![u128::MAX; sc.streams.len()],
+            first_arrival: (u128::MAX, 0),
             live: 0,
             arrivals_open: 0,
             events: 0,
@@ -233,6 +239,26 @@ impl<'a> Sim<'a> {
         let low = (self.seq << PAYLOAD_BITS) | u64::from(slot);
         self.heap
             .push(Reverse((u128::from(at_ms) << 64) | u128::from(low)));
+    }
+
+    /// Schedules a stream's next arrival (or none): the key is the one
+    /// [`Sim::schedule`] would give it, so events come in the same order as
+    /// if it waited in the heap.
+    fn schedule_arrival(&mut self, s: usize, at_ms: Option<u64>) {
+        self.arrival_keys[s] = match at_ms {
+            Some(at) => {
+                self.seq += 1;
+                (u128::from(at) << 64) | u128::from(self.seq << PAYLOAD_BITS)
+            }
+            None => u128::MAX,
+        };
+        self.first_arrival = self
+            .arrival_keys
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| (k, i as u32))
+            .min()
+            .unwrap_or((u128::MAX, 0));
     }
 
     fn pop_event(&mut self) -> Ev {
@@ -299,7 +325,7 @@ impl<'a> Sim<'a> {
             if let Some(t) = self.next_arrival_after(s, 0.0) {
                 self.arrivals_open += 1;
                 self.next_arrival[s] = t;
-                self.schedule(t as u64, Ev::Arrival(s as u32));
+                self.schedule_arrival(s, Some(t as u64));
             }
         }
     }
@@ -340,7 +366,10 @@ impl<'a> Sim<'a> {
             if self.arrivals_open == 0 && self.live == 0 && !outbound {
                 break;
             }
-            let next_ev = self.heap.peek().map(|Reverse(e)| (*e >> 64) as u64);
+            let heap_first = self.heap.peek().map_or(u128::MAX, |Reverse(e)| *e);
+            let (arrival_first, stream) = self.first_arrival;
+            let next_key = heap_first.min(arrival_first);
+            let next_ev = (next_key != u128::MAX).then_some((next_key >> 64) as u64);
             let next_timer = self
                 .engine
                 .poll_timeout()
@@ -369,6 +398,8 @@ impl<'a> Sim<'a> {
                 self.drain();
             } else if next_dialer == Some(t) {
                 self.dialer_timeout();
+            } else if arrival_first < heap_first {
+                self.arrival(stream as usize);
             } else {
                 let ev = self.pop_event();
                 self.process(ev);
@@ -411,7 +442,6 @@ impl<'a> Sim<'a> {
 
     fn process(&mut self, ev: Ev) {
         match ev {
-            Ev::Arrival(s) => self.arrival(s as usize),
             Ev::Abandon(id) => {
                 let c = &self.contacts[id as usize];
                 if !c.ended && c.answered_ms == NONE {
@@ -460,9 +490,12 @@ impl<'a> Sim<'a> {
         match self.next_arrival_after(s, t) {
             Some(next) => {
                 self.next_arrival[s] = next;
-                self.schedule(next as u64, Ev::Arrival(s as u32));
+                self.schedule_arrival(s, Some(next as u64));
             }
-            None => self.arrivals_open -= 1,
+            None => {
+                self.arrivals_open -= 1;
+                self.schedule_arrival(s, None);
+            }
         }
         self.events += 1;
         let stream = &self.sc.streams[s];
