@@ -29,7 +29,7 @@ pub struct Args {
     #[arg(long, default_value_t = 200)]
     pub limit: u64,
     /// How long each customer talks once an agent is there, in ms.
-    #[arg(long, default_value_t = 2_000)]
+    #[arg(long, default_value_t = 4_000)]
     pub hold_ms: u64,
 }
 
@@ -67,14 +67,16 @@ fn sipp_count(stdout: &str, label: &str) -> Option<u64> {
 }
 
 fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::UdpSocket::bind(("127.0.0.1", 0))?.local_addr()?.port())
+    Ok(std::net::UdpSocket::bind(("127.0.0.1", 0))?
+        .local_addr()?
+        .port())
 }
 
 /// A scenario of the repository, its placeholders filled, written to `dir`.
 fn scenario(dir: &Path, src: &str, fill: &[(&str, String)]) -> anyhow::Result<PathBuf> {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(src);
-    let mut text = std::fs::read_to_string(&from)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", from.display()))?;
+    let mut text =
+        std::fs::read_to_string(&from).map_err(|e| anyhow::anyhow!("{}: {e}", from.display()))?;
     for (k, v) in fill {
         text = text.replace(k, v);
     }
@@ -232,7 +234,14 @@ async fn bench(args: Args) -> anyhow::Result<ExitCode> {
     // The last calls' ends reach the log.
     let mut ended = 0;
     for _ in 0..100 {
-        ended = st.store.interaction_counts(&t).await?.iter().filter(|(s, _, _)| s == "ended").map(|(_, _, n)| *n).sum::<i64>();
+        ended = st
+            .store
+            .interaction_counts(&t)
+            .await?
+            .iter()
+            .filter(|(s, _, _)| s == "ended")
+            .map(|(_, _, n)| *n)
+            .sum::<i64>();
         if ended as u64 >= args.calls {
             break;
         }
@@ -243,9 +252,13 @@ async fn bench(args: Args) -> anyhow::Result<ExitCode> {
     let ok = sipp_count(&stdout, "Successful call").unwrap_or(0);
     let failed = sipp_count(&stdout, "Failed call").unwrap_or(0);
     // What the log says, in order: calls connected at once, at most.
-    let (mut connected, mut recorded, mut at_once, mut peak, mut after) = (0u64, 0u64, 0i64, 0i64, 0);
+    let (mut connected, mut recorded, mut after) = (0u64, 0u64, 0);
+    let (mut in_call, mut peak_calls, mut at_once, mut peak) = (0i64, 0i64, 0i64, 0i64);
     loop {
-        let page = st.store.events_after(&t, after, store::EVENTS_PAGE_MAX).await?;
+        let page = st
+            .store
+            .events_after(&t, after, store::EVENTS_PAGE_MAX)
+            .await?;
         let Some(last) = page.last() else { break };
         after = last.seq;
         for r in &page {
@@ -255,15 +268,41 @@ async fn bench(args: Args) -> anyhow::Result<ExitCode> {
                     at_once += 1;
                     peak = peak.max(at_once);
                 }
-                "call.ended" => at_once -= 1,
+                "call.consult_connected" => {}
+                "call.arrived" => {
+                    in_call += 1;
+                    peak_calls = peak_calls.max(in_call);
+                }
+                "call.ended" => {
+                    at_once -= 1;
+                    in_call -= 1;
+                }
                 "call.recording_started" => recorded += 1,
                 _ => {}
             }
         }
     }
-    let wavs = std::fs::read_dir(sip.recordings.join("load"))
-        .map(|d| d.filter_map(Result::ok).filter(|e| e.path().extension().is_some_and(|x| x == "wav") && e.metadata().is_ok_and(|m| m.len() > 44)).count())
-        .unwrap_or(0) as u64;
+    // A recording is complete once its call task has closed it.
+    let count_wavs = || {
+        std::fs::read_dir(sip.recordings.join("load"))
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| {
+                        e.path().extension().is_some_and(|x| x == "wav")
+                            && e.metadata().is_ok_and(|m| m.len() > 44)
+                    })
+                    .count()
+            })
+            .unwrap_or(0) as u64
+    };
+    let mut wavs = count_wavs();
+    for _ in 0..50 {
+        if wavs >= args.calls {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        wavs = count_wavs();
+    }
     let phones_out = phones.await??;
     let phones_stdout = String::from_utf8_lossy(&phones_out.stdout).to_string();
     let phones_failed = sipp_count(&phones_stdout, "Failed call").unwrap_or(0);
@@ -272,7 +311,7 @@ async fn bench(args: Args) -> anyhow::Result<ExitCode> {
     println!(
         "the log: {ended} interactions ended, {connected} calls connected to an agent, {recorded} recordings started; {wavs} WAV files written"
     );
-    println!("peak calls connected to agents at once: {peak}");
+    println!("peak calls at once: {peak_calls} in the switch, {peak} of them connected to agents");
     println!(
         "server CPU (switch, tenant task, routing, log, recording): {cpu:.1} s ({:.0} % of one core), {:.1} ms per call",
         cpu / wall * 100.0,
