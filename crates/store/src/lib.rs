@@ -391,16 +391,7 @@ impl Store {
         .bind(limit.clamp(1, EVENTS_PAGE_MAX))
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                let body: String = r.try_get(2)?;
-                Ok(Recorded {
-                    seq: r.try_get(0)?,
-                    at: r.try_get(1)?,
-                    fact: serde_json::from_str(&body)?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(read::recorded_of).collect()
     }
 
     /// Empties the tenant's projections and replays its whole log into them.
@@ -431,12 +422,7 @@ impl Store {
                 break;
             }
             for r in rows {
-                let body: String = r.try_get(2)?;
-                let rec = Recorded {
-                    seq: r.try_get(0)?,
-                    at: r.try_get(1)?,
-                    fact: serde_json::from_str(&body)?,
-                };
+                let rec = read::recorded_of(r)?;
                 after = rec.seq;
                 project::apply(&mut tx, t, &rec).await?;
                 n += 1;

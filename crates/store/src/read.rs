@@ -179,6 +179,16 @@ fn interaction_of(r: AnyRow) -> Result<InteractionView, StoreError> {
     })
 }
 
+/// A log row (`seq, at, body`) as a recorded fact.
+pub(crate) fn recorded_of(r: AnyRow) -> Result<crate::Recorded, StoreError> {
+    let body: String = r.try_get(2)?;
+    Ok(crate::Recorded {
+        seq: r.try_get(0)?,
+        at: r.try_get(1)?,
+        fact: serde_json::from_str(&body)?,
+    })
+}
+
 fn customer_of(r: AnyRow) -> Result<CustomerView, StoreError> {
     Ok(CustomerView {
         id: r.try_get(0)?,
@@ -288,16 +298,7 @@ impl Store {
         .bind(id)
         .fetch_all(self.pool())
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                let body: String = r.try_get(2)?;
-                Ok(crate::Recorded {
-                    seq: r.try_get(0)?,
-                    at: r.try_get(1)?,
-                    fact: serde_json::from_str(&body)?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(recorded_of).collect()
     }
 
     /// Interactions not ended, in the order they were created (for recovery).
@@ -600,15 +601,6 @@ impl Store {
         let rows = sqlx::query("SELECT seq, at, body FROM events WHERE tenant_id = $1 AND kind IN ('campaign_defined', 'campaign_contacts', 'dialer_input') AND seq > $2 ORDER BY seq LIMIT $3")
             .bind(t.id).bind(seq).bind(crate::EVENTS_PAGE_MAX)
             .fetch_all(self.pool()).await?;
-        rows.into_iter()
-            .map(|r| {
-                let body: String = r.try_get(2)?;
-                Ok(crate::Recorded {
-                    seq: r.try_get(0)?,
-                    at: r.try_get(1)?,
-                    fact: serde_json::from_str(&body)?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(recorded_of).collect()
     }
 }

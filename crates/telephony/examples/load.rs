@@ -23,6 +23,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use telephony::load::{cpu_seconds, sipp_count};
 use telephony::switch::{
     AdmissionPolicy, CallCommand, DialOutcome, DialRequest, DialTimers, FlowConfig, Switch,
     SwitchConfig, SwitchEvent,
@@ -38,27 +39,6 @@ fn arg(name: &str, default: u64) -> u64 {
                 .unwrap_or_else(|_| panic!("{name} takes a number, not {v:?}"))
         })
         .unwrap_or(default)
-}
-
-/// This process's user + system CPU time in seconds (Linux).
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which is in parentheses and may hold spaces).
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    // utime and stime are fields 14 and 15 of the whole line: 11 and 12 after ')'.
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-/// The cumulative column of a sipp statistics line such as "Successful call".
-fn sipp_count(stdout: &str, label: &str) -> Option<u64> {
-    stdout
-        .lines()
-        .rev()
-        .find(|l| l.trim_start().starts_with(label))
-        .and_then(|l| l.rsplit('|').next())
-        .and_then(|v| v.trim().parse().ok())
 }
 
 #[tokio::main(flavor = "multi_thread")]

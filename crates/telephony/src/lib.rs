@@ -27,6 +27,7 @@ pub mod dtmf;
 pub mod g711;
 pub mod ivr;
 pub mod jitter;
+pub mod load;
 pub mod prompts;
 pub mod rtp;
 pub mod switch;

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use server::sip::{AgentPhone, RecordingPolicy, SipConfig, TenantSip};
 use server::tenant::Op;
+use telephony::load::{cpu_seconds, sipp_count};
 
 /// Options.
 #[derive(Debug, clap::Args)]
@@ -46,25 +47,6 @@ on_fail = { queue = "support" }
 "#;
 
 const PLAN: &str = "default_queue = \"support\"\n[[queue]]\nname = \"support\"\nring_timeout_s = 15\nwrap_up_s = 0\n";
-
-/// This process's user + system CPU time in seconds (Linux `/proc`).
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-/// The cumulative column of a sipp statistics line ("Successful call").
-fn sipp_count(stdout: &str, label: &str) -> Option<u64> {
-    stdout
-        .lines()
-        .rev()
-        .find(|l| l.trim_start().starts_with(label))
-        .and_then(|l| l.rsplit('|').next())
-        .and_then(|v| v.trim().parse().ok())
-}
 
 fn free_port() -> anyhow::Result<u16> {
     Ok(std::net::UdpSocket::bind(("127.0.0.1", 0))?
