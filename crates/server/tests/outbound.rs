@@ -104,6 +104,13 @@ async fn world() -> World {
     }
 }
 
+impl World {
+    /// POST as the administrator.
+    async fn post(&mut self, path: &str, body: &Value) -> server::client::Reply {
+        self.admin.post(path, body).await.unwrap()
+    }
+}
+
 async fn next_order(rx: &mut mpsc::UnboundedReceiver<LineOrder>) -> LineOrder {
     tokio::time::timeout(Duration::from_secs(10), rx.recv())
         .await
@@ -135,10 +142,8 @@ async fn a_campaign_dials_connects_the_free_agent_and_survives_a_restart() {
             s[k] = v.clone();
         }
         let r = w
-            .admin
             .post("/api/v1/campaigns", &json!({"name": "bad", "settings": s}))
-            .await
-            .unwrap();
+            .await;
         let body = r.json();
         assert!(r.status == 400 || r.status == 422, "{bad}: {body}");
         assert!(
@@ -147,34 +152,23 @@ async fn a_campaign_dials_connects_the_free_agent_and_survives_a_restart() {
         );
     }
     let r = w
-        .admin
         .post(
             "/api/v1/campaigns",
             &json!({"name": "renewals", "settings": settings("progressive")}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status, 201, "{:?}", r.json());
     let campaign = r.json()["id"].as_i64().unwrap();
     assert_eq!(campaign, 1, "the refused ones took no id");
     let r = w
-        .admin
         .post(
             "/api/v1/campaigns",
             &json!({"name": "renewals", "settings": settings("power")}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status, 409, "{:?}", r.json());
     // Contacts: a bad number names the contact and loads nothing.
-    let r = w
-        .admin
-        .post(
-            "/api/v1/campaigns/1/contacts",
-            &json!({"contacts": [{"name": "Eva", "phones": ["+420601000001"]}, {"name": "X", "phones": ["nope"]}]}),
-        )
-        .await
-        .unwrap();
+    let r = w.post("/api/v1/campaigns/1/contacts", &json!({"contacts": [{"name": "Eva", "phones": ["+420601000001"]}, {"name": "X", "phones": ["nope"]}]})).await;
     assert!(r.status == 400 || r.status == 422, "{:?}", r.json());
     assert!(
         r.json()["error"]["message"]
@@ -182,38 +176,19 @@ async fn a_campaign_dials_connects_the_free_agent_and_survives_a_restart() {
             .unwrap()
             .contains("contacts[1].phones")
     );
-    let r = w
-        .admin
-        .post(
-            "/api/v1/campaigns/1/contacts",
-            &json!({"contacts": [{"name": "Eva", "phones": ["+420601000001"]}, {"name": "Jan", "phones": ["+420601000002"]}]}),
-        )
-        .await
-        .unwrap();
+    let r = w.post("/api/v1/campaigns/1/contacts", &json!({"contacts": [{"name": "Eva", "phones": ["+420601000001"]}, {"name": "Jan", "phones": ["+420601000002"]}]})).await;
     assert_eq!(r.status, 201, "{:?}", r.json());
     assert_eq!(r.json()["added"], 2);
     // No line yet: starting says so.
-    let r = w
-        .admin
-        .post("/api/v1/campaigns/1/start", &json!({}))
-        .await
-        .unwrap();
+    let r = w.post("/api/v1/campaigns/1/start", &json!({})).await;
     assert_eq!(r.status, 409, "{:?}", r.json());
     let (tx, mut rx) = mpsc::unbounded_channel();
     w.hub.call(Op::AttachLine(tx)).await.unwrap();
-    let r = w
-        .admin
-        .post("/api/v1/campaigns/1/start", &json!({}))
-        .await
-        .unwrap();
+    let r = w.post("/api/v1/campaigns/1/start", &json!({})).await;
     assert_eq!(r.status, 200, "{:?}", r.json());
     assert_eq!(r.json()["state"], "running");
     // Ana signs in: progressive places one line for her, reserved.
-    let r = w
-        .admin
-        .post("/api/v1/agents/0/sign-in", &json!({}))
-        .await
-        .unwrap();
+    let r = w.post("/api/v1/agents/0/sign-in", &json!({})).await;
     assert!(r.status < 300, "{:?}", r.json());
     let d = dial(&mut rx).await;
     assert_eq!(d.phone.as_str(), "+420601000001");
@@ -261,32 +236,26 @@ async fn a_campaign_dials_connects_the_free_agent_and_survives_a_restart() {
     // A disposition while still on the call is refused; completing ends the
     // call (the line is told to hang up), then the disposition closes the contact.
     let r = w
-        .admin
         .post(
             &format!("/api/v1/interactions/{interaction}/disposition"),
             &json!({"code": "sale"}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status, 409, "{:?}", r.json());
     let r = w
-        .admin
         .post(
             &format!("/api/v1/interactions/{interaction}/complete"),
             &json!({}),
         )
-        .await
-        .unwrap();
+        .await;
     assert!(r.status < 300, "{:?}", r.json());
     // Not a code of the campaign: refused, naming the codes.
     let r = w
-        .admin
         .post(
             &format!("/api/v1/interactions/{interaction}/disposition"),
             &json!({"code": "resolved"}),
         )
-        .await
-        .unwrap();
+        .await;
     assert!(r.status == 400 || r.status == 422, "{:?}", r.json());
     assert!(
         r.json()["error"]["message"]
@@ -295,13 +264,11 @@ async fn a_campaign_dials_connects_the_free_agent_and_survives_a_restart() {
             .contains("sale")
     );
     let r = w
-        .admin
         .post(
             &format!("/api/v1/interactions/{interaction}/disposition"),
             &json!({"code": "sale"}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status, 200, "{:?}", r.json());
     // Ana is free again (no wrap-up in this queue): the next contact is dialled.
     // (The hang-up and the next dial come in one commit, in either order.)
@@ -425,37 +392,22 @@ async fn a_campaign_dials_connects_the_free_agent_and_survives_a_restart() {
 #[tokio::test]
 async fn an_answer_with_no_free_agent_is_abandoned_and_counted() {
     let mut w = world().await;
-    let r = w
-        .admin
-        .post(
-            "/api/v1/campaigns",
-            &json!({"name": "power", "settings": {"mode": "power", "ratio": 3.0, "queue": "outbound", "team": "outbound", "caller_id": "+420200000000", "windows": {"CZ": "00:00-24:00"}}}),
-        )
-        .await
-        .unwrap();
+    let r = w.post("/api/v1/campaigns", &json!({"name": "power", "settings": {"mode": "power", "ratio": 3.0, "queue": "outbound", "team": "outbound", "caller_id": "+420200000000", "windows": {"CZ": "00:00-24:00"}}})).await;
     assert_eq!(r.status, 201, "{:?}", r.json());
     let contacts: Vec<Value> = (0..6)
         .map(|i| json!({"phones": [format!("+42060100010{i}")]}))
         .collect();
     let r = w
-        .admin
         .post(
             "/api/v1/campaigns/1/contacts",
             &json!({"contacts": contacts}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status, 201, "{:?}", r.json());
     let (tx, mut rx) = mpsc::unbounded_channel();
     w.hub.call(Op::AttachLine(tx)).await.unwrap();
-    w.admin
-        .post("/api/v1/agents/0/sign-in", &json!({}))
-        .await
-        .unwrap();
-    w.admin
-        .post("/api/v1/campaigns/1/start", &json!({}))
-        .await
-        .unwrap();
+    w.post("/api/v1/agents/0/sign-in", &json!({})).await;
+    w.post("/api/v1/campaigns/1/start", &json!({})).await;
     // Power 3: three lines for the one free agent, none reserved.
     let a = dial(&mut rx).await;
     let b = dial(&mut rx).await;
@@ -503,22 +455,18 @@ async fn an_answer_with_no_free_agent_is_abandoned_and_counted() {
         unreachable!()
     };
     let r = w
-        .admin
         .post(
             &format!("/api/v1/interactions/{interaction}/complete"),
             &json!({}),
         )
-        .await
-        .unwrap();
+        .await;
     assert!(r.status < 300, "{:?}", r.json());
     let r = w
-        .admin
         .post(
             &format!("/api/v1/interactions/{interaction}/disposition"),
             &json!({"code": "callback", "callback_at": "bad time"}),
         )
-        .await
-        .unwrap();
+        .await;
     assert!(r.status == 400 || r.status == 422, "{:?}", r.json());
     assert!(
         r.json()["error"]["message"]
@@ -529,13 +477,11 @@ async fn an_answer_with_no_free_agent_is_abandoned_and_counted() {
     let when = chrono::DateTime::from_timestamp_millis(server::clock::now_ms()).unwrap()
         + chrono::Duration::hours(3);
     let r = w
-        .admin
         .post(
             &format!("/api/v1/interactions/{interaction}/disposition"),
             &json!({"code": "callback", "callback_at": when.to_rfc3339()}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status, 200, "{:?}", r.json());
     // The log has the abandon with its reason, for the regulator.
     let facts = w.store.events_after(&w.tenant, 0, 1000).await.unwrap();
@@ -570,29 +516,17 @@ async fn a_preview_campaign_shows_the_contact_on_the_desktop_to_call_or_skip() {
     let mut s = settings("preview");
     s["preview_countdown_s"] = json!(600);
     let r = w
-        .admin
         .post(
             "/api/v1/campaigns",
             &json!({"name": "visits", "settings": s}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status, 201, "{:?}", r.json());
-    let r = w
-        .admin
-        .post(
-            "/api/v1/campaigns/1/contacts",
-            &json!({"contacts": [{"name": "Eva <b>", "phones": ["+420601000001"]}, {"name": "Jan", "phones": ["+420601000002"]}]}),
-        )
-        .await
-        .unwrap();
+    let r = w.post("/api/v1/campaigns/1/contacts", &json!({"contacts": [{"name": "Eva <b>", "phones": ["+420601000001"]}, {"name": "Jan", "phones": ["+420601000002"]}]})).await;
     assert_eq!(r.status, 201, "{:?}", r.json());
     let (tx, mut rx) = mpsc::unbounded_channel();
     w.hub.call(Op::AttachLine(tx)).await.unwrap();
-    w.admin
-        .post("/api/v1/campaigns/1/start", &json!({}))
-        .await
-        .unwrap();
+    w.post("/api/v1/campaigns/1/start", &json!({})).await;
     // Ana signs in on her desktop.
     let mut ana = Client::new(w.addr);
     let r = ana

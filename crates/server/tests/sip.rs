@@ -131,6 +131,17 @@ fn explain(out: &Output, log: &str) -> String {
     )
 }
 
+/// `order`'s kinds appear in `kinds` in that order (others may come between).
+fn assert_in_order(kinds: &[String], order: &[&str]) {
+    let mut at = 0;
+    for k in order {
+        at += kinds[at..]
+            .iter()
+            .position(|x| x == k)
+            .unwrap_or_else(|| panic!("{k} missing or out of order in {kinds:?}"));
+    }
+}
+
 fn kind(r: &Recorded) -> String {
     r.fact.kind()
 }
@@ -829,13 +840,7 @@ async fn an_agent_mutes_holds_resumes_and_hangs_up_from_the_api() {
         "call.ended",
         "routing.ended",
     ];
-    let mut at = 0;
-    for k in order {
-        at += kinds[at..]
-            .iter()
-            .position(|x| x == k)
-            .unwrap_or_else(|| panic!("{k} missing or out of order in {kinds:?}"));
-    }
+    assert_in_order(&kinds, &order);
     let ended = all.iter().find(|r| kind(r) == "call.ended").unwrap();
     let v = serde_json::to_value(&ended.fact).unwrap();
     assert_eq!(v["call"]["by"], "agent", "{v}");
@@ -970,13 +975,7 @@ async fn a_consult_transfer_is_cancelled_then_completed_to_another_agents_phone(
         "call.ended",
         "routing.ended",
     ];
-    let mut at = 0;
-    for k in order {
-        at += kinds[at..]
-            .iter()
-            .position(|x| x == k)
-            .unwrap_or_else(|| panic!("{k} missing or out of order in {kinds:?}"));
-    }
+    assert_in_order(&kinds, &order);
     let agents = |what: &str| -> Vec<serde_json::Value> {
         all.iter()
             .filter(|r| kind(r) == what)
@@ -1485,13 +1484,7 @@ async fn the_first_agent_hanging_up_during_a_consult_hands_the_customer_over() {
         "call.ended",
         "routing.ended",
     ];
-    let mut at = 0;
-    for k in order {
-        at += kinds[at..]
-            .iter()
-            .position(|x| x == k)
-            .unwrap_or_else(|| panic!("{k} missing or out of order in {kinds:?}"));
-    }
+    assert_in_order(&kinds, &order);
     let completed = all
         .iter()
         .find(|r| kind(r) == "call.consult_completed")
