@@ -750,24 +750,23 @@ impl Task {
         while let Some(o) = self.engine.poll_output() {
             match o {
                 Output::Event(e) => {
-                    let hook = if self.out.campaigns.is_empty() {
-                        None
-                    } else {
-                        match &e.kind {
-                            EventKind::AgentStateChanged { agent, state } => {
-                                Some((Some((*agent, state.clone())), None))
-                            }
-                            EventKind::Ended { interaction, .. } => {
-                                Some((None, Some(*interaction)))
-                            }
-                            _ => None,
+                    // What the dialer needs to hear of (only when a campaign exists).
+                    let watch = !self.out.campaigns.is_empty();
+                    let (presence, ended) = match &e.kind {
+                        EventKind::AgentStateChanged { agent, state } if watch => {
+                            (Some((*agent, state.clone())), None)
                         }
+                        EventKind::Ended { interaction, .. } if watch => {
+                            (None, Some(interaction.0 as i64))
+                        }
+                        _ => (None, None),
                     };
                     self.push(Fact::Routing { event: e });
-                    match hook {
-                        Some((Some((agent, state)), _)) => self.presence_changed(agent, &state),
-                        Some((None, Some(i))) => self.outbound_ended(i.0 as i64),
-                        _ => {}
+                    if let Some((agent, state)) = presence {
+                        self.presence_changed(agent, &state);
+                    }
+                    if let Some(i) = ended {
+                        self.outbound_ended(i);
                     }
                 }
                 // No IVR yet to ask the caller: the interaction keeps waiting.
@@ -1498,10 +1497,8 @@ impl Task {
                 r?;
                 Ok(Ack::Id(i64::from(id)))
             }
-            Op::AddContacts { campaign, contacts } => {
-                self.add_contacts(now, campaign, contacts).await
-            }
-            Op::Campaign(campaign, cmd) => self.campaign_command(now, campaign, cmd),
+            Op::AddContacts { campaign, contacts } => self.add_contacts(campaign, contacts).await,
+            Op::Campaign(campaign, cmd) => self.campaign_command(campaign, cmd),
             Op::AttachLine(tx) => {
                 self.out.line = Some(tx);
                 Ok(Ack::Done)
@@ -1517,14 +1514,11 @@ impl Task {
                     .get(&attempt)
                     .cloned()
                     .ok_or_else(|| ApiError::not_found("attempt"))?;
-                self.dialer_step(
-                    now,
-                    DialerStep::DialResult {
-                        attempt,
-                        outcome,
-                        ring_ms,
-                    },
-                )?;
+                self.dialer_step(DialerStep::DialResult {
+                    attempt,
+                    outcome,
+                    ring_ms,
+                })?;
                 let offered = if outcome == model::outbound::DialOutcome::LiveAnswer {
                     self.offer_answered(now, attempt, placed).await
                 } else {
@@ -1543,17 +1537,14 @@ impl Task {
                     // The offer is gone (the agent signed out meanwhile).
                     let _ = self.engine.handle(now, Input::Cancel(iid));
                     self.drain();
-                    self.dialer_step(now, DialerStep::Abandoned { attempt })?;
+                    self.dialer_step(DialerStep::Abandoned { attempt })?;
                     return Err(routing_error(e));
                 }
-                self.dialer_step(
-                    now,
-                    DialerStep::Connected {
-                        attempt,
-                        agent,
-                        interaction,
-                    },
-                )?;
+                self.dialer_step(DialerStep::Connected {
+                    attempt,
+                    agent,
+                    interaction,
+                })?;
                 self.drain();
                 Ok(Ack::Done)
             }
@@ -1567,7 +1558,7 @@ impl Task {
                     .engine
                     .handle(now, Input::Cancel(InteractionId(interaction as u64)));
                 self.drain();
-                self.dialer_step(now, DialerStep::Abandoned { attempt })?;
+                self.dialer_step(DialerStep::Abandoned { attempt })?;
                 Ok(Ack::Done)
             }
             Op::OutboundHangup(attempt) => {
@@ -1582,7 +1573,7 @@ impl Task {
                         self.drain();
                     }
                     _ => {
-                        self.dialer_step(now, DialerStep::CallEnded { attempt })?;
+                        self.dialer_step(DialerStep::CallEnded { attempt })?;
                     }
                 }
                 Ok(Ack::Done)
@@ -1611,7 +1602,7 @@ impl Task {
                 } else {
                     DialerStep::PreviewSkip { attempt }
                 };
-                self.dialer_step(now, step)?;
+                self.dialer_step(step)?;
                 Ok(Ack::Done)
             }
             Op::ForceAssign(i, a) => {
@@ -1665,7 +1656,7 @@ impl Task {
         }
     }
 
-    fn dialer_step(&mut self, _now: model::Instant, step: DialerStep) -> Result<(), ApiError> {
+    fn dialer_step(&mut self, step: DialerStep) -> Result<(), ApiError> {
         let now = self.dialer_now();
         let r = self.out.step(now, step);
         self.flush_out();
@@ -1868,7 +1859,6 @@ impl Task {
 
     async fn add_contacts(
         &mut self,
-        now: model::Instant,
         campaign: i64,
         contacts: Vec<outbound::ContactReq>,
     ) -> Result<Ack, ApiError> {
@@ -1918,7 +1908,6 @@ impl Task {
                 phones: c.phones,
             });
         }
-        let _ = now;
         let now = self.dialer_now();
         let r = self.out.load(now, id, &list);
         self.flush_out();
@@ -1928,7 +1917,6 @@ impl Task {
 
     fn campaign_command(
         &mut self,
-        now: model::Instant,
         campaign: i64,
         cmd: outbound::CampaignCommand,
     ) -> Result<Ack, ApiError> {
@@ -1948,7 +1936,7 @@ impl Task {
             outbound::CampaignCommand::Pause => DialerStep::Pause { campaign },
             outbound::CampaignCommand::Stop => DialerStep::Stop { campaign },
         };
-        self.dialer_step(now, step)?;
+        self.dialer_step(step)?;
         self.presences();
         Ok(Ack::Done)
     }
@@ -2028,7 +2016,7 @@ impl Task {
                 self.out.answering.insert(attempt, (interaction, agent));
             }
             None => {
-                if let Err(e) = self.dialer_step(now, DialerStep::Abandoned { attempt }) {
+                if let Err(e) = self.dialer_step(DialerStep::Abandoned { attempt }) {
                     tracing::warn!(tenant = self.tenant.name(), attempt, error = %e.message, "the dialer refused an abandon");
                 }
             }
