@@ -233,6 +233,12 @@ pub struct AgentConfig {
     pub capacity: [u8; Channel::COUNT],
     /// Whether a live voice interaction excludes all other work (and other work excludes voice).
     pub voice_exclusive: bool,
+    /// Auto-answer (forced answer): an offer connects at once, with no
+    /// ringing, no reserved state and no ring-no-answer timer. Usual for
+    /// agents on a headset taking predictive-dialer calls or a busy inbound
+    /// line; the `Offered` fact is still emitted (with its reason), then
+    /// `Accepted` at the same instant.
+    pub auto_answer: bool,
 }
 
 impl AgentConfig {
@@ -244,6 +250,7 @@ impl AgentConfig {
             teams: Vec::new(),
             capacity: Channel::ALL.map(|c| c.default_capacity()),
             voice_exclusive: true,
+            auto_answer: false,
         }
     }
 }

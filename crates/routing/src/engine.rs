@@ -241,6 +241,19 @@ impl Engine {
         self.out.pop_front()
     }
 
+    /// Takes every pending output at once: swaps the engine's queue of
+    /// outputs with `buf`, which must be empty (a shell that reads outputs
+    /// in place, by reference, and keeps two buffers going round).
+    pub fn swap_outputs(&mut self, buf: &mut VecDeque<Output>) {
+        debug_assert!(buf.is_empty(), "swap in an empty buffer");
+        std::mem::swap(&mut self.out, buf);
+    }
+
+    /// Whether outputs wait to be polled.
+    pub fn has_output(&self) -> bool {
+        !self.out.is_empty()
+    }
+
     /// When the engine next needs [`Engine::handle_timeout`], if ever.
     pub fn poll_timeout(&mut self) -> Option<Instant> {
         while let Some(t) = self.timers.peek() {
@@ -269,6 +282,15 @@ impl Engine {
     /// Applies one input at `now`. On error nothing changed.
     pub fn handle(&mut self, now: Instant, input: Input) -> Result<(), RoutingError> {
         let r = self.apply(now, input);
+        self.dispatch(now);
+        r
+    }
+
+    /// [`Input::Create`] without the box: the same checks and the same
+    /// facts, for a shell that creates interactions in a tight loop (the
+    /// simulator). On error nothing changed.
+    pub fn create(&mut self, now: Instant, new: NewInteraction) -> Result<(), RoutingError> {
+        let r = self.create_interaction(now, new);
         self.dispatch(now);
         r
     }
@@ -457,7 +479,7 @@ impl Engine {
                 self.agent_changed(now, i);
                 Ok(())
             }
-            Input::Create(new) => self.create(now, *new),
+            Input::Create(new) => self.create_interaction(now, *new),
             Input::Accept(id, agent) => self.accept(now, id, agent),
             Input::Reject(id, agent) => {
                 let slot = self.slot_of(id)?;
@@ -603,7 +625,11 @@ impl Engine {
         Ok(())
     }
 
-    fn create(&mut self, now: Instant, new: NewInteraction) -> Result<(), RoutingError> {
+    fn create_interaction(
+        &mut self,
+        now: Instant,
+        new: NewInteraction,
+    ) -> Result<(), RoutingError> {
         if self.by_id.contains_key(&new.id) {
             return Err(RoutingError::DuplicateInteraction(new.id));
         }
@@ -689,11 +715,18 @@ impl Engine {
             .drop_last(lane(TimerKind::Offer, it.queue, 0), |t: &Timer| {
                 t.kind == TimerKind::Offer && t.target == slot && t.generation == ring_generation
             });
+        self.connect(now, slot, ai);
+        Ok(())
+    }
+
+    /// Connects an offered interaction to its agent (an accept, or an
+    /// auto-answer agent's offer).
+    fn connect(&mut self, now: Instant, slot: u32, ai: usize) {
         let it = self.slots[slot as usize].as_mut().expect("in use");
         it.generation = it.generation.wrapping_add(1);
         it.stage = Stage::Connected { agent: ai as u32 };
         it.connected_at = Some(now);
-        let channel = it.channel;
+        let (id, channel) = (it.id, it.channel);
         let holder = it.held_by.take();
         let a = &mut self.agents[ai];
         a.offer = None;
@@ -706,6 +739,7 @@ impl Engine {
         if a.busy_since.is_none() {
             a.busy_since = Some(now);
         }
+        let agent = a.id();
         self.emit(
             now,
             EventKind::Accepted {
@@ -717,7 +751,6 @@ impl Engine {
             self.release_agent(now, h as usize, slot);
         }
         self.agent_changed(now, ai);
-        Ok(())
     }
 
     fn complete(&mut self, now: Instant, id: InteractionId) -> Result<(), RoutingError> {
@@ -1187,6 +1220,7 @@ impl Engine {
 
     fn offer(&mut self, now: Instant, slot: u32, ai: usize, reason: Reason) {
         self.leave_stage(now, slot);
+        let auto_answer = self.agents[ai].cfg.auto_answer;
         let it = self.slots[slot as usize].as_mut().expect("in use");
         let until = now + self.queues[it.queue.index()].ring_timeout;
         let ring_lane = lane(TimerKind::Offer, it.queue, 0);
@@ -1200,7 +1234,6 @@ impl Engine {
         a.offer = Some(slot);
         a.last_offer = now;
         let agent = a.id();
-        self.arm(until, TimerKind::Offer, slot, generation, Some(ring_lane));
         self.stats.offers += 1;
         self.emit(
             now,
@@ -1210,6 +1243,12 @@ impl Engine {
                 reason,
             },
         );
+        if auto_answer {
+            // Answered as it is offered: never reserved, nothing rings out.
+            self.connect(now, slot, ai);
+            return;
+        }
+        self.arm(until, TimerKind::Offer, slot, generation, Some(ring_lane));
         self.publish_agent(now, ai);
     }
 

@@ -455,3 +455,65 @@ fn abandoning_while_ringing_revokes_the_offer_then_ends_once() {
         "ended interactions are gone"
     );
 }
+
+#[test]
+fn an_auto_answer_agent_is_connected_as_the_offer_is_made_and_nothing_rings_out() {
+    let mut h = Harness::new();
+    h.queue(simple_queue(0, 0));
+    let mut cfg = routing::AgentConfig::new(AgentId(0), vec![(SkillId(0), p(5))]);
+    cfg.auto_answer = true;
+    h.input(Input::UpsertAgent(cfg));
+    h.input(Input::SignIn(AgentId(0), None));
+    let b = h.agent(1, &[(0, 5)]);
+    // The simulator's way in: `Engine::create`, no box, same facts.
+    let n = NewInteraction::new(InteractionId(1), Channel::Voice, QueueId(0));
+    h.e.create(h.now, n).expect("created");
+    h.drain();
+    let a = AgentId(0);
+    assert_eq!(h.offered_to(1), Some(a), "agent 0 has been idle longest");
+    let kinds: Vec<&EventKind> = h.events.iter().map(|e| &e.kind).collect();
+    let offered = kinds
+        .iter()
+        .position(|k| matches!(k, EventKind::Offered { .. }))
+        .expect("offered");
+    assert!(
+        matches!(kinds[offered + 1], EventKind::Accepted { interaction, agent } if interaction.0 == 1 && *agent == a),
+        "Accepted follows Offered at once: {kinds:?}"
+    );
+    // Never published as reserved: straight from available to busy.
+    assert!(!h.events.iter().any(|e| matches!(
+        &e.kind,
+        EventKind::AgentStateChanged { agent, state: AgentState::Reserved } if *agent == a
+    )));
+    assert_eq!(h.e.agent_state(a), Some(AgentState::Busy));
+    assert_eq!(h.e.connected_agent(InteractionId(1)), Some(a));
+    // Accepting again is refused (it is no longer an offer), and no ring
+    // timeout fires later: the agent stays busy, not "missed".
+    assert!(h.try_input(Input::Accept(InteractionId(1), a)).is_err());
+    h.advance(120_000);
+    assert!(
+        !h.events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::OfferTimedOut { .. }))
+    );
+    assert_eq!(h.e.agent_state(a), Some(AgentState::Busy));
+    // A consult transfer to the agent on a manual phone rings there; back
+    // to the auto-answer agent, it connects at once and frees the holder.
+    h.input(Input::Transfer {
+        interaction: InteractionId(1),
+        to: TransferTarget::Agent(b),
+        consult: true,
+    });
+    assert_eq!(h.e.agent_state(b), Some(AgentState::Reserved));
+    h.accept(1);
+    assert_eq!(h.e.agent_state(a), Some(AgentState::Available));
+    h.input(Input::Transfer {
+        interaction: InteractionId(1),
+        to: TransferTarget::Agent(a),
+        consult: true,
+    });
+    assert_eq!(h.e.agent_state(a), Some(AgentState::Busy));
+    assert_eq!(h.e.agent_state(b), Some(AgentState::Available));
+    h.complete(1);
+    assert_eq!(h.outcome(1), Some(FinalOutcome::Handled));
+}

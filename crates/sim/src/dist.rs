@@ -116,7 +116,9 @@ impl Dist {
             Dist::Fixed(v) => *v,
             Dist::Empirical(v) => v[rng.random_range(0..v.len())],
         };
-        ((s.min(SAMPLE_S_MAX) * 1000.0).round() as u64).max(1)
+        // Rounded to the nearest millisecond (half up: samples are never
+        // negative), without a call to the C library's `round`.
+        ((s.min(SAMPLE_S_MAX) * 1000.0 + 0.5) as u64).max(1)
     }
 }
 

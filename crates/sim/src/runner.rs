@@ -8,7 +8,7 @@
 //! would (agents accept offers, conversations last their handle time).
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 use model::event::{AgentState, EventKind, FinalOutcome};
 use model::{AgentId, Attributes, Instant, InteractionId};
@@ -122,6 +122,8 @@ struct Sim<'a> {
     contacts: Vec<Contact>,
     agents: Vec<SimAgent>,
     next_arrival: Vec<f64>,
+    /// Each stream's current rate interval: start and end (ms) and rate.
+    arrival_rates: Vec<(f64, f64, f64)>,
     /// Each stream's next arrival as an event key (see [`Sim::schedule`]),
     /// `u128::MAX` once it stops: kept out of the heap, since there is always
     /// exactly one a stream, and the soonest of them with its stream.
@@ -134,7 +136,6 @@ struct Sim<'a> {
     checks: u64,
     check_every: u64,
     since_check: u64,
-    pending_accepts: Vec<(u64, u32)>,
     queues: Vec<QueueCounters>,
     intervals: Vec<Vec<QueueCounters>>,
     group_busy_ms: Vec<u64>,
@@ -145,6 +146,8 @@ struct Sim<'a> {
     failure: Option<String>,
     /// Outbound campaigns, when the scenario has any.
     out: Option<Box<dialing::Outbound>>,
+    /// The spare queue the engine's outputs are swapped into (see [`Sim::drain`]).
+    outputs: VecDeque<Output>,
 }
 
 /// Runs a scenario to the end and reports its KPIs.
@@ -182,6 +185,7 @@ impl<'a> Sim<'a> {
             contacts: Vec::new(),
             agents: Vec::with_capacity(agents as usize),
             next_arrival: vec![0.0; sc.streams.len()],
+            arrival_rates: vec![(0.0, 0.0, 0.0); sc.streams.len()],
             arrival_keys: vec![u128::MAX; sc.streams.len()],
             first_arrival: (u128::MAX, 0),
             live: 0,
@@ -195,7 +199,6 @@ impl<'a> Sim<'a> {
                 opts.check_every
             },
             since_check: 0,
-            pending_accepts: Vec::new(),
             queues: vec![QueueCounters::default(); sc.queues.len()],
             intervals: if opts.intervals {
                 vec![vec![QueueCounters::default(); sc.queues.len()]; n_intervals]
@@ -213,6 +216,7 @@ impl<'a> Sim<'a> {
             unfinished: 0,
             failure: None,
             out: None,
+            outputs: VecDeque::new(),
         }
     }
 
@@ -269,6 +273,13 @@ impl<'a> Sim<'a> {
         self.payloads[slot as usize]
     }
 
+    fn create(&mut self, new: NewInteraction) {
+        if let Err(e) = self.engine.create(self.at(), new) {
+            self.fail(format!("the engine refused a new interaction: {e}"));
+        }
+        self.drain();
+    }
+
     fn input(&mut self, input: Input) {
         if let Err(e) = self.engine.handle(self.at(), input) {
             self.fail(format!("the engine refused a simulator input: {e}"));
@@ -299,6 +310,9 @@ impl<'a> Sim<'a> {
                 cfg.teams = g.teams.clone();
                 cfg.capacity = g.capacity;
                 cfg.voice_exclusive = g.voice_exclusive;
+                // Answering in no time is the phone's auto-answer: the
+                // engine connects the offer itself.
+                cfg.auto_answer = g.answer_ms == 0;
                 self.engine
                     .handle(now, Input::UpsertAgent(cfg))
                     .expect("agent ids are dense");
@@ -332,16 +346,12 @@ impl<'a> Sim<'a> {
 
     /// Next arrival of a stream after `t` (ms), piecewise-constant Poisson.
     fn next_arrival_after(&mut self, s: usize, mut t: f64) -> Option<f64> {
-        let sc = self.sc;
-        let rates = &sc.streams[s].rate_per_ms;
-        let end = sc.duration_ms as f64;
+        let end = self.sc.duration_ms as f64;
         loop {
             if t >= end {
                 return None;
             }
-            let k = (t / sc.interval_ms as f64) as usize;
-            let rate = rates[k.min(rates.len() - 1)];
-            let boundary = (((k + 1) as u64 * sc.interval_ms) as f64).min(end);
+            let (boundary, rate) = self.arrival_interval(s, t);
             if rate <= 0.0 {
                 t = boundary;
                 continue;
@@ -353,6 +363,23 @@ impl<'a> Sim<'a> {
             }
             t = boundary;
         }
+    }
+
+    /// The end (ms, at most the day's) and the rate of the stream's rate
+    /// interval holding `t`, remembered until `t` leaves it.
+    fn arrival_interval(&mut self, s: usize, t: f64) -> (f64, f64) {
+        let (start, boundary, rate) = self.arrival_rates[s];
+        if start <= t && t < boundary {
+            return (boundary, rate);
+        }
+        let sc = self.sc;
+        let rates = &sc.streams[s].rate_per_ms;
+        let k = (t / sc.interval_ms as f64) as usize;
+        let rate = rates[k.min(rates.len() - 1)];
+        let start = (k as u64 * sc.interval_ms) as f64;
+        let boundary = (((k + 1) as u64 * sc.interval_ms) as f64).min(sc.duration_ms as f64);
+        self.arrival_rates[s] = (start, boundary, rate);
+        (boundary, rate)
     }
 
     fn run_loop(&mut self) {
@@ -382,13 +409,13 @@ impl<'a> Sim<'a> {
                 .and_then(|o| o.dialer.poll_timeout())
                 .map(|t| t.as_millis().saturating_sub(start));
             // Ties: routing's timers, then the dialer's, then simulated events.
-            let Some(t) = [next_timer, next_dialer, next_ev]
-                .into_iter()
-                .flatten()
-                .min()
-            else {
+            let t = next_timer
+                .unwrap_or(u64::MAX)
+                .min(next_dialer.unwrap_or(u64::MAX))
+                .min(next_ev.unwrap_or(u64::MAX));
+            if t == u64::MAX {
                 break;
-            };
+            }
             if t > limit {
                 break;
             }
@@ -534,7 +561,7 @@ impl<'a> Sim<'a> {
             priority: stream.priority,
             preferred_agent: None,
         };
-        self.input(Input::Create(Box::new(new)));
+        self.create(new);
         // A caller answered on arrival never runs out of patience: skipping
         // the timer keeps the event heap small (most calls, in a good day).
         let c = &self.contacts[id as usize];
@@ -548,28 +575,29 @@ impl<'a> Sim<'a> {
 
     fn drain(&mut self) {
         loop {
-            while let Some(out) = self.engine.poll_output() {
-                match out {
-                    Output::Event(ev) => {
-                        self.engine_events += 1;
-                        self.on_event(ev.kind);
+            // The engine's outputs are read in place: its queue is swapped
+            // with an empty one and handed back afterwards.
+            while self.engine.has_output() {
+                let mut outs = std::mem::take(&mut self.outputs);
+                self.engine.swap_outputs(&mut outs);
+                for out in &outs {
+                    match out {
+                        Output::Event(ev) => {
+                            self.engine_events += 1;
+                            self.on_event(&ev.kind);
+                        }
+                        Output::OfferCallback { interaction } => {
+                            self.on_offer_callback(interaction.0)
+                        }
                     }
-                    Output::OfferCallback { interaction } => self.on_offer_callback(interaction.0),
                 }
+                outs.clear();
+                self.outputs = outs;
             }
-            let Some((id, agent)) = self.pending_accepts.pop() else {
-                // Outbound: tell the dialer what routing did, place what it asks,
-                // and go round again if that gave routing more to do.
-                if self.pump_outbound() {
-                    continue;
-                }
+            // Outbound: tell the dialer what routing did, place what it asks,
+            // and go round again if that gave routing more to do.
+            if !self.pump_outbound() {
                 break;
-            };
-            if let Err(e) = self
-                .engine
-                .handle(self.at(), Input::Accept(InteractionId(id), AgentId(agent)))
-            {
-                self.fail(format!("accepting an offer failed: {e}"));
             }
         }
     }
@@ -602,9 +630,9 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn on_event(&mut self, kind: EventKind) {
+    fn on_event(&mut self, kind: &EventKind) {
         let now = self.now_ms;
-        match kind {
+        match *kind {
             EventKind::InteractionQueued {
                 interaction, queue, ..
             } => {
@@ -635,9 +663,9 @@ impl<'a> Sim<'a> {
                 }
                 c.offered_to = agent.0;
                 let answer_ms = self.sc.groups[self.agents[agent.index()].group as usize].answer_ms;
-                if answer_ms == 0 {
-                    self.pending_accepts.push((interaction.0, agent.0));
-                } else {
+                // With no answer time the agent is on auto-answer and the
+                // engine's `Accepted` follows at once.
+                if answer_ms > 0 {
                     self.schedule(now + answer_ms, Ev::Accept(interaction.0, agent.0));
                 }
             }
@@ -720,7 +748,7 @@ impl<'a> Sim<'a> {
                 }
                 self.on_end(interaction.0, outcome)
             }
-            EventKind::AgentStateChanged { agent, state } => {
+            EventKind::AgentStateChanged { agent, ref state } => {
                 if let Some(o) = self.out.as_mut() {
                     o.agent_changed(agent.0);
                 }

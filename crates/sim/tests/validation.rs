@@ -171,3 +171,46 @@ fn same_seed_same_bytes_other_seed_other_day() {
     assert_eq!(a, b, "the same seed must give byte-identical reports");
     assert_ne!(a, c, "another seed must give another day");
 }
+
+/// Agents who take `answer_s` to pick up: every answered caller waits at
+/// least that long; with 0 (auto-answer, the default) an idle line answers
+/// on arrival. Plenty of agents, so nobody queues for another reason.
+#[test]
+fn the_answer_time_is_part_of_every_wait_and_zero_is_auto_answer() {
+    let day = |answer: &str| {
+        let text = format!(
+            r#"
+duration_s = 7200
+seed = 3
+[[queue]]
+name = "line"
+sl_seconds = 5
+[[arrivals]]
+queue = "line"
+rate_per_hour = 120
+handle_time = {{ dist = "exponential", mean_s = 120 }}
+[[agents]]
+group = "agents"
+count = 40
+skills = {{ line = 5 }}
+{answer}
+"#
+        );
+        let sc = Scenario::from_text("answer.toml", &text, None).expect("valid");
+        sim::run(&sc, "answer.toml", &Options::default()).expect("no invariant breaks")
+    };
+    let auto = day("");
+    let q = queue(&auto);
+    assert!(q.answered > 150, "{q:?}");
+    assert_eq!(q.asa_s, 0.0, "{q:?}");
+    assert_eq!(q.service_level, 1.0, "{q:?}");
+    let slow = day("answer_s = 8");
+    let q = queue(&slow);
+    assert!(q.answered > 150, "{q:?}");
+    assert_eq!(
+        q.asa_s, 8.0,
+        "every caller waits the 8 s it takes to answer: {q:?}"
+    );
+    assert_eq!(q.max_wait_s, 8.0, "{q:?}");
+    assert_eq!(q.service_level, 0.0, "8 s is over the 5 s threshold: {q:?}");
+}

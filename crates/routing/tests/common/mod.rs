@@ -72,7 +72,7 @@ impl Harness {
         self.now = end;
     }
 
-    fn drain(&mut self) {
+    pub fn drain(&mut self) {
         while let Some(o) = self.e.poll_output() {
             match o {
                 Output::Event(ev) => self.events.push(ev),

@@ -718,7 +718,7 @@ impl Sim<'_> {
             // The reserved agent waits for this call: nobody else may take it.
             preferred_agent: held.map(|a| (AgentId(a), CONNECT_LIMIT)),
         };
-        self.input(Input::Create(Box::new(new)));
+        self.create(new);
         if let Some(a) = held
             && !self.contacts[id as usize].ended
             && self.contacts[id as usize].offered_to == u32::MAX
