@@ -19,6 +19,18 @@ pub(crate) fn eligible(a: &Agent, key: &ClassKey) -> bool {
         && a.fits(key.channel)
 }
 
+/// [`eligible`] for an agent taken from the ready line of the class's first
+/// requirement at a level it allows: that requirement holds already, so the
+/// agent's skill list is not read for it.
+fn eligible_past_first(a: &Agent, key: &ClassKey) -> bool {
+    key.agent.is_none_or(|x| x == a.id())
+        && key.team.is_none_or(|t| a.in_team(t))
+        && key.reqs[1..]
+            .iter()
+            .all(|r| a.level(r.skill) >= r.min.get())
+        && a.fits(key.channel)
+}
+
 /// The ready agent to offer `slot` (waiting in `class`) to, if any.
 pub(crate) fn agent_for(
     e: &mut Engine,
@@ -52,9 +64,14 @@ pub(crate) fn agent_for(
         Some(first) => {
             // Lines of ready agents from the lowest level allowed up to 10.
             let lines = e.ready.levels_from(first.skill, first.min.get());
+            let ok_in_line = |a: &Agent| {
+                a.indexed_at.is_some()
+                    && eligible_past_first(a, key)
+                    && !it.declined.contains(&a.id())
+            };
             let first_ok = |line: &ReadyLine| {
                 line.iter()
-                    .find(|(_, ai)| ok(&e.agents[*ai as usize]))
+                    .find(|(_, ai)| ok_in_line(&e.agents[*ai as usize]))
                     .copied()
             };
             match strategy {
@@ -85,7 +102,7 @@ pub(crate) fn agent_for(
                     for line in lines {
                         candidates.extend(
                             line.iter()
-                                .filter(|(_, ai)| ok(&e.agents[*ai as usize]))
+                                .filter(|(_, ai)| ok_in_line(&e.agents[*ai as usize]))
                                 .map(|(_, ai)| *ai as usize),
                         );
                     }

@@ -74,9 +74,13 @@ enum Ev {
 }
 
 const NONE: u64 = u64::MAX;
-/// Bits of a heap key that index the payload (16 M pending events at most;
-/// the sequence number keeps the remaining 40 bits, a trillion events).
+/// Bits of a heap key that index the payload (16 M pending events at most);
+/// the instant keeps the 40 bits above them (34 years of milliseconds).
 const PAYLOAD_BITS: u32 = 24;
+/// The payload bits of an arrival's key: above every pending event's slot,
+/// so at one instant the pending events (conversations ending, hang-ups)
+/// come before the arrivals.
+const ARRIVAL_SLOT: u64 = (1 << PAYLOAD_BITS) - 1;
 
 /// What the simulator knows of one contact.
 #[derive(Debug, Clone)]
@@ -97,6 +101,9 @@ struct Contact {
     is_callback: bool,
     /// The dialer's attempt for an answered outbound call, NONE for inbound work.
     line: u64,
+    /// The report interval of its arrival, u32::MAX when intervals are not
+    /// collected (worked out once, not at every fact).
+    interval: u32,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -105,6 +112,10 @@ struct SimAgent {
     busy_since: Option<u64>,
     active: u8,
     handled: u64,
+    /// The group's capacity, all channels together, and answer time: kept
+    /// here so that a fact about the agent reads one record.
+    capacity: u32,
+    answer_ms: u64,
 }
 
 struct Sim<'a> {
@@ -112,12 +123,12 @@ struct Sim<'a> {
     seed: u64,
     engine: Engine,
     rng: Pcg64Mcg,
-    /// instant << 64 | sequence << 24 | payload slot: one 16-byte integer an
-    /// entry, compared in one instruction pair, keeps sifting cheap.
-    heap: BinaryHeap<Reverse<u128>>,
+    /// instant << 24 | payload slot: one 8-byte integer an entry, compared
+    /// in one instruction, keeps sifting cheap (events at the same instant
+    /// come in the order of their slots: deterministic, as the run is).
+    heap: BinaryHeap<Reverse<u64>>,
     payloads: Vec<Ev>,
     free_payloads: Vec<u32>,
-    seq: u64,
     now_ms: u64,
     contacts: Vec<Contact>,
     agents: Vec<SimAgent>,
@@ -125,10 +136,10 @@ struct Sim<'a> {
     /// Each stream's current rate interval: start and end (ms) and rate.
     arrival_rates: Vec<(f64, f64, f64)>,
     /// Each stream's next arrival as an event key (see [`Sim::schedule`]),
-    /// `u128::MAX` once it stops: kept out of the heap, since there is always
+    /// `u64::MAX` once it stops: kept out of the heap, since there is always
     /// exactly one a stream, and the soonest of them with its stream.
-    arrival_keys: Vec<u128>,
-    first_arrival: (u128, u32),
+    arrival_keys: Vec<u64>,
+    first_arrival: (u64, u32),
     live: u64,
     arrivals_open: u32,
     events: u64,
@@ -180,14 +191,13 @@ impl<'a> Sim<'a> {
             heap: BinaryHeap::with_capacity(agents as usize * 2 + 64),
             payloads: Vec::new(),
             free_payloads: Vec::new(),
-            seq: 0,
             now_ms: 0,
             contacts: Vec::new(),
             agents: Vec::with_capacity(agents as usize),
             next_arrival: vec![0.0; sc.streams.len()],
             arrival_rates: vec![(0.0, 0.0, 0.0); sc.streams.len()],
-            arrival_keys: vec![u128::MAX; sc.streams.len()],
-            first_arrival: (u128::MAX, 0),
+            arrival_keys: vec![u64::MAX; sc.streams.len()],
+            first_arrival: (u64::MAX, 0),
             live: 0,
             arrivals_open: 0,
             events: 0,
@@ -220,12 +230,20 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// The report interval holding `ms`, u32::MAX when intervals are not collected.
+    fn interval_index(&self, ms: u64) -> u32 {
+        if self.collect_intervals {
+            self.sc.interval_of(ms) as u32
+        } else {
+            u32::MAX
+        }
+    }
+
     fn at(&self) -> Instant {
         Instant::from_millis(self.sc.start.as_millis() + self.now_ms)
     }
 
     fn schedule(&mut self, at_ms: u64, ev: Ev) {
-        self.seq += 1;
         let slot = match self.free_payloads.pop() {
             Some(i) => {
                 self.payloads[i as usize] = ev;
@@ -237,24 +255,20 @@ impl<'a> Sim<'a> {
             }
         };
         debug_assert!(
-            slot < 1 << PAYLOAD_BITS,
+            u64::from(slot) < ARRIVAL_SLOT,
             "fewer pending events than payload slots"
         );
-        let low = (self.seq << PAYLOAD_BITS) | u64::from(slot);
+        debug_assert!(at_ms < 1 << (64 - PAYLOAD_BITS), "instants fit 40 bits");
         self.heap
-            .push(Reverse((u128::from(at_ms) << 64) | u128::from(low)));
+            .push(Reverse((at_ms << PAYLOAD_BITS) | u64::from(slot)));
     }
 
-    /// Schedules a stream's next arrival (or none): the key is the one
-    /// [`Sim::schedule`] would give it, so events come in the same order as
-    /// if it waited in the heap.
+    /// Schedules a stream's next arrival (or none), keyed like
+    /// [`Sim::schedule`]'s events and after them at the same instant.
     fn schedule_arrival(&mut self, s: usize, at_ms: Option<u64>) {
         self.arrival_keys[s] = match at_ms {
-            Some(at) => {
-                self.seq += 1;
-                (u128::from(at) << 64) | u128::from(self.seq << PAYLOAD_BITS)
-            }
-            None => u128::MAX,
+            Some(at) => (at << PAYLOAD_BITS) | ARRIVAL_SLOT,
+            None => u64::MAX,
         };
         self.first_arrival = self
             .arrival_keys
@@ -262,12 +276,11 @@ impl<'a> Sim<'a> {
             .enumerate()
             .map(|(i, &k)| (k, i as u32))
             .min()
-            .unwrap_or((u128::MAX, 0));
+            .unwrap_or((u64::MAX, 0));
     }
 
     fn pop_event(&mut self) -> Ev {
-        let Reverse(entry) = self.heap.pop().expect("peeked");
-        let key = entry as u64;
+        let Reverse(key) = self.heap.pop().expect("peeked");
         let slot = (key & ((1 << PAYLOAD_BITS) - 1)) as u32;
         self.free_payloads.push(slot);
         self.payloads[slot as usize]
@@ -318,6 +331,8 @@ impl<'a> Sim<'a> {
                     .expect("agent ids are dense");
                 self.agents.push(SimAgent {
                     group: gi as u32,
+                    capacity: g.capacity.iter().map(|&x| u32::from(x)).sum(),
+                    answer_ms: g.answer_ms,
                     ..Default::default()
                 });
                 match g.shift_ms {
@@ -393,10 +408,10 @@ impl<'a> Sim<'a> {
             if self.arrivals_open == 0 && self.live == 0 && !outbound {
                 break;
             }
-            let heap_first = self.heap.peek().map_or(u128::MAX, |Reverse(e)| *e);
+            let heap_first = self.heap.peek().map_or(u64::MAX, |Reverse(e)| *e);
             let (arrival_first, stream) = self.first_arrival;
             let next_key = heap_first.min(arrival_first);
-            let next_ev = (next_key != u128::MAX).then_some((next_key >> 64) as u64);
+            let next_ev = (next_key != u64::MAX).then_some(next_key >> PAYLOAD_BITS);
             let next_timer = self
                 .engine
                 .poll_timeout()
@@ -551,6 +566,7 @@ impl<'a> Sim<'a> {
             counted: self.now_ms >= self.sc.warmup_ms,
             is_callback: false,
             line: NONE,
+            interval: self.interval_index(self.now_ms),
         });
         self.live += 1;
         let new = NewInteraction {
@@ -641,7 +657,7 @@ impl<'a> Sim<'a> {
                 if c.queue == u32::MAX && !c.is_callback {
                     c.queue = queue.0;
                     if c.counted {
-                        let k = interval(self.sc, c.arrived_ms);
+                        let k = c.interval as usize;
                         self.queues[queue.index()].offered += 1;
                         if let Some(iv) = self.intervals.get_mut(k) {
                             iv[queue.index()].offered += 1;
@@ -662,7 +678,7 @@ impl<'a> Sim<'a> {
                     return;
                 }
                 c.offered_to = agent.0;
-                let answer_ms = self.sc.groups[self.agents[agent.index()].group as usize].answer_ms;
+                let answer_ms = self.agents[agent.index()].answer_ms;
                 // With no answer time the agent is on auto-answer and the
                 // engine's `Accepted` follows at once.
                 if answer_ms > 0 {
@@ -687,12 +703,7 @@ impl<'a> Sim<'a> {
                 let a = &mut self.agents[agent.index()];
                 a.active += 1;
                 a.handled += 1;
-                let cap = sc.groups[a.group as usize]
-                    .capacity
-                    .iter()
-                    .map(|&x| u32::from(x))
-                    .sum::<u32>();
-                if u32::from(a.active) > cap {
+                if u32::from(a.active) > a.capacity {
                     let msg = format!(
                         "agent {agent} holds {} interactions, above capacity",
                         a.active
@@ -706,7 +717,7 @@ impl<'a> Sim<'a> {
                         let wait = now - c.arrived_ms;
                         let q = c.queue as usize;
                         let in_sl = wait <= sc.queues[q].sl_threshold.as_millis() as u64;
-                        let k = interval(sc, c.arrived_ms);
+                        let k = c.interval as usize;
                         for qc in std::iter::once(&mut self.queues[q])
                             .chain(self.intervals.get_mut(k).map(|iv| &mut iv[q]))
                         {
@@ -806,7 +817,7 @@ impl<'a> Sim<'a> {
             return;
         }
         let q = c.queue as usize;
-        let k = interval(sc, c.arrived_ms);
+        let k = c.interval as usize;
         let waited = if c.answered_ms != NONE {
             c.answered_ms
         } else {
@@ -942,8 +953,4 @@ impl<'a> Sim<'a> {
             intervals,
         }
     }
-}
-
-fn interval(sc: &Scenario, ms: u64) -> usize {
-    sc.interval_of(ms)
 }

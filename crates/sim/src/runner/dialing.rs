@@ -684,6 +684,7 @@ impl Sim<'_> {
             counted: false,
             is_callback: false,
             line: attempt,
+            interval: self.interval_index(self.now_ms),
         });
         self.live += 1;
         let mut held = None;
