@@ -1601,10 +1601,6 @@ impl Engine {
         }
     }
 
-    // Inlined into each caller, so that the fact is written straight into
-    // the queue rather than built on the stack and copied (a copy whose wide
-    // loads stall on the narrow stores that just built it).
-    #[inline(always)]
     fn emit(&mut self, now: Instant, kind: EventKind) {
         self.out.push_back(Output::Event(Event { at: now, kind }));
     }

@@ -7,27 +7,22 @@ use model::event::Reason;
 
 use crate::agents::{Agent, ReadyLine};
 use crate::classes::ClassKey;
-use crate::config::Strategy;
+use crate::config::{SkillReq, Strategy};
 use crate::engine::Engine;
 
 /// Whether the agent may take interactions of this class (capacity included;
 /// readiness is the caller's concern).
 pub(crate) fn eligible(a: &Agent, key: &ClassKey) -> bool {
-    key.agent.is_none_or(|x| x == a.id())
-        && key.team.is_none_or(|t| a.in_team(t))
-        && key.reqs.iter().all(|r| a.level(r.skill) >= r.min.get())
-        && a.fits(key.channel)
+    eligible_for(a, key, &key.reqs)
 }
 
-/// [`eligible`] for an agent taken from the ready line of the class's first
-/// requirement at a level it allows: that requirement holds already, so the
-/// agent's skill list is not read for it.
-fn eligible_past_first(a: &Agent, key: &ClassKey) -> bool {
+/// [`eligible`], checking only `reqs` of the class's skill requirements: an
+/// agent taken from the ready line of the first requirement, at a level it
+/// allows, meets that one already, and its skill list is not read for it.
+fn eligible_for(a: &Agent, key: &ClassKey, reqs: &[SkillReq]) -> bool {
     key.agent.is_none_or(|x| x == a.id())
         && key.team.is_none_or(|t| a.in_team(t))
-        && key.reqs[1..]
-            .iter()
-            .all(|r| a.level(r.skill) >= r.min.get())
+        && reqs.iter().all(|r| a.level(r.skill) >= r.min.get())
         && a.fits(key.channel)
 }
 
@@ -41,8 +36,10 @@ pub(crate) fn agent_for(
     let key = &e.classes[class as usize].key;
     let it = e.slots[slot as usize].as_ref()?;
     let q = &e.queues[key.queue.index()];
-    let ok =
-        |a: &Agent| a.indexed_at.is_some() && eligible(a, key) && !it.declined.contains(&a.id());
+    let ok_for = |a: &Agent, reqs: &[SkillReq]| {
+        a.indexed_at.is_some() && eligible_for(a, key, reqs) && !it.declined.contains(&a.id())
+    };
+    let ok = |a: &Agent| ok_for(a, &key.reqs);
     let reason = |by: &'static str, score: f64| Reason {
         rule: it.rule.clone(),
         queue: Some(key.queue),
@@ -64,11 +61,7 @@ pub(crate) fn agent_for(
         Some(first) => {
             // Lines of ready agents from the lowest level allowed up to 10.
             let lines = e.ready.levels_from(first.skill, first.min.get());
-            let ok_in_line = |a: &Agent| {
-                a.indexed_at.is_some()
-                    && eligible_past_first(a, key)
-                    && !it.declined.contains(&a.id())
-            };
+            let ok_in_line = |a: &Agent| ok_for(a, &key.reqs[1..]);
             let first_ok = |line: &ReadyLine| {
                 line.iter()
                     .find(|(_, ai)| ok_in_line(&e.agents[*ai as usize]))

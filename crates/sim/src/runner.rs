@@ -77,10 +77,11 @@ const NONE: u64 = u64::MAX;
 /// Bits of a heap key that index the payload (16 M pending events at most);
 /// the instant keeps the 40 bits above them (34 years of milliseconds).
 const PAYLOAD_BITS: u32 = 24;
+const PAYLOAD_MASK: u64 = (1 << PAYLOAD_BITS) - 1;
 /// The payload bits of an arrival's key: above every pending event's slot,
 /// so at one instant the pending events (conversations ending, hang-ups)
 /// come before the arrivals.
-const ARRIVAL_SLOT: u64 = (1 << PAYLOAD_BITS) - 1;
+const ARRIVAL_SLOT: u64 = PAYLOAD_MASK;
 
 /// What the simulator knows of one contact.
 #[derive(Debug, Clone)]
@@ -281,7 +282,7 @@ impl<'a> Sim<'a> {
 
     fn pop_event(&mut self) -> Ev {
         let Reverse(key) = self.heap.pop().expect("peeked");
-        let slot = (key & ((1 << PAYLOAD_BITS) - 1)) as u32;
+        let slot = (key & PAYLOAD_MASK) as u32;
         self.free_payloads.push(slot);
         self.payloads[slot as usize]
     }
