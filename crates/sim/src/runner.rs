@@ -608,8 +608,11 @@ impl<'a> Sim<'a> {
                         }
                     }
                 }
-                outs.clear();
+                // Put back, then emptied where it lies: emptying first and
+                // moving it after would read it back whole right behind the
+                // narrow store of its new length (a stalled load each time).
                 self.outputs = outs;
+                self.outputs.clear();
             }
             // Outbound: tell the dialer what routing did, place what it asks,
             // and go round again if that gave routing more to do.
