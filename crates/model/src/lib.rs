@@ -11,12 +11,14 @@
 //! - [`skill`]: skills and proficiency levels, reason codes.
 //! - [`attributes`]: what is known about an interaction (caller, dialled number, segment…).
 //! - [`event`]: the facts the engines emit and the event log keeps.
+//! - [`name`]: short interned names the facts carry (rules, strategies, causes).
 //! - [`outbound`]: contacts, phone numbers, consent and dispositions for the dialer.
 
 pub mod attributes;
 pub mod channel;
 pub mod event;
 pub mod ids;
+pub mod name;
 pub mod outbound;
 pub mod skill;
 pub mod time;
@@ -25,6 +27,7 @@ pub use attributes::{Attributes, Language, PhoneNumber, Segment, ValueTier};
 pub use channel::{Channel, Direction};
 pub use event::Event;
 pub use ids::{AgentId, InteractionId, QueueId, SkillId, TeamId, TenantId};
+pub use name::Name;
 pub use skill::{Proficiency, ReasonCode};
 pub use time::{Duration, Instant};
 

@@ -10,9 +10,8 @@
 //! and dropping the common `aging × now` term leaves a key that never changes.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
-use model::{AgentId, Channel, Instant, InteractionId, QueueId, TeamId};
+use model::{AgentId, Channel, Instant, InteractionId, Name, QueueId, TeamId};
 
 use crate::config::SkillReq;
 
@@ -37,7 +36,8 @@ pub(crate) struct Interaction {
     pub priority: i32,
     /// Skills added by plan rules, to every step.
     pub add_skills: Vec<SkillReq>,
-    pub rule: Option<Arc<str>>,
+    /// The plan rule that chose its queue, for offer reasons.
+    pub rule: Option<Name>,
     /// First arrival in routing: fixes the place in line.
     pub arrived_at: Instant,
     /// Tie-break among equal arrival instants: creation order.

@@ -7,11 +7,11 @@
 //! agent stays ready while an eligible interaction waits.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
 
 use model::event::{AgentState as PublicState, EventKind, FinalOutcome, Reason};
 use model::{
-    AgentId, Attributes, Channel, Duration, Event, Instant, InteractionId, QueueId, ReasonCode,
+    AgentId, Attributes, Channel, Duration, Event, Instant, InteractionId, Name, QueueId,
+    ReasonCode,
 };
 
 use crate::agents::{Agent, ReadyIndex};
@@ -556,7 +556,7 @@ impl Engine {
                     return Err(RoutingError::AgentUnavailable(agent));
                 }
                 let reason = Reason {
-                    rule: it.rule.clone(),
+                    rule: it.rule,
                     queue: Some(it.queue),
                     step: Some(it.step),
                     by: "force".into(),
@@ -630,25 +630,36 @@ impl Engine {
         now: Instant,
         new: NewInteraction,
     ) -> Result<(), RoutingError> {
-        if self.by_id.contains_key(&new.id) {
-            return Err(RoutingError::DuplicateInteraction(new.id));
-        }
+        // One look-up of the id: its entry is kept through the checks and
+        // filled at the end (dropped unfilled on an error: nothing changed).
+        let (n_queues, n_agents) = (self.queues.len(), self.agents.len());
+        let entry = match self.by_id.entry(new.id) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                return Err(RoutingError::DuplicateInteraction(new.id));
+            }
+            std::collections::hash_map::Entry::Vacant(v) => v,
+        };
         new.attributes
             .validate()
             .map_err(RoutingError::Attributes)?;
         if new.priority.abs() > PRIORITY_ABS_MAX {
             return Err(RoutingError::Invalid("priority out of range"));
         }
-        if let Some(q) = new.queue {
-            self.check_queue(q)?;
+        if let Some(q) = new.queue
+            && q.index() >= n_queues
+        {
+            return Err(RoutingError::UnknownQueue(q));
         }
-        if let Some((a, _)) = new.preferred_agent {
-            self.agent_index(a)?;
+        if let Some((a, _)) = new.preferred_agent
+            && a.index() >= n_agents
+        {
+            return Err(RoutingError::UnknownAgent(a));
         }
         let d = self
             .plan
             .decide(now, new.channel, &new.attributes, new.queue, new.priority);
-        let slot = self.alloc_slot();
+        let slot = take_slot(&mut self.free_slots, &mut self.slots, &mut self.slot_gens);
+        entry.insert(slot);
         self.seq += 1;
         let it = Interaction {
             id: new.id,
@@ -671,8 +682,13 @@ impl Engine {
             callback_offered: false,
             connected_at: None,
         };
-        let attributes = (!is_blank(&new.attributes)).then(|| Box::new(new.attributes));
-        self.by_id.insert(new.id, slot);
+        // A branch, not `bool::then`: its closure would take the attributes
+        // in (a copy of them) even when they are blank and left behind.
+        let attributes = if is_blank(&new.attributes) {
+            None
+        } else {
+            Some(Box::new(new.attributes))
+        };
         self.slots[slot as usize] = Some(it);
         self.emit(
             now,
@@ -687,12 +703,7 @@ impl Engine {
                 now,
                 slot,
                 q,
-                reason_rule(
-                    self.slots[slot as usize]
-                        .as_ref()
-                        .and_then(|i| i.rule.clone()),
-                    q,
-                ),
+                reason_rule(self.slots[slot as usize].as_ref().and_then(|i| i.rule), q),
             ),
             None => self.end(now, slot, FinalOutcome::Refused, reason_by("no_queue")),
         }
@@ -973,7 +984,7 @@ impl Engine {
                         interaction: id,
                         from,
                         to,
-                        reason: reason.clone(),
+                        reason,
                     },
                 );
                 self.enter_queue(now, slot, to, reason);
@@ -1365,12 +1376,7 @@ impl Engine {
     }
 
     fn alloc_slot(&mut self) -> u32 {
-        if let Some(s) = self.free_slots.pop() {
-            return s;
-        }
-        self.slots.push(None);
-        self.slot_gens.push(0);
-        (self.slots.len() - 1) as u32
+        take_slot(&mut self.free_slots, &mut self.slots, &mut self.slot_gens)
     }
 
     // ----- agents --------------------------------------------------------
@@ -1678,6 +1684,21 @@ impl crate::timers::Stamped for Timer {
     }
 }
 
+/// A free interaction slot (a new one when none is free), from the engine's
+/// parts: [`Engine::alloc_slot`] for callers that hold another part borrowed.
+fn take_slot(
+    free: &mut Vec<u32>,
+    slots: &mut Vec<Option<Interaction>>,
+    gens: &mut Vec<u32>,
+) -> u32 {
+    if let Some(s) = free.pop() {
+        return s;
+    }
+    slots.push(None);
+    gens.push(0);
+    (slots.len() - 1) as u32
+}
+
 fn reason_by(by: &'static str) -> Reason {
     Reason {
         by: by.into(),
@@ -1685,7 +1706,7 @@ fn reason_by(by: &'static str) -> Reason {
     }
 }
 
-fn reason_rule(rule: Option<Arc<str>>, q: QueueId) -> Reason {
+fn reason_rule(rule: Option<Name>, q: QueueId) -> Reason {
     let by = if rule.is_some() { "plan" } else { "requested" };
     Reason {
         rule,

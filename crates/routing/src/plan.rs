@@ -7,11 +7,9 @@
 //! sends anywhere goes to the queue it was created for, or the plan's
 //! default queue.
 
-use std::sync::Arc;
-
 use chrono::{Datelike, Timelike};
 use chrono_tz::Tz;
-use model::{Attributes, Channel, Instant, PhoneNumber, QueueId};
+use model::{Attributes, Channel, Instant, Name, PhoneNumber, QueueId};
 
 use crate::config::{REQUIREMENTS_MAX, SkillReq};
 
@@ -67,7 +65,7 @@ pub struct Then {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     /// Its name, given in offer reasons.
-    pub name: Arc<str>,
+    pub name: Name,
     /// When it applies.
     pub when: Match,
     /// What it does.
@@ -105,12 +103,34 @@ pub struct Decision {
     /// Skills added to every step.
     pub add_skills: Vec<SkillReq>,
     /// The rule that chose the queue (or the last that matched).
-    pub rule: Option<Arc<str>>,
+    pub rule: Option<Name>,
 }
 
 impl RoutingPlan {
     /// Evaluates the rules for one interaction.
+    #[inline]
     pub fn decide(
+        &self,
+        now: Instant,
+        channel: Channel,
+        attrs: &Attributes,
+        queue: Option<QueueId>,
+        priority: i32,
+    ) -> Decision {
+        if self.rules.is_empty() {
+            // No rule to evaluate (a plan of queues only): the caller's
+            // queue or the default, decided where it is asked.
+            return Decision {
+                queue: queue.or(self.default_queue),
+                priority,
+                add_skills: Vec::new(),
+                rule: None,
+            };
+        }
+        self.decide_by_rules(now, channel, attrs, queue, priority)
+    }
+
+    fn decide_by_rules(
         &self,
         now: Instant,
         channel: Channel,
@@ -124,15 +144,13 @@ impl RoutingPlan {
             add_skills: Vec::new(),
             rule: None,
         };
-        let local = (!self.rules.is_empty())
-            .then(|| chrono::DateTime::from_timestamp_millis(now.as_millis() as i64))
-            .flatten()
+        let local = chrono::DateTime::from_timestamp_millis(now.as_millis() as i64)
             .map(|t| t.with_timezone(&self.tz));
         for rule in &self.rules {
             if !rule.when.matches(channel, attrs, local.as_ref()) {
                 continue;
             }
-            d.rule = Some(rule.name.clone());
+            d.rule = Some(rule.name);
             if let Some(p) = rule.then.priority {
                 d.priority = p;
             }
@@ -209,7 +227,7 @@ mod tests {
 
     fn rule(name: &str, when: Match, then: Then) -> Rule {
         Rule {
-            name: name.into(),
+            name: Name::intern(name).unwrap(),
             when,
             then,
         }

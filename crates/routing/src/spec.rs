@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use model::{Channel, Duration, PhoneNumber, Proficiency, QueueId, SkillId, TeamId};
+use model::{Channel, Duration, Name, PhoneNumber, Proficiency, QueueId, SkillId, TeamId};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -887,11 +887,9 @@ fn compile_rule(src: Source<'_>, r: &RuleSpec, names: &mut Names) -> Result<Rule
             .clamp(-config::PRIORITY_ABS_MAX, config::PRIORITY_ABS_MAX),
         add_skills: skill_reqs(src, &r.then.add_skills, names, &f("then.add_skills"))?,
     };
-    Ok(Rule {
-        name: name.into(),
-        when,
-        then,
-    })
+    let name = Name::intern(name)
+        .map_err(|e| src.error_at(Some(r.name.span()), name, "rule.name", e.to_string()))?;
+    Ok(Rule { name, when, then })
 }
 
 #[cfg(test)]
@@ -995,6 +993,12 @@ then = { queue = "backup", priority = 50, add_skills = { catalan = 5 } }
 
         let e = compile_str("plan.json", "{\n\"queue\": [\n}").unwrap_err();
         assert_eq!(e.line, Some(3), "{e}");
+
+        let long = "r".repeat(model::name::NAME_LEN_MAX + 1);
+        let bad = PLAN.replace("name = \"vip-line\"", &format!("name = \"{long}\""));
+        let e = compile_str("plan.toml", &bad).unwrap_err();
+        assert!(e.field.contains("rule.name"), "{e}");
+        assert!(e.message.contains("longer than 256"), "{e}");
     }
 
     #[test]
