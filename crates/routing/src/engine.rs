@@ -630,31 +630,27 @@ impl Engine {
         now: Instant,
         new: NewInteraction,
     ) -> Result<(), RoutingError> {
-        // One look-up of the id: its entry is kept through the checks and
-        // filled at the end (dropped unfilled on an error: nothing changed).
-        let (n_queues, n_agents) = (self.queues.len(), self.agents.len());
-        let entry = match self.by_id.entry(new.id) {
-            std::collections::hash_map::Entry::Occupied(_) => {
-                return Err(RoutingError::DuplicateInteraction(new.id));
-            }
-            std::collections::hash_map::Entry::Vacant(v) => v,
-        };
         new.attributes
             .validate()
             .map_err(RoutingError::Attributes)?;
         if new.priority.abs() > PRIORITY_ABS_MAX {
             return Err(RoutingError::Invalid("priority out of range"));
         }
-        if let Some(q) = new.queue
-            && q.index() >= n_queues
-        {
-            return Err(RoutingError::UnknownQueue(q));
+        if let Some(q) = new.queue {
+            self.check_queue(q)?;
         }
-        if let Some((a, _)) = new.preferred_agent
-            && a.index() >= n_agents
-        {
-            return Err(RoutingError::UnknownAgent(a));
+        if let Some((a, _)) = new.preferred_agent {
+            self.agent_index(a)?;
         }
+        // One look-up of the id: its entry is taken after the other checks
+        // and filled once a slot is found (dropped unfilled on a duplicate:
+        // nothing changed).
+        let entry = match self.by_id.entry(new.id) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                return Err(RoutingError::DuplicateInteraction(new.id));
+            }
+            std::collections::hash_map::Entry::Vacant(v) => v,
+        };
         let d = self
             .plan
             .decide(now, new.channel, &new.attributes, new.queue, new.priority);

@@ -108,29 +108,7 @@ pub struct Decision {
 
 impl RoutingPlan {
     /// Evaluates the rules for one interaction.
-    #[inline]
     pub fn decide(
-        &self,
-        now: Instant,
-        channel: Channel,
-        attrs: &Attributes,
-        queue: Option<QueueId>,
-        priority: i32,
-    ) -> Decision {
-        if self.rules.is_empty() {
-            // No rule to evaluate (a plan of queues only): the caller's
-            // queue or the default, decided where it is asked.
-            return Decision {
-                queue: queue.or(self.default_queue),
-                priority,
-                add_skills: Vec::new(),
-                rule: None,
-            };
-        }
-        self.decide_by_rules(now, channel, attrs, queue, priority)
-    }
-
-    fn decide_by_rules(
         &self,
         now: Instant,
         channel: Channel,
@@ -144,7 +122,9 @@ impl RoutingPlan {
             add_skills: Vec::new(),
             rule: None,
         };
-        let local = chrono::DateTime::from_timestamp_millis(now.as_millis() as i64)
+        let local = (!self.rules.is_empty())
+            .then(|| chrono::DateTime::from_timestamp_millis(now.as_millis() as i64))
+            .flatten()
             .map(|t| t.with_timezone(&self.tz));
         for rule in &self.rules {
             if !rule.when.matches(channel, attrs, local.as_ref()) {
