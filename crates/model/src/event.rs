@@ -62,8 +62,8 @@ pub enum FinalOutcome {
     Cancelled,
 }
 
-/// An agent's availability for routing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An agent's availability for routing (`Copy`: its reason code is inline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "state", content = "reason")]
 pub enum AgentState {
     /// Not signed in to routing.

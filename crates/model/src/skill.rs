@@ -49,10 +49,17 @@ impl From<Proficiency> for u8 {
 
 /// Why an agent is not ready: `break`, `lunch`, `training`, `missed`…
 ///
-/// Lower-case letters, digits, `_` and `-`, 1 to 32 characters.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// Lower-case letters, digits, `_` and `-`, 1 to 32 characters, kept inline
+/// (no allocation): a code is `Copy`, and so is the agent state that carries
+/// one, which the routing engine publishes at every change of every agent.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct ReasonCode(Box<str>);
+pub struct ReasonCode {
+    /// The code's bytes, then zeros (no valid byte is zero, so the derived
+    /// order is the text's order).
+    bytes: [u8; ReasonCode::LEN_MAX],
+    len: u8,
+}
 
 impl ReasonCode {
     /// Longest accepted code, in bytes.
@@ -77,22 +84,34 @@ impl ReasonCode {
                 "only a-z, 0-9, '_' and '-' are allowed",
             ));
         }
-        Ok(ReasonCode(s.into()))
+        let mut bytes = [0; Self::LEN_MAX];
+        bytes[..s.len()].copy_from_slice(s.as_bytes());
+        Ok(ReasonCode {
+            bytes,
+            len: s.len() as u8,
+        })
     }
 
     /// The code given when an offer rings out unanswered.
     pub fn missed() -> Self {
-        ReasonCode("missed".into())
+        Self::parse("missed").expect("a valid code")
     }
 
     /// The code given by a supervisor forcing an agent not ready.
     pub fn supervisor() -> Self {
-        ReasonCode("supervisor".into())
+        Self::parse("supervisor").expect("a valid code")
     }
 
     /// The code as text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        // Only ASCII is ever stored (see `parse`).
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for ReasonCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("ReasonCode").field(&self.as_str()).finish()
     }
 }
 
@@ -105,13 +124,13 @@ impl TryFrom<String> for ReasonCode {
 
 impl From<ReasonCode> for String {
     fn from(r: ReasonCode) -> String {
-        r.0.into()
+        r.as_str().to_owned()
     }
 }
 
 impl std::fmt::Display for ReasonCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -132,5 +151,22 @@ mod tests {
         assert!(ReasonCode::parse("Lunch").is_err());
         assert!(ReasonCode::parse("").is_err());
         assert!(ReasonCode::parse(&"x".repeat(33)).is_err());
+        let long = "x".repeat(32);
+        assert_eq!(ReasonCode::parse(&long).map(|r| r.to_string()), Ok(long));
+    }
+
+    #[test]
+    fn reason_codes_order_and_print_as_their_text() {
+        let code = |s| ReasonCode::parse(s).expect("valid");
+        let mut codes = [code("lunch"), code("break"), code("b"), code("break-2")];
+        codes.sort();
+        let texts: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+        assert_eq!(texts, ["b", "break", "break-2", "lunch"]);
+        assert_eq!(format!("{:?}", code("lunch")), r#"ReasonCode("lunch")"#);
+        assert_eq!(
+            serde_json::to_string(&code("training")).ok().as_deref(),
+            Some(r#""training""#)
+        );
+        assert!(serde_json::from_str::<ReasonCode>(r#""Bad code""#).is_err());
     }
 }

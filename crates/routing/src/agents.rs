@@ -141,7 +141,7 @@ impl Agent {
         } else if self.wrap_until.is_some() {
             PublicState::WrapUp
         } else if let Some(r) = &self.not_ready {
-            PublicState::NotReady(r.clone())
+            PublicState::NotReady(*r)
         } else {
             PublicState::Available
         }

@@ -45,8 +45,9 @@ pub struct NewInteraction {
     pub id: InteractionId,
     /// Its channel.
     pub channel: Channel,
-    /// What is known about it.
-    pub attributes: Attributes,
+    /// What is known about it; `None` when nothing is (most simulated
+    /// calls: nothing to build, move, check or drop).
+    pub attributes: Option<Box<Attributes>>,
     /// The queue it was created for (the plan may choose another).
     pub queue: Option<QueueId>,
     /// Starting priority (the plan may change it).
@@ -61,7 +62,7 @@ impl NewInteraction {
         NewInteraction {
             id,
             channel,
-            attributes: Attributes::default(),
+            attributes: None,
             queue: Some(queue),
             priority: 0,
             preferred_agent: None,
@@ -178,6 +179,9 @@ struct QueueLive {
 pub struct Engine {
     pub(crate) queues: Vec<QueueConfig>,
     queue_live: Vec<QueueLive>,
+    /// Interactions waiting in any class (the sum of the queues' `waiting`):
+    /// while none does, a newly ready agent has nothing to look through.
+    waiting_total: u32,
     pub(crate) agents: Vec<Agent>,
     pub(crate) plan: RoutingPlan,
     pub(crate) slots: Vec<Option<Interaction>>,
@@ -211,6 +215,7 @@ impl Engine {
         Engine {
             queues: Vec::new(),
             queue_live: Vec::new(),
+            waiting_total: 0,
             agents: Vec::new(),
             plan: RoutingPlan::default(),
             slots: Vec::new(),
@@ -299,7 +304,7 @@ impl Engine {
     pub fn stats(&self) -> EngineStats {
         EngineStats {
             interactions: self.by_id.len() as u64,
-            waiting: self.queue_live.iter().map(|q| u64::from(q.waiting)).sum(),
+            waiting: u64::from(self.waiting_total),
             ready_agents: self.ready.len() as u64,
             ..self.stats
         }
@@ -630,9 +635,9 @@ impl Engine {
         now: Instant,
         new: NewInteraction,
     ) -> Result<(), RoutingError> {
-        new.attributes
-            .validate()
-            .map_err(RoutingError::Attributes)?;
+        if let Some(a) = &new.attributes {
+            a.validate().map_err(RoutingError::Attributes)?;
+        }
         if new.priority.abs() > PRIORITY_ABS_MAX {
             return Err(RoutingError::Invalid("priority out of range"));
         }
@@ -651,9 +656,13 @@ impl Engine {
             }
             std::collections::hash_map::Entry::Vacant(v) => v,
         };
-        let d = self
-            .plan
-            .decide(now, new.channel, &new.attributes, new.queue, new.priority);
+        let d = self.plan.decide(
+            now,
+            new.channel,
+            new.attributes.as_deref().unwrap_or(&BLANK),
+            new.queue,
+            new.priority,
+        );
         let slot = take_slot(&mut self.free_slots, &mut self.slots, &mut self.slot_gens);
         entry.insert(slot);
         self.seq += 1;
@@ -678,13 +687,7 @@ impl Engine {
             callback_offered: false,
             connected_at: None,
         };
-        // A branch, not `bool::then`: its closure would take the attributes
-        // in (a copy of them) even when they are blank and left behind.
-        let attributes = if is_blank(&new.attributes) {
-            None
-        } else {
-            Some(Box::new(new.attributes))
-        };
+        let attributes = new.attributes.filter(|a| !is_blank(a));
         self.slots[slot as usize] = Some(it);
         self.emit(
             now,
@@ -1153,6 +1156,7 @@ impl Engine {
         let declined = !it.declined.is_empty();
         self.classes[class as usize].insert(k, declined);
         self.queue_live[it.queue.index()].waiting += 1;
+        self.waiting_total += 1;
         self.dirty_slots.push(slot);
     }
 
@@ -1212,6 +1216,7 @@ impl Engine {
                 let removed = self.classes[class as usize].remove(&k, declined);
                 debug_assert!(removed, "a waiting interaction is in its class");
                 self.queue_live[it.queue.index()].waiting -= 1;
+                self.waiting_total -= 1;
                 it.stage = Stage::Waiting { class: u32::MAX };
             }
             Stage::Offered { agent, .. } => {
@@ -1399,7 +1404,7 @@ impl Engine {
     fn publish_agent(&mut self, now: Instant, ai: usize) {
         let state = self.agents[ai].public_state();
         if state != self.agents[ai].published {
-            self.agents[ai].published = state.clone();
+            self.agents[ai].published = state;
             let agent = self.agents[ai].id();
             self.emit(now, EventKind::AgentStateChanged { agent, state });
         }
@@ -1536,7 +1541,14 @@ impl Engine {
         if !self.agents[ai].routable() {
             return;
         }
-        match crate::select::work_for(self, now, ai) {
+        // Nothing waits anywhere (the usual case on a staffed line): the
+        // agent goes straight into the ready index.
+        let work = if self.waiting_total == 0 {
+            None
+        } else {
+            crate::select::work_for(self, now, ai)
+        };
+        match work {
             Some((slot, reason)) => self.offer(now, slot, ai, reason),
             None => {
                 let a = &mut self.agents[ai];
@@ -1641,6 +1653,18 @@ impl std::hash::Hasher for IdHasher {
         self.0 = self.0.rotate_left(17) ^ n;
     }
 }
+
+/// The attributes of an interaction nothing is known of.
+static BLANK: Attributes = Attributes {
+    caller_number: None,
+    dialled_number: None,
+    customer_id: None,
+    segment: None,
+    value_tier: None,
+    language: None,
+    ivr: Vec::new(),
+    extra: Vec::new(),
+};
 
 /// Whether nothing is known of an interaction (as `Attributes::default()`,
 /// without building one to compare with). Every field is named, so a new

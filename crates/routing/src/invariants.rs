@@ -97,6 +97,13 @@ impl Engine {
                 waiting_per_queue.iter().sum::<u32>()
             ));
         }
+        if self.stats().waiting != u64::from(waiting_per_queue.iter().sum::<u32>()) {
+            return Err(format!(
+                "{} interactions counted waiting in all, {} are",
+                self.stats().waiting,
+                waiting_per_queue.iter().sum::<u32>()
+            ));
+        }
         for (q, &n) in waiting_per_queue.iter().enumerate() {
             if self.waiting_in(model::QueueId(q as u32)) != n {
                 return Err(format!(
@@ -135,19 +142,22 @@ impl Engine {
                     a.load
                 ));
             }
-            for c in Channel::ALL {
-                if a.load[c.index()] > a.cfg.capacity[c.index()] {
-                    return Err(format!("agent {ai} exceeds capacity on {c}"));
-                }
+            if a.load.iter().zip(&a.cfg.capacity).any(|(l, c)| l > c)
+                && let Some(c) = Channel::ALL
+                    .into_iter()
+                    .find(|c| a.load[c.index()] > a.cfg.capacity[c.index()])
+            {
+                return Err(format!("agent {ai} exceeds capacity on {c}"));
             }
             if a.cfg.voice_exclusive && voice > 0 && a.active.len() > 1 {
                 return Err(format!("agent {ai} has voice and other work at once"));
             }
-            if a.indexed_at.is_some() != a.routable() {
+            let routable = a.routable();
+            if a.indexed_at.is_some() != routable {
                 return Err(format!("agent {ai} ready index disagrees with routability"));
             }
             // Work conservation.
-            if a.routable() {
+            if routable {
                 for c in &self.classes {
                     if !eligible(a, &c.key) {
                         continue;

@@ -702,7 +702,7 @@ impl Task {
         let new = NewInteraction {
             id,
             channel,
-            attributes,
+            attributes: Some(Box::new(attributes)),
             queue: it.queue_id.map(|q| QueueId(q as u32)),
             priority: 0,
             preferred_agent: None,
@@ -754,7 +754,7 @@ impl Task {
                     let watch = !self.out.campaigns.is_empty();
                     let (presence, ended) = match &e.kind {
                         EventKind::AgentStateChanged { agent, state } if watch => {
-                            (Some((*agent, state.clone())), None)
+                            (Some((*agent, *state)), None)
                         }
                         EventKind::Ended { interaction, .. } if watch => {
                             (None, Some(interaction.0 as i64))
@@ -2094,7 +2094,7 @@ impl Task {
         let new = NewInteraction {
             id: InteractionId(id as u64),
             channel: req.channel,
-            attributes,
+            attributes: Some(Box::new(attributes)),
             queue,
             priority: req.priority,
             preferred_agent: agent

@@ -513,7 +513,7 @@ impl<'a> Sim<'a> {
             Ev::SignOut(a) => self.input(Input::SignOut(AgentId(a))),
             Ev::BreakStart(a, b) => {
                 let g = &self.sc.groups[self.agents[a as usize].group as usize];
-                let (_, dur, reason, _) = g.breaks[b as usize].clone();
+                let (_, dur, reason, _) = g.breaks[b as usize];
                 if matches!(self.engine.agent_state(AgentId(a)), Some(s) if s != AgentState::Offline)
                 {
                     self.input(Input::NotReady(AgentId(a), reason));
@@ -548,7 +548,6 @@ impl<'a> Sim<'a> {
         self.events += 1;
         let stream = &self.sc.streams[s];
         let handle_ms = stream.handle.sample_ms(&mut self.rng);
-        let patience_ms = stream.patience.as_ref().map(|p| p.sample_ms(&mut self.rng));
         let id = self.contacts.len() as u64;
         self.contacts.push(Contact {
             arrived_ms: self.now_ms,
@@ -567,31 +566,36 @@ impl<'a> Sim<'a> {
             interval: self.interval_index(self.now_ms),
         });
         self.live += 1;
-        // Built where it is handed over, attributes filled in place (a
-        // finished set moved in would be copied whole, at every arrival).
-        let mut new = NewInteraction {
+        // Attributes only for a stream that draws some: a call with none
+        // hands the engine nothing to check, copy or drop.
+        let attributes = (!stream.attributes.is_empty()).then(|| {
+            let mut a = Attributes::default();
+            for mix in &stream.attributes {
+                let u: f64 = self.rng.random();
+                if let Some((_, v)) = mix.values.iter().find(|(cum, _)| u < *cum) {
+                    a = with_attr(a, &mix.key, v).expect("values were checked when loading");
+                }
+            }
+            Box::new(a)
+        });
+        self.create(NewInteraction {
             id: InteractionId(id),
             channel: stream.channel,
-            attributes: Attributes::default(),
+            attributes,
             queue: stream.queue,
             priority: stream.priority,
             preferred_agent: None,
-        };
-        for mix in &stream.attributes {
-            let u: f64 = self.rng.random();
-            if let Some((_, v)) = mix.values.iter().find(|(cum, _)| u < *cum) {
-                new.attributes = with_attr(std::mem::take(&mut new.attributes), &mix.key, v)
-                    .expect("values were checked when loading");
-            }
-        }
-        self.create(new);
-        // A caller answered on arrival never runs out of patience: skipping
-        // the timer keeps the event heap small (most calls, in a good day).
+        });
+        // A caller answered on arrival never runs out of patience: their
+        // patience is not drawn and no timer is set, which keeps the event
+        // heap small (most calls, in a good day). Drawn here, after routing,
+        // it is still independent of everything else about the call.
         let c = &self.contacts[id as usize];
-        if let Some(p) = patience_ms
-            && !c.ended
+        if !c.ended
             && c.answered_ms == NONE
+            && let Some(p) = self.sc.streams[s].patience.as_ref()
         {
+            let p = p.sample_ms(&mut self.rng);
             self.schedule(self.now_ms + p, Ev::Abandon(id));
         }
     }

@@ -9,9 +9,9 @@
 use sim::{Options, Report, Scenario};
 
 /// Replications per check.
-const REPLICATIONS: usize = 40;
-/// Student's t, 0.995 quantile, 39 degrees of freedom (a two-sided 99 % interval for 40 runs).
-const T_995_39: f64 = 2.7079;
+const REPLICATIONS: usize = 160;
+/// Student's t, 0.995 quantile, 159 degrees of freedom (a two-sided 99 % interval for 160 runs).
+const T_995_159: f64 = 2.6071;
 
 /// One queue, one group, exponential handle time (and patience when given).
 fn scenario(agents: u32, erlangs: f64, aht_s: f64, patience_s: Option<f64>) -> Scenario {
@@ -62,7 +62,7 @@ fn interval(values: &[f64]) -> (f64, f64) {
     let n = values.len() as f64;
     let mean = values.iter().sum::<f64>() / n;
     let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, T_995_39 * (var / n).sqrt())
+    (mean, T_995_159 * (var / n).sqrt())
 }
 
 /// A figure's name, how to read it off a report, and its closed-form value.

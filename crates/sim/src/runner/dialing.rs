@@ -437,7 +437,7 @@ impl Sim<'_> {
     fn hold_agent(&mut self, out: &mut Outbound, agent: u32, attempt: u64) {
         if out.reserved.insert(agent, attempt).is_none() {
             out.to_routing
-                .push_back(Input::NotReady(AgentId(agent), out.reserved_reason.clone()));
+                .push_back(Input::NotReady(AgentId(agent), out.reserved_reason));
         }
     }
 
@@ -704,7 +704,7 @@ impl Sim<'_> {
             // from a state routing had already left is let go instead.
             if let Some(a) = held
                 && sim.engine.agent_state(AgentId(a))
-                    != Some(AgentState::NotReady(out.reserved_reason.clone()))
+                    != Some(AgentState::NotReady(out.reserved_reason))
             {
                 held = None;
                 sim.release_agent(out, a, attempt);
@@ -713,7 +713,7 @@ impl Sim<'_> {
         let new = NewInteraction {
             id: InteractionId(id),
             channel: c.channel,
-            attributes: model::Attributes::default(),
+            attributes: None,
             queue: Some(queue),
             priority: 0,
             // The reserved agent waits for this call: nobody else may take it.
