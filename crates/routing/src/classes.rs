@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 
 use model::{AgentId, Channel, Instant, InteractionId, Name, QueueId, TeamId};
 
+use crate::agents::MaybeInstant;
 use crate::config::SkillReq;
 
 /// Where an interaction is in routing.
@@ -26,6 +27,17 @@ pub(crate) enum Stage {
     Connected { agent: u32 },
 }
 
+/// The parts of an interaction most never have (see [`Interaction::rare`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rare {
+    /// Skills added by plan rules, to every step.
+    pub add_skills: Vec<SkillReq>,
+    /// Agents who declined it; it is not offered to them again.
+    pub declined: Vec<AgentId>,
+    /// A named agent it waits for first, and until when.
+    pub personal: Option<(AgentId, Option<Instant>)>,
+}
+
 /// An interaction routing is responsible for.
 #[derive(Debug, Clone)]
 pub(crate) struct Interaction {
@@ -34,8 +46,6 @@ pub(crate) struct Interaction {
     pub queue: QueueId,
     /// Base priority (before the queue's own priority and aging).
     pub priority: i32,
-    /// Skills added by plan rules, to every step.
-    pub add_skills: Vec<SkillReq>,
     /// The plan rule that chose its queue, for offer reasons.
     pub rule: Option<Name>,
     /// First arrival in routing: fixes the place in line.
@@ -50,16 +60,46 @@ pub(crate) struct Interaction {
     pub generation: u32,
     /// The generation when it entered its current queue (guards max-wait timers).
     pub queue_gen: u32,
-    /// Agents who declined it; it is not offered to them again.
-    pub declined: Vec<AgentId>,
-    /// A named agent it waits for first, and until when.
-    pub personal: Option<(AgentId, Option<Instant>)>,
+    /// What most interactions never have (skills added by the plan,
+    /// agents who declined, a named agent), behind one pointer: the record
+    /// of every live interaction stays small enough for a large day's to
+    /// share the second-level cache with the agents'.
+    pub rare: Option<Box<Rare>>,
     /// During a consult transfer, the agent who keeps the customer meanwhile.
     pub held_by: Option<u32>,
     pub overflow_hops: u8,
     pub callback_offered: bool,
     /// When the current agent took it (handle-time estimates).
-    pub connected_at: Option<Instant>,
+    pub connected_at: MaybeInstant,
+}
+
+impl Interaction {
+    /// Skills added by plan rules, to every step.
+    pub fn add_skills(&self) -> &[SkillReq] {
+        self.rare.as_ref().map_or(&[], |r| &r.add_skills)
+    }
+
+    /// Agents who declined it.
+    pub fn declined(&self) -> &[AgentId] {
+        self.rare.as_ref().map_or(&[], |r| &r.declined)
+    }
+
+    /// The named agent it waits for first, and until when.
+    pub fn personal(&self) -> Option<(AgentId, Option<Instant>)> {
+        self.rare.as_ref().and_then(|r| r.personal)
+    }
+
+    /// Its rare parts, made when first needed.
+    pub fn rare_mut(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// Forgets the named agent.
+    pub fn clear_personal(&mut self) {
+        if let Some(r) = self.rare.as_mut() {
+            r.personal = None;
+        }
+    }
 }
 
 /// What identifies an eligibility class.

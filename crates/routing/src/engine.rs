@@ -14,8 +14,8 @@ use model::{
     ReasonCode,
 };
 
-use crate::agents::{Agent, ReadyIndex};
-use crate::classes::{Class, ClassKey, Interaction, Stage, wait_key};
+use crate::agents::{Agent, MaybeInstant, ReadyIndex, StateKind};
+use crate::classes::{Class, ClassKey, Interaction, Rare, Stage, wait_key};
 use crate::config::{Action, AgentConfig, PRIORITY_ABS_MAX, QueueConfig};
 use crate::plan::RoutingPlan;
 use crate::timers::TimerQueue;
@@ -443,7 +443,7 @@ impl Engine {
                     a.busy_ms = 0;
                 }
                 a.signing_out = false;
-                a.not_ready = reason;
+                a.set_not_ready(reason);
                 a.ready_since = now;
                 self.agent_changed(now, i);
                 Ok(())
@@ -455,7 +455,7 @@ impl Engine {
                 if a.active.is_empty() {
                     a.signed_in = false;
                     a.signing_out = false;
-                    a.wrap_until = None;
+                    a.wrap_until = MaybeInstant::NONE;
                 } else {
                     a.signing_out = true;
                 }
@@ -468,7 +468,8 @@ impl Engine {
                 if !a.signed_in {
                     return Err(RoutingError::AgentSignedOut(agent));
                 }
-                if a.not_ready.take().is_some() {
+                if a.not_ready.is_some() {
+                    a.set_not_ready(None);
                     a.ready_since = now;
                 }
                 self.agent_changed(now, i);
@@ -480,7 +481,7 @@ impl Engine {
                     return Err(RoutingError::AgentSignedOut(agent));
                 }
                 self.revoke_offer(now, i);
-                self.agents[i].not_ready = Some(reason);
+                self.agents[i].set_not_ready(Some(reason));
                 self.agent_changed(now, i);
                 Ok(())
             }
@@ -624,7 +625,10 @@ impl Engine {
             self.classes_by_agent.push(Vec::new());
         } else {
             self.unindex(i);
-            self.agents[i].cfg = cfg;
+            let (settings, skills) = crate::agents::Settings::split(cfg);
+            let a = &mut self.agents[i];
+            a.cfg = settings;
+            a.skills = skills;
             self.agent_changed(now, i);
         }
         Ok(())
@@ -671,7 +675,6 @@ impl Engine {
             channel: new.channel,
             queue: d.queue.unwrap_or(QueueId(0)),
             priority: d.priority.clamp(-PRIORITY_ABS_MAX, PRIORITY_ABS_MAX),
-            add_skills: d.add_skills,
             rule: d.rule,
             arrived_at: now,
             seq: self.seq,
@@ -680,12 +683,17 @@ impl Engine {
             stage: Stage::Waiting { class: u32::MAX },
             generation: self.slot_gens[slot as usize],
             queue_gen: self.slot_gens[slot as usize],
-            declined: Vec::new(),
-            personal: new.preferred_agent.map(|(a, d)| (a, Some(now + d))),
+            rare: (!d.add_skills.is_empty() || new.preferred_agent.is_some()).then(|| {
+                Box::new(Rare {
+                    add_skills: d.add_skills,
+                    declined: Vec::new(),
+                    personal: new.preferred_agent.map(|(a, d)| (a, Some(now + d))),
+                })
+            }),
             held_by: None,
             overflow_hops: 0,
             callback_offered: false,
-            connected_at: None,
+            connected_at: MaybeInstant::NONE,
         };
         let attributes = new.attributes.filter(|a| !is_blank(a));
         self.slots[slot as usize] = Some(it);
@@ -735,7 +743,7 @@ impl Engine {
         let it = self.slots[slot as usize].as_mut().expect("in use");
         it.generation = it.generation.wrapping_add(1);
         it.stage = Stage::Connected { agent: ai as u32 };
-        it.connected_at = Some(now);
+        it.connected_at = MaybeInstant::some(now);
         let (id, channel) = (it.id, it.channel);
         let holder = it.held_by.take();
         let a = &mut self.agents[ai];
@@ -747,7 +755,7 @@ impl Engine {
         }
         a.contacts += 1;
         if a.busy_since.is_none() {
-            a.busy_since = Some(now);
+            a.busy_since = MaybeInstant::some(now);
         }
         let agent = a.id();
         self.emit(
@@ -770,7 +778,7 @@ impl Engine {
             return Err(RoutingError::WrongStage(id, "not connected to an agent"));
         }
         let q = it.queue;
-        if let Some(at) = it.connected_at {
+        if let Some(at) = it.connected_at.get() {
             let live = &mut self.queue_live[q.index()];
             live.handled += 1;
             live.handle_ms += now.saturating_since(at).as_millis() as u64
@@ -798,10 +806,15 @@ impl Engine {
         let copy = Interaction {
             id: cb,
             channel: Channel::Callback,
-            declined: Vec::new(),
+            rare: it.rare.as_ref().map(|r| {
+                Box::new(Rare {
+                    declined: Vec::new(),
+                    ..(**r).clone()
+                })
+            }),
             held_by: None,
             callback_offered: true,
-            connected_at: None,
+            connected_at: MaybeInstant::NONE,
             stage: Stage::Waiting { class: u32::MAX },
             ..it.clone()
         };
@@ -886,8 +899,13 @@ impl Engine {
             },
         );
         let it = self.slots[slot as usize].as_mut().expect("in use");
-        it.declined.clear();
-        it.personal = to_agent.map(|a| (a, Some(now + PERSONAL_WAIT_DEFAULT)));
+        if let Some(r) = it.rare.as_mut() {
+            r.declined.clear();
+            r.personal = None;
+        }
+        if let Some(a) = to_agent {
+            it.rare_mut().personal = Some((a, Some(now + PERSONAL_WAIT_DEFAULT)));
+        }
         if consult {
             it.held_by = Some(agent);
         } else {
@@ -975,7 +993,7 @@ impl Engine {
                 }
                 self.withdraw(now, slot);
                 let it = self.slots[slot as usize].as_mut().expect("in use");
-                it.personal = None;
+                it.clear_personal();
                 let (id, from) = (it.id, it.queue);
                 self.emit(
                     now,
@@ -1011,7 +1029,7 @@ impl Engine {
         it.generation = it.generation.wrapping_add(1);
         let generation = it.generation;
         // A named agent first, while the preference lasts.
-        if let Some((agent, until)) = it.personal {
+        if let Some((agent, until)) = it.personal() {
             if until.is_none_or(|u| now < u) {
                 let key = ClassKey {
                     queue: it.queue,
@@ -1027,7 +1045,7 @@ impl Engine {
                 self.insert_into(slot, key);
                 return;
             }
-            it.personal = None;
+            it.clear_personal();
             it.queued_at = now;
         }
         let q = &self.queues[it.queue.index()];
@@ -1081,7 +1099,7 @@ impl Engine {
         // Most interactions need exactly what their step says: their class is
         // found by direct index, with no key to build or hash.
         let it = self.slots[slot as usize].as_ref().expect("in use");
-        let plain = it.add_skills.is_empty();
+        let plain = it.add_skills().is_empty();
         let cache_at = (it.queue.index(), step, it.channel.index());
         if plain
             && let Some(&c) = self
@@ -1100,7 +1118,7 @@ impl Engine {
             queue: it.queue,
             step: step as u16,
             channel: it.channel,
-            reqs: ClassKey::merged_reqs(&s.target.skills, &it.add_skills),
+            reqs: ClassKey::merged_reqs(&s.target.skills, it.add_skills()),
             team: s.target.team,
             agent: None,
         };
@@ -1153,7 +1171,7 @@ impl Engine {
             it.seq,
             slot,
         );
-        let declined = !it.declined.is_empty();
+        let declined = !it.declined().is_empty();
         self.classes[class as usize].insert(k, declined);
         self.queue_live[it.queue.index()].waiting += 1;
         self.waiting_total += 1;
@@ -1212,7 +1230,7 @@ impl Engine {
                     it.seq,
                     slot,
                 );
-                let declined = !it.declined.is_empty();
+                let declined = !it.declined().is_empty();
                 let removed = self.classes[class as usize].remove(&k, declined);
                 debug_assert!(removed, "a waiting interaction is in its class");
                 self.queue_live[it.queue.index()].waiting -= 1;
@@ -1283,11 +1301,11 @@ impl Engine {
     fn return_from_offer(&mut self, now: Instant, slot: u32, ai: usize, declined: bool) {
         let agent = self.agents[ai].id();
         let it = self.slots[slot as usize].as_mut().expect("in use");
-        if declined && it.declined.len() < DECLINED_MAX {
-            it.declined.push(agent);
+        if declined && it.declined().len() < DECLINED_MAX {
+            it.rare_mut().declined.push(agent);
         }
-        if it.personal.is_some_and(|(a, _)| a == agent) {
-            it.personal = None;
+        if it.personal().is_some_and(|(a, _)| a == agent) {
+            it.clear_personal();
             it.queued_at = now;
         }
         self.leave_stage(now, slot);
@@ -1330,8 +1348,8 @@ impl Engine {
         let mut wrap_timer = None;
         if !wrap.is_zero() {
             let until = now + wrap;
-            if a.wrap_until.is_none_or(|w| w < until) {
-                a.wrap_until = Some(until);
+            if a.wrap_until.get().is_none_or(|w| w < until) {
+                a.wrap_until = MaybeInstant::some(until);
                 a.wrap_generation = a.wrap_generation.wrapping_add(1);
                 wrap_timer = Some((until, a.wrap_generation));
             }
@@ -1346,7 +1364,7 @@ impl Engine {
         if a.signing_out && a.active.is_empty() {
             a.signed_in = false;
             a.signing_out = false;
-            a.wrap_until = None;
+            a.wrap_until = MaybeInstant::NONE;
         }
         self.agent_changed(now, ai);
     }
@@ -1386,7 +1404,7 @@ impl Engine {
     fn agent_changed(&mut self, now: Instant, ai: usize) {
         let routable = self.agents[ai].routable();
         let at = self.agents[ai].ready_since;
-        if self.agents[ai].indexed_at != Some(at) || !routable {
+        if self.agents[ai].indexed_at.get() != Some(at) || !routable {
             self.unindex(ai);
         }
         if routable {
@@ -1402,10 +1420,13 @@ impl Engine {
     }
 
     fn publish_agent(&mut self, now: Instant, ai: usize) {
-        let state = self.agents[ai].public_state();
-        if state != self.agents[ai].published {
-            self.agents[ai].published = state;
-            let agent = self.agents[ai].id();
+        let a = &mut self.agents[ai];
+        let state = a.public_state();
+        let kind = StateKind::of(&state);
+        if kind != a.published || (kind == StateKind::NotReady && a.reason_changed) {
+            a.published = kind;
+            a.reason_changed = false;
+            let agent = a.id();
             self.emit(now, EventKind::AgentStateChanged { agent, state });
         }
     }
@@ -1455,7 +1476,7 @@ impl Engine {
         match t.kind {
             TimerKind::WrapUp => {
                 let a = &mut self.agents[t.target as usize];
-                a.wrap_until = None;
+                a.wrap_until = MaybeInstant::NONE;
                 a.ready_since = now;
                 self.agent_changed(now, t.target as usize);
             }
@@ -1478,7 +1499,7 @@ impl Engine {
                         agent: aid,
                     },
                 );
-                self.agents[ai].not_ready = Some(ReasonCode::missed());
+                self.agents[ai].set_not_ready(Some(ReasonCode::missed()));
                 self.return_from_offer(now, slot, ai, true);
                 self.agent_changed(now, ai);
             }
@@ -1487,7 +1508,7 @@ impl Engine {
                 if let Some(it) = self.slots[slot as usize].as_mut()
                     && t.kind == TimerKind::Personal
                 {
-                    it.personal = None;
+                    it.clear_personal();
                     it.queued_at = now;
                 }
                 self.leave_stage(now, slot);
@@ -1553,7 +1574,7 @@ impl Engine {
             None => {
                 let a = &mut self.agents[ai];
                 if a.indexed_at.is_none() {
-                    a.indexed_at = Some(a.ready_since);
+                    a.indexed_at = MaybeInstant::some(a.ready_since);
                     let at = a.ready_since;
                     self.ready.insert(&self.agents[ai], at);
                 }
@@ -1574,7 +1595,6 @@ impl Engine {
     pub(crate) fn classes_for_agent(&self, ai: usize) -> impl Iterator<Item = u32> + '_ {
         let a = &self.agents[ai];
         let by_skill = a
-            .cfg
             .skills
             .iter()
             .flat_map(|(s, _)| self.classes_by_skill.get(s.index()).into_iter().flatten());

@@ -63,7 +63,7 @@ impl Engine {
                         ));
                     }
                     waiting_per_queue[it.queue.index()] += 1;
-                    declined_per_class[class as usize] += u32::from(!it.declined.is_empty());
+                    declined_per_class[class as usize] += u32::from(!it.declined().is_empty());
                 }
                 Stage::Offered { agent, .. } => {
                     if self.agents[agent as usize].offer != Some(slot) {
@@ -165,7 +165,7 @@ impl Engine {
                     if let Some(k) = c.waiting.iter().find(|k| {
                         self.slots[k.3 as usize]
                             .as_ref()
-                            .is_some_and(|it| !it.declined.contains(&a.id()))
+                            .is_some_and(|it| !it.declined().contains(&a.id()))
                     }) {
                         let it = self.slots[k.3 as usize].as_ref().expect("checked");
                         return Err(format!(

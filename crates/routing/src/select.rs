@@ -37,7 +37,7 @@ pub(crate) fn agent_for(
     let it = e.slots[slot as usize].as_ref()?;
     let q = &e.queues[key.queue.index()];
     let ok_for = |a: &Agent, reqs: &[SkillReq]| {
-        a.indexed_at.is_some() && eligible_for(a, key, reqs) && !it.declined.contains(&a.id())
+        a.indexed_at.is_some() && eligible_for(a, key, reqs) && !it.declined().contains(&a.id())
     };
     let ok = |a: &Agent| ok_for(a, &key.reqs);
     let reason = |by: &'static str, score: f64| Reason {
@@ -201,7 +201,7 @@ pub(crate) fn work_for(e: &Engine, now: Instant, ai: usize) -> Option<(u32, Reas
                 .find(|k| {
                     e.slots[k.3 as usize]
                         .as_ref()
-                        .is_some_and(|it| !it.declined.contains(&me))
+                        .is_some_and(|it| !it.declined().contains(&me))
                 })
                 .copied()
         };

@@ -517,3 +517,46 @@ fn an_auto_answer_agent_is_connected_as_the_offer_is_made_and_nothing_rings_out(
     h.complete(1);
     assert_eq!(h.outcome(1), Some(FinalOutcome::Handled));
 }
+
+#[test]
+fn a_changed_not_ready_reason_is_published_and_a_repeated_one_is_not() {
+    let mut h = Harness::new();
+    h.queue(simple_queue(0, 0));
+    let a = h.agent(0, &[(0, 5)]);
+    let code = |s: &str| ReasonCode::parse(s).unwrap();
+    let states = |h: &Harness| -> Vec<AgentState> {
+        h.events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::AgentStateChanged { agent, state } if *agent == a => Some(*state),
+                _ => None,
+            })
+            .collect()
+    };
+    let before = states(&h).len();
+    h.input(Input::NotReady(a, code("break")));
+    h.input(Input::NotReady(a, code("break")));
+    h.input(Input::NotReady(a, code("lunch")));
+    h.input(Input::Ready(a));
+    assert_eq!(
+        states(&h)[before..],
+        [
+            AgentState::NotReady(code("break")),
+            AgentState::NotReady(code("lunch")),
+            AgentState::Available,
+        ]
+    );
+    // Busy, the agent asks for a break and changes their mind: only what
+    // shows is published, and the break once the call ends.
+    h.create(1, Channel::Voice, 0, 0);
+    h.accept(1);
+    let before = states(&h).len();
+    h.input(Input::NotReady(a, code("training")));
+    h.input(Input::NotReady(a, code("break")));
+    h.complete(1);
+    assert_eq!(states(&h)[before..], [AgentState::NotReady(code("break"))]);
+    assert_eq!(
+        h.e.agent_state(a),
+        Some(AgentState::NotReady(code("break")))
+    );
+}

@@ -667,7 +667,7 @@ impl Sim<'_> {
             return;
         }
         let c = &self.sc.campaigns[k];
-        let talk_ms = c.talk.sample_ms(&mut self.rng);
+        let talk_ms = super::sample_ms_u32(&c.talk, &mut self.rng);
         let day = day_of(self.at().as_millis(), self.sc.plan.tz);
         let id = self.contacts.len() as u64;
         self.contacts.push(Contact {
