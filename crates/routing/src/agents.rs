@@ -244,7 +244,6 @@ impl Agent {
         busy as f64 / on
     }
 
-    /// The state as published in events.
     /// Sets (or clears) the not-ready reason, noting a change for [`Agent::published`].
     pub fn set_not_ready(&mut self, reason: Option<ReasonCode>) {
         if self.not_ready != reason {
@@ -253,6 +252,7 @@ impl Agent {
         }
     }
 
+    /// The state as published in events.
     pub fn public_state(&self) -> PublicState {
         if !self.active.is_empty() {
             PublicState::Busy

@@ -695,7 +695,7 @@ impl Engine {
             callback_offered: false,
             connected_at: MaybeInstant::NONE,
         };
-        let attributes = new.attributes.filter(|a| !is_blank(a));
+        let attributes = new.attributes.filter(|a| **a != BLANK);
         self.slots[slot as usize] = Some(it);
         self.emit(
             now,
@@ -1674,7 +1674,8 @@ impl std::hash::Hasher for IdHasher {
     }
 }
 
-/// The attributes of an interaction nothing is known of.
+/// The attributes of an interaction nothing is known of (every field named:
+/// a new one cannot be forgotten here).
 static BLANK: Attributes = Attributes {
     caller_number: None,
     dialled_number: None,
@@ -1685,30 +1686,6 @@ static BLANK: Attributes = Attributes {
     ivr: Vec::new(),
     extra: Vec::new(),
 };
-
-/// Whether nothing is known of an interaction (as `Attributes::default()`,
-/// without building one to compare with). Every field is named, so a new
-/// one cannot be forgotten here.
-fn is_blank(a: &Attributes) -> bool {
-    let Attributes {
-        caller_number,
-        dialled_number,
-        customer_id,
-        segment,
-        value_tier,
-        language,
-        ivr,
-        extra,
-    } = a;
-    caller_number.is_none()
-        && dialled_number.is_none()
-        && customer_id.is_none()
-        && segment.is_none()
-        && value_tier.is_none()
-        && language.is_none()
-        && ivr.is_empty()
-        && extra.is_empty()
-}
 
 /// The fixed-delay stream of a timer: one per kind, queue and step (see `timers`).
 fn lane(kind: TimerKind, q: QueueId, step: u16) -> u64 {

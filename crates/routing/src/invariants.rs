@@ -97,11 +97,10 @@ impl Engine {
                 waiting_per_queue.iter().sum::<u32>()
             ));
         }
-        if self.stats().waiting != u64::from(waiting_per_queue.iter().sum::<u32>()) {
+        let (counted, waiting) = (self.stats().waiting, waiting_per_queue.iter().sum::<u32>());
+        if counted != u64::from(waiting) {
             return Err(format!(
-                "{} interactions counted waiting in all, {} are",
-                self.stats().waiting,
-                waiting_per_queue.iter().sum::<u32>()
+                "{counted} interactions counted waiting in all, {waiting} are"
             ));
         }
         for (q, &n) in waiting_per_queue.iter().enumerate() {
@@ -142,10 +141,9 @@ impl Engine {
                     a.load
                 ));
             }
-            if a.load.iter().zip(&a.cfg.capacity).any(|(l, c)| l > c)
-                && let Some(c) = Channel::ALL
-                    .into_iter()
-                    .find(|c| a.load[c.index()] > a.cfg.capacity[c.index()])
+            if let Some(c) = Channel::ALL
+                .into_iter()
+                .find(|c| a.load[c.index()] > a.cfg.capacity[c.index()])
             {
                 return Err(format!("agent {ai} exceeds capacity on {c}"));
             }

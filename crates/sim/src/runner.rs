@@ -89,9 +89,10 @@ const PAYLOAD_MASK: u64 = (1 << PAYLOAD_BITS) - 1;
 /// come before the arrivals.
 const ARRIVAL_SLOT: u64 = PAYLOAD_MASK;
 
-/// What the simulator knows of one contact: one cache line (64 bytes,
-/// aligned), read again when the contact ends, a thousand contacts later on
-/// a large day.
+/// What the simulator knows of one contact: 64 bytes, a cache line's
+/// worth, read again when the contact ends, a thousand contacts later on a
+/// large day. (Not aligned to a line: the aligned buffer could not grow in
+/// place, and copying it cost more than the alignment saved.)
 #[derive(Debug, Clone)]
 struct Contact {
     arrived_ms: u64,
