@@ -7,3 +7,37 @@
 //! as an argument, and everything the core decides goes out as typed
 //! outputs (facts for the log, orders for the line and for calls).
 
+//!
+//! - [`TenantCore`] (`core`): the engine shape — `handle(now, Command)`,
+//!   `poll_output()`, `poll_timeout()` / `handle_timeout(now)`.
+//! - [`command`]: what the core is asked and answers, and its limits.
+//! - [`TenantError`] (`error`): why a command was refused, typed; the
+//!   server turns it into HTTP at its edge.
+//! - [`index`]: what the core keeps in memory to decide without reading the
+//!   database (interactions, customers, idempotency keys), built from facts.
+//! - [`outbound`]: campaign settings, the dialer's inputs as logged, and the
+//!   core's side of the dialer.
+//! - Recovery (`replay`): a fresh core fed the log's facts in order, then
+//!   resumed.
+
+mod agents;
+mod apply;
+mod calls;
+mod campaigns;
+pub mod command;
+mod core;
+mod error;
+mod holds;
+pub mod index;
+mod interactions;
+pub mod outbound;
+mod replay;
+mod snapshot;
+
+pub use agents::{CompiledPlan, check_name, check_text, compile_plan};
+pub use command::{Command, Reply};
+pub use core::{Output, TenantCore};
+pub use error::TenantError;
+pub use holds::RESERVED;
+pub use model::fact;
+pub use snapshot::Snapshot;

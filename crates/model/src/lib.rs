@@ -11,12 +11,14 @@
 //! - [`skill`]: skills and proficiency levels, reason codes.
 //! - [`attributes`]: what is known about an interaction (caller, dialled number, segment…).
 //! - [`event`]: the facts the engines emit and the event log keeps.
+//! - [`fact`]: every fact of a tenant's log (the engines' events and the tenant core's own).
 //! - [`name`]: short interned names the facts carry (rules, strategies, causes).
 //! - [`outbound`]: contacts, phone numbers, consent and dispositions for the dialer.
 
 pub mod attributes;
 pub mod channel;
 pub mod event;
+pub mod fact;
 pub mod ids;
 pub mod name;
 pub mod outbound;

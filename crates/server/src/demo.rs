@@ -204,8 +204,8 @@ pub const CAMPAIGN_BOTS: usize = 2;
 pub const CAMPAIGN_CONTACTS: usize = 300;
 
 /// The demo campaign's settings: predictive, Spanish caller id and zone.
-fn demo_campaign() -> crate::outbound::CampaignDoc {
-    crate::outbound::CampaignDoc {
+fn demo_campaign() -> center::outbound::CampaignDoc {
+    center::outbound::CampaignDoc {
         mode: "predictive".into(),
         ratio: None,
         queue: "outbound".into(),
@@ -224,8 +224,8 @@ fn demo_campaign() -> crate::outbound::CampaignDoc {
 /// The demo campaign's contacts: the four customers, then numbers in Spain,
 /// the United States (four zones) and the United Kingdom, so that some are
 /// inside their calling window at most hours of the week.
-fn demo_contacts() -> Vec<crate::outbound::ContactReq> {
-    let mut list: Vec<crate::outbound::ContactReq> = [
+fn demo_contacts() -> Vec<center::outbound::ContactReq> {
+    let mut list: Vec<center::outbound::ContactReq> = [
         ("Eva Puig", "+34600000001"),
         ("Joan Soler", "+34600000002"),
         ("Petra Novak", "+420600000003"),
@@ -233,7 +233,7 @@ fn demo_contacts() -> Vec<crate::outbound::ContactReq> {
     ]
     .iter()
     .enumerate()
-    .map(|(i, (name, phone))| crate::outbound::ContactReq {
+    .map(|(i, (name, phone))| center::outbound::ContactReq {
         name: Some((*name).into()),
         customer_id: Some(i as i64 + 1),
         phones: vec![(*phone).into()],
@@ -245,7 +245,7 @@ fn demo_contacts() -> Vec<crate::outbound::ContactReq> {
     for i in 0..CAMPAIGN_CONTACTS {
         let prefix = areas[i % areas.len()];
         let digits = if prefix.starts_with("+1") { 4 } else { 6 };
-        list.push(crate::outbound::ContactReq {
+        list.push(center::outbound::ContactReq {
             name: Some(format!("Contact {}", i + 1)),
             customer_id: None,
             phones: vec![format!("{prefix}{:0digits$}", 1000 + i)],
@@ -518,7 +518,9 @@ pub async fn simulate(
     }
     // The campaign dials through a simulated telephone network.
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    call(&h, Op::AttachLine(tx)).await?;
+    h.attach_line(tx)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message))?;
     tokio::spawn(network(h.clone(), rx, bots));
     if let Some(c) = state
         .store
@@ -530,7 +532,7 @@ pub async fn simulate(
     {
         call(
             &h,
-            Op::Campaign(c.id, crate::outbound::CampaignCommand::Start),
+            Op::Campaign(c.id, center::outbound::CampaignCommand::Start),
         )
         .await?;
     }
@@ -544,10 +546,10 @@ pub async fn simulate(
 /// after 20–90 s unless the agent ends the call first.
 async fn network(
     h: TenantHandle,
-    mut rx: tokio::sync::mpsc::UnboundedReceiver<crate::outbound::LineOrder>,
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<center::outbound::LineOrder>,
     bots: Arc<[i64]>,
 ) {
-    use crate::outbound::LineOrder;
+    use center::outbound::LineOrder;
     use model::outbound::DialOutcome;
     let ended: Arc<std::sync::Mutex<std::collections::HashSet<u64>>> = Arc::default();
     let mut rng = Rng::new();
@@ -595,7 +597,7 @@ async fn network(
                     ring_ms: ring.as_millis() as u64,
                 })
                 .await;
-            let Ok(Ack::Answered(crate::outbound::Answered {
+            let Ok(Ack::Answered(center::outbound::Answered {
                 offered: Some((interaction, agent)),
             })) = res
             else {

@@ -175,6 +175,19 @@ impl From<store::StoreError> for ApiError {
     }
 }
 
+impl From<center::TenantError> for ApiError {
+    fn from(e: center::TenantError) -> Self {
+        use center::TenantError as E;
+        match e {
+            E::NotFound(what) => ApiError::not_found(&what),
+            E::Field { field, message } => ApiError::field(&field, message),
+            E::Conflict(m) => ApiError::conflict(m),
+            E::TooLarge(limit) => ApiError::too_large(limit),
+            E::Internal(m) => ApiError::internal(m),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({"error": {"code": self.code, "message": self.message}});

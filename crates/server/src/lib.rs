@@ -20,7 +20,7 @@ pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod openapi;
-pub mod outbound;
+pub use center::outbound;
 pub mod perms;
 pub mod retention;
 pub mod routes;

@@ -463,18 +463,18 @@ async fn dialer_line(
     ctx: Arc<Ctx>,
     t: Arc<TenantCtx>,
     trunk: SocketAddr,
-    mut rx: mpsc::UnboundedReceiver<crate::outbound::LineOrder>,
+    mut rx: mpsc::UnboundedReceiver<center::outbound::LineOrder>,
 ) {
     let legs: Legs = Arc::default();
     while let Some(order) = rx.recv().await {
         match order {
-            crate::outbound::LineOrder::Hangup { attempt } => {
+            center::outbound::LineOrder::Hangup { attempt } => {
                 let ids = legs.lock().expect("legs lock").remove(&attempt);
                 for id in ids.unwrap_or_default() {
                     ctx.control.command(&id, CallCommand::Hangup);
                 }
             }
-            crate::outbound::LineOrder::Dial(d) => {
+            center::outbound::LineOrder::Dial(d) => {
                 tokio::spawn(dialer_call(ctx.clone(), t.clone(), trunk, d, legs.clone()));
             }
         }
@@ -544,7 +544,7 @@ async fn dialer_call(
         .expect("legs lock")
         .insert(attempt, vec![call_id.clone()]);
     let offered = match res {
-        Ok(Ack::Answered(crate::outbound::Answered { offered })) => offered,
+        Ok(Ack::Answered(center::outbound::Answered { offered })) => offered,
         _ => None,
     };
     let phone = offered.and_then(|(_, agent)| t.phones.get(&agent).map(|p| p.address));
@@ -871,7 +871,7 @@ pub async fn start(
         if let Some(trunk) = t.config.trunk {
             let (tx, rx) = mpsc::unbounded_channel();
             t.handle
-                .call(Op::AttachLine(tx))
+                .attach_line(tx)
                 .await
                 .map_err(|e| anyhow::anyhow!("sip: tenant {}: {}", t.tenant.name(), e.message))?;
             tokio::spawn(dialer_line(ctx.clone(), t.clone(), trunk, rx));

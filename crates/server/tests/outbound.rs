@@ -183,7 +183,7 @@ async fn a_campaign_dials_connects_the_free_agent_and_survives_a_restart() {
     let r = w.post("/api/v1/campaigns/1/start", &json!({})).await;
     assert_eq!(r.status, 409, "{:?}", r.json());
     let (tx, mut rx) = mpsc::unbounded_channel();
-    w.hub.call(Op::AttachLine(tx)).await.unwrap();
+    w.hub.attach_line(tx).await.unwrap();
     let r = w.post("/api/v1/campaigns/1/start", &json!({})).await;
     assert_eq!(r.status, 200, "{:?}", r.json());
     assert_eq!(r.json()["state"], "running");
@@ -342,7 +342,7 @@ async fn a_campaign_dials_connects_the_free_agent_and_survives_a_restart() {
         .unwrap();
     assert_eq!(c.state, "paused", "{c:?}");
     let (tx2, mut rx2) = mpsc::unbounded_channel();
-    h2.call(Op::AttachLine(tx2)).await.unwrap();
+    h2.attach_line(tx2).await.unwrap();
     h2.call(Op::SignIn(0, None)).await.unwrap();
     h2.call(Op::Campaign(
         campaign,
@@ -405,7 +405,7 @@ async fn an_answer_with_no_free_agent_is_abandoned_and_counted() {
         .await;
     assert_eq!(r.status, 201, "{:?}", r.json());
     let (tx, mut rx) = mpsc::unbounded_channel();
-    w.hub.call(Op::AttachLine(tx)).await.unwrap();
+    w.hub.attach_line(tx).await.unwrap();
     w.post("/api/v1/agents/0/sign-in", &json!({})).await;
     w.post("/api/v1/campaigns/1/start", &json!({})).await;
     // Power 3: three lines for the one free agent, none reserved.
@@ -525,7 +525,7 @@ async fn a_preview_campaign_shows_the_contact_on_the_desktop_to_call_or_skip() {
     let r = w.post("/api/v1/campaigns/1/contacts", &json!({"contacts": [{"name": "Eva <b>", "phones": ["+420601000001"]}, {"name": "Jan", "phones": ["+420601000002"]}]})).await;
     assert_eq!(r.status, 201, "{:?}", r.json());
     let (tx, mut rx) = mpsc::unbounded_channel();
-    w.hub.call(Op::AttachLine(tx)).await.unwrap();
+    w.hub.attach_line(tx).await.unwrap();
     w.post("/api/v1/campaigns/1/start", &json!({})).await;
     // Ana signs in on her desktop.
     let mut ana = Client::new(w.addr);

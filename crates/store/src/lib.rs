@@ -30,7 +30,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Row};
 
-pub use fact::{CallFact, CampaignContact, Fact, Recorded, Sender};
+pub use fact::{CallFact, CampaignContact, DialerStep, Fact, Presence, Recorded, Sender};
 
 /// Log rows per insert statement in [`Store::append`] (7 parameters each,
 /// well under SQLite's and PostgreSQL's limits on parameters).

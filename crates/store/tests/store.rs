@@ -429,7 +429,7 @@ async fn campaigns_are_projected_and_the_dialers_facts_read_back(s: Store) {
             rejected: 0,
         }),
         Fact::DialerInput {
-            input: serde_json::json!({"input": "start", "campaign": 1}),
+            input: store::DialerStep::Start { campaign: 1 },
         },
         out(O::CampaignStateChanged {
             campaign: c,

@@ -12,10 +12,10 @@ use serde_json::json;
 use crate::AppState;
 use crate::auth::{Principal, Role};
 use crate::error::{ApiError, ApiResult};
-use crate::outbound::{CampaignCommand, CampaignDoc, ContactReq};
 use crate::perms::Action;
 use crate::routes::{Body, path_id};
 use crate::tenant::{Ack, Op};
+use center::outbound::{CampaignCommand, CampaignDoc, ContactReq};
 
 /// A new campaign.
 #[derive(Debug, Deserialize)]

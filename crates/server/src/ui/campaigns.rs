@@ -17,10 +17,10 @@ use super::{Ctx, UiForm, esc, html_response, layout};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
-use crate::outbound::{CampaignCommand, CampaignDoc, ContactReq};
 use crate::perms::{Action, allowed};
 use crate::routes::path_id;
 use crate::tenant::{Ack, Op};
+use center::outbound::{CampaignCommand, CampaignDoc, ContactReq};
 
 /// The facts that change what the campaign pages show.
 const LIVE_KINDS: &str = "campaign_defined campaign_contacts outbound.campaign_state_changed \

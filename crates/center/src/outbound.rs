@@ -1,5 +1,5 @@
-//! The outbound dialer, live: campaign settings as the API takes them, the
-//! dialer's inputs as the log keeps them, and the tenant task's side of the
+//! The outbound dialer in the tenant core: campaign settings as the API
+//! takes them, the dialer's inputs as the log keeps them, and the core's side of the
 //! dialer (which campaign each agent works on, which interaction each
 //! answered call became, the calls waiting for the line).
 //!
@@ -13,9 +13,9 @@
 //! watchdogs as failed. Running campaigns are paused after a restart.
 //!
 //! The line is whatever places the calls: the SIP switch, or the demo's
-//! simulated telephone network. It gets each [`Dial`] after the fact that
-//! the call was placed is committed, and reports back with
-//! `Op::DialResult` and `Op::OutboundHangup`.
+//! simulated telephone network. The shell hands it each [`LineOrder`] after
+//! the fact that the call was placed is committed, and it reports back with
+//! `Command::DialResult` and `Command::OutboundHangup`.
 
 use std::collections::HashMap;
 
@@ -23,15 +23,20 @@ use dialer::clock::CivilClock;
 use dialer::config::CampaignConfig;
 use dialer::contact::{ContactInput, PhoneInput, PhoneKind};
 use dialer::{AgentPresence, CallbackRequest, CallbackTime, Dial, Dialer, Input, Output};
+use model::fact::{CampaignContact, DialerStep, Fact, Presence};
 use model::ids::{CampaignId, ContactId};
 use model::outbound::{AttemptId, DialMode, DialOutcome, ListId};
 use model::{AgentId, Instant, PhoneNumber};
 use serde::{Deserialize, Serialize};
-use store::{CampaignContact, Fact};
-use tokio::sync::mpsc;
 
-use crate::error::ApiError;
+use crate::error::TenantError;
 
+fn internal(e: impl std::fmt::Display) -> TenantError {
+    TenantError::Internal(e.to_string())
+}
+
+/// Most timers fired in one catch-up.
+const CATCH_UP_MAX: usize = 100_000;
 /// Most contacts added in one request.
 pub const CONTACTS_PER_LOAD_MAX: usize = 10_000;
 /// Most numbers per contact.
@@ -106,14 +111,14 @@ fn minutes(s: &str) -> Option<u16> {
 
 impl CampaignDoc {
     /// The dialer's configuration, or an error naming the field.
-    pub fn compile(&self, id: u32, name: &str) -> Result<CampaignConfig, ApiError> {
+    pub fn compile(&self, id: u32, name: &str) -> Result<CampaignConfig, TenantError> {
         let mode: DialMode = self
             .mode
             .parse()
-            .map_err(|e: model::ParseError| ApiError::field("mode", e))?;
+            .map_err(|e: model::ParseError| TenantError::field("mode", e))?;
         let cc = self.country_code.unwrap_or(1);
         let caller_id = dialer::consent::to_e164(&self.caller_id, cc).ok_or_else(|| {
-            ApiError::field(
+            TenantError::field(
                 "caller_id",
                 format!("{:?} is not a phone number", self.caller_id),
             )
@@ -125,7 +130,7 @@ impl CampaignDoc {
         }
         if let Some(tz) = &self.time_zone {
             cfg.home_tz = tz.parse().map_err(|_| {
-                ApiError::field("time_zone", format!("{tz:?} is not an IANA time zone"))
+                TenantError::field("time_zone", format!("{tz:?} is not an IANA time zone"))
             })?;
         }
         if let Some(s) = self.ring_timeout_s {
@@ -144,9 +149,9 @@ impl CampaignDoc {
         for (code, hours) in &self.windows {
             let field = format!("windows.{code}");
             let country = dialer::zone::Country::parse(code)
-                .ok_or_else(|| ApiError::field(&field, "not an ISO country code"))?;
+                .ok_or_else(|| TenantError::field(&field, "not an ISO country code"))?;
             if ["US", "CA", "PR", "ES"].contains(&country.as_str()) {
-                return Err(ApiError::field(
+                return Err(TenantError::field(
                     &field,
                     "this country's calling window is set by law and cannot be changed",
                 ));
@@ -156,7 +161,7 @@ impl CampaignDoc {
                 .and_then(|(a, b)| Some((minutes(a)?, minutes(b)?)))
                 .filter(|(a, b)| a < b)
                 .ok_or_else(|| {
-                    ApiError::field(
+                    TenantError::field(
                         &field,
                         format!("{hours:?} is not HH:MM-HH:MM, start before end"),
                     )
@@ -184,7 +189,7 @@ impl CampaignDoc {
                 dialer::config::ConfigError::ConsentPurpose => "consent_purpose",
                 _ => "campaign",
             };
-            ApiError::field(field, e)
+            TenantError::field(field, e)
         })?;
         Ok(cfg)
     }
@@ -205,53 +210,18 @@ pub struct ContactReq {
     pub phones: Vec<String>,
 }
 
-/// What an agent of a campaign is doing, as the log keeps it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "state")]
-pub enum Presence {
-    /// Waiting for a call.
-    Ready,
-    /// On a call since then (Unix ms).
-    Talking {
-        /// Since.
-        since_ms: u64,
-    },
-    /// In after-call work since then (Unix ms).
-    WrapUp {
-        /// Since.
-        since_ms: u64,
-    },
-    /// Signed in, not taking calls.
-    Away,
-    /// Signed out.
-    SignedOut,
-}
-
-impl Presence {
-    fn input(self) -> AgentPresence {
-        match self {
-            Presence::Ready => AgentPresence::Ready,
-            Presence::Talking { since_ms } => AgentPresence::Talking {
-                since: Instant::from_millis(since_ms),
-            },
-            Presence::WrapUp { since_ms } => AgentPresence::WrapUp {
-                since: Instant::from_millis(since_ms),
-            },
-            Presence::Away => AgentPresence::Away,
-            Presence::SignedOut => AgentPresence::SignedOut,
-        }
-    }
-
-    /// The presence of an agent in a routing state, at `now_ms`.
-    pub fn of(state: &model::event::AgentState, now_ms: u64) -> Presence {
-        use model::event::AgentState as S;
-        match state {
-            S::Offline => Presence::SignedOut,
-            S::Available => Presence::Ready,
-            S::NotReady(_) => Presence::Away,
-            S::Reserved | S::Busy => Presence::Talking { since_ms: now_ms },
-            S::WrapUp => Presence::WrapUp { since_ms: now_ms },
-        }
+/// The dialer's form of a presence.
+fn presence_input(p: Presence) -> AgentPresence {
+    match p {
+        Presence::Ready => AgentPresence::Ready,
+        Presence::Talking { since_ms } => AgentPresence::Talking {
+            since: Instant::from_millis(since_ms),
+        },
+        Presence::WrapUp { since_ms } => AgentPresence::WrapUp {
+            since: Instant::from_millis(since_ms),
+        },
+        Presence::Away => AgentPresence::Away,
+        Presence::SignedOut => AgentPresence::SignedOut,
     }
 }
 
@@ -266,168 +236,76 @@ pub enum CampaignCommand {
     Stop,
 }
 
-/// An input of the dialer as the log keeps it (`dialer_input` facts).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "input")]
-pub enum DialerStep {
-    /// The dialer was woken at its timeout (logged only when it did something).
-    Tick,
-    /// Start or resume.
-    Start {
-        /// Which campaign.
-        campaign: u32,
-    },
-    /// Pause.
-    Pause {
-        /// Which campaign.
-        campaign: u32,
-    },
-    /// Stop for good.
-    Stop {
-        /// Which campaign.
-        campaign: u32,
-    },
-    /// A campaign agent's presence changed.
-    Agent {
-        /// Which campaign.
-        campaign: u32,
-        /// Who.
-        agent: u32,
-        /// What they do now.
-        presence: Presence,
-    },
-    /// The line reports how a call went.
-    DialResult {
-        /// Which attempt.
-        attempt: u64,
-        /// What happened.
-        outcome: DialOutcome,
-        /// How long it rang.
-        ring_ms: u64,
-    },
-    /// An answered call reached an agent, as this interaction.
-    Connected {
-        /// Which attempt.
-        attempt: u64,
-        /// Who.
-        agent: u32,
-        /// The interaction it became.
-        interaction: i64,
-    },
-    /// An answered call reached no agent in time.
-    Abandoned {
-        /// Which attempt.
-        attempt: u64,
-    },
-    /// A connected call ended.
-    CallEnded {
-        /// Which attempt.
-        attempt: u64,
-    },
-    /// The agent's disposition.
-    Disposition {
-        /// Which attempt.
-        attempt: u64,
-        /// Who.
-        agent: u32,
-        /// The code.
-        code: String,
-        /// A new number (E.164), for `new_number`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        new_phone: Option<String>,
-        /// When to call back (Unix ms), for codes that schedule one.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        callback_at_ms: Option<u64>,
-    },
-    /// The agent accepted a previewed contact.
-    PreviewAccept {
-        /// Which attempt.
-        attempt: u64,
-    },
-    /// The agent skipped a previewed contact.
-    PreviewSkip {
-        /// Which attempt.
-        attempt: u64,
-    },
-    /// The person asked not to be called (every campaign, from now on).
-    OptOut {
-        /// The number (E.164).
-        phone: String,
-    },
-}
-
-impl DialerStep {
-    /// The dialer's input (none for a tick).
-    fn input(&self) -> Result<Option<Input>, ApiError> {
-        Ok(Some(match self {
-            DialerStep::Tick => return Ok(None),
-            DialerStep::Start { campaign } => Input::Start {
-                campaign: CampaignId(*campaign),
-            },
-            DialerStep::Pause { campaign } => Input::Pause {
-                campaign: CampaignId(*campaign),
-            },
-            DialerStep::Stop { campaign } => Input::Stop {
-                campaign: CampaignId(*campaign),
-            },
-            DialerStep::Agent {
-                campaign,
-                agent,
-                presence,
-            } => Input::Agent {
-                campaign: CampaignId(*campaign),
-                agent: AgentId(*agent),
-                presence: presence.input(),
-            },
-            DialerStep::DialResult {
-                attempt,
-                outcome,
-                ring_ms,
-            } => Input::DialResult {
-                attempt: AttemptId(*attempt),
-                outcome: *outcome,
-                ring_ms: *ring_ms,
-            },
-            DialerStep::Connected { attempt, agent, .. } => Input::Connected {
-                attempt: AttemptId(*attempt),
-                agent: AgentId(*agent),
-            },
-            DialerStep::Abandoned { attempt } => Input::Abandoned {
-                attempt: AttemptId(*attempt),
-            },
-            DialerStep::CallEnded { attempt } => Input::CallEnded {
-                attempt: AttemptId(*attempt),
-            },
-            DialerStep::Disposition {
-                attempt,
-                agent,
-                code,
-                new_phone,
-                callback_at_ms,
-            } => Input::Disposition {
-                attempt: AttemptId(*attempt),
-                agent: AgentId(*agent),
-                code: code.as_str().into(),
-                new_phone: new_phone
-                    .as_deref()
-                    .map(|p| PhoneNumber::parse(p).map_err(|e| ApiError::field("new_phone", e)))
-                    .transpose()?,
-                callback: callback_at_ms.map(|ms| CallbackRequest {
-                    when: CallbackTime::At(Instant::from_millis(ms)),
-                    owner: None,
-                }),
-            },
-            DialerStep::PreviewAccept { attempt } => Input::PreviewAccept {
-                attempt: AttemptId(*attempt),
-            },
-            DialerStep::PreviewSkip { attempt } => Input::PreviewSkip {
-                attempt: AttemptId(*attempt),
-            },
-            DialerStep::OptOut { phone } => Input::OptOut {
-                phone: PhoneNumber::parse(phone).map_err(|e| ApiError::field("phone", e))?,
-            },
-        }))
-    }
+/// The dialer's input for a logged step (none for a tick).
+fn dialer_input(step: &DialerStep) -> Result<Option<Input>, TenantError> {
+    Ok(Some(match step {
+        DialerStep::Tick => return Ok(None),
+        DialerStep::Start { campaign } => Input::Start {
+            campaign: CampaignId(*campaign),
+        },
+        DialerStep::Pause { campaign } => Input::Pause {
+            campaign: CampaignId(*campaign),
+        },
+        DialerStep::Stop { campaign } => Input::Stop {
+            campaign: CampaignId(*campaign),
+        },
+        DialerStep::Agent {
+            campaign,
+            agent,
+            presence,
+        } => Input::Agent {
+            campaign: CampaignId(*campaign),
+            agent: AgentId(*agent),
+            presence: presence_input(*presence),
+        },
+        DialerStep::DialResult {
+            attempt,
+            outcome,
+            ring_ms,
+        } => Input::DialResult {
+            attempt: AttemptId(*attempt),
+            outcome: *outcome,
+            ring_ms: *ring_ms,
+        },
+        DialerStep::Connected { attempt, agent, .. } => Input::Connected {
+            attempt: AttemptId(*attempt),
+            agent: AgentId(*agent),
+        },
+        DialerStep::Abandoned { attempt } => Input::Abandoned {
+            attempt: AttemptId(*attempt),
+        },
+        DialerStep::CallEnded { attempt } => Input::CallEnded {
+            attempt: AttemptId(*attempt),
+        },
+        DialerStep::Disposition {
+            attempt,
+            agent,
+            code,
+            new_phone,
+            callback_at_ms,
+        } => Input::Disposition {
+            attempt: AttemptId(*attempt),
+            agent: AgentId(*agent),
+            code: code.as_str().into(),
+            new_phone: new_phone
+                .as_deref()
+                .map(|p| PhoneNumber::parse(p).map_err(|e| TenantError::field("new_phone", e)))
+                .transpose()?,
+            callback: callback_at_ms.map(|ms| CallbackRequest {
+                when: CallbackTime::At(Instant::from_millis(ms)),
+                owner: None,
+            }),
+        },
+        DialerStep::PreviewAccept { attempt } => Input::PreviewAccept {
+            attempt: AttemptId(*attempt),
+        },
+        DialerStep::PreviewSkip { attempt } => Input::PreviewSkip {
+            attempt: AttemptId(*attempt),
+        },
+        DialerStep::OptOut { phone } => Input::OptOut {
+            phone: PhoneNumber::parse(phone).map_err(|e| TenantError::field("phone", e))?,
+        },
+    }))
 }
 
 /// What the tenant task keeps about a campaign besides the dialer's state.
@@ -517,8 +395,6 @@ pub struct Outbound {
     pub contacts: HashMap<(u32, u64), (Option<String>, Option<i64>)>,
     /// Contact ids taken, per campaign.
     pub next_contact: HashMap<u32, u64>,
-    /// Where calls go, once one is attached.
-    pub line: Option<mpsc::UnboundedSender<LineOrder>>,
     /// Orders to hand to the line after the commit.
     pub orders: Vec<LineOrder>,
     /// Facts for the log (the task takes them).
@@ -542,7 +418,6 @@ impl Default for Outbound {
             agents: HashMap::new(),
             contacts: HashMap::new(),
             next_contact: HashMap::new(),
-            line: None,
             orders: Vec::new(),
             facts: Vec::new(),
             replaying: false,
@@ -564,18 +439,19 @@ impl Outbound {
         id: u32,
         name: &str,
         doc: CampaignDoc,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), TenantError> {
         if self.campaigns.values().any(|c| c.name == name) {
-            return Err(ApiError::conflict(format!(
+            return Err(TenantError::conflict(format!(
                 "campaign {name:?} exists already"
             )));
         }
+        self.catch_up(now);
         self.dialer_now_ms = now.as_millis();
         let cfg = doc.compile(id, name)?;
-        let document = serde_json::to_string(&doc).map_err(ApiError::internal)?;
+        let document = serde_json::to_string(&doc).map_err(internal)?;
         self.dialer
             .add_campaign(now, cfg)
-            .map_err(|e| ApiError::field("campaign", e))?;
+            .map_err(|e| TenantError::field("campaign", e))?;
         if !self.replaying {
             self.facts.push(Fact::CampaignDefined {
                 campaign: id,
@@ -602,19 +478,20 @@ impl Outbound {
         now: Instant,
         campaign: u32,
         contacts: &[CampaignContact],
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), TenantError> {
+        self.catch_up(now);
         self.dialer_now_ms = now.as_millis();
         let rt = self
             .campaigns
             .get(&campaign)
-            .ok_or_else(|| ApiError::not_found("campaign"))?;
+            .ok_or_else(|| TenantError::not_found("campaign"))?;
         let cc = rt.doc.country_code.unwrap_or(1);
         let mut inputs = Vec::with_capacity(contacts.len());
         for (i, c) in contacts.iter().enumerate() {
             let mut phones = Vec::with_capacity(c.phones.len());
             for p in &c.phones {
                 let number = dialer::consent::to_e164(p, cc).ok_or_else(|| {
-                    ApiError::field(
+                    TenantError::field(
                         &format!("contacts[{i}].phones"),
                         format!("{p:?} is not a phone number"),
                     )
@@ -643,7 +520,7 @@ impl Outbound {
                     contacts: inputs,
                 },
             )
-            .map_err(|e| ApiError::conflict(e.to_string()))?;
+            .map_err(|e| TenantError::conflict(e.to_string()))?;
         if !self.replaying {
             self.facts.push(Fact::CampaignContacts {
                 campaign,
@@ -661,24 +538,57 @@ impl Outbound {
     }
 
     /// Gives the dialer one input; if it takes it, the input is logged.
-    pub fn step(&mut self, now: Instant, step: DialerStep) -> Result<(), ApiError> {
+    pub fn step(&mut self, now: Instant, step: DialerStep) -> Result<(), TenantError> {
+        self.catch_up(now);
         self.dialer_now_ms = now.as_millis();
-        match step.input()? {
-            None => self.dialer.handle_timeout(now),
-            Some(input) => self
-                .dialer
-                .handle(now, input)
-                .map_err(|e| ApiError::conflict(e.to_string()))?,
+        let refused = match dialer_input(&step)? {
+            None => {
+                self.dialer.handle_timeout(now);
+                None
+            }
+            Some(input) => self.dialer.handle(now, input).err(),
+        };
+        if let Some(e) = refused {
+            // The dialer refused the input but woke at `now` all the same
+            // (its timers fired, it paced): that is logged as a tick, so a
+            // replay wakes it there too.
+            self.step_done(DialerStep::Tick, true);
+            return Err(TenantError::conflict(e.to_string()));
         }
+        self.step_done(step, false);
+        Ok(())
+    }
+
+    /// Fires the dialer's timers due by `now`, each at its own instant, so
+    /// that the dialer's state does not depend on when the shell woke up: a
+    /// replay, which catches up before each logged input, fires the same
+    /// timers at the same instants. Their outputs are kept as usual.
+    pub fn catch_up(&mut self, now: Instant) {
+        // A timer that fires keeps its campaign due later, or not at all;
+        // the bound only guards against a dialer that would not move on.
+        for _ in 0..CATCH_UP_MAX {
+            let Some(due) = self.dialer.poll_timeout().filter(|t| *t <= now) else {
+                return;
+            };
+            self.dialer_now_ms = due.as_millis();
+            self.dialer.handle_timeout(due);
+            self.drain();
+            if self.dialer.poll_timeout() == Some(due) {
+                return;
+            }
+        }
+    }
+
+    /// Logs an input the dialer took (ticks only when they did something,
+    /// or when `always`) before what it caused.
+    fn step_done(&mut self, step: DialerStep, always: bool) {
         self.note(&step);
         let mark = self.facts.len();
         let did = self.drain();
-        if !self.replaying && (did || step != DialerStep::Tick) {
+        if !self.replaying && (did || always || step != DialerStep::Tick) {
             // The input goes before what it caused.
-            let input = serde_json::to_value(&step).map_err(ApiError::internal)?;
-            self.facts.insert(mark, Fact::DialerInput { input });
+            self.facts.insert(mark, Fact::DialerInput { input: step });
         }
-        Ok(())
     }
 
     /// Keeps the task's maps in step with an accepted input.
@@ -808,16 +718,5 @@ impl Outbound {
             .collect();
         ids.sort_unstable();
         ids.first().copied()
-    }
-
-    /// Hands the committed orders to the line. Without a line calls are not
-    /// placed; the dialer's watchdog counts them failed.
-    pub fn send_orders(&mut self) {
-        for o in self.orders.drain(..) {
-            match &self.line {
-                Some(tx) if tx.send(o).is_ok() => {}
-                _ => tracing::warn!("an outbound call order was lost: no line is attached"),
-            }
-        }
     }
 }

@@ -1,0 +1,349 @@
+//! What the tenant core is asked ([`Command`]) and what it answers
+//! ([`Reply`]), with the limits it checks.
+
+use model::{Attributes, Channel, ReasonCode};
+use serde::Serialize;
+
+use crate::outbound;
+use model::fact::{CallFact, Sender};
+
+/// Most skills per agent.
+pub const AGENT_SKILLS_MAX: usize = 64;
+/// Most teams per agent.
+pub const AGENT_TEAMS_MAX: usize = 16;
+/// Longest name (skill, agent, disposition code), in bytes.
+pub const NAME_LEN_MAX: usize = 64;
+/// Longest note or chat message, in bytes.
+pub const TEXT_LEN_MAX: usize = 8_192;
+/// Longest routing plan document, in bytes.
+pub const PLAN_LEN_MAX: usize = 1 << 20;
+
+/// A new interaction as the API asks for it.
+#[derive(Debug, Clone)]
+pub struct NewInteractionReq {
+    /// Channel.
+    pub channel: Channel,
+    /// Queue name (the plan may choose another).
+    pub queue: Option<String>,
+    /// Starting priority.
+    pub priority: i32,
+    /// Routing attributes.
+    pub attributes: Attributes,
+    /// Customer record.
+    pub customer: Option<i64>,
+    /// Subject line.
+    pub subject: Option<String>,
+    /// The integration's idempotency key.
+    pub idempotency_key: Option<String>,
+    /// Hash of the public chat page's secret.
+    pub chat_secret_hash: Option<String>,
+}
+
+/// Where a transfer goes.
+#[derive(Debug, Clone)]
+pub enum TransferTo {
+    /// A queue by name.
+    Queue(String),
+    /// An agent by id.
+    Agent(i64),
+}
+
+/// What a command asks of the tenant core.
+#[derive(Debug)]
+pub enum Command {
+    /// Create an interaction (idempotent by key).
+    Create(Box<NewInteractionReq>),
+    /// Sign in, ready or with a not-ready reason.
+    SignIn(i64, Option<ReasonCode>),
+    /// Sign out.
+    SignOut(i64),
+    /// Ready.
+    Ready(i64),
+    /// Not ready for a reason.
+    NotReady(i64, ReasonCode),
+    /// Accept an offer.
+    Accept(i64, i64),
+    /// Reject an offer.
+    Reject(i64, i64),
+    /// Complete (by an agent, who must hold it; or by a supervisor).
+    Complete(i64, Option<i64>),
+    /// Transfer.
+    Transfer {
+        /// Which.
+        interaction: i64,
+        /// The agent asking, who must hold it (none: a supervisor).
+        by: Option<i64>,
+        /// Where.
+        to: TransferTo,
+        /// Consult transfer.
+        consult: bool,
+    },
+    /// Set a disposition.
+    Disposition {
+        /// Which.
+        interaction: i64,
+        /// Code.
+        code: String,
+        /// The agent asking, who must have handled it (none: a supervisor).
+        by_agent: Option<i64>,
+        /// Who (user name).
+        by: String,
+        /// For an outbound call's `new_number`: the number.
+        new_phone: Option<String>,
+        /// For an outbound call's callback codes: when (Unix ms; default in an hour).
+        callback_at_ms: Option<u64>,
+    },
+    /// Add a note.
+    Note {
+        /// Which.
+        interaction: i64,
+        /// Author.
+        author: String,
+        /// Text.
+        body: String,
+    },
+    /// A chat message.
+    Chat {
+        /// Which.
+        interaction: i64,
+        /// From whom.
+        sender: Sender,
+        /// The agent sending (for agent messages; they must hold it).
+        by_agent: Option<i64>,
+        /// For customer messages: the hash of the secret they hold.
+        secret_hash: Option<String>,
+        /// Text.
+        body: String,
+    },
+    /// Create a customer.
+    CreateCustomer {
+        /// Name.
+        name: String,
+        /// Phone.
+        phone: Option<String>,
+        /// E-mail.
+        email: Option<String>,
+    },
+    /// Create an agent, or replace an existing one's skills (by id).
+    DefineAgent {
+        /// Existing agent to change, or none for a new one.
+        id: Option<i64>,
+        /// Unique name (ignored when changing).
+        name: String,
+        /// Skills with levels.
+        skills: Vec<(String, u8)>,
+        /// User to link.
+        username: Option<String>,
+        /// The agent's teams (none: keep them as they are; a new agent has none).
+        teams: Option<Vec<String>>,
+    },
+    /// Replace the routing plan.
+    SetPlan(String),
+    /// Queues with live counts.
+    Queues,
+    /// Save profile fields on a customer (profiling answers, flags).
+    Profile {
+        /// Which customer.
+        customer: i64,
+        /// During which interaction, if any (must exist).
+        interaction: Option<i64>,
+        /// (field, value) pairs.
+        fields: Vec<(String, String)>,
+        /// Who (user name).
+        by: String,
+    },
+    /// Replace a named settings document (validated by the caller).
+    SetSetting {
+        /// Its name.
+        name: String,
+        /// The document.
+        document: String,
+    },
+    /// A supervisor offers a waiting interaction to one agent.
+    ForceAssign(i64, i64),
+    /// A phone call's interaction: the call's facts so far go first in the log.
+    CreateCall(Box<NewInteractionReq>, Vec<CallFact>),
+    /// Something the switch did with a call.
+    CallFact(i64, CallFact),
+    /// The caller hung up before an agent took the call.
+    Abandon(i64),
+    /// Position and estimated wait of a waiting interaction.
+    Position(i64),
+    /// A call control from the desktop or the API (hold, mute, hang-up, consult).
+    CallControl {
+        /// Which interaction.
+        interaction: i64,
+        /// The agent asking, who must hold it (none: a supervisor).
+        by_agent: Option<i64>,
+        /// Who (user name), for the log.
+        by: String,
+        /// What.
+        action: CallAction,
+    },
+    /// A waiting caller asked to be called back: a callback interaction
+    /// takes the call's place in its queue (same arrival), the call ends.
+    CallbackKeepingPlace {
+        /// The waiting call.
+        interaction: i64,
+        /// The number to call back.
+        number: String,
+    },
+    /// The calls an agent holds while consulting another agent.
+    HeldConsults(i64),
+    /// Define an outbound campaign (ready, not started).
+    DefineCampaign {
+        /// Unique name.
+        name: String,
+        /// Its settings.
+        doc: outbound::CampaignDoc,
+    },
+    /// Add contacts to a campaign's list.
+    AddContacts {
+        /// Which campaign.
+        campaign: i64,
+        /// The contacts.
+        contacts: Vec<outbound::ContactReq>,
+    },
+    /// Start, pause or stop a campaign.
+    Campaign(i64, outbound::CampaignCommand),
+    /// A line that places outbound calls (the switch, or the demo's
+    /// simulated network) is attached: campaigns may start. The shell keeps
+    /// the line itself and hands it the core's line orders.
+    AttachLine,
+    /// The line reports how an outbound call went. A live answer is given
+    /// to a free agent of the campaign at once (the agent's desktop answers
+    /// by itself), or counted abandoned when none is free.
+    DialResult {
+        /// Which attempt.
+        attempt: u64,
+        /// What happened.
+        outcome: model::outbound::DialOutcome,
+        /// How long it rang, in ms.
+        ring_ms: u64,
+    },
+    /// The line bridged an answered call to the agent it was offered to.
+    OutboundBridged(u64),
+    /// The line could not bridge an answered call in time (it plays the
+    /// abandon message).
+    OutboundAbandoned(u64),
+    /// The callee of a connected outbound call hung up.
+    OutboundHangup(u64),
+    /// The contacts shown to an agent before they are called (preview mode).
+    Previews(i64),
+    /// An agent accepts or skips a previewed contact.
+    Preview {
+        /// Which attempt.
+        attempt: u64,
+        /// The agent.
+        agent: i64,
+        /// Accept (dial now) or skip.
+        accept: bool,
+    },
+    /// Pause, resume, start (on demand) or fetch a call's recording.
+    Recording {
+        /// Which.
+        interaction: i64,
+        /// The agent asking, who must hold it (none: a supervisor).
+        by_agent: Option<i64>,
+        /// Who (user name), for the log.
+        by: String,
+        /// What.
+        action: RecordingAction,
+    },
+}
+
+/// What is asked of a call's recording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordingAction {
+    /// Keep nothing until resumed (card payments).
+    Pause,
+    /// Keep recording again.
+    Resume,
+    /// Start (queues with the `on_demand` policy).
+    Start,
+    /// Fetch the file (the access is logged).
+    Access,
+}
+
+/// What an agent (or a supervisor) does with a connected call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallAction {
+    /// Music for the customer; nothing of the agent reaches them.
+    Hold,
+    /// Off hold: the customer and the agent hear each other again.
+    Resume,
+    /// The customer hears nothing of the agent; the agent still hears them.
+    Mute,
+    /// The customer hears the agent again.
+    Unmute,
+    /// End the call (both legs).
+    Hangup,
+    /// Put the customer on hold and ring this agent (routing offers them the
+    /// interaction; the first agent keeps it until the transfer completes).
+    Consult(i64),
+    /// The customer goes to the consulted agent; the first agent's leg is released.
+    ConsultComplete,
+    /// The consulted agent's leg goes; the customer is back with the first agent.
+    ConsultCancel,
+}
+
+/// Most consults one agent's desktop lists.
+pub const CONSULTS_SHOWN_MAX: usize = 5;
+
+/// Most profile fields saved at once.
+pub const PROFILE_FIELDS_MAX: usize = 32;
+/// Longest profile value, in bytes.
+pub const PROFILE_VALUE_LEN_MAX: usize = 1_024;
+
+/// A queue as the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueInfo {
+    /// Id.
+    pub id: u32,
+    /// Name.
+    pub name: String,
+    /// Strategy.
+    pub strategy: &'static str,
+    /// Waiting now.
+    pub waiting: u32,
+    /// Timed steps.
+    pub steps: usize,
+    /// Whether business hours are set.
+    pub has_hours: bool,
+    /// After-contact work given to agents, in seconds.
+    pub wrap_up_s: u64,
+    /// How long an offer rings, in seconds.
+    pub ring_timeout_s: u64,
+    /// Service-level threshold, in seconds.
+    pub sl_threshold_s: u64,
+    /// Service-level target share (0..=1).
+    pub sl_target: f64,
+    /// Skills (name, lowest level) an agent needs in the first step.
+    pub skills: Vec<(String, u8)>,
+}
+
+/// What a command returns (after its facts are committed).
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// An interaction (created now, or earlier with the same idempotency key).
+    Interaction {
+        /// Id.
+        id: i64,
+        /// Created by this request.
+        created: bool,
+    },
+    /// An id (agent, customer).
+    Id(i64),
+    /// Queues.
+    Queues(Vec<QueueInfo>),
+    /// Place in the queue and estimated wait in seconds (none: not waiting).
+    Position(Option<(u32, u64)>),
+    /// Interaction ids.
+    Ids(Vec<i64>),
+    /// An outbound call's answer: offered to a free agent, or not.
+    Answered(outbound::Answered),
+    /// Previews shown to an agent, oldest first.
+    Previews(Vec<outbound::PreviewInfo>),
+    /// Done.
+    Done,
+}

@@ -1,0 +1,279 @@
+//! What the core keeps in memory to decide without reading the database:
+//! each interaction's channel, state, agent and customer; the customers'
+//! numbers and addresses (to recognise a caller); the idempotency keys
+//! taken. It is built by observing facts — the same facts, in the same
+//! order, live and on replay — so a core rebuilt from the log knows what
+//! the live one knew.
+
+use std::collections::{BTreeMap, HashMap};
+
+use model::event::EventKind;
+use model::fact::{CallFact, Fact};
+use model::{AgentId, Attributes, Channel, InteractionId, QueueId};
+
+/// Where an interaction stands, as the log says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InteractionState {
+    /// Opened, not yet placed by routing.
+    Created,
+    /// Waiting in a queue.
+    Waiting,
+    /// Offered to an agent.
+    Offered,
+    /// With an agent.
+    Connected,
+    /// Being transferred.
+    Transferring,
+    /// Over.
+    Ended,
+}
+
+impl InteractionState {
+    /// The name the projections and the API use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InteractionState::Created => "created",
+            InteractionState::Waiting => "waiting",
+            InteractionState::Offered => "offered",
+            InteractionState::Connected => "connected",
+            InteractionState::Transferring => "transferring",
+            InteractionState::Ended => "ended",
+        }
+    }
+}
+
+/// One interaction, as much as decisions need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InteractionRecord {
+    /// Its channel.
+    pub channel: Channel,
+    /// Where it stands.
+    pub state: InteractionState,
+    /// The agent offered it or holding it (none while waiting).
+    pub agent: Option<AgentId>,
+    /// The customer record, when known.
+    pub customer: Option<i64>,
+    /// The queue it waits or waited in.
+    pub queue: Option<QueueId>,
+    /// What routing was told (kept until it ends, for a requeue).
+    pub attributes: Option<Box<Attributes>>,
+    /// Hash of the public chat page's secret (chats, until they end).
+    pub chat_secret_hash: Option<String>,
+}
+
+impl InteractionRecord {
+    /// Whether it is a phone call (inbound or outbound).
+    pub fn is_call(&self) -> bool {
+        matches!(self.channel, Channel::Voice | Channel::OutboundVoice)
+    }
+}
+
+/// A customer, as much as recognising callers needs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CustomerRecord {
+    /// Phone number (plain form), when known.
+    pub phone: Option<String>,
+    /// E-mail address, when known.
+    pub email: Option<String>,
+    /// Value tier from the profile (`value_tier`), when set.
+    pub value_tier: Option<model::ValueTier>,
+    /// Segment from the profile (`segment`), when set.
+    pub segment: Option<model::Segment>,
+}
+
+/// The core's memory of interactions, customers and idempotency keys.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Index {
+    /// Interactions by id (ordered: a requeue goes in creation order).
+    pub interactions: BTreeMap<i64, InteractionRecord>,
+    /// Customers by id.
+    pub customers: HashMap<i64, CustomerRecord>,
+    /// The first customer with each phone number.
+    by_phone: HashMap<String, i64>,
+    /// The first customer with each e-mail address.
+    by_email: HashMap<String, i64>,
+    /// Idempotency keys taken, with their interaction.
+    pub keys: HashMap<String, i64>,
+    /// The highest interaction id taken.
+    pub last_interaction: i64,
+    /// The highest customer id taken.
+    pub last_customer: i64,
+}
+
+impl Index {
+    /// An interaction.
+    pub fn interaction(&self, id: i64) -> Option<&InteractionRecord> {
+        self.interactions.get(&id)
+    }
+
+    /// The first customer with this phone number.
+    pub fn customer_by_phone(&self, phone: &str) -> Option<i64> {
+        self.by_phone.get(phone).copied()
+    }
+
+    /// The first customer with this e-mail address.
+    pub fn customer_by_email(&self, email: &str) -> Option<i64> {
+        self.by_email.get(email).copied()
+    }
+
+    /// Interactions not ended, in creation order.
+    pub fn open(&self) -> impl Iterator<Item = (i64, &InteractionRecord)> {
+        self.interactions
+            .iter()
+            .filter(|(_, r)| r.state != InteractionState::Ended)
+            .map(|(id, r)| (*id, r))
+    }
+
+    /// Takes a fact into account (live as it is emitted, and on replay).
+    pub fn observe(&mut self, fact: &Fact) {
+        match fact {
+            Fact::InteractionOpened {
+                interaction,
+                channel,
+                idempotency_key,
+                customer,
+                chat_secret_hash,
+                ..
+            } => {
+                let id = interaction.0 as i64;
+                self.last_interaction = self.last_interaction.max(id);
+                if let Some(k) = idempotency_key {
+                    self.keys.insert(k.clone(), id);
+                }
+                self.interactions.insert(
+                    id,
+                    InteractionRecord {
+                        channel: *channel,
+                        state: InteractionState::Created,
+                        agent: None,
+                        customer: *customer,
+                        queue: None,
+                        attributes: None,
+                        chat_secret_hash: chat_secret_hash.clone(),
+                    },
+                );
+            }
+            Fact::Routing { event } => self.routing(&event.kind),
+            Fact::Requeued { interaction } => {
+                self.set(*interaction, InteractionState::Waiting, Some(None));
+            }
+            // Routing puts a cancelled consult back with the first agent
+            // without a routing fact of its own; the call's fact says with whom.
+            Fact::Call {
+                interaction,
+                call: CallFact::ConsultCancelled { agent, .. },
+            } => self.set(
+                *interaction,
+                InteractionState::Connected,
+                Some(Some(*agent)),
+            ),
+            Fact::CustomerCreated {
+                customer,
+                phone,
+                email,
+                ..
+            } => self.customer(*customer, phone.clone(), email.clone()),
+            Fact::CustomerProfiled {
+                customer, fields, ..
+            } => self.profiled(*customer, fields),
+            _ => {}
+        }
+    }
+
+    fn customer(&mut self, id: i64, phone: Option<String>, email: Option<String>) {
+        self.last_customer = self.last_customer.max(id);
+        if let Some(p) = &phone {
+            self.by_phone.entry(p.clone()).or_insert(id);
+        }
+        if let Some(e) = &email {
+            self.by_email.entry(e.clone()).or_insert(id);
+        }
+        self.customers.insert(
+            id,
+            CustomerRecord {
+                phone,
+                email,
+                ..CustomerRecord::default()
+            },
+        );
+    }
+
+    /// Profile fields routing reads: the value tier and the segment (a value
+    /// that does not parse, or an empty one, clears it).
+    fn profiled(&mut self, id: i64, fields: &[(String, String)]) {
+        let Some(c) = self.customers.get_mut(&id) else {
+            return;
+        };
+        for (k, v) in fields {
+            match k.as_str() {
+                "value_tier" => c.value_tier = model::ValueTier::parse(v).ok(),
+                "segment" => c.segment = model::Segment::parse(v).ok(),
+                _ => {}
+            }
+        }
+    }
+
+    fn routing(&mut self, kind: &EventKind) {
+        use InteractionState as S;
+        match kind {
+            EventKind::InteractionCreated {
+                interaction,
+                attributes,
+                ..
+            } => {
+                if let Some(r) = self.interactions.get_mut(&(interaction.0 as i64)) {
+                    r.attributes = attributes.clone();
+                }
+            }
+            EventKind::InteractionQueued {
+                interaction, queue, ..
+            } => {
+                if let Some(r) = self.interactions.get_mut(&(interaction.0 as i64)) {
+                    r.state = S::Waiting;
+                    r.queue = Some(*queue);
+                    r.agent = None;
+                }
+            }
+            EventKind::Overflowed {
+                interaction, to, ..
+            } => {
+                if let Some(r) = self.interactions.get_mut(&(interaction.0 as i64)) {
+                    r.queue = Some(*to);
+                }
+            }
+            EventKind::Offered {
+                interaction, agent, ..
+            } => self.set(*interaction, S::Offered, Some(Some(*agent))),
+            EventKind::Accepted { interaction, agent } => {
+                self.set(*interaction, S::Connected, Some(Some(*agent)))
+            }
+            EventKind::Rejected { interaction, .. }
+            | EventKind::OfferTimedOut { interaction, .. }
+            | EventKind::OfferRevoked { interaction, .. } => {
+                self.set(*interaction, S::Waiting, Some(None))
+            }
+            EventKind::Transferred { interaction, .. } => {
+                self.set(*interaction, S::Transferring, None)
+            }
+            EventKind::Ended { interaction, .. } => {
+                if let Some(r) = self.interactions.get_mut(&(interaction.0 as i64)) {
+                    r.state = S::Ended;
+                    // Kept small from now on: what a late disposition,
+                    // note or history needs.
+                    r.attributes = None;
+                    r.chat_secret_hash = None;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn set(&mut self, id: InteractionId, state: InteractionState, agent: Option<Option<AgentId>>) {
+        if let Some(r) = self.interactions.get_mut(&(id.0 as i64)) {
+            r.state = state;
+            if let Some(a) = agent {
+                r.agent = a;
+            }
+        }
+    }
+}

@@ -1,0 +1,384 @@
+//! Interactions: creation (with the caller recognised from the customer
+//! records), transfers, dispositions, notes, chat messages; customers and
+//! their profiles.
+
+use model::event::AgentState;
+use model::fact::{Fact, Sender};
+use model::{AgentId, Instant, InteractionId};
+use routing::{Input, NewInteraction, TransferTarget};
+
+use crate::agents::{check_name, check_text};
+use crate::command::{
+    NewInteractionReq, PROFILE_FIELDS_MAX, PROFILE_VALUE_LEN_MAX, Reply, TransferTo,
+};
+use crate::core::TenantCore;
+use crate::error::TenantError;
+use crate::index::{InteractionRecord, InteractionState};
+use crate::outbound::CONNECT_WAIT_MS;
+
+impl TenantCore {
+    /// An interaction that exists.
+    pub(crate) fn known(&self, id: i64) -> Result<&InteractionRecord, TenantError> {
+        self.index
+            .interaction(id)
+            .ok_or_else(|| TenantError::not_found("interaction"))
+    }
+
+    /// An interaction that this agent holds (any, for a supervisor).
+    pub(crate) fn holds(
+        &self,
+        id: i64,
+        agent: Option<i64>,
+    ) -> Result<&InteractionRecord, TenantError> {
+        let it = self.known(id)?;
+        if let Some(a) = agent
+            && it.agent.map(|x| i64::from(x.0)) != Some(a)
+        {
+            return Err(TenantError::conflict(format!(
+                "interaction {id} is not with agent {a}"
+            )));
+        }
+        Ok(it)
+    }
+
+    /// Creates an interaction (idempotent by key); `agent` is a preferred
+    /// agent who gets it at once if free (an answered outbound call).
+    pub(crate) fn create(
+        &mut self,
+        now: Instant,
+        req: NewInteractionReq,
+        agent: Option<AgentId>,
+    ) -> Result<Reply, TenantError> {
+        if let Some(k) = &req.idempotency_key
+            && let Some(&id) = self.index.keys.get(k)
+        {
+            return Ok(Reply::Interaction { id, created: false });
+        }
+        if self.engine.queues().is_empty() {
+            return Err(TenantError::field(
+                "queue",
+                "this tenant has no queues yet: PUT /api/v1/routing/plan first",
+            ));
+        }
+        let queue = match &req.queue {
+            Some(q) => Some(
+                self.names
+                    .queue(q)
+                    .ok_or_else(|| TenantError::field("queue", format!("no queue named {q:?}")))?,
+            ),
+            None => None,
+        };
+        let customer = self.customer_of(&req)?;
+        let id = self.index.last_interaction + 1;
+        let mut attributes = req.attributes;
+        if attributes.customer_id.is_none() {
+            attributes.customer_id = customer.map(|c| c as u64);
+        }
+        // A recognised customer's value tier and segment come from their
+        // record, so that value rules match them (what the caller's line or
+        // the integration said first wins).
+        if let Some(record) = customer.and_then(|c| self.index.customers.get(&c)) {
+            if attributes.value_tier.is_none() {
+                attributes.value_tier = record.value_tier.clone();
+            }
+            if attributes.segment.is_none() {
+                attributes.segment = record.segment.clone();
+            }
+        }
+        let new = NewInteraction {
+            id: InteractionId(id as u64),
+            channel: req.channel,
+            attributes: Some(Box::new(attributes)),
+            queue,
+            priority: req.priority,
+            preferred_agent: agent.map(|a| (a, model::Duration::from_millis(CONNECT_WAIT_MS))),
+        };
+        // Routing's facts wait in the engine until drained, so the opening
+        // goes first in the log all the same.
+        self.engine.handle(now, Input::Create(Box::new(new)))?;
+        self.push(Fact::InteractionOpened {
+            interaction: InteractionId(id as u64),
+            channel: req.channel,
+            idempotency_key: req.idempotency_key,
+            customer,
+            subject: req.subject,
+            chat_secret_hash: req.chat_secret_hash,
+        });
+        Ok(Reply::Interaction { id, created: true })
+    }
+
+    /// The customer record of a new interaction: the one given (it must
+    /// exist), else the one a known number or e-mail address points to.
+    fn customer_of(&self, req: &NewInteractionReq) -> Result<Option<i64>, TenantError> {
+        if let Some(c) = req.customer {
+            if !self.index.customers.contains_key(&c) {
+                return Err(TenantError::field(
+                    "customer_id",
+                    format!("no customer {c}"),
+                ));
+            }
+            return Ok(Some(c));
+        }
+        if let Some(phone) = &req.attributes.caller_number {
+            // Screen pop: a known caller is linked to their record.
+            return Ok(self.index.customer_by_phone(phone.as_str()));
+        }
+        // Chats and web forms: a known e-mail address links the record.
+        Ok(req
+            .attributes
+            .extra("email")
+            .and_then(|e| self.index.customer_by_email(e)))
+    }
+
+    /// Transfers an interaction to a queue or an agent.
+    pub(crate) fn transfer(
+        &mut self,
+        now: Instant,
+        interaction: i64,
+        by: Option<i64>,
+        to: TransferTo,
+        consult: bool,
+    ) -> Result<Reply, TenantError> {
+        self.holds(interaction, by)?;
+        let to = match to {
+            TransferTo::Queue(q) => TransferTarget::Queue(
+                self.names
+                    .queue(&q)
+                    .ok_or_else(|| TenantError::field("queue", format!("no queue named {q:?}")))?,
+            ),
+            TransferTo::Agent(a) => {
+                let to = self
+                    .agent(a)
+                    .map_err(|_| TenantError::field("agent_id", "no such agent"))?;
+                self.reachable(to)?;
+                TransferTarget::Agent(to)
+            }
+        };
+        self.route(
+            now,
+            Input::Transfer {
+                interaction: InteractionId(interaction as u64),
+                to,
+                consult,
+            },
+        )
+    }
+
+    /// An agent a transfer or a consult may go to: signed in and not in a
+    /// not-ready state (a busy agent gets it when free). Refused with a
+    /// message that names them, and the customer stays where they are.
+    pub(crate) fn reachable(&self, to: AgentId) -> Result<(), TenantError> {
+        let name = self
+            .agent_names
+            .get(to.index())
+            .map(String::as_str)
+            .unwrap_or("?");
+        match self.engine.agent_state(to) {
+            Some(AgentState::Offline) | None => Err(TenantError::conflict(format!(
+                "agent {name} is signed out: choose another agent or a queue"
+            ))),
+            Some(AgentState::NotReady(r)) if r.as_str() != crate::holds::RESERVED => {
+                Err(TenantError::conflict(format!(
+                    "agent {name} is not ready ({r}): choose another agent or a queue"
+                )))
+            }
+            Some(AgentState::NotReady(_)) => Err(TenantError::conflict(format!(
+                "agent {name} is about to take a campaign call: choose another agent or a queue"
+            ))),
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Records how an interaction went.
+    pub(crate) fn disposition(
+        &mut self,
+        interaction: i64,
+        code: String,
+        by_agent: Option<i64>,
+        by: String,
+        new_phone: Option<String>,
+        callback_at_ms: Option<u64>,
+    ) -> Result<Reply, TenantError> {
+        check_name("code", &code)?;
+        self.holds(interaction, by_agent)?;
+        self.outbound_disposition(interaction, &code, new_phone, callback_at_ms)?;
+        self.push(Fact::DispositionSet {
+            interaction: InteractionId(interaction as u64),
+            code,
+            by,
+        });
+        Ok(Reply::Done)
+    }
+
+    /// Adds a note.
+    pub(crate) fn note(
+        &mut self,
+        interaction: i64,
+        author: String,
+        body: String,
+    ) -> Result<Reply, TenantError> {
+        check_text("body", &body)?;
+        self.known(interaction)?;
+        self.push(Fact::NoteAdded {
+            interaction: InteractionId(interaction as u64),
+            author,
+            body,
+        });
+        Ok(Reply::Done)
+    }
+
+    /// A chat message from the customer or the agent.
+    pub(crate) fn chat(
+        &mut self,
+        interaction: i64,
+        sender: Sender,
+        by_agent: Option<i64>,
+        secret_hash: Option<String>,
+        body: String,
+    ) -> Result<Reply, TenantError> {
+        check_text("body", &body)?;
+        let it = self.known(interaction)?;
+        if it.channel != model::Channel::Chat {
+            return Err(TenantError::conflict(format!(
+                "interaction {interaction} is not a chat"
+            )));
+        }
+        if it.state == InteractionState::Ended {
+            return Err(TenantError::conflict("the chat has ended"));
+        }
+        match sender {
+            Sender::Customer => {
+                if secret_hash.is_none() || it.chat_secret_hash != secret_hash {
+                    return Err(TenantError::not_found("chat"));
+                }
+            }
+            Sender::Agent => {
+                if it.state != InteractionState::Connected {
+                    return Err(TenantError::conflict("accept the chat before writing"));
+                }
+                if let Some(a) = by_agent
+                    && it.agent.map(|x| i64::from(x.0)) != Some(a)
+                {
+                    return Err(TenantError::conflict(format!(
+                        "interaction {interaction} is not with agent {a}"
+                    )));
+                }
+            }
+        }
+        let agent = it.agent;
+        self.push(Fact::ChatMessage {
+            interaction: InteractionId(interaction as u64),
+            sender,
+            agent,
+            body,
+        });
+        Ok(Reply::Done)
+    }
+
+    /// Creates a customer record.
+    pub(crate) fn create_customer(
+        &mut self,
+        name: String,
+        phone: Option<String>,
+        email: Option<String>,
+    ) -> Result<Reply, TenantError> {
+        check_name("name", &name)?;
+        // Kept in its plain form (digits and a leading '+'), the form
+        // callers' numbers arrive in, so a call finds its customer.
+        let phone = phone
+            .map(|p| {
+                model::PhoneNumber::parse(&p)
+                    .map(|n| n.as_str().to_string())
+                    .map_err(|e| TenantError::field("phone", e))
+            })
+            .transpose()?;
+        if let Some(e) = &email
+            && (e.len() > 254 || !e.contains('@') || e.starts_with('@') || e.ends_with('@'))
+        {
+            return Err(TenantError::field("email", "not an e-mail address"));
+        }
+        let id = self.index.last_customer + 1;
+        self.push(Fact::CustomerCreated {
+            customer: id,
+            name,
+            phone,
+            email,
+        });
+        Ok(Reply::Id(id))
+    }
+
+    /// Saves profile fields on a customer; a do-not-call is an opt-out for
+    /// the dialer too (every campaign, from now on).
+    pub(crate) fn profile(
+        &mut self,
+        customer: i64,
+        interaction: Option<i64>,
+        fields: Vec<(String, String)>,
+        by: String,
+    ) -> Result<Reply, TenantError> {
+        if fields.is_empty() || fields.len() > PROFILE_FIELDS_MAX {
+            return Err(TenantError::field(
+                "fields",
+                format!("1 to {PROFILE_FIELDS_MAX} fields"),
+            ));
+        }
+        for (k, v) in &fields {
+            check_name("fields", k)?;
+            if v.len() > PROFILE_VALUE_LEN_MAX || v.chars().any(char::is_control) {
+                return Err(TenantError::field(
+                    &format!("fields.{k}"),
+                    format!("at most {PROFILE_VALUE_LEN_MAX} printable bytes"),
+                ));
+            }
+        }
+        let Some(record) = self.index.customers.get(&customer) else {
+            return Err(TenantError::not_found("customer"));
+        };
+        let phone = record.phone.clone();
+        if let Some(i) = interaction {
+            self.known(i)?;
+        }
+        if fields.iter().any(|(k, v)| k == "do_not_call" && v == "yes")
+            && let Some(phone) = phone
+                .as_deref()
+                .and_then(|p| dialer::consent::to_e164(p, 1))
+        {
+            // Refused only when the number cannot be one the dialer calls.
+            let _ = self.out.step(
+                self.now(),
+                model::fact::DialerStep::OptOut {
+                    phone: phone.to_string(),
+                },
+            );
+            self.flush_out();
+        }
+        self.push(Fact::CustomerProfiled {
+            customer,
+            interaction: interaction.map(|i| InteractionId(i as u64)),
+            fields,
+            by,
+        });
+        Ok(Reply::Done)
+    }
+
+    /// A supervisor offers a waiting interaction to one agent.
+    pub(crate) fn force_assign(
+        &mut self,
+        now: Instant,
+        interaction: i64,
+        agent: i64,
+    ) -> Result<Reply, TenantError> {
+        let a = self
+            .agent(agent)
+            .map_err(|_| TenantError::field("agent_id", "no such agent"))?;
+        if self.known(interaction)?.state != InteractionState::Waiting {
+            return Err(TenantError::conflict(format!(
+                "interaction {interaction} is not waiting"
+            )));
+        }
+        self.route(
+            now,
+            Input::ForceAssign(InteractionId(interaction as u64), a),
+        )
+    }
+}
