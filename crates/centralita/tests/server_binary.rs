@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
-use server::client::Client;
+use server::bench::client::Client;
 
 const BIN: &str = env!("CARGO_BIN_EXE_centralita");
 

@@ -8,14 +8,12 @@
 //! - [`auth`]: roles, argon2id passwords, API tokens, sessions with CSRF,
 //!   lock-out; [`perms`]: the permission and route tables (data).
 //! - [`error`]: the error envelope and stable codes; [`openapi`]: the document.
-//! - [`client`]: a minimal HTTP/1.1 client over hyper for tests, the demo's
-//!   checks and the load benchmark.
+//! - [`bench`]: the load benchmark and its HTTP/1.1 client over hyper.
 //! - [`demo`]: the demo tenant and its simulated customers and agents.
 //! - [`ui`]: the web UI (agent desktop, wallboard, administration) under `/ui`.
 
 pub mod auth;
 pub mod bench;
-pub mod client;
 pub mod clock;
 pub mod demo;
 pub mod error;

@@ -1,18 +1,18 @@
-//! The API in-process: a real server on port 0 over a fresh SQLite file,
-//! talked to over HTTP by the crate's small client.
+//! The API in process: the router over a fresh SQLite file, sent requests
+//! without a socket by the tests' client (`common::client`); one test talks
+//! to a real server on port 0.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use server::auth::{self, Role};
-use server::client::Client;
 use server::perms::{ROUTES, allowed};
 use store::Tenant;
 
 mod common;
 
 use common::Env;
+use common::client::Client;
 
 const PLAN: &str = r#"
 default_queue = "support"
@@ -42,7 +42,7 @@ impl Env {
             .create_token(t, "test", role.as_str(), &auth::secret_hash(&token), 1)
             .await
             .unwrap();
-        Client::new(self.addr).bearer(&token)
+        Client::new(&self.app).bearer(&token)
     }
     /// A tenant with a plan, agent 0 "ana" (support and sales) linked to user "ana".
     async fn ready_tenant(&self, name: &str) -> (Tenant, Client) {
@@ -73,12 +73,12 @@ impl Env {
 }
 
 async fn sign_in(
-    addr: SocketAddr,
+    app: &axum::Router,
     tenant: Option<&str>,
     user: &str,
     password: &str,
 ) -> (Client, u16, Value) {
-    let mut c = Client::new(addr);
+    let mut c = Client::new(app);
     let r = c
         .post(
             "/api/v1/sessions",
@@ -102,7 +102,7 @@ async fn sign_in(
 #[tokio::test]
 async fn healthz_and_the_openapi_document_list_every_route() {
     let e = env().await;
-    let mut c = Client::new(e.addr);
+    let mut c = Client::new(&e.app);
     assert_eq!(c.get("/healthz").await.unwrap().status, 200);
     let doc = c.get("/api/v1/openapi.json").await.unwrap().json();
     for r in ROUTES {
@@ -116,16 +116,48 @@ async fn healthz_and_the_openapi_document_list_every_route() {
     assert!(doc["x-error-codes"].as_array().unwrap().len() >= 10);
 }
 
+/// The one test over a socket (the others call the router in process): the
+/// server binds a real port and answers HTTP/1.1 on a kept-alive connection.
+#[tokio::test]
+async fn the_server_answers_http_on_a_real_port() {
+    use http_body_util::{BodyExt, Empty};
+    let dir = common::scratch("api-port");
+    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let tcp = tokio::net::TcpStream::connect(running.addr).await.unwrap();
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(tcp))
+            .await
+            .unwrap();
+    tokio::spawn(conn);
+    for (path, status, code) in [
+        ("/healthz", 200, None),
+        ("/api/v1/agents", 401, Some("unauthenticated")),
+    ] {
+        sender.ready().await.unwrap();
+        let req = hyper::Request::get(path)
+            .header("host", running.addr.to_string())
+            .body(Empty::<axum::body::Bytes>::new())
+            .unwrap();
+        let res = sender.send_request(req).await.unwrap();
+        assert_eq!(res.status(), status, "{path}");
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        let json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        assert_eq!(json["error"]["code"].as_str(), code, "{path}");
+    }
+}
+
 #[tokio::test]
 async fn an_interaction_is_routed_accepted_completed_and_disposed_with_live_events() {
     let e = env().await;
     let (t, mut admin) = e.ready_tenant("acme").await;
-    let (mut ana, status, _) = sign_in(e.addr, Some("acme"), "ana", "ana's long password").await;
+    let (mut ana, status, _) = sign_in(&e.app, Some("acme"), "ana", "ana's long password").await;
     assert_eq!(status, 201);
     let mut sup = e.token(&t, Role::Supervisor).await;
     let mut events = sup.events("/api/v1/events", None).await.unwrap();
     // The agent signs in (cookie + CSRF) and is offered the new interaction.
-    let (_, _, body) = sign_in(e.addr, Some("acme"), "ana", "ana's long password").await;
+    let (_, _, body) = sign_in(&e.app, Some("acme"), "ana", "ana's long password").await;
     let csrf = body["csrf_token"].as_str().unwrap().to_string();
     let r = ana
         .request("POST", "/api/v1/agents/0/sign-in", &[], None)
@@ -133,7 +165,7 @@ async fn an_interaction_is_routed_accepted_completed_and_disposed_with_live_even
         .unwrap();
     assert_eq!(r.error_code().as_deref(), Some("csrf_failed"));
     // Each session has its own CSRF token; use this client's own session.
-    let (mut ana, _, body) = sign_in(e.addr, Some("acme"), "ana", "ana's long password").await;
+    let (mut ana, _, body) = sign_in(&e.app, Some("acme"), "ana", "ana's long password").await;
     let csrf2 = body["csrf_token"].as_str().unwrap().to_string();
     assert_ne!(csrf, csrf2);
     ana.headers.push(("x-csrf-token".into(), csrf2));
@@ -381,7 +413,7 @@ async fn client_mistakes_are_4xx_naming_the_field() {
         Some("not_found")
     );
     assert_eq!(
-        Client::new(e.addr)
+        Client::new(&e.app)
             .get("/api/v1/agents")
             .await
             .unwrap()
@@ -415,18 +447,18 @@ async fn failed_sign_ins_slow_down_then_lock_out() {
         )
         .await
         .unwrap();
-    let (_, s, _) = sign_in(e.addr, Some("acme"), "nobody", "whatever").await;
+    let (_, s, _) = sign_in(&e.app, Some("acme"), "nobody", "whatever").await;
     assert_eq!(s, 401);
     for _ in 0..auth::FAILURES_BEFORE_LOCK {
-        let (_, s, _) = sign_in(e.addr, Some("acme"), "eva", "wrong password").await;
+        let (_, s, _) = sign_in(&e.app, Some("acme"), "eva", "wrong password").await;
         assert_eq!(s, 401);
     }
-    let (_, s, body) = sign_in(e.addr, Some("acme"), "eva", "eva's long password").await;
+    let (_, s, body) = sign_in(&e.app, Some("acme"), "eva", "eva's long password").await;
     assert_eq!(
         (s, body["error"]["code"].as_str()),
         (429, Some("too_many_attempts"))
     );
-    let (mut c, s, _) = sign_in(e.addr, Some("other"), "eva", "eva's long password").await;
+    let (mut c, s, _) = sign_in(&e.app, Some("other"), "eva", "eva's long password").await;
     assert_eq!(s, 401);
     assert_eq!(c.get("/api/v1/me").await.unwrap().status, 401);
 }
@@ -435,11 +467,11 @@ async fn failed_sign_ins_slow_down_then_lock_out() {
 async fn a_chat_reaches_the_accepting_agent_and_back() {
     let e = env().await;
     let (t, _admin) = e.ready_tenant("shop").await;
-    let mut public = Client::new(e.addr);
+    let mut public = Client::new(&e.app);
     let page = public.get("/chat/shop").await.unwrap();
     assert!(String::from_utf8_lossy(&page.body).contains("data-tenant=\"shop\""));
     assert_eq!(public.get("/chat/nope").await.unwrap().status, 404);
-    let (mut ana, _, body) = sign_in(e.addr, Some("shop"), "ana", "ana's long password").await;
+    let (mut ana, _, body) = sign_in(&e.app, Some("shop"), "ana", "ana's long password").await;
     ana.headers.push((
         "x-csrf-token".into(),
         body["csrf_token"].as_str().unwrap().into(),
@@ -636,7 +668,7 @@ async fn every_role_and_endpoint_match_the_permission_table() {
         )
         .await
         .unwrap();
-    let (mut provider, s, body) = sign_in(e.addr, None, "root", "provider long password").await;
+    let (mut provider, s, body) = sign_in(&e.app, None, "root", "provider long password").await;
     assert_eq!(s, 201);
     provider.headers.push((
         "x-csrf-token".into(),
@@ -644,7 +676,7 @@ async fn every_role_and_endpoint_match_the_permission_table() {
     ));
     for role in Role::ALL {
         let mut c = if role == Role::Provider {
-            let mut c = Client::new(e.addr);
+            let mut c = Client::new(&e.app);
             c.headers = provider.headers.clone();
             c
         } else {
@@ -751,7 +783,7 @@ async fn a_tenant_never_reaches_another_tenants_data() {
         // Agents act as themselves: a signed-in agent user of A.
         let mut c = if role == Role::Agent {
             let (mut c, _, body) =
-                sign_in(e.addr, Some("alpha"), "ana", "ana's long password").await;
+                sign_in(&e.app, Some("alpha"), "ana", "ana's long password").await;
             c.headers.push((
                 "x-csrf-token".into(),
                 body["csrf_token"].as_str().unwrap().into(),

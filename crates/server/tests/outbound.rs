@@ -9,11 +9,14 @@ use std::time::Duration;
 use model::outbound::DialOutcome;
 use serde_json::{Value, json};
 use server::auth::{self, Role};
-use server::client::Client;
 use server::outbound::{Answered, LineOrder};
 use server::tenant::{Ack, Op, TenantHandle};
 use store::{Store, Tenant};
 use tokio::sync::mpsc;
+
+mod common;
+
+use common::client::{Client, Reply};
 
 const PLAN: &str = r#"
 default_queue = "support"
@@ -40,24 +43,17 @@ fn settings(mode: &str) -> Value {
 const PASSWORD: &str = "ana's long password";
 
 struct World {
-    addr: std::net::SocketAddr,
+    app: axum::Router,
     store: Store,
     tenant: Tenant,
     hub: TenantHandle,
     admin: Client,
 }
 
-static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-
 async fn world() -> World {
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("centralita-outbound-{}-{n}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
-        .await
-        .unwrap();
-    let store = running.state.store.clone();
+    let state = common::state(&common::scratch("outbound")).await;
+    let app = server::app(state.clone());
+    let store = state.store.clone();
     let tenant = store.create_tenant("acme", 1).await.unwrap();
     let token = auth::new_token();
     store
@@ -70,7 +66,7 @@ async fn world() -> World {
         )
         .await
         .unwrap();
-    let mut admin = Client::new(running.addr).bearer(&token);
+    let mut admin = Client::new(&app).bearer(&token);
     let r = admin
         .put("/api/v1/routing/plan", &json!({"document": PLAN}))
         .await
@@ -94,9 +90,9 @@ async fn world() -> World {
         .await
         .unwrap();
     assert_eq!(r.status, 201, "{:?}", r.json());
-    let hub = running.state.hub.tenant(&tenant).await.unwrap();
+    let hub = state.hub.tenant(&tenant).await.unwrap();
     World {
-        addr: running.addr,
+        app,
         store,
         tenant,
         hub,
@@ -106,7 +102,7 @@ async fn world() -> World {
 
 impl World {
     /// POST as the administrator.
-    async fn post(&mut self, path: &str, body: &Value) -> server::client::Reply {
+    async fn post(&mut self, path: &str, body: &Value) -> Reply {
         self.admin.post(path, body).await.unwrap()
     }
 }
@@ -528,7 +524,7 @@ async fn a_preview_campaign_shows_the_contact_on_the_desktop_to_call_or_skip() {
     w.hub.attach_line(tx).await.unwrap();
     w.post("/api/v1/campaigns/1/start", &json!({})).await;
     // Ana signs in on her desktop.
-    let mut ana = Client::new(w.addr);
+    let mut ana = Client::new(&w.app);
     let r = ana
         .post(
             "/api/v1/sessions",

@@ -3,7 +3,9 @@
 //! music, talks, hangs up) and another sipp is the agent's phone (rings,
 //! answers, talks). The server answers, runs the IVR, queues the call,
 //! announces, rings the agent when routing offers it, bridges the legs,
-//! records (with a pause from the API), and ends the interaction.
+//! records (with a pause from the API), and ends the interaction. SIP and
+//! RTP go over real sockets; the API is called in process
+//! (`common::client`).
 //!
 //! Without sipp this test fails when `CI` is set (CI installs it) and is
 //! skipped with a loud message otherwise.
@@ -15,10 +17,13 @@ use std::time::Duration;
 
 use serde_json::json;
 use server::auth::{self, Role};
-use server::client::Client;
 use server::sip::SipConfig;
 use server::tenant::Op;
 use store::{Fact, Recorded};
+
+mod common;
+
+use common::client::Client;
 
 const PCAPS: &str = "/usr/share/sip-tester";
 const LOCALHOST: &str = "127.0.0.1";
@@ -187,10 +192,7 @@ async fn a_call_passes_the_ivr_waits_is_bridged_recorded_and_ends_in_the_log() {
         return;
     }
     let dir = scratch("life");
-    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
-        .await
-        .unwrap();
-    let st = running.state.clone();
+    let st = common::state(&dir).await;
     let t = st.store.create_tenant("acme", 1).await.unwrap();
     let h = st.hub.tenant(&t).await.unwrap();
     h.call(Op::SetPlan(PLAN.into())).await.unwrap();
@@ -237,7 +239,7 @@ async fn a_call_passes_the_ivr_waits_is_bridged_recorded_and_ends_in_the_log() {
         server::tenant::Ack::Id(id) => id,
         other => panic!("customer: {other:?}"),
     };
-    let mut supervisor = Client::new(running.addr).bearer(&token);
+    let mut supervisor = Client::new(&server::app(st.clone())).bearer(&token);
 
     let phone_port = free_port();
     let config = SipConfig::from_toml(&format!(
@@ -292,7 +294,7 @@ phones = [{{ agent = "eva", address = "127.0.0.1:{phone_port}", auto_answer = tr
     // agent's desktop shows who it is before a word is said.
     let view = st.store.interaction(&t, 1).await.unwrap().unwrap();
     assert_eq!(view.customer_id, Some(laia as i64), "{view:?}");
-    let mut desk = Client::new(running.addr);
+    let mut desk = Client::new(&server::app(st.clone()));
     let r = desk
         .form(
             "/ui/sign-in",
@@ -433,10 +435,7 @@ async fn a_transfer_through_routing_moves_the_call_to_the_next_agents_phone() {
         return;
     }
     let dir = scratch("transfer");
-    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
-        .await
-        .unwrap();
-    let st = running.state.clone();
+    let st = common::state(&dir).await;
     let t = st.store.create_tenant("acme", 1).await.unwrap();
     let h = st.hub.tenant(&t).await.unwrap();
     h.call(Op::SetPlan(PLAN.into())).await.unwrap();
@@ -463,7 +462,7 @@ async fn a_transfer_through_routing_moves_the_call_to_the_next_agents_phone() {
         )
         .await
         .unwrap();
-    let mut supervisor = Client::new(running.addr).bearer(&token);
+    let mut supervisor = Client::new(&server::app(st.clone())).bearer(&token);
     let (eva_port, max_port) = (free_port(), free_port());
     let config = SipConfig::from_toml(&format!(
         r#"
@@ -541,11 +540,9 @@ phones = [
 /// answers in time (bridged) or not (the abandon message, then BYE).
 async fn outbound(agent_scenario: &str, name: &str) -> server::sip::OutboundResult {
     let dir = scratch(name);
-    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
-        .await
-        .unwrap();
+    let state = common::state(&dir).await;
     let sip = server::sip::start(
-        &running.state,
+        &state,
         "127.0.0.1:0".parse().unwrap(),
         SipConfig::default(),
         &dir,
@@ -648,7 +645,7 @@ async fn wait_count(
 /// A server with tenant "acme", agents `agents` (only the first signed in), a
 /// supervisor's client, and the switch with each agent's phone on its own port.
 struct Desk {
-    running: server::Running,
+    state: server::AppState,
     t: store::Tenant,
     h: server::tenant::TenantHandle,
     supervisor: Client,
@@ -659,10 +656,7 @@ struct Desk {
 
 async fn desk(name: &str, agents: &[&str]) -> Desk {
     let dir = scratch(name);
-    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
-        .await
-        .unwrap();
-    let st = running.state.clone();
+    let st = common::state(&dir).await;
     let t = st.store.create_tenant("acme", 1).await.unwrap();
     let h = st.hub.tenant(&t).await.unwrap();
     h.call(Op::SetPlan(PLAN.into())).await.unwrap();
@@ -689,7 +683,7 @@ async fn desk(name: &str, agents: &[&str]) -> Desk {
         )
         .await
         .unwrap();
-    let supervisor = Client::new(running.addr).bearer(&token);
+    let supervisor = Client::new(&server::app(st.clone())).bearer(&token);
     let ports: Vec<u16> = agents.iter().map(|_| free_port()).collect();
     let phones: Vec<String> = agents
         .iter()
@@ -723,7 +717,7 @@ phones = [{}]
         .await
         .unwrap();
     Desk {
-        running,
+        state: st,
         t,
         h,
         supervisor,
@@ -747,7 +741,7 @@ impl Desk {
     }
 
     fn store(&self) -> &store::Store {
-        &self.running.state.store
+        &self.state.store
     }
 }
 
@@ -1011,10 +1005,7 @@ async fn a_consult_transfer_is_cancelled_then_completed_to_another_agents_phone(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recordings_past_the_tenants_retention_are_deleted_and_each_deletion_is_logged() {
     let dir = scratch("retention");
-    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
-        .await
-        .unwrap();
-    let st = running.state.clone();
+    let st = common::state(&dir).await;
     let t = st.store.create_tenant("acme", 1).await.unwrap();
     let h = st.hub.tenant(&t).await.unwrap();
     h.call(Op::SetPlan(PLAN.into())).await.unwrap();
@@ -1075,10 +1066,7 @@ async fn a_waiting_caller_presses_1_and_a_callback_takes_their_place() {
         return;
     }
     let dir = scratch("callback");
-    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
-        .await
-        .unwrap();
-    let st = running.state.clone();
+    let st = common::state(&dir).await;
     let t = st.store.create_tenant("acme", 1).await.unwrap();
     let h = st.hub.tenant(&t).await.unwrap();
     h.call(Op::SetPlan(PLAN.into())).await.unwrap();
@@ -1171,11 +1159,9 @@ async fn dialer_desk(
     phone_port: u16,
     numbers: &[&str],
     detect_machines: bool,
-) -> (server::Running, store::Tenant, Client) {
-    let running = server::start(&store::sqlite_url(dir), "127.0.0.1:0")
-        .await
-        .unwrap();
-    let store = running.state.store.clone();
+) -> (server::AppState, store::Tenant, Client) {
+    let state = common::state(dir).await;
+    let store = state.store.clone();
     let t = store.create_tenant("acme", 1).await.unwrap();
     let token = auth::new_token();
     store
@@ -1188,7 +1174,7 @@ async fn dialer_desk(
         )
         .await
         .unwrap();
-    let mut admin = Client::new(running.addr).bearer(&token);
+    let mut admin = Client::new(&server::app(state.clone())).bearer(&token);
     let plan = "default_queue = \"support\"\n[[queue]]\nname = \"support\"\n[[queue]]\nname = \"outbound\"\nwrap_up_s = 0\n";
     let r = admin
         .put("/api/v1/routing/plan", &json!({"document": plan}))
@@ -1224,7 +1210,7 @@ async fn dialer_desk(
         }],
         ..Default::default()
     };
-    server::sip::start(&running.state, "127.0.0.1:0".parse().unwrap(), config, dir)
+    server::sip::start(&state, "127.0.0.1:0".parse().unwrap(), config, dir)
         .await
         .unwrap();
     let settings = json!({"mode": "progressive", "queue": "outbound", "team": "outbound",
@@ -1256,7 +1242,7 @@ async fn dialer_desk(
         .await
         .unwrap();
     assert_eq!(r.status, 200, "{:?}", r.json());
-    (running, t, admin)
+    (state, t, admin)
 }
 
 /// Waits until the campaign's contact `id` satisfies `ok`.
@@ -1295,9 +1281,9 @@ async fn the_dialers_call_goes_out_through_the_trunk_and_an_answer_reaches_the_a
     let callee = sipp(&callee_dir, "callee_answers.xml", &[], None, callee_port);
     let phone = sipp(&phone_dir, "agent_phone.xml", &[], None, phone_port);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let (running, t, mut admin) =
+    let (state, t, mut admin) =
         dialer_desk(&dir, callee_port, phone_port, &["+420601000001"], false).await;
-    let store = running.state.store.clone();
+    let store = state.store.clone();
     // Answered, offered to Eva, her phone answers by itself: bridged.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
     let c = loop {
@@ -1381,7 +1367,7 @@ async fn the_dialers_busy_and_refused_destinations_are_classified() {
     let callee = sipp(&callee_dir, "callee_busy.xml", &[], None, callee_port);
     tokio::time::sleep(Duration::from_millis(300)).await;
     // The UK is not among the tenant's destinations: refused before any INVITE.
-    let (running, t, _admin) = dialer_desk(
+    let (state, t, _admin) = dialer_desk(
         &dir,
         callee_port,
         phone_port,
@@ -1389,7 +1375,7 @@ async fn the_dialers_busy_and_refused_destinations_are_classified() {
         false,
     )
     .await;
-    let store = running.state.store.clone();
+    let store = state.store.clone();
     let (out, log) = callee.await.unwrap();
     assert!(out.status.success(), "callee: {}", explain(&out, &log));
     let busy = wait_contact(&store, &t, 1, 15, |c| c.last_outcome.is_some()).await;
@@ -1417,9 +1403,9 @@ async fn with_machine_detection_a_long_greeting_is_a_machine_and_never_reaches_a
     // sipp's G.711 sample talks for seven seconds without a pause: a greeting.
     let callee = sipp(&callee_dir, "callee_answers.xml", &[], None, callee_port);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let (running, t, _admin) =
+    let (state, t, _admin) =
         dialer_desk(&dir, callee_port, phone_port, &["+420601000001"], true).await;
-    let store = running.state.store.clone();
+    let store = state.store.clone();
     let c = wait_contact(&store, &t, 1, 15, |c| c.last_outcome.is_some()).await;
     assert_eq!(c.last_outcome.as_deref(), Some("machine"), "{c:?}");
     // We hung up on the machine (sipp's scenario ends with our BYE).

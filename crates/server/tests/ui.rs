@@ -1,16 +1,17 @@
-//! The web UI over HTTP, without a browser: sign-in and cookies, language,
-//! CSRF on every action, tenant isolation of the UI routes, escaping, the
-//! plan validator next to the field, embedded assets. (The browser tests in
-//! `tests/browser` drive the same pages in Chromium.)
+//! The web UI over HTTP (requests sent to the router in process), without a
+//! browser: sign-in and cookies, language, CSRF on every action, tenant
+//! isolation of the UI routes, escaping, the plan validator next to the
+//! field, embedded assets. (The browser tests in `tests/browser` drive the
+//! same pages in Chromium.)
 
 use serde_json::json;
 use server::auth;
-use server::client::{Client, Reply};
 use store::Tenant;
 
 mod common;
 
 use common::Env;
+use common::client::{Client, EventStream, Reply, SseEvent};
 
 const PLAN: &str =
     "default_queue = \"support\"\n[[queue]]\nname = \"support\"\nring_timeout_s = 60\n";
@@ -29,7 +30,7 @@ impl Env {
             .create_token(&t, "test", "admin", &auth::secret_hash(&token), 1)
             .await
             .unwrap();
-        let mut admin = Client::new(self.addr).bearer(&token);
+        let mut admin = Client::new(&self.app).bearer(&token);
         let r = admin
             .put("/api/v1/routing/plan", &json!({"document": PLAN}))
             .await
@@ -54,7 +55,7 @@ impl Env {
 
     /// Signs in through the page's form; returns a client with the cookies and the CSRF token.
     async fn page_sign_in(&self, tenant: &str, user: &str, lang: &str) -> (Client, Reply) {
-        let mut c = Client::new(self.addr);
+        let mut c = Client::new(&self.app);
         let r = c
             .form(
                 "/ui/sign-in",
@@ -87,7 +88,7 @@ fn text(r: &Reply) -> String {
 #[tokio::test]
 async fn pages_send_people_without_a_session_to_the_sign_in_page() {
     let e = env().await;
-    let mut c = Client::new(e.addr);
+    let mut c = Client::new(&e.app);
     for path in ["/ui", "/ui/agent", "/ui/wallboard", "/ui/admin"] {
         let r = c.get(path).await.unwrap();
         assert_eq!(r.status, 303, "{path}");
@@ -102,7 +103,7 @@ async fn pages_send_people_without_a_session_to_the_sign_in_page() {
 async fn a_wrong_password_shows_the_form_again_with_a_message_in_the_chosen_language() {
     let e = env().await;
     e.tenant("acme").await;
-    let mut c = Client::new(e.addr);
+    let mut c = Client::new(&e.app);
     let r = c
         .form(
             "/ui/sign-in",
@@ -395,7 +396,7 @@ async fn the_plan_and_settings_validators_answer_next_to_the_field() {
 #[tokio::test]
 async fn the_assets_are_embedded() {
     let e = env().await;
-    let mut c = Client::new(e.addr);
+    let mut c = Client::new(&e.app);
     for (f, ty) in [
         ("htmx.min.js", "text/javascript"),
         ("app.js", "text/javascript"),
@@ -472,7 +473,7 @@ async fn the_wallboard_alerts_when_service_level_falls_below_target() {
 async fn the_chat_page_speaks_the_customers_language() {
     let e = env().await;
     e.tenant("shop").await;
-    let mut c = Client::new(e.addr);
+    let mut c = Client::new(&e.app);
     let r = c.get("/chat/shop?lang=es").await.unwrap();
     assert_eq!(r.status, 200);
     let html = text(&r);
@@ -519,7 +520,7 @@ async fn the_chat_page_speaks_the_customers_language() {
 async fn starting_a_chat_refuses_a_language_we_do_not_speak_naming_the_field() {
     let e = env().await;
     let (_, mut admin) = e.tenant("shop").await;
-    let mut c = Client::new(e.addr);
+    let mut c = Client::new(&e.app);
     let r = c
         .post(
             "/chat/shop/start",
@@ -550,7 +551,7 @@ async fn starting_a_chat_refuses_a_language_we_do_not_speak_naming_the_field() {
 }
 
 /// The next event of a customer's chat stream, within two seconds.
-async fn next_chat_event(s: &mut server::client::EventStream) -> server::client::SseEvent {
+async fn next_chat_event(s: &mut EventStream) -> SseEvent {
     tokio::time::timeout(std::time::Duration::from_secs(2), s.next())
         .await
         .expect("an event within 2 s")
@@ -559,8 +560,8 @@ async fn next_chat_event(s: &mut server::client::EventStream) -> server::client:
 }
 
 /// Starts a chat on the public page's endpoint: (interaction id, secret).
-async fn start_chat(addr: std::net::SocketAddr, tenant: &str) -> (i64, String) {
-    let r = Client::new(addr)
+async fn start_chat(app: &axum::Router, tenant: &str) -> (i64, String) {
+    let r = Client::new(app)
         .post(&format!("/chat/{tenant}/start"), &json!({"name": "Eva"}))
         .await
         .unwrap();
@@ -573,8 +574,8 @@ async fn start_chat(addr: std::net::SocketAddr, tenant: &str) -> (i64, String) {
 }
 
 /// The customer writes.
-async fn say(addr: std::net::SocketAddr, id: i64, secret: &str, body: &str) {
-    let r = Client::new(addr)
+async fn say(app: &axum::Router, id: i64, secret: &str, body: &str) {
+    let r = Client::new(app)
         .post(
             &format!("/chat/shop/{id}/messages"),
             &json!({"secret": secret, "body": body}),
@@ -589,9 +590,9 @@ async fn a_customer_follows_only_their_chat_over_its_stream_and_resumes_after_th
     let e = env().await;
     let (_, mut admin) = e.tenant("shop").await;
     e.tenant("other").await;
-    let mut public = Client::new(e.addr);
-    let (id, secret) = start_chat(e.addr, "shop").await;
-    let (other_tenants_id, _) = start_chat(e.addr, "other").await;
+    let mut public = Client::new(&e.app);
+    let (id, secret) = start_chat(&e.app, "shop").await;
+    let (other_tenants_id, _) = start_chat(&e.app, "other").await;
     let events = format!("/chat/shop/{id}/events?secret={secret}");
 
     // The secret is the key: without it, with a wrong one, or through another tenant, nothing.
@@ -634,7 +635,7 @@ async fn a_customer_follows_only_their_chat_over_its_stream_and_resumes_after_th
     );
 
     // The customer's own words come back on the stream, with their sequence number as id.
-    say(e.addr, id, &secret, "my order is late").await;
+    say(&e.app, id, &secret, "my order is late").await;
     let first = next_chat_event(&mut s).await;
     assert_eq!(first.event, "message");
     let m: serde_json::Value = serde_json::from_str(&first.data).unwrap();
@@ -663,8 +664,8 @@ async fn a_customer_follows_only_their_chat_over_its_stream_and_resumes_after_th
     );
 
     // Another customer's chat of the same tenant never shows on this stream.
-    let (other_id, other_secret) = start_chat(e.addr, "shop").await;
-    say(e.addr, other_id, &other_secret, "someone else's words").await;
+    let (other_id, other_secret) = start_chat(&e.app, "shop").await;
+    say(&e.app, other_id, &other_secret, "someone else's words").await;
     let r = ana
         .post(
             &format!("/api/v1/interactions/{id}/messages"),

@@ -1,13 +1,17 @@
 //! The agent desktop's call controls (`crates/server/src/ui/calls.rs`) over
-//! real HTTP: the buttons follow the call's log, each press is a fact with
-//! the agent's name, and a consult keeps the call on the first agent's
-//! desktop until it is completed or cancelled. The audio side of the same
-//! controls is proven with real SIP peers in `tests/sip.rs`.
+//! HTTP (requests sent to the router in process): the buttons follow the
+//! call's log, each press is a fact with the agent's name, and a consult
+//! keeps the call on the first agent's desktop until it is completed or
+//! cancelled. The audio side of the same controls is proven with real SIP
+//! peers in `tests/sip.rs`.
 
 use serde_json::json;
 use server::auth::{self, Role};
-use server::client::{Client, Reply};
 use server::tenant::Op;
+
+mod common;
+
+use common::client::{Client, Reply};
 
 const PLAN: &str = r#"
 default_queue = "support"
@@ -23,8 +27,8 @@ fn text(r: &Reply) -> String {
 }
 
 /// Signs in through the form like a browser: session cookie and CSRF token.
-async fn sign_in(addr: std::net::SocketAddr, user: &str) -> Client {
-    let mut c = Client::new(addr);
+async fn sign_in(app: &axum::Router, user: &str) -> Client {
+    let mut c = Client::new(app);
     let r = c
         .form(
             "/ui/sign-in",
@@ -60,13 +64,8 @@ async fn kinds(store: &store::Store, t: &store::Tenant) -> Vec<(String, serde_js
 
 #[tokio::test]
 async fn the_desktop_holds_and_consults_a_call_and_shows_what_the_log_says() {
-    let dir = std::env::temp_dir().join(format!("centralita-ui-calls-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
-        .await
-        .unwrap();
-    let st = running.state.clone();
+    let st = common::state(&common::scratch("ui-calls")).await;
+    let app = server::app(st.clone());
     let t = st.store.create_tenant("acme", 1).await.unwrap();
     let h = st.hub.tenant(&t).await.unwrap();
     h.call(Op::SetPlan(PLAN.into())).await.unwrap();
@@ -103,7 +102,7 @@ async fn the_desktop_holds_and_consults_a_call_and_shows_what_the_log_says() {
         )
         .await
         .unwrap();
-    let mut sup = Client::new(running.addr).bearer(&token);
+    let mut sup = Client::new(&app).bearer(&token);
     let r = sup
         .post("/api/v1/interactions", &json!({"channel": "voice"}))
         .await
@@ -111,7 +110,7 @@ async fn the_desktop_holds_and_consults_a_call_and_shows_what_the_log_says() {
     assert!(r.status < 300, "{}", text(&r));
     h.call(Op::Accept(1, 0)).await.unwrap();
 
-    let mut eva = sign_in(running.addr, "eva").await;
+    let mut eva = sign_in(&app, "eva").await;
     let work = text(&eva.get("/ui/agent/work").await.unwrap());
     for id in ["call-hold-1", "call-mute-1", "call-hangup-1", "consult-1"] {
         assert!(work.contains(id), "{id} missing in {work}");
@@ -154,7 +153,7 @@ async fn the_desktop_holds_and_consults_a_call_and_shows_what_the_log_says() {
         .unwrap();
     assert_eq!(r.status, 409, "{}", text(&r));
     // Another agent may not touch eva's call.
-    let mut max = sign_in(running.addr, "max").await;
+    let mut max = sign_in(&app, "max").await;
     let r = max
         .form("/ui/agent/interactions/1/call/hold", &[], "")
         .await

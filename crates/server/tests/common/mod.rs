@@ -1,32 +1,52 @@
-//! What the server's HTTP test suites share: a real server on port 0 over a
-//! fresh SQLite file.
+//! What the server's test suites share: a server's state over a fresh
+//! SQLite file, its router, and a client that sends requests to the router
+//! in process ([`client`]: no socket; `api.rs` keeps one test on a real port).
 
-use std::net::SocketAddr;
+// Each suite uses a part of what is here.
+#![allow(dead_code)]
+
+pub mod client;
+
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use store::Store;
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
-/// A running server and its store (each suite adds its own helpers).
+/// A server's state and its router (each suite adds its own helpers).
 pub struct Env {
-    /// Where it listens.
-    pub addr: SocketAddr,
+    /// Every route over the state, called in process.
+    pub app: axum::Router,
+    /// Its state.
+    pub state: server::AppState,
     /// Its database.
     pub store: Store,
 }
 
-/// Starts a server on a fresh database in a temporary folder named after `suite`.
-pub async fn env(suite: &str) -> Env {
+/// A fresh folder in the temporary directory named after `suite`.
+pub fn scratch(suite: &str) -> PathBuf {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!("centralita-{suite}-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let running = server::start(&store::sqlite_url(&dir), "127.0.0.1:0")
-        .await
-        .unwrap();
+    dir
+}
+
+/// A server's state over a fresh database in `dir`: what `server::start`
+/// builds before it binds a port (a fresh database has no tenant to start).
+pub async fn state(dir: &Path) -> server::AppState {
+    let store = Store::open(&store::sqlite_url(dir)).await.unwrap();
+    server::AppState::new(store).unwrap()
+}
+
+/// A server's state and router on a fresh database in a temporary folder
+/// named after `suite`.
+pub async fn env(suite: &str) -> Env {
+    let state = state(&scratch(suite)).await;
     Env {
-        addr: running.addr,
-        store: running.state.store.clone(),
+        app: server::app(state.clone()),
+        store: state.store.clone(),
+        state,
     }
 }

@@ -1,7 +1,9 @@
-//! A minimal HTTP/1.1 client over hyper's connection API: one keep-alive
-//! connection per [`Client`], JSON bodies, and a reader for server-sent
-//! events. Used by the tests, the crash test and `centralita bench server`;
-//! it is not a general client (no TLS, no redirects, no pooling).
+//! The load benchmark's HTTP/1.1 client over hyper's connection API: one
+//! keep-alive connection per [`Client`], JSON bodies, and a reader for
+//! server-sent events. Used by `centralita bench server` and the crash test
+//! (`crates/centralita/tests/server_binary.rs`), which need real sockets; it
+//! is not a general client (no TLS, no redirects, no pooling), and the
+//! server's tests do not use it (theirs sends requests in process).
 
 use std::net::SocketAddr;
 

@@ -7,6 +7,12 @@
 //! engine, group commit with `synchronous=FULL`, publish). Agents' sessions
 //! are inserted straight into the store instead of signing in 500 times with
 //! argon2 (that would time the password hash, not the server).
+//!
+//! [`client`] is the benchmark's HTTP client (also the crash test's, which
+//! drives the server binary over real sockets); the server's own tests send
+//! their requests to the router in process instead.
+
+pub mod client;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -15,8 +21,8 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::auth::{self, Role};
-use crate::client::Client;
 use crate::clock;
+use client::Client;
 
 /// What to run.
 #[derive(Debug, Clone)]
