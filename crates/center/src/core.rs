@@ -17,6 +17,7 @@ use routing::{Engine, Input, Output as RoutingOutput};
 use crate::command::{Command, Reply};
 use crate::error::TenantError;
 use crate::index::Index;
+use crate::orders::{CallOrder, call_order};
 use crate::outbound::{LineOrder, Outbound};
 
 /// What the core asks of the world, in the order it decided it.
@@ -32,6 +33,13 @@ pub enum Output {
     /// An order for the line that places outbound calls (hand it over only
     /// after the facts before it are committed).
     Line(LineOrder),
+    /// An order for the task of a call (hand it over after the commit).
+    Call {
+        /// The call's interaction.
+        interaction: i64,
+        /// What to do.
+        order: CallOrder,
+    },
 }
 
 /// One tenant's live rules.
@@ -161,10 +169,19 @@ impl TenantCore {
         {
             *s = *state;
         }
+        let order = call_order(&fact).filter(|(i, _)| self.is_call(*i));
         self.outputs.push_back(Output::Fact {
             at_ms: self.now_ms,
             fact,
         });
+        if let Some((interaction, order)) = order {
+            self.outputs.push_back(Output::Call { interaction, order });
+        }
+    }
+
+    /// Whether an interaction is a phone call.
+    fn is_call(&self, id: i64) -> bool {
+        self.index.interaction(id).is_some_and(|r| r.is_call())
     }
 
     /// How many outputs wait (a mark for [`TenantCore::insert_facts`]).
@@ -211,8 +228,17 @@ impl TenantCore {
                         self.outbound_ended(i);
                     }
                 }
-                // No IVR yet to ask the caller: the interaction keeps waiting.
-                RoutingOutput::OfferCallback { .. } => {}
+                // A call's IVR asks the caller; other channels have no one
+                // to ask, and the interaction keeps waiting.
+                RoutingOutput::OfferCallback { interaction } => {
+                    let interaction = interaction.0 as i64;
+                    if self.is_call(interaction) {
+                        self.outputs.push_back(Output::Call {
+                            interaction,
+                            order: CallOrder::OfferCallback,
+                        });
+                    }
+                }
             }
         }
     }

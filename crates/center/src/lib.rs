@@ -15,6 +15,8 @@
 //!   server turns it into HTTP at its edge.
 //! - [`index`]: what the core keeps in memory to decide without reading the
 //!   database (interactions, customers, idempotency keys), built from facts.
+//! - [`orders`]: orders to phone calls (ring, bridge, end, hold, record,
+//!   consult, offer a callback), typed, for the calls' tasks.
 //! - [`outbound`]: campaign settings, the dialer's inputs as logged, and the
 //!   core's side of the dialer.
 //! - Recovery (`replay`): a fresh core fed the log's facts in order, then
@@ -30,6 +32,7 @@ mod error;
 mod holds;
 pub mod index;
 mod interactions;
+pub mod orders;
 pub mod outbound;
 mod replay;
 mod snapshot;

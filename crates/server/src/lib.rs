@@ -1,7 +1,9 @@
 //! Centralita's server: the HTTP JSON API, live event streams, sign-in and
 //! tenancy, and the tasks that own each tenant's engines.
 //!
-//! - [`tenant`]: one task per tenant owns its routing engine; handlers talk
+//! - [`presence`]: agents signed out of routing when their last session
+//!   ends or expires.
+//! - [`tenant`]: one task per tenant drives its `center::TenantCore`; handlers talk
 //!   to it through a channel; it commits facts (group commit) before it
 //!   acknowledges or publishes, and rebuilds its engine from the log on start.
 //! - [`routes`]: one module per resource under `/api/v1`, the public chat page.
@@ -20,6 +22,7 @@ pub mod error;
 pub mod openapi;
 pub use center::outbound;
 pub mod perms;
+pub mod presence;
 pub mod retention;
 pub mod routes;
 pub mod sip;
@@ -136,6 +139,7 @@ pub async fn start(database_url: &str, listen: &str) -> anyhow::Result<Running> 
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         let _ = tcp.set_nodelay(true);
     });
+    presence::run(state.clone(), presence::sweep_every());
     let task = tokio::spawn(async move { axum::serve(listener, router).await });
     Ok(Running { addr, state, task })
 }

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use center::orders::CallOrder;
 use center::outbound::LineOrder;
 use center::{Output, TenantCore};
 use store::{Recorded, Store, Tenant};
@@ -98,19 +99,27 @@ impl Published {
     }
 }
 
+/// Where a call's orders go: the call's task (false once it is gone).
+pub type CallSink = Box<dyn Fn(CallOrder) -> bool + Send>;
+
 /// A command with its reply channel.
-#[derive(Debug)]
 struct Envelope {
     /// What.
     op: Op,
     /// The line that places outbound calls, with [`Op::AttachLine`].
     line: Option<mpsc::UnboundedSender<LineOrder>>,
+    /// The task of the call whose interaction this command creates (or
+    /// offers, for an answered outbound call): its orders go there from the
+    /// first, with nothing to buffer.
+    sink: Option<CallSink>,
     /// Where the answer goes (after commit).
     reply: Reply,
 }
 
 /// Where a command's answer goes.
 type Reply = oneshot::Sender<Result<Ack, ApiError>>;
+/// Where a command's answer comes.
+type Answer = oneshot::Receiver<Result<Ack, ApiError>>;
 
 /// Live channels of single agents, so that a fact wakes only the streams it concerns.
 pub type AgentChannels = Arc<std::sync::Mutex<HashMap<i64, broadcast::Sender<Arc<Published>>>>>;
@@ -143,7 +152,17 @@ impl TenantHandle {
 
     /// Sends a command and waits for its (committed) answer.
     pub async fn call(&self, op: Op) -> Result<Ack, ApiError> {
-        self.send(op, None).await
+        let (env, rx) = Envelope::of(op);
+        self.send(env, rx).await
+    }
+
+    /// Sends a command that creates a call's interaction ([`Op::CreateCall`],
+    /// or [`Op::DialResult`] for an answered outbound call); the orders for
+    /// that interaction go to `sink` from the first.
+    pub async fn call_with_sink(&self, op: Op, sink: CallSink) -> Result<Ack, ApiError> {
+        let (mut env, rx) = Envelope::of(op);
+        env.sink = Some(sink);
+        self.send(env, rx).await
     }
 
     /// Attaches the line that places outbound calls (the switch, or the
@@ -152,19 +171,28 @@ impl TenantHandle {
         &self,
         line: mpsc::UnboundedSender<LineOrder>,
     ) -> Result<Ack, ApiError> {
-        self.send(Op::AttachLine, Some(line)).await
+        let (mut env, rx) = Envelope::of(Op::AttachLine);
+        env.line = Some(line);
+        self.send(env, rx).await
     }
 
-    async fn send(
-        &self,
-        op: Op,
-        line: Option<mpsc::UnboundedSender<LineOrder>>,
-    ) -> Result<Ack, ApiError> {
-        let (reply, rx) = oneshot::channel();
-        self.tx
-            .try_send(Envelope { op, line, reply })
-            .map_err(|_| ApiError::overloaded())?;
+    async fn send(&self, env: Envelope, rx: Answer) -> Result<Ack, ApiError> {
+        self.tx.try_send(env).map_err(|_| ApiError::overloaded())?;
         rx.await.map_err(|_| ApiError::overloaded())?
+    }
+}
+
+impl Envelope {
+    /// A plain command, and where its answer will come.
+    fn of(op: Op) -> (Envelope, Answer) {
+        let (reply, rx) = oneshot::channel();
+        let env = Envelope {
+            op,
+            line: None,
+            sink: None,
+            reply,
+        };
+        (env, rx)
     }
 }
 
@@ -179,6 +207,8 @@ pub async fn spawn(store: Store, tenant: Tenant) -> anyhow::Result<TenantHandle>
         pending: Vec::new(),
         line_orders: Vec::new(),
         line: None,
+        calls: HashMap::new(),
+        call_orders: Vec::new(),
         replies: Vec::new(),
         store,
         tenant: tenant.clone(),
@@ -210,6 +240,10 @@ struct Task {
     line_orders: Vec<LineOrder>,
     /// Where outbound calls are placed, once a line is attached.
     line: Option<mpsc::UnboundedSender<LineOrder>>,
+    /// The tasks of calls, by interaction.
+    calls: HashMap<i64, CallSink>,
+    /// Orders for calls, handed over after the commit.
+    call_orders: Vec<(i64, CallOrder)>,
     replies: Vec<(Reply, Result<Ack, ApiError>)>,
 }
 
@@ -243,8 +277,9 @@ impl Task {
         let requeued = self.core.open_interactions();
         self.collect();
         self.commit().await?;
-        // Orders of the restart (none today) go to the line if one is attached.
+        // Orders of the restart go to the line and to the calls still on.
         self.send_line_orders();
+        self.send_call_orders();
         if requeued > 0 {
             tracing::info!(
                 tenant = self.tenant.name(),
@@ -269,6 +304,9 @@ impl Task {
                     });
                 }
                 Output::Line(order) => self.line_orders.push(order),
+                Output::Call { interaction, order } => {
+                    self.call_orders.push((interaction, order));
+                }
             }
         }
     }
@@ -293,6 +331,20 @@ impl Task {
         Ok(())
     }
 
+    /// Hands the committed orders to the calls' tasks; a call whose
+    /// interaction ended, or whose task is gone, is forgotten.
+    fn send_call_orders(&mut self) {
+        for (interaction, order) in self.call_orders.drain(..) {
+            let Some(sink) = self.calls.get(&interaction) else {
+                continue;
+            };
+            let ended = order == CallOrder::Ended;
+            if !sink(order) || ended {
+                self.calls.remove(&interaction);
+            }
+        }
+    }
+
     /// Hands the committed orders to the line. Without a line calls are not
     /// placed; the dialer's watchdog counts them failed.
     fn send_line_orders(&mut self) {
@@ -302,6 +354,19 @@ impl Task {
                 _ => tracing::warn!("an outbound call order was lost: no line is attached"),
             }
         }
+    }
+
+    /// A call's task owns the interaction its command created (or was
+    /// offered, for an answered outbound call).
+    fn register_call(&mut self, res: &Result<Ack, ApiError>, sink: CallSink) {
+        let id = match res {
+            Ok(Ack::Interaction { id, .. }) => *id,
+            Ok(Ack::Answered(center::outbound::Answered {
+                offered: Some((id, _)),
+            })) => *id,
+            _ => return,
+        };
+        self.calls.insert(id, sink);
     }
 
     /// How long to sleep before the core's next timer.
@@ -335,12 +400,16 @@ impl Task {
                     self.line = Some(line);
                 }
                 let res = self.core.handle(now, env.op).map_err(ApiError::from);
+                if let Some(sink) = env.sink {
+                    self.register_call(&res, sink);
+                }
                 self.collect();
                 self.replies.push((env.reply, res));
             }
             match self.commit().await {
                 Ok(()) => {
                     self.send_line_orders();
+                    self.send_call_orders();
                     for (reply, res) in self.replies.drain(..) {
                         let _ = reply.send(res);
                     }
@@ -359,6 +428,7 @@ impl Task {
         }
         self.pending.clear();
         self.line_orders.clear();
+        self.call_orders.clear();
         loop {
             match self.recover().await {
                 Ok(()) => break,

@@ -233,6 +233,79 @@ impl Store {
         Ok(())
     }
 
+    /// Whether a tenant's user has a session that has not expired by `now_ms`.
+    pub async fn has_live_session(
+        &self,
+        t: &Tenant,
+        user_id: i64,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND expires_at > $3",
+        )
+        .bind(t.id)
+        .bind(user_id)
+        .bind(now_ms)
+        .fetch_one(self.pool())
+        .await?;
+        let n: i64 = row.try_get(0)?;
+        Ok(n > 0)
+    }
+
+    /// Deletes the sessions expired by `now_ms` (at most `limit` at a time);
+    /// returns, for each user left without a live session, their tenant id,
+    /// user id and agent (if they work as one).
+    pub async fn sweep_sessions(
+        &self,
+        now_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, i64, Option<i64>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT token_hash, tenant_id, user_id FROM sessions WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2",
+        )
+        .bind(now_ms)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let mut users: Vec<(i64, i64)> = Vec::new();
+        for r in &rows {
+            let hash: String = r.try_get(0)?;
+            let (tenant, user): (i64, i64) = (r.try_get(1)?, r.try_get(2)?);
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(hash)
+                .execute(self.pool())
+                .await?;
+            if !users.contains(&(tenant, user)) {
+                users.push((tenant, user));
+            }
+        }
+        let mut left = Vec::new();
+        for (tenant, user) in users {
+            let live = sqlx::query(
+                "SELECT COUNT(*) FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND expires_at > $3",
+            )
+            .bind(tenant)
+            .bind(user)
+            .bind(now_ms)
+            .fetch_one(self.pool())
+            .await?;
+            let n: i64 = live.try_get(0)?;
+            if n > 0 {
+                continue;
+            }
+            let agent = sqlx::query("SELECT agent_id FROM users WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant)
+                .bind(user)
+                .fetch_optional(self.pool())
+                .await?
+                .map(|r| r.try_get::<Option<i64>, _>(0))
+                .transpose()?
+                .flatten();
+            left.push((tenant, user, agent));
+        }
+        Ok(left)
+    }
+
     async fn user_in(
         &self,
         tenant_id: i64,

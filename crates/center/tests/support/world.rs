@@ -212,6 +212,15 @@ impl World {
                 Output::Line(LineOrder::Hangup { attempt }) => {
                     self.connected.remove(&attempt);
                 }
+                Output::Call { interaction, .. } => {
+                    let call = self.core.index().interaction(interaction).is_some_and(|r| {
+                        matches!(r.channel, Channel::Voice | Channel::OutboundVoice)
+                    });
+                    assert!(
+                        call,
+                        "a call order for interaction {interaction}, not a call"
+                    );
+                }
             }
         }
     }

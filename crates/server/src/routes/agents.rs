@@ -63,6 +63,24 @@ pub async fn one(
     Ok(axum::Json(a).into_response())
 }
 
+/// The user an agent is linked to must exist in the tenant (checked here,
+/// at the edge: the tenant core knows agents, not users).
+pub async fn check_username(
+    st: &AppState,
+    t: &store::Tenant,
+    username: Option<&str>,
+) -> ApiResult<()> {
+    if let Some(u) = username
+        && st.store.user(t, u).await?.is_none()
+    {
+        return Err(ApiError::field(
+            "username",
+            format!("no user {u:?} in this tenant"),
+        ));
+    }
+    Ok(())
+}
+
 /// `POST /api/v1/agents`.
 pub async fn create(
     State(st): State<AppState>,
@@ -70,6 +88,7 @@ pub async fn create(
     Body(req): Body<NewAgent>,
 ) -> ApiResult<Response> {
     p.require(Action::AgentsManage)?;
+    check_username(&st, p.tenant()?, req.username.as_deref()).await?;
     let h = st.hub.tenant(p.tenant()?).await?;
     let ack = h
         .call(Op::DefineAgent {

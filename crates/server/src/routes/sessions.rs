@@ -118,6 +118,7 @@ pub async fn close_session(st: &AppState, p: &Principal, headers: &HeaderMap) ->
         st.store.delete_session(&h).await?;
     }
     tracing::info!(target: "audit", who = %p.name, "signed out");
+    crate::presence::session_closed(st, p).await;
     Ok(format!(
         "{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
     ))

@@ -12,7 +12,7 @@ use store::CallFact;
 use telephony::switch::{CallCommand, DialOutcome, DialRequest, DialTimers, SwitchEvent};
 use tokio::sync::mpsc;
 
-use super::dispatch::{CallMsg, Control, Inbox, Note, Owner, ToDispatcher};
+use super::dispatch::{CallMsg, Control, Inbox, Note, Owner};
 use super::outbound::{abandon, bridge_agent, place};
 use super::recording::record_by_policy;
 use super::{Ctx, TenantCtx};
@@ -177,14 +177,19 @@ impl LineCall {
                 return None;
             }
         }
+        // An answered call offered to an agent: its orders come here.
+        let sink = super::dispatch::sink(self.me.clone());
         let res = self
             .t
             .handle
-            .call(Op::DialResult {
-                attempt,
-                outcome,
-                ring_ms,
-            })
+            .call_with_sink(
+                Op::DialResult {
+                    attempt,
+                    outcome,
+                    ring_ms,
+                },
+                sink,
+            )
             .await;
         let Ok(call_id) = placed else { return None };
         self.legs
@@ -265,11 +270,6 @@ impl LineCall {
     /// reach it.
     async fn talk(&mut self, call_id: &str, leg: &str, interaction: i64, agent: i64) {
         let (ctx, t) = (&self.ctx, &self.t);
-        let _ = ctx.to_dispatcher.send(ToDispatcher::Register {
-            tenant: t.tenant.id(),
-            interaction,
-            owner: self.me.clone(),
-        });
         let connected = CallFact::Connected {
             agent: model::AgentId(agent as u32),
             agent_call_id: Some(leg.to_owned()),

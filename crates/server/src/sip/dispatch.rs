@@ -1,11 +1,11 @@
-//! How routing facts and the switch's events reach the call tasks: each
-//! tenant's live stream is read once ([`watch_tenant`]) and its facts about
-//! calls turned into [`Note`]s; one dispatcher ([`dispatch`]) hands them, and
-//! the switch's events, to the task that owns the interaction, the call or
-//! the dial (keeping a while the notes of interactions not registered yet),
-//! and starts a task for every answered inbound call.
+//! How the tenant's orders and the switch's events reach the call tasks:
+//! the tenant task hands a call's typed orders ([`center::orders::CallOrder`],
+//! here [`Note`]s) straight to the task that created or answered its
+//! interaction ([`sink`]); one dispatcher ([`dispatch`]) hands the switch's
+//! events to the task that owns the call or the dial, and starts a task for
+//! every answered inbound call.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use telephony::switch::{CallCommand, DialOutcome, DialRequest, Switch, SwitchEvent};
@@ -13,10 +13,11 @@ use tokio::sync::mpsc;
 
 use super::call::CustomerCall;
 use super::{Ctx, TenantCtx};
-use crate::clock;
-use crate::tenant::Published;
+use center::orders::{CallControl, CallOrder};
 
-/// A routing fact about an interaction with a call, as the call task needs it.
+use crate::tenant::CallSink;
+
+/// An order of the tenant about an interaction with a call, as the call task needs it.
 #[derive(Debug, Clone)]
 pub(super) enum Note {
     Offered(i64),
@@ -29,6 +30,8 @@ pub(super) enum Note {
     RecordingStart(String),
     /// A call control from the desktop or the API (`call.held`, …).
     Control(Control),
+    /// Routing's plan offers the waiting caller a callback.
+    OfferCallback,
 }
 
 /// A call control, as the call's task acts on it.
@@ -60,109 +63,41 @@ pub(super) type Inbox = mpsc::UnboundedReceiver<CallMsg>;
 
 /// What the dispatcher is told.
 pub(super) enum ToDispatcher {
-    /// A routing note about an interaction (from [`watch_tenant`]).
-    Routing {
-        tenant: i64,
-        interaction: i64,
-        note: Note,
-    },
-    /// A call task owns this interaction from now on.
-    Register {
-        tenant: i64,
-        interaction: i64,
-        owner: Owner,
-    },
     /// Place a call; its outcome (and the answered leg's events) go to `owner`.
     Dial { request: DialRequest, owner: Owner },
 }
 
-/// Routing facts of interactions not registered yet are kept this long (ms):
-/// a call's first offer can be published before its task learns its id.
-const ORPHAN_KEEP_MS: i64 = 10_000;
-
-/// Reads a tenant's live facts and forwards those about calls to the dispatcher.
-pub(super) async fn watch_tenant(t: Arc<TenantCtx>, to: mpsc::UnboundedSender<ToDispatcher>) {
-    let mut rx = t.handle.events.subscribe();
-    loop {
-        let ev = match rx.recv().await {
-            Ok(ev) => ev,
-            Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
-                tracing::warn!(
-                    tenant = t.tenant.name(),
-                    missed = n,
-                    "sip: live facts lagged"
-                );
-                continue;
-            }
-            Err(_) => return,
-        };
-        let Some((interaction, note)) = note_of(&ev) else {
-            continue;
-        };
-        let msg = ToDispatcher::Routing {
-            tenant: t.tenant.id(),
-            interaction,
-            note,
-        };
-        if to.send(msg).is_err() {
-            return;
-        }
-    }
+/// Where the tenant's orders for a call's interaction go: the call's task,
+/// as a routing note (the tenant task hands them over after each commit,
+/// from the command that created the interaction on: nothing to buffer).
+pub(super) fn sink(owner: Owner) -> CallSink {
+    Box::new(move |order| owner.send(CallMsg::Routing(Note::from(order))).is_ok())
 }
 
-/// The interaction a live fact is about and the note it makes for its
-/// call; none for the facts calls do not act on.
-fn note_of(ev: &Published) -> Option<(i64, Note)> {
-    let relevant = matches!(
-        ev.kind.as_str(),
-        "routing.offered"
-            | "routing.accepted"
-            | "routing.rejected"
-            | "routing.offer_timed_out"
-            | "routing.offer_revoked"
-            | "routing.ended"
-            | "call.recording_paused"
-            | "call.recording_resumed"
-            | "call.recording_requested"
-            | "call.held"
-            | "call.unheld"
-            | "call.muted"
-            | "call.unmuted"
-            | "call.hangup_requested"
-            | "call.consult_requested"
-            | "call.consult_completed"
-            | "call.consult_cancelled"
-    );
-    if !relevant {
-        return None;
-    }
-    let v: serde_json::Value = serde_json::from_str(ev.data()).unwrap_or_default();
-    let fact = &v["fact"];
-    let interaction = fact["event"]["interaction"]
-        .as_i64()
-        .or_else(|| fact["interaction"].as_i64())?;
-    let agent = ev.agent.unwrap_or(-1);
-    let by = || fact["call"]["by"].as_str().unwrap_or("").to_owned();
-    let note = match ev.kind.as_str() {
-        "routing.offered" => Note::Offered(agent),
-        "routing.accepted" => Note::Accepted(agent),
-        "routing.ended" => Note::Ended,
-        "call.recording_paused" => Note::RecordingPause,
-        "call.recording_resumed" => Note::RecordingResume,
-        "call.recording_requested" => Note::RecordingStart(by()),
-        "call.held" => Note::Control(Control::Hold),
-        "call.unheld" => Note::Control(Control::Unhold),
-        "call.muted" => Note::Control(Control::Mute),
-        "call.unmuted" => Note::Control(Control::Unmute),
-        "call.hangup_requested" => Note::Control(Control::Hangup),
-        "call.consult_requested" => {
-            Note::Control(Control::Consult(fact["call"]["agent"].as_i64()?))
+impl From<CallOrder> for Note {
+    fn from(o: CallOrder) -> Note {
+        let id = |a: model::AgentId| i64::from(a.0);
+        match o {
+            CallOrder::Offered(a) => Note::Offered(id(a)),
+            CallOrder::Accepted(a) => Note::Accepted(id(a)),
+            CallOrder::OfferEnded(a) => Note::OfferEnded(id(a)),
+            CallOrder::Ended => Note::Ended,
+            CallOrder::RecordingPause => Note::RecordingPause,
+            CallOrder::RecordingResume => Note::RecordingResume,
+            CallOrder::RecordingStart(by) => Note::RecordingStart(by),
+            CallOrder::OfferCallback => Note::OfferCallback,
+            CallOrder::Control(c) => Note::Control(match c {
+                CallControl::Hold => Control::Hold,
+                CallControl::Unhold => Control::Unhold,
+                CallControl::Mute => Control::Mute,
+                CallControl::Unmute => Control::Unmute,
+                CallControl::Hangup => Control::Hangup,
+                CallControl::Consult(a) => Control::Consult(id(a)),
+                CallControl::ConsultCompleted => Control::ConsultCompleted,
+                CallControl::ConsultCancelled => Control::ConsultCancelled,
+            }),
         }
-        "call.consult_completed" => Note::Control(Control::ConsultCompleted),
-        "call.consult_cancelled" => Note::Control(Control::ConsultCancelled),
-        _ => Note::OfferEnded(agent),
-    };
-    Some((interaction, note))
+    }
 }
 
 /// Routes the switch's events and the routing facts to the call tasks.
@@ -177,8 +112,6 @@ pub(super) async fn dispatch(
         tenants,
         owners: HashMap::new(),
         dials: HashMap::new(),
-        interactions: HashMap::new(),
-        orphans: Orphans::default(),
     };
     loop {
         tokio::select! {
@@ -202,9 +135,6 @@ struct Dispatcher {
     owners: HashMap<String, Owner>,
     /// Call tasks by the ids of their dials under way.
     dials: HashMap<String, Owner>,
-    /// Call tasks by (tenant, interaction).
-    interactions: HashMap<(i64, i64), Owner>,
-    orphans: Orphans,
 }
 
 impl Dispatcher {
@@ -290,80 +220,14 @@ impl Dispatcher {
         tokio::spawn(call.run());
     }
 
-    /// A message from a watcher or a call task.
+    /// A message from a call task.
     fn message(&mut self, msg: ToDispatcher) {
         match msg {
-            ToDispatcher::Routing {
-                tenant,
-                interaction,
-                note,
-            } => self.routing(tenant, interaction, note),
-            ToDispatcher::Register {
-                tenant,
-                interaction,
-                owner,
-            } => {
-                let key = (tenant, interaction);
-                let mut ended = false;
-                for note in self.orphans.take(key) {
-                    ended |= matches!(note, Note::Ended);
-                    let _ = owner.send(CallMsg::Routing(note));
-                }
-                if !ended {
-                    self.interactions.insert(key, owner);
-                }
-            }
             ToDispatcher::Dial { request, owner } => {
                 self.dials.insert(request.dial_id.clone(), owner);
                 self.ctx.control.dial(request);
             }
         }
-    }
-
-    /// A routing note to its interaction's task, or kept until one registers.
-    fn routing(&mut self, tenant: i64, interaction: i64, note: Note) {
-        let key = (tenant, interaction);
-        let ended = matches!(note, Note::Ended);
-        match self.interactions.get(&key) {
-            Some(owner) => {
-                if owner.send(CallMsg::Routing(note)).is_err() || ended {
-                    self.interactions.remove(&key);
-                }
-            }
-            None => self.orphans.keep(key, note, clock::now_ms()),
-        }
-    }
-}
-
-/// The notes of interactions no task has registered yet, each kept
-/// [`ORPHAN_KEEP_MS`] from the first.
-#[derive(Default)]
-struct Orphans {
-    notes: HashMap<(i64, i64), Vec<Note>>,
-    /// When each interaction's first note came, oldest first.
-    order: VecDeque<(i64, (i64, i64))>,
-}
-
-impl Orphans {
-    /// Keeps a note (at `now`, Unix ms), forgetting those kept too long.
-    fn keep(&mut self, key: (i64, i64), note: Note, now: i64) {
-        while let Some(&(at, k)) = self.order.front() {
-            if now - at < ORPHAN_KEEP_MS {
-                break;
-            }
-            self.order.pop_front();
-            self.notes.remove(&k);
-        }
-        let list = self.notes.entry(key).or_default();
-        if list.is_empty() {
-            self.order.push_back((now, key));
-        }
-        list.push(note);
-    }
-
-    /// The notes kept for an interaction, which its task now owns.
-    fn take(&mut self, key: (i64, i64)) -> Vec<Note> {
-        self.notes.remove(&key).unwrap_or_default()
     }
 }
 

@@ -155,7 +155,6 @@ pub async fn start(
         store: state.store.clone(),
     });
     for t in &tenants {
-        tokio::spawn(dispatch::watch_tenant(t.clone(), to_dispatcher.clone()));
         if let Some(trunk) = t.config.trunk {
             let (tx, rx) = mpsc::unbounded_channel();
             t.handle

@@ -251,6 +251,7 @@ pub async fn define_agent(
             .map(str::to_string)
             .collect()
     });
+    crate::routes::agents::check_username(&st, &t, username.as_deref()).await?;
     st.hub
         .tenant(&t)
         .await?

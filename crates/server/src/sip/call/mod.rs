@@ -17,7 +17,7 @@ use telephony::ivr::{IvrOutcome, IvrOutput, IvrSession};
 use telephony::switch::{CallCommand, DialOutcome, SwitchEvent};
 use tokio::sync::mpsc;
 
-use super::dispatch::{CallMsg, Owner, ToDispatcher};
+use super::dispatch::{CallMsg, Owner};
 use super::{Ctx, TenantCtx};
 use crate::clock;
 use crate::tenant::{Ack, NewInteractionReq, Op};
@@ -83,6 +83,10 @@ struct Queued {
     /// The recording's path, once one started.
     recording: Option<String>,
     controls: Controls,
+    /// Whether routing's plan offered the caller a callback (key 1 takes it).
+    callback_offered: bool,
+    /// The caller's language.
+    language: String,
 }
 
 /// What the queue's loop does after a message.
@@ -144,11 +148,6 @@ impl CustomerCall {
         if outcome.callback {
             return self.goodbye("callback_confirmed", &outcome.language).await;
         }
-        let _ = self.ctx.to_dispatcher.send(ToDispatcher::Register {
-            tenant: self.t.tenant.id(),
-            interaction: id,
-            owner: self.owner_handle(),
-        });
         self.queue(id, &outcome.language).await;
     }
 
@@ -261,10 +260,10 @@ impl CustomerCall {
             chat_secret_hash: None,
         };
         for attempt in 0..2 {
-            match self
-                .op(Op::CreateCall(Box::new(req.clone()), facts.clone()))
-                .await
-            {
+            let op = Op::CreateCall(Box::new(req.clone()), facts.clone());
+            // The interaction's orders come to this task from the first.
+            let sink = crate::sip::dispatch::sink(self.owner_handle());
+            match self.t.handle.call_with_sink(op, sink).await {
                 Ok(Ack::Interaction { id, .. }) => return Some(id),
                 Ok(_) => return None,
                 Err(e) if attempt == 0 && req.queue.is_some() && e.code == "invalid_field" => {

@@ -32,6 +32,8 @@ impl CustomerCall {
             dials: 0,
             recording: None,
             controls: Controls::default(),
+            callback_offered: false,
+            language: language.to_owned(),
         };
         loop {
             let announce_at = next_announce
@@ -82,7 +84,7 @@ impl CustomerCall {
             }
             CallMsg::Switch(SwitchEvent::Digit { digit, .. })
                 if digit == CALLBACK_KEY
-                    && self.t.config.offer_callback
+                    && (self.t.config.offer_callback || q.callback_offered)
                     && q.stage == Stage::Waiting =>
             {
                 self.callback_key(q.id).await
@@ -105,6 +107,16 @@ impl CustomerCall {
             Note::OfferEnded(agent) => self.offer_ended(q, agent).await,
             Note::Ended => return self.routing_ended(q).await,
             Note::Control(c) => return self.control(q, c).await,
+            Note::OfferCallback if q.stage == Stage::Waiting => {
+                // The routing plan's callback step: the caller hears the
+                // offer, and key 1 takes it.
+                q.callback_offered = true;
+                self.cmd(CallCommand::Play {
+                    audio: self.ctx.prompts(&[CALLBACK_OFFER.to_owned()], &q.language),
+                    then: Some(self.ctx.music.clone()),
+                });
+            }
+            Note::OfferCallback => {}
             Note::RecordingPause => self.cmd(CallCommand::PauseRecording),
             Note::RecordingResume => self.cmd(CallCommand::ResumeRecording),
             Note::RecordingStart(by) => {
