@@ -9,9 +9,10 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_centralita"))
 }
 
+/// `reference/NAME` at the repository's root (the project's reference data, kept in the clone).
 fn reference(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/reference")
+        .join("../../reference")
         .join(name)
 }
 
@@ -284,7 +285,7 @@ fn bench_staffing_prints_ours_even_without_the_peer() {
         .arg("--peer-script")
         .arg(
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/bench/pyworkforce_staffing.py"),
+                .join("../../bench/peers/pyworkforce_staffing.py"),
         )
         .output()
         .unwrap();
