@@ -4,9 +4,10 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+/// `reference/NAME` at the repository's root (the project's reference data, kept in the clone).
 fn reference(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/reference")
+        .join("../../reference")
         .join(name)
 }
 

@@ -9,9 +9,10 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_centralita"))
 }
 
+/// `reference/NAME` at the repository's root (the project's reference data, kept in the clone).
 fn reference(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/reference")
+        .join("../../reference")
         .join(name)
 }
 
@@ -284,7 +285,7 @@ fn bench_staffing_prints_ours_even_without_the_peer() {
         .arg("--peer-script")
         .arg(
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/bench/pyworkforce_staffing.py"),
+                .join("../../bench/peers/pyworkforce_staffing.py"),
         )
         .output()
         .unwrap();
@@ -297,6 +298,35 @@ fn bench_staffing_prints_ours_even_without_the_peer() {
     assert!(stdout.contains("centralita             9600"), "{stdout}");
     assert!(
         stdout.contains("pyworkforce        could not run"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn bench_staffing_defaults_to_the_repository_files_from_any_folder() {
+    // Run from a crate's folder, with no --input, --peer-script or --python: the files are found
+    // in the repository's `reference/` and `bench/peers/` above it, and the Python is the one the
+    // environment names.
+    let out = bin()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("CENTRALITA_PEERS_PYTHON", "/nonexistent/python")
+        .args(["bench", "staffing", "--repeat", "1"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let input = reference("staffing_input.csv").canonicalize().unwrap();
+    assert!(
+        stdout.contains(&format!("Erlang staffing of {}", input.display())),
+        "{stdout}"
+    );
+    assert!(stdout.contains("centralita             9600"), "{stdout}");
+    assert!(
+        stdout.contains("could not run: with /nonexistent/python"),
         "{stdout}"
     );
 }

@@ -1,6 +1,6 @@
 //! The simulator against queueing theory: on one-queue M/M/n+M and M/M/n days, the figures of
 //! many independent replications agree with the Erlang A and Erlang C closed forms of `wfm`
-//! (themselves checked against `../shared/reference/erlang_reference.csv` in `wfm`'s tests),
+//! (themselves checked against `reference/erlang_reference.csv` in `wfm`'s tests),
 //! within the 99 % confidence interval of the replications' mean.
 //!
 //! Each replication is a different seed of the same scenario; the first hour is warm-up (left

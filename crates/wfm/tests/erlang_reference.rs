@@ -1,4 +1,4 @@
-//! Every column of `../shared/reference/erlang_reference.csv` against our Erlang B, C and A.
+//! Every column of `reference/erlang_reference.csv` against our Erlang B, C and A.
 //!
 //! The reference rounds to 12 significant digits, so 1e-9 relative is a strict test.
 

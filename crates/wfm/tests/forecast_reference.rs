@@ -1,4 +1,4 @@
-//! The forecasting goal on `../shared/reference/forecast_*`: WAPE at most 1.1 × the
+//! The forecasting goal on `reference/forecast_*`: WAPE at most 1.1 × the
 //! floor in `forecast_truth.json`, and at least 40 % below "same interval last week".
 
 mod common;

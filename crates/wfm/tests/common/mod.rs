@@ -1,4 +1,4 @@
-//! Helpers for the integration tests: where the shared reference files are, and a small CSV reader
+//! Helpers for the integration tests: where the reference files are, and a small CSV reader
 //! (the library itself does no IO and has no CSV dependency).
 
 #![allow(dead_code)]
@@ -6,10 +6,10 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-/// `../shared/reference/NAME` beside the project root.
+/// `reference/NAME` at the repository's root (the project's reference data, kept in the clone).
 pub fn reference(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/reference")
+        .join("../../reference")
         .join(name)
 }
 

@@ -55,27 +55,58 @@ pub fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-/// The folder with the peers' scripts: `--peers`, else `../shared/bench`.
+/// Where the peers' scripts are kept in the repository (see its README for where they come from).
+pub const PEERS_DIR: &str = "bench/peers";
+
+/// The environment variable naming a Python that has the peers installed (`--python` wins).
+pub const PYTHON_ENV: &str = "CENTRALITA_PEERS_PYTHON";
+
+/// A path of the repository, `rel` from its root: under the current directory or the nearest of
+/// its parents that has it (so the commands work from any folder of a clone), else in the source
+/// tree this binary was built from, else `rel` itself (relative to the current directory, so a
+/// later error names the path that was looked for).
+pub fn in_repo(rel: &str) -> PathBuf {
+    let cwd = std::env::current_dir().ok();
+    // This crate is `crates/centralita` in the source tree.
+    let source_tree = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2);
+    cwd.iter()
+        .flat_map(|dir| dir.ancestors())
+        .chain(source_tree)
+        .map(|dir| dir.join(rel))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from(rel))
+}
+
+/// The folder with the peers' scripts: `--peers`, else the repository's `bench/peers`.
 pub fn peers_dir(given: Option<&Path>) -> PathBuf {
     given
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("../shared/bench"))
+        .unwrap_or_else(|| in_repo(PEERS_DIR))
 }
 
-/// A Python that has the peers installed: `--python`, else the virtual environment the peers'
-/// README sets up (`PEERS/.peers`), else `../.peers` beside the project, else `python3`.
+/// A Python that has the peers installed: `--python`, else `$CENTRALITA_PEERS_PYTHON`, else the
+/// virtual environment `.peers/` at the repository's root, else `.peers/` in the peers' folder
+/// (where their own README sets it up), else `python3`.
 pub fn python(given: Option<&Path>, peers: &Path) -> PathBuf {
     if let Some(p) = given {
         return p.to_path_buf();
     }
+    if let Some(p) = std::env::var_os(PYTHON_ENV).filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
     [
+        in_repo(".peers/bin/python"),
         peers.join(".peers/bin/python"),
-        PathBuf::from("../.peers/bin/python"),
     ]
     .into_iter()
     .find(|p| p.exists())
     .unwrap_or_else(|| PathBuf::from("python3"))
 }
+
+/// The command that sets up the peers' Python, as the benchmarks' output suggests it (run from
+/// the repository's root).
+pub const PEERS_SETUP: &str =
+    "python3 -m venv .peers && .peers/bin/pip install -r bench/peers/requirements.txt";
 
 /// Runs a peer script and parses the last JSON line it prints; the error
 /// says why it could not run (missing package, missing script…).

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::common::{median, peak_rss_mb, peers_dir, python, run_peer, timed};
+use super::common::{PEERS_SETUP, median, peak_rss_mb, peers_dir, python, run_peer, timed};
 
 /// Arguments.
 #[derive(Debug, clap::Args)]
@@ -31,10 +31,12 @@ pub struct Args {
     /// Timed runs (the median is reported).
     #[arg(long, default_value_t = 5)]
     pub runs: usize,
-    /// Folder of the peers' scripts (default ../shared/bench).
+    /// Folder of the peers' scripts (default: the repository's bench/peers, found from the current
+    /// directory or its parents, else from the source tree).
     #[arg(long)]
     pub peers: Option<PathBuf>,
-    /// Python with simpy and ciw installed (default: PEERS/.peers, ../.peers, python3).
+    /// Python with simpy and ciw installed (default: $CENTRALITA_PEERS_PYTHON, else the virtual
+    /// environment .peers/ at the repository's root, else PEERS/.peers, else python3).
     #[arg(long)]
     pub python: Option<PathBuf>,
     /// Skip the peers (ours only).
@@ -100,6 +102,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         .into_iter()
         .flat_map(|(k, v)| [k.to_string(), v])
         .collect();
+        let mut failed = false;
         for (name, script) in [("simpy", "sim_simpy.py"), ("ciw", "sim_ciw.py")] {
             match run_peer(&py, &dir.join(script), &args) {
                 Ok(v) => {
@@ -118,8 +121,17 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
                         ours_eps / eps
                     );
                 }
-                Err(e) => println!("{name:<12} could not run: {e}"),
+                Err(e) => {
+                    println!("{name:<12} could not run: {e}");
+                    failed = true;
+                }
             }
+        }
+        if failed {
+            println!(
+                "{:<12} (set the peers up at the repository's root: {PEERS_SETUP})",
+                ""
+            );
         }
     }
     println!(

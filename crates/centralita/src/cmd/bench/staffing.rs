@@ -13,21 +13,25 @@ use std::time::Duration;
 use anyhow::Context;
 use wfm::staffing::{Staffing, StaffingRequest};
 
+use super::common::{PEERS_SETUP, in_repo, peers_dir, python};
 use crate::cmd::wfm::input::Table;
 use crate::cmd::wfm::staffing::{read_requests, staff_all};
 
 /// Arguments of `centralita bench staffing`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Staffing input (CSV), relative to the project root.
-    #[arg(long, default_value = "../shared/reference/staffing_input.csv")]
-    pub input: PathBuf,
-    /// Python with pyworkforce installed (default: /work/.peers/bin/python, then python3).
+    /// Staffing input (CSV) [default: the repository's reference/staffing_input.csv, found from
+    /// the current directory or its parents, else from the source tree]
+    #[arg(long)]
+    pub input: Option<PathBuf>,
+    /// Python with pyworkforce installed (default: $CENTRALITA_PEERS_PYTHON, else the virtual
+    /// environment .peers/ at the repository's root or in the peers' folder, else python3).
     #[arg(long)]
     pub python: Option<PathBuf>,
-    /// The peer script.
-    #[arg(long, default_value = "../shared/bench/pyworkforce_staffing.py")]
-    pub peer_script: PathBuf,
+    /// The peer script [default: the repository's bench/peers/pyworkforce_staffing.py, found
+    /// like --input]
+    #[arg(long)]
+    pub peer_script: Option<PathBuf>,
     /// Timed repetitions of our run (the median is reported).
     #[arg(long, default_value_t = 7)]
     pub repeat: u32,
@@ -43,7 +47,15 @@ struct PeerRun {
 
 /// Runs it.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let table = Table::read(&args.input)?;
+    let input = args
+        .input
+        .clone()
+        .unwrap_or_else(|| in_repo("reference/staffing_input.csv"));
+    let script = args
+        .peer_script
+        .clone()
+        .unwrap_or_else(|| peers_dir(None).join("pyworkforce_staffing.py"));
+    let table = Table::read(&input)?;
     let requests = read_requests(&table)?;
     let repeat = args.repeat.clamp(1, 1000);
 
@@ -60,10 +72,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     println!(
         "Erlang staffing of {} ({} rows)",
-        args.input.display(),
+        input.display(),
         requests.len()
     );
-    let peer = run_peer(&args);
+    let peer = run_peer(&args, &script, &input);
     let erlang_c_rows = requests.iter().filter(|r| r.patience_s.is_none()).count();
     println!();
     println!(
@@ -106,9 +118,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Err(err) => {
             println!("pyworkforce        could not run: {err:#}");
-            println!(
-                "                   (set it up: python3 -m venv /work/.peers && /work/.peers/bin/pip install -r ../shared/bench/requirements.txt)"
-            );
+            println!("                   (set it up at the repository's root: {PEERS_SETUP})");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -182,28 +192,15 @@ fn is_decimal_tie(req: &StaffingRequest, agents: u32) -> bool {
     lhs == rhs
 }
 
-fn python_candidates(args: &Args) -> Vec<PathBuf> {
-    match &args.python {
-        Some(p) => vec![p.clone()],
-        None => vec![
-            PathBuf::from("/work/.peers/bin/python"),
-            PathBuf::from("python3"),
-        ],
+fn run_peer(args: &Args, script: &Path, input: &Path) -> anyhow::Result<PeerRun> {
+    if !script.exists() {
+        anyhow::bail!("peer script {} not found", script.display());
     }
-}
-
-fn run_peer(args: &Args) -> anyhow::Result<PeerRun> {
-    if !args.peer_script.exists() {
-        anyhow::bail!("peer script {} not found", args.peer_script.display());
-    }
-    let mut last_err = anyhow::anyhow!("no Python to try");
-    for python in python_candidates(args) {
-        match run_peer_with(&python, &args.peer_script, &args.input) {
-            Ok(run) => return Ok(run),
-            Err(err) => last_err = err.context(format!("with {}", python.display())),
-        }
-    }
-    Err(last_err)
+    let python = python(
+        args.python.as_deref(),
+        script.parent().unwrap_or(Path::new(".")),
+    );
+    run_peer_with(&python, script, input).with_context(|| format!("with {}", python.display()))
 }
 
 fn run_peer_with(python: &Path, script: &Path, input: &Path) -> anyhow::Result<PeerRun> {
