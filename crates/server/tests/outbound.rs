@@ -607,3 +607,58 @@ async fn a_preview_campaign_shows_the_contact_on_the_desktop_to_call_or_skip() {
     assert_eq!(d.phone.as_str(), "+420601000002");
     assert_eq!(d.reserved_agent, Some(model::AgentId(0)));
 }
+
+/// The dialer holds an agent for a call placed for her: while it rings,
+/// routing offers her no other work; when it fails she is ready again and
+/// gets what waited. (The tenant core's simulation checks the same rule
+/// over many random days: `crates/center/tests/simulation.rs`.)
+#[tokio::test]
+async fn an_agent_held_for_a_ringing_campaign_call_is_offered_no_other_work() {
+    let mut w = world().await;
+    let r = w
+        .post(
+            "/api/v1/campaigns",
+            &json!({"name": "renewals", "settings": settings("progressive")}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let r = w
+        .post(
+            "/api/v1/campaigns/1/contacts",
+            &json!({"contacts": [{"name": "Eva", "phones": ["+420601000001"]}]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    w.hub.attach_line(tx).await.unwrap();
+    let r = w.post("/api/v1/campaigns/1/start", &json!({})).await;
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let r = w.post("/api/v1/agents/0/sign-in", &json!({})).await;
+    assert!(r.status < 300, "{:?}", r.json());
+    let d = dial(&mut rx).await;
+    assert_eq!(d.reserved_agent, Some(model::AgentId(0)));
+    let agent = w.admin.get("/api/v1/agents/0").await.unwrap().json();
+    assert_eq!(agent["state"], "not_ready", "{agent}");
+    assert_eq!(agent["reason"], "reserved", "{agent}");
+    // An inbound chat arrives while Eva's phone rings: it waits.
+    let r = w
+        .post("/api/v1/interactions", &json!({"channel": "chat"}))
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let chat = r.json()["id"].as_i64().unwrap();
+    let path = format!("/api/v1/interactions/{chat}");
+    let it = w.admin.get(&path).await.unwrap().json();
+    assert_eq!(it["state"], "waiting", "{it}");
+    // Eva's line is busy: Ana is let go, and the chat is hers.
+    w.hub
+        .call(Op::DialResult {
+            attempt: d.attempt.0,
+            outcome: DialOutcome::Busy,
+            ring_ms: 3_000,
+        })
+        .await
+        .unwrap();
+    let it = w.admin.get(&path).await.unwrap().json();
+    assert_eq!(it["state"], "offered", "{it}");
+    assert_eq!(it["agent_id"], 0, "{it}");
+}

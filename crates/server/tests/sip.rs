@@ -1487,3 +1487,85 @@ async fn the_first_agent_hanging_up_during_a_consult_hands_the_customer_over() {
         Some(1)
     );
 }
+
+/// A routing plan's `callback` step action works live as in the simulator:
+/// with no callback offer configured for the tenant's calls, the queue's
+/// last step running out makes routing offer one; the call's task plays the
+/// offer, and the caller's key 1 takes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plans_callback_step_offers_the_waiting_caller_a_callback() {
+    if !have_sipp() {
+        return;
+    }
+    let dir = scratch("plan-callback");
+    let st = common::state(&dir).await;
+    let t = st.store.create_tenant("acme", 1).await.unwrap();
+    let h = st.hub.tenant(&t).await.unwrap();
+    let plan = r#"
+default_queue = "support"
+[[queue]]
+name = "support"
+after_steps = "callback"
+[[queue.step]]
+until_s = 1
+skills = { support = 1 }
+"#;
+    h.call(Op::SetPlan(plan.into())).await.unwrap();
+    h.call(Op::DefineAgent {
+        id: None,
+        name: "eva".into(),
+        skills: vec![("support".into(), 5)],
+        username: None,
+        teams: None,
+    })
+    .await
+    .unwrap();
+    let config = SipConfig::from_toml(
+        r#"
+[[tenant]]
+name = "acme"
+numbers = ["*"]
+announce_every_s = 0
+ivr = '''
+entry = "main"
+[[menu]]
+name = "main"
+prompt = "main_menu"
+[menu.choices]
+"1" = { queue = "support" }
+'''
+"#,
+    )
+    .unwrap();
+    let sip = server::sip::start(&st, "127.0.0.1:0".parse().unwrap(), config, &dir)
+        .await
+        .unwrap();
+    let (out, log) = sipp(
+        &dir,
+        "customer_callback.xml",
+        &[("KEY_AFTER_MS", "2500")],
+        Some(sip.sip_addr),
+        free_port(),
+    )
+    .await
+    .unwrap();
+    assert!(out.status.success(), "customer: {}", explain(&out, &log));
+    let all = wait_for(&st.store, &t, 10, "routing.ended").await;
+    let kinds: Vec<String> = all.iter().map(kind).collect();
+    let ended = all
+        .iter()
+        .find(|r| kind(r) == "call.ended")
+        .expect("call.ended");
+    let v = serde_json::to_value(&ended.fact).unwrap();
+    assert_eq!(v["call"]["reason"], "callback_requested", "{kinds:?}");
+    let cb = st
+        .store
+        .interaction(&t, 2)
+        .await
+        .unwrap()
+        .expect("a callback");
+    assert_eq!(
+        (cb.channel.as_str(), cb.state.as_str()),
+        ("callback", "waiting")
+    );
+}
