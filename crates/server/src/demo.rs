@@ -697,16 +697,19 @@ async fn bot_agents(h: TenantHandle, bots: Arc<[i64]>) {
             Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
             Err(_) => return,
         };
-        if ev.kind != "routing.offered" {
+        let store::Fact::Routing { event } = &ev.fact else {
+            continue;
+        };
+        let model::event::EventKind::Offered {
+            interaction, agent, ..
+        } = &event.kind
+        else {
+            continue;
+        };
+        let (interaction, agent) = (interaction.0 as i64, i64::from(agent.0));
+        if !bots.contains(&agent) {
             continue;
         }
-        let Some(agent) = ev.agent.filter(|a| bots.contains(a)) else {
-            continue;
-        };
-        let v: serde_json::Value = serde_json::from_str(ev.data()).unwrap_or_default();
-        let Some(interaction) = v["fact"]["event"]["interaction"].as_i64() else {
-            continue;
-        };
         tokio::spawn(bot_work(h.clone(), agent, interaction));
     }
 }

@@ -62,8 +62,12 @@ pub struct Published {
     pub agent: Option<i64>,
     /// The interaction it concerns, for the customer's chat stream.
     pub interaction: Option<i64>,
-    /// The `kind` column.
+    /// The `kind` column (the SSE event's name).
     pub kind: String,
+    /// When it was recorded (Unix ms).
+    pub at: i64,
+    /// The fact itself, typed: what the server's own readers match on.
+    pub fact: store::Fact,
     /// The server-sent-events frame (`id`, `event`, `data`, blank line),
     /// made once and shared by every stream that carries it.
     pub frame: axum::body::Bytes,
@@ -73,7 +77,7 @@ pub struct Published {
 
 impl Published {
     /// The published form of a recorded fact.
-    pub fn of(r: &Recorded) -> Published {
+    pub fn of(r: Recorded) -> Published {
         let kind = r.fact.kind();
         // Compact JSON has no line breaks (they are escaped inside strings),
         // so the data fits on one `data:` line.
@@ -86,6 +90,8 @@ impl Published {
             agent: r.fact.agent().map(|a| i64::from(a.0)),
             interaction: r.fact.interaction().map(|i| i.0 as i64),
             kind,
+            at: r.at,
+            fact: r.fact,
             frame,
             data_at,
         }
@@ -319,7 +325,7 @@ impl Task {
         let mut agents = self.agent_events.lock().expect("agent channels lock");
         for r in self.pending.drain(..) {
             // No subscriber is fine: the log has it.
-            let p = Arc::new(Published::of(&r));
+            let p = Arc::new(Published::of(r));
             if let Some(a) = p.agent
                 && let Some(tx) = agents.get(&a)
                 && tx.send(p.clone()).is_err()

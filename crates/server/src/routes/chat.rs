@@ -304,27 +304,16 @@ impl ChatCursor {
             }
             match self.rx.recv().await {
                 Ok(ev) if ev.interaction != Some(self.interaction) => {}
-                Ok(ev) if ev.kind == "chat_message" => {
-                    // The channel carries the fact as JSON; only the words and
-                    // who wrote them go to the customer (never the agent's id).
-                    let v: serde_json::Value = match serde_json::from_str(ev.data()) {
-                        Ok(v) => v,
-                        Err(e) => {
-                            tracing::error!(error = %e, "unreadable chat fact");
-                            continue;
-                        }
-                    };
-                    let f = &v["fact"];
-                    self.message(
-                        ev.seq,
-                        v["at"].as_i64().unwrap_or_default(),
-                        f["sender"].as_str().unwrap_or("agent"),
-                        f["body"].as_str().unwrap_or_default(),
-                    );
+                Ok(ev) if matches!(ev.fact, store::Fact::ChatMessage { .. }) => {
+                    // Only the words and who wrote them go to the customer
+                    // (never the agent's id).
+                    if let store::Fact::ChatMessage { sender, body, .. } = &ev.fact {
+                        self.message(ev.seq, ev.at, sender.as_str(), body);
+                    }
                 }
                 // Any routing fact of this chat may change what the customer
                 // sees; the projection is committed before the fact is published.
-                Ok(ev) if ev.kind.starts_with("routing.") => {
+                Ok(ev) if matches!(ev.fact, store::Fact::Routing { .. }) => {
                     if let Err(e) = self.load_state().await {
                         tracing::error!(error = %e, "chat stream state failed");
                         return None;

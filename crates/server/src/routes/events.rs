@@ -60,7 +60,7 @@ impl Cursor {
                     Ok(page) if page.is_empty() => self.catching_up = false,
                     Ok(page) => self
                         .backlog
-                        .extend(page.iter().map(|r| Arc::new(Published::of(r)))),
+                        .extend(page.into_iter().map(|r| Arc::new(Published::of(r)))),
                     Err(e) => {
                         tracing::error!(error = %e, "event stream catch-up failed");
                         return None;
