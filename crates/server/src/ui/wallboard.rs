@@ -4,8 +4,9 @@
 //! agents by state; the agents table (state, time in state, current
 //! interaction, contacts today) with force not-ready and sign-out; the
 //! waiting interactions with reassignment. `?tv=1` (or the full-screen
-//! button) shows it for a TV. It re-renders on every live fact (debounced
-//! in the browser), so figures follow within a second.
+//! button) shows it for a TV. It re-renders on every fact it follows
+//! ([`super::follow::Feed::Board`]; debounced in the browser), so figures
+//! follow within a second.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -18,6 +19,7 @@ use model::ReasonCode;
 use serde::Deserialize;
 use store::Tenant;
 
+use super::follow::{Feed, Live, Page};
 use super::{Ctx, UiForm, esc, html_response, layout, live};
 use crate::AppState;
 use crate::auth::Principal;
@@ -307,8 +309,9 @@ pub async fn page_handler(
     let main = format!(
         "<p class=\"row no-tv\"><button type=\"button\" class=\"secondary\" data-fullscreen>{fs}</button>\
 <a href=\"/ui/wallboard?tv=1\">{tv}</a></p>\
-<div id=\"board\" data-live=\"*\" data-src=\"/ui/wallboard/board\" aria-live=\"off\">{board}</div>",
+<div id=\"board\" {live} aria-live=\"off\">{board}</div>",
         fs = ctx.t("full-screen"),
+        live = Feed::Board.attrs("/ui/wallboard/board"),
         tv = ctx.t("tv-mode"),
         board = board_html(st, &ctx, &t).await?,
     );
@@ -318,7 +321,10 @@ pub async fn page_handler(
         "wallboard-title",
         "/ui/wallboard",
         class,
-        Some(seq),
+        Some(Live {
+            seq,
+            page: Page::Wallboard,
+        }),
         &main,
     ))
 }
