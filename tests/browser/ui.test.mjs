@@ -12,7 +12,8 @@
 // sets a disposition (checked through the API); the wallboard shows the new
 // figures within a second; the supervisor forces the agent not ready and the
 // agent's desktop follows, reassigns a waiting chat, opens the TV mode and
-// switches to Catalan.
+// switches to Catalan. The administrator also sets the tenant's time zone and
+// holidays (a wrong date shown with its line first).
 //
 // Environment: CENTRALITA_BIN (default ../../target/debug/centralita),
 // CENTRALITA_DATABASE (default: a fresh SQLite file),
@@ -194,6 +195,26 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
     await adminPage.locator("#desk ~ div button[type=submit]").click();
     await adminPage.locator("#desk-msg").getByText("Saved.").waitFor();
     await shot(adminPage, "administration");
+  });
+
+  await t.test("the administrator sets the tenant's time zone and holidays; a wrong date is shown with its line", async () => {
+    const box = adminPage.locator("#tenant-box");
+    await box.getByLabel(/Time zone/).fill("Europe/Madrid");
+    await box.getByLabel("Holidays").fill("2026-12-25 Christmas\n2026-02-30 Nope\n2026-01-06, Epiphany");
+    await box.getByRole("button", { name: "Save" }).click();
+    await adminPage.locator("#tenant-holidays-msg .error").waitFor();
+    assert.match(await adminPage.locator("#tenant-holidays-msg").innerText(), /line 2: "2026-02-30" is not a day that exists/);
+    assert.deepEqual((await admin("GET", "/api/v1/settings/tenant")).json, { time_zone: "UTC", holidays: [] });
+    await adminPage.locator("#tenant-box").getByLabel("Holidays").fill("2026-12-25 Christmas\n2026-01-06, Epiphany");
+    await adminPage.locator("#tenant-box").getByRole("button", { name: "Save" }).click();
+    await adminPage.locator("#tenant-msg .ok").waitFor();
+    assert.equal(await adminPage.locator("#tenant-holidays").inputValue(), "2026-01-06 Epiphany\n2026-12-25 Christmas\n");
+    assert.deepEqual((await admin("GET", "/api/v1/settings/tenant")).json, {
+      time_zone: "Europe/Madrid",
+      holidays: [{ date: "2026-01-06", name: "Epiphany" }, { date: "2026-12-25", name: "Christmas" }],
+    });
+    await adminPage.locator("#tenant-h").scrollIntoViewIfNeeded();
+    await adminPage.locator("section", { has: adminPage.locator("#tenant-h") }).screenshot({ path: join(SHOTS, "tenant-settings.png") });
   });
 
   await t.test("the administrator adds a rule with the plan's form; the raw view shows what was saved", async () => {

@@ -16,13 +16,15 @@
 //!   browser's `Accept-Language`; times in the `centralita_tz` cookie's zone.
 //!
 //! One file per page group: [`signin`], [`chat`] (the customers' public chat page), [`desktop`] (with its [`panels`]),
-//! [`wallboard`], [`campaigns`], [`admin`] (with its [`users`]); [`live`] keeps today's figures for the wallboard and the
+//! [`wallboard`], [`campaigns`], [`admin`] (with its [`users`] and the tenant's
+//! [`calendar`]); [`live`] keeps today's figures for the wallboard and the
 //! desktop's timers; [`follow`] says which facts each live page follows;
 //! [`settings`] is the desktop settings document (reason codes,
 //! dispositions, scripts).
 
 pub mod admin;
 pub mod assets;
+pub mod calendar;
 pub mod calls;
 pub mod campaigns;
 pub mod chat;
@@ -507,5 +509,6 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/admin/plan/form", post(planform::save))
         .route("/ui/admin/desktop", post(admin::save_desktop))
         .route("/ui/admin/desktop/validate", post(admin::validate_desktop))
+        .route("/ui/admin/tenant", post(calendar::save))
         .route("/ui/tenants", get(admin::tenants).post(admin::add_tenant))
 }
