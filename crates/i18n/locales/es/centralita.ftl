@@ -319,6 +319,12 @@ preview-call-now = Llamar ahora
 preview-skip = Saltar
 preview-dials-at = se llamará solo a las { $time }
 
+## Wallboard: the waiting list, page by page
+waiting-shown = mostrando { $first }–{ $last }
+waiting-pages = Páginas de interacciones en espera
+page-previous = Anterior
+page-next = Siguiente
+
 ## Administration: the tenant's time zone and holidays
 tenant-settings = Zona horaria y festivos
 tenant-settings-hint = La zona horaria y el calendario de festivos de la empresa: el día del panel empieza a medianoche en esta zona; los planes de enrutamiento, las campañas y los plazos de los casos se refieren a ellos.

@@ -16,7 +16,7 @@
 //!   browser's `Accept-Language`; times in the `centralita_tz` cookie's zone.
 //!
 //! One file per page group: [`signin`], [`chat`] (the customers' public chat page), [`desktop`] (with its [`panels`]),
-//! [`wallboard`], [`campaigns`], [`admin`] (with its [`users`] and the tenant's
+//! [`wallboard`] (with its [`waiting`] list), [`campaigns`], [`admin`] (with its [`users`] and the tenant's
 //! [`calendar`]); [`live`] keeps today's figures for the wallboard and the
 //! desktop's timers; [`follow`] says which facts each live page follows;
 //! [`settings`] is the desktop settings document (reason codes,
@@ -37,6 +37,7 @@ pub mod popup;
 pub mod settings;
 pub mod signin;
 pub mod users;
+pub mod waiting;
 pub mod wallboard;
 
 use std::fmt::Write as _;
