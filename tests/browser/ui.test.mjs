@@ -11,8 +11,10 @@
 // profiling question (checked on the customer through the API), completes and
 // sets a disposition (checked through the API); the wallboard shows the new
 // figures within a second; the supervisor forces the agent not ready and the
-// agent's desktop follows, reassigns a waiting chat, opens the TV mode and
-// switches to Catalan.
+// agent's desktop follows, reassigns a waiting chat, opens the TV mode, pages
+// through the waiting interactions (their count and page following live) and
+// switches to Catalan. The administrator also sets the tenant's time zone and
+// holidays (a wrong date shown with its line first).
 //
 // Environment: CENTRALITA_BIN (default ../../target/debug/centralita),
 // CENTRALITA_DATABASE (default: a fresh SQLite file),
@@ -194,6 +196,26 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
     await adminPage.locator("#desk ~ div button[type=submit]").click();
     await adminPage.locator("#desk-msg").getByText("Saved.").waitFor();
     await shot(adminPage, "administration");
+  });
+
+  await t.test("the administrator sets the tenant's time zone and holidays; a wrong date is shown with its line", async () => {
+    const box = adminPage.locator("#tenant-box");
+    await box.getByLabel(/Time zone/).fill("Europe/Madrid");
+    await box.getByLabel("Holidays").fill("2026-12-25 Christmas\n2026-02-30 Nope\n2026-01-06, Epiphany");
+    await box.getByRole("button", { name: "Save" }).click();
+    await adminPage.locator("#tenant-holidays-msg .error").waitFor();
+    assert.match(await adminPage.locator("#tenant-holidays-msg").innerText(), /line 2: "2026-02-30" is not a day that exists/);
+    assert.deepEqual((await admin("GET", "/api/v1/settings/tenant")).json, { time_zone: "UTC", holidays: [] });
+    await adminPage.locator("#tenant-box").getByLabel("Holidays").fill("2026-12-25 Christmas\n2026-01-06, Epiphany");
+    await adminPage.locator("#tenant-box").getByRole("button", { name: "Save" }).click();
+    await adminPage.locator("#tenant-msg .ok").waitFor();
+    assert.equal(await adminPage.locator("#tenant-holidays").inputValue(), "2026-01-06 Epiphany\n2026-12-25 Christmas\n");
+    assert.deepEqual((await admin("GET", "/api/v1/settings/tenant")).json, {
+      time_zone: "Europe/Madrid",
+      holidays: [{ date: "2026-01-06", name: "Epiphany" }, { date: "2026-12-25", name: "Christmas" }],
+    });
+    await adminPage.locator("#tenant-h").scrollIntoViewIfNeeded();
+    await adminPage.locator("section", { has: adminPage.locator("#tenant-h") }).screenshot({ path: join(SHOTS, "tenant-settings.png") });
   });
 
   await t.test("the administrator adds a rule with the plan's form; the raw view shows what was saved", async () => {
@@ -385,6 +407,29 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
     await tv.goto(`${url}/ui/wallboard?tv=1`);
     assert.equal(await tv.locator("header.top").isVisible(), false);
     await shot(tv, "wallboard-tv");
+  });
+
+  await t.test("the wallboard says how many wait and pages through them, live", async () => {
+    // ana is not ready and ben takes only sales: support chats wait.
+    for (let i = 0; i < 55; i++) {
+      assert.equal((await admin("POST", "/api/v1/interactions", { channel: "chat", queue: "support" })).status, 201);
+    }
+    const total = supPage.locator(".waiting-total");
+    await supPage.waitForFunction(() => Number(document.querySelector(".waiting-total")?.dataset.total) >= 55, null, { timeout: 5000 });
+    const n = Number(await total.getAttribute("data-total"));
+    assert.match(await total.innerText(), new RegExp(`^${n} waiting · showing 1–50$`));
+    assert.equal(await supPage.locator("table.waiting tbody tr").count(), 50);
+    await supPage.getByRole("navigation", { name: "Pages of waiting interactions" }).getByRole("link", { name: "Next" }).click();
+    await supPage.waitForURL(/waiting_page=2$/);
+    assert.equal(await supPage.locator("table.waiting tbody tr").count(), n - 50);
+    await supPage.locator("#live-status.on").waitFor();
+    // A new chat arrives: the second page follows it live and stays the second page.
+    assert.equal((await admin("POST", "/api/v1/interactions", { channel: "chat", queue: "support" })).status, 201);
+    await supPage.locator(`.waiting-total[data-total="${n + 1}"]`).waitFor({ timeout: 2000 });
+    assert.equal(await supPage.locator("table.waiting tbody tr").count(), n + 1 - 50);
+    assert.match(await total.innerText(), new RegExp(`showing 51–${n + 1}$`));
+    await shot(supPage, "wallboard-waiting", true);
+    await supPage.goto(`${url}/ui/wallboard`);
   });
 
   await t.test("the supervisor switches to Catalan and sees Catalan labels", async () => {

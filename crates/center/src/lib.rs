@@ -6,7 +6,6 @@
 //! tenant task and by the simulator alike. No clock, no IO: time comes in
 //! as an argument, and everything the core decides goes out as typed
 //! outputs (facts for the log, orders for the line and for calls).
-
 //!
 //! - [`TenantCore`] (`core`): the engine shape — `handle(now, Command)`,
 //!   `poll_output()`, `poll_timeout()` / `handle_timeout(now)`.
@@ -19,6 +18,9 @@
 //!   consult, offer a callback), typed, for the calls' tasks.
 //! - [`outbound`]: campaign settings, the dialer's inputs as logged, and the
 //!   core's side of the dialer.
+//! - [`kpi`]: the figures (service level, ASA, abandon rate, AHT,
+//!   occupancy), one definition each, for the simulator and the wallboard.
+//! - [`settings`]: the tenant's time zone and holiday calendar.
 //! - Recovery (`replay`): a fresh core fed the log's facts in order, then
 //!   resumed.
 
@@ -32,9 +34,11 @@ mod error;
 mod holds;
 pub mod index;
 mod interactions;
+pub mod kpi;
 pub mod orders;
 pub mod outbound;
 mod replay;
+pub mod settings;
 mod snapshot;
 
 pub use agents::{CompiledPlan, check_name, check_text, compile_plan};

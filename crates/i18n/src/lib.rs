@@ -354,6 +354,8 @@ mod tests {
                     ("agent", Arg::Str("Ana")),
                     ("field", Arg::Str("name")),
                     ("message", Arg::Str("is empty")),
+                    ("first", Arg::Num(51.0)),
+                    ("last", Arg::Num(60.0)),
                 ];
                 let text = c.t_args(lang, id, &args);
                 assert!(

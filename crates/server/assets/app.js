@@ -1,18 +1,11 @@
 // Centralita's web UI script (ours, no build step): live updates over one
 // EventSource, countdowns and timers, error messages, full-screen mode.
-// Elements with data-live="kind …" and data-src="/ui/…" are fetched again
-// (through htmx) when a fact of one of those kinds arrives; "routing." matches
-// every routing fact and "*" everything. There is no polling.
+// The page's <body data-kinds="kind …"> names the fact kinds it follows (the
+// server's list, crates/server/src/ui/follow.rs); elements with
+// data-live="kind …" and data-src="/ui/…" are fetched again (through htmx)
+// when a fact of one of their kinds arrives. There is no polling.
 (function () {
   "use strict";
-  var KINDS = [
-    "routing.interaction_created", "routing.interaction_queued", "routing.step_reached",
-    "routing.offered", "routing.accepted", "routing.rejected", "routing.offer_timed_out",
-    "routing.offer_revoked", "routing.transferred", "routing.overflowed", "routing.ended",
-    "routing.agent_state_changed", "routing.outbound", "interaction_opened", "requeued",
-    "disposition_set", "note_added", "chat_message", "customer_created", "agent_defined",
-    "plan_set", "customer_profiled", "setting_set"
-  ];
 
   // The sign-in page sends the browser's time zone.
   var tz = document.getElementById("tz");
@@ -121,21 +114,16 @@
     };
     var onFact = function (kind) {
       document.querySelectorAll("[data-live]").forEach(function (el) {
-        var wanted = el.getAttribute("data-live").split(" ");
-        for (var i = 0; i < wanted.length; i++) {
-          var k = wanted[i];
-          if (k === "*" || k === kind || (k.charAt(k.length - 1) === "." && kind.indexOf(k) === 0)) {
-            refresh(el);
-            return;
-          }
-        }
+        if (el.getAttribute("data-live").split(" ").indexOf(kind) >= 0) { refresh(el); }
       });
     };
     var es = new EventSource("/api/v1/events?after=" + encodeURIComponent(seq));
     var status = document.getElementById("live-status");
     es.onopen = function () { if (status) { status.className = "live on"; } };
     es.onerror = function () { if (status) { status.className = "live off"; } };
-    KINDS.forEach(function (k) { es.addEventListener(k, function () { onFact(k); }); });
+    (body.getAttribute("data-kinds") || "").split(" ").forEach(function (k) {
+      if (k) { es.addEventListener(k, function () { onFact(k); }); }
+    });
   }
 
   document.addEventListener("click", function (e) {

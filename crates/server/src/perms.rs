@@ -281,6 +281,18 @@ pub const ROUTES: &[Route] = &[
         "Validate a routing plan without applying it",
     ),
     r(
+        "GET",
+        "/api/v1/settings/tenant",
+        Some(Action::RoutingRead),
+        "The tenant's time zone and holiday calendar",
+    ),
+    r(
+        "PUT",
+        "/api/v1/settings/tenant",
+        Some(Action::RoutingManage),
+        "Replace the tenant's time zone and holiday calendar",
+    ),
+    r(
         "POST",
         "/api/v1/interactions",
         Some(Action::InteractionsCreate),
@@ -820,6 +832,12 @@ pub const ROUTES: &[Route] = &[
         "/ui/admin/desktop/validate",
         Some(Action::RoutingValidate),
         "Administration: validate the desktop settings",
+    ),
+    r(
+        "POST",
+        "/ui/admin/tenant",
+        Some(Action::RoutingManage),
+        "Administration: replace the tenant's time zone and holidays",
     ),
     r(
         "GET",

@@ -662,3 +662,105 @@ async fn an_agent_held_for_a_ringing_campaign_call_is_offered_no_other_work() {
     assert_eq!(it["state"], "offered", "{it}");
     assert_eq!(it["agent_id"], 0, "{it}");
 }
+
+/// A page's `data-kinds` (the kinds its stream listens to) and the
+/// `data-live` of its element `id` (what refreshes that element).
+fn live_attrs(html: &str, id: &str) -> (Vec<String>, Vec<String>) {
+    let attr = |from: &str, name: &str| -> Vec<String> {
+        from.split(&format!("{name}=\""))
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_default()
+            .split(' ')
+            .filter(|k| !k.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let body = html.split("<body").nth(1).unwrap_or_default();
+    let element = html
+        .split(&format!("id=\"{id}\""))
+        .nth(1)
+        .unwrap_or_default();
+    (
+        attr(body.split('>').next().unwrap_or_default(), "data-kinds"),
+        attr(element.split('>').next().unwrap_or_default(), "data-live"),
+    )
+}
+
+/// Defect 6: a preview reaches the agent's stream as `outbound.preview_offered`;
+/// the desktop must listen to that kind and refresh its previews on it, and
+/// the campaign pages must listen to the dialer's facts they show.
+#[tokio::test]
+async fn the_desktop_and_the_campaign_pages_follow_the_outbound_facts_their_stream_carries() {
+    let mut w = world().await;
+    let mut s = settings("preview");
+    s["preview_countdown_s"] = json!(600);
+    let r = w
+        .post(
+            "/api/v1/campaigns",
+            &json!({"name": "visits", "settings": s}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let r = w
+        .post(
+            "/api/v1/campaigns/1/contacts",
+            &json!({"contacts": [{"name": "Eva", "phones": ["+420601000001"]}]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let (tx, _rx) = mpsc::unbounded_channel();
+    w.hub.attach_line(tx).await.unwrap();
+    let mut ana = Client::new(&w.app);
+    let r = ana
+        .post(
+            "/api/v1/sessions",
+            &json!({"tenant": "acme", "username": "ana", "password": PASSWORD}),
+        )
+        .await
+        .unwrap();
+    let csrf = r.json()["csrf_token"].as_str().unwrap().to_string();
+    ana.headers.push(("cookie".into(), r.cookies()));
+    ana.headers.push(("x-csrf-token".into(), csrf));
+    // Her desktop, as the browser gets it, and her stream from there.
+    let page = String::from_utf8_lossy(&ana.get("/ui/agent").await.unwrap().body).to_string();
+    let (listens, previews) = live_attrs(&page, "previews");
+    let mut events = ana.events("/api/v1/events", None).await.unwrap();
+    w.post("/api/v1/campaigns/1/start", &json!({})).await;
+    let r = ana
+        .post("/api/v1/agents/0/sign-in", &json!({}))
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{:?}", r.json());
+    let kind = loop {
+        let ev = tokio::time::timeout(Duration::from_secs(10), events.next())
+            .await
+            .expect("no preview on the agent's stream")
+            .unwrap()
+            .unwrap();
+        if ev.event.starts_with("outbound.") {
+            break ev.event;
+        }
+    };
+    assert_eq!(kind, "outbound.preview_offered");
+    assert!(
+        listens.contains(&kind),
+        "the desktop listens to {listens:?}"
+    );
+    assert!(previews.contains(&kind), "the previews follow {previews:?}");
+    // The campaign pages listen to what refreshes their tables.
+    for (path, id) in [
+        ("/ui/campaigns", "campaigns"),
+        ("/ui/campaigns/1", "contacts"),
+    ] {
+        let html = String::from_utf8_lossy(&w.admin.get(path).await.unwrap().body).to_string();
+        let (listens, follows) = live_attrs(&html, id);
+        assert!(
+            follows.contains(&"outbound.dial_placed".to_string()),
+            "{path}: {follows:?}"
+        );
+        for k in &follows {
+            assert!(listens.contains(k), "{path} does not listen to {k}");
+        }
+    }
+}

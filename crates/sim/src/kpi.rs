@@ -1,7 +1,8 @@
-//! KPIs of a run, with their definitions (also in `docs/simulation.md`).
-//!
-//! Over contacts that arrived in `[warmup_s, duration_s)`, counted in the
-//! first queue they were placed in:
+//! A run's report. The figures are counted with `center::kpi`, whose
+//! definitions (in `docs/kpis.md`) the wallboard shares; here they are taken
+//! over the contacts that arrived in `[warmup_s, duration_s)` (or in one
+//! reporting interval), each in the first queue it was placed in. A run
+//! drains, so every such contact's wait is decided by the report:
 //! - `offered`: such contacts (callbacks created from them are not counted again);
 //! - `answered`: taken by an agent; `abandoned`: the customer hung up waiting;
 //! - `abandon_rate` = abandoned / offered;
@@ -13,26 +14,9 @@
 //! - group `occupancy` = time agents were busy or in wrap-up inside
 //!   `[warmup_s, duration_s]` / (agents × that span).
 
+use center::kpi::QueueTally;
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// Counters of one queue (or one interval of it).
-#[derive(Debug, Clone, Default)]
-pub struct QueueCounters {
-    pub(crate) offered: u64,
-    pub(crate) answered: u64,
-    pub(crate) answered_in_sl: u64,
-    pub(crate) abandoned: u64,
-    pub(crate) wait_answered_ms: u64,
-    pub(crate) max_wait_ms: u64,
-    pub(crate) handled: u64,
-    pub(crate) handle_ms: u64,
-    pub(crate) voicemail: u64,
-    pub(crate) refused: u64,
-    pub(crate) callbacks: u64,
-    pub(crate) overflowed: u64,
-    pub(crate) other: u64,
-}
 
 /// A queue's KPIs as printed.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -69,27 +53,24 @@ pub struct QueueReport {
     pub sl_target: f64,
 }
 
-impl QueueCounters {
-    /// The printed figures.
-    pub fn report(&self, sl_seconds: f64, sl_target: f64) -> QueueReport {
-        let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-        QueueReport {
-            offered: self.offered,
-            answered: self.answered,
-            abandoned: self.abandoned,
-            abandon_rate: round(ratio(self.abandoned, self.offered)),
-            service_level: round(ratio(self.answered_in_sl, self.offered)),
-            asa_s: round(ratio(self.wait_answered_ms, self.answered) / 1000.0),
-            aht_s: round(ratio(self.handle_ms, self.handled) / 1000.0),
-            max_wait_s: round(self.max_wait_ms as f64 / 1000.0),
-            handled: self.handled,
-            voicemail: self.voicemail,
-            refused: self.refused,
-            callbacks: self.callbacks,
-            overflowed: self.overflowed,
-            sl_seconds,
-            sl_target,
-        }
+/// The printed figures of a queue's (or an interval's) tally.
+pub fn queue_report(t: &QueueTally, sl_seconds: f64, sl_target: f64) -> QueueReport {
+    QueueReport {
+        offered: t.offered,
+        answered: t.answered,
+        abandoned: t.abandoned,
+        abandon_rate: round(t.abandon_rate().unwrap_or(0.0)),
+        service_level: round(t.service_level().unwrap_or(0.0)),
+        asa_s: round(t.asa_s().unwrap_or(0.0)),
+        aht_s: round(t.aht_s().unwrap_or(0.0)),
+        max_wait_s: round(t.max_wait_s()),
+        handled: t.handled,
+        voicemail: t.voicemail,
+        refused: t.refused,
+        callbacks: t.callbacks,
+        overflowed: t.overflowed,
+        sl_seconds,
+        sl_target,
     }
 }
 

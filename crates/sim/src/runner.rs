@@ -19,8 +19,9 @@ use routing::{AgentConfig, Engine, Input, NewInteraction, Output};
 mod dialing;
 mod keys;
 
-use crate::kpi::{GroupReport, IntervalReport, QueueCounters, Report, round};
+use crate::kpi::{GroupReport, IntervalReport, Report, queue_report, round};
 use crate::scenario::{Scenario, with_attr};
+use center::kpi::{QueueTally, occupancy, overlap_ms};
 
 /// A sampled duration in milliseconds, as a contact keeps it.
 fn sample_ms_u32(d: &crate::dist::Dist, rng: &mut Pcg64Mcg) -> u32 {
@@ -162,8 +163,8 @@ struct Sim<'a> {
     checks: u64,
     check_every: u64,
     since_check: u64,
-    queues: Vec<QueueCounters>,
-    intervals: Vec<Vec<QueueCounters>>,
+    queues: Vec<QueueTally>,
+    intervals: Vec<Vec<QueueTally>>,
     group_busy_ms: Vec<u64>,
     interval_busy_ms: Vec<Vec<u64>>,
     collect_intervals: bool,
@@ -224,9 +225,9 @@ impl<'a> Sim<'a> {
                 opts.check_every
             },
             since_check: 0,
-            queues: vec![QueueCounters::default(); sc.queues.len()],
+            queues: vec![QueueTally::default(); sc.queues.len()],
             intervals: if opts.intervals {
-                vec![vec![QueueCounters::default(); sc.queues.len()]; n_intervals]
+                vec![vec![QueueTally::default(); sc.queues.len()]; n_intervals]
             } else {
                 Vec::new()
             },
@@ -682,9 +683,9 @@ impl<'a> Sim<'a> {
                     c.queue = queue.0;
                     if c.counted {
                         let k = c.interval as usize;
-                        self.queues[queue.index()].offered += 1;
+                        self.queues[queue.index()].offer();
                         if let Some(iv) = self.intervals.get_mut(k) {
-                            iv[queue.index()].offered += 1;
+                            iv[queue.index()].offer();
                         }
                     }
                 }
@@ -740,15 +741,12 @@ impl<'a> Sim<'a> {
                     if c.counted && c.queue != u32::MAX {
                         let wait = now - c.arrived_ms;
                         let q = c.queue as usize;
-                        let in_sl = wait <= sc.queues[q].sl_threshold.as_millis() as u64;
+                        let threshold_ms = sc.queues[q].sl_threshold.as_millis() as u64;
                         let k = c.interval as usize;
                         for qc in std::iter::once(&mut self.queues[q])
                             .chain(self.intervals.get_mut(k).map(|iv| &mut iv[q]))
                         {
-                            qc.answered += 1;
-                            qc.answered_in_sl += u64::from(in_sl);
-                            qc.wait_answered_ms += wait;
-                            qc.max_wait_ms = qc.max_wait_ms.max(wait);
+                            qc.answer(wait, threshold_ms);
                         }
                     }
                 }
@@ -769,7 +767,7 @@ impl<'a> Sim<'a> {
             EventKind::Overflowed { interaction, .. } => {
                 let c = &self.contacts[interaction.0 as usize];
                 if c.counted && c.queue != u32::MAX && c.answered_ms == NONE {
-                    self.queues[c.queue as usize].overflowed += 1;
+                    self.queues[c.queue as usize].overflow();
                 }
             }
             EventKind::Ended {
@@ -803,10 +801,7 @@ impl<'a> Sim<'a> {
     }
 
     fn add_busy(&mut self, group: usize, from: u64, to: u64) {
-        let (lo, hi) = (from.max(self.sc.warmup_ms), to.min(self.sc.duration_ms));
-        if hi > lo {
-            self.group_busy_ms[group] += hi - lo;
-        }
+        self.group_busy_ms[group] += overlap_ms(from, to, self.sc.warmup_ms, self.sc.duration_ms);
         if self.collect_intervals {
             let iv = self.sc.interval_ms;
             let mut t = from;
@@ -852,22 +847,13 @@ impl<'a> Sim<'a> {
         } else {
             0
         };
+        let answered = c.answered_ms != NONE;
         for qc in std::iter::once(&mut self.queues[q])
             .chain(self.intervals.get_mut(k).map(|iv| &mut iv[q]))
         {
-            qc.max_wait_ms = qc.max_wait_ms.max(waited);
-            match outcome {
-                FinalOutcome::Handled => {
-                    qc.handled += 1;
-                    qc.handle_ms += talk + wrap;
-                }
-                FinalOutcome::Abandoned => qc.abandoned += 1,
-                FinalOutcome::Voicemail => qc.voicemail += 1,
-                FinalOutcome::Refused => qc.refused += 1,
-                FinalOutcome::CallbackOffered => qc.callbacks += 1,
-                FinalOutcome::OutboundAbandoned
-                | FinalOutcome::Closed
-                | FinalOutcome::Cancelled => qc.other += 1,
+            qc.end(outcome, answered, waited);
+            if outcome == FinalOutcome::Handled {
+                qc.handle_time(talk + wrap);
             }
         }
     }
@@ -890,7 +876,11 @@ impl<'a> Sim<'a> {
             .map(|q| {
                 (
                     q.name.to_string(),
-                    self.queues[q.id.index()].report(q.sl_threshold.as_secs_f64(), q.sl_target),
+                    queue_report(
+                        &self.queues[q.id.index()],
+                        q.sl_threshold.as_secs_f64(),
+                        q.sl_target,
+                    ),
                 )
             })
             .collect();
@@ -905,11 +895,8 @@ impl<'a> Sim<'a> {
                     .filter(|a| a.group as usize == gi)
                     .map(|a| a.handled)
                     .sum();
-                let occupancy = if g.count == 0 {
-                    0.0
-                } else {
-                    round(self.group_busy_ms[gi] as f64 / (f64::from(g.count) * span_ms))
-                };
+                let staffed_ms = f64::from(g.count) * span_ms;
+                let occupancy = round(occupancy(self.group_busy_ms[gi], staffed_ms).unwrap_or(0.0));
                 (
                     g.name.clone(),
                     GroupReport {
@@ -935,7 +922,11 @@ impl<'a> Sim<'a> {
                         .map(|q| {
                             (
                                 q.name.to_string(),
-                                iv[q.id.index()].report(q.sl_threshold.as_secs_f64(), q.sl_target),
+                                queue_report(
+                                    &iv[q.id.index()],
+                                    q.sl_threshold.as_secs_f64(),
+                                    q.sl_target,
+                                ),
                             )
                         })
                         .collect(),
@@ -946,14 +937,13 @@ impl<'a> Sim<'a> {
                         .map(|(gi, g)| {
                             (
                                 g.name.clone(),
-                                if g.count == 0 {
-                                    0.0
-                                } else {
-                                    round(
-                                        self.interval_busy_ms[gi][k] as f64
-                                            / (f64::from(g.count) * len),
+                                round(
+                                    occupancy(
+                                        self.interval_busy_ms[gi][k],
+                                        f64::from(g.count) * len,
                                     )
-                                },
+                                    .unwrap_or(0.0),
+                                ),
                             )
                         })
                         .collect(),

@@ -318,3 +318,16 @@ previews-title = Contactes per trucar
 preview-call-now = Truca ara
 preview-skip = Omet
 preview-dials-at = es trucarà sol a les { $time }
+
+## Wallboard: the waiting list, page by page
+waiting-shown = es mostren { $first }–{ $last }
+waiting-pages = Pàgines d'interaccions en espera
+page-previous = Anterior
+page-next = Següent
+
+## Administration: the tenant's time zone and holidays
+tenant-settings = Zona horària i festius
+tenant-settings-hint = La zona horària i el calendari de festius de l'empresa: el dia del tauler comença a mitjanit en aquesta zona; els plans d'encaminament, les campanyes i els terminis dels casos s'hi refereixen.
+tenant-time-zone = Zona horària (un nom IANA com Europe/Madrid)
+tenant-holidays = Festius
+tenant-holidays-hint = Un per línia: la data com AAAA-MM-DD i, si en té, el seu nom (2026-12-25 Nadal).

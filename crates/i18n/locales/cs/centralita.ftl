@@ -323,3 +323,16 @@ previews-title = Kontakty k volání
 preview-call-now = Volat hned
 preview-skip = Přeskočit
 preview-dials-at = zavolá se samo v { $time }
+
+## Wallboard: the waiting list, page by page
+waiting-shown = zobrazeno { $first }–{ $last }
+waiting-pages = Stránky čekajících interakcí
+page-previous = Předchozí
+page-next = Další
+
+## Administration: the tenant's time zone and holidays
+tenant-settings = Časové pásmo a svátky
+tenant-settings-hint = Vlastní časové pásmo a kalendář svátků společnosti: den na nástěnce začíná o půlnoci v tomto pásmu; plány směrování, kampaně a lhůty případů se na ně odkazují.
+tenant-time-zone = Časové pásmo (název IANA, např. Europe/Prague)
+tenant-holidays = Svátky
+tenant-holidays-hint = Jeden na řádek: datum ve tvaru RRRR-MM-DD a případně jeho název (2026-12-25 Vánoce).

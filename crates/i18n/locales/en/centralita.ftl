@@ -318,3 +318,16 @@ previews-title = Contacts to call
 preview-call-now = Call now
 preview-skip = Skip
 preview-dials-at = called by itself at { $time }
+
+## Wallboard: the waiting list, page by page
+waiting-shown = showing { $first }–{ $last }
+waiting-pages = Pages of waiting interactions
+page-previous = Previous
+page-next = Next
+
+## Administration: the tenant's time zone and holidays
+tenant-settings = Time zone and holidays
+tenant-settings-hint = The company's own time zone and holiday calendar: the wallboard's day starts at midnight in this zone; routing plans, campaigns and case timers refer to them.
+tenant-time-zone = Time zone (an IANA name such as Europe/Madrid)
+tenant-holidays = Holidays
+tenant-holidays-hint = One a line: the date as YYYY-MM-DD, then its name if it has one (2026-12-25 Christmas).

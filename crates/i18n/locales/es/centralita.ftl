@@ -318,3 +318,16 @@ previews-title = Contactos por llamar
 preview-call-now = Llamar ahora
 preview-skip = Saltar
 preview-dials-at = se llamará solo a las { $time }
+
+## Wallboard: the waiting list, page by page
+waiting-shown = mostrando { $first }–{ $last }
+waiting-pages = Páginas de interacciones en espera
+page-previous = Anterior
+page-next = Siguiente
+
+## Administration: the tenant's time zone and holidays
+tenant-settings = Zona horaria y festivos
+tenant-settings-hint = La zona horaria y el calendario de festivos de la empresa: el día del panel empieza a medianoche en esta zona; los planes de enrutamiento, las campañas y los plazos de los casos se refieren a ellos.
+tenant-time-zone = Zona horaria (un nombre IANA como Europe/Madrid)
+tenant-holidays = Festivos
+tenant-holidays-hint = Uno por línea: la fecha como AAAA-MM-DD y, si tiene, su nombre (2026-12-25 Navidad).

@@ -10,6 +10,7 @@ pub mod interactions;
 pub mod recording;
 pub mod routing;
 pub mod sessions;
+pub mod settings;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -167,6 +168,10 @@ pub fn router(state: AppState) -> Router {
             get(routing::plan).put(routing::set_plan),
         )
         .route("/api/v1/routing/plan/validate", post(routing::validate))
+        .route(
+            "/api/v1/settings/tenant",
+            get(settings::get_tenant).put(settings::put_tenant),
+        )
         .route(
             "/api/v1/interactions",
             get(interactions::list).post(interactions::create),

@@ -1,9 +1,10 @@
 //! Administration: users and roles, agents with their skills and
 //! proficiency, the routing plan (queues, teams, business hours, holidays,
 //! rules and timed steps live in it) as raw TOML/JSON checked by the same
-//! validator as `POST /api/v1/routing/plan/validate`, and the desktop
-//! settings (reason codes, disposition codes, scripts). Provider
-//! administrators get the tenants page.
+//! validator as `POST /api/v1/routing/plan/validate`, the desktop
+//! settings (reason codes, disposition codes, scripts), and the tenant's
+//! time zone and holidays ([`super::calendar`]). Provider administrators
+//! get the tenants page.
 
 use std::fmt::Write as _;
 
@@ -151,7 +152,8 @@ pub async fn page(
 <textarea id=\"desk\" name=\"document\" class=\"code\" spellcheck=\"false\" aria-describedby=\"desk-hint desk-msg\">{desk}</textarea>\
 <p id=\"desk-msg\" aria-live=\"polite\"></p>\
 <div class=\"row\"><button type=\"button\" class=\"secondary\" hx-post=\"/ui/admin/desktop/validate\" hx-include=\"#desk\" hx-target=\"#desk-msg\">{validate}</button>\
-<button type=\"submit\">{save}</button></div></form></section>",
+<button type=\"submit\">{save}</button></div></form></section>{calendar}",
+        calendar = super::calendar::section_html(&st, &ctx).await?,
         users_l = ctx.t("users"),
         users = super::users::users_html(&st, &ctx, &t).await?,
         add_user = ctx.t("add-user"),

@@ -13,6 +13,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use store::Tenant;
 
+use super::follow::{Feed, Live, Page};
 use super::{Ctx, UiForm, esc, html_response, layout};
 use crate::AppState;
 use crate::auth::Principal;
@@ -21,11 +22,6 @@ use crate::perms::{Action, allowed};
 use crate::routes::path_id;
 use crate::tenant::{Ack, Op};
 use center::outbound::{CampaignCommand, CampaignDoc, ContactReq};
-
-/// The facts that change what the campaign pages show.
-const LIVE_KINDS: &str = "campaign_defined campaign_contacts outbound.campaign_state_changed \
-outbound.contacts_loaded outbound.dial_placed outbound.dial_result outbound.call_connected \
-outbound.call_abandoned outbound.contact_closed outbound.contact_rejected";
 
 /// Most contacts shown on a campaign's page.
 const CONTACTS_SHOWN: i64 = 200;
@@ -178,7 +174,8 @@ pub async fn page(
         String::new()
     };
     let main = format!(
-        "<div id=\"campaigns\" data-live=\"{LIVE_KINDS}\" data-src=\"/ui/campaigns/list\" aria-live=\"off\">{list}</div>{form}",
+        "<div id=\"campaigns\" {live} aria-live=\"off\">{list}</div>{form}",
+        live = Feed::Campaigns.attrs("/ui/campaigns/list"),
         list = list_html(&st, &ctx, &t).await?,
     );
     Ok(layout(
@@ -186,7 +183,10 @@ pub async fn page(
         "campaigns-title",
         "/ui/campaigns",
         "campaigns",
-        Some(seq),
+        Some(Live {
+            seq,
+            page: Page::Campaigns,
+        }),
         &main,
     ))
 }
@@ -400,7 +400,8 @@ pub async fn one(
     let seq = st.store.last_seq(&t).await?;
     let main = format!(
         "<h2>{name}</h2><p><a href=\"/ui/campaigns\">{back}</a></p>\
-<div id=\"contacts\" data-live=\"{LIVE_KINDS}\" data-src=\"/ui/campaigns/{id}/contacts\" aria-live=\"off\">{list}</div>",
+<div id=\"contacts\" {live} aria-live=\"off\">{list}</div>",
+        live = Feed::Campaigns.attrs(&format!("/ui/campaigns/{id}/contacts")),
         name = esc(&c.name),
         back = ctx.t("campaigns-title"),
         list = contacts_html(&st, &ctx, &t, id).await?,
@@ -410,7 +411,10 @@ pub async fn one(
         "campaigns-title",
         "/ui/campaigns",
         "campaigns",
-        Some(seq),
+        Some(Live {
+            seq,
+            page: Page::Campaigns,
+        }),
         &main,
     ))
 }

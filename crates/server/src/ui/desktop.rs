@@ -15,6 +15,7 @@ use store::Tenant;
 use store::read::InteractionView;
 
 use super::calls::work_html;
+use super::follow::{Feed, Live, Page};
 use super::panels::{customer_pop, state_html};
 use super::popup;
 use super::settings::{DesktopSettings, Effect};
@@ -79,10 +80,13 @@ pub async fn page(
     let seq = st.store.last_seq(&t).await?;
     let main = format!(
         "<section class=\"card\" aria-labelledby=\"state-h\"><h2 id=\"state-h\" class=\"sr\">{state_h}</h2>\
-<div id=\"agent-state\" data-live=\"routing.agent_state_changed\" data-src=\"/ui/agent/state\">{state}</div></section>\
-<div id=\"previews\" data-live=\"outbound.preview_offered outbound.preview_skipped outbound.dial_placed\" data-src=\"/ui/agent/previews\">{previews}</div>\
-<div id=\"work\" data-live=\"routing.\" data-src=\"/ui/agent/work\">{work}</div>",
+<div id=\"agent-state\" {state_live}>{state}</div></section>\
+<div id=\"previews\" {previews_live}>{previews}</div>\
+<div id=\"work\" {work_live}>{work}</div>",
         state_h = ctx.t("my-state"),
+        state_live = Feed::AgentState.attrs("/ui/agent/state"),
+        previews_live = Feed::Previews.attrs("/ui/agent/previews"),
+        work_live = Feed::AgentWork.attrs("/ui/agent/work"),
         state = state_html(&st, &ctx, &t, agent).await?,
         previews = previews_html(&st, &ctx, &t, agent).await?,
         work = work_html(&st, &ctx, &t, agent).await?,
@@ -92,7 +96,10 @@ pub async fn page(
         "desktop-title",
         "/ui/agent",
         "desktop",
-        Some(seq),
+        Some(Live {
+            seq,
+            page: Page::Desktop,
+        }),
         &main,
     ))
 }

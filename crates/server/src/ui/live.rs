@@ -6,11 +6,15 @@
 //! It is a projection kept in memory and brought up to date on every read
 //! (the facts after the last one seen are read from the log), so a page that
 //! was told "something changed" by its live stream always sees that change.
-//! At midnight UTC the day's counters start again.
+//! "Today" starts at midnight in the tenant's time zone (its `tenant`
+//! settings document, followed as it changes); then the day's counters
+//! start again. The figures are `center::kpi`'s, the simulator's definitions.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use center::kpi::{QueueTally, Wait};
+use center::settings::{self, TenantSettings};
 use model::event::{AgentState, EventKind, FinalOutcome};
 use store::{Fact, Tenant};
 use tokio::sync::Mutex;
@@ -20,8 +24,6 @@ use crate::error::ApiResult;
 
 /// Facts read per query while catching up.
 const PAGE: i64 = 1_000;
-/// A day, in milliseconds.
-const DAY_MS: i64 = 24 * 3600 * 1000;
 /// The recent window for service level, in milliseconds.
 pub const RECENT_MS: i64 = 30 * 60 * 1000;
 
@@ -31,18 +33,32 @@ pub type LiveMap = Mutex<HashMap<i64, Arc<Mutex<Live>>>>;
 /// One interaction of today, as far as the figures need it.
 #[derive(Debug, Clone, Default)]
 pub struct Contact {
-    /// The queue it waits or waited in.
+    /// The first queue it was placed in (where the figures count it).
+    pub first_queue: Option<u32>,
+    /// The queue it waits or waited in last.
     pub queue: Option<u32>,
     /// When it first started waiting (Unix ms).
     pub queued_at: Option<i64>,
-    /// When an agent accepted it.
+    /// When an agent first accepted it.
     pub answered_at: Option<i64>,
-    /// When it ended.
-    pub ended_at: Option<i64>,
-    /// Whether the customer gave up waiting.
-    pub abandoned: bool,
+    /// When it ended, and how.
+    pub ended: Option<(i64, FinalOutcome)>,
     /// The agent it is offered to, and since when.
     pub offered: Option<(i64, i64)>,
+}
+
+impl Contact {
+    /// Whether nobody answered it yet: queued, neither answered nor ended
+    /// (waiting, or ringing at an agent).
+    pub fn is_unanswered(&self) -> bool {
+        self.queued_at.is_some() && self.answered_at.is_none() && self.ended.is_none()
+    }
+
+    /// Whether it waits in its queue now: unanswered and ringing at nobody
+    /// (as the engine's own count, and what a supervisor may reassign).
+    pub fn is_waiting(&self) -> bool {
+        self.is_unanswered() && self.offered.is_none()
+    }
 }
 
 /// An agent's live facts.
@@ -59,7 +75,9 @@ pub struct AgentLive {
 /// The figures of one tenant.
 #[derive(Debug, Default)]
 pub struct Live {
-    /// The day counted (Unix ms of its midnight UTC).
+    /// The tenant's time zone and holidays, once read.
+    pub settings: Option<TenantSettings>,
+    /// The day counted (Unix ms of its midnight in the tenant's zone).
     pub day_ms: i64,
     /// The last fact applied.
     pub seq: i64,
@@ -72,17 +90,19 @@ pub struct Live {
 /// A queue's figures.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QueueFigures {
-    /// Waiting now (not answered, not ended).
+    /// Waiting now (not answered, not ended, not ringing).
     pub waiting: u32,
-    /// The longest current wait, in seconds.
+    /// Not answered yet: waiting, or ringing at an agent.
+    pub unanswered: u32,
+    /// The longest current wait of the unanswered, in seconds.
     pub longest_wait_s: f64,
-    /// Answered within the threshold / (answered + abandoned), today.
+    /// Service level of the contacts that arrived today (`center::kpi`).
     pub sl_today: Option<f64>,
-    /// The same over the last 30 minutes.
+    /// The same over the contacts whose wait was decided in the last 30 minutes.
     pub sl_recent: Option<f64>,
     /// Mean wait of answered interactions today, in seconds.
     pub asa_s: Option<f64>,
-    /// Abandoned / (answered + abandoned), today.
+    /// Abandon rate of the contacts that arrived today (`center::kpi`).
     pub abandon_rate: Option<f64>,
     /// Answered today.
     pub answered: u32,
@@ -96,15 +116,26 @@ fn c(live: &mut Live, i: u64) -> &mut Contact {
 
 impl Live {
     fn apply(&mut self, at: i64, fact: &Fact) {
-        let Fact::Routing { event } = fact else {
-            return;
-        };
-        match &event.kind {
+        match fact {
+            Fact::Routing { event } => self.apply_routing(at, &event.kind),
+            Fact::SettingSet { name, document } if name == settings::NAME => {
+                // Checked when it was set; a document the rules no longer take changes nothing.
+                if let Ok(s) = TenantSettings::parse(document) {
+                    self.settings = Some(s);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn apply_routing(&mut self, at: i64, kind: &EventKind) {
+        match kind {
             EventKind::InteractionQueued {
                 interaction, queue, ..
             } => {
                 let e = c(self, interaction.0);
                 e.queue = Some(queue.0);
+                e.first_queue.get_or_insert(queue.0);
                 e.queued_at.get_or_insert(at);
                 e.offered = None;
             }
@@ -142,9 +173,8 @@ impl Live {
             } => {
                 let id = interaction.0 as i64;
                 let e = c(self, interaction.0);
-                e.ended_at = Some(at);
+                e.ended = Some((at, *outcome));
                 e.offered = None;
-                e.abandoned = *outcome == FinalOutcome::Abandoned && e.answered_at.is_none();
                 for a in self.agents.values_mut() {
                     if a.current == Some(id) {
                         a.current = None;
@@ -162,56 +192,92 @@ impl Live {
         }
     }
 
-    /// The figures of a queue at `now_ms`, with its service-level threshold.
-    pub fn queue(&self, queue: u32, threshold_s: u64, now_ms: i64) -> QueueFigures {
+    /// The figures of a queue at `now_ms`, with its service-level threshold:
+    /// `center::kpi` over today's contacts that arrived in it first, and
+    /// over those whose wait was decided in the last 30 minutes; those
+    /// waiting in it now, and the longest wait of those not answered yet.
+    pub fn queue(&self, queue: u32, threshold_ms: u64, now_ms: i64) -> QueueFigures {
         let mut f = QueueFigures::default();
-        let threshold_ms = threshold_s as i64 * 1000;
-        let (mut in_sl, mut total) = (0u32, 0u32);
-        let (mut in_sl_recent, mut total_recent) = (0u32, 0u32);
-        let mut wait_sum_ms = 0i64;
-        for c in self.contacts.values().filter(|c| c.queue == Some(queue)) {
-            let Some(q) = c.queued_at else { continue };
-            if let Some(a) = c.answered_at {
-                f.answered += 1;
-                total += 1;
-                wait_sum_ms += a - q;
-                let ok = a - q <= threshold_ms;
-                in_sl += u32::from(ok);
-                if now_ms - a <= RECENT_MS {
-                    total_recent += 1;
-                    in_sl_recent += u32::from(ok);
+        let (mut today, mut recent) = (QueueTally::default(), QueueTally::default());
+        for c in self.contacts.values() {
+            let Some(queued_ms) = c.queued_at else {
+                continue;
+            };
+            if c.first_queue == Some(queue) {
+                let w = Wait {
+                    queued_ms,
+                    answered_ms: c.answered_at,
+                    ended: c.ended,
+                };
+                today.add(&w, threshold_ms);
+                if w.decided_ms().is_some_and(|d| now_ms - d <= RECENT_MS) {
+                    recent.add(&w, threshold_ms);
                 }
-            } else if c.abandoned {
-                f.abandoned += 1;
-                total += 1;
-                if c.ended_at.is_some_and(|e| now_ms - e <= RECENT_MS) {
-                    total_recent += 1;
-                }
-            } else if c.ended_at.is_none() {
-                f.waiting += 1;
-                f.longest_wait_s = f.longest_wait_s.max((now_ms - q) as f64 / 1000.0);
+            }
+            if c.queue == Some(queue) && c.is_unanswered() {
+                f.waiting += u32::from(c.is_waiting());
+                f.unanswered += 1;
+                f.longest_wait_s = f.longest_wait_s.max((now_ms - queued_ms) as f64 / 1000.0);
             }
         }
-        let ratio = |a: u32, b: u32| (b > 0).then(|| f64::from(a) / f64::from(b));
-        f.sl_today = ratio(in_sl, total);
-        f.sl_recent = ratio(in_sl_recent, total_recent);
-        f.abandon_rate = ratio(f.abandoned, total);
-        f.asa_s = (f.answered > 0).then(|| wait_sum_ms as f64 / 1000.0 / f64::from(f.answered));
+        f.sl_today = today.service_level();
+        f.sl_recent = recent.service_level();
+        f.abandon_rate = today.abandon_rate();
+        f.asa_s = today.asa_s();
+        f.answered = today.answered as u32;
+        f.abandoned = today.abandoned as u32;
         f
     }
 
-    /// Interactions waiting now (not answered, not ended), oldest first.
+    /// Interactions waiting now (not answered, not ended, not ringing), oldest first.
     pub fn waiting(&self) -> Vec<(i64, &Contact)> {
         let mut v: Vec<_> = self
             .contacts
             .iter()
-            .filter(|(_, c)| {
-                c.queued_at.is_some() && c.answered_at.is_none() && c.ended_at.is_none()
-            })
+            .filter(|(_, c)| c.is_waiting())
             .map(|(id, c)| (*id, c))
             .collect();
         v.sort_by_key(|(id, c)| (c.queued_at, *id));
         v
+    }
+
+    /// Starts counting the day that begins at `day_ms`, from the log's first
+    /// fact of it; agents keep their state's time.
+    async fn start_day(&mut self, st: &AppState, t: &Tenant, day_ms: i64) -> ApiResult<()> {
+        self.day_ms = day_ms;
+        self.seq = st.store.first_seq_since(t, day_ms).await?.saturating_sub(1);
+        self.contacts.clear();
+        for a in self.agents.values_mut() {
+            a.contacts_today = 0;
+        }
+        for a in st.store.agents(t).await? {
+            // When its state last changed is unknown (before today): since = 0.
+            self.agents.entry(a.id).or_default();
+        }
+        Ok(())
+    }
+
+    /// Applies the facts after the last one seen.
+    async fn catch_up(&mut self, st: &AppState, t: &Tenant) -> ApiResult<()> {
+        loop {
+            let page = st.store.events_after(t, self.seq, PAGE).await?;
+            let n = page.len();
+            for r in page {
+                self.seq = r.seq;
+                self.apply(r.at, &r.fact);
+            }
+            if (n as i64) < PAGE {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The start of the tenant's day that holds `now_ms`.
+    fn day_of(&self, now_ms: i64) -> i64 {
+        self.settings
+            .as_ref()
+            .unwrap_or(&TenantSettings::default())
+            .day_start(now_ms)
     }
 }
 
@@ -227,40 +293,20 @@ pub async fn with<R>(
         map.entry(t.id()).or_default().clone()
     };
     let mut live = cell.lock().await;
-    let day = now_ms - now_ms.rem_euclid(DAY_MS);
-    if live.day_ms != day {
-        // A new day (or the first read): start from the log's first fact of today.
-        let agents = std::mem::take(&mut live.agents);
-        *live = Live {
-            day_ms: day,
-            seq: st.store.first_seq_since(t, day).await?.saturating_sub(1),
-            contacts: HashMap::new(),
-            agents: agents
-                .into_iter()
-                .map(|(id, a)| {
-                    (
-                        id,
-                        AgentLive {
-                            contacts_today: 0,
-                            ..a
-                        },
-                    )
-                })
-                .collect(),
-        };
-        for a in st.store.agents(t).await? {
-            // When its state last changed is unknown (before today): since = 0.
-            live.agents.entry(a.id).or_default();
-        }
+    if live.settings.is_none() {
+        // The zone as stored now; the facts read from here on keep it current.
+        live.settings = Some(crate::routes::settings::tenant_settings(st, t).await?);
     }
-    loop {
-        let page = st.store.events_after(t, live.seq, PAGE).await?;
-        let n = page.len();
-        for r in page {
-            live.seq = r.seq;
-            live.apply(r.at, &r.fact);
+    // A change of zone read while catching up can move the day's start: then
+    // the day is counted again from its new start (once is enough, the zone
+    // being the latest again by the end of it).
+    for _ in 0..3 {
+        let day = live.day_of(now_ms);
+        if live.day_ms != day {
+            live.start_day(st, t, day).await?;
         }
-        if (n as i64) < PAGE {
+        live.catch_up(st, t).await?;
+        if live.day_of(now_ms) == live.day_ms {
             break;
         }
     }
@@ -324,18 +370,59 @@ mod tests {
                 reason: Reason::default(),
             }),
         );
-        let f = l.queue(0, 20, min);
+        let f = l.queue(0, 20_000, min);
         assert_eq!((f.answered, f.abandoned, f.waiting), (2, 1, 1));
         assert_eq!(f.sl_today, Some(1.0 / 3.0));
         assert_eq!(f.abandon_rate, Some(1.0 / 3.0));
         assert_eq!(f.asa_s, Some(25.0));
         assert_eq!(f.longest_wait_s, 60.0);
         // An hour later the last 30 minutes hold nothing; today still does.
-        let later = l.queue(0, 20, 61 * min);
+        let later = l.queue(0, 20_000, 61 * min);
         assert_eq!(later.sl_recent, None);
         assert_eq!(later.sl_today, Some(1.0 / 3.0));
         assert_eq!(l.agents[&0].contacts_today, 2);
         assert_eq!(l.agents[&0].current, Some(2));
         assert_eq!(l.waiting().len(), 1);
+    }
+
+    #[test]
+    fn a_contact_counts_in_its_first_queue_and_every_unanswered_end_is_decided() {
+        let mut l = Live::default();
+        queued(&mut l, 0, 1);
+        queued(&mut l, 0, 2);
+        // 1 overflows to queue 1 and is answered there after 30 s; 2 goes to voicemail.
+        l.apply(
+            5_000,
+            &fact(EventKind::Overflowed {
+                interaction: InteractionId(1),
+                from: QueueId(0),
+                to: QueueId(1),
+                reason: Reason::default(),
+            }),
+        );
+        l.apply(
+            6_000,
+            &fact(EventKind::Ended {
+                interaction: InteractionId(2),
+                outcome: FinalOutcome::Voicemail,
+                reason: Reason::default(),
+            }),
+        );
+        let f = l.queue(0, 20_000, 10_000);
+        assert_eq!((f.answered, f.abandoned, f.waiting), (0, 0, 0));
+        assert_eq!(f.sl_today, Some(0.0));
+        assert_eq!(f.abandon_rate, Some(0.0));
+        assert_eq!(l.queue(1, 20_000, 10_000).waiting, 1);
+        l.apply(
+            30_000,
+            &fact(EventKind::Accepted {
+                interaction: InteractionId(1),
+                agent: AgentId(0),
+            }),
+        );
+        let f = l.queue(0, 20_000, 40_000);
+        assert_eq!((f.answered, f.sl_today), (1, Some(0.0)));
+        assert_eq!(f.asa_s, Some(30.0));
+        assert_eq!(l.queue(1, 20_000, 40_000), QueueFigures::default());
     }
 }

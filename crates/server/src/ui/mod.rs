@@ -8,22 +8,28 @@
 //!   action passes the same checks as the JSON API: the permission table
 //!   (every UI route is in [`crate::perms::ROUTES`]), CSRF, tenant scope.
 //! - Live updates: `assets/app.js` opens one `EventSource` on
-//!   `/api/v1/events` and re-fetches the fragments whose `data-live` names the
-//!   fact kinds that arrived. No polling.
+//!   `/api/v1/events`, listens to the kinds the page's `<body data-kinds>`
+//!   names, and re-fetches the fragments whose `data-live` names the kind
+//!   that arrived; [`follow`] is the one list of which page follows what.
+//!   No polling.
 //! - Language from the `centralita_lang` cookie (the user's choice), else the
 //!   browser's `Accept-Language`; times in the `centralita_tz` cookie's zone.
 //!
 //! One file per page group: [`signin`], [`chat`] (the customers' public chat page), [`desktop`] (with its [`panels`]),
-//! [`wallboard`], [`campaigns`], [`admin`] (with its [`users`]); [`live`] keeps today's figures for the wallboard and the
-//! desktop's timers; [`settings`] is the desktop settings document (reason
-//! codes, dispositions, scripts).
+//! [`wallboard`] (with its [`waiting`] list), [`campaigns`], [`admin`] (with its [`users`] and the tenant's
+//! [`calendar`]); [`live`] keeps today's figures for the wallboard and the
+//! desktop's timers; [`follow`] says which facts each live page follows;
+//! [`settings`] is the desktop settings document (reason codes,
+//! dispositions, scripts).
 
 pub mod admin;
 pub mod assets;
+pub mod calendar;
 pub mod calls;
 pub mod campaigns;
 pub mod chat;
 pub mod desktop;
+pub mod follow;
 pub mod live;
 pub mod panels;
 pub mod planform;
@@ -31,6 +37,7 @@ pub mod popup;
 pub mod settings;
 pub mod signin;
 pub mod users;
+pub mod waiting;
 pub mod wallboard;
 
 use std::fmt::Write as _;
@@ -275,14 +282,15 @@ fn prefs_form(ctx: &Ctx) -> String {
 }
 
 /// A full page: head, header with navigation and preferences, the body.
-/// With `seq` (the log position the page was rendered at) the page opens the
-/// live stream from there, so no change between render and connect is missed.
+/// With `live` (the log position the page was rendered at, and the page)
+/// the page opens the live stream from there, so no change between render
+/// and connect is missed, and listens to the kinds its fragments follow.
 pub fn layout(
     ctx: &Ctx,
     title_id: &str,
     current: &str,
     body_class: &str,
-    seq: Option<i64>,
+    live: Option<follow::Live>,
     main: &str,
 ) -> Response {
     let csrf = serde_json::json!({ "X-CSRF-Token": ctx.csrf }).to_string();
@@ -310,10 +318,8 @@ pub fn layout(
         nav = nav(ctx, current),
         prefs = prefs_form(ctx),
         signout = ctx.t("sign-out"),
-        seq_attr = seq
-            .map(|s| format!(" data-seq=\"{s}\""))
-            .unwrap_or_default(),
-        live = if seq.is_some() {
+        seq_attr = live.map(follow::Live::body_attrs).unwrap_or_default(),
+        live = if live.is_some() {
             format!(
                 "<span id=\"live-status\" class=\"live\" role=\"img\" aria-label=\"{}\" title=\"{}\"></span>",
                 ctx.t("live-updates"),
@@ -504,5 +510,6 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/admin/plan/form", post(planform::save))
         .route("/ui/admin/desktop", post(admin::save_desktop))
         .route("/ui/admin/desktop/validate", post(admin::validate_desktop))
+        .route("/ui/admin/tenant", post(calendar::save))
         .route("/ui/tenants", get(admin::tenants).post(admin::add_tenant))
 }

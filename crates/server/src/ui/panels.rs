@@ -192,8 +192,10 @@ pub(super) async fn work_html(
                     let _ = write!(
                         s,
                         "<section class=\"card\" aria-labelledby=\"conv-{id}\"><h3 id=\"conv-{id}\">{conv}</h3>\
-<div class=\"log\" id=\"log-{id}\" aria-live=\"polite\" data-live=\"chat_message\" data-src=\"/ui/agent/interactions/{id}/messages\">{log}</div>",
+<div class=\"log\" id=\"log-{id}\" aria-live=\"polite\" {live}>{log}</div>",
                         id = it.id,
+                        live = super::follow::Feed::Conversation
+                            .attrs(&format!("/ui/agent/interactions/{}/messages", it.id)),
                         conv = ctx.t("conversation"),
                         log = popup::conversation_log(ctx, &msgs),
                     );

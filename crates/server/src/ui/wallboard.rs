@@ -4,8 +4,9 @@
 //! agents by state; the agents table (state, time in state, current
 //! interaction, contacts today) with force not-ready and sign-out; the
 //! waiting interactions with reassignment. `?tv=1` (or the full-screen
-//! button) shows it for a TV. It re-renders on every live fact (debounced
-//! in the browser), so figures follow within a second.
+//! button) shows it for a TV. It re-renders on every fact it follows
+//! ([`super::follow::Feed::Board`]; debounced in the browser), so figures
+//! follow within a second.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -18,7 +19,8 @@ use model::ReasonCode;
 use serde::Deserialize;
 use store::Tenant;
 
-use super::{Ctx, UiForm, esc, html_response, layout, live};
+use super::follow::{Feed, Live, Page};
+use super::{Ctx, UiForm, esc, html_response, layout, live, waiting};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::clock;
@@ -79,7 +81,17 @@ fn queue_agents(
     }
 }
 
-async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
+/// Everything the board shows, read at one instant.
+struct Board {
+    queues: Vec<crate::tenant::QueueInfo>,
+    figures: Vec<live::QueueFigures>,
+    agents: Vec<store::read::AgentView>,
+    agent_live: BTreeMap<i64, live::AgentLive>,
+    waiting: waiting::Page,
+    now: i64,
+}
+
+async fn read_board(st: &AppState, t: &Tenant, page: u32) -> ApiResult<Board> {
     let h = st.hub.tenant(t).await?;
     let Ack::Queues(queues) = h.call(Op::Queues).await? else {
         return Err(ApiError::internal("unexpected ack"));
@@ -89,22 +101,27 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
     let (figures, agent_live, waiting) = live::with(st, t, now, |l| {
         let f: Vec<_> = queues
             .iter()
-            .map(|q| l.queue(q.id, q.sl_threshold_s, now))
+            .map(|q| l.queue(q.id, q.sl_threshold_s * 1000, now))
             .collect();
         let a: BTreeMap<i64, live::AgentLive> =
             l.agents.iter().map(|(k, v)| (*k, v.clone())).collect();
-        let w: Vec<(i64, live::Contact)> = l
-            .waiting()
-            .into_iter()
-            .map(|(i, c)| (i, c.clone()))
-            .collect();
-        (f, a, w)
+        (f, a, waiting::Page::of(&l.waiting(), page))
     })
     .await?;
-    let lang = ctx.lang;
+    Ok(Board {
+        queues,
+        figures,
+        agents,
+        agent_live,
+        waiting,
+        now,
+    })
+}
+
+/// An alert for each queue whose service level (last 30 minutes, else today) is below target.
+fn alerts_html(ctx: &Ctx, b: &Board) -> String {
     let mut s = String::new();
-    // Alerts first: they are what a supervisor must see.
-    for (q, f) in queues.iter().zip(&figures) {
+    for (q, f) in b.queues.iter().zip(&b.figures) {
         for v in [f.sl_recent, f.sl_today].into_iter().flatten().take(1) {
             if v < q.sl_target {
                 let _ = write!(
@@ -114,16 +131,20 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
                         "alert-service-level",
                         &[
                             ("queue", Arg::Str(&q.name)),
-                            ("value", Arg::Str(&pct(lang, Some(v)))),
-                            ("target", Arg::Str(&pct(lang, Some(q.sl_target)))),
+                            ("value", Arg::Str(&pct(ctx.lang, Some(v)))),
+                            ("target", Arg::Str(&pct(ctx.lang, Some(q.sl_target)))),
                         ]
                     )
                 );
             }
         }
     }
-    let _ = write!(
-        s,
+    s
+}
+
+fn queues_html(ctx: &Ctx, b: &Board) -> String {
+    let lang = ctx.lang;
+    let mut s = format!(
         "<table class=\"queues\" aria-describedby=\"queues-h\"><caption id=\"queues-h\">{}</caption><thead><tr>\
 <th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th>\
 <th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th>\
@@ -140,7 +161,7 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
         ctx.t("answered"),
         ctx.t("agents-by-state"),
     );
-    for (q, f) in queues.iter().zip(&figures) {
+    for (q, f) in b.queues.iter().zip(&b.figures) {
         let cls = |v: Option<f64>| match v {
             Some(v) if v < q.sl_target => "num below",
             Some(_) => "num above",
@@ -151,10 +172,10 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
             "<tr data-queue=\"{name}\"><th scope=\"row\">{name}</th><td class=\"num figure waiting\">{waiting}</td>\
 <td class=\"num\">{longest}</td><td class=\"{c1} sl-today\">{sl}</td><td class=\"{c2}\">{sl30}</td><td class=\"num\">{target}</td>\
 <td class=\"num\">{asa}</td><td class=\"num\">{ab}</td><td class=\"num answered\">{ans}</td><td class=\"queue-agents\">{by_state}</td></tr>",
-            by_state = queue_agents(ctx, q, &agents),
+            by_state = queue_agents(ctx, q, &b.agents),
             name = esc(&q.name),
             waiting = q.waiting,
-            longest = if f.waiting > 0 {
+            longest = if f.unanswered > 0 {
                 i18n::duration(f.longest_wait_s)
             } else {
                 "—".into()
@@ -170,15 +191,18 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
         );
     }
     s.push_str("</tbody></table>");
-    // Agents by state.
-    let _ = write!(
-        s,
+    s
+}
+
+/// Agents by state, then the agents table with force not-ready and sign-out.
+fn agents_html(ctx: &Ctx, b: &Board) -> String {
+    let mut s = format!(
         "<h2>{}</h2><ul class=\"row by-state\" aria-label=\"{}\">",
         ctx.t("agents-by-state"),
         ctx.t("agents-by-state")
     );
     for state in STATES {
-        let n = agents.iter().filter(|a| a.state == state).count();
+        let n = b.agents.iter().filter(|a| a.state == state).count();
         let _ = write!(
             s,
             "<li class=\"badge {state}\" data-state=\"{state}\">{}: <span class=\"count\">{n}</span></li>",
@@ -186,7 +210,6 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
         );
     }
     s.push_str("</ul>");
-    // Agents.
     let _ = write!(
         s,
         "<h2>{}</h2><table class=\"agents\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
@@ -199,92 +222,70 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
         ctx.t("contacts-today-col"),
         ctx.t("actions"),
     );
-    for a in &agents {
-        let l = agent_live.get(&a.id).cloned().unwrap_or_default();
-        let since = if l.since > 0 {
-            format!("<span data-since=\"{}\">0:00</span>", l.since)
-        } else {
-            "—".to_string()
-        };
-        let mut state = ctx.t(&format!("state-{}", a.state.replace('_', "-")));
-        if let Some(r) = &a.reason {
-            let id = format!("reason-{r}");
-            let label = if i18n::Catalog::global().has(lang, &id) {
-                ctx.t(&id)
-            } else {
-                esc(r)
-            };
-            let _ = write!(state, " · {label}");
-        }
-        let current = l
-            .current
-            .map_or_else(|| "—".to_string(), |i| format!("#{i}"));
-        let actions = if a.state == "offline" {
-            String::new()
-        } else {
-            format!(
-                "<button class=\"secondary\" hx-post=\"/ui/wallboard/agents/{id}/not-ready\" hx-target=\"#board\" aria-label=\"{nr} {name}\">{nr}</button> \
-<button class=\"danger\" hx-post=\"/ui/wallboard/agents/{id}/sign-out\" hx-target=\"#board\" aria-label=\"{so} {name}\">{so}</button>",
-                id = a.id,
-                name = esc(&a.name),
-                nr = ctx.t("force-not-ready"),
-                so = ctx.t("force-sign-out"),
-            )
-        };
-        let _ = write!(
-            s,
-            "<tr data-agent=\"{name}\"><th scope=\"row\">{name}</th><td><span class=\"badge {cls}\">{state}</span></td>\
-<td>{since}</td><td>{current}</td><td class=\"num contacts\">{n}</td><td class=\"no-tv\">{actions}</td></tr>",
-            name = esc(&a.name),
-            cls = esc(&a.state),
-            n = l.contacts_today,
+    for a in &b.agents {
+        agent_row(
+            ctx,
+            a,
+            &b.agent_live.get(&a.id).cloned().unwrap_or_default(),
+            &mut s,
         );
     }
     s.push_str("</tbody></table>");
-    // Waiting interactions, with reassignment to an agent who is free.
+    s
+}
+
+fn agent_row(ctx: &Ctx, a: &store::read::AgentView, l: &live::AgentLive, s: &mut String) {
+    let since = if l.since > 0 {
+        format!("<span data-since=\"{}\">0:00</span>", l.since)
+    } else {
+        "—".to_string()
+    };
+    let mut state = ctx.t(&format!("state-{}", a.state.replace('_', "-")));
+    if let Some(r) = &a.reason {
+        let id = format!("reason-{r}");
+        let label = if i18n::Catalog::global().has(ctx.lang, &id) {
+            ctx.t(&id)
+        } else {
+            esc(r)
+        };
+        let _ = write!(state, " · {label}");
+    }
+    let current = l
+        .current
+        .map_or_else(|| "—".to_string(), |i| format!("#{i}"));
+    let actions = if a.state == "offline" {
+        String::new()
+    } else {
+        format!(
+            "<button class=\"secondary\" hx-post=\"/ui/wallboard/agents/{id}/not-ready\" hx-target=\"#board\" aria-label=\"{nr} {name}\">{nr}</button> \
+<button class=\"danger\" hx-post=\"/ui/wallboard/agents/{id}/sign-out\" hx-target=\"#board\" aria-label=\"{so} {name}\">{so}</button>",
+            id = a.id,
+            name = esc(&a.name),
+            nr = ctx.t("force-not-ready"),
+            so = ctx.t("force-sign-out"),
+        )
+    };
     let _ = write!(
         s,
-        "<h2 class=\"no-tv\">{}</h2>",
-        ctx.t("waiting-interactions")
+        "<tr data-agent=\"{name}\"><th scope=\"row\">{name}</th><td><span class=\"badge {cls}\">{state}</span></td>\
+<td>{since}</td><td>{current}</td><td class=\"num contacts\">{n}</td><td class=\"no-tv\">{actions}</td></tr>",
+        name = esc(&a.name),
+        cls = esc(&a.state),
+        n = l.contacts_today,
     );
-    if waiting.is_empty() {
-        let _ = write!(s, "<p class=\"hint no-tv\">{}</p>", ctx.t("nobody-waiting"));
-    } else {
-        let mut opts = String::new();
-        for a in agents.iter().filter(|a| a.state == "available") {
-            let _ = write!(opts, "<option value=\"{}\">{}</option>", a.id, esc(&a.name));
-        }
-        let _ = write!(
-            s,
-            "<table class=\"waiting no-tv\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            ctx.t("queue"),
-            ctx.t("waited"),
-            ctx.t("reassign")
-        );
-        for (id, c) in waiting.iter().take(50) {
-            let qname = c
-                .queue
-                .and_then(|q| queues.iter().find(|x| x.id == q))
-                .map_or("—", |q| q.name.as_str());
-            let form = if opts.is_empty() {
-                format!("<span class=\"hint\">{}</span>", ctx.t("nobody-available"))
-            } else {
-                format!(
-                    "<form class=\"row\" hx-post=\"/ui/wallboard/interactions/{id}/assign\" hx-target=\"#board\">\
-<label for=\"assign-{id}\" class=\"sr\">{l}</label><select id=\"assign-{id}\" name=\"agent_id\">{opts}</select><button type=\"submit\">{l}</button></form>",
-                    l = ctx.t("reassign"),
-                )
-            };
-            let _ = write!(
-                s,
-                "<tr><td>{id}</td><td>{}</td><td><span data-since=\"{}\">0:00</span></td><td>{form}</td></tr>",
-                esc(qname),
-                c.queued_at.unwrap_or(now),
-            );
-        }
-        s.push_str("</tbody></table>");
-    }
-    Ok(s)
+}
+
+async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant, page: u32) -> ApiResult<String> {
+    let b = read_board(st, t, page).await?;
+    let names: BTreeMap<u32, &str> = b.queues.iter().map(|q| (q.id, q.name.as_str())).collect();
+    let available: Vec<_> = b.agents.iter().filter(|a| a.state == "available").collect();
+    Ok(format!(
+        "{}{}{}{}",
+        alerts_html(ctx, &b),
+        queues_html(ctx, &b),
+        agents_html(ctx, &b),
+        waiting::html(ctx, &b.waiting, &names, &available, b.now)
+    ))
 }
 
 /// Wallboard options.
@@ -292,6 +293,8 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
 pub struct BoardQuery {
     /// TV mode.
     pub tv: Option<String>,
+    /// Which page of the waiting interactions (from 1).
+    pub waiting_page: Option<u32>,
 }
 
 /// `GET /ui/wallboard`.
@@ -299,26 +302,39 @@ pub async fn page_handler(
     st: &AppState,
     p: Principal,
     headers: &HeaderMap,
-    tv: bool,
+    q: &BoardQuery,
 ) -> ApiResult<Response> {
     let ctx = Ctx::new(st, p, headers).await?;
     let t = ctx.p.tenant()?.clone();
     let seq = st.store.last_seq(&t).await?;
+    let page = q.waiting_page.unwrap_or(1);
+    let src = match q.waiting_page {
+        Some(n) => format!("/ui/wallboard/board?waiting_page={n}"),
+        None => "/ui/wallboard/board".to_string(),
+    };
     let main = format!(
         "<p class=\"row no-tv\"><button type=\"button\" class=\"secondary\" data-fullscreen>{fs}</button>\
 <a href=\"/ui/wallboard?tv=1\">{tv}</a></p>\
-<div id=\"board\" data-live=\"*\" data-src=\"/ui/wallboard/board\" aria-live=\"off\">{board}</div>",
+<div id=\"board\" {live} aria-live=\"off\">{board}</div>",
         fs = ctx.t("full-screen"),
         tv = ctx.t("tv-mode"),
-        board = board_html(st, &ctx, &t).await?,
+        live = Feed::Board.attrs(&src),
+        board = board_html(st, &ctx, &t, page).await?,
     );
-    let class = if tv { "wallboard tv" } else { "wallboard" };
+    let class = if q.tv.is_some() {
+        "wallboard tv"
+    } else {
+        "wallboard"
+    };
     Ok(layout(
         &ctx,
         "wallboard-title",
         "/ui/wallboard",
         class,
-        Some(seq),
+        Some(Live {
+            seq,
+            page: Page::Wallboard,
+        }),
         &main,
     ))
 }
@@ -330,7 +346,7 @@ pub async fn page(
     headers: HeaderMap,
     Query(q): Query<BoardQuery>,
 ) -> ApiResult<Response> {
-    page_handler(&st, p, &headers, q.tv.is_some()).await
+    page_handler(&st, p, &headers, &q).await
 }
 
 /// `GET /ui/wallboard/board`.
@@ -338,10 +354,12 @@ pub async fn board(
     State(st): State<AppState>,
     p: Principal,
     headers: HeaderMap,
+    Query(q): Query<BoardQuery>,
 ) -> ApiResult<Response> {
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
-    Ok(html_response(board_html(&st, &ctx, &t).await?))
+    let page = q.waiting_page.unwrap_or(1);
+    Ok(html_response(board_html(&st, &ctx, &t, page).await?))
 }
 
 async fn agent_in(st: &AppState, t: &Tenant, id: &str) -> ApiResult<i64> {
@@ -356,7 +374,8 @@ async fn agent_in(st: &AppState, t: &Tenant, id: &str) -> ApiResult<i64> {
 async fn after_action(st: &AppState, p: Principal, headers: &HeaderMap) -> ApiResult<Response> {
     let ctx = Ctx::new(st, p, headers).await?;
     let t = ctx.p.tenant()?.clone();
-    Ok(html_response(board_html(st, &ctx, &t).await?))
+    let page = waiting::page_of_request(headers);
+    Ok(html_response(board_html(st, &ctx, &t, page).await?))
 }
 
 /// `POST /ui/wallboard/agents/{id}/not-ready`.

@@ -41,6 +41,7 @@ use routing::{Action, Input, NewInteraction, QueueConfig};
 use super::{Contact, Ev, NONE, Sim};
 use crate::kpi::{CampaignReport, round};
 use crate::outbound::{DialLevelController, Mode, PacingSnapshot};
+use center::kpi::{occupancy, overlap_ms};
 
 /// How long an agent reviews a previewed contact before accepting it.
 pub const PREVIEW_REVIEW_MS: u64 = 5_000;
@@ -166,10 +167,6 @@ fn day_of(ms_unix: u64, tz: chrono_tz::Tz) -> i32 {
     chrono::DateTime::from_timestamp_millis(ms_unix as i64)
         .map(|t| t.with_timezone(&tz).date_naive().num_days_from_ce())
         .unwrap_or(0)
-}
-
-fn overlap(a: u64, b: u64, lo: u64, hi: u64) -> u64 {
-    b.min(hi).saturating_sub(a.max(lo))
 }
 
 impl Sim<'_> {
@@ -400,7 +397,7 @@ impl Sim<'_> {
             out.signed_since[a as usize] = self.now_ms;
         } else if was_in && !is_in {
             let (lo, hi) = (self.sc.warmup_ms, self.sc.duration_ms);
-            out.camps[k].signed_ms += overlap(out.signed_since[a as usize], self.now_ms, lo, hi);
+            out.camps[k].signed_ms += overlap_ms(out.signed_since[a as usize], self.now_ms, lo, hi);
         }
         out.told[a as usize] = Some(presence);
         Some(dialer::Input::Agent {
@@ -867,8 +864,8 @@ impl Sim<'_> {
             camp.contacts[line.contact as usize].live = false;
             let a = model::outbound::AttemptId(attempt);
             if outcome == FinalOutcome::Handled && connected_ms != NONE && agent != u32::MAX {
-                camp.busy_ms += overlap(connected_ms, now_ms, lo, hi)
-                    + overlap(now_ms, now_ms + c.wrap_ms, lo, hi);
+                camp.busy_ms += overlap_ms(connected_ms, now_ms, lo, hi)
+                    + overlap_ms(now_ms, now_ms + c.wrap_ms, lo, hi);
                 let code = c
                     .dispositions
                     .iter()
@@ -949,7 +946,7 @@ impl Sim<'_> {
         for a in 0..out.told.len() {
             let k = out.agent_camp[a];
             if k != u32::MAX && out.told[a].is_some_and(|p| p != AgentPresence::SignedOut) {
-                out.camps[k as usize].signed_ms += overlap(out.signed_since[a], now_ms, lo, hi);
+                out.camps[k as usize].signed_ms += overlap_ms(out.signed_since[a], now_ms, lo, hi);
                 out.told[a] = Some(AgentPresence::SignedOut);
             }
         }
@@ -980,7 +977,7 @@ impl Sim<'_> {
                     abandoned: camp.abandoned,
                     abandon_rate: round(ratio(camp.abandoned, camp.live_answers)),
                     max_daily_abandon_rate: round(max_daily),
-                    occupancy: round(ratio(camp.busy_ms, camp.signed_ms)),
+                    occupancy: round(occupancy(camp.busy_ms, camp.signed_ms as f64).unwrap_or(0.0)),
                     contacts_per_agent_hour: round(if hours > 0.0 {
                         camp.connected_in_span as f64 / hours
                     } else {

@@ -1,0 +1,70 @@
+//! The tenant's settings: its time zone and holiday calendar, the settings
+//! document named `tenant` (`center::settings`). `GET /api/v1/settings/tenant`
+//! returns it (UTC and no holidays when never set); `PUT` replaces it whole
+//! after `center::settings::TenantSettings` checked it, a mistake naming its
+//! field (`holidays[3].date: …`). It is kept in the log like the routing plan
+//! (fact `setting_set`), as compact JSON with the holidays in date order.
+//!
+//! The tenant's task does not hold it yet: the pages that need the tenant's
+//! day (the wallboard's "today") read it from the store at the edge.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use center::settings::{self, TenantSettings, TenantSettingsDoc};
+use store::Tenant;
+
+use crate::AppState;
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::perms::Action;
+use crate::routes::Body;
+use crate::tenant::Op;
+
+/// The tenant's settings as stored (the default when none were set, or when
+/// a stored document no longer passes the checks).
+pub async fn tenant_settings(st: &AppState, t: &Tenant) -> ApiResult<TenantSettings> {
+    let doc = st.store.setting(t, settings::NAME).await?;
+    Ok(doc
+        .and_then(|d| TenantSettings::parse(&d).ok())
+        .unwrap_or_default())
+}
+
+/// Checks a document; a mistake is `invalid_field` naming the field.
+pub fn check(doc: &TenantSettingsDoc) -> ApiResult<TenantSettings> {
+    TenantSettings::from_doc(doc).map_err(|e| ApiError::field(&e.field, e.message))
+}
+
+/// Replaces the tenant's settings (committed before this returns).
+pub async fn save(st: &AppState, t: &Tenant, s: &TenantSettings) -> ApiResult<()> {
+    st.hub
+        .tenant(t)
+        .await?
+        .call(Op::SetSetting {
+            name: settings::NAME.into(),
+            document: s.to_json(),
+        })
+        .await?;
+    Ok(())
+}
+
+/// `GET /api/v1/settings/tenant`.
+pub async fn get_tenant(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
+    p.require(Action::RoutingRead)?;
+    let s = tenant_settings(&st, p.tenant()?).await?;
+    Ok(axum::Json(s.to_doc()).into_response())
+}
+
+/// `PUT /api/v1/settings/tenant`.
+pub async fn put_tenant(
+    State(st): State<AppState>,
+    p: Principal,
+    Body(doc): Body<TenantSettingsDoc>,
+) -> ApiResult<Response> {
+    p.require(Action::RoutingManage)?;
+    let s = check(&doc)?;
+    let t = p.tenant()?;
+    save(&st, t, &s).await?;
+    tracing::info!(target: "audit", who = %p.name, tenant = t.name(), "tenant settings replaced");
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
