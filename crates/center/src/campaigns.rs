@@ -21,8 +21,15 @@ impl TenantCore {
         cmd: Command,
     ) -> Result<Reply, TenantError> {
         match cmd {
-            Command::DefineCampaign { name, doc } => {
+            Command::DefineCampaign { name, mut doc } => {
                 crate::agents::check_name("name", &name)?;
+                // A campaign's calendar is the tenant's unless it says
+                // otherwise (kept in its document, so a replay needs nothing else).
+                if doc.time_zone.is_none()
+                    && let Some(s) = &self.settings
+                {
+                    doc.time_zone = Some(s.time_zone.name().to_string());
+                }
                 let id = self.out.next_campaign();
                 let r = self.out.define(now, id, &name, doc);
                 self.flush_out();

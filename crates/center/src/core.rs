@@ -61,6 +61,8 @@ pub struct TenantCore {
     pub(crate) out: Outbound,
     /// Agents held not ready for the dialer, with the attempt they wait for.
     pub(crate) held: std::collections::BTreeMap<u32, u64>,
+    /// The tenant's time zone and holidays, once set (`tenant` settings).
+    pub(crate) settings: Option<crate::settings::TenantSettings>,
     /// Whether a line to place outbound calls is attached.
     pub(crate) line_attached: bool,
     /// The instant of the input being applied (ms).
@@ -82,6 +84,7 @@ impl TenantCore {
             index: Index::default(),
             out: Outbound::default(),
             held: Default::default(),
+            settings: None,
             line_attached: false,
             now_ms: 0,
             outputs: VecDeque::new(),
@@ -162,7 +165,7 @@ impl TenantCore {
 
     /// Queues a fact (and learns from it).
     pub(crate) fn push(&mut self, fact: Fact) {
-        self.index.observe(&fact);
+        self.learn(&fact);
         if let Fact::Routing { event } = &fact
             && let EventKind::AgentStateChanged { agent, state } = &event.kind
             && let Some(s) = self.agent_states.get_mut(agent.index())
@@ -179,6 +182,23 @@ impl TenantCore {
         }
     }
 
+    /// What the core keeps of a fact, live and on replay alike: the index,
+    /// and the tenant's settings.
+    pub(crate) fn learn(&mut self, fact: &Fact) {
+        self.index.observe(fact);
+        if let Fact::SettingSet { name, document } = fact
+            && name == crate::settings::NAME
+            && let Ok(s) = crate::settings::TenantSettings::parse(document)
+        {
+            self.settings = Some(s);
+        }
+    }
+
+    /// The tenant's time zone and holidays (UTC and none until set).
+    pub fn settings(&self) -> crate::settings::TenantSettings {
+        self.settings.clone().unwrap_or_default()
+    }
+
     /// Whether an interaction is a phone call.
     fn is_call(&self, id: i64) -> bool {
         self.index.interaction(id).is_some_and(|r| r.is_call())
@@ -192,7 +212,7 @@ impl TenantCore {
     /// Puts facts at a mark, before what was queued after it.
     pub(crate) fn insert_facts(&mut self, mark: usize, facts: impl IntoIterator<Item = Fact>) {
         for (i, fact) in facts.into_iter().enumerate() {
-            self.index.observe(&fact);
+            self.learn(&fact);
             let at = (mark + i).min(self.outputs.len());
             self.outputs.insert(
                 at,

@@ -23,7 +23,7 @@ impl TenantCore {
         self.now_ms = at_ms;
         self.out.replaying = true;
         let at = self.now();
-        self.index.observe(fact);
+        self.learn(fact);
         let res = match fact {
             Fact::Routing { event } => {
                 if let EventKind::AgentStateChanged { agent, state } = &event.kind

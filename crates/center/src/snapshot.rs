@@ -31,6 +31,8 @@ pub struct Snapshot {
     pub attempts: BTreeMap<i64, (u64, u32)>,
     /// When the dialer is next due.
     pub dialer_due: Option<model::Instant>,
+    /// The tenant's settings.
+    pub settings: Option<crate::settings::TenantSettings>,
 }
 
 fn strings(v: &[std::sync::Arc<str>]) -> Vec<String> {
@@ -83,6 +85,7 @@ impl TenantCore {
                 .collect(),
             attempts: self.out.attempts.iter().map(|(k, v)| (*k, *v)).collect(),
             dialer_due: self.out.dialer.poll_timeout(),
+            settings: self.settings.clone(),
         }
     }
 }

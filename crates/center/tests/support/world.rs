@@ -120,6 +120,10 @@ impl World {
 
     fn setup(&mut self) {
         self.ok(Command::SetPlan(PLAN.into()));
+        self.ok(Command::SetSetting {
+            name: "tenant".into(),
+            document: r#"{"time_zone":"Europe/Prague","holidays":[{"date":"2026-04-06","name":"Easter Monday"}]}"#.into(),
+        });
         for a in 0..AGENTS {
             let teams = match a {
                 4 | 5 => vec!["out_a".to_string()],
