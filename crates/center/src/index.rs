@@ -11,36 +11,7 @@ use model::event::EventKind;
 use model::fact::{CallFact, Fact};
 use model::{AgentId, Attributes, Channel, InteractionId, QueueId};
 
-/// Where an interaction stands, as the log says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum InteractionState {
-    /// Opened, not yet placed by routing.
-    Created,
-    /// Waiting in a queue.
-    Waiting,
-    /// Offered to an agent.
-    Offered,
-    /// With an agent.
-    Connected,
-    /// Being transferred.
-    Transferring,
-    /// Over.
-    Ended,
-}
-
-impl InteractionState {
-    /// The name the projections and the API use.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InteractionState::Created => "created",
-            InteractionState::Waiting => "waiting",
-            InteractionState::Offered => "offered",
-            InteractionState::Connected => "connected",
-            InteractionState::Transferring => "transferring",
-            InteractionState::Ended => "ended",
-        }
-    }
-}
+pub use model::state::InteractionState;
 
 /// One interaction, as much as decisions need.
 #[derive(Debug, Clone, PartialEq)]

@@ -13,6 +13,7 @@
 //! - [`event`]: the facts the engines emit and the event log keeps.
 //! - [`fact`]: every fact of a tenant's log (the engines' events and the tenant core's own).
 //! - [`name`]: short interned names the facts carry (rules, strategies, causes).
+//! - [`state`]: where an interaction stands and what an agent does, as kinds.
 //! - [`outbound`]: contacts, phone numbers, consent and dispositions for the dialer.
 
 pub mod attributes;
@@ -23,6 +24,7 @@ pub mod ids;
 pub mod name;
 pub mod outbound;
 pub mod skill;
+pub mod state;
 pub mod time;
 
 pub use attributes::{Attributes, Language, PhoneNumber, Segment, ValueTier};

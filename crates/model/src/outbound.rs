@@ -138,6 +138,19 @@ pub enum CampaignState {
     Finished,
 }
 
+impl CampaignState {
+    /// The snake-case name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CampaignState::Ready => "ready",
+            CampaignState::Running => "running",
+            CampaignState::Paused => "paused",
+            CampaignState::Stopped => "stopped",
+            CampaignState::Finished => "finished",
+        }
+    }
+}
+
 /// The rule of the compliance gate that decided an attempt.
 ///
 /// The gate checks its rules in the order of this enum and the first rule that

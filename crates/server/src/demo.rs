@@ -528,7 +528,10 @@ pub async fn simulate(
         .await?
         .into_iter()
         .find(|c| c.name == DEMO_CAMPAIGN)
-        && (c.state == "ready" || c.state == "paused")
+        && matches!(
+            c.state,
+            model::outbound::CampaignState::Ready | model::outbound::CampaignState::Paused
+        )
     {
         call(
             &h,

@@ -336,7 +336,7 @@ async fn a_campaign_dials_connects_the_free_agent_and_survives_a_restart() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(c.state, "paused", "{c:?}");
+    assert_eq!(c.state, model::outbound::CampaignState::Paused, "{c:?}");
     let (tx2, mut rx2) = mpsc::unbounded_channel();
     h2.attach_line(tx2).await.unwrap();
     h2.call(Op::SignIn(0, None)).await.unwrap();

@@ -1300,7 +1300,7 @@ async fn the_dialers_call_goes_out_through_the_trunk_and_an_answer_reaches_the_a
     );
     let open = store.open_interactions(&t).await.unwrap();
     assert_eq!(open.len(), 1, "{open:?}");
-    assert_eq!(open[0].channel, "outbound_voice");
+    assert_eq!(open[0].channel, model::Channel::OutboundVoice);
     assert_eq!(open[0].agent_id, Some(0));
     // Her desktop's controls reach the call: hold, then back.
     for action in ["hold", "resume"] {

@@ -14,10 +14,10 @@ pub const LIST_MAX: i64 = 500;
 pub struct InteractionView {
     /// Its id.
     pub id: i64,
-    /// Channel name.
-    pub channel: String,
-    /// `created`, `waiting`, `offered`, `connected`, `transferring` or `ended`.
-    pub state: String,
+    /// Its channel.
+    pub channel: model::Channel,
+    /// Where it stands.
+    pub state: model::state::InteractionState,
     /// Its queue id, once queued.
     pub queue_id: Option<i64>,
     /// The agent offered or connected.
@@ -71,8 +71,8 @@ pub struct AgentView {
     pub skills: Vec<(String, u8)>,
     /// Teams by name.
     pub teams: Vec<String>,
-    /// `offline`, `available`, `not_ready`, `reserved`, `busy` or `wrap_up`.
-    pub state: String,
+    /// What the agent is doing.
+    pub state: model::state::AgentStatus,
     /// Reason code when not ready.
     pub reason: Option<String>,
 }
@@ -99,8 +99,8 @@ pub struct CampaignView {
     pub name: String,
     /// Its settings (JSON) as defined.
     pub document: String,
-    /// `ready`, `running`, `paused`, `stopped` or `finished`.
-    pub state: String,
+    /// Its life's stage.
+    pub state: model::outbound::CampaignState,
     /// Contacts loaded.
     pub contacts: i64,
     /// Contacts in a final state.
@@ -145,7 +145,7 @@ fn campaign_of(r: AnyRow) -> Result<CampaignView, StoreError> {
         id: r.try_get(0)?,
         name: r.try_get(1)?,
         document: r.try_get(2)?,
-        state: r.try_get(3)?,
+        state: kind(r.try_get(3)?)?,
         contacts: r.try_get(4)?,
         closed: r.try_get(5)?,
         reached: r.try_get(6)?,
@@ -156,14 +156,20 @@ fn campaign_of(r: AnyRow) -> Result<CampaignView, StoreError> {
     })
 }
 
+/// A kind stored by its name, parsed at the store's edge (an unknown name
+/// is a corrupt row, reported as such).
+fn kind<T: serde::de::DeserializeOwned>(name: String) -> Result<T, StoreError> {
+    Ok(serde_json::from_value(serde_json::Value::String(name))?)
+}
+
 const INTERACTION_COLS: &str = "id, channel, state, queue_id, agent_id, customer_id, outcome, disposition, subject, attributes, created_at, ended_at, created_seq, updated_seq, chat_secret_hash";
 
 fn interaction_of(r: AnyRow) -> Result<InteractionView, StoreError> {
     let attrs: Option<String> = r.try_get(9)?;
     Ok(InteractionView {
         id: r.try_get(0)?,
-        channel: r.try_get(1)?,
-        state: r.try_get(2)?,
+        channel: kind(r.try_get(1)?)?,
+        state: kind(r.try_get(2)?)?,
         queue_id: r.try_get(3)?,
         agent_id: r.try_get(4)?,
         customer_id: r.try_get(5)?,
@@ -210,7 +216,7 @@ fn agent_of(r: AnyRow) -> Result<AgentView, StoreError> {
             .map(|t| serde_json::from_str(&t))
             .transpose()?
             .unwrap_or_default(),
-        state: r.try_get(3)?,
+        state: kind(r.try_get(3)?)?,
         reason: r.try_get(4)?,
     })
 }

@@ -167,12 +167,15 @@ async fn projections_follow_the_log_and_rebuild_equals_live(s: Store) {
     s.append(&t, &life()).await.unwrap();
     assert_eq!(s.last_seq(&t).await.unwrap(), 12);
     let v = s.interaction(&t, 1).await.unwrap().unwrap();
-    assert_eq!(v.state, "ended");
+    assert_eq!(v.state, model::state::InteractionState::Ended);
     assert_eq!(v.outcome.as_deref(), Some("handled"));
     assert_eq!(v.disposition.as_deref(), Some("sale"));
     assert_eq!(v.agent_id, Some(0));
     assert_eq!(s.idempotent(&t, "k-1").await.unwrap(), Some(1));
-    assert_eq!(s.agents(&t).await.unwrap()[0].state, "busy");
+    assert_eq!(
+        s.agents(&t).await.unwrap()[0].state,
+        model::state::AgentStatus::Busy
+    );
     assert_eq!(
         s.agents(&t).await.unwrap()[0].teams,
         vec!["vip".to_string()]

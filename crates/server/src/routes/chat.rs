@@ -195,12 +195,11 @@ const SNAPSHOT_PAGE: usize = 1000;
 
 /// What the customer sees of an interaction's state: `waiting` (created,
 /// queued or ringing an agent), `connected`, `transferring` or `ended`.
-fn phase(state: &str) -> &'static str {
+fn phase(state: model::state::InteractionState) -> &'static str {
+    use model::state::InteractionState as S;
     match state {
-        "connected" => "connected",
-        "transferring" => "transferring",
-        "ended" => "ended",
-        _ => "waiting",
+        S::Connected | S::Transferring | S::Ended => state.as_str(),
+        S::Created | S::Waiting | S::Offered => "waiting",
     }
 }
 
@@ -242,7 +241,7 @@ impl ChatCursor {
     }
 
     /// Sends the state when its phase changed; an ended chat ends the stream.
-    fn state(&mut self, state: &str) {
+    fn state(&mut self, state: model::state::InteractionState) {
         let p = phase(state);
         if self.phase == Some(p) {
             return;
@@ -264,7 +263,7 @@ impl ChatCursor {
             .interaction(&self.tenant, self.interaction)
             .await?
         {
-            Some(it) => self.state(&it.state),
+            Some(it) => self.state(it.state),
             None => self.done = true,
         }
         Ok(())

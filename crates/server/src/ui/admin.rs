@@ -58,7 +58,7 @@ async fn agents_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> 
             esc(&a.name),
             skills.join(", "),
             esc(&a.teams.join(", ")),
-            ctx.t(&format!("state-{}", a.state.replace('_', "-")))
+            ctx.t(&format!("state-{}", a.state.as_str().replace('_', "-")))
         );
     }
     s.push_str("</tbody></table>");

@@ -84,8 +84,12 @@ async fn controls_for(
     me: i64,
     held: bool,
 ) -> ApiResult<String> {
-    let call = it.channel == "voice" || it.channel == "outbound_voice";
-    if !call || !(held || (it.state == "connected" && it.agent_id == Some(me))) {
+    let call = matches!(
+        it.channel,
+        model::Channel::Voice | model::Channel::OutboundVoice
+    );
+    let connected = it.state == model::state::InteractionState::Connected;
+    if !call || !(held || (connected && it.agent_id == Some(me))) {
         return Ok(String::new());
     }
     let s = call_state(st, t, it.id).await?;

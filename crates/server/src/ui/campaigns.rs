@@ -61,10 +61,11 @@ async fn list_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
             .unwrap_or_default();
         let mut actions = String::new();
         if manage {
-            let buttons: &[(&str, &str)] = match c.state.as_str() {
-                "ready" | "paused" => &[("start", "campaign-start"), ("stop", "campaign-stop")],
-                "running" => &[("pause", "campaign-pause"), ("stop", "campaign-stop")],
-                _ => &[],
+            use model::outbound::CampaignState as C;
+            let buttons: &[(&str, &str)] = match c.state {
+                C::Ready | C::Paused => &[("start", "campaign-start"), ("stop", "campaign-stop")],
+                C::Running => &[("pause", "campaign-pause"), ("stop", "campaign-stop")],
+                C::Stopped | C::Finished => &[],
             };
             for (cmd, label) in buttons {
                 let confirm = if *cmd == "stop" {
@@ -89,8 +90,8 @@ async fn list_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
             id = c.id,
             name = esc(&c.name),
             mode = ctx.t(&format!("campaign-mode-{}", esc(&mode))),
-            state_raw = esc(&c.state),
-            state = ctx.t(&format!("campaign-state-{}", esc(&c.state))),
+            state_raw = c.state.as_str(),
+            state = ctx.t(&format!("campaign-state-{}", c.state.as_str())),
             closed = c.closed,
             contacts = c.contacts,
             reached = c.reached,

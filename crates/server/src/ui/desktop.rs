@@ -225,7 +225,7 @@ pub async fn set_state(
         .agent(&t, agent)
         .await?
         .ok_or_else(|| ApiError::not_found("agent"))?;
-    let offline = current.state == "offline";
+    let offline = current.state == model::state::AgentStatus::Offline;
     let op = match f.state.as_str() {
         "available" if offline => Op::SignIn(agent, None),
         "available" => Op::Ready(agent),

@@ -87,8 +87,8 @@ pub(super) async fn state_html(
 <label for=\"new-state\">{change}</label><select id=\"new-state\" name=\"state\">{opts}</select>\
 <button type=\"submit\">{set}</button></form>",
         name = esc(&a.name),
-        cls = esc(&a.state),
-        label = state_label(ctx, &a.state, a.reason.as_deref()),
+        cls = a.state.as_str(),
+        label = state_label(ctx, a.state.as_str(), a.reason.as_deref()),
         time = popup::ticking(ctx, "time-in-state", since),
         change = ctx.t("change-state"),
         set = ctx.t("set-state"),
@@ -133,13 +133,13 @@ pub(super) async fn work_html(
         let pop = customer_pop(st, t, it).await?;
         let head = format!(
             "{} #{} · {} {}",
-            popup::channel_label(ctx, &it.channel),
+            popup::channel_label(ctx, it.channel.as_str()),
             it.id,
             ctx.t("queue"),
             esc(qname.unwrap_or("—"))
         );
-        match it.state.as_str() {
-            "offered" => {
+        match it.state {
+            model::state::InteractionState::Offered => {
                 let ring_s = queue.map_or(20, |q| q.ring_timeout_s) as i64;
                 let until = offers.get(&it.id).copied().unwrap_or(now) + ring_s * 1000;
                 let _ = write!(
@@ -167,7 +167,7 @@ pub(super) async fn work_html(
                 );
             }
             state => {
-                let ended = state == "ended";
+                let ended = state == model::state::InteractionState::Ended;
                 let desk = qname.and_then(|q| settings.queue(q));
                 let _ = write!(
                     s,
@@ -187,7 +187,7 @@ pub(super) async fn work_html(
                 s.push_str(&popup::screen_pop(ctx, it, &pop));
                 s.push_str(&popup::script(ctx, it, desk, &pop, ""));
                 s.push_str("</div><div>");
-                if it.channel == "chat" {
+                if it.channel == model::Channel::Chat {
                     let msgs = st.store.messages(t, it.id, 0).await?;
                     let _ = write!(
                         s,
@@ -331,7 +331,7 @@ pub(super) fn transfer_form(
             "<option value=\"agent:{}\">{} ({})</option>",
             a.id,
             esc(&a.name),
-            state_label(ctx, &a.state, a.reason.as_deref())
+            state_label(ctx, a.state.as_str(), a.reason.as_deref())
         );
     }
     opts.push_str("</optgroup>");

@@ -32,7 +32,7 @@ impl CustomerPop {
     pub fn open_interactions(&self, current: i64) -> Vec<&InteractionView> {
         self.history
             .iter()
-            .filter(|h| h.id != current && h.state != "ended")
+            .filter(|h| h.id != current && h.state != model::state::InteractionState::Ended)
             .collect()
     }
 
@@ -214,8 +214,8 @@ pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String 
                 s,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 ctx.datetime(h.created_at),
-                channel_label(ctx, &h.channel),
-                esc(h.outcome.as_deref().unwrap_or(&h.state)),
+                channel_label(ctx, h.channel.as_str()),
+                esc(h.outcome.as_deref().unwrap_or(h.state.as_str())),
                 esc(h.disposition.as_deref().unwrap_or("—"))
             );
         }
@@ -226,12 +226,13 @@ pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String 
 }
 
 /// The label of an interaction's state (the id itself for one we do not know).
-fn interaction_state(ctx: &Ctx, state: &str) -> String {
+fn interaction_state(ctx: &Ctx, state: model::state::InteractionState) -> String {
+    use model::state::InteractionState as S;
     match state {
-        "created" | "waiting" | "offered" | "connected" | "transferring" => {
-            ctx.t(&format!("interaction-{state}"))
+        S::Created | S::Waiting | S::Offered | S::Connected | S::Transferring => {
+            ctx.t(&format!("interaction-{}", state.as_str()))
         }
-        other => esc(other),
+        S::Ended => state.as_str().to_string(),
     }
 }
 
@@ -280,8 +281,8 @@ fn open_cases(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop, s: &mut String
                 "<tr data-interaction=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 h.id,
                 ctx.datetime(h.created_at),
-                channel_label(ctx, &h.channel),
-                interaction_state(ctx, &h.state),
+                channel_label(ctx, h.channel.as_str()),
+                interaction_state(ctx, h.state),
                 esc(h.subject.as_deref().unwrap_or("—"))
             );
         }
@@ -421,8 +422,8 @@ mod tests {
     fn interaction(id: i64, state: &str) -> InteractionView {
         InteractionView {
             id,
-            channel: "chat".into(),
-            state: state.into(),
+            channel: model::Channel::Chat,
+            state: serde_json::from_value(serde_json::Value::String(state.into())).unwrap(),
             queue_id: None,
             agent_id: None,
             customer_id: Some(1),

@@ -27,15 +27,16 @@ use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::path_id;
 use crate::tenant::{Ack, Op};
+use model::state::AgentStatus;
 
 /// Agent states in the order the board shows them.
-const STATES: [&str; 6] = [
-    "available",
-    "reserved",
-    "busy",
-    "wrap_up",
-    "not_ready",
-    "offline",
+const STATES: [AgentStatus; 6] = [
+    AgentStatus::Available,
+    AgentStatus::Reserved,
+    AgentStatus::Busy,
+    AgentStatus::WrapUp,
+    AgentStatus::NotReady,
+    AgentStatus::Offline,
 ];
 /// The reason recorded when a supervisor forces an agent not ready.
 pub const FORCED_REASON: &str = "supervisor";
@@ -62,15 +63,16 @@ fn queue_agents(
         })
     };
     let mut parts = Vec::new();
-    for state in STATES.iter().filter(|s| **s != "offline") {
+    for state in STATES.iter().filter(|s| **s != AgentStatus::Offline) {
         let n = agents
             .iter()
             .filter(|a| a.state == *state && fits(a))
             .count();
         if n > 0 {
             parts.push(format!(
-                "<span class=\"badge {state}\">{}: {n}</span>",
-                ctx.t(&format!("state-{}", state.replace('_', "-")))
+                "<span class=\"badge {}\">{}: {n}</span>",
+                state.as_str(),
+                ctx.t(&format!("state-{}", state.as_str().replace('_', "-")))
             ));
         }
     }
@@ -201,8 +203,9 @@ fn agents_html(ctx: &Ctx, b: &Board) -> String {
         ctx.t("agents-by-state"),
         ctx.t("agents-by-state")
     );
-    for state in STATES {
-        let n = b.agents.iter().filter(|a| a.state == state).count();
+    for status in STATES {
+        let n = b.agents.iter().filter(|a| a.state == status).count();
+        let state = status.as_str();
         let _ = write!(
             s,
             "<li class=\"badge {state}\" data-state=\"{state}\">{}: <span class=\"count\">{n}</span></li>",
@@ -240,7 +243,7 @@ fn agent_row(ctx: &Ctx, a: &store::read::AgentView, l: &live::AgentLive, s: &mut
     } else {
         "—".to_string()
     };
-    let mut state = ctx.t(&format!("state-{}", a.state.replace('_', "-")));
+    let mut state = ctx.t(&format!("state-{}", a.state.as_str().replace('_', "-")));
     if let Some(r) = &a.reason {
         let id = format!("reason-{r}");
         let label = if i18n::Catalog::global().has(ctx.lang, &id) {
@@ -253,7 +256,7 @@ fn agent_row(ctx: &Ctx, a: &store::read::AgentView, l: &live::AgentLive, s: &mut
     let current = l
         .current
         .map_or_else(|| "—".to_string(), |i| format!("#{i}"));
-    let actions = if a.state == "offline" {
+    let actions = if a.state == AgentStatus::Offline {
         String::new()
     } else {
         format!(
@@ -270,7 +273,7 @@ fn agent_row(ctx: &Ctx, a: &store::read::AgentView, l: &live::AgentLive, s: &mut
         "<tr data-agent=\"{name}\"><th scope=\"row\">{name}</th><td><span class=\"badge {cls}\">{state}</span></td>\
 <td>{since}</td><td>{current}</td><td class=\"num contacts\">{n}</td><td class=\"no-tv\">{actions}</td></tr>",
         name = esc(&a.name),
-        cls = esc(&a.state),
+        cls = a.state.as_str(),
         n = l.contacts_today,
     );
 }
@@ -278,7 +281,11 @@ fn agent_row(ctx: &Ctx, a: &store::read::AgentView, l: &live::AgentLive, s: &mut
 async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant, page: u32) -> ApiResult<String> {
     let b = read_board(st, t, page).await?;
     let names: BTreeMap<u32, &str> = b.queues.iter().map(|q| (q.id, q.name.as_str())).collect();
-    let available: Vec<_> = b.agents.iter().filter(|a| a.state == "available").collect();
+    let available: Vec<_> = b
+        .agents
+        .iter()
+        .filter(|a| a.state == AgentStatus::Available)
+        .collect();
     Ok(format!(
         "{}{}{}{}",
         alerts_html(ctx, &b),
