@@ -18,6 +18,28 @@ fn facts(core: &mut TenantCore) -> Vec<(i64, Fact)> {
     out
 }
 
+/// The document of the first `campaign_defined` fact of a log.
+fn defined_document(log: &[(i64, Fact)]) -> String {
+    log.iter()
+        .find_map(|(_, f)| match f {
+            Fact::CampaignDefined { document, .. } => Some(document.clone()),
+            _ => None,
+        })
+        .expect("campaign_defined")
+}
+
+/// Defines campaign `renewals` without a zone of its own.
+fn define(core: &mut TenantCore) {
+    core.handle(
+        NOW,
+        Command::DefineCampaign {
+            name: "renewals".into(),
+            doc: doc(),
+        },
+    )
+    .unwrap();
+}
+
 fn doc() -> CampaignDoc {
     serde_json::from_value(serde_json::json!({
         "queue": "outbound",
@@ -40,22 +62,9 @@ fn a_campaign_without_a_zone_takes_the_tenants_and_a_replay_keeps_it() {
     )
     .unwrap();
     assert_eq!(core.settings().time_zone.name(), "Europe/Madrid");
-    core.handle(
-        NOW,
-        Command::DefineCampaign {
-            name: "renewals".into(),
-            doc: doc(),
-        },
-    )
-    .unwrap();
+    define(&mut core);
     let log = facts(&mut core);
-    let defined = log
-        .iter()
-        .find_map(|(_, f)| match f {
-            Fact::CampaignDefined { document, .. } => Some(document.clone()),
-            _ => None,
-        })
-        .expect("campaign_defined");
+    let defined = defined_document(&log);
     assert!(defined.contains("Europe/Madrid"), "{defined}");
     let mut fresh = TenantCore::new(1);
     for (at, f) in &log {
@@ -70,21 +79,7 @@ fn a_campaign_without_a_zone_takes_the_tenants_and_a_replay_keeps_it() {
 fn a_tenant_without_settings_keeps_the_campaigns_own_default_zone() {
     let mut core = TenantCore::new(1);
     assert_eq!(core.settings().time_zone.name(), "UTC");
-    core.handle(
-        NOW,
-        Command::DefineCampaign {
-            name: "renewals".into(),
-            doc: doc(),
-        },
-    )
-    .unwrap();
-    let log = facts(&mut core);
-    let defined = log
-        .iter()
-        .find_map(|(_, f)| match f {
-            Fact::CampaignDefined { document, .. } => Some(document.clone()),
-            _ => None,
-        })
-        .unwrap();
+    define(&mut core);
+    let defined = defined_document(&facts(&mut core));
     assert!(!defined.contains("time_zone"), "{defined}");
 }

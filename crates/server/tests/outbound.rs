@@ -506,23 +506,42 @@ async fn an_answer_with_no_free_agent_is_abandoned_and_counted() {
     );
 }
 
+/// Campaign 1 defined with these settings and contacts, a line attached
+/// (this test's), and started; the line's orders come to the receiver.
+async fn started(
+    w: &mut World,
+    name: &str,
+    settings: Value,
+    contacts: Value,
+) -> mpsc::UnboundedReceiver<LineOrder> {
+    let r = w
+        .post(
+            "/api/v1/campaigns",
+            &json!({"name": name, "settings": settings}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let r = w
+        .post(
+            "/api/v1/campaigns/1/contacts",
+            &json!({ "contacts": contacts }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let (tx, rx) = mpsc::unbounded_channel();
+    w.hub.attach_line(tx).await.unwrap();
+    let r = w.post("/api/v1/campaigns/1/start", &json!({})).await;
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    rx
+}
+
 #[tokio::test]
 async fn a_preview_campaign_shows_the_contact_on_the_desktop_to_call_or_skip() {
     let mut w = world().await;
     let mut s = settings("preview");
     s["preview_countdown_s"] = json!(600);
-    let r = w
-        .post(
-            "/api/v1/campaigns",
-            &json!({"name": "visits", "settings": s}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{:?}", r.json());
-    let r = w.post("/api/v1/campaigns/1/contacts", &json!({"contacts": [{"name": "Eva <b>", "phones": ["+420601000001"]}, {"name": "Jan", "phones": ["+420601000002"]}]})).await;
-    assert_eq!(r.status, 201, "{:?}", r.json());
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    w.hub.attach_line(tx).await.unwrap();
-    w.post("/api/v1/campaigns/1/start", &json!({})).await;
+    let contacts = json!([{"name": "Eva <b>", "phones": ["+420601000001"]}, {"name": "Jan", "phones": ["+420601000002"]}]);
+    let mut rx = started(&mut w, "visits", s, contacts).await;
     // Ana signs in on her desktop.
     let mut ana = Client::new(&w.app);
     let r = ana
@@ -615,24 +634,8 @@ async fn a_preview_campaign_shows_the_contact_on_the_desktop_to_call_or_skip() {
 #[tokio::test]
 async fn an_agent_held_for_a_ringing_campaign_call_is_offered_no_other_work() {
     let mut w = world().await;
-    let r = w
-        .post(
-            "/api/v1/campaigns",
-            &json!({"name": "renewals", "settings": settings("progressive")}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{:?}", r.json());
-    let r = w
-        .post(
-            "/api/v1/campaigns/1/contacts",
-            &json!({"contacts": [{"name": "Eva", "phones": ["+420601000001"]}]}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{:?}", r.json());
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    w.hub.attach_line(tx).await.unwrap();
-    let r = w.post("/api/v1/campaigns/1/start", &json!({})).await;
-    assert_eq!(r.status, 200, "{:?}", r.json());
+    let contacts = json!([{"name": "Eva", "phones": ["+420601000001"]}]);
+    let mut rx = started(&mut w, "renewals", settings("progressive"), contacts).await;
     let r = w.post("/api/v1/agents/0/sign-in", &json!({})).await;
     assert!(r.status < 300, "{:?}", r.json());
     let d = dial(&mut rx).await;

@@ -1060,16 +1060,21 @@ recording_retention_days = 30
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_waiting_caller_presses_1_and_a_callback_takes_their_place() {
-    if !have_sipp() {
-        return;
-    }
-    let dir = scratch("callback");
+/// A caller who waits in queue `support` (its only agent signed out) and
+/// presses 1 after 2.5 s: the tenant's calls offer callbacks
+/// (`offer_callback`) or not, under `plan`. Returns the store, the tenant and
+/// the log once routing ended the call, which must have ended on the caller's
+/// request for a callback (sipp fails unless our BYE came after the key).
+async fn a_caller_presses_1(
+    suite: &str,
+    plan: &str,
+    offer_callback: bool,
+) -> (server::AppState, store::Tenant, Vec<store::Recorded>) {
+    let dir = scratch(suite);
     let st = common::state(&dir).await;
     let t = st.store.create_tenant("acme", 1).await.unwrap();
     let h = st.hub.tenant(&t).await.unwrap();
-    h.call(Op::SetPlan(PLAN.into())).await.unwrap();
+    h.call(Op::SetPlan(plan.into())).await.unwrap();
     // An agent who is signed out: the call waits.
     h.call(Op::DefineAgent {
         id: None,
@@ -1080,23 +1085,23 @@ async fn a_waiting_caller_presses_1_and_a_callback_takes_their_place() {
     })
     .await
     .unwrap();
-    let config = SipConfig::from_toml(
+    let config = SipConfig::from_toml(&format!(
         r#"
 [[tenant]]
 name = "acme"
 numbers = ["*"]
 announce_every_s = 0
-offer_callback = true
+offer_callback = {offer_callback}
 ivr = '''
 entry = "main"
 [[menu]]
 name = "main"
 prompt = "main_menu"
 [menu.choices]
-"1" = { queue = "support" }
+"1" = {{ queue = "support" }}
 '''
-"#,
-    )
+"#
+    ))
     .unwrap();
     let sip = server::sip::start(&st, "127.0.0.1:0".parse().unwrap(), config, &dir)
         .await
@@ -1110,7 +1115,6 @@ prompt = "main_menu"
     )
     .await
     .unwrap();
-    // sipp fails unless our BYE came after the key.
     assert!(out.status.success(), "customer: {}", explain(&out, &log));
     let all = wait_for(&st.store, &t, 10, "routing.ended").await;
     let kinds: Vec<String> = all.iter().map(kind).collect();
@@ -1120,6 +1124,15 @@ prompt = "main_menu"
         .expect("call.ended");
     let v = serde_json::to_value(&ended.fact).unwrap();
     assert_eq!(v["call"]["reason"], "callback_requested", "{kinds:?}");
+    (st, t, all)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_caller_presses_1_and_a_callback_takes_their_place() {
+    if !have_sipp() {
+        return;
+    }
+    let (st, t, all) = a_caller_presses_1("callback", PLAN, true).await;
     let routing_end = all.iter().find(|r| kind(r) == "routing.ended").unwrap();
     let routing_end = serde_json::to_value(&routing_end.fact).unwrap();
     assert_eq!(
@@ -1497,10 +1510,6 @@ async fn a_plans_callback_step_offers_the_waiting_caller_a_callback() {
     if !have_sipp() {
         return;
     }
-    let dir = scratch("plan-callback");
-    let st = common::state(&dir).await;
-    let t = st.store.create_tenant("acme", 1).await.unwrap();
-    let h = st.hub.tenant(&t).await.unwrap();
     let plan = r#"
 default_queue = "support"
 [[queue]]
@@ -1510,54 +1519,7 @@ after_steps = "callback"
 until_s = 1
 skills = { support = 1 }
 "#;
-    h.call(Op::SetPlan(plan.into())).await.unwrap();
-    h.call(Op::DefineAgent {
-        id: None,
-        name: "eva".into(),
-        skills: vec![("support".into(), 5)],
-        username: None,
-        teams: None,
-    })
-    .await
-    .unwrap();
-    let config = SipConfig::from_toml(
-        r#"
-[[tenant]]
-name = "acme"
-numbers = ["*"]
-announce_every_s = 0
-ivr = '''
-entry = "main"
-[[menu]]
-name = "main"
-prompt = "main_menu"
-[menu.choices]
-"1" = { queue = "support" }
-'''
-"#,
-    )
-    .unwrap();
-    let sip = server::sip::start(&st, "127.0.0.1:0".parse().unwrap(), config, &dir)
-        .await
-        .unwrap();
-    let (out, log) = sipp(
-        &dir,
-        "customer_callback.xml",
-        &[("KEY_AFTER_MS", "2500")],
-        Some(sip.sip_addr),
-        free_port(),
-    )
-    .await
-    .unwrap();
-    assert!(out.status.success(), "customer: {}", explain(&out, &log));
-    let all = wait_for(&st.store, &t, 10, "routing.ended").await;
-    let kinds: Vec<String> = all.iter().map(kind).collect();
-    let ended = all
-        .iter()
-        .find(|r| kind(r) == "call.ended")
-        .expect("call.ended");
-    let v = serde_json::to_value(&ended.fact).unwrap();
-    assert_eq!(v["call"]["reason"], "callback_requested", "{kinds:?}");
+    let (st, t, _) = a_caller_presses_1("plan-callback", plan, false).await;
     let cb = st
         .store
         .interaction(&t, 2)
