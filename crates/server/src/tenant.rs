@@ -214,6 +214,7 @@ pub async fn spawn(store: Store, tenant: Tenant) -> anyhow::Result<TenantHandle>
         line_orders: Vec::new(),
         line: None,
         calls: HashMap::new(),
+        batch_calls: Vec::new(),
         call_orders: Vec::new(),
         replies: Vec::new(),
         store,
@@ -248,6 +249,9 @@ struct Task {
     line: Option<mpsc::UnboundedSender<LineOrder>>,
     /// The tasks of calls, by interaction.
     calls: HashMap<i64, CallSink>,
+    /// Calls registered by this batch (forgotten if its commit fails: their
+    /// interactions never existed, and their ids will be given again).
+    batch_calls: Vec<i64>,
     /// Orders for calls, handed over after the commit.
     call_orders: Vec<(i64, CallOrder)>,
     replies: Vec<(Reply, Result<Ack, ApiError>)>,
@@ -373,6 +377,7 @@ impl Task {
             _ => return,
         };
         self.calls.insert(id, sink);
+        self.batch_calls.push(id);
     }
 
     /// How long to sleep before the core's next timer.
@@ -414,6 +419,7 @@ impl Task {
             }
             match self.commit().await {
                 Ok(()) => {
+                    self.batch_calls.clear();
                     self.send_line_orders();
                     self.send_call_orders();
                     for (reply, res) in self.replies.drain(..) {
@@ -435,6 +441,9 @@ impl Task {
         self.pending.clear();
         self.line_orders.clear();
         self.call_orders.clear();
+        for id in self.batch_calls.drain(..) {
+            self.calls.remove(&id);
+        }
         loop {
             match self.recover().await {
                 Ok(()) => break,
