@@ -13,39 +13,13 @@ use tokio::sync::mpsc;
 
 use super::call::CustomerCall;
 use super::{Ctx, TenantCtx};
-use center::orders::{CallControl, CallOrder};
 
 use crate::tenant::CallSink;
 
-/// An order of the tenant about an interaction with a call, as the call task needs it.
-#[derive(Debug, Clone)]
-pub(super) enum Note {
-    Offered(i64),
-    Accepted(i64),
-    /// Rejected, rang out or withdrawn.
-    OfferEnded(i64),
-    Ended,
-    RecordingPause,
-    RecordingResume,
-    RecordingStart(String),
-    /// A call control from the desktop or the API (`call.held`, …).
-    Control(Control),
-    /// Routing's plan offers the waiting caller a callback.
-    OfferCallback,
-}
-
-/// A call control, as the call's task acts on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Control {
-    Hold,
-    Unhold,
-    Mute,
-    Unmute,
-    Hangup,
-    Consult(i64),
-    ConsultCompleted,
-    ConsultCancelled,
-}
+/// A call control, as the call's task acts on it (the core's type).
+pub(super) use center::orders::CallControl as Control;
+/// An order of the tenant about a call's interaction (the core's type).
+pub(super) use center::orders::CallOrder as Note;
 
 /// What a call task hears: the switch's events about its legs and dials,
 /// and the routing notes of its interaction.
@@ -71,33 +45,7 @@ pub(super) enum ToDispatcher {
 /// as a routing note (the tenant task hands them over after each commit,
 /// from the command that created the interaction on: nothing to buffer).
 pub(super) fn sink(owner: Owner) -> CallSink {
-    Box::new(move |order| owner.send(CallMsg::Routing(Note::from(order))).is_ok())
-}
-
-impl From<CallOrder> for Note {
-    fn from(o: CallOrder) -> Note {
-        let id = |a: model::AgentId| i64::from(a.0);
-        match o {
-            CallOrder::Offered(a) => Note::Offered(id(a)),
-            CallOrder::Accepted(a) => Note::Accepted(id(a)),
-            CallOrder::OfferEnded(a) => Note::OfferEnded(id(a)),
-            CallOrder::Ended => Note::Ended,
-            CallOrder::RecordingPause => Note::RecordingPause,
-            CallOrder::RecordingResume => Note::RecordingResume,
-            CallOrder::RecordingStart(by) => Note::RecordingStart(by),
-            CallOrder::OfferCallback => Note::OfferCallback,
-            CallOrder::Control(c) => Note::Control(match c {
-                CallControl::Hold => Control::Hold,
-                CallControl::Unhold => Control::Unhold,
-                CallControl::Mute => Control::Mute,
-                CallControl::Unmute => Control::Unmute,
-                CallControl::Hangup => Control::Hangup,
-                CallControl::Consult(a) => Control::Consult(id(a)),
-                CallControl::ConsultCompleted => Control::ConsultCompleted,
-                CallControl::ConsultCancelled => Control::ConsultCancelled,
-            }),
-        }
-    }
+    Box::new(move |order| owner.send(CallMsg::Routing(order)).is_ok())
 }
 
 /// Routes the switch's events and the routing facts to the call tasks.

@@ -97,14 +97,14 @@ impl CustomerCall {
     /// Hands a routing note to its handler.
     async fn on_note(&self, q: &mut Queued, note: Note) -> Flow {
         match note {
-            Note::Offered(agent) => self.offered(q, agent).await,
+            Note::Offered(agent) => self.offered(q, i64::from(agent.0)).await,
             Note::Accepted(agent)
                 if q.controls.consult.is_some() && matches!(q.stage, Stage::Connected { .. }) =>
             {
-                self.consult_accepted(q, agent).await;
+                self.consult_accepted(q, i64::from(agent.0)).await;
             }
-            Note::Accepted(agent) => self.accepted(q, agent).await,
-            Note::OfferEnded(agent) => self.offer_ended(q, agent).await,
+            Note::Accepted(agent) => self.accepted(q, i64::from(agent.0)).await,
+            Note::OfferEnded(agent) => self.offer_ended(q, i64::from(agent.0)).await,
             Note::Ended => return self.routing_ended(q).await,
             Note::Control(c) => return self.control(q, c).await,
             Note::OfferCallback if q.stage == Stage::Waiting => {
