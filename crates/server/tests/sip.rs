@@ -70,6 +70,34 @@ fn free_port() -> u16 {
     s.local_addr().expect("addr").port()
 }
 
+/// Waits until something listens on each of `ports` (sipp takes a while to
+/// start on a loaded machine; a call placed before its phone listens fails).
+/// Reads the kernel's socket table rather than probing with a bind, which
+/// could take the port from sipp as it starts.
+async fn listening(ports: &[u16]) {
+    let bound = |port: u16| {
+        let needle = format!(":{port:04X}");
+        ["/proc/net/udp", "/proc/net/udp6"].iter().any(|table| {
+            std::fs::read_to_string(table)
+                .unwrap_or_default()
+                .lines()
+                .skip(1)
+                .any(|l| {
+                    l.split_whitespace()
+                        .nth(1)
+                        .is_some_and(|a| a.ends_with(&needle))
+                })
+        })
+    };
+    for _ in 0..500 {
+        if ports.iter().all(|&p| bound(p)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("sipp did not start listening on {ports:?} within 10 s");
+}
+
 /// Runs a sipp scenario from `tests/sipp/` once, as a client of `target` or as a server.
 fn sipp(
     dir: &Path,
@@ -170,9 +198,13 @@ async fn wait_for(store: &store::Store, t: &store::Tenant, secs: u64, what: &str
             return all;
         }
         if tokio::time::Instant::now() > deadline {
+            let life: Vec<String> = all
+                .iter()
+                .map(|r| serde_json::to_string(&r.fact).unwrap_or_default())
+                .collect();
             panic!(
-                "no {what} within {secs} s; the interaction's life so far: {:?}",
-                all.iter().map(kind).collect::<Vec<_>>()
+                "no {what} within {secs} s; the interaction's life so far:\n{}",
+                life.join("\n")
             );
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -269,7 +301,7 @@ phones = [{{ agent = "eva", address = "127.0.0.1:{phone_port}", auto_answer = tr
 
     // The agent's phone waits for our INVITE; the customer calls.
     let phone = sipp(&dir, "agent_phone.xml", &[], None, phone_port);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    listening(&[phone_port]).await;
     let customer = sipp(
         &dir,
         "customer_ivr.xml",
@@ -494,7 +526,7 @@ phones = [
     std::fs::create_dir_all(&max_dir).unwrap();
     let eva = sipp(&eva_dir, "agent_phone.xml", &[], None, eva_port);
     let max = sipp(&max_dir, "agent_phone.xml", &[], None, max_port);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    listening(&[eva_port, max_port]).await;
     let customer = sipp(
         &dir,
         "customer_ivr.xml",
@@ -555,7 +587,7 @@ async fn outbound(agent_scenario: &str, name: &str) -> server::sip::OutboundResu
     std::fs::create_dir_all(&phone_dir).unwrap();
     let callee = sipp(&callee_dir, "callee_answers.xml", &[], None, callee_port);
     let phone = sipp(&phone_dir, agent_scenario, &[], None, phone_port);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    listening(&[callee_port, phone_port]).await;
     let t0 = tokio::time::Instant::now();
     let result = sip
         .outbound
@@ -791,7 +823,7 @@ async fn an_agent_mutes_holds_resumes_and_hangs_up_from_the_api() {
     }
     let mut d = desk("controls", &["eva"]).await;
     let phone = d.phone(0);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    listening(&d.ports[..1]).await;
     let customer = sipp(
         &d.dir,
         "customer_hung_up_on.xml",
@@ -901,7 +933,7 @@ async fn a_consult_transfer_is_cancelled_then_completed_to_another_agents_phone(
     }
     let mut d = desk("consult", &["eva", "max", "ana"]).await;
     let phones: Vec<_> = (0..3).map(|i| d.phone(i)).collect();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    listening(&d.ports).await;
     let customer = sipp(
         &d.dir,
         "customer_ivr.xml",
@@ -1293,7 +1325,7 @@ async fn the_dialers_call_goes_out_through_the_trunk_and_an_answer_reaches_the_a
     std::fs::create_dir_all(&phone_dir).unwrap();
     let callee = sipp(&callee_dir, "callee_answers.xml", &[], None, callee_port);
     let phone = sipp(&phone_dir, "agent_phone.xml", &[], None, phone_port);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    listening(&[callee_port, phone_port]).await;
     let (state, t, mut admin) =
         dialer_desk(&dir, callee_port, phone_port, &["+420601000001"], false).await;
     let store = state.store.clone();
@@ -1378,7 +1410,7 @@ async fn the_dialers_busy_and_refused_destinations_are_classified() {
     let callee_dir = dir.join("callee");
     std::fs::create_dir_all(&callee_dir).unwrap();
     let callee = sipp(&callee_dir, "callee_busy.xml", &[], None, callee_port);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    listening(&[callee_port]).await;
     // The UK is not among the tenant's destinations: refused before any INVITE.
     let (state, t, _admin) = dialer_desk(
         &dir,
@@ -1415,7 +1447,7 @@ async fn with_machine_detection_a_long_greeting_is_a_machine_and_never_reaches_a
     std::fs::create_dir_all(&callee_dir).unwrap();
     // sipp's G.711 sample talks for seven seconds without a pause: a greeting.
     let callee = sipp(&callee_dir, "callee_answers.xml", &[], None, callee_port);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    listening(&[callee_port]).await;
     let (state, t, _admin) =
         dialer_desk(&dir, callee_port, phone_port, &["+420601000001"], true).await;
     let store = state.store.clone();
@@ -1450,7 +1482,7 @@ async fn the_first_agent_hanging_up_during_a_consult_hands_the_customer_over() {
         d.ports[0],
     );
     let ana = d.phone(1);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    listening(&d.ports[..2]).await;
     let customer = sipp(
         &d.dir,
         "customer_ivr.xml",
