@@ -38,6 +38,14 @@ impl TenantCore {
             }
             Command::AddContacts { campaign, contacts } => self.add_contacts(campaign, contacts),
             Command::Campaign(campaign, cmd) => self.campaign_command(campaign, cmd),
+            Command::CampaignRatio { campaign, ratio } => {
+                let campaign = u32::try_from(campaign)
+                    .ok()
+                    .filter(|c| self.out.campaigns.contains_key(c))
+                    .ok_or_else(|| TenantError::not_found("campaign"))?;
+                self.dialer_step(DialerStep::SetRatio { campaign, ratio })?;
+                Ok(Reply::Done)
+            }
             Command::AttachLine => {
                 self.line_attached = true;
                 Ok(Reply::Done)

@@ -206,6 +206,14 @@ pub enum Command {
     },
     /// Start, pause or stop a campaign.
     Campaign(i64, outbound::CampaignCommand),
+    /// Set a power campaign's lines per free agent (1.0 to 10.0; at the
+    /// abandon cap the dialer still falls back to progressive).
+    CampaignRatio {
+        /// Which campaign.
+        campaign: i64,
+        /// Lines per free agent.
+        ratio: f64,
+    },
     /// A line that places outbound calls (the switch, or the demo's
     /// simulated network) is attached: campaigns may start. The shell keeps
     /// the line itself and hands it the core's line orders.

@@ -21,6 +21,8 @@
 //! - [`kpi`]: the figures (service level, ASA, abandon rate, AHT,
 //!   occupancy), one definition each, for the simulator and the wallboard.
 //! - [`settings`]: the tenant's time zone and holiday calendar.
+//! - [`Setup`] (`configure`): routing set up from compiled settings, for a
+//!   shell that keeps no log (the simulator).
 //! - Recovery (`replay`): a fresh core fed the log's facts in order, then
 //!   resumed.
 
@@ -29,6 +31,7 @@ mod apply;
 mod calls;
 mod campaigns;
 pub mod command;
+mod configure;
 mod core;
 mod error;
 mod holds;
@@ -43,6 +46,7 @@ mod snapshot;
 
 pub use agents::{CompiledPlan, check_name, check_text, compile_plan};
 pub use command::{Command, Reply};
+pub use configure::{Setup, SetupAgent};
 pub use core::{Output, TenantCore};
 pub use error::TenantError;
 pub use holds::RESERVED;

@@ -302,6 +302,10 @@ fn dialer_input(step: &DialerStep) -> Result<Option<Input>, TenantError> {
         DialerStep::PreviewSkip { attempt } => Input::PreviewSkip {
             attempt: AttemptId(*attempt),
         },
+        DialerStep::SetRatio { campaign, ratio } => Input::SetRatio {
+            campaign: CampaignId(*campaign),
+            ratio: *ratio,
+        },
         DialerStep::OptOut { phone } => Input::OptOut {
             phone: PhoneNumber::parse(phone).map_err(|e| TenantError::field("phone", e))?,
         },
@@ -624,6 +628,12 @@ impl Outbound {
             }
             DialerStep::PreviewAccept { attempt } | DialerStep::PreviewSkip { attempt } => {
                 self.previews.remove(attempt);
+            }
+            DialerStep::SetRatio { campaign, ratio } => {
+                // The campaign's settings show the ratio it dials at now.
+                if let Some(rt) = self.campaigns.get_mut(campaign) {
+                    rt.doc.ratio = Some(*ratio);
+                }
             }
             DialerStep::DialResult {
                 attempt, outcome, ..

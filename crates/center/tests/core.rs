@@ -83,3 +83,131 @@ fn a_tenant_without_settings_keeps_the_campaigns_own_default_zone() {
     let defined = defined_document(&facts(&mut core));
     assert!(!defined.contains("time_zone"), "{defined}");
 }
+
+/// The dialer inputs a log holds, in order.
+fn dialer_inputs(log: &[(i64, Fact)]) -> Vec<model::fact::DialerStep> {
+    log.iter()
+        .filter_map(|(_, f)| match f {
+            Fact::DialerInput { input } => Some(input.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_power_campaigns_ratio_is_set_live_logged_and_replayed() {
+    let mut core = TenantCore::new(1);
+    let mut power = doc();
+    power.mode = "power".into();
+    power.ratio = Some(1.5);
+    let id = match core.handle(
+        NOW,
+        Command::DefineCampaign {
+            name: "renewals".into(),
+            doc: power,
+        },
+    ) {
+        Ok(center::Reply::Id(id)) => id,
+        other => panic!("{other:?}"),
+    };
+    let set = |ratio| Command::CampaignRatio {
+        campaign: id,
+        ratio,
+    };
+    core.handle(NOW, set(2.5)).unwrap();
+    let err = core.handle(NOW, set(50.0)).unwrap_err();
+    assert!(matches!(err, center::TenantError::Conflict(_)), "{err:?}");
+    let err = core
+        .handle(
+            NOW,
+            Command::CampaignRatio {
+                campaign: id + 1,
+                ratio: 2.0,
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(err, center::TenantError::NotFound(_)), "{err:?}");
+    let log = facts(&mut core);
+    let steps = dialer_inputs(&log);
+    assert!(
+        steps.contains(&model::fact::DialerStep::SetRatio {
+            campaign: id as u32,
+            ratio: 2.5
+        }),
+        "{steps:?}"
+    );
+    // The refused ratio is not among the inputs (its wake-up is a tick).
+    assert!(!steps.iter().any(|s| matches!(
+        s,
+        model::fact::DialerStep::SetRatio { ratio, .. } if *ratio == 50.0
+    )));
+    let mut fresh = TenantCore::new(1);
+    for (at, f) in &log {
+        fresh.replay(*at, f).unwrap();
+    }
+    assert_eq!(fresh.snapshot(), core.snapshot());
+    let mut other = doc();
+    other.mode = "progressive".into();
+    let progressive = match core.handle(
+        NOW,
+        Command::DefineCampaign {
+            name: "notices".into(),
+            doc: other,
+        },
+    ) {
+        Ok(center::Reply::Id(id)) => id,
+        other => panic!("{other:?}"),
+    };
+    let err = core
+        .handle(
+            NOW,
+            Command::CampaignRatio {
+                campaign: progressive,
+                ratio: 2.0,
+            },
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("power"), "{err}");
+}
+
+#[test]
+fn only_an_empty_core_is_configured_from_compiled_settings_and_agents_come_in_order() {
+    use center::{Setup, SetupAgent};
+    use routing::AgentConfig;
+    let agent = |id: u32| SetupAgent {
+        name: format!("a{id}"),
+        config: AgentConfig::new(model::AgentId(id), Vec::new()),
+        teams: vec!["outbound".into()],
+    };
+    let mut core = TenantCore::new(1);
+    let err = core
+        .configure(
+            NOW,
+            Setup {
+                agents: vec![agent(1)],
+                ..Setup::default()
+            },
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("agent"), "{err}");
+    let mut core = TenantCore::new(1);
+    core.configure(
+        NOW,
+        Setup {
+            agents: vec![agent(0), agent(1)],
+            ..Setup::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(core.agent_names(), ["a0", "a1"]);
+    core.handle(NOW, Command::SignIn(1, None)).unwrap();
+    assert_eq!(
+        core.engine().agent_state(model::AgentId(1)),
+        Some(model::event::AgentState::Available)
+    );
+    let again = core.configure(NOW, Setup::default()).unwrap_err();
+    assert!(
+        matches!(again, center::TenantError::Conflict(_)),
+        "{again:?}"
+    );
+}

@@ -618,6 +618,14 @@ pub enum DialerStep {
         /// Which attempt.
         attempt: u64,
     },
+    /// A power campaign's lines per free agent (a supervisor's pacing, or
+    /// an outside controller).
+    SetRatio {
+        /// Which campaign.
+        campaign: u32,
+        /// Lines per free agent.
+        ratio: f64,
+    },
     /// The person asked not to be called (every campaign, from now on).
     OptOut {
         /// The number (E.164).

@@ -209,7 +209,8 @@ impl Names {
         self.queue_ids.get(name).copied()
     }
 
-    fn add_queue(&mut self, name: &str) -> Option<QueueId> {
+    /// Registers a new queue's name (none if taken): the next id.
+    pub fn add_queue(&mut self, name: &str) -> Option<QueueId> {
         if self.queue_ids.contains_key(name) {
             return None;
         }

@@ -18,6 +18,7 @@ use routing::{AgentConfig, Engine, Input, NewInteraction, Output};
 
 mod dialing;
 mod keys;
+mod tenant;
 
 use crate::kpi::{GroupReport, IntervalReport, Report, queue_report, round};
 use crate::scenario::{Scenario, with_attr};
@@ -173,6 +174,10 @@ struct Sim<'a> {
     failure: Option<String>,
     /// Outbound campaigns, when the scenario has any.
     out: Option<Box<dialing::Outbound>>,
+    /// The tenant core, when the scenario has campaigns: routing, the
+    /// dialer and the rules between them, as the server runs them (`engine`
+    /// stays unused then).
+    core: Option<Box<center::TenantCore>>,
     /// The spare queue the engine's outputs are swapped into (see [`Sim::drain`]).
     outputs: VecDeque<Output>,
 }
@@ -242,6 +247,7 @@ impl<'a> Sim<'a> {
             unfinished: 0,
             failure: None,
             out: None,
+            core: None,
             outputs: VecDeque::new(),
         }
     }
@@ -302,6 +308,9 @@ impl<'a> Sim<'a> {
     }
 
     fn create(&mut self, new: NewInteraction) {
+        if self.core.is_some() {
+            return self.core_create(new);
+        }
         if let Err(e) = self.engine.create(self.at(), new) {
             self.fail(format!("the engine refused a new interaction: {e}"));
         }
@@ -309,6 +318,9 @@ impl<'a> Sim<'a> {
     }
 
     fn input(&mut self, input: Input) {
+        if self.core.is_some() {
+            return self.core_input(input);
+        }
         if let Err(e) = self.engine.handle(self.at(), input) {
             self.fail(format!("the engine refused a simulator input: {e}"));
         }
@@ -323,14 +335,18 @@ impl<'a> Sim<'a> {
 
     fn setup(&mut self) {
         let now = self.at();
-        for q in &self.sc.queues {
+        let with_core = !self.sc.campaigns.is_empty();
+        if !with_core {
+            for q in &self.sc.queues {
+                self.engine
+                    .handle(now, Input::UpsertQueue(Box::new(q.clone())))
+                    .expect("compiled queues are valid");
+            }
             self.engine
-                .handle(now, Input::UpsertQueue(Box::new(q.clone())))
-                .expect("compiled queues are valid");
+                .handle(now, Input::SetPlan(Box::new(self.sc.plan.clone())))
+                .expect("compiled plan is valid");
         }
-        self.engine
-            .handle(now, Input::SetPlan(Box::new(self.sc.plan.clone())))
-            .expect("compiled plan is valid");
+        let mut configs = Vec::new();
         let mut id = 0u32;
         for (gi, g) in self.sc.groups.iter().enumerate() {
             for k in 0..g.count {
@@ -341,9 +357,13 @@ impl<'a> Sim<'a> {
                 // Answering in no time is the phone's auto-answer: the
                 // engine connects the offer itself.
                 cfg.auto_answer = g.answer_ms == 0;
-                self.engine
-                    .handle(now, Input::UpsertAgent(cfg))
-                    .expect("agent ids are dense");
+                if with_core {
+                    configs.push(cfg);
+                } else {
+                    self.engine
+                        .handle(now, Input::UpsertAgent(cfg))
+                        .expect("agent ids are dense");
+                }
                 self.agents.push(SimAgent {
                     busy_since: NONE,
                     handled: 0,
@@ -364,6 +384,9 @@ impl<'a> Sim<'a> {
                 }
                 id += 1;
             }
+        }
+        if with_core {
+            self.configure_core(configs);
         }
         self.drain();
         for s in 0..self.sc.streams.len() {
@@ -429,21 +452,16 @@ impl<'a> Sim<'a> {
             let (arrival_first, stream) = self.first_arrival;
             let next_key = heap_first.min(arrival_first);
             let next_ev = (next_key != u64::MAX).then_some(next_key >> PAYLOAD_BITS);
-            let next_timer = self
-                .engine
-                .poll_timeout()
-                .map(|t| t.as_millis().saturating_sub(start));
+            let next_timer = match self.core.as_mut() {
+                // The core's timers: routing's and the dialer's.
+                Some(core) => core.poll_timeout(),
+                None => self.engine.poll_timeout(),
+            }
+            .map(|t| t.as_millis().saturating_sub(start));
             // The dialer's timers matter while a campaign dials or a call is on.
-            let next_dialer = self
-                .out
-                .as_ref()
-                .filter(|o| o.busy())
-                .and_then(|o| o.dialer.poll_timeout())
-                .map(|t| t.as_millis().saturating_sub(start));
-            // Ties: routing's timers, then the dialer's, then simulated events.
+            // Ties: the engines' timers, then simulated events.
             let t = next_timer
                 .unwrap_or(u64::MAX)
-                .min(next_dialer.unwrap_or(u64::MAX))
                 .min(next_ev.unwrap_or(u64::MAX));
             if t == u64::MAX {
                 break;
@@ -452,11 +470,11 @@ impl<'a> Sim<'a> {
                 break;
             }
             self.now_ms = self.now_ms.max(t);
-            if next_timer == Some(t) {
+            if next_timer == Some(t) && self.core.is_some() {
+                self.core_timeout();
+            } else if next_timer == Some(t) {
                 self.engine.handle_timeout(self.at());
                 self.drain();
-            } else if next_dialer == Some(t) {
-                self.dialer_timeout();
             } else if arrival_first < heap_first {
                 self.arrival(stream as usize);
             } else {
@@ -494,7 +512,7 @@ impl<'a> Sim<'a> {
     fn full_check(&mut self) {
         self.since_check = 0;
         self.checks += 1;
-        if let Err(e) = self.engine.check_invariants(self.at()) {
+        if let Err(e) = self.router().check_invariants(self.at()) {
             self.fail(e);
         }
     }
@@ -525,14 +543,14 @@ impl<'a> Sim<'a> {
             Ev::BreakStart(a, b) => {
                 let g = &self.sc.groups[self.agents[a as usize].group as usize];
                 let (_, dur, reason, _) = g.breaks[b as usize];
-                if matches!(self.engine.agent_state(AgentId(a)), Some(s) if s != AgentState::Offline)
+                if matches!(self.router().agent_state(AgentId(a)), Some(s) if s != AgentState::Offline)
                 {
                     self.input(Input::NotReady(AgentId(a), reason));
                     self.schedule(self.now_ms + dur, Ev::BreakEnd(a));
                 }
             }
             Ev::BreakEnd(a) => {
-                if matches!(self.engine.agent_state(AgentId(a)), Some(s) if s != AgentState::Offline)
+                if matches!(self.router().agent_state(AgentId(a)), Some(s) if s != AgentState::Offline)
                 {
                     self.input(Input::Ready(AgentId(a)));
                 }
@@ -612,34 +630,28 @@ impl<'a> Sim<'a> {
     }
 
     fn drain(&mut self) {
-        loop {
-            // The engine's outputs are read in place: its queue is swapped
-            // with an empty one and handed back afterwards.
-            while self.engine.has_output() {
-                let mut outs = std::mem::take(&mut self.outputs);
-                self.engine.swap_outputs(&mut outs);
-                for out in &outs {
-                    match out {
-                        Output::Event(ev) => {
-                            self.engine_events += 1;
-                            self.on_event(&ev.kind);
-                        }
-                        Output::OfferCallback { interaction } => {
-                            self.on_offer_callback(interaction.0)
-                        }
+        if self.core.is_some() {
+            return self.drain_core();
+        }
+        // The engine's outputs are read in place: its queue is swapped
+        // with an empty one and handed back afterwards.
+        while self.engine.has_output() {
+            let mut outs = std::mem::take(&mut self.outputs);
+            self.engine.swap_outputs(&mut outs);
+            for out in &outs {
+                match out {
+                    Output::Event(ev) => {
+                        self.engine_events += 1;
+                        self.on_event(&ev.kind);
                     }
+                    Output::OfferCallback { interaction } => self.on_offer_callback(interaction.0),
                 }
-                // Put back, then emptied where it lies: emptying first and
-                // moving it after would read it back whole right behind the
-                // narrow store of its new length (a stalled load each time).
-                self.outputs = outs;
-                self.outputs.clear();
             }
-            // Outbound: tell the dialer what routing did, place what it asks,
-            // and go round again if that gave routing more to do.
-            if !self.pump_outbound() {
-                break;
-            }
+            // Put back, then emptied where it lies: emptying first and
+            // moving it after would read it back whole right behind the
+            // narrow store of its new length (a stalled load each time).
+            self.outputs = outs;
+            self.outputs.clear();
         }
     }
 
@@ -660,6 +672,9 @@ impl<'a> Sim<'a> {
     }
 
     fn pending_callback(&mut self, id: u64, cb: u64) {
+        if self.core.is_some() {
+            return self.core_callback(id, cb);
+        }
         if let Err(e) = self.engine.handle(
             self.at(),
             Input::Callback {
@@ -705,8 +720,14 @@ impl<'a> Sim<'a> {
                 c.offered_to = agent.0;
                 let answer_ms = self.agents[agent.index()].answer_ms;
                 // With no answer time the agent is on auto-answer and the
-                // engine's `Accepted` follows at once.
-                if answer_ms > 0 {
+                // engine's `Accepted` follows at once. Through the core the
+                // agent answers (an answered outbound call: the line bridges).
+                let line = c.line;
+                if self.core.is_some() {
+                    if line == NONE {
+                        self.schedule(now + answer_ms, Ev::Accept(interaction.0, agent.0));
+                    }
+                } else if answer_ms > 0 {
                     self.schedule(now + answer_ms, Ev::Accept(interaction.0, agent.0));
                 }
             }
@@ -718,7 +739,7 @@ impl<'a> Sim<'a> {
             EventKind::Accepted { interaction, agent } => {
                 let line = self.contacts[interaction.0 as usize].line;
                 if line != NONE {
-                    self.outbound_connected(line, agent.0);
+                    self.outbound_connected(line);
                 }
                 let sc = self.sc;
                 let c = &mut self.contacts[interaction.0 as usize];
@@ -782,9 +803,7 @@ impl<'a> Sim<'a> {
                 self.on_end(interaction.0, outcome)
             }
             EventKind::AgentStateChanged { agent, ref state } => {
-                if let Some(o) = self.out.as_mut() {
-                    o.agent_changed(agent.0);
-                }
+                self.agent_changed(agent.0, *state);
                 let busy = matches!(state, AgentState::Busy | AgentState::WrapUp);
                 let a = &mut self.agents[agent.index()];
                 let since = a.busy_since;

@@ -205,6 +205,34 @@ fn a_blended_group_takes_inbound_calls_and_the_campaign() {
     assert!(c.abandon_rate <= 0.03, "{}", c.abandon_rate);
 }
 
+#[test]
+fn through_the_tenant_core_a_waiting_caller_takes_a_callback_beside_a_campaign() {
+    // Inbound calls wait in a busy queue that offers a callback after 30 s;
+    // every caller takes it. The callbacks keep their place and are handled
+    // by the same agents as the campaign's calls, all through the core.
+    let text = format!(
+        "{}\n[[queue]]\nname = \"support\"\nmax_wait = {{ s = 30, then = \"callback\" }}\n\n[[arrivals]]\nqueue = \"support\"\nrate_per_hour = 200\naccept_callback = 1.0\nhandle_time = {{ dist = \"exponential\", mean_s = 240 }}\n",
+        scenario("progressive", 10, 1.0, 500, 0.3)
+    )
+    .replace("count = 10", "count = 10\nskills = { support = 5 }");
+    let r = simulate(&text, 3);
+    let q = &r.queues["support"];
+    assert!(q.callbacks > 20, "{q:?}");
+    assert_eq!(
+        r.unfinished, 0,
+        "every callback was handled by the end of the day"
+    );
+    let c = campaign(&r);
+    assert!(c.connected > 5, "{c:?}");
+    // The agents handled the campaign's calls, and the callbacks besides.
+    let handled = r.groups["outbound"].handled;
+    assert!(
+        handled >= c.connected + q.callbacks,
+        "{handled} {c:?} {q:?}"
+    );
+    assert_eq!(c.abandoned, 0, "a progressive campaign abandons nothing");
+}
+
 fn load_error(text: &str) -> String {
     match Scenario::from_text("bad.toml", text, None) {
         Ok(_) => panic!("the scenario should not load"),

@@ -1,21 +1,19 @@
-//! Outbound campaigns in a run: the real dialer engine beside the real
-//! routing engine, both on the virtual clock.
+//! Outbound campaigns in a run, through the tenant core: the simulator is
+//! the line and the agents' desktops, the core (crate `center`) is the
+//! server's own coupling of the dialer and routing.
 //!
-//! The dialer decides whom to call and when; the simulator plays the
-//! telephony (each dial's outcome and ring time drawn from the campaign's
-//! population with the run's seeded RNG) and the agents. A live answer
-//! becomes an `outbound_voice` interaction in the campaign's own routing
-//! queue, which only the campaign's agents can take (they carry the skill
-//! `campaign:NAME`) and which ends it with `outbound_abandoned` if no agent
-//! took it within 2 s (`max_wait` with `abandon_message`): the dialer's rule,
-//! enforced by routing. Talk and the queue's wrap-up follow, then the agent
-//! is free again. Routing's agent states are told to the dialer as they
-//! change, so pacing sees exactly who is free.
-//!
-//! A reserved agent (progressive, preview, power and predictive at the cap)
-//! is held in routing as not ready `reserved` from the dial until the call
-//! connects or fails, so no other work takes them; a live answer on their
-//! line is assigned to them at once.
+//! Each campaign is defined in the core as the API would define it (its
+//! mode, ratio, abandon cap, calendar zone, the team and queue of its
+//! agents), its list loaded, the line attached and the campaign started.
+//! The core then does what it does live: it tells the dialer who is free,
+//! holds an agent not ready `reserved` while a call placed for them rings
+//! (or a contact is previewed by them), and gives a live answer at once to
+//! the agent held for it or to a free agent of the campaign, or counts it
+//! abandoned when none is free. The simulator plays the rest: each placed
+//! call's outcome and ring time drawn from the campaign's population with
+//! the run's seeded RNG, the agent's headset that takes an answered call at
+//! once, the conversation, the agent's disposition, the agent who reviews
+//! a previewed contact for [`PREVIEW_REVIEW_MS`] before accepting it.
 //!
 //! Checked as it runs, failing the run: never two live attempts on one
 //! contact; a contact closes at most once; fresh contacts are first tried in
@@ -24,23 +22,23 @@
 //! is reached, exhausted, or pending (a retry scheduled, or never tried
 //! because the day ended), and the dialer agrees on the count of open ones.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::time::Duration;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use dialer::clock::CivilClock;
-use dialer::config::CampaignConfig;
-use dialer::contact::{ContactInput, PhoneInput, PhoneKind};
-use dialer::{AgentPresence, Dialer, Output as DOutput};
+use center::Command;
+use center::command::Reply;
+use center::outbound::{Answered, CampaignCommand, CampaignDoc, ContactReq};
 use model::event::{AgentState, FinalOutcome};
-use model::ids::{CampaignId, ContactId};
-use model::outbound::{ContactEnd, DialMode, DialOutcome, ListId, OutboundEvent};
-use model::{AgentId, InteractionId, PhoneNumber, QueueId, ReasonCode};
+use model::ids::CampaignId;
+use model::outbound::{ContactEnd, DialOutcome, OutboundEvent};
+use model::{PhoneNumber, QueueId};
 use rand::RngExt;
-use routing::{Action, Input, NewInteraction, QueueConfig};
+use routing::QueueConfig;
+use routing::spec::Names;
 
 use super::{Contact, Ev, NONE, Sim};
 use crate::kpi::{CampaignReport, round};
 use crate::outbound::{DialLevelController, Mode, PacingSnapshot};
+use crate::scenario::Scenario;
 use center::kpi::{occupancy, overlap_ms};
 
 /// How long an agent reviews a previewed contact before accepting it.
@@ -49,20 +47,18 @@ pub const PREVIEW_REVIEW_MS: u64 = 5_000;
 const BUSY_MS: (u64, u64) = (2_000, 5_000);
 /// A failed call (network, invalid number) comes back after this long.
 const FAILED_MS: (u64, u64) = (500, 2_000);
-/// The not-ready reason of an agent held for a reserved line.
-const RESERVED: &str = "reserved";
-/// The dialer's 2 s rule, as routing's longest wait in a campaign queue.
-const CONNECT_LIMIT: Duration = Duration::from_millis(dialer::config::CONNECT_LIMIT_MS);
+/// Who sets the simulated agents' dispositions, in the core's facts.
+const BY: &str = "simulator";
 
 /// One placed call.
 #[derive(Debug, Clone, Copy)]
 struct Line {
     camp: u32,
+    /// The contact's index in its list (the core numbers them from 1).
     contact: u64,
-    reserved: Option<u32>,
     outcome: DialOutcome,
     ring_ms: u64,
-    /// The routing interaction once answered, NONE before.
+    /// The interaction once answered, NONE before.
     interaction: u64,
     connected: bool,
 }
@@ -79,9 +75,9 @@ struct ContactTrack {
 
 /// One campaign's run.
 struct CampRun {
+    /// The core's id of the campaign.
     id: CampaignId,
     mode: Mode,
-    queue: QueueId,
     agents: Vec<u32>,
     dialling: bool,
     ratio: f64,
@@ -107,31 +103,16 @@ struct CampRun {
     controller: Option<Box<dyn DialLevelController>>,
 }
 
-/// Something to tell the dialer, in the order it happened.
-#[derive(Debug)]
-enum ToDialer {
-    /// Routing changed this agent's state: tell the dialer the current one.
-    Agent(u32),
-    /// An input.
-    Input(dialer::Input),
-}
-
 /// The outbound side of a run.
 pub(super) struct Outbound {
-    pub(super) dialer: Dialer,
     camps: Vec<CampRun>,
     lines: HashMap<u64, Line>,
+    /// Previews under review: attempt → agent.
     previews: HashMap<u64, u32>,
     /// Campaign of each agent, u32::MAX if none.
     agent_camp: Vec<u32>,
-    /// Agents held for a line (agent → attempt).
-    reserved: HashMap<u32, u64>,
-    /// What each agent was last told to be, and since when it is signed in.
-    told: Vec<Option<AgentPresence>>,
+    /// Since when each agent is signed in, NONE while not.
     signed_since: Vec<u64>,
-    to_dialer: VecDeque<ToDialer>,
-    to_routing: VecDeque<Input>,
-    reserved_reason: ReasonCode,
 }
 
 impl Outbound {
@@ -140,16 +121,38 @@ impl Outbound {
         !self.lines.is_empty() || !self.previews.is_empty() || self.camps.iter().any(|c| c.dialling)
     }
 
-    /// Routing changed an agent's state.
-    pub(super) fn agent_changed(&mut self, agent: u32) {
-        if self
-            .agent_camp
-            .get(agent as usize)
-            .is_some_and(|c| *c != u32::MAX)
-        {
-            self.to_dialer.push_back(ToDialer::Agent(agent));
-        }
+    /// The campaign (its index in the scenario) of the core's campaign id.
+    fn camp(&self, id: CampaignId) -> Option<usize> {
+        self.camps.iter().position(|c| c.id == id)
     }
+}
+
+/// The routing queue of a campaign's answered calls.
+fn queue_name(c: &crate::outbound::Campaign) -> String {
+    format!("campaign:{}", c.name)
+}
+
+/// Each campaign's queue (after the scenario's own), named in `names`: only
+/// the campaign's agents take its calls (they carry the skill
+/// `campaign:NAME`), with the campaign's priority against inbound work and
+/// its wrap-up.
+pub(super) fn campaign_queues(sc: &Scenario, names: &mut Names) -> Vec<QueueConfig> {
+    let mut queues = Vec::with_capacity(sc.campaigns.len());
+    for (k, c) in sc.campaigns.iter().enumerate() {
+        let name = queue_name(c);
+        // Campaign names are unique and `:` is not in queue names.
+        let id = names
+            .add_queue(&name)
+            .unwrap_or(QueueId((sc.queues.len() + k) as u32));
+        let mut q = QueueConfig::simple(id, &name, c.skill);
+        q.priority = c.priority.clamp(
+            -routing::config::PRIORITY_ABS_MAX,
+            routing::config::PRIORITY_ABS_MAX,
+        );
+        q.wrap_up = std::time::Duration::from_millis(c.wrap_ms);
+        queues.push(q);
+    }
+    queues
 }
 
 /// A US number in `area_code` for contact `i` (exchanges 200–999 without 555).
@@ -169,90 +172,51 @@ fn day_of(ms_unix: u64, tz: chrono_tz::Tz) -> i32 {
         .unwrap_or(0)
 }
 
+/// A campaign's settings as the API takes them.
+fn doc(sc: &Scenario, c: &crate::outbound::Campaign) -> CampaignDoc {
+    let (mode, ratio) = match c.mode {
+        Mode::Preview => ("preview", None),
+        Mode::Progressive => ("progressive", None),
+        Mode::Power(r) => ("power", Some(r)),
+        Mode::Predictive => ("predictive", None),
+    };
+    CampaignDoc {
+        mode: mode.into(),
+        ratio,
+        queue: queue_name(c),
+        team: sc.groups[c.group].name.clone(),
+        caller_id: format!("+1{}5550100", c.area_code),
+        country_code: None,
+        time_zone: Some(sc.plan.tz.name().to_string()),
+        ring_timeout_s: None,
+        max_abandon_rate: Some(c.max_abandon_rate),
+        preview_countdown_s: None,
+        consent_purpose: None,
+        windows: BTreeMap::new(),
+    }
+}
+
 impl Sim<'_> {
-    /// Sets up the campaigns: their queues, the dialer, the lists; starts them.
+    fn out(&mut self) -> &mut Outbound {
+        self.out.as_mut().expect("a run with campaigns")
+    }
+
+    /// Defines the campaigns in the core, loads their lists, attaches the
+    /// line and starts them.
     pub(super) fn setup_campaigns(&mut self, opts: &super::Options) {
         let sc = self.sc;
         if sc.campaigns.is_empty() {
             return;
         }
-        let now = self.at();
         let n_agents = self.agents.len();
         let mut out = Outbound {
-            dialer: Dialer::new(CivilClock::unix()),
             camps: Vec::with_capacity(sc.campaigns.len()),
             lines: HashMap::new(),
             previews: HashMap::new(),
             agent_camp: vec![u32::MAX; n_agents],
-            reserved: HashMap::new(),
-            told: vec![None; n_agents],
-            signed_since: vec![0; n_agents],
-            to_dialer: VecDeque::new(),
-            to_routing: VecDeque::new(),
-            reserved_reason: ReasonCode::parse(RESERVED).expect("a valid code"),
+            signed_since: vec![NONE; n_agents],
         };
         for (k, c) in sc.campaigns.iter().enumerate() {
-            let queue = QueueId((sc.queues.len() + k) as u32);
-            let mut q = QueueConfig::simple(queue, &format!("campaign:{}", c.name), c.skill);
-            q.priority = c.priority.clamp(
-                -routing::config::PRIORITY_ABS_MAX,
-                routing::config::PRIORITY_ABS_MAX,
-            );
-            q.wrap_up = Duration::from_millis(c.wrap_ms);
-            q.max_wait = Some((CONNECT_LIMIT, Action::AbandonMessage));
-            if let Err(e) = self.engine.handle(now, Input::UpsertQueue(Box::new(q))) {
-                self.fail(format!(
-                    "campaign {:?}: routing refused its queue: {e}",
-                    c.name
-                ));
-                return;
-            }
-            let id = CampaignId(k as u32);
-            let (mode, ratio) = match c.mode {
-                Mode::Preview => (DialMode::Preview, 1.5),
-                Mode::Progressive => (DialMode::Progressive, 1.5),
-                Mode::Power(r) => (DialMode::Power, r),
-                Mode::Predictive => (DialMode::Predictive, 1.5),
-            };
-            let caller_id = PhoneNumber::parse(&format!("+1{}5550100", c.area_code))
-                .expect("the number has the E.164 form");
-            let mut cfg = CampaignConfig::new(id, &c.name, mode, caller_id);
-            cfg.ratio = ratio;
-            cfg.agent_group = sc.groups[c.group].name.as_str().into();
-            cfg.home_tz = sc.plan.tz;
-            cfg.abandon.max_rate = c.max_abandon_rate;
-            cfg.abandon.alert_rate = cfg.abandon.alert_rate.min(c.max_abandon_rate * 5.0 / 6.0);
-            cfg.abandon.target_rate = cfg.abandon.target_rate.min(c.max_abandon_rate * 2.0 / 3.0);
-            if let Err(e) = out.dialer.add_campaign(now, cfg) {
-                self.fail(format!("campaign {:?}: the dialer refused it: {e}", c.name));
-                return;
-            }
-            let contacts = (0..c.contacts)
-                .map(|i| ContactInput {
-                    id: ContactId(i),
-                    phones: vec![PhoneInput {
-                        number: number(c.area_code, i),
-                        kind: PhoneKind::Mobile,
-                        valid: true,
-                        consent: None,
-                    }],
-                    address: None,
-                    segment: None,
-                    score: 0,
-                })
-                .collect();
-            let load = dialer::Input::LoadContacts {
-                campaign: id,
-                list: ListId(0),
-                contacts,
-            };
-            if let Err(e) = out.dialer.handle(now, load) {
-                self.fail(format!(
-                    "campaign {:?}: the dialer refused its list: {e}",
-                    c.name
-                ));
-                return;
-            }
             let first = self
                 .agents
                 .iter()
@@ -273,12 +237,14 @@ impl Sim<'_> {
             }
             self.schedule(sc.duration_ms, Ev::CampaignPause(k as u32));
             out.camps.push(CampRun {
-                id,
+                id: CampaignId(u32::MAX),
                 mode: c.mode,
-                queue,
                 agents,
                 dialling: true,
-                ratio,
+                ratio: match c.mode {
+                    Mode::Power(r) => r,
+                    _ => 1.5,
+                },
                 max_abandon_rate: c.max_abandon_rate,
                 dials: 0,
                 live_answers: 0,
@@ -304,167 +270,98 @@ impl Sim<'_> {
                 controller,
             });
         }
-        // Agents signed in at the start are already known to routing: tell the dialer.
-        for a in 0..n_agents as u32 {
-            out.agent_changed(a);
-        }
-        for k in 0..out.camps.len() {
-            let id = out.camps[k].id;
-            if let Err(e) = out
-                .dialer
-                .handle(now, dialer::Input::Start { campaign: id })
-            {
-                self.fail(format!("starting a campaign failed: {e}"));
-            }
-        }
         self.out = Some(Box::new(out));
+        self.command(Command::AttachLine);
+        for k in 0..sc.campaigns.len() {
+            self.define_campaign(k);
+        }
+        for k in 0..sc.campaigns.len() {
+            let id = self.out().camps[k].id;
+            self.command(Command::Campaign(id.0.into(), CampaignCommand::Start));
+        }
         self.drain();
     }
 
-    /// Feeds the dialer what is waiting for it, carries out its outputs, and
-    /// gives routing what they call for. Returns whether routing got an input.
-    pub(super) fn pump_outbound(&mut self) -> bool {
-        let Some(mut out) = self.out.take() else {
-            return false;
+    /// Defines one campaign and loads its list.
+    fn define_campaign(&mut self, k: usize) {
+        let sc = self.sc;
+        let c = &sc.campaigns[k];
+        let define = Command::DefineCampaign {
+            name: c.name.clone(),
+            doc: doc(sc, c),
         };
-        let now = self.at();
-        loop {
-            self.drain_dialer(&mut out);
-            let Some(next) = out.to_dialer.pop_front() else {
-                break;
-            };
-            let input = match next {
-                ToDialer::Input(i) => i,
-                ToDialer::Agent(a) => match self.presence_now(&mut out, a) {
-                    Some(i) => i,
-                    None => continue,
-                },
-            };
-            if let Err(e) = out.dialer.handle(now, input) {
-                self.fail(format!("the dialer refused a simulator input: {e}"));
-            }
-        }
-        let mut fed = false;
-        while let Some(input) = out.to_routing.pop_front() {
-            fed = true;
-            if let Err(e) = self.engine.handle(now, input) {
-                self.fail(format!("routing refused an outbound input: {e}"));
-            }
-        }
-        self.out = Some(out);
-        fed
-    }
-
-    /// The dialer input for an agent's current routing state, if it changed.
-    fn presence_now(&mut self, out: &mut Outbound, a: u32) -> Option<dialer::Input> {
-        let now = self.at();
-        let k = out.agent_camp[a as usize] as usize;
-        let prev = out.told[a as usize];
-        let keep_since = |p: Option<AgentPresence>, want: fn(AgentPresence) -> bool| match p {
-            Some(x) if want(x) => Some(x),
-            _ => None,
+        let Some(Reply::Id(id)) = self.command(define) else {
+            return self.fail(format!("campaign {:?}: the core refused it", c.name));
         };
-        let presence = match self.engine.agent_state(AgentId(a)) {
-            Some(AgentState::Available) => AgentPresence::Ready,
-            Some(AgentState::Reserved | AgentState::Busy) => {
-                keep_since(prev, |p| matches!(p, AgentPresence::Talking { .. }))
-                    .unwrap_or(AgentPresence::Talking { since: now })
-            }
-            Some(AgentState::WrapUp) => {
-                keep_since(prev, |p| matches!(p, AgentPresence::WrapUp { .. }))
-                    .unwrap_or(AgentPresence::WrapUp { since: now })
-            }
-            Some(AgentState::NotReady(r))
-                if r == out.reserved_reason && out.reserved.contains_key(&a) =>
-            {
-                return None;
-            }
-            Some(AgentState::NotReady(_)) => {
-                out.reserved.remove(&a);
-                AgentPresence::Away
-            }
-            Some(AgentState::Offline) | None => {
-                out.reserved.remove(&a);
-                AgentPresence::SignedOut
-            }
+        self.out().camps[k].id = CampaignId(id as u32);
+        let per_load = center::outbound::CONTACTS_PER_LOAD_MAX as u64;
+        let mut from = 0;
+        while from < c.contacts && self.failure.is_none() {
+            let to = (from + per_load).min(c.contacts);
+            let contacts = (from..to)
+                .map(|i| ContactReq {
+                    name: None,
+                    customer_id: None,
+                    phones: vec![number(c.area_code, i).to_string()],
+                })
+                .collect();
+            self.command(Command::AddContacts {
+                campaign: id,
+                contacts,
+            });
+            from = to;
+        }
+    }
+
+    /// Routing changed an agent's state: their signed-in time.
+    pub(super) fn agent_changed(&mut self, agent: u32, state: AgentState) {
+        let (now, lo, hi) = (self.now_ms, self.sc.warmup_ms, self.sc.duration_ms);
+        let Some(out) = self.out.as_mut() else {
+            return;
         };
-        if prev == Some(presence) || (prev.is_none() && presence == AgentPresence::SignedOut) {
-            return None;
-        }
-        let was_in = prev.is_some_and(|p| p != AgentPresence::SignedOut);
-        let is_in = presence != AgentPresence::SignedOut;
-        if !was_in && is_in {
-            out.signed_since[a as usize] = self.now_ms;
-        } else if was_in && !is_in {
-            let (lo, hi) = (self.sc.warmup_ms, self.sc.duration_ms);
-            out.camps[k].signed_ms += overlap_ms(out.signed_since[a as usize], self.now_ms, lo, hi);
-        }
-        out.told[a as usize] = Some(presence);
-        Some(dialer::Input::Agent {
-            campaign: out.camps[k].id,
-            agent: AgentId(a),
-            presence,
-        })
-    }
-
-    /// Carries out what the dialer asks.
-    fn drain_dialer(&mut self, out: &mut Outbound) {
-        while let Some(o) = out.dialer.poll_output() {
-            match o {
-                DOutput::Dial(d) => self.on_dial(out, d),
-                DOutput::Preview(p) => {
-                    out.previews.insert(p.attempt.0, p.agent.0);
-                    self.hold_agent(out, p.agent.0, p.attempt.0);
-                    self.schedule(
-                        self.now_ms + PREVIEW_REVIEW_MS,
-                        Ev::PreviewAccept(p.attempt.0),
-                    );
-                }
-                DOutput::Event(e) => {
-                    if let model::event::EventKind::Outbound(ev) = e.kind {
-                        self.on_outbound_event(out, ev);
-                    }
-                }
-                DOutput::Alert(a) => out.camps[a.campaign.0 as usize].alerts += 1,
+        let Some(&k) = out
+            .agent_camp
+            .get(agent as usize)
+            .filter(|k| **k != u32::MAX)
+        else {
+            return;
+        };
+        let since = &mut out.signed_since[agent as usize];
+        match (state != AgentState::Offline, *since != NONE) {
+            (true, false) => *since = now,
+            (false, true) => {
+                out.camps[k as usize].signed_ms += overlap_ms(*since, now, lo, hi);
+                *since = NONE;
             }
+            _ => {}
         }
     }
 
-    /// Holds an agent in routing for a reserved line or preview.
-    fn hold_agent(&mut self, out: &mut Outbound, agent: u32, attempt: u64) {
-        if out.reserved.insert(agent, attempt).is_none() {
-            out.to_routing
-                .push_back(Input::NotReady(AgentId(agent), out.reserved_reason));
-        }
-    }
-
-    /// Lets a held agent go (their line failed or connected to them).
-    fn release_agent(&mut self, out: &mut Outbound, agent: u32, attempt: u64) {
-        if out.reserved.get(&agent) == Some(&attempt) {
-            out.reserved.remove(&agent);
-            out.to_routing.push_back(Input::Ready(AgentId(agent)));
-        }
-    }
-
-    fn on_dial(&mut self, out: &mut Outbound, d: dialer::Dial) {
-        let k = d.campaign.0 as usize;
-        let c = &self.sc.campaigns[k];
-        let idx = d.contact.0;
-        let camp = &mut out.camps[k];
+    /// The line places a call the core ordered: its outcome and ring time
+    /// are drawn now, its result reported when it comes.
+    pub(super) fn on_dial(&mut self, d: dialer::Dial) {
+        let sc = self.sc;
+        let Some(k) = self.out().camp(d.campaign) else {
+            return self.fail(format!("a call for unknown campaign {}", d.campaign.0));
+        };
+        let c = &sc.campaigns[k];
+        let idx = d.contact.0.wrapping_sub(1);
+        let camp = &mut self.out().camps[k];
         camp.dials += 1;
-        let track = &mut camp.contacts[idx as usize];
+        let Some(track) = camp.contacts.get_mut(idx as usize) else {
+            return self.fail(format!("campaign {:?}: no contact {idx}", c.name));
+        };
         if track.live {
             let msg = format!(
                 "campaign {:?}: two live attempts on contact {idx} at once",
                 c.name
             );
-            self.fail(msg);
-            return;
+            return self.fail(msg);
         }
         track.live = true;
         if track.due_ms != NONE {
-            camp.pending.remove(&(track.due_ms, idx));
-            track.due_ms = NONE;
+            let due = std::mem::replace(&mut track.due_ms, NONE);
+            camp.pending.remove(&(due, idx));
         }
         let u: f64 = self.rng.random();
         let (mut outcome, mut ring_ms) = match c.shares.iter().position(|s| u < *s) {
@@ -485,17 +382,12 @@ impl Sim<'_> {
             outcome = DialOutcome::NoAnswer;
             ring_ms = d.ring_timeout_ms;
         }
-        let reserved = d.reserved_agent.map(|a| a.0);
-        if let Some(a) = reserved {
-            out.previews.remove(&d.attempt.0);
-            self.hold_agent(out, a, d.attempt.0);
-        }
-        out.lines.insert(
+        self.out().previews.remove(&d.attempt.0);
+        self.out().lines.insert(
             d.attempt.0,
             Line {
                 camp: k as u32,
                 contact: idx,
-                reserved,
                 outcome,
                 ring_ms,
                 interaction: NONE,
@@ -505,7 +397,8 @@ impl Sim<'_> {
         self.schedule(self.now_ms + ring_ms, Ev::DialResult(d.attempt.0));
     }
 
-    fn on_outbound_event(&mut self, out: &mut Outbound, ev: OutboundEvent) {
+    /// What the dialer reports, as the core logs it.
+    pub(super) fn on_outbound_event(&mut self, ev: OutboundEvent) {
         let now_ms = self.now_ms;
         match ev {
             OutboundEvent::GateDecided {
@@ -513,62 +406,29 @@ impl Sim<'_> {
                 contact,
                 allowed,
                 ..
-            } => {
-                let camp = &mut out.camps[campaign.0 as usize];
-                if !allowed {
-                    camp.blocked += 1;
-                }
-                let idx = contact.0;
-                let track = &mut camp.contacts[idx as usize];
-                if track.due_ms != NONE {
-                    camp.pending.remove(&(track.due_ms, idx));
-                    track.due_ms = NONE;
-                }
-                if !allowed {
-                    // Back in the list, due now, unless a retry time or a close follows.
-                    track.due_ms = now_ms;
-                    camp.pending.insert((now_ms, idx));
-                }
-                if !track.touched {
-                    track.touched = true;
-                    if idx != camp.fresh_next {
-                        let msg = format!(
-                            "campaign {}: fresh contact {idx} tried before contact {} (list order skipped)",
-                            campaign.0, camp.fresh_next
-                        );
-                        self.fail(msg);
-                        return;
-                    }
-                    while camp
-                        .contacts
-                        .get(camp.fresh_next as usize)
-                        .is_some_and(|t| t.touched)
-                    {
-                        camp.fresh_next += 1;
-                    }
-                    if let Some(&(due, waiting)) = camp.pending.first()
-                        && due < now_ms
-                    {
-                        let msg = format!(
-                            "campaign {}: fresh contact {idx} tried while contact {waiting}'s retry was due since {} s (skipped)",
-                            campaign.0,
-                            due as f64 / 1000.0
-                        );
-                        self.fail(msg);
-                    }
-                }
-            }
+            } => self.gate_decided(campaign, contact.0.wrapping_sub(1), allowed),
             OutboundEvent::PreviewOffered {
-                campaign, contact, ..
+                attempt,
+                campaign,
+                contact,
+                agent,
+                ..
             } => {
                 // Pending under review: dialled on accept, or back in the list
                 // (due now, so no retry event) if the dialer drops it.
-                let camp = &mut out.camps[campaign.0 as usize];
-                let track = &mut camp.contacts[contact.0 as usize];
-                if track.due_ms != NONE {
-                    camp.pending.remove(&(track.due_ms, contact.0));
+                let out = self.out();
+                out.previews.insert(attempt.0, agent.0);
+                if let Some(k) = out.camp(campaign) {
+                    let camp = &mut out.camps[k];
+                    let idx = contact.0.wrapping_sub(1);
+                    if let Some(track) = camp.contacts.get_mut(idx as usize) {
+                        if track.due_ms != NONE {
+                            camp.pending.remove(&(track.due_ms, idx));
+                        }
+                        track.due_ms = now_ms;
+                    }
                 }
-                track.due_ms = now_ms;
+                self.schedule(now_ms + PREVIEW_REVIEW_MS, Ev::PreviewAccept(attempt.0));
             }
             OutboundEvent::RetryScheduled {
                 campaign,
@@ -576,96 +436,168 @@ impl Sim<'_> {
                 due_at,
                 ..
             } => {
-                let camp = &mut out.camps[campaign.0 as usize];
-                let idx = contact.0;
                 let due = due_at.as_millis().saturating_sub(self.sc.start.as_millis());
-                let track = &mut camp.contacts[idx as usize];
-                track.touched = true;
-                if track.due_ms != NONE {
-                    camp.pending.remove(&(track.due_ms, idx));
+                let out = self.out();
+                let Some(k) = out.camp(campaign) else {
+                    return;
+                };
+                let camp = &mut out.camps[k];
+                let idx = contact.0.wrapping_sub(1);
+                if let Some(track) = camp.contacts.get_mut(idx as usize) {
+                    track.touched = true;
+                    if track.due_ms != NONE {
+                        camp.pending.remove(&(track.due_ms, idx));
+                    }
+                    track.due_ms = due;
+                    camp.pending.insert((due, idx));
                 }
-                track.due_ms = due;
-                camp.pending.insert((due, idx));
             }
             OutboundEvent::ContactClosed {
                 campaign,
                 contact,
                 end,
                 ..
-            } => {
-                let camp = &mut out.camps[campaign.0 as usize];
-                let idx = contact.0;
-                let track = &mut camp.contacts[idx as usize];
-                if track.closed {
-                    let msg = format!("campaign {}: contact {idx} closed twice", campaign.0);
-                    self.fail(msg);
-                    return;
-                }
-                track.closed = true;
-                track.touched = true;
-                if track.due_ms != NONE {
-                    camp.pending.remove(&(track.due_ms, idx));
-                    track.due_ms = NONE;
-                }
-                match end {
-                    ContactEnd::Reached => camp.reached += 1,
-                    ContactEnd::Exhausted => camp.exhausted += 1,
+            } => self.contact_closed(campaign, contact.0.wrapping_sub(1), end),
+            OutboundEvent::AbandonRateAlert { campaign, .. } => {
+                let out = self.out();
+                if let Some(k) = out.camp(campaign) {
+                    out.camps[k].alerts += 1;
                 }
             }
             _ => {}
         }
     }
 
-    fn with_out(&mut self, f: impl FnOnce(&mut Self, &mut Outbound)) {
-        if let Some(mut out) = self.out.take() {
-            f(self, &mut out);
-            self.out = Some(out);
+    /// The dialer decided whether a contact may be called now.
+    fn gate_decided(&mut self, campaign: CampaignId, idx: u64, allowed: bool) {
+        let now_ms = self.now_ms;
+        let out = self.out();
+        let Some(k) = out.camp(campaign) else {
+            return;
+        };
+        let camp = &mut out.camps[k];
+        if !allowed {
+            camp.blocked += 1;
+        }
+        let Some(track) = camp.contacts.get_mut(idx as usize) else {
+            return;
+        };
+        if track.due_ms != NONE {
+            camp.pending.remove(&(track.due_ms, idx));
+            track.due_ms = NONE;
+        }
+        if !allowed {
+            // Back in the list, due now, unless a retry time or a close follows.
+            track.due_ms = now_ms;
+            camp.pending.insert((now_ms, idx));
+        }
+        if track.touched {
+            return;
+        }
+        track.touched = true;
+        if idx != camp.fresh_next {
+            let msg = format!(
+                "campaign {}: fresh contact {idx} tried before contact {} (list order skipped)",
+                campaign.0, camp.fresh_next
+            );
+            return self.fail(msg);
+        }
+        while camp
+            .contacts
+            .get(camp.fresh_next as usize)
+            .is_some_and(|t| t.touched)
+        {
+            camp.fresh_next += 1;
+        }
+        if let Some(&(due, waiting)) = camp.pending.first()
+            && due < now_ms
+        {
+            let msg = format!(
+                "campaign {}: fresh contact {idx} tried while contact {waiting}'s retry was due since {} s (skipped)",
+                campaign.0,
+                due as f64 / 1000.0
+            );
+            self.fail(msg);
         }
     }
 
-    /// The dialer's timer fired.
-    pub(super) fn dialer_timeout(&mut self) {
-        let now = self.at();
-        self.with_out(|_, out| out.dialer.handle_timeout(now));
-        self.drain();
+    /// The dialer closed a contact.
+    fn contact_closed(&mut self, campaign: CampaignId, idx: u64, end: ContactEnd) {
+        let out = self.out();
+        let Some(k) = out.camp(campaign) else {
+            return;
+        };
+        let camp = &mut out.camps[k];
+        let Some(track) = camp.contacts.get_mut(idx as usize) else {
+            return;
+        };
+        if track.closed {
+            let msg = format!("campaign {}: contact {idx} closed twice", campaign.0);
+            return self.fail(msg);
+        }
+        track.closed = true;
+        track.touched = true;
+        if track.due_ms != NONE {
+            camp.pending.remove(&(track.due_ms, idx));
+            track.due_ms = NONE;
+        }
+        match end {
+            ContactEnd::Reached => camp.reached += 1,
+            ContactEnd::Exhausted => camp.exhausted += 1,
+        }
     }
 
-    /// Feeds the dialer one input now, then drains both engines.
-    fn tell_dialer(&mut self, input: dialer::Input) {
-        self.with_out(|_, out| out.to_dialer.push_back(ToDialer::Input(input)));
-        self.drain();
-    }
-
-    /// The telephony's result of a call.
+    /// The telephony's result of a call, reported to the core; a live
+    /// answer the core gives to an agent is bridged at once.
     pub(super) fn dial_result(&mut self, attempt: u64) {
-        let Some(line) = self
-            .out
-            .as_ref()
-            .and_then(|o| o.lines.get(&attempt).copied())
-        else {
+        let Some(line) = self.out().lines.get(&attempt).copied() else {
             return;
         };
         self.events += 1;
-        self.tell_dialer(dialer::Input::DialResult {
-            attempt: model::outbound::AttemptId(attempt),
+        let before = self.core_last_interaction();
+        let reply = self.command(Command::DialResult {
+            attempt,
             outcome: line.outcome,
             ring_ms: line.ring_ms,
         });
         let k = line.camp as usize;
         if line.outcome != DialOutcome::LiveAnswer {
-            self.with_out(|sim, out| {
-                out.lines.remove(&attempt);
-                out.camps[k].contacts[line.contact as usize].live = false;
-                if let Some(a) = line.reserved {
-                    sim.release_agent(out, a, attempt);
-                }
-            });
-            self.drain();
-            return;
+            let out = self.out();
+            out.lines.remove(&attempt);
+            out.camps[k].contacts[line.contact as usize].live = false;
+            return self.drain();
         }
-        let c = &self.sc.campaigns[k];
-        let talk_ms = super::sample_ms_u32(&c.talk, &mut self.rng);
         let day = day_of(self.at().as_millis(), self.sc.plan.tz);
+        let camp = &mut self.out().camps[k];
+        camp.live_answers += 1;
+        camp.days.entry(day).or_default().0 += 1;
+        if self.core_last_interaction() > before {
+            self.answered_contact(k, attempt);
+        }
+        let offered = matches!(
+            reply,
+            Some(Reply::Answered(Answered {
+                offered: Some(_),
+                ..
+            }))
+        );
+        if offered {
+            self.command(Command::OutboundBridged(attempt));
+        } else if self.out().lines[&attempt].interaction == NONE {
+            // Nobody was free: abandoned before it became an interaction.
+            self.count_abandon(k, day);
+            let out = self.out();
+            out.lines.remove(&attempt);
+            out.camps[k].contacts[line.contact as usize].live = false;
+        }
+        self.drain();
+    }
+
+    /// The interaction an answered call became, in the contact table.
+    fn answered_contact(&mut self, k: usize, attempt: u64) {
+        let sc = self.sc;
+        let c = &sc.campaigns[k];
+        let talk_ms = super::sample_ms_u32(&c.talk, &mut self.rng);
         let id = self.contacts.len() as u64;
         self.contacts.push(Contact {
             arrived_ms: self.now_ms,
@@ -684,213 +616,154 @@ impl Sim<'_> {
             interval: self.interval_index(self.now_ms),
         });
         self.live += 1;
-        let mut held = None;
-        let mut queue = QueueId(0);
-        self.with_out(|sim, out| {
-            let camp = &mut out.camps[k];
-            queue = camp.queue;
-            camp.live_answers += 1;
-            camp.days.entry(day).or_default().0 += 1;
-            if let Some(l) = out.lines.get_mut(&attempt) {
-                l.interaction = id;
-            }
-            held = line
-                .reserved
-                .filter(|a| out.reserved.get(a) == Some(&attempt));
-            // The agent must be idle and held for it; one the dialer reserved
-            // from a state routing had already left is let go instead.
-            if let Some(a) = held
-                && sim.engine.agent_state(AgentId(a))
-                    != Some(AgentState::NotReady(out.reserved_reason))
-            {
-                held = None;
-                sim.release_agent(out, a, attempt);
-            }
-        });
-        let new = NewInteraction {
-            id: InteractionId(id),
-            channel: c.channel,
-            attributes: None,
-            queue: Some(queue),
-            priority: 0,
-            // The reserved agent waits for this call: nobody else may take it.
-            preferred_agent: held.map(|a| (AgentId(a), CONNECT_LIMIT)),
-        };
-        self.create(new);
-        if let Some(a) = held
-            && !self.contacts[id as usize].ended
-            && self.contacts[id as usize].offered_to == u32::MAX
-            && self.contacts[id as usize].agent == u32::MAX
-        {
-            self.input(Input::ForceAssign(InteractionId(id), AgentId(a)));
+        if let Some(l) = self.out().lines.get_mut(&attempt) {
+            l.interaction = id;
         }
     }
 
-    /// An agent accepts a previewed contact: the dialer places the call.
+    fn count_abandon(&mut self, k: usize, day: i32) {
+        let camp = &mut self.out().camps[k];
+        camp.abandoned += 1;
+        camp.days.entry(day).or_default().1 += 1;
+    }
+
+    /// An agent accepts a previewed contact: the dialer places the call
+    /// (or, paused meanwhile, puts the contact back and lets the agent go).
     pub(super) fn preview_accept(&mut self, attempt: u64) {
-        let Some(agent) = self
-            .out
-            .as_ref()
-            .and_then(|o| o.previews.get(&attempt).copied())
-        else {
+        let Some(agent) = self.out().previews.remove(&attempt) else {
             return;
         };
-        self.tell_dialer(dialer::Input::PreviewAccept {
-            attempt: model::outbound::AttemptId(attempt),
-        });
-        // The dialer may have dropped it (the gate said no this time): free the agent.
-        self.with_out(|sim, out| {
-            if out.previews.remove(&attempt).is_some() && !out.lines.contains_key(&attempt) {
-                sim.release_agent(out, agent, attempt);
-            }
-        });
+        let accept = Command::Preview {
+            attempt,
+            agent: agent.into(),
+            accept: true,
+        };
+        // Refused when the dialer dropped the preview meanwhile.
+        let _ = self.try_command(accept);
         self.drain();
     }
 
     /// The campaign's day is over: no new calls; those on go on.
     pub(super) fn campaign_pause(&mut self, k: usize) {
-        let Some(id) = self.out.as_mut().map(|o| {
-            o.camps[k].dialling = false;
-            o.camps[k].id
-        }) else {
+        let Some(out) = self.out.as_mut() else {
             return;
         };
+        out.camps[k].dialling = false;
+        let id = out.camps[k].id;
         // Previews under review go on: when accepted, the paused dialer puts
         // the contact back in the list and the agent is let go.
-        self.tell_dialer(dialer::Input::Pause { campaign: id });
+        self.command(Command::Campaign(id.0.into(), CampaignCommand::Pause));
+        self.drain();
     }
 
     /// A dial-level controller decides the ratio of its power campaign.
     pub(super) fn dial_level_tick(&mut self, k: usize) {
         let now_ms = self.now_ms;
         let day = day_of(self.at().as_millis(), self.sc.plan.tz);
-        let mut next = None;
-        self.with_out(|sim, out| {
-            let camp = &out.camps[k];
-            if !camp.dialling {
-                return;
-            }
-            let mut snap = PacingSnapshot {
-                now_ms,
-                agents: 0,
-                idle_agents: 0,
-                waiting_calls: 0,
-                ringing: 0,
-                dial_level: camp.ratio,
-                drops_today: camp.days.get(&day).map_or(0, |d| d.1),
-                live_answers_today: camp.days.get(&day).map_or(0, |d| d.0),
-                max_abandon_rate: camp.max_abandon_rate,
-            };
-            for &a in &camp.agents {
-                match out.told[a as usize] {
-                    Some(AgentPresence::SignedOut) | None => {}
-                    Some(p) => {
-                        snap.agents += 1;
-                        if p == AgentPresence::Ready && !out.reserved.contains_key(&a) {
-                            snap.idle_agents += 1;
-                        }
-                    }
-                }
-            }
-            for l in out.lines.values().filter(|l| l.camp as usize == k) {
-                if l.interaction == NONE {
-                    snap.ringing += 1;
-                } else if !l.connected {
-                    snap.waiting_calls += 1;
-                }
-            }
-            let camp = &mut out.camps[k];
-            let Some(ctl) = camp.controller.as_mut() else {
-                return;
-            };
-            let level = ctl.next_level(&snap);
-            let level = if level.is_finite() {
-                level.clamp(1.0, dialer::config::RATIO_MAX)
-            } else {
-                1.0
-            };
-            camp.ratio = level;
-            next = Some(now_ms + ctl.every_ms().max(1));
-            out.to_dialer
-                .push_back(ToDialer::Input(dialer::Input::SetRatio {
-                    campaign: camp.id,
-                    ratio: level,
-                }));
-            let _ = sim;
-        });
-        if let Some(t) = next {
-            self.schedule(t, Ev::DialLevel(k as u32));
+        let states: Vec<Option<AgentState>> = self.out().camps[k]
+            .agents
+            .clone()
+            .into_iter()
+            .map(|a| self.router().agent_state(model::AgentId(a)))
+            .collect();
+        let out = self.out();
+        let camp = &out.camps[k];
+        if !camp.dialling {
+            return;
         }
+        let mut snap = PacingSnapshot {
+            now_ms,
+            agents: 0,
+            idle_agents: 0,
+            waiting_calls: 0,
+            ringing: 0,
+            dial_level: camp.ratio,
+            drops_today: camp.days.get(&day).map_or(0, |d| d.1),
+            live_answers_today: camp.days.get(&day).map_or(0, |d| d.0),
+            max_abandon_rate: camp.max_abandon_rate,
+        };
+        for s in states.into_iter().flatten() {
+            if s != AgentState::Offline {
+                snap.agents += 1;
+                snap.idle_agents += u32::from(s == AgentState::Available);
+            }
+        }
+        for l in out.lines.values().filter(|l| l.camp as usize == k) {
+            if l.interaction == NONE {
+                snap.ringing += 1;
+            } else if !l.connected {
+                snap.waiting_calls += 1;
+            }
+        }
+        let camp = &mut out.camps[k];
+        let Some(ctl) = camp.controller.as_mut() else {
+            return;
+        };
+        let level = ctl.next_level(&snap);
+        let level = if level.is_finite() {
+            level.clamp(1.0, dialer::config::RATIO_MAX)
+        } else {
+            1.0
+        };
+        camp.ratio = level;
+        let next = now_ms + ctl.every_ms().max(1);
+        let campaign = camp.id.0.into();
+        self.schedule(next, Ev::DialLevel(k as u32));
+        self.command(Command::CampaignRatio {
+            campaign,
+            ratio: level,
+        });
         self.drain();
     }
 
     /// An answered call reached an agent.
-    pub(super) fn outbound_connected(&mut self, attempt: u64, agent: u32) {
+    pub(super) fn outbound_connected(&mut self, attempt: u64) {
         let in_span = self.now_ms >= self.sc.warmup_ms && self.now_ms < self.sc.duration_ms;
-        self.with_out(|sim, out| {
-            let Some(line) = out.lines.get_mut(&attempt) else {
-                return;
-            };
-            line.connected = true;
-            let line = *line;
-            let camp = &mut out.camps[line.camp as usize];
-            camp.connected += 1;
-            camp.connected_in_span += u64::from(in_span);
-            out.to_dialer
-                .push_back(ToDialer::Input(dialer::Input::Connected {
-                    attempt: model::outbound::AttemptId(attempt),
-                    agent: AgentId(agent),
-                }));
-            if let Some(a) = line.reserved {
-                sim.release_agent(out, a, attempt);
-            }
-        });
+        let out = self.out();
+        let Some(line) = out.lines.get_mut(&attempt) else {
+            return;
+        };
+        line.connected = true;
+        let camp = &mut out.camps[line.camp as usize];
+        camp.connected += 1;
+        camp.connected_in_span += u64::from(in_span);
     }
 
-    /// An answered call's interaction ended: handled (talk is over) or abandoned.
+    /// An answered call's interaction ended: handled (the agent sets a
+    /// disposition) or abandoned.
     pub(super) fn outbound_ended(&mut self, id: u64, attempt: u64, outcome: FinalOutcome) {
         let (now_ms, lo, hi) = (self.now_ms, self.sc.warmup_ms, self.sc.duration_ms);
         let c = &self.contacts[id as usize];
         let (connected_ms, agent) = (c.connected_ms, c.agent);
         let day = day_of(self.at().as_millis(), self.sc.plan.tz);
         let u: f64 = self.rng.random();
-        self.with_out(|sim, out| {
-            let Some(line) = out.lines.remove(&attempt) else {
-                return;
-            };
-            let k = line.camp as usize;
-            let c = &sim.sc.campaigns[k];
-            let camp = &mut out.camps[k];
-            camp.contacts[line.contact as usize].live = false;
-            let a = model::outbound::AttemptId(attempt);
-            if outcome == FinalOutcome::Handled && connected_ms != NONE && agent != u32::MAX {
-                camp.busy_ms += overlap_ms(connected_ms, now_ms, lo, hi)
-                    + overlap_ms(now_ms, now_ms + c.wrap_ms, lo, hi);
-                let code = c
-                    .dispositions
-                    .iter()
-                    .find(|(cum, _)| u < *cum)
-                    .or(c.dispositions.last())
-                    .map_or("refusal", |(_, code)| *code);
-                out.to_dialer
-                    .push_back(ToDialer::Input(dialer::Input::CallEnded { attempt: a }));
-                out.to_dialer
-                    .push_back(ToDialer::Input(dialer::Input::Disposition {
-                        attempt: a,
-                        agent: AgentId(agent),
-                        code: code.into(),
-                        new_phone: None,
-                        callback: None,
-                    }));
-            } else {
-                camp.abandoned += 1;
-                camp.days.entry(day).or_default().1 += 1;
-                out.to_dialer
-                    .push_back(ToDialer::Input(dialer::Input::Abandoned { attempt: a }));
-                if let Some(r) = line.reserved {
-                    sim.release_agent(out, r, attempt);
-                }
-            }
+        let Some(line) = self.out().lines.remove(&attempt) else {
+            return;
+        };
+        let k = line.camp as usize;
+        let sc = self.sc;
+        let c = &sc.campaigns[k];
+        let camp = &mut self.out().camps[k];
+        camp.contacts[line.contact as usize].live = false;
+        if outcome != FinalOutcome::Handled || connected_ms == NONE || agent == u32::MAX {
+            return self.count_abandon(k, day);
+        }
+        camp.busy_ms += overlap_ms(connected_ms, now_ms, lo, hi)
+            + overlap_ms(now_ms, now_ms + c.wrap_ms, lo, hi);
+        let code = c
+            .dispositions
+            .iter()
+            .find(|(cum, _)| u < *cum)
+            .or(c.dispositions.last())
+            .map_or("refusal", |(_, code)| *code);
+        // Taken up by the drain under way.
+        self.command(Command::Disposition {
+            interaction: id as i64,
+            code: code.into(),
+            by_agent: Some(agent.into()),
+            by: BY.into(),
+            new_phone: None,
+            callback_at_ms: None,
         });
     }
 
@@ -902,6 +775,7 @@ impl Sim<'_> {
         let Some(out) = self.out.as_ref() else {
             return;
         };
+        let dialer = self.core.as_ref().map(|c| c.dialer());
         let mut problem = None;
         if let Some((at, _)) = out.lines.iter().min_by_key(|(at, _)| **at) {
             problem = Some(format!("call {at} still open at the end"));
@@ -921,9 +795,8 @@ impl Sim<'_> {
                     "campaign {name:?}: contact {i} was tried, is not closed and has no retry scheduled (skipped)"
                 ));
             }
-            let dialer_open = out
-                .dialer
-                .campaign(camp.id)
+            let dialer_open = dialer
+                .and_then(|d| d.campaign(camp.id))
                 .map_or(0, |v| v.open_contacts());
             if dialer_open != open {
                 problem.get_or_insert(format!(
@@ -943,59 +816,61 @@ impl Sim<'_> {
             return reports;
         };
         let (now_ms, lo, hi) = (self.now_ms, self.sc.warmup_ms, self.sc.duration_ms);
-        for a in 0..out.told.len() {
+        for a in 0..out.signed_since.len() {
             let k = out.agent_camp[a];
-            if k != u32::MAX && out.told[a].is_some_and(|p| p != AgentPresence::SignedOut) {
-                out.camps[k as usize].signed_ms += overlap_ms(out.signed_since[a], now_ms, lo, hi);
-                out.told[a] = Some(AgentPresence::SignedOut);
+            let since = std::mem::replace(&mut out.signed_since[a], NONE);
+            if k != u32::MAX && since != NONE {
+                out.camps[k as usize].signed_ms += overlap_ms(since, now_ms, lo, hi);
             }
         }
         for (k, camp) in out.camps.iter().enumerate() {
             let c = &self.sc.campaigns[k];
-            let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-            let max_daily = camp
-                .days
-                .values()
-                .map(|(live, ab)| ratio(*ab, *live))
-                .fold(0.0, f64::max);
-            let untried = camp.contacts.iter().filter(|t| !t.touched).count() as u64;
-            let done = camp.reached + camp.exhausted;
-            let hours = camp.signed_ms as f64 / 3_600_000.0;
-            reports.insert(
-                c.name.clone(),
-                CampaignReport {
-                    mode: match camp.mode {
-                        Mode::Preview => "preview",
-                        Mode::Progressive => "progressive",
-                        Mode::Power(_) => "power",
-                        Mode::Predictive => "predictive",
-                    }
-                    .to_string(),
-                    agents: camp.agents.len() as u32,
-                    dials: camp.dials,
-                    live_answers: camp.live_answers,
-                    abandoned: camp.abandoned,
-                    abandon_rate: round(ratio(camp.abandoned, camp.live_answers)),
-                    max_daily_abandon_rate: round(max_daily),
-                    occupancy: round(occupancy(camp.busy_ms, camp.signed_ms as f64).unwrap_or(0.0)),
-                    contacts_per_agent_hour: round(if hours > 0.0 {
-                        camp.connected_in_span as f64 / hours
-                    } else {
-                        0.0
-                    }),
-                    penetration: round(ratio(done, c.contacts)),
-                    connected: camp.connected,
-                    contacts_done: done,
-                    contacts_reached: camp.reached,
-                    contacts_exhausted: camp.exhausted,
-                    contacts_pending: c.contacts - done - untried,
-                    contacts_untried: untried,
-                    blocked: camp.blocked,
-                    alerts: camp.alerts,
-                },
-            );
+            reports.insert(c.name.clone(), report(c, camp));
         }
         self.out = Some(out);
         reports
+    }
+}
+
+/// One campaign's figures.
+fn report(c: &crate::outbound::Campaign, camp: &CampRun) -> CampaignReport {
+    let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    let max_daily = camp
+        .days
+        .values()
+        .map(|(live, ab)| ratio(*ab, *live))
+        .fold(0.0, f64::max);
+    let untried = camp.contacts.iter().filter(|t| !t.touched).count() as u64;
+    let done = camp.reached + camp.exhausted;
+    let hours = camp.signed_ms as f64 / 3_600_000.0;
+    CampaignReport {
+        mode: match camp.mode {
+            Mode::Preview => "preview",
+            Mode::Progressive => "progressive",
+            Mode::Power(_) => "power",
+            Mode::Predictive => "predictive",
+        }
+        .to_string(),
+        agents: camp.agents.len() as u32,
+        dials: camp.dials,
+        live_answers: camp.live_answers,
+        abandoned: camp.abandoned,
+        abandon_rate: round(ratio(camp.abandoned, camp.live_answers)),
+        max_daily_abandon_rate: round(max_daily),
+        occupancy: round(occupancy(camp.busy_ms, camp.signed_ms as f64).unwrap_or(0.0)),
+        contacts_per_agent_hour: round(if hours > 0.0 {
+            camp.connected_in_span as f64 / hours
+        } else {
+            0.0
+        }),
+        penetration: round(ratio(done, c.contacts)),
+        connected: camp.connected,
+        contacts_done: done,
+        contacts_reached: camp.reached,
+        contacts_exhausted: camp.exhausted,
+        contacts_pending: c.contacts - done - untried,
+        contacts_untried: untried,
+        blocked: camp.blocked,
+        alerts: camp.alerts,
     }
 }
