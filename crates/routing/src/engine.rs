@@ -587,7 +587,8 @@ impl Engine {
         if q.steps.is_empty() {
             return Err(RoutingError::Invalid("a queue needs at least one step"));
         }
-        if q.priority.abs() > PRIORITY_ABS_MAX || q.aging_per_min > crate::config::AGING_PER_MIN_MAX
+        if q.priority.unsigned_abs() > PRIORITY_ABS_MAX.unsigned_abs()
+            || q.aging_per_min > crate::config::AGING_PER_MIN_MAX
         {
             return Err(RoutingError::Invalid(
                 "queue priority or aging out of range",
@@ -642,7 +643,7 @@ impl Engine {
         if let Some(a) = &new.attributes {
             a.validate().map_err(RoutingError::Attributes)?;
         }
-        if new.priority.abs() > PRIORITY_ABS_MAX {
+        if new.priority.unsigned_abs() > PRIORITY_ABS_MAX.unsigned_abs() {
             return Err(RoutingError::Invalid("priority out of range"));
         }
         if let Some(q) = new.queue {

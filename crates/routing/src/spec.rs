@@ -477,7 +477,7 @@ fn compile_queue(
         }
         Ok(Duration::from_millis((v * 1000.0).round() as u64))
     };
-    if q.priority.abs() > config::PRIORITY_ABS_MAX {
+    if q.priority.unsigned_abs() > config::PRIORITY_ABS_MAX.unsigned_abs() {
         return Err(src.error_at(
             Some(q.name.span()),
             name,

@@ -1,5 +1,6 @@
 //! Sign-in and who is asking: roles, argon2id passwords, API tokens,
-//! sessions with CSRF, the lock-out after failed sign-ins, and the
+//! sessions with CSRF (the lock-out after failed sign-ins is in
+//! [`crate::lockout`], password checks run in [`crate::passwords`]), and the
 //! [`Principal`] extractor every API handler takes.
 //!
 //! Secrets are never stored or logged: passwords as argon2id PHC strings,
@@ -8,7 +9,6 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::Duration;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -27,20 +27,11 @@ use crate::perms::{Action, allowed};
 pub const SESSION_COOKIE: &str = "centralita_session";
 /// How long a session lasts, in milliseconds (12 hours: one shift and some).
 pub const SESSION_TTL_MS: i64 = 12 * 3600 * 1000;
-/// Failed sign-ins for one user name before it is locked.
-pub const FAILURES_BEFORE_LOCK: u32 = 5;
-/// How long a lock lasts.
-pub const LOCK_DURATION: Duration = Duration::from_secs(15 * 60);
-/// Added delay per failed attempt (slow-down), capped at [`SLOWDOWN_MAX`].
-pub const SLOWDOWN_STEP: Duration = Duration::from_millis(200);
-/// Longest slow-down of one attempt.
-pub const SLOWDOWN_MAX: Duration = Duration::from_secs(2);
-/// Most names the throttle remembers (a limit on memory an attacker can grow).
-pub const THROTTLE_ENTRIES_MAX: usize = 100_000;
+pub use crate::lockout::{FAILURES_BEFORE_LOCK, LOCK_DURATION, Throttle};
 /// Most API tokens kept in the lookup cache.
 pub const TOKEN_CACHE_MAX: usize = 10_000;
-/// Shortest password accepted.
-pub const PASSWORD_LEN_MIN: usize = 10;
+/// Shortest password accepted, in characters.
+pub const PASSWORD_LEN_MIN: usize = 12;
 
 /// What a user or token may do, by role (see [`crate::perms`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -141,10 +132,18 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Checks a new password's strength (length only: long beats clever).
-pub fn check_new_password(password: &str) -> Result<(), String> {
+/// Checks a new password's strength: long beats clever, so at least
+/// [`PASSWORD_LEN_MIN`] characters, not all of them spaces, and not the
+/// user's own name.
+pub fn check_new_password(password: &str, username: &str) -> Result<(), String> {
     if password.chars().count() < PASSWORD_LEN_MIN {
         return Err(format!("at least {PASSWORD_LEN_MIN} characters"));
+    }
+    if password.trim().is_empty() {
+        return Err("not only spaces".into());
+    }
+    if password.trim().eq_ignore_ascii_case(username.trim()) {
+        return Err("not the user name".into());
     }
     if password.len() > 1024 {
         return Err("at most 1024 bytes".into());
@@ -169,52 +168,6 @@ pub fn new_token() -> String {
 pub fn secret_hash(secret: &str) -> String {
     let d = Blake2b512::digest(secret.as_bytes());
     d.iter().take(32).map(|x| format!("{x:02x}")).collect()
-}
-
-/// Failed sign-ins per (tenant, user name): slow-down, then lock-out.
-#[derive(Debug, Default)]
-pub struct Throttle {
-    entries: Mutex<HashMap<String, (u32, std::time::Instant)>>,
-}
-
-impl Throttle {
-    /// `Err(retry seconds)` while locked; otherwise the slow-down to apply before answering.
-    pub fn check(&self, key: &str) -> Result<Duration, u64> {
-        let now = crate::clock::mono();
-        let map = self.entries.lock().expect("throttle lock");
-        match map.get(key) {
-            Some(&(n, since)) if n >= FAILURES_BEFORE_LOCK => {
-                let elapsed = now.duration_since(since);
-                if elapsed < LOCK_DURATION {
-                    Err((LOCK_DURATION - elapsed).as_secs().max(1))
-                } else {
-                    Ok(Duration::ZERO)
-                }
-            }
-            Some(&(n, _)) => Ok((SLOWDOWN_STEP * n).min(SLOWDOWN_MAX)),
-            None => Ok(Duration::ZERO),
-        }
-    }
-
-    /// Records a failure.
-    pub fn failed(&self, key: &str) {
-        let now = crate::clock::mono();
-        let mut map = self.entries.lock().expect("throttle lock");
-        if map.len() >= THROTTLE_ENTRIES_MAX {
-            map.retain(|_, (_, since)| now.duration_since(*since) < LOCK_DURATION);
-        }
-        let e = map.entry(key.to_string()).or_insert((0, now));
-        if e.0 >= FAILURES_BEFORE_LOCK && now.duration_since(e.1) >= LOCK_DURATION {
-            *e = (0, now);
-        }
-        e.0 += 1;
-        e.1 = now;
-    }
-
-    /// Forgets failures after a success.
-    pub fn succeeded(&self, key: &str) {
-        self.entries.lock().expect("throttle lock").remove(key);
-    }
 }
 
 /// Cache of API tokens by hash (tokens cannot be changed once made) and of
@@ -386,21 +339,6 @@ mod tests {
         assert!(verify_password("correct horse battery", &h));
         assert!(!verify_password("wrong horse battery", &h));
         assert!(!verify_password("x", "not a hash"));
-    }
-
-    #[test]
-    fn the_throttle_slows_then_locks() {
-        let t = Throttle::default();
-        assert_eq!(t.check("a/u"), Ok(Duration::ZERO));
-        t.failed("a/u");
-        assert_eq!(t.check("a/u"), Ok(SLOWDOWN_STEP));
-        for _ in 1..FAILURES_BEFORE_LOCK {
-            t.failed("a/u");
-        }
-        assert!(t.check("a/u").is_err());
-        assert_eq!(t.check("b/u"), Ok(Duration::ZERO));
-        t.succeeded("a/u");
-        assert_eq!(t.check("a/u"), Ok(Duration::ZERO));
     }
 
     #[test]

@@ -47,6 +47,11 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "the body is larger than the limit",
     ),
     (
+        "unsupported_media_type",
+        415,
+        "a body that is not sent as JSON (Content-Type: application/json)",
+    ),
+    (
         "too_many_attempts",
         429,
         "too many failed sign-ins; wait and retry",
@@ -55,6 +60,11 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "overloaded",
         503,
         "the tenant's queue of work is full; retry later",
+    ),
+    (
+        "busy",
+        503,
+        "too many sign-ins at once; retry after the seconds in Retry-After",
     ),
     (
         "internal",
@@ -72,6 +82,8 @@ pub struct ApiError {
     pub code: &'static str,
     /// A message for people (names the field for client mistakes).
     pub message: String,
+    /// Seconds to wait before retrying (sent as `Retry-After`).
+    pub retry_after_s: Option<u64>,
 }
 
 impl ApiError {
@@ -80,6 +92,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after_s: None,
         }
     }
     /// A body that does not parse.
@@ -132,10 +145,30 @@ impl ApiError {
     }
     /// Locked out.
     pub fn too_many_attempts(retry_s: u64) -> Self {
-        Self::new(
+        let mut e = Self::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
             format!("too many failed sign-ins; retry in {retry_s} s"),
+        );
+        e.retry_after_s = Some(retry_s);
+        e
+    }
+    /// Too many password checks at once: shed, not stalled.
+    pub fn busy(retry_s: u64) -> Self {
+        let mut e = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            format!("too many sign-ins at once; retry in {retry_s} s"),
+        );
+        e.retry_after_s = Some(retry_s);
+        e
+    }
+    /// A body not sent as JSON.
+    pub fn unsupported_media_type() -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as JSON with Content-Type: application/json (documents in TOML go inside a JSON \"document\" field)",
         )
     }
     /// Body too big.
@@ -191,7 +224,12 @@ impl From<center::TenantError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({"error": {"code": self.code, "message": self.message}});
-        (self.status, axum::Json(body)).into_response()
+        let mut res = (self.status, axum::Json(body)).into_response();
+        if let Some(s) = self.retry_after_s {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, s.into());
+        }
+        res
     }
 }
 

@@ -19,7 +19,9 @@ pub mod bench;
 pub mod clock;
 pub mod demo;
 pub mod error;
+pub mod lockout;
 pub mod openapi;
+pub mod passwords;
 pub use center::outbound;
 pub mod perms;
 pub mod presence;
@@ -77,7 +79,9 @@ pub struct AppState {
     /// Tenant tasks.
     pub hub: Arc<Hub>,
     /// Failed sign-in throttle.
-    pub throttle: Arc<auth::Throttle>,
+    pub throttle: Arc<lockout::Throttle>,
+    /// Password checks, off the async workers and bounded.
+    pub passwords: Arc<passwords::Passwords>,
     /// API token cache.
     pub tokens: Arc<auth::TokenCache>,
     /// A hash verified against when the user does not exist (constant-ish timing).
@@ -92,7 +96,8 @@ impl AppState {
         Ok(AppState {
             hub: Arc::new(Hub::new(store.clone())),
             store,
-            throttle: Arc::default(),
+            throttle: Arc::new(lockout::Throttle::from_env()),
+            passwords: Arc::new(passwords::Passwords::from_env()),
             tokens: Arc::default(),
             dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
             ui: Arc::default(),
@@ -140,6 +145,7 @@ pub async fn start(database_url: &str, listen: &str) -> anyhow::Result<Running> 
         let _ = tcp.set_nodelay(true);
     });
     presence::run(state.clone(), presence::sweep_every());
-    let task = tokio::spawn(async move { axum::serve(listener, router).await });
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    let task = tokio::spawn(async move { axum::serve(listener, service).await });
     Ok(Running { addr, state, task })
 }

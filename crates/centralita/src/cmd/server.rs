@@ -335,7 +335,7 @@ pub fn user(cmd: UserCommand) -> anyhow::Result<ExitCode> {
         return bad("--tenant: required for this role");
     }
     let password = read_password()?;
-    if let Err(e) = auth::check_new_password(&password) {
+    if let Err(e) = auth::check_new_password(&password, &username) {
         return bad(format!("password (standard input): {e}"));
     }
     let hash = auth::hash_password(&password)?;

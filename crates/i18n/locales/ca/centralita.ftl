@@ -5,6 +5,11 @@ sign-out = Surt
 username = Usuari
 password = Contrasenya
 sign-in-failed = L'usuari o la contrasenya no són correctes.
+sign-in-locked = Massa intents fallits amb aquest usuari des d'aquí. Torna-ho a provar d'aquí a { $minutes ->
+    [one] un minut
+   *[other] { $minutes } minuts
+}.
+sign-in-busy = Hi ha molta gent entrant ara mateix. Torna-ho a provar d'aquí a un moment.
 save = Desa
 cancel = Cancel·la
 delete = Elimina
@@ -225,7 +230,7 @@ nobody-available = No hi ha cap agent disponible.
 nobody-waiting = No hi ha ningú esperant.
 not-an-agent = El teu usuari no està vinculat a cap agent. Un administrador el pot vincular a Administració.
 outcome = Resultat
-password-hint = Almenys 10 caràcters.
+password-hint = Almenys 12 caràcters, no només espais, i no el nom d'usuari.
 plan-hint = Cues, equips, horaris, festius, regles i passos temporitzats. Valida ho comprova sense aplicar-ho.
 profile-needs-customer = Les preguntes de perfil necessiten una fitxa de client; aquest contacte no en té.
 role = Rol

@@ -5,6 +5,12 @@ sign-out = Odhlásit
 username = Uživatelské jméno
 password = Heslo
 sign-in-failed = Uživatelské jméno nebo heslo není správné.
+sign-in-locked = Příliš mnoho neúspěšných přihlášení s tímto jménem odsud. Zkuste to znovu za { $minutes ->
+    [one] minutu
+    [few] { $minutes } minuty
+   *[other] { $minutes } minut
+}.
+sign-in-busy = Právě se přihlašuje mnoho lidí. Zkuste to za chvíli znovu.
 save = Uložit
 cancel = Zrušit
 delete = Smazat
@@ -230,7 +236,7 @@ nobody-available = Žádný operátor není volný.
 nobody-waiting = Nikdo nečeká.
 not-an-agent = Váš uživatel není propojen s operátorem. Administrátor jej může propojit v Administraci.
 outcome = Výsledek
-password-hint = Alespoň 10 znaků.
+password-hint = Alespoň 12 znaků, ne jen mezery a ne uživatelské jméno.
 plan-hint = Fronty, týmy, provozní doba, svátky, pravidla a časované kroky. Ověřit jej zkontroluje bez použití.
 profile-needs-customer = Profilační otázky potřebují záznam zákazníka; tento kontakt žádný nemá.
 role = Role

@@ -5,6 +5,11 @@ sign-out = Sign out
 username = User name
 password = Password
 sign-in-failed = The user name or the password is wrong.
+sign-in-locked = Too many failed sign-ins with this name from here. Try again in { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+}.
+sign-in-busy = Many people are signing in right now. Try again in a moment.
 save = Save
 cancel = Cancel
 delete = Delete
@@ -225,7 +230,7 @@ nobody-available = No agent is available.
 nobody-waiting = Nobody is waiting.
 not-an-agent = Your user is not linked to an agent. An administrator can link it in Administration.
 outcome = Outcome
-password-hint = At least 10 characters.
+password-hint = At least 12 characters, not only spaces, not the user name.
 plan-hint = Queues, teams, business hours, holidays, rules and timed steps. Validate checks it without applying it.
 profile-needs-customer = The profiling questions need a customer record; this contact has none.
 role = Role

@@ -5,6 +5,11 @@ sign-out = Salir
 username = Usuario
 password = Contraseña
 sign-in-failed = El usuario o la contraseña no son correctos.
+sign-in-locked = Demasiados intentos fallidos con este usuario desde aquí. Vuelve a intentarlo en { $minutes ->
+    [one] un minuto
+   *[other] { $minutes } minutos
+}.
+sign-in-busy = Mucha gente está entrando ahora mismo. Vuelve a intentarlo en un momento.
 save = Guardar
 cancel = Cancelar
 delete = Eliminar
@@ -225,7 +230,7 @@ nobody-available = No hay ningún agente disponible.
 nobody-waiting = No hay nadie esperando.
 not-an-agent = Tu usuario no está vinculado a un agente. Un administrador puede vincularlo en Administración.
 outcome = Resultado
-password-hint = Al menos 10 caracteres.
+password-hint = Al menos 12 caracteres, no solo espacios y no el nombre de usuario.
 plan-hint = Colas, equipos, horarios, festivos, reglas y pasos temporizados. Validar lo comprueba sin aplicarlo.
 profile-needs-customer = Las preguntas de perfil necesitan una ficha de cliente; este contacto no tiene.
 role = Rol

@@ -33,10 +33,26 @@ pub const BODY_MAX: usize = 1 << 20;
 #[derive(Debug)]
 pub struct Body<T>(pub T);
 
+/// Whether the request says its body is JSON (`application/json`, or a
+/// `+json` type, with parameters or not).
+fn says_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|t| t.trim().to_ascii_lowercase())
+        .is_some_and(|t| {
+            t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"))
+        })
+}
+
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        if !says_json(req.headers()) {
+            return Err(ApiError::unsupported_media_type());
+        }
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|_| ApiError::too_large(BODY_MAX))?;
@@ -60,17 +76,54 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::OptionalFromRequest<S> 
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Option<Self>, ApiError> {
+        let parts_headers = req.headers().clone();
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|_| ApiError::too_large(BODY_MAX))?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
         }
-        let req = Request::new(axum::body::Body::from(bytes));
+        let mut req = Request::new(axum::body::Body::from(bytes));
+        *req.headers_mut() = parts_headers;
         <Body<T> as FromRequest<S>>::from_request(req, state)
             .await
             .map(Some)
     }
+}
+
+/// The address a request came from (none in process, without a socket).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
+/// Headers every answer carries: nothing of ours is sniffed into another
+/// type, and nothing without its own caching rule is kept by a cache.
+async fn safe_headers(mut res: axum::response::Response) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 /// Parses an id from the path; anything else is "no such thing".
@@ -281,6 +334,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(crate::ui::sign_in_on_401))
         .fallback(not_found)
+        .layer(axum::middleware::map_response(safe_headers))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_MAX))
         .with_state(state)
 }

@@ -11,7 +11,7 @@ use crate::auth::{self, Principal, SESSION_COOKIE, SESSION_TTL_MS};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::perms::Action;
-use crate::routes::Body;
+use crate::routes::{Body, ClientAddr};
 
 /// Sign-in request.
 #[derive(Debug, Deserialize)]
@@ -26,9 +26,19 @@ pub struct SignIn {
 }
 
 /// `POST /api/v1/sessions`.
-pub async fn sign_in(State(st): State<AppState>, Body(req): Body<SignIn>) -> ApiResult<Response> {
-    let (cookie, csrf, user) =
-        open_session(&st, req.tenant.as_deref(), &req.username, &req.password).await?;
+pub async fn sign_in(
+    State(st): State<AppState>,
+    ClientAddr(from): ClientAddr,
+    Body(req): Body<SignIn>,
+) -> ApiResult<Response> {
+    let (cookie, csrf, user) = open_session(
+        &st,
+        from,
+        req.tenant.as_deref(),
+        &req.username,
+        &req.password,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         [(header::SET_COOKIE, cookie)],
@@ -37,21 +47,25 @@ pub async fn sign_in(State(st): State<AppState>, Body(req): Body<SignIn>) -> Api
         .into_response())
 }
 
-/// Checks a password (with the lock-out) and opens a session: returns the
+/// Checks a password (with the lock-out, per user and source address
+/// `from`) and opens a session: returns the
 /// `Set-Cookie` value, the CSRF token and the user. The API and the sign-in
 /// page both sign in through here.
 pub async fn open_session(
     st: &AppState,
+    from: Option<std::net::IpAddr>,
     tenant: Option<&str>,
     username: &str,
     password: &str,
 ) -> ApiResult<(String, String, store::auth::UserRecord)> {
-    let key = format!("{}/{}", tenant.unwrap_or(""), username);
-    let delay = st.throttle.check(&key).map_err(|retry| {
-        tracing::warn!(target: "audit", tenant, user = %username, "sign-in refused: locked out");
-        ApiError::too_many_attempts(retry)
-    })?;
-    tokio::time::sleep(delay).await;
+    let attempt = st
+        .throttle
+        .begin(tenant.unwrap_or(""), username, from)
+        .map_err(|retry| {
+            tracing::warn!(target: "audit", tenant, user = ?username, "sign-in refused: locked out");
+            ApiError::too_many_attempts(retry)
+        })?;
+    tokio::time::sleep(attempt.delay).await;
     let user = match tenant {
         Some(t) => match st.store.tenant_by_name(t).await? {
             Some(t) => st.store.user(&t, username).await?,
@@ -63,13 +77,13 @@ pub async fn open_session(
     let phc = user
         .as_ref()
         .map_or(st.dummy_hash.as_str(), |u| u.password_hash.as_str());
-    let ok = auth::verify_password(password, phc) && user.is_some();
+    let ok = st.passwords.verify(password, phc).await? && user.is_some();
     let Some(user) = user.filter(|_| ok) else {
-        st.throttle.failed(&key);
-        tracing::warn!(target: "audit", tenant, user = %username, "sign-in failed");
+        st.throttle.failed(attempt);
+        tracing::warn!(target: "audit", tenant, user = ?username, "sign-in failed");
         return Err(ApiError::unauthenticated());
     };
-    st.throttle.succeeded(&key);
+    st.throttle.succeeded(attempt);
     let sid = auth::random_hex(32);
     let csrf = auth::random_hex(16);
     st.store

@@ -18,7 +18,7 @@ use super::{
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
-use crate::routes::sessions;
+use crate::routes::{ClientAddr, sessions};
 
 /// `GET /ui`: the user's first page, or the sign-in page.
 pub async fn home(p: Result<Principal, ApiError>, headers: HeaderMap) -> Response {
@@ -104,13 +104,14 @@ fn pref_cookie(name: &str, value: &str) -> String {
 /// `POST /ui/sign-in`.
 pub async fn submit(
     State(st): State<AppState>,
+    ClientAddr(from): ClientAddr,
     headers: HeaderMap,
     UiForm(f): UiForm<SignInForm>,
 ) -> Response {
     let lang = Lang::from_code(&f.lang).unwrap_or_else(|| lang_of(&headers));
     let tenant = f.tenant.trim();
     let tenant_opt = (!tenant.is_empty()).then_some(tenant);
-    match sessions::open_session(&st, tenant_opt, f.username.trim(), &f.password).await {
+    match sessions::open_session(&st, from, tenant_opt, f.username.trim(), &f.password).await {
         Ok((session, _csrf, user)) => {
             let role = crate::auth::Role::parse(&user.role).unwrap_or(crate::auth::Role::Client);
             let tz =
@@ -129,12 +130,18 @@ pub async fn submit(
                 .into_response()
         }
         Err(e) => {
-            let msg = if e.status == StatusCode::UNAUTHORIZED {
-                i18n::Catalog::global().t(lang, "sign-in-failed")
-            } else {
-                e.message.clone()
+            let cat = i18n::Catalog::global();
+            let wait = || i18n::Arg::Num(e.retry_after_s.unwrap_or(1).div_ceil(60) as f64);
+            let msg = match e.code {
+                "unauthenticated" => cat.t(lang, "sign-in-failed"),
+                "too_many_attempts" => cat.t_args(lang, "sign-in-locked", &[("minutes", wait())]),
+                "busy" => cat.t(lang, "sign-in-busy"),
+                _ => e.message.clone(),
             };
             let mut res = html_response(sign_in_html(lang, tenant, f.username.trim(), Some(&msg)));
+            if let Some(s) = e.retry_after_s {
+                res.headers_mut().insert(header::RETRY_AFTER, s.into());
+            }
             *res.status_mut() = if e.status == StatusCode::UNAUTHORIZED {
                 StatusCode::UNAUTHORIZED
             } else {

@@ -125,9 +125,10 @@ fn said(ok: bool, target: &str, msg: &str) -> Response {
 }
 
 /// What is wrong with a new password, in the user's language when we can.
-fn password_problem(ctx: &Ctx, password: &str) -> Option<String> {
-    let e = auth::check_new_password(password).err()?;
-    Some(if password.chars().count() < auth::PASSWORD_LEN_MIN {
+fn password_problem(ctx: &Ctx, password: &str, username: &str) -> Option<String> {
+    let e = auth::check_new_password(password, username).err()?;
+    // The hint says every rule but the upper bound on length.
+    Some(if password.len() <= 1024 {
         i18n::Catalog::global().t(ctx.lang, "password-hint")
     } else {
         format!("{}: {e}", i18n::Catalog::global().t(ctx.lang, "password"))
@@ -169,7 +170,7 @@ pub async fn add_user(
             i18n::Catalog::global().t(ctx.lang, "username")
         ));
     }
-    if let Some(m) = password_problem(&ctx, &f.password) {
+    if let Some(m) = password_problem(&ctx, &f.password, name) {
         return wrong(&m);
     }
     if st.store.user(&t, name).await?.is_some() {
@@ -178,7 +179,7 @@ pub async fn add_user(
             i18n::Catalog::global().t(ctx.lang, "user-exists")
         ));
     }
-    let hash = auth::hash_password(&f.password).map_err(ApiError::internal)?;
+    let hash = st.passwords.hash(&f.password).await?;
     st.store
         .create_user(&t, name, &hash, role.as_str(), clock::now_ms())
         .await?;
@@ -275,10 +276,10 @@ pub async fn reset_password(
         Err(r) => return Ok(r),
     };
     let msg_at = format!("#u-msg-{}", u.id);
-    if let Some(m) = password_problem(&ctx, &f.password) {
+    if let Some(m) = password_problem(&ctx, &f.password, &u.username) {
         return Ok(said(false, &msg_at, &m));
     }
-    let hash = auth::hash_password(&f.password).map_err(ApiError::internal)?;
+    let hash = st.passwords.hash(&f.password).await?;
     if !st.store.set_user_password(&t, u.id, &hash).await? {
         return Err(ApiError::not_found("user"));
     }

@@ -51,6 +51,8 @@ pub struct Client {
     app: Router,
     /// Headers added to every request (Authorization, Cookie, X-CSRF-Token…).
     pub headers: Vec<(String, String)>,
+    /// The address requests come from, as a socket would say (none: in process).
+    pub from: Option<std::net::SocketAddr>,
 }
 
 impl Client {
@@ -59,6 +61,7 @@ impl Client {
         Client {
             app: app.clone(),
             headers: Vec::new(),
+            from: None,
         }
     }
 
@@ -69,9 +72,18 @@ impl Client {
         self
     }
 
+    /// Requests come from `addr` (the router sees it as a socket's peer).
+    pub fn from(mut self, addr: &str) -> Client {
+        self.from = Some(addr.parse().expect("an address with a port"));
+        self
+    }
+
     /// A request with this client's headers, then the `extra` ones.
     fn builder(&self, method: &str, path: &str, extra: &[(&str, &str)]) -> request::Builder {
         let mut req = Request::builder().method(method).uri(path);
+        if let Some(addr) = self.from {
+            req = req.extension(axum::extract::ConnectInfo(addr));
+        }
         for (k, v) in &self.headers {
             req = req.header(k.as_str(), v.as_str());
         }
@@ -98,6 +110,18 @@ impl Client {
             None => Bytes::new(),
         };
         self.send(req, bytes).await
+    }
+
+    /// Sends `body` as it is, with only the `extra` headers saying what it is.
+    pub async fn raw(
+        &mut self,
+        method: &str,
+        path: &str,
+        extra: &[(&str, &str)],
+        body: &str,
+    ) -> anyhow::Result<Reply> {
+        let req = self.builder(method, path, extra);
+        self.send(req, Bytes::from(body.to_string())).await
     }
 
     /// Sends a form (`application/x-www-form-urlencoded`), as a page does.

@@ -1,0 +1,254 @@
+//! The attacks of the security review, each as a test: parallel guessing,
+//! a lock-out from elsewhere, sign-in floods, bodies that are not JSON,
+//! answers without safe headers, priorities that overflow, weak passwords.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+use server::auth::{self, FAILURES_BEFORE_LOCK};
+
+mod common;
+
+use common::Env;
+use common::client::{Client, Reply};
+
+const PASSWORD: &str = "eva's long password";
+
+/// A tenant `acme` with the admin user `eva`.
+async fn with_eva(suite: &str) -> Env {
+    let e = common::env(suite).await;
+    let t = e.store.create_tenant("acme", 1).await.unwrap();
+    e.store
+        .create_user(
+            &t,
+            "eva",
+            &auth::hash_password(PASSWORD).unwrap(),
+            "admin",
+            1,
+        )
+        .await
+        .unwrap();
+    e
+}
+
+async fn sign_in(app: &axum::Router, from: &str, user: &str, password: &str) -> Reply {
+    Client::new(app)
+        .from(from)
+        .post(
+            "/api/v1/sessions",
+            &json!({"tenant": "acme", "username": user, "password": password}),
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guesses_sent_at_once_are_counted_before_their_check() {
+    let e = with_eva("sec-parallel").await;
+    // Forty guesses at once from one address, the right password among them.
+    let mut all = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let app = e.app.clone();
+        let password = if i == 37 { PASSWORD } else { "a wrong guess" };
+        all.spawn(async move { sign_in(&app, "203.0.113.9:5000", "eva", password).await });
+    }
+    let (mut checked, mut refused) = (0, 0);
+    while let Some(r) = all.join_next().await {
+        let r = r.unwrap();
+        match r.status {
+            401 | 201 => checked += 1,
+            429 => {
+                refused += 1;
+                assert_eq!(r.error_code().as_deref(), Some("too_many_attempts"));
+                let retry: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+                assert!(retry >= 1, "{retry}");
+            }
+            other => panic!("unexpected {other}: {:?}", r.json()),
+        }
+    }
+    assert!(
+        checked <= FAILURES_BEFORE_LOCK,
+        "{checked} guesses were checked, {refused} refused"
+    );
+    assert_eq!(checked + refused, 40);
+    let r = sign_in(&e.app, "203.0.113.9:5001", "eva", PASSWORD).await;
+    assert_eq!(r.status, 429, "locked after the guesses");
+}
+
+#[tokio::test]
+async fn someone_elsewhere_cannot_lock_an_agent_out() {
+    let e = with_eva("sec-elsewhere").await;
+    for _ in 0..FAILURES_BEFORE_LOCK {
+        let r = sign_in(&e.app, "198.51.100.7:4000", "eva", "typing her name").await;
+        assert_eq!(r.status, 401);
+    }
+    let r = sign_in(&e.app, "198.51.100.7:4000", "eva", PASSWORD).await;
+    assert_eq!(r.status, 429, "the guesser's address is locked");
+    let r = sign_in(&e.app, "192.0.2.10:4000", "eva", PASSWORD).await;
+    assert_eq!(
+        r.status,
+        201,
+        "eva at her own desk signs in: {:?}",
+        r.json()
+    );
+}
+
+#[tokio::test]
+async fn the_sign_in_page_says_the_lock_out_in_the_users_language() {
+    let e = with_eva("sec-page").await;
+    for _ in 0..=FAILURES_BEFORE_LOCK {
+        let _ = sign_in(&e.app, "198.51.100.8:4000", "eva", "wrong guess").await;
+    }
+    let mut page = Client::new(&e.app).from("198.51.100.8:4001");
+    let r = page
+        .form(
+            "/ui/sign-in",
+            &[],
+            "tenant=acme&username=eva&password=x&lang=es",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 429);
+    assert!(r.headers.contains_key("retry-after"));
+    let html = String::from_utf8_lossy(&r.body);
+    assert!(html.contains("Demasiados intentos fallidos"), "{html}");
+}
+
+/// Requests to `/healthz` answered while `signing_in` runs, and the
+/// sign-ins' answers.
+async fn answered_meanwhile(
+    app: &axum::Router,
+    mut signing_in: tokio::task::JoinSet<Reply>,
+) -> (u32, Vec<Reply>) {
+    let (mut answered, mut done) = (0, Vec::new());
+    let mut probe = Client::new(app);
+    while !signing_in.is_empty() {
+        while let Some(r) = signing_in.try_join_next() {
+            done.push(r.unwrap());
+        }
+        if signing_in.is_empty() {
+            break;
+        }
+        let r = probe.get("/healthz").await.unwrap();
+        assert_eq!(r.status, 200);
+        answered += 1;
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    (answered, done)
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn password_checks_do_not_stall_other_requests() {
+    // One async thread: a password check that ran on it would hold every
+    // other request until it was done.
+    let e = with_eva("sec-stall").await;
+    let mut signing_in = tokio::task::JoinSet::new();
+    for i in 0..4 {
+        let app = e.app.clone();
+        let from = format!("192.0.2.{}:1000", 20 + i);
+        signing_in.spawn(async move { sign_in(&app, &from, "nobody", "a made-up name").await });
+    }
+    tokio::task::yield_now().await;
+    let (answered, done) = answered_meanwhile(&e.app, signing_in).await;
+    assert!(done.iter().all(|r| r.status == 401));
+    assert!(
+        answered >= 20,
+        "only {answered} requests were answered while four passwords were checked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_sign_ins_is_shed_with_503_not_queued_forever() {
+    let mut e = with_eva("sec-flood").await;
+    e.state.passwords = Arc::new(server::passwords::Passwords::new(1, 0));
+    e.app = server::app(e.state.clone());
+    let mut all = tokio::task::JoinSet::new();
+    for i in 0..16 {
+        let app = e.app.clone();
+        let from = format!("192.0.2.{}:1000", 50 + i);
+        all.spawn(async move { sign_in(&app, &from, "eva", PASSWORD).await });
+    }
+    let mut statuses = Vec::new();
+    while let Some(r) = all.join_next().await {
+        let r = r.unwrap();
+        if r.status == 503 {
+            assert_eq!(r.error_code().as_deref(), Some("busy"));
+            assert!(r.headers.contains_key("retry-after"));
+        }
+        statuses.push(r.status);
+    }
+    assert!(statuses.contains(&201), "{statuses:?}");
+    assert!(statuses.contains(&503), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_gets_415_and_answers_carry_safe_headers() {
+    let e = with_eva("sec-types").await;
+    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    let token = auth::new_token();
+    e.store
+        .create_token(&t, "t", "admin", &auth::secret_hash(&token), 1)
+        .await
+        .unwrap();
+    let mut admin = Client::new(&e.app).bearer(&token);
+    let body = r#"{"document": "default_queue = \"a\"\n[[queue]]\nname = \"a\"\n"}"#;
+    for ty in [None, Some("text/plain"), Some("application/toml")] {
+        let mut extra = vec![];
+        if let Some(ty) = ty {
+            extra.push(("content-type", ty));
+        }
+        let r = admin
+            .raw("PUT", "/api/v1/routing/plan", &extra, body)
+            .await
+            .unwrap();
+        assert_eq!(r.status, 415, "{ty:?}: {:?}", r.json());
+        assert_eq!(r.error_code().as_deref(), Some("unsupported_media_type"));
+    }
+    let r = admin
+        .raw(
+            "PUT",
+            "/api/v1/routing/plan",
+            &[("content-type", "application/json; charset=utf-8")],
+            body,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    for path in [
+        "/api/v1/me",
+        "/api/v1/queues",
+        "/healthz",
+        "/api/v1/nothing",
+    ] {
+        let r = admin.get(path).await.unwrap();
+        assert_eq!(r.headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(r.headers["cache-control"], "no-store", "{path}");
+    }
+    // A priority at the edge of i32 is refused, not wrapped round.
+    let r = admin
+        .post(
+            "/api/v1/interactions",
+            &json!({"channel": "chat", "queue": "a", "priority": i32::MIN}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+}
+
+#[test]
+fn weak_passwords_are_refused() {
+    for (password, user) in [
+        ("          ", "eva"),
+        ("            ", "eva"),
+        ("eleven char", "eva"),
+        ("eva.martinez", "eva.martinez"),
+        ("EVA.MARTINEZ", "eva.martinez"),
+    ] {
+        assert!(
+            auth::check_new_password(password, user).is_err(),
+            "{password:?}"
+        );
+    }
+    assert!(auth::check_new_password("correct horse battery", "eva").is_ok());
+}
