@@ -5,9 +5,9 @@ sign-out = Surt
 username = Usuari
 password = Contrasenya
 sign-in-failed = L'usuari o la contrasenya no són correctes.
-sign-in-locked = Massa intents fallits amb aquest usuari des d'aquí. Torna-ho a provar d'aquí a { $minutes ->
+sign-in-locked = Massa intents fallits amb aquest usuari des d'aquí. Torna-ho a provar d'aquí a { $count ->
     [one] un minut
-   *[other] { $minutes } minuts
+   *[other] { $count } minuts
 }.
 sign-in-busy = Hi ha molta gent entrant ara mateix. Torna-ho a provar d'aquí a un moment.
 save = Desa

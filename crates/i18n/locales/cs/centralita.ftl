@@ -5,10 +5,10 @@ sign-out = Odhlásit
 username = Uživatelské jméno
 password = Heslo
 sign-in-failed = Uživatelské jméno nebo heslo není správné.
-sign-in-locked = Příliš mnoho neúspěšných přihlášení s tímto jménem odsud. Zkuste to znovu za { $minutes ->
+sign-in-locked = Příliš mnoho neúspěšných přihlášení s tímto jménem odsud. Zkuste to znovu za { $count ->
     [one] minutu
-    [few] { $minutes } minuty
-   *[other] { $minutes } minut
+    [few] { $count } minuty
+   *[other] { $count } minut
 }.
 sign-in-busy = Právě se přihlašuje mnoho lidí. Zkuste to za chvíli znovu.
 save = Uložit

@@ -5,9 +5,9 @@ sign-out = Sign out
 username = User name
 password = Password
 sign-in-failed = The user name or the password is wrong.
-sign-in-locked = Too many failed sign-ins with this name from here. Try again in { $minutes ->
+sign-in-locked = Too many failed sign-ins with this name from here. Try again in { $count ->
     [one] one minute
-   *[other] { $minutes } minutes
+   *[other] { $count } minutes
 }.
 sign-in-busy = Many people are signing in right now. Try again in a moment.
 save = Save

@@ -5,9 +5,9 @@ sign-out = Salir
 username = Usuario
 password = Contraseña
 sign-in-failed = El usuario o la contraseña no son correctos.
-sign-in-locked = Demasiados intentos fallidos con este usuario desde aquí. Vuelve a intentarlo en { $minutes ->
+sign-in-locked = Demasiados intentos fallidos con este usuario desde aquí. Vuelve a intentarlo en { $count ->
     [one] un minuto
-   *[other] { $minutes } minutos
+   *[other] { $count } minutos
 }.
 sign-in-busy = Mucha gente está entrando ahora mismo. Vuelve a intentarlo en un momento.
 save = Guardar

@@ -134,7 +134,7 @@ pub async fn submit(
             let wait = || i18n::Arg::Num(e.retry_after_s.unwrap_or(1).div_ceil(60) as f64);
             let msg = match e.code {
                 "unauthenticated" => cat.t(lang, "sign-in-failed"),
-                "too_many_attempts" => cat.t_args(lang, "sign-in-locked", &[("minutes", wait())]),
+                "too_many_attempts" => cat.t_args(lang, "sign-in-locked", &[("count", wait())]),
                 "busy" => cat.t(lang, "sign-in-busy"),
                 _ => e.message.clone(),
             };
