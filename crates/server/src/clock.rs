@@ -19,3 +19,10 @@ pub fn now() -> model::Instant {
 pub fn mono() -> std::time::Instant {
     std::time::Instant::now()
 }
+
+/// Milliseconds on a monotonic clock since the process's first reading.
+pub fn mono_ms() -> u64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let start = *START.get_or_init(mono);
+    mono().duration_since(start).as_millis() as u64
+}

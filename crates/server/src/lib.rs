@@ -27,6 +27,7 @@ pub mod perms;
 pub mod presence;
 pub mod retention;
 pub mod routes;
+pub mod serve;
 pub mod sip;
 pub mod tenant;
 pub mod ui;
@@ -123,6 +124,15 @@ pub struct Running {
 
 /// Opens the store, starts every tenant's task (recovering engines), binds and serves.
 pub async fn start(database_url: &str, listen: &str) -> anyhow::Result<Running> {
+    start_with(database_url, listen, serve::Limits::from_env()).await
+}
+
+/// [`start`] with these connection limits.
+pub async fn start_with(
+    database_url: &str,
+    listen: &str,
+    limits: serve::Limits,
+) -> anyhow::Result<Running> {
     use anyhow::Context;
     let store = Store::open(database_url)
         .await
@@ -140,12 +150,7 @@ pub async fn start(database_url: &str, listen: &str) -> anyhow::Result<Running> 
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let router = app(state.clone());
-    // Small JSON answers must not wait for Nagle's algorithm (40 ms with delayed ACKs).
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
     presence::run(state.clone(), presence::sweep_every());
-    let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move { axum::serve(listener, service).await });
+    let task = tokio::spawn(serve::serve(listener, router, limits));
     Ok(Running { addr, state, task })
 }

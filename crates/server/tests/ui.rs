@@ -971,7 +971,7 @@ async fn an_administrator_manages_the_users_of_their_own_tenant_only() {
         .await
         .unwrap();
     assert_eq!(r.status, 422);
-    assert!(text(&r).contains("Al menos 10 caracteres."), "{}", text(&r));
+    assert!(text(&r).contains("Al menos 12 caracteres"), "{}", text(&r));
     assert_eq!(ana.get("/ui/agent").await.unwrap().status, 200);
     let r = admin
         .form(
@@ -1004,7 +1004,7 @@ async fn an_administrator_manages_the_users_of_their_own_tenant_only() {
         .unwrap();
     assert_eq!(r.status, 422);
     assert_eq!(r.headers["hx-retarget"], "#nu-msg");
-    assert!(text(&r).contains("Al menos 10 caracteres."), "{}", text(&r));
+    assert!(text(&r).contains("Al menos 12 caracteres"), "{}", text(&r));
     assert!(e.store.user(&alpha, "eva").await.unwrap().is_none());
     let r = admin
         .form(

@@ -112,7 +112,8 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
 }
 
 /// Headers every answer carries: nothing of ours is sniffed into another
-/// type, and nothing without its own caching rule is kept by a cache.
+/// type, and nothing without its own caching rule is kept by a cache; a
+/// refusal (401, 403) closes the connection, and says so.
 async fn safe_headers(mut res: axum::response::Response) -> axum::response::Response {
     use axum::http::{HeaderValue, header};
     let h = res.headers_mut();
@@ -122,6 +123,11 @@ async fn safe_headers(mut res: axum::response::Response) -> axum::response::Resp
     );
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    // Refused before its body was read: the connection cannot carry on.
+    if matches!(res.status().as_u16(), 401 | 403) {
+        res.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     res
 }
