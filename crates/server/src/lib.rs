@@ -27,6 +27,7 @@ pub mod perms;
 pub mod presence;
 pub mod retention;
 pub mod routes;
+pub mod scope;
 pub mod serve;
 pub mod sip;
 pub mod tenant;

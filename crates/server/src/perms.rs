@@ -139,6 +139,20 @@ impl Action {
     }
 }
 
+/// Actions a role may do only on its own work: an agent on the
+/// interactions they handle or handled, and their customers (see
+/// [`crate::scope`]). Shown as "own" in the table.
+pub const OWN_WORK: &[(Action, Role)] = &[
+    (Action::InteractionsRead, Agent),
+    (Action::InteractionsWork, Agent),
+    (Action::CustomersRead, Agent),
+];
+
+/// Whether a role may do an action only on its own work.
+pub fn own_work(role: Role, action: Action) -> bool {
+    OWN_WORK.contains(&(action, role))
+}
+
 /// Whether a role may do an action.
 pub fn allowed(role: Role, action: Action) -> bool {
     PERMISSIONS
@@ -874,7 +888,12 @@ pub fn permission_table_markdown() -> String {
         ));
         for role in roles {
             let ok = route.action.is_none_or(|a| allowed(role, a));
-            s.push_str(if ok { " ✓ |" } else { " · |" });
+            let own = route.action.is_some_and(|a| own_work(role, a));
+            s.push_str(match (ok, own) {
+                (true, true) => " own |",
+                (true, false) => " ✓ |",
+                _ => " · |",
+            });
         }
         s.push('\n');
     }

@@ -252,3 +252,176 @@ fn weak_passwords_are_refused() {
     }
     assert!(auth::check_new_password("correct horse battery", "eva").is_ok());
 }
+
+const PLAN: &str = r#"
+default_queue = "support"
+[[queue]]
+name = "support"
+ring_timeout_s = 60
+"#;
+
+/// Signs a user in through the API; the client carries the session.
+async fn session(app: &axum::Router, from: &str, user: &str, password: &str) -> Client {
+    let r = sign_in(app, from, user, password).await;
+    assert_eq!(r.status, 201, "{user}: {:?}", r.json());
+    let mut c = Client::new(app).from(from);
+    c.headers.push(("cookie".into(), r.cookies()));
+    c.headers.push((
+        "x-csrf-token".into(),
+        r.json()["csrf_token"].as_str().unwrap().to_string(),
+    ));
+    c
+}
+
+#[tokio::test]
+async fn agents_read_only_the_work_they_handle_or_handled() {
+    let e = with_eva("sec-own-work").await;
+    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    let mut admin = session(&e.app, "192.0.2.1:1", "eva", PASSWORD).await;
+    let r = admin
+        .put("/api/v1/routing/plan", &json!({"document": PLAN}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    for name in ["ana", "bob"] {
+        e.store
+            .create_user(
+                &t,
+                name,
+                &auth::hash_password(PASSWORD).unwrap(),
+                "agent",
+                1,
+            )
+            .await
+            .unwrap();
+        let r = admin
+            .post(
+                "/api/v1/agents",
+                &json!({"name": name, "username": name, "skills": [{"name": "support", "level": 5}]}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.status, 201, "{:?}", r.json());
+    }
+    let mut ana = session(&e.app, "192.0.2.2:1", "ana", PASSWORD).await;
+    let mut bob = session(&e.app, "192.0.2.3:1", "bob", PASSWORD).await;
+    let customer = |name: &str, phone: &str| json!({"name": name, "phone": phone});
+    let c1 = admin
+        .post(
+            "/api/v1/customers",
+            &customer("Carme Vidal", "+34600000011"),
+        )
+        .await
+        .unwrap()
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let c2 = admin
+        .post(
+            "/api/v1/customers",
+            &customer("Dana Novak", "+420600000012"),
+        )
+        .await
+        .unwrap()
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    // Ana alone is ready: she takes the first chat; then Bob alone takes the second.
+    assert_eq!(
+        ana.post("/api/v1/agents/0/sign-in", &json!({}))
+            .await
+            .unwrap()
+            .status,
+        204
+    );
+    let create = |c: i64| json!({"channel": "chat", "queue": "support", "customer_id": c});
+    let first = admin
+        .post("/api/v1/interactions", &create(c1))
+        .await
+        .unwrap()
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let r = ana
+        .post(&format!("/api/v1/interactions/{first}/accept"), &json!({}))
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{:?}", r.json());
+    let away = json!({"state": "not_ready", "reason": "lunch"});
+    let r = ana.post("/api/v1/agents/0/state", &away).await.unwrap();
+    assert!(r.status < 300, "{:?}", r.json());
+    assert_eq!(
+        bob.post("/api/v1/agents/1/sign-in", &json!({}))
+            .await
+            .unwrap()
+            .status,
+        204
+    );
+    let second = admin
+        .post("/api/v1/interactions", &create(c2))
+        .await
+        .unwrap()
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let r = bob
+        .post(&format!("/api/v1/interactions/{second}/accept"), &json!({}))
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{:?}", r.json());
+
+    // Ana sees hers, not Bob's: the interaction, its notes and messages, its customer.
+    let get = |c: &mut Client, path: String| {
+        let mut c = c.clone();
+        async move { c.get(&path).await.unwrap().status }
+    };
+    assert_eq!(
+        get(&mut ana, format!("/api/v1/interactions/{first}")).await,
+        200
+    );
+    for path in [
+        format!("/api/v1/interactions/{second}"),
+        format!("/api/v1/interactions/{second}/notes"),
+        format!("/api/v1/interactions/{second}/messages"),
+        format!("/api/v1/customers/{c2}"),
+        format!("/api/v1/customers/{c2}/history"),
+    ] {
+        assert_eq!(get(&mut ana, path.clone()).await, 404, "{path}");
+        assert_eq!(get(&mut admin, path.clone()).await, 200, "{path}");
+    }
+    assert_eq!(get(&mut ana, format!("/api/v1/customers/{c1}")).await, 200);
+    let r = ana
+        .post(
+            &format!("/api/v1/interactions/{second}/notes"),
+            &json!({"body": "a note on Bob's work"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 404, "{:?}", r.json());
+    let listed = ana.get("/api/v1/interactions").await.unwrap().json();
+    let ids: Vec<i64> = listed["interactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![first]);
+
+    // Handed over to Bob, Ana's past work stays readable to her.
+    let r = ana
+        .post(
+            &format!("/api/v1/interactions/{first}/transfer"),
+            &json!({"agent_id": 1}),
+        )
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{:?}", r.json());
+    assert_eq!(
+        get(&mut ana, format!("/api/v1/interactions/{first}")).await,
+        200
+    );
+    assert_eq!(
+        get(&mut ana, format!("/api/v1/customers/{c1}/history")).await,
+        200
+    );
+}

@@ -315,6 +315,21 @@ impl Store {
         rows.into_iter().map(interaction_of).collect()
     }
 
+    /// Recent interactions an agent holds or last held, newest first,
+    /// optionally in one state.
+    pub async fn interactions_of_agent(
+        &self,
+        t: &Tenant,
+        agent: i64,
+        state: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<InteractionView>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {INTERACTION_COLS} FROM interactions WHERE tenant_id = $1 AND agent_id = $2 AND ($3 = '' OR state = $3) ORDER BY id DESC LIMIT $4"))
+            .bind(t.id).bind(agent).bind(state.unwrap_or("")).bind(limit.clamp(1, LIST_MAX))
+            .fetch_all(self.pool()).await?;
+        rows.into_iter().map(interaction_of).collect()
+    }
+
     /// Recent interactions, newest first, optionally in one state.
     pub async fn interactions(
         &self,

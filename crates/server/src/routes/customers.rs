@@ -107,8 +107,8 @@ pub async fn one(
     p: Principal,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    p.require(Action::CustomersRead)?;
     let id = path_id(&id, "customer")?;
+    crate::scope::customer(&st, &p, Action::CustomersRead, id).await?;
     let c = st
         .store
         .customer(p.tenant()?, id)
@@ -132,8 +132,8 @@ pub async fn history(
     p: Principal,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    p.require(Action::CustomersRead)?;
     let id = path_id(&id, "customer")?;
+    crate::scope::customer(&st, &p, Action::CustomersRead, id).await?;
     let t = p.tenant()?;
     let c = st
         .store

@@ -135,10 +135,8 @@ pub async fn list(
             .map_err(|_| ApiError::field("limit", "a number"))?,
         None => 100,
     };
-    let list = st
-        .store
-        .interactions(p.tenant()?, q.get("state").map(String::as_str), limit)
-        .await?;
+    let state = q.get("state").map(String::as_str);
+    let list = crate::scope::interactions(&st, &p, Action::InteractionsRead, state, limit).await?;
     Ok(axum::Json(json!({"interactions": list})).into_response())
 }
 
@@ -148,9 +146,9 @@ pub async fn one(
     p: Principal,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    p.require(Action::InteractionsRead)?;
     let id = path_id(&id, "interaction")?;
-    Ok(axum::Json(view(&st, p.tenant()?, id).await?).into_response())
+    let it = crate::scope::interaction(&st, &p, Action::InteractionsRead, id).await?;
+    Ok(axum::Json(it).into_response())
 }
 
 /// Who answers an offer.
@@ -342,11 +340,10 @@ pub async fn notes(
     p: Principal,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    p.require(Action::InteractionsRead)?;
     let id = path_id(&id, "interaction")?;
-    let t = p.tenant()?;
-    view(&st, t, id).await?;
-    Ok(axum::Json(json!({"notes": st.store.notes(t, id).await?})).into_response())
+    crate::scope::interaction(&st, &p, Action::InteractionsRead, id).await?;
+    let notes = st.store.notes(p.tenant()?, id).await?;
+    Ok(axum::Json(json!({"notes": notes})).into_response())
 }
 
 /// `POST /api/v1/interactions/{id}/notes`.
@@ -356,8 +353,8 @@ pub async fn add_note(
     Path(id): Path<String>,
     Body(req): Body<TextBody>,
 ) -> ApiResult<Response> {
-    p.require(Action::InteractionsWork)?;
     let id = path_id(&id, "interaction")?;
+    crate::scope::interaction(&st, &p, Action::InteractionsWork, id).await?;
     st.hub
         .tenant(p.tenant()?)
         .await?
@@ -385,9 +382,9 @@ pub async fn messages(
             .map_err(|_| ApiError::field("after", "a sequence number"))?,
         None => 0,
     };
-    let t = p.tenant()?;
-    view(&st, t, id).await?;
-    Ok(axum::Json(json!({"messages": st.store.messages(t, id, after).await?})).into_response())
+    crate::scope::interaction(&st, &p, Action::InteractionsRead, id).await?;
+    let messages = st.store.messages(p.tenant()?, id, after).await?;
+    Ok(axum::Json(json!({"messages": messages})).into_response())
 }
 
 /// `POST /api/v1/interactions/{id}/messages`.

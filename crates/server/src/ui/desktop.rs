@@ -21,7 +21,7 @@ use super::popup;
 use super::settings::{DesktopSettings, Effect};
 use super::{Ctx, UiForm, esc, html_response, layout};
 use crate::AppState;
-use crate::auth::{Principal, Role};
+use crate::auth::Principal;
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::path_id;
@@ -43,18 +43,12 @@ pub(super) async fn queues(st: &AppState, t: &Tenant) -> ApiResult<Vec<QueueInfo
     }
 }
 
-/// The interaction, if this user may work on it (agents: only their own).
+/// The interaction, if this user may work on it (agents: only their own,
+/// by the same rule as the API's, [`crate::scope`]).
 async fn mine(st: &AppState, p: &Principal, id: &str) -> ApiResult<(Tenant, InteractionView)> {
     let t = p.tenant()?.clone();
     let id = path_id(id, "interaction")?;
-    let it = st
-        .store
-        .interaction(&t, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("interaction"))?;
-    if p.role == Role::Agent && it.agent_id != Some(agent_of(p)?) {
-        return Err(ApiError::not_found("interaction"));
-    }
+    let it = crate::scope::interaction(st, p, crate::perms::Action::InteractionsRead, id).await?;
     Ok((t, it))
 }
 
