@@ -182,6 +182,60 @@ async fn the_binary_serves_on_port_0_with_a_fresh_database() {
     child.0.kill().unwrap();
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_revoked_from_the_command_line_stops_working_within_a_second() {
+    let data = fresh_dir("revoke");
+    let d = data.to_str().unwrap();
+    let token = admin_setup(&data);
+    let (code, second, err) = run(
+        &[
+            "token", "create", "--tenant", "acme", "--role", "analyst", "--name", "bi", "--data", d,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let (child, addr) = serve(&data);
+    let _child = KillOnDrop(child);
+    let mut c = Client::new(addr).bearer(&token);
+    assert_eq!(c.get("/api/v1/me").await.unwrap().status, 200);
+    let (code, listed, err) = run(&["token", "list", "--tenant", "acme", "--data", d], None);
+    assert_eq!(code, 0, "{err}");
+    let line = listed
+        .lines()
+        .find(|l| l.contains("\tcrm\t"))
+        .unwrap_or_else(|| panic!("{listed}"));
+    let id = line.split('\t').next().unwrap();
+    assert!(!listed.contains(token.as_str()), "secrets are never listed");
+    assert!(listed.contains("\tbi\t"), "{listed}");
+    let (code, _, err) = run(
+        &["token", "revoke", "--tenant", "acme", id, "--data", d],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let t0 = tokio::time::Instant::now();
+    let mut status = 200;
+    while t0.elapsed() < Duration::from_secs(5) {
+        status = c.get("/api/v1/me").await.unwrap().status;
+        if status == 401 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, 401, "still accepted after {:?}", t0.elapsed());
+    assert!(
+        t0.elapsed() < Duration::from_millis(2_500),
+        "{:?}",
+        t0.elapsed()
+    );
+    let mut other = Client::new(addr).bearer(second.trim());
+    assert_eq!(other.get("/api/v1/me").await.unwrap().status, 200);
+    let (code, _, err) = run(
+        &["token", "revoke", "--tenant", "acme", "999", "--data", d],
+        None,
+    );
+    assert_eq!(code, 2, "{err}");
+}
+
 struct KillOnDrop(Child);
 
 impl Drop for KillOnDrop {

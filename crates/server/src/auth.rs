@@ -170,15 +170,47 @@ pub fn secret_hash(secret: &str) -> String {
     d.iter().take(32).map(|x| format!("{x:02x}")).collect()
 }
 
-/// Cache of API tokens by hash (tokens cannot be changed once made) and of
-/// sessions (removed at sign-out, checked for expiry on every use).
+/// How often a cached API token is checked against the database again (a
+/// token revoked from the command line stops working within this).
+pub const TOKEN_RECHECK: std::time::Duration = std::time::Duration::from_secs(1);
+/// A token's last use is written at most this often (ms).
+pub const TOKEN_TOUCH_EVERY_MS: i64 = 60_000;
+
+/// An API token as the cache keeps it.
+#[derive(Debug, Clone)]
+struct CachedToken {
+    principal: Principal,
+    tenant_id: i64,
+    id: i64,
+    expires_at: Option<i64>,
+    checked: std::time::Instant,
+}
+
+/// Cache of API tokens by hash (checked again every [`TOKEN_RECHECK`], and
+/// forgotten at once when revoked through the API) and of sessions
+/// (removed at sign-out, checked for expiry on every use).
 #[derive(Debug, Default)]
 pub struct TokenCache {
-    map: Mutex<HashMap<String, Principal>>,
+    map: Mutex<HashMap<String, CachedToken>>,
     sessions: Mutex<HashMap<String, (Principal, String, i64)>>,
 }
 
 impl TokenCache {
+    /// Forgets a revoked token.
+    pub fn forget_token(&self, tenant_id: i64, id: i64) {
+        self.map
+            .lock()
+            .expect("token cache")
+            .retain(|_, c| !(c.tenant_id == tenant_id && c.id == id));
+    }
+
+    /// A cached token still fresh enough to trust.
+    fn fresh(&self, hash: &str) -> Option<CachedToken> {
+        let map = self.map.lock().expect("token cache");
+        let c = map.get(hash)?;
+        (crate::clock::mono().duration_since(c.checked) < TOKEN_RECHECK).then(|| c.clone())
+    }
+
     /// Forgets a session (sign-out).
     pub fn forget_session(&self, hash: &str) {
         self.sessions.lock().expect("session cache").remove(hash);
@@ -194,6 +226,59 @@ impl TokenCache {
                 !(p.name == username && p.tenant.as_ref().map(|t| t.id()) == Some(tenant_id))
             });
     }
+}
+
+/// The principal of an API token (by its hash): from the cache while
+/// fresh, else from the database (then its last use is noted, at most once
+/// a minute). An expired or revoked token is refused.
+async fn token_principal(state: &AppState, h: &str) -> Result<Principal, ApiError> {
+    let now = crate::clock::now_ms();
+    if let Some(c) = state.tokens.fresh(h) {
+        if c.expires_at.is_some_and(|e| e <= now) {
+            return Err(ApiError::unauthenticated());
+        }
+        return Ok(c.principal);
+    }
+    let Some(rec) = state.store.token(h).await? else {
+        state.tokens.map.lock().expect("token cache").remove(h);
+        return Err(ApiError::unauthenticated());
+    };
+    if rec.expires_at.is_some_and(|e| e <= now) {
+        return Err(ApiError::unauthenticated());
+    }
+    let tenant = state
+        .store
+        .tenant_by_id(rec.tenant_id)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
+    let role = Role::parse(&rec.role).ok_or_else(ApiError::unauthenticated)?;
+    let p = Principal {
+        tenant: Some(tenant),
+        role,
+        name: format!("token:{}", rec.name),
+        agent: None,
+    };
+    if rec
+        .last_used_at
+        .is_none_or(|t| now - t >= TOKEN_TOUCH_EVERY_MS)
+    {
+        state.store.touch_token(h, now).await?;
+    }
+    let mut cache = state.tokens.map.lock().expect("token cache");
+    if cache.len() >= TOKEN_CACHE_MAX {
+        cache.clear();
+    }
+    cache.insert(
+        h.to_string(),
+        CachedToken {
+            principal: p.clone(),
+            tenant_id: rec.tenant_id,
+            id: rec.id,
+            expires_at: rec.expires_at,
+            checked: crate::clock::mono(),
+        },
+    );
+    Ok(p)
 }
 
 fn cookie(parts: &Parts, name: &str) -> Option<String> {
@@ -225,32 +310,7 @@ impl FromRequestParts<AppState> for Principal {
                 .strip_prefix("Bearer ")
                 .ok_or_else(ApiError::unauthenticated)?
                 .trim();
-            let h = secret_hash(token);
-            if let Some(p) = state.tokens.map.lock().expect("token cache").get(&h) {
-                return Ok(p.clone());
-            }
-            let rec = state
-                .store
-                .token(&h)
-                .await?
-                .ok_or_else(ApiError::unauthenticated)?;
-            let tenant = state
-                .store
-                .tenant_by_id(rec.tenant_id)
-                .await?
-                .ok_or_else(ApiError::unauthenticated)?;
-            let role = Role::parse(&rec.role).ok_or_else(ApiError::unauthenticated)?;
-            let p = Principal {
-                tenant: Some(tenant),
-                role,
-                name: format!("token:{}", rec.name),
-                agent: None,
-            };
-            let mut cache = state.tokens.map.lock().expect("token cache");
-            if cache.len() < TOKEN_CACHE_MAX {
-                cache.insert(h, p.clone());
-            }
-            return Ok(p);
+            return token_principal(state, &secret_hash(token)).await;
         }
         let Some(sid) = cookie(parts, SESSION_COOKIE) else {
             return Err(ApiError::unauthenticated());

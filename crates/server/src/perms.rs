@@ -51,6 +51,8 @@ pub enum Action {
     CampaignsRead,
     /// Define campaigns, load contacts, start, pause and stop them.
     CampaignsManage,
+    /// Make, list and revoke the tenant's API tokens.
+    TokensManage,
 }
 
 use Role::{Admin, Agent, Analyst, Client, Provider, Supervisor};
@@ -83,6 +85,7 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::RecordingsRead, &[Admin, Supervisor]),
     (Action::CampaignsRead, &[Admin, Supervisor, Analyst]),
     (Action::CampaignsManage, &[Admin, Supervisor]),
+    (Action::TokensManage, &[Admin]),
 ];
 
 impl Action {
@@ -109,6 +112,7 @@ impl Action {
             Action::RecordingsRead => "recordings.read",
             Action::CampaignsRead => "campaigns.read",
             Action::CampaignsManage => "campaigns.manage",
+            Action::TokensManage => "tokens.manage",
         }
     }
 
@@ -135,6 +139,7 @@ impl Action {
             Action::RecordingsRead => "listen to call recordings",
             Action::CampaignsRead => "read campaigns",
             Action::CampaignsManage => "manage campaigns",
+            Action::TokensManage => "manage API tokens",
         }
     }
 }
@@ -293,6 +298,24 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/routing/plan/validate",
         Some(Action::RoutingValidate),
         "Validate a routing plan without applying it",
+    ),
+    r(
+        "GET",
+        "/api/v1/tokens",
+        Some(Action::TokensManage),
+        "The tenant's API tokens (never their secrets), with their last use",
+    ),
+    r(
+        "POST",
+        "/api/v1/tokens",
+        Some(Action::TokensManage),
+        "Make an API token: {name, role, expires_at?}; its secret is shown this once",
+    ),
+    r(
+        "DELETE",
+        "/api/v1/tokens/{id}",
+        Some(Action::TokensManage),
+        "Revoke an API token at once",
     ),
     r(
         "GET",
@@ -852,6 +875,18 @@ pub const ROUTES: &[Route] = &[
         "/ui/admin/tenant",
         Some(Action::RoutingManage),
         "Administration: replace the tenant's time zone and holidays",
+    ),
+    r(
+        "POST",
+        "/ui/admin/tokens",
+        Some(Action::TokensManage),
+        "Administration: make an API token (its secret shown once)",
+    ),
+    r(
+        "POST",
+        "/ui/admin/tokens/{id}/revoke",
+        Some(Action::TokensManage),
+        "Administration: revoke an API token",
     ),
     r(
         "GET",

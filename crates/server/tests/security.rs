@@ -425,3 +425,137 @@ async fn agents_read_only_the_work_they_handle_or_handled() {
         200
     );
 }
+
+#[tokio::test]
+async fn administrators_make_list_and_revoke_api_tokens() {
+    let e = with_eva("sec-tokens").await;
+    let mut admin = session(&e.app, "192.0.2.1:1", "eva", PASSWORD).await;
+    let r = admin
+        .post(
+            "/api/v1/tokens",
+            &json!({"name": "crm", "role": "supervisor", "expires_at": "2099-01-01T00:00:00Z"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let made = r.json();
+    let secret = made["token"].as_str().unwrap().to_string();
+    let id = made["id"].as_i64().unwrap();
+    assert_eq!(made["role"], "supervisor");
+    assert_eq!(made["expires_at"], 4_070_908_800_000_i64);
+    assert!(made["created_at"].as_i64().is_some());
+    let mut crm = Client::new(&e.app).bearer(&secret);
+    assert_eq!(crm.get("/api/v1/queues").await.unwrap().status, 200);
+    let listed = admin.get("/api/v1/tokens").await.unwrap().json();
+    let one = &listed["tokens"][0];
+    assert_eq!(one["id"], id);
+    assert_eq!(one["name"], "crm");
+    assert!(one.get("token").is_none(), "the secret is shown once only");
+    assert!(one["last_used_at"].as_i64().is_some(), "{one}");
+    // Bad input names the field; a supervisor may not manage tokens.
+    for (body, field) in [
+        (json!({"name": "x", "role": "provider"}), "role"),
+        (json!({"name": "", "role": "agent"}), "name"),
+        (
+            json!({"name": "x", "role": "agent", "expires_at": 1}),
+            "expires_at",
+        ),
+        (
+            json!({"name": "x", "role": "agent", "expires_at": "tomorrow"}),
+            "expires_at",
+        ),
+    ] {
+        let r = admin.post("/api/v1/tokens", &body).await.unwrap();
+        assert_eq!(r.status, 422, "{body}");
+        assert!(
+            r.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(field),
+            "{:?}",
+            r.json()
+        );
+    }
+    assert_eq!(crm.get("/api/v1/tokens").await.unwrap().status, 403);
+    // Revoked: refused at once.
+    let r = admin
+        .request("DELETE", &format!("/api/v1/tokens/{id}"), &[], None)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204);
+    assert_eq!(crm.get("/api/v1/queues").await.unwrap().status, 401);
+    let r = admin
+        .request("DELETE", &format!("/api/v1/tokens/{id}"), &[], None)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 404);
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refused() {
+    let e = with_eva("sec-token-expiry").await;
+    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    let secret = auth::new_token();
+    let now = server::clock::now_ms();
+    e.store
+        .add_token(
+            &t,
+            "soon",
+            "admin",
+            &auth::secret_hash(&secret),
+            now,
+            Some(now + 300),
+        )
+        .await
+        .unwrap();
+    let mut c = Client::new(&e.app).bearer(&secret);
+    assert_eq!(c.get("/api/v1/queues").await.unwrap().status, 200);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(c.get("/api/v1/queues").await.unwrap().status, 401);
+}
+
+#[tokio::test]
+async fn the_administration_page_makes_lists_and_revokes_tokens() {
+    let e = with_eva("sec-token-page").await;
+    let mut admin = session(&e.app, "192.0.2.1:1", "eva", PASSWORD).await;
+    admin.headers.push(("hx-request".into(), "true".into()));
+    let page = admin.get("/ui/admin").await.unwrap();
+    assert_eq!(page.status, 200);
+    assert!(String::from_utf8_lossy(&page.body).contains("id=\"tokens-h\""));
+    let r = admin
+        .form(
+            "/ui/admin/tokens",
+            &[],
+            "name=bi&role=analyst&expires=2099-12-31",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    let html = String::from_utf8_lossy(&r.body).into_owned();
+    let secret = html
+        .split("<code class=\"secret\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("the secret, once")
+        .to_string();
+    let mut bi = Client::new(&e.app).bearer(&secret);
+    assert_eq!(bi.get("/api/v1/reports/summary").await.unwrap().status, 200);
+    let page = admin.get("/ui/admin").await.unwrap();
+    let html = String::from_utf8_lossy(&page.body).into_owned();
+    assert!(
+        html.contains("2099-12-31 23:59 UTC"),
+        "the expiry is listed"
+    );
+    assert!(!html.contains(&secret), "the secret is never shown again");
+    let r = admin
+        .form("/ui/admin/tokens", &[], "name=&role=analyst")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    let r = admin
+        .form("/ui/admin/tokens/1/revoke", &[], "")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    assert_eq!(bi.get("/api/v1/reports/summary").await.unwrap().status, 401);
+}

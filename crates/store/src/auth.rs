@@ -35,11 +35,37 @@ pub struct UserRecord {
 pub struct TokenRecord {
     /// Tenant id.
     pub tenant_id: i64,
+    /// Its id in the tenant.
+    pub id: i64,
     /// Label.
     pub name: String,
     /// Role name.
     pub role: String,
+    /// When it stops working (Unix ms), if ever.
+    pub expires_at: Option<i64>,
+    /// When it was last used (Unix ms, to the minute), if ever.
+    pub last_used_at: Option<i64>,
 }
+
+/// An API token as its tenant's administrators see it (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TokenInfo {
+    /// Its id in the tenant.
+    pub id: i64,
+    /// Label.
+    pub name: String,
+    /// Role name.
+    pub role: String,
+    /// When it was made (Unix ms).
+    pub created_at: i64,
+    /// When it stops working (Unix ms), if ever.
+    pub expires_at: Option<i64>,
+    /// When it was last used (Unix ms, to the minute), if ever.
+    pub last_used_at: Option<i64>,
+}
+
+/// Most tokens a tenant may have.
+pub const TOKENS_PER_TENANT_MAX: i64 = 1_000;
 
 /// A stored session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -356,32 +382,121 @@ impl Store {
         token_hash: &str,
         now_ms: i64,
     ) -> Result<(), StoreError> {
+        self.add_token(t, name, role, token_hash, now_ms, None)
+            .await
+            .map(|_| ())
+    }
+
+    /// Stores an API token's hash with an optional expiry; its id and record.
+    pub async fn add_token(
+        &self,
+        t: &Tenant,
+        name: &str,
+        role: &str,
+        token_hash: &str,
+        now_ms: i64,
+        expires_at: Option<i64>,
+    ) -> Result<TokenInfo, StoreError> {
         if name.is_empty() || name.len() > 128 {
             return Err(StoreError::Invalid {
                 field: "name",
                 message: "1 to 128 characters".into(),
             });
         }
-        sqlx::query("INSERT INTO api_tokens (token_hash, tenant_id, name, role, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(token_hash).bind(t.id).bind(name).bind(role).bind(now_ms)
-            .execute(self.pool()).await?;
-        Ok(())
+        if expires_at.is_some_and(|e| e <= now_ms) {
+            return Err(StoreError::Invalid {
+                field: "expires_at",
+                message: "must be in the future".into(),
+            });
+        }
+        let mut tx = self.pool().begin().await?;
+        let row = sqlx::query(
+            "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM api_tokens WHERE tenant_id = $1",
+        )
+        .bind(t.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (last, count): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        if count >= TOKENS_PER_TENANT_MAX {
+            return Err(StoreError::Invalid {
+                field: "name",
+                message: format!(
+                    "a tenant has at most {TOKENS_PER_TENANT_MAX} tokens: revoke some first"
+                ),
+            });
+        }
+        let id = last + 1;
+        sqlx::query("INSERT INTO api_tokens (token_hash, tenant_id, id, name, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(token_hash).bind(t.id).bind(id).bind(name).bind(role).bind(now_ms).bind(expires_at)
+            .execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(TokenInfo {
+            id,
+            name: name.into(),
+            role: role.into(),
+            created_at: now_ms,
+            expires_at,
+            last_used_at: None,
+        })
     }
 
     /// A token by its hash.
     pub async fn token(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-        let row = sqlx::query("SELECT tenant_id, name, role FROM api_tokens WHERE token_hash = $1")
+        let row = sqlx::query("SELECT tenant_id, id, name, role, expires_at, last_used_at FROM api_tokens WHERE token_hash = $1")
             .bind(token_hash)
             .fetch_optional(self.pool())
             .await?;
         row.map(|r| {
             Ok(TokenRecord {
                 tenant_id: r.try_get(0)?,
-                name: r.try_get(1)?,
-                role: r.try_get(2)?,
+                id: r.try_get::<Option<i64>, _>(1)?.unwrap_or(0),
+                name: r.try_get(2)?,
+                role: r.try_get(3)?,
+                expires_at: r.try_get(4)?,
+                last_used_at: r.try_get(5)?,
             })
         })
         .transpose()
+    }
+
+    /// A tenant's tokens, by id.
+    pub async fn tokens(&self, t: &Tenant) -> Result<Vec<TokenInfo>, StoreError> {
+        let rows = sqlx::query("SELECT id, name, role, created_at, expires_at, last_used_at FROM api_tokens WHERE tenant_id = $1 ORDER BY id")
+            .bind(t.id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(TokenInfo {
+                    id: r.try_get::<Option<i64>, _>(0)?.unwrap_or(0),
+                    name: r.try_get(1)?,
+                    role: r.try_get(2)?,
+                    created_at: r.try_get(3)?,
+                    expires_at: r.try_get(4)?,
+                    last_used_at: r.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes (deletes) a token; whether there was one.
+    pub async fn revoke_token(&self, t: &Tenant, id: i64) -> Result<bool, StoreError> {
+        let r = sqlx::query("DELETE FROM api_tokens WHERE tenant_id = $1 AND id = $2")
+            .bind(t.id)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    /// Notes that a token was used at `now_ms`.
+    pub async fn touch_token(&self, token_hash: &str, now_ms: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
+            .bind(now_ms)
+            .bind(token_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 
     /// Stores a session.

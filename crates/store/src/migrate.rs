@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "campaigns",
         include_str!("../migrations/0004_campaigns.sql"),
     ),
+    (
+        5,
+        "token_ids",
+        include_str!("../migrations/0005_token_ids.sql"),
+    ),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises concurrent start-ups.

@@ -261,6 +261,43 @@ async fn users_tokens_and_sessions_round_trip(s: Store) {
     let tok = s.token(&h).await.unwrap().unwrap();
     assert_eq!((tok.tenant_id, tok.role.as_str()), (t.id(), "supervisor"));
     assert!(s.token("nope").await.unwrap().is_none());
+    // Tokens are numbered per tenant, listed without secrets, touched and revoked.
+    let h2 = format!("h{}", unique());
+    let second = s
+        .add_token(&t, "bi", "analyst", &h2, 10, Some(1_000))
+        .await
+        .unwrap();
+    assert_eq!((tok.id, second.id), (1, 2));
+    assert!(matches!(
+        s.add_token(
+            &t,
+            "late",
+            "analyst",
+            &format!("h{}", unique()),
+            10,
+            Some(5)
+        )
+        .await,
+        Err(StoreError::Invalid {
+            field: "expires_at",
+            ..
+        })
+    ));
+    s.touch_token(&h2, 42).await.unwrap();
+    let listed = s.tokens(&t).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(
+        (
+            listed[1].name.as_str(),
+            listed[1].expires_at,
+            listed[1].last_used_at
+        ),
+        ("bi", Some(1_000), Some(42))
+    );
+    assert!(s.tokens(&tenant(&s).await).await.unwrap().is_empty());
+    assert!(!s.revoke_token(&tenant(&s).await, 2).await.unwrap());
+    assert!(s.revoke_token(&t, 2).await.unwrap());
+    assert!(s.token(&h2).await.unwrap().is_none());
     let sess = store::auth::SessionRecord {
         tenant_id: t.id(),
         user_id: u.id,

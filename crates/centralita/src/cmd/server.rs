@@ -1,5 +1,5 @@
 //! The server's commands: `serve`, `demo`, `tenant add`, `user add`,
-//! `token create` and `rebuild`. Every one takes `--data DIR` and
+//! `token create|list|revoke` and `rebuild`. Every one takes `--data DIR` and
 //! `--database URL` (and `--config FILE`), and opens the same store.
 
 use std::io::Read;
@@ -201,6 +201,24 @@ pub enum TokenCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// List a tenant's API tokens (never their secrets).
+    List {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Revoke an API token by id; a running server refuses it within a second.
+    Revoke {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The token's id (from `token list`).
+        id: i64,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 /// `rebuild`.
@@ -369,12 +387,69 @@ pub fn user(cmd: UserCommand) -> anyhow::Result<ExitCode> {
 
 /// Runs `token …`.
 pub fn token(cmd: TokenCommand) -> anyhow::Result<ExitCode> {
-    let TokenCommand::Create {
-        tenant,
-        role,
-        name,
-        store,
-    } = cmd;
+    match cmd {
+        TokenCommand::Create {
+            tenant,
+            role,
+            name,
+            store,
+        } => token_create(tenant, role, name, store),
+        TokenCommand::List { tenant, store } => token_list(tenant, store),
+        TokenCommand::Revoke { tenant, id, store } => token_revoke(tenant, id, store),
+    }
+}
+
+/// Runs `token list`: one line a token (id, role, name, created, expires, last used).
+fn token_list(tenant: String, store: StoreArgs) -> anyhow::Result<ExitCode> {
+    let s = store.settings(None)?;
+    runtime()?.block_on(async {
+        let db = open(&s).await?;
+        let Some(t) = db.tenant_by_name(&tenant).await? else {
+            return bad(format!("--tenant: no tenant {tenant:?}"));
+        };
+        let when = |ms: Option<i64>| {
+            ms.and_then(chrono::DateTime::from_timestamp_millis)
+                .map_or("-".to_string(), |t| t.format("%Y-%m-%dT%H:%MZ").to_string())
+        };
+        println!("id\trole\tname\tcreated_at\texpires_at\tlast_used_at");
+        for k in db.tokens(&t).await? {
+            println!(
+                "{}\t{}\t{}\t{}\t{}\t{}",
+                k.id,
+                k.role,
+                k.name,
+                when(Some(k.created_at)),
+                when(k.expires_at),
+                when(k.last_used_at)
+            );
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Runs `token revoke`.
+fn token_revoke(tenant: String, id: i64, store: StoreArgs) -> anyhow::Result<ExitCode> {
+    let s = store.settings(None)?;
+    runtime()?.block_on(async {
+        let db = open(&s).await?;
+        let Some(t) = db.tenant_by_name(&tenant).await? else {
+            return bad(format!("--tenant: no tenant {tenant:?}"));
+        };
+        if !db.revoke_token(&t, id).await? {
+            return bad(format!("ID: tenant {tenant:?} has no token {id}"));
+        }
+        eprintln!("token {id} revoked (a running server refuses it within a second)");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Runs `token create`.
+fn token_create(
+    tenant: String,
+    role: String,
+    name: String,
+    store: StoreArgs,
+) -> anyhow::Result<ExitCode> {
     let role = match Role::parse(&role) {
         Some(Role::Provider) | None => {
             return bad(format!(

@@ -336,3 +336,19 @@ tenant-settings-hint = La zona horària i el calendari de festius de l'empresa: 
 tenant-time-zone = Zona horària (un nom IANA com Europe/Madrid)
 tenant-holidays = Festius
 tenant-holidays-hint = Un per línia: la data com AAAA-MM-DD i, si en té, el seu nom (2026-12-25 Nadal).
+
+## API tokens (administration)
+tokens-title = Tokens de l'API
+tokens-hint = Els tokens permeten que els sistemes de la teva empresa facin servir l'API amb un rol propi. El secret es mostra una sola vegada, en crear el token; un token revocat deixa de funcionar a l'instant.
+tokens-none = Encara no hi ha tokens de l'API.
+token-name = Nom
+token-created = Creat
+token-expires = Caduca
+token-last-used = Últim ús
+token-new = Token nou
+token-make = Crea el token
+token-revoke = Revoca
+token-revoke-confirm = Vols revocar aquest token? El que el faci servir deixarà de funcionar a l'instant.
+token-revoked = Token revocat.
+token-secret-once = Copia el secret ara: no es tornarà a mostrar.
+never = mai

@@ -342,3 +342,19 @@ tenant-settings-hint = Vlastní časové pásmo a kalendář svátků společnos
 tenant-time-zone = Časové pásmo (název IANA, např. Europe/Prague)
 tenant-holidays = Svátky
 tenant-holidays-hint = Jeden na řádek: datum ve tvaru RRRR-MM-DD a případně jeho název (2026-12-25 Vánoce).
+
+## API tokens (administration)
+tokens-title = Tokeny API
+tokens-hint = Tokeny umožňují systémům vaší firmy používat API s vlastní rolí. Tajný klíč se zobrazí jen jednou, při vytvoření tokenu; odvolaný token okamžitě přestane fungovat.
+tokens-none = Zatím žádné tokeny API.
+token-name = Název
+token-created = Vytvořen
+token-expires = Platnost do
+token-last-used = Naposledy použit
+token-new = Nový token
+token-make = Vytvořit token
+token-revoke = Odvolat
+token-revoke-confirm = Odvolat tento token? Co ho používá, okamžitě přestane fungovat.
+token-revoked = Token odvolán.
+token-secret-once = Zkopírujte si tajný klíč hned: znovu se nezobrazí.
+never = nikdy

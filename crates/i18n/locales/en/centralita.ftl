@@ -336,3 +336,19 @@ tenant-settings-hint = The company's own time zone and holiday calendar: the wal
 tenant-time-zone = Time zone (an IANA name such as Europe/Madrid)
 tenant-holidays = Holidays
 tenant-holidays-hint = One a line: the date as YYYY-MM-DD, then its name if it has one (2026-12-25 Christmas).
+
+## API tokens (administration)
+tokens-title = API tokens
+tokens-hint = Tokens let your company's systems use the API with a role of their own. The secret is shown once, when the token is made; a revoked token stops working at once.
+tokens-none = No API tokens yet.
+token-name = Name
+token-created = Made
+token-expires = Expires
+token-last-used = Last used
+token-new = New token
+token-make = Make token
+token-revoke = Revoke
+token-revoke-confirm = Revoke this token? Whatever uses it stops working at once.
+token-revoked = Token revoked.
+token-secret-once = Copy the secret now: it is not shown again.
+never = never

@@ -336,3 +336,19 @@ tenant-settings-hint = La zona horaria y el calendario de festivos de la empresa
 tenant-time-zone = Zona horaria (un nombre IANA como Europe/Madrid)
 tenant-holidays = Festivos
 tenant-holidays-hint = Uno por línea: la fecha como AAAA-MM-DD y, si tiene, su nombre (2026-12-25 Navidad).
+
+## API tokens (administration)
+tokens-title = Tokens de la API
+tokens-hint = Los tokens permiten que los sistemas de tu empresa usen la API con un rol propio. El secreto se muestra una sola vez, al crear el token; un token revocado deja de funcionar al momento.
+tokens-none = Todavía no hay tokens de la API.
+token-name = Nombre
+token-created = Creado
+token-expires = Caduca
+token-last-used = Último uso
+token-new = Nuevo token
+token-make = Crear token
+token-revoke = Revocar
+token-revoke-confirm = ¿Revocar este token? Lo que lo use dejará de funcionar al momento.
+token-revoked = Token revocado.
+token-secret-once = Copia el secreto ahora: no se vuelve a mostrar.
+never = nunca

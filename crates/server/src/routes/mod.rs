@@ -11,6 +11,7 @@ pub mod recording;
 pub mod routing;
 pub mod sessions;
 pub mod settings;
+pub mod tokens;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -227,6 +228,8 @@ pub fn router(state: AppState) -> Router {
             get(routing::plan).put(routing::set_plan),
         )
         .route("/api/v1/routing/plan/validate", post(routing::validate))
+        .route("/api/v1/tokens", get(tokens::list).post(tokens::create))
+        .route("/api/v1/tokens/{id}", axum::routing::delete(tokens::revoke))
         .route(
             "/api/v1/settings/tenant",
             get(settings::get_tenant).put(settings::put_tenant),

@@ -36,6 +36,7 @@ pub mod planform;
 pub mod popup;
 pub mod settings;
 pub mod signin;
+pub mod tokens;
 pub mod users;
 pub mod waiting;
 pub mod wallboard;
@@ -511,5 +512,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/admin/desktop", post(admin::save_desktop))
         .route("/ui/admin/desktop/validate", post(admin::validate_desktop))
         .route("/ui/admin/tenant", post(calendar::save))
+        .route("/ui/admin/tokens", post(tokens::make))
+        .route("/ui/admin/tokens/{id}/revoke", post(tokens::revoke))
         .route("/ui/tenants", get(admin::tenants).post(admin::add_tenant))
 }

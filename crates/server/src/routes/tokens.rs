@@ -1,0 +1,114 @@
+//! API tokens, managed by the tenant's administrators: `GET
+//! /api/v1/tokens` lists them (never their secrets), `POST` makes one and
+//! shows its secret `token` that once, `DELETE /api/v1/tokens/{id}`
+//! revokes one at once. A token revoked from the command line against a
+//! running server stops working within [`crate::auth::TOKEN_RECHECK`].
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::AppState;
+use crate::auth::{self, Principal, Role};
+use crate::clock;
+use crate::error::{ApiError, ApiResult};
+use crate::perms::Action;
+use crate::routes::{Body, path_id};
+
+/// When a token stops working: Unix milliseconds, or an RFC 3339 time.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum When {
+    /// Unix milliseconds.
+    Ms(i64),
+    /// `2027-01-31T18:00:00Z`.
+    Text(String),
+}
+
+impl When {
+    fn ms(&self) -> ApiResult<i64> {
+        match self {
+            When::Ms(ms) => Ok(*ms),
+            When::Text(s) => chrono::DateTime::parse_from_rfc3339(s)
+                .map(|t| t.timestamp_millis())
+                .map_err(|_| {
+                    ApiError::field("expires_at", format!("{s:?} is not an RFC 3339 time"))
+                }),
+        }
+    }
+}
+
+/// A new token.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    /// A label (which integration uses it).
+    pub name: String,
+    /// `admin`, `supervisor`, `agent`, `analyst` or `client`.
+    pub role: String,
+    /// When it stops working (none: when revoked).
+    pub expires_at: Option<When>,
+}
+
+/// `GET /api/v1/tokens`.
+pub async fn list(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
+    p.require(Action::TokensManage)?;
+    let tokens = st.store.tokens(p.tenant()?).await?;
+    Ok(axum::Json(json!({"tokens": tokens})).into_response())
+}
+
+/// `POST /api/v1/tokens`.
+pub async fn create(
+    State(st): State<AppState>,
+    p: Principal,
+    Body(req): Body<NewToken>,
+) -> ApiResult<Response> {
+    p.require(Action::TokensManage)?;
+    let role = match Role::parse(&req.role) {
+        Some(Role::Provider) | None => {
+            return Err(ApiError::field(
+                "role",
+                "one of admin, supervisor, agent, analyst, client",
+            ));
+        }
+        Some(r) => r,
+    };
+    let expires_at = req.expires_at.as_ref().map(When::ms).transpose()?;
+    let secret = auth::new_token();
+    let t = p.tenant()?;
+    let info = st
+        .store
+        .add_token(
+            t,
+            &req.name,
+            role.as_str(),
+            &auth::secret_hash(&secret),
+            clock::now_ms(),
+            expires_at,
+        )
+        .await?;
+    tracing::info!(target: "audit", who = ?p.name, tenant = t.name(), token = info.id,
+        role = role.as_str(), "API token created");
+    let mut body = serde_json::to_value(&info).map_err(ApiError::internal)?;
+    body["token"] = json!(secret);
+    Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+}
+
+/// `DELETE /api/v1/tokens/{id}`.
+pub async fn revoke(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    p.require(Action::TokensManage)?;
+    let id = path_id(&id, "token")?;
+    let t = p.tenant()?;
+    if !st.store.revoke_token(t, id).await? {
+        return Err(ApiError::not_found("token"));
+    }
+    st.tokens.forget_token(t.id(), id);
+    tracing::info!(target: "audit", who = ?p.name, tenant = t.name(), token = id, "API token revoked");
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,203 @@
+//! Administration: the tenant's API tokens — listed with their role, when
+//! they were made, when they expire and when they were last used (never
+//! their secrets), made with a name, a role and an optional expiry (the
+//! secret shown that once), and revoked at once. The same rules as
+//! `/api/v1/tokens` ([`crate::routes::tokens`]).
+
+use std::fmt::Write as _;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::{Ctx, UiForm, esc, html_response};
+use crate::AppState;
+use crate::auth::{self, Principal, Role};
+use crate::clock;
+use crate::error::{ApiError, ApiResult};
+use crate::perms::Action;
+use crate::routes::path_id;
+
+/// The form as sent.
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    /// A label.
+    #[serde(default)]
+    pub name: String,
+    /// The role.
+    #[serde(default)]
+    pub role: String,
+    /// `YYYY-MM-DD` (the end of that day in UTC), or empty for none.
+    #[serde(default)]
+    pub expires: String,
+}
+
+fn when(ms: Option<i64>, never: &str) -> String {
+    ms.and_then(chrono::DateTime::from_timestamp_millis)
+        .map_or_else(
+            || never.to_string(),
+            |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+        )
+}
+
+/// The list and the form; `note` goes above them (a new secret, an error).
+async fn box_html(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<String> {
+    let tokens = st.store.tokens(ctx.p.tenant()?).await?;
+    let never = ctx.t("never");
+    let mut rows = String::new();
+    for k in &tokens {
+        let _ = write!(
+            rows,
+            "<tr><td>{id}</td><td>{name}</td><td>{role}</td><td>{made}</td><td>{exp}</td><td>{used}</td>\
+<td><button type=\"button\" class=\"secondary\" hx-post=\"/ui/admin/tokens/{id}/revoke\" hx-target=\"#tokens-box\" hx-swap=\"outerHTML\" hx-confirm=\"{confirm}\">{revoke}</button></td></tr>",
+            id = k.id,
+            name = esc(&k.name),
+            role = ctx.t(&format!("role-{}", k.role)),
+            made = when(Some(k.created_at), &never),
+            exp = when(k.expires_at, &never),
+            used = when(k.last_used_at, &never),
+            confirm = esc(&ctx.t("token-revoke-confirm")),
+            revoke = ctx.t("token-revoke"),
+        );
+    }
+    let list = if tokens.is_empty() {
+        format!("<p>{}</p>", ctx.t("tokens-none"))
+    } else {
+        format!(
+            "<table><thead><tr><th>#</th><th>{name}</th><th>{role}</th><th>{made}</th><th>{exp}</th><th>{used}</th><th></th></tr></thead><tbody>{rows}</tbody></table>",
+            name = ctx.t("token-name"),
+            role = ctx.t("role"),
+            made = ctx.t("token-created"),
+            exp = ctx.t("token-expires"),
+            used = ctx.t("token-last-used"),
+        )
+    };
+    let mut roles = String::new();
+    for r in [
+        Role::Analyst,
+        Role::Client,
+        Role::Agent,
+        Role::Supervisor,
+        Role::Admin,
+    ] {
+        let _ = write!(
+            roles,
+            "<option value=\"{}\">{}</option>",
+            r.as_str(),
+            ctx.t(&format!("role-{}", r.as_str()))
+        );
+    }
+    Ok(format!(
+        "<div id=\"tokens-box\"><p aria-live=\"polite\">{note}</p>{list}\
+<form class=\"stack\" hx-post=\"/ui/admin/tokens\" hx-target=\"#tokens-box\" hx-swap=\"outerHTML\">\
+<h3>{new}</h3>\
+<label for=\"tk-name\">{name_l}</label><input id=\"tk-name\" name=\"name\" required maxlength=\"128\">\
+<label for=\"tk-role\">{role_l}</label><select id=\"tk-role\" name=\"role\">{roles}</select>\
+<label for=\"tk-exp\">{exp_l}</label><input id=\"tk-exp\" name=\"expires\" type=\"date\">\
+<button type=\"submit\">{make}</button></form></div>",
+        new = ctx.t("token-new"),
+        name_l = ctx.t("token-name"),
+        role_l = ctx.t("role"),
+        exp_l = ctx.t("token-expires"),
+        make = ctx.t("token-make"),
+    ))
+}
+
+/// The section of the administration page (administrators only).
+pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
+    if !crate::perms::allowed(ctx.p.role, Action::TokensManage) {
+        return Ok(String::new());
+    }
+    Ok(format!(
+        "<section class=\"card\" aria-labelledby=\"tokens-h\"><h2 id=\"tokens-h\">{}</h2>\
+<p class=\"hint\">{}</p>{}</section>",
+        ctx.t("tokens-title"),
+        ctx.t("tokens-hint"),
+        box_html(st, ctx, "").await?,
+    ))
+}
+
+fn refused(html: String) -> Response {
+    let mut r = html_response(html);
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    r
+}
+
+/// `POST /ui/admin/tokens`.
+pub async fn make(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    UiForm(f): UiForm<TokenForm>,
+) -> ApiResult<Response> {
+    p.require(Action::TokensManage)?;
+    let ctx = Ctx::new(&st, p, &headers).await?;
+    let t = ctx.p.tenant()?.clone();
+    let error = |m: String| format!("<span class=\"error\">{}</span>", esc(&m));
+    let role = match Role::parse(&f.role) {
+        Some(Role::Provider) | None => {
+            return Ok(refused(box_html(&st, &ctx, &error(ctx.t("role"))).await?));
+        }
+        Some(r) => r,
+    };
+    let expires_at = match f.expires.trim() {
+        "" => None,
+        d => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(day) => day
+                .and_hms_opt(23, 59, 59)
+                .map(|t| t.and_utc().timestamp_millis()),
+            Err(_) => {
+                let msg = error(format!("{}: {d}", ctx.t("token-expires")));
+                return Ok(refused(box_html(&st, &ctx, &msg).await?));
+            }
+        },
+    };
+    let secret = auth::new_token();
+    let made = st
+        .store
+        .add_token(
+            &t,
+            f.name.trim(),
+            role.as_str(),
+            &auth::secret_hash(&secret),
+            clock::now_ms(),
+            expires_at,
+        )
+        .await;
+    let info = match made {
+        Ok(info) => info,
+        Err(e) => {
+            let msg = error(ApiError::from(e).message);
+            return Ok(refused(box_html(&st, &ctx, &msg).await?));
+        }
+    };
+    tracing::info!(target: "audit", who = ?ctx.p.name, tenant = t.name(), token = info.id,
+        role = role.as_str(), "API token created");
+    let note = format!(
+        "<span class=\"ok\">{}</span> <code class=\"secret\">{}</code>",
+        ctx.t("token-secret-once"),
+        esc(&secret)
+    );
+    Ok(html_response(box_html(&st, &ctx, &note).await?))
+}
+
+/// `POST /ui/admin/tokens/{id}/revoke`.
+pub async fn revoke(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    p.require(Action::TokensManage)?;
+    let ctx = Ctx::new(&st, p, &headers).await?;
+    let t = ctx.p.tenant()?.clone();
+    let id = path_id(&id, "token")?;
+    if !st.store.revoke_token(&t, id).await? {
+        return Err(ApiError::not_found("token"));
+    }
+    st.tokens.forget_token(t.id(), id);
+    tracing::info!(target: "audit", who = ?ctx.p.name, tenant = t.name(), token = id, "API token revoked");
+    let note = format!("<span class=\"ok\">{}</span>", ctx.t("token-revoked"));
+    Ok(html_response(box_html(&st, &ctx, &note).await?))
+}
