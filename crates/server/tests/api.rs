@@ -772,6 +772,17 @@ async fn a_tenant_never_reaches_another_tenants_data() {
         .await
         .unwrap();
     assert_eq!(r.status, 201, "{:?}", r.json());
+    // B's tokens up to id 10 (A makes five of its own below: its ids stop there).
+    for i in 0..9 {
+        let r = b_admin
+            .post(
+                "/api/v1/tokens",
+                &json!({"name": format!("secret-token-b{i}"), "role": "analyst"}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.status, 201, "{:?}", r.json());
+    }
     let a = e.store.tenant_by_name("alpha").await.unwrap().unwrap();
     for role in [
         Role::Admin,
@@ -805,6 +816,8 @@ async fn a_tenant_never_reaches_another_tenants_data() {
                 cid
             } else if r.path.contains("/queues/") {
                 2
+            } else if r.path.contains("/tokens/") {
+                10
             } else {
                 iid
             };

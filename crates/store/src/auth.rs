@@ -64,6 +64,11 @@ pub struct TokenInfo {
     pub last_used_at: Option<i64>,
 }
 
+/// Whether a database error is a unique index refusing a row.
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
 /// Most tokens a tenant may have.
 pub const TOKENS_PER_TENANT_MAX: i64 = 1_000;
 
@@ -409,15 +414,11 @@ impl Store {
                 message: "must be in the future".into(),
             });
         }
-        let mut tx = self.pool().begin().await?;
-        let row = sqlx::query(
-            "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM api_tokens WHERE tenant_id = $1",
-        )
-        .bind(t.id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let (last, count): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
-        if count >= TOKENS_PER_TENANT_MAX {
+        let row = sqlx::query("SELECT COUNT(*) FROM api_tokens WHERE tenant_id = $1")
+            .bind(t.id)
+            .fetch_one(self.pool())
+            .await?;
+        if row.try_get::<i64, _>(0)? >= TOKENS_PER_TENANT_MAX {
             return Err(StoreError::Invalid {
                 field: "name",
                 message: format!(
@@ -425,11 +426,20 @@ impl Store {
                 ),
             });
         }
-        let id = last + 1;
-        sqlx::query("INSERT INTO api_tokens (token_hash, tenant_id, id, name, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(token_hash).bind(t.id).bind(id).bind(name).bind(role).bind(now_ms).bind(expires_at)
-            .execute(&mut *tx).await?;
-        tx.commit().await?;
+        // The next id in one statement; two made at the same moment on
+        // PostgreSQL may both pick it, and the unique index refuses one, which
+        // tries again.
+        let mut tries = 0;
+        let id = loop {
+            let r = sqlx::query("INSERT INTO api_tokens (token_hash, tenant_id, id, name, role, created_at, expires_at) SELECT $1, $2, COALESCE(MAX(id), 0) + 1, $3, $4, $5, $6 FROM api_tokens WHERE tenant_id = $2 RETURNING id")
+                .bind(token_hash).bind(t.id).bind(name).bind(role).bind(now_ms).bind(expires_at)
+                .fetch_one(self.pool()).await;
+            match r {
+                Ok(row) => break row.try_get::<i64, _>(0)?,
+                Err(e) if tries < 3 && is_unique_violation(&e) => tries += 1,
+                Err(e) => return Err(e.into()),
+            }
+        };
         Ok(TokenInfo {
             id,
             name: name.into(),
