@@ -52,6 +52,11 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "a body that is not sent as JSON (Content-Type: application/json)",
     ),
     (
+        "rate_limited",
+        429,
+        "too many requests from here; retry after the seconds in Retry-After",
+    ),
+    (
         "too_many_attempts",
         429,
         "too many failed sign-ins; wait and retry",
@@ -149,6 +154,16 @@ impl ApiError {
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
             format!("too many failed sign-ins; retry in {retry_s} s"),
+        );
+        e.retry_after_s = Some(retry_s);
+        e
+    }
+    /// Too many requests from one caller or for one tenant.
+    pub fn rate_limited(retry_s: u64) -> Self {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("too many requests; retry in {retry_s} s"),
         );
         e.retry_after_s = Some(retry_s);
         e

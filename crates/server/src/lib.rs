@@ -25,6 +25,7 @@ pub mod passwords;
 pub use center::outbound;
 pub mod perms;
 pub mod presence;
+pub mod ratelimit;
 pub mod retention;
 pub mod routes;
 pub mod scope;
@@ -84,6 +85,8 @@ pub struct AppState {
     pub throttle: Arc<lockout::Throttle>,
     /// Password checks, off the async workers and bounded.
     pub passwords: Arc<passwords::Passwords>,
+    /// How often anonymous callers may start a public chat.
+    pub chat_limits: Arc<ratelimit::ChatLimits>,
     /// API token cache.
     pub tokens: Arc<auth::TokenCache>,
     /// A hash verified against when the user does not exist (constant-ish timing).
@@ -100,6 +103,7 @@ impl AppState {
             store,
             throttle: Arc::new(lockout::Throttle::from_env()),
             passwords: Arc::new(passwords::Passwords::from_env()),
+            chat_limits: Arc::default(),
             tokens: Arc::default(),
             dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
             ui: Arc::default(),

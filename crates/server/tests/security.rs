@@ -559,3 +559,41 @@ async fn the_administration_page_makes_lists_and_revokes_tokens() {
     assert_eq!(r.status, 200);
     assert_eq!(bi.get("/api/v1/reports/summary").await.unwrap().status, 401);
 }
+
+#[tokio::test]
+async fn anonymous_chats_are_limited_per_address_and_per_tenant() {
+    use server::ratelimit::{ChatLimits, Limiter, Rate};
+    let mut e = with_eva("sec-chat-flood").await;
+    e.state.chat_limits = Arc::new(ChatLimits {
+        per_address: Limiter::new(Rate::per_minute(10.0, 5.0)),
+        per_tenant: Limiter::new(Rate::per_minute(60.0, 8.0)),
+    });
+    e.app = server::app(e.state.clone());
+    let mut admin = session(&e.app, "192.0.2.1:1", "eva", PASSWORD).await;
+    let r = admin
+        .put("/api/v1/routing/plan", &json!({"document": PLAN}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204);
+    let start = |from: &str| {
+        let mut c = Client::new(&e.app).from(from);
+        async move {
+            c.post("/chat/acme/start", &json!({"name": "Eva"}))
+                .await
+                .unwrap()
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(start("198.51.100.20:1").await.status, 201);
+    }
+    let r = start("198.51.100.20:2").await;
+    assert_eq!(r.status, 429);
+    assert_eq!(r.error_code().as_deref(), Some("rate_limited"));
+    assert!(r.headers.contains_key("retry-after"));
+    // Others still chat, until the tenant's own limit.
+    for i in 0..3 {
+        assert_eq!(start(&format!("198.51.100.{}:1", 30 + i)).await.status, 201);
+    }
+    let r = start("198.51.100.40:1").await;
+    assert_eq!(r.status, 429, "the tenant's limit: {:?}", r.json());
+}

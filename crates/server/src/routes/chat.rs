@@ -52,9 +52,19 @@ pub struct Start {
 /// `POST /chat/{tenant}/start`.
 pub async fn start(
     State(st): State<AppState>,
+    crate::routes::ClientAddr(from): crate::routes::ClientAddr,
     Path(name): Path<String>,
     body: Option<Body<Start>>,
 ) -> ApiResult<Response> {
+    let from = from.map_or_else(|| "-".to_string(), |a| a.to_string());
+    st.chat_limits
+        .per_address
+        .take(&from)
+        .map_err(ApiError::rate_limited)?;
+    st.chat_limits
+        .per_tenant
+        .take(&name)
+        .map_err(ApiError::rate_limited)?;
     let req = body.map(|b| b.0).unwrap_or_default();
     if req.name.as_ref().is_some_and(|n| n.len() > 64) {
         return Err(ApiError::field("name", "at most 64 bytes"));
