@@ -88,6 +88,8 @@ pub struct Principal {
     pub name: String,
     /// The agent a user works as.
     pub agent: Option<AgentId>,
+    /// Who, by id, for the audit trail: `user:ID`, `token:ID` or `provider:ID`.
+    pub actor: String,
 }
 
 impl Principal {
@@ -96,7 +98,7 @@ impl Principal {
         if allowed(self.role, action) {
             Ok(())
         } else {
-            tracing::warn!(target: "audit", who = %self.name, role = self.role.as_str(),
+            tracing::warn!(target: "audit", who = ?self.name, role = self.role.as_str(),
                 tenant = self.tenant.as_ref().map(|t| t.name()), action = action.as_str(), "permission denied");
             Err(ApiError::forbidden(action.describe()))
         }
@@ -257,6 +259,7 @@ async fn token_principal(state: &AppState, h: &str) -> Result<Principal, ApiErro
         role,
         name: format!("token:{}", rec.name),
         agent: None,
+        actor: format!("token:{}", rec.id),
     };
     if rec
         .last_used_at
@@ -369,11 +372,17 @@ impl FromRequestParts<AppState> for Principal {
                     .ok_or_else(ApiError::unauthenticated)?,
             )
         };
+        let actor = if tenant.is_none() {
+            format!("provider:{}", user.id)
+        } else {
+            format!("user:{}", user.id)
+        };
         let p = Principal {
             tenant,
             role: Role::parse(&user.role).ok_or_else(ApiError::unauthenticated)?,
             name: user.username,
             agent: user.agent_id.map(|a| AgentId(a as u32)),
+            actor,
         };
         // An agent linked after sign-in is picked up on the next uncached lookup;
         // sessions of users not yet linked are not cached for that reason.

@@ -14,6 +14,7 @@
 //! - [`demo`]: the demo tenant and its simulated customers and agents.
 //! - [`ui`]: the web UI (agent desktop, wallboard, administration) under `/ui`.
 
+pub mod audit;
 pub mod auth;
 pub mod bench;
 pub mod clock;

@@ -53,6 +53,8 @@ pub enum Action {
     CampaignsManage,
     /// Make, list and revoke the tenant's API tokens.
     TokensManage,
+    /// Read the tenant's audit trail.
+    AuditRead,
 }
 
 use Role::{Admin, Agent, Analyst, Client, Provider, Supervisor};
@@ -86,6 +88,7 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::CampaignsRead, &[Admin, Supervisor, Analyst]),
     (Action::CampaignsManage, &[Admin, Supervisor]),
     (Action::TokensManage, &[Admin]),
+    (Action::AuditRead, &[Admin]),
 ];
 
 impl Action {
@@ -113,6 +116,7 @@ impl Action {
             Action::CampaignsRead => "campaigns.read",
             Action::CampaignsManage => "campaigns.manage",
             Action::TokensManage => "tokens.manage",
+            Action::AuditRead => "audit.read",
         }
     }
 
@@ -140,6 +144,7 @@ impl Action {
             Action::CampaignsRead => "read campaigns",
             Action::CampaignsManage => "manage campaigns",
             Action::TokensManage => "manage API tokens",
+            Action::AuditRead => "read the audit trail",
         }
     }
 }
@@ -298,6 +303,12 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/routing/plan/validate",
         Some(Action::RoutingValidate),
         "Validate a routing plan without applying it",
+    ),
+    r(
+        "GET",
+        "/api/v1/audit",
+        Some(Action::AuditRead),
+        "The audit trail (?from=&to= Unix ms or RFC 3339, &format=json|csv, &limit=), hash-chained",
     ),
     r(
         "GET",

@@ -17,6 +17,7 @@
 //! Modules: [`fact`] (what the log holds), [`auth`] (users, tokens,
 //! sessions), [`read`] (queries for the API).
 
+pub mod audit;
 pub mod auth;
 pub mod fact;
 mod migrate;

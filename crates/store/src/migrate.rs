@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "token_ids",
         include_str!("../migrations/0005_token_ids.sql"),
     ),
+    (6, "audit", include_str!("../migrations/0006_audit.sql")),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises concurrent start-ups.

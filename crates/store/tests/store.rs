@@ -556,7 +556,35 @@ async fn campaigns_are_projected_and_the_dialers_facts_read_back(s: Store) {
     assert_eq!(s.projection_snapshot(&t).await.unwrap(), live);
 }
 
+/// Each tenant's audit trail is its own chain; appends made at the same
+/// moment all land, in one unbroken chain.
+async fn audit_trails_chain_per_tenant_under_concurrent_appends(s: Store) {
+    let (a, b) = (tenant(&s).await, tenant(&s).await);
+    let mut hs = Vec::new();
+    for i in 0..16 {
+        let s = s.clone();
+        let id = if i % 2 == 0 { a.id() } else { b.id() };
+        hs.push(tokio::spawn(async move {
+            s.audit_append(id, i, &format!("user:{i}"), "signed_in", None)
+                .await
+                .unwrap()
+        }));
+    }
+    let done = futures_join(hs).await;
+    assert_eq!(done.len(), 16);
+    assert_eq!(s.audit_verify(a.id()).await.unwrap(), Ok(8));
+    assert_eq!(s.audit_verify(b.id()).await.unwrap(), Ok(8));
+    let read = s.audit(&a, None, None, 100).await.unwrap();
+    assert_eq!(
+        read.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        (1..=8).collect::<Vec<_>>()
+    );
+    assert_eq!(read[0].prev_hash, store::audit::GENESIS);
+    assert_eq!(s.audit_latest(&a, 1).await.unwrap()[0].seq, 8);
+}
+
 suite!(
+    audit_trails_chain_per_tenant_under_concurrent_appends,
     campaigns_are_projected_and_the_dialers_facts_read_back,
     projections_follow_the_log_and_rebuild_equals_live,
     a_failed_append_writes_nothing,

@@ -1,5 +1,6 @@
 //! The subcommands, one module each.
 
+pub mod audit;
 pub mod bench;
 pub mod server;
 pub mod simulate;
@@ -43,6 +44,9 @@ enum Command {
     Token(server::TokenCommand),
     /// Rebuild projections from the event log (with the server stopped).
     Rebuild(server::RebuildArgs),
+    /// Check or print a tenant's hash-chained audit trail.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
 }
 
 /// Runs one parsed command line.
@@ -57,5 +61,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(cmd) => server::user(cmd),
         Command::Token(cmd) => server::token(cmd),
         Command::Rebuild(args) => server::rebuild(args),
+        Command::Audit(cmd) => audit::run(cmd),
     }
 }

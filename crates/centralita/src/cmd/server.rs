@@ -13,6 +13,10 @@ use store::Store;
 
 use super::EXIT_BAD_INPUT;
 
+/// The actor of what the command line does, in the audit trail (whoever
+/// runs it has the machine).
+const CLI: &str = "command_line";
+
 /// Where the data lives.
 #[derive(Debug, Clone, clap::Args)]
 pub struct StoreArgs {
@@ -47,7 +51,7 @@ pub struct Settings {
 }
 
 impl StoreArgs {
-    fn settings(&self, listen: Option<&str>) -> anyhow::Result<Settings> {
+    pub(super) fn settings(&self, listen: Option<&str>) -> anyhow::Result<Settings> {
         let file = match &self.config {
             Some(p) => {
                 let text = std::fs::read_to_string(p)
@@ -231,7 +235,7 @@ pub struct RebuildArgs {
     tenant: Option<String>,
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(super) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?)
@@ -246,12 +250,12 @@ fn logging() {
         .try_init();
 }
 
-fn bad(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
+pub(super) fn bad(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
     eprintln!("error: {msg}");
     Ok(ExitCode::from(EXIT_BAD_INPUT))
 }
 
-async fn open(settings: &Settings) -> anyhow::Result<Store> {
+pub(super) async fn open(settings: &Settings) -> anyhow::Result<Store> {
     Store::open(&settings.database)
         .await
         .with_context(|| "cannot open the database")
@@ -373,6 +377,9 @@ pub fn user(cmd: UserCommand) -> anyhow::Result<ExitCode> {
         };
         match res {
             Ok(u) => {
+                let target = format!("user:{}", u.id);
+                db.audit_append(u.tenant_id, now, CLI, "user_added", Some(&target))
+                    .await?;
                 println!("user {} ({}) added", u.username, u.role);
                 Ok(ExitCode::SUCCESS)
             }
@@ -438,6 +445,10 @@ fn token_revoke(tenant: String, id: i64, store: StoreArgs) -> anyhow::Result<Exi
         if !db.revoke_token(&t, id).await? {
             return bad(format!("ID: tenant {tenant:?} has no token {id}"));
         }
+        let target = format!("token:{id}");
+        let now = server::clock::now_ms();
+        db.audit_append(t.id(), now, CLI, "token_revoked", Some(&target))
+            .await?;
         eprintln!("token {id} revoked (a running server refuses it within a second)");
         Ok(ExitCode::SUCCESS)
     })
@@ -465,17 +476,22 @@ fn token_create(
             return bad(format!("--tenant: no tenant {tenant:?}"));
         };
         let token = auth::new_token();
+        let now = server::clock::now_ms();
         match db
-            .create_token(
+            .add_token(
                 &t,
                 &name,
                 role.as_str(),
                 &auth::secret_hash(&token),
-                server::clock::now_ms(),
+                now,
+                None,
             )
             .await
         {
-            Ok(()) => {
+            Ok(info) => {
+                let target = format!("token:{}", info.id);
+                db.audit_append(t.id(), now, CLI, "token_created", Some(&target))
+                    .await?;
                 println!("{token}");
                 eprintln!("(shown once; stored hashed)");
                 Ok(ExitCode::SUCCESS)

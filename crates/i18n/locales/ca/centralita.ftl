@@ -352,3 +352,13 @@ token-revoke-confirm = Vols revocar aquest token? El que el faci servir deixarà
 token-revoked = Token revocat.
 token-secret-once = Copia el secret ara: no es tornarà a mostrar.
 never = mai
+
+## Audit trail (administration)
+audit-title = Registre d'auditoria
+audit-hint = Qui ha fet què, per identificador: entrades, usuaris i rols, contrasenyes, tokens, plans i configuració, gravacions escoltades, canvis forçats a la sala. Cada entrada està encadenada a l'anterior per un hash; l'ordre `centralita audit verify` comprova la cadena.
+audit-none = Encara no hi ha res registrat.
+audit-when = Quan
+audit-actor = Qui
+audit-action = Què
+audit-target = Sobre
+audit-download = Descarrega tot el registre (CSV)

@@ -358,3 +358,13 @@ token-revoke-confirm = Odvolat tento token? Co ho používá, okamžitě přesta
 token-revoked = Token odvolán.
 token-secret-once = Zkopírujte si tajný klíč hned: znovu se nezobrazí.
 never = nikdy
+
+## Audit trail (administration)
+audit-title = Auditní záznam
+audit-hint = Kdo co udělal, podle identifikátoru: přihlášení, uživatelé a role, hesla, tokeny, plány a nastavení, poslechnuté nahrávky, vynucené změny na pracovišti. Každý záznam je s předchozím spojen hashem; příkaz `centralita audit verify` řetězec ověří.
+audit-none = Zatím nic nezaznamenáno.
+audit-when = Kdy
+audit-actor = Kdo
+audit-action = Co
+audit-target = Čeho se týká
+audit-download = Stáhnout celý záznam (CSV)

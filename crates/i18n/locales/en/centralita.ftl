@@ -352,3 +352,13 @@ token-revoke-confirm = Revoke this token? Whatever uses it stops working at once
 token-revoked = Token revoked.
 token-secret-once = Copy the secret now: it is not shown again.
 never = never
+
+## Audit trail (administration)
+audit-title = Audit trail
+audit-hint = Who did what, by id: sign-ins, users and roles, passwords, tokens, plans and settings, recordings listened to, the floor's forced changes. Each entry is chained to the one before by a hash; the command `centralita audit verify` checks the chain.
+audit-none = Nothing recorded yet.
+audit-when = When
+audit-actor = Who
+audit-action = What
+audit-target = On
+audit-download = Download the whole trail (CSV)

@@ -352,3 +352,13 @@ token-revoke-confirm = ¿Revocar este token? Lo que lo use dejará de funcionar 
 token-revoked = Token revocado.
 token-secret-once = Copia el secreto ahora: no se vuelve a mostrar.
 never = nunca
+
+## Audit trail (administration)
+audit-title = Registro de auditoría
+audit-hint = Quién hizo qué, por identificador: entradas, usuarios y roles, contraseñas, tokens, planes y ajustes, grabaciones escuchadas, cambios forzados en la sala. Cada entrada está encadenada a la anterior por un hash; la orden `centralita audit verify` comprueba la cadena.
+audit-none = Todavía no hay nada registrado.
+audit-when = Cuándo
+audit-actor = Quién
+audit-action = Qué
+audit-target = Sobre
+audit-download = Descargar todo el registro (CSV)

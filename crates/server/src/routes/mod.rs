@@ -1,6 +1,7 @@
 //! The HTTP routes, one module per resource, and the extractors they share.
 
 pub mod agents;
+pub mod audit;
 pub mod calls;
 pub mod campaigns;
 pub mod chat;
@@ -228,6 +229,7 @@ pub fn router(state: AppState) -> Router {
             get(routing::plan).put(routing::set_plan),
         )
         .route("/api/v1/routing/plan/validate", post(routing::validate))
+        .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/tokens", get(tokens::list).post(tokens::create))
         .route("/api/v1/tokens/{id}", axum::routing::delete(tokens::revoke))
         .route(

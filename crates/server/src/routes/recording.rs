@@ -102,6 +102,8 @@ pub async fn download(
             action: RecordingAction::Access,
         })
         .await?;
+    let on = Some(format!("interaction:{id}"));
+    crate::audit::record(&st, &p, crate::audit::AuditAction::RecordingListened, on).await?;
     let bytes = tokio::task::spawn_blocking(move || std::fs::read(&path))
         .await
         .map_err(ApiError::internal)?

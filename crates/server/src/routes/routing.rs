@@ -73,7 +73,8 @@ pub async fn set_plan(
     p.require(Action::RoutingManage)?;
     let h = st.hub.tenant(p.tenant()?).await?;
     h.call(Op::SetPlan(req.document)).await?;
-    tracing::info!(target: "audit", who = %p.name, tenant = h.tenant.name(), "routing plan replaced");
+    let on = Some("plan".to_string());
+    crate::audit::record(&st, &p, crate::audit::AuditAction::PlanReplaced, on).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

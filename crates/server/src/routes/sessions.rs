@@ -97,7 +97,19 @@ pub async fn open_session(
             },
         )
         .await?;
-    tracing::info!(target: "audit", tenant, user = %user.username, role = %user.role, "signed in");
+    let actor = if tenant.is_none() {
+        format!("provider:{}", user.id)
+    } else {
+        format!("user:{}", user.id)
+    };
+    crate::audit::record_as(
+        st,
+        user.tenant_id,
+        &actor,
+        crate::audit::AuditAction::SignedIn,
+        None,
+    )
+    .await?;
     let cookie = format!(
         "{SESSION_COOKIE}={sid}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
         SESSION_TTL_MS / 1000
@@ -131,7 +143,7 @@ pub async fn close_session(st: &AppState, p: &Principal, headers: &HeaderMap) ->
         st.tokens.forget_session(&h);
         st.store.delete_session(&h).await?;
     }
-    tracing::info!(target: "audit", who = %p.name, "signed out");
+    crate::audit::record(st, p, crate::audit::AuditAction::SignedOut, None).await?;
     crate::presence::session_closed(st, p).await;
     Ok(format!(
         "{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
@@ -167,7 +179,8 @@ pub async fn create_tenant(
 ) -> ApiResult<Response> {
     p.require(Action::TenantsManage)?;
     let t = st.store.create_tenant(&req.name, clock::now_ms()).await?;
-    tracing::info!(target: "audit", who = %p.name, tenant = t.name(), "tenant created");
+    let on = Some(format!("tenant:{}", t.id()));
+    crate::audit::record(&st, &p, crate::audit::AuditAction::TenantCreated, on).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(json!({"id": t.id(), "name": t.name()})),

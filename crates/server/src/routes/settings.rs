@@ -65,6 +65,7 @@ pub async fn put_tenant(
     let s = check(&doc)?;
     let t = p.tenant()?;
     save(&st, t, &s).await?;
-    tracing::info!(target: "audit", who = %p.name, tenant = t.name(), "tenant settings replaced");
+    let on = Some("settings:tenant".to_string());
+    crate::audit::record(&st, &p, crate::audit::AuditAction::SettingsReplaced, on).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

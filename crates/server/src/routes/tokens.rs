@@ -89,8 +89,8 @@ pub async fn create(
             expires_at,
         )
         .await?;
-    tracing::info!(target: "audit", who = ?p.name, tenant = t.name(), token = info.id,
-        role = role.as_str(), "API token created");
+    let on = Some(format!("token:{}", info.id));
+    crate::audit::record(&st, &p, crate::audit::AuditAction::TokenCreated, on).await?;
     let mut body = serde_json::to_value(&info).map_err(ApiError::internal)?;
     body["token"] = json!(secret);
     Ok((StatusCode::CREATED, axum::Json(body)).into_response())
@@ -109,6 +109,7 @@ pub async fn revoke(
         return Err(ApiError::not_found("token"));
     }
     st.tokens.forget_token(t.id(), id);
-    tracing::info!(target: "audit", who = ?p.name, tenant = t.name(), token = id, "API token revoked");
+    let on = Some(format!("token:{id}"));
+    crate::audit::record(&st, &p, crate::audit::AuditAction::TokenRevoked, on).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

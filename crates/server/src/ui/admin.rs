@@ -152,9 +152,10 @@ pub async fn page(
 <textarea id=\"desk\" name=\"document\" class=\"code\" spellcheck=\"false\" aria-describedby=\"desk-hint desk-msg\">{desk}</textarea>\
 <p id=\"desk-msg\" aria-live=\"polite\"></p>\
 <div class=\"row\"><button type=\"button\" class=\"secondary\" hx-post=\"/ui/admin/desktop/validate\" hx-include=\"#desk\" hx-target=\"#desk-msg\">{validate}</button>\
-<button type=\"submit\">{save}</button></div></form></section>{calendar}{tokens}",
+<button type=\"submit\">{save}</button></div></form></section>{calendar}{tokens}{audit}",
         calendar = super::calendar::section_html(&st, &ctx).await?,
         tokens = super::tokens::section_html(&st, &ctx).await?,
+        audit = super::audit::section_html(&st, &ctx).await?,
         users_l = ctx.t("users"),
         users = super::users::users_html(&st, &ctx, &t).await?,
         add_user = ctx.t("add-user"),
@@ -309,11 +310,16 @@ pub async fn save_plan(
     Ok(
         match st.hub.tenant(&t).await?.call(Op::SetPlan(f.document)).await {
             // The form shows the document just saved.
-            Ok(_) => html_response(format!(
-                "<span class=\"ok\">{}</span><div id=\"plan-form-box\" hx-swap-oob=\"true\">{}</div>",
-                ctx.t("saved"),
-                super::planform::form_html(&st, &ctx, &t).await?
-            )),
+            Ok(_) => {
+                let on = Some("plan".to_string());
+                crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::PlanReplaced, on)
+                    .await?;
+                html_response(format!(
+                    "<span class=\"ok\">{}</span><div id=\"plan-form-box\" hx-swap-oob=\"true\">{}</div>",
+                    ctx.t("saved"),
+                    super::planform::form_html(&st, &ctx, &t).await?
+                ))
+            }
             Err(e) if e.status.is_client_error() => verdict(false, plan_message(&e)),
             Err(e) => return Err(e),
         },
@@ -354,6 +360,8 @@ pub async fn save_desktop(
             document: f.document,
         })
         .await?;
+    let on = Some("settings:desktop".to_string());
+    crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::SettingsReplaced, on).await?;
     Ok(verdict(true, &i18n::Catalog::global().t(ctx.lang, "saved")))
 }
 
@@ -413,7 +421,8 @@ pub async fn add_tenant(
         .store
         .create_tenant(f.name.trim(), clock::now_ms())
         .await?;
-    tracing::info!(target: "audit", who = %p.name, tenant = t.name(), "tenant created");
+    let on = Some(format!("tenant:{}", t.id()));
+    crate::audit::record(&st, &p, crate::audit::AuditAction::TenantCreated, on).await?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let list = st.store.tenants().await?;
     Ok(html_response(tenants_html(&ctx, &list)))

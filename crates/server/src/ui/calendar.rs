@@ -161,7 +161,9 @@ pub async fn save(
     match TenantSettings::from_doc(&doc) {
         Ok(s) => {
             api::save(&st, &t, &s).await?;
-            tracing::info!(target: "audit", who = %ctx.p.name, tenant = t.name(), "tenant settings replaced");
+            let on = Some("settings:tenant".to_string());
+            crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::SettingsReplaced, on)
+                .await?;
             let stored = lines_of(&s);
             let view = View {
                 time_zone: s.time_zone.name(),

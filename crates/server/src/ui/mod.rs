@@ -24,6 +24,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod audit;
 pub mod calendar;
 pub mod calls;
 pub mod campaigns;

@@ -791,7 +791,8 @@ pub async fn save(
         }
         Err(e) => return Err(e),
     }
-    tracing::info!(target: "audit", who = %ctx.p.name, "routing plan saved from the form");
+    let on = Some("plan".to_string());
+    crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::PlanReplaced, on).await?;
     let saved = document_value(&text).map_err(ApiError::internal)?;
     Ok(html_response(format!(
         "{}<textarea id=\"plan\" name=\"document\" class=\"code\" spellcheck=\"false\" aria-describedby=\"plan-hint plan-msg\" hx-swap-oob=\"true\">{}</textarea>\

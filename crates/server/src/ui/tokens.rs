@@ -172,8 +172,8 @@ pub async fn make(
             return Ok(refused(box_html(&st, &ctx, &msg).await?));
         }
     };
-    tracing::info!(target: "audit", who = ?ctx.p.name, tenant = t.name(), token = info.id,
-        role = role.as_str(), "API token created");
+    let on = Some(format!("token:{}", info.id));
+    crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::TokenCreated, on).await?;
     let note = format!(
         "<span class=\"ok\">{}</span> <code class=\"secret\">{}</code>",
         ctx.t("token-secret-once"),
@@ -197,7 +197,8 @@ pub async fn revoke(
         return Err(ApiError::not_found("token"));
     }
     st.tokens.forget_token(t.id(), id);
-    tracing::info!(target: "audit", who = ?ctx.p.name, tenant = t.name(), token = id, "API token revoked");
+    let on = Some(format!("token:{id}"));
+    crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::TokenRevoked, on).await?;
     let note = format!("<span class=\"ok\">{}</span>", ctx.t("token-revoked"));
     Ok(html_response(box_html(&st, &ctx, &note).await?))
 }

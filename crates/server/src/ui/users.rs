@@ -180,10 +180,12 @@ pub async fn add_user(
         ));
     }
     let hash = st.passwords.hash(&f.password).await?;
-    st.store
+    let added = st
+        .store
         .create_user(&t, name, &hash, role.as_str(), clock::now_ms())
         .await?;
-    tracing::info!(target: "audit", who = %ctx.p.name, user = name, role = role.as_str(), "user added");
+    let on = Some(format!("user:{}", added.id));
+    crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::UserAdded, on).await?;
     Ok(html_response(users_html(&st, &ctx, &t).await?))
 }
 
@@ -251,7 +253,8 @@ pub async fn set_role(
         ));
     }
     st.tokens.forget_user(t.id(), &u.username);
-    tracing::info!(target: "audit", who = %ctx.p.name, user = %u.username, from = %u.role, to = role.as_str(), "role changed");
+    let on = Some(format!("user:{}", u.id));
+    crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::RoleChanged, on).await?;
     Ok(html_response(users_html(&st, &ctx, &t).await?))
 }
 
@@ -285,7 +288,8 @@ pub async fn reset_password(
     }
     st.store.end_user_sessions(&t, u.id).await?;
     st.tokens.forget_user(t.id(), &u.username);
-    tracing::info!(target: "audit", who = %ctx.p.name, user = %u.username, "password reset");
+    let on = Some(format!("user:{}", u.id));
+    crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::PasswordReset, on).await?;
     Ok(said(
         true,
         &msg_at,
@@ -312,6 +316,7 @@ pub async fn remove(
         ));
     }
     st.tokens.forget_user(t.id(), &u.username);
-    tracing::info!(target: "audit", who = %ctx.p.name, user = %u.username, role = %u.role, "user removed");
+    let on = Some(format!("user:{}", u.id));
+    crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::UserRemoved, on).await?;
     Ok(html_response(users_html(&st, &ctx, &t).await?))
 }

@@ -400,7 +400,8 @@ pub async fn force_not_ready(
         .await?
         .call(Op::NotReady(a, reason))
         .await?;
-    tracing::info!(target: "audit", who = %p.name, agent = a, "forced not ready");
+    let on = Some(format!("agent:{a}"));
+    crate::audit::record(&st, &p, crate::audit::AuditAction::ForcedNotReady, on).await?;
     after_action(&st, p, &headers).await
 }
 
@@ -414,7 +415,8 @@ pub async fn force_sign_out(
     let t = p.tenant()?.clone();
     let a = agent_in(&st, &t, &id).await?;
     st.hub.tenant(&t).await?.call(Op::SignOut(a)).await?;
-    tracing::info!(target: "audit", who = %p.name, agent = a, "forced sign-out");
+    let on = Some(format!("agent:{a}"));
+    crate::audit::record(&st, &p, crate::audit::AuditAction::ForcedSignOut, on).await?;
     after_action(&st, p, &headers).await
 }
 
@@ -448,6 +450,7 @@ pub async fn assign(
         .await?
         .call(Op::ForceAssign(id, a))
         .await?;
-    tracing::info!(target: "audit", who = %p.name, interaction = id, agent = a, "reassigned");
+    let on = Some(format!("interaction:{id}"));
+    crate::audit::record(&st, &p, crate::audit::AuditAction::Reassigned, on).await?;
     after_action(&st, p, &headers).await
 }

@@ -1,0 +1,94 @@
+//! Who did what: every action worth answering for goes into the tenant's
+//! hash-chained audit trail ([`store::audit`], ids only) before the answer,
+//! and into the log (`target: "audit"`) with every value escaped, so a name
+//! with a newline cannot write a line of its own.
+
+use crate::AppState;
+use crate::auth::Principal;
+use crate::error::ApiResult;
+
+/// What was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    /// A user signed in.
+    SignedIn,
+    /// A user signed out.
+    SignedOut,
+    /// A user was added.
+    UserAdded,
+    /// A user's role changed.
+    RoleChanged,
+    /// A user's password was reset.
+    PasswordReset,
+    /// A user was removed.
+    UserRemoved,
+    /// An API token was made.
+    TokenCreated,
+    /// An API token was revoked.
+    TokenRevoked,
+    /// The routing plan was replaced.
+    PlanReplaced,
+    /// A settings document was replaced.
+    SettingsReplaced,
+    /// A call recording was listened to (downloaded).
+    RecordingListened,
+    /// A supervisor forced an agent not ready.
+    ForcedNotReady,
+    /// A supervisor signed an agent out.
+    ForcedSignOut,
+    /// A supervisor offered waiting work to a chosen agent.
+    Reassigned,
+    /// A tenant was created (provider level).
+    TenantCreated,
+}
+
+impl AuditAction {
+    /// Its name in the trail.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::SignedIn => "signed_in",
+            AuditAction::SignedOut => "signed_out",
+            AuditAction::UserAdded => "user_added",
+            AuditAction::RoleChanged => "role_changed",
+            AuditAction::PasswordReset => "password_reset",
+            AuditAction::UserRemoved => "user_removed",
+            AuditAction::TokenCreated => "token_created",
+            AuditAction::TokenRevoked => "token_revoked",
+            AuditAction::PlanReplaced => "plan_replaced",
+            AuditAction::SettingsReplaced => "settings_replaced",
+            AuditAction::RecordingListened => "recording_listened",
+            AuditAction::ForcedNotReady => "forced_not_ready",
+            AuditAction::ForcedSignOut => "forced_sign_out",
+            AuditAction::Reassigned => "reassigned",
+            AuditAction::TenantCreated => "tenant_created",
+        }
+    }
+}
+
+/// Records `action` by `actor` (`user:ID`, `token:ID`, …) in the chain of
+/// `tenant_id` (0: the provider's), on `target` if any.
+pub async fn record_as(
+    st: &AppState,
+    tenant_id: i64,
+    actor: &str,
+    action: AuditAction,
+    target: Option<String>,
+) -> ApiResult<()> {
+    let at = crate::clock::now_ms();
+    st.store
+        .audit_append(tenant_id, at, actor, action.as_str(), target.as_deref())
+        .await?;
+    tracing::info!(target: "audit", tenant = tenant_id, actor = ?actor, action = action.as_str(), on = ?target);
+    Ok(())
+}
+
+/// Records `action` by the principal, in their tenant's chain.
+pub async fn record(
+    st: &AppState,
+    p: &Principal,
+    action: AuditAction,
+    target: Option<String>,
+) -> ApiResult<()> {
+    let tenant = p.tenant.as_ref().map_or(0, |t| t.id());
+    record_as(st, tenant, &p.actor, action, target).await
+}
