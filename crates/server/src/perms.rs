@@ -216,6 +216,18 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/api/v1/me", Some(Action::Me), "Who am I"),
     r(
         "GET",
+        "/api/v1/me/sessions",
+        Some(Action::Me),
+        "One's own sessions (the one asking marked current)",
+    ),
+    r(
+        "DELETE",
+        "/api/v1/me/sessions/{id}",
+        Some(Action::Me),
+        "End one of one's own sessions",
+    ),
+    r(
+        "GET",
         "/api/v1/tenants",
         Some(Action::TenantsManage),
         "List tenants",

@@ -597,3 +597,35 @@ async fn anonymous_chats_are_limited_per_address_and_per_tenant() {
     let r = start("198.51.100.40:1").await;
     assert_eq!(r.status, 429, "the tenant's limit: {:?}", r.json());
 }
+
+#[tokio::test]
+async fn a_user_lists_their_sessions_and_ends_one_left_open_elsewhere() {
+    let e = with_eva("sec-sessions").await;
+    let mut desk = session(&e.app, "192.0.2.1:1", "eva", PASSWORD).await;
+    let mut phone = session(&e.app, "192.0.2.2:1", "eva", PASSWORD).await;
+    let listed = desk.get("/api/v1/me/sessions").await.unwrap().json();
+    let sessions = listed["sessions"].as_array().unwrap().clone();
+    assert_eq!(sessions.len(), 2, "{listed}");
+    let current: Vec<bool> = sessions
+        .iter()
+        .map(|s| s["current"].as_bool().unwrap())
+        .collect();
+    assert_eq!(current.iter().filter(|c| **c).count(), 1);
+    let other = sessions.iter().find(|s| s["current"] == false).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = desk
+        .request("DELETE", &format!("/api/v1/me/sessions/{other}"), &[], None)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204);
+    assert_eq!(phone.get("/api/v1/me").await.unwrap().status, 401);
+    assert_eq!(desk.get("/api/v1/me").await.unwrap().status, 200);
+    // Another user's session is not theirs to end.
+    let r = desk
+        .request("DELETE", "/api/v1/me/sessions/0123456789abcdef", &[], None)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 404);
+}

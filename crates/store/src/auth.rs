@@ -509,6 +509,47 @@ impl Store {
         Ok(())
     }
 
+    /// A user's sessions that have not expired: (the first 16 hex digits of
+    /// each one's hash, as its id; its expiry), soonest to expire first.
+    pub async fn user_sessions(
+        &self,
+        tenant_id: i64,
+        user_id: i64,
+        now_ms: i64,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT token_hash, expires_at FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND expires_at > $3 ORDER BY expires_at")
+            .bind(tenant_id).bind(user_id).bind(now_ms)
+            .fetch_all(self.pool()).await?;
+        rows.into_iter()
+            .map(|r| {
+                let h: String = r.try_get(0)?;
+                Ok((h.chars().take(16).collect(), r.try_get(1)?))
+            })
+            .collect()
+    }
+
+    /// Ends a user's session by its id (see [`Store::user_sessions`]);
+    /// the full hash of the session ended, if there was one.
+    pub async fn end_user_session(
+        &self,
+        tenant_id: i64,
+        user_id: i64,
+        id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        if id.len() != 16 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        let row = sqlx::query("SELECT token_hash FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND token_hash LIKE $3")
+            .bind(tenant_id).bind(user_id).bind(format!("{id}%"))
+            .fetch_optional(self.pool()).await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let hash: String = row.try_get(0)?;
+        self.delete_session(&hash).await?;
+        Ok(Some(hash))
+    }
+
     /// Stores a session.
     pub async fn create_session(
         &self,

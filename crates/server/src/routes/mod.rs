@@ -211,6 +211,11 @@ pub fn router(state: AppState) -> Router {
             post(sessions::sign_in).delete(sessions::sign_out),
         )
         .route("/api/v1/me", get(me))
+        .route("/api/v1/me/sessions", get(sessions::my_sessions))
+        .route(
+            "/api/v1/me/sessions/{id}",
+            axum::routing::delete(sessions::end_my_session),
+        )
         .route(
             "/api/v1/tenants",
             get(sessions::list_tenants).post(sessions::create_tenant),

@@ -187,3 +187,81 @@ pub async fn create_tenant(
     )
         .into_response())
 }
+
+/// The user behind a session principal: (tenant id, user id); none for an
+/// API token, which has no sessions.
+fn session_user(p: &Principal) -> Option<(i64, i64)> {
+    let id = |prefix: &str| {
+        p.actor
+            .strip_prefix(prefix)
+            .and_then(|s| s.parse::<i64>().ok())
+    };
+    let tenant = p
+        .tenant
+        .as_ref()
+        .map_or(store::auth::PROVIDER_TENANT_ID, |t| t.id());
+    id("user:").or_else(|| id("provider:")).map(|u| (tenant, u))
+}
+
+/// The id (hash prefix) of the request's own session, if any.
+fn current_session(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| auth::secret_hash(v).chars().take(16).collect())
+}
+
+/// `GET /api/v1/me/sessions`: the user's own sessions (the one asking
+/// marked `current`).
+pub async fn my_sessions(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    p.require(Action::Me)?;
+    let current = current_session(&headers);
+    let mine = match session_user(&p) {
+        Some((tenant, user)) => {
+            st.store
+                .user_sessions(tenant, user, clock::now_ms())
+                .await?
+        }
+        None => Vec::new(),
+    };
+    let list: Vec<_> = mine
+        .into_iter()
+        .map(|(id, expires_at)| {
+            json!({"id": id, "expires_at": expires_at, "current": Some(&id) == current.as_ref()})
+        })
+        .collect();
+    Ok(axum::Json(json!({"sessions": list})).into_response())
+}
+
+/// `DELETE /api/v1/me/sessions/{id}`: ends one of the user's own sessions
+/// (a phone left signed in at home).
+pub async fn end_my_session(
+    State(st): State<AppState>,
+    p: Principal,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> ApiResult<Response> {
+    p.require(Action::Me)?;
+    let (tenant, user) = session_user(&p).ok_or_else(|| ApiError::not_found("session"))?;
+    let hash = st
+        .store
+        .end_user_session(tenant, user, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("session"))?;
+    st.tokens.forget_session(&hash);
+    crate::audit::record(
+        &st,
+        &p,
+        crate::audit::AuditAction::SignedOut,
+        Some(format!("session:{id}")),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
