@@ -236,6 +236,29 @@ async fn a_token_revoked_from_the_command_line_stops_working_within_a_second() {
     assert_eq!(code, 2, "{err}");
 }
 
+#[test]
+fn serve_refuses_a_tls_key_it_cannot_read_naming_the_file() {
+    let data = fresh_dir("tls-bad");
+    let d = data.to_str().unwrap();
+    let missing = data.join("nope.pem");
+    let (code, _, err) = run(
+        &[
+            "serve",
+            "--data",
+            d,
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-cert",
+            missing.to_str().unwrap(),
+            "--tls-key",
+            missing.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("nope.pem"), "{err}");
+}
+
 struct KillOnDrop(Child);
 
 impl Drop for KillOnDrop {

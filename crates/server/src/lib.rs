@@ -88,6 +88,10 @@ pub struct AppState {
     pub passwords: Arc<passwords::Passwords>,
     /// How often anonymous callers may start a public chat.
     pub chat_limits: Arc<ratelimit::ChatLimits>,
+    /// Whether browsers reach the server over TLS (served with TLS, or
+    /// `CENTRALITA_TLS_PROXY=1` when a TLS proxy is in front): cookies are
+    /// `Secure` and HSTS is sent.
+    pub secure: bool,
     /// API token cache.
     pub tokens: Arc<auth::TokenCache>,
     /// A hash verified against when the user does not exist (constant-ish timing).
@@ -105,6 +109,7 @@ impl AppState {
             throttle: Arc::new(lockout::Throttle::from_env()),
             passwords: Arc::new(passwords::Passwords::from_env()),
             chat_limits: Arc::default(),
+            secure: std::env::var("CENTRALITA_TLS_PROXY").is_ok_and(|v| v == "1" || v == "true"),
             tokens: Arc::default(),
             dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
             ui: Arc::default(),
@@ -130,7 +135,7 @@ pub struct Running {
 
 /// Opens the store, starts every tenant's task (recovering engines), binds and serves.
 pub async fn start(database_url: &str, listen: &str) -> anyhow::Result<Running> {
-    start_with(database_url, listen, serve::Limits::from_env()).await
+    start_with(database_url, listen, serve::Limits::from_env(), None).await
 }
 
 /// [`start`] with these connection limits.
@@ -138,12 +143,14 @@ pub async fn start_with(
     database_url: &str,
     listen: &str,
     limits: serve::Limits,
+    tls: Option<serve::Tls>,
 ) -> anyhow::Result<Running> {
     use anyhow::Context;
     let store = Store::open(database_url)
         .await
         .with_context(|| "cannot open the database")?;
-    let state = AppState::new(store.clone())?;
+    let mut state = AppState::new(store.clone())?;
+    state.secure |= tls.is_some();
     for t in store.tenants().await? {
         state
             .hub
@@ -157,6 +164,6 @@ pub async fn start_with(
     let addr = listener.local_addr()?;
     let router = app(state.clone());
     presence::run(state.clone(), presence::sweep_every());
-    let task = tokio::spawn(serve::serve(listener, router, limits));
+    let task = tokio::spawn(serve::serve(listener, router, limits, tls));
     Ok(Running { addr, state, task })
 }

@@ -12,6 +12,10 @@
 //!   (16) more are accepted to answer `/healthz` only (anything else is
 //!   `503` with `Connection: close`), so a full server can still be checked.
 //!
+//! With [`Tls`] (`serve --tls-cert FILE --tls-key FILE`) every connection
+//! speaks TLS (rustls, TLS 1.2 and 1.3); a handshake not done within the
+//! header-read limit is closed.
+//!
 //! Each comes from the environment (`CENTRALITA_HEADER_READ_S`,
 //! `CENTRALITA_IDLE_S`, `CENTRALITA_MAX_CONNECTIONS`,
 //! `CENTRALITA_MAX_CONNECTIONS_PER_ADDRESS`, `CENTRALITA_HEALTH_ROOM`).
@@ -181,6 +185,49 @@ impl AsyncWrite for Watched {
     }
 }
 
+/// The server's certificate and key, ready to accept TLS connections.
+#[derive(Clone)]
+pub struct Tls {
+    acceptor: tokio_rustls::TlsAcceptor,
+}
+
+impl std::fmt::Debug for Tls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tls")
+    }
+}
+
+impl Tls {
+    /// Reads a certificate chain and its private key (PEM files); an error
+    /// names the file and what is wrong with it.
+    pub fn load(cert: &std::path::Path, key: &std::path::Path) -> Result<Tls, String> {
+        use rustls_pki_types::pem::PemObject;
+        use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+        let certs = CertificateDer::pem_file_iter(cert)
+            .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| format!("{}: {e}", cert.display()))?;
+        if certs.is_empty() {
+            return Err(format!("{}: no certificate in it", cert.display()));
+        }
+        let private =
+            PrivateKeyDer::from_pem_file(key).map_err(|e| format!("{}: {e}", key.display()))?;
+        // ring keeps the build free of cmake and nasm (aws-lc-rs needs them);
+        // it has no post-quantum key exchange, hence the deprecation.
+        #[allow(deprecated)]
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_no_client_auth()
+            .with_single_cert(certs, private)
+            .map_err(|e| format!("{}: {e}", key.display()))?;
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(Tls {
+            acceptor: tokio_rustls::TlsAcceptor::from(Arc::new(config)),
+        })
+    }
+}
+
 /// The answer to anything but `/healthz` on a connection past the limit.
 fn full() -> Response<axum::body::Body> {
     let mut res = Response::new(axum::body::Body::from(
@@ -197,8 +244,14 @@ fn full() -> Response<axum::body::Body> {
     res
 }
 
-/// Serves `router` on `listener` within `limits` until the listener fails.
-pub async fn serve(listener: TcpListener, router: Router, limits: Limits) -> std::io::Result<()> {
+/// Serves `router` on `listener` within `limits` (over TLS with `tls`)
+/// until the listener fails.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    tls: Option<Tls>,
+) -> std::io::Result<()> {
     let open = Arc::new(Open::default());
     loop {
         let (tcp, peer) = match listener.accept().await {
@@ -217,61 +270,90 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits) -> std
         };
         // Small JSON answers must not wait for Nagle's algorithm.
         let _ = tcp.set_nodelay(true);
-        tokio::spawn(connection(
-            tcp,
+        let conn = Conn {
             peer,
-            router.clone(),
+            router: router.clone(),
             limits,
-            place,
             health_only,
-        ));
+        };
+        tokio::spawn(conn.run(tcp, tls.clone(), place));
     }
 }
 
-/// One connection, closed when quiet for too long.
-async fn connection(
-    tcp: TcpStream,
+/// One accepted connection.
+struct Conn {
     peer: SocketAddr,
     router: Router,
     limits: Limits,
-    place: Place,
     health_only: bool,
-) {
-    let _place = place;
-    let last = Arc::new(AtomicU64::new(crate::clock::mono_ms()));
-    let io = TokioIo::new(Watched {
-        tcp,
-        last: last.clone(),
-    });
-    let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
-        let router = router.clone();
-        async move {
-            if health_only && req.uri().path() != "/healthz" {
-                return Ok::<_, std::convert::Infallible>(full());
-            }
-            req.extensions_mut().insert(ConnectInfo(peer));
-            router.oneshot(req.map(axum::body::Body::new)).await
-        }
-    });
-    let conn = hyper::server::conn::http1::Builder::new()
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read)
-        .serve_connection(io, service);
-    tokio::pin!(conn);
-    let tick = (limits.idle / 4).max(Duration::from_millis(10));
-    loop {
-        tokio::select! {
-            r = conn.as_mut() => {
-                if let Err(e) = r {
-                    tracing::debug!(%peer, error = %e, "connection ended");
+}
+
+impl Conn {
+    /// Serves the connection (after the TLS handshake, with `tls`), holding
+    /// its place until it closes.
+    async fn run(self, tcp: TcpStream, tls: Option<Tls>, place: Place) {
+        let _place = place;
+        let last = Arc::new(AtomicU64::new(crate::clock::mono_ms()));
+        let watched = Watched {
+            tcp,
+            last: last.clone(),
+        };
+        match tls {
+            None => self.serve(TokioIo::new(watched), last).await,
+            Some(tls) => {
+                let handshake = tls.acceptor.accept(watched);
+                match tokio::time::timeout(self.limits.header_read, handshake).await {
+                    Ok(Ok(stream)) => self.serve(TokioIo::new(stream), last).await,
+                    Ok(Err(e)) => {
+                        tracing::debug!(peer = %self.peer, error = %e, "TLS handshake failed")
+                    }
+                    Err(_) => tracing::debug!(peer = %self.peer, "TLS handshake too slow"),
                 }
-                return;
             }
-            _ = tokio::time::sleep(tick) => {
-                let quiet = crate::clock::mono_ms().saturating_sub(last.load(Ordering::Relaxed));
-                if quiet >= limits.idle.as_millis() as u64 {
-                    tracing::debug!(%peer, "connection closed: idle");
+        }
+    }
+
+    /// HTTP/1.1 on `io`, closed when quiet for too long.
+    async fn serve<I>(self, io: TokioIo<I>, last: Arc<AtomicU64>)
+    where
+        I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let Conn {
+            peer,
+            router,
+            limits,
+            health_only,
+        } = self;
+        let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
+            let router = router.clone();
+            async move {
+                if health_only && req.uri().path() != "/healthz" {
+                    return Ok::<_, std::convert::Infallible>(full());
+                }
+                req.extensions_mut().insert(ConnectInfo(peer));
+                router.oneshot(req.map(axum::body::Body::new)).await
+            }
+        });
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_read)
+            .serve_connection(io, service);
+        tokio::pin!(conn);
+        let tick = (limits.idle / 4).max(Duration::from_millis(10));
+        loop {
+            tokio::select! {
+                r = conn.as_mut() => {
+                    if let Err(e) = r {
+                        tracing::debug!(%peer, error = %e, "connection ended");
+                    }
                     return;
+                }
+                _ = tokio::time::sleep(tick) => {
+                    let quiet = crate::clock::mono_ms().saturating_sub(last.load(Ordering::Relaxed));
+                    if quiet >= limits.idle.as_millis() as u64 {
+                        tracing::debug!(%peer, "connection closed: idle");
+                        return;
+                    }
                 }
             }
         }

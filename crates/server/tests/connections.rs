@@ -16,7 +16,7 @@ const PATIENCE: Duration = Duration::from_secs(10);
 
 async fn server(suite: &str, limits: Limits) -> std::net::SocketAddr {
     let dir = common::scratch(suite);
-    let running = server::start_with(&store::sqlite_url(&dir), "127.0.0.1:0", limits)
+    let running = server::start_with(&store::sqlite_url(&dir), "127.0.0.1:0", limits, None)
         .await
         .unwrap();
     let addr = running.addr;
@@ -170,4 +170,91 @@ async fn a_refusal_closes_the_connection_and_says_so() {
         answer.to_ascii_lowercase().contains("connection: close"),
         "{answer}"
     );
+}
+
+/// A TLS client that trusts only the test certificate.
+fn tls_client() -> tokio_rustls::TlsConnector {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    let cert = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tls/ca.pem");
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_file_iter(cert).unwrap() {
+        roots.add(c.unwrap()).unwrap();
+    }
+    #[allow(deprecated)]
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+}
+
+#[tokio::test]
+async fn served_over_tls_cookies_are_secure_and_browsers_are_told_to_stay() {
+    let dir = common::scratch("conn-tls");
+    let tls = server::serve::Tls::load(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tls/cert.pem")),
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tls/key.pem")),
+    )
+    .unwrap();
+    let running = server::start_with(
+        &store::sqlite_url(&dir),
+        "127.0.0.1:0",
+        Limits::default(),
+        Some(tls),
+    )
+    .await
+    .unwrap();
+    let addr = running.addr;
+    let name = rustls_pki_types::ServerName::try_from("localhost").unwrap();
+    let tcp = TcpStream::connect(addr).await.unwrap();
+    let mut tls = tls_client().connect(name.clone(), tcp).await.unwrap();
+    tls.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(PATIENCE, tls.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer).to_ascii_lowercase();
+    assert!(answer.starts_with("http/1.1 200"), "{answer}");
+    assert!(
+        answer.contains("strict-transport-security: max-age="),
+        "{answer}"
+    );
+    // A sign-in's cookie is Secure.
+    let st = &running.state;
+    let t = st.store.create_tenant("acme", 1).await.unwrap();
+    let hash = server::auth::hash_password("eva's long password").unwrap();
+    st.store
+        .create_user(&t, "eva", &hash, "admin", 1)
+        .await
+        .unwrap();
+    let body = r#"{"tenant":"acme","username":"eva","password":"eva's long password"}"#;
+    let req = format!(
+        "POST /api/v1/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let tcp = TcpStream::connect(addr).await.unwrap();
+    let mut tls = tls_client().connect(name, tcp).await.unwrap();
+    tls.write_all(req.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(PATIENCE, tls.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let cookies: Vec<&str> = answer
+        .lines()
+        .filter(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .collect();
+    assert!(!cookies.is_empty(), "{answer}");
+    for cookie in cookies {
+        assert!(cookie.contains("; Secure"), "{cookie}");
+    }
+    // Plain HTTP on the TLS port gets nowhere.
+    let mut plain = TcpStream::connect(addr).await.unwrap();
+    let _ = plain
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+        .await;
+    let text = until_closed(&mut plain).await;
+    assert!(!text.contains("200 OK"), "{text}");
+    std::mem::forget(running);
 }

@@ -94,6 +94,12 @@ pub struct ServeArgs {
     /// Address to listen on (port 0: any free port, printed). Default 127.0.0.1:8080.
     #[arg(long)]
     listen: Option<String>,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM); needs --tls-cert.
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     #[command(flatten)]
     sip: SipArgs,
 }
@@ -273,9 +279,18 @@ async fn wait_for_shutdown(running: server::Running) -> anyhow::Result<ExitCode>
 pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     logging();
     let s = args.store.settings(args.listen.as_deref())?;
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => match server::serve::Tls::load(cert, key) {
+            Ok(tls) => Some(tls),
+            Err(e) => return bad(format!("--tls-cert/--tls-key: {e}")),
+        },
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     runtime()?.block_on(async {
-        let running = server::start(&s.database, &s.listen).await?;
-        println!("listening on http://{}", running.addr);
+        let limits = server::serve::Limits::from_env();
+        let running = server::start_with(&s.database, &s.listen, limits, tls).await?;
+        println!("listening on {scheme}://{}", running.addr);
         args.sip.start(&running.state, &s.data, "").await?;
         wait_for_shutdown(running).await
     })

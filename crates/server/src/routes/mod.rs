@@ -115,9 +115,17 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
 
 /// Headers every answer carries: nothing of ours is sniffed into another
 /// type, and nothing without its own caching rule is kept by a cache; a
-/// refusal (401, 403) closes the connection, and says so.
-async fn safe_headers(mut res: axum::response::Response) -> axum::response::Response {
+/// refusal (401, 403) closes the connection, and says so. Served over TLS
+/// (or behind a TLS proxy, [`AppState::secure`]), cookies are `Secure` and
+/// browsers are told to come back over HTTPS only (HSTS).
+async fn safe_headers(
+    axum::extract::State(st): axum::extract::State<AppState>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     use axum::http::{HeaderValue, header};
+    let mut res = next.run(req).await;
+    let refused = matches!(res.status().as_u16(), 401 | 403);
     let h = res.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -126,10 +134,25 @@ async fn safe_headers(mut res: axum::response::Response) -> axum::response::Resp
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    // Refused before its body was read: the connection cannot carry on.
-    if matches!(res.status().as_u16(), 401 | 403) {
-        res.headers_mut()
-            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    if refused {
+        h.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    if st.secure {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+        let cookies: Vec<HeaderValue> = h.get_all(header::SET_COOKIE).iter().cloned().collect();
+        h.remove(header::SET_COOKIE);
+        for c in cookies {
+            let secure = match c.to_str() {
+                Ok(s) if !s.contains("; Secure") => {
+                    HeaderValue::from_str(&format!("{s}; Secure")).unwrap_or(c)
+                }
+                _ => c,
+            };
+            h.append(header::SET_COOKIE, secure);
+        }
     }
     res
 }
@@ -350,7 +373,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(crate::ui::sign_in_on_401))
         .fallback(not_found)
-        .layer(axum::middleware::map_response(safe_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            safe_headers,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_MAX))
         .with_state(state)
 }
