@@ -285,15 +285,7 @@ async fn token_principal(state: &AppState, h: &str) -> Result<Principal, ApiErro
 }
 
 fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+    crate::ui::cookie(&parts.headers, name)
 }
 
 impl FromRequestParts<AppState> for Principal {

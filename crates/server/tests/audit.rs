@@ -6,51 +6,21 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use serde_json::json;
-use server::auth;
 
 mod common;
 
-use common::Env;
 use common::client::{Client, Reply};
 
-const PASSWORD: &str = "eva's long password";
+const PASSWORD: &str = common::EVA_PASSWORD;
 
-async fn with_eva(suite: &str) -> Env {
-    let e = common::env(suite).await;
-    let t = e.store.create_tenant("acme", 1).await.unwrap();
-    e.store
-        .create_user(
-            &t,
-            "eva",
-            &auth::hash_password(PASSWORD).unwrap(),
-            "admin",
-            1,
-        )
-        .await
-        .unwrap();
-    e
-}
+use common::with_eva;
 
 async fn sign_in(app: &axum::Router, user: &str, password: &str) -> Reply {
-    Client::new(app)
-        .post(
-            "/api/v1/sessions",
-            &json!({"tenant": "acme", "username": user, "password": password}),
-        )
-        .await
-        .unwrap()
+    common::api_sign_in(app, None, user, password).await
 }
 
 async fn session(app: &axum::Router) -> Client {
-    let r = sign_in(app, "eva", PASSWORD).await;
-    assert_eq!(r.status, 201);
-    let mut c = Client::new(app);
-    c.headers.push(("cookie".into(), r.cookies()));
-    c.headers.push((
-        "x-csrf-token".into(),
-        r.json()["csrf_token"].as_str().unwrap().to_string(),
-    ));
-    c
+    common::api_session(app, None, "eva", PASSWORD).await
 }
 
 #[tokio::test]

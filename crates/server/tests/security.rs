@@ -10,37 +10,14 @@ use server::auth::{self, FAILURES_BEFORE_LOCK};
 
 mod common;
 
-use common::Env;
 use common::client::{Client, Reply};
 
-const PASSWORD: &str = "eva's long password";
+const PASSWORD: &str = common::EVA_PASSWORD;
 
-/// A tenant `acme` with the admin user `eva`.
-async fn with_eva(suite: &str) -> Env {
-    let e = common::env(suite).await;
-    let t = e.store.create_tenant("acme", 1).await.unwrap();
-    e.store
-        .create_user(
-            &t,
-            "eva",
-            &auth::hash_password(PASSWORD).unwrap(),
-            "admin",
-            1,
-        )
-        .await
-        .unwrap();
-    e
-}
+use common::with_eva;
 
 async fn sign_in(app: &axum::Router, from: &str, user: &str, password: &str) -> Reply {
-    Client::new(app)
-        .from(from)
-        .post(
-            "/api/v1/sessions",
-            &json!({"tenant": "acme", "username": user, "password": password}),
-        )
-        .await
-        .unwrap()
+    common::api_sign_in(app, Some(from), user, password).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -262,15 +239,7 @@ ring_timeout_s = 60
 
 /// Signs a user in through the API; the client carries the session.
 async fn session(app: &axum::Router, from: &str, user: &str, password: &str) -> Client {
-    let r = sign_in(app, from, user, password).await;
-    assert_eq!(r.status, 201, "{user}: {:?}", r.json());
-    let mut c = Client::new(app).from(from);
-    c.headers.push(("cookie".into(), r.cookies()));
-    c.headers.push((
-        "x-csrf-token".into(),
-        r.json()["csrf_token"].as_str().unwrap().to_string(),
-    ));
-    c
+    common::api_session(app, Some(from), user, password).await
 }
 
 #[tokio::test]

@@ -119,6 +119,28 @@ struct Contact {
     interval: u32,
 }
 
+impl Contact {
+    /// A contact that arrived at `arrived_ms`, not yet queued, offered or answered.
+    fn new(arrived_ms: u64, handle_ms: u32, stream: u32, line: u64, interval: u32) -> Contact {
+        Contact {
+            arrived_ms,
+            handle_ms,
+            stream,
+            queue: u32::MAX,
+            current_queue: u32::MAX,
+            answered_ms: NONE,
+            connected_ms: NONE,
+            offered_to: u32::MAX,
+            agent: u32::MAX,
+            ended: false,
+            counted: false,
+            is_callback: false,
+            line,
+            interval,
+        }
+    }
+}
+
 /// What the simulator knows of one agent: 32 bytes, so that the thousand
 /// records of a large day stay in the first-level cache more often than not
 /// (the agent of each fact is a different one, in no useful order).
@@ -578,22 +600,15 @@ impl<'a> Sim<'a> {
         let stream = &self.sc.streams[s];
         let handle_ms = sample_ms_u32(&stream.handle, &mut self.rng);
         let id = self.contacts.len() as u64;
-        self.contacts.push(Contact {
-            arrived_ms: self.now_ms,
+        let mut contact = Contact::new(
+            self.now_ms,
             handle_ms,
-            stream: s as u32,
-            queue: u32::MAX,
-            current_queue: u32::MAX,
-            answered_ms: NONE,
-            connected_ms: NONE,
-            offered_to: u32::MAX,
-            agent: u32::MAX,
-            ended: false,
-            counted: self.now_ms >= self.sc.warmup_ms,
-            is_callback: false,
-            line: NONE,
-            interval: self.interval_index(self.now_ms),
-        });
+            s as u32,
+            NONE,
+            self.interval_index(self.now_ms),
+        );
+        contact.counted = self.now_ms >= self.sc.warmup_ms;
+        self.contacts.push(contact);
         self.live += 1;
         // Attributes only for a stream that draws some: a call with none
         // hands the engine nothing to check, copy or drop.

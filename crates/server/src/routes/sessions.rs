@@ -130,14 +130,7 @@ pub async fn sign_out(
 /// Ends the request's session; returns the `Set-Cookie` value that clears it.
 pub async fn close_session(st: &AppState, p: &Principal, headers: &HeaderMap) -> ApiResult<String> {
     p.require(Action::Me)?;
-    let sid = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_string());
+    let sid = crate::ui::cookie(headers, SESSION_COOKIE);
     if let Some(sid) = sid {
         let h = auth::secret_hash(&sid);
         st.tokens.forget_session(&h);
@@ -205,14 +198,8 @@ fn session_user(p: &Principal) -> Option<(i64, i64)> {
 
 /// The id (hash prefix) of the request's own session, if any.
 fn current_session(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| auth::secret_hash(v).chars().take(16).collect())
+    crate::ui::cookie(headers, SESSION_COOKIE)
+        .map(|sid| auth::secret_hash(&sid).chars().take(16).collect())
 }
 
 /// `GET /api/v1/me/sessions`: the user's own sessions (the one asking

@@ -50,3 +50,59 @@ pub async fn env(suite: &str) -> Env {
         state,
     }
 }
+
+/// The password of [`with_eva`]'s administrator.
+pub const EVA_PASSWORD: &str = "eva's long password";
+
+/// A fresh server with tenant `acme` and its administrator `eva`.
+pub async fn with_eva(suite: &str) -> Env {
+    let e = env(suite).await;
+    let t = e.store.create_tenant("acme", 1).await.unwrap();
+    let hash = server::auth::hash_password(EVA_PASSWORD).unwrap();
+    e.store
+        .create_user(&t, "eva", &hash, "admin", 1)
+        .await
+        .unwrap();
+    e
+}
+
+/// Signs in to tenant `acme` through the API, from `from` (a socket's
+/// address) when given.
+pub async fn api_sign_in(
+    app: &axum::Router,
+    from: Option<&str>,
+    user: &str,
+    password: &str,
+) -> client::Reply {
+    let mut c = client::Client::new(app);
+    if let Some(from) = from {
+        c = c.from(from);
+    }
+    c.post(
+        "/api/v1/sessions",
+        &serde_json::json!({"tenant": "acme", "username": user, "password": password}),
+    )
+    .await
+    .unwrap()
+}
+
+/// A client with a signed-in session of `user` (its cookie and CSRF token).
+pub async fn api_session(
+    app: &axum::Router,
+    from: Option<&str>,
+    user: &str,
+    password: &str,
+) -> client::Client {
+    let r = api_sign_in(app, from, user, password).await;
+    assert_eq!(r.status, 201, "{user}: {:?}", r.json());
+    let mut c = client::Client::new(app);
+    if let Some(from) = from {
+        c = c.from(from);
+    }
+    c.headers.push(("cookie".into(), r.cookies()));
+    c.headers.push((
+        "x-csrf-token".into(),
+        r.json()["csrf_token"].as_str().unwrap().to_string(),
+    ));
+    c
+}

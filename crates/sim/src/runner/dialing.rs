@@ -599,22 +599,13 @@ impl Sim<'_> {
         let c = &sc.campaigns[k];
         let talk_ms = super::sample_ms_u32(&c.talk, &mut self.rng);
         let id = self.contacts.len() as u64;
-        self.contacts.push(Contact {
-            arrived_ms: self.now_ms,
-            handle_ms: talk_ms,
-            stream: 0,
-            queue: u32::MAX,
-            current_queue: u32::MAX,
-            answered_ms: NONE,
-            connected_ms: NONE,
-            offered_to: u32::MAX,
-            agent: u32::MAX,
-            ended: false,
-            counted: false,
-            is_callback: false,
-            line: attempt,
-            interval: self.interval_index(self.now_ms),
-        });
+        self.contacts.push(Contact::new(
+            self.now_ms,
+            talk_ms,
+            0,
+            attempt,
+            self.interval_index(self.now_ms),
+        ));
         self.live += 1;
         if let Some(l) = self.out().lines.get_mut(&attempt) {
             l.interaction = id;

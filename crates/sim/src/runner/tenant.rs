@@ -76,22 +76,9 @@ impl Sim<'_> {
         }
         self.core = Some(Box::new(core));
         // The core numbers interactions from 1.
-        self.contacts.push(Contact {
-            arrived_ms: 0,
-            handle_ms: 0,
-            stream: 0,
-            queue: u32::MAX,
-            current_queue: u32::MAX,
-            answered_ms: NONE,
-            connected_ms: NONE,
-            offered_to: u32::MAX,
-            agent: u32::MAX,
-            ended: true,
-            counted: false,
-            is_callback: false,
-            line: NONE,
-            interval: u32::MAX,
-        });
+        let mut unused = Contact::new(0, 0, 0, NONE, u32::MAX);
+        unused.ended = true;
+        self.contacts.push(unused);
     }
 
     /// Gives the core a command now; its outputs wait for the next drain.
