@@ -19,9 +19,11 @@ pub struct Event {
 
 /// Why a routing decision was made, machine-readable and short.
 ///
-/// `Copy` (its texts are [`Name`]s): the facts that carry one are built,
-/// read and dropped by the million in a simulated day, with no drop code.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+/// Its texts are [`Name`]s: the strategy and cause are the engines' static
+/// vocabulary (free to copy and drop); a rule's name is shared with the plan
+/// that has it (a reference count), so the facts built by the million in a
+/// simulated day copy no text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
     /// The rule of the routing plan that matched (its name), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]

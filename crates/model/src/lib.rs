@@ -12,7 +12,7 @@
 //! - [`attributes`]: what is known about an interaction (caller, dialled number, segment…).
 //! - [`event`]: the facts the engines emit and the event log keeps.
 //! - [`fact`]: every fact of a tenant's log (the engines' events and the tenant core's own).
-//! - [`name`]: short interned names the facts carry (rules, strategies, causes).
+//! - [`name`]: short names the facts carry (rules, strategies, causes), static or shared.
 //! - [`state`]: where an interaction stands and what an agent does, as kinds.
 //! - [`outbound`]: contacts, phone numbers, consent and dispositions for the dialer.
 

@@ -1,150 +1,237 @@
-//! Short names that facts carry by the million (a routing rule's name, the
-//! strategy or cause of a decision): a [`Name`] is a `Copy` reference to a
-//! string that lives as long as the program, so a fact that holds some
-//! needs no drop code and no reference counting.
+//! Short names that facts carry (a routing rule's name, the strategy or
+//! cause of a decision): a [`Name`] is either text written in the code
+//! (`&'static str`, free to copy and drop) or text that came from outside,
+//! shared by reference count.
 //!
-//! Names written in the code are `&'static str` already. Names that come
-//! from outside (a routing plan, an event read back from the log) are
-//! interned: each distinct text is stored once, and kept. They are few (a
-//! tenant's rule names, the engines' vocabulary of strategies and causes);
-//! [`NAMES_MAX`] bounds them against a log that is not ours.
+//! Names from outside (a tenant's routing plan, an event read back from the
+//! log) are not kept in any process-wide table: each lives as long as what
+//! holds it (the plan whose rule it names, the interactions and events that
+//! give it as a reason) and is freed with the last of them. So a tenant's
+//! names are bounded by its own plan, a plan that is only validated leaves
+//! nothing behind, and no tenant can fill a table that all the others need.
+//! Clones share the text (a reference count, no copy of it); the engines'
+//! own vocabulary of strategies and causes is static and costs nothing.
 
-use std::collections::BTreeSet;
+use std::cmp::Ordering;
 use std::fmt;
-use std::sync::Mutex;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Most distinct names interned by one process.
-pub const NAMES_MAX: usize = 1 << 20;
 /// Longest name, in bytes.
 pub const NAME_LEN_MAX: usize = 256;
 
-static INTERNED: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+/// A short name (see the [module](self)); compares and hashes by its text,
+/// whether it is static or shared.
+#[derive(Clone)]
+pub struct Name(Text);
 
-/// A short name (see the [module](self)); compares and hashes by its text.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Name(&'static str);
+/// Where a name's text is.
+#[derive(Clone)]
+enum Text {
+    /// Written in the code.
+    Static(&'static str),
+    /// From outside: freed with the last name that holds it. Behind one
+    /// thin pointer, so that a name is 16 bytes as a `&str` is.
+    Shared(Arc<Box<str>>),
+}
 
-/// A name could not be interned.
+/// A name from outside was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {
     /// Longer than [`NAME_LEN_MAX`].
     #[error("name of {0} bytes is longer than {NAME_LEN_MAX}")]
     TooLong(usize),
-    /// [`NAMES_MAX`] distinct names are interned already.
-    #[error("more than {NAMES_MAX} distinct names")]
-    TooMany,
 }
 
 impl Name {
     /// A name written in the code.
     pub const fn from_static(s: &'static str) -> Name {
-        Name(s)
+        Name(Text::Static(s))
     }
 
-    /// The name with this text, stored once for the life of the program.
-    pub fn intern(s: &str) -> Result<Name, NameError> {
+    /// A name from outside, with its own copy of the text (shared by its
+    /// clones, freed with the last of them).
+    pub fn new(s: &str) -> Result<Name, NameError> {
         if s.len() > NAME_LEN_MAX {
             return Err(NameError::TooLong(s.len()));
         }
-        // A poisoned lock still holds a valid set: every insert is one step.
-        let mut set = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&known) = set.get(s) {
-            return Ok(Name(known));
-        }
-        if set.len() >= NAMES_MAX {
-            return Err(NameError::TooMany);
-        }
-        let kept: &'static str = Box::leak(Box::from(s));
-        set.insert(kept);
-        Ok(Name(kept))
+        Ok(Name(Text::Shared(Arc::new(Box::from(s)))))
     }
 
     /// The text.
-    pub const fn as_str(&self) -> &'static str {
-        self.0
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Text::Static(s) => s,
+            Text::Shared(s) => s,
+        }
+    }
+}
+
+impl Default for Name {
+    fn default() -> Name {
+        Name::from_static("")
     }
 }
 
 impl From<&'static str> for Name {
     fn from(s: &'static str) -> Name {
-        Name(s)
+        Name::from_static(s)
     }
 }
 
 impl std::ops::Deref for Name {
     type Target = str;
     fn deref(&self) -> &str {
-        self.0
+        self.as_str()
     }
 }
 
 impl AsRef<str> for Name {
     fn as_ref(&self) -> &str {
-        self.0
+        self.as_str()
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Name {}
+
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Name) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Name {
+    fn cmp(&self, other: &Name) -> Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Hash for Name {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.as_str().hash(h);
     }
 }
 
 impl PartialEq<str> for Name {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Name {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl fmt::Debug for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.0, f)
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl fmt::Display for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl Serialize for Name {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.0)
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> Deserialize<'de> for Name {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Name, D::Error> {
-        struct Text;
-        impl serde::de::Visitor<'_> for Text {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
             type Value = Name;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a name (text)")
             }
             fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Name, E> {
-                Name::intern(s).map_err(E::custom)
+                Name::new(s).map_err(E::custom)
             }
         }
-        d.deserialize_str(Text)
+        d.deserialize_str(Visitor)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::hash_map::DefaultHasher;
+
+    fn hash_of(n: &Name) -> u64 {
+        let mut h = DefaultHasher::new();
+        n.hash(&mut h);
+        h.finish()
+    }
+
+    fn shared(n: &Name) -> &Arc<Box<str>> {
+        match &n.0 {
+            Text::Shared(s) => s,
+            Text::Static(s) => panic!("{s:?} is static"),
+        }
+    }
 
     #[test]
-    fn names_compare_by_text_and_intern_once() {
-        let a = Name::intern("longest_idle").unwrap();
-        let b = Name::intern(&String::from("longest_idle")).unwrap();
-        assert_eq!(a, b);
-        assert!(std::ptr::eq(a.as_str(), b.as_str()));
-        assert_eq!(a, Name::from("longest_idle"));
-        assert_eq!(a, "longest_idle");
-        assert_ne!(a, Name::from("random"));
+    fn static_and_shared_names_of_one_text_are_equal() {
+        let shared = Name::new(&String::from("longest_idle")).unwrap();
+        let written = Name::from("longest_idle");
+        assert_eq!(shared, written);
+        assert_eq!(shared.cmp(&written), Ordering::Equal);
+        assert_eq!(hash_of(&shared), hash_of(&written));
+        assert_eq!(shared, "longest_idle");
+        assert_eq!(shared.as_str(), written.as_str());
+        assert_ne!(shared, Name::from("random"));
+        let (a, b) = (Name::new("a").unwrap(), Name::from("b"));
+        assert!(a < b);
+        assert_eq!(Name::default(), "");
+    }
+
+    #[test]
+    fn a_name_from_outside_is_freed_with_its_last_holder() {
+        let a = Name::new("vip rule").unwrap();
+        let b = a.clone();
+        assert!(Arc::ptr_eq(shared(&a), shared(&b)), "clones share the text");
+        let weak = Arc::downgrade(shared(&a));
+        drop(a);
+        assert!(weak.upgrade().is_some(), "the clone still holds it");
+        drop(b);
+        assert!(
+            weak.upgrade().is_none(),
+            "nothing keeps it after its holders"
+        );
+        let read: Name = serde_json::from_str("\"vip rule\"").unwrap();
+        let weak = Arc::downgrade(shared(&read));
+        drop(read);
+        assert!(
+            weak.upgrade().is_none(),
+            "a name read back is not kept either"
+        );
+    }
+
+    /// The process-wide table this replaced refused new names after 2^20
+    /// distinct ones, for every tenant, until restart.
+    #[test]
+    fn distinct_names_beyond_two_to_the_twenty_are_all_accepted() {
+        let mut text = String::new();
+        for i in 0..(1 << 20) + 1 {
+            text.clear();
+            fmt::Write::write_fmt(&mut text, format_args!("rule {i}")).unwrap();
+            let n = Name::new(&text).unwrap();
+            assert_eq!(n.len(), text.len());
+        }
     }
 
     #[test]
@@ -152,15 +239,16 @@ mod tests {
         let n: Name = serde_json::from_str("\"vip rule\"").unwrap();
         assert_eq!(n, "vip rule");
         assert_eq!(serde_json::to_string(&n).unwrap(), "\"vip rule\"");
+        let written = Name::from_static("plan");
+        let back: Name = serde_json::from_str(&serde_json::to_string(&written).unwrap()).unwrap();
+        assert_eq!(back, written);
     }
 
     #[test]
     fn an_overlong_name_is_refused_with_its_length() {
         let long = "x".repeat(NAME_LEN_MAX + 1);
-        assert_eq!(
-            Name::intern(&long),
-            Err(NameError::TooLong(NAME_LEN_MAX + 1))
-        );
+        assert_eq!(Name::new(&long), Err(NameError::TooLong(NAME_LEN_MAX + 1)));
+        assert!(Name::new(&long[..NAME_LEN_MAX]).is_ok());
         let e = serde_json::from_str::<Name>(&format!("\"{long}\"")).unwrap_err();
         assert!(e.to_string().contains("longer than"), "{e}");
     }

@@ -562,7 +562,7 @@ impl Engine {
                     return Err(RoutingError::AgentUnavailable(agent));
                 }
                 let reason = Reason {
-                    rule: it.rule,
+                    rule: it.rule.clone(),
                     queue: Some(it.queue),
                     step: Some(it.step),
                     by: "force".into(),
@@ -676,7 +676,7 @@ impl Engine {
             channel: new.channel,
             queue: d.queue.unwrap_or(QueueId(0)),
             priority: d.priority.clamp(-PRIORITY_ABS_MAX, PRIORITY_ABS_MAX),
-            rule: d.rule,
+            rule: d.rule.clone(),
             arrived_at: now,
             seq: self.seq,
             queued_at: now,
@@ -707,12 +707,7 @@ impl Engine {
             },
         );
         match d.queue {
-            Some(q) => self.enter_queue(
-                now,
-                slot,
-                q,
-                reason_rule(self.slots[slot as usize].as_ref().and_then(|i| i.rule), q),
-            ),
+            Some(q) => self.enter_queue(now, slot, q, reason_rule(d.rule, q)),
             None => self.end(now, slot, FinalOutcome::Refused, reason_by("no_queue")),
         }
         Ok(())
@@ -1002,7 +997,7 @@ impl Engine {
                         interaction: id,
                         from,
                         to,
-                        reason,
+                        reason: reason.clone(),
                     },
                 );
                 self.enter_queue(now, slot, to, reason);

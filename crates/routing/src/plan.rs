@@ -126,11 +126,12 @@ impl RoutingPlan {
             .then(|| chrono::DateTime::from_timestamp_millis(now.as_millis() as i64))
             .flatten()
             .map(|t| t.with_timezone(&self.tz));
+        let mut last: Option<&Rule> = None;
         for rule in &self.rules {
             if !rule.when.matches(channel, attrs, local.as_ref()) {
                 continue;
             }
-            d.rule = Some(rule.name);
+            last = Some(rule);
             if let Some(p) = rule.then.priority {
                 d.priority = p;
             }
@@ -145,6 +146,8 @@ impl RoutingPlan {
                 break;
             }
         }
+        // The name is shared with the plan: one clone, for the rule that counts.
+        d.rule = last.map(|r| r.name.clone());
         d.queue = d.queue.or(queue).or(self.default_queue);
         d
     }
@@ -207,7 +210,7 @@ mod tests {
 
     fn rule(name: &str, when: Match, then: Then) -> Rule {
         Rule {
-            name: Name::intern(name).unwrap(),
+            name: Name::new(name).unwrap(),
             when,
             then,
         }

@@ -41,7 +41,7 @@ pub(crate) fn agent_for(
     };
     let ok = |a: &Agent| ok_for(a, &key.reqs);
     let reason = |by: &'static str, score: f64| Reason {
-        rule: it.rule,
+        rule: it.rule.clone(),
         queue: Some(key.queue),
         step: Some(key.step),
         by: by.into(),
@@ -170,7 +170,7 @@ pub(crate) fn agent_for(
     let key = &e.classes[class as usize].key;
     let it = e.slots[slot as usize].as_ref()?;
     let reason = Reason {
-        rule: it.rule,
+        rule: it.rule.clone(),
         queue: Some(key.queue),
         step: Some(key.step),
         by: strategy.as_str().into(),
@@ -222,7 +222,7 @@ pub(crate) fn work_for(e: &Engine, now: Instant, ai: usize) -> Option<(u32, Reas
     Some((
         slot,
         Reason {
-            rule: it.rule,
+            rule: it.rule.clone(),
             queue: Some(key.queue),
             step: Some(key.step),
             by: "next_in_line".into(),

@@ -888,7 +888,7 @@ fn compile_rule(src: Source<'_>, r: &RuleSpec, names: &mut Names) -> Result<Rule
             .clamp(-config::PRIORITY_ABS_MAX, config::PRIORITY_ABS_MAX),
         add_skills: skill_reqs(src, &r.then.add_skills, names, &f("then.add_skills"))?,
     };
-    let name = Name::intern(name)
+    let name = Name::new(name)
         .map_err(|e| src.error_at(Some(r.name.span()), name, "rule.name", e.to_string()))?;
     Ok(Rule { name, when, then })
 }
@@ -1000,6 +1000,40 @@ then = { queue = "backup", priority = 50, add_skills = { catalan = 5 } }
         let e = compile_str("plan.toml", &bad).unwrap_err();
         assert!(e.field.contains("rule.name"), "{e}");
         assert!(e.message.contains("longer than 256"), "{e}");
+    }
+
+    /// Rule names are not kept once their plan is gone: plans with as many
+    /// distinct rule names as allowed compile again and again, past the 2^20
+    /// names a process-wide table once held for every tenant together.
+    #[test]
+    fn many_plans_of_many_distinct_rule_names_all_compile() {
+        let src = Source {
+            file: "plan.toml",
+            text: "",
+        };
+        let mut spec = PlanSpec {
+            rule: (0..RULES_MAX)
+                .map(|_| RuleSpec {
+                    name: Spanned::new(0..0, String::new()),
+                    when: WhenSpec::default(),
+                    then: ThenSpec::default(),
+                })
+                .collect(),
+            ..PlanSpec::default()
+        };
+        let plans = (1 << 20) / RULES_MAX + 2;
+        for p in 0..plans {
+            for (i, r) in spec.rule.iter_mut().enumerate() {
+                let name = r.name.get_mut();
+                name.clear();
+                std::fmt::Write::write_fmt(name, format_args!("plan {p} rule {i}")).unwrap();
+            }
+            let (_, plan) = compile(src, &spec, &mut Names::default())
+                .unwrap_or_else(|e| panic!("plan {p} of {plans}: {e}"));
+            assert_eq!(plan.rules.len(), RULES_MAX);
+            let last = format!("plan {p} rule {}", RULES_MAX - 1);
+            assert_eq!(plan.rules[RULES_MAX - 1].name.as_str(), last);
+        }
     }
 
     #[test]
