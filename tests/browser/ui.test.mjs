@@ -392,7 +392,9 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
     await supPage.getByLabel("Contacts", { exact: true }).fill("Eva Puig, +34600000001\nJoan Soler, 600 000 002");
     await supPage.getByRole("button", { name: "Create campaign" }).click();
     const row = supPage.locator('tr[data-campaign="renewals"]');
-    await row.waitFor();
+    // The list is drawn by the answer and again, live, by the campaign's
+    // facts (defined, then its contacts): wait for the one with the contacts.
+    await supPage.locator('tr[data-campaign="renewals"]', { hasText: "0 / 2" }).waitFor({ timeout: 5000 });
     assert.match(await row.innerText(), /Predictive[\s\S]*Ready[\s\S]*0 \/ 2/);
     await row.getByRole("button", { name: /Start/ }).click();
     await supPage.locator("#flash", { hasText: "no line" }).waitFor({ timeout: 5000 });

@@ -581,6 +581,12 @@ pub const ROUTES: &[Route] = &[
         "Stop for good (open contacts are closed)",
     ),
     r(
+        "PUT",
+        "/api/v1/campaigns/{id}/ratio",
+        Some(Action::CampaignsManage),
+        "Change a power campaign's lines per free agent while it runs: {ratio}",
+    ),
+    r(
         "POST",
         "/api/v1/previews/{id}/accept",
         Some(Action::InteractionsOffer),

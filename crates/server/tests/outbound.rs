@@ -767,3 +767,51 @@ async fn the_desktop_and_the_campaign_pages_follow_the_outbound_facts_their_stre
         }
     }
 }
+
+#[tokio::test]
+async fn a_supervisor_changes_a_power_campaigns_ratio_while_it_runs() {
+    let mut w = world().await;
+    let power = json!({"mode": "power", "ratio": 3.0, "queue": "outbound", "team": "outbound", "caller_id": "+420200000000", "windows": {"CZ": "00:00-24:00"}});
+    let r = w
+        .post(
+            "/api/v1/campaigns",
+            &json!({"name": "power", "settings": power}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let r = w
+        .admin
+        .put("/api/v1/campaigns/1/ratio", &json!({"ratio": 1.5}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let r = w
+        .admin
+        .put("/api/v1/campaigns/1/ratio", &json!({"ratio": 50}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    let mut progressive = power.clone();
+    progressive["mode"] = json!("progressive");
+    let r = w
+        .post(
+            "/api/v1/campaigns",
+            &json!({"name": "notices", "settings": progressive}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let r = w
+        .admin
+        .put("/api/v1/campaigns/2/ratio", &json!({"ratio": 2.0}))
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status,
+        409,
+        "only a power campaign has a ratio: {:?}",
+        r.json()
+    );
+    let logged = w.store.dialer_facts_after(&w.tenant, 0).await.unwrap();
+    let text = format!("{logged:?}");
+    assert!(text.contains("SetRatio") && text.contains("1.5"), "{text}");
+}

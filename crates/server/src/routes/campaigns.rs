@@ -172,6 +172,48 @@ pub async fn stop(
     command(st, p, id, CampaignCommand::Stop).await
 }
 
+/// A power campaign's pacing.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatioBody {
+    /// Lines per free agent, 1.0 to 10.0.
+    pub ratio: f64,
+}
+
+/// `PUT /api/v1/campaigns/{id}/ratio`: a supervisor changes a power
+/// campaign's lines per free agent while it runs (logged and replayed; at
+/// the abandon cap the dialer still falls back to progressive).
+pub async fn ratio(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    Body(req): Body<RatioBody>,
+) -> ApiResult<Response> {
+    p.require(Action::CampaignsManage)?;
+    let id = path_id(&id, "campaign")?;
+    if !(1.0..=10.0).contains(&req.ratio) {
+        return Err(ApiError::field(
+            "ratio",
+            "from 1.0 to 10.0 lines per free agent",
+        ));
+    }
+    let t = p.tenant()?;
+    st.hub
+        .tenant(t)
+        .await?
+        .call(Op::CampaignRatio {
+            campaign: id,
+            ratio: req.ratio,
+        })
+        .await?;
+    let c = st
+        .store
+        .campaign(t, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("campaign"))?;
+    Ok(axum::Json(c).into_response())
+}
+
 /// An agent's answer to a previewed contact.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

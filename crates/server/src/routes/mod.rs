@@ -354,6 +354,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/campaigns/{id}/start", post(campaigns::start))
         .route("/api/v1/campaigns/{id}/pause", post(campaigns::pause))
         .route("/api/v1/campaigns/{id}/stop", post(campaigns::stop))
+        .route("/api/v1/campaigns/{id}/ratio", put(campaigns::ratio))
         .route(
             "/api/v1/previews/{id}/accept",
             post(campaigns::preview_accept),
