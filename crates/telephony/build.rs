@@ -5,7 +5,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts");
+    // Read when the script runs, not when it is compiled: one compiled
+    // script may serve checkouts at other paths.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("prompts");
     println!("cargo::rerun-if-changed={}", dir.display());
     let mut entries = Vec::new();
     for lang in std::fs::read_dir(&dir).expect("crates/telephony/prompts exists") {

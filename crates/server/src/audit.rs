@@ -4,7 +4,7 @@
 //! with a newline cannot write a line of its own.
 
 use crate::AppState;
-use crate::auth::Principal;
+use crate::auth::{Actor, Principal};
 use crate::error::ApiResult;
 
 /// What was done.
@@ -65,20 +65,21 @@ impl AuditAction {
     }
 }
 
-/// Records `action` by `actor` (`user:ID`, `token:ID`, …) in the chain of
+/// Records `action` by `actor` in the chain of
 /// `tenant_id` (0: the provider's), on `target` if any.
 pub async fn record_as(
     st: &AppState,
     tenant_id: i64,
-    actor: &str,
+    actor: Actor,
     action: AuditAction,
     target: Option<String>,
 ) -> ApiResult<()> {
     let at = crate::clock::now_ms();
+    let actor = actor.to_string();
     st.store
-        .audit_append(tenant_id, at, actor, action.as_str(), target.as_deref())
+        .audit_append(tenant_id, at, &actor, action.as_str(), target.as_deref())
         .await?;
-    tracing::info!(target: "audit", tenant = tenant_id, actor = ?actor, action = action.as_str(), on = ?target);
+    tracing::info!(target: "audit", tenant = tenant_id, actor = %actor, action = action.as_str(), on = ?target);
     Ok(())
 }
 
@@ -90,5 +91,5 @@ pub async fn record(
     target: Option<String>,
 ) -> ApiResult<()> {
     let tenant = p.tenant.as_ref().map_or(0, |t| t.id());
-    record_as(st, tenant, &p.actor, action, target).await
+    record_as(st, tenant, p.actor, action, target).await
 }

@@ -88,8 +88,40 @@ pub struct Principal {
     pub name: String,
     /// The agent a user works as.
     pub agent: Option<AgentId>,
-    /// Who, by id, for the audit trail: `user:ID`, `token:ID` or `provider:ID`.
-    pub actor: String,
+    /// Who, by id (the audit trail's actor).
+    pub actor: Actor,
+}
+
+/// Who acts, by id: a tenant's user, a provider administrator or an API token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// A user of the principal's tenant.
+    User(i64),
+    /// A provider administrator.
+    Provider(i64),
+    /// An API token of the principal's tenant.
+    Token(i64),
+}
+
+impl Actor {
+    /// The signed-in user's id, for a user or provider administrator.
+    pub fn user(self) -> Option<i64> {
+        match self {
+            Actor::User(id) | Actor::Provider(id) => Some(id),
+            Actor::Token(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Actor {
+    /// As the audit trail writes it: `user:5`, `provider:1`, `token:3`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Actor::User(id) => write!(f, "user:{id}"),
+            Actor::Provider(id) => write!(f, "provider:{id}"),
+            Actor::Token(id) => write!(f, "token:{id}"),
+        }
+    }
 }
 
 impl Principal {
@@ -259,7 +291,7 @@ async fn token_principal(state: &AppState, h: &str) -> Result<Principal, ApiErro
         role,
         name: format!("token:{}", rec.name),
         agent: None,
-        actor: format!("token:{}", rec.id),
+        actor: Actor::Token(rec.id),
     };
     if rec
         .last_used_at
@@ -365,9 +397,9 @@ impl FromRequestParts<AppState> for Principal {
             )
         };
         let actor = if tenant.is_none() {
-            format!("provider:{}", user.id)
+            Actor::Provider(user.id)
         } else {
-            format!("user:{}", user.id)
+            Actor::User(user.id)
         };
         let p = Principal {
             tenant,

@@ -772,45 +772,29 @@ async fn the_desktop_and_the_campaign_pages_follow_the_outbound_facts_their_stre
 async fn a_supervisor_changes_a_power_campaigns_ratio_while_it_runs() {
     let mut w = world().await;
     let power = json!({"mode": "power", "ratio": 3.0, "queue": "outbound", "team": "outbound", "caller_id": "+420200000000", "windows": {"CZ": "00:00-24:00"}});
-    let r = w
-        .post(
-            "/api/v1/campaigns",
-            &json!({"name": "power", "settings": power}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{:?}", r.json());
-    let r = w
-        .admin
-        .put("/api/v1/campaigns/1/ratio", &json!({"ratio": 1.5}))
-        .await
-        .unwrap();
-    assert_eq!(r.status, 200, "{:?}", r.json());
-    let r = w
-        .admin
-        .put("/api/v1/campaigns/1/ratio", &json!({"ratio": 50}))
-        .await
-        .unwrap();
-    assert_eq!(r.status, 422, "{:?}", r.json());
     let mut progressive = power.clone();
     progressive["mode"] = json!("progressive");
-    let r = w
-        .post(
-            "/api/v1/campaigns",
-            &json!({"name": "notices", "settings": progressive}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{:?}", r.json());
-    let r = w
-        .admin
-        .put("/api/v1/campaigns/2/ratio", &json!({"ratio": 2.0}))
-        .await
-        .unwrap();
-    assert_eq!(
-        r.status,
-        409,
-        "only a power campaign has a ratio: {:?}",
-        r.json()
-    );
+    for (name, settings) in [("power", power), ("notices", progressive)] {
+        let r = w
+            .post(
+                "/api/v1/campaigns",
+                &json!({"name": name, "settings": settings}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{:?}", r.json());
+    }
+    // Campaign 1 is power, 2 progressive (which has no ratio).
+    for (campaign, ratio, status) in [(1, 1.5, 200), (1, 50.0, 422), (2, 2.0, 409)] {
+        let r = w
+            .admin
+            .put(
+                &format!("/api/v1/campaigns/{campaign}/ratio"),
+                &json!({"ratio": ratio}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.status, status, "{campaign} {ratio}: {:?}", r.json());
+    }
     let logged = w.store.dialer_facts_after(&w.tenant, 0).await.unwrap();
     let text = format!("{logged:?}");
     assert!(text.contains("SetRatio") && text.contains("1.5"), "{text}");

@@ -242,11 +242,7 @@ mod tests {
     use super::*;
 
     async fn store() -> Store {
-        let dir = std::env::temp_dir().join(format!(
-            "centralita-audit-{}-{}",
-            std::process::id(),
-            GENESIS.len()
-        ));
+        let dir = std::env::temp_dir().join(format!("centralita-audit-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Store::open(&crate::sqlite_url(&dir)).await.unwrap()

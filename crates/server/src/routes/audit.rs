@@ -19,18 +19,6 @@ use crate::perms::Action;
 /// Entries answered when no `limit` is given.
 pub const LIMIT_DEFAULT: i64 = 1_000;
 
-/// A time given as Unix ms or RFC 3339.
-fn instant(field: &str, s: &str) -> ApiResult<i64> {
-    s.parse::<i64>()
-        .ok()
-        .or_else(|| {
-            chrono::DateTime::parse_from_rfc3339(s)
-                .ok()
-                .map(|t| t.timestamp_millis())
-        })
-        .ok_or_else(|| ApiError::field(field, "Unix milliseconds or an RFC 3339 time"))
-}
-
 /// A CSV field, quoted when it needs to be (the trail holds ids and names of
 /// actions only, but an export must stay well-formed whatever it holds).
 fn csv_field(s: &str) -> String {
@@ -69,8 +57,14 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     p.require(Action::AuditRead)?;
-    let from = q.get("from").map(|s| instant("from", s)).transpose()?;
-    let to = q.get("to").map(|s| instant("to", s)).transpose()?;
+    let from = q
+        .get("from")
+        .map(|s| super::time_field("from", s))
+        .transpose()?;
+    let to = q
+        .get("to")
+        .map(|s| super::time_field("to", s))
+        .transpose()?;
     let limit = match q.get("limit") {
         Some(l) => l
             .parse::<i64>()

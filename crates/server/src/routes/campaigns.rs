@@ -137,6 +137,11 @@ async fn command(
     let id = path_id(&id, "campaign")?;
     let t = p.tenant()?;
     st.hub.tenant(t).await?.call(Op::Campaign(id, cmd)).await?;
+    view(&st, t, id).await
+}
+
+/// A campaign as it stands, after a command to it was committed.
+async fn view(st: &AppState, t: &store::Tenant, id: i64) -> ApiResult<Response> {
     let c = st
         .store
         .campaign(t, id)
@@ -206,12 +211,7 @@ pub async fn ratio(
             ratio: req.ratio,
         })
         .await?;
-    let c = st
-        .store
-        .campaign(t, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("campaign"))?;
-    Ok(axum::Json(c).into_response())
+    view(&st, t, id).await
 }
 
 /// An agent's answer to a previewed contact.

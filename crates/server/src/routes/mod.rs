@@ -157,6 +157,18 @@ async fn safe_headers(
     res
 }
 
+/// A time a client gives: Unix milliseconds or an RFC 3339 time.
+pub fn time_field(field: &str, s: &str) -> ApiResult<i64> {
+    s.parse::<i64>()
+        .ok()
+        .or_else(|| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .ok()
+                .map(|t| t.timestamp_millis())
+        })
+        .ok_or_else(|| ApiError::field(field, "Unix milliseconds or an RFC 3339 time"))
+}
+
 /// Parses an id from the path; anything else is "no such thing".
 pub fn path_id(s: &str, what: &str) -> ApiResult<i64> {
     s.parse::<i64>()

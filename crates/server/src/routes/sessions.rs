@@ -98,14 +98,14 @@ pub async fn open_session(
         )
         .await?;
     let actor = if tenant.is_none() {
-        format!("provider:{}", user.id)
+        auth::Actor::Provider(user.id)
     } else {
-        format!("user:{}", user.id)
+        auth::Actor::User(user.id)
     };
     crate::audit::record_as(
         st,
         user.tenant_id,
-        &actor,
+        actor,
         crate::audit::AuditAction::SignedIn,
         None,
     )
@@ -184,16 +184,11 @@ pub async fn create_tenant(
 /// The user behind a session principal: (tenant id, user id); none for an
 /// API token, which has no sessions.
 fn session_user(p: &Principal) -> Option<(i64, i64)> {
-    let id = |prefix: &str| {
-        p.actor
-            .strip_prefix(prefix)
-            .and_then(|s| s.parse::<i64>().ok())
-    };
     let tenant = p
         .tenant
         .as_ref()
         .map_or(store::auth::PROVIDER_TENANT_ID, |t| t.id());
-    id("user:").or_else(|| id("provider:")).map(|u| (tenant, u))
+    p.actor.user().map(|u| (tenant, u))
 }
 
 /// The id (hash prefix) of the request's own session, if any.

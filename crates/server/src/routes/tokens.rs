@@ -31,11 +31,7 @@ impl When {
     fn ms(&self) -> ApiResult<i64> {
         match self {
             When::Ms(ms) => Ok(*ms),
-            When::Text(s) => chrono::DateTime::parse_from_rfc3339(s)
-                .map(|t| t.timestamp_millis())
-                .map_err(|_| {
-                    ApiError::field("expires_at", format!("{s:?} is not an RFC 3339 time"))
-                }),
+            When::Text(s) => super::time_field("expires_at", s),
         }
     }
 }
@@ -59,14 +55,17 @@ pub async fn list(State(st): State<AppState>, p: Principal) -> ApiResult<Respons
     Ok(axum::Json(json!({"tokens": tokens})).into_response())
 }
 
-/// `POST /api/v1/tokens`.
-pub async fn create(
-    State(st): State<AppState>,
-    p: Principal,
-    Body(req): Body<NewToken>,
-) -> ApiResult<Response> {
+/// Makes a token of `role` for the principal's tenant (the API's and the
+/// administration page's one way): its record and its secret, shown once.
+pub async fn make(
+    st: &AppState,
+    p: &Principal,
+    name: &str,
+    role: &str,
+    expires_at: Option<i64>,
+) -> ApiResult<(store::auth::TokenInfo, String)> {
     p.require(Action::TokensManage)?;
-    let role = match Role::parse(&req.role) {
+    let role = match Role::parse(role) {
         Some(Role::Provider) | None => {
             return Err(ApiError::field(
                 "role",
@@ -75,22 +74,46 @@ pub async fn create(
         }
         Some(r) => r,
     };
-    let expires_at = req.expires_at.as_ref().map(When::ms).transpose()?;
     let secret = auth::new_token();
-    let t = p.tenant()?;
+    let hash = auth::secret_hash(&secret);
     let info = st
         .store
         .add_token(
-            t,
-            &req.name,
+            p.tenant()?,
+            name,
             role.as_str(),
-            &auth::secret_hash(&secret),
+            &hash,
             clock::now_ms(),
             expires_at,
         )
         .await?;
     let on = Some(format!("token:{}", info.id));
-    crate::audit::record(&st, &p, crate::audit::AuditAction::TokenCreated, on).await?;
+    crate::audit::record(st, p, crate::audit::AuditAction::TokenCreated, on).await?;
+    Ok((info, secret))
+}
+
+/// Revokes a token of the principal's tenant at once: gone from the store
+/// and from this server's cache.
+pub async fn revoke_now(st: &AppState, p: &Principal, id: i64) -> ApiResult<()> {
+    p.require(Action::TokensManage)?;
+    let t = p.tenant()?;
+    if !st.store.revoke_token(t, id).await? {
+        return Err(ApiError::not_found("token"));
+    }
+    st.tokens.forget_token(t.id(), id);
+    let on = Some(format!("token:{id}"));
+    crate::audit::record(st, p, crate::audit::AuditAction::TokenRevoked, on).await
+}
+
+/// `POST /api/v1/tokens`.
+pub async fn create(
+    State(st): State<AppState>,
+    p: Principal,
+    Body(req): Body<NewToken>,
+) -> ApiResult<Response> {
+    p.require(Action::TokensManage)?;
+    let expires_at = req.expires_at.as_ref().map(When::ms).transpose()?;
+    let (info, secret) = make(&st, &p, &req.name, &req.role, expires_at).await?;
     let mut body = serde_json::to_value(&info).map_err(ApiError::internal)?;
     body["token"] = json!(secret);
     Ok((StatusCode::CREATED, axum::Json(body)).into_response())
@@ -103,13 +126,6 @@ pub async fn revoke(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     p.require(Action::TokensManage)?;
-    let id = path_id(&id, "token")?;
-    let t = p.tenant()?;
-    if !st.store.revoke_token(t, id).await? {
-        return Err(ApiError::not_found("token"));
-    }
-    st.tokens.forget_token(t.id(), id);
-    let on = Some(format!("token:{id}"));
-    crate::audit::record(&st, &p, crate::audit::AuditAction::TokenRevoked, on).await?;
+    revoke_now(&st, &p, path_id(&id, "token")?).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

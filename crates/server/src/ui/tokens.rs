@@ -13,11 +13,11 @@ use serde::Deserialize;
 
 use super::{Ctx, UiForm, esc, html_response};
 use crate::AppState;
-use crate::auth::{self, Principal, Role};
-use crate::clock;
-use crate::error::{ApiError, ApiResult};
+use crate::auth::{Principal, Role};
+use crate::error::ApiResult;
 use crate::perms::Action;
 use crate::routes::path_id;
+use crate::routes::tokens as api;
 
 /// The form as sent.
 #[derive(Debug, Deserialize)]
@@ -118,10 +118,12 @@ pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     ))
 }
 
-fn refused(html: String) -> Response {
-    let mut r = html_response(html);
+/// The list and the form again, with what was wrong, as 422.
+async fn refused(st: &AppState, ctx: &Ctx, message: &str) -> ApiResult<Response> {
+    let note = format!("<span class=\"error\">{}</span>", esc(message));
+    let mut r = html_response(box_html(st, ctx, &note).await?);
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    r
+    Ok(r)
 }
 
 /// `POST /ui/admin/tokens`.
@@ -133,14 +135,6 @@ pub async fn make(
 ) -> ApiResult<Response> {
     p.require(Action::TokensManage)?;
     let ctx = Ctx::new(&st, p, &headers).await?;
-    let t = ctx.p.tenant()?.clone();
-    let error = |m: String| format!("<span class=\"error\">{}</span>", esc(&m));
-    let role = match Role::parse(&f.role) {
-        Some(Role::Provider) | None => {
-            return Ok(refused(box_html(&st, &ctx, &error(ctx.t("role"))).await?));
-        }
-        Some(r) => r,
-    };
     let expires_at = match f.expires.trim() {
         "" => None,
         d => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
@@ -148,32 +142,17 @@ pub async fn make(
                 .and_hms_opt(23, 59, 59)
                 .map(|t| t.and_utc().timestamp_millis()),
             Err(_) => {
-                let msg = error(format!("{}: {d}", ctx.t("token-expires")));
-                return Ok(refused(box_html(&st, &ctx, &msg).await?));
+                let msg = format!("{}: {d}", ctx.t("token-expires"));
+                return refused(&st, &ctx, &msg).await;
             }
         },
     };
-    let secret = auth::new_token();
-    let made = st
-        .store
-        .add_token(
-            &t,
-            f.name.trim(),
-            role.as_str(),
-            &auth::secret_hash(&secret),
-            clock::now_ms(),
-            expires_at,
-        )
-        .await;
-    let info = match made {
-        Ok(info) => info,
-        Err(e) => {
-            let msg = error(ApiError::from(e).message);
-            return Ok(refused(box_html(&st, &ctx, &msg).await?));
-        }
+    let made = api::make(&st, &ctx.p, f.name.trim(), &f.role, expires_at).await;
+    let secret = match made {
+        Ok((_, secret)) => secret,
+        Err(e) if e.status.is_client_error() => return refused(&st, &ctx, &e.message).await,
+        Err(e) => return Err(e),
     };
-    let on = Some(format!("token:{}", info.id));
-    crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::TokenCreated, on).await?;
     let note = format!(
         "<span class=\"ok\">{}</span> <code class=\"secret\">{}</code>",
         ctx.t("token-secret-once"),
@@ -189,16 +168,8 @@ pub async fn revoke(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    p.require(Action::TokensManage)?;
     let ctx = Ctx::new(&st, p, &headers).await?;
-    let t = ctx.p.tenant()?.clone();
-    let id = path_id(&id, "token")?;
-    if !st.store.revoke_token(&t, id).await? {
-        return Err(ApiError::not_found("token"));
-    }
-    st.tokens.forget_token(t.id(), id);
-    let on = Some(format!("token:{id}"));
-    crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::TokenRevoked, on).await?;
+    api::revoke_now(&st, &ctx.p, path_id(&id, "token")?).await?;
     let note = format!("<span class=\"ok\">{}</span>", ctx.t("token-revoked"));
     Ok(html_response(box_html(&st, &ctx, &note).await?))
 }

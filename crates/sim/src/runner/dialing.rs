@@ -271,13 +271,16 @@ impl Sim<'_> {
             });
         }
         self.out = Some(Box::new(out));
-        self.command(Command::AttachLine);
+        self.command("AttachLine", Command::AttachLine);
         for k in 0..sc.campaigns.len() {
             self.define_campaign(k);
         }
         for k in 0..sc.campaigns.len() {
             let id = self.out().camps[k].id;
-            self.command(Command::Campaign(id.0.into(), CampaignCommand::Start));
+            self.command(
+                "Campaign",
+                Command::Campaign(id.0.into(), CampaignCommand::Start),
+            );
         }
         self.drain();
     }
@@ -290,7 +293,7 @@ impl Sim<'_> {
             name: c.name.clone(),
             doc: doc(sc, c),
         };
-        let Some(Reply::Id(id)) = self.command(define) else {
+        let Some(Reply::Id(id)) = self.command("DefineCampaign", define) else {
             return self.fail(format!("campaign {:?}: the core refused it", c.name));
         };
         self.out().camps[k].id = CampaignId(id as u32);
@@ -305,10 +308,13 @@ impl Sim<'_> {
                     phones: vec![number(c.area_code, i).to_string()],
                 })
                 .collect();
-            self.command(Command::AddContacts {
-                campaign: id,
-                contacts,
-            });
+            self.command(
+                "AddContacts",
+                Command::AddContacts {
+                    campaign: id,
+                    contacts,
+                },
+            );
             from = to;
         }
     }
@@ -555,11 +561,14 @@ impl Sim<'_> {
         };
         self.events += 1;
         let before = self.core_last_interaction();
-        let reply = self.command(Command::DialResult {
-            attempt,
-            outcome: line.outcome,
-            ring_ms: line.ring_ms,
-        });
+        let reply = self.command(
+            "DialResult",
+            Command::DialResult {
+                attempt,
+                outcome: line.outcome,
+                ring_ms: line.ring_ms,
+            },
+        );
         let k = line.camp as usize;
         if line.outcome != DialOutcome::LiveAnswer {
             let out = self.out();
@@ -582,7 +591,7 @@ impl Sim<'_> {
             }))
         );
         if offered {
-            self.command(Command::OutboundBridged(attempt));
+            self.command("OutboundBridged", Command::OutboundBridged(attempt));
         } else if self.out().lines[&attempt].interaction == NONE {
             // Nobody was free: abandoned before it became an interaction.
             self.count_abandon(k, day);
@@ -643,7 +652,10 @@ impl Sim<'_> {
         let id = out.camps[k].id;
         // Previews under review go on: when accepted, the paused dialer puts
         // the contact back in the list and the agent is let go.
-        self.command(Command::Campaign(id.0.into(), CampaignCommand::Pause));
+        self.command(
+            "Campaign",
+            Command::Campaign(id.0.into(), CampaignCommand::Pause),
+        );
         self.drain();
     }
 
@@ -700,10 +712,13 @@ impl Sim<'_> {
         let next = now_ms + ctl.every_ms().max(1);
         let campaign = camp.id.0.into();
         self.schedule(next, Ev::DialLevel(k as u32));
-        self.command(Command::CampaignRatio {
-            campaign,
-            ratio: level,
-        });
+        self.command(
+            "CampaignRatio",
+            Command::CampaignRatio {
+                campaign,
+                ratio: level,
+            },
+        );
         self.drain();
     }
 
@@ -748,14 +763,17 @@ impl Sim<'_> {
             .or(c.dispositions.last())
             .map_or("refusal", |(_, code)| *code);
         // Taken up by the drain under way.
-        self.command(Command::Disposition {
-            interaction: id as i64,
-            code: code.into(),
-            by_agent: Some(agent.into()),
-            by: BY.into(),
-            new_phone: None,
-            callback_at_ms: None,
-        });
+        self.command(
+            "Disposition",
+            Command::Disposition {
+                interaction: id as i64,
+                code: code.into(),
+                by_agent: Some(agent.into()),
+                by: BY.into(),
+                new_phone: None,
+                callback_at_ms: None,
+            },
+        );
     }
 
     /// The end-of-run checks: no call open, every contact accounted for.

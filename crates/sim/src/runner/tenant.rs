@@ -90,13 +90,12 @@ impl Sim<'_> {
         }
     }
 
-    /// Gives the core a command now; a refusal fails the run.
-    pub(super) fn command(&mut self, cmd: Command) -> Option<Reply> {
-        let what = format!("{cmd:?}");
+    /// Gives the core a command now (`what` names it in a failure); a
+    /// refusal fails the run.
+    pub(super) fn command(&mut self, what: &str, cmd: Command) -> Option<Reply> {
         match self.try_command(cmd) {
             Ok(r) => Some(r),
             Err(e) => {
-                let what: String = what.chars().take(120).collect();
                 self.fail(format!("the tenant core refused {what}: {e}"));
                 None
             }
@@ -128,7 +127,7 @@ impl Sim<'_> {
             Channel::Voice => Command::CreateCall(Box::new(req), Vec::new()),
             _ => Command::Create(Box::new(req)),
         };
-        match self.command(cmd) {
+        match self.command("a new interaction", cmd) {
             Some(Reply::Interaction { id, .. }) if id as u64 == new.id.0 => {}
             Some(other) => self.fail(format!(
                 "the core gave interaction {other:?} where the simulator expected {}",
@@ -155,7 +154,7 @@ impl Sim<'_> {
                 return self.fail(format!("the simulator has no command for {other:?}"));
             }
         };
-        self.command(cmd);
+        self.command("an input of the simulated people", cmd);
         self.drain();
     }
 
@@ -165,7 +164,7 @@ impl Sim<'_> {
             interaction: id as i64,
             number: CALLBACK_NUMBER.into(),
         };
-        match self.command(cmd) {
+        match self.command("a callback", cmd) {
             Some(Reply::Id(got)) if got as u64 == cb => {}
             Some(other) => self.fail(format!(
                 "the core gave callback {other:?} where the simulator expected {cb}"
