@@ -23,22 +23,12 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, cli, startServer, apiSession, shot } from "./harness.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const BIN = process.env.CENTRALITA_BIN || resolve(here, "../../target/debug/centralita");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const SHOTS = process.env.SCREENSHOT_DIR || resolve(here, "../../target/screenshots");
-// The network is closed: without these flags Chromium waits on connections.
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 const TENANT = "acme";
 const PASSWORDS = { admin: "admin long password", sup: "supervisor long password", ana: "agent ana long password" };
 const PLAN = `time_zone = "Europe/Madrid"
@@ -74,54 +64,9 @@ label = "Which contract do you have?"
 options = ["prepaid", "postpaid"]
 `;
 
-// CENTRALITA_DATABASE (an empty PostgreSQL database's URL) runs it on PostgreSQL instead of SQLite.
-const DATABASE = process.env.CENTRALITA_DATABASE ? ["--database", process.env.CENTRALITA_DATABASE] : [];
 
-function cli(data, args, input) {
-  const r = spawnSync(BIN, [...args, "--data", data, ...DATABASE], { input, encoding: "utf8" });
-  assert.equal(r.status, 0, `centralita ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout;
-}
 
-function startServer(data) {
-  return new Promise((ok, fail) => {
-    const child = spawn(BIN, ["serve", "--data", data, ...DATABASE, "--listen", "127.0.0.1:0"], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, RUST_LOG: "warn" },
-    });
-    let out = "";
-    const timer = setTimeout(() => fail(new Error(`the server did not start: ${out}`)), 30000);
-    child.stdout.on("data", (b) => {
-      out += b;
-      const m = out.match(/listening on (http:\/\/[0-9.:]+)/);
-      if (m) { clearTimeout(timer); ok({ child, url: m[1] }); }
-    });
-    child.stderr.on("data", (b) => process.stderr.write(b));
-    child.on("exit", (code) => { clearTimeout(timer); fail(new Error(`the server exited (${code}): ${out}`)); });
-    child.unref();
-  });
-}
 
-/// A JSON API client with a session cookie and its CSRF token.
-async function apiSession(url, username, password) {
-  const r = await fetch(`${url}/api/v1/sessions`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ tenant: TENANT, username, password }),
-  });
-  assert.equal(r.status, 201, `API sign-in of ${username}`);
-  const cookie = r.headers.get("set-cookie").split(";")[0];
-  const { csrf_token } = await r.json();
-  return async (method, path, body) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: { cookie, "x-csrf-token": csrf_token, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : null };
-  };
-}
 
 async function signIn(page, url, username, password) {
   await page.goto(`${url}/ui/sign-in`);
@@ -132,7 +77,6 @@ async function signIn(page, url, username, password) {
   await page.waitForURL(/\/ui\/(agent|wallboard|admin)/);
 }
 
-const shot = (page, name, fullPage = false) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 
 test("an agent and a supervisor work a chat end to end in the browser", { timeout: 180000 }, async (t) => {
   mkdirSync(SHOTS, { recursive: true });

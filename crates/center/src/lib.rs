@@ -42,6 +42,7 @@ pub mod orders;
 pub mod outbound;
 mod replay;
 pub mod settings;
+pub mod sign_in;
 mod snapshot;
 
 pub use agents::{CompiledPlan, check_name, check_text, compile_plan};

@@ -15,6 +15,8 @@ use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::sign_in::{Oidc, OidcDoc, TwoFactor};
+
 /// The settings document's name.
 pub const NAME: &str = "tenant";
 /// Most holidays in a calendar (five years of every day).
@@ -43,6 +45,12 @@ pub struct TenantSettingsDoc {
     /// The holidays.
     #[serde(default)]
     pub holidays: Vec<HolidayDoc>,
+    /// Single sign-on with an OpenID Connect provider ([`crate::sign_in`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oidc: Option<OidcDoc>,
+    /// Whether admins and supervisors must use a second factor.
+    #[serde(default, skip_serializing_if = "TwoFactor::is_optional")]
+    pub two_factor: TwoFactor,
 }
 
 fn utc_name() -> String {
@@ -80,6 +88,10 @@ pub struct TenantSettings {
     pub time_zone: Tz,
     /// The holidays by date, each with its name if it has one.
     holidays: BTreeMap<NaiveDate, Option<String>>,
+    /// Single sign-on, if set up.
+    pub oidc: Option<Oidc>,
+    /// Whether admins and supervisors must use a second factor.
+    pub two_factor: TwoFactor,
 }
 
 impl Default for TenantSettings {
@@ -87,6 +99,8 @@ impl Default for TenantSettings {
         TenantSettings {
             time_zone: Tz::UTC,
             holidays: BTreeMap::new(),
+            oidc: None,
+            two_factor: TwoFactor::Optional,
         }
     }
 }
@@ -128,7 +142,7 @@ impl TenantSettings {
         TenantSettings::from_doc(&doc)
     }
 
-    /// Checks a document: a known zone, dates `YYYY-MM-DD` that exist, each
+    /// Checks a document (the `oidc` section by [`Oidc::from_doc`]): a known zone, dates `YYYY-MM-DD` that exist, each
     /// at most once, at most [`HOLIDAYS_MAX`] of them, names of at most
     /// [`HOLIDAY_NAME_MAX`] bytes (an empty name is no name).
     pub fn from_doc(doc: &TenantSettingsDoc) -> Result<TenantSettings, SettingsError> {
@@ -161,6 +175,8 @@ impl TenantSettings {
         Ok(TenantSettings {
             time_zone,
             holidays,
+            oidc: doc.oidc.as_ref().map(Oidc::from_doc).transpose()?,
+            two_factor: doc.two_factor,
         })
     }
 
@@ -176,6 +192,16 @@ impl TenantSettings {
                     name: n.clone(),
                 })
                 .collect(),
+            oidc: self.oidc.as_ref().map(Oidc::to_doc),
+            two_factor: self.two_factor,
+        }
+    }
+
+    /// The document as shown to users: no secret in it.
+    pub fn to_public_doc(&self) -> TenantSettingsDoc {
+        TenantSettingsDoc {
+            oidc: self.oidc.as_ref().map(Oidc::to_public_doc),
+            ..self.to_doc()
         }
     }
 

@@ -433,3 +433,94 @@ async fn after_kill_9_every_acknowledged_interaction_exists_exactly_once() {
     let store = store::Store::open(&store::sqlite_url(&data)).await.unwrap();
     assert_eq!(store.projection_snapshot(&t).await.unwrap(), live);
 }
+
+#[test]
+fn a_trunk_password_is_sealed_on_the_command_line_and_opened_by_serve() {
+    let data = fresh_dir("seal");
+    let d = data.to_str().unwrap();
+    let (code, key, _) = run(&["secret", "new-key"], None);
+    assert_eq!(code, 0);
+    assert!(
+        key.trim().len() == 64 && key.trim().bytes().all(|b| b.is_ascii_hexdigit()),
+        "{key}"
+    );
+    // Sealed with the data folder's key, made on first use, readable by its owner only.
+    let (code, sealed, err) = run(
+        &["secret", "seal", "--data", d],
+        Some("the trunk's password\n"),
+    );
+    assert_eq!(code, 0, "{err}");
+    let sealed = sealed.trim();
+    assert!(
+        sealed.starts_with("sealed:v1:") && !sealed.contains("password"),
+        "{sealed}"
+    );
+    let key_file = data.join("secret.key");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let keys = server::secrets::SecretBox::from_file(&key_file).unwrap();
+    assert_eq!(keys.open("config", sealed).unwrap(), "the trunk's password");
+    // `serve` opens it; one sealed with another key stops it, naming the entry.
+    let sip = |password: &str| {
+        let path = data.join("sip.toml");
+        std::fs::write(
+            &path,
+            format!("trunks = [\"127.0.0.1\"]\n[[trunk_credentials]]\nsource = \"127.0.0.1\"\nusername = \"carrier\"\npassword = \"{password}\"\n"),
+        )
+        .unwrap();
+        path
+    };
+    let other = server::secrets::SecretBox::ephemeral().seal("config", "x");
+    let config = sip(&other);
+    let (code, _, err) = run(
+        &[
+            "serve",
+            "--data",
+            d,
+            "--listen",
+            "127.0.0.1:0",
+            "--sip",
+            "127.0.0.1:0",
+            "--sip-config",
+            config.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("trunk_credentials 127.0.0.1 password") && err.contains("not configured"),
+        "{err}"
+    );
+    let config = sip(sealed);
+    let mut child = KillOnDrop(
+        Command::new(BIN)
+            .args([
+                "serve",
+                "--data",
+                d,
+                "--listen",
+                "127.0.0.1:0",
+                "--sip",
+                "127.0.0.1:0",
+                "--sip-config",
+                config.to_str().unwrap(),
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut out = std::io::BufReader::new(child.0.stdout.take().unwrap());
+    let mut seen = String::new();
+    while !seen.contains("SIP on") {
+        let mut line = String::new();
+        assert!(
+            std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0,
+            "serve stopped: {seen}"
+        );
+        seen.push_str(&line);
+    }
+}

@@ -40,6 +40,12 @@ pub enum AuditAction {
     Reassigned,
     /// A tenant was created (provider level).
     TenantCreated,
+    /// A user set up a second factor.
+    SecondFactorSet,
+    /// A user removed their second factor.
+    SecondFactorRemoved,
+    /// An administrator removed a user's second factor (a lost phone).
+    SecondFactorReset,
 }
 
 impl AuditAction {
@@ -61,6 +67,9 @@ impl AuditAction {
             AuditAction::ForcedSignOut => "forced_sign_out",
             AuditAction::Reassigned => "reassigned",
             AuditAction::TenantCreated => "tenant_created",
+            AuditAction::SecondFactorSet => "second_factor_set",
+            AuditAction::SecondFactorRemoved => "second_factor_removed",
+            AuditAction::SecondFactorReset => "second_factor_reset",
         }
     }
 }

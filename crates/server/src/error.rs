@@ -26,6 +26,21 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "no valid session cookie or API token",
     ),
     (
+        "second_factor_required",
+        401,
+        "the password was right; send the code of the user's authenticator app as `totp`",
+    ),
+    (
+        "second_factor_setup_required",
+        403,
+        "the tenant requires a second factor of this role and the user has none: set it up on the sign-in page",
+    ),
+    (
+        "sign_in_failed",
+        401,
+        "single sign-on did not complete; the message says why",
+    ),
+    (
         "forbidden",
         403,
         "the role may not do this (see the permission table)",
@@ -111,6 +126,26 @@ impl ApiError {
             "invalid_field",
             format!("{field}: {message}"),
         )
+    }
+    /// The password was right; the second factor's code is missing.
+    pub fn second_factor_required() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "second_factor_required",
+            "send the code of your authenticator app as `totp`",
+        )
+    }
+    /// A second factor is required and not set up.
+    pub fn second_factor_setup_required() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "second_factor_setup_required",
+            "your role must sign in with a second factor: set it up on the sign-in page",
+        )
+    }
+    /// Single sign-on did not complete (the message says why).
+    pub fn sign_in_failed(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "sign_in_failed", message)
     }
     /// Not signed in.
     pub fn unauthenticated() -> Self {

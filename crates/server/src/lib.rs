@@ -21,6 +21,7 @@ pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod lockout;
+pub mod oidc;
 pub mod openapi;
 pub mod passwords;
 pub use center::outbound;
@@ -30,9 +31,12 @@ pub mod ratelimit;
 pub mod retention;
 pub mod routes;
 pub mod scope;
+pub mod secrets;
 pub mod serve;
+pub mod signin;
 pub mod sip;
 pub mod tenant;
+pub mod totp;
 pub mod ui;
 
 use std::collections::HashMap;
@@ -98,6 +102,12 @@ pub struct AppState {
     pub dummy_hash: Arc<String>,
     /// The web UI's live figures.
     pub ui: Arc<ui::UiState>,
+    /// The key that seals secrets at rest.
+    pub secrets: Arc<secrets::SecretBox>,
+    /// Sign-ins half done: a second factor awaited, an OpenID provider's answer awaited.
+    pub pending: Arc<signin::Pending>,
+    /// Calls to tenants' OpenID providers.
+    pub oidc: Arc<oidc::OidcClient>,
 }
 
 impl AppState {
@@ -113,6 +123,12 @@ impl AppState {
             tokens: Arc::default(),
             dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
             ui: Arc::default(),
+            secrets: Arc::new(secrets::SecretBox::from_env()?.unwrap_or_else(|| {
+                tracing::warn!("no secret key set (CENTRALITA_SECRET_KEY): secrets sealed now open only until a restart");
+                secrets::SecretBox::ephemeral()
+            })),
+            pending: Arc::new(signin::Pending::from_env()),
+            oidc: Arc::new(oidc::OidcClient::new()?),
         })
     }
 }
@@ -135,15 +151,17 @@ pub struct Running {
 
 /// Opens the store, starts every tenant's task (recovering engines), binds and serves.
 pub async fn start(database_url: &str, listen: &str) -> anyhow::Result<Running> {
-    start_with(database_url, listen, serve::Limits::from_env(), None).await
+    start_with(database_url, listen, serve::Limits::from_env(), None, None).await
 }
 
-/// [`start`] with these connection limits.
+/// [`start`] with these connection limits, TLS and secret key (from the
+/// environment, else a key that lasts as long as the process, when none).
 pub async fn start_with(
     database_url: &str,
     listen: &str,
     limits: serve::Limits,
     tls: Option<serve::Tls>,
+    secrets: Option<secrets::SecretBox>,
 ) -> anyhow::Result<Running> {
     use anyhow::Context;
     let store = Store::open(database_url)
@@ -151,6 +169,9 @@ pub async fn start_with(
         .with_context(|| "cannot open the database")?;
     let mut state = AppState::new(store.clone())?;
     state.secure |= tls.is_some();
+    if let Some(b) = secrets {
+        state.secrets = Arc::new(b);
+    }
     for t in store.tenants().await? {
         state
             .hub

@@ -176,6 +176,13 @@ impl Throttle {
     pub fn failed(&self, attempt: Attempt) {
         drop(attempt);
     }
+
+    /// The password was right and a second factor is still due: the
+    /// attempt stays counted until a right code forgets the failures (so a
+    /// thief with the password cannot guess codes for ever).
+    pub fn awaiting_second_factor(&self, attempt: Attempt) {
+        drop(attempt);
+    }
 }
 
 #[cfg(test)]

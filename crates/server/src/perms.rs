@@ -228,6 +228,36 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "GET",
+        "/api/v1/me/two-factor",
+        Some(Action::Me),
+        "One's second factor: enabled, being set up, required",
+    ),
+    r(
+        "POST",
+        "/api/v1/me/two-factor",
+        Some(Action::Me),
+        "A new second-factor key to set up (secret and otpauth address)",
+    ),
+    r(
+        "POST",
+        "/api/v1/me/two-factor/confirm",
+        Some(Action::Me),
+        "Confirm the key being set up with its first code",
+    ),
+    r(
+        "POST",
+        "/api/v1/me/two-factor/disable",
+        Some(Action::Me),
+        "Remove one's second factor, with a current code",
+    ),
+    r(
+        "DELETE",
+        "/api/v1/users/{id}/two-factor",
+        Some(Action::AgentsManage),
+        "Remove a user's second factor (a lost phone)",
+    ),
+    r(
+        "GET",
         "/api/v1/tenants",
         Some(Action::TenantsManage),
         "List tenants",
@@ -649,9 +679,63 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "POST",
+        "/ui/sign-in/code",
+        None,
+        "The sign-in's second step: the authenticator app's code (or setting one up)",
+    ),
+    r(
+        "GET",
+        "/ui/sign-in/oidc",
+        None,
+        "Single sign-on: to the tenant's OpenID provider (?tenant=…)",
+    ),
+    r(
+        "POST",
+        "/ui/sign-in/oidc",
+        None,
+        "Single sign-on from the sign-in page's button",
+    ),
+    r(
+        "GET",
+        "/ui/sign-in/oidc/callback",
+        None,
+        "Single sign-on: the provider's answer",
+    ),
+    r(
+        "POST",
         "/ui/sign-out",
         Some(Action::Me),
         "Sign out from the page",
+    ),
+    r(
+        "GET",
+        "/ui/account",
+        Some(Action::Me),
+        "One's account: second factor and sessions",
+    ),
+    r(
+        "POST",
+        "/ui/account/two-factor",
+        Some(Action::Me),
+        "Start setting up a second factor",
+    ),
+    r(
+        "POST",
+        "/ui/account/two-factor/confirm",
+        Some(Action::Me),
+        "Confirm the second factor with its first code",
+    ),
+    r(
+        "POST",
+        "/ui/account/two-factor/disable",
+        Some(Action::Me),
+        "Turn the second factor off, with a current code",
+    ),
+    r(
+        "POST",
+        "/ui/account/sessions/{id}/end",
+        Some(Action::Me),
+        "End one of one's sessions",
     ),
     r(
         "POST",
@@ -904,6 +988,12 @@ pub const ROUTES: &[Route] = &[
         "/ui/admin/tenant",
         Some(Action::RoutingManage),
         "Administration: replace the tenant's time zone and holidays",
+    ),
+    r(
+        "POST",
+        "/ui/admin/sign-in",
+        Some(Action::RoutingManage),
+        "How users sign in: second factor rule, single sign-on",
     ),
     r(
         "POST",

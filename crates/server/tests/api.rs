@@ -783,6 +783,13 @@ async fn a_tenant_never_reaches_another_tenants_data() {
             .unwrap();
         assert_eq!(r.status, 201, "{:?}", r.json());
     }
+    // B's users up to id 20 (A has a few).
+    for i in 0..20 {
+        let _ = e
+            .store
+            .create_user(&b, &format!("secret-user-b{i}"), "!", "agent", 1)
+            .await;
+    }
     let a = e.store.tenant_by_name("alpha").await.unwrap().unwrap();
     for role in [
         Role::Admin,
@@ -818,6 +825,8 @@ async fn a_tenant_never_reaches_another_tenants_data() {
                 2
             } else if r.path.contains("/tokens/") {
                 10
+            } else if r.path.contains("/users/") {
+                20
             } else {
                 iid
             };

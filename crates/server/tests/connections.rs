@@ -16,7 +16,7 @@ const PATIENCE: Duration = Duration::from_secs(10);
 
 async fn server(suite: &str, limits: Limits) -> std::net::SocketAddr {
     let dir = common::scratch(suite);
-    let running = server::start_with(&store::sqlite_url(&dir), "127.0.0.1:0", limits, None)
+    let running = server::start_with(&store::sqlite_url(&dir), "127.0.0.1:0", limits, None, None)
         .await
         .unwrap();
     let addr = running.addr;
@@ -204,6 +204,7 @@ async fn served_over_tls_cookies_are_secure_and_browsers_are_told_to_stay() {
         "127.0.0.1:0",
         Limits::default(),
         Some(tls),
+        None,
     )
     .await
     .unwrap();

@@ -23,6 +23,7 @@ pub mod fact;
 mod migrate;
 mod project;
 pub mod read;
+pub mod two_factor;
 
 use std::fmt::Write as _;
 use std::str::FromStr;

@@ -29,6 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0005_token_ids.sql"),
     ),
     (6, "audit", include_str!("../migrations/0006_audit.sql")),
+    (
+        7,
+        "two_factor",
+        include_str!("../migrations/0007_two_factor.sql"),
+    ),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises concurrent start-ups.

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod bench;
+pub mod secret;
 pub mod server;
 pub mod simulate;
 pub mod wfm;
@@ -42,6 +43,9 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(server::TokenCommand),
+    /// Keys and sealed values for secrets at rest.
+    #[command(subcommand)]
+    Secret(secret::SecretCommand),
     /// Rebuild projections from the event log (with the server stopped).
     Rebuild(server::RebuildArgs),
     /// Check or print a tenant's hash-chained audit trail.
@@ -62,5 +66,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token(cmd) => server::token(cmd),
         Command::Rebuild(args) => server::rebuild(args),
         Command::Audit(cmd) => audit::run(cmd),
+        Command::Secret(cmd) => secret::run(cmd),
     }
 }

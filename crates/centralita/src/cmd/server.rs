@@ -289,7 +289,9 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let scheme = if tls.is_some() { "https" } else { "http" };
     runtime()?.block_on(async {
         let limits = server::serve::Limits::from_env();
-        let running = server::start_with(&s.database, &s.listen, limits, tls).await?;
+        let secrets = server::secrets::SecretBox::load(&s.data)?;
+        let running =
+            server::start_with(&s.database, &s.listen, limits, tls, Some(secrets)).await?;
         println!("listening on {scheme}://{}", running.addr);
         args.sip.start(&running.state, &s.data, "").await?;
         wait_for_shutdown(running).await
@@ -304,7 +306,9 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     let s = args.store.settings(args.listen.as_deref())?;
     runtime()?.block_on(async {
-        let running = server::start(&s.database, &s.listen).await?;
+        let secrets = server::secrets::SecretBox::load(&s.data)?;
+        let limits = server::serve::Limits::from_env();
+        let running = server::start_with(&s.database, &s.listen, limits, None, Some(secrets)).await?;
         let info = server::demo::setup(&running.state, &s.data).await?;
         let url = format!("http://{}", running.addr);
         println!("Centralita demo at {url}");

@@ -13,6 +13,7 @@ pub mod routing;
 pub mod sessions;
 pub mod settings;
 pub mod tokens;
+pub mod two_factor;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -247,6 +248,16 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/me", get(me))
         .route("/api/v1/me/sessions", get(sessions::my_sessions))
+        .route(
+            "/api/v1/me/two-factor",
+            get(two_factor::status).post(two_factor::begin),
+        )
+        .route("/api/v1/me/two-factor/confirm", post(two_factor::confirm))
+        .route("/api/v1/me/two-factor/disable", post(two_factor::disable))
+        .route(
+            "/api/v1/users/{id}/two-factor",
+            axum::routing::delete(two_factor::reset),
+        )
         .route(
             "/api/v1/me/sessions/{id}",
             axum::routing::delete(sessions::end_my_session),

@@ -12,6 +12,7 @@ use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::perms::Action;
 use crate::routes::{Body, ClientAddr};
+use crate::signin;
 
 /// Sign-in request.
 #[derive(Debug, Deserialize)]
@@ -23,6 +24,9 @@ pub struct SignIn {
     pub username: String,
     /// Password.
     pub password: String,
+    /// The code of the user's authenticator app, when they have a second factor.
+    #[serde(default)]
+    pub totp: Option<String>,
 }
 
 /// `POST /api/v1/sessions`.
@@ -31,14 +35,22 @@ pub async fn sign_in(
     ClientAddr(from): ClientAddr,
     Body(req): Body<SignIn>,
 ) -> ApiResult<Response> {
-    let (cookie, csrf, user) = open_session(
-        &st,
-        from,
-        req.tenant.as_deref(),
-        &req.username,
-        &req.password,
-    )
-    .await?;
+    let tenant = req.tenant.as_deref();
+    let (user, attempt) = check_password(&st, from, tenant, &req.username, &req.password).await?;
+    let need = signin::need(&st, &user).await?;
+    password_passed(&st, attempt, need);
+    match need {
+        signin::Need::Nothing => {}
+        signin::Need::Setup => return Err(ApiError::second_factor_setup_required()),
+        signin::Need::Code => {
+            let code = req
+                .totp
+                .as_deref()
+                .ok_or_else(ApiError::second_factor_required)?;
+            check_second_factor(&st, from, tenant, &user, code).await?;
+        }
+    }
+    let (cookie, csrf) = start_session(&st, &user, tenant.is_none()).await?;
     Ok((
         StatusCode::CREATED,
         [(header::SET_COOKIE, cookie)],
@@ -47,17 +59,51 @@ pub async fn sign_in(
         .into_response())
 }
 
+/// Checks a second factor's code, counted toward the same lock-out as
+/// passwords.
+pub async fn check_second_factor(
+    st: &AppState,
+    from: Option<std::net::IpAddr>,
+    tenant: Option<&str>,
+    user: &store::auth::UserRecord,
+    code: &str,
+) -> ApiResult<()> {
+    let attempt = st
+        .throttle
+        .begin(tenant.unwrap_or(""), &user.username, from)
+        .map_err(ApiError::too_many_attempts)?;
+    if signin::check_code(st, user, code).await? {
+        st.throttle.succeeded(attempt);
+        Ok(())
+    } else {
+        st.throttle.failed(attempt);
+        tracing::warn!(target: "audit", tenant, user = ?user.username, "second factor failed");
+        Err(ApiError::unauthenticated())
+    }
+}
+
+/// Says how a right password's attempt ends: forgotten when nothing more is
+/// due, still counted while a second factor is due.
+pub fn password_passed(st: &AppState, attempt: crate::lockout::Attempt, need: signin::Need) {
+    if need == signin::Need::Nothing {
+        st.throttle.succeeded(attempt);
+    } else {
+        st.throttle.awaiting_second_factor(attempt);
+    }
+}
+
 /// Checks a password (with the lock-out, per user and source address
-/// `from`) and opens a session: returns the
-/// `Set-Cookie` value, the CSRF token and the user. The API and the sign-in
-/// page both sign in through here.
-pub async fn open_session(
+/// `from`); the user when it is right, and the attempt, for
+/// [`password_passed`] to end. The API and the sign-in page both sign in
+/// through here, then through [`start_session`] once any second factor was
+/// shown.
+pub async fn check_password(
     st: &AppState,
     from: Option<std::net::IpAddr>,
     tenant: Option<&str>,
     username: &str,
     password: &str,
-) -> ApiResult<(String, String, store::auth::UserRecord)> {
+) -> ApiResult<(store::auth::UserRecord, crate::lockout::Attempt)> {
     let attempt = st
         .throttle
         .begin(tenant.unwrap_or(""), username, from)
@@ -83,7 +129,16 @@ pub async fn open_session(
         tracing::warn!(target: "audit", tenant, user = ?username, "sign-in failed");
         return Err(ApiError::unauthenticated());
     };
-    st.throttle.succeeded(attempt);
+    Ok((user, attempt))
+}
+
+/// Opens a session for a user who proved who they are (`provider`: a
+/// provider-level administrator); the `Set-Cookie` value and the CSRF token.
+pub async fn start_session(
+    st: &AppState,
+    user: &store::auth::UserRecord,
+    provider: bool,
+) -> ApiResult<(String, String)> {
     let sid = auth::random_hex(32);
     let csrf = auth::random_hex(16);
     st.store
@@ -97,7 +152,7 @@ pub async fn open_session(
             },
         )
         .await?;
-    let actor = if tenant.is_none() {
+    let actor = if provider {
         auth::Actor::Provider(user.id)
     } else {
         auth::Actor::User(user.id)
@@ -114,7 +169,7 @@ pub async fn open_session(
         "{SESSION_COOKIE}={sid}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
         SESSION_TTL_MS / 1000
     );
-    Ok((cookie, csrf, user))
+    Ok((cookie, csrf))
 }
 
 /// `DELETE /api/v1/sessions`.

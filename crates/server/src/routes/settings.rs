@@ -5,6 +5,12 @@
 //! field (`holidays[3].date: …`). It is kept in the log like the routing plan
 //! (fact `setting_set`), as compact JSON with the holidays in date order.
 //!
+//! The document also says how users sign in (`oidc`, `two_factor`:
+//! `center::sign_in`). The OpenID client secret is sealed
+//! ([`crate::secrets`]) before it is stored and never shown: `GET` says
+//! `client_secret_set`, and a `PUT` without `client_secret` keeps the one
+//! kept.
+//!
 //! The tenant's task does not hold it yet: the pages that need the tenant's
 //! day (the wallboard's "today") read it from the store at the edge.
 
@@ -48,11 +54,40 @@ pub async fn save(st: &AppState, t: &Tenant, s: &TenantSettings) -> ApiResult<()
     Ok(())
 }
 
+/// The purpose the tenant's OpenID client secret is sealed for.
+pub fn oidc_purpose(t: &Tenant) -> String {
+    format!("oidc:{}", t.id())
+}
+
+/// Seals a client secret sent in the clear; keeps the stored one when none
+/// was sent (and the provider is the same).
+pub fn seal_client_secret(
+    st: &AppState,
+    t: &Tenant,
+    s: &mut TenantSettings,
+    kept: &TenantSettings,
+) {
+    let Some(oidc) = s.oidc.as_mut() else { return };
+    match oidc.client_secret.take() {
+        Some(plain) if !crate::secrets::is_sealed(&plain) => {
+            oidc.client_secret = Some(st.secrets.seal(&oidc_purpose(t), &plain));
+        }
+        // A sealed value is never taken from a user: only the kept one.
+        _ => {
+            oidc.client_secret = kept
+                .oidc
+                .as_ref()
+                .filter(|k| k.issuer == oidc.issuer && k.client_id == oidc.client_id)
+                .and_then(|k| k.client_secret.clone());
+        }
+    }
+}
+
 /// `GET /api/v1/settings/tenant`.
 pub async fn get_tenant(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
     p.require(Action::RoutingRead)?;
     let s = tenant_settings(&st, p.tenant()?).await?;
-    Ok(axum::Json(s.to_doc()).into_response())
+    Ok(axum::Json(s.to_public_doc()).into_response())
 }
 
 /// `PUT /api/v1/settings/tenant`.
@@ -62,8 +97,10 @@ pub async fn put_tenant(
     Body(doc): Body<TenantSettingsDoc>,
 ) -> ApiResult<Response> {
     p.require(Action::RoutingManage)?;
-    let s = check(&doc)?;
     let t = p.tenant()?;
+    let mut s = check(&doc)?;
+    let kept = tenant_settings(&st, t).await?;
+    seal_client_secret(&st, t, &mut s, &kept);
     save(&st, t, &s).await?;
     let on = Some("settings:tenant".to_string());
     crate::audit::record(&st, &p, crate::audit::AuditAction::SettingsReplaced, on).await?;

@@ -123,7 +123,9 @@ pub struct SipConfig {
     #[serde(default)]
     pub trunks: Vec<IpAddr>,
     /// Trunks that must also pass digest authentication (401 challenge):
-    /// `[[trunk_credentials]] source = "…", username = "…", password = "…"`.
+    /// `[[trunk_credentials]] source = "…", username = "…", password = "…"`,
+    /// the password sealed (`sealed:v1:…`, from `centralita secret seal`);
+    /// one in the clear still works, with a warning.
     #[serde(default)]
     pub trunk_credentials: Vec<telephony::switch::TrunkCredential>,
     /// Calls at once at most (1,000 by default).

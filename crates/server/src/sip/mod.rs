@@ -129,6 +129,15 @@ pub async fn start(
     config: SipConfig,
     data: &Path,
 ) -> anyhow::Result<SipRunning> {
+    let mut config = config;
+    // Trunk passwords are kept sealed in the settings file (`centralita secret seal`).
+    for c in &mut config.trunk_credentials {
+        let what = format!("trunk_credentials {} password", c.source);
+        c.password = state
+            .secrets
+            .open_config(&what, &c.password)
+            .map_err(|e| anyhow::anyhow!("{what}: {e}"))?;
+    }
     let recordings = config
         .recordings
         .clone()

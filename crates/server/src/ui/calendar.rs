@@ -154,9 +154,11 @@ pub async fn save(
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
     let (holidays, lines) = parse_lines(&f.holidays);
+    // The calendar form changes the calendar only: sign-in settings stay.
     let doc = TenantSettingsDoc {
         time_zone: f.time_zone.trim().to_string(),
         holidays,
+        ..api::tenant_settings(&st, &t).await?.to_doc()
     };
     match TenantSettings::from_doc(&doc) {
         Ok(s) => {
@@ -208,6 +210,8 @@ mod tests {
         let e = TenantSettings::from_doc(&TenantSettingsDoc {
             time_zone: "UTC".into(),
             holidays: docs,
+            oidc: None,
+            two_factor: Default::default(),
         })
         .unwrap_err();
         assert!(form_message(&e, &lines).starts_with("line 3: "), "{e}");

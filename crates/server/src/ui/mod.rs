@@ -22,6 +22,8 @@
 //! [`settings`] is the desktop settings document (reason codes,
 //! dispositions, scripts).
 
+pub mod access;
+pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod audit;
@@ -35,8 +37,10 @@ pub mod live;
 pub mod panels;
 pub mod planform;
 pub mod popup;
+pub mod second;
 pub mod settings;
 pub mod signin;
+pub mod sso;
 pub mod tokens;
 pub mod users;
 pub mod waiting;
@@ -217,6 +221,7 @@ fn nav(ctx: &Ctx, current: &str) -> String {
         Role::Provider => links.push(("/ui/tenants", "tenants")),
         Role::Client => {}
     }
+    links.push(("/ui/account", "account-title"));
     let mut s = String::new();
     for (href, id) in links {
         let cur = if href == current {
@@ -394,7 +399,9 @@ pub fn home_of(role: Role) -> &'static str {
 /// sign-in page, and another refused page request into a short HTML page
 /// with the reason (the API and htmx requests keep their JSON errors).
 pub async fn sign_in_on_401(req: Request, next: axum::middleware::Next) -> Response {
-    let is_ui = req.uri().path().starts_with("/ui/");
+    // The sign-in pages draw their own mistakes (single sign-on's answers are GETs).
+    let is_ui =
+        req.uri().path().starts_with("/ui/") && !req.uri().path().starts_with("/ui/sign-in");
     let headers = req.headers().clone();
     let is_get = req.method() == axum::http::Method::GET;
     let htmx = headers.contains_key("hx-request");
@@ -434,7 +441,18 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/ui", get(signin::home))
         .route("/ui/sign-in", get(signin::page).post(signin::submit))
+        .route("/ui/sign-in/code", post(second::submit))
+        .route(
+            "/ui/sign-in/oidc",
+            get(sso::start_get).post(sso::start_post),
+        )
+        .route("/ui/sign-in/oidc/callback", get(sso::callback))
         .route("/ui/sign-out", post(signin::sign_out))
+        .route("/ui/account", get(account::page))
+        .route("/ui/account/two-factor", post(account::begin))
+        .route("/ui/account/two-factor/confirm", post(account::confirm))
+        .route("/ui/account/two-factor/disable", post(account::disable))
+        .route("/ui/account/sessions/{id}/end", post(account::end_session))
         .route("/ui/preferences", post(signin::preferences))
         .route("/ui/assets/{file}", get(assets::serve))
         .route("/ui/agent", get(desktop::page))
@@ -513,6 +531,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/admin/desktop", post(admin::save_desktop))
         .route("/ui/admin/desktop/validate", post(admin::validate_desktop))
         .route("/ui/admin/tenant", post(calendar::save))
+        .route("/ui/admin/sign-in", post(access::save))
         .route("/ui/admin/tokens", post(tokens::make))
         .route("/ui/admin/tokens/{id}/revoke", post(tokens::revoke))
         .route("/ui/tenants", get(admin::tenants).post(admin::add_tenant))

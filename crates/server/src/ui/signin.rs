@@ -2,11 +2,13 @@
 //!
 //! The sign-in form opens the same session as `POST /api/v1/sessions`
 //! (cookie, CSRF token, lock-out after failures) and also stores the chosen
-//! language and the browser's time zone in cookies.
+//! language and the browser's time zone in cookies. A user with a second
+//! factor is asked for its code next ([`super::second`]); the single
+//! sign-on button goes to the tenant's OpenID provider ([`super::sso`]).
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{AppendHeaders, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use chrono_tz::Tz;
 use i18n::Lang;
 use serde::Deserialize;
@@ -19,6 +21,7 @@ use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::{ClientAddr, sessions};
+use crate::signin::CodeWait;
 
 /// `GET /ui`: the user's first page, or the sign-in page.
 pub async fn home(p: Result<Principal, ApiError>, headers: HeaderMap) -> Response {
@@ -28,7 +31,8 @@ pub async fn home(p: Result<Principal, ApiError>, headers: HeaderMap) -> Respons
     }
 }
 
-fn sign_in_html(lang: Lang, tenant: &str, username: &str, error: Option<&str>) -> String {
+/// The sign-in page (with a mistake to show, if any).
+pub fn sign_in_html(lang: Lang, tenant: &str, username: &str, error: Option<&str>) -> String {
     let mut opts = String::new();
     for l in Lang::ALL {
         let sel = if l == lang { " selected" } else { "" };
@@ -61,7 +65,10 @@ fn sign_in_html(lang: Lang, tenant: &str, username: &str, error: Option<&str>) -
 <label for=\"password\">{pass_l}</label><input id=\"password\" name=\"password\" type=\"password\" required autocomplete=\"current-password\" maxlength=\"1024\">\
 <label for=\"lang\">{lang_l}</label><select id=\"lang\" name=\"lang\">{opts}</select>\
 <input type=\"hidden\" name=\"tz\" id=\"tz\" value=\"UTC\">\
-<button type=\"submit\">{title}</button></form></main></body></html>",
+<button type=\"submit\">{title}</button>\
+<button type=\"submit\" class=\"secondary\" id=\"sso\" formaction=\"/ui/sign-in/oidc\" formnovalidate>{sso}</button>\
+</form></main></body></html>",
+        sso = tr(lang, "sign-in-sso"),
         code = lang.code(),
         title = tr(lang, "sign-in"),
         tenant_l = tr(lang, "tenant"),
@@ -111,45 +118,81 @@ pub async fn submit(
     let lang = Lang::from_code(&f.lang).unwrap_or_else(|| lang_of(&headers));
     let tenant = f.tenant.trim();
     let tenant_opt = (!tenant.is_empty()).then_some(tenant);
-    match sessions::open_session(&st, from, tenant_opt, f.username.trim(), &f.password).await {
-        Ok((session, _csrf, user)) => {
-            let role = crate::auth::Role::parse(&user.role).unwrap_or(crate::auth::Role::Client);
-            let tz =
-                f.tz.parse::<Tz>()
-                    .map(|z| z.name().to_string())
-                    .unwrap_or_else(|_| "UTC".into());
-            (
-                StatusCode::SEE_OTHER,
-                AppendHeaders([
-                    (header::SET_COOKIE, session),
-                    (header::SET_COOKIE, pref_cookie(LANG_COOKIE, lang.code())),
-                    (header::SET_COOKIE, pref_cookie(TZ_COOKIE, &tz)),
-                    (header::LOCATION, home_of(role).to_string()),
-                ]),
-            )
-                .into_response()
-        }
-        Err(e) => {
-            let cat = i18n::Catalog::global();
-            let wait = || i18n::Arg::Num(e.retry_after_s.unwrap_or(1).div_ceil(60) as f64);
-            let msg = match e.code {
-                "unauthenticated" => cat.t(lang, "sign-in-failed"),
-                "too_many_attempts" => cat.t_args(lang, "sign-in-locked", &[("count", wait())]),
-                "busy" => cat.t(lang, "sign-in-busy"),
-                _ => e.message.clone(),
-            };
-            let mut res = html_response(sign_in_html(lang, tenant, f.username.trim(), Some(&msg)));
-            if let Some(s) = e.retry_after_s {
-                res.headers_mut().insert(header::RETRY_AFTER, s.into());
-            }
-            *res.status_mut() = if e.status == StatusCode::UNAUTHORIZED {
-                StatusCode::UNAUTHORIZED
-            } else {
-                e.status
-            };
-            res
+    let username = f.username.trim();
+    let (user, attempt) =
+        match sessions::check_password(&st, from, tenant_opt, username, &f.password).await {
+            Ok(passed) => passed,
+            Err(e) => return failed(lang, tenant, username, &e),
+        };
+    let tz =
+        f.tz.parse::<Tz>()
+            .map(|z| z.name().to_string())
+            .unwrap_or_else(|_| "UTC".into());
+    let wait = CodeWait {
+        tenant: tenant_opt.map(str::to_string),
+        user,
+        setup: false,
+        tries: 0,
+        lang: lang.code().to_string(),
+        tz,
+    };
+    let r = super::second::after_password(&st, wait, attempt).await;
+    r.unwrap_or_else(|e| failed(lang, tenant, username, &e))
+}
+
+/// The sign-in page again, with what went wrong.
+pub fn failed(lang: Lang, tenant: &str, username: &str, e: &ApiError) -> Response {
+    let cat = i18n::Catalog::global();
+    let wait = || i18n::Arg::Num(e.retry_after_s.unwrap_or(1).div_ceil(60) as f64);
+    let msg = match e.code {
+        "unauthenticated" => cat.t(lang, "sign-in-failed"),
+        "too_many_attempts" => cat.t_args(lang, "sign-in-locked", &[("count", wait())]),
+        "busy" => cat.t(lang, "sign-in-busy"),
+        _ => e.message.clone(),
+    };
+    let mut res = html_response(sign_in_html(lang, tenant, username, Some(&msg)));
+    if let Some(s) = e.retry_after_s {
+        res.headers_mut().insert(header::RETRY_AFTER, s.into());
+    }
+    *res.status_mut() = e.status;
+    res
+}
+
+/// Opens the session of a user who proved who they are, sets the language
+/// and time-zone cookies and sends them to their first page. `via_page`:
+/// the answer is a page that goes on by itself, for a sign-in that came
+/// back from another site (a strict cookie set on a redirect from there
+/// would not be sent on the next request).
+pub async fn finish(st: &AppState, wait: &CodeWait, via_page: bool) -> ApiResult<Response> {
+    let (session, _csrf) = sessions::start_session(st, &wait.user, wait.tenant.is_none()).await?;
+    let role = crate::auth::Role::parse(&wait.user.role).unwrap_or(crate::auth::Role::Client);
+    let lang = Lang::from_code(&wait.lang).unwrap_or(Lang::En);
+    let home = home_of(role);
+    let mut res = if via_page {
+        html_response(format!(
+            "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
+<meta http-equiv=\"refresh\" content=\"0;url={home}\"><title>Centralita</title></head>\
+<body><p><a href=\"{home}\">{go}</a></p></body></html>",
+            code = lang.code(),
+            go = esc(&tr(lang, "continue")),
+        ))
+    } else {
+        (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, home.to_string())],
+        )
+            .into_response()
+    };
+    for c in [
+        session,
+        pref_cookie(LANG_COOKIE, lang.code()),
+        pref_cookie(TZ_COOKIE, &wait.tz),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            res.headers_mut().append(header::SET_COOKIE, v);
         }
     }
+    Ok(res)
 }
 
 /// `POST /ui/sign-out`.
