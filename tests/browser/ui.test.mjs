@@ -73,7 +73,7 @@ async function signIn(page, url, username, password) {
   await page.getByLabel("Company (tenant)").fill(TENANT);
   await page.getByLabel("User name").fill(username);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL(/\/ui\/(agent|wallboard|admin)/);
 }
 

@@ -475,8 +475,9 @@ fn a_trunk_password_is_sealed_on_the_command_line_and_opened_by_serve() {
     };
     let other = server::secrets::SecretBox::ephemeral().seal("config", "x");
     let config = sip(&other);
-    let (code, _, err) = run(
-        &[
+    let serve = |config: &Path| -> Vec<String> {
+        let c = config.to_str().unwrap();
+        [
             "serve",
             "--data",
             d,
@@ -485,10 +486,14 @@ fn a_trunk_password_is_sealed_on_the_command_line_and_opened_by_serve() {
             "--sip",
             "127.0.0.1:0",
             "--sip-config",
-            config.to_str().unwrap(),
-        ],
-        None,
-    );
+            c,
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let args = serve(&config);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, _, err) = run(&args, None);
     assert_ne!(code, 0);
     assert!(
         err.contains("trunk_credentials 127.0.0.1 password") && err.contains("not configured"),
@@ -497,17 +502,7 @@ fn a_trunk_password_is_sealed_on_the_command_line_and_opened_by_serve() {
     let config = sip(sealed);
     let mut child = KillOnDrop(
         Command::new(BIN)
-            .args([
-                "serve",
-                "--data",
-                d,
-                "--listen",
-                "127.0.0.1:0",
-                "--sip",
-                "127.0.0.1:0",
-                "--sip-config",
-                config.to_str().unwrap(),
-            ])
+            .args(serve(&config))
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

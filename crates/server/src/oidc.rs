@@ -257,21 +257,35 @@ impl OidcClient {
         let jwk = key_for(&keys, header.kid.as_deref()).ok_or_else(|| {
             OidcError::Token("signed with a key the provider does not publish".into())
         })?;
-        let key = DecodingKey::from_jwk(jwk).map_err(tok)?;
-        let mut v = Validation::new(header.alg);
-        v.set_audience(&[r.client_id]);
-        v.set_issuer(&[r.issuer, &format!("{}/", r.issuer)]);
-        v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        v.leeway = 60;
-        let data = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &v).map_err(tok)?;
-        let claims = data.claims;
-        if claims.get("nonce").and_then(Value::as_str) != Some(r.nonce) {
-            return Err(OidcError::Token(
-                "the nonce is not ours (a replayed sign-in?)".into(),
-            ));
-        }
-        Ok(claims)
+        verify(jwk, header.alg, token, r)
     }
+}
+
+/// Checks an ID token's signature with the provider's key `jwk` (for the
+/// header's algorithm `alg`, one of [`ASYMMETRIC`]), and its `iss`, `aud`,
+/// `exp` (a minute of slack) and `nonce`; its claims.
+pub fn verify(
+    jwk: &jsonwebtoken::jwk::Jwk,
+    alg: Algorithm,
+    token: &str,
+    r: &Redeem<'_>,
+) -> Result<Map<String, Value>, OidcError> {
+    let tok = |e: jsonwebtoken::errors::Error| OidcError::Token(e.to_string());
+    let key = DecodingKey::from_jwk(jwk).map_err(tok)?;
+    let mut v = Validation::new(alg);
+    v.set_audience(&[r.client_id]);
+    v.set_issuer(&[r.issuer, &format!("{}/", r.issuer)]);
+    v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    v.leeway = 60;
+    let claims = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &v)
+        .map_err(tok)?
+        .claims;
+    if claims.get("nonce").and_then(Value::as_str) != Some(r.nonce) {
+        return Err(OidcError::Token(
+            "the nonce is not ours (a replayed sign-in?)".into(),
+        ));
+    }
+    Ok(claims)
 }
 
 /// The token request's form (the client id in it when there is no secret).
@@ -288,7 +302,7 @@ fn token_form(r: &Redeem<'_>) -> String {
 }
 
 /// The signatures an ID token may have.
-const ASYMMETRIC: &[Algorithm] = &[
+pub const ASYMMETRIC: &[Algorithm] = &[
     Algorithm::RS256,
     Algorithm::RS384,
     Algorithm::RS512,
@@ -387,6 +401,70 @@ mod tests {
             URL_SAFE_NO_PAD.encode(ring::digest::digest(&ring::digest::SHA256, rfc.as_bytes()));
         assert_eq!(got, want);
         assert_ne!(v, c);
+    }
+
+    /// An Ed25519 key of a provider made up here: its JWK and a signer.
+    fn provider_key() -> (jsonwebtoken::jwk::Jwk, jsonwebtoken::EncodingKey) {
+        use ring::signature::KeyPair;
+        let rng = ring::rand::SystemRandom::new();
+        let pkcs8 = ring::signature::Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
+        let pair = ring::signature::Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        let x = URL_SAFE_NO_PAD.encode(pair.public_key().as_ref());
+        let jwk = serde_json::from_value(serde_json::json!(
+            {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": "k1", "alg": "EdDSA"}
+        ))
+        .unwrap();
+        (jwk, jsonwebtoken::EncodingKey::from_ed_der(pkcs8.as_ref()))
+    }
+
+    fn token(key: &jsonwebtoken::EncodingKey, claims: Value) -> String {
+        let header = jsonwebtoken::Header::new(Algorithm::EdDSA);
+        jsonwebtoken::encode(&header, &claims, key).unwrap()
+    }
+
+    fn redeem<'a>(nonce: &'a str) -> Redeem<'a> {
+        Redeem {
+            issuer: "https://id.example.com",
+            client_id: "centralita",
+            client_secret: None,
+            code: "c",
+            verifier: "v",
+            nonce,
+            redirect_uri: "https://cc.example.com/ui/sign-in/oidc/callback",
+        }
+    }
+
+    #[test]
+    fn an_id_token_passes_only_for_us_now_and_with_our_nonce() {
+        let (jwk, signer) = provider_key();
+        let exp = (crate::clock::now_ms() / 1000) + 300;
+        let good = serde_json::json!({"iss": "https://id.example.com", "aud": "centralita",
+            "sub": "42", "exp": exp, "nonce": "n1", "preferred_username": "sara"});
+        let claims = verify(
+            &jwk,
+            Algorithm::EdDSA,
+            &token(&signer, good.clone()),
+            &redeem("n1"),
+        )
+        .unwrap();
+        assert_eq!(claims["preferred_username"], "sara");
+        let bad = |k: &str, v: Value, nonce: &str| {
+            let mut c = good.clone();
+            c[k] = v;
+            verify(&jwk, Algorithm::EdDSA, &token(&signer, c), &redeem(nonce))
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(bad("aud", "another-client".into(), "n1").contains("Audience"));
+        assert!(bad("iss", "https://evil.example.com".into(), "n1").contains("Issuer"));
+        assert!(bad("exp", (exp - 3600).into(), "n1").contains("Expired"));
+        assert!(bad("nonce", "n2".into(), "n1").contains("nonce"));
+        // Signed by another key: refused.
+        let (_, other) = provider_key();
+        let e = verify(&jwk, Algorithm::EdDSA, &token(&other, good), &redeem("n1")).unwrap_err();
+        assert!(e.to_string().contains("Signature"), "{e}");
+        // A shared-secret algorithm is never taken.
+        assert!(!ASYMMETRIC.contains(&Algorithm::HS256));
     }
 
     #[test]

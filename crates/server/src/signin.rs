@@ -200,23 +200,48 @@ pub async fn need(st: &AppState, user: &UserRecord) -> ApiResult<Need> {
     }
 }
 
-/// Checks a sign-in code against the user's key; a right code is taken
-/// (it will not pass again).
-pub async fn check_code(st: &AppState, user: &UserRecord, code: &str) -> ApiResult<bool> {
+/// Which of a user's keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// The confirmed one.
+    Confirmed,
+    /// The one being set up.
+    Pending,
+}
+
+/// A user's key in `slot`: (as stored, opened), if they have one.
+async fn key(st: &AppState, user: &UserRecord, slot: Slot) -> ApiResult<Option<(String, String)>> {
     let rec = st
         .store
         .totp(user.tenant_id, user.id)
         .await?
         .unwrap_or_default();
-    let Some(sealed) = rec.secret else {
-        return Ok(false);
+    let sealed = match slot {
+        Slot::Confirmed => rec.secret,
+        Slot::Pending => rec.pending,
     };
-    let key = st
+    let Some(sealed) = sealed else {
+        return Ok(None);
+    };
+    let plain = st
         .secrets
         .open(&purpose(user.tenant_id, user.id), &sealed)
         .map_err(|e| ApiError::internal(anyhow::anyhow!("a two-factor key: {e}")))?;
-    let now_s = (clock::now_ms() / 1000) as u64;
-    match crate::totp::check(&key, code, now_s) {
+    Ok(Some((sealed, plain)))
+}
+
+/// The time step a code is right for now, with a key.
+fn step_now(key: &str, code: &str) -> Option<i64> {
+    crate::totp::check(key, code, (clock::now_ms() / 1000) as u64)
+}
+
+/// Checks a sign-in code against the user's key; a right code is taken
+/// (it will not pass again).
+pub async fn check_code(st: &AppState, user: &UserRecord, code: &str) -> ApiResult<bool> {
+    let Some((_, key)) = key(st, user, Slot::Confirmed).await? else {
+        return Ok(false);
+    };
+    match step_now(&key, code) {
         Some(step) => Ok(st
             .store
             .take_totp_step(user.tenant_id, user.id, step)
@@ -257,19 +282,10 @@ pub async fn pending_setup(
     user: &UserRecord,
     tenant: Option<&str>,
 ) -> ApiResult<Option<Setup>> {
-    let rec = st
-        .store
-        .totp(user.tenant_id, user.id)
-        .await?
-        .unwrap_or_default();
-    let Some(sealed) = rec.pending else {
-        return Ok(None);
-    };
-    let secret = st
-        .secrets
-        .open(&purpose(user.tenant_id, user.id), &sealed)
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("a two-factor key: {e}")))?;
-    shown(&secret, user, tenant).map(Some)
+    match key(st, user, Slot::Pending).await? {
+        Some((_, secret)) => shown(&secret, user, tenant).map(Some),
+        None => Ok(None),
+    }
 }
 
 fn shown(secret: &str, user: &UserRecord, tenant: Option<&str>) -> ApiResult<Setup> {
@@ -290,27 +306,45 @@ fn shown(secret: &str, user: &UserRecord, tenant: Option<&str>) -> ApiResult<Set
 /// Confirms the key being set up with its first code: true when the code
 /// is right and the key is now the user's second factor.
 pub async fn confirm_setup(st: &AppState, user: &UserRecord, code: &str) -> ApiResult<bool> {
-    let rec = st
-        .store
-        .totp(user.tenant_id, user.id)
-        .await?
-        .unwrap_or_default();
-    let Some(sealed) = rec.pending else {
+    let Some((sealed, key)) = key(st, user, Slot::Pending).await? else {
         return Ok(false);
     };
-    let p = purpose(user.tenant_id, user.id);
-    let key = st
-        .secrets
-        .open(&p, &sealed)
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("a two-factor key: {e}")))?;
-    let now_s = (clock::now_ms() / 1000) as u64;
-    let Some(step) = crate::totp::check(&key, code, now_s) else {
+    let Some(step) = step_now(&key, code) else {
         return Ok(false);
     };
     Ok(st
         .store
         .enable_totp(user.tenant_id, user.id, &sealed, step)
         .await?)
+}
+
+/// How turning a second factor off went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TurnOff {
+    /// It is off (and in the audit trail).
+    Done,
+    /// The tenant requires one of the user's role.
+    Required,
+    /// Not a current code of their key.
+    WrongCode,
+}
+
+/// Turns a user's second factor off, on a current code, unless their role must have one.
+pub async fn turn_off(
+    st: &AppState,
+    p: &crate::auth::Principal,
+    user: &UserRecord,
+    code: &str,
+) -> ApiResult<TurnOff> {
+    if required(st, user).await? {
+        return Ok(TurnOff::Required);
+    }
+    if !check_code(st, user, code).await? {
+        return Ok(TurnOff::WrongCode);
+    }
+    st.store.disable_totp(user.tenant_id, user.id).await?;
+    crate::audit::record(st, p, crate::audit::AuditAction::SecondFactorRemoved, None).await?;
+    Ok(TurnOff::Done)
 }
 
 #[cfg(test)]

@@ -89,16 +89,17 @@ pub async fn disable(
     Body(c): Body<Code>,
 ) -> ApiResult<Response> {
     let u = me(&st, &p).await?;
-    if signin::required(&st, &u).await? {
-        return Err(ApiError::conflict(
-            "your tenant requires a second factor of your role",
-        ));
+    match signin::turn_off(&st, &p, &u, &c.code).await? {
+        signin::TurnOff::Done => {}
+        signin::TurnOff::Required => {
+            return Err(ApiError::conflict(
+                "your tenant requires a second factor of your role",
+            ));
+        }
+        signin::TurnOff::WrongCode => {
+            return Err(ApiError::field("code", "not a current code of your key"));
+        }
     }
-    if !signin::check_code(&st, &u, &c.code).await? {
-        return Err(ApiError::field("code", "not a current code of your key"));
-    }
-    st.store.disable_totp(u.tenant_id, u.id).await?;
-    audit::record(&st, &p, AuditAction::SecondFactorRemoved, None).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

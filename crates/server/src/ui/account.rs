@@ -201,14 +201,11 @@ pub async fn disable(
 ) -> ApiResult<Response> {
     let ctx = Ctx::new(&st, p, &headers).await?;
     let u = me(&st, &ctx.p).await?;
-    if signin::required(&st, &u).await? {
-        return said(&st, &ctx, false, "two-factor-required").await;
+    match signin::turn_off(&st, &ctx.p, &u, &f.code).await? {
+        signin::TurnOff::Done => {}
+        signin::TurnOff::Required => return said(&st, &ctx, false, "two-factor-required").await,
+        signin::TurnOff::WrongCode => return said(&st, &ctx, false, "two-factor-wrong").await,
     }
-    if !signin::check_code(&st, &u, &f.code).await? {
-        return said(&st, &ctx, false, "two-factor-wrong").await;
-    }
-    st.store.disable_totp(u.tenant_id, u.id).await?;
-    audit::record(&st, &ctx.p, AuditAction::SecondFactorRemoved, None).await?;
     said(&st, &ctx, true, "two-factor-now-off").await
 }
 
