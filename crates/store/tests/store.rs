@@ -254,6 +254,40 @@ async fn users_tokens_and_sessions_round_trip(s: Store) {
     assert_eq!(s.user(&t, "ana").await.unwrap().unwrap().id, u.id);
     let other = tenant(&s).await;
     assert!(s.user(&other, "ana").await.unwrap().is_none());
+    // A second factor: set up, confirmed, each step taken once, removed.
+    let none = s.totp(t.id(), u.id).await.unwrap().unwrap();
+    assert_eq!(none, store::two_factor::TotpRecord::default());
+    assert!(
+        s.set_totp_pending(t.id(), u.id, "sealed:v1:k:p")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.take_totp_step(t.id(), u.id, 5).await.unwrap(),
+        "nothing confirmed yet"
+    );
+    assert!(
+        s.enable_totp(t.id(), u.id, "sealed:v1:k:p", 10)
+            .await
+            .unwrap()
+    );
+    let on = s.totp(t.id(), u.id).await.unwrap().unwrap();
+    assert_eq!(
+        (on.secret.as_deref(), on.pending, on.last_step),
+        (Some("sealed:v1:k:p"), None, Some(10))
+    );
+    assert!(
+        !s.take_totp_step(t.id(), u.id, 10).await.unwrap(),
+        "a step once"
+    );
+    assert!(s.take_totp_step(t.id(), u.id, 11).await.unwrap());
+    assert!(!s.take_totp_step(t.id(), u.id, 11).await.unwrap());
+    assert!(s.disable_totp(t.id(), u.id).await.unwrap());
+    assert_eq!(
+        s.totp(t.id(), u.id).await.unwrap().unwrap(),
+        store::two_factor::TotpRecord::default()
+    );
+    assert!(s.totp(other.id(), u.id + 100).await.unwrap().is_none());
     let h = format!("h{}", unique());
     s.create_token(&t, "crm", "supervisor", &h, 1)
         .await
