@@ -519,3 +519,28 @@ fn a_trunk_password_is_sealed_on_the_command_line_and_opened_by_serve() {
         seen.push_str(&line);
     }
 }
+
+/// `bench server` opens its live streams from one address: more than the
+/// per-address cap kept for strangers (256), which the benchmark lifts.
+#[test]
+fn the_server_benchmark_runs_with_more_streams_than_one_address_may_open() {
+    let (code, out, err) = run(
+        &[
+            "bench",
+            "server",
+            "--agents",
+            "150",
+            "--agent-streams",
+            "2",
+            "--watchers",
+            "2",
+            "--clients",
+            "2",
+            "--seconds",
+            "1",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(", 0 errors"), "{out}");
+}
