@@ -949,6 +949,12 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "POST",
+        "/ui/admin/users/{id}/two-factor/reset",
+        Some(Action::AgentsManage),
+        "Remove a user's second factor (a lost phone)",
+    ),
+    r(
+        "POST",
         "/ui/admin/agents",
         Some(Action::AgentsManage),
         "Administration: add an agent or change its skills",

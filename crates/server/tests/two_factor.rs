@@ -344,3 +344,50 @@ async fn single_sign_on_refuses_what_it_did_not_start() {
             .starts_with("oidc.issuer")
     );
 }
+
+#[tokio::test]
+async fn an_administrator_removes_a_users_second_factor_from_the_users_table() {
+    let e = with_eva("2fa-admin-reset").await;
+    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    let hash = server::auth::hash_password("ana's long password").unwrap();
+    let ana = e
+        .store
+        .create_user(&t, "ana", &hash, "supervisor", 1)
+        .await
+        .unwrap();
+    let mut ana_c = api_session(&e.app, None, "ana", "ana's long password").await;
+    let secret = ana_c
+        .post("/api/v1/me/two-factor", &json!({}))
+        .await
+        .unwrap()
+        .json()["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = ana_c
+        .post(
+            "/api/v1/me/two-factor/confirm",
+            &json!({"code": code(&secret, 0)}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204);
+    let mut eva = api_session(&e.app, None, "eva", EVA_PASSWORD).await;
+    let page = String::from_utf8_lossy(&eva.get("/ui/admin").await.unwrap().body).to_string();
+    let row = &page[page.find("data-user=\"ana\"").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains(">2FA</span>"), "{row}");
+    let reset = format!("/ui/admin/users/{}/two-factor/reset", ana.id);
+    assert!(row.contains(&reset), "{row}");
+    let r = eva
+        .form(&reset, &[("hx-request", "true")], "")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert!(!String::from_utf8_lossy(&r.body).contains(">2FA</span>"));
+    let r = ana_c.get("/api/v1/me/two-factor").await.unwrap();
+    assert_eq!(r.json()["enabled"], false);
+    let trail = e.store.audit_latest(&t, 10).await.unwrap();
+    assert!(trail.iter().any(|a| a.action == "second_factor_reset"
+        && a.target.as_deref() == Some(&format!("user:{}", ana.id))));
+}

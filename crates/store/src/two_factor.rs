@@ -37,6 +37,17 @@ impl Store {
         .transpose()
     }
 
+    /// The ids of a tenant's users who have a second factor.
+    pub async fn totp_users(&self, tenant_id: i64) -> Result<Vec<i64>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id FROM users WHERE tenant_id = $1 AND totp_secret IS NOT NULL ORDER BY id",
+        )
+        .bind(tenant_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+
     /// Keeps a key being set up (replacing any other being set up).
     pub async fn set_totp_pending(
         &self,

@@ -403,3 +403,5 @@ sso-client-secret = Secret de client
 sso-role-claim = Atribut que indica el rol
 sso-create-users = Crea els usuaris en el seu primer accés
 sso-secret-kept = Hi ha un secret desat (deixa-ho buit per conservar-lo)
+two-factor-reset = Treu l'accés en dos passos (mòbil perdut)
+two-factor-reset-confirm = Vols treure l'accés en dos passos d'aquest usuari? El tornarà a configurar on sigui obligatori.

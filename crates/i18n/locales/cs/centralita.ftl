@@ -409,3 +409,5 @@ sso-client-secret = Tajný klíč klienta
 sso-role-claim = Atribut s rolí
 sso-create-users = Vytvářet uživatele při prvním přihlášení
 sso-secret-kept = Tajný klíč je uložen (nechte prázdné, chcete-li ho ponechat)
+two-factor-reset = Odebrat dvoufázové přihlášení (ztracený telefon)
+two-factor-reset-confirm = Odebrat tomuto uživateli dvoufázové přihlášení? Tam, kde je povinné, si ho nastaví znovu.

@@ -403,3 +403,5 @@ sso-client-secret = Client secret
 sso-role-claim = Claim that names the role
 sso-create-users = Create users at their first sign-in
 sso-secret-kept = A secret is kept (leave empty to keep it)
+two-factor-reset = Remove two-factor sign-in (lost phone)
+two-factor-reset-confirm = Remove this user's two-factor sign-in? They will set it up again where it is required.

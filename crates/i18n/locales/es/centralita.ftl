@@ -403,3 +403,5 @@ sso-client-secret = Secreto de cliente
 sso-role-claim = Atributo que indica el rol
 sso-create-users = Crear los usuarios en su primer acceso
 sso-secret-kept = Hay un secreto guardado (déjalo vacío para conservarlo)
+two-factor-reset = Quitar el acceso en dos pasos (móvil perdido)
+two-factor-reset-confirm = ¿Quitar el acceso en dos pasos de este usuario? Lo volverá a configurar donde sea obligatorio.

@@ -524,6 +524,10 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/admin/users/{id}/role", post(users::set_role))
         .route("/ui/admin/users/{id}/password", post(users::reset_password))
         .route("/ui/admin/users/{id}/remove", post(users::remove))
+        .route(
+            "/ui/admin/users/{id}/two-factor/reset",
+            post(users::reset_second_factor),
+        )
         .route("/ui/admin/agents", post(admin::define_agent))
         .route("/ui/admin/plan", post(admin::save_plan))
         .route("/ui/admin/plan/validate", post(admin::validate_plan))

@@ -56,6 +56,7 @@ pub fn role_options(ctx: &Ctx, current: Option<&str>) -> String {
 pub async fn users_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
     let users = st.store.users(t).await?;
     let agents = st.store.agents(t).await?;
+    let second = st.store.totp_users(t.id()).await?;
     let mut s = format!(
         "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
         ctx.t("username"),
@@ -69,6 +70,25 @@ pub async fn users_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<Strin
             .and_then(|a| agents.iter().find(|x| x.id == a))
             .map_or("—".to_string(), |a| esc(&a.name));
         let name = esc(&u.username);
+        let has_second = second.contains(&u.id);
+        let badge = if has_second {
+            format!(
+                " <span class=\"badge\" title=\"{}\">2FA</span>",
+                ctx.t("two-factor-on")
+            )
+        } else {
+            String::new()
+        };
+        let reset_second = if has_second {
+            format!(
+                "<button type=\"button\" class=\"secondary\" hx-post=\"/ui/admin/users/{id}/two-factor/reset\" hx-target=\"#users\" hx-confirm=\"{confirm}\">{label}</button>",
+                id = u.id,
+                confirm = ctx.t("two-factor-reset-confirm"),
+                label = ctx.t("two-factor-reset"),
+            )
+        } else {
+            String::new()
+        };
         let actions = if u.username == ctx.p.name {
             "<span class=\"hint\">—</span>".to_string()
         } else {
@@ -81,6 +101,7 @@ pub async fn users_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<Strin
 <label for=\"up-{id}\">{new_pw} · {name}</label>\
 <input id=\"up-{id}\" name=\"password\" type=\"password\" required minlength=\"{pw_min}\" autocomplete=\"new-password\" aria-describedby=\"u-msg-{id}\">\
 <button type=\"submit\">{reset}</button></form>\
+{reset_second}\
 <button type=\"button\" class=\"danger\" hx-post=\"/ui/admin/users/{id}/remove\" hx-target=\"#users\" hx-confirm=\"{confirm}\">{remove}</button>\
 <p id=\"u-msg-{id}\" aria-live=\"polite\"></p></details>",
                 id = u.id,
@@ -97,7 +118,7 @@ pub async fn users_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<Strin
         };
         let _ = write!(
             s,
-            "<tr data-user=\"{name}\"><td>{name}</td><td class=\"role\">{}</td><td>{agent}</td><td>{actions}</td></tr>",
+            "<tr data-user=\"{name}\"><td>{name}{badge}</td><td class=\"role\">{}</td><td>{agent}</td><td>{actions}</td></tr>",
             ctx.t(&format!("role-{}", u.role))
         );
     }
@@ -295,6 +316,31 @@ pub async fn reset_password(
         &msg_at,
         &i18n::Catalog::global().t(ctx.lang, "password-reset-done"),
     ))
+}
+
+/// `POST /ui/admin/users/{id}/two-factor/reset`: removes the user's second
+/// factor (a lost phone); they set up a new one at their next sign-in where
+/// it is required.
+pub async fn reset_second_factor(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let (ctx, t, u) = match target(&st, p, &headers, &id).await? {
+        Ok(found) => found,
+        Err(r) => return Ok(r),
+    };
+    st.store.disable_totp(t.id(), u.id).await?;
+    let on = Some(format!("user:{}", u.id));
+    crate::audit::record(
+        &st,
+        &ctx.p,
+        crate::audit::AuditAction::SecondFactorReset,
+        on,
+    )
+    .await?;
+    Ok(html_response(users_html(&st, &ctx, &t).await?))
 }
 
 /// `POST /ui/admin/users/{id}/remove`: removes the user and ends their sessions.
