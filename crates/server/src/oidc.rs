@@ -80,9 +80,12 @@ type Https = hyper_rustls::HttpsConnector<HttpConnector>;
 /// A provider's documents, and when they were fetched.
 type Known = (Instant, Arc<Discovery>, Arc<JwkSet>);
 
-/// Talks to providers; keeps their documents and keys for a while.
+/// Talks to providers; keeps their documents and keys for a while. The
+/// HTTPS client (and the system's certificates it reads) is made at the
+/// first single sign-on, not when the server starts.
+#[derive(Default)]
 pub struct OidcClient {
-    http: HyperClient<Https, Full<Bytes>>,
+    http: std::sync::OnceLock<HyperClient<Https, Full<Bytes>>>,
     cache: Mutex<HashMap<String, Known>>,
 }
 
@@ -93,10 +96,15 @@ impl std::fmt::Debug for OidcClient {
 }
 
 impl OidcClient {
-    /// A client trusting the system's certificate authorities (none when
-    /// the system has none: then only a provider on this machine, over
-    /// http, can be reached).
-    pub fn new() -> anyhow::Result<OidcClient> {
+    /// The HTTPS client, trusting the system's certificate authorities
+    /// (none when the system has none: then only a provider on this
+    /// machine, over http, can be reached).
+    fn http(&self) -> &HyperClient<Https, Full<Bytes>> {
+        self.http
+            .get_or_init(|| HyperClient::builder(TokioExecutor::new()).build(Self::connector()))
+    }
+
+    fn connector() -> Https {
         #[allow(deprecated)] // the server's TLS uses ring's default provider too (serve.rs)
         let ring = Arc::new(rustls::crypto::ring::default_provider());
         let builder = match hyper_rustls::HttpsConnectorBuilder::new()
@@ -108,22 +116,19 @@ impl OidcClient {
                     "no certificate authorities on this system ({e}): OpenID providers over https cannot be reached"
                 );
                 let config = rustls::ClientConfig::builder_with_provider(ring)
-                    .with_safe_default_protocol_versions()?
+                    .with_safe_default_protocol_versions()
+                    .expect("ring supports the default protocol versions")
                     .with_root_certificates(rustls::RootCertStore::empty())
                     .with_no_client_auth();
                 hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(config)
             }
         };
-        let https = builder.https_or_http().enable_http1().build();
-        Ok(OidcClient {
-            http: HyperClient::builder(TokioExecutor::new()).build(https),
-            cache: Mutex::default(),
-        })
+        builder.https_or_http().enable_http1().build()
     }
 
     async fn call(&self, req: hyper::Request<Full<Bytes>>) -> Result<Value, OidcError> {
         let uri = req.uri().clone();
-        let res = tokio::time::timeout(CALL_TIMEOUT, self.http.request(req))
+        let res = tokio::time::timeout(CALL_TIMEOUT, self.http().request(req))
             .await
             .map_err(|_| provider(format!("{uri}: no answer within {CALL_TIMEOUT:?}")))?
             .map_err(|e| provider(format!("{uri}: {e}")))?;
@@ -165,11 +170,10 @@ impl OidcClient {
     ) -> Result<(Arc<Discovery>, Arc<JwkSet>), OidcError> {
         if !refresh {
             let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((at, d, k)) = cache
+            if let Some((_, d, k)) = cache
                 .get(issuer)
                 .filter(|(at, ..)| at.elapsed() < CACHE_TTL)
             {
-                let _ = at;
                 return Ok((d.clone(), k.clone()));
             }
         }

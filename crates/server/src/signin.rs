@@ -44,7 +44,7 @@ pub struct CodeWait {
     /// Wrong codes so far.
     pub tries: u32,
     /// The sign-in page's language and time zone, to carry on with.
-    pub lang: String,
+    pub lang: i18n::Lang,
     /// The browser's time zone.
     pub tz: String,
 }
@@ -59,7 +59,7 @@ pub struct OidcWait {
     /// The PKCE verifier.
     pub verifier: String,
     /// The sign-in page's language.
-    pub lang: String,
+    pub lang: i18n::Lang,
     /// The browser's time zone.
     pub tz: String,
     /// The redirect address sent to the provider.
@@ -134,16 +134,6 @@ impl Pending {
     pub fn retry(&self, id: &str, mut wait: CodeWait) -> bool {
         wait.tries += 1;
         wait.tries < CODE_TRIES && self.put_as(id.to_string(), Half::Code(wait))
-    }
-
-    /// How many wait now (expired ones included until swept).
-    pub fn len(&self) -> usize {
-        self.entries.lock().map(|m| m.len()).unwrap_or(0)
-    }
-
-    /// Whether none wait.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -318,6 +308,21 @@ pub async fn confirm_setup(st: &AppState, user: &UserRecord, code: &str) -> ApiR
         .await?)
 }
 
+/// Confirms the key being set up for the signed-in principal, recorded in
+/// the audit trail: true when the code was right.
+pub async fn set_up(
+    st: &AppState,
+    p: &crate::auth::Principal,
+    user: &UserRecord,
+    code: &str,
+) -> ApiResult<bool> {
+    if !confirm_setup(st, user, code).await? {
+        return Ok(false);
+    }
+    crate::audit::record(st, p, crate::audit::AuditAction::SecondFactorSet, None).await?;
+    Ok(true)
+}
+
 /// How turning a second factor off went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TurnOff {
@@ -364,7 +369,7 @@ mod tests {
             },
             setup: false,
             tries: 0,
-            lang: "en".into(),
+            lang: i18n::Lang::En,
             tz: "UTC".into(),
         }
     }

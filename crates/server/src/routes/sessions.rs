@@ -238,7 +238,7 @@ pub async fn create_tenant(
 
 /// The user behind a session principal: (tenant id, user id); none for an
 /// API token, which has no sessions.
-fn session_user(p: &Principal) -> Option<(i64, i64)> {
+pub fn session_user(p: &Principal) -> Option<(i64, i64)> {
     let tenant = p
         .tenant
         .as_ref()
@@ -247,7 +247,7 @@ fn session_user(p: &Principal) -> Option<(i64, i64)> {
 }
 
 /// The id (hash prefix) of the request's own session, if any.
-fn current_session(headers: &HeaderMap) -> Option<String> {
+pub fn current_session(headers: &HeaderMap) -> Option<String> {
     crate::ui::cookie(headers, SESSION_COOKIE)
         .map(|sid| auth::secret_hash(&sid).chars().take(16).collect())
 }
@@ -285,20 +285,30 @@ pub async fn end_my_session(
     p: Principal,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> ApiResult<Response> {
+    if !end_own_session(&st, &p, &id).await? {
+        return Err(ApiError::not_found("session"));
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Ends one of the principal's own sessions, by id (the API and the account
+/// page): refused at once, and in the audit trail. False when there is no
+/// such session of theirs.
+pub async fn end_own_session(st: &AppState, p: &Principal, id: &str) -> ApiResult<bool> {
     p.require(Action::Me)?;
-    let (tenant, user) = session_user(&p).ok_or_else(|| ApiError::not_found("session"))?;
-    let hash = st
-        .store
-        .end_user_session(tenant, user, &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("session"))?;
+    let Some((tenant, user)) = session_user(p) else {
+        return Ok(false);
+    };
+    let Some(hash) = st.store.end_user_session(tenant, user, id).await? else {
+        return Ok(false);
+    };
     st.tokens.forget_session(&hash);
     crate::audit::record(
-        &st,
-        &p,
+        st,
+        p,
         crate::audit::AuditAction::SignedOut,
         Some(format!("session:{id}")),
     )
     .await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(true)
 }

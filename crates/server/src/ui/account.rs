@@ -13,10 +13,10 @@ use serde::Deserialize;
 
 use super::{Ctx, UiForm, esc, html_response, layout};
 use crate::AppState;
-use crate::audit::{self, AuditAction};
 use crate::auth::Principal;
 use crate::clock;
 use crate::error::ApiResult;
+use crate::routes::sessions;
 use crate::routes::two_factor::me;
 use crate::signin;
 
@@ -103,19 +103,14 @@ async fn two_factor_box(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<Strin
 }
 
 async fn sessions_box(st: &AppState, ctx: &Ctx, headers: &HeaderMap) -> ApiResult<String> {
-    let Ok(u) = me(st, &ctx.p).await else {
+    let Some((tenant, user)) = sessions::session_user(&ctx.p) else {
         return Ok(String::new());
     };
-    let current = super::cookie(headers, crate::auth::SESSION_COOKIE).map(|sid| {
-        crate::auth::secret_hash(&sid)
-            .chars()
-            .take(16)
-            .collect::<String>()
-    });
+    let current = sessions::current_session(headers);
     let mut rows = String::new();
     for (id, expires) in st
         .store
-        .user_sessions(u.tenant_id, u.id, clock::now_ms())
+        .user_sessions(tenant, user, clock::now_ms())
         .await?
     {
         let until = chrono::DateTime::from_timestamp_millis(expires)
@@ -185,10 +180,9 @@ pub async fn confirm(
 ) -> ApiResult<Response> {
     let ctx = Ctx::new(&st, p, &headers).await?;
     let u = me(&st, &ctx.p).await?;
-    if !signin::confirm_setup(&st, &u, &f.code).await? {
+    if !signin::set_up(&st, &ctx.p, &u, &f.code).await? {
         return said(&st, &ctx, false, "two-factor-wrong").await;
     }
-    audit::record(&st, &ctx.p, AuditAction::SecondFactorSet, None).await?;
     said(&st, &ctx, true, "two-factor-now-on").await
 }
 
@@ -217,9 +211,6 @@ pub async fn end_session(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let ctx = Ctx::new(&st, p, &headers).await?;
-    let u = me(&st, &ctx.p).await?;
-    if let Some(hash) = st.store.end_user_session(u.tenant_id, u.id, &id).await? {
-        st.tokens.forget_session(&hash);
-    }
+    sessions::end_own_session(&st, &ctx.p, &id).await?;
     Ok(html_response(sessions_box(&st, &ctx, &headers).await?))
 }

@@ -41,7 +41,7 @@ pub async fn after_password(
     if wait.setup {
         signin::begin_setup(st, &wait.user, wait.tenant.as_deref()).await?;
     }
-    let lang = Lang::from_code(&wait.lang).unwrap_or(Lang::En);
+    let lang = wait.lang;
     let id = st
         .pending
         .put(Half::Code(wait.clone()))
@@ -127,7 +127,7 @@ pub async fn submit(
         *res.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
         return res;
     };
-    let lang = Lang::from_code(&wait.lang).unwrap_or(Lang::En);
+    let lang = wait.lang;
     let tenant = wait.tenant.clone();
     let name = wait.user.username.clone();
     let r = check(&st, from, &wait, &f.code).await;

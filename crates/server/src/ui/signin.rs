@@ -133,7 +133,7 @@ pub async fn submit(
         user,
         setup: false,
         tries: 0,
-        lang: lang.code().to_string(),
+        lang,
         tz,
     };
     let r = super::second::after_password(&st, wait, attempt).await;
@@ -166,7 +166,7 @@ pub fn failed(lang: Lang, tenant: &str, username: &str, e: &ApiError) -> Respons
 pub async fn finish(st: &AppState, wait: &CodeWait, via_page: bool) -> ApiResult<Response> {
     let (session, _csrf) = sessions::start_session(st, &wait.user, wait.tenant.is_none()).await?;
     let role = crate::auth::Role::parse(&wait.user.role).unwrap_or(crate::auth::Role::Client);
-    let lang = Lang::from_code(&wait.lang).unwrap_or(Lang::En);
+    let lang = wait.lang;
     let home = home_of(role);
     let mut res = if via_page {
         html_response(format!(

@@ -110,7 +110,7 @@ async fn begin(
         tenant: t,
         nonce: nonce.clone(),
         verifier,
-        lang: lang.code().to_string(),
+        lang,
         tz: tz
             .parse::<Tz>()
             .map_or_else(|_| "UTC".into(), |z| z.name().to_string()),
@@ -190,7 +190,7 @@ pub async fn callback(
             );
         }
     };
-    let lang = Lang::from_code(&wait.lang).unwrap_or(lang);
+    let lang = wait.lang;
     let tenant = wait.tenant.name().to_string();
     let mut res = match complete(&st, &wait, &c).await {
         Ok(r) => r,
@@ -218,7 +218,7 @@ async fn complete(st: &AppState, wait: &OidcWait, c: &Callback) -> ApiResult<Res
         .ok_or_else(|| ApiError::sign_in_failed("no code came back"))?;
     let t = &wait.tenant;
     let settings = api::tenant_settings(st, t).await?;
-    let lang = Lang::from_code(&wait.lang).unwrap_or(Lang::En);
+    let lang = wait.lang;
     let o = settings
         .oidc
         .ok_or_else(|| ApiError::sign_in_failed(tr(lang, "sso-not-set-up")))?;
@@ -251,7 +251,7 @@ async fn complete(st: &AppState, wait: &OidcWait, c: &Callback) -> ApiResult<Res
         user,
         setup: false,
         tries: 0,
-        lang: wait.lang.clone(),
+        lang: wait.lang,
         tz: wait.tz.clone(),
     };
     finish(st, &signed, true).await
