@@ -76,6 +76,21 @@ impl TenantCore {
             Command::CreateCustomer { name, phone, email } => {
                 self.create_customer(name, phone, email)
             }
+            Command::MatchCustomers(rows) => Ok(self.match_customers(&rows)),
+            Command::SetCustomers { by, cause, entries } => self.set_customers(by, cause, entries),
+            Command::MergeCustomers {
+                kept,
+                merged,
+                record,
+                changed,
+                by,
+            } => self.merge_customers(kept, merged, record, changed, by),
+            Command::UnmergeCustomers {
+                kept,
+                merged,
+                record,
+                by,
+            } => self.unmerge_customers(kept, merged, record, by),
             Command::DefineAgent {
                 id,
                 name,

@@ -349,7 +349,7 @@ impl TenantCore {
             ));
         }
         if let Some(cu) = c.customer_id
-            && !self.index.customers.contains_key(&cu)
+            && !self.index.customers.contains(cu)
         {
             return Err(TenantError::field(
                 &format!("contacts[{i}].customer_id"),

@@ -124,6 +124,41 @@ pub enum Command {
         /// E-mail.
         email: Option<String>,
     },
+    /// The records import rows match (answered with [`Reply::Matches`]).
+    MatchCustomers(Vec<crate::records::MatchKeys>),
+    /// Write customer records whole (created or replaced), all or none.
+    SetCustomers {
+        /// Who (user name).
+        by: String,
+        /// Why.
+        cause: model::customer::Cause,
+        /// The records.
+        entries: Vec<crate::records::SetEntry>,
+    },
+    /// Merge one record into another.
+    MergeCustomers {
+        /// The record kept, with the version read.
+        kept: (i64, u32),
+        /// The record merged into it, with the version read.
+        merged: (i64, u32),
+        /// The kept record as it becomes.
+        record: model::customer::Record,
+        /// Its parts that change.
+        changed: Vec<String>,
+        /// Who.
+        by: String,
+    },
+    /// Undo a merge.
+    UnmergeCustomers {
+        /// The record that was kept, with the version read.
+        kept: (i64, u32),
+        /// The record merged into it.
+        merged: i64,
+        /// The kept record as it was before the merge.
+        record: model::customer::Record,
+        /// Who.
+        by: String,
+    },
     /// Create an agent, or replace an existing one's skills (by id).
     DefineAgent {
         /// Existing agent to change, or none for a new one.
@@ -352,6 +387,8 @@ pub enum Reply {
     Answered(outbound::Answered),
     /// Previews shown to an agent, oldest first.
     Previews(Vec<outbound::PreviewInfo>),
+    /// The record each import row matched, in order.
+    Matches(Vec<Option<crate::records::Found>>),
     /// Done.
     Done,
 }

@@ -39,36 +39,17 @@ impl InteractionRecord {
     }
 }
 
-/// A customer, as much as recognising callers needs.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CustomerRecord {
-    /// Phone number (plain form), when known.
-    pub phone: Option<String>,
-    /// E-mail address, when known.
-    pub email: Option<String>,
-    /// Value tier from the profile (`value_tier`), when set.
-    pub value_tier: Option<model::ValueTier>,
-    /// Segment from the profile (`segment`), when set.
-    pub segment: Option<model::Segment>,
-}
-
 /// The core's memory of interactions, customers and idempotency keys.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Index {
     /// Interactions by id (ordered: a requeue goes in creation order).
     pub interactions: BTreeMap<i64, InteractionRecord>,
-    /// Customers by id.
-    pub customers: HashMap<i64, CustomerRecord>,
-    /// The first customer with each phone number.
-    by_phone: HashMap<String, i64>,
-    /// The first customer with each e-mail address.
-    by_email: HashMap<String, i64>,
+    /// Customers: versions, merges, the keys they are found by.
+    pub customers: crate::customers::Customers,
     /// Idempotency keys taken, with their interaction.
     pub keys: HashMap<String, i64>,
     /// The highest interaction id taken.
     pub last_interaction: i64,
-    /// The highest customer id taken.
-    pub last_customer: i64,
 }
 
 impl Index {
@@ -77,14 +58,14 @@ impl Index {
         self.interactions.get(&id)
     }
 
-    /// The first customer with this phone number.
+    /// The first customer with this phone number (plain form).
     pub fn customer_by_phone(&self, phone: &str) -> Option<i64> {
-        self.by_phone.get(phone).copied()
+        self.customers.by_phone(phone)
     }
 
     /// The first customer with this e-mail address.
     pub fn customer_by_email(&self, email: &str) -> Option<i64> {
-        self.by_email.get(email).copied()
+        self.customers.by_email(email)
     }
 
     /// Interactions not ended, in creation order.
@@ -143,7 +124,20 @@ impl Index {
                 phone,
                 email,
                 ..
-            } => self.customer(*customer, phone.clone(), email.clone()),
+            } => {
+                let phone = phone.as_deref().and_then(crate::customers::phone_key);
+                let email = email.as_deref().map(crate::customers::email_key);
+                self.customers
+                    .written(*customer, 1, phone.into_iter().chain(email));
+            }
+            Fact::CustomersSet { records, .. } => {
+                for w in records {
+                    let keys = crate::customers::record_keys(&w.record);
+                    self.customers.written(w.customer, w.version, keys);
+                }
+            }
+            Fact::CustomerMerged { kept, merged, .. } => self.customers.set_merged(*merged, *kept),
+            Fact::CustomerUnmerged { merged, .. } => self.customers.set_merged(*merged, 0),
             Fact::CustomerProfiled {
                 customer, fields, ..
             } => self.profiled(*customer, fields),
@@ -151,34 +145,20 @@ impl Index {
         }
     }
 
-    fn customer(&mut self, id: i64, phone: Option<String>, email: Option<String>) {
-        self.last_customer = self.last_customer.max(id);
-        if let Some(p) = &phone {
-            self.by_phone.entry(p.clone()).or_insert(id);
-        }
-        if let Some(e) = &email {
-            self.by_email.entry(e.clone()).or_insert(id);
-        }
-        self.customers.insert(
-            id,
-            CustomerRecord {
-                phone,
-                email,
-                ..CustomerRecord::default()
-            },
-        );
-    }
-
     /// Profile fields routing reads: the value tier and the segment (a value
     /// that does not parse, or an empty one, clears it).
     fn profiled(&mut self, id: i64, fields: &[(String, String)]) {
-        let Some(c) = self.customers.get_mut(&id) else {
+        if !self.customers.contains(id) {
             return;
-        };
+        }
         for (k, v) in fields {
             match k.as_str() {
-                "value_tier" => c.value_tier = model::ValueTier::parse(v).ok(),
-                "segment" => c.segment = model::Segment::parse(v).ok(),
+                "value_tier" => self
+                    .customers
+                    .set_routing(id, |r| r.value_tier = model::ValueTier::parse(v).ok()),
+                "segment" => self
+                    .customers
+                    .set_routing(id, |r| r.segment = model::Segment::parse(v).ok()),
                 _ => {}
             }
         }

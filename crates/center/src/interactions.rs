@@ -77,7 +77,7 @@ impl TenantCore {
         // A recognised customer's value tier and segment come from their
         // record, so that value rules match them (what the caller's line or
         // the integration said first wins).
-        if let Some(record) = customer.and_then(|c| self.index.customers.get(&c)) {
+        if let Some(record) = customer.and_then(|c| self.index.customers.routing(c)) {
             if attributes.value_tier.is_none() {
                 attributes.value_tier = record.value_tier.clone();
             }
@@ -111,7 +111,7 @@ impl TenantCore {
     /// exist), else the one a known number or e-mail address points to.
     fn customer_of(&self, req: &NewInteractionReq) -> Result<Option<i64>, TenantError> {
         if let Some(c) = req.customer {
-            if !self.index.customers.contains_key(&c) {
+            if !self.index.customers.contains(c) {
                 return Err(TenantError::field(
                     "customer_id",
                     format!("no customer {c}"),
@@ -297,14 +297,30 @@ impl TenantCore {
         {
             return Err(TenantError::field("email", "not an e-mail address"));
         }
-        let id = self.index.last_customer + 1;
-        self.push(Fact::CustomerCreated {
-            customer: id,
-            name,
-            phone,
-            email,
+        let phones = phone.into_iter().map(|p| model::customer::Phone {
+            e164: p.starts_with('+').then(|| p.clone()),
+            number: p,
+            kind: model::customer::PhoneKind::Other,
+            valid: true,
+            source: "api".into(),
+            last_outcome: None,
         });
-        Ok(Reply::Id(id))
+        let record = model::customer::Record {
+            name,
+            phones: phones.collect(),
+            emails: email.into_iter().collect(),
+            ..Default::default()
+        };
+        let entry = crate::records::SetEntry {
+            customer: None,
+            version: 0,
+            record,
+            changed: Vec::new(),
+        };
+        match self.set_customers("api".to_string(), model::customer::Cause::Edit, vec![entry])? {
+            Reply::Ids(ids) => Ok(Reply::Id(ids[0])),
+            _ => Err(TenantError::Internal("set_customers answers ids".into())),
+        }
     }
 
     /// Saves profile fields on a customer; a do-not-call is an opt-out for
@@ -331,25 +347,25 @@ impl TenantCore {
                 ));
             }
         }
-        let Some(record) = self.index.customers.get(&customer) else {
+        if !self.index.customers.contains(customer) {
             return Err(TenantError::not_found("customer"));
-        };
-        let phone = record.phone.clone();
+        }
         if let Some(i) = interaction {
             self.known(i)?;
         }
-        if fields.iter().any(|(k, v)| k == "do_not_call" && v == "yes")
-            && let Some(phone) = phone
-                .as_deref()
-                .and_then(|p| dialer::consent::to_e164(p, 1))
-        {
-            // Refused only when the number cannot be one the dialer calls.
-            let _ = self.out.step(
-                self.now(),
-                model::fact::DialerStep::OptOut {
-                    phone: phone.to_string(),
-                },
-            );
+        if fields.iter().any(|(k, v)| k == "do_not_call" && v == "yes") {
+            for phone in self.index.customers.phones(customer) {
+                let Some(phone) = dialer::consent::to_e164(&phone, 1) else {
+                    continue;
+                };
+                // Refused only when the number cannot be one the dialer calls.
+                let _ = self.out.step(
+                    self.now(),
+                    model::fact::DialerStep::OptOut {
+                        phone: phone.to_string(),
+                    },
+                );
+            }
             self.flush_out();
         }
         self.push(Fact::CustomerProfiled {

@@ -14,6 +14,10 @@
 //!   server turns it into HTTP at its edge.
 //! - [`index`]: what the core keeps in memory to decide without reading the
 //!   database (interactions, customers, idempotency keys), built from facts.
+//! - [`customers`]: what the core keeps of customer records (versions,
+//!   merges, the keys they are found by), small enough for millions.
+//! - [`records`]: matching import rows, writing whole records, merges and
+//!   their undoing; the pure rules folding a row or a record into another.
 //! - [`orders`]: orders to phone calls (ring, bridge, end, hold, record,
 //!   consult, offer a callback), typed, for the calls' tasks.
 //! - [`outbound`]: campaign settings, the dialer's inputs as logged, and the
@@ -33,12 +37,14 @@ mod campaigns;
 pub mod command;
 mod configure;
 mod core;
+pub mod customers;
 mod error;
 mod holds;
 pub mod index;
 mod interactions;
 pub mod kpi;
 pub mod orders;
+pub mod records;
 pub mod outbound;
 mod replay;
 pub mod settings;

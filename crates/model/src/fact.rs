@@ -108,6 +108,35 @@ pub enum Fact {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         email: Option<String>,
     },
+    /// Customer records written whole, created or replaced: one for an
+    /// edit, a chunk of them for an import.
+    CustomersSet {
+        /// Who (user name).
+        by: String,
+        /// Why.
+        cause: crate::customer::Cause,
+        /// The records written.
+        records: Vec<crate::customer::Written>,
+    },
+    /// A record was merged into another: its contacts count on the kept one
+    /// and it no longer shows on its own.
+    CustomerMerged {
+        /// The record kept.
+        kept: i64,
+        /// The record merged into it.
+        merged: i64,
+        /// Who.
+        by: String,
+    },
+    /// A merge was undone: both records stand on their own again.
+    CustomerUnmerged {
+        /// The record that had been kept.
+        kept: i64,
+        /// The record taken out again.
+        merged: i64,
+        /// Who.
+        by: String,
+    },
     /// An agent was defined or its skills changed.
     AgentDefined {
         /// Its id (dense per tenant).

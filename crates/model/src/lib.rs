@@ -11,6 +11,7 @@
 //! - [`skill`]: skills and proficiency levels, reason codes.
 //! - [`attributes`]: what is known about an interaction (caller, dialled number, segment…).
 //! - [`event`]: the facts the engines emit and the event log keeps.
+//! - [`customer`]: the customer record (phones, e-mails, addresses, custom fields) and why it was written.
 //! - [`fact`]: every fact of a tenant's log (the engines' events and the tenant core's own).
 //! - [`name`]: short names the facts carry (rules, strategies, causes), static or shared.
 //! - [`state`]: where an interaction stands and what an agent does, as kinds.
@@ -18,6 +19,7 @@
 
 pub mod attributes;
 pub mod channel;
+pub mod customer;
 pub mod event;
 pub mod fact;
 pub mod ids;

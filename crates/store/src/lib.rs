@@ -19,6 +19,8 @@
 
 pub mod audit;
 pub mod auth;
+pub mod crm;
+pub mod customers;
 pub mod fact;
 mod migrate;
 mod project;

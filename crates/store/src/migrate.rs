@@ -34,6 +34,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "two_factor",
         include_str!("../migrations/0007_two_factor.sql"),
     ),
+    (
+        8,
+        "customer_records",
+        include_str!("../migrations/0008_customer_records.sql"),
+    ),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises concurrent start-ups.

@@ -18,6 +18,11 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
     "interaction_notes",
     "chat_messages",
     "customers",
+    "customer_phones",
+    "customer_emails",
+    "customer_words",
+    "customer_changes",
+    "customer_merges",
     "agents",
     "routing_plans",
     "customer_profile",
@@ -327,9 +332,24 @@ pub(crate) async fn apply(
             phone,
             email,
         } => {
-            sqlx::query("INSERT INTO customers (tenant_id, id, name, phone, email, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(t.id).bind(*customer).bind(name.as_str()).bind(phone.clone()).bind(email.clone()).bind(r.at)
-                .execute(&mut **tx).await?;
+            let record = crate::customers::legacy_record(name, phone.as_deref(), email.as_deref());
+            let w = model::customer::Written {
+                customer: *customer,
+                version: 1,
+                record,
+                changed: Vec::new(),
+            };
+            let cause = model::customer::Cause::Edit;
+            crate::customers::set(tx, t, seq, r.at, &cause, std::slice::from_ref(&w)).await?;
+        }
+        Fact::CustomersSet { cause, records, .. } => {
+            crate::customers::set(tx, t, seq, r.at, cause, records).await?;
+        }
+        Fact::CustomerMerged { kept, merged, .. } => {
+            crate::customers::merged(tx, t, seq, *kept, *merged).await?;
+        }
+        Fact::CustomerUnmerged { kept, merged, .. } => {
+            crate::customers::unmerged(tx, t, seq, *kept, *merged).await?;
         }
         Fact::AgentDefined {
             agent,
