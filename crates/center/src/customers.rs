@@ -255,7 +255,11 @@ mod tests {
     #[test]
     fn a_rewritten_record_is_found_by_its_new_keys_only() {
         let mut c = Customers::default();
-        c.written(1, 1, [phone_key("+34600000001").unwrap(), email_key("A@x.org")]);
+        c.written(
+            1,
+            1,
+            [phone_key("+34600000001").unwrap(), email_key("A@x.org")],
+        );
         assert_eq!(c.by_email("a@X.org "), Some(1));
         c.written(1, 2, [phone_key("+34600000002").unwrap()]);
         assert_eq!(c.by_phone("+34600000001"), None);

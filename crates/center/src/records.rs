@@ -183,7 +183,10 @@ impl TenantCore {
         by: String,
     ) -> Result<Reply, TenantError> {
         if kept.0 == merged.0 {
-            return Err(TenantError::field("other", "a record cannot merge with itself"));
+            return Err(TenantError::field(
+                "other",
+                "a record cannot merge with itself",
+            ));
         }
         record
             .check()

@@ -391,7 +391,10 @@ mod tests {
 
     #[test]
     fn names_are_found_by_folded_words_in_any_order() {
-        assert_eq!(search_words("Núria  PUIG-Ferrer"), ["ferrer", "nuria", "puig"]);
+        assert_eq!(
+            search_words("Núria  PUIG-Ferrer"),
+            ["ferrer", "nuria", "puig"]
+        );
         assert_eq!(search_words("Tomáš Dvořák"), ["dvorak", "tomas"]);
         assert_eq!(fold("Àlex"), "alex");
     }

@@ -38,6 +38,8 @@ pub enum Action {
     CustomersRead,
     /// Create customers.
     CustomersWrite,
+    /// Merge customer records, review likely duplicates.
+    CustomersManage,
     /// Subscribe to live events (agents: their own).
     EventsStream,
     /// Read reports.
@@ -81,6 +83,7 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::InteractionsWork, &[Admin, Supervisor, Agent]),
     (Action::CustomersRead, &[Admin, Supervisor, Agent, Analyst]),
     (Action::CustomersWrite, &[Admin, Supervisor, Agent]),
+    (Action::CustomersManage, &[Admin, Supervisor]),
     (Action::EventsStream, &[Admin, Supervisor, Agent, Analyst]),
     (Action::ReportsRead, &[Admin, Supervisor, Analyst, Client]),
     (Action::FloorManage, &[Admin, Supervisor]),
@@ -109,6 +112,7 @@ impl Action {
             Action::InteractionsWork => "interactions.work",
             Action::CustomersRead => "customers.read",
             Action::CustomersWrite => "customers.write",
+            Action::CustomersManage => "customers.manage",
             Action::EventsStream => "events.stream",
             Action::ReportsRead => "reports.read",
             Action::FloorManage => "floor.manage",
@@ -136,7 +140,8 @@ impl Action {
             Action::InteractionsOffer => "answer offers",
             Action::InteractionsWork => "work on interactions",
             Action::CustomersRead => "read customers",
-            Action::CustomersWrite => "create customers",
+            Action::CustomersWrite => "create and edit customers",
+            Action::CustomersManage => "merge customers and review duplicates",
             Action::EventsStream => "subscribe to live events",
             Action::ReportsRead => "read reports",
             Action::FloorManage => "force agents' states and reassign interactions",
@@ -530,7 +535,7 @@ pub const ROUTES: &[Route] = &[
         "GET",
         "/api/v1/customers",
         Some(Action::CustomersRead),
-        "Find customers by phone or email",
+        "Find customers: q (name words in any order, accents and case ignored; a phone in any format; an e-mail address; an external id), or phone / email",
     ),
     r(
         "POST",
@@ -543,6 +548,36 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/customers/{id}",
         Some(Action::CustomersRead),
         "One customer",
+    ),
+    r(
+        "PATCH",
+        "/api/v1/customers/{id}",
+        Some(Action::CustomersWrite),
+        "Edit a record (the parts given replace the record's; version: the one read)",
+    ),
+    r(
+        "GET",
+        "/api/v1/customers/duplicates",
+        Some(Action::CustomersManage),
+        "Likely duplicates: records alike by name and place, for a person to decide",
+    ),
+    r(
+        "POST",
+        "/api/v1/customers/{id}/merge",
+        Some(Action::CustomersManage),
+        "Merge another record into this one ({\"other\": ID}; history kept, undoable)",
+    ),
+    r(
+        "POST",
+        "/api/v1/customers/{id}/unmerge",
+        Some(Action::CustomersManage),
+        "Undo a merge ({\"other\": ID}): both records stand again, this one as it was",
+    ),
+    r(
+        "GET",
+        "/api/v1/customers/{id}/timeline",
+        Some(Action::CustomersRead),
+        "Every contact, note, profile answer, dial attempt and change of the record, newest first (before, limit)",
     ),
     r(
         "GET",

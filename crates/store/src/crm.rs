@@ -145,14 +145,26 @@ impl Store {
     }
 
     /// One record, whole.
-    pub async fn customer_full(&self, t: &Tenant, id: i64) -> Result<Option<CustomerFull>, StoreError> {
+    pub async fn customer_full(
+        &self,
+        t: &Tenant,
+        id: i64,
+    ) -> Result<Option<CustomerFull>, StoreError> {
         let sql = format!("SELECT {FULL_COLS} FROM customers WHERE tenant_id = $1 AND id = $2");
-        let row = sqlx::query(&sql).bind(t.id).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(&sql)
+            .bind(t.id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(full_of).transpose()
     }
 
     /// Records by id, in id order (missing ones left out).
-    pub async fn customers_full(&self, t: &Tenant, ids: &[i64]) -> Result<Vec<CustomerFull>, StoreError> {
+    pub async fn customers_full(
+        &self,
+        t: &Tenant,
+        ids: &[i64],
+    ) -> Result<Vec<CustomerFull>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -170,12 +182,24 @@ impl Store {
 
     /// Customers found by any of the search's keys (external id, phone,
     /// e-mail, then name words), merged records left out.
-    pub async fn search_customers(&self, t: &Tenant, s: &Search, limit: i64) -> Result<Vec<CustomerFull>, StoreError> {
+    pub async fn search_customers(
+        &self,
+        t: &Tenant,
+        s: &Search,
+        limit: i64,
+    ) -> Result<Vec<CustomerFull>, StoreError> {
         let limit = limit.clamp(1, SEARCH_MAX);
         let mut ids: Vec<i64> = Vec::new();
         let one = |sql: &'static str, v: String| async move {
-            let rows = sqlx::query(sql).bind(t.id).bind(v).bind(limit).fetch_all(&self.pool).await?;
-            rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<Vec<_>, _>>()
+            let rows = sqlx::query(sql)
+                .bind(t.id)
+                .bind(v)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter()
+                .map(|r| r.try_get::<i64, _>(0))
+                .collect::<Result<Vec<_>, _>>()
         };
         if let Some(x) = &s.external_id {
             ids.extend(one("SELECT id FROM customers WHERE tenant_id = $1 AND external_id = $2 ORDER BY id LIMIT $3", x.clone()).await?);
@@ -193,15 +217,34 @@ impl Store {
         let mut seen = std::collections::HashSet::new();
         ids.retain(|i| seen.insert(*i));
         ids.truncate(limit as usize);
+        // A record merged into another is found as that one.
         let mut found = self.customers_full(t, &ids).await?;
-        found.retain(|c| c.merged_into.is_none());
         found.sort_by_key(|c| ids.iter().position(|i| *i == c.id));
+        for _ in 0..4 {
+            let kept: Vec<i64> = found.iter().filter_map(|c| c.merged_into).collect();
+            if kept.is_empty() {
+                break;
+            }
+            let more = self.customers_full(t, &kept).await?;
+            for c in found.iter_mut().filter(|c| c.merged_into.is_some()) {
+                if let Some(k) = more.iter().find(|k| Some(k.id) == c.merged_into) {
+                    *c = k.clone();
+                }
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        found.retain(|c| c.merged_into.is_none() && seen.insert(c.id));
         Ok(found)
     }
 
     /// Ids of records whose name has every word (the longest word is read
     /// through its index in id order; the others are checked per record).
-    async fn by_words(&self, t: &Tenant, words: &[String], limit: i64) -> Result<Vec<i64>, StoreError> {
+    async fn by_words(
+        &self,
+        t: &Tenant,
+        words: &[String],
+        limit: i64,
+    ) -> Result<Vec<i64>, StoreError> {
         let mut words: Vec<&String> = words.iter().take(4).collect();
         words.sort_by_key(|w| std::cmp::Reverse(w.len()));
         let mut sql = String::from(
@@ -213,19 +256,31 @@ impl Store {
                 i + 2
             ));
         }
-        sql.push_str(&format!(" ORDER BY w0.customer_id LIMIT ${}", words.len() + 2));
+        sql.push_str(&format!(
+            " ORDER BY w0.customer_id LIMIT ${}",
+            words.len() + 2
+        ));
         let mut q = sqlx::query(&sql).bind(t.id);
         for w in &words {
             q = q.bind(w.as_str());
         }
         let rows = q.bind(limit).fetch_all(&self.pool).await?;
-        Ok(rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?)
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?)
     }
 
     /// A customer's timeline, newest first: contacts on every channel, notes,
     /// profile answers, dial attempts, changes of the record; those of the
     /// records merged into it too. `before`: a `seq` to page from.
-    pub async fn customer_timeline(&self, t: &Tenant, id: i64, before: Option<i64>, limit: i64) -> Result<Vec<TimelineEntry>, StoreError> {
+    pub async fn customer_timeline(
+        &self,
+        t: &Tenant,
+        id: i64,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<TimelineEntry>, StoreError> {
         let ids = "(SELECT $2 UNION SELECT merged FROM customer_merges WHERE tenant_id = $1 AND kept = $2)";
         let sql = format!(
             "SELECT seq, at, kind, cid, iid, a, b, c FROM ( \
@@ -269,9 +324,18 @@ impl Store {
     }
 
     /// The kept record as it was before `merged` was merged into it.
-    pub async fn merge_before(&self, t: &Tenant, merged: i64) -> Result<Option<(i64, model::customer::Record)>, StoreError> {
-        let row = sqlx::query("SELECT kept, before_kept FROM customer_merges WHERE tenant_id = $1 AND merged = $2")
-            .bind(t.id).bind(merged).fetch_optional(&self.pool).await?;
+    pub async fn merge_before(
+        &self,
+        t: &Tenant,
+        merged: i64,
+    ) -> Result<Option<(i64, model::customer::Record)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT kept, before_kept FROM customer_merges WHERE tenant_id = $1 AND merged = $2",
+        )
+        .bind(t.id)
+        .bind(merged)
+        .fetch_optional(&self.pool)
+        .await?;
         let Some(r) = row else { return Ok(None) };
         let json: String = r.try_get(1)?;
         let record = if json.is_empty() {
@@ -289,8 +353,15 @@ impl Store {
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let (name_key, place_key): (String, String) = (r.try_get(0)?, r.try_get(1)?);
-            let sql = format!("SELECT {FULL_COLS} FROM customers WHERE tenant_id = $1 AND name_key = $2 AND place_key = $3 AND merged_into IS NULL ORDER BY id LIMIT 10");
-            let list = sqlx::query(&sql).bind(t.id).bind(&name_key).bind(&place_key).fetch_all(&self.pool).await?;
+            let sql = format!(
+                "SELECT {FULL_COLS} FROM customers WHERE tenant_id = $1 AND name_key = $2 AND place_key = $3 AND merged_into IS NULL ORDER BY id LIMIT 10"
+            );
+            let list = sqlx::query(&sql)
+                .bind(t.id)
+                .bind(&name_key)
+                .bind(&place_key)
+                .fetch_all(&self.pool)
+                .await?;
             out.push(Alike {
                 count: r.try_get(2)?,
                 customers: list.iter().map(full_of).collect::<Result<_, _>>()?,
@@ -302,11 +373,22 @@ impl Store {
     }
 
     /// Starts an import's row (state `running`): its id.
-    pub async fn create_import(&self, t: &Tenant, kind: &str, file_name: &str, by: &str, dry_run: bool, now_ms: i64) -> Result<i64, StoreError> {
+    pub async fn create_import(
+        &self,
+        t: &Tenant,
+        kind: &str,
+        file_name: &str,
+        by: &str,
+        dry_run: bool,
+        now_ms: i64,
+    ) -> Result<i64, StoreError> {
         for _ in 0..crate::ID_RETRIES {
             let mut tx = self.pool.begin().await?;
-            let row = sqlx::query("SELECT COALESCE(MAX(id), 0) + 1 FROM imports WHERE tenant_id = $1")
-                .bind(t.id).fetch_one(&mut *tx).await?;
+            let row =
+                sqlx::query("SELECT COALESCE(MAX(id), 0) + 1 FROM imports WHERE tenant_id = $1")
+                    .bind(t.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
             let id: i64 = row.try_get(0)?;
             let done = sqlx::query("INSERT INTO imports (tenant_id, id, kind, state, file_name, by_user, dry_run, created_at) VALUES ($1, $2, $3, 'running', $4, $5, $6, $7)")
                 .bind(t.id).bind(id).bind(kind).bind(file_name).bind(by).bind(i64::from(dry_run)).bind(now_ms)
@@ -330,20 +412,36 @@ impl Store {
     /// One import.
     pub async fn import(&self, t: &Tenant, id: i64) -> Result<Option<ImportView>, StoreError> {
         let sql = format!("SELECT {IMPORT_COLS} FROM imports WHERE tenant_id = $1 AND id = $2");
-        let row = sqlx::query(&sql).bind(t.id).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(&sql)
+            .bind(t.id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(import_of).transpose()
     }
 
     /// The latest imports, newest first.
     pub async fn imports(&self, t: &Tenant, limit: i64) -> Result<Vec<ImportView>, StoreError> {
-        let sql = format!("SELECT {IMPORT_COLS} FROM imports WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2");
-        let rows = sqlx::query(&sql).bind(t.id).bind(limit.clamp(1, crate::read::LIST_MAX)).fetch_all(&self.pool).await?;
+        let sql = format!(
+            "SELECT {IMPORT_COLS} FROM imports WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(t.id)
+            .bind(limit.clamp(1, crate::read::LIST_MAX))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(import_of).collect()
     }
 
     /// Adds lines to an import's report (numbered from `first`; none past
     /// [`REJECTS_MAX`]).
-    pub async fn add_import_rejects(&self, t: &Tenant, import: i64, first: i64, lines: &[Reject]) -> Result<(), StoreError> {
+    pub async fn add_import_rejects(
+        &self,
+        t: &Tenant,
+        import: i64,
+        first: i64,
+        lines: &[Reject],
+    ) -> Result<(), StoreError> {
         let room = (REJECTS_MAX - first).max(0) as usize;
         let lines = &lines[..lines.len().min(room)];
         if lines.is_empty() {
@@ -352,12 +450,30 @@ impl Store {
         let rows: Vec<(i64, i64, &str, &str)> = lines
             .iter()
             .enumerate()
-            .map(|(i, r)| (first + i as i64, r.line, r.column.as_str(), r.reason.as_str()))
+            .map(|(i, r)| {
+                (
+                    first + i as i64,
+                    r.line,
+                    r.column.as_str(),
+                    r.reason.as_str(),
+                )
+            })
             .collect();
         use crate::customers::Col::*;
         let pg = self.backend() == Backend::Postgres;
-        let sql = crate::customers::insert_rows(pg, "INSERT INTO import_rejects (tenant_id, import_id, n, line, column_name, reason)", &[Param(1), Param(2), Int(0), Int(1), Text(2), Text(3)], 3, "");
-        sqlx::query(&sql).bind(t.id).bind(import).bind(serde_json::to_string(&rows)?).execute(&self.pool).await?;
+        let sql = crate::customers::insert_rows(
+            pg,
+            "INSERT INTO import_rejects (tenant_id, import_id, n, line, column_name, reason)",
+            &[Param(1), Param(2), Int(0), Int(1), Text(2), Text(3)],
+            3,
+            "",
+        );
+        sqlx::query(&sql)
+            .bind(t.id)
+            .bind(import)
+            .bind(serde_json::to_string(&rows)?)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -366,7 +482,13 @@ impl Store {
         let rows = sqlx::query("SELECT line, column_name, reason FROM import_rejects WHERE tenant_id = $1 AND import_id = $2 ORDER BY n")
             .bind(t.id).bind(import).fetch_all(&self.pool).await?;
         rows.iter()
-            .map(|r| Ok(Reject { line: r.try_get(0)?, column: r.try_get(1)?, reason: r.try_get(2)? }))
+            .map(|r| {
+                Ok(Reject {
+                    line: r.try_get(0)?,
+                    column: r.try_get(1)?,
+                    reason: r.try_get(2)?,
+                })
+            })
             .collect()
     }
 }

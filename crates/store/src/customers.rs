@@ -46,7 +46,10 @@ pub(crate) fn insert_rows(pg: bool, head: &str, cols: &[Col], json: u8, tail: &s
         format!("json_each(${json})")
     };
     // SQLite needs a WHERE before ON CONFLICT after a SELECT.
-    format!("{head} SELECT {} FROM {from} WHERE true {tail}", cells.join(", "))
+    format!(
+        "{head} SELECT {} FROM {from} WHERE true {tail}",
+        cells.join(", ")
+    )
 }
 
 /// `col IN (the integers of the JSON array bound as $json)`.
@@ -98,7 +101,10 @@ fn rows_of(records: &[Written]) -> Result<Rows<'_>, StoreError> {
     for w in records {
         let r = &w.record;
         let (name_key, place_key) = alike_keys(r);
-        let first_phone = r.phones.first().map(|p| p.e164.as_deref().unwrap_or(&p.number));
+        let first_phone = r
+            .phones
+            .first()
+            .map(|p| p.e164.as_deref().unwrap_or(&p.number));
         rows.customers.push(CustomerRow(
             w.customer,
             &r.name,
@@ -113,11 +119,13 @@ fn rows_of(records: &[Written]) -> Result<Rows<'_>, StoreError> {
         let mut keys: Vec<&str> = r.phones.iter().filter_map(|p| p.e164.as_deref()).collect();
         keys.sort_unstable();
         keys.dedup();
-        rows.phones.extend(keys.into_iter().map(|k| (k, w.customer)));
+        rows.phones
+            .extend(keys.into_iter().map(|k| (k, w.customer)));
         let mut emails: Vec<String> = r.emails.iter().map(|e| e.trim().to_lowercase()).collect();
         emails.sort_unstable();
         emails.dedup();
-        rows.emails.extend(emails.into_iter().map(|e| (e, w.customer)));
+        rows.emails
+            .extend(emails.into_iter().map(|e| (e, w.customer)));
         rows.words
             .extend(search_words(&r.name).into_iter().map(|x| (x, w.customer)));
         let changed = if w.version == 1 {
@@ -125,7 +133,8 @@ fn rows_of(records: &[Written]) -> Result<Rows<'_>, StoreError> {
         } else {
             w.changed.clone()
         };
-        rows.changes.push((w.customer, serde_json::to_string(&changed)?));
+        rows.changes
+            .push((w.customer, serde_json::to_string(&changed)?));
         if w.version > 1 {
             rows.rewritten.push(w.customer);
         }
@@ -159,15 +168,35 @@ pub(crate) async fn set(
     if !rows.rewritten.is_empty() {
         let ids = serde_json::to_string(&rows.rewritten)?;
         for table in ["customer_phones", "customer_emails", "customer_words"] {
-            let sql = format!("DELETE FROM {table} WHERE tenant_id = $1 AND {}", in_ids(pg, "customer_id", 2));
-            sqlx::query(&sql).bind(t.id).bind(ids.as_str()).execute(&mut **tx).await?;
+            let sql = format!(
+                "DELETE FROM {table} WHERE tenant_id = $1 AND {}",
+                in_ids(pg, "customer_id", 2)
+            );
+            sqlx::query(&sql)
+                .bind(t.id)
+                .bind(ids.as_str())
+                .execute(&mut **tx)
+                .await?;
         }
     }
     use Col::*;
     let sql = insert_rows(
         pg,
         "INSERT INTO customers (tenant_id, id, name, phone, email, external_id, record, version, name_key, place_key, created_at, updated_seq)",
-        &[Param(1), Int(0), Text(1), Text(2), Text(3), Text(4), Text(5), Int(6), Text(7), Text(8), Param(2), Param(3)],
+        &[
+            Param(1),
+            Int(0),
+            Text(1),
+            Text(2),
+            Text(3),
+            Text(4),
+            Text(5),
+            Int(6),
+            Text(7),
+            Text(8),
+            Param(2),
+            Param(3),
+        ],
         4,
         "ON CONFLICT (tenant_id, id) DO UPDATE SET name = excluded.name, phone = excluded.phone, email = excluded.email, external_id = excluded.external_id, record = excluded.record, version = excluded.version, name_key = excluded.name_key, place_key = excluded.place_key, updated_seq = excluded.updated_seq",
     );
@@ -179,13 +208,32 @@ pub(crate) async fn set(
         .execute(&mut **tx)
         .await?;
     let pairs = [
-        ("customer_phones (tenant_id, e164, customer_id)", serde_json::to_string(&rows.phones)?),
-        ("customer_emails (tenant_id, email, customer_id)", serde_json::to_string(&rows.emails)?),
-        ("customer_words (tenant_id, word, customer_id)", serde_json::to_string(&rows.words)?),
+        (
+            "customer_phones (tenant_id, e164, customer_id)",
+            serde_json::to_string(&rows.phones)?,
+        ),
+        (
+            "customer_emails (tenant_id, email, customer_id)",
+            serde_json::to_string(&rows.emails)?,
+        ),
+        (
+            "customer_words (tenant_id, word, customer_id)",
+            serde_json::to_string(&rows.words)?,
+        ),
     ];
     for (table, json) in pairs {
-        let sql = insert_rows(pg, &format!("INSERT INTO {table}"), &[Param(1), Text(0), Int(1)], 2, "");
-        sqlx::query(&sql).bind(t.id).bind(json).execute(&mut **tx).await?;
+        let sql = insert_rows(
+            pg,
+            &format!("INSERT INTO {table}"),
+            &[Param(1), Text(0), Int(1)],
+            2,
+            "",
+        );
+        sqlx::query(&sql)
+            .bind(t.id)
+            .bind(json)
+            .execute(&mut **tx)
+            .await?;
     }
     let sql = insert_rows(
         pg,
@@ -236,7 +284,15 @@ pub(crate) async fn merged(
     sqlx::query("INSERT INTO customer_merges (tenant_id, merged, kept, seq, before_kept) SELECT tenant_id, $1, id, $2, COALESCE(record, '') FROM customers WHERE tenant_id = $3 AND id = $4")
         .bind(merged).bind(seq).bind(t.id).bind(kept)
         .execute(&mut **tx).await?;
-    mark_merged(tx, t, seq, merged, Some(kept), format!("merged_into:{kept}")).await
+    mark_merged(
+        tx,
+        t,
+        seq,
+        merged,
+        Some(kept),
+        format!("merged_into:{kept}"),
+    )
+    .await
 }
 
 /// Projects an undone merge.
@@ -248,8 +304,10 @@ pub(crate) async fn unmerged(
     merged: i64,
 ) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM customer_merges WHERE tenant_id = $1 AND merged = $2")
-        .bind(t.id).bind(merged)
-        .execute(&mut **tx).await?;
+        .bind(t.id)
+        .bind(merged)
+        .execute(&mut **tx)
+        .await?;
     mark_merged(tx, t, seq, merged, None, format!("unmerged_from:{kept}")).await
 }
 
@@ -261,9 +319,15 @@ async fn mark_merged(
     into: Option<i64>,
     cause: String,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE customers SET merged_into = $1, updated_seq = $2 WHERE tenant_id = $3 AND id = $4")
-        .bind(into).bind(seq).bind(t.id).bind(merged)
-        .execute(&mut **tx).await?;
+    sqlx::query(
+        "UPDATE customers SET merged_into = $1, updated_seq = $2 WHERE tenant_id = $3 AND id = $4",
+    )
+    .bind(into)
+    .bind(seq)
+    .bind(t.id)
+    .bind(merged)
+    .execute(&mut **tx)
+    .await?;
     sqlx::query("INSERT INTO customer_changes (tenant_id, customer_id, seq, cause, fields) VALUES ($1, $2, $3, $4, '[]')")
         .bind(t.id).bind(merged).bind(seq).bind(cause)
         .execute(&mut **tx).await?;

@@ -617,8 +617,13 @@ async fn audit_trails_chain_per_tenant_under_concurrent_appends(s: Store) {
     assert_eq!(s.audit_latest(&a, 1).await.unwrap()[0].seq, 8);
 }
 
-
-fn written(customer: i64, version: u32, name: &str, phone: &str, email: &str) -> model::customer::Written {
+fn written(
+    customer: i64,
+    version: u32,
+    name: &str,
+    phone: &str,
+    email: &str,
+) -> model::customer::Written {
     use model::customer::{Phone, PhoneKind, Record, Written};
     Written {
         customer,
@@ -652,45 +657,158 @@ fn written(customer: i64, version: u32, name: &str, phone: &str, email: &str) ->
 async fn customer_records_are_found_merged_and_rebuilt(s: Store) {
     use model::customer::Cause;
     let t = tenant(&s).await;
-    let set = |seq, cause, records| rec(seq, Fact::CustomersSet { by: "ana".into(), cause, records });
+    let set = |seq, cause, records| {
+        rec(
+            seq,
+            Fact::CustomersSet {
+                by: "ana".into(),
+                cause,
+                records,
+            },
+        )
+    };
     let import = Cause::Import { import: 1 };
-    s.append(&t, &[set(1, import.clone(), vec![
-        written(1, 1, "Tomáš Dvořák", "+420712345678", "Tomas@Example.org"),
-        written(2, 1, "Tomas DVORAK", "+420712345679", "t2@example.org"),
-        written(3, 1, "Núria Puig", "+34612345678", "nuria@example.org"),
-    ])]).await.unwrap();
+    s.append(
+        &t,
+        &[set(
+            1,
+            import.clone(),
+            vec![
+                written(1, 1, "Tomáš Dvořák", "+420712345678", "Tomas@Example.org"),
+                written(2, 1, "Tomas DVORAK", "+420712345679", "t2@example.org"),
+                written(3, 1, "Núria Puig", "+34612345678", "nuria@example.org"),
+            ],
+        )],
+    )
+    .await
+    .unwrap();
     let find = |q: store::crm::Search| {
         let s = s.clone();
         let t = t.clone();
-        async move { s.search_customers(&t, &q, 10).await.unwrap().into_iter().map(|c| c.id).collect::<Vec<_>>() }
+        async move {
+            s.search_customers(&t, &q, 10)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|c| c.id)
+                .collect::<Vec<_>>()
+        }
     };
-    let words = |w: &[&str]| store::crm::Search { words: w.iter().map(|x| x.to_string()).collect(), ..Default::default() };
+    let words = |w: &[&str]| store::crm::Search {
+        words: w.iter().map(|x| x.to_string()).collect(),
+        ..Default::default()
+    };
     assert_eq!(find(words(&["dvorak", "tomas"])).await, [1, 2]);
     assert_eq!(find(words(&["puig"])).await, [3]);
-    assert_eq!(find(store::crm::Search { phone: Some("+34612345678".into()), ..Default::default() }).await, [3]);
-    assert_eq!(find(store::crm::Search { email: Some("TOMAS@example.org".into()), ..Default::default() }).await, [1]);
-    assert_eq!(find(store::crm::Search { external_id: Some("K2".into()), ..Default::default() }).await, [2]);
+    assert_eq!(
+        find(store::crm::Search {
+            phone: Some("+34612345678".into()),
+            ..Default::default()
+        })
+        .await,
+        [3]
+    );
+    assert_eq!(
+        find(store::crm::Search {
+            email: Some("TOMAS@example.org".into()),
+            ..Default::default()
+        })
+        .await,
+        [1]
+    );
+    assert_eq!(
+        find(store::crm::Search {
+            external_id: Some("K2".into()),
+            ..Default::default()
+        })
+        .await,
+        [2]
+    );
     let alike = s.customers_alike(&t, 10).await.unwrap();
     assert_eq!(alike.len(), 1);
-    assert_eq!(alike[0].customers.iter().map(|c| c.id).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(
+        alike[0].customers.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [1, 2]
+    );
     // Rewritten: the old phone no longer finds it.
-    s.append(&t, &[set(2, Cause::Edit, vec![written(3, 2, "Núria Puig Ferrer", "+34612000000", "nuria@example.org")])]).await.unwrap();
-    assert!(find(store::crm::Search { phone: Some("+34612345678".into()), ..Default::default() }).await.is_empty());
+    s.append(
+        &t,
+        &[set(
+            2,
+            Cause::Edit,
+            vec![written(
+                3,
+                2,
+                "Núria Puig Ferrer",
+                "+34612000000",
+                "nuria@example.org",
+            )],
+        )],
+    )
+    .await
+    .unwrap();
+    assert!(
+        find(store::crm::Search {
+            phone: Some("+34612345678".into()),
+            ..Default::default()
+        })
+        .await
+        .is_empty()
+    );
     assert_eq!(find(words(&["ferrer"])).await, [3]);
     let full = s.customer_full(&t, 3).await.unwrap().unwrap();
-    assert_eq!((full.version, full.record.name.as_str()), (2, "Núria Puig Ferrer"));
+    assert_eq!(
+        (full.version, full.record.name.as_str()),
+        (2, "Núria Puig Ferrer")
+    );
     // Merged: 2 stands under 1, the kept record as it was is kept for an undo.
-    s.append(&t, &[
-        rec(3, Fact::CustomerMerged { kept: 1, merged: 2, by: "ana".into() }),
-        set(4, Cause::Merge { other: 2 }, vec![written(1, 2, "Tomáš Dvořák", "+420712345678", "tomas@example.org")]),
-    ]).await.unwrap();
+    s.append(
+        &t,
+        &[
+            rec(
+                3,
+                Fact::CustomerMerged {
+                    kept: 1,
+                    merged: 2,
+                    by: "ana".into(),
+                },
+            ),
+            set(
+                4,
+                Cause::Merge { other: 2 },
+                vec![written(
+                    1,
+                    2,
+                    "Tomáš Dvořák",
+                    "+420712345678",
+                    "tomas@example.org",
+                )],
+            ),
+        ],
+    )
+    .await
+    .unwrap();
     assert_eq!(find(words(&["dvorak"])).await, [1]);
     let (kept, before) = s.merge_before(&t, 2).await.unwrap().unwrap();
     assert_eq!((kept, before.emails[0].as_str()), (1, "Tomas@Example.org"));
     let tl = s.customer_timeline(&t, 1, None, 50).await.unwrap();
-    let kinds: Vec<_> = tl.iter().map(|e| (e.customer_id, e.a.clone().unwrap_or_default())).collect();
-    assert_eq!(kinds, [(1, "merge:2".to_string()), (2, "merged_into:1".into()), (1, "import:1".into()), (2, "import:1".into())]);
-    let paged = s.customer_timeline(&t, 1, Some(tl[1].seq), 50).await.unwrap();
+    let kinds: Vec<_> = tl
+        .iter()
+        .map(|e| (e.customer_id, e.a.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (1, "merge:2".to_string()),
+            (2, "merged_into:1".into()),
+            (1, "import:1".into()),
+            (2, "import:1".into())
+        ]
+    );
+    let paged = s
+        .customer_timeline(&t, 1, Some(tl[1].seq), 50)
+        .await
+        .unwrap();
     assert_eq!(paged.len(), 2);
     let live = s.projection_snapshot(&t).await.unwrap();
     s.rebuild(&t).await.unwrap();
@@ -700,18 +818,40 @@ async fn customer_records_are_found_merged_and_rebuilt(s: Store) {
 /// An import's row: counts saved, rejects kept in order.
 async fn imports_keep_their_counts_and_rejects(s: Store) {
     let t = tenant(&s).await;
-    let id = s.create_import(&t, "customers", "a.csv", "ana", false, 5).await.unwrap();
-    assert_eq!(s.create_import(&t, "customers", "b.csv", "ana", true, 6).await.unwrap(), id + 1);
+    let id = s
+        .create_import(&t, "customers", "a.csv", "ana", false, 5)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.create_import(&t, "customers", "b.csv", "ana", true, 6)
+            .await
+            .unwrap(),
+        id + 1
+    );
     let mut v = s.import(&t, id).await.unwrap().unwrap();
     assert_eq!(v.state, "running");
     v.state = "done".into();
     v.created = 7;
     s.save_import(&t, &v).await.unwrap();
     assert_eq!(s.import(&t, id).await.unwrap().unwrap().created, 7);
-    let r = |line, c: &str| store::crm::Reject { line, column: c.into(), reason: "bad".into() };
-    s.add_import_rejects(&t, id, 0, &[r(2, "phone"), r(5, "")]).await.unwrap();
-    s.add_import_rejects(&t, id, 2, &[r(9, "email")]).await.unwrap();
-    let got: Vec<_> = s.import_rejects(&t, id).await.unwrap().into_iter().map(|x| x.line).collect();
+    let r = |line, c: &str| store::crm::Reject {
+        line,
+        column: c.into(),
+        reason: "bad".into(),
+    };
+    s.add_import_rejects(&t, id, 0, &[r(2, "phone"), r(5, "")])
+        .await
+        .unwrap();
+    s.add_import_rejects(&t, id, 2, &[r(9, "email")])
+        .await
+        .unwrap();
+    let got: Vec<_> = s
+        .import_rejects(&t, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|x| x.line)
+        .collect();
     assert_eq!(got, [2, 5, 9]);
     assert_eq!(s.imports(&t, 10).await.unwrap().len(), 2);
 }

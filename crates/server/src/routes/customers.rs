@@ -84,6 +84,9 @@ pub async fn find(
     p: Principal,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
+    if let Some(text) = q.get("q") {
+        return crate::routes::records::search(&st, &p, &q, text).await;
+    }
     p.require(Action::CustomersRead)?;
     // The number searched for in the plain form records keep.
     let phone = q
@@ -92,7 +95,7 @@ pub async fn find(
         .transpose()?;
     let email = q.get("email").map(String::as_str);
     if phone.is_none() && email.is_none() {
-        return Err(ApiError::field("phone", "give phone or email to search by"));
+        return Err(ApiError::field("q", "give q, phone or email to search by"));
     }
     let found = st
         .store
@@ -111,7 +114,7 @@ pub async fn one(
     crate::scope::customer(&st, &p, Action::CustomersRead, id).await?;
     let c = st
         .store
-        .customer(p.tenant()?, id)
+        .customer_full(p.tenant()?, id)
         .await?
         .ok_or_else(|| ApiError::not_found("customer"))?;
     let profile: serde_json::Map<String, serde_json::Value> = st
@@ -121,7 +124,16 @@ pub async fn one(
         .into_iter()
         .map(|(k, v)| (k, serde_json::Value::String(v)))
         .collect();
+    let first_phone = c
+        .record
+        .phones
+        .first()
+        .map(|p| p.e164.clone().unwrap_or_else(|| p.number.clone()));
+    let first_email = c.record.emails.first().cloned();
     let mut v = serde_json::to_value(c).map_err(ApiError::internal)?;
+    // The first form's fields, kept for its users.
+    v["phone"] = json!(first_phone);
+    v["email"] = json!(first_email);
     v["profile"] = serde_json::Value::Object(profile);
     Ok(axum::Json(v).into_response())
 }

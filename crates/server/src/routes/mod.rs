@@ -9,6 +9,7 @@ pub mod customers;
 pub mod events;
 pub mod interactions;
 pub mod recording;
+pub mod records;
 pub mod routing;
 pub mod sessions;
 pub mod settings;
@@ -357,7 +358,14 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/customers",
             get(customers::find).post(customers::create),
         )
-        .route("/api/v1/customers/{id}", get(customers::one))
+        .route("/api/v1/customers/duplicates", get(records::duplicates))
+        .route(
+            "/api/v1/customers/{id}",
+            get(customers::one).patch(records::patch),
+        )
+        .route("/api/v1/customers/{id}/merge", post(records::merge))
+        .route("/api/v1/customers/{id}/unmerge", post(records::unmerge))
+        .route("/api/v1/customers/{id}/timeline", get(records::timeline))
         .route("/api/v1/customers/{id}/history", get(customers::history))
         .route(
             "/api/v1/customers/{id}/profile",

@@ -1,0 +1,3 @@
+//! Reads customer files for imports.
+
+pub mod phone;

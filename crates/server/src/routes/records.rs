@@ -1,0 +1,360 @@
+//! The customer record through the API: search (`q`), edit (`PATCH`),
+//! merge and its undoing, the timeline, likely duplicates.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use center::records::{SetEntry, merge_records};
+use model::customer::{Address, Cause, Phone, PhoneKind, Record};
+use serde::Deserialize;
+use serde_json::json;
+use store::crm::Search;
+
+use crate::AppState;
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::perms::Action;
+use crate::routes::{Body, path_id};
+use crate::tenant::Op;
+
+/// A search's country for numbers written without one (`country=ES`).
+fn country(q: &HashMap<String, String>) -> ApiResult<Option<import::phone::Country>> {
+    q.get("country")
+        .map(|c| {
+            import::phone::Country::parse(c)
+                .ok_or_else(|| ApiError::field("country", "not an ISO 3166 country code"))
+        })
+        .transpose()
+}
+
+/// What a search text is: an e-mail address, a phone (mostly digits), an
+/// external id, name words (all tried that fit).
+pub fn search_of(q: &str, country: Option<import::phone::Country>) -> Search {
+    let q = q.trim();
+    let mut s = Search {
+        external_id: Some(q.to_string()),
+        ..Search::default()
+    };
+    if q.contains('@') {
+        s.email = Some(q.to_string());
+        return s;
+    }
+    let digits = q.chars().filter(char::is_ascii_digit).count();
+    let phoneish = q
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if phoneish && digits >= 6 {
+        let p = import::phone::normalise(q, country);
+        s.phone = Some(p.e164.unwrap_or_else(|| {
+            q.chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect()
+        }));
+        return s;
+    }
+    s.words = model::customer::search_words(q);
+    s
+}
+
+/// `GET /api/v1/customers?q=…` (and the first form, `?phone=` / `?email=`).
+pub async fn search(
+    st: &AppState,
+    p: &Principal,
+    q: &HashMap<String, String>,
+    text: &str,
+) -> ApiResult<Response> {
+    p.require(Action::CustomersRead)?;
+    if crate::perms::own_work(p.role, Action::CustomersRead) {
+        return Err(ApiError::forbidden("search every customer"));
+    }
+    let limit = q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(20);
+    let s = search_of(text, country(q)?);
+    let found = st.store.search_customers(p.tenant()?, &s, limit).await?;
+    Ok(axum::Json(json!({"customers": found})).into_response())
+}
+
+/// A phone as the API takes it: a number, or an object.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum PhoneIn {
+    /// Just the number.
+    Number(String),
+    /// With its kind (and validity, to mark it wrong).
+    Full {
+        /// The number as given.
+        number: String,
+        /// mobile, landline, work, other.
+        #[serde(default)]
+        kind: Option<PhoneKind>,
+        /// False marks it not to be dialled.
+        #[serde(default)]
+        valid: Option<bool>,
+    },
+}
+
+/// A change to a record: the parts given replace the record's; a custom
+/// field set to null is removed. `version`: the version read (the change
+/// is refused if the record changed since).
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Patch {
+    version: Option<u32>,
+    external_id: Option<Option<String>>,
+    name: Option<String>,
+    phones: Option<Vec<PhoneIn>>,
+    emails: Option<Vec<String>>,
+    addresses: Option<Vec<Address>>,
+    language: Option<Option<String>>,
+    time_zone: Option<Option<String>>,
+    tags: Option<Vec<String>>,
+    fields: Option<BTreeMap<String, Option<String>>>,
+    country: Option<String>,
+}
+
+fn phones_of(
+    list: Vec<PhoneIn>,
+    old: &[Phone],
+    country: Option<import::phone::Country>,
+) -> Vec<Phone> {
+    list.into_iter()
+        .map(|p| {
+            let (number, kind, valid) = match p {
+                PhoneIn::Number(n) => (n, None, None),
+                PhoneIn::Full {
+                    number,
+                    kind,
+                    valid,
+                } => (number, kind, valid),
+            };
+            let n = import::phone::normalise(&number, country);
+            let known = old
+                .iter()
+                .find(|o| o.number == number || (n.e164.is_some() && o.e164 == n.e164));
+            let derived = match n.kind {
+                import::phone::PhoneKind::Mobile => PhoneKind::Mobile,
+                import::phone::PhoneKind::Landline => PhoneKind::Landline,
+                _ => PhoneKind::Other,
+            };
+            Phone {
+                kind: kind.or(known.map(|k| k.kind)).unwrap_or(derived),
+                valid: valid.unwrap_or_else(|| known.map(|k| k.valid).unwrap_or(n.valid)),
+                source: known
+                    .map(|k| k.source.clone())
+                    .unwrap_or_else(|| "api".into()),
+                last_outcome: known.and_then(|k| k.last_outcome.clone()),
+                e164: n.e164,
+                number,
+            }
+        })
+        .collect()
+}
+
+fn patched(mut r: Record, p: Patch) -> ApiResult<Record> {
+    let country = p
+        .country
+        .as_deref()
+        .map(|c| {
+            import::phone::Country::parse(c)
+                .ok_or_else(|| ApiError::field("country", "not an ISO 3166 country code"))
+        })
+        .transpose()?;
+    if let Some(v) = p.external_id {
+        r.external_id = v;
+    }
+    if let Some(v) = p.name {
+        r.name = v;
+    }
+    if let Some(v) = p.phones {
+        r.phones = phones_of(v, &r.phones, country);
+    }
+    if let Some(v) = p.emails {
+        r.emails = v.into_iter().map(|e| e.trim().to_string()).collect();
+    }
+    if let Some(v) = p.addresses {
+        r.addresses = v;
+    }
+    if let Some(v) = p.language {
+        r.language = v;
+    }
+    if let Some(v) = p.time_zone {
+        if let Some(z) = &v {
+            z.parse::<chrono_tz::Tz>()
+                .map_err(|_| ApiError::field("time_zone", "not an IANA time zone"))?;
+        }
+        r.time_zone = v;
+    }
+    if let Some(v) = p.tags {
+        r.tags = v;
+    }
+    for (k, v) in p.fields.unwrap_or_default() {
+        match v {
+            Some(v) => r.fields.insert(k, v),
+            None => r.fields.remove(&k),
+        };
+    }
+    r.check()
+        .map_err(|(part, why)| ApiError::field(&part, why))?;
+    Ok(r)
+}
+
+/// `PATCH /api/v1/customers/{id}`.
+pub async fn patch(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    Body(req): Body<Patch>,
+) -> ApiResult<Response> {
+    let id = path_id(&id, "customer")?;
+    crate::scope::customer(&st, &p, Action::CustomersWrite, id).await?;
+    let t = p.tenant()?;
+    let c = st
+        .store
+        .customer_full(t, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("customer"))?;
+    if let Some(m) = c.merged_into {
+        return Err(ApiError::conflict(format!(
+            "customer {id} was merged into {m}"
+        )));
+    }
+    let version = req.version.unwrap_or(c.version);
+    let after = patched(c.record.clone(), req)?;
+    let changed = after.changed_from(&c.record);
+    if !changed.is_empty() {
+        let entries = vec![SetEntry {
+            customer: Some(id),
+            version,
+            record: after,
+            changed: changed.clone(),
+        }];
+        st.hub
+            .tenant(t)
+            .await?
+            .call(Op::SetCustomers {
+                by: p.name.clone(),
+                cause: Cause::Edit,
+                entries,
+            })
+            .await?;
+    }
+    let now = st.store.customer_full(t, id).await?;
+    Ok(axum::Json(json!({"customer": now, "changed": changed})).into_response())
+}
+
+/// The other record of a merge.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Other {
+    /// Its id.
+    other: i64,
+}
+
+/// `POST /api/v1/customers/{id}/merge`: `other` is merged into `id`.
+pub async fn merge(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    Body(req): Body<Other>,
+) -> ApiResult<Response> {
+    p.require(Action::CustomersManage)?;
+    let id = path_id(&id, "customer")?;
+    let t = p.tenant()?;
+    let kept = st
+        .store
+        .customer_full(t, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("customer"))?;
+    let other = st
+        .store
+        .customer_full(t, req.other)
+        .await?
+        .ok_or_else(|| ApiError::field("other", "no such customer"))?;
+    let record = merge_records(&kept.record, &other.record);
+    let changed = record.changed_from(&kept.record);
+    let op = Op::MergeCustomers {
+        kept: (id, kept.version),
+        merged: (other.id, other.version),
+        record,
+        changed,
+        by: p.name.clone(),
+    };
+    st.hub.tenant(t).await?.call(op).await?;
+    let now = st.store.customer_full(t, id).await?;
+    Ok(axum::Json(json!({"customer": now, "merged": other.id})).into_response())
+}
+
+/// `POST /api/v1/customers/{id}/unmerge`: `other` stands on its own again
+/// and `id` gets back the record it had before the merge.
+pub async fn unmerge(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    Body(req): Body<Other>,
+) -> ApiResult<Response> {
+    p.require(Action::CustomersManage)?;
+    let id = path_id(&id, "customer")?;
+    let t = p.tenant()?;
+    let Some((kept, before)) = st.store.merge_before(t, req.other).await? else {
+        return Err(ApiError::conflict(format!(
+            "customer {} is not merged",
+            req.other
+        )));
+    };
+    if kept != id {
+        return Err(ApiError::conflict(format!(
+            "customer {} is merged into {kept}, not {id}",
+            req.other
+        )));
+    }
+    let c = st
+        .store
+        .customer_full(t, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("customer"))?;
+    let op = Op::UnmergeCustomers {
+        kept: (id, c.version),
+        merged: req.other,
+        record: before,
+        by: p.name.clone(),
+    };
+    st.hub.tenant(t).await?.call(op).await?;
+    let now = st.store.customer_full(t, id).await?;
+    Ok(axum::Json(json!({"customer": now, "unmerged": req.other})).into_response())
+}
+
+/// `GET /api/v1/customers/{id}/timeline?before=SEQ&limit=N`.
+pub async fn timeline(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let id = path_id(&id, "customer")?;
+    crate::scope::customer(&st, &p, Action::CustomersRead, id).await?;
+    let before = q
+        .get("before")
+        .map(|b| {
+            b.parse::<i64>()
+                .map_err(|_| ApiError::field("before", "a sequence number"))
+        })
+        .transpose()?;
+    let limit = q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(50);
+    let t = p.tenant()?;
+    st.store
+        .customer_full(t, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("customer"))?;
+    let entries = st.store.customer_timeline(t, id, before, limit).await?;
+    let next = (entries.len() as i64 >= limit)
+        .then(|| entries.last().map(|e| e.seq))
+        .flatten();
+    Ok(axum::Json(json!({"entries": entries, "next": next})).into_response())
+}
+
+/// `GET /api/v1/customers/duplicates`: records alike by name and place.
+pub async fn duplicates(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
+    p.require(Action::CustomersManage)?;
+    let groups = st.store.customers_alike(p.tenant()?, 50).await?;
+    Ok(axum::Json(json!({"groups": groups})).into_response())
+}

@@ -1,0 +1,213 @@
+//! The customer record through the API: search by name words, phone in any
+//! format, e-mail and external id; edits with versions; merges and their
+//! undoing; the timeline.
+
+use serde_json::json;
+use server::auth::{self, Role};
+
+mod common;
+
+use common::client::Client;
+
+async fn admin() -> (common::Env, Client) {
+    let e = common::env("records").await;
+    let t = e.store.create_tenant("acme", 1).await.unwrap();
+    let token = auth::new_token();
+    e.store
+        .create_token(
+            &t,
+            "test",
+            Role::Admin.as_str(),
+            &auth::secret_hash(&token),
+            1,
+        )
+        .await
+        .unwrap();
+    let mut c = Client::new(&e.app).bearer(&token);
+    let plan = "default_queue = \"support\"\n[[queue]]\nname = \"support\"\n";
+    let r = c
+        .put("/api/v1/routing/plan", &json!({"document": plan}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    (e, c)
+}
+
+async fn create(c: &mut Client, body: serde_json::Value) -> i64 {
+    let r = c.post("/api/v1/customers", &body).await.unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    r.json()["id"].as_i64().unwrap()
+}
+
+async fn ids(c: &mut Client, q: &str) -> Vec<i64> {
+    let r = c.get(&format!("/api/v1/customers?{q}")).await.unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    r.json()["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn customers_are_found_by_name_words_phone_email_and_external_id() {
+    let (_e, mut c) = admin().await;
+    let a = create(
+        &mut c,
+        json!({"name": "Tomáš Dvořák", "phone": "+420712345678", "email": "tomas@example.org"}),
+    )
+    .await;
+    let b = create(
+        &mut c,
+        json!({"name": "Núria Puig Ferrer", "phone": "+34612345678"}),
+    )
+    .await;
+    assert_eq!(ids(&mut c, "q=dvorak%20TOMAS").await, [a]);
+    assert_eq!(ids(&mut c, "q=ferrer%20nuria").await, [b]);
+    assert_eq!(ids(&mut c, "q=612%20345%20678&country=ES").await, [b]);
+    assert_eq!(ids(&mut c, "q=%2B34%20612.34.56.78").await, [b]);
+    assert_eq!(ids(&mut c, "q=TOMAS@example.org").await, [a]);
+    let r = c
+        .request(
+            "PATCH",
+            &format!("/api/v1/customers/{a}"),
+            &[],
+            Some(&json!({"external_id": "K-1"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    assert_eq!(ids(&mut c, "q=K-1").await, [a]);
+    assert!(ids(&mut c, "q=nobody").await.is_empty());
+}
+
+#[tokio::test]
+async fn an_edit_over_a_version_not_seen_is_refused_and_changes_are_listed() {
+    let (_e, mut c) = admin().await;
+    let a = create(
+        &mut c,
+        json!({"name": "Eva Novák", "phone": "+420712345670"}),
+    )
+    .await;
+    let path = format!("/api/v1/customers/{a}");
+    let patch = json!({"version": 1, "phones": ["+420712345670", {"number": "602 123 456", "kind": "work"}], "country": "CZ", "fields": {"contract": "X-7"}, "tags": ["vip"]});
+    let r = c.request("PATCH", &path, &[], Some(&patch)).await.unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let v = r.json();
+    assert_eq!(v["changed"], json!(["phones", "tags", "fields.contract"]));
+    assert_eq!(v["customer"]["version"], 2);
+    assert_eq!(v["customer"]["phones"][1]["e164"], "+420602123456");
+    assert_eq!(v["customer"]["phones"][1]["kind"], "work");
+    // Written over version 1 again: someone else's change would be lost.
+    let r = c
+        .request(
+            "PATCH",
+            &path,
+            &[],
+            Some(&json!({"version": 1, "name": "E. Novák"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 409, "{:?}", r.json());
+    let r = c
+        .request(
+            "PATCH",
+            &path,
+            &[],
+            Some(&json!({"emails": ["not an address"]})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    let one = c.get(&path).await.unwrap().json();
+    assert_eq!(one["name"], "Eva Novák");
+    assert_eq!(one["fields"]["contract"], "X-7");
+    assert_eq!(one["phone"], "+420712345670");
+}
+
+#[tokio::test]
+async fn a_merge_joins_two_records_keeps_both_histories_and_can_be_undone() {
+    let (_e, mut c) = admin().await;
+    let a = create(
+        &mut c,
+        json!({"name": "Jordi Puig", "phone": "+34612000001"}),
+    )
+    .await;
+    let b = create(
+        &mut c,
+        json!({"name": "J. Puig", "phone": "+34612000002", "email": "jordi@example.org"}),
+    )
+    .await;
+    // A call from b's number is b's contact.
+    let r = c
+        .post(
+            "/api/v1/interactions",
+            &json!({"channel": "voice", "attributes": {"caller_number": "+34612000002"}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let r = c
+        .post(
+            &format!("/api/v1/customers/{a}/merge"),
+            &json!({"other": b}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let kept = &r.json()["customer"];
+    assert_eq!(kept["name"], "Jordi Puig");
+    assert_eq!(kept["phones"].as_array().unwrap().len(), 2);
+    assert_eq!(kept["emails"], json!(["jordi@example.org"]));
+    // b's number and address now find a; b no longer shows on its own.
+    assert_eq!(ids(&mut c, "q=%2B34612000002").await, [a]);
+    assert_eq!(ids(&mut c, "q=jordi@example.org").await, [a]);
+    assert_eq!(ids(&mut c, "q=puig").await, [a]);
+    let tl = c
+        .get(&format!("/api/v1/customers/{a}/timeline"))
+        .await
+        .unwrap()
+        .json();
+    let kinds: Vec<String> = tl["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{}:{}", e["kind"].as_str().unwrap(), e["customer_id"]))
+        .collect();
+    assert!(kinds.contains(&format!("contact:{b}")), "{kinds:?}");
+    assert!(kinds.contains(&format!("change:{a}")), "{kinds:?}");
+    // Merging it again, or into itself, is refused.
+    assert_eq!(
+        c.post(
+            &format!("/api/v1/customers/{a}/merge"),
+            &json!({"other": b})
+        )
+        .await
+        .unwrap()
+        .status,
+        409
+    );
+    assert_eq!(
+        c.post(
+            &format!("/api/v1/customers/{a}/merge"),
+            &json!({"other": a})
+        )
+        .await
+        .unwrap()
+        .status,
+        422
+    );
+    let r = c
+        .post(
+            &format!("/api/v1/customers/{a}/unmerge"),
+            &json!({"other": b}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    assert_eq!(r.json()["customer"]["phones"].as_array().unwrap().len(), 1);
+    let mut both = ids(&mut c, "q=puig").await;
+    both.sort();
+    assert_eq!(both, [a, b]);
+}
