@@ -166,39 +166,53 @@ fn strip_national_prefix(region: &Region, national: &str) -> Option<String> {
             None => national.to_owned(),
         });
     };
-    let Some(caps) = npp.captures(national) else {
-        return Some(national.to_owned());
-    };
-    let end = caps.get(0).map_or(0, |m| m.end());
-    let viable = compiled.general_match(national);
-    let last = caps.get(caps.len() - 1);
+    let viable = || compiled.general_match(national);
     match &compiled.transform {
-        Some(transform) if last.is_some() => {
+        None => Some(match npp.find(national) {
+            Some(m) => national[m.end()..].to_owned(),
+            None => national.to_owned(),
+        }),
+        Some(transform) => {
+            let Some(caps) = npp.captures(national) else {
+                return Some(national.to_owned());
+            };
+            if caps.get(caps.len() - 1).is_none() {
+                let end = caps.get(0).map_or(0, |m| m.end());
+                return Some(national[end..].to_owned());
+            }
             let transformed = npp.replace(national, transform.as_str());
-            if viable && !compiled.general_match(&transformed) {
+            if viable() && !compiled.general_match(&transformed) {
                 return Some(national.to_owned());
             }
             // The crate takes the carrier from group 1 here, unwrapped.
             caps.get(1)?;
             Some(transformed.into_owned())
         }
-        _ => Some(national[end..].to_owned()),
     }
 }
 
 /// `is_valid`, `number_type` and the country, as the crate works them out.
 pub(super) fn verdict(code: u16, national: &str) -> Verdict {
     let db = &*DB;
-    let valid = db
-        .source_for(code, national)
-        .is_some_and(|r| r.compiled().number_type(national) != Type::Unknown);
+    let judge = |number: &str| {
+        let region = db.source_for(code, number);
+        let kind = region.map_or(Type::Unknown, |r| r.compiled().number_type(number));
+        (region, kind)
+    };
+    let (region, kind) = judge(national);
     // The type and the country are worked out without the leading zeros.
     let value = national.trim_start_matches('0');
-    let region = db.source_for(code, value);
-    let kind = region.map_or(Type::Unknown, |r| r.compiled().number_type(value));
+    if value.len() == national.len() {
+        return Verdict {
+            valid: kind != Type::Unknown,
+            kind,
+            region,
+        };
+    }
+    let (region_value, kind_value) = judge(value);
     Verdict {
-        valid,
-        kind,
-        region,
+        valid: kind != Type::Unknown,
+        kind: kind_value,
+        region: region_value,
     }
 }

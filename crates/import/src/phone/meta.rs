@@ -94,7 +94,9 @@ impl Compiled {
         Self {
             idd: meta.international_prefix().map(|re| anchored(re.as_str())),
             national_prefix: meta.national_prefix().map(str::to_owned),
-            npp: meta.national_prefix_for_parsing().map(|re| anchored(re.as_str())),
+            npp: meta
+                .national_prefix_for_parsing()
+                .map(|re| anchored(re.as_str())),
             transform: meta.national_prefix_transform_rule().map(str::to_owned),
             leading: meta.leading_digits().map(|re| anchored(re.as_str())),
             general: Desc::new(d.general()),

@@ -8,8 +8,14 @@ fn es() -> Option<Country> {
 
 #[test]
 fn country_parse() {
-    assert_eq!(Country::parse("es").map(|c| c.to_string()), Some("ES".into()));
-    assert_eq!(Country::parse(" Cz ").map(|c| c.to_string()), Some("CZ".into()));
+    assert_eq!(
+        Country::parse("es").map(|c| c.to_string()),
+        Some("ES".into())
+    );
+    assert_eq!(
+        Country::parse(" Cz ").map(|c| c.to_string()),
+        Some("CZ".into())
+    );
     assert_eq!(Country::parse("zz"), None);
     assert_eq!(Country::parse("e"), None);
     assert_eq!(Country::parse("esp"), None);
@@ -40,7 +46,12 @@ fn spanish_shapes() {
 #[test]
 fn other_countries() {
     let us = Country::parse("us");
-    for raw in ["(512) 345-6789", "512-345-6789", "+1 512 345 6789", "15123456789"] {
+    for raw in [
+        "(512) 345-6789",
+        "512-345-6789",
+        "+1 512 345 6789",
+        "15123456789",
+    ] {
         let p = normalise(raw, us);
         assert_eq!(p.e164.as_deref(), Some("+15123456789"), "{raw}");
         assert!(p.valid, "{raw}");

@@ -71,7 +71,10 @@ fn rfc3966(s: &str) -> Option<Read<'_>> {
         return None;
     }
     let mut rest = s;
-    if rest.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("tel:")) {
+    if rest
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("tel:"))
+    {
         rest = &rest[4..];
     }
     let mut prefix = None;
@@ -99,9 +102,7 @@ fn rfc3966(s: &str) -> Option<Read<'_>> {
 /// `;name=value` parameters, as many as parse; a later one wins.
 fn parameters(mut rest: &str) -> HashMap<&str, &str> {
     let pname = |c: char| c.is_ascii_alphanumeric() || c == '-';
-    let pchar = |c: char| {
-        c.is_ascii_alphanumeric() || "[]/:&+$-_.!~*'()".contains(c)
-    };
+    let pchar = |c: char| c.is_ascii_alphanumeric() || "[]/:&+$-_.!~*'()".contains(c);
     let mut params = HashMap::new();
     while let Some(after) = rest.strip_prefix(';') {
         let key_end = after.find(|c: char| !pname(c)).unwrap_or(after.len());
@@ -139,7 +140,10 @@ fn natural(s: &str) -> Option<&str> {
         return None;
     }
     // No extension can match digits and these symbols alone.
-    if result.chars().all(|c| c.is_ascii_digit() || " +-.()/[]".contains(c)) {
+    if result
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-.()/[]".contains(c))
+    {
         return Some(result);
     }
     match EXTN_PATTERN.captures(result) {

@@ -1,7 +1,7 @@
 //! A seeded mix of phone numbers as people type them, shared by the
+//! differential test and the `phones` example.
 
 #![allow(dead_code)] // Each user takes what it needs.
-//! differential test and the `phones` example.
 
 use rand::{Rng, RngExt};
 
@@ -21,19 +21,39 @@ const PLANS: &[Plan] = &[
         iso: "ES",
         code: "34",
         trunk: "",
-        starts: &[("6", 9), ("7", 9), ("91", 9), ("93", 9), ("8", 9), ("900", 9)],
+        starts: &[
+            ("6", 9),
+            ("7", 9),
+            ("91", 9),
+            ("93", 9),
+            ("8", 9),
+            ("900", 9),
+        ],
     },
     Plan {
         iso: "CZ",
         code: "420",
         trunk: "",
-        starts: &[("60", 9), ("72", 9), ("77", 9), ("2", 9), ("5", 9), ("800", 9)],
+        starts: &[
+            ("60", 9),
+            ("72", 9),
+            ("77", 9),
+            ("2", 9),
+            ("5", 9),
+            ("800", 9),
+        ],
     },
     Plan {
         iso: "US",
         code: "1",
         trunk: "1",
-        starts: &[("512", 10), ("212", 10), ("415", 10), ("800", 10), ("2", 10)],
+        starts: &[
+            ("512", 10),
+            ("212", 10),
+            ("415", 10),
+            ("800", 10),
+            ("2", 10),
+        ],
     },
     Plan {
         iso: "GB",
