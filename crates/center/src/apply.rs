@@ -60,7 +60,16 @@ impl TenantCore {
                 by,
                 new_phone,
                 callback_at_ms,
-            } => self.disposition(interaction, code, by_agent, by, new_phone, callback_at_ms),
+                resolved,
+            } => self.disposition(crate::interactions::Disposing {
+                interaction,
+                code,
+                by_agent,
+                by,
+                new_phone,
+                callback_at_ms,
+                resolved,
+            }),
             Command::Note {
                 interaction,
                 author,

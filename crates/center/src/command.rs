@@ -92,6 +92,8 @@ pub enum Command {
         new_phone: Option<String>,
         /// For an outbound call's callback codes: when (Unix ms; default in an hour).
         callback_at_ms: Option<u64>,
+        /// Whether the customer's need was resolved in this contact.
+        resolved: Option<bool>,
     },
     /// Add a note.
     Note {

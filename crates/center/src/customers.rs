@@ -205,6 +205,22 @@ impl Customers {
         kept.keys = new;
     }
 
+    /// A record changed in place (a contact's cleaning): its new version,
+    /// and keys it gained.
+    pub fn touched(&mut self, id: i64, version: u32, new_keys: impl IntoIterator<Item = u64>) {
+        let Some(s) = slot(id).filter(|s| *s < self.kept.len()) else {
+            return;
+        };
+        let id32 = s as u32 + 1;
+        for k in new_keys {
+            if !self.kept[s].keys.contains(&k) {
+                self.kept[s].keys.push(k);
+                self.by_key.entry(k).or_insert(id32);
+            }
+        }
+        self.kept[s].version = version;
+    }
+
     /// `merged` now stands under `kept` (or on its own again, with 0).
     pub fn set_merged(&mut self, merged: i64, kept: i64) {
         if let Some(k) = slot(merged).and_then(|s| self.kept.get_mut(s)) {

@@ -136,6 +136,20 @@ impl Index {
                     self.customers.written(w.customer, w.version, keys);
                 }
             }
+            Fact::CustomerCleaned {
+                customer,
+                version,
+                cleanings,
+                ..
+            } => {
+                let keys = cleanings.iter().filter_map(|c| match c {
+                    model::customer::Cleaning::PhoneAdded { phone } => {
+                        crate::customers::phone_key(phone.e164.as_deref().unwrap_or(&phone.number))
+                    }
+                    _ => None,
+                });
+                self.customers.touched(*customer, *version, keys);
+            }
             Fact::CustomerMerged { kept, merged, .. } => self.customers.set_merged(*merged, *kept),
             Fact::CustomerUnmerged { merged, .. } => self.customers.set_merged(*merged, 0),
             Fact::CustomerProfiled {

@@ -16,6 +16,18 @@ use crate::error::TenantError;
 use crate::index::{InteractionRecord, InteractionState};
 use crate::outbound::CONNECT_WAIT_MS;
 
+/// A disposition as the core applies it (the fields of
+/// [`crate::Command::Disposition`]).
+pub(crate) struct Disposing {
+    pub interaction: i64,
+    pub code: String,
+    pub by_agent: Option<i64>,
+    pub by: String,
+    pub new_phone: Option<String>,
+    pub callback_at_ms: Option<u64>,
+    pub resolved: Option<bool>,
+}
+
 impl TenantCore {
     /// An interaction that exists.
     pub(crate) fn known(&self, id: i64) -> Result<&InteractionRecord, TenantError> {
@@ -190,22 +202,27 @@ impl TenantCore {
     }
 
     /// Records how an interaction went.
-    pub(crate) fn disposition(
-        &mut self,
-        interaction: i64,
-        code: String,
-        by_agent: Option<i64>,
-        by: String,
-        new_phone: Option<String>,
-        callback_at_ms: Option<u64>,
-    ) -> Result<Reply, TenantError> {
+    pub(crate) fn disposition(&mut self, d: Disposing) -> Result<Reply, TenantError> {
+        let Disposing {
+            interaction,
+            code,
+            by_agent,
+            by,
+            new_phone,
+            callback_at_ms,
+            resolved,
+        } = d;
         check_name("code", &code)?;
         self.holds(interaction, by_agent)?;
+        let called = self.called_number(interaction);
+        let given = new_phone.clone();
         self.outbound_disposition(interaction, &code, new_phone, callback_at_ms)?;
+        self.clean_record(interaction, &code, called, given.as_deref(), &by);
         self.push(Fact::DispositionSet {
             interaction: InteractionId(interaction as u64),
             code,
             by,
+            resolved,
         });
         Ok(Reply::Done)
     }
@@ -323,6 +340,35 @@ impl TenantCore {
         }
     }
 
+    /// Every number of a record on the dialer's internal do-not-call list.
+    pub(crate) fn opt_out_phones(&mut self, customer: i64) {
+        for phone in self.index.customers.phones(customer) {
+            let Some(phone) = dialer::consent::to_e164(&phone, 1) else {
+                continue;
+            };
+            // Refused only when the number cannot be one the dialer calls.
+            let _ = self.out.step(
+                self.now(),
+                model::fact::DialerStep::OptOut {
+                    phone: phone.to_string(),
+                },
+            );
+        }
+        self.flush_out();
+    }
+
+    /// The number of a call: the one the dialer called, or the caller's.
+    fn called_number(&self, interaction: i64) -> Option<String> {
+        if let Some((attempt, _)) = self.out.attempts.get(&interaction)
+            && let Some(p) = self.out.placed.get(attempt)
+        {
+            return Some(p.phone.as_str().to_string());
+        }
+        let r = self.index.interaction(interaction)?;
+        let a = r.attributes.as_ref()?;
+        a.caller_number.as_ref().map(|n| n.as_str().to_string())
+    }
+
     /// Saves profile fields on a customer; a do-not-call is an opt-out for
     /// the dialer too (every campaign, from now on).
     pub(crate) fn profile(
@@ -354,19 +400,7 @@ impl TenantCore {
             self.known(i)?;
         }
         if fields.iter().any(|(k, v)| k == "do_not_call" && v == "yes") {
-            for phone in self.index.customers.phones(customer) {
-                let Some(phone) = dialer::consent::to_e164(&phone, 1) else {
-                    continue;
-                };
-                // Refused only when the number cannot be one the dialer calls.
-                let _ = self.out.step(
-                    self.now(),
-                    model::fact::DialerStep::OptOut {
-                        phone: phone.to_string(),
-                    },
-                );
-            }
-            self.flush_out();
+            self.opt_out_phones(customer);
         }
         self.push(Fact::CustomerProfiled {
             customer,

@@ -246,6 +246,119 @@ impl TenantCore {
     }
 }
 
+/// What a disposition does to the customer's record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordEffect {
+    /// The number called (or calling) is wrong: marked invalid.
+    PhoneInvalid,
+    /// The number given on the call is added (first: dialled next).
+    AddPhone,
+    /// No more calls: every number of the record opted out, tagged.
+    WithdrawCalls,
+    /// The person died: every number invalid, no more calls, tagged.
+    Deceased,
+    /// The person moved: tagged, for the address to be checked.
+    Moved,
+    /// Someone else answers on this number: marked invalid for this record.
+    NotThePerson,
+}
+
+/// The record effects of the default disposition codes (every code also
+/// sets the called number's last outcome). A campaign's own codes and
+/// their effects come with its settings.
+pub fn record_effects(code: &str) -> &'static [RecordEffect] {
+    use RecordEffect::*;
+    match code {
+        "wrong_number" => &[PhoneInvalid],
+        "new_number" => &[AddPhone],
+        "do_not_call" => &[WithdrawCalls],
+        "deceased" => &[Deceased],
+        "moved" => &[Moved],
+        "not_the_person" => &[NotThePerson],
+        _ => &[],
+    }
+}
+
+/// The cleanings a disposition makes: `called` is the number of the call,
+/// `given` the new number said on it.
+pub fn cleanings(
+    code: &str,
+    called: Option<&str>,
+    given: Option<Phone>,
+) -> Vec<model::customer::Cleaning> {
+    use model::customer::Cleaning as C;
+    let mut out = Vec::new();
+    let tag = |t: &str| C::Tagged { tag: t.into() };
+    for e in record_effects(code) {
+        match e {
+            RecordEffect::PhoneInvalid | RecordEffect::NotThePerson => {
+                out.extend(called.map(|n| C::PhoneInvalid { number: n.into() }));
+            }
+            RecordEffect::AddPhone => {
+                out.extend(given.clone().map(|phone| C::PhoneAdded { phone }))
+            }
+            RecordEffect::WithdrawCalls => out.push(tag("do_not_call")),
+            RecordEffect::Deceased => {
+                out.extend([C::AllPhonesInvalid, tag("deceased"), tag("do_not_call")])
+            }
+            RecordEffect::Moved => out.push(tag("moved")),
+        }
+    }
+    if let Some(n) = called {
+        out.push(C::PhoneOutcome {
+            number: n.into(),
+            outcome: code.into(),
+        });
+    }
+    out
+}
+
+impl TenantCore {
+    /// A disposition's effects on the interaction's customer record.
+    pub(crate) fn clean_record(
+        &mut self,
+        interaction: i64,
+        code: &str,
+        called: Option<String>,
+        new_phone: Option<&str>,
+        by: &str,
+    ) {
+        let Some(customer) = self.index.interaction(interaction).and_then(|r| r.customer) else {
+            return;
+        };
+        let customer = self.index.customers.standing(customer);
+        let Some(version) = self.index.customers.version(customer) else {
+            return;
+        };
+        let given = new_phone.map(|n| Phone {
+            number: n.to_string(),
+            e164: n.starts_with('+').then(|| n.to_string()),
+            kind: model::customer::PhoneKind::Other,
+            valid: true,
+            source: format!("call {interaction}"),
+            last_outcome: None,
+        });
+        let list = cleanings(code, called.as_deref(), given);
+        if list.is_empty() {
+            return;
+        }
+        if record_effects(code)
+            .iter()
+            .any(|e| matches!(e, RecordEffect::WithdrawCalls | RecordEffect::Deceased))
+        {
+            self.opt_out_phones(customer);
+        }
+        self.push(Fact::CustomerCleaned {
+            customer,
+            version: version + 1,
+            interaction: model::InteractionId(interaction as u64),
+            code: code.to_string(),
+            cleanings: list,
+            by: by.to_string(),
+        });
+    }
+}
+
 /// Whether two phones are the same number.
 fn same_phone(a: &Phone, b: &Phone) -> bool {
     match (&a.e164, &b.e164) {

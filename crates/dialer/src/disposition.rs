@@ -66,6 +66,9 @@ pub fn default_codes() -> Vec<DispositionCode> {
         DispositionCode::new("callback", &[ScheduleCallback]),
         DispositionCode::new("interested", &[History, ScheduleCallback]),
         DispositionCode::new("annoyed", &[History]),
+        DispositionCode::new("deceased", &[OptOut, Final]),
+        DispositionCode::new("moved", &[History]),
+        DispositionCode::new("not_the_person", &[MarkPhoneInvalid]),
     ]
 }
 

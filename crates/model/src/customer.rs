@@ -344,6 +344,82 @@ impl Cause {
     }
 }
 
+/// What a contact's outcome changes on a record (a disposition's effects).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Cleaning {
+    /// The number is wrong (or not the person's): not to be dialled.
+    PhoneInvalid {
+        /// The number (E.164 or as dialled).
+        number: String,
+    },
+    /// A number given during the call.
+    PhoneAdded {
+        /// The phone.
+        phone: Phone,
+    },
+    /// The outcome of the last call to a number.
+    PhoneOutcome {
+        /// The number.
+        number: String,
+        /// The disposition code.
+        outcome: String,
+    },
+    /// Every number invalid (the person died).
+    AllPhonesInvalid,
+    /// A tag added (`deceased`, `moved`, `do_not_call`).
+    Tagged {
+        /// The tag.
+        tag: String,
+    },
+}
+
+impl Phone {
+    /// Whether this is the number `n` (its E.164 form or as given).
+    pub fn is(&self, n: &str) -> bool {
+        self.e164.as_deref() == Some(n) || self.number == n
+    }
+}
+
+impl Record {
+    /// Applies a contact's cleaning: the parts it changed.
+    pub fn clean(&mut self, c: &Cleaning) -> Option<&'static str> {
+        let before = self.clone();
+        match c {
+            Cleaning::PhoneInvalid { number } => {
+                for p in self.phones.iter_mut().filter(|p| p.is(number)) {
+                    p.valid = false;
+                }
+            }
+            Cleaning::PhoneAdded { phone } => {
+                let known = self
+                    .phones
+                    .iter()
+                    .any(|p| p.is(&phone.number) || phone.e164.as_deref().is_some_and(|e| p.is(e)));
+                if !known && self.phones.len() < limits::PHONES {
+                    self.phones.insert(0, phone.clone());
+                }
+            }
+            Cleaning::PhoneOutcome { number, outcome } => {
+                for p in self.phones.iter_mut().filter(|p| p.is(number)) {
+                    p.last_outcome = Some(outcome.clone());
+                }
+            }
+            Cleaning::AllPhonesInvalid => self.phones.iter_mut().for_each(|p| p.valid = false),
+            Cleaning::Tagged { tag } => {
+                if !self.tags.contains(tag) && self.tags.len() < limits::TAGS {
+                    self.tags.push(tag.clone());
+                }
+            }
+        }
+        match c {
+            _ if *self == before => None,
+            Cleaning::Tagged { .. } => Some("tags"),
+            _ => Some("phones"),
+        }
+    }
+}
+
 /// One record written by a [`crate::fact::Fact::CustomersSet`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Written {

@@ -73,6 +73,9 @@ pub enum Fact {
         code: String,
         /// Who set it (user name).
         by: String,
+        /// Whether the customer's need was resolved in this contact.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resolved: Option<bool>,
     },
     /// A free-text note on an interaction.
     NoteAdded {
@@ -117,6 +120,22 @@ pub enum Fact {
         cause: crate::customer::Cause,
         /// The records written.
         records: Vec<crate::customer::Written>,
+    },
+    /// A contact's outcome cleaned a record (a wrong number marked, a new
+    /// one added, a tag): the projection applies it to the record.
+    CustomerCleaned {
+        /// Which record.
+        customer: i64,
+        /// Its version after this.
+        version: u32,
+        /// During which interaction.
+        interaction: InteractionId,
+        /// The disposition code.
+        code: String,
+        /// What changes.
+        cleanings: Vec<crate::customer::Cleaning>,
+        /// Who.
+        by: String,
     },
     /// A record was merged into another: its contacts count on the kept one
     /// and it no longer shows on its own.
@@ -465,6 +484,7 @@ impl Fact {
             | Fact::ChatMessage { interaction, .. }
             | Fact::Call { interaction, .. } => Some(*interaction),
             Fact::CustomerProfiled { interaction, .. } => *interaction,
+            Fact::CustomerCleaned { interaction, .. } => Some(*interaction),
             Fact::Routing { event } => match &event.kind {
                 K::InteractionCreated { interaction, .. }
                 | K::InteractionQueued { interaction, .. }

@@ -626,6 +626,7 @@ async fn network(
                         by: format!("bot-{agent}"),
                         new_phone: None,
                         callback_at_ms: None,
+                        resolved: None,
                     })
                     .await;
             }
@@ -745,6 +746,7 @@ async fn bot_work(h: TenantHandle, agent: i64, interaction: i64) {
                 by: format!("bot-{agent}"),
                 new_phone: None,
                 callback_at_ms: None,
+                resolved: None,
             })
             .await;
     }

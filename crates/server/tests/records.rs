@@ -211,3 +211,100 @@ async fn a_merge_joins_two_records_keeps_both_histories_and_can_be_undone() {
     both.sort();
     assert_eq!(both, [a, b]);
 }
+
+async fn call_from(c: &mut Client, number: &str) -> serde_json::Value {
+    let r = c
+        .post(
+            "/api/v1/interactions",
+            &json!({"channel": "voice", "attributes": {"caller_number": number}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    r.json()
+}
+
+async fn dispose(c: &mut Client, i: i64, body: serde_json::Value) -> serde_json::Value {
+    let r = c
+        .post(&format!("/api/v1/interactions/{i}/disposition"), &body)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    r.json()
+}
+
+#[tokio::test]
+async fn dispositions_clean_the_record_and_count_what_was_learned() {
+    let (_e, mut c) = admin().await;
+    let a = create(
+        &mut c,
+        json!({"name": "Pavel Novák", "phone": "+420712000001"}),
+    )
+    .await;
+    let path = format!("/api/v1/customers/{a}");
+    // A wrong number: marked invalid, with the call's outcome.
+    let i = call_from(&mut c, "+420712000001").await;
+    assert_eq!(i["customer_id"], a);
+    let i = i["id"].as_i64().unwrap();
+    let v = dispose(
+        &mut c,
+        i,
+        json!({"code": "wrong_number", "resolved": false}),
+    )
+    .await;
+    assert_eq!(v["facts_learned"], 1, "{v}");
+    assert_eq!(v["resolved_first_contact"], false);
+    let rec = c.get(&path).await.unwrap().json();
+    assert_eq!(rec["phones"][0]["valid"], false);
+    assert_eq!(rec["phones"][0]["last_outcome"], "wrong_number");
+    assert_eq!(rec["version"], 2);
+    // A new number given on the call: added first, and calls from it are his.
+    let i = call_from(&mut c, "+420712000001").await["id"]
+        .as_i64()
+        .unwrap();
+    let v = dispose(
+        &mut c,
+        i,
+        json!({"code": "new_number", "new_phone": "+420602000002", "resolved": true}),
+    )
+    .await;
+    assert_eq!(v["resolved_first_contact"], true);
+    let rec = c.get(&path).await.unwrap().json();
+    assert_eq!(rec["phones"][0]["e164"], "+420602000002");
+    assert_eq!(rec["phones"][0]["source"], format!("call {i}"));
+    assert_eq!(call_from(&mut c, "+420602000002").await["customer_id"], a);
+    // Deceased: every number invalid, tagged, no more calls.
+    let i = call_from(&mut c, "+420602000002").await["id"]
+        .as_i64()
+        .unwrap();
+    dispose(&mut c, i, json!({"code": "deceased"})).await;
+    let rec = c.get(&path).await.unwrap().json();
+    assert!(
+        rec["phones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["valid"] == false),
+        "{rec}"
+    );
+    assert_eq!(rec["tags"], json!(["deceased", "do_not_call"]));
+    let tl = c.get(&format!("{path}/timeline")).await.unwrap().json();
+    let causes: Vec<&str> = tl["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "change")
+        .map(|e| e["a"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        causes.iter().filter(|c| c.starts_with("contact:")).count(),
+        3,
+        "{causes:?}"
+    );
+    // A code with no effect on the record changes nothing on it.
+    let i = call_from(&mut c, "+420602000002").await["id"]
+        .as_i64()
+        .unwrap();
+    let v = dispose(&mut c, i, json!({"code": "interested"})).await;
+    assert_eq!(v["facts_learned"], 0, "only the number's last outcome: {v}");
+}

@@ -78,3 +78,7 @@ CREATE TABLE import_rejects (
     reason TEXT NOT NULL,
     PRIMARY KEY (tenant_id, import_id, n)
 );
+-- Profiling: facts an interaction added to or corrected on the record, and
+-- whether the disposition said the need was resolved in that contact.
+ALTER TABLE interactions ADD COLUMN facts_learned BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE interactions ADD COLUMN resolved BIGINT;

@@ -374,3 +374,67 @@ pub(crate) fn full_of(r: &AnyRow) -> Result<CustomerFull, StoreError> {
         record,
     })
 }
+
+/// Counts facts learned on a record during an interaction.
+pub(crate) async fn learned(
+    tx: &mut Transaction<'_, Any>,
+    t: &Tenant,
+    interaction: i64,
+    n: i64,
+) -> Result<(), StoreError> {
+    if n > 0 {
+        sqlx::query("UPDATE interactions SET facts_learned = facts_learned + $1 WHERE tenant_id = $2 AND id = $3")
+            .bind(n).bind(t.id).bind(interaction)
+            .execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Projects a contact's cleaning: the record read, cleaned and written
+/// back whole, the facts learned counted on the interaction.
+pub(crate) async fn cleaned(
+    tx: &mut Transaction<'_, Any>,
+    t: &Tenant,
+    (seq, at): (i64, i64),
+    (customer, version): (i64, u32),
+    interaction: i64,
+    cleanings: &[model::customer::Cleaning],
+) -> Result<(), StoreError> {
+    let sql = format!("SELECT {FULL_COLS} FROM customers WHERE tenant_id = $1 AND id = $2");
+    let Some(row) = sqlx::query(&sql)
+        .bind(t.id)
+        .bind(customer)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Ok(());
+    };
+    let mut record = full_of(&row)?.record;
+    let mut changed = Vec::new();
+    let mut facts = 0;
+    for c in cleanings {
+        if let Some(part) = record.clean(c) {
+            changed.push(part.to_string());
+            // A number's last outcome is the call's, not something learned.
+            facts += i64::from(!matches!(c, model::customer::Cleaning::PhoneOutcome { .. }));
+        }
+    }
+    changed.sort();
+    changed.dedup();
+    let w = Written {
+        customer,
+        version,
+        record,
+        changed,
+    };
+    set(
+        tx,
+        t,
+        seq,
+        at,
+        &Cause::Contact { interaction },
+        std::slice::from_ref(&w),
+    )
+    .await?;
+    learned(tx, t, interaction, facts).await
+}

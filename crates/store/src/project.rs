@@ -300,10 +300,13 @@ pub(crate) async fn apply(
             set_state(tx, t, seq, interaction.0, "waiting", Some(None)).await?;
         }
         Fact::DispositionSet {
-            interaction, code, ..
+            interaction,
+            code,
+            resolved,
+            ..
         } => {
-            sqlx::query("UPDATE interactions SET disposition = $1, updated_seq = $2 WHERE tenant_id = $3 AND id = $4")
-                .bind(code.as_str()).bind(seq).bind(t.id).bind(id(interaction.0))
+            sqlx::query("UPDATE interactions SET disposition = $1, resolved = COALESCE($2, resolved), updated_seq = $3 WHERE tenant_id = $4 AND id = $5")
+                .bind(code.as_str()).bind(resolved.map(i64::from)).bind(seq).bind(t.id).bind(id(interaction.0))
                 .execute(&mut **tx).await?;
         }
         Fact::NoteAdded {
@@ -344,6 +347,21 @@ pub(crate) async fn apply(
         }
         Fact::CustomersSet { cause, records, .. } => {
             crate::customers::set(tx, t, seq, r.at, cause, records).await?;
+            if let model::customer::Cause::Contact { interaction } = cause {
+                let n: usize = records.iter().map(|w| w.changed.len()).sum();
+                crate::customers::learned(tx, t, *interaction, n as i64).await?;
+            }
+        }
+        Fact::CustomerCleaned {
+            customer,
+            version,
+            interaction,
+            cleanings,
+            ..
+        } => {
+            let i = interaction.0 as i64;
+            crate::customers::cleaned(tx, t, (seq, r.at), (*customer, *version), i, cleanings)
+                .await?;
         }
         Fact::CustomerMerged { kept, merged, .. } => {
             crate::customers::merged(tx, t, seq, *kept, *merged).await?;
@@ -382,8 +400,14 @@ pub(crate) async fn apply(
             }
         }
         Fact::CustomerProfiled {
-            customer, fields, ..
+            customer,
+            fields,
+            interaction,
+            ..
         } => {
+            if let Some(i) = interaction {
+                crate::customers::learned(tx, t, i.0 as i64, fields.len() as i64).await?;
+            }
             for (field, value) in fields {
                 let updated = sqlx::query("UPDATE customer_profile SET value = $1, updated_seq = $2 WHERE tenant_id = $3 AND customer_id = $4 AND field = $5")
                     .bind(value.as_str()).bind(seq).bind(t.id).bind(*customer).bind(field.as_str())

@@ -43,6 +43,11 @@ pub struct InteractionView {
     /// Hash of the public chat page's secret (never serialized).
     #[serde(skip)]
     pub chat_secret_hash: Option<String>,
+    /// Facts added to or corrected on the customer's record during it.
+    pub facts_learned: i64,
+    /// Whether the customer's need was resolved in this contact (as the
+    /// disposition said), when it said.
+    pub resolved_first_contact: Option<bool>,
 }
 
 /// A customer record.
@@ -162,7 +167,7 @@ fn kind<T: serde::de::DeserializeOwned>(name: String) -> Result<T, StoreError> {
     Ok(serde_json::from_value(serde_json::Value::String(name))?)
 }
 
-const INTERACTION_COLS: &str = "id, channel, state, queue_id, agent_id, customer_id, outcome, disposition, subject, attributes, created_at, ended_at, created_seq, updated_seq, chat_secret_hash";
+const INTERACTION_COLS: &str = "id, channel, state, queue_id, agent_id, customer_id, outcome, disposition, subject, attributes, created_at, ended_at, created_seq, updated_seq, chat_secret_hash, facts_learned, resolved";
 
 fn interaction_of(r: AnyRow) -> Result<InteractionView, StoreError> {
     let attrs: Option<String> = r.try_get(9)?;
@@ -182,6 +187,8 @@ fn interaction_of(r: AnyRow) -> Result<InteractionView, StoreError> {
         created_seq: r.try_get(12)?,
         updated_seq: r.try_get(13)?,
         chat_secret_hash: r.try_get(14)?,
+        facts_learned: r.try_get(15)?,
+        resolved_first_contact: r.try_get::<Option<i64>, _>(16)?.map(|v| v != 0),
     })
 }
 

@@ -131,6 +131,7 @@ fn life() -> Vec<Recorded> {
                 interaction: i,
                 code: "sale".into(),
                 by: "ana".into(),
+                resolved: Some(true),
             },
         ),
         rec(

@@ -511,6 +511,7 @@ impl World {
             by: "agent".into(),
             new_phone: None,
             callback_at_ms: None,
+            resolved: None,
         });
     }
 

@@ -290,6 +290,9 @@ pub struct DispositionBody {
     /// Outbound calls' callback codes: when (RFC 3339; default in an hour).
     #[serde(default)]
     pub callback_at: Option<String>,
+    /// Whether the customer's need was resolved in this contact.
+    #[serde(default)]
+    pub resolved: Option<bool>,
 }
 
 /// `POST /api/v1/interactions/{id}/disposition`.
@@ -321,6 +324,7 @@ pub async fn disposition(
             by: p.name.clone(),
             new_phone: req.new_phone,
             callback_at_ms,
+            resolved: req.resolved,
         })
         .await?;
     Ok(axum::Json(view(&st, t, id).await?).into_response())

@@ -463,6 +463,7 @@ pub async fn disposition(
         by: p.name.clone(),
         new_phone: None,
         callback_at_ms,
+        resolved: None,
     })
     .await?;
     if d.effect == Some(Effect::DoNotCall)

@@ -436,6 +436,8 @@ mod tests {
             created_seq: 0,
             updated_seq: 0,
             chat_secret_hash: None,
+            facts_learned: 0,
+            resolved_first_contact: None,
         }
     }
 

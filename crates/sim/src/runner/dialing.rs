@@ -772,6 +772,7 @@ impl Sim<'_> {
                 by: BY.into(),
                 new_phone: None,
                 callback_at_ms: None,
+                resolved: None,
             },
         );
     }
