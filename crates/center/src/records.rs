@@ -390,21 +390,36 @@ fn add_texts(into: &mut Vec<String>, from: &[String], max: usize, fold: bool) {
     }
 }
 
-/// A row of an import folded into the record it matched: the row's name,
-/// language and custom fields replace the record's; its phones, e-mail
-/// addresses and tags are added; its address becomes the current one (the
-/// old one kept after it). The record's external id stays when it has one.
+/// A row of an import folded into the record it matched. A row that is
+/// the record's own (the same external id, or a record without one)
+/// replaces its name, language, time zone and custom fields, and its
+/// address becomes the current one (the old one kept after it). A row that
+/// matched by a phone or an e-mail address under another external id (the
+/// same person under another key, or someone sharing a number) only adds
+/// the addresses and tags it does not have: not its phones or e-mail
+/// addresses, which would make it find other records next time (a shared
+/// number): it is reported for a person to review. So importing the same
+/// file again changes nothing.
 pub fn absorb_row(record: &Record, row: &Record) -> Record {
     let mut r = record.clone();
+    let own = r.external_id.is_none() || r.external_id == row.external_id;
+    add_texts(&mut r.tags, &row.tags, limits::TAGS, false);
+    if !own {
+        for a in row.addresses.iter().filter(|a| !a.is_empty()) {
+            if r.addresses.len() < limits::ADDRESSES && !r.addresses.contains(a) {
+                r.addresses.push(a.clone());
+            }
+        }
+        return r;
+    }
     if r.external_id.is_none() {
         r.external_id = row.external_id.clone();
     }
+    add_phones(&mut r.phones, &row.phones);
+    add_texts(&mut r.emails, &row.emails, limits::EMAILS, true);
     if !row.name.trim().is_empty() {
         r.name = row.name.clone();
     }
-    add_phones(&mut r.phones, &row.phones);
-    add_texts(&mut r.emails, &row.emails, limits::EMAILS, true);
-    add_texts(&mut r.tags, &row.tags, limits::TAGS, false);
     for a in row.addresses.iter().rev() {
         set_current_address(&mut r.addresses, a);
     }
@@ -478,7 +493,7 @@ mod tests {
     }
 
     #[test]
-    fn a_row_adds_phones_and_replaces_the_name_but_keeps_the_external_id() {
+    fn a_row_under_another_key_only_adds_and_folding_again_changes_nothing() {
         let rec = Record {
             external_id: Some("C1".into()),
             name: "Ana".into(),
@@ -495,11 +510,18 @@ mod tests {
         };
         let r = absorb_row(&rec, &row);
         assert_eq!(r.external_id.as_deref(), Some("C1"));
+        assert_eq!(r, rec, "another key's row neither renames nor adds keys");
+        // The record's own row renames it and adds its phones.
+        let own = Record {
+            external_id: Some("C1".into()),
+            ..row.clone()
+        };
+        let r = absorb_row(&rec, &own);
         assert_eq!(r.name, "Ana Puig");
         assert_eq!(r.phones.len(), 2);
         assert_eq!(r.emails, ["ana@x.org"]);
         assert_eq!(r.changed_from(&rec), ["name", "phones"]);
-        assert!(absorb_row(&r, &row).changed_from(&r).is_empty());
+        assert!(absorb_row(&r, &own).changed_from(&r).is_empty());
     }
 
     #[test]

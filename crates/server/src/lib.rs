@@ -10,6 +10,8 @@
 //! - [`auth`]: roles, argon2id passwords, API tokens, sessions with CSRF,
 //!   lock-out; [`perms`]: the permission and route tables (data).
 //! - [`error`]: the error envelope and stable codes; [`openapi`]: the document.
+//! - [`import`]: imports of customer files (read on a thread, matched and
+//!   written in chunks through the tenant core).
 //! - [`bench`]: the load benchmark and its HTTP/1.1 client over hyper.
 //! - [`demo`]: the demo tenant and its simulated customers and agents.
 //! - [`ui`]: the web UI (agent desktop, wallboard, administration) under `/ui`.
@@ -20,6 +22,7 @@ pub mod bench;
 pub mod clock;
 pub mod demo;
 pub mod error;
+pub mod import;
 pub mod lockout;
 pub mod oidc;
 pub mod openapi;

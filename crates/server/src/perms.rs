@@ -38,7 +38,7 @@ pub enum Action {
     CustomersRead,
     /// Create customers.
     CustomersWrite,
-    /// Merge customer records, review likely duplicates.
+    /// Merge customer records, review likely duplicates, import files.
     CustomersManage,
     /// Subscribe to live events (agents: their own).
     EventsStream,
@@ -141,7 +141,7 @@ impl Action {
             Action::InteractionsWork => "work on interactions",
             Action::CustomersRead => "read customers",
             Action::CustomersWrite => "create and edit customers",
-            Action::CustomersManage => "merge customers and review duplicates",
+            Action::CustomersManage => "merge customers, review duplicates, import files",
             Action::EventsStream => "subscribe to live events",
             Action::ReportsRead => "read reports",
             Action::FloorManage => "force agents' states and reassign interactions",
@@ -578,6 +578,30 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/customers/{id}/timeline",
         Some(Action::CustomersRead),
         "Every contact, note, profile answer, dial attempt and change of the record, newest first (before, limit)",
+    ),
+    r(
+        "POST",
+        "/api/v1/imports",
+        Some(Action::CustomersManage),
+        "Start an import (multipart: file, kind=customers, mapping, country, dry_run, encoding, sheet): {\"id\"}",
+    ),
+    r(
+        "GET",
+        "/api/v1/imports",
+        Some(Action::CustomersManage),
+        "The latest imports",
+    ),
+    r(
+        "GET",
+        "/api/v1/imports/{id}",
+        Some(Action::CustomersManage),
+        "An import's state and counts",
+    ),
+    r(
+        "GET",
+        "/api/v1/imports/{id}/rejects",
+        Some(Action::CustomersManage),
+        "An import's report (CSV: line,column,reason)",
     ),
     r(
         "GET",

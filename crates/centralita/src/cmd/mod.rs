@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod bench;
+pub mod import;
 pub mod secret;
 pub mod server;
 pub mod simulate;
@@ -46,6 +47,9 @@ enum Command {
     /// Keys and sealed values for secrets at rest.
     #[command(subcommand)]
     Secret(secret::SecretCommand),
+    /// Import files (customers) into a tenant.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Rebuild projections from the event log (with the server stopped).
     Rebuild(server::RebuildArgs),
     /// Check or print a tenant's hash-chained audit trail.
@@ -65,6 +69,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(cmd) => server::user(cmd),
         Command::Token(cmd) => server::token(cmd),
         Command::Rebuild(args) => server::rebuild(args),
+        Command::Import(cmd) => import::run(cmd),
         Command::Audit(cmd) => audit::run(cmd),
         Command::Secret(cmd) => secret::run(cmd),
     }

@@ -51,7 +51,7 @@ pub struct Settings {
 }
 
 impl StoreArgs {
-    pub(super) fn settings(&self, listen: Option<&str>) -> anyhow::Result<Settings> {
+    pub(crate) fn settings(&self, listen: Option<&str>) -> anyhow::Result<Settings> {
         let file = match &self.config {
             Some(p) => {
                 let text = std::fs::read_to_string(p)

@@ -10,9 +10,9 @@
 //!    number's own region when there is no default), and the length limits;
 //! 4. validity, type and region from the region's patterns.
 //!
-//! The one case left to the crate ([`Fast::Fallback`]) is a national-prefix
-//! rule whose carrier group did not take part in the match, where the crate
-//! unwraps it.
+//! Where the crate would panic (a national-prefix transform rule whose
+//! carrier group took no part in the match: the crate unwraps the carrier),
+//! this carries on as the crate would after it, the carrier not mattering.
 
 use phonenumber::Type;
 
@@ -26,8 +26,6 @@ const MAX_NSN: usize = 17;
 
 /// What the fast path made of an input.
 pub(super) enum Fast {
-    /// Not sure: ask the `phonenumber` crate.
-    Fallback,
     /// The crate would fail to parse it.
     Failed,
     /// The crate would parse it to this country calling code and national
@@ -132,9 +130,7 @@ fn finish(code: u16, mut national: String, default: Option<&Region>) -> Fast {
     };
     if let Some(region) = region {
         let compiled = region.compiled();
-        let Some(mut potential) = strip_national_prefix(region, &national) else {
-            return Fast::Fallback;
-        };
+        let mut potential = strip_national_prefix(region, &national);
         if let Some(prefix) = &compiled.national_prefix
             && potential.starts_with(prefix.as_str())
         {
@@ -156,37 +152,35 @@ fn finish(code: u16, mut national: String, default: Option<&Region>) -> Fast {
 }
 
 /// `helper::national_number`: strip the national prefix (and carrier code),
-/// or apply the region's transform rule. `None` where the crate would panic.
-fn strip_national_prefix(region: &Region, national: &str) -> Option<String> {
+/// or apply the region's transform rule.
+fn strip_national_prefix(region: &Region, national: &str) -> String {
     let compiled = region.compiled();
     let Some(npp) = &compiled.npp else {
         let prefix = compiled.national_prefix.as_deref();
-        return Some(match prefix.and_then(|p| national.strip_prefix(p)) {
+        return match prefix.and_then(|p| national.strip_prefix(p)) {
             Some(rest) => rest.to_owned(),
             None => national.to_owned(),
-        });
+        };
     };
     let viable = || compiled.general_match(national);
     match &compiled.transform {
-        None => Some(match npp.find(national) {
+        None => match npp.find(national) {
             Some(m) => national[m.end()..].to_owned(),
             None => national.to_owned(),
-        }),
+        },
         Some(transform) => {
             let Some(caps) = npp.captures(national) else {
-                return Some(national.to_owned());
+                return national.to_owned();
             };
             if caps.get(caps.len() - 1).is_none() {
                 let end = caps.get(0).map_or(0, |m| m.end());
-                return Some(national[end..].to_owned());
+                return national[end..].to_owned();
             }
             let transformed = npp.replace(national, transform.as_str());
             if viable() && !compiled.general_match(&transformed) {
-                return Some(national.to_owned());
+                return national.to_owned();
             }
-            // The crate takes the carrier from group 1 here, unwrapped.
-            caps.get(1)?;
-            Some(transformed.into_owned())
+            transformed.into_owned()
         }
     }
 }

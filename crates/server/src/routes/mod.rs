@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod chat;
 pub mod customers;
 pub mod events;
+pub mod imports;
 pub mod interactions;
 pub mod recording;
 pub mod records;
@@ -366,6 +367,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/customers/{id}/merge", post(records::merge))
         .route("/api/v1/customers/{id}/unmerge", post(records::unmerge))
         .route("/api/v1/customers/{id}/timeline", get(records::timeline))
+        .route(
+            "/api/v1/imports",
+            get(imports::list)
+                .post(imports::start)
+                .layer(axum::extract::DefaultBodyLimit::max(imports::BODY_MAX)),
+        )
+        .route("/api/v1/imports/{id}", get(imports::one))
+        .route("/api/v1/imports/{id}/rejects", get(imports::rejects))
         .route("/api/v1/customers/{id}/history", get(customers::history))
         .route(
             "/api/v1/customers/{id}/profile",

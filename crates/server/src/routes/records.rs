@@ -10,6 +10,7 @@ use model::customer::{Address, Cause, Phone, PhoneKind, Record};
 use serde::Deserialize;
 use serde_json::json;
 use store::crm::Search;
+use store::customers::CustomerFull;
 
 use crate::AppState;
 use crate::auth::Principal;
@@ -99,17 +100,28 @@ pub enum PhoneIn {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Patch {
-    version: Option<u32>,
-    external_id: Option<Option<String>>,
-    name: Option<String>,
-    phones: Option<Vec<PhoneIn>>,
-    emails: Option<Vec<String>>,
-    addresses: Option<Vec<Address>>,
-    language: Option<Option<String>>,
-    time_zone: Option<Option<String>>,
-    tags: Option<Vec<String>>,
-    fields: Option<BTreeMap<String, Option<String>>>,
-    country: Option<String>,
+    /// The version read.
+    pub version: Option<u32>,
+    /// External id (null removes it).
+    pub external_id: Option<Option<String>>,
+    /// Name.
+    pub name: Option<String>,
+    /// Phones, the preferred first.
+    pub phones: Option<Vec<PhoneIn>>,
+    /// E-mail addresses.
+    pub emails: Option<Vec<String>>,
+    /// Postal addresses, the current first.
+    pub addresses: Option<Vec<Address>>,
+    /// Language (null removes it).
+    pub language: Option<Option<String>>,
+    /// Time zone (null removes it).
+    pub time_zone: Option<Option<String>>,
+    /// Tags.
+    pub tags: Option<Vec<String>>,
+    /// Custom fields to set (null removes one).
+    pub fields: Option<BTreeMap<String, Option<String>>>,
+    /// The country of the numbers given (else the record's address country).
+    pub country: Option<String>,
 }
 
 fn phones_of(
@@ -198,15 +210,15 @@ fn patched(mut r: Record, p: Patch) -> ApiResult<Record> {
     Ok(r)
 }
 
-/// `PATCH /api/v1/customers/{id}`.
-pub async fn patch(
-    State(st): State<AppState>,
-    p: Principal,
-    Path(id): Path<String>,
-    Body(req): Body<Patch>,
-) -> ApiResult<Response> {
-    let id = path_id(&id, "customer")?;
-    crate::scope::customer(&st, &p, Action::CustomersWrite, id).await?;
+/// Edits a record over the version read: the record after, and the
+/// parts that changed.
+pub async fn edit(
+    st: &AppState,
+    p: &Principal,
+    id: i64,
+    req: Patch,
+) -> ApiResult<(Option<CustomerFull>, Vec<String>)> {
+    crate::scope::customer(st, p, Action::CustomersWrite, id).await?;
     let t = p.tenant()?;
     let c = st
         .store
@@ -238,7 +250,18 @@ pub async fn patch(
             })
             .await?;
     }
-    let now = st.store.customer_full(t, id).await?;
+    Ok((st.store.customer_full(t, id).await?, changed))
+}
+
+/// `PATCH /api/v1/customers/{id}`.
+pub async fn patch(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    Body(req): Body<Patch>,
+) -> ApiResult<Response> {
+    let id = path_id(&id, "customer")?;
+    let (now, changed) = edit(&st, &p, id, req).await?;
     Ok(axum::Json(json!({"customer": now, "changed": changed})).into_response())
 }
 
@@ -247,7 +270,39 @@ pub async fn patch(
 #[serde(deny_unknown_fields)]
 pub struct Other {
     /// Its id.
+    pub other: i64,
+}
+
+/// Merges `other` into `id`.
+pub async fn merge_into(
+    st: &AppState,
+    p: &Principal,
+    id: i64,
     other: i64,
+) -> ApiResult<Option<CustomerFull>> {
+    p.require(Action::CustomersManage)?;
+    let t = p.tenant()?;
+    let kept = st
+        .store
+        .customer_full(t, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("customer"))?;
+    let o = st
+        .store
+        .customer_full(t, other)
+        .await?
+        .ok_or_else(|| ApiError::field("other", "no such customer"))?;
+    let record = merge_records(&kept.record, &o.record);
+    let changed = record.changed_from(&kept.record);
+    let op = Op::MergeCustomers {
+        kept: (id, kept.version),
+        merged: (o.id, o.version),
+        record,
+        changed,
+        by: p.name.clone(),
+    };
+    st.hub.tenant(t).await?.call(op).await?;
+    Ok(st.store.customer_full(t, id).await?)
 }
 
 /// `POST /api/v1/customers/{id}/merge`: `other` is merged into `id`.
@@ -257,31 +312,43 @@ pub async fn merge(
     Path(id): Path<String>,
     Body(req): Body<Other>,
 ) -> ApiResult<Response> {
-    p.require(Action::CustomersManage)?;
     let id = path_id(&id, "customer")?;
+    let now = merge_into(&st, &p, id, req.other).await?;
+    Ok(axum::Json(json!({"customer": now, "merged": req.other})).into_response())
+}
+
+/// Undoes the merge of `other` into `id`.
+pub async fn unmerge_from(
+    st: &AppState,
+    p: &Principal,
+    id: i64,
+    other: i64,
+) -> ApiResult<Option<CustomerFull>> {
+    p.require(Action::CustomersManage)?;
     let t = p.tenant()?;
-    let kept = st
+    let Some((kept, before)) = st.store.merge_before(t, other).await? else {
+        return Err(ApiError::conflict(format!(
+            "customer {other} is not merged"
+        )));
+    };
+    if kept != id {
+        return Err(ApiError::conflict(format!(
+            "customer {other} is merged into {kept}, not {id}"
+        )));
+    }
+    let c = st
         .store
         .customer_full(t, id)
         .await?
         .ok_or_else(|| ApiError::not_found("customer"))?;
-    let other = st
-        .store
-        .customer_full(t, req.other)
-        .await?
-        .ok_or_else(|| ApiError::field("other", "no such customer"))?;
-    let record = merge_records(&kept.record, &other.record);
-    let changed = record.changed_from(&kept.record);
-    let op = Op::MergeCustomers {
-        kept: (id, kept.version),
-        merged: (other.id, other.version),
-        record,
-        changed,
+    let op = Op::UnmergeCustomers {
+        kept: (id, c.version),
+        merged: other,
+        record: before,
         by: p.name.clone(),
     };
     st.hub.tenant(t).await?.call(op).await?;
-    let now = st.store.customer_full(t, id).await?;
-    Ok(axum::Json(json!({"customer": now, "merged": other.id})).into_response())
+    Ok(st.store.customer_full(t, id).await?)
 }
 
 /// `POST /api/v1/customers/{id}/unmerge`: `other` stands on its own again
@@ -292,34 +359,8 @@ pub async fn unmerge(
     Path(id): Path<String>,
     Body(req): Body<Other>,
 ) -> ApiResult<Response> {
-    p.require(Action::CustomersManage)?;
     let id = path_id(&id, "customer")?;
-    let t = p.tenant()?;
-    let Some((kept, before)) = st.store.merge_before(t, req.other).await? else {
-        return Err(ApiError::conflict(format!(
-            "customer {} is not merged",
-            req.other
-        )));
-    };
-    if kept != id {
-        return Err(ApiError::conflict(format!(
-            "customer {} is merged into {kept}, not {id}",
-            req.other
-        )));
-    }
-    let c = st
-        .store
-        .customer_full(t, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("customer"))?;
-    let op = Op::UnmergeCustomers {
-        kept: (id, c.version),
-        merged: req.other,
-        record: before,
-        by: p.name.clone(),
-    };
-    st.hub.tenant(t).await?.call(op).await?;
-    let now = st.store.customer_full(t, id).await?;
+    let now = unmerge_from(&st, &p, id, req.other).await?;
     Ok(axum::Json(json!({"customer": now, "unmerged": req.other})).into_response())
 }
 

@@ -128,7 +128,7 @@ pub async fn users_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<Strin
 
 /// A message next to a form: `ok` in place, a mistake (422) moved to `target`
 /// whatever the form's own target is.
-fn said(ok: bool, target: &str, msg: &str) -> Response {
+pub(super) fn said(ok: bool, target: &str, msg: &str) -> Response {
     let cls = if ok { "ok" } else { "error" };
     let mut r = html_response(format!("<span class=\"{cls}\">{}</span>", esc(msg)));
     if !ok {

@@ -124,6 +124,35 @@ impl Client {
         self.send(req, Bytes::from(body.to_string())).await
     }
 
+    /// Sends `multipart/form-data`: (name, file name, bytes) for each part.
+    pub async fn multipart(
+        &mut self,
+        path: &str,
+        extra: &[(&str, &str)],
+        parts: &[(&str, Option<&str>, &[u8])],
+    ) -> anyhow::Result<Reply> {
+        const B: &str = "centralita-test-boundary-7f3a";
+        let mut body = Vec::new();
+        for (name, file, bytes) in parts {
+            body.extend_from_slice(format!("--{B}\r\n").as_bytes());
+            match file {
+                Some(f) => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+                ),
+                None => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                ),
+            }
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{B}--\r\n").as_bytes());
+        let req = self
+            .builder("POST", path, extra)
+            .header("content-type", format!("multipart/form-data; boundary={B}"));
+        self.send(req, Bytes::from(body)).await
+    }
+
     /// Sends a form (`application/x-www-form-urlencoded`), as a page does.
     pub async fn form(
         &mut self,

@@ -3,6 +3,7 @@
 mod common;
 pub mod dialer;
 pub mod engine;
+pub mod import;
 pub mod server;
 pub mod sim;
 pub mod sip;
@@ -23,6 +24,8 @@ pub enum BenchCommand {
     Dialer(dialer::Args),
     /// The server on loopback: agents on live streams, interactions created, routed, accepted, completed.
     Server(server::Args),
+    /// Customer imports: a million rows normalised, matched and committed, next to pandas.
+    Import(import::Args),
     /// Phone calls through the whole server (IVR, routing, agents' phones, relay, recording), with sipp.
     Sip(sip::Args),
 }
@@ -36,5 +39,6 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Dialer(args) => dialer::run(args),
         BenchCommand::Server(args) => server::run(args),
         BenchCommand::Sip(args) => sip::run(args),
+        BenchCommand::Import(args) => import::run(args),
     }
 }

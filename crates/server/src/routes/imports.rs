@@ -1,0 +1,209 @@
+//! Imports through the API: a file posted (multipart), run in the
+//! background, its progress and its report of rejected lines.
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::AppState;
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::import::{FILE_MAX, Job};
+use crate::perms::Action;
+use crate::routes::path_id;
+
+/// The parts of an import's form.
+#[derive(Default)]
+struct Form {
+    file: Option<(String, Vec<u8>)>,
+    kind: Option<String>,
+    mapping: Option<String>,
+    country: Option<String>,
+    encoding: Option<String>,
+    sheet: Option<String>,
+    dry_run: bool,
+}
+
+async fn form_of(mut m: Multipart) -> ApiResult<Form> {
+    let mut f = Form::default();
+    while let Some(field) = m
+        .next_field()
+        .await
+        .map_err(|e| ApiError::field("file", e))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("upload").to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| ApiError::field("file", e))?;
+            f.file = Some((file_name, bytes.to_vec()));
+            continue;
+        }
+        let text = field.text().await.map_err(|e| ApiError::field(&name, e))?;
+        match name.as_str() {
+            "kind" => f.kind = Some(text),
+            "mapping" => f.mapping = Some(text),
+            "country" => f.country = Some(text),
+            "encoding" => f.encoding = Some(text),
+            "sheet" => f.sheet = Some(text),
+            "dry_run" => f.dry_run = matches!(text.as_str(), "true" | "1" | "yes" | "on"),
+            other => return Err(ApiError::field(other, "not a part of an import")),
+        }
+    }
+    Ok(f)
+}
+
+/// The job a form asks for (its id still to be given).
+fn job_of(f: &Form, by: &str) -> ApiResult<Job> {
+    let country = f
+        .country
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            import::Country::parse(c)
+                .ok_or_else(|| ApiError::field("country", "not an ISO 3166 country code"))
+        })
+        .transpose()?;
+    let encoding = f
+        .encoding
+        .as_deref()
+        .filter(|e| !e.is_empty())
+        .map(|e| {
+            import::Encoding::parse(e).ok_or_else(|| {
+                ApiError::field(
+                    "encoding",
+                    "UTF-8, Windows-1250, Windows-1252 or ISO-8859-2",
+                )
+            })
+        })
+        .transpose()?;
+    if let Some(m) = &f.mapping {
+        import::Mapping::from_toml(m).map_err(|e| ApiError::field("mapping", e))?;
+    }
+    Ok(Job {
+        id: 0,
+        by: by.to_string(),
+        dry_run: f.dry_run,
+        country,
+        encoding,
+        sheet: f.sheet.clone().filter(|s| !s.is_empty()),
+        mapping: f.mapping.clone().filter(|m| !m.trim().is_empty()),
+    })
+}
+
+/// `POST /api/v1/imports` (multipart: `file`, `kind`, `mapping`, `country`,
+/// `dry_run`, and `encoding`, `sheet`): answers `{"id"}` at once; the
+/// import runs in the background.
+pub async fn start(State(st): State<AppState>, p: Principal, m: Multipart) -> ApiResult<Response> {
+    p.require(Action::CustomersManage)?;
+    let f = form_of(m).await?;
+    match f.kind.as_deref().unwrap_or("customers") {
+        "customers" => {}
+        other => {
+            return Err(ApiError::field(
+                "kind",
+                format!("{other}: only customers for now"),
+            ));
+        }
+    }
+    let mut job = job_of(&f, &p.name)?;
+    let Some((file_name, bytes)) = f.file else {
+        return Err(ApiError::field("file", "missing"));
+    };
+    if bytes.is_empty() {
+        return Err(ApiError::field("file", "empty"));
+    }
+    let t = p.tenant()?.clone();
+    let handle = st.hub.tenant(&t).await?;
+    let name: String = file_name.chars().take(200).collect();
+    job.id = st
+        .store
+        .create_import(
+            &t,
+            "customers",
+            &name,
+            &p.name,
+            job.dry_run,
+            crate::clock::now_ms(),
+        )
+        .await?;
+    let id = job.id;
+    let store = st.store.clone();
+    tokio::spawn(async move {
+        crate::import::run(&store, &handle, &t, job, bytes, |_| {}).await;
+    });
+    Ok((StatusCode::ACCEPTED, axum::Json(json!({"id": id}))).into_response())
+}
+
+/// `GET /api/v1/imports/{id}`.
+pub async fn one(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    p.require(Action::CustomersManage)?;
+    let id = path_id(&id, "import")?;
+    let v = st
+        .store
+        .import(p.tenant()?, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("import"))?;
+    Ok(axum::Json(v).into_response())
+}
+
+/// `GET /api/v1/imports`.
+pub async fn list(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
+    p.require(Action::CustomersManage)?;
+    let v = st.store.imports(p.tenant()?, 50).await?;
+    Ok(axum::Json(json!({"imports": v})).into_response())
+}
+
+/// A CSV field, quoted when it needs to be.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The report as CSV: `line,column,reason`.
+pub fn rejects_csv(lines: &[store::crm::Reject]) -> String {
+    let mut out = String::from("line,column,reason\n");
+    for r in lines {
+        out.push_str(&format!(
+            "{},{},{}\n",
+            r.line,
+            csv_field(&r.column),
+            csv_field(&r.reason)
+        ));
+    }
+    out
+}
+
+/// `GET /api/v1/imports/{id}/rejects` (CSV).
+pub async fn rejects(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    p.require(Action::CustomersManage)?;
+    let id = path_id(&id, "import")?;
+    let t = p.tenant()?;
+    st.store
+        .import(t, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("import"))?;
+    let lines = st.store.import_rejects(t, id).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+        rejects_csv(&lines),
+    )
+        .into_response())
+}
+
+/// Largest body of an import request.
+pub const BODY_MAX: usize = FILE_MAX + 1024 * 1024;

@@ -1,0 +1,279 @@
+//! Imports through the API: real-looking files (CSV with `;` in
+//! Windows-1250, UTF-8 with a BOM, XLSX with phones stored as numbers),
+//! matching against the records there, the report of rejected lines, dry
+//! runs, a file that cannot be read, mapping files, and importing the same
+//! file again.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use server::auth::{self, Role};
+
+mod common;
+
+use common::client::Client;
+
+async fn admin() -> (common::Env, Client) {
+    let e = common::env("imports").await;
+    let t = e.store.create_tenant("acme", 1).await.unwrap();
+    let token = auth::new_token();
+    e.store
+        .create_token(
+            &t,
+            "test",
+            Role::Admin.as_str(),
+            &auth::secret_hash(&token),
+            1,
+        )
+        .await
+        .unwrap();
+    let c = Client::new(&e.app).bearer(&token);
+    (e, c)
+}
+
+/// Posts a file and waits for the import to end: its final state.
+async fn import(c: &mut Client, name: &str, bytes: &[u8], extra: &[(&str, &[u8])]) -> Value {
+    let mut parts: Vec<(&str, Option<&str>, &[u8])> =
+        vec![("file", Some(name), bytes), ("kind", None, b"customers")];
+    parts.extend(extra.iter().map(|(k, v)| (*k, None, *v)));
+    let r = c.multipart("/api/v1/imports", &[], &parts).await.unwrap();
+    assert_eq!(r.status, 202, "{:?}", r.json());
+    let id = r.json()["id"].as_i64().unwrap();
+    for _ in 0..500 {
+        let v = c
+            .get(&format!("/api/v1/imports/{id}"))
+            .await
+            .unwrap()
+            .json();
+        if v["state"] != "running" {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("import {id} did not end");
+}
+
+async fn rejects(c: &mut Client, id: &Value) -> String {
+    let r = c
+        .get(&format!("/api/v1/imports/{id}/rejects"))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    String::from_utf8(r.body.to_vec()).unwrap()
+}
+
+async fn find(c: &mut Client, q: &str) -> Vec<Value> {
+    let r = c.get(&format!("/api/v1/customers?q={q}")).await.unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    r.json()["customers"].as_array().unwrap().clone()
+}
+
+fn counts(v: &Value) -> [i64; 5] {
+    ["created", "updated", "unchanged", "rejected", "duplicates"].map(|k| v[k].as_i64().unwrap())
+}
+
+/// Czech customers in Windows-1250 with `;` and a quoted address, as a
+/// Czech spreadsheet saves them.
+const CZECH: &str = "Číslo zákazníka;Jméno a příjmení;Telefon;Mobil;E-mail;Ulice;PSČ;Město;Země;Poznámka\r\n\
+K-1;Tomáš Dvořák;724 123 456;;tomas@example.cz;\"Náměstí Míru 5; byt 3\";120 00;Praha;CZ;x\r\n\
+K-2;Jiří Šťastný;+420 602 111 222;603 222 333;jiri@example.cz;Dlouhá 7;110 00;Praha;Česko;\r\n\
+K-3;Eva Nováková;12;;eva@@example;;;Brno;CZ;\r\n\
+;;;;;;;;;\r\n\
+K-4;;;;;;;;;\r\n";
+
+#[tokio::test]
+async fn a_windows_1250_csv_is_imported_matched_and_reported_and_again_changes_nothing() {
+    let (_e, mut c) = admin().await;
+    let (bytes, _, bad) = encoding_rs::WINDOWS_1250.encode(CZECH);
+    assert!(!bad);
+    let v = import(&mut c, "zakaznici.csv", &bytes, &[("country", b"CZ")]).await;
+    assert_eq!(v["state"], "done", "{v}");
+    assert_eq!(v["rows_total"], 4, "the blank line is no row: {v}");
+    assert_eq!(counts(&v), [3, 0, 0, 1, 0], "{v}");
+    let report = rejects(&mut c, &v["id"]).await;
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines[0], "line,column,reason");
+    assert!(
+        lines.contains(
+            &"1,Poznámka,column not recognised: not imported (a mapping file can name it)"
+        ),
+        "{report}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("4,Telefon,")),
+        "the short number is reported: {report}"
+    );
+    assert!(lines.iter().any(|l| l.starts_with("4,E-mail,")), "{report}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("6,,no name")),
+        "{report}"
+    );
+    // Accents and word order do not matter; the numbers are E.164.
+    let found = find(&mut c, "dvorak%20tomas").await;
+    assert_eq!(found.len(), 1);
+    let t = &found[0];
+    assert_eq!(t["external_id"], "K-1");
+    assert_eq!(t["phones"][0]["e164"], "+420724123456");
+    assert_eq!(t["addresses"][0]["street"], "Náměstí Míru 5; byt 3");
+    assert_eq!(t["addresses"][0]["country"], "CZ");
+    let j = &find(&mut c, "603222333&country=CZ").await[0];
+    assert_eq!(j["name"], "Jiří Šťastný");
+    assert_eq!(j["phones"][1]["kind"], "mobile");
+    // The unparseable number is kept, marked invalid, never dropped.
+    let eva = &find(&mut c, "nováková").await[0];
+    assert_eq!(eva["phones"][0]["number"], "12");
+    assert_eq!(eva["phones"][0]["valid"], false);
+    // The same file again: nothing changes.
+    let again = import(&mut c, "zakaznici.csv", &bytes, &[("country", b"CZ")]).await;
+    assert_eq!(counts(&again), [0, 0, 3, 1, 0], "{again}");
+}
+
+#[tokio::test]
+async fn rows_match_by_external_id_then_phone_then_email_and_a_dry_run_writes_nothing() {
+    let (_e, mut c) = admin().await;
+    let first = "\u{feff}external_id,name,phone,email,city,postal_code,country\n\
+C1,María García,612 345 678,maria@example.es,Madrid,28001,ES\n\
+C2,Jordi Puig,+34 699 000 111,jordi@example.es,Barcelona,08001,ES\n";
+    let v = import(&mut c, "a.csv", first.as_bytes(), &[]).await;
+    assert_eq!(counts(&v), [2, 0, 0, 0, 0], "{v}");
+    // C1 renamed and moved; C9 has Jordi's number under another key; C8 has
+    // María's address in capitals; C7 is new.
+    let second = "external_id,name,phone,email,city,postal_code,country\n\
+C1,María García López,612345678,maria@example.es,Sevilla,41001,ES\n\
+C9,J. Puig,0034699000111,,,,ES\n\
+C8,Maria G.,,MARIA@EXAMPLE.ES,,,ES\n\
+C7,Núria Ferrer,600 000 007,,Girona,17001,ES\n";
+    let dry = import(&mut c, "b.csv", second.as_bytes(), &[("dry_run", b"true")]).await;
+    assert_eq!(counts(&dry), [1, 1, 2, 0, 2], "{dry}");
+    assert_eq!(dry["dry_run"], true);
+    assert!(
+        find(&mut c, "ferrer").await.is_empty(),
+        "a dry run writes nothing"
+    );
+    let v = import(&mut c, "b.csv", second.as_bytes(), &[]).await;
+    assert_eq!(counts(&v), [1, 1, 2, 0, 2], "{v}");
+    let m = &find(&mut c, "C1").await[0];
+    assert_eq!(m["name"], "María García López");
+    assert_eq!(m["addresses"][0]["city"], "Sevilla");
+    assert_eq!(m["addresses"][1]["city"], "Madrid");
+    let report = rejects(&mut c, &v["id"]).await;
+    assert!(
+        report.contains("3,,the same person as external id C2"),
+        "{report}"
+    );
+    // Its timeline says which import changed it.
+    let id = m["id"].as_i64().unwrap();
+    let tl = c
+        .get(&format!("/api/v1/customers/{id}/timeline"))
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(tl["entries"][0]["a"], format!("import:{}", v["id"]));
+    assert_eq!(tl["entries"][0]["b"], r#"["name","addresses"]"#);
+}
+
+#[tokio::test]
+async fn an_xlsx_with_a_mapping_and_custom_fields_is_imported() {
+    let (_e, mut c) = admin().await;
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("Clientes").unwrap();
+    for (i, h) in ["Código", "Nombre completo", "Móvil", "Contrato", "Saldo"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, i as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "X-1").unwrap();
+    ws.write_string(1, 1, "Lucía López").unwrap();
+    ws.write_number(1, 2, 612000001.0).unwrap();
+    ws.write_string(1, 3, "CT-77").unwrap();
+    ws.write_number(1, 4, 1250.5).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let mapping = b"[columns]\nexternal_id = \"C\xc3\xb3digo\"\nname = \"Nombre completo\"\nphone = \"M\xc3\xb3vil\"\n[custom]\ncontract = \"Contrato\"\nbalance = \"Saldo\"\n";
+    let v = import(
+        &mut c,
+        "clientes.xlsx",
+        &bytes,
+        &[
+            ("mapping", mapping),
+            ("country", b"ES"),
+            ("sheet", b"Clientes"),
+        ],
+    )
+    .await;
+    assert_eq!(v["state"], "done", "{v}");
+    assert_eq!(counts(&v), [1, 0, 0, 0, 0], "{v}");
+    let l = &find(&mut c, "lucia").await[0];
+    assert_eq!(l["phones"][0]["e164"], "+34612000001");
+    assert_eq!(
+        l["fields"],
+        json!({"balance": "1250.5", "contract": "CT-77"})
+    );
+    // A mapping naming a header the file lacks: the import fails, writes nothing.
+    let bad = b"[columns]\nname = \"Nombre\"\n";
+    let v = import(&mut c, "clientes.xlsx", &bytes, &[("mapping", bad)]).await;
+    assert_eq!(v["state"], "failed", "{v}");
+    assert!(v["error"].as_str().unwrap().contains("Nombre"), "{v}");
+    assert_eq!(counts(&v), [0, 0, 0, 0, 0]);
+}
+
+#[tokio::test]
+async fn bad_imports_are_refused_with_the_field_named() {
+    let (_e, mut c) = admin().await;
+    let r = c
+        .multipart("/api/v1/imports", &[], &[("kind", None, b"customers")])
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            r.status,
+            r.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("file")
+        ),
+        (422, true),
+        "{:?}",
+        r.json()
+    );
+    let r = c
+        .multipart(
+            "/api/v1/imports",
+            &[],
+            &[
+                ("file", Some("a.csv"), b"name\nA\n"),
+                ("kind", None, b"debts"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    let r = c
+        .multipart(
+            "/api/v1/imports",
+            &[],
+            &[
+                ("file", Some("a.csv"), b"name\nA\n"),
+                ("mapping", None, b"[columns]\nfoo = \"x\"\n"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    let r = c
+        .multipart(
+            "/api/v1/imports",
+            &[],
+            &[
+                ("file", Some("a.csv"), b"name\nA\n"),
+                ("country", None, b"XX"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    // Not a table at all: the import fails, with the reason.
+    let v = import(&mut c, "x.xlsx", b"PK\x03\x04 not really a workbook", &[]).await;
+    assert_eq!(v["state"], "failed", "{v}");
+    assert_eq!(c.get("/api/v1/imports/999").await.unwrap().status, 404);
+}
