@@ -346,6 +346,13 @@ impl Store {
         Ok(Some((r.try_get(0)?, record)))
     }
 
+    /// The records merged into `kept`.
+    pub async fn customers_merged_into(&self, t: &Tenant, kept: i64) -> Result<Vec<CustomerFull>, StoreError> {
+        let sql = format!("SELECT {FULL_COLS} FROM customers WHERE tenant_id = $1 AND merged_into = $2 ORDER BY id LIMIT 100");
+        let rows = sqlx::query(&sql).bind(t.id).bind(kept).fetch_all(&self.pool).await?;
+        rows.iter().map(full_of).collect()
+    }
+
     /// Groups of standing records that share name words and place.
     pub async fn customers_alike(&self, t: &Tenant, limit: i64) -> Result<Vec<Alike>, StoreError> {
         let rows = sqlx::query("SELECT name_key, place_key, COUNT(*) FROM customers WHERE tenant_id = $1 AND merged_into IS NULL AND place_key IS NOT NULL AND name_key <> '' GROUP BY name_key, place_key HAVING COUNT(*) > 1 ORDER BY COUNT(*) DESC, name_key LIMIT $2")

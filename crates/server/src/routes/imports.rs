@@ -94,20 +94,13 @@ fn job_of(f: &Form, by: &str) -> ApiResult<Job> {
     })
 }
 
-/// `POST /api/v1/imports` (multipart: `file`, `kind`, `mapping`, `country`,
-/// `dry_run`, and `encoding`, `sheet`): answers `{"id"}` at once; the
-/// import runs in the background.
-pub async fn start(State(st): State<AppState>, p: Principal, m: Multipart) -> ApiResult<Response> {
+/// Starts an import from a posted form: its id; it runs in the background.
+pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64> {
     p.require(Action::CustomersManage)?;
     let f = form_of(m).await?;
     match f.kind.as_deref().unwrap_or("customers") {
         "customers" => {}
-        other => {
-            return Err(ApiError::field(
-                "kind",
-                format!("{other}: only customers for now"),
-            ));
-        }
+        other => return Err(ApiError::field("kind", format!("{other}: only customers for now"))),
     }
     let mut job = job_of(&f, &p.name)?;
     let Some((file_name, bytes)) = f.file else {
@@ -119,22 +112,20 @@ pub async fn start(State(st): State<AppState>, p: Principal, m: Multipart) -> Ap
     let t = p.tenant()?.clone();
     let handle = st.hub.tenant(&t).await?;
     let name: String = file_name.chars().take(200).collect();
-    job.id = st
-        .store
-        .create_import(
-            &t,
-            "customers",
-            &name,
-            &p.name,
-            job.dry_run,
-            crate::clock::now_ms(),
-        )
-        .await?;
+    job.id = st.store.create_import(&t, "customers", &name, &p.name, job.dry_run, crate::clock::now_ms()).await?;
     let id = job.id;
     let store = st.store.clone();
     tokio::spawn(async move {
         crate::import::run(&store, &handle, &t, job, bytes, |_| {}).await;
     });
+    Ok(id)
+}
+
+/// `POST /api/v1/imports` (multipart: `file`, `kind`, `mapping`, `country`,
+/// `dry_run`, and `encoding`, `sheet`): answers `{"id"}` at once; the
+/// import runs in the background.
+pub async fn start(State(st): State<AppState>, p: Principal, m: Multipart) -> ApiResult<Response> {
+    let id = begin(&st, &p, m).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(json!({"id": id}))).into_response())
 }
 

@@ -11,13 +11,15 @@
 //!   `/api/v1/events`, listens to the kinds the page's `<body data-kinds>`
 //!   names, and re-fetches the fragments whose `data-live` names the kind
 //!   that arrived; [`follow`] is the one list of which page follows what.
-//!   No polling.
+//!   No polling, but for one list: an import's progress is not in the log,
+//!   so the imports list asks again every second while an import runs.
 //! - Language from the `centralita_lang` cookie (the user's choice), else the
 //!   browser's `Accept-Language`; times in the `centralita_tz` cookie's zone.
 //!
 //! One file per page group: [`signin`], [`chat`] (the customers' public chat page), [`desktop`] (with its [`panels`]),
 //! [`wallboard`] (with its [`waiting`] list), [`campaigns`], [`admin`] (with its [`users`] and the tenant's
-//! [`calendar`]); [`live`] keeps today's figures for the wallboard and the
+//! [`calendar`]), [`crm`] (customers: search, a record, merges, duplicates) and [`imports`];
+//! [`live`] keeps today's figures for the wallboard and the
 //! desktop's timers; [`follow`] says which facts each live page follows;
 //! [`settings`] is the desktop settings document (reason codes,
 //! dispositions, scripts).
@@ -31,8 +33,10 @@ pub mod calendar;
 pub mod calls;
 pub mod campaigns;
 pub mod chat;
+pub mod crm;
 pub mod desktop;
 pub mod follow;
+pub mod imports;
 pub mod live;
 pub mod panels;
 pub mod planform;
@@ -206,11 +210,15 @@ fn nav(ctx: &Ctx, current: &str) -> String {
         Role::Supervisor => {
             links.push(("/ui/wallboard", "wallboard-title"));
             links.push(("/ui/campaigns", "campaigns-title"));
+            links.push(("/ui/customers", "crm-title"));
+            links.push(("/ui/imports", "imports-title"));
             links.push(("/ui/agent", "desktop-title"));
         }
         Role::Admin => {
             links.push(("/ui/wallboard", "wallboard-title"));
             links.push(("/ui/campaigns", "campaigns-title"));
+            links.push(("/ui/customers", "crm-title"));
+            links.push(("/ui/imports", "imports-title"));
             links.push(("/ui/admin", "admin-title"));
             links.push(("/ui/agent", "desktop-title"));
         }
@@ -454,6 +462,17 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/account/two-factor/disable", post(account::disable))
         .route("/ui/account/sessions/{id}/end", post(account::end_session))
         .route("/ui/preferences", post(signin::preferences))
+        .route("/ui/customers", get(crm::page))
+        .route("/ui/customers/{id}", get(crm::record).post(crm::save))
+        .route("/ui/customers/{id}/merge", post(crm::merge))
+        .route("/ui/customers/{id}/unmerge", post(crm::unmerge))
+        .route(
+            "/ui/imports",
+            get(imports::page).post(imports::upload).layer(
+                axum::extract::DefaultBodyLimit::max(crate::routes::imports::BODY_MAX),
+            ),
+        )
+        .route("/ui/imports/list", get(imports::list_fragment))
         .route("/ui/assets/{file}", get(assets::serve))
         .route("/ui/agent", get(desktop::page))
         .route(
