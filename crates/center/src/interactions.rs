@@ -322,10 +322,22 @@ impl TenantCore {
             source: "api".into(),
             last_outcome: None,
         });
+        let phones: Vec<_> = phones.collect();
+        // The zone the number tells without doubt (an area code, a country
+        // with one zone).
+        let time_zone = phones
+            .first()
+            .and_then(|p| model::PhoneNumber::parse(p.e164.as_deref()?).ok())
+            .map(|n| dialer::zone::number_facts(&n).zones)
+            .and_then(|z| match z.candidates.as_slice() {
+                [one] => Some(one.tz.name().to_string()),
+                _ => None,
+            });
         let record = model::customer::Record {
             name,
-            phones: phones.collect(),
+            phones,
             emails: email.into_iter().collect(),
+            time_zone,
             ..Default::default()
         };
         let entry = crate::records::SetEntry {

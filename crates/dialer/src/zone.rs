@@ -160,6 +160,54 @@ pub fn number_facts(number: &PhoneNumber) -> NumberFacts {
     NumberFacts { valid, zones }
 }
 
+/// The one time zone a customer lives in, when the address or a number
+/// tells it without doubt: the address's country when it has one zone (in
+/// Spain the postal code's province: 35 and 38 are the Canary Islands),
+/// else the number's area code (North America, Spain, the UK) or its
+/// country. `None` when it could be several.
+pub fn home_zone(
+    country: Option<Country>,
+    postal_code: Option<&str>,
+    e164: Option<&str>,
+    phone_country: Option<Country>,
+) -> Option<Tz> {
+    let one = |z: Zones| match z.candidates.as_slice() {
+        [c] => Some(c.tz),
+        _ => None,
+    };
+    if let Some(c) = country {
+        let province = postal_code
+            .map(str::trim)
+            .and_then(|p| p.get(..2))
+            .filter(|p| p.bytes().all(|b| b.is_ascii_digit()));
+        if c == Country::ES
+            && let Some(p) = province
+        {
+            let canary = p == "35" || p == "38";
+            return Some(if canary {
+                chrono_tz::Atlantic::Canary
+            } else {
+                chrono_tz::Europe::Madrid
+            });
+        }
+        if let Some(tz) = one(country_zones(c)) {
+            return Some(tz);
+        }
+    }
+    let digits = e164?.strip_prefix('+')?;
+    let national = |cc: &str| digits.strip_prefix(cc).and_then(|n| n.parse::<u64>().ok());
+    let zones = if let Some(n) = national("1") {
+        nanp_zones(n, phone_country)
+    } else if let Some(n) = national("34") {
+        spain_zones(n)
+    } else if let Some(n) = national("44") {
+        uk_zones(n)
+    } else {
+        country_zones(phone_country?)
+    };
+    one(zones)
+}
+
 /// Zones of a North American number from its area code.
 fn nanp_zones(national: u64, country: Option<Country>) -> Zones {
     let area = u16::try_from(national / 10_000_000).unwrap_or(0);
@@ -317,6 +365,43 @@ mod tests {
 
     fn tzs(z: &Zones) -> Vec<Tz> {
         z.candidates.iter().map(|c| c.tz).collect()
+    }
+
+    #[test]
+    fn a_home_zone_comes_from_the_address_then_the_number() {
+        let es = Some(Country::ES);
+        assert_eq!(
+            home_zone(es, Some("38001"), None, None),
+            Some(Atlantic::Canary)
+        );
+        assert_eq!(
+            home_zone(es, Some("28013"), Some("+34922000000"), None),
+            Some(Europe::Madrid)
+        );
+        // Spain without a postal code: the number's province, else nothing certain.
+        assert_eq!(
+            home_zone(es, None, Some("+34922123456"), es),
+            Some(Atlantic::Canary)
+        );
+        assert_eq!(home_zone(es, None, Some("+34600112233"), es), None);
+        assert_eq!(
+            home_zone(Country::parse("fr"), None, None, None),
+            Some(Europe::Paris)
+        );
+        assert_eq!(
+            home_zone(Some(Country::US), None, Some("+12125550123"), None),
+            Some(America::New_York)
+        );
+        assert_eq!(home_zone(Some(Country::US), None, None, None), None);
+        assert_eq!(
+            home_zone(None, None, Some("+442071234567"), None),
+            Some(Europe::London)
+        );
+        assert_eq!(
+            home_zone(None, None, Some("+33123456789"), Country::parse("FR")),
+            Some(Europe::Paris)
+        );
+        assert_eq!(home_zone(None, None, None, None), None);
     }
 
     #[test]

@@ -356,6 +356,8 @@ mod tests {
                     ("message", Arg::Str("is empty")),
                     ("first", Arg::Num(51.0)),
                     ("last", Arg::Num(60.0)),
+                    ("id", Arg::Num(7.0)),
+                    ("n", Arg::Num(3.0)),
                 ];
                 let text = c.t_args(lang, id, &args);
                 assert!(

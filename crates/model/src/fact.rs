@@ -455,6 +455,11 @@ impl Fact {
                 format!("routing.{t}")
             }
             Fact::Call { call, .. } => format!("call.{}", call.type_name()),
+            // Facts that carry whole records are named without being encoded.
+            Fact::CustomersSet { .. } => "customers_set".into(),
+            Fact::CustomerCleaned { .. } => "customer_cleaned".into(),
+            Fact::CustomerMerged { .. } => "customer_merged".into(),
+            Fact::CustomerUnmerged { .. } => "customer_unmerged".into(),
             Fact::Outbound { event } => {
                 let v = serde_json::to_value(&event.kind).unwrap_or_default();
                 let t = v
@@ -680,4 +685,46 @@ pub enum DialerStep {
         /// The number (E.164).
         phone: String,
     },
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::*;
+    use crate::customer::Cause;
+
+    #[test]
+    fn the_kinds_named_directly_are_the_encoded_tags() {
+        let facts = [
+            Fact::CustomersSet {
+                by: "a".into(),
+                cause: Cause::Edit,
+                records: Vec::new(),
+            },
+            Fact::CustomerCleaned {
+                customer: 1,
+                version: 2,
+                interaction: InteractionId(3),
+                code: "wrong_number".into(),
+                cleanings: Vec::new(),
+                by: "a".into(),
+            },
+            Fact::CustomerMerged {
+                kept: 1,
+                merged: 2,
+                by: "a".into(),
+            },
+            Fact::CustomerUnmerged {
+                kept: 1,
+                merged: 2,
+                by: "a".into(),
+            },
+        ];
+        for f in facts {
+            let tag = serde_json::to_value(&f).unwrap()["fact"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            assert_eq!(f.kind(), tag);
+        }
+    }
 }

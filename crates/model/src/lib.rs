@@ -12,6 +12,7 @@
 //! - [`attributes`]: what is known about an interaction (caller, dialled number, segment…).
 //! - [`event`]: the facts the engines emit and the event log keeps.
 //! - [`customer`]: the customer record (phones, e-mails, addresses, custom fields) and why it was written.
+//! - [`fields`]: the custom fields a tenant defines on its records (types, required, patterns, screen pop).
 //! - [`fact`]: every fact of a tenant's log (the engines' events and the tenant core's own).
 //! - [`name`]: short names the facts carry (rules, strategies, causes), static or shared.
 //! - [`state`]: where an interaction stands and what an agent does, as kinds.
@@ -22,6 +23,7 @@ pub mod channel;
 pub mod customer;
 pub mod event;
 pub mod fact;
+pub mod fields;
 pub mod ids;
 pub mod name;
 pub mod outbound;

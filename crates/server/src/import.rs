@@ -19,6 +19,7 @@ use std::collections::{HashMap, HashSet};
 use center::customers::{email_key, external_key, phone_key};
 use center::records::{Found, MatchKeys, MatchedBy, SetEntry, absorb_row};
 use model::customer::{Cause, Phone, PhoneKind, Record};
+use model::fields::FieldDefs;
 use store::crm::{ImportView, Reject};
 use store::{Store, Tenant};
 use tokio::sync::mpsc;
@@ -26,7 +27,7 @@ use tokio::sync::mpsc;
 use crate::tenant::{Ack, Op, TenantHandle};
 
 /// Rows per chunk (one fact, one transaction).
-pub const CHUNK_ROWS: usize = 2_000;
+pub const CHUNK_ROWS: usize = 5_000;
 /// Largest file an import takes, in bytes.
 pub const FILE_MAX: usize = 512 * 1024 * 1024;
 
@@ -47,6 +48,11 @@ pub struct Job {
     pub sheet: Option<String>,
     /// The mapping file's text (else common headers are recognised).
     pub mapping: Option<String>,
+    /// The tenant's custom field definitions (read when the job starts).
+    pub fields: FieldDefs,
+    /// The campaign whose contact list the rows' records join (`kind =
+    /// contacts`).
+    pub campaign: Option<i64>,
 }
 
 /// A row read and checked.
@@ -54,6 +60,8 @@ struct Row {
     line: u64,
     record: Record,
     has_name: bool,
+    /// A custom field that does not pass the tenant's definitions.
+    bad_field: Option<(String, String)>,
 }
 
 /// What the reading thread sends.
@@ -85,7 +93,12 @@ fn kind_of(p: &import::RowPhone) -> PhoneKind {
 }
 
 /// A file row as a record (phones with their kind and source).
-fn record_of(r: import::CustomerRow, source: &str) -> Row {
+fn record_of(r: import::CustomerRow, source: &str, defs: &FieldDefs) -> Row {
+    let phone_country = r
+        .phones
+        .iter()
+        .find(|p| p.phone.valid)
+        .and_then(|p| p.phone.country);
     let phones = r.phones.into_iter().map(|p| Phone {
         kind: kind_of(&p),
         number: p.phone.given,
@@ -101,9 +114,10 @@ fn record_of(r: import::CustomerRow, source: &str) -> Row {
         country: a.country.map(|c| c.as_str().to_string()),
     });
     let has_name = r.name.as_deref().is_some_and(|n| !n.trim().is_empty());
-    Row {
+    let mut row = Row {
         line: r.line,
         has_name,
+        bad_field: None,
         record: Record {
             external_id: r.external_id,
             name: r.name.unwrap_or_default(),
@@ -118,7 +132,10 @@ fn record_of(r: import::CustomerRow, source: &str) -> Row {
             fields: r.custom.into_iter().collect(),
             ..Record::default()
         },
-    }
+    };
+    row.record.time_zone = crate::routes::records::home_zone_of(&row.record, phone_country);
+    row.bad_field = defs.check(&mut row.record.fields, false).err();
+    row
 }
 
 /// Reads the file on this thread: once to check it and count its rows,
@@ -152,7 +169,7 @@ fn read_file(bytes: Vec<u8>, job: Job, tx: mpsc::Sender<Read>) {
             Ok(_) => {}
             Err(e) => return fail(e.to_string()),
         }
-        let (rows, problems) = parse_chunk(&columns, &recs, job.country, &source);
+        let (rows, problems) = parse_chunk(&columns, &recs, job.country, &source, &job.fields);
         let n = recs.len() as u64;
         if tx.blocking_send(Read::Chunk(rows, problems, n)).is_err() {
             return;
@@ -205,6 +222,7 @@ fn parse_chunk(
     recs: &[import::Record],
     country: Option<import::Country>,
     source: &str,
+    defs: &FieldDefs,
 ) -> (Vec<Row>, Vec<Reject>) {
     let one = |part: &[import::Record]| {
         let mut rows = Vec::with_capacity(part.len());
@@ -212,7 +230,7 @@ fn parse_chunk(
         for rec in part {
             let (row, p) = columns.row(rec, country);
             problems.extend(p.into_iter().map(problem));
-            rows.extend(row.map(|r| record_of(r, source)));
+            rows.extend(row.map(|r| record_of(r, source, defs)));
         }
         (rows, problems)
     };
@@ -270,6 +288,8 @@ fn confirms(row: &Record, rec: &Record, by: MatchedBy) -> bool {
 struct Target {
     existing: Option<(i64, u32, Record)>,
     record: Record,
+    /// The first line that went into it.
+    line: u64,
 }
 
 /// Counts of one chunk, and what it writes.
@@ -282,6 +302,38 @@ struct Outcome {
     duplicates: i64,
     entries: Vec<SetEntry>,
     rejects: Vec<Reject>,
+    /// The records the chunk's rows went into, for a contact list.
+    members: Vec<Member>,
+}
+
+/// A record a chunk's rows went into: the one it was (or the entry that
+/// creates or changes it), its name and the numbers to dial.
+struct Member {
+    line: u64,
+    existing: Option<i64>,
+    entry: Option<usize>,
+    name: String,
+    phones: Vec<String>,
+}
+
+impl Member {
+    fn of(t: &Target, entry: Option<usize>) -> Member {
+        let phones = t
+            .record
+            .phones
+            .iter()
+            .filter(|p| p.valid)
+            .filter_map(|p| p.e164.clone())
+            .take(center::outbound::PHONES_PER_CONTACT_MAX)
+            .collect();
+        Member {
+            line: t.line,
+            existing: t.existing.as_ref().map(|e| e.0),
+            entry,
+            name: t.record.name.clone(),
+            phones,
+        }
+    }
 }
 
 impl Outcome {
@@ -323,6 +375,7 @@ impl Fold {
             self.targets.push(Target {
                 existing: Some((f.customer, *v, r.clone())),
                 record: r.clone(),
+                line: row.line,
             });
             self.targets.len() - 1
         }))
@@ -340,12 +393,23 @@ fn fold_chunk(
     rows: &[Row],
     found: Vec<Option<Found>>,
     existing: &HashMap<i64, (u32, Record)>,
+    defs: &FieldDefs,
 ) -> Outcome {
     let mut out = Outcome::default();
     let mut fold = Fold::default();
     for (row, f) in rows.iter().zip(found) {
+        if let Some((part, why)) = &row.bad_field {
+            out.reject(row.line, part.clone(), why.clone());
+            continue;
+        }
         let Some(t) = fold.target_of(row, f, existing) else {
-            if !row.has_name {
+            if let Some(name) = defs.missing(&row.record.fields) {
+                out.reject(
+                    row.line,
+                    format!("fields.{name}"),
+                    "required: a new record needs it".into(),
+                );
+            } else if !row.has_name {
                 out.reject(
                     row.line,
                     String::new(),
@@ -358,6 +422,7 @@ fn fold_chunk(
                 fold.targets.push(Target {
                     existing: None,
                     record: row.record.clone(),
+                    line: row.line,
                 });
                 fold.remember(&row.record, fold.targets.len() - 1);
             }
@@ -388,24 +453,19 @@ fn fold_chunk(
         }
     }
     for t in fold.targets {
-        match t.existing {
-            None => out.entries.push(SetEntry {
-                customer: None,
-                version: 0,
-                changed: Vec::new(),
+        let changed = match &t.existing {
+            None => Some(Vec::new()),
+            Some((_, _, before)) => Some(t.record.changed_from(before)).filter(|c| !c.is_empty()),
+        };
+        let entry = changed.as_ref().map(|_| out.entries.len());
+        out.members.push(Member::of(&t, entry));
+        if let Some(changed) = changed {
+            out.entries.push(SetEntry {
+                customer: t.existing.as_ref().map(|e| e.0),
+                version: t.existing.as_ref().map_or(0, |e| e.1),
+                changed,
                 record: t.record,
-            }),
-            Some((id, v, before)) => {
-                let changed = t.record.changed_from(&before);
-                if !changed.is_empty() {
-                    out.entries.push(SetEntry {
-                        customer: Some(id),
-                        version: v,
-                        record: t.record,
-                        changed,
-                    });
-                }
-            }
+            });
         }
     }
     out
@@ -421,6 +481,10 @@ pub async fn run(
     bytes: Vec<u8>,
     mut progress: impl FnMut(&ImportView),
 ) -> ImportView {
+    let mut job = job;
+    if let Ok(Some(doc)) = store.setting(t, model::fields::NAME).await {
+        job.fields = FieldDefs::parse(&doc).unwrap_or_default();
+    }
     let mut view = match store.import(t, job.id).await {
         Ok(Some(v)) => v,
         _ => ImportView {
@@ -434,6 +498,15 @@ pub async fn run(
     let reader = std::thread::spawn(move || read_file(bytes, j, tx));
     let mut dry_keys = HashSet::new();
     let mut reported = 0i64;
+    let mut in_campaign: HashSet<i64> = match job.campaign {
+        Some(c) => store
+            .campaign_customers(t, c)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
+        None => HashSet::new(),
+    };
     let result = async {
         while let Some(msg) = rx.recv().await {
             match msg {
@@ -443,7 +516,19 @@ pub async fn run(
                 }
                 Read::Chunk(rows, problems, n) => {
                     report(store, t, job.id, &mut reported, problems).await?;
-                    let out = chunk(store, handle, t, &job, &rows, &mut dry_keys).await?;
+                    let mut out = chunk(store, handle, t, &job, &rows, &mut dry_keys).await?;
+                    if let Some(c) = job.campaign {
+                        let lines = join_campaign(
+                            handle,
+                            &job,
+                            c,
+                            &mut out.members,
+                            &mut in_campaign,
+                            &mut view,
+                        )
+                        .await?;
+                        report(store, t, job.id, &mut reported, lines).await?;
+                    }
                     view.rows_read += n as i64;
                     view.created += out.created;
                     view.updated += out.updated;
@@ -510,6 +595,7 @@ async fn chunk(
 ) -> Result<Outcome, String> {
     let mut last = String::new();
     for _ in 0..3 {
+        let t0 = crate::clock::mono();
         let keys = rows.iter().map(|r| keys_of(&r.record)).collect();
         let found = match handle.call(Op::MatchCustomers(keys)).await {
             Ok(Ack::Matches(f)) => f,
@@ -526,7 +612,9 @@ async fn chunk(
             .into_iter()
             .map(|c| (c.id, (c.version, c.record)))
             .collect();
-        let mut out = fold_chunk(rows, found, &existing);
+        let t1 = t0.elapsed();
+        let mut out = fold_chunk(rows, found, &existing, &job.fields);
+        let t2 = t0.elapsed();
         if job.dry_run {
             dry_run_counts(&mut out, dry_keys);
             out.entries.clear();
@@ -541,7 +629,21 @@ async fn chunk(
             cause: Cause::Import { import: job.id },
             entries,
         };
-        match handle.call(op).await {
+        let written = handle.call(op).await;
+        if let Ok(Ack::Ids(ids)) = &written {
+            for m in &mut out.members {
+                m.existing = m.existing.or_else(|| ids.get(m.entry?).copied());
+            }
+        }
+        tracing::debug!(
+            import = job.id,
+            rows = rows.len(),
+            matched_ms = t1.as_millis() as u64,
+            folded_ms = (t2 - t1).as_millis() as u64,
+            written_ms = (t0.elapsed() - t2).as_millis() as u64,
+            "chunk"
+        );
+        match written {
             Ok(_) => return Ok(out),
             Err(e) if e.status == axum::http::StatusCode::CONFLICT => last = e.message,
             Err(e) => return Err(e.message),
@@ -550,6 +652,56 @@ async fn chunk(
     Err(format!(
         "records kept changing while being imported: {last}"
     ))
+}
+
+/// Adds the records a chunk's rows went into to the campaign's contact list
+/// (each record once, ever: one already in the list is not added again); a
+/// record without a number to dial is reported. A dry run only counts.
+async fn join_campaign(
+    handle: &TenantHandle,
+    job: &Job,
+    campaign: i64,
+    members: &mut Vec<Member>,
+    in_campaign: &mut HashSet<i64>,
+    view: &mut ImportView,
+) -> Result<Vec<Reject>, String> {
+    let mut lines = Vec::new();
+    let mut contacts = Vec::new();
+    for m in members.drain(..) {
+        if m.existing.is_some_and(|id| !in_campaign.insert(id)) {
+            continue;
+        }
+        if m.phones.is_empty() {
+            lines.push(Reject {
+                line: m.line as i64,
+                column: String::new(),
+                reason: "no valid number to dial: the record is kept, not added to the campaign"
+                    .into(),
+            });
+            continue;
+        }
+        contacts.push(center::outbound::ContactReq {
+            name: Some(m.name).filter(|n| !n.is_empty()),
+            customer_id: m.existing,
+            phones: m.phones,
+        });
+    }
+    view.contacts_added += contacts.len() as i64;
+    if job.dry_run {
+        return Ok(lines);
+    }
+    while !contacts.is_empty() {
+        let rest = contacts.split_off(contacts.len().min(center::outbound::CONTACTS_PER_LOAD_MAX));
+        let batch = std::mem::replace(&mut contacts, rest);
+        handle
+            .call(Op::AddContacts {
+                campaign,
+                contacts: batch,
+            })
+            .await
+            .map_err(|e| e.message)?;
+    }
+    Ok(lines)
 }
 
 /// A dry run writes nothing, so later chunks would not find the records

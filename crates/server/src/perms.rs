@@ -388,6 +388,18 @@ pub const ROUTES: &[Route] = &[
         "Replace the tenant's time zone and holiday calendar",
     ),
     r(
+        "GET",
+        "/api/v1/settings/customer-fields",
+        Some(Action::CustomersRead),
+        "The custom fields the tenant defined on customer records",
+    ),
+    r(
+        "PUT",
+        "/api/v1/settings/customer-fields",
+        Some(Action::RoutingManage),
+        "Replace the custom field definitions (name, type, required, pattern, screen pop)",
+    ),
+    r(
         "POST",
         "/api/v1/interactions",
         Some(Action::InteractionsCreate),

@@ -77,11 +77,22 @@ pub struct Published {
 
 impl Published {
     /// The published form of a recorded fact.
-    pub fn of(r: Recorded) -> Published {
+    pub fn of(mut r: Recorded) -> Published {
+        // Streams carry which records an import's chunk or an edit wrote,
+        // not the records (thousands of them, kept in the streams' ring for
+        // late readers): a reader fetches the ones it shows.
+        if let store::Fact::CustomersSet { records, .. } = &mut r.fact {
+            for w in records.iter_mut() {
+                w.record = model::customer::Record::default();
+            }
+        }
         let kind = r.fact.kind();
         // Compact JSON has no line breaks (they are escaped inside strings),
         // so the data fits on one `data:` line.
-        let data = serde_json::json!({"seq": r.seq, "at": r.at, "fact": r.fact}).to_string();
+        // Written straight to text (not through a `Value`: an import's
+        // chunk is thousands of records).
+        let fact = serde_json::to_string(&r.fact).unwrap_or_else(|_| "null".into());
+        let data = format!("{{\"seq\":{},\"at\":{},\"fact\":{fact}}}", r.seq, r.at);
         let head = format!("id: {}\nevent: {kind}\ndata: ", r.seq);
         let data_at = head.len();
         let frame = format!("{head}{data}\n\n").into();

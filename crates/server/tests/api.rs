@@ -601,7 +601,7 @@ async fn live_events_resume_after_last_event_id() {
         .unwrap()
         .unwrap()
         .unwrap();
-    assert_eq!((c.id, c.event.as_str()), (last + 1, "customer_created"));
+    assert_eq!((c.id, c.event.as_str()), (last + 1, "customers_set"));
 }
 
 #[tokio::test]

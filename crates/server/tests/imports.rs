@@ -116,6 +116,8 @@ async fn a_windows_1250_csv_is_imported_matched_and_reported_and_again_changes_n
     assert_eq!(t["phones"][0]["e164"], "+420724123456");
     assert_eq!(t["addresses"][0]["street"], "Náměstí Míru 5; byt 3");
     assert_eq!(t["addresses"][0]["country"], "CZ");
+    // The time zone comes from the address's country.
+    assert_eq!(t["time_zone"], "Europe/Prague");
     let j = &find(&mut c, "603222333&country=CZ").await[0];
     assert_eq!(j["name"], "Jiří Šťastný");
     assert_eq!(j["phones"][1]["kind"], "mobile");
@@ -276,4 +278,219 @@ async fn bad_imports_are_refused_with_the_field_named() {
     let v = import(&mut c, "x.xlsx", b"PK\x03\x04 not really a workbook", &[]).await;
     assert_eq!(v["state"], "failed", "{v}");
     assert_eq!(c.get("/api/v1/imports/999").await.unwrap().status, 404);
+}
+
+#[tokio::test]
+async fn custom_fields_the_tenant_defined_are_checked_on_import_and_edit() {
+    let (_e, mut c) = admin().await;
+    let defs = json!({"fields": [
+        {"name": "contract", "label": "Contract", "type": "choice", "options": ["Prepaid", "Postpaid"], "required": true, "screen_pop": true},
+        {"name": "balance", "type": "number"},
+        {"name": "born", "type": "date"}
+    ]});
+    let r = c
+        .put("/api/v1/settings/customer-fields", &defs)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    let back = c
+        .get("/api/v1/settings/customer-fields")
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(back["fields"][0]["type"], "choice");
+    assert_eq!(back["fields"][0]["screen_pop"], true);
+    let bad = json!({"fields": [{"name": "x", "type": "choice"}]});
+    let r = c
+        .put("/api/v1/settings/customer-fields", &bad)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("fields[0].options:"),
+        "{:?}",
+        r.json()
+    );
+
+    let csv = "Nombre;Teléfono;Contrato;Saldo;Nacido\n\
+Ana Ruiz;+34 600 000 001;prepaid;12,5;31/12/1980\n\
+Luis Gil;+34 600 000 002;Postpaid;mucho;\n\
+Sara Pons;+34 600 000 003;;;\n";
+    let mapping = "[columns]\nname = \"Nombre\"\nphone = \"Teléfono\"\n[custom]\ncontract = \"Contrato\"\nbalance = \"Saldo\"\nborn = \"Nacido\"\n";
+    let v = import(
+        &mut c,
+        "campos.csv",
+        csv.as_bytes(),
+        &[("mapping", mapping.as_bytes())],
+    )
+    .await;
+    assert_eq!(v["state"], "done", "{v}");
+    assert_eq!(counts(&v), [1, 0, 0, 2, 0], "{v}");
+    let report = rejects(&mut c, &v["id"]).await;
+    assert!(
+        report.contains("3,fields.balance,\"\"\"mucho\"\" is not a number\""),
+        "{report}"
+    );
+    assert!(report.contains("4,fields.contract,required"), "{report}");
+    let ana = &find(&mut c, "ana%20ruiz").await[0];
+    // Values in their one form.
+    assert_eq!(
+        ana["fields"],
+        json!({"balance": "12.5", "born": "1980-12-31", "contract": "Prepaid"})
+    );
+    // Mobile numbers in Spain: the peninsula or the Canaries, no zone told.
+    assert_eq!(ana["time_zone"], Value::Null);
+    let id = ana["id"].as_i64().unwrap();
+    let r = c
+        .patch(
+            &format!("/api/v1/customers/{id}"),
+            &json!({"fields": {"contract": "gold"}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("fields.contract:"),
+        "{:?}",
+        r.json()
+    );
+    let r = c
+        .patch(
+            &format!("/api/v1/customers/{id}"),
+            &json!({"fields": {"contract": null}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "a required field cannot go: {:?}", r.json());
+    // An address in the Canaries gives the zone (the postal code's province).
+    let r = c
+        .patch(
+            &format!("/api/v1/customers/{id}"),
+            &json!({"addresses": [{"street": "Calle Triana 1", "postal_code": "35002", "city": "Las Palmas", "country": "ES"}]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    assert_eq!(r.json()["customer"]["time_zone"], "Atlantic/Canary");
+}
+
+#[tokio::test]
+async fn a_contact_list_loads_through_the_same_path_and_again_adds_nothing() {
+    let (_e, mut c) = admin().await;
+    let plan = "[[queue]]\nname = \"sales\"\n";
+    let r = c
+        .put("/api/v1/routing/plan", &json!({"document": plan}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    let r = c
+        .post(
+            "/api/v1/campaigns",
+            &json!({"name": "renewals", "settings": {"queue": "sales", "team": "renewals", "caller_id": "+34900000000"}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let campaign = r.json()["id"].as_i64().unwrap().to_string();
+    // Ana is already a customer; Luis twice (his second row adds a number);
+    // Sara has no number that can be dialled.
+    let r = c
+        .post(
+            "/api/v1/customers",
+            &json!({"name": "Ana Ruiz", "phone": "+34600000001"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let csv = "Nombre,Teléfono,Móvil,Email\n\
+Ana Ruiz,600 000 001,,\n\
+Luis Gil,600 000 002,,\n\
+Luis Gil,600 000 002,611 000 002,\n\
+Sara Pons,12,,sara@example.com\n";
+    let parts = [
+        ("country", b"ES".as_slice()),
+        ("campaign", campaign.as_bytes()),
+    ];
+    let with_kind = |kind: &'static [u8]| {
+        let mut v: Vec<(&str, &[u8])> = parts.to_vec();
+        v.push(("kind", kind));
+        v
+    };
+    // Without a campaign, or with another kind: refused.
+    let r = c
+        .multipart(
+            "/api/v1/imports",
+            &[],
+            &[
+                ("file", Some("l.csv"), csv.as_bytes()),
+                ("kind", None, b"contacts"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    let r = c
+        .multipart(
+            "/api/v1/imports",
+            &[],
+            &[
+                ("file", Some("l.csv"), csv.as_bytes()),
+                ("kind", None, b"debts"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    let v = import_kind(&mut c, csv.as_bytes(), &with_kind(b"contacts")).await;
+    assert_eq!(v["state"], "done", "{v}");
+    assert_eq!(v["kind"], "contacts");
+    assert_eq!(counts(&v), [2, 1, 1, 0, 0], "{v}");
+    assert_eq!(v["contacts_added"], 2, "{v}");
+    let report = rejects(&mut c, &v["id"]).await;
+    assert!(report.contains("5,,\"no valid number to dial"), "{report}");
+    let list = c
+        .get(&format!("/api/v1/campaigns/{campaign}/contacts"))
+        .await
+        .unwrap()
+        .json();
+    let contacts = list["contacts"].as_array().unwrap();
+    assert_eq!(contacts.len(), 2, "{list}");
+    let luis = contacts.iter().find(|x| x["name"] == "Luis Gil").unwrap();
+    assert_eq!(
+        luis["phones"],
+        json!(["+34600000002", "+34611000002"]),
+        "{luis}"
+    );
+    assert!(luis["customer_id"].as_i64().is_some(), "{luis}");
+    // The same file again: no record changes, no contact is added twice.
+    let again = import_kind(&mut c, csv.as_bytes(), &with_kind(b"contacts")).await;
+    assert_eq!(counts(&again), [0, 0, 4, 0, 0], "{again}");
+    assert_eq!(again["contacts_added"], 0, "{again}");
+}
+
+/// Posts a file with these parts and waits for the import to end.
+async fn import_kind(c: &mut Client, bytes: &[u8], extra: &[(&str, &[u8])]) -> Value {
+    let mut parts: Vec<(&str, Option<&str>, &[u8])> = vec![("file", Some("list.csv"), bytes)];
+    parts.extend(extra.iter().map(|(k, v)| (*k, None, *v)));
+    let r = c.multipart("/api/v1/imports", &[], &parts).await.unwrap();
+    assert_eq!(r.status, 202, "{:?}", r.json());
+    let id = r.json()["id"].as_i64().unwrap();
+    for _ in 0..500 {
+        let v = c
+            .get(&format!("/api/v1/imports/{id}"))
+            .await
+            .unwrap()
+            .json();
+        if v["state"] != "running" {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("import {id} did not end");
 }

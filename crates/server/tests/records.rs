@@ -95,7 +95,9 @@ async fn an_edit_over_a_version_not_seen_is_refused_and_changes_are_listed() {
     let r = c.request("PATCH", &path, &[], Some(&patch)).await.unwrap();
     assert_eq!(r.status, 200, "{:?}", r.json());
     let v = r.json();
+    // The zone came from the number when it was created (a Czech one: Prague).
     assert_eq!(v["changed"], json!(["phones", "tags", "fields.contract"]));
+    assert_eq!(v["customer"]["time_zone"], "Europe/Prague");
     assert_eq!(v["customer"]["version"], 2);
     assert_eq!(v["customer"]["phones"][1]["e164"], "+420602123456");
     assert_eq!(v["customer"]["phones"][1]["kind"], "work");

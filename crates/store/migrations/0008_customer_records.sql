@@ -1,6 +1,6 @@
--- The customer record: the whole record as JSON beside the columns it is
--- found by; its phones, e-mail addresses and name words in tables of their
--- own (found through their primary keys); its changes for the timeline;
+-- The customer record: the whole record as JSON; the keys it is found by
+-- (phones, e-mail addresses, name words, the client's id) in one table;
+-- its changes for the timeline;
 -- merges (with the kept record as it was, to undo them); imports and the
 -- lines they rejected.
 ALTER TABLE customers ADD COLUMN external_id TEXT;
@@ -10,29 +10,22 @@ ALTER TABLE customers ADD COLUMN merged_into BIGINT;
 ALTER TABLE customers ADD COLUMN updated_seq BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE customers ADD COLUMN name_key TEXT;
 ALTER TABLE customers ADD COLUMN place_key TEXT;
-CREATE INDEX customers_external ON customers (tenant_id, external_id);
-CREATE INDEX customers_alike ON customers (tenant_id, name_key, place_key);
-CREATE TABLE customer_phones (
+-- Records are found through customer_keys alone: the first form's phone and
+-- e-mail indexes go (an import writes fewer trees).
+DROP INDEX customers_phone;
+DROP INDEX customers_email;
+-- Every key a record is found by, one tree: `p:` and a phone's E.164 digits
+-- written backwards (so the same index finds a whole number and a number's
+-- national part, a range of keys), `e:` an e-mail address in lower case,
+-- `w:` a folded name word, `x:` the client's id, `a:` the name and place
+-- likely duplicates share, and `d:` (customer 0) an `a:` key that more than
+-- one record has. On SQLite the table is its primary key (WITHOUT ROWID).
+CREATE TABLE customer_keys (
     tenant_id BIGINT NOT NULL,
-    e164 TEXT NOT NULL,
+    k TEXT NOT NULL,
     customer_id BIGINT NOT NULL,
-    PRIMARY KEY (tenant_id, e164, customer_id)
-);
-CREATE INDEX customer_phones_customer ON customer_phones (tenant_id, customer_id);
-CREATE TABLE customer_emails (
-    tenant_id BIGINT NOT NULL,
-    email TEXT NOT NULL,
-    customer_id BIGINT NOT NULL,
-    PRIMARY KEY (tenant_id, email, customer_id)
-);
-CREATE INDEX customer_emails_customer ON customer_emails (tenant_id, customer_id);
-CREATE TABLE customer_words (
-    tenant_id BIGINT NOT NULL,
-    word TEXT NOT NULL,
-    customer_id BIGINT NOT NULL,
-    PRIMARY KEY (tenant_id, word, customer_id)
-);
-CREATE INDEX customer_words_customer ON customer_words (tenant_id, customer_id);
+    PRIMARY KEY (tenant_id, k, customer_id)
+) /*sqlite: WITHOUT ROWID*/;
 CREATE TABLE customer_changes (
     tenant_id BIGINT NOT NULL,
     customer_id BIGINT NOT NULL,
@@ -40,7 +33,7 @@ CREATE TABLE customer_changes (
     cause TEXT NOT NULL,
     fields TEXT NOT NULL,
     PRIMARY KEY (tenant_id, customer_id, seq)
-);
+) /*sqlite: WITHOUT ROWID*/;
 CREATE TABLE customer_merges (
     tenant_id BIGINT NOT NULL,
     merged BIGINT NOT NULL,
@@ -67,6 +60,8 @@ CREATE TABLE imports (
     error TEXT,
     created_at BIGINT NOT NULL,
     ended_at BIGINT,
+    campaign_id BIGINT,
+    contacts_added BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (tenant_id, id)
 );
 CREATE TABLE import_rejects (

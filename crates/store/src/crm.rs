@@ -17,7 +17,9 @@ pub const REJECTS_MAX: i64 = 100_000;
 pub struct Search {
     /// The client company's key.
     pub external_id: Option<String>,
-    /// A phone in E.164 (or the plain form given).
+    /// A phone in E.164 (`+` and digits: the whole number), or the digits of
+    /// a number written without its country (the number's national part:
+    /// any number ending in them, a trunk prefix of zeros aside).
     pub phone: Option<String>,
     /// An e-mail address (any case).
     pub email: Option<String>,
@@ -66,7 +68,7 @@ pub struct Alike {
 pub struct ImportView {
     /// Its id.
     pub id: i64,
-    /// `customers` (later kinds: debts, payments, dnc, contacts).
+    /// `customers` or `contacts` (later kinds: debts, payments, dnc).
     pub kind: String,
     /// `running`, `done` or `failed`.
     pub state: String,
@@ -98,6 +100,27 @@ pub struct ImportView {
     /// Unix milliseconds, when it ended.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<i64>,
+    /// The campaign a `contacts` import loads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub campaign_id: Option<i64>,
+    /// Contacts it added to that campaign (records already in it are not
+    /// added again).
+    pub contacts_added: i64,
+}
+
+/// An import to start.
+#[derive(Debug, Clone, Copy)]
+pub struct NewImport<'a> {
+    /// `customers` or `contacts`.
+    pub kind: &'a str,
+    /// The file's name as given.
+    pub file_name: &'a str,
+    /// Who starts it.
+    pub by: &'a str,
+    /// Write nothing.
+    pub dry_run: bool,
+    /// The campaign of a `contacts` import.
+    pub campaign: Option<i64>,
 }
 
 /// A line of an import's report.
@@ -111,7 +134,7 @@ pub struct Reject {
     pub reason: String,
 }
 
-const IMPORT_COLS: &str = "id, kind, state, file_name, by_user, dry_run, rows_total, rows_read, created, updated, unchanged, rejected, duplicates, error, created_at, ended_at";
+const IMPORT_COLS: &str = "id, kind, state, file_name, by_user, dry_run, rows_total, rows_read, created, updated, unchanged, rejected, duplicates, error, created_at, ended_at, campaign_id, contacts_added";
 
 fn import_of(r: &sqlx::any::AnyRow) -> Result<ImportView, StoreError> {
     let dry: i64 = r.try_get(5)?;
@@ -132,6 +155,8 @@ fn import_of(r: &sqlx::any::AnyRow) -> Result<ImportView, StoreError> {
         error: r.try_get(13)?,
         created_at: r.try_get(14)?,
         ended_at: r.try_get(15)?,
+        campaign_id: r.try_get(16)?,
+        contacts_added: r.try_get(17)?,
     })
 }
 
@@ -201,15 +226,16 @@ impl Store {
                 .map(|r| r.try_get::<i64, _>(0))
                 .collect::<Result<Vec<_>, _>>()
         };
+        const BY_KEY: &str = "SELECT customer_id FROM customer_keys WHERE tenant_id = $1 AND k = $2 ORDER BY customer_id LIMIT $3";
         if let Some(x) = &s.external_id {
-            ids.extend(one("SELECT id FROM customers WHERE tenant_id = $1 AND external_id = $2 ORDER BY id LIMIT $3", x.clone()).await?);
+            ids.extend(one(BY_KEY, format!("x:{x}")).await?);
         }
         if let Some(p) = &s.phone {
-            ids.extend(one("SELECT customer_id FROM customer_phones WHERE tenant_id = $1 AND e164 = $2 ORDER BY customer_id LIMIT $3", p.clone()).await?);
+            ids.extend(self.by_phone(t, p, limit).await?);
         }
         if let Some(e) = &s.email {
             let e = e.trim().to_lowercase();
-            ids.extend(one("SELECT customer_id FROM customer_emails WHERE tenant_id = $1 AND email = $2 ORDER BY customer_id LIMIT $3", e).await?);
+            ids.extend(one(BY_KEY, format!("e:{e}")).await?);
         }
         if !s.words.is_empty() {
             ids.extend(self.by_words(t, &s.words, limit).await?);
@@ -237,6 +263,35 @@ impl Store {
         Ok(found)
     }
 
+    /// Ids of records with a phone: the whole number (E.164), or numbers
+    /// whose national part ends the same (the tails in a range).
+    async fn by_phone(&self, t: &Tenant, p: &str, limit: i64) -> Result<Vec<i64>, StoreError> {
+        let tail = format!("p:{}", crate::customers::phone_tail(p));
+        let rows = if p.starts_with('+') {
+            sqlx::query("SELECT customer_id FROM customer_keys WHERE tenant_id = $1 AND k = $2 ORDER BY customer_id LIMIT $3")
+                .bind(t.id)
+                .bind(tail)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+        } else {
+            let tail = tail.trim_end_matches('0').to_string();
+            // ':' follows '9': every tail that starts with these digits.
+            let end = format!("{tail}:");
+            sqlx::query("SELECT customer_id FROM customer_keys WHERE tenant_id = $1 AND k >= $2 AND k < $3 ORDER BY customer_id LIMIT $4")
+                .bind(t.id)
+                .bind(tail)
+                .bind(end)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+        };
+        rows.iter()
+            .map(|r| r.try_get::<i64, _>(0))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(Into::into)
+    }
+
     /// Ids of records whose name has every word (the longest word is read
     /// through its index in id order; the others are checked per record).
     async fn by_words(
@@ -248,11 +303,11 @@ impl Store {
         let mut words: Vec<&String> = words.iter().take(4).collect();
         words.sort_by_key(|w| std::cmp::Reverse(w.len()));
         let mut sql = String::from(
-            "SELECT w0.customer_id FROM customer_words w0 WHERE w0.tenant_id = $1 AND w0.word = $2",
+            "SELECT w0.customer_id FROM customer_keys w0 WHERE w0.tenant_id = $1 AND w0.k = $2",
         );
         for i in 1..words.len() {
             sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM customer_words w{i} WHERE w{i}.tenant_id = $1 AND w{i}.word = ${} AND w{i}.customer_id = w0.customer_id)",
+                " AND EXISTS (SELECT 1 FROM customer_keys w{i} WHERE w{i}.tenant_id = $1 AND w{i}.k = ${} AND w{i}.customer_id = w0.customer_id)",
                 i + 2
             ));
         }
@@ -262,7 +317,7 @@ impl Store {
         ));
         let mut q = sqlx::query(&sql).bind(t.id);
         for w in &words {
-            q = q.bind(w.as_str());
+            q = q.bind(format!("w:{w}"));
         }
         let rows = q.bind(limit).fetch_all(&self.pool).await?;
         Ok(rows
@@ -347,48 +402,100 @@ impl Store {
     }
 
     /// The records merged into `kept`.
-    pub async fn customers_merged_into(&self, t: &Tenant, kept: i64) -> Result<Vec<CustomerFull>, StoreError> {
-        let sql = format!("SELECT {FULL_COLS} FROM customers WHERE tenant_id = $1 AND merged_into = $2 ORDER BY id LIMIT 100");
-        let rows = sqlx::query(&sql).bind(t.id).bind(kept).fetch_all(&self.pool).await?;
+    pub async fn customers_merged_into(
+        &self,
+        t: &Tenant,
+        kept: i64,
+    ) -> Result<Vec<CustomerFull>, StoreError> {
+        let sql = format!(
+            "SELECT {FULL_COLS} FROM customers WHERE tenant_id = $1 AND merged_into = $2 ORDER BY id LIMIT 100"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(t.id)
+            .bind(kept)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(full_of).collect()
     }
 
-    /// Groups of standing records that share name words and place.
+    /// Groups of standing records that share name words and place (the
+    /// keys marked when a second record got them; a group no longer two
+    /// standing records is left out).
     pub async fn customers_alike(&self, t: &Tenant, limit: i64) -> Result<Vec<Alike>, StoreError> {
-        let rows = sqlx::query("SELECT name_key, place_key, COUNT(*) FROM customers WHERE tenant_id = $1 AND merged_into IS NULL AND place_key IS NOT NULL AND name_key <> '' GROUP BY name_key, place_key HAVING COUNT(*) > 1 ORDER BY COUNT(*) DESC, name_key LIMIT $2")
-            .bind(t.id).bind(limit.clamp(1, 100)).fetch_all(&self.pool).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let (name_key, place_key): (String, String) = (r.try_get(0)?, r.try_get(1)?);
-            let sql = format!(
-                "SELECT {FULL_COLS} FROM customers WHERE tenant_id = $1 AND name_key = $2 AND place_key = $3 AND merged_into IS NULL ORDER BY id LIMIT 10"
-            );
-            let list = sqlx::query(&sql)
+        let limit = limit.clamp(1, 100) as usize;
+        let marks = sqlx::query("SELECT k FROM customer_keys WHERE tenant_id = $1 AND k >= 'd:' AND k < 'd;' ORDER BY k LIMIT 1000")
+            .bind(t.id)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::new();
+        for m in marks {
+            let mark: String = m.try_get(0)?;
+            let Some((name_key, place_key)) = mark[2..].split_once('\u{1f}') else {
+                continue;
+            };
+            let ids: Vec<i64> = sqlx::query("SELECT customer_id FROM customer_keys WHERE tenant_id = $1 AND k = $2 ORDER BY customer_id LIMIT 50")
                 .bind(t.id)
-                .bind(&name_key)
-                .bind(&place_key)
+                .bind(crate::customers::alike_key(name_key, place_key))
                 .fetch_all(&self.pool)
-                .await?;
+                .await?
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
+            let mut customers = self.customers_full(t, &ids).await?;
+            customers.retain(|c| c.merged_into.is_none());
+            if customers.len() < 2 {
+                continue;
+            }
+            let count = customers.len() as i64;
+            customers.truncate(10);
             out.push(Alike {
-                count: r.try_get(2)?,
-                customers: list.iter().map(full_of).collect::<Result<_, _>>()?,
-                name_key,
-                place_key,
+                count,
+                customers,
+                name_key: name_key.to_string(),
+                place_key: place_key.to_string(),
             });
+            if out.len() == limit {
+                break;
+            }
         }
+        out.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.name_key.cmp(&b.name_key))
+        });
         Ok(out)
+    }
+
+    /// The records a campaign's contacts already are.
+    pub async fn campaign_customers(
+        &self,
+        t: &Tenant,
+        campaign: i64,
+    ) -> Result<Vec<i64>, StoreError> {
+        let rows = sqlx::query("SELECT DISTINCT customer_id FROM campaign_contacts WHERE tenant_id = $1 AND campaign_id = $2 AND customer_id IS NOT NULL")
+            .bind(t.id)
+            .bind(campaign)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| r.try_get(0).map_err(Into::into))
+            .collect()
     }
 
     /// Starts an import's row (state `running`): its id.
     pub async fn create_import(
         &self,
         t: &Tenant,
-        kind: &str,
-        file_name: &str,
-        by: &str,
-        dry_run: bool,
+        n: &NewImport<'_>,
         now_ms: i64,
     ) -> Result<i64, StoreError> {
+        let NewImport {
+            kind,
+            file_name,
+            by,
+            dry_run,
+            campaign,
+        } = *n;
         for _ in 0..crate::ID_RETRIES {
             let mut tx = self.pool.begin().await?;
             let row =
@@ -397,8 +504,8 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?;
             let id: i64 = row.try_get(0)?;
-            let done = sqlx::query("INSERT INTO imports (tenant_id, id, kind, state, file_name, by_user, dry_run, created_at) VALUES ($1, $2, $3, 'running', $4, $5, $6, $7)")
-                .bind(t.id).bind(id).bind(kind).bind(file_name).bind(by).bind(i64::from(dry_run)).bind(now_ms)
+            let done = sqlx::query("INSERT INTO imports (tenant_id, id, kind, state, file_name, by_user, dry_run, created_at, campaign_id) VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8)")
+                .bind(t.id).bind(id).bind(kind).bind(file_name).bind(by).bind(i64::from(dry_run)).bind(now_ms).bind(campaign)
                 .execute(&mut *tx).await;
             if done.is_ok() && tx.commit().await.is_ok() {
                 return Ok(id);
@@ -409,9 +516,9 @@ impl Store {
 
     /// Saves an import's counts and state.
     pub async fn save_import(&self, t: &Tenant, v: &ImportView) -> Result<(), StoreError> {
-        sqlx::query("UPDATE imports SET state = $1, rows_total = $2, rows_read = $3, created = $4, updated = $5, unchanged = $6, rejected = $7, duplicates = $8, error = $9, ended_at = $10 WHERE tenant_id = $11 AND id = $12")
+        sqlx::query("UPDATE imports SET state = $1, rows_total = $2, rows_read = $3, created = $4, updated = $5, unchanged = $6, rejected = $7, duplicates = $8, error = $9, ended_at = $10, contacts_added = $11 WHERE tenant_id = $12 AND id = $13")
             .bind(&v.state).bind(v.rows_total).bind(v.rows_read).bind(v.created).bind(v.updated).bind(v.unchanged)
-            .bind(v.rejected).bind(v.duplicates).bind(v.error.clone()).bind(v.ended_at).bind(t.id).bind(v.id)
+            .bind(v.rejected).bind(v.duplicates).bind(v.error.clone()).bind(v.ended_at).bind(v.contacts_added).bind(t.id).bind(v.id)
             .execute(&self.pool).await?;
         Ok(())
     }

@@ -61,9 +61,10 @@ fn in_ids(pg: bool, col: &str, json: u8) -> String {
     }
 }
 
-/// The name and place keys that likely duplicates share.
-fn alike_keys(r: &Record) -> (String, Option<String>) {
-    let name = search_words(&r.name).join(" ");
+/// The name and place keys that likely duplicates share (`words`: the
+/// name's search words).
+fn alike_keys(r: &Record, words: &[String]) -> (String, Option<String>) {
+    let name = words.join(" ");
     let place = r.addresses.first().and_then(|a| {
         let p = a.postal_code.as_deref().map(fold).unwrap_or_default();
         let c = a.city.as_deref().map(fold).unwrap_or_default();
@@ -85,13 +86,60 @@ struct CustomerRow<'a>(
     Option<String>,
 );
 
+/// A phone's digits written backwards: its key after `p:` (the national
+/// part of a number is then a prefix of its tail).
+pub fn phone_tail(number: &str) -> String {
+    number.chars().rev().filter(char::is_ascii_digit).collect()
+}
+
+/// Every key a record is found by in `customer_keys` (see the migration):
+/// phones, e-mail addresses, name words, the client's id, and its name and
+/// place for likely duplicates; sorted, each once.
+pub(crate) fn keys_of(r: &Record) -> Vec<String> {
+    let words = search_words(&r.name);
+    let alike = alike_keys(r, &words);
+    keys_with(r, words, &alike)
+}
+
+/// [`keys_of`] with the name's words and the alike keys already made.
+fn keys_with(r: &Record, words: Vec<String>, alike: &(String, Option<String>)) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::with_capacity(8);
+    keys.extend(
+        r.phones
+            .iter()
+            .filter_map(|p| Some(format!("p:{}", phone_tail(p.e164.as_deref()?)))),
+    );
+    keys.extend(
+        r.emails
+            .iter()
+            .map(|e| format!("e:{}", e.trim().to_lowercase())),
+    );
+    keys.extend(words.into_iter().map(|mut w| {
+        w.insert_str(0, "w:");
+        w
+    }));
+    keys.extend(r.external_id.iter().map(|x| format!("x:{x}")));
+    if let (name, Some(place)) = alike
+        && !name.is_empty()
+    {
+        keys.push(alike_key(name, place));
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// The key that likely duplicates share.
+pub(crate) fn alike_key(name_key: &str, place_key: &str) -> String {
+    format!("a:{name_key}\u{1f}{place_key}")
+}
+
 /// The rows of one chunk, per table.
 #[derive(Default)]
 struct Rows<'a> {
     customers: Vec<CustomerRow<'a>>,
-    phones: Vec<(&'a str, i64)>,
-    emails: Vec<(String, i64)>,
-    words: Vec<(String, i64)>,
+    keys: Vec<(String, i64)>,
+    alike: Vec<String>,
     changes: Vec<(i64, String)>,
     rewritten: Vec<i64>,
 }
@@ -100,7 +148,10 @@ fn rows_of(records: &[Written]) -> Result<Rows<'_>, StoreError> {
     let mut rows = Rows::default();
     for w in records {
         let r = &w.record;
-        let (name_key, place_key) = alike_keys(r);
+        let words = search_words(&r.name);
+        let alike = alike_keys(r, &words);
+        let keys = keys_with(r, words, &alike);
+        let (name_key, place_key) = alike;
         let first_phone = r
             .phones
             .first()
@@ -116,18 +167,12 @@ fn rows_of(records: &[Written]) -> Result<Rows<'_>, StoreError> {
             name_key,
             place_key,
         ));
-        let mut keys: Vec<&str> = r.phones.iter().filter_map(|p| p.e164.as_deref()).collect();
-        keys.sort_unstable();
-        keys.dedup();
-        rows.phones
-            .extend(keys.into_iter().map(|k| (k, w.customer)));
-        let mut emails: Vec<String> = r.emails.iter().map(|e| e.trim().to_lowercase()).collect();
-        emails.sort_unstable();
-        emails.dedup();
-        rows.emails
-            .extend(emails.into_iter().map(|e| (e, w.customer)));
-        rows.words
-            .extend(search_words(&r.name).into_iter().map(|x| (x, w.customer)));
+        for k in keys {
+            if k.starts_with("a:") {
+                rows.alike.push(k.clone());
+            }
+            rows.keys.push((k, w.customer));
+        }
         let changed = if w.version == 1 {
             vec!["created".to_string()]
         } else {
@@ -139,7 +184,69 @@ fn rows_of(records: &[Written]) -> Result<Rows<'_>, StoreError> {
             rows.rewritten.push(w.customer);
         }
     }
+    // In key order, the tree is written page after page.
+    rows.keys.sort_unstable();
     Ok(rows)
+}
+
+/// Deletes the keys records had before they are written again (read from
+/// the records as they were: the table is found by key, not by record).
+async fn drop_keys(
+    tx: &mut Transaction<'_, Any>,
+    t: &Tenant,
+    pg: bool,
+    ids: &[i64],
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "SELECT {FULL_COLS} FROM customers WHERE tenant_id = $1 AND {}",
+        in_ids(pg, "id", 2)
+    );
+    let old = sqlx::query(&sql)
+        .bind(t.id)
+        .bind(serde_json::to_string(ids)?)
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut pairs: Vec<(String, i64)> = Vec::new();
+    for row in &old {
+        let c = full_of(row)?;
+        pairs.extend(keys_of(&c.record).into_iter().map(|k| (k, c.id)));
+    }
+    let sql = if pg {
+        "DELETE FROM customer_keys WHERE tenant_id = $1 AND (k, customer_id) IN (SELECT v->>0, (v->>1)::bigint FROM jsonb_array_elements($2::jsonb) v)"
+    } else {
+        "DELETE FROM customer_keys WHERE tenant_id = $1 AND (k, customer_id) IN (SELECT value->>0, value->>1 FROM json_each($2))"
+    };
+    sqlx::query(sql)
+        .bind(t.id)
+        .bind(serde_json::to_string(&pairs)?)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Marks the `a:` keys of a chunk that more than one record now has (a
+/// `d:` key, customer 0), so that the duplicates page reads only those.
+async fn mark_alike(
+    tx: &mut Transaction<'_, Any>,
+    t: &Tenant,
+    pg: bool,
+    keys: &[String],
+) -> Result<(), StoreError> {
+    let list = if pg {
+        "SELECT jsonb_array_elements_text($2::jsonb)"
+    } else {
+        "SELECT value FROM json_each($2)"
+    };
+    let sql = format!(
+        "INSERT INTO customer_keys (tenant_id, k, customer_id) SELECT $1, 'd:' || substr(k, 3), 0 FROM customer_keys \
+WHERE tenant_id = $1 AND k IN ({list}) GROUP BY k HAVING COUNT(*) > 1 ON CONFLICT DO NOTHING"
+    );
+    sqlx::query(&sql)
+        .bind(t.id)
+        .bind(serde_json::to_string(keys)?)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// The cause as the timeline shows it (`import:3`, `merge:12`, `edit`…).
@@ -166,18 +273,7 @@ pub(crate) async fn set(
     let pg = is_pg(tx);
     let rows = rows_of(records)?;
     if !rows.rewritten.is_empty() {
-        let ids = serde_json::to_string(&rows.rewritten)?;
-        for table in ["customer_phones", "customer_emails", "customer_words"] {
-            let sql = format!(
-                "DELETE FROM {table} WHERE tenant_id = $1 AND {}",
-                in_ids(pg, "customer_id", 2)
-            );
-            sqlx::query(&sql)
-                .bind(t.id)
-                .bind(ids.as_str())
-                .execute(&mut **tx)
-                .await?;
-        }
+        drop_keys(tx, t, pg, &rows.rewritten).await?;
     }
     use Col::*;
     let sql = insert_rows(
@@ -207,33 +303,20 @@ pub(crate) async fn set(
         .bind(serde_json::to_string(&rows.customers)?)
         .execute(&mut **tx)
         .await?;
-    let pairs = [
-        (
-            "customer_phones (tenant_id, e164, customer_id)",
-            serde_json::to_string(&rows.phones)?,
-        ),
-        (
-            "customer_emails (tenant_id, email, customer_id)",
-            serde_json::to_string(&rows.emails)?,
-        ),
-        (
-            "customer_words (tenant_id, word, customer_id)",
-            serde_json::to_string(&rows.words)?,
-        ),
-    ];
-    for (table, json) in pairs {
-        let sql = insert_rows(
-            pg,
-            &format!("INSERT INTO {table}"),
-            &[Param(1), Text(0), Int(1)],
-            2,
-            "",
-        );
-        sqlx::query(&sql)
-            .bind(t.id)
-            .bind(json)
-            .execute(&mut **tx)
-            .await?;
+    let sql = insert_rows(
+        pg,
+        "INSERT INTO customer_keys (tenant_id, k, customer_id)",
+        &[Param(1), Text(0), Int(1)],
+        2,
+        "",
+    );
+    sqlx::query(&sql)
+        .bind(t.id)
+        .bind(serde_json::to_string(&rows.keys)?)
+        .execute(&mut **tx)
+        .await?;
+    if !rows.alike.is_empty() {
+        mark_alike(tx, t, pg, &rows.alike).await?;
     }
     let sql = insert_rows(
         pg,

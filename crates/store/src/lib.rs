@@ -133,23 +133,32 @@ impl Store {
             return Err(StoreError::Url(url.chars().take(80).collect()));
         };
         let opts = AnyConnectOptions::from_str(url)?;
-        let pool_of = |max: u32| {
+        // Pages kept in memory per connection (KiB): the writer's is larger,
+        // so that a big transaction (an import's chunk) does not spill.
+        let pool_of = |max: u32, cache_kib: u32| {
             let mut pool = AnyPoolOptions::new()
                 .max_connections(max)
                 .acquire_timeout(Duration::from_secs(30));
             if backend == Backend::Sqlite {
                 // A file's connection cannot drop: no ping before each use
                 // (it is a round trip to the connection's thread).
-                pool = pool.test_before_acquire(false).after_connect(|conn, _| {
-                    Box::pin(async move {
-                        // WAL lets readers run beside the writer; FULL makes every
-                        // commit durable before it returns (the ack depends on it).
-                        conn.execute("PRAGMA journal_mode=WAL").await?;
-                        conn.execute("PRAGMA synchronous=FULL").await?;
-                        conn.execute("PRAGMA busy_timeout=10000").await?;
-                        Ok(())
-                    })
-                });
+                pool = pool
+                    .test_before_acquire(false)
+                    .after_connect(move |conn, _| {
+                        Box::pin(async move {
+                            // WAL lets readers run beside the writer; FULL makes every
+                            // commit durable before it returns (the ack depends on it).
+                            conn.execute("PRAGMA journal_mode=WAL").await?;
+                            conn.execute("PRAGMA synchronous=FULL").await?;
+                            conn.execute("PRAGMA busy_timeout=10000").await?;
+                            conn.execute(format!("PRAGMA cache_size=-{cache_kib}").as_str())
+                                .await?;
+                            // Checkpoints every 16 MB of log rather than 4: a page
+                            // written again before one is copied once.
+                            conn.execute("PRAGMA wal_autocheckpoint=4096").await?;
+                            Ok(())
+                        })
+                    });
             }
             pool
         };
@@ -158,9 +167,9 @@ impl Store {
             Backend::Sqlite => (4, 1),
             Backend::Postgres => (8, 4),
         };
-        let writer = pool_of(writers).connect_with(opts.clone()).await?;
+        let writer = pool_of(writers, 65_536).connect_with(opts.clone()).await?;
         migrate::run(&writer, backend).await?;
-        let pool = pool_of(readers).connect_with(opts).await?;
+        let pool = pool_of(readers, 8_192).connect_with(opts).await?;
         Ok(Store {
             pool,
             writer,

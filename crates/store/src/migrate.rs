@@ -69,6 +69,7 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreErr
             continue;
         }
         for stmt in statements(sql) {
+            let stmt = for_backend(&stmt, backend);
             sqlx::query(&stmt).execute(&mut *tx).await?;
         }
         sqlx::query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)")
@@ -82,6 +83,22 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreErr
 }
 
 /// Splits a migration file into statements (no `;` inside our SQL strings).
+/// A statement as a backend runs it: `/*sqlite: …*/` is SQLite's alone
+/// (`WITHOUT ROWID`), a comment elsewhere.
+fn for_backend(stmt: &str, backend: Backend) -> String {
+    let mut out = stmt.to_string();
+    if backend == Backend::Sqlite {
+        while let Some(at) = out.find("/*sqlite: ") {
+            let Some(end) = out[at..].find("*/") else {
+                break;
+            };
+            let inner = out[at + "/*sqlite: ".len()..at + end].to_string();
+            out.replace_range(at..at + end + 2, &inner);
+        }
+    }
+    out
+}
+
 fn statements(sql: &str) -> Vec<String> {
     let without_comments: String = sql
         .lines()

@@ -249,9 +249,7 @@ pub(crate) fn columns(table: &str) -> Vec<&'static str> {
             "name_key",
             "place_key",
         ],
-        "customer_phones" => vec!["e164", "customer_id"],
-        "customer_emails" => vec!["email", "customer_id"],
-        "customer_words" => vec!["word", "customer_id"],
+        "customer_keys" => vec!["k", "customer_id"],
         "customer_changes" => vec!["customer_id", "seq", "cause", "fields"],
         "customer_merges" => vec!["merged", "kept", "seq", "before_kept"],
         "agents" => vec![
@@ -293,9 +291,7 @@ pub(crate) fn key_columns(table: &str) -> &'static str {
         "interaction_notes" | "chat_messages" => "seq",
         "routing_plans" => "updated_seq",
         "customer_profile" => "customer_id, field",
-        "customer_phones" => "e164, customer_id",
-        "customer_emails" => "email, customer_id",
-        "customer_words" => "word, customer_id",
+        "customer_keys" => "k, customer_id",
         "customer_changes" => "customer_id, seq",
         "customer_merges" => "merged",
         "tenant_settings" => "name",
@@ -488,8 +484,15 @@ impl Store {
         phone: Option<&str>,
         email: Option<&str>,
     ) -> Result<Vec<CustomerView>, StoreError> {
-        let rows = sqlx::query("SELECT id, name, phone, email, created_at FROM customers WHERE tenant_id = $1 AND (($2 <> '' AND phone = $2) OR ($3 <> '' AND email = $3)) ORDER BY id LIMIT 100")
-            .bind(t.id).bind(phone.unwrap_or("")).bind(email.unwrap_or(""))
+        // Through the keys: the phone's E.164 digits, the address in lower case.
+        let p = phone
+            .filter(|p| !p.is_empty())
+            .map(|p| format!("p:{}", crate::customers::phone_tail(p)));
+        let e = email
+            .filter(|e| !e.is_empty())
+            .map(|e| format!("e:{}", e.trim().to_lowercase()));
+        let rows = sqlx::query("SELECT id, name, phone, email, created_at FROM customers WHERE tenant_id = $1 AND id IN (SELECT customer_id FROM customer_keys WHERE tenant_id = $1 AND k IN ($2, $3)) ORDER BY id LIMIT 100")
+            .bind(t.id).bind(p.unwrap_or_default()).bind(e.unwrap_or_default())
             .fetch_all(self.pool()).await?;
         rows.into_iter().map(customer_of).collect()
     }

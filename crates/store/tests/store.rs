@@ -725,6 +725,15 @@ async fn customer_records_are_found_merged_and_rebuilt(s: Store) {
         .await,
         [2]
     );
+    // A number written without its country finds the numbers ending so.
+    assert_eq!(
+        find(store::crm::Search {
+            phone: Some("612345678".into()),
+            ..Default::default()
+        })
+        .await,
+        [3]
+    );
     let alike = s.customers_alike(&t, 10).await.unwrap();
     assert_eq!(alike.len(), 1);
     assert_eq!(
@@ -757,6 +766,24 @@ async fn customer_records_are_found_merged_and_rebuilt(s: Store) {
         .is_empty()
     );
     assert_eq!(find(words(&["ferrer"])).await, [3]);
+    assert!(
+        find(store::crm::Search {
+            phone: Some("612345678".into()),
+            ..Default::default()
+        })
+        .await
+        .is_empty(),
+        "the old number's keys went with it"
+    );
+    assert_eq!(
+        find(store::crm::Search {
+            phone: Some("0612000000".into()),
+            ..Default::default()
+        })
+        .await,
+        [3],
+        "a trunk prefix aside"
+    );
     let full = s.customer_full(&t, 3).await.unwrap().unwrap();
     assert_eq!(
         (full.version, full.record.name.as_str()),
@@ -820,13 +847,33 @@ async fn customer_records_are_found_merged_and_rebuilt(s: Store) {
 async fn imports_keep_their_counts_and_rejects(s: Store) {
     let t = tenant(&s).await;
     let id = s
-        .create_import(&t, "customers", "a.csv", "ana", false, 5)
+        .create_import(
+            &t,
+            &store::crm::NewImport {
+                kind: "customers",
+                file_name: "a.csv",
+                by: "ana",
+                dry_run: false,
+                campaign: None,
+            },
+            5,
+        )
         .await
         .unwrap();
     assert_eq!(
-        s.create_import(&t, "customers", "b.csv", "ana", true, 6)
-            .await
-            .unwrap(),
+        s.create_import(
+            &t,
+            &store::crm::NewImport {
+                kind: "customers",
+                file_name: "b.csv",
+                by: "ana",
+                dry_run: true,
+                campaign: None
+            },
+            6
+        )
+        .await
+        .unwrap(),
         id + 1
     );
     let mut v = s.import(&t, id).await.unwrap().unwrap();

@@ -22,6 +22,7 @@ struct Form {
     country: Option<String>,
     encoding: Option<String>,
     sheet: Option<String>,
+    campaign: Option<String>,
     dry_run: bool,
 }
 
@@ -49,6 +50,7 @@ async fn form_of(mut m: Multipart) -> ApiResult<Form> {
             "country" => f.country = Some(text),
             "encoding" => f.encoding = Some(text),
             "sheet" => f.sheet = Some(text),
+            "campaign" => f.campaign = Some(text),
             "dry_run" => f.dry_run = matches!(text.as_str(), "true" | "1" | "yes" | "on"),
             other => return Err(ApiError::field(other, "not a part of an import")),
         }
@@ -91,6 +93,8 @@ fn job_of(f: &Form, by: &str) -> ApiResult<Job> {
         encoding,
         sheet: f.sheet.clone().filter(|s| !s.is_empty()),
         mapping: f.mapping.clone().filter(|m| !m.trim().is_empty()),
+        fields: Default::default(),
+        campaign: None,
     })
 }
 
@@ -98,11 +102,42 @@ fn job_of(f: &Form, by: &str) -> ApiResult<Job> {
 pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64> {
     p.require(Action::CustomersManage)?;
     let f = form_of(m).await?;
-    match f.kind.as_deref().unwrap_or("customers") {
-        "customers" => {}
-        other => return Err(ApiError::field("kind", format!("{other}: only customers for now"))),
-    }
+    // Without a kind: contacts when a campaign is named, else customers.
+    let has_campaign = f.campaign.as_deref().is_some_and(|c| !c.is_empty());
+    let kind = f.kind.as_deref().unwrap_or(if has_campaign {
+        "contacts"
+    } else {
+        "customers"
+    });
+    let campaign = match (kind, f.campaign.as_deref().filter(|c| !c.is_empty())) {
+        ("customers", None) => None,
+        ("customers", Some(_)) => {
+            return Err(ApiError::field("campaign", "only for kind=contacts"));
+        }
+        ("contacts", Some(c)) => Some(path_id(c, "campaign")?),
+        ("contacts", None) => {
+            return Err(ApiError::field(
+                "campaign",
+                "missing: the campaign the contacts are for",
+            ));
+        }
+        (other, _) => {
+            return Err(ApiError::field(
+                "kind",
+                format!("{other}: customers or contacts (debts, payments and dnc are to come)"),
+            ));
+        }
+    };
     let mut job = job_of(&f, &p.name)?;
+    if let Some(c) = campaign {
+        p.require(Action::CampaignsManage)?;
+        st.store
+            .campaign(p.tenant()?, c)
+            .await?
+            .ok_or_else(|| ApiError::not_found("campaign"))?;
+        job.campaign = Some(c);
+    }
+    let kind = kind.to_string();
     let Some((file_name, bytes)) = f.file else {
         return Err(ApiError::field("file", "missing"));
     };
@@ -112,7 +147,20 @@ pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64>
     let t = p.tenant()?.clone();
     let handle = st.hub.tenant(&t).await?;
     let name: String = file_name.chars().take(200).collect();
-    job.id = st.store.create_import(&t, "customers", &name, &p.name, job.dry_run, crate::clock::now_ms()).await?;
+    job.id = st
+        .store
+        .create_import(
+            &t,
+            &store::crm::NewImport {
+                kind: &kind,
+                file_name: &name,
+                by: &p.name,
+                dry_run: job.dry_run,
+                campaign,
+            },
+            crate::clock::now_ms(),
+        )
+        .await?;
     let id = job.id;
     let store = st.store.clone();
     tokio::spawn(async move {
@@ -121,9 +169,10 @@ pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64>
     Ok(id)
 }
 
-/// `POST /api/v1/imports` (multipart: `file`, `kind`, `mapping`, `country`,
-/// `dry_run`, and `encoding`, `sheet`): answers `{"id"}` at once; the
-/// import runs in the background.
+/// `POST /api/v1/imports` (multipart: `file`, `kind` (`customers`, or
+/// `contacts` with `campaign`), `mapping`, `country`, `dry_run`, and
+/// `encoding`, `sheet`): answers `{"id"}` at once; the import runs in the
+/// background.
 pub async fn start(State(st): State<AppState>, p: Principal, m: Multipart) -> ApiResult<Response> {
     let id = begin(&st, &p, m).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(json!({"id": id}))).into_response())

@@ -290,6 +290,10 @@ pub fn router(state: AppState) -> Router {
             get(settings::get_tenant).put(settings::put_tenant),
         )
         .route(
+            "/api/v1/settings/customer-fields",
+            get(settings::get_fields).put(settings::put_fields),
+        )
+        .route(
             "/api/v1/interactions",
             get(interactions::list).post(interactions::create),
         )

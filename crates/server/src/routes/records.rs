@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use center::records::{SetEntry, merge_records};
 use model::customer::{Address, Cause, Phone, PhoneKind, Record};
+use model::fields::FieldDefs;
 use serde::Deserialize;
 use serde_json::json;
 use store::crm::Search;
@@ -46,11 +47,16 @@ pub fn search_of(q: &str, country: Option<import::phone::Country>) -> Search {
         .chars()
         .all(|c| c.is_ascii_digit() || " +-().".contains(c));
     if phoneish && digits >= 6 {
+        // Without a country a national number is looked for by its digits:
+        // every number that ends in them.
         let p = import::phone::normalise(q, country);
         s.phone = Some(p.e164.unwrap_or_else(|| {
-            q.chars()
-                .filter(|c| c.is_ascii_digit() || *c == '+')
-                .collect()
+            let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+            if q.trim_start().starts_with('+') {
+                format!("+{digits}")
+            } else {
+                digits
+            }
         }));
         return s;
     }
@@ -162,7 +168,31 @@ fn phones_of(
         .collect()
 }
 
-fn patched(mut r: Record, p: Patch) -> ApiResult<Record> {
+/// The time zone a record's address or number tells without doubt
+/// ([`dialer::zone::home_zone`]); `phone_country` is the first valid
+/// number's country when the caller knows it (else it is read from the
+/// number).
+pub fn home_zone_of(r: &Record, phone_country: Option<import::phone::Country>) -> Option<String> {
+    use dialer::zone::Country;
+    let address = r.addresses.first();
+    let country = address
+        .and_then(|a| a.country.as_deref())
+        .and_then(Country::parse);
+    let postal = address.and_then(|a| a.postal_code.as_deref());
+    let e164 = r
+        .phones
+        .iter()
+        .filter(|p| p.valid)
+        .find_map(|p| p.e164.as_deref());
+    let phone_country = phone_country
+        .or_else(|| import::phone::normalise(e164?, None).country)
+        .and_then(|c| Country::parse(c.as_str()));
+    // An address written without its country is in the number's.
+    let country = country.or(phone_country.filter(|_| postal.is_some()));
+    dialer::zone::home_zone(country, postal, e164, phone_country).map(|tz| tz.name().to_string())
+}
+
+fn patched(mut r: Record, p: Patch, defs: &FieldDefs) -> ApiResult<Record> {
     let country = p
         .country
         .as_deref()
@@ -189,12 +219,16 @@ fn patched(mut r: Record, p: Patch) -> ApiResult<Record> {
     if let Some(v) = p.language {
         r.language = v;
     }
+    // A zone that came from the address or number follows them.
+    let derived = r.time_zone.is_none() || r.time_zone == home_zone_of(&r, None);
     if let Some(v) = p.time_zone {
         if let Some(z) = &v {
             z.parse::<chrono_tz::Tz>()
                 .map_err(|_| ApiError::field("time_zone", "not an IANA time zone"))?;
         }
         r.time_zone = v;
+    } else if derived {
+        r.time_zone = home_zone_of(&r, None);
     }
     if let Some(v) = p.tags {
         r.tags = v;
@@ -205,6 +239,8 @@ fn patched(mut r: Record, p: Patch) -> ApiResult<Record> {
             None => r.fields.remove(&k),
         };
     }
+    defs.check(&mut r.fields, true)
+        .map_err(|(part, why)| ApiError::field(&part, why))?;
     r.check()
         .map_err(|(part, why)| ApiError::field(&part, why))?;
     Ok(r)
@@ -231,7 +267,8 @@ pub async fn edit(
         )));
     }
     let version = req.version.unwrap_or(c.version);
-    let after = patched(c.record.clone(), req)?;
+    let defs = crate::routes::settings::field_defs(st, t).await?;
+    let after = patched(c.record.clone(), req, &defs)?;
     let changed = after.changed_from(&c.record);
     if !changed.is_empty() {
         let entries = vec![SetEntry {

@@ -11,6 +11,10 @@
 //! `client_secret_set`, and a `PUT` without `client_secret` keeps the one
 //! kept.
 //!
+//! The custom fields of customer records are the document named
+//! `customer_fields` (`model::fields`): `GET` and `PUT
+//! /api/v1/settings/customer-fields`.
+//!
 //! The tenant's task does not hold it yet: the pages that need the tenant's
 //! day (the wallboard's "today") read it from the store at the edge.
 
@@ -18,6 +22,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use center::settings::{self, TenantSettings, TenantSettingsDoc};
+use model::fields::{FieldDefs, FieldDefsDoc};
 use store::Tenant;
 
 use crate::AppState;
@@ -103,6 +108,47 @@ pub async fn put_tenant(
     seal_client_secret(&st, t, &mut s, &kept);
     save(&st, t, &s).await?;
     let on = Some("settings:tenant".to_string());
+    crate::audit::record(&st, &p, crate::audit::AuditAction::SettingsReplaced, on).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The tenant's custom field definitions (none when never set, or when a
+/// stored document no longer passes the checks).
+pub async fn field_defs(st: &AppState, t: &Tenant) -> ApiResult<FieldDefs> {
+    let doc = st.store.setting(t, model::fields::NAME).await?;
+    Ok(doc
+        .and_then(|d| FieldDefs::parse(&d).ok())
+        .unwrap_or_default())
+}
+
+/// `GET /api/v1/settings/customer-fields`.
+pub async fn get_fields(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
+    p.require(Action::CustomersRead)?;
+    Ok(axum::Json(field_defs(&st, p.tenant()?).await?.to_doc()).into_response())
+}
+
+/// `PUT /api/v1/settings/customer-fields`: replaces the definitions whole;
+/// records keep the values they have (a record is checked against the new
+/// definitions when it is next written).
+pub async fn put_fields(
+    State(st): State<AppState>,
+    p: Principal,
+    Body(doc): Body<FieldDefsDoc>,
+) -> ApiResult<Response> {
+    p.require(Action::RoutingManage)?;
+    let t = p.tenant()?;
+    let defs = FieldDefs::from_doc(doc).map_err(|(part, why)| ApiError::field(&part, why))?;
+    let document =
+        serde_json::to_string(&defs.to_doc()).map_err(|e| ApiError::internal(e.to_string()))?;
+    st.hub
+        .tenant(t)
+        .await?
+        .call(Op::SetSetting {
+            name: model::fields::NAME.into(),
+            document,
+        })
+        .await?;
+    let on = Some("settings:customer_fields".to_string());
     crate::audit::record(&st, &p, crate::audit::AuditAction::SettingsReplaced, on).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -71,9 +71,15 @@ pub async fn page(
     let results = if text.is_empty() {
         String::new()
     } else {
-        let found = st.store.search_customers(&t, &records::search_of(text, None), 50).await?;
+        let found = st
+            .store
+            .search_customers(&t, &records::search_of(text, None), 50)
+            .await?;
         if found.is_empty() {
-            format!("<p id=\"crm-results\" class=\"hint\">{}</p>", ctx.t("crm-none"))
+            format!(
+                "<p id=\"crm-results\" class=\"hint\">{}</p>",
+                ctx.t("crm-none")
+            )
         } else {
             format!("<div id=\"crm-results\">{}</div>", table(&ctx, &found))
         }
@@ -92,18 +98,36 @@ pub async fn page(
         dup_hint = ctx.t("crm-duplicates-hint"),
         dups = duplicates(&st, &ctx, &t).await?,
     );
-    Ok(layout(&ctx, "crm-title", "/ui/customers", "crm", None, &main))
+    Ok(layout(
+        &ctx,
+        "crm-title",
+        "/ui/customers",
+        "crm",
+        None,
+        &main,
+    ))
 }
 
 async fn duplicates(st: &AppState, ctx: &Ctx, t: &store::Tenant) -> ApiResult<String> {
     let groups = st.store.customers_alike(t, 20).await?;
     if groups.is_empty() {
-        return Ok(format!("<p class=\"hint\">{}</p>", ctx.t("crm-no-duplicates")));
+        return Ok(format!(
+            "<p class=\"hint\">{}</p>",
+            ctx.t("crm-no-duplicates")
+        ));
     }
     let mut s = String::from("<ul id=\"crm-duplicates\" class=\"plain\">");
     for g in groups {
-        let Some(first) = g.customers.first() else { continue };
-        let _ = write!(s, "<li><a href=\"/ui/customers/{}\">{}</a> (#{})", first.id, esc(&first.record.name), first.id);
+        let Some(first) = g.customers.first() else {
+            continue;
+        };
+        let _ = write!(
+            s,
+            "<li><a href=\"/ui/customers/{}\">{}</a> (#{})",
+            first.id,
+            esc(&first.record.name),
+            first.id
+        );
         for c in &g.customers[1..] {
             let _ = write!(
                 s,
@@ -129,8 +153,19 @@ fn parts(ctx: &Ctx, c: &CustomerFull) -> String {
     let r = &c.record;
     let mut phones = String::new();
     for p in &r.phones {
-        let bad = if p.valid { String::new() } else { format!(" <span class=\"badge warn\">{}</span>", ctx.t("crm-invalid")) };
-        let outcome = p.last_outcome.as_deref().map(|o| format!(" · {}", esc(o))).unwrap_or_default();
+        let bad = if p.valid {
+            String::new()
+        } else {
+            format!(
+                " <span class=\"badge warn\">{}</span>",
+                ctx.t("crm-invalid")
+            )
+        };
+        let outcome = p
+            .last_outcome
+            .as_deref()
+            .map(|o| format!(" · {}", esc(o)))
+            .unwrap_or_default();
         let _ = write!(
             phones,
             "<li data-phone=\"{e}\">{n} <span class=\"hint\">{k}{outcome}</span>{bad}</li>",
@@ -140,12 +175,22 @@ fn parts(ctx: &Ctx, c: &CustomerFull) -> String {
         );
     }
     let addresses: Vec<String> = r.addresses.iter().map(address_text).collect();
-    let fields: Vec<String> = r.fields.iter().map(|(k, v)| format!("{} = {}", esc(k), esc(v))).collect();
+    let fields: Vec<String> = r
+        .fields
+        .iter()
+        .map(|(k, v)| format!("{} = {}", esc(k), esc(v)))
+        .collect();
     let dd = |label: &str, v: String| format!("<dt>{}</dt><dd>{}</dd>", ctx.t(label), v);
     let mut s = String::from("<dl id=\"crm-parts\" class=\"parts\">");
     s.push_str(&dd("crm-name", esc(&r.name)));
-    s.push_str(&dd("crm-external-id", esc(r.external_id.as_deref().unwrap_or("—"))));
-    s.push_str(&dd("crm-phones", format!("<ul class=\"plain\">{phones}</ul>")));
+    s.push_str(&dd(
+        "crm-external-id",
+        esc(r.external_id.as_deref().unwrap_or("—")),
+    ));
+    s.push_str(&dd(
+        "crm-phones",
+        format!("<ul class=\"plain\">{phones}</ul>"),
+    ));
     s.push_str(&dd("crm-emails", esc(&r.emails.join(", "))));
     s.push_str(&dd("crm-addresses", addresses.join("<br>")));
     s.push_str(&dd("language", esc(r.language.as_deref().unwrap_or("—"))));
@@ -172,7 +217,13 @@ fn edit_form(ctx: &Ctx, c: &CustomerFull) -> String {
     let phones: Vec<String> = r
         .phones
         .iter()
-        .map(|p| format!("{}, {}", p.e164.as_deref().unwrap_or(&p.number), p.kind.as_str()))
+        .map(|p| {
+            format!(
+                "{}, {}",
+                p.e164.as_deref().unwrap_or(&p.number),
+                p.kind.as_str()
+            )
+        })
         .collect();
     let a = r.addresses.first().cloned().unwrap_or_default();
     let fields: Vec<String> = r.fields.iter().map(|(k, v)| format!("{k} = {v}")).collect();
@@ -198,22 +249,50 @@ fn edit_form(ctx: &Ctx, c: &CustomerFull) -> String {
         id = c.id,
         version = c.version,
         name = input("name", "crm-name", &r.name),
-        ext = input("external_id", "crm-external-id", r.external_id.as_deref().unwrap_or("")),
-        phones = area("phones", "crm-phones", "crm-phones-hint", &phones.join("\n")),
-        emails = area("emails", "crm-emails", "crm-emails-hint", &r.emails.join("\n")),
+        ext = input(
+            "external_id",
+            "crm-external-id",
+            r.external_id.as_deref().unwrap_or("")
+        ),
+        phones = area(
+            "phones",
+            "crm-phones",
+            "crm-phones-hint",
+            &phones.join("\n")
+        ),
+        emails = area(
+            "emails",
+            "crm-emails",
+            "crm-emails-hint",
+            &r.emails.join("\n")
+        ),
         street = input("street", "crm-street", a.street.as_deref().unwrap_or("")),
-        postal = input("postal_code", "crm-postal-code", a.postal_code.as_deref().unwrap_or("")),
+        postal = input(
+            "postal_code",
+            "crm-postal-code",
+            a.postal_code.as_deref().unwrap_or("")
+        ),
         city = input("city", "crm-city", a.city.as_deref().unwrap_or("")),
         country = input("country", "crm-country", a.country.as_deref().unwrap_or("")),
         lang = input("language", "language", r.language.as_deref().unwrap_or("")),
         tags = input("tags", "crm-tags", &r.tags.join(", ")),
-        fields = area("fields", "crm-fields", "crm-fields-hint", &fields.join("\n")),
+        fields = area(
+            "fields",
+            "crm-fields",
+            "crm-fields-hint",
+            &fields.join("\n")
+        ),
         save = ctx.t("save"),
     )
 }
 
 /// The merge form, and the records merged into this one with their undo.
-async fn merge_box(st: &AppState, ctx: &Ctx, t: &store::Tenant, c: &CustomerFull) -> ApiResult<String> {
+async fn merge_box(
+    st: &AppState,
+    ctx: &Ctx,
+    t: &store::Tenant,
+    c: &CustomerFull,
+) -> ApiResult<String> {
     let mut s = format!(
         "<form class=\"row\" hx-post=\"/ui/customers/{id}/merge\" hx-target=\"#crm-merge-msg\">\
 <label for=\"crm-other\">{other}</label><input id=\"crm-other\" name=\"other\" inputmode=\"numeric\" required size=\"8\">\
@@ -224,7 +303,11 @@ async fn merge_box(st: &AppState, ctx: &Ctx, t: &store::Tenant, c: &CustomerFull
     );
     let merged = st.store.customers_merged_into(t, c.id).await?;
     if !merged.is_empty() {
-        let _ = write!(s, "<h3>{}</h3><ul id=\"crm-merged\" class=\"plain\">", ctx.t("crm-merged-here"));
+        let _ = write!(
+            s,
+            "<h3>{}</h3><ul id=\"crm-merged\" class=\"plain\">",
+            ctx.t("crm-merged-here")
+        );
         for m in merged {
             let _ = write!(
                 s,
@@ -240,14 +323,61 @@ async fn merge_box(st: &AppState, ctx: &Ctx, t: &store::Tenant, c: &CustomerFull
     Ok(s)
 }
 
+/// A change of the record in words: its cause (`import:3`, `edit`,
+/// `merge:12`…) and the parts it changed (a JSON list).
+fn change_text(ctx: &Ctx, cause: &str, fields: &str) -> String {
+    let (head, n) = cause.split_once(':').unwrap_or((cause, ""));
+    let known = [
+        "edit",
+        "import",
+        "merge",
+        "unmerge",
+        "contact",
+        "merged_into",
+        "unmerged_from",
+    ];
+    let said = if known.contains(&head) {
+        let n = n
+            .parse::<f64>()
+            .map(i18n::Arg::Num)
+            .unwrap_or(i18n::Arg::Str(n));
+        ctx.ta(&format!("crm-cause-{head}"), &[("n", n)])
+    } else {
+        esc(cause)
+    };
+    let parts: Vec<String> = serde_json::from_str::<Vec<String>>(fields)
+        .unwrap_or_default()
+        .iter()
+        .map(|f| match f.strip_prefix("fields.") {
+            Some(custom) => esc(custom),
+            None => ctx.t(&format!("crm-part-{f}")),
+        })
+        .collect();
+    if parts.is_empty() {
+        said
+    } else {
+        format!("{said}: {}", parts.join(", "))
+    }
+}
+
 /// The timeline, newest first, with a link to older entries.
-async fn timeline(st: &AppState, ctx: &Ctx, t: &store::Tenant, id: i64, before: Option<i64>) -> ApiResult<String> {
+async fn timeline(
+    st: &AppState,
+    ctx: &Ctx,
+    t: &store::Tenant,
+    id: i64,
+    before: Option<i64>,
+) -> ApiResult<String> {
     const PAGE: i64 = 30;
     let entries = st.store.customer_timeline(t, id, before, PAGE).await?;
     let mut s = String::from("<ol id=\"crm-timeline\" class=\"timeline\">");
     for e in &entries {
         let what = match e.kind.as_str() {
-            "change" => format!("{} · {}", esc(e.a.as_deref().unwrap_or("")), esc(e.b.as_deref().unwrap_or(""))),
+            "change" => change_text(
+                ctx,
+                e.a.as_deref().unwrap_or(""),
+                e.b.as_deref().unwrap_or(""),
+            ),
             _ => [&e.a, &e.b, &e.c]
                 .into_iter()
                 .flatten()
@@ -255,8 +385,15 @@ async fn timeline(st: &AppState, ctx: &Ctx, t: &store::Tenant, id: i64, before: 
                 .collect::<Vec<_>>()
                 .join(" · "),
         };
-        let link = e.interaction_id.map(|i| format!(" <span class=\"hint\">#{i}</span>")).unwrap_or_default();
-        let other = if e.customer_id != id { format!(" <span class=\"badge\">#{}</span>", e.customer_id) } else { String::new() };
+        let link = e
+            .interaction_id
+            .map(|i| format!(" <span class=\"hint\">#{i}</span>"))
+            .unwrap_or_default();
+        let other = if e.customer_id != id {
+            format!(" <span class=\"badge\">#{}</span>", e.customer_id)
+        } else {
+            String::new()
+        };
         let _ = write!(
             s,
             "<li data-kind=\"{k}\"><time>{at}</time> <strong>{label}</strong>{other} {what}{link}</li>",
@@ -269,7 +406,12 @@ async fn timeline(st: &AppState, ctx: &Ctx, t: &store::Tenant, id: i64, before: 
     if entries.len() as i64 == PAGE
         && let Some(last) = entries.last()
     {
-        let _ = write!(s, "<p><a href=\"/ui/customers/{id}?before={}#crm-t-h\">{}</a></p>", last.seq, ctx.t("crm-older"));
+        let _ = write!(
+            s,
+            "<p><a href=\"/ui/customers/{id}?before={}#crm-t-h\">{}</a></p>",
+            last.seq,
+            ctx.t("crm-older")
+        );
     }
     Ok(s)
 }
@@ -286,7 +428,11 @@ pub async fn record(
     let id = path_id(&id, "customer")?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
-    let c = st.store.customer_full(&t, id).await?.ok_or_else(|| ApiError::not_found("customer"))?;
+    let c = st
+        .store
+        .customer_full(&t, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("customer"))?;
     if let Some(k) = c.merged_into {
         return Ok(redirect(&headers, &format!("/ui/customers/{k}")));
     }
@@ -307,7 +453,14 @@ pub async fn record(
         tl_h = ctx.t("crm-timeline"),
         tl = timeline(&st, &ctx, &t, id, before).await?,
     );
-    Ok(layout(&ctx, "crm-record", "/ui/customers", "crm", None, &main))
+    Ok(layout(
+        &ctx,
+        "crm-record",
+        "/ui/customers",
+        "crm",
+        None,
+        &main,
+    ))
 }
 
 /// The edit form's fields.
@@ -336,25 +489,43 @@ fn some(s: &str) -> Option<String> {
 fn phone_line(line: &str) -> Result<PhoneIn, String> {
     let (number, kind) = match line.rsplit_once(',') {
         Some((n, k)) => {
-            let k: PhoneKind = serde_json::from_value(serde_json::Value::String(k.trim().to_string()))
-                .map_err(|_| format!("{}: mobile, landline, work or other", k.trim()))?;
+            let k: PhoneKind =
+                serde_json::from_value(serde_json::Value::String(k.trim().to_string()))
+                    .map_err(|_| format!("{}: mobile, landline, work or other", k.trim()))?;
             (n.trim(), Some(k))
         }
         None => (line.trim(), None),
     };
-    Ok(PhoneIn::Full { number: number.to_string(), kind, valid: None })
+    Ok(PhoneIn::Full {
+        number: number.to_string(),
+        kind,
+        valid: None,
+    })
 }
 
 /// The form as a change of the whole record (the first address replaced,
 /// the others kept).
 fn patch_of(f: EditForm, old: &Record) -> Result<Patch, String> {
-    let phones = f.phones.lines().filter(|l| !l.trim().is_empty()).map(phone_line).collect::<Result<Vec<_>, _>>()?;
-    let mut fields: BTreeMap<String, Option<String>> = old.fields.keys().map(|k| (k.clone(), None)).collect();
+    let phones = f
+        .phones
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(phone_line)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut fields: BTreeMap<String, Option<String>> =
+        old.fields.keys().map(|k| (k.clone(), None)).collect();
     for l in f.fields.lines().filter(|l| !l.trim().is_empty()) {
-        let (k, v) = l.split_once('=').ok_or_else(|| format!("{}: name = value", l.trim()))?;
+        let (k, v) = l
+            .split_once('=')
+            .ok_or_else(|| format!("{}: name = value", l.trim()))?;
         fields.insert(k.trim().to_string(), Some(v.trim().to_string()));
     }
-    let first = Address { street: some(&f.street), postal_code: some(&f.postal_code), city: some(&f.city), country: some(&f.country).map(|c| c.to_uppercase()) };
+    let first = Address {
+        street: some(&f.street),
+        postal_code: some(&f.postal_code),
+        city: some(&f.city),
+        country: some(&f.country).map(|c| c.to_uppercase()),
+    };
     let mut addresses: Vec<Address> = old.addresses.iter().skip(1).cloned().collect();
     if !first.is_empty() {
         addresses.insert(0, first);
@@ -385,7 +556,11 @@ pub async fn save(
     p.require(Action::CustomersManage)?;
     let id = path_id(&id, "customer")?;
     let t = p.tenant()?.clone();
-    let c = st.store.customer_full(&t, id).await?.ok_or_else(|| ApiError::not_found("customer"))?;
+    let c = st
+        .store
+        .customer_full(&t, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("customer"))?;
     let patch = match patch_of(f, &c.record) {
         Ok(p) => p,
         Err(e) => return Ok(said(false, "#crm-edit-msg", &e)),
@@ -417,7 +592,9 @@ pub async fn merge(
     };
     match records::merge_into(&st, &p, id, other).await {
         Ok(_) => Ok(redirect(&headers, &format!("/ui/customers/{id}"))),
-        Err(e) if e.status.is_client_error() && e.status.as_u16() != 403 => Ok(said(false, "#crm-merge-msg", &e.message)),
+        Err(e) if e.status.is_client_error() && e.status.as_u16() != 403 => {
+            Ok(said(false, "#crm-merge-msg", &e.message))
+        }
         Err(e) => Err(e),
     }
 }

@@ -28,16 +28,48 @@ async fn list(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
         ""
     };
     if all.is_empty() {
-        return Ok(format!("<div id=\"imp-list\"><p class=\"hint\">{}</p></div>", ctx.t("imports-none")));
+        return Ok(format!(
+            "<div id=\"imp-list\"><p class=\"hint\">{}</p></div>",
+            ctx.t("imports-none")
+        ));
     }
-    let head: Vec<String> = ["imports-file-name", "imports-state", "imports-rows", "imports-created", "imports-updated", "imports-unchanged", "imports-rejected", "imports-duplicates", "imports-report"]
-        .iter()
-        .map(|k| format!("<th scope=\"col\">{}</th>", ctx.t(k)))
-        .collect();
-    let mut s = format!("<div id=\"imp-list\"{poll}><table class=\"list\"><thead><tr>{}</tr></thead><tbody>", head.concat());
+    let head: Vec<String> = [
+        "imports-file-name",
+        "imports-state",
+        "imports-rows",
+        "imports-created",
+        "imports-updated",
+        "imports-unchanged",
+        "imports-rejected",
+        "imports-duplicates",
+        "imports-report",
+    ]
+    .iter()
+    .map(|k| format!("<th scope=\"col\">{}</th>", ctx.t(k)))
+    .collect();
+    let mut s = format!(
+        "<div id=\"imp-list\"{poll}><table class=\"list\"><thead><tr>{}</tr></thead><tbody>",
+        head.concat()
+    );
     for v in all {
-        let dry = if v.dry_run { format!(" <span class=\"badge\">{}</span>", ctx.t("imports-dry")) } else { String::new() };
-        let error = v.error.as_deref().map(|e| format!("<br><span class=\"error\">{}</span>", esc(e))).unwrap_or_default();
+        let mut dry = if v.dry_run {
+            format!(" <span class=\"badge\">{}</span>", ctx.t("imports-dry"))
+        } else {
+            String::new()
+        };
+        if v.campaign_id.is_some() {
+            let _ = write!(
+                dry,
+                " <span class=\"badge\">{}: {}</span>",
+                ctx.t("imports-contacts"),
+                v.contacts_added
+            );
+        }
+        let error = v
+            .error
+            .as_deref()
+            .map(|e| format!("<br><span class=\"error\">{}</span>", esc(e)))
+            .unwrap_or_default();
         let _ = write!(
             s,
             "<tr data-import=\"{id}\" data-state=\"{state}\"><td>{name}{dry}</td><td>{state_l}{error}</td>\
@@ -62,14 +94,44 @@ async fn list(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     Ok(s)
 }
 
+/// What the rows load: customers, or customers who join a campaign's
+/// contact list (for those who may manage campaigns).
+async fn target(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
+    let hidden = "<input type=\"hidden\" name=\"kind\" value=\"customers\">".to_string();
+    if ctx.p.require(Action::CampaignsManage).is_err() {
+        return Ok(hidden);
+    }
+    let campaigns = st.store.campaigns(ctx.p.tenant()?).await?;
+    if campaigns.is_empty() {
+        return Ok(hidden);
+    }
+    let mut opts = format!(
+        "<option value=\"\">{}</option>",
+        ctx.t("imports-no-campaign")
+    );
+    for c in &campaigns {
+        let _ = write!(opts, "<option value=\"{}\">{}</option>", c.id, esc(&c.name));
+    }
+    Ok(format!(
+        "<label for=\"imp-campaign\">{label}</label><select id=\"imp-campaign\" name=\"campaign\" aria-describedby=\"imp-campaign-hint\">{opts}</select>\
+<p id=\"imp-campaign-hint\" class=\"hint\">{hint}</p>",
+        label = ctx.t("imports-campaign"),
+        hint = ctx.t("imports-campaign-hint"),
+    ))
+}
+
 /// `GET /ui/imports`.
-pub async fn page(State(st): State<AppState>, p: Principal, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn page(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     p.require(Action::CustomersManage)?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let main = format!(
         "<section class=\"card\" aria-labelledby=\"imp-h\"><h2 id=\"imp-h\">{new}</h2>\
 <form id=\"imp-form\" class=\"stack\" hx-post=\"/ui/imports\" hx-encoding=\"multipart/form-data\" hx-target=\"#imp-msg\">\
-<input type=\"hidden\" name=\"kind\" value=\"customers\">\
+{target}\
 <label for=\"imp-file\">{file}</label><input id=\"imp-file\" name=\"file\" type=\"file\" required accept=\".csv,.txt,.xlsx,.ods\">\
 <label for=\"imp-country\">{country}</label><input id=\"imp-country\" name=\"country\" size=\"3\" maxlength=\"2\" placeholder=\"ES\">\
 <label for=\"imp-mapping\">{mapping}</label><textarea id=\"imp-mapping\" name=\"mapping\" rows=\"4\" placeholder=\"[columns]&#10;name = &quot;Nombre&quot;\"></textarea>\
@@ -84,22 +146,41 @@ pub async fn page(State(st): State<AppState>, p: Principal, headers: HeaderMap) 
         start = ctx.t("imports-start"),
         latest = ctx.t("imports-latest"),
         list = list(&st, &ctx).await?,
+        target = target(&st, &ctx).await?,
     );
-    Ok(layout(&ctx, "imports-title", "/ui/imports", "imports", None, &main))
+    Ok(layout(
+        &ctx,
+        "imports-title",
+        "/ui/imports",
+        "imports",
+        None,
+        &main,
+    ))
 }
 
 /// `GET /ui/imports/list` (the fragment).
-pub async fn list_fragment(State(st): State<AppState>, p: Principal, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn list_fragment(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     p.require(Action::CustomersManage)?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     Ok(html_response(list(&st, &ctx).await?))
 }
 
 /// `POST /ui/imports` (multipart).
-pub async fn upload(State(st): State<AppState>, p: Principal, headers: HeaderMap, m: Multipart) -> ApiResult<Response> {
+pub async fn upload(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    m: Multipart,
+) -> ApiResult<Response> {
     match crate::routes::imports::begin(&st, &p, m).await {
         Ok(_) => Ok(redirect(&headers, "/ui/imports")),
-        Err(e) if e.status.is_client_error() && e.status.as_u16() != 403 => Ok(said(false, "#imp-msg", &e.message)),
+        Err(e) if e.status.is_client_error() && e.status.as_u16() != 403 => {
+            Ok(said(false, "#imp-msg", &e.message))
+        }
         Err(e) => Err(e),
     }
 }

@@ -468,9 +468,11 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/customers/{id}/unmerge", post(crm::unmerge))
         .route(
             "/ui/imports",
-            get(imports::page).post(imports::upload).layer(
-                axum::extract::DefaultBodyLimit::max(crate::routes::imports::BODY_MAX),
-            ),
+            get(imports::page)
+                .post(imports::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::routes::imports::BODY_MAX,
+                )),
         )
         .route("/ui/imports/list", get(imports::list_fragment))
         .route("/ui/assets/{file}", get(assets::serve))

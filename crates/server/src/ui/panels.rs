@@ -353,9 +353,25 @@ pub(super) async fn customer_pop(
     let Some(c) = it.customer_id else {
         return Ok(CustomerPop::default());
     };
+    let defs = crate::routes::settings::field_defs(st, t).await?;
+    let fields = match st.store.customer_full(t, c).await? {
+        Some(full) if !defs.is_empty() => defs
+            .defs()
+            .iter()
+            .filter(|d| d.screen_pop)
+            .filter_map(|d| {
+                Some((
+                    d.label().to_string(),
+                    full.record.fields.get(&d.name)?.clone(),
+                ))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     Ok(CustomerPop {
         customer: st.store.customer(t, c).await?,
         profile: st.store.customer_profile(t, c).await?,
         history: st.store.customer_history(t, c).await?,
+        fields,
     })
 }

@@ -24,6 +24,9 @@ pub struct CustomerPop {
     pub profile: Vec<(String, String)>,
     /// Earlier interactions, newest first.
     pub history: Vec<InteractionView>,
+    /// The record's custom fields the tenant shows in the screen pop: label
+    /// and value, in the definitions' order.
+    pub fields: Vec<(String, String)>,
 }
 
 impl CustomerPop {
@@ -157,6 +160,13 @@ pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String 
     }
     if !flags.is_empty() {
         let _ = write!(s, "<p class=\"row\">{flags}</p>");
+    }
+    if !pop.fields.is_empty() {
+        s.push_str("<dl class=\"said pop-fields\">");
+        for (k, v) in &pop.fields {
+            let _ = write!(s, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
+        }
+        s.push_str("</dl>");
     }
     // What the customer already said: subject, IVR, web form, lines.
     let mut said: Vec<(String, String)> = Vec::new();

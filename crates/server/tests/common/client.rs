@@ -200,6 +200,11 @@ impl Client {
         self.request("PUT", path, &[], Some(body)).await
     }
 
+    /// PATCH with a JSON body.
+    pub async fn patch(&mut self, path: &str, body: &serde_json::Value) -> anyhow::Result<Reply> {
+        self.request("PATCH", path, &[], Some(body)).await
+    }
+
     /// Opens a server-sent-events stream (an error `events: HTTP STATUS`
     /// when the answer is not a stream).
     pub async fn events(

@@ -140,7 +140,17 @@ fn run_ours(dir: &Path, csv: &Path, searches: usize) -> anyhow::Result<Ours> {
             .await
             .map_err(|e| anyhow::anyhow!(e.message))?;
         let id = db
-            .create_import(&t, "customers", "bench.csv", "bench", false, 1)
+            .create_import(
+                &t,
+                &store::crm::NewImport {
+                    kind: "customers",
+                    file_name: "bench.csv",
+                    by: "bench",
+                    dry_run: false,
+                    campaign: None,
+                },
+                1,
+            )
             .await?;
         let job = server::import::Job {
             id,

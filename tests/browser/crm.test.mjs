@@ -1,0 +1,168 @@
+// The customer record in a real browser: playwright-core driving Debian's
+// Chromium against the real binary on a fresh database.
+//
+// An administrator imports a Spanish CSV (`;`, headers in Spanish, numbers
+// written without their country) on the imports page and watches it finish
+// with its counts; a supervisor finds a customer on the CRM page by her name
+// without accents in another order and by a phone written another way,
+// opens the record, edits it (checked through the API, the version moving
+// on), merges a likely duplicate from the duplicates list, sees the merge in
+// the record and its timeline, and undoes it.
+//
+// Environment: as ui.test.mjs (CENTRALITA_BIN, CENTRALITA_DATABASE,
+// CHROMIUM, SCREENSHOT_DIR). Every step must pass: nothing is skipped.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS, cli, startServer, apiSession, shot } from "./harness.mjs";
+
+const TENANT = "acme";
+const PASSWORDS = { admin: "admin long password", sup: "supervisor long password" };
+// Two rows of the same person under different numbers (a likely duplicate:
+// same name, postal code and city), one row with a number that cannot be a
+// phone (kept, marked invalid) and one without a name (rejected).
+const CSV = [
+  "Código;Nombre;Teléfono;Correo;Dirección;Código postal;Ciudad",
+  "C-1;María García López;600 11 22 33;maria@example.com;Calle Mayor 1;28013;Madrid",
+  "C-2;Jordi Puig;+34 93 555 12 12;jordi@example.cat;Carrer Gran 5;08001;Barcelona",
+  "C-3;Maria Garcia Lopez;611 22 33 44;;Calle Mayor 1;28013;Madrid",
+  "C-4;Pere Vidal;12;pere@example.cat;;;",
+  "C-5;;600 99 88 77;;;;",
+].join("\r\n") + "\r\n";
+
+async function signIn(page, url, username, password) {
+  await page.goto(`${url}/ui/sign-in`);
+  await page.getByLabel("Company (tenant)").fill(TENANT);
+  await page.getByLabel("User name").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL(/\/ui\/(agent|wallboard|admin)/);
+}
+
+test("an import, then a customer found, edited, merged and unmerged in the browser", { timeout: 180000 }, async (t) => {
+  mkdirSync(process.env.SCREENSHOT_DIR || "../../target/screenshots", { recursive: true });
+  const data = mkdtempSync(join(tmpdir(), "centralita-crm-"));
+  cli(data, ["tenant", "add", TENANT]);
+  for (const [user, role] of [["admin", "admin"], ["sup", "supervisor"]]) {
+    cli(data, ["user", "add", "--tenant", TENANT, "--username", user, "--role", role], `${PASSWORDS[user]}\n`);
+  }
+  const file = join(data, "clientes.csv");
+  writeFileSync(file, CSV, "utf8");
+  const { child, url } = await startServer(data);
+  t.after(() => {
+    child.kill("SIGTERM");
+    rmSync(data, { recursive: true, force: true });
+  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 30000 });
+  t.after(() => browser.close());
+  const ctx = async () => browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB", timezoneId: "Europe/Madrid" });
+  const adminPage = await (await ctx()).newPage();
+  const supPage = await (await ctx()).newPage();
+  const errors = [];
+  for (const p of [adminPage, supPage]) {
+    p.on("pageerror", (e) => errors.push(e.message));
+    p.on("console", (m) => {
+      if (m.type() === "error" && /Content Security Policy/.test(m.text())) { errors.push(m.text()); }
+    });
+  }
+  const sup = await apiSession(url, "sup", PASSWORDS.sup);
+  const find = async (q) => (await sup("GET", `/api/v1/customers?q=${encodeURIComponent(q)}`)).json.customers;
+
+  await t.test("the administrator imports a CSV and sees it finish with its counts", async () => {
+    await signIn(adminPage, url, "admin", PASSWORDS.admin);
+    await adminPage.getByRole("link", { name: "Imports" }).click();
+    await adminPage.waitForURL(/\/ui\/imports$/);
+    await adminPage.getByLabel("File (CSV, XLSX or ODS)").setInputFiles(file);
+    await adminPage.getByLabel(/Country of numbers/).fill("ES");
+    await adminPage.getByRole("button", { name: "Import", exact: true }).click();
+    const row = adminPage.locator("#imp-list tr[data-import][data-state=done]");
+    await row.waitFor({ timeout: 20000 });
+    const cells = await row.locator("td").allInnerTexts();
+    // File, state, rows, created, updated, unchanged, rejected, duplicates.
+    assert.equal(cells[0], "clientes.csv");
+    assert.match(cells[1], /Done/);
+    assert.match(cells[2], /5\/5/);
+    assert.deepEqual(cells.slice(3, 8).map(Number), [4, 0, 0, 1, 0]);
+    await shot(adminPage, "imports");
+    const report = await (await adminPage.request.get(`${url}/api/v1/imports/1/rejects`)).text();
+    // The number that cannot be a phone is kept and reported; the row without a name is rejected.
+    assert.match(report, /^line,column,reason\r?\n5,Teléfono,phone not valid: 12\r?\n6,,no name/);
+    // The time zone comes from the address (its postal code) or the number.
+    const [jordi] = await find("Jordi Puig");
+    assert.equal(jordi.time_zone, "Europe/Madrid");
+    const pere = (await find("Pere Vidal"))[0];
+    assert.equal(pere.phones[0].number, "12");
+    assert.equal(pere.phones[0].valid, false);
+  });
+
+  let maria;
+  let twin;
+  await t.test("the supervisor finds a customer by name in any order and by phone in any format", async () => {
+    await signIn(supPage, url, "sup", PASSWORDS.sup);
+    await supPage.getByRole("link", { name: "Customers" }).click();
+    await supPage.waitForURL(/\/ui\/customers$/);
+    await supPage.getByRole("textbox", { name: "Find a customer" }).fill("garcia maria");
+    await supPage.getByRole("button", { name: "Search" }).click();
+    const rows = supPage.locator("#crm-results tr[data-customer]");
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 2, "both García records");
+    await supPage.getByRole("textbox", { name: "Find a customer" }).fill("+34600112233");
+    await supPage.getByRole("button", { name: "Search" }).click();
+    await supPage.waitForURL(/q=%2B34600112233/);
+    assert.equal(await rows.count(), 1);
+    maria = Number(await rows.first().getAttribute("data-customer"));
+    assert.match(await rows.first().innerText(), /María García López/);
+    twin = (await find("611223344"))[0].id;
+    assert.notEqual(twin, maria);
+    await shot(supPage, "crm-search");
+  });
+
+  await t.test("the supervisor edits the record; the API sees the new version", async () => {
+    await supPage.locator(`#crm-results a[href="/ui/customers/${maria}"]`).click();
+    await supPage.waitForURL(new RegExp(`/ui/customers/${maria}$`));
+    const before = (await sup("GET", `/api/v1/customers/${maria}`)).json;
+    const form = supPage.locator("#crm-edit");
+    await form.getByLabel("Name").fill("María García López de Vega");
+    await form.getByLabel("Tags").fill("vip");
+    await form.getByRole("button", { name: "Save" }).click();
+    await supPage.locator("#crm-r-h", { hasText: "María García López de Vega" }).waitFor();
+    const after = (await sup("GET", `/api/v1/customers/${maria}`)).json;
+    assert.equal(after.name, "María García López de Vega");
+    assert.deepEqual(after.tags, ["vip"]);
+    assert.ok(after.version > before.version);
+    assert.equal(after.phones[0].e164, "+34600112233");
+  });
+
+  await t.test("the supervisor merges a likely duplicate and undoes it", async () => {
+    // The edit changed the name: the twin now differs; give it the same name back through the API.
+    const t0 = (await sup("GET", `/api/v1/customers/${twin}`)).json;
+    assert.equal((await sup("PATCH", `/api/v1/customers/${twin}`, { version: t0.version, name: "María García López de Vega" })).status, 200);
+    await supPage.goto(`${url}/ui/customers`);
+    const dup = supPage.locator("#crm-duplicates li", { hasText: "María García López de Vega" });
+    await dup.waitFor();
+    await dup.getByRole("button", { name: /Merge into #/ }).click();
+    await supPage.waitForURL(/\/ui\/customers\/\d+$/);
+    const kept = Number(supPage.url().match(/(\d+)$/)[1]);
+    const other = kept === maria ? twin : maria;
+    await supPage.locator("#crm-merged li", { hasText: `#${other}` }).waitFor();
+    const merged = (await sup("GET", `/api/v1/customers/${kept}`)).json;
+    assert.deepEqual(merged.phones.map((p) => p.e164).sort(), ["+34600112233", "+34611223344"]);
+    // The merged record is found as the one it went into.
+    assert.deepEqual((await find("611 22 33 44")).map((c) => c.id), [kept]);
+    assert.ok(await supPage.locator("#crm-timeline li[data-kind=change]").count() >= 1);
+    await shot(supPage, "crm-record", true);
+    await supPage.locator("#crm-merged li", { hasText: `#${other}` }).getByRole("button", { name: "Undo the merge" }).click();
+    await supPage.locator("#crm-merged li", { hasText: `#${other}` }).waitFor({ state: "detached" });
+    assert.deepEqual((await find("611 22 33 44")).map((c) => c.id), [twin]);
+    const back = (await sup("GET", `/api/v1/customers/${kept}`)).json;
+    assert.equal(back.phones.length, 1);
+  });
+
+  await t.test("no script errors and no blocked content", () => {
+    assert.deepEqual(errors, []);
+  });
+});
