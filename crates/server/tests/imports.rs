@@ -7,34 +7,25 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use server::auth::{self, Role};
 
 mod common;
 
 use common::client::Client;
 
 async fn admin() -> (common::Env, Client) {
-    let e = common::env("imports").await;
-    let t = e.store.create_tenant("acme", 1).await.unwrap();
-    let token = auth::new_token();
-    e.store
-        .create_token(
-            &t,
-            "test",
-            Role::Admin.as_str(),
-            &auth::secret_hash(&token),
-            1,
-        )
-        .await
-        .unwrap();
-    let c = Client::new(&e.app).bearer(&token);
-    (e, c)
+    common::admin_client("imports").await
 }
 
-/// Posts a file and waits for the import to end: its final state.
+/// Posts a file of customers and waits for the import to end: its final state.
 async fn import(c: &mut Client, name: &str, bytes: &[u8], extra: &[(&str, &[u8])]) -> Value {
-    let mut parts: Vec<(&str, Option<&str>, &[u8])> =
-        vec![("file", Some(name), bytes), ("kind", None, b"customers")];
+    let mut parts: Vec<(&str, &[u8])> = vec![("kind", b"customers")];
+    parts.extend_from_slice(extra);
+    post_import(c, name, bytes, &parts).await
+}
+
+/// Posts a file with these parts and waits for the import to end.
+async fn post_import(c: &mut Client, name: &str, bytes: &[u8], extra: &[(&str, &[u8])]) -> Value {
+    let mut parts: Vec<(&str, Option<&str>, &[u8])> = vec![("file", Some(name), bytes)];
     parts.extend(extra.iter().map(|(k, v)| (*k, None, *v)));
     let r = c.multipart("/api/v1/imports", &[], &parts).await.unwrap();
     assert_eq!(r.status, 202, "{:?}", r.json());
@@ -447,7 +438,7 @@ Sara Pons,12,,sara@example.com\n";
         .await
         .unwrap();
     assert_eq!(r.status, 422, "{:?}", r.json());
-    let v = import_kind(&mut c, csv.as_bytes(), &with_kind(b"contacts")).await;
+    let v = post_import(&mut c, "list.csv", csv.as_bytes(), &with_kind(b"contacts")).await;
     assert_eq!(v["state"], "done", "{v}");
     assert_eq!(v["kind"], "contacts");
     assert_eq!(counts(&v), [2, 1, 1, 0, 0], "{v}");
@@ -469,28 +460,7 @@ Sara Pons,12,,sara@example.com\n";
     );
     assert!(luis["customer_id"].as_i64().is_some(), "{luis}");
     // The same file again: no record changes, no contact is added twice.
-    let again = import_kind(&mut c, csv.as_bytes(), &with_kind(b"contacts")).await;
+    let again = post_import(&mut c, "list.csv", csv.as_bytes(), &with_kind(b"contacts")).await;
     assert_eq!(counts(&again), [0, 0, 4, 0, 0], "{again}");
     assert_eq!(again["contacts_added"], 0, "{again}");
-}
-
-/// Posts a file with these parts and waits for the import to end.
-async fn import_kind(c: &mut Client, bytes: &[u8], extra: &[(&str, &[u8])]) -> Value {
-    let mut parts: Vec<(&str, Option<&str>, &[u8])> = vec![("file", Some("list.csv"), bytes)];
-    parts.extend(extra.iter().map(|(k, v)| (*k, None, *v)));
-    let r = c.multipart("/api/v1/imports", &[], &parts).await.unwrap();
-    assert_eq!(r.status, 202, "{:?}", r.json());
-    let id = r.json()["id"].as_i64().unwrap();
-    for _ in 0..500 {
-        let v = c
-            .get(&format!("/api/v1/imports/{id}"))
-            .await
-            .unwrap()
-            .json();
-        if v["state"] != "running" {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("import {id} did not end");
 }

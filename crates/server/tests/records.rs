@@ -3,27 +3,13 @@
 //! undoing; the timeline.
 
 use serde_json::json;
-use server::auth::{self, Role};
 
 mod common;
 
 use common::client::Client;
 
 async fn admin() -> (common::Env, Client) {
-    let e = common::env("records").await;
-    let t = e.store.create_tenant("acme", 1).await.unwrap();
-    let token = auth::new_token();
-    e.store
-        .create_token(
-            &t,
-            "test",
-            Role::Admin.as_str(),
-            &auth::secret_hash(&token),
-            1,
-        )
-        .await
-        .unwrap();
-    let mut c = Client::new(&e.app).bearer(&token);
+    let (e, mut c) = common::admin_client("records").await;
     let plan = "default_queue = \"support\"\n[[queue]]\nname = \"support\"\n";
     let r = c
         .put("/api/v1/routing/plan", &json!({"document": plan}))

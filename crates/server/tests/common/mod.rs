@@ -51,6 +51,22 @@ pub async fn env(suite: &str) -> Env {
     }
 }
 
+/// A fresh server with tenant `acme` and a client holding an
+/// administrator's API token.
+#[allow(dead_code)]
+pub async fn admin_client(suite: &str) -> (Env, client::Client) {
+    let e = env(suite).await;
+    let t = e.store.create_tenant("acme", 1).await.unwrap();
+    let token = server::auth::new_token();
+    let hash = server::auth::secret_hash(&token);
+    e.store
+        .create_token(&t, "test", server::auth::Role::Admin.as_str(), &hash, 1)
+        .await
+        .unwrap();
+    let c = client::Client::new(&e.app).bearer(&token);
+    (e, c)
+}
+
 /// The password of [`with_eva`]'s administrator.
 pub const EVA_PASSWORD: &str = "eva's long password";
 
