@@ -103,7 +103,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     ) {
         Ok((rows, kept, s)) => {
             println!("  pandas + phonenumbers: {s:.2} s ({rows} rows read, {kept} customers kept)");
-            println!("  centralita is {:.1}× faster", s / ours.seconds);
+            let r = s / ours.seconds;
+            if r >= 1.0 {
+                println!("  centralita is {r:.1}× faster (the goal: 10×)");
+            } else {
+                println!("  centralita is {:.1}× slower (the goal: 10× faster)", 1.0 / r);
+            }
         }
         Err(e) => println!("  pandas + phonenumbers: not run ({e}); set it up with: {PEERS_SETUP}"),
     }
