@@ -19,10 +19,11 @@ DROP INDEX customers_email;
 -- national part, a range of keys), `e:` an e-mail address in lower case,
 -- `w:` a folded name word, `x:` the client's id, `a:` the name and place
 -- likely duplicates share, and `d:` (customer 0) an `a:` key that more than
--- one record has. On SQLite the table is its primary key (WITHOUT ROWID).
+-- one record has. On SQLite the table is its primary key (WITHOUT ROWID);
+-- keys compare byte by byte on both (ranges of keys are prefixes).
 CREATE TABLE customer_keys (
     tenant_id BIGINT NOT NULL,
-    k TEXT NOT NULL,
+    k TEXT /*pg: COLLATE "C"*/ NOT NULL,
     customer_id BIGINT NOT NULL,
     PRIMARY KEY (tenant_id, k, customer_id)
 ) /*sqlite: WITHOUT ROWID*/;

@@ -9,6 +9,10 @@ use crate::{Backend, Store, StoreError, Tenant};
 
 /// Records a search returns, at most.
 pub const SEARCH_MAX: i64 = 100;
+/// Name words at least this long also find the words they begin, when
+/// no record has the whole words.
+const PREFIX_MIN: usize = 3;
+
 /// Rejected lines kept per import, at most (the counts go on).
 pub const REJECTS_MAX: i64 = 100_000;
 
@@ -302,22 +306,51 @@ impl Store {
     ) -> Result<Vec<i64>, StoreError> {
         let mut words: Vec<&String> = words.iter().take(4).collect();
         words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        let mut sql = String::from(
-            "SELECT w0.customer_id FROM customer_keys w0 WHERE w0.tenant_id = $1 AND w0.k = $2",
+        let exact = self.words_query(t, &words, false, limit).await?;
+        // Nothing with these whole words: words of three letters or more
+        // also find the words they begin (`garc` finds García).
+        if exact.is_empty() && words.iter().any(|w| w.chars().count() >= PREFIX_MIN) {
+            return self.words_query(t, &words, true, limit).await;
+        }
+        Ok(exact)
+    }
+
+    /// Records with every word (as the beginning of a word with `prefix`).
+    async fn words_query(
+        &self,
+        t: &Tenant,
+        words: &[&String],
+        prefix: bool,
+        limit: i64,
+    ) -> Result<Vec<i64>, StoreError> {
+        let ranged = |w: &str| prefix && w.chars().count() >= PREFIX_MIN;
+        let mut n = 1;
+        let mut cond = |i: usize, w: &str| {
+            n += 1;
+            if ranged(w) {
+                n += 1;
+                format!("w{i}.k >= ${} AND w{i}.k < ${n}", n - 1)
+            } else {
+                format!("w{i}.k = ${n}")
+            }
+        };
+        let mut sql = format!(
+            "SELECT w0.customer_id FROM customer_keys w0 WHERE w0.tenant_id = $1 AND {}",
+            cond(0, words[0])
         );
-        for i in 1..words.len() {
+        for (i, w) in words.iter().enumerate().skip(1) {
+            let c = cond(i, w);
             sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM customer_keys w{i} WHERE w{i}.tenant_id = $1 AND w{i}.k = ${} AND w{i}.customer_id = w0.customer_id)",
-                i + 2
+                " AND EXISTS (SELECT 1 FROM customer_keys w{i} WHERE w{i}.tenant_id = $1 AND {c} AND w{i}.customer_id = w0.customer_id)"
             ));
         }
-        sql.push_str(&format!(
-            " ORDER BY w0.customer_id LIMIT ${}",
-            words.len() + 2
-        ));
+        sql.push_str(&format!(" ORDER BY w0.customer_id LIMIT ${}", n + 1));
         let mut q = sqlx::query(&sql).bind(t.id);
-        for w in &words {
+        for w in words {
             q = q.bind(format!("w:{w}"));
+            if ranged(w) {
+                q = q.bind(format!("w:{w}{}", char::MAX));
+            }
         }
         let rows = q.bind(limit).fetch_all(&self.pool).await?;
         Ok(rows

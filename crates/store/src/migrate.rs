@@ -82,23 +82,27 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreErr
     Ok(())
 }
 
-/// Splits a migration file into statements (no `;` inside our SQL strings).
 /// A statement as a backend runs it: `/*sqlite: …*/` is SQLite's alone
-/// (`WITHOUT ROWID`), a comment elsewhere.
+/// (`WITHOUT ROWID`), `/*pg: …*/` PostgreSQL's (`COLLATE "C"`), each a
+/// comment elsewhere.
 fn for_backend(stmt: &str, backend: Backend) -> String {
     let mut out = stmt.to_string();
-    if backend == Backend::Sqlite {
-        while let Some(at) = out.find("/*sqlite: ") {
-            let Some(end) = out[at..].find("*/") else {
-                break;
-            };
-            let inner = out[at + "/*sqlite: ".len()..at + end].to_string();
-            out.replace_range(at..at + end + 2, &inner);
-        }
+    let own = if backend == Backend::Sqlite {
+        "/*sqlite: "
+    } else {
+        "/*pg: "
+    };
+    while let Some(at) = out.find(own) {
+        let Some(end) = out[at..].find("*/") else {
+            break;
+        };
+        let inner = out[at + own.len()..at + end].to_string();
+        out.replace_range(at..at + end + 2, &inner);
     }
     out
 }
 
+/// Splits a migration file into statements (no `;` inside our SQL strings).
 fn statements(sql: &str) -> Vec<String> {
     let without_comments: String = sql
         .lines()

@@ -701,6 +701,9 @@ async fn customer_records_are_found_merged_and_rebuilt(s: Store) {
     };
     assert_eq!(find(words(&["dvorak", "tomas"])).await, [1, 2]);
     assert_eq!(find(words(&["puig"])).await, [3]);
+    // No whole word: the words they begin (three letters or more).
+    assert_eq!(find(words(&["dvo", "tom"])).await, [1, 2]);
+    assert!(find(words(&["dv"])).await.is_empty());
     assert_eq!(
         find(store::crm::Search {
             phone: Some("+34612345678".into()),

@@ -107,7 +107,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             if r >= 1.0 {
                 println!("  centralita is {r:.1}× faster (the goal: 10×)");
             } else {
-                println!("  centralita is {:.1}× slower (the goal: 10× faster)", 1.0 / r);
+                println!(
+                    "  centralita is {:.1}× slower (the goal: 10× faster)",
+                    1.0 / r
+                );
             }
         }
         Err(e) => println!("  pandas + phonenumbers: not run ({e}); set it up with: {PEERS_SETUP}"),
