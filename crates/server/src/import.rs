@@ -20,7 +20,7 @@ use center::customers::{email_key, external_key, phone_key};
 use center::records::{Found, MatchKeys, MatchedBy, SetEntry, absorb_row};
 use model::customer::{Cause, Phone, PhoneKind, Record};
 use model::fields::FieldDefs;
-use store::crm::{ImportView, Reject};
+use store::crm::{ImportState, ImportView, Reject};
 use store::{Store, Tenant};
 use tokio::sync::mpsc;
 
@@ -489,7 +489,7 @@ pub async fn run(
         Ok(Some(v)) => v,
         _ => ImportView {
             id: job.id,
-            state: "running".into(),
+            state: ImportState::Running,
             ..ImportView::default()
         },
     };
@@ -551,9 +551,9 @@ pub async fn run(
     drop(rx);
     let _ = reader.join();
     match result {
-        Ok(()) => view.state = "done".into(),
+        Ok(()) => view.state = ImportState::Done,
         Err(e) => {
-            view.state = "failed".into();
+            view.state = ImportState::Failed;
             view.error = Some(e);
         }
     }

@@ -170,6 +170,13 @@ pub async fn start_with(
     let store = Store::open(database_url)
         .await
         .with_context(|| "cannot open the database")?;
+    let ended = store.end_interrupted_imports(clock::now_ms()).await?;
+    if ended > 0 {
+        tracing::warn!(
+            imports = ended,
+            "imports left running by the last process are marked failed"
+        );
+    }
     let mut state = AppState::new(store.clone())?;
     state.secure |= tls.is_some();
     if let Some(b) = secrets {

@@ -1,7 +1,7 @@
 //! Reading customer records (by id, search, timeline, likely duplicates)
 //! and keeping imports' progress and rejected lines.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use crate::customers::{CustomerFull, FULL_COLS, full_of};
@@ -67,15 +67,60 @@ pub struct Alike {
     pub customers: Vec<CustomerFull>,
 }
 
+/// What an import loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    /// Customer records.
+    #[default]
+    Customers,
+    /// Customer records that join a campaign's contact list.
+    Contacts,
+}
+
+/// Where an import stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportState {
+    /// Reading and writing.
+    #[default]
+    Running,
+    /// Every row read.
+    Done,
+    /// Stopped (`error` says why); whole chunks written stay.
+    Failed,
+}
+
+impl ImportKind {
+    /// Its name (`customers`, `contacts`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::Customers => "customers",
+            ImportKind::Contacts => "contacts",
+        }
+    }
+}
+
+impl ImportState {
+    /// Its name (`running`, `done`, `failed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportState::Running => "running",
+            ImportState::Done => "done",
+            ImportState::Failed => "failed",
+        }
+    }
+}
+
 /// An import's state and counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct ImportView {
     /// Its id.
     pub id: i64,
-    /// `customers` or `contacts` (later kinds: debts, payments, dnc).
-    pub kind: String,
-    /// `running`, `done` or `failed`.
-    pub state: String,
+    /// What it loads (later kinds: debts, payments, dnc).
+    pub kind: ImportKind,
+    /// Where it stands.
+    pub state: ImportState,
     /// The file's name as given.
     pub file_name: String,
     /// Who started it.
@@ -115,8 +160,8 @@ pub struct ImportView {
 /// An import to start.
 #[derive(Debug, Clone, Copy)]
 pub struct NewImport<'a> {
-    /// `customers` or `contacts`.
-    pub kind: &'a str,
+    /// What it loads.
+    pub kind: ImportKind,
     /// The file's name as given.
     pub file_name: &'a str,
     /// Who starts it.
@@ -144,8 +189,8 @@ fn import_of(r: &sqlx::any::AnyRow) -> Result<ImportView, StoreError> {
     let dry: i64 = r.try_get(5)?;
     Ok(ImportView {
         id: r.try_get(0)?,
-        kind: r.try_get(1)?,
-        state: r.try_get(2)?,
+        kind: crate::read::kind(r.try_get(1)?)?,
+        state: crate::read::kind(r.try_get(2)?)?,
         file_name: r.try_get(3)?,
         by_user: r.try_get(4)?,
         dry_run: dry != 0,
@@ -538,7 +583,7 @@ impl Store {
                     .await?;
             let id: i64 = row.try_get(0)?;
             let done = sqlx::query("INSERT INTO imports (tenant_id, id, kind, state, file_name, by_user, dry_run, created_at, campaign_id) VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8)")
-                .bind(t.id).bind(id).bind(kind).bind(file_name).bind(by).bind(i64::from(dry_run)).bind(now_ms).bind(campaign)
+                .bind(t.id).bind(id).bind(kind.as_str()).bind(file_name).bind(by).bind(i64::from(dry_run)).bind(now_ms).bind(campaign)
                 .execute(&mut *tx).await;
             if done.is_ok() && tx.commit().await.is_ok() {
                 return Ok(id);
@@ -547,10 +592,21 @@ impl Store {
         Err(StoreError::Exists("an import with the next id".into()))
     }
 
+    /// Marks the imports left running by a process that stopped as failed
+    /// (at start-up: no import runs yet); how many.
+    pub async fn end_interrupted_imports(&self, now_ms: i64) -> Result<u64, StoreError> {
+        let r = sqlx::query("UPDATE imports SET state = 'failed', error = $1, ended_at = $2 WHERE state = 'running'")
+            .bind("the server stopped during the import: import the file again (what was written stays, the rest follows)")
+            .bind(now_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(r.rows_affected())
+    }
+
     /// Saves an import's counts and state.
     pub async fn save_import(&self, t: &Tenant, v: &ImportView) -> Result<(), StoreError> {
         sqlx::query("UPDATE imports SET state = $1, rows_total = $2, rows_read = $3, created = $4, updated = $5, unchanged = $6, rejected = $7, duplicates = $8, error = $9, ended_at = $10, contacts_added = $11 WHERE tenant_id = $12 AND id = $13")
-            .bind(&v.state).bind(v.rows_total).bind(v.rows_read).bind(v.created).bind(v.updated).bind(v.unchanged)
+            .bind(v.state.as_str()).bind(v.rows_total).bind(v.rows_read).bind(v.created).bind(v.updated).bind(v.unchanged)
             .bind(v.rejected).bind(v.duplicates).bind(v.error.clone()).bind(v.ended_at).bind(v.contacts_added).bind(t.id).bind(v.id)
             .execute(&self.pool).await?;
         Ok(())

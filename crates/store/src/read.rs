@@ -163,7 +163,7 @@ fn campaign_of(r: AnyRow) -> Result<CampaignView, StoreError> {
 
 /// A kind stored by its name, parsed at the store's edge (an unknown name
 /// is a corrupt row, reported as such).
-fn kind<T: serde::de::DeserializeOwned>(name: String) -> Result<T, StoreError> {
+pub(crate) fn kind<T: serde::de::DeserializeOwned>(name: String) -> Result<T, StoreError> {
     Ok(serde_json::from_value(serde_json::Value::String(name))?)
 }
 

@@ -853,7 +853,7 @@ async fn imports_keep_their_counts_and_rejects(s: Store) {
         .create_import(
             &t,
             &store::crm::NewImport {
-                kind: "customers",
+                kind: store::crm::ImportKind::Customers,
                 file_name: "a.csv",
                 by: "ana",
                 dry_run: false,
@@ -867,7 +867,7 @@ async fn imports_keep_their_counts_and_rejects(s: Store) {
         s.create_import(
             &t,
             &store::crm::NewImport {
-                kind: "customers",
+                kind: store::crm::ImportKind::Customers,
                 file_name: "b.csv",
                 by: "ana",
                 dry_run: true,
@@ -880,11 +880,22 @@ async fn imports_keep_their_counts_and_rejects(s: Store) {
         id + 1
     );
     let mut v = s.import(&t, id).await.unwrap().unwrap();
-    assert_eq!(v.state, "running");
-    v.state = "done".into();
+    assert_eq!(v.state, store::crm::ImportState::Running);
+    v.state = store::crm::ImportState::Done;
     v.created = 7;
     s.save_import(&t, &v).await.unwrap();
     assert_eq!(s.import(&t, id).await.unwrap().unwrap().created, 7);
+    // The other was left running by a process that stopped: marked failed at start-up.
+    assert_eq!(s.end_interrupted_imports(9).await.unwrap(), 1);
+    let left = s.import(&t, id + 1).await.unwrap().unwrap();
+    assert_eq!(
+        (left.state, left.ended_at),
+        (store::crm::ImportState::Failed, Some(9))
+    );
+    assert_eq!(
+        s.import(&t, id).await.unwrap().unwrap().state,
+        store::crm::ImportState::Done
+    );
     let r = |line, c: &str| store::crm::Reject {
         line,
         column: c.into(),

@@ -115,7 +115,7 @@ fn customers(args: CustomersArgs) -> anyhow::Result<ExitCode> {
         let hub = server::Hub::new(db.clone());
         let handle = hub.tenant(&t).await.map_err(|e| anyhow::anyhow!(e.message))?;
         let name = args.file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        job.id = db.create_import(&t, &store::crm::NewImport { kind: "customers", file_name: &name, by: "cli", dry_run: job.dry_run, campaign: None }, server::clock::now_ms()).await?;
+        job.id = db.create_import(&t, &store::crm::NewImport { kind: store::crm::ImportKind::Customers, file_name: &name, by: "cli", dry_run: job.dry_run, campaign: None }, server::clock::now_ms()).await?;
         let bar = Progress::new();
         let v = server::import::run(&db, &handle, &t, job, bytes, |v| bar.show(v)).await;
         bar.done();
@@ -126,7 +126,7 @@ fn customers(args: CustomersArgs) -> anyhow::Result<ExitCode> {
         println!(
             "import {}: {}{}; {} rows read of {}, {} created, {} updated, {} unchanged, {} rejected, {} duplicates",
             v.id,
-            v.state,
+            v.state.as_str(),
             if v.dry_run { " (dry run: nothing written)" } else { "" },
             v.rows_read,
             v.rows_total,

@@ -12,6 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::import::{FILE_MAX, Job};
 use crate::perms::Action;
 use crate::routes::path_id;
+use store::crm::{ImportKind, ImportState};
 
 /// The parts of an import's form.
 #[derive(Default)]
@@ -98,36 +99,39 @@ fn job_of(f: &Form, by: &str) -> ApiResult<Job> {
     })
 }
 
-/// Starts an import from a posted form: its id; it runs in the background.
-pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64> {
-    p.require(Action::CustomersManage)?;
-    let f = form_of(m).await?;
-    // Without a kind: contacts when a campaign is named, else customers.
-    let has_campaign = f.campaign.as_deref().is_some_and(|c| !c.is_empty());
-    let kind = f.kind.as_deref().unwrap_or(if has_campaign {
-        "contacts"
-    } else {
-        "customers"
-    });
-    let campaign = match (kind, f.campaign.as_deref().filter(|c| !c.is_empty())) {
-        ("customers", None) => None,
-        ("customers", Some(_)) => {
-            return Err(ApiError::field("campaign", "only for kind=contacts"));
-        }
-        ("contacts", Some(c)) => Some(path_id(c, "campaign")?),
-        ("contacts", None) => {
-            return Err(ApiError::field(
-                "campaign",
-                "missing: the campaign the contacts are for",
-            ));
-        }
-        (other, _) => {
+/// What a form loads, and the campaign of a contact list. Without a kind:
+/// contacts when a campaign is named, else customers.
+fn kind_of(f: &Form) -> ApiResult<(ImportKind, Option<i64>)> {
+    let campaign = f.campaign.as_deref().filter(|c| !c.is_empty());
+    let kind = match f.kind.as_deref() {
+        None if campaign.is_some() => ImportKind::Contacts,
+        None | Some("customers") => ImportKind::Customers,
+        Some("contacts") => ImportKind::Contacts,
+        Some(other) => {
             return Err(ApiError::field(
                 "kind",
                 format!("{other}: customers or contacts (debts, payments and dnc are to come)"),
             ));
         }
     };
+    match (kind, campaign) {
+        (ImportKind::Customers, None) => Ok((kind, None)),
+        (ImportKind::Customers, Some(_)) => {
+            Err(ApiError::field("campaign", "only for kind=contacts"))
+        }
+        (ImportKind::Contacts, Some(c)) => Ok((kind, Some(path_id(c, "campaign")?))),
+        (ImportKind::Contacts, None) => Err(ApiError::field(
+            "campaign",
+            "missing: the campaign the contacts are for",
+        )),
+    }
+}
+
+/// Starts an import from a posted form: its id; it runs in the background.
+pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64> {
+    p.require(Action::CustomersManage)?;
+    let f = form_of(m).await?;
+    let (kind, campaign) = kind_of(&f)?;
     let mut job = job_of(&f, &p.name)?;
     if let Some(c) = campaign {
         p.require(Action::CampaignsManage)?;
@@ -137,7 +141,6 @@ pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64>
             .ok_or_else(|| ApiError::not_found("campaign"))?;
         job.campaign = Some(c);
     }
-    let kind = kind.to_string();
     let Some((file_name, bytes)) = f.file else {
         return Err(ApiError::field("file", "missing"));
     };
@@ -145,6 +148,19 @@ pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64>
         return Err(ApiError::field("file", "empty"));
     }
     let t = p.tenant()?.clone();
+    // One import at a time per tenant: its chunks go through the tenant's task.
+    if let Some(r) = st
+        .store
+        .imports(&t, 20)
+        .await?
+        .iter()
+        .find(|v| v.state == ImportState::Running)
+    {
+        return Err(ApiError::conflict(format!(
+            "import {} is running: wait for it to end",
+            r.id
+        )));
+    }
     let handle = st.hub.tenant(&t).await?;
     let name: String = file_name.chars().take(200).collect();
     job.id = st
@@ -152,7 +168,7 @@ pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64>
         .create_import(
             &t,
             &store::crm::NewImport {
-                kind: &kind,
+                kind,
                 file_name: &name,
                 by: &p.name,
                 dry_run: job.dry_run,

@@ -21,7 +21,9 @@ use crate::perms::Action;
 async fn list(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     let t = ctx.p.tenant()?;
     let all = st.store.imports(t, 20).await?;
-    let running = all.iter().any(|v| v.state == "running");
+    let running = all
+        .iter()
+        .any(|v| v.state == store::crm::ImportState::Running);
     let poll = if running {
         " hx-get=\"/ui/imports/list\" hx-trigger=\"every 1s\" hx-swap=\"outerHTML\""
     } else {
@@ -77,9 +79,9 @@ async fn list(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
 <td class=\"num\">{c}</td><td class=\"num\">{u}</td><td class=\"num\">{n}</td><td class=\"num\">{r}</td><td class=\"num\">{d}</td>\
 <td><a href=\"/api/v1/imports/{id}/rejects\" download=\"import-{id}-report.csv\">CSV</a></td></tr>",
             id = v.id,
-            state = esc(&v.state),
+            state = v.state.as_str(),
             name = esc(&v.file_name),
-            state_l = ctx.t(&format!("imports-state-{}", v.state)),
+            state_l = ctx.t(&format!("imports-state-{}", v.state.as_str())),
             read = v.rows_read,
             total = v.rows_total.max(v.rows_read),
             rows_l = ctx.t("imports-rows"),

@@ -151,7 +151,7 @@ fn run_ours(dir: &Path, csv: &Path, searches: usize) -> anyhow::Result<Ours> {
             .create_import(
                 &t,
                 &store::crm::NewImport {
-                    kind: "customers",
+                    kind: store::crm::ImportKind::Customers,
                     file_name: "bench.csv",
                     by: "bench",
                     dry_run: false,
@@ -169,7 +169,11 @@ fn run_ours(dir: &Path, csv: &Path, searches: usize) -> anyhow::Result<Ours> {
         let bytes = std::fs::read(csv)?;
         let view = server::import::run(&db, &handle, &t, job, bytes, |_| {}).await;
         let seconds = watch.ns() as f64 / 1e9;
-        anyhow::ensure!(view.state == "done", "the import failed: {:?}", view.error);
+        anyhow::ensure!(
+            view.state == store::crm::ImportState::Done,
+            "the import failed: {:?}",
+            view.error
+        );
         let peak_mb = peak_rss_mb();
         let (phones, names) = samples(csv, searches)?;
         let phone_us = search_times(&db, &t, &phones).await?;
