@@ -18,7 +18,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, cli, startServer, apiSession, shot } from "./harness.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, cli, startServer, apiSession, shot, signIn } from "./harness.mjs";
 
 const TENANT = "acme";
 const PASSWORDS = { admin: "admin long password", sup: "supervisor long password" };
@@ -34,14 +34,6 @@ const CSV = [
   "C-5;;600 99 88 77;;;;",
 ].join("\r\n") + "\r\n";
 
-async function signIn(page, url, username, password) {
-  await page.goto(`${url}/ui/sign-in`);
-  await page.getByLabel("Company (tenant)").fill(TENANT);
-  await page.getByLabel("User name").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.waitForURL(/\/ui\/(agent|wallboard|admin)/);
-}
 
 test("an import, then a customer found, edited, merged and unmerged in the browser", { timeout: 180000 }, async (t) => {
   mkdirSync(process.env.SCREENSHOT_DIR || "../../target/screenshots", { recursive: true });

@@ -67,3 +67,13 @@ export async function apiSession(url, username, password, tenant = "acme") {
 }
 
 export const shot = (page, name, fullPage = false) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+
+/// Signs in on the sign-in page of tenant `acme` (or `tenant`) and waits for the first page.
+export async function signIn(page, url, username, password, tenant = "acme") {
+  await page.goto(`${url}/ui/sign-in`);
+  await page.getByLabel("Company (tenant)").fill(tenant);
+  await page.getByLabel("User name").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL(/\/ui\/(agent|wallboard|admin)/);
+}

@@ -27,7 +27,7 @@ import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, cli, startServer, apiSession, shot } from "./harness.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, cli, startServer, apiSession, shot, signIn } from "./harness.mjs";
 
 const TENANT = "acme";
 const PASSWORDS = { admin: "admin long password", sup: "supervisor long password", ana: "agent ana long password" };
@@ -68,14 +68,6 @@ options = ["prepaid", "postpaid"]
 
 
 
-async function signIn(page, url, username, password) {
-  await page.goto(`${url}/ui/sign-in`);
-  await page.getByLabel("Company (tenant)").fill(TENANT);
-  await page.getByLabel("User name").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.waitForURL(/\/ui\/(agent|wallboard|admin)/);
-}
 
 
 test("an agent and a supervisor work a chat end to end in the browser", { timeout: 180000 }, async (t) => {

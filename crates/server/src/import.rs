@@ -388,12 +388,14 @@ impl Fold {
     }
 }
 
-/// Folds a chunk's rows into the records they match, or new ones.
+/// Folds a chunk's rows into the records they match, or new ones (and,
+/// with `members`, lists the records they went into, for a contact list).
 fn fold_chunk(
     rows: &[Row],
     found: Vec<Option<Found>>,
     existing: &HashMap<i64, (u32, Record)>,
     defs: &FieldDefs,
+    members: bool,
 ) -> Outcome {
     let mut out = Outcome::default();
     let mut fold = Fold::default();
@@ -458,7 +460,9 @@ fn fold_chunk(
             Some((_, _, before)) => Some(t.record.changed_from(before)).filter(|c| !c.is_empty()),
         };
         let entry = changed.as_ref().map(|_| out.entries.len());
-        out.members.push(Member::of(&t, entry));
+        if members {
+            out.members.push(Member::of(&t, entry));
+        }
         if let Some(changed) = changed {
             out.entries.push(SetEntry {
                 customer: t.existing.as_ref().map(|e| e.0),
@@ -613,7 +617,7 @@ async fn chunk(
             .map(|c| (c.id, (c.version, c.record)))
             .collect();
         let t1 = t0.elapsed();
-        let mut out = fold_chunk(rows, found, &existing, &job.fields);
+        let mut out = fold_chunk(rows, found, &existing, &job.fields, job.campaign.is_some());
         let t2 = t0.elapsed();
         if job.dry_run {
             dry_run_counts(&mut out, dry_keys);
