@@ -126,6 +126,10 @@ test("an import, then a customer found, edited, merged and unmerged in the brows
     assert.equal(after.name, "María García López de Vega");
     assert.deepEqual(after.tags, ["vip"]);
     assert.ok(after.version > before.version);
+    // The numbers, saved as they were shown, did not change.
+    const [edit] = (await sup("GET", `/api/v1/customers/${maria}/timeline`)).json.entries;
+    assert.equal(edit.kind, "change");
+    assert.match(edit.b, /^\["name","tags"\]$/);
     assert.equal(after.phones[0].e164, "+34600112233");
   });
 

@@ -161,7 +161,12 @@ fn phones_of(
                     .map(|k| k.source.clone())
                     .unwrap_or_else(|| "api".into()),
                 last_outcome: known.and_then(|k| k.last_outcome.clone()),
-                e164: n.e164,
+                // The same text as before keeps what it was read as.
+                e164: n.e164.or_else(|| {
+                    known
+                        .filter(|k| k.number == number)
+                        .and_then(|k| k.e164.clone())
+                }),
                 number,
             }
         })

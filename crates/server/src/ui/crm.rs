@@ -217,13 +217,7 @@ fn edit_form(ctx: &Ctx, c: &CustomerFull) -> String {
     let phones: Vec<String> = r
         .phones
         .iter()
-        .map(|p| {
-            format!(
-                "{}, {}",
-                p.e164.as_deref().unwrap_or(&p.number),
-                p.kind.as_str()
-            )
-        })
+        .map(|p| format!("{}, {}", p.number, p.kind.as_str()))
         .collect();
     let a = r.addresses.first().cloned().unwrap_or_default();
     let fields: Vec<String> = r.fields.iter().map(|(k, v)| format!("{k} = {v}")).collect();
@@ -526,6 +520,11 @@ fn patch_of(f: EditForm, old: &Record) -> Result<Patch, String> {
         city: some(&f.city),
         country: some(&f.country).map(|c| c.to_uppercase()),
     };
+    // Numbers written without their country are read in the address's.
+    let country = first
+        .country
+        .clone()
+        .filter(|c| import::phone::Country::parse(c).is_some());
     let mut addresses: Vec<Address> = old.addresses.iter().skip(1).cloned().collect();
     if !first.is_empty() {
         addresses.insert(0, first);
@@ -541,7 +540,7 @@ fn patch_of(f: EditForm, old: &Record) -> Result<Patch, String> {
         time_zone: None,
         tags: Some(f.tags.split(',').filter_map(some).collect()),
         fields: Some(fields),
-        country: None,
+        country,
     })
 }
 
