@@ -316,6 +316,27 @@ async fn customer_data_is_escaped_in_the_screen_pop() {
         .await
         .unwrap();
     assert_eq!(r.status, 204);
+    // Custom fields marked for the screen pop show there with their labels; the others do not.
+    let defs = json!({"fields": [
+        {"name": "contract", "label": "Contract <i>no.</i>", "screen_pop": true},
+        {"name": "internal", "label": "Internal note"}
+    ]});
+    let r = admin
+        .put("/api/v1/settings/customer-fields", &defs)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    let patch = json!({"fields": {"contract": "<u>CT-9</u>", "internal": "hidden-value"}});
+    let r = admin
+        .request(
+            "PATCH",
+            &format!("/api/v1/customers/{cid}"),
+            &[],
+            Some(&patch),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
     let (mut ana, _) = e.page_sign_in("acme", "ana", "en").await;
     ana.form("/ui/agent/state", &[], "state=available")
         .await
@@ -338,6 +359,11 @@ async fn customer_data_is_escaped_in_the_screen_pop() {
         "{html}"
     );
     assert!(html.contains("&quot;&gt;&lt;b&gt;gold&lt;/b&gt;"), "{html}");
+    assert!(
+        html.contains("<dt>Contract &lt;i&gt;no.&lt;/i&gt;</dt><dd>&lt;u&gt;CT-9&lt;/u&gt;</dd>"),
+        "{html}"
+    );
+    assert!(!html.contains("hidden-value"), "{html}");
     assert!(
         !html.contains("<script>") && !html.contains("<b>gold"),
         "{html}"

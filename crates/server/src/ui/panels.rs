@@ -354,20 +354,22 @@ pub(super) async fn customer_pop(
         return Ok(CustomerPop::default());
     };
     let defs = crate::routes::settings::field_defs(st, t).await?;
-    let fields = match st.store.customer_full(t, c).await? {
-        Some(full) if !defs.is_empty() => defs
-            .defs()
+    let shown: Vec<_> = defs.defs().iter().filter(|d| d.screen_pop).collect();
+    // The record is read only when the tenant shows some of its fields.
+    let mut fields = Vec::new();
+    if !shown.is_empty()
+        && let Some(full) = st.store.customer_full(t, c).await?
+    {
+        fields = shown
             .iter()
-            .filter(|d| d.screen_pop)
             .filter_map(|d| {
                 Some((
                     d.label().to_string(),
                     full.record.fields.get(&d.name)?.clone(),
                 ))
             })
-            .collect(),
-        _ => Vec::new(),
-    };
+            .collect();
+    }
     Ok(CustomerPop {
         customer: st.store.customer(t, c).await?,
         profile: st.store.customer_profile(t, c).await?,
