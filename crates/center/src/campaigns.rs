@@ -2,9 +2,11 @@
 //! presences, answered calls offered to a free agent, the line's reports,
 //! previews and the dialer's part of dispositions.
 
+use dialer::disposition::DispositionCode;
+use model::customer::RecordEffect;
 use model::event::AgentState;
 use model::fact::{DialerStep, Presence};
-use model::outbound::DialOutcome;
+use model::outbound::{AttemptId, DialOutcome};
 use model::{AgentId, Attributes, Channel, Instant, InteractionId};
 use routing::Input;
 
@@ -70,6 +72,9 @@ impl TenantCore {
                 Ok(Reply::Done)
             }
             Command::OutboundHangup(attempt) => self.outbound_hangup(now, attempt),
+            Command::CampaignCodes(interaction) => {
+                Ok(Reply::Codes(self.campaign_codes(interaction)))
+            }
             Command::Previews(agent) => {
                 let mut list: Vec<outbound::PreviewInfo> = self
                     .out
@@ -250,18 +255,29 @@ impl TenantCore {
         self.flush_out();
     }
 
-    /// The dialer's part of a disposition on an outbound call.
+    /// The codes of the campaign an interaction's call belongs to.
+    fn campaign_codes(&self, interaction: i64) -> Option<Vec<DispositionCode>> {
+        let &(attempt, _) = self.out.attempts.get(&interaction)?;
+        let campaign = self.out.dialer.campaign_of(AttemptId(attempt))?;
+        Some(self.out.dialer.campaign(campaign)?.dispositions().to_vec())
+    }
+
+    /// The dialer's part of a disposition on an outbound call: the code's
+    /// effects on the record, from the campaign's codes (none when the
+    /// interaction is not a campaign call).
     pub(crate) fn outbound_disposition(
         &mut self,
         interaction: i64,
         code: &str,
         new_phone: Option<String>,
         callback_at_ms: Option<u64>,
-    ) -> Result<(), TenantError> {
+    ) -> Result<Option<Vec<RecordEffect>>, TenantError> {
         let Some(&(attempt, agent)) = self.out.attempts.get(&interaction) else {
-            return Ok(());
+            return Ok(None);
         };
-        let codes = dialer::disposition::default_codes();
+        let codes = self
+            .campaign_codes(interaction)
+            .unwrap_or_else(dialer::disposition::default_codes);
         let Some(def) = codes.iter().find(|d| &*d.code == code) else {
             let codes: Vec<String> = codes.iter().map(|d| d.code.to_string()).collect();
             return Err(TenantError::field(
@@ -272,6 +288,12 @@ impl TenantCore {
                 ),
             ));
         };
+        if def.has(dialer::disposition::DispositionEffect::AddPhone) && new_phone.is_none() {
+            return Err(TenantError::field(
+                "new_phone",
+                format!("{code:?} needs the new number given on the call"),
+            ));
+        }
         let callback_at_ms = def
             .has(dialer::disposition::DispositionEffect::ScheduleCallback)
             .then(|| {
@@ -288,13 +310,15 @@ impl TenantCore {
         }
         // A disposition before the hang-up ends the call first.
         let _ = self.out.step(self.now(), DialerStep::CallEnded { attempt });
+        let record = def.record.clone();
         self.dialer_step(DialerStep::Disposition {
             attempt,
             agent,
             code: code.into(),
             new_phone,
             callback_at_ms,
-        })
+        })?;
+        Ok(Some(record))
     }
 
     fn add_contacts(

@@ -275,6 +275,9 @@ pub enum Command {
     OutboundHangup(u64),
     /// The contacts shown to an agent before they are called (preview mode).
     Previews(i64),
+    /// The disposition codes of the campaign an interaction's call belongs
+    /// to (answered with [`Reply::Codes`]).
+    CampaignCodes(i64),
     /// An agent accepts or skips a previewed contact.
     Preview {
         /// Which attempt.
@@ -391,6 +394,8 @@ pub enum Reply {
     Previews(Vec<outbound::PreviewInfo>),
     /// The record each import row matched, in order.
     Matches(Vec<Option<crate::records::Found>>),
+    /// A campaign call's disposition codes (none: not a campaign call).
+    Codes(Option<Vec<dialer::disposition::DispositionCode>>),
     /// Done.
     Done,
 }

@@ -216,8 +216,10 @@ impl TenantCore {
         self.holds(interaction, by_agent)?;
         let called = self.called_number(interaction);
         let given = new_phone.clone();
-        self.outbound_disposition(interaction, &code, new_phone, callback_at_ms)?;
-        self.clean_record(interaction, &code, called, given.as_deref(), &by);
+        let effects = self
+            .outbound_disposition(interaction, &code, new_phone, callback_at_ms)?
+            .unwrap_or_else(|| dialer::disposition::default_record_effects(&code));
+        self.clean_record(interaction, &code, &effects, called, given.as_deref(), &by);
         self.push(Fact::DispositionSet {
             interaction: InteractionId(interaction as u64),
             code,

@@ -22,7 +22,9 @@ use std::collections::HashMap;
 use dialer::clock::CivilClock;
 use dialer::config::CampaignConfig;
 use dialer::contact::{ContactInput, PhoneInput, PhoneKind};
+use dialer::disposition::{DispositionCode, DispositionEffect};
 use dialer::{AgentPresence, CallbackRequest, CallbackTime, Dial, Dialer, Input, Output};
+use model::customer::RecordEffect;
 use model::fact::{CampaignContact, DialerStep, Fact, Presence};
 use model::ids::{CampaignId, ContactId};
 use model::outbound::{AttemptId, DialMode, DialOutcome, ListId};
@@ -100,6 +102,62 @@ pub struct CampaignDoc {
     /// States, Canada, Puerto Rico and Spain keep their legal windows.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub windows: std::collections::BTreeMap<String, String>,
+    /// The campaign's own disposition codes (else the default set), each
+    /// with what it does to the contact and to the customer's record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dispositions: Vec<DispositionDoc>,
+}
+
+/// A campaign's disposition code as the API takes it:
+/// `{"code": "left_company", "effects": ["mark_phone_invalid"], "record":
+/// ["phone_invalid", "moved"]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DispositionDoc {
+    /// The code agents pick (`[a-z0-9_]`, at most 32 bytes).
+    pub code: String,
+    /// What it does to the contact: `final`, `opt_out`,
+    /// `mark_phone_invalid`, `add_phone`, `schedule_callback`, `history`
+    /// (none: closed as reached with the code as its reason).
+    #[serde(default)]
+    pub effects: Vec<DispositionEffect>,
+    /// What it does to the customer's record: `phone_invalid`, `add_phone`,
+    /// `withdraw_calls`, `deceased`, `moved`, `not_the_person`.
+    #[serde(default)]
+    pub record: Vec<RecordEffect>,
+}
+
+impl DispositionDoc {
+    /// The dialer's code, or an error naming the field.
+    fn compile(&self, i: usize) -> Result<DispositionCode, TenantError> {
+        let field = |f: &str| format!("dispositions[{i}].{f}");
+        let c = &self.code;
+        let valid = !c.is_empty()
+            && c.len() <= dialer::disposition::CODE_LEN_MAX
+            && c.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !valid {
+            return Err(TenantError::field(
+                &field("code"),
+                format!("{c:?} is not a code: 1 to 32 of a-z, 0-9 and _"),
+            ));
+        }
+        let adds = self.record.contains(&RecordEffect::AddPhone);
+        if adds != self.effects.contains(&DispositionEffect::AddPhone) {
+            return Err(TenantError::field(
+                &field("record"),
+                "add_phone goes in both effects and record (the agent gives the number once)",
+            ));
+        }
+        let stops = self.record.iter().any(|e| e.stops_calls());
+        if stops && !self.effects.contains(&DispositionEffect::OptOut) {
+            return Err(TenantError::field(
+                &field("effects"),
+                "a code that withdraws calls on the record must opt the contact out (opt_out)",
+            ));
+        }
+        Ok(DispositionCode::new(c, &self.effects).on_record(&self.record))
+    }
 }
 
 /// `HH:MM` as minutes after midnight (`24:00` allowed as an end).
@@ -177,6 +235,14 @@ impl CampaignDoc {
             cfg.windows.by_country.retain(|(c, _)| *c != country);
             cfg.windows.by_country.push((country, window));
         }
+        if !self.dispositions.is_empty() {
+            if self.dispositions.len() > dialer::disposition::CODES_MAX {
+                return Err(TenantError::field("dispositions", "at most 64 codes"));
+            }
+            cfg.dispositions = (self.dispositions.iter().enumerate())
+                .map(|(i, d)| d.compile(i))
+                .collect::<Result<_, _>>()?;
+        }
         cfg.agent_group = self.team.as_str().into();
         cfg.validate().map_err(|e| {
             let field = match &e {
@@ -187,6 +253,7 @@ impl CampaignDoc {
                 dialer::config::ConfigError::Countdown(_) => "preview_countdown_s",
                 dialer::config::ConfigError::CallerId(_) => "caller_id",
                 dialer::config::ConfigError::ConsentPurpose => "consent_purpose",
+                dialer::config::ConfigError::Disposition(_) => "dispositions",
                 _ => "campaign",
             };
             TenantError::field(field, e)

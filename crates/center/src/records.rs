@@ -7,7 +7,7 @@
 //! it did not see (someone changed the record meanwhile), so no change is
 //! lost to a concurrent one.
 
-use model::customer::{Address, Cause, Phone, Record, Written, limits};
+use model::customer::{Address, Cause, Phone, Record, RecordEffect, Written, limits};
 use model::fact::Fact;
 use serde::{Deserialize, Serialize};
 
@@ -246,42 +246,10 @@ impl TenantCore {
     }
 }
 
-/// What a disposition does to the customer's record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecordEffect {
-    /// The number called (or calling) is wrong: marked invalid.
-    PhoneInvalid,
-    /// The number given on the call is added (first: dialled next).
-    AddPhone,
-    /// No more calls: every number of the record opted out, tagged.
-    WithdrawCalls,
-    /// The person died: every number invalid, no more calls, tagged.
-    Deceased,
-    /// The person moved: tagged, for the address to be checked.
-    Moved,
-    /// Someone else answers on this number: marked invalid for this record.
-    NotThePerson,
-}
-
-/// The record effects of the default disposition codes (every code also
-/// sets the called number's last outcome). A campaign's own codes and
-/// their effects come with its settings.
-pub fn record_effects(code: &str) -> &'static [RecordEffect] {
-    use RecordEffect::*;
-    match code {
-        "wrong_number" => &[PhoneInvalid],
-        "new_number" => &[AddPhone],
-        "do_not_call" => &[WithdrawCalls],
-        "deceased" => &[Deceased],
-        "moved" => &[Moved],
-        "not_the_person" => &[NotThePerson],
-        _ => &[],
-    }
-}
-
-/// The cleanings a disposition makes: `called` is the number of the call,
-/// `given` the new number said on it.
+/// The cleanings a disposition `code` with record `effects` makes: `called`
+/// is the number of the call, `given` the new number said on it.
 pub fn cleanings(
+    effects: &[RecordEffect],
     code: &str,
     called: Option<&str>,
     given: Option<Phone>,
@@ -289,7 +257,7 @@ pub fn cleanings(
     use model::customer::Cleaning as C;
     let mut out = Vec::new();
     let tag = |t: &str| C::Tagged { tag: t.into() };
-    for e in record_effects(code) {
+    for e in effects {
         match e {
             RecordEffect::PhoneInvalid | RecordEffect::NotThePerson => {
                 out.extend(called.map(|n| C::PhoneInvalid { number: n.into() }));
@@ -314,11 +282,13 @@ pub fn cleanings(
 }
 
 impl TenantCore {
-    /// A disposition's effects on the interaction's customer record.
+    /// A disposition's effects on the interaction's customer record: those
+    /// of the campaign's code for a campaign call, else of the default code.
     pub(crate) fn clean_record(
         &mut self,
         interaction: i64,
         code: &str,
+        effects: &[RecordEffect],
         called: Option<String>,
         new_phone: Option<&str>,
         by: &str,
@@ -338,14 +308,11 @@ impl TenantCore {
             source: format!("call {interaction}"),
             last_outcome: None,
         });
-        let list = cleanings(code, called.as_deref(), given);
+        let list = cleanings(effects, code, called.as_deref(), given);
         if list.is_empty() {
             return;
         }
-        if record_effects(code)
-            .iter()
-            .any(|e| matches!(e, RecordEffect::WithdrawCalls | RecordEffect::Deceased))
-        {
+        if effects.iter().any(|e| e.stops_calls()) {
             self.opt_out_phones(customer);
         }
         self.push(Fact::CustomerCleaned {

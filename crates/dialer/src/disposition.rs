@@ -12,8 +12,11 @@ pub const CODE_LEN_MAX: usize = 32;
 /// Most codes per campaign.
 pub const CODES_MAX: usize = 64;
 
+pub use model::customer::RecordEffect;
+
 /// What a disposition does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DispositionEffect {
     /// The number dialled is wrong: mark it invalid.
     MarkPhoneInvalid,
@@ -36,6 +39,9 @@ pub struct DispositionCode {
     pub code: Box<str>,
     /// Its effects.
     pub effects: Vec<DispositionEffect>,
+    /// What it does to the customer's record (beyond the called number's
+    /// last outcome, which every code sets).
+    pub record: Vec<RecordEffect>,
 }
 
 impl DispositionCode {
@@ -44,7 +50,14 @@ impl DispositionCode {
         DispositionCode {
             code: code.into(),
             effects: effects.to_vec(),
+            record: Vec::new(),
         }
+    }
+
+    /// The same code with effects on the customer's record.
+    pub fn on_record(mut self, record: &[RecordEffect]) -> Self {
+        self.record = record.to_vec();
+        self
     }
 
     /// Whether the code has an effect.
@@ -56,20 +69,32 @@ impl DispositionCode {
 /// The set a campaign gets unless it configures its own.
 pub fn default_codes() -> Vec<DispositionCode> {
     use DispositionEffect::*;
+    use RecordEffect as R;
+    let c = DispositionCode::new;
     vec![
-        DispositionCode::new("sale", &[Final]),
-        DispositionCode::new("promise", &[Final]),
-        DispositionCode::new("refusal", &[Final]),
-        DispositionCode::new("do_not_call", &[OptOut]),
-        DispositionCode::new("wrong_number", &[MarkPhoneInvalid]),
-        DispositionCode::new("new_number", &[AddPhone]),
-        DispositionCode::new("callback", &[ScheduleCallback]),
-        DispositionCode::new("interested", &[History, ScheduleCallback]),
-        DispositionCode::new("annoyed", &[History]),
-        DispositionCode::new("deceased", &[OptOut, Final]),
-        DispositionCode::new("moved", &[History]),
-        DispositionCode::new("not_the_person", &[MarkPhoneInvalid]),
+        c("sale", &[Final]),
+        c("promise", &[Final]),
+        c("refusal", &[Final]),
+        c("do_not_call", &[OptOut]).on_record(&[R::WithdrawCalls]),
+        c("wrong_number", &[MarkPhoneInvalid]).on_record(&[R::PhoneInvalid]),
+        c("new_number", &[AddPhone]).on_record(&[R::AddPhone]),
+        c("callback", &[ScheduleCallback]),
+        c("interested", &[History, ScheduleCallback]),
+        c("annoyed", &[History]),
+        c("deceased", &[OptOut, Final]).on_record(&[R::Deceased]),
+        c("moved", &[History]).on_record(&[R::Moved]),
+        c("not_the_person", &[MarkPhoneInvalid]).on_record(&[R::NotThePerson]),
     ]
+}
+
+/// The record effects of a default code (none for a code not among them):
+/// what a disposition outside any campaign does to the record.
+pub fn default_record_effects(code: &str) -> Vec<RecordEffect> {
+    default_codes()
+        .into_iter()
+        .find(|d| &*d.code == code)
+        .map(|d| d.record)
+        .unwrap_or_default()
 }
 
 /// The contact's next step after a disposition's effects (see the module doc).

@@ -344,6 +344,42 @@ impl Cause {
     }
 }
 
+/// What a disposition code does to the customer's record (a campaign's
+/// codes each carry a list of these; see `dialer::disposition`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordEffect {
+    /// The number called (or calling) is wrong: marked invalid.
+    PhoneInvalid,
+    /// The number given on the call is added (first: dialled next).
+    AddPhone,
+    /// No more calls: every number of the record opted out, tagged.
+    WithdrawCalls,
+    /// The person died: every number invalid, no more calls, tagged.
+    Deceased,
+    /// The person moved: tagged, for the address to be checked.
+    Moved,
+    /// Someone else answers on this number: marked invalid for this record.
+    NotThePerson,
+}
+
+impl RecordEffect {
+    /// Every effect, in the order the documentation lists them.
+    pub const ALL: [RecordEffect; 6] = [
+        RecordEffect::PhoneInvalid,
+        RecordEffect::AddPhone,
+        RecordEffect::WithdrawCalls,
+        RecordEffect::Deceased,
+        RecordEffect::Moved,
+        RecordEffect::NotThePerson,
+    ];
+
+    /// Whether the effect stops every call to the person.
+    pub fn stops_calls(self) -> bool {
+        matches!(self, RecordEffect::WithdrawCalls | RecordEffect::Deceased)
+    }
+}
+
 /// What a contact's outcome changes on a record (a disposition's effects).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]

@@ -27,6 +27,7 @@ pub mod fields;
 pub mod ids;
 pub mod name;
 pub mod outbound;
+pub mod query;
 pub mod skill;
 pub mod state;
 pub mod time;

@@ -218,6 +218,7 @@ fn demo_campaign() -> center::outbound::CampaignDoc {
         preview_countdown_s: None,
         consent_purpose: None,
         windows: Default::default(),
+        dispositions: Vec::new(),
     }
 }
 

@@ -22,6 +22,7 @@ pub mod bench;
 pub mod clock;
 pub mod demo;
 pub mod error;
+pub mod feed;
 pub mod import;
 pub mod lockout;
 pub mod oidc;

@@ -400,6 +400,36 @@ pub const ROUTES: &[Route] = &[
         "Replace the custom field definitions (name, type, required, pattern, screen pop)",
     ),
     r(
+        "GET",
+        "/api/v1/customer-queries",
+        Some(Action::CustomersRead),
+        "The saved customer queries (a campaign is fed from one)",
+    ),
+    r(
+        "GET",
+        "/api/v1/customer-queries/{name}",
+        Some(Action::CustomersRead),
+        "One saved customer query",
+    ),
+    r(
+        "PUT",
+        "/api/v1/customer-queries/{name}",
+        Some(Action::CustomersManage),
+        "Save a customer query: tags, countries, languages, time zones, fields, valid phone",
+    ),
+    r(
+        "DELETE",
+        "/api/v1/customer-queries/{name}",
+        Some(Action::CustomersManage),
+        "Remove a saved customer query",
+    ),
+    r(
+        "GET",
+        "/api/v1/customer-queries/{name}/customers",
+        Some(Action::CustomersRead),
+        "The records a saved query finds, in id order (?after=ID&limit=N)",
+    ),
+    r(
         "POST",
         "/api/v1/interactions",
         Some(Action::InteractionsCreate),

@@ -29,7 +29,11 @@ async fn post_import(c: &mut Client, name: &str, bytes: &[u8], extra: &[(&str, &
     parts.extend(extra.iter().map(|(k, v)| (*k, None, *v)));
     let r = c.multipart("/api/v1/imports", &[], &parts).await.unwrap();
     assert_eq!(r.status, 202, "{:?}", r.json());
-    let id = r.json()["id"].as_i64().unwrap();
+    wait(c, r.json()["id"].as_i64().unwrap()).await
+}
+
+/// Waits for an import to end: its final state.
+async fn wait(c: &mut Client, id: i64) -> Value {
     for _ in 0..500 {
         let v = c
             .get(&format!("/api/v1/imports/{id}"))
@@ -463,4 +467,140 @@ Sara Pons,12,,sara@example.com\n";
     let again = post_import(&mut c, "list.csv", csv.as_bytes(), &with_kind(b"contacts")).await;
     assert_eq!(counts(&again), [0, 0, 4, 0, 0], "{again}");
     assert_eq!(again["contacts_added"], 0, "{again}");
+}
+
+#[tokio::test]
+async fn a_campaign_is_fed_from_a_saved_customer_query() {
+    let (_e, mut c) = admin().await;
+    let plan = "[[queue]]\nname = \"sales\"\n";
+    let r = c
+        .put("/api/v1/routing/plan", &json!({"document": plan}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    let r = c
+        .post(
+            "/api/v1/campaigns",
+            &json!({"name": "gold", "settings": {"queue": "sales", "team": "gold", "caller_id": "+34900000000"}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let campaign = r.json()["id"].as_i64().unwrap().to_string();
+    // Ana and Luis are gold (Luis has no number to dial), Sara silver, Pau
+    // gold but asked not to be called.
+    let mut ids = Vec::new();
+    for (name, phone, tags) in [
+        ("Ana Ruiz", "+34600000001", json!(["gold"])),
+        ("Luis Gil", "12", json!(["Gold"])),
+        ("Sara Pons", "+34600000003", json!(["silver"])),
+        ("Pau Vila", "+34600000004", json!(["gold", "do_not_call"])),
+    ] {
+        let r = c
+            .post("/api/v1/customers", &json!({"name": name, "phone": phone}))
+            .await
+            .unwrap();
+        assert_eq!(r.status, 201, "{:?}", r.json());
+        let id = r.json()["id"].as_i64().unwrap();
+        let body = json!({"tags": tags});
+        let path = format!("/api/v1/customers/{id}");
+        let r = c.request("PATCH", &path, &[], Some(&body)).await.unwrap();
+        assert_eq!(r.status, 200, "{:?}", r.json());
+        ids.push(id);
+    }
+    // Bad queries and names are refused, naming the part.
+    let r = c
+        .put("/api/v1/customer-queries/gold", &json!({"tags_all": [" "]}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    assert!(
+        r.json().to_string().contains("tags_all[0]"),
+        "{:?}",
+        r.json()
+    );
+    let r = c
+        .put("/api/v1/customer-queries/Gold%20List", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    let gold = json!({"description": "gold, callable", "tags_all": ["gold"], "tags_none": ["do_not_call"]});
+    let r = c.put("/api/v1/customer-queries/gold", &gold).await.unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    let list = c.get("/api/v1/customer-queries").await.unwrap().json();
+    assert_eq!(list["queries"][0]["name"], "gold", "{list}");
+    assert_eq!(
+        list["queries"][0]["tags_none"],
+        json!(["do_not_call"]),
+        "{list}"
+    );
+    let found = c
+        .get("/api/v1/customer-queries/gold/customers?limit=10")
+        .await
+        .unwrap()
+        .json();
+    let found_ids: Vec<i64> = found["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(found_ids, [ids[0], ids[1]], "{found}");
+    assert_eq!(found["next_after"], Value::Null, "{found}");
+    // The feed: a contacts import from the query instead of a file.
+    let post = async |c: &mut Client, parts: &[(&str, Option<&str>, &[u8])]| {
+        c.multipart("/api/v1/imports", &[], parts).await.unwrap()
+    };
+    let base: [(&str, Option<&str>, &[u8]); 2] = [
+        ("kind", None, b"contacts"),
+        ("campaign", None, campaign.as_bytes()),
+    ];
+    let with = |extra: (&'static str, Option<&'static str>, &'static [u8])| {
+        let mut v = base.to_vec();
+        v.push(extra);
+        v
+    };
+    let r = post(&mut c, &with(("query", None, b"nope"))).await;
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    let mut both = with(("query", None, b"gold"));
+    both.push(("file", Some("x.csv"), b"Nombre\nX\n"));
+    let r = post(&mut c, &both).await;
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    let r = post(&mut c, &with(("query", None, b"gold"))).await;
+    assert_eq!(r.status, 202, "{:?}", r.json());
+    let v = wait(&mut c, r.json()["id"].as_i64().unwrap()).await;
+    assert_eq!(v["state"], "done", "{v}");
+    assert_eq!(v["kind"], "contacts", "{v}");
+    assert_eq!(v["file_name"], "query:gold", "{v}");
+    assert_eq!(
+        (v["rows_read"].as_i64(), v["contacts_added"].as_i64()),
+        (Some(4), Some(1)),
+        "{v}"
+    );
+    assert_eq!(v["rejected"], 1, "{v}");
+    let report = rejects(&mut c, &v["id"]).await;
+    assert!(report.contains(&format!("customer {}", ids[1])), "{report}");
+    let list = c
+        .get(&format!("/api/v1/campaigns/{campaign}/contacts"))
+        .await
+        .unwrap()
+        .json();
+    let contacts = list["contacts"].as_array().unwrap();
+    assert_eq!(contacts.len(), 1, "{list}");
+    assert_eq!(contacts[0]["customer_id"], ids[0], "{list}");
+    assert_eq!(contacts[0]["phones"], json!(["+34600000001"]), "{list}");
+    // Fed again: nobody is added twice.
+    let r = post(&mut c, &with(("query", None, b"gold"))).await;
+    let again = wait(&mut c, r.json()["id"].as_i64().unwrap()).await;
+    assert_eq!(again["contacts_added"], 0, "{again}");
+    // Removed, the query is gone.
+    let r = c
+        .request("DELETE", "/api/v1/customer-queries/gold", &[], None)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204);
+    let r = c.get("/api/v1/customer-queries/gold").await.unwrap();
+    assert_eq!(r.status, 404);
+    let list = c.get("/api/v1/customer-queries").await.unwrap().json();
+    assert_eq!(list["queries"], json!([]), "{list}");
 }

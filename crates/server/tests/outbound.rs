@@ -799,3 +799,122 @@ async fn a_supervisor_changes_a_power_campaigns_ratio_while_it_runs() {
     let text = format!("{logged:?}");
     assert!(text.contains("SetRatio") && text.contains("1.5"), "{text}");
 }
+
+#[tokio::test]
+async fn a_campaigns_own_codes_clean_the_record_as_it_configures() {
+    let mut w = world().await;
+    // Bad codes are refused with the field named.
+    for (bad, field) in [
+        (json!([{"code": "Left Company"}]), "dispositions[0].code"),
+        (
+            json!([{"code": "ok", "effects": ["final"]}, {"code": "given", "record": ["add_phone"]}]),
+            "dispositions[1].record",
+        ),
+        (
+            json!([{"code": "stop", "record": ["withdraw_calls"]}]),
+            "dispositions[0].effects",
+        ),
+        (json!([{"code": "ok"}, {"code": "ok"}]), "dispositions"),
+        (json!([{"code": "ok", "record": ["vanish"]}]), "vanish"),
+    ] {
+        let mut s = settings("progressive");
+        s["dispositions"] = bad.clone();
+        let r = w
+            .post("/api/v1/campaigns", &json!({"name": "bad", "settings": s}))
+            .await;
+        let body = r.json();
+        assert!(r.status == 400 || r.status == 422, "{bad}: {body}");
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(field), "{bad}: {body}");
+    }
+    let r = w
+        .post(
+            "/api/v1/customers",
+            &json!({"name": "Eva Nová", "phone": "+420601000001"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let customer = r.json()["id"].as_i64().unwrap();
+    let phones = json!({"phones": [{"number": "+420601000001"}, {"number": "+420601000009"}]});
+    let path = format!("/api/v1/customers/{customer}");
+    let r = w
+        .admin
+        .request("PATCH", &path, &[], Some(&phones))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let mut s = settings("progressive");
+    s["dispositions"] = json!([
+        {"code": "paid", "effects": ["final"]},
+        {"code": "left_company", "effects": ["mark_phone_invalid"], "record": ["phone_invalid", "moved"]},
+    ]);
+    let contacts = json!([{"name": "Eva", "customer_id": customer, "phones": ["+420601000001"]}]);
+    let mut rx = started(&mut w, "collections", s, contacts).await;
+    let mut ana = Client::new(&w.app);
+    let r = ana
+        .post(
+            "/api/v1/sessions",
+            &json!({"tenant": "acme", "username": "ana", "password": PASSWORD}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201);
+    let csrf = r.json()["csrf_token"].as_str().unwrap().to_string();
+    ana.headers.push(("cookie".into(), r.cookies()));
+    ana.headers.push(("x-csrf-token".into(), csrf));
+    let r = ana
+        .post("/api/v1/agents/0/sign-in", &json!({}))
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{:?}", r.json());
+    let d = dial(&mut rx).await;
+    let ack = w
+        .hub
+        .call(Op::DialResult {
+            attempt: d.attempt.0,
+            outcome: DialOutcome::LiveAnswer,
+            ring_ms: 2_000,
+        })
+        .await
+        .unwrap();
+    let Ack::Answered(Answered {
+        offered: Some((interaction, 0)),
+    }) = ack
+    else {
+        panic!("not offered to ana: {ack:?}");
+    };
+    w.hub.call(Op::OutboundBridged(d.attempt.0)).await.unwrap();
+    // Her desktop offers the campaign's codes, not the queue's.
+    let html = String::from_utf8_lossy(&ana.get("/ui/agent/work").await.unwrap().body).to_string();
+    assert!(html.contains("value=\"left_company\""), "{html}");
+    assert!(!html.contains("value=\"resolved\""), "{html}");
+    let path = format!("/api/v1/interactions/{interaction}");
+    let r = w.post(&format!("{path}/complete"), &json!({})).await;
+    assert!(r.status < 300, "{:?}", r.json());
+    // A default code the campaign does not have is refused, naming its own.
+    let r = w
+        .post(
+            &format!("{path}/disposition"),
+            &json!({"code": "wrong_number"}),
+        )
+        .await;
+    assert!(r.status == 400 || r.status == 422, "{:?}", r.json());
+    let message = r.json()["error"]["message"].to_string();
+    assert!(message.contains("paid, left_company"), "{message}");
+    let form = format!("/ui/agent/interactions/{interaction}/disposition");
+    let r = ana.form(&form, &[], "code=resolved").await.unwrap();
+    assert!(r.status == 400 || r.status == 422, "{:?}", r.status);
+    let r = ana.form(&form, &[], "code=left_company").await.unwrap();
+    assert!(r.status < 300, "{}", String::from_utf8_lossy(&r.body));
+    let rec = w
+        .admin
+        .get(&format!("/api/v1/customers/{customer}"))
+        .await
+        .unwrap()
+        .json();
+    let phones = rec["phones"].as_array().unwrap();
+    assert_eq!(phones[0]["valid"], false, "{rec}");
+    assert_eq!(phones[0]["last_outcome"], "left_company", "{rec}");
+    assert_eq!(phones[1]["valid"], true, "the other number stays: {rec}");
+    assert_eq!(rec["tags"], json!(["moved"]), "{rec}");
+}

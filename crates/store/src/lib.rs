@@ -24,6 +24,7 @@ pub mod customers;
 pub mod fact;
 mod migrate;
 mod project;
+mod queries;
 pub mod read;
 pub mod two_factor;
 

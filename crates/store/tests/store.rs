@@ -918,7 +918,67 @@ async fn imports_keep_their_counts_and_rejects(s: Store) {
     assert_eq!(s.imports(&t, 10).await.unwrap().len(), 2);
 }
 
+/// Saved queries are settings read by prefix (removed ones left out), and
+/// the records they run over are read page by page in id order.
+async fn settings_by_prefix_and_records_page_by_page(s: Store) {
+    let t = tenant(&s).await;
+    let setting = |seq, name: &str, document: &str| {
+        rec(
+            seq,
+            Fact::SettingSet {
+                name: name.into(),
+                document: document.into(),
+            },
+        )
+    };
+    s.append(
+        &t,
+        &[
+            setting(1, "customer_query.gold", "{}"),
+            setting(2, "customer_query.old", "{}"),
+            setting(3, "customer_queryXbad", "{}"),
+            setting(4, "customer_query.old", ""),
+            setting(5, "customer_fields", "{}"),
+        ],
+    )
+    .await
+    .unwrap();
+    let got = s.settings_with_prefix(&t, "customer_query.").await.unwrap();
+    assert_eq!(got, [("customer_query.gold".to_string(), "{}".to_string())]);
+    let records: Vec<_> = (1..=5)
+        .map(|i| written(i, 1, &format!("P{i}"), &format!("+42071234567{i}"), ""))
+        .collect();
+    s.append(
+        &t,
+        &[rec(
+            6,
+            Fact::CustomersSet {
+                by: "ana".into(),
+                cause: model::customer::Cause::Edit,
+                records,
+            },
+        )],
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.customers_count(&t).await.unwrap(), 5);
+    let page: Vec<i64> = (s.customers_page(&t, 2, 2).await.unwrap().iter())
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(page, [3, 4]);
+    assert!(s.customers_page(&t, 5, 2).await.unwrap().is_empty());
+    let other = tenant(&s).await;
+    assert_eq!(s.customers_count(&other).await.unwrap(), 0);
+    assert!(
+        s.settings_with_prefix(&other, "customer_query.")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 suite!(
+    settings_by_prefix_and_records_page_by_page,
     customer_records_are_found_merged_and_rebuilt,
     imports_keep_their_counts_and_rejects,
     audit_trails_chain_per_tenant_under_concurrent_appends,

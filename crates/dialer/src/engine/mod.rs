@@ -178,6 +178,11 @@ impl Dialer {
         self.campaigns.get(&id).map(|c| CampaignView { c })
     }
 
+    /// The campaign an attempt belongs to (while the engine knows it).
+    pub fn campaign_of(&self, attempt: AttemptId) -> Option<CampaignId> {
+        self.attempts.get(&attempt).copied()
+    }
+
     fn campaign_mut(&mut self, id: CampaignId) -> Result<&mut Campaign, InputError> {
         self.campaigns
             .get_mut(&id)
@@ -426,6 +431,11 @@ impl CampaignView<'_> {
     /// Its state.
     pub fn state(&self) -> model::outbound::CampaignState {
         self.c.state
+    }
+
+    /// Its disposition codes and their effects.
+    pub fn dispositions(&self) -> &[crate::disposition::DispositionCode] {
+        &self.c.cfg.dispositions
     }
 
     /// Contacts loaded.

@@ -24,6 +24,7 @@ struct Form {
     encoding: Option<String>,
     sheet: Option<String>,
     campaign: Option<String>,
+    query: Option<String>,
     dry_run: bool,
 }
 
@@ -52,6 +53,7 @@ async fn form_of(mut m: Multipart) -> ApiResult<Form> {
             "encoding" => f.encoding = Some(text),
             "sheet" => f.sheet = Some(text),
             "campaign" => f.campaign = Some(text),
+            "query" => f.query = Some(text).filter(|q| !q.is_empty()),
             "dry_run" => f.dry_run = matches!(text.as_str(), "true" | "1" | "yes" | "on"),
             other => return Err(ApiError::field(other, "not a part of an import")),
         }
@@ -141,13 +143,8 @@ pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64>
             .ok_or_else(|| ApiError::not_found("campaign"))?;
         job.campaign = Some(c);
     }
-    let Some((file_name, bytes)) = f.file else {
-        return Err(ApiError::field("file", "missing"));
-    };
-    if bytes.is_empty() {
-        return Err(ApiError::field("file", "empty"));
-    }
     let t = p.tenant()?.clone();
+    let source = source_of(st, &t, f.file, f.query.as_deref(), kind).await?;
     // One import at a time per tenant: its chunks go through the tenant's task.
     if let Some(r) = st
         .store
@@ -162,7 +159,10 @@ pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64>
         )));
     }
     let handle = st.hub.tenant(&t).await?;
-    let name: String = file_name.chars().take(200).collect();
+    let name: String = match &source {
+        Source::File(name, _) => name.chars().take(200).collect(),
+        Source::Query(name, _) => format!("query:{name}"),
+    };
     job.id = st
         .store
         .create_import(
@@ -180,15 +180,58 @@ pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64>
     let id = job.id;
     let store = st.store.clone();
     tokio::spawn(async move {
-        crate::import::run(&store, &handle, &t, job, bytes, |_| {}).await;
+        match source {
+            Source::File(_, bytes) => {
+                crate::import::run(&store, &handle, &t, job, bytes, |_| {}).await;
+            }
+            Source::Query(_, query) => {
+                crate::feed::run(&store, &handle, &t, job, query).await;
+            }
+        }
     });
     Ok(id)
 }
 
+/// What an import reads: a file, or a saved customer query (a contact list
+/// fed from the tenant's records).
+enum Source {
+    File(String, Vec<u8>),
+    Query(String, model::query::CustomerQuery),
+}
+
+async fn source_of(
+    st: &AppState,
+    t: &store::Tenant,
+    file: Option<(String, Vec<u8>)>,
+    query: Option<&str>,
+    kind: ImportKind,
+) -> ApiResult<Source> {
+    match (file, query) {
+        (Some(_), Some(_)) => Err(ApiError::field("query", "a file or a query, not both")),
+        (None, Some(name)) => {
+            if kind != ImportKind::Contacts {
+                return Err(ApiError::field("query", "only for kind=contacts"));
+            }
+            let q = crate::feed::saved(&st.store, t, name)
+                .await
+                .map_err(ApiError::internal)?
+                .filter(|_| crate::feed::name_ok(name))
+                .ok_or_else(|| {
+                    ApiError::field("query", format!("no saved query named {name:?}"))
+                })?;
+            Ok(Source::Query(name.to_string(), q))
+        }
+        (None, None) => Err(ApiError::field("file", "missing")),
+        (Some((_, b)), None) if b.is_empty() => Err(ApiError::field("file", "empty")),
+        (Some((name, b)), None) => Ok(Source::File(name, b)),
+    }
+}
+
 /// `POST /api/v1/imports` (multipart: `file`, `kind` (`customers`, or
 /// `contacts` with `campaign`), `mapping`, `country`, `dry_run`, and
-/// `encoding`, `sheet`): answers `{"id"}` at once; the import runs in the
-/// background.
+/// `encoding`, `sheet`; or, for contacts, `query` naming a saved customer
+/// query instead of a file): answers `{"id"}` at once; the import runs in
+/// the background.
 pub async fn start(State(st): State<AppState>, p: Principal, m: Multipart) -> ApiResult<Response> {
     let id = begin(&st, &p, m).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(json!({"id": id}))).into_response())

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod events;
 pub mod imports;
 pub mod interactions;
+pub mod queries;
 pub mod recording;
 pub mod records;
 pub mod routing;
@@ -292,6 +293,15 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/settings/customer-fields",
             get(settings::get_fields).put(settings::put_fields),
+        )
+        .route("/api/v1/customer-queries", get(queries::list))
+        .route(
+            "/api/v1/customer-queries/{name}",
+            get(queries::get).put(queries::put).delete(queries::delete),
+        )
+        .route(
+            "/api/v1/customer-queries/{name}/customers",
+            get(queries::customers),
         )
         .route(
             "/api/v1/interactions",

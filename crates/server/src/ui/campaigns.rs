@@ -294,6 +294,7 @@ pub async fn create(
         preview_countdown_s: None,
         consent_purpose: None,
         windows: Default::default(),
+        dispositions: Vec::new(),
     };
     // Checked before anything is kept, so a bad contact list leaves no
     // campaign behind.

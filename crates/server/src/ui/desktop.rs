@@ -433,10 +433,10 @@ pub async fn disposition(
         .map(|q| q.name.clone());
     let (_, settings) = DesktopSettings::of(&st, &t).await?;
     let d = settings
-        .dispositions_for(qname.as_deref())
+        .codes_for(&st, &t, &it, qname.as_deref())
+        .await?
         .into_iter()
         .find(|d| d.code == f.code)
-        .cloned()
         .ok_or_else(|| ApiError::field("code", "not a disposition code of this queue"))?;
     // A campaign call's callback goes to the dialer at the time the agent
     // scheduled with the callback form (the customer's `callback_at`).

@@ -11,7 +11,7 @@ use store::read::InteractionView;
 use super::desktop::{WORK_SHOWN, queues};
 use super::live;
 use super::popup::{self, CustomerPop};
-use super::settings::{DesktopSettings, Effect};
+use super::settings::{DesktopSettings, Disposition, Effect};
 use super::{Ctx, esc};
 use crate::AppState;
 use crate::clock;
@@ -226,7 +226,8 @@ pub(super) async fn work_html(
                     add = ctx.t("add"),
                 );
                 s.push_str("</div><div>");
-                s.push_str(&disposition_form(ctx, it, &settings, qname));
+                let codes = settings.codes_for(st, t, it, qname).await?;
+                s.push_str(&disposition_form(ctx, it, &codes));
                 s.push_str(&callback_form(ctx, it, &pop));
                 if !ended {
                     s.push_str(&super::calls::controls(st, ctx, t, it, &agents, agent).await?);
@@ -245,17 +246,12 @@ pub(super) async fn work_html(
     Ok(s)
 }
 
-pub(super) fn disposition_form(
-    ctx: &Ctx,
-    it: &InteractionView,
-    settings: &DesktopSettings,
-    queue: Option<&str>,
-) -> String {
+pub(super) fn disposition_form(ctx: &Ctx, it: &InteractionView, codes: &[Disposition]) -> String {
     let mut opts = format!(
         "<option value=\"\">{}</option>",
         ctx.t("choose-disposition")
     );
-    for d in settings.dispositions_for(queue) {
+    for d in codes {
         let label = d.label.as_deref().unwrap_or(&d.code);
         let effect = match d.effect {
             Some(Effect::DoNotCall) => format!(" ({})", ctx.t("do-not-call")),

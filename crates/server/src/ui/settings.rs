@@ -208,6 +208,48 @@ impl DesktopSettings {
     }
 
     /// The disposition codes offered on a queue.
+    /// The codes an agent picks from for an interaction: a campaign call's
+    /// are its campaign's (labelled as the desktop's code of the same name,
+    /// if any), others the queue's.
+    pub async fn codes_for(
+        &self,
+        st: &AppState,
+        t: &store::Tenant,
+        it: &store::read::InteractionView,
+        queue: Option<&str>,
+    ) -> ApiResult<Vec<Disposition>> {
+        if it.channel == model::Channel::OutboundVoice {
+            let op = crate::tenant::Op::CampaignCodes(it.id);
+            if let crate::tenant::Ack::Codes(Some(codes)) = st.hub.tenant(t).await?.call(op).await?
+            {
+                return Ok(codes.iter().map(|c| self.campaign_code(c)).collect());
+            }
+        }
+        Ok(self.dispositions_for(queue).into_iter().cloned().collect())
+    }
+
+    fn campaign_code(&self, c: &dialer::disposition::DispositionCode) -> Disposition {
+        use dialer::disposition::DispositionEffect as E;
+        let label = self
+            .dispositions
+            .iter()
+            .find(|d| d.code == *c.code)
+            .and_then(|d| d.label.clone());
+        let effect = if c.has(E::OptOut) {
+            Some(Effect::DoNotCall)
+        } else if c.has(E::ScheduleCallback) {
+            Some(Effect::Callback)
+        } else {
+            None
+        };
+        Disposition {
+            code: c.code.to_string(),
+            label,
+            effect,
+        }
+    }
+
+    /// The desktop's codes for a queue.
     pub fn dispositions_for(&self, queue: Option<&str>) -> Vec<&Disposition> {
         let subset = queue
             .and_then(|q| self.queue(q))

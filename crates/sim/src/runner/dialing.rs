@@ -193,6 +193,7 @@ fn doc(sc: &Scenario, c: &crate::outbound::Campaign) -> CampaignDoc {
         preview_countdown_s: None,
         consent_purpose: None,
         windows: BTreeMap::new(),
+        dispositions: Vec::new(),
     }
 }
 

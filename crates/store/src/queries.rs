@@ -1,0 +1,62 @@
+//! Reads for saved customer queries: the queries themselves (tenant settings
+//! named `customer_query.NAME`) and the records they run over, page by page.
+
+use sqlx::Row;
+
+use crate::customers::{CustomerFull, FULL_COLS, full_of};
+use crate::{Store, StoreError, Tenant};
+
+impl Store {
+    /// The tenant's settings whose names start with `prefix`, by name (an
+    /// empty document is a setting removed).
+    pub async fn settings_with_prefix(
+        &self,
+        t: &Tenant,
+        prefix: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        // Names are letters, digits, `_`, `-` and `.`: no LIKE wildcards
+        // other than the ones escaped here.
+        let pattern = format!("{}%", prefix.replace('_', "\\_"));
+        let rows = sqlx::query(
+            "SELECT name, document FROM tenant_settings WHERE tenant_id = $1 AND name LIKE $2 ESCAPE '\\' AND document <> '' ORDER BY name",
+        )
+        .bind(t.id)
+        .bind(pattern)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+
+    /// Records after `after` in id order (merged ones left out), at most
+    /// `limit`: a scan of the whole tenant, page by page.
+    pub async fn customers_page(
+        &self,
+        t: &Tenant,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<CustomerFull>, StoreError> {
+        let sql = format!(
+            "SELECT {FULL_COLS} FROM customers WHERE tenant_id = $1 AND id > $2 AND merged_into IS NULL ORDER BY id LIMIT $3"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(t.id)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(full_of).collect()
+    }
+
+    /// How many records the tenant has (merged ones left out).
+    pub async fn customers_count(&self, t: &Tenant) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) FROM customers WHERE tenant_id = $1 AND merged_into IS NULL",
+        )
+        .bind(t.id)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+}
