@@ -158,6 +158,36 @@ test("an import, then a customer found, edited, merged and unmerged in the brows
     assert.equal(back.phones.length, 1);
   });
 
+  await t.test("the administrator defines a custom field on the administration page", async () => {
+    await adminPage.goto(`${url}/ui/admin`);
+    const form = adminPage.locator("#fields-box");
+    await form.locator('input[name="name.0"]').fill("contract");
+    await form.locator('input[name="label.0"]').fill("Contract");
+    await form.locator('select[name="type.0"]').selectOption("choice");
+    await form.locator('input[name="options.0"]').fill("prepaid, postpaid");
+    await form.locator('input[name="screen_pop.0"]').check();
+    await form.getByRole("button", { name: "Save" }).click();
+    await adminPage.locator("#fields-msg .ok").waitFor();
+    const defs = (await sup("GET", "/api/v1/settings/customer-fields")).json.fields;
+    assert.deepEqual(defs, [{ name: "contract", label: "Contract", type: "choice", required: false, options: ["prepaid", "postpaid"], screen_pop: true }]);
+    // A bad pattern on a new row is named by its row and column; nothing is saved.
+    await adminPage.locator('#fields-box input[name="name.1"]').fill("segment");
+    await adminPage.locator('#fields-box input[name="pattern.1"]').fill("(");
+    await adminPage.locator("#fields-box").getByRole("button", { name: "Save" }).click();
+    const msg = adminPage.locator("#fields-msg .error");
+    await msg.waitFor();
+    assert.match(await msg.innerText(), /^Row 2, pattern: /);
+    assert.equal(await adminPage.locator('#fields-box input[name="pattern.1"]').inputValue(), "(");
+    assert.equal((await sup("GET", "/api/v1/settings/customer-fields")).json.fields.length, 1);
+    await shot(adminPage, "admin-customer-fields");
+    // Removed, the field is gone.
+    await adminPage.locator('#fields-box input[name="name.1"]').fill("");
+    await adminPage.locator('#fields-box input[name="remove.0"]').check();
+    await adminPage.locator("#fields-box").getByRole("button", { name: "Save" }).click();
+    await adminPage.locator("#fields-msg .ok").waitFor();
+    assert.deepEqual((await sup("GET", "/api/v1/settings/customer-fields")).json.fields, []);
+  });
+
   await t.test("no script errors and no blocked content", () => {
     assert.deepEqual(errors, []);
   });

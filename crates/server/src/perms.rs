@@ -1146,6 +1146,12 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "POST",
+        "/ui/admin/customer-fields",
+        Some(Action::RoutingManage),
+        "Administration: replace the custom fields of customer records",
+    ),
+    r(
+        "POST",
         "/ui/admin/sign-in",
         Some(Action::RoutingManage),
         "How users sign in: second factor rule, single sign-on",

@@ -3,7 +3,8 @@
 //! rules and timed steps live in it) as raw TOML/JSON checked by the same
 //! validator as `POST /api/v1/routing/plan/validate`, the desktop
 //! settings (reason codes, disposition codes, scripts), and the tenant's
-//! time zone and holidays ([`super::calendar`]). Provider administrators
+//! time zone and holidays ([`super::calendar`]), the custom fields of
+//! customer records ([`super::fields`]). Provider administrators
 //! get the tenants page.
 
 use std::fmt::Write as _;
@@ -152,8 +153,9 @@ pub async fn page(
 <textarea id=\"desk\" name=\"document\" class=\"code\" spellcheck=\"false\" aria-describedby=\"desk-hint desk-msg\">{desk}</textarea>\
 <p id=\"desk-msg\" aria-live=\"polite\"></p>\
 <div class=\"row\"><button type=\"button\" class=\"secondary\" hx-post=\"/ui/admin/desktop/validate\" hx-include=\"#desk\" hx-target=\"#desk-msg\">{validate}</button>\
-<button type=\"submit\">{save}</button></div></form></section>{calendar}{access}{tokens}{audit}",
+<button type=\"submit\">{save}</button></div></form></section>{calendar}{fields}{access}{tokens}{audit}",
         calendar = super::calendar::section_html(&st, &ctx).await?,
+        fields = super::fields::section_html(&st, &ctx).await?,
         access = super::access::section_html(&st, &ctx).await?,
         tokens = super::tokens::section_html(&st, &ctx).await?,
         audit = super::audit::section_html(&st, &ctx).await?,

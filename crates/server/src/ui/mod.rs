@@ -35,6 +35,7 @@ pub mod campaigns;
 pub mod chat;
 pub mod crm;
 pub mod desktop;
+pub mod fields;
 pub mod follow;
 pub mod imports;
 pub mod live;
@@ -556,6 +557,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/admin/desktop", post(admin::save_desktop))
         .route("/ui/admin/desktop/validate", post(admin::validate_desktop))
         .route("/ui/admin/tenant", post(calendar::save))
+        .route("/ui/admin/customer-fields", post(fields::save))
         .route("/ui/admin/sign-in", post(access::save))
         .route("/ui/admin/tokens", post(tokens::make))
         .route("/ui/admin/tokens/{id}/revoke", post(tokens::revoke))

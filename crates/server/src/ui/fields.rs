@@ -1,0 +1,251 @@
+//! Administration: the custom fields of customer records (`model::fields`),
+//! one row a field — name, label, type, required, pattern, options, shown in
+//! the screen pop — and an empty row to add one. The form goes through the
+//! same check as `PUT /api/v1/settings/customer-fields`; a mistake names
+//! the row and its column, keeps what was typed, and saves nothing.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use model::fields::{FieldDef, FieldDefs, FieldDefsDoc, FieldKind};
+
+use super::{Ctx, UiForm, esc, html_response};
+use crate::AppState;
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::perms::Action;
+use crate::tenant::Op;
+
+const KINDS: [(FieldKind, &str, &str); 5] = [
+    (FieldKind::Text, "text", "field-type-text"),
+    (FieldKind::Number, "number", "field-type-number"),
+    (FieldKind::Date, "date", "field-type-date"),
+    (FieldKind::Choice, "choice", "field-type-choice"),
+    (FieldKind::YesNo, "yes_no", "field-type-yes-no"),
+];
+
+fn kind_of(s: &str) -> FieldKind {
+    KINDS
+        .iter()
+        .find(|(_, v, _)| *v == s)
+        .map_or(FieldKind::Text, |k| k.0)
+}
+
+fn row_html(ctx: &Ctx, i: usize, d: &FieldDef) -> String {
+    let mut kinds = String::new();
+    for (k, v, key) in KINDS {
+        let sel = if k == d.kind { " selected" } else { "" };
+        let _ = write!(kinds, "<option value=\"{v}\"{sel}>{}</option>", ctx.t(key));
+    }
+    let check = |on: bool| if on { " checked" } else { "" };
+    let n = i + 1;
+    format!(
+        "<tr data-field-row=\"{i}\">\
+<td><input name=\"name.{i}\" value=\"{name}\" maxlength=\"64\" aria-label=\"{name_l} {n}\" pattern=\"[A-Za-z0-9_]*\"></td>\
+<td><input name=\"label.{i}\" value=\"{label}\" maxlength=\"200\" aria-label=\"{label_l} {n}\"></td>\
+<td><select name=\"type.{i}\" aria-label=\"{type_l} {n}\">{kinds}</select></td>\
+<td><input type=\"checkbox\" name=\"required.{i}\"{req} aria-label=\"{req_l} {n}\"></td>\
+<td><input name=\"pattern.{i}\" value=\"{pattern}\" maxlength=\"512\" class=\"code\" aria-label=\"{pattern_l} {n}\"></td>\
+<td><input name=\"options.{i}\" value=\"{options}\" aria-label=\"{options_l} {n}\"></td>\
+<td><input type=\"checkbox\" name=\"screen_pop.{i}\"{pop} aria-label=\"{pop_l} {n}\"></td>\
+<td><input type=\"checkbox\" name=\"remove.{i}\" aria-label=\"{remove_l} {n}\"></td></tr>",
+        name = esc(&d.name),
+        label = esc(&d.label),
+        req = check(d.required),
+        pattern = esc(d.pattern.as_deref().unwrap_or("")),
+        options = esc(&d.options.join(", ")),
+        pop = check(d.screen_pop),
+        name_l = ctx.t("field-name"),
+        label_l = ctx.t("field-label"),
+        type_l = ctx.t("field-type"),
+        req_l = ctx.t("field-required"),
+        pattern_l = ctx.t("field-pattern"),
+        options_l = ctx.t("field-options"),
+        pop_l = ctx.t("field-screen-pop"),
+        remove_l = ctx.t("field-remove"),
+    )
+}
+
+/// The form: the rows given and an empty one, with a status line.
+fn form_html(ctx: &Ctx, defs: &[FieldDef], status: &str) -> String {
+    let mut rows = String::new();
+    let blank = FieldDef {
+        name: String::new(),
+        label: String::new(),
+        kind: FieldKind::Text,
+        required: false,
+        pattern: None,
+        options: Vec::new(),
+        screen_pop: false,
+    };
+    for (i, d) in defs.iter().chain([&blank]).enumerate() {
+        rows.push_str(&row_html(ctx, i, d));
+    }
+    let heads = [
+        "field-name",
+        "field-label",
+        "field-type",
+        "field-required",
+        "field-pattern",
+        "field-options",
+        "field-screen-pop",
+        "field-remove",
+    ];
+    let mut th = String::new();
+    for h in heads {
+        let _ = write!(th, "<th scope=\"col\">{}</th>", ctx.t(h));
+    }
+    format!(
+        "<form id=\"fields-box\" class=\"stack\" hx-post=\"/ui/admin/customer-fields\" hx-target=\"this\" hx-swap=\"outerHTML\">\
+<div class=\"scroll\"><table class=\"fields\"><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table></div>\
+<p id=\"fields-msg\" aria-live=\"polite\">{status}</p><div class=\"row\"><button type=\"submit\">{save}</button></div></form>",
+        save = ctx.t("save"),
+    )
+}
+
+/// The section of the administration page.
+pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
+    let defs = crate::routes::settings::field_defs(st, ctx.p.tenant()?).await?;
+    Ok(format!(
+        "<section class=\"card\" aria-labelledby=\"fields-h\"><h2 id=\"fields-h\">{}</h2>\
+<p class=\"hint\">{}</p>{}</section>",
+        ctx.t("customer-fields"),
+        ctx.t("customer-fields-hint"),
+        form_html(ctx, defs.defs(), ""),
+    ))
+}
+
+/// The rows as sent (a row without a name, or marked to remove, is left
+/// out), with each kept row's number on the form.
+fn defs_of(form: &[(String, String)]) -> (Vec<FieldDef>, Vec<usize>) {
+    let mut by_row: HashMap<usize, HashMap<&str, &str>> = HashMap::new();
+    for (k, v) in form {
+        if let Some((col, i)) = k.split_once('.')
+            && let Ok(i) = i.parse::<usize>()
+        {
+            by_row.entry(i).or_default().insert(col, v);
+        }
+    }
+    let mut rows: Vec<usize> = by_row.keys().copied().collect();
+    rows.sort_unstable();
+    let (mut defs, mut kept) = (Vec::new(), Vec::new());
+    for i in rows {
+        let r = &by_row[&i];
+        let get = |c: &str| r.get(c).map_or("", |v| v.trim());
+        if get("name").is_empty() || r.contains_key("remove") {
+            continue;
+        }
+        let options = get("options")
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_string)
+            .collect();
+        defs.push(FieldDef {
+            name: get("name").to_string(),
+            label: get("label").to_string(),
+            kind: kind_of(get("type")),
+            required: r.contains_key("required"),
+            pattern: Some(get("pattern").to_string()).filter(|p| !p.is_empty()),
+            options,
+            screen_pop: r.contains_key("screen_pop"),
+        });
+        kept.push(i + 1);
+    }
+    (defs, kept)
+}
+
+/// `fields[2].pattern: …` as the form says it: `row 3, pattern: …`.
+fn form_message(ctx: &Ctx, part: &str, why: &str, rows: &[usize]) -> String {
+    let at = part
+        .strip_prefix("fields[")
+        .and_then(|r| r.split_once(']'))
+        .and_then(|(i, rest)| Some((rows.get(i.parse::<usize>().ok()?)?, rest)));
+    match at {
+        Some((row, rest)) => format!(
+            "{} {row}{}: {why}",
+            ctx.t("row"),
+            rest.strip_prefix('.')
+                .map(|c| format!(", {c}"))
+                .unwrap_or_default()
+        ),
+        None => format!("{part}: {why}"),
+    }
+}
+
+/// `POST /ui/admin/customer-fields`.
+pub async fn save(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    UiForm(form): UiForm<Vec<(String, String)>>,
+) -> ApiResult<Response> {
+    p.require(Action::RoutingManage)?;
+    let ctx = Ctx::new(&st, p, &headers).await?;
+    let t = ctx.p.tenant()?.clone();
+    let (defs, rows) = defs_of(&form);
+    let checked = FieldDefs::from_doc(FieldDefsDoc {
+        fields: defs.clone(),
+    });
+    let defs = match checked {
+        Ok(d) => d,
+        Err((part, why)) => {
+            let msg = form_message(&ctx, &part, &why, &rows);
+            let status = format!("<span class=\"error\">{}</span>", esc(&msg));
+            let mut r = html_response(form_html(&ctx, &defs, &status));
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(r);
+        }
+    };
+    let document =
+        serde_json::to_string(&defs.to_doc()).map_err(|e| ApiError::internal(e.to_string()))?;
+    st.hub
+        .tenant(&t)
+        .await?
+        .call(Op::SetSetting {
+            name: model::fields::NAME.into(),
+            document,
+        })
+        .await?;
+    let on = Some("settings:customer_fields".to_string());
+    crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::SettingsReplaced, on).await?;
+    let status = format!("<span class=\"ok\">{}</span>", ctx.t("saved"));
+    Ok(html_response(form_html(&ctx, defs.defs(), &status)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn rows_become_definitions_blank_and_removed_ones_left_out() {
+        let form = pairs(&[
+            ("name.0", "contract"),
+            ("type.0", "choice"),
+            ("options.0", "prepaid, postpaid,"),
+            ("required.0", "on"),
+            ("screen_pop.0", "on"),
+            ("name.1", "old"),
+            ("remove.1", "on"),
+            ("name.2", " birthday "),
+            ("type.2", "date"),
+            ("name.3", ""),
+        ]);
+        let (defs, rows) = defs_of(&form);
+        assert_eq!(rows, [1, 3]);
+        assert_eq!(defs[0].options, ["prepaid", "postpaid"]);
+        assert!(defs[0].required && defs[0].screen_pop);
+        assert_eq!(defs[1].name, "birthday");
+        assert_eq!(defs[1].kind, FieldKind::Date);
+        assert!(!defs[1].required);
+    }
+}
