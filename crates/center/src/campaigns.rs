@@ -75,6 +75,23 @@ impl TenantCore {
             Command::CampaignCodes(interaction) => {
                 Ok(Reply::Codes(self.campaign_codes(interaction)))
             }
+            Command::DoNotCallStage {
+                list,
+                phones,
+                first,
+            } => {
+                self.dialer_step(DialerStep::DoNotCallStage {
+                    list,
+                    phones,
+                    first,
+                })?;
+                Ok(Reply::Done)
+            }
+            Command::DoNotCallPublish(list) => {
+                self.dialer_step(DialerStep::DoNotCallPublish { list })?;
+                Ok(Reply::Done)
+            }
+            Command::DoNotCallLists => Ok(Reply::Lists(self.out.dialer.do_not_call_lists())),
             Command::Previews(agent) => {
                 let mut list: Vec<outbound::PreviewInfo> = self
                     .out

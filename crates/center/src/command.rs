@@ -278,6 +278,19 @@ pub enum Command {
     /// The disposition codes of the campaign an interaction's call belongs
     /// to (answered with [`Reply::Codes`]).
     CampaignCodes(i64),
+    /// Numbers for a national or named do-not-call list's next version.
+    DoNotCallStage {
+        /// Which list.
+        list: model::outbound::DoNotCallList,
+        /// A part of its numbers (E.164).
+        phones: Vec<String>,
+        /// The first part of an import.
+        first: bool,
+    },
+    /// A list's staged numbers replace it.
+    DoNotCallPublish(model::outbound::DoNotCallList),
+    /// The lists loaded from files (answered with [`Reply::Lists`]).
+    DoNotCallLists,
     /// An agent accepts or skips a previewed contact.
     Preview {
         /// Which attempt.
@@ -394,6 +407,8 @@ pub enum Reply {
     Previews(Vec<outbound::PreviewInfo>),
     /// The record each import row matched, in order.
     Matches(Vec<Option<crate::records::Found>>),
+    /// Do-not-call lists loaded from files: name, national, numbers.
+    Lists(Vec<(String, bool, usize)>),
     /// A campaign call's disposition codes (none: not a campaign call).
     Codes(Option<Vec<dialer::disposition::DispositionCode>>),
     /// Done.

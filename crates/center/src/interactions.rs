@@ -355,20 +355,52 @@ impl TenantCore {
     }
 
     /// Every number of a record on the dialer's internal do-not-call list.
-    pub(crate) fn opt_out_phones(&mut self, customer: i64) {
+    /// A number kept in national form (no `+`) is read in the country of
+    /// the campaign whose call `interaction` is, else of the tenant's time
+    /// zone, else of every campaign defined (the safe side: a number the
+    /// person may be dialled on is blocked).
+    pub(crate) fn opt_out_phones(&mut self, customer: i64, interaction: Option<i64>) {
+        let codes = self.national_codes(interaction);
+        let mut numbers: Vec<String> = Vec::new();
         for phone in self.index.customers.phones(customer) {
-            let Some(phone) = dialer::consent::to_e164(&phone, 1) else {
-                continue;
+            let ccs = if phone.starts_with('+') {
+                &[1][..]
+            } else {
+                &codes[..]
             };
+            let forms = ccs
+                .iter()
+                .filter_map(|&cc| dialer::consent::to_e164(&phone, cc));
+            numbers.extend(forms.map(|n| n.as_str().to_string()));
+        }
+        numbers.sort_unstable();
+        numbers.dedup();
+        for phone in numbers {
             // Refused only when the number cannot be one the dialer calls.
-            let _ = self.out.step(
-                self.now(),
-                model::fact::DialerStep::OptOut {
-                    phone: phone.to_string(),
-                },
-            );
+            let _ = self
+                .out
+                .step(self.now(), model::fact::DialerStep::OptOut { phone });
         }
         self.flush_out();
+    }
+
+    /// The calling codes national numbers of an opt-out are read with.
+    fn national_codes(&self, interaction: Option<i64>) -> Vec<u16> {
+        let campaign_cc = |c: &crate::outbound::CampaignRt| c.doc.country_code.unwrap_or(1);
+        let of_call = interaction
+            .and_then(|i| self.out.attempts.get(&i))
+            .and_then(|(a, _)| self.out.dialer.campaign_of(model::outbound::AttemptId(*a)))
+            .and_then(|c| self.out.campaigns.get(&c.0))
+            .map(campaign_cc);
+        let of_tenant = dialer::zone::Country::of_zone(self.settings().time_zone)
+            .and_then(|c| c.calling_code());
+        if let Some(cc) = of_call.or(of_tenant) {
+            return vec![cc];
+        }
+        let mut all: Vec<u16> = self.out.campaigns.values().map(campaign_cc).collect();
+        all.sort_unstable();
+        all.dedup();
+        all
     }
 
     /// The number of a call: the one the dialer called, or the caller's.
@@ -414,7 +446,7 @@ impl TenantCore {
             self.known(i)?;
         }
         if fields.iter().any(|(k, v)| k == "do_not_call" && v == "yes") {
-            self.opt_out_phones(customer);
+            self.opt_out_phones(customer, interaction);
         }
         self.push(Fact::CustomerProfiled {
             customer,

@@ -376,6 +376,19 @@ fn dialer_input(step: &DialerStep) -> Result<Option<Input>, TenantError> {
         DialerStep::OptOut { phone } => Input::OptOut {
             phone: PhoneNumber::parse(phone).map_err(|e| TenantError::field("phone", e))?,
         },
+        DialerStep::DoNotCallStage {
+            list,
+            phones,
+            first,
+        } => Input::DoNotCallStage {
+            list: list.clone(),
+            first: *first,
+            numbers: phones
+                .iter()
+                .map(|p| PhoneNumber::parse(p).map_err(|e| TenantError::field("phones", e)))
+                .collect::<Result<_, _>>()?,
+        },
+        DialerStep::DoNotCallPublish { list } => Input::DoNotCallPublish { list: list.clone() },
     }))
 }
 

@@ -313,7 +313,7 @@ impl TenantCore {
             return;
         }
         if effects.iter().any(|e| e.stops_calls()) {
-            self.opt_out_phones(customer);
+            self.opt_out_phones(customer, Some(interaction));
         }
         self.push(Fact::CustomerCleaned {
             customer,

@@ -211,3 +211,87 @@ fn only_an_empty_core_is_configured_from_compiled_settings_and_agents_come_in_or
         "{again:?}"
     );
 }
+
+/// The numbers a log's opt-outs put on the dialer's internal list.
+fn opted_out(log: &[(i64, Fact)]) -> Vec<String> {
+    dialer_inputs(log)
+        .into_iter()
+        .filter_map(|s| match s {
+            model::fact::DialerStep::OptOut { phone } => Some(phone),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A customer created with a Spanish number in national form, who then asks
+/// not to be called.
+fn opt_out_national(core: &mut TenantCore) -> Vec<String> {
+    let customer = match core.handle(
+        NOW,
+        Command::CreateCustomer {
+            name: "Núria".into(),
+            phone: Some("612 345 678".into()),
+            email: None,
+        },
+    ) {
+        Ok(center::Reply::Id(id)) => id,
+        other => panic!("{other:?}"),
+    };
+    core.handle(
+        NOW,
+        Command::Profile {
+            customer,
+            interaction: None,
+            fields: vec![("do_not_call".into(), "yes".into())],
+            by: "ana".into(),
+        },
+    )
+    .unwrap();
+    opted_out(&facts(core))
+}
+
+#[test]
+fn an_opt_out_of_a_number_in_national_form_blocks_it_in_the_tenants_country() {
+    let mut core = TenantCore::new(1);
+    core.handle(
+        NOW,
+        Command::SetSetting {
+            name: "tenant".into(),
+            document: r#"{"time_zone":"Europe/Madrid"}"#.into(),
+        },
+    )
+    .unwrap();
+    define(&mut core);
+    // Read as Spanish (the tenant's zone), not as a North American number.
+    assert_eq!(opt_out_national(&mut core), ["+34612345678"]);
+}
+
+#[test]
+fn without_a_tenant_country_a_national_opt_out_blocks_it_in_every_campaigns_country() {
+    let mut core = TenantCore::new(1);
+    let mut czech = doc();
+    czech.country_code = Some(420);
+    core.handle(
+        NOW,
+        Command::DefineCampaign {
+            name: "obnova".into(),
+            doc: czech,
+        },
+    )
+    .unwrap();
+    let mut spain = doc();
+    spain.country_code = Some(34);
+    spain.caller_id = "+34900000000".into();
+    core.handle(
+        NOW,
+        Command::DefineCampaign {
+            name: "ventas".into(),
+            doc: spain,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        opt_out_national(&mut core),
+        ["+34612345678", "+420612345678"].map(String::from)
+    );
+}

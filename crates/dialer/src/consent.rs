@@ -19,6 +19,45 @@ pub const DNC_LINE_LEN_MAX: usize = 128;
 pub const DNC_FILE_NUMBERS_MAX: usize = 300_000_000;
 /// Longest consent purpose or source, in bytes.
 pub const CONSENT_WORD_LEN_MAX: usize = 64;
+/// Most numbers on an engine's lists loaded from files, together (8 bytes
+/// each: 160 MB at most).
+pub const LISTED_NUMBERS_MAX: usize = 20_000_000;
+/// Most lists loaded from files.
+pub const LISTS_MAX: usize = 64;
+/// Longest list name, in bytes.
+pub const LIST_NAME_LEN_MAX: usize = 64;
+
+/// A list loaded from files (national or named): its numbers sorted, and
+/// those of an import not yet published.
+#[derive(Debug, Default)]
+struct Listed {
+    national: bool,
+    numbers: Vec<u64>,
+    staged: Vec<u64>,
+}
+
+impl Listed {
+    fn contains(&self, key: E164) -> bool {
+        self.numbers.binary_search(&key.0).is_ok()
+    }
+}
+
+/// Why a list cannot take numbers.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ListError {
+    /// Not a list numbers are loaded into (internal, campaign).
+    #[error("{0}: only national and named lists are loaded from files")]
+    NotLoadable(String),
+    /// The name is empty, too long or not `a-z0-9_-`.
+    #[error("{0:?}: a list's name is 1 to 64 of a-z, 0-9, _ and -")]
+    Name(String),
+    /// The name is a list of the other kind.
+    #[error("{0} is already a list of the other kind (national or named)")]
+    Kind(String),
+    /// Too many lists or numbers.
+    #[error("at most {LISTS_MAX} lists and {LISTED_NUMBERS_MAX} numbers on them")]
+    Full,
+}
 
 /// An E.164 number as its digits, the key of every list here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -199,7 +238,7 @@ pub struct ComplianceRegistry {
     consents: HashMap<E164, Vec<ConsentRecord>>,
     internal: HashSet<E164>,
     per_campaign: HashMap<CampaignId, HashSet<E164>>,
-    national: BTreeMap<Box<str>, HashSet<E164>>,
+    lists: BTreeMap<Box<str>, Listed>,
 }
 
 impl ComplianceRegistry {
@@ -249,11 +288,17 @@ impl ComplianceRegistry {
         match list {
             DoNotCallList::Internal => self.internal.insert(number),
             DoNotCallList::Campaign(c) => self.per_campaign.entry(*c).or_default().insert(number),
-            DoNotCallList::National(name) => self
-                .national
-                .entry(name.clone())
-                .or_default()
-                .insert(number),
+            DoNotCallList::National(name) | DoNotCallList::Named(name) => {
+                let l = self.lists.entry(name.clone()).or_default();
+                l.national = matches!(list, DoNotCallList::National(_));
+                match l.numbers.binary_search(&number.0) {
+                    Ok(_) => false,
+                    Err(i) => {
+                        l.numbers.insert(i, number.0);
+                        true
+                    }
+                }
+            }
         }
     }
 
@@ -265,11 +310,73 @@ impl ComplianceRegistry {
                 .per_campaign
                 .get_mut(c)
                 .is_some_and(|s| s.remove(&number)),
-            DoNotCallList::National(name) => self
-                .national
-                .get_mut(name)
-                .is_some_and(|s| s.remove(&number)),
+            DoNotCallList::National(name) | DoNotCallList::Named(name) => {
+                let Some(l) = self.lists.get_mut(name) else {
+                    return false;
+                };
+                match l.numbers.binary_search(&number.0) {
+                    Ok(i) => {
+                        l.numbers.remove(i);
+                        true
+                    }
+                    Err(_) => false,
+                }
+            }
         }
+    }
+
+    fn listed_total(&self) -> usize {
+        self.lists
+            .values()
+            .map(|l| l.numbers.len() + l.staged.len())
+            .sum()
+    }
+
+    /// Adds numbers to a list's import in progress (they take effect when
+    /// it is published; the list as it was stays in force until then).
+    pub fn stage(
+        &mut self,
+        list: &DoNotCallList,
+        numbers: impl ExactSizeIterator<Item = E164>,
+        first: bool,
+    ) -> Result<(), ListError> {
+        let (name, national) = match list {
+            DoNotCallList::National(n) => (n, true),
+            DoNotCallList::Named(n) => (n, false),
+            other => return Err(ListError::NotLoadable(other.name().to_string())),
+        };
+        let ok = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-';
+        if name.is_empty() || name.len() > LIST_NAME_LEN_MAX || !name.bytes().all(ok) {
+            return Err(ListError::Name(name.to_string()));
+        }
+        if self.listed_total() + numbers.len() > LISTED_NUMBERS_MAX
+            || (!self.lists.contains_key(name) && self.lists.len() >= LISTS_MAX)
+        {
+            return Err(ListError::Full);
+        }
+        let l = self.lists.entry(name.clone()).or_default();
+        if (!l.numbers.is_empty() || !l.staged.is_empty()) && l.national != national {
+            return Err(ListError::Kind(name.to_string()));
+        }
+        l.national = national;
+        if first {
+            l.staged.clear();
+        }
+        l.staged.extend(numbers.map(|k| k.0));
+        Ok(())
+    }
+
+    /// Replaces a list with its staged import; how many numbers it now holds.
+    pub fn publish(&mut self, list: &DoNotCallList) -> usize {
+        let Some(l) = self.lists.get_mut(list.name()) else {
+            return 0;
+        };
+        let mut numbers = std::mem::take(&mut l.staged);
+        numbers.sort_unstable();
+        numbers.dedup();
+        numbers.shrink_to_fit();
+        l.numbers = numbers;
+        l.numbers.len()
     }
 
     /// Replaces a national list with a new import; how many numbers it now holds.
@@ -278,36 +385,103 @@ impl ComplianceRegistry {
         name: &str,
         numbers: impl IntoIterator<Item = E164>,
     ) -> usize {
-        let set: HashSet<E164> = numbers.into_iter().collect();
-        let n = set.len();
-        self.national.insert(name.into(), set);
-        n
+        let list = DoNotCallList::National(name.into());
+        let l = self.lists.entry(name.into()).or_default();
+        l.national = true;
+        l.staged = numbers.into_iter().map(|k| k.0).collect();
+        self.publish(&list)
     }
 
-    /// The do-not-call rule that forbids calling `number` for `campaign`, if any.
-    /// An opt-out is an internal entry, so it is reported as [`GateRule::DoNotCallInternal`]
-    /// unless the contact itself opted out (the gate checks that first).
-    pub fn do_not_call_rule(&self, campaign: CampaignId, number: E164) -> Option<GateRule> {
+    /// The lists loaded from files: name, whether national, numbers.
+    pub fn lists(&self) -> impl Iterator<Item = (&str, bool, usize)> {
+        self.lists
+            .iter()
+            .map(|(n, l)| (&**n, l.national, l.numbers.len()))
+    }
+
+    /// The list that forbids calling `number` for `campaign`, if any (the
+    /// internal list first, then the campaign's, then the loaded lists in
+    /// name order).
+    pub fn listing(&self, campaign: CampaignId, number: E164) -> Option<DoNotCallList> {
         if self.internal.contains(&number) {
-            return Some(GateRule::DoNotCallInternal);
+            return Some(DoNotCallList::Internal);
         }
         if self
             .per_campaign
             .get(&campaign)
             .is_some_and(|s| s.contains(&number))
         {
-            return Some(GateRule::DoNotCallCampaign);
+            return Some(DoNotCallList::Campaign(campaign));
         }
-        if self.national.values().any(|s| s.contains(&number)) {
-            return Some(GateRule::DoNotCallNational);
-        }
-        None
+        self.lists
+            .iter()
+            .find(|(_, l)| l.contains(number))
+            .map(|(n, l)| match l.national {
+                true => DoNotCallList::National(n.clone()),
+                false => DoNotCallList::Named(n.clone()),
+            })
+    }
+
+    /// The do-not-call rule that forbids calling `number` for `campaign`, if any.
+    /// An opt-out is an internal entry, so it is reported as [`GateRule::DoNotCallInternal`]
+    /// unless the contact itself opted out (the gate checks that first); a
+    /// named list of the organisation's is internal too.
+    pub fn do_not_call_rule(&self, campaign: CampaignId, number: E164) -> Option<GateRule> {
+        Some(match self.listing(campaign, number)? {
+            DoNotCallList::Internal | DoNotCallList::Named(_) => GateRule::DoNotCallInternal,
+            DoNotCallList::Campaign(_) => GateRule::DoNotCallCampaign,
+            DoNotCallList::National(_) => GateRule::DoNotCallNational,
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_staged_list_takes_effect_when_published_and_replaces_the_old() {
+        let mut r = ComplianceRegistry::default();
+        let list = DoNotCallList::National("es_robinson".into());
+        let c = CampaignId(1);
+        let (a, b) = (key("+34600000001"), key("+34600000002"));
+        r.stage(&list, [a].into_iter(), true).unwrap();
+        assert_eq!(r.listing(c, a), None, "not in force before it is published");
+        assert_eq!(r.publish(&list), 1);
+        assert_eq!(r.do_not_call_rule(c, a), Some(GateRule::DoNotCallNational));
+        // A new import: the old list stays in force until the new one is published.
+        r.stage(&list, [b].into_iter(), true).unwrap();
+        assert!(r.listing(c, a).is_some());
+        // An import that was never published is dropped by the next one's first part.
+        r.stage(&list, [b, b].into_iter(), true).unwrap();
+        assert_eq!(r.publish(&list), 1);
+        assert_eq!(r.listing(c, a), None);
+        assert_eq!(r.listing(c, b), Some(list.clone()));
+        // A named list is the organisation's own: internal, by its name.
+        let named = DoNotCallList::Named("complaints".into());
+        r.stage(&named, [a].into_iter(), true).unwrap();
+        r.publish(&named);
+        assert_eq!(r.do_not_call_rule(c, a), Some(GateRule::DoNotCallInternal));
+        assert_eq!(r.listing(c, a).unwrap().name(), "complaints");
+        // One name, one kind; only loadable lists; plain names.
+        let clash = DoNotCallList::Named("es_robinson".into());
+        assert!(matches!(
+            r.stage(&clash, [a].into_iter(), true),
+            Err(ListError::Kind(_))
+        ));
+        let internal = DoNotCallList::Internal;
+        assert!(matches!(
+            r.stage(&internal, [a].into_iter(), true),
+            Err(ListError::NotLoadable(_))
+        ));
+        let bad = DoNotCallList::Named("Bad Name".into());
+        assert!(matches!(
+            r.stage(&bad, [a].into_iter(), true),
+            Err(ListError::Name(_))
+        ));
+        let lists: Vec<_> = r.lists().collect();
+        assert_eq!(lists, [("complaints", false, 1), ("es_robinson", true, 1)]);
+    }
 
     fn key(s: &str) -> E164 {
         E164::of(&PhoneNumber::parse(s).unwrap()).unwrap()

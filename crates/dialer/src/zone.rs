@@ -44,6 +44,32 @@ impl Country {
         // Only ASCII letters are ever stored.
         std::str::from_utf8(&self.0).unwrap_or("??")
     }
+
+    /// Its international calling code (`ES` → 34), if it has one.
+    pub fn calling_code(&self) -> Option<u16> {
+        phonenumber::metadata::DATABASE
+            .by_id(self.as_str())
+            .map(|m| m.country_code())
+    }
+
+    /// The country whose zone table holds `tz` (`Europe/Madrid` → `ES`);
+    /// none for a zone of several countries' tables or of none (`UTC`).
+    pub fn of_zone(tz: Tz) -> Option<Country> {
+        let named = [
+            (Country::US, US_ALL),
+            (Country::CA, CA_ALL),
+            (Country::ES, ES_ALL),
+        ];
+        let table = COUNTRY_ZONES
+            .iter()
+            .filter_map(|(c, z)| Some((Country::parse(c)?, *z)));
+        let mut found = named
+            .into_iter()
+            .chain(table)
+            .filter(|(_, z)| z.contains(&tz));
+        let first = found.next()?.0;
+        found.all(|(c, _)| c == first).then_some(first)
+    }
 }
 
 impl std::fmt::Display for Country {
@@ -358,6 +384,21 @@ pub fn region_parent(region: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
     use chrono_tz::{America, Atlantic, Europe};
+
+    #[test]
+    fn a_zone_names_its_country_and_a_country_its_calling_code() {
+        assert_eq!(Country::of_zone(Europe::Madrid), Some(Country::ES));
+        assert_eq!(Country::of_zone(Atlantic::Canary), Some(Country::ES));
+        assert_eq!(Country::of_zone(America::Chicago), Some(Country::US));
+        assert_eq!(Country::of_zone(Europe::London), Some(Country::GB));
+        assert_eq!(Country::of_zone(Tz::UTC), None);
+        assert_eq!(Country::ES.calling_code(), Some(34));
+        assert_eq!(
+            Country::parse("cz").and_then(|c| c.calling_code()),
+            Some(420)
+        );
+        assert_eq!(Country::parse("QQ").and_then(|c| c.calling_code()), None);
+    }
 
     fn facts(s: &str) -> NumberFacts {
         number_facts(&PhoneNumber::parse(s).unwrap())

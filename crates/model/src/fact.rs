@@ -685,6 +685,22 @@ pub enum DialerStep {
         /// The number (E.164).
         phone: String,
     },
+    /// Numbers of a national or named do-not-call list's next version (an
+    /// import in progress: in force once published).
+    DoNotCallStage {
+        /// Which list.
+        list: crate::outbound::DoNotCallList,
+        /// A part of its numbers (E.164).
+        phones: Vec<String>,
+        /// The first part of an import (what an unpublished one staged is dropped).
+        #[serde(default)]
+        first: bool,
+    },
+    /// The staged numbers replace the list.
+    DoNotCallPublish {
+        /// Which list.
+        list: crate::outbound::DoNotCallList,
+    },
 }
 
 #[cfg(test)]

@@ -205,6 +205,14 @@ pub enum GateRule {
 }
 
 impl GateRule {
+    /// Whether the rule is a do-not-call list's (the decision names the list).
+    pub const fn is_do_not_call(self) -> bool {
+        matches!(
+            self,
+            GateRule::DoNotCallInternal | GateRule::DoNotCallCampaign | GateRule::DoNotCallNational
+        )
+    }
+
     /// The snake-case name logged with the decision.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -255,6 +263,21 @@ pub enum DoNotCallList {
     Campaign(CampaignId),
     /// A national registry imported from a file, by name (`us_dnc`, `uk_tps`, `es_robinson`).
     National(Box<str>),
+    /// One of the organisation's own lists kept apart, by name (`complaints`,
+    /// a client company's own list), imported from a file like a national one.
+    Named(Box<str>),
+}
+
+impl DoNotCallList {
+    /// The list's name as gate decisions and pages show it: `internal`,
+    /// `campaign`, or its own.
+    pub fn name(&self) -> &str {
+        match self {
+            DoNotCallList::Internal => "internal",
+            DoNotCallList::Campaign(_) => "campaign",
+            DoNotCallList::National(n) | DoNotCallList::Named(n) => n,
+        }
+    }
 }
 
 /// Which measurement of the abandon rate.
@@ -329,6 +352,10 @@ pub enum OutboundEvent {
         allowed: bool,
         /// The rule that decided.
         rule: GateRule,
+        /// The do-not-call list that blocked it (`internal`, `campaign`, or a
+        /// list's name such as `es_robinson`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        list: Option<Box<str>>,
         /// When the rule may allow it again, if the gate can tell.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         retry_at: Option<Instant>,
@@ -590,6 +617,7 @@ mod tests {
                 reserved_agent: None,
                 allowed: false,
                 rule: GateRule::OutsideCallingWindow,
+                list: None,
                 retry_at: Some(Instant::from_millis(9)),
             }),
         };

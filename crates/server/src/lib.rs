@@ -21,6 +21,7 @@ pub mod auth;
 pub mod bench;
 pub mod clock;
 pub mod demo;
+pub mod dnc;
 pub mod error;
 pub mod feed;
 pub mod import;

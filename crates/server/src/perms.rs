@@ -401,6 +401,12 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "GET",
+        "/api/v1/dnc-lists",
+        Some(Action::CampaignsRead),
+        "The do-not-call lists loaded from files: name, national or not, numbers",
+    ),
+    r(
+        "GET",
         "/api/v1/customer-queries",
         Some(Action::CustomersRead),
         "The saved customer queries (a campaign is fed from one)",

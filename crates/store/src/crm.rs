@@ -76,6 +76,8 @@ pub enum ImportKind {
     Customers,
     /// Customer records that join a campaign's contact list.
     Contacts,
+    /// Numbers of a do-not-call list.
+    Dnc,
 }
 
 /// Where an import stands.
@@ -97,6 +99,7 @@ impl ImportKind {
         match self {
             ImportKind::Customers => "customers",
             ImportKind::Contacts => "contacts",
+            ImportKind::Dnc => "dnc",
         }
     }
 }
@@ -117,7 +120,7 @@ impl ImportState {
 pub struct ImportView {
     /// Its id.
     pub id: i64,
-    /// What it loads (later kinds: debts, payments, dnc).
+    /// What it loads (later kinds: debts, payments).
     pub kind: ImportKind,
     /// Where it stands.
     pub state: ImportState,

@@ -1,7 +1,9 @@
 //! `centralita import customers FILE --tenant T`: a file of customers
 //! imported through the tenant core (the same path as `POST
 //! /api/v1/imports`), with a progress bar on a terminal and the rejected
-//! lines written to `--report` as CSV.
+//! lines written to `--report` as CSV. `centralita import dnc FILE --tenant
+//! T --list NAME [--national]` replaces a do-not-call list with a file's
+//! numbers (`server::dnc`).
 //!
 //! Run it with the server stopped, or use the API: two processes writing
 //! one tenant's log would race for its sequence numbers.
@@ -19,6 +21,35 @@ use super::server::{StoreArgs, bad, open, runtime};
 pub enum ImportCommand {
     /// Customers from a CSV (any delimiter; UTF-8, Windows-1250/1252 or ISO-8859-2), XLSX or ODS file.
     Customers(CustomersArgs),
+    /// A do-not-call list (national, or a named one of the organisation's) from a file of numbers, one a line.
+    Dnc(DncArgs),
+}
+
+/// `import dnc`.
+#[derive(Debug, Args)]
+pub struct DncArgs {
+    /// The file: one number a line (E.164, 00…, national, or `area code,number`).
+    file: PathBuf,
+    /// The tenant.
+    #[arg(long)]
+    tenant: String,
+    #[command(flatten)]
+    store: StoreArgs,
+    /// The list's name (`es_robinson`, `complaints`): the file replaces it.
+    #[arg(long)]
+    list: String,
+    /// A national registry (the gate reports `do_not_call_national`); else one of the organisation's own lists.
+    #[arg(long)]
+    national: bool,
+    /// The country of numbers written without a country code (default: the tenant's time zone's).
+    #[arg(long)]
+    country: Option<String>,
+    /// Read and count, change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write the rejected lines here (CSV: line,column,reason).
+    #[arg(long)]
+    report: Option<PathBuf>,
 }
 
 /// `import customers`.
@@ -55,6 +86,7 @@ pub struct CustomersArgs {
 pub fn run(cmd: ImportCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         ImportCommand::Customers(args) => customers(args),
+        ImportCommand::Dnc(args) => dnc(args),
     }
 }
 
@@ -133,6 +165,89 @@ fn customers(args: CustomersArgs) -> anyhow::Result<ExitCode> {
             v.created,
             v.updated,
             v.unchanged,
+            v.rejected,
+            v.duplicates
+        );
+        match v.error {
+            Some(e) => {
+                eprintln!("error: {e}");
+                Ok(ExitCode::FAILURE)
+            }
+            None => Ok(ExitCode::SUCCESS),
+        }
+    })
+}
+
+fn dnc(args: DncArgs) -> anyhow::Result<ExitCode> {
+    let list = match server::dnc::list_of(&args.list, args.national) {
+        Ok(l) => l,
+        Err(e) => return bad(format!("--list: {e}")),
+    };
+    let country = match args.country.as_deref() {
+        Some(c) => match dialer::zone::Country::parse(c).filter(|c| c.calling_code().is_some()) {
+            Some(c) => Some(c),
+            None => return bad(format!("--country: {c:?} is not an ISO 3166 country code")),
+        },
+        None => None,
+    };
+    let bytes = match std::fs::read(&args.file) {
+        Ok(b) => b,
+        Err(e) => return bad(format!("{}: {e}", args.file.display())),
+    };
+    let s = args.store.settings(None)?;
+    runtime()?.block_on(async {
+        let db = open(&s).await?;
+        let Some(t) = db.tenant_by_name(&args.tenant).await? else {
+            return bad(format!("--tenant: no tenant {:?}", args.tenant));
+        };
+        let country = match country {
+            Some(c) => Some(c),
+            None => {
+                let doc = db.setting(&t, center::settings::NAME).await?;
+                let zone = doc.and_then(|d| center::settings::TenantSettings::parse(&d).ok());
+                zone.and_then(|z| dialer::zone::Country::of_zone(z.time_zone))
+            }
+        };
+        let hub = server::Hub::new(db.clone());
+        let handle = hub
+            .tenant(&t)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+        let name = args
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let new = store::crm::NewImport {
+            kind: store::crm::ImportKind::Dnc,
+            file_name: &name,
+            by: "cli",
+            dry_run: args.dry_run,
+            campaign: None,
+        };
+        let id = db.create_import(&t, &new, server::clock::now_ms()).await?;
+        let job = server::dnc::DncJob {
+            id,
+            list,
+            calling_code: country.and_then(|c| c.calling_code()),
+            dry_run: args.dry_run,
+        };
+        let v = server::dnc::run(&db, &handle, &t, job, bytes).await;
+        if let Some(path) = &args.report {
+            let lines = db.import_rejects(&t, v.id).await?;
+            std::fs::write(path, server::routes::imports::rejects_csv(&lines))?;
+        }
+        println!(
+            "import {}: {}{}; list {}: {} numbers, {} lines rejected, {} repeated",
+            v.id,
+            v.state.as_str(),
+            if v.dry_run {
+                " (dry run: nothing changed)"
+            } else {
+                ""
+            },
+            args.list,
+            v.created,
             v.rejected,
             v.duplicates
         );

@@ -186,6 +186,22 @@ pub enum Input {
         /// The number (E.164).
         phone: PhoneNumber,
     },
+    /// Numbers for a national or named list's next version (in force when
+    /// published; the list as it was stays in force until then).
+    DoNotCallStage {
+        /// Which list.
+        list: DoNotCallList,
+        /// Its numbers (E.164), a part of them.
+        numbers: Vec<PhoneNumber>,
+        /// The first part of an import: what an earlier import that was
+        /// never published staged is dropped.
+        first: bool,
+    },
+    /// The staged numbers replace the list.
+    DoNotCallPublish {
+        /// Which list.
+        list: DoNotCallList,
+    },
     /// A national list replaces its previous import (see [`crate::consent::parse_do_not_call_file`]).
     DoNotCallImport {
         /// Its name (`us_dnc`, `uk_tps`).
@@ -290,6 +306,9 @@ pub enum InputError {
     /// A number is not in E.164.
     #[error("{0} is not an E.164 number")]
     NotE164(String),
+    /// A list cannot take these numbers.
+    #[error(transparent)]
+    List(#[from] crate::consent::ListError),
     /// A load is too big.
     #[error("too many contacts: {0}")]
     TooMany(&'static str),

@@ -173,6 +173,13 @@ impl Dialer {
         self.out.dropped
     }
 
+    /// The lists loaded from files: name, whether national, numbers.
+    pub fn do_not_call_lists(&self) -> Vec<(String, bool, usize)> {
+        (self.registry.lists())
+            .map(|(n, national, count)| (n.to_string(), national, count))
+            .collect()
+    }
+
     /// A read-only view of a campaign, for supervisors and tests.
     pub fn campaign(&self, id: CampaignId) -> Option<CampaignView<'_>> {
         self.campaigns.get(&id).map(|c| CampaignView { c })
@@ -394,6 +401,26 @@ impl Dialer {
                 self.registry.remove_do_not_call(&list, key);
                 self.out
                     .event(now, OutboundEvent::DoNotCallRemoved { list, phone });
+                Ok(())
+            }
+            Input::DoNotCallStage {
+                list,
+                numbers,
+                first,
+            } => {
+                let keys: Vec<E164> = numbers.iter().map(Self::key_of).collect::<Result<_, _>>()?;
+                self.registry.stage(&list, keys.into_iter(), first)?;
+                Ok(())
+            }
+            Input::DoNotCallPublish { list } => {
+                let n = self.registry.publish(&list);
+                self.out.event(
+                    now,
+                    OutboundEvent::DoNotCallImported {
+                        list,
+                        numbers: u32::try_from(n).unwrap_or(u32::MAX),
+                    },
+                );
                 Ok(())
             }
             Input::DoNotCallImport { name, numbers } => {

@@ -387,6 +387,14 @@ impl Campaign {
                     reserved_agent: reserved,
                     allowed: d.allowed,
                     rule: d.rule,
+                    list: d
+                        .rule
+                        .is_do_not_call()
+                        .then(|| {
+                            let key = phone.key?;
+                            Some(ctx.registry.listing(self.cfg.id, key)?.name().into())
+                        })
+                        .flatten(),
                     retry_at: d.retry_at,
                 },
             );

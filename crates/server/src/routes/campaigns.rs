@@ -270,3 +270,25 @@ pub async fn preview_skip(
 ) -> ApiResult<Response> {
     preview(st, p, id, body, false).await
 }
+
+/// `GET /api/v1/dnc-lists`: the do-not-call lists loaded from files, each
+/// `{"name", "national", "numbers"}` (the internal list of opt-outs and the
+/// campaigns' own lists are not among them).
+pub async fn dnc_lists(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
+    p.require(Action::CampaignsRead)?;
+    let lists = match st
+        .hub
+        .tenant(p.tenant()?)
+        .await?
+        .call(Op::DoNotCallLists)
+        .await?
+    {
+        Ack::Lists(l) => l,
+        _ => return Err(ApiError::internal("unexpected answer to a list request")),
+    };
+    let lists: Vec<_> = lists
+        .into_iter()
+        .map(|(name, national, numbers)| json!({"name": name, "national": national, "numbers": numbers}))
+        .collect();
+    Ok(axum::Json(json!({ "lists": lists })).into_response())
+}

@@ -25,6 +25,8 @@ struct Form {
     sheet: Option<String>,
     campaign: Option<String>,
     query: Option<String>,
+    list: Option<String>,
+    national: bool,
     dry_run: bool,
 }
 
@@ -54,6 +56,8 @@ async fn form_of(mut m: Multipart) -> ApiResult<Form> {
             "sheet" => f.sheet = Some(text),
             "campaign" => f.campaign = Some(text),
             "query" => f.query = Some(text).filter(|q| !q.is_empty()),
+            "list" => f.list = Some(text).filter(|l| !l.is_empty()),
+            "national" => f.national = matches!(text.as_str(), "true" | "1" | "yes" | "on"),
             "dry_run" => f.dry_run = matches!(text.as_str(), "true" | "1" | "yes" | "on"),
             other => return Err(ApiError::field(other, "not a part of an import")),
         }
@@ -109,14 +113,17 @@ fn kind_of(f: &Form) -> ApiResult<(ImportKind, Option<i64>)> {
         None if campaign.is_some() => ImportKind::Contacts,
         None | Some("customers") => ImportKind::Customers,
         Some("contacts") => ImportKind::Contacts,
+        Some("dnc") => ImportKind::Dnc,
         Some(other) => {
             return Err(ApiError::field(
                 "kind",
-                format!("{other}: customers or contacts (debts, payments and dnc are to come)"),
+                format!("{other}: customers, contacts or dnc (debts and payments are to come)"),
             ));
         }
     };
     match (kind, campaign) {
+        (ImportKind::Dnc, None) => Ok((kind, None)),
+        (ImportKind::Dnc, Some(_)) => Err(ApiError::field("campaign", "only for kind=contacts")),
         (ImportKind::Customers, None) => Ok((kind, None)),
         (ImportKind::Customers, Some(_)) => {
             Err(ApiError::field("campaign", "only for kind=contacts"))
@@ -144,6 +151,11 @@ pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64>
         job.campaign = Some(c);
     }
     let t = p.tenant()?.clone();
+    let dnc = match kind {
+        ImportKind::Dnc => Some(dnc_job(st, p, &t, &f).await?),
+        _ if f.list.is_some() => return Err(ApiError::field("list", "only for kind=dnc")),
+        _ => None,
+    };
     let source = source_of(st, &t, f.file, f.query.as_deref(), kind).await?;
     // One import at a time per tenant: its chunks go through the tenant's task.
     if let Some(r) = st
@@ -180,16 +192,54 @@ pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64>
     let id = job.id;
     let store = st.store.clone();
     tokio::spawn(async move {
-        match source {
-            Source::File(_, bytes) => {
+        match (source, dnc) {
+            (Source::File(_, bytes), Some(mut dnc)) => {
+                dnc.id = job.id;
+                crate::dnc::run(&store, &handle, &t, dnc, bytes).await;
+            }
+            (Source::File(_, bytes), None) => {
                 crate::import::run(&store, &handle, &t, job, bytes, |_| {}).await;
             }
-            Source::Query(_, query) => {
+            (Source::Query(_, query), _) => {
                 crate::feed::run(&store, &handle, &t, job, query).await;
             }
         }
     });
     Ok(id)
+}
+
+/// A do-not-call list's import: its list (`list`, `national`) and the
+/// country of numbers in national form (`country`, else the tenant's).
+async fn dnc_job(
+    st: &AppState,
+    p: &Principal,
+    t: &store::Tenant,
+    f: &Form,
+) -> ApiResult<crate::dnc::DncJob> {
+    p.require(Action::CampaignsManage)?;
+    let Some(name) = f.list.as_deref() else {
+        return Err(ApiError::field("list", "missing: the list's name"));
+    };
+    let list = crate::dnc::list_of(name, f.national).map_err(|e| ApiError::field("list", e))?;
+    let country = match f.country.as_deref().filter(|c| !c.is_empty()) {
+        Some(c) => Some(
+            dialer::zone::Country::parse(c)
+                .filter(|c| c.calling_code().is_some())
+                .ok_or_else(|| ApiError::field("country", "not an ISO 3166 country code"))?,
+        ),
+        None => {
+            let zone = crate::routes::settings::tenant_settings(st, t)
+                .await?
+                .time_zone;
+            dialer::zone::Country::of_zone(zone)
+        }
+    };
+    Ok(crate::dnc::DncJob {
+        id: 0,
+        list,
+        calling_code: country.and_then(|c| c.calling_code()),
+        dry_run: f.dry_run,
+    })
 }
 
 /// What an import reads: a file, or a saved customer query (a contact list

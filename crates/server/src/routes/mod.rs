@@ -295,6 +295,7 @@ pub fn router(state: AppState) -> Router {
             get(settings::get_fields).put(settings::put_fields),
         )
         .route("/api/v1/customer-queries", get(queries::list))
+        .route("/api/v1/dnc-lists", get(campaigns::dnc_lists))
         .route(
             "/api/v1/customer-queries/{name}",
             get(queries::get).put(queries::put).delete(queries::delete),

@@ -1,0 +1,241 @@
+//! Do-not-call lists loaded from files through the imports API: a national
+//! list blocks its numbers in the dialer's gate, which names the list; a
+//! new import replaces it; bad lines are reported; lists come back after a
+//! restart (rebuilt from the log).
+
+use std::time::Duration;
+
+use model::outbound::DialOutcome;
+use serde_json::{Value, json};
+use server::outbound::LineOrder;
+use server::tenant::Op;
+use tokio::sync::mpsc;
+
+mod common;
+
+use common::client::Client;
+
+const PLAN: &str = "[[queue]]\nname = \"outbound\"\nwrap_up_s = 0\n";
+
+/// Posts a list and waits for its import to end: its final state.
+async fn load(c: &mut Client, text: &str, parts: &[(&str, &[u8])]) -> Value {
+    let mut all: Vec<(&str, Option<&str>, &[u8])> = vec![
+        ("file", Some("robinson.txt"), text.as_bytes()),
+        ("kind", None, b"dnc"),
+    ];
+    all.extend(parts.iter().map(|(k, v)| (*k, None, *v)));
+    let r = c.multipart("/api/v1/imports", &[], &all).await.unwrap();
+    assert_eq!(r.status, 202, "{:?}", r.json());
+    let id = r.json()["id"].as_i64().unwrap();
+    for _ in 0..500 {
+        let v = c
+            .get(&format!("/api/v1/imports/{id}"))
+            .await
+            .unwrap()
+            .json();
+        if v["state"] != "running" {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("import {id} did not end");
+}
+
+/// The gate's decisions in the tenant's log: (phone, rule, list).
+async fn decisions(e: &common::Env) -> Vec<(String, String, Option<String>)> {
+    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    let facts = e.store.events_after(&t, 0, 10_000).await.unwrap();
+    facts
+        .iter()
+        .filter(|r| r.fact.kind() == "outbound.gate_decided")
+        .map(|r| {
+            let v = serde_json::to_value(&r.fact).unwrap()["event"].clone();
+            let list = v["list"].as_str().map(String::from);
+            (
+                v["phone"].as_str().unwrap().to_string(),
+                v["rule"].as_str().unwrap().to_string(),
+                list,
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_national_list_blocks_its_numbers_and_the_gate_names_it() {
+    let (e, mut c) = common::admin_client("dnc").await;
+    let r = c
+        .put(
+            "/api/v1/settings/tenant",
+            &json!({"time_zone": "Europe/Madrid"}),
+        )
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{:?}", r.json());
+    let r = c
+        .put("/api/v1/routing/plan", &json!({"document": PLAN}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    // Bad requests name the part.
+    for (parts, field) in [
+        (vec![], "list"),
+        (vec![("list", b"Robinson List".as_slice())], "list"),
+        (vec![("list", b"internal".as_slice())], "list"),
+        (
+            vec![
+                ("list", b"es_robinson".as_slice()),
+                ("country", b"XX".as_slice()),
+            ],
+            "country",
+        ),
+    ] {
+        let mut all: Vec<(&str, Option<&str>, &[u8])> = vec![
+            ("file", Some("l.txt"), b"600000001\n"),
+            ("kind", None, b"dnc"),
+        ];
+        all.extend(parts.iter().map(|(k, v)| (*k, None, *v)));
+        let r = c.multipart("/api/v1/imports", &[], &all).await.unwrap();
+        assert_eq!(r.status, 422, "{:?}", r.json());
+        assert!(r.json().to_string().contains(field), "{:?}", r.json());
+    }
+    // National numbers are read as Spanish (the tenant's zone); a bad line is reported.
+    let text = "telefono\n600 000 001\n+34 600 000 003\nnot a number\n600000001\n";
+    let v = load(
+        &mut c,
+        text,
+        &[("list", b"es_robinson"), ("national", b"true")],
+    )
+    .await;
+    assert_eq!(v["state"], "done", "{v}");
+    assert_eq!(v["kind"], "dnc", "{v}");
+    assert_eq!(
+        (
+            v["created"].as_i64(),
+            v["rejected"].as_i64(),
+            v["duplicates"].as_i64()
+        ),
+        (Some(2), Some(1), Some(1)),
+        "{v}"
+    );
+    let report = String::from_utf8(
+        c.get(&format!("/api/v1/imports/{}/rejects", v["id"]))
+            .await
+            .unwrap()
+            .body
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        report.contains("4,,\"\"\"not a number\"\" is not a phone number\""),
+        "{report}"
+    );
+    let lists = c.get("/api/v1/dnc-lists").await.unwrap().json();
+    assert_eq!(
+        lists["lists"],
+        json!([{"name": "es_robinson", "national": true, "numbers": 2}]),
+        "{lists}"
+    );
+    // A campaign with two contacts: the listed one is not dialled, the gate says why.
+    let r = c
+        .post(
+            "/api/v1/agents",
+            &json!({"name": "ana", "skills": [{"name": "outbound", "level": 5}], "teams": ["out"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let settings = json!({"queue": "outbound", "team": "out", "caller_id": "+34900000000", "country_code": 34, "windows": {}});
+    let r = c
+        .post(
+            "/api/v1/campaigns",
+            &json!({"name": "ventas", "settings": settings}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let contacts = json!({"contacts": [{"name": "Listed", "phones": ["600000001"]}, {"name": "Free", "phones": ["600000002"]}]});
+    let r = c
+        .post("/api/v1/campaigns/1/contacts", &contacts)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    let hub = e.state.hub.tenant(&t).await.unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    hub.attach_line(tx).await.unwrap();
+    c.post("/api/v1/agents/0/sign-in", &json!({}))
+        .await
+        .unwrap();
+    let r = c
+        .post("/api/v1/campaigns/1/start", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let dialled = loop {
+        let order = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        if let LineOrder::Dial(d) = order {
+            break d;
+        }
+    };
+    assert_eq!(dialled.phone.as_str(), "+34600000002");
+    let d = decisions(&e).await;
+    assert!(
+        d.contains(&(
+            "+34600000001".into(),
+            "do_not_call_national".into(),
+            Some("es_robinson".into())
+        )),
+        "{d:?}"
+    );
+    hub.call(Op::DialResult {
+        attempt: dialled.attempt.0,
+        outcome: DialOutcome::Busy,
+        ring_ms: 1_000,
+    })
+    .await
+    .unwrap();
+    // A new import replaces the list whole.
+    let v = load(
+        &mut c,
+        "+34600000009\n",
+        &[("list", b"es_robinson"), ("national", b"true")],
+    )
+    .await;
+    assert_eq!(v["created"], 1, "{v}");
+    let lists = c.get("/api/v1/dnc-lists").await.unwrap().json();
+    assert_eq!(lists["lists"][0]["numbers"], 1, "{lists}");
+    // A file without any number changes nothing and says so.
+    let v = load(
+        &mut c,
+        "# nothing\n",
+        &[("list", b"es_robinson"), ("national", b"true")],
+    )
+    .await;
+    assert_eq!(v["state"], "failed", "{v}");
+    assert_eq!(
+        c.get("/api/v1/dnc-lists").await.unwrap().json()["lists"][0]["numbers"],
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_named_list_survives_a_restart() {
+    let (e, mut c) = common::admin_client("dnc-restart").await;
+    let v = load(
+        &mut c,
+        "+420601000001\n+420601000002\n",
+        &[("list", b"complaints")],
+    )
+    .await;
+    assert_eq!(v["state"], "done", "{v}");
+    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    let h2 = server::tenant::spawn(e.store.clone(), t).await.unwrap();
+    let lists = match h2.call(Op::DoNotCallLists).await.unwrap() {
+        server::tenant::Ack::Lists(l) => l,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(lists, [("complaints".to_string(), false, 2)]);
+}
