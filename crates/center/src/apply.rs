@@ -86,6 +86,7 @@ impl TenantCore {
                 self.create_customer(name, phone, email)
             }
             Command::MatchCustomers(rows) => Ok(self.match_customers(&rows)),
+            Command::RecordConsent { customer, entry } => self.record_consent(customer, entry),
             Command::SetCustomers { by, cause, entries } => self.set_customers(by, cause, entries),
             Command::MergeCustomers {
                 kept,

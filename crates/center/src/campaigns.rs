@@ -361,7 +361,10 @@ impl TenantCore {
         for (next, (i, c)) in (first..).zip(contacts.into_iter().enumerate()) {
             list.push(self.contact(next, i, c)?);
         }
-        let r = self.out.load(self.now(), id, &list);
+        let now = self.now();
+        let index = &self.index;
+        let consent = |c, p: &str| TenantCore::ledger_consent(index, c, p);
+        let r = self.out.load(now, id, &list, consent);
         self.flush_out();
         r?;
         Ok(Reply::Id(list.len() as i64))

@@ -126,6 +126,13 @@ pub enum Command {
         /// E-mail.
         email: Option<String>,
     },
+    /// An entry of a customer's consent ledger.
+    RecordConsent {
+        /// Which customer.
+        customer: i64,
+        /// The entry.
+        entry: model::consent::ConsentEntry,
+    },
     /// The records import rows match (answered with [`Reply::Matches`]).
     MatchCustomers(Vec<crate::records::MatchKeys>),
     /// Write customer records whole (created or replaced), all or none.

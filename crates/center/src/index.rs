@@ -50,6 +50,8 @@ pub struct Index {
     pub keys: HashMap<String, i64>,
     /// The highest interaction id taken.
     pub last_interaction: i64,
+    /// Customers' consent ledgers (the latest entries of each).
+    pub consents: HashMap<i64, Vec<model::consent::ConsentEntry>>,
 }
 
 impl Index {
@@ -155,6 +157,13 @@ impl Index {
             Fact::CustomerProfiled {
                 customer, fields, ..
             } => self.profiled(*customer, fields),
+            Fact::CustomerConsent { customer, entry } => {
+                let ledger = self.consents.entry(*customer).or_default();
+                if ledger.len() >= model::consent::ENTRIES_KEPT_MAX {
+                    ledger.remove(0);
+                }
+                ledger.push(entry.clone());
+            }
             _ => {}
         }
     }

@@ -360,6 +360,18 @@ impl TenantCore {
     /// zone, else of every campaign defined (the safe side: a number the
     /// person may be dialled on is blocked).
     pub(crate) fn opt_out_phones(&mut self, customer: i64, interaction: Option<i64>) {
+        for phone in self.dialable_numbers(customer, interaction) {
+            // Refused only when the number cannot be one the dialer calls.
+            let _ = self
+                .out
+                .step(self.now(), model::fact::DialerStep::OptOut { phone });
+        }
+        self.flush_out();
+    }
+
+    /// A record's numbers in E.164, each once, as the dialer may dial them
+    /// (see [`TenantCore::opt_out_phones`] for numbers in national form).
+    pub(crate) fn dialable_numbers(&self, customer: i64, interaction: Option<i64>) -> Vec<String> {
         let codes = self.national_codes(interaction);
         let mut numbers: Vec<String> = Vec::new();
         for phone in self.index.customers.phones(customer) {
@@ -375,13 +387,7 @@ impl TenantCore {
         }
         numbers.sort_unstable();
         numbers.dedup();
-        for phone in numbers {
-            // Refused only when the number cannot be one the dialer calls.
-            let _ = self
-                .out
-                .step(self.now(), model::fact::DialerStep::OptOut { phone });
-        }
-        self.flush_out();
+        numbers
     }
 
     /// The calling codes national numbers of an opt-out are read with.
@@ -446,6 +452,11 @@ impl TenantCore {
             self.known(i)?;
         }
         if fields.iter().any(|(k, v)| k == "do_not_call" && v == "yes") {
+            let evidence = match interaction {
+                Some(i) => format!("interaction {i}: do_not_call = yes"),
+                None => "do_not_call = yes".to_string(),
+            };
+            self.note_calls_withdrawn(customer, "profile", evidence, &by);
             self.opt_out_phones(customer, interaction);
         }
         self.push(Fact::CustomerProfiled {

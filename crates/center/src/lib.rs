@@ -36,6 +36,7 @@ mod calls;
 mod campaigns;
 pub mod command;
 mod configure;
+mod consents;
 mod core;
 pub mod customers;
 mod error;

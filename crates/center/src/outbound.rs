@@ -389,6 +389,32 @@ fn dialer_input(step: &DialerStep) -> Result<Option<Input>, TenantError> {
                 .collect::<Result<_, _>>()?,
         },
         DialerStep::DoNotCallPublish { list } => Input::DoNotCallPublish { list: list.clone() },
+        DialerStep::Consent {
+            phone,
+            purpose,
+            granted,
+            source,
+            at_ms,
+        } => {
+            let phone = PhoneNumber::parse(phone).map_err(|e| TenantError::field("phone", e))?;
+            match granted {
+                true => Input::ConsentGiven {
+                    phone,
+                    record: dialer::consent::ConsentRecord {
+                        purpose: purpose.as_str().into(),
+                        channel: model::Channel::Voice,
+                        source: source.as_str().into(),
+                        given_at: Instant::from_millis((*at_ms).max(0) as u64),
+                        withdrawn_at: None,
+                        expires_at: None,
+                    },
+                },
+                false => Input::ConsentWithdrawn {
+                    phone,
+                    purpose: purpose.as_str().into(),
+                },
+            }
+        }
     }))
 }
 
@@ -556,12 +582,15 @@ impl Outbound {
     }
 
     /// Loads contacts (already numbered) into a campaign's list (logged as
-    /// `campaign_contacts`). A refused load changes nothing.
+    /// `campaign_contacts`). A contact of a customer whose ledger grants the
+    /// campaign's consent purpose carries that consent (`consent`: the
+    /// customer's, for a purpose). A refused load changes nothing.
     pub fn load(
         &mut self,
         now: Instant,
         campaign: u32,
         contacts: &[CampaignContact],
+        consent: impl Fn(i64, &str) -> Option<dialer::contact::ListConsent>,
     ) -> Result<(), TenantError> {
         self.catch_up(now);
         self.dialer_now_ms = now.as_millis();
@@ -570,8 +599,10 @@ impl Outbound {
             .get(&campaign)
             .ok_or_else(|| TenantError::not_found("campaign"))?;
         let cc = rt.doc.country_code.unwrap_or(1);
+        let purpose = rt.doc.consent_purpose.as_deref();
         let mut inputs = Vec::with_capacity(contacts.len());
         for (i, c) in contacts.iter().enumerate() {
+            let given = purpose.zip(c.customer).and_then(|(p, who)| consent(who, p));
             let mut phones = Vec::with_capacity(c.phones.len());
             for p in &c.phones {
                 let number = dialer::consent::to_e164(p, cc).ok_or_else(|| {
@@ -584,7 +615,7 @@ impl Outbound {
                     number,
                     kind: PhoneKind::Other,
                     valid: true,
-                    consent: None,
+                    consent: given.clone(),
                 });
             }
             inputs.push(ContactInput {

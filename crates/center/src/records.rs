@@ -313,6 +313,8 @@ impl TenantCore {
             return;
         }
         if effects.iter().any(|e| e.stops_calls()) {
+            let evidence = format!("interaction {interaction}: {code}");
+            self.note_calls_withdrawn(customer, "disposition", evidence, by);
             self.opt_out_phones(customer, Some(interaction));
         }
         self.push(Fact::CustomerCleaned {

@@ -48,7 +48,11 @@ impl TenantCore {
             } => serde_json::from_str::<CampaignDoc>(document)
                 .map_err(|e| TenantError::Internal(e.to_string()))
                 .and_then(|doc| self.out.define(at, *campaign, name, doc)),
-            Fact::CampaignContacts { campaign, contacts } => self.out.load(at, *campaign, contacts),
+            Fact::CampaignContacts { campaign, contacts } => {
+                let index = &self.index;
+                let consent = |c, p: &str| TenantCore::ledger_consent(index, c, p);
+                self.out.load(at, *campaign, contacts, consent)
+            }
             // A tick in the log is an instant the dialer woke at (an input
             // it refused, or a timer of an older log).
             Fact::DialerInput {

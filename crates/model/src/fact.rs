@@ -147,6 +147,13 @@ pub enum Fact {
         /// Who.
         by: String,
     },
+    /// An entry of a customer's consent ledger (given or withdrawn).
+    CustomerConsent {
+        /// Which record.
+        customer: i64,
+        /// The entry.
+        entry: crate::consent::ConsentEntry,
+    },
     /// A merge was undone: both records stand on their own again.
     CustomerUnmerged {
         /// The record that had been kept.
@@ -460,6 +467,7 @@ impl Fact {
             Fact::CustomerCleaned { .. } => "customer_cleaned".into(),
             Fact::CustomerMerged { .. } => "customer_merged".into(),
             Fact::CustomerUnmerged { .. } => "customer_unmerged".into(),
+            Fact::CustomerConsent { .. } => "customer_consent".into(),
             Fact::Outbound { event } => {
                 let v = serde_json::to_value(&event.kind).unwrap_or_default();
                 let t = v
@@ -685,6 +693,20 @@ pub enum DialerStep {
         /// The number (E.164).
         phone: String,
     },
+    /// Consent for calls to a number was given or withdrawn (a customer's
+    /// ledger entry, for each of its numbers).
+    Consent {
+        /// The number (E.164).
+        phone: String,
+        /// For what.
+        purpose: String,
+        /// Given or withdrawn.
+        granted: bool,
+        /// Where it came from.
+        source: String,
+        /// When it was given (Unix ms).
+        at_ms: i64,
+    },
     /// Numbers of a national or named do-not-call list's next version (an
     /// import in progress: in force once published).
     DoNotCallStage {
@@ -733,6 +755,18 @@ mod kind_tests {
                 kept: 1,
                 merged: 2,
                 by: "a".into(),
+            },
+            Fact::CustomerConsent {
+                customer: 1,
+                entry: crate::consent::ConsentEntry {
+                    purpose: "marketing".into(),
+                    channel: crate::consent::ConsentChannel::Voice,
+                    granted: true,
+                    at: 1,
+                    source: "api".into(),
+                    evidence: None,
+                    by: "a".into(),
+                },
             },
         ];
         for f in facts {

@@ -20,6 +20,7 @@
 
 pub mod attributes;
 pub mod channel;
+pub mod consent;
 pub mod customer;
 pub mod event;
 pub mod fact;

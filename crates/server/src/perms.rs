@@ -401,6 +401,18 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "GET",
+        "/api/v1/customers/{id}/consents",
+        Some(Action::CustomersRead),
+        "A customer's consent ledger, newest first, and what is in force per purpose and channel",
+    ),
+    r(
+        "POST",
+        "/api/v1/customers/{id}/consents",
+        Some(Action::CustomersWrite),
+        "Record consent given or withdrawn {purpose, channel, granted, at?, source, evidence?}",
+    ),
+    r(
+        "GET",
         "/api/v1/dnc-lists",
         Some(Action::CampaignsRead),
         "The do-not-call lists loaded from files: name, national or not, numbers",

@@ -239,3 +239,170 @@ async fn a_named_list_survives_a_restart() {
     };
     assert_eq!(lists, [("complaints".to_string(), false, 2)]);
 }
+
+#[tokio::test]
+async fn the_consent_ledger_feeds_the_gate_and_a_withdrawal_stops_the_next_attempt() {
+    let (e, mut c) = common::admin_client("consents").await;
+    let r = c
+        .put("/api/v1/routing/plan", &json!({"document": PLAN}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    let mut ids = Vec::new();
+    for (name, phone) in [
+        ("Ana", "+34600000011"),
+        ("Bea", "+34600000012"),
+        ("Cris", "+34600000013"),
+    ] {
+        let r = c
+            .post("/api/v1/customers", &json!({"name": name, "phone": phone}))
+            .await
+            .unwrap();
+        assert_eq!(r.status, 201, "{:?}", r.json());
+        ids.push(r.json()["id"].as_i64().unwrap());
+    }
+    let consent = |granted: bool, at: Option<&str>| {
+        let mut v = json!({"purpose": "marketing", "channel": "voice", "granted": granted, "source": "web_form", "evidence": "form 7"});
+        if let Some(at) = at {
+            v["at"] = json!(at);
+        }
+        v
+    };
+    // Bad entries name their part.
+    let r = c.post(&format!("/api/v1/customers/{}/consents", ids[0]), &json!({"purpose": "Marketing Calls", "channel": "voice", "granted": true, "source": "x"})).await.unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    assert!(r.json().to_string().contains("purpose"), "{:?}", r.json());
+    let r = c
+        .post(
+            &format!("/api/v1/customers/{}/consents", ids[0]),
+            &consent(true, Some("2999-01-01T00:00:00Z")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    let r = c
+        .post("/api/v1/customers/999/consents", &consent(true, None))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 404, "{:?}", r.json());
+    // Ana and Bea consent (Bea then withdraws it by e-mail: any channel); Cris never did.
+    for (i, body) in [
+        (0, consent(true, Some("2026-01-05T10:00:00Z"))),
+        (1, consent(true, None)),
+    ] {
+        let r = c
+            .post(&format!("/api/v1/customers/{}/consents", ids[i]), &body)
+            .await
+            .unwrap();
+        assert_eq!(r.status, 201, "{:?}", r.json());
+    }
+    let withdraw =
+        json!({"purpose": "marketing", "channel": "any", "granted": false, "source": "email"});
+    let r = c
+        .post(&format!("/api/v1/customers/{}/consents", ids[1]), &withdraw)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let ledger = c
+        .get(&format!("/api/v1/customers/{}/consents", ids[1]))
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(ledger["consents"][0]["granted"], false, "{ledger}");
+    assert_eq!(ledger["consents"][1]["evidence"], "form 7", "{ledger}");
+    assert_eq!(ledger["in_force"]["marketing"]["voice"], false, "{ledger}");
+    // A campaign that needs consent for marketing calls.
+    let r = c
+        .post(
+            "/api/v1/agents",
+            &json!({"name": "ana", "skills": [{"name": "outbound", "level": 5}], "teams": ["out"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let settings = json!({"queue": "outbound", "team": "out", "caller_id": "+34900000000", "country_code": 34, "consent_purpose": "marketing", "windows": {}});
+    let r = c
+        .post(
+            "/api/v1/campaigns",
+            &json!({"name": "ofertas", "settings": settings}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let contacts: Vec<Value> = ids
+        .iter()
+        .zip(["+34600000011", "+34600000012", "+34600000013"])
+        .map(|(id, p)| json!({"customer_id": id, "phones": [p]}))
+        .collect();
+    let r = c
+        .post(
+            "/api/v1/campaigns/1/contacts",
+            &json!({"contacts": contacts}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    let hub = e.state.hub.tenant(&t).await.unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    hub.attach_line(tx).await.unwrap();
+    c.post("/api/v1/agents/0/sign-in", &json!({}))
+        .await
+        .unwrap();
+    let r = c
+        .post("/api/v1/campaigns/1/start", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let dial = async |rx: &mut mpsc::UnboundedReceiver<LineOrder>| loop {
+        let order = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        if let LineOrder::Dial(d) = order {
+            break d;
+        }
+    };
+    let first = dial(&mut rx).await;
+    assert_eq!(
+        first.phone.as_str(),
+        "+34600000011",
+        "only Ana may be called"
+    );
+    // Ana is busy: the dialer goes on to Bea and Cris, and the gate refuses both.
+    hub.call(Op::DialResult {
+        attempt: first.attempt.0,
+        outcome: DialOutcome::Busy,
+        ring_ms: 1_000,
+    })
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(rx.try_recv().is_err(), "Bea or Cris was dialled");
+    let d = decisions(&e).await;
+    assert!(
+        d.contains(&("+34600000012".into(), "consent_withdrawn".into(), None)),
+        "{d:?}"
+    );
+    assert!(
+        d.contains(&("+34600000013".into(), "consent_missing".into(), None)),
+        "{d:?}"
+    );
+    // Before her retry Ana withdraws every consent by calling in: her number
+    // goes on the internal list at once (the gate checks it first).
+    let r = c.post(&format!("/api/v1/customers/{}/consents", ids[0]), &json!({"purpose": "all", "channel": "voice", "granted": false, "source": "inbound_call"})).await.unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let facts = e.store.events_after(&t, 0, 10_000).await.unwrap();
+    let opted = facts.iter().any(|r| {
+        let v = serde_json::to_value(&r.fact).unwrap();
+        r.fact.kind() == "outbound.do_not_call_added" && v["event"]["phone"] == "+34600000011"
+    });
+    assert!(opted, "Ana's number is not on the internal list");
+    let ledger = c
+        .get(&format!("/api/v1/customers/{}/consents", ids[0]))
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(ledger["in_force"]["marketing"]["voice"], false, "{ledger}");
+    assert_eq!(ledger["consents"][0]["purpose"], "all", "{ledger}");
+}

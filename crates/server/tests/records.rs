@@ -276,6 +276,19 @@ async fn dispositions_clean_the_record_and_count_what_was_learned() {
         "{rec}"
     );
     assert_eq!(rec["tags"], json!(["deceased", "do_not_call"]));
+    // The consent ledger says calls were withdrawn, and on what evidence.
+    let ledger = c.get(&format!("{path}/consents")).await.unwrap().json();
+    let last = &ledger["consents"][0];
+    assert_eq!(
+        (&last["purpose"], &last["granted"], &last["source"]),
+        (&json!("all"), &json!(false), &json!("disposition")),
+        "{ledger}"
+    );
+    assert_eq!(
+        last["evidence"],
+        format!("interaction {i}: deceased"),
+        "{ledger}"
+    );
     let tl = c.get(&format!("{path}/timeline")).await.unwrap().json();
     let causes: Vec<&str> = tl["entries"]
         .as_array()

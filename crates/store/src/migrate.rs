@@ -39,6 +39,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "customer_records",
         include_str!("../migrations/0008_customer_records.sql"),
     ),
+    (
+        9,
+        "consents",
+        include_str!("../migrations/0009_consents.sql"),
+    ),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises concurrent start-ups.

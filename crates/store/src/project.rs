@@ -21,6 +21,7 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
     "customer_keys",
     "customer_changes",
     "customer_merges",
+    "customer_consents",
     "agents",
     "routing_plans",
     "customer_profile",
@@ -416,6 +417,12 @@ pub(crate) async fn apply(
                         .execute(&mut **tx).await?;
                 }
             }
+        }
+        Fact::CustomerConsent { customer, entry } => {
+            sqlx::query("INSERT INTO customer_consents (tenant_id, customer_id, seq, purpose, channel, granted, at, source, evidence, by_user) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                .bind(t.id).bind(*customer).bind(seq).bind(entry.purpose.as_str()).bind(entry.channel.as_str())
+                .bind(i64::from(entry.granted)).bind(entry.at).bind(entry.source.as_str()).bind(entry.evidence.as_deref()).bind(entry.by.as_str())
+                .execute(&mut **tx).await?;
         }
         Fact::SettingSet { name, document } => {
             let updated = sqlx::query("UPDATE tenant_settings SET document = $1, updated_seq = $2 WHERE tenant_id = $3 AND name = $4")

@@ -60,3 +60,39 @@ impl Store {
         Ok(row.try_get(0)?)
     }
 }
+
+impl Store {
+    /// A customer's consent ledger, newest first (at most `limit`), each with
+    /// its sequence number.
+    pub async fn customer_consents(
+        &self,
+        t: &Tenant,
+        customer: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, model::consent::ConsentEntry)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, purpose, channel, granted, at, source, evidence, by_user FROM customer_consents WHERE tenant_id = $1 AND customer_id = $2 ORDER BY seq DESC LIMIT $3",
+        )
+        .bind(t.id)
+        .bind(customer)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let channel: String = r.try_get(2)?;
+                let granted: i64 = r.try_get(3)?;
+                let entry = model::consent::ConsentEntry {
+                    purpose: r.try_get(1)?,
+                    channel: crate::read::kind(channel)?,
+                    granted: granted != 0,
+                    at: r.try_get(4)?,
+                    source: r.try_get(5)?,
+                    evidence: r.try_get(6)?,
+                    by: r.try_get(7)?,
+                };
+                Ok((r.try_get(0)?, entry))
+            })
+            .collect()
+    }
+}

@@ -977,7 +977,49 @@ async fn settings_by_prefix_and_records_page_by_page(s: Store) {
     );
 }
 
+/// A customer's consent ledger is projected, read newest first, and a
+/// rebuild gives the same rows.
+async fn consents_are_projected_and_read_newest_first(s: Store) {
+    use model::consent::{ConsentChannel, ConsentEntry};
+    let t = tenant(&s).await;
+    let entry = |purpose: &str, granted, at| ConsentEntry {
+        purpose: purpose.into(),
+        channel: ConsentChannel::Voice,
+        granted,
+        at,
+        source: "web_form".into(),
+        evidence: Some("form 7".into()),
+        by: "ana".into(),
+    };
+    let facts: Vec<_> = [entry("marketing", true, 10), entry("all", false, 20)]
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            rec(
+                i as i64 + 1,
+                Fact::CustomerConsent {
+                    customer: 4,
+                    entry: e,
+                },
+            )
+        })
+        .collect();
+    s.append(&t, &facts).await.unwrap();
+    let got = s.customer_consents(&t, 4, 10).await.unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!(
+        (got[0].0, got[0].1.purpose.as_str(), got[0].1.granted),
+        (2, "all", false)
+    );
+    assert_eq!(got[1].1, entry("marketing", true, 10));
+    assert!(s.customer_consents(&t, 5, 10).await.unwrap().is_empty());
+    let live = s.projection_snapshot(&t).await.unwrap();
+    s.rebuild(&t).await.unwrap();
+    assert_eq!(s.projection_snapshot(&t).await.unwrap(), live);
+}
+
 suite!(
+    consents_are_projected_and_read_newest_first,
     settings_by_prefix_and_records_page_by_page,
     customer_records_are_found_merged_and_rebuilt,
     imports_keep_their_counts_and_rejects,

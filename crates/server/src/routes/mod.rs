@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calls;
 pub mod campaigns;
 pub mod chat;
+pub mod consents;
 pub mod customers;
 pub mod events;
 pub mod imports;
@@ -293,6 +294,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/settings/customer-fields",
             get(settings::get_fields).put(settings::put_fields),
+        )
+        .route(
+            "/api/v1/customers/{id}/consents",
+            get(consents::list).post(consents::record),
         )
         .route("/api/v1/customer-queries", get(queries::list))
         .route("/api/v1/dnc-lists", get(campaigns::dnc_lists))
