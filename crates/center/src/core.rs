@@ -190,6 +190,7 @@ impl TenantCore {
             && name == crate::settings::NAME
             && let Ok(s) = crate::settings::TenantSettings::parse(document)
         {
+            self.out.dialer.set_person_caps(s.person_caps());
             self.settings = Some(s);
         }
     }

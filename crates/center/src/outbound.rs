@@ -624,6 +624,7 @@ impl Outbound {
                 address: None,
                 segment: None,
                 score: 0,
+                person: c.customer.and_then(|id| u64::try_from(id).ok()),
             });
         }
         self.dialer

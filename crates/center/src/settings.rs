@@ -51,6 +51,20 @@ pub struct TenantSettingsDoc {
     /// Whether admins and supervisors must use a second factor.
     #[serde(default, skip_serializing_if = "TwoFactor::is_optional")]
     pub two_factor: TwoFactor,
+    /// Calls to one person across every campaign (default 4 a day, 7 in 7
+    /// days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calls_per_person: Option<PersonCallsDoc>,
+}
+
+/// The caps on calls to one person across every campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonCallsDoc {
+    /// Per calendar day in the person's zone (1–50).
+    pub day: u32,
+    /// Per rolling 7 days (1–100, at least `day`).
+    pub week: u32,
 }
 
 fn utc_name() -> String {
@@ -92,6 +106,9 @@ pub struct TenantSettings {
     pub oidc: Option<Oidc>,
     /// Whether admins and supervisors must use a second factor.
     pub two_factor: TwoFactor,
+    /// Calls to one person across every campaign (none: the dialer's
+    /// default).
+    pub calls_per_person: Option<PersonCallsDoc>,
 }
 
 impl Default for TenantSettings {
@@ -101,7 +118,33 @@ impl Default for TenantSettings {
             holidays: BTreeMap::new(),
             oidc: None,
             two_factor: TwoFactor::Optional,
+            calls_per_person: None,
         }
+    }
+}
+
+fn check_person_calls(c: PersonCallsDoc) -> Result<PersonCallsDoc, SettingsError> {
+    if !(1..=50).contains(&c.day) {
+        return Err(err("calls_per_person.day", "1 to 50"));
+    }
+    if !(c.day..=100).contains(&c.week) {
+        return Err(err(
+            "calls_per_person.week",
+            "at least the day's cap, at most 100",
+        ));
+    }
+    Ok(c)
+}
+
+impl TenantSettings {
+    /// The dialer's caps on calls to one person across campaigns.
+    pub fn person_caps(&self) -> dialer::config::PersonCaps {
+        self.calls_per_person
+            .map(|c| dialer::config::PersonCaps {
+                day: c.day,
+                week: c.week,
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -177,6 +220,7 @@ impl TenantSettings {
             holidays,
             oidc: doc.oidc.as_ref().map(Oidc::from_doc).transpose()?,
             two_factor: doc.two_factor,
+            calls_per_person: doc.calls_per_person.map(check_person_calls).transpose()?,
         })
     }
 
@@ -194,6 +238,7 @@ impl TenantSettings {
                 .collect(),
             oidc: self.oidc.as_ref().map(Oidc::to_doc),
             two_factor: self.two_factor,
+            calls_per_person: self.calls_per_person,
         }
     }
 
@@ -352,5 +397,28 @@ mod tests {
             field(&format!(r#"{{"holidays": [{}]}}"#, many.join(","))),
             "holidays"
         );
+    }
+
+    #[test]
+    fn calls_per_person_are_checked_and_reach_the_dialer() {
+        let s = TenantSettings::parse(r#"{"calls_per_person": {"day": 2, "week": 5}}"#).unwrap();
+        assert_eq!(
+            s.person_caps(),
+            dialer::config::PersonCaps { day: 2, week: 5 }
+        );
+        assert_eq!(TenantSettings::parse(&s.to_json()).unwrap(), s);
+        assert_eq!(TenantSettings::default().person_caps(), Default::default());
+        for (doc, field) in [
+            (
+                r#"{"calls_per_person": {"day": 0, "week": 5}}"#,
+                "calls_per_person.day",
+            ),
+            (
+                r#"{"calls_per_person": {"day": 6, "week": 5}}"#,
+                "calls_per_person.week",
+            ),
+        ] {
+            assert_eq!(TenantSettings::parse(doc).unwrap_err().field, field);
+        }
     }
 }

@@ -230,6 +230,30 @@ impl Default for AttemptCaps {
     }
 }
 
+/// Calls to one person across every campaign of the engine: a person is a
+/// customer record (the contacts that name it), or a number for contacts
+/// without one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PersonCaps {
+    /// Per calendar day (callee's zone).
+    pub day: u32,
+    /// Per rolling 7 days.
+    pub week: u32,
+}
+
+impl Default for PersonCaps {
+    fn default() -> Self {
+        PersonCaps { day: 4, week: 7 }
+    }
+}
+
+impl PersonCaps {
+    /// The history of attempt times the caps need.
+    pub fn recent_needed(&self) -> usize {
+        self.day.max(self.week).max(1) as usize
+    }
+}
+
 impl AttemptCaps {
     /// The longest history of attempt times the caps need (the 7-day and day caps).
     pub fn recent_needed(&self) -> usize {

@@ -83,6 +83,9 @@ pub struct ContactInput {
     pub segment: Option<Segment>,
     /// A score for ordering and filters (propensity, value).
     pub score: i64,
+    /// The person behind the contact (a customer record), whose calls are
+    /// capped across campaigns; none: the number stands for the person.
+    pub person: Option<u64>,
 }
 
 /// Attempt times kept for the day and week caps, and the lifetime count.
@@ -204,6 +207,8 @@ pub struct Contact {
     pub callback: Option<Option<AgentId>>,
     /// Disposition codes and notes, oldest first.
     pub history: VecDeque<Box<str>>,
+    /// The person behind it (see [`ContactInput::person`]).
+    pub person: Option<u64>,
 }
 
 impl Contact {

@@ -15,6 +15,7 @@
 //! `zone_unknown`, `holiday`, `outside_calling_window` (in every candidate zone
 //! of the callee), `phone_cap_lifetime`, `phone_cap_week`, `phone_cap_day`,
 //! `contact_cap_lifetime`, `contact_cap_week`, `contact_cap_day`,
+//! `person_cap_week`, `person_cap_day` (the person across campaigns),
 //! `live_attempt_in_progress`, `redial_after_abandon` (72 h, unless an agent
 //! is reserved), `abandon_rate_cap` (unless an agent is reserved),
 //! `ring_timeout_too_short` (below 15 s); otherwise `all_rules_passed`.
@@ -26,7 +27,7 @@ use model::{AgentId, Instant};
 use std::time::Duration;
 
 use crate::clock::CivilClock;
-use crate::config::{CampaignConfig, REDIAL_AFTER_ABANDON_MS, RING_TIMEOUT_MIN_MS};
+use crate::config::{CampaignConfig, PersonCaps, REDIAL_AFTER_ABANDON_MS, RING_TIMEOUT_MIN_MS};
 use crate::consent::{ComplianceRegistry, E164};
 use crate::contact::AttemptLog;
 use crate::window::WindowCheck;
@@ -47,6 +48,15 @@ pub struct PhoneView<'a> {
     pub zones: &'a Zones,
     /// Its attempts.
     pub log: &'a AttemptLog,
+}
+
+/// The person an attempt would reach, across every campaign.
+#[derive(Debug, Clone, Copy)]
+pub struct PersonView<'a> {
+    /// Their attempts in every campaign.
+    pub log: &'a AttemptLog,
+    /// Their caps.
+    pub caps: PersonCaps,
 }
 
 /// The contact an attempt would reach.
@@ -85,6 +95,8 @@ pub struct GateRequest<'a> {
     pub reserved_agent: Option<AgentId>,
     /// The ring timeout the call would get.
     pub ring_timeout_ms: u64,
+    /// The person across campaigns (none: no cap across campaigns).
+    pub person: Option<PersonView<'a>>,
 }
 
 /// The gate's answer.
@@ -227,21 +239,50 @@ fn caps(req: &GateRequest<'_>) -> Option<GateDecision> {
             ],
         ),
     ];
-    for (log, lifetime, week, day, [r_life, r_week, r_day]) in checks {
-        if log.lifetime >= lifetime {
-            return Some(GateDecision::lasting(r_life));
+    for (log, lifetime, week, day, rules) in checks {
+        if let Some(d) = cap_check(
+            (log, lifetime, week, day),
+            rules,
+            week_start,
+            (day_start, tomorrow),
+        ) {
+            return Some(d);
         }
-        if log.count_since(week_start) >= week {
-            // It frees when the oldest of the last `week` attempts leaves the 7 days.
-            let oldest = log.recent.iter().rev().nth(week as usize - 1).copied();
-            return Some(GateDecision::deny(
-                r_week,
-                oldest.map(|t| t + WEEK + Duration::from_millis(1)),
-            ));
+    }
+    if let Some(p) = req.person {
+        let person = (p.log, u32::MAX, p.caps.week, p.caps.day);
+        let rules = [
+            GateRule::PersonCapWeek,
+            GateRule::PersonCapWeek,
+            GateRule::PersonCapDay,
+        ];
+        if let Some(d) = cap_check(person, rules, week_start, (day_start, tomorrow)) {
+            return Some(d);
         }
-        if log.count_since(day_start) >= day {
-            return Some(GateDecision::deny(r_day, tomorrow));
-        }
+    }
+    None
+}
+
+/// One log against its caps (lifetime, week, day).
+fn cap_check(
+    (log, lifetime, week, day): (&AttemptLog, u32, u32, u32),
+    [r_life, r_week, r_day]: [GateRule; 3],
+    week_start: Instant,
+    (day_start, tomorrow): (Instant, Option<Instant>),
+) -> Option<GateDecision> {
+    if log.lifetime >= lifetime {
+        return Some(GateDecision::lasting(r_life));
+    }
+    if week > 0 && log.count_since(week_start) >= week {
+        // It frees when the oldest of the last `week` attempts leaves the 7 days.
+        let oldest = log.recent.iter().rev().nth(week as usize - 1).copied();
+        return Some(GateDecision::deny(
+            r_week,
+            oldest.map(|t| t + WEEK + Duration::from_millis(1)),
+        ));
+    }
+    if log.count_since(day_start) >= day {
+        return Some(GateDecision::deny(r_day, tomorrow));
     }
     None
 }
@@ -307,6 +348,7 @@ mod tests {
             abandon_rate_at_cap: false,
             reserved_agent: reserved,
             ring_timeout_ms: 25_000,
+            person: None,
         })
     }
 
@@ -409,6 +451,7 @@ mod tests {
                 abandon_rate_at_cap: true,
                 reserved_agent: reserved,
                 ring_timeout_ms: 25_000,
+                person: None,
             })
         };
         assert_eq!(req(None).rule, GateRule::RedialAfterAbandon);

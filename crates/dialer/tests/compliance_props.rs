@@ -206,6 +206,7 @@ fn run(case: &Case) -> Result<u64, TestCaseError> {
             address: None,
             segment: None,
             score: 0,
+            person: None,
         })
         .collect();
     let n_contacts = contacts.len();

@@ -35,6 +35,7 @@ fn contact(id: u64, numbers: &[&str]) -> ContactInput {
         address: None,
         segment: None,
         score: 0,
+        person: None,
     }
 }
 
@@ -701,4 +702,65 @@ fn predictive_starts_a_little_ahead_of_progressive_before_any_answer_is_measured
     let n = w.dials.len();
     assert_eq!(n, 25, "lines for 20 free agents");
     assert!(w.dials.iter().all(|d| d.reserved_agent.is_none()));
+}
+
+#[test]
+fn a_persons_calls_are_capped_across_campaigns() {
+    let of = |id: u64, person: u64, number: &str| ContactInput {
+        person: Some(person),
+        ..contact(id, &[number])
+    };
+    // Person 7 is on both campaigns, under two numbers; person 8 only on the second.
+    let mut w = World::new(progressive(), vec![of(1, 7, "+12125550123")], 1);
+    w.d.set_person_caps(dialer::config::PersonCaps { day: 1, week: 7 });
+    let c2 = CampaignId(2);
+    let mut cfg = progressive();
+    cfg.id = c2;
+    w.d.add_campaign(Instant::ZERO, cfg).unwrap();
+    let contacts = vec![of(1, 7, "+12125550199"), of(2, 8, "+12125550198")];
+    w.input(
+        0,
+        Input::LoadContacts {
+            campaign: c2,
+            list: ListId(0),
+            contacts,
+        },
+    );
+    w.input(0, Input::Start { campaign: C });
+    let first = w.last_dial();
+    assert_eq!(first.phone.as_str(), "+12125550123");
+    w.input(
+        3_000,
+        Input::DialResult {
+            attempt: first.attempt,
+            outcome: DialOutcome::Busy,
+            ring_ms: 3_000,
+        },
+    );
+    // The second campaign's agent signs in: person 7 was called once today
+    // (by the other campaign, on another number), so person 8 is called.
+    w.input(
+        4_000,
+        Input::Agent {
+            campaign: c2,
+            agent: AgentId(1),
+            presence: AgentPresence::Ready,
+        },
+    );
+    w.input(4_000, Input::Start { campaign: c2 });
+    assert_eq!(w.last_dial().phone.as_str(), "+12125550198");
+    let denied = w.events.iter().find_map(|e| match e {
+        OutboundEvent::GateDecided {
+            campaign,
+            phone,
+            allowed: false,
+            rule,
+            ..
+        } if *campaign == c2 => Some((phone.as_str().to_string(), *rule)),
+        _ => None,
+    });
+    assert_eq!(
+        denied,
+        Some(("+12125550199".to_string(), GateRule::PersonCapDay))
+    );
 }

@@ -192,6 +192,11 @@ pub enum GateRule {
     ContactCapWeek,
     /// Attempts to this contact today reached the cap.
     ContactCapDay,
+    /// Calls to the person (a customer record, or the number) in every
+    /// campaign over the last 7 days reached the cap.
+    PersonCapWeek,
+    /// Calls to the person in every campaign today reached the cap.
+    PersonCapDay,
     /// The contact already has a live attempt (never two at once).
     LiveAttemptInProgress,
     /// The contact had an abandoned call less than 72 h ago and no agent is reserved.
@@ -231,6 +236,8 @@ impl GateRule {
             GateRule::PhoneCapWeek => "phone_cap_week",
             GateRule::PhoneCapLifetime => "phone_cap_lifetime",
             GateRule::ContactCapDay => "contact_cap_day",
+            GateRule::PersonCapWeek => "person_cap_week",
+            GateRule::PersonCapDay => "person_cap_day",
             GateRule::ContactCapWeek => "contact_cap_week",
             GateRule::ContactCapLifetime => "contact_cap_lifetime",
             GateRule::LiveAttemptInProgress => "live_attempt_in_progress",

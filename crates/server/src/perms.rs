@@ -400,6 +400,18 @@ pub const ROUTES: &[Route] = &[
         "Replace the custom field definitions (name, type, required, pattern, screen pop)",
     ),
     r(
+        "PUT",
+        "/api/v1/customers/by-external-id/{external_id}",
+        Some(Action::CustomersWrite),
+        "Create the record with the client's key, or replace the parts given (the latest write wins)",
+    ),
+    r(
+        "POST",
+        "/api/v1/customers/bulk",
+        Some(Action::CustomersWrite),
+        "Create or update up to 10,000 records by external id, answered per record",
+    ),
+    r(
         "GET",
         "/api/v1/customers/{id}/consents",
         Some(Action::CustomersRead),

@@ -309,3 +309,97 @@ async fn dispositions_clean_the_record_and_count_what_was_learned() {
     let v = dispose(&mut c, i, json!({"code": "interested"})).await;
     assert_eq!(v["facts_learned"], 0, "only the number's last outcome: {v}");
 }
+
+#[tokio::test]
+async fn records_are_kept_in_step_by_external_id_one_by_one_or_in_bulk() {
+    let (_e, mut c) = admin().await;
+    let put = |body: serde_json::Value| ("PUT", body);
+    let path = "/api/v1/customers/by-external-id/K-1";
+    let (m, body) = put(json!({"name": "Eva Nová", "phones": ["+420601000001"]}));
+    let r = c.request(m, path, &[], Some(&body)).await.unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let eva = r.json()["customer"]["id"].as_i64().unwrap();
+    assert_eq!(r.json()["customer"]["external_id"], "K-1");
+    let (m, body) = put(json!({"emails": ["eva@example.cz"]}));
+    let r = c.request(m, path, &[], Some(&body)).await.unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    assert_eq!(
+        (&r.json()["created"], &r.json()["changed"]),
+        (&json!(false), &json!(["emails"]))
+    );
+    assert_eq!(r.json()["customer"]["id"], eva);
+    let r = c.request(m, path, &[], Some(&body)).await.unwrap();
+    assert_eq!(
+        r.json()["changed"],
+        json!([]),
+        "the same again changes nothing"
+    );
+    // A new key needs a name; a version is not taken; the key is the path's.
+    for (p, body, field) in [
+        (
+            "/api/v1/customers/by-external-id/K-2",
+            json!({"emails": ["x@example.cz"]}),
+            "name",
+        ),
+        (path, json!({"version": 1, "name": "Eva"}), "version"),
+        (path, json!({"external_id": "K-9"}), "external_id"),
+    ] {
+        let r = c.request("PUT", p, &[], Some(&body)).await.unwrap();
+        assert_eq!(r.status, 422, "{:?}", r.json());
+        assert!(r.json().to_string().contains(field), "{:?}", r.json());
+    }
+    // In bulk: each record answered, the good ones written together.
+    let records = json!({"records": [
+        {"external_id": "K-1", "tags": ["gold"]},
+        {"external_id": "K-3", "name": "Jan Král", "phones": ["+420601000003"]},
+        {"name": "no key"},
+        {"external_id": "K-3", "name": "Jan again"},
+        {"external_id": "K-4"},
+        {"external_id": "K-1", "emails": ["eva@example.cz"]},
+    ]});
+    let r = c.post("/api/v1/customers/bulk", &records).await.unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let v = r.json();
+    let statuses: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["updated", "created", "error", "error", "error", "error"],
+        "{v}"
+    );
+    assert_eq!(
+        (
+            v["created"].as_u64(),
+            v["updated"].as_u64(),
+            v["errors"].as_u64()
+        ),
+        (Some(1), Some(1), Some(4)),
+        "{v}"
+    );
+    assert_eq!(v["results"][0]["id"], eva, "{v}");
+    let jan = v["results"][1]["id"].as_i64().unwrap();
+    assert_eq!(ids(&mut c, "q=K-3").await, [jan]);
+    assert!(
+        v["results"][3]["error"].as_str().unwrap().contains("twice"),
+        "{v}"
+    );
+    assert!(
+        v["results"][4]["error"].as_str().unwrap().contains("name"),
+        "{v}"
+    );
+    let rec = c
+        .get(&format!("/api/v1/customers/{eva}"))
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(rec["tags"], json!(["gold"]), "{rec}");
+    let r = c
+        .post("/api/v1/customers/bulk", &json!({"records": []}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+}

@@ -316,6 +316,7 @@ impl Campaign {
                 tried: false,
                 callback: None,
                 history: Default::default(),
+                person: input.person,
             });
             self.index.insert(input.id, idx);
             self.open_contacts += 1;

@@ -20,8 +20,9 @@ use model::{AgentId, Event, Instant, PhoneNumber};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use crate::clock::CivilClock;
-use crate::config::{CampaignConfig, ConfigError};
+use crate::config::{CampaignConfig, ConfigError, PersonCaps};
 use crate::consent::{ComplianceRegistry, E164};
+use crate::contact::AttemptLog;
 
 use campaign::Campaign;
 
@@ -63,6 +64,17 @@ pub(crate) struct Ctx<'a> {
     pub out: &'a mut Outbox,
     pub next_attempt: &'a mut u64,
     pub attempts: &'a mut HashMap<AttemptId, CampaignId>,
+    /// Attempts per person across campaigns, and their caps.
+    pub persons: &'a mut HashMap<PersonKey, AttemptLog>,
+    pub person_caps: PersonCaps,
+}
+
+/// Who a contact is, for the caps across campaigns: a customer record, or
+/// the number of a contact that names none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum PersonKey {
+    Customer(u64),
+    Number(E164),
 }
 
 /// The outbound dialer engine. See the crate documentation for the driver's protocol.
@@ -79,6 +91,10 @@ pub struct Dialer {
     agents: HashMap<AgentId, CampaignId>,
     /// The latest time given (time never goes back inside the engine).
     last_now: Instant,
+    /// Attempts per person across campaigns.
+    persons: HashMap<PersonKey, AttemptLog>,
+    /// Their caps.
+    person_caps: PersonCaps,
 }
 
 impl Dialer {
@@ -93,7 +109,14 @@ impl Dialer {
             attempts: HashMap::new(),
             agents: HashMap::new(),
             last_now: Instant::ZERO,
+            persons: HashMap::new(),
+            person_caps: PersonCaps::default(),
         }
+    }
+
+    /// Sets the caps on calls to one person across every campaign.
+    pub fn set_person_caps(&mut self, caps: PersonCaps) {
+        self.person_caps = caps;
     }
 
     fn ctx(&mut self) -> (Ctx<'_>, &mut BTreeMap<CampaignId, Campaign>) {
@@ -105,6 +128,8 @@ impl Dialer {
                 out: &mut self.out,
                 next_attempt: &mut self.next_attempt,
                 attempts: &mut self.attempts,
+                persons: &mut self.persons,
+                person_caps: self.person_caps,
             },
             &mut self.campaigns,
         )

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use super::campaign::{Attempt, AttemptStage, Campaign};
-use super::{AgentPresence, Ctx, Dial, Output, PreviewOffer};
+use super::{AgentPresence, Ctx, Dial, Output, PersonKey, PreviewOffer};
 use crate::config::CONNECT_LIMIT_MS;
 use crate::contact::{AttemptLog, Stage};
 use crate::gate::{self, ContactView, GateRequest, PhoneView};
@@ -356,6 +356,10 @@ impl Campaign {
             let number_live = phone
                 .key
                 .is_some_and(|key| self.live_numbers.contains(&key));
+            let person = person_key(c.person, phone.key).map(|k| gate::PersonView {
+                log: ctx.persons.get(&k).unwrap_or(&no_log),
+                caps: ctx.person_caps,
+            });
             let d = gate::check(&GateRequest {
                 now: ctx.now,
                 clock: ctx.clock,
@@ -377,6 +381,7 @@ impl Campaign {
                 abandon_rate_at_cap: at_cap,
                 reserved_agent: reserved,
                 ring_timeout_ms: self.cfg.ring_timeout_ms,
+                person,
             });
             ctx.out.event(
                 ctx.now,
@@ -457,6 +462,10 @@ impl Campaign {
         if let Some(key) = c.phones[phone_i].key {
             self.phone_logs.entry(key).or_default().record(now, keep);
             self.live_numbers.insert(key);
+        }
+        if let Some(k) = person_key(c.person, c.phones[phone_i].key) {
+            let keep = ctx.person_caps.recent_needed();
+            ctx.persons.entry(k).or_default().record(now, keep);
         }
         c.log.record(now, keep);
         c.attempts_in_pass += 1;
@@ -580,4 +589,12 @@ impl Campaign {
             }
         }
     }
+}
+
+/// Who a contact's attempt on a number reaches, for the caps across
+/// campaigns: its customer, else the number.
+fn person_key(person: Option<u64>, number: Option<crate::consent::E164>) -> Option<PersonKey> {
+    person
+        .map(PersonKey::Customer)
+        .or(number.map(PersonKey::Number))
 }

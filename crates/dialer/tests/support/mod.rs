@@ -164,6 +164,7 @@ pub fn run_day(day: Day) -> DayResult {
             address: None,
             segment: None,
             score: 0,
+            person: None,
         })
         .collect();
     let t0 = Instant::ZERO;

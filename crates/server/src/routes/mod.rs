@@ -16,6 +16,7 @@ pub mod records;
 pub mod routing;
 pub mod sessions;
 pub mod settings;
+pub mod sync;
 pub mod tokens;
 pub mod two_factor;
 
@@ -380,6 +381,11 @@ pub fn router(state: AppState) -> Router {
             get(customers::find).post(customers::create),
         )
         .route("/api/v1/customers/duplicates", get(records::duplicates))
+        .route("/api/v1/customers/bulk", post(sync::bulk))
+        .route(
+            "/api/v1/customers/by-external-id/{external_id}",
+            axum::routing::put(sync::put),
+        )
         .route(
             "/api/v1/customers/{id}",
             get(customers::one).patch(records::patch),

@@ -197,7 +197,8 @@ pub fn home_zone_of(r: &Record, phone_country: Option<import::phone::Country>) -
     dialer::zone::home_zone(country, postal, e164, phone_country).map(|tz| tz.name().to_string())
 }
 
-fn patched(mut r: Record, p: Patch, defs: &FieldDefs) -> ApiResult<Record> {
+/// A record with a change applied and checked.
+pub(crate) fn patched(mut r: Record, p: Patch, defs: &FieldDefs) -> ApiResult<Record> {
     let country = p
         .country
         .as_deref()

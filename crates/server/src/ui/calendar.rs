@@ -212,6 +212,7 @@ mod tests {
             holidays: docs,
             oidc: None,
             two_factor: Default::default(),
+            calls_per_person: None,
         })
         .unwrap_err();
         assert!(form_message(&e, &lines).starts_with("line 3: "), "{e}");

@@ -43,6 +43,7 @@ const SERVER: &[&str] = &[
     "customer_cleaned",
     "customer_merged",
     "customer_unmerged",
+    "customer_consent",
     "agent_defined",
     "plan_set",
     "customer_profiled",
