@@ -46,6 +46,8 @@ pub enum AuditAction {
     SecondFactorRemoved,
     /// An administrator removed a user's second factor (a lost phone).
     SecondFactorReset,
+    /// Everything about a customer was exported (the data subject's access).
+    CustomerExported,
 }
 
 impl AuditAction {
@@ -70,6 +72,7 @@ impl AuditAction {
             AuditAction::SecondFactorSet => "second_factor_set",
             AuditAction::SecondFactorRemoved => "second_factor_removed",
             AuditAction::SecondFactorReset => "second_factor_reset",
+            AuditAction::CustomerExported => "customer_exported",
         }
     }
 }

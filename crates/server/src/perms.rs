@@ -400,6 +400,12 @@ pub const ROUTES: &[Route] = &[
         "Replace the custom field definitions (name, type, required, pattern, screen pop)",
     ),
     r(
+        "GET",
+        "/api/v1/customers/{id}/export",
+        Some(Action::CustomersManage),
+        "Everything about a person as one ZIP (record, consents, contacts, notes, messages, timeline, recordings); audited",
+    ),
+    r(
         "PUT",
         "/api/v1/customers/by-external-id/{external_id}",
         Some(Action::CustomersWrite),

@@ -403,3 +403,81 @@ async fn records_are_kept_in_step_by_external_id_one_by_one_or_in_bulk() {
         .unwrap();
     assert_eq!(r.status, 422, "{:?}", r.json());
 }
+
+#[tokio::test]
+async fn a_person_gets_everything_kept_about_them_as_one_zip() {
+    let (_e, mut c) = admin().await;
+    let a = create(
+        &mut c,
+        json!({"name": "Marta Soler", "phone": "+34611000111"}),
+    )
+    .await;
+    let twin = create(
+        &mut c,
+        json!({"name": "Marta Soler", "phone": "+34611000222"}),
+    )
+    .await;
+    let i = call_from(&mut c, "+34611000111").await["id"]
+        .as_i64()
+        .unwrap();
+    let r = c
+        .post(
+            &format!("/api/v1/interactions/{i}/notes"),
+            &json!({"body": "asked about her invoice"}),
+        )
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{:?}", r.json());
+    let consent =
+        json!({"purpose": "marketing", "channel": "email", "granted": true, "source": "web_form"});
+    let r = c
+        .post(&format!("/api/v1/customers/{a}/consents"), &consent)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let r = c
+        .post(
+            &format!("/api/v1/customers/{a}/merge"),
+            &json!({"other": twin}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let r = c
+        .get(&format!("/api/v1/customers/{a}/export"))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(r.body.to_vec())).unwrap();
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut z.by_name(name).unwrap(), &mut s).unwrap();
+        s
+    };
+    assert!(read("README.txt").contains("consents.json"));
+    let record: serde_json::Value = serde_json::from_str(&read("record.json")).unwrap();
+    assert_eq!(record["record"]["name"], "Marta Soler");
+    assert_eq!(record["merged"][0]["id"], twin, "{record}");
+    let consents: serde_json::Value = serde_json::from_str(&read("consents.json")).unwrap();
+    assert_eq!(consents[0]["purpose"], "marketing");
+    let interactions: serde_json::Value = serde_json::from_str(&read("interactions.json")).unwrap();
+    assert_eq!(interactions[0]["id"], i);
+    assert_eq!(
+        interactions[0]["notes"][0]["body"],
+        "asked about her invoice"
+    );
+    let timeline: serde_json::Value = serde_json::from_str(&read("timeline.json")).unwrap();
+    assert!(
+        timeline
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "note"),
+        "{timeline}"
+    );
+    // The export is in the audit trail.
+    let audit = c.get("/api/v1/audit").await.unwrap().json();
+    assert!(audit.to_string().contains("customer_exported"), "{audit}");
+    let r = c.get("/api/v1/customers/999/export").await.unwrap();
+    assert_eq!(r.status, 404);
+}

@@ -96,3 +96,33 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// Every interaction of the customers given, oldest first (at most
+    /// `limit`): what an export of a person holds.
+    pub async fn interactions_of_customers(
+        &self,
+        t: &Tenant,
+        customers: &[i64],
+        limit: i64,
+    ) -> Result<Vec<crate::read::InteractionView>, StoreError> {
+        let mut out = Vec::new();
+        for c in customers {
+            let sql = format!(
+                "SELECT {} FROM interactions WHERE tenant_id = $1 AND customer_id = $2 ORDER BY id LIMIT $3",
+                crate::read::INTERACTION_COLS
+            );
+            let rows = sqlx::query(&sql)
+                .bind(t.id)
+                .bind(*c)
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await?;
+            for r in rows {
+                out.push(crate::read::interaction_of(r)?);
+            }
+        }
+        out.sort_by_key(|i| i.id);
+        Ok(out)
+    }
+}

@@ -167,9 +167,9 @@ pub(crate) fn kind<T: serde::de::DeserializeOwned>(name: String) -> Result<T, St
     Ok(serde_json::from_value(serde_json::Value::String(name))?)
 }
 
-const INTERACTION_COLS: &str = "id, channel, state, queue_id, agent_id, customer_id, outcome, disposition, subject, attributes, created_at, ended_at, created_seq, updated_seq, chat_secret_hash, facts_learned, resolved";
+pub(crate) const INTERACTION_COLS: &str = "id, channel, state, queue_id, agent_id, customer_id, outcome, disposition, subject, attributes, created_at, ended_at, created_seq, updated_seq, chat_secret_hash, facts_learned, resolved";
 
-fn interaction_of(r: AnyRow) -> Result<InteractionView, StoreError> {
+pub(crate) fn interaction_of(r: AnyRow) -> Result<InteractionView, StoreError> {
     let attrs: Option<String> = r.try_get(9)?;
     Ok(InteractionView {
         id: r.try_get(0)?,

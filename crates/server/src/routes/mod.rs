@@ -8,6 +8,7 @@ pub mod chat;
 pub mod consents;
 pub mod customers;
 pub mod events;
+pub mod export;
 pub mod imports;
 pub mod interactions;
 pub mod queries;
@@ -382,6 +383,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/customers/duplicates", get(records::duplicates))
         .route("/api/v1/customers/bulk", post(sync::bulk))
+        .route("/api/v1/customers/{id}/export", get(export::export))
         .route(
             "/api/v1/customers/by-external-id/{external_id}",
             axum::routing::put(sync::put),
