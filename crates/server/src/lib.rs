@@ -43,6 +43,7 @@ pub mod sip;
 pub mod tenant;
 pub mod totp;
 pub mod ui;
+pub mod webhooks;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -197,6 +198,7 @@ pub async fn start_with(
     let addr = listener.local_addr()?;
     let router = app(state.clone());
     presence::run(state.clone(), presence::sweep_every());
+    webhooks::run(state.clone(), webhooks::Timing::from_env());
     let task = tokio::spawn(serve::serve(listener, router, limits, tls));
     Ok(Running { addr, state, task })
 }

@@ -104,7 +104,8 @@ impl OidcClient {
             .get_or_init(|| HyperClient::builder(TokioExecutor::new()).build(Self::connector()))
     }
 
-    fn connector() -> Https {
+    /// An HTTPS (or HTTP) connector trusting the system's authorities.
+    pub(crate) fn connector() -> Https {
         #[allow(deprecated)] // the server's TLS uses ring's default provider too (serve.rs)
         let ring = Arc::new(rustls::crypto::ring::default_provider());
         let builder = match hyper_rustls::HttpsConnectorBuilder::new()

@@ -55,6 +55,8 @@ pub enum Action {
     CampaignsManage,
     /// Make, list and revoke the tenant's API tokens.
     TokensManage,
+    /// Make, list, replay and remove the tenant's webhooks.
+    WebhooksManage,
     /// Read the tenant's audit trail.
     AuditRead,
 }
@@ -91,6 +93,7 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::CampaignsRead, &[Admin, Supervisor, Analyst]),
     (Action::CampaignsManage, &[Admin, Supervisor]),
     (Action::TokensManage, &[Admin]),
+    (Action::WebhooksManage, &[Admin]),
     (Action::AuditRead, &[Admin]),
 ];
 
@@ -120,6 +123,7 @@ impl Action {
             Action::CampaignsRead => "campaigns.read",
             Action::CampaignsManage => "campaigns.manage",
             Action::TokensManage => "tokens.manage",
+            Action::WebhooksManage => "webhooks.manage",
             Action::AuditRead => "audit.read",
         }
     }
@@ -149,6 +153,7 @@ impl Action {
             Action::CampaignsRead => "read campaigns",
             Action::CampaignsManage => "manage campaigns",
             Action::TokensManage => "manage API tokens",
+            Action::WebhooksManage => "manage webhooks",
             Action::AuditRead => "read the audit trail",
         }
     }
@@ -428,6 +433,36 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/customers/{id}/consents",
         Some(Action::CustomersWrite),
         "Record consent given or withdrawn {purpose, channel, granted, at?, source, evidence?}",
+    ),
+    r(
+        "GET",
+        "/api/v1/webhooks",
+        Some(Action::WebhooksManage),
+        "The tenant's webhooks (URL, fact kinds, how far each delivered)",
+    ),
+    r(
+        "POST",
+        "/api/v1/webhooks",
+        Some(Action::WebhooksManage),
+        "Post the tenant's facts to a URL {url, kinds, secret, from_seq?}, signed, in order, at least once",
+    ),
+    r(
+        "DELETE",
+        "/api/v1/webhooks/{id}",
+        Some(Action::WebhooksManage),
+        "Remove a webhook",
+    ),
+    r(
+        "GET",
+        "/api/v1/webhooks/{id}/deliveries",
+        Some(Action::WebhooksManage),
+        "A webhook's latest delivery attempts, newest first",
+    ),
+    r(
+        "POST",
+        "/api/v1/webhooks/{id}/replay",
+        Some(Action::WebhooksManage),
+        "Deliver again from a sequence number {from_seq}",
     ),
     r(
         "GET",

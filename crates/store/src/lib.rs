@@ -27,6 +27,7 @@ mod project;
 mod queries;
 pub mod read;
 pub mod two_factor;
+pub mod webhooks;
 
 use std::fmt::Write as _;
 use std::str::FromStr;

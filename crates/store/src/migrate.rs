@@ -44,6 +44,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "consents",
         include_str!("../migrations/0009_consents.sql"),
     ),
+    (
+        10,
+        "webhooks",
+        include_str!("../migrations/0010_webhooks.sql"),
+    ),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises concurrent start-ups.

@@ -1018,7 +1018,72 @@ async fn consents_are_projected_and_read_newest_first(s: Store) {
     assert_eq!(s.projection_snapshot(&t).await.unwrap(), live);
 }
 
+/// Webhooks keep their cursor (moved only from where it was) and the latest
+/// delivery attempts; facts are read back as the log holds them.
+async fn webhooks_keep_their_cursor_and_deliveries(s: Store) {
+    let t = tenant(&s).await;
+    let kinds = vec!["customers_set".to_string()];
+    let id = s
+        .create_webhook(&t, "http://127.0.0.1:9/x", &kinds, "sealed", 0, 5)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.create_webhook(&t, "http://h/y", &[], "sealed", 0, 6)
+            .await
+            .unwrap(),
+        id + 1
+    );
+    let w = s.webhook(&t, id).await.unwrap().unwrap();
+    assert_eq!((w.kinds.clone(), w.cursor_seq), (kinds, 0));
+    assert!(s.move_webhook_cursor(&t, id, 0, 3).await.unwrap());
+    assert!(
+        !s.move_webhook_cursor(&t, id, 0, 4).await.unwrap(),
+        "moved meanwhile"
+    );
+    s.set_webhook_cursor(&t, id, 1).await.unwrap();
+    assert_eq!(s.webhook(&t, id).await.unwrap().unwrap().cursor_seq, 1);
+    for attempt in 1..=3 {
+        let d = store::webhooks::Delivery {
+            seq: 2,
+            attempt,
+            at: 7,
+            status: 503,
+            error: Some("down".into()),
+        };
+        s.add_delivery(&t, id, &d).await.unwrap();
+    }
+    let got = s.deliveries(&t, id, 2).await.unwrap();
+    assert_eq!(got.iter().map(|d| d.attempt).collect::<Vec<_>>(), [3, 2]);
+    assert_eq!(
+        s.all_webhooks()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|(tid, _)| *tid == t.id())
+            .count(),
+        2
+    );
+    assert!(s.delete_webhook(&t, id).await.unwrap());
+    assert!(s.webhook(&t, id).await.unwrap().is_none());
+    assert_eq!(s.webhooks(&t).await.unwrap().len(), 1);
+    s.append(
+        &t,
+        &[rec(
+            1,
+            Fact::PlanSet {
+                document: "x".into(),
+            },
+        )],
+    )
+    .await
+    .unwrap();
+    let raw = s.raw_facts_after(&t, 0, 10).await.unwrap();
+    assert_eq!((raw[0].seq, raw[0].kind.as_str()), (1, "plan_set"));
+    assert!(raw[0].body.contains("plan_set"));
+}
+
 suite!(
+    webhooks_keep_their_cursor_and_deliveries,
     consents_are_projected_and_read_newest_first,
     settings_by_prefix_and_records_page_by_page,
     customer_records_are_found_merged_and_rebuilt,

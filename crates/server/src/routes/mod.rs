@@ -20,6 +20,7 @@ pub mod settings;
 pub mod sync;
 pub mod tokens;
 pub mod two_factor;
+pub mod webhooks;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -303,6 +304,19 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/customer-queries", get(queries::list))
         .route("/api/v1/dnc-lists", get(campaigns::dnc_lists))
+        .route(
+            "/api/v1/webhooks",
+            get(webhooks::list).post(webhooks::create),
+        )
+        .route(
+            "/api/v1/webhooks/{id}",
+            axum::routing::delete(webhooks::delete),
+        )
+        .route(
+            "/api/v1/webhooks/{id}/deliveries",
+            get(webhooks::deliveries),
+        )
+        .route("/api/v1/webhooks/{id}/replay", post(webhooks::replay))
         .route(
             "/api/v1/customer-queries/{name}",
             get(queries::get).put(queries::put).delete(queries::delete),
