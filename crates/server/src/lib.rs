@@ -26,6 +26,7 @@ pub mod error;
 pub mod feed;
 pub mod import;
 pub mod lockout;
+pub mod mask;
 pub mod oidc;
 pub mod openapi;
 pub mod passwords;

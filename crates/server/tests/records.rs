@@ -481,3 +481,71 @@ async fn a_person_gets_everything_kept_about_them_as_one_zip() {
     let r = c.get("/api/v1/customers/999/export").await.unwrap();
     assert_eq!(r.status, 404);
 }
+
+#[tokio::test]
+async fn analysts_see_customers_without_their_numbers_or_addresses() {
+    let (e, mut c) = admin().await;
+    let a = create(
+        &mut c,
+        json!({"name": "Marta Soler", "phone": "+34611000111", "email": "marta@example.com"}),
+    )
+    .await;
+    let address = json!({"addresses": [{"street": "Carrer Gran 5", "postal_code": "08001", "city": "Barcelona", "country": "ES"}]});
+    let r = c
+        .request(
+            "PATCH",
+            &format!("/api/v1/customers/{a}"),
+            &[],
+            Some(&address),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let i = call_from(&mut c, "+34611000111").await["id"]
+        .as_i64()
+        .unwrap();
+    let r = c
+        .post(
+            "/api/v1/tokens",
+            &json!({"name": "reports", "role": "analyst"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let mut analyst = Client::new(&e.app).bearer(r.json()["token"].as_str().unwrap());
+    let rec = analyst
+        .get(&format!("/api/v1/customers/{a}"))
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(rec["name"], "Marta Soler", "{rec}");
+    assert_eq!(rec["phones"][0]["e164"], "+34•••••••11", "{rec}");
+    assert_eq!(rec["emails"][0], "m•••@example.com", "{rec}");
+    assert_eq!(rec["addresses"][0]["street"], "•••", "{rec}");
+    assert_eq!(rec["addresses"][0]["city"], "Barcelona", "{rec}");
+    assert!(!rec.to_string().contains("611000111"), "{rec}");
+    let found = analyst
+        .get("/api/v1/customers?q=marta")
+        .await
+        .unwrap()
+        .json();
+    assert!(
+        !found.to_string().contains("611000111") && found.to_string().contains("Marta"),
+        "{found}"
+    );
+    let it = analyst
+        .get(&format!("/api/v1/interactions/{i}"))
+        .await
+        .unwrap()
+        .json();
+    assert!(!it.to_string().contains("611000111"), "{it}");
+    let list = analyst.get("/api/v1/interactions").await.unwrap().json();
+    assert!(!list.to_string().contains("611000111"), "{list}");
+    // A supervisor (here the administrator) sees them whole.
+    let rec = c
+        .get(&format!("/api/v1/customers/{a}"))
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(rec["phones"][0]["e164"], "+34611000111");
+}

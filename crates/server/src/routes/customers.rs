@@ -97,11 +97,20 @@ pub async fn find(
     if phone.is_none() && email.is_none() {
         return Err(ApiError::field("q", "give q, phone or email to search by"));
     }
-    let found = st
+    let mut found = st
         .store
         .find_customers(p.tenant()?, phone.as_ref().map(|n| n.as_str()), email)
         .await?;
+    if crate::mask::masks(p.role) {
+        found.iter_mut().for_each(mask_view);
+    }
     Ok(axum::Json(json!({"customers": found})).into_response())
+}
+
+/// The first form's customer, masked.
+fn mask_view(c: &mut store::read::CustomerView) {
+    c.phone = c.phone.as_deref().map(crate::mask::number);
+    c.email = c.email.as_deref().map(crate::mask::email);
 }
 
 /// `GET /api/v1/customers/{id}`.
@@ -112,11 +121,14 @@ pub async fn one(
 ) -> ApiResult<Response> {
     let id = path_id(&id, "customer")?;
     crate::scope::customer(&st, &p, Action::CustomersRead, id).await?;
-    let c = st
+    let mut c = st
         .store
         .customer_full(p.tenant()?, id)
         .await?
         .ok_or_else(|| ApiError::not_found("customer"))?;
+    if crate::mask::masks(p.role) {
+        crate::mask::record(&mut c.record);
+    }
     let profile: serde_json::Map<String, serde_json::Value> = st
         .store
         .customer_profile(p.tenant()?, id)
@@ -147,13 +159,20 @@ pub async fn history(
     let id = path_id(&id, "customer")?;
     crate::scope::customer(&st, &p, Action::CustomersRead, id).await?;
     let t = p.tenant()?;
-    let c = st
+    let mut c = st
         .store
         .customer(t, id)
         .await?
         .ok_or_else(|| ApiError::not_found("customer"))?;
     let list = st.store.customer_history(t, id).await?;
-    Ok(axum::Json(json!({"customer": c, "interactions": list})).into_response())
+    let mut v = json!({ "interactions": list });
+    if crate::mask::masks(p.role) {
+        mask_view(&mut c);
+        let list = v["interactions"].as_array_mut().into_iter().flatten();
+        list.for_each(crate::mask::interaction);
+    }
+    v["customer"] = json!(c);
+    Ok(axum::Json(v).into_response())
 }
 
 /// `GET /api/v1/reports/summary`.

@@ -137,7 +137,15 @@ pub async fn list(
     };
     let state = q.get("state").map(String::as_str);
     let list = crate::scope::interactions(&st, &p, Action::InteractionsRead, state, limit).await?;
-    Ok(axum::Json(json!({"interactions": list})).into_response())
+    let mut v = json!({ "interactions": list });
+    if crate::mask::masks(p.role) {
+        v["interactions"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+            .for_each(crate::mask::interaction);
+    }
+    Ok(axum::Json(v).into_response())
 }
 
 /// `GET /api/v1/interactions/{id}`.
@@ -148,7 +156,11 @@ pub async fn one(
 ) -> ApiResult<Response> {
     let id = path_id(&id, "interaction")?;
     let it = crate::scope::interaction(&st, &p, Action::InteractionsRead, id).await?;
-    Ok(axum::Json(it).into_response())
+    let mut v = serde_json::to_value(it).map_err(ApiError::internal)?;
+    if crate::mask::masks(p.role) {
+        crate::mask::interaction(&mut v);
+    }
+    Ok(axum::Json(v).into_response())
 }
 
 /// Who answers an offer.

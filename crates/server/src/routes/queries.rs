@@ -147,7 +147,11 @@ pub async fn customers(
             scanned += 1;
             after = c.id;
             if query.matches(&c.record) {
-                found.push(c.clone());
+                let mut c = c.clone();
+                if crate::mask::masks(p.role) {
+                    crate::mask::record(&mut c.record);
+                }
+                found.push(c);
                 if found.len() as i64 == limit {
                     break;
                 }

@@ -77,7 +77,12 @@ pub async fn search(
     }
     let limit = q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(20);
     let s = search_of(text, country(q)?);
-    let found = st.store.search_customers(p.tenant()?, &s, limit).await?;
+    let mut found = st.store.search_customers(p.tenant()?, &s, limit).await?;
+    if crate::mask::masks(p.role) {
+        found
+            .iter_mut()
+            .for_each(|c| crate::mask::record(&mut c.record));
+    }
     Ok(axum::Json(json!({"customers": found})).into_response())
 }
 

@@ -1,0 +1,93 @@
+//! Personal data masked by role where the role does not need it: analysts
+//! (and a client company's users, wherever they may read) see customers'
+//! names, cities and countries for their figures, but not their numbers,
+//! e-mail addresses or streets, nor the numbers callers rang from. A masked
+//! number keeps its first two digits after the `+` and its last two
+//! (`+34•••••••78`), an e-mail its first letter and domain
+//! (`m•••@example.com`), a postal code its first two characters.
+
+use model::customer::Record;
+use serde_json::Value;
+
+use crate::auth::Role;
+
+/// Whether a role sees personal data masked.
+pub fn masks(role: Role) -> bool {
+    matches!(role, Role::Analyst | Role::Client)
+}
+
+/// A number with only its country code and last two digits.
+pub fn number(n: &str) -> String {
+    let digits: Vec<char> = n.chars().filter(char::is_ascii_digit).collect();
+    let keep_end = digits.len().min(2);
+    let plus = n.trim_start().starts_with('+');
+    let head = if plus {
+        digits.len().saturating_sub(keep_end).min(2)
+    } else {
+        0
+    };
+    let mut out = String::new();
+    if plus {
+        out.push('+');
+    }
+    for (i, d) in digits.iter().enumerate() {
+        let shown = i < head || i >= digits.len() - keep_end;
+        out.push(if shown { *d } else { '•' });
+    }
+    out
+}
+
+/// An e-mail address with its first letter and domain.
+pub fn email(e: &str) -> String {
+    match e.split_once('@') {
+        Some((user, domain)) => {
+            let first: String = user.chars().take(1).collect();
+            format!("{first}•••@{domain}")
+        }
+        None => "•••".into(),
+    }
+}
+
+/// A record with its numbers, e-mail addresses and streets masked.
+pub fn record(r: &mut Record) {
+    for p in &mut r.phones {
+        p.number = number(&p.number);
+        p.e164 = p.e164.as_deref().map(number);
+    }
+    for e in &mut r.emails {
+        *e = email(e);
+    }
+    for a in &mut r.addresses {
+        if a.street.is_some() {
+            a.street = Some("•••".into());
+        }
+        if let Some(pc) = &a.postal_code {
+            a.postal_code = Some(pc.chars().take(2).chain("•••".chars()).collect());
+        }
+    }
+}
+
+/// An interaction's JSON with the caller's number masked.
+pub fn interaction(v: &mut Value) {
+    for key in ["caller_number", "called_number"] {
+        if let Some(n) = v["attributes"][key].as_str().map(number) {
+            v["attributes"][key] = Value::String(n);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_addresses_keep_only_what_identifies_no_one() {
+        assert_eq!(number("+34612345678"), "+34•••••••78");
+        assert_eq!(number("612 345 678"), "•••••••78");
+        assert_eq!(number("5"), "5");
+        assert_eq!(email("maria@example.com"), "m•••@example.com");
+        let mut v = serde_json::json!({"attributes": {"caller_number": "+420601000001"}});
+        interaction(&mut v);
+        assert_eq!(v["attributes"]["caller_number"], "+42••••••••01");
+    }
+}
