@@ -158,6 +158,33 @@ test("an import, then a customer found, edited, merged and unmerged in the brows
     assert.equal(back.phones.length, 1);
   });
 
+  await t.test("the supervisor records consent on the record page, then its withdrawal", async () => {
+    await supPage.goto(`${url}/ui/customers/${maria}`);
+    const box = supPage.locator("#crm-consents");
+    await box.getByLabel("Purpose").fill("marketing");
+    await box.getByLabel("Channel").selectOption("voice");
+    await box.getByLabel("Evidence").fill("asked on the phone");
+    await box.getByRole("button", { name: "Save" }).click();
+    await supPage.locator('#crm-consent-list tr[data-purpose="marketing"][data-granted="true"]').waitFor();
+    let ledger = (await sup("GET", `/api/v1/customers/${maria}/consents`)).json;
+    assert.equal(ledger.consents[0].evidence, "asked on the phone");
+    assert.equal(ledger.in_force.marketing.voice, true);
+    await supPage.locator("#crm-consents").getByLabel("Purpose").fill("marketing");
+    await supPage.locator("#crm-consents").getByLabel("Given or withdrawn").selectOption("false");
+    await supPage.locator("#crm-consents").getByRole("button", { name: "Save" }).click();
+    await supPage.locator('#crm-consent-list tr[data-granted="false"]').waitFor();
+    ledger = (await sup("GET", `/api/v1/customers/${maria}/consents`)).json;
+    assert.equal(ledger.in_force.marketing.voice, false);
+    // A purpose that is not a word is refused, naming it; nothing is recorded.
+    await supPage.locator("#crm-consents").getByLabel("Purpose").fill("Marketing Calls");
+    await supPage.locator("#crm-consents").getByRole("button", { name: "Save" }).click();
+    await supPage.locator("#cs-msg .error").waitFor();
+    assert.match(await supPage.locator("#cs-msg").innerText(), /purpose/);
+    assert.equal(await supPage.locator("#crm-consents").getByLabel("Purpose").inputValue(), "Marketing Calls");
+    assert.equal((await sup("GET", `/api/v1/customers/${maria}/consents`)).json.consents.length, 2);
+    await shot(supPage, "crm-consent");
+  });
+
   await t.test("the administrator defines a custom field on the administration page", async () => {
     await adminPage.goto(`${url}/ui/admin`);
     const form = adminPage.locator("#fields-box");

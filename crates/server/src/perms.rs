@@ -1097,6 +1097,12 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "POST",
+        "/ui/customers/{id}/consents",
+        Some(Action::CustomersManage),
+        "Record consent given or withdrawn on the record page",
+    ),
+    r(
+        "POST",
         "/ui/customers/{id}/unmerge",
         Some(Action::CustomersManage),
         "Undo a merge",

@@ -435,7 +435,7 @@ pub async fn record(
         "<p><a href=\"/ui/customers\">← {back}</a></p><div class=\"grid\">\
 <section class=\"card\" aria-labelledby=\"crm-r-h\"><h2 id=\"crm-r-h\">{name}</h2>{parts}</section>\
 <section class=\"card\" aria-labelledby=\"crm-e-h\"><h2 id=\"crm-e-h\">{edit}</h2>{form}</section>\
-<section class=\"card\" aria-labelledby=\"crm-m-h\"><h2 id=\"crm-m-h\">{merge_h}</h2>{merge}</section>\
+<section class=\"card\" aria-labelledby=\"crm-m-h\"><h2 id=\"crm-m-h\">{merge_h}</h2>{merge}</section>{consents}\
 <section class=\"card\" aria-labelledby=\"crm-t-h\"><h2 id=\"crm-t-h\">{tl_h}</h2>{tl}</section></div>",
         back = ctx.t("crm-title"),
         name = esc(&c.record.name),
@@ -444,6 +444,7 @@ pub async fn record(
         form = edit_form(&ctx, &c),
         merge_h = ctx.t("crm-merge"),
         merge = merge_box(&st, &ctx, &t, &c).await?,
+        consents = super::consents::section_html(&st, &ctx, id).await?,
         tl_h = ctx.t("crm-timeline"),
         tl = timeline(&st, &ctx, &t, id, before).await?,
     );

@@ -33,6 +33,7 @@ pub mod calendar;
 pub mod calls;
 pub mod campaigns;
 pub mod chat;
+pub mod consents;
 pub mod crm;
 pub mod desktop;
 pub mod fields;
@@ -466,6 +467,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/customers", get(crm::page))
         .route("/ui/customers/{id}", get(crm::record).post(crm::save))
         .route("/ui/customers/{id}/merge", post(crm::merge))
+        .route("/ui/customers/{id}/consents", post(consents::save))
         .route("/ui/customers/{id}/unmerge", post(crm::unmerge))
         .route(
             "/ui/imports",
