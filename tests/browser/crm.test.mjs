@@ -68,9 +68,10 @@ test("an import, then a customer found, edited, merged and unmerged in the brows
     await signIn(adminPage, url, "admin", PASSWORDS.admin);
     await adminPage.getByRole("link", { name: "Imports" }).click();
     await adminPage.waitForURL(/\/ui\/imports$/);
-    await adminPage.getByLabel("File (CSV, XLSX or ODS)").setInputFiles(file);
-    await adminPage.getByLabel(/Country of numbers/).fill("ES");
-    await adminPage.getByRole("button", { name: "Import", exact: true }).click();
+    const form = adminPage.locator("#imp-form");
+    await form.getByLabel("File (CSV, XLSX or ODS)").setInputFiles(file);
+    await form.getByLabel(/Country of numbers/).fill("ES");
+    await form.getByRole("button", { name: "Import", exact: true }).click();
     const row = adminPage.locator("#imp-list tr[data-import][data-state=done]");
     await row.waitFor({ timeout: 20000 });
     const cells = await row.locator("td").allInnerTexts();
@@ -213,6 +214,36 @@ test("an import, then a customer found, edited, merged and unmerged in the brows
     await adminPage.locator("#fields-box").getByRole("button", { name: "Save" }).click();
     await adminPage.locator("#fields-msg .ok").waitFor();
     assert.deepEqual((await sup("GET", "/api/v1/settings/customer-fields")).json.fields, []);
+  });
+
+  await t.test("the administrator loads a do-not-call list and feeds a campaign from a saved query", async () => {
+    const admin = await apiSession(url, "admin", PASSWORDS.admin);
+    const robinson = join(data, "robinson.txt");
+    writeFileSync(robinson, "telefono\n600 11 22 33\n+34 611 22 33 44\nnot a number\n", "utf8");
+    await adminPage.goto(`${url}/ui/imports`);
+    const form = adminPage.locator("#dnc-form");
+    await form.getByLabel("File (CSV, XLSX or ODS)").setInputFiles(robinson);
+    await form.getByLabel("List name").fill("es_robinson");
+    await form.getByLabel("National registry").check();
+    await form.getByLabel(/Country of numbers/).fill("ES");
+    await form.getByRole("button", { name: "Import", exact: true }).click();
+    await adminPage.locator("#imp-list tr[data-import][data-state=done]", { hasText: "robinson.txt" }).waitFor({ timeout: 20000 });
+    const lists = (await admin("GET", "/api/v1/dnc-lists")).json.lists;
+    assert.deepEqual(lists, [{ name: "es_robinson", national: true, numbers: 2 }]);
+    // A campaign, and a saved query of the records tagged vip (María's, edited above).
+    assert.equal((await admin("PUT", "/api/v1/routing/plan", { document: "[[queue]]\nname = \"sales\"\n" })).status, 204);
+    const campaign = { name: "vip calls", settings: { queue: "sales", team: "vip", caller_id: "+34900000000", country_code: 34 } };
+    assert.equal((await admin("POST", "/api/v1/campaigns", campaign)).status, 201);
+    assert.equal((await admin("PUT", "/api/v1/customer-queries/vip", { tags_all: ["vip"] })).status, 204);
+    await adminPage.goto(`${url}/ui/imports`);
+    const feed = adminPage.locator("#feed-form");
+    await feed.getByLabel("Saved query").selectOption("vip");
+    await feed.getByRole("button", { name: "Import", exact: true }).click();
+    await adminPage.locator("#imp-list tr[data-import][data-state=done]", { hasText: "query:vip" }).waitFor({ timeout: 20000 });
+    const contacts = (await admin("GET", "/api/v1/campaigns/1/contacts")).json.contacts;
+    assert.equal(contacts.length, 1);
+    assert.equal(contacts[0].customer_id, maria);
+    await shot(adminPage, "imports-dnc-feed", true);
   });
 
   await t.test("no script errors and no blocked content", () => {

@@ -122,6 +122,72 @@ async fn target(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     ))
 }
 
+/// The forms for those who manage campaigns: a do-not-call list from a
+/// file, and a campaign's contact list fed from a saved customer query.
+async fn campaign_forms(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
+    if ctx.p.require(Action::CampaignsManage).is_err() {
+        return Ok(String::new());
+    }
+    let mut s = format!(
+        "<section class=\"card\" aria-labelledby=\"dnc-h\"><h2 id=\"dnc-h\">{title}</h2><p class=\"hint\">{hint}</p>\
+<form id=\"dnc-form\" class=\"stack\" hx-post=\"/ui/imports\" hx-encoding=\"multipart/form-data\" hx-target=\"#dnc-msg\">\
+<input type=\"hidden\" name=\"kind\" value=\"dnc\">\
+<label for=\"dnc-file\">{file}</label><input id=\"dnc-file\" name=\"file\" type=\"file\" required accept=\".csv,.txt\">\
+<label for=\"dnc-list\">{list}</label><input id=\"dnc-list\" name=\"list\" required maxlength=\"64\" pattern=\"[a-z0-9_-]+\" placeholder=\"es_robinson\">\
+<label class=\"check\"><input type=\"checkbox\" name=\"national\" value=\"true\"> {national}</label>\
+<label for=\"dnc-country\">{country}</label><input id=\"dnc-country\" name=\"country\" size=\"3\" maxlength=\"2\" placeholder=\"ES\">\
+<label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" value=\"true\"> {dry}</label>\
+<button type=\"submit\">{start}</button><span id=\"dnc-msg\" role=\"status\"></span></form></section>",
+        title = ctx.t("imports-dnc"),
+        hint = ctx.t("imports-dnc-hint"),
+        file = ctx.t("imports-file"),
+        list = ctx.t("imports-list-name"),
+        national = ctx.t("imports-national"),
+        country = ctx.t("imports-country"),
+        dry = ctx.t("imports-dry-run"),
+        start = ctx.t("imports-start"),
+    );
+    let t = ctx.p.tenant()?;
+    let campaigns = st.store.campaigns(t).await?;
+    let queries = st
+        .store
+        .settings_with_prefix(t, model::query::PREFIX)
+        .await?;
+    if campaigns.is_empty() || queries.is_empty() {
+        return Ok(s);
+    }
+    let (mut c_opts, mut q_opts) = (String::new(), String::new());
+    for c in &campaigns {
+        let _ = write!(
+            c_opts,
+            "<option value=\"{}\">{}</option>",
+            c.id,
+            esc(&c.name)
+        );
+    }
+    for (name, _) in &queries {
+        let n = esc(name.trim_start_matches(model::query::PREFIX));
+        let _ = write!(q_opts, "<option value=\"{n}\">{n}</option>");
+    }
+    let _ = write!(
+        s,
+        "<section class=\"card\" aria-labelledby=\"feed-h\"><h2 id=\"feed-h\">{title}</h2><p class=\"hint\">{hint}</p>\
+<form id=\"feed-form\" class=\"stack\" hx-post=\"/ui/imports\" hx-encoding=\"multipart/form-data\" hx-target=\"#feed-msg\">\
+<input type=\"hidden\" name=\"kind\" value=\"contacts\">\
+<label for=\"feed-campaign\">{campaign}</label><select id=\"feed-campaign\" name=\"campaign\">{c_opts}</select>\
+<label for=\"feed-query\">{query}</label><select id=\"feed-query\" name=\"query\">{q_opts}</select>\
+<label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" value=\"true\"> {dry}</label>\
+<button type=\"submit\">{start}</button><span id=\"feed-msg\" role=\"status\"></span></form></section>",
+        title = ctx.t("imports-feed"),
+        hint = ctx.t("imports-feed-hint"),
+        campaign = ctx.t("imports-feed-campaign"),
+        query = ctx.t("imports-query"),
+        dry = ctx.t("imports-dry-run"),
+        start = ctx.t("imports-start"),
+    );
+    Ok(s)
+}
+
 /// `GET /ui/imports`.
 pub async fn page(
     State(st): State<AppState>,
@@ -138,7 +204,7 @@ pub async fn page(
 <label for=\"imp-country\">{country}</label><input id=\"imp-country\" name=\"country\" size=\"3\" maxlength=\"2\" placeholder=\"ES\">\
 <label for=\"imp-mapping\">{mapping}</label><textarea id=\"imp-mapping\" name=\"mapping\" rows=\"4\" placeholder=\"[columns]&#10;name = &quot;Nombre&quot;\"></textarea>\
 <label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" value=\"true\"> {dry}</label>\
-<button type=\"submit\">{start}</button><span id=\"imp-msg\" role=\"status\"></span></form></section>\
+<button type=\"submit\">{start}</button><span id=\"imp-msg\" role=\"status\"></span></form></section>{more}\
 <section class=\"card\" aria-labelledby=\"imp-l-h\"><h2 id=\"imp-l-h\">{latest}</h2>{list}</section>",
         new = ctx.t("imports-new"),
         file = ctx.t("imports-file"),
@@ -149,6 +215,7 @@ pub async fn page(
         latest = ctx.t("imports-latest"),
         list = list(&st, &ctx).await?,
         target = target(&st, &ctx).await?,
+        more = campaign_forms(&st, &ctx).await?,
     );
     Ok(layout(
         &ctx,
@@ -181,7 +248,13 @@ pub async fn upload(
     match crate::routes::imports::begin(&st, &p, m).await {
         Ok(_) => Ok(redirect(&headers, "/ui/imports")),
         Err(e) if e.status.is_client_error() && e.status.as_u16() != 403 => {
-            Ok(said(false, "#imp-msg", &e.message))
+            // The message goes next to the form that was sent.
+            let at = match crate::ui::hx_target(&headers).as_deref() {
+                Some("dnc-msg") => "#dnc-msg",
+                Some("feed-msg") => "#feed-msg",
+                _ => "#imp-msg",
+            };
+            Ok(said(false, at, &e.message))
         }
         Err(e) => Err(e),
     }

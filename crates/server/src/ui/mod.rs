@@ -112,6 +112,14 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
     }
 }
 
+/// The id of the element an htmx request will swap (its `HX-Target`).
+pub fn hx_target(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("hx-target")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
 /// A cookie's value from request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
