@@ -20,7 +20,8 @@ pub const DNC_FILE_NUMBERS_MAX: usize = 300_000_000;
 /// Longest consent purpose or source, in bytes.
 pub const CONSENT_WORD_LEN_MAX: usize = 64;
 /// Most numbers on an engine's lists loaded from files, together (8 bytes
-/// each: 160 MB at most).
+/// each: 160 MB; a list being replaced holds its old and new numbers until
+/// the new one is published).
 pub const LISTED_NUMBERS_MAX: usize = 20_000_000;
 /// Most lists loaded from files.
 pub const LISTS_MAX: usize = 64;
@@ -325,11 +326,15 @@ impl ComplianceRegistry {
         }
     }
 
-    fn listed_total(&self) -> usize {
-        self.lists
-            .values()
-            .map(|l| l.numbers.len() + l.staged.len())
-            .sum()
+    /// Numbers the lists would hold once `name`'s import is published with
+    /// `more` numbers besides those staged (the list it replaces aside).
+    fn listed_after(&self, name: &str, more: usize) -> usize {
+        let others: usize = (self.lists.iter())
+            .filter(|(n, _)| &***n != name)
+            .map(|(_, l)| l.numbers.len().max(l.staged.len()))
+            .sum();
+        let staged = self.lists.get(name).map_or(0, |l| l.staged.len());
+        others + staged + more
     }
 
     /// Adds numbers to a list's import in progress (they take effect when
@@ -349,19 +354,21 @@ impl ComplianceRegistry {
         if name.is_empty() || name.len() > LIST_NAME_LEN_MAX || !name.bytes().all(ok) {
             return Err(ListError::Name(name.to_string()));
         }
-        if self.listed_total() + numbers.len() > LISTED_NUMBERS_MAX
+        if let Some(l) = self.lists.get_mut(name) {
+            if (!l.numbers.is_empty() || !l.staged.is_empty()) && l.national != national {
+                return Err(ListError::Kind(name.to_string()));
+            }
+            if first {
+                l.staged.clear();
+            }
+        }
+        if self.listed_after(name, numbers.len()) > LISTED_NUMBERS_MAX
             || (!self.lists.contains_key(name) && self.lists.len() >= LISTS_MAX)
         {
             return Err(ListError::Full);
         }
         let l = self.lists.entry(name.clone()).or_default();
-        if (!l.numbers.is_empty() || !l.staged.is_empty()) && l.national != national {
-            return Err(ListError::Kind(name.to_string()));
-        }
         l.national = national;
-        if first {
-            l.staged.clear();
-        }
         l.staged.extend(numbers.map(|k| k.0));
         Ok(())
     }

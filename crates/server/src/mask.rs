@@ -76,6 +76,52 @@ pub fn interaction(v: &mut Value) {
     }
 }
 
+/// Free text with every number of seven digits or more and every e-mail
+/// address in it masked.
+pub fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '+' || c.is_ascii_digit() {
+            let start = i;
+            let mut j = i + 1;
+            while j < chars.len() && (chars[j].is_ascii_digit() || " -.()".contains(chars[j])) {
+                j += 1;
+            }
+            // Separators at the end belong to the text after the number.
+            while j > start + 1 && !chars[j - 1].is_ascii_digit() {
+                j -= 1;
+            }
+            let run: String = chars[start..j].iter().collect();
+            let digits = run.chars().filter(char::is_ascii_digit).count();
+            out.push_str(&if digits >= 7 { number(&run) } else { run });
+            i = j;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out.split(' ')
+        .map(|w| match w.split_once('@') {
+            Some((a, b)) if !a.is_empty() && b.contains('.') => email(w),
+            _ => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every string of a JSON value masked as [`text`].
+pub fn json(v: &mut Value) {
+    match v {
+        Value::String(s) => *s = text(s),
+        Value::Array(a) => a.iter_mut().for_each(json),
+        Value::Object(o) => o.values_mut().for_each(json),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +135,15 @@ mod tests {
         let mut v = serde_json::json!({"attributes": {"caller_number": "+420601000001"}});
         interaction(&mut v);
         assert_eq!(v["attributes"]["caller_number"], "+42••••••••01");
+        assert_eq!(
+            text("call me on +34 612 345 678, or maria@example.com; ref 12345"),
+            "call me on +34•••••••78, or m•••@example.com; ref 12345"
+        );
+        let mut v = serde_json::json!({"at": 1772445600000i64, "phone": "+34612345678"});
+        json(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({"at": 1772445600000i64, "phone": "+34•••••••78"})
+        );
     }
 }

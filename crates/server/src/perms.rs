@@ -1097,6 +1097,12 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "POST",
+        "/ui/agent/interactions/{id}/consent",
+        Some(Action::InteractionsWork),
+        "The agent records the customer's consent for calls given or withdrawn on this contact",
+    ),
+    r(
+        "POST",
         "/ui/customers/{id}/consents",
         Some(Action::CustomersManage),
         "Record consent given or withdrawn on the record page",

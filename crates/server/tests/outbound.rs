@@ -888,6 +888,37 @@ async fn a_campaigns_own_codes_clean_the_record_as_it_configures() {
     let html = String::from_utf8_lossy(&ana.get("/ui/agent/work").await.unwrap().body).to_string();
     assert!(html.contains("value=\"left_company\""), "{html}");
     assert!(!html.contains("value=\"resolved\""), "{html}");
+    // She asks for consent on the call and records the answer from the desktop.
+    assert!(
+        html.contains(&format!("/ui/agent/interactions/{interaction}/consent")),
+        "{html}"
+    );
+    let r = ana
+        .form(
+            &format!("/ui/agent/interactions/{interaction}/consent"),
+            &[],
+            "purpose=marketing&granted=true",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let ledger = w
+        .admin
+        .get(&format!("/api/v1/customers/{customer}/consents"))
+        .await
+        .unwrap()
+        .json();
+    let e = &ledger["consents"][0];
+    assert_eq!(
+        (&e["source"], &e["by"], &e["granted"]),
+        (&json!("call"), &json!("ana"), &json!(true)),
+        "{ledger}"
+    );
+    assert_eq!(
+        e["evidence"],
+        format!("interaction {interaction}"),
+        "{ledger}"
+    );
     let path = format!("/api/v1/interactions/{interaction}");
     let r = w.post(&format!("{path}/complete"), &json!({})).await;
     assert!(r.status < 300, "{:?}", r.json());

@@ -541,6 +541,23 @@ async fn analysts_see_customers_without_their_numbers_or_addresses() {
     assert!(!it.to_string().contains("611000111"), "{it}");
     let list = analyst.get("/api/v1/interactions").await.unwrap().json();
     assert!(!list.to_string().contains("611000111"), "{list}");
+    // The live stream too: the facts read back from the start, masked.
+    let mut events = analyst.events("/api/v1/events", Some(0)).await.unwrap();
+    let mut seen = String::new();
+    while !seen.contains("caller_number") {
+        let next = tokio::time::timeout(std::time::Duration::from_secs(5), events.next());
+        let ev = next
+            .await
+            .expect("an event")
+            .unwrap()
+            .expect("the stream goes on");
+        seen.push_str(&ev.event);
+        seen.push_str(&ev.data);
+    }
+    assert!(
+        seen.contains("+34•••••••11") && !seen.contains("611000111"),
+        "{seen}"
+    );
     // A supervisor (here the administrator) sees them whole.
     let rec = c
         .get(&format!("/api/v1/customers/{a}"))

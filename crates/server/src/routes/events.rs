@@ -42,6 +42,15 @@ struct Cursor {
     store: store::Store,
     tenant: store::Tenant,
     agent: Option<i64>,
+    /// Personal data masked for this reader's role (`crate::mask`).
+    masked: bool,
+}
+
+/// A frame with the personal data of its fact masked.
+fn masked_frame(ev: &Published) -> Bytes {
+    let mut v: serde_json::Value = serde_json::from_str(ev.data()).unwrap_or_default();
+    crate::mask::json(&mut v);
+    format!("id: {}\nevent: {}\ndata: {v}\n\n", ev.seq, ev.kind).into()
 }
 
 impl Cursor {
@@ -118,15 +127,20 @@ impl Cursor {
     /// ready, up to [`CHUNK_MAX`] bytes.
     async fn chunk(&mut self) -> Option<Bytes> {
         let first = self.next().await?;
+        let masked = self.masked;
+        let frame = |ev: &Published| match masked {
+            true => masked_frame(ev),
+            false => ev.frame.clone(),
+        };
         let Some(second) = self.ready() else {
-            return Some(first.frame.clone());
+            return Some(frame(&first));
         };
         let mut buf = Vec::with_capacity(first.frame.len() * 4);
-        buf.extend_from_slice(&first.frame);
-        buf.extend_from_slice(&second.frame);
+        buf.extend_from_slice(&frame(&first));
+        buf.extend_from_slice(&frame(&second));
         while buf.len() < CHUNK_MAX {
             match self.ready() {
-                Some(ev) => buf.extend_from_slice(&ev.frame),
+                Some(ev) => buf.extend_from_slice(&frame(&ev)),
                 None => break,
             }
         }
@@ -183,6 +197,7 @@ pub async fn stream(
         store: st.store.clone(),
         tenant,
         agent,
+        masked: crate::mask::masks(p.role),
     };
     // One chunk per wake-up; a comment when idle for KEEP_ALIVE. Dropping a
     // wait on timeout is safe: the channel's receive and the log's read

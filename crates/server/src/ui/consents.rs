@@ -197,3 +197,82 @@ pub async fn save(
     *r.status_mut() = code;
     Ok(r)
 }
+
+/// The agent's consent card on the desktop, for an interaction with a
+/// customer: ask, and record the answer on the ledger in one click.
+pub fn desk_form(ctx: &Ctx, it: &store::read::InteractionView) -> String {
+    if it.customer_id.is_none() {
+        return String::new();
+    }
+    format!(
+        "<section class=\"card\" aria-labelledby=\"dc-h-{id}\"><h3 id=\"dc-h-{id}\">{title}</h3>\
+<form class=\"stack\" hx-post=\"/ui/agent/interactions/{id}/consent\" hx-target=\"#dc-msg-{id}\">\
+<label for=\"dc-p-{id}\">{purpose}</label><input id=\"dc-p-{id}\" name=\"purpose\" required maxlength=\"64\" value=\"marketing\">\
+<div class=\"row\"><button type=\"submit\" name=\"granted\" value=\"true\">{given}</button>\
+<button type=\"submit\" name=\"granted\" value=\"false\" class=\"secondary\">{withdrawn}</button></div>\
+<span id=\"dc-msg-{id}\" role=\"status\"></span></form></section>",
+        id = it.id,
+        title = ctx.t("consent-title"),
+        purpose = ctx.t("consent-purpose"),
+        given = ctx.t("consent-given"),
+        withdrawn = ctx.t("consent-withdrawn"),
+    )
+}
+
+/// The desktop's consent answer.
+#[derive(Debug, Deserialize)]
+pub struct DeskConsent {
+    purpose: String,
+    granted: String,
+}
+
+/// `POST /ui/agent/interactions/{id}/consent`: the answer given on this
+/// call, for calls (source `call`, the interaction as evidence).
+pub async fn desk_save(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    UiForm(f): UiForm<DeskConsent>,
+) -> ApiResult<Response> {
+    let (t, it) = super::desktop::mine(&st, &p, &id).await?;
+    let ctx = Ctx::new(&st, p, &headers).await?;
+    let Some(customer) = it.customer_id else {
+        return Ok(html_response(String::new()));
+    };
+    let granted = f.granted == "true";
+    let entry = ConsentEntry {
+        purpose: f.purpose.trim().to_string(),
+        channel: ConsentChannel::Voice,
+        granted,
+        at: crate::clock::now_ms(),
+        source: "call".into(),
+        evidence: Some(format!("interaction {}", it.id)),
+        by: ctx.p.name.clone(),
+    };
+    let done = (st.hub.tenant(&t).await?)
+        .call(Op::RecordConsent { customer, entry })
+        .await;
+    let (html, code) = match done {
+        Ok(_) => {
+            let said = if granted {
+                "consent-given"
+            } else {
+                "consent-withdrawn"
+            };
+            let text = format!("{}: {}", ctx.t(said), f.purpose.trim());
+            (
+                format!("<span class=\"ok\">{}</span>", esc(&text)),
+                StatusCode::OK,
+            )
+        }
+        Err(e) if e.status.is_client_error() => (
+            format!("<span class=\"error\">{}</span>", esc(&e.message)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => return Err(e),
+    };
+    let mut r = html_response(html);
+    *r.status_mut() = code;
+    Ok(r)
+}

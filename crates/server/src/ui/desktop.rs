@@ -45,7 +45,11 @@ pub(super) async fn queues(st: &AppState, t: &Tenant) -> ApiResult<Vec<QueueInfo
 
 /// The interaction, if this user may work on it (agents: only their own,
 /// by the same rule as the API's, [`crate::scope`]).
-async fn mine(st: &AppState, p: &Principal, id: &str) -> ApiResult<(Tenant, InteractionView)> {
+pub(super) async fn mine(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+) -> ApiResult<(Tenant, InteractionView)> {
     let t = p.tenant()?.clone();
     let id = path_id(id, "interaction")?;
     let it = crate::scope::interaction(st, p, crate::perms::Action::InteractionsRead, id).await?;

@@ -476,6 +476,10 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/customers/{id}", get(crm::record).post(crm::save))
         .route("/ui/customers/{id}/merge", post(crm::merge))
         .route("/ui/customers/{id}/consents", post(consents::save))
+        .route(
+            "/ui/agent/interactions/{id}/consent",
+            post(consents::desk_save),
+        )
         .route("/ui/customers/{id}/unmerge", post(crm::unmerge))
         .route(
             "/ui/imports",

@@ -229,6 +229,7 @@ pub(super) async fn work_html(
                 let codes = settings.codes_for(st, t, it, qname).await?;
                 s.push_str(&disposition_form(ctx, it, &codes));
                 s.push_str(&callback_form(ctx, it, &pop));
+                s.push_str(&super::consents::desk_form(ctx, it));
                 if !ended {
                     s.push_str(&super::calls::controls(st, ctx, t, it, &agents, agent).await?);
                     s.push_str(&transfer_form(ctx, it, &queues, &agents, agent));
