@@ -10,7 +10,7 @@
 //! dry run publishes nothing.
 
 use model::outbound::DoNotCallList;
-use store::crm::{ImportState, ImportView, Reject};
+use store::crm::{ImportView, Reject};
 use store::{Store, Tenant};
 
 use crate::tenant::{Op, TenantHandle};
@@ -108,26 +108,9 @@ pub async fn run(
     job: DncJob,
     bytes: Vec<u8>,
 ) -> ImportView {
-    let mut view = match store.import(t, job.id).await {
-        Ok(Some(v)) => v,
-        _ => ImportView {
-            id: job.id,
-            state: ImportState::Running,
-            ..ImportView::default()
-        },
-    };
+    let mut view = crate::import::begun(store, t, job.id).await;
     let result = load(store, handle, t, &job, &bytes, &mut view).await;
-    match result {
-        Ok(()) => view.state = ImportState::Done,
-        Err(e) => {
-            view.state = ImportState::Failed;
-            view.error = Some(e);
-        }
-    }
-    view.ended_at = Some(crate::clock::now_ms());
-    if let Err(e) = store.save_import(t, &view).await {
-        tracing::error!(import = job.id, "saving the list import's end: {e}");
-    }
+    crate::import::ended(store, t, &mut view, result).await;
     view
 }
 

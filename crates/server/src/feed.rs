@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use center::outbound::{CONTACTS_PER_LOAD_MAX, ContactReq, PHONES_PER_CONTACT_MAX};
 use model::query::{CustomerQuery, PREFIX};
-use store::crm::{ImportState, ImportView, Reject};
+use store::crm::{ImportView, Reject};
 use store::customers::CustomerFull;
 use store::{Store, Tenant};
 
@@ -86,26 +86,9 @@ pub async fn run(
     job: Job,
     query: CustomerQuery,
 ) -> ImportView {
-    let mut view = match store.import(t, job.id).await {
-        Ok(Some(v)) => v,
-        _ => ImportView {
-            id: job.id,
-            state: ImportState::Running,
-            ..ImportView::default()
-        },
-    };
+    let mut view = crate::import::begun(store, t, job.id).await;
     let result = feed(store, handle, t, &job, &query, &mut view).await;
-    match result {
-        Ok(()) => view.state = ImportState::Done,
-        Err(e) => {
-            view.state = ImportState::Failed;
-            view.error = Some(e);
-        }
-    }
-    view.ended_at = Some(crate::clock::now_ms());
-    if let Err(e) = store.save_import(t, &view).await {
-        tracing::error!(import = job.id, "saving the feed's end: {e}");
-    }
+    crate::import::ended(store, t, &mut view, result).await;
     view
 }
 

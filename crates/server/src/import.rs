@@ -489,14 +489,7 @@ pub async fn run(
     if let Ok(Some(doc)) = store.setting(t, model::fields::NAME).await {
         job.fields = FieldDefs::parse(&doc).unwrap_or_default();
     }
-    let mut view = match store.import(t, job.id).await {
-        Ok(Some(v)) => v,
-        _ => ImportView {
-            id: job.id,
-            state: ImportState::Running,
-            ..ImportView::default()
-        },
-    };
+    let mut view = begun(store, t, job.id).await;
     let (tx, mut rx) = mpsc::channel(2);
     let j = job.clone();
     let reader = std::thread::spawn(move || read_file(bytes, j, tx));
@@ -554,7 +547,26 @@ pub async fn run(
     .await;
     drop(rx);
     let _ = reader.join();
-    match result {
+    ended(store, t, &mut view, result).await;
+    progress(&view);
+    view
+}
+
+/// An import's row as it starts (read back, or a fresh one in memory).
+pub(crate) async fn begun(store: &Store, t: &Tenant, id: i64) -> ImportView {
+    match store.import(t, id).await {
+        Ok(Some(v)) => v,
+        _ => ImportView {
+            id,
+            state: ImportState::Running,
+            ..ImportView::default()
+        },
+    }
+}
+
+/// Ends an import's row: done, or failed with why; saved.
+pub(crate) async fn ended(store: &Store, t: &Tenant, view: &mut ImportView, r: Result<(), String>) {
+    match r {
         Ok(()) => view.state = ImportState::Done,
         Err(e) => {
             view.state = ImportState::Failed;
@@ -562,11 +574,9 @@ pub async fn run(
         }
     }
     view.ended_at = Some(crate::clock::now_ms());
-    if let Err(e) = store.save_import(t, &view).await {
-        tracing::error!(import = job.id, "saving the import's end: {e}");
+    if let Err(e) = store.save_import(t, view).await {
+        tracing::error!(import = view.id, "saving the import's end: {e}");
     }
-    progress(&view);
-    view
 }
 
 async fn report(

@@ -60,6 +60,55 @@ async fn decisions(e: &common::Env) -> Vec<(String, String, Option<String>)> {
         .collect()
 }
 
+/// Agent ana on team `out`; campaign 1 with these settings and contacts, a
+/// line attached (this test's), ana signed in and the campaign started.
+async fn started(
+    e: &common::Env,
+    c: &mut Client,
+    settings: Value,
+    contacts: Value,
+) -> (
+    server::tenant::TenantHandle,
+    mpsc::UnboundedReceiver<LineOrder>,
+) {
+    let ana =
+        json!({"name": "ana", "skills": [{"name": "outbound", "level": 5}], "teams": ["out"]});
+    let r = c.post("/api/v1/agents", &ana).await.unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let campaign = json!({"name": "ventas", "settings": settings});
+    let r = c.post("/api/v1/campaigns", &campaign).await.unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let body = json!({ "contacts": contacts });
+    let r = c.post("/api/v1/campaigns/1/contacts", &body).await.unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    let hub = e.state.hub.tenant(&t).await.unwrap();
+    let (tx, rx) = mpsc::unbounded_channel();
+    hub.attach_line(tx).await.unwrap();
+    c.post("/api/v1/agents/0/sign-in", &json!({}))
+        .await
+        .unwrap();
+    let r = c
+        .post("/api/v1/campaigns/1/start", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    (hub, rx)
+}
+
+/// The next call the dialer places.
+async fn next_dial(rx: &mut mpsc::UnboundedReceiver<LineOrder>) -> dialer::Dial {
+    loop {
+        let order = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        if let LineOrder::Dial(d) = order {
+            return d;
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_national_list_blocks_its_numbers_and_the_gate_names_it() {
     let (e, mut c) = common::admin_client("dnc").await;
@@ -136,50 +185,10 @@ async fn a_national_list_blocks_its_numbers_and_the_gate_names_it() {
         "{lists}"
     );
     // A campaign with two contacts: the listed one is not dialled, the gate says why.
-    let r = c
-        .post(
-            "/api/v1/agents",
-            &json!({"name": "ana", "skills": [{"name": "outbound", "level": 5}], "teams": ["out"]}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(r.status, 201, "{:?}", r.json());
     let settings = json!({"queue": "outbound", "team": "out", "caller_id": "+34900000000", "country_code": 34, "windows": {}});
-    let r = c
-        .post(
-            "/api/v1/campaigns",
-            &json!({"name": "ventas", "settings": settings}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(r.status, 201, "{:?}", r.json());
-    let contacts = json!({"contacts": [{"name": "Listed", "phones": ["600000001"]}, {"name": "Free", "phones": ["600000002"]}]});
-    let r = c
-        .post("/api/v1/campaigns/1/contacts", &contacts)
-        .await
-        .unwrap();
-    assert_eq!(r.status, 201, "{:?}", r.json());
-    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
-    let hub = e.state.hub.tenant(&t).await.unwrap();
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    hub.attach_line(tx).await.unwrap();
-    c.post("/api/v1/agents/0/sign-in", &json!({}))
-        .await
-        .unwrap();
-    let r = c
-        .post("/api/v1/campaigns/1/start", &json!({}))
-        .await
-        .unwrap();
-    assert_eq!(r.status, 200, "{:?}", r.json());
-    let dialled = loop {
-        let order = tokio::time::timeout(Duration::from_secs(10), rx.recv())
-            .await
-            .unwrap()
-            .unwrap();
-        if let LineOrder::Dial(d) = order {
-            break d;
-        }
-    };
+    let contacts = json!([{"name": "Listed", "phones": ["600000001"]}, {"name": "Free", "phones": ["600000002"]}]);
+    let (hub, mut rx) = started(&e, &mut c, settings, contacts).await;
+    let dialled = next_dial(&mut rx).await;
     assert_eq!(dialled.phone.as_str(), "+34600000002");
     let d = decisions(&e).await;
     assert!(
@@ -312,58 +321,15 @@ async fn the_consent_ledger_feeds_the_gate_and_a_withdrawal_stops_the_next_attem
     assert_eq!(ledger["consents"][1]["evidence"], "form 7", "{ledger}");
     assert_eq!(ledger["in_force"]["marketing"]["voice"], false, "{ledger}");
     // A campaign that needs consent for marketing calls.
-    let r = c
-        .post(
-            "/api/v1/agents",
-            &json!({"name": "ana", "skills": [{"name": "outbound", "level": 5}], "teams": ["out"]}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(r.status, 201, "{:?}", r.json());
     let settings = json!({"queue": "outbound", "team": "out", "caller_id": "+34900000000", "country_code": 34, "consent_purpose": "marketing", "windows": {}});
-    let r = c
-        .post(
-            "/api/v1/campaigns",
-            &json!({"name": "ofertas", "settings": settings}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(r.status, 201, "{:?}", r.json());
     let contacts: Vec<Value> = ids
         .iter()
         .zip(["+34600000011", "+34600000012", "+34600000013"])
         .map(|(id, p)| json!({"customer_id": id, "phones": [p]}))
         .collect();
-    let r = c
-        .post(
-            "/api/v1/campaigns/1/contacts",
-            &json!({"contacts": contacts}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(r.status, 201, "{:?}", r.json());
+    let (hub, mut rx) = started(&e, &mut c, settings, json!(contacts)).await;
     let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
-    let hub = e.state.hub.tenant(&t).await.unwrap();
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    hub.attach_line(tx).await.unwrap();
-    c.post("/api/v1/agents/0/sign-in", &json!({}))
-        .await
-        .unwrap();
-    let r = c
-        .post("/api/v1/campaigns/1/start", &json!({}))
-        .await
-        .unwrap();
-    assert_eq!(r.status, 200, "{:?}", r.json());
-    let dial = async |rx: &mut mpsc::UnboundedReceiver<LineOrder>| loop {
-        let order = tokio::time::timeout(Duration::from_secs(10), rx.recv())
-            .await
-            .unwrap()
-            .unwrap();
-        if let LineOrder::Dial(d) = order {
-            break d;
-        }
-    };
-    let first = dial(&mut rx).await;
+    let first = next_dial(&mut rx).await;
     assert_eq!(
         first.phone.as_str(),
         "+34600000011",

@@ -506,6 +506,28 @@ async fn an_answer_with_no_free_agent_is_abandoned_and_counted() {
     );
 }
 
+/// Ana's own session (cookie and CSRF token), signed in as agent 0.
+async fn ana_signed_in(app: &axum::Router) -> Client {
+    let mut ana = Client::new(app);
+    let r = ana
+        .post(
+            "/api/v1/sessions",
+            &json!({"tenant": "acme", "username": "ana", "password": PASSWORD}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201);
+    let csrf = r.json()["csrf_token"].as_str().unwrap().to_string();
+    ana.headers.push(("cookie".into(), r.cookies()));
+    ana.headers.push(("x-csrf-token".into(), csrf));
+    let r = ana
+        .post("/api/v1/agents/0/sign-in", &json!({}))
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{:?}", r.json());
+    ana
+}
+
 /// Campaign 1 defined with these settings and contacts, a line attached
 /// (this test's), and started; the line's orders come to the receiver.
 async fn started(
@@ -543,23 +565,7 @@ async fn a_preview_campaign_shows_the_contact_on_the_desktop_to_call_or_skip() {
     let contacts = json!([{"name": "Eva <b>", "phones": ["+420601000001"]}, {"name": "Jan", "phones": ["+420601000002"]}]);
     let mut rx = started(&mut w, "visits", s, contacts).await;
     // Ana signs in on her desktop.
-    let mut ana = Client::new(&w.app);
-    let r = ana
-        .post(
-            "/api/v1/sessions",
-            &json!({"tenant": "acme", "username": "ana", "password": PASSWORD}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(r.status, 201);
-    let csrf = r.json()["csrf_token"].as_str().unwrap().to_string();
-    ana.headers.push(("cookie".into(), r.cookies()));
-    ana.headers.push(("x-csrf-token".into(), csrf));
-    let r = ana
-        .post("/api/v1/agents/0/sign-in", &json!({}))
-        .await
-        .unwrap();
-    assert!(r.status < 300, "{:?}", r.json());
+    let mut ana = ana_signed_in(&w.app).await;
     // The first contact is shown to her; nothing is dialled yet.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     let html = loop {
@@ -850,23 +856,7 @@ async fn a_campaigns_own_codes_clean_the_record_as_it_configures() {
     ]);
     let contacts = json!([{"name": "Eva", "customer_id": customer, "phones": ["+420601000001"]}]);
     let mut rx = started(&mut w, "collections", s, contacts).await;
-    let mut ana = Client::new(&w.app);
-    let r = ana
-        .post(
-            "/api/v1/sessions",
-            &json!({"tenant": "acme", "username": "ana", "password": PASSWORD}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(r.status, 201);
-    let csrf = r.json()["csrf_token"].as_str().unwrap().to_string();
-    ana.headers.push(("cookie".into(), r.cookies()));
-    ana.headers.push(("x-csrf-token".into(), csrf));
-    let r = ana
-        .post("/api/v1/agents/0/sign-in", &json!({}))
-        .await
-        .unwrap();
-    assert!(r.status < 300, "{:?}", r.json());
+    let mut ana = ana_signed_in(&w.app).await;
     let d = dial(&mut rx).await;
     let ack = w
         .hub

@@ -151,10 +151,7 @@ fn customers(args: CustomersArgs) -> anyhow::Result<ExitCode> {
         let bar = Progress::new();
         let v = server::import::run(&db, &handle, &t, job, bytes, |v| bar.show(v)).await;
         bar.done();
-        if let Some(path) = &args.report {
-            let lines = db.import_rejects(&t, v.id).await?;
-            std::fs::write(path, server::routes::imports::rejects_csv(&lines))?;
-        }
+        report(&db, &t, v.id, args.report.as_deref()).await?;
         println!(
             "import {}: {}{}; {} rows read of {}, {} created, {} updated, {} unchanged, {} rejected, {} duplicates",
             v.id,
@@ -168,13 +165,7 @@ fn customers(args: CustomersArgs) -> anyhow::Result<ExitCode> {
             v.rejected,
             v.duplicates
         );
-        match v.error {
-            Some(e) => {
-                eprintln!("error: {e}");
-                Ok(ExitCode::FAILURE)
-            }
-            None => Ok(ExitCode::SUCCESS),
-        }
+        Ok(exit_of(v.error))
     })
 }
 
@@ -233,10 +224,7 @@ fn dnc(args: DncArgs) -> anyhow::Result<ExitCode> {
             dry_run: args.dry_run,
         };
         let v = server::dnc::run(&db, &handle, &t, job, bytes).await;
-        if let Some(path) = &args.report {
-            let lines = db.import_rejects(&t, v.id).await?;
-            std::fs::write(path, server::routes::imports::rejects_csv(&lines))?;
-        }
+        report(&db, &t, v.id, args.report.as_deref()).await?;
         println!(
             "import {}: {}{}; list {}: {} numbers, {} lines rejected, {} repeated",
             v.id,
@@ -251,14 +239,33 @@ fn dnc(args: DncArgs) -> anyhow::Result<ExitCode> {
             v.rejected,
             v.duplicates
         );
-        match v.error {
-            Some(e) => {
-                eprintln!("error: {e}");
-                Ok(ExitCode::FAILURE)
-            }
-            None => Ok(ExitCode::SUCCESS),
-        }
+        Ok(exit_of(v.error))
     })
+}
+
+/// Writes an import's rejected lines to `path` (CSV), if one is given.
+async fn report(
+    db: &store::Store,
+    t: &store::Tenant,
+    id: i64,
+    path: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    if let Some(path) = path {
+        let lines = db.import_rejects(t, id).await?;
+        std::fs::write(path, server::routes::imports::rejects_csv(&lines))?;
+    }
+    Ok(())
+}
+
+/// Success, or the import's error said and a failure.
+fn exit_of(error: Option<String>) -> ExitCode {
+    match error {
+        Some(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+        None => ExitCode::SUCCESS,
+    }
 }
 
 /// A progress bar on a terminal; nothing otherwise.
