@@ -146,7 +146,7 @@ pub(super) async fn work_html(
                     s,
                     "<section class=\"card offer\" aria-labelledby=\"offer-{id}\" role=\"region\">\
 <h2 id=\"offer-{id}\">{incoming} — {head}</h2>\
-<p>{left_l} <strong data-until=\"{until}\" class=\"countdown\">{ring_s}</strong></p>\
+<p>{left_l} <strong data-until=\"{until}\" class=\"countdown\">{left}</strong></p>\
 <div class=\"row\"><button hx-post=\"/ui/agent/interactions/{id}/accept\" hx-target=\"#work\" id=\"accept-{id}\">{accept}</button>\
 <button class=\"danger\" hx-post=\"/ui/agent/interactions/{id}/reject\" hx-target=\"#work\">{reject}</button></div></section>{pop}",
                     id = it.id,
@@ -160,6 +160,7 @@ pub(super) async fn work_html(
                             )
                         )]
                     ),
+                    left = timer_text((until - now + 999) / 1000),
                     left_l = ctx.t("time-to-answer"),
                     accept = ctx.t("accept"),
                     reject = ctx.t("reject"),
@@ -179,8 +180,9 @@ pub(super) async fn work_html(
                     let until = it.ended_at.unwrap_or(now) + wrap_s * 1000;
                     let _ = write!(
                         s,
-                        "<p class=\"card\">{} <strong data-until=\"{until}\">{wrap_s}</strong></p>",
-                        ctx.t("wrap-up-time")
+                        "<p class=\"card\">{} <strong data-until=\"{until}\">{}</strong></p>",
+                        ctx.t("wrap-up-time"),
+                        timer_text((until - now + 999) / 1000)
                     );
                 }
                 s.push_str("<div class=\"grid\"><div>");
@@ -245,6 +247,17 @@ pub(super) async fn work_html(
         }
     }
     Ok(s)
+}
+
+/// Seconds as the page's timers show them (`1:05`, `1:00:00`), so a timer
+/// reads right before the page's script first ticks.
+fn timer_text(secs: i64) -> String {
+    let s = secs.max(0);
+    let (h, m, x) = (s / 3600, (s % 3600) / 60, s % 60);
+    match h {
+        0 => format!("{m}:{x:02}"),
+        _ => format!("{h}:{m:02}:{x:02}"),
+    }
 }
 
 pub(super) fn disposition_form(ctx: &Ctx, it: &InteractionView, codes: &[Disposition]) -> String {
