@@ -114,7 +114,7 @@ pub struct CampaignDoc {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DispositionDoc {
-    /// The code agents pick (`[a-z0-9_]`, at most 32 bytes).
+    /// The code agents pick (`[a-z0-9_-]`, at most 32 bytes).
     pub code: String,
     /// What it does to the contact: `final`, `opt_out`,
     /// `mark_phone_invalid`, `add_phone`, `schedule_callback`, `history`
@@ -132,14 +132,11 @@ impl DispositionDoc {
     fn compile(&self, i: usize) -> Result<DispositionCode, TenantError> {
         let field = |f: &str| format!("dispositions[{i}].{f}");
         let c = &self.code;
-        let valid = !c.is_empty()
-            && c.len() <= dialer::disposition::CODE_LEN_MAX
-            && c.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        let valid = model::name::is_slug(c, dialer::disposition::CODE_LEN_MAX);
         if !valid {
             return Err(TenantError::field(
                 &field("code"),
-                format!("{c:?} is not a code: 1 to 32 of a-z, 0-9 and _"),
+                format!("{c:?} is not a code: 1 to 32 of a-z, 0-9, _ and -"),
             ));
         }
         let adds = self.record.contains(&RecordEffect::AddPhone);

@@ -350,8 +350,7 @@ impl ComplianceRegistry {
             DoNotCallList::Named(n) => (n, false),
             other => return Err(ListError::NotLoadable(other.name().to_string())),
         };
-        let ok = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-';
-        if name.is_empty() || name.len() > LIST_NAME_LEN_MAX || !name.bytes().all(ok) {
+        if !model::name::is_slug(name, LIST_NAME_LEN_MAX) {
             return Err(ListError::Name(name.to_string()));
         }
         if let Some(l) = self.lists.get_mut(name) {

@@ -71,12 +71,7 @@ pub struct ConsentEntry {
 impl ConsentEntry {
     /// Checks its words: the part and why, if something is wrong.
     pub fn check(&self) -> Result<(), (&'static str, String)> {
-        let word = |w: &str| {
-            !w.is_empty()
-                && w.len() <= WORD_LEN_MAX
-                && (w.bytes())
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-        };
+        let word = |w: &str| crate::name::is_slug(w, WORD_LEN_MAX);
         if !word(&self.purpose) {
             return Err(("purpose", "1 to 64 of a-z, 0-9, _ and -".into()));
         }

@@ -37,6 +37,15 @@ enum Text {
     Shared(Arc<Box<str>>),
 }
 
+/// Whether `s` is 1 to `max` bytes of `a-z`, `0-9`, `_` and `-`: the form
+/// of codes, list names, purposes and other words people type as keys.
+pub fn is_slug(s: &str, max: usize) -> bool {
+    !s.is_empty()
+        && s.len() <= max
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
 /// A name from outside was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {

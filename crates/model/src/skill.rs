@@ -74,10 +74,7 @@ impl ReasonCode {
                 "must be 1 to 32 characters",
             ));
         }
-        if !s
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-        {
+        if !crate::name::is_slug(s, Self::LEN_MAX) {
             return Err(ParseError::new(
                 "reason code",
                 s,

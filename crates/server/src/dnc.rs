@@ -34,8 +34,7 @@ pub struct DncJob {
 
 /// A list's name: 1 to 64 of `a-z`, `0-9`, `_` and `-`, not a built-in one.
 pub fn list_of(name: &str, national: bool) -> Result<DoNotCallList, String> {
-    let ok = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-';
-    if name.is_empty() || name.len() > 64 || !name.bytes().all(ok) {
+    if !model::name::is_slug(name, dialer::consent::LIST_NAME_LEN_MAX) {
         return Err(format!("{name:?}: 1 to 64 of a-z, 0-9, _ and -"));
     }
     if ["internal", "campaign"].contains(&name) {
@@ -47,8 +46,9 @@ pub fn list_of(name: &str, national: bool) -> Result<DoNotCallList, String> {
     })
 }
 
-/// One line read: a number in E.164, or why not (none for a line skipped).
-fn number_of(line: &str, n: usize, cc: Option<u16>) -> Option<Result<String, String>> {
+/// One line read: a number in E.164 as its digits, or why not (none for a
+/// line skipped).
+fn number_of(line: &str, n: usize, cc: Option<u16>) -> Option<Result<u64, String>> {
     let s = line.trim().trim_start_matches('\u{feff}');
     if s.is_empty() || s.starts_with('#') || (n == 1 && s.starts_with(char::is_alphabetic)) {
         return None;
@@ -72,24 +72,24 @@ fn number_of(line: &str, n: usize, cc: Option<u16>) -> Option<Result<String, Str
     };
     Some(
         dialer::consent::to_e164(&digits, cc)
-            .map(|p| p.as_str().to_string())
+            .and_then(|p| dialer::consent::E164::of(&p))
+            .map(|k| k.0)
             .ok_or_else(|| format!("{s:?} cannot be written as an E.164 number")),
     )
 }
 
-/// The file's numbers (in file order, each once) and its rejected lines,
-/// with how many lines held a number and how many repeated one.
-pub fn read(text: &str, cc: Option<u16>) -> (Vec<String>, Vec<Reject>, i64, i64) {
-    let mut seen = std::collections::HashSet::new();
-    let (mut numbers, mut rejects, mut lines, mut repeated) = (Vec::new(), Vec::new(), 0, 0);
+/// The file's numbers (E.164 digits, sorted, each once: 8 bytes a number)
+/// and its rejected lines, with how many lines held a number and how many
+/// repeated one.
+pub fn read(text: &str, cc: Option<u16>) -> (Vec<u64>, Vec<Reject>, i64, i64) {
+    let (mut numbers, mut rejects, mut lines) = (Vec::new(), Vec::new(), 0);
     for (i, line) in text.lines().enumerate() {
         let Some(r) = number_of(line, i + 1, cc) else {
             continue;
         };
         lines += 1;
         match r {
-            Ok(n) if seen.insert(n.clone()) => numbers.push(n),
-            Ok(_) => repeated += 1,
+            Ok(n) => numbers.push(n),
             Err(reason) => rejects.push(Reject {
                 line: (i + 1) as i64,
                 column: String::new(),
@@ -97,6 +97,10 @@ pub fn read(text: &str, cc: Option<u16>) -> (Vec<String>, Vec<Reject>, i64, i64)
             }),
         }
     }
+    let read = numbers.len();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let repeated = (read - numbers.len()) as i64;
     (numbers, rejects, lines, repeated)
 }
 
@@ -143,7 +147,7 @@ async fn load(
         if !job.dry_run {
             let op = Op::DoNotCallStage {
                 list: job.list.clone(),
-                phones: part.to_vec(),
+                phones: part.iter().map(|n| format!("+{n}")).collect(),
                 first: i == 0,
             };
             handle.call(op).await.map_err(|e| e.message)?;
@@ -171,13 +175,13 @@ mod tests {
     fn lines_are_numbers_in_any_form_and_bad_ones_are_reported() {
         let text = "Telefono\n612 345 678\n+34 612 345 678\n0034 699 000 111\n# note\n\nnot a number\n212,5550123\n";
         let (numbers, rejects, lines, repeated) = read(text, Some(34));
-        assert_eq!(numbers, ["+34612345678", "+34699000111", "+12125550123"]);
+        assert_eq!(numbers, [12125550123, 34612345678, 34699000111]);
         assert_eq!(repeated, 1);
         assert_eq!(lines, 5);
         assert_eq!(rejects.len(), 1);
         assert_eq!(rejects[0].line, 7);
         let (numbers, rejects, _, _) = read("612345678\n+420601000001\n", None);
-        assert_eq!(numbers, ["+420601000001"]);
+        assert_eq!(numbers, [420601000001]);
         assert!(rejects[0].reason.contains("no country code"), "{rejects:?}");
     }
 

@@ -25,11 +25,7 @@ pub const NAME_LEN_MAX: usize = 64;
 
 /// Whether a saved query's name is 1 to 64 of `a-z`, `0-9`, `_` and `-`.
 pub fn name_ok(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= NAME_LEN_MAX
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    model::name::is_slug(name, NAME_LEN_MAX)
 }
 
 /// A saved query, if the tenant has one by that name.

@@ -208,18 +208,22 @@ impl Worker {
                 return false;
             }
         };
+        // The cursor is written after each fact delivered, and once at the
+        // end of the page for the facts passed over (not once a fact).
         let mut cursor = w.cursor_seq;
-        for f in &facts {
-            if w.kinds.is_empty() || w.kinds.contains(&f.kind) {
-                match self.send(w, &secret, f, cursor).await {
-                    Sent::Done => {}
-                    Sent::Moved => return true,
-                }
-            }
-            if !self.advance(cursor, f.seq).await {
+        for f in facts
+            .iter()
+            .filter(|f| w.kinds.is_empty() || w.kinds.contains(&f.kind))
+        {
+            if matches!(self.send(w, &secret, f, cursor).await, Sent::Moved)
+                || !self.advance(cursor, f.seq).await
+            {
                 return true;
             }
             cursor = f.seq;
+        }
+        if let Some(last) = facts.last().filter(|l| l.seq > cursor) {
+            self.advance(cursor, last.seq).await;
         }
         true
     }

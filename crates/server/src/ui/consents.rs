@@ -27,13 +27,6 @@ const CHANNELS: [ConsentChannel; 4] = [
     ConsentChannel::Any,
 ];
 
-fn channel_of(s: &str) -> ConsentChannel {
-    CHANNELS
-        .into_iter()
-        .find(|c| c.as_str() == s)
-        .unwrap_or(ConsentChannel::Voice)
-}
-
 fn entries_html(ctx: &Ctx, list: &[(i64, ConsentEntry)]) -> String {
     if list.is_empty() {
         return format!("<p class=\"hint\">{}</p>", ctx.t("consent-none"));
@@ -84,7 +77,7 @@ fn form_html(
 ) -> String {
     let mut channels = String::new();
     for c in CHANNELS {
-        let sel = if typed.is_some_and(|f| f.channel == c.as_str()) {
+        let sel = if typed.is_some_and(|f| f.channel == c) {
             " selected"
         } else {
             ""
@@ -97,7 +90,7 @@ fn form_html(
         );
     }
     let value = |get: fn(&ConsentForm) -> &str, default: &str| esc(typed.map_or(default, get));
-    let withdrawn_sel = if typed.is_some_and(|f| f.granted == "false") {
+    let withdrawn_sel = if typed.is_some_and(|f| !f.granted) {
         " selected"
     } else {
         ""
@@ -142,8 +135,8 @@ pub async fn section_html(st: &AppState, ctx: &Ctx, id: i64) -> ApiResult<String
 #[derive(Debug, Deserialize)]
 pub struct ConsentForm {
     purpose: String,
-    channel: String,
-    granted: String,
+    channel: ConsentChannel,
+    granted: bool,
     source: String,
     #[serde(default)]
     evidence: String,
@@ -163,8 +156,8 @@ pub async fn save(
     let t = ctx.p.tenant()?.clone();
     let entry = ConsentEntry {
         purpose: f.purpose.trim().to_string(),
-        channel: channel_of(&f.channel),
-        granted: f.granted == "true",
+        channel: f.channel,
+        granted: f.granted,
         at: crate::clock::now_ms(),
         source: f.source.trim().to_string(),
         evidence: Some(f.evidence.trim().to_string()).filter(|e| !e.is_empty()),
@@ -223,7 +216,7 @@ pub fn desk_form(ctx: &Ctx, it: &store::read::InteractionView) -> String {
 #[derive(Debug, Deserialize)]
 pub struct DeskConsent {
     purpose: String,
-    granted: String,
+    granted: bool,
 }
 
 /// `POST /ui/agent/interactions/{id}/consent`: the answer given on this
@@ -240,7 +233,7 @@ pub async fn desk_save(
     let Some(customer) = it.customer_id else {
         return Ok(html_response(String::new()));
     };
-    let granted = f.granted == "true";
+    let granted = f.granted;
     let entry = ConsentEntry {
         purpose: f.purpose.trim().to_string(),
         channel: ConsentChannel::Voice,
@@ -253,7 +246,8 @@ pub async fn desk_save(
     let done = (st.hub.tenant(&t).await?)
         .call(Op::RecordConsent { customer, entry })
         .await;
-    let (html, code) = match done {
+    let target = format!("#dc-msg-{}", it.id);
+    match done {
         Ok(_) => {
             let said = if granted {
                 "consent-given"
@@ -261,18 +255,9 @@ pub async fn desk_save(
                 "consent-withdrawn"
             };
             let text = format!("{}: {}", ctx.t(said), f.purpose.trim());
-            (
-                format!("<span class=\"ok\">{}</span>", esc(&text)),
-                StatusCode::OK,
-            )
+            Ok(super::users::said(true, &target, &text))
         }
-        Err(e) if e.status.is_client_error() => (
-            format!("<span class=\"error\">{}</span>", esc(&e.message)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(e) => return Err(e),
-    };
-    let mut r = html_response(html);
-    *r.status_mut() = code;
-    Ok(r)
+        Err(e) if e.status.is_client_error() => Ok(super::users::said(false, &target, &e.message)),
+        Err(e) => Err(e),
+    }
 }

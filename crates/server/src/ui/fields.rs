@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use model::fields::{FieldDef, FieldDefs, FieldDefsDoc, FieldKind};
+use model::fields::{FieldDef, FieldDefs, FieldDefsDoc, FieldError, FieldKind};
 
 use super::{Ctx, UiForm, esc, html_response};
 use crate::AppState;
@@ -27,11 +27,8 @@ const KINDS: [(FieldKind, &str, &str); 5] = [
     (FieldKind::YesNo, "yes_no", "field-type-yes-no"),
 ];
 
-fn kind_of(s: &str) -> FieldKind {
-    KINDS
-        .iter()
-        .find(|(_, v, _)| *v == s)
-        .map_or(FieldKind::Text, |k| k.0)
+fn kind_of(s: &str) -> Option<FieldKind> {
+    KINDS.iter().find(|(_, v, _)| *v == s).map(|k| k.0)
 }
 
 fn row_html(ctx: &Ctx, i: usize, d: &FieldDef) -> String {
@@ -120,7 +117,7 @@ pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
 
 /// The rows as sent (a row without a name, or marked to remove, is left
 /// out), with each kept row's number on the form.
-fn defs_of(form: &[(String, String)]) -> (Vec<FieldDef>, Vec<usize>) {
+fn defs_of(form: &[(String, String)]) -> (Vec<FieldDef>, Vec<usize>, Option<FieldError>) {
     let mut by_row: HashMap<usize, HashMap<&str, &str>> = HashMap::new();
     for (k, v) in form {
         if let Some((col, i)) = k.split_once('.')
@@ -131,7 +128,7 @@ fn defs_of(form: &[(String, String)]) -> (Vec<FieldDef>, Vec<usize>) {
     }
     let mut rows: Vec<usize> = by_row.keys().copied().collect();
     rows.sort_unstable();
-    let (mut defs, mut kept) = (Vec::new(), Vec::new());
+    let (mut defs, mut kept, mut bad) = (Vec::new(), Vec::new(), None);
     for i in rows {
         let r = &by_row[&i];
         let get = |c: &str| r.get(c).map_or("", |v| v.trim());
@@ -147,7 +144,11 @@ fn defs_of(form: &[(String, String)]) -> (Vec<FieldDef>, Vec<usize>) {
         defs.push(FieldDef {
             name: get("name").to_string(),
             label: get("label").to_string(),
-            kind: kind_of(get("type")),
+            kind: kind_of(get("type")).unwrap_or_else(|| {
+                let part = format!("fields[{}].type", defs.len());
+                bad.get_or_insert((part, format!("{:?} is not a type", get("type"))));
+                FieldKind::Text
+            }),
             required: r.contains_key("required"),
             pattern: Some(get("pattern").to_string()).filter(|p| !p.is_empty()),
             options,
@@ -155,7 +156,7 @@ fn defs_of(form: &[(String, String)]) -> (Vec<FieldDef>, Vec<usize>) {
         });
         kept.push(i + 1);
     }
-    (defs, kept)
+    (defs, kept, bad)
 }
 
 /// `fields[2].pattern: …` as the form says it: `row 3, pattern: …`.
@@ -186,10 +187,13 @@ pub async fn save(
     p.require(Action::RoutingManage)?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
-    let (defs, rows) = defs_of(&form);
-    let checked = FieldDefs::from_doc(FieldDefsDoc {
-        fields: defs.clone(),
-    });
+    let (defs, rows, bad) = defs_of(&form);
+    let checked = match bad {
+        Some(e) => Err(e),
+        None => FieldDefs::from_doc(FieldDefsDoc {
+            fields: defs.clone(),
+        }),
+    };
     let defs = match checked {
         Ok(d) => d,
         Err((part, why)) => {
@@ -240,12 +244,20 @@ mod tests {
             ("type.2", "date"),
             ("name.3", ""),
         ]);
-        let (defs, rows) = defs_of(&form);
+        let (defs, rows, bad) = defs_of(&form);
+        assert_eq!(bad, None);
         assert_eq!(rows, [1, 3]);
         assert_eq!(defs[0].options, ["prepaid", "postpaid"]);
         assert!(defs[0].required && defs[0].screen_pop);
         assert_eq!(defs[1].name, "birthday");
         assert_eq!(defs[1].kind, FieldKind::Date);
         assert!(!defs[1].required);
+    }
+
+    #[test]
+    fn a_type_that_is_none_of_them_is_refused_naming_its_row() {
+        let (_, rows, bad) = defs_of(&pairs(&[("name.0", "x"), ("type.0", "colour")]));
+        assert_eq!(rows, [1]);
+        assert_eq!(bad.unwrap().0, "fields[0].type");
     }
 }
