@@ -88,6 +88,11 @@ impl TenantCore {
             Command::MatchCustomers(rows) => Ok(self.match_customers(&rows)),
             Command::RecordConsent { customer, entry } => self.record_consent(customer, entry),
             Command::SetCustomers { by, cause, entries } => self.set_customers(by, cause, entries),
+            Command::EraseCustomers {
+                customers,
+                numbers,
+                by,
+            } => self.erase_customers(customers, numbers, by),
             Command::MergeCustomers {
                 kept,
                 merged,

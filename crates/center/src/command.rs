@@ -144,6 +144,15 @@ pub enum Command {
         /// The records.
         entries: Vec<crate::records::SetEntry>,
     },
+    /// Erase persons (see the `erase` module): answered with [`Reply::Erased`].
+    EraseCustomers {
+        /// The records: the one asked for and those merged into it.
+        customers: Vec<i64>,
+        /// Their numbers in E.164 that no other record has.
+        numbers: Vec<String>,
+        /// Who (a user name, or `retention`).
+        by: String,
+    },
     /// Merge one record into another.
     MergeCustomers {
         /// The record kept, with the version read.
@@ -418,6 +427,8 @@ pub enum Reply {
     Lists(Vec<(String, bool, usize)>),
     /// A campaign call's disposition codes (none: not a campaign call).
     Codes(Option<Vec<dialer::disposition::DispositionCode>>),
+    /// Each erased number with its placeholder.
+    Erased(Vec<(String, String)>),
     /// Done.
     Done,
 }

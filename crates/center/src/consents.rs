@@ -25,6 +25,11 @@ impl TenantCore {
         if !self.index.customers.contains(customer) {
             return Err(TenantError::not_found("customer"));
         }
+        if self.index.customers.is_erased(customer) {
+            return Err(TenantError::conflict(format!(
+                "customer {customer} was erased"
+            )));
+        }
         let customer = self.index.customers.standing(customer);
         let calls = entry.channel.covers_calls();
         let stops = entry.stops_calls();

@@ -94,6 +94,8 @@ pub struct Customers {
     by_key: HashMap<u64, u32>,
     /// Value tier and segment of the records that have one.
     routing: HashMap<u32, RoutingData>,
+    /// Records erased (they keep their ids and take no more writes).
+    erased: std::collections::HashSet<u32>,
 }
 
 fn slot(id: i64) -> Option<usize> {
@@ -219,6 +221,26 @@ impl Customers {
             }
         }
         self.kept[s].version = version;
+    }
+
+    /// A record was erased: it is found by no key and takes no more writes.
+    pub fn erase(&mut self, id: i64) {
+        let Some(s) = slot(id).filter(|s| *s < self.kept.len()) else {
+            return;
+        };
+        let id32 = s as u32 + 1;
+        for k in std::mem::take(&mut self.kept[s].keys) {
+            if self.by_key.get(&k) == Some(&id32) {
+                self.by_key.remove(&k);
+            }
+        }
+        self.routing.remove(&id32);
+        self.erased.insert(id32);
+    }
+
+    /// Whether a record was erased.
+    pub fn is_erased(&self, id: i64) -> bool {
+        u32::try_from(id).is_ok_and(|id| self.erased.contains(&id))
     }
 
     /// `merged` now stands under `kept` (or on its own again, with 0).

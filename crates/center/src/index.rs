@@ -153,6 +153,15 @@ impl Index {
                 self.customers.touched(*customer, *version, keys);
             }
             Fact::CustomerMerged { kept, merged, .. } => self.customers.set_merged(*merged, *kept),
+            Fact::CustomerErased { customers, .. } => {
+                for &c in customers {
+                    self.customers.erase(c);
+                    // As the redacted log has them: no evidence.
+                    for e in self.consents.get_mut(&c).into_iter().flatten() {
+                        e.evidence = None;
+                    }
+                }
+            }
             Fact::CustomerUnmerged { merged, .. } => self.customers.set_merged(*merged, 0),
             Fact::CustomerProfiled {
                 customer, fields, ..

@@ -448,6 +448,11 @@ impl TenantCore {
         if !self.index.customers.contains(customer) {
             return Err(TenantError::not_found("customer"));
         }
+        if self.index.customers.is_erased(customer) {
+            return Err(TenantError::conflict(format!(
+                "customer {customer} was erased"
+            )));
+        }
         if let Some(i) = interaction {
             self.known(i)?;
         }

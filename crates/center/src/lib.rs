@@ -16,6 +16,8 @@
 //!   database (interactions, customers, idempotency keys), built from facts.
 //! - [`customers`]: what the core keeps of customer records (versions,
 //!   merges, the keys they are found by), small enough for millions.
+//! - Erasure (`erase`): persons' records emptied, their contacts closed,
+//!   their numbers' placeholders learnt by the dialer.
 //! - [`records`]: matching import rows, writing whole records, merges and
 //!   their undoing; the pure rules folding a row or a record into another.
 //! - [`orders`]: orders to phone calls (ring, bridge, end, hold, record,
@@ -39,6 +41,7 @@ mod configure;
 mod consents;
 mod core;
 pub mod customers;
+mod erase;
 mod error;
 mod holds;
 pub mod index;

@@ -144,6 +144,9 @@ impl TenantCore {
         let Some(now) = c.version(id) else {
             return Err(TenantError::not_found("customer"));
         };
+        if c.is_erased(id) {
+            return Err(TenantError::conflict(format!("customer {id} was erased")));
+        }
         if let Some(k) = c.merged_into(id) {
             return Err(TenantError::conflict(format!(
                 "customer {id} was merged into {k}"

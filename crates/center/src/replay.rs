@@ -64,6 +64,12 @@ impl TenantCore {
                 Ok(())
             }
             Fact::DialerInput { input } => self.out.step(at, input.clone()),
+            Fact::CustomerErased {
+                customers, numbers, ..
+            } => {
+                self.replay_erased(customers, numbers);
+                Ok(())
+            }
             _ => Ok(()),
         };
         while self.engine.poll_output().is_some() {}

@@ -55,7 +55,14 @@ pub struct TenantSettingsDoc {
     /// days).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calls_per_person: Option<PersonCallsDoc>,
+    /// Days a customer record may go without activity (no contact, no
+    /// change) before it and its recordings are erased; none: kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_retention_days: Option<u32>,
 }
+
+/// Longest customer retention accepted (100 years): a bigger number is a typo.
+pub const CUSTOMER_RETENTION_DAYS_MAX: u32 = 36_500;
 
 /// The caps on calls to one person across every campaign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +116,8 @@ pub struct TenantSettings {
     /// Calls to one person across every campaign (none: the dialer's
     /// default).
     pub calls_per_person: Option<PersonCallsDoc>,
+    /// Days without activity before a customer is erased (none: kept).
+    pub customer_retention_days: Option<u32>,
 }
 
 impl Default for TenantSettings {
@@ -119,6 +128,7 @@ impl Default for TenantSettings {
             oidc: None,
             two_factor: TwoFactor::Optional,
             calls_per_person: None,
+            customer_retention_days: None,
         }
     }
 }
@@ -221,6 +231,17 @@ impl TenantSettings {
             oidc: doc.oidc.as_ref().map(Oidc::from_doc).transpose()?,
             two_factor: doc.two_factor,
             calls_per_person: doc.calls_per_person.map(check_person_calls).transpose()?,
+            customer_retention_days: match doc.customer_retention_days {
+                Some(d) if d == 0 || d > CUSTOMER_RETENTION_DAYS_MAX => {
+                    return Err(err(
+                        "customer_retention_days",
+                        format!(
+                            "1 to {CUSTOMER_RETENTION_DAYS_MAX} (leave it out to keep customers)"
+                        ),
+                    ));
+                }
+                d => d,
+            },
         })
     }
 
@@ -239,6 +260,7 @@ impl TenantSettings {
             oidc: self.oidc.as_ref().map(Oidc::to_doc),
             two_factor: self.two_factor,
             calls_per_person: self.calls_per_person,
+            customer_retention_days: self.customer_retention_days,
         }
     }
 

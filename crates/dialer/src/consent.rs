@@ -240,6 +240,7 @@ pub struct ComplianceRegistry {
     internal: HashSet<E164>,
     per_campaign: HashMap<CampaignId, HashSet<E164>>,
     lists: BTreeMap<Box<str>, Listed>,
+    erased: crate::erased::Erased,
 }
 
 impl ComplianceRegistry {
@@ -405,10 +406,56 @@ impl ComplianceRegistry {
             .map(|(n, l)| (&**n, l.national, l.numbers.len()))
     }
 
+    /// The erased numbers (see [`crate::erased`]).
+    pub fn erased(&self) -> &crate::erased::Erased {
+        &self.erased
+    }
+
+    /// The erased numbers, to add to.
+    pub fn erased_mut(&mut self) -> &mut crate::erased::Erased {
+        &mut self.erased
+    }
+
+    /// What the internal and campaign lists and the consents hold under a
+    /// number moves to its placeholder (its person was erased).
+    pub fn forget_number(&mut self, number: E164, placeholder: E164) {
+        if self.internal.remove(&number) {
+            self.internal.insert(placeholder);
+        }
+        for set in self.per_campaign.values_mut() {
+            if set.remove(&number) {
+                set.insert(placeholder);
+            }
+        }
+        if let Some(records) = self.consents.remove(&number) {
+            self.consents
+                .entry(placeholder)
+                .or_default()
+                .extend(records);
+        }
+    }
+
+    /// The lists loaded from files a number is on: (name, national).
+    pub fn loaded_lists_of(&self, number: E164) -> Vec<(Box<str>, bool)> {
+        (self.lists.iter())
+            .filter(|(_, l)| l.contains(number))
+            .map(|(n, l)| (n.clone(), l.national))
+            .collect()
+    }
+
     /// The list that forbids calling `number` for `campaign`, if any (the
     /// internal list first, then the campaign's, then the loaded lists in
-    /// name order).
+    /// name order). A number whose person was erased is looked up under its
+    /// placeholder too, and a placeholder is on the loaded lists its number
+    /// was on when erased.
     pub fn listing(&self, campaign: CampaignId, number: E164) -> Option<DoNotCallList> {
+        self.listing_of(campaign, number).or_else(|| {
+            let p = self.erased.placeholder_of(number)?;
+            self.listing_of(campaign, p)
+        })
+    }
+
+    fn listing_of(&self, campaign: CampaignId, number: E164) -> Option<DoNotCallList> {
         if self.internal.contains(&number) {
             return Some(DoNotCallList::Internal);
         }
@@ -418,6 +465,12 @@ impl ComplianceRegistry {
             .is_some_and(|s| s.contains(&number))
         {
             return Some(DoNotCallList::Campaign(campaign));
+        }
+        if let Some(e) = self.erased.get(number) {
+            return e.lists.first().map(|(n, national)| match national {
+                true => DoNotCallList::National(n.clone()),
+                false => DoNotCallList::Named(n.clone()),
+            });
         }
         self.lists
             .iter()
@@ -444,6 +497,38 @@ impl ComplianceRegistry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_erased_numbers_opt_out_holds_live_and_rebuilt() {
+        use crate::erased::{ErasedFacts, ErasureKey, placeholder};
+        let k = ErasureKey([3; 16]);
+        let (c, n) = (CampaignId(1), key("+34600000001"));
+        let p = placeholder(&k, n);
+        let facts = ErasedFacts {
+            facts: crate::zone::number_facts(&PhoneNumber::parse("+34600000001").unwrap()),
+            lists: vec![],
+        };
+        // Live: the opt-out was under the number, and moves.
+        let mut live = ComplianceRegistry::default();
+        live.erased_mut().set_key(k);
+        live.add_do_not_call(&DoNotCallList::Internal, n);
+        live.erased_mut().insert(p, facts.clone());
+        live.forget_number(n, p);
+        // Rebuilt: the redacted log put the placeholder on the list.
+        let mut rebuilt = ComplianceRegistry::default();
+        rebuilt.erased_mut().set_key(k);
+        rebuilt.erased_mut().insert(p, facts);
+        rebuilt.add_do_not_call(&DoNotCallList::Internal, p);
+        for r in [&live, &rebuilt] {
+            assert_eq!(
+                r.listing(c, n),
+                Some(DoNotCallList::Internal),
+                "the number, loaded again"
+            );
+            assert_eq!(r.listing(c, p), Some(DoNotCallList::Internal));
+            assert_eq!(r.listing(c, key("+34600000002")), None);
+        }
+    }
 
     #[test]
     fn a_staged_list_takes_effect_when_published_and_replaces_the_old() {

@@ -66,6 +66,7 @@
 //! - [`window`]: calling windows and holidays; [`zone`] (and its tables):
 //!   where a number or address is; [`clock`]: instants to civil time.
 //! - [`consent`]: consent ledger, do-not-call lists, the national-list file reader.
+//! - [`erased`]: numbers of erased persons, under placeholders.
 //! - [`abandon`]: the abandon rate per 30 days and per calendar day.
 //! - [`contact`], [`schedule`]: contacts and the due queue.
 //! - [`disposition`]: codes and their effects.
@@ -79,6 +80,7 @@ pub mod consent;
 pub mod contact;
 pub mod disposition;
 pub mod engine;
+pub mod erased;
 pub mod estimate;
 pub mod gate;
 pub mod pacing;

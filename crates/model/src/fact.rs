@@ -154,6 +154,18 @@ pub enum Fact {
         /// The entry.
         entry: crate::consent::ConsentEntry,
     },
+    /// A person's data was erased: the facts that held it were redacted in
+    /// place ([`crate::erasure`]); their records stay, emptied, so counts
+    /// stay right.
+    CustomerErased {
+        /// The records (the one asked for and those merged into it).
+        customers: Vec<i64>,
+        /// Their numbers' placeholders, with what the dialer knew of each.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        numbers: Vec<crate::erasure::ErasedNumber>,
+        /// Who (a user name, or `retention`).
+        by: String,
+    },
     /// A merge was undone: both records stand on their own again.
     CustomerUnmerged {
         /// The record that had been kept.
@@ -468,6 +480,7 @@ impl Fact {
             Fact::CustomerMerged { .. } => "customer_merged".into(),
             Fact::CustomerUnmerged { .. } => "customer_unmerged".into(),
             Fact::CustomerConsent { .. } => "customer_consent".into(),
+            Fact::CustomerErased { .. } => "customer_erased".into(),
             Fact::Outbound { event } => {
                 let v = serde_json::to_value(&event.kind).unwrap_or_default();
                 let t = v

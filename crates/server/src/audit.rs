@@ -48,6 +48,8 @@ pub enum AuditAction {
     SecondFactorReset,
     /// Everything about a customer was exported (the data subject's access).
     CustomerExported,
+    /// A person's data was erased (on request, or by retention).
+    CustomerErased,
 }
 
 impl AuditAction {
@@ -73,6 +75,7 @@ impl AuditAction {
             AuditAction::SecondFactorRemoved => "second_factor_removed",
             AuditAction::SecondFactorReset => "second_factor_reset",
             AuditAction::CustomerExported => "customer_exported",
+            AuditAction::CustomerErased => "customer_erased",
         }
     }
 }

@@ -101,6 +101,8 @@ pub enum Actor {
     Provider(i64),
     /// An API token of the principal's tenant.
     Token(i64),
+    /// The server itself (retention).
+    System,
 }
 
 impl Actor {
@@ -108,7 +110,7 @@ impl Actor {
     pub fn user(self) -> Option<i64> {
         match self {
             Actor::User(id) | Actor::Provider(id) => Some(id),
-            Actor::Token(_) => None,
+            Actor::Token(_) | Actor::System => None,
         }
     }
 }
@@ -120,6 +122,7 @@ impl std::fmt::Display for Actor {
             Actor::User(id) => write!(f, "user:{id}"),
             Actor::Provider(id) => write!(f, "provider:{id}"),
             Actor::Token(id) => write!(f, "token:{id}"),
+            Actor::System => f.write_str("system"),
         }
     }
 }

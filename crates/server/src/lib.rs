@@ -22,6 +22,7 @@ pub mod bench;
 pub mod clock;
 pub mod demo;
 pub mod dnc;
+pub mod erasure;
 pub mod error;
 pub mod feed;
 pub mod import;
@@ -61,14 +62,26 @@ use crate::tenant::TenantHandle;
 pub struct Hub {
     store: Store,
     tenants: Mutex<HashMap<i64, TenantHandle>>,
+    /// The server's secret key, which keeps the tenants' erasure keys
+    /// (none: the tasks erase nothing, as in the command line's imports).
+    secrets: Option<Arc<secrets::SecretBox>>,
 }
 
 impl Hub {
-    /// A hub with no tasks yet.
+    /// A hub with no tasks yet, whose tenants cannot erase.
     pub fn new(store: Store) -> Self {
         Hub {
             store,
             tenants: Mutex::new(HashMap::new()),
+            secrets: None,
+        }
+    }
+
+    /// A hub with no tasks yet, whose tenants' erasure keys the secret key keeps.
+    pub fn with_secrets(store: Store, secrets: Arc<secrets::SecretBox>) -> Self {
+        Hub {
+            secrets: Some(secrets),
+            ..Hub::new(store)
         }
     }
 
@@ -78,7 +91,17 @@ impl Hub {
         if let Some(h) = map.get(&t.id()) {
             return Ok(h.clone());
         }
-        let h = tenant::spawn(self.store.writer(), t.clone())
+        let key = match &self.secrets {
+            Some(s) => match erasure::tenant_key(&self.store, t, s).await {
+                Ok(k) => Some(k),
+                Err(e) => {
+                    tracing::warn!(tenant = t.name(), error = %e, "no erasure key: this tenant cannot erase customers");
+                    None
+                }
+            },
+            None => None,
+        };
+        let h = tenant::spawn(self.store.writer(), t.clone(), key)
             .await
             .map_err(ApiError::internal)?;
         map.insert(t.id(), h.clone());
@@ -120,8 +143,12 @@ pub struct AppState {
 impl AppState {
     /// State over a store.
     pub fn new(store: Store) -> anyhow::Result<AppState> {
+        let secrets = Arc::new(secrets::SecretBox::from_env()?.unwrap_or_else(|| {
+            tracing::warn!("no secret key set (CENTRALITA_SECRET_KEY): secrets sealed now open only until a restart");
+            secrets::SecretBox::ephemeral()
+        }));
         Ok(AppState {
-            hub: Arc::new(Hub::new(store.clone())),
+            hub: Arc::new(Hub::with_secrets(store.clone(), secrets.clone())),
             store,
             throttle: Arc::new(lockout::Throttle::from_env()),
             passwords: Arc::new(passwords::Passwords::from_env()),
@@ -130,10 +157,7 @@ impl AppState {
             tokens: Arc::default(),
             dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
             ui: Arc::default(),
-            secrets: Arc::new(secrets::SecretBox::from_env()?.unwrap_or_else(|| {
-                tracing::warn!("no secret key set (CENTRALITA_SECRET_KEY): secrets sealed now open only until a restart");
-                secrets::SecretBox::ephemeral()
-            })),
+            secrets,
             pending: Arc::new(signin::Pending::from_env()),
             oidc: Arc::default(),
         })
@@ -185,6 +209,7 @@ pub async fn start_with(
     state.secure |= tls.is_some();
     if let Some(b) = secrets {
         state.secrets = Arc::new(b);
+        state.hub = Arc::new(Hub::with_secrets(store.clone(), state.secrets.clone()));
     }
     for t in store.tenants().await? {
         state
@@ -200,6 +225,10 @@ pub async fn start_with(
     let router = app(state.clone());
     presence::run(state.clone(), presence::sweep_every());
     webhooks::run(state.clone(), webhooks::Timing::from_env());
+    tokio::spawn(erasure::run_retention(
+        state.clone(),
+        erasure::sweep_every(),
+    ));
     let task = tokio::spawn(serve::serve(listener, router, limits, tls));
     Ok(Running { addr, state, task })
 }

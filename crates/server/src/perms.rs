@@ -57,6 +57,8 @@ pub enum Action {
     TokensManage,
     /// Make, list, replay and remove the tenant's webhooks.
     WebhooksManage,
+    /// Erase a customer (the right to erasure; cannot be undone).
+    CustomersErase,
     /// Read the tenant's audit trail.
     AuditRead,
 }
@@ -94,6 +96,7 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::CampaignsManage, &[Admin, Supervisor]),
     (Action::TokensManage, &[Admin]),
     (Action::WebhooksManage, &[Admin]),
+    (Action::CustomersErase, &[Admin]),
     (Action::AuditRead, &[Admin]),
 ];
 
@@ -124,6 +127,7 @@ impl Action {
             Action::CampaignsManage => "campaigns.manage",
             Action::TokensManage => "tokens.manage",
             Action::WebhooksManage => "webhooks.manage",
+            Action::CustomersErase => "customers.erase",
             Action::AuditRead => "audit.read",
         }
     }
@@ -154,6 +158,7 @@ impl Action {
             Action::CampaignsManage => "manage campaigns",
             Action::TokensManage => "manage API tokens",
             Action::WebhooksManage => "manage webhooks",
+            Action::CustomersErase => "erase customers",
             Action::AuditRead => "read the audit trail",
         }
     }
@@ -409,6 +414,12 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/customers/{id}/export",
         Some(Action::CustomersManage),
         "Everything about a person as one ZIP (record, consents, contacts, notes, messages, timeline, recordings); audited",
+    ),
+    r(
+        "POST",
+        "/api/v1/customers/{id}/erase",
+        Some(Action::CustomersErase),
+        "Erase a person (the record and those merged into it): their data leaves the log, the projections, the database files and the recordings; counts stay; audited",
     ),
     r(
         "PUT",

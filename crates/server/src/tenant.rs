@@ -213,8 +213,13 @@ impl Envelope {
     }
 }
 
-/// Starts a tenant's task (recovering its core from the log first).
-pub async fn spawn(store: Store, tenant: Tenant) -> anyhow::Result<TenantHandle> {
+/// Starts a tenant's task (recovering its core from the log first), with
+/// the key its erasures make placeholders with (none: it cannot erase).
+pub async fn spawn(
+    store: Store,
+    tenant: Tenant,
+    erasure_key: Option<[u8; 16]>,
+) -> anyhow::Result<TenantHandle> {
     let (tx, rx) = mpsc::channel(INBOX_MAX);
     let (events, _) = broadcast::channel(BROADCAST_MAX);
     let agent_events = AgentChannels::default();
@@ -232,6 +237,7 @@ pub async fn spawn(store: Store, tenant: Tenant) -> anyhow::Result<TenantHandle>
         tenant: tenant.clone(),
         events: events.clone(),
         agent_events: agent_events.clone(),
+        erasure_key,
     };
     task.recover().await?;
     tokio::spawn(async move { task.run(rx).await });
@@ -266,6 +272,8 @@ struct Task {
     /// Orders for calls, handed over after the commit.
     call_orders: Vec<(i64, CallOrder)>,
     replies: Vec<(Reply, Result<Ack, ApiError>)>,
+    /// The key erasures make placeholders with.
+    erasure_key: Option<[u8; 16]>,
 }
 
 impl Task {
@@ -273,6 +281,11 @@ impl Task {
     /// restart says (agents signed out, interactions waiting again).
     async fn recover(&mut self) -> anyhow::Result<()> {
         let mut core = TenantCore::new(self.tenant.id() as u64);
+        if let Some(k) = self.erasure_key {
+            core.set_erasure_key(k);
+        }
+        // Placeholders of erased numbers are known before the facts naming them.
+        core.preload_erased(&self.store.erased_numbers(&self.tenant).await?);
         let mut after = 0;
         loop {
             let page = self

@@ -241,7 +241,9 @@ async fn a_named_list_survives_a_restart() {
     .await;
     assert_eq!(v["state"], "done", "{v}");
     let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
-    let h2 = server::tenant::spawn(e.store.clone(), t).await.unwrap();
+    let h2 = server::tenant::spawn(e.store.clone(), t, None)
+        .await
+        .unwrap();
     let lists = match h2.call(Op::DoNotCallLists).await.unwrap() {
         server::tenant::Ack::Lists(l) => l,
         other => panic!("{other:?}"),
@@ -371,4 +373,84 @@ async fn the_consent_ledger_feeds_the_gate_and_a_withdrawal_stops_the_next_attem
         .json();
     assert_eq!(ledger["in_force"]["marketing"]["voice"], false, "{ledger}");
     assert_eq!(ledger["consents"][0]["purpose"], "all", "{ledger}");
+}
+
+#[tokio::test]
+async fn an_erased_person_who_opted_out_stays_out_when_their_number_comes_back() {
+    let (e, mut c) = common::admin_client("erase-dnc").await;
+    let r = c
+        .put("/api/v1/routing/plan", &json!({"document": PLAN}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    let r = c
+        .post(
+            "/api/v1/customers",
+            &json!({"name": "Olga Optout", "phone": "+34600000021"}),
+        )
+        .await
+        .unwrap();
+    let olga = r.json()["id"].as_i64().unwrap();
+    // Olga asks not to be called (a withdrawal of everything on voice).
+    let stop = json!({"purpose": "all", "channel": "voice", "granted": false, "source": "call"});
+    let r = c
+        .post(&format!("/api/v1/customers/{olga}/consents"), &stop)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let settings = json!({"queue": "outbound", "team": "out", "caller_id": "+34900000000", "country_code": 34, "windows": {}});
+    let contacts = json!([
+        {"name": "Olga Optout", "customer_id": olga, "phones": ["+34600000021"]},
+        {"name": "Free", "phones": ["+34600000022"]},
+    ]);
+    let (hub, mut rx) = started(&e, &mut c, settings, contacts).await;
+    let dialled = next_dial(&mut rx).await;
+    assert_eq!(dialled.phone.as_str(), "+34600000022");
+    hub.call(Op::DialResult {
+        attempt: dialled.attempt.0,
+        outcome: DialOutcome::Busy,
+        ring_ms: 1_000,
+    })
+    .await
+    .unwrap();
+    let r = c
+        .post(&format!("/api/v1/customers/{olga}/erase"), &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    // The log no longer has her number: what the gate decided about it is
+    // under the placeholder.
+    let d = decisions(&e).await;
+    assert!(d.iter().all(|(p, _, _)| p != "+34600000021"), "{d:?}");
+    assert!(
+        d.iter()
+            .any(|(p, rule, _)| p.starts_with("+999") && rule.starts_with("do_not_call")),
+        "{d:?}"
+    );
+    // The client company loads her number again: the gate still refuses it.
+    let again = json!({"contacts": [{"name": "Someone", "phones": ["600000021"]}]});
+    let r = c
+        .post("/api/v1/campaigns/1/contacts", &again)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    for _ in 0..200 {
+        if decisions(&e)
+            .await
+            .iter()
+            .any(|(p, _, _)| p == "+34600000021")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let d = decisions(&e).await;
+    assert!(
+        d.contains(&(
+            "+34600000021".into(),
+            "do_not_call_internal".into(),
+            Some("internal".into())
+        )),
+        "{d:?}"
+    );
 }

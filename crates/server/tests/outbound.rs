@@ -327,7 +327,7 @@ async fn a_campaign_dials_connects_the_free_agent_and_survives_a_restart() {
     // comes back paused; started again, it calls neither Eva (reached) nor
     // Jan (busy: due again in 15 minutes), and a new contact gets the next
     // attempt id.
-    let h2 = server::tenant::spawn(w.store.clone(), w.tenant.clone())
+    let h2 = server::tenant::spawn(w.store.clone(), w.tenant.clone(), None)
         .await
         .unwrap();
     let c = w

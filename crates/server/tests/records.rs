@@ -566,3 +566,218 @@ async fn analysts_see_customers_without_their_numbers_or_addresses() {
         .json();
     assert_eq!(rec["phones"][0]["e164"], "+34611000111");
 }
+
+/// Whether any of the database's files holds `needle`.
+async fn files_hold(e: &common::Env, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    let files = e.store.raw_bytes().await.unwrap();
+    files.iter().any(|f| f.windows(n.len()).any(|w| w == n))
+}
+
+#[tokio::test]
+async fn an_erased_person_leaves_no_readable_byte_and_their_contacts_still_count() {
+    let (e, mut c) = admin().await;
+    let a = create(
+        &mut c,
+        json!({"name": "Quirina Vantablack", "phone": "+34611000333", "email": "quirina@example.org"}),
+    )
+    .await;
+    create(
+        &mut c,
+        json!({"name": "Teodoro Keepme", "phone": "+34611000444"}),
+    )
+    .await;
+    let i = call_from(&mut c, "+34611000333").await;
+    assert_eq!(i["customer_id"], a);
+    let i = i["id"].as_i64().unwrap();
+    let r = c
+        .post(
+            &format!("/api/v1/interactions/{i}/notes"),
+            &json!({"body": "Quirina gave her IBAN ES7600ZZ"}),
+        )
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{:?}", r.json());
+    let consent = json!({"purpose": "marketing", "channel": "voice", "granted": true,
+        "source": "call", "evidence": "signed form QV-4471"});
+    let r = c
+        .post(&format!("/api/v1/customers/{a}/consents"), &consent)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    // Not while the call is on.
+    let r = c
+        .post(&format!("/api/v1/customers/{a}/erase"), &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 409, "{:?}", r.json());
+    // Agent ana takes the call and ends it.
+    let ana = json!({"name": "ana", "skills": [{"name": "support", "level": 5}]});
+    assert_eq!(c.post("/api/v1/agents", &ana).await.unwrap().status, 201);
+    c.post("/api/v1/agents/0/sign-in", &json!({}))
+        .await
+        .unwrap();
+    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    let hub = e.state.hub.tenant(&t).await.unwrap();
+    hub.call(server::tenant::Op::Accept(i, 0)).await.unwrap();
+    let wav = common::scratch("erase-recording").join(format!("{i}.wav"));
+    std::fs::write(&wav, b"RIFF Quirina's voice").unwrap();
+    let started = store::CallFact::RecordingStarted {
+        path: wav.display().to_string(),
+        by: "always".into(),
+    };
+    hub.call(server::tenant::Op::CallFact(i, started))
+        .await
+        .unwrap();
+    hub.call(server::tenant::Op::Complete(i, Some(0)))
+        .await
+        .unwrap();
+    let before = c
+        .get(&format!("/api/v1/interactions/{i}"))
+        .await
+        .unwrap()
+        .json();
+    let secrets = [
+        "Quirina",
+        "611000333",
+        "quirina@example.org",
+        "ES7600ZZ",
+        "QV-4471",
+    ];
+    for s in secrets {
+        assert!(files_hold(&e, s).await, "{s} should be in the files before");
+    }
+    let r = c
+        .post(&format!("/api/v1/customers/{a}/erase"), &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let done = r.json();
+    assert_eq!(
+        (done["customers"].clone(), done["interactions"].clone()),
+        (json!([a]), json!(1)),
+        "{done}"
+    );
+    assert_eq!(done["numbers"], 1, "{done}");
+    assert!(done["facts_redacted"].as_i64().unwrap() >= 4, "{done}");
+    assert_eq!(done["recordings_deleted"], 1, "{done}");
+    assert!(!wav.exists(), "the recording is deleted");
+    for s in secrets {
+        assert!(
+            !files_hold(&e, s).await,
+            "{s} is still in the database files"
+        );
+    }
+    assert!(
+        files_hold(&e, "Keepme").await,
+        "another person's record stays"
+    );
+    // The record stays, emptied; its contact still counts, as it was.
+    let v = c
+        .get(&format!("/api/v1/customers/{a}"))
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(v["name"], "(erased)", "{v}");
+    assert!(v["erased_at"].is_i64(), "{v}");
+    assert!(ids(&mut c, "phone=%2B34611000333").await.is_empty());
+    let after = c
+        .get(&format!("/api/v1/interactions/{i}"))
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(
+        (after["state"].clone(), after["channel"].clone()),
+        (before["state"].clone(), before["channel"].clone())
+    );
+    // Again: nothing left to do; no more writes to the record.
+    let r = c
+        .post(&format!("/api/v1/customers/{a}/erase"), &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.status, r.json()["facts_redacted"].clone()),
+        (200, json!(0)),
+        "{:?}",
+        r.json()
+    );
+    let r = c
+        .post(&format!("/api/v1/customers/{a}/consents"), &consent)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 409, "{:?}", r.json());
+    let audit = c.get("/api/v1/audit").await.unwrap().json();
+    assert!(audit.to_string().contains("customer_erased"), "{audit}");
+    assert_eq!(
+        c.post("/api/v1/customers/999/erase", &json!({}))
+            .await
+            .unwrap()
+            .status,
+        404
+    );
+    // The log still rebuilds, to the same projections, and a core still recovers from it.
+    let live = e.store.projection_snapshot(&t).await.unwrap();
+    e.store.rebuild(&t).await.unwrap();
+    assert_eq!(e.store.projection_snapshot(&t).await.unwrap(), live);
+    let key = server::erasure::tenant_key(&e.store, &t, &e.state.secrets)
+        .await
+        .unwrap();
+    server::tenant::spawn(e.store.clone(), t, Some(key))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn retention_erases_customers_without_activity_for_the_tenants_days() {
+    let (e, mut c) = admin().await;
+    let r = c
+        .put(
+            "/api/v1/settings/tenant",
+            &json!({"customer_retention_days": 0}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    assert!(r.json().to_string().contains("customer_retention_days"));
+    let r = c
+        .put(
+            "/api/v1/settings/tenant",
+            &json!({"customer_retention_days": 30}),
+        )
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{:?}", r.json());
+    let old = create(
+        &mut c,
+        json!({"name": "Rita Retired", "phone": "+34611000777"}),
+    )
+    .await;
+    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    let now = server::clock::now_ms();
+    let pass = |at| server::erasure::retention_pass_at(&e.state, &t, at);
+    assert!(
+        pass(now).await.unwrap().customers.is_empty(),
+        "nothing is 30 days old"
+    );
+    let done = pass(now + 31 * 86_400_000).await.unwrap();
+    assert_eq!(done.customers, vec![old]);
+    let v = c
+        .get(&format!("/api/v1/customers/{old}"))
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(v["name"], "(erased)", "{v}");
+    let audit = c.get("/api/v1/audit").await.unwrap().json().to_string();
+    assert!(
+        audit.contains("customer_erased") && audit.contains("system"),
+        "{audit}"
+    );
+    assert!(
+        pass(now + 31 * 86_400_000)
+            .await
+            .unwrap()
+            .customers
+            .is_empty(),
+        "once"
+    );
+}

@@ -429,13 +429,16 @@ pub struct CustomerFull {
     pub merged_into: Option<i64>,
     /// Unix milliseconds.
     pub created_at: i64,
+    /// When it was erased (Unix milliseconds), if it was: its personal data is gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub erased_at: Option<i64>,
     /// The record.
     #[serde(flatten)]
     pub record: Record,
 }
 
 pub(crate) const FULL_COLS: &str =
-    "id, version, merged_into, created_at, record, name, phone, email";
+    "id, version, merged_into, created_at, record, name, phone, email, erased_at";
 
 pub(crate) fn full_of(r: &AnyRow) -> Result<CustomerFull, StoreError> {
     let json: Option<String> = r.try_get(4)?;
@@ -454,6 +457,7 @@ pub(crate) fn full_of(r: &AnyRow) -> Result<CustomerFull, StoreError> {
         version: u32::try_from(version).unwrap_or(u32::MAX),
         merged_into: r.try_get(2)?,
         created_at: r.try_get(3)?,
+        erased_at: r.try_get(8)?,
         record,
     })
 }

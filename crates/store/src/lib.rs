@@ -21,6 +21,7 @@ pub mod audit;
 pub mod auth;
 pub mod crm;
 pub mod customers;
+pub mod erase;
 pub mod fact;
 mod migrate;
 mod project;
@@ -153,6 +154,9 @@ impl Store {
                             conn.execute("PRAGMA journal_mode=WAL").await?;
                             conn.execute("PRAGMA synchronous=FULL").await?;
                             conn.execute("PRAGMA busy_timeout=10000").await?;
+                            // What a change or a deletion frees is zeroed
+                            // (an erased person's bytes do not linger).
+                            conn.execute("PRAGMA secure_delete=ON").await?;
                             conn.execute(format!("PRAGMA cache_size=-{cache_kib}").as_str())
                                 .await?;
                             // Checkpoints every 16 MB of log rather than 4: a page

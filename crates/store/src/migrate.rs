@@ -49,6 +49,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "webhooks",
         include_str!("../migrations/0010_webhooks.sql"),
     ),
+    (
+        11,
+        "erasure",
+        include_str!("../migrations/0011_erasure.sql"),
+    ),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises concurrent start-ups.

@@ -368,6 +368,9 @@ pub(crate) async fn apply(
         Fact::CustomerUnmerged { kept, merged, .. } => {
             crate::customers::unmerged(tx, t, seq, *kept, *merged).await?;
         }
+        Fact::CustomerErased { customers, .. } => {
+            crate::erase::project(tx, t, (seq, r.at), customers).await?;
+        }
         Fact::AgentDefined {
             agent,
             name,

@@ -1082,8 +1082,138 @@ async fn webhooks_keep_their_cursor_and_deliveries(s: Store) {
     assert!(raw[0].body.contains("plan_set"));
 }
 
+/// Whether any of the database's files holds `needle`.
+async fn files_hold(s: &Store, needle: &str) -> bool {
+    let files = s.raw_bytes().await.unwrap();
+    let n = needle.as_bytes();
+    files.iter().any(|f| f.windows(n.len()).any(|w| w == n))
+}
+
+/// Erasing a person: the log's facts are redacted, the projections
+/// emptied, and no byte of the person's name, number, address or messages
+/// is left in the database files, while another person's are; the log
+/// still rebuilds to the same projections.
+async fn an_erased_person_leaves_no_readable_byte(s: Store) {
+    use model::consent::{ConsentChannel, ConsentEntry};
+    use model::erasure::Erasure;
+    let t = tenant(&s).await;
+    let u = unique().replace('-', "");
+    // A number of this run only (the PostgreSQL database is shared by runs).
+    let digits: String = u
+        .chars()
+        .filter(char::is_ascii_digit)
+        .rev()
+        .take(8)
+        .collect();
+    let phone = format!("+346{digits:0>8}");
+    let (name, email) = (format!("Zerafina{u}"), format!("zq{u}@example.org"));
+    let (secret, evidence, other) = (
+        format!("ZQ{u}acct"),
+        format!("recording{u}ev"),
+        format!("Bartholomew{u}"),
+    );
+    let created = |customer: i64, name: &str, phone: &str, email: &str| Fact::CustomerCreated {
+        customer,
+        name: name.into(),
+        phone: Some(phone.into()),
+        email: Some(email.into()),
+    };
+    let mut opened = opened(10, None);
+    if let Fact::InteractionOpened {
+        customer, subject, ..
+    } = &mut opened
+    {
+        *customer = Some(1);
+        *subject = Some(format!("invoice of {name}"));
+    }
+    let facts = vec![
+        rec(1, created(1, &name, &phone, &email)),
+        rec(2, created(2, &other, "+34699888777", "b@example.org")),
+        rec(3, opened),
+        rec(
+            4,
+            Fact::ChatMessage {
+                interaction: InteractionId(10),
+                sender: store::Sender::Customer,
+                agent: None,
+                body: format!("my account is {secret}"),
+            },
+        ),
+        rec(
+            5,
+            Fact::NoteAdded {
+                interaction: InteractionId(10),
+                author: "agent".into(),
+                body: format!("{name} asked about {secret}"),
+            },
+        ),
+        rec(
+            6,
+            Fact::CustomerConsent {
+                customer: 1,
+                entry: ConsentEntry {
+                    purpose: "marketing".into(),
+                    channel: ConsentChannel::Voice,
+                    granted: true,
+                    at: 5,
+                    source: "call".into(),
+                    evidence: Some(evidence.clone()),
+                    by: "agent".into(),
+                },
+            },
+        ),
+    ];
+    s.append(&t, &facts).await.unwrap();
+    let national = &phone[3..];
+    for needle in [&name, &secret, &evidence, &email, national] {
+        assert!(
+            files_hold(&s, needle).await,
+            "{needle} should be in the files before"
+        );
+    }
+    let erasure = Erasure {
+        customers: [1].into(),
+        interactions: [10].into(),
+        numbers: [(phone.clone(), "+999000000000001".to_string())].into(),
+        emails: [email.clone()].into(),
+    };
+    assert_eq!(s.redact_log(&t, &erasure).await.unwrap(), 5);
+    let erased = Fact::CustomerErased {
+        customers: vec![1],
+        numbers: vec![],
+        by: "dpo".into(),
+    };
+    s.append(&t, &[rec(7, erased)]).await.unwrap();
+    assert_eq!(
+        s.redact_log(&t, &erasure).await.unwrap(),
+        0,
+        "again: nothing left"
+    );
+    s.scrub().await.unwrap();
+    for needle in [&name, &secret, &evidence, &email, national] {
+        assert!(
+            !files_hold(&s, needle).await,
+            "{needle} is still in the files"
+        );
+    }
+    assert!(
+        files_hold(&s, &other).await,
+        "another person's record stays"
+    );
+    let full = s.customer_full(&t, 1).await.unwrap().unwrap();
+    assert_eq!(
+        (full.record.name.as_str(), full.erased_at),
+        (model::erasure::ERASED, Some(1_007))
+    );
+    assert!(full.record.phones.is_empty() && full.record.emails.is_empty());
+    let live = s.projection_snapshot(&t).await.unwrap();
+    assert_eq!(s.rebuild(&t).await.unwrap(), 7);
+    assert_eq!(s.projection_snapshot(&t).await.unwrap(), live);
+}
+
 suite!(
     webhooks_keep_their_cursor_and_deliveries,
+    an_erased_person_leaves_no_readable_byte,
     consents_are_projected_and_read_newest_first,
     settings_by_prefix_and_records_page_by_page,
     customer_records_are_found_merged_and_rebuilt,

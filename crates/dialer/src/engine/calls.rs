@@ -362,7 +362,7 @@ impl Campaign {
 
     fn add_phone(&mut self, ctx: &mut Ctx<'_>, idx: u32, raw: &PhoneNumber) {
         let addr = self.contacts[idx as usize].address_zones.clone();
-        let phone = self.make_phone(raw, true, PhoneKind::Other, &addr);
+        let phone = self.make_phone(raw, true, PhoneKind::Other, &addr, ctx.registry.erased());
         let c = &mut self.contacts[idx as usize];
         if c.phones.len() >= PHONES_PER_CONTACT_MAX
             || c.phones.iter().any(|p| p.number == phone.number)

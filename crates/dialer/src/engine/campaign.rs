@@ -248,7 +248,7 @@ impl Campaign {
             let phones: Vec<Phone> = input
                 .phones
                 .iter()
-                .map(|p| self.make_phone(&p.number, p.valid, p.kind, &addr))
+                .map(|p| self.make_phone(&p.number, p.valid, p.kind, &addr, ctx.registry.erased()))
                 .collect();
             let f = &list_cfg.filter;
             let country = phones[0].zones.candidates.first().map(|c| c.country);
@@ -346,12 +346,13 @@ impl Campaign {
         valid: bool,
         kind: crate::contact::PhoneKind,
         addr: &Zones,
+        erased: &crate::erased::Erased,
     ) -> Phone {
         let number = to_e164(raw.as_str(), self.cfg.default_country_code);
-        let (key, facts) = match &number {
-            Some(n) => (E164::of(n), Some(number_facts(n))),
-            None => (None, None),
-        };
+        let key = number.as_ref().and_then(E164::of);
+        // A placeholder decides as its number did.
+        let known = key.and_then(|k| erased.get(k)).map(|e| e.facts.clone());
+        let facts = known.or_else(|| number.as_ref().map(number_facts));
         let zones = Zones::combine(
             facts.as_ref().map(|f| f.zones.clone()).unwrap_or_default(),
             addr.clone(),

@@ -202,6 +202,22 @@ pub enum Input {
         /// Which list.
         list: DoNotCallList,
     },
+    /// Numbers of erased persons, each under its placeholder with what was
+    /// known of it (see [`crate::erased`]); taken again, nothing changes.
+    Erased {
+        /// Placeholder, and what its number was.
+        numbers: Vec<(PhoneNumber, crate::erased::ErasedFacts)>,
+    },
+    /// Persons were erased: their open contacts close (reason `erased`), and
+    /// what the lists, consents and attempt counts held under their numbers
+    /// moves to the placeholders. Refused, changing nothing, while one of
+    /// their contacts is in a call or a preview.
+    Forget {
+        /// The persons (customer records).
+        persons: Vec<u64>,
+        /// (number, placeholder) pairs.
+        moves: Vec<(PhoneNumber, PhoneNumber)>,
+    },
     /// A national list replaces its previous import (see [`crate::consent::parse_do_not_call_file`]).
     DoNotCallImport {
         /// Its name (`us_dnc`, `uk_tps`).

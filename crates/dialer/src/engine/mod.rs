@@ -6,6 +6,7 @@
 
 mod calls;
 mod campaign;
+mod erase;
 mod interface;
 mod pace;
 
@@ -448,6 +449,8 @@ impl Dialer {
                 );
                 Ok(())
             }
+            Input::Erased { numbers } => self.take_erased(numbers),
+            Input::Forget { persons, moves } => self.forget(&persons, &moves),
             Input::DoNotCallImport { name, numbers } => {
                 let keys: Vec<E164> = numbers.iter().map(Self::key_of).collect::<Result<_, _>>()?;
                 let n = self.registry.import_national(&name, keys);

@@ -1,4 +1,11 @@
-//! The data subject's right of access: `GET /api/v1/customers/{id}/export`
+//! The data subject's rights of access and erasure.
+//!
+//! `POST /api/v1/customers/{id}/erase` erases the person (see
+//! [`crate::erasure`]) and answers what it did: `{"customers", "interactions",
+//! "numbers", "facts_redacted", "recordings_deleted"}`; a record merged into
+//! another is erased through that one (409 names it).
+//!
+//! Access: `GET /api/v1/customers/{id}/export`
 //! returns everything kept about a person as one ZIP — `record.json` (the
 //! record and those merged into it), `consents.json`, `profile.json`,
 //! `interactions.json` (every contact on every channel, with its notes and
@@ -161,4 +168,37 @@ pub async fn export(
         bytes,
     )
         .into_response())
+}
+
+/// `POST /api/v1/customers/{id}/erase`.
+pub async fn erase(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let id = path_id(&id, "customer")?;
+    crate::scope::customer(&st, &p, Action::CustomersErase, id).await?;
+    let t = p.tenant()?;
+    let record = st
+        .store
+        .customer_full(t, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("customer"))?;
+    if let Some(kept) = record.merged_into {
+        return Err(ApiError::conflict(format!(
+            "customer {id} was merged into {kept}: erase {kept}"
+        )));
+    }
+    let hub = st.hub.tenant(t).await?;
+    let done = crate::erasure::erase(&st.store, &hub, t, &[id], &p.name).await?;
+    for c in &done.customers {
+        crate::audit::record(
+            &st,
+            &p,
+            crate::audit::AuditAction::CustomerErased,
+            Some(format!("customer:{c}")),
+        )
+        .await?;
+    }
+    Ok(axum::Json(done).into_response())
 }

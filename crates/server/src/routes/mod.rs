@@ -398,6 +398,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/customers/duplicates", get(records::duplicates))
         .route("/api/v1/customers/bulk", post(sync::bulk))
         .route("/api/v1/customers/{id}/export", get(export::export))
+        .route("/api/v1/customers/{id}/erase", post(export::erase))
         .route(
             "/api/v1/customers/by-external-id/{external_id}",
             axum::routing::put(sync::put),

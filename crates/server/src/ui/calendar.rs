@@ -213,6 +213,7 @@ mod tests {
             oidc: None,
             two_factor: Default::default(),
             calls_per_person: None,
+            customer_retention_days: None,
         })
         .unwrap_err();
         assert!(form_message(&e, &lines).starts_with("line 3: "), "{e}");

@@ -44,6 +44,7 @@ const SERVER: &[&str] = &[
     "customer_merged",
     "customer_unmerged",
     "customer_consent",
+    "customer_erased",
     "agent_defined",
     "plan_set",
     "customer_profiled",
