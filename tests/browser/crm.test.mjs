@@ -7,7 +7,10 @@
 // without accents in another order and by a phone written another way,
 // opens the record, edits it (checked through the API, the version moving
 // on), merges a likely duplicate from the duplicates list, sees the merge in
-// the record and its timeline, and undoes it.
+// the record and its timeline, and undoes it. A supervisor sees the link to
+// download everything about a person but no way to erase them; the
+// administrator erases a person once the record's number is typed, and the
+// record says when.
 //
 // Environment: as ui.test.mjs (CENTRALITA_BIN, CENTRALITA_DATABASE,
 // CHROMIUM, SCREENSHOT_DIR). Every step must pass: nothing is skipped.
@@ -244,6 +247,28 @@ test("an import, then a customer found, edited, merged and unmerged in the brows
     assert.equal(contacts.length, 1);
     assert.equal(contacts[0].customer_id, maria);
     await shot(adminPage, "imports-dnc-feed", true);
+  });
+
+  await t.test("a supervisor may download a person's data; the administrator erases them for good", async () => {
+    const [jordi] = await find("Jordi Puig");
+    assert.ok(jordi, "Jordi's record");
+    await supPage.goto(`${url}/ui/customers/${jordi.id}`);
+    await supPage.locator("#privacy-export").waitFor();
+    assert.equal(await supPage.locator("#privacy-confirm").count(), 0, "only administrators erase");
+    await adminPage.goto(`${url}/ui/customers/${jordi.id}`);
+    const card = adminPage.locator('section[aria-labelledby="privacy-h"]');
+    await card.getByLabel(`Type ${jordi.id} to confirm`).fill(String(jordi.id + 1));
+    await card.getByRole("button", { name: "Erase this person" }).click();
+    await card.locator("#privacy-msg .error").waitFor();
+    assert.equal((await sup("GET", `/api/v1/customers/${jordi.id}`)).json.name, "Jordi Puig", "a wrong number erases nothing");
+    await card.getByLabel(`Type ${jordi.id} to confirm`).fill(String(jordi.id));
+    await card.getByRole("button", { name: "Erase this person" }).click();
+    await adminPage.locator("#privacy-erased").waitFor();
+    assert.match(await adminPage.locator("#privacy-erased").innerText(), /erased on/);
+    const after = (await sup("GET", `/api/v1/customers/${jordi.id}`)).json;
+    assert.equal(after.name, "(erased)");
+    assert.deepEqual(await find("Jordi Puig"), []);
+    await shot(adminPage, "crm-erased", true);
   });
 
   await t.test("no script errors and no blocked content", () => {

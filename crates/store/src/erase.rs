@@ -382,8 +382,18 @@ pub(crate) async fn project(
         .await?;
     let their_interactions =
         format!("interaction_id IN (SELECT id FROM interactions WHERE tenant_id = $1 AND {c})");
+    // A likely-duplicate mark (`d:`, customer 0) of their name and place
+    // goes when fewer than two other records still share it.
+    let others = in_ids(pg, "o.customer_id", 2);
+    let marks = format!(
+        "DELETE FROM customer_keys WHERE tenant_id = $1 AND customer_id = 0 AND k IN \
+         (SELECT 'd:' || substr(a.k, 3) FROM customer_keys a WHERE a.tenant_id = $1 AND {} AND a.k LIKE 'a:%' \
+          AND (SELECT COUNT(*) FROM customer_keys o WHERE o.tenant_id = $1 AND o.k = a.k AND NOT {others}) < 2)",
+        in_ids(pg, "a.customer_id", 2)
+    );
     // (statement, whether it takes the erased text as $3)
     let statements = [
+        (marks, false),
         (
             format!("DELETE FROM customer_keys WHERE tenant_id = $1 AND {c}"),
             false,
@@ -425,6 +435,11 @@ pub(crate) async fn project(
         let q = sqlx::query(&sql).bind(t.id).bind(&ids);
         let q = if text { q.bind(ERASED) } else { q };
         q.execute(&mut **tx).await?;
+    }
+    // The timeline says when.
+    for &id in customers {
+        sqlx::query("INSERT INTO customer_changes (tenant_id, customer_id, seq, cause, fields) VALUES ($1, $2, $3, 'erased', '[]') ON CONFLICT DO NOTHING")
+            .bind(t.id).bind(id).bind(seq).execute(&mut **tx).await?;
     }
     let sql = format!(
         "UPDATE customer_merges SET before_kept = $3 WHERE tenant_id = $1 AND ({} OR {})",

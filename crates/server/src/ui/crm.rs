@@ -329,6 +329,7 @@ fn change_text(ctx: &Ctx, cause: &str, fields: &str) -> String {
         "contact",
         "merged_into",
         "unmerged_from",
+        "erased",
     ];
     let said = if known.contains(&head) {
         let n = n
@@ -431,12 +432,31 @@ pub async fn record(
         return Ok(redirect(&headers, &format!("/ui/customers/{k}")));
     }
     let before = q.get("before").and_then(|b| b.parse().ok());
+    if c.erased_at.is_some() {
+        // Nothing left to edit, merge or ask.
+        let main = format!(
+            "<p><a href=\"/ui/customers\">← {back}</a></p><div class=\"grid\">{privacy}\
+<section class=\"card\" aria-labelledby=\"crm-t-h\"><h2 id=\"crm-t-h\">{tl_h}</h2>{tl}</section></div>",
+            back = ctx.t("crm-title"),
+            privacy = super::privacy::section_html(&ctx, &c),
+            tl_h = ctx.t("crm-timeline"),
+            tl = timeline(&st, &ctx, &t, id, before).await?,
+        );
+        return Ok(layout(
+            &ctx,
+            "crm-record",
+            "/ui/customers",
+            "crm",
+            None,
+            &main,
+        ));
+    }
     let main = format!(
         "<p><a href=\"/ui/customers\">← {back}</a></p><div class=\"grid\">\
 <section class=\"card\" aria-labelledby=\"crm-r-h\"><h2 id=\"crm-r-h\">{name}</h2>{parts}</section>\
 <section class=\"card\" aria-labelledby=\"crm-e-h\"><h2 id=\"crm-e-h\">{edit}</h2>{form}</section>\
 <section class=\"card\" aria-labelledby=\"crm-m-h\"><h2 id=\"crm-m-h\">{merge_h}</h2>{merge}</section>{consents}\
-<section class=\"card\" aria-labelledby=\"crm-t-h\"><h2 id=\"crm-t-h\">{tl_h}</h2>{tl}</section></div>",
+<section class=\"card\" aria-labelledby=\"crm-t-h\"><h2 id=\"crm-t-h\">{tl_h}</h2>{tl}</section>{privacy}</div>",
         back = ctx.t("crm-title"),
         name = esc(&c.record.name),
         parts = parts(&ctx, &c),
@@ -447,6 +467,7 @@ pub async fn record(
         consents = super::consents::section_html(&st, &ctx, id).await?,
         tl_h = ctx.t("crm-timeline"),
         tl = timeline(&st, &ctx, &t, id, before).await?,
+        privacy = super::privacy::section_html(&ctx, &c),
     );
     Ok(layout(
         &ctx,

@@ -43,6 +43,7 @@ pub mod live;
 pub mod panels;
 pub mod planform;
 pub mod popup;
+pub mod privacy;
 pub mod second;
 pub mod settings;
 pub mod signin;
@@ -481,6 +482,7 @@ pub fn routes() -> Router<AppState> {
             post(consents::desk_save),
         )
         .route("/ui/customers/{id}/unmerge", post(crm::unmerge))
+        .route("/ui/customers/{id}/erase", post(privacy::erase))
         .route(
             "/ui/imports",
             get(imports::page)
