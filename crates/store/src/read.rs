@@ -77,7 +77,6 @@ pub struct AgentView {
     /// Unique name.
     pub name: String,
     /// Skills by name with proficiency.
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<(String, u8)>))]
     pub skills: Vec<(String, u8)>,
     /// Teams by name.
     pub teams: Vec<String>,
