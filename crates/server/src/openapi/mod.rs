@@ -13,6 +13,35 @@ use crate::error::ERROR_CODES;
 use crate::perms::{ROUTES, allowed};
 use io::{Content, Schemas};
 
+/// An object schema with a required string property added first and
+/// some taken away: the schema of a type that is another's fields and a
+/// key beside them (serde's `flatten` over a type that denies unknown
+/// fields would make a schema that refuses the key).
+pub fn keyed(
+    base: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+    (key, about): (&str, &str),
+    without: &[&str],
+    description: &str,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{Schema, Type};
+    use utoipa::openapi::{ObjectBuilder, RefOr};
+    let mut s = base;
+    if let RefOr::T(Schema::Object(o)) = &mut s {
+        for w in without {
+            o.properties.shift_remove(*w);
+        }
+        o.required.retain(|r| !without.contains(&r.as_str()));
+        let property = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(about));
+        o.properties
+            .shift_insert(0, key.to_string(), property.into());
+        o.required.insert(0, key.to_string());
+        o.description = Some(description.to_string());
+    }
+    s
+}
+
 /// The reason phrase of a success status, for a response's description.
 fn reason(status: u16) -> &'static str {
     axum::http::StatusCode::from_u16(status)

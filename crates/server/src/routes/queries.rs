@@ -67,7 +67,7 @@ pub struct SavedQueries {
 }
 
 /// A saved query with its name.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
 pub struct NamedQuery {
     /// Its name.
     pub name: String,
@@ -75,6 +75,18 @@ pub struct NamedQuery {
     #[serde(flatten)]
     pub query: CustomerQuery,
 }
+
+/// [`CustomerQuery`]'s schema with `name` added (flattening would leave the
+/// query's schema forbidding `name` as unknown).
+impl utoipa::PartialSchema for NamedQuery {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let about = "A saved query: its name and its conditions.";
+        let name = ("name", "Its name.");
+        crate::openapi::keyed(CustomerQuery::schema(), name, &[], about)
+    }
+}
+
+impl ToSchema for NamedQuery {}
 
 /// `GET /api/v1/customer-queries/{name}/customers`: a page of the records
 /// the query finds.

@@ -42,14 +42,30 @@ pub struct Bulk {
 }
 
 /// One record of a bulk request, as [`read_one`] reads it: its key and
-/// the parts of a change (a [`Patch`] without `version`).
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct BulkRecord {
-    /// The client company's key for the record.
-    pub external_id: String,
-    /// The parts to set.
-    #[serde(flatten)]
-    pub parts: Patch,
+/// the parts of a change (a [`Patch`] without `version`). Only its schema
+/// is used: [`Patch`]'s, with `external_id` required and `version` gone
+/// (flattening would leave `Patch` forbidding the key as unknown).
+#[derive(Debug)]
+pub struct BulkRecord;
+
+impl utoipa::PartialSchema for BulkRecord {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let about = "One record of a bulk request: its `external_id` and the parts to set \
+                     (a change without `version`).";
+        let key = "The client company's key for the record.";
+        crate::openapi::keyed(Patch::schema(), ("external_id", key), &["version"], about)
+    }
+}
+
+impl ToSchema for BulkRecord {
+    fn schemas(
+        out: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <Patch as ToSchema>::schemas(out);
+    }
 }
 
 /// `PUT /api/v1/customers/by-external-id/{external_id}`.
