@@ -208,27 +208,42 @@ fn misfits(v: &Value, schema: &Value, doc: &Value, at: &str, out: &mut Vec<Strin
         return;
     }
     if let Some(o) = v.as_object() {
-        for name in schema["required"].as_array().into_iter().flatten() {
-            let name = name.as_str().unwrap_or_default();
-            if !o.contains_key(name) {
-                out.push(format!("{at}: no {name:?} in {v}"));
-            }
-        }
-        for (k, x) in o {
-            let p = &schema["properties"][k];
-            let p = if p.is_null() {
-                &schema["additionalProperties"]
-            } else {
-                p
-            };
-            if p.is_object() {
-                misfits(x, p, doc, &format!("{at}.{k}"), out);
-            }
-        }
+        object_misfits(o, schema, doc, at, out);
     }
     if let Some(a) = v.as_array() {
         for (i, x) in a.iter().enumerate() {
             misfits(x, &schema["items"], doc, &format!("{at}[{i}]"), out);
+        }
+    }
+}
+
+/// What is wrong with an object's properties: a required one missing, an
+/// unknown one where the schema allows none, one that does not fit.
+fn object_misfits(
+    o: &serde_json::Map<String, Value>,
+    schema: &Value,
+    doc: &Value,
+    at: &str,
+    out: &mut Vec<String>,
+) {
+    for name in schema["required"].as_array().into_iter().flatten() {
+        let name = name.as_str().unwrap_or_default();
+        if !o.contains_key(name) {
+            out.push(format!("{at}: no {name:?} in {}", Value::Object(o.clone())));
+        }
+    }
+    for (k, x) in o {
+        let p = &schema["properties"][k];
+        if p.is_null() && schema["additionalProperties"] == false {
+            out.push(format!("{at}: {k:?} is not allowed"));
+        }
+        let p = if p.is_null() {
+            &schema["additionalProperties"]
+        } else {
+            p
+        };
+        if p.is_object() {
+            misfits(x, p, doc, &format!("{at}.{k}"), out);
         }
     }
 }
@@ -284,8 +299,8 @@ fn doc_required(doc: &Value, schema: &Value) -> Vec<String> {
     out
 }
 
-/// A client that sends a request, checks the answer against the document
-/// and hands back its status and body.
+/// A client that checks a request's body against the document, sends it,
+/// checks the answer and hands back its status and body.
 struct Checked {
     c: Client,
     doc: Value,
@@ -299,6 +314,13 @@ impl Checked {
         path: &str,
         body: Option<Value>,
     ) -> (u16, Value) {
+        if let Some(b) = &body {
+            let op = &self.doc["paths"][route][method.to_ascii_lowercase()];
+            let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+            let mut out = Vec::new();
+            misfits(b, schema, &self.doc, "request", &mut out);
+            assert!(out.is_empty(), "{method} {route}: {out:#?}");
+        }
         let r = self
             .c
             .request(method, path, &[], body.as_ref())
@@ -390,7 +412,7 @@ async fn sync_and_merge_answers(k: &mut Checked, id: i64) {
     let bulk = json!({"records": [
         {"external_id": "crm-8", "name": "Marta Soler"},
         {"external_id": "crm-7", "tags": []},
-        {"name": "no key"},
+        {"external_id": "crm-8", "name": "Marta Soler again"},
     ]});
     let (_, b) = k.send("POST", "/api/v1/customers/bulk", "", bulk).await;
     let counts = (
