@@ -25,7 +25,7 @@ pub type Schemas = Vec<(String, RefOr<Schema>)>;
 pub type SchemaFn = fn(&mut Schemas) -> String;
 
 /// [`SchemaFn`] of a type.
-fn s<T: ToSchema>(out: &mut Schemas) -> String {
+fn schema<T: ToSchema>(out: &mut Schemas) -> String {
     let name = T::name().into_owned();
     out.push((name.clone(), T::schema()));
     T::schemas(out);
@@ -80,11 +80,11 @@ const DONE: &[(u16, Content)] = &[(204, Empty)];
 /// `201 Created`, no body.
 const MADE: &[(u16, Content)] = &[(201, Empty)];
 /// An interaction as it stands.
-const INTERACTION: &[(u16, Content)] = &[(200, Json(s::<store::read::InteractionView>))];
+const INTERACTION: &[(u16, Content)] = &[(200, Json(schema::<store::read::InteractionView>))];
 /// A campaign as it stands.
-const CAMPAIGN: &[(u16, Content)] = &[(200, Json(s::<store::read::CampaignView>))];
+const CAMPAIGN: &[(u16, Content)] = &[(200, Json(schema::<store::read::CampaignView>))];
 /// A record's id, made.
-const CREATED_ID: &[(u16, Content)] = &[(201, Json(s::<customers::Created>))];
+const CREATED_ID: &[(u16, Content)] = &[(201, Json(schema::<customers::Created>))];
 
 /// What each route takes and answers (routes not listed: not described yet).
 pub const IO: &[Io] = &[
@@ -93,60 +93,60 @@ pub const IO: &[Io] = &[
         "GET",
         "/api/v1/customers",
         Empty,
-        &[(200, Json(s::<customers::CustomersFound>))],
+        &[(200, Json(schema::<customers::CustomersFound>))],
     ),
     io(
         "POST",
         "/api/v1/customers",
-        Json(s::<customers::NewCustomer>),
+        Json(schema::<customers::NewCustomer>),
         CREATED_ID,
     ),
     io(
         "GET",
         "/api/v1/customers/{id}",
         Empty,
-        &[(200, Json(s::<customers::CustomerDetail>))],
+        &[(200, Json(schema::<customers::CustomerDetail>))],
     ),
     io(
         "PATCH",
         "/api/v1/customers/{id}",
-        Json(s::<records::Patch>),
-        &[(200, Json(s::<records::Patched>))],
+        Json(schema::<records::Patch>),
+        &[(200, Json(schema::<records::Patched>))],
     ),
     io(
         "GET",
         "/api/v1/customers/duplicates",
         Empty,
-        &[(200, Json(s::<records::Duplicates>))],
+        &[(200, Json(schema::<records::Duplicates>))],
     ),
     io(
         "POST",
         "/api/v1/customers/{id}/merge",
-        Json(s::<records::Other>),
-        &[(200, Json(s::<records::Merged>))],
+        Json(schema::<records::Other>),
+        &[(200, Json(schema::<records::Merged>))],
     ),
     io(
         "POST",
         "/api/v1/customers/{id}/unmerge",
-        Json(s::<records::Other>),
-        &[(200, Json(s::<records::Unmerged>))],
+        Json(schema::<records::Other>),
+        &[(200, Json(schema::<records::Unmerged>))],
     ),
     io(
         "GET",
         "/api/v1/customers/{id}/timeline",
         Empty,
-        &[(200, Json(s::<records::Timeline>))],
+        &[(200, Json(schema::<records::Timeline>))],
     ),
     io(
         "GET",
         "/api/v1/customers/{id}/history",
         Empty,
-        &[(200, Json(s::<customers::History>))],
+        &[(200, Json(schema::<customers::History>))],
     ),
     io(
         "POST",
         "/api/v1/customers/{id}/profile",
-        Json(s::<customers::ProfileReq>),
+        Json(schema::<customers::ProfileReq>),
         DONE,
     ),
     io(
@@ -158,47 +158,47 @@ pub const IO: &[Io] = &[
     io(
         "PUT",
         "/api/v1/customers/by-external-id/{external_id}",
-        Json(s::<records::Patch>),
+        Json(schema::<records::Patch>),
         &[
-            (200, Json(s::<sync::Synced>)),
-            (201, Json(s::<sync::Synced>)),
+            (200, Json(schema::<sync::Synced>)),
+            (201, Json(schema::<sync::Synced>)),
         ],
     ),
     io(
         "POST",
         "/api/v1/customers/bulk",
-        Json(s::<sync::Bulk>),
-        &[(200, Json(s::<sync::BulkAnswer>))],
+        Json(schema::<sync::Bulk>),
+        &[(200, Json(schema::<sync::BulkAnswer>))],
     ),
     io(
         "GET",
         "/api/v1/customers/{id}/consents",
         Empty,
-        &[(200, Json(s::<consents::Ledger>))],
+        &[(200, Json(schema::<consents::Ledger>))],
     ),
     io(
         "POST",
         "/api/v1/customers/{id}/consents",
-        Json(s::<consents::ConsentReq>),
-        &[(201, Json(s::<model::consent::ConsentEntry>))],
+        Json(schema::<consents::ConsentReq>),
+        &[(201, Json(schema::<model::consent::ConsentEntry>))],
     ),
     // Saved queries.
     io(
         "GET",
         "/api/v1/customer-queries",
         Empty,
-        &[(200, Json(s::<queries::SavedQueries>))],
+        &[(200, Json(schema::<queries::SavedQueries>))],
     ),
     io(
         "GET",
         "/api/v1/customer-queries/{name}",
         Empty,
-        &[(200, Json(s::<model::query::CustomerQuery>))],
+        &[(200, Json(schema::<model::query::CustomerQuery>))],
     ),
     io(
         "PUT",
         "/api/v1/customer-queries/{name}",
-        Json(s::<model::query::CustomerQuery>),
+        Json(schema::<model::query::CustomerQuery>),
         DONE,
     ),
     io("DELETE", "/api/v1/customer-queries/{name}", Empty, DONE),
@@ -206,26 +206,26 @@ pub const IO: &[Io] = &[
         "GET",
         "/api/v1/customer-queries/{name}/customers",
         Empty,
-        &[(200, Json(s::<queries::QueryPage>))],
+        &[(200, Json(schema::<queries::QueryPage>))],
     ),
     // Imports.
     io(
         "POST",
         "/api/v1/imports",
         Media("multipart/form-data"),
-        &[(202, Json(s::<customers::Created>))],
+        &[(202, Json(schema::<customers::Created>))],
     ),
     io(
         "GET",
         "/api/v1/imports",
         Empty,
-        &[(200, Json(s::<imports::Imports>))],
+        &[(200, Json(schema::<imports::Imports>))],
     ),
     io(
         "GET",
         "/api/v1/imports/{id}",
         Empty,
-        &[(200, Json(s::<store::crm::ImportView>))],
+        &[(200, Json(schema::<store::crm::ImportView>))],
     ),
     io(
         "GET",
@@ -238,31 +238,31 @@ pub const IO: &[Io] = &[
         "GET",
         "/api/v1/dnc-lists",
         Empty,
-        &[(200, Json(s::<campaigns::DncLists>))],
+        &[(200, Json(schema::<campaigns::DncLists>))],
     ),
     io(
         "GET",
         "/api/v1/webhooks",
         Empty,
-        &[(200, Json(s::<webhooks::Webhooks>))],
+        &[(200, Json(schema::<webhooks::Webhooks>))],
     ),
     io(
         "POST",
         "/api/v1/webhooks",
-        Json(s::<webhooks::NewWebhook>),
-        &[(201, Json(s::<webhooks::WebhookMade>))],
+        Json(schema::<webhooks::NewWebhook>),
+        &[(201, Json(schema::<webhooks::WebhookMade>))],
     ),
     io("DELETE", "/api/v1/webhooks/{id}", Empty, DONE),
     io(
         "GET",
         "/api/v1/webhooks/{id}/deliveries",
         Empty,
-        &[(200, Json(s::<webhooks::Deliveries>))],
+        &[(200, Json(schema::<webhooks::Deliveries>))],
     ),
     io(
         "POST",
         "/api/v1/webhooks/{id}/replay",
-        Json(s::<webhooks::Replay>),
+        Json(schema::<webhooks::Replay>),
         DONE,
     ),
     // Campaigns.
@@ -270,12 +270,12 @@ pub const IO: &[Io] = &[
         "GET",
         "/api/v1/campaigns",
         Empty,
-        &[(200, Json(s::<campaigns::Campaigns>))],
+        &[(200, Json(schema::<campaigns::Campaigns>))],
     ),
     io(
         "POST",
         "/api/v1/campaigns",
-        Json(s::<campaigns::NewCampaign>),
+        Json(schema::<campaigns::NewCampaign>),
         CREATED_ID,
     ),
     io("GET", "/api/v1/campaigns/{id}", Empty, CAMPAIGN),
@@ -283,13 +283,13 @@ pub const IO: &[Io] = &[
         "GET",
         "/api/v1/campaigns/{id}/contacts",
         Empty,
-        &[(200, Json(s::<campaigns::Contacts>))],
+        &[(200, Json(schema::<campaigns::Contacts>))],
     ),
     io(
         "POST",
         "/api/v1/campaigns/{id}/contacts",
-        Json(s::<campaigns::NewContacts>),
-        &[(201, Json(s::<campaigns::ContactsAdded>))],
+        Json(schema::<campaigns::NewContacts>),
+        &[(201, Json(schema::<campaigns::ContactsAdded>))],
     ),
     io("POST", "/api/v1/campaigns/{id}/start", Empty, CAMPAIGN),
     io("POST", "/api/v1/campaigns/{id}/pause", Empty, CAMPAIGN),
@@ -297,48 +297,48 @@ pub const IO: &[Io] = &[
     io(
         "PUT",
         "/api/v1/campaigns/{id}/ratio",
-        Json(s::<campaigns::RatioBody>),
+        Json(schema::<campaigns::RatioBody>),
         CAMPAIGN,
     ),
     io(
         "POST",
         "/api/v1/previews/{id}/accept",
-        Json(s::<campaigns::PreviewAnswer>),
+        Json(schema::<campaigns::PreviewAnswer>),
         DONE,
     ),
     io(
         "POST",
         "/api/v1/previews/{id}/skip",
-        Json(s::<campaigns::PreviewAnswer>),
+        Json(schema::<campaigns::PreviewAnswer>),
         DONE,
     ),
     // Interactions.
     io(
         "POST",
         "/api/v1/interactions",
-        Json(s::<interactions::NewInteraction>),
+        Json(schema::<interactions::NewInteraction>),
         &[
-            (201, Json(s::<store::read::InteractionView>)),
-            (200, Json(s::<store::read::InteractionView>)),
+            (201, Json(schema::<store::read::InteractionView>)),
+            (200, Json(schema::<store::read::InteractionView>)),
         ],
     ),
     io(
         "GET",
         "/api/v1/interactions",
         Empty,
-        &[(200, Json(s::<interactions::Interactions>))],
+        &[(200, Json(schema::<interactions::Interactions>))],
     ),
     io("GET", "/api/v1/interactions/{id}", Empty, INTERACTION),
     io(
         "POST",
         "/api/v1/interactions/{id}/accept",
-        OptionalJson(s::<interactions::AgentBody>),
+        OptionalJson(schema::<interactions::AgentBody>),
         INTERACTION,
     ),
     io(
         "POST",
         "/api/v1/interactions/{id}/reject",
-        OptionalJson(s::<interactions::AgentBody>),
+        OptionalJson(schema::<interactions::AgentBody>),
         DONE,
     ),
     io(
@@ -350,37 +350,37 @@ pub const IO: &[Io] = &[
     io(
         "POST",
         "/api/v1/interactions/{id}/transfer",
-        Json(s::<interactions::TransferBody>),
+        Json(schema::<interactions::TransferBody>),
         INTERACTION,
     ),
     io(
         "POST",
         "/api/v1/interactions/{id}/disposition",
-        Json(s::<interactions::DispositionBody>),
+        Json(schema::<interactions::DispositionBody>),
         INTERACTION,
     ),
     io(
         "GET",
         "/api/v1/interactions/{id}/notes",
         Empty,
-        &[(200, Json(s::<interactions::Notes>))],
+        &[(200, Json(schema::<interactions::Notes>))],
     ),
     io(
         "POST",
         "/api/v1/interactions/{id}/notes",
-        Json(s::<interactions::TextBody>),
+        Json(schema::<interactions::TextBody>),
         MADE,
     ),
     io(
         "GET",
         "/api/v1/interactions/{id}/messages",
         Empty,
-        &[(200, Json(s::<interactions::Messages>))],
+        &[(200, Json(schema::<interactions::Messages>))],
     ),
     io(
         "POST",
         "/api/v1/interactions/{id}/messages",
-        Json(s::<interactions::TextBody>),
+        Json(schema::<interactions::TextBody>),
         MADE,
     ),
     io(
@@ -415,7 +415,7 @@ pub const IO: &[Io] = &[
     io(
         "POST",
         "/api/v1/interactions/{id}/call/consult",
-        Json(s::<calls::ConsultBody>),
+        Json(schema::<calls::ConsultBody>),
         DONE,
     ),
     io(
@@ -435,14 +435,14 @@ pub const IO: &[Io] = &[
         "GET",
         "/api/v1/reports/summary",
         Empty,
-        &[(200, Json(s::<customers::Summary>))],
+        &[(200, Json(schema::<customers::Summary>))],
     ),
     // Sign-in, one's own account, tenants.
     io(
         "GET",
         "/healthz",
         Empty,
-        &[(200, Json(s::<crate::routes::Health>))],
+        &[(200, Json(schema::<crate::routes::Health>))],
     ),
     io(
         "GET",
@@ -453,45 +453,45 @@ pub const IO: &[Io] = &[
     io(
         "POST",
         "/api/v1/sessions",
-        Json(s::<sessions::SignIn>),
-        &[(201, Json(s::<sessions::SignedIn>))],
+        Json(schema::<sessions::SignIn>),
+        &[(201, Json(schema::<sessions::SignedIn>))],
     ),
     io("DELETE", "/api/v1/sessions", Empty, DONE),
     io(
         "GET",
         "/api/v1/me",
         Empty,
-        &[(200, Json(s::<crate::routes::Me>))],
+        &[(200, Json(schema::<crate::routes::Me>))],
     ),
     io(
         "GET",
         "/api/v1/me/sessions",
         Empty,
-        &[(200, Json(s::<sessions::MySessions>))],
+        &[(200, Json(schema::<sessions::MySessions>))],
     ),
     io("DELETE", "/api/v1/me/sessions/{id}", Empty, DONE),
     io(
         "GET",
         "/api/v1/me/two-factor",
         Empty,
-        &[(200, Json(s::<two_factor::TwoFactorStatus>))],
+        &[(200, Json(schema::<two_factor::TwoFactorStatus>))],
     ),
     io(
         "POST",
         "/api/v1/me/two-factor",
         Empty,
-        &[(201, Json(s::<crate::signin::Setup>))],
+        &[(201, Json(schema::<crate::signin::Setup>))],
     ),
     io(
         "POST",
         "/api/v1/me/two-factor/confirm",
-        Json(s::<two_factor::Code>),
+        Json(schema::<two_factor::Code>),
         DONE,
     ),
     io(
         "POST",
         "/api/v1/me/two-factor/disable",
-        Json(s::<two_factor::Code>),
+        Json(schema::<two_factor::Code>),
         DONE,
     ),
     io("DELETE", "/api/v1/users/{id}/two-factor", Empty, DONE),
@@ -499,87 +499,87 @@ pub const IO: &[Io] = &[
         "GET",
         "/api/v1/tenants",
         Empty,
-        &[(200, Json(s::<sessions::Tenants>))],
+        &[(200, Json(schema::<sessions::Tenants>))],
     ),
     io(
         "POST",
         "/api/v1/tenants",
-        Json(s::<sessions::NewTenant>),
-        &[(201, Json(s::<sessions::TenantRef>))],
+        Json(schema::<sessions::NewTenant>),
+        &[(201, Json(schema::<sessions::TenantRef>))],
     ),
     // Agents, queues, the routing plan.
     io(
         "GET",
         "/api/v1/agents",
         Empty,
-        &[(200, Json(s::<agents::Agents>))],
+        &[(200, Json(schema::<agents::Agents>))],
     ),
     io(
         "POST",
         "/api/v1/agents",
-        Json(s::<agents::NewAgent>),
+        Json(schema::<agents::NewAgent>),
         CREATED_ID,
     ),
     io(
         "GET",
         "/api/v1/agents/{id}",
         Empty,
-        &[(200, Json(s::<store::read::AgentView>))],
+        &[(200, Json(schema::<store::read::AgentView>))],
     ),
     io(
         "PUT",
         "/api/v1/agents/{id}/skills",
-        Json(s::<agents::Skills>),
+        Json(schema::<agents::Skills>),
         DONE,
     ),
     io(
         "PUT",
         "/api/v1/agents/{id}/teams",
-        Json(s::<agents::Teams>),
+        Json(schema::<agents::Teams>),
         DONE,
     ),
     io(
         "POST",
         "/api/v1/agents/{id}/sign-in",
-        OptionalJson(s::<agents::SignInBody>),
+        OptionalJson(schema::<agents::SignInBody>),
         DONE,
     ),
     io("POST", "/api/v1/agents/{id}/sign-out", Empty, DONE),
     io(
         "POST",
         "/api/v1/agents/{id}/state",
-        Json(s::<agents::StateBody>),
+        Json(schema::<agents::StateBody>),
         DONE,
     ),
     io(
         "GET",
         "/api/v1/queues",
         Empty,
-        &[(200, Json(s::<routing::Queues>))],
+        &[(200, Json(schema::<routing::Queues>))],
     ),
     io(
         "GET",
         "/api/v1/queues/{id}",
         Empty,
-        &[(200, Json(s::<crate::tenant::QueueInfo>))],
+        &[(200, Json(schema::<crate::tenant::QueueInfo>))],
     ),
     io(
         "GET",
         "/api/v1/routing/plan",
         Empty,
-        &[(200, Json(s::<routing::PlanBody>))],
+        &[(200, Json(schema::<routing::PlanBody>))],
     ),
     io(
         "PUT",
         "/api/v1/routing/plan",
-        Json(s::<routing::PlanBody>),
+        Json(schema::<routing::PlanBody>),
         DONE,
     ),
     io(
         "POST",
         "/api/v1/routing/plan/validate",
-        Json(s::<routing::PlanBody>),
-        &[(200, Json(s::<routing::PlanCheck>))],
+        Json(schema::<routing::PlanBody>),
+        &[(200, Json(schema::<routing::PlanCheck>))],
     ),
     // Audit, tokens, settings.
     io(
@@ -587,7 +587,7 @@ pub const IO: &[Io] = &[
         "/api/v1/audit",
         Empty,
         &[
-            (200, Json(s::<audit::AuditEntries>)),
+            (200, Json(schema::<audit::AuditEntries>)),
             (200, Media("text/csv")),
         ],
     ),
@@ -595,37 +595,37 @@ pub const IO: &[Io] = &[
         "GET",
         "/api/v1/tokens",
         Empty,
-        &[(200, Json(s::<tokens::Tokens>))],
+        &[(200, Json(schema::<tokens::Tokens>))],
     ),
     io(
         "POST",
         "/api/v1/tokens",
-        Json(s::<tokens::NewToken>),
-        &[(201, Json(s::<tokens::TokenMade>))],
+        Json(schema::<tokens::NewToken>),
+        &[(201, Json(schema::<tokens::TokenMade>))],
     ),
     io("DELETE", "/api/v1/tokens/{id}", Empty, DONE),
     io(
         "GET",
         "/api/v1/settings/tenant",
         Empty,
-        &[(200, Json(s::<center::settings::TenantSettingsDoc>))],
+        &[(200, Json(schema::<center::settings::TenantSettingsDoc>))],
     ),
     io(
         "PUT",
         "/api/v1/settings/tenant",
-        Json(s::<center::settings::TenantSettingsDoc>),
+        Json(schema::<center::settings::TenantSettingsDoc>),
         DONE,
     ),
     io(
         "GET",
         "/api/v1/settings/customer-fields",
         Empty,
-        &[(200, Json(s::<model::fields::FieldDefsDoc>))],
+        &[(200, Json(schema::<model::fields::FieldDefsDoc>))],
     ),
     io(
         "PUT",
         "/api/v1/settings/customer-fields",
-        Json(s::<model::fields::FieldDefsDoc>),
+        Json(schema::<model::fields::FieldDefsDoc>),
         DONE,
     ),
     // Live events and the public chat.
@@ -639,19 +639,19 @@ pub const IO: &[Io] = &[
     io(
         "POST",
         "/chat/{tenant}/start",
-        OptionalJson(s::<chat::Start>),
-        &[(201, Json(s::<chat::ChatStarted>))],
+        OptionalJson(schema::<chat::Start>),
+        &[(201, Json(schema::<chat::ChatStarted>))],
     ),
     io(
         "GET",
         "/chat/{tenant}/{id}/messages",
         Empty,
-        &[(200, Json(s::<chat::ChatMessages>))],
+        &[(200, Json(schema::<chat::ChatMessages>))],
     ),
     io(
         "POST",
         "/chat/{tenant}/{id}/messages",
-        Json(s::<chat::Send>),
+        Json(schema::<chat::Send>),
         MADE,
     ),
     io(
