@@ -41,7 +41,7 @@ pub struct Bulk {
     pub records: Vec<Value>,
 }
 
-/// One record of a bulk request, as [`read_one`] reads it: its key and
+/// One record of a bulk request, as `read_one` reads it: its key and
 /// the parts of a change (a [`Patch`] without `version`). Only its schema
 /// is used: [`Patch`]'s, with `external_id` required and `version` gone
 /// (flattening would leave `Patch` forbidding the key as unknown).
