@@ -374,12 +374,14 @@ pub const PROFILE_VALUE_LEN_MAX: usize = 1_024;
 
 /// A queue as the API shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueInfo {
     /// Id.
     pub id: u32,
     /// Name.
     pub name: String,
     /// Strategy.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub strategy: &'static str,
     /// Waiting now.
     pub waiting: u32,

@@ -64,6 +64,7 @@ fn default_mode() -> String {
 /// Friday, UK 08–21, others 09–20 weekdays), retries, attempt caps, and
 /// abandon alert and target below the cap.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CampaignDoc {
     /// `preview`, `progressive` (default), `power` or `predictive`.
@@ -112,6 +113,7 @@ pub struct CampaignDoc {
 /// `{"code": "left_company", "effects": ["mark_phone_invalid"], "record":
 /// ["phone_invalid", "moved"]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DispositionDoc {
     /// The code agents pick (`[a-z0-9_-]`, at most 32 bytes).
@@ -120,6 +122,7 @@ pub struct DispositionDoc {
     /// `mark_phone_invalid`, `add_phone`, `schedule_callback`, `history`
     /// (none: closed as reached with the code as its reason).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub effects: Vec<DispositionEffect>,
     /// What it does to the customer's record: `phone_invalid`, `add_phone`,
     /// `withdraw_calls`, `deceased`, `moved`, `not_the_person`.
@@ -261,6 +264,7 @@ impl CampaignDoc {
 
 /// A contact as the API takes it.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContactReq {
     /// The person's name.

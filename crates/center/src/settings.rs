@@ -26,6 +26,7 @@ pub const HOLIDAY_NAME_MAX: usize = 64;
 
 /// A holiday as written in the document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HolidayDoc {
     /// `YYYY-MM-DD`, a day in the tenant's zone.
@@ -37,6 +38,7 @@ pub struct HolidayDoc {
 
 /// The document as sent and stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TenantSettingsDoc {
     /// An IANA zone name (`Europe/Madrid`).
@@ -66,6 +68,7 @@ pub const CUSTOMER_RETENTION_DAYS_MAX: u32 = 36_500;
 
 /// The caps on calls to one person across every campaign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PersonCallsDoc {
     /// Per calendar day in the person's zone (1–50).

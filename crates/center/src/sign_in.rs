@@ -25,6 +25,7 @@ pub const SECRET_MAX: usize = 4096;
 
 /// Whether admins and supervisors must sign in with a second factor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TwoFactor {
     /// Users who set one up are asked for it; nobody must.
@@ -43,6 +44,7 @@ impl TwoFactor {
 
 /// The OpenID Connect provider, as written in the document.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OidcDoc {
     /// The provider's issuer address (its discovery document is at

@@ -144,30 +144,38 @@ pub const ATTRIBUTES_MAX: usize = 64;
 
 /// Everything routing may match on. All optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attributes {
     /// Who called (ANI).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub caller_number: Option<PhoneNumber>,
     /// The line they called (DNIS): VIP lines, product lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub dialled_number: Option<PhoneNumber>,
     /// The customer record, when identified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<u64>,
     /// The customer's segment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub segment: Option<Segment>,
     /// The customer's value tier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub value_tier: Option<ValueTier>,
     /// The language the customer speaks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub language: Option<Language>,
     /// IVR menu choices, in order: (menu, choice).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<[String; 2]>))]
     pub ivr: Vec<(String, String)>,
     /// Free key/values from integrations and web forms.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<[String; 2]>))]
     pub extra: Vec<(String, String)>,
 }
 

@@ -19,6 +19,7 @@ pub const ENTRIES_KEPT_MAX: usize = 64;
 
 /// The channel a consent is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ConsentChannel {
     /// Calls.
@@ -50,6 +51,7 @@ impl ConsentChannel {
 
 /// One entry of the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentEntry {
     /// For what (`marketing`, `collections`; `all` for every purpose).
     pub purpose: String,

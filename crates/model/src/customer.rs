@@ -30,6 +30,7 @@ pub mod limits {
 
 /// What kind of line a phone is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PhoneKind {
     /// A mobile phone.
@@ -57,6 +58,7 @@ impl PhoneKind {
 
 /// One of a customer's phones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Phone {
     /// The number as it was given.
     pub number: String,
@@ -86,6 +88,7 @@ impl Phone {
 
 /// A postal address.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Address {
     /// Street and number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -113,6 +116,7 @@ impl Address {
 
 /// A customer record, whole.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Record {
     /// The client company's own key for this customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -347,6 +351,7 @@ impl Cause {
 /// What a disposition code does to the customer's record (a campaign's
 /// codes each carry a list of these; see `dialer::disposition`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RecordEffect {
     /// The number called (or calling) is wrong: marked invalid.

@@ -26,6 +26,7 @@ pub const PATTERN_MAX: usize = 512;
 
 /// A field's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
     /// Any text (a pattern may restrict it).
@@ -43,6 +44,7 @@ pub enum FieldKind {
 
 /// One field's definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FieldDef {
     /// The key under the record's `fields` (letters, digits, `_`).
@@ -80,6 +82,7 @@ impl FieldDef {
 
 /// The document as sent and stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FieldDefsDoc {
     /// The definitions, in the order pages show them.

@@ -29,6 +29,7 @@ pub const VALUE_LEN_MAX: usize = 200;
 
 /// A saved query's conditions.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CustomerQuery {
     /// What the query is for (shown on the pages).

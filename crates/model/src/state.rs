@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where an interaction stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InteractionState {
     /// Opened, not yet placed by routing.
@@ -38,6 +39,7 @@ impl InteractionState {
 
 /// What an agent is doing, without the reason of a not-ready state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AgentStatus {
     /// Signed out.

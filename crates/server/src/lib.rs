@@ -9,7 +9,8 @@
 //! - [`routes`]: one module per resource under `/api/v1`, the public chat page.
 //! - [`auth`]: roles, argon2id passwords, API tokens, sessions with CSRF,
 //!   lock-out; [`perms`]: the permission and route tables (data).
-//! - [`error`]: the error envelope and stable codes; [`openapi`]: the document.
+//! - [`error`]: the error envelope and stable codes; [`openapi`]: the document,
+//!   with each route's request and response schemas (`utoipa`).
 //! - [`import`]: imports of customer files (read on a thread, matched and
 //!   written in chunks through the tenant core).
 //! - [`bench`]: the load benchmark and its HTTP/1.1 client over hyper.

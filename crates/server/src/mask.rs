@@ -69,9 +69,23 @@ pub fn record(r: &mut Record) {
 
 /// An interaction's JSON with the caller's number masked.
 pub fn interaction(v: &mut Value) {
+    if let Some(a) = v.get_mut("attributes") {
+        attributes(a);
+    }
+}
+
+/// An interaction with the caller's number masked.
+pub fn interaction_view(v: &mut store::read::InteractionView) {
+    if let Some(a) = v.attributes.as_mut() {
+        attributes(a);
+    }
+}
+
+/// Routing attributes (JSON) with the caller's and called numbers masked.
+fn attributes(a: &mut Value) {
     for key in ["caller_number", "called_number"] {
-        if let Some(n) = v["attributes"][key].as_str().map(number) {
-            v["attributes"][key] = Value::String(n);
+        if let Some(n) = a[key].as_str().map(number) {
+            a[key] = Value::String(n);
         }
     }
 }

@@ -3,7 +3,9 @@
 //! [`PERMISSIONS`] says which roles may do each [`Action`]; handlers call
 //! `principal.require(action)`. [`ROUTES`] lists every endpoint with its
 //! action: the OpenAPI document, docs/server.md's table and the
-//! role-by-endpoint test are all generated from these two tables.
+//! role-by-endpoint test are all generated from these two tables (what
+//! each route takes and answers is beside them, in
+//! [`crate::openapi::io::IO`], keyed by the same method and path).
 
 use crate::auth::Role;
 

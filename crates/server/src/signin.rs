@@ -241,7 +241,7 @@ pub async fn check_code(st: &AppState, user: &UserRecord, code: &str) -> ApiResu
 }
 
 /// A key being set up: base32, its address and QR code.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Setup {
     /// The key, base32 (to type in).
     pub secret: String,

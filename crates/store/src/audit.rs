@@ -21,6 +21,7 @@ const FIELD_MAX: usize = 128;
 
 /// One entry of a chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     /// Its place in the tenant's chain, from 1.
     pub seq: i64,

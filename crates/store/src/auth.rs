@@ -49,6 +49,7 @@ pub struct TokenRecord {
 
 /// An API token as its tenant's administrators see it (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenInfo {
     /// Its id in the tenant.
     pub id: i64,

@@ -33,6 +33,7 @@ pub struct Search {
 
 /// One entry of a customer's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
     /// Log sequence number (entries are ordered by it, newest first).
     pub seq: i64,
@@ -56,6 +57,7 @@ pub struct TimelineEntry {
 
 /// Records that look like one person (same name words and place).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Alike {
     /// The folded name words.
     pub name_key: String,
@@ -69,6 +71,7 @@ pub struct Alike {
 
 /// What an import loads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {
     /// Customer records.
@@ -82,6 +85,7 @@ pub enum ImportKind {
 
 /// Where an import stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ImportState {
     /// Reading and writing.
@@ -117,6 +121,7 @@ impl ImportState {
 
 /// An import's state and counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportView {
     /// Its id.
     pub id: i64,
@@ -177,6 +182,7 @@ pub struct NewImport<'a> {
 
 /// A line of an import's report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reject {
     /// The file's line (1: the header).
     pub line: i64,

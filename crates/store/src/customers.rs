@@ -419,6 +419,7 @@ async fn mark_merged(
 
 /// A record as read: the record and what the store knows about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerFull {
     /// Its id.
     pub id: i64,

@@ -11,6 +11,7 @@ pub const LIST_MAX: i64 = 500;
 
 /// An interaction as the projection holds it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InteractionView {
     /// Its id.
     pub id: i64,
@@ -31,6 +32,7 @@ pub struct InteractionView {
     /// Subject line.
     pub subject: Option<String>,
     /// Routing attributes (JSON), when any.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<model::Attributes>))]
     pub attributes: Option<serde_json::Value>,
     /// Unix milliseconds.
     pub created_at: i64,
@@ -52,6 +54,7 @@ pub struct InteractionView {
 
 /// A customer record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerView {
     /// Its id.
     pub id: i64,
@@ -67,6 +70,7 @@ pub struct CustomerView {
 
 /// An agent with its current routing state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentView {
     /// Its id.
     pub id: i64,
@@ -84,6 +88,7 @@ pub struct AgentView {
 
 /// A chat message or note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageView {
     /// Log sequence number (also a cursor for polling).
     pub seq: i64,
@@ -97,6 +102,7 @@ pub struct MessageView {
 
 /// An outbound campaign with its state and running counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CampaignView {
     /// Its id.
     pub id: i64,
@@ -124,6 +130,7 @@ pub struct CampaignView {
 
 /// A contact of a campaign and how it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CampaignContactView {
     /// Its id in the campaign.
     pub id: i64,

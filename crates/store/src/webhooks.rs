@@ -12,6 +12,7 @@ pub const DELIVERIES_KEPT: i64 = 1_000;
 
 /// A webhook as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Webhook {
     /// Its id.
     pub id: i64,
@@ -30,6 +31,7 @@ pub struct Webhook {
 
 /// One delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delivery {
     /// The fact's sequence number.
     pub seq: i64,

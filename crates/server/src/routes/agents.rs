@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use model::ReasonCode;
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::AppState;
 use crate::auth::{Principal, Role};
@@ -15,7 +14,7 @@ use crate::routes::{Body, path_id};
 use crate::tenant::{Ack, Op};
 
 /// A skill with its level, as `{"name": "billing", "level": 7}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SkillLevel {
     /// Skill name.
@@ -25,7 +24,7 @@ pub struct SkillLevel {
 }
 
 /// New agent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAgent {
     /// Unique name.
@@ -44,7 +43,14 @@ pub struct NewAgent {
 pub async fn list(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
     p.require(Action::AgentsRead)?;
     let agents = st.store.agents(p.tenant()?).await?;
-    Ok(axum::Json(json!({"agents": agents})).into_response())
+    Ok(axum::Json(Agents { agents }).into_response())
+}
+
+/// `GET /api/v1/agents`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Agents {
+    /// The tenant's agents with their states.
+    pub agents: Vec<store::read::AgentView>,
 }
 
 /// `GET /api/v1/agents/{id}`.
@@ -102,11 +108,12 @@ pub async fn create(
     let Ack::Id(id) = ack else {
         return Err(ApiError::internal("unexpected ack"));
     };
-    Ok((StatusCode::CREATED, axum::Json(json!({"id": id}))).into_response())
+    let body = crate::routes::customers::Created { id };
+    Ok((StatusCode::CREATED, axum::Json(body)).into_response())
 }
 
 /// Skills replacement.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Skills {
     /// The new skills.
@@ -135,7 +142,7 @@ pub async fn skills(
 }
 
 /// Teams replacement.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Teams {
     /// The new teams, by name.
@@ -181,7 +188,7 @@ fn own(p: &Principal, id: i64) -> ApiResult<()> {
 }
 
 /// Optional reason.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignInBody {
     /// Sign in not ready, for this reason.
@@ -232,7 +239,7 @@ pub async fn sign_out(
 }
 
 /// New state.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StateBody {
     /// `ready` or `not_ready`.

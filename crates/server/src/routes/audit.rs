@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 use store::audit::AuditEntry;
 
 use crate::AppState;
@@ -75,7 +74,7 @@ pub async fn list(
     };
     let entries = st.store.audit(p.tenant()?, from, to, limit).await?;
     match q.get("format").map(String::as_str).unwrap_or("json") {
-        "json" => Ok(axum::Json(json!({"entries": entries})).into_response()),
+        "json" => Ok(axum::Json(AuditEntries { entries }).into_response()),
         "csv" => Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -89,4 +88,11 @@ pub async fn list(
             .into_response()),
         other => Err(ApiError::field("format", format!("{other:?}: json or csv"))),
     }
+}
+
+/// `GET /api/v1/audit` (`format=json`).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AuditEntries {
+    /// The entries, oldest first, each chained to the one before.
+    pub entries: Vec<store::audit::AuditEntry>,
 }

@@ -96,7 +96,7 @@ pub async fn hangup(
 }
 
 /// Whom to consult.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsultBody {
     /// The agent to ring.

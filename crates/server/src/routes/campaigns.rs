@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use store::read::{CampaignContactView, CampaignView};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::{Principal, Role};
@@ -18,7 +19,7 @@ use crate::tenant::{Ack, Op};
 use center::outbound::{CampaignCommand, CampaignDoc, ContactReq};
 
 /// A new campaign.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCampaign {
     /// Unique name.
@@ -31,7 +32,46 @@ pub struct NewCampaign {
 pub async fn list(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
     p.require(Action::CampaignsRead)?;
     let campaigns = st.store.campaigns(p.tenant()?).await?;
-    Ok(axum::Json(json!({"campaigns": campaigns})).into_response())
+    Ok(axum::Json(Campaigns { campaigns }).into_response())
+}
+
+/// `GET /api/v1/campaigns`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Campaigns {
+    /// The tenant's campaigns with their counts.
+    pub campaigns: Vec<CampaignView>,
+}
+
+/// `GET /api/v1/campaigns/{id}/contacts`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Contacts {
+    /// A page of the campaign's contacts, in id order.
+    pub contacts: Vec<CampaignContactView>,
+}
+
+/// `POST /api/v1/campaigns/{id}/contacts`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactsAdded {
+    /// Contacts added.
+    pub added: i64,
+}
+
+/// `GET /api/v1/dnc-lists`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DncLists {
+    /// The lists loaded from files.
+    pub lists: Vec<DncList>,
+}
+
+/// A do-not-call list loaded from a file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DncList {
+    /// Its name.
+    pub name: String,
+    /// Whether it is a national registry.
+    pub national: bool,
+    /// Numbers on it.
+    pub numbers: usize,
 }
 
 /// `POST /api/v1/campaigns`.
@@ -51,7 +91,8 @@ pub async fn create(
     else {
         return Err(ApiError::internal("unexpected ack"));
     };
-    Ok((StatusCode::CREATED, axum::Json(json!({"id": id}))).into_response())
+    let body = crate::routes::customers::Created { id };
+    Ok((StatusCode::CREATED, axum::Json(body)).into_response())
 }
 
 /// `GET /api/v1/campaigns/{id}`.
@@ -94,11 +135,11 @@ pub async fn contacts(
         .store
         .campaign_contacts(t, id, num("after", 0)?, num("limit", 100)?)
         .await?;
-    Ok(axum::Json(json!({"contacts": list})).into_response())
+    Ok(axum::Json(Contacts { contacts: list }).into_response())
 }
 
 /// Contacts to add.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewContacts {
     /// The contacts.
@@ -124,7 +165,7 @@ pub async fn add_contacts(
     else {
         return Err(ApiError::internal("unexpected ack"));
     };
-    Ok((StatusCode::CREATED, axum::Json(json!({"added": n}))).into_response())
+    Ok((StatusCode::CREATED, axum::Json(ContactsAdded { added: n })).into_response())
 }
 
 async fn command(
@@ -178,7 +219,7 @@ pub async fn stop(
 }
 
 /// A power campaign's pacing.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RatioBody {
     /// Lines per free agent, 1.0 to 10.0.
@@ -215,7 +256,7 @@ pub async fn ratio(
 }
 
 /// An agent's answer to a previewed contact.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewAnswer {
     /// The agent (agents: themselves, the default).
@@ -286,9 +327,13 @@ pub async fn dnc_lists(State(st): State<AppState>, p: Principal) -> ApiResult<Re
         Ack::Lists(l) => l,
         _ => return Err(ApiError::internal("unexpected answer to a list request")),
     };
-    let lists: Vec<_> = lists
+    let lists = lists
         .into_iter()
-        .map(|(name, national, numbers)| json!({"name": name, "national": national, "numbers": numbers}))
+        .map(|(name, national, numbers)| DncList {
+            name,
+            national,
+            numbers,
+        })
         .collect();
-    Ok(axum::Json(json!({ "lists": lists })).into_response())
+    Ok(axum::Json(DncLists { lists }).into_response())
 }

@@ -35,8 +35,9 @@ pub(crate) async fn tenant(st: &AppState, name: &str) -> ApiResult<store::Tenant
 }
 
 /// Chat start.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ChatStart)]
 pub struct Start {
     /// The customer's name.
     pub name: Option<String>,
@@ -124,7 +125,10 @@ pub async fn start(
     };
     Ok((
         StatusCode::CREATED,
-        axum::Json(json!({"interaction_id": id, "secret": secret})),
+        axum::Json(ChatStarted {
+            interaction_id: id,
+            secret,
+        }),
     )
         .into_response())
 }
@@ -165,12 +169,35 @@ pub async fn messages(
     };
     let it = check_secret(&st, &t, id, secret).await?;
     let msgs = st.store.messages(&t, id, after).await?;
-    Ok(axum::Json(json!({"state": it.state, "messages": msgs})).into_response())
+    Ok(axum::Json(ChatMessages {
+        state: it.state,
+        messages: msgs,
+    })
+    .into_response())
+}
+
+/// `POST /chat/{tenant}/start`: the chat and the secret its page keeps.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ChatStarted {
+    /// The chat's interaction.
+    pub interaction_id: i64,
+    /// What the page sends back to read and write the chat.
+    pub secret: String,
+}
+
+/// `GET /chat/{tenant}/{id}/messages`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ChatMessages {
+    /// Where the chat stands.
+    pub state: model::state::InteractionState,
+    /// The messages after the cursor.
+    pub messages: Vec<store::read::MessageView>,
 }
 
 /// A customer's message.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ChatSend)]
 pub struct Send {
     /// The secret from start.
     pub secret: String,

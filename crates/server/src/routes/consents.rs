@@ -11,8 +11,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use model::consent::{ConsentChannel, ConsentEntry};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::Principal;
@@ -25,7 +25,7 @@ use crate::tenant::Op;
 const LIST_MAX: i64 = 500;
 
 /// An entry as the API takes it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsentReq {
     /// For what (`marketing`, `collections`; `all` for every purpose).
@@ -117,13 +117,35 @@ pub async fn list(
                 .insert(ch.as_str(), now);
         }
     }
-    let consents: Vec<_> = entries
-        .iter()
-        .map(|(seq, e)| {
-            let mut v = serde_json::to_value(e).unwrap_or_default();
-            v["seq"] = json!(seq);
-            v
+    let in_force = in_force
+        .into_iter()
+        .map(|(purpose, by)| {
+            let by = by.into_iter().map(|(ch, on)| (ch.to_string(), on));
+            (purpose.to_string(), by.collect())
         })
         .collect();
-    Ok(axum::Json(json!({"consents": consents, "in_force": in_force})).into_response())
+    let consents = entries
+        .into_iter()
+        .map(|(seq, entry)| LedgerEntry { seq, entry })
+        .collect();
+    Ok(axum::Json(Ledger { consents, in_force }).into_response())
+}
+
+/// `GET /api/v1/customers/{id}/consents`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ledger {
+    /// The entries, newest first.
+    pub consents: Vec<LedgerEntry>,
+    /// Purpose → channel (`voice`, `sms`, `email`) → whether consent is in force.
+    pub in_force: BTreeMap<String, BTreeMap<String, bool>>,
+}
+
+/// An entry of the ledger with its place in the log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LedgerEntry {
+    /// Its log sequence number.
+    pub seq: i64,
+    /// The entry.
+    #[serde(flatten)]
+    pub entry: ConsentEntry,
 }

@@ -5,8 +5,10 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use store::customers::CustomerFull;
+use store::read::{CustomerView, InteractionView};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::Principal;
@@ -16,7 +18,7 @@ use crate::routes::{Body, path_id};
 use crate::tenant::{Ack, Op};
 
 /// New customer.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCustomer {
     /// Name.
@@ -25,6 +27,13 @@ pub struct NewCustomer {
     pub phone: Option<String>,
     /// E-mail.
     pub email: Option<String>,
+}
+
+/// The id of what a request made (`{"id"}`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    /// Its id.
+    pub id: i64,
 }
 
 /// `POST /api/v1/customers`.
@@ -45,11 +54,11 @@ pub async fn create(
     else {
         return Err(ApiError::internal("unexpected ack"));
     };
-    Ok((StatusCode::CREATED, axum::Json(json!({"id": id}))).into_response())
+    Ok((StatusCode::CREATED, axum::Json(Created { id })).into_response())
 }
 
 /// Profile fields to save on a customer.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileReq {
     /// Field name → value (value tier, consent, do-not-call, profiling answers).
@@ -104,7 +113,25 @@ pub async fn find(
     if crate::mask::masks(p.role) {
         found.iter_mut().for_each(mask_view);
     }
-    Ok(axum::Json(json!({"customers": found})).into_response())
+    Ok(axum::Json(CustomerViews { customers: found }).into_response())
+}
+
+/// The customers the first form's lookup (`?phone=`, `?email=`) finds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerViews {
+    /// The records, in the first form.
+    pub customers: Vec<CustomerView>,
+}
+
+/// What `GET /api/v1/customers` answers: whole records for a search
+/// (`?q=`), the first form for a lookup (`?phone=`, `?email=`).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum CustomersFound {
+    /// A search's records.
+    Records(crate::routes::records::CustomerRecords),
+    /// A lookup's records.
+    Views(CustomerViews),
 }
 
 /// The first form's customer, masked.
@@ -129,25 +156,34 @@ pub async fn one(
     if crate::mask::masks(p.role) {
         crate::mask::record(&mut c.record);
     }
-    let profile: serde_json::Map<String, serde_json::Value> = st
-        .store
-        .customer_profile(p.tenant()?, id)
-        .await?
-        .into_iter()
-        .map(|(k, v)| (k, serde_json::Value::String(v)))
-        .collect();
-    let first_phone = c
+    let profile = st.store.customer_profile(p.tenant()?, id).await?;
+    let phone = c
         .record
         .phones
         .first()
         .map(|p| p.e164.clone().unwrap_or_else(|| p.number.clone()));
-    let first_email = c.record.emails.first().cloned();
-    let mut v = serde_json::to_value(c).map_err(ApiError::internal)?;
-    // The first form's fields, kept for its users.
-    v["phone"] = json!(first_phone);
-    v["email"] = json!(first_email);
-    v["profile"] = serde_json::Value::Object(profile);
-    Ok(axum::Json(v).into_response())
+    let email = c.record.emails.first().cloned();
+    let body = CustomerDetail {
+        customer: c,
+        phone,
+        email,
+        profile: profile.into_iter().collect(),
+    };
+    Ok(axum::Json(body).into_response())
+}
+
+/// `GET /api/v1/customers/{id}`: the record, with the first form's fields.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerDetail {
+    /// The record and what the store knows about it.
+    #[serde(flatten)]
+    pub customer: CustomerFull,
+    /// The first phone (E.164 when it parses), kept for the first form's users.
+    pub phone: Option<String>,
+    /// The first e-mail address, kept for the first form's users.
+    pub email: Option<String>,
+    /// Profile answers by field.
+    pub profile: std::collections::BTreeMap<String, String>,
 }
 
 /// `GET /api/v1/customers/{id}/history`.
@@ -164,26 +200,60 @@ pub async fn history(
         .customer(t, id)
         .await?
         .ok_or_else(|| ApiError::not_found("customer"))?;
-    let list = st.store.customer_history(t, id).await?;
-    let mut v = json!({ "interactions": list });
+    let mut interactions = st.store.customer_history(t, id).await?;
     if crate::mask::masks(p.role) {
         mask_view(&mut c);
-        let list = v["interactions"].as_array_mut().into_iter().flatten();
-        list.for_each(crate::mask::interaction);
+        interactions
+            .iter_mut()
+            .for_each(crate::mask::interaction_view);
     }
-    v["customer"] = json!(c);
-    Ok(axum::Json(v).into_response())
+    let body = History {
+        interactions,
+        customer: c,
+    };
+    Ok(axum::Json(body).into_response())
+}
+
+/// `GET /api/v1/customers/{id}/history`: the screen pop's customer and contacts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct History {
+    /// The customer's interactions.
+    pub interactions: Vec<InteractionView>,
+    /// The customer, in the first form.
+    pub customer: CustomerView,
 }
 
 /// `GET /api/v1/reports/summary`.
 pub async fn summary(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
     p.require(Action::ReportsRead)?;
-    let rows: Vec<_> = st
+    let interactions = st
         .store
         .interaction_counts(p.tenant()?)
         .await?
         .into_iter()
-        .map(|(state, outcome, n)| json!({"state": state, "outcome": outcome, "count": n}))
+        .map(|(state, outcome, count)| SummaryRow {
+            state,
+            outcome,
+            count,
+        })
         .collect();
-    Ok(axum::Json(json!({"interactions": rows})).into_response())
+    Ok(axum::Json(Summary { interactions }).into_response())
+}
+
+/// `GET /api/v1/reports/summary`: interactions counted by state and outcome.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Summary {
+    /// One row per state and outcome.
+    pub interactions: Vec<SummaryRow>,
+}
+
+/// Interactions in one state with one outcome.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SummaryRow {
+    /// Where they stand.
+    pub state: String,
+    /// Their outcome, once ended.
+    pub outcome: Option<String>,
+    /// How many.
+    pub count: i64,
 }

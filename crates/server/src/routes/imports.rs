@@ -4,7 +4,6 @@
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 use crate::AppState;
 use crate::auth::Principal;
@@ -284,7 +283,8 @@ async fn source_of(
 /// the background.
 pub async fn start(State(st): State<AppState>, p: Principal, m: Multipart) -> ApiResult<Response> {
     let id = begin(&st, &p, m).await?;
-    Ok((StatusCode::ACCEPTED, axum::Json(json!({"id": id}))).into_response())
+    let body = crate::routes::customers::Created { id };
+    Ok((StatusCode::ACCEPTED, axum::Json(body)).into_response())
 }
 
 /// `GET /api/v1/imports/{id}`.
@@ -307,7 +307,14 @@ pub async fn one(
 pub async fn list(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
     p.require(Action::CustomersManage)?;
     let v = st.store.imports(p.tenant()?, 50).await?;
-    Ok(axum::Json(json!({"imports": v})).into_response())
+    Ok(axum::Json(Imports { imports: v }).into_response())
+}
+
+/// `GET /api/v1/imports`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Imports {
+    /// The latest imports, newest first.
+    pub imports: Vec<store::crm::ImportView>,
 }
 
 /// A CSV field, quoted when it needs to be.

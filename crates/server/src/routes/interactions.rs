@@ -7,8 +7,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use model::{Attributes, Channel};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::{Principal, Role};
@@ -23,7 +23,7 @@ pub const IDEMPOTENCY_KEY_LEN_MAX: usize = 128;
 pub const SUBJECT_LEN_MAX: usize = 256;
 
 /// New interaction.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewInteraction {
     /// `voice`, `chat`, `email`, `sms`, `web_form`, `fax`, `callback`, `task`, `outbound_voice`.
@@ -137,15 +137,20 @@ pub async fn list(
     };
     let state = q.get("state").map(String::as_str);
     let list = crate::scope::interactions(&st, &p, Action::InteractionsRead, state, limit).await?;
-    let mut v = json!({ "interactions": list });
+    let mut interactions = list;
     if crate::mask::masks(p.role) {
-        v["interactions"]
-            .as_array_mut()
-            .into_iter()
-            .flatten()
-            .for_each(crate::mask::interaction);
+        interactions
+            .iter_mut()
+            .for_each(crate::mask::interaction_view);
     }
-    Ok(axum::Json(v).into_response())
+    Ok(axum::Json(Interactions { interactions }).into_response())
+}
+
+/// `GET /api/v1/interactions`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Interactions {
+    /// The interactions, newest first.
+    pub interactions: Vec<store::read::InteractionView>,
 }
 
 /// `GET /api/v1/interactions/{id}`.
@@ -156,15 +161,15 @@ pub async fn one(
 ) -> ApiResult<Response> {
     let id = path_id(&id, "interaction")?;
     let it = crate::scope::interaction(&st, &p, Action::InteractionsRead, id).await?;
-    let mut v = serde_json::to_value(it).map_err(ApiError::internal)?;
+    let mut it = it;
     if crate::mask::masks(p.role) {
-        crate::mask::interaction(&mut v);
+        crate::mask::interaction_view(&mut it);
     }
-    Ok(axum::Json(v).into_response())
+    Ok(axum::Json(it).into_response())
 }
 
 /// Who answers an offer.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgentBody {
     /// The agent (supervisors and admins acting for one; agents are themselves).
@@ -245,7 +250,7 @@ pub async fn complete(
 }
 
 /// A transfer.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransferBody {
     /// To this queue (by name)…
@@ -291,7 +296,7 @@ pub async fn transfer(
 }
 
 /// A disposition.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DispositionBody {
     /// The code.
@@ -343,7 +348,7 @@ pub async fn disposition(
 }
 
 /// A note or a message.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TextBody {
     /// The text.
@@ -359,7 +364,14 @@ pub async fn notes(
     let id = path_id(&id, "interaction")?;
     crate::scope::interaction(&st, &p, Action::InteractionsRead, id).await?;
     let notes = st.store.notes(p.tenant()?, id).await?;
-    Ok(axum::Json(json!({"notes": notes})).into_response())
+    Ok(axum::Json(Notes { notes }).into_response())
+}
+
+/// `GET /api/v1/interactions/{id}/notes`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Notes {
+    /// The notes, oldest first.
+    pub notes: Vec<store::read::MessageView>,
 }
 
 /// `POST /api/v1/interactions/{id}/notes`.
@@ -400,7 +412,14 @@ pub async fn messages(
     };
     crate::scope::interaction(&st, &p, Action::InteractionsRead, id).await?;
     let messages = st.store.messages(p.tenant()?, id, after).await?;
-    Ok(axum::Json(json!({"messages": messages})).into_response())
+    Ok(axum::Json(Messages { messages }).into_response())
+}
+
+/// `GET /api/v1/interactions/{id}/messages`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Messages {
+    /// The chat's messages after the cursor, oldest first.
+    pub messages: Vec<store::read::MessageView>,
 }
 
 /// `POST /api/v1/interactions/{id}/messages`.

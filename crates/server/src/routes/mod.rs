@@ -29,7 +29,6 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
 use serde::de::DeserializeOwned;
-use serde_json::json;
 
 use crate::AppState;
 use crate::auth::Principal;
@@ -187,19 +186,44 @@ pub fn path_id(s: &str, what: &str) -> ApiResult<i64> {
 
 async fn healthz(axum::extract::State(st): axum::extract::State<AppState>) -> impl IntoResponse {
     match st.store.tenants().await {
-        Ok(_) => (StatusCode::OK, axum::Json(json!({"status": "ok"}))).into_response(),
+        Ok(_) => {
+            let body = Health {
+                status: "ok".into(),
+            };
+            (StatusCode::OK, axum::Json(body)).into_response()
+        }
         Err(e) => ApiError::internal(e).into_response(),
     }
 }
 
 async fn me(p: Principal) -> ApiResult<impl IntoResponse> {
     p.require(Action::Me)?;
-    Ok(axum::Json(json!({
-        "name": p.name,
-        "role": p.role.as_str(),
-        "tenant": p.tenant.as_ref().map(|t| t.name()),
-        "agent_id": p.agent.map(|a| a.0),
-    })))
+    Ok(axum::Json(Me {
+        name: p.name.clone(),
+        role: p.role.as_str().to_string(),
+        tenant: p.tenant.as_ref().map(|t| t.name().to_string()),
+        agent_id: p.agent.map(|a| a.0),
+    }))
+}
+
+/// `GET /healthz`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok`: the database answers.
+    pub status: String,
+}
+
+/// `GET /api/v1/me`: who is asking.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Me {
+    /// The user's or token's name.
+    pub name: String,
+    /// Its role.
+    pub role: String,
+    /// Its tenant (none: the provider).
+    pub tenant: Option<String>,
+    /// The agent it is, if one.
+    pub agent_id: Option<u32>,
 }
 
 async fn openapi() -> impl IntoResponse {

@@ -10,7 +10,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use model::query::{CustomerQuery, PREFIX, QUERIES_MAX};
-use serde_json::json;
+use serde::Serialize;
+use store::customers::CustomerFull;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::Principal;
@@ -46,15 +48,56 @@ async fn one_of(st: &AppState, p: &Principal, name: &str) -> ApiResult<CustomerQ
 pub async fn list(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
     p.require(Action::CustomersRead)?;
     let docs = st.store.settings_with_prefix(p.tenant()?, PREFIX).await?;
-    let mut queries = Vec::new();
-    for (name, doc) in docs {
-        let mut v: serde_json::Value = serde_json::from_str(&doc).unwrap_or_default();
-        if let Some(o) = v.as_object_mut() {
-            o.insert("name".into(), json!(name.trim_start_matches(PREFIX)));
-            queries.push(v);
-        }
+    let queries = docs
+        .into_iter()
+        .filter_map(|(name, doc)| {
+            let query = serde_json::from_str(&doc).ok()?;
+            let name = name.trim_start_matches(PREFIX).to_string();
+            Some(NamedQuery { name, query })
+        })
+        .collect();
+    Ok(axum::Json(SavedQueries { queries }).into_response())
+}
+
+/// `GET /api/v1/customer-queries`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SavedQueries {
+    /// The saved queries, by name.
+    pub queries: Vec<NamedQuery>,
+}
+
+/// A saved query with its name.
+#[derive(Debug, Serialize)]
+pub struct NamedQuery {
+    /// Its name.
+    pub name: String,
+    /// Its conditions.
+    #[serde(flatten)]
+    pub query: CustomerQuery,
+}
+
+/// [`CustomerQuery`]'s schema with `name` added (flattening would leave the
+/// query's schema forbidding `name` as unknown).
+impl utoipa::PartialSchema for NamedQuery {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let about = "A saved query: its name and its conditions.";
+        let name = ("name", "Its name.");
+        crate::openapi::keyed(CustomerQuery::schema(), name, &[], about)
     }
-    Ok(axum::Json(json!({ "queries": queries })).into_response())
+}
+
+impl ToSchema for NamedQuery {}
+
+/// `GET /api/v1/customer-queries/{name}/customers`: a page of the records
+/// the query finds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueryPage {
+    /// The records found, in id order.
+    pub customers: Vec<CustomerFull>,
+    /// `after` for the next page (none: no more records).
+    pub next_after: Option<i64>,
+    /// Records read to find them.
+    pub scanned: i64,
 }
 
 /// `GET /api/v1/customer-queries/{name}`.
@@ -158,8 +201,10 @@ pub async fn customers(
         done &= rest.next().is_none();
     }
     let next = (!done).then_some(after);
-    Ok(
-        axum::Json(json!({"customers": found, "next_after": next, "scanned": scanned}))
-            .into_response(),
-    )
+    let page = QueryPage {
+        customers: found,
+        next_after: next,
+        scanned,
+    };
+    Ok(axum::Json(page).into_response())
 }

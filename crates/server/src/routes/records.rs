@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Response};
 use center::records::{SetEntry, merge_records};
 use model::customer::{Address, Cause, Phone, PhoneKind, Record};
 use model::fields::FieldDefs;
-use serde::Deserialize;
-use serde_json::json;
-use store::crm::Search;
+use serde::{Deserialize, Serialize};
+use store::crm::{Alike, Search, TimelineEntry};
 use store::customers::CustomerFull;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::Principal;
@@ -83,11 +83,18 @@ pub async fn search(
             .iter_mut()
             .for_each(|c| crate::mask::record(&mut c.record));
     }
-    Ok(axum::Json(json!({"customers": found})).into_response())
+    Ok(axum::Json(CustomerRecords { customers: found }).into_response())
+}
+
+/// The records a search (`GET /api/v1/customers?q=`) finds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerRecords {
+    /// The records, whole.
+    pub customers: Vec<CustomerFull>,
 }
 
 /// A phone as the API takes it: a number, or an object.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum PhoneIn {
     /// Just the number.
@@ -108,7 +115,7 @@ pub enum PhoneIn {
 /// A change to a record: the parts given replace the record's; a custom
 /// field set to null is removed. `version`: the version read (the change
 /// is refused if the record changed since).
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Patch {
     /// The version read.
@@ -310,11 +317,24 @@ pub async fn patch(
 ) -> ApiResult<Response> {
     let id = path_id(&id, "customer")?;
     let (now, changed) = edit(&st, &p, id, req).await?;
-    Ok(axum::Json(json!({"customer": now, "changed": changed})).into_response())
+    Ok(axum::Json(Patched {
+        customer: now,
+        changed,
+    })
+    .into_response())
+}
+
+/// `PATCH /api/v1/customers/{id}`: the record after, and the parts changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Patched {
+    /// The record after the change.
+    pub customer: Option<CustomerFull>,
+    /// The parts that changed (custom fields one by one, as `fields.NAME`).
+    pub changed: Vec<String>,
 }
 
 /// The other record of a merge.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Other {
     /// Its id.
@@ -362,7 +382,20 @@ pub async fn merge(
 ) -> ApiResult<Response> {
     let id = path_id(&id, "customer")?;
     let now = merge_into(&st, &p, id, req.other).await?;
-    Ok(axum::Json(json!({"customer": now, "merged": req.other})).into_response())
+    Ok(axum::Json(Merged {
+        customer: now,
+        merged: req.other,
+    })
+    .into_response())
+}
+
+/// `POST /api/v1/customers/{id}/merge`: the record kept, after.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Merged {
+    /// The record kept, after the merge.
+    pub customer: Option<CustomerFull>,
+    /// The record merged into it.
+    pub merged: i64,
 }
 
 /// Undoes the merge of `other` into `id`.
@@ -409,7 +442,20 @@ pub async fn unmerge(
 ) -> ApiResult<Response> {
     let id = path_id(&id, "customer")?;
     let now = unmerge_from(&st, &p, id, req.other).await?;
-    Ok(axum::Json(json!({"customer": now, "unmerged": req.other})).into_response())
+    Ok(axum::Json(Unmerged {
+        customer: now,
+        unmerged: req.other,
+    })
+    .into_response())
+}
+
+/// `POST /api/v1/customers/{id}/unmerge`: the record kept, as before the merge.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Unmerged {
+    /// The record kept, as it was before the merge.
+    pub customer: Option<CustomerFull>,
+    /// The record that stands on its own again.
+    pub unmerged: i64,
 }
 
 /// `GET /api/v1/customers/{id}/timeline?before=SEQ&limit=N`.
@@ -438,12 +484,28 @@ pub async fn timeline(
     let next = (entries.len() as i64 >= limit)
         .then(|| entries.last().map(|e| e.seq))
         .flatten();
-    Ok(axum::Json(json!({"entries": entries, "next": next})).into_response())
+    Ok(axum::Json(Timeline { entries, next }).into_response())
+}
+
+/// `GET /api/v1/customers/{id}/timeline`: a page, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Timeline {
+    /// The entries.
+    pub entries: Vec<TimelineEntry>,
+    /// `before` for the next page (none: the last page).
+    pub next: Option<i64>,
 }
 
 /// `GET /api/v1/customers/duplicates`: records alike by name and place.
 pub async fn duplicates(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
     p.require(Action::CustomersManage)?;
     let groups = st.store.customers_alike(p.tenant()?, 50).await?;
-    Ok(axum::Json(json!({"groups": groups})).into_response())
+    Ok(axum::Json(Duplicates { groups }).into_response())
+}
+
+/// `GET /api/v1/customers/duplicates`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Duplicates {
+    /// Groups of records that look like one person.
+    pub groups: Vec<Alike>,
 }

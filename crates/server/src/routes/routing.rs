@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::AppState;
 use crate::auth::Principal;
@@ -16,7 +15,7 @@ use crate::routes::{Body, path_id};
 use crate::tenant::{Ack, Op, compile_plan};
 
 /// A plan document.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanBody {
     /// The document, TOML or JSON text.
@@ -34,7 +33,30 @@ async fn queue_list(st: &AppState, p: &Principal) -> ApiResult<Vec<crate::tenant
 /// `GET /api/v1/queues`.
 pub async fn queues(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
     p.require(Action::RoutingRead)?;
-    Ok(axum::Json(json!({"queues": queue_list(&st, &p).await?})).into_response())
+    let queues = queue_list(&st, &p).await?;
+    Ok(axum::Json(Queues { queues }).into_response())
+}
+
+/// `GET /api/v1/queues`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Queues {
+    /// The queues with their live waiting counts.
+    pub queues: Vec<crate::tenant::QueueInfo>,
+}
+
+/// `POST /api/v1/routing/plan/validate`: what the plan names.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PlanCheck {
+    /// Always true (a plan that does not compile is refused).
+    pub valid: bool,
+    /// Its queues.
+    pub queues: Vec<String>,
+    /// The skills it uses.
+    pub skills: Vec<String>,
+    /// Its rules.
+    pub rules: usize,
+    /// Queues with opening hours.
+    pub queues_with_hours: usize,
 }
 
 /// `GET /api/v1/queues/{id}`.
@@ -61,7 +83,7 @@ pub async fn plan(State(st): State<AppState>, p: Principal) -> ApiResult<Respons
         .plan(p.tenant()?)
         .await?
         .ok_or_else(|| ApiError::not_found("routing plan"))?;
-    Ok(axum::Json(json!({"document": doc})).into_response())
+    Ok(axum::Json(PlanBody { document: doc }).into_response())
 }
 
 /// `PUT /api/v1/routing/plan`.
@@ -82,12 +104,12 @@ pub async fn set_plan(
 pub async fn validate(p: Principal, Body(req): Body<PlanBody>) -> ApiResult<Response> {
     p.require(Action::RoutingValidate)?;
     let (names, queues, plan) = compile_plan(&req.document, None)?;
-    Ok(axum::Json(json!({
-        "valid": true,
-        "queues": names.queues.iter().map(|q| q.to_string()).collect::<Vec<_>>(),
-        "skills": names.skills.iter().map(|q| q.to_string()).collect::<Vec<_>>(),
-        "rules": plan.rules.len(),
-        "queues_with_hours": queues.iter().filter(|q| q.hours.is_some()).count(),
-    }))
+    Ok(axum::Json(PlanCheck {
+        valid: true,
+        queues: names.queues.iter().map(|q| q.to_string()).collect(),
+        skills: names.skills.iter().map(|q| q.to_string()).collect(),
+        rules: plan.rules.len(),
+        queues_with_hours: queues.iter().filter(|q| q.hours.is_some()).count(),
+    })
     .into_response())
 }

@@ -3,8 +3,8 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::{self, Principal, SESSION_COOKIE, SESSION_TTL_MS};
@@ -15,7 +15,7 @@ use crate::routes::{Body, ClientAddr};
 use crate::signin;
 
 /// Sign-in request.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignIn {
     /// Tenant name (absent for provider administrators).
@@ -54,7 +54,11 @@ pub async fn sign_in(
     Ok((
         StatusCode::CREATED,
         [(header::SET_COOKIE, cookie)],
-        axum::Json(json!({"csrf_token": csrf, "role": user.role, "agent_id": user.agent_id})),
+        axum::Json(SignedIn {
+            csrf_token: csrf,
+            role: user.role,
+            agent_id: user.agent_id,
+        }),
     )
         .into_response())
 }
@@ -201,18 +205,72 @@ pub async fn close_session(st: &AppState, p: &Principal, headers: &HeaderMap) ->
 /// `GET /api/v1/tenants`.
 pub async fn list_tenants(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
     p.require(Action::TenantsManage)?;
-    let list: Vec<_> = st
+    let tenants = st
         .store
         .tenants()
         .await?
         .iter()
-        .map(|t| json!({"id": t.id(), "name": t.name()}))
+        .map(TenantRef::of)
         .collect();
-    Ok(axum::Json(json!({"tenants": list})).into_response())
+    Ok(axum::Json(Tenants { tenants }).into_response())
+}
+
+/// `POST /api/v1/sessions`: the session started (its cookie is set).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignedIn {
+    /// The token unsafe requests send back in `X-CSRF-Token`.
+    pub csrf_token: String,
+    /// The user's role.
+    pub role: String,
+    /// The agent the user is, if one.
+    pub agent_id: Option<i64>,
+}
+
+/// A tenant: id and name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenantRef {
+    /// Its id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+}
+
+impl TenantRef {
+    fn of(t: &store::Tenant) -> TenantRef {
+        TenantRef {
+            id: t.id(),
+            name: t.name().to_string(),
+        }
+    }
+}
+
+/// `GET /api/v1/tenants`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Tenants {
+    /// Every tenant.
+    pub tenants: Vec<TenantRef>,
+}
+
+/// `GET /api/v1/me/sessions`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MySessions {
+    /// One's own sessions.
+    pub sessions: Vec<MySession>,
+}
+
+/// One of one's own sessions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MySession {
+    /// Its id (a prefix of its hash).
+    pub id: String,
+    /// When it ends (Unix ms).
+    pub expires_at: i64,
+    /// Whether it is the one asking.
+    pub current: bool,
 }
 
 /// New tenant.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTenant {
     /// Its name.
@@ -229,11 +287,7 @@ pub async fn create_tenant(
     let t = st.store.create_tenant(&req.name, clock::now_ms()).await?;
     let on = Some(format!("tenant:{}", t.id()));
     crate::audit::record(&st, &p, crate::audit::AuditAction::TenantCreated, on).await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(json!({"id": t.id(), "name": t.name()})),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, axum::Json(TenantRef::of(&t))).into_response())
 }
 
 /// The user behind a session principal: (tenant id, user id); none for an
@@ -269,13 +323,15 @@ pub async fn my_sessions(
         }
         None => Vec::new(),
     };
-    let list: Vec<_> = mine
+    let sessions = mine
         .into_iter()
-        .map(|(id, expires_at)| {
-            json!({"id": id, "expires_at": expires_at, "current": Some(&id) == current.as_ref()})
+        .map(|(id, expires_at)| MySession {
+            current: Some(&id) == current.as_ref(),
+            id,
+            expires_at,
         })
         .collect();
-    Ok(axum::Json(json!({"sessions": list})).into_response())
+    Ok(axum::Json(MySessions { sessions }).into_response())
 }
 
 /// `DELETE /api/v1/me/sessions/{id}`: ends one of the user's own sessions

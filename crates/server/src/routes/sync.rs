@@ -13,8 +13,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use center::records::{MatchKeys, MatchedBy, SetEntry};
 use model::customer::{Cause, Record};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use store::customers::CustomerFull;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::Principal;
@@ -30,11 +32,125 @@ pub const BULK_MAX: usize = center::records::SET_MAX;
 const KEY_LEN_MAX: usize = 128;
 
 /// A bulk request.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Bulk {
-    /// The records, each with its `external_id`.
+    /// The records, each with its `external_id` (read one by one, so that
+    /// a bad record is answered for and the others still written).
+    #[schema(value_type = Vec<BulkRecord>)]
     pub records: Vec<Value>,
+}
+
+/// One record of a bulk request, as `read_one` reads it: its key and
+/// the parts of a change (a [`Patch`] without `version`). Only its schema
+/// is used: [`Patch`]'s, with `external_id` required and `version` gone
+/// (flattening would leave `Patch` forbidding the key as unknown).
+#[derive(Debug)]
+pub struct BulkRecord;
+
+impl utoipa::PartialSchema for BulkRecord {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let about = "One record of a bulk request: its `external_id` and the parts to set \
+                     (a change without `version`).";
+        let key = "The client company's key for the record.";
+        crate::openapi::keyed(Patch::schema(), ("external_id", key), &["version"], about)
+    }
+}
+
+impl ToSchema for BulkRecord {
+    fn schemas(
+        out: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <Patch as ToSchema>::schemas(out);
+    }
+}
+
+/// `PUT /api/v1/customers/by-external-id/{external_id}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Synced {
+    /// The record after.
+    pub customer: Option<CustomerFull>,
+    /// Whether the request made it (201) or changed it (200).
+    pub created: bool,
+    /// The parts that changed (absent when the record was made).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed: Option<Vec<String>>,
+}
+
+/// What became of one bulk record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BulkStatus {
+    /// A new record.
+    Created,
+    /// A record changed.
+    Updated,
+    /// A record the request changed nothing on.
+    Unchanged,
+    /// Not written: `error` says why.
+    Error,
+}
+
+/// One bulk record's answer.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum BulkResult {
+    /// Written (or found unchanged).
+    Done(BulkDone),
+    /// Refused.
+    Failed(BulkFailed),
+}
+
+/// A bulk record written or found unchanged.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkDone {
+    /// Its key.
+    pub external_id: String,
+    /// The record's id.
+    pub id: Option<i64>,
+    /// `created`, `updated` or `unchanged`.
+    pub status: BulkStatus,
+    /// The parts changed (an update's; null otherwise).
+    pub changed: Option<Vec<String>>,
+}
+
+/// A bulk record refused.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkFailed {
+    /// Its key, when it had one.
+    pub external_id: Option<String>,
+    /// `error`.
+    pub status: BulkStatus,
+    /// Why.
+    pub error: String,
+}
+
+impl BulkResult {
+    fn status(&self) -> BulkStatus {
+        match self {
+            BulkResult::Done(d) => d.status,
+            BulkResult::Failed(f) => f.status,
+        }
+    }
+}
+
+/// `POST /api/v1/customers/bulk`: the records' answers in the order given,
+/// and how many of each.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkAnswer {
+    /// Records made.
+    pub created: usize,
+    /// Records changed.
+    pub updated: usize,
+    /// Records the request changed nothing on.
+    pub unchanged: usize,
+    /// Records refused.
+    pub errors: usize,
+    /// One answer per record, in the order given.
+    pub results: Vec<BulkResult>,
 }
 
 /// What one record of a sync became.
@@ -198,21 +314,17 @@ pub async fn put(
         .or(ids.first().copied())
         .ok_or_else(|| ApiError::internal("no id"))?;
     let customer = st.store.customer_full(t, id).await?;
-    Ok(match outcome {
-        Outcome::Created => (
-            StatusCode::CREATED,
-            axum::Json(json!({"customer": customer, "created": true})),
-        )
-            .into_response(),
-        Outcome::Updated(changed) => {
-            axum::Json(json!({"customer": customer, "created": false, "changed": changed}))
-                .into_response()
-        }
-        Outcome::Unchanged => {
-            axum::Json(json!({"customer": customer, "created": false, "changed": []}))
-                .into_response()
-        }
-    })
+    let (status, created, changed) = match outcome {
+        Outcome::Created => (StatusCode::CREATED, true, None),
+        Outcome::Updated(changed) => (StatusCode::OK, false, Some(changed)),
+        Outcome::Unchanged => (StatusCode::OK, false, Some(Vec::new())),
+    };
+    let body = Synced {
+        customer,
+        created,
+        changed,
+    };
+    Ok((status, axum::Json(body)).into_response())
 }
 
 /// One bulk record read: its key and its parts, or what is wrong.
@@ -232,8 +344,12 @@ fn read_one(v: Value) -> Result<(String, Patch), (Option<String>, ApiError)> {
     Ok((key, patch))
 }
 
-fn error_json(key: Option<&str>, e: &ApiError) -> Value {
-    json!({"external_id": key, "status": "error", "error": e.message})
+fn error_json(key: Option<&str>, e: &ApiError) -> BulkResult {
+    BulkResult::Failed(BulkFailed {
+        external_id: key.map(str::to_string),
+        status: BulkStatus::Error,
+        error: e.message.clone(),
+    })
 }
 
 /// `POST /api/v1/customers/bulk`: `{"results": [{"external_id", "id",
@@ -282,28 +398,33 @@ pub async fn bulk(
                     slots.push((results.len(), entries.len()));
                     entries.push(e);
                 }
-                let (status, changed) = match &outcome {
-                    Outcome::Created => ("created", Value::Null),
-                    Outcome::Updated(c) => ("updated", json!(c)),
-                    Outcome::Unchanged => ("unchanged", Value::Null),
+                let (status, changed) = match outcome {
+                    Outcome::Created => (BulkStatus::Created, None),
+                    Outcome::Updated(c) => (BulkStatus::Updated, Some(c)),
+                    Outcome::Unchanged => (BulkStatus::Unchanged, None),
                 };
-                results.push(
-                    json!({"external_id": key, "id": known, "status": status, "changed": changed}),
-                );
+                results.push(BulkResult::Done(BulkDone {
+                    external_id: key,
+                    id: known,
+                    status,
+                    changed,
+                }));
             }
         }
     }
     let ids = write(&st, &p, entries).await?;
     for (r, e) in slots {
-        results[r]["id"] = json!(ids.get(e));
+        if let Some(BulkResult::Done(d)) = results.get_mut(r) {
+            d.id = ids.get(e).copied();
+        }
     }
-    let count = |s: &str| results.iter().filter(|r| r["status"] == s).count();
-    let body = json!({
-        "created": count("created"),
-        "updated": count("updated"),
-        "unchanged": count("unchanged"),
-        "errors": count("error"),
-        "results": results,
-    });
+    let count = |s: BulkStatus| results.iter().filter(|r| r.status() == s).count();
+    let body = BulkAnswer {
+        created: count(BulkStatus::Created),
+        updated: count(BulkStatus::Updated),
+        unchanged: count(BulkStatus::Unchanged),
+        errors: count(BulkStatus::Error),
+        results,
+    };
     Ok(axum::Json(body).into_response())
 }

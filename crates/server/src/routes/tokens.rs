@@ -8,7 +8,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::AppState;
 use crate::auth::{self, Principal, Role};
@@ -18,7 +17,7 @@ use crate::perms::Action;
 use crate::routes::{Body, path_id};
 
 /// When a token stops working: Unix milliseconds, or an RFC 3339 time.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum When {
     /// Unix milliseconds.
@@ -37,7 +36,7 @@ impl When {
 }
 
 /// A new token.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     /// A label (which integration uses it).
@@ -52,7 +51,24 @@ pub struct NewToken {
 pub async fn list(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
     p.require(Action::TokensManage)?;
     let tokens = st.store.tokens(p.tenant()?).await?;
-    Ok(axum::Json(json!({"tokens": tokens})).into_response())
+    Ok(axum::Json(Tokens { tokens }).into_response())
+}
+
+/// `GET /api/v1/tokens`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Tokens {
+    /// The tenant's tokens (never their secrets).
+    pub tokens: Vec<store::auth::TokenInfo>,
+}
+
+/// `POST /api/v1/tokens`: the token made, with its secret (shown this once).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TokenMade {
+    /// The token's record.
+    #[serde(flatten)]
+    pub info: store::auth::TokenInfo,
+    /// Its secret, for `Authorization: Bearer`.
+    pub token: String,
 }
 
 /// Makes a token of `role` for the principal's tenant (the API's and the
@@ -114,8 +130,10 @@ pub async fn create(
     p.require(Action::TokensManage)?;
     let expires_at = req.expires_at.as_ref().map(When::ms).transpose()?;
     let (info, secret) = make(&st, &p, &req.name, &req.role, expires_at).await?;
-    let mut body = serde_json::to_value(&info).map_err(ApiError::internal)?;
-    body["token"] = json!(secret);
+    let body = TokenMade {
+        info,
+        token: secret,
+    };
     Ok((StatusCode::CREATED, axum::Json(body)).into_response())
 }
 

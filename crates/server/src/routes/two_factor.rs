@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::json;
 use store::auth::UserRecord;
 
 use crate::AppState;
@@ -38,12 +37,23 @@ pub async fn status(State(st): State<AppState>, p: Principal) -> ApiResult<Respo
     let u = me(&st, &p).await?;
     let rec = st.store.totp(u.tenant_id, u.id).await?.unwrap_or_default();
     let required = signin::required(&st, &u).await?;
-    Ok(axum::Json(json!({
-        "enabled": rec.secret.is_some(),
-        "setting_up": rec.pending.is_some(),
-        "required": required,
-    }))
+    Ok(axum::Json(TwoFactorStatus {
+        enabled: rec.secret.is_some(),
+        setting_up: rec.pending.is_some(),
+        required,
+    })
     .into_response())
+}
+
+/// `GET /api/v1/me/two-factor`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TwoFactorStatus {
+    /// A second factor is set up.
+    pub enabled: bool,
+    /// A key is being set up (not yet confirmed).
+    pub setting_up: bool,
+    /// The tenant or the role requires one.
+    pub required: bool,
 }
 
 /// `POST /api/v1/me/two-factor`: a new key to set up: `{"secret",
@@ -56,7 +66,7 @@ pub async fn begin(State(st): State<AppState>, p: Principal) -> ApiResult<Respon
 }
 
 /// A code.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Code {
     /// Six digits from the authenticator app.

@@ -8,8 +8,9 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use store::webhooks::{Delivery, Webhook};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::Principal;
@@ -24,7 +25,7 @@ const URL_MAX: usize = 2_000;
 const KINDS_MAX: usize = 100;
 
 /// A new webhook.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewWebhook {
     /// Where to post (http or https).
@@ -41,11 +42,38 @@ pub struct NewWebhook {
 }
 
 /// A replay.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Replay {
     /// Deliver again from this sequence number on.
     pub from_seq: i64,
+}
+
+/// `POST /api/v1/webhooks`: the webhook made (its secret is never shown).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookMade {
+    /// Its id.
+    pub id: i64,
+    /// Where facts are posted.
+    pub url: String,
+    /// The kinds of fact posted (empty: every kind).
+    pub kinds: Vec<String>,
+    /// The last sequence number counted as delivered.
+    pub cursor_seq: i64,
+}
+
+/// `GET /api/v1/webhooks`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Webhooks {
+    /// The tenant's webhooks.
+    pub webhooks: Vec<Webhook>,
+}
+
+/// `GET /api/v1/webhooks/{id}/deliveries`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Deliveries {
+    /// The latest attempts, newest first.
+    pub deliveries: Vec<Delivery>,
 }
 
 fn check(w: &NewWebhook) -> ApiResult<()> {
@@ -93,7 +121,12 @@ pub async fn create(
         .store
         .create_webhook(t, &w.url, &w.kinds, &sealed, cursor, now)
         .await?;
-    let body = json!({"id": id, "url": w.url, "kinds": w.kinds, "cursor_seq": cursor});
+    let body = WebhookMade {
+        id,
+        url: w.url,
+        kinds: w.kinds,
+        cursor_seq: cursor,
+    };
     Ok((StatusCode::CREATED, axum::Json(body)).into_response())
 }
 
@@ -101,7 +134,7 @@ pub async fn create(
 pub async fn list(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
     p.require(Action::WebhooksManage)?;
     let list = st.store.webhooks(p.tenant()?).await?;
-    Ok(axum::Json(json!({ "webhooks": list })).into_response())
+    Ok(axum::Json(Webhooks { webhooks: list }).into_response())
 }
 
 async fn standing(st: &AppState, p: &Principal, id: &str) -> ApiResult<i64> {
@@ -133,7 +166,7 @@ pub async fn deliveries(
 ) -> ApiResult<Response> {
     let id = standing(&st, &p, &id).await?;
     let list = st.store.deliveries(p.tenant()?, id, 100).await?;
-    Ok(axum::Json(json!({ "deliveries": list })).into_response())
+    Ok(axum::Json(Deliveries { deliveries: list }).into_response())
 }
 
 /// `POST /api/v1/webhooks/{id}/replay`.
