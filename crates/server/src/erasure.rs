@@ -66,7 +66,7 @@ pub async fn tenant_key(
 }
 
 /// What an erasure did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Erased {
     /// The records erased (those asked for and those merged into them).
     pub customers: Vec<i64>,

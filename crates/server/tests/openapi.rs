@@ -449,6 +449,9 @@ async fn sync_and_merge_answers(k: &mut Checked, id: i64) {
     )
     .await;
     k.get("/api/v1/customers/duplicates", "").await;
+    let erase = format!("/api/v1/customers/{other}/erase");
+    k.call("POST", "/api/v1/customers/{id}/erase", &erase, None)
+        .await;
 }
 
 /// Saved queries, webhooks, imports, do-not-call lists, campaigns.

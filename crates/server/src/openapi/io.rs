@@ -156,6 +156,12 @@ pub const IO: &[Io] = &[
         &[(200, Media("application/zip"))],
     ),
     io(
+        "POST",
+        "/api/v1/customers/{id}/erase",
+        Empty,
+        &[(200, Json(schema::<crate::erasure::Erased>))],
+    ),
+    io(
         "PUT",
         "/api/v1/customers/by-external-id/{external_id}",
         Json(schema::<records::Patch>),
