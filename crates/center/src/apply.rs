@@ -75,6 +75,12 @@ impl TenantCore {
                 author,
                 body,
             } => self.note(interaction, author, body),
+            Command::Email {
+                interaction,
+                mailbox,
+                email,
+                sent_by,
+            } => self.email(interaction, mailbox, email, sent_by),
             Command::Chat {
                 interaction,
                 sender,

@@ -117,6 +117,17 @@ pub enum Command {
         /// Text.
         body: String,
     },
+    /// An e-mail received on (or sent from) an `email` interaction.
+    Email {
+        /// Which interaction.
+        interaction: i64,
+        /// The mailbox's name.
+        mailbox: String,
+        /// The message.
+        email: Box<model::email::Email>,
+        /// For a sent message: who sent it (user name).
+        sent_by: Option<String>,
+    },
     /// Create a customer.
     CreateCustomer {
         /// Name.

@@ -41,6 +41,7 @@ mod configure;
 mod consents;
 mod core;
 pub mod customers;
+mod email;
 mod erase;
 mod error;
 mod holds;

@@ -120,6 +120,12 @@ pub fn redact(fact: &mut Fact, e: &Erasure) -> bool {
             subject,
             ..
         } if e.has_interaction(*interaction) => *subject = None,
+        Fact::EmailReceived {
+            interaction, email, ..
+        }
+        | Fact::EmailSent {
+            interaction, email, ..
+        } if e.has_interaction(*interaction) => redact_email(email),
         Fact::NoteAdded {
             interaction, body, ..
         }
@@ -182,6 +188,20 @@ pub fn redact(fact: &mut Fact, e: &Erasure) -> bool {
         _ => {}
     }
     *fact != before
+}
+
+/// An e-mail of the person's: what it said and who it was between go; its
+/// ids (for threads) and its attachments' types and sizes stay.
+fn redact_email(m: &mut crate::email::Email) {
+    m.from = ERASED.into();
+    m.to.clear();
+    m.subject = ERASED.into();
+    m.text = ERASED.into();
+    m.html = None;
+    for a in m.attachments.iter_mut() {
+        a.name = ERASED.into();
+        a.path = None;
+    }
 }
 
 fn map_numbers(phones: &mut [String], e: &Erasure) {

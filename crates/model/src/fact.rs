@@ -98,6 +98,26 @@ pub enum Fact {
         /// The text.
         body: String,
     },
+    /// An e-mail reached a tenant's mailbox, on an `email` interaction.
+    EmailReceived {
+        /// Which interaction.
+        interaction: InteractionId,
+        /// The mailbox (its name).
+        mailbox: String,
+        /// The message.
+        email: Box<crate::email::Email>,
+    },
+    /// An e-mail was sent from a tenant's mailbox (an agent's reply).
+    EmailSent {
+        /// Which interaction.
+        interaction: InteractionId,
+        /// The mailbox (its name).
+        mailbox: String,
+        /// The message.
+        email: Box<crate::email::Email>,
+        /// Who (user name).
+        by: String,
+    },
     /// A customer record was created.
     CustomerCreated {
         /// Its id.
@@ -508,6 +528,8 @@ impl Fact {
             | Fact::DispositionSet { interaction, .. }
             | Fact::NoteAdded { interaction, .. }
             | Fact::ChatMessage { interaction, .. }
+            | Fact::EmailReceived { interaction, .. }
+            | Fact::EmailSent { interaction, .. }
             | Fact::Call { interaction, .. } => Some(*interaction),
             Fact::CustomerProfiled { interaction, .. } => *interaction,
             Fact::CustomerCleaned { interaction, .. } => Some(*interaction),

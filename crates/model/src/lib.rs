@@ -13,6 +13,7 @@
 //! - [`event`]: the facts the engines emit and the event log keeps.
 //! - [`customer`]: the customer record (phones, e-mails, addresses, custom fields) and why it was written.
 //! - [`fields`]: the custom fields a tenant defines on its records (types, required, patterns, screen pop).
+//! - [`email`]: e-mail messages as the log keeps them (received or sent, made safe).
 //! - [`erasure`]: what is left of a person's facts once they are erased.
 //! - [`fact`]: every fact of a tenant's log (the engines' events and the tenant core's own).
 //! - [`name`]: short names the facts carry (rules, strategies, causes), static or shared.
@@ -23,6 +24,7 @@ pub mod attributes;
 pub mod channel;
 pub mod consent;
 pub mod customer;
+pub mod email;
 pub mod erasure;
 pub mod event;
 pub mod fact;

@@ -138,7 +138,7 @@ pub async fn erase(
     })
 }
 
-/// The recordings the interactions' calls made.
+/// The recordings the interactions' calls made, and their e-mails' attachments.
 async fn recordings_of(
     store: &Store,
     t: &Tenant,
@@ -147,12 +147,16 @@ async fn recordings_of(
     let mut out = Vec::new();
     for &i in interactions {
         for r in store.interaction_facts(t, i).await? {
-            if let store::Fact::Call {
-                call: store::CallFact::RecordingStarted { path, .. },
-                ..
-            } = r.fact
-            {
-                out.push(path);
+            match r.fact {
+                store::Fact::Call {
+                    call: store::CallFact::RecordingStarted { path, .. },
+                    ..
+                } => out.push(path),
+                // E-mail attachments go with them.
+                store::Fact::EmailReceived { email, .. } => {
+                    out.extend(email.attachments.into_iter().filter_map(|a| a.path));
+                }
+                _ => {}
             }
         }
     }

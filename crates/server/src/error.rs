@@ -87,6 +87,11 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "too many sign-ins at once; retry after the seconds in Retry-After",
     ),
     (
+        "upstream_failed",
+        502,
+        "a server we hand the request to (a mailbox's SMTP server) refused it or failed; nothing was recorded",
+    ),
+    (
         "internal",
         500,
         "something failed on our side; it is logged",
@@ -237,6 +242,11 @@ impl ApiError {
             "the tenant is busy; retry",
         )
     }
+    /// A server we hand the request to refused it or failed.
+    pub fn upstream(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_GATEWAY, "upstream_failed", message)
+    }
+
     /// An internal failure: the cause is logged here and not sent.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");

@@ -28,6 +28,7 @@ pub mod error;
 pub mod feed;
 pub mod import;
 pub mod lockout;
+pub mod mail;
 pub mod mask;
 pub mod oidc;
 pub mod openapi;
@@ -230,6 +231,7 @@ pub async fn start_with(
         state.clone(),
         erasure::sweep_every(),
     ));
+    mail::run(state.clone());
     let task = tokio::spawn(serve::serve(listener, router, limits, tls));
     Ok(Running { addr, state, task })
 }

@@ -61,6 +61,8 @@ pub enum Action {
     WebhooksManage,
     /// Erase a customer (the right to erasure; cannot be undone).
     CustomersErase,
+    /// Set up the tenant's mailboxes (the e-mail channel).
+    MailboxesManage,
     /// Read the tenant's audit trail.
     AuditRead,
 }
@@ -99,6 +101,7 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::TokensManage, &[Admin]),
     (Action::WebhooksManage, &[Admin]),
     (Action::CustomersErase, &[Admin]),
+    (Action::MailboxesManage, &[Admin]),
     (Action::AuditRead, &[Admin]),
 ];
 
@@ -130,6 +133,7 @@ impl Action {
             Action::TokensManage => "tokens.manage",
             Action::WebhooksManage => "webhooks.manage",
             Action::CustomersErase => "customers.erase",
+            Action::MailboxesManage => "mailboxes.manage",
             Action::AuditRead => "audit.read",
         }
     }
@@ -161,6 +165,7 @@ impl Action {
             Action::TokensManage => "manage API tokens",
             Action::WebhooksManage => "manage webhooks",
             Action::CustomersErase => "erase customers",
+            Action::MailboxesManage => "set up mailboxes",
             Action::AuditRead => "read the audit trail",
         }
     }
@@ -416,6 +421,30 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/customers/{id}/export",
         Some(Action::CustomersManage),
         "Everything about a person as one ZIP (record, consents, contacts, notes, messages, timeline, recordings); audited",
+    ),
+    r(
+        "GET",
+        "/api/v1/mailboxes",
+        Some(Action::MailboxesManage),
+        "The tenant's mailboxes (no passwords) and how their last read went",
+    ),
+    r(
+        "PUT",
+        "/api/v1/mailboxes/{name}",
+        Some(Action::MailboxesManage),
+        "Create or replace a mailbox: its address, queue, IMAP and SMTP servers (passwords sealed; one left out is kept)",
+    ),
+    r(
+        "DELETE",
+        "/api/v1/mailboxes/{name}",
+        Some(Action::MailboxesManage),
+        "Remove a mailbox (its interactions stay)",
+    ),
+    r(
+        "POST",
+        "/api/v1/interactions/{id}/email",
+        Some(Action::InteractionsWork),
+        "Answer an e-mail interaction over SMTP, in its thread; logged once the server took it",
     ),
     r(
         "POST",

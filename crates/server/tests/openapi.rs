@@ -472,6 +472,13 @@ async fn integration_answers(k: &mut Checked) {
     k.get("/api/v1/webhooks", "").await;
     let deliveries = format!("/api/v1/webhooks/{}/deliveries", w["id"]);
     k.get("/api/v1/webhooks/{id}/deliveries", &deliveries).await;
+    let mailbox = json!({"address": "support@acme.test", "queue": "support",
+        "imap": {"host": "127.0.0.1", "port": 9, "security": "none", "user": "u", "password": "p"},
+        "smtp": {"host": "127.0.0.1", "port": 9, "security": "starttls"}});
+    let route = "/api/v1/mailboxes/{name}";
+    k.send("PUT", route, "/api/v1/mailboxes/support", mailbox)
+        .await;
+    k.get("/api/v1/mailboxes", "").await;
     k.get("/api/v1/imports", "").await;
     k.get("/api/v1/dnc-lists", "").await;
     k.get("/api/v1/campaigns", "").await;

@@ -312,6 +312,21 @@ impl Store {
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 
+    /// The folder of the SQLite database file (none on PostgreSQL).
+    pub async fn database_dir(&self) -> Option<std::path::PathBuf> {
+        if self.backend() != Backend::Sqlite {
+            return None;
+        }
+        let row = sqlx::query("SELECT file FROM pragma_database_list WHERE name = 'main'")
+            .fetch_one(&self.pool)
+            .await
+            .ok()?;
+        let path: String = row.try_get(0).ok()?;
+        std::path::Path::new(&path)
+            .parent()
+            .map(|p| p.to_path_buf())
+    }
+
     /// The bytes of the database's files, to check that an erasure left
     /// nothing readable: on SQLite the database file and its WAL; on
     /// PostgreSQL, after a checkpoint, the files of every table, TOAST

@@ -23,6 +23,7 @@ pub mod crm;
 pub mod customers;
 pub mod erase;
 pub mod fact;
+pub mod mail;
 mod migrate;
 mod project;
 mod queries;

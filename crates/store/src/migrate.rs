@@ -54,6 +54,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "erasure",
         include_str!("../migrations/0011_erasure.sql"),
     ),
+    (12, "mail", include_str!("../migrations/0012_mail.sql")),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises concurrent start-ups.

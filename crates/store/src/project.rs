@@ -28,6 +28,7 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
     "tenant_settings",
     "campaigns",
     "campaign_contacts",
+    "email_threads",
 ];
 
 fn id(v: u64) -> i64 {
@@ -328,6 +329,15 @@ pub(crate) async fn apply(
                 .bind(agent.map(|a| i64::from(a.0))).bind(body.as_str())
                 .execute(&mut **tx).await?;
         }
+        Fact::EmailReceived {
+            interaction, email, ..
+        } => crate::mail::project(tx, t, (seq, r.at), interaction.0, email, None).await?,
+        Fact::EmailSent {
+            interaction,
+            email,
+            by,
+            ..
+        } => crate::mail::project(tx, t, (seq, r.at), interaction.0, email, Some(by)).await?,
         Fact::CustomerCreated {
             customer,
             name,

@@ -255,6 +255,7 @@ pub(crate) fn columns(table: &str) -> Vec<&'static str> {
             "updated_seq",
             "name_key",
             "place_key",
+            "erased_at",
         ],
         "customer_keys" => vec!["k", "customer_id"],
         "customer_changes" => vec!["customer_id", "seq", "cause", "fields"],
@@ -298,6 +299,7 @@ pub(crate) fn columns(table: &str) -> Vec<&'static str> {
             "last_outcome",
             "updated_seq",
         ],
+        "email_threads" => vec!["message_id", "interaction_id"],
         _ => vec![],
     }
 }
@@ -314,6 +316,7 @@ pub(crate) fn key_columns(table: &str) -> &'static str {
         "customer_merges" => "merged",
         "tenant_settings" => "name",
         "campaign_contacts" => "campaign_id, id",
+        "email_threads" => "message_id",
         _ => "id",
     }
 }

@@ -14,8 +14,8 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::Schema;
 
 use crate::routes::{
-    agents, audit, calls, campaigns, chat, consents, customers, imports, interactions, queries,
-    records, routing, sessions, sync, tokens, two_factor, webhooks,
+    agents, audit, calls, campaigns, chat, consents, customers, imports, interactions, mailboxes,
+    queries, records, routing, sessions, sync, tokens, two_factor, webhooks,
 };
 
 /// Schemas by name, as collected for `components/schemas`.
@@ -154,6 +154,28 @@ pub const IO: &[Io] = &[
         "/api/v1/customers/{id}/export",
         Empty,
         &[(200, Media("application/zip"))],
+    ),
+    io(
+        "GET",
+        "/api/v1/mailboxes",
+        Empty,
+        &[(200, Json(schema::<mailboxes::Mailboxes>))],
+    ),
+    io(
+        "PUT",
+        "/api/v1/mailboxes/{name}",
+        Json(schema::<mailboxes::MailboxReq>),
+        &[
+            (200, Json(schema::<mailboxes::MailboxView>)),
+            (201, Json(schema::<mailboxes::MailboxView>)),
+        ],
+    ),
+    io("DELETE", "/api/v1/mailboxes/{name}", Empty, &[(204, Empty)]),
+    io(
+        "POST",
+        "/api/v1/interactions/{id}/email",
+        Json(schema::<mailboxes::ReplyReq>),
+        &[(201, Json(schema::<model::email::Email>))],
     ),
     io(
         "POST",

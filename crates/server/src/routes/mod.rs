@@ -11,6 +11,7 @@ pub mod events;
 pub mod export;
 pub mod imports;
 pub mod interactions;
+pub mod mailboxes;
 pub mod queries;
 pub mod recording;
 pub mod records;
@@ -423,6 +424,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/customers/bulk", post(sync::bulk))
         .route("/api/v1/customers/{id}/export", get(export::export))
         .route("/api/v1/customers/{id}/erase", post(export::erase))
+        .route("/api/v1/mailboxes", get(mailboxes::list))
+        .route(
+            "/api/v1/mailboxes/{name}",
+            axum::routing::put(mailboxes::put).delete(mailboxes::delete),
+        )
+        .route("/api/v1/interactions/{id}/email", post(mailboxes::reply))
         .route(
             "/api/v1/customers/by-external-id/{external_id}",
             axum::routing::put(sync::put),

@@ -36,6 +36,7 @@ pub mod chat;
 pub mod consents;
 pub mod crm;
 pub mod desktop;
+pub mod email;
 pub mod fields;
 pub mod follow;
 pub mod imports;
@@ -511,6 +512,7 @@ pub fn routes() -> Router<AppState> {
             get(desktop::messages).post(desktop::send),
         )
         .route("/ui/agent/interactions/{id}/notes", post(desktop::add_note))
+        .route("/ui/agent/interactions/{id}/email", post(email::reply))
         .route(
             "/ui/agent/interactions/{id}/profile",
             post(desktop::profile),

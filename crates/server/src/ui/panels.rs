@@ -214,6 +214,9 @@ pub(super) async fn work_html(
                     }
                     s.push_str("</section>");
                 }
+                if it.channel == model::Channel::Email {
+                    s.push_str(&super::email::section(st, ctx, t, it, ended).await?);
+                }
                 let notes = st.store.notes(t, it.id).await?;
                 let _ = write!(
                     s,
