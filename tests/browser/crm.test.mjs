@@ -271,6 +271,36 @@ test("an import, then a customer found, edited, merged and unmerged in the brows
     await shot(adminPage, "crm-erased", true);
   });
 
+  await t.test("the administrator sets up a mailbox; its password is kept, never shown", async () => {
+    await adminPage.goto(`${url}/ui/admin`);
+    const card = adminPage.locator('section[aria-labelledby="mailboxes-h"]');
+    await card.getByText("No mailbox yet").waitFor();
+    const form = card.locator("form");
+    await form.getByLabel("Name").fill("support");
+    await form.getByLabel("Address").fill("support@acme.test");
+    await form.getByLabel("Queue").fill("sales");
+    const imap = form.locator("fieldset", { hasText: "IMAP" });
+    await imap.getByLabel("Server").fill("127.0.0.1");
+    await imap.getByLabel("Port").fill("993");
+    await imap.getByLabel("User").fill("support@acme.test");
+    await imap.getByLabel("Password").fill("imap secret words");
+    const smtp = form.locator("fieldset", { hasText: "SMTP" });
+    await smtp.getByLabel("Server").fill("127.0.0.1");
+    await smtp.getByLabel("Port").fill("587");
+    await smtp.getByLabel("Security").selectOption("starttls");
+    await form.getByRole("button", { name: "Save" }).click();
+    await card.locator("p.ok").waitFor();
+    assert.match(await card.locator("table").innerText(), /support@acme\.test/);
+    const admin = await apiSession(url, "admin", PASSWORDS.admin);
+    const listed = (await admin("GET", "/api/v1/mailboxes")).json.mailboxes;
+    assert.equal(listed.length, 1);
+    assert.equal(listed[0].imap.password_set, true);
+    assert.equal(listed[0].smtp.security, "starttls");
+    assert.ok(!JSON.stringify(listed).includes("imap secret words"));
+    assert.ok(!(await adminPage.content()).includes("imap secret words"));
+    await shot(adminPage, "admin-mailboxes");
+  });
+
   await t.test("no script errors and no blocked content", () => {
     assert.deepEqual(errors, []);
   });

@@ -148,6 +148,41 @@ fn received(sent: &Path) -> Vec<String> {
     out
 }
 
+/// Agent `ana_agent` (user `agent1`), signed in on the desktop page and available.
+async fn agent_desk(e: &common::Env, admin: &mut common::client::Client) -> common::client::Client {
+    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    let hash = server::auth::hash_password("agent one's long password").unwrap();
+    e.store
+        .create_user(&t, "agent1", &hash, "agent", 1)
+        .await
+        .unwrap();
+    let agent = json!({"name": "ana_agent", "username": "agent1", "skills": [{"name": "support", "level": 5}]});
+    assert_eq!(
+        admin.post("/api/v1/agents", &agent).await.unwrap().status,
+        201
+    );
+    let mut c = common::client::Client::new(&e.app);
+    let form = "tenant=acme&username=agent1&password=agent+one%27s+long+password&lang=es&tz=Europe%2FMadrid";
+    let r = c.form("/ui/sign-in", &[], form).await.unwrap();
+    assert_eq!(r.status, 303, "{}", String::from_utf8_lossy(&r.body));
+    c.headers.push(("cookie".into(), r.cookies()));
+    let page = c.get("/ui/agent").await.unwrap();
+    let html = String::from_utf8_lossy(&page.body).to_string();
+    let csrf = html
+        .split("X-CSRF-Token&quot;:&quot;")
+        .nth(1)
+        .and_then(|s| s.split("&quot;").next())
+        .unwrap_or_default()
+        .to_string();
+    c.headers.push(("x-csrf-token".into(), csrf));
+    let r = c
+        .form("/ui/agent/state", &[], "state=available")
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{}", String::from_utf8_lossy(&r.body));
+    c
+}
+
 /// The e-mail facts of an interaction: (received?, email).
 async fn emails(e: &common::Env, id: i64) -> Vec<(bool, model::email::Email)> {
     let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
@@ -316,6 +351,34 @@ Final-Recipient: rfc822; gone@example.com\nAction: failed\nStatus: 5.1.1\n--r--\
         "{profile}"
     );
 
+    // The agent takes it on the desktop, sees the message made safe, answers there.
+    let mut agent = agent_desk(&e, &mut c).await;
+    let r = agent
+        .form(&format!("/ui/agent/interactions/{id}/accept"), &[], "")
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{}", String::from_utf8_lossy(&r.body));
+    let page = agent.get("/ui/agent/work").await.unwrap();
+    let html = String::from_utf8_lossy(&page.body).to_string();
+    assert!(
+        html.contains("class=\"mail-html\"") && html.contains("está mal"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("steal()") && !html.contains("<script>alert"),
+        "{html}"
+    );
+    assert!(html.contains("factura.pdf"), "{html}");
+    let body = "body=Gracias+por+su+paciencia";
+    let r = agent
+        .form(&format!("/ui/agent/interactions/{id}/email"), &[], body)
+        .await
+        .unwrap();
+    let thread = String::from_utf8_lossy(&r.body).to_string();
+    assert_eq!(r.status, 200, "{thread}");
+    assert!(thread.contains("Gracias por su paciencia"), "{thread}");
+    assert_eq!(received(&sent).len(), 2);
+
     // An SMTP server that is down: an error, nothing logged.
     let r = c
         .put("/api/v1/mailboxes/support", &mailbox(free_port()))
@@ -335,24 +398,14 @@ Final-Recipient: rfc822; gone@example.com\nAction: failed\nStatus: 5.1.1\n--r--\
         "{:?}",
         r.json()
     );
-    assert_eq!(emails(&e, id).await.len(), 3);
+    assert_eq!(emails(&e, id).await.len(), 4);
 
     // Erasing Ana takes her messages' texts and the attachment.
-    let hub = e
-        .state
-        .hub
-        .tenant(&e.store.tenant_by_name("acme").await.unwrap().unwrap())
+    let r = agent
+        .form(&format!("/ui/agent/interactions/{id}/complete"), &[], "")
         .await
         .unwrap();
-    let agent = json!({"name": "ana_agent", "skills": [{"name": "support", "level": 5}]});
-    c.post("/api/v1/agents", &agent).await.unwrap();
-    c.post("/api/v1/agents/0/sign-in", &json!({}))
-        .await
-        .unwrap();
-    hub.call(server::tenant::Op::Accept(id, 0)).await.unwrap();
-    hub.call(server::tenant::Op::Complete(id, Some(0)))
-        .await
-        .unwrap();
+    assert!(r.status < 300, "{}", String::from_utf8_lossy(&r.body));
     let r = c
         .post(&format!("/api/v1/customers/{ana}/erase"), &json!({}))
         .await

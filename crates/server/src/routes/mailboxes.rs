@@ -131,7 +131,8 @@ fn server_view(e: &Endpoint) -> ServerView {
     }
 }
 
-fn view(m: &MailboxRow) -> MailboxView {
+/// A kept mailbox as shown.
+pub fn view(m: &MailboxRow) -> MailboxView {
     MailboxView {
         name: m.name.clone(),
         address: m.address.clone(),
@@ -195,16 +196,14 @@ fn endpoint(
     })
 }
 
-/// `PUT /api/v1/mailboxes/{name}`: 201 when new, 200 when replaced.
-pub async fn put(
-    State(st): State<AppState>,
-    p: Principal,
-    Path(name): Path<String>,
-    Body(req): Body<MailboxReq>,
-) -> ApiResult<Response> {
-    p.require(Action::MailboxesManage)?;
-    let t = p.tenant()?;
-    if !model::name::is_slug(&name, 64) {
+/// Checks and keeps a mailbox: whether it is new, and it as shown.
+pub async fn save(
+    st: &AppState,
+    t: &store::Tenant,
+    name: &str,
+    req: MailboxReq,
+) -> ApiResult<(bool, MailboxView)> {
+    if !model::name::is_slug(name, 64) {
         return Err(ApiError::field("name", "1 to 64 of a-z, 0-9, _ and -"));
     }
     if req.address.parse::<lettre::Address>().is_err() {
@@ -217,24 +216,24 @@ pub async fn put(
     {
         return Err(ApiError::field("queue", "a queue's name"));
     }
-    let old = st.store.mailbox(t, &name).await?;
-    let purpose = |which| crate::mail::purpose(t, &name, which);
+    let old = st.store.mailbox(t, name).await?;
+    let purpose = |which| crate::mail::purpose(t, name, which);
     let imap = endpoint(
-        &st,
+        st,
         "imap",
         &purpose("imap"),
         req.imap,
         old.as_ref().map(|o| &o.imap),
     )?;
     let smtp = endpoint(
-        &st,
+        st,
         "smtp",
         &purpose("smtp"),
         req.smtp,
         old.as_ref().map(|o| &o.smtp),
     )?;
     let row = MailboxRow {
-        name: name.clone(),
+        name: name.to_string(),
         address: req.address.to_lowercase(),
         queue: req.queue,
         imap,
@@ -248,17 +247,28 @@ pub async fn put(
         .store
         .put_mailbox(t, &row, crate::clock::now_ms())
         .await?;
-    let saved = st
-        .store
-        .mailbox(t, &name)
-        .await?
+    let saved = (st.store.mailbox(t, name).await?)
         .ok_or_else(|| ApiError::internal("mailbox not saved"))?;
+    Ok((created, view(&saved)))
+}
+
+/// `PUT /api/v1/mailboxes/{name}`: 201 when new, 200 when replaced.
+pub async fn put(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(name): Path<String>,
+    Body(req): Body<MailboxReq>,
+) -> ApiResult<Response> {
+    p.require(Action::MailboxesManage)?;
+    let (created, view) = save(&st, p.tenant()?, &name, req).await?;
+    let on = Some(format!("mailbox:{name}"));
+    crate::audit::record(&st, &p, crate::audit::AuditAction::SettingsReplaced, on).await?;
     let status = if created {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    Ok((status, axum::Json(view(&saved))).into_response())
+    Ok((status, axum::Json(view)).into_response())
 }
 
 /// `GET /api/v1/mailboxes`.
@@ -279,6 +289,8 @@ pub async fn delete(
     if !st.store.delete_mailbox(p.tenant()?, &name).await? {
         return Err(ApiError::not_found("mailbox"));
     }
+    let on = Some(format!("mailbox:{name}"));
+    crate::audit::record(&st, &p, crate::audit::AuditAction::SettingsReplaced, on).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -41,6 +41,7 @@ pub mod fields;
 pub mod follow;
 pub mod imports;
 pub mod live;
+pub mod mailboxes;
 pub mod panels;
 pub mod planform;
 pub mod popup;
@@ -578,6 +579,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/admin/customer-fields", post(fields::save))
         .route("/ui/admin/sign-in", post(access::save))
         .route("/ui/admin/tokens", post(tokens::make))
+        .route("/ui/admin/mailboxes", post(mailboxes::save))
         .route("/ui/admin/tokens/{id}/revoke", post(tokens::revoke))
         .route("/ui/tenants", get(admin::tenants).post(admin::add_tenant))
 }

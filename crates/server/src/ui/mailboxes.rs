@@ -1,0 +1,209 @@
+//! Administration: the tenant's mailboxes (the e-mail channel) — listed
+//! with how their last read went, and set up with their address, queue,
+//! IMAP and SMTP servers (a password left empty is kept). The same rules as
+//! `/api/v1/mailboxes` ([`crate::routes::mailboxes`]).
+
+use std::fmt::Write as _;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::{Ctx, UiForm, esc, html_response};
+use crate::AppState;
+use crate::auth::Principal;
+use crate::error::ApiResult;
+use crate::perms::Action;
+use crate::routes::mailboxes::{self as api, MailboxReq, Security, ServerReq};
+
+/// The form as sent.
+#[derive(Debug, Deserialize)]
+pub struct MailboxForm {
+    name: String,
+    address: String,
+    #[serde(default)]
+    queue: String,
+    imap_host: String,
+    imap_port: String,
+    imap_security: Security,
+    #[serde(default)]
+    imap_user: String,
+    #[serde(default)]
+    imap_password: String,
+    smtp_host: String,
+    smtp_port: String,
+    smtp_security: Security,
+    #[serde(default)]
+    smtp_user: String,
+    #[serde(default)]
+    smtp_password: String,
+}
+
+fn server(
+    host: String,
+    port: &str,
+    security: Security,
+    user: String,
+    password: String,
+) -> Result<ServerReq, ()> {
+    Ok(ServerReq {
+        host: host.trim().to_string(),
+        port: port.trim().parse().map_err(|_| ())?,
+        security,
+        user: user.trim().to_string(),
+        password: Some(password).filter(|p| !p.is_empty()),
+    })
+}
+
+fn field(id: &str, label: &str, attrs: &str) -> String {
+    format!("<label for=\"mb-{id}\">{label}</label><input id=\"mb-{id}\" name=\"{id}\" {attrs}>")
+}
+
+fn security(ctx: &Ctx, id: &str, starttls: bool) -> String {
+    let mut s = format!(
+        "<label for=\"mb-{id}\">{}</label><select id=\"mb-{id}\" name=\"{id}\">",
+        ctx.t("mailbox-security")
+    );
+    for (v, label) in [("tls", "TLS"), ("starttls", "STARTTLS"), ("none", "—")] {
+        if v == "starttls" && !starttls {
+            continue;
+        }
+        let _ = write!(s, "<option value=\"{v}\">{label}</option>");
+    }
+    s.push_str("</select>");
+    s
+}
+
+/// The list and the form; `note` goes above them.
+async fn box_html(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<String> {
+    let boxes = st.store.mailboxes(ctx.p.tenant()?).await?;
+    let mut rows = String::new();
+    for m in &boxes {
+        let read = match (&m.last_error, m.checked_at) {
+            (Some(e), _) => format!("<span class=\"error\">{}</span>", esc(e)),
+            (None, Some(at)) => ctx.datetime(at),
+            (None, None) => ctx.t("never"),
+        };
+        let _ = write!(
+            rows,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{read}</td></tr>",
+            esc(&m.name),
+            esc(&m.address),
+            esc(m.queue.as_deref().unwrap_or("")),
+        );
+    }
+    let list = if boxes.is_empty() {
+        format!("<p class=\"hint\">{}</p>", ctx.t("mailbox-none"))
+    } else {
+        format!(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{rows}</tbody></table>",
+            ctx.t("mailbox-name"),
+            ctx.t("mailbox-address"),
+            ctx.t("mailbox-queue"),
+            ctx.t("mailbox-read"),
+        )
+    };
+    let req = "required maxlength=\"253\"";
+    let port = "required inputmode=\"numeric\" size=\"6\"";
+    let pw = "type=\"password\" autocomplete=\"new-password\" maxlength=\"1024\"";
+    Ok(format!(
+        "<div id=\"mailboxes-box\">{note}{list}<form class=\"stack\" hx-post=\"/ui/admin/mailboxes\" hx-target=\"#mailboxes-box\" hx-swap=\"outerHTML\">\
+<h3>{add}</h3>{name}{address}{queue}<fieldset><legend>IMAP</legend>{ih}{ip}{is}{iu}{ipw}</fieldset>\
+<fieldset><legend>SMTP</legend>{sh}{sp}{ss}{su}{spw}</fieldset><p class=\"hint\">{pw_hint}</p><button type=\"submit\">{save}</button></form></div>",
+        add = ctx.t("mailbox-add"),
+        name = field(
+            "name",
+            &ctx.t("mailbox-name"),
+            "required maxlength=\"64\" pattern=\"[a-z0-9_-]+\""
+        ),
+        address = field(
+            "address",
+            &ctx.t("mailbox-address"),
+            "type=\"email\" required"
+        ),
+        queue = field("queue", &ctx.t("mailbox-queue"), "maxlength=\"64\""),
+        ih = field("imap_host", &ctx.t("mailbox-host"), req),
+        ip = field("imap_port", &ctx.t("mailbox-port"), port),
+        is = security(ctx, "imap_security", false),
+        iu = field("imap_user", &ctx.t("mailbox-user"), "maxlength=\"253\""),
+        ipw = field("imap_password", &ctx.t("password"), pw),
+        sh = field("smtp_host", &ctx.t("mailbox-host"), req),
+        sp = field("smtp_port", &ctx.t("mailbox-port"), port),
+        ss = security(ctx, "smtp_security", true),
+        su = field("smtp_user", &ctx.t("mailbox-user"), "maxlength=\"253\""),
+        spw = field("smtp_password", &ctx.t("password"), pw),
+        pw_hint = ctx.t("mailbox-password-hint"),
+        save = ctx.t("save"),
+    ))
+}
+
+/// The administration page's card.
+pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
+    if !crate::perms::allowed(ctx.p.role, Action::MailboxesManage) {
+        return Ok(String::new());
+    }
+    Ok(format!(
+        "<section class=\"card\" aria-labelledby=\"mailboxes-h\"><h2 id=\"mailboxes-h\">{}</h2>{}</section>",
+        ctx.t("mailboxes-title"),
+        box_html(st, ctx, "").await?
+    ))
+}
+
+/// `POST /ui/admin/mailboxes`.
+pub async fn save(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    UiForm(f): UiForm<MailboxForm>,
+) -> ApiResult<Response> {
+    p.require(Action::MailboxesManage)?;
+    let ctx = Ctx::new(&st, p, &headers).await?;
+    let t = ctx.p.tenant()?.clone();
+    let imap = server(
+        f.imap_host,
+        &f.imap_port,
+        f.imap_security,
+        f.imap_user,
+        f.imap_password,
+    );
+    let smtp = server(
+        f.smtp_host,
+        &f.smtp_port,
+        f.smtp_security,
+        f.smtp_user,
+        f.smtp_password,
+    );
+    let (Ok(imap), Ok(smtp)) = (imap, smtp) else {
+        let note = format!("<p class=\"error\">{}</p>", ctx.t("mailbox-port-wrong"));
+        let mut r = html_response(box_html(&st, &ctx, &note).await?);
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(r);
+    };
+    let req = MailboxReq {
+        address: f.address.trim().to_string(),
+        queue: Some(f.queue.trim().to_string()).filter(|q| !q.is_empty()),
+        imap,
+        smtp,
+    };
+    let name = f.name.trim();
+    let (note, code) = match api::save(&st, &t, name, req).await {
+        Ok(_) => {
+            let on = Some(format!("mailbox:{name}"));
+            let action = crate::audit::AuditAction::SettingsReplaced;
+            crate::audit::record(&st, &ctx.p, action, on).await?;
+            (
+                format!("<p class=\"ok\">{}</p>", ctx.t("saved")),
+                StatusCode::OK,
+            )
+        }
+        Err(e) if e.status.is_client_error() => (
+            format!("<p class=\"error\">{}</p>", esc(&e.message)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => return Err(e),
+    };
+    let mut r = html_response(box_html(&st, &ctx, &note).await?);
+    *r.status_mut() = code;
+    Ok(r)
+}
