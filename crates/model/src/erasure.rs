@@ -85,6 +85,12 @@ impl Erasure {
         self.numbers.get(number.trim()).map(String::as_str)
     }
 
+    /// Whether an e-mail is from or to one of the person's addresses (a
+    /// message on an interaction that names no record).
+    fn writes(&self, m: &crate::email::Email) -> bool {
+        self.is_email(&m.from) || m.to.iter().any(|t| self.is_email(t))
+    }
+
     fn is_email(&self, s: &str) -> bool {
         !self.emails.is_empty() && self.emails.contains(&s.trim().to_lowercase())
     }
@@ -125,7 +131,7 @@ pub fn redact(fact: &mut Fact, e: &Erasure) -> bool {
         }
         | Fact::EmailSent {
             interaction, email, ..
-        } if e.has_interaction(*interaction) => redact_email(email),
+        } if e.has_interaction(*interaction) || e.writes(email) => redact_email(email),
         Fact::NoteAdded {
             interaction, body, ..
         }
@@ -384,6 +390,29 @@ mod tests {
                 body: ERASED.into(),
             }
         });
+    }
+
+    #[test]
+    fn an_email_of_theirs_goes_on_any_interaction_and_anothers_stays() {
+        let mail = |from: &str| Fact::EmailReceived {
+            interaction: InteractionId(99),
+            mailbox: "support".into(),
+            email: Box::new(crate::email::Email {
+                message_id: "m@x".into(),
+                from: from.into(),
+                subject: "my debt".into(),
+                text: "call me".into(),
+                ..Default::default()
+            }),
+        };
+        let (mut theirs, mut other) = (mail("Ana@Example.com"), mail("bo@example.com"));
+        assert!(redact(&mut theirs, &erasure()));
+        assert!(!redact(&mut other, &erasure()));
+        let Fact::EmailReceived { email, .. } = theirs else {
+            unreachable!()
+        };
+        assert_eq!((email.from.as_str(), email.text.as_str()), (ERASED, ERASED));
+        assert_eq!(email.message_id, "m@x", "ids stay, for threads");
     }
 
     #[test]

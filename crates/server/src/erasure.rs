@@ -76,8 +76,8 @@ pub struct Erased {
     pub numbers: usize,
     /// Facts of the log rewritten.
     pub facts_redacted: u64,
-    /// Recordings deleted.
-    pub recordings_deleted: usize,
+    /// Files deleted: the calls' recordings and the e-mails' attachments.
+    pub files_deleted: usize,
 }
 
 /// Erases records, each with those merged into it, as one erasure.
@@ -126,15 +126,20 @@ pub async fn erase(
         numbers: map,
         emails,
     };
-    let facts_redacted = store.redact_log(t, &erasure).await?;
-    let recordings_deleted = delete_files(recordings).await;
+    let redacted = store.redact_log(t, &erasure).await?;
+    let facts_redacted = redacted.facts;
+    let mut files = recordings;
+    files.extend(redacted.files);
+    files.sort();
+    files.dedup();
+    let files_deleted = delete_files(files).await;
     store.scrub().await?;
     Ok(Erased {
         customers: customers.into_iter().collect(),
         interactions: erasure.interactions.len(),
         numbers: placeholders.len(),
         facts_redacted,
-        recordings_deleted,
+        files_deleted,
     })
 }
 

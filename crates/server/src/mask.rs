@@ -81,12 +81,11 @@ pub fn interaction_view(v: &mut store::read::InteractionView) {
     }
 }
 
-/// Routing attributes (JSON) with the caller's and called numbers masked.
+/// Routing attributes (JSON) with the caller's number masked (the
+/// dialled number is the tenant's own line, not the person's).
 fn attributes(a: &mut Value) {
-    for key in ["caller_number", "called_number"] {
-        if let Some(n) = a[key].as_str().map(number) {
-            a[key] = Value::String(n);
-        }
+    if let Some(n) = a["caller_number"].as_str().map(number) {
+        a["caller_number"] = Value::String(n);
     }
 }
 

@@ -351,6 +351,24 @@ Final-Recipient: rfc822; gone@example.com\nAction: failed\nStatus: 5.1.1\n--r--\
         "{profile}"
     );
 
+    // Her copy of everything has the e-mail and its attachment.
+    let r = c
+        .get(&format!("/api/v1/customers/{ana}/export"))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(r.body.to_vec())).unwrap();
+    let names: Vec<String> = z.file_names().map(|n| n.unwrap().into_owned()).collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with(&format!("attachments/{id}/")) && n.ends_with("factura.pdf")),
+        "{names:?}"
+    );
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("interactions.json").unwrap(), &mut text).unwrap();
+    assert!(text.contains("m1@example.com"), "{text}");
+
     // The agent takes it on the desktop, sees the message made safe, answers there.
     let mut agent = agent_desk(&e, &mut c).await;
     let r = agent

@@ -660,7 +660,7 @@ async fn an_erased_person_leaves_no_readable_byte_and_their_contacts_still_count
     );
     assert_eq!(done["numbers"], 1, "{done}");
     assert!(done["facts_redacted"].as_i64().unwrap() >= 4, "{done}");
-    assert_eq!(done["recordings_deleted"], 1, "{done}");
+    assert_eq!(done["files_deleted"], 1, "{done}");
     assert!(!wav.exists(), "the recording is deleted");
     for s in secrets {
         assert!(

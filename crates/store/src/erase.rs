@@ -42,6 +42,37 @@ const REDACT_PAGE: i64 = 2_000;
 /// Records merged into one another followed at most.
 const MERGED_MAX: usize = 1_000;
 
+/// What a redaction of the log did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Redacted {
+    /// Facts rewritten.
+    pub facts: u64,
+    /// Files of the redacted e-mails' attachments.
+    pub files: Vec<String>,
+}
+
+/// The files an e-mail fact's attachments are kept in.
+fn attachment_files(f: &Fact) -> Vec<String> {
+    match f {
+        Fact::EmailReceived { email, .. } | Fact::EmailSent { email, .. } => email
+            .attachments
+            .iter()
+            .filter_map(|a| a.path.clone())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// An e-mail fact's text, as its row among the interaction's messages has it.
+fn email_text(f: &Fact) -> Option<String> {
+    match f {
+        Fact::EmailReceived { email, .. } | Fact::EmailSent { email, .. } => {
+            Some(email.text.clone())
+        }
+        _ => None,
+    }
+}
+
 /// Whose data an erasure takes out, as the projections know it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Subject {
@@ -163,11 +194,13 @@ impl Store {
     }
 
     /// Redacts the tenant's log in place: every fact holding the person's
-    /// data is rewritten without it. Returns how many facts changed.
-    /// Running it again changes nothing.
-    pub async fn redact_log(&self, t: &Tenant, e: &Erasure) -> Result<u64, StoreError> {
+    /// data is rewritten without it (an e-mail's row among its
+    /// interaction's messages too). Returns how many facts changed and the
+    /// files the redacted e-mails' attachments were kept in (for the caller
+    /// to delete). Running it again changes nothing.
+    pub async fn redact_log(&self, t: &Tenant, e: &Erasure) -> Result<Redacted, StoreError> {
         let needles = e.needles();
-        let (mut after, mut changed) = (0i64, 0u64);
+        let (mut after, mut out) = (0i64, Redacted::default());
         loop {
             let rows = sqlx::query("SELECT seq, interaction_id, body FROM events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
                 .bind(t.id)
@@ -186,25 +219,38 @@ impl Store {
                     continue;
                 }
                 let mut fact: Fact = serde_json::from_str(&body)?;
+                let files = attachment_files(&fact);
                 if redact(&mut fact, e) {
-                    updates.push((r.try_get::<i64, _>(0)?, serde_json::to_string(&fact)?));
+                    out.files.extend(files);
+                    let text = email_text(&fact);
+                    updates.push((r.try_get::<i64, _>(0)?, serde_json::to_string(&fact)?, text));
                 }
             }
             if !updates.is_empty() {
                 let mut tx = self.pool.begin().await?;
-                for (seq, body) in &updates {
+                for (seq, body, text) in &updates {
                     sqlx::query("UPDATE events SET body = $1 WHERE tenant_id = $2 AND seq = $3")
                         .bind(body.as_str())
                         .bind(t.id)
                         .bind(*seq)
                         .execute(&mut *tx)
                         .await?;
+                    if let Some(text) = text {
+                        sqlx::query(
+                            "UPDATE chat_messages SET body = $1 WHERE tenant_id = $2 AND seq = $3",
+                        )
+                        .bind(text.as_str())
+                        .bind(t.id)
+                        .bind(*seq)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
                 }
                 tx.commit().await?;
-                changed += updates.len() as u64;
+                out.facts += updates.len() as u64;
             }
         }
-        Ok(changed)
+        Ok(out)
     }
 
     /// Wipes what changed and deleted rows left in the database files (see

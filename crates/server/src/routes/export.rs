@@ -2,7 +2,7 @@
 //!
 //! `POST /api/v1/customers/{id}/erase` erases the person (see
 //! [`crate::erasure`]) and answers what it did: `{"customers", "interactions",
-//! "numbers", "facts_redacted", "recordings_deleted"}`; a record merged into
+//! "numbers", "facts_redacted", "files_deleted"}`; a record merged into
 //! another is erased through that one (409 names it).
 //!
 //! Access: `GET /api/v1/customers/{id}/export`
@@ -36,9 +36,10 @@ const README: &str = "Everything Centralita keeps about this person, as of the e
 record.json        the customer record, and the records merged into it
 consents.json      the consent ledger, newest first (purpose, channel, given or withdrawn, when, source, evidence)
 profile.json       answers saved on the record during contacts
-interactions.json  every contact on every channel, oldest first, each with its notes and chat messages
+interactions.json  every contact on every channel, oldest first, each with its notes, chat messages and e-mails
 timeline.json      every contact, note, answer, dial attempt and change of the record, newest first
 recordings/        the recordings of the calls (one WAV per call: the customer left, the agent right)
+attachments/       the attachments of the e-mails, by interaction
 ";
 
 /// The files of one export: (name, bytes).
@@ -49,13 +50,13 @@ fn json_file(name: &str, v: &impl serde::Serialize) -> ApiResult<(String, Vec<u8
     Ok((name.to_string(), bytes))
 }
 
+/// Media of an export: its name in the ZIP, the file, whether it is a
+/// recording (which only those who may listen get).
+type Media = Vec<(String, String, bool)>;
+
 /// The interactions of the record and those merged into it, each with its
-/// notes and messages, and the recordings' paths.
-async fn contacts(
-    st: &AppState,
-    t: &store::Tenant,
-    ids: &[i64],
-) -> ApiResult<(Vec<Value>, Vec<(i64, String)>)> {
+/// notes, messages and e-mails, and their media (recordings, attachments).
+async fn contacts(st: &AppState, t: &store::Tenant, ids: &[i64]) -> ApiResult<(Vec<Value>, Media)> {
     let list = st
         .store
         .interactions_of_customers(t, ids, INTERACTIONS_MAX)
@@ -64,18 +65,32 @@ async fn contacts(
     for it in list {
         let notes = st.store.notes(t, it.id).await?;
         let messages = st.store.messages(t, it.id, 0).await?;
+        let mut emails = Vec::new();
         for r in st.store.interaction_facts(t, it.id).await? {
-            if let store::Fact::Call {
-                call: store::CallFact::RecordingStarted { path, .. },
-                ..
-            } = r.fact
-            {
-                recordings.push((it.id, path));
+            match r.fact {
+                store::Fact::Call {
+                    call: store::CallFact::RecordingStarted { path, .. },
+                    ..
+                } => recordings.push((format!("recordings/{}.wav", it.id), path, true)),
+                store::Fact::EmailReceived { email, .. } | store::Fact::EmailSent { email, .. } => {
+                    for path in email.attachments.iter().filter_map(|a| a.path.clone()) {
+                        let file = std::path::Path::new(&path)
+                            .file_name()
+                            .map(|f| f.to_string_lossy().into_owned());
+                        let name = format!("attachments/{}/{}", it.id, file.unwrap_or_default());
+                        recordings.push((name, path, false));
+                    }
+                    emails.push(email);
+                }
+                _ => {}
             }
         }
         let mut v = serde_json::to_value(&it).unwrap_or_default();
         v["notes"] = json!(notes);
         v["messages"] = json!(messages);
+        if !emails.is_empty() {
+            v["emails"] = json!(emails);
+        }
         out.push(v);
     }
     Ok((out, recordings))
@@ -120,12 +135,13 @@ async fn files_of(st: &AppState, p: &Principal, id: i64) -> ApiResult<Files> {
         json_file("interactions.json", &interactions)?,
         json_file("timeline.json", &timeline)?,
     ];
-    if crate::perms::allowed(p.role, Action::RecordingsRead) {
-        for (interaction, path) in recordings {
-            // A recording deleted by retention is simply not there.
-            if let Ok(bytes) = tokio::fs::read(&path).await {
-                files.push((format!("recordings/{interaction}.wav"), bytes));
-            }
+    let listen = crate::perms::allowed(p.role, Action::RecordingsRead);
+    for (name, path, recording) in recordings {
+        // A file deleted by retention is simply not there.
+        if (listen || !recording)
+            && let Ok(bytes) = tokio::fs::read(&path).await
+        {
+            files.push((name, bytes));
         }
     }
     Ok(files)
