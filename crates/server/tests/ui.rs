@@ -97,6 +97,12 @@ async fn pages_send_people_without_a_session_to_the_sign_in_page() {
     let r = c.get("/ui/sign-in").await.unwrap();
     assert_eq!(r.status, 200);
     assert!(text(&r).contains("<label for=\"password\">"));
+    // The address the demo prints opens the UI (and so the sign-in page).
+    let r = c.get("/").await.unwrap();
+    assert_eq!(
+        (r.status, r.headers["location"].to_str().unwrap()),
+        (303, "/ui")
+    );
 }
 
 #[tokio::test]

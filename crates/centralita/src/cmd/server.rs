@@ -312,6 +312,7 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         let info = server::demo::setup(&running.state, &s.data).await?;
         let url = format!("http://{}", running.addr);
         println!("Centralita demo at {url}");
+        println!("  tenant:       {} (sign in at {url}/ui with a user below)", info.tenant);
         println!("  chat page:    {url}/chat/{}", info.tenant);
         println!("  API document: {url}/api/v1/openapi.json");
         println!("  sign in with POST {url}/api/v1/sessions {{\"tenant\":\"{}\",\"username\":…,\"password\":…}}", info.tenant);

@@ -185,6 +185,11 @@ pub fn path_id(s: &str, what: &str) -> ApiResult<i64> {
         .ok_or_else(|| ApiError::not_found(what))
 }
 
+/// `GET /`: the web UI (which sends people without a session to sign in).
+async fn home() -> axum::response::Redirect {
+    axum::response::Redirect::to("/ui")
+}
+
 async fn healthz(axum::extract::State(st): axum::extract::State<AppState>) -> impl IntoResponse {
     match st.store.tenants().await {
         Ok(_) => {
@@ -272,6 +277,7 @@ async fn authorize(
 /// The router for every endpoint in [`crate::perms::ROUTES`].
 pub fn router(state: AppState) -> Router {
     Router::new()
+        .route("/", get(home))
         .route("/healthz", get(healthz))
         .route("/api/v1/openapi.json", get(openapi))
         .route(

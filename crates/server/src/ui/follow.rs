@@ -38,6 +38,8 @@ const SERVER: &[&str] = &[
     "disposition_set",
     "note_added",
     "chat_message",
+    "email_received",
+    "email_sent",
     "customer_created",
     "customers_set",
     "customer_cleaned",
