@@ -280,12 +280,12 @@ test("an import, then a customer found, edited, merged and unmerged in the brows
     await form.getByLabel("Address").fill("support@acme.test");
     await form.getByLabel("Queue").fill("sales");
     const imap = form.locator("fieldset", { hasText: "IMAP" });
-    await imap.getByLabel("Server").fill("127.0.0.1");
+    await imap.getByLabel("Server").fill("10.0.0.25");
     await imap.getByLabel("Port").fill("993");
     await imap.getByLabel("User").fill("support@acme.test");
     await imap.getByLabel("Password").fill("imap secret words");
     const smtp = form.locator("fieldset", { hasText: "SMTP" });
-    await smtp.getByLabel("Server").fill("127.0.0.1");
+    await smtp.getByLabel("Server").fill("10.0.0.26");
     await smtp.getByLabel("Port").fill("587");
     await smtp.getByLabel("Security").selectOption("starttls");
     await form.getByRole("button", { name: "Save" }).click();

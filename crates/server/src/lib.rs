@@ -44,6 +44,7 @@ pub mod secrets;
 pub mod serve;
 pub mod signin;
 pub mod sip;
+pub mod targets;
 pub mod tenant;
 pub mod totp;
 pub mod ui;
@@ -140,6 +141,9 @@ pub struct AppState {
     pub pending: Arc<signin::Pending>,
     /// Calls to tenants' OpenID providers.
     pub oidc: Arc<oidc::OidcClient>,
+    /// Whether tenants' webhooks and mailboxes may reach this machine
+    /// (`CENTRALITA_ALLOW_LOCAL_TARGETS`; see [`targets`]).
+    pub allow_local_targets: bool,
 }
 
 impl AppState {
@@ -162,6 +166,7 @@ impl AppState {
             secrets,
             pending: Arc::new(signin::Pending::from_env()),
             oidc: Arc::default(),
+            allow_local_targets: targets::allow_local_from_env(),
         })
     }
 }

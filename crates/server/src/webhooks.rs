@@ -72,6 +72,28 @@ pub fn signature(secret: &str, t: i64, body: &str) -> String {
     format!("t={t},v1={hex}")
 }
 
+/// Refuses a URL whose host is this machine (unless allowed); a host that
+/// does not resolve now is left to the connection to report.
+pub async fn check_url(url: &str, allow_local: bool) -> Result<(), crate::targets::TargetError> {
+    let Ok(uri) = url.parse::<hyper::Uri>() else {
+        return Ok(());
+    };
+    let Some(host) = uri.host() else {
+        return Ok(());
+    };
+    let port = uri
+        .port_u16()
+        .unwrap_or(if uri.scheme_str() == Some("https") {
+            443
+        } else {
+            80
+        });
+    match crate::targets::resolve(host, port, allow_local).await {
+        Err(e @ crate::targets::TargetError::Local { .. }) => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// What is posted for a fact.
 pub fn body_of(f: &RawFact) -> String {
     let kind = serde_json::Value::String(f.kind.clone());
@@ -86,14 +108,18 @@ type Client = HyperClient<
     Full<Bytes>,
 >;
 
-/// Posts one body: the receiver's status (0 and why, when none came).
+/// Posts one body: the receiver's status (0 and why, when none came, or
+/// when the receiver is this machine and that is not allowed).
 async fn post(
     client: &Client,
-    url: &str,
+    (url, allow_local): (&str, bool),
     secret: &str,
     body: String,
     timeout: Duration,
 ) -> (i64, Option<String>) {
+    if let Err(e) = check_url(url, allow_local).await {
+        return (0, Some(e.to_string()));
+    }
     let t = crate::clock::now_ms() / 1000;
     let req = hyper::Request::post(url)
         .header("content-type", "application/json")
@@ -243,7 +269,7 @@ impl Worker {
         for attempt in 1.. {
             let (status, error) = post(
                 &self.client,
-                &w.url,
+                (&w.url, self.st.allow_local_targets),
                 secret,
                 body.clone(),
                 self.timing.timeout,

@@ -184,3 +184,42 @@ async fn facts_arrive_signed_in_order_and_nothing_is_lost_while_the_receiver_is_
     assert_eq!(got.lock().unwrap().len(), 5);
     assert_eq!(c.get(&path).await.unwrap().status, 404);
 }
+
+#[tokio::test]
+async fn a_tenant_cannot_point_the_server_at_its_own_machine() {
+    let (_e, mut c) = common::admin_client_with("targets", false).await;
+    for url in [
+        "http://127.0.0.1:9/hook",
+        "http://[::1]:9/hook",
+        "http://169.254.169.254/latest",
+    ] {
+        let hook = json!({"url": url, "kinds": [], "secret": "0123456789abcdef"});
+        let r = c.post("/api/v1/webhooks", &hook).await.unwrap();
+        assert_eq!(r.status, 422, "{url}: {:?}", r.json());
+        assert!(
+            r.json().to_string().contains("own machine"),
+            "{:?}",
+            r.json()
+        );
+    }
+    // A client company's private network is theirs to use.
+    let hook =
+        json!({"url": "http://10.0.0.25:8080/hook", "kinds": [], "secret": "0123456789abcdef"});
+    assert_eq!(c.post("/api/v1/webhooks", &hook).await.unwrap().status, 201);
+    let mailbox = |host: &str| {
+        json!({"address": "support@acme.test",
+            "imap": {"host": host, "port": 993, "security": "tls", "user": "u", "password": "p"},
+            "smtp": {"host": "10.0.0.26", "port": 587, "security": "starttls"}})
+    };
+    let r = c
+        .put("/api/v1/mailboxes/support", &mailbox("127.0.0.1"))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    assert!(r.json().to_string().contains("imap.host"), "{:?}", r.json());
+    let r = c
+        .put("/api/v1/mailboxes/support", &mailbox("10.0.0.25"))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+}

@@ -23,8 +23,8 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 /// How a read went: messages taken.
 pub async fn read_mailbox(st: &AppState, t: &Tenant, m: &MailboxRow) -> anyhow::Result<usize> {
     let password = super::open_password(st, t, m, "imap")?;
-    let addr = (m.imap.host.as_str(), m.imap.port);
-    let tcp = tokio::time::timeout(TIMEOUT, TcpStream::connect(addr)).await??;
+    let addrs = crate::targets::resolve(&m.imap.host, m.imap.port, st.allow_local_targets).await?;
+    let tcp = tokio::time::timeout(TIMEOUT, TcpStream::connect(&addrs[..])).await??;
     match m.imap.security.as_str() {
         "tls" => {
             let name = rustls::pki_types::ServerName::try_from(m.imap.host.clone())?;

@@ -70,6 +70,11 @@ pub async fn reply(
         attachments: Vec::new(),
     };
     let wire = message(&email).map_err(|e| ApiError::field("to", e))?;
+    if let Err(e @ crate::targets::TargetError::Local { .. }) =
+        crate::targets::resolve(&m.smtp.host, m.smtp.port, st.allow_local_targets).await
+    {
+        return Err(ApiError::upstream(e.to_string()));
+    }
     let password =
         super::open_password(st, t, &m, "smtp").map_err(|e| ApiError::internal(e.to_string()))?;
     let transport =

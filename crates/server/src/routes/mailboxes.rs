@@ -216,6 +216,13 @@ pub async fn save(
     {
         return Err(ApiError::field("queue", "a queue's name"));
     }
+    for (field, ep) in [("imap.host", &req.imap), ("smtp.host", &req.smtp)] {
+        let checked =
+            crate::targets::resolve(&ep.host, ep.port.max(1), st.allow_local_targets).await;
+        if let Err(e @ crate::targets::TargetError::Local { .. }) = checked {
+            return Err(ApiError::field(field, e));
+        }
+    }
     let old = st.store.mailbox(t, name).await?;
     let purpose = |which| crate::mail::purpose(t, name, which);
     let imap = endpoint(

@@ -105,6 +105,9 @@ pub async fn create(
 ) -> ApiResult<Response> {
     p.require(Action::WebhooksManage)?;
     check(&w)?;
+    if let Err(e) = crate::webhooks::check_url(&w.url, st.allow_local_targets).await {
+        return Err(ApiError::field("url", e));
+    }
     let t = p.tenant()?;
     if st.store.webhooks(t).await?.len() >= WEBHOOKS_MAX {
         return Err(ApiError::conflict(format!(

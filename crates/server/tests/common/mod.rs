@@ -37,7 +37,10 @@ pub fn scratch(suite: &str) -> PathBuf {
 /// builds before it binds a port (a fresh database has no tenant to start).
 pub async fn state(dir: &Path) -> server::AppState {
     let store = Store::open(&store::sqlite_url(dir)).await.unwrap();
-    server::AppState::new(store).unwrap()
+    let mut state = server::AppState::new(store).unwrap();
+    // The tests' receivers and mail servers run on this machine.
+    state.allow_local_targets = true;
+    state
 }
 
 /// A server's state and router on a fresh database in a temporary folder
@@ -55,7 +58,20 @@ pub async fn env(suite: &str) -> Env {
 /// administrator's API token.
 #[allow(dead_code)]
 pub async fn admin_client(suite: &str) -> (Env, client::Client) {
-    let e = env(suite).await;
+    admin_client_with(suite, true).await
+}
+
+/// [`admin_client`] on a server whose tenants may reach this machine or not
+/// (`allow_local_targets`).
+#[allow(dead_code)]
+pub async fn admin_client_with(suite: &str, allow_local: bool) -> (Env, client::Client) {
+    let mut state = state(&scratch(suite)).await;
+    state.allow_local_targets = allow_local;
+    let e = Env {
+        app: server::app(state.clone()),
+        store: state.store.clone(),
+        state,
+    };
     let t = e.store.create_tenant("acme", 1).await.unwrap();
     let token = server::auth::new_token();
     let hash = server::auth::secret_hash(&token);
