@@ -301,6 +301,30 @@ test("an import, then a customer found, edited, merged and unmerged in the brows
     await shot(adminPage, "admin-mailboxes");
   });
 
+  await t.test("the administrator adds a webhook; one aimed at the server's own machine is refused", async () => {
+    await adminPage.goto(`${url}/ui/admin`);
+    const card = adminPage.locator('section[aria-labelledby="webhooks-h"]');
+    await card.getByText("No webhook").waitFor();
+    const fill = async (target) => {
+      const form = card.locator("form");
+      await form.getByLabel("URL").fill(target);
+      await form.getByLabel("Kinds of fact").fill("customers_set, disposition_set");
+      await form.getByLabel("Secret").fill("a secret of the crm team");
+      await form.getByRole("button", { name: "Save" }).click();
+    };
+    await fill("http://127.0.0.1:9/hook");
+    await card.locator("p.error").waitFor();
+    assert.match(await card.locator("p.error").innerText(), /own machine/);
+    await fill("https://10.0.0.30/centralita");
+    await card.locator("p.ok").waitFor();
+    assert.match(await card.locator("table").innerText(), /10\.0\.0\.30/);
+    const admin = await apiSession(url, "admin", PASSWORDS.admin);
+    const hooks = (await admin("GET", "/api/v1/webhooks")).json.webhooks;
+    assert.deepEqual(hooks.map((h) => [h.url, h.kinds]), [["https://10.0.0.30/centralita", ["customers_set", "disposition_set"]]]);
+    assert.ok(!(await adminPage.content()).includes("a secret of the crm team"));
+    await shot(adminPage, "admin-webhooks");
+  });
+
   await t.test("no script errors and no blocked content", () => {
     assert.deepEqual(errors, []);
   });

@@ -161,20 +161,12 @@ async fn agent_desk(e: &common::Env, admin: &mut common::client::Client) -> comm
         admin.post("/api/v1/agents", &agent).await.unwrap().status,
         201
     );
-    let mut c = common::client::Client::new(&e.app);
-    let form = "tenant=acme&username=agent1&password=agent+one%27s+long+password&lang=es&tz=Europe%2FMadrid";
-    let r = c.form("/ui/sign-in", &[], form).await.unwrap();
-    assert_eq!(r.status, 303, "{}", String::from_utf8_lossy(&r.body));
-    c.headers.push(("cookie".into(), r.cookies()));
-    let page = c.get("/ui/agent").await.unwrap();
-    let html = String::from_utf8_lossy(&page.body).to_string();
-    let csrf = html
-        .split("X-CSRF-Token&quot;:&quot;")
-        .nth(1)
-        .and_then(|s| s.split("&quot;").next())
-        .unwrap_or_default()
-        .to_string();
-    c.headers.push(("x-csrf-token".into(), csrf));
+    let (mut c, _) = common::page_session(
+        &e.app,
+        ("acme", "agent1", "agent one's long password"),
+        "es",
+    )
+    .await;
     let r = c
         .form("/ui/agent/state", &[], "state=available")
         .await

@@ -55,29 +55,7 @@ impl Env {
 
     /// Signs in through the page's form; returns a client with the cookies and the CSRF token.
     async fn page_sign_in(&self, tenant: &str, user: &str, lang: &str) -> (Client, Reply) {
-        let mut c = Client::new(&self.app);
-        let r = c
-            .form(
-                "/ui/sign-in",
-                &[],
-                &format!("tenant={tenant}&username={user}&password=a+long+enough+password&lang={lang}&tz=Europe%2FPrague"),
-            )
-            .await
-            .unwrap();
-        assert_eq!(r.status, 303, "{}", text(&r));
-        c.headers.push(("cookie".into(), r.cookies()));
-        // The CSRF token is in the page, as the browser gets it.
-        let home = r.headers["location"].to_str().unwrap().to_string();
-        let page = c.get(&home).await.unwrap();
-        let html = text(&page);
-        let csrf = html
-            .split("X-CSRF-Token&quot;:&quot;")
-            .nth(1)
-            .and_then(|s| s.split("&quot;").next())
-            .unwrap_or_default()
-            .to_string();
-        c.headers.push(("x-csrf-token".into(), csrf));
-        (c, r)
+        common::page_session(&self.app, (tenant, user, PASSWORD), lang).await
     }
 }
 

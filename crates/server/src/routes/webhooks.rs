@@ -104,11 +104,16 @@ pub async fn create(
     Body(w): Body<NewWebhook>,
 ) -> ApiResult<Response> {
     p.require(Action::WebhooksManage)?;
+    let body = make(&st, p.tenant()?, w).await?;
+    Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+}
+
+/// Checks and makes a webhook.
+pub async fn make(st: &AppState, t: &store::Tenant, w: NewWebhook) -> ApiResult<WebhookMade> {
     check(&w)?;
     if let Err(e) = crate::webhooks::check_url(&w.url, st.allow_local_targets).await {
         return Err(ApiError::field("url", e));
     }
-    let t = p.tenant()?;
     if st.store.webhooks(t).await?.len() >= WEBHOOKS_MAX {
         return Err(ApiError::conflict(format!(
             "at most {WEBHOOKS_MAX} webhooks"
@@ -124,13 +129,12 @@ pub async fn create(
         .store
         .create_webhook(t, &w.url, &w.kinds, &sealed, cursor, now)
         .await?;
-    let body = WebhookMade {
+    Ok(WebhookMade {
         id,
         url: w.url,
         kinds: w.kinds,
         cursor_seq: cursor,
-    };
-    Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+    })
 }
 
 /// `GET /api/v1/webhooks`.

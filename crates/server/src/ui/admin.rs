@@ -153,11 +153,12 @@ pub async fn page(
 <textarea id=\"desk\" name=\"document\" class=\"code\" spellcheck=\"false\" aria-describedby=\"desk-hint desk-msg\">{desk}</textarea>\
 <p id=\"desk-msg\" aria-live=\"polite\"></p>\
 <div class=\"row\"><button type=\"button\" class=\"secondary\" hx-post=\"/ui/admin/desktop/validate\" hx-include=\"#desk\" hx-target=\"#desk-msg\">{validate}</button>\
-<button type=\"submit\">{save}</button></div></form></section>{calendar}{fields}{access}{tokens}{mailboxes}{audit}",
+<button type=\"submit\">{save}</button></div></form></section>{calendar}{fields}{access}{tokens}{webhooks}{mailboxes}{audit}",
         calendar = super::calendar::section_html(&st, &ctx).await?,
         fields = super::fields::section_html(&st, &ctx).await?,
         access = super::access::section_html(&st, &ctx).await?,
         tokens = super::tokens::section_html(&st, &ctx).await?,
+        webhooks = super::webhooks::section_html(&st, &ctx).await?,
         mailboxes = super::mailboxes::section_html(&st, &ctx).await?,
         audit = super::audit::section_html(&st, &ctx).await?,
         users_l = ctx.t("users"),

@@ -54,6 +54,7 @@ pub mod tokens;
 pub mod users;
 pub mod waiting;
 pub mod wallboard;
+pub mod webhooks;
 
 use std::fmt::Write as _;
 
@@ -580,6 +581,8 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/admin/sign-in", post(access::save))
         .route("/ui/admin/tokens", post(tokens::make))
         .route("/ui/admin/mailboxes", post(mailboxes::save))
+        .route("/ui/admin/webhooks", post(webhooks::make))
+        .route("/ui/admin/webhooks/{id}/remove", post(webhooks::remove))
         .route("/ui/admin/tokens/{id}/revoke", post(tokens::revoke))
         .route("/ui/tenants", get(admin::tenants).post(admin::add_tenant))
 }

@@ -138,3 +138,37 @@ pub async fn api_session(
     ));
     c
 }
+
+/// Signs in through the sign-in page's form, as a browser does: a client
+/// holding the session's cookie and the page's CSRF token, and the form's
+/// answer.
+#[allow(dead_code)]
+pub async fn page_session(
+    app: &axum::Router,
+    (tenant, user, password): (&str, &str, &str),
+    lang: &str,
+) -> (client::Client, client::Reply) {
+    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let form = format!(
+        "tenant={}&username={}&password={}&lang={lang}&tz=Europe%2FPrague",
+        enc(tenant),
+        enc(user),
+        enc(password)
+    );
+    let mut c = client::Client::new(app);
+    let r = c.form("/ui/sign-in", &[], &form).await.unwrap();
+    assert_eq!(r.status, 303, "{}", String::from_utf8_lossy(&r.body));
+    c.headers.push(("cookie".into(), r.cookies()));
+    // The CSRF token is in the page, as the browser gets it.
+    let home = r.headers["location"].to_str().unwrap().to_string();
+    let page = c.get(&home).await.unwrap();
+    let html = String::from_utf8_lossy(&page.body).to_string();
+    let csrf = html
+        .split("X-CSRF-Token&quot;:&quot;")
+        .nth(1)
+        .and_then(|s| s.split("&quot;").next())
+        .unwrap_or_default()
+        .to_string();
+    c.headers.push(("x-csrf-token".into(), csrf));
+    (c, r)
+}
