@@ -22,6 +22,9 @@ use crate::{AppState, auth, clock};
 pub const DEMO_TENANT: &str = "demo";
 /// Simulated agents.
 pub const BOTS: usize = 6;
+/// Mean patience of a simulated caller, in seconds (exponential): with the
+/// default arrivals a few in a hundred give up, as on a healthy floor.
+pub const PATIENCE_MEAN_S: f64 = 120.0;
 
 /// The demo's routing plan: three queues, one with business hours, and rules.
 pub const DEMO_PLAN: &str = r#"# Demo routing plan: support by default, sales by line, VIPs first.
@@ -677,21 +680,31 @@ async fn arrivals(h: TenantHandle, channel: Channel, every_s: f64) {
             chat_secret_hash: (channel == Channel::Chat).then(|| auth::secret_hash(&secret)),
         };
         match h.call(Op::Create(Box::new(req))).await {
-            Ok(Ack::Interaction { id, .. }) if channel == Channel::Chat => {
-                let _ = h
-                    .call(Op::Chat {
-                        interaction: id,
-                        sender: Sender::Customer,
-                        by_agent: None,
-                        secret_hash: Some(auth::secret_hash(&secret)),
-                        body: "Hello, I have a question about my bill.".into(),
-                    })
-                    .await;
+            Ok(Ack::Interaction { id, .. }) => {
+                tokio::spawn(give_up(h.clone(), id, rng.exp_s(PATIENCE_MEAN_S)));
+                if channel == Channel::Chat {
+                    let _ = h
+                        .call(Op::Chat {
+                            interaction: id,
+                            sender: Sender::Customer,
+                            by_agent: None,
+                            secret_hash: Some(auth::secret_hash(&secret)),
+                            body: "Hello, I have a question about my bill.".into(),
+                        })
+                        .await;
+                }
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(code = e.code, message = %e.message, "demo arrival refused"),
         }
     }
+}
+
+/// A simulated caller's patience: one still waiting after it hangs up
+/// (refused, and so nothing, once an agent took the call).
+async fn give_up(h: TenantHandle, interaction: i64, patience: Duration) {
+    tokio::time::sleep(patience).await;
+    let _ = h.call(Op::Abandon(interaction)).await;
 }
 
 async fn bot_agents(h: TenantHandle, bots: Arc<[i64]>) {
