@@ -14,6 +14,8 @@ pub const SUBJECT_LEN_MAX: usize = 998;
 pub const BODY_LEN_MAX: usize = 256 * 1024;
 /// Most attachments noted per message.
 pub const ATTACHMENTS_MAX: usize = 32;
+/// Most earlier messages of the thread noted per message (the latest).
+pub const REFERENCES_MAX: usize = 32;
 /// Most addressees noted per message.
 pub const ADDRESSEES_MAX: usize = 32;
 

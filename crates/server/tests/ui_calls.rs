@@ -28,27 +28,8 @@ fn text(r: &Reply) -> String {
 
 /// Signs in through the form like a browser: session cookie and CSRF token.
 async fn sign_in(app: &axum::Router, user: &str) -> Client {
-    let mut c = Client::new(app);
-    let r = c
-        .form(
-            "/ui/sign-in",
-            &[],
-            &format!("tenant=acme&username={user}&password=a+long+enough+password&lang=en&tz=UTC"),
-        )
-        .await
-        .unwrap();
-    assert_eq!(r.status, 303, "{}", text(&r));
-    c.headers.push(("cookie".into(), r.cookies()));
-    let home = r.headers["location"].to_str().unwrap().to_string();
-    let html = text(&c.get(&home).await.unwrap());
-    let csrf = html
-        .split("X-CSRF-Token&quot;:&quot;")
-        .nth(1)
-        .and_then(|s| s.split("&quot;").next())
-        .unwrap_or_default()
-        .to_string();
-    c.headers.push(("x-csrf-token".into(), csrf));
-    c
+    let who = ("acme", user, "a long enough password");
+    common::page_session(app, who, "en").await.0
 }
 
 async fn kinds(store: &store::Store, t: &store::Tenant) -> Vec<(String, serde_json::Value)> {

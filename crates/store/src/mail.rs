@@ -33,6 +33,40 @@ pub struct MailboxRow {
     pub last_error: Option<String>,
 }
 
+/// How a connection to a mail server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// TLS from the first byte (IMAPS 993, SMTPS 465).
+    Tls,
+    /// Plain, then STARTTLS (SMTP submission 587).
+    Starttls,
+    /// Plain text (a server on this machine only).
+    None,
+}
+
+impl Security {
+    /// As stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Security::Tls => "tls",
+            Security::Starttls => "starttls",
+            Security::None => "none",
+        }
+    }
+
+    /// From its stored form.
+    pub fn parse(s: &str) -> Option<Security> {
+        match s {
+            "tls" => Some(Security::Tls),
+            "starttls" => Some(Security::Starttls),
+            "none" => Some(Security::None),
+            _ => None,
+        }
+    }
+}
+
 /// A server a mailbox talks to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
@@ -40,8 +74,8 @@ pub struct Endpoint {
     pub host: String,
     /// Port.
     pub port: u16,
-    /// `tls`, `starttls` or `none`.
-    pub security: String,
+    /// How the connection is secured.
+    pub security: Security,
     /// User name.
     pub user: String,
     /// Password, sealed.
@@ -51,28 +85,28 @@ pub struct Endpoint {
 const COLS: &str = "name, address, queue, imap_host, imap_port, imap_security, imap_user, imap_password, \
 smtp_host, smtp_port, smtp_security, smtp_user, smtp_password, uid_validity, last_uid, checked_at, last_error";
 
+/// The server whose five columns start at `i` (host, port, security, user, password).
+fn endpoint_at(r: &sqlx::any::AnyRow, i: usize) -> Result<Endpoint, StoreError> {
+    let security: String = r.try_get(i + 2)?;
+    Ok(Endpoint {
+        host: r.try_get(i)?,
+        port: u16::try_from(r.try_get::<i64, _>(i + 1)?).unwrap_or(0),
+        security: Security::parse(&security).ok_or_else(|| StoreError::Invalid {
+            field: "security",
+            message: format!("{security:?} is not tls, starttls or none"),
+        })?,
+        user: r.try_get(i + 3)?,
+        password: r.try_get(i + 4)?,
+    })
+}
+
 fn row_of(r: &sqlx::any::AnyRow) -> Result<MailboxRow, StoreError> {
-    let port = |i: usize| -> Result<u16, StoreError> {
-        Ok(u16::try_from(r.try_get::<i64, _>(i)?).unwrap_or(0))
-    };
     Ok(MailboxRow {
         name: r.try_get(0)?,
         address: r.try_get(1)?,
         queue: r.try_get(2)?,
-        imap: Endpoint {
-            host: r.try_get(3)?,
-            port: port(4)?,
-            security: r.try_get(5)?,
-            user: r.try_get(6)?,
-            password: r.try_get(7)?,
-        },
-        smtp: Endpoint {
-            host: r.try_get(8)?,
-            port: port(9)?,
-            security: r.try_get(10)?,
-            user: r.try_get(11)?,
-            password: r.try_get(12)?,
-        },
+        imap: endpoint_at(r, 3)?,
+        smtp: endpoint_at(r, 8)?,
         uid_validity: r.try_get(13)?,
         last_uid: r.try_get(14)?,
         checked_at: r.try_get(15)?,
@@ -119,12 +153,12 @@ impl Store {
         .bind(m.queue.as_deref())
         .bind(&m.imap.host)
         .bind(i64::from(m.imap.port))
-        .bind(&m.imap.security)
+        .bind(m.imap.security.as_str())
         .bind(&m.imap.user)
         .bind(&m.imap.password)
         .bind(&m.smtp.host)
         .bind(i64::from(m.smtp.port))
-        .bind(&m.smtp.security)
+        .bind(m.smtp.security.as_str())
         .bind(&m.smtp.user)
         .bind(&m.smtp.password)
         .bind(validity)

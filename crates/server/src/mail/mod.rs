@@ -23,9 +23,28 @@ use store::mail::MailboxRow;
 
 use crate::AppState;
 
-/// The purpose a mailbox's password is sealed for (`imap` or `smtp`).
-pub fn purpose(t: &Tenant, name: &str, which: &str) -> String {
-    format!("mailbox:{}:{name}:{which}", t.id())
+/// A mailbox's two servers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Where mail is read.
+    Imap,
+    /// Where answers go out.
+    Smtp,
+}
+
+impl Side {
+    /// As fields and sealing purposes name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Imap => "imap",
+            Side::Smtp => "smtp",
+        }
+    }
+}
+
+/// The purpose a mailbox's password is sealed for.
+pub fn purpose(t: &Tenant, name: &str, side: Side) -> String {
+    format!("mailbox:{}:{name}:{}", t.id(), side.as_str())
 }
 
 /// A mailbox's IMAP or SMTP password, opened.
@@ -33,16 +52,16 @@ pub fn open_password(
     st: &AppState,
     t: &Tenant,
     m: &MailboxRow,
-    which: &str,
+    side: Side,
 ) -> anyhow::Result<String> {
-    let sealed = match which {
-        "imap" => &m.imap.password,
-        _ => &m.smtp.password,
+    let sealed = match side {
+        Side::Imap => &m.imap.password,
+        Side::Smtp => &m.smtp.password,
     };
     if sealed.is_empty() {
         return Ok(String::new());
     }
-    Ok(st.secrets.open(&purpose(t, &m.name, which), sealed)?)
+    Ok(st.secrets.open(&purpose(t, &m.name, side), sealed)?)
 }
 
 /// An error as a mailbox's status keeps it (one line, at most 300 bytes).

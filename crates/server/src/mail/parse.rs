@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 use mail_parser::{Message, MessageParser, MimeHeaders};
 use model::email::{
-    ADDRESSEES_MAX, ATTACHMENTS_MAX, Attachment, BODY_LEN_MAX, Email, SUBJECT_LEN_MAX, cut,
+    ADDRESSEES_MAX, ATTACHMENTS_MAX, Attachment, BODY_LEN_MAX, Email, REFERENCES_MAX,
+    SUBJECT_LEN_MAX, cut,
 };
 
 /// What a message turned out to be.
@@ -61,12 +62,15 @@ fn bare_id(s: &str) -> String {
         .to_string()
 }
 
+/// A header's message ids, the latest [`REFERENCES_MAX`] of them.
 fn ids(v: &mail_parser::HeaderValue<'_>) -> Vec<String> {
-    match (v.as_text_list(), v.as_text()) {
+    let all: Vec<String> = match (v.as_text_list(), v.as_text()) {
         (Some(list), _) => list.iter().map(|s| bare_id(s)).collect(),
         (None, Some(one)) => vec![bare_id(one)],
         _ => Vec::new(),
-    }
+    };
+    let skip = all.len().saturating_sub(REFERENCES_MAX);
+    all.into_iter().skip(skip).collect()
 }
 
 /// Parses a raw message; `None` when it is not a message at all. Its

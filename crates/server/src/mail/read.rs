@@ -9,7 +9,7 @@ use std::time::Duration;
 use async_imap::Client;
 use futures_util::TryStreamExt;
 use store::Tenant;
-use store::mail::MailboxRow;
+use store::mail::{MailboxRow, Security};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
@@ -22,11 +22,11 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How a read went: messages taken.
 pub async fn read_mailbox(st: &AppState, t: &Tenant, m: &MailboxRow) -> anyhow::Result<usize> {
-    let password = super::open_password(st, t, m, "imap")?;
+    let password = super::open_password(st, t, m, super::Side::Imap)?;
     let addrs = crate::targets::resolve(&m.imap.host, m.imap.port, st.allow_local_targets).await?;
     let tcp = tokio::time::timeout(TIMEOUT, TcpStream::connect(&addrs[..])).await??;
-    match m.imap.security.as_str() {
-        "tls" => {
+    match m.imap.security {
+        Security::Tls => {
             let name = rustls::pki_types::ServerName::try_from(m.imap.host.clone())?;
             let tls = super::tls_connector().connect(name, tcp).await?;
             read_from(st, t, m, Client::new(tls), &password).await

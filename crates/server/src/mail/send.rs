@@ -11,6 +11,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use model::email::{BODY_LEN_MAX, Email};
 use store::Tenant;
+use store::mail::Security;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
@@ -75,8 +76,8 @@ pub async fn reply(
     {
         return Err(ApiError::upstream(e.to_string()));
     }
-    let password =
-        super::open_password(st, t, &m, "smtp").map_err(|e| ApiError::internal(e.to_string()))?;
+    let password = super::open_password(st, t, &m, super::Side::Smtp)
+        .map_err(|e| ApiError::internal(e.to_string()))?;
     let transport =
         transport(&m.smtp, password).map_err(|e| ApiError::field("smtp", e.to_string()))?;
     transport.send(wire).await.map_err(|e| {
@@ -126,10 +127,10 @@ fn transport(
     ep: &store::mail::Endpoint,
     password: String,
 ) -> Result<AsyncSmtpTransport<Tokio1Executor>, lettre::transport::smtp::Error> {
-    let builder = match ep.security.as_str() {
-        "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&ep.host)?,
-        "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&ep.host)?,
-        _ => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&ep.host),
+    let builder = match ep.security {
+        Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&ep.host)?,
+        Security::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&ep.host)?,
+        Security::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&ep.host),
     };
     let mut builder = builder.port(ep.port).timeout(Some(TIMEOUT));
     if !ep.user.is_empty() {

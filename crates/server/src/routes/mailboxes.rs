@@ -11,7 +11,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+pub use store::mail::Security;
 use store::mail::{Endpoint, MailboxRow};
+
+use crate::mail::Side;
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -22,28 +25,6 @@ use crate::routes::{Body, path_id};
 
 /// Longest host name or user, in bytes.
 const HOST_MAX: usize = 253;
-
-/// How a connection is secured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Security {
-    /// TLS from the first byte (IMAPS 993, SMTPS 465).
-    Tls,
-    /// Plain, then STARTTLS (SMTP submission 587).
-    Starttls,
-    /// Plain text (a server on this machine only).
-    None,
-}
-
-impl Security {
-    fn as_str(self) -> &'static str {
-        match self {
-            Security::Tls => "tls",
-            Security::Starttls => "starttls",
-            Security::None => "none",
-        }
-    }
-}
 
 /// A server as the API takes it.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -85,8 +66,8 @@ pub struct ServerView {
     pub host: String,
     /// Port.
     pub port: u16,
-    /// `tls`, `starttls` or `none`.
-    pub security: String,
+    /// How the connection is secured.
+    pub security: Security,
     /// User.
     pub user: String,
     /// Whether a password is kept.
@@ -125,7 +106,7 @@ fn server_view(e: &Endpoint) -> ServerView {
     ServerView {
         host: e.host.clone(),
         port: e.port,
-        security: e.security.clone(),
+        security: e.security,
         user: e.user.clone(),
         password_set: !e.password.is_empty(),
     }
@@ -145,13 +126,14 @@ pub fn view(m: &MailboxRow) -> MailboxView {
     }
 }
 
-fn endpoint(
+/// One server of a mailbox, checked; its password sealed (or the one kept).
+async fn endpoint(
     st: &AppState,
-    field: &str,
-    purpose: &str,
+    (t, name, side): (&store::Tenant, &str, Side),
     r: ServerReq,
     old: Option<&Endpoint>,
 ) -> ApiResult<Endpoint> {
+    let field = side.as_str();
     if r.host.is_empty()
         || r.host.len() > HOST_MAX
         || r.host.chars().any(|c| c.is_whitespace() || c == '/')
@@ -164,7 +146,7 @@ fn endpoint(
     if r.port == 0 {
         return Err(ApiError::field(&format!("{field}.port"), "1 to 65535"));
     }
-    if field == "imap" && r.security == Security::Starttls {
+    if side == Side::Imap && r.security == Security::Starttls {
         return Err(ApiError::field(
             "imap.security",
             "tls or none (IMAP STARTTLS is not supported: use port 993 with tls)",
@@ -184,13 +166,17 @@ fn endpoint(
             ));
         }
         Some(p) if p.is_empty() => String::new(),
-        Some(p) => st.secrets.seal(purpose, &p),
+        Some(p) => st.secrets.seal(&crate::mail::purpose(t, name, side), &p),
         None => old.map(|o| o.password.clone()).unwrap_or_default(),
     };
+    let resolved = crate::targets::resolve(&r.host, r.port, st.allow_local_targets).await;
+    if let Err(e @ crate::targets::TargetError::Local { .. }) = resolved {
+        return Err(ApiError::field(&format!("{field}.host"), e));
+    }
     Ok(Endpoint {
         host: r.host,
         port: r.port,
-        security: r.security.as_str().into(),
+        security: r.security,
         user: r.user,
         password,
     })
@@ -216,29 +202,11 @@ pub async fn save(
     {
         return Err(ApiError::field("queue", "a queue's name"));
     }
-    for (field, ep) in [("imap.host", &req.imap), ("smtp.host", &req.smtp)] {
-        let checked =
-            crate::targets::resolve(&ep.host, ep.port.max(1), st.allow_local_targets).await;
-        if let Err(e @ crate::targets::TargetError::Local { .. }) = checked {
-            return Err(ApiError::field(field, e));
-        }
-    }
     let old = st.store.mailbox(t, name).await?;
-    let purpose = |which| crate::mail::purpose(t, name, which);
-    let imap = endpoint(
-        st,
-        "imap",
-        &purpose("imap"),
-        req.imap,
-        old.as_ref().map(|o| &o.imap),
-    )?;
-    let smtp = endpoint(
-        st,
-        "smtp",
-        &purpose("smtp"),
-        req.smtp,
-        old.as_ref().map(|o| &o.smtp),
-    )?;
+    let old_imap = old.as_ref().map(|o| &o.imap);
+    let imap = endpoint(st, (t, name, Side::Imap), req.imap, old_imap).await?;
+    let old_smtp = old.as_ref().map(|o| &o.smtp);
+    let smtp = endpoint(st, (t, name, Side::Smtp), req.smtp, old_smtp).await?;
     let row = MailboxRow {
         name: name.to_string(),
         address: req.address.to_lowercase(),

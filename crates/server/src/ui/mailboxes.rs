@@ -6,11 +6,11 @@
 use std::fmt::Write as _;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Ctx, UiForm, esc, html_response};
+use super::{Ctx, UiForm, esc};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::ApiResult;
@@ -65,11 +65,16 @@ fn security(ctx: &Ctx, id: &str, starttls: bool) -> String {
         "<label for=\"mb-{id}\">{}</label><select id=\"mb-{id}\" name=\"{id}\">",
         ctx.t("mailbox-security")
     );
-    for (v, label) in [("tls", "TLS"), ("starttls", "STARTTLS"), ("none", "—")] {
-        if v == "starttls" && !starttls {
+    let options = [
+        (Security::Tls, "TLS"),
+        (Security::Starttls, "STARTTLS"),
+        (Security::None, "—"),
+    ];
+    for (v, label) in options {
+        if v == Security::Starttls && !starttls {
             continue;
         }
-        let _ = write!(s, "<option value=\"{v}\">{label}</option>");
+        let _ = write!(s, "<option value=\"{}\">{label}</option>", v.as_str());
     }
     s.push_str("</select>");
     s
@@ -175,10 +180,11 @@ pub async fn save(
         f.smtp_password,
     );
     let (Ok(imap), Ok(smtp)) = (imap, smtp) else {
-        let note = format!("<p class=\"error\">{}</p>", ctx.t("mailbox-port-wrong"));
-        let mut r = html_response(box_html(&st, &ctx, &note).await?);
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(r);
+        let wrong: ApiResult<()> = Err(crate::error::ApiError::field(
+            "port",
+            ctx.t("mailbox-port-wrong"),
+        ));
+        return super::saved_card(&ctx, wrong, async |note| box_html(&st, &ctx, note).await).await;
     };
     let req = MailboxReq {
         address: f.address.trim().to_string(),
@@ -187,23 +193,11 @@ pub async fn save(
         smtp,
     };
     let name = f.name.trim();
-    let (note, code) = match api::save(&st, &t, name, req).await {
-        Ok(_) => {
-            let on = Some(format!("mailbox:{name}"));
-            let action = crate::audit::AuditAction::SettingsReplaced;
-            crate::audit::record(&st, &ctx.p, action, on).await?;
-            (
-                format!("<p class=\"ok\">{}</p>", ctx.t("saved")),
-                StatusCode::OK,
-            )
-        }
-        Err(e) if e.status.is_client_error() => (
-            format!("<p class=\"error\">{}</p>", esc(&e.message)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(e) => return Err(e),
-    };
-    let mut r = html_response(box_html(&st, &ctx, &note).await?);
-    *r.status_mut() = code;
-    Ok(r)
+    let done = api::save(&st, &t, name, req).await;
+    if done.is_ok() {
+        let on = Some(format!("mailbox:{name}"));
+        let action = crate::audit::AuditAction::SettingsReplaced;
+        crate::audit::record(&st, &ctx.p, action, on).await?;
+    }
+    super::saved_card(&ctx, done, async |note| box_html(&st, &ctx, note).await).await
 }

@@ -361,6 +361,29 @@ pub fn layout(
     html_response(html)
 }
 
+/// A card's form answered after a save: its box again with the note above
+/// (*Saved.*, or the refusal's message with status 422); a failure on our
+/// side stays an error.
+pub(super) async fn saved_card<T, F>(ctx: &Ctx, done: ApiResult<T>, card: F) -> ApiResult<Response>
+where
+    F: AsyncFnOnce(&str) -> ApiResult<String>,
+{
+    let (note, code) = match done {
+        Ok(_) => (
+            format!("<p class=\"ok\">{}</p>", ctx.t("saved")),
+            StatusCode::OK,
+        ),
+        Err(e) if e.status.is_client_error() => (
+            format!("<p class=\"error\">{}</p>", esc(&e.message)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => return Err(e),
+    };
+    let mut r = html_response(card(&note).await?);
+    *r.status_mut() = code;
+    Ok(r)
+}
+
 /// An HTML response that is never cached (pages hold personal data).
 pub fn html_response(html: String) -> Response {
     (

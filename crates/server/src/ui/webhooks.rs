@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -119,20 +119,8 @@ pub async fn make(
         secret: f.secret,
         from_seq: None,
     };
-    let (note, code) = match api::make(&st, &t, w).await {
-        Ok(_) => (
-            format!("<p class=\"ok\">{}</p>", ctx.t("saved")),
-            StatusCode::OK,
-        ),
-        Err(e) if e.status.is_client_error() => (
-            format!("<p class=\"error\">{}</p>", esc(&e.message)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(e) => return Err(e),
-    };
-    let mut r = html_response(box_html(&st, &ctx, &note).await?);
-    *r.status_mut() = code;
-    Ok(r)
+    let done = api::make(&st, &t, w).await;
+    super::saved_card(&ctx, done, async |note| box_html(&st, &ctx, note).await).await
 }
 
 /// `POST /ui/admin/webhooks/{id}/remove`.
