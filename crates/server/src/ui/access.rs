@@ -52,7 +52,7 @@ fn form_html(ctx: &Ctx, s: &TenantSettings, note: &str) -> String {
         .unwrap_or_default();
     let sel = |v: TwoFactor| if s.two_factor == v { " selected" } else { "" };
     let secret_hint = if o.client_secret_set == Some(true) {
-        ctx.t("sso-secret-kept")
+        ctx.te("sso-secret-kept")
     } else {
         String::new()
     };
@@ -68,24 +68,24 @@ fn form_html(ctx: &Ctx, s: &TenantSettings, note: &str) -> String {
 <label for=\"ac-claim\">{claim_l}</label><input id=\"ac-claim\" name=\"role_claim\" value=\"{claim}\" maxlength=\"64\">\
 <label class=\"check\"><input type=\"checkbox\" name=\"create_users\"{create}> {create_l}</label>\
 <button type=\"submit\">{save}</button></form>",
-        tf_l = ctx.t("two-factor-rule"),
+        tf_l = ctx.te("two-factor-rule"),
         opt = sel(TwoFactor::Optional),
         req = sel(TwoFactor::Required),
-        opt_l = ctx.t("two-factor-optional"),
-        req_l = ctx.t("two-factor-required-choice"),
-        sso_h = ctx.t("sso-title"),
-        sso_hint = ctx.t("sso-hint"),
+        opt_l = ctx.te("two-factor-optional"),
+        req_l = ctx.te("two-factor-required-choice"),
+        sso_h = ctx.te("sso-title"),
+        sso_hint = ctx.te("sso-hint"),
         callback = super::sso::CALLBACK_PATH,
-        issuer_l = ctx.t("sso-issuer"),
+        issuer_l = ctx.te("sso-issuer"),
         issuer = esc(&o.issuer),
-        client_l = ctx.t("sso-client-id"),
+        client_l = ctx.te("sso-client-id"),
         client = esc(&o.client_id),
-        secret_l = ctx.t("sso-client-secret"),
-        claim_l = ctx.t("sso-role-claim"),
+        secret_l = ctx.te("sso-client-secret"),
+        claim_l = ctx.te("sso-role-claim"),
         claim = esc(o.role_claim.as_deref().unwrap_or("")),
         create = if o.create_users { " checked" } else { "" },
-        create_l = ctx.t("sso-create-users"),
-        save = ctx.t("save"),
+        create_l = ctx.te("sso-create-users"),
+        save = ctx.te("save"),
     )
 }
 
@@ -97,7 +97,7 @@ pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     let s = api::tenant_settings(st, ctx.p.tenant()?).await?;
     Ok(format!(
         "<section class=\"card\" aria-labelledby=\"access-h\"><h2 id=\"access-h\">{}</h2>{}</section>",
-        ctx.t("access-title"),
+        ctx.te("access-title"),
         form_html(ctx, &s, ""),
     ))
 }
@@ -145,6 +145,6 @@ pub async fn save(
         Some("settings:tenant".into()),
     )
     .await?;
-    let note = format!("<span class=\"ok\">{}</span>", ctx.t("saved"));
+    let note = format!("<span class=\"ok\">{}</span>", ctx.te("saved"));
     Ok(html_response(form_html(&ctx, &s, &note)))
 }

@@ -31,9 +31,9 @@ pub async fn page(
         "<div class=\"grid\">\
 <section class=\"card\" aria-labelledby=\"tf-h\"><h2 id=\"tf-h\">{tf}</h2>{tf_box}</section>\
 <section class=\"card\" aria-labelledby=\"ses-h\"><h2 id=\"ses-h\">{ses}</h2>{ses_box}</section></div>",
-        tf = ctx.t("two-factor"),
+        tf = ctx.te("two-factor"),
         tf_box = two_factor_box(&st, &ctx, "").await?,
-        ses = ctx.t("sessions-title"),
+        ses = ctx.te("sessions-title"),
         ses_box = sessions_box(&st, &ctx, &headers).await?,
     );
     Ok(layout(
@@ -42,7 +42,7 @@ pub async fn page(
         "/ui/account",
         "account",
         None,
-        &main,
+        super::PreEscaped(main),
     ))
 }
 
@@ -55,19 +55,19 @@ async fn two_factor_box(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<Strin
     let tenant = ctx.p.tenant.as_ref().map(|t| t.name().to_string());
     let body = if rec.secret.is_some() {
         let off = if required {
-            format!("<p class=\"hint\">{}</p>", ctx.t("two-factor-required"))
+            format!("<p class=\"hint\">{}</p>", ctx.te("two-factor-required"))
         } else {
             format!(
                 "<form class=\"stack\" hx-post=\"/ui/account/two-factor/disable\" hx-target=\"#tf-box\" hx-swap=\"outerHTML\">\
 <label for=\"tf-off-code\">{code_l}</label><input id=\"tf-off-code\" name=\"code\" required inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"7\">\
 <button type=\"submit\" class=\"secondary\">{off}</button></form>",
-                code_l = ctx.t("two-factor-code"),
-                off = ctx.t("two-factor-turn-off"),
+                code_l = ctx.te("two-factor-code"),
+                off = ctx.te("two-factor-turn-off"),
             )
         };
         format!(
             "<p id=\"tf-state\" data-enabled=\"true\">{}</p>{off}",
-            ctx.t("two-factor-on")
+            ctx.te("two-factor-on")
         )
     } else if let Some(s) = signin::pending_setup(st, &u, tenant.as_deref()).await? {
         format!(
@@ -76,13 +76,13 @@ async fn two_factor_box(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<Strin
 <form class=\"stack\" hx-post=\"/ui/account/two-factor/confirm\" hx-target=\"#tf-box\" hx-swap=\"outerHTML\">\
 <label for=\"tf-code\">{code_l}</label><input id=\"tf-code\" name=\"code\" required inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"7\">\
 <button type=\"submit\">{verify}</button></form>",
-            hint = ctx.t("two-factor-setup-hint"),
-            qr_l = ctx.t("two-factor-qr"),
+            hint = ctx.te("two-factor-setup-hint"),
+            qr_l = ctx.te("two-factor-qr"),
             svg = s.qr_svg,
-            key_l = ctx.t("two-factor-key"),
+            key_l = ctx.te("two-factor-key"),
             secret = esc(&s.secret),
-            code_l = ctx.t("two-factor-code"),
-            verify = ctx.t("verify"),
+            code_l = ctx.te("two-factor-code"),
+            verify = ctx.te("verify"),
         )
     } else {
         let why = if required {
@@ -93,8 +93,8 @@ async fn two_factor_box(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<Strin
         format!(
             "<p id=\"tf-state\" data-enabled=\"false\">{}</p>\
 <button type=\"button\" id=\"tf-start\" hx-post=\"/ui/account/two-factor\" hx-target=\"#tf-box\" hx-swap=\"outerHTML\">{}</button>",
-            ctx.t(why),
-            ctx.t("two-factor-set-up"),
+            ctx.te(why),
+            ctx.te("two-factor-set-up"),
         )
     };
     Ok(format!(
@@ -122,11 +122,11 @@ async fn sessions_box(st: &AppState, ctx: &Ctx, headers: &HeaderMap) -> ApiResul
             .unwrap_or_default();
         let this = current.as_deref() == Some(id.as_str());
         let action = if this {
-            ctx.t("session-this")
+            ctx.te("session-this")
         } else {
             format!(
                 "<button type=\"button\" class=\"secondary\" hx-post=\"/ui/account/sessions/{id}/end\" hx-target=\"#ses-box\" hx-swap=\"outerHTML\">{}</button>",
-                ctx.t("session-end")
+                ctx.te("session-end")
             )
         };
         let _ = write!(
@@ -136,7 +136,7 @@ async fn sessions_box(st: &AppState, ctx: &Ctx, headers: &HeaderMap) -> ApiResul
     }
     Ok(format!(
         "<div id=\"ses-box\"><table><thead><tr><th>#</th><th>{exp}</th><th></th></tr></thead><tbody>{rows}</tbody></table></div>",
-        exp = ctx.t("session-expires"),
+        exp = ctx.te("session-expires"),
     ))
 }
 
@@ -163,7 +163,7 @@ pub struct CodeForm {
 
 async fn said(st: &AppState, ctx: &Ctx, ok: bool, id: &str) -> ApiResult<Response> {
     let class = if ok { "ok" } else { "error" };
-    let note = format!("<span class=\"{class}\">{}</span>", ctx.t(id));
+    let note = format!("<span class=\"{class}\">{}</span>", ctx.te(id));
     let mut r = html_response(two_factor_box(st, ctx, &note).await?);
     if !ok {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

@@ -42,10 +42,10 @@ async fn agents_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> 
     let agents = st.store.agents(t).await?;
     let mut s = format!(
         "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.t("agent"),
-        ctx.t("skills"),
-        ctx.t("teams"),
-        ctx.t("state")
+        ctx.te("agent"),
+        ctx.te("skills"),
+        ctx.te("teams"),
+        ctx.te("state")
     );
     for a in &agents {
         let skills: Vec<String> = a
@@ -59,7 +59,7 @@ async fn agents_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> 
             esc(&a.name),
             skills.join(", "),
             esc(&a.teams.join(", ")),
-            ctx.t(&format!("state-{}", a.state.as_str().replace('_', "-")))
+            ctx.te(&format!("state-{}", a.state.as_str().replace('_', "-")))
         );
     }
     s.push_str("</tbody></table>");
@@ -74,9 +74,9 @@ async fn agents_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> 
         let _ = write!(
             s,
             "<h3>{}</h3><table class=\"teams\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            ctx.t("teams"),
-            ctx.t("team"),
-            ctx.t("team-members")
+            ctx.te("teams"),
+            ctx.te("team"),
+            ctx.te("team-members")
         );
         for (team, members) in teams {
             let _ = write!(
@@ -113,7 +113,7 @@ pub async fn page(
             roles,
             "<option value=\"{}\">{}</option>",
             r.as_str(),
-            ctx.t(&format!("role-{}", r.as_str()))
+            ctx.te(&format!("role-{}", r.as_str()))
         );
     }
     let main = format!(
@@ -161,35 +161,35 @@ pub async fn page(
         webhooks = super::webhooks::section_html(&st, &ctx).await?,
         mailboxes = super::mailboxes::section_html(&st, &ctx).await?,
         audit = super::audit::section_html(&st, &ctx).await?,
-        users_l = ctx.t("users"),
+        users_l = ctx.te("users"),
         users = super::users::users_html(&st, &ctx, &t).await?,
-        add_user = ctx.t("add-user"),
-        username_l = ctx.t("username"),
-        password_l = ctx.t("password"),
+        add_user = ctx.te("add-user"),
+        username_l = ctx.te("username"),
+        password_l = ctx.te("password"),
         pw_min = auth::PASSWORD_LEN_MIN,
-        pw_hint = ctx.t("password-hint"),
-        role_l = ctx.t("role"),
-        add = ctx.t("add"),
-        agents_l = ctx.t("agents"),
+        pw_hint = ctx.te("password-hint"),
+        role_l = ctx.te("role"),
+        add = ctx.te("add"),
+        agents_l = ctx.te("agents"),
         agents = agents_html(&st, &ctx, &t).await?,
-        define_agent = ctx.t("define-agent"),
-        agent_l = ctx.t("agent"),
-        skills_l = ctx.t("skills"),
-        skills_hint = ctx.t("skills-hint"),
-        teams_l = ctx.t("teams"),
-        teams_hint = ctx.t("teams-hint"),
-        user_link = ctx.t("agent-user"),
-        save = ctx.t("save"),
-        plans_l = ctx.t("routing-plans"),
-        plan_form_l = ctx.t("routing-plan-form"),
+        define_agent = ctx.te("define-agent"),
+        agent_l = ctx.te("agent"),
+        skills_l = ctx.te("skills"),
+        skills_hint = ctx.te("skills-hint"),
+        teams_l = ctx.te("teams"),
+        teams_hint = ctx.te("teams-hint"),
+        user_link = ctx.te("agent-user"),
+        save = ctx.te("save"),
+        plans_l = ctx.te("routing-plans"),
+        plan_form_l = ctx.te("routing-plan-form"),
         plan_form = super::planform::form_html(&st, &ctx, &t).await?,
-        plan_hint = ctx.t("plan-hint"),
-        plan_raw = ctx.t("routing-plan-raw"),
+        plan_hint = ctx.te("plan-hint"),
+        plan_raw = ctx.te("routing-plan-raw"),
         plan = esc(&plan),
-        validate = ctx.t("validate"),
-        desk_l = ctx.t("desktop-settings"),
-        desk_hint = ctx.t("desktop-settings-hint"),
-        desk_raw = ctx.t("desktop-settings-raw"),
+        validate = ctx.te("validate"),
+        desk_l = ctx.te("desktop-settings"),
+        desk_hint = ctx.te("desktop-settings-hint"),
+        desk_raw = ctx.te("desktop-settings-raw"),
         desk = esc(&desk),
     );
     Ok(layout(
@@ -198,7 +198,7 @@ pub async fn page(
         "/ui/admin",
         "admin",
         None,
-        &main,
+        super::PreEscaped(main),
     ))
 }
 
@@ -321,7 +321,7 @@ pub async fn save_plan(
                     .await?;
                 html_response(format!(
                     "<span class=\"ok\">{}</span><div id=\"plan-form-box\" hx-swap-oob=\"true\">{}</div>",
-                    ctx.t("saved"),
+                    ctx.te("saved"),
                     super::planform::form_html(&st, &ctx, &t).await?
                 ))
             }
@@ -373,7 +373,7 @@ pub async fn save_desktop(
 fn tenants_html(ctx: &Ctx, tenants: &[Tenant]) -> String {
     let mut s = format!(
         "<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.t("tenant")
+        ctx.te("tenant")
     );
     for t in tenants {
         let _ = write!(s, "<tr><td>{}</td><td>{}</td></tr>", t.id(), esc(t.name()));
@@ -395,8 +395,8 @@ pub async fn tenants(
 <form class=\"row\" hx-post=\"/ui/tenants\" hx-target=\"#tenants\" data-reset>\
 <label for=\"nt-name\">{}</label><input id=\"nt-name\" name=\"name\" required maxlength=\"64\"><button type=\"submit\">{}</button></form></section>",
         tenants_html(&ctx, &list),
-        ctx.t("tenant"),
-        ctx.t("add")
+        ctx.te("tenant"),
+        ctx.te("add")
     );
     Ok(layout(
         &ctx,
@@ -404,7 +404,7 @@ pub async fn tenants(
         "/ui/tenants",
         "tenants",
         None,
-        &main,
+        super::PreEscaped(main),
     ))
 }
 

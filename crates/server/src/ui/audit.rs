@@ -33,22 +33,22 @@ pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
         );
     }
     let table = if entries.is_empty() {
-        format!("<p>{}</p>", ctx.t("audit-none"))
+        format!("<p>{}</p>", ctx.te("audit-none"))
     } else {
         format!(
             "<table><thead><tr><th>#</th><th>{when}</th><th>{who}</th><th>{what}</th><th>{on}</th></tr></thead><tbody>{rows}</tbody></table>",
-            when = ctx.t("audit-when"),
-            who = ctx.t("audit-actor"),
-            what = ctx.t("audit-action"),
-            on = ctx.t("audit-target"),
+            when = ctx.te("audit-when"),
+            who = ctx.te("audit-actor"),
+            what = ctx.te("audit-action"),
+            on = ctx.te("audit-target"),
         )
     };
     Ok(format!(
         "<section class=\"card\" aria-labelledby=\"audit-h\"><h2 id=\"audit-h\">{title}</h2>\
 <p class=\"hint\">{hint}</p>{table}\
 <p><a href=\"/api/v1/audit?format=csv&amp;limit=100000\" download>{csv}</a></p></section>",
-        title = ctx.t("audit-title"),
-        hint = ctx.t("audit-hint"),
-        csv = ctx.t("audit-download"),
+        title = ctx.te("audit-title"),
+        hint = ctx.te("audit-hint"),
+        csv = ctx.te("audit-download"),
     ))
 }

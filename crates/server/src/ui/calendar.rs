@@ -99,7 +99,7 @@ fn error_p(id: &str, msg: &Option<String>) -> String {
 
 fn form_html(ctx: &Ctx, v: &View<'_>) -> String {
     let status = if v.saved {
-        format!("<span class=\"ok\">{}</span>", ctx.t("saved"))
+        format!("<span class=\"ok\">{}</span>", ctx.te("saved"))
     } else {
         String::new()
     };
@@ -111,14 +111,14 @@ fn form_html(ctx: &Ctx, v: &View<'_>) -> String {
 <textarea id=\"tenant-holidays\" name=\"holidays\" class=\"code\" rows=\"8\" spellcheck=\"false\" placeholder=\"2026-12-25 Christmas\" aria-describedby=\"tenant-holidays-hint tenant-holidays-msg\">{hol}</textarea>\
 <p class=\"hint\" id=\"tenant-holidays-hint\">{hol_hint}</p>{hol_msg}\
 <p id=\"tenant-msg\" aria-live=\"polite\">{status}</p><div class=\"row\"><button type=\"submit\">{save}</button></div></form>",
-        zone_l = ctx.t("tenant-time-zone"),
+        zone_l = ctx.te("tenant-time-zone"),
         zone = esc(v.time_zone),
         zone_msg = error_p("tenant-tz-msg", &v.zone_error),
-        hol_l = ctx.t("tenant-holidays"),
+        hol_l = ctx.te("tenant-holidays"),
         hol = esc(v.holidays),
-        hol_hint = ctx.t("tenant-holidays-hint"),
+        hol_hint = ctx.te("tenant-holidays-hint"),
         hol_msg = error_p("tenant-holidays-msg", &v.holidays_error),
-        save = ctx.t("save"),
+        save = ctx.te("save"),
     )
 }
 
@@ -139,8 +139,8 @@ pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     Ok(format!(
         "<section class=\"card\" aria-labelledby=\"tenant-h\"><h2 id=\"tenant-h\">{}</h2>\
 <p class=\"hint\">{}</p>{form}</section>",
-        ctx.t("tenant-settings"),
-        ctx.t("tenant-settings-hint"),
+        ctx.te("tenant-settings"),
+        ctx.te("tenant-settings-hint"),
     ))
 }
 

@@ -101,35 +101,38 @@ async fn controls_for(
     };
     let mut out = format!(
         "<section class=\"card\" aria-labelledby=\"call-h-{id}\"><h3 id=\"call-h-{id}\">{}</h3>",
-        ctx.t("call-controls")
+        ctx.te("call-controls")
     );
     let status = match (s.consulting, s.held, s.muted) {
-        (true, _, _) if s.consult_connected => ctx.t("call-consulting"),
-        (true, _, _) => ctx.t("call-consult-ringing"),
-        (_, true, _) => ctx.t("call-on-hold"),
-        (_, _, true) => ctx.t("call-muted"),
-        _ => ctx.t("call-live"),
+        (true, _, _) if s.consult_connected => ctx.te("call-consulting"),
+        (true, _, _) => ctx.te("call-consult-ringing"),
+        (_, true, _) => ctx.te("call-on-hold"),
+        (_, _, true) => ctx.te("call-muted"),
+        _ => ctx.te("call-live"),
     };
     let _ = write!(
         out,
         "<p role=\"status\" id=\"call-status-{id}\">{status}</p><div class=\"row\">"
     );
     if s.consulting {
-        out.push_str(&button("consult-complete", &ctx.t("call-consult-complete")));
-        out.push_str(&button("consult-cancel", &ctx.t("call-consult-cancel")));
+        out.push_str(&button(
+            "consult-complete",
+            &ctx.te("call-consult-complete"),
+        ));
+        out.push_str(&button("consult-cancel", &ctx.te("call-consult-cancel")));
     } else {
         if s.held {
-            out.push_str(&button("resume", &ctx.t("call-resume")));
+            out.push_str(&button("resume", &ctx.te("call-resume")));
         } else {
-            out.push_str(&button("hold", &ctx.t("call-hold")));
+            out.push_str(&button("hold", &ctx.te("call-hold")));
         }
         if s.muted {
-            out.push_str(&button("unmute", &ctx.t("call-unmute")));
+            out.push_str(&button("unmute", &ctx.te("call-unmute")));
         } else {
-            out.push_str(&button("mute", &ctx.t("call-mute")));
+            out.push_str(&button("mute", &ctx.te("call-mute")));
         }
     }
-    out.push_str(&button("hangup", &ctx.t("call-hangup")));
+    out.push_str(&button("hangup", &ctx.te("call-hangup")));
     out.push_str("</div>");
     if !s.consulting {
         let mut opts = String::new();
@@ -141,8 +144,8 @@ async fn controls_for(
             "<form class=\"row\" hx-post=\"/ui/agent/interactions/{id}/call/consult\" hx-target=\"#work\">\
 <label for=\"consult-{id}\">{label}</label><select id=\"consult-{id}\" name=\"agent_id\" required>{opts}</select>\
 <button type=\"submit\">{go}</button></form>",
-            label = ctx.t("call-consult-with"),
-            go = ctx.t("call-consult"),
+            label = ctx.te("call-consult-with"),
+            go = ctx.te("call-consult"),
         );
     }
     out.push_str("</section>");
@@ -176,7 +179,7 @@ pub(super) async fn work_html(
         let _ = write!(
             out,
             "<section class=\"card\" aria-labelledby=\"consult-h-{id}\"><h2 id=\"consult-h-{id}\">{} #{id}</h2>",
-            ctx.t("call-consult-title")
+            ctx.te("call-consult-title")
         );
         out.push_str(&controls_for(st, ctx, t, &it, &[], agent, true).await?);
         out.push_str("</section>");

@@ -38,22 +38,22 @@ fn rate(num: i64, den: i64, lang: i18n::Lang) -> String {
 async fn list_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
     let campaigns = st.store.campaigns(t).await?;
     if campaigns.is_empty() {
-        return Ok(format!("<p class=\"hint\">{}</p>", ctx.t("no-campaigns")));
+        return Ok(format!("<p class=\"hint\">{}</p>", ctx.te("no-campaigns")));
     }
     let manage = allowed(ctx.p.role, Action::CampaignsManage);
     let mut s = format!(
         "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
 <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
 <th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.t("campaign"),
-        ctx.t("campaign-mode"),
-        ctx.t("state"),
-        ctx.t("campaign-contacts-closed"),
-        ctx.t("campaign-reached"),
-        ctx.t("campaign-dials"),
-        ctx.t("campaign-answer-rate"),
-        ctx.t("campaign-abandon-rate"),
-        ctx.t("edit"),
+        ctx.te("campaign"),
+        ctx.te("campaign-mode"),
+        ctx.te("state"),
+        ctx.te("campaign-contacts-closed"),
+        ctx.te("campaign-reached"),
+        ctx.te("campaign-dials"),
+        ctx.te("campaign-answer-rate"),
+        ctx.te("campaign-abandon-rate"),
+        ctx.te("edit"),
     );
     for c in &campaigns {
         let mode = serde_json::from_str::<CampaignDoc>(&c.document)
@@ -69,7 +69,7 @@ async fn list_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
             };
             for (cmd, label) in buttons {
                 let confirm = if *cmd == "stop" {
-                    format!(" hx-confirm=\"{}\"", ctx.t("campaign-stop-confirm"))
+                    format!(" hx-confirm=\"{}\"", ctx.te("campaign-stop-confirm"))
                 } else {
                     String::new()
                 };
@@ -77,7 +77,7 @@ async fn list_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
                     actions,
                     "<button type=\"button\" hx-post=\"/ui/campaigns/{id}/{cmd}\" hx-target=\"#campaigns\"{confirm}>{label} <span class=\"sr\">{name}</span></button> ",
                     id = c.id,
-                    label = ctx.t(label),
+                    label = ctx.te(label),
                     name = esc(&c.name),
                 );
             }
@@ -89,9 +89,9 @@ async fn list_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
 <td>{answer}</td><td>{abandon}</td><td>{actions}</td></tr>",
             id = c.id,
             name = esc(&c.name),
-            mode = ctx.t(&format!("campaign-mode-{}", esc(&mode))),
+            mode = ctx.te(&format!("campaign-mode-{}", esc(&mode))),
             state_raw = c.state.as_str(),
-            state = ctx.t(&format!("campaign-state-{}", c.state.as_str())),
+            state = ctx.te(&format!("campaign-state-{}", c.state.as_str())),
             closed = c.closed,
             contacts = c.contacts,
             reached = c.reached,
@@ -129,7 +129,7 @@ async fn new_form(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
         let _ = write!(
             modes,
             "<option value=\"{m}\">{}</option>",
-            ctx.t(&format!("campaign-mode-{m}"))
+            ctx.te(&format!("campaign-mode-{m}"))
         );
     }
     Ok(format!(
@@ -146,17 +146,17 @@ async fn new_form(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
 <textarea id=\"c-contacts\" name=\"contacts\" rows=\"6\" aria-describedby=\"c-contacts-hint\"></textarea>\
 <p id=\"c-contacts-hint\" class=\"hint\">{contacts_hint}</p>\
 <button type=\"submit\">{create}</button></form></details>",
-        new = ctx.t("campaign-new"),
-        name_l = ctx.t("campaign"),
-        mode_l = ctx.t("campaign-mode"),
-        queue_l = ctx.t("queue"),
-        team_l = ctx.t("team"),
-        caller_l = ctx.t("campaign-caller-id"),
-        cc_l = ctx.t("campaign-country-code"),
-        tz_l = ctx.t("time-zone"),
-        contacts_l = ctx.t("campaign-contacts"),
-        contacts_hint = ctx.t("campaign-contacts-hint"),
-        create = ctx.t("campaign-create"),
+        new = ctx.te("campaign-new"),
+        name_l = ctx.te("campaign"),
+        mode_l = ctx.te("campaign-mode"),
+        queue_l = ctx.te("queue"),
+        team_l = ctx.te("team"),
+        caller_l = ctx.te("campaign-caller-id"),
+        cc_l = ctx.te("campaign-country-code"),
+        tz_l = ctx.te("time-zone"),
+        contacts_l = ctx.te("campaign-contacts"),
+        contacts_hint = ctx.te("campaign-contacts-hint"),
+        create = ctx.te("campaign-create"),
     ))
 }
 
@@ -188,7 +188,7 @@ pub async fn page(
             seq,
             page: Page::Campaigns,
         }),
-        &main,
+        super::PreEscaped(main),
     ))
 }
 
@@ -346,22 +346,22 @@ async fn contacts_html(st: &AppState, ctx: &Ctx, t: &Tenant, id: i64) -> ApiResu
     let mut s = format!(
         "<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
 <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.t("campaign-contact"),
-        ctx.t("campaign-phones"),
-        ctx.t("state"),
-        ctx.t("campaign-reason"),
-        ctx.t("campaign-attempts"),
-        ctx.t("campaign-last-outcome"),
+        ctx.te("campaign-contact"),
+        ctx.te("campaign-phones"),
+        ctx.te("state"),
+        ctx.te("campaign-reason"),
+        ctx.te("campaign-attempts"),
+        ctx.te("campaign-last-outcome"),
     );
     for c in &list {
         let name = match (&c.name, c.customer_id) {
             (Some(n), Some(cu)) => format!(
                 "{} <span class=\"hint\">({} {cu})</span>",
                 esc(n),
-                ctx.t("customer")
+                ctx.te("customer")
             ),
             (Some(n), None) => esc(n),
-            (None, Some(cu)) => format!("{} {cu}", ctx.t("customer")),
+            (None, Some(cu)) => format!("{} {cu}", ctx.te("customer")),
             (None, None) => "—".into(),
         };
         let _ = write!(
@@ -371,13 +371,11 @@ async fn contacts_html(st: &AppState, ctx: &Ctx, t: &Tenant, id: i64) -> ApiResu
             id = c.id,
             phones = esc(&c.phones.join(", ")),
             state_raw = esc(&c.state),
-            state = ctx.t(&format!("campaign-contact-{}", esc(&c.state))),
+            state = ctx.te(&format!("campaign-contact-{}", esc(&c.state))),
             reason = c.reason.as_deref().map_or("—".into(), esc),
             attempts = c.attempts,
-            outcome = c
-                .last_outcome
-                .as_deref()
-                .map_or("—".into(), |o| ctx.t(&format!("dial-outcome-{}", esc(o)))),
+            outcome = c.last_outcome.as_deref().map_or("—".into(), |o| ctx
+                .te(&format!("dial-outcome-{}", esc(o)))),
         );
     }
     s.push_str("</tbody></table>");
@@ -405,7 +403,7 @@ pub async fn one(
 <div id=\"contacts\" {live} aria-live=\"off\">{list}</div>",
         live = Feed::Campaigns.attrs(&format!("/ui/campaigns/{id}/contacts")),
         name = esc(&c.name),
-        back = ctx.t("campaigns-title"),
+        back = ctx.te("campaigns-title"),
         list = contacts_html(&st, &ctx, &t, id).await?,
     );
     Ok(layout(
@@ -417,7 +415,7 @@ pub async fn one(
             seq,
             page: Page::Campaigns,
         }),
-        &main,
+        super::PreEscaped(main),
     ))
 }
 

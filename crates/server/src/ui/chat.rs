@@ -20,7 +20,7 @@ use i18n::Lang;
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::routes::chat::tenant;
-use crate::ui::{esc, html_response, lang_of, tr};
+use crate::ui::{esc, html_response, lang_of, tre};
 
 /// The messages the script shows, by the name it knows them by.
 const SCRIPT_MESSAGES: &[(&str, &str)] = &[
@@ -50,7 +50,7 @@ pub async fn page(
 }
 
 fn render(tenant: &str, lang: Lang) -> String {
-    let t = |id: &str| tr(lang, id);
+    let t = |id: &str| tre(lang, id);
     let mut langs = String::new();
     for l in Lang::ALL {
         let cur = if l == lang {

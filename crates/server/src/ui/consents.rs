@@ -29,15 +29,15 @@ const CHANNELS: [ConsentChannel; 4] = [
 
 fn entries_html(ctx: &Ctx, list: &[(i64, ConsentEntry)]) -> String {
     if list.is_empty() {
-        return format!("<p class=\"hint\">{}</p>", ctx.t("consent-none"));
+        return format!("<p class=\"hint\">{}</p>", ctx.te("consent-none"));
     }
     let mut s = format!(
         "<div class=\"scroll\"><table id=\"crm-consent-list\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.t("consent-purpose"),
-        ctx.t("consent-channel"),
-        ctx.t("consent-granted"),
-        ctx.t("consent-when"),
-        ctx.t("consent-source"),
+        ctx.te("consent-purpose"),
+        ctx.te("consent-channel"),
+        ctx.te("consent-granted"),
+        ctx.te("consent-when"),
+        ctx.te("consent-source"),
     );
     for (_, e) in list {
         let when = chrono::DateTime::from_timestamp_millis(e.at)
@@ -58,8 +58,8 @@ fn entries_html(ctx: &Ctx, list: &[(i64, ConsentEntry)]) -> String {
             "<tr data-purpose=\"{p}\" data-granted=\"{g}\"><td>{p}</td><td>{ch}</td><td>{given}</td><td>{when}</td><td>{src}{evidence} · {by}</td></tr>",
             p = esc(&e.purpose),
             g = e.granted,
-            ch = ctx.t(&format!("consent-channel-{}", e.channel.as_str())),
-            given = ctx.t(given),
+            ch = ctx.te(&format!("consent-channel-{}", e.channel.as_str())),
+            given = ctx.te(given),
             src = esc(&e.source),
             by = esc(&e.by),
         );
@@ -85,7 +85,7 @@ fn form_html(
         let _ = write!(
             channels,
             "<option value=\"{v}\"{sel}>{}</option>",
-            ctx.t(&format!("consent-channel-{}", c.as_str())),
+            ctx.te(&format!("consent-channel-{}", c.as_str())),
             v = c.as_str()
         );
     }
@@ -109,15 +109,15 @@ fn form_html(
         purpose_v = value(|f| &f.purpose, ""),
         source_v = value(|f| &f.source, "call"),
         evidence_v = value(|f| &f.evidence, ""),
-        purpose = ctx.t("consent-purpose"),
-        hint = ctx.t("consent-purpose-hint"),
-        channel = ctx.t("consent-channel"),
-        granted = ctx.t("consent-granted"),
-        given = ctx.t("consent-given"),
-        withdrawn = ctx.t("consent-withdrawn"),
-        source = ctx.t("consent-source"),
-        evidence = ctx.t("consent-evidence"),
-        save = ctx.t("save"),
+        purpose = ctx.te("consent-purpose"),
+        hint = ctx.te("consent-purpose-hint"),
+        channel = ctx.te("consent-channel"),
+        granted = ctx.te("consent-granted"),
+        given = ctx.te("consent-given"),
+        withdrawn = ctx.te("consent-withdrawn"),
+        source = ctx.te("consent-source"),
+        evidence = ctx.te("consent-evidence"),
+        save = ctx.te("save"),
     )
 }
 
@@ -126,7 +126,7 @@ pub async fn section_html(st: &AppState, ctx: &Ctx, id: i64) -> ApiResult<String
     let list = st.store.customer_consents(ctx.p.tenant()?, id, 50).await?;
     Ok(format!(
         "<section class=\"card span-all\" aria-labelledby=\"crm-c-h\"><h2 id=\"crm-c-h\">{}</h2>{}</section>",
-        ctx.t("consent-title"),
+        ctx.te("consent-title"),
         form_html(ctx, id, &list, None, "")
     ))
 }
@@ -174,7 +174,7 @@ pub async fn save(
         .await;
     let (status, code, typed) = match done {
         Ok(_) => (
-            format!("<span class=\"ok\">{}</span>", ctx.t("saved")),
+            format!("<span class=\"ok\">{}</span>", ctx.te("saved")),
             StatusCode::OK,
             None,
         ),
@@ -205,10 +205,10 @@ pub fn desk_form(ctx: &Ctx, it: &store::read::InteractionView) -> String {
 <button type=\"submit\" name=\"granted\" value=\"false\" class=\"secondary\">{withdrawn}</button></div>\
 <span id=\"dc-msg-{id}\" role=\"status\"></span></form></section>",
         id = it.id,
-        title = ctx.t("consent-title"),
-        purpose = ctx.t("consent-purpose"),
-        given = ctx.t("consent-given"),
-        withdrawn = ctx.t("consent-withdrawn"),
+        title = ctx.te("consent-title"),
+        purpose = ctx.te("consent-purpose"),
+        given = ctx.te("consent-given"),
+        withdrawn = ctx.te("consent-withdrawn"),
     )
 }
 
@@ -254,7 +254,7 @@ pub async fn desk_save(
             } else {
                 "consent-withdrawn"
             };
-            let text = format!("{}: {}", ctx.t(said), f.purpose.trim());
+            let text = format!("{}: {}", ctx.te(said), f.purpose.trim());
             Ok(super::users::said(true, &target, &text))
         }
         Err(e) if e.status.is_client_error() => Ok(super::users::said(false, &target, &e.message)),

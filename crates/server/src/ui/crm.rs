@@ -45,10 +45,10 @@ fn row(c: &CustomerFull) -> String {
 fn table(ctx: &Ctx, list: &[CustomerFull]) -> String {
     let mut s = format!(
         "<table class=\"list\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.t("crm-name"),
-        ctx.t("crm-phones"),
-        ctx.t("crm-emails"),
-        ctx.t("crm-external-id")
+        ctx.te("crm-name"),
+        ctx.te("crm-phones"),
+        ctx.te("crm-emails"),
+        ctx.te("crm-external-id")
     );
     for c in list {
         s.push_str(&row(c));
@@ -78,7 +78,7 @@ pub async fn page(
         if found.is_empty() {
             format!(
                 "<p id=\"crm-results\" class=\"hint\">{}</p>",
-                ctx.t("crm-none")
+                ctx.te("crm-none")
             )
         } else {
             format!("<div id=\"crm-results\">{}</div>", table(&ctx, &found))
@@ -90,12 +90,12 @@ pub async fn page(
 <label for=\"crm-q\">{search_h}</label><input id=\"crm-q\" name=\"q\" value=\"{q}\" maxlength=\"200\" aria-describedby=\"crm-q-hint\">\
 <button type=\"submit\">{search}</button></form><p id=\"crm-q-hint\" class=\"hint\">{hint}</p>{results}</section>\
 <section class=\"card\" aria-labelledby=\"crm-d-h\"><h2 id=\"crm-d-h\">{dup_h}</h2><p class=\"hint\">{dup_hint}</p>{dups}</section>",
-        search_h = ctx.t("crm-search"),
+        search_h = ctx.te("crm-search"),
         q = esc(text),
-        search = ctx.t("search"),
-        hint = ctx.t("crm-search-hint"),
-        dup_h = ctx.t("crm-duplicates"),
-        dup_hint = ctx.t("crm-duplicates-hint"),
+        search = ctx.te("search"),
+        hint = ctx.te("crm-search-hint"),
+        dup_h = ctx.te("crm-duplicates"),
+        dup_hint = ctx.te("crm-duplicates-hint"),
         dups = duplicates(&st, &ctx, &t).await?,
     );
     Ok(layout(
@@ -104,7 +104,7 @@ pub async fn page(
         "/ui/customers",
         "crm",
         None,
-        &main,
+        super::PreEscaped(main),
     ))
 }
 
@@ -113,7 +113,7 @@ async fn duplicates(st: &AppState, ctx: &Ctx, t: &store::Tenant) -> ApiResult<St
     if groups.is_empty() {
         return Ok(format!(
             "<p class=\"hint\">{}</p>",
-            ctx.t("crm-no-duplicates")
+            ctx.te("crm-no-duplicates")
         ));
     }
     let mut s = String::from("<ul id=\"crm-duplicates\" class=\"plain\">");
@@ -135,7 +135,7 @@ async fn duplicates(st: &AppState, ctx: &Ctx, t: &store::Tenant) -> ApiResult<St
 <button type=\"button\" class=\"secondary\" hx-post=\"/ui/customers/{keep}/merge\" hx-vals='{{\"other\": \"{id}\"}}'>{label}</button>",
                 id = c.id,
                 keep = first.id,
-                label = ctx.ta("crm-merge-into", &[("id", i18n::Arg::Num(first.id as f64))]),
+                label = ctx.tae("crm-merge-into", &[("id", i18n::Arg::Num(first.id as f64))]),
             );
         }
         s.push_str("</li>");
@@ -158,7 +158,7 @@ fn parts(ctx: &Ctx, c: &CustomerFull) -> String {
         } else {
             format!(
                 " <span class=\"badge warn\">{}</span>",
-                ctx.t("crm-invalid")
+                ctx.te("crm-invalid")
             )
         };
         let outcome = p
@@ -180,7 +180,7 @@ fn parts(ctx: &Ctx, c: &CustomerFull) -> String {
         .iter()
         .map(|(k, v)| format!("{} = {}", esc(k), esc(v)))
         .collect();
-    let dd = |label: &str, v: String| format!("<dt>{}</dt><dd>{}</dd>", ctx.t(label), v);
+    let dd = |label: &str, v: String| format!("<dt>{}</dt><dd>{}</dd>", ctx.te(label), v);
     let mut s = String::from("<dl id=\"crm-parts\" class=\"parts\">");
     s.push_str(&dd("crm-name", esc(&r.name)));
     s.push_str(&dd(
@@ -224,16 +224,16 @@ fn edit_form(ctx: &Ctx, c: &CustomerFull) -> String {
     let input = |id: &str, label: &str, v: &str| {
         format!(
             "<label for=\"crm-{id}\">{}</label><input id=\"crm-{id}\" name=\"{id}\" value=\"{}\" maxlength=\"256\">",
-            ctx.t(label),
+            ctx.te(label),
             esc(v)
         )
     };
     let area = |id: &str, label: &str, hint: &str, v: &str| {
         format!(
             "<label for=\"crm-{id}\">{}</label><textarea id=\"crm-{id}\" name=\"{id}\" rows=\"3\" aria-describedby=\"crm-{id}-hint\">{}</textarea><p id=\"crm-{id}-hint\" class=\"hint\">{}</p>",
-            ctx.t(label),
+            ctx.te(label),
             esc(v),
-            ctx.t(hint)
+            ctx.te(hint)
         )
     };
     format!(
@@ -276,7 +276,7 @@ fn edit_form(ctx: &Ctx, c: &CustomerFull) -> String {
             "crm-fields-hint",
             &fields.join("\n")
         ),
-        save = ctx.t("save"),
+        save = ctx.te("save"),
     )
 }
 
@@ -292,15 +292,15 @@ async fn merge_box(
 <label for=\"crm-other\">{other}</label><input id=\"crm-other\" name=\"other\" inputmode=\"numeric\" required size=\"8\">\
 <button type=\"submit\" class=\"secondary\">{merge}</button><span id=\"crm-merge-msg\" role=\"status\"></span></form>",
         id = c.id,
-        other = ctx.t("crm-merge-other"),
-        merge = ctx.t("crm-merge"),
+        other = ctx.te("crm-merge-other"),
+        merge = ctx.te("crm-merge"),
     );
     let merged = st.store.customers_merged_into(t, c.id).await?;
     if !merged.is_empty() {
         let _ = write!(
             s,
             "<h3>{}</h3><ul id=\"crm-merged\" class=\"plain\">",
-            ctx.t("crm-merged-here")
+            ctx.te("crm-merged-here")
         );
         for m in merged {
             let _ = write!(
@@ -309,7 +309,7 @@ async fn merge_box(
                 mid = m.id,
                 name = esc(&m.record.name),
                 id = c.id,
-                undo = ctx.t("crm-unmerge"),
+                undo = ctx.te("crm-unmerge"),
             );
         }
         s.push_str("</ul>");
@@ -336,7 +336,7 @@ fn change_text(ctx: &Ctx, cause: &str, fields: &str) -> String {
             .parse::<f64>()
             .map(i18n::Arg::Num)
             .unwrap_or(i18n::Arg::Str(n));
-        ctx.ta(&format!("crm-cause-{head}"), &[("n", n)])
+        ctx.tae(&format!("crm-cause-{head}"), &[("n", n)])
     } else {
         esc(cause)
     };
@@ -345,7 +345,7 @@ fn change_text(ctx: &Ctx, cause: &str, fields: &str) -> String {
         .iter()
         .map(|f| match f.strip_prefix("fields.") {
             Some(custom) => esc(custom),
-            None => ctx.t(&format!("crm-part-{f}")),
+            None => ctx.te(&format!("crm-part-{f}")),
         })
         .collect();
     if parts.is_empty() {
@@ -394,7 +394,7 @@ async fn timeline(
             "<li data-kind=\"{k}\"><time>{at}</time> <strong>{label}</strong>{other} {what}{link}</li>",
             k = esc(&e.kind),
             at = ctx.datetime(e.at),
-            label = ctx.t(&format!("crm-kind-{}", e.kind)),
+            label = ctx.te(&format!("crm-kind-{}", e.kind)),
         );
     }
     s.push_str("</ol>");
@@ -405,7 +405,7 @@ async fn timeline(
             s,
             "<p><a href=\"/ui/customers/{id}?before={}#crm-t-h\">{}</a></p>",
             last.seq,
-            ctx.t("crm-older")
+            ctx.te("crm-older")
         );
     }
     Ok(s)
@@ -437,9 +437,9 @@ pub async fn record(
         let main = format!(
             "<p><a href=\"/ui/customers\">← {back}</a></p><div class=\"grid\">{privacy}\
 <section class=\"card\" aria-labelledby=\"crm-t-h\"><h2 id=\"crm-t-h\">{tl_h}</h2>{tl}</section></div>",
-            back = ctx.t("crm-title"),
+            back = ctx.te("crm-title"),
             privacy = super::privacy::section_html(&ctx, &c),
-            tl_h = ctx.t("crm-timeline"),
+            tl_h = ctx.te("crm-timeline"),
             tl = timeline(&st, &ctx, &t, id, before).await?,
         );
         return Ok(layout(
@@ -448,7 +448,7 @@ pub async fn record(
             "/ui/customers",
             "crm",
             None,
-            &main,
+            super::PreEscaped(main),
         ));
     }
     let main = format!(
@@ -457,15 +457,15 @@ pub async fn record(
 <section class=\"card\" aria-labelledby=\"crm-e-h\"><h2 id=\"crm-e-h\">{edit}</h2>{form}</section>\
 <section class=\"card\" aria-labelledby=\"crm-m-h\"><h2 id=\"crm-m-h\">{merge_h}</h2>{merge}</section>{consents}\
 <section class=\"card\" aria-labelledby=\"crm-t-h\"><h2 id=\"crm-t-h\">{tl_h}</h2>{tl}</section>{privacy}</div>",
-        back = ctx.t("crm-title"),
+        back = ctx.te("crm-title"),
         name = esc(&c.record.name),
         parts = parts(&ctx, &c),
-        edit = ctx.t("edit"),
+        edit = ctx.te("edit"),
         form = edit_form(&ctx, &c),
-        merge_h = ctx.t("crm-merge"),
+        merge_h = ctx.te("crm-merge"),
         merge = merge_box(&st, &ctx, &t, &c).await?,
         consents = super::consents::section_html(&st, &ctx, id).await?,
-        tl_h = ctx.t("crm-timeline"),
+        tl_h = ctx.te("crm-timeline"),
         tl = timeline(&st, &ctx, &t, id, before).await?,
         privacy = super::privacy::section_html(&ctx, &c),
     );
@@ -475,7 +475,7 @@ pub async fn record(
         "/ui/customers",
         "crm",
         None,
-        &main,
+        super::PreEscaped(main),
     ))
 }
 

@@ -65,14 +65,14 @@ pub async fn page(
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
     let Some(agent) = ctx.p.agent.map(|a| i64::from(a.0)) else {
-        let main = format!("<p class=\"card\">{}</p>", ctx.t("not-an-agent"));
+        let main = format!("<p class=\"card\">{}</p>", ctx.te("not-an-agent"));
         return Ok(layout(
             &ctx,
             "desktop-title",
             "/ui/agent",
             "desktop",
             None,
-            &main,
+            super::PreEscaped(main),
         ));
     };
     let seq = st.store.last_seq(&t).await?;
@@ -81,7 +81,7 @@ pub async fn page(
 <div id=\"agent-state\" {state_live}>{state}</div></section>\
 <div id=\"previews\" {previews_live}>{previews}</div>\
 <div id=\"work\" {work_live}>{work}</div>",
-        state_h = ctx.t("my-state"),
+        state_h = ctx.te("my-state"),
         state_live = Feed::AgentState.attrs("/ui/agent/state"),
         previews_live = Feed::Previews.attrs("/ui/agent/previews"),
         work_live = Feed::AgentWork.attrs("/ui/agent/work"),
@@ -98,7 +98,7 @@ pub async fn page(
             seq,
             page: Page::Desktop,
         }),
-        &main,
+        super::PreEscaped(main),
     ))
 }
 
@@ -138,7 +138,7 @@ async fn previews_html(st: &AppState, ctx: &Ctx, t: &Tenant, agent: i64) -> ApiR
     }
     let mut s = format!(
         "<section class=\"card\" aria-labelledby=\"previews-h\"><h2 id=\"previews-h\">{}</h2><ul class=\"previews\">",
-        ctx.t("previews-title")
+        ctx.te("previews-title")
     );
     for p in &list {
         let _ = write!(
@@ -150,12 +150,12 @@ async fn previews_html(st: &AppState, ctx: &Ctx, t: &Tenant, agent: i64) -> ApiR
             contact = esc(&p.contact),
             phone = esc(&p.phone),
             campaign = esc(&p.campaign),
-            at = ctx.ta(
+            at = ctx.tae(
                 "preview-dials-at",
                 &[("time", i18n::Arg::Str(&ctx.datetime(p.dials_at_ms as i64)))]
             ),
-            call = ctx.t("preview-call-now"),
-            skip = ctx.t("preview-skip"),
+            call = ctx.te("preview-call-now"),
+            skip = ctx.te("preview-skip"),
         );
     }
     s.push_str("</ul></section>");
@@ -410,7 +410,7 @@ pub async fn profile(
         &it,
         desk,
         &pop,
-        &ctx.t("saved"),
+        &ctx.te("saved"),
     )))
 }
 

@@ -47,13 +47,13 @@ async fn thread(st: &AppState, ctx: &Ctx, t: &Tenant, id: i64) -> ApiResult<Stri
             let _ = write!(
                 s,
                 "<p class=\"hint\">{}:</p><ul class=\"plain\">",
-                ctx.t("email-attachments")
+                ctx.te("email-attachments")
             );
             for a in &email.attachments {
                 let kept = if a.path.is_some() {
                     String::new()
                 } else {
-                    format!(" — {}", ctx.t("email-left-out"))
+                    format!(" — {}", ctx.te("email-left-out"))
                 };
                 let _ = write!(s, "<li>{} ({} B){kept}</li>", esc(&a.name), a.size);
             }
@@ -75,7 +75,7 @@ pub async fn section(
     let mut s = format!(
         "<section class=\"card\" aria-labelledby=\"mail-h-{id}\"><h3 id=\"mail-h-{id}\">{title}</h3><div id=\"mail-{id}\">{thread}</div>",
         id = it.id,
-        title = ctx.t("email-thread"),
+        title = ctx.te("email-thread"),
         thread = thread(st, ctx, t, it.id).await?,
     );
     if !ended {
@@ -85,8 +85,8 @@ pub async fn section(
 <label for=\"reply-{id}\">{reply}</label><textarea id=\"reply-{id}\" name=\"body\" rows=\"5\" required maxlength=\"100000\"></textarea>\
 <div class=\"row\"><button type=\"submit\">{send}</button><span id=\"mail-msg-{id}\" role=\"status\"></span></div></form>",
             id = it.id,
-            reply = ctx.t("email-reply"),
-            send = ctx.t("email-send"),
+            reply = ctx.te("email-reply"),
+            send = ctx.te("email-send"),
         );
     }
     s.push_str("</section>");

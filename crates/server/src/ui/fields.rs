@@ -35,7 +35,7 @@ fn row_html(ctx: &Ctx, i: usize, d: &FieldDef) -> String {
     let mut kinds = String::new();
     for (k, v, key) in KINDS {
         let sel = if k == d.kind { " selected" } else { "" };
-        let _ = write!(kinds, "<option value=\"{v}\"{sel}>{}</option>", ctx.t(key));
+        let _ = write!(kinds, "<option value=\"{v}\"{sel}>{}</option>", ctx.te(key));
     }
     let check = |on: bool| if on { " checked" } else { "" };
     let n = i + 1;
@@ -55,14 +55,14 @@ fn row_html(ctx: &Ctx, i: usize, d: &FieldDef) -> String {
         pattern = esc(d.pattern.as_deref().unwrap_or("")),
         options = esc(&d.options.join(", ")),
         pop = check(d.screen_pop),
-        name_l = ctx.t("field-name"),
-        label_l = ctx.t("field-label"),
-        type_l = ctx.t("field-type"),
-        req_l = ctx.t("field-required"),
-        pattern_l = ctx.t("field-pattern"),
-        options_l = ctx.t("field-options"),
-        pop_l = ctx.t("field-screen-pop"),
-        remove_l = ctx.t("field-remove"),
+        name_l = ctx.te("field-name"),
+        label_l = ctx.te("field-label"),
+        type_l = ctx.te("field-type"),
+        req_l = ctx.te("field-required"),
+        pattern_l = ctx.te("field-pattern"),
+        options_l = ctx.te("field-options"),
+        pop_l = ctx.te("field-screen-pop"),
+        remove_l = ctx.te("field-remove"),
     )
 }
 
@@ -93,13 +93,13 @@ fn form_html(ctx: &Ctx, defs: &[FieldDef], status: &str) -> String {
     ];
     let mut th = String::new();
     for h in heads {
-        let _ = write!(th, "<th scope=\"col\">{}</th>", ctx.t(h));
+        let _ = write!(th, "<th scope=\"col\">{}</th>", ctx.te(h));
     }
     format!(
         "<form id=\"fields-box\" class=\"stack\" hx-post=\"/ui/admin/customer-fields\" hx-target=\"this\" hx-swap=\"outerHTML\">\
 <div class=\"scroll\"><table class=\"fields\"><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table></div>\
 <p id=\"fields-msg\" aria-live=\"polite\">{status}</p><div class=\"row\"><button type=\"submit\">{save}</button></div></form>",
-        save = ctx.t("save"),
+        save = ctx.te("save"),
     )
 }
 
@@ -109,8 +109,8 @@ pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     Ok(format!(
         "<section class=\"card\" aria-labelledby=\"fields-h\"><h2 id=\"fields-h\">{}</h2>\
 <p class=\"hint\">{}</p>{}</section>",
-        ctx.t("customer-fields"),
-        ctx.t("customer-fields-hint"),
+        ctx.te("customer-fields"),
+        ctx.te("customer-fields-hint"),
         form_html(ctx, defs.defs(), ""),
     ))
 }
@@ -168,7 +168,7 @@ fn form_message(ctx: &Ctx, part: &str, why: &str, rows: &[usize]) -> String {
     match at {
         Some((row, rest)) => format!(
             "{} {row}{}: {why}",
-            ctx.t("row"),
+            ctx.te("row"),
             rest.strip_prefix('.')
                 .map(|c| format!(", {c}"))
                 .unwrap_or_default()
@@ -216,7 +216,7 @@ pub async fn save(
         .await?;
     let on = Some("settings:customer_fields".to_string());
     crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::SettingsReplaced, on).await?;
-    let status = format!("<span class=\"ok\">{}</span>", ctx.t("saved"));
+    let status = format!("<span class=\"ok\">{}</span>", ctx.te("saved"));
     Ok(html_response(form_html(&ctx, defs.defs(), &status)))
 }
 

@@ -176,7 +176,14 @@ impl Feed {
         self.groups().iter().flat_map(|g| g.iter().copied())
     }
 
-    /// The attributes that make an element follow it, fetching `src` again.
+    /// The `data-live` value of an element that follows it (with a
+    /// `data-src` to fetch again): the kinds, space-separated.
+    pub fn live(self) -> String {
+        self.kinds().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The attributes that make an element follow it, fetching `src` again
+    /// (pages not yet in maud).
     pub fn attrs(self, src: &str) -> String {
         format!(
             "data-live=\"{}\" data-src=\"{}\"",
@@ -235,13 +242,9 @@ pub struct Live {
 }
 
 impl Live {
-    /// The `<body>` attributes: `data-seq` and `data-kinds`.
-    pub fn body_attrs(self) -> String {
-        format!(
-            " data-seq=\"{}\" data-kinds=\"{}\"",
-            self.seq,
-            self.page.kinds().join(" ")
-        )
+    /// The `<body>`'s `data-kinds`: the kinds the page follows.
+    pub fn kinds(self) -> String {
+        self.page.kinds().join(" ")
     }
 }
 

@@ -32,7 +32,7 @@ async fn list(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     if all.is_empty() {
         return Ok(format!(
             "<div id=\"imp-list\"><p class=\"hint\">{}</p></div>",
-            ctx.t("imports-none")
+            ctx.te("imports-none")
         ));
     }
     let head: Vec<String> = [
@@ -47,7 +47,7 @@ async fn list(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
         "imports-report",
     ]
     .iter()
-    .map(|k| format!("<th scope=\"col\">{}</th>", ctx.t(k)))
+    .map(|k| format!("<th scope=\"col\">{}</th>", ctx.te(k)))
     .collect();
     let mut s = format!(
         "<div id=\"imp-list\"{poll}><table class=\"list\"><thead><tr>{}</tr></thead><tbody>",
@@ -55,7 +55,7 @@ async fn list(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     );
     for v in all {
         let mut dry = if v.dry_run {
-            format!(" <span class=\"badge\">{}</span>", ctx.t("imports-dry"))
+            format!(" <span class=\"badge\">{}</span>", ctx.te("imports-dry"))
         } else {
             String::new()
         };
@@ -63,7 +63,7 @@ async fn list(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
             let _ = write!(
                 dry,
                 " <span class=\"badge\">{}: {}</span>",
-                ctx.t("imports-contacts"),
+                ctx.te("imports-contacts"),
                 v.contacts_added
             );
         }
@@ -81,10 +81,10 @@ async fn list(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
             id = v.id,
             state = v.state.as_str(),
             name = esc(&v.file_name),
-            state_l = ctx.t(&format!("imports-state-{}", v.state.as_str())),
+            state_l = ctx.te(&format!("imports-state-{}", v.state.as_str())),
             read = v.rows_read,
             total = v.rows_total.max(v.rows_read),
-            rows_l = ctx.t("imports-rows"),
+            rows_l = ctx.te("imports-rows"),
             c = v.created,
             u = v.updated,
             n = v.unchanged,
@@ -109,7 +109,7 @@ async fn target(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     }
     let mut opts = format!(
         "<option value=\"\">{}</option>",
-        ctx.t("imports-no-campaign")
+        ctx.te("imports-no-campaign")
     );
     for c in &campaigns {
         let _ = write!(opts, "<option value=\"{}\">{}</option>", c.id, esc(&c.name));
@@ -117,8 +117,8 @@ async fn target(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     Ok(format!(
         "<label for=\"imp-campaign\">{label}</label><select id=\"imp-campaign\" name=\"campaign\" aria-describedby=\"imp-campaign-hint\">{opts}</select>\
 <p id=\"imp-campaign-hint\" class=\"hint\">{hint}</p>",
-        label = ctx.t("imports-campaign"),
-        hint = ctx.t("imports-campaign-hint"),
+        label = ctx.te("imports-campaign"),
+        hint = ctx.te("imports-campaign-hint"),
     ))
 }
 
@@ -138,14 +138,14 @@ async fn campaign_forms(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
 <label for=\"dnc-country\">{country}</label><input id=\"dnc-country\" name=\"country\" size=\"3\" maxlength=\"2\" placeholder=\"ES\">\
 <label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" value=\"true\"> {dry}</label>\
 <button type=\"submit\">{start}</button><span id=\"dnc-msg\" role=\"status\"></span></form></section>",
-        title = ctx.t("imports-dnc"),
-        hint = ctx.t("imports-dnc-hint"),
-        file = ctx.t("imports-file"),
-        list = ctx.t("imports-list-name"),
-        national = ctx.t("imports-national"),
-        country = ctx.t("imports-country"),
-        dry = ctx.t("imports-dry-run"),
-        start = ctx.t("imports-start"),
+        title = ctx.te("imports-dnc"),
+        hint = ctx.te("imports-dnc-hint"),
+        file = ctx.te("imports-file"),
+        list = ctx.te("imports-list-name"),
+        national = ctx.te("imports-national"),
+        country = ctx.te("imports-country"),
+        dry = ctx.te("imports-dry-run"),
+        start = ctx.te("imports-start"),
     );
     let t = ctx.p.tenant()?;
     let campaigns = st.store.campaigns(t).await?;
@@ -178,12 +178,12 @@ async fn campaign_forms(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
 <label for=\"feed-query\">{query}</label><select id=\"feed-query\" name=\"query\">{q_opts}</select>\
 <label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" value=\"true\"> {dry}</label>\
 <button type=\"submit\">{start}</button><span id=\"feed-msg\" role=\"status\"></span></form></section>",
-        title = ctx.t("imports-feed"),
-        hint = ctx.t("imports-feed-hint"),
-        campaign = ctx.t("imports-feed-campaign"),
-        query = ctx.t("imports-query"),
-        dry = ctx.t("imports-dry-run"),
-        start = ctx.t("imports-start"),
+        title = ctx.te("imports-feed"),
+        hint = ctx.te("imports-feed-hint"),
+        campaign = ctx.te("imports-feed-campaign"),
+        query = ctx.te("imports-query"),
+        dry = ctx.te("imports-dry-run"),
+        start = ctx.te("imports-start"),
     );
     Ok(s)
 }
@@ -206,13 +206,13 @@ pub async fn page(
 <label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" value=\"true\"> {dry}</label>\
 <button type=\"submit\">{start}</button><span id=\"imp-msg\" role=\"status\"></span></form></section>{more}\
 <section class=\"card\" aria-labelledby=\"imp-l-h\"><h2 id=\"imp-l-h\">{latest}</h2>{list}</section>",
-        new = ctx.t("imports-new"),
-        file = ctx.t("imports-file"),
-        country = ctx.t("imports-country"),
-        mapping = ctx.t("imports-mapping"),
-        dry = ctx.t("imports-dry-run"),
-        start = ctx.t("imports-start"),
-        latest = ctx.t("imports-latest"),
+        new = ctx.te("imports-new"),
+        file = ctx.te("imports-file"),
+        country = ctx.te("imports-country"),
+        mapping = ctx.te("imports-mapping"),
+        dry = ctx.te("imports-dry-run"),
+        start = ctx.te("imports-start"),
+        latest = ctx.te("imports-latest"),
         list = list(&st, &ctx).await?,
         target = target(&st, &ctx).await?,
         more = campaign_forms(&st, &ctx).await?,
@@ -223,7 +223,7 @@ pub async fn page(
         "/ui/imports",
         "imports",
         None,
-        &main,
+        super::PreEscaped(main),
     ))
 }
 

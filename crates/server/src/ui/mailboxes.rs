@@ -63,7 +63,7 @@ fn field(id: &str, label: &str, attrs: &str) -> String {
 fn security(ctx: &Ctx, id: &str, starttls: bool) -> String {
     let mut s = format!(
         "<label for=\"mb-{id}\">{}</label><select id=\"mb-{id}\" name=\"{id}\">",
-        ctx.t("mailbox-security")
+        ctx.te("mailbox-security")
     );
     let options = [
         (Security::Tls, "TLS"),
@@ -88,7 +88,7 @@ async fn box_html(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<String> {
         let read = match (&m.last_error, m.checked_at) {
             (Some(e), _) => format!("<span class=\"error\">{}</span>", esc(e)),
             (None, Some(at)) => ctx.datetime(at),
-            (None, None) => ctx.t("never"),
+            (None, None) => ctx.te("never"),
         };
         let _ = write!(
             rows,
@@ -99,14 +99,14 @@ async fn box_html(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<String> {
         );
     }
     let list = if boxes.is_empty() {
-        format!("<p class=\"hint\">{}</p>", ctx.t("mailbox-none"))
+        format!("<p class=\"hint\">{}</p>", ctx.te("mailbox-none"))
     } else {
         format!(
             "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{rows}</tbody></table>",
-            ctx.t("mailbox-name"),
-            ctx.t("mailbox-address"),
-            ctx.t("mailbox-queue"),
-            ctx.t("mailbox-read"),
+            ctx.te("mailbox-name"),
+            ctx.te("mailbox-address"),
+            ctx.te("mailbox-queue"),
+            ctx.te("mailbox-read"),
         )
     };
     let req = "required maxlength=\"253\"";
@@ -116,30 +116,30 @@ async fn box_html(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<String> {
         "<div id=\"mailboxes-box\">{note}{list}<form class=\"stack\" hx-post=\"/ui/admin/mailboxes\" hx-target=\"#mailboxes-box\" hx-swap=\"outerHTML\">\
 <h3>{add}</h3>{name}{address}{queue}<fieldset><legend>IMAP</legend>{ih}{ip}{is}{iu}{ipw}</fieldset>\
 <fieldset><legend>SMTP</legend>{sh}{sp}{ss}{su}{spw}</fieldset><p class=\"hint\">{pw_hint}</p><button type=\"submit\">{save}</button></form></div>",
-        add = ctx.t("mailbox-add"),
+        add = ctx.te("mailbox-add"),
         name = field(
             "name",
-            &ctx.t("mailbox-name"),
+            &ctx.te("mailbox-name"),
             "required maxlength=\"64\" pattern=\"[a-z0-9_-]+\""
         ),
         address = field(
             "address",
-            &ctx.t("mailbox-address"),
+            &ctx.te("mailbox-address"),
             "type=\"email\" required"
         ),
-        queue = field("queue", &ctx.t("mailbox-queue"), "maxlength=\"64\""),
-        ih = field("imap_host", &ctx.t("mailbox-host"), req),
-        ip = field("imap_port", &ctx.t("mailbox-port"), port),
+        queue = field("queue", &ctx.te("mailbox-queue"), "maxlength=\"64\""),
+        ih = field("imap_host", &ctx.te("mailbox-host"), req),
+        ip = field("imap_port", &ctx.te("mailbox-port"), port),
         is = security(ctx, "imap_security", false),
-        iu = field("imap_user", &ctx.t("mailbox-user"), "maxlength=\"253\""),
-        ipw = field("imap_password", &ctx.t("password"), pw),
-        sh = field("smtp_host", &ctx.t("mailbox-host"), req),
-        sp = field("smtp_port", &ctx.t("mailbox-port"), port),
+        iu = field("imap_user", &ctx.te("mailbox-user"), "maxlength=\"253\""),
+        ipw = field("imap_password", &ctx.te("password"), pw),
+        sh = field("smtp_host", &ctx.te("mailbox-host"), req),
+        sp = field("smtp_port", &ctx.te("mailbox-port"), port),
         ss = security(ctx, "smtp_security", true),
-        su = field("smtp_user", &ctx.t("mailbox-user"), "maxlength=\"253\""),
-        spw = field("smtp_password", &ctx.t("password"), pw),
-        pw_hint = ctx.t("mailbox-password-hint"),
-        save = ctx.t("save"),
+        su = field("smtp_user", &ctx.te("mailbox-user"), "maxlength=\"253\""),
+        spw = field("smtp_password", &ctx.te("password"), pw),
+        pw_hint = ctx.te("mailbox-password-hint"),
+        save = ctx.te("save"),
     ))
 }
 
@@ -150,7 +150,7 @@ pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     }
     Ok(format!(
         "<section class=\"card\" aria-labelledby=\"mailboxes-h\"><h2 id=\"mailboxes-h\">{}</h2>{}</section>",
-        ctx.t("mailboxes-title"),
+        ctx.te("mailboxes-title"),
         box_html(st, ctx, "").await?
     ))
 }
@@ -182,9 +182,14 @@ pub async fn save(
     let (Ok(imap), Ok(smtp)) = (imap, smtp) else {
         let wrong: ApiResult<()> = Err(crate::error::ApiError::field(
             "port",
-            ctx.t("mailbox-port-wrong"),
+            ctx.te("mailbox-port-wrong"),
         ));
-        return super::saved_card(&ctx, wrong, async |note| box_html(&st, &ctx, note).await).await;
+        return super::saved_card(&ctx, wrong, async |note| {
+            box_html(&st, &ctx, &note.into_string())
+                .await
+                .map(super::PreEscaped)
+        })
+        .await;
     };
     let req = MailboxReq {
         address: f.address.trim().to_string(),
@@ -199,5 +204,10 @@ pub async fn save(
         let action = crate::audit::AuditAction::SettingsReplaced;
         crate::audit::record(&st, &ctx.p, action, on).await?;
     }
-    super::saved_card(&ctx, done, async |note| box_html(&st, &ctx, note).await).await
+    super::saved_card(&ctx, done, async |note| {
+        box_html(&st, &ctx, &note.into_string())
+            .await
+            .map(super::PreEscaped)
+    })
+    .await
 }

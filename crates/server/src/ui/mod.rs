@@ -1,8 +1,10 @@
 //! The web UI: server-rendered HTML pages for agents, supervisors and
 //! administrators, under `/ui`.
 //!
-//! - Pages are plain strings built with `format!`; every value that comes
-//!   from data goes through [`esc`] (text and attributes alike).
+//! - Pages are [maud](https://maud.lambda.xyz/) templates (`html!`), checked
+//!   at compile time; every value is escaped unless it is a [`Markup`]
+//!   already (text and attributes alike). [`Ctx::t`] gives the interface's
+//!   words unescaped, for the template to escape.
 //! - Forms post with htmx (`assets/vendor/htmx.min.js`, embedded); the page's
 //!   `<body>` carries the session's CSRF token in `hx-headers`, so every
 //!   action passes the same checks as the JSON API: the permission table
@@ -56,8 +58,6 @@ pub mod waiting;
 pub mod wallboard;
 pub mod webhooks;
 
-use std::fmt::Write as _;
-
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -65,6 +65,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono_tz::Tz;
 use i18n::{Arg, Catalog, Lang};
+pub use maud::{Markup, PreEscaped, html};
 
 use crate::AppState;
 use crate::auth::{Principal, Role, SESSION_COOKIE};
@@ -84,7 +85,7 @@ pub struct UiState {
     pub live: live::LiveMap,
 }
 
-/// Escapes text for HTML text and attribute values.
+/// Escapes text for HTML text and attribute values (pages not yet in maud).
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -193,14 +194,24 @@ impl Ctx {
         })
     }
 
-    /// A message, escaped for HTML.
+    /// A message in the user's language (plain text: templates escape it).
     pub fn t(&self, id: &str) -> String {
-        esc(&Catalog::global().t(self.lang, id))
+        Catalog::global().t(self.lang, id)
     }
 
-    /// A message with arguments, escaped for HTML.
+    /// A message with arguments (plain text: templates escape it).
     pub fn ta(&self, id: &str, args: &[(&str, Arg<'_>)]) -> String {
-        esc(&Catalog::global().t_args(self.lang, id, args))
+        Catalog::global().t_args(self.lang, id, args)
+    }
+
+    /// A message, escaped for HTML (pages not yet in maud).
+    pub fn te(&self, id: &str) -> String {
+        esc(&self.t(id))
+    }
+
+    /// A message with arguments, escaped for HTML (pages not yet in maud).
+    pub fn tae(&self, id: &str, args: &[(&str, Arg<'_>)]) -> String {
+        esc(&self.ta(id, args))
     }
 
     /// A Unix-milliseconds instant as a date and time in the user's zone.
@@ -211,13 +222,18 @@ impl Ctx {
     }
 }
 
-/// A translated message, escaped, for pages without a [`Ctx`].
+/// A translated message (plain text), for pages without a [`Ctx`].
 pub fn tr(lang: Lang, id: &str) -> String {
-    esc(&Catalog::global().t(lang, id))
+    Catalog::global().t(lang, id)
+}
+
+/// A translated message, escaped, for pages without a [`Ctx`] (not yet in maud).
+pub fn tre(lang: Lang, id: &str) -> String {
+    esc(&tr(lang, id))
 }
 
 /// The navigation links a role may use.
-fn nav(ctx: &Ctx, current: &str) -> String {
+fn nav(ctx: &Ctx, current: &str) -> Markup {
     let mut links: Vec<(&str, &str)> = Vec::new();
     match ctx.p.role {
         Role::Agent => links.push(("/ui/agent", "desktop-title")),
@@ -244,16 +260,11 @@ fn nav(ctx: &Ctx, current: &str) -> String {
         Role::Client => {}
     }
     links.push(("/ui/account", "account-title"));
-    let mut s = String::new();
-    for (href, id) in links {
-        let cur = if href == current {
-            " aria-current=\"page\""
-        } else {
-            ""
-        };
-        let _ = write!(s, "<a href=\"{href}\"{cur}>{}</a>", ctx.t(id));
+    html! {
+        @for (href, id) in links {
+            a href=(href) aria-current=[(href == current).then_some("page")] { (ctx.t(id)) }
+        }
     }
-    s
 }
 
 /// Zones offered as suggestions (any IANA name is accepted).
@@ -275,39 +286,31 @@ const COMMON_ZONES: &[&str] = &[
     "America/Argentina/Buenos_Aires",
 ];
 
-fn zone_list() -> String {
-    let mut s = String::from("<datalist id=\"tz-list\">");
-    for z in COMMON_ZONES {
-        let _ = write!(s, "<option value=\"{z}\"></option>");
+fn zone_list() -> Markup {
+    html! {
+        datalist id="tz-list" {
+            @for z in COMMON_ZONES { option value=(z) {} }
+        }
     }
-    s.push_str("</datalist>");
-    s
 }
 
 /// The language and time-zone form in the header.
-fn prefs_form(ctx: &Ctx) -> String {
-    let mut opts = String::new();
-    for l in Lang::ALL {
-        let sel = if l == ctx.lang { " selected" } else { "" };
-        let _ = write!(
-            opts,
-            "<option value=\"{}\" lang=\"{}\"{sel}>{}</option>",
-            l.code(),
-            l.code(),
-            esc(l.name())
-        );
+fn prefs_form(ctx: &Ctx) -> Markup {
+    html! {
+        form.prefs hx-post="/ui/preferences" hx-swap="none" {
+            label for="pref-lang" { (ctx.t("language")) } " "
+            select #pref-lang name="lang" {
+                @for l in Lang::ALL {
+                    option value=(l.code()) lang=(l.code()) selected[l == ctx.lang] { (l.name()) }
+                }
+            }
+            " "
+            label for="pref-tz" { (ctx.t("time-zone")) } " "
+            input #pref-tz name="tz" value=(ctx.tz.name()) size="16" maxlength="64" list="tz-list";
+            (zone_list()) " "
+            button type="submit" .secondary { (ctx.t("apply-preferences")) }
+        }
     }
-    format!(
-        "<form class=\"prefs\" hx-post=\"/ui/preferences\" hx-swap=\"none\">\
-<label for=\"pref-lang\">{lang}</label> <select id=\"pref-lang\" name=\"lang\">{opts}</select> \
-<label for=\"pref-tz\">{tzl}</label> <input id=\"pref-tz\" name=\"tz\" value=\"{tz}\" size=\"16\" maxlength=\"64\" list=\"tz-list\">{zones} \
-<button type=\"submit\" class=\"secondary\">{apply}</button></form>",
-        lang = ctx.t("language"),
-        tzl = ctx.t("time-zone"),
-        tz = esc(ctx.tz.name()),
-        apply = ctx.t("apply-preferences"),
-        zones = zone_list(),
-    )
 }
 
 /// A full page: head, header with navigation and preferences, the body.
@@ -320,45 +323,48 @@ pub fn layout(
     current: &str,
     body_class: &str,
     live: Option<follow::Live>,
-    main: &str,
+    main: Markup,
 ) -> Response {
     let csrf = serde_json::json!({ "X-CSRF-Token": ctx.csrf }).to_string();
     let who = match &ctx.p.tenant {
-        Some(t) => format!("{} · {}", esc(&ctx.p.name), esc(t.name())),
-        None => esc(&ctx.p.name),
+        Some(t) => format!("{} · {}", ctx.p.name, t.name()),
+        None => ctx.p.name.clone(),
     };
-    let html = format!(
-        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>{title} · Centralita</title><link rel=\"stylesheet\" href=\"/ui/assets/app.css\">\
-<script src=\"/ui/assets/htmx.min.js\" defer></script><script src=\"/ui/assets/app.js\" defer></script></head>\
-<body class=\"{body_class}\" hx-headers='{csrf}' data-lang=\"{lang}\"{seq_attr}>\
-<a class=\"skip\" href=\"#main\">{skip}</a>\
-<header class=\"top\"><span class=\"brand\">Centralita</span><nav aria-label=\"{navl}\">{nav}</nav>\
-{live}<span class=\"who\">{who}</span>{prefs}\
-<button type=\"button\" hx-post=\"/ui/sign-out\" hx-swap=\"none\">{signout}</button></header>\
-<div id=\"flash\" role=\"alert\" aria-live=\"assertive\"></div>\
-<main id=\"main\" tabindex=\"-1\"><h1>{title}</h1>{main}</main></body></html>",
-        lang = ctx.lang.code(),
-        title = ctx.t(title_id),
-        csrf = esc(&csrf),
-        skip = ctx.t("skip-to-content"),
-        navl = ctx.t("navigation"),
-        nav = nav(ctx, current),
-        prefs = prefs_form(ctx),
-        signout = ctx.t("sign-out"),
-        seq_attr = live.map(follow::Live::body_attrs).unwrap_or_default(),
-        live = if live.is_some() {
-            format!(
-                "<span id=\"live-status\" class=\"live\" role=\"img\" aria-label=\"{}\" title=\"{}\"></span>",
-                ctx.t("live-updates"),
-                ctx.t("live-updates")
-            )
-        } else {
-            String::new()
-        },
-    );
-    html_response(html)
+    let title = ctx.t(title_id);
+    let page = html! {
+        (maud::DOCTYPE)
+        html lang=(ctx.lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Centralita" }
+                link rel="stylesheet" href="/ui/assets/app.css";
+                script src="/ui/assets/htmx.min.js" defer {}
+                script src="/ui/assets/app.js" defer {}
+            }
+            body class=(body_class) hx-headers=(csrf) data-lang=(ctx.lang.code())
+                data-seq=[live.map(|l| l.seq)] data-kinds=[live.map(|l| l.kinds())] {
+                a.skip href="#main" { (ctx.t("skip-to-content")) }
+                header.top {
+                    span.brand { "Centralita" }
+                    nav aria-label=(ctx.t("navigation")) { (nav(ctx, current)) }
+                    @if live.is_some() {
+                        span #live-status .live role="img" aria-label=(ctx.t("live-updates"))
+                            title=(ctx.t("live-updates")) {}
+                    }
+                    span.who { (who) }
+                    (prefs_form(ctx))
+                    button type="button" hx-post="/ui/sign-out" hx-swap="none" { (ctx.t("sign-out")) }
+                }
+                #flash role="alert" aria-live="assertive" {}
+                main #main tabindex="-1" {
+                    h1 { (title) }
+                    (main)
+                }
+            }
+        }
+    };
+    markup_response(page)
 }
 
 /// A card's form answered after a save: its box again with the note above
@@ -366,22 +372,24 @@ pub fn layout(
 /// side stays an error.
 pub(super) async fn saved_card<T, F>(ctx: &Ctx, done: ApiResult<T>, card: F) -> ApiResult<Response>
 where
-    F: AsyncFnOnce(&str) -> ApiResult<String>,
+    F: AsyncFnOnce(Markup) -> ApiResult<Markup>,
 {
     let (note, code) = match done {
-        Ok(_) => (
-            format!("<p class=\"ok\">{}</p>", ctx.t("saved")),
-            StatusCode::OK,
-        ),
+        Ok(_) => (html! { p.ok { (ctx.t("saved")) } }, StatusCode::OK),
         Err(e) if e.status.is_client_error() => (
-            format!("<p class=\"error\">{}</p>", esc(&e.message)),
+            html! { p.error { (e.message) } },
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Err(e) => return Err(e),
     };
-    let mut r = html_response(card(&note).await?);
+    let mut r = markup_response(card(note).await?);
     *r.status_mut() = code;
     Ok(r)
+}
+
+/// A template's HTML as a response (see [`html_response`]).
+pub fn markup_response(m: Markup) -> Response {
+    html_response(m.into_string())
 }
 
 /// An HTML response that is never cached (pages hold personal data).
@@ -467,14 +475,23 @@ pub async fn sign_in_on_401(req: Request, next: axum::middleware::Next) -> Respo
             .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
             .unwrap_or_else(|| status.to_string());
         let lang = lang_of(&headers);
-        let mut r = html_response(format!(
-            "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\"><title>Centralita</title>\
-<link rel=\"stylesheet\" href=\"/ui/assets/app.css\"></head><body class=\"sign-in\"><main id=\"main\">\
-<h1>Centralita</h1><p class=\"error\" role=\"alert\">{msg}</p><p><a href=\"/ui\">{back}</a></p></main></body></html>",
-            code = lang.code(),
-            msg = esc(&msg),
-            back = tr(lang, "back-home"),
-        ));
+        let mut r = markup_response(html! {
+            (maud::DOCTYPE)
+            html lang=(lang.code()) {
+                head {
+                    meta charset="utf-8";
+                    title { "Centralita" }
+                    link rel="stylesheet" href="/ui/assets/app.css";
+                }
+                body.sign-in {
+                    main #main {
+                        h1 { "Centralita" }
+                        p.error role="alert" { (msg) }
+                        p { a href="/ui" { (tr(lang, "back-home")) } }
+                    }
+                }
+            }
+        });
         *r.status_mut() = status;
         return r;
     }

@@ -19,7 +19,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::tenant::QueueInfo;
 
 pub(super) fn state_label(ctx: &Ctx, state: &str, reason: Option<&str>) -> String {
-    let mut s = ctx.t(&format!("state-{}", state.replace('_', "-")));
+    let mut s = ctx.te(&format!("state-{}", state.replace('_', "-")));
     if let Some(r) = reason {
         let _ = write!(s, " · {}", reason_label(ctx, r));
     }
@@ -29,7 +29,7 @@ pub(super) fn state_label(ctx: &Ctx, state: &str, reason: Option<&str>) -> Strin
 pub(super) fn reason_label(ctx: &Ctx, r: &str) -> String {
     let id = format!("reason-{r}");
     if i18n::Catalog::global().has(ctx.lang, &id) {
-        ctx.t(&id)
+        ctx.te(&id)
     } else {
         esc(r)
     }
@@ -61,7 +61,7 @@ pub(super) async fn state_html(
     let mut opts = format!(
         "<option value=\"available\"{}>{}</option>",
         sel("available"),
-        ctx.t("state-available")
+        ctx.te("state-available")
     );
     for r in &settings.reasons {
         let v = format!("not_ready:{r}");
@@ -70,7 +70,7 @@ pub(super) async fn state_html(
             "<option value=\"{}\"{}>{} · {}</option>",
             esc(&v),
             sel(&v),
-            ctx.t("state-not-ready"),
+            ctx.te("state-not-ready"),
             reason_label(ctx, r)
         );
     }
@@ -78,7 +78,7 @@ pub(super) async fn state_html(
         opts,
         "<option value=\"offline\"{}>{}</option>",
         sel("offline"),
-        ctx.t("state-offline")
+        ctx.te("state-offline")
     );
     Ok(format!(
         "<p><strong class=\"agent-name\">{name}</strong> <span class=\"badge {cls}\" id=\"my-state\">{label}</span> \
@@ -90,8 +90,8 @@ pub(super) async fn state_html(
         cls = a.state.as_str(),
         label = state_label(ctx, a.state.as_str(), a.reason.as_deref()),
         time = popup::ticking(ctx, "time-in-state", since),
-        change = ctx.t("change-state"),
-        set = ctx.t("set-state"),
+        change = ctx.te("change-state"),
+        set = ctx.te("set-state"),
     ))
 }
 
@@ -106,7 +106,7 @@ pub(super) async fn work_html(
     if work.is_empty() {
         return Ok(format!(
             "<section class=\"card\"><p class=\"hint\" id=\"no-work\">{}</p></section>",
-            ctx.t("no-work")
+            ctx.te("no-work")
         ));
     }
     let queues = queues(st, t).await?;
@@ -135,7 +135,7 @@ pub(super) async fn work_html(
             "{} #{} · {} {}",
             popup::channel_label(ctx, it.channel.as_str()),
             it.id,
-            ctx.t("queue"),
+            ctx.te("queue"),
             esc(qname.unwrap_or("—"))
         );
         match it.state {
@@ -150,7 +150,7 @@ pub(super) async fn work_html(
 <div class=\"row\"><button hx-post=\"/ui/agent/interactions/{id}/accept\" hx-target=\"#work\" id=\"accept-{id}\">{accept}</button>\
 <button class=\"danger\" hx-post=\"/ui/agent/interactions/{id}/reject\" hx-target=\"#work\">{reject}</button></div></section>{pop}",
                     id = it.id,
-                    incoming = ctx.ta(
+                    incoming = ctx.tae(
                         "offer-incoming",
                         &[(
                             "channel",
@@ -161,9 +161,9 @@ pub(super) async fn work_html(
                         )]
                     ),
                     left = timer_text((until - now + 999) / 1000),
-                    left_l = ctx.t("time-to-answer"),
-                    accept = ctx.t("accept"),
-                    reject = ctx.t("reject"),
+                    left_l = ctx.te("time-to-answer"),
+                    accept = ctx.te("accept"),
+                    reject = ctx.te("reject"),
                     pop = popup::screen_pop(ctx, it, &pop),
                 );
             }
@@ -181,7 +181,7 @@ pub(super) async fn work_html(
                     let _ = write!(
                         s,
                         "<p class=\"card\">{} <strong data-until=\"{until}\">{}</strong></p>",
-                        ctx.t("wrap-up-time"),
+                        ctx.te("wrap-up-time"),
                         timer_text((until - now + 999) / 1000)
                     );
                 }
@@ -198,7 +198,7 @@ pub(super) async fn work_html(
                         id = it.id,
                         live = super::follow::Feed::Conversation
                             .attrs(&format!("/ui/agent/interactions/{}/messages", it.id)),
-                        conv = ctx.t("conversation"),
+                        conv = ctx.te("conversation"),
                         log = popup::conversation_log(ctx, &msgs),
                     );
                     if !ended {
@@ -208,8 +208,8 @@ pub(super) async fn work_html(
 <label for=\"msg-{id}\" class=\"sr\">{type_l}</label><input id=\"msg-{id}\" name=\"body\" required maxlength=\"8000\" autocomplete=\"off\" placeholder=\"{type_l}\">\
 <button type=\"submit\">{send}</button></form>",
                             id = it.id,
-                            type_l = ctx.t("type-message"),
-                            send = ctx.t("send"),
+                            type_l = ctx.te("type-message"),
+                            send = ctx.te("send"),
                         );
                     }
                     s.push_str("</section>");
@@ -225,10 +225,10 @@ pub(super) async fn work_html(
 <label for=\"note-{id}\">{add_note}</label><textarea id=\"note-{id}\" name=\"body\" rows=\"2\" required maxlength=\"8000\"></textarea>\
 <button type=\"submit\">{add}</button></form></section>",
                     id = it.id,
-                    notes_l = ctx.t("notes"),
+                    notes_l = ctx.te("notes"),
                     list = popup::notes_list(ctx, &notes),
-                    add_note = ctx.t("add-note"),
-                    add = ctx.t("add"),
+                    add_note = ctx.te("add-note"),
+                    add = ctx.te("add"),
                 );
                 s.push_str("</div><div>");
                 let codes = settings.codes_for(st, t, it, qname).await?;
@@ -241,7 +241,7 @@ pub(super) async fn work_html(
                     let _ = write!(
                         s,
                         "<section class=\"card\"><button hx-post=\"/ui/agent/interactions/{id}/complete\" hx-target=\"#work\" id=\"complete-{id}\">{}</button></section>",
-                        ctx.t("complete"),
+                        ctx.te("complete"),
                         id = it.id
                     );
                 }
@@ -266,13 +266,13 @@ fn timer_text(secs: i64) -> String {
 pub(super) fn disposition_form(ctx: &Ctx, it: &InteractionView, codes: &[Disposition]) -> String {
     let mut opts = format!(
         "<option value=\"\">{}</option>",
-        ctx.t("choose-disposition")
+        ctx.te("choose-disposition")
     );
     for d in codes {
         let label = d.label.as_deref().unwrap_or(&d.code);
         let effect = match d.effect {
-            Some(Effect::DoNotCall) => format!(" ({})", ctx.t("do-not-call")),
-            Some(Effect::Callback) => format!(" ({})", ctx.t("schedule-callback")),
+            Some(Effect::DoNotCall) => format!(" ({})", ctx.te("do-not-call")),
+            Some(Effect::Callback) => format!(" ({})", ctx.te("schedule-callback")),
             None => String::new(),
         };
         let sel = if it.disposition.as_deref() == Some(&d.code) {
@@ -293,8 +293,8 @@ pub(super) fn disposition_form(ctx: &Ctx, it: &InteractionView, codes: &[Disposi
 <label for=\"disp-{id}\" class=\"sr\">{title}</label><select id=\"disp-{id}\" name=\"code\" required>{opts}</select>\
 <button type=\"submit\">{save}</button></form></section>",
         id = it.id,
-        title = ctx.t("disposition"),
-        save = ctx.t("save"),
+        title = ctx.te("disposition"),
+        save = ctx.te("save"),
     )
 }
 
@@ -311,10 +311,10 @@ pub(super) fn callback_form(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) 
 <label for=\"cb-{id}\">{when}</label><input id=\"cb-{id}\" type=\"datetime-local\" name=\"at\" value=\"{default}\" required aria-describedby=\"cb-hint-{id}\">\
 <button type=\"submit\">{save}</button> <span id=\"cb-status-{id}\" role=\"status\"></span></form></section>",
         id = it.id,
-        title = ctx.t("schedule-callback"),
-        local = ctx.ta("callback-local-time", &[("time", i18n::Arg::Str(&local_s))]),
-        when = ctx.t("callback-when"),
-        save = ctx.t("save"),
+        title = ctx.te("schedule-callback"),
+        local = ctx.tae("callback-local-time", &[("time", i18n::Arg::Str(&local_s))]),
+        when = ctx.te("callback-when"),
+        save = ctx.te("save"),
     )
 }
 
@@ -325,7 +325,7 @@ pub(super) fn transfer_form(
     agents: &[store::read::AgentView],
     me: i64,
 ) -> String {
-    let mut opts = format!("<optgroup label=\"{}\">", ctx.t("transfer-to-queue"));
+    let mut opts = format!("<optgroup label=\"{}\">", ctx.te("transfer-to-queue"));
     for q in queues {
         let _ = write!(
             opts,
@@ -336,7 +336,7 @@ pub(super) fn transfer_form(
     let _ = write!(
         opts,
         "</optgroup><optgroup label=\"{}\">",
-        ctx.t("transfer-to-agent")
+        ctx.te("transfer-to-agent")
     );
     for a in agents.iter().filter(|a| a.id != me) {
         let _ = write!(
@@ -354,7 +354,7 @@ pub(super) fn transfer_form(
 <label for=\"tr-{id}\" class=\"sr\">{title}</label><select id=\"tr-{id}\" name=\"to\" required>{opts}</select>\
 <button type=\"submit\">{title}</button></form></section>",
         id = it.id,
-        title = ctx.t("transfer"),
+        title = ctx.te("transfer"),
     )
 }
 

@@ -568,12 +568,12 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> String {
     let mut s = String::from(
         "<form id=\"plan-form\" hx-post=\"/ui/admin/plan/form\" hx-target=\"#plan-form-box\" hx-swap=\"innerHTML\">",
     );
-    let _ = write!(s, "<h3 id=\"rules-h\">{}</h3>", ctx.t("rules"));
+    let _ = write!(s, "<h3 id=\"rules-h\">{}</h3>", ctx.te("rules"));
     let mut rows = f.rules.clone();
     rows.extend((0..BLANK_ROWS).map(|_| RuleRow::default()));
     for (i, r) in rows.iter().enumerate() {
         let legend = if r.orig.is_none() && r.name.is_empty() {
-            ctx.t("new-rule")
+            ctx.te("new-rule")
         } else {
             esc(&r.name)
         };
@@ -585,7 +585,7 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> String {
             );
         }
         s.push_str(&input(
-            &ctx.t("rule-name"),
+            &ctx.te("rule-name"),
             &format!("r-{i}-name"),
             &format!("r.{i}.name"),
             &r.name,
@@ -594,7 +594,7 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> String {
         ));
         for (j, (key, label)) in WHEN_LISTS.iter().enumerate() {
             s.push_str(&input(
-                &ctx.t(label),
+                &ctx.te(label),
                 &format!("r-{i}-{key}"),
                 &format!("r.{i}.{key}"),
                 &r.when[j],
@@ -603,7 +603,7 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> String {
             ));
         }
         s.push_str(&input(
-            &ctx.t("queue"),
+            &ctx.te("queue"),
             &format!("r-{i}-queue"),
             &format!("r.{i}.queue"),
             &r.queue,
@@ -611,7 +611,7 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> String {
             12,
         ));
         s.push_str(&input(
-            &ctx.t("priority-add"),
+            &ctx.te("priority-add"),
             &format!("r-{i}-priority_add"),
             &format!("r.{i}.priority_add"),
             &r.priority_add,
@@ -619,7 +619,7 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> String {
             4,
         ));
         s.push_str(&input(
-            &ctx.t("add-skills"),
+            &ctx.te("add-skills"),
             &format!("r-{i}-skills"),
             &format!("r.{i}.skills"),
             &r.skills,
@@ -631,17 +631,17 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> String {
                 s,
                 "<label><input type=\"checkbox\" name=\"r.{i}.remove\" value=\"1\"{}> {}</label>",
                 if r.remove { " checked" } else { "" },
-                ctx.t("remove")
+                ctx.te("remove")
             );
         }
         s.push_str("</fieldset>");
     }
-    let _ = write!(s, "<h3>{}</h3>", ctx.t("timed-steps"));
+    let _ = write!(s, "<h3>{}</h3>", ctx.te("timed-steps"));
     for (qi, (name, steps)) in f.queues.iter().enumerate() {
         let _ = write!(
             s,
             "<fieldset class=\"steps\"><legend>{} {}</legend><input type=\"hidden\" name=\"q.{qi}.name\" value=\"{}\">",
-            ctx.t("queue"),
+            ctx.te("queue"),
             esc(name),
             esc(name)
         );
@@ -650,7 +650,7 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> String {
         for (si, st) in rows.iter().enumerate() {
             s.push_str("<div class=\"row step\">");
             s.push_str(&input(
-                &ctx.t("until-s"),
+                &ctx.te("until-s"),
                 &format!("q-{qi}-s-{si}-until_s"),
                 &format!("q.{qi}.s.{si}.until_s"),
                 &st.until_s,
@@ -658,7 +658,7 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> String {
                 6,
             ));
             s.push_str(&input(
-                &ctx.t("skills"),
+                &ctx.te("skills"),
                 &format!("q-{qi}-s-{si}-skills"),
                 &format!("q.{qi}.s.{si}.skills"),
                 &st.skills,
@@ -666,7 +666,7 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> String {
                 20,
             ));
             s.push_str(&input(
-                &ctx.t("team"),
+                &ctx.te("team"),
                 &format!("q-{qi}-s-{si}-team"),
                 &format!("q.{qi}.s.{si}.team"),
                 &st.team,
@@ -678,7 +678,7 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> String {
                     s,
                     "<label><input type=\"checkbox\" name=\"q.{qi}.s.{si}.remove\" value=\"1\"{}> {}</label>",
                     if st.remove { " checked" } else { "" },
-                    ctx.t("remove")
+                    ctx.te("remove")
                 );
             }
             s.push_str("</div>");
@@ -690,7 +690,7 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> String {
             s,
             "<div class=\"row hours\"><label for=\"{wid}\">{wl}</label>\
 <textarea id=\"{wid}\" name=\"q.{qi}.weekly\" rows=\"2\" cols=\"28\" class=\"code\" placeholder=\"mon-fri = 08:00-20:00\"{inv}>{wv}</textarea>{werr}",
-            wl = ctx.t("opening-hours"),
+            wl = ctx.te("opening-hours"),
             wv = esc(&h.weekly),
             inv = if werr.is_some() {
                 format!(" aria-invalid=\"true\" aria-describedby=\"{wid}-err\"")
@@ -705,7 +705,7 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> String {
                 .unwrap_or_default(),
         );
         s.push_str(&input(
-            &ctx.t("holiday-dates"),
+            &ctx.te("holiday-dates"),
             &format!("q-{qi}-holidays"),
             &format!("q.{qi}.holidays"),
             &h.holidays,
@@ -713,7 +713,7 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> String {
             24,
         ));
         s.push_str(&input(
-            &ctx.t("when-closed"),
+            &ctx.te("when-closed"),
             &format!("q-{qi}-closed"),
             &format!("q.{qi}.closed"),
             &h.closed,
@@ -727,15 +727,15 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> String {
         "<p id=\"plan-form-msg\" aria-live=\"polite\">{}</p><p class=\"hint\">{}</p><button type=\"submit\">{}</button></form>",
         match (m.0.get("plan-form"), saved) {
             (Some(e), _) => format!("<span class=\"error\">{}</span>", esc(e)),
-            (None, true) => format!("<span class=\"ok\">{}</span>", ctx.t("saved")),
+            (None, true) => format!("<span class=\"ok\">{}</span>", ctx.te("saved")),
             (None, false) if !m.0.is_empty() => format!(
                 "<span class=\"error\">{}</span>",
-                ctx.t("form-has-mistakes")
+                ctx.te("form-has-mistakes")
             ),
             _ => String::new(),
         },
-        ctx.t("plan-form-hint"),
-        ctx.t("save"),
+        ctx.te("plan-form-hint"),
+        ctx.te("save"),
     );
     s
 }

@@ -93,7 +93,7 @@ fn yes(v: &str) -> bool {
 
 /// The label of a channel.
 pub fn channel_label(ctx: &Ctx, channel: &str) -> String {
-    ctx.t(&format!("channel-{channel}"))
+    ctx.te(&format!("channel-{channel}"))
 }
 
 /// The screen pop of an interaction.
@@ -105,7 +105,7 @@ pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String 
         .unwrap_or_default();
     let mut s = format!(
         "<section class=\"card\" aria-labelledby=\"pop-{id}\"><h3 id=\"pop-{id}\">{}</h3>",
-        ctx.t("customer"),
+        ctx.te("customer"),
         id = it.id
     );
     match &pop.customer {
@@ -125,7 +125,7 @@ pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String 
             let _ = write!(
                 s,
                 "<p><strong class=\"customer-name\">{}</strong> {}</p>",
-                ctx.t("customer-unknown"),
+                ctx.te("customer-unknown"),
                 esc(name)
             );
         }
@@ -139,7 +139,7 @@ pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String 
         let _ = write!(
             flags,
             "<span class=\"badge tier\">{}: {}</span> ",
-            ctx.t("value-tier"),
+            ctx.te("value-tier"),
             esc(&t)
         );
     }
@@ -147,7 +147,7 @@ pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String 
         let _ = write!(
             flags,
             "<span class=\"badge\">{}: {}</span> ",
-            ctx.t("consent"),
+            ctx.te("consent"),
             esc(c)
         );
     }
@@ -155,7 +155,7 @@ pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String 
         let _ = write!(
             flags,
             "<span class=\"badge flag\">{}</span> ",
-            ctx.t("do-not-call")
+            ctx.te("do-not-call")
         );
     }
     if !flags.is_empty() {
@@ -171,7 +171,7 @@ pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String 
     // What the customer already said: subject, IVR, web form, lines.
     let mut said: Vec<(String, String)> = Vec::new();
     if let Some(sub) = &it.subject {
-        said.push((ctx.t("subject"), esc(sub)));
+        said.push((ctx.te("subject"), esc(sub)));
     }
     for (menu, choice) in &attrs.ivr {
         said.push((esc(menu), esc(choice)));
@@ -182,15 +182,15 @@ pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String 
         }
     }
     if let Some(n) = &attrs.caller_number {
-        said.push((ctx.t("caller-number"), esc(n.as_str())));
+        said.push((ctx.te("caller-number"), esc(n.as_str())));
     }
     if let Some(n) = &attrs.dialled_number {
-        said.push((ctx.t("dialled-number"), esc(n.as_str())));
+        said.push((ctx.te("dialled-number"), esc(n.as_str())));
     }
     if let Some(l) = &attrs.language {
-        said.push((ctx.t("language"), esc(l.as_str())));
+        said.push((ctx.te("language"), esc(l.as_str())));
     }
-    let _ = write!(s, "<h4>{}</h4>", ctx.t("ivr-collected"));
+    let _ = write!(s, "<h4>{}</h4>", ctx.te("ivr-collected"));
     if said.is_empty() {
         s.push_str("<p class=\"hint\">—</p>");
     } else {
@@ -201,7 +201,7 @@ pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String 
         s.push_str("</dl>");
     }
     open_cases(ctx, it, pop, &mut s);
-    let _ = write!(s, "<h4>{}</h4>", ctx.t("last-contacts"));
+    let _ = write!(s, "<h4>{}</h4>", ctx.te("last-contacts"));
     let earlier: Vec<_> = pop
         .history
         .iter()
@@ -209,15 +209,15 @@ pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String 
         .take(HISTORY_SHOWN)
         .collect();
     if earlier.is_empty() {
-        let _ = write!(s, "<p class=\"hint\">{}</p>", ctx.t("no-history"));
+        let _ = write!(s, "<p class=\"hint\">{}</p>", ctx.te("no-history"));
     } else {
         let _ = write!(
             s,
             "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            ctx.t("when"),
-            ctx.t("channel"),
-            ctx.t("outcome"),
-            ctx.t("disposition")
+            ctx.te("when"),
+            ctx.te("channel"),
+            ctx.te("outcome"),
+            ctx.te("disposition")
         );
         for h in earlier {
             let _ = write!(
@@ -240,7 +240,7 @@ fn interaction_state(ctx: &Ctx, state: model::state::InteractionState) -> String
     use model::state::InteractionState as S;
     match state {
         S::Created | S::Waiting | S::Offered | S::Connected | S::Transferring => {
-            ctx.t(&format!("interaction-{}", state.as_str()))
+            ctx.te(&format!("interaction-{}", state.as_str()))
         }
         S::Ended => state.as_str().to_string(),
     }
@@ -252,13 +252,13 @@ fn open_cases(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop, s: &mut String
     let _ = write!(
         s,
         "<h4 id=\"open-h-{id}\">{}</h4><div class=\"open-cases\" aria-labelledby=\"open-h-{id}\">",
-        ctx.t("open-cases"),
+        ctx.te("open-cases"),
         id = it.id
     );
     let open = pop.open_interactions(it.id);
     let callback = pop.pending_callback(crate::clock::now_ms());
     if open.is_empty() && callback.is_none() {
-        let _ = write!(s, "<p class=\"hint\">{}</p>", ctx.t("no-open-cases"));
+        let _ = write!(s, "<p class=\"hint\">{}</p>", ctx.te("no-open-cases"));
     }
     if let Some(at) = callback {
         let when = match pop.zone() {
@@ -273,17 +273,17 @@ fn open_cases(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop, s: &mut String
         let _ = write!(
             s,
             "<p class=\"callback\">{}</p>",
-            ctx.ta("callback-pending", &[("time", Arg::Str(&when))])
+            ctx.tae("callback-pending", &[("time", Arg::Str(&when))])
         );
     }
     if !open.is_empty() {
         let _ = write!(
             s,
             "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            ctx.t("when"),
-            ctx.t("channel"),
-            ctx.t("state"),
-            ctx.t("subject")
+            ctx.te("when"),
+            ctx.te("channel"),
+            ctx.te("state"),
+            ctx.te("subject")
         );
         for h in open.into_iter().take(HISTORY_SHOWN) {
             let _ = write!(
@@ -306,9 +306,9 @@ pub fn conversation_log(ctx: &Ctx, msgs: &[MessageView]) -> String {
     let mut s = String::new();
     for m in msgs {
         let (cls, who) = if m.from == "agent" {
-            ("agent", ctx.t("you"))
+            ("agent", ctx.te("you"))
         } else {
-            ("customer", ctx.t("customer"))
+            ("customer", ctx.te("customer"))
         };
         let _ = write!(
             s,
@@ -317,7 +317,7 @@ pub fn conversation_log(ctx: &Ctx, msgs: &[MessageView]) -> String {
         );
     }
     if msgs.is_empty() {
-        let _ = write!(s, "<p class=\"hint\">{}</p>", ctx.t("no-messages"));
+        let _ = write!(s, "<p class=\"hint\">{}</p>", ctx.te("no-messages"));
     }
     s
 }
@@ -349,11 +349,11 @@ pub fn script(
 ) -> String {
     let mut s = format!(
         "<section class=\"card\" id=\"script-{id}\" aria-labelledby=\"script-h-{id}\"><h3 id=\"script-h-{id}\">{}</h3>",
-        ctx.t("script"),
+        ctx.te("script"),
         id = it.id
     );
     let Some(desk) = desk.filter(|d| !d.script.is_empty() || !d.questions.is_empty()) else {
-        let _ = write!(s, "<p class=\"hint\">{}</p></section>", ctx.t("no-script"));
+        let _ = write!(s, "<p class=\"hint\">{}</p></section>", ctx.te("no-script"));
         return s;
     };
     if !desk.script.is_empty() {
@@ -368,7 +368,7 @@ pub fn script(
             let _ = write!(
                 s,
                 "<p class=\"hint\">{}</p></section>",
-                ctx.t("profile-needs-customer")
+                ctx.te("profile-needs-customer")
             );
             return s;
         }
@@ -384,7 +384,7 @@ pub fn script(
                 s,
                 "<label for=\"{input_id}\">{} <span class=\"hint\">({})</span></label>",
                 esc(&q.label),
-                ctx.t("profiling-question")
+                ctx.te("profiling-question")
             );
             if q.options.is_empty() {
                 let _ = write!(
@@ -409,7 +409,7 @@ pub fn script(
         let _ = write!(
             s,
             "<button type=\"submit\">{}</button> <span role=\"status\" class=\"ok\">{status}</span></form>",
-            ctx.t("save-answers")
+            ctx.te("save-answers")
         );
     }
     s.push_str("</section>");
@@ -418,7 +418,7 @@ pub fn script(
 
 /// "N s in this state" with a ticking clock.
 pub fn ticking(ctx: &Ctx, id: &str, since_ms: i64) -> String {
-    let msg = ctx.ta(id, &[("duration", Arg::Str("\u{1}"))]);
+    let msg = ctx.tae(id, &[("duration", Arg::Str("\u{1}"))]);
     msg.replace(
         '\u{1}',
         &format!("<span data-since=\"{since_ms}\">0:00</span>"),

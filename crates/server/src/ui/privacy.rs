@@ -22,7 +22,7 @@ pub fn section_html(ctx: &Ctx, c: &CustomerFull) -> String {
     let body = match c.erased_at {
         Some(at) => format!(
             "<p id=\"privacy-erased\" class=\"notice\">{}</p>",
-            ctx.ta(
+            ctx.tae(
                 "privacy-erased",
                 &[("time", i18n::Arg::Str(&ctx.datetime(at)))]
             )
@@ -31,14 +31,14 @@ pub fn section_html(ctx: &Ctx, c: &CustomerFull) -> String {
     };
     format!(
         "<section class=\"card\" aria-labelledby=\"privacy-h\"><h2 id=\"privacy-h\">{}</h2>{body}</section>",
-        ctx.t("privacy-title")
+        ctx.te("privacy-title")
     )
 }
 
 fn live_html(ctx: &Ctx, c: &CustomerFull) -> String {
     let mut s = format!(
         "<p><a id=\"privacy-export\" href=\"/api/v1/customers/{id}/export\" download>{}</a></p>",
-        ctx.t("privacy-export"),
+        ctx.te("privacy-export"),
         id = c.id,
     );
     if allowed(ctx.p.role, Action::CustomersErase) {
@@ -49,9 +49,9 @@ fn live_html(ctx: &Ctx, c: &CustomerFull) -> String {
 <div class=\"row\"><button type=\"submit\" class=\"danger\">{erase}</button>\
 <span id=\"privacy-msg\" role=\"status\"></span></div></form>",
             id = c.id,
-            help = ctx.t("privacy-erase-help"),
-            confirm = ctx.ta("privacy-confirm", &[("id", i18n::Arg::Num(c.id as f64))]),
-            erase = ctx.t("privacy-erase"),
+            help = ctx.te("privacy-erase-help"),
+            confirm = ctx.tae("privacy-confirm", &[("id", i18n::Arg::Num(c.id as f64))]),
+            erase = ctx.te("privacy-erase"),
         ));
     }
     s
@@ -75,7 +75,11 @@ pub async fn erase(
     let id = path_id(&id, "customer")?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     if f.confirm.trim().trim_start_matches('#') != id.to_string() {
-        return Ok(said(false, "#privacy-msg", &ctx.t("privacy-confirm-wrong")));
+        return Ok(said(
+            false,
+            "#privacy-msg",
+            &ctx.te("privacy-confirm-wrong"),
+        ));
     }
     let t = ctx.p.tenant()?.clone();
     let c =

@@ -10,7 +10,7 @@ use i18n::Lang;
 use serde::Deserialize;
 
 use super::signin::{failed, finish, sign_in_html};
-use super::{UiForm, esc, html_response, tr};
+use super::{UiForm, esc, html_response, tre};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::{ClientAddr, sessions};
@@ -63,10 +63,10 @@ async fn code_page(
         format!(
             "<p>{hint}</p><figure id=\"totp-qr\" aria-label=\"{qr_l}\">{svg}</figure>\
 <p class=\"hint\">{key_l}</p><p><code id=\"totp-secret\">{secret}</code></p>",
-            hint = esc(&tr(lang, "two-factor-setup-hint")),
-            qr_l = esc(&tr(lang, "two-factor-qr")),
+            hint = esc(&tre(lang, "two-factor-setup-hint")),
+            qr_l = esc(&tre(lang, "two-factor-qr")),
             svg = s.qr_svg,
-            key_l = esc(&tr(lang, "two-factor-key")),
+            key_l = esc(&tre(lang, "two-factor-key")),
             secret = esc(&s.secret),
         )
     } else {
@@ -97,9 +97,9 @@ async fn code_page(
 autocomplete=\"one-time-code\" pattern=\"[0-9 ]{{6,7}}\" maxlength=\"7\" autofocus>\
 <button type=\"submit\">{verify}</button></form></main></body></html>",
         code = lang.code(),
-        title = esc(&tr(lang, title)),
-        code_l = esc(&tr(lang, "two-factor-code")),
-        verify = esc(&tr(lang, "verify")),
+        title = esc(&tre(lang, title)),
+        code_l = esc(&tre(lang, "two-factor-code")),
+        verify = esc(&tre(lang, "verify")),
     )))
 }
 
@@ -122,7 +122,7 @@ pub async fn submit(
 ) -> Response {
     let Some(Half::Code(wait)) = st.pending.take(&f.challenge) else {
         let lang = super::lang_of(&headers);
-        let msg = tr(lang, "two-factor-expired");
+        let msg = tre(lang, "two-factor-expired");
         let mut res = html_response(sign_in_html(lang, "", "", Some(&msg)));
         *res.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
         return res;
@@ -136,7 +136,7 @@ pub async fn submit(
         Err(e) if e.code == "unauthenticated" => {
             let again = st.pending.retry(&f.challenge, wait.clone());
             if again {
-                let msg = tr(lang, "two-factor-wrong");
+                let msg = tre(lang, "two-factor-wrong");
                 code_page(&st, &f.challenge, &wait, lang, Some(&msg))
                     .await
                     .map(|mut r| {

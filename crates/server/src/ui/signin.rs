@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::{
     LANG_COOKIE, PREF_COOKIE_MAX_AGE_S, TZ_COOKIE, UiForm, esc, home_of, html_response, lang_of,
-    redirect, tr,
+    redirect, tre,
 };
 use crate::AppState;
 use crate::auth::Principal;
@@ -68,14 +68,14 @@ pub fn sign_in_html(lang: Lang, tenant: &str, username: &str, error: Option<&str
 <button type=\"submit\">{title}</button>\
 <button type=\"submit\" class=\"secondary\" id=\"sso\" formaction=\"/ui/sign-in/oidc\" formnovalidate>{sso}</button>\
 </form></main></body></html>",
-        sso = tr(lang, "sign-in-sso"),
+        sso = tre(lang, "sign-in-sso"),
         code = lang.code(),
-        title = tr(lang, "sign-in"),
-        tenant_l = tr(lang, "tenant"),
-        tenant_hint = tr(lang, "tenant-hint"),
-        user_l = tr(lang, "username"),
-        pass_l = tr(lang, "password"),
-        lang_l = tr(lang, "language"),
+        title = tre(lang, "sign-in"),
+        tenant_l = tre(lang, "tenant"),
+        tenant_hint = tre(lang, "tenant-hint"),
+        user_l = tre(lang, "username"),
+        pass_l = tre(lang, "password"),
+        lang_l = tre(lang, "language"),
         tenant = esc(tenant),
         username = esc(username),
     )
@@ -174,7 +174,7 @@ pub async fn finish(st: &AppState, wait: &CodeWait, via_page: bool) -> ApiResult
 <meta http-equiv=\"refresh\" content=\"0;url={home}\"><title>Centralita</title></head>\
 <body><p><a href=\"{home}\">{go}</a></p></body></html>",
             code = lang.code(),
-            go = esc(&tr(lang, "continue")),
+            go = esc(&tre(lang, "continue")),
         ))
     } else {
         (

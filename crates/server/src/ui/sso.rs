@@ -20,7 +20,7 @@ use i18n::Lang;
 use serde::Deserialize;
 
 use super::signin::{failed, finish};
-use super::{esc, html_response, lang_of, tr};
+use super::{esc, html_response, lang_of, tre};
 use crate::AppState;
 use crate::auth::Role;
 use crate::error::{ApiError, ApiResult};
@@ -74,7 +74,7 @@ fn onward(lang: Lang, to: &str) -> Response {
 <body><p><a id=\"onward\" href=\"{to}\">{go}</a></p></body></html>",
         code = lang.code(),
         to = esc(to),
-        go = esc(&tr(lang, "continue")),
+        go = esc(&tre(lang, "continue")),
     ))
 }
 
@@ -95,7 +95,7 @@ async fn begin(
     lang: Lang,
     tz: &str,
 ) -> ApiResult<Response> {
-    let not_set = || ApiError::sign_in_failed(tr(lang, "sso-not-set-up"));
+    let not_set = || ApiError::sign_in_failed(tre(lang, "sso-not-set-up"));
     let t = st.store.tenant_by_name(tenant).await?.ok_or_else(not_set)?;
     let settings = api::tenant_settings(st, &t).await?;
     let o = settings.oidc.ok_or_else(not_set)?;
@@ -186,7 +186,7 @@ pub async fn callback(
                 lang,
                 "",
                 "",
-                &ApiError::sign_in_failed(tr(lang, "sso-expired")),
+                &ApiError::sign_in_failed(tre(lang, "sso-expired")),
             );
         }
     };
@@ -221,7 +221,7 @@ async fn complete(st: &AppState, wait: &OidcWait, c: &Callback) -> ApiResult<Res
     let lang = wait.lang;
     let o = settings
         .oidc
-        .ok_or_else(|| ApiError::sign_in_failed(tr(lang, "sso-not-set-up")))?;
+        .ok_or_else(|| ApiError::sign_in_failed(tre(lang, "sso-not-set-up")))?;
     let secret = match &o.client_secret {
         Some(sealed) => Some(
             st.secrets
@@ -304,7 +304,7 @@ async fn user_for(
             Ok(u)
         }
         None if o.create_users => {
-            let role = role.ok_or_else(|| ApiError::sign_in_failed(tr(lang, "sso-no-role")))?;
+            let role = role.ok_or_else(|| ApiError::sign_in_failed(tre(lang, "sso-no-role")))?;
             // No password: this user signs in through the provider only.
             let u = st
                 .store
@@ -322,7 +322,7 @@ async fn user_for(
             .await?;
             Ok(u)
         }
-        None => Err(ApiError::sign_in_failed(tr(lang, "sso-no-user"))),
+        None => Err(ApiError::sign_in_failed(tre(lang, "sso-no-user"))),
     }
 }
 

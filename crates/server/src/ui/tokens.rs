@@ -44,7 +44,7 @@ fn when(ms: Option<i64>, never: &str) -> String {
 /// The list and the form; `note` goes above them (a new secret, an error).
 async fn box_html(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<String> {
     let tokens = st.store.tokens(ctx.p.tenant()?).await?;
-    let never = ctx.t("never");
+    let never = ctx.te("never");
     let mut rows = String::new();
     for k in &tokens {
         let _ = write!(
@@ -53,24 +53,24 @@ async fn box_html(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<String> {
 <td><button type=\"button\" class=\"secondary\" hx-post=\"/ui/admin/tokens/{id}/revoke\" hx-target=\"#tokens-box\" hx-swap=\"outerHTML\" hx-confirm=\"{confirm}\">{revoke}</button></td></tr>",
             id = k.id,
             name = esc(&k.name),
-            role = ctx.t(&format!("role-{}", k.role)),
+            role = ctx.te(&format!("role-{}", k.role)),
             made = when(Some(k.created_at), &never),
             exp = when(k.expires_at, &never),
             used = when(k.last_used_at, &never),
-            confirm = esc(&ctx.t("token-revoke-confirm")),
-            revoke = ctx.t("token-revoke"),
+            confirm = esc(&ctx.te("token-revoke-confirm")),
+            revoke = ctx.te("token-revoke"),
         );
     }
     let list = if tokens.is_empty() {
-        format!("<p>{}</p>", ctx.t("tokens-none"))
+        format!("<p>{}</p>", ctx.te("tokens-none"))
     } else {
         format!(
             "<table><thead><tr><th>#</th><th>{name}</th><th>{role}</th><th>{made}</th><th>{exp}</th><th>{used}</th><th></th></tr></thead><tbody>{rows}</tbody></table>",
-            name = ctx.t("token-name"),
-            role = ctx.t("role"),
-            made = ctx.t("token-created"),
-            exp = ctx.t("token-expires"),
-            used = ctx.t("token-last-used"),
+            name = ctx.te("token-name"),
+            role = ctx.te("role"),
+            made = ctx.te("token-created"),
+            exp = ctx.te("token-expires"),
+            used = ctx.te("token-last-used"),
         )
     };
     let mut roles = String::new();
@@ -85,7 +85,7 @@ async fn box_html(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<String> {
             roles,
             "<option value=\"{}\">{}</option>",
             r.as_str(),
-            ctx.t(&format!("role-{}", r.as_str()))
+            ctx.te(&format!("role-{}", r.as_str()))
         );
     }
     Ok(format!(
@@ -96,11 +96,11 @@ async fn box_html(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<String> {
 <label for=\"tk-role\">{role_l}</label><select id=\"tk-role\" name=\"role\">{roles}</select>\
 <label for=\"tk-exp\">{exp_l}</label><input id=\"tk-exp\" name=\"expires\" type=\"date\">\
 <button type=\"submit\">{make}</button></form></div>",
-        new = ctx.t("token-new"),
-        name_l = ctx.t("token-name"),
-        role_l = ctx.t("role"),
-        exp_l = ctx.t("token-expires"),
-        make = ctx.t("token-make"),
+        new = ctx.te("token-new"),
+        name_l = ctx.te("token-name"),
+        role_l = ctx.te("role"),
+        exp_l = ctx.te("token-expires"),
+        make = ctx.te("token-make"),
     ))
 }
 
@@ -112,8 +112,8 @@ pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     Ok(format!(
         "<section class=\"card\" aria-labelledby=\"tokens-h\"><h2 id=\"tokens-h\">{}</h2>\
 <p class=\"hint\">{}</p>{}</section>",
-        ctx.t("tokens-title"),
-        ctx.t("tokens-hint"),
+        ctx.te("tokens-title"),
+        ctx.te("tokens-hint"),
         box_html(st, ctx, "").await?,
     ))
 }
@@ -142,7 +142,7 @@ pub async fn make(
                 .and_hms_opt(23, 59, 59)
                 .map(|t| t.and_utc().timestamp_millis()),
             Err(_) => {
-                let msg = format!("{}: {d}", ctx.t("token-expires"));
+                let msg = format!("{}: {d}", ctx.te("token-expires"));
                 return refused(&st, &ctx, &msg).await;
             }
         },
@@ -155,7 +155,7 @@ pub async fn make(
     };
     let note = format!(
         "<span class=\"ok\">{}</span> <code class=\"secret\">{}</code>",
-        ctx.t("token-secret-once"),
+        ctx.te("token-secret-once"),
         esc(&secret)
     );
     Ok(html_response(box_html(&st, &ctx, &note).await?))
@@ -170,6 +170,6 @@ pub async fn revoke(
 ) -> ApiResult<Response> {
     let ctx = Ctx::new(&st, p, &headers).await?;
     api::revoke_now(&st, &ctx.p, path_id(&id, "token")?).await?;
-    let note = format!("<span class=\"ok\">{}</span>", ctx.t("token-revoked"));
+    let note = format!("<span class=\"ok\">{}</span>", ctx.te("token-revoked"));
     Ok(html_response(box_html(&st, &ctx, &note).await?))
 }

@@ -46,7 +46,7 @@ pub fn role_options(ctx: &Ctx, current: Option<&str>) -> String {
             s,
             "<option value=\"{}\"{sel}>{}</option>",
             r.as_str(),
-            ctx.t(&format!("role-{}", r.as_str()))
+            ctx.te(&format!("role-{}", r.as_str()))
         );
     }
     s
@@ -59,10 +59,10 @@ pub async fn users_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<Strin
     let second = st.store.totp_users(t.id()).await?;
     let mut s = format!(
         "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.t("username"),
-        ctx.t("role"),
-        ctx.t("agent"),
-        ctx.t("edit"),
+        ctx.te("username"),
+        ctx.te("role"),
+        ctx.te("agent"),
+        ctx.te("edit"),
     );
     for u in &users {
         let agent = u
@@ -74,7 +74,7 @@ pub async fn users_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<Strin
         let badge = if has_second {
             format!(
                 " <span class=\"badge\" title=\"{}\">2FA</span>",
-                ctx.t("two-factor-on")
+                ctx.te("two-factor-on")
             )
         } else {
             String::new()
@@ -83,8 +83,8 @@ pub async fn users_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<Strin
             format!(
                 "<button type=\"button\" class=\"secondary\" hx-post=\"/ui/admin/users/{id}/two-factor/reset\" hx-target=\"#users\" hx-confirm=\"{confirm}\">{label}</button>",
                 id = u.id,
-                confirm = ctx.t("two-factor-reset-confirm"),
-                label = ctx.t("two-factor-reset"),
+                confirm = ctx.te("two-factor-reset-confirm"),
+                label = ctx.te("two-factor-reset"),
             )
         } else {
             String::new()
@@ -105,21 +105,21 @@ pub async fn users_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<Strin
 <button type=\"button\" class=\"danger\" hx-post=\"/ui/admin/users/{id}/remove\" hx-target=\"#users\" hx-confirm=\"{confirm}\">{remove}</button>\
 <p id=\"u-msg-{id}\" aria-live=\"polite\"></p></details>",
                 id = u.id,
-                edit = ctx.t("edit"),
-                role_l = ctx.t("role"),
+                edit = ctx.te("edit"),
+                role_l = ctx.te("role"),
                 roles = role_options(ctx, Some(&u.role)),
-                change_role = ctx.t("change-role"),
-                new_pw = ctx.t("new-password"),
+                change_role = ctx.te("change-role"),
+                new_pw = ctx.te("new-password"),
                 pw_min = auth::PASSWORD_LEN_MIN,
-                reset = ctx.t("reset-password"),
-                confirm = ctx.t("remove-user-confirm"),
-                remove = ctx.t("remove-user"),
+                reset = ctx.te("reset-password"),
+                confirm = ctx.te("remove-user-confirm"),
+                remove = ctx.te("remove-user"),
             )
         };
         let _ = write!(
             s,
             "<tr data-user=\"{name}\"><td>{name}{badge}</td><td class=\"role\">{}</td><td>{agent}</td><td>{actions}</td></tr>",
-            ctx.t(&format!("role-{}", u.role))
+            ctx.te(&format!("role-{}", u.role))
         );
     }
     s.push_str("</tbody></table>");

@@ -74,14 +74,14 @@ fn pager(ctx: &Ctx, p: &Page) -> String {
     };
     let mut s = format!(
         "<nav class=\"row pager no-tv\" aria-label=\"{}\">",
-        ctx.t("waiting-pages")
+        ctx.te("waiting-pages")
     );
     if p.page > 1 {
-        s.push_str(&link(p.page - 1, "prev", ctx.t("page-previous")));
+        s.push_str(&link(p.page - 1, "prev", ctx.te("page-previous")));
     }
     let _ = write!(s, "<span>{} / {}</span>", p.page, p.pages);
     if p.page < p.pages {
-        s.push_str(&link(p.page + 1, "next", ctx.t("page-next")));
+        s.push_str(&link(p.page + 1, "next", ctx.te("page-next")));
     }
     s.push_str("</nav>");
     s
@@ -98,19 +98,23 @@ pub fn html(
 ) -> String {
     let mut s = format!(
         "<h2 class=\"no-tv\" id=\"waiting-h\">{}</h2>",
-        ctx.t("waiting-interactions")
+        ctx.te("waiting-interactions")
     );
     if p.total == 0 {
-        let _ = write!(s, "<p class=\"hint no-tv\">{}</p>", ctx.t("nobody-waiting"));
+        let _ = write!(
+            s,
+            "<p class=\"hint no-tv\">{}</p>",
+            ctx.te("nobody-waiting")
+        );
         return s;
     }
-    let count = ctx.ta("waiting-count", &[("count", Arg::Num(p.total as f64))]);
+    let count = ctx.tae("waiting-count", &[("count", Arg::Num(p.total as f64))]);
     let shown = if p.pages > 1 {
         let first = (p.page - 1) * PAGE_SIZE + 1;
         let last = first + p.rows.len() - 1;
         format!(
             " · {}",
-            ctx.ta(
+            ctx.tae(
                 "waiting-shown",
                 &[
                     ("first", Arg::Num(first as f64)),
@@ -134,9 +138,9 @@ pub fn html(
     let _ = write!(
         s,
         "<table class=\"waiting no-tv\" aria-describedby=\"waiting-h\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.t("queue"),
-        ctx.t("waited"),
-        ctx.t("reassign")
+        ctx.te("queue"),
+        ctx.te("waited"),
+        ctx.te("reassign")
     );
     for (id, c) in &p.rows {
         row(ctx, *id, c, queues, &opts, now, &mut s);
@@ -156,12 +160,12 @@ fn row(
 ) {
     let qname = c.queue.and_then(|q| queues.get(&q).copied()).unwrap_or("—");
     let form = if opts.is_empty() {
-        format!("<span class=\"hint\">{}</span>", ctx.t("nobody-available"))
+        format!("<span class=\"hint\">{}</span>", ctx.te("nobody-available"))
     } else {
         format!(
             "<form class=\"row\" hx-post=\"/ui/wallboard/interactions/{id}/assign\" hx-target=\"#board\">\
 <label for=\"assign-{id}\" class=\"sr\">{l}</label><select id=\"assign-{id}\" name=\"agent_id\">{opts}</select><button type=\"submit\">{l}</button></form>",
-            l = ctx.t("reassign"),
+            l = ctx.te("reassign"),
         )
     };
     let _ = write!(

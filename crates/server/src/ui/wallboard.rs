@@ -72,7 +72,7 @@ fn queue_agents(
             parts.push(format!(
                 "<span class=\"badge {}\">{}: {n}</span>",
                 state.as_str(),
-                ctx.t(&format!("state-{}", state.as_str().replace('_', "-")))
+                ctx.te(&format!("state-{}", state.as_str().replace('_', "-")))
             ));
         }
     }
@@ -129,7 +129,7 @@ fn alerts_html(ctx: &Ctx, b: &Board) -> String {
                 let _ = write!(
                     s,
                     "<p class=\"alert\" role=\"alert\">{}</p>",
-                    ctx.ta(
+                    ctx.tae(
                         "alert-service-level",
                         &[
                             ("queue", Arg::Str(&q.name)),
@@ -151,17 +151,17 @@ fn queues_html(ctx: &Ctx, b: &Board) -> String {
 <th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th>\
 <th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th>\
 <th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.t("queues"),
-        ctx.t("queue"),
-        ctx.t("waiting-now"),
-        ctx.t("longest-wait"),
-        ctx.t("service-level-today"),
-        ctx.t("service-level-30min"),
-        ctx.t("target"),
-        ctx.t("asa"),
-        ctx.t("abandoned"),
-        ctx.t("answered"),
-        ctx.t("agents-by-state"),
+        ctx.te("queues"),
+        ctx.te("queue"),
+        ctx.te("waiting-now"),
+        ctx.te("longest-wait"),
+        ctx.te("service-level-today"),
+        ctx.te("service-level-30min"),
+        ctx.te("target"),
+        ctx.te("asa"),
+        ctx.te("abandoned"),
+        ctx.te("answered"),
+        ctx.te("agents-by-state"),
     );
     for (q, f) in b.queues.iter().zip(&b.figures) {
         let cls = |v: Option<f64>| match v {
@@ -200,8 +200,8 @@ fn queues_html(ctx: &Ctx, b: &Board) -> String {
 fn agents_html(ctx: &Ctx, b: &Board) -> String {
     let mut s = format!(
         "<h2>{}</h2><ul class=\"row by-state\" aria-label=\"{}\">",
-        ctx.t("agents-by-state"),
-        ctx.t("agents-by-state")
+        ctx.te("agents-by-state"),
+        ctx.te("agents-by-state")
     );
     for status in STATES {
         let n = b.agents.iter().filter(|a| a.state == status).count();
@@ -209,7 +209,7 @@ fn agents_html(ctx: &Ctx, b: &Board) -> String {
         let _ = write!(
             s,
             "<li class=\"badge {state}\" data-state=\"{state}\">{}: <span class=\"count\">{n}</span></li>",
-            ctx.t(&format!("state-{}", state.replace('_', "-")))
+            ctx.te(&format!("state-{}", state.replace('_', "-")))
         );
     }
     s.push_str("</ul>");
@@ -217,13 +217,13 @@ fn agents_html(ctx: &Ctx, b: &Board) -> String {
         s,
         "<h2>{}</h2><table class=\"agents\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
 <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"no-tv\">{}</th></tr></thead><tbody>",
-        ctx.t("agents"),
-        ctx.t("agent"),
-        ctx.t("state"),
-        ctx.t("time-in-state-col"),
-        ctx.t("current-interaction"),
-        ctx.t("contacts-today-col"),
-        ctx.t("actions"),
+        ctx.te("agents"),
+        ctx.te("agent"),
+        ctx.te("state"),
+        ctx.te("time-in-state-col"),
+        ctx.te("current-interaction"),
+        ctx.te("contacts-today-col"),
+        ctx.te("actions"),
     );
     for a in &b.agents {
         agent_row(
@@ -243,11 +243,11 @@ fn agent_row(ctx: &Ctx, a: &store::read::AgentView, l: &live::AgentLive, s: &mut
     } else {
         "—".to_string()
     };
-    let mut state = ctx.t(&format!("state-{}", a.state.as_str().replace('_', "-")));
+    let mut state = ctx.te(&format!("state-{}", a.state.as_str().replace('_', "-")));
     if let Some(r) = &a.reason {
         let id = format!("reason-{r}");
         let label = if i18n::Catalog::global().has(ctx.lang, &id) {
-            ctx.t(&id)
+            ctx.te(&id)
         } else {
             esc(r)
         };
@@ -264,8 +264,8 @@ fn agent_row(ctx: &Ctx, a: &store::read::AgentView, l: &live::AgentLive, s: &mut
 <button class=\"danger\" hx-post=\"/ui/wallboard/agents/{id}/sign-out\" hx-target=\"#board\" aria-label=\"{so} {name}\">{so}</button>",
             id = a.id,
             name = esc(&a.name),
-            nr = ctx.t("force-not-ready"),
-            so = ctx.t("force-sign-out"),
+            nr = ctx.te("force-not-ready"),
+            so = ctx.te("force-sign-out"),
         )
     };
     let _ = write!(
@@ -323,8 +323,8 @@ pub async fn page_handler(
         "<p class=\"row no-tv\"><button type=\"button\" class=\"secondary\" data-fullscreen>{fs}</button>\
 <a href=\"/ui/wallboard?tv=1\">{tv}</a></p>\
 <div id=\"board\" {live} aria-live=\"off\">{board}</div>",
-        fs = ctx.t("full-screen"),
-        tv = ctx.t("tv-mode"),
+        fs = ctx.te("full-screen"),
+        tv = ctx.te("tv-mode"),
         live = Feed::Board.attrs(&src),
         board = board_html(st, &ctx, &t, page).await?,
     );
@@ -342,7 +342,7 @@ pub async fn page_handler(
             seq,
             page: Page::Wallboard,
         }),
-        &main,
+        super::PreEscaped(main),
     ))
 }
 

@@ -40,10 +40,10 @@ async fn box_html(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<String> {
                 "<span class=\"error\">{}</span>",
                 esc(d.error.as_deref().unwrap_or_default())
             ),
-            None => ctx.t("never"),
+            None => ctx.te("never"),
         };
         let kinds = if w.kinds.is_empty() {
-            ctx.t("webhook-all-kinds")
+            ctx.te("webhook-all-kinds")
         } else {
             esc(&w.kinds.join(", "))
         };
@@ -54,18 +54,18 @@ async fn box_html(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<String> {
             id = w.id,
             url = esc(&w.url),
             cursor = w.cursor_seq,
-            confirm = esc(&ctx.t("webhook-remove-confirm")),
-            remove = ctx.t("remove"),
+            confirm = esc(&ctx.te("webhook-remove-confirm")),
+            remove = ctx.te("remove"),
         );
     }
     let list = if hooks.is_empty() {
-        format!("<p class=\"hint\">{}</p>", ctx.t("webhook-none"))
+        format!("<p class=\"hint\">{}</p>", ctx.te("webhook-none"))
     } else {
         format!(
             "<table><thead><tr><th>#</th><th>URL</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>{rows}</tbody></table>",
-            ctx.t("webhook-kinds"),
-            ctx.t("webhook-cursor"),
-            ctx.t("webhook-last"),
+            ctx.te("webhook-kinds"),
+            ctx.te("webhook-cursor"),
+            ctx.te("webhook-last"),
         )
     };
     Ok(format!(
@@ -75,12 +75,12 @@ async fn box_html(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<String> {
 <p class=\"hint\" id=\"wh-kinds-hint\">{kinds_hint}</p>\
 <label for=\"wh-secret\">{secret}</label><input id=\"wh-secret\" name=\"secret\" type=\"password\" required minlength=\"16\" maxlength=\"256\" autocomplete=\"new-password\" aria-describedby=\"wh-secret-hint\">\
 <p class=\"hint\" id=\"wh-secret-hint\">{secret_hint}</p><button type=\"submit\">{save}</button></form></div>",
-        add = ctx.t("webhook-add"),
-        kinds = ctx.t("webhook-kinds"),
-        kinds_hint = ctx.t("webhook-kinds-hint"),
-        secret = ctx.t("webhook-secret"),
-        secret_hint = ctx.t("webhook-secret-hint"),
-        save = ctx.t("save"),
+        add = ctx.te("webhook-add"),
+        kinds = ctx.te("webhook-kinds"),
+        kinds_hint = ctx.te("webhook-kinds-hint"),
+        secret = ctx.te("webhook-secret"),
+        secret_hint = ctx.te("webhook-secret-hint"),
+        save = ctx.te("save"),
     ))
 }
 
@@ -91,7 +91,7 @@ pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     }
     Ok(format!(
         "<section class=\"card\" aria-labelledby=\"webhooks-h\"><h2 id=\"webhooks-h\">{}</h2>{}</section>",
-        ctx.t("webhooks-title"),
+        ctx.te("webhooks-title"),
         box_html(st, ctx, "").await?
     ))
 }
@@ -120,7 +120,12 @@ pub async fn make(
         from_seq: None,
     };
     let done = api::make(&st, &t, w).await;
-    super::saved_card(&ctx, done, async |note| box_html(&st, &ctx, note).await).await
+    super::saved_card(&ctx, done, async |note| {
+        box_html(&st, &ctx, &note.into_string())
+            .await
+            .map(super::PreEscaped)
+    })
+    .await
 }
 
 /// `POST /ui/admin/webhooks/{id}/remove`.
