@@ -1,12 +1,15 @@
 //! Agents, the routing plan and the tenant's settings documents.
 
+use std::collections::BTreeMap;
+
 use model::fact::Fact;
-use model::{AgentId, Instant, Proficiency};
+use model::{AgentId, Channel, Instant, Proficiency};
 use routing::spec::{self, Names, PlanSpec, Source};
 use routing::{AgentConfig, Input};
 
 use crate::command::{
-    AGENT_SKILLS_MAX, AGENT_TEAMS_MAX, NAME_LEN_MAX, PLAN_LEN_MAX, QueueInfo, Reply, TEXT_LEN_MAX,
+    AGENT_CAPACITY_MAX, AGENT_SKILLS_MAX, AGENT_TEAMS_MAX, NAME_LEN_MAX, PLAN_LEN_MAX, QueueInfo,
+    Reply, TEXT_LEN_MAX,
 };
 use crate::core::TenantCore;
 use crate::error::TenantError;
@@ -31,6 +34,13 @@ pub fn check_text(field: &str, s: &str) -> Result<(), TenantError> {
         ));
     }
     Ok(())
+}
+
+/// Sets the channels an agent's capacity names (the others keep theirs).
+fn apply_capacity(cfg: &mut AgentConfig, capacity: &BTreeMap<Channel, u8>) {
+    for (c, n) in capacity {
+        cfg.capacity[c.index()] = *n;
+    }
 }
 
 /// A compiled plan: names, queues and rules.
@@ -123,7 +133,55 @@ impl TenantCore {
         }
         let mut cfg = AgentConfig::new(id, list);
         cfg.teams = teams.iter().map(|t| self.names.team(t)).collect();
+        if let Some(c) = self.agent_capacity.get(&id.0) {
+            apply_capacity(&mut cfg, c);
+        }
         Ok(cfg)
+    }
+
+    /// Sets an agent's capacity per channel (the rest of its configuration
+    /// stays as routing holds it).
+    pub(crate) fn set_capacity(
+        &mut self,
+        now: Instant,
+        agent: i64,
+        capacity: BTreeMap<Channel, u8>,
+    ) -> Result<Reply, TenantError> {
+        let id = self.agent(agent)?;
+        if let Some((c, n)) = capacity.iter().find(|(_, n)| **n > AGENT_CAPACITY_MAX) {
+            return Err(TenantError::field(
+                "capacity",
+                format!("{}: {n} is over {AGENT_CAPACITY_MAX}", c.as_str()),
+            ));
+        }
+        self.install_capacity(now, id, &capacity)?;
+        self.push(Fact::AgentCapacity {
+            agent: id,
+            capacity,
+        });
+        Ok(Reply::Done)
+    }
+
+    /// Gives routing an agent's capacity and remembers it (live and replay).
+    pub(crate) fn install_capacity(
+        &mut self,
+        now: Instant,
+        id: AgentId,
+        capacity: &BTreeMap<Channel, u8>,
+    ) -> Result<(), TenantError> {
+        let mut cfg = self
+            .engine
+            .agent_config(id)
+            .ok_or_else(|| TenantError::not_found("agent"))?;
+        cfg.capacity = Channel::ALL.map(|c| c.default_capacity());
+        apply_capacity(&mut cfg, capacity);
+        self.engine.handle(now, Input::UpsertAgent(cfg))?;
+        if capacity.is_empty() {
+            self.agent_capacity.remove(&id.0);
+        } else {
+            self.agent_capacity.insert(id.0, capacity.clone());
+        }
+        Ok(())
     }
 
     /// Creates an agent, or replaces an existing one's skills (and teams).

@@ -119,6 +119,7 @@ impl TenantCore {
                 username,
                 teams,
             } => self.define_agent(now, id, name, skills, username, teams),
+            Command::SetCapacity { agent, capacity } => self.set_capacity(now, agent, capacity),
             Command::SetPlan(document) => self.set_plan(now, document),
             Command::CreateCall(req, facts) => self.create_call(now, *req, facts),
             Command::CallFact(i, call) => {

@@ -11,6 +11,8 @@ use model::fact::{CallFact, Sender};
 pub const AGENT_SKILLS_MAX: usize = 64;
 /// Most teams per agent.
 pub const AGENT_TEAMS_MAX: usize = 16;
+/// Most interactions of one channel an agent may be set to take at once.
+pub const AGENT_CAPACITY_MAX: u8 = 20;
 /// Longest name (skill, agent, disposition code), in bytes.
 pub const NAME_LEN_MAX: usize = 64;
 /// Longest note or chat message, in bytes.
@@ -200,6 +202,14 @@ pub enum Command {
         username: Option<String>,
         /// The agent's teams (none: keep them as they are; a new agent has none).
         teams: Option<Vec<String>>,
+    },
+    /// Set an agent's capacity per channel (replacing the earlier setting;
+    /// a channel not named takes its default).
+    SetCapacity {
+        /// Which agent.
+        agent: i64,
+        /// Interactions at once, by channel (0 to [`AGENT_CAPACITY_MAX`]).
+        capacity: std::collections::BTreeMap<Channel, u8>,
     },
     /// Replace the routing plan.
     SetPlan(String),

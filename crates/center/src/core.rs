@@ -55,6 +55,9 @@ pub struct TenantCore {
     pub(crate) agent_teams: Vec<Vec<String>>,
     /// Each agent's last published routing state, by id.
     pub(crate) agent_states: Vec<AgentState>,
+    /// Agents' capacities where set (by agent id; other channels default).
+    pub(crate) agent_capacity:
+        std::collections::BTreeMap<u32, std::collections::BTreeMap<model::Channel, u8>>,
     /// Interactions, customers and keys, as the log says.
     pub(crate) index: Index,
     /// The outbound dialer and what goes with it.
@@ -81,6 +84,7 @@ impl TenantCore {
             agent_names: Vec::new(),
             agent_teams: Vec::new(),
             agent_states: Vec::new(),
+            agent_capacity: Default::default(),
             index: Index::default(),
             out: Outbound::default(),
             held: Default::default(),

@@ -41,6 +41,7 @@ impl TenantCore {
                 teams,
                 ..
             } => self.replay_agent(at, *agent, name, skills, teams),
+            Fact::AgentCapacity { agent, capacity } => self.install_capacity(at, *agent, capacity),
             Fact::CampaignDefined {
                 campaign,
                 name,

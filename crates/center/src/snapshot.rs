@@ -17,6 +17,8 @@ pub struct Snapshot {
     pub index: Index,
     /// Agents: name, teams, last published state.
     pub agents: Vec<(String, Vec<String>, AgentState)>,
+    /// Agents' capacities where set.
+    pub capacity: BTreeMap<u32, BTreeMap<model::Channel, u8>>,
     /// Queue names, skill names, team names.
     pub names: (Vec<String>, Vec<String>, Vec<String>),
     /// Campaigns: name, over, the dialer's state, contacts open.
@@ -64,6 +66,7 @@ impl TenantCore {
                     )
                 })
                 .collect(),
+            capacity: self.agent_capacity.clone(),
             names: (
                 strings(&self.names.queues),
                 strings(&self.names.skills),

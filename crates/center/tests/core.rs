@@ -404,3 +404,63 @@ fn an_erased_persons_log_replays_to_the_same_core_and_their_opt_out_holds() {
     }
     assert!(facts(&mut core).is_empty());
 }
+
+#[test]
+fn an_agents_capacity_outlives_new_skills_and_a_replay() {
+    use model::Channel;
+    let mut core = TenantCore::new(1);
+    let define = |id: Option<i64>, skills: Vec<(String, u8)>| Command::DefineAgent {
+        id,
+        name: "ana".into(),
+        skills,
+        username: None,
+        teams: None,
+    };
+    core.handle(NOW, define(None, Vec::new())).unwrap();
+    let capacity = [(Channel::Chat, 1), (Channel::Email, 0)]
+        .into_iter()
+        .collect();
+    core.handle(NOW, Command::SetCapacity { agent: 0, capacity })
+        .unwrap();
+    let refused = [(Channel::Chat, 21)].into_iter().collect();
+    let err = core
+        .handle(
+            NOW,
+            Command::SetCapacity {
+                agent: 0,
+                capacity: refused,
+            },
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("capacity"), "{err}");
+    let err = core.handle(
+        NOW,
+        Command::SetCapacity {
+            agent: 7,
+            capacity: Default::default(),
+        },
+    );
+    assert!(err.is_err(), "no agent 7");
+    // New skills keep the capacity.
+    let again = define(Some(0), vec![("billing".into(), 5)]);
+    core.handle(NOW, again).unwrap();
+    let cap = |core: &TenantCore| {
+        core.engine()
+            .agent_config(model::AgentId(0))
+            .unwrap()
+            .capacity
+    };
+    let want = Channel::ALL.map(|c| match c {
+        Channel::Chat => 1,
+        Channel::Email => 0,
+        c => c.default_capacity(),
+    });
+    assert_eq!(cap(&core), want);
+    let log = facts(&mut core);
+    let mut fresh = TenantCore::new(1);
+    for (at, f) in &log {
+        fresh.replay(*at, f).unwrap();
+    }
+    assert_eq!(cap(&fresh), want);
+    assert_eq!(fresh.snapshot(), core.snapshot());
+}

@@ -210,6 +210,14 @@ pub enum Fact {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         teams: Vec<String>,
     },
+    /// An agent's capacity was set: how many interactions of each channel
+    /// it takes at once (a channel not named keeps its default; 0: none).
+    AgentCapacity {
+        /// Which agent.
+        agent: AgentId,
+        /// Interactions at once, by channel (replaces the earlier setting).
+        capacity: std::collections::BTreeMap<Channel, u8>,
+    },
     /// The routing plan (queues, hours, rules) was replaced.
     PlanSet {
         /// The document as given (TOML or JSON).
@@ -555,7 +563,7 @@ impl Fact {
     pub fn agent(&self) -> Option<AgentId> {
         match self {
             Fact::ChatMessage { agent, .. } => *agent,
-            Fact::AgentDefined { agent, .. } => Some(*agent),
+            Fact::AgentDefined { agent, .. } | Fact::AgentCapacity { agent, .. } => Some(*agent),
             Fact::Routing { event } | Fact::Outbound { event } => event_agent(&event.kind),
             Fact::Call {
                 call:

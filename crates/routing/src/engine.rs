@@ -315,6 +315,19 @@ impl Engine {
         &self.queues
     }
 
+    /// An agent's configuration as the engine holds it (skills sorted).
+    pub fn agent_config(&self, agent: AgentId) -> Option<AgentConfig> {
+        let a = self.agents.get(agent.index())?;
+        Some(AgentConfig {
+            id: a.cfg.id,
+            skills: a.skills.to_vec(),
+            teams: a.cfg.teams.to_vec(),
+            capacity: a.cfg.capacity,
+            voice_exclusive: a.cfg.voice_exclusive,
+            auto_answer: a.cfg.auto_answer,
+        })
+    }
+
     /// An agent's current state, as published.
     pub fn agent_state(&self, agent: AgentId) -> Option<PublicState> {
         self.agents.get(agent.index()).map(|a| a.public_state())

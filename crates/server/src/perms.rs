@@ -321,6 +321,12 @@ pub const ROUTES: &[Route] = &[
         "Replace an agent's teams",
     ),
     r(
+        "PUT",
+        "/api/v1/agents/{id}/capacity",
+        Some(Action::AgentsManage),
+        "Set an agent's capacity per channel",
+    ),
+    r(
         "POST",
         "/api/v1/agents/{id}/sign-in",
         Some(Action::AgentsState),

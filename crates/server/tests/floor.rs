@@ -290,3 +290,64 @@ async fn a_recognised_callers_value_tier_routes_them_to_the_vip_queue() {
     .await;
     assert_eq!(interaction(&mut admin, other).await["queue_id"], 0);
 }
+
+#[tokio::test]
+async fn an_agents_capacity_per_channel_is_set_through_the_api_and_routing_keeps_to_it() {
+    let e = env().await;
+    let (t, mut admin) = tenant(&e).await;
+    let a = admin.get("/api/v1/agents/0").await.unwrap().json();
+    assert_eq!(a["capacity"]["chat"], 3, "the default: {a}");
+    let r = admin
+        .put(
+            "/api/v1/agents/0/capacity",
+            &json!({"capacity": {"chat": 1}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    let (_ana, first) = ana_holds_one(&e, &mut admin, "chat").await;
+    let second = create(&mut admin, json!({"channel": "chat"})).await;
+    let waiting = interaction(&mut admin, second).await;
+    assert_eq!(waiting["state"], "waiting", "one chat at once: {waiting}");
+    assert_eq!(interaction(&mut admin, first).await["state"], "connected");
+    // Room for two: the waiting chat is offered to her at once.
+    let r = admin
+        .put(
+            "/api/v1/agents/0/capacity",
+            &json!({"capacity": {"chat": 2, "email": 0}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    let offered = interaction(&mut admin, second).await;
+    assert_eq!(
+        (offered["state"].as_str(), offered["agent_id"].as_i64()),
+        (Some("offered"), Some(0)),
+        "{offered}"
+    );
+    // Over the limit, or a channel that does not exist: refused, nothing changes.
+    for bad in [
+        json!({"capacity": {"chat": 21}}),
+        json!({"capacity": {"pigeon": 1}}),
+    ] {
+        let r = admin.put("/api/v1/agents/0/capacity", &bad).await.unwrap();
+        assert!(r.status == 400 || r.status == 422, "{bad}: {}", r.status);
+        let msg = r.json()["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(msg.contains("capacity") || msg.contains("pigeon"), "{msg}");
+    }
+    // The setting is in the log: a rebuild of the projections keeps it.
+    e.store.rebuild(&t).await.unwrap();
+    let a = e.store.agent(&t, 0).await.unwrap().unwrap();
+    let c = |ch: model::Channel| a.capacity[&ch];
+    assert_eq!(
+        (
+            c(model::Channel::Chat),
+            c(model::Channel::Email),
+            c(model::Channel::Voice)
+        ),
+        (2, 0, 1)
+    );
+}

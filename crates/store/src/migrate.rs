@@ -55,6 +55,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0011_erasure.sql"),
     ),
     (12, "mail", include_str!("../migrations/0012_mail.sql")),
+    (
+        13,
+        "agent_capacity",
+        include_str!("../migrations/0013_agent_capacity.sql"),
+    ),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises concurrent start-ups.

@@ -411,6 +411,14 @@ pub(crate) async fn apply(
                 .await?;
             }
         }
+        Fact::AgentCapacity { agent, capacity } => {
+            let set = (!capacity.is_empty())
+                .then(|| serde_json::to_string(capacity))
+                .transpose()?;
+            sqlx::query("UPDATE agents SET capacity = $1, updated_seq = $2 WHERE tenant_id = $3 AND id = $4")
+                .bind(set).bind(seq).bind(t.id).bind(i64::from(agent.0))
+                .execute(&mut **tx).await?;
+        }
         Fact::CustomerProfiled {
             customer,
             fields,

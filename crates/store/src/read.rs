@@ -84,6 +84,8 @@ pub struct AgentView {
     pub state: model::state::AgentStatus,
     /// Reason code when not ready.
     pub reason: Option<String>,
+    /// Interactions it takes at once, by channel (defaults where not set).
+    pub capacity: std::collections::BTreeMap<model::Channel, u8>,
 }
 
 /// A chat message or note.
@@ -232,7 +234,23 @@ fn agent_of(r: AnyRow) -> Result<AgentView, StoreError> {
             .unwrap_or_default(),
         state: kind(r.try_get(3)?)?,
         reason: r.try_get(4)?,
+        capacity: capacity_of(r.try_get(6)?)?,
     })
+}
+
+/// An agent's capacity: its settings over every channel's default.
+fn capacity_of(
+    set: Option<String>,
+) -> Result<std::collections::BTreeMap<model::Channel, u8>, StoreError> {
+    let mut all: std::collections::BTreeMap<model::Channel, u8> = model::Channel::ALL
+        .iter()
+        .map(|c| (*c, c.default_capacity()))
+        .collect();
+    if let Some(s) = set {
+        let set: std::collections::BTreeMap<model::Channel, u8> = serde_json::from_str(&s)?;
+        all.extend(set);
+    }
+    Ok(all)
 }
 
 /// Columns of a projection table, for snapshots.
@@ -279,6 +297,7 @@ pub(crate) fn columns(table: &str) -> Vec<&'static str> {
             "state",
             "reason",
             "updated_seq",
+            "capacity",
         ],
         "routing_plans" => vec!["document", "updated_seq"],
         "customer_profile" => vec!["customer_id", "field", "value", "updated_seq"],
@@ -533,7 +552,7 @@ impl Store {
     /// Every agent, by id.
     pub async fn agents(&self, t: &Tenant) -> Result<Vec<AgentView>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, name, skills, state, reason, teams FROM agents WHERE tenant_id = $1 ORDER BY id",
+            "SELECT id, name, skills, state, reason, teams, capacity FROM agents WHERE tenant_id = $1 ORDER BY id",
         )
         .bind(t.id)
         .fetch_all(self.pool())
@@ -544,7 +563,7 @@ impl Store {
     /// One agent.
     pub async fn agent(&self, t: &Tenant, id: i64) -> Result<Option<AgentView>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, name, skills, state, reason, teams FROM agents WHERE tenant_id = $1 AND id = $2",
+            "SELECT id, name, skills, state, reason, teams, capacity FROM agents WHERE tenant_id = $1 AND id = $2",
         )
         .bind(t.id)
         .bind(id)

@@ -567,6 +567,12 @@ pub const IO: &[Io] = &[
         DONE,
     ),
     io(
+        "PUT",
+        "/api/v1/agents/{id}/capacity",
+        Json(schema::<agents::Capacity>),
+        DONE,
+    ),
+    io(
         "POST",
         "/api/v1/agents/{id}/sign-in",
         OptionalJson(schema::<agents::SignInBody>),

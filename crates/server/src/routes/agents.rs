@@ -179,6 +179,36 @@ pub async fn teams(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// Capacity replacement.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Capacity {
+    /// Interactions at once by channel (`voice`, `chat`, `email`…), 0 to 20;
+    /// a channel not named takes its default (voice 1, chat 3, email 5…).
+    pub capacity: std::collections::BTreeMap<model::Channel, u8>,
+}
+
+/// `PUT /api/v1/agents/{id}/capacity`: how many interactions of each
+/// channel the agent takes at once (replaces the earlier setting).
+pub async fn capacity(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    Body(req): Body<Capacity>,
+) -> ApiResult<Response> {
+    p.require(Action::AgentsManage)?;
+    let agent = path_id(&id, "agent")?;
+    st.hub
+        .tenant(p.tenant()?)
+        .await?
+        .call(Op::SetCapacity {
+            agent,
+            capacity: req.capacity,
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 /// Agents may act only as themselves; supervisors and admins on anyone.
 fn own(p: &Principal, id: i64) -> ApiResult<()> {
     if p.role == Role::Agent && p.agent.map(|a| i64::from(a.0)) != Some(id) {

@@ -308,6 +308,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/agents/{id}", get(agents::one))
         .route("/api/v1/agents/{id}/skills", put(agents::skills))
         .route("/api/v1/agents/{id}/teams", put(agents::teams))
+        .route("/api/v1/agents/{id}/capacity", put(agents::capacity))
         .route("/api/v1/agents/{id}/sign-in", post(agents::sign_in))
         .route("/api/v1/agents/{id}/sign-out", post(agents::sign_out))
         .route("/api/v1/agents/{id}/state", post(agents::state))

@@ -48,6 +48,7 @@ const SERVER: &[&str] = &[
     "customer_consent",
     "customer_erased",
     "agent_defined",
+    "agent_capacity",
     "plan_set",
     "customer_profiled",
     "setting_set",
@@ -139,7 +140,13 @@ const CAMPAIGNS: &[&str] = &[
 
 /// The wallboard's facts besides routing's: agents and queues defined, the
 /// tenant's settings (its day), interactions queued again after a restart.
-const BOARD_MORE: &[&str] = &["agent_defined", "plan_set", "setting_set", "requeued"];
+const BOARD_MORE: &[&str] = &[
+    "agent_defined",
+    "agent_capacity",
+    "plan_set",
+    "setting_set",
+    "requeued",
+];
 
 /// A live fragment: an element fetched again when one of its kinds arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
