@@ -4,8 +4,7 @@
 //! call's log says now (held? muted? consulting?); each press goes through
 //! the same checks and facts as `POST /api/v1/interactions/{id}/call/…`
 //! ([`crate::routes::calls`]), and the switch acts once it is committed.
-
-use std::fmt::Write;
+//! Drawn with maud templates.
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -14,7 +13,7 @@ use serde::Deserialize;
 use store::read::{AgentView, InteractionView};
 use store::{CallFact, Fact, Tenant};
 
-use super::{Ctx, UiForm, esc, html_response};
+use super::{Ctx, Markup, UiForm, html, markup_response};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
@@ -71,7 +70,7 @@ pub(super) async fn controls(
     it: &InteractionView,
     agents: &[AgentView],
     me: i64,
-) -> ApiResult<String> {
+) -> ApiResult<Markup> {
     controls_for(st, ctx, t, it, agents, me, false).await
 }
 
@@ -83,73 +82,66 @@ async fn controls_for(
     agents: &[AgentView],
     me: i64,
     held: bool,
-) -> ApiResult<String> {
+) -> ApiResult<Markup> {
     let call = matches!(
         it.channel,
         model::Channel::Voice | model::Channel::OutboundVoice
     );
     let connected = it.state == model::state::InteractionState::Connected;
     if !call || !(held || (connected && it.agent_id == Some(me))) {
-        return Ok(String::new());
+        return Ok(html! {});
     }
     let s = call_state(st, t, it.id).await?;
     let id = it.id;
-    let button = |action: &str, label: &str| {
-        format!(
-            "<button hx-post=\"/ui/agent/interactions/{id}/call/{action}\" hx-target=\"#work\" id=\"call-{action}-{id}\">{label}</button>"
-        )
-    };
-    let mut out = format!(
-        "<section class=\"card\" aria-labelledby=\"call-h-{id}\"><h3 id=\"call-h-{id}\">{}</h3>",
-        ctx.te("call-controls")
-    );
     let status = match (s.consulting, s.held, s.muted) {
-        (true, _, _) if s.consult_connected => ctx.te("call-consulting"),
-        (true, _, _) => ctx.te("call-consult-ringing"),
-        (_, true, _) => ctx.te("call-on-hold"),
-        (_, _, true) => ctx.te("call-muted"),
-        _ => ctx.te("call-live"),
+        (true, _, _) if s.consult_connected => "call-consulting",
+        (true, _, _) => "call-consult-ringing",
+        (_, true, _) => "call-on-hold",
+        (_, _, true) => "call-muted",
+        _ => "call-live",
     };
-    let _ = write!(
-        out,
-        "<p role=\"status\" id=\"call-status-{id}\">{status}</p><div class=\"row\">"
-    );
-    if s.consulting {
-        out.push_str(&button(
-            "consult-complete",
-            &ctx.te("call-consult-complete"),
-        ));
-        out.push_str(&button("consult-cancel", &ctx.te("call-consult-cancel")));
-    } else {
-        if s.held {
-            out.push_str(&button("resume", &ctx.te("call-resume")));
-        } else {
-            out.push_str(&button("hold", &ctx.te("call-hold")));
+    let button = |action: &str, label: &str| {
+        html! {
+            button hx-post=(format!("/ui/agent/interactions/{id}/call/{action}"))
+                hx-target="#work" #(format!("call-{action}-{id}")) { (ctx.t(label)) }
         }
-        if s.muted {
-            out.push_str(&button("unmute", &ctx.te("call-unmute")));
-        } else {
-            out.push_str(&button("mute", &ctx.te("call-mute")));
+    };
+    Ok(html! {
+        section.card aria-labelledby=(format!("call-h-{id}")) {
+            h3 #(format!("call-h-{id}")) { (ctx.t("call-controls")) }
+            p role="status" #(format!("call-status-{id}")) { (ctx.t(status)) }
+            div.row {
+                @if s.consulting {
+                    (button("consult-complete", "call-consult-complete"))
+                    (button("consult-cancel", "call-consult-cancel"))
+                } @else {
+                    @if s.held {
+                        (button("resume", "call-resume"))
+                    } @else {
+                        (button("hold", "call-hold"))
+                    }
+                    @if s.muted {
+                        (button("unmute", "call-unmute"))
+                    } @else {
+                        (button("mute", "call-mute"))
+                    }
+                }
+                (button("hangup", "call-hangup"))
+            }
+            @if !s.consulting {
+                form.row hx-post=(format!("/ui/agent/interactions/{id}/call/consult"))
+                    hx-target="#work" {
+                    label for=(format!("consult-{id}")) { (ctx.t("call-consult-with")) }
+                    select #(format!("consult-{id}")) name="agent_id" required {
+                        @for a in agents.iter().filter(|a| a.id != me) {
+                            option value=(a.id) { (a.name) }
+                        }
+                    }
+                    button type="submit" { (ctx.t("call-consult")) }
+                }
+            }
         }
-    }
-    out.push_str(&button("hangup", &ctx.te("call-hangup")));
-    out.push_str("</div>");
-    if !s.consulting {
-        let mut opts = String::new();
-        for a in agents.iter().filter(|a| a.id != me) {
-            let _ = write!(opts, "<option value=\"{}\">{}</option>", a.id, esc(&a.name));
-        }
-        let _ = write!(
-            out,
-            "<form class=\"row\" hx-post=\"/ui/agent/interactions/{id}/call/consult\" hx-target=\"#work\">\
-<label for=\"consult-{id}\">{label}</label><select id=\"consult-{id}\" name=\"agent_id\" required>{opts}</select>\
-<button type=\"submit\">{go}</button></form>",
-            label = ctx.te("call-consult-with"),
-            go = ctx.te("call-consult"),
-        );
-    }
-    out.push_str("</section>");
-    Ok(out)
+    })
 }
 
 /// The desktop's work panel, with the calls this agent holds while
@@ -160,7 +152,7 @@ pub(super) async fn work_html(
     ctx: &Ctx,
     t: &Tenant,
     agent: i64,
-) -> ApiResult<String> {
+) -> ApiResult<Markup> {
     let held = match st
         .hub
         .tenant(t)
@@ -171,21 +163,24 @@ pub(super) async fn work_html(
         Ack::Ids(ids) => ids,
         _ => Vec::new(),
     };
-    let mut out = String::new();
+    let mut consults = Vec::new();
     for id in held {
         let Some(it) = st.store.interaction(t, id).await? else {
             continue;
         };
-        let _ = write!(
-            out,
-            "<section class=\"card\" aria-labelledby=\"consult-h-{id}\"><h2 id=\"consult-h-{id}\">{} #{id}</h2>",
-            ctx.te("call-consult-title")
-        );
-        out.push_str(&controls_for(st, ctx, t, &it, &[], agent, true).await?);
-        out.push_str("</section>");
+        let card = controls_for(st, ctx, t, &it, &[], agent, true).await?;
+        consults.push(html! {
+            section.card aria-labelledby=(format!("consult-h-{id}")) {
+                h2 #(format!("consult-h-{id}")) { (ctx.t("call-consult-title")) " #" (id) }
+                (card)
+            }
+        });
     }
-    out.push_str(&super::panels::work_html(st, ctx, t, agent).await?);
-    Ok(out)
+    let work = super::panels::work_html(st, ctx, t, agent).await?;
+    Ok(html! {
+        @for c in consults { (c) }
+        (work)
+    })
 }
 
 /// The consult form (other actions have no fields).
@@ -226,5 +221,5 @@ pub async fn control(
         .ok_or_else(|| ApiError::conflict("your user is not linked to an agent"))?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
-    Ok(html_response(work_html(&st, &ctx, &t, agent).await?))
+    Ok(markup_response(work_html(&st, &ctx, &t, agent).await?))
 }

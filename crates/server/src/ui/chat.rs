@@ -8,9 +8,10 @@
 //! The chat (its id and secret) is kept in the tab's `sessionStorage`, so a
 //! reload or a change of language picks the conversation up again from the
 //! stream.
+//!
+//! A page of its own (not [`super::layout`]'s), drawn with a maud template.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
@@ -20,19 +21,7 @@ use i18n::Lang;
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::routes::chat::tenant;
-use crate::ui::{esc, html_response, lang_of, tre};
-
-/// The messages the script shows, by the name it knows them by.
-const SCRIPT_MESSAGES: &[(&str, &str)] = &[
-    ("waiting", "chat-waiting"),
-    ("connected", "chat-connected"),
-    ("transferring", "chat-transferring"),
-    ("ended", "chat-ended"),
-    ("you", "chat-you"),
-    ("agent", "chat-agent"),
-    ("reconnecting", "chat-reconnecting"),
-    ("failed", "chat-failed"),
-];
+use crate::ui::{Markup, html, lang_of, markup_response, tr};
 
 /// `GET /chat/{tenant}` (`?lang=en|es|ca|cs`).
 pub async fn page(
@@ -46,73 +35,110 @@ pub async fn page(
         .get("lang")
         .and_then(|c| Lang::from_code(c))
         .unwrap_or_else(|| lang_of(&headers));
-    Ok(html_response(render(t.name(), lang)))
+    Ok(markup_response(render(t.name(), lang)))
 }
 
-fn render(tenant: &str, lang: Lang) -> String {
-    let t = |id: &str| tre(lang, id);
-    let mut langs = String::new();
-    for l in Lang::ALL {
-        let cur = if l == lang {
-            " aria-current=\"true\""
-        } else {
-            ""
-        };
-        let _ = write!(
-            langs,
-            "<a href=\"?lang={code}\" hreflang=\"{code}\" lang=\"{code}\"{cur}>{name}</a>",
-            code = l.code(),
-            name = esc(l.name()),
-        );
+fn render(tenant: &str, lang: Lang) -> Markup {
+    let t = |id: &str| tr(lang, id);
+    let code = lang.code();
+    html! {
+        (maud::DOCTYPE)
+        html lang=(code) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (t("chat-title")) }
+                link rel="stylesheet" href="/ui/assets/chat.css";
+                script src="/ui/assets/chat.js" defer {}
+            }
+            // The script's words, by the name it knows them by (`data-t-KEY`).
+            body.chat-page data-tenant=(tenant) data-lang=(code)
+                data-t-waiting=(t("chat-waiting")) data-t-connected=(t("chat-connected"))
+                data-t-transferring=(t("chat-transferring")) data-t-ended=(t("chat-ended"))
+                data-t-you=(t("chat-you")) data-t-agent=(t("chat-agent"))
+                data-t-reconnecting=(t("chat-reconnecting")) data-t-failed=(t("chat-failed")) {
+                header { nav aria-label=(t("language")) { (languages(lang)) } }
+                main #main {
+                    h1 { (t("chat-title")) }
+                    p { (t("chat-welcome")) }
+                    p #chat-error .error role="alert" {}
+                    (start_form(lang))
+                    (conversation(lang))
+                }
+            }
+        }
     }
-    let mut said = String::new();
-    for (key, id) in SCRIPT_MESSAGES {
-        let _ = write!(said, " data-t-{key}=\"{}\"", t(id));
+}
+
+/// Links to the page in the other languages.
+fn languages(lang: Lang) -> Markup {
+    html! {
+        @for l in Lang::ALL {
+            a href=(format!("?lang={}", l.code())) hreflang=(l.code()) lang=(l.code())
+                aria-current=[(l == lang).then_some("true")] { (l.name()) }
+        }
     }
-    format!(
-        "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>{title}</title><link rel=\"stylesheet\" href=\"/ui/assets/chat.css\">\
-<script src=\"/ui/assets/chat.js\" defer></script></head>\
-<body class=\"chat-page\" data-tenant=\"{tenant}\" data-lang=\"{code}\"{said}>\
-<header><nav aria-label=\"{language}\">{langs}</nav></header>\
-<main id=\"main\"><h1>{title}</h1><p>{welcome}</p>\
-<p id=\"chat-error\" class=\"error\" role=\"alert\"></p>\
-<form id=\"start\">\
-<p><label for=\"name\">{your_name}</label> <input id=\"name\" name=\"name\" maxlength=\"64\" autocomplete=\"name\"></p>\
-<p><label for=\"email\">{email}</label> <input id=\"email\" name=\"email\" type=\"email\" maxlength=\"254\" autocomplete=\"email\"></p>\
-<p><label for=\"subject\">{subject}</label> <input id=\"subject\" name=\"subject\" maxlength=\"256\"></p>\
-<p><button type=\"submit\">{start}</button></p></form>\
-<section id=\"chat\" aria-labelledby=\"conversation\" hidden>\
-<h2 id=\"conversation\">{conversation}</h2>\
-<p id=\"chat-state\" class=\"state\" role=\"status\"></p>\
-<div id=\"log\" role=\"log\" aria-live=\"polite\" tabindex=\"0\"></div>\
-<form id=\"send\"><label for=\"msg\">{message}</label> \
-<input id=\"msg\" autocomplete=\"off\" maxlength=\"8000\" placeholder=\"{placeholder}\" required> \
-<button type=\"submit\">{send}</button></form>\
-<p><button type=\"button\" id=\"new-chat\" hidden>{new_chat}</button></p>\
-</section></main></body></html>",
-        code = lang.code(),
-        tenant = esc(tenant),
-        title = t("chat-title"),
-        language = t("language"),
-        welcome = t("chat-welcome"),
-        your_name = t("chat-your-name"),
-        email = t("chat-email"),
-        subject = t("chat-subject"),
-        start = t("chat-start"),
-        conversation = t("chat-conversation"),
-        message = t("chat-message"),
-        placeholder = t("chat-message-placeholder"),
-        send = t("send"),
-        new_chat = t("chat-new"),
-    )
+}
+
+/// Who is writing and about what, to start the chat.
+fn start_form(lang: Lang) -> Markup {
+    let t = |id: &str| tr(lang, id);
+    html! {
+        form #start {
+            p {
+                label for="name" { (t("chat-your-name")) } " "
+                input #name name="name" maxlength="64" autocomplete="name";
+            }
+            p {
+                label for="email" { (t("chat-email")) } " "
+                input #email name="email" type="email" maxlength="254" autocomplete="email";
+            }
+            p {
+                label for="subject" { (t("chat-subject")) } " "
+                input #subject name="subject" maxlength="256";
+            }
+            p { button type="submit" { (t("chat-start")) } }
+        }
+    }
+}
+
+/// The conversation, hidden until the chat starts, and the form to write.
+fn conversation(lang: Lang) -> Markup {
+    let t = |id: &str| tr(lang, id);
+    html! {
+        section #chat aria-labelledby="conversation" hidden {
+            h2 #conversation { (t("chat-conversation")) }
+            p #chat-state .state role="status" {}
+            div #log role="log" aria-live="polite" tabindex="0" {}
+            form #send {
+                label for="msg" { (t("chat-message")) } " "
+                input #msg autocomplete="off" maxlength="8000"
+                    placeholder=(t("chat-message-placeholder")) required;
+                " "
+                button type="submit" { (t("send")) }
+            }
+            p { button type="button" #new-chat hidden { (t("chat-new")) } }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use i18n::Catalog;
+
+    /// The messages the script shows, by the name it knows them by: the page
+    /// carries each as a `data-t-KEY` attribute (written out in [`render`]).
+    const SCRIPT_MESSAGES: &[(&str, &str)] = &[
+        ("waiting", "chat-waiting"),
+        ("connected", "chat-connected"),
+        ("transferring", "chat-transferring"),
+        ("ended", "chat-ended"),
+        ("you", "chat-you"),
+        ("agent", "chat-agent"),
+        ("reconnecting", "chat-reconnecting"),
+        ("failed", "chat-failed"),
+    ];
 
     #[test]
     fn every_language_has_every_message_of_the_page() {
@@ -134,13 +160,24 @@ mod tests {
             for id in page.iter().chain(SCRIPT_MESSAGES.iter().map(|(_, id)| id)) {
                 assert!(Catalog::global().has(l, id), "{l:?} lacks {id}");
             }
-            let html = render("acme", l);
+            let html = render("acme", l).into_string();
             assert!(html.contains(&format!("<html lang=\"{}\"", l.code())));
+            for (key, id) in SCRIPT_MESSAGES {
+                let said = format!(
+                    "data-t-{key}=\"{}\"",
+                    maud::html! { (tr(l, id)) }.into_string()
+                );
+                assert!(html.contains(&said), "{l:?} lacks {said}");
+            }
         }
     }
 
     #[test]
     fn the_tenant_name_is_escaped() {
-        assert!(render("a\"<b", Lang::En).contains("data-tenant=\"a&quot;&lt;b\""));
+        assert!(
+            render("a\"<b", Lang::En)
+                .into_string()
+                .contains("data-tenant=\"a&quot;&lt;b\"")
+        );
     }
 }

@@ -2,9 +2,8 @@
 //! purpose and channel, the entries newest first (with source, evidence and
 //! who), and a form to record consent given or withdrawn — through the same
 //! path as `POST /api/v1/customers/{id}/consents`, so a voice entry reaches
-//! the dialer at once.
-
-use std::fmt::Write as _;
+//! the dialer at once. Drawn with maud templates; the record page itself
+//! ([`super::crm`]) takes the section as a string.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -12,7 +11,7 @@ use axum::response::Response;
 use model::consent::{ConsentChannel, ConsentEntry};
 use serde::Deserialize;
 
-use super::{Ctx, UiForm, esc, html_response};
+use super::{Ctx, Markup, UiForm, html, markup_response};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::ApiResult;
@@ -27,108 +26,108 @@ const CHANNELS: [ConsentChannel; 4] = [
     ConsentChannel::Any,
 ];
 
-fn entries_html(ctx: &Ctx, list: &[(i64, ConsentEntry)]) -> String {
+fn entries_html(ctx: &Ctx, list: &[(i64, ConsentEntry)]) -> Markup {
     if list.is_empty() {
-        return format!("<p class=\"hint\">{}</p>", ctx.te("consent-none"));
+        return html! { p.hint { (ctx.t("consent-none")) } };
     }
-    let mut s = format!(
-        "<div class=\"scroll\"><table id=\"crm-consent-list\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.te("consent-purpose"),
-        ctx.te("consent-channel"),
-        ctx.te("consent-granted"),
-        ctx.te("consent-when"),
-        ctx.te("consent-source"),
-    );
-    for (_, e) in list {
-        let when = chrono::DateTime::from_timestamp_millis(e.at)
-            .map(|d| i18n::time(d, ctx.tz))
-            .unwrap_or_default();
-        let given = if e.granted {
-            "consent-given"
-        } else {
-            "consent-withdrawn"
-        };
-        let evidence = e
-            .evidence
-            .as_deref()
-            .map(|x| format!(" · {}", esc(x)))
-            .unwrap_or_default();
-        let _ = write!(
-            s,
-            "<tr data-purpose=\"{p}\" data-granted=\"{g}\"><td>{p}</td><td>{ch}</td><td>{given}</td><td>{when}</td><td>{src}{evidence} · {by}</td></tr>",
-            p = esc(&e.purpose),
-            g = e.granted,
-            ch = ctx.te(&format!("consent-channel-{}", e.channel.as_str())),
-            given = ctx.te(given),
-            src = esc(&e.source),
-            by = esc(&e.by),
-        );
+    let heads = [
+        "consent-purpose",
+        "consent-channel",
+        "consent-granted",
+        "consent-when",
+        "consent-source",
+    ];
+    html! {
+        div.scroll {
+            table #crm-consent-list {
+                thead { tr { @for h in heads { th scope="col" { (ctx.t(h)) } } } }
+                tbody { @for (_, e) in list { (entry_row(ctx, e)) } }
+            }
+        }
     }
-    s.push_str("</tbody></table></div>");
-    s
 }
 
+fn entry_row(ctx: &Ctx, e: &ConsentEntry) -> Markup {
+    let when = chrono::DateTime::from_timestamp_millis(e.at)
+        .map(|d| i18n::time(d, ctx.tz))
+        .unwrap_or_default();
+    let given = if e.granted {
+        "consent-given"
+    } else {
+        "consent-withdrawn"
+    };
+    html! {
+        tr data-purpose=(e.purpose) data-granted=(e.granted) {
+            td { (e.purpose) }
+            td { (ctx.t(&format!("consent-channel-{}", e.channel.as_str()))) }
+            td { (ctx.t(given)) }
+            td { (when) }
+            td {
+                (e.source)
+                @if let Some(x) = &e.evidence { " · " (x) }
+                " · " (e.by)
+            }
+        }
+    }
+}
+
+/// The ledger and the form to add to it (`typed`: what was sent, shown
+/// again after a refusal; `status`: the note above the button).
 fn form_html(
     ctx: &Ctx,
     id: i64,
     list: &[(i64, ConsentEntry)],
     typed: Option<&ConsentForm>,
-    status: &str,
-) -> String {
-    let mut channels = String::new();
-    for c in CHANNELS {
-        let sel = if typed.is_some_and(|f| f.channel == c) {
-            " selected"
-        } else {
-            ""
-        };
-        let _ = write!(
-            channels,
-            "<option value=\"{v}\"{sel}>{}</option>",
-            ctx.te(&format!("consent-channel-{}", c.as_str())),
-            v = c.as_str()
-        );
+    status: Markup,
+) -> Markup {
+    let value = |get: fn(&ConsentForm) -> &str, default: &'static str| typed.map_or(default, get);
+    html! {
+        div #crm-consents {
+            (entries_html(ctx, list))
+            form.stack hx-post=(format!("/ui/customers/{id}/consents")) hx-target="#crm-consents"
+                hx-swap="outerHTML" {
+                label for="cs-purpose" { (ctx.t("consent-purpose")) }
+                input #cs-purpose name="purpose" required maxlength="64" placeholder="marketing"
+                    value=(value(|f| &f.purpose, "")) aria-describedby="cs-hint";
+                p.hint #cs-hint { (ctx.t("consent-purpose-hint")) }
+                label for="cs-channel" { (ctx.t("consent-channel")) }
+                select #cs-channel name="channel" {
+                    @for c in CHANNELS {
+                        option value=(c.as_str()) selected[typed.is_some_and(|f| f.channel == c)] {
+                            (ctx.t(&format!("consent-channel-{}", c.as_str())))
+                        }
+                    }
+                }
+                label for="cs-granted" { (ctx.t("consent-granted")) }
+                select #cs-granted name="granted" {
+                    option value="true" { (ctx.t("consent-given")) }
+                    option value="false" selected[typed.is_some_and(|f| !f.granted)] {
+                        (ctx.t("consent-withdrawn"))
+                    }
+                }
+                label for="cs-source" { (ctx.t("consent-source")) }
+                input #cs-source name="source" required maxlength="64"
+                    value=(value(|f| &f.source, "call"));
+                label for="cs-evidence" { (ctx.t("consent-evidence")) }
+                input #cs-evidence name="evidence" maxlength="2000"
+                    value=(value(|f| &f.evidence, ""));
+                p #cs-msg role="status" { (status) }
+                button type="submit" { (ctx.t("save")) }
+            }
+        }
     }
-    let value = |get: fn(&ConsentForm) -> &str, default: &str| esc(typed.map_or(default, get));
-    let withdrawn_sel = if typed.is_some_and(|f| !f.granted) {
-        " selected"
-    } else {
-        ""
-    };
-    format!(
-        "<div id=\"crm-consents\">{list}\
-<form class=\"stack\" hx-post=\"/ui/customers/{id}/consents\" hx-target=\"#crm-consents\" hx-swap=\"outerHTML\">\
-<label for=\"cs-purpose\">{purpose}</label><input id=\"cs-purpose\" name=\"purpose\" required maxlength=\"64\" placeholder=\"marketing\" value=\"{purpose_v}\" aria-describedby=\"cs-hint\">\
-<p class=\"hint\" id=\"cs-hint\">{hint}</p>\
-<label for=\"cs-channel\">{channel}</label><select id=\"cs-channel\" name=\"channel\">{channels}</select>\
-<label for=\"cs-granted\">{granted}</label><select id=\"cs-granted\" name=\"granted\"><option value=\"true\">{given}</option><option value=\"false\"{withdrawn_sel}>{withdrawn}</option></select>\
-<label for=\"cs-source\">{source}</label><input id=\"cs-source\" name=\"source\" required maxlength=\"64\" value=\"{source_v}\">\
-<label for=\"cs-evidence\">{evidence}</label><input id=\"cs-evidence\" name=\"evidence\" maxlength=\"2000\" value=\"{evidence_v}\">\
-<p id=\"cs-msg\" role=\"status\">{status}</p><button type=\"submit\">{save}</button></form></div>",
-        list = entries_html(ctx, list),
-        purpose_v = value(|f| &f.purpose, ""),
-        source_v = value(|f| &f.source, "call"),
-        evidence_v = value(|f| &f.evidence, ""),
-        purpose = ctx.te("consent-purpose"),
-        hint = ctx.te("consent-purpose-hint"),
-        channel = ctx.te("consent-channel"),
-        granted = ctx.te("consent-granted"),
-        given = ctx.te("consent-given"),
-        withdrawn = ctx.te("consent-withdrawn"),
-        source = ctx.te("consent-source"),
-        evidence = ctx.te("consent-evidence"),
-        save = ctx.te("save"),
-    )
 }
 
-/// The section of the record page.
+/// The section of the record page (HTML for [`super::crm`]'s page).
 pub async fn section_html(st: &AppState, ctx: &Ctx, id: i64) -> ApiResult<String> {
     let list = st.store.customer_consents(ctx.p.tenant()?, id, 50).await?;
-    Ok(format!(
-        "<section class=\"card span-all\" aria-labelledby=\"crm-c-h\"><h2 id=\"crm-c-h\">{}</h2>{}</section>",
-        ctx.te("consent-title"),
-        form_html(ctx, id, &list, None, "")
-    ))
+    Ok(html! {
+        section.card.span-all aria-labelledby="crm-c-h" {
+            h2 #crm-c-h { (ctx.t("consent-title")) }
+            (form_html(ctx, id, &list, None, html! {}))
+        }
+    }
+    .into_string())
 }
 
 /// The form as sent.
@@ -173,43 +172,45 @@ pub async fn save(
         })
         .await;
     let (status, code, typed) = match done {
-        Ok(_) => (
-            format!("<span class=\"ok\">{}</span>", ctx.te("saved")),
-            StatusCode::OK,
-            None,
-        ),
+        Ok(_) => (html! { span.ok { (ctx.t("saved")) } }, StatusCode::OK, None),
         Err(e) if e.status.is_client_error() => (
-            format!("<span class=\"error\">{}</span>", esc(&e.message)),
+            html! { span.error { (e.message) } },
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(&f),
         ),
         Err(e) => return Err(e),
     };
     let list = st.store.customer_consents(&t, id, 50).await?;
-    let mut r = html_response(form_html(&ctx, id, &list, typed, &status));
+    let mut r = markup_response(form_html(&ctx, id, &list, typed, status));
     *r.status_mut() = code;
     Ok(r)
 }
 
 /// The agent's consent card on the desktop, for an interaction with a
 /// customer: ask, and record the answer on the ledger in one click.
-pub fn desk_form(ctx: &Ctx, it: &store::read::InteractionView) -> String {
+pub fn desk_form(ctx: &Ctx, it: &store::read::InteractionView) -> Markup {
     if it.customer_id.is_none() {
-        return String::new();
+        return html! {};
     }
-    format!(
-        "<section class=\"card\" aria-labelledby=\"dc-h-{id}\"><h3 id=\"dc-h-{id}\">{title}</h3>\
-<form class=\"stack\" hx-post=\"/ui/agent/interactions/{id}/consent\" hx-target=\"#dc-msg-{id}\">\
-<label for=\"dc-p-{id}\">{purpose}</label><input id=\"dc-p-{id}\" name=\"purpose\" required maxlength=\"64\" value=\"marketing\">\
-<div class=\"row\"><button type=\"submit\" name=\"granted\" value=\"true\">{given}</button>\
-<button type=\"submit\" name=\"granted\" value=\"false\" class=\"secondary\">{withdrawn}</button></div>\
-<span id=\"dc-msg-{id}\" role=\"status\"></span></form></section>",
-        id = it.id,
-        title = ctx.te("consent-title"),
-        purpose = ctx.te("consent-purpose"),
-        given = ctx.te("consent-given"),
-        withdrawn = ctx.te("consent-withdrawn"),
-    )
+    let id = it.id;
+    html! {
+        section.card aria-labelledby=(format!("dc-h-{id}")) {
+            h3 #(format!("dc-h-{id}")) { (ctx.t("consent-title")) }
+            form.stack hx-post=(format!("/ui/agent/interactions/{id}/consent"))
+                hx-target=(format!("#dc-msg-{id}")) {
+                label for=(format!("dc-p-{id}")) { (ctx.t("consent-purpose")) }
+                input #(format!("dc-p-{id}")) name="purpose" required maxlength="64"
+                    value="marketing";
+                div.row {
+                    button type="submit" name="granted" value="true" { (ctx.t("consent-given")) }
+                    button type="submit" name="granted" value="false" .secondary {
+                        (ctx.t("consent-withdrawn"))
+                    }
+                }
+                span #(format!("dc-msg-{id}")) role="status" {}
+            }
+        }
+    }
 }
 
 /// The desktop's consent answer.
@@ -231,7 +232,7 @@ pub async fn desk_save(
     let (t, it) = super::desktop::mine(&st, &p, &id).await?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let Some(customer) = it.customer_id else {
-        return Ok(html_response(String::new()));
+        return Ok(markup_response(html! {}));
     };
     let granted = f.granted;
     let entry = ConsentEntry {
@@ -254,7 +255,7 @@ pub async fn desk_save(
             } else {
                 "consent-withdrawn"
             };
-            let text = format!("{}: {}", ctx.te(said), f.purpose.trim());
+            let text = format!("{}: {}", ctx.t(said), f.purpose.trim());
             Ok(super::users::said(true, &target, &text))
         }
         Err(e) if e.status.is_client_error() => Ok(super::users::said(false, &target, &e.message)),

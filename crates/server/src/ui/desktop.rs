@@ -2,9 +2,8 @@
 //! with accept/reject and a countdown; the screen pop; the chat; notes; the
 //! queue's script with profiling questions; disposition, wrap-up timer,
 //! callback and transfer. Agents act as themselves only: every handler works
-//! on the user's own agent and on interactions that agent holds.
-
-use std::fmt::Write as _;
+//! on the user's own agent and on interactions that agent holds. The page
+//! and its fragments are maud templates (the panels in [`super::panels`]).
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -19,7 +18,7 @@ use super::follow::{Feed, Live, Page};
 use super::panels::{customer_pop, state_html};
 use super::popup;
 use super::settings::{DesktopSettings, Effect};
-use super::{Ctx, UiForm, esc, html_response, layout};
+use super::{Ctx, Markup, UiForm, html, layout, markup_response};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::clock;
@@ -65,30 +64,30 @@ pub async fn page(
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
     let Some(agent) = ctx.p.agent.map(|a| i64::from(a.0)) else {
-        let main = format!("<p class=\"card\">{}</p>", ctx.te("not-an-agent"));
+        let main = html! { p.card { (ctx.t("not-an-agent")) } };
         return Ok(layout(
             &ctx,
             "desktop-title",
             "/ui/agent",
             "desktop",
             None,
-            super::PreEscaped(main),
+            main,
         ));
     };
     let seq = st.store.last_seq(&t).await?;
-    let main = format!(
-        "<section class=\"card\" aria-labelledby=\"state-h\"><h2 id=\"state-h\" class=\"sr\">{state_h}</h2>\
-<div id=\"agent-state\" {state_live}>{state}</div></section>\
-<div id=\"previews\" {previews_live}>{previews}</div>\
-<div id=\"work\" {work_live}>{work}</div>",
-        state_h = ctx.te("my-state"),
-        state_live = Feed::AgentState.attrs("/ui/agent/state"),
-        previews_live = Feed::Previews.attrs("/ui/agent/previews"),
-        work_live = Feed::AgentWork.attrs("/ui/agent/work"),
-        state = state_html(&st, &ctx, &t, agent).await?,
-        previews = previews_html(&st, &ctx, &t, agent).await?,
-        work = work_html(&st, &ctx, &t, agent).await?,
-    );
+    let state = state_html(&st, &ctx, &t, agent).await?;
+    let previews = previews_html(&st, &ctx, &t, agent).await?;
+    let work = work_html(&st, &ctx, &t, agent).await?;
+    let main = html! {
+        section.card aria-labelledby="state-h" {
+            h2 #state-h .sr { (ctx.t("my-state")) }
+            div #agent-state data-live=(Feed::AgentState.live()) data-src="/ui/agent/state" {
+                (state)
+            }
+        }
+        div #previews data-live=(Feed::Previews.live()) data-src="/ui/agent/previews" { (previews) }
+        div #work data-live=(Feed::AgentWork.live()) data-src="/ui/agent/work" { (work) }
+    };
     Ok(layout(
         &ctx,
         "desktop-title",
@@ -98,7 +97,7 @@ pub async fn page(
             seq,
             page: Page::Desktop,
         }),
-        super::PreEscaped(main),
+        main,
     ))
 }
 
@@ -111,7 +110,7 @@ pub async fn state_panel(
     let agent = agent_of(&p)?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
-    Ok(html_response(state_html(&st, &ctx, &t, agent).await?))
+    Ok(markup_response(state_html(&st, &ctx, &t, agent).await?))
 }
 
 /// `GET /ui/agent/work`.
@@ -123,43 +122,39 @@ pub async fn work_panel(
     let agent = agent_of(&p)?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
-    Ok(html_response(work_html(&st, &ctx, &t, agent).await?))
+    Ok(markup_response(work_html(&st, &ctx, &t, agent).await?))
 }
 
 /// The contacts a preview campaign shows this agent before calling them:
 /// who, which number, when the dialer calls by itself; call now or skip.
-async fn previews_html(st: &AppState, ctx: &Ctx, t: &Tenant, agent: i64) -> ApiResult<String> {
+async fn previews_html(st: &AppState, ctx: &Ctx, t: &Tenant, agent: i64) -> ApiResult<Markup> {
     let list = match st.hub.tenant(t).await?.call(Op::Previews(agent)).await? {
         Ack::Previews(l) => l,
         _ => Vec::new(),
     };
     if list.is_empty() {
-        return Ok(String::new());
+        return Ok(html! {});
     }
-    let mut s = format!(
-        "<section class=\"card\" aria-labelledby=\"previews-h\"><h2 id=\"previews-h\">{}</h2><ul class=\"previews\">",
-        ctx.te("previews-title")
-    );
-    for p in &list {
-        let _ = write!(
-            s,
-            "<li data-preview=\"{a}\"><strong>{contact}</strong> · {phone} · {campaign} · {at}\
-<button type=\"button\" hx-post=\"/ui/agent/previews/{a}/accept\" hx-target=\"#previews\">{call}</button>\
-<button type=\"button\" class=\"secondary\" hx-post=\"/ui/agent/previews/{a}/skip\" hx-target=\"#previews\">{skip}</button></li>",
-            a = p.attempt,
-            contact = esc(&p.contact),
-            phone = esc(&p.phone),
-            campaign = esc(&p.campaign),
-            at = ctx.tae(
-                "preview-dials-at",
-                &[("time", i18n::Arg::Str(&ctx.datetime(p.dials_at_ms as i64)))]
-            ),
-            call = ctx.te("preview-call-now"),
-            skip = ctx.te("preview-skip"),
-        );
-    }
-    s.push_str("</ul></section>");
-    Ok(s)
+    Ok(html! {
+        section.card aria-labelledby="previews-h" {
+            h2 #previews-h { (ctx.t("previews-title")) }
+            ul.previews {
+                @for p in &list {
+                    @let at = ctx.datetime(p.dials_at_ms as i64);
+                    li data-preview=(p.attempt) {
+                        strong { (p.contact) } " · " (p.phone) " · " (p.campaign) " · "
+                        (ctx.ta("preview-dials-at", &[("time", i18n::Arg::Str(&at))]))
+                        button type="button"
+                            hx-post=(format!("/ui/agent/previews/{}/accept", p.attempt))
+                            hx-target="#previews" { (ctx.t("preview-call-now")) }
+                        button type="button" .secondary
+                            hx-post=(format!("/ui/agent/previews/{}/skip", p.attempt))
+                            hx-target="#previews" { (ctx.t("preview-skip")) }
+                    }
+                }
+            }
+        }
+    })
 }
 
 /// `GET /ui/agent/previews`.
@@ -171,7 +166,7 @@ pub async fn previews_panel(
     let agent = agent_of(&p)?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
-    Ok(html_response(previews_html(&st, &ctx, &t, agent).await?))
+    Ok(markup_response(previews_html(&st, &ctx, &t, agent).await?))
 }
 
 /// `POST /ui/agent/previews/{id}/{answer}` (`accept` or `skip`).
@@ -199,7 +194,7 @@ pub async fn preview_answer(
         })
         .await?;
     let ctx = Ctx::new(&st, p, &headers).await?;
-    Ok(html_response(previews_html(&st, &ctx, &t, agent).await?))
+    Ok(markup_response(previews_html(&st, &ctx, &t, agent).await?))
 }
 
 /// The state form.
@@ -242,14 +237,14 @@ pub async fn set_state(
     };
     st.hub.tenant(&t).await?.call(op).await?;
     let ctx = Ctx::new(&st, p, &headers).await?;
-    Ok(html_response(state_html(&st, &ctx, &t, agent).await?))
+    Ok(markup_response(state_html(&st, &ctx, &t, agent).await?))
 }
 
 async fn work_response(st: &AppState, p: Principal, headers: &HeaderMap) -> ApiResult<Response> {
     let agent = agent_of(&p)?;
     let ctx = Ctx::new(st, p, headers).await?;
     let t = ctx.p.tenant()?.clone();
-    Ok(html_response(work_html(st, &ctx, &t, agent).await?))
+    Ok(markup_response(work_html(st, &ctx, &t, agent).await?))
 }
 
 /// `POST /ui/agent/interactions/{id}/accept`.
@@ -296,7 +291,7 @@ pub async fn messages(
     let (t, it) = mine(&st, &p, &id).await?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let msgs = st.store.messages(&t, it.id, 0).await?;
-    Ok(html_response(popup::conversation_log(&ctx, &msgs)))
+    Ok(markup_response(popup::conversation_log(&ctx, &msgs)))
 }
 
 /// A text form (chat message, note).
@@ -328,7 +323,7 @@ pub async fn send(
         .await?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let msgs = st.store.messages(&t, it.id, 0).await?;
-    Ok(html_response(popup::conversation_log(&ctx, &msgs)))
+    Ok(markup_response(popup::conversation_log(&ctx, &msgs)))
 }
 
 /// `POST /ui/agent/interactions/{id}/notes`.
@@ -351,7 +346,7 @@ pub async fn add_note(
         .await?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let notes = st.store.notes(&t, it.id).await?;
-    Ok(html_response(popup::notes_list(&ctx, &notes)))
+    Ok(markup_response(popup::notes_list(&ctx, &notes)))
 }
 
 /// `POST /ui/agent/interactions/{id}/profile`: the answers to the queue's
@@ -405,12 +400,12 @@ pub async fn profile(
         .await?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let pop = customer_pop(&st, &t, &it).await?;
-    Ok(html_response(popup::script(
+    Ok(markup_response(popup::script(
         &ctx,
         &it,
         desk,
         &pop,
-        &ctx.te("saved"),
+        &ctx.t("saved"),
     )))
 }
 
@@ -538,10 +533,7 @@ pub async fn callback(
         })
         .await?;
     }
-    Ok(html_response(format!(
-        "<span class=\"ok\">{}</span>",
-        esc(&text)
-    )))
+    Ok(markup_response(html! { span.ok { (text) } }))
 }
 
 /// The transfer form.

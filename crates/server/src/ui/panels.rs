@@ -1,46 +1,49 @@
 //! The agent desktop's panels: the state panel and the work panel (offer,
 //! screen pop, conversation, notes, script, disposition, callback, transfer),
-//! rendered for [`super::desktop`]'s pages and fragments.
+//! rendered as maud templates for [`super::desktop`]'s pages and fragments.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use store::Tenant;
-use store::read::InteractionView;
+use store::read::{AgentView, InteractionView};
 
 use super::desktop::{WORK_SHOWN, queues};
+use super::follow::Feed;
 use super::live;
 use super::popup::{self, CustomerPop};
 use super::settings::{DesktopSettings, Disposition, Effect};
-use super::{Ctx, esc};
+use super::{Ctx, Markup, html};
 use crate::AppState;
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::tenant::QueueInfo;
 
+/// A state's label, with its reason code's when not ready (plain text).
 pub(super) fn state_label(ctx: &Ctx, state: &str, reason: Option<&str>) -> String {
-    let mut s = ctx.te(&format!("state-{}", state.replace('_', "-")));
-    if let Some(r) = reason {
-        let _ = write!(s, " · {}", reason_label(ctx, r));
+    let s = ctx.t(&format!("state-{}", state.replace('_', "-")));
+    match reason {
+        Some(r) => format!("{s} · {}", reason_label(ctx, r)),
+        None => s,
     }
-    s
 }
 
+/// A reason code's label: its translation, else the code itself (plain text).
 pub(super) fn reason_label(ctx: &Ctx, r: &str) -> String {
     let id = format!("reason-{r}");
     if i18n::Catalog::global().has(ctx.lang, &id) {
-        ctx.te(&id)
+        ctx.t(&id)
     } else {
-        esc(r)
+        r.to_string()
     }
 }
 
+/// The state panel: the agent's state, time in it, and the menu to change it.
 pub(super) async fn state_html(
     st: &AppState,
     ctx: &Ctx,
     t: &Tenant,
     agent: i64,
-) -> ApiResult<String> {
+) -> ApiResult<Markup> {
     let a = st
         .store
         .agent(t, agent)
@@ -57,61 +60,60 @@ pub(super) async fn state_html(
         ("not_ready", Some(r)) => format!("not_ready:{r}"),
         (s, _) => s.to_string(),
     };
-    let sel = |v: &str| if v == current { " selected" } else { "" };
-    let mut opts = format!(
-        "<option value=\"available\"{}>{}</option>",
-        sel("available"),
-        ctx.te("state-available")
-    );
-    for r in &settings.reasons {
-        let v = format!("not_ready:{r}");
-        let _ = write!(
-            opts,
-            "<option value=\"{}\"{}>{} · {}</option>",
-            esc(&v),
-            sel(&v),
-            ctx.te("state-not-ready"),
-            reason_label(ctx, r)
-        );
-    }
-    let _ = write!(
-        opts,
-        "<option value=\"offline\"{}>{}</option>",
-        sel("offline"),
-        ctx.te("state-offline")
-    );
-    Ok(format!(
-        "<p><strong class=\"agent-name\">{name}</strong> <span class=\"badge {cls}\" id=\"my-state\">{label}</span> \
-<span class=\"hint\">{time}</span></p>\
-<form class=\"row\" hx-post=\"/ui/agent/state\" hx-target=\"#agent-state\">\
-<label for=\"new-state\">{change}</label><select id=\"new-state\" name=\"state\">{opts}</select>\
-<button type=\"submit\">{set}</button></form>",
-        name = esc(&a.name),
-        cls = a.state.as_str(),
-        label = state_label(ctx, a.state.as_str(), a.reason.as_deref()),
-        time = popup::ticking(ctx, "time-in-state", since),
-        change = ctx.te("change-state"),
-        set = ctx.te("set-state"),
-    ))
+    Ok(html! {
+        p {
+            strong.agent-name { (a.name) } " "
+            span.badge.(a.state.as_str()) #my-state {
+                (state_label(ctx, a.state.as_str(), a.reason.as_deref()))
+            }
+            " "
+            span.hint { (popup::ticking(ctx, "time-in-state", since)) }
+        }
+        form.row hx-post="/ui/agent/state" hx-target="#agent-state" {
+            label for="new-state" { (ctx.t("change-state")) }
+            select #new-state name="state" {
+                option value="available" selected[current == "available"] {
+                    (ctx.t("state-available"))
+                }
+                @for r in &settings.reasons {
+                    @let v = format!("not_ready:{r}");
+                    option value=(v) selected[v == current] {
+                        (ctx.t("state-not-ready")) " · " (reason_label(ctx, r))
+                    }
+                }
+                option value="offline" selected[current == "offline"] { (ctx.t("state-offline")) }
+            }
+            button type="submit" { (ctx.t("set-state")) }
+        }
+    })
 }
 
-/// Everything the work panel shows about one interaction.
+/// What the work panel draws each interaction with.
+struct Desk<'a> {
+    st: &'a AppState,
+    ctx: &'a Ctx,
+    t: &'a Tenant,
+    /// This agent.
+    agent: i64,
+    queues: Vec<QueueInfo>,
+    settings: DesktopSettings,
+    agents: Vec<AgentView>,
+    now: i64,
+}
+
+/// Everything the work panel shows about the agent's interactions.
 pub(super) async fn work_html(
     st: &AppState,
     ctx: &Ctx,
     t: &Tenant,
     agent: i64,
-) -> ApiResult<String> {
+) -> ApiResult<Markup> {
     let work = st.store.agent_work(t, agent, WORK_SHOWN).await?;
     if work.is_empty() {
-        return Ok(format!(
-            "<section class=\"card\"><p class=\"hint\" id=\"no-work\">{}</p></section>",
-            ctx.te("no-work")
-        ));
+        return Ok(html! {
+            section.card { p.hint #no-work { (ctx.t("no-work")) } }
+        });
     }
-    let queues = queues(st, t).await?;
-    let (_, settings) = DesktopSettings::of(st, t).await?;
-    let agents = st.store.agents(t).await?;
     let now = clock::now_ms();
     let offers: HashMap<i64, i64> = live::with(st, t, now, |l| {
         work.iter()
@@ -124,132 +126,184 @@ pub(super) async fn work_html(
             .collect()
     })
     .await?;
-    let mut s = String::new();
+    let d = Desk {
+        st,
+        ctx,
+        t,
+        agent,
+        queues: queues(st, t).await?,
+        settings: DesktopSettings::of(st, t).await?.1,
+        agents: st.store.agents(t).await?,
+        now,
+    };
+    let mut parts = Vec::with_capacity(work.len());
     for it in &work {
-        let queue = it
-            .queue_id
-            .and_then(|q| queues.iter().find(|x| i64::from(x.id) == q));
-        let qname = queue.map(|q| q.name.as_str());
         let pop = customer_pop(st, t, it).await?;
-        let head = format!(
-            "{} #{} · {} {}",
-            popup::channel_label(ctx, it.channel.as_str()),
-            it.id,
-            ctx.te("queue"),
-            esc(qname.unwrap_or("—"))
-        );
-        match it.state {
+        parts.push(match it.state {
             model::state::InteractionState::Offered => {
-                let ring_s = queue.map_or(20, |q| q.ring_timeout_s) as i64;
-                let until = offers.get(&it.id).copied().unwrap_or(now) + ring_s * 1000;
-                let _ = write!(
-                    s,
-                    "<section class=\"card offer\" aria-labelledby=\"offer-{id}\" role=\"region\">\
-<h2 id=\"offer-{id}\">{incoming} — {head}</h2>\
-<p>{left_l} <strong data-until=\"{until}\" class=\"countdown\">{left}</strong></p>\
-<div class=\"row\"><button hx-post=\"/ui/agent/interactions/{id}/accept\" hx-target=\"#work\" id=\"accept-{id}\">{accept}</button>\
-<button class=\"danger\" hx-post=\"/ui/agent/interactions/{id}/reject\" hx-target=\"#work\">{reject}</button></div></section>{pop}",
-                    id = it.id,
-                    incoming = ctx.tae(
-                        "offer-incoming",
-                        &[(
-                            "channel",
-                            i18n::Arg::Str(
-                                &i18n::Catalog::global()
-                                    .t(ctx.lang, &format!("channel-{}", it.channel))
-                            )
-                        )]
-                    ),
-                    left = timer_text((until - now + 999) / 1000),
-                    left_l = ctx.te("time-to-answer"),
-                    accept = ctx.te("accept"),
-                    reject = ctx.te("reject"),
-                    pop = popup::screen_pop(ctx, it, &pop),
-                );
+                let offered = offers.get(&it.id).copied().unwrap_or(now);
+                offer(&d, it, offered, &pop)
             }
-            state => {
-                let ended = state == model::state::InteractionState::Ended;
-                let desk = qname.and_then(|q| settings.queue(q));
-                let _ = write!(
-                    s,
-                    "<section class=\"interaction\" aria-labelledby=\"it-{id}\"><h2 id=\"it-{id}\">{head}</h2>",
-                    id = it.id
-                );
-                if ended {
-                    let wrap_s = queue.map_or(0, |q| q.wrap_up_s) as i64;
-                    let until = it.ended_at.unwrap_or(now) + wrap_s * 1000;
-                    let _ = write!(
-                        s,
-                        "<p class=\"card\">{} <strong data-until=\"{until}\">{}</strong></p>",
-                        ctx.te("wrap-up-time"),
-                        timer_text((until - now + 999) / 1000)
-                    );
+            _ => interaction(&d, it, &pop).await?,
+        });
+    }
+    Ok(html! { @for p in parts { (p) } })
+}
+
+impl Desk<'_> {
+    fn queue(&self, it: &InteractionView) -> Option<&QueueInfo> {
+        it.queue_id
+            .and_then(|q| self.queues.iter().find(|x| i64::from(x.id) == q))
+    }
+
+    /// An interaction's heading: channel, id and queue (plain text).
+    fn head(&self, it: &InteractionView) -> String {
+        format!(
+            "{} #{} · {} {}",
+            popup::channel_label(self.ctx, it.channel.as_str()),
+            it.id,
+            self.ctx.t("queue"),
+            self.queue(it).map_or("—", |q| q.name.as_str())
+        )
+    }
+}
+
+/// An offer: accept or reject before the countdown ends, and the screen pop.
+fn offer(d: &Desk<'_>, it: &InteractionView, offered: i64, pop: &CustomerPop) -> Markup {
+    let ctx = d.ctx;
+    let ring_s = d.queue(it).map_or(20, |q| q.ring_timeout_s) as i64;
+    let until = offered + ring_s * 1000;
+    let channel = ctx.t(&format!("channel-{}", it.channel));
+    let id = it.id;
+    html! {
+        section.card.offer aria-labelledby=(format!("offer-{id}")) role="region" {
+            h2 #(format!("offer-{id}")) {
+                (ctx.ta("offer-incoming", &[("channel", i18n::Arg::Str(&channel))]))
+                " — " (d.head(it))
+            }
+            p {
+                (ctx.t("time-to-answer")) " "
+                strong data-until=(until) .countdown { (timer_text((until - d.now + 999) / 1000)) }
+            }
+            div.row {
+                button hx-post=(format!("/ui/agent/interactions/{id}/accept")) hx-target="#work"
+                    #(format!("accept-{id}")) { (ctx.t("accept")) }
+                button.danger hx-post=(format!("/ui/agent/interactions/{id}/reject"))
+                    hx-target="#work" { (ctx.t("reject")) }
+            }
+        }
+        (popup::screen_pop(ctx, it, pop))
+    }
+}
+
+/// An interaction the agent holds (connected, or ended and in wrap-up):
+/// who and what in the first column, the conversation in the second, the
+/// outcome and the controls in the third.
+async fn interaction(d: &Desk<'_>, it: &InteractionView, pop: &CustomerPop) -> ApiResult<Markup> {
+    let (st, ctx, t) = (d.st, d.ctx, d.t);
+    let ended = it.state == model::state::InteractionState::Ended;
+    let qname = d.queue(it).map(|q| q.name.as_str());
+    let desk = qname.and_then(|q| d.settings.queue(q));
+    let conversation = match it.channel {
+        model::Channel::Chat => Some(chat_card(
+            ctx,
+            it,
+            ended,
+            &st.store.messages(t, it.id, 0).await?,
+        )),
+        model::Channel::Email => Some(super::email::section(st, ctx, t, it, ended).await?),
+        _ => None,
+    };
+    let notes = st.store.notes(t, it.id).await?;
+    let codes = d.settings.codes_for(st, t, it, qname).await?;
+    let controls = match ended {
+        true => None,
+        false => Some(super::calls::controls(st, ctx, t, it, &d.agents, d.agent).await?),
+    };
+    Ok(html! {
+        section.interaction aria-labelledby=(format!("it-{}", it.id)) {
+            h2 #(format!("it-{}", it.id)) { (d.head(it)) }
+            @if ended {
+                @let wrap_s = d.queue(it).map_or(0, |q| q.wrap_up_s) as i64;
+                @let until = it.ended_at.unwrap_or(d.now) + wrap_s * 1000;
+                p.card {
+                    (ctx.t("wrap-up-time")) " "
+                    strong data-until=(until) { (timer_text((until - d.now + 999) / 1000)) }
                 }
-                s.push_str("<div class=\"grid\"><div>");
-                s.push_str(&popup::screen_pop(ctx, it, &pop));
-                s.push_str(&popup::script(ctx, it, desk, &pop, ""));
-                s.push_str("</div><div>");
-                if it.channel == model::Channel::Chat {
-                    let msgs = st.store.messages(t, it.id, 0).await?;
-                    let _ = write!(
-                        s,
-                        "<section class=\"card\" aria-labelledby=\"conv-{id}\"><h3 id=\"conv-{id}\">{conv}</h3>\
-<div class=\"log\" id=\"log-{id}\" aria-live=\"polite\" {live}>{log}</div>",
-                        id = it.id,
-                        live = super::follow::Feed::Conversation
-                            .attrs(&format!("/ui/agent/interactions/{}/messages", it.id)),
-                        conv = ctx.te("conversation"),
-                        log = popup::conversation_log(ctx, &msgs),
-                    );
-                    if !ended {
-                        let _ = write!(
-                            s,
-                            "<form class=\"row\" hx-post=\"/ui/agent/interactions/{id}/messages\" hx-target=\"#log-{id}\" data-reset>\
-<label for=\"msg-{id}\" class=\"sr\">{type_l}</label><input id=\"msg-{id}\" name=\"body\" required maxlength=\"8000\" autocomplete=\"off\" placeholder=\"{type_l}\">\
-<button type=\"submit\">{send}</button></form>",
-                            id = it.id,
-                            type_l = ctx.te("type-message"),
-                            send = ctx.te("send"),
-                        );
+            }
+            div.grid {
+                div {
+                    (popup::screen_pop(ctx, it, pop))
+                    (popup::script(ctx, it, desk, pop, ""))
+                }
+                div {
+                    @if let Some(c) = conversation { (c) }
+                    (notes_card(ctx, it, &notes))
+                }
+                div {
+                    (disposition_form(ctx, it, &codes))
+                    (callback_form(ctx, it, pop))
+                    (super::consents::desk_form(ctx, it))
+                    @if let Some(controls) = controls {
+                        (controls)
+                        (transfer_form(ctx, it, &d.queues, &d.agents, d.agent))
+                        section.card {
+                            button hx-post=(format!("/ui/agent/interactions/{}/complete", it.id))
+                                hx-target="#work" #(format!("complete-{}", it.id)) {
+                                (ctx.t("complete"))
+                            }
+                        }
                     }
-                    s.push_str("</section>");
                 }
-                if it.channel == model::Channel::Email {
-                    s.push_str(&super::email::section(st, ctx, t, it, ended).await?);
+            }
+        }
+    })
+}
+
+/// A chat's conversation, following new messages, and (while it is open)
+/// the form to write.
+fn chat_card(
+    ctx: &Ctx,
+    it: &InteractionView,
+    ended: bool,
+    msgs: &[store::read::MessageView],
+) -> Markup {
+    let id = it.id;
+    html! {
+        section.card aria-labelledby=(format!("conv-{id}")) {
+            h3 #(format!("conv-{id}")) { (ctx.t("conversation")) }
+            div.log #(format!("log-{id}")) aria-live="polite" data-live=(Feed::Conversation.live())
+                data-src=(format!("/ui/agent/interactions/{id}/messages")) {
+                (popup::conversation_log(ctx, msgs))
+            }
+            @if !ended {
+                form.row hx-post=(format!("/ui/agent/interactions/{id}/messages"))
+                    hx-target=(format!("#log-{id}")) data-reset {
+                    label for=(format!("msg-{id}")) .sr { (ctx.t("type-message")) }
+                    input #(format!("msg-{id}")) name="body" required maxlength="8000"
+                        autocomplete="off" placeholder=(ctx.t("type-message"));
+                    button type="submit" { (ctx.t("send")) }
                 }
-                let notes = st.store.notes(t, it.id).await?;
-                let _ = write!(
-                    s,
-                    "<section class=\"card\" aria-labelledby=\"notes-h-{id}\"><h3 id=\"notes-h-{id}\">{notes_l}</h3><div id=\"notes-{id}\">{list}</div>\
-<form class=\"stack\" hx-post=\"/ui/agent/interactions/{id}/notes\" hx-target=\"#notes-{id}\" data-reset>\
-<label for=\"note-{id}\">{add_note}</label><textarea id=\"note-{id}\" name=\"body\" rows=\"2\" required maxlength=\"8000\"></textarea>\
-<button type=\"submit\">{add}</button></form></section>",
-                    id = it.id,
-                    notes_l = ctx.te("notes"),
-                    list = popup::notes_list(ctx, &notes),
-                    add_note = ctx.te("add-note"),
-                    add = ctx.te("add"),
-                );
-                s.push_str("</div><div>");
-                let codes = settings.codes_for(st, t, it, qname).await?;
-                s.push_str(&disposition_form(ctx, it, &codes));
-                s.push_str(&callback_form(ctx, it, &pop));
-                s.push_str(&super::consents::desk_form(ctx, it));
-                if !ended {
-                    s.push_str(&super::calls::controls(st, ctx, t, it, &agents, agent).await?);
-                    s.push_str(&transfer_form(ctx, it, &queues, &agents, agent));
-                    let _ = write!(
-                        s,
-                        "<section class=\"card\"><button hx-post=\"/ui/agent/interactions/{id}/complete\" hx-target=\"#work\" id=\"complete-{id}\">{}</button></section>",
-                        ctx.te("complete"),
-                        id = it.id
-                    );
-                }
-                s.push_str("</div></div></section>");
             }
         }
     }
-    Ok(s)
+}
+
+/// The interaction's notes and the form to add one.
+fn notes_card(ctx: &Ctx, it: &InteractionView, notes: &[store::read::MessageView]) -> Markup {
+    let id = it.id;
+    html! {
+        section.card aria-labelledby=(format!("notes-h-{id}")) {
+            h3 #(format!("notes-h-{id}")) { (ctx.t("notes")) }
+            div #(format!("notes-{id}")) { (popup::notes_list(ctx, notes)) }
+            form.stack hx-post=(format!("/ui/agent/interactions/{id}/notes"))
+                hx-target=(format!("#notes-{id}")) data-reset {
+                label for=(format!("note-{id}")) { (ctx.t("add-note")) }
+                textarea #(format!("note-{id}")) name="body" rows="2" required maxlength="8000" {}
+                button type="submit" { (ctx.t("add")) }
+            }
+        }
+    }
 }
 
 /// Seconds as the page's timers show them (`1:05`, `1:00:00`), so a timer
@@ -263,99 +317,97 @@ fn timer_text(secs: i64) -> String {
     }
 }
 
-pub(super) fn disposition_form(ctx: &Ctx, it: &InteractionView, codes: &[Disposition]) -> String {
-    let mut opts = format!(
-        "<option value=\"\">{}</option>",
-        ctx.te("choose-disposition")
-    );
-    for d in codes {
-        let label = d.label.as_deref().unwrap_or(&d.code);
-        let effect = match d.effect {
-            Some(Effect::DoNotCall) => format!(" ({})", ctx.te("do-not-call")),
-            Some(Effect::Callback) => format!(" ({})", ctx.te("schedule-callback")),
-            None => String::new(),
-        };
-        let sel = if it.disposition.as_deref() == Some(&d.code) {
-            " selected"
-        } else {
-            ""
-        };
-        let _ = write!(
-            opts,
-            "<option value=\"{}\"{sel}>{}{effect}</option>",
-            esc(&d.code),
-            esc(label)
-        );
+/// The disposition card: the queue's codes, the chosen one selected.
+pub(super) fn disposition_form(ctx: &Ctx, it: &InteractionView, codes: &[Disposition]) -> Markup {
+    let id = it.id;
+    let title = ctx.t("disposition");
+    html! {
+        section.card aria-labelledby=(format!("disp-h-{id}")) {
+            h3 #(format!("disp-h-{id}")) { (title) }
+            form.stack hx-post=(format!("/ui/agent/interactions/{id}/disposition"))
+                hx-target="#work" {
+                label for=(format!("disp-{id}")) .sr { (title) }
+                select #(format!("disp-{id}")) name="code" required {
+                    option value="" { (ctx.t("choose-disposition")) }
+                    @for d in codes {
+                        option value=(d.code) selected[it.disposition.as_deref() == Some(&d.code)] {
+                            (d.label.as_deref().unwrap_or(&d.code))
+                            @match d.effect {
+                                Some(Effect::DoNotCall) => { " (" (ctx.t("do-not-call")) ")" }
+                                Some(Effect::Callback) => { " (" (ctx.t("schedule-callback")) ")" }
+                                None => {}
+                            }
+                        }
+                    }
+                }
+                button type="submit" { (ctx.t("save")) }
+            }
+        }
     }
-    format!(
-        "<section class=\"card\" aria-labelledby=\"disp-h-{id}\"><h3 id=\"disp-h-{id}\">{title}</h3>\
-<form class=\"stack\" hx-post=\"/ui/agent/interactions/{id}/disposition\" hx-target=\"#work\">\
-<label for=\"disp-{id}\" class=\"sr\">{title}</label><select id=\"disp-{id}\" name=\"code\" required>{opts}</select>\
-<button type=\"submit\">{save}</button></form></section>",
-        id = it.id,
-        title = ctx.te("disposition"),
-        save = ctx.te("save"),
-    )
 }
 
-pub(super) fn callback_form(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String {
+/// The callback card: when to call back, in the customer's time zone.
+pub(super) fn callback_form(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> Markup {
     let zone = pop.zone().unwrap_or(ctx.tz);
     let now = chrono::DateTime::from_timestamp_millis(clock::now_ms()).unwrap_or_default();
     let local = now.with_timezone(&zone);
     let local_s = format!("{} ({})", i18n::time(now, zone), zone.name());
-    let default = (local + chrono::Duration::hours(1)).format("%Y-%m-%dT%H:00");
-    format!(
-        "<section class=\"card\" aria-labelledby=\"cb-h-{id}\"><h3 id=\"cb-h-{id}\">{title}</h3>\
-<p class=\"hint\" id=\"cb-hint-{id}\">{local}</p>\
-<form class=\"stack\" hx-post=\"/ui/agent/interactions/{id}/callback\" hx-target=\"#cb-status-{id}\">\
-<label for=\"cb-{id}\">{when}</label><input id=\"cb-{id}\" type=\"datetime-local\" name=\"at\" value=\"{default}\" required aria-describedby=\"cb-hint-{id}\">\
-<button type=\"submit\">{save}</button> <span id=\"cb-status-{id}\" role=\"status\"></span></form></section>",
-        id = it.id,
-        title = ctx.te("schedule-callback"),
-        local = ctx.tae("callback-local-time", &[("time", i18n::Arg::Str(&local_s))]),
-        when = ctx.te("callback-when"),
-        save = ctx.te("save"),
-    )
+    let default = (local + chrono::Duration::hours(1))
+        .format("%Y-%m-%dT%H:00")
+        .to_string();
+    let id = it.id;
+    html! {
+        section.card aria-labelledby=(format!("cb-h-{id}")) {
+            h3 #(format!("cb-h-{id}")) { (ctx.t("schedule-callback")) }
+            p.hint #(format!("cb-hint-{id}")) {
+                (ctx.ta("callback-local-time", &[("time", i18n::Arg::Str(&local_s))]))
+            }
+            form.stack hx-post=(format!("/ui/agent/interactions/{id}/callback"))
+                hx-target=(format!("#cb-status-{id}")) {
+                label for=(format!("cb-{id}")) { (ctx.t("callback-when")) }
+                input #(format!("cb-{id}")) type="datetime-local" name="at" value=(default) required
+                    aria-describedby=(format!("cb-hint-{id}"));
+                button type="submit" { (ctx.t("save")) } " "
+                span #(format!("cb-status-{id}")) role="status" {}
+            }
+        }
+    }
 }
 
+/// The transfer card: to a queue, or to another agent (with their state).
 pub(super) fn transfer_form(
     ctx: &Ctx,
     it: &InteractionView,
     queues: &[QueueInfo],
-    agents: &[store::read::AgentView],
+    agents: &[AgentView],
     me: i64,
-) -> String {
-    let mut opts = format!("<optgroup label=\"{}\">", ctx.te("transfer-to-queue"));
-    for q in queues {
-        let _ = write!(
-            opts,
-            "<option value=\"queue:{n}\">{n}</option>",
-            n = esc(&q.name)
-        );
+) -> Markup {
+    let id = it.id;
+    let title = ctx.t("transfer");
+    html! {
+        section.card aria-labelledby=(format!("tr-h-{id}")) {
+            h3 #(format!("tr-h-{id}")) { (title) }
+            form.stack hx-post=(format!("/ui/agent/interactions/{id}/transfer")) hx-target="#work" {
+                label for=(format!("tr-{id}")) .sr { (title) }
+                select #(format!("tr-{id}")) name="to" required {
+                    optgroup label=(ctx.t("transfer-to-queue")) {
+                        @for q in queues {
+                            option value=(format!("queue:{}", q.name)) { (q.name) }
+                        }
+                    }
+                    optgroup label=(ctx.t("transfer-to-agent")) {
+                        @for a in agents.iter().filter(|a| a.id != me) {
+                            option value=(format!("agent:{}", a.id)) {
+                                (a.name) " ("
+                                (state_label(ctx, a.state.as_str(), a.reason.as_deref())) ")"
+                            }
+                        }
+                    }
+                }
+                button type="submit" { (title) }
+            }
+        }
     }
-    let _ = write!(
-        opts,
-        "</optgroup><optgroup label=\"{}\">",
-        ctx.te("transfer-to-agent")
-    );
-    for a in agents.iter().filter(|a| a.id != me) {
-        let _ = write!(
-            opts,
-            "<option value=\"agent:{}\">{} ({})</option>",
-            a.id,
-            esc(&a.name),
-            state_label(ctx, a.state.as_str(), a.reason.as_deref())
-        );
-    }
-    opts.push_str("</optgroup>");
-    format!(
-        "<section class=\"card\" aria-labelledby=\"tr-h-{id}\"><h3 id=\"tr-h-{id}\">{title}</h3>\
-<form class=\"stack\" hx-post=\"/ui/agent/interactions/{id}/transfer\" hx-target=\"#work\">\
-<label for=\"tr-{id}\" class=\"sr\">{title}</label><select id=\"tr-{id}\" name=\"to\" required>{opts}</select>\
-<button type=\"submit\">{title}</button></form></section>",
-        id = it.id,
-        title = ctx.te("transfer"),
-    )
 }
 
 pub(super) async fn customer_pop(

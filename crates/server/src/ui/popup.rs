@@ -3,14 +3,12 @@
 //! the IVR or the web form collected), the conversation log, notes and the
 //! script.
 
-use std::fmt::Write as _;
-
 use chrono_tz::Tz;
 use i18n::Arg;
 use store::read::{CustomerView, InteractionView, MessageView};
 
 use super::settings::QueueDesk;
-use super::{Ctx, esc};
+use super::{Ctx, Markup, html};
 
 /// Most earlier contacts shown in the screen pop.
 pub const HISTORY_SHOWN: usize = 5;
@@ -93,115 +91,116 @@ fn yes(v: &str) -> bool {
 
 /// The label of a channel.
 pub fn channel_label(ctx: &Ctx, channel: &str) -> String {
-    ctx.te(&format!("channel-{channel}"))
+    ctx.t(&format!("channel-{channel}"))
 }
 
 /// The screen pop of an interaction.
-pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String {
+pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> Markup {
     let attrs: model::Attributes = it
         .attributes
         .clone()
         .and_then(|a| serde_json::from_value(a).ok())
         .unwrap_or_default();
-    let mut s = format!(
-        "<section class=\"card\" aria-labelledby=\"pop-{id}\"><h3 id=\"pop-{id}\">{}</h3>",
-        ctx.te("customer"),
-        id = it.id
-    );
-    match &pop.customer {
-        Some(c) => {
-            let _ = write!(
-                s,
-                "<p><strong class=\"customer-name\">{}</strong>",
-                esc(&c.name)
-            );
-            for v in [&c.phone, &c.email].into_iter().flatten() {
-                let _ = write!(s, " · {}", esc(v));
+    html! {
+        section.card aria-labelledby=(format!("pop-{}", it.id)) {
+            h3 #(format!("pop-{}", it.id)) { (ctx.t("customer")) }
+            (who(ctx, pop, &attrs))
+            (flags(ctx, pop, &attrs))
+            @if !pop.fields.is_empty() {
+                dl.said.pop-fields {
+                    @for (k, v) in &pop.fields { dt { (k) } dd { (v) } }
+                }
             }
-            s.push_str("</p>");
-        }
-        None => {
-            let name = attrs.extra("customer_name").unwrap_or("");
-            let _ = write!(
-                s,
-                "<p><strong class=\"customer-name\">{}</strong> {}</p>",
-                ctx.te("customer-unknown"),
-                esc(name)
-            );
+            h4 { (ctx.t("ivr-collected")) }
+            (said(ctx, it, &attrs))
+            (open_cases(ctx, it, pop))
+            h4 { (ctx.t("last-contacts")) }
+            (last_contacts(ctx, it, pop))
         }
     }
-    let mut flags = String::new();
+}
+
+/// Who the customer is: the record's name, phone and e-mail, else what the
+/// caller said their name was.
+fn who(ctx: &Ctx, pop: &CustomerPop, attrs: &model::Attributes) -> Markup {
+    match &pop.customer {
+        Some(c) => html! {
+            p {
+                strong.customer-name { (c.name) }
+                @for v in [&c.phone, &c.email].into_iter().flatten() { " · " (v) }
+            }
+        },
+        None => html! {
+            p {
+                strong.customer-name { (ctx.t("customer-unknown")) }
+                " " (attrs.extra("customer_name").unwrap_or(""))
+            }
+        },
+    }
+}
+
+/// The value tier, the consent and the do-not-call flag, when there are any.
+fn flags(ctx: &Ctx, pop: &CustomerPop, attrs: &model::Attributes) -> Markup {
     let tier = pop
         .field("value_tier")
         .map(str::to_string)
         .or_else(|| attrs.value_tier.as_ref().map(|t| t.as_str().to_string()));
-    if let Some(t) = tier {
-        let _ = write!(
-            flags,
-            "<span class=\"badge tier\">{}: {}</span> ",
-            ctx.te("value-tier"),
-            esc(&t)
-        );
+    let consent = pop.field("consent");
+    let dnc = pop.field("do_not_call").is_some_and(yes);
+    if tier.is_none() && consent.is_none() && !dnc {
+        return html! {};
     }
-    if let Some(c) = pop.field("consent") {
-        let _ = write!(
-            flags,
-            "<span class=\"badge\">{}: {}</span> ",
-            ctx.te("consent"),
-            esc(c)
-        );
-    }
-    if pop.field("do_not_call").is_some_and(yes) {
-        let _ = write!(
-            flags,
-            "<span class=\"badge flag\">{}</span> ",
-            ctx.te("do-not-call")
-        );
-    }
-    if !flags.is_empty() {
-        let _ = write!(s, "<p class=\"row\">{flags}</p>");
-    }
-    if !pop.fields.is_empty() {
-        s.push_str("<dl class=\"said pop-fields\">");
-        for (k, v) in &pop.fields {
-            let _ = write!(s, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
+    html! {
+        p.row {
+            @if let Some(t) = tier {
+                span.badge.tier { (ctx.t("value-tier")) ": " (t) } " "
+            }
+            @if let Some(c) = consent {
+                span.badge { (ctx.t("consent")) ": " (c) } " "
+            }
+            @if dnc {
+                span.badge.flag { (ctx.t("do-not-call")) } " "
+            }
         }
-        s.push_str("</dl>");
     }
-    // What the customer already said: subject, IVR, web form, lines.
-    let mut said: Vec<(String, String)> = Vec::new();
+}
+
+/// What the customer already said: subject, IVR, web form, lines.
+fn said(ctx: &Ctx, it: &InteractionView, attrs: &model::Attributes) -> Markup {
+    let mut said: Vec<(String, &str)> = Vec::new();
     if let Some(sub) = &it.subject {
-        said.push((ctx.te("subject"), esc(sub)));
+        said.push((ctx.t("subject"), sub));
     }
     for (menu, choice) in &attrs.ivr {
-        said.push((esc(menu), esc(choice)));
+        said.push((menu.clone(), choice.as_str()));
     }
     for (k, v) in &attrs.extra {
         if k != "customer_name" {
-            said.push((esc(k), esc(v)));
+            said.push((k.clone(), v.as_str()));
         }
     }
     if let Some(n) = &attrs.caller_number {
-        said.push((ctx.te("caller-number"), esc(n.as_str())));
+        said.push((ctx.t("caller-number"), n.as_str()));
     }
     if let Some(n) = &attrs.dialled_number {
-        said.push((ctx.te("dialled-number"), esc(n.as_str())));
+        said.push((ctx.t("dialled-number"), n.as_str()));
     }
     if let Some(l) = &attrs.language {
-        said.push((ctx.te("language"), esc(l.as_str())));
+        said.push((ctx.t("language"), l.as_str()));
     }
-    let _ = write!(s, "<h4>{}</h4>", ctx.te("ivr-collected"));
-    if said.is_empty() {
-        s.push_str("<p class=\"hint\">—</p>");
-    } else {
-        s.push_str("<dl class=\"said\">");
-        for (k, v) in said {
-            let _ = write!(s, "<dt>{k}</dt><dd>{v}</dd>");
+    html! {
+        @if said.is_empty() {
+            p.hint { "—" }
+        } @else {
+            dl.said {
+                @for (k, v) in said { dt { (k) } dd { (v) } }
+            }
         }
-        s.push_str("</dl>");
     }
-    open_cases(ctx, it, pop, &mut s);
-    let _ = write!(s, "<h4>{}</h4>", ctx.te("last-contacts"));
+}
+
+/// The customer's earlier contacts, newest first.
+fn last_contacts(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> Markup {
     let earlier: Vec<_> = pop
         .history
         .iter()
@@ -209,30 +208,29 @@ pub fn screen_pop(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> String 
         .take(HISTORY_SHOWN)
         .collect();
     if earlier.is_empty() {
-        let _ = write!(s, "<p class=\"hint\">{}</p>", ctx.te("no-history"));
-    } else {
-        let _ = write!(
-            s,
-            "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            ctx.te("when"),
-            ctx.te("channel"),
-            ctx.te("outcome"),
-            ctx.te("disposition")
-        );
-        for h in earlier {
-            let _ = write!(
-                s,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                ctx.datetime(h.created_at),
-                channel_label(ctx, h.channel.as_str()),
-                esc(h.outcome.as_deref().unwrap_or(h.state.as_str())),
-                esc(h.disposition.as_deref().unwrap_or("—"))
-            );
-        }
-        s.push_str("</tbody></table>");
+        return html! { p.hint { (ctx.t("no-history")) } };
     }
-    s.push_str("</section>");
-    s
+    html! {
+        table {
+            thead {
+                tr {
+                    @for id in ["when", "channel", "outcome", "disposition"] {
+                        th scope="col" { (ctx.t(id)) }
+                    }
+                }
+            }
+            tbody {
+                @for h in earlier {
+                    tr {
+                        td { (ctx.datetime(h.created_at)) }
+                        td { (channel_label(ctx, h.channel.as_str())) }
+                        td { (h.outcome.as_deref().unwrap_or(h.state.as_str())) }
+                        td { (h.disposition.as_deref().unwrap_or("—")) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The label of an interaction's state (the id itself for one we do not know).
@@ -240,7 +238,7 @@ fn interaction_state(ctx: &Ctx, state: model::state::InteractionState) -> String
     use model::state::InteractionState as S;
     match state {
         S::Created | S::Waiting | S::Offered | S::Connected | S::Transferring => {
-            ctx.te(&format!("interaction-{}", state.as_str()))
+            ctx.t(&format!("interaction-{}", state.as_str()))
         }
         S::Ended => state.as_str().to_string(),
     }
@@ -248,181 +246,158 @@ fn interaction_state(ctx: &Ctx, state: model::state::InteractionState) -> String
 
 /// The screen pop's "open cases": the customer's other interactions not yet
 /// over, and a callback still to come.
-fn open_cases(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop, s: &mut String) {
-    let _ = write!(
-        s,
-        "<h4 id=\"open-h-{id}\">{}</h4><div class=\"open-cases\" aria-labelledby=\"open-h-{id}\">",
-        ctx.te("open-cases"),
-        id = it.id
-    );
+fn open_cases(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> Markup {
     let open = pop.open_interactions(it.id);
     let callback = pop.pending_callback(crate::clock::now_ms());
-    if open.is_empty() && callback.is_none() {
-        let _ = write!(s, "<p class=\"hint\">{}</p>", ctx.te("no-open-cases"));
-    }
-    if let Some(at) = callback {
-        let when = match pop.zone() {
-            Some(z) if z != ctx.tz => format!(
-                "{} ({} {})",
-                ctx.datetime(at.timestamp_millis()),
-                i18n::datetime(ctx.lang, at, z),
-                z.name()
-            ),
-            _ => ctx.datetime(at.timestamp_millis()),
-        };
-        let _ = write!(
-            s,
-            "<p class=\"callback\">{}</p>",
-            ctx.tae("callback-pending", &[("time", Arg::Str(&when))])
-        );
-    }
-    if !open.is_empty() {
-        let _ = write!(
-            s,
-            "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            ctx.te("when"),
-            ctx.te("channel"),
-            ctx.te("state"),
-            ctx.te("subject")
-        );
-        for h in open.into_iter().take(HISTORY_SHOWN) {
-            let _ = write!(
-                s,
-                "<tr data-interaction=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                h.id,
-                ctx.datetime(h.created_at),
-                channel_label(ctx, h.channel.as_str()),
-                interaction_state(ctx, h.state),
-                esc(h.subject.as_deref().unwrap_or("—"))
-            );
+    let when = callback.map(|at| match pop.zone() {
+        Some(z) if z != ctx.tz => format!(
+            "{} ({} {})",
+            ctx.datetime(at.timestamp_millis()),
+            i18n::datetime(ctx.lang, at, z),
+            z.name()
+        ),
+        _ => ctx.datetime(at.timestamp_millis()),
+    });
+    let heading = format!("open-h-{}", it.id);
+    html! {
+        h4 #(heading) { (ctx.t("open-cases")) }
+        div.open-cases aria-labelledby=(heading) {
+            @if open.is_empty() && when.is_none() {
+                p.hint { (ctx.t("no-open-cases")) }
+            }
+            @if let Some(when) = when {
+                p.callback { (ctx.ta("callback-pending", &[("time", Arg::Str(&when))])) }
+            }
+            @if !open.is_empty() {
+                table {
+                    thead {
+                        tr {
+                            @for id in ["when", "channel", "state", "subject"] {
+                                th scope="col" { (ctx.t(id)) }
+                            }
+                        }
+                    }
+                    tbody {
+                        @for h in open.into_iter().take(HISTORY_SHOWN) {
+                            tr data-interaction=(h.id) {
+                                td { (ctx.datetime(h.created_at)) }
+                                td { (channel_label(ctx, h.channel.as_str())) }
+                                td { (interaction_state(ctx, h.state)) }
+                                td { (h.subject.as_deref().unwrap_or("—")) }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        s.push_str("</tbody></table>");
     }
-    s.push_str("</div>");
 }
 
 /// The chat log's lines.
-pub fn conversation_log(ctx: &Ctx, msgs: &[MessageView]) -> String {
-    let mut s = String::new();
-    for m in msgs {
-        let (cls, who) = if m.from == "agent" {
-            ("agent", ctx.te("you"))
-        } else {
-            ("customer", ctx.te("customer"))
-        };
-        let _ = write!(
-            s,
-            "<p class=\"{cls}\"><span class=\"who\">{who}:</span><span class=\"body\">{}</span></p>",
-            esc(&m.body)
-        );
+pub fn conversation_log(ctx: &Ctx, msgs: &[MessageView]) -> Markup {
+    html! {
+        @for m in msgs {
+            @let (cls, who) = if m.from == "agent" {
+                ("agent", ctx.t("you"))
+            } else {
+                ("customer", ctx.t("customer"))
+            };
+            p class=(cls) { span.who { (who) ":" } span.body { (m.body) } }
+        }
+        @if msgs.is_empty() {
+            p.hint { (ctx.t("no-messages")) }
+        }
     }
-    if msgs.is_empty() {
-        let _ = write!(s, "<p class=\"hint\">{}</p>", ctx.te("no-messages"));
-    }
-    s
 }
 
 /// Notes, oldest first.
-pub fn notes_list(ctx: &Ctx, notes: &[MessageView]) -> String {
-    let mut s = String::from("<ul class=\"notes\">");
-    for n in notes {
-        let _ = write!(
-            s,
-            "<li><span class=\"hint\">{} · {}</span><br>{}</li>",
-            ctx.datetime(n.at),
-            esc(&n.from),
-            esc(&n.body)
-        );
+pub fn notes_list(ctx: &Ctx, notes: &[MessageView]) -> Markup {
+    html! {
+        ul.notes {
+            @for n in notes {
+                li { span.hint { (ctx.datetime(n.at)) " · " (n.from) } br; (n.body) }
+            }
+        }
     }
-    s.push_str("</ul>");
-    s
 }
 
 /// The script's steps and its profiling questions (a form that saves the
-/// answers on the customer record).
+/// answers on the customer record); `status` is the note beside its button.
 pub fn script(
     ctx: &Ctx,
     it: &InteractionView,
     desk: Option<&QueueDesk>,
     pop: &CustomerPop,
     status: &str,
-) -> String {
-    let mut s = format!(
-        "<section class=\"card\" id=\"script-{id}\" aria-labelledby=\"script-h-{id}\"><h3 id=\"script-h-{id}\">{}</h3>",
-        ctx.te("script"),
-        id = it.id
-    );
-    let Some(desk) = desk.filter(|d| !d.script.is_empty() || !d.questions.is_empty()) else {
-        let _ = write!(s, "<p class=\"hint\">{}</p></section>", ctx.te("no-script"));
-        return s;
-    };
-    if !desk.script.is_empty() {
-        s.push_str("<ol class=\"script\">");
-        for step in &desk.script {
-            let _ = write!(s, "<li>{}</li>", esc(step));
-        }
-        s.push_str("</ol>");
-    }
-    if !desk.questions.is_empty() {
-        if pop.customer.is_none() {
-            let _ = write!(
-                s,
-                "<p class=\"hint\">{}</p></section>",
-                ctx.te("profile-needs-customer")
-            );
-            return s;
-        }
-        let _ = write!(
-            s,
-            "<form class=\"stack\" hx-post=\"/ui/agent/interactions/{id}/profile\" hx-target=\"#script-{id}\" hx-swap=\"outerHTML\">",
-            id = it.id
-        );
-        for (n, q) in desk.questions.iter().enumerate() {
-            let input_id = format!("q-{}-{n}", it.id);
-            let current = pop.field(&q.field).unwrap_or("");
-            let _ = write!(
-                s,
-                "<label for=\"{input_id}\">{} <span class=\"hint\">({})</span></label>",
-                esc(&q.label),
-                ctx.te("profiling-question")
-            );
-            if q.options.is_empty() {
-                let _ = write!(
-                    s,
-                    "<input id=\"{input_id}\" name=\"{}\" value=\"{}\" maxlength=\"1024\">",
-                    esc(&q.field),
-                    esc(current)
-                );
-            } else {
-                let _ = write!(
-                    s,
-                    "<select id=\"{input_id}\" name=\"{}\"><option value=\"\">—</option>",
-                    esc(&q.field)
-                );
-                for o in &q.options {
-                    let sel = if o == current { " selected" } else { "" };
-                    let _ = write!(s, "<option value=\"{v}\"{sel}>{v}</option>", v = esc(o));
+) -> Markup {
+    let desk = desk.filter(|d| !d.script.is_empty() || !d.questions.is_empty());
+    html! {
+        section.card #(format!("script-{}", it.id))
+            aria-labelledby=(format!("script-h-{}", it.id)) {
+            h3 #(format!("script-h-{}", it.id)) { (ctx.t("script")) }
+            @match desk {
+                None => { p.hint { (ctx.t("no-script")) } }
+                Some(desk) => {
+                    @if !desk.script.is_empty() {
+                        ol.script { @for step in &desk.script { li { (step) } } }
+                    }
+                    @if !desk.questions.is_empty() {
+                        @if pop.customer.is_none() {
+                            p.hint { (ctx.t("profile-needs-customer")) }
+                        } @else {
+                            (questions(ctx, it, desk, pop, status))
+                        }
+                    }
                 }
-                s.push_str("</select>");
             }
         }
-        let _ = write!(
-            s,
-            "<button type=\"submit\">{}</button> <span role=\"status\" class=\"ok\">{status}</span></form>",
-            ctx.te("save-answers")
-        );
     }
-    s.push_str("</section>");
-    s
+}
+
+/// The profiling questions' form, with the answers the record holds.
+fn questions(
+    ctx: &Ctx,
+    it: &InteractionView,
+    desk: &QueueDesk,
+    pop: &CustomerPop,
+    status: &str,
+) -> Markup {
+    html! {
+        form.stack hx-post=(format!("/ui/agent/interactions/{}/profile", it.id))
+            hx-target=(format!("#script-{}", it.id)) hx-swap="outerHTML" {
+            @for (n, q) in desk.questions.iter().enumerate() {
+                @let input_id = format!("q-{}-{n}", it.id);
+                @let current = pop.field(&q.field).unwrap_or("");
+                label for=(input_id) {
+                    (q.label) " " span.hint { "(" (ctx.t("profiling-question")) ")" }
+                }
+                @if q.options.is_empty() {
+                    input #(input_id) name=(q.field) value=(current) maxlength="1024";
+                } @else {
+                    select #(input_id) name=(q.field) {
+                        option value="" { "—" }
+                        @for o in &q.options {
+                            option value=(o) selected[o == current] { (o) }
+                        }
+                    }
+                }
+            }
+            button type="submit" { (ctx.t("save-answers")) } " "
+            span role="status" .ok { (status) }
+        }
+    }
 }
 
 /// "N s in this state" with a ticking clock.
-pub fn ticking(ctx: &Ctx, id: &str, since_ms: i64) -> String {
-    let msg = ctx.tae(id, &[("duration", Arg::Str("\u{1}"))]);
-    msg.replace(
-        '\u{1}',
-        &format!("<span data-since=\"{since_ms}\">0:00</span>"),
-    )
+pub fn ticking(ctx: &Ctx, id: &str, since_ms: i64) -> Markup {
+    let msg = ctx.ta(id, &[("duration", Arg::Str("\u{1}"))]);
+    let (before, after) = msg.split_once('\u{1}').unwrap_or((&msg, ""));
+    let clock = msg.contains('\u{1}');
+    html! {
+        (before)
+        @if clock { span data-since=(since_ms) { "0:00" } }
+        (after)
+    }
 }
 
 #[cfg(test)]
