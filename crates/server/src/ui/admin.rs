@@ -116,8 +116,9 @@ fn users_card(ctx: &Ctx, users: Markup) -> Markup {
                 label for="nu-name" { (ctx.t("username")) }
                 input #nu-name name="username" required maxlength="64";
                 label for="nu-pass" { (ctx.t("password")) }
-                input #nu-pass name="password" type="password" required minlength=(auth::PASSWORD_LEN_MIN)
-                    autocomplete="new-password" aria-describedby="nu-pass-hint";
+                input #nu-pass name="password" type="password" required
+                    minlength=(auth::PASSWORD_LEN_MIN) autocomplete="new-password"
+                    aria-describedby="nu-pass-hint";
                 p.hint #nu-pass-hint { (ctx.t("password-hint")) }
                 label for="nu-role" { (ctx.t("role")) }
                 select #nu-role name="role" { (super::users::role_options(ctx, None)) }
@@ -139,10 +140,12 @@ fn agents_card(ctx: &Ctx, agents: Markup) -> Markup {
                 label for="na-name" { (ctx.t("agent")) }
                 input #na-name name="name" required maxlength="64";
                 label for="na-skills" { (ctx.t("skills")) }
-                input #na-skills name="skills" placeholder="support:8, sales:4" aria-describedby="na-skills-hint";
+                input #na-skills name="skills" placeholder="support:8, sales:4"
+                    aria-describedby="na-skills-hint";
                 p.hint #na-skills-hint { (ctx.t("skills-hint")) }
                 label for="na-teams" { (ctx.t("teams")) }
-                input #na-teams name="teams" placeholder="vip, billing" aria-describedby="na-teams-hint";
+                input #na-teams name="teams" placeholder="vip, billing"
+                    aria-describedby="na-teams-hint";
                 p.hint #na-teams-hint { (ctx.t("teams-hint")) }
                 label for="na-user" { (ctx.t("agent-user")) }
                 input #na-user name="username" maxlength="64";
@@ -181,7 +184,9 @@ fn raw_card(ctx: &Ctx, d: &RawDoc<'_>) -> Markup {
                 p id=(msg) aria-live="polite" {}
                 .row {
                     button type="button" .secondary hx-post=(format!("{}/validate", d.path))
-                        hx-include=(format!("#{id}")) hx-target=(format!("#{msg}")) { (ctx.t("validate")) }
+                        hx-include=(format!("#{id}")) hx-target=(format!("#{msg}")) {
+                        (ctx.t("validate"))
+                    }
                     button type="submit" { (ctx.t("save")) }
                 }
             }

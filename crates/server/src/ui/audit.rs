@@ -62,7 +62,11 @@ pub async fn section(st: &AppState, ctx: &Ctx) -> ApiResult<Markup> {
             h2 #audit-h { (ctx.t("audit-title")) }
             p.hint { (ctx.t("audit-hint")) }
             (table(ctx, &entries))
-            p { a href="/api/v1/audit?format=csv&limit=100000" download { (ctx.t("audit-download")) } }
+            p {
+                a href="/api/v1/audit?format=csv&limit=100000" download {
+                    (ctx.t("audit-download"))
+                }
+            }
         }
     })
 }

@@ -95,10 +95,11 @@ fn error_p(id: &str, msg: &Option<String>) -> Markup {
 
 fn calendar_form(ctx: &Ctx, v: &View<'_>) -> Markup {
     html! {
-        form id="tenant-box" class="stack" hx-post="/ui/admin/tenant" hx-target="this" hx-swap="outerHTML" {
+        form id="tenant-box" class="stack" hx-post="/ui/admin/tenant" hx-target="this"
+            hx-swap="outerHTML" {
             label for="tenant-tz" { (ctx.t("tenant-time-zone")) }
-            input id="tenant-tz" name="time_zone" value=(v.time_zone) list="tz-list" maxlength="64" required
-                aria-describedby="tenant-tz-msg";
+            input id="tenant-tz" name="time_zone" value=(v.time_zone) list="tz-list"
+                maxlength="64" required aria-describedby="tenant-tz-msg";
             (error_p("tenant-tz-msg", &v.zone_error))
             label for="tenant-holidays" { (ctx.t("tenant-holidays")) }
             textarea id="tenant-holidays" name="holidays" class="code" rows="8" spellcheck="false"

@@ -53,7 +53,10 @@ fn row(ctx: &Ctx, i: usize, d: &FieldDef) -> Markup {
                 input name=(format!("name.{i}")) value=(d.name) maxlength="64"
                     aria-label=(label("field-name")) pattern="[A-Za-z0-9_]*";
             }
-            td { input name=(format!("label.{i}")) value=(d.label) maxlength="200" aria-label=(label("field-label")); }
+            td {
+                input name=(format!("label.{i}")) value=(d.label) maxlength="200"
+                    aria-label=(label("field-label"));
+            }
             td {
                 select name=(format!("type.{i}")) aria-label=(label("field-type")) {
                     @for (k, v, key) in KINDS {
@@ -69,12 +72,18 @@ fn row(ctx: &Ctx, i: usize, d: &FieldDef) -> Markup {
                 input name=(format!("pattern.{i}")) value=(d.pattern.as_deref().unwrap_or(""))
                     maxlength="512" class="code" aria-label=(label("field-pattern"));
             }
-            td { input name=(format!("options.{i}")) value=(d.options.join(", ")) aria-label=(label("field-options")); }
+            td {
+                input name=(format!("options.{i}")) value=(d.options.join(", "))
+                    aria-label=(label("field-options"));
+            }
             td {
                 input type="checkbox" name=(format!("screen_pop.{i}")) checked[d.screen_pop]
                     aria-label=(label("field-screen-pop"));
             }
-            td { input type="checkbox" name=(format!("remove.{i}")) aria-label=(label("field-remove")); }
+            td {
+                input type="checkbox" name=(format!("remove.{i}"))
+                    aria-label=(label("field-remove"));
+            }
         }
     }
 }
@@ -91,7 +100,8 @@ fn fields_form(ctx: &Ctx, defs: &[FieldDef], status: Markup) -> Markup {
         screen_pop: false,
     };
     html! {
-        form id="fields-box" class="stack" hx-post="/ui/admin/customer-fields" hx-target="this" hx-swap="outerHTML" {
+        form id="fields-box" class="stack" hx-post="/ui/admin/customer-fields" hx-target="this"
+            hx-swap="outerHTML" {
             .scroll {
                 table.fields {
                     thead { tr { @for h in HEADS { th scope="col" { (ctx.t(h)) } } } }

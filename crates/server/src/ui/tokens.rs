@@ -60,7 +60,8 @@ fn row(ctx: &Ctx, k: &TokenInfo, never: &str) -> Markup {
             td { (when(k.expires_at, never)) }
             td { (when(k.last_used_at, never)) }
             td {
-                button type="button" .secondary hx-post=(format!("/ui/admin/tokens/{}/revoke", k.id))
+                button type="button" .secondary
+                    hx-post=(format!("/ui/admin/tokens/{}/revoke", k.id))
                     hx-target="#tokens-box" hx-swap="outerHTML"
                     hx-confirm=(ctx.t("token-revoke-confirm")) { (ctx.t("token-revoke")) }
             }

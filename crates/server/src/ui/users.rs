@@ -56,18 +56,25 @@ fn actions(ctx: &Ctx, u: &UserRecord, has_second: bool) -> Markup {
                 select id=(format!("ur-{id}")) name="role" { (role_options(ctx, Some(&u.role))) }
                 button type="submit" { (ctx.t("change-role")) }
             }
-            form.stack hx-post=(format!("/ui/admin/users/{id}/password")) hx-target=(format!("#{msg}")) data-reset {
+            form.stack hx-post=(format!("/ui/admin/users/{id}/password"))
+                hx-target=(format!("#{msg}")) data-reset {
                 label for=(format!("up-{id}")) { (ctx.t("new-password")) " · " (name) }
                 input id=(format!("up-{id}")) name="password" type="password" required
-                    minlength=(auth::PASSWORD_LEN_MIN) autocomplete="new-password" aria-describedby=(msg);
+                    minlength=(auth::PASSWORD_LEN_MIN) autocomplete="new-password"
+                    aria-describedby=(msg);
                 button type="submit" { (ctx.t("reset-password")) }
             }
             @if has_second {
-                button type="button" .secondary hx-post=(format!("/ui/admin/users/{id}/two-factor/reset"))
-                    hx-target="#users" hx-confirm=(ctx.t("two-factor-reset-confirm")) { (ctx.t("two-factor-reset")) }
+                button type="button" .secondary
+                    hx-post=(format!("/ui/admin/users/{id}/two-factor/reset")) hx-target="#users"
+                    hx-confirm=(ctx.t("two-factor-reset-confirm")) {
+                    (ctx.t("two-factor-reset"))
+                }
             }
             button type="button" .danger hx-post=(format!("/ui/admin/users/{id}/remove"))
-                hx-target="#users" hx-confirm=(ctx.t("remove-user-confirm")) { (ctx.t("remove-user")) }
+                hx-target="#users" hx-confirm=(ctx.t("remove-user-confirm")) {
+                (ctx.t("remove-user"))
+            }
             p id=(msg) aria-live="polite" {}
         }
     }
