@@ -5,28 +5,31 @@
 //! settings (reason codes, disposition codes, scripts), and the tenant's
 //! time zone and holidays ([`super::calendar`]), the custom fields of
 //! customer records ([`super::fields`]). Provider administrators
-//! get the tenants page.
+//! get the tenants page. The page is a maud template made of cards; the
+//! cards of other files that still answer `String` are spliced in as
+//! [`PreEscaped`].
 
-use std::fmt::Write as _;
+use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use store::Tenant;
+use store::read::AgentView as Agent;
 
 use super::settings::{self, DesktopSettings};
-use super::{Ctx, UiForm, esc, html_response, layout};
+use super::{Ctx, Markup, PreEscaped, UiForm, html, layout, markup_response};
 use crate::AppState;
-use crate::auth::{self, Principal, Role};
+use crate::auth::{self, Principal};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::tenant::{Op, compile_plan};
 
 /// A validation or save result shown next to its field (422 when wrong).
 fn verdict(ok: bool, msg: &str) -> Response {
-    let cls = if ok { "ok" } else { "error" };
-    let mut r = html_response(format!("<span class=\"{cls}\">{}</span>", esc(msg)));
+    let class = if ok { "ok" } else { "error" };
+    let mut r = markup_response(html! { span class=(class) { (msg) } });
     if !ok {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -38,57 +41,170 @@ fn plan_message(e: &ApiError) -> &str {
     e.message.strip_prefix("document: ").unwrap_or(&e.message)
 }
 
-async fn agents_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
-    let agents = st.store.agents(t).await?;
-    let mut s = format!(
-        "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.te("agent"),
-        ctx.te("skills"),
-        ctx.te("teams"),
-        ctx.te("state")
-    );
-    for a in &agents {
-        let skills: Vec<String> = a
-            .skills
-            .iter()
-            .map(|(s, l)| format!("{}:{l}", esc(s)))
-            .collect();
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&a.name),
-            skills.join(", "),
-            esc(&a.teams.join(", ")),
-            ctx.te(&format!("state-{}", a.state.as_str().replace('_', "-")))
-        );
-    }
-    s.push_str("</tbody></table>");
-    // The teams, each with its members (a team exists while an agent is in it).
-    let mut teams: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
-    for a in &agents {
+/// The teams, each with its members (a team exists while an agent is in it).
+fn teams_table(ctx: &Ctx, agents: &[Agent]) -> Markup {
+    let mut teams: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for a in agents {
         for t in &a.teams {
             teams.entry(t.as_str()).or_default().push(a.name.as_str());
         }
     }
-    if !teams.is_empty() {
-        let _ = write!(
-            s,
-            "<h3>{}</h3><table class=\"teams\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            ctx.te("teams"),
-            ctx.te("team"),
-            ctx.te("team-members")
-        );
-        for (team, members) in teams {
-            let _ = write!(
-                s,
-                "<tr data-team=\"{t}\"><td>{t}</td><td>{}</td></tr>",
-                esc(&members.join(", ")),
-                t = esc(team)
-            );
+    html! {
+        @if !teams.is_empty() {
+            h3 { (ctx.t("teams")) }
+            table.teams {
+                thead {
+                    tr {
+                        th scope="col" { (ctx.t("team")) }
+                        th scope="col" { (ctx.t("team-members")) }
+                    }
+                }
+                tbody {
+                    @for (team, members) in &teams {
+                        tr data-team=(team) { td { (team) } td { (members.join(", ")) } }
+                    }
+                }
+            }
         }
-        s.push_str("</tbody></table>");
     }
-    Ok(s)
+}
+
+/// The agents with their skills, teams and state, then the teams.
+async fn agents_list(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<Markup> {
+    let agents = st.store.agents(t).await?;
+    let skills = |a: &Agent| {
+        a.skills
+            .iter()
+            .map(|(s, l)| format!("{s}:{l}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let state = |a: &Agent| ctx.t(&format!("state-{}", a.state.as_str().replace('_', "-")));
+    Ok(html! {
+        table {
+            thead {
+                tr {
+                    th scope="col" { (ctx.t("agent")) }
+                    th scope="col" { (ctx.t("skills")) }
+                    th scope="col" { (ctx.t("teams")) }
+                    th scope="col" { (ctx.t("state")) }
+                }
+            }
+            tbody {
+                @for a in &agents {
+                    tr {
+                        td { (a.name) }
+                        td { (skills(a)) }
+                        td { (a.teams.join(", ")) }
+                        td { (state(a)) }
+                    }
+                }
+            }
+        }
+        (teams_table(ctx, &agents))
+    })
+}
+
+/// The users card: the list and the form that adds one.
+fn users_card(ctx: &Ctx, users: Markup) -> Markup {
+    html! {
+        section.card aria-labelledby="users-h" {
+            h2 #users-h { (ctx.t("users")) }
+            #users { (users) }
+            form.stack hx-post="/ui/admin/users" hx-target="#users" data-reset {
+                h3 { (ctx.t("add-user")) }
+                label for="nu-name" { (ctx.t("username")) }
+                input #nu-name name="username" required maxlength="64";
+                label for="nu-pass" { (ctx.t("password")) }
+                input #nu-pass name="password" type="password" required
+                    minlength=(auth::PASSWORD_LEN_MIN) autocomplete="new-password"
+                    aria-describedby="nu-pass-hint";
+                p.hint #nu-pass-hint { (ctx.t("password-hint")) }
+                label for="nu-role" { (ctx.t("role")) }
+                select #nu-role name="role" { (super::users::role_options(ctx, None)) }
+                p #nu-msg aria-live="polite" {}
+                button type="submit" { (ctx.t("add")) }
+            }
+        }
+    }
+}
+
+/// The agents card: the list and the form that defines one.
+fn agents_card(ctx: &Ctx, agents: Markup) -> Markup {
+    html! {
+        section.card aria-labelledby="agents-h" {
+            h2 #agents-h { (ctx.t("agents")) }
+            #agents { (agents) }
+            form.stack hx-post="/ui/admin/agents" hx-target="#agents" data-reset {
+                h3 { (ctx.t("define-agent")) }
+                label for="na-name" { (ctx.t("agent")) }
+                input #na-name name="name" required maxlength="64";
+                label for="na-skills" { (ctx.t("skills")) }
+                input #na-skills name="skills" placeholder="support:8, sales:4"
+                    aria-describedby="na-skills-hint";
+                p.hint #na-skills-hint { (ctx.t("skills-hint")) }
+                label for="na-teams" { (ctx.t("teams")) }
+                input #na-teams name="teams" placeholder="vip, billing"
+                    aria-describedby="na-teams-hint";
+                p.hint #na-teams-hint { (ctx.t("teams-hint")) }
+                label for="na-user" { (ctx.t("agent-user")) }
+                input #na-user name="username" maxlength="64";
+                button type="submit" { (ctx.t("save")) }
+            }
+        }
+    }
+}
+
+/// A document edited as raw text (the routing plan, the desktop settings).
+struct RawDoc<'a> {
+    /// The textarea's id, prefix of the card's other ids.
+    id: &'a str,
+    /// Where the form saves (`…/validate` checks).
+    path: &'a str,
+    /// Message ids: the title, the hint, the textarea's label.
+    title: &'a str,
+    hint: &'a str,
+    label: &'a str,
+    /// The document.
+    text: &'a str,
+}
+
+/// A raw document's card: its text, a place for the verdict, validate and save.
+fn raw_card(ctx: &Ctx, d: &RawDoc<'_>) -> Markup {
+    let id = d.id;
+    let (h, hint, msg) = (format!("{id}-h"), format!("{id}-hint"), format!("{id}-msg"));
+    html! {
+        section.card aria-labelledby=(h) {
+            h2 id=(h) { (ctx.t(d.title)) }
+            p.hint id=(hint) { (ctx.t(d.hint)) }
+            form hx-post=(d.path) hx-target=(format!("#{msg}")) {
+                label for=(id) { (ctx.t(d.label)) }
+                textarea id=(id) name="document" class="code" spellcheck="false"
+                    aria-describedby=(format!("{hint} {msg}")) { (d.text) }
+                p id=(msg) aria-live="polite" {}
+                .row {
+                    button type="button" .secondary hx-post=(format!("{}/validate", d.path))
+                        hx-include=(format!("#{id}")) hx-target=(format!("#{msg}")) {
+                        (ctx.t("validate"))
+                    }
+                    button type="submit" { (ctx.t("save")) }
+                }
+            }
+        }
+    }
+}
+
+/// The cards drawn by the administration's other files, in page order.
+async fn other_cards(st: &AppState, ctx: &Ctx) -> ApiResult<Markup> {
+    Ok(html! {
+        (super::calendar::section(st, ctx).await?)
+        (super::fields::section(st, ctx).await?)
+        (PreEscaped(super::access::section_html(st, ctx).await?))
+        (super::tokens::section(st, ctx).await?)
+        (PreEscaped(super::webhooks::section_html(st, ctx).await?))
+        (PreEscaped(super::mailboxes::section_html(st, ctx).await?))
+        (super::audit::section(st, ctx).await?)
+    })
 }
 
 /// `GET /ui/admin`.
@@ -101,104 +217,41 @@ pub async fn page(
     let t = ctx.p.tenant()?.clone();
     let plan = st.store.plan(&t).await?.unwrap_or_default();
     let (desk, _) = DesktopSettings::of(&st, &t).await?;
-    let mut roles = String::new();
-    for r in [
-        Role::Agent,
-        Role::Supervisor,
-        Role::Admin,
-        Role::Analyst,
-        Role::Client,
-    ] {
-        let _ = write!(
-            roles,
-            "<option value=\"{}\">{}</option>",
-            r.as_str(),
-            ctx.te(&format!("role-{}", r.as_str()))
-        );
-    }
-    let main = format!(
-        "<div class=\"grid\">\
-<section class=\"card\" aria-labelledby=\"users-h\"><h2 id=\"users-h\">{users_l}</h2><div id=\"users\">{users}</div>\
-<form class=\"stack\" hx-post=\"/ui/admin/users\" hx-target=\"#users\" data-reset>\
-<h3>{add_user}</h3>\
-<label for=\"nu-name\">{username_l}</label><input id=\"nu-name\" name=\"username\" required maxlength=\"64\">\
-<label for=\"nu-pass\">{password_l}</label><input id=\"nu-pass\" name=\"password\" type=\"password\" required minlength=\"{pw_min}\" autocomplete=\"new-password\" aria-describedby=\"nu-pass-hint\">\
-<p class=\"hint\" id=\"nu-pass-hint\">{pw_hint}</p>\
-<label for=\"nu-role\">{role_l}</label><select id=\"nu-role\" name=\"role\">{roles}</select>\
-<p id=\"nu-msg\" aria-live=\"polite\"></p><button type=\"submit\">{add}</button></form></section>\
-<section class=\"card\" aria-labelledby=\"agents-h\"><h2 id=\"agents-h\">{agents_l}</h2><div id=\"agents\">{agents}</div>\
-<form class=\"stack\" hx-post=\"/ui/admin/agents\" hx-target=\"#agents\" data-reset>\
-<h3>{define_agent}</h3>\
-<label for=\"na-name\">{agent_l}</label><input id=\"na-name\" name=\"name\" required maxlength=\"64\">\
-<label for=\"na-skills\">{skills_l}</label><input id=\"na-skills\" name=\"skills\" placeholder=\"support:8, sales:4\" aria-describedby=\"na-skills-hint\">\
-<p class=\"hint\" id=\"na-skills-hint\">{skills_hint}</p>\
-<label for=\"na-teams\">{teams_l}</label><input id=\"na-teams\" name=\"teams\" placeholder=\"vip, billing\" aria-describedby=\"na-teams-hint\">\
-<p class=\"hint\" id=\"na-teams-hint\">{teams_hint}</p>\
-<label for=\"na-user\">{user_link}</label><input id=\"na-user\" name=\"username\" maxlength=\"64\">\
-<button type=\"submit\">{save}</button></form></section></div>\
-<section class=\"card\" aria-labelledby=\"plan-form-h\"><h2 id=\"plan-form-h\">{plan_form_l}</h2>\
-<div id=\"plan-form-box\">{plan_form}</div></section>\
-<section class=\"card\" aria-labelledby=\"plan-h\"><h2 id=\"plan-h\">{plans_l}</h2>\
-<p class=\"hint\" id=\"plan-hint\">{plan_hint}</p>\
-<form hx-post=\"/ui/admin/plan\" hx-target=\"#plan-msg\">\
-<label for=\"plan\">{plan_raw}</label>\
-<textarea id=\"plan\" name=\"document\" class=\"code\" spellcheck=\"false\" aria-describedby=\"plan-hint plan-msg\">{plan}</textarea>\
-<p id=\"plan-msg\" aria-live=\"polite\"></p>\
-<div class=\"row\"><button type=\"button\" class=\"secondary\" hx-post=\"/ui/admin/plan/validate\" hx-include=\"#plan\" hx-target=\"#plan-msg\">{validate}</button>\
-<button type=\"submit\">{save}</button></div></form></section>\
-<section class=\"card\" aria-labelledby=\"desk-h\"><h2 id=\"desk-h\">{desk_l}</h2>\
-<p class=\"hint\" id=\"desk-hint\">{desk_hint}</p>\
-<form hx-post=\"/ui/admin/desktop\" hx-target=\"#desk-msg\">\
-<label for=\"desk\">{desk_raw}</label>\
-<textarea id=\"desk\" name=\"document\" class=\"code\" spellcheck=\"false\" aria-describedby=\"desk-hint desk-msg\">{desk}</textarea>\
-<p id=\"desk-msg\" aria-live=\"polite\"></p>\
-<div class=\"row\"><button type=\"button\" class=\"secondary\" hx-post=\"/ui/admin/desktop/validate\" hx-include=\"#desk\" hx-target=\"#desk-msg\">{validate}</button>\
-<button type=\"submit\">{save}</button></div></form></section>{calendar}{fields}{access}{tokens}{webhooks}{mailboxes}{audit}",
-        calendar = super::calendar::section_html(&st, &ctx).await?,
-        fields = super::fields::section_html(&st, &ctx).await?,
-        access = super::access::section_html(&st, &ctx).await?,
-        tokens = super::tokens::section_html(&st, &ctx).await?,
-        webhooks = super::webhooks::section_html(&st, &ctx).await?,
-        mailboxes = super::mailboxes::section_html(&st, &ctx).await?,
-        audit = super::audit::section_html(&st, &ctx).await?,
-        users_l = ctx.te("users"),
-        users = super::users::users_html(&st, &ctx, &t).await?,
-        add_user = ctx.te("add-user"),
-        username_l = ctx.te("username"),
-        password_l = ctx.te("password"),
-        pw_min = auth::PASSWORD_LEN_MIN,
-        pw_hint = ctx.te("password-hint"),
-        role_l = ctx.te("role"),
-        add = ctx.te("add"),
-        agents_l = ctx.te("agents"),
-        agents = agents_html(&st, &ctx, &t).await?,
-        define_agent = ctx.te("define-agent"),
-        agent_l = ctx.te("agent"),
-        skills_l = ctx.te("skills"),
-        skills_hint = ctx.te("skills-hint"),
-        teams_l = ctx.te("teams"),
-        teams_hint = ctx.te("teams-hint"),
-        user_link = ctx.te("agent-user"),
-        save = ctx.te("save"),
-        plans_l = ctx.te("routing-plans"),
-        plan_form_l = ctx.te("routing-plan-form"),
-        plan_form = super::planform::form_html(&st, &ctx, &t).await?,
-        plan_hint = ctx.te("plan-hint"),
-        plan_raw = ctx.te("routing-plan-raw"),
-        plan = esc(&plan),
-        validate = ctx.te("validate"),
-        desk_l = ctx.te("desktop-settings"),
-        desk_hint = ctx.te("desktop-settings-hint"),
-        desk_raw = ctx.te("desktop-settings-raw"),
-        desk = esc(&desk),
-    );
+    let plan_form = super::planform::form_html(&st, &ctx, &t).await?;
+    let main = html! {
+        .grid {
+            (users_card(&ctx, super::users::users_table(&st, &ctx, &t).await?))
+            (agents_card(&ctx, agents_list(&st, &ctx, &t).await?))
+        }
+        section.card aria-labelledby="plan-form-h" {
+            h2 #plan-form-h { (ctx.t("routing-plan-form")) }
+            #plan-form-box { (PreEscaped(plan_form)) }
+        }
+        (raw_card(&ctx, &RawDoc {
+            id: "plan",
+            path: "/ui/admin/plan",
+            title: "routing-plans",
+            hint: "plan-hint",
+            label: "routing-plan-raw",
+            text: &plan,
+        }))
+        (raw_card(&ctx, &RawDoc {
+            id: "desk",
+            path: "/ui/admin/desktop",
+            title: "desktop-settings",
+            hint: "desktop-settings-hint",
+            label: "desktop-settings-raw",
+            text: &desk,
+        }))
+        (other_cards(&st, &ctx).await?)
+    };
     Ok(layout(
         &ctx,
         "admin-title",
         "/ui/admin",
         "admin",
         None,
-        super::PreEscaped(main),
+        main,
     ))
 }
 
@@ -273,7 +326,7 @@ pub async fn define_agent(
         })
         .await?;
     let ctx = Ctx::new(&st, p, &headers).await?;
-    Ok(html_response(agents_html(&st, &ctx, &t).await?))
+    Ok(markup_response(agents_list(&st, &ctx, &t).await?))
 }
 
 /// A document form (routing plan, desktop settings).
@@ -319,11 +372,11 @@ pub async fn save_plan(
                 let on = Some("plan".to_string());
                 crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::PlanReplaced, on)
                     .await?;
-                html_response(format!(
-                    "<span class=\"ok\">{}</span><div id=\"plan-form-box\" hx-swap-oob=\"true\">{}</div>",
-                    ctx.te("saved"),
-                    super::planform::form_html(&st, &ctx, &t).await?
-                ))
+                let form = super::planform::form_html(&st, &ctx, &t).await?;
+                markup_response(html! {
+                    span.ok { (ctx.t("saved")) }
+                    #plan-form-box hx-swap-oob="true" { (PreEscaped(form)) }
+                })
             }
             Err(e) if e.status.is_client_error() => verdict(false, plan_message(&e)),
             Err(e) => return Err(e),
@@ -370,16 +423,15 @@ pub async fn save_desktop(
     Ok(verdict(true, &i18n::Catalog::global().t(ctx.lang, "saved")))
 }
 
-fn tenants_html(ctx: &Ctx, tenants: &[Tenant]) -> String {
-    let mut s = format!(
-        "<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.te("tenant")
-    );
-    for t in tenants {
-        let _ = write!(s, "<tr><td>{}</td><td>{}</td></tr>", t.id(), esc(t.name()));
+fn tenants_table(ctx: &Ctx, tenants: &[Tenant]) -> Markup {
+    html! {
+        table {
+            thead { tr { th scope="col" { "#" } th scope="col" { (ctx.t("tenant")) } } }
+            tbody {
+                @for t in tenants { tr { td { (t.id()) } td { (t.name()) } } }
+            }
+        }
     }
-    s.push_str("</tbody></table>");
-    s
 }
 
 /// `GET /ui/tenants` (provider administrators).
@@ -390,21 +442,23 @@ pub async fn tenants(
 ) -> ApiResult<Response> {
     let ctx = Ctx::new(&st, p, &headers).await?;
     let list = st.store.tenants().await?;
-    let main = format!(
-        "<section class=\"card\"><div id=\"tenants\">{}</div>\
-<form class=\"row\" hx-post=\"/ui/tenants\" hx-target=\"#tenants\" data-reset>\
-<label for=\"nt-name\">{}</label><input id=\"nt-name\" name=\"name\" required maxlength=\"64\"><button type=\"submit\">{}</button></form></section>",
-        tenants_html(&ctx, &list),
-        ctx.te("tenant"),
-        ctx.te("add")
-    );
+    let main = html! {
+        section.card {
+            #tenants { (tenants_table(&ctx, &list)) }
+            form.row hx-post="/ui/tenants" hx-target="#tenants" data-reset {
+                label for="nt-name" { (ctx.t("tenant")) }
+                input #nt-name name="name" required maxlength="64";
+                button type="submit" { (ctx.t("add")) }
+            }
+        }
+    };
     Ok(layout(
         &ctx,
         "tenants",
         "/ui/tenants",
         "tenants",
         None,
-        super::PreEscaped(main),
+        main,
     ))
 }
 
@@ -430,5 +484,5 @@ pub async fn add_tenant(
     crate::audit::record(&st, &p, crate::audit::AuditAction::TenantCreated, on).await?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     let list = st.store.tenants().await?;
-    Ok(html_response(tenants_html(&ctx, &list)))
+    Ok(markup_response(tenants_table(&ctx, &list)))
 }

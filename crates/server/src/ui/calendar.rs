@@ -4,8 +4,7 @@
 //! optional) through the same check as `PUT /api/v1/settings/tenant`; a
 //! mistake is shown next to its field, naming the line, and nothing is
 //! saved. Saved, the form shows the calendar as stored (in date order).
-
-use std::fmt::Write as _;
+//! The form is a maud template.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -13,7 +12,7 @@ use axum::response::Response;
 use center::settings::{HolidayDoc, SettingsError, TenantSettings, TenantSettingsDoc};
 use serde::Deserialize;
 
-use super::{Ctx, UiForm, esc, html_response};
+use super::{Ctx, Markup, UiForm, html, markup_response};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::ApiResult;
@@ -41,15 +40,12 @@ struct View<'a> {
 
 /// The holidays one a line, as the form writes them.
 fn lines_of(s: &TenantSettings) -> String {
-    let mut out = String::new();
-    for (date, name) in s.holidays() {
-        let _ = writeln!(
-            out,
-            "{date}{}",
-            name.map(|n| format!(" {n}")).unwrap_or_default()
-        );
-    }
-    out
+    s.holidays()
+        .map(|(date, name)| match name {
+            Some(n) => format!("{date} {n}\n"),
+            None => format!("{date}\n"),
+        })
+        .collect()
 }
 
 /// Reads the textarea: each non-empty line a date, then (after a space or
@@ -88,60 +84,55 @@ fn form_message(e: &SettingsError, lines: &[usize]) -> String {
     }
 }
 
-fn error_p(id: &str, msg: &Option<String>) -> String {
-    format!(
-        "<p id=\"{id}\" class=\"field-msg\" aria-live=\"polite\">{}</p>",
-        msg.as_deref()
-            .map(|m| format!("<span class=\"error\">{}</span>", esc(m)))
-            .unwrap_or_default()
-    )
+/// A field's message line (empty but for a mistake).
+fn error_p(id: &str, msg: &Option<String>) -> Markup {
+    html! {
+        p id=(id) class="field-msg" aria-live="polite" {
+            @if let Some(m) = msg { span.error { (m) } }
+        }
+    }
 }
 
-fn form_html(ctx: &Ctx, v: &View<'_>) -> String {
-    let status = if v.saved {
-        format!("<span class=\"ok\">{}</span>", ctx.te("saved"))
-    } else {
-        String::new()
-    };
-    format!(
-        "<form id=\"tenant-box\" class=\"stack\" hx-post=\"/ui/admin/tenant\" hx-target=\"this\" hx-swap=\"outerHTML\">\
-<label for=\"tenant-tz\">{zone_l}</label>\
-<input id=\"tenant-tz\" name=\"time_zone\" value=\"{zone}\" list=\"tz-list\" maxlength=\"64\" required aria-describedby=\"tenant-tz-msg\">{zone_msg}\
-<label for=\"tenant-holidays\">{hol_l}</label>\
-<textarea id=\"tenant-holidays\" name=\"holidays\" class=\"code\" rows=\"8\" spellcheck=\"false\" placeholder=\"2026-12-25 Christmas\" aria-describedby=\"tenant-holidays-hint tenant-holidays-msg\">{hol}</textarea>\
-<p class=\"hint\" id=\"tenant-holidays-hint\">{hol_hint}</p>{hol_msg}\
-<p id=\"tenant-msg\" aria-live=\"polite\">{status}</p><div class=\"row\"><button type=\"submit\">{save}</button></div></form>",
-        zone_l = ctx.te("tenant-time-zone"),
-        zone = esc(v.time_zone),
-        zone_msg = error_p("tenant-tz-msg", &v.zone_error),
-        hol_l = ctx.te("tenant-holidays"),
-        hol = esc(v.holidays),
-        hol_hint = ctx.te("tenant-holidays-hint"),
-        hol_msg = error_p("tenant-holidays-msg", &v.holidays_error),
-        save = ctx.te("save"),
-    )
+fn calendar_form(ctx: &Ctx, v: &View<'_>) -> Markup {
+    html! {
+        form id="tenant-box" class="stack" hx-post="/ui/admin/tenant" hx-target="this"
+            hx-swap="outerHTML" {
+            label for="tenant-tz" { (ctx.t("tenant-time-zone")) }
+            input id="tenant-tz" name="time_zone" value=(v.time_zone) list="tz-list"
+                maxlength="64" required aria-describedby="tenant-tz-msg";
+            (error_p("tenant-tz-msg", &v.zone_error))
+            label for="tenant-holidays" { (ctx.t("tenant-holidays")) }
+            textarea id="tenant-holidays" name="holidays" class="code" rows="8" spellcheck="false"
+                placeholder="2026-12-25 Christmas"
+                aria-describedby="tenant-holidays-hint tenant-holidays-msg" { (v.holidays) }
+            p.hint #tenant-holidays-hint { (ctx.t("tenant-holidays-hint")) }
+            (error_p("tenant-holidays-msg", &v.holidays_error))
+            p #tenant-msg aria-live="polite" {
+                @if v.saved { span.ok { (ctx.t("saved")) } }
+            }
+            .row { button type="submit" { (ctx.t("save")) } }
+        }
+    }
 }
 
 /// The section of the administration page.
-pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
+pub async fn section(st: &AppState, ctx: &Ctx) -> ApiResult<Markup> {
     let s = api::tenant_settings(st, ctx.p.tenant()?).await?;
     let lines = lines_of(&s);
-    let form = form_html(
-        ctx,
-        &View {
-            time_zone: s.time_zone.name(),
-            holidays: &lines,
-            zone_error: None,
-            holidays_error: None,
-            saved: false,
-        },
-    );
-    Ok(format!(
-        "<section class=\"card\" aria-labelledby=\"tenant-h\"><h2 id=\"tenant-h\">{}</h2>\
-<p class=\"hint\">{}</p>{form}</section>",
-        ctx.te("tenant-settings"),
-        ctx.te("tenant-settings-hint"),
-    ))
+    let view = View {
+        time_zone: s.time_zone.name(),
+        holidays: &lines,
+        zone_error: None,
+        holidays_error: None,
+        saved: false,
+    };
+    Ok(html! {
+        section.card aria-labelledby="tenant-h" {
+            h2 #tenant-h { (ctx.t("tenant-settings")) }
+            p.hint { (ctx.t("tenant-settings-hint")) }
+            (calendar_form(ctx, &view))
+        }
+    })
 }
 
 /// `POST /ui/admin/tenant`.
@@ -174,7 +165,7 @@ pub async fn save(
                 holidays_error: None,
                 saved: true,
             };
-            Ok(html_response(form_html(&ctx, &view)))
+            Ok(markup_response(calendar_form(&ctx, &view)))
         }
         Err(e) => {
             let msg = Some(form_message(&e, &lines));
@@ -186,7 +177,7 @@ pub async fn save(
                 holidays_error: if zone { None } else { msg },
                 saved: false,
             };
-            let mut r = html_response(form_html(&ctx, &view));
+            let mut r = markup_response(calendar_form(&ctx, &view));
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }

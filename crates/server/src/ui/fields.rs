@@ -2,17 +2,17 @@
 //! one row a field — name, label, type, required, pattern, options, shown in
 //! the screen pop — and an empty row to add one. The form goes through the
 //! same check as `PUT /api/v1/settings/customer-fields`; a mistake names
-//! the row and its column, keeps what was typed, and saves nothing.
+//! the row and its column, keeps what was typed, and saves nothing. The
+//! form is a maud template.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use model::fields::{FieldDef, FieldDefs, FieldDefsDoc, FieldError, FieldKind};
 
-use super::{Ctx, UiForm, esc, html_response};
+use super::{Ctx, Markup, UiForm, html, markup_response};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
@@ -31,44 +31,65 @@ fn kind_of(s: &str) -> Option<FieldKind> {
     KINDS.iter().find(|(_, v, _)| *v == s).map(|k| k.0)
 }
 
-fn row_html(ctx: &Ctx, i: usize, d: &FieldDef) -> String {
-    let mut kinds = String::new();
-    for (k, v, key) in KINDS {
-        let sel = if k == d.kind { " selected" } else { "" };
-        let _ = write!(kinds, "<option value=\"{v}\"{sel}>{}</option>", ctx.te(key));
-    }
-    let check = |on: bool| if on { " checked" } else { "" };
+/// The columns' headings (message ids), in order.
+const HEADS: [&str; 8] = [
+    "field-name",
+    "field-label",
+    "field-type",
+    "field-required",
+    "field-pattern",
+    "field-options",
+    "field-screen-pop",
+    "field-remove",
+];
+
+/// One field's row; `i` numbers its inputs (`name.0`), labelled from 1.
+fn row(ctx: &Ctx, i: usize, d: &FieldDef) -> Markup {
     let n = i + 1;
-    format!(
-        "<tr data-field-row=\"{i}\">\
-<td><input name=\"name.{i}\" value=\"{name}\" maxlength=\"64\" aria-label=\"{name_l} {n}\" pattern=\"[A-Za-z0-9_]*\"></td>\
-<td><input name=\"label.{i}\" value=\"{label}\" maxlength=\"200\" aria-label=\"{label_l} {n}\"></td>\
-<td><select name=\"type.{i}\" aria-label=\"{type_l} {n}\">{kinds}</select></td>\
-<td><input type=\"checkbox\" name=\"required.{i}\"{req} aria-label=\"{req_l} {n}\"></td>\
-<td><input name=\"pattern.{i}\" value=\"{pattern}\" maxlength=\"512\" class=\"code\" aria-label=\"{pattern_l} {n}\"></td>\
-<td><input name=\"options.{i}\" value=\"{options}\" aria-label=\"{options_l} {n}\"></td>\
-<td><input type=\"checkbox\" name=\"screen_pop.{i}\"{pop} aria-label=\"{pop_l} {n}\"></td>\
-<td><input type=\"checkbox\" name=\"remove.{i}\" aria-label=\"{remove_l} {n}\"></td></tr>",
-        name = esc(&d.name),
-        label = esc(&d.label),
-        req = check(d.required),
-        pattern = esc(d.pattern.as_deref().unwrap_or("")),
-        options = esc(&d.options.join(", ")),
-        pop = check(d.screen_pop),
-        name_l = ctx.te("field-name"),
-        label_l = ctx.te("field-label"),
-        type_l = ctx.te("field-type"),
-        req_l = ctx.te("field-required"),
-        pattern_l = ctx.te("field-pattern"),
-        options_l = ctx.te("field-options"),
-        pop_l = ctx.te("field-screen-pop"),
-        remove_l = ctx.te("field-remove"),
-    )
+    let label = |id: &str| format!("{} {n}", ctx.t(id));
+    html! {
+        tr data-field-row=(i) {
+            td {
+                input name=(format!("name.{i}")) value=(d.name) maxlength="64"
+                    aria-label=(label("field-name")) pattern="[A-Za-z0-9_]*";
+            }
+            td {
+                input name=(format!("label.{i}")) value=(d.label) maxlength="200"
+                    aria-label=(label("field-label"));
+            }
+            td {
+                select name=(format!("type.{i}")) aria-label=(label("field-type")) {
+                    @for (k, v, key) in KINDS {
+                        option value=(v) selected[k == d.kind] { (ctx.t(key)) }
+                    }
+                }
+            }
+            td {
+                input type="checkbox" name=(format!("required.{i}")) checked[d.required]
+                    aria-label=(label("field-required"));
+            }
+            td {
+                input name=(format!("pattern.{i}")) value=(d.pattern.as_deref().unwrap_or(""))
+                    maxlength="512" class="code" aria-label=(label("field-pattern"));
+            }
+            td {
+                input name=(format!("options.{i}")) value=(d.options.join(", "))
+                    aria-label=(label("field-options"));
+            }
+            td {
+                input type="checkbox" name=(format!("screen_pop.{i}")) checked[d.screen_pop]
+                    aria-label=(label("field-screen-pop"));
+            }
+            td {
+                input type="checkbox" name=(format!("remove.{i}"))
+                    aria-label=(label("field-remove"));
+            }
+        }
+    }
 }
 
 /// The form: the rows given and an empty one, with a status line.
-fn form_html(ctx: &Ctx, defs: &[FieldDef], status: &str) -> String {
-    let mut rows = String::new();
+fn fields_form(ctx: &Ctx, defs: &[FieldDef], status: Markup) -> Markup {
     let blank = FieldDef {
         name: String::new(),
         label: String::new(),
@@ -78,41 +99,33 @@ fn form_html(ctx: &Ctx, defs: &[FieldDef], status: &str) -> String {
         options: Vec::new(),
         screen_pop: false,
     };
-    for (i, d) in defs.iter().chain([&blank]).enumerate() {
-        rows.push_str(&row_html(ctx, i, d));
+    html! {
+        form id="fields-box" class="stack" hx-post="/ui/admin/customer-fields" hx-target="this"
+            hx-swap="outerHTML" {
+            .scroll {
+                table.fields {
+                    thead { tr { @for h in HEADS { th scope="col" { (ctx.t(h)) } } } }
+                    tbody {
+                        @for (i, d) in defs.iter().chain([&blank]).enumerate() { (row(ctx, i, d)) }
+                    }
+                }
+            }
+            p #fields-msg aria-live="polite" { (status) }
+            .row { button type="submit" { (ctx.t("save")) } }
+        }
     }
-    let heads = [
-        "field-name",
-        "field-label",
-        "field-type",
-        "field-required",
-        "field-pattern",
-        "field-options",
-        "field-screen-pop",
-        "field-remove",
-    ];
-    let mut th = String::new();
-    for h in heads {
-        let _ = write!(th, "<th scope=\"col\">{}</th>", ctx.te(h));
-    }
-    format!(
-        "<form id=\"fields-box\" class=\"stack\" hx-post=\"/ui/admin/customer-fields\" hx-target=\"this\" hx-swap=\"outerHTML\">\
-<div class=\"scroll\"><table class=\"fields\"><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table></div>\
-<p id=\"fields-msg\" aria-live=\"polite\">{status}</p><div class=\"row\"><button type=\"submit\">{save}</button></div></form>",
-        save = ctx.te("save"),
-    )
 }
 
 /// The section of the administration page.
-pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
+pub async fn section(st: &AppState, ctx: &Ctx) -> ApiResult<Markup> {
     let defs = crate::routes::settings::field_defs(st, ctx.p.tenant()?).await?;
-    Ok(format!(
-        "<section class=\"card\" aria-labelledby=\"fields-h\"><h2 id=\"fields-h\">{}</h2>\
-<p class=\"hint\">{}</p>{}</section>",
-        ctx.te("customer-fields"),
-        ctx.te("customer-fields-hint"),
-        form_html(ctx, defs.defs(), ""),
-    ))
+    Ok(html! {
+        section.card aria-labelledby="fields-h" {
+            h2 #fields-h { (ctx.t("customer-fields")) }
+            p.hint { (ctx.t("customer-fields-hint")) }
+            (fields_form(ctx, defs.defs(), html! {}))
+        }
+    })
 }
 
 /// The rows as sent (a row without a name, or marked to remove, is left
@@ -168,7 +181,7 @@ fn form_message(ctx: &Ctx, part: &str, why: &str, rows: &[usize]) -> String {
     match at {
         Some((row, rest)) => format!(
             "{} {row}{}: {why}",
-            ctx.te("row"),
+            ctx.t("row"),
             rest.strip_prefix('.')
                 .map(|c| format!(", {c}"))
                 .unwrap_or_default()
@@ -198,8 +211,8 @@ pub async fn save(
         Ok(d) => d,
         Err((part, why)) => {
             let msg = form_message(&ctx, &part, &why, &rows);
-            let status = format!("<span class=\"error\">{}</span>", esc(&msg));
-            let mut r = html_response(form_html(&ctx, &defs, &status));
+            let status = html! { span.error { (msg) } };
+            let mut r = markup_response(fields_form(&ctx, &defs, status));
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             return Ok(r);
         }
@@ -216,8 +229,8 @@ pub async fn save(
         .await?;
     let on = Some("settings:customer_fields".to_string());
     crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::SettingsReplaced, on).await?;
-    let status = format!("<span class=\"ok\">{}</span>", ctx.te("saved"));
-    Ok(html_response(form_html(&ctx, defs.defs(), &status)))
+    let status = html! { span.ok { (ctx.t("saved")) } };
+    Ok(markup_response(fields_form(&ctx, defs.defs(), status)))
 }
 
 #[cfg(test)]

@@ -2,16 +2,15 @@
 //! they were made, when they expire and when they were last used (never
 //! their secrets), made with a name, a role and an optional expiry (the
 //! secret shown that once), and revoked at once. The same rules as
-//! `/api/v1/tokens` ([`crate::routes::tokens`]).
-
-use std::fmt::Write as _;
+//! `/api/v1/tokens` ([`crate::routes::tokens`]). maud templates.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
+use store::auth::TokenInfo;
 
-use super::{Ctx, UiForm, esc, html_response};
+use super::{Ctx, Markup, UiForm, html, markup_response};
 use crate::AppState;
 use crate::auth::{Principal, Role};
 use crate::error::ApiResult;
@@ -41,87 +40,112 @@ fn when(ms: Option<i64>, never: &str) -> String {
         )
 }
 
+/// The roles a token may have, in the form's order.
+const ROLES: [Role; 5] = [
+    Role::Analyst,
+    Role::Client,
+    Role::Agent,
+    Role::Supervisor,
+    Role::Admin,
+];
+
+/// One token's row, with its revoke button.
+fn row(ctx: &Ctx, k: &TokenInfo, never: &str) -> Markup {
+    html! {
+        tr {
+            td { (k.id) }
+            td { (k.name) }
+            td { (ctx.t(&format!("role-{}", k.role))) }
+            td { (when(Some(k.created_at), never)) }
+            td { (when(k.expires_at, never)) }
+            td { (when(k.last_used_at, never)) }
+            td {
+                button type="button" .secondary
+                    hx-post=(format!("/ui/admin/tokens/{}/revoke", k.id))
+                    hx-target="#tokens-box" hx-swap="outerHTML"
+                    hx-confirm=(ctx.t("token-revoke-confirm")) { (ctx.t("token-revoke")) }
+            }
+        }
+    }
+}
+
+/// The tokens' table, or a line saying there are none.
+fn list(ctx: &Ctx, tokens: &[TokenInfo]) -> Markup {
+    let never = ctx.t("never");
+    html! {
+        @if tokens.is_empty() {
+            p { (ctx.t("tokens-none")) }
+        } @else {
+            table {
+                thead {
+                    tr {
+                        th { "#" }
+                        th { (ctx.t("token-name")) }
+                        th { (ctx.t("role")) }
+                        th { (ctx.t("token-created")) }
+                        th { (ctx.t("token-expires")) }
+                        th { (ctx.t("token-last-used")) }
+                        th {}
+                    }
+                }
+                tbody {
+                    @for k in tokens { (row(ctx, k, &never)) }
+                }
+            }
+        }
+    }
+}
+
+/// The form that makes a token.
+fn new_form(ctx: &Ctx) -> Markup {
+    html! {
+        form.stack hx-post="/ui/admin/tokens" hx-target="#tokens-box" hx-swap="outerHTML" {
+            h3 { (ctx.t("token-new")) }
+            label for="tk-name" { (ctx.t("token-name")) }
+            input #tk-name name="name" required maxlength="128";
+            label for="tk-role" { (ctx.t("role")) }
+            select #tk-role name="role" {
+                @for r in ROLES {
+                    option value=(r.as_str()) { (ctx.t(&format!("role-{}", r.as_str()))) }
+                }
+            }
+            label for="tk-exp" { (ctx.t("token-expires")) }
+            input #tk-exp name="expires" type="date";
+            button type="submit" { (ctx.t("token-make")) }
+        }
+    }
+}
+
 /// The list and the form; `note` goes above them (a new secret, an error).
-async fn box_html(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<String> {
+async fn tokens_box(st: &AppState, ctx: &Ctx, note: Markup) -> ApiResult<Markup> {
     let tokens = st.store.tokens(ctx.p.tenant()?).await?;
-    let never = ctx.te("never");
-    let mut rows = String::new();
-    for k in &tokens {
-        let _ = write!(
-            rows,
-            "<tr><td>{id}</td><td>{name}</td><td>{role}</td><td>{made}</td><td>{exp}</td><td>{used}</td>\
-<td><button type=\"button\" class=\"secondary\" hx-post=\"/ui/admin/tokens/{id}/revoke\" hx-target=\"#tokens-box\" hx-swap=\"outerHTML\" hx-confirm=\"{confirm}\">{revoke}</button></td></tr>",
-            id = k.id,
-            name = esc(&k.name),
-            role = ctx.te(&format!("role-{}", k.role)),
-            made = when(Some(k.created_at), &never),
-            exp = when(k.expires_at, &never),
-            used = when(k.last_used_at, &never),
-            confirm = esc(&ctx.te("token-revoke-confirm")),
-            revoke = ctx.te("token-revoke"),
-        );
-    }
-    let list = if tokens.is_empty() {
-        format!("<p>{}</p>", ctx.te("tokens-none"))
-    } else {
-        format!(
-            "<table><thead><tr><th>#</th><th>{name}</th><th>{role}</th><th>{made}</th><th>{exp}</th><th>{used}</th><th></th></tr></thead><tbody>{rows}</tbody></table>",
-            name = ctx.te("token-name"),
-            role = ctx.te("role"),
-            made = ctx.te("token-created"),
-            exp = ctx.te("token-expires"),
-            used = ctx.te("token-last-used"),
-        )
-    };
-    let mut roles = String::new();
-    for r in [
-        Role::Analyst,
-        Role::Client,
-        Role::Agent,
-        Role::Supervisor,
-        Role::Admin,
-    ] {
-        let _ = write!(
-            roles,
-            "<option value=\"{}\">{}</option>",
-            r.as_str(),
-            ctx.te(&format!("role-{}", r.as_str()))
-        );
-    }
-    Ok(format!(
-        "<div id=\"tokens-box\"><p aria-live=\"polite\">{note}</p>{list}\
-<form class=\"stack\" hx-post=\"/ui/admin/tokens\" hx-target=\"#tokens-box\" hx-swap=\"outerHTML\">\
-<h3>{new}</h3>\
-<label for=\"tk-name\">{name_l}</label><input id=\"tk-name\" name=\"name\" required maxlength=\"128\">\
-<label for=\"tk-role\">{role_l}</label><select id=\"tk-role\" name=\"role\">{roles}</select>\
-<label for=\"tk-exp\">{exp_l}</label><input id=\"tk-exp\" name=\"expires\" type=\"date\">\
-<button type=\"submit\">{make}</button></form></div>",
-        new = ctx.te("token-new"),
-        name_l = ctx.te("token-name"),
-        role_l = ctx.te("role"),
-        exp_l = ctx.te("token-expires"),
-        make = ctx.te("token-make"),
-    ))
+    Ok(html! {
+        #tokens-box {
+            p aria-live="polite" { (note) }
+            (list(ctx, &tokens))
+            (new_form(ctx))
+        }
+    })
 }
 
 /// The section of the administration page (administrators only).
-pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
+pub async fn section(st: &AppState, ctx: &Ctx) -> ApiResult<Markup> {
     if !crate::perms::allowed(ctx.p.role, Action::TokensManage) {
-        return Ok(String::new());
+        return Ok(html! {});
     }
-    Ok(format!(
-        "<section class=\"card\" aria-labelledby=\"tokens-h\"><h2 id=\"tokens-h\">{}</h2>\
-<p class=\"hint\">{}</p>{}</section>",
-        ctx.te("tokens-title"),
-        ctx.te("tokens-hint"),
-        box_html(st, ctx, "").await?,
-    ))
+    Ok(html! {
+        section.card aria-labelledby="tokens-h" {
+            h2 #tokens-h { (ctx.t("tokens-title")) }
+            p.hint { (ctx.t("tokens-hint")) }
+            (tokens_box(st, ctx, html! {}).await?)
+        }
+    })
 }
 
 /// The list and the form again, with what was wrong, as 422.
 async fn refused(st: &AppState, ctx: &Ctx, message: &str) -> ApiResult<Response> {
-    let note = format!("<span class=\"error\">{}</span>", esc(message));
-    let mut r = html_response(box_html(st, ctx, &note).await?);
+    let note = html! { span.error { (message) } };
+    let mut r = markup_response(tokens_box(st, ctx, note).await?);
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(r)
 }
@@ -142,7 +166,7 @@ pub async fn make(
                 .and_hms_opt(23, 59, 59)
                 .map(|t| t.and_utc().timestamp_millis()),
             Err(_) => {
-                let msg = format!("{}: {d}", ctx.te("token-expires"));
+                let msg = format!("{}: {d}", ctx.t("token-expires"));
                 return refused(&st, &ctx, &msg).await;
             }
         },
@@ -153,12 +177,11 @@ pub async fn make(
         Err(e) if e.status.is_client_error() => return refused(&st, &ctx, &e.message).await,
         Err(e) => return Err(e),
     };
-    let note = format!(
-        "<span class=\"ok\">{}</span> <code class=\"secret\">{}</code>",
-        ctx.te("token-secret-once"),
-        esc(&secret)
-    );
-    Ok(html_response(box_html(&st, &ctx, &note).await?))
+    let note = html! {
+        span.ok { (ctx.t("token-secret-once")) } " "
+        code.secret { (secret) }
+    };
+    Ok(markup_response(tokens_box(&st, &ctx, note).await?))
 }
 
 /// `POST /ui/admin/tokens/{id}/revoke`.
@@ -170,6 +193,6 @@ pub async fn revoke(
 ) -> ApiResult<Response> {
     let ctx = Ctx::new(&st, p, &headers).await?;
     api::revoke_now(&st, &ctx.p, path_id(&id, "token")?).await?;
-    let note = format!("<span class=\"ok\">{}</span>", ctx.te("token-revoked"));
-    Ok(html_response(box_html(&st, &ctx, &note).await?))
+    let note = html! { span.ok { (ctx.t("token-revoked")) } };
+    Ok(markup_response(tokens_box(&st, &ctx, note).await?))
 }

@@ -5,9 +5,7 @@
 //! only: another tenant's ids are simply not found). Two rules keep a tenant
 //! administrable: an administrator cannot change or remove their own user
 //! here, and the last administrator keeps that role. A password reset or a
-//! removal ends the user's sessions.
-
-use std::fmt::Write as _;
+//! removal ends the user's sessions. The table is a maud template.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -16,7 +14,7 @@ use serde::Deserialize;
 use store::Tenant;
 use store::auth::UserRecord;
 
-use super::{Ctx, UiForm, esc, html_response};
+use super::{Ctx, Markup, UiForm, html, markup_response};
 use crate::AppState;
 use crate::auth::{self, Principal, Role};
 use crate::clock;
@@ -34,103 +32,108 @@ const ROLES: [Role; 5] = [
 ];
 
 /// `<option>`s of the roles, `current` selected.
-pub fn role_options(ctx: &Ctx, current: Option<&str>) -> String {
-    let mut s = String::new();
-    for r in ROLES {
-        let sel = if Some(r.as_str()) == current {
-            " selected"
-        } else {
-            ""
-        };
-        let _ = write!(
-            s,
-            "<option value=\"{}\"{sel}>{}</option>",
-            r.as_str(),
-            ctx.te(&format!("role-{}", r.as_str()))
-        );
+pub fn role_options(ctx: &Ctx, current: Option<&str>) -> Markup {
+    html! {
+        @for r in ROLES {
+            option value=(r.as_str()) selected[Some(r.as_str()) == current] {
+                (ctx.t(&format!("role-{}", r.as_str())))
+            }
+        }
     }
-    s
+}
+
+/// What an administrator may do to another user: change the role, set a
+/// new password, reset the second factor (when there is one), remove.
+fn actions(ctx: &Ctx, u: &UserRecord, has_second: bool) -> Markup {
+    let id = u.id;
+    let name = &u.username;
+    let msg = format!("u-msg-{id}");
+    html! {
+        details {
+            summary { (ctx.t("edit")) " " span.sr { (name) } }
+            form.stack hx-post=(format!("/ui/admin/users/{id}/role")) hx-target="#users" {
+                label for=(format!("ur-{id}")) { (ctx.t("role")) " · " (name) }
+                select id=(format!("ur-{id}")) name="role" { (role_options(ctx, Some(&u.role))) }
+                button type="submit" { (ctx.t("change-role")) }
+            }
+            form.stack hx-post=(format!("/ui/admin/users/{id}/password"))
+                hx-target=(format!("#{msg}")) data-reset {
+                label for=(format!("up-{id}")) { (ctx.t("new-password")) " · " (name) }
+                input id=(format!("up-{id}")) name="password" type="password" required
+                    minlength=(auth::PASSWORD_LEN_MIN) autocomplete="new-password"
+                    aria-describedby=(msg);
+                button type="submit" { (ctx.t("reset-password")) }
+            }
+            @if has_second {
+                button type="button" .secondary
+                    hx-post=(format!("/ui/admin/users/{id}/two-factor/reset")) hx-target="#users"
+                    hx-confirm=(ctx.t("two-factor-reset-confirm")) {
+                    (ctx.t("two-factor-reset"))
+                }
+            }
+            button type="button" .danger hx-post=(format!("/ui/admin/users/{id}/remove"))
+                hx-target="#users" hx-confirm=(ctx.t("remove-user-confirm")) {
+                (ctx.t("remove-user"))
+            }
+            p id=(msg) aria-live="polite" {}
+        }
+    }
+}
+
+/// One user's row: name (with a badge when they have a second factor),
+/// role, agent, and the actions (none on one's own user).
+fn user_row(ctx: &Ctx, u: &UserRecord, agent: Option<&str>, has_second: bool) -> Markup {
+    html! {
+        tr data-user=(u.username) {
+            td {
+                (u.username)
+                @if has_second { " " span.badge title=(ctx.t("two-factor-on")) { "2FA" } }
+            }
+            td.role { (ctx.t(&format!("role-{}", u.role))) }
+            td { (agent.unwrap_or("—")) }
+            td {
+                @if u.username == ctx.p.name {
+                    span.hint { "—" }
+                } @else {
+                    (actions(ctx, u, has_second))
+                }
+            }
+        }
+    }
 }
 
 /// The users table, with the actions on each user but one's own.
-pub async fn users_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
+pub async fn users_table(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<Markup> {
     let users = st.store.users(t).await?;
     let agents = st.store.agents(t).await?;
     let second = st.store.totp_users(t.id()).await?;
-    let mut s = format!(
-        "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.te("username"),
-        ctx.te("role"),
-        ctx.te("agent"),
-        ctx.te("edit"),
-    );
-    for u in &users {
-        let agent = u
-            .agent_id
+    let agent_of = |u: &UserRecord| {
+        u.agent_id
             .and_then(|a| agents.iter().find(|x| x.id == a))
-            .map_or("—".to_string(), |a| esc(&a.name));
-        let name = esc(&u.username);
-        let has_second = second.contains(&u.id);
-        let badge = if has_second {
-            format!(
-                " <span class=\"badge\" title=\"{}\">2FA</span>",
-                ctx.te("two-factor-on")
-            )
-        } else {
-            String::new()
-        };
-        let reset_second = if has_second {
-            format!(
-                "<button type=\"button\" class=\"secondary\" hx-post=\"/ui/admin/users/{id}/two-factor/reset\" hx-target=\"#users\" hx-confirm=\"{confirm}\">{label}</button>",
-                id = u.id,
-                confirm = ctx.te("two-factor-reset-confirm"),
-                label = ctx.te("two-factor-reset"),
-            )
-        } else {
-            String::new()
-        };
-        let actions = if u.username == ctx.p.name {
-            "<span class=\"hint\">—</span>".to_string()
-        } else {
-            format!(
-                "<details><summary>{edit} <span class=\"sr\">{name}</span></summary>\
-<form class=\"stack\" hx-post=\"/ui/admin/users/{id}/role\" hx-target=\"#users\">\
-<label for=\"ur-{id}\">{role_l} · {name}</label><select id=\"ur-{id}\" name=\"role\">{roles}</select>\
-<button type=\"submit\">{change_role}</button></form>\
-<form class=\"stack\" hx-post=\"/ui/admin/users/{id}/password\" hx-target=\"#u-msg-{id}\" data-reset>\
-<label for=\"up-{id}\">{new_pw} · {name}</label>\
-<input id=\"up-{id}\" name=\"password\" type=\"password\" required minlength=\"{pw_min}\" autocomplete=\"new-password\" aria-describedby=\"u-msg-{id}\">\
-<button type=\"submit\">{reset}</button></form>\
-{reset_second}\
-<button type=\"button\" class=\"danger\" hx-post=\"/ui/admin/users/{id}/remove\" hx-target=\"#users\" hx-confirm=\"{confirm}\">{remove}</button>\
-<p id=\"u-msg-{id}\" aria-live=\"polite\"></p></details>",
-                id = u.id,
-                edit = ctx.te("edit"),
-                role_l = ctx.te("role"),
-                roles = role_options(ctx, Some(&u.role)),
-                change_role = ctx.te("change-role"),
-                new_pw = ctx.te("new-password"),
-                pw_min = auth::PASSWORD_LEN_MIN,
-                reset = ctx.te("reset-password"),
-                confirm = ctx.te("remove-user-confirm"),
-                remove = ctx.te("remove-user"),
-            )
-        };
-        let _ = write!(
-            s,
-            "<tr data-user=\"{name}\"><td>{name}{badge}</td><td class=\"role\">{}</td><td>{agent}</td><td>{actions}</td></tr>",
-            ctx.te(&format!("role-{}", u.role))
-        );
-    }
-    s.push_str("</tbody></table>");
-    Ok(s)
+            .map(|a| a.name.as_str())
+    };
+    Ok(html! {
+        table {
+            thead {
+                tr {
+                    th scope="col" { (ctx.t("username")) }
+                    th scope="col" { (ctx.t("role")) }
+                    th scope="col" { (ctx.t("agent")) }
+                    th scope="col" { (ctx.t("edit")) }
+                }
+            }
+            tbody {
+                @for u in &users { (user_row(ctx, u, agent_of(u), second.contains(&u.id))) }
+            }
+        }
+    })
 }
 
 /// A message next to a form: `ok` in place, a mistake (422) moved to `target`
-/// whatever the form's own target is.
+/// whatever the form's own target is. `msg` is plain text.
 pub(super) fn said(ok: bool, target: &str, msg: &str) -> Response {
-    let cls = if ok { "ok" } else { "error" };
-    let mut r = html_response(format!("<span class=\"{cls}\">{}</span>", esc(msg)));
+    let class = if ok { "ok" } else { "error" };
+    let mut r = markup_response(html! { span class=(class) { (msg) } });
     if !ok {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         if let Ok(v) = HeaderValue::from_str(target) {
@@ -207,7 +210,7 @@ pub async fn add_user(
         .await?;
     let on = Some(format!("user:{}", added.id));
     crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::UserAdded, on).await?;
-    Ok(html_response(users_html(&st, &ctx, &t).await?))
+    Ok(markup_response(users_table(&st, &ctx, &t).await?))
 }
 
 /// What an action on a user starts from: the administrator's permission and
@@ -276,7 +279,7 @@ pub async fn set_role(
     st.tokens.forget_user(t.id(), &u.username);
     let on = Some(format!("user:{}", u.id));
     crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::RoleChanged, on).await?;
-    Ok(html_response(users_html(&st, &ctx, &t).await?))
+    Ok(markup_response(users_table(&st, &ctx, &t).await?))
 }
 
 /// The password form.
@@ -340,7 +343,7 @@ pub async fn reset_second_factor(
         on,
     )
     .await?;
-    Ok(html_response(users_html(&st, &ctx, &t).await?))
+    Ok(markup_response(users_table(&st, &ctx, &t).await?))
 }
 
 /// `POST /ui/admin/users/{id}/remove`: removes the user and ends their sessions.
@@ -364,5 +367,5 @@ pub async fn remove(
     st.tokens.forget_user(t.id(), &u.username);
     let on = Some(format!("user:{}", u.id));
     crate::audit::record(&st, &ctx.p, crate::audit::AuditAction::UserRemoved, on).await?;
-    Ok(html_response(users_html(&st, &ctx, &t).await?))
+    Ok(markup_response(users_table(&st, &ctx, &t).await?))
 }
