@@ -13,7 +13,7 @@ use center::settings::TenantSettings;
 use center::sign_in::{OidcDoc, TwoFactor};
 use serde::Deserialize;
 
-use super::{Ctx, UiForm, esc, html_response};
+use super::{Ctx, Markup, UiForm, html, markup_response};
 use crate::AppState;
 use crate::audit::{self, AuditAction};
 use crate::auth::Principal;
@@ -44,62 +44,70 @@ pub struct AccessForm {
     pub create_users: Option<String>,
 }
 
-fn form_html(ctx: &Ctx, s: &TenantSettings, note: &str) -> String {
+/// The form, with `note` (the answer to the last save) at its top.
+fn form_html(ctx: &Ctx, s: &TenantSettings, note: Markup) -> Markup {
     let o = s
         .oidc
         .as_ref()
         .map(|o| o.to_public_doc())
         .unwrap_or_default();
-    let sel = |v: TwoFactor| if s.two_factor == v { " selected" } else { "" };
-    let secret_hint = if o.client_secret_set == Some(true) {
-        ctx.te("sso-secret-kept")
-    } else {
-        String::new()
-    };
-    format!(
-        "<form id=\"access-form\" class=\"stack\" hx-post=\"/ui/admin/sign-in\" hx-target=\"#access-form\" hx-swap=\"outerHTML\">\
-<p id=\"access-msg\" aria-live=\"polite\">{note}</p>\
-<label for=\"ac-2fa\">{tf_l}</label><select id=\"ac-2fa\" name=\"two_factor\">\
-<option value=\"optional\"{opt}>{opt_l}</option><option value=\"required\"{req}>{req_l}</option></select>\
-<h3>{sso_h}</h3><p class=\"hint\">{sso_hint} <code>{callback}</code></p>\
-<label for=\"ac-issuer\">{issuer_l}</label><input id=\"ac-issuer\" name=\"issuer\" value=\"{issuer}\" maxlength=\"512\" placeholder=\"https://id.example.com\">\
-<label for=\"ac-client\">{client_l}</label><input id=\"ac-client\" name=\"client_id\" value=\"{client}\" maxlength=\"512\">\
-<label for=\"ac-secret\">{secret_l}</label><input id=\"ac-secret\" name=\"client_secret\" type=\"password\" autocomplete=\"off\" maxlength=\"4096\" placeholder=\"{secret_hint}\">\
-<label for=\"ac-claim\">{claim_l}</label><input id=\"ac-claim\" name=\"role_claim\" value=\"{claim}\" maxlength=\"64\">\
-<label class=\"check\"><input type=\"checkbox\" name=\"create_users\"{create}> {create_l}</label>\
-<button type=\"submit\">{save}</button></form>",
-        tf_l = ctx.te("two-factor-rule"),
-        opt = sel(TwoFactor::Optional),
-        req = sel(TwoFactor::Required),
-        opt_l = ctx.te("two-factor-optional"),
-        req_l = ctx.te("two-factor-required-choice"),
-        sso_h = ctx.te("sso-title"),
-        sso_hint = ctx.te("sso-hint"),
-        callback = super::sso::CALLBACK_PATH,
-        issuer_l = ctx.te("sso-issuer"),
-        issuer = esc(&o.issuer),
-        client_l = ctx.te("sso-client-id"),
-        client = esc(&o.client_id),
-        secret_l = ctx.te("sso-client-secret"),
-        claim_l = ctx.te("sso-role-claim"),
-        claim = esc(o.role_claim.as_deref().unwrap_or("")),
-        create = if o.create_users { " checked" } else { "" },
-        create_l = ctx.te("sso-create-users"),
-        save = ctx.te("save"),
-    )
+    let secret_hint = (o.client_secret_set == Some(true)).then(|| ctx.t("sso-secret-kept"));
+    html! {
+        form #access-form .stack hx-post="/ui/admin/sign-in" hx-target="#access-form"
+            hx-swap="outerHTML" {
+            p #access-msg aria-live="polite" { (note) }
+            label for="ac-2fa" { (ctx.t("two-factor-rule")) }
+            select #ac-2fa name="two_factor" {
+                option value="optional" selected[s.two_factor == TwoFactor::Optional] {
+                    (ctx.t("two-factor-optional"))
+                }
+                option value="required" selected[s.two_factor == TwoFactor::Required] {
+                    (ctx.t("two-factor-required-choice"))
+                }
+            }
+            (sso_fields(ctx, &o, secret_hint.as_deref().unwrap_or("")))
+            button type="submit" { (ctx.t("save")) }
+        }
+    }
 }
 
-/// The section of the administration page (administrators only).
+/// The single sign-on part of the form (the secret never shown).
+fn sso_fields(ctx: &Ctx, o: &OidcDoc, secret_hint: &str) -> Markup {
+    html! {
+        h3 { (ctx.t("sso-title")) }
+        p.hint { (ctx.t("sso-hint")) " " code { (super::sso::CALLBACK_PATH) } }
+        label for="ac-issuer" { (ctx.t("sso-issuer")) }
+        input #ac-issuer name="issuer" value=(o.issuer) maxlength="512"
+            placeholder="https://id.example.com";
+        label for="ac-client" { (ctx.t("sso-client-id")) }
+        input #ac-client name="client_id" value=(o.client_id) maxlength="512";
+        label for="ac-secret" { (ctx.t("sso-client-secret")) }
+        input #ac-secret name="client_secret" type="password" autocomplete="off" maxlength="4096"
+            placeholder=(secret_hint);
+        label for="ac-claim" { (ctx.t("sso-role-claim")) }
+        input #ac-claim name="role_claim" value=(o.role_claim.as_deref().unwrap_or(""))
+            maxlength="64";
+        label.check {
+            input type="checkbox" name="create_users" checked[o.create_users];
+            " " (ctx.t("sso-create-users"))
+        }
+    }
+}
+
+/// The section of the administration page (administrators only), as HTML
+/// for the page (not yet a template) to splice.
 pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     if !crate::perms::allowed(ctx.p.role, Action::RoutingManage) {
         return Ok(String::new());
     }
     let s = api::tenant_settings(st, ctx.p.tenant()?).await?;
-    Ok(format!(
-        "<section class=\"card\" aria-labelledby=\"access-h\"><h2 id=\"access-h\">{}</h2>{}</section>",
-        ctx.te("access-title"),
-        form_html(ctx, &s, ""),
-    ))
+    let section = html! {
+        section.card aria-labelledby="access-h" {
+            h2 #access-h { (ctx.t("access-title")) }
+            (form_html(ctx, &s, html! {}))
+        }
+    };
+    Ok(section.into_string())
 }
 
 /// `POST /ui/admin/sign-in`.
@@ -130,8 +138,8 @@ pub async fn save(
     let mut s = match api::check(&doc) {
         Ok(s) => s,
         Err(e) => {
-            let note = format!("<span class=\"error\">{}</span>", esc(&e.message));
-            let mut r = html_response(form_html(&ctx, &kept, &note));
+            let note = html! { span.error { (e.message) } };
+            let mut r = markup_response(form_html(&ctx, &kept, note));
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             return Ok(r);
         }
@@ -145,6 +153,6 @@ pub async fn save(
         Some("settings:tenant".into()),
     )
     .await?;
-    let note = format!("<span class=\"ok\">{}</span>", ctx.te("saved"));
-    Ok(html_response(form_html(&ctx, &s, &note)))
+    let note = html! { span.ok { (ctx.t("saved")) } };
+    Ok(markup_response(form_html(&ctx, &s, note)))
 }

@@ -4,14 +4,12 @@
 //! with a click). The same rules as `/api/v1/me/two-factor` and
 //! `/api/v1/me/sessions`.
 
-use std::fmt::Write as _;
-
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Ctx, UiForm, esc, html_response, layout};
+use super::{Ctx, Markup, PreEscaped, UiForm, html, layout, markup_response};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::clock;
@@ -27,117 +25,147 @@ pub async fn page(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let ctx = Ctx::new(&st, p, &headers).await?;
-    let main = format!(
-        "<div class=\"grid\">\
-<section class=\"card\" aria-labelledby=\"tf-h\"><h2 id=\"tf-h\">{tf}</h2>{tf_box}</section>\
-<section class=\"card\" aria-labelledby=\"ses-h\"><h2 id=\"ses-h\">{ses}</h2>{ses_box}</section></div>",
-        tf = ctx.te("two-factor"),
-        tf_box = two_factor_box(&st, &ctx, "").await?,
-        ses = ctx.te("sessions-title"),
-        ses_box = sessions_box(&st, &ctx, &headers).await?,
-    );
+    let tf_box = two_factor_box(&st, &ctx, html! {}).await?;
+    let ses_box = sessions_box(&st, &ctx, &headers).await?;
+    let main = html! {
+        .grid {
+            section.card aria-labelledby="tf-h" {
+                h2 #tf-h { (ctx.t("two-factor")) }
+                (tf_box)
+            }
+            section.card aria-labelledby="ses-h" {
+                h2 #ses-h { (ctx.t("sessions-title")) }
+                (ses_box)
+            }
+        }
+    };
     Ok(layout(
         &ctx,
         "account-title",
         "/ui/account",
         "account",
         None,
-        super::PreEscaped(main),
+        main,
     ))
 }
 
-async fn two_factor_box(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<String> {
+/// The second factor's box: `note` (the answer to the last action), then
+/// its state with what can be done from there.
+async fn two_factor_box(st: &AppState, ctx: &Ctx, note: Markup) -> ApiResult<Markup> {
     let Ok(u) = me(st, &ctx.p).await else {
-        return Ok(String::new());
+        return Ok(html! {});
     };
     let rec = st.store.totp(u.tenant_id, u.id).await?.unwrap_or_default();
     let required = signin::required(st, &u).await?;
     let tenant = ctx.p.tenant.as_ref().map(|t| t.name().to_string());
     let body = if rec.secret.is_some() {
-        let off = if required {
-            format!("<p class=\"hint\">{}</p>", ctx.te("two-factor-required"))
-        } else {
-            format!(
-                "<form class=\"stack\" hx-post=\"/ui/account/two-factor/disable\" hx-target=\"#tf-box\" hx-swap=\"outerHTML\">\
-<label for=\"tf-off-code\">{code_l}</label><input id=\"tf-off-code\" name=\"code\" required inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"7\">\
-<button type=\"submit\" class=\"secondary\">{off}</button></form>",
-                code_l = ctx.te("two-factor-code"),
-                off = ctx.te("two-factor-turn-off"),
-            )
-        };
-        format!(
-            "<p id=\"tf-state\" data-enabled=\"true\">{}</p>{off}",
-            ctx.te("two-factor-on")
-        )
+        turn_off_html(ctx, required)
     } else if let Some(s) = signin::pending_setup(st, &u, tenant.as_deref()).await? {
-        format!(
-            "<p>{hint}</p><figure id=\"totp-qr\" aria-label=\"{qr_l}\">{svg}</figure>\
-<p class=\"hint\">{key_l}</p><p><code id=\"totp-secret\">{secret}</code></p>\
-<form class=\"stack\" hx-post=\"/ui/account/two-factor/confirm\" hx-target=\"#tf-box\" hx-swap=\"outerHTML\">\
-<label for=\"tf-code\">{code_l}</label><input id=\"tf-code\" name=\"code\" required inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"7\">\
-<button type=\"submit\">{verify}</button></form>",
-            hint = ctx.te("two-factor-setup-hint"),
-            qr_l = ctx.te("two-factor-qr"),
-            svg = s.qr_svg,
-            key_l = ctx.te("two-factor-key"),
-            secret = esc(&s.secret),
-            code_l = ctx.te("two-factor-code"),
-            verify = ctx.te("verify"),
-        )
+        setup_html(ctx, &s)
     } else {
         let why = if required {
             "two-factor-required"
         } else {
             "two-factor-off"
         };
-        format!(
-            "<p id=\"tf-state\" data-enabled=\"false\">{}</p>\
-<button type=\"button\" id=\"tf-start\" hx-post=\"/ui/account/two-factor\" hx-target=\"#tf-box\" hx-swap=\"outerHTML\">{}</button>",
-            ctx.te(why),
-            ctx.te("two-factor-set-up"),
-        )
+        html! {
+            p #tf-state data-enabled="false" { (ctx.t(why)) }
+            button type="button" #tf-start hx-post="/ui/account/two-factor" hx-target="#tf-box"
+                hx-swap="outerHTML" { (ctx.t("two-factor-set-up")) }
+        }
     };
-    Ok(format!(
-        "<div id=\"tf-box\"><p aria-live=\"polite\">{note}</p>{body}</div>"
-    ))
+    Ok(html! {
+        #tf-box {
+            p aria-live="polite" { (note) }
+            (body)
+        }
+    })
 }
 
-async fn sessions_box(st: &AppState, ctx: &Ctx, headers: &HeaderMap) -> ApiResult<String> {
+/// The second factor is on: turn it off with a code, unless it is required.
+fn turn_off_html(ctx: &Ctx, required: bool) -> Markup {
+    html! {
+        p #tf-state data-enabled="true" { (ctx.t("two-factor-on")) }
+        @if required {
+            p.hint { (ctx.t("two-factor-required")) }
+        } @else {
+            form.stack hx-post="/ui/account/two-factor/disable" hx-target="#tf-box"
+                hx-swap="outerHTML" {
+                label for="tf-off-code" { (ctx.t("two-factor-code")) }
+                input #tf-off-code name="code" required inputmode="numeric"
+                    autocomplete="one-time-code" maxlength="7";
+                button type="submit" .secondary { (ctx.t("two-factor-turn-off")) }
+            }
+        }
+    }
+}
+
+/// A key being set up: its QR code (an SVG we drew), its text, and the
+/// form for its first code.
+fn setup_html(ctx: &Ctx, s: &signin::Setup) -> Markup {
+    html! {
+        p { (ctx.t("two-factor-setup-hint")) }
+        figure #totp-qr aria-label=(ctx.t("two-factor-qr")) { (PreEscaped(&s.qr_svg)) }
+        p.hint { (ctx.t("two-factor-key")) }
+        p { code #totp-secret { (s.secret) } }
+        form.stack hx-post="/ui/account/two-factor/confirm" hx-target="#tf-box"
+            hx-swap="outerHTML" {
+            label for="tf-code" { (ctx.t("two-factor-code")) }
+            input #tf-code name="code" required inputmode="numeric" autocomplete="one-time-code"
+                maxlength="7";
+            button type="submit" { (ctx.t("verify")) }
+        }
+    }
+}
+
+/// The user's sessions, each but this one with a button to end it.
+async fn sessions_box(st: &AppState, ctx: &Ctx, headers: &HeaderMap) -> ApiResult<Markup> {
     let Some((tenant, user)) = sessions::session_user(&ctx.p) else {
-        return Ok(String::new());
+        return Ok(html! {});
     };
     let current = sessions::current_session(headers);
-    let mut rows = String::new();
-    for (id, expires) in st
+    let list = st
         .store
         .user_sessions(tenant, user, clock::now_ms())
-        .await?
-    {
-        let until = chrono::DateTime::from_timestamp_millis(expires)
-            .map(|t| {
-                t.with_timezone(&ctx.tz)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string()
-            })
-            .unwrap_or_default();
-        let this = current.as_deref() == Some(id.as_str());
-        let action = if this {
-            ctx.te("session-this")
-        } else {
-            format!(
-                "<button type=\"button\" class=\"secondary\" hx-post=\"/ui/account/sessions/{id}/end\" hx-target=\"#ses-box\" hx-swap=\"outerHTML\">{}</button>",
-                ctx.te("session-end")
-            )
-        };
-        let _ = write!(
-            rows,
-            "<tr><td><code>{id}</code></td><td>{until}</td><td>{action}</td></tr>"
-        );
+        .await?;
+    Ok(html! {
+        #ses-box {
+            table {
+                thead { tr { th { "#" } th { (ctx.t("session-expires")) } th {} } }
+                tbody {
+                    @for (id, expires) in &list {
+                        (session_row(ctx, id, *expires, current.as_deref() == Some(id.as_str())))
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// A session: its id, when it ends, and a button to end it unless it is `this` one.
+fn session_row(ctx: &Ctx, id: &str, expires: i64, this: bool) -> Markup {
+    let until = chrono::DateTime::from_timestamp_millis(expires)
+        .map(|t| {
+            t.with_timezone(&ctx.tz)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    html! {
+        tr {
+            td { code { (id) } }
+            td { (until) }
+            td {
+                @if this {
+                    (ctx.t("session-this"))
+                } @else {
+                    button type="button" .secondary
+                        hx-post=(format!("/ui/account/sessions/{id}/end")) hx-target="#ses-box"
+                        hx-swap="outerHTML" { (ctx.t("session-end")) }
+                }
+            }
+        }
     }
-    Ok(format!(
-        "<div id=\"ses-box\"><table><thead><tr><th>#</th><th>{exp}</th><th></th></tr></thead><tbody>{rows}</tbody></table></div>",
-        exp = ctx.te("session-expires"),
-    ))
 }
 
 /// `POST /ui/account/two-factor`: a new key to set up.
@@ -150,7 +178,7 @@ pub async fn begin(
     let u = me(&st, &ctx.p).await?;
     let tenant = ctx.p.tenant.as_ref().map(|t| t.name().to_string());
     signin::begin_setup(&st, &u, tenant.as_deref()).await?;
-    Ok(html_response(two_factor_box(&st, &ctx, "").await?))
+    Ok(markup_response(two_factor_box(&st, &ctx, html! {}).await?))
 }
 
 /// A code, from a form.
@@ -163,8 +191,8 @@ pub struct CodeForm {
 
 async fn said(st: &AppState, ctx: &Ctx, ok: bool, id: &str) -> ApiResult<Response> {
     let class = if ok { "ok" } else { "error" };
-    let note = format!("<span class=\"{class}\">{}</span>", ctx.te(id));
-    let mut r = html_response(two_factor_box(st, ctx, &note).await?);
+    let note = html! { span class=(class) { (ctx.t(id)) } };
+    let mut r = markup_response(two_factor_box(st, ctx, note).await?);
     if !ok {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -212,5 +240,5 @@ pub async fn end_session(
 ) -> ApiResult<Response> {
     let ctx = Ctx::new(&st, p, &headers).await?;
     sessions::end_own_session(&st, &ctx.p, &id).await?;
-    Ok(html_response(sessions_box(&st, &ctx, &headers).await?))
+    Ok(markup_response(sessions_box(&st, &ctx, &headers).await?))
 }

@@ -5,8 +5,6 @@
 //! `name, number[, number…]`; and one campaign's contacts, each with its
 //! state, attempts and last outcome.
 
-use std::fmt::Write as _;
-
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -14,7 +12,7 @@ use serde::Deserialize;
 use store::Tenant;
 
 use super::follow::{Feed, Live, Page};
-use super::{Ctx, UiForm, esc, html_response, layout};
+use super::{Ctx, Markup, UiForm, html, layout, markup_response};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
@@ -35,77 +33,70 @@ fn rate(num: i64, den: i64, lang: i18n::Lang) -> String {
 }
 
 /// The campaigns table.
-async fn list_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<String> {
+async fn list_html(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<Markup> {
     let campaigns = st.store.campaigns(t).await?;
     if campaigns.is_empty() {
-        return Ok(format!("<p class=\"hint\">{}</p>", ctx.te("no-campaigns")));
+        return Ok(html! { p.hint { (ctx.t("no-campaigns")) } });
     }
-    let manage = allowed(ctx.p.role, Action::CampaignsManage);
-    let mut s = format!(
-        "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
-<th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
-<th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.te("campaign"),
-        ctx.te("campaign-mode"),
-        ctx.te("state"),
-        ctx.te("campaign-contacts-closed"),
-        ctx.te("campaign-reached"),
-        ctx.te("campaign-dials"),
-        ctx.te("campaign-answer-rate"),
-        ctx.te("campaign-abandon-rate"),
-        ctx.te("edit"),
-    );
-    for c in &campaigns {
-        let mode = serde_json::from_str::<CampaignDoc>(&c.document)
-            .map(|d| d.mode)
-            .unwrap_or_default();
-        let mut actions = String::new();
-        if manage {
-            use model::outbound::CampaignState as C;
-            let buttons: &[(&str, &str)] = match c.state {
-                C::Ready | C::Paused => &[("start", "campaign-start"), ("stop", "campaign-stop")],
-                C::Running => &[("pause", "campaign-pause"), ("stop", "campaign-stop")],
-                C::Stopped | C::Finished => &[],
-            };
-            for (cmd, label) in buttons {
-                let confirm = if *cmd == "stop" {
-                    format!(" hx-confirm=\"{}\"", ctx.te("campaign-stop-confirm"))
-                } else {
-                    String::new()
-                };
-                let _ = write!(
-                    actions,
-                    "<button type=\"button\" hx-post=\"/ui/campaigns/{id}/{cmd}\" hx-target=\"#campaigns\"{confirm}>{label} <span class=\"sr\">{name}</span></button> ",
-                    id = c.id,
-                    label = ctx.te(label),
-                    name = esc(&c.name),
-                );
+    let cols = [
+        "campaign",
+        "campaign-mode",
+        "state",
+        "campaign-contacts-closed",
+        "campaign-reached",
+        "campaign-dials",
+        "campaign-answer-rate",
+        "campaign-abandon-rate",
+        "edit",
+    ];
+    Ok(html! {
+        table {
+            thead { tr { @for id in cols { th scope="col" { (ctx.t(id)) } } } }
+            tbody { @for c in &campaigns { (campaign_row(ctx, c)) } }
+        }
+    })
+}
+
+/// A campaign's row: its figures, and the commands its state allows.
+fn campaign_row(ctx: &Ctx, c: &store::read::CampaignView) -> Markup {
+    use model::outbound::CampaignState as C;
+    let mode = serde_json::from_str::<CampaignDoc>(&c.document)
+        .map(|d| d.mode)
+        .unwrap_or_default();
+    let buttons: &[(&str, &str)] = match c.state {
+        _ if !allowed(ctx.p.role, Action::CampaignsManage) => &[],
+        C::Ready | C::Paused => &[("start", "campaign-start"), ("stop", "campaign-stop")],
+        C::Running => &[("pause", "campaign-pause"), ("stop", "campaign-stop")],
+        C::Stopped | C::Finished => &[],
+    };
+    let confirm = ctx.t("campaign-stop-confirm");
+    html! {
+        tr data-campaign=(c.name) {
+            td { a href=(format!("/ui/campaigns/{}", c.id)) { (c.name) } }
+            td { (ctx.t(&format!("campaign-mode-{mode}"))) }
+            td.state data-state=(c.state.as_str()) {
+                (ctx.t(&format!("campaign-state-{}", c.state.as_str())))
+            }
+            td { (c.closed) " / " (c.contacts) }
+            td { (c.reached) }
+            td { (c.dials) }
+            td { (rate(c.live_answers, c.dials, ctx.lang)) }
+            td { (rate(c.abandoned, c.live_answers, ctx.lang)) }
+            td {
+                @for (cmd, label) in buttons {
+                    button type="button" hx-post=(format!("/ui/campaigns/{}/{cmd}", c.id))
+                        hx-target="#campaigns" hx-confirm=[(*cmd == "stop").then_some(&confirm)] {
+                        (ctx.t(label)) " " span.sr { (c.name) }
+                    }
+                    " "
+                }
             }
         }
-        let _ = write!(
-            s,
-            "<tr data-campaign=\"{name}\"><td><a href=\"/ui/campaigns/{id}\">{name}</a></td><td>{mode}</td>\
-<td class=\"state\" data-state=\"{state_raw}\">{state}</td><td>{closed} / {contacts}</td><td>{reached}</td><td>{dials}</td>\
-<td>{answer}</td><td>{abandon}</td><td>{actions}</td></tr>",
-            id = c.id,
-            name = esc(&c.name),
-            mode = ctx.te(&format!("campaign-mode-{}", esc(&mode))),
-            state_raw = c.state.as_str(),
-            state = ctx.te(&format!("campaign-state-{}", c.state.as_str())),
-            closed = c.closed,
-            contacts = c.contacts,
-            reached = c.reached,
-            dials = c.dials,
-            answer = rate(c.live_answers, c.dials, ctx.lang),
-            abandon = rate(c.abandoned, c.live_answers, ctx.lang),
-        );
     }
-    s.push_str("</tbody></table>");
-    Ok(s)
 }
 
 /// The form that defines a campaign.
-async fn new_form(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
+async fn new_form(st: &AppState, ctx: &Ctx) -> ApiResult<Markup> {
     let queues = match st
         .hub
         .tenant(ctx.p.tenant()?)
@@ -116,48 +107,36 @@ async fn new_form(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
         Ack::Queues(q) => q,
         _ => Vec::new(),
     };
-    let mut qopts = String::new();
-    for q in &queues {
-        let _ = write!(
-            qopts,
-            "<option value=\"{n}\">{n}</option>",
-            n = esc(&q.name)
-        );
-    }
-    let mut modes = String::new();
-    for m in ["progressive", "predictive", "power", "preview"] {
-        let _ = write!(
-            modes,
-            "<option value=\"{m}\">{}</option>",
-            ctx.te(&format!("campaign-mode-{m}"))
-        );
-    }
-    Ok(format!(
-        "<details><summary>{new}</summary>\
-<form class=\"stack\" hx-post=\"/ui/campaigns\" hx-target=\"#campaigns\" data-reset>\
-<label for=\"c-name\">{name_l}</label><input id=\"c-name\" name=\"name\" required maxlength=\"64\">\
-<label for=\"c-mode\">{mode_l}</label><select id=\"c-mode\" name=\"mode\">{modes}</select>\
-<label for=\"c-queue\">{queue_l}</label><select id=\"c-queue\" name=\"queue\">{qopts}</select>\
-<label for=\"c-team\">{team_l}</label><input id=\"c-team\" name=\"team\" required maxlength=\"64\">\
-<label for=\"c-caller\">{caller_l}</label><input id=\"c-caller\" name=\"caller_id\" required placeholder=\"+34900100300\">\
-<label for=\"c-cc\">{cc_l}</label><input id=\"c-cc\" name=\"country_code\" inputmode=\"numeric\" placeholder=\"34\">\
-<label for=\"c-tz\">{tz_l}</label><input id=\"c-tz\" name=\"time_zone\" list=\"tz-list\" placeholder=\"Europe/Madrid\">\
-<label for=\"c-contacts\">{contacts_l}</label>\
-<textarea id=\"c-contacts\" name=\"contacts\" rows=\"6\" aria-describedby=\"c-contacts-hint\"></textarea>\
-<p id=\"c-contacts-hint\" class=\"hint\">{contacts_hint}</p>\
-<button type=\"submit\">{create}</button></form></details>",
-        new = ctx.te("campaign-new"),
-        name_l = ctx.te("campaign"),
-        mode_l = ctx.te("campaign-mode"),
-        queue_l = ctx.te("queue"),
-        team_l = ctx.te("team"),
-        caller_l = ctx.te("campaign-caller-id"),
-        cc_l = ctx.te("campaign-country-code"),
-        tz_l = ctx.te("time-zone"),
-        contacts_l = ctx.te("campaign-contacts"),
-        contacts_hint = ctx.te("campaign-contacts-hint"),
-        create = ctx.te("campaign-create"),
-    ))
+    let modes = ["progressive", "predictive", "power", "preview"];
+    Ok(html! {
+        details {
+            summary { (ctx.t("campaign-new")) }
+            form.stack hx-post="/ui/campaigns" hx-target="#campaigns" data-reset {
+                label for="c-name" { (ctx.t("campaign")) }
+                input #c-name name="name" required maxlength="64";
+                label for="c-mode" { (ctx.t("campaign-mode")) }
+                select #c-mode name="mode" {
+                    @for m in modes { option value=(m) { (ctx.t(&format!("campaign-mode-{m}"))) } }
+                }
+                label for="c-queue" { (ctx.t("queue")) }
+                select #c-queue name="queue" {
+                    @for q in &queues { option value=(q.name) { (q.name) } }
+                }
+                label for="c-team" { (ctx.t("team")) }
+                input #c-team name="team" required maxlength="64";
+                label for="c-caller" { (ctx.t("campaign-caller-id")) }
+                input #c-caller name="caller_id" required placeholder="+34900100300";
+                label for="c-cc" { (ctx.t("campaign-country-code")) }
+                input #c-cc name="country_code" inputmode="numeric" placeholder="34";
+                label for="c-tz" { (ctx.t("time-zone")) }
+                input #c-tz name="time_zone" list="tz-list" placeholder="Europe/Madrid";
+                label for="c-contacts" { (ctx.t("campaign-contacts")) }
+                textarea #c-contacts name="contacts" rows="6" aria-describedby="c-contacts-hint" {}
+                p #c-contacts-hint .hint { (ctx.t("campaign-contacts-hint")) }
+                button type="submit" { (ctx.t("campaign-create")) }
+            }
+        }
+    })
 }
 
 /// `GET /ui/campaigns`.
@@ -170,15 +149,18 @@ pub async fn page(
     let t = ctx.p.tenant()?.clone();
     let seq = st.store.last_seq(&t).await?;
     let form = if allowed(ctx.p.role, Action::CampaignsManage) {
-        new_form(&st, &ctx).await?
+        Some(new_form(&st, &ctx).await?)
     } else {
-        String::new()
+        None
     };
-    let main = format!(
-        "<div id=\"campaigns\" {live} aria-live=\"off\">{list}</div>{form}",
-        live = Feed::Campaigns.attrs("/ui/campaigns/list"),
-        list = list_html(&st, &ctx, &t).await?,
-    );
+    let list = list_html(&st, &ctx, &t).await?;
+    let main = html! {
+        #campaigns data-live=(Feed::Campaigns.live()) data-src="/ui/campaigns/list"
+            aria-live="off" {
+            (list)
+        }
+        @if let Some(form) = form { (form) }
+    };
     Ok(layout(
         &ctx,
         "campaigns-title",
@@ -188,7 +170,7 @@ pub async fn page(
             seq,
             page: Page::Campaigns,
         }),
-        super::PreEscaped(main),
+        main,
     ))
 }
 
@@ -200,7 +182,7 @@ pub async fn list(
 ) -> ApiResult<Response> {
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
-    Ok(html_response(list_html(&st, &ctx, &t).await?))
+    Ok(markup_response(list_html(&st, &ctx, &t).await?))
 }
 
 /// The new-campaign form.
@@ -317,7 +299,7 @@ pub async fn create(
         .await?;
     }
     let ctx = Ctx::new(&st, p, &headers).await?;
-    Ok(html_response(list_html(&st, &ctx, &t).await?))
+    Ok(markup_response(list_html(&st, &ctx, &t).await?))
 }
 
 /// `POST /ui/campaigns/{id}/{command}` (`start`, `pause`, `stop`).
@@ -337,49 +319,59 @@ pub async fn command(
     };
     st.hub.tenant(&t).await?.call(Op::Campaign(id, cmd)).await?;
     let ctx = Ctx::new(&st, p, &headers).await?;
-    Ok(html_response(list_html(&st, &ctx, &t).await?))
+    Ok(markup_response(list_html(&st, &ctx, &t).await?))
 }
 
 /// One campaign's contacts.
-async fn contacts_html(st: &AppState, ctx: &Ctx, t: &Tenant, id: i64) -> ApiResult<String> {
+async fn contacts_html(st: &AppState, ctx: &Ctx, t: &Tenant, id: i64) -> ApiResult<Markup> {
     let list = st.store.campaign_contacts(t, id, 0, CONTACTS_SHOWN).await?;
-    let mut s = format!(
-        "<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
-<th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.te("campaign-contact"),
-        ctx.te("campaign-phones"),
-        ctx.te("state"),
-        ctx.te("campaign-reason"),
-        ctx.te("campaign-attempts"),
-        ctx.te("campaign-last-outcome"),
-    );
-    for c in &list {
-        let name = match (&c.name, c.customer_id) {
-            (Some(n), Some(cu)) => format!(
-                "{} <span class=\"hint\">({} {cu})</span>",
-                esc(n),
-                ctx.te("customer")
-            ),
-            (Some(n), None) => esc(n),
-            (None, Some(cu)) => format!("{} {cu}", ctx.te("customer")),
-            (None, None) => "—".into(),
-        };
-        let _ = write!(
-            s,
-            "<tr data-contact=\"{id}\"><td>{id}</td><td>{name}</td><td>{phones}</td><td data-state=\"{state_raw}\">{state}</td>\
-<td>{reason}</td><td>{attempts}</td><td>{outcome}</td></tr>",
-            id = c.id,
-            phones = esc(&c.phones.join(", ")),
-            state_raw = esc(&c.state),
-            state = ctx.te(&format!("campaign-contact-{}", esc(&c.state))),
-            reason = c.reason.as_deref().map_or("—".into(), esc),
-            attempts = c.attempts,
-            outcome = c.last_outcome.as_deref().map_or("—".into(), |o| ctx
-                .te(&format!("dial-outcome-{}", esc(o)))),
-        );
+    let cols = [
+        "campaign-contact",
+        "campaign-phones",
+        "state",
+        "campaign-reason",
+        "campaign-attempts",
+        "campaign-last-outcome",
+    ];
+    Ok(html! {
+        table {
+            thead {
+                tr {
+                    th scope="col" { "#" }
+                    @for id in cols { th scope="col" { (ctx.t(id)) } }
+                }
+            }
+            tbody { @for c in &list { (contact_row(ctx, c)) } }
+        }
+    })
+}
+
+fn contact_row(ctx: &Ctx, c: &store::read::CampaignContactView) -> Markup {
+    html! {
+        tr data-contact=(c.id) {
+            td { (c.id) }
+            td {
+                @match (&c.name, c.customer_id) {
+                    (Some(n), Some(cu)) => {
+                        (n) " " span.hint { "(" (ctx.t("customer")) " " (cu) ")" }
+                    }
+                    (Some(n), None) => (n),
+                    (None, Some(cu)) => { (ctx.t("customer")) " " (cu) }
+                    (None, None) => "—",
+                }
+            }
+            td { (c.phones.join(", ")) }
+            td data-state=(c.state) { (ctx.t(&format!("campaign-contact-{}", c.state))) }
+            td { (c.reason.as_deref().unwrap_or("—")) }
+            td { (c.attempts) }
+            td {
+                @match c.last_outcome.as_deref() {
+                    Some(o) => (ctx.t(&format!("dial-outcome-{o}"))),
+                    None => "—",
+                }
+            }
+        }
     }
-    s.push_str("</tbody></table>");
-    Ok(s)
 }
 
 /// `GET /ui/campaigns/{id}`.
@@ -398,14 +390,13 @@ pub async fn one(
         .await?
         .ok_or_else(|| ApiError::not_found("campaign"))?;
     let seq = st.store.last_seq(&t).await?;
-    let main = format!(
-        "<h2>{name}</h2><p><a href=\"/ui/campaigns\">{back}</a></p>\
-<div id=\"contacts\" {live} aria-live=\"off\">{list}</div>",
-        live = Feed::Campaigns.attrs(&format!("/ui/campaigns/{id}/contacts")),
-        name = esc(&c.name),
-        back = ctx.te("campaigns-title"),
-        list = contacts_html(&st, &ctx, &t, id).await?,
-    );
+    let list = contacts_html(&st, &ctx, &t, id).await?;
+    let main = html! {
+        h2 { (c.name) }
+        p { a href="/ui/campaigns" { (ctx.t("campaigns-title")) } }
+        #contacts data-live=(Feed::Campaigns.live())
+            data-src=(format!("/ui/campaigns/{id}/contacts")) aria-live="off" { (list) }
+    };
     Ok(layout(
         &ctx,
         "campaigns-title",
@@ -415,7 +406,7 @@ pub async fn one(
             seq,
             page: Page::Campaigns,
         }),
-        super::PreEscaped(main),
+        main,
     ))
 }
 
@@ -433,7 +424,7 @@ pub async fn contacts(
         .campaign(&t, id)
         .await?
         .ok_or_else(|| ApiError::not_found("campaign"))?;
-    Ok(html_response(contacts_html(&st, &ctx, &t, id).await?))
+    Ok(markup_response(contacts_html(&st, &ctx, &t, id).await?))
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use axum::response::Response;
 use i18n::Lang;
 use serde::Deserialize;
 
-use super::signin::{failed, finish, sign_in_html};
-use super::{UiForm, esc, html_response, tre};
+use super::signin::{failed, finish, sign_in_error, sign_in_html, sign_in_page};
+use super::{Markup, PreEscaped, UiForm, html, markup_response, tr};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::{ClientAddr, sessions};
@@ -49,6 +49,16 @@ pub async fn after_password(
     code_page(st, &id, &wait, lang, None).await
 }
 
+/// The key being set up: its QR code (an SVG we drew) and its text.
+fn setup_html(lang: Lang, s: &signin::Setup) -> Markup {
+    html! {
+        p { (tr(lang, "two-factor-setup-hint")) }
+        figure #totp-qr aria-label=(tr(lang, "two-factor-qr")) { (PreEscaped(&s.qr_svg)) }
+        p.hint { (tr(lang, "two-factor-key")) }
+        p { code #totp-secret { (s.secret) } }
+    }
+}
+
 async fn code_page(
     st: &AppState,
     id: &str,
@@ -60,47 +70,31 @@ async fn code_page(
         let s = signin::pending_setup(st, &wait.user, wait.tenant.as_deref())
             .await?
             .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no key being set up")))?;
-        format!(
-            "<p>{hint}</p><figure id=\"totp-qr\" aria-label=\"{qr_l}\">{svg}</figure>\
-<p class=\"hint\">{key_l}</p><p><code id=\"totp-secret\">{secret}</code></p>",
-            hint = esc(&tre(lang, "two-factor-setup-hint")),
-            qr_l = esc(&tre(lang, "two-factor-qr")),
-            svg = s.qr_svg,
-            key_l = esc(&tre(lang, "two-factor-key")),
-            secret = esc(&s.secret),
-        )
+        Some(setup_html(lang, &s))
     } else {
-        String::new()
+        None
     };
-    let error = error
-        .map(|e| {
-            format!(
-                "<p class=\"error\" role=\"alert\" id=\"sign-in-error\">{}</p>",
-                esc(e)
-            )
-        })
-        .unwrap_or_default();
-    let title = if wait.setup {
-        "two-factor-setup"
-    } else {
-        "two-factor"
+    let title = tr(
+        lang,
+        if wait.setup {
+            "two-factor-setup"
+        } else {
+            "two-factor"
+        },
+    );
+    let form = html! {
+        form method="post" action="/ui/sign-in/code" .card aria-labelledby="code-h" {
+            h2 #code-h { (title) }
+            (sign_in_error(error))
+            @if let Some(setup) = setup { (setup) }
+            input type="hidden" name="challenge" value=(id);
+            label for="code" { (tr(lang, "two-factor-code")) }
+            input #code name="code" required inputmode="numeric" autocomplete="one-time-code"
+                pattern="[0-9 ]{6,7}" maxlength="7" autofocus;
+            button type="submit" { (tr(lang, "verify")) }
+        }
     };
-    Ok(html_response(format!(
-        "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>{title} · Centralita</title><link rel=\"stylesheet\" href=\"/ui/assets/app.css\"></head>\
-<body class=\"sign-in\"><main id=\"main\"><h1>Centralita</h1>\
-<form method=\"post\" action=\"/ui/sign-in/code\" class=\"card\" aria-labelledby=\"code-h\">\
-<h2 id=\"code-h\">{title}</h2>{error}{setup}\
-<input type=\"hidden\" name=\"challenge\" value=\"{id}\">\
-<label for=\"code\">{code_l}</label><input id=\"code\" name=\"code\" required inputmode=\"numeric\" \
-autocomplete=\"one-time-code\" pattern=\"[0-9 ]{{6,7}}\" maxlength=\"7\" autofocus>\
-<button type=\"submit\">{verify}</button></form></main></body></html>",
-        code = lang.code(),
-        title = esc(&tre(lang, title)),
-        code_l = esc(&tre(lang, "two-factor-code")),
-        verify = esc(&tre(lang, "verify")),
-    )))
+    Ok(markup_response(sign_in_page(lang, &title, false, form)))
 }
 
 /// The code form.
@@ -122,8 +116,8 @@ pub async fn submit(
 ) -> Response {
     let Some(Half::Code(wait)) = st.pending.take(&f.challenge) else {
         let lang = super::lang_of(&headers);
-        let msg = tre(lang, "two-factor-expired");
-        let mut res = html_response(sign_in_html(lang, "", "", Some(&msg)));
+        let msg = tr(lang, "two-factor-expired");
+        let mut res = markup_response(sign_in_html(lang, "", "", Some(&msg)));
         *res.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
         return res;
     };
@@ -136,7 +130,7 @@ pub async fn submit(
         Err(e) if e.code == "unauthenticated" => {
             let again = st.pending.retry(&f.challenge, wait.clone());
             if again {
-                let msg = tre(lang, "two-factor-wrong");
+                let msg = tr(lang, "two-factor-wrong");
                 code_page(&st, &f.challenge, &wait, lang, Some(&msg))
                     .await
                     .map(|mut r| {

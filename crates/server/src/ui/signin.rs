@@ -14,8 +14,8 @@ use i18n::Lang;
 use serde::Deserialize;
 
 use super::{
-    LANG_COOKIE, PREF_COOKIE_MAX_AGE_S, TZ_COOKIE, UiForm, esc, home_of, html_response, lang_of,
-    redirect, tre,
+    LANG_COOKIE, Markup, PREF_COOKIE_MAX_AGE_S, TZ_COOKIE, UiForm, home_of, html, lang_of,
+    markup_response, redirect, tr,
 };
 use crate::AppState;
 use crate::auth::Principal;
@@ -31,59 +31,88 @@ pub async fn home(p: Result<Principal, ApiError>, headers: HeaderMap) -> Respons
     }
 }
 
-/// The sign-in page (with a mistake to show, if any).
-pub fn sign_in_html(lang: Lang, tenant: &str, username: &str, error: Option<&str>) -> String {
-    let mut opts = String::new();
-    for l in Lang::ALL {
-        let sel = if l == lang { " selected" } else { "" };
-        opts.push_str(&format!(
-            "<option value=\"{}\" lang=\"{}\"{sel}>{}</option>",
-            l.code(),
-            l.code(),
-            esc(l.name())
-        ));
+/// A page of the sign-in steps: the head, and `form` under the heading.
+pub(super) fn sign_in_page(lang: Lang, title: &str, script: bool, form: Markup) -> Markup {
+    html! {
+        (maud::DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Centralita" }
+                link rel="stylesheet" href="/ui/assets/app.css";
+                @if script { script src="/ui/assets/app.js" defer {} }
+            }
+            body.sign-in {
+                main #main {
+                    h1 { "Centralita" }
+                    (form)
+                }
+            }
+        }
     }
-    let error = error
-        .map(|e| {
-            format!(
-                "<p class=\"error\" role=\"alert\" id=\"sign-in-error\">{}</p>",
-                esc(e)
-            )
-        })
-        .unwrap_or_default();
-    format!(
-        "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>{title} · Centralita</title><link rel=\"stylesheet\" href=\"/ui/assets/app.css\">\
-<script src=\"/ui/assets/app.js\" defer></script></head>\
-<body class=\"sign-in\"><main id=\"main\"><h1>Centralita</h1>\
-<form method=\"post\" action=\"/ui/sign-in\" class=\"card\" aria-labelledby=\"sign-in-h\">\
-<h2 id=\"sign-in-h\">{title}</h2>{error}\
-<label for=\"tenant\">{tenant_l}</label><input id=\"tenant\" name=\"tenant\" value=\"{tenant}\" autocomplete=\"organization\" maxlength=\"64\">\
-<p class=\"hint\" id=\"tenant-hint\">{tenant_hint}</p>\
-<label for=\"username\">{user_l}</label><input id=\"username\" name=\"username\" value=\"{username}\" required autocomplete=\"username\" maxlength=\"64\">\
-<label for=\"password\">{pass_l}</label><input id=\"password\" name=\"password\" type=\"password\" required autocomplete=\"current-password\" maxlength=\"1024\">\
-<label for=\"lang\">{lang_l}</label><select id=\"lang\" name=\"lang\">{opts}</select>\
-<input type=\"hidden\" name=\"tz\" id=\"tz\" value=\"UTC\">\
-<button type=\"submit\">{title}</button>\
-<button type=\"submit\" class=\"secondary\" id=\"sso\" formaction=\"/ui/sign-in/oidc\" formnovalidate>{sso}</button>\
-</form></main></body></html>",
-        sso = tre(lang, "sign-in-sso"),
-        code = lang.code(),
-        title = tre(lang, "sign-in"),
-        tenant_l = tre(lang, "tenant"),
-        tenant_hint = tre(lang, "tenant-hint"),
-        user_l = tre(lang, "username"),
-        pass_l = tre(lang, "password"),
-        lang_l = tre(lang, "language"),
-        tenant = esc(tenant),
-        username = esc(username),
-    )
+}
+
+/// A sign-in step's mistake, if any.
+pub(super) fn sign_in_error(error: Option<&str>) -> Markup {
+    html! {
+        @if let Some(e) = error {
+            p.error role="alert" #sign-in-error { (e) }
+        }
+    }
+}
+
+/// The sign-in page (with a mistake to show, if any).
+pub fn sign_in_html(lang: Lang, tenant: &str, username: &str, error: Option<&str>) -> Markup {
+    let title = tr(lang, "sign-in");
+    let form = html! {
+        form method="post" action="/ui/sign-in" .card aria-labelledby="sign-in-h" {
+            h2 #sign-in-h { (title) }
+            (sign_in_error(error))
+            label for="tenant" { (tr(lang, "tenant")) }
+            input #tenant name="tenant" value=(tenant) autocomplete="organization" maxlength="64";
+            p.hint #tenant-hint { (tr(lang, "tenant-hint")) }
+            label for="username" { (tr(lang, "username")) }
+            input #username name="username" value=(username) required autocomplete="username"
+                maxlength="64";
+            label for="password" { (tr(lang, "password")) }
+            input #password name="password" type="password" required autocomplete="current-password"
+                maxlength="1024";
+            label for="lang" { (tr(lang, "language")) }
+            select #lang name="lang" {
+                @for l in Lang::ALL {
+                    option value=(l.code()) lang=(l.code()) selected[l == lang] { (l.name()) }
+                }
+            }
+            input type="hidden" name="tz" #tz value="UTC";
+            button type="submit" { (title) }
+            button type="submit" .secondary #sso formaction="/ui/sign-in/oidc" formnovalidate {
+                (tr(lang, "sign-in-sso"))
+            }
+        }
+    };
+    sign_in_page(lang, &title, true, form)
+}
+
+/// A page that sends the browser on to `to` at once, with a link to it
+/// (`link_id`: the link's id, if any).
+pub(super) fn onward_page(lang: Lang, to: &str, link_id: Option<&str>) -> Markup {
+    html! {
+        (maud::DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta http-equiv="refresh" content=(format!("0;url={to}"));
+                title { "Centralita" }
+            }
+            body { p { a id=[link_id] href=(to) { (tr(lang, "continue")) } } }
+        }
+    }
 }
 
 /// `GET /ui/sign-in`.
 pub async fn page(headers: HeaderMap) -> Response {
-    html_response(sign_in_html(lang_of(&headers), "", "", None))
+    markup_response(sign_in_html(lang_of(&headers), "", "", None))
 }
 
 /// The sign-in form.
@@ -150,7 +179,7 @@ pub fn failed(lang: Lang, tenant: &str, username: &str, e: &ApiError) -> Respons
         "busy" => cat.t(lang, "sign-in-busy"),
         _ => e.message.clone(),
     };
-    let mut res = html_response(sign_in_html(lang, tenant, username, Some(&msg)));
+    let mut res = markup_response(sign_in_html(lang, tenant, username, Some(&msg)));
     if let Some(s) = e.retry_after_s {
         res.headers_mut().insert(header::RETRY_AFTER, s.into());
     }
@@ -169,13 +198,7 @@ pub async fn finish(st: &AppState, wait: &CodeWait, via_page: bool) -> ApiResult
     let lang = wait.lang;
     let home = home_of(role);
     let mut res = if via_page {
-        html_response(format!(
-            "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
-<meta http-equiv=\"refresh\" content=\"0;url={home}\"><title>Centralita</title></head>\
-<body><p><a href=\"{home}\">{go}</a></p></body></html>",
-            code = lang.code(),
-            go = esc(&tre(lang, "continue")),
-        ))
+        markup_response(onward_page(lang, home, None))
     } else {
         (
             StatusCode::SEE_OTHER,

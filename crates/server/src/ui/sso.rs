@@ -19,8 +19,8 @@ use chrono_tz::Tz;
 use i18n::Lang;
 use serde::Deserialize;
 
-use super::signin::{failed, finish};
-use super::{esc, html_response, lang_of, tre};
+use super::signin::{failed, finish, onward_page};
+use super::{lang_of, markup_response, tr};
 use crate::AppState;
 use crate::auth::Role;
 use crate::error::{ApiError, ApiResult};
@@ -68,14 +68,7 @@ fn redirect_uri(st: &AppState, headers: &HeaderMap) -> String {
 /// A page that sends the browser on at once (a redirect from a form would
 /// be stopped by our pages' `form-action 'self'` policy).
 fn onward(lang: Lang, to: &str) -> Response {
-    html_response(format!(
-        "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
-<meta http-equiv=\"refresh\" content=\"0;url={to}\"><title>Centralita</title></head>\
-<body><p><a id=\"onward\" href=\"{to}\">{go}</a></p></body></html>",
-        code = lang.code(),
-        to = esc(to),
-        go = esc(&tre(lang, "continue")),
-    ))
+    markup_response(onward_page(lang, to, Some("onward")))
 }
 
 /// `GET|POST /ui/sign-in/oidc`.
@@ -95,7 +88,7 @@ async fn begin(
     lang: Lang,
     tz: &str,
 ) -> ApiResult<Response> {
-    let not_set = || ApiError::sign_in_failed(tre(lang, "sso-not-set-up"));
+    let not_set = || ApiError::sign_in_failed(tr(lang, "sso-not-set-up"));
     let t = st.store.tenant_by_name(tenant).await?.ok_or_else(not_set)?;
     let settings = api::tenant_settings(st, &t).await?;
     let o = settings.oidc.ok_or_else(not_set)?;
@@ -186,7 +179,7 @@ pub async fn callback(
                 lang,
                 "",
                 "",
-                &ApiError::sign_in_failed(tre(lang, "sso-expired")),
+                &ApiError::sign_in_failed(tr(lang, "sso-expired")),
             );
         }
     };
@@ -221,7 +214,7 @@ async fn complete(st: &AppState, wait: &OidcWait, c: &Callback) -> ApiResult<Res
     let lang = wait.lang;
     let o = settings
         .oidc
-        .ok_or_else(|| ApiError::sign_in_failed(tre(lang, "sso-not-set-up")))?;
+        .ok_or_else(|| ApiError::sign_in_failed(tr(lang, "sso-not-set-up")))?;
     let secret = match &o.client_secret {
         Some(sealed) => Some(
             st.secrets
@@ -304,7 +297,7 @@ async fn user_for(
             Ok(u)
         }
         None if o.create_users => {
-            let role = role.ok_or_else(|| ApiError::sign_in_failed(tre(lang, "sso-no-role")))?;
+            let role = role.ok_or_else(|| ApiError::sign_in_failed(tr(lang, "sso-no-role")))?;
             // No password: this user signs in through the provider only.
             let u = st
                 .store
@@ -322,7 +315,7 @@ async fn user_for(
             .await?;
             Ok(u)
         }
-        None => Err(ApiError::sign_in_failed(tre(lang, "sso-no-user"))),
+        None => Err(ApiError::sign_in_failed(tr(lang, "sso-no-user"))),
     }
 }
 

@@ -6,13 +6,12 @@
 //! the last one.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use axum::http::HeaderMap;
 use i18n::Arg;
 
 use super::live::Contact;
-use super::{Ctx, esc};
+use super::{Ctx, Markup, html};
 
 /// Interactions shown a page.
 pub const PAGE_SIZE: usize = 50;
@@ -65,26 +64,46 @@ pub fn page_of_request(headers: &HeaderMap) -> u32 {
         .unwrap_or(1)
 }
 
-fn pager(ctx: &Ctx, p: &Page) -> String {
-    if p.pages <= 1 {
-        return String::new();
+fn pager(ctx: &Ctx, p: &Page) -> Markup {
+    html! {
+        @if p.pages > 1 {
+            nav.row.pager.no-tv aria-label=(ctx.t("waiting-pages")) {
+                @if p.page > 1 {
+                    a href=(format!("/ui/wallboard?waiting_page={}", p.page - 1)) rel="prev" {
+                        (ctx.t("page-previous"))
+                    }
+                }
+                span { (p.page) " / " (p.pages) }
+                @if p.page < p.pages {
+                    a href=(format!("/ui/wallboard?waiting_page={}", p.page + 1)) rel="next" {
+                        (ctx.t("page-next"))
+                    }
+                }
+            }
+        }
     }
-    let link = |n: usize, rel: &str, label: String| {
-        format!("<a href=\"/ui/wallboard?waiting_page={n}\" rel=\"{rel}\">{label}</a>")
-    };
-    let mut s = format!(
-        "<nav class=\"row pager no-tv\" aria-label=\"{}\">",
-        ctx.te("waiting-pages")
-    );
-    if p.page > 1 {
-        s.push_str(&link(p.page - 1, "prev", ctx.te("page-previous")));
+}
+
+/// How many wait, and which of them this page shows.
+fn total(ctx: &Ctx, p: &Page) -> Markup {
+    let count = ctx.ta("waiting-count", &[("count", Arg::Num(p.total as f64))]);
+    let shown = (p.pages > 1).then(|| {
+        let first = (p.page - 1) * PAGE_SIZE + 1;
+        let last = first + p.rows.len() - 1;
+        ctx.ta(
+            "waiting-shown",
+            &[
+                ("first", Arg::Num(first as f64)),
+                ("last", Arg::Num(last as f64)),
+            ],
+        )
+    });
+    html! {
+        p.no-tv.waiting-total data-total=(p.total) {
+            (count)
+            @if let Some(shown) = shown { " · " (shown) }
+        }
     }
-    let _ = write!(s, "<span>{} / {}</span>", p.page, p.pages);
-    if p.page < p.pages {
-        s.push_str(&link(p.page + 1, "next", ctx.te("page-next")));
-    }
-    s.push_str("</nav>");
-    s
 }
 
 /// The section: heading, how many wait (and which are shown), the page's
@@ -95,58 +114,31 @@ pub fn html(
     queues: &BTreeMap<u32, &str>,
     available: &[&store::read::AgentView],
     now: i64,
-) -> String {
-    let mut s = format!(
-        "<h2 class=\"no-tv\" id=\"waiting-h\">{}</h2>",
-        ctx.te("waiting-interactions")
-    );
-    if p.total == 0 {
-        let _ = write!(
-            s,
-            "<p class=\"hint no-tv\">{}</p>",
-            ctx.te("nobody-waiting")
-        );
-        return s;
+) -> Markup {
+    html! {
+        h2.no-tv #waiting-h { (ctx.t("waiting-interactions")) }
+        @if p.total == 0 {
+            p.hint.no-tv { (ctx.t("nobody-waiting")) }
+        } @else {
+            (total(ctx, p))
+            (pager(ctx, p))
+            table.waiting.no-tv aria-describedby="waiting-h" {
+                thead {
+                    tr {
+                        th scope="col" { "#" }
+                        th scope="col" { (ctx.t("queue")) }
+                        th scope="col" { (ctx.t("waited")) }
+                        th scope="col" { (ctx.t("reassign")) }
+                    }
+                }
+                tbody {
+                    @for (id, c) in &p.rows {
+                        (row(ctx, *id, c, queues, available, now))
+                    }
+                }
+            }
+        }
     }
-    let count = ctx.tae("waiting-count", &[("count", Arg::Num(p.total as f64))]);
-    let shown = if p.pages > 1 {
-        let first = (p.page - 1) * PAGE_SIZE + 1;
-        let last = first + p.rows.len() - 1;
-        format!(
-            " · {}",
-            ctx.tae(
-                "waiting-shown",
-                &[
-                    ("first", Arg::Num(first as f64)),
-                    ("last", Arg::Num(last as f64))
-                ]
-            )
-        )
-    } else {
-        String::new()
-    };
-    let _ = write!(
-        s,
-        "<p class=\"no-tv waiting-total\" data-total=\"{}\">{count}{shown}</p>{}",
-        p.total,
-        pager(ctx, p)
-    );
-    let mut opts = String::new();
-    for a in available {
-        let _ = write!(opts, "<option value=\"{}\">{}</option>", a.id, esc(&a.name));
-    }
-    let _ = write!(
-        s,
-        "<table class=\"waiting no-tv\" aria-describedby=\"waiting-h\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.te("queue"),
-        ctx.te("waited"),
-        ctx.te("reassign")
-    );
-    for (id, c) in &p.rows {
-        row(ctx, *id, c, queues, &opts, now, &mut s);
-    }
-    s.push_str("</tbody></table>");
-    s
 }
 
 fn row(
@@ -154,26 +146,32 @@ fn row(
     id: i64,
     c: &Contact,
     queues: &BTreeMap<u32, &str>,
-    opts: &str,
+    available: &[&store::read::AgentView],
     now: i64,
-    s: &mut String,
-) {
+) -> Markup {
     let qname = c.queue.and_then(|q| queues.get(&q).copied()).unwrap_or("—");
-    let form = if opts.is_empty() {
-        format!("<span class=\"hint\">{}</span>", ctx.te("nobody-available"))
-    } else {
-        format!(
-            "<form class=\"row\" hx-post=\"/ui/wallboard/interactions/{id}/assign\" hx-target=\"#board\">\
-<label for=\"assign-{id}\" class=\"sr\">{l}</label><select id=\"assign-{id}\" name=\"agent_id\">{opts}</select><button type=\"submit\">{l}</button></form>",
-            l = ctx.te("reassign"),
-        )
-    };
-    let _ = write!(
-        s,
-        "<tr data-waiting=\"{id}\"><td>{id}</td><td>{}</td><td><span data-since=\"{}\">0:00</span></td><td>{form}</td></tr>",
-        esc(qname),
-        c.queued_at.unwrap_or(now),
-    );
+    let select = format!("assign-{id}");
+    html! {
+        tr data-waiting=(id) {
+            td { (id) }
+            td { (qname) }
+            td { span data-since=(c.queued_at.unwrap_or(now)) { "0:00" } }
+            td {
+                @if available.is_empty() {
+                    span.hint { (ctx.t("nobody-available")) }
+                } @else {
+                    form.row hx-post=(format!("/ui/wallboard/interactions/{id}/assign"))
+                        hx-target="#board" {
+                        label.sr for=(select) { (ctx.t("reassign")) }
+                        select #(select) name="agent_id" {
+                            @for a in available { option value=(a.id) { (a.name) } }
+                        }
+                        button type="submit" { (ctx.t("reassign")) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@
 //! follow within a second.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
@@ -20,7 +19,7 @@ use serde::Deserialize;
 use store::Tenant;
 
 use super::follow::{Feed, Live, Page};
-use super::{Ctx, UiForm, esc, html_response, layout, live, waiting};
+use super::{Ctx, Markup, UiForm, html, layout, live, markup_response, waiting};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::clock;
@@ -49,12 +48,17 @@ fn secs(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_string(), i18n::duration)
 }
 
+/// A state's name in the user's language.
+fn state_name(ctx: &Ctx, state: AgentStatus) -> String {
+    ctx.t(&format!("state-{}", state.as_str().replace('_', "-")))
+}
+
 /// The agents who can take a queue's interactions (first step's skills), by state.
 fn queue_agents(
     ctx: &Ctx,
     q: &crate::tenant::QueueInfo,
     agents: &[store::read::AgentView],
-) -> String {
+) -> Markup {
     let fits = |a: &store::read::AgentView| {
         q.skills.iter().all(|(s, min)| {
             a.skills
@@ -62,24 +66,25 @@ fn queue_agents(
                 .any(|(name, level)| name == s && level >= min)
         })
     };
-    let mut parts = Vec::new();
-    for state in STATES.iter().filter(|s| **s != AgentStatus::Offline) {
-        let n = agents
-            .iter()
-            .filter(|a| a.state == *state && fits(a))
-            .count();
-        if n > 0 {
-            parts.push(format!(
-                "<span class=\"badge {}\">{}: {n}</span>",
-                state.as_str(),
-                ctx.te(&format!("state-{}", state.as_str().replace('_', "-")))
-            ));
+    let counts: Vec<(AgentStatus, usize)> = STATES
+        .iter()
+        .filter(|s| **s != AgentStatus::Offline)
+        .map(|s| {
+            (
+                *s,
+                agents.iter().filter(|a| a.state == *s && fits(a)).count(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    html! {
+        @if counts.is_empty() {
+            "—"
         }
-    }
-    if parts.is_empty() {
-        "—".into()
-    } else {
-        parts.join(" ")
+        @for (i, (state, n)) in counts.into_iter().enumerate() {
+            @if i > 0 { " " }
+            span class={ "badge " (state.as_str()) } { (state_name(ctx, state)) ": " (n) }
+        }
     }
 }
 
@@ -121,164 +126,175 @@ async fn read_board(st: &AppState, t: &Tenant, page: u32) -> ApiResult<Board> {
 }
 
 /// An alert for each queue whose service level (last 30 minutes, else today) is below target.
-fn alerts_html(ctx: &Ctx, b: &Board) -> String {
-    let mut s = String::new();
-    for (q, f) in b.queues.iter().zip(&b.figures) {
-        for v in [f.sl_recent, f.sl_today].into_iter().flatten().take(1) {
-            if v < q.sl_target {
-                let _ = write!(
-                    s,
-                    "<p class=\"alert\" role=\"alert\">{}</p>",
-                    ctx.tae(
-                        "alert-service-level",
-                        &[
-                            ("queue", Arg::Str(&q.name)),
-                            ("value", Arg::Str(&pct(ctx.lang, Some(v)))),
-                            ("target", Arg::Str(&pct(ctx.lang, Some(q.sl_target)))),
-                        ]
-                    )
-                );
+fn alerts_html(ctx: &Ctx, b: &Board) -> Markup {
+    let below = b.queues.iter().zip(&b.figures).filter_map(|(q, f)| {
+        f.sl_recent
+            .or(f.sl_today)
+            .filter(|v| *v < q.sl_target)
+            .map(|v| (q, v))
+    });
+    html! {
+        @for (q, v) in below {
+            p.alert role="alert" {
+                (ctx.ta(
+                    "alert-service-level",
+                    &[
+                        ("queue", Arg::Str(&q.name)),
+                        ("value", Arg::Str(&pct(ctx.lang, Some(v)))),
+                        ("target", Arg::Str(&pct(ctx.lang, Some(q.sl_target)))),
+                    ]
+                ))
             }
         }
     }
-    s
 }
 
-fn queues_html(ctx: &Ctx, b: &Board) -> String {
-    let lang = ctx.lang;
-    let mut s = format!(
-        "<table class=\"queues\" aria-describedby=\"queues-h\"><caption id=\"queues-h\">{}</caption><thead><tr>\
-<th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th>\
-<th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th>\
-<th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.te("queues"),
-        ctx.te("queue"),
-        ctx.te("waiting-now"),
-        ctx.te("longest-wait"),
-        ctx.te("service-level-today"),
-        ctx.te("service-level-30min"),
-        ctx.te("target"),
-        ctx.te("asa"),
-        ctx.te("abandoned"),
-        ctx.te("answered"),
-        ctx.te("agents-by-state"),
-    );
-    for (q, f) in b.queues.iter().zip(&b.figures) {
-        let cls = |v: Option<f64>| match v {
-            Some(v) if v < q.sl_target => "num below",
-            Some(_) => "num above",
-            None => "num",
-        };
-        let _ = write!(
-            s,
-            "<tr data-queue=\"{name}\"><th scope=\"row\">{name}</th><td class=\"num figure waiting\">{waiting}</td>\
-<td class=\"num\">{longest}</td><td class=\"{c1} sl-today\">{sl}</td><td class=\"{c2}\">{sl30}</td><td class=\"num\">{target}</td>\
-<td class=\"num\">{asa}</td><td class=\"num\">{ab}</td><td class=\"num answered\">{ans}</td><td class=\"queue-agents\">{by_state}</td></tr>",
-            by_state = queue_agents(ctx, q, &b.agents),
-            name = esc(&q.name),
-            waiting = q.waiting,
-            longest = if f.unanswered > 0 {
-                i18n::duration(f.longest_wait_s)
-            } else {
-                "—".into()
-            },
-            c1 = cls(f.sl_today),
-            c2 = cls(f.sl_recent),
-            sl = pct(lang, f.sl_today),
-            sl30 = pct(lang, f.sl_recent),
-            target = i18n::percent(lang, q.sl_target, 0),
-            asa = secs(f.asa_s),
-            ab = pct(lang, f.abandon_rate),
-            ans = f.answered,
-        );
+fn queues_html(ctx: &Ctx, b: &Board) -> Markup {
+    let cols = [
+        "waiting-now",
+        "longest-wait",
+        "service-level-today",
+        "service-level-30min",
+        "target",
+        "asa",
+        "abandoned",
+        "answered",
+    ];
+    html! {
+        table.queues aria-describedby="queues-h" {
+            caption #queues-h { (ctx.t("queues")) }
+            thead {
+                tr {
+                    th scope="col" { (ctx.t("queue")) }
+                    @for id in cols { th.num scope="col" { (ctx.t(id)) } }
+                    th scope="col" { (ctx.t("agents-by-state")) }
+                }
+            }
+            tbody {
+                @for (q, f) in b.queues.iter().zip(&b.figures) {
+                    (queue_row(ctx, q, f, &b.agents))
+                }
+            }
+        }
     }
-    s.push_str("</tbody></table>");
-    s
+}
+
+fn queue_row(
+    ctx: &Ctx,
+    q: &crate::tenant::QueueInfo,
+    f: &live::QueueFigures,
+    agents: &[store::read::AgentView],
+) -> Markup {
+    let lang = ctx.lang;
+    let cls = |v: Option<f64>| match v {
+        Some(v) if v < q.sl_target => "num below",
+        Some(_) => "num above",
+        None => "num",
+    };
+    let longest = if f.unanswered > 0 {
+        i18n::duration(f.longest_wait_s)
+    } else {
+        "—".into()
+    };
+    html! {
+        tr data-queue=(q.name) {
+            th scope="row" { (q.name) }
+            td.num.figure.waiting { (q.waiting) }
+            td.num { (longest) }
+            td class={ (cls(f.sl_today)) " sl-today" } { (pct(lang, f.sl_today)) }
+            td class=(cls(f.sl_recent)) { (pct(lang, f.sl_recent)) }
+            td.num { (i18n::percent(lang, q.sl_target, 0)) }
+            td.num { (secs(f.asa_s)) }
+            td.num { (pct(lang, f.abandon_rate)) }
+            td.num.answered { (f.answered) }
+            td.queue-agents { (queue_agents(ctx, q, agents)) }
+        }
+    }
 }
 
 /// Agents by state, then the agents table with force not-ready and sign-out.
-fn agents_html(ctx: &Ctx, b: &Board) -> String {
-    let mut s = format!(
-        "<h2>{}</h2><ul class=\"row by-state\" aria-label=\"{}\">",
-        ctx.te("agents-by-state"),
-        ctx.te("agents-by-state")
-    );
-    for status in STATES {
-        let n = b.agents.iter().filter(|a| a.state == status).count();
-        let state = status.as_str();
-        let _ = write!(
-            s,
-            "<li class=\"badge {state}\" data-state=\"{state}\">{}: <span class=\"count\">{n}</span></li>",
-            ctx.te(&format!("state-{}", state.replace('_', "-")))
-        );
+fn agents_html(ctx: &Ctx, b: &Board) -> Markup {
+    let cols = ["agent", "state", "time-in-state-col", "current-interaction"];
+    html! {
+        h2 { (ctx.t("agents-by-state")) }
+        ul.row.by-state aria-label=(ctx.t("agents-by-state")) {
+            @for status in STATES {
+                li class={ "badge " (status.as_str()) } data-state=(status.as_str()) {
+                    (state_name(ctx, status)) ": "
+                    span.count { (b.agents.iter().filter(|a| a.state == status).count()) }
+                }
+            }
+        }
+        h2 { (ctx.t("agents")) }
+        table.agents {
+            thead {
+                tr {
+                    @for id in cols { th scope="col" { (ctx.t(id)) } }
+                    th.num scope="col" { (ctx.t("contacts-today-col")) }
+                    th.no-tv scope="col" { (ctx.t("actions")) }
+                }
+            }
+            tbody {
+                @for a in &b.agents {
+                    (agent_row(ctx, a, &b.agent_live.get(&a.id).cloned().unwrap_or_default()))
+                }
+            }
+        }
     }
-    s.push_str("</ul>");
-    let _ = write!(
-        s,
-        "<h2>{}</h2><table class=\"agents\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
-<th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"no-tv\">{}</th></tr></thead><tbody>",
-        ctx.te("agents"),
-        ctx.te("agent"),
-        ctx.te("state"),
-        ctx.te("time-in-state-col"),
-        ctx.te("current-interaction"),
-        ctx.te("contacts-today-col"),
-        ctx.te("actions"),
-    );
-    for a in &b.agents {
-        agent_row(
-            ctx,
-            a,
-            &b.agent_live.get(&a.id).cloned().unwrap_or_default(),
-            &mut s,
-        );
-    }
-    s.push_str("</tbody></table>");
-    s
 }
 
-fn agent_row(ctx: &Ctx, a: &store::read::AgentView, l: &live::AgentLive, s: &mut String) {
-    let since = if l.since > 0 {
-        format!("<span data-since=\"{}\">0:00</span>", l.since)
-    } else {
-        "—".to_string()
-    };
-    let mut state = ctx.te(&format!("state-{}", a.state.as_str().replace('_', "-")));
-    if let Some(r) = &a.reason {
-        let id = format!("reason-{r}");
-        let label = if i18n::Catalog::global().has(ctx.lang, &id) {
-            ctx.te(&id)
-        } else {
-            esc(r)
-        };
-        let _ = write!(state, " · {label}");
+/// An agent's state, with the reason they are not ready, if any.
+fn agent_state(ctx: &Ctx, a: &store::read::AgentView) -> String {
+    let state = state_name(ctx, a.state);
+    match &a.reason {
+        Some(r) => {
+            let id = format!("reason-{r}");
+            let label = if i18n::Catalog::global().has(ctx.lang, &id) {
+                ctx.t(&id)
+            } else {
+                r.clone()
+            };
+            format!("{state} · {label}")
+        }
+        None => state,
     }
-    let current = l
-        .current
-        .map_or_else(|| "—".to_string(), |i| format!("#{i}"));
-    let actions = if a.state == AgentStatus::Offline {
-        String::new()
-    } else {
-        format!(
-            "<button class=\"secondary\" hx-post=\"/ui/wallboard/agents/{id}/not-ready\" hx-target=\"#board\" aria-label=\"{nr} {name}\">{nr}</button> \
-<button class=\"danger\" hx-post=\"/ui/wallboard/agents/{id}/sign-out\" hx-target=\"#board\" aria-label=\"{so} {name}\">{so}</button>",
-            id = a.id,
-            name = esc(&a.name),
-            nr = ctx.te("force-not-ready"),
-            so = ctx.te("force-sign-out"),
-        )
-    };
-    let _ = write!(
-        s,
-        "<tr data-agent=\"{name}\"><th scope=\"row\">{name}</th><td><span class=\"badge {cls}\">{state}</span></td>\
-<td>{since}</td><td>{current}</td><td class=\"num contacts\">{n}</td><td class=\"no-tv\">{actions}</td></tr>",
-        name = esc(&a.name),
-        cls = a.state.as_str(),
-        n = l.contacts_today,
-    );
 }
 
-async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant, page: u32) -> ApiResult<String> {
+fn agent_row(ctx: &Ctx, a: &store::read::AgentView, l: &live::AgentLive) -> Markup {
+    let nr = ctx.t("force-not-ready");
+    let so = ctx.t("force-sign-out");
+    html! {
+        tr data-agent=(a.name) {
+            th scope="row" { (a.name) }
+            td { span class={ "badge " (a.state.as_str()) } { (agent_state(ctx, a)) } }
+            td {
+                @if l.since > 0 {
+                    span data-since=(l.since) { "0:00" }
+                } @else {
+                    "—"
+                }
+            }
+            td {
+                @match l.current {
+                    Some(i) => { "#" (i) }
+                    None => "—",
+                }
+            }
+            td.num.contacts { (l.contacts_today) }
+            td.no-tv {
+                @if a.state != AgentStatus::Offline {
+                    button.secondary hx-post=(format!("/ui/wallboard/agents/{}/not-ready", a.id))
+                        hx-target="#board" aria-label={ (nr) " " (a.name) } { (nr) }
+                    " "
+                    button.danger hx-post=(format!("/ui/wallboard/agents/{}/sign-out", a.id))
+                        hx-target="#board" aria-label={ (so) " " (a.name) } { (so) }
+                }
+            }
+        }
+    }
+}
+
+async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant, page: u32) -> ApiResult<Markup> {
     let b = read_board(st, t, page).await?;
     let names: BTreeMap<u32, &str> = b.queues.iter().map(|q| (q.id, q.name.as_str())).collect();
     let available: Vec<_> = b
@@ -286,13 +302,12 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant, page: u32) -> ApiResul
         .iter()
         .filter(|a| a.state == AgentStatus::Available)
         .collect();
-    Ok(format!(
-        "{}{}{}{}",
-        alerts_html(ctx, &b),
-        queues_html(ctx, &b),
-        agents_html(ctx, &b),
-        waiting::html(ctx, &b.waiting, &names, &available, b.now)
-    ))
+    Ok(html! {
+        (alerts_html(ctx, &b))
+        (queues_html(ctx, &b))
+        (agents_html(ctx, &b))
+        (waiting::html(ctx, &b.waiting, &names, &available, b.now))
+    })
 }
 
 /// Wallboard options.
@@ -319,15 +334,14 @@ pub async fn page_handler(
         Some(n) => format!("/ui/wallboard/board?waiting_page={n}"),
         None => "/ui/wallboard/board".to_string(),
     };
-    let main = format!(
-        "<p class=\"row no-tv\"><button type=\"button\" class=\"secondary\" data-fullscreen>{fs}</button>\
-<a href=\"/ui/wallboard?tv=1\">{tv}</a></p>\
-<div id=\"board\" {live} aria-live=\"off\">{board}</div>",
-        fs = ctx.te("full-screen"),
-        tv = ctx.te("tv-mode"),
-        live = Feed::Board.attrs(&src),
-        board = board_html(st, &ctx, &t, page).await?,
-    );
+    let board = board_html(st, &ctx, &t, page).await?;
+    let main = html! {
+        p.row.no-tv {
+            button type="button" .secondary data-fullscreen { (ctx.t("full-screen")) }
+            a href="/ui/wallboard?tv=1" { (ctx.t("tv-mode")) }
+        }
+        #board data-live=(Feed::Board.live()) data-src=(src) aria-live="off" { (board) }
+    };
     let class = if q.tv.is_some() {
         "wallboard tv"
     } else {
@@ -342,7 +356,7 @@ pub async fn page_handler(
             seq,
             page: Page::Wallboard,
         }),
-        super::PreEscaped(main),
+        main,
     ))
 }
 
@@ -366,7 +380,7 @@ pub async fn board(
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
     let page = q.waiting_page.unwrap_or(1);
-    Ok(html_response(board_html(&st, &ctx, &t, page).await?))
+    Ok(markup_response(board_html(&st, &ctx, &t, page).await?))
 }
 
 async fn agent_in(st: &AppState, t: &Tenant, id: &str) -> ApiResult<i64> {
@@ -382,7 +396,7 @@ async fn after_action(st: &AppState, p: Principal, headers: &HeaderMap) -> ApiRe
     let ctx = Ctx::new(st, p, headers).await?;
     let t = ctx.p.tenant()?.clone();
     let page = waiting::page_of_request(headers);
-    Ok(html_response(board_html(st, &ctx, &t, page).await?))
+    Ok(markup_response(board_html(st, &ctx, &t, page).await?))
 }
 
 /// `POST /ui/wallboard/agents/{id}/not-ready`.
