@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
-
 use store::mail::MailboxRow;
 
 use super::{Ctx, Markup, UiForm, html};
@@ -57,7 +56,7 @@ fn server(
     })
 }
 
-/// The security a server's connection may have, as the list shows it.
+/// The securities a server's connection may have, as the form names them.
 const SECURITY: [(Security, &str); 3] = [
     (Security::Tls, "TLS"),
     (Security::Starttls, "STARTTLS"),
