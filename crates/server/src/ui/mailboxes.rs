@@ -3,17 +3,17 @@
 //! IMAP and SMTP servers (a password left empty is kept). The same rules as
 //! `/api/v1/mailboxes` ([`crate::routes::mailboxes`]).
 
-use std::fmt::Write as _;
-
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
+use store::mail::MailboxRow;
 
-use super::{Ctx, UiForm, esc};
+use super::{Ctx, Markup, UiForm, html};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::ApiResult;
+use crate::mail::Side;
 use crate::perms::Action;
 use crate::routes::mailboxes::{self as api, MailboxReq, Security, ServerReq};
 
@@ -56,103 +56,119 @@ fn server(
     })
 }
 
-fn field(id: &str, label: &str, attrs: &str) -> String {
-    format!("<label for=\"mb-{id}\">{label}</label><input id=\"mb-{id}\" name=\"{id}\" {attrs}>")
+/// The securities a server's connection may have, as the form names them.
+const SECURITY: [(Security, &str); 3] = [
+    (Security::Tls, "TLS"),
+    (Security::Starttls, "STARTTLS"),
+    (Security::None, "—"),
+];
+
+/// A server's fields (`imap_host`, `smtp_port`…): host, port, security,
+/// user and password; only SMTP offers STARTTLS.
+fn server_fields(ctx: &Ctx, side: Side) -> Markup {
+    let name = |key: &str| format!("{}_{key}", side.as_str());
+    let id = |key: &str| format!("mb-{}", name(key));
+    html! {
+        fieldset {
+            legend { (side.as_str().to_uppercase()) }
+            label for=(id("host")) { (ctx.t("mailbox-host")) }
+            input #(id("host")) name=(name("host")) required maxlength="253";
+            label for=(id("port")) { (ctx.t("mailbox-port")) }
+            input #(id("port")) name=(name("port")) required inputmode="numeric" size="6";
+            label for=(id("security")) { (ctx.t("mailbox-security")) }
+            select #(id("security")) name=(name("security")) {
+                @for (v, label) in SECURITY {
+                    @if v != Security::Starttls || side == Side::Smtp {
+                        option value=(v.as_str()) { (label) }
+                    }
+                }
+            }
+            label for=(id("user")) { (ctx.t("mailbox-user")) }
+            input #(id("user")) name=(name("user")) maxlength="253";
+            label for=(id("password")) { (ctx.t("password")) }
+            input #(id("password")) name=(name("password")) type="password"
+                autocomplete="new-password" maxlength="1024";
+        }
+    }
 }
 
-fn security(ctx: &Ctx, id: &str, starttls: bool) -> String {
-    let mut s = format!(
-        "<label for=\"mb-{id}\">{}</label><select id=\"mb-{id}\" name=\"{id}\">",
-        ctx.te("mailbox-security")
-    );
-    let options = [
-        (Security::Tls, "TLS"),
-        (Security::Starttls, "STARTTLS"),
-        (Security::None, "—"),
-    ];
-    for (v, label) in options {
-        if v == Security::Starttls && !starttls {
-            continue;
+/// One mailbox's row: its name, address, queue and how its last read went.
+fn row(ctx: &Ctx, m: &MailboxRow) -> Markup {
+    html! {
+        tr {
+            td { (m.name) }
+            td { (m.address) }
+            td { (m.queue.as_deref().unwrap_or("")) }
+            td {
+                @match (&m.last_error, m.checked_at) {
+                    (Some(e), _) => { span.error { (e) } }
+                    (None, Some(at)) => { (ctx.datetime(at)) }
+                    (None, None) => { (ctx.t("never")) }
+                }
+            }
         }
-        let _ = write!(s, "<option value=\"{}\">{label}</option>", v.as_str());
     }
-    s.push_str("</select>");
-    s
+}
+
+/// The mailboxes, each with how its last read went.
+fn list(ctx: &Ctx, boxes: &[MailboxRow]) -> Markup {
+    html! {
+        @if boxes.is_empty() {
+            p.hint { (ctx.t("mailbox-none")) }
+        } @else {
+            table {
+                thead { tr {
+                    th { (ctx.t("mailbox-name")) }
+                    th { (ctx.t("mailbox-address")) }
+                    th { (ctx.t("mailbox-queue")) }
+                    th { (ctx.t("mailbox-read")) }
+                } }
+                tbody {
+                    @for m in boxes { (row(ctx, m)) }
+                }
+            }
+        }
+    }
 }
 
 /// The list and the form; `note` goes above them.
-async fn box_html(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<String> {
+async fn box_html(st: &AppState, ctx: &Ctx, note: Markup) -> ApiResult<Markup> {
     let boxes = st.store.mailboxes(ctx.p.tenant()?).await?;
-    let mut rows = String::new();
-    for m in &boxes {
-        let read = match (&m.last_error, m.checked_at) {
-            (Some(e), _) => format!("<span class=\"error\">{}</span>", esc(e)),
-            (None, Some(at)) => ctx.datetime(at),
-            (None, None) => ctx.te("never"),
-        };
-        let _ = write!(
-            rows,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{read}</td></tr>",
-            esc(&m.name),
-            esc(&m.address),
-            esc(m.queue.as_deref().unwrap_or("")),
-        );
-    }
-    let list = if boxes.is_empty() {
-        format!("<p class=\"hint\">{}</p>", ctx.te("mailbox-none"))
-    } else {
-        format!(
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{rows}</tbody></table>",
-            ctx.te("mailbox-name"),
-            ctx.te("mailbox-address"),
-            ctx.te("mailbox-queue"),
-            ctx.te("mailbox-read"),
-        )
-    };
-    let req = "required maxlength=\"253\"";
-    let port = "required inputmode=\"numeric\" size=\"6\"";
-    let pw = "type=\"password\" autocomplete=\"new-password\" maxlength=\"1024\"";
-    Ok(format!(
-        "<div id=\"mailboxes-box\">{note}{list}<form class=\"stack\" hx-post=\"/ui/admin/mailboxes\" hx-target=\"#mailboxes-box\" hx-swap=\"outerHTML\">\
-<h3>{add}</h3>{name}{address}{queue}<fieldset><legend>IMAP</legend>{ih}{ip}{is}{iu}{ipw}</fieldset>\
-<fieldset><legend>SMTP</legend>{sh}{sp}{ss}{su}{spw}</fieldset><p class=\"hint\">{pw_hint}</p><button type=\"submit\">{save}</button></form></div>",
-        add = ctx.te("mailbox-add"),
-        name = field(
-            "name",
-            &ctx.te("mailbox-name"),
-            "required maxlength=\"64\" pattern=\"[a-z0-9_-]+\""
-        ),
-        address = field(
-            "address",
-            &ctx.te("mailbox-address"),
-            "type=\"email\" required"
-        ),
-        queue = field("queue", &ctx.te("mailbox-queue"), "maxlength=\"64\""),
-        ih = field("imap_host", &ctx.te("mailbox-host"), req),
-        ip = field("imap_port", &ctx.te("mailbox-port"), port),
-        is = security(ctx, "imap_security", false),
-        iu = field("imap_user", &ctx.te("mailbox-user"), "maxlength=\"253\""),
-        ipw = field("imap_password", &ctx.te("password"), pw),
-        sh = field("smtp_host", &ctx.te("mailbox-host"), req),
-        sp = field("smtp_port", &ctx.te("mailbox-port"), port),
-        ss = security(ctx, "smtp_security", true),
-        su = field("smtp_user", &ctx.te("mailbox-user"), "maxlength=\"253\""),
-        spw = field("smtp_password", &ctx.te("password"), pw),
-        pw_hint = ctx.te("mailbox-password-hint"),
-        save = ctx.te("save"),
-    ))
+    Ok(html! {
+        #mailboxes-box {
+            (note)
+            (list(ctx, &boxes))
+            form.stack hx-post="/ui/admin/mailboxes" hx-target="#mailboxes-box"
+                hx-swap="outerHTML" {
+                h3 { (ctx.t("mailbox-add")) }
+                label for="mb-name" { (ctx.t("mailbox-name")) }
+                input #mb-name name="name" required maxlength="64" pattern="[a-z0-9_-]+";
+                label for="mb-address" { (ctx.t("mailbox-address")) }
+                input #mb-address name="address" type="email" required;
+                label for="mb-queue" { (ctx.t("mailbox-queue")) }
+                input #mb-queue name="queue" maxlength="64";
+                (server_fields(ctx, Side::Imap))
+                (server_fields(ctx, Side::Smtp))
+                p.hint { (ctx.t("mailbox-password-hint")) }
+                button type="submit" { (ctx.t("save")) }
+            }
+        }
+    })
 }
 
-/// The administration page's card.
+/// The administration page's card (HTML for its string template).
 pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     if !crate::perms::allowed(ctx.p.role, Action::MailboxesManage) {
         return Ok(String::new());
     }
-    Ok(format!(
-        "<section class=\"card\" aria-labelledby=\"mailboxes-h\"><h2 id=\"mailboxes-h\">{}</h2>{}</section>",
-        ctx.te("mailboxes-title"),
-        box_html(st, ctx, "").await?
-    ))
+    let boxes = box_html(st, ctx, html! {}).await?;
+    Ok(html! {
+        section.card aria-labelledby="mailboxes-h" {
+            h2 #mailboxes-h { (ctx.t("mailboxes-title")) }
+            (boxes)
+        }
+    }
+    .into_string())
 }
 
 /// `POST /ui/admin/mailboxes`.
@@ -182,14 +198,9 @@ pub async fn save(
     let (Ok(imap), Ok(smtp)) = (imap, smtp) else {
         let wrong: ApiResult<()> = Err(crate::error::ApiError::field(
             "port",
-            ctx.te("mailbox-port-wrong"),
+            ctx.t("mailbox-port-wrong"),
         ));
-        return super::saved_card(&ctx, wrong, async |note| {
-            box_html(&st, &ctx, &note.into_string())
-                .await
-                .map(super::PreEscaped)
-        })
-        .await;
+        return super::saved_card(&ctx, wrong, async |note| box_html(&st, &ctx, note).await).await;
     };
     let req = MailboxReq {
         address: f.address.trim().to_string(),
@@ -204,10 +215,5 @@ pub async fn save(
         let action = crate::audit::AuditAction::SettingsReplaced;
         crate::audit::record(&st, &ctx.p, action, on).await?;
     }
-    super::saved_card(&ctx, done, async |note| {
-        box_html(&st, &ctx, &note.into_string())
-            .await
-            .map(super::PreEscaped)
-    })
-    .await
+    super::saved_card(&ctx, done, async |note| box_html(&st, &ctx, note).await).await
 }

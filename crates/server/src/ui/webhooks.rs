@@ -3,14 +3,13 @@
 //! with a URL, kinds and a secret, and removed. The same rules as
 //! `/api/v1/webhooks` ([`crate::routes::webhooks`]).
 
-use std::fmt::Write as _;
-
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
+use store::webhooks::{Delivery, Webhook};
 
-use super::{Ctx, UiForm, esc, html_response};
+use super::{Ctx, Markup, UiForm, html, markup_response};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::ApiResult;
@@ -27,73 +26,115 @@ pub struct WebhookForm {
     secret: String,
 }
 
-/// The list and the form; `note` goes above them.
-async fn box_html(st: &AppState, ctx: &Ctx, note: &str) -> ApiResult<String> {
-    let t = ctx.p.tenant()?;
-    let hooks = st.store.webhooks(t).await?;
-    let mut rows = String::new();
-    for w in &hooks {
-        let last = st.store.deliveries(t, w.id, 1).await?;
-        let last = match last.first() {
-            Some(d) if d.error.is_none() => format!("{} · {}", d.status, ctx.datetime(d.at)),
-            Some(d) => format!(
-                "<span class=\"error\">{}</span>",
-                esc(d.error.as_deref().unwrap_or_default())
-            ),
-            None => ctx.te("never"),
-        };
-        let kinds = if w.kinds.is_empty() {
-            ctx.te("webhook-all-kinds")
-        } else {
-            esc(&w.kinds.join(", "))
-        };
-        let _ = write!(
-            rows,
-            "<tr><td>{id}</td><td>{url}</td><td>{kinds}</td><td>{cursor}</td><td>{last}</td>\
-<td><button type=\"button\" class=\"secondary\" hx-post=\"/ui/admin/webhooks/{id}/remove\" hx-target=\"#webhooks-box\" hx-swap=\"outerHTML\" hx-confirm=\"{confirm}\">{remove}</button></td></tr>",
-            id = w.id,
-            url = esc(&w.url),
-            cursor = w.cursor_seq,
-            confirm = esc(&ctx.te("webhook-remove-confirm")),
-            remove = ctx.te("remove"),
-        );
+/// A webhook's latest delivery: its status and when, or its error.
+fn last_cell(ctx: &Ctx, last: Option<&Delivery>) -> Markup {
+    html! {
+        @match last {
+            Some(d) if d.error.is_none() => { (d.status) " · " (ctx.datetime(d.at)) }
+            Some(d) => { span.error { (d.error.as_deref().unwrap_or_default()) } }
+            None => { (ctx.t("never")) }
+        }
     }
-    let list = if hooks.is_empty() {
-        format!("<p class=\"hint\">{}</p>", ctx.te("webhook-none"))
-    } else {
-        format!(
-            "<table><thead><tr><th>#</th><th>URL</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>{rows}</tbody></table>",
-            ctx.te("webhook-kinds"),
-            ctx.te("webhook-cursor"),
-            ctx.te("webhook-last"),
-        )
-    };
-    Ok(format!(
-        "<div id=\"webhooks-box\">{note}{list}<form class=\"stack\" hx-post=\"/ui/admin/webhooks\" hx-target=\"#webhooks-box\" hx-swap=\"outerHTML\">\
-<h3>{add}</h3><label for=\"wh-url\">URL</label><input id=\"wh-url\" name=\"url\" type=\"url\" required maxlength=\"2000\">\
-<label for=\"wh-kinds\">{kinds}</label><input id=\"wh-kinds\" name=\"kinds\" placeholder=\"customers_set, disposition_set\" aria-describedby=\"wh-kinds-hint\">\
-<p class=\"hint\" id=\"wh-kinds-hint\">{kinds_hint}</p>\
-<label for=\"wh-secret\">{secret}</label><input id=\"wh-secret\" name=\"secret\" type=\"password\" required minlength=\"16\" maxlength=\"256\" autocomplete=\"new-password\" aria-describedby=\"wh-secret-hint\">\
-<p class=\"hint\" id=\"wh-secret-hint\">{secret_hint}</p><button type=\"submit\">{save}</button></form></div>",
-        add = ctx.te("webhook-add"),
-        kinds = ctx.te("webhook-kinds"),
-        kinds_hint = ctx.te("webhook-kinds-hint"),
-        secret = ctx.te("webhook-secret"),
-        secret_hint = ctx.te("webhook-secret-hint"),
-        save = ctx.te("save"),
-    ))
 }
 
-/// The administration page's card.
+/// One webhook's row: what it posts, how far, and a button to remove it.
+fn row(ctx: &Ctx, w: &Webhook, last: Option<&Delivery>) -> Markup {
+    html! {
+        tr {
+            td { (w.id) }
+            td { (w.url) }
+            td {
+                @if w.kinds.is_empty() {
+                    (ctx.t("webhook-all-kinds"))
+                } @else {
+                    (w.kinds.join(", "))
+                }
+            }
+            td { (w.cursor_seq) }
+            td { (last_cell(ctx, last)) }
+            td {
+                button.secondary type="button"
+                    hx-post=(format!("/ui/admin/webhooks/{}/remove", w.id))
+                    hx-target="#webhooks-box" hx-swap="outerHTML"
+                    hx-confirm=(ctx.t("webhook-remove-confirm")) { (ctx.t("remove")) }
+            }
+        }
+    }
+}
+
+/// The webhooks, each with its latest delivery and a button to remove it.
+fn list(ctx: &Ctx, hooks: &[(Webhook, Option<Delivery>)]) -> Markup {
+    html! {
+        @if hooks.is_empty() {
+            p.hint { (ctx.t("webhook-none")) }
+        } @else {
+            table {
+                thead { tr {
+                    th { "#" }
+                    th { "URL" }
+                    th { (ctx.t("webhook-kinds")) }
+                    th { (ctx.t("webhook-cursor")) }
+                    th { (ctx.t("webhook-last")) }
+                    th {}
+                } }
+                tbody {
+                    @for (w, last) in hooks { (row(ctx, w, last.as_ref())) }
+                }
+            }
+        }
+    }
+}
+
+/// The form that makes a webhook.
+fn form(ctx: &Ctx) -> Markup {
+    html! {
+        form.stack hx-post="/ui/admin/webhooks" hx-target="#webhooks-box" hx-swap="outerHTML" {
+            h3 { (ctx.t("webhook-add")) }
+            label for="wh-url" { "URL" }
+            input #wh-url name="url" type="url" required maxlength="2000";
+            label for="wh-kinds" { (ctx.t("webhook-kinds")) }
+            input #wh-kinds name="kinds" placeholder="customers_set, disposition_set"
+                aria-describedby="wh-kinds-hint";
+            p.hint #wh-kinds-hint { (ctx.t("webhook-kinds-hint")) }
+            label for="wh-secret" { (ctx.t("webhook-secret")) }
+            input #wh-secret name="secret" type="password" required minlength="16" maxlength="256"
+                autocomplete="new-password" aria-describedby="wh-secret-hint";
+            p.hint #wh-secret-hint { (ctx.t("webhook-secret-hint")) }
+            button type="submit" { (ctx.t("save")) }
+        }
+    }
+}
+
+/// The list and the form; `note` goes above them.
+async fn box_html(st: &AppState, ctx: &Ctx, note: Markup) -> ApiResult<Markup> {
+    let t = ctx.p.tenant()?;
+    let mut hooks = Vec::new();
+    for w in st.store.webhooks(t).await? {
+        let last = st.store.deliveries(t, w.id, 1).await?.into_iter().next();
+        hooks.push((w, last));
+    }
+    Ok(html! {
+        #webhooks-box {
+            (note)
+            (list(ctx, &hooks))
+            (form(ctx))
+        }
+    })
+}
+
+/// The administration page's card (HTML for its string template).
 pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
     if !crate::perms::allowed(ctx.p.role, Action::WebhooksManage) {
         return Ok(String::new());
     }
-    Ok(format!(
-        "<section class=\"card\" aria-labelledby=\"webhooks-h\"><h2 id=\"webhooks-h\">{}</h2>{}</section>",
-        ctx.te("webhooks-title"),
-        box_html(st, ctx, "").await?
-    ))
+    let hooks = box_html(st, ctx, html! {}).await?;
+    Ok(html! {
+        section.card aria-labelledby="webhooks-h" {
+            h2 #webhooks-h { (ctx.t("webhooks-title")) }
+            (hooks)
+        }
+    }
+    .into_string())
 }
 
 /// `POST /ui/admin/webhooks`.
@@ -120,12 +161,7 @@ pub async fn make(
         from_seq: None,
     };
     let done = api::make(&st, &t, w).await;
-    super::saved_card(&ctx, done, async |note| {
-        box_html(&st, &ctx, &note.into_string())
-            .await
-            .map(super::PreEscaped)
-    })
-    .await
+    super::saved_card(&ctx, done, async |note| box_html(&st, &ctx, note).await).await
 }
 
 /// `POST /ui/admin/webhooks/{id}/remove`.
@@ -139,5 +175,5 @@ pub async fn remove(
     let id = path_id(&id, "webhook")?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     st.store.delete_webhook(ctx.p.tenant()?, id).await?;
-    Ok(html_response(box_html(&st, &ctx, "").await?))
+    Ok(markup_response(box_html(&st, &ctx, html! {}).await?))
 }
