@@ -355,6 +355,44 @@ async fn customer_data_is_escaped_in_the_screen_pop() {
 }
 
 #[tokio::test]
+async fn customer_data_is_escaped_once_on_the_customer_pages() {
+    let e = env().await;
+    let (_, mut admin) = e.tenant("acme").await;
+    let name = "<script>alert(1)</script> O'Brien & Co";
+    let cid = admin
+        .post("/api/v1/customers", &json!({"name": name}))
+        .await
+        .unwrap()
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let escaped = "&lt;script&gt;alert(1)&lt;/script&gt; O";
+    for path in [
+        "/ui/customers?q=brien".to_string(),
+        format!("/ui/customers/{cid}"),
+    ] {
+        let html = text(&admin.get(&path).await.unwrap());
+        assert!(html.contains(escaped), "{path}: {html}");
+        assert!(html.contains("Brien &amp; Co"), "{path}: {html}");
+        assert!(
+            !html.contains("<script>alert") && !html.contains("&amp;lt;"),
+            "{path}: {html}"
+        );
+    }
+    // A refused erasure's message (an apostrophe in English) is escaped once.
+    let r = admin
+        .form(&format!("/ui/customers/{cid}/erase"), &[], "confirm=0")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    let html = text(&r);
+    assert!(
+        html.contains("number to confirm") && !html.contains("&amp;"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
 async fn the_plan_and_settings_validators_answer_next_to_the_field() {
     let e = env().await;
     e.tenant("acme").await;

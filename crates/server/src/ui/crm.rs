@@ -3,20 +3,20 @@
 //! likely duplicates to merge, and one record: its parts, an edit form, a
 //! merge and its undoing, its timeline. The same rules as the API
 //! ([`crate::routes::records`]); admins and supervisors
-//! (`customers.manage`).
+//! (`customers.manage`). Templates are maud (`html!`): every value escaped.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use model::customer::{Address, PhoneKind, Record};
+use model::customer::{Address, Phone, PhoneKind, Record};
 use serde::Deserialize;
+use store::crm::TimelineEntry;
 use store::customers::CustomerFull;
 
 use super::users::said;
-use super::{Ctx, UiForm, esc, layout, redirect};
+use super::{Ctx, Markup, PreEscaped, UiForm, html, layout, redirect};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
@@ -25,36 +25,33 @@ use crate::routes::path_id;
 use crate::routes::records::{self, Patch, PhoneIn};
 
 /// Phones, e-mail addresses and the name of a record, as a table row.
-fn row(c: &CustomerFull) -> String {
-    let phones: Vec<String> = c
-        .record
-        .phones
-        .iter()
-        .map(|p| esc(p.e164.as_deref().unwrap_or(&p.number)))
-        .collect();
-    format!(
-        "<tr data-customer=\"{id}\"><td><a href=\"/ui/customers/{id}\">{name}</a></td><td>{phones}</td><td>{emails}</td><td>{ext}</td></tr>",
-        id = c.id,
-        name = esc(&c.record.name),
-        phones = phones.join("<br>"),
-        emails = esc(&c.record.emails.join(", ")),
-        ext = esc(c.record.external_id.as_deref().unwrap_or("")),
-    )
+fn row(c: &CustomerFull) -> Markup {
+    let r = &c.record;
+    html! {
+        tr data-customer=(c.id) {
+            td { a href={ "/ui/customers/" (c.id) } { (r.name) } }
+            td { (lines(r.phones.iter().map(|p| p.e164.clone().unwrap_or(p.number.clone())))) }
+            td { (r.emails.join(", ")) }
+            td { (r.external_id.as_deref().unwrap_or("")) }
+        }
+    }
 }
 
-fn table(ctx: &Ctx, list: &[CustomerFull]) -> String {
-    let mut s = format!(
-        "<table class=\"list\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        ctx.te("crm-name"),
-        ctx.te("crm-phones"),
-        ctx.te("crm-emails"),
-        ctx.te("crm-external-id")
-    );
-    for c in list {
-        s.push_str(&row(c));
+fn table(ctx: &Ctx, list: &[CustomerFull]) -> Markup {
+    html! {
+        table.list {
+            thead {
+                tr {
+                    @for id in ["crm-name", "crm-phones", "crm-emails", "crm-external-id"] {
+                        th scope="col" { (ctx.t(id)) }
+                    }
+                }
+            }
+            tbody {
+                @for c in list { (row(c)) }
+            }
+        }
     }
-    s.push_str("</tbody></table>");
-    s
 }
 
 /// `GET /ui/customers?q=…`.
@@ -68,138 +65,126 @@ pub async fn page(
     let ctx = Ctx::new(&st, p, &headers).await?;
     let t = ctx.p.tenant()?.clone();
     let text = q.get("q").map(|s| s.trim()).unwrap_or("");
-    let results = if text.is_empty() {
-        String::new()
+    let found = if text.is_empty() {
+        None
     } else {
-        let found = st
-            .store
-            .search_customers(&t, &records::search_of(text, None), 50)
-            .await?;
-        if found.is_empty() {
-            format!(
-                "<p id=\"crm-results\" class=\"hint\">{}</p>",
-                ctx.te("crm-none")
-            )
-        } else {
-            format!("<div id=\"crm-results\">{}</div>", table(&ctx, &found))
+        let search = records::search_of(text, None);
+        Some(st.store.search_customers(&t, &search, 50).await?)
+    };
+    let dups = duplicates(&st, &ctx, &t).await?;
+    let main = html! {
+        section.card aria-labelledby="crm-s-h" {
+            h2 #crm-s-h { (ctx.t("crm-search")) }
+            form.row method="get" action="/ui/customers" role="search" {
+                label for="crm-q" { (ctx.t("crm-search")) }
+                input #crm-q name="q" value=(text) maxlength="200" aria-describedby="crm-q-hint";
+                button type="submit" { (ctx.t("search")) }
+            }
+            p #crm-q-hint .hint { (ctx.t("crm-search-hint")) }
+            @match &found {
+                Some(list) if list.is_empty() => p #crm-results .hint { (ctx.t("crm-none")) },
+                Some(list) => #crm-results { (table(&ctx, list)) },
+                None => {},
+            }
+        }
+        section.card aria-labelledby="crm-d-h" {
+            h2 #crm-d-h { (ctx.t("crm-duplicates")) }
+            p.hint { (ctx.t("crm-duplicates-hint")) }
+            (dups)
         }
     };
-    let main = format!(
-        "<section class=\"card\" aria-labelledby=\"crm-s-h\"><h2 id=\"crm-s-h\">{search_h}</h2>\
-<form method=\"get\" action=\"/ui/customers\" role=\"search\" class=\"row\">\
-<label for=\"crm-q\">{search_h}</label><input id=\"crm-q\" name=\"q\" value=\"{q}\" maxlength=\"200\" aria-describedby=\"crm-q-hint\">\
-<button type=\"submit\">{search}</button></form><p id=\"crm-q-hint\" class=\"hint\">{hint}</p>{results}</section>\
-<section class=\"card\" aria-labelledby=\"crm-d-h\"><h2 id=\"crm-d-h\">{dup_h}</h2><p class=\"hint\">{dup_hint}</p>{dups}</section>",
-        search_h = ctx.te("crm-search"),
-        q = esc(text),
-        search = ctx.te("search"),
-        hint = ctx.te("crm-search-hint"),
-        dup_h = ctx.te("crm-duplicates"),
-        dup_hint = ctx.te("crm-duplicates-hint"),
-        dups = duplicates(&st, &ctx, &t).await?,
-    );
     Ok(layout(
         &ctx,
         "crm-title",
         "/ui/customers",
         "crm",
         None,
-        super::PreEscaped(main),
+        main,
     ))
 }
 
-async fn duplicates(st: &AppState, ctx: &Ctx, t: &store::Tenant) -> ApiResult<String> {
-    let groups = st.store.customers_alike(t, 20).await?;
-    if groups.is_empty() {
-        return Ok(format!(
-            "<p class=\"hint\">{}</p>",
-            ctx.te("crm-no-duplicates")
-        ));
-    }
-    let mut s = String::from("<ul id=\"crm-duplicates\" class=\"plain\">");
-    for g in groups {
-        let Some(first) = g.customers.first() else {
-            continue;
-        };
-        let _ = write!(
-            s,
-            "<li><a href=\"/ui/customers/{}\">{}</a> (#{})",
-            first.id,
-            esc(&first.record.name),
-            first.id
-        );
-        for c in &g.customers[1..] {
-            let _ = write!(
-                s,
-                " · <a href=\"/ui/customers/{id}\">#{id}</a> \
-<button type=\"button\" class=\"secondary\" hx-post=\"/ui/customers/{keep}/merge\" hx-vals='{{\"other\": \"{id}\"}}'>{label}</button>",
-                id = c.id,
-                keep = first.id,
-                label = ctx.tae("crm-merge-into", &[("id", i18n::Arg::Num(first.id as f64))]),
-            );
-        }
-        s.push_str("</li>");
-    }
-    s.push_str("</ul>");
-    Ok(s)
+/// The `hx-vals` of a button that names the other record of a merge.
+fn other_vals(id: i64) -> String {
+    format!("{{\"other\": \"{id}\"}}")
 }
 
-fn kind_name(k: PhoneKind) -> &'static str {
-    k.as_str()
+async fn duplicates(st: &AppState, ctx: &Ctx, t: &store::Tenant) -> ApiResult<Markup> {
+    let groups = st.store.customers_alike(t, 20).await?;
+    if groups.is_empty() {
+        return Ok(html! { p.hint { (ctx.t("crm-no-duplicates")) } });
+    }
+    Ok(html! {
+        ul #crm-duplicates .plain {
+            @for g in &groups {
+                @if let Some((first, rest)) = g.customers.split_first() {
+                    @let merge_into =
+                        ctx.ta("crm-merge-into", &[("id", i18n::Arg::Num(first.id as f64))]);
+                    li {
+                        a href={ "/ui/customers/" (first.id) } { (first.record.name) }
+                        " (#" (first.id) ")"
+                        @for c in rest {
+                            " · " a href={ "/ui/customers/" (c.id) } { "#" (c.id) } " "
+                            button.secondary type="button"
+                                hx-post={ "/ui/customers/" (first.id) "/merge" }
+                                hx-vals=(other_vals(c.id)) { (merge_into) }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// One phone of the record: the number, its kind, the last outcome of a
+/// call to it, and a mark when it cannot be dialled.
+fn phone_item(ctx: &Ctx, p: &Phone) -> Markup {
+    html! {
+        li data-phone=(p.e164.as_deref().unwrap_or("")) {
+            (p.e164.as_deref().unwrap_or(&p.number)) " "
+            span.hint {
+                (p.kind.as_str())
+                @if let Some(o) = &p.last_outcome { " · " (o) }
+            }
+            @if !p.valid {
+                " " span.badge.warn { (ctx.t("crm-invalid")) }
+            }
+        }
+    }
+}
+
+/// Lines of text, a `<br>` between each two.
+fn lines<I: IntoIterator<Item = String>>(items: I) -> Markup {
+    html! {
+        @for (i, l) in items.into_iter().enumerate() {
+            @if i > 0 { br; }
+            (l)
+        }
+    }
 }
 
 /// The record's parts, read only.
-fn parts(ctx: &Ctx, c: &CustomerFull) -> String {
+fn parts(ctx: &Ctx, c: &CustomerFull) -> Markup {
     let r = &c.record;
-    let mut phones = String::new();
-    for p in &r.phones {
-        let bad = if p.valid {
-            String::new()
-        } else {
-            format!(
-                " <span class=\"badge warn\">{}</span>",
-                ctx.te("crm-invalid")
-            )
-        };
-        let outcome = p
-            .last_outcome
-            .as_deref()
-            .map(|o| format!(" · {}", esc(o)))
-            .unwrap_or_default();
-        let _ = write!(
-            phones,
-            "<li data-phone=\"{e}\">{n} <span class=\"hint\">{k}{outcome}</span>{bad}</li>",
-            e = esc(p.e164.as_deref().unwrap_or("")),
-            n = esc(p.e164.as_deref().unwrap_or(&p.number)),
-            k = kind_name(p.kind),
-        );
+    let fields = r.fields.iter().map(|(k, v)| format!("{k} = {v}"));
+    html! {
+        dl #crm-parts .parts {
+            dt { (ctx.t("crm-name")) } dd { (r.name) }
+            dt { (ctx.t("crm-external-id")) } dd { (r.external_id.as_deref().unwrap_or("—")) }
+            dt { (ctx.t("crm-phones")) }
+            dd {
+                ul.plain {
+                    @for p in &r.phones { (phone_item(ctx, p)) }
+                }
+            }
+            dt { (ctx.t("crm-emails")) } dd { (r.emails.join(", ")) }
+            dt { (ctx.t("crm-addresses")) } dd { (lines(r.addresses.iter().map(address_text))) }
+            dt { (ctx.t("language")) } dd { (r.language.as_deref().unwrap_or("—")) }
+            dt { (ctx.t("time-zone")) } dd { (r.time_zone.as_deref().unwrap_or("—")) }
+            dt { (ctx.t("crm-tags")) } dd { (r.tags.join(", ")) }
+            dt { (ctx.t("crm-fields")) } dd { (lines(fields)) }
+            dt { (ctx.t("crm-version")) } dd { (c.version) }
+        }
     }
-    let addresses: Vec<String> = r.addresses.iter().map(address_text).collect();
-    let fields: Vec<String> = r
-        .fields
-        .iter()
-        .map(|(k, v)| format!("{} = {}", esc(k), esc(v)))
-        .collect();
-    let dd = |label: &str, v: String| format!("<dt>{}</dt><dd>{}</dd>", ctx.te(label), v);
-    let mut s = String::from("<dl id=\"crm-parts\" class=\"parts\">");
-    s.push_str(&dd("crm-name", esc(&r.name)));
-    s.push_str(&dd(
-        "crm-external-id",
-        esc(r.external_id.as_deref().unwrap_or("—")),
-    ));
-    s.push_str(&dd(
-        "crm-phones",
-        format!("<ul class=\"plain\">{phones}</ul>"),
-    ));
-    s.push_str(&dd("crm-emails", esc(&r.emails.join(", "))));
-    s.push_str(&dd("crm-addresses", addresses.join("<br>")));
-    s.push_str(&dd("language", esc(r.language.as_deref().unwrap_or("—"))));
-    s.push_str(&dd("time-zone", esc(r.time_zone.as_deref().unwrap_or("—"))));
-    s.push_str(&dd("crm-tags", esc(&r.tags.join(", "))));
-    s.push_str(&dd("crm-fields", fields.join("<br>")));
-    s.push_str(&dd("crm-version", c.version.to_string()));
-    s.push_str("</dl>");
-    s
 }
 
 fn address_text(a: &Address) -> String {
@@ -208,11 +193,32 @@ fn address_text(a: &Address) -> String {
         .flatten()
         .map(String::as_str)
         .collect();
-    esc(&parts.join(", "))
+    parts.join(", ")
+}
+
+/// A one-line field of the edit form.
+fn edit_input(ctx: &Ctx, id: &str, label: &str, v: &str) -> Markup {
+    let html_id = format!("crm-{id}");
+    html! {
+        label for=(html_id) { (ctx.t(label)) }
+        input id=(html_id) name=(id) value=(v) maxlength="256";
+    }
+}
+
+/// A field of the edit form with a line per item, and its hint (the
+/// message `{label}-hint`).
+fn edit_area(ctx: &Ctx, id: &str, label: &str, v: &str) -> Markup {
+    let html_id = format!("crm-{id}");
+    let hint_id = format!("crm-{id}-hint");
+    html! {
+        label for=(html_id) { (ctx.t(label)) }
+        textarea id=(html_id) name=(id) rows="3" aria-describedby=(hint_id) { (v) }
+        p id=(hint_id) .hint { (ctx.t(&format!("{label}-hint"))) }
+    }
 }
 
 /// The edit form, filled with the record.
-fn edit_form(ctx: &Ctx, c: &CustomerFull) -> String {
+fn edit_form(ctx: &Ctx, c: &CustomerFull) -> Markup {
     let r = &c.record;
     let phones: Vec<String> = r
         .phones
@@ -221,63 +227,25 @@ fn edit_form(ctx: &Ctx, c: &CustomerFull) -> String {
         .collect();
     let a = r.addresses.first().cloned().unwrap_or_default();
     let fields: Vec<String> = r.fields.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-    let input = |id: &str, label: &str, v: &str| {
-        format!(
-            "<label for=\"crm-{id}\">{}</label><input id=\"crm-{id}\" name=\"{id}\" value=\"{}\" maxlength=\"256\">",
-            ctx.te(label),
-            esc(v)
-        )
-    };
-    let area = |id: &str, label: &str, hint: &str, v: &str| {
-        format!(
-            "<label for=\"crm-{id}\">{}</label><textarea id=\"crm-{id}\" name=\"{id}\" rows=\"3\" aria-describedby=\"crm-{id}-hint\">{}</textarea><p id=\"crm-{id}-hint\" class=\"hint\">{}</p>",
-            ctx.te(label),
-            esc(v),
-            ctx.te(hint)
-        )
-    };
-    format!(
-        "<form id=\"crm-edit\" class=\"stack\" hx-post=\"/ui/customers/{id}\" hx-target=\"#crm-edit-msg\">\
-<input type=\"hidden\" name=\"version\" value=\"{version}\">{name}{ext}{phones}{emails}{street}{postal}{city}{country}{lang}{tags}{fields}\
-<button type=\"submit\">{save}</button><span id=\"crm-edit-msg\" role=\"status\"></span></form>",
-        id = c.id,
-        version = c.version,
-        name = input("name", "crm-name", &r.name),
-        ext = input(
-            "external_id",
-            "crm-external-id",
-            r.external_id.as_deref().unwrap_or("")
-        ),
-        phones = area(
-            "phones",
-            "crm-phones",
-            "crm-phones-hint",
-            &phones.join("\n")
-        ),
-        emails = area(
-            "emails",
-            "crm-emails",
-            "crm-emails-hint",
-            &r.emails.join("\n")
-        ),
-        street = input("street", "crm-street", a.street.as_deref().unwrap_or("")),
-        postal = input(
-            "postal_code",
-            "crm-postal-code",
-            a.postal_code.as_deref().unwrap_or("")
-        ),
-        city = input("city", "crm-city", a.city.as_deref().unwrap_or("")),
-        country = input("country", "crm-country", a.country.as_deref().unwrap_or("")),
-        lang = input("language", "language", r.language.as_deref().unwrap_or("")),
-        tags = input("tags", "crm-tags", &r.tags.join(", ")),
-        fields = area(
-            "fields",
-            "crm-fields",
-            "crm-fields-hint",
-            &fields.join("\n")
-        ),
-        save = ctx.te("save"),
-    )
+    let or_empty = |v: &Option<String>| v.clone().unwrap_or_default();
+    html! {
+        form #crm-edit .stack hx-post={ "/ui/customers/" (c.id) } hx-target="#crm-edit-msg" {
+            input type="hidden" name="version" value=(c.version);
+            (edit_input(ctx, "name", "crm-name", &r.name))
+            (edit_input(ctx, "external_id", "crm-external-id", &or_empty(&r.external_id)))
+            (edit_area(ctx, "phones", "crm-phones", &phones.join("\n")))
+            (edit_area(ctx, "emails", "crm-emails", &r.emails.join("\n")))
+            (edit_input(ctx, "street", "crm-street", &or_empty(&a.street)))
+            (edit_input(ctx, "postal_code", "crm-postal-code", &or_empty(&a.postal_code)))
+            (edit_input(ctx, "city", "crm-city", &or_empty(&a.city)))
+            (edit_input(ctx, "country", "crm-country", &or_empty(&a.country)))
+            (edit_input(ctx, "language", "language", &or_empty(&r.language)))
+            (edit_input(ctx, "tags", "crm-tags", &r.tags.join(", ")))
+            (edit_area(ctx, "fields", "crm-fields", &fields.join("\n")))
+            button type="submit" { (ctx.t("save")) }
+            span #crm-edit-msg role="status" {}
+        }
+    }
 }
 
 /// The merge form, and the records merged into this one with their undo.
@@ -286,39 +254,33 @@ async fn merge_box(
     ctx: &Ctx,
     t: &store::Tenant,
     c: &CustomerFull,
-) -> ApiResult<String> {
-    let mut s = format!(
-        "<form class=\"row\" hx-post=\"/ui/customers/{id}/merge\" hx-target=\"#crm-merge-msg\">\
-<label for=\"crm-other\">{other}</label><input id=\"crm-other\" name=\"other\" inputmode=\"numeric\" required size=\"8\">\
-<button type=\"submit\" class=\"secondary\">{merge}</button><span id=\"crm-merge-msg\" role=\"status\"></span></form>",
-        id = c.id,
-        other = ctx.te("crm-merge-other"),
-        merge = ctx.te("crm-merge"),
-    );
+) -> ApiResult<Markup> {
     let merged = st.store.customers_merged_into(t, c.id).await?;
-    if !merged.is_empty() {
-        let _ = write!(
-            s,
-            "<h3>{}</h3><ul id=\"crm-merged\" class=\"plain\">",
-            ctx.te("crm-merged-here")
-        );
-        for m in merged {
-            let _ = write!(
-                s,
-                "<li>#{mid} {name} <button type=\"button\" class=\"secondary\" hx-post=\"/ui/customers/{id}/unmerge\" hx-vals='{{\"other\": \"{mid}\"}}'>{undo}</button></li>",
-                mid = m.id,
-                name = esc(&m.record.name),
-                id = c.id,
-                undo = ctx.te("crm-unmerge"),
-            );
+    Ok(html! {
+        form.row hx-post={ "/ui/customers/" (c.id) "/merge" } hx-target="#crm-merge-msg" {
+            label for="crm-other" { (ctx.t("crm-merge-other")) }
+            input #crm-other name="other" inputmode="numeric" required size="8";
+            button.secondary type="submit" { (ctx.t("crm-merge")) }
+            span #crm-merge-msg role="status" {}
         }
-        s.push_str("</ul>");
-    }
-    Ok(s)
+        @if !merged.is_empty() {
+            h3 { (ctx.t("crm-merged-here")) }
+            ul #crm-merged .plain {
+                @for m in &merged {
+                    li {
+                        "#" (m.id) " " (m.record.name) " "
+                        button.secondary type="button"
+                            hx-post={ "/ui/customers/" (c.id) "/unmerge" }
+                            hx-vals=(other_vals(m.id)) { (ctx.t("crm-unmerge")) }
+                    }
+                }
+            }
+        }
+    })
 }
 
-/// A change of the record in words: its cause (`import:3`, `edit`,
-/// `merge:12`…) and the parts it changed (a JSON list).
+/// A change of the record in words (plain text): its cause (`import:3`,
+/// `edit`, `merge:12`…) and the parts it changed (a JSON list).
 fn change_text(ctx: &Ctx, cause: &str, fields: &str) -> String {
     let (head, n) = cause.split_once(':').unwrap_or((cause, ""));
     let known = [
@@ -336,22 +298,49 @@ fn change_text(ctx: &Ctx, cause: &str, fields: &str) -> String {
             .parse::<f64>()
             .map(i18n::Arg::Num)
             .unwrap_or(i18n::Arg::Str(n));
-        ctx.tae(&format!("crm-cause-{head}"), &[("n", n)])
+        ctx.ta(&format!("crm-cause-{head}"), &[("n", n)])
     } else {
-        esc(cause)
+        cause.to_string()
     };
     let parts: Vec<String> = serde_json::from_str::<Vec<String>>(fields)
         .unwrap_or_default()
         .iter()
         .map(|f| match f.strip_prefix("fields.") {
-            Some(custom) => esc(custom),
-            None => ctx.te(&format!("crm-part-{f}")),
+            Some(custom) => custom.to_string(),
+            None => ctx.t(&format!("crm-part-{f}")),
         })
         .collect();
     if parts.is_empty() {
         said
     } else {
         format!("{said}: {}", parts.join(", "))
+    }
+}
+
+/// One entry of the timeline (`id` is the record's: an entry of a record
+/// merged into it is marked with its number).
+fn timeline_entry(ctx: &Ctx, id: i64, e: &TimelineEntry) -> Markup {
+    let what = match e.kind.as_str() {
+        "change" => change_text(
+            ctx,
+            e.a.as_deref().unwrap_or(""),
+            e.b.as_deref().unwrap_or(""),
+        ),
+        _ => [&e.a, &e.b, &e.c]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" · "),
+    };
+    html! {
+        li data-kind=(e.kind) {
+            time { (ctx.datetime(e.at)) } " "
+            strong { (ctx.t(&format!("crm-kind-{}", e.kind))) }
+            @if e.customer_id != id { " " span.badge { "#" (e.customer_id) } }
+            " " (what)
+            @if let Some(i) = e.interaction_id { " " span.hint { "#" (i) } }
+        }
     }
 }
 
@@ -362,53 +351,32 @@ async fn timeline(
     t: &store::Tenant,
     id: i64,
     before: Option<i64>,
-) -> ApiResult<String> {
+) -> ApiResult<Markup> {
     const PAGE: i64 = 30;
     let entries = st.store.customer_timeline(t, id, before, PAGE).await?;
-    let mut s = String::from("<ol id=\"crm-timeline\" class=\"timeline\">");
-    for e in &entries {
-        let what = match e.kind.as_str() {
-            "change" => change_text(
-                ctx,
-                e.a.as_deref().unwrap_or(""),
-                e.b.as_deref().unwrap_or(""),
-            ),
-            _ => [&e.a, &e.b, &e.c]
-                .into_iter()
-                .flatten()
-                .map(|x| esc(x))
-                .collect::<Vec<_>>()
-                .join(" · "),
-        };
-        let link = e
-            .interaction_id
-            .map(|i| format!(" <span class=\"hint\">#{i}</span>"))
-            .unwrap_or_default();
-        let other = if e.customer_id != id {
-            format!(" <span class=\"badge\">#{}</span>", e.customer_id)
-        } else {
-            String::new()
-        };
-        let _ = write!(
-            s,
-            "<li data-kind=\"{k}\"><time>{at}</time> <strong>{label}</strong>{other} {what}{link}</li>",
-            k = esc(&e.kind),
-            at = ctx.datetime(e.at),
-            label = ctx.te(&format!("crm-kind-{}", e.kind)),
-        );
+    let older = entries.last().filter(|_| entries.len() as i64 == PAGE);
+    Ok(html! {
+        ol #crm-timeline .timeline {
+            @for e in &entries { (timeline_entry(ctx, id, e)) }
+        }
+        @if let Some(last) = older {
+            p {
+                a href={ "/ui/customers/" (id) "?before=" (last.seq) "#crm-t-h" } {
+                    (ctx.t("crm-older"))
+                }
+            }
+        }
+    })
+}
+
+/// A card of the record page: a heading (`h_id` its id) and its content.
+fn card(h_id: &str, title: &str, body: Markup) -> Markup {
+    html! {
+        section.card aria-labelledby=(h_id) {
+            h2 id=(h_id) { (title) }
+            (body)
+        }
     }
-    s.push_str("</ol>");
-    if entries.len() as i64 == PAGE
-        && let Some(last) = entries.last()
-    {
-        let _ = write!(
-            s,
-            "<p><a href=\"/ui/customers/{id}?before={}#crm-t-h\">{}</a></p>",
-            last.seq,
-            ctx.te("crm-older")
-        );
-    }
-    Ok(s)
 }
 
 /// `GET /ui/customers/{id}`.
@@ -432,50 +400,38 @@ pub async fn record(
         return Ok(redirect(&headers, &format!("/ui/customers/{k}")));
     }
     let before = q.get("before").and_then(|b| b.parse().ok());
-    if c.erased_at.is_some() {
-        // Nothing left to edit, merge or ask.
-        let main = format!(
-            "<p><a href=\"/ui/customers\">← {back}</a></p><div class=\"grid\">{privacy}\
-<section class=\"card\" aria-labelledby=\"crm-t-h\"><h2 id=\"crm-t-h\">{tl_h}</h2>{tl}</section></div>",
-            back = ctx.te("crm-title"),
-            privacy = super::privacy::section_html(&ctx, &c),
-            tl_h = ctx.te("crm-timeline"),
-            tl = timeline(&st, &ctx, &t, id, before).await?,
-        );
-        return Ok(layout(
-            &ctx,
-            "crm-record",
-            "/ui/customers",
-            "crm",
-            None,
-            super::PreEscaped(main),
-        ));
-    }
-    let main = format!(
-        "<p><a href=\"/ui/customers\">← {back}</a></p><div class=\"grid\">\
-<section class=\"card\" aria-labelledby=\"crm-r-h\"><h2 id=\"crm-r-h\">{name}</h2>{parts}</section>\
-<section class=\"card\" aria-labelledby=\"crm-e-h\"><h2 id=\"crm-e-h\">{edit}</h2>{form}</section>\
-<section class=\"card\" aria-labelledby=\"crm-m-h\"><h2 id=\"crm-m-h\">{merge_h}</h2>{merge}</section>{consents}\
-<section class=\"card\" aria-labelledby=\"crm-t-h\"><h2 id=\"crm-t-h\">{tl_h}</h2>{tl}</section>{privacy}</div>",
-        back = ctx.te("crm-title"),
-        name = esc(&c.record.name),
-        parts = parts(&ctx, &c),
-        edit = ctx.te("edit"),
-        form = edit_form(&ctx, &c),
-        merge_h = ctx.te("crm-merge"),
-        merge = merge_box(&st, &ctx, &t, &c).await?,
-        consents = super::consents::section_html(&st, &ctx, id).await?,
-        tl_h = ctx.te("crm-timeline"),
-        tl = timeline(&st, &ctx, &t, id, before).await?,
-        privacy = super::privacy::section_html(&ctx, &c),
+    let back = html! { p { a href="/ui/customers" { "← " (ctx.t("crm-title")) } } };
+    let tl = card(
+        "crm-t-h",
+        &ctx.t("crm-timeline"),
+        timeline(&st, &ctx, &t, id, before).await?,
     );
+    let privacy = super::privacy::section(&ctx, &c);
+    let main = if c.erased_at.is_some() {
+        // Nothing left to edit, merge or ask.
+        html! { (back) .grid { (privacy) (tl) } }
+    } else {
+        let merge = merge_box(&st, &ctx, &t, &c).await?;
+        let consents = super::consents::section_html(&st, &ctx, id).await?;
+        html! {
+            (back)
+            .grid {
+                (card("crm-r-h", &c.record.name, parts(&ctx, &c)))
+                (card("crm-e-h", &ctx.t("edit"), edit_form(&ctx, &c)))
+                (card("crm-m-h", &ctx.t("crm-merge"), merge))
+                (PreEscaped(consents))
+                (tl)
+                (privacy)
+            }
+        }
+    };
     Ok(layout(
         &ctx,
         "crm-record",
         "/ui/customers",
         "crm",
         None,
-        super::PreEscaped(main),
+        main,
     ))
 }
 

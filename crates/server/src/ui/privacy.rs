@@ -1,7 +1,7 @@
 //! The record page's data-protection card: everything kept about the person
 //! as one ZIP (the access right), and, for administrators, erasing them
 //! (typing the record's number confirms it; see [`crate::erasure`]). An
-//! erased record says when it was erased.
+//! erased record says when it was erased. A maud template (`html!`).
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -10,7 +10,7 @@ use serde::Deserialize;
 use store::customers::CustomerFull;
 
 use super::users::said;
-use super::{Ctx, UiForm, redirect};
+use super::{Ctx, Markup, UiForm, html, redirect};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
@@ -18,43 +18,43 @@ use crate::perms::{Action, allowed};
 use crate::routes::path_id;
 
 /// The card, for a record.
-pub fn section_html(ctx: &Ctx, c: &CustomerFull) -> String {
-    let body = match c.erased_at {
-        Some(at) => format!(
-            "<p id=\"privacy-erased\" class=\"notice\">{}</p>",
-            ctx.tae(
-                "privacy-erased",
-                &[("time", i18n::Arg::Str(&ctx.datetime(at)))]
-            )
-        ),
-        None => live_html(ctx, c),
-    };
-    format!(
-        "<section class=\"card\" aria-labelledby=\"privacy-h\"><h2 id=\"privacy-h\">{}</h2>{body}</section>",
-        ctx.te("privacy-title")
-    )
+pub fn section(ctx: &Ctx, c: &CustomerFull) -> Markup {
+    html! {
+        section.card aria-labelledby="privacy-h" {
+            h2 #privacy-h { (ctx.t("privacy-title")) }
+            @match c.erased_at {
+                Some(at) => p #privacy-erased .notice {
+                    (ctx.ta("privacy-erased", &[("time", i18n::Arg::Str(&ctx.datetime(at)))]))
+                },
+                None => (live(ctx, c)),
+            }
+        }
+    }
 }
 
-fn live_html(ctx: &Ctx, c: &CustomerFull) -> String {
-    let mut s = format!(
-        "<p><a id=\"privacy-export\" href=\"/api/v1/customers/{id}/export\" download>{}</a></p>",
-        ctx.te("privacy-export"),
-        id = c.id,
-    );
-    if allowed(ctx.p.role, Action::CustomersErase) {
-        s.push_str(&format!(
-            "<form class=\"stack\" hx-post=\"/ui/customers/{id}/erase\" hx-target=\"#privacy-msg\">\
-<p class=\"hint\">{help}</p><label for=\"privacy-confirm\">{confirm}</label>\
-<input id=\"privacy-confirm\" name=\"confirm\" inputmode=\"numeric\" required size=\"8\" autocomplete=\"off\">\
-<div class=\"row\"><button type=\"submit\" class=\"danger\">{erase}</button>\
-<span id=\"privacy-msg\" role=\"status\"></span></div></form>",
-            id = c.id,
-            help = ctx.te("privacy-erase-help"),
-            confirm = ctx.tae("privacy-confirm", &[("id", i18n::Arg::Num(c.id as f64))]),
-            erase = ctx.te("privacy-erase"),
-        ));
+/// The download link, and the erase form for those who may erase.
+fn live(ctx: &Ctx, c: &CustomerFull) -> Markup {
+    html! {
+        p {
+            a #privacy-export href={ "/api/v1/customers/" (c.id) "/export" } download {
+                (ctx.t("privacy-export"))
+            }
+        }
+        @if allowed(ctx.p.role, Action::CustomersErase) {
+            form.stack hx-post={ "/ui/customers/" (c.id) "/erase" } hx-target="#privacy-msg" {
+                p.hint { (ctx.t("privacy-erase-help")) }
+                label for="privacy-confirm" {
+                    (ctx.ta("privacy-confirm", &[("id", i18n::Arg::Num(c.id as f64))]))
+                }
+                input #privacy-confirm name="confirm" inputmode="numeric" required size="8"
+                    autocomplete="off";
+                .row {
+                    button.danger type="submit" { (ctx.t("privacy-erase")) }
+                    span #privacy-msg role="status" {}
+                }
+            }
+        }
     }
-    s
 }
 
 /// The erase form.
@@ -75,11 +75,7 @@ pub async fn erase(
     let id = path_id(&id, "customer")?;
     let ctx = Ctx::new(&st, p, &headers).await?;
     if f.confirm.trim().trim_start_matches('#') != id.to_string() {
-        return Ok(said(
-            false,
-            "#privacy-msg",
-            &ctx.te("privacy-confirm-wrong"),
-        ));
+        return Ok(said(false, "#privacy-msg", &ctx.t("privacy-confirm-wrong")));
     }
     let t = ctx.p.tenant()?.clone();
     let c =
