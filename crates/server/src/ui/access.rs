@@ -96,9 +96,9 @@ fn sso_fields(ctx: &Ctx, o: &OidcDoc, secret_hint: &str) -> Markup {
 
 /// The section of the administration page (administrators only), as HTML
 /// for the page (not yet a template) to splice.
-pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
+pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<Markup> {
     if !crate::perms::allowed(ctx.p.role, Action::RoutingManage) {
-        return Ok(String::new());
+        return Ok(html! {});
     }
     let s = api::tenant_settings(st, ctx.p.tenant()?).await?;
     let section = html! {
@@ -107,7 +107,7 @@ pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
             (form_html(ctx, &s, html! {}))
         }
     };
-    Ok(section.into_string())
+    Ok(section)
 }
 
 /// `POST /ui/admin/sign-in`.

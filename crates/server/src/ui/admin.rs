@@ -5,9 +5,7 @@
 //! settings (reason codes, disposition codes, scripts), and the tenant's
 //! time zone and holidays ([`super::calendar`]), the custom fields of
 //! customer records ([`super::fields`]). Provider administrators
-//! get the tenants page. The page is a maud template made of cards; the
-//! cards of other files that still answer `String` are spliced in as
-//! [`PreEscaped`].
+//! get the tenants page. The page is a maud template made of cards.
 
 use std::collections::BTreeMap;
 
@@ -19,7 +17,7 @@ use store::Tenant;
 use store::read::AgentView as Agent;
 
 use super::settings::{self, DesktopSettings};
-use super::{Ctx, Markup, PreEscaped, UiForm, html, layout, markup_response};
+use super::{Ctx, Markup, UiForm, html, layout, markup_response};
 use crate::AppState;
 use crate::auth::{self, Principal};
 use crate::clock;
@@ -199,10 +197,10 @@ async fn other_cards(st: &AppState, ctx: &Ctx) -> ApiResult<Markup> {
     Ok(html! {
         (super::calendar::section(st, ctx).await?)
         (super::fields::section(st, ctx).await?)
-        (PreEscaped(super::access::section_html(st, ctx).await?))
+        (super::access::section_html(st, ctx).await?)
         (super::tokens::section(st, ctx).await?)
-        (PreEscaped(super::webhooks::section_html(st, ctx).await?))
-        (PreEscaped(super::mailboxes::section_html(st, ctx).await?))
+        (super::webhooks::section_html(st, ctx).await?)
+        (super::mailboxes::section_html(st, ctx).await?)
         (super::audit::section(st, ctx).await?)
     })
 }
@@ -225,7 +223,7 @@ pub async fn page(
         }
         section.card aria-labelledby="plan-form-h" {
             h2 #plan-form-h { (ctx.t("routing-plan-form")) }
-            #plan-form-box { (PreEscaped(plan_form)) }
+            #plan-form-box { (plan_form) }
         }
         (raw_card(&ctx, &RawDoc {
             id: "plan",
@@ -375,7 +373,7 @@ pub async fn save_plan(
                 let form = super::planform::form_html(&st, &ctx, &t).await?;
                 markup_response(html! {
                     span.ok { (ctx.t("saved")) }
-                    #plan-form-box hx-swap-oob="true" { (PreEscaped(form)) }
+                    #plan-form-box hx-swap-oob="true" { (form) }
                 })
             }
             Err(e) if e.status.is_client_error() => verdict(false, plan_message(&e)),

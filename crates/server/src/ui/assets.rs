@@ -20,6 +20,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../assets/app.js"),
     ),
     (
+        "desk.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/desk.js"),
+    ),
+    (
         "chat.js",
         "text/javascript; charset=utf-8",
         include_str!("../../assets/chat.js"),

@@ -119,15 +119,14 @@ fn form_html(
 }
 
 /// The section of the record page (HTML for [`super::crm`]'s page).
-pub async fn section_html(st: &AppState, ctx: &Ctx, id: i64) -> ApiResult<String> {
+pub async fn section_html(st: &AppState, ctx: &Ctx, id: i64) -> ApiResult<Markup> {
     let list = st.store.customer_consents(ctx.p.tenant()?, id, 50).await?;
     Ok(html! {
         section.card.span-all aria-labelledby="crm-c-h" {
             h2 #crm-c-h { (ctx.t("consent-title")) }
             (form_html(ctx, id, &list, None, html! {}))
         }
-    }
-    .into_string())
+    })
 }
 
 /// The form as sent.

@@ -16,7 +16,7 @@ use store::crm::TimelineEntry;
 use store::customers::CustomerFull;
 
 use super::users::said;
-use super::{Ctx, Markup, PreEscaped, UiForm, html, layout, redirect};
+use super::{Ctx, Markup, UiForm, html, layout, redirect};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
@@ -419,7 +419,7 @@ pub async fn record(
                 (card("crm-r-h", &c.record.name, parts(&ctx, &c)))
                 (card("crm-e-h", &ctx.t("edit"), edit_form(&ctx, &c)))
                 (card("crm-m-h", &ctx.t("crm-merge"), merge))
-                (PreEscaped(consents))
+                (consents)
                 (tl)
                 (privacy)
             }

@@ -79,6 +79,7 @@ pub async fn page(
     let previews = previews_html(&st, &ctx, &t, agent).await?;
     let work = work_html(&st, &ctx, &t, agent).await?;
     let main = html! {
+        (super::inbox::tools(&ctx))
         section.card aria-labelledby="state-h" {
             h2 #state-h .sr { (ctx.t("my-state")) }
             div #agent-state data-live=(Feed::AgentState.live()) data-src="/ui/agent/state" {

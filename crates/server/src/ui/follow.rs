@@ -12,8 +12,6 @@
 //! [`KINDS`] is every kind the log has (checked against the fact types in
 //! the tests), so a page can only follow kinds that exist.
 
-use super::esc;
-
 /// The routing engine's facts.
 const ROUTING: &[&str] = &[
     "routing.interaction_created",
@@ -187,16 +185,6 @@ impl Feed {
     /// `data-src` to fetch again): the kinds, space-separated.
     pub fn live(self) -> String {
         self.kinds().collect::<Vec<_>>().join(" ")
-    }
-
-    /// The attributes that make an element follow it, fetching `src` again
-    /// (pages not yet in maud).
-    pub fn attrs(self, src: &str) -> String {
-        format!(
-            "data-live=\"{}\" data-src=\"{}\"",
-            self.kinds().collect::<Vec<_>>().join(" "),
-            esc(src)
-        )
     }
 }
 

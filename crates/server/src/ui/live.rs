@@ -45,6 +45,8 @@ pub struct Contact {
     pub ended: Option<(i64, FinalOutcome)>,
     /// The agent it is offered to, and since when.
     pub offered: Option<(i64, i64)>,
+    /// Why routing offered it to that agent (rule, step, strategy).
+    pub why: Option<model::event::Reason>,
 }
 
 impl Contact {
@@ -70,6 +72,90 @@ pub struct AgentLive {
     pub current: Option<i64>,
     /// Interactions it accepted today.
     pub contacts_today: u32,
+    /// Its state since `since`, once a change of it was seen.
+    pub state: Option<AgentState>,
+    /// Time in each state today, in ms, by [`StateSlot`] (the current
+    /// state's running time not included: see [`AgentLive::time_in`]).
+    pub state_ms: [i64; StateSlot::ALL.len()],
+}
+
+/// The states whose time an agent's own figures show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateSlot {
+    /// Waiting for work.
+    Available,
+    /// Not ready, for any reason.
+    NotReady,
+    /// An offer ringing.
+    Reserved,
+    /// Handling work.
+    Busy,
+    /// After-contact work.
+    WrapUp,
+}
+
+impl StateSlot {
+    /// Every slot, in the order figures show them.
+    pub const ALL: [StateSlot; 5] = [
+        StateSlot::Available,
+        StateSlot::NotReady,
+        StateSlot::Reserved,
+        StateSlot::Busy,
+        StateSlot::WrapUp,
+    ];
+
+    /// The slot of a state (none for offline).
+    pub fn of(state: &AgentState) -> Option<StateSlot> {
+        match state {
+            AgentState::Offline => None,
+            AgentState::Available => Some(StateSlot::Available),
+            AgentState::NotReady(_) => Some(StateSlot::NotReady),
+            AgentState::Reserved => Some(StateSlot::Reserved),
+            AgentState::Busy => Some(StateSlot::Busy),
+            AgentState::WrapUp => Some(StateSlot::WrapUp),
+        }
+    }
+
+    /// The state's name as the interface's messages know it (`state-…`).
+    pub fn key(self) -> &'static str {
+        match self {
+            StateSlot::Available => "state-available",
+            StateSlot::NotReady => "state-not-ready",
+            StateSlot::Reserved => "state-reserved",
+            StateSlot::Busy => "state-busy",
+            StateSlot::WrapUp => "state-wrap-up",
+        }
+    }
+}
+
+impl AgentLive {
+    /// Time in a state today up to `now_ms`, the current state's included.
+    pub fn time_in(&self, slot: StateSlot, day_ms: i64, now_ms: i64) -> i64 {
+        let i = slot as usize;
+        let running = match self.state.as_ref().and_then(StateSlot::of) {
+            Some(s) if s == slot && self.since > 0 => (now_ms - self.since.max(day_ms)).max(0),
+            _ => 0,
+        };
+        self.state_ms[i] + running
+    }
+
+    /// Mean handle time today (busy and wrap-up over contacts), in ms.
+    pub fn aht_ms(&self, day_ms: i64, now_ms: i64) -> Option<i64> {
+        let work = self.time_in(StateSlot::Busy, day_ms, now_ms)
+            + self.time_in(StateSlot::WrapUp, day_ms, now_ms);
+        (self.contacts_today > 0).then(|| work / i64::from(self.contacts_today))
+    }
+
+    /// A change of state at `at`: the time of the state it leaves is counted.
+    fn change(&mut self, at: i64, day_ms: i64, state: AgentState) {
+        if let Some(slot) = self.state.as_ref().and_then(StateSlot::of)
+            && self.since > 0
+        {
+            self.state_ms[slot as usize] += (at - self.since.max(day_ms)).max(0);
+        }
+        self.since = at;
+        self.state = Some(state);
+    }
 }
 
 /// The figures of one tenant.
@@ -143,8 +229,14 @@ impl Live {
                 interaction, to, ..
             } => c(self, interaction.0).queue = Some(to.0),
             EventKind::Offered {
-                interaction, agent, ..
-            } => c(self, interaction.0).offered = Some((i64::from(agent.0), at)),
+                interaction,
+                agent,
+                reason,
+            } => {
+                let e = c(self, interaction.0);
+                e.offered = Some((i64::from(agent.0), at));
+                e.why = Some(reason.clone());
+            }
             EventKind::Rejected { interaction, .. }
             | EventKind::OfferTimedOut { interaction, .. }
             | EventKind::OfferRevoked { interaction, .. } => c(self, interaction.0).offered = None,
@@ -182,8 +274,9 @@ impl Live {
                 }
             }
             EventKind::AgentStateChanged { agent, state } => {
+                let day_ms = self.day_ms;
                 let a = self.agents.entry(i64::from(agent.0)).or_default();
-                a.since = at;
+                a.change(at, day_ms, *state);
                 if matches!(state, AgentState::Offline | AgentState::Available) {
                     a.current = None;
                 }
@@ -249,6 +342,7 @@ impl Live {
         self.contacts.clear();
         for a in self.agents.values_mut() {
             a.contacts_today = 0;
+            a.state_ms = Default::default();
         }
         for a in st.store.agents(t).await? {
             // When its state last changed is unknown (before today): since = 0.
@@ -383,6 +477,44 @@ mod tests {
         assert_eq!(l.agents[&0].contacts_today, 2);
         assert_eq!(l.agents[&0].current, Some(2));
         assert_eq!(l.waiting().len(), 1);
+    }
+
+    #[test]
+    fn an_agents_time_in_each_state_and_handle_time_count_from_the_days_start() {
+        let mut l = Live {
+            day_ms: 1_000,
+            ..Live::default()
+        };
+        let change = |l: &mut Live, at, state| {
+            l.apply(
+                at,
+                &fact(EventKind::AgentStateChanged {
+                    agent: AgentId(0),
+                    state,
+                }),
+            )
+        };
+        // Available before the day started: only its part of today counts.
+        change(&mut l, 500, AgentState::Available);
+        change(&mut l, 11_000, AgentState::Busy);
+        l.apply(
+            11_000,
+            &fact(EventKind::Accepted {
+                interaction: InteractionId(1),
+                agent: AgentId(0),
+            }),
+        );
+        change(&mut l, 41_000, AgentState::WrapUp);
+        change(&mut l, 51_000, AgentState::Available);
+        let a = &l.agents[&0];
+        let at = |slot| a.time_in(slot, l.day_ms, 61_000);
+        assert_eq!(at(StateSlot::Available), 10_000 + 10_000);
+        assert_eq!(
+            (at(StateSlot::Busy), at(StateSlot::WrapUp)),
+            (30_000, 10_000)
+        );
+        assert_eq!(a.aht_ms(l.day_ms, 61_000), Some(40_000));
+        assert_eq!(at(StateSlot::NotReady), 0);
     }
 
     #[test]

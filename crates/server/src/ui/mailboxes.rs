@@ -157,9 +157,9 @@ async fn box_html(st: &AppState, ctx: &Ctx, note: Markup) -> ApiResult<Markup> {
 }
 
 /// The administration page's card (HTML for its string template).
-pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
+pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<Markup> {
     if !crate::perms::allowed(ctx.p.role, Action::MailboxesManage) {
-        return Ok(String::new());
+        return Ok(html! {});
     }
     let boxes = box_html(st, ctx, html! {}).await?;
     Ok(html! {
@@ -167,8 +167,7 @@ pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
             h2 #mailboxes-h { (ctx.t("mailboxes-title")) }
             (boxes)
         }
-    }
-    .into_string())
+    })
 }
 
 /// `POST /ui/admin/mailboxes`.

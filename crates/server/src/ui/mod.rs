@@ -3,8 +3,9 @@
 //!
 //! - Pages are [maud](https://maud.lambda.xyz/) templates (`html!`), checked
 //!   at compile time; every value is escaped unless it is a [`Markup`]
-//!   already (text and attributes alike). [`Ctx::t`] gives the interface's
-//!   words unescaped, for the template to escape.
+//!   already (text and attributes alike); nothing builds HTML by hand.
+//!   [`Ctx::t`] gives the interface's words unescaped, for the template to
+//!   escape.
 //! - Forms post with htmx (`assets/vendor/htmx.min.js`, embedded); the page's
 //!   `<body>` carries the session's CSRF token in `hx-headers`, so every
 //!   action passes the same checks as the JSON API: the permission table
@@ -42,6 +43,7 @@ pub mod email;
 pub mod fields;
 pub mod follow;
 pub mod imports;
+pub mod inbox;
 pub mod live;
 pub mod mailboxes;
 pub mod panels;
@@ -83,22 +85,6 @@ pub const PREF_COOKIE_MAX_AGE_S: u64 = 365 * 24 * 3600;
 pub struct UiState {
     /// Per tenant id.
     pub live: live::LiveMap,
-}
-
-/// Escapes text for HTML text and attribute values (pages not yet in maud).
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A form body (`application/x-www-form-urlencoded`); a mistake is the
@@ -204,16 +190,6 @@ impl Ctx {
         Catalog::global().t_args(self.lang, id, args)
     }
 
-    /// A message, escaped for HTML (pages not yet in maud).
-    pub fn te(&self, id: &str) -> String {
-        esc(&self.t(id))
-    }
-
-    /// A message with arguments, escaped for HTML (pages not yet in maud).
-    pub fn tae(&self, id: &str, args: &[(&str, Arg<'_>)]) -> String {
-        esc(&self.ta(id, args))
-    }
-
     /// A Unix-milliseconds instant as a date and time in the user's zone.
     pub fn datetime(&self, at_ms: i64) -> String {
         chrono::DateTime::from_timestamp_millis(at_ms)
@@ -225,11 +201,6 @@ impl Ctx {
 /// A translated message (plain text), for pages without a [`Ctx`].
 pub fn tr(lang: Lang, id: &str) -> String {
     Catalog::global().t(lang, id)
-}
-
-/// A translated message, escaped, for pages without a [`Ctx`] (not yet in maud).
-pub fn tre(lang: Lang, id: &str) -> String {
-    esc(&tr(lang, id))
 }
 
 /// The navigation links a role may use.
@@ -341,6 +312,7 @@ pub fn layout(
                 link rel="stylesheet" href="/ui/assets/app.css";
                 script src="/ui/assets/htmx.min.js" defer {}
                 script src="/ui/assets/app.js" defer {}
+                @if body_class == "desktop" { script src="/ui/assets/desk.js" defer {} }
             }
             body class=(body_class) hx-headers=(csrf) data-lang=(ctx.lang.code())
                 data-seq=[live.map(|l| l.seq)] data-kinds=[live.map(|l| l.kinds())] {

@@ -4,11 +4,13 @@
 
 use std::collections::HashMap;
 
+use model::event::Reason;
 use store::Tenant;
 use store::read::{AgentView, InteractionView};
 
 use super::desktop::{WORK_SHOWN, queues};
 use super::follow::Feed;
+use super::inbox;
 use super::live;
 use super::popup::{self, CustomerPop};
 use super::settings::{DesktopSettings, Disposition, Effect};
@@ -50,10 +52,11 @@ pub(super) async fn state_html(
         .await?
         .ok_or_else(|| ApiError::not_found("agent"))?;
     let now = clock::now_ms();
-    let since = live::with(st, t, now, |l| l.agents.get(&agent).map(|a| a.since))
-        .await?
-        .filter(|s| *s > 0)
-        .unwrap_or(now);
+    let (mine, day_ms) = live::with(st, t, now, |l| {
+        (l.agents.get(&agent).cloned().unwrap_or_default(), l.day_ms)
+    })
+    .await?;
+    let since = Some(mine.since).filter(|s| *s > 0).unwrap_or(now);
     let (_, settings) = DesktopSettings::of(st, t).await?;
     // The current state is the one chosen in the menu.
     let current = match (a.state.as_str(), a.reason.as_deref()) {
@@ -85,7 +88,28 @@ pub(super) async fn state_html(
             }
             button type="submit" { (ctx.t("set-state")) }
         }
+        (own_figures(ctx, &mine, day_ms, now))
     })
+}
+
+/// The agent's own figures today: contacts handled, average handle time
+/// and the time in each state.
+fn own_figures(ctx: &Ctx, mine: &live::AgentLive, day_ms: i64, now: i64) -> Markup {
+    let aht = mine
+        .aht_ms(day_ms, now)
+        .map_or_else(|| "—".to_string(), |ms| timer_text(ms / 1000));
+    html! {
+        dl.own-figures #my-figures aria-label=(ctx.t("my-figures")) {
+            div { dt { (ctx.t("contacts-today-col")) } dd #my-contacts { (mine.contacts_today) } }
+            div { dt { abbr title=(ctx.t("aht-long")) { (ctx.t("aht")) } } dd #my-aht { (aht) } }
+            @for slot in live::StateSlot::ALL {
+                div {
+                    dt { (ctx.t(slot.key())) }
+                    dd { (timer_text(mine.time_in(slot, day_ms, now) / 1000)) }
+                }
+            }
+        }
+    }
 }
 
 /// What the work panel draws each interaction with.
@@ -115,13 +139,16 @@ pub(super) async fn work_html(
         });
     }
     let now = clock::now_ms();
-    let offers: HashMap<i64, i64> = live::with(st, t, now, |l| {
+    // When each was offered, why, and when the agent took it.
+    type Times = (Option<i64>, Option<model::event::Reason>, Option<i64>);
+    let times: HashMap<i64, Times> = live::with(st, t, now, |l| {
         work.iter()
             .filter_map(|it| {
-                l.contacts
-                    .get(&it.id)
-                    .and_then(|c| c.offered)
-                    .map(|(_, at)| (it.id, at))
+                let c = l.contacts.get(&it.id)?;
+                Some((
+                    it.id,
+                    (c.offered.map(|(_, at)| at), c.why.clone(), c.answered_at),
+                ))
             })
             .collect()
     })
@@ -136,18 +163,32 @@ pub(super) async fn work_html(
         agents: st.store.agents(t).await?,
         now,
     };
-    let mut parts = Vec::with_capacity(work.len());
+    let mut pops = Vec::with_capacity(work.len());
     for it in &work {
-        let pop = customer_pop(st, t, it).await?;
-        parts.push(match it.state {
+        pops.push(customer_pop(st, t, it).await?);
+    }
+    let (mut offers, mut items) = (Vec::new(), Vec::with_capacity(work.len()));
+    for (it, pop) in work.iter().zip(&pops) {
+        let (offered, why, answered) = times.get(&it.id).cloned().unwrap_or_default();
+        let (since, body) = match it.state {
             model::state::InteractionState::Offered => {
-                let offered = offers.get(&it.id).copied().unwrap_or(now);
-                offer(&d, it, offered, &pop)
+                let at = offered.unwrap_or(now);
+                offers.push(offer(&d, it, at, why.as_ref()));
+                (at, popup::screen_pop(ctx, it, pop))
             }
-            _ => interaction(&d, it, &pop).await?,
+            _ => (
+                answered.unwrap_or(it.created_at),
+                interaction(&d, it, pop).await?,
+            ),
+        };
+        items.push(inbox::Item {
+            it,
+            pop,
+            since,
+            body,
         });
     }
-    Ok(html! { @for p in parts { (p) } })
+    Ok(inbox::render(ctx, offers, items))
 }
 
 impl Desk<'_> {
@@ -168,15 +209,16 @@ impl Desk<'_> {
     }
 }
 
-/// An offer: accept or reject before the countdown ends, and the screen pop.
-fn offer(d: &Desk<'_>, it: &InteractionView, offered: i64, pop: &CustomerPop) -> Markup {
+/// An offer: accept or reject before the countdown ends, and why it came.
+fn offer(d: &Desk<'_>, it: &InteractionView, offered: i64, why: Option<&Reason>) -> Markup {
     let ctx = d.ctx;
     let ring_s = d.queue(it).map_or(20, |q| q.ring_timeout_s) as i64;
     let until = offered + ring_s * 1000;
     let channel = ctx.t(&format!("channel-{}", it.channel));
     let id = it.id;
     html! {
-        section.card.offer aria-labelledby=(format!("offer-{id}")) role="region" {
+        section.card.offer aria-labelledby=(format!("offer-{id}")) role="region" data-offer=(id)
+            data-channel=(channel) {
             h2 #(format!("offer-{id}")) {
                 (ctx.ta("offer-incoming", &[("channel", i18n::Arg::Str(&channel))]))
                 " — " (d.head(it))
@@ -185,14 +227,18 @@ fn offer(d: &Desk<'_>, it: &InteractionView, offered: i64, pop: &CustomerPop) ->
                 (ctx.t("time-to-answer")) " "
                 strong data-until=(until) .countdown { (timer_text((until - d.now + 999) / 1000)) }
             }
+            @if let Some(why) = why { (inbox::why(ctx, why, &d.queues)) }
             div.row {
                 button hx-post=(format!("/ui/agent/interactions/{id}/accept")) hx-target="#work"
-                    #(format!("accept-{id}")) { (ctx.t("accept")) }
+                    #(format!("accept-{id}")) data-key="accept" aria-keyshortcuts=(inbox::keys("accept")) {
+                    (ctx.t("accept"))
+                }
                 button.danger hx-post=(format!("/ui/agent/interactions/{id}/reject"))
-                    hx-target="#work" { (ctx.t("reject")) }
+                    hx-target="#work" data-key="reject" aria-keyshortcuts=(inbox::keys("reject")) {
+                    (ctx.t("reject"))
+                }
             }
         }
-        (popup::screen_pop(ctx, it, pop))
     }
 }
 
@@ -249,7 +295,8 @@ async fn interaction(d: &Desk<'_>, it: &InteractionView, pop: &CustomerPop) -> A
                         (transfer_form(ctx, it, &d.queues, &d.agents, d.agent))
                         section.card {
                             button hx-post=(format!("/ui/agent/interactions/{}/complete", it.id))
-                                hx-target="#work" #(format!("complete-{}", it.id)) {
+                                hx-target="#work" #(format!("complete-{}", it.id)) data-key="complete"
+                                aria-keyshortcuts=(inbox::keys("complete")) {
                                 (ctx.t("complete"))
                             }
                         }
@@ -281,7 +328,8 @@ fn chat_card(
                     hx-target=(format!("#log-{id}")) data-reset {
                     label for=(format!("msg-{id}")) .sr { (ctx.t("type-message")) }
                     input #(format!("msg-{id}")) name="body" required maxlength="8000"
-                        autocomplete="off" placeholder=(ctx.t("type-message"));
+                        autocomplete="off" placeholder=(ctx.t("type-message")) data-key="message"
+                        aria-keyshortcuts=(inbox::keys("message"));
                     button type="submit" { (ctx.t("send")) }
                 }
             }
@@ -327,7 +375,8 @@ pub(super) fn disposition_form(ctx: &Ctx, it: &InteractionView, codes: &[Disposi
             form.stack hx-post=(format!("/ui/agent/interactions/{id}/disposition"))
                 hx-target="#work" {
                 label for=(format!("disp-{id}")) .sr { (title) }
-                select #(format!("disp-{id}")) name="code" required {
+                select #(format!("disp-{id}")) name="code" required data-key="disposition"
+                    aria-keyshortcuts=(inbox::keys("disposition")) {
                     option value="" { (ctx.t("choose-disposition")) }
                     @for d in codes {
                         option value=(d.code) selected[it.disposition.as_deref() == Some(&d.code)] {

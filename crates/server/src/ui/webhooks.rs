@@ -123,9 +123,9 @@ async fn box_html(st: &AppState, ctx: &Ctx, note: Markup) -> ApiResult<Markup> {
 }
 
 /// The administration page's card (HTML for its string template).
-pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
+pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<Markup> {
     if !crate::perms::allowed(ctx.p.role, Action::WebhooksManage) {
-        return Ok(String::new());
+        return Ok(html! {});
     }
     let hooks = box_html(st, ctx, html! {}).await?;
     Ok(html! {
@@ -133,8 +133,7 @@ pub async fn section_html(st: &AppState, ctx: &Ctx) -> ApiResult<String> {
             h2 #webhooks-h { (ctx.t("webhooks-title")) }
             (hooks)
         }
-    }
-    .into_string())
+    })
 }
 
 /// `POST /ui/admin/webhooks`.

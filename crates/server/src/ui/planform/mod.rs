@@ -454,13 +454,13 @@ fn render(ctx: &Ctx, f: &PlanForm, m: &Mistakes, saved: bool) -> Markup {
 
 /// The form of the stored plan (for the administration page, whose
 /// template is a string: the form comes as HTML).
-pub async fn form_html(st: &AppState, ctx: &Ctx, t: &store::Tenant) -> ApiResult<String> {
+pub async fn form_html(st: &AppState, ctx: &Ctx, t: &store::Tenant) -> ApiResult<Markup> {
     let doc = st.store.plan(t).await?.unwrap_or_default();
     let form = match document_value(&doc) {
         Ok(v) => render(ctx, &PlanForm::of(&v), &Mistakes::default(), false),
         Err(e) => html! { p.error { (e) } },
     };
-    Ok(form.into_string())
+    Ok(form)
 }
 
 /// `POST /ui/admin/plan/form`: saves the form through the plan's validator;
