@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -76,4 +77,19 @@ export async function signIn(page, url, username, password, tenant = "acme") {
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL(/\/ui\/(agent|wallboard|admin)/);
+}
+
+const AXE = readFileSync(resolve(here, "node_modules/axe-core/axe.min.js"), "utf8");
+
+/// axe-core's accessibility check of the page as it is now (WCAG 2.1 A and
+/// AA rules and best practices): fails listing each violation and where.
+/// The script is evaluated through the browser's debugging protocol, which
+/// the pages' Content-Security-Policy does not govern.
+export async function axeCheck(page, name) {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  assert.deepEqual(violations, [], `axe-core on ${name}:\n${violations.join("\n")}`);
 }

@@ -34,6 +34,8 @@
   document.addEventListener("htmx:afterSettle", tick);
   tick();
 
+  // Fields of forms being sent (their text is not kept across a refresh).
+  var sending = new Set();
   var flashTimer = null;
   function flash(msg) {
     var el = document.getElementById("flash");
@@ -66,10 +68,24 @@
         if (t.classList && t.classList.contains("log")) { t.scrollTop = t.scrollHeight; }
       }
     });
-    // A form that asks for it is emptied after a successful post.
+    // A form that asks for it is emptied after a successful post — and so is
+    // its copy, if a live refresh drew the form again while it was sending
+    // (what is being sent is not kept across that refresh either).
+    document.addEventListener("htmx:beforeRequest", function (e) {
+      var f = e.detail.elt;
+      if (f && f.hasAttribute && f.hasAttribute("data-reset")) {
+        f.querySelectorAll("[id]").forEach(function (x) { sending.add(x.id); });
+      }
+    });
     document.addEventListener("htmx:afterRequest", function (e) {
       var f = e.detail.elt;
-      if (e.detail.successful && f && f.hasAttribute && f.hasAttribute("data-reset")) { f.reset(); }
+      if (!f || !f.hasAttribute || !f.hasAttribute("data-reset")) { return; }
+      f.querySelectorAll("[id]").forEach(function (x) {
+        sending.delete(x.id);
+        var now = document.getElementById(x.id);
+        if (e.detail.successful && now && now.form && now.form !== f) { now.form.reset(); }
+      });
+      if (e.detail.successful) { f.reset(); }
     });
   }
 
@@ -86,7 +102,7 @@
         var dirty = f.tagName === "SELECT"
           ? Array.prototype.some.call(f.options, function (o) { return o.selected !== o.defaultSelected; })
           : f.value !== f.defaultValue;
-        if (dirty) { saved.push([f.id, f.value]); }
+        if (dirty && !sending.has(f.id)) { saved.push([f.id, f.value]); }
       });
       var a = document.activeElement;
       return { saved: saved, active: a && a.id && el.contains(a) ? a.id : null };
@@ -102,15 +118,24 @@
       snap.saved.forEach(function (x) { var f = document.getElementById(x[0]); if (f) { f.value = x[1]; } });
       if (snap.active) { var a = document.getElementById(snap.active); if (a) { a.focus(); } }
     });
-    var refresh = function (el) {
+    // Someone typing in a fragment is not interrupted: its refresh waits
+    // until they pause (at most 8 s), so no keystroke falls between the old
+    // field and the new one.
+    var lastKey = 0;
+    document.addEventListener("input", function () { lastKey = Date.now(); }, true);
+    var typingIn = function (el) {
+      var a = document.activeElement;
+      return a && el.contains(a) && /^(INPUT|TEXTAREA)$/.test(a.tagName) && Date.now() - lastKey < 1500;
+    };
+    var refresh = function (el, waited) {
       if (pending.has(el)) { return; }
       pending.set(el, setTimeout(function () {
         pending.delete(el);
-        if (document.body.contains(el)) {
-          live.add(el);
-          htmx.ajax("GET", el.getAttribute("data-src"), { target: el, swap: "innerHTML" });
-        }
-      }, 120));
+        if (!document.body.contains(el)) { return; }
+        if (typingIn(el) && (waited || 0) < 8000) { refresh(el, (waited || 0) + 500); return; }
+        live.add(el);
+        htmx.ajax("GET", el.getAttribute("data-src"), { target: el, swap: "innerHTML" });
+      }, waited ? 500 : 120));
     };
     var onFact = function (kind) {
       document.querySelectorAll("[data-live]").forEach(function (el) {

@@ -6,7 +6,9 @@
 // agent's choice survives live refreshes). Keyboard shortcuts: Alt+A accept,
 // Alt+R reject, Alt+N / Alt+P next and previous conversation, Alt+M write,
 // Control+Enter send, Alt+D disposition, Alt+C complete, Alt+Y ready,
-// Alt+U not ready, ? this list (docs/ui.md).
+// Alt+U not ready, ? this list (docs/ui.md). Canned replies go into their
+// conversation's field; a script's branching questions show the path the
+// answers choose.
 (function () {
   "use strict";
   var body = document.body;
@@ -126,13 +128,57 @@
     if (o) { session.setItem("centralita.open", o.getAttribute("data-offer")); }
   });
 
+  // --- canned replies: the chosen one goes into its conversation's field
+  document.addEventListener("change", function (e) {
+    var sel = e.target;
+    if (sel.matches && sel.matches("select[data-canned]") && sel.value) {
+      var field = document.getElementById(sel.getAttribute("data-canned"));
+      if (field) {
+        field.value = field.value.trim() ? field.value.replace(/\s*$/, " ") + sel.value : sel.value;
+        field.focus();
+      }
+      sel.value = "";
+      return;
+    }
+    var form = sel.closest && sel.closest("form");
+    if (form && form.querySelector(".question[data-field]")) { branch(form); }
+  });
+
+  // --- scripts that branch: a question's answer chooses the next question;
+  // questions off the path are hidden and not sent.
+  function branch(form) {
+    var list = Array.prototype.slice.call(form.querySelectorAll(".question[data-field]"));
+    var shown = new Set(), i = 0;
+    while (i < list.length) {
+      var q = list[i], next = q.getAttribute("data-next"), f = q.querySelector("select, input");
+      var v = f ? f.value : "", to = null;
+      shown.add(q);
+      if (next) {
+        if (!v) { break; }
+        try { to = JSON.parse(next)[v] || null; } catch (err) { to = null; }
+      }
+      if (to === "end") { break; }
+      var at = to ? list.findIndex(function (x) { return x.getAttribute("data-field") === to; }) : -1;
+      i = at > i ? at : i + 1;
+    }
+    list.forEach(function (q) {
+      var on = shown.has(q);
+      q.hidden = !on;
+      q.querySelectorAll("input, select").forEach(function (x) { x.disabled = !on; });
+    });
+  }
+  function branchAll() {
+    document.querySelectorAll("form").forEach(function (f) { if (f.querySelector(".question[data-field]")) { branch(f); } });
+  }
+
   function settle() {
+    branchAll();
     openItem(session.getItem("centralita.open"));
     scanOffers();
     first = false;
   }
   document.addEventListener("htmx:afterSettle", function (e) {
-    if (e.detail.target && e.detail.target.id === "work") { settle(); }
+    if (e.detail.target && e.detail.target.id === "work") { settle(); } else { branchAll(); }
   });
 
   // --- keyboard shortcuts
@@ -147,9 +193,9 @@
     var opt = Array.prototype.filter.call(sel.options, function (o) {
       return ready ? o.value === "available" : o.value.indexOf("not_ready:") === 0;
     })[0];
-    if (!opt || !sel.form) { return; }
+    if (!opt || !window.htmx) { return; }
     sel.value = opt.value;
-    sel.form.requestSubmit();
+    htmx.ajax("POST", "/ui/agent/state", { target: "#agent-state", values: { state: opt.value } });
   }
   function click(el) { if (el) { el.click(); } }
   function focus(el) { if (el) { el.focus(); } }
@@ -167,7 +213,11 @@
   document.addEventListener("keydown", function (e) {
     var t = e.target, typing = t && (/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable);
     if (e.key === "?" && !typing && !e.altKey && !e.ctrlKey && !e.metaKey) { e.preventDefault(); openHelp(); return; }
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && typing && t.form) { e.preventDefault(); t.form.requestSubmit(); return; }
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && typing && t.form && window.htmx) {
+      e.preventDefault();
+      htmx.trigger(t.form, "submit");
+      return;
+    }
     if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) { return; }
     var act = ACTIONS[e.code];
     if (act) { e.preventDefault(); act(); }

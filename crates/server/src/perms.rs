@@ -412,6 +412,18 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "GET",
+        "/api/v1/settings/desktop",
+        Some(Action::RoutingRead),
+        "The agent desktop's settings document (reason codes, dispositions, scripts, canned replies)",
+    ),
+    r(
+        "PUT",
+        "/api/v1/settings/desktop",
+        Some(Action::RoutingManage),
+        "Replace the agent desktop's settings document (checked as the administration page checks it)",
+    ),
+    r(
+        "GET",
         "/api/v1/settings/customer-fields",
         Some(Action::CustomersRead),
         "The custom fields the tenant defined on customer records",

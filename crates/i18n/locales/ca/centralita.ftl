@@ -598,3 +598,4 @@ shortcut-ready = A punt (disponible)
 shortcut-not-ready = No disponible (primer motiu)
 shortcut-help = Mostrar aquesta ajuda
 close = Tanca
+canned-replies = Respostes predefinides

@@ -604,3 +604,4 @@ shortcut-ready = Připraven (k dispozici)
 shortcut-not-ready = Nepřipraven (první důvod)
 shortcut-help = Zobrazit tuto nápovědu
 close = Zavřít
+canned-replies = Připravené odpovědi

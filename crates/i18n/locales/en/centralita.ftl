@@ -598,3 +598,4 @@ shortcut-ready = Ready (available)
 shortcut-not-ready = Not ready (first reason)
 shortcut-help = Show this help
 close = Close
+canned-replies = Canned replies

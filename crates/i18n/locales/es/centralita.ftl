@@ -598,3 +598,4 @@ shortcut-ready = Listo (disponible)
 shortcut-not-ready = No disponible (primer motivo)
 shortcut-help = Mostrar esta ayuda
 close = Cerrar
+canned-replies = Respuestas predefinidas

@@ -652,6 +652,18 @@ pub const IO: &[Io] = &[
     ),
     io(
         "GET",
+        "/api/v1/settings/desktop",
+        Empty,
+        &[(200, Json(schema::<crate::routes::settings::DesktopDoc>))],
+    ),
+    io(
+        "PUT",
+        "/api/v1/settings/desktop",
+        Json(schema::<crate::routes::settings::DesktopDoc>),
+        DONE,
+    ),
+    io(
+        "GET",
         "/api/v1/settings/customer-fields",
         Empty,
         &[(200, Json(schema::<model::fields::FieldDefsDoc>))],

@@ -327,6 +327,10 @@ pub fn router(state: AppState) -> Router {
             get(settings::get_tenant).put(settings::put_tenant),
         )
         .route(
+            "/api/v1/settings/desktop",
+            get(settings::get_desktop).put(settings::put_desktop),
+        )
+        .route(
             "/api/v1/settings/customer-fields",
             get(settings::get_fields).put(settings::put_fields),
         )

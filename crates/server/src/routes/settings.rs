@@ -15,6 +15,10 @@
 //! `customer_fields` (`model::fields`): `GET` and `PUT
 //! /api/v1/settings/customer-fields`.
 //!
+//! The agent desktop's document (reason codes, dispositions, scripts, canned
+//! replies: `ui::settings`) is `GET` and `PUT /api/v1/settings/desktop`, as
+//! text, checked as the administration page checks it.
+//!
 //! The tenant's task does not hold it yet: the pages that need the tenant's
 //! day (the wallboard's "today") read it from the store at the edge.
 
@@ -149,6 +153,45 @@ pub async fn put_fields(
         })
         .await?;
     let on = Some("settings:customer_fields".to_string());
+    crate::audit::record(&st, &p, crate::audit::AuditAction::SettingsReplaced, on).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The agent desktop's settings document as text (TOML or JSON): reason
+/// codes, disposition codes, scripts and canned replies (`ui::settings`).
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DesktopDoc {
+    /// The document, as the administration page shows it.
+    pub document: String,
+}
+
+/// `GET /api/v1/settings/desktop`: the document as set (the default when none was).
+pub async fn get_desktop(State(st): State<AppState>, p: Principal) -> ApiResult<Response> {
+    p.require(Action::RoutingRead)?;
+    let (document, _) = crate::ui::settings::DesktopSettings::of(&st, p.tenant()?).await?;
+    Ok(axum::Json(DesktopDoc { document }).into_response())
+}
+
+/// `PUT /api/v1/settings/desktop`: replaces the document after the same
+/// checks as the administration page (a mistake names where it is).
+pub async fn put_desktop(
+    State(st): State<AppState>,
+    p: Principal,
+    Body(doc): Body<DesktopDoc>,
+) -> ApiResult<Response> {
+    p.require(Action::RoutingManage)?;
+    crate::ui::settings::DesktopSettings::parse(&doc.document)
+        .map_err(|e| ApiError::field("document", e))?;
+    st.hub
+        .tenant(p.tenant()?)
+        .await?
+        .call(Op::SetSetting {
+            name: crate::ui::settings::DESKTOP.into(),
+            document: doc.document,
+        })
+        .await?;
+    let on = Some("settings:desktop".to_string());
     crate::audit::record(&st, &p, crate::audit::AuditAction::SettingsReplaced, on).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

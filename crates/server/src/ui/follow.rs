@@ -167,7 +167,8 @@ impl Feed {
     /// The kinds that change it, in groups.
     fn groups(self) -> &'static [&'static [&'static str]] {
         match self {
-            Feed::AgentState => &[&["routing.agent_state_changed"]],
+            // The state, and the own figures beside it (a contact taken).
+            Feed::AgentState => &[&["routing.agent_state_changed", "routing.accepted"]],
             Feed::Previews => &[PREVIEWS],
             Feed::AgentWork => &[ROUTING],
             Feed::Conversation => &[&["chat_message"]],

@@ -138,6 +138,24 @@ pub fn why(ctx: &Ctx, reason: &Reason, queues: &[QueueInfo]) -> Markup {
     }
 }
 
+/// The canned replies of a conversation: picking one puts its text in the
+/// field `target` (the page's script), for the agent to edit and send.
+pub fn canned(ctx: &Ctx, target: &str, replies: &[(String, String)]) -> Markup {
+    if replies.is_empty() {
+        return html! {};
+    }
+    let id = format!("canned-{target}");
+    html! {
+        div.card.canned {
+            label for=(id) { (ctx.t("canned-replies")) }
+            select #(id) data-canned=(target) {
+                option value="" { "—" }
+                @for (title, text) in replies { option value=(text) { (title) } }
+            }
+        }
+    }
+}
+
 /// The keyboard shortcuts' help: a dialog the `?` key or its button opens.
 pub fn help(ctx: &Ctx) -> Markup {
     html! {

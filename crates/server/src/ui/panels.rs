@@ -197,6 +197,34 @@ impl Desk<'_> {
             .and_then(|q| self.queues.iter().find(|x| i64::from(x.id) == q))
     }
 
+    /// The canned replies offered in a conversation (its queue's, in its
+    /// language), filled in for its customer and this agent: title and text.
+    fn replies(
+        &self,
+        it: &InteractionView,
+        queue: Option<&str>,
+        pop: &CustomerPop,
+    ) -> Vec<(String, String)> {
+        let attrs: model::Attributes = it
+            .attributes
+            .clone()
+            .and_then(|a| serde_json::from_value(a).ok())
+            .unwrap_or_default();
+        let lang = attrs.language.as_ref().map(|l| l.as_str());
+        let customer = pop.customer.as_ref().map(|c| c.name.as_str());
+        let agent = self
+            .agents
+            .iter()
+            .find(|a| a.id == self.agent)
+            .map_or("", |a| a.name.as_str());
+        self.settings
+            .replies
+            .iter()
+            .filter(|r| r.fits(queue, lang))
+            .map(|r| (r.title.clone(), r.fill(customer, agent)))
+            .collect()
+    }
+
     /// An interaction's heading: channel, id and queue (plain text).
     fn head(&self, it: &InteractionView) -> String {
         format!(
@@ -262,6 +290,11 @@ async fn interaction(d: &Desk<'_>, it: &InteractionView, pop: &CustomerPop) -> A
     };
     let notes = st.store.notes(t, it.id).await?;
     let codes = d.settings.codes_for(st, t, it, qname).await?;
+    let replies = match (ended, it.channel) {
+        (false, model::Channel::Chat) => Some(("msg", d.replies(it, qname, pop))),
+        (false, model::Channel::Email) => Some(("reply", d.replies(it, qname, pop))),
+        _ => None,
+    };
     let controls = match ended {
         true => None,
         false => Some(super::calls::controls(st, ctx, t, it, &d.agents, d.agent).await?),
@@ -284,6 +317,9 @@ async fn interaction(d: &Desk<'_>, it: &InteractionView, pop: &CustomerPop) -> A
                 }
                 div {
                     @if let Some(c) = conversation { (c) }
+                    @if let Some((field, replies)) = replies {
+                        (inbox::canned(ctx, &format!("{field}-{}", it.id), &replies))
+                    }
                     (notes_card(ctx, it, &notes))
                 }
                 div {

@@ -368,16 +368,19 @@ fn questions(
             @for (n, q) in desk.questions.iter().enumerate() {
                 @let input_id = format!("q-{}-{n}", it.id);
                 @let current = pop.field(&q.field).unwrap_or("");
-                label for=(input_id) {
-                    (q.label) " " span.hint { "(" (ctx.t("profiling-question")) ")" }
-                }
-                @if q.options.is_empty() {
-                    input #(input_id) name=(q.field) value=(current) maxlength="1024";
-                } @else {
-                    select #(input_id) name=(q.field) {
-                        option value="" { "—" }
-                        @for o in &q.options {
-                            option value=(o) selected[o == current] { (o) }
+                @let next = (!q.next.is_empty()).then(|| serde_json::json!(q.next).to_string());
+                div.question data-field=(q.field) data-next=[next] {
+                    label for=(input_id) {
+                        (q.label) " " span.hint { "(" (ctx.t("profiling-question")) ")" }
+                    }
+                    @if q.options.is_empty() {
+                        input #(input_id) name=(q.field) value=(current) maxlength="1024";
+                    } @else {
+                        select #(input_id) name=(q.field) {
+                            option value="" { "—" }
+                            @for o in &q.options {
+                                option value=(o) selected[o == current] { (o) }
+                            }
                         }
                     }
                 }

@@ -16,7 +16,18 @@
 //! field = "contract"            # saved on the customer record
 //! label = "Which contract do you have?"
 //! options = ["prepaid", "postpaid"]             # empty: free text
+//! next = { prepaid = "top_up", postpaid = "end" } # an answer's next question
+//! [[reply]]                     # a canned reply
+//! title = "Greeting"
+//! text = "Hola {customer_first}, soy {agent}. ¿En qué puedo ayudarle?"
+//! queues = ["support"]          # empty: every queue
+//! language = "es"               # none: every language
 //! ```
+//!
+//! A question's `next` branches the script: the answer named there leads to
+//! that question (a later one) or to `end`; other answers go on to the next
+//! question in order. A canned reply's placeholders are `{customer}`,
+//! `{customer_first}` and `{agent}`.
 
 use serde::{Deserialize, Serialize};
 
@@ -86,6 +97,83 @@ pub struct Question {
     /// Allowed answers (empty: free text).
     #[serde(default)]
     pub options: Vec<String>,
+    /// Where an answer leads: a later question's field, or `end`.
+    #[serde(default)]
+    pub next: std::collections::BTreeMap<String, String>,
+}
+
+/// The end of a branching script (a `next` target).
+pub const END: &str = "end";
+/// Longest canned reply, in bytes.
+pub const REPLY_LEN_MAX: usize = 4_000;
+/// The placeholders a canned reply may hold.
+pub const PLACEHOLDERS: [&str; 3] = ["customer", "customer_first", "agent"];
+
+/// A canned reply an agent inserts in a conversation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reply {
+    /// What the agent picks it by.
+    pub title: String,
+    /// The text, with placeholders (`{customer}`, `{customer_first}`, `{agent}`).
+    pub text: String,
+    /// The queues it is offered on (empty: every queue).
+    #[serde(default)]
+    pub queues: Vec<String>,
+    /// The conversation language it is written in (none: every language).
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+impl Reply {
+    /// Whether it is offered in a conversation of this queue and language
+    /// (a conversation of unknown language is offered every reply).
+    pub fn fits(&self, queue: Option<&str>, language: Option<&str>) -> bool {
+        let queue_ok =
+            self.queues.is_empty() || queue.is_some_and(|q| self.queues.iter().any(|x| x == q));
+        let lang_ok = match (&self.language, language) {
+            (Some(mine), Some(theirs)) => mine.eq_ignore_ascii_case(theirs),
+            _ => true,
+        };
+        queue_ok && lang_ok
+    }
+
+    /// The text with its placeholders filled in (an unknown value: empty).
+    pub fn fill(&self, customer: Option<&str>, agent: &str) -> String {
+        let customer = customer.unwrap_or("").trim();
+        let first = customer.split_whitespace().next().unwrap_or("");
+        self.text
+            .replace("{customer_first}", first)
+            .replace("{customer}", customer)
+            .replace("{agent}", agent)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        check_label("reply.title", &self.title)?;
+        if self.text.trim().is_empty() || self.text.len() > REPLY_LEN_MAX {
+            return Err(format!(
+                "reply {:?}.text: 1 to {REPLY_LEN_MAX} bytes",
+                self.title
+            ));
+        }
+        let mut rest = self.text.as_str();
+        while let Some(open) = rest.find('{') {
+            let tail = &rest[open + 1..];
+            let name = tail.split('}').next().unwrap_or("");
+            if !tail.contains('}') || !PLACEHOLDERS.contains(&name) {
+                return Err(format!(
+                    "reply {:?}.text: unknown placeholder {{{name}}} (known: {{customer}}, {{customer_first}}, {{agent}})",
+                    self.title
+                ));
+            }
+            rest = &tail[name.len() + 1..];
+        }
+        check_len("reply.queues", &self.queues)?;
+        if let Some(l) = &self.language {
+            check_code("reply.language", l)?;
+        }
+        Ok(())
+    }
 }
 
 /// What the desktop shows for one queue.
@@ -118,6 +206,9 @@ pub struct DesktopSettings {
     /// Per queue.
     #[serde(default, rename = "queue")]
     pub queues: Vec<QueueDesk>,
+    /// Canned replies.
+    #[serde(default, rename = "reply")]
+    pub replies: Vec<Reply>,
 }
 
 fn check_label(what: &str, s: &str) -> Result<(), String> {
@@ -131,6 +222,25 @@ fn check_label(what: &str, s: &str) -> Result<(), String> {
 
 fn check_code(what: &str, s: &str) -> Result<(), String> {
     model::ReasonCode::parse(s).map_err(|e| format!("{what}: {e}"))?;
+    Ok(())
+}
+
+/// A question's branches lead to a later question of its queue, or to the end.
+fn check_branches(q: &QueueDesk, n: usize, qu: &Question) -> Result<(), String> {
+    for (answer, to) in &qu.next {
+        if !qu.options.is_empty() && !qu.options.contains(answer) {
+            return Err(format!(
+                "queue {:?}.question {:?}.next: {answer:?} is not one of its options",
+                q.name, qu.field
+            ));
+        }
+        if to != END && !q.questions[n + 1..].iter().any(|x| &x.field == to) {
+            return Err(format!(
+                "queue {:?}.question {:?}.next: {to:?} is not a later question's field (or \"end\")",
+                q.name, qu.field
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -178,14 +288,19 @@ impl DesktopSettings {
                 check_label("queue.script", step)?;
             }
             check_len("queue.question", &q.questions)?;
-            for qu in &q.questions {
+            for (n, qu) in q.questions.iter().enumerate() {
                 check_code("queue.question.field", &qu.field)?;
                 check_label("queue.question.label", &qu.label)?;
                 check_len("queue.question.options", &qu.options)?;
                 for o in &qu.options {
                     check_label("queue.question.options", o)?;
                 }
+                check_branches(q, n, qu)?;
             }
+        }
+        check_len("reply", &s.replies)?;
+        for r in &s.replies {
+            r.check()?;
         }
         Ok(s)
     }
@@ -278,6 +393,36 @@ mod tests {
         let doc = "[[queue]]\nname = \"support\"\ndispositions = [\"nope\"]\n";
         let e = DesktopSettings::parse(doc).unwrap_err();
         assert!(e.contains("\"nope\""), "{e}");
+    }
+
+    #[test]
+    fn canned_replies_fill_their_placeholders_and_fit_their_queue_and_language() {
+        let doc = "[[reply]]\ntitle = \"Hola\"\ntext = \"Hola {customer_first}, soy {agent}.\"\nqueues = [\"support\"]\nlanguage = \"es\"\n";
+        let s = DesktopSettings::parse(doc).unwrap();
+        let r = &s.replies[0];
+        assert_eq!(r.fill(Some("Eva Puig"), "Ana"), "Hola Eva, soy Ana.");
+        assert_eq!(r.fill(None, "Ana"), "Hola , soy Ana.");
+        assert!(r.fits(Some("support"), Some("ES")));
+        assert!(r.fits(Some("support"), None));
+        assert!(!r.fits(Some("support"), Some("ca")));
+        assert!(!r.fits(Some("sales"), Some("es")));
+        let bad = doc.replace("{agent}", "{agnet}");
+        let e = DesktopSettings::parse(&bad).unwrap_err();
+        assert!(e.contains("{agnet}"), "{e}");
+    }
+
+    #[test]
+    fn a_branch_leads_to_a_later_question_or_the_end() {
+        let q = |next: &str| {
+            format!(
+                "[[queue]]\nname = \"s\"\n[[queue.question]]\nfield = \"kind\"\nlabel = \"K\"\noptions = [\"a\", \"b\"]\nnext = {next}\n[[queue.question]]\nfield = \"more\"\nlabel = \"M\"\n"
+            )
+        };
+        assert!(DesktopSettings::parse(&q("{ a = \"more\", b = \"end\" }")).is_ok());
+        let e = DesktopSettings::parse(&q("{ c = \"more\" }")).unwrap_err();
+        assert!(e.contains("\"c\" is not one of its options"), "{e}");
+        let e = DesktopSettings::parse(&q("{ a = \"kind\" }")).unwrap_err();
+        assert!(e.contains("not a later question"), "{e}");
     }
 
     #[test]
