@@ -351,3 +351,42 @@ async fn an_agents_capacity_per_channel_is_set_through_the_api_and_routing_keeps
         (2, 0, 1)
     );
 }
+
+#[tokio::test]
+async fn the_agent_form_sets_a_capacity_and_says_a_mistake_next_to_the_field() {
+    let e = env().await;
+    let (t, mut admin) = tenant(&e).await;
+    let hash = auth::hash_password(PASSWORD).unwrap();
+    e.store
+        .create_user(&t, "boss", &hash, "admin", 1)
+        .await
+        .unwrap();
+    let (mut page, _) = common::page_session(&e.app, ("acme", "boss", PASSWORD), "en").await;
+    let body = |r: &common::client::Reply| String::from_utf8_lossy(&r.body).to_string();
+    for (form, names) in [
+        ("name=ana&skills=support%3Aeight", "skills"),
+        ("name=ana&skills=support%3A5&capacity=pigeon%3A1", "pigeon"),
+        ("name=ana&skills=support%3A5&capacity=chat%3A21", "chat:21"),
+    ] {
+        let r = page.form("/ui/admin/agents", &[], form).await.unwrap();
+        assert_eq!(r.status, 422, "{form}: {}", body(&r));
+        assert_eq!(r.headers["hx-retarget"], "#na-msg");
+        assert!(body(&r).contains(names), "{form}: {}", body(&r));
+        assert!(!body(&r).contains('{'), "no raw JSON: {}", body(&r));
+    }
+    let a = admin.get("/api/v1/agents/0").await.unwrap().json();
+    assert_eq!(a["capacity"]["chat"], 3, "nothing changed: {a}");
+    let form = "name=ana&skills=support%3A5&capacity=chat%3A1%2C+email%3A0";
+    let r = page.form("/ui/admin/agents", &[], form).await.unwrap();
+    assert_eq!(r.status, 200, "{}", body(&r));
+    assert!(body(&r).contains("chat:1, email:0"), "{}", body(&r));
+    let a = admin.get("/api/v1/agents/0").await.unwrap().json();
+    assert_eq!(
+        (
+            a["capacity"]["chat"].as_u64(),
+            a["capacity"]["email"].as_u64()
+        ),
+        (Some(1), Some(0)),
+        "{a}"
+    );
+}

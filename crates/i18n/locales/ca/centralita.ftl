@@ -599,3 +599,5 @@ shortcut-not-ready = No disponible (primer motiu)
 shortcut-help = Mostrar aquesta ajuda
 close = Tanca
 canned-replies = Respostes predefinides
+capacity = Capacitat
+capacity-hint = Interaccions alhora per canal quan no és la predeterminada (veu 1, xat 3, correu 5…), p. ex. chat:2, email:0.

@@ -599,3 +599,5 @@ shortcut-not-ready = No disponible (primer motivo)
 shortcut-help = Mostrar esta ayuda
 close = Cerrar
 canned-replies = Respuestas predefinidas
+capacity = Capacidad
+capacity-hint = Interacciones a la vez por canal cuando no es la predeterminada (voz 1, chat 3, correo 5…), p. ej. chat:2, email:0.

@@ -85,6 +85,7 @@ async fn agents_list(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<Markup> 
                     th scope="col" { (ctx.t("agent")) }
                     th scope="col" { (ctx.t("skills")) }
                     th scope="col" { (ctx.t("teams")) }
+                    th scope="col" { (ctx.t("capacity")) }
                     th scope="col" { (ctx.t("state")) }
                 }
             }
@@ -94,6 +95,7 @@ async fn agents_list(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<Markup> 
                         td { (a.name) }
                         td { (skills(a)) }
                         td { (a.teams.join(", ")) }
+                        td { (capacity_text(a)) }
                         td { (state(a)) }
                     }
                 }
@@ -101,6 +103,43 @@ async fn agents_list(st: &AppState, ctx: &Ctx, t: &Tenant) -> ApiResult<Markup> 
         }
         (teams_table(ctx, &agents))
     })
+}
+
+/// An agent's capacity where it differs from the channel's default
+/// (`chat:2, email:0`), as the form takes it.
+fn capacity_text(a: &Agent) -> String {
+    a.capacity
+        .iter()
+        .filter(|(c, n)| **n != c.default_capacity())
+        .map(|(c, n)| format!("{}:{n}", c.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Parses `chat:2, email:0` (channel:interactions at once).
+pub fn parse_capacity(s: &str) -> Result<BTreeMap<model::Channel, u8>, ApiError> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let bad =
+                || ApiError::field("capacity", format!("{p:?}: write channel:number (chat:2)"));
+            let (c, n) = p.split_once(':').ok_or_else(bad)?;
+            let c = c
+                .trim()
+                .parse::<model::Channel>()
+                .map_err(|e| ApiError::field("capacity", e.to_string()))?;
+            let n = n.trim().parse::<u8>().map_err(|_| bad())?;
+            if n > center::command::AGENT_CAPACITY_MAX {
+                let max = center::command::AGENT_CAPACITY_MAX;
+                return Err(ApiError::field(
+                    "capacity",
+                    format!("{p:?}: 0 to {max} at once"),
+                ));
+            }
+            Ok((c, n))
+        })
+        .collect()
 }
 
 /// The users card: the list and the form that adds one.
@@ -145,8 +184,13 @@ fn agents_card(ctx: &Ctx, agents: Markup) -> Markup {
                 input #na-teams name="teams" placeholder="vip, billing"
                     aria-describedby="na-teams-hint";
                 p.hint #na-teams-hint { (ctx.t("teams-hint")) }
+                label for="na-capacity" { (ctx.t("capacity")) }
+                input #na-capacity name="capacity" placeholder="chat:2, email:0"
+                    aria-describedby="na-capacity-hint";
+                p.hint #na-capacity-hint { (ctx.t("capacity-hint")) }
                 label for="na-user" { (ctx.t("agent-user")) }
                 input #na-user name="username" maxlength="64";
+                p #na-msg aria-live="polite" {}
                 button type="submit" { (ctx.t("save")) }
             }
         }
@@ -266,6 +310,9 @@ pub struct AgentForm {
     pub username: String,
     /// `team, …` (absent: the agent's teams stay as they are).
     pub teams: Option<String>,
+    /// `channel:number, …` (empty: the capacity stays as it is).
+    #[serde(default)]
+    pub capacity: String,
 }
 
 /// Parses `support:8, sales:4`.
@@ -294,7 +341,21 @@ pub async fn define_agent(
     UiForm(f): UiForm<AgentForm>,
 ) -> ApiResult<Response> {
     let t = p.tenant()?.clone();
+    let ctx = Ctx::new(&st, p, &headers).await?;
+    match save_agent(&st, &t, f).await {
+        Ok(()) => Ok(markup_response(agents_list(&st, &ctx, &t).await?)),
+        // A mistake is said next to the form, which keeps what was typed.
+        Err(e) if e.status.is_client_error() => {
+            Ok(super::users::said(false, "#na-msg", &e.message))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Defines (or changes) an agent from the form: skills, teams, user, capacity.
+async fn save_agent(st: &AppState, t: &Tenant, f: AgentForm) -> ApiResult<()> {
     let skills = parse_skills(&f.skills)?;
+    let capacity = parse_capacity(&f.capacity)?;
     let name = f.name.trim().to_string();
     let existing = st
         .store
@@ -311,10 +372,9 @@ pub async fn define_agent(
             .map(str::to_string)
             .collect()
     });
-    crate::routes::agents::check_username(&st, &t, username.as_deref()).await?;
-    st.hub
-        .tenant(&t)
-        .await?
+    crate::routes::agents::check_username(st, t, username.as_deref()).await?;
+    let h = st.hub.tenant(t).await?;
+    let ack = h
         .call(Op::DefineAgent {
             id: existing,
             name,
@@ -323,8 +383,14 @@ pub async fn define_agent(
             teams,
         })
         .await?;
-    let ctx = Ctx::new(&st, p, &headers).await?;
-    Ok(markup_response(agents_list(&st, &ctx, &t).await?))
+    if !capacity.is_empty() {
+        let agent = match (existing, ack) {
+            (Some(id), _) | (None, crate::tenant::Ack::Id(id)) => id,
+            _ => return Err(ApiError::internal("unexpected ack")),
+        };
+        h.call(Op::SetCapacity { agent, capacity }).await?;
+    }
+    Ok(())
 }
 
 /// A document form (routing plan, desktop settings).
