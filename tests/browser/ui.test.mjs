@@ -371,6 +371,7 @@ test("an agent and a supervisor work a chat end to end in the browser", { timeou
   });
 
   await t.test("the supervisor switches to Catalan and sees Catalan labels", async () => {
+    await supPage.locator("details.prefs-menu summary").click();
     await supPage.getByLabel("Language").selectOption("ca");
     await supPage.getByRole("button", { name: "Apply" }).click();
     await supPage.waitForFunction(() => document.documentElement.lang === "ca", null, { timeout: 5000 });

@@ -31,6 +31,17 @@
     });
   }
   setInterval(tick, 1000);
+
+  // A table wider than a narrow screen scrolls in its own box: keyboard
+  // users reach it too.
+  function scrollables() {
+    document.querySelectorAll("main table").forEach(function (t) {
+      if (t.scrollWidth > t.clientWidth + 1) { t.tabIndex = 0; } else { t.removeAttribute("tabindex"); }
+    });
+  }
+  document.addEventListener("htmx:afterSettle", scrollables);
+  window.addEventListener("resize", scrollables);
+  scrollables();
   document.addEventListener("htmx:afterSettle", tick);
   tick();
 

@@ -601,3 +601,4 @@ close = Tanca
 canned-replies = Respostes predefinides
 capacity = Capacitat
 capacity-hint = Interaccions alhora per canal quan no és la predeterminada (veu 1, xat 3, correu 5…), p. ex. chat:2, email:0.
+preferences = Idioma i zona horària

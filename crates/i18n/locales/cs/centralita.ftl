@@ -607,3 +607,4 @@ close = Zavřít
 canned-replies = Připravené odpovědi
 capacity = Kapacita
 capacity-hint = Počet interakcí najednou podle kanálu, pokud se liší od výchozí (hlas 1, chat 3, e-mail 5…), např. chat:2, email:0.
+preferences = Jazyk a časové pásmo

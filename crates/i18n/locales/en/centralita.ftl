@@ -601,3 +601,4 @@ close = Close
 canned-replies = Canned replies
 capacity = Capacity
 capacity-hint = Interactions at once per channel where not the default (voice 1, chat 3, e-mail 5…), e.g. chat:2, email:0.
+preferences = Language and time zone

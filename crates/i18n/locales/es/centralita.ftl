@@ -601,3 +601,4 @@ close = Cerrar
 canned-replies = Respuestas predefinidas
 capacity = Capacidad
 capacity-hint = Interacciones a la vez por canal cuando no es la predeterminada (voz 1, chat 3, correo 5…), p. ej. chat:2, email:0.
+preferences = Idioma y zona horaria

@@ -131,7 +131,7 @@ async fn sessions_box(st: &AppState, ctx: &Ctx, headers: &HeaderMap) -> ApiResul
     Ok(html! {
         #ses-box {
             table {
-                thead { tr { th { "#" } th { (ctx.t("session-expires")) } th {} } }
+                thead { tr { th { "#" } th { (ctx.t("session-expires")) } th { span.sr { (ctx.t("actions")) } } } }
                 tbody {
                     @for (id, expires) in &list {
                         (session_row(ctx, id, *expires, current.as_deref() == Some(id.as_str())))

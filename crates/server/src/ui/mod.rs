@@ -265,8 +265,22 @@ fn zone_list() -> Markup {
     }
 }
 
-/// The language and time-zone form in the header.
+/// The language and time-zone form in the header, folded behind a button
+/// that shows the current ones (the header stays on one line).
 fn prefs_form(ctx: &Ctx) -> Markup {
+    html! {
+        details.prefs-menu {
+            summary title=(ctx.t("preferences")) {
+                span.sr { (ctx.t("preferences")) ": " }
+                (ctx.lang.code().to_uppercase()) " · " (ctx.tz.name())
+            }
+            (prefs_fields(ctx))
+        }
+    }
+}
+
+/// The preferences' form itself.
+fn prefs_fields(ctx: &Ctx) -> Markup {
     html! {
         form.prefs hx-post="/ui/preferences" hx-swap="none" {
             label for="pref-lang" { (ctx.t("language")) } " "

@@ -85,7 +85,7 @@ fn list(ctx: &Ctx, tokens: &[TokenInfo]) -> Markup {
                         th { (ctx.t("token-created")) }
                         th { (ctx.t("token-expires")) }
                         th { (ctx.t("token-last-used")) }
-                        th {}
+                        th { span.sr { (ctx.t("actions")) } }
                     }
                 }
                 tbody {

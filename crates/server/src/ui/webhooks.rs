@@ -75,7 +75,7 @@ fn list(ctx: &Ctx, hooks: &[(Webhook, Option<Delivery>)]) -> Markup {
                     th { (ctx.t("webhook-kinds")) }
                     th { (ctx.t("webhook-cursor")) }
                     th { (ctx.t("webhook-last")) }
-                    th {}
+                    th { span.sr { (ctx.t("actions")) } }
                 } }
                 tbody {
                     @for (w, last) in hooks { (row(ctx, w, last.as_ref())) }
