@@ -55,6 +55,10 @@ const SERVER: &[&str] = &[
     "campaign_defined",
     "campaign_contacts",
     "dialer_input",
+    "quality.evaluated",
+    "quality.acknowledged",
+    "quality.playlist_set",
+    "quality.playlist_removed",
 ];
 
 /// The switch's facts about calls.
