@@ -297,6 +297,11 @@ mod tests {
                         all.insert(format!("outbound.{k}"));
                     }
                 }
+                "quality" => {
+                    for k in variants::<model::quality::QualityFact>(r#"{"type": "?"}"#) {
+                        all.insert(format!("quality.{k}"));
+                    }
+                }
                 other => {
                     all.insert(other.to_string());
                 }

@@ -36,7 +36,7 @@ pub async fn page(
             @if lists.is_empty() { p { (ctx.t("training-none")) } } @else {
                 ul #playlists { @for l in &lists { li {
                     a href=(format!("/ui/training/{}", l.id)) { (l.name) }
-                    " " span.hint { (ctx.ta("training-count", &[("count", i18n::Arg::Num((l.items.len() as f64)))])) }
+                    " " span.hint { (ctx.ta("training-count", &[("count", i18n::Arg::Num(l.items.len() as f64))])) }
                     @if !l.description.is_empty() { br; (l.description) }
                 } } }
             }
@@ -95,11 +95,11 @@ fn item(ctx: &Ctx, l: &PlaylistView, n: usize, it: &PlaylistItem, manage: bool) 
     let src = format!("/api/v1/playlists/{}/items/{n}/recording", l.id);
     html! {
         li.item {
-            h3 { (ctx.ta("training-item", &[("n", i18n::Arg::Num(((n + 1) as f64))), ("id", i18n::Arg::Num(it.interaction as f64))])) }
+            h3 { (ctx.ta("training-item", &[("n", i18n::Arg::Num((n + 1) as f64)), ("id", i18n::Arg::Num(it.interaction as f64))])) }
             @if !it.note.is_empty() { p.note { (it.note) } }
             @if let Some(ms) = it.start_ms { p.hint { (ctx.ta("training-start", &[("time", i18n::Arg::Str(clock(ms).as_str()))])) } }
             audio controls preload="none" src=(src) data-start-ms=[it.start_ms]
-                aria-label=(ctx.ta("training-item", &[("n", i18n::Arg::Num(((n + 1) as f64))), ("id", i18n::Arg::Num(it.interaction as f64))])) {}
+                aria-label=(ctx.ta("training-item", &[("n", i18n::Arg::Num((n + 1) as f64)), ("id", i18n::Arg::Num(it.interaction as f64))])) {}
             @if manage {
                 form hx-post=(format!("/ui/training/{}/items/{n}/remove", l.id)) hx-target="#items-msg" {
                     button type="submit" .secondary { (ctx.t("training-remove")) }
