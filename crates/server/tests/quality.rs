@@ -562,3 +562,125 @@ async fn playlists_and_audit(w: &mut World, call: i64) {
         );
     }
 }
+
+fn text(r: &common::client::Reply) -> String {
+    String::from_utf8_lossy(&r.body).to_string()
+}
+
+/// The pages: a supervisor evaluates a call on its page (the player with
+/// its pause, a comment at a moment), the agent acknowledges on theirs,
+/// a playlist is made and opened; every page is in the user's language.
+#[tokio::test]
+async fn the_pages_review_acknowledge_and_train() {
+    let mut w = world().await;
+    assert_eq!(
+        w.admin
+            .put("/api/v1/quality/forms", &forms())
+            .await
+            .unwrap()
+            .status,
+        204
+    );
+    let call = handled(&mut w, "voice", 0).await;
+    let chat = handled(&mut w, "chat", 1).await;
+    let (mut sup, _) = common::page_session(&w.e.app, ("acme", "sup1", PASSWORD), "es").await;
+    let page = text(
+        &sup.get(&format!("/ui/quality/interactions/{call}"))
+            .await
+            .unwrap(),
+    );
+    assert!(
+        page.contains(&format!(
+            "data-player=\"/api/v1/interactions/{call}/recording\""
+        )),
+        "{page}"
+    );
+    assert!(page.contains("data-pauses=\""), "{page}");
+    assert!(page.contains("Comentar en este momento"), "{page}");
+    assert!(page.contains("/ui/assets/player.js"));
+    let chat_page = text(
+        &sup.get(&format!("/ui/quality/interactions/{chat}?form=chats"))
+            .await
+            .unwrap(),
+    );
+    assert!(chat_page.contains("data-comment-message"), "{chat_page}");
+    // A wrong moment is shown next to the form; a right one saves and opens the evaluation.
+    let hx = [("hx-request", "true")];
+    let bad = "form=calls&q.greet=yes&q.verify=yes&q.tone=2&moment.0=ab&text.0=Here";
+    let r = sup
+        .form(&format!("/ui/quality/interactions/{call}"), &hx, bad)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{}", text(&r));
+    assert!(text(&r).contains("moment.0"));
+    let good = "form=calls&q.greet=yes&q.verify=yes&q.tone=2&moment.0=0%3A03&text.0=Listen+here&comment=Fine";
+    let r = sup
+        .form(&format!("/ui/quality/interactions/{call}"), &hx, good)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{}", text(&r));
+    let to = r.headers["hx-redirect"].to_str().unwrap().to_string();
+    let ev = text(&sup.get(&to).await.unwrap());
+    assert!(
+        ev.contains("data-seek-ms=\"3000\"") && ev.contains("Listen here"),
+        "{ev}"
+    );
+    assert!(
+        ev.contains("id=\"score\">80,0\u{a0}%"),
+        "1 + 2 + 2/4·2 of 5: {ev}"
+    );
+    let quality = text(&sup.get("/ui/quality").await.unwrap());
+    assert!(
+        quality.contains("id=\"scores\"") && quality.contains("<svg"),
+        "{quality}"
+    );
+    // The agent's pages: theirs only, and the acknowledgement.
+    let (mut ana, _) = common::page_session(&w.e.app, ("acme", "ana", PASSWORD), "en").await;
+    let mine = text(&ana.get("/ui/quality/mine").await.unwrap());
+    assert!(mine.contains(&to), "{mine}");
+    assert!(
+        mine.contains("href=\"/ui/quality/mine\""),
+        "the navigation has My evaluations"
+    );
+    let r = ana
+        .form(&format!("{to}/acknowledge"), &hx, "reply=Thanks")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    assert!(text(&r).contains("Acknowledged by ana"), "{}", text(&r));
+    assert_eq!(
+        ana.get(&format!("/ui/quality/interactions/{call}"))
+            .await
+            .unwrap()
+            .status,
+        403
+    );
+    // Training: made by the supervisor, opened by the agent.
+    let r = sup
+        .form(
+            "/ui/training",
+            &hx,
+            "name=Onboarding&description=First+week",
+        )
+        .await
+        .unwrap();
+    let list = r.headers["hx-redirect"].to_str().unwrap().to_string();
+    let body = format!("interaction={call}&note=The+identity+check&start=0%3A02");
+    assert_eq!(
+        sup.form(&format!("{list}/items"), &hx, &body)
+            .await
+            .unwrap()
+            .status,
+        204
+    );
+    let opened = text(&ana.get(&list).await.unwrap());
+    assert!(
+        opened.contains("The identity check") && opened.contains("data-start-ms=\"2000\""),
+        "{opened}"
+    );
+    assert!(opened.contains("/items/0/recording"), "{opened}");
+    assert!(
+        !opened.contains("training-add"),
+        "agents do not change playlists"
+    );
+}

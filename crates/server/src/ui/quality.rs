@@ -35,8 +35,9 @@ const COLOURS: [&str; 7] = [
     "#0b4f8a", "#a33b00", "#2d6a1f", "#6b2d8a", "#8a6d00", "#00606b", "#111111",
 ];
 
-fn score_text(v: f64) -> String {
-    format!("{v:.1} %")
+/// A score in the user's language (`80,5 %`).
+pub fn score_text(ctx: &Ctx, v: f64) -> String {
+    i18n::percent(ctx.lang, v / 100.0, 1)
 }
 
 /// The evaluations' table.
@@ -56,7 +57,7 @@ fn evaluations_table(ctx: &Ctx, list: &[EvaluationView], names: &HashMap<i64, St
                     td { (e.agent.and_then(|a| names.get(&a)).map(String::as_str).unwrap_or("—")) }
                     td { (e.evaluator) }
                     td { (e.form_name) }
-                    td { (score_text(e.score)) @if e.critical_failed { " " span.badge.flag { (ctx.t("quality-critical-failed")) } } }
+                    td { (score_text(ctx, e.score)) @if e.critical_failed { " " span.badge.flag { (ctx.t("quality-critical-failed")) } } }
                     td { @if let Some(at) = e.acknowledged_at { (ctx.datetime(at)) } @else { (ctx.t("quality-pending")) } }
                 } } }
             } }
@@ -112,11 +113,11 @@ fn scores_table(ctx: &Ctx, s: &Scores) -> Markup {
                 th scope="row" { (r.name) " " span.hint { (ctx.t(kind)) } }
                 @for p in &s.periods { td {
                     @match r.points.iter().find(|x| x.period == *p) {
-                        Some(x) => { (score_text(x.mean)) " " span.hint { "(" (x.count) ")" } },
+                        Some(x) => { (score_text(ctx, x.mean)) " " span.hint { "(" (x.count) ")" } },
                         None => "—",
                     }
                 } }
-                td { (score_text(r.mean)) }
+                td { (score_text(ctx, r.mean)) }
             } } }
         } }
     }
@@ -328,7 +329,7 @@ pub async fn evaluation(
     let main = html! {
         section.card aria-labelledby="summary-h" {
             h2 #summary-h { (ctx.ta("quality-interaction", &[("id", i18n::Arg::Num(e.interaction as f64)), ("channel", i18n::Arg::Str(e.channel.as_str()))])) }
-            p #score .score { (score_text(e.score)) @if e.critical_failed { " " span.badge.flag { (ctx.t("quality-critical-failed")) } } }
+            p #score .score { (score_text(&ctx, e.score)) @if e.critical_failed { " " span.badge.flag { (ctx.t("quality-critical-failed")) } } }
             p { (ctx.ta("quality-by", &[("agent", i18n::Arg::Str(e.agent.and_then(|a| names.get(&a)).map(String::as_str).unwrap_or("—"))),
                 ("value", i18n::Arg::Str(e.evaluator.as_str())), ("time", i18n::Arg::Str(ctx.datetime(e.at).as_str()))])) }
             @if allowed(ctx.p.role, Action::QualityEvaluate) {

@@ -214,7 +214,7 @@ pub fn calibration_card(ctx: &Ctx, c: &Calibration) -> Markup {
                             tr {
                                 td { a href=(format!("/ui/quality/evaluations/{}", e.id)) { (e.evaluator) } }
                                 td { (e.form_name) }
-                                td.score { (format!("{:.1} %", e.score)) @if e.critical_failed { " " span.badge.flag { (ctx.t("quality-critical-failed")) } } }
+                                td.score { (super::quality::score_text(ctx, e.score)) @if e.critical_failed { " " span.badge.flag { (ctx.t("quality-critical-failed")) } } }
                             }
                         }
                     }
