@@ -10,7 +10,7 @@
 //   moment field and focuses its comment; "comment on this message" does
 //   the same with a chat message.
 // - Links with `data-seek-ms` seek the player there.
-// - Training items with `data-start-ms` start there.
+// - A training item's "listen" button plays it from its start moment.
 (function () {
   "use strict";
 
@@ -154,9 +154,23 @@
         player.audio.focus();
       });
     });
-    document.querySelectorAll("audio[data-start-ms]").forEach(function (a) {
-      a.addEventListener("loadedmetadata", function () {
-        if (!a.dataset.started) { a.dataset.started = "1"; a.currentTime = Number(a.dataset.startMs) / 1000; }
+    // A training item's recording is fetched once (one logged listen) and
+    // played from memory, from its start moment (a file served whole
+    // cannot be sought).
+    document.querySelectorAll("[data-listen]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var a = b.closest(".item").querySelector("audio");
+        var start = Number(a.dataset.startMs || 0) / 1000;
+        var go = function () { a.currentTime = start; a.play().catch(function () {}); a.focus(); };
+        if (a.dataset.loaded) { go(); return; }
+        fetch(a.dataset.src, { credentials: "same-origin" })
+          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.blob(); })
+          .then(function (blob) {
+            a.dataset.loaded = "1";
+            a.addEventListener("loadedmetadata", go, { once: true });
+            a.src = URL.createObjectURL(blob);
+          })
+          .catch(function () { b.dataset.failed = "1"; });
       });
     });
   });

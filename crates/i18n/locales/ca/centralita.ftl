@@ -642,3 +642,4 @@ training-add = Afegeix un enregistrament
 training-note = Què cal escoltar
 training-start-at = Comença a (m:ss)
 training-add-button = Afegeix a la llista
+training-listen = Escolta des del moment indicat

@@ -649,3 +649,4 @@ training-add = Přidat nahrávku
 training-note = Na co se zaměřit
 training-start-at = Začít v (m:ss)
 training-add-button = Přidat do seznamu
+training-listen = Poslechnout od určeného okamžiku

@@ -642,3 +642,4 @@ training-add = Add a recording
 training-note = What to listen for
 training-start-at = Start at (m:ss)
 training-add-button = Add to the playlist
+training-listen = Listen from the start moment

@@ -642,3 +642,4 @@ training-add = Añadir una grabación
 training-note = Qué escuchar
 training-start-at = Empezar en (m:ss)
 training-add-button = Añadir a la lista
+training-listen = Escuchar desde el momento indicado

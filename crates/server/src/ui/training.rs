@@ -98,7 +98,8 @@ fn item(ctx: &Ctx, l: &PlaylistView, n: usize, it: &PlaylistItem, manage: bool) 
             h3 { (ctx.ta("training-item", &[("n", i18n::Arg::Num((n + 1) as f64)), ("id", i18n::Arg::Num(it.interaction as f64))])) }
             @if !it.note.is_empty() { p.note { (it.note) } }
             @if let Some(ms) = it.start_ms { p.hint { (ctx.ta("training-start", &[("time", i18n::Arg::Str(clock(ms).as_str()))])) } }
-            audio controls preload="none" src=(src) data-start-ms=[it.start_ms]
+            button type="button" data-listen { (ctx.t("training-listen")) }
+            audio controls preload="none" src=(src) data-src=(src) data-start-ms=[it.start_ms]
                 aria-label=(ctx.ta("training-item", &[("n", i18n::Arg::Num((n + 1) as f64)), ("id", i18n::Arg::Num(it.interaction as f64))])) {}
             @if manage {
                 form hx-post=(format!("/ui/training/{}/items/{n}/remove", l.id)) hx-target="#items-msg" {
