@@ -141,6 +141,7 @@ impl TenantCore {
                 by,
                 action,
             } => self.recording(interaction, by_agent, by, action),
+            Command::Quality(q) => self.quality(q),
             Command::CallControl {
                 interaction,
                 by_agent,

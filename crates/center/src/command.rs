@@ -348,6 +348,8 @@ pub enum Command {
         /// What.
         action: RecordingAction,
     },
+    /// Quality review and training (answered with an id where one is made).
+    Quality(crate::quality::QualityCommand),
 }
 
 /// What is asked of a call's recording.

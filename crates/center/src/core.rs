@@ -66,6 +66,8 @@ pub struct TenantCore {
     pub(crate) held: std::collections::BTreeMap<u32, u64>,
     /// The tenant's time zone and holidays, once set (`tenant` settings).
     pub(crate) settings: Option<crate::settings::TenantSettings>,
+    /// Evaluations and playlists, as far as the core checks them.
+    pub(crate) quality: crate::quality::QualityState,
     /// Whether a line to place outbound calls is attached.
     pub(crate) line_attached: bool,
     /// The instant of the input being applied (ms).
@@ -89,6 +91,7 @@ impl TenantCore {
             out: Outbound::default(),
             held: Default::default(),
             settings: None,
+            quality: Default::default(),
             line_attached: false,
             now_ms: 0,
             outputs: VecDeque::new(),
@@ -190,6 +193,9 @@ impl TenantCore {
     /// and the tenant's settings.
     pub(crate) fn learn(&mut self, fact: &Fact) {
         self.index.observe(fact);
+        if let Fact::Quality { quality } = fact {
+            self.quality.observe(quality);
+        }
         if let Fact::SettingSet { name, document } = fact
             && name == crate::settings::NAME
             && let Ok(s) = crate::settings::TenantSettings::parse(document)

@@ -27,6 +27,7 @@
 //! - [`kpi`]: the figures (service level, ASA, abandon rate, AHT,
 //!   occupancy), one definition each, for the simulator and the wallboard.
 //! - [`settings`]: the tenant's time zone and holiday calendar.
+//! - [`quality`]: evaluations and training playlists, numbered and recorded.
 //! - [`Setup`] (`configure`): routing set up from compiled settings, for a
 //!   shell that keeps no log (the simulator).
 //! - Recovery (`replay`): a fresh core fed the log's facts in order, then
@@ -50,6 +51,7 @@ mod interactions;
 pub mod kpi;
 pub mod orders;
 pub mod outbound;
+pub mod quality;
 pub mod records;
 mod replay;
 pub mod settings;

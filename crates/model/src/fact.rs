@@ -282,6 +282,11 @@ pub enum Fact {
         /// The dialer's event (its kind is `outbound`).
         event: Event,
     },
+    /// Quality review and training ([`crate::quality`]; kind `quality.<type>`).
+    Quality {
+        /// What happened.
+        quality: crate::quality::QualityFact,
+    },
 }
 
 /// A contact of a campaign's list, as loaded.
@@ -502,6 +507,7 @@ impl Fact {
                 format!("routing.{t}")
             }
             Fact::Call { call, .. } => format!("call.{}", call.type_name()),
+            Fact::Quality { quality } => format!("quality.{}", quality.type_name()),
             // Facts that carry whole records are named without being encoded.
             Fact::CustomersSet { .. } => "customers_set".into(),
             Fact::CustomerCleaned { .. } => "customer_cleaned".into(),

@@ -19,6 +19,7 @@
 //! - [`name`]: short names the facts carry (rules, strategies, causes), static or shared.
 //! - [`state`]: where an interaction stands and what an agent does, as kinds.
 //! - [`outbound`]: contacts, phone numbers, consent and dispositions for the dialer.
+//! - [`quality`]: evaluation forms, evaluations and their scores, training playlists.
 
 pub mod attributes;
 pub mod channel;
@@ -32,6 +33,7 @@ pub mod fields;
 pub mod ids;
 pub mod name;
 pub mod outbound;
+pub mod quality;
 pub mod query;
 pub mod skill;
 pub mod state;

@@ -50,6 +50,14 @@ pub enum AuditAction {
     CustomerExported,
     /// A person's data was erased (on request, or by retention).
     CustomerErased,
+    /// An interaction was evaluated (quality review).
+    Evaluated,
+    /// An agent acknowledged an evaluation of theirs.
+    EvaluationAcknowledged,
+    /// A training playlist was made or changed.
+    PlaylistSaved,
+    /// A training playlist was removed.
+    PlaylistRemoved,
 }
 
 impl AuditAction {
@@ -76,6 +84,10 @@ impl AuditAction {
             AuditAction::SecondFactorReset => "second_factor_reset",
             AuditAction::CustomerExported => "customer_exported",
             AuditAction::CustomerErased => "customer_erased",
+            AuditAction::Evaluated => "evaluated",
+            AuditAction::EvaluationAcknowledged => "evaluation_acknowledged",
+            AuditAction::PlaylistSaved => "playlist_saved",
+            AuditAction::PlaylistRemoved => "playlist_removed",
         }
     }
 }

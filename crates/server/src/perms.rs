@@ -65,6 +65,18 @@ pub enum Action {
     MailboxesManage,
     /// Read the tenant's audit trail.
     AuditRead,
+    /// Read evaluation forms, evaluations and scores (agents: their own).
+    QualityRead,
+    /// Evaluate interactions and compare evaluators (calibration).
+    QualityEvaluate,
+    /// Define the tenant's evaluation forms.
+    QualityManage,
+    /// Acknowledge one's own evaluations (agents).
+    QualityAcknowledge,
+    /// Open the training library's playlists and listen to them.
+    TrainingRead,
+    /// Make and change training playlists.
+    TrainingManage,
 }
 
 use Role::{Admin, Agent, Analyst, Client, Provider, Supervisor};
@@ -103,6 +115,12 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::CustomersErase, &[Admin]),
     (Action::MailboxesManage, &[Admin]),
     (Action::AuditRead, &[Admin]),
+    (Action::QualityRead, &[Admin, Supervisor, Agent, Analyst]),
+    (Action::QualityEvaluate, &[Admin, Supervisor]),
+    (Action::QualityManage, &[Admin]),
+    (Action::QualityAcknowledge, &[Agent]),
+    (Action::TrainingRead, &[Admin, Supervisor, Agent]),
+    (Action::TrainingManage, &[Admin, Supervisor]),
 ];
 
 impl Action {
@@ -135,6 +153,12 @@ impl Action {
             Action::CustomersErase => "customers.erase",
             Action::MailboxesManage => "mailboxes.manage",
             Action::AuditRead => "audit.read",
+            Action::QualityRead => "quality.read",
+            Action::QualityEvaluate => "quality.evaluate",
+            Action::QualityManage => "quality.manage",
+            Action::QualityAcknowledge => "quality.acknowledge",
+            Action::TrainingRead => "training.read",
+            Action::TrainingManage => "training.manage",
         }
     }
 
@@ -167,6 +191,12 @@ impl Action {
             Action::CustomersErase => "erase customers",
             Action::MailboxesManage => "set up mailboxes",
             Action::AuditRead => "read the audit trail",
+            Action::QualityRead => "read evaluations",
+            Action::QualityEvaluate => "evaluate interactions",
+            Action::QualityManage => "define evaluation forms",
+            Action::QualityAcknowledge => "acknowledge evaluations",
+            Action::TrainingRead => "open training playlists",
+            Action::TrainingManage => "manage training playlists",
         }
     }
 }
@@ -178,6 +208,7 @@ pub const OWN_WORK: &[(Action, Role)] = &[
     (Action::InteractionsRead, Agent),
     (Action::InteractionsWork, Agent),
     (Action::CustomersRead, Agent),
+    (Action::QualityRead, Agent),
 ];
 
 /// Whether a role may do an action only on its own work.
@@ -457,6 +488,90 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/mailboxes/{name}",
         Some(Action::MailboxesManage),
         "Remove a mailbox (its interactions stay)",
+    ),
+    r(
+        "GET",
+        "/api/v1/quality/forms",
+        Some(Action::QualityRead),
+        "The tenant's evaluation forms (sections, questions, weights, critical questions)",
+    ),
+    r(
+        "PUT",
+        "/api/v1/quality/forms",
+        Some(Action::QualityManage),
+        "Replace the evaluation forms (a mistake names its field); audited",
+    ),
+    r(
+        "GET",
+        "/api/v1/quality/scores",
+        Some(Action::QualityRead),
+        "Mean scores per week or day (?from=&to=&bucket=week|day) per agent and team",
+    ),
+    r(
+        "GET",
+        "/api/v1/evaluations",
+        Some(Action::QualityRead),
+        "Evaluations (?agent=&interaction=&evaluator=&from=&to=), newest first",
+    ),
+    r(
+        "POST",
+        "/api/v1/evaluations",
+        Some(Action::QualityEvaluate),
+        "Evaluate a call or chat with a form: answers, comments at moments; scored here; audited",
+    ),
+    r(
+        "GET",
+        "/api/v1/evaluations/{id}",
+        Some(Action::QualityRead),
+        "One evaluation: the form as it was, answers, comments, acknowledgement",
+    ),
+    r(
+        "POST",
+        "/api/v1/evaluations/{id}/acknowledge",
+        Some(Action::QualityAcknowledge),
+        "The evaluated agent acknowledges it, with an optional reply; audited",
+    ),
+    r(
+        "GET",
+        "/api/v1/interactions/{id}/calibration",
+        Some(Action::QualityEvaluate),
+        "Every evaluation of one interaction, the spread of their scores and where answers differ",
+    ),
+    r(
+        "GET",
+        "/api/v1/playlists",
+        Some(Action::TrainingRead),
+        "The training library's playlists",
+    ),
+    r(
+        "POST",
+        "/api/v1/playlists",
+        Some(Action::TrainingManage),
+        "Make a playlist: name, description, items (interaction, note, start); audited",
+    ),
+    r(
+        "GET",
+        "/api/v1/playlists/{id}",
+        Some(Action::TrainingRead),
+        "One playlist",
+    ),
+    r(
+        "PUT",
+        "/api/v1/playlists/{id}",
+        Some(Action::TrainingManage),
+        "Replace a playlist whole; audited",
+    ),
+    r(
+        "DELETE",
+        "/api/v1/playlists/{id}",
+        Some(Action::TrainingManage),
+        "Remove a playlist; audited",
+    ),
+    r(
+        "GET",
+        "/api/v1/playlists/{id}/items/{n}/recording",
+        Some(Action::TrainingRead),
+        "The recording of a playlist's item (from 0); the access is logged and audited",
     ),
     r(
         "POST",
@@ -1310,6 +1425,78 @@ pub const ROUTES: &[Route] = &[
         "/ui/admin/tokens/{id}/revoke",
         Some(Action::TokensManage),
         "Administration: revoke an API token",
+    ),
+    r(
+        "GET",
+        "/ui/quality",
+        Some(Action::QualityEvaluate),
+        "Quality review: scores per agent and team, latest evaluations, forms",
+    ),
+    r(
+        "GET",
+        "/ui/quality/mine",
+        Some(Action::QualityRead),
+        "An agent's own evaluations and scores",
+    ),
+    r(
+        "POST",
+        "/ui/quality/forms",
+        Some(Action::QualityManage),
+        "Save the evaluation forms (checked like the API)",
+    ),
+    r(
+        "GET",
+        "/ui/quality/interactions/{id}",
+        Some(Action::QualityEvaluate),
+        "Review an interaction: player or transcript, evaluation form, calibration",
+    ),
+    r(
+        "POST",
+        "/ui/quality/interactions/{id}",
+        Some(Action::QualityEvaluate),
+        "Evaluate the interaction",
+    ),
+    r(
+        "GET",
+        "/ui/quality/evaluations/{id}",
+        Some(Action::QualityRead),
+        "One evaluation (agents: their own)",
+    ),
+    r(
+        "POST",
+        "/ui/quality/evaluations/{id}/acknowledge",
+        Some(Action::QualityAcknowledge),
+        "Acknowledge one's evaluation, with a reply",
+    ),
+    r(
+        "GET",
+        "/ui/training",
+        Some(Action::TrainingRead),
+        "The training library's playlists",
+    ),
+    r(
+        "POST",
+        "/ui/training",
+        Some(Action::TrainingManage),
+        "Make a playlist",
+    ),
+    r(
+        "GET",
+        "/ui/training/{id}",
+        Some(Action::TrainingRead),
+        "A playlist: its recordings with notes",
+    ),
+    r(
+        "POST",
+        "/ui/training/{id}/items",
+        Some(Action::TrainingManage),
+        "Add a recording to a playlist",
+    ),
+    r(
+        "POST",
+        "/ui/training/{id}/items/{n}/remove",
+        Some(Action::TrainingManage),
+        "Remove a recording from a playlist",
     ),
     r(
         "GET",

@@ -26,6 +26,7 @@ pub mod fact;
 pub mod mail;
 mod migrate;
 mod project;
+pub mod quality;
 mod queries;
 pub mod read;
 pub mod two_factor;

@@ -60,6 +60,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "agent_capacity",
         include_str!("../migrations/0013_agent_capacity.sql"),
     ),
+    (
+        14,
+        "quality",
+        include_str!("../migrations/0014_quality.sql"),
+    ),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises concurrent start-ups.

@@ -29,6 +29,8 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
     "campaigns",
     "campaign_contacts",
     "email_threads",
+    "evaluations",
+    "playlists",
 ];
 
 fn id(v: u64) -> i64 {
@@ -455,6 +457,7 @@ pub(crate) async fn apply(
                     .execute(&mut **tx).await?;
             }
         }
+        Fact::Quality { quality } => crate::quality::project(tx, t, (seq, r.at), quality).await?,
         // The log is the record of calls; no projection yet.
         Fact::Call { .. } => {}
         // Read back by kind when the dialer starts.

@@ -319,6 +319,14 @@ pub(crate) fn columns(table: &str) -> Vec<&'static str> {
             "updated_seq",
         ],
         "email_threads" => vec!["message_id", "interaction_id"],
+        "evaluations" => crate::quality::EVALUATION_COLS
+            .split(", ")
+            .chain(["body", "updated_seq"])
+            .collect(),
+        "playlists" => crate::quality::PLAYLIST_COLS
+            .split(", ")
+            .chain(["updated_seq"])
+            .collect(),
         _ => vec![],
     }
 }

@@ -14,8 +14,9 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::Schema;
 
 use crate::routes::{
-    agents, audit, calls, campaigns, chat, consents, customers, imports, interactions, mailboxes,
-    queries, records, routing, sessions, sync, tokens, two_factor, webhooks,
+    agents, audit, calibration, calls, campaigns, chat, consents, customers, imports, interactions,
+    mailboxes, playlists, quality, queries, records, routing, sessions, sync, tokens, two_factor,
+    webhooks,
 };
 
 /// Schemas by name, as collected for `components/schemas`.
@@ -85,6 +86,19 @@ const INTERACTION: &[(u16, Content)] = &[(200, Json(schema::<store::read::Intera
 const CAMPAIGN: &[(u16, Content)] = &[(200, Json(schema::<store::read::CampaignView>))];
 /// A record's id, made.
 const CREATED_ID: &[(u16, Content)] = &[(201, Json(schema::<customers::Created>))];
+
+/// The evaluation forms document.
+const FORMS: &[(u16, Content)] = &[(200, Json(schema::<model::quality::FormsDoc>))];
+/// An evaluation made, with its score.
+const EVALUATED: &[(u16, Content)] = &[(201, Json(schema::<quality::Evaluated>))];
+/// One evaluation whole.
+const EVALUATION: &[(u16, Content)] = &[(200, Json(schema::<store::quality::EvaluationDetail>))];
+/// The evaluations of one interaction and their spread.
+const CALIBRATION: &[(u16, Content)] = &[(200, Json(schema::<calibration::Calibration>))];
+/// A playlist made.
+const PLAYLIST_MADE: &[(u16, Content)] = &[(201, Json(schema::<playlists::PlaylistMade>))];
+/// One playlist.
+const PLAYLIST: &[(u16, Content)] = &[(200, Json(schema::<store::quality::PlaylistView>))];
 
 /// What each route takes and answers (routes not listed: not described yet).
 pub const IO: &[Io] = &[
@@ -705,6 +719,71 @@ pub const IO: &[Io] = &[
         "/chat/{tenant}/{id}/events",
         Empty,
         &[(200, Media("text/event-stream"))],
+    ),
+    // Quality review and training.
+    io("GET", "/api/v1/quality/forms", Empty, FORMS),
+    io(
+        "PUT",
+        "/api/v1/quality/forms",
+        Json(schema::<model::quality::FormsDoc>),
+        DONE,
+    ),
+    io(
+        "GET",
+        "/api/v1/quality/scores",
+        Empty,
+        &[(200, Json(schema::<calibration::Scores>))],
+    ),
+    io(
+        "GET",
+        "/api/v1/evaluations",
+        Empty,
+        &[(200, Json(schema::<quality::Evaluations>))],
+    ),
+    io(
+        "POST",
+        "/api/v1/evaluations",
+        Json(schema::<quality::NewEvaluation>),
+        EVALUATED,
+    ),
+    io("GET", "/api/v1/evaluations/{id}", Empty, EVALUATION),
+    io(
+        "POST",
+        "/api/v1/evaluations/{id}/acknowledge",
+        OptionalJson(schema::<quality::Acknowledgement>),
+        DONE,
+    ),
+    io(
+        "GET",
+        "/api/v1/interactions/{id}/calibration",
+        Empty,
+        CALIBRATION,
+    ),
+    io(
+        "GET",
+        "/api/v1/playlists",
+        Empty,
+        &[(200, Json(schema::<playlists::Playlists>))],
+    ),
+    io(
+        "POST",
+        "/api/v1/playlists",
+        Json(schema::<model::quality::Playlist>),
+        PLAYLIST_MADE,
+    ),
+    io("GET", "/api/v1/playlists/{id}", Empty, PLAYLIST),
+    io(
+        "PUT",
+        "/api/v1/playlists/{id}",
+        Json(schema::<model::quality::Playlist>),
+        DONE,
+    ),
+    io("DELETE", "/api/v1/playlists/{id}", Empty, DONE),
+    io(
+        "GET",
+        "/api/v1/playlists/{id}/items/{n}/recording",
+        Empty,
+        &[(200, Media("audio/wav"))],
     ),
 ];
 

@@ -2,6 +2,7 @@
 
 pub mod agents;
 pub mod audit;
+pub mod calibration;
 pub mod calls;
 pub mod campaigns;
 pub mod chat;
@@ -12,6 +13,8 @@ pub mod export;
 pub mod imports;
 pub mod interactions;
 pub mod mailboxes;
+pub mod playlists;
+pub mod quality;
 pub mod queries;
 pub mod recording;
 pub mod records;
@@ -485,6 +488,7 @@ pub fn router(state: AppState) -> Router {
             post(campaigns::preview_accept),
         )
         .route("/api/v1/previews/{id}/skip", post(campaigns::preview_skip))
+        .merge(quality::routes())
         .route("/chat/{tenant}", get(crate::ui::chat::page))
         .route("/chat/{tenant}/start", post(chat::start))
         .route(

@@ -25,6 +25,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../assets/desk.js"),
     ),
     (
+        "player.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/player.js"),
+    ),
+    (
         "chat.js",
         "text/javascript; charset=utf-8",
         include_str!("../../assets/chat.js"),

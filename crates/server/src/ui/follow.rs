@@ -53,6 +53,10 @@ const SERVER: &[&str] = &[
     "campaign_defined",
     "campaign_contacts",
     "dialer_input",
+    "quality.evaluated",
+    "quality.acknowledged",
+    "quality.playlist_set",
+    "quality.playlist_removed",
 ];
 
 /// The switch's facts about calls.
@@ -280,6 +284,11 @@ mod tests {
                 "outbound" => {
                     for k in variants::<model::outbound::OutboundEvent>(r#"{"outbound": "?"}"#) {
                         all.insert(format!("outbound.{k}"));
+                    }
+                }
+                "quality" => {
+                    for k in variants::<model::quality::QualityFact>(r#"{"type": "?"}"#) {
+                        all.insert(format!("quality.{k}"));
                     }
                 }
                 other => {

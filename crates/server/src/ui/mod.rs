@@ -25,7 +25,8 @@
 //! [`live`] keeps today's figures for the wallboard and the
 //! desktop's timers; [`follow`] says which facts each live page follows;
 //! [`settings`] is the desktop settings document (reason codes,
-//! dispositions, scripts).
+//! dispositions, scripts); [`quality`] and [`review`] are the quality review
+//! (with `assets/player.js`), [`training`] the training library.
 
 pub mod access;
 pub mod account;
@@ -50,11 +51,14 @@ pub mod panels;
 pub mod planform;
 pub mod popup;
 pub mod privacy;
+pub mod quality;
+pub mod review;
 pub mod second;
 pub mod settings;
 pub mod signin;
 pub mod sso;
 pub mod tokens;
+pub mod training;
 pub mod users;
 pub mod waiting;
 pub mod wallboard;
@@ -207,9 +211,15 @@ pub fn tr(lang: Lang, id: &str) -> String {
 fn nav(ctx: &Ctx, current: &str) -> Markup {
     let mut links: Vec<(&str, &str)> = Vec::new();
     match ctx.p.role {
-        Role::Agent => links.push(("/ui/agent", "desktop-title")),
+        Role::Agent => {
+            links.push(("/ui/agent", "desktop-title"));
+            links.push(("/ui/quality/mine", "quality-mine-title"));
+            links.push(("/ui/training", "training-title"));
+        }
         Role::Supervisor => {
             links.push(("/ui/wallboard", "wallboard-title"));
+            links.push(("/ui/quality", "quality-title"));
+            links.push(("/ui/training", "training-title"));
             links.push(("/ui/campaigns", "campaigns-title"));
             links.push(("/ui/customers", "crm-title"));
             links.push(("/ui/imports", "imports-title"));
@@ -217,6 +227,8 @@ fn nav(ctx: &Ctx, current: &str) -> Markup {
         }
         Role::Admin => {
             links.push(("/ui/wallboard", "wallboard-title"));
+            links.push(("/ui/quality", "quality-title"));
+            links.push(("/ui/training", "training-title"));
             links.push(("/ui/campaigns", "campaigns-title"));
             links.push(("/ui/customers", "crm-title"));
             links.push(("/ui/imports", "imports-title"));
@@ -391,7 +403,7 @@ pub fn html_response(html: String) -> Response {
             (
                 header::CONTENT_SECURITY_POLICY,
                 HeaderValue::from_static(
-                    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+                    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self' blob:; frame-ancestors 'none'; form-action 'self'",
                 ),
             ),
         ],
@@ -611,4 +623,26 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/admin/webhooks/{id}/remove", post(webhooks::remove))
         .route("/ui/admin/tokens/{id}/revoke", post(tokens::revoke))
         .route("/ui/tenants", get(admin::tenants).post(admin::add_tenant))
+        .merge(quality_routes())
+}
+
+/// The quality review's and training library's pages.
+fn quality_routes() -> Router<AppState> {
+    Router::new()
+        .route("/ui/quality", get(quality::page))
+        .route("/ui/quality/mine", get(quality::mine))
+        .route("/ui/quality/forms", post(quality::save))
+        .route(
+            "/ui/quality/interactions/{id}",
+            get(review::page).post(review::submit),
+        )
+        .route("/ui/quality/evaluations/{id}", get(quality::evaluation))
+        .route(
+            "/ui/quality/evaluations/{id}/acknowledge",
+            post(quality::acknowledge),
+        )
+        .route("/ui/training", get(training::page).post(training::create))
+        .route("/ui/training/{id}", get(training::one))
+        .route("/ui/training/{id}/items", post(training::add))
+        .route("/ui/training/{id}/items/{n}/remove", post(training::remove))
 }
