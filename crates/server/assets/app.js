@@ -107,6 +107,15 @@
     var live = new Set();
     var snapshots = new Map();
     // A live refresh keeps what the user was typing or choosing, and the focus.
+    // Someone typing in a fragment is not interrupted: its refresh waits
+    // until they pause (at most 8 s), so no keystroke falls between the old
+    // field and the new one.
+    var lastKey = 0, deferred = new Map();
+    document.addEventListener("input", function () { lastKey = Date.now(); }, true);
+    var typingIn = function (el) {
+      var a = document.activeElement;
+      return a && el.contains(a) && /^(INPUT|TEXTAREA)$/.test(a.tagName) && Date.now() - lastKey < 1500;
+    };
     var snapshot = function (el) {
       var saved = [];
       el.querySelectorAll("input[id], select[id], textarea[id]").forEach(function (f) {
@@ -119,7 +128,15 @@
       return { saved: saved, active: a && a.id && el.contains(a) ? a.id : null };
     };
     document.addEventListener("htmx:beforeSwap", function (e) {
-      if (live.has(e.detail.target)) { snapshots.set(e.detail.target, snapshot(e.detail.target)); }
+      var t = e.detail.target;
+      if (!live.has(t)) { return; }
+      // A refresh that comes back while someone types waits for the pause.
+      if (typingIn(t)) {
+        if (!deferred.has(t)) { deferred.set(t, Date.now()); }
+        if (Date.now() - deferred.get(t) < 8000) { e.detail.shouldSwap = false; live.delete(t); refresh(t, 500); return; }
+      }
+      deferred.delete(t);
+      snapshots.set(t, snapshot(t));
     });
     document.addEventListener("htmx:afterSwap", function (e) {
       var t = e.detail.target, snap = snapshots.get(t);
@@ -129,15 +146,6 @@
       snap.saved.forEach(function (x) { var f = document.getElementById(x[0]); if (f) { f.value = x[1]; } });
       if (snap.active) { var a = document.getElementById(snap.active); if (a) { a.focus(); } }
     });
-    // Someone typing in a fragment is not interrupted: its refresh waits
-    // until they pause (at most 8 s), so no keystroke falls between the old
-    // field and the new one.
-    var lastKey = 0;
-    document.addEventListener("input", function () { lastKey = Date.now(); }, true);
-    var typingIn = function (el) {
-      var a = document.activeElement;
-      return a && el.contains(a) && /^(INPUT|TEXTAREA)$/.test(a.tagName) && Date.now() - lastKey < 1500;
-    };
     var refresh = function (el, waited) {
       if (pending.has(el)) { return; }
       pending.set(el, setTimeout(function () {
