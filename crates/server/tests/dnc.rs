@@ -115,7 +115,7 @@ async fn a_national_list_blocks_its_numbers_and_the_gate_names_it() {
     let r = c
         .put(
             "/api/v1/settings/tenant",
-            &json!({"time_zone": "Europe/Madrid"}),
+            &json!({"time_zone": "Europe/Lisbon"}),
         )
         .await
         .unwrap();
@@ -139,7 +139,7 @@ async fn a_national_list_blocks_its_numbers_and_the_gate_names_it() {
         ),
     ] {
         let mut all: Vec<(&str, Option<&str>, &[u8])> = vec![
-            ("file", Some("l.txt"), b"600000001\n"),
+            ("file", Some("l.txt"), b"910000001\n"),
             ("kind", None, b"dnc"),
         ];
         all.extend(parts.iter().map(|(k, v)| (*k, None, *v)));
@@ -147,8 +147,9 @@ async fn a_national_list_blocks_its_numbers_and_the_gate_names_it() {
         assert_eq!(r.status, 422, "{:?}", r.json());
         assert!(r.json().to_string().contains(field), "{:?}", r.json());
     }
-    // National numbers are read as Spanish (the tenant's zone); a bad line is reported.
-    let text = "telefono\n600 000 001\n+34 600 000 003\nnot a number\n600000001\n";
+    // National numbers are read as Portuguese (the tenant's zone; Portugal has
+    // no legal calling window, so the test holds at any hour); a bad line is reported.
+    let text = "telefono\n910 000 001\n+351 910 000 003\nnot a number\n910000001\n";
     let v = load(
         &mut c,
         text,
@@ -185,15 +186,15 @@ async fn a_national_list_blocks_its_numbers_and_the_gate_names_it() {
         "{lists}"
     );
     // A campaign with two contacts: the listed one is not dialled, the gate says why.
-    let settings = json!({"queue": "outbound", "team": "out", "caller_id": "+34900000000", "country_code": 34, "windows": {}});
-    let contacts = json!([{"name": "Listed", "phones": ["600000001"]}, {"name": "Free", "phones": ["600000002"]}]);
+    let settings = json!({"queue": "outbound", "team": "out", "caller_id": "+351210000000", "country_code": 351, "windows": {"PT": "00:00-24:00"}});
+    let contacts = json!([{"name": "Listed", "phones": ["910000001"]}, {"name": "Free", "phones": ["910000002"]}]);
     let (hub, mut rx) = started(&e, &mut c, settings, contacts).await;
     let dialled = next_dial(&mut rx).await;
-    assert_eq!(dialled.phone.as_str(), "+34600000002");
+    assert_eq!(dialled.phone.as_str(), "+351910000002");
     let d = decisions(&e).await;
     assert!(
         d.contains(&(
-            "+34600000001".into(),
+            "+351910000001".into(),
             "do_not_call_national".into(),
             Some("es_robinson".into())
         )),
@@ -209,7 +210,7 @@ async fn a_national_list_blocks_its_numbers_and_the_gate_names_it() {
     // A new import replaces the list whole.
     let v = load(
         &mut c,
-        "+34600000009\n",
+        "+351910000009\n",
         &[("list", b"es_robinson"), ("national", b"true")],
     )
     .await;
@@ -261,9 +262,9 @@ async fn the_consent_ledger_feeds_the_gate_and_a_withdrawal_stops_the_next_attem
     assert_eq!(r.status, 204, "{:?}", r.json());
     let mut ids = Vec::new();
     for (name, phone) in [
-        ("Ana", "+34600000011"),
-        ("Bea", "+34600000012"),
-        ("Cris", "+34600000013"),
+        ("Ana", "+351910000011"),
+        ("Bea", "+351910000012"),
+        ("Cris", "+351910000013"),
     ] {
         let r = c
             .post("/api/v1/customers", &json!({"name": name, "phone": phone}))
@@ -323,10 +324,10 @@ async fn the_consent_ledger_feeds_the_gate_and_a_withdrawal_stops_the_next_attem
     assert_eq!(ledger["consents"][1]["evidence"], "form 7", "{ledger}");
     assert_eq!(ledger["in_force"]["marketing"]["voice"], false, "{ledger}");
     // A campaign that needs consent for marketing calls.
-    let settings = json!({"queue": "outbound", "team": "out", "caller_id": "+34900000000", "country_code": 34, "consent_purpose": "marketing", "windows": {}});
+    let settings = json!({"queue": "outbound", "team": "out", "caller_id": "+351210000000", "country_code": 351, "consent_purpose": "marketing", "windows": {"PT": "00:00-24:00"}});
     let contacts: Vec<Value> = ids
         .iter()
-        .zip(["+34600000011", "+34600000012", "+34600000013"])
+        .zip(["+351910000011", "+351910000012", "+351910000013"])
         .map(|(id, p)| json!({"customer_id": id, "phones": [p]}))
         .collect();
     let (hub, mut rx) = started(&e, &mut c, settings, json!(contacts)).await;
@@ -334,7 +335,7 @@ async fn the_consent_ledger_feeds_the_gate_and_a_withdrawal_stops_the_next_attem
     let first = next_dial(&mut rx).await;
     assert_eq!(
         first.phone.as_str(),
-        "+34600000011",
+        "+351910000011",
         "only Ana may be called"
     );
     // Ana is busy: the dialer goes on to Bea and Cris, and the gate refuses both.
@@ -349,11 +350,11 @@ async fn the_consent_ledger_feeds_the_gate_and_a_withdrawal_stops_the_next_attem
     assert!(rx.try_recv().is_err(), "Bea or Cris was dialled");
     let d = decisions(&e).await;
     assert!(
-        d.contains(&("+34600000012".into(), "consent_withdrawn".into(), None)),
+        d.contains(&("+351910000012".into(), "consent_withdrawn".into(), None)),
         "{d:?}"
     );
     assert!(
-        d.contains(&("+34600000013".into(), "consent_missing".into(), None)),
+        d.contains(&("+351910000013".into(), "consent_missing".into(), None)),
         "{d:?}"
     );
     // Before her retry Ana withdraws every consent by calling in: her number
@@ -363,7 +364,7 @@ async fn the_consent_ledger_feeds_the_gate_and_a_withdrawal_stops_the_next_attem
     let facts = e.store.events_after(&t, 0, 10_000).await.unwrap();
     let opted = facts.iter().any(|r| {
         let v = serde_json::to_value(&r.fact).unwrap();
-        r.fact.kind() == "outbound.do_not_call_added" && v["event"]["phone"] == "+34600000011"
+        r.fact.kind() == "outbound.do_not_call_added" && v["event"]["phone"] == "+351910000011"
     });
     assert!(opted, "Ana's number is not on the internal list");
     let ledger = c
@@ -386,7 +387,7 @@ async fn an_erased_person_who_opted_out_stays_out_when_their_number_comes_back()
     let r = c
         .post(
             "/api/v1/customers",
-            &json!({"name": "Olga Optout", "phone": "+34600000021"}),
+            &json!({"name": "Olga Optout", "phone": "+351910000021"}),
         )
         .await
         .unwrap();
@@ -398,14 +399,14 @@ async fn an_erased_person_who_opted_out_stays_out_when_their_number_comes_back()
         .await
         .unwrap();
     assert_eq!(r.status, 201, "{:?}", r.json());
-    let settings = json!({"queue": "outbound", "team": "out", "caller_id": "+34900000000", "country_code": 34, "windows": {}});
+    let settings = json!({"queue": "outbound", "team": "out", "caller_id": "+351210000000", "country_code": 351, "windows": {"PT": "00:00-24:00"}});
     let contacts = json!([
-        {"name": "Olga Optout", "customer_id": olga, "phones": ["+34600000021"]},
-        {"name": "Free", "phones": ["+34600000022"]},
+        {"name": "Olga Optout", "customer_id": olga, "phones": ["+351910000021"]},
+        {"name": "Free", "phones": ["+351910000022"]},
     ]);
     let (hub, mut rx) = started(&e, &mut c, settings, contacts).await;
     let dialled = next_dial(&mut rx).await;
-    assert_eq!(dialled.phone.as_str(), "+34600000022");
+    assert_eq!(dialled.phone.as_str(), "+351910000022");
     hub.call(Op::DialResult {
         attempt: dialled.attempt.0,
         outcome: DialOutcome::Busy,
@@ -421,14 +422,14 @@ async fn an_erased_person_who_opted_out_stays_out_when_their_number_comes_back()
     // The log no longer has her number: what the gate decided about it is
     // under the placeholder.
     let d = decisions(&e).await;
-    assert!(d.iter().all(|(p, _, _)| p != "+34600000021"), "{d:?}");
+    assert!(d.iter().all(|(p, _, _)| p != "+351910000021"), "{d:?}");
     assert!(
         d.iter()
             .any(|(p, rule, _)| p.starts_with("+999") && rule.starts_with("do_not_call")),
         "{d:?}"
     );
     // The client company loads her number again: the gate still refuses it.
-    let again = json!({"contacts": [{"name": "Someone", "phones": ["600000021"]}]});
+    let again = json!({"contacts": [{"name": "Someone", "phones": ["910000021"]}]});
     let r = c
         .post("/api/v1/campaigns/1/contacts", &again)
         .await
@@ -438,7 +439,7 @@ async fn an_erased_person_who_opted_out_stays_out_when_their_number_comes_back()
         if decisions(&e)
             .await
             .iter()
-            .any(|(p, _, _)| p == "+34600000021")
+            .any(|(p, _, _)| p == "+351910000021")
         {
             break;
         }
@@ -447,7 +448,7 @@ async fn an_erased_person_who_opted_out_stays_out_when_their_number_comes_back()
     let d = decisions(&e).await;
     assert!(
         d.contains(&(
-            "+34600000021".into(),
+            "+351910000021".into(),
             "do_not_call_internal".into(),
             Some("internal".into())
         )),
