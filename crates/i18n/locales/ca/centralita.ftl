@@ -601,3 +601,16 @@ close = Tanca
 canned-replies = Respostes predefinides
 capacity = Capacitat
 capacity-hint = Interaccions alhora per canal quan no és la predeterminada (veu 1, xat 3, correu 5…), p. ex. chat:2, email:0.
+
+## Wallboard charts
+chart-contacts-title = Contactes per interval
+chart-agents-title = Agents per estat al llarg del dia
+chart-offered = Oferts
+chart-abandoned = Abandonats
+chart-service-level = Nivell de servei
+chart-interval = Interval
+timeline-title = Estats dels agents avui
+timeline-col = Avui
+timeline-empty = Cap estat avui
+overruns-today = Excessos avui
+state-over-limit = { $value } supera { $target }

@@ -607,3 +607,16 @@ close = Zavřít
 canned-replies = Připravené odpovědi
 capacity = Kapacita
 capacity-hint = Počet interakcí najednou podle kanálu, pokud se liší od výchozí (hlas 1, chat 3, e-mail 5…), např. chat:2, email:0.
+
+## Wallboard charts
+chart-contacts-title = Kontakty podle intervalu
+chart-agents-title = Agenti podle stavu během dne
+chart-offered = Nabídnuto
+chart-abandoned = Opuštěno
+chart-service-level = Úroveň služeb
+chart-interval = Interval
+timeline-title = Stavy agentů dnes
+timeline-col = Dnes
+timeline-empty = Dnes žádný stav
+overruns-today = Překročení dnes
+state-over-limit = { $value } přes { $target }

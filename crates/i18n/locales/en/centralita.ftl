@@ -601,3 +601,16 @@ close = Close
 canned-replies = Canned replies
 capacity = Capacity
 capacity-hint = Interactions at once per channel where not the default (voice 1, chat 3, e-mail 5…), e.g. chat:2, email:0.
+
+## Wallboard charts
+chart-contacts-title = Contacts by interval
+chart-agents-title = Agents by state over the day
+chart-offered = Offered
+chart-abandoned = Abandoned
+chart-service-level = Service level
+chart-interval = Interval
+timeline-title = Agents' states today
+timeline-col = Today
+timeline-empty = No state today
+overruns-today = Over limit today
+state-over-limit = { $value } over { $target }

@@ -601,3 +601,16 @@ close = Cerrar
 canned-replies = Respuestas predefinidas
 capacity = Capacidad
 capacity-hint = Interacciones a la vez por canal cuando no es la predeterminada (voz 1, chat 3, correo 5…), p. ej. chat:2, email:0.
+
+## Wallboard charts
+chart-contacts-title = Contactos por intervalo
+chart-agents-title = Agentes por estado a lo largo del día
+chart-offered = Ofrecidos
+chart-abandoned = Abandonados
+chart-service-level = Nivel de servicio
+chart-interval = Intervalo
+timeline-title = Estados de los agentes hoy
+timeline-col = Hoy
+timeline-empty = Ningún estado hoy
+overruns-today = Excesos hoy
+state-over-limit = { $value } supera { $target }

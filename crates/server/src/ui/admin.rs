@@ -359,7 +359,7 @@ async fn save_agent(st: &AppState, t: &Tenant, f: AgentForm) -> ApiResult<()> {
     let name = f.name.trim().to_string();
     let existing = st
         .store
-        .agents(&t)
+        .agents(t)
         .await?
         .into_iter()
         .find(|a| a.name == name)
