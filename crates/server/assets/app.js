@@ -24,6 +24,13 @@
     document.querySelectorAll("[data-since]").forEach(function (el) {
       el.textContent = clock((now - Number(el.getAttribute("data-since"))) / 1000);
     });
+    // A not-ready state past its planned length: its row and text say so.
+    document.querySelectorAll("[data-limit]").forEach(function (el) {
+      var over = now - Number(el.getAttribute("data-since")) > Number(el.getAttribute("data-limit"));
+      var row = el.closest("tr"), note = row && row.querySelector(".over-text");
+      if (row) { row.classList.toggle("over", over); }
+      if (note) { note.hidden = !over; }
+    });
     document.querySelectorAll("[data-until]").forEach(function (el) {
       var left = (Number(el.getAttribute("data-until")) - now) / 1000;
       el.textContent = clock(Math.ceil(left));

@@ -237,3 +237,69 @@ async fn the_wallboards_day_starts_at_midnight_in_the_tenants_zone() {
         "{zone}: midnight at {zone_midnight}, the first chat at {between}: {html}"
     );
 }
+
+#[tokio::test]
+async fn the_board_draws_the_days_charts_and_shows_a_break_over_its_limit() {
+    let e = common::env("wallboard").await;
+    let t = e.store.create_tenant("acme", 1).await.unwrap();
+    let (mut admin, mut sup) = clients(&e, &t).await;
+    let r = admin
+        .put("/api/v1/routing/plan", &json!({"document": PLAN}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204);
+    // A limit that is not a number of seconds is refused, naming it.
+    let bad = "reasons = [\"break\"]\n[limits]\nbreak = 0\n";
+    let r = admin
+        .put("/api/v1/settings/desktop", &json!({"document": bad}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    let doc = "reasons = [\"break\"]\n[limits]\nbreak = 1\n";
+    let r = admin
+        .put("/api/v1/settings/desktop", &json!({"document": doc}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    let r = admin
+        .post("/api/v1/agents", &json!({"name": "ana"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = admin
+        .post(
+            &format!("/api/v1/agents/{id}/sign-in"),
+            &json!({"reason": "break"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    // A chat nobody takes: offered in this interval, not decided yet.
+    let r = admin
+        .post("/api/v1/interactions", &json!({"channel": "chat"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201);
+    tokio::time::sleep(std::time::Duration::from_millis(1_300)).await;
+    let html = text(&sup.get("/ui/wallboard/board").await.unwrap());
+    assert!(html.contains("id=\"chart-contacts\""), "{html}");
+    assert!(html.contains("id=\"chart-agents\""), "{html}");
+    assert!(html.contains("<td class=\"offered\">1</td>"), "{html}");
+    assert!(html.contains("class=\"bar-offered\""), "{html}");
+    // The break is over its 1-second limit: the row says so, and the timeline outlines it.
+    let row = html.split("data-agent=\"ana\"").nth(1).unwrap();
+    let row = row.split("</tr>").next().unwrap();
+    assert!(
+        html.contains("<tr data-agent=\"ana\" class=\"over\">"),
+        "{html}"
+    );
+    assert!(row.contains("over 0:01"), "{row}");
+    assert!(row.contains("<td class=\"num overruns\">1</td>"), "{row}");
+    let timeline = html.split("data-timeline=\"ana\"").nth(1).unwrap();
+    assert!(
+        timeline.contains("class=\"st-not-ready over\""),
+        "{timeline}"
+    );
+    assert!(timeline.contains("over 0:01"), "{timeline}");
+}

@@ -684,3 +684,16 @@ training-note = Què cal escoltar
 training-start-at = Comença a (m:ss)
 training-add-button = Afegeix a la llista
 training-listen = Escolta des del moment indicat
+
+## Wallboard charts
+chart-contacts-title = Contactes per interval
+chart-agents-title = Agents per estat al llarg del dia
+chart-offered = Oferts
+chart-abandoned = Abandonats
+chart-service-level = Nivell de servei
+chart-interval = Interval
+timeline-title = Estats dels agents avui
+timeline-col = Avui
+timeline-empty = Cap estat avui
+overruns-today = Excessos avui
+state-over-limit = { $value } supera { $target }

@@ -691,3 +691,16 @@ training-note = Na co se zaměřit
 training-start-at = Začít v (m:ss)
 training-add-button = Přidat do seznamu
 training-listen = Poslechnout od určeného okamžiku
+
+## Wallboard charts
+chart-contacts-title = Kontakty podle intervalu
+chart-agents-title = Agenti podle stavu během dne
+chart-offered = Nabídnuto
+chart-abandoned = Opuštěno
+chart-service-level = Úroveň služeb
+chart-interval = Interval
+timeline-title = Stavy agentů dnes
+timeline-col = Dnes
+timeline-empty = Dnes žádný stav
+overruns-today = Překročení dnes
+state-over-limit = { $value } přes { $target }

@@ -684,3 +684,16 @@ training-note = What to listen for
 training-start-at = Start at (m:ss)
 training-add-button = Add to the playlist
 training-listen = Listen from the start moment
+
+## Wallboard charts
+chart-contacts-title = Contacts by interval
+chart-agents-title = Agents by state over the day
+chart-offered = Offered
+chart-abandoned = Abandoned
+chart-service-level = Service level
+chart-interval = Interval
+timeline-title = Agents' states today
+timeline-col = Today
+timeline-empty = No state today
+overruns-today = Over limit today
+state-over-limit = { $value } over { $target }

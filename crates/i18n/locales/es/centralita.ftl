@@ -684,3 +684,16 @@ training-note = Qué escuchar
 training-start-at = Empezar en (m:ss)
 training-add-button = Añadir a la lista
 training-listen = Escuchar desde el momento indicado
+
+## Wallboard charts
+chart-contacts-title = Contactos por intervalo
+chart-agents-title = Agentes por estado a lo largo del día
+chart-offered = Ofrecidos
+chart-abandoned = Abandonados
+chart-service-level = Nivel de servicio
+chart-interval = Intervalo
+timeline-title = Estados de los agentes hoy
+timeline-col = Hoy
+timeline-empty = Ningún estado hoy
+overruns-today = Excesos hoy
+state-over-limit = { $value } supera { $target }

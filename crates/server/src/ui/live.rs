@@ -77,7 +77,16 @@ pub struct AgentLive {
     /// Time in each state today, in ms, by [`StateSlot`] (the current
     /// state's running time not included: see [`AgentLive::time_in`]).
     pub state_ms: [i64; StateSlot::ALL.len()],
+    /// Today's states from when each began, oldest first: the state it was
+    /// in at the day's start (if known), then each change, at most
+    /// [`CHANGES_MAX`] (past that the oldest are dropped).
+    pub changes: Vec<(i64, AgentState)>,
 }
+
+/// Most state changes kept per agent per day for its timeline.
+pub const CHANGES_MAX: usize = 2_000;
+/// The length of a chart's interval, in milliseconds.
+pub const INTERVAL_MS: i64 = 30 * 60 * 1000;
 
 /// The states whose time an agent's own figures show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,7 +164,57 @@ impl AgentLive {
         }
         self.since = at;
         self.state = Some(state);
+        if self.changes.len() >= CHANGES_MAX {
+            self.changes.remove(0);
+        }
+        self.changes.push((at.max(day_ms), state));
     }
+
+    /// Today's states as `(from, to, state)` up to `now_ms` (offline left out).
+    pub fn segments(&self, now_ms: i64) -> Vec<(i64, i64, AgentState)> {
+        let ends = self.changes.iter().skip(1).map(|(at, _)| *at);
+        self.changes
+            .iter()
+            .zip(ends.chain(std::iter::once(now_ms)))
+            .filter(|((from, s), to)| *s != AgentState::Offline && to > from)
+            .map(|((from, s), to)| (*from, to.min(now_ms), *s))
+            .collect()
+    }
+
+    /// Today's not-ready periods longer than their reason's limit (seconds
+    /// by reason code), the current one included once it passes its limit.
+    pub fn overruns(&self, limits: &HashMap<String, u64>, now_ms: i64) -> u32 {
+        self.segments(now_ms)
+            .iter()
+            .filter(|(from, to, s)| over_limit(s, to - from, limits).is_some())
+            .count() as u32
+    }
+}
+
+/// The limit (ms) a state of `len_ms` exceeds: a not-ready reason's planned length.
+pub fn over_limit(state: &AgentState, len_ms: i64, limits: &HashMap<String, u64>) -> Option<i64> {
+    let AgentState::NotReady(r) = state else {
+        return None;
+    };
+    let limit = (*limits.get(r.as_str())? as i64) * 1000;
+    (len_ms > limit).then_some(limit)
+}
+
+/// One interval's figures for the wallboard's charts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Interval {
+    /// Its start (Unix ms).
+    pub start: i64,
+    /// Contacts that arrived in it (first queued).
+    pub offered: u32,
+    /// Of those, answered.
+    pub answered: u32,
+    /// Of those, abandoned.
+    pub abandoned: u32,
+    /// Their service level (`center::kpi`), once any wait was decided.
+    pub service_level: Option<f64>,
+    /// Mean agents in each state over it, by [`StateSlot`].
+    pub agents: [f64; StateSlot::ALL.len()],
 }
 
 /// The figures of one tenant.
@@ -322,6 +381,61 @@ impl Live {
         f
     }
 
+    /// Today's 30-minute intervals up to `now_ms`: contacts counted in the
+    /// interval they arrived, in their first queue (only `queue`'s, when
+    /// given; `threshold_ms` gives a queue's service-level threshold), and
+    /// the mean number of agents in each state.
+    pub fn intervals(
+        &self,
+        queue: Option<u32>,
+        threshold_ms: impl Fn(u32) -> u64,
+        now_ms: i64,
+    ) -> Vec<Interval> {
+        let n = ((now_ms - self.day_ms).max(0) / INTERVAL_MS + 1) as usize;
+        let mut out: Vec<Interval> = (0..n)
+            .map(|i| Interval {
+                start: self.day_ms + i as i64 * INTERVAL_MS,
+                ..Interval::default()
+            })
+            .collect();
+        let mut tallies = vec![QueueTally::default(); n];
+        for c in self.contacts.values() {
+            let (Some(queued_ms), Some(first)) = (c.queued_at, c.first_queue) else {
+                continue;
+            };
+            let i = (queued_ms - self.day_ms) / INTERVAL_MS;
+            if queue.is_some_and(|q| q != first) || i < 0 || i as usize >= n {
+                continue;
+            }
+            let w = Wait {
+                queued_ms,
+                answered_ms: c.answered_at,
+                ended: c.ended,
+            };
+            tallies[i as usize].add(&w, threshold_ms(first));
+            out[i as usize].offered += 1;
+        }
+        for (f, t) in out.iter_mut().zip(&tallies) {
+            f.answered = t.answered as u32;
+            f.abandoned = t.abandoned as u32;
+            f.service_level = t.service_level();
+        }
+        for a in self.agents.values() {
+            for (from, to, s) in a.segments(now_ms) {
+                let Some(slot) = StateSlot::of(&s) else {
+                    continue;
+                };
+                for f in out.iter_mut() {
+                    let overlap = to.min(f.start + INTERVAL_MS) - from.max(f.start);
+                    if overlap > 0 {
+                        f.agents[slot as usize] += overlap as f64 / INTERVAL_MS as f64;
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Interactions waiting now (not answered, not ended, not ringing), oldest first.
     pub fn waiting(&self) -> Vec<(i64, &Contact)> {
         let mut v: Vec<_> = self
@@ -343,6 +457,7 @@ impl Live {
         for a in self.agents.values_mut() {
             a.contacts_today = 0;
             a.state_ms = Default::default();
+            a.changes = a.state.iter().map(|s| (day_ms, *s)).collect();
         }
         for a in st.store.agents(t).await? {
             // When its state last changed is unknown (before today): since = 0.
@@ -556,5 +671,99 @@ mod tests {
         assert_eq!((f.answered, f.sl_today), (1, Some(0.0)));
         assert_eq!(f.asa_s, Some(30.0));
         assert_eq!(l.queue(1, 20_000, 40_000), QueueFigures::default());
+    }
+
+    fn change(l: &mut Live, at: i64, agent: u32, state: AgentState) {
+        l.apply(
+            at,
+            &fact(EventKind::AgentStateChanged {
+                agent: AgentId(agent),
+                state,
+            }),
+        );
+    }
+
+    #[test]
+    fn intervals_count_contacts_where_they_arrived_and_agents_by_state() {
+        let min = 60_000;
+        let mut l = Live::default();
+        // Interval 0: 1 answered in 10 s, 2 abandoned; interval 1: 3 answered after 40 s.
+        queued(&mut l, min, 1);
+        queued(&mut l, 2 * min, 2);
+        queued(&mut l, 31 * min, 3);
+        let accept = |l: &mut Live, at, i| {
+            l.apply(
+                at,
+                &fact(EventKind::Accepted {
+                    interaction: InteractionId(i),
+                    agent: AgentId(0),
+                }),
+            )
+        };
+        accept(&mut l, min + 10_000, 1);
+        accept(&mut l, 31 * min + 40_000, 3);
+        l.apply(
+            3 * min,
+            &fact(EventKind::Ended {
+                interaction: InteractionId(2),
+                outcome: FinalOutcome::Abandoned,
+                reason: Reason::default(),
+            }),
+        );
+        // Agent 0 available the whole first interval, busy half the second.
+        change(&mut l, 0, 0, AgentState::Available);
+        change(&mut l, 45 * min, 0, AgentState::Busy);
+        let v = l.intervals(None, |_| 20_000, 60 * min);
+        assert_eq!(v.len(), 3);
+        assert_eq!((v[0].offered, v[0].answered, v[0].abandoned), (2, 1, 1));
+        assert_eq!(v[0].service_level, Some(0.5));
+        assert_eq!((v[1].offered, v[1].answered), (1, 1));
+        assert_eq!(v[1].service_level, Some(0.0));
+        assert_eq!(v[2].offered, 0);
+        assert_eq!(v[2].start, 60 * min);
+        let av = StateSlot::Available as usize;
+        assert_eq!((v[0].agents[av], v[1].agents[av]), (1.0, 0.5));
+        assert_eq!(v[1].agents[StateSlot::Busy as usize], 0.5);
+        // Only another queue's: nothing.
+        assert!(
+            l.intervals(Some(7), |_| 20_000, 60 * min)
+                .iter()
+                .all(|i| i.offered == 0)
+        );
+    }
+
+    #[test]
+    fn the_timeline_keeps_todays_states_and_counts_breaks_over_their_limit() {
+        let min = 60_000;
+        let brk = AgentState::NotReady(model::ReasonCode::parse("break").unwrap());
+        let mut l = Live::default();
+        change(&mut l, 0, 0, AgentState::Available);
+        change(&mut l, 10 * min, 0, brk);
+        change(&mut l, 20 * min, 0, AgentState::Available); // 10 min: within 15
+        change(&mut l, 30 * min, 0, brk);
+        change(&mut l, 50 * min, 0, AgentState::Offline); // 20 min: over
+        change(&mut l, 55 * min, 0, brk);
+        let a = &l.agents[&0];
+        let seg = a.segments(80 * min);
+        assert_eq!(seg.len(), 5, "offline is left out: {seg:?}");
+        assert_eq!(seg[4], (55 * min, 80 * min, brk));
+        let limits = HashMap::from([("break".to_string(), 15 * 60)]);
+        // The current break is 25 minutes long: over too.
+        assert_eq!(a.overruns(&limits, 80 * min), 2);
+        assert_eq!(a.overruns(&limits, 60 * min), 1);
+        assert_eq!(a.overruns(&HashMap::new(), 80 * min), 0);
+        assert_eq!(over_limit(&brk, 16 * min, &limits), Some(15 * min));
+        assert_eq!(over_limit(&AgentState::Busy, 99 * min, &limits), None);
+    }
+
+    #[test]
+    fn the_timeline_is_bounded() {
+        let mut l = Live::default();
+        for i in 0..(CHANGES_MAX as i64 + 10) {
+            change(&mut l, i, 0, AgentState::Available);
+        }
+        let a = &l.agents[&0];
+        assert_eq!(a.changes.len(), CHANGES_MAX);
+        assert_eq!(a.changes[0].0, 10);
     }
 }

@@ -22,6 +22,8 @@
 //! text = "Hola {customer_first}, soy {agent}. ¿En qué puedo ayudarle?"
 //! queues = ["support"]          # empty: every queue
 //! language = "es"               # none: every language
+//! [limits]                      # planned length of a not-ready reason, seconds
+//! break = 900
 //! ```
 //!
 //! A question's `next` branches the script: the answer named there leads to
@@ -209,7 +211,14 @@ pub struct DesktopSettings {
     /// Canned replies.
     #[serde(default, rename = "reply")]
     pub replies: Vec<Reply>,
+    /// Planned length of a not-ready reason, in seconds (the wallboard shows
+    /// a state over it as an overrun).
+    #[serde(default)]
+    pub limits: std::collections::HashMap<String, u64>,
 }
+
+/// Longest planned length of a not-ready reason, in seconds (a day).
+pub const LIMIT_MAX_S: u64 = 86_400;
 
 fn check_label(what: &str, s: &str) -> Result<(), String> {
     if s.trim().is_empty() || s.len() > LABEL_LEN_MAX || s.chars().any(char::is_control) {
@@ -301,6 +310,17 @@ impl DesktopSettings {
         check_len("reply", &s.replies)?;
         for r in &s.replies {
             r.check()?;
+        }
+        if s.limits.len() > LIST_MAX {
+            return Err(format!("limits: at most {LIST_MAX} entries"));
+        }
+        for (code, secs) in &s.limits {
+            check_code("limits", code)?;
+            if !(1..=LIMIT_MAX_S).contains(secs) {
+                return Err(format!(
+                    "limits.{code}: 1 to {LIMIT_MAX_S} seconds, got {secs}"
+                ));
+            }
         }
         Ok(s)
     }
@@ -430,5 +450,16 @@ mod tests {
         let e = DesktopSettings::parse("reasons = [\n\"break\"\nfoo").unwrap_err();
         assert!(e.starts_with("settings: "), "{e}");
         assert!(e.contains("line"), "{e}");
+    }
+
+    #[test]
+    fn limits_are_reason_codes_with_a_length_up_to_a_day() {
+        let s = DesktopSettings::parse("[limits]\nbreak = 900\n").unwrap();
+        assert_eq!(s.limits["break"], 900);
+        let e = DesktopSettings::parse("[limits]\nbreak = 0\n").unwrap_err();
+        assert!(e.contains("limits.break"), "{e}");
+        let e = DesktopSettings::parse("[limits]\nbreak = 86401\n").unwrap_err();
+        assert!(e.contains("limits.break"), "{e}");
+        assert!(DesktopSettings::parse("[limits]\n\"Not a code\" = 5\n").is_err());
     }
 }

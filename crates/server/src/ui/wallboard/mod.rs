@@ -6,9 +6,13 @@
 //! waiting interactions with reassignment. `?tv=1` (or the full-screen
 //! button) shows it for a TV. It re-renders on every fact it follows
 //! ([`super::follow::Feed::Board`]; debounced in the browser), so figures
-//! follow within a second.
+//! follow within a second. Its charts over the day and the agents'
+//! timelines with their overruns of a not-ready reason's planned length
+//! (the desktop settings' `[limits]`) are in [`charts`].
 
-use std::collections::BTreeMap;
+pub mod charts;
+
+use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
@@ -18,6 +22,7 @@ use model::ReasonCode;
 use serde::Deserialize;
 use store::Tenant;
 
+use super::super::ui::settings::DesktopSettings;
 use super::follow::{Feed, Live, Page};
 use super::{Ctx, Markup, UiForm, html, layout, live, markup_response, waiting};
 use crate::AppState;
@@ -96,6 +101,13 @@ struct Board {
     agent_live: BTreeMap<i64, live::AgentLive>,
     waiting: waiting::Page,
     now: i64,
+    /// Today's intervals, all queues together.
+    intervals: Vec<live::Interval>,
+    /// The start of the tenant's day, and its zone.
+    day_ms: i64,
+    zone: chrono_tz::Tz,
+    /// Planned lengths of not-ready reasons, in seconds.
+    limits: HashMap<String, u64>,
 }
 
 async fn read_board(st: &AppState, t: &Tenant, page: u32) -> ApiResult<Board> {
@@ -105,14 +117,23 @@ async fn read_board(st: &AppState, t: &Tenant, page: u32) -> ApiResult<Board> {
     };
     let agents = st.store.agents(t).await?;
     let now = clock::now_ms();
-    let (figures, agent_live, waiting) = live::with(st, t, now, |l| {
+    let limits = DesktopSettings::of(st, t).await?.1.limits;
+    let thresholds: HashMap<u32, u64> = queues
+        .iter()
+        .map(|q| (q.id, q.sl_threshold_s * 1000))
+        .collect();
+    let threshold = |q: u32| thresholds.get(&q).copied().unwrap_or(20_000);
+    let (figures, agent_live, waiting, intervals, day) = live::with(st, t, now, |l| {
         let f: Vec<_> = queues
             .iter()
             .map(|q| l.queue(q.id, q.sl_threshold_s * 1000, now))
             .collect();
         let a: BTreeMap<i64, live::AgentLive> =
             l.agents.iter().map(|(k, v)| (*k, v.clone())).collect();
-        (f, a, waiting::Page::of(&l.waiting(), page))
+        let zone = l.settings.as_ref().map(|s| s.time_zone);
+        let iv = l.intervals(None, threshold, now);
+        let w = waiting::Page::of(&l.waiting(), page);
+        (f, a, w, iv, (l.day_ms, zone.unwrap_or(chrono_tz::Tz::UTC)))
     })
     .await?;
     Ok(Board {
@@ -122,6 +143,10 @@ async fn read_board(st: &AppState, t: &Tenant, page: u32) -> ApiResult<Board> {
         agent_live,
         waiting,
         now,
+        intervals,
+        day_ms: day.0,
+        zone: day.1,
+        limits,
     })
 }
 
@@ -161,18 +186,20 @@ fn queues_html(ctx: &Ctx, b: &Board) -> Markup {
         "answered",
     ];
     html! {
-        table.queues aria-describedby="queues-h" {
-            caption #queues-h { (ctx.t("queues")) }
-            thead {
-                tr {
-                    th scope="col" { (ctx.t("queue")) }
-                    @for id in cols { th.num scope="col" { (ctx.t(id)) } }
-                    th scope="col" { (ctx.t("agents-by-state")) }
+        .scroll role="region" aria-labelledby="queues-h" tabindex="0" {
+            table.queues aria-describedby="queues-h" {
+                caption #queues-h { (ctx.t("queues")) }
+                thead {
+                    tr {
+                        th scope="col" { (ctx.t("queue")) }
+                        @for id in cols { th.num scope="col" { (ctx.t(id)) } }
+                        th scope="col" { (ctx.t("agents-by-state")) }
+                    }
                 }
-            }
-            tbody {
-                @for (q, f) in b.queues.iter().zip(&b.figures) {
-                    (queue_row(ctx, q, f, &b.agents))
+                tbody {
+                    @for (q, f) in b.queues.iter().zip(&b.figures) {
+                        (queue_row(ctx, q, f, &b.agents))
+                    }
                 }
             }
         }
@@ -225,18 +252,21 @@ fn agents_html(ctx: &Ctx, b: &Board) -> Markup {
                 }
             }
         }
-        h2 { (ctx.t("agents")) }
-        table.agents {
-            thead {
-                tr {
-                    @for id in cols { th scope="col" { (ctx.t(id)) } }
-                    th.num scope="col" { (ctx.t("contacts-today-col")) }
-                    th.no-tv scope="col" { (ctx.t("actions")) }
+        h2 #agents-h { (ctx.t("agents")) }
+        .scroll {
+            table.agents {
+                thead {
+                    tr {
+                        @for id in cols { th scope="col" { (ctx.t(id)) } }
+                        th.num scope="col" { (ctx.t("contacts-today-col")) }
+                        th.num scope="col" { (ctx.t("overruns-today")) }
+                        th.no-tv scope="col" { (ctx.t("actions")) }
+                    }
                 }
-            }
-            tbody {
-                @for a in &b.agents {
-                    (agent_row(ctx, a, &b.agent_live.get(&a.id).cloned().unwrap_or_default()))
+                tbody {
+                    @for a in &b.agents {
+                        (agent_row(ctx, b, a, &b.agent_live.get(&a.id).cloned().unwrap_or_default()))
+                    }
                 }
             }
         }
@@ -260,16 +290,40 @@ fn agent_state(ctx: &Ctx, a: &store::read::AgentView) -> String {
     }
 }
 
-fn agent_row(ctx: &Ctx, a: &store::read::AgentView, l: &live::AgentLive) -> Markup {
+/// The planned length (ms) of the agent's current not-ready reason, if any.
+fn current_limit(b: &Board, l: &live::AgentLive) -> Option<i64> {
+    match l.state.as_ref()? {
+        model::event::AgentState::NotReady(r) if l.since > 0 => {
+            b.limits.get(r.as_str()).map(|s| *s as i64 * 1000)
+        }
+        _ => None,
+    }
+}
+
+fn agent_row(ctx: &Ctx, b: &Board, a: &store::read::AgentView, l: &live::AgentLive) -> Markup {
     let nr = ctx.t("force-not-ready");
     let so = ctx.t("force-sign-out");
+    let limit = current_limit(b, l);
+    let over = limit.filter(|lim| b.now - l.since > *lim);
+    let label = agent_state(ctx, a);
+    let reason = l
+        .state
+        .as_ref()
+        .map(|s| charts::state_label(ctx, s))
+        .unwrap_or_default();
     html! {
-        tr data-agent=(a.name) {
+        tr data-agent=(a.name) class=[over.map(|_| "over")] {
             th scope="row" { (a.name) }
-            td { span class={ "badge " (a.state.as_str()) } { (agent_state(ctx, a)) } }
+            td { span class={ "badge " (a.state.as_str()) } { (label) } }
             td {
                 @if l.since > 0 {
-                    span data-since=(l.since) { "0:00" }
+                    span data-since=(l.since) data-limit=[limit] { "0:00" }
+                    @if let Some(lim) = limit {
+                        " "
+                        span.over-text hidden[over.is_none()] {
+                            (charts::over_markup(ctx, &reason, l.since, b.now - l.since, lim))
+                        }
+                    }
                 } @else {
                     "—"
                 }
@@ -281,6 +335,7 @@ fn agent_row(ctx: &Ctx, a: &store::read::AgentView, l: &live::AgentLive) -> Mark
                 }
             }
             td.num.contacts { (l.contacts_today) }
+            td.num.overruns { (l.overruns(&b.limits, b.now)) }
             td.no-tv {
                 @if a.state != AgentStatus::Offline {
                     button.secondary hx-post=(format!("/ui/wallboard/agents/{}/not-ready", a.id))
@@ -302,11 +357,31 @@ async fn board_html(st: &AppState, ctx: &Ctx, t: &Tenant, page: u32) -> ApiResul
         .iter()
         .filter(|a| a.state == AgentStatus::Available)
         .collect();
+    let target = b.queues.iter().map(|q| q.sl_target).reduce(f64::max);
+    let rows: Vec<charts::Timeline> = b
+        .agents
+        .iter()
+        .filter_map(|a| {
+            b.agent_live.get(&a.id).map(|l| charts::Timeline {
+                name: &a.name,
+                live: l,
+            })
+        })
+        .collect();
     Ok(html! {
-        (alerts_html(ctx, &b))
-        (queues_html(ctx, &b))
-        (agents_html(ctx, &b))
-        (waiting::html(ctx, &b.waiting, &names, &available, b.now))
+        .board-main {
+            (alerts_html(ctx, &b))
+            (queues_html(ctx, &b))
+            .charts {
+                (charts::contacts_chart(ctx, &b.intervals, target, b.zone))
+                (charts::agents_chart(ctx, &b.intervals, b.zone))
+            }
+        }
+        .board-side {
+            (agents_html(ctx, &b))
+            (charts::timelines(ctx, &rows, &b.limits, b.day_ms, b.now))
+            (waiting::html(ctx, &b.waiting, &names, &available, b.now))
+        }
     })
 }
 
