@@ -205,3 +205,77 @@ async fn the_desktop_holds_and_consults_a_call_and_shows_what_the_log_says() {
     let work = text(&max.get("/ui/agent/work").await.unwrap());
     assert!(work.contains("call-hold-1"), "{work}");
 }
+
+#[tokio::test]
+async fn the_desktop_pauses_and_resumes_a_calls_recording_and_times_the_call() {
+    let st = common::state(&common::scratch("ui-calls")).await;
+    let app = server::app(st.clone());
+    let t = st.store.create_tenant("acme", 1).await.unwrap();
+    let h = st.hub.tenant(&t).await.unwrap();
+    h.call(Op::SetPlan(PLAN.into())).await.unwrap();
+    let hash = auth::hash_password(PASSWORD).unwrap();
+    st.store
+        .create_user(&t, "eva", &hash, "agent", 1)
+        .await
+        .unwrap();
+    let eva_agent = Op::DefineAgent {
+        id: None,
+        name: "eva".into(),
+        skills: vec![("support".into(), 5)],
+        username: Some("eva".into()),
+        teams: None,
+    };
+    h.call(eva_agent).await.unwrap();
+    h.call(Op::SignIn(0, None)).await.unwrap();
+    let token = auth::new_token();
+    let role = Role::Supervisor.as_str();
+    st.store
+        .create_token(&t, "test", role, &auth::secret_hash(&token), 1)
+        .await
+        .unwrap();
+    let mut sup = Client::new(&app).bearer(&token);
+    let r = sup
+        .post("/api/v1/interactions", &json!({"channel": "voice"}))
+        .await
+        .unwrap();
+    assert!(r.status < 300, "{}", text(&r));
+    h.call(Op::Accept(1, 0)).await.unwrap();
+    let mut eva = sign_in(&app, "eva").await;
+    // Not recorded: the agent may start it (a queue's on-demand policy).
+    let work = text(&eva.get("/ui/agent/work").await.unwrap());
+    assert!(work.contains("call-recording-start-1"), "{work}");
+    // The switch records: pause (a card payment), then resume; the log says who.
+    let started = store::CallFact::RecordingStarted {
+        path: "recordings/acme/1.wav".into(),
+        by: "always".into(),
+    };
+    h.call(Op::CallFact(1, started)).await.unwrap();
+    let work = text(&eva.get("/ui/agent/work").await.unwrap());
+    assert!(
+        work.contains("call-recording-pause-1") && work.contains("Recording"),
+        "{work}"
+    );
+    let r = eva
+        .form("/ui/agent/interactions/1/call/recording-pause", &[], "")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", text(&r));
+    assert!(text(&r).contains("call-recording-resume-1") && text(&r).contains("Recording paused"));
+    let paused = kinds(&st.store, &t).await;
+    let p = paused
+        .iter()
+        .find(|(k, _)| k == "call.recording_paused")
+        .expect("paused");
+    assert_eq!(p.1["call"]["by"], "eva");
+    let r = eva
+        .form("/ui/agent/interactions/1/call/recording-resume", &[], "")
+        .await
+        .unwrap();
+    assert!(text(&r).contains("call-recording-pause-1"), "{}", text(&r));
+    assert!(
+        kinds(&st.store, &t)
+            .await
+            .iter()
+            .any(|(k, _)| k == "call.recording_resumed")
+    );
+}

@@ -15,7 +15,8 @@ use crate::perms::Action;
 use crate::routes::path_id;
 use crate::tenant::{Op, RecordingAction};
 
-async fn act(
+/// Asks for a recording action on a call (the agent's own calls only).
+pub(crate) async fn act(
     st: &AppState,
     p: &Principal,
     id: &str,

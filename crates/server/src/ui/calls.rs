@@ -1,6 +1,7 @@
-//! The agent desktop's call controls for a connected call: hold and resume,
-//! mute and unmute, hang up, and consult transfer (ring another agent with
-//! the customer on hold, then complete or cancel). The buttons show what the
+//! The agent desktop's call controls for a connected call: the call's time,
+//! hold and resume, mute and unmute, hang up, the recording's pause and
+//! resume (a card payment is not recorded) or start, and consult transfer
+//! (ring another agent with the customer on hold, then complete or cancel). The buttons show what the
 //! call's log says now (held? muted? consulting?); each press goes through
 //! the same checks and facts as `POST /api/v1/interactions/{id}/call/…`
 //! ([`crate::routes::calls`]), and the switch acts once it is committed.
@@ -17,7 +18,7 @@ use super::{Ctx, Markup, UiForm, html, markup_response};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
-use crate::tenant::{Ack, CallAction, Op};
+use crate::tenant::{Ack, CallAction, Op, RecordingAction};
 
 /// Where a call stands, as its facts tell it.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +28,10 @@ struct CallState {
     consulting: bool,
     /// The consulted agent's phone answered.
     consult_connected: bool,
+    /// The recording: none yet, running (`Some(true)`) or paused.
+    recording: Option<bool>,
+    /// When this agent's leg connected (Unix ms), for the call's timer.
+    connected_at: Option<i64>,
 }
 
 async fn call_state(st: &AppState, t: &Tenant, id: i64) -> ApiResult<CallState> {
@@ -54,7 +59,12 @@ async fn call_state(st: &AppState, t: &Tenant, id: i64) -> ApiResult<CallState> 
             CallFact::Connected { .. } => {
                 s.held = false;
                 s.muted = false;
+                s.connected_at = Some(r.at);
             }
+            CallFact::RecordingStarted { .. } | CallFact::RecordingResumed { .. } => {
+                s.recording = Some(true)
+            }
+            CallFact::RecordingPaused { .. } => s.recording = Some(false),
             _ => {}
         }
     }
@@ -109,7 +119,18 @@ async fn controls_for(
     Ok(html! {
         section.card aria-labelledby=(format!("call-h-{id}")) {
             h3 #(format!("call-h-{id}")) { (ctx.t("call-controls")) }
-            p role="status" #(format!("call-status-{id}")) { (ctx.t(status)) }
+            p role="status" #(format!("call-status-{id}")) {
+                (ctx.t(status))
+                @if let Some(at) = s.connected_at {
+                    " · " span.sr { (ctx.t("call-time")) " " }
+                    span.call-timer data-since=(at) { "0:00" }
+                }
+                @match s.recording {
+                    Some(true) => { " · " span.badge.flag { (ctx.t("call-recording-on")) } }
+                    Some(false) => { " · " span.badge { (ctx.t("call-recording-paused")) } }
+                    None => {}
+                }
+            }
             div.row {
                 @if s.consulting {
                     (button("consult-complete", "call-consult-complete"))
@@ -127,6 +148,11 @@ async fn controls_for(
                     }
                 }
                 (button("hangup", "call-hangup"))
+                @match s.recording {
+                    Some(true) => (button("recording-pause", "call-recording-pause")),
+                    Some(false) => (button("recording-resume", "call-recording-resume")),
+                    None => (button("recording-start", "call-recording-start")),
+                }
             }
             @if !s.consulting {
                 form.row hx-post=(format!("/ui/agent/interactions/{id}/call/consult"))
@@ -192,7 +218,8 @@ pub struct ControlForm {
 
 /// `POST /ui/agent/interactions/{id}/call/{action}`: `hold`, `resume`,
 /// `mute`, `unmute`, `hangup`, `consult` (with `agent_id`),
-/// `consult-complete`, `consult-cancel`.
+/// `consult-complete`, `consult-cancel`, `recording-pause`,
+/// `recording-resume`, `recording-start`.
 pub async fn control(
     State(st): State<AppState>,
     p: Principal,
@@ -200,6 +227,16 @@ pub async fn control(
     Path((id, action)): Path<(String, String)>,
     UiForm(f): UiForm<ControlForm>,
 ) -> ApiResult<Response> {
+    let recording = match action.as_str() {
+        "recording-pause" => Some(RecordingAction::Pause),
+        "recording-resume" => Some(RecordingAction::Resume),
+        "recording-start" => Some(RecordingAction::Start),
+        _ => None,
+    };
+    if let Some(r) = recording {
+        crate::routes::recording::act(&st, &p, &id, r).await?;
+        return answer(&st, p, &headers).await;
+    }
     let action = match action.as_str() {
         "hold" => CallAction::Hold,
         "resume" => CallAction::Resume,
@@ -215,11 +252,16 @@ pub async fn control(
         _ => return Err(ApiError::not_found("call control")),
     };
     crate::routes::calls::act(&st, &p, &id, action).await?;
+    answer(&st, p, &headers).await
+}
+
+/// The work panel again, after a call control.
+async fn answer(st: &AppState, p: Principal, headers: &HeaderMap) -> ApiResult<Response> {
     let agent = p
         .agent
         .map(|a| i64::from(a.0))
         .ok_or_else(|| ApiError::conflict("your user is not linked to an agent"))?;
-    let ctx = Ctx::new(&st, p, &headers).await?;
+    let ctx = Ctx::new(st, p, headers).await?;
     let t = ctx.p.tenant()?.clone();
-    Ok(markup_response(work_html(&st, &ctx, &t, agent).await?))
+    Ok(markup_response(work_html(st, &ctx, &t, agent).await?))
 }
