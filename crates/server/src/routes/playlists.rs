@@ -19,7 +19,6 @@ use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::perms::Action;
 use crate::routes::{Body, path_id};
-use crate::tenant::{Ack, Op};
 use center::quality::QualityCommand;
 
 /// Longest playlist name, in bytes.
@@ -72,23 +71,8 @@ pub async fn save(st: &AppState, p: &Principal, id: Option<i64>, body: Playlist)
         body,
         by: p.name.clone(),
     };
-    let ack = st
-        .hub
-        .tenant(p.tenant()?)
-        .await?
-        .call(Op::Quality(cmd))
-        .await?;
-    let Ack::Id(id) = ack else {
-        return Err(ApiError::internal("the core answered no id"));
-    };
-    crate::audit::record(
-        st,
-        p,
-        AuditAction::PlaylistSaved,
-        Some(format!("playlist:{id}")),
-    )
-    .await?;
-    Ok(id)
+    let known = cmd_id(&cmd);
+    super::quality::command(st, p, cmd, AuditAction::PlaylistSaved, "playlist", known).await
 }
 
 /// A playlist, for those who may open it.
@@ -146,18 +130,17 @@ pub async fn remove_as(st: &AppState, p: &Principal, id: i64) -> ApiResult<()> {
         playlist: id as u64,
         by: p.name.clone(),
     };
-    st.hub
-        .tenant(p.tenant()?)
-        .await?
-        .call(Op::Quality(cmd))
-        .await?;
-    crate::audit::record(
-        st,
-        p,
-        AuditAction::PlaylistRemoved,
-        Some(format!("playlist:{id}")),
-    )
-    .await
+    let action = AuditAction::PlaylistRemoved;
+    super::quality::command(st, p, cmd, action, "playlist", Some(id)).await?;
+    Ok(())
+}
+
+/// The playlist a command replaces, if it names one.
+fn cmd_id(cmd: &QualityCommand) -> Option<i64> {
+    match cmd {
+        QualityCommand::SetPlaylist { playlist, .. } => playlist.map(|i| i as i64),
+        _ => None,
+    }
 }
 
 /// `DELETE /api/v1/playlists/{id}`.

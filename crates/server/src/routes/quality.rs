@@ -201,22 +201,8 @@ pub async fn evaluate(st: &AppState, p: &Principal, req: NewEvaluation) -> ApiRe
         score: scored.score,
         critical_failed: scored.critical_failed,
     };
-    let ack = st
-        .hub
-        .tenant(t)
-        .await?
-        .call(Op::Quality(QualityCommand::Evaluate(Box::new(body))))
-        .await?;
-    let Ack::Id(id) = ack else {
-        return Err(ApiError::internal("the core answered no id"));
-    };
-    crate::audit::record(
-        st,
-        p,
-        AuditAction::Evaluated,
-        Some(format!("evaluation:{id}")),
-    )
-    .await?;
+    let cmd = QualityCommand::Evaluate(Box::new(body));
+    let id = command(st, p, cmd, AuditAction::Evaluated, "evaluation", None).await?;
     Ok(Evaluated {
         id,
         score: f64::from(scored.score) / 100.0,
@@ -336,18 +322,33 @@ pub async fn acknowledge_as(st: &AppState, p: &Principal, id: i64, reply: String
         by: p.name.clone(),
         reply: reply.trim().to_string(),
     };
-    st.hub
+    let action = AuditAction::EvaluationAcknowledged;
+    command(st, p, cmd, action, "evaluation", Some(id)).await?;
+    Ok(())
+}
+
+/// Gives the tenant's core a quality command and records it in the audit
+/// trail as `action` on `what:{id}` (`known`, else the id the core answered).
+pub(crate) async fn command(
+    st: &AppState,
+    p: &Principal,
+    cmd: QualityCommand,
+    action: AuditAction,
+    what: &str,
+    known: Option<i64>,
+) -> ApiResult<i64> {
+    let ack = st
+        .hub
         .tenant(p.tenant()?)
         .await?
         .call(Op::Quality(cmd))
         .await?;
-    crate::audit::record(
-        st,
-        p,
-        AuditAction::EvaluationAcknowledged,
-        Some(format!("evaluation:{id}")),
-    )
-    .await
+    let id = match (known, ack) {
+        (Some(id), _) | (None, Ack::Id(id)) => id,
+        _ => return Err(ApiError::internal("the core answered no id")),
+    };
+    crate::audit::record(st, p, action, Some(format!("{what}:{id}"))).await?;
+    Ok(id)
 }
 
 /// `POST /api/v1/evaluations/{id}/acknowledge`.
