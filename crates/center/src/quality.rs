@@ -124,12 +124,13 @@ impl TenantCore {
                 QualityFact::PlaylistRemoved { playlist, by }
             }
         };
-        let id = match &fact {
-            QualityFact::Evaluated { evaluation, .. } => *evaluation,
-            QualityFact::PlaylistSet { playlist, .. } => *playlist,
-            _ => 0,
+        // What was made is answered by its id; the rest is done.
+        let reply = match &fact {
+            QualityFact::Evaluated { evaluation, .. } => Reply::Id(*evaluation as i64),
+            QualityFact::PlaylistSet { playlist, .. } => Reply::Id(*playlist as i64),
+            _ => Reply::Done,
         };
         self.push(Fact::Quality { quality: fact });
-        Ok(Reply::Id(id as i64))
+        Ok(reply)
     }
 }

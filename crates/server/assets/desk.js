@@ -16,7 +16,6 @@
   var local = window.localStorage, session = window.sessionStorage;
   var baseTitle = document.title;
   var seen = new Set();
-  var first = true;
 
   // --- sound
   var soundOn = local.getItem("centralita.sound") !== "off";
@@ -94,7 +93,7 @@
       var head = textOf(o, "h2"), why = textOf(o, ".why");
       announce(head + (why ? ". " + why : ""));
       if (soundOn) { ring(); }
-      if (document.hidden || first) { notify(id, head, why); }
+      if (document.hidden) { notify(id, head, why); }
     });
   }
 
@@ -175,7 +174,6 @@
     branchAll();
     openItem(session.getItem("centralita.open"));
     scanOffers();
-    first = false;
   }
   document.addEventListener("htmx:afterSettle", function (e) {
     if (e.detail.target && e.detail.target.id === "work") { settle(); } else { branchAll(); }

@@ -118,26 +118,33 @@ fn capacity_text(a: &Agent) -> String {
 
 /// Parses `chat:2, email:0` (channel:interactions at once).
 pub fn parse_capacity(s: &str) -> Result<BTreeMap<model::Channel, u8>, ApiError> {
+    let max = center::command::AGENT_CAPACITY_MAX;
+    pairs("capacity", s, "write channel:number (chat:2)")?
+        .into_iter()
+        .map(|(c, n)| {
+            let channel = c
+                .parse::<model::Channel>()
+                .map_err(|e| ApiError::field("capacity", e.to_string()))?;
+            if n > max {
+                let msg = format!("\"{c}:{n}\": 0 to {max} at once");
+                return Err(ApiError::field("capacity", msg));
+            }
+            Ok((channel, n))
+        })
+        .collect()
+}
+
+/// Splits `name:number, …` (a form's short list): a part that is not one
+/// says `hint` on `field`.
+fn pairs(field: &str, s: &str, hint: &str) -> Result<Vec<(String, u8)>, ApiError> {
     s.split(',')
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(|p| {
-            let bad =
-                || ApiError::field("capacity", format!("{p:?}: write channel:number (chat:2)"));
-            let (c, n) = p.split_once(':').ok_or_else(bad)?;
-            let c = c
-                .trim()
-                .parse::<model::Channel>()
-                .map_err(|e| ApiError::field("capacity", e.to_string()))?;
+            let bad = || ApiError::field(field, format!("{p:?}: {hint}"));
+            let (name, n) = p.split_once(':').ok_or_else(bad)?;
             let n = n.trim().parse::<u8>().map_err(|_| bad())?;
-            if n > center::command::AGENT_CAPACITY_MAX {
-                let max = center::command::AGENT_CAPACITY_MAX;
-                return Err(ApiError::field(
-                    "capacity",
-                    format!("{p:?}: 0 to {max} at once"),
-                ));
-            }
-            Ok((c, n))
+            Ok((name.trim().to_string(), n))
         })
         .collect()
 }
@@ -315,22 +322,9 @@ pub struct AgentForm {
     pub capacity: String,
 }
 
-/// Parses `support:8, sales:4`.
+/// Parses `support:8, sales:4` (the core checks the levels, 1 to 10).
 pub fn parse_skills(s: &str) -> Result<Vec<(String, u8)>, ApiError> {
-    s.split(',')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (name, level) = p
-                .split_once(':')
-                .ok_or_else(|| ApiError::field("skills", format!("{p:?}: write skill:level")))?;
-            let level = level
-                .trim()
-                .parse::<u8>()
-                .map_err(|_| ApiError::field("skills", format!("{p:?}: the level is 1 to 10")))?;
-            Ok((name.trim().to_string(), level))
-        })
-        .collect()
+    pairs("skills", s, "write skill:level, the level 1 to 10")
 }
 
 /// `POST /ui/admin/agents`.

@@ -104,6 +104,25 @@ pub struct Question {
     pub next: std::collections::BTreeMap<String, String>,
 }
 
+/// A text with each `{name}` replaced by `value(name)`; the first name
+/// without a value (or a `{` never closed) is the error.
+fn expand<'a>(text: &str, value: impl Fn(&str) -> Option<&'a str>) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let tail = &rest[open + 1..];
+        let Some(close) = tail.find('}') else {
+            return Err(tail.to_string());
+        };
+        let name = &tail[..close];
+        out.push_str(value(name).ok_or_else(|| name.to_string())?);
+        rest = &tail[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// The end of a branching script (a `next` target).
 pub const END: &str = "end";
 /// Longest canned reply, in bytes.
@@ -140,14 +159,19 @@ impl Reply {
         queue_ok && lang_ok
     }
 
-    /// The text with its placeholders filled in (an unknown value: empty).
+    /// The text with its placeholders filled in (an unknown value: empty),
+    /// in one pass: a customer's name holding `{agent}` stays as it is.
     pub fn fill(&self, customer: Option<&str>, agent: &str) -> String {
         let customer = customer.unwrap_or("").trim();
         let first = customer.split_whitespace().next().unwrap_or("");
-        self.text
-            .replace("{customer_first}", first)
-            .replace("{customer}", customer)
-            .replace("{agent}", agent)
+        let value = |name: &str| match name {
+            "customer" => Some(customer),
+            "customer_first" => Some(first),
+            "agent" => Some(agent),
+            _ => None,
+        };
+        // Checked when the settings were set: every placeholder is known.
+        expand(&self.text, value).unwrap_or_else(|_| self.text.clone())
     }
 
     fn check(&self) -> Result<(), String> {
@@ -158,18 +182,13 @@ impl Reply {
                 self.title
             ));
         }
-        let mut rest = self.text.as_str();
-        while let Some(open) = rest.find('{') {
-            let tail = &rest[open + 1..];
-            let name = tail.split('}').next().unwrap_or("");
-            if !tail.contains('}') || !PLACEHOLDERS.contains(&name) {
-                return Err(format!(
-                    "reply {:?}.text: unknown placeholder {{{name}}} (known: {{customer}}, {{customer_first}}, {{agent}})",
-                    self.title
-                ));
-            }
-            rest = &tail[name.len() + 1..];
-        }
+        let known = |name: &str| PLACEHOLDERS.contains(&name).then_some("");
+        expand(&self.text, known).map_err(|name| {
+            format!(
+                "reply {:?}.text: unknown placeholder {{{name}}} (known: {{customer}}, {{customer_first}}, {{agent}})",
+                self.title
+            )
+        })?;
         check_len("reply.queues", &self.queues)?;
         if let Some(l) = &self.language {
             check_code("reply.language", l)?;
@@ -422,6 +441,7 @@ mod tests {
         let r = &s.replies[0];
         assert_eq!(r.fill(Some("Eva Puig"), "Ana"), "Hola Eva, soy Ana.");
         assert_eq!(r.fill(None, "Ana"), "Hola , soy Ana.");
+        assert_eq!(r.fill(Some("{agent} X"), "Ana"), "Hola {agent}, soy Ana.");
         assert!(r.fits(Some("support"), Some("ES")));
         assert!(r.fits(Some("support"), None));
         assert!(!r.fits(Some("support"), Some("ca")));
