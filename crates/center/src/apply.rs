@@ -1,6 +1,6 @@
 //! The dispatch of commands to the rules that apply them.
 
-use model::{Instant, InteractionId};
+use model::{AgentId, Instant, InteractionId};
 use routing::Input;
 
 use crate::command::{CONSULTS_SHOWN_MAX, Command, Reply};
@@ -163,6 +163,11 @@ impl TenantCore {
                 ))
             }
             Command::Queues => Ok(Reply::Queues(self.queue_infos())),
+            Command::Callbacks(agent) => Ok(Reply::Callbacks(
+                u32::try_from(agent)
+                    .map(|a| self.index.callbacks.of_agent(AgentId(a)))
+                    .unwrap_or_default(),
+            )),
             Command::Profile {
                 customer,
                 interaction,

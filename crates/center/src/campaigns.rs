@@ -92,6 +92,7 @@ impl TenantCore {
                 Ok(Reply::Done)
             }
             Command::DoNotCallLists => Ok(Reply::Lists(self.out.dialer.do_not_call_lists())),
+            Command::ManualDial(req) => Ok(Reply::Dialled(self.manual_dial(req)?)),
             Command::Previews(agent) => {
                 let mut list: Vec<outbound::PreviewInfo> = self
                     .out
@@ -405,6 +406,7 @@ impl TenantCore {
             name: c.name,
             customer: c.customer_id,
             phones: c.phones,
+            manual: false,
         })
     }
 

@@ -310,6 +310,12 @@ pub enum Command {
     OutboundAbandoned(u64),
     /// The callee of a connected outbound call hung up.
     OutboundHangup(u64),
+    /// The callbacks an agent promised, soonest first (answered with
+    /// [`Reply::Callbacks`]).
+    Callbacks(i64),
+    /// An agent's manual call through a campaign's gate (answered with
+    /// [`Reply::Dialled`]).
+    ManualDial(crate::manual::ManualDialReq),
     /// The contacts shown to an agent before they are called (preview mode).
     Previews(i64),
     /// The disposition codes of the campaign an interaction's call belongs
@@ -446,6 +452,10 @@ pub enum Reply {
     Answered(outbound::Answered),
     /// Previews shown to an agent, oldest first.
     Previews(Vec<outbound::PreviewInfo>),
+    /// A manual call: placed, or refused by the gate.
+    Dialled(crate::manual::ManualCall),
+    /// Callbacks promised, soonest first.
+    Callbacks(Vec<crate::callbacks::Promised>),
     /// The record each import row matched, in order.
     Matches(Vec<Option<crate::records::Found>>),
     /// Do-not-call lists loaded from files: name, national, numbers.

@@ -52,6 +52,8 @@ pub struct Index {
     pub last_interaction: i64,
     /// Customers' consent ledgers (the latest entries of each).
     pub consents: HashMap<i64, Vec<model::consent::ConsentEntry>>,
+    /// The callbacks agents promised.
+    pub callbacks: crate::callbacks::Callbacks,
 }
 
 impl Index {
@@ -156,6 +158,7 @@ impl Index {
             Fact::CustomerErased { customers, .. } => {
                 for &c in customers {
                     self.customers.erase(c);
+                    self.callbacks.erased(c);
                     // As the redacted log has them: no evidence.
                     for e in self.consents.get_mut(&c).into_iter().flatten() {
                         e.evidence = None;
@@ -164,8 +167,14 @@ impl Index {
             }
             Fact::CustomerUnmerged { merged, .. } => self.customers.set_merged(*merged, 0),
             Fact::CustomerProfiled {
-                customer, fields, ..
-            } => self.profiled(*customer, fields),
+                customer,
+                fields,
+                interaction,
+                ..
+            } => {
+                self.profiled(*customer, fields);
+                self.promised(*customer, *interaction, fields);
+            }
             Fact::CustomerConsent { customer, entry } => {
                 let ledger = self.consents.entry(*customer).or_default();
                 if ledger.len() >= model::consent::ENTRIES_KEPT_MAX {
@@ -175,6 +184,25 @@ impl Index {
             }
             _ => {}
         }
+    }
+
+    /// A `callback_at` set on the record is the promise of the agent
+    /// holding the interaction it was set in.
+    fn promised(&mut self, customer: i64, interaction: Option<InteractionId>, fields: &[(String, String)]) {
+        let Some((_, v)) = fields.iter().rev().find(|(k, _)| k == "callback_at") else {
+            return;
+        };
+        let interaction = interaction.map(|i| i.0 as i64);
+        let agent = interaction
+            .and_then(|i| self.interactions.get(&i))
+            .and_then(|r| r.agent);
+        let p = crate::callbacks::Promised {
+            customer,
+            at_ms: 0,
+            interaction,
+            agent,
+        };
+        self.callbacks.set(p, v);
     }
 
     /// Profile fields routing reads: the value tier and the segment (a value
@@ -228,7 +256,11 @@ impl Index {
                 interaction, agent, ..
             } => self.set(*interaction, S::Offered, Some(Some(*agent))),
             EventKind::Accepted { interaction, agent } => {
-                self.set(*interaction, S::Connected, Some(Some(*agent)))
+                self.set(*interaction, S::Connected, Some(Some(*agent)));
+                let id = interaction.0 as i64;
+                if let Some(c) = self.interactions.get(&id).and_then(|r| r.customer) {
+                    self.callbacks.reached(c, id);
+                }
             }
             EventKind::Rejected { interaction, .. }
             | EventKind::OfferTimedOut { interaction, .. }

@@ -35,6 +35,7 @@
 
 mod agents;
 mod apply;
+pub mod callbacks;
 mod calls;
 mod campaigns;
 pub mod command;
@@ -48,6 +49,7 @@ mod error;
 mod holds;
 pub mod index;
 mod interactions;
+pub mod manual;
 pub mod kpi;
 pub mod orders;
 pub mod outbound;

@@ -86,6 +86,10 @@ pub struct ContactInput {
     /// The person behind the contact (a customer record), whose calls are
     /// capped across campaigns; none: the number stands for the person.
     pub person: Option<u64>,
+    /// An agent's manual call: never paced, dialled only by
+    /// [`crate::Input::ManualDial`], and closed after its call unless a
+    /// callback is scheduled.
+    pub manual: bool,
 }
 
 /// Attempt times kept for the day and week caps, and the lifetime count.
@@ -209,6 +213,8 @@ pub struct Contact {
     pub history: VecDeque<Box<str>>,
     /// The person behind it (see [`ContactInput::person`]).
     pub person: Option<u64>,
+    /// An agent's manual call (see [`ContactInput::manual`]).
+    pub manual: bool,
 }
 
 impl Contact {

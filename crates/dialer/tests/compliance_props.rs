@@ -207,6 +207,7 @@ fn run(case: &Case) -> Result<u64, TestCaseError> {
             segment: None,
             score: 0,
             person: None,
+            manual: false,
         })
         .collect();
     let n_contacts = contacts.len();

@@ -36,6 +36,7 @@ fn contact(id: u64, numbers: &[&str]) -> ContactInput {
         segment: None,
         score: 0,
         person: None,
+        manual: false,
     }
 }
 

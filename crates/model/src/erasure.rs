@@ -347,12 +347,14 @@ mod tests {
                     name: Some("Ana".into()),
                     customer: None,
                     phones: vec!["+34600111222".into()],
+                    manual: false,
                 },
                 CampaignContact {
                     id: 2,
                     name: Some("Bo".into()),
                     customer: Some(8),
                     phones: vec!["+34600999888".into()],
+                    manual: false,
                 },
             ],
         };

@@ -302,6 +302,9 @@ pub struct CampaignContact {
     pub customer: Option<i64>,
     /// Its numbers in E.164, in the order to try them.
     pub phones: Vec<String>,
+    /// An agent's manual call (never paced; see `DialerStep::ManualDial`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub manual: bool,
 }
 
 /// What happened to a call, as the log keeps it (kind `call.<type>`).
@@ -718,6 +721,16 @@ pub enum DialerStep {
         /// When to call back (Unix ms), for codes that schedule one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         callback_at_ms: Option<u64>,
+    },
+    /// An agent dials a manual contact (loaded just before) through the
+    /// compliance gate.
+    ManualDial {
+        /// Which campaign.
+        campaign: u32,
+        /// Who calls.
+        agent: u32,
+        /// The contact (loaded with `manual`).
+        contact: u64,
     },
     /// The agent accepted a previewed contact.
     PreviewAccept {

@@ -8,7 +8,7 @@
 // Control+Enter send, Alt+D disposition, Alt+C complete, Alt+Y ready,
 // Alt+U not ready, ? this list (docs/ui.md). Canned replies go into their
 // conversation's field; a script's branching questions show the path the
-// answers choose.
+// answers choose. The dial pad's keys type into its number field.
 (function () {
   "use strict";
   var body = document.body;
@@ -219,6 +219,15 @@
     if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) { return; }
     var act = ACTIONS[e.code];
     if (act) { e.preventDefault(); act(); }
+  });
+
+  // --- dial pad: its keys type into the number field
+  document.addEventListener("click", function (e) {
+    var k = e.target && e.target.closest && e.target.closest("[data-digit]");
+    var field = document.getElementById("dial-to");
+    if (!k || !field) { return; }
+    field.value = (field.value + k.getAttribute("data-digit")).slice(0, 32);
+    field.focus();
   });
 
   settle();

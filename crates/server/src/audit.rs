@@ -58,6 +58,10 @@ pub enum AuditAction {
     PlaylistSaved,
     /// A training playlist was removed.
     PlaylistRemoved,
+    /// An agent searched the customers (the count found; never the text).
+    CustomersSearched,
+    /// An agent opened a customer outside their own work.
+    CustomerLookedUp,
 }
 
 impl AuditAction {
@@ -88,6 +92,8 @@ impl AuditAction {
             AuditAction::EvaluationAcknowledged => "evaluation_acknowledged",
             AuditAction::PlaylistSaved => "playlist_saved",
             AuditAction::PlaylistRemoved => "playlist_removed",
+            AuditAction::CustomersSearched => "customers_searched",
+            AuditAction::CustomerLookedUp => "customer_looked_up",
         }
     }
 }

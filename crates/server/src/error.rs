@@ -52,6 +52,11 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
     ),
     ("not_found", 404, "no such thing in this tenant"),
     (
+        "call_refused",
+        409,
+        "the dialer's compliance gate refused the call; the message names the rule (e.g. `outside_calling_window`) and when it may pass",
+    ),
+    (
         "conflict",
         409,
         "the thing exists already or is not in a state that allows this",
@@ -187,6 +192,10 @@ impl ApiError {
     /// Exists, or wrong state.
     pub fn conflict(message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, "conflict", message)
+    }
+    /// A call the compliance gate refused.
+    pub fn call_refused(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "call_refused", message)
     }
     /// Locked out.
     pub fn too_many_attempts(retry_s: u64) -> Self {

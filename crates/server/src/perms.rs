@@ -910,6 +910,12 @@ pub const ROUTES: &[Route] = &[
         "Live events (SSE), resumable with Last-Event-ID",
     ),
     r(
+        "POST",
+        "/api/v1/calls",
+        Some(Action::InteractionsWork),
+        "Place a manual call for the signed-in agent through a campaign's compliance gate (`to` and/or `customer_id`, `campaign`)",
+    ),
+    r(
         "GET",
         "/api/v1/campaigns",
         Some(Action::CampaignsRead),
@@ -1119,6 +1125,30 @@ pub const ROUTES: &[Route] = &[
         "/ui/agent/work",
         Some(Action::AgentsState),
         "Agent desktop: offers and interactions fragment",
+    ),
+    r(
+        "GET",
+        "/ui/agent/customers",
+        Some(Action::CustomersRead),
+        "Agent desktop: customers found by a name, a phone or an e-mail (masked; audited)",
+    ),
+    r(
+        "GET",
+        "/ui/agent/customers/{id}",
+        Some(Action::CustomersRead),
+        "Agent desktop: a found customer's local time and timeline (audited outside own work)",
+    ),
+    r(
+        "POST",
+        "/ui/agent/dial",
+        Some(Action::InteractionsWork),
+        "Agent desktop: the dial pad (a manual call through the campaign's compliance gate)",
+    ),
+    r(
+        "GET",
+        "/ui/agent/callbacks",
+        Some(Action::AgentsState),
+        "Agent desktop: the callbacks this agent promised",
     ),
     r(
         "GET",

@@ -97,6 +97,22 @@ pub async fn customer(st: &AppState, p: &Principal, action: Action, id: i64) -> 
     Err(ApiError::not_found("customer"))
 }
 
+/// A customer an agent looks up (the desktop's search and timeline): their
+/// own work's customers freely, any other of the tenant with the look-up in
+/// the audit trail. Other roles as [`customer`].
+pub async fn looked_up(st: &AppState, p: &Principal, id: i64) -> ApiResult<()> {
+    match customer(st, p, Action::CustomersRead, id).await {
+        Err(e) if e.code == "not_found" && limited_to(p, Action::CustomersRead)?.is_some() => {
+            if st.store.customer_full(p.tenant()?, id).await?.is_none() {
+                return Err(e);
+            }
+            let on = Some(format!("customer {id}"));
+            crate::audit::record(st, p, crate::audit::AuditAction::CustomerLookedUp, on).await
+        }
+        other => other,
+    }
+}
+
 /// Recent interactions the principal may see with `action`, newest
 /// first (agents limited to their own work: those they hold or last held).
 pub async fn interactions(

@@ -155,6 +155,15 @@ fn dialer_input(step: &DialerStep) -> Result<Option<Input>, TenantError> {
                 owner: None,
             }),
         },
+        DialerStep::ManualDial {
+            campaign,
+            agent,
+            contact,
+        } => Input::ManualDial {
+            campaign: CampaignId(*campaign),
+            agent: AgentId(*agent),
+            contact: ContactId(*contact),
+        },
         DialerStep::PreviewAccept { attempt } => Input::PreviewAccept {
             attempt: AttemptId(*attempt),
         },
@@ -301,6 +310,9 @@ pub struct Outbound {
     pub orders: Vec<LineOrder>,
     /// Facts for the log (the task takes them).
     pub facts: Vec<Fact>,
+    /// The last refusal the gate logged (rule, when it may pass), for a
+    /// manual call's answer.
+    pub refused: Option<(model::outbound::GateRule, Option<Instant>)>,
     /// Whether outputs are dropped (replay).
     pub replaying: bool,
     /// The instant of the input being applied (Unix ms).
@@ -322,6 +334,7 @@ impl Default for Outbound {
             next_contact: HashMap::new(),
             orders: Vec::new(),
             facts: Vec::new(),
+            refused: None,
             replaying: false,
             dialer_now_ms: 0,
         }
@@ -417,6 +430,7 @@ impl Outbound {
                 segment: None,
                 score: 0,
                 person: c.customer.and_then(|id| u64::try_from(id).ok()),
+                manual: c.manual,
             });
         }
         self.dialer
@@ -571,6 +585,17 @@ impl Outbound {
                     }
                 }
                 Output::Event(event) => {
+                    if let model::event::EventKind::Outbound(
+                        model::outbound::OutboundEvent::GateDecided {
+                            allowed: false,
+                            rule,
+                            retry_at,
+                            ..
+                        },
+                    ) = &event.kind
+                    {
+                        self.refused = Some((*rule, *retry_at));
+                    }
                     if let model::event::EventKind::Outbound(
                         model::outbound::OutboundEvent::CampaignStateChanged {
                             campaign,

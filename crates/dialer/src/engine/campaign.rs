@@ -213,7 +213,7 @@ impl Campaign {
             return Err(InputError::TooMany("contacts per campaign"));
         }
         let rank = self.list_ranks.get(&list).copied().unwrap_or(0);
-        let (mut accepted, mut rejected) = (0u32, 0u32);
+        let (mut accepted, mut rejected, mut paced) = (0u32, 0u32, 0u32);
         for input in contacts {
             let reject = |ctx: &mut Ctx<'_>, why: &'static str| {
                 ctx.out.event(
@@ -317,12 +317,16 @@ impl Campaign {
                 callback: None,
                 history: Default::default(),
                 person: input.person,
+                manual: input.manual,
             });
             self.index.insert(input.id, idx);
             self.open_contacts += 1;
             accepted += 1;
-            let key = self.ready_key(idx);
-            self.queue.insert(key, ctx.now, None, ctx.now);
+            if !input.manual {
+                paced += 1;
+                let key = self.ready_key(idx);
+                self.queue.insert(key, ctx.now, None, ctx.now);
+            }
         }
         ctx.out.event(
             ctx.now,
@@ -333,7 +337,7 @@ impl Campaign {
                 rejected,
             },
         );
-        if accepted > 0 && self.state == CampaignState::Finished {
+        if paced > 0 && self.state == CampaignState::Finished {
             self.set_state(ctx, CampaignState::Running, "contacts_loaded");
         }
         Ok(())
@@ -453,6 +457,11 @@ impl Campaign {
         let c = &mut self.contacts[idx as usize];
         c.tried = true;
         c.stage = Stage::Waiting;
+        if c.manual {
+            // An agent's manual call is not redialled by the dialer.
+            self.close(ctx, idx, ContactEnd::Exhausted, "manual_call".into());
+            return;
+        }
         if !c.has_valid_phone() {
             self.close(ctx, idx, ContactEnd::Exhausted, "no_usable_phone".into());
             return;

@@ -148,6 +148,18 @@ pub enum Input {
         /// Which attempt.
         attempt: AttemptId,
     },
+    /// An agent calls a manual contact (loaded with
+    /// [`ContactInput::manual`]) now: the gate decides on each number, and
+    /// the call is placed reserved for the agent, or the contact is closed
+    /// with the gate's refusal logged.
+    ManualDial {
+        /// Which campaign.
+        campaign: CampaignId,
+        /// Who calls (a campaign agent, free).
+        agent: AgentId,
+        /// The contact.
+        contact: ContactId,
+    },
     /// The agent skips a previewed contact.
     PreviewSkip {
         /// Which attempt.
@@ -331,6 +343,12 @@ pub enum InputError {
     /// The campaign is stopped.
     #[error("campaign {0} is stopped")]
     Stopped(CampaignId),
+    /// A manual call by an agent who is not a free agent of the campaign.
+    #[error("agent {0} is not ready on this campaign (sign in to it, and be ready, with no call reserved)")]
+    AgentNotFree(AgentId),
+    /// A manual call to a contact that was not loaded as manual, or was dialled already.
+    #[error("contact {0} is not a manual contact waiting to be dialled")]
+    NotManual(ContactId),
     /// A ratio for a campaign that is not in power mode.
     #[error("campaign {0} is not in power mode")]
     NotPower(CampaignId),

@@ -8,6 +8,7 @@ mod calls;
 mod campaign;
 mod erase;
 mod interface;
+mod manual;
 mod pace;
 
 pub use interface::{
@@ -354,6 +355,16 @@ impl Dialer {
                     .ok_or(InputError::UnknownCampaign(campaign))?
                     .schedule_callback(&mut ctx, contact, callback)
             }
+            Input::ManualDial {
+                campaign,
+                agent,
+                contact,
+            } => {
+                let (mut ctx, cs) = self.ctx();
+                cs.get_mut(&campaign)
+                    .ok_or(InputError::UnknownCampaign(campaign))?
+                    .manual_dial(&mut ctx, agent, contact)
+            }
             Input::PreviewAccept { attempt } => {
                 let id = self.attempt_campaign(attempt)?;
                 let (mut ctx, cs) = self.ctx();
@@ -496,6 +507,11 @@ impl CampaignView<'_> {
     /// Contacts loaded.
     pub fn contacts(&self) -> usize {
         self.c.contacts.len()
+    }
+
+    /// Whether an agent is signed in to it, ready, with no call reserved.
+    pub fn agent_is_free(&self, agent: AgentId) -> bool {
+        self.c.agents.get(&agent).is_some_and(|a| a.is_free())
     }
 
     /// Contacts not yet in a final state.

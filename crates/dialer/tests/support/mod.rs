@@ -165,6 +165,7 @@ pub fn run_day(day: Day) -> DayResult {
             segment: None,
             score: 0,
             person: None,
+            manual: false,
         })
         .collect();
     let t0 = Instant::ZERO;

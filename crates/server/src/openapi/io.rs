@@ -14,7 +14,7 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::Schema;
 
 use crate::routes::{
-    agents, audit, calibration, calls, campaigns, chat, consents, customers, imports, interactions,
+    agents, audit, calibration, calls, campaigns, chat, consents, customers, dial, imports, interactions,
     mailboxes, playlists, quality, queries, records, routing, sessions, sync, tokens, two_factor,
     webhooks,
 };
@@ -579,6 +579,12 @@ pub const IO: &[Io] = &[
         "/api/v1/agents/{id}/teams",
         Json(schema::<agents::Teams>),
         DONE,
+    ),
+    io(
+        "POST",
+        "/api/v1/calls",
+        Json(schema::<dial::DialReq>),
+        &[(201, Json(schema::<dial::Dialled>))],
     ),
     io(
         "PUT",

@@ -8,6 +8,7 @@ pub mod campaigns;
 pub mod chat;
 pub mod consents;
 pub mod customers;
+pub mod dial;
 pub mod events;
 pub mod export;
 pub mod imports;
@@ -413,6 +414,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/interactions/{id}/recording/start",
             post(recording::start),
         )
+        .route("/api/v1/calls", post(dial::place))
         .route("/api/v1/interactions/{id}/call/hold", post(calls::hold))
         .route("/api/v1/interactions/{id}/call/resume", post(calls::resume))
         .route("/api/v1/interactions/{id}/call/mute", post(calls::mute))

@@ -319,7 +319,7 @@ fn change_text(ctx: &Ctx, cause: &str, fields: &str) -> String {
 
 /// One entry of the timeline (`id` is the record's: an entry of a record
 /// merged into it is marked with its number).
-fn timeline_entry(ctx: &Ctx, id: i64, e: &TimelineEntry) -> Markup {
+pub(super) fn timeline_entry(ctx: &Ctx, id: i64, e: &TimelineEntry) -> Markup {
     let what = match e.kind.as_str() {
         "change" => change_text(
             ctx,

@@ -78,6 +78,7 @@ pub async fn page(
     let state = state_html(&st, &ctx, &t, agent).await?;
     let previews = previews_html(&st, &ctx, &t, agent).await?;
     let work = work_html(&st, &ctx, &t, agent).await?;
+    let callbacks = super::lookup::callbacks(&st, &ctx).await?;
     let main = html! {
         (super::inbox::tools(&ctx))
         section.card aria-labelledby="state-h" {
@@ -88,6 +89,7 @@ pub async fn page(
         }
         div #previews data-live=(Feed::Previews.live()) data-src="/ui/agent/previews" { (previews) }
         div #work data-live=(Feed::AgentWork.live()) data-src="/ui/agent/work" { (work) }
+        (super::lookup::card(&ctx, callbacks))
     };
     Ok(layout(
         &ctx,

@@ -165,6 +165,8 @@ pub enum Feed {
     Board,
     /// The campaigns table, or one campaign's contacts.
     Campaigns,
+    /// The callbacks the agent promised (desktop).
+    Callbacks,
 }
 
 impl Feed {
@@ -178,6 +180,7 @@ impl Feed {
             Feed::Conversation => &[&["chat_message"]],
             Feed::Board => &[ROUTING, BOARD_MORE],
             Feed::Campaigns => &[CAMPAIGNS],
+            Feed::Callbacks => &[&["customer_profiled", "customer_erased", "routing.accepted"]],
         }
     }
 
@@ -209,6 +212,7 @@ impl Page {
     pub fn feeds(self) -> &'static [Feed] {
         match self {
             Page::Desktop => &[
+                Feed::Callbacks,
                 Feed::AgentState,
                 Feed::Previews,
                 Feed::AgentWork,

@@ -46,6 +46,7 @@ pub mod follow;
 pub mod imports;
 pub mod inbox;
 pub mod live;
+pub mod lookup;
 pub mod mailboxes;
 pub mod panels;
 pub mod planform;
@@ -541,6 +542,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/ui/agent/work", get(desktop::work_panel))
         .route("/ui/agent/previews", get(desktop::previews_panel))
+        .route("/ui/agent/customers", get(lookup::search))
+        .route("/ui/agent/customers/{id}", get(lookup::detail))
+        .route("/ui/agent/dial", post(lookup::dial))
+        .route("/ui/agent/callbacks", get(lookup::callbacks_panel))
         .route(
             "/ui/agent/previews/{id}/{answer}",
             post(desktop::preview_answer),

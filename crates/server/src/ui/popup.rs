@@ -128,6 +128,10 @@ fn who(ctx: &Ctx, pop: &CustomerPop, attrs: &model::Attributes) -> Markup {
             p {
                 strong.customer-name { (c.name) }
                 @for v in [&c.phone, &c.email].into_iter().flatten() { " · " (v) }
+                @if let Some(l) = local_time(pop) {
+                    br;
+                    span.local-time { (ctx.ta("callback-local-time", &[("time", Arg::Str(&l))])) }
+                }
             }
         },
         None => html! {
@@ -137,6 +141,13 @@ fn who(ctx: &Ctx, pop: &CustomerPop, attrs: &model::Attributes) -> Markup {
             }
         },
     }
+}
+
+/// The customer's local time now and their zone, when known.
+fn local_time(pop: &CustomerPop) -> Option<String> {
+    let zone = pop.zone()?;
+    let now = chrono::DateTime::from_timestamp_millis(crate::clock::now_ms())?;
+    Some(format!("{} ({})", i18n::time(now, zone), zone.name()))
 }
 
 /// The value tier, the consent and the do-not-call flag, when there are any.
