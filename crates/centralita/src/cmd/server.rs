@@ -160,7 +160,7 @@ pub struct DemoArgs {
     /// keeps the demo's four inbound bots about 60 % busy, so the floor
     /// meets its service level with a few callers giving up (each waits
     /// 2 minutes on average).
-    #[arg(long, default_value_t = 20.0)]
+    #[arg(long, default_value_t = server::demo::ARRIVAL_EVERY_S)]
     arrival_every_s: f64,
     #[command(flatten)]
     sip: SipArgs,
