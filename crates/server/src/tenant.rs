@@ -220,6 +220,22 @@ pub async fn spawn(
     tenant: Tenant,
     erasure_key: Option<[u8; 16]>,
 ) -> anyhow::Result<TenantHandle> {
+    start(Some(store), tenant, erasure_key).await
+}
+
+/// Starts a task for `tenant` that keeps no log: a fresh core whose facts
+/// are published but written nowhere, so nothing it does is durable. For
+/// measuring the live path under a virtual clock (`tests/demo_health.rs`),
+/// where a database's own threads would let the clock run ahead.
+pub async fn spawn_unlogged(tenant: Tenant) -> anyhow::Result<TenantHandle> {
+    start(None, tenant, None).await
+}
+
+async fn start(
+    store: Option<Store>,
+    tenant: Tenant,
+    erasure_key: Option<[u8; 16]>,
+) -> anyhow::Result<TenantHandle> {
     let (tx, rx) = mpsc::channel(INBOX_MAX);
     let (events, _) = broadcast::channel(BROADCAST_MAX);
     let agent_events = AgentChannels::default();
@@ -250,7 +266,8 @@ pub async fn spawn(
 }
 
 struct Task {
-    store: Store,
+    /// The log (none: an unlogged task, see [`spawn_unlogged`]).
+    store: Option<Store>,
     tenant: Tenant,
     events: broadcast::Sender<Arc<Published>>,
     agent_events: AgentChannels,
@@ -284,14 +301,16 @@ impl Task {
         if let Some(k) = self.erasure_key {
             core.set_erasure_key(k);
         }
+        let Some(store) = self.store.clone() else {
+            self.core = core;
+            self.core.resume(clock::now());
+            return Ok(());
+        };
         // Placeholders of erased numbers are known before the facts naming them.
-        core.preload_erased(&self.store.erased_numbers(&self.tenant).await?);
+        core.preload_erased(&store.erased_numbers(&self.tenant).await?);
         let mut after = 0;
         loop {
-            let page = self
-                .store
-                .events_after(&self.tenant, after, REPLAY_PAGE)
-                .await?;
+            let page = store.events_after(&self.tenant, after, REPLAY_PAGE).await?;
             let Some(last) = page.last() else { break };
             after = last.seq;
             for r in &page {
@@ -300,7 +319,7 @@ impl Task {
                 }
             }
         }
-        self.seq = after.max(self.store.last_seq(&self.tenant).await?);
+        self.seq = after.max(store.last_seq(&self.tenant).await?);
         self.core = core;
         let now = clock::now();
         self.core.resume(now);
@@ -349,7 +368,9 @@ impl Task {
         if self.pending.is_empty() {
             return Ok(());
         }
-        self.store.append(&self.tenant, &self.pending).await?;
+        if let Some(store) = &self.store {
+            store.append(&self.tenant, &self.pending).await?;
+        }
         let mut agents = self.agent_events.lock().expect("agent channels lock");
         for r in self.pending.drain(..) {
             // No subscriber is fine: the log has it.

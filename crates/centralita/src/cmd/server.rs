@@ -157,10 +157,10 @@ pub struct DemoArgs {
     #[arg(long)]
     listen: Option<String>,
     /// Mean seconds between simulated arrivals (per channel). The default
-    /// keeps the demo's four inbound bots about 60 % busy, so the floor
-    /// meets its service level with a few callers giving up (each waits
-    /// 2 minutes on average).
-    #[arg(long, default_value_t = 20.0)]
+    /// keeps the demo's four inbound bots about two thirds busy, so the
+    /// floor meets its service level with a few callers giving up (each
+    /// waits 80 s on average; measured in `server/tests/demo_health.rs`).
+    #[arg(long, default_value_t = server::demo::ARRIVAL_EVERY_S)]
     arrival_every_s: f64,
     #[command(flatten)]
     sip: SipArgs,
