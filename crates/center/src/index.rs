@@ -188,7 +188,12 @@ impl Index {
 
     /// A `callback_at` set on the record is the promise of the agent
     /// holding the interaction it was set in.
-    fn promised(&mut self, customer: i64, interaction: Option<InteractionId>, fields: &[(String, String)]) {
+    fn promised(
+        &mut self,
+        customer: i64,
+        interaction: Option<InteractionId>,
+        fields: &[(String, String)],
+    ) {
         let Some((_, v)) = fields.iter().rev().find(|(k, _)| k == "callback_at") else {
             return;
         };

@@ -64,7 +64,10 @@ impl TenantCore {
         if let Some(c) = req.customer
             && !self.index.customers.contains(c)
         {
-            return Err(TenantError::field("customer_id", format!("no customer {c}")));
+            return Err(TenantError::field(
+                "customer_id",
+                format!("no customer {c}"),
+            ));
         }
         let to = req.to.trim();
         if to.is_empty() || to.len() > 32 {

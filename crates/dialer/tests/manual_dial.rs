@@ -39,7 +39,8 @@ fn dialer() -> Dialer {
     cfg.default_country_code = 34;
     let mut d = Dialer::new(CivilClock::starting_at(day_start()));
     d.add_campaign(Instant::ZERO, cfg).unwrap();
-    d.handle(Instant::ZERO, Input::Start { campaign: C }).unwrap();
+    d.handle(Instant::ZERO, Input::Start { campaign: C })
+        .unwrap();
     let ready = Input::Agent {
         campaign: C,
         agent: AgentId(0),
@@ -115,7 +116,10 @@ fn a_manual_contact_is_not_paced_and_is_dialled_for_the_agent_then_closed() {
         OutboundEvent::ContactClosed { contact, .. } if *contact == ContactId(1)
     )));
     // Dialled once: a second manual dial of the same contact is refused.
-    assert_eq!(dial(&mut d, 601 * MIN, 1), Err(InputError::NotManual(ContactId(1))));
+    assert_eq!(
+        dial(&mut d, 601 * MIN, 1),
+        Err(InputError::NotManual(ContactId(1)))
+    );
 }
 
 #[test]
@@ -154,7 +158,10 @@ fn an_agent_who_is_not_free_cannot_dial_and_nothing_changes() {
     dial(&mut d, 2_000, 1).unwrap();
     drain(&mut d);
     // Agent 0 is reserved for the first call.
-    assert_eq!(dial(&mut d, 3_000, 2), Err(InputError::AgentNotFree(AgentId(0))));
+    assert_eq!(
+        dial(&mut d, 3_000, 2),
+        Err(InputError::AgentNotFree(AgentId(0)))
+    );
     assert!(!d.campaign(C).unwrap().agent_is_free(AgentId(0)));
     assert_eq!(d.campaign(C).unwrap().contact_end(ContactId(2)), None);
 }

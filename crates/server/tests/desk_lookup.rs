@@ -63,7 +63,8 @@ async fn an_agent_finds_a_customer_opens_their_timeline_and_keeps_their_callback
         .create_user(&t, "ana", &hash, Role::Agent.as_str(), 1)
         .await
         .unwrap();
-    let body = json!({"name": "ana", "username": "ana", "skills": [{"name": "support", "level": 5}]});
+    let body =
+        json!({"name": "ana", "username": "ana", "skills": [{"name": "support", "level": 5}]});
     let r = admin.post("/api/v1/agents", &body).await.unwrap();
     assert_eq!(r.status, 201, "{:?}", r.json());
     let marta = customer(&mut admin, "Marta Ruiz", "+34600111222").await;
@@ -78,22 +79,44 @@ async fn an_agent_finds_a_customer_opens_their_timeline_and_keeps_their_callback
     // A phone in another format finds Marta: masked, with her local time.
     let found = html(&ana.get("/ui/agent/customers?q=600+11+12+22").await.unwrap());
     assert!(found.contains("Marta Ruiz"), "{found}");
-    assert!(!found.contains("600111222"), "an agent sees numbers masked: {found}");
+    assert!(
+        !found.contains("600111222"),
+        "an agent sees numbers masked: {found}"
+    );
     assert!(found.contains("Europe/Madrid"), "{found}");
     let none = html(&ana.get("/ui/agent/customers?q=nobody+here").await.unwrap());
     assert!(none.contains("No customer found"), "{none}");
     // Her timeline (not Ana's own work: audited).
-    let one = html(&ana.get(&format!("/ui/agent/customers/{marta}")).await.unwrap());
-    assert!(one.contains("Marta Ruiz") && one.contains("Europe/Madrid"), "{one}");
-    assert!(one.contains("data-kind=\"change\""), "the record's creation: {one}");
+    let one = html(
+        &ana.get(&format!("/ui/agent/customers/{marta}"))
+            .await
+            .unwrap(),
+    );
+    assert!(
+        one.contains("Marta Ruiz") && one.contains("Europe/Madrid"),
+        "{one}"
+    );
+    assert!(
+        one.contains("data-kind=\"change\""),
+        "the record's creation: {one}"
+    );
     let trail = audit(&mut admin).await;
-    assert!(trail.contains(&("customers_searched".into(), "1 found".into())), "{trail:?}");
-    assert!(trail.contains(&("customer_looked_up".into(), format!("customer {marta}"))), "{trail:?}");
+    assert!(
+        trail.contains(&("customers_searched".into(), "1 found".into())),
+        "{trail:?}"
+    );
+    assert!(
+        trail.contains(&("customer_looked_up".into(), format!("customer {marta}"))),
+        "{trail:?}"
+    );
     let r = ana.get("/ui/agent/customers/999").await.unwrap();
     assert_eq!(r.status, 404);
 
     // Ana takes Pavel's chat and promises him a callback tomorrow at 10:00 his time.
-    let r = ana.post("/api/v1/agents/0/sign-in", &json!({})).await.unwrap();
+    let r = ana
+        .post("/api/v1/agents/0/sign-in", &json!({}))
+        .await
+        .unwrap();
     assert_eq!(r.status, 204, "{:?}", r.json());
     let chat = json!({"channel": "chat", "customer_id": pavel});
     let r = admin.post("/api/v1/interactions", &chat).await.unwrap();
@@ -106,23 +129,37 @@ async fn an_agent_finds_a_customer_opens_their_timeline_and_keeps_their_callback
     let empty = html(&ana.get("/ui/agent/callbacks").await.unwrap());
     assert!(empty.contains("No callbacks promised"), "{empty}");
     let prague: chrono_tz::Tz = "Europe/Prague".parse().unwrap();
-    let tomorrow = chrono::Utc::now().with_timezone(&prague).date_naive() + chrono::Days::new(1);
+    let tomorrow = chrono::DateTime::from_timestamp_millis(server::clock::now_ms())
+        .unwrap()
+        .with_timezone(&prague)
+        .date_naive()
+        + chrono::Days::new(1);
     let at = format!("at={}T10%3A00", tomorrow.format("%Y-%m-%d"));
     let r = ana
-        .form(&format!("/ui/agent/interactions/{first}/callback"), &[], &at)
+        .form(
+            &format!("/ui/agent/interactions/{first}/callback"),
+            &[],
+            &at,
+        )
         .await
         .unwrap();
     html(&r);
     let mine = html(&ana.get("/ui/agent/callbacks").await.unwrap());
     assert!(mine.contains("Pavel Novák"), "{mine}");
-    assert!(mine.contains(&format!("data-customer=\"{pavel}\"")), "{mine}");
+    assert!(
+        mine.contains(&format!("data-customer=\"{pavel}\"")),
+        "{mine}"
+    );
     assert!(mine.contains("Europe/Prague"), "{mine}");
     // The screen pop shows his local time beside his name.
     let work = html(&ana.get("/ui/agent/work").await.unwrap());
     assert!(work.contains("class=\"local-time\""), "{work}");
     // Pavel writes again and Ana takes it: the promise is kept.
     let r = ana
-        .post(&format!("/api/v1/interactions/{first}/complete"), &json!({}))
+        .post(
+            &format!("/api/v1/interactions/{first}/complete"),
+            &json!({}),
+        )
         .await
         .unwrap();
     assert!(r.status < 300, "{:?}", r.json());
@@ -137,6 +174,13 @@ async fn an_agent_finds_a_customer_opens_their_timeline_and_keeps_their_callback
     assert!(!done.contains("Pavel Novák"), "{done}");
 
     // The dial pad: Ana works on no campaign, and is told so in words.
-    let said = html(&ana.form("/ui/agent/dial", &[], "to=%2B420601222333").await.unwrap());
-    assert!(said.contains("class=\"error\"") && said.contains("campaign"), "{said}");
+    let said = html(
+        &ana.form("/ui/agent/dial", &[], "to=%2B420601222333")
+            .await
+            .unwrap(),
+    );
+    assert!(
+        said.contains("class=\"error\"") && said.contains("campaign"),
+        "{said}"
+    );
 }

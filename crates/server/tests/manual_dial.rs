@@ -68,7 +68,8 @@ async fn a_manual_call_goes_through_the_gate_and_reaches_the_agent_who_dialled()
         .await
         .unwrap();
     let eva = r.json()["id"].as_i64().unwrap();
-    let consent = json!({"purpose": "marketing", "channel": "voice", "granted": true, "source": "web_form"});
+    let consent =
+        json!({"purpose": "marketing", "channel": "voice", "granted": true, "source": "web_form"});
     let r = admin
         .post(&format!("/api/v1/customers/{eva}/consents"), &consent)
         .await
@@ -119,7 +120,12 @@ async fn a_manual_call_goes_through_the_gate_and_reaches_the_agent_who_dialled()
         .await
         .unwrap();
     assert_eq!(r.status, 409, "{:?}", r.json());
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("campaign"));
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("campaign")
+    );
 
     // A number nobody consented for: refused by the gate, with the rule.
     let r = ana
@@ -149,7 +155,12 @@ async fn a_manual_call_goes_through_the_gate_and_reaches_the_agent_who_dialled()
         .await
         .unwrap();
     assert_eq!(r.status, 409, "{:?}", r.json());
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("ready"));
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ready")
+    );
     let ack = hub
         .call(Op::DialResult {
             attempt: d.attempt.0,

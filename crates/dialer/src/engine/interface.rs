@@ -344,7 +344,9 @@ pub enum InputError {
     #[error("campaign {0} is stopped")]
     Stopped(CampaignId),
     /// A manual call by an agent who is not a free agent of the campaign.
-    #[error("agent {0} is not ready on this campaign (sign in to it, and be ready, with no call reserved)")]
+    #[error(
+        "agent {0} is not ready on this campaign (sign in to it, and be ready, with no call reserved)"
+    )]
     AgentNotFree(AgentId),
     /// A manual call to a contact that was not loaded as manual, or was dialled already.
     #[error("contact {0} is not a manual contact waiting to be dialled")]

@@ -14,9 +14,9 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::Schema;
 
 use crate::routes::{
-    agents, audit, calibration, calls, campaigns, chat, consents, customers, dial, imports, interactions,
-    mailboxes, playlists, quality, queries, records, routing, sessions, sync, tokens, two_factor,
-    webhooks,
+    agents, audit, calibration, calls, campaigns, chat, consents, customers, dial, imports,
+    interactions, mailboxes, playlists, quality, queries, records, routing, sessions, sync, tokens,
+    two_factor, webhooks,
 };
 
 /// Schemas by name, as collected for `components/schemas`.

@@ -102,9 +102,10 @@ async fn number_of(
     req: &DialReq,
 ) -> ApiResult<(String, Option<String>)> {
     let Some(id) = req.customer_id else {
-        let to = req.to.clone().ok_or_else(|| {
-            ApiError::field("to", "give the number to call, or a customer_id")
-        })?;
+        let to = req
+            .to
+            .clone()
+            .ok_or_else(|| ApiError::field("to", "give the number to call, or a customer_id"))?;
         return Ok((to, None));
     };
     let c = st

@@ -270,7 +270,10 @@ pub async fn callbacks(st: &AppState, ctx: &Ctx) -> ApiResult<Markup> {
     let mut rows = Vec::with_capacity(list.len());
     for cb in list.iter().take(20) {
         let c = st.store.customer_full(&t, cb.customer).await?;
-        let name = c.as_ref().map(|c| c.record.name.clone()).unwrap_or_default();
+        let name = c
+            .as_ref()
+            .map(|c| c.record.name.clone())
+            .unwrap_or_default();
         let local = c.as_ref().and_then(|c| local_time(&c.record));
         rows.push((cb, name, local));
     }
@@ -279,7 +282,9 @@ pub async fn callbacks(st: &AppState, ctx: &Ctx) -> ApiResult<Markup> {
             @for (cb, name, local) in rows {
                 li data-customer=(cb.customer) .overdue[cb.at_ms < now] {
                     time { (ctx.datetime(cb.at_ms)) } " · " strong { (name) }
-                    @if let Some(l) = local { " · " span.hint { (l) } }
+                    @if let Some(l) = local {
+                        " · " span.hint { (ctx.ta("callback-local-time", &[("time", i18n::Arg::Str(&l))])) }
+                    }
                     @if cb.at_ms < now { " " span.badge.flag { (ctx.t("callback-due")) } }
                     " "
                     button type="button" .secondary hx-post="/ui/agent/dial" hx-target="#dial-status"
