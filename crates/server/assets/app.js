@@ -160,7 +160,10 @@
         if (!document.body.contains(el)) { return; }
         if (typingIn(el) && (waited || 0) < 8000) { refresh(el, (waited || 0) + 500); return; }
         live.add(el);
-        htmx.ajax("GET", el.getAttribute("data-src"), { target: el, swap: "innerHTML" });
+        // Each fragment is its own request's source: htmx keeps one request
+        // per source (a newer one replaces a queued one), so with the page's
+        // body as the shared source a refresh of one fragment dropped another's.
+        htmx.ajax("GET", el.getAttribute("data-src"), { source: el, target: el, swap: "innerHTML" });
       }, waited ? 500 : 120));
     };
     var onFact = function (kind) {
