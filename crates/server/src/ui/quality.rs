@@ -328,7 +328,7 @@ pub async fn evaluation(
     };
     let main = html! {
         section.card aria-labelledby="summary-h" {
-            h2 #summary-h { (ctx.ta("quality-interaction", &[("id", i18n::Arg::Num(e.interaction as f64)), ("channel", i18n::Arg::Str(e.channel.as_str()))])) }
+            h2 #summary-h { (ctx.ta("quality-interaction", &[("id", i18n::Arg::Num(e.interaction as f64)), ("channel", i18n::Arg::Str(&super::popup::channel_label(&ctx, e.channel.as_str())))])) }
             p #score .score { (score_text(&ctx, e.score)) @if e.critical_failed { " " span.badge.flag { (ctx.t("quality-critical-failed")) } } }
             p { (ctx.ta("quality-by", &[("agent", i18n::Arg::Str(e.agent.and_then(|a| names.get(&a)).map(String::as_str).unwrap_or("—"))),
                 ("value", i18n::Arg::Str(e.evaluator.as_str())), ("time", i18n::Arg::Str(ctx.datetime(e.at).as_str()))])) }
