@@ -1,7 +1,8 @@
 //! Every page speaks the user's language: each UI page of the permission
-//! table (`server::perms::ROUTES`), fetched by an agent, a supervisor and an
-//! administrator of the demo tenant (with some history: a handled chat, an
-//! abandoned call, a cancelled one, an evaluation, a playlist), in Spanish,
+//! table (`server::perms::ROUTES`), fetched by two agents, a supervisor and
+//! an administrator of the demo tenant (with some history: a handled chat,
+//! an abandoned call, work in hand and an offer, agents on a break, a
+//! stopped campaign, an evaluation, a playlist), in Spanish,
 //! Catalan and Czech, must show no machine name of a state, outcome, channel,
 //! rule or effect (taken from the model's enums), no message id left
 //! untranslated, and no English-only word, as visible text (text, `title`,
@@ -101,9 +102,14 @@ async fn world() -> World {
     h.call(Op::NotReady(ana, reason("lunch"))).await.unwrap();
     let gone = create("voice").await;
     h.call(Op::Abandon(gone)).await.unwrap();
-    create("voice").await;
-    create("email").await;
+    let waiting = [create("voice").await, create("email").await];
+    // ana takes what she is offered; ben is offered a chat.
     h.call(Op::Ready(ana)).await.unwrap();
+    for id in waiting {
+        let _ = h.call(Op::Accept(id, ana)).await;
+    }
+    create("chat").await;
+    h.call(Op::Ready(ben)).await.unwrap();
     // Contacts the campaign refuses, and the campaign stopped.
     let path = format!("/api/v1/campaigns/{}/contacts", ids.campaign);
     let more = json!({"contacts": [{"name": "Dup", "phones": ["+34600000001"]}, {"name": "Zero", "phones": []}]});
@@ -210,7 +216,7 @@ async fn every_page_speaks_spanish_catalan_and_czech() {
     data.extend(w.users.iter().map(|u| u.0.clone()));
     let mut faults: BTreeSet<String> = BTreeSet::new();
     let pages = pages(&w.ids);
-    for user in ["ana", "supervisor", "admin"] {
+    for user in ["ana", "ben", "supervisor", "admin"] {
         let pass = &w.users.iter().find(|u| u.0 == user).unwrap().2;
         let (mut c, _) = common::page_session(&w.e.app, (&w.tenant, user, pass), "es").await;
         for lang in [Lang::Es, Lang::Ca, Lang::Cs] {

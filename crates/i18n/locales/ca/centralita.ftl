@@ -762,3 +762,4 @@ contact-reason-redial_after_abandon = massa aviat després d'una trucada abandon
 contact-reason-abandon_rate_cap = el límit de taxa d'abandonament
 contact-reason-ring_timeout_too_short = el temps de timbre és massa curt
 contact-reason-all_rules_passed = es compleixen totes les regles
+placeholder-column-name = Nom complet

@@ -769,3 +769,4 @@ contact-reason-redial_after_abandon = příliš brzy po opuštěném hovoru
 contact-reason-abandon_rate_cap = limit míry opuštění
 contact-reason-ring_timeout_too_short = doba vyzvánění je příliš krátká
 contact-reason-all_rules_passed = všechna pravidla splněna
+placeholder-column-name = Celé jméno

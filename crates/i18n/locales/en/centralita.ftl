@@ -762,3 +762,4 @@ contact-reason-redial_after_abandon = too soon after an abandoned call
 contact-reason-abandon_rate_cap = the abandon-rate limit
 contact-reason-ring_timeout_too_short = the ring time is too short
 contact-reason-all_rules_passed = every rule passed
+placeholder-column-name = Full name

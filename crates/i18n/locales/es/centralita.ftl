@@ -762,3 +762,4 @@ contact-reason-redial_after_abandon = demasiado pronto tras una llamada abandona
 contact-reason-abandon_rate_cap = el límite de tasa de abandono
 contact-reason-ring_timeout_too_short = el tiempo de timbre es demasiado corto
 contact-reason-all_rules_passed = se cumplen todas las reglas
+placeholder-column-name = Nombre completo
