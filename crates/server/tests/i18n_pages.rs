@@ -273,6 +273,101 @@ fn tenant_words() -> Vec<String> {
     out
 }
 
+/// Every value of the enums the pages name has its message in every
+/// language (a new state, outcome or rule fails here before a page shows
+/// its machine name).
+#[test]
+fn every_machine_name_has_its_words() {
+    let names = |v: Vec<&str>| v.into_iter().map(String::from).collect::<Vec<_>>();
+    let families: Vec<(&str, Vec<String>)> = vec![
+        (
+            "interaction-",
+            names(
+                text::interaction_states()
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect(),
+            ),
+        ),
+        (
+            "outcome-",
+            text::outcomes().iter().map(text::serde).collect(),
+        ),
+        (
+            "state-",
+            text::agent_statuses()
+                .iter()
+                .map(|s| s.as_str().replace('_', "-"))
+                .collect(),
+        ),
+        (
+            "channel-",
+            names(model::Channel::ALL.iter().map(|c| c.as_str()).collect()),
+        ),
+        (
+            "dial-outcome-",
+            names(
+                model::outbound::DialOutcome::ALL
+                    .iter()
+                    .map(|c| c.as_str())
+                    .chain(["abandoned"])
+                    .collect(),
+            ),
+        ),
+        (
+            "campaign-state-",
+            names(text::campaign_states().iter().map(|s| s.as_str()).collect()),
+        ),
+        (
+            "campaign-mode-",
+            names(
+                model::outbound::DialMode::ALL
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect(),
+            ),
+        ),
+        (
+            "contact-reason-",
+            names(text::gate_rules().iter().map(|r| r.as_str()).collect()),
+        ),
+        (
+            "imports-state-",
+            text::import_states().iter().map(text::serde).collect(),
+        ),
+        (
+            "phone-kind-",
+            names(text::phone_kinds().iter().map(|k| k.as_str()).collect()),
+        ),
+        (
+            "consent-channel-",
+            names(
+                text::consent_channels()
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect(),
+            ),
+        ),
+        (
+            "role-",
+            names(server::auth::Role::ALL.iter().map(|r| r.as_str()).collect()),
+        ),
+    ];
+    let c = Catalog::global();
+    let missing: Vec<String> = families
+        .iter()
+        .flat_map(|(prefix, list)| list.iter().map(move |n| format!("{prefix}{n}")))
+        .flat_map(|id| {
+            Lang::ALL
+                .into_iter()
+                .filter(|l| !c.has(*l, &id))
+                .map(|l| format!("{l}: {id}"))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(missing.is_empty(), "{missing:?}");
+}
+
 #[test]
 fn the_checker_finds_raw_names_ids_and_english() {
     let c = Checker::new(Lang::Es, &["Hello team".to_string()]);

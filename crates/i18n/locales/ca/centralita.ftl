@@ -763,3 +763,6 @@ contact-reason-abandon_rate_cap = el límit de taxa d'abandonament
 contact-reason-ring_timeout_too_short = el temps de timbre és massa curt
 contact-reason-all_rules_passed = es compleixen totes les regles
 placeholder-column-name = Nom complet
+webhook-answered = El receptor ha respost amb l'error { $id }.
+webhook-no-answer = El receptor no ha respost a temps.
+role-provider = Proveïdor de serveis

@@ -770,3 +770,6 @@ contact-reason-abandon_rate_cap = limit míry opuštění
 contact-reason-ring_timeout_too_short = doba vyzvánění je příliš krátká
 contact-reason-all_rules_passed = všechna pravidla splněna
 placeholder-column-name = Celé jméno
+webhook-answered = Příjemce odpověděl chybou { $id }.
+webhook-no-answer = Příjemce neodpověděl včas.
+role-provider = Poskytovatel služeb

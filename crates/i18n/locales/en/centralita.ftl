@@ -763,3 +763,6 @@ contact-reason-abandon_rate_cap = the abandon-rate limit
 contact-reason-ring_timeout_too_short = the ring time is too short
 contact-reason-all_rules_passed = every rule passed
 placeholder-column-name = Full name
+webhook-answered = The receiver answered with error { $id }.
+webhook-no-answer = The receiver did not answer in time.
+role-provider = Service provider

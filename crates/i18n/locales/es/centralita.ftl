@@ -763,3 +763,6 @@ contact-reason-abandon_rate_cap = el límite de tasa de abandono
 contact-reason-ring_timeout_too_short = el tiempo de timbre es demasiado corto
 contact-reason-all_rules_passed = se cumplen todas las reglas
 placeholder-column-name = Nombre completo
+webhook-answered = El receptor respondió con el error { $id }.
+webhook-no-answer = El receptor no respondió a tiempo.
+role-provider = Proveedor de servicios

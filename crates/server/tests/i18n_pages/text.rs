@@ -8,9 +8,12 @@
 use std::collections::HashSet;
 
 use i18n::{Arg, Catalog, Lang};
+use model::consent::ConsentChannel;
+use model::customer::PhoneKind;
 use model::event::FinalOutcome;
 use model::outbound::{CampaignState, DialMode, DialOutcome, GateRule};
 use model::state::{AgentStatus, InteractionState};
+use store::crm::ImportState;
 
 /// Attributes whose values people read.
 const READ: [&str; 6] = [
@@ -97,13 +100,9 @@ pub fn machine_names() -> Vec<String> {
     outcomes().iter().for_each(|s| add(&serde(s)));
     campaign_states().iter().for_each(|s| add(s.as_str()));
     gate_rules().iter().for_each(|s| add(s.as_str()));
-    for s in [
-        store::crm::ImportState::Running,
-        store::crm::ImportState::Done,
-        store::crm::ImportState::Failed,
-    ] {
-        add(&serde(&s));
-    }
+    import_states().iter().for_each(|s| add(&serde(s)));
+    phone_kinds().iter().for_each(|k| add(k.as_str()));
+    consent_channels().iter().for_each(|c| add(c.as_str()));
     // Names kept as text (a campaign contact's state and why it closed):
     // the ones the messages label.
     for id in Catalog::ids(Lang::En) {
@@ -116,7 +115,7 @@ pub fn machine_names() -> Vec<String> {
     names
 }
 
-fn serde<T: serde::Serialize>(v: &T) -> String {
+pub fn serde<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v)
         .unwrap()
         .as_str()
@@ -124,7 +123,7 @@ fn serde<T: serde::Serialize>(v: &T) -> String {
         .to_string()
 }
 
-fn interaction_states() -> Vec<InteractionState> {
+pub fn interaction_states() -> Vec<InteractionState> {
     use InteractionState as S;
     let all = [
         S::Created,
@@ -141,7 +140,7 @@ fn interaction_states() -> Vec<InteractionState> {
     all.to_vec()
 }
 
-fn agent_statuses() -> Vec<AgentStatus> {
+pub fn agent_statuses() -> Vec<AgentStatus> {
     use AgentStatus as S;
     let all = [
         S::Offline,
@@ -157,7 +156,7 @@ fn agent_statuses() -> Vec<AgentStatus> {
     all.to_vec()
 }
 
-fn outcomes() -> Vec<FinalOutcome> {
+pub fn outcomes() -> Vec<FinalOutcome> {
     use FinalOutcome as O;
     let all = [
         O::Handled,
@@ -182,7 +181,7 @@ fn outcomes() -> Vec<FinalOutcome> {
     all.to_vec()
 }
 
-fn campaign_states() -> Vec<CampaignState> {
+pub fn campaign_states() -> Vec<CampaignState> {
     use CampaignState as S;
     let all = [S::Ready, S::Running, S::Paused, S::Stopped, S::Finished];
     all.iter().for_each(|s| match s {
@@ -191,7 +190,7 @@ fn campaign_states() -> Vec<CampaignState> {
     all.to_vec()
 }
 
-fn gate_rules() -> Vec<GateRule> {
+pub fn gate_rules() -> Vec<GateRule> {
     use GateRule as G;
     let all = [
         G::PhoneInvalid,
@@ -219,6 +218,36 @@ fn gate_rules() -> Vec<GateRule> {
         G::RingTimeoutTooShort,
         G::AllRulesPassed,
     ];
+    all.to_vec()
+}
+
+/// A phone's kinds.
+pub fn phone_kinds() -> Vec<PhoneKind> {
+    use PhoneKind as K;
+    let all = [K::Mobile, K::Landline, K::Work, K::Other];
+    all.iter().for_each(|k| match k {
+        K::Mobile | K::Landline | K::Work | K::Other => {}
+    });
+    all.to_vec()
+}
+
+/// What a consent covers.
+pub fn consent_channels() -> Vec<ConsentChannel> {
+    use ConsentChannel as C;
+    let all = [C::Voice, C::Sms, C::Email, C::Any];
+    all.iter().for_each(|c| match c {
+        C::Voice | C::Sms | C::Email | C::Any => {}
+    });
+    all.to_vec()
+}
+
+/// An import's states.
+pub fn import_states() -> Vec<ImportState> {
+    use ImportState as S;
+    let all = [S::Running, S::Done, S::Failed];
+    all.iter().for_each(|s| match s {
+        S::Running | S::Done | S::Failed => {}
+    });
     all.to_vec()
 }
 
