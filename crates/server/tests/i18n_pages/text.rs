@@ -221,6 +221,73 @@ pub fn gate_rules() -> Vec<GateRule> {
     all.to_vec()
 }
 
+/// The message families that name each value of an enum, with the
+/// values' names (`outcome-` and `abandoned`, `handled`…).
+pub fn families() -> Vec<(&'static str, Vec<String>)> {
+    let names = |v: Vec<&str>| v.into_iter().map(String::from).collect::<Vec<_>>();
+    vec![
+        (
+            "interaction-",
+            names(interaction_states().iter().map(|s| s.as_str()).collect()),
+        ),
+        ("outcome-", outcomes().iter().map(serde).collect()),
+        (
+            "state-",
+            agent_statuses()
+                .iter()
+                .map(|s| s.as_str().replace('_', "-"))
+                .collect(),
+        ),
+        (
+            "channel-",
+            names(model::Channel::ALL.iter().map(|c| c.as_str()).collect()),
+        ),
+        (
+            "dial-outcome-",
+            names(
+                model::outbound::DialOutcome::ALL
+                    .iter()
+                    .map(|c| c.as_str())
+                    .chain(["abandoned"])
+                    .collect(),
+            ),
+        ),
+        (
+            "campaign-state-",
+            names(campaign_states().iter().map(|s| s.as_str()).collect()),
+        ),
+        (
+            "campaign-mode-",
+            names(
+                model::outbound::DialMode::ALL
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect(),
+            ),
+        ),
+        (
+            "contact-reason-",
+            names(gate_rules().iter().map(|r| r.as_str()).collect()),
+        ),
+        (
+            "imports-state-",
+            import_states().iter().map(serde).collect(),
+        ),
+        (
+            "phone-kind-",
+            names(phone_kinds().iter().map(|k| k.as_str()).collect()),
+        ),
+        (
+            "consent-channel-",
+            names(consent_channels().iter().map(|c| c.as_str()).collect()),
+        ),
+        (
+            "role-",
+            names(server::auth::Role::ALL.iter().map(|r| r.as_str()).collect()),
+        ),
+    ]
+}
+
 /// A phone's kinds.
 pub fn phone_kinds() -> Vec<PhoneKind> {
     use PhoneKind as K;
