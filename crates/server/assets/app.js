@@ -82,7 +82,7 @@
       // Outside English, the code's sentence in the page's language.
       var words = document.body.getAttribute("data-errors");
       if (words) {
-        try { words = JSON.parse(words); msg = (words[code] || words["*"]).replace("%s", msg); } catch (x) { /* keep msg */ }
+        try { words = JSON.parse(words); msg = (words["=" + msg] || words[code] || words["*"]).replace("%s", msg); } catch (x) { /* keep msg */ }
       }
       flash(msg);
     });

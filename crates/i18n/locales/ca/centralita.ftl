@@ -766,3 +766,6 @@ placeholder-column-name = Nom complet
 webhook-answered = El receptor ha respost amb l'error { $id }.
 webhook-no-answer = El receptor no ha respost a temps.
 role-provider = Proveïdor de serveis
+sso-refused = El proveïdor d'identitat ho ha rebutjat: { $message }
+sso-no-code = El proveïdor d'identitat no ha retornat cap codi.
+sso-no-name = El proveïdor d'identitat no ha indicat cap usuari (preferred_username o email).

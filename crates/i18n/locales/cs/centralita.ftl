@@ -773,3 +773,6 @@ placeholder-column-name = Celé jméno
 webhook-answered = Příjemce odpověděl chybou { $id }.
 webhook-no-answer = Příjemce neodpověděl včas.
 role-provider = Poskytovatel služeb
+sso-refused = Poskytovatel identity odmítl: { $message }
+sso-no-code = Poskytovatel identity nevrátil žádný kód.
+sso-no-name = Poskytovatel identity neuvedl žádného uživatele (preferred_username nebo email).

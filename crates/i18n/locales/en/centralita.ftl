@@ -766,3 +766,6 @@ placeholder-column-name = Full name
 webhook-answered = The receiver answered with error { $id }.
 webhook-no-answer = The receiver did not answer in time.
 role-provider = Service provider
+sso-refused = The identity provider refused: { $message }
+sso-no-code = The identity provider sent no code back.
+sso-no-name = The identity provider named no user (preferred_username or email).

@@ -766,3 +766,6 @@ placeholder-column-name = Nombre completo
 webhook-answered = El receptor respondió con el error { $id }.
 webhook-no-answer = El receptor no respondió a tiempo.
 role-provider = Proveedor de servicios
+sso-refused = El proveedor de identidad lo ha rechazado: { $message }
+sso-no-code = El proveedor de identidad no ha devuelto ningún código.
+sso-no-name = El proveedor de identidad no ha indicado ningún usuario (preferred_username o email).

@@ -9,12 +9,15 @@
 use axum::http::StatusCode;
 use i18n::{Arg, Catalog, Lang};
 
+/// The API's fixed messages that have their own sentence.
+const NO_AGENT: &str = "your user is not linked to an agent";
+
 /// The message of an error code, or `None` for the generic sentence.
 fn key(code: &str, message: &str) -> Option<&'static str> {
     Some(match code {
         "forbidden" => "not-allowed",
         "not_found" => "not-found",
-        "conflict" if message.contains("not linked to an agent") => "error-no-agent",
+        "conflict" if message == NO_AGENT => "error-no-agent",
         "conflict" => "error-conflict",
         "csrf_failed" => "error-csrf",
         "rate_limited" | "too_many_attempts" | "overloaded" | "busy" => "error-busy",
@@ -42,7 +45,8 @@ pub fn page_message(lang: Lang, status: StatusCode, code: &str, message: &str) -
 }
 
 /// The sentences of the codes, as JSON for `<body data-errors>` (`*` for
-/// any other code; `%s` stands for the API's message); `None` in English,
+/// any other code; `%s` stands for the API's message; `=` and a fixed
+/// message for that message's own sentence); `None` in English,
 /// where the flash shows the API's message.
 pub fn flash_messages(lang: Lang) -> Option<String> {
     if lang == Lang::En {
@@ -68,6 +72,7 @@ pub fn flash_messages(lang: Lang) -> Option<String> {
         }
     }
     map.insert("*".into(), c.t(lang, "error-failed").into());
+    map.insert(format!("={NO_AGENT}"), c.t(lang, "error-no-agent").into());
     Some(serde_json::Value::Object(map).to_string())
 }
 
@@ -88,5 +93,13 @@ mod tests {
         let ca: serde_json::Value =
             serde_json::from_str(&flash_messages(Lang::Ca).unwrap()).unwrap();
         assert_eq!(ca["*"], Catalog::global().t(Lang::Ca, "error-failed"));
+        let no_agent = Catalog::global().t(Lang::Ca, "error-no-agent");
+        assert_eq!(ca[format!("={NO_AGENT}")], no_agent);
+        let conflict = StatusCode::CONFLICT;
+        assert_eq!(
+            page_message(Lang::Ca, conflict, "conflict", NO_AGENT),
+            no_agent
+        );
+        assert!(ca["conflict"].as_str().unwrap().contains("%s"));
     }
 }
