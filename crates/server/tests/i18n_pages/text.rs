@@ -72,7 +72,8 @@ fn decode(s: &str) -> String {
 }
 
 /// Families of messages that put a machine name in words (`outcome-abandoned`).
-const LABELLED: [&str; 9] = [
+const LABELLED: [&str; 10] = [
+    "audit-do-",
     "outcome-",
     "dial-outcome-",
     "contact-reason-",
