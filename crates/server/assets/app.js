@@ -74,8 +74,16 @@
       { code: "...", swap: false }
     ];
     document.addEventListener("htmx:responseError", function (e) {
-      var xhr = e.detail.xhr, msg;
-      try { msg = JSON.parse(xhr.responseText).error.message; } catch (err) { msg = xhr.status + " " + (xhr.statusText || ""); }
+      var xhr = e.detail.xhr, msg, code;
+      try {
+        var err = JSON.parse(xhr.responseText).error;
+        msg = err.message; code = err.code;
+      } catch (x) { msg = xhr.status + " " + (xhr.statusText || ""); }
+      // Outside English, the code's sentence in the page's language.
+      var words = document.body.getAttribute("data-errors");
+      if (words) {
+        try { words = JSON.parse(words); msg = (words["=" + msg] || words[code] || words["*"]).replace("%s", msg); } catch (x) { /* keep msg */ }
+      }
       flash(msg);
     });
     document.addEventListener("htmx:sendError", function () { flash("…"); });
