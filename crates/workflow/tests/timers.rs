@@ -64,13 +64,22 @@ fn timed(now: Instant) -> (Engine, Calendar) {
     let cal = prague();
     let mut e = Engine::new(cal.clone());
     e.set_type(now, "timed", TIMED).unwrap();
-    e.handle(now, new_case("timed", "T-1", vec![debt("100", "0", "2026-01-01")])).unwrap();
+    e.handle(
+        now,
+        new_case("timed", "T-1", vec![debt("100", "0", "2026-01-01")]),
+    )
+    .unwrap();
     drain(&mut e);
     (e, cal)
 }
 
 fn work(e: &mut Engine, now: Instant) {
-    let t = Input::Transition { case: CaseId(1), to: "working".into(), by: agent(), note: None };
+    let t = Input::Transition {
+        case: CaseId(1),
+        to: "working".into(),
+        by: agent(),
+        note: None,
+    };
     e.handle(now, t).unwrap();
     drain(e);
 }
@@ -97,9 +106,17 @@ fn an_sla_of_two_days_across_the_spring_change_is_47_hours() {
     let outs = run_until(&mut e, at(&cal, "2026-04-02 00:00"));
     assert_eq!(fired(&cal, &outs, "sla"), ["2026-03-30 10:00"]);
     assert_eq!(fired(&cal, &outs, "two_days"), ["2026-03-30 10:00"]);
-    let sla = facts(&outs).into_iter().find(|f| matches!(f.change, Change::SlaPassed { .. })).unwrap();
+    let sla = facts(&outs)
+        .into_iter()
+        .find(|f| matches!(f.change, Change::SlaPassed { .. }))
+        .unwrap();
     assert_eq!(sla.at.as_millis() - start.as_millis(), 47 * 3_600_000);
-    assert_eq!(sla.cause, Cause::Sla { state: "working".into() });
+    assert_eq!(
+        sla.cause,
+        Cause::Sla {
+            state: "working".into()
+        }
+    );
 }
 
 #[test]
@@ -109,7 +126,10 @@ fn two_days_after_entering_a_state_across_the_autumn_change_is_49_hours() {
     let (mut e, cal) = timed(start);
     work(&mut e, start);
     let outs = run_until(&mut e, at(&cal, "2026-10-27 00:00"));
-    let f = facts(&outs).into_iter().find(|f| matches!(&f.change, Change::TimerFired { timer } if &**timer == "two_days")).unwrap();
+    let f = facts(&outs)
+        .into_iter()
+        .find(|f| matches!(&f.change, Change::TimerFired { timer } if &**timer == "two_days"))
+        .unwrap();
     assert_eq!(local(&cal, f.at), "2026-10-26 10:00");
     assert_eq!(f.at.as_millis() - start.as_millis(), 49 * 3_600_000);
 }
@@ -120,7 +140,12 @@ fn a_timer_of_a_state_left_does_not_fire() {
     let start = at(&cal, "2026-03-02 10:00");
     let (mut e, cal) = timed(start);
     work(&mut e, start);
-    let back = Input::Transition { case: CaseId(1), to: "open".into(), by: agent(), note: None };
+    let back = Input::Transition {
+        case: CaseId(1),
+        to: "open".into(),
+        by: agent(),
+        note: None,
+    };
     e.handle(at(&cal, "2026-03-03 10:00"), back).unwrap();
     let outs = run_until(&mut e, at(&cal, "2026-03-10 00:00"));
     assert!(fired(&cal, &outs, "two_days").is_empty());
@@ -133,11 +158,19 @@ fn a_weekday_job_runs_at_nine_local_across_the_spring_change_skipping_the_weeken
     let start = at(&cal, "2026-03-26 12:00");
     let (mut e, cal) = timed(start);
     let outs = run_until(&mut e, at(&cal, "2026-03-31 12:00"));
-    assert_eq!(fired(&cal, &outs, "morning"), ["2026-03-27 09:00", "2026-03-30 09:00", "2026-03-31 09:00"]);
+    assert_eq!(
+        fired(&cal, &outs, "morning"),
+        ["2026-03-27 09:00", "2026-03-30 09:00", "2026-03-31 09:00"]
+    );
     let utc: Vec<String> = facts(&outs)
         .iter()
         .filter(|f| matches!(&f.change, Change::TimerFired { timer } if &**timer == "morning"))
-        .map(|f| chrono::DateTime::from_timestamp_millis(f.at.as_millis() as i64).unwrap().format("%H:%M").to_string())
+        .map(|f| {
+            chrono::DateTime::from_timestamp_millis(f.at.as_millis() as i64)
+                .unwrap()
+                .format("%H:%M")
+                .to_string()
+        })
         .collect();
     assert_eq!(utc, ["08:00", "07:00", "07:00"]);
 }
@@ -151,10 +184,23 @@ fn a_weekday_job_skips_a_holiday_and_follows_the_autumn_change() {
     // 28 October is a holiday in this calendar.
     assert_eq!(
         fired(&cal, &outs, "morning"),
-        ["2026-10-26 09:00", "2026-10-27 09:00", "2026-10-29 09:00", "2026-10-30 09:00"]
+        [
+            "2026-10-26 09:00",
+            "2026-10-27 09:00",
+            "2026-10-29 09:00",
+            "2026-10-30 09:00"
+        ]
     );
-    let f = facts(&outs).into_iter().find(|f| matches!(&f.change, Change::TimerFired { .. })).unwrap();
-    assert_eq!(f.cause, Cause::Timer { timer: "morning".into() });
+    let f = facts(&outs)
+        .into_iter()
+        .find(|f| matches!(&f.change, Change::TimerFired { .. }))
+        .unwrap();
+    assert_eq!(
+        f.cause,
+        Cause::Timer {
+            timer: "morning".into()
+        }
+    );
 }
 
 #[test]
@@ -162,7 +208,12 @@ fn three_days_after_a_promise_are_calendar_days_and_3wd_working_days() {
     let cal = prague();
     let start = at(&cal, "2026-12-21 10:00");
     let (mut e, cal) = timed(start);
-    let p = Input::Promise { case: CaseId(1), amount: eur("50"), due_date: date("2026-12-24"), by: agent() };
+    let p = Input::Promise {
+        case: CaseId(1),
+        amount: eur("50"),
+        due_date: date("2026-12-24"),
+        by: agent(),
+    };
     e.handle(start, p).unwrap();
     let outs = run_until(&mut e, at(&cal, "2027-01-05 00:00"));
     // Christmas Eve is a holiday; calendar days still count it and the weekend.
@@ -175,9 +226,21 @@ fn a_kept_promise_has_no_follow_up_timer() {
     let cal = prague();
     let start = at(&cal, "2026-03-02 10:00");
     let (mut e, cal) = timed(start);
-    let p = Input::Promise { case: CaseId(1), amount: eur("50"), due_date: date("2026-03-05"), by: agent() };
+    let p = Input::Promise {
+        case: CaseId(1),
+        amount: eur("50"),
+        due_date: date("2026-03-05"),
+        by: agent(),
+    };
     e.handle(start, p).unwrap();
-    e.handle(start, Input::Payment { case: CaseId(1), payment: payment("p1", "50", "2026-03-02") }).unwrap();
+    e.handle(
+        start,
+        Input::Payment {
+            case: CaseId(1),
+            payment: payment("p1", "50", "2026-03-02"),
+        },
+    )
+    .unwrap();
     let outs = run_until(&mut e, at(&cal, "2026-03-20 00:00"));
     assert!(fired(&cal, &outs, "after_promise").is_empty());
 }

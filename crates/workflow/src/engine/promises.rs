@@ -22,27 +22,21 @@ use crate::input::{Actor, InputError, Instalment};
 use crate::limits::*;
 use crate::money::Amount;
 
-impl Engine {
-    fn check_promise(
-        &self,
-        ci: usize,
-        amount: Amount,
-        due: NaiveDate,
-        today: NaiveDate,
-    ) -> Result<(), InputError> {
-        if amount.is_zero() {
-            return Err(InputError::Pointless("a promise pays something"));
-        }
-        if due < today {
-            return Err(InputError::BadValue {
-                field: "due_date".into(),
-                message: format!("{due} has passed"),
-            });
-        }
-        let _ = ci;
-        Ok(())
+/// A promise pays something, by a date that has not passed.
+fn check_promise(amount: Amount, due: NaiveDate, today: NaiveDate) -> Result<(), InputError> {
+    if amount.is_zero() {
+        return Err(InputError::Pointless("a promise pays something"));
     }
+    if due < today {
+        return Err(InputError::BadValue {
+            field: "due_date".into(),
+            message: format!("{due} has passed"),
+        });
+    }
+    Ok(())
+}
 
+impl Engine {
     fn room_for(&self, ci: usize, n: usize) -> Result<(), InputError> {
         if self.cases[ci].promises.len() + n > PROMISES_PER_CASE_MAX {
             return Err(InputError::Limit {
@@ -64,7 +58,7 @@ impl Engine {
         let cause = actor_cause(&by)?;
         let ci = self.index(case)?;
         self.active(ci)?;
-        self.check_promise(ci, amount, due, self.calendar.date(now))?;
+        check_promise(amount, due, self.calendar.date(now))?;
         self.room_for(ci, 1)?;
         let id = self.push_promise(ci, now, amount, due, None, &cause);
         self.events
@@ -92,7 +86,7 @@ impl Engine {
         let today = self.calendar.date(now);
         let mut last: Option<NaiveDate> = None;
         for i in instalments {
-            self.check_promise(ci, i.amount, i.due_date, today)?;
+            check_promise(i.amount, i.due_date, today)?;
             if last.is_some_and(|l| i.due_date <= l) {
                 return Err(InputError::BadValue {
                     field: "instalments".into(),

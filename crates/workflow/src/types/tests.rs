@@ -31,14 +31,27 @@ fn err(text: &str) -> TypeError {
 #[test]
 fn the_shipped_collections_type_compiles() {
     let ty = CaseType::parse("collections", 1, crate::COLLECTIONS).unwrap();
-    for s in ["new", "contacting", "promised", "promise_broken", "payment_plan", "disputed", "paid", "closed"] {
+    for s in [
+        "new",
+        "contacting",
+        "promised",
+        "promise_broken",
+        "payment_plan",
+        "disputed",
+        "paid",
+        "closed",
+    ] {
         assert!(ty.state(s).is_some(), "state {s}");
     }
     assert_eq!(ty.states[usize::from(ty.initial)].name.as_ref(), "new");
     assert!(ty.states[usize::from(ty.state("paid").unwrap())].is_final);
     assert_eq!(ty.collections.grace_days, 3);
     assert!(ty.interest.is_some());
-    assert!(ty.states[usize::from(ty.state("contacting").unwrap())].sla.is_some());
+    assert!(
+        ty.states[usize::from(ty.state("contacting").unwrap())]
+            .sla
+            .is_some()
+    );
 }
 
 #[test]
@@ -46,7 +59,10 @@ fn a_small_type_compiles_with_its_guard() {
     let ty = CaseType::parse("mini", 2, MINI).unwrap();
     assert_eq!(ty.version, 2);
     assert_eq!(ty.transitions.len(), 1);
-    assert_eq!(ty.transitions[0].guard.as_ref().unwrap().text.as_ref(), "field.kind == \"a\" and balance <= 0");
+    assert_eq!(
+        ty.transitions[0].guard.as_ref().unwrap().text.as_ref(),
+        "field.kind == \"a\" and balance <= 0"
+    );
 }
 
 #[test]
@@ -136,7 +152,9 @@ fn a_timer_with_both_forms_is_refused() {
 
 #[test]
 fn an_unknown_action_and_a_bad_priority_are_named() {
-    let t = format!("{MINI}\n[[triggers]]\nname = \"x\"\non = \"payment\"\ndo = [{{ action = \"fax\" }}]\n");
+    let t = format!(
+        "{MINI}\n[[triggers]]\nname = \"x\"\non = \"payment\"\ndo = [{{ action = \"fax\" }}]\n"
+    );
     assert_eq!(err(&t).field, "triggers[0].do[0].action");
     let t = format!(
         "{MINI}\n[[triggers]]\nname = \"x\"\non = \"payment\"\ndo = [{{ action = \"task\", title = \"t\", priority = 11, due_in = \"1d\" }}]\n"
