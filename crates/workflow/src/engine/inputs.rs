@@ -70,7 +70,11 @@ impl Engine {
         Ok(())
     }
 
-    pub(super) fn create(&mut self, now: Instant, new: NewCase) -> Result<(), InputError> {
+    /// Checks a new case: its cause, texts, reference, type, fields and debts.
+    fn check_new(
+        &self,
+        new: &NewCase,
+    ) -> Result<(Cause, usize, Vec<Option<FieldValue>>), InputError> {
         let cause = origin_cause(&new.by)?;
         text("reference", &new.reference, REFERENCE_MAX, false)?;
         text("debtor", &new.debtor, REFERENCE_MAX, false)?;
@@ -78,7 +82,7 @@ impl Engine {
             text("owner", o, NAME_MAX, false)?;
         }
         if self.by_reference.contains_key(new.reference.as_str()) {
-            return Err(InputError::ReferenceTaken(new.reference));
+            return Err(InputError::ReferenceTaken(new.reference.clone()));
         }
         if self.cases.len() >= CASES_MAX {
             return Err(InputError::Limit {
@@ -91,14 +95,10 @@ impl Engine {
             .iter()
             .position(|f| *f.name == *new.case_type)
             .ok_or_else(|| InputError::NoSuchType(new.case_type.clone()))?;
-        let ty = self.families[fi]
-            .versions
-            .last()
-            .cloned()
-            .ok_or(InputError::NoSuchType(new.case_type.clone()))?;
+        let ty = &self.families[fi].versions[self.families[fi].versions.len() - 1];
         let mut fields = vec![None; ty.fields.len()];
         for (name, value) in &new.fields {
-            let (i, v) = field_value(&ty, name, Some(value))?;
+            let (i, v) = field_value(ty, name, Some(value))?;
             fields[usize::from(i)] = v;
         }
         if new.debts.len() > DEBTS_PER_CASE_MAX {
@@ -110,6 +110,12 @@ impl Engine {
         for d in &new.debts {
             check_debt(new.currency, d)?;
         }
+        Ok((cause, fi, fields))
+    }
+
+    pub(super) fn create(&mut self, now: Instant, new: NewCase) -> Result<(), InputError> {
+        let (cause, fi, fields) = self.check_new(&new)?;
+        let ty = self.families[fi].versions[self.families[fi].versions.len() - 1].clone();
         let ci = self.cases.len();
         let reference: Arc<str> = new.reference.as_str().into();
         self.cases.push(Case {
@@ -148,19 +154,33 @@ impl Engine {
             currency: new.currency,
         };
         self.record(ci, now, &cause, change);
-        if new.owner.is_some() {
-            self.cases[ci].owner = new.owner.as_deref().map(Arc::from);
-            let owner = self.cases[ci].owner.clone();
-            self.record(ci, now, &cause, Change::OwnerAssigned { owner });
+        self.created_facts(ci, now, &ty, &new, &cause);
+        self.schedule_created(ci, now, &ty);
+        self.entered(ci, now, &ty, ty.initial);
+        Ok(())
+    }
+
+    /// A new case's owner, fields and debts, as facts.
+    fn created_facts(
+        &mut self,
+        ci: usize,
+        now: Instant,
+        ty: &CaseType,
+        new: &NewCase,
+        cause: &Cause,
+    ) {
+        if let Some(owner) = &new.owner {
+            let owner: Option<Arc<str>> = Some(owner.as_str().into());
+            self.cases[ci].owner = owner.clone();
+            self.record(ci, now, cause, Change::OwnerAssigned { owner });
         }
-        for (i, v) in fields.iter().enumerate() {
-            if let Some(v) = v {
-                let f = &ty.fields[i];
+        for (i, f) in ty.fields.iter().enumerate() {
+            if let Some(v) = &self.cases[ci].fields[i] {
                 let value = Some(v.display(&f.kind).into_boxed_str());
                 self.record(
                     ci,
                     now,
-                    &cause,
+                    cause,
                     Change::FieldSet {
                         field: f.name.clone(),
                         value,
@@ -169,11 +189,8 @@ impl Engine {
             }
         }
         for d in &new.debts {
-            self.push_debt(ci, now, d, &cause);
+            self.push_debt(ci, now, d, cause);
         }
-        self.schedule_created(ci, now, &ty);
-        self.entered(ci, now, &ty, ty.initial);
-        Ok(())
     }
 
     /// Moves case `ci` to `to` (already checked) and lets the state's timers start.
@@ -284,30 +301,10 @@ impl Engine {
         let set: Vec<u8> = set.iter().map(find).collect::<Result<_, _>>()?;
         let clear: Vec<u8> = clear.iter().map(find).collect::<Result<_, _>>()?;
         for f in set {
-            if !self.cases[ci].has_flag(f) {
-                self.cases[ci].flags |= 1 << f;
-                self.record(
-                    ci,
-                    now,
-                    &cause,
-                    Change::FlagSet {
-                        flag: ty.flags[usize::from(f)].clone(),
-                    },
-                );
-            }
+            self.put_flag(ci, now, &ty, f, true, &cause);
         }
         for f in clear {
-            if self.cases[ci].has_flag(f) {
-                self.cases[ci].flags &= !(1 << f);
-                self.record(
-                    ci,
-                    now,
-                    &cause,
-                    Change::FlagCleared {
-                        flag: ty.flags[usize::from(f)].clone(),
-                    },
-                );
-            }
+            self.put_flag(ci, now, &ty, f, false, &cause);
         }
         Ok(())
     }

@@ -108,32 +108,8 @@ impl Engine {
                         moved = true;
                     }
                 }
-                ActionSpec::SetFlag(f) => {
-                    if !self.cases[ci].has_flag(*f) {
-                        self.cases[ci].flags |= 1 << f;
-                        self.record(
-                            ci,
-                            now,
-                            &cause,
-                            Change::FlagSet {
-                                flag: ty.flags[usize::from(*f)].clone(),
-                            },
-                        );
-                    }
-                }
-                ActionSpec::ClearFlag(f) => {
-                    if self.cases[ci].has_flag(*f) {
-                        self.cases[ci].flags &= !(1 << f);
-                        self.record(
-                            ci,
-                            now,
-                            &cause,
-                            Change::FlagCleared {
-                                flag: ty.flags[usize::from(*f)].clone(),
-                            },
-                        );
-                    }
-                }
+                ActionSpec::SetFlag(f) => self.put_flag(ci, now, ty, *f, true, &cause),
+                ActionSpec::ClearFlag(f) => self.put_flag(ci, now, ty, *f, false, &cause),
                 ActionSpec::SetField(i, v) => self.put_field(ci, now, ty, *i, v.clone(), &cause),
                 ActionSpec::Task {
                     title,
@@ -142,13 +118,18 @@ impl Engine {
                     due_in,
                 } => {
                     let due = due_in.after(&self.calendar, now);
-                    let action = Action::CreateTask {
-                        title: title.clone(),
-                        skill: skill.clone(),
-                        priority: *priority,
-                        due,
-                    };
-                    self.order(ci, now, &cause, action);
+                    let (title, skill, priority) = (title.clone(), skill.clone(), *priority);
+                    self.order(
+                        ci,
+                        now,
+                        &cause,
+                        Action::CreateTask {
+                            title,
+                            skill,
+                            priority,
+                            due,
+                        },
+                    );
                 }
                 ActionSpec::StartContact => {
                     let campaign = ty.collections.campaign.clone();
@@ -174,6 +155,29 @@ impl Engine {
             }
         }
         moved
+    }
+
+    /// Sets or clears a flag if that changes it, with its fact.
+    pub(super) fn put_flag(
+        &mut self,
+        ci: usize,
+        now: Instant,
+        ty: &CaseType,
+        f: u8,
+        on: bool,
+        cause: &Cause,
+    ) {
+        if self.cases[ci].has_flag(f) == on {
+            return;
+        }
+        let flag = ty.flags[usize::from(f)].clone();
+        if on {
+            self.cases[ci].flags |= 1 << f;
+            self.record(ci, now, cause, Change::FlagSet { flag });
+        } else {
+            self.cases[ci].flags &= !(1 << f);
+            self.record(ci, now, cause, Change::FlagCleared { flag });
+        }
     }
 
     /// Orders an action that reaches the debtor, unless the case is disputed.
