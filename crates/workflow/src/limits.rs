@@ -14,7 +14,7 @@ pub const PROMISES_PER_CASE_MAX: usize = 256;
 pub const INSTALMENTS_MAX: usize = 120;
 /// History entries kept in memory per case (the log keeps them all; older
 /// ones are dropped from memory first and counted).
-pub const HISTORY_KEPT_MAX: usize = 64;
+pub const HISTORY_KEPT_MAX: usize = 32;
 /// Longest name (state, flag, field, trigger, timer, template, skill, user,
 /// type, disposition code, owner), in bytes.
 pub const NAME_MAX: usize = 64;

@@ -408,6 +408,18 @@ fn a_promise_short_paid_breaks_when_its_grace_ends() {
             .iter()
             .any(|f| matches!(f.change, Change::PromiseDue { promise: 1 }))
     );
+    // Three calendar days after the promise's date, unpaid: the follow-up e-mail.
+    let mail = actions(&before)
+        .into_iter()
+        .find(|o| matches!(o.action, Action::SendEmail { .. }))
+        .unwrap();
+    assert_eq!(
+        mail.action,
+        Action::SendEmail {
+            template: "promise_follow_up".into()
+        }
+    );
+    assert_eq!(local(&cal, mail.at), "2026-03-13 00:00");
     assert_eq!(state(&e, CaseId(1)), "promised");
     let outs = run_until(&mut e, at(&cal, "2026-03-14 00:00"));
     let broken = facts(&outs)
