@@ -61,6 +61,10 @@ pub const AMOUNT_MAX_UNITS: i64 = 1_000_000_000_000;
 pub const RATE_PERCENT_MAX: i64 = 1_000;
 /// Most holidays in a calendar (five years of every day).
 pub const HOLIDAYS_MAX: usize = 366 * 5;
+/// Most timer entries pending in one engine (an SLA, a relative timer, a
+/// promise's dates: a few per case). Past it, inputs other than payments and
+/// recalls are refused until timers come due.
+pub const TIMERS_PENDING_MAX: usize = 16_000_000;
 /// Most outputs waiting to be drained (a driver that never drains is a bug;
 /// past this, outputs are dropped and counted).
 pub const OUTPUTS_MAX: usize = 4_000_000;

@@ -104,6 +104,8 @@ fn op() -> impl Strategy<Value = Op> {
 #[derive(Debug, Clone)]
 enum Step {
     Input(Instant, Input),
+    /// An input as the core would log it (JSON), for the replay.
+    Replay(Instant, String),
     Timeout(Instant),
 }
 
@@ -322,6 +324,7 @@ fn check(e: &Engine) {
 fn apply(e: &mut Engine, step: &Step) -> bool {
     match step {
         Step::Input(t, i) => e.handle(*t, i.clone()).is_ok(),
+        Step::Replay(t, json) => e.handle(*t, serde_json::from_str(json).unwrap()).is_ok(),
         Step::Timeout(t) => {
             e.handle_timeout(*t);
             true
@@ -352,7 +355,10 @@ fn run(ops: &[Op]) {
         };
         let before = e.clone();
         if apply(&mut e, &step) {
-            accepted.push(step);
+            accepted.push(match step {
+                Step::Input(t, i) => Step::Replay(t, serde_json::to_string(&i).unwrap()),
+                other => other,
+            });
         } else {
             assert_eq!(e, before, "a refused input changed the engine");
         }

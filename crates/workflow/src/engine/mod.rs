@@ -20,7 +20,7 @@ use crate::calendar::Calendar;
 use crate::case::{Case, CaseId};
 use crate::fact::{Action, CaseFact, Cause, Change, Event, Order, Output};
 use crate::input::{Input, InputError};
-use crate::limits::{HISTORY_KEPT_MAX, OUTPUTS_MAX, TYPES_MAX, VERSIONS_MAX};
+use crate::limits::{HISTORY_KEPT_MAX, OUTPUTS_MAX, TIMERS_PENDING_MAX, TYPES_MAX, VERSIONS_MAX};
 use crate::types::{CaseType, TypeError};
 
 pub(crate) use timers::Wake;
@@ -141,10 +141,25 @@ impl Engine {
     /// Applies one input that happened at `now`, then lets triggers react.
     /// A refused input changes nothing.
     pub fn handle(&mut self, now: Instant, input: Input) -> Result<(), InputError> {
-        let now = self.advance(now);
+        let now = self.last_now.max(now);
+        if self.timers.len() >= TIMERS_PENDING_MAX
+            && !matches!(input, Input::Payment { .. } | Input::Recall { .. })
+        {
+            return Err(InputError::Limit {
+                what: "timers pending in the engine",
+                max: TIMERS_PENDING_MAX,
+            });
+        }
         self.apply(now, input)?;
+        self.last_now = now;
         self.cascade(now);
         Ok(())
+    }
+
+    /// Replaces the calendar (the tenant changed its zone or holidays);
+    /// timers already set keep their instants, later ones use the new one.
+    pub fn set_calendar(&mut self, calendar: Calendar) {
+        self.calendar = calendar;
     }
 
     /// Fires every timer due at or before `now`.
