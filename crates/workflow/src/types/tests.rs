@@ -178,3 +178,44 @@ fn a_bad_name_is_refused() {
     assert_eq!(e.field, "states[0].name");
     assert_eq!(e.line, 3);
 }
+
+#[test]
+fn guards_combine_and_before_or_and_read_flags_fields_and_money() {
+    use crate::case::FieldValue;
+    use crate::money::Amount;
+    use guard::Facts;
+    let ty = CaseType::parse("mini", 1, &format!("flags = [\"vip\"]\n{MINI}")).unwrap();
+    let g = |s: &str| Guard::parse(s, &ty.flags, &ty.fields).unwrap();
+    let fields = [Some(FieldValue::Enum(1))];
+    let facts = Facts {
+        balance: Amount::parse("10.50").unwrap(),
+        debt: Amount::parse("100").unwrap(),
+        paid: Amount::parse("89.50").unwrap(),
+        flags: 1,
+        fields: &fields,
+    };
+    assert!(g("balance > 10 and balance<=10.5").holds(&facts));
+    assert!(g("flag.vip").holds(&facts));
+    assert!(!g("not flag.vip").holds(&facts));
+    assert!(g("field.kind == \"b\"").holds(&facts));
+    assert!(g("balance <= 0 or field.kind != \"a\" and paid >= 89.5").holds(&facts));
+    assert!(!g("balance <= 0 or field.kind == \"a\" and paid >= 89.5").holds(&facts));
+    let empty = Facts {
+        fields: &[None],
+        ..facts
+    };
+    assert!(
+        !g("field.kind != \"a\"").holds(&empty),
+        "an unset field makes a comparison false"
+    );
+    for bad in [
+        "balance",
+        "balance <=",
+        "balance == \"x\"",
+        "field.nope == 1",
+        "flag.vip < true",
+        "balance and",
+    ] {
+        assert!(Guard::parse(bad, &ty.flags, &ty.fields).is_err(), "{bad}");
+    }
+}
