@@ -144,6 +144,8 @@ async fn an_agent_finds_a_customer_opens_their_timeline_and_keeps_their_callback
         .await
         .unwrap();
     html(&r);
+    // The list follows at once (the agent's own stream carries no record facts).
+    assert_eq!(r.headers["hx-trigger"], "callbacks-changed");
     let mine = html(&ana.get("/ui/agent/callbacks").await.unwrap());
     assert!(mine.contains("Pavel Novák"), "{mine}");
     assert!(

@@ -536,7 +536,14 @@ pub async fn callback(
         })
         .await?;
     }
-    Ok(markup_response(html! { span.ok { (text) } }))
+    // The agent's own list of callbacks follows at once (an agent's event
+    // stream carries only facts about their own work, not the record's).
+    let mut r = markup_response(html! { span.ok { (text) } });
+    r.headers_mut().insert(
+        "hx-trigger",
+        axum::http::HeaderValue::from_static("callbacks-changed"),
+    );
+    Ok(r)
 }
 
 /// The transfer form.

@@ -40,6 +40,7 @@ pub fn card(ctx: &Ctx, callbacks: Markup) -> Markup {
             (dial_pad(ctx))
             h3 #callbacks-h { (ctx.t("my-callbacks")) }
             div #my-callbacks data-live=(Feed::Callbacks.live()) data-src="/ui/agent/callbacks"
+                hx-get="/ui/agent/callbacks" hx-trigger="callbacks-changed from:body"
                 aria-labelledby="callbacks-h" {
                 (callbacks)
             }
