@@ -1,0 +1,763 @@
+## Common
+app-name = Centralita
+sign-in = Войти
+sign-out = Выйти
+username = Имя пользователя
+password = Пароль
+sign-in-failed = Неверное имя пользователя или пароль.
+sign-in-locked = Слишком много неудачных попыток входа под этим именем с этого адреса. Повторите попытку через { $count ->
+    [one] { $count } минуту
+    [few] { $count } минуты
+    [many] { $count } минут
+   *[other] { $count } минуты
+}.
+sign-in-busy = Сейчас входит слишком много пользователей. Повторите попытку через минуту.
+save = Сохранить
+cancel = Отмена
+delete = Удалить
+edit = Изменить
+add = Добавить
+search = Поиск
+language = Язык
+time-zone = Часовой пояс
+yes = Да
+no = Нет
+not-allowed = У вас нет прав на это действие.
+not-found = Не найдено.
+saved = Сохранено.
+field-error = { $field }: { $message }
+
+## Agent states
+state-offline = Не в сети
+state-available = Доступен
+state-reserved = Входящий вызов
+state-busy = Занят
+state-wrap-up = Постобработка
+state-not-ready = Не готов
+reason-break = Перерыв
+reason-lunch = Обед
+reason-training = Обучение
+reason-meeting = Совещание
+reason-missed = Пропущенное предложение
+time-in-state = { $duration } в этом статусе
+
+## Agent desktop
+desktop-title = Рабочее место оператора
+go-available = Стать доступным
+go-not-ready = Не готов
+offer-incoming = Входящее: { $channel }
+offer-countdown = { $seconds ->
+    [one] На ответ осталась { $seconds } секунда
+    [few] На ответ осталось { $seconds } секунды
+    [many] На ответ осталось { $seconds } секунд
+   *[other] На ответ осталось { $seconds } секунды
+}
+accept = Принять
+reject = Отклонить
+customer = Клиент
+customer-unknown = Неизвестный клиент
+value-tier = Категория ценности
+consent = Согласие
+do-not-call = Не звонить
+last-contacts = Последние обращения
+open-cases = Открытые обращения
+ivr-collected = Что клиент сообщил в IVR
+no-history = Более ранних обращений нет.
+no-open-cases = Других открытых обращений и запланированных обратных звонков нет.
+callback-pending = Обратный звонок запланирован на { $time }
+interaction-created = Создано
+interaction-waiting = В ожидании
+interaction-offered = Вызов оператора
+interaction-connected = С оператором
+interaction-transferring = Переводится
+conversation = Разговор
+type-message = Напишите сообщение
+send = Отправить
+notes = Заметки
+script = Скрипт
+profiling-question = Вопрос анкеты
+disposition = Результат обращения
+choose-disposition = Выберите результат обращения
+wrap-up-left = { $seconds ->
+    [one] До конца постобработки осталась { $seconds } секунда
+    [few] До конца постобработки осталось { $seconds } секунды
+    [many] До конца постобработки осталось { $seconds } секунд
+   *[other] До конца постобработки осталось { $seconds } секунды
+}
+schedule-callback = Запланировать обратный звонок
+callback-local-time = Местное время клиента: { $time }
+transfer = Перевести
+transfer-to-queue = В очередь
+transfer-to-agent = Оператору
+complete = Завершить
+contacts-today = { $count ->
+    [one] { $count } обращение сегодня
+    [few] { $count } обращения сегодня
+    [many] { $count } обращений сегодня
+   *[other] { $count } обращения сегодня
+}
+
+## Channels
+channel-voice = звонок
+channel-chat = чат
+channel-email = электронная почта
+channel-sms = СМС
+channel-web_form = веб-форма
+channel-fax = факс
+channel-callback = обратный звонок
+channel-task = задача
+channel-outbound_voice = исходящий звонок
+
+## Wallboard
+wallboard-title = Информационное табло
+full-screen = Во весь экран
+queue = Очередь
+waiting-now = Ожидают сейчас
+longest-wait = Самое долгое ожидание
+service-level-today = Уровень обслуживания за сегодня
+service-level-30min = Уровень обслуживания за последние 30 мин
+target = Цель
+asa = Среднее время ответа
+abandoned = Потерянные
+agents-by-state = Операторы по статусам
+agents = Операторы
+current-interaction = Текущее обращение
+force-not-ready = Перевести в «Не готов»
+force-sign-out = Завершить сеанс
+reassign = Переназначить
+alert-service-level = { $queue }: уровень обслуживания { $value } ниже цели { $target }.
+waiting-count = { $count ->
+    [one] { $count } ожидает
+    [few] { $count } ожидают
+    [many] { $count } ожидают
+   *[other] { $count } ожидают
+}
+agents-count = { $count ->
+    [one] { $count } оператор
+    [few] { $count } оператора
+    [many] { $count } операторов
+   *[other] { $count } оператора
+}
+
+## Administration
+admin-title = Администрирование
+users = Пользователи
+roles = Роли
+role-admin = Администратор
+role-supervisor = Супервайзер
+role-agent = Оператор
+role-analyst = Аналитик
+role-client = Заказчик
+skills = Навыки
+proficiency = Уровень владения
+teams = Группы
+queues = Очереди
+business-hours = Часы работы
+holidays = Праздничные дни
+disposition-codes = Коды результатов
+reason-codes = Коды причин
+scripts = Скрипты
+tenants = Арендаторы
+routing-plans = Планы маршрутизации
+routing-plan-raw = План в формате TOML или JSON
+validate = Проверить
+plan-valid = План корректен.
+rules = Правила
+timed-steps = Шаги по времени
+
+## Chat page (customers)
+chat-title = Напишите нам
+chat-welcome = Напишите свой вопрос, и оператор скоро ответит.
+chat-waiting = Оператор скоро подключится.
+chat-agent-joined = { $agent } присоединяется к разговору.
+chat-ended = Разговор завершён. Спасибо.
+chat-your-name = Ваше имя
+chat-email = Электронная почта
+chat-subject = Тема обращения (необязательно)
+chat-start = Начать чат
+chat-conversation = Разговор
+chat-message = Сообщение
+chat-message-placeholder = Введите сообщение
+chat-you = Вы
+chat-agent = Оператор
+chat-connected = Оператор подключился к разговору.
+chat-transferring = Передаём вас другому оператору…
+chat-reconnecting = Соединение потеряно; переподключаемся…
+chat-failed = Что-то пошло не так:
+chat-new = Начать новый чат
+
+## Web UI
+actions = Действия
+add-note = Добавить заметку
+add-user = Добавить пользователя
+routing-plan-form = Правила и шаги по времени
+new-rule = Новое правило
+rule-name = Название правила
+segment = Сегмент
+priority-add = Повысить приоритет на
+add-skills = Добавить навыки (навык:уровень, …)
+remove = Удалить
+until-s = До (секунд в очереди; пусто на последнем шаге)
+team = Группа
+form-has-mistakes = Ничего не сохранено: см. сообщения рядом с полями.
+plan-form-hint = Элементы списков разделяются запятыми. При сохранении работает тот же валидатор, что и для документа ниже, где затем видно, что сохранено; то, чего нет в форме, сохраняется без изменений.
+form-required = Обязательное поле.
+form-whole-number = Целое число.
+form-seconds = Число секунд.
+form-skill-level = укажите навык:уровень, например support:5.
+form-queue-gone = этой очереди больше нет в плане.
+opening-hours = Часы работы (дни = ЧЧ:ММ-ЧЧ:ММ, по одному на строку)
+holiday-dates = Праздничные дни (ГГГГ-ММ-ДД, …)
+when-closed = В нерабочее время
+form-weekly = укажите дни = ЧЧ:ММ-ЧЧ:ММ, например mon-fri = 08:00-20:00.
+change-role = Изменить роль
+new-password = Новый пароль
+reset-password = Сбросить пароль
+password-reset-done = Пароль изменён; сеансы пользователя завершены.
+remove-user = Удалить пользователя
+remove-user-confirm = Удалить этого пользователя? Его сеансы будут сразу завершены.
+last-admin = Последний администратор не может лишиться этой роли.
+own-user = Здесь нельзя изменить или удалить собственного пользователя.
+user-exists = такой пользователь уже существует.
+agent = Оператор
+agent-user = Пользователь, работающий этим оператором (необязательно)
+answered = Отвечено
+callback-when = Дата и время в часовом поясе клиента
+caller-number = Номер звонящего
+change-state = Изменить мой статус
+channel = Канал
+contacts-today-col = Обращений сегодня
+define-agent = Добавить оператора или изменить его навыки
+desktop-settings = Коды причин, результаты и скрипты
+desktop-settings-hint = Коды причин статуса «Не готов», коды результатов с их последствиями, а также скрипт и вопросы анкеты каждой очереди.
+desktop-settings-raw = Настройки в формате TOML или JSON
+dialled-number = Набранный номер
+live-updates = Обновление в реальном времени
+my-state = Мой статус
+navigation = Главное меню
+no-messages = Сообщений пока нет.
+no-script = Для этой очереди нет скрипта.
+no-work = Сейчас обращений нет. Новые предложения появятся здесь.
+nobody-available = Нет доступных операторов.
+nobody-waiting = Никто не ожидает.
+not-an-agent = Ваш пользователь не привязан к оператору. Администратор может привязать его в разделе «Администрирование».
+outcome = Итог
+password-hint = Не менее 12 символов, не только пробелы и не имя пользователя.
+plan-hint = Очереди, группы, часы работы, праздничные дни, правила и шаги по времени. «Проверить» проверяет план, не применяя его.
+profile-needs-customer = Для вопросов анкеты нужна карточка клиента; у этого обращения её нет.
+role = Роль
+save-answers = Сохранить ответы
+set-state = Установить
+settings-valid = Настройки корректны.
+skills-hint = навык:уровень через запятую, уровни от 1 до 10 (support:8, sales:4).
+skip-to-content = Перейти к содержимому
+state = Статус
+subject = Тема
+tenant = Компания (арендатор)
+tenant-hint = Оставьте пустым, если вы администрируете провайдера.
+time-in-state-col = Время в статусе
+time-to-answer = Осталось времени на ответ:
+tv-mode = Режим ТВ
+waited = Ожидание
+waiting-interactions = Ожидающие обращения
+when = Когда
+wrap-up-time = Осталось времени постобработки:
+you = Вы
+reason-supervisor = Установлено супервайзером
+back-home = Вернуться на главную страницу
+apply-preferences = Применить
+call-controls = Звонок
+call-live = Разговор с клиентом
+call-on-hold = Клиент на удержании (музыка)
+call-muted = Микрофон выключен: клиент вас не слышит
+call-consult-ringing = Консультация: вызываем другого оператора; клиент на удержании
+call-consulting = Консультация: вы говорите с другим оператором; клиент на удержании
+call-hold = Удержать
+call-resume = Вернуть
+call-mute = Выключить микрофон
+call-unmute = Включить микрофон
+call-hangup = Положить трубку
+call-consult-with = Консультация с
+call-consult = Консультироваться
+call-consult-complete = Завершить перевод
+call-consult-cancel = Вернуться к клиенту
+call-consult-title = Перевод с консультацией
+
+## Agents' teams (administration)
+teams-hint = Названия групп через запятую (vip, billing); планы маршрутизации могут запрашивать группу. Пусто: нет групп.
+
+## Campaigns
+campaigns-title = Кампании
+campaign = Кампания
+campaign-mode = Режим
+campaign-mode-preview = Предварительный просмотр
+campaign-mode-progressive = Прогрессивный
+campaign-mode-power = Интенсивный
+campaign-mode-predictive = Предиктивный
+campaign-state-ready = Готова
+campaign-state-running = Идёт
+campaign-state-paused = Приостановлена
+campaign-state-stopped = Остановлена
+campaign-state-finished = Завершена
+campaign-contacts-closed = Закрытые контакты
+campaign-reached = Дозвон
+campaign-dials = Сделано звонков
+campaign-answer-rate = Доля ответов
+campaign-abandon-rate = Доля потерянных
+campaign-start = Запустить
+campaign-pause = Приостановить
+campaign-stop = Остановить
+campaign-stop-confirm = Остановить эту кампанию окончательно? Её открытым контактам звонить не будут.
+campaign-new = Новая кампания
+campaign-caller-id = Отображаемый номер (Caller ID)
+campaign-country-code = Телефонный код страны для национальных номеров
+campaign-contacts = Контакты
+campaign-contacts-hint = По одному на строку: имя, затем один или несколько номеров через запятую.
+campaign-create = Создать кампанию
+no-campaigns = Кампаний пока нет.
+campaign-contact = Контакт
+campaign-phones = Номера
+campaign-reason = Причина
+campaign-attempts = Звонки
+campaign-last-outcome = Последний звонок
+campaign-contact-open = Открыт
+campaign-contact-reached = Дозвонились
+campaign-contact-exhausted = Попытки исчерпаны
+campaign-contact-rejected = Отклонён
+dial-outcome-live_answer = Ответ
+dial-outcome-busy = Занято
+dial-outcome-no_answer = Нет ответа
+dial-outcome-machine = Автоответчик
+dial-outcome-failed = Ошибка
+dial-outcome-abandoned = Потерян
+team-members = Участники
+previews-title = Контакты для звонка
+preview-call-now = Позвонить сейчас
+preview-skip = Пропустить
+preview-dials-at = автоматический звонок в { $time }
+
+## Wallboard: the waiting list, page by page
+waiting-shown = показаны { $first }–{ $last }
+waiting-pages = Страницы ожидающих обращений
+page-previous = Назад
+page-next = Вперёд
+
+## Administration: the tenant's time zone and holidays
+tenant-settings = Часовой пояс и праздничные дни
+tenant-settings-hint = Собственный часовой пояс и календарь праздников компании: сутки на табло начинаются в полночь в этом поясе; на них опираются планы маршрутизации, кампании и таймеры обращений.
+tenant-time-zone = Часовой пояс (имя IANA, например Europe/Moscow)
+tenant-holidays = Праздничные дни
+tenant-holidays-hint = По одному на строку: дата в формате ГГГГ-ММ-ДД, затем название, если есть (2026-12-25 Рождество).
+
+## API tokens (administration)
+tokens-title = Токены API
+tokens-hint = Токены позволяют системам вашей компании работать с API со своей собственной ролью. Секрет показывается один раз, при создании токена; отозванный токен сразу перестаёт работать.
+tokens-none = Токенов API пока нет.
+token-name = Название
+token-created = Создан
+token-expires = Истекает
+token-last-used = Последнее использование
+token-new = Новый токен
+token-make = Создать токен
+token-revoke = Отозвать
+token-revoke-confirm = Отозвать этот токен? Всё, что его использует, сразу перестанет работать.
+token-revoked = Токен отозван.
+token-secret-once = Скопируйте секрет сейчас: больше он показан не будет.
+never = никогда
+
+## Audit trail (administration)
+audit-title = Журнал аудита
+audit-hint = Кто что сделал, по идентификаторам: входы, пользователи и роли, пароли, токены, планы и настройки, прослушанные записи, принудительные изменения в зале. Каждая запись связана с предыдущей хешем; команда `centralita audit verify` проверяет цепочку.
+audit-none = Пока ничего не записано.
+audit-when = Когда
+audit-actor = Кто
+audit-action = Что
+audit-target = Объект
+audit-download = Скачать весь журнал (CSV)
+
+## Sign-in: single sign-on and the second factor
+sign-in-sso = Войти через единый вход (SSO)
+continue = Продолжить
+two-factor = Двухфакторный вход
+two-factor-setup = Настройка двухфакторного входа
+two-factor-setup-hint = Отсканируйте этот код приложением-аутентификатором (например, FreeOTP, Aegis или Google Authenticator), затем введите шесть цифр, которые оно покажет.
+two-factor-qr = QR-код вашего ключа двухфакторного входа
+two-factor-key = Или введите этот ключ в приложение:
+two-factor-code = Код из приложения-аутентификатора
+verify = Подтвердить
+two-factor-wrong = Код неверен. Введите код, который приложение показывает сейчас.
+two-factor-expired = Вход занял слишком много времени или было введено слишком много неверных кодов. Войдите снова.
+sso-not-set-up = Единый вход для этого арендатора не настроен.
+sso-expired = Сеанс единого входа истёк или был начат в другом браузере. Попробуйте снова.
+sso-no-role = Поставщик удостоверений не передал вашу роль, поэтому учётную запись создать не удалось. Обратитесь к администратору.
+sso-no-user = У этого арендатора нет пользователя с вашим именем. Обратитесь к администратору.
+account-title = Моя учётная запись
+sessions-title = Мои сеансы
+two-factor-required = Ваша организация требует двухфакторный вход для вашей роли.
+two-factor-turn-off = Отключить двухфакторный вход
+two-factor-on = Двухфакторный вход включён.
+two-factor-off = Двухфакторный вход выключен.
+two-factor-set-up = Настроить двухфакторный вход
+session-this = Этот сеанс
+session-end = Завершить
+session-expires = Истекает
+two-factor-now-on = Двухфакторный вход теперь включён.
+two-factor-now-off = Двухфакторный вход теперь выключен.
+access-title = Вход
+two-factor-rule = Двухфакторный вход для администраторов и супервайзеров
+two-factor-optional = Необязательный
+two-factor-required-choice = Обязательный
+sso-title = Единый вход (OpenID Connect)
+sso-hint = Оставьте издателя пустым, чтобы входить только по паролю. Зарегистрируйте у своего провайдера этот путь перенаправления:
+sso-issuer = Издатель (issuer)
+sso-client-id = Идентификатор клиента (Client ID)
+sso-client-secret = Секрет клиента (Client secret)
+sso-role-claim = Утверждение (claim), задающее роль
+sso-create-users = Создавать пользователей при первом входе
+sso-secret-kept = Секрет сохранён (оставьте пустым, чтобы сохранить его)
+two-factor-reset = Удалить двухфакторный вход (утерян телефон)
+two-factor-reset-confirm = Удалить двухфакторный вход этого пользователя? Ему придётся настроить его заново там, где он обязателен.
+
+## Customers (CRM) and imports
+crm-title = Клиенты
+crm-record = Карточка клиента
+crm-search = Найти клиента
+crm-search-hint = Имя (в любом порядке, с диакритикой или без), телефон в любом формате, адрес электронной почты или собственный идентификатор заказчика.
+crm-none = Клиент не найден.
+crm-name = Имя
+crm-duplicates = Вероятные дубликаты
+crm-duplicates-hint = Карточки с одинаковым именем, почтовым индексом и городом. Объедините их или оставьте, если это разные люди.
+crm-no-duplicates = Вероятных дубликатов нет.
+crm-merge-into = Объединить с №{ $id }
+crm-external-id = Идентификатор заказчика
+crm-phones = Телефоны
+crm-phones-hint = По одному на строку; после номера добавьте ", mobile", ", landline", ", work" или ", other".
+crm-emails = Адреса электронной почты
+crm-emails-hint = По одному на строку.
+crm-addresses = Адреса
+crm-street = Улица
+crm-postal-code = Почтовый индекс
+crm-city = Город
+crm-country = Страна
+crm-tags = Метки
+crm-fields = Дополнительные поля
+crm-fields-hint = По одному на строку: имя = значение.
+crm-version = Версия
+crm-invalid = не набирать
+crm-merge = Объединить другую карточку с этой
+crm-merge-other = Номер карточки
+crm-merged-here = Объединено с этой карточкой
+crm-unmerge = Отменить объединение
+crm-timeline = Хронология
+crm-older = Более ранние записи
+crm-kind-contact = Обращение
+crm-kind-note = Заметка
+crm-kind-profile = Ответ
+crm-kind-dial = Попытки дозвона
+crm-kind-change = Изменение
+crm-cause-edit = Изменено
+crm-cause-import = Импорт { $n }
+crm-cause-merge = Карточка №{ $n } объединена с этой
+crm-cause-unmerge = Карточка №{ $n } снова выделена
+crm-cause-contact = Обращение №{ $n }
+crm-cause-merged_into = Объединена с №{ $n }
+crm-cause-unmerged_from = Выделена из №{ $n }
+crm-part-created = создана
+crm-part-external_id = идентификатор заказчика
+crm-part-name = имя
+crm-part-phones = телефоны
+crm-part-emails = адреса электронной почты
+crm-part-addresses = адреса
+crm-part-language = язык
+crm-part-time_zone = часовой пояс
+crm-part-tags = метки
+imports-campaign = Кампания (необязательно)
+imports-no-campaign = Нет: только клиенты
+imports-campaign-hint = Если выбрана кампания, карточка из каждой строки также попадает в её список контактов (один раз: карточка, которая уже есть в списке, повторно не добавляется).
+imports-contacts = Добавлено контактов
+imports-title = Импорт
+imports-new = Импортировать клиентов
+imports-file = Файл (CSV, XLSX или ODS)
+imports-country = Страна номеров, записанных без кода страны
+imports-mapping = Сопоставление (TOML, необязательно: без него распознаются распространённые заголовки)
+imports-dry-run = Пробный запуск: проверить и подсчитать, ничего не записывая
+imports-dry = пробный запуск
+imports-start = Импортировать
+imports-latest = Последние импорты
+imports-none = Импортов пока нет.
+imports-file-name = Файл
+imports-state = Состояние
+imports-state-running = Выполняется
+imports-state-done = Готово
+imports-state-failed = Ошибка
+imports-rows = Строки
+imports-created = Создано
+imports-updated = Обновлено
+imports-unchanged = Без изменений
+imports-rejected = Отклонено
+imports-duplicates = Дубликаты
+imports-report = Отчёт
+customer-fields = Поля клиента
+customer-fields-hint = Собственные поля арендатора в каждой карточке клиента: импорт и редактирование их проверяют, а всплывающая карточка показывает отмеченные. Оставьте имя пустым или отметьте «Удалить», чтобы исключить строку.
+field-name = Имя
+field-label = Подпись
+field-type = Тип
+field-required = Обязательное
+field-pattern = Шаблон
+field-options = Варианты (через запятую)
+field-screen-pop = Во всплывающей карточке
+field-remove = Удалить
+field-type-text = Текст
+field-type-number = Число
+field-type-date = Дата
+field-type-choice = Выбор
+field-type-yes-no = Да/нет
+row = Строка
+consent-title = Согласие
+consent-none = Согласие не зарегистрировано.
+consent-purpose = Цель
+consent-purpose-hint = Для чего оно, строчными буквами: marketing, collections, surveys; отзыв согласия "all" запрещает все звонки.
+consent-channel = Канал
+consent-channel-voice = Звонки
+consent-channel-sms = СМС-сообщения
+consent-channel-email = Электронная почта
+consent-channel-any = Все каналы
+consent-granted = Дано или отозвано
+consent-given = Дано
+consent-withdrawn = Отозвано
+consent-when = Когда
+consent-source = Источник
+consent-evidence = Подтверждение
+imports-dnc = Список «Не звонить»
+imports-dnc-hint = Файл номеров, по одному на строку, заменяет список с этим именем, когда он прочитан целиком. Если звонок блокирует национальный список (например, список Робинсона), это так и указывается.
+imports-list-name = Название списка
+imports-national = Национальный реестр
+imports-feed = Пополнить кампанию из сохранённого запроса
+imports-feed-hint = Карточки, найденные запросом, попадают в список контактов кампании со своими действительными номерами; карточки, которые уже есть в списке, повторно не добавляются.
+imports-query = Сохранённый запрос
+imports-feed-campaign = Кампания
+privacy-title = Защита данных
+privacy-export = Скачать все хранимые данные об этом человеке (ZIP)
+privacy-erase-help = Удаление навсегда убирает имя человека, его номера, адреса, заметки, сообщения и записи; его обращения по-прежнему учитываются в показателях. Отменить это нельзя.
+privacy-confirm = Введите { $id } для подтверждения
+privacy-confirm-wrong = Для подтверждения введите номер карточки.
+privacy-erase = Удалить данные этого человека
+privacy-erased = Данные этого человека удалены { $time }.
+crm-cause-erased = Удалено (право на удаление данных)
+email-thread = Электронная почта
+email-attachments = Вложения
+email-left-out = не сохранено (превышен предельный размер)
+email-reply = Ваш ответ
+email-send = Отправить ответ
+mailboxes-title = Почтовые ящики (электронная почта)
+mailbox-none = Почтовых ящиков пока нет: электронная почта в центр не поступает.
+mailbox-add = Добавить или изменить почтовый ящик
+mailbox-name = Название
+mailbox-address = Адрес
+mailbox-queue = Очередь
+mailbox-read = Последнее чтение
+mailbox-host = Сервер
+mailbox-port = Порт
+mailbox-security = Безопасность
+mailbox-user = Пользователь
+mailbox-password-hint = Если оставить пароль пустым, сохранится прежний. Пароли хранятся в зашифрованном виде и никогда не показываются.
+mailbox-port-wrong = Порт — это число от 1 до 65535.
+webhooks-title = Веб-хуки
+webhook-none = Веб-хуков нет: события центра никуда не отправляются.
+webhook-add = Добавить веб-хук
+webhook-kinds = Типы событий
+webhook-kinds-hint = Через запятую (customers_set, disposition_set, outbound.gate_decided…); пусто: все типы.
+webhook-all-kinds = все типы
+webhook-cursor = Доставлено до
+webhook-last = Последняя попытка
+webhook-secret = Секрет
+webhook-secret-hint = От 16 до 256 символов; им подписывается каждая доставка (Centralita-Signature). Хранится в зашифрованном виде и больше не показывается.
+webhook-remove-confirm = Удалить этот веб-хук? События перестанут на него отправляться.
+
+## The desktop's inbox, offers and shortcuts
+inbox = Мои задачи
+my-figures = Мои показатели за сегодня
+aht = Ср. время обработки
+aht-long = Среднее время обработки (разговор и постобработка на одно обращение)
+why-title = Почему вы:
+why-rule = сработало правило «{ $value }»
+why-step = очередь { $queue }, шаг { $n }
+why-by-longest_idle = вы дольше всех ждали работы
+why-by-most_skilled = у вас самый высокий уровень навыка для этого
+why-by-fewest_contacts = вы обработали меньше всего обращений
+why-by-least_occupied = вы были загружены меньше всех
+why-by-round_robin = подошла ваша очередь
+why-by-random = вас выбрали случайно среди свободных операторов
+why-by-next_in_line = обращение было следующим для вас
+why-by-named_agent = клиент попросил именно вас
+why-by-force = супервайзер назначил его вам
+why-by-transfer = его перевели вам
+why-by-callback = обратный звонок, назначенный вам
+offer-sound = Звук при предложениях
+offer-notifications = Уведомления на рабочем столе
+shortcuts-title = Сочетания клавиш
+shortcut-keys = Клавиши
+shortcut-action = Действие
+shortcut-accept = Принять предложение
+shortcut-reject = Отклонить предложение
+shortcut-next = Следующий разговор
+shortcut-previous = Предыдущий разговор
+shortcut-message = Написать сообщение
+shortcut-send = Отправить (в сообщении или ответе)
+shortcut-disposition = Выбрать результат обращения
+shortcut-complete = Завершить разговор
+shortcut-ready = Готов (доступен)
+shortcut-not-ready = Не готов (первая причина)
+shortcut-help = Показать эту справку
+close = Закрыть
+canned-replies = Шаблоны ответов
+capacity = Загрузка
+capacity-hint = Одновременных обращений по каналу, если не по умолчанию (голос 1, чат 3, почта 5…), например chat:2, email:0.
+preferences = Язык и часовой пояс
+quality-title = Качество
+quality-review-title = Оценка качества
+quality-evaluation-title = Оценка
+quality-mine-title = Мои оценки
+quality-open = Оценить обращение
+quality-interaction-number = Номер обращения
+quality-open-button = Открыть
+quality-back = Назад к качеству
+quality-interaction = Обращение { $id } ({ $channel })
+quality-no-recording = У этого звонка нет записи.
+quality-recording = Запись
+quality-lanes = Две дорожки записи: клиент сверху, оператор снизу; красным отмечены паузы
+quality-customer = Клиент
+quality-agent = Оператор
+quality-pause = Пауза
+quality-paused-at = Пауза в { $time } длительностью { $duration }
+quality-comment-here = Комментарий к этому моменту
+quality-comment-message = Комментарий к этому сообщению
+quality-message = Сообщение { $id }
+quality-evaluate = Оценить
+quality-form = Анкета
+quality-use-form = Использовать эту анкету
+quality-no-forms = Анкет оценки пока нет: администратор создаёт их на странице качества.
+quality-yes = Да
+quality-no = Нет
+quality-na = Неприменимо
+quality-weight = вес { $n }
+quality-critical = критичный
+quality-critical-failed = критичный вопрос не пройден
+quality-comments = Комментарии к моментам
+quality-moment = Момент
+quality-on-message = Сообщение
+quality-comment = Комментарий
+quality-overall = Общий комментарий
+quality-submit = Сохранить оценку
+quality-calibration = Калибровка
+quality-none = Оценок пока нет.
+quality-evaluator = Оценщик
+quality-score = Балл
+quality-spread = Разброс: { $value } баллов между самой высокой и самой низкой оценкой, стандартное отклонение { $target } (оценок: { $count }).
+quality-differ = В чём расходятся оценщики
+quality-question = Вопрос
+quality-when = Когда
+quality-acknowledged = Ознакомлен
+quality-pending = Ещё не ознакомлен
+quality-chart = Средний балл по неделям
+quality-team = группа
+quality-everyone = все
+quality-who = Оператор или группа
+quality-mean = Среднее
+quality-scores = Баллы во времени
+quality-scores-hint = Средний балл по неделям (с понедельника) за последние двенадцать недель, в скобках — число оценок.
+quality-forms = Анкеты оценки
+quality-forms-document = Анкеты (JSON)
+quality-forms-hint = Анкеты с разделами вопросов: у каждого вопроса id, текст, вес, вид (yes_no или scale с max), na, если он может быть неприменим, critical, если ответ «нет» проваливает всю оценку.
+quality-latest = Последние оценки
+quality-acknowledgement = Ознакомление
+quality-acknowledged-on = Ознакомлен: { $agent }, { $time }.
+quality-reply = Ваш ответ (необязательно)
+quality-acknowledge = Подтвердить ознакомление
+quality-by = Оператор { $agent }, оценщик { $value }, { $time }
+training-title = Обучение
+training-playlists = Подборки
+training-none = Подборок пока нет.
+training-count = { $count ->
+    [one] { $count } запись
+    [few] { $count } записи
+    [many] { $count } записей
+   *[other] { $count } записи
+}
+training-new = Новая подборка
+training-name = Название
+training-description = Описание
+training-create = Создать подборку
+training-item = { $n }. Обращение { $id }
+training-start = Начало в { $time }
+training-remove = Убрать из подборки
+training-back = Назад к подборкам
+training-empty = В этой подборке пока нет записей.
+training-add = Добавить запись
+training-note = На что обратить внимание
+training-start-at = Начать с (м:сс)
+training-add-button = Добавить в подборку
+training-listen = Слушать с начального момента
+
+## Wallboard charts
+chart-contacts-title = Обращения по интервалам
+chart-agents-title = Операторы по статусам в течение дня
+chart-offered = Поступило
+chart-abandoned = Потеряно
+chart-service-level = Уровень обслуживания
+chart-interval = Интервал
+timeline-title = Статусы операторов за сегодня
+timeline-col = Сегодня
+timeline-empty = Сегодня статусов нет
+overruns-today = Превышения за сегодня
+state-over-limit = { $value } при лимите { $target }
+call-time = Время разговора
+call-recording-on = Идёт запись
+call-recording-paused = Запись приостановлена
+call-recording-pause = Приостановить запись
+call-recording-resume = Продолжить запись
+call-recording-start = Записывать
+
+# Desktop: customer search, dial pad, my callbacks
+lookup-title = Клиенты и звонки
+lookup-search = Поиск
+lookup-placeholder = Имя, телефон или эл. почта
+lookup-empty = Введите имя, номер телефона или адрес электронной почты.
+lookup-none = Клиент не найден.
+lookup-local-time = Местное время клиента
+lookup-open = Открыть
+my-callbacks = Мои обратные звонки
+my-callbacks-none = Обещанных обратных звонков нет.
+callback-due = пора
+dial-title = Номеронабиратель
+dial-number = Номер для звонка
+dial-keys = Клавиши
+dial-call = Позвонить
+dial-customer = Позвонить этому клиенту
+dial-placed = Звоним… при ответе звонок поступит к вам.
+dial-refused = Звонок не совершён
+dial-retry-at = разрешено с { $time }
+dial-gate-phone-invalid = номер помечен как недействительный
+dial-gate-opted-out = человек попросил ему не звонить
+dial-gate-do-not-call-internal = номер в нашем списке «Не звонить»
+dial-gate-do-not-call-campaign = номер в списке «Не звонить» этой кампании
+dial-gate-do-not-call-national = номер в национальном списке «Не звонить»
+dial-gate-consent-missing = нет согласия для цели этой кампании
+dial-gate-consent-withdrawn = согласие отозвано
+dial-gate-consent-expired = срок согласия истёк
+dial-gate-zone-unknown = часовой пояс абонента неизвестен
+dial-gate-outside-calling-window = вне разрешённых часов звонков абоненту
+dial-gate-holiday = у абонента праздничный день
+dial-gate-phone-cap-day = на этот номер сегодня уже звонили достаточно
+dial-gate-phone-cap-week = на этот номер на этой неделе уже звонили достаточно
+dial-gate-phone-cap-lifetime = на этот номер звонили максимально допустимое число раз
+dial-gate-contact-cap-day = этому контакту сегодня уже звонили достаточно
+dial-gate-person-cap-week = этому человеку на этой неделе уже звонили достаточно
+dial-gate-person-cap-day = этому человеку сегодня уже звонили достаточно
+dial-gate-contact-cap-week = этому контакту на этой неделе уже звонили достаточно
+dial-gate-contact-cap-lifetime = этому контакту звонили максимально допустимое число раз
+dial-gate-live-attempt-in-progress = звонок на этот номер уже идёт
+dial-gate-redial-after-abandon = менее 72 часов назад звонок этому абоненту был потерян
+dial-gate-abandon-rate-cap = доля потерянных звонков кампании достигла предела
+dial-gate-ring-timeout-too-short = время ожидания ответа ниже законного минимума
+dial-gate-all-rules-passed = все правила пройдены
