@@ -1,7 +1,8 @@
 //! The tenant core under deterministic simulation (the TigerBeetle way): a
 //! seed drives random commands (creations, offers answered, transfers,
 //! consults, sign-in/out, state changes, campaigns started, paused and
-//! stopped, dispositions, callbacks, the line's results), random time steps
+//! stopped, dispositions, callbacks, callbacks promised by agents, manual
+//! calls, the line's results), random time steps
 //! and restarts. At a restart a fresh core is fed the facts so far; it must
 //! equal the live one (its durable state), and then it carries on as the
 //! live core. After every step: routing's invariants; no contact dialled
@@ -76,6 +77,8 @@ fn a_run_does_real_work() {
     assert!(total.connected_outbound > 3, "{total:?}");
     assert!(total.transfers > 5, "{total:?}");
     assert!(total.callbacks > 0, "{total:?}");
+    assert!(total.promised > 3, "{total:?}");
+    assert!(total.manual_placed > 0, "{total:?}");
 }
 
 #[test]

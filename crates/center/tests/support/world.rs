@@ -43,6 +43,8 @@ pub struct Stats {
     pub connected_outbound: u64,
     pub transfers: u64,
     pub callbacks: u64,
+    pub promised: u64,
+    pub manual_placed: u64,
 }
 
 impl Stats {
@@ -54,6 +56,8 @@ impl Stats {
         self.connected_outbound += o.connected_outbound;
         self.transfers += o.transfers;
         self.callbacks += o.callbacks;
+        self.promised += o.promised;
+        self.manual_placed += o.manual_placed;
     }
 }
 
@@ -380,7 +384,8 @@ impl World {
             40..50 => self.complete(),
             50..55 => self.transfer(),
             55..59 => self.consult(),
-            59..64 => self.disposition(),
+            59..62 => self.disposition(),
+            62..64 => self.promise_or_dial(),
             64..66 => self.callback(),
             66..68 => self.abandon(),
             68..72 => self.campaign(),
@@ -513,6 +518,44 @@ impl World {
             callback_at_ms: None,
             resolved: None,
         });
+    }
+
+    /// An agent promises a connected customer a callback (the desktop's
+    /// callback time), or a free campaign agent dials a number by hand.
+    fn promise_or_dial(&mut self) {
+        if self.rng.random_bool(0.5) {
+            let connected = self.in_state(InteractionState::Connected);
+            let Some((i, _, _)) = self.pick(&connected) else {
+                return;
+            };
+            let Some(c) = self.core.index().interaction(i).and_then(|r| r.customer) else {
+                return;
+            };
+            let at =
+                chrono::DateTime::from_timestamp_millis(self.now().as_millis() as i64 + 3_600_000)
+                    .expect("a time")
+                    .to_rfc3339();
+            let r = self.cmd(Command::Profile {
+                customer: c,
+                interaction: Some(i),
+                fields: vec![("callback_at".into(), at)],
+                by: "agent".into(),
+            });
+            self.stats.promised += u64::from(r.is_ok());
+        } else {
+            let agent = self.rng.random_range(4..8);
+            let n = self.rng.random_range(0..20);
+            let r = self.cmd(Command::ManualDial(center::manual::ManualDialReq {
+                agent,
+                to: format!("+42060120{n:04}"),
+                customer: None,
+                name: None,
+                campaign: None,
+            }));
+            if let Ok(Reply::Dialled(call)) = r {
+                self.stats.manual_placed += u64::from(call.attempt.is_some());
+            }
+        }
     }
 
     fn callback(&mut self) {
