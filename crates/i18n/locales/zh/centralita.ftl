@@ -115,7 +115,7 @@ force-sign-out = 强制登出
 reassign = 重新分配
 alert-service-level = { $queue }：服务水平 { $value } 低于目标 { $target }。
 waiting-count = { $count ->
-   *[other] { $count } 个排队中
+   *[other] { $count } 个等待中
 }
 agents-count = { $count ->
    *[other] { $count } 名坐席
@@ -655,7 +655,7 @@ quality-latest = 最近的评估
 quality-acknowledgement = 确认
 quality-acknowledged-on = 已由 { $agent } 于 { $time } 确认。
 quality-reply = 您的回复（可选）
-quality-acknowledge = 确认
+quality-acknowledge = 确认已阅
 quality-by = 坐席 { $agent }，由 { $value } 于 { $time } 评估
 training-title = 培训
 training-playlists = 播放列表
