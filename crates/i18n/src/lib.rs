@@ -412,6 +412,32 @@ mod tests {
     }
 
     #[test]
+    fn every_message_formats_without_fluent_errors() {
+        let c = Catalog::global();
+        let mut args = FluentArgs::new();
+        for name in [
+            "seconds", "count", "first", "last", "id", "n", "channel", "duration", "time", "queue",
+            "value", "target", "agent", "field", "message",
+        ] {
+            args.set(name, FluentValue::from(2));
+        }
+        for lang in Lang::ALL {
+            let b = &c.bundles[lang.index()];
+            for id in Catalog::ids(lang) {
+                let msg = b.get_message(id).expect(id);
+                let mut errors = Vec::new();
+                if let Some(p) = msg.value() {
+                    b.format_pattern(p, Some(&args), &mut errors);
+                }
+                for attr in msg.attributes() {
+                    b.format_pattern(attr.value(), Some(&args), &mut errors);
+                }
+                assert!(errors.is_empty(), "{lang} {id}: {errors:?}");
+            }
+        }
+    }
+
+    #[test]
     fn plurals_follow_each_language() {
         let c = Catalog::global();
         let n = |lang, k: f64| c.t_args(lang, "agents-count", &[("count", Arg::Num(k))]);
