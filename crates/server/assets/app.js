@@ -74,8 +74,16 @@
       { code: "...", swap: false }
     ];
     document.addEventListener("htmx:responseError", function (e) {
-      var xhr = e.detail.xhr, msg;
-      try { msg = JSON.parse(xhr.responseText).error.message; } catch (err) { msg = xhr.status + " " + (xhr.statusText || ""); }
+      var xhr = e.detail.xhr, msg, code;
+      try {
+        var err = JSON.parse(xhr.responseText).error;
+        msg = err.message; code = err.code;
+      } catch (x) { msg = xhr.status + " " + (xhr.statusText || ""); }
+      // Outside English, the code's sentence in the page's language.
+      var words = document.body.getAttribute("data-errors");
+      if (words) {
+        try { words = JSON.parse(words); msg = (words["=" + msg] || words[code] || words["*"]).replace("%s", msg); } catch (x) { /* keep msg */ }
+      }
       flash(msg);
     });
     document.addEventListener("htmx:sendError", function () { flash("…"); });
@@ -160,7 +168,10 @@
         if (!document.body.contains(el)) { return; }
         if (typingIn(el) && (waited || 0) < 8000) { refresh(el, (waited || 0) + 500); return; }
         live.add(el);
-        htmx.ajax("GET", el.getAttribute("data-src"), { target: el, swap: "innerHTML" });
+        // Each fragment is its own request's source: htmx keeps one request
+        // per source (a newer one replaces a queued one), so with the page's
+        // body as the shared source a refresh of one fragment dropped another's.
+        htmx.ajax("GET", el.getAttribute("data-src"), { source: el, target: el, swap: "innerHTML" });
       }, waited ? 500 : 120));
     };
     var onFact = function (kind) {

@@ -188,7 +188,7 @@ fn agents_card(ctx: &Ctx, agents: Markup) -> Markup {
                     aria-describedby="na-skills-hint";
                 p.hint #na-skills-hint { (ctx.t("skills-hint")) }
                 label for="na-teams" { (ctx.t("teams")) }
-                input #na-teams name="teams" placeholder="vip, billing"
+                input #na-teams name="teams" placeholder=(ctx.t("placeholder-teams"))
                     aria-describedby="na-teams-hint";
                 p.hint #na-teams-hint { (ctx.t("teams-hint")) }
                 label for="na-capacity" { (ctx.t("capacity")) }

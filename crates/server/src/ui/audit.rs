@@ -1,6 +1,7 @@
 //! Administration: the latest entries of the tenant's audit trail (who did
-//! what, by id), with the whole trail to download as CSV for a period
-//! (`/api/v1/audit`, the same rows with their hashes). A maud template.
+//! what, by id; the action in words, its name in `data-action`), with the
+//! whole trail to download as CSV for a period (`/api/v1/audit`, the same
+//! rows with their hashes). A maud template.
 
 use store::audit::AuditEntry;
 
@@ -41,7 +42,7 @@ fn table(ctx: &Ctx, entries: &[AuditEntry]) -> Markup {
                             td { (e.seq) }
                             td { (at(e)) }
                             td { code { (e.actor) } }
-                            td { code { (e.action) } }
+                            td data-action=(e.action) { (super::popup::known_label(ctx, "audit-do", &e.action)) }
                             td { code { (e.target.as_deref().unwrap_or("")) } }
                         }
                     }

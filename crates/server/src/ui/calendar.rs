@@ -103,7 +103,7 @@ fn calendar_form(ctx: &Ctx, v: &View<'_>) -> Markup {
             (error_p("tenant-tz-msg", &v.zone_error))
             label for="tenant-holidays" { (ctx.t("tenant-holidays")) }
             textarea id="tenant-holidays" name="holidays" class="code" rows="8" spellcheck="false"
-                placeholder="2026-12-25 Christmas"
+                placeholder=(ctx.t("placeholder-holiday"))
                 aria-describedby="tenant-holidays-hint tenant-holidays-msg" { (v.holidays) }
             p.hint #tenant-holidays-hint { (ctx.t("tenant-holidays-hint")) }
             (error_p("tenant-holidays-msg", &v.holidays_error))

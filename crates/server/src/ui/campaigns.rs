@@ -362,11 +362,16 @@ fn contact_row(ctx: &Ctx, c: &store::read::CampaignContactView) -> Markup {
             }
             td { (c.phones.join(", ")) }
             td data-state=(c.state) { (ctx.t(&format!("campaign-contact-{}", c.state))) }
-            td { (c.reason.as_deref().unwrap_or("—")) }
+            td {
+                @match c.reason.as_deref() {
+                    Some(r) => (super::popup::known_label(ctx, "contact-reason", r)),
+                    None => "—",
+                }
+            }
             td { (c.attempts) }
             td {
                 @match c.last_outcome.as_deref() {
-                    Some(o) => (ctx.t(&format!("dial-outcome-{o}"))),
+                    Some(o) => (super::popup::known_label(ctx, "dial-outcome", o)),
                     None => "—",
                 }
             }

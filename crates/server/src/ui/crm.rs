@@ -16,7 +16,7 @@ use store::crm::TimelineEntry;
 use store::customers::CustomerFull;
 
 use super::users::said;
-use super::{Ctx, Markup, UiForm, html, layout, redirect};
+use super::{Ctx, Markup, UiForm, html, layout, popup, redirect};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
@@ -142,8 +142,8 @@ fn phone_item(ctx: &Ctx, p: &Phone) -> Markup {
         li data-phone=(p.e164.as_deref().unwrap_or("")) {
             (p.e164.as_deref().unwrap_or(&p.number)) " "
             span.hint {
-                (p.kind.as_str())
-                @if let Some(o) = &p.last_outcome { " · " (o) }
+                (ctx.t(&format!("phone-kind-{}", p.kind.as_str())))
+                @if let Some(o) = &p.last_outcome { " · " (popup::known_label(ctx, "dial-outcome", o)) }
             }
             @if !p.valid {
                 " " span.badge.warn { (ctx.t("crm-invalid")) }
@@ -317,22 +317,37 @@ fn change_text(ctx: &Ctx, cause: &str, fields: &str) -> String {
     }
 }
 
-/// One entry of the timeline (`id` is the record's: an entry of a record
-/// merged into it is marked with its number).
-pub(super) fn timeline_entry(ctx: &Ctx, id: i64, e: &TimelineEntry) -> Markup {
-    let what = match e.kind.as_str() {
+/// What a timeline entry says: a contact's channel, state and outcome (or
+/// disposition) and a dial's outcome in words; other entries as they are.
+fn entry_text(ctx: &Ctx, e: &TimelineEntry) -> String {
+    let words = |prefixes: [&str; 3]| {
+        [&e.a, &e.b, &e.c]
+            .into_iter()
+            .zip(prefixes)
+            .filter_map(|(v, p)| v.as_deref().map(|v| (v, p)))
+            .map(|(v, p)| match p {
+                "" => v.to_string(),
+                p => popup::known_label(ctx, p, v),
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    match e.kind.as_str() {
         "change" => change_text(
             ctx,
             e.a.as_deref().unwrap_or(""),
             e.b.as_deref().unwrap_or(""),
         ),
-        _ => [&e.a, &e.b, &e.c]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(" · "),
-    };
+        "contact" => words(["channel", "interaction", "outcome"]),
+        "dial" => words(["", "", "dial-outcome"]),
+        _ => words(["", "", ""]),
+    }
+}
+
+/// One entry of the timeline (`id` is the record's: an entry of a record
+/// merged into it is marked with its number).
+pub(super) fn timeline_entry(ctx: &Ctx, id: i64, e: &TimelineEntry) -> Markup {
+    let what = entry_text(ctx, e);
     html! {
         li data-kind=(e.kind) {
             time { (ctx.datetime(e.at)) } " "

@@ -217,7 +217,7 @@ pub async fn page(
                 input #imp-country name="country" size="3" maxlength="2" placeholder="ES";
                 label for="imp-mapping" { (ctx.t("imports-mapping")) }
                 textarea #imp-mapping name="mapping" rows="4"
-                    placeholder="[columns]\nname = \"Nombre\"" {}
+                    placeholder=(format!("[columns]\nname = \"{}\"", ctx.t("placeholder-column-name"))) {}
                 (dry_run_box(&ctx))
                 button type="submit" { (ctx.t("imports-start")) }
                 span #imp-msg role="status" {}

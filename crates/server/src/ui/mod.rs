@@ -41,6 +41,7 @@ pub mod consents;
 pub mod crm;
 pub mod desktop;
 pub mod email;
+pub mod errors;
 pub mod fields;
 pub mod follow;
 pub mod imports;
@@ -342,6 +343,7 @@ pub fn layout(
                 @if body_class == "desktop" { script src="/ui/assets/desk.js" defer {} }
             }
             body class=(body_class) hx-headers=(csrf) data-lang=(ctx.lang.code())
+                data-errors=[errors::flash_messages(ctx.lang)]
                 data-seq=[live.map(|l| l.seq)] data-kinds=[live.map(|l| l.kinds())] {
                 a.skip href="#main" { (ctx.t("skip-to-content")) }
                 header.top {
@@ -469,11 +471,10 @@ pub async fn sign_in_on_401(req: Request, next: axum::middleware::Next) -> Respo
         let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024)
             .await
             .unwrap_or_default();
-        let msg = serde_json::from_slice::<serde_json::Value>(&bytes)
-            .ok()
-            .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
-            .unwrap_or_else(|| status.to_string());
+        let body = serde_json::from_slice::<serde_json::Value>(&bytes).unwrap_or_default();
+        let field = |k: &str| body["error"][k].as_str().unwrap_or("").to_string();
         let lang = lang_of(&headers);
+        let msg = errors::page_message(lang, status, &field("code"), &field("message"));
         let mut r = markup_response(html! {
             (maud::DOCTYPE)
             html lang=(lang.code()) {

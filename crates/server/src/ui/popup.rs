@@ -235,7 +235,7 @@ fn last_contacts(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> Markup {
                     tr {
                         td { (ctx.datetime(h.created_at)) }
                         td { (channel_label(ctx, h.channel.as_str())) }
-                        td { (h.outcome.as_deref().unwrap_or(h.state.as_str())) }
+                        td { (outcome_label(ctx, h.outcome.as_deref(), h.state)) }
                         td { (h.disposition.as_deref().unwrap_or("—")) }
                     }
                 }
@@ -244,14 +244,32 @@ fn last_contacts(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) -> Markup {
     }
 }
 
-/// The label of an interaction's state (the id itself for one we do not know).
-fn interaction_state(ctx: &Ctx, state: model::state::InteractionState) -> String {
-    use model::state::InteractionState as S;
-    match state {
-        S::Created | S::Waiting | S::Offered | S::Connected | S::Transferring => {
-            ctx.t(&format!("interaction-{}", state.as_str()))
-        }
-        S::Ended => state.as_str().to_string(),
+/// The label of an interaction's state.
+pub fn interaction_state(ctx: &Ctx, state: model::state::InteractionState) -> String {
+    ctx.t(&format!("interaction-{}", state.as_str()))
+}
+
+/// How an interaction ended (`outcome`, a `FinalOutcome`'s name), in words;
+/// its state while it is not over; the name itself for one we do not know.
+pub fn outcome_label(
+    ctx: &Ctx,
+    outcome: Option<&str>,
+    state: model::state::InteractionState,
+) -> String {
+    match outcome {
+        Some(o) => known_label(ctx, "outcome", o),
+        None => interaction_state(ctx, state),
+    }
+}
+
+/// The message `{prefix}-{name}` when there is one, else `name` as it is
+/// (a code the tenant chose, which has no translation).
+pub fn known_label(ctx: &Ctx, prefix: &str, name: &str) -> String {
+    let id = format!("{prefix}-{name}");
+    if i18n::Catalog::global().has(ctx.lang, &id) {
+        ctx.t(&id)
+    } else {
+        name.to_string()
     }
 }
 

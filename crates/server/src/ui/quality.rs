@@ -65,6 +65,15 @@ fn evaluations_table(ctx: &Ctx, list: &[EvaluationView], names: &HashMap<i64, St
     }
 }
 
+/// The overall series' name (`all` in the API), as a heading.
+fn everyone(ctx: &Ctx) -> String {
+    let word = ctx.t("quality-everyone");
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map_or(word.clone(), |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// A small line chart of the series' means by period.
 fn chart(ctx: &Ctx, s: &Scores, lines: &[&Series]) -> Markup {
     let (w, h) = (600.0, 160.0);
@@ -88,7 +97,8 @@ fn chart(ctx: &Ctx, s: &Scores, lines: &[&Series]) -> Markup {
             }
         }
         p.legend { @for (k, l) in lines.iter().enumerate() {
-            span style=(format!("color:{}", COLOURS[k % COLOURS.len()])) { "■ " } (l.name) " "
+            span style=(format!("color:{}", COLOURS[k % COLOURS.len()])) { "■ " }
+            @if s.overall.iter().any(|o| std::ptr::eq(o, *l)) { (everyone(ctx)) } @else { (l.name) } " "
         } }
     }
 }
@@ -110,7 +120,10 @@ fn scores_table(ctx: &Ctx, s: &Scores) -> Markup {
                 th scope="col" { (ctx.t("quality-mean")) }
             } }
             tbody { @for (kind, r) in rows { tr {
-                th scope="row" { (r.name) " " span.hint { (ctx.t(kind)) } }
+                th scope="row" {
+                    // The overall series is named `all` in the API.
+                    @if kind == "quality-everyone" { (everyone(ctx)) } @else { (r.name) " " span.hint { (ctx.t(kind)) } }
+                }
                 @for p in &s.periods { td {
                     @match r.points.iter().find(|x| x.period == *p) {
                         Some(x) => { (score_text(ctx, x.mean)) " " span.hint { "(" (x.count) ")" } },
@@ -328,7 +341,7 @@ pub async fn evaluation(
     };
     let main = html! {
         section.card aria-labelledby="summary-h" {
-            h2 #summary-h { (ctx.ta("quality-interaction", &[("id", i18n::Arg::Num(e.interaction as f64)), ("channel", i18n::Arg::Str(e.channel.as_str()))])) }
+            h2 #summary-h { (ctx.ta("quality-interaction", &[("id", i18n::Arg::Num(e.interaction as f64)), ("channel", i18n::Arg::Str(&super::popup::channel_label(&ctx, e.channel.as_str())))])) }
             p #score .score { (score_text(&ctx, e.score)) @if e.critical_failed { " " span.badge.flag { (ctx.t("quality-critical-failed")) } } }
             p { (ctx.ta("quality-by", &[("agent", i18n::Arg::Str(e.agent.and_then(|a| names.get(&a)).map(String::as_str).unwrap_or("—"))),
                 ("value", i18n::Arg::Str(e.evaluator.as_str())), ("time", i18n::Arg::Str(ctx.datetime(e.at).as_str()))])) }

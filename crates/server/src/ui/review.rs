@@ -277,7 +277,7 @@ pub async fn page(
     let main = html! {
         p { a href="/ui/quality" { (ctx.t("quality-back")) } }
         section.card aria-labelledby="media-h" {
-            h2 #media-h { (ctx.ta("quality-interaction", &[("id", i18n::Arg::Num(id as f64)), ("channel", i18n::Arg::Str(it.channel.as_str()))])) }
+            h2 #media-h { (ctx.ta("quality-interaction", &[("id", i18n::Arg::Num(id as f64)), ("channel", i18n::Arg::Str(&super::popup::channel_label(&ctx, it.channel.as_str())))])) }
             (media)
         }
         section.card aria-labelledby="evaluate-h" {

@@ -177,7 +177,7 @@ pub fn failed(lang: Lang, tenant: &str, username: &str, e: &ApiError) -> Respons
         "unauthenticated" => cat.t(lang, "sign-in-failed"),
         "too_many_attempts" => cat.t_args(lang, "sign-in-locked", &[("count", wait())]),
         "busy" => cat.t(lang, "sign-in-busy"),
-        _ => e.message.clone(),
+        _ => super::errors::page_message(lang, e.status, e.code, &e.message),
     };
     let mut res = markup_response(sign_in_html(lang, tenant, username, Some(&msg)));
     if let Some(s) = e.retry_after_s {

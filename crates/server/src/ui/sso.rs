@@ -199,19 +199,19 @@ pub async fn callback(
 }
 
 async fn complete(st: &AppState, wait: &OidcWait, c: &Callback) -> ApiResult<Response> {
+    let lang = wait.lang;
     if let Some(e) = &c.error {
         let why = c.error_description.as_deref().unwrap_or(e);
-        return Err(ApiError::sign_in_failed(format!(
-            "the identity provider refused: {why}"
-        )));
+        let arg = [("message", i18n::Arg::Str(why))];
+        let said = i18n::Catalog::global().t_args(lang, "sso-refused", &arg);
+        return Err(ApiError::sign_in_failed(said));
     }
     let code = c
         .code
         .as_deref()
-        .ok_or_else(|| ApiError::sign_in_failed("no code came back"))?;
+        .ok_or_else(|| ApiError::sign_in_failed(tr(lang, "sso-no-code")))?;
     let t = &wait.tenant;
     let settings = api::tenant_settings(st, t).await?;
-    let lang = wait.lang;
     let o = settings
         .oidc
         .ok_or_else(|| ApiError::sign_in_failed(tr(lang, "sso-not-set-up")))?;
@@ -258,11 +258,8 @@ async fn user_for(
     claims: &serde_json::Map<String, serde_json::Value>,
     lang: Lang,
 ) -> ApiResult<store::auth::UserRecord> {
-    let name = oidc::username_of(claims).ok_or_else(|| {
-        ApiError::sign_in_failed(
-            "the identity provider named no user (preferred_username or email)",
-        )
-    })?;
+    let name = oidc::username_of(claims)
+        .ok_or_else(|| ApiError::sign_in_failed(tr(lang, "sso-no-name")))?;
     let claimed = o
         .role_claim
         .as_deref()

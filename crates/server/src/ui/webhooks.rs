@@ -26,12 +26,30 @@ pub struct WebhookForm {
     secret: String,
 }
 
+/// Why a delivery failed, in words when the sender's note is one of its
+/// own (`answered 500`, `no answer within 5s`); a network error as it is.
+fn delivery_error(ctx: &Ctx, error: &str) -> String {
+    if let Some(code) = error
+        .strip_prefix("answered ")
+        .and_then(|c| c.parse::<u16>().ok())
+    {
+        ctx.ta(
+            "webhook-answered",
+            &[("id", i18n::Arg::Num(f64::from(code)))],
+        )
+    } else if error.starts_with("no answer within") {
+        ctx.t("webhook-no-answer")
+    } else {
+        error.to_string()
+    }
+}
+
 /// A webhook's latest delivery: its status and when, or its error.
 fn last_cell(ctx: &Ctx, last: Option<&Delivery>) -> Markup {
     html! {
         @match last {
             Some(d) if d.error.is_none() => { (d.status) " · " (ctx.datetime(d.at)) }
-            Some(d) => { span.error { (d.error.as_deref().unwrap_or_default()) } }
+            Some(d) => { span.error { (delivery_error(ctx, d.error.as_deref().unwrap_or_default())) } }
             None => { (ctx.t("never")) }
         }
     }
