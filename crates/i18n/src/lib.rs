@@ -1,17 +1,23 @@
-//! Centralita in four languages: English, Spanish, Catalan and Czech.
+//! Centralita in six languages: English, Spanish, Catalan, Czech, Russian
+//! and (Simplified) Chinese.
 //!
 //! - [`Catalog`]: the messages (Project Fluent files under `locales/`,
 //!   embedded in the binary), with plurals done right for each language
-//!   (Czech has one, few and other) and English as the fallback.
+//!   (Czech has one, few and other; Russian one, few, many and other;
+//!   Chinese a single form) and English as the fallback.
 //! - [`Lang`]: the languages, and choosing one from a user's setting or a
-//!   browser's `Accept-Language`.
+//!   browser's `Accept-Language` (`zh-CN`, `zh-Hans`, `zh-TW` all mean
+//!   Chinese, `ru-RU` Russian).
 //! - [`number`], [`percent`], [`duration`], [`datetime`]: figures, waits and
-//!   times written the way each language writes them (`1,234.5` in English,
-//!   `1.234,5` in Spanish and Catalan, `1 234,5` in Czech), times in the
+//!   times written the way each language writes them (`1,234.5` in English
+//!   and Chinese, `1.234,5` in Spanish and Catalan, `1 234,5` in Czech and
+//!   Russian; `23 ноября 2026, 14:05`, `2026年11月23日 14:05`), times in the
 //!   user's own time zone.
 //!
-//! Every language has every message: a test checks it, so a missing
-//! translation fails the build's tests rather than showing a raw id.
+//! Every language has every message, in English's order: a test checks it,
+//! so a missing translation fails the build's tests rather than showing a
+//! raw id; another checks that no Russian or Chinese message is still the
+//! English text.
 
 use std::sync::OnceLock;
 
@@ -32,19 +38,25 @@ pub enum Lang {
     Ca,
     /// Czech.
     Cs,
+    /// Russian.
+    Ru,
+    /// Chinese (Simplified).
+    Zh,
 }
 
 impl Lang {
     /// Every language, English first.
-    pub const ALL: [Lang; 4] = [Lang::En, Lang::Es, Lang::Ca, Lang::Cs];
+    pub const ALL: [Lang; 6] = [Lang::En, Lang::Es, Lang::Ca, Lang::Cs, Lang::Ru, Lang::Zh];
 
-    /// Its code: `en`, `es`, `ca`, `cs`.
+    /// Its code: `en`, `es`, `ca`, `cs`, `ru`, `zh`.
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::Es => "es",
             Lang::Ca => "ca",
             Lang::Cs => "cs",
+            Lang::Ru => "ru",
+            Lang::Zh => "zh",
         }
     }
 
@@ -55,10 +67,14 @@ impl Lang {
             Lang::Es => "Español",
             Lang::Ca => "Català",
             Lang::Cs => "Čeština",
+            Lang::Ru => "Русский",
+            Lang::Zh => "中文",
         }
     }
 
-    /// The language of a code (`ca`, `ca-ES`, `CS`…), if we have it.
+    /// The language of a code (`ca`, `ca-ES`, `CS`, `zh-Hans`…), if we have
+    /// it. Only the primary subtag counts: every Chinese (`zh-CN`, `zh-TW`)
+    /// gets our Simplified Chinese.
     pub fn from_code(code: &str) -> Option<Lang> {
         let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
         Lang::ALL.into_iter().find(|l| l.code() == primary)
@@ -99,11 +115,13 @@ impl std::fmt::Display for Lang {
     }
 }
 
-const SOURCES: [(Lang, &str); 4] = [
+const SOURCES: [(Lang, &str); 6] = [
     (Lang::En, include_str!("../locales/en/centralita.ftl")),
     (Lang::Es, include_str!("../locales/es/centralita.ftl")),
     (Lang::Ca, include_str!("../locales/ca/centralita.ftl")),
     (Lang::Cs, include_str!("../locales/cs/centralita.ftl")),
+    (Lang::Ru, include_str!("../locales/ru/centralita.ftl")),
+    (Lang::Zh, include_str!("../locales/zh/centralita.ftl")),
 ];
 
 /// A message argument.
@@ -217,9 +235,9 @@ pub fn number(lang: Lang, value: f64, decimals: usize) -> String {
         return "—".into();
     }
     let (group, point) = match lang {
-        Lang::En => (",", "."),
+        Lang::En | Lang::Zh => (",", "."),
         Lang::Es | Lang::Ca => (".", ","),
-        Lang::Cs => ("\u{a0}", ","),
+        Lang::Cs | Lang::Ru => ("\u{a0}", ","),
     };
     let text = format!("{:.*}", decimals, value.abs());
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
@@ -248,16 +266,18 @@ pub fn number(lang: Lang, value: f64, decimals: usize) -> String {
     }
 }
 
-/// A ratio (0.853) as a percentage (`85.3 %`, `85,3 %`).
+/// A ratio (0.853) as a percentage (`85.3%` in English and Chinese, `85,3 %`
+/// with a no-break space elsewhere).
 pub fn percent(lang: Lang, ratio: f64, decimals: usize) -> String {
     let n = number(lang, ratio * 100.0, decimals);
     match lang {
-        Lang::En => format!("{n}%"),
+        Lang::En | Lang::Zh => format!("{n}%"),
         _ => format!("{n}\u{a0}%"),
     }
 }
 
-/// A duration in seconds as `m:ss` (or `h:mm:ss` from an hour up).
+/// A duration in seconds as `m:ss` (or `h:mm:ss` from an hour up), the same
+/// in every language.
 pub fn duration(seconds: f64) -> String {
     let s = if seconds.is_finite() {
         seconds.max(0.0).round() as u64
@@ -272,7 +292,9 @@ pub fn duration(seconds: f64) -> String {
     }
 }
 
-const MONTHS: [[&str; 12]; 4] = [
+/// Month names as dates use them: abbreviated in English, Spanish, Catalan
+/// and Czech, the genitive in Russian (`23 ноября`), numbered in Chinese.
+const MONTHS: [[&str; 12]; 6] = [
     [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ],
@@ -285,6 +307,23 @@ const MONTHS: [[&str; 12]; 4] = [
     ],
     [
         "led", "úno", "bře", "dub", "kvě", "čvn", "čvc", "srp", "zář", "říj", "lis", "pro",
+    ],
+    [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ],
+    [
+        "1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月",
     ],
 ];
 
@@ -306,6 +345,8 @@ pub fn datetime(lang: Lang, at: DateTime<Utc>, zone: Tz) -> String {
             format!("{d} {de}{month} {y}, {hh:02}:{mm:02}")
         }
         Lang::Cs => format!("{d}. {}. {y} {hh}:{mm:02}", m + 1),
+        Lang::Ru => format!("{d} {month} {y}, {hh:02}:{mm:02}"),
+        Lang::Zh => format!("{y}年{month}{d}日 {hh:02}:{mm:02}"),
     }
 }
 
@@ -371,6 +412,32 @@ mod tests {
     }
 
     #[test]
+    fn every_message_formats_without_fluent_errors() {
+        let c = Catalog::global();
+        let mut args = FluentArgs::new();
+        for name in [
+            "seconds", "count", "first", "last", "id", "n", "channel", "duration", "time", "queue",
+            "value", "target", "agent", "field", "message",
+        ] {
+            args.set(name, FluentValue::from(2));
+        }
+        for lang in Lang::ALL {
+            let b = &c.bundles[lang.index()];
+            for id in Catalog::ids(lang) {
+                let msg = b.get_message(id).expect(id);
+                let mut errors = Vec::new();
+                if let Some(p) = msg.value() {
+                    b.format_pattern(p, Some(&args), &mut errors);
+                }
+                for attr in msg.attributes() {
+                    b.format_pattern(attr.value(), Some(&args), &mut errors);
+                }
+                assert!(errors.is_empty(), "{lang} {id}: {errors:?}");
+            }
+        }
+    }
+
+    #[test]
     fn plurals_follow_each_language() {
         let c = Catalog::global();
         let n = |lang, k: f64| c.t_args(lang, "agents-count", &[("count", Arg::Num(k))]);
@@ -380,6 +447,116 @@ mod tests {
         assert_eq!(n(Lang::Cs, 3.0), "3 operátoři");
         assert_eq!(n(Lang::Cs, 5.0), "5 operátorů");
         assert_eq!(n(Lang::Es, 0.0), "0 agentes");
+        assert_eq!(n(Lang::Ru, 1.0), "1 оператор");
+        assert_eq!(n(Lang::Ru, 21.0), "21 оператор");
+        assert_eq!(n(Lang::Ru, 3.0), "3 оператора");
+        assert_eq!(n(Lang::Ru, 5.0), "5 операторов");
+        assert_eq!(n(Lang::Ru, 11.0), "11 операторов");
+        assert_eq!(n(Lang::Ru, 0.0), "0 операторов");
+        assert_eq!(n(Lang::Zh, 1.0), "1 名坐席");
+        assert_eq!(n(Lang::Zh, 5.0), "5 名坐席");
+        let locked = |lang, k: f64| c.t_args(lang, "sign-in-locked", &[("count", Arg::Num(k))]);
+        assert!(locked(Lang::Ru, 1.0).ends_with("через 1 минуту."));
+        assert!(locked(Lang::Ru, 22.0).ends_with("через 22 минуты."));
+        assert!(locked(Lang::Ru, 15.0).ends_with("через 15 минут."));
+        assert!(locked(Lang::Zh, 2.0).ends_with("请在 2 分钟后重试。"));
+    }
+
+    /// The source of one message: its line and the indented lines under it.
+    fn source(lang: Lang, id: &str) -> String {
+        let text = SOURCES[lang.index()].1;
+        let mut lines = text
+            .lines()
+            .skip_while(|l| l.split_once(" =").map(|(k, _)| k) != Some(id));
+        let mut out = String::from(lines.next().unwrap_or_default());
+        for l in lines.take_while(|l| l.starts_with([' ', '}'])) {
+            out.push('\n');
+            out.push_str(l);
+        }
+        out
+    }
+
+    /// The variables (`$count`…) a message's source names.
+    fn variables(src: &str) -> std::collections::BTreeSet<&str> {
+        src.split('$')
+            .skip(1)
+            .map(|v| {
+                let end = v
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                    .unwrap_or(v.len());
+                &v[..end]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn translations_keep_placeables_and_plural_forms() {
+        for lang in Lang::ALL {
+            for id in Catalog::ids(Lang::En) {
+                let (en, other) = (source(Lang::En, id), source(lang, id));
+                assert_eq!(
+                    variables(&en),
+                    variables(&other),
+                    "{lang} {id}: the same placeables as English"
+                );
+                if !en.contains("->") {
+                    continue;
+                }
+                // Where English chooses by a number, Russian needs every
+                // form of its own; Chinese has only the one.
+                match lang {
+                    Lang::Ru => {
+                        for form in ["[one]", "[few]", "[many]", "*[other]"] {
+                            assert!(other.contains(form), "ru {id}: lacks {form}");
+                        }
+                    }
+                    Lang::Zh => {
+                        assert!(other.contains("*[other]"), "zh {id}: {other}");
+                        assert!(!other.contains("[one]"), "zh {id}: one form only");
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// Messages that are rightly the same text in every language.
+    const SAME_EVERYWHERE: [&str; 1] = [
+        // The product's name.
+        "app-name",
+    ];
+
+    #[test]
+    fn no_russian_or_chinese_message_is_left_in_english() {
+        let c = Catalog::global();
+        // Letter-free arguments, so that what is left is the message's own text.
+        let args = |k: f64| {
+            [
+                "seconds", "count", "channel", "duration", "time", "queue", "value", "target",
+                "agent", "field", "message", "first", "last", "id", "n",
+            ]
+            .map(|name| (name, Arg::Num(k)))
+        };
+        for id in Catalog::ids(Lang::En) {
+            if SAME_EVERYWHERE.contains(&id) {
+                continue;
+            }
+            for k in [1.0, 3.0, 5.0] {
+                let en = c.t_args(Lang::En, id, &args(k));
+                if !en.chars().any(char::is_alphabetic) {
+                    continue;
+                }
+                for lang in [Lang::Ru, Lang::Zh] {
+                    let text = c.t_args(lang, id, &args(k));
+                    assert_ne!(text, en, "{lang} {id}: still in English");
+                }
+            }
+        }
+        for lang in [Lang::Ru, Lang::Zh] {
+            for id in SAME_EVERYWHERE {
+                assert_eq!(c.t(lang, id), c.t(Lang::En, id), "{lang} {id}");
+            }
+        }
     }
 
     #[test]
@@ -392,6 +569,19 @@ mod tests {
         assert_eq!(Lang::negotiate("de, fr"), Lang::En);
         assert_eq!(Lang::negotiate("ca;q=0, es;q=0.1"), Lang::Es);
         assert_eq!(Lang::negotiate(""), Lang::En);
+        assert_eq!(Lang::from_code("ru-RU"), Some(Lang::Ru));
+        assert_eq!(Lang::from_code("zh-CN"), Some(Lang::Zh));
+        assert_eq!(Lang::from_code("zh-Hans"), Some(Lang::Zh));
+        assert_eq!(Lang::from_code("zh-TW"), Some(Lang::Zh));
+        assert_eq!(Lang::from_code("zh_Hant_HK"), Some(Lang::Zh));
+        assert_eq!(Lang::negotiate("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Zh);
+        assert_eq!(Lang::negotiate("en;q=0.5, ru-RU"), Lang::Ru);
+        assert_eq!(Lang::negotiate("uk, ru;q=0.9, en;q=0.8"), Lang::Ru);
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+        }
+        assert_eq!(Lang::Ru.name(), "Русский");
+        assert_eq!(Lang::Zh.name(), "中文");
     }
 
     #[test]
@@ -405,6 +595,13 @@ mod tests {
         assert_eq!(number(Lang::En, f64::NAN, 1), "—");
         assert_eq!(percent(Lang::En, 0.853, 1), "85.3%");
         assert_eq!(percent(Lang::Ca, 0.853, 1), "85,3\u{a0}%");
+        assert_eq!(number(Lang::Ru, 1234.5, 1), "1\u{a0}234,5");
+        assert_eq!(number(Lang::Ru, 1234567.891, 2), "1\u{a0}234\u{a0}567,89");
+        assert_eq!(number(Lang::Ru, -12.5, 1), "-12,5");
+        assert_eq!(number(Lang::Zh, 1234.5, 1), "1,234.5");
+        assert_eq!(number(Lang::Zh, 1234567.891, 2), "1,234,567.89");
+        assert_eq!(percent(Lang::Ru, 0.853, 1), "85,3\u{a0}%");
+        assert_eq!(percent(Lang::Zh, 0.853, 1), "85.3%");
         assert_eq!(duration(65.4), "1:05");
         assert_eq!(duration(3_725.0), "1:02:05");
         assert_eq!(duration(-3.0), "0:00");
@@ -422,6 +619,14 @@ mod tests {
         let oct = Utc.with_ymd_and_hms(2026, 10, 2, 8, 0, 0).unwrap();
         assert_eq!(datetime(Lang::Ca, oct, madrid), "2 d'oct. 2026, 10:00");
         assert_eq!(datetime(Lang::Cs, at, madrid), "23. 11. 2026 14:05");
+        assert_eq!(datetime(Lang::Ru, at, madrid), "23 ноября 2026, 14:05");
+        assert_eq!(datetime(Lang::Zh, at, madrid), "2026年11月23日 14:05");
+        let moscow: Tz = "Europe/Moscow".parse().unwrap();
+        let shanghai: Tz = "Asia/Shanghai".parse().unwrap();
+        assert_eq!(datetime(Lang::Ru, oct, moscow), "2 октября 2026, 11:00");
+        assert_eq!(datetime(Lang::Zh, oct, shanghai), "2026年10月2日 16:00");
+        let may = Utc.with_ymd_and_hms(2026, 5, 9, 7, 30, 0).unwrap();
+        assert_eq!(datetime(Lang::Ru, may, moscow), "9 мая 2026, 10:30");
         assert_eq!(time(at, madrid), "14:05");
     }
 }

@@ -991,7 +991,7 @@ pub const ROUTES: &[Route] = &[
         "GET",
         "/chat/{tenant}",
         None,
-        "The public chat page (`?lang=` en, es, ca or cs)",
+        "The public chat page (`?lang=` en, es, ca, cs, ru or zh)",
     ),
     r(
         "POST",

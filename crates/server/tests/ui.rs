@@ -552,7 +552,7 @@ async fn the_chat_page_speaks_the_customers_language() {
     assert!(text(&r).contains("<label for=\"name\">Vaše jméno</label>"));
     let html = text(&c.get("/chat/shop?lang=ca").await.unwrap());
     assert!(html.contains("<label for=\"msg\">Missatge</label>"));
-    for code in ["en", "es", "ca", "cs"] {
+    for code in ["en", "es", "ca", "cs", "ru", "zh"] {
         assert!(html.contains(&format!("href=\"?lang={code}\"")), "{code}");
     }
     assert_eq!(c.get("/chat/nope?lang=es").await.unwrap().status, 404);

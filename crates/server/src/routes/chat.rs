@@ -85,7 +85,7 @@ pub async fn start(
         Some(code) => Some(
             i18n::Lang::from_code(code)
                 .and_then(|l| model::Language::parse(l.code()).ok())
-                .ok_or_else(|| ApiError::field("language", "one of en, es, ca, cs"))?,
+                .ok_or_else(|| ApiError::field("language", "one of en, es, ca, cs, ru, zh"))?,
         ),
     };
     let t = tenant(&st, &name).await?;

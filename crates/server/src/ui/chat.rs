@@ -23,7 +23,7 @@ use crate::error::ApiResult;
 use crate::routes::chat::tenant;
 use crate::ui::{Markup, html, lang_of, markup_response, tr};
 
-/// `GET /chat/{tenant}` (`?lang=en|es|ca|cs`).
+/// `GET /chat/{tenant}` (`?lang=en|es|ca|cs|ru|zh`).
 pub async fn page(
     State(st): State<AppState>,
     Path(name): Path<String>,

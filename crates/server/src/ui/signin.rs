@@ -246,8 +246,8 @@ pub async fn preferences(p: Principal, UiForm(f): UiForm<PrefsForm>) -> ApiResul
     p.require(crate::perms::Action::Me)?;
     let mut cookies = Vec::new();
     if let Some(l) = f.lang.as_deref().filter(|l| !l.is_empty()) {
-        let lang =
-            Lang::from_code(l).ok_or_else(|| ApiError::field("lang", "one of en, es, ca, cs"))?;
+        let lang = Lang::from_code(l)
+            .ok_or_else(|| ApiError::field("lang", "one of en, es, ca, cs, ru, zh"))?;
         cookies.push(pref_cookie(LANG_COOKIE, lang.code()));
     }
     if let Some(z) = f.tz.as_deref().filter(|z| !z.is_empty()) {
