@@ -210,7 +210,7 @@ async fn check_page(c: &mut Client, checker: &Checker, path: &str) -> Vec<String
 }
 
 #[tokio::test]
-async fn every_page_speaks_spanish_catalan_and_czech() {
+async fn every_page_speaks_spanish_catalan_czech_russian_and_chinese() {
     let w = world().await;
     let mut data = tenant_words();
     data.extend(w.users.iter().map(|u| u.0.clone()));
@@ -219,7 +219,7 @@ async fn every_page_speaks_spanish_catalan_and_czech() {
     for user in ["ana", "ben", "supervisor", "admin"] {
         let pass = &w.users.iter().find(|u| u.0 == user).unwrap().2;
         let (mut c, _) = common::page_session(&w.e.app, (&w.tenant, user, pass), "es").await;
-        for lang in [Lang::Es, Lang::Ca, Lang::Cs] {
+        for lang in [Lang::Es, Lang::Ca, Lang::Cs, Lang::Ru, Lang::Zh] {
             speak(&mut c, lang);
             let checker = Checker::new(lang, &data);
             for path in &pages {
@@ -229,7 +229,7 @@ async fn every_page_speaks_spanish_catalan_and_czech() {
             }
         }
     }
-    for lang in [Lang::Es, Lang::Ca, Lang::Cs] {
+    for lang in [Lang::Es, Lang::Ca, Lang::Cs, Lang::Ru, Lang::Zh] {
         let checker = Checker::new(lang, &data);
         let mut anon = Client::new(&w.e.app);
         anon.headers
