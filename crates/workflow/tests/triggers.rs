@@ -449,8 +449,9 @@ fn every_kind_of_action_is_ordered_with_its_cause() {
     );
 }
 
-#[test]
-fn a_recalled_case_has_no_more_triggers_timers_or_tasks() {
+/// Case C-1 of the collections type (1000 owed) with a promise of 200 for
+/// 5 March, made on Monday 2 March 2026 at 10:00 in Prague.
+fn promised_case() -> (Calendar, Instant, Engine) {
     let cal = prague();
     let t0 = at(&cal, "2026-03-02 10:00");
     let mut e = collections(cal.clone(), t0);
@@ -467,6 +468,12 @@ fn a_recalled_case_has_no_more_triggers_timers_or_tasks() {
     };
     e.handle(t0, p).unwrap();
     drain(&mut e);
+    (cal, t0, e)
+}
+
+#[test]
+fn a_recalled_case_has_no_more_triggers_timers_or_tasks() {
+    let (cal, t0, mut e) = promised_case();
     e.handle(
         t0,
         Input::Recall {
@@ -516,22 +523,7 @@ fn a_recalled_case_has_no_more_triggers_timers_or_tasks() {
 
 #[test]
 fn a_dispute_stops_calls_and_letters_until_it_is_resolved() {
-    let cal = prague();
-    let t0 = at(&cal, "2026-03-02 10:00");
-    let mut e = collections(cal.clone(), t0);
-    e.handle(
-        t0,
-        new_case("collections", "C-1", vec![debt("1000", "0", "2026-01-10")]),
-    )
-    .unwrap();
-    let p = Input::Promise {
-        case: CaseId(1),
-        amount: eur("200"),
-        due_date: date("2026-03-05"),
-        by: agent(),
-    };
-    e.handle(t0, p).unwrap();
-    drain(&mut e);
+    let (cal, t0, mut e) = promised_case();
     e.handle(
         t0,
         Input::Dispute {
