@@ -1,7 +1,8 @@
 // Every page of the web UI, as each role sees it, checked by axe-core
 // (WCAG 2.1 A and AA, best practices: no violation), with the header on one
 // line at 1280 px and the supervisor's pages usable at 390 px (nothing
-// wider than the screen). Real binary, Debian's Chromium, a fresh database.
+// wider than the screen); the desktop and the wallboard in Russian and
+// Chinese. Real binary, Debian's Chromium, a fresh database.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -20,10 +21,11 @@ name = "support"
 ring_timeout_s = 120
 `;
 
-// The header holds on one line: its items' vertical centres lie within a
-// few pixels of each other (a wrapped item sits a whole row lower).
+// The header holds on one line: its items' and its navigation links'
+// vertical centres lie within a few pixels of each other (a wrapped item
+// sits a whole row lower).
 const headerRows = (page) => page.evaluate(() => {
-  const centres = Array.from(document.querySelectorAll("header.top > *"))
+  const centres = Array.from(document.querySelectorAll("header.top > *, header.top nav a"))
     .filter((el) => el.offsetParent !== null)
     .map((el) => { const r = el.getBoundingClientRect(); return r.top + r.height / 2; });
   return Math.max(...centres) - Math.min(...centres) < 16 ? 1 : 2;
@@ -103,4 +105,24 @@ test("every page passes axe-core, keeps its header on one line and fits a phone 
     await page.goto(`${url}/ui/wallboard`);
     await shot(page, "wallboard-390", true);
   });
+
+  // Russian and Chinese joined the interface: the desktop, the wallboard
+  // and the administration page speak them, keep their header on one line and pass axe-core.
+  for (const [lang, desk, board, adm] of [["ru", "Рабочее место", "Табло", "Администрирование"], ["zh", "坐席工作台", "监控大屏", "系统管理"]]) {
+    await t.test(`the desktop and the wallboard in ${lang}`, async () => {
+      const context = await ctx({ width: 1280, height: 800 });
+      for (const [user, path, title] of [["ana", "/ui/agent", desk], ["sup", "/ui/wallboard", board], ["admin", "/ui/admin", adm]]) {
+        const page = await context.newPage();
+        await signIn(page, url, user, PASSWORDS[user]);
+        await context.addCookies([{ name: "centralita_lang", value: lang, url }]);
+        await page.goto(`${url}${path}`);
+        await page.locator("main h1", { hasText: title }).waitFor();
+        assert.equal(await page.getAttribute("html", "lang"), lang);
+        await axeCheck(page, `${user} ${path} in ${lang}`);
+        assert.equal(await headerRows(page), 1, `${user} ${path} in ${lang}: the header wraps at 1280 px`);
+        await shot(page, `${path.slice(4)}-${lang}`, true);
+        await context.clearCookies();
+      }
+    });
+  }
 });

@@ -42,7 +42,7 @@ reason-missed = Непринятое обращение
 time-in-state = { $duration } в этом статусе
 
 ## Agent desktop
-desktop-title = Рабочее место оператора
+desktop-title = Рабочее место
 go-available = Стать доступным
 go-not-ready = Не готов
 offer-incoming = Входящее: { $channel }
@@ -109,7 +109,7 @@ channel-task = задача
 channel-outbound_voice = исходящий звонок
 
 ## Wallboard
-wallboard-title = Информационное табло
+wallboard-title = Табло
 full-screen = Во весь экран
 queue = Очередь
 waiting-now = Ожидают сейчас
@@ -391,7 +391,7 @@ sso-not-set-up = Единый вход для этого арендатора н
 sso-expired = Сеанс единого входа истёк или был начат в другом браузере. Попробуйте снова.
 sso-no-role = Поставщик удостоверений не передал вашу роль, поэтому учётную запись создать не удалось. Обратитесь к администратору.
 sso-no-user = У этого арендатора нет пользователя с вашим именем. Обратитесь к администратору.
-account-title = Моя учётная запись
+account-title = Профиль
 sessions-title = Мои сеансы
 two-factor-required = Ваша организация требует двухфакторный вход для вашей роли.
 two-factor-turn-off = Отключить двухфакторный вход
