@@ -1,5 +1,6 @@
 //! `centralita bench …`: benchmarks that print their figures.
 
+pub mod cases;
 mod common;
 pub mod dialer;
 pub mod engine;
@@ -26,6 +27,8 @@ pub enum BenchCommand {
     Server(server::Args),
     /// Customer imports: a million rows normalised, matched and committed, next to pandas.
     Import(import::Args),
+    /// The case engine: a million open collections cases, a day of their triggers and timers.
+    Cases(cases::Args),
     /// Phone calls through the whole server (IVR, routing, agents' phones, relay, recording), with sipp.
     Sip(sip::Args),
 }
@@ -40,5 +43,6 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Server(args) => server::run(args),
         BenchCommand::Sip(args) => sip::run(args),
         BenchCommand::Import(args) => import::run(args),
+        BenchCommand::Cases(args) => cases::run(args),
     }
 }
