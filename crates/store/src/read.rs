@@ -381,6 +381,32 @@ impl Store {
         rows.into_iter().map(recorded_of).collect()
     }
 
+    /// The facts of one case (`case_fact`, `case_action`,
+    /// `case_letter_ordered`), in log order, the latest `limit` (at most
+    /// [`crate::EVENTS_PAGE_MAX`]).
+    pub async fn case_facts(
+        &self,
+        t: &Tenant,
+        case: i64,
+        limit: i64,
+    ) -> Result<Vec<crate::Recorded>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT e.seq, e.at, e.body FROM case_log c JOIN events e ON e.tenant_id = c.tenant_id AND e.seq = c.seq \
+             WHERE c.tenant_id = $1 AND c.case_id = $2 ORDER BY c.seq DESC LIMIT $3",
+        )
+        .bind(t.id)
+        .bind(case)
+        .bind(limit.clamp(1, crate::EVENTS_PAGE_MAX))
+        .fetch_all(self.pool())
+        .await?;
+        let mut out: Vec<crate::Recorded> = rows
+            .into_iter()
+            .map(recorded_of)
+            .collect::<Result<_, _>>()?;
+        out.reverse();
+        Ok(out)
+    }
+
     /// Interactions not ended, in the order they were created (for recovery).
     pub async fn open_interactions(&self, t: &Tenant) -> Result<Vec<InteractionView>, StoreError> {
         let rows = sqlx::query(&format!("SELECT {INTERACTION_COLS} FROM interactions WHERE tenant_id = $1 AND state <> 'ended' ORDER BY created_seq"))

@@ -517,6 +517,8 @@ impl World {
             new_phone: None,
             callback_at_ms: None,
             resolved: None,
+            promise_amount: None,
+            promise_date: None,
         });
     }
 
