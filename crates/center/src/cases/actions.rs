@@ -134,11 +134,11 @@ impl TenantCore {
             .out
             .campaigns
             .iter()
-            .filter(|(_, rt)| rt.name == name)
+            .filter(|(_, rt)| rt.name == name && !rt.over)
             .map(|(id, _)| *id)
             .min()
         else {
-            return refused(format!("no campaign named {name:?}"));
+            return refused(format!("no campaign named {name:?} that is not over"));
         };
         let Some(customer) = self.cases.customer_of(case) else {
             return refused("the debtor has no customer record".into());
