@@ -327,6 +327,7 @@ pub(crate) fn columns(table: &str) -> Vec<&'static str> {
             .split(", ")
             .chain(["updated_seq"])
             .collect(),
+        "case_log" => vec!["case_id", "seq"],
         _ => vec![],
     }
 }
@@ -344,6 +345,7 @@ pub(crate) fn key_columns(table: &str) -> &'static str {
         "tenant_settings" => "name",
         "campaign_contacts" => "campaign_id, id",
         "email_threads" => "message_id",
+        "case_log" => "case_id, seq",
         _ => "id",
     }
 }

@@ -34,6 +34,8 @@ pub use view::{CaseQuery, CaseView, DebtView, PaymentView, PromiseView};
 const CATCH_UP_MAX: usize = 1_000_000;
 /// Most cases one query answers.
 pub const CASES_LISTED_MAX: usize = 500;
+/// The shipped case type every tenant has (`workflow::COLLECTIONS`).
+pub const SHIPPED_TYPE: &str = "collections";
 /// The attribute that ties an interaction to its case.
 pub const CASE_ATTRIBUTE: &str = "case_id";
 
@@ -195,7 +197,10 @@ impl TenantCore {
                 customer,
                 phone,
             } => self.create_case(now, *case, customer, phone),
-            CaseCommand::Input(input) => self.case_input(now, *input, None),
+            CaseCommand::Input(mut input) => {
+                self.name_payment(&mut input);
+                self.case_input(now, *input, None)
+            }
             CaseCommand::Types => Ok(Reply::CaseTypes(self.case_types())),
             CaseCommand::Query(q) => Ok(Reply::Cases(self.query_cases(&q))),
         }
@@ -303,6 +308,21 @@ impl TenantCore {
         self.case_outputs();
     }
 
+    /// A payment given without an id takes the next of its case (`p1`,
+    /// `p2`, …), in the input logged, so a replay gives it the same.
+    fn name_payment(&self, input: &mut Input) {
+        if let Input::Payment { case, payment } = input
+            && payment.id.is_empty()
+        {
+            let n = self
+                .cases
+                .engine
+                .case(*case)
+                .map_or(0, |c| c.payments.len());
+            payment.id = format!("p{}", n + 1);
+        }
+    }
+
     fn create_case(
         &mut self,
         now: Instant,
@@ -332,6 +352,11 @@ impl TenantCore {
                 .and_then(|p| self.index.customer_by_phone(p))
         });
         let name = case.debtor.to_string();
+        // The shipped type is there for every tenant: loaded (and logged)
+        // when a case first needs it, unless the tenant loaded its own.
+        if case.case_type == SHIPPED_TYPE && self.cases.engine.case_type(SHIPPED_TYPE).is_none() {
+            self.set_case_type(now, SHIPPED_TYPE.into(), workflow::COLLECTIONS.into())?;
+        }
         // The case first: a refused case makes no record.
         let (id, value) = self.take_case_input(now, Input::CreateCase(case))?;
         // A new debtor's record: its facts go before the case's input.

@@ -115,8 +115,8 @@ pub struct CaseQuery {
     pub flag: Option<String>,
     /// The reference's start, the debtor's name (part), phone or external id.
     pub q: Option<String>,
-    /// Only these cases (an agent's own); none: all.
-    pub among: Option<Vec<u64>>,
+    /// Only the cases of these debtors' records (an agent's own work); none: all.
+    pub customers: Option<Vec<i64>>,
     /// Most answers (0 or more than [`CASES_LISTED_MAX`]: that).
     pub limit: usize,
 }
@@ -153,7 +153,11 @@ impl TenantCore {
             (None, None) => e.cases().map(|c| c.id.0).collect(),
         };
         ids.into_iter()
-            .filter(|id| q.among.as_ref().is_none_or(|a| a.contains(id)))
+            .filter(|id| {
+                q.customers
+                    .as_ref()
+                    .is_none_or(|cs| self.cases.customer_of(*id).is_some_and(|c| cs.contains(&c)))
+            })
             .filter_map(|id| e.case(CaseId(id)))
             .filter(|c| q.state.as_deref().is_none_or(|s| e.state_name(c) == s))
             .filter(|c| {

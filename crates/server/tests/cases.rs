@@ -1,0 +1,390 @@
+//! Cases through the API, end to end: the shipped `collections` type seen
+//! and loaded, a bad type refused naming its line and field, a case with
+//! two debts created for a new debtor, found by reference, name and phone,
+//! a move refused to a role the type does not allow, flags, a promise, a
+//! payment of the whole balance that makes it `paid`, and its history
+//! listing each change with its cause. Bad bodies are refused naming the
+//! field, and change nothing. Agents see only their own work's cases.
+//!
+//! The server's clock is the wall clock, so time passing past a promise's
+//! date is tested in `crates/center/tests/cases.rs`.
+
+use serde_json::{Value, json};
+use server::auth::{self, Role};
+
+mod common;
+
+use common::client::Client;
+
+const PLAN: &str = r#"
+default_queue = "collections"
+[[queue]]
+name = "collections"
+"#;
+
+/// Today in UTC (the tenant has no settings), and a week on.
+fn dates() -> (String, String) {
+    let now = server::clock::now_ms();
+    let d = chrono::DateTime::from_timestamp_millis(now)
+        .unwrap()
+        .date_naive();
+    (d.to_string(), (d + chrono::Days::new(7)).to_string())
+}
+
+async fn token(e: &common::Env, role: Role) -> Client {
+    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    let token = auth::new_token();
+    e.store
+        .create_token(
+            &t,
+            role.as_str(),
+            role.as_str(),
+            &auth::secret_hash(&token),
+            1,
+        )
+        .await
+        .unwrap();
+    Client::new(&e.app).bearer(&token)
+}
+
+fn kinds(history: &Value) -> Vec<String> {
+    history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let c = &h["change"];
+            c["kind"]
+                .as_str()
+                .or(c["action"]["action"].as_str())
+                .unwrap_or("?")
+                .to_string()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_case_goes_from_creation_to_paid_through_the_api() {
+    let (e, mut admin) = common::admin_client("cases").await;
+    let mut sup = token(&e, Role::Supervisor).await;
+    let r = admin
+        .put("/api/v1/routing/plan", &json!({"document": PLAN}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+
+    // The shipped type is there before anything is loaded.
+    let r = sup.get("/api/v1/case-types").await.unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    assert_eq!(
+        r.json()["types"],
+        json!([{"name": "collections", "version": 0, "shipped": true}])
+    );
+    // A bad document names its line and field; a supervisor may not load types.
+    let bad = "[[states]]\nname = \"a\"\ninitial = true\n[[states]]\nname = \"b\"\nfinal = true\n[[transitions]]\nfrom = [\"a\"]\nto = \"nowhere\"\nroles = [\"agent\"]\n";
+    let r = admin
+        .put("/api/v1/case-types/mine", &json!({"document": bad}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    assert_eq!(r.error_code().as_deref(), Some("invalid_field"));
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        msg.contains("line 9") && msg.contains("transitions[0].to"),
+        "{msg}"
+    );
+    let r = admin
+        .put(
+            "/api/v1/case-types/Bad-Name",
+            &json!({"document": workflow::COLLECTIONS}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    let r = sup
+        .put(
+            "/api/v1/case-types/collections",
+            &json!({"document": workflow::COLLECTIONS}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 403, "{:?}", r.json());
+    let r = admin
+        .put(
+            "/api/v1/case-types/collections",
+            &json!({"document": workflow::COLLECTIONS}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    assert_eq!(r.json()["version"], 1);
+
+    // Bad bodies name the field and make nothing.
+    let (today, next_week) = dates();
+    let debt = |principal: &str, due: &str| json!({"principal": principal, "fees": "10", "currency": "EUR", "due_date": due, "creditor": "Acme Telecom"});
+    let good = json!({
+        "type": "collections",
+        "reference": "C-100",
+        "debtor": {"name": "Jana Nováková", "phone": "+420601234567"},
+        "fields": {"segment": "retail"},
+        "debts": [debt("100", "2026-01-10"), debt("50.50", "2026-02-10")],
+    });
+    for (patch, field) in [
+        (
+            json!({"debts": [debt("12,50", "2026-01-10")]}),
+            "debts[0].principal",
+        ),
+        (
+            json!({"debts": [debt("12.50", "10/01/2026")]}),
+            "debts[0].due_date",
+        ),
+        (json!({"debtor": null}), "debtor"),
+        (json!({"type": "nope"}), "type"),
+        (json!({"fields": {"segment": "galactic"}}), "segment"),
+        (
+            json!({"debtor": {"name": "Jana", "phone": "call me"}}),
+            "debtor.phone",
+        ),
+    ] {
+        let mut body = good.clone();
+        for (k, v) in patch.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let r = sup.post("/api/v1/cases", &body).await.unwrap();
+        assert_eq!(r.status, 422, "{field}: {:?}", r.json());
+        let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+        assert!(msg.contains(field), "{field}: {msg}");
+    }
+    let r = sup.get("/api/v1/cases").await.unwrap();
+    assert_eq!(r.json()["cases"], json!([]));
+
+    // The case: its debtor becomes a customer, the type moves it on.
+    let r = sup.post("/api/v1/cases", &good).await.unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = sup.post("/api/v1/cases", &good).await.unwrap();
+    assert_eq!(r.status, 409, "the reference is taken: {:?}", r.json());
+    for q in ["C-1", "nov%C3%A1kov", "%2B420601234567"] {
+        let r = sup.get(&format!("/api/v1/cases?q={q}")).await.unwrap();
+        assert_eq!(r.status, 200, "{q}: {:?}", r.json());
+        let ids: Vec<i64> = r.json()["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, vec![id], "{q}");
+    }
+    let r = sup.get("/api/v1/cases?state=new").await.unwrap();
+    assert_eq!(r.json()["cases"], json!([]));
+    let r = sup.get(&format!("/api/v1/cases/{id}")).await.unwrap();
+    let case = r.json();
+    assert_eq!(case["state"], "contacting");
+    assert_eq!(case["balance"], "170.50");
+    assert_eq!(case["currency"], "EUR");
+    assert_eq!(case["debts"].as_array().unwrap().len(), 2);
+    assert_eq!(case["fields"]["segment"], "retail");
+    assert!(case["customer_id"].as_i64().is_some());
+
+    // A move the type does not allow the role is refused, clearly.
+    let r = sup
+        .post(
+            &format!("/api/v1/cases/{id}/transition"),
+            &json!({"to": "paid"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 403, "{:?}", r.json());
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(msg.contains("for the role supervisor"), "{msg}");
+    let r = sup
+        .post(
+            &format!("/api/v1/cases/{id}/transition"),
+            &json!({"to": "limbo"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("to:")
+    );
+    let r = sup
+        .post(
+            &format!("/api/v1/cases/{id}/transition"),
+            &json!({"to": "disputed", "note": "says it was paid"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    assert_eq!(r.json()["state"], "disputed");
+    let r = sup
+        .post(
+            &format!("/api/v1/cases/{id}/transition"),
+            &json!({"to": "contacting"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.json()["state"], "contacting");
+
+    // Flags.
+    let r = sup
+        .post(
+            &format!("/api/v1/cases/{id}/flags"),
+            &json!({"set": ["nope"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    let r = sup
+        .post(
+            &format!("/api/v1/cases/{id}/flags"),
+            &json!({"set": ["vip", "hardship"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    assert_eq!(r.json()["flags"], json!(["vip", "hardship"]));
+    let r = sup
+        .post(
+            &format!("/api/v1/cases/{id}/flags"),
+            &json!({"clear": ["hardship"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.json()["flags"], json!(["vip"]));
+    let r = sup.get("/api/v1/cases?flag=vip").await.unwrap();
+    assert_eq!(r.json()["cases"].as_array().unwrap().len(), 1);
+
+    // A promise.
+    let r = sup
+        .post(
+            &format!("/api/v1/cases/{id}/promises"),
+            &json!({"amount": "50", "due_date": "2020-01-01"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    let r = sup
+        .post(
+            &format!("/api/v1/cases/{id}/promises"),
+            &json!({"amount": "50", "due_date": next_week}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    assert_eq!(r.json()["state"], "promised");
+    assert_eq!(r.json()["promises"][0]["state"], "pending");
+
+    // A payment of the whole balance.
+    let pay = |amount: &str, currency: &str| json!({"amount": amount, "currency": currency, "date": today, "reference": "bank-1"});
+    let r = sup
+        .post(
+            &format!("/api/v1/cases/{id}/payments"),
+            &pay("170.50", "CZK"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("currency:")
+    );
+    let r = sup
+        .post(
+            &format!("/api/v1/cases/{id}/payments"),
+            &pay("170.50", "EUR"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let case = r.json();
+    assert_eq!(case["state"], "paid");
+    assert_eq!(case["balance"], "0.00");
+    assert_eq!(case["payments"][0]["id"], "p1");
+    assert_eq!(case["promises"][0]["state"], "kept");
+
+    // The history: each change with its cause.
+    let history = &case["history"];
+    let k = kinds(history);
+    for kind in [
+        "created",
+        "debt_added",
+        "state_changed",
+        "action_ordered",
+        "start_contact",
+        "flag_set",
+        "flag_cleared",
+        "promise_made",
+        "payment_received",
+        "promise_kept",
+    ] {
+        assert!(k.iter().any(|x| x == kind), "{kind} not in {k:?}");
+    }
+    let by = |kind: &str, cause: &str| {
+        history
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["change"]["kind"] == kind && h["cause"]["by"] == cause)
+    };
+    assert!(by("created", "user"));
+    assert!(by("flag_set", "user"));
+    assert!(
+        by("state_changed", "trigger"),
+        "moves by the type's triggers say so"
+    );
+    let noted = history.as_array().unwrap().iter().any(|h| {
+        h["change"]["kind"] == "state_changed"
+            && h["change"]["note"] == "says it was paid"
+            && h["cause"]["role"] == "supervisor"
+    });
+    assert!(noted, "{history:#}");
+    // No campaign `collections` here: the contact was refused, and says why.
+    let refused = history.as_array().unwrap().iter().any(|h| {
+        h["kind"] == "case_action"
+            && h["change"]["outcome"]["outcome"] == "refused"
+            && h["change"]["outcome"]["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("no campaign named \"collections\""))
+    });
+    assert!(refused, "{history:#}");
+
+    // The history's index of the log is a projection like the others.
+    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    let live = e.store.projection_snapshot(&t).await.unwrap();
+    e.store.rebuild(&t).await.unwrap();
+    assert_eq!(e.store.projection_snapshot(&t).await.unwrap(), live);
+
+    // An agent sees only their own work's cases.
+    e.store
+        .create_user(
+            &t,
+            "ana",
+            &auth::hash_password("ana's long password").unwrap(),
+            "agent",
+            1,
+        )
+        .await
+        .unwrap();
+    let r = admin
+        .post(
+            "/api/v1/agents",
+            &json!({"name": "ana", "username": "ana", "skills": [{"name": "collections", "level": 5}]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let mut ana = common::api_session(&e.app, None, "ana", "ana's long password").await;
+    let r = ana.get("/api/v1/cases").await.unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    assert_eq!(r.json()["cases"], json!([]));
+    let r = ana.get(&format!("/api/v1/cases/{id}")).await.unwrap();
+    assert_eq!(r.status, 404, "{:?}", r.json());
+    let r = ana.get("/api/v1/case-types").await.unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+}
