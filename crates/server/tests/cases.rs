@@ -388,3 +388,145 @@ async fn a_case_goes_from_creation_to_paid_through_the_api() {
     let r = ana.get("/api/v1/case-types").await.unwrap();
     assert_eq!(r.status, 200, "{:?}", r.json());
 }
+
+#[tokio::test]
+async fn an_agents_call_with_a_promise_moves_the_callers_case() {
+    let (e, mut admin) = common::admin_client("cases-call").await;
+    let mut sup = token(&e, Role::Supervisor).await;
+    let r = admin
+        .put("/api/v1/routing/plan", &json!({"document": PLAN}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    e.store
+        .create_user(
+            &t,
+            "ana",
+            &auth::hash_password("ana's long password").unwrap(),
+            "agent",
+            1,
+        )
+        .await
+        .unwrap();
+    let r = admin
+        .post(
+            "/api/v1/agents",
+            &json!({"name": "ana", "username": "ana", "skills": [{"name": "collections", "level": 5}]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    // The shipped type, loaded by the first case that needs it.
+    let r = sup
+        .post(
+            "/api/v1/cases",
+            &json!({
+                "type": "collections",
+                "reference": "C-7",
+                "debtor": {"name": "Petr Svoboda", "phone": "+420601234568"},
+                "debts": [{"principal": "80", "currency": "CZK", "due_date": "2026-01-31", "creditor": "Acme"}],
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let case = r.json()["id"].as_i64().unwrap();
+    let r = sup.get("/api/v1/case-types").await.unwrap();
+    assert_eq!(
+        r.json()["types"],
+        json!([{"name": "collections", "version": 1, "shipped": true}])
+    );
+
+    // The debtor calls; ana takes the call.
+    let mut ana = common::api_session(&e.app, None, "ana", "ana's long password").await;
+    let r = ana
+        .post("/api/v1/agents/0/sign-in", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{:?}", r.json());
+    assert_eq!(
+        ana.get(&format!("/api/v1/cases/{case}"))
+            .await
+            .unwrap()
+            .status,
+        404
+    );
+    let r = admin
+        .post(
+            "/api/v1/interactions",
+            &json!({"channel": "voice", "attributes": {"caller_number": "+420601234568"}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let call = r.json()["id"].as_i64().unwrap();
+    for step in ["accept", "complete"] {
+        let r = ana
+            .post(&format!("/api/v1/interactions/{call}/{step}"), &json!({}))
+            .await
+            .unwrap();
+        assert_eq!(r.status, 200, "{step}: {:?}", r.json());
+    }
+    // Now the case is ana's work; a move the type does not allow agents is refused.
+    let r = ana.get("/api/v1/cases").await.unwrap();
+    assert_eq!(
+        r.json()["cases"].as_array().unwrap().len(),
+        1,
+        "{:?}",
+        r.json()
+    );
+    let r = ana
+        .post(
+            &format!("/api/v1/cases/{case}/transition"),
+            &json!({"to": "closed"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 403, "{:?}", r.json());
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("for the role agent")
+    );
+
+    // The disposition with the promise taken on the call.
+    let (_, next_week) = dates();
+    let disposition =
+        |date: &str| json!({"code": "promise", "promise_amount": "20", "promise_date": date});
+    let r = ana
+        .post(
+            &format!("/api/v1/interactions/{call}/disposition"),
+            &disposition("2020-01-01"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("promise_date:")
+    );
+    let r = ana
+        .post(
+            &format!("/api/v1/interactions/{call}/disposition"),
+            &disposition(&next_week),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let r = ana.get(&format!("/api/v1/cases/{case}")).await.unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let c = r.json();
+    assert_eq!(c["state"], "promised");
+    assert_eq!(c["promises"][0]["amount"], "20.00");
+    assert_eq!(c["currency"], "CZK");
+    let by_call = c["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["change"]["kind"] == "disposition_set" && h["cause"]["by"] == "interaction");
+    assert!(by_call, "{:#}", c["history"]);
+}

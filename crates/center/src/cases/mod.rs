@@ -46,6 +46,8 @@ pub struct Cases {
     pub(crate) engine: workflow::Engine,
     /// The customer record of each case's debtor, by case id.
     pub(crate) customers: BTreeMap<u64, i64>,
+    /// The cases of each customer record, in id order.
+    by_customer: BTreeMap<i64, Vec<u64>>,
     /// The case each interaction carries (`case_id` attribute), by interaction.
     pub(crate) interactions: BTreeMap<i64, u64>,
     /// Whether outputs are dropped (replay: the log has what they caused).
@@ -57,6 +59,7 @@ impl Default for Cases {
         Cases {
             engine: workflow::Engine::new(workflow::Calendar::default()),
             customers: BTreeMap::new(),
+            by_customer: BTreeMap::new(),
             interactions: BTreeMap::new(),
             replaying: false,
         }
@@ -76,10 +79,18 @@ impl Cases {
 
     /// Cases of a customer, in id order.
     pub fn of_customer(&self, customer: i64) -> impl Iterator<Item = u64> + '_ {
-        self.customers
-            .iter()
-            .filter(move |(_, c)| **c == customer)
-            .map(|(id, _)| *id)
+        self.by_customer
+            .get(&customer)
+            .into_iter()
+            .flatten()
+            .copied()
+    }
+
+    /// Links a case to its debtor's record (once, when it is created).
+    pub(crate) fn link(&mut self, case: u64, customer: i64) {
+        if self.customers.insert(case, customer).is_none() {
+            self.by_customer.entry(customer).or_default().push(case);
+        }
     }
 
     /// Whether a case is open: not in a final state, not recalled.
@@ -302,7 +313,7 @@ impl TenantCore {
     /// Logs an input taken, then what the engine said of it.
     fn log_case_input(&mut self, id: Option<u64>, input: serde_json::Value, customer: Option<i64>) {
         if let (Some(id), Some(c)) = (id, customer) {
-            self.cases.customers.insert(id, c);
+            self.cases.link(id, c);
         }
         self.push(Fact::CaseInput { input, customer });
         self.case_outputs();
@@ -391,7 +402,7 @@ impl TenantCore {
                 if let (Some(r), Some(c)) = (reference, customer)
                     && let Some(case) = self.cases.engine.case_by_reference(&r)
                 {
-                    self.cases.customers.insert(case.id.0, *c);
+                    self.cases.link(case.id.0, *c);
                 }
             }
             _ => {}

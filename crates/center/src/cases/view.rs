@@ -147,27 +147,26 @@ impl TenantCore {
             n => n.min(CASES_LISTED_MAX),
         };
         let e = &self.cases.engine;
-        let ids: Vec<u64> = match (q.id, q.q.as_deref()) {
-            (Some(id), _) => e.case(CaseId(id)).map(|c| c.id.0).into_iter().collect(),
-            (None, Some(text)) => self.matching(text),
-            (None, None) => e.cases().map(|c| c.id.0).collect(),
+        let ids: Box<dyn Iterator<Item = u64>> = match (q.id, q.q.as_deref()) {
+            (Some(id), _) => Box::new(e.case(CaseId(id)).map(|c| c.id.0).into_iter()),
+            (None, Some(text)) => Box::new(self.matching(text).into_iter()),
+            (None, None) => Box::new(e.cases().map(|c| c.id.0)),
         };
-        ids.into_iter()
-            .filter(|id| {
-                q.customers
-                    .as_ref()
-                    .is_none_or(|cs| self.cases.customer_of(*id).is_some_and(|c| cs.contains(&c)))
-            })
-            .filter_map(|id| e.case(CaseId(id)))
-            .filter(|c| q.state.as_deref().is_none_or(|s| e.state_name(c) == s))
-            .filter(|c| {
-                q.flag
-                    .as_deref()
-                    .is_none_or(|f| e.type_of(c).flag(f).is_some_and(|i| c.has_flag(i)))
-            })
-            .take(limit)
-            .map(|c| self.case_view(c))
-            .collect()
+        ids.filter(|id| {
+            q.customers
+                .as_ref()
+                .is_none_or(|cs| self.cases.customer_of(*id).is_some_and(|c| cs.contains(&c)))
+        })
+        .filter_map(|id| e.case(CaseId(id)))
+        .filter(|c| q.state.as_deref().is_none_or(|s| e.state_name(c) == s))
+        .filter(|c| {
+            q.flag
+                .as_deref()
+                .is_none_or(|f| e.type_of(c).flag(f).is_some_and(|i| c.has_flag(i)))
+        })
+        .take(limit)
+        .map(|c| self.case_view(c))
+        .collect()
     }
 
     /// Cases whose reference starts with `text`, whose debtor's name holds
