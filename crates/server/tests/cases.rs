@@ -3,8 +3,10 @@
 //! two debts created for a new debtor, found by reference, name and phone,
 //! a move refused to a role the type does not allow, flags, a promise, a
 //! payment of the whole balance that makes it `paid`, and its history
-//! listing each change with its cause. Bad bodies are refused naming the
-//! field, and change nothing. Agents see only their own work's cases.
+//! listing each change with its cause; a task rebuilt from the log holds
+//! the same case. Bad bodies are refused naming the field, and change
+//! nothing. Agents see only their own work's cases, and a promise taken on
+//! a debtor's call moves their case.
 //!
 //! The server's clock is the wall clock, so time passing past a promise's
 //! date is tested in `crates/center/tests/cases.rs`.
@@ -354,8 +356,25 @@ async fn a_case_goes_from_creation_to_paid_through_the_api() {
     });
     assert!(refused, "{history:#}");
 
-    // The history's index of the log is a projection like the others.
+    // A new task rebuilt from the log holds the same case.
     let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    let h2 = server::tenant::spawn(e.store.clone(), t.clone(), None)
+        .await
+        .unwrap();
+    let q = center::cases::CaseQuery {
+        id: Some(id as u64),
+        ..Default::default()
+    };
+    let op = server::tenant::Op::Case(Box::new(center::cases::CaseCommand::Query(q)));
+    let Ok(server::tenant::Ack::Cases(again)) = h2.call(op).await else {
+        panic!("the rebuilt task answers the case")
+    };
+    assert_eq!(again[0].state, "paid");
+    assert_eq!(again[0].flags, vec!["vip".to_string()]);
+    assert_eq!(again[0].payments[0].amount, "170.50");
+    assert_eq!(again[0].promises[0].state, workflow::PromiseState::Kept);
+
+    // The history's index of the log is a projection like the others.
     let live = e.store.projection_snapshot(&t).await.unwrap();
     e.store.rebuild(&t).await.unwrap();
     assert_eq!(e.store.projection_snapshot(&t).await.unwrap(), live);
