@@ -43,6 +43,8 @@ pub struct Snapshot {
     pub case_timers: (usize, Option<model::Instant>),
     /// The case each interaction carries.
     pub case_interactions: BTreeMap<i64, u64>,
+    /// The contacts each case was given in campaigns.
+    pub case_contacts: BTreeMap<u64, Vec<(u32, u64)>>,
 }
 
 fn strings(v: &[std::sync::Arc<str>]) -> Vec<String> {
@@ -109,6 +111,7 @@ impl TenantCore {
                 self.cases.engine.poll_timeout(),
             ),
             case_interactions: self.cases.interactions.clone(),
+            case_contacts: self.cases.contacts.clone(),
         }
     }
 }

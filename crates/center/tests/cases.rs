@@ -353,6 +353,45 @@ fn a_promise_disposition_on_a_cases_call_creates_the_promise() {
 }
 
 #[test]
+fn a_payment_in_full_closes_the_case_and_its_contact_in_the_campaign() {
+    let mut t = T::new();
+    let id = t.create();
+    let payment = Input::Payment {
+        case: workflow::CaseId(id),
+        payment: workflow::NewPayment {
+            id: String::new(),
+            amount: Amount::parse("170.50").unwrap(),
+            currency: Currency::parse("EUR").unwrap(),
+            date: date("2026-03-02"),
+            reference: "bank".into(),
+        },
+    };
+    t.case(NOW, CaseCommand::Input(Box::new(payment))).unwrap();
+    let v = t.view(id);
+    assert_eq!(v.state, "paid");
+    assert_eq!(v.payments[0].id, "p1");
+    let closed = t.log.iter().any(|(_, f)| {
+        matches!(f, Fact::CaseAction { outcome: ActionOutcome::ContactsClosed { closed }, .. }
+            if closed == &vec![(1, 1)])
+    });
+    assert!(closed, "stop_contact closed the case's contact");
+    let by_dialer = t.log.iter().any(|(_, f)| {
+        matches!(f, Fact::Outbound { event } if matches!(&event.kind,
+            EventKind::Outbound(model::outbound::OutboundEvent::ContactClosed { reason, .. }) if reason == "case_paid"))
+    });
+    assert!(by_dialer, "the dialer closed it, saying why");
+    assert_eq!(
+        t.core
+            .dialer()
+            .campaign(model::ids::CampaignId(1))
+            .unwrap()
+            .open_contacts(),
+        0
+    );
+    t.rebuilt_equals_live(NOW);
+}
+
+#[test]
 fn a_bad_case_type_names_its_line_and_field() {
     let mut t = T::new();
     let r = t.case(

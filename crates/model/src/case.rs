@@ -23,6 +23,12 @@ pub enum ActionOutcome {
         /// The contact's id in it.
         contact: u64,
     },
+    /// The case's contacts were closed in their campaigns (those in a
+    /// call or a preview now are left to their campaign).
+    ContactsClosed {
+        /// (campaign, contact) pairs closed.
+        closed: Vec<(u32, u64)>,
+    },
     /// A letter or an e-mail was ordered (`case_letter_ordered` follows).
     LetterOrdered,
     /// The core could not carry it out, and says why.

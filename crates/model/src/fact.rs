@@ -780,6 +780,15 @@ pub enum DialerStep {
         /// The contact (loaded with `manual`).
         contact: u64,
     },
+    /// A contact closed from outside its campaign (its case is over).
+    CloseContact {
+        /// Which campaign.
+        campaign: u32,
+        /// The contact.
+        contact: u64,
+        /// Why (`case_paid`…).
+        reason: String,
+    },
     /// The agent accepted a previewed contact.
     PreviewAccept {
         /// Which attempt.

@@ -7,8 +7,9 @@
 //!   carrying `case_id`.
 //! - `start_contact`: the debtor's record added as a contact of the
 //!   campaign the type names (none: a campaign named as the case type).
-//! - `stop_contact`: refused and logged so: the dialer has no input that
-//!   closes a single contact (it closes by the campaign's own rules).
+//! - `stop_contact`: the contacts `start_contact` gave the case are closed
+//!   in their campaigns (`close_contact`, reason `case_<state>`); one in a
+//!   call or a preview at that moment is left to its campaign's rules.
 //! - `send_letter`, `send_email`: a `case_letter_ordered` fact (rendering
 //!   and sending come later).
 //!
@@ -17,7 +18,7 @@
 
 use chrono::NaiveDate;
 use model::case::{ActionOutcome, LetterMedium};
-use model::fact::Fact;
+use model::fact::{DialerStep, Fact};
 use model::{Attributes, Channel, InteractionId};
 use workflow::{Action, Actor, Amount, CaseId, Input, Order, Role};
 
@@ -27,9 +28,6 @@ use crate::core::TenantCore;
 use crate::error::TenantError;
 use crate::outbound::ContactReq;
 
-/// Why `stop_contact` is not carried out.
-const STOP_REFUSED: &str = "the dialer has no input that closes a single contact: \
-     the contact closes by the campaign's own rules (attempts, dispositions)";
 /// The language of a letter when the case does not say (its `language` field).
 pub const LETTER_LANGUAGE_DEFAULT: &str = "en";
 
@@ -59,9 +57,7 @@ impl TenantCore {
                 ..
             } => self.case_task(case, title, skill.as_deref(), *priority),
             Action::StartContact { campaign } => self.case_contact(case, campaign.as_deref()),
-            Action::StopContact => ActionOutcome::Refused {
-                reason: STOP_REFUSED.into(),
-            },
+            Action::StopContact => self.stop_contacts(case),
             Action::SendLetter { .. } | Action::SendEmail { .. } => ActionOutcome::LetterOrdered,
         };
         self.push(Fact::CaseAction {
@@ -159,6 +155,35 @@ impl TenantCore {
             },
             Err(e) => refused(e.to_string()),
         }
+    }
+
+    /// Closes the case's open contacts in their campaigns (a contact in a
+    /// call or a preview now is left to its campaign's rules).
+    fn stop_contacts(&mut self, case: u64) -> ActionOutcome {
+        let state = self
+            .cases
+            .engine
+            .case(CaseId(case))
+            .map_or_else(String::new, |c| self.cases.engine.state_name(c).to_string());
+        let reason = format!("case_{state}");
+        let mut closed = Vec::new();
+        for (campaign, contact) in self.cases.contacts.get(&case).cloned().unwrap_or_default() {
+            let open = self
+                .out
+                .dialer
+                .campaign(model::ids::CampaignId(campaign))
+                .is_some_and(|c| c.contact_open(model::ids::ContactId(contact)));
+            let step = DialerStep::CloseContact {
+                campaign,
+                contact,
+                reason: reason.clone(),
+            };
+            if open && self.out.step(self.now(), step).is_ok() {
+                closed.push((campaign, contact));
+            }
+        }
+        self.flush_out();
+        ActionOutcome::ContactsClosed { closed }
     }
 
     /// The case a disposition concerns and the promise it carries, checked:

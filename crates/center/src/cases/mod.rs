@@ -36,6 +36,8 @@ const CATCH_UP_MAX: usize = 1_000_000;
 pub const CASES_LISTED_MAX: usize = 500;
 /// The shipped case type every tenant has (`workflow::COLLECTIONS`).
 pub const SHIPPED_TYPE: &str = "collections";
+/// Most contacts kept per case (the latest are not closed past this).
+pub const CONTACTS_PER_CASE_MAX: usize = 64;
 /// The attribute that ties an interaction to its case.
 pub const CASE_ATTRIBUTE: &str = "case_id";
 
@@ -50,6 +52,8 @@ pub struct Cases {
     by_customer: BTreeMap<i64, Vec<u64>>,
     /// The case each interaction carries (`case_id` attribute), by interaction.
     pub(crate) interactions: BTreeMap<i64, u64>,
+    /// The contacts `start_contact` added, by case: (campaign, contact).
+    pub(crate) contacts: BTreeMap<u64, Vec<(u32, u64)>>,
     /// Whether outputs are dropped (replay: the log has what they caused).
     pub(crate) replaying: bool,
 }
@@ -61,6 +65,7 @@ impl Default for Cases {
             customers: BTreeMap::new(),
             by_customer: BTreeMap::new(),
             interactions: BTreeMap::new(),
+            contacts: BTreeMap::new(),
             replaying: false,
         }
     }
@@ -412,8 +417,19 @@ impl TenantCore {
     }
 
     /// What the core learns of a fact for cases, live and on replay: the
-    /// case an interaction carries.
+    /// case an interaction carries, the contacts a case was given.
     pub(crate) fn learn_case(&mut self, fact: &Fact) {
+        if let Fact::CaseAction {
+            case,
+            outcome: model::case::ActionOutcome::ContactAdded { campaign, contact },
+            ..
+        } = fact
+        {
+            let list = self.cases.contacts.entry(*case).or_default();
+            if list.len() < CONTACTS_PER_CASE_MAX {
+                list.push((*campaign, *contact));
+            }
+        }
         if let Fact::Routing { event } = fact
             && let model::event::EventKind::InteractionCreated {
                 interaction,

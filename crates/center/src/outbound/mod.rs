@@ -164,6 +164,15 @@ fn dialer_input(step: &DialerStep) -> Result<Option<Input>, TenantError> {
             agent: AgentId(*agent),
             contact: ContactId(*contact),
         },
+        DialerStep::CloseContact {
+            campaign,
+            contact,
+            reason,
+        } => Input::CloseContact {
+            campaign: CampaignId(*campaign),
+            contact: ContactId(*contact),
+            reason: reason.as_str().into(),
+        },
         DialerStep::PreviewAccept { attempt } => Input::PreviewAccept {
             attempt: AttemptId(*attempt),
         },
