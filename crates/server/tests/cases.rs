@@ -8,8 +8,10 @@
 //! nothing. Agents see only their own work's cases, and a promise taken on
 //! a debtor's call moves their case.
 //!
-//! The server's clock is the wall clock, so time passing past a promise's
-//! date is tested in `crates/center/tests/cases.rs`.
+//! Time passing past a promise's date and grace is tested on a tenant task
+//! whose clock follows tokio's paused one (no HTTP: the API's reads need the
+//! store, whose pool has timers of its own): the task wakes for the case
+//! engine's timers at their instants, and what they order comes in one batch.
 
 use serde_json::{Value, json};
 use server::auth::{self, Role};
@@ -548,4 +550,128 @@ async fn an_agents_call_with_a_promise_moves_the_callers_case() {
         .iter()
         .any(|h| h["change"]["kind"] == "disposition_set" && h["cause"]["by"] == "interaction");
     assert!(by_call, "{:#}", c["history"]);
+}
+
+/// 2026-03-02 10:00 UTC, a Monday.
+const START_MS: i64 = 1_772_445_600_000;
+
+/// A tenant made in a store on a runtime of its own (the store's pool has
+/// timers, which paused time would fire at once).
+fn bare_tenant() -> store::Tenant {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = common::scratch("cases-time");
+    let tenant = rt.block_on(async {
+        let st = store::Store::open(&store::sqlite_url(&dir)).await.unwrap();
+        st.create_tenant("acme", START_MS).await.unwrap()
+    });
+    drop(rt);
+    let _ = std::fs::remove_dir_all(&dir);
+    tenant
+}
+
+/// The tenant task wakes for the case engine's timers: days after a
+/// promise's date and grace, with nothing asked of it, the promise breaks
+/// and its task (routed to the agent) and letter come in the same batch.
+/// Time is tokio's, paused, and the task's clock follows it
+/// (`clock::follow_tokio`); the task keeps no log (`spawn_unlogged`).
+#[test]
+fn the_tenant_task_wakes_for_a_broken_promise() {
+    use center::cases::{CaseCommand, CaseQuery};
+    use server::tenant::{Ack, Op};
+    let tenant = bare_tenant();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let _clock = server::clock::follow_tokio(START_MS);
+        let h = server::tenant::spawn_unlogged(tenant).await.unwrap();
+        let mut rx = h.events.subscribe();
+        h.call(Op::SetPlan(PLAN.into())).await.unwrap();
+        let agent = Op::DefineAgent {
+            id: None,
+            name: "ana".into(),
+            skills: vec![("collections".into(), 5)],
+            username: None,
+            teams: None,
+        };
+        h.call(agent).await.unwrap();
+        h.call(Op::SignIn(0, None)).await.unwrap();
+        let eur = workflow::Currency::parse("EUR").unwrap();
+        let new = workflow::NewCase {
+            reference: "C-9".into(),
+            case_type: "collections".into(),
+            debtor: "Eva Dvořák".into(),
+            currency: eur,
+            owner: None,
+            fields: Vec::new(),
+            debts: vec![workflow::NewDebt {
+                principal: workflow::Amount::parse("90").unwrap(),
+                fees: workflow::Amount::ZERO,
+                interest: workflow::Amount::ZERO,
+                currency: eur,
+                due_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap(),
+                creditor: "Acme".into(),
+            }],
+            by: workflow::Origin::User(workflow::Actor::new("eva", workflow::Role::Admin)),
+        };
+        let create = CaseCommand::Create {
+            case: Box::new(new),
+            customer: None,
+            phone: Some("+420601234569".into()),
+        };
+        let Ok(Ack::Id(id)) = h.call(Op::Case(Box::new(create))).await else {
+            panic!("the case is created")
+        };
+        let promise = workflow::Input::Promise {
+            case: workflow::CaseId(id as u64),
+            amount: workflow::Amount::parse("40").unwrap(),
+            due_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 4).unwrap(),
+            by: workflow::Actor::new("ana", workflow::Role::Agent),
+        };
+        h.call(Op::Case(Box::new(CaseCommand::Input(Box::new(promise)))))
+            .await
+            .unwrap();
+        // Six days: the promise of the 4th, with 3 days of grace, broke at
+        // the start of the 8th.
+        tokio::time::sleep(std::time::Duration::from_secs(6 * 86_400)).await;
+        let q = CaseQuery {
+            id: Some(id as u64),
+            ..Default::default()
+        };
+        let Ok(Ack::Cases(cases)) = h.call(Op::Case(Box::new(CaseCommand::Query(q)))).await else {
+            panic!("the case is there")
+        };
+        assert_eq!(cases[0].state, "promise_broken");
+        let mut at = std::collections::BTreeMap::<String, i64>::new();
+        while let Ok(p) = rx.try_recv() {
+            let data = p.data().to_string();
+            let key = match p.kind.as_str() {
+                "case_letter_ordered" if data.contains("payment_reminder") => "letter",
+                "case_letter_ordered" => "email",
+                "interaction_opened" if data.contains("\"task\"") => "task",
+                "routing.offered" => "offered",
+                "case_fact" if data.contains("\"promise_broken\"") => "broken",
+                _ => continue,
+            };
+            at.entry(key.into()).or_insert(p.at);
+        }
+        let broke = chrono::DateTime::parse_from_rfc3339("2026-03-08T00:00:00Z")
+            .unwrap()
+            .timestamp_millis();
+        let when = at["broken"];
+        assert!((broke..broke + 3_600_000).contains(&when), "{at:?}");
+        for k in ["letter", "task", "offered"] {
+            assert_eq!(at.get(k), Some(&when), "{k} in the same batch: {at:?}");
+        }
+        // The follow-up e-mail, 3 days after the promise's date, at its instant.
+        let follow_up = chrono::DateTime::parse_from_rfc3339("2026-03-07T00:00:00Z")
+            .unwrap()
+            .timestamp_millis();
+        assert_eq!(at.get("email"), Some(&follow_up), "{at:?}");
+    });
 }
