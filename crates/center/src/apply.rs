@@ -61,6 +61,8 @@ impl TenantCore {
                 new_phone,
                 callback_at_ms,
                 resolved,
+                promise_amount,
+                promise_date,
             } => self.disposition(crate::interactions::Disposing {
                 interaction,
                 code,
@@ -69,6 +71,8 @@ impl TenantCore {
                 new_phone,
                 callback_at_ms,
                 resolved,
+                promise_amount,
+                promise_date,
             }),
             Command::Note {
                 interaction,
@@ -176,6 +180,7 @@ impl TenantCore {
             } => self.profile(customer, interaction, fields, by),
             Command::SetSetting { name, document } => self.set_setting(name, document),
             Command::ForceAssign(i, a) => self.force_assign(now, i, a),
+            Command::Case(cmd) => self.case_command(now, *cmd),
             other => self.apply_outbound(now, other),
         }
     }

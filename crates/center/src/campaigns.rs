@@ -339,7 +339,7 @@ impl TenantCore {
         Ok(Some(record))
     }
 
-    fn add_contacts(
+    pub(crate) fn add_contacts(
         &mut self,
         campaign: i64,
         contacts: Vec<outbound::ContactReq>,

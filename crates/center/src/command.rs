@@ -96,6 +96,10 @@ pub enum Command {
         callback_at_ms: Option<u64>,
         /// Whether the customer's need was resolved in this contact.
         resolved: Option<bool>,
+        /// With the code `promise` on a case's call: the amount promised.
+        promise_amount: Option<String>,
+        /// With `promise_amount`: the date promised (YYYY-MM-DD).
+        promise_date: Option<String>,
     },
     /// Add a note.
     Note {
@@ -356,6 +360,8 @@ pub enum Command {
     },
     /// Quality review and training (answered with an id where one is made).
     Quality(crate::quality::QualityCommand),
+    /// The case engine: types, cases, their inputs and queries.
+    Case(Box<crate::cases::CaseCommand>),
 }
 
 /// What is asked of a call's recording.
@@ -464,6 +470,10 @@ pub enum Reply {
     Codes(Option<Vec<dialer::disposition::DispositionCode>>),
     /// Each erased number with its placeholder.
     Erased(Vec<(String, String)>),
+    /// Case types: name and latest version.
+    CaseTypes(Vec<(String, u32)>),
+    /// Cases as the API shows them.
+    Cases(Vec<crate::cases::CaseView>),
     /// Done.
     Done,
 }

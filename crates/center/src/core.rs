@@ -62,6 +62,8 @@ pub struct TenantCore {
     pub(crate) index: Index,
     /// The outbound dialer and what goes with it.
     pub(crate) out: Outbound,
+    /// The case engine and what goes with it.
+    pub(crate) cases: crate::cases::Cases,
     /// Agents held not ready for the dialer, with the attempt they wait for.
     pub(crate) held: std::collections::BTreeMap<u32, u64>,
     /// The tenant's time zone and holidays, once set (`tenant` settings).
@@ -89,6 +91,7 @@ impl TenantCore {
             agent_capacity: Default::default(),
             index: Index::default(),
             out: Outbound::default(),
+            cases: Default::default(),
             held: Default::default(),
             settings: None,
             quality: Default::default(),
@@ -101,6 +104,8 @@ impl TenantCore {
     /// Applies one command at `now`. On an error nothing changed.
     pub fn handle(&mut self, now: Instant, cmd: Command) -> Result<Reply, TenantError> {
         self.now_ms = now.as_millis() as i64;
+        // The case engine's timers due by now fire first, at their instants.
+        self.cases_catch_up(now);
         let res = self.apply(now, cmd);
         self.settle();
         res
@@ -113,16 +118,21 @@ impl TenantCore {
 
     /// When [`TenantCore::handle_timeout`] is next due.
     pub fn poll_timeout(&mut self) -> Option<Instant> {
-        match (self.engine.poll_timeout(), self.out.dialer.poll_timeout()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [
+            self.engine.poll_timeout(),
+            self.out.dialer.poll_timeout(),
+            self.cases.engine.poll_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Runs the timers due at `now` (offers ringing out, queue steps, the
-    /// dialer's pacing).
+    /// dialer's pacing, the case engine's timers).
     pub fn handle_timeout(&mut self, now: Instant) {
         self.now_ms = now.as_millis() as i64;
+        self.cases_catch_up(now);
         self.engine.handle_timeout(now);
         self.drain();
         self.out.catch_up(now);
@@ -193,6 +203,7 @@ impl TenantCore {
     /// and the tenant's settings.
     pub(crate) fn learn(&mut self, fact: &Fact) {
         self.index.observe(fact);
+        self.learn_case(fact);
         if let Fact::Quality { quality } = fact {
             self.quality.observe(quality);
         }
@@ -201,6 +212,9 @@ impl TenantCore {
             && let Ok(s) = crate::settings::TenantSettings::parse(document)
         {
             self.out.dialer.set_person_caps(s.person_caps());
+            self.cases
+                .engine
+                .set_calendar(crate::cases::calendar_of(&s));
             self.settings = Some(s);
         }
     }

@@ -20,6 +20,9 @@ pub enum TenantError {
     /// It exists already, or it is in the wrong state for this.
     #[error("{0}")]
     Conflict(String),
+    /// The role the user acts in may not do this (the message says what).
+    #[error("{0}")]
+    Forbidden(String),
     /// A document larger than its limit, in bytes.
     #[error("the body is larger than {0} bytes")]
     TooLarge(usize),

@@ -26,6 +26,8 @@ pub(crate) struct Disposing {
     pub new_phone: Option<String>,
     pub callback_at_ms: Option<u64>,
     pub resolved: Option<bool>,
+    pub promise_amount: Option<String>,
+    pub promise_date: Option<String>,
 }
 
 impl TenantCore {
@@ -211,9 +213,29 @@ impl TenantCore {
             new_phone,
             callback_at_ms,
             resolved,
+            promise_amount,
+            promise_date,
         } = d;
         check_name("code", &code)?;
         self.holds(interaction, by_agent)?;
+        let promise = match (promise_amount, promise_date) {
+            (Some(a), Some(d)) => Some((a, d)),
+            (None, None) => None,
+            (None, _) => {
+                return Err(TenantError::field(
+                    "promise_amount",
+                    "give it with promise_date",
+                ));
+            }
+            (_, None) => {
+                return Err(TenantError::field(
+                    "promise_date",
+                    "give it with promise_amount",
+                ));
+            }
+        };
+        // A case's part is checked before anything changes.
+        let case = self.check_case_disposition(interaction, &code, promise)?;
         let called = self.called_number(interaction);
         let given = new_phone.clone();
         let effects = self
@@ -222,10 +244,14 @@ impl TenantCore {
         self.clean_record(interaction, &code, &effects, called, given.as_deref(), &by);
         self.push(Fact::DispositionSet {
             interaction: InteractionId(interaction as u64),
-            code,
-            by,
+            code: code.clone(),
+            by: by.clone(),
             resolved,
         });
+        // The call's disposition moves its case, in the same batch.
+        if let Some(case) = case {
+            self.case_disposition(case, interaction, &code, &by, by_agent.is_some());
+        }
         Ok(Reply::Done)
     }
 

@@ -28,6 +28,10 @@
 //!   occupancy), one definition each, for the simulator and the wallboard.
 //! - [`settings`]: the tenant's time zone and holiday calendar.
 //! - [`quality`]: evaluations and training playlists, numbered and recorded.
+//! - [`cases`]: the case engine (crate `workflow`) driven by the core: its
+//!   inputs and types logged and replayed, its timers fired at their
+//!   instants, its orders carried out (tasks, contacts, letters), call
+//!   dispositions given to it.
 //! - [`Setup`] (`configure`): routing set up from compiled settings, for a
 //!   shell that keeps no log (the simulator).
 //! - Recovery (`replay`): a fresh core fed the log's facts in order, then
@@ -38,6 +42,7 @@ mod apply;
 pub mod callbacks;
 mod calls;
 mod campaigns;
+pub mod cases;
 pub mod command;
 mod configure;
 mod consents;

@@ -22,7 +22,10 @@ impl TenantCore {
     pub fn replay(&mut self, at_ms: i64, fact: &Fact) -> Result<(), TenantError> {
         self.now_ms = at_ms;
         self.out.replaying = true;
+        self.cases.replaying = true;
         let at = self.now();
+        // The case engine's timers due by then fired live before this fact.
+        self.cases_catch_up(at);
         self.learn(fact);
         let res = match fact {
             Fact::Routing { event } => {
@@ -71,6 +74,7 @@ impl TenantCore {
                 self.replay_erased(customers, numbers);
                 Ok(())
             }
+            Fact::CaseTypeSet { .. } | Fact::CaseInput { .. } => self.replay_case(at, fact),
             _ => Ok(()),
         };
         while self.engine.poll_output().is_some() {}
@@ -79,9 +83,15 @@ impl TenantCore {
         res
     }
 
-    /// After the last fact: the dialer's timers fire up to `now`, as the
-    /// live core's did (nothing is emitted).
+    /// After the last fact: the dialer's and the case engine's timers fire
+    /// up to `now`, as the live core's did (nothing is emitted).
     pub fn replay_until(&mut self, now: Instant) {
+        self.dialer_until(now);
+        self.cases.replaying = true;
+        self.cases_catch_up(now);
+    }
+
+    fn dialer_until(&mut self, now: Instant) {
         self.out.replaying = true;
         self.out.catch_up(now);
         self.out.facts.clear();
@@ -104,9 +114,10 @@ impl TenantCore {
 
     /// The tenant starts again at `now`, after the last fact replayed.
     pub fn resume(&mut self, now: Instant) {
-        self.replay_until(now);
+        self.dialer_until(now);
         self.now_ms = now.as_millis() as i64;
         self.out.replaying = false;
+        self.cases.replaying = false;
         // Agents' desktops must sign in again: say so in the log.
         for i in 0..self.agent_states.len() {
             if self.agent_states[i] != AgentState::Offline {
@@ -127,6 +138,11 @@ impl TenantCore {
         }
         self.pause_after_restart(now);
         self.flush_out();
+        // Case timers that came due while the tenant was down fire now, and
+        // what they order is carried out (logged, unlike the dialer's).
+        self.cases.replaying = false;
+        self.cases_catch_up(now);
+        self.settle();
     }
 
     /// How many interactions wait again after [`TenantCore::resume`].

@@ -35,6 +35,16 @@ pub struct Snapshot {
     pub dialer_due: Option<model::Instant>,
     /// The tenant's settings.
     pub settings: Option<crate::settings::TenantSettings>,
+    /// Cases as the API shows them (state, flags, fields, money, promises).
+    pub cases: Vec<crate::cases::CaseView>,
+    /// Case types and their latest versions.
+    pub case_types: Vec<(String, u32)>,
+    /// The case engine's timers pending, and when it is next due.
+    pub case_timers: (usize, Option<model::Instant>),
+    /// The case each interaction carries.
+    pub case_interactions: BTreeMap<i64, u64>,
+    /// The contacts each case was given in campaigns.
+    pub case_contacts: BTreeMap<u64, Vec<(u32, u64)>>,
 }
 
 fn strings(v: &[std::sync::Arc<str>]) -> Vec<String> {
@@ -89,6 +99,19 @@ impl TenantCore {
             attempts: self.out.attempts.iter().map(|(k, v)| (*k, *v)).collect(),
             dialer_due: self.out.dialer.poll_timeout(),
             settings: self.settings.clone(),
+            cases: self
+                .cases
+                .engine
+                .cases()
+                .map(|c| self.case_view(c))
+                .collect(),
+            case_types: self.case_types(),
+            case_timers: (
+                self.cases.engine.timers_pending(),
+                self.cases.engine.poll_timeout(),
+            ),
+            case_interactions: self.cases.interactions.clone(),
+            case_contacts: self.cases.contacts.clone(),
         }
     }
 }

@@ -2,7 +2,8 @@
 //! seed drives random commands (creations, offers answered, transfers,
 //! consults, sign-in/out, state changes, campaigns started, paused and
 //! stopped, dispositions, callbacks, callbacks promised by agents, manual
-//! calls, the line's results), random time steps
+//! calls, the line's results, cases with debts, payments, promises, moves
+//! and flags, whose timers order tasks, letters and contacts), random time steps
 //! and restarts. At a restart a fresh core is fed the facts so far; it must
 //! equal the live one (its durable state), and then it carries on as the
 //! live core. After every step: routing's invariants; no contact dialled
@@ -79,6 +80,11 @@ fn a_run_does_real_work() {
     assert!(total.callbacks > 0, "{total:?}");
     assert!(total.promised > 3, "{total:?}");
     assert!(total.manual_placed > 0, "{total:?}");
+    assert!(total.cases > 20, "{total:?}");
+    assert!(total.case_inputs > 60, "{total:?}");
+    assert!(total.case_timer_facts > 5, "{total:?}");
+    assert!(total.case_tasks > 3, "{total:?}");
+    assert!(total.case_letters > 3, "{total:?}");
 }
 
 #[test]

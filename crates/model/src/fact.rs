@@ -287,6 +287,54 @@ pub enum Fact {
         /// What happened.
         quality: crate::quality::QualityFact,
     },
+    /// An input the case engine accepted (see [`crate::case`]): a
+    /// `workflow::Input` as JSON (this crate cannot name the engine's types,
+    /// the engine depends on it), parsed back and given to the engine again
+    /// on replay, at the fact's instant.
+    CaseInput {
+        /// The `workflow::Input`, serialised.
+        input: serde_json::Value,
+        /// For a new case: the customer record of its debtor.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        customer: Option<i64>,
+    },
+    /// A case type was loaded (the next version of `name`); replayed.
+    CaseTypeSet {
+        /// Its name.
+        name: String,
+        /// The TOML document.
+        document: String,
+    },
+    /// A change to a case with its cause, as the case engine said it (a
+    /// `workflow::CaseFact` as JSON): history and projections; ignored on
+    /// replay (the engine says it again from the inputs).
+    CaseFact {
+        /// The case.
+        case: u64,
+        /// The `workflow::CaseFact`, serialised.
+        entry: serde_json::Value,
+    },
+    /// An action the case engine ordered, as the core carried it out.
+    CaseAction {
+        /// The case.
+        case: u64,
+        /// The `workflow::Action`, serialised.
+        action: serde_json::Value,
+        /// What came of it.
+        outcome: crate::case::ActionOutcome,
+    },
+    /// A letter or an e-mail to the debtor was ordered from a template
+    /// (rendering and sending come later).
+    CaseLetterOrdered {
+        /// The case.
+        case: u64,
+        /// The template's name.
+        template: String,
+        /// The language to write it in.
+        language: String,
+        /// On paper or by e-mail.
+        medium: crate::case::LetterMedium,
+    },
 }
 
 /// A contact of a campaign's list, as loaded.
@@ -731,6 +779,15 @@ pub enum DialerStep {
         agent: u32,
         /// The contact (loaded with `manual`).
         contact: u64,
+    },
+    /// A contact closed from outside its campaign (its case is over).
+    CloseContact {
+        /// Which campaign.
+        campaign: u32,
+        /// The contact.
+        contact: u64,
+        /// Why (`case_paid`…).
+        reason: String,
     },
     /// The agent accepted a previewed contact.
     PreviewAccept {

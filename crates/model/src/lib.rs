@@ -20,8 +20,10 @@
 //! - [`state`]: where an interaction stands and what an agent does, as kinds.
 //! - [`outbound`]: contacts, phone numbers, consent and dispositions for the dialer.
 //! - [`quality`]: evaluation forms, evaluations and their scores, training playlists.
+//! - [`case`]: what the tenant core did with the case engine's orders (the engine's own inputs and facts are in the log as JSON).
 
 pub mod attributes;
+pub mod case;
 pub mod channel;
 pub mod consent;
 pub mod customer;

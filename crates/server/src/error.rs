@@ -284,6 +284,7 @@ impl From<center::TenantError> for ApiError {
             E::NotFound(what) => ApiError::not_found(&what),
             E::Field { field, message } => ApiError::field(&field, message),
             E::Conflict(m) => ApiError::conflict(m),
+            E::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, "forbidden", m),
             E::TooLarge(limit) => ApiError::too_large(limit),
             E::Internal(m) => ApiError::internal(m),
         }

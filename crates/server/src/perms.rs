@@ -77,6 +77,14 @@ pub enum Action {
     TrainingRead,
     /// Make and change training playlists.
     TrainingManage,
+    /// Read case types and cases, with their history (agents: cases of
+    /// customers of their own work).
+    CasesRead,
+    /// Create cases, move them, set flags, record promises and payments
+    /// (agents: on their own work's cases, moves as the case type allows).
+    CasesWork,
+    /// Load case types.
+    CasesManage,
 }
 
 use Role::{Admin, Agent, Analyst, Client, Provider, Supervisor};
@@ -121,6 +129,9 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::QualityAcknowledge, &[Agent]),
     (Action::TrainingRead, &[Admin, Supervisor, Agent]),
     (Action::TrainingManage, &[Admin, Supervisor]),
+    (Action::CasesRead, &[Admin, Supervisor, Agent]),
+    (Action::CasesWork, &[Admin, Supervisor, Agent]),
+    (Action::CasesManage, &[Admin]),
 ];
 
 impl Action {
@@ -159,6 +170,9 @@ impl Action {
             Action::QualityAcknowledge => "quality.acknowledge",
             Action::TrainingRead => "training.read",
             Action::TrainingManage => "training.manage",
+            Action::CasesRead => "cases.read",
+            Action::CasesWork => "cases.work",
+            Action::CasesManage => "cases.manage",
         }
     }
 
@@ -197,6 +211,9 @@ impl Action {
             Action::QualityAcknowledge => "acknowledge evaluations",
             Action::TrainingRead => "open training playlists",
             Action::TrainingManage => "manage training playlists",
+            Action::CasesRead => "read cases",
+            Action::CasesWork => "work on cases",
+            Action::CasesManage => "load case types",
         }
     }
 }
@@ -209,6 +226,8 @@ pub const OWN_WORK: &[(Action, Role)] = &[
     (Action::InteractionsWork, Agent),
     (Action::CustomersRead, Agent),
     (Action::QualityRead, Agent),
+    (Action::CasesRead, Agent),
+    (Action::CasesWork, Agent),
 ];
 
 /// Whether a role may do an action only on its own work.
@@ -608,6 +627,60 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/customers/{id}/consents",
         Some(Action::CustomersWrite),
         "Record consent given or withdrawn {purpose, channel, granted, at?, source, evidence?}",
+    ),
+    r(
+        "GET",
+        "/api/v1/case-types",
+        Some(Action::CasesRead),
+        "Case types: name, latest version (the shipped `collections` is there for every tenant)",
+    ),
+    r(
+        "PUT",
+        "/api/v1/case-types/{name}",
+        Some(Action::CasesManage),
+        "Load a case type {document: TOML} as its next version (a mistake names its line and field)",
+    ),
+    r(
+        "GET",
+        "/api/v1/cases",
+        Some(Action::CasesRead),
+        "Cases (?state=&flag=&q= reference, debtor's name, phone or external id; &limit=)",
+    ),
+    r(
+        "POST",
+        "/api/v1/cases",
+        Some(Action::CasesWork),
+        "Create a case {type, reference, customer_id or debtor {name, phone}, owner, fields, debts}",
+    ),
+    r(
+        "GET",
+        "/api/v1/cases/{id}",
+        Some(Action::CasesRead),
+        "A case: state, flags, fields, money, debts, payments, promises, and its history with causes",
+    ),
+    r(
+        "POST",
+        "/api/v1/cases/{id}/transition",
+        Some(Action::CasesWork),
+        "Move a case {to, note} (as the case type allows the role)",
+    ),
+    r(
+        "POST",
+        "/api/v1/cases/{id}/flags",
+        Some(Action::CasesWork),
+        "Set and clear a case's flags {set, clear}",
+    ),
+    r(
+        "POST",
+        "/api/v1/cases/{id}/promises",
+        Some(Action::CasesWork),
+        "Record a promise to pay {amount, due_date}",
+    ),
+    r(
+        "POST",
+        "/api/v1/cases/{id}/payments",
+        Some(Action::CasesWork),
+        "Record a payment {amount, currency, date, reference, id?} (until the bank import)",
     ),
     r(
         "GET",

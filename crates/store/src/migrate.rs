@@ -65,6 +65,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "quality",
         include_str!("../migrations/0014_quality.sql"),
     ),
+    (15, "cases", include_str!("../migrations/0015_cases.sql")),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises concurrent start-ups.

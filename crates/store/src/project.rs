@@ -31,6 +31,7 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
     "email_threads",
     "evaluations",
     "playlists",
+    "case_log",
 ];
 
 fn id(v: u64) -> i64 {
@@ -458,6 +459,18 @@ pub(crate) async fn apply(
             }
         }
         Fact::Quality { quality } => crate::quality::project(tx, t, (seq, r.at), quality).await?,
+        Fact::CaseFact { case, .. }
+        | Fact::CaseAction { case, .. }
+        | Fact::CaseLetterOrdered { case, .. } => {
+            sqlx::query("INSERT INTO case_log (tenant_id, case_id, seq) VALUES ($1, $2, $3)")
+                .bind(t.id)
+                .bind(id(*case))
+                .bind(seq)
+                .execute(&mut **tx)
+                .await?;
+        }
+        // Read back with the whole log when the core starts.
+        Fact::CaseInput { .. } | Fact::CaseTypeSet { .. } => {}
         // The log is the record of calls; no projection yet.
         Fact::Call { .. } => {}
         // Read back by kind when the dialer starts.

@@ -327,6 +327,7 @@ pub(crate) fn columns(table: &str) -> Vec<&'static str> {
             .split(", ")
             .chain(["updated_seq"])
             .collect(),
+        "case_log" => vec!["case_id", "seq"],
         _ => vec![],
     }
 }
@@ -344,6 +345,7 @@ pub(crate) fn key_columns(table: &str) -> &'static str {
         "tenant_settings" => "name",
         "campaign_contacts" => "campaign_id, id",
         "email_threads" => "message_id",
+        "case_log" => "case_id, seq",
         _ => "id",
     }
 }
@@ -379,6 +381,32 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.into_iter().map(recorded_of).collect()
+    }
+
+    /// The facts of one case (`case_fact`, `case_action`,
+    /// `case_letter_ordered`), in log order, the latest `limit` (at most
+    /// [`crate::EVENTS_PAGE_MAX`]).
+    pub async fn case_facts(
+        &self,
+        t: &Tenant,
+        case: i64,
+        limit: i64,
+    ) -> Result<Vec<crate::Recorded>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT e.seq, e.at, e.body FROM case_log c JOIN events e ON e.tenant_id = c.tenant_id AND e.seq = c.seq \
+             WHERE c.tenant_id = $1 AND c.case_id = $2 ORDER BY c.seq DESC LIMIT $3",
+        )
+        .bind(t.id)
+        .bind(case)
+        .bind(limit.clamp(1, crate::EVENTS_PAGE_MAX))
+        .fetch_all(self.pool())
+        .await?;
+        let mut out: Vec<crate::Recorded> = rows
+            .into_iter()
+            .map(recorded_of)
+            .collect::<Result<_, _>>()?;
+        out.reverse();
+        Ok(out)
     }
 
     /// Interactions not ended, in the order they were created (for recovery).

@@ -164,6 +164,15 @@ fn dialer_input(step: &DialerStep) -> Result<Option<Input>, TenantError> {
             agent: AgentId(*agent),
             contact: ContactId(*contact),
         },
+        DialerStep::CloseContact {
+            campaign,
+            contact,
+            reason,
+        } => Input::CloseContact {
+            campaign: CampaignId(*campaign),
+            contact: ContactId(*contact),
+            reason: reason.as_str().into(),
+        },
         DialerStep::PreviewAccept { attempt } => Input::PreviewAccept {
             attempt: AttemptId(*attempt),
         },
@@ -433,16 +442,17 @@ impl Outbound {
                 manual: c.manual,
             });
         }
-        self.dialer
-            .handle(
-                now,
-                Input::LoadContacts {
-                    campaign: CampaignId(campaign),
-                    list: ListId(0),
-                    contacts: inputs,
-                },
-            )
-            .map_err(|e| TenantError::conflict(e.to_string()))?;
+        let load = Input::LoadContacts {
+            campaign: CampaignId(campaign),
+            list: ListId(0),
+            contacts: inputs,
+        };
+        if let Err(e) = self.dialer.handle(now, load) {
+            // Refused, the dialer woke at `now` all the same: a tick, as
+            // for any refused input, so a replay wakes it there too.
+            self.step_done(DialerStep::Tick, true);
+            return Err(TenantError::conflict(e.to_string()));
+        }
         if !self.replaying {
             self.facts.push(Fact::CampaignContacts {
                 campaign,

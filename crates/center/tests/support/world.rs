@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use center::cases::CaseCommand;
 use center::command::{CallAction, NewInteractionReq, TransferTo};
 use center::index::InteractionState;
 use center::outbound::{CampaignCommand, CampaignDoc, ContactReq, LineOrder};
@@ -33,6 +34,64 @@ name = "outbound"
 wrap_up_s = 3
 "#;
 
+/// A case type with timers in minutes, so that runs of a few minutes fire
+/// them: an SLA that orders a task and a letter, a timer that starts the
+/// contact and orders an e-mail.
+const CASE_TYPE: &str = r#"
+flags = ["vip"]
+[collections]
+grace_days = 0
+campaign = "a"
+[[states]]
+name = "open"
+initial = true
+sla = "2m"
+[[states]]
+name = "working"
+[[states]]
+name = "promised"
+[[states]]
+name = "paid"
+final = true
+[[transitions]]
+from = ["open", "promised"]
+to = "working"
+roles = ["agent", "supervisor", "system"]
+[[transitions]]
+from = ["open", "working"]
+to = "promised"
+roles = ["agent", "system"]
+[[transitions]]
+from = ["*"]
+to = "paid"
+roles = ["system"]
+guard = "balance <= 0"
+[[triggers]]
+name = "late"
+on = "sla_passed"
+state = "open"
+do = [{ action = "task", title = "late case", skill = "support", priority = 3, due_in = "1h" }, { action = "letter", template = "late" }]
+[[triggers]]
+name = "promised"
+on = "promise_made"
+do = [{ action = "transition", to = "promised" }]
+[[triggers]]
+name = "paid"
+on = "payment"
+when = "balance <= 0"
+do = [{ action = "transition", to = "paid" }, { action = "stop_contact" }]
+[[triggers]]
+name = "nudge"
+on = "timer"
+timer = "nudge"
+do = [{ action = "start_contact" }, { action = "email", template = "nudge" }]
+[[timers]]
+name = "nudge"
+after = "1m"
+from = "state_entered"
+state = "working"
+"#;
+
 /// What a run did, to check that the seeds exercise something.
 #[derive(Debug, Default, Clone)]
 pub struct Stats {
@@ -45,6 +104,11 @@ pub struct Stats {
     pub callbacks: u64,
     pub promised: u64,
     pub manual_placed: u64,
+    pub cases: u64,
+    pub case_inputs: u64,
+    pub case_timer_facts: u64,
+    pub case_tasks: u64,
+    pub case_letters: u64,
 }
 
 impl Stats {
@@ -58,6 +122,11 @@ impl Stats {
         self.callbacks += o.callbacks;
         self.promised += o.promised;
         self.manual_placed += o.manual_placed;
+        self.cases += o.cases;
+        self.case_inputs += o.case_inputs;
+        self.case_timer_facts += o.case_timer_facts;
+        self.case_tasks += o.case_tasks;
+        self.case_letters += o.case_letters;
     }
 }
 
@@ -84,6 +153,10 @@ pub struct World {
     /// Live answers and abandons per campaign (the run stays in one day).
     abandons: HashMap<u32, (u32, u32)>,
     stats: Stats,
+}
+
+fn case(cmd: CaseCommand) -> Command {
+    Command::Case(Box::new(cmd))
 }
 
 fn settings(mode: &str, team: &str) -> CampaignDoc {
@@ -176,6 +249,10 @@ impl World {
         }
         self.ok(Command::AttachLine);
         self.line_attached = true;
+        self.ok(case(CaseCommand::SetType {
+            name: "sim".into(),
+            document: CASE_TYPE.into(),
+        }));
     }
 
     pub fn stats(&self) -> Stats {
@@ -235,9 +312,7 @@ impl World {
 
     fn check_fact(&mut self, fact: &Fact) {
         let (Fact::Routing { event } | Fact::Outbound { event }) = fact else {
-            if let Fact::InteractionOpened { .. } = fact {
-                self.stats.created += 1;
-            }
+            self.count_case(fact);
             return;
         };
         match &event.kind {
@@ -338,6 +413,26 @@ impl World {
         }
     }
 
+    fn count_case(&mut self, fact: &Fact) {
+        match fact {
+            Fact::InteractionOpened { .. } => self.stats.created += 1,
+            Fact::CaseInput { input, .. } => {
+                self.stats.case_inputs += 1;
+                self.stats.cases += u64::from(input["input"] == "create_case");
+            }
+            Fact::CaseFact { entry, .. } => {
+                let by = &entry["cause"]["by"];
+                self.stats.case_timer_facts += u64::from(by == "sla" || by == "timer");
+            }
+            Fact::CaseAction {
+                outcome: model::case::ActionOutcome::TaskCreated { .. },
+                ..
+            } => self.stats.case_tasks += 1,
+            Fact::CaseLetterOrdered { .. } => self.stats.case_letters += 1,
+            _ => {}
+        }
+    }
+
     /// Routing's invariants and the world's own after a step.
     fn check(&mut self) {
         if let Err(e) = self.core.engine().check_invariants(self.now()) {
@@ -390,7 +485,8 @@ impl World {
             66..68 => self.abandon(),
             68..72 => self.campaign(),
             72..85 => self.line(),
-            85..98 => self.advance(),
+            85..94 => self.advance(),
+            94..98 => self.case_step(),
             98 if self.rng.random_bool(0.5) => self.restart(),
             _ => self.advance(),
         }
@@ -420,6 +516,78 @@ impl World {
             idempotency_key: key,
             chat_secret_hash: None,
         })));
+    }
+
+    /// A random case command: a new case with debts, a payment, a promise,
+    /// a move, flags; many are refused (unknown cases, closed ones), which
+    /// must change nothing.
+    fn case_step(&mut self) {
+        let n = self.core.cases().engine().cases().count() as u64;
+        let id = workflow::CaseId(self.rng.random_range(1..=n.max(1)));
+        let agent = || workflow::Actor::new("agent", workflow::Role::Agent);
+        let eur = workflow::Currency::parse("EUR").expect("a currency");
+        let today = self.core.cases().engine().calendar().date(self.now());
+        let cents = |w: &mut World| workflow::Amount::cents(w.rng.random_range(100..20_000));
+        let input = match self.rng.random_range(0..6) {
+            0 | 1 => {
+                let debts = (0..self.rng.random_range(1..3))
+                    .map(|_| workflow::NewDebt {
+                        principal: cents(self),
+                        fees: workflow::Amount::ZERO,
+                        interest: workflow::Amount::ZERO,
+                        currency: eur,
+                        due_date: today,
+                        creditor: "acme".into(),
+                    })
+                    .collect();
+                let new = workflow::NewCase {
+                    reference: format!("R-{}", self.rng.random_range(0..40)),
+                    case_type: "sim".into(),
+                    debtor: "debtor".into(),
+                    currency: eur,
+                    owner: None,
+                    fields: Vec::new(),
+                    debts,
+                    by: workflow::Origin::User(agent()),
+                };
+                let customer = Some(self.rng.random_range(1..=5));
+                let _ = self.cmd(case(CaseCommand::Create {
+                    case: Box::new(new),
+                    customer,
+                    phone: None,
+                }));
+                return;
+            }
+            2 => workflow::Input::Payment {
+                case: id,
+                payment: workflow::NewPayment {
+                    id: format!("p{}", self.rng.random_range(0..1_000)),
+                    amount: cents(self),
+                    currency: eur,
+                    date: today,
+                    reference: "bank".into(),
+                },
+            },
+            3 => workflow::Input::Promise {
+                case: id,
+                amount: cents(self),
+                due_date: today + chrono::Days::new(self.rng.random_range(0..2)),
+                by: agent(),
+            },
+            4 => workflow::Input::Transition {
+                case: id,
+                to: "working".into(),
+                by: agent(),
+                note: None,
+            },
+            _ => workflow::Input::SetFlags {
+                case: id,
+                set: vec!["vip".into()],
+                clear: Vec::new(),
+                by: agent(),
+            },
+        };
+        let _ = self.cmd(case(CaseCommand::Input(Box::new(input))));
     }
 
     fn agent_state(&mut self) {
@@ -517,6 +685,8 @@ impl World {
             new_phone: None,
             callback_at_ms: None,
             resolved: None,
+            promise_amount: None,
+            promise_date: None,
         });
     }
 
@@ -723,6 +893,17 @@ impl World {
                     format!("{:?}", b.attempts),
                 ),
                 ("names", format!("{:?}", a.names), format!("{:?}", b.names)),
+                ("cases", format!("{:?}", a.cases), format!("{:?}", b.cases)),
+                (
+                    "case_timers",
+                    format!("{:?} {:?}", a.case_timers, a.case_types),
+                    format!("{:?} {:?}", b.case_timers, b.case_types),
+                ),
+                (
+                    "case_interactions",
+                    format!("{:?}", a.case_interactions),
+                    format!("{:?}", b.case_interactions),
+                ),
                 (
                     "dialer_due",
                     format!("{:?}", a.dialer_due),

@@ -111,6 +111,17 @@ pub enum Input {
         /// Who took it.
         agent: AgentId,
     },
+    /// Close a contact for good, from outside the campaign (its case was
+    /// paid or closed): `contact_closed` with the reason. Refused while the
+    /// contact is in a call or a preview; a closed contact stays closed.
+    CloseContact {
+        /// Which campaign.
+        campaign: CampaignId,
+        /// Which contact.
+        contact: ContactId,
+        /// Why (`case_paid`…).
+        reason: Box<str>,
+    },
     /// A live-answered call reached no agent within 2 s (the recorded message was played).
     Abandoned {
         /// Which attempt.

@@ -2,6 +2,7 @@
 //! the gate decides on its numbers as for any call, and the call is placed
 //! reserved for the agent who dials, or the contact is closed with the
 //! gate's decisions logged (a manual call is never redialled by the dialer).
+//! And a contact closed from outside the campaign (its case is over).
 
 use model::AgentId;
 use model::ids::ContactId;
@@ -13,6 +14,23 @@ use super::{Ctx, InputError};
 use crate::contact::Stage;
 
 impl Campaign {
+    /// Closes a contact for a reason from outside the campaign (see
+    /// [`crate::Input::CloseContact`]).
+    pub fn close_from_outside(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        contact: ContactId,
+        reason: Box<str>,
+    ) -> Result<(), InputError> {
+        let idx = self.contact_idx(contact)?;
+        let c = &self.contacts[idx as usize];
+        if c.stage.attempt().is_some() {
+            return Err(InputError::ContactBusy(contact));
+        }
+        self.close(ctx, idx, ContactEnd::Exhausted, String::from(reason).into());
+        Ok(())
+    }
+
     /// Dials a manual contact for a free agent of the campaign.
     pub fn manual_dial(
         &mut self,

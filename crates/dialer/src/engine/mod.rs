@@ -355,6 +355,16 @@ impl Dialer {
                     .ok_or(InputError::UnknownCampaign(campaign))?
                     .schedule_callback(&mut ctx, contact, callback)
             }
+            Input::CloseContact {
+                campaign,
+                contact,
+                reason,
+            } => {
+                let (mut ctx, cs) = self.ctx();
+                cs.get_mut(&campaign)
+                    .ok_or(InputError::UnknownCampaign(campaign))?
+                    .close_from_outside(&mut ctx, contact, reason)
+            }
             Input::ManualDial {
                 campaign,
                 agent,
@@ -517,6 +527,14 @@ impl CampaignView<'_> {
     /// Contacts not yet in a final state.
     pub fn open_contacts(&self) -> usize {
         self.c.open_contacts
+    }
+
+    /// Whether a contact exists and is not closed.
+    pub fn contact_open(&self, id: ContactId) -> bool {
+        self.c
+            .index
+            .get(&id)
+            .is_some_and(|i| !self.c.contacts[*i as usize].is_closed())
     }
 
     /// How a contact ended, if it did.

@@ -237,6 +237,8 @@ async fn network(
                         new_phone: None,
                         callback_at_ms: None,
                         resolved: None,
+                        promise_amount: None,
+                        promise_date: None,
                     })
                     .await;
             }
@@ -368,6 +370,8 @@ async fn bot_work(h: TenantHandle, agent: i64, interaction: i64, mut rng: Rng) {
                 new_phone: None,
                 callback_at_ms: None,
                 resolved: None,
+                promise_amount: None,
+                promise_date: None,
             })
             .await;
     }

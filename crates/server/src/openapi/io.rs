@@ -14,7 +14,7 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::Schema;
 
 use crate::routes::{
-    agents, audit, calibration, calls, campaigns, chat, consents, customers, dial, imports,
+    agents, audit, calibration, calls, campaigns, cases, chat, consents, customers, dial, imports,
     interactions, mailboxes, playlists, quality, queries, records, routing, sessions, sync, tokens,
     two_factor, webhooks,
 };
@@ -99,6 +99,9 @@ const CALIBRATION: &[(u16, Content)] = &[(200, Json(schema::<calibration::Calibr
 const PLAYLIST_MADE: &[(u16, Content)] = &[(201, Json(schema::<playlists::PlaylistMade>))];
 /// One playlist.
 const PLAYLIST: &[(u16, Content)] = &[(200, Json(schema::<store::quality::PlaylistView>))];
+
+/// A case with its history.
+const CASE: &[(u16, Content)] = &[(200, Json(schema::<cases::CaseDetail>))];
 
 /// What each route takes and answers (routes not listed: not described yet).
 pub const IO: &[Io] = &[
@@ -790,6 +793,56 @@ pub const IO: &[Io] = &[
         "/api/v1/playlists/{id}/items/{n}/recording",
         Empty,
         &[(200, Media("audio/wav"))],
+    ),
+    // Cases.
+    io(
+        "GET",
+        "/api/v1/case-types",
+        Empty,
+        &[(200, Json(schema::<cases::Types>))],
+    ),
+    io(
+        "PUT",
+        "/api/v1/case-types/{name}",
+        Json(schema::<cases::TypeBody>),
+        &[(200, Json(schema::<cases::TypeInfo>))],
+    ),
+    io(
+        "GET",
+        "/api/v1/cases",
+        Empty,
+        &[(200, Json(schema::<cases::Cases>))],
+    ),
+    io(
+        "POST",
+        "/api/v1/cases",
+        Json(schema::<cases::NewCaseBody>),
+        CREATED_ID,
+    ),
+    io("GET", "/api/v1/cases/{id}", Empty, CASE),
+    io(
+        "POST",
+        "/api/v1/cases/{id}/transition",
+        Json(schema::<cases::TransitionBody>),
+        CASE,
+    ),
+    io(
+        "POST",
+        "/api/v1/cases/{id}/flags",
+        Json(schema::<cases::FlagsBody>),
+        CASE,
+    ),
+    io(
+        "POST",
+        "/api/v1/cases/{id}/promises",
+        Json(schema::<cases::PromiseBody>),
+        CASE,
+    ),
+    io(
+        "POST",
+        "/api/v1/cases/{id}/payments",
+        Json(schema::<cases::PaymentBody>),
+        CASE,
     ),
 ];
 

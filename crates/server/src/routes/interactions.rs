@@ -310,6 +310,13 @@ pub struct DispositionBody {
     /// Whether the customer's need was resolved in this contact.
     #[serde(default)]
     pub resolved: Option<bool>,
+    /// With the code `promise` on a case's call: the amount promised (a
+    /// decimal string, in the case's currency).
+    #[serde(default)]
+    pub promise_amount: Option<String>,
+    /// With `promise_amount`: the date promised (YYYY-MM-DD).
+    #[serde(default)]
+    pub promise_date: Option<String>,
 }
 
 /// `POST /api/v1/interactions/{id}/disposition`.
@@ -342,6 +349,8 @@ pub async fn disposition(
             new_phone: req.new_phone,
             callback_at_ms,
             resolved: req.resolved,
+            promise_amount: req.promise_amount,
+            promise_date: req.promise_date,
         })
         .await?;
     Ok(axum::Json(view(&st, t, id).await?).into_response())

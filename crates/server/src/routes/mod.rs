@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calibration;
 pub mod calls;
 pub mod campaigns;
+pub mod cases;
 pub mod chat;
 pub mod consents;
 pub mod customers;
@@ -490,6 +491,14 @@ pub fn router(state: AppState) -> Router {
             post(campaigns::preview_accept),
         )
         .route("/api/v1/previews/{id}/skip", post(campaigns::preview_skip))
+        .route("/api/v1/case-types", get(cases::types))
+        .route("/api/v1/case-types/{name}", put(cases::set_type))
+        .route("/api/v1/cases", get(cases::list).post(cases::create))
+        .route("/api/v1/cases/{id}", get(cases::one))
+        .route("/api/v1/cases/{id}/transition", post(cases::transition))
+        .route("/api/v1/cases/{id}/flags", post(cases::flags))
+        .route("/api/v1/cases/{id}/promises", post(cases::promise))
+        .route("/api/v1/cases/{id}/payments", post(cases::payment))
         .merge(quality::routes())
         .route("/chat/{tenant}", get(crate::ui::chat::page))
         .route("/chat/{tenant}/start", post(chat::start))

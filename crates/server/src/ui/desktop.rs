@@ -466,6 +466,8 @@ pub async fn disposition(
         new_phone: None,
         callback_at_ms,
         resolved: None,
+        promise_amount: None,
+        promise_date: None,
     })
     .await?;
     if d.effect == Some(Effect::DoNotCall)

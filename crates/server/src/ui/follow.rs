@@ -57,6 +57,11 @@ const SERVER: &[&str] = &[
     "quality.acknowledged",
     "quality.playlist_set",
     "quality.playlist_removed",
+    "case_input",
+    "case_type_set",
+    "case_fact",
+    "case_action",
+    "case_letter_ordered",
 ];
 
 /// The switch's facts about calls.

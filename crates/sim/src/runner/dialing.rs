@@ -774,6 +774,8 @@ impl Sim<'_> {
                 new_phone: None,
                 callback_at_ms: None,
                 resolved: None,
+                promise_amount: None,
+                promise_date: None,
             },
         );
     }

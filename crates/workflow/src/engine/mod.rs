@@ -132,6 +132,17 @@ impl Engine {
         Ok(version as u32)
     }
 
+    /// The names of the types loaded, in the order they were first loaded.
+    pub fn type_names(&self) -> impl Iterator<Item = &str> {
+        self.families.iter().map(|f| &*f.name)
+    }
+
+    /// How many timers are pending (SLAs, relative and calendar timers,
+    /// promises' dates).
+    pub fn timers_pending(&self) -> usize {
+        self.timers.len()
+    }
+
     /// The latest version of a type.
     pub fn case_type(&self, name: &str) -> Option<&CaseType> {
         let f = self.families.iter().find(|f| &*f.name == name)?;

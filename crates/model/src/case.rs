@@ -1,0 +1,49 @@
+//! Cases in the tenant's log. The case engine (crate `workflow`) depends on
+//! this crate, so the log keeps its inputs and facts as JSON
+//! ([`crate::fact::Fact::CaseInput`], [`crate::fact::Fact::CaseFact`]); what
+//! the tenant core did with the engine's orders is typed here.
+
+use serde::{Deserialize, Serialize};
+
+use crate::InteractionId;
+
+/// What came of an action the case engine ordered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ActionOutcome {
+    /// A `task` interaction was created and given to routing.
+    TaskCreated {
+        /// The interaction.
+        interaction: InteractionId,
+    },
+    /// The debtor was added as a contact of a campaign.
+    ContactAdded {
+        /// The campaign.
+        campaign: u32,
+        /// The contact's id in it.
+        contact: u64,
+    },
+    /// The case's contacts were closed in their campaigns (those in a
+    /// call or a preview now are left to their campaign).
+    ContactsClosed {
+        /// (campaign, contact) pairs closed.
+        closed: Vec<(u32, u64)>,
+    },
+    /// A letter or an e-mail was ordered (`case_letter_ordered` follows).
+    LetterOrdered,
+    /// The core could not carry it out, and says why.
+    Refused {
+        /// Why, for people.
+        reason: String,
+    },
+}
+
+/// How a letter reaches the debtor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LetterMedium {
+    /// On paper.
+    Letter,
+    /// By e-mail.
+    Email,
+}
