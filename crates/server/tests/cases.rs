@@ -382,9 +382,22 @@ async fn a_case_goes_from_creation_to_paid_through_the_api() {
     assert_eq!(e.store.projection_snapshot(&t).await.unwrap(), live);
 
     // An agent sees only their own work's cases.
+    agent_ana(&e, &t, &mut admin).await;
+    let mut ana = common::api_session(&e.app, None, "ana", "ana's long password").await;
+    let r = ana.get("/api/v1/cases").await.unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    assert_eq!(r.json()["cases"], json!([]));
+    let r = ana.get(&format!("/api/v1/cases/{id}")).await.unwrap();
+    assert_eq!(r.status, 404, "{:?}", r.json());
+    let r = ana.get("/api/v1/case-types").await.unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+}
+
+/// Agent 0, "ana", a user with the collections skill.
+async fn agent_ana(e: &common::Env, t: &store::Tenant, admin: &mut Client) {
     e.store
         .create_user(
-            &t,
+            t,
             "ana",
             &auth::hash_password("ana's long password").unwrap(),
             "agent",
@@ -400,14 +413,6 @@ async fn a_case_goes_from_creation_to_paid_through_the_api() {
         .await
         .unwrap();
     assert_eq!(r.status, 201, "{:?}", r.json());
-    let mut ana = common::api_session(&e.app, None, "ana", "ana's long password").await;
-    let r = ana.get("/api/v1/cases").await.unwrap();
-    assert_eq!(r.status, 200, "{:?}", r.json());
-    assert_eq!(r.json()["cases"], json!([]));
-    let r = ana.get(&format!("/api/v1/cases/{id}")).await.unwrap();
-    assert_eq!(r.status, 404, "{:?}", r.json());
-    let r = ana.get("/api/v1/case-types").await.unwrap();
-    assert_eq!(r.status, 200, "{:?}", r.json());
 }
 
 #[tokio::test]
@@ -420,24 +425,7 @@ async fn an_agents_call_with_a_promise_moves_the_callers_case() {
         .unwrap();
     assert_eq!(r.status, 204, "{:?}", r.json());
     let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
-    e.store
-        .create_user(
-            &t,
-            "ana",
-            &auth::hash_password("ana's long password").unwrap(),
-            "agent",
-            1,
-        )
-        .await
-        .unwrap();
-    let r = admin
-        .post(
-            "/api/v1/agents",
-            &json!({"name": "ana", "username": "ana", "skills": [{"name": "collections", "level": 5}]}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(r.status, 201, "{:?}", r.json());
+    agent_ana(&e, &t, &mut admin).await;
     // The shipped type, loaded by the first case that needs it.
     let r = sup
         .post(
