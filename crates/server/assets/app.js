@@ -119,6 +119,7 @@
   var seq = body && body.getAttribute("data-seq");
   if (seq !== null && seq !== undefined && window.EventSource && window.htmx) {
     var pending = new Map();
+    var facts = 0, issued = new Map();
     var live = new Set();
     var snapshots = new Map();
     // A live refresh keeps what the user was typing or choosing, and the focus.
@@ -144,6 +145,13 @@
     };
     document.addEventListener("htmx:beforeSwap", function (e) {
       var t = e.detail.target;
+      // A form's answer whose target a refresh replaced meanwhile goes to
+      // the target's new copy (the agent sees "Saved", the message sent).
+      if (!live.has(t) && t && t.id && !document.body.contains(t)) {
+        var now = document.getElementById(t.id);
+        if (now) { e.detail.target = now; }
+        return;
+      }
       if (!live.has(t)) { return; }
       // A refresh that comes back while someone types waits for the pause.
       if (typingIn(t)) {
@@ -156,6 +164,21 @@
     document.addEventListener("htmx:afterSwap", function (e) {
       var t = e.detail.target, snap = snapshots.get(t);
       live.delete(t);
+      // Facts that came while this fragment was on its way may be missing
+      // from it (it was rendered before them): its own live parts ask again.
+      var since = issued.get(t);
+      issued.delete(t);
+      if (since !== undefined && facts > since) {
+        t.querySelectorAll("[data-live]").forEach(function (d) { refresh(d); });
+      }
+      // Refreshes still in flight for fragments this swap replaced are lost
+      // with them: ask again in the new place.
+      live.forEach(function (el) {
+        if (document.body.contains(el)) { return; }
+        live.delete(el);
+        var now = el.id && document.getElementById(el.id);
+        if (now) { refresh(now); }
+      });
       snapshots.delete(t);
       if (!snap) { return; }
       snap.saved.forEach(function (x) { var f = document.getElementById(x[0]); if (f) { f.value = x[1]; } });
@@ -165,9 +188,12 @@
       if (pending.has(el)) { return; }
       pending.set(el, setTimeout(function () {
         pending.delete(el);
-        if (!document.body.contains(el)) { return; }
+        // A fragment replaced meanwhile (its container was refreshed) is
+        // refreshed in its new place: the container's copy may predate the fact.
+        if (!document.body.contains(el)) { var now = el.id && document.getElementById(el.id); if (now) { refresh(now); } return; }
         if (typingIn(el) && (waited || 0) < 8000) { refresh(el, (waited || 0) + 500); return; }
         live.add(el);
+        issued.set(el, facts);
         // Each fragment is its own request's source: htmx keeps one request
         // per source (a newer one replaces a queued one), so with the page's
         // body as the shared source a refresh of one fragment dropped another's.
@@ -175,6 +201,7 @@
       }, waited ? 500 : 120));
     };
     var onFact = function (kind) {
+      facts += 1;
       document.querySelectorAll("[data-live]").forEach(function (el) {
         if (el.getAttribute("data-live").split(" ").indexOf(kind) >= 0) { refresh(el); }
       });
