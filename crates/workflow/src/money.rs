@@ -127,6 +127,9 @@ impl<'de> Deserialize<'de> for Amount {
     }
 }
 
+/// ISO 4217's code for "no currency".
+const NO_CURRENCY: &str = "XXX";
+
 /// An ISO 4217 currency code: three capital letters (`EUR`, `CZK`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Currency([u8; 3]);
@@ -145,8 +148,9 @@ impl Currency {
 
     /// The code.
     pub fn as_str(&self) -> &str {
-        // Only ASCII capitals are ever stored (see `parse`).
-        std::str::from_utf8(&self.0).unwrap_or("XXX")
+        // Only ASCII capitals are ever stored (see `parse`), so this never
+        // falls back; if it did, `XXX` is ISO 4217's own "no currency".
+        std::str::from_utf8(&self.0).unwrap_or(NO_CURRENCY)
     }
 }
 

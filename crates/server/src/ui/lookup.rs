@@ -143,8 +143,7 @@ pub fn local_time(r: &model::customer::Record) -> Option<String> {
                 .iter()
                 .find_map(|p| super::popup::zone_of_phone(p.e164.as_deref().unwrap_or(&p.number)))
         })?;
-    let now = chrono::DateTime::from_timestamp_millis(crate::clock::now_ms())?;
-    Some(format!("{} ({})", i18n::time(now, zone), zone.name()))
+    Some(super::popup::now_in(zone))
 }
 
 /// `GET /ui/agent/customers/{id}`: a found customer: who, their local time,

@@ -436,7 +436,7 @@ pub(super) fn callback_form(ctx: &Ctx, it: &InteractionView, pop: &CustomerPop) 
     let zone = pop.zone().unwrap_or(ctx.tz);
     let now = chrono::DateTime::from_timestamp_millis(clock::now_ms()).unwrap_or_default();
     let local = now.with_timezone(&zone);
-    let local_s = format!("{} ({})", i18n::time(now, zone), zone.name());
+    let local_s = super::popup::now_in(zone);
     let default = (local + chrono::Duration::hours(1))
         .format("%Y-%m-%dT%H:00")
         .to_string();

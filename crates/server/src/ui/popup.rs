@@ -145,9 +145,13 @@ fn who(ctx: &Ctx, pop: &CustomerPop, attrs: &model::Attributes) -> Markup {
 
 /// The customer's local time now and their zone, when known.
 fn local_time(pop: &CustomerPop) -> Option<String> {
-    let zone = pop.zone()?;
-    let now = chrono::DateTime::from_timestamp_millis(crate::clock::now_ms())?;
-    Some(format!("{} ({})", i18n::time(now, zone), zone.name()))
+    pop.zone().map(now_in)
+}
+
+/// The time now in `zone`, with the zone's name: `14:05 (Europe/Prague)`.
+pub fn now_in(zone: Tz) -> String {
+    let now = chrono::DateTime::from_timestamp_millis(crate::clock::now_ms()).unwrap_or_default();
+    format!("{} ({})", i18n::time(now, zone), zone.name())
 }
 
 /// The value tier, the consent and the do-not-call flag, when there are any.
