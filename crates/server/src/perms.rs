@@ -85,6 +85,8 @@ pub enum Action {
     CasesWork,
     /// Load case types.
     CasesManage,
+    /// Record a client company's recall of a case.
+    CasesRecall,
 }
 
 use Role::{Admin, Agent, Analyst, Client, Provider, Supervisor};
@@ -132,6 +134,7 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::CasesRead, &[Admin, Supervisor, Agent]),
     (Action::CasesWork, &[Admin, Supervisor, Agent]),
     (Action::CasesManage, &[Admin]),
+    (Action::CasesRecall, &[Admin, Supervisor]),
 ];
 
 impl Action {
@@ -173,6 +176,7 @@ impl Action {
             Action::CasesRead => "cases.read",
             Action::CasesWork => "cases.work",
             Action::CasesManage => "cases.manage",
+            Action::CasesRecall => "cases.recall",
         }
     }
 
@@ -214,6 +218,7 @@ impl Action {
             Action::CasesRead => "read cases",
             Action::CasesWork => "work on cases",
             Action::CasesManage => "load case types",
+            Action::CasesRecall => "record a client's recall of a case",
         }
     }
 }
@@ -680,7 +685,43 @@ pub const ROUTES: &[Route] = &[
         "POST",
         "/api/v1/cases/{id}/payments",
         Some(Action::CasesWork),
-        "Record a payment {amount, currency, date, reference, id?} (until the bank import)",
+        "Record a payment {amount, currency, date, reference, id?} (bank files: `centralita import payments`)",
+    ),
+    r(
+        "POST",
+        "/api/v1/cases/{id}/plans",
+        Some(Action::CasesWork),
+        "Agree a payment plan {instalments: [{amount, due_date}]}: each instalment a promise",
+    ),
+    r(
+        "POST",
+        "/api/v1/cases/{id}/settle",
+        Some(Action::CasesWork),
+        "Agree a settlement {amount} (supervisors and admins): once paid, the rest is written off",
+    ),
+    r(
+        "POST",
+        "/api/v1/cases/{id}/write-off",
+        Some(Action::CasesWork),
+        "Write the balance off {reason} (supervisors and admins); the case closes",
+    ),
+    r(
+        "POST",
+        "/api/v1/cases/{id}/dispute",
+        Some(Action::CasesWork),
+        "The debtor disputes the case {reason}: no calls, letters or e-mails from triggers until resolved",
+    ),
+    r(
+        "POST",
+        "/api/v1/cases/{id}/dispute/resolve",
+        Some(Action::CasesWork),
+        "Resolve the dispute {note}",
+    ),
+    r(
+        "POST",
+        "/api/v1/cases/{id}/recall",
+        Some(Action::CasesRecall),
+        "The client company recalls the case {reason}: all activity stops",
     ),
     r(
         "GET",

@@ -102,6 +102,12 @@ pub struct CaseView {
     pub recalled: bool,
     /// Disputed by the debtor.
     pub disputed: bool,
+    /// Paid so far (allocated to its debts).
+    pub paid: String,
+    /// Written off (a settlement's rest, a write-off).
+    pub written_off: String,
+    /// An agreed settlement not yet paid: the amount agreed.
+    pub settlement: Option<String>,
 }
 
 /// What to look for (every condition given must hold).
@@ -254,6 +260,9 @@ impl TenantCore {
                 .collect(),
             recalled: c.recalled,
             disputed: c.disputed,
+            paid: c.paid_total().to_string(),
+            written_off: c.written_off_total().to_string(),
+            settlement: c.settlement.as_ref().map(|s| s.amount.to_string()),
         }
     }
 }

@@ -14,9 +14,9 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::Schema;
 
 use crate::routes::{
-    agents, audit, calibration, calls, campaigns, cases, chat, consents, customers, dial, imports,
-    interactions, mailboxes, playlists, quality, queries, records, routing, sessions, sync, tokens,
-    two_factor, webhooks,
+    agents, audit, calibration, calls, campaigns, case_terms, cases, chat, consents, customers,
+    dial, imports, interactions, mailboxes, playlists, quality, queries, records, routing,
+    sessions, sync, tokens, two_factor, webhooks,
 };
 
 /// Schemas by name, as collected for `components/schemas`.
@@ -842,6 +842,42 @@ pub const IO: &[Io] = &[
         "POST",
         "/api/v1/cases/{id}/payments",
         Json(schema::<cases::PaymentBody>),
+        CASE,
+    ),
+    io(
+        "POST",
+        "/api/v1/cases/{id}/plans",
+        Json(schema::<case_terms::CasePlanBody>),
+        CASE,
+    ),
+    io(
+        "POST",
+        "/api/v1/cases/{id}/settle",
+        Json(schema::<case_terms::SettleBody>),
+        CASE,
+    ),
+    io(
+        "POST",
+        "/api/v1/cases/{id}/write-off",
+        Json(schema::<case_terms::ReasonBody>),
+        CASE,
+    ),
+    io(
+        "POST",
+        "/api/v1/cases/{id}/dispute",
+        Json(schema::<case_terms::ReasonBody>),
+        CASE,
+    ),
+    io(
+        "POST",
+        "/api/v1/cases/{id}/dispute/resolve",
+        Json(schema::<case_terms::ResolveBody>),
+        CASE,
+    ),
+    io(
+        "POST",
+        "/api/v1/cases/{id}/recall",
+        Json(schema::<case_terms::ReasonBody>),
         CASE,
     ),
 ];

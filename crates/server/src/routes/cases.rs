@@ -213,11 +213,11 @@ fn role(p: &Principal) -> workflow::Role {
     }
 }
 
-fn actor(p: &Principal) -> Actor {
+pub(super) fn actor(p: &Principal) -> Actor {
     Actor::new(&p.name, role(p))
 }
 
-fn amount(field: &str, s: &str) -> ApiResult<Amount> {
+pub(super) fn amount(field: &str, s: &str) -> ApiResult<Amount> {
     Amount::parse(s).map_err(|e| ApiError::field(field, e))
 }
 
@@ -225,11 +225,11 @@ fn currency(field: &str, s: &str) -> ApiResult<Currency> {
     Currency::parse(s).map_err(|e| ApiError::field(field, e))
 }
 
-fn date(field: &str, s: &str) -> ApiResult<chrono::NaiveDate> {
+pub(super) fn date(field: &str, s: &str) -> ApiResult<chrono::NaiveDate> {
     center::settings::parse_date(s).map_err(|e| ApiError::field(field, e))
 }
 
-fn text(field: &str, s: &str, max: usize) -> ApiResult<()> {
+pub(super) fn text(field: &str, s: &str, max: usize) -> ApiResult<()> {
     if s.trim().is_empty() || s.len() > max || s.chars().any(char::is_control) {
         return Err(ApiError::field(
             field,
@@ -535,7 +535,7 @@ fn history_item(r: store::Recorded) -> Option<HistoryItem> {
 }
 
 /// Gives the engine an input on a visible case and answers the case.
-async fn work(
+pub(super) async fn work(
     st: &AppState,
     p: &Principal,
     id: &str,

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calibration;
 pub mod calls;
 pub mod campaigns;
+pub mod case_terms;
 pub mod cases;
 pub mod chat;
 pub mod consents;
@@ -499,6 +500,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/{id}/flags", post(cases::flags))
         .route("/api/v1/cases/{id}/promises", post(cases::promise))
         .route("/api/v1/cases/{id}/payments", post(cases::payment))
+        .route("/api/v1/cases/{id}/plans", post(case_terms::plan))
+        .route("/api/v1/cases/{id}/settle", post(case_terms::settle))
+        .route("/api/v1/cases/{id}/write-off", post(case_terms::write_off))
+        .route("/api/v1/cases/{id}/dispute", post(case_terms::dispute))
+        .route(
+            "/api/v1/cases/{id}/dispute/resolve",
+            post(case_terms::resolve),
+        )
+        .route("/api/v1/cases/{id}/recall", post(case_terms::recall))
         .merge(quality::routes())
         .route("/chat/{tenant}", get(crate::ui::chat::page))
         .route("/chat/{tenant}/start", post(chat::start))
