@@ -1392,6 +1392,24 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "GET",
+        "/ui/cases",
+        Some(Action::CasesRead),
+        "Cases page: search, counts by state and flag (agents: their own work's cases)",
+    ),
+    r(
+        "GET",
+        "/ui/cases/{id}",
+        Some(Action::CasesRead),
+        "A case: state, flags, money, promises, what may be done, its history with causes",
+    ),
+    r(
+        "POST",
+        "/ui/cases/{id}/{what}",
+        Some(Action::CasesWork),
+        "Act on a case: transition, flags, promise, plan, dispute, resolve, settle, write-off, recall",
+    ),
+    r(
+        "GET",
         "/ui/customers",
         Some(Action::CustomersManage),
         "Customers page: search, likely duplicates",

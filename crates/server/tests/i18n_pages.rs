@@ -31,6 +31,7 @@ struct Ids {
     chat: i64,
     evaluation: Option<i64>,
     playlist: Option<i64>,
+    case: i64,
 }
 
 struct World {
@@ -123,12 +124,37 @@ async fn world() -> World {
     let list = json!({"name": "Xats", "items": [{"interaction": ids.chat, "note": "Escolta"}]});
     let r = sup.post("/api/v1/playlists", &list).await.unwrap();
     ids.playlist = r.json()["id"].as_i64();
+    ids.case = a_case(&mut sup).await;
     World {
         e,
         tenant: info.tenant,
         users: info.users,
         ids,
     }
+}
+
+/// A case of customer 1 with a promise, flagged (its id).
+async fn a_case(sup: &mut Client) -> i64 {
+    let body = json!({"type": "collections", "reference": "C-1", "customer_id": 1,
+        "debts": [{"principal": "120.00", "currency": "EUR", "due_date": "2026-01-10", "creditor": "Acme"}]});
+    let r = sup.post("/api/v1/cases", &body).await.unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let id = r.json()["id"].as_i64().unwrap();
+    let promise = json!({"amount": "50.00", "due_date": "2099-01-10"});
+    let r = sup
+        .post(&format!("/api/v1/cases/{id}/promises"), &promise)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let r = sup
+        .post(
+            &format!("/api/v1/cases/{id}/flags"),
+            &json!({"set": ["vip"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    id
 }
 
 /// A supervisor's evaluation of the chat (its id, when it was made).
@@ -155,6 +181,7 @@ fn pages(ids: &Ids) -> Vec<String> {
         }
         let id = match path.split('/').nth(2)? {
             "customers" => Some(ids.customer),
+            "cases" => Some(ids.case),
             "campaigns" => Some(ids.campaign),
             "agent" => Some(ids.chat),
             "training" => ids.playlist,
@@ -174,6 +201,8 @@ fn pages(ids: &Ids) -> Vec<String> {
             "/ui/wallboard?tv=1",
             "/ui/customers?q=Eva",
             "/ui/customers?q=zzzz",
+            "/ui/cases?q=C-1",
+            "/ui/cases?state=zzzz",
         ]
         .map(String::from),
     );

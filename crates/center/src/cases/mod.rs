@@ -28,7 +28,7 @@ use crate::command::Reply;
 use crate::core::TenantCore;
 use crate::error::TenantError;
 
-pub use view::{CaseQuery, CaseView, DebtView, PaymentView, PromiseView};
+pub use view::{CaseQuery, CaseView, DebtView, MoveView, PaymentView, PromiseView};
 
 /// Most timers fired in one catch-up (the engine moves past each).
 const CATCH_UP_MAX: usize = 1_000_000;

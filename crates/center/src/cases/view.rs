@@ -108,6 +108,20 @@ pub struct CaseView {
     pub written_off: String,
     /// An agreed settlement not yet paid: the amount agreed.
     pub settlement: Option<String>,
+    /// The moves its type has from its state, each with the roles that may make it.
+    pub moves: Vec<MoveView>,
+    /// Every flag its type has (to set).
+    pub flag_names: Vec<String>,
+}
+
+/// A move a case's type has from its state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MoveView {
+    /// The state it goes to.
+    pub to: String,
+    /// Who may make it: `agent`, `supervisor`, `admin`, `system`.
+    pub roles: Vec<String>,
 }
 
 /// What to look for (every condition given must hold).
@@ -263,8 +277,27 @@ impl TenantCore {
             paid: c.paid_total().to_string(),
             written_off: c.written_off_total().to_string(),
             settlement: c.settlement.as_ref().map(|s| s.amount.to_string()),
+            moves: moves(ty, c),
+            flag_names: ty.flags.iter().map(|f| f.to_string()).collect(),
         }
     }
+}
+
+/// The moves of a case's type from its state (not to the state itself).
+fn moves(ty: &workflow::CaseType, c: &Case) -> Vec<MoveView> {
+    use workflow::Role as R;
+    ty.transitions
+        .iter()
+        .filter(|t| t.from & (1 << c.state) != 0 && t.to != c.state)
+        .map(|t| MoveView {
+            to: ty.states[usize::from(t.to)].name.to_string(),
+            roles: [R::Agent, R::Supervisor, R::Admin, R::System]
+                .into_iter()
+                .filter(|r| t.roles.contains(*r))
+                .map(|r| r.to_string())
+                .collect(),
+        })
+        .collect()
 }
 
 fn debts(c: &Case) -> Vec<DebtView> {

@@ -213,11 +213,11 @@ fn role(p: &Principal) -> workflow::Role {
     }
 }
 
-pub(super) fn actor(p: &Principal) -> Actor {
+pub(crate) fn actor(p: &Principal) -> Actor {
     Actor::new(&p.name, role(p))
 }
 
-pub(super) fn amount(field: &str, s: &str) -> ApiResult<Amount> {
+pub(crate) fn amount(field: &str, s: &str) -> ApiResult<Amount> {
     Amount::parse(s).map_err(|e| ApiError::field(field, e))
 }
 
@@ -225,11 +225,11 @@ fn currency(field: &str, s: &str) -> ApiResult<Currency> {
     Currency::parse(s).map_err(|e| ApiError::field(field, e))
 }
 
-pub(super) fn date(field: &str, s: &str) -> ApiResult<chrono::NaiveDate> {
+pub(crate) fn date(field: &str, s: &str) -> ApiResult<chrono::NaiveDate> {
     center::settings::parse_date(s).map_err(|e| ApiError::field(field, e))
 }
 
-pub(super) fn text(field: &str, s: &str, max: usize) -> ApiResult<()> {
+pub(crate) fn text(field: &str, s: &str, max: usize) -> ApiResult<()> {
     if s.trim().is_empty() || s.len() > max || s.chars().any(char::is_control) {
         return Err(ApiError::field(
             field,
@@ -239,14 +239,19 @@ pub(super) fn text(field: &str, s: &str, max: usize) -> ApiResult<()> {
     Ok(())
 }
 
-async fn case_call(st: &AppState, p: &Principal, cmd: CaseCommand) -> ApiResult<Ack> {
+pub(crate) async fn case_call(st: &AppState, p: &Principal, cmd: CaseCommand) -> ApiResult<Ack> {
     let h = st.hub.tenant(p.tenant()?).await?;
     h.call(Op::Case(Box::new(cmd))).await
 }
 
 /// The case, if the principal may do `action` on it (agents: a case of a
 /// customer of their own work; anything else is "not found").
-async fn visible(st: &AppState, p: &Principal, action: Action, id: i64) -> ApiResult<CaseView> {
+pub(crate) async fn visible(
+    st: &AppState,
+    p: &Principal,
+    action: Action,
+    id: i64,
+) -> ApiResult<CaseView> {
     p.require(action)?;
     let q = CaseQuery {
         id: Some(id as u64),
@@ -467,7 +472,7 @@ pub async fn list(
 }
 
 /// The customers of an agent's recent interactions.
-async fn own_customers(st: &AppState, p: &Principal) -> ApiResult<Vec<i64>> {
+pub(crate) async fn own_customers(st: &AppState, p: &Principal) -> ApiResult<Vec<i64>> {
     let me = p
         .agent
         .map(|a| i64::from(a.0))
@@ -493,12 +498,18 @@ pub async fn one(
 
 /// A case with its history from the log.
 async fn detail(st: &AppState, p: &Principal, case: CaseView) -> ApiResult<CaseDetail> {
-    let facts = st
-        .store
-        .case_facts(p.tenant()?, case.id as i64, HISTORY_MAX)
-        .await?;
-    let history = facts.into_iter().filter_map(history_item).collect();
+    let history = history_items(st, p, case.id as i64).await?;
     Ok(CaseDetail { case, history })
+}
+
+/// A case's history from the log, oldest first (the latest [`HISTORY_MAX`]).
+pub(crate) async fn history_items(
+    st: &AppState,
+    p: &Principal,
+    case: i64,
+) -> ApiResult<Vec<HistoryItem>> {
+    let facts = st.store.case_facts(p.tenant()?, case, HISTORY_MAX).await?;
+    Ok(facts.into_iter().filter_map(history_item).collect())
 }
 
 fn history_item(r: store::Recorded) -> Option<HistoryItem> {
@@ -534,6 +545,13 @@ fn history_item(r: store::Recorded) -> Option<HistoryItem> {
     })
 }
 
+/// Gives the engine an input on a case the principal may work.
+pub(crate) async fn apply(st: &AppState, p: &Principal, id: i64, input: Input) -> ApiResult<()> {
+    visible(st, p, Action::CasesWork, id).await?;
+    case_call(st, p, CaseCommand::Input(Box::new(input))).await?;
+    Ok(())
+}
+
 /// Gives the engine an input on a visible case and answers the case.
 pub(super) async fn work(
     st: &AppState,
@@ -542,9 +560,7 @@ pub(super) async fn work(
     input: impl FnOnce(CaseId) -> Input,
 ) -> ApiResult<Response> {
     let id = path_id(id, "case")?;
-    visible(st, p, Action::CasesWork, id).await?;
-    let cmd = CaseCommand::Input(Box::new(input(CaseId(id as u64))));
-    case_call(st, p, cmd).await?;
+    apply(st, p, id, input(CaseId(id as u64))).await?;
     let case = visible(st, p, Action::CasesRead, id).await?;
     Ok(axum::Json(detail(st, p, case).await?).into_response())
 }

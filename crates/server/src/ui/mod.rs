@@ -36,6 +36,8 @@ pub mod audit;
 pub mod calendar;
 pub mod calls;
 pub mod campaigns;
+pub mod case_forms;
+pub mod cases;
 pub mod chat;
 pub mod consents;
 pub mod crm;
@@ -217,6 +219,7 @@ fn nav(ctx: &Ctx, current: &str) -> Markup {
             links.push(("/ui/agent", "desktop-title"));
             links.push(("/ui/quality/mine", "quality-mine-title"));
             links.push(("/ui/training", "training-title"));
+            links.push(("/ui/cases", "cases-title"));
         }
         Role::Supervisor => {
             links.push(("/ui/wallboard", "wallboard-title"));
@@ -224,6 +227,7 @@ fn nav(ctx: &Ctx, current: &str) -> Markup {
             links.push(("/ui/training", "training-title"));
             links.push(("/ui/campaigns", "campaigns-title"));
             links.push(("/ui/customers", "crm-title"));
+            links.push(("/ui/cases", "cases-title"));
             links.push(("/ui/imports", "imports-title"));
             links.push(("/ui/agent", "desktop-title"));
         }
@@ -233,6 +237,7 @@ fn nav(ctx: &Ctx, current: &str) -> Markup {
             links.push(("/ui/training", "training-title"));
             links.push(("/ui/campaigns", "campaigns-title"));
             links.push(("/ui/customers", "crm-title"));
+            links.push(("/ui/cases", "cases-title"));
             links.push(("/ui/imports", "imports-title"));
             links.push(("/ui/admin", "admin-title"));
             links.push(("/ui/agent", "desktop-title"));
@@ -516,6 +521,9 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/account/two-factor/disable", post(account::disable))
         .route("/ui/account/sessions/{id}/end", post(account::end_session))
         .route("/ui/preferences", post(signin::preferences))
+        .route("/ui/cases", get(cases::page))
+        .route("/ui/cases/{id}", get(cases::detail))
+        .route("/ui/cases/{id}/{what}", post(case_forms::act))
         .route("/ui/customers", get(crm::page))
         .route("/ui/customers/{id}", get(crm::record).post(crm::save))
         .route("/ui/customers/{id}/merge", post(crm::merge))

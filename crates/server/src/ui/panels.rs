@@ -295,6 +295,7 @@ async fn interaction(d: &Desk<'_>, it: &InteractionView, pop: &CustomerPop) -> A
         (false, model::Channel::Email) => Some(("reply", d.replies(it, qname, pop))),
         _ => None,
     };
+    let case = super::cases::desk_card(st, ctx, it.customer_id).await?;
     let controls = match ended {
         true => None,
         false => Some(super::calls::controls(st, ctx, t, it, &d.agents, d.agent).await?),
@@ -314,6 +315,7 @@ async fn interaction(d: &Desk<'_>, it: &InteractionView, pop: &CustomerPop) -> A
                 div {
                     (popup::screen_pop(ctx, it, pop))
                     (popup::script(ctx, it, desk, pop, ""))
+                    @if let Some(case) = case { (case) }
                 }
                 div {
                     @if let Some(c) = conversation { (c) }
