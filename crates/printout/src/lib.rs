@@ -4,6 +4,7 @@
 
 mod fonts;
 mod layout;
+pub mod letters;
 mod model;
 mod paint;
 mod shape;
