@@ -307,3 +307,16 @@ fn a_letter_needing_a_value_the_case_lacks_says_which() {
         })
     ));
 }
+
+#[test]
+fn an_unclosed_brace_is_refused_with_its_line() {
+    let source = "[[letter]]\nname = \"x\"\nlanguage = \"en\"\ntitle = \"t\"\nclosing = [\"Regards,\", \"{tenant\"]\nbody = \"b\"\n";
+    assert!(matches!(
+        Templates::parse(source),
+        Err(TemplateError::UnclosedPlaceholder {
+            line: 5,
+            field: "closing",
+            ..
+        })
+    ));
+}

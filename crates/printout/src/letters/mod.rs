@@ -5,7 +5,7 @@
 //! `plan_confirmation`, `final_notice` in en, es, ca, cs, ru, zh); a tenant's
 //! own TOML goes over them with [`Templates::with_overrides`]. [`letter`]
 //! picks the template (falling back to English), formats amounts and dates
-//! for its language ([`format`]) and lays the letter out: sender and
+//! for its language ([`format`](mod@format)) and lays the letter out: sender and
 //! recipient in the envelope window, date and reference, title, body,
 //! details, closing. The crate's documentation describes the TOML format.
 
@@ -127,32 +127,7 @@ pub fn letter(
     blocks.push(Block::Spacer(4.0));
     let title = values.fill(&template.title)?;
     blocks.push(Block::Heading(title.clone()));
-    let details = || -> Result<Block, LetterError> {
-        let pairs = template
-            .details
-            .iter()
-            .map(|(label, value)| Ok((values.fill(label)?, values.fill(value)?)))
-            .collect::<Result<_, LetterError>>()?;
-        Ok(Block::KeyValues(pairs))
-    };
-    let mut details_placed = false;
-    for paragraph in &template.body {
-        match paragraph.as_slice() {
-            [Piece::Value(Placeholder::Instalments)] => {
-                blocks.push(instalments_table(templates, lang, &values)?);
-            }
-            [Piece::Value(Placeholder::Details)] => {
-                details_placed = true;
-                if !template.details.is_empty() {
-                    blocks.push(details()?);
-                }
-            }
-            _ => blocks.push(Block::Paragraph(values.fill(paragraph)?)),
-        }
-    }
-    if !details_placed && !template.details.is_empty() {
-        blocks.push(details()?);
-    }
+    blocks.extend(body(templates, template, &values)?);
     if !template.closing.is_empty() {
         let lines = template
             .closing
@@ -167,6 +142,43 @@ pub fn letter(
         language: lang.code().into(),
         blocks,
     })
+}
+
+/// The body's paragraphs, with the instalments table and the details where
+/// the template puts them (the details after the body when it does not).
+fn body(
+    templates: &Templates,
+    template: &Template,
+    values: &Values<'_>,
+) -> Result<Vec<Block>, LetterError> {
+    let details = || -> Result<Block, LetterError> {
+        let pairs = template
+            .details
+            .iter()
+            .map(|(label, value)| Ok((values.fill(label)?, values.fill(value)?)))
+            .collect::<Result<_, LetterError>>()?;
+        Ok(Block::KeyValues(pairs))
+    };
+    let mut blocks = Vec::with_capacity(template.body.len() + 1);
+    let mut details_placed = false;
+    for paragraph in &template.body {
+        match paragraph.as_slice() {
+            [Piece::Value(Placeholder::Instalments)] => {
+                blocks.push(instalments_table(templates, template.language, values)?);
+            }
+            [Piece::Value(Placeholder::Details)] => {
+                details_placed = true;
+                if !template.details.is_empty() {
+                    blocks.push(details()?);
+                }
+            }
+            _ => blocks.push(Block::Paragraph(values.fill(paragraph)?)),
+        }
+    }
+    if !details_placed && !template.details.is_empty() {
+        blocks.push(details()?);
+    }
+    Ok(blocks)
 }
 
 /// The instalments as a table of due dates and amounts.

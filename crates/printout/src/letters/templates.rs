@@ -4,6 +4,7 @@
 //! file that was parsed, so a tenant editing their templates finds it.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -218,8 +219,14 @@ impl Templates {
     /// The shipped templates: `payment_reminder`, `plan_confirmation` and
     /// `final_notice` in English, Spanish, Catalan, Czech, Russian and Chinese.
     pub fn defaults() -> Templates {
-        // The shipped file is checked by this crate's tests; failing here is a bug.
-        Templates::parse(DEFAULTS).unwrap_or_else(|e| panic!("the shipped letter templates: {e}"))
+        static PARSED: OnceLock<Templates> = OnceLock::new();
+        PARSED
+            .get_or_init(|| {
+                // The shipped file is checked by this crate's tests; failing here is a bug.
+                Templates::parse(DEFAULTS)
+                    .unwrap_or_else(|e| panic!("the shipped letter templates: {e}"))
+            })
+            .clone()
     }
 
     /// The shipped templates' source, a starting point for a tenant's own.

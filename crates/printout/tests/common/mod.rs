@@ -34,7 +34,12 @@ pub fn pdf_text(pdf: &[u8]) -> Option<String> {
             if std::env::var_os("CI").is_some() {
                 panic!("pdftotext is missing: install poppler-utils (CI is set, so this fails)");
             }
-            eprintln!("NOTICE: pdftotext not found (install poppler-utils); text checks skipped");
+            // Straight to stderr, once: the test harness hides eprintln! of passing tests.
+            static NOTICE: std::sync::Once = std::sync::Once::new();
+            NOTICE.call_once(|| {
+                let notice = "NOTICE: pdftotext not found (install poppler-utils): PDF text checks skipped\n";
+                let _ = std::io::stderr().write_all(notice.as_bytes());
+            });
             return None;
         }
         Err(e) => panic!("cannot run pdftotext: {e}"),
