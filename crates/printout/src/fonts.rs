@@ -249,3 +249,14 @@ fn find_face(data: &[u8], want: &str) -> Option<u32> {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fonts_can_be_shared_between_threads() {
+        fn shareable<T: Send + Sync + Clone>() {}
+        shareable::<Fonts>();
+    }
+}
