@@ -47,3 +47,31 @@ pub enum LetterMedium {
     /// By e-mail.
     Email,
 }
+
+/// What a letter says of its case, as it stood when the letter was ordered
+/// (kept in the fact, so the letter printed later says the same; money as
+/// decimal strings, dates as `YYYY-MM-DD`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct LetterSnapshot {
+    /// The case's reference.
+    pub reference: String,
+    /// Who owes.
+    pub debtor: String,
+    /// Who the debt was first owed to.
+    pub creditor: String,
+    /// Still owed.
+    pub balance: String,
+    /// The case's currency.
+    pub currency: String,
+    /// The tenant's day when it was ordered.
+    pub date: String,
+    /// When the oldest debt fell due.
+    #[serde(default)]
+    pub due_date: String,
+    /// The next pending promise: amount and date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promise: Option<(String, String)>,
+    /// The pending instalments of a plan: date and amount.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instalments: Vec<(String, String)>,
+}

@@ -334,6 +334,9 @@ pub enum Fact {
         language: String,
         /// On paper or by e-mail.
         medium: crate::case::LetterMedium,
+        /// What it says of the case (none in logs written before it was kept).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        snapshot: Option<Box<crate::case::LetterSnapshot>>,
     },
 }
 

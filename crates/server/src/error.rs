@@ -251,6 +251,11 @@ impl ApiError {
             "the tenant is busy; retry",
         )
     }
+    /// Something this server needs is missing (a font to print with): the
+    /// operator's to install; the message says what.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+    }
     /// A server we hand the request to refused it or failed.
     pub fn upstream(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_GATEWAY, "upstream_failed", message)

@@ -27,6 +27,7 @@ pub mod erasure;
 pub mod error;
 pub mod feed;
 pub mod import;
+pub mod letters;
 pub mod lockout;
 pub mod mail;
 pub mod mask;

@@ -688,6 +688,30 @@ pub const ROUTES: &[Route] = &[
         "Record a payment {amount, currency, date, reference, id?} (bank files: `centralita import payments`)",
     ),
     r(
+        "GET",
+        "/api/v1/cases/{id}/letters",
+        Some(Action::CasesRead),
+        "A case's letters ordered: template, language, medium, and where each one's PDF is",
+    ),
+    r(
+        "GET",
+        "/api/v1/cases/{id}/letters/{seq}",
+        Some(Action::CasesRead),
+        "A letter as PDF, written from what the case said when it was ordered",
+    ),
+    r(
+        "GET",
+        "/api/v1/settings/letters",
+        Some(Action::CasesRead),
+        "The tenant's letter templates, TOML (the shipped six-language ones when it has none)",
+    ),
+    r(
+        "PUT",
+        "/api/v1/settings/letters",
+        Some(Action::CasesManage),
+        "Replace the tenant's letter templates {document}, over the shipped ones per letter and language",
+    ),
+    r(
         "POST",
         "/api/v1/cases/{id}/plans",
         Some(Action::CasesWork),

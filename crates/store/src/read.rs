@@ -383,6 +383,25 @@ impl Store {
         rows.into_iter().map(recorded_of).collect()
     }
 
+    /// One fact of a case's history, by its number in the log.
+    pub async fn case_fact_at(
+        &self,
+        t: &Tenant,
+        case: i64,
+        seq: i64,
+    ) -> Result<Option<crate::Recorded>, StoreError> {
+        let row = sqlx::query(
+            "SELECT e.seq, e.at, e.body FROM case_log c JOIN events e ON e.tenant_id = c.tenant_id AND e.seq = c.seq \
+             WHERE c.tenant_id = $1 AND c.case_id = $2 AND c.seq = $3",
+        )
+        .bind(t.id)
+        .bind(case)
+        .bind(seq)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(recorded_of).transpose()
+    }
+
     /// The facts of one case (`case_fact`, `case_action`,
     /// `case_letter_ordered`), in log order, the latest `limit` (at most
     /// [`crate::EVENTS_PAGE_MAX`]).

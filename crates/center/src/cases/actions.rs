@@ -17,7 +17,7 @@
 //! the engine, with the promise an agent took on the call.
 
 use chrono::NaiveDate;
-use model::case::{ActionOutcome, LetterMedium};
+use model::case::{ActionOutcome, LetterMedium, LetterSnapshot};
 use model::fact::{DialerStep, Fact};
 use model::{Attributes, Channel, InteractionId};
 use workflow::{Action, Actor, Amount, CaseId, Input, Order, Role};
@@ -69,13 +69,51 @@ impl TenantCore {
             let language = self
                 .case_field(case, "language")
                 .unwrap_or_else(|| LETTER_LANGUAGE_DEFAULT.into());
+            let snapshot = self.letter_snapshot(case).map(Box::new);
             self.push(Fact::CaseLetterOrdered {
                 case,
                 template: template.to_string(),
                 language,
                 medium,
+                snapshot,
             });
         }
+    }
+
+    /// What a letter says of a case now.
+    fn letter_snapshot(&self, case: u64) -> Option<LetterSnapshot> {
+        let c = self.cases.engine.case(CaseId(case))?;
+        let pending = || {
+            c.promises
+                .iter()
+                .filter(|p| p.state == workflow::PromiseState::Pending)
+        };
+        let next = pending().min_by_key(|p| p.due_date);
+        let date = self.settings().date_of(self.now_ms);
+        Some(LetterSnapshot {
+            reference: c.reference.to_string(),
+            debtor: c.debtor.to_string(),
+            creditor: c
+                .debts
+                .first()
+                .map(|d| d.creditor.to_string())
+                .unwrap_or_default(),
+            balance: c.balance().to_string(),
+            currency: c.currency.to_string(),
+            date: date.to_string(),
+            due_date: c
+                .debts
+                .iter()
+                .map(|d| d.due_date)
+                .min()
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            promise: next.map(|p| (p.amount.to_string(), p.due_date.to_string())),
+            instalments: pending()
+                .filter(|p| p.plan.is_some())
+                .map(|p| (p.due_date.to_string(), p.amount.to_string()))
+                .collect(),
+        })
     }
 
     fn case_task(

@@ -15,7 +15,7 @@ use utoipa::openapi::schema::Schema;
 
 use crate::routes::{
     agents, audit, calibration, calls, campaigns, case_terms, cases, chat, consents, customers,
-    dial, imports, interactions, mailboxes, playlists, quality, queries, records, routing,
+    dial, imports, interactions, letters, mailboxes, playlists, quality, queries, records, routing,
     sessions, sync, tokens, two_factor, webhooks,
 };
 
@@ -843,6 +843,30 @@ pub const IO: &[Io] = &[
         "/api/v1/cases/{id}/payments",
         Json(schema::<cases::PaymentBody>),
         CASE,
+    ),
+    io(
+        "GET",
+        "/api/v1/cases/{id}/letters",
+        Empty,
+        &[(200, Json(schema::<letters::Letters>))],
+    ),
+    io(
+        "GET",
+        "/api/v1/cases/{id}/letters/{seq}",
+        Empty,
+        &[(200, Media("application/pdf"))],
+    ),
+    io(
+        "GET",
+        "/api/v1/settings/letters",
+        Empty,
+        &[(200, Json(schema::<letters::LettersDoc>))],
+    ),
+    io(
+        "PUT",
+        "/api/v1/settings/letters",
+        Json(schema::<letters::LettersDoc>),
+        DONE,
     ),
     io(
         "POST",

@@ -15,6 +15,7 @@ pub mod events;
 pub mod export;
 pub mod imports;
 pub mod interactions;
+pub mod letters;
 pub mod mailboxes;
 pub mod playlists;
 pub mod quality;
@@ -500,6 +501,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/{id}/flags", post(cases::flags))
         .route("/api/v1/cases/{id}/promises", post(cases::promise))
         .route("/api/v1/cases/{id}/payments", post(cases::payment))
+        .route("/api/v1/cases/{id}/letters", get(letters::list))
+        .route("/api/v1/cases/{id}/letters/{seq}", get(letters::pdf))
+        .route(
+            "/api/v1/settings/letters",
+            get(letters::get_templates).put(letters::put_templates),
+        )
         .route("/api/v1/cases/{id}/plans", post(case_terms::plan))
         .route("/api/v1/cases/{id}/settle", post(case_terms::settle))
         .route("/api/v1/cases/{id}/write-off", post(case_terms::write_off))
