@@ -27,6 +27,7 @@
 //! step 5 only looks at open cases.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rust_decimal::Decimal;
 use unicode_normalization::UnicodeNormalization;
@@ -111,11 +112,64 @@ pub enum UnmatchedReason {
     },
 }
 
+/// The index's maps: FxHash (as in rustc), quicker than the standard
+/// SipHash on short keys. The keys stored are the tenant's own (case
+/// references, names, symbols), so payments cannot make them collide.
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// FxHash: each 8 bytes mixed in by a rotation, an xor and a product.
+#[derive(Debug, Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Fx {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.mix(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(last));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.mix(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.mix(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.mix(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // The product's high bits are the well mixed ones; the table picks
+        // buckets by the low ones (as rustc-hash 2 does).
+        self.0.rotate_left(26)
+    }
+}
+
 /// A case, as kept by the index.
 #[derive(Debug)]
 struct Indexed {
     case: u64,
-    currency: String,
+    /// Its place in [`CaseIndex::currencies`].
+    currency: usize,
 }
 
 /// Where a case reference is found in texts: one of its words (the rarest
@@ -130,24 +184,31 @@ struct Anchor {
 #[derive(Debug, Default)]
 pub struct CaseIndex {
     cases: Vec<Indexed>,
+    /// The cases' currencies, upper-cased.
+    currencies: Vec<Box<str>>,
     /// Upper-cased whitespace-free references.
-    by_reference: HashMap<Box<str>, Vec<u32>>,
+    by_reference: Map<Box<str>, Vec<u32>>,
     /// Variable symbols without leading zeros.
-    by_symbol: HashMap<Box<str>, Vec<u32>>,
+    by_symbol: Map<Box<str>, Vec<u32>>,
     /// Open cases by debtor name key, then by amount expected (the balance
     /// and the open amounts).
-    by_name: HashMap<Box<str>, HashMap<Decimal, Vec<u32>>>,
+    by_name: Map<Box<str>, Map<Decimal, Vec<u32>>>,
     /// Upper-cased references as written (whitespace runs made one space),
     /// for the text search.
     texts: Vec<Box<str>>,
     /// Anchors by upper-cased word.
-    by_word: HashMap<Box<str>, Vec<Anchor>>,
+    by_word: Map<Box<str>, Vec<Anchor>>,
 }
 
 impl CaseIndex {
     /// Indexes the cases.
     pub fn new(cases: impl IntoIterator<Item = CaseKey>) -> Self {
+        let cases = cases.into_iter();
         let mut index = Self::default();
+        let size = cases.size_hint().0;
+        index.cases.reserve(size);
+        index.texts.reserve(size);
+        index.by_reference.reserve(size);
         for key in cases {
             index.add(key);
         }
@@ -186,33 +247,48 @@ impl CaseIndex {
             names.sort_unstable();
             names.dedup();
             for name in names {
-                let amounts = self.by_name.entry(name.into()).or_default();
+                if !self.by_name.contains_key(name.as_str()) {
+                    self.by_name.insert(name.clone().into(), Map::default());
+                }
+                let amounts = self.by_name.get_mut(name.as_str()).expect("inserted");
                 for amount in std::iter::once(&key.balance).chain(&key.open_amounts) {
                     push(amounts, amount.normalize(), at);
                 }
             }
         }
-        let text = key
-            .reference
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let text = match key.reference.trim() {
+            t if t.contains(|c: char| c.is_whitespace() && c != ' ') || t.contains("  ") => {
+                t.split_whitespace().collect::<Vec<_>>().join(" ")
+            }
+            t => t.to_owned(),
+        };
         self.texts.push(text.to_uppercase().into());
+        let currency = key.currency.trim().to_ascii_uppercase();
+        let currency = match self.currencies.iter().position(|c| **c == currency) {
+            Some(at) => at,
+            None => {
+                self.currencies.push(currency.into());
+                self.currencies.len() - 1
+            }
+        };
         self.cases.push(Indexed {
             case: key.case,
-            currency: key.currency.trim().to_ascii_uppercase(),
+            currency,
         });
     }
 
     /// Anchors each reference of 4 characters or more by its rarest word.
     fn anchor_texts(&mut self) {
-        let mut counts: HashMap<&str, u32> = HashMap::new();
+        let size = self.texts.len();
+        let mut counts: Map<&str, u32> =
+            Map::with_capacity_and_hasher(2 * size, Default::default());
         for text in &self.texts {
             for (_, word) in words(text) {
                 *counts.entry(word).or_default() += 1;
             }
         }
-        let mut by_word: HashMap<Box<str>, Vec<Anchor>> = HashMap::new();
+        let mut by_word: Map<Box<str>, Vec<Anchor>> =
+            Map::with_capacity_and_hasher(size, Default::default());
         for (case, text) in self.texts.iter().enumerate() {
             if text.chars().count() < TEXT_REFERENCE_MIN {
                 continue;
@@ -257,6 +333,12 @@ impl CaseIndex {
         self.by_amount_and_debtor(payment)
     }
 
+    /// A currency's place in [`Self::currencies`], if a case has it.
+    fn currency(&self, code: &str) -> Option<usize> {
+        let code = code.trim();
+        (self.currencies.iter()).position(|c| c.eq_ignore_ascii_case(code))
+    }
+
     /// The match for the cases a step found, `None` if it found none.
     fn decide(
         &self,
@@ -265,9 +347,9 @@ impl CaseIndex {
         by: MatchedBy,
     ) -> Option<Match> {
         let found = found.filter(|f| !f.is_empty())?;
-        let currency = payment.currency.to_ascii_uppercase();
+        let currency = self.currency(&payment.currency);
         let mut same: Vec<u64> = (found.iter().map(|&i| &self.cases[i as usize]))
-            .filter(|c| c.currency == currency)
+            .filter(|c| Some(c.currency) == currency)
             .map(|c| c.case)
             .collect();
         same.sort_unstable();
@@ -328,9 +410,9 @@ impl CaseIndex {
         };
         let found = (self.by_name.get(name.as_str()))
             .and_then(|amounts| amounts.get(&payment.amount.normalize()));
-        let currency = payment.currency.to_ascii_uppercase();
+        let currency = self.currency(&payment.currency);
         let fits: Vec<u32> = (found.into_iter().flatten().copied())
-            .filter(|&i| self.cases[i as usize].currency == currency)
+            .filter(|&i| Some(self.cases[i as usize].currency) == currency)
             .collect();
         self.decide(Some(&fits), payment, MatchedBy::AmountAndDebtor)
             .unwrap_or(no_match)
@@ -338,7 +420,7 @@ impl CaseIndex {
 }
 
 /// Adds a case under a key.
-fn push<K: Eq + std::hash::Hash>(map: &mut HashMap<K, Vec<u32>>, key: K, case: u32) {
+fn push<K: Eq + std::hash::Hash>(map: &mut Map<K, Vec<u32>>, key: K, case: u32) {
     let cases = map.entry(key).or_default();
     if cases.last() != Some(&case) {
         cases.push(case);

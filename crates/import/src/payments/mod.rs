@@ -40,7 +40,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 pub use matching::{CaseIndex, CaseKey, Match, MatchedBy, UnmatchedReason};
-pub use sample::sample_camt053;
+pub use sample::{SampleStatement, sample_camt053};
 pub use symbols::{creditor_reference, is_creditor_reference, variable_symbol};
 
 /// Most payments (and skipped entries or rows) in one file.

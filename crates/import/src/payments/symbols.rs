@@ -49,10 +49,11 @@ pub(super) fn rf_payload(compact: &str) -> Option<&str> {
 
 /// Upper case, whitespace removed.
 pub(super) fn compact(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_uppercase)
-        .collect()
+    if text.contains(char::is_whitespace) {
+        text.split_whitespace().collect::<String>().to_uppercase()
+    } else {
+        text.to_uppercase()
+    }
 }
 
 /// The remainder mod 97 of the number a text stands for, letters counting
