@@ -1,7 +1,8 @@
 //! Reads customer files for imports: the table in a CSV, XLSX or ODS file
 //! ([`table`]), which column holds which customer field ([`mapping`]), each
 //! record as a typed customer row with its problems listed ([`row`]), and
-//! phone numbers normalised to E.164 ([`phone`]).
+//! phone numbers normalised to E.164 ([`phone`]); payments from bank files
+//! (CSV, camt.053/054) and the cases they are for ([`payments`]).
 //!
 //! Debt files are read the same way ([`debts`]): one line per debt, its
 //! columns from a mapping file (which also says how dates and decimals are
@@ -14,6 +15,7 @@
 
 pub mod debts;
 pub mod mapping;
+pub mod payments;
 pub mod phone;
 pub mod row;
 pub mod table;
