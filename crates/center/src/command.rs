@@ -474,6 +474,16 @@ pub enum Reply {
     CaseTypes(Vec<(String, u32)>),
     /// Cases as the API shows them.
     Cases(Vec<crate::cases::CaseView>),
+    /// What setting a case feed did.
+    CaseFeed(crate::cases::FeedReport),
+    /// A campaign's case feed, if any.
+    CaseFeedOf(Option<crate::cases::CaseFeed>),
+    /// What came of each case of an import, in order.
+    CaseImport(Vec<crate::cases::ImportOutcome>),
+    /// What a payment matcher needs of every case.
+    CaseKeys(Vec<crate::cases::CaseKeyView>),
+    /// What came of each payment, in order.
+    PaymentOutcomes(Vec<crate::cases::PaymentOutcome>),
     /// Done.
     Done,
 }

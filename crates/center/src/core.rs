@@ -107,6 +107,7 @@ impl TenantCore {
         // The case engine's timers due by now fire first, at their instants.
         self.cases_catch_up(now);
         let res = self.apply(now, cmd);
+        self.feeds_settle();
         self.settle();
         res
     }
@@ -136,6 +137,7 @@ impl TenantCore {
         self.engine.handle_timeout(now);
         self.drain();
         self.out.catch_up(now);
+        self.feeds_settle();
         self.settle();
     }
 

@@ -142,6 +142,7 @@ impl TenantCore {
         // what they order is carried out (logged, unlike the dialer's).
         self.cases.replaying = false;
         self.cases_catch_up(now);
+        self.feeds_settle();
         self.settle();
     }
 

@@ -45,6 +45,10 @@ pub struct Snapshot {
     pub case_interactions: BTreeMap<i64, u64>,
     /// The contacts each case was given in campaigns.
     pub case_contacts: BTreeMap<u64, Vec<(u32, u64)>>,
+    /// The case feeds, by campaign.
+    pub case_feeds: BTreeMap<u32, crate::cases::CaseFeed>,
+    /// The contacts the feeds added, by (campaign, case).
+    pub case_fed: BTreeMap<(u32, u64), u64>,
 }
 
 fn strings(v: &[std::sync::Arc<str>]) -> Vec<String> {
@@ -112,6 +116,8 @@ impl TenantCore {
             ),
             case_interactions: self.cases.interactions.clone(),
             case_contacts: self.cases.contacts.clone(),
+            case_feeds: self.cases.feeds().map(|(c, f)| (c, f.clone())).collect(),
+            case_fed: self.cases.fed().clone(),
         }
     }
 }

@@ -249,20 +249,25 @@ fn a_broken_promise_creates_a_routed_task_a_letter_and_a_contact_in_one_batch() 
     });
     assert!(offered, "the task was offered to the agent");
     let letter = batch.iter().any(|(_, f)| {
-        matches!(f, Fact::CaseLetterOrdered { case, template, language, medium: LetterMedium::Letter }
+        matches!(f, Fact::CaseLetterOrdered { case, template, language, medium: LetterMedium::Letter, .. }
             if *case == id && template == "payment_reminder" && language == "en")
     });
     assert!(letter, "a letter was ordered");
+    // The contact is started again: the debtor is still a contact of the
+    // campaign (nobody dialed), so not added twice.
     let contact = batch.iter().any(|(_, f)| {
-        matches!(
-            f,
-            Fact::CaseAction {
-                outcome: ActionOutcome::ContactAdded { .. },
-                ..
-            }
-        )
+        matches!(f, Fact::CaseAction { action, outcome: ActionOutcome::Refused { reason }, .. }
+            if action["action"] == "start_contact" && reason.contains("not added twice"))
     });
-    assert!(contact, "the contact started again");
+    assert!(contact, "{batch:#?}");
+    assert_eq!(
+        t.core
+            .dialer()
+            .campaign(model::ids::CampaignId(1))
+            .unwrap()
+            .open_contacts(),
+        1
+    );
     // The task carries its case, for the disposition to come.
     assert_eq!(t.core.cases().of_interaction(task.0 as i64, None), Some(id));
     t.rebuilt_equals_live(later);
@@ -413,4 +418,228 @@ fn a_bad_case_type_names_its_line_and_field() {
         Ok(Reply::CaseTypes(types)) => assert_eq!(types, vec![("collections".to_string(), 1)]),
         other => panic!("{other:?}"),
     }
+}
+
+/// A second campaign, fed by a case query (id 2).
+fn feed_campaign(t: &mut T) {
+    let doc: CampaignDoc = serde_json::from_value(serde_json::json!({
+        "queue": "outbound",
+        "team": "collections",
+        "caller_id": "+420200000000",
+        "windows": {"CZ": "00:00-24:00"},
+    }))
+    .unwrap();
+    t.ok(
+        NOW,
+        Command::DefineCampaign {
+            name: "broken_promises".into(),
+            doc,
+        },
+    );
+}
+
+fn broken_over_100() -> center::cases::CaseFeed {
+    center::cases::CaseFeed {
+        states: vec!["promise_broken".into()],
+        balance_min: Some("100".into()),
+        currency: Some("EUR".into()),
+        ..Default::default()
+    }
+}
+
+fn set_feed(
+    t: &mut T,
+    at: Instant,
+    feed: Option<center::cases::CaseFeed>,
+) -> center::cases::FeedReport {
+    match t.case(at, CaseCommand::SetFeed { campaign: 2, feed }) {
+        Ok(Reply::CaseFeed(r)) => r,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn open_in(t: &T, campaign: u32) -> usize {
+    t.core
+        .dialer()
+        .campaign(model::ids::CampaignId(campaign))
+        .unwrap()
+        .open_contacts()
+}
+
+/// A feed's contacts as the log says them: (campaign, "feed_contact" or "feed_stop").
+fn feed_actions(log: &[(i64, Fact)], case: u64) -> Vec<(u32, String)> {
+    log.iter()
+        .filter_map(|(_, f)| match f {
+            Fact::CaseAction {
+                case: c, action, ..
+            } if *c == case => {
+                let kind = action["action"].as_str()?;
+                kind.starts_with("feed_").then(|| {
+                    (
+                        action["campaign"].as_u64().unwrap() as u32,
+                        kind.to_string(),
+                    )
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_case_query_feeds_a_campaign_as_cases_move_in_and_out_of_it() {
+    let mut t = T::new();
+    feed_campaign(&mut t);
+    let id = t.create();
+    let r = set_feed(&mut t, NOW, Some(broken_over_100()));
+    assert_eq!(
+        (r.matching, r.added),
+        (0, 0),
+        "the case is not in promise_broken yet"
+    );
+    assert_eq!(open_in(&t, 2), 0);
+    let promise = Input::Promise {
+        case: workflow::CaseId(id),
+        amount: Amount::parse("50").unwrap(),
+        due_date: date("2026-03-04"),
+        by: Actor::new("ana", Role::Agent),
+    };
+    t.case(NOW, CaseCommand::Input(Box::new(promise))).unwrap();
+    // The promise breaks: the case joins the query, its debtor the campaign.
+    let later = Instant::from_millis(NOW.as_millis() + 6 * DAY);
+    t.core.handle_timeout(later);
+    t.take();
+    assert_eq!(t.view(id).state, "promise_broken");
+    assert_eq!(open_in(&t, 2), 1);
+    assert_eq!(
+        feed_actions(&t.log, id),
+        vec![(2, "feed_contact".to_string())]
+    );
+    assert!(t.core.cases().feed_matches(2, id));
+    t.rebuilt_equals_live(later);
+    // A payment takes the balance under 100: the case leaves, its contact closes.
+    let payment = Input::Payment {
+        case: workflow::CaseId(id),
+        payment: workflow::NewPayment {
+            id: String::new(),
+            amount: Amount::parse("80").unwrap(),
+            currency: Currency::parse("EUR").unwrap(),
+            date: date("2026-03-08"),
+            reference: "bank".into(),
+        },
+    };
+    t.case(later, CaseCommand::Input(Box::new(payment)))
+        .unwrap();
+    // 90.50 left, and the interest the shipped type accrues.
+    let left: f64 = t.view(id).balance.parse().unwrap();
+    assert!((90.5..100.0).contains(&left), "{left}");
+    assert_eq!(open_in(&t, 2), 0);
+    assert_eq!(
+        feed_actions(&t.log, id),
+        vec![
+            (2, "feed_contact".to_string()),
+            (2, "feed_stop".to_string())
+        ]
+    );
+    let said = t.log.iter().any(|(_, f)| {
+        matches!(f, Fact::Outbound { event } if matches!(&event.kind,
+            EventKind::Outbound(model::outbound::OutboundEvent::ContactClosed { reason, .. })
+                if reason == center::cases::FEED_LEFT_REASON))
+    });
+    assert!(said, "the dialer says why the contact closed");
+    // The other campaign's contact (the type's own start_contact) is left alone.
+    assert_eq!(open_in(&t, 1), 1);
+    t.rebuilt_equals_live(later);
+}
+
+#[test]
+fn a_feed_set_over_matching_cases_adds_them_at_once_and_bad_feeds_are_refused() {
+    let mut t = T::new();
+    feed_campaign(&mut t);
+    let id = t.create();
+    let promise = Input::Promise {
+        case: workflow::CaseId(id),
+        amount: Amount::parse("50").unwrap(),
+        due_date: date("2026-03-04"),
+        by: Actor::new("ana", Role::Agent),
+    };
+    t.case(NOW, CaseCommand::Input(Box::new(promise))).unwrap();
+    let later = Instant::from_millis(NOW.as_millis() + 6 * DAY);
+    t.core.handle_timeout(later);
+    t.take();
+    let before = t.log.len();
+    let bad = [
+        (
+            center::cases::CaseFeed {
+                states: vec!["nowhere".into()],
+                ..Default::default()
+            },
+            "states",
+        ),
+        (
+            center::cases::CaseFeed {
+                balance_min: Some("100".into()),
+                ..Default::default()
+            },
+            "currency",
+        ),
+        (
+            center::cases::CaseFeed {
+                balance_min: Some("1,5".into()),
+                currency: Some("EUR".into()),
+                ..Default::default()
+            },
+            "balance_min",
+        ),
+        (
+            center::cases::CaseFeed {
+                flags: vec!["no_such_flag".into()],
+                ..Default::default()
+            },
+            "flags",
+        ),
+    ];
+    for (feed, want) in bad {
+        match t.case(
+            later,
+            CaseCommand::SetFeed {
+                campaign: 2,
+                feed: Some(feed),
+            },
+        ) {
+            Err(TenantError::Field { field, .. }) => assert_eq!(field, want),
+            other => panic!("{want}: {other:?}"),
+        }
+    }
+    assert!(matches!(
+        t.case(
+            later,
+            CaseCommand::SetFeed {
+                campaign: 9,
+                feed: Some(broken_over_100())
+            }
+        ),
+        Err(TenantError::NotFound(_))
+    ));
+    assert_eq!(t.log.len(), before, "a refused feed logs nothing");
+    let r = set_feed(&mut t, later, Some(broken_over_100()));
+    assert_eq!((r.matching, r.added, r.not_added), (1, 1, 0));
+    assert_eq!(open_in(&t, 2), 1);
+    // Setting it again adds nobody twice.
+    let r = set_feed(&mut t, later, Some(broken_over_100()));
+    assert_eq!((r.matching, r.added), (1, 0));
+    assert_eq!(open_in(&t, 2), 1);
+    // A dispute takes the case out of every feed.
+    let dispute = Input::Dispute {
+        case: workflow::CaseId(id),
+        reason: "not mine".into(),
+        by: Origin::User(Actor::new("ana", Role::Agent)),
+    };
+    t.case(later, CaseCommand::Input(Box::new(dispute)))
+        .unwrap();
+    assert_eq!(open_in(&t, 2), 0);
+    // Removed, the feed adds no one more, and the core rebuilt agrees.
+    set_feed(&mut t, later, None);
+    assert!(t.core.cases().feed(2).is_none());
+    t.rebuilt_equals_live(later);
 }

@@ -75,3 +75,47 @@ pub struct LetterSnapshot {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub instalments: Vec<(String, String)>,
 }
+
+/// A saved case query that keeps a campaign's list current
+/// (`case_feed_set`): the debtors of the open cases that match are contacts
+/// of the campaign, and leave it when their case stops matching. Every
+/// condition given must hold; money as decimal strings, bounds inclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFeed {
+    /// The case's state is one of these (none: any state).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub states: Vec<String>,
+    /// Flags the case has, all of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+    /// The balance is at least this (needs `currency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance_min: Option<String>,
+    /// The balance is at most this (needs `currency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance_max: Option<String>,
+    /// The case's currency (ISO 4217).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The case's type, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_type: Option<String>,
+}
+
+/// What a case feed did to a case, as `case_action` facts keep it (their
+/// `action`, beside the engine's own actions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum FeedAction {
+    /// The case matched: its debtor was added to the feed's campaign.
+    FeedContact {
+        /// The campaign.
+        campaign: u32,
+    },
+    /// The case stopped matching: its contact in the campaign was closed.
+    FeedStop {
+        /// The campaign.
+        campaign: u32,
+    },
+}

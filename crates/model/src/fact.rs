@@ -305,6 +305,15 @@ pub enum Fact {
         /// The TOML document.
         document: String,
     },
+    /// A campaign's list is fed by a saved case query (none: its feed was
+    /// removed; the contacts it added stay); replayed.
+    CaseFeedSet {
+        /// The campaign.
+        campaign: u32,
+        /// The query.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        feed: Option<crate::case::CaseFeed>,
+    },
     /// A change to a case with its cause, as the case engine said it (a
     /// `workflow::CaseFact` as JSON): history and projections; ignored on
     /// replay (the engine says it again from the inputs).
@@ -314,11 +323,13 @@ pub enum Fact {
         /// The `workflow::CaseFact`, serialised.
         entry: serde_json::Value,
     },
-    /// An action the case engine ordered, as the core carried it out.
+    /// An action the case engine ordered, as the core carried it out (or
+    /// what a case feed did to the case).
     CaseAction {
         /// The case.
         case: u64,
-        /// The `workflow::Action`, serialised.
+        /// The `workflow::Action`, serialised (or a
+        /// [`crate::case::FeedAction`]).
         action: serde_json::Value,
         /// What came of it.
         outcome: crate::case::ActionOutcome,
@@ -898,5 +909,29 @@ mod kind_tests {
                 .to_string();
             assert_eq!(f.kind(), tag);
         }
+    }
+
+    #[test]
+    fn a_case_feed_is_logged_as_case_feed_set_and_read_back() {
+        let f = Fact::CaseFeedSet {
+            campaign: 2,
+            feed: Some(crate::case::CaseFeed {
+                states: vec!["promise_broken".into()],
+                balance_min: Some("100.00".into()),
+                currency: Some("EUR".into()),
+                ..Default::default()
+            }),
+        };
+        assert_eq!(f.kind(), "case_feed_set");
+        let v = serde_json::to_value(&f).unwrap();
+        assert_eq!(v["feed"]["balance_min"], "100.00");
+        assert!(v["feed"].get("flags").is_none());
+        assert_eq!(serde_json::from_value::<Fact>(v).unwrap(), f);
+        let removed = Fact::CaseFeedSet {
+            campaign: 2,
+            feed: None,
+        };
+        let back: Fact = serde_json::from_value(serde_json::to_value(&removed).unwrap()).unwrap();
+        assert_eq!(back, removed);
     }
 }

@@ -53,15 +53,30 @@ pub struct Job {
     /// The campaign whose contact list the rows' records join (`kind =
     /// contacts`).
     pub campaign: Option<i64>,
+    /// Say which record each row went into ([`Outcome::members`] and
+    /// [`Outcome::row_targets`]: the debtors of a debts import).
+    pub members: bool,
 }
 
 /// A row read and checked.
-struct Row {
+pub(crate) struct Row {
     line: u64,
     record: Record,
     has_name: bool,
     /// A custom field that does not pass the tenant's definitions.
     bad_field: Option<(String, String)>,
+}
+
+impl Row {
+    /// A row of another kind of file as a record to match or create.
+    pub(crate) fn of_record(line: u64, record: Record) -> Row {
+        Row {
+            line,
+            has_name: !record.name.trim().is_empty(),
+            record,
+            bad_field: None,
+        }
+    }
 }
 
 /// What the reading thread sends.
@@ -294,23 +309,26 @@ struct Target {
 
 /// Counts of one chunk, and what it writes.
 #[derive(Default)]
-struct Outcome {
-    created: i64,
-    updated: i64,
-    unchanged: i64,
-    rejected: i64,
-    duplicates: i64,
+pub(crate) struct Outcome {
+    pub(crate) created: i64,
+    pub(crate) updated: i64,
+    pub(crate) unchanged: i64,
+    pub(crate) rejected: i64,
+    pub(crate) duplicates: i64,
     entries: Vec<SetEntry>,
-    rejects: Vec<Reject>,
-    /// The records the chunk's rows went into, for a contact list.
-    members: Vec<Member>,
+    pub(crate) rejects: Vec<Reject>,
+    /// The records the chunk's rows went into, for a contact list (one a
+    /// target, in the targets' order).
+    pub(crate) members: Vec<Member>,
+    /// The target (index in `members`) each row went into (none: rejected).
+    pub(crate) row_targets: Vec<Option<usize>>,
 }
 
 /// A record a chunk's rows went into: the one it was (or the entry that
 /// creates or changes it), its name and the numbers to dial.
-struct Member {
+pub(crate) struct Member {
     line: u64,
-    existing: Option<i64>,
+    pub(crate) existing: Option<i64>,
     entry: Option<usize>,
     name: String,
     phones: Vec<String>,
@@ -400,6 +418,7 @@ fn fold_chunk(
     let mut out = Outcome::default();
     let mut fold = Fold::default();
     for (row, f) in rows.iter().zip(found) {
+        out.row_targets.push(None);
         if let Some((part, why)) = &row.bad_field {
             out.reject(row.line, part.clone(), why.clone());
             continue;
@@ -427,6 +446,8 @@ fn fold_chunk(
                     line: row.line,
                 });
                 fold.remember(&row.record, fold.targets.len() - 1);
+                out.row_targets.pop();
+                out.row_targets.push(Some(fold.targets.len() - 1));
             }
             continue;
         };
@@ -436,6 +457,8 @@ fn fold_chunk(
             out.reject(row.line, part, why);
             continue;
         }
+        out.row_targets.pop();
+        out.row_targets.push(Some(t));
         if let (Some(x), Some(y)) = (&row.record.external_id, &before.external_id)
             && x != y
         {
@@ -579,7 +602,7 @@ pub(crate) async fn ended(store: &Store, t: &Tenant, view: &mut ImportView, r: R
     }
 }
 
-async fn report(
+pub(crate) async fn report(
     store: &Store,
     t: &Tenant,
     id: i64,
@@ -599,7 +622,7 @@ async fn report(
 
 /// One chunk matched, folded and written (again, up to three times, when
 /// a record changed under it).
-async fn chunk(
+pub(crate) async fn chunk(
     store: &Store,
     handle: &TenantHandle,
     t: &Tenant,
@@ -627,7 +650,8 @@ async fn chunk(
             .map(|c| (c.id, (c.version, c.record)))
             .collect();
         let t1 = t0.elapsed();
-        let mut out = fold_chunk(rows, found, &existing, &job.fields, job.campaign.is_some());
+        let members = job.campaign.is_some() || job.members;
+        let mut out = fold_chunk(rows, found, &existing, &job.fields, members);
         let t2 = t0.elapsed();
         if job.dry_run {
             dry_run_counts(&mut out, dry_keys);

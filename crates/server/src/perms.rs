@@ -87,6 +87,8 @@ pub enum Action {
     CasesManage,
     /// Record a client company's recall of a case.
     CasesRecall,
+    /// See payments no case took, and give them to cases.
+    PaymentsManage,
 }
 
 use Role::{Admin, Agent, Analyst, Client, Provider, Supervisor};
@@ -135,6 +137,7 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::CasesWork, &[Admin, Supervisor, Agent]),
     (Action::CasesManage, &[Admin]),
     (Action::CasesRecall, &[Admin, Supervisor]),
+    (Action::PaymentsManage, &[Admin, Supervisor]),
 ];
 
 impl Action {
@@ -177,6 +180,7 @@ impl Action {
             Action::CasesWork => "cases.work",
             Action::CasesManage => "cases.manage",
             Action::CasesRecall => "cases.recall",
+            Action::PaymentsManage => "payments.manage",
         }
     }
 
@@ -219,6 +223,7 @@ impl Action {
             Action::CasesWork => "work on cases",
             Action::CasesManage => "load case types",
             Action::CasesRecall => "record a client's recall of a case",
+            Action::PaymentsManage => "assign payments to cases",
         }
     }
 }
@@ -689,6 +694,18 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "GET",
+        "/api/v1/payments/unmatched",
+        Some(Action::PaymentsManage),
+        "Payments from bank files no case took, to assign (?all=true: those assigned too)",
+    ),
+    r(
+        "POST",
+        "/api/v1/payments/unmatched/{id}/assign",
+        Some(Action::PaymentsManage),
+        "Give a payment no case took to a case {case}",
+    ),
+    r(
+        "GET",
         "/api/v1/cases/{id}/letters",
         Some(Action::CasesRead),
         "A case's letters ordered: template, language, medium, and where each one's PDF is",
@@ -1106,6 +1123,24 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/campaigns/{id}/ratio",
         Some(Action::CampaignsManage),
         "Change a power campaign's lines per free agent while it runs: {ratio}",
+    ),
+    r(
+        "GET",
+        "/api/v1/campaigns/{id}/case-query",
+        Some(Action::CampaignsRead),
+        "The saved case query that feeds a campaign's list (null: none)",
+    ),
+    r(
+        "PUT",
+        "/api/v1/campaigns/{id}/case-query",
+        Some(Action::CampaignsManage),
+        "Feed a campaign's list from a saved case query (states, flags, balance_min, balance_max, currency, case_type), kept current as cases move",
+    ),
+    r(
+        "DELETE",
+        "/api/v1/campaigns/{id}/case-query",
+        Some(Action::CampaignsManage),
+        "Stop feeding a campaign from a case query (its contacts stay)",
     ),
     r(
         "POST",

@@ -81,6 +81,10 @@ pub enum ImportKind {
     Contacts,
     /// Numbers of a do-not-call list.
     Dnc,
+    /// Debts: a case per reference, its debtor a record.
+    Debts,
+    /// Payments from a bank file, matched to cases.
+    Payments,
 }
 
 /// Where an import stands.
@@ -104,6 +108,8 @@ impl ImportKind {
             ImportKind::Customers => "customers",
             ImportKind::Contacts => "contacts",
             ImportKind::Dnc => "dnc",
+            ImportKind::Debts => "debts",
+            ImportKind::Payments => "payments",
         }
     }
 }
@@ -125,7 +131,7 @@ impl ImportState {
 pub struct ImportView {
     /// Its id.
     pub id: i64,
-    /// What it loads (later kinds: debts, payments).
+    /// What it loads.
     pub kind: ImportKind,
     /// Where it stands.
     pub state: ImportState,

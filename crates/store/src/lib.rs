@@ -25,6 +25,7 @@ pub mod erase;
 pub mod fact;
 pub mod mail;
 mod migrate;
+pub mod payments;
 mod project;
 pub mod quality;
 mod queries;

@@ -66,6 +66,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0014_quality.sql"),
     ),
     (15, "cases", include_str!("../migrations/0015_cases.sql")),
+    (
+        16,
+        "payments",
+        include_str!("../migrations/0016_payments.sql"),
+    ),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises concurrent start-ups.

@@ -470,7 +470,7 @@ pub(crate) async fn apply(
                 .await?;
         }
         // Read back with the whole log when the core starts.
-        Fact::CaseInput { .. } | Fact::CaseTypeSet { .. } => {}
+        Fact::CaseInput { .. } | Fact::CaseTypeSet { .. } | Fact::CaseFeedSet { .. } => {}
         // The log is the record of calls; no projection yet.
         Fact::Call { .. } => {}
         // Read back by kind when the dialer starts.

@@ -28,6 +28,11 @@ use crate::core::TenantCore;
 use crate::error::TenantError;
 use crate::outbound::ContactReq;
 
+/// An order not carried out, and why.
+fn refused(reason: String) -> ActionOutcome {
+    ActionOutcome::Refused { reason }
+}
+
 /// The language of a letter when the case does not say (its `language` field).
 pub const LETTER_LANGUAGE_DEFAULT: &str = "en";
 
@@ -158,12 +163,10 @@ impl TenantCore {
     }
 
     fn case_contact(&mut self, case: u64, campaign: Option<&str>) -> ActionOutcome {
-        let refused = |reason: String| ActionOutcome::Refused { reason };
         let Some(c) = self.cases.engine.case(CaseId(case)) else {
             return refused(format!("no case {case}"));
         };
         let name = campaign.map_or_else(|| c.type_name.to_string(), str::to_string);
-        let debtor = c.debtor.to_string();
         let Some(id) = self
             .out
             .campaigns
@@ -174,22 +177,42 @@ impl TenantCore {
         else {
             return refused(format!("no campaign named {name:?} that is not over"));
         };
+        let open = self.cases.contacts.get(&case).and_then(|l| {
+            l.iter()
+                .find(|(k, contact)| *k == id && self.contact_open(id, *contact))
+        });
+        if let Some((_, contact)) = open {
+            return refused(format!(
+                "the debtor is still contact {contact} of campaign {id}: not added twice"
+            ));
+        }
+        self.contact_in(case, id)
+    }
+
+    /// Adds a case's debtor (the record, with its phones) as a contact of
+    /// a campaign.
+    pub(crate) fn contact_in(&mut self, case: u64, campaign: u32) -> ActionOutcome {
+        let Some(c) = self.cases.engine.case(CaseId(case)) else {
+            return refused(format!("no case {case}"));
+        };
+        let debtor = c.debtor.to_string();
         let Some(customer) = self.cases.customer_of(case) else {
             return refused("the debtor has no customer record".into());
         };
-        let phones = self.index.customers.phones(customer);
+        let mut phones = self.index.customers.phones(customer);
         if phones.is_empty() {
             return refused("the debtor's record has no phone number".into());
         }
+        phones.truncate(crate::outbound::PHONES_PER_CONTACT_MAX);
         let contact = ContactReq {
             name: Some(debtor),
             customer_id: Some(customer),
             phones,
         };
-        match self.add_contacts(i64::from(id), vec![contact]) {
+        match self.add_contacts(i64::from(campaign), vec![contact]) {
             Ok(_) => ActionOutcome::ContactAdded {
-                campaign: id,
-                contact: self.out.next_contact.get(&id).copied().unwrap_or(0),
+                campaign,
+                contact: self.out.next_contact.get(&campaign).copied().unwrap_or(0),
             },
             Err(e) => refused(e.to_string()),
         }
@@ -203,25 +226,39 @@ impl TenantCore {
             .engine
             .case(CaseId(case))
             .map_or_else(String::new, |c| self.cases.engine.state_name(c).to_string());
-        let reason = format!("case_{state}");
+        let contacts = self.cases.contacts.get(&case).cloned().unwrap_or_default();
+        let closed = self.close_contacts(contacts, &format!("case_{state}"));
+        ActionOutcome::ContactsClosed { closed }
+    }
+
+    /// Whether a contact is open in its campaign.
+    pub(crate) fn contact_open(&self, campaign: u32, contact: u64) -> bool {
+        self.out
+            .dialer
+            .campaign(model::ids::CampaignId(campaign))
+            .is_some_and(|c| c.contact_open(model::ids::ContactId(contact)))
+    }
+
+    /// Closes those of these (campaign, contact) pairs that are open, for
+    /// this reason: the pairs closed.
+    pub(crate) fn close_contacts(
+        &mut self,
+        pairs: Vec<(u32, u64)>,
+        reason: &str,
+    ) -> Vec<(u32, u64)> {
         let mut closed = Vec::new();
-        for (campaign, contact) in self.cases.contacts.get(&case).cloned().unwrap_or_default() {
-            let open = self
-                .out
-                .dialer
-                .campaign(model::ids::CampaignId(campaign))
-                .is_some_and(|c| c.contact_open(model::ids::ContactId(contact)));
+        for (campaign, contact) in pairs {
             let step = DialerStep::CloseContact {
                 campaign,
                 contact,
-                reason: reason.clone(),
+                reason: reason.to_string(),
             };
-            if open && self.out.step(self.now(), step).is_ok() {
+            if self.contact_open(campaign, contact) && self.out.step(self.now(), step).is_ok() {
                 closed.push((campaign, contact));
             }
         }
         self.flush_out();
-        ActionOutcome::ContactsClosed { closed }
+        closed
     }
 
     /// The case a disposition concerns and the promise it carries, checked:

@@ -14,11 +14,15 @@
 //!
 //! - `actions`: the engine's orders carried out (tasks, contacts, letters).
 //! - `view`: what the API shows of a case, and the cases' query.
+//! - `feeds`: campaigns fed by a saved case query, kept current.
 
 mod actions;
+mod feeds;
+mod import;
+mod payments;
 mod view;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use model::Instant;
 use model::fact::Fact;
@@ -28,6 +32,10 @@ use crate::command::Reply;
 use crate::core::TenantCore;
 use crate::error::TenantError;
 
+pub use feeds::{FEED_LEFT_REASON, FEED_NAMES_MAX, FEEDS_MAX, FeedReport};
+pub use import::{IMPORT_CASES_MAX, ImportCase, ImportOutcome};
+pub use model::case::CaseFeed;
+pub use payments::{CaseKeyView, PAYMENTS_PER_COMMAND_MAX, PaymentOutcome};
 pub use view::{CaseQuery, CaseView, DebtView, MoveView, PaymentView, PromiseView};
 
 /// Most timers fired in one catch-up (the engine moves past each).
@@ -49,13 +57,19 @@ pub struct Cases {
     /// The customer record of each case's debtor, by case id.
     pub(crate) customers: BTreeMap<u64, i64>,
     /// The cases of each customer record, in id order.
-    by_customer: BTreeMap<i64, Vec<u64>>,
+    pub(crate) by_customer: BTreeMap<i64, Vec<u64>>,
     /// The case each interaction carries (`case_id` attribute), by interaction.
     pub(crate) interactions: BTreeMap<i64, u64>,
     /// The contacts `start_contact` added, by case: (campaign, contact).
     pub(crate) contacts: BTreeMap<u64, Vec<(u32, u64)>>,
     /// Whether outputs are dropped (replay: the log has what they caused).
     pub(crate) replaying: bool,
+    /// The case feeds, by campaign.
+    pub(crate) feeds: BTreeMap<u32, feeds::Feed>,
+    /// The contacts feeds added, by (campaign, case); closed ones leave.
+    pub(crate) fed: BTreeMap<(u32, u64), u64>,
+    /// Cases the engine spoke of in this batch (for the feeds; live only).
+    pub(crate) touched: BTreeSet<u64>,
 }
 
 impl Default for Cases {
@@ -67,6 +81,9 @@ impl Default for Cases {
             interactions: BTreeMap::new(),
             contacts: BTreeMap::new(),
             replaying: false,
+            feeds: BTreeMap::new(),
+            fed: BTreeMap::new(),
+            touched: BTreeSet::new(),
         }
     }
 }
@@ -145,6 +162,30 @@ pub enum CaseCommand {
     Types,
     /// Cases (answered with [`Reply::Cases`]).
     Query(CaseQuery),
+    /// Feed a campaign's list from a saved case query, kept current as
+    /// cases move; none removes the feed, leaving its contacts (answered
+    /// with [`Reply::CaseFeed`]).
+    SetFeed {
+        /// The campaign.
+        campaign: u32,
+        /// The query.
+        feed: Option<CaseFeed>,
+    },
+    /// A campaign's feed, if it has one (answered with [`Reply::CaseFeedOf`]).
+    Feed(u32),
+    /// Debts of an import (answered with [`Reply::CaseImport`]).
+    Import {
+        /// The import's id (the inputs' origin).
+        import: String,
+        /// Its cases.
+        cases: Vec<ImportCase>,
+        /// Say what would come of them, change nothing.
+        dry_run: bool,
+    },
+    /// What a payment matcher needs of every case (answered with [`Reply::CaseKeys`]).
+    PaymentKeys,
+    /// Payments matched to their cases (answered with [`Reply::PaymentOutcomes`]).
+    Payments(Vec<(u64, workflow::NewPayment)>),
 }
 
 /// The tenant's calendar as the case engine takes it.
@@ -219,6 +260,27 @@ impl TenantCore {
             }
             CaseCommand::Types => Ok(Reply::CaseTypes(self.case_types())),
             CaseCommand::Query(q) => Ok(Reply::Cases(self.query_cases(&q))),
+            CaseCommand::SetFeed { campaign, feed } => self.set_feed(campaign, feed),
+            CaseCommand::Feed(campaign) => {
+                if !self.out.campaigns.contains_key(&campaign) {
+                    return Err(TenantError::not_found("campaign"));
+                }
+                Ok(Reply::CaseFeedOf(self.cases.feed(campaign).cloned()))
+            }
+            CaseCommand::Import {
+                import,
+                cases,
+                dry_run,
+            } => Ok(Reply::CaseImport(
+                self.import_cases(now, &import, cases, dry_run)?,
+            )),
+            CaseCommand::PaymentKeys => Ok(Reply::CaseKeys(self.payment_keys())),
+            CaseCommand::Payments(list) => {
+                if list.len() > PAYMENTS_PER_COMMAND_MAX {
+                    return Err(TenantError::TooLarge(PAYMENTS_PER_COMMAND_MAX));
+                }
+                Ok(Reply::PaymentOutcomes(self.apply_payments(now, list)))
+            }
         }
     }
 
@@ -244,19 +306,24 @@ impl TenantCore {
                 continue;
             }
             match o {
-                Output::Fact(f) => match serde_json::to_value(&f) {
-                    Ok(entry) => self.push(Fact::CaseFact {
-                        case: f.case.0,
-                        entry,
-                    }),
-                    Err(e) => debug_assert!(false, "a case fact serialises: {e}"),
-                },
+                Output::Fact(f) => {
+                    if !self.cases.feeds.is_empty() {
+                        self.cases.touched.insert(f.case.0);
+                    }
+                    match serde_json::to_value(&f) {
+                        Ok(entry) => self.push(Fact::CaseFact {
+                            case: f.case.0,
+                            entry,
+                        }),
+                        Err(e) => debug_assert!(false, "a case fact serialises: {e}"),
+                    }
+                }
                 Output::Action(order) => self.carry_out(order),
             }
         }
     }
 
-    fn set_case_type(
+    pub(crate) fn set_case_type(
         &mut self,
         now: Instant,
         name: String,
@@ -417,8 +484,10 @@ impl TenantCore {
     }
 
     /// What the core learns of a fact for cases, live and on replay: the
-    /// case an interaction carries, the contacts a case was given.
+    /// case an interaction carries, the contacts a case was given, the
+    /// feeds.
     pub(crate) fn learn_case(&mut self, fact: &Fact) {
+        self.learn_feed(fact);
         if let Fact::CaseAction {
             case,
             outcome: model::case::ActionOutcome::ContactAdded { campaign, contact },

@@ -3,7 +3,10 @@
 //! /api/v1/imports`), with a progress bar on a terminal and the rejected
 //! lines written to `--report` as CSV. `centralita import dnc FILE --tenant
 //! T --list NAME [--national]` replaces a do-not-call list with a file's
-//! numbers (`server::dnc`).
+//! numbers (`server::dnc`). `centralita import debts FILE --tenant T`
+//! makes cases of a client's debts (`server::debts`); `centralita import
+//! payments FILE --tenant T` reads a bank statement (camt.053/054 or CSV)
+//! and matches its payments to cases (`server::payments`).
 //!
 //! Run it with the server stopped, or use the API: two processes writing
 //! one tenant's log would race for its sequence numbers.
@@ -23,6 +26,38 @@ pub enum ImportCommand {
     Customers(CustomersArgs),
     /// A do-not-call list (national, or a named one of the organisation's) from a file of numbers, one a line.
     Dnc(DncArgs),
+    /// Debts (one a line) from a CSV, XLSX or ODS file: cases made or given the debts they lack, debtors matched or created.
+    Debts(DebtsArgs),
+    /// Payments from a bank statement (camt.053 or camt.054 XML) or a CSV (date,amount,currency,reference,payer_name,payer_account), matched to cases.
+    Payments(PaymentsArgs),
+}
+
+/// `import debts`.
+#[derive(Debug, Args)]
+pub struct DebtsArgs {
+    #[command(flatten)]
+    common: CustomersArgs,
+    /// The creditor (client company) of lines that do not name one.
+    #[arg(long)]
+    creditor: Option<String>,
+}
+
+/// `import payments`.
+#[derive(Debug, Args)]
+pub struct PaymentsArgs {
+    /// The file.
+    file: PathBuf,
+    /// The tenant.
+    #[arg(long)]
+    tenant: String,
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Match and count, change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write the rejected lines here (CSV: line,column,reason).
+    #[arg(long)]
+    report: Option<PathBuf>,
 }
 
 /// `import dnc`.
@@ -87,10 +122,15 @@ pub fn run(cmd: ImportCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         ImportCommand::Customers(args) => customers(args),
         ImportCommand::Dnc(args) => dnc(args),
+        ImportCommand::Debts(args) => debts(args),
+        ImportCommand::Payments(args) => payments(args),
     }
 }
 
-fn job_of(args: &CustomersArgs) -> Result<server::import::Job, String> {
+fn job_of(
+    args: &CustomersArgs,
+    kind: store::crm::ImportKind,
+) -> Result<server::import::Job, String> {
     let country = args
         .country
         .as_deref()
@@ -114,7 +154,13 @@ fn job_of(args: &CustomersArgs) -> Result<server::import::Job, String> {
         .map(|p| std::fs::read_to_string(p).map_err(|e| format!("--mapping {}: {e}", p.display())))
         .transpose()?;
     if let Some(m) = &mapping {
-        import::Mapping::from_toml(m).map_err(|e| format!("--mapping: {e}"))?;
+        let checked = match kind {
+            store::crm::ImportKind::Debts => server::debts::check_mapping(m).map(drop),
+            _ => import::Mapping::from_toml(m)
+                .map(drop)
+                .map_err(|e| e.to_string()),
+        };
+        checked.map_err(|e| format!("--mapping: {e}"))?;
     }
     Ok(server::import::Job {
         id: 0,
@@ -126,11 +172,12 @@ fn job_of(args: &CustomersArgs) -> Result<server::import::Job, String> {
         mapping,
         fields: Default::default(),
         campaign: None,
+        members: false,
     })
 }
 
 fn customers(args: CustomersArgs) -> anyhow::Result<ExitCode> {
-    let mut job = match job_of(&args) {
+    let mut job = match job_of(&args, store::crm::ImportKind::Customers) {
         Ok(j) => j,
         Err(e) => return bad(e),
     };
@@ -241,6 +288,118 @@ fn dnc(args: DncArgs) -> anyhow::Result<ExitCode> {
         );
         Ok(exit_of(v.error))
     })
+}
+
+fn debts(args: DebtsArgs) -> anyhow::Result<ExitCode> {
+    let a = &args.common;
+    let job = match job_of(a, store::crm::ImportKind::Debts) {
+        Ok(j) => j,
+        Err(e) => return bad(e),
+    };
+    let bytes = match std::fs::read(&a.file) {
+        Ok(b) => b,
+        Err(e) => return bad(format!("{}: {e}", a.file.display())),
+    };
+    let s = a.store.settings(None)?;
+    runtime()?.block_on(async {
+        let db = open(&s).await?;
+        let Some(t) = db.tenant_by_name(&a.tenant).await? else {
+            return bad(format!("--tenant: no tenant {:?}", a.tenant));
+        };
+        let hub = server::Hub::new(db.clone());
+        let handle = hub.tenant(&t).await.map_err(|e| anyhow::anyhow!(e.message))?;
+        let name = name_of(&a.file);
+        let new = new_import(store::crm::ImportKind::Debts, &name, job.dry_run);
+        let mut dj = server::debts::DebtJob {
+            job,
+            creditor: args.creditor.clone(),
+        };
+        dj.job.id = db.create_import(&t, &new, server::clock::now_ms()).await?;
+        let bar = Progress::new();
+        let v = server::debts::run(&db, &handle, &t, dj, bytes, |v| bar.show(v)).await;
+        bar.done();
+        report(&db, &t, v.id, a.report.as_deref()).await?;
+        println!(
+            "import {}: {}{}; {} lines read of {}, cases: {} created, {} given new debts, {} unchanged; {} lines rejected",
+            v.id,
+            v.state.as_str(),
+            dry_said(v.dry_run),
+            v.rows_read,
+            v.rows_total,
+            v.created,
+            v.updated,
+            v.unchanged,
+            v.rejected,
+        );
+        Ok(exit_of(v.error))
+    })
+}
+
+fn payments(args: PaymentsArgs) -> anyhow::Result<ExitCode> {
+    let bytes = match std::fs::read(&args.file) {
+        Ok(b) => b,
+        Err(e) => return bad(format!("{}: {e}", args.file.display())),
+    };
+    let s = args.store.settings(None)?;
+    runtime()?.block_on(async {
+        let db = open(&s).await?;
+        let Some(t) = db.tenant_by_name(&args.tenant).await? else {
+            return bad(format!("--tenant: no tenant {:?}", args.tenant));
+        };
+        let hub = server::Hub::new(db.clone());
+        let handle = hub.tenant(&t).await.map_err(|e| anyhow::anyhow!(e.message))?;
+        let name = name_of(&args.file);
+        let new = new_import(store::crm::ImportKind::Payments, &name, args.dry_run);
+        let job = server::import::Job {
+            id: db.create_import(&t, &new, server::clock::now_ms()).await?,
+            by: "cli".into(),
+            dry_run: args.dry_run,
+            ..Default::default()
+        };
+        let v = server::payments::run(&db, &handle, &t, job, bytes, |_| {}).await;
+        report(&db, &t, v.id, args.report.as_deref()).await?;
+        println!(
+            "import {}: {}{}; {} lines read, {} payments received by their cases, {} received before, {} not taken (unmatched ones listed to assign)",
+            v.id,
+            v.state.as_str(),
+            dry_said(v.dry_run),
+            v.rows_read,
+            v.created,
+            v.unchanged,
+            v.rejected,
+        );
+        Ok(exit_of(v.error))
+    })
+}
+
+/// A file's name, as an import's row keeps it.
+fn name_of(file: &std::path::Path) -> String {
+    file.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+/// An import's row as the CLI starts it.
+fn new_import(
+    kind: store::crm::ImportKind,
+    name: &str,
+    dry_run: bool,
+) -> store::crm::NewImport<'_> {
+    store::crm::NewImport {
+        kind,
+        file_name: name,
+        by: "cli",
+        dry_run,
+        campaign: None,
+    }
+}
+
+fn dry_said(dry_run: bool) -> &'static str {
+    if dry_run {
+        " (dry run: nothing written)"
+    } else {
+        ""
+    }
 }
 
 /// Writes an import's rejected lines to `path` (CSV), if one is given.

@@ -14,9 +14,9 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::Schema;
 
 use crate::routes::{
-    agents, audit, calibration, calls, campaigns, case_terms, cases, chat, consents, customers,
-    dial, imports, interactions, letters, mailboxes, playlists, quality, queries, records, routing,
-    sessions, sync, tokens, two_factor, webhooks,
+    agents, audit, calibration, calls, campaigns, case_feeds, case_terms, cases, chat, consents,
+    customers, dial, imports, interactions, letters, mailboxes, payments, playlists, quality,
+    queries, records, routing, sessions, sync, tokens, two_factor, webhooks,
 };
 
 /// Schemas by name, as collected for `components/schemas`.
@@ -344,6 +344,24 @@ pub const IO: &[Io] = &[
         "/api/v1/campaigns/{id}/ratio",
         Json(schema::<campaigns::RatioBody>),
         CAMPAIGN,
+    ),
+    io(
+        "GET",
+        "/api/v1/campaigns/{id}/case-query",
+        Empty,
+        &[(200, Json(schema::<case_feeds::CaseQueryView>))],
+    ),
+    io(
+        "PUT",
+        "/api/v1/campaigns/{id}/case-query",
+        Json(schema::<case_feeds::CaseQueryDoc>),
+        &[(200, Json(schema::<case_feeds::CaseQueryView>))],
+    ),
+    io(
+        "DELETE",
+        "/api/v1/campaigns/{id}/case-query",
+        Empty,
+        &[(204, Empty)],
     ),
     io(
         "POST",
@@ -843,6 +861,18 @@ pub const IO: &[Io] = &[
         "/api/v1/cases/{id}/payments",
         Json(schema::<cases::PaymentBody>),
         CASE,
+    ),
+    io(
+        "GET",
+        "/api/v1/payments/unmatched",
+        Empty,
+        &[(200, Json(schema::<payments::Unmatched>))],
+    ),
+    io(
+        "POST",
+        "/api/v1/payments/unmatched/{id}/assign",
+        Json(schema::<payments::AssignBody>),
+        &[(200, Json(schema::<center::cases::CaseView>))],
     ),
     io(
         "GET",

@@ -25,6 +25,7 @@ struct Form {
     campaign: Option<String>,
     query: Option<String>,
     list: Option<String>,
+    creditor: Option<String>,
     national: bool,
     dry_run: bool,
 }
@@ -56,6 +57,7 @@ async fn form_of(mut m: Multipart) -> ApiResult<Form> {
             "campaign" => f.campaign = Some(text),
             "query" => f.query = Some(text).filter(|q| !q.is_empty()),
             "list" => f.list = Some(text).filter(|l| !l.is_empty()),
+            "creditor" => f.creditor = Some(text).filter(|c| !c.trim().is_empty()),
             "national" => f.national = matches!(text.as_str(), "true" | "1" | "yes" | "on"),
             "dry_run" => f.dry_run = matches!(text.as_str(), "true" | "1" | "yes" | "on"),
             other => return Err(ApiError::field(other, "not a part of an import")),
@@ -65,7 +67,7 @@ async fn form_of(mut m: Multipart) -> ApiResult<Form> {
 }
 
 /// The job a form asks for (its id still to be given).
-fn job_of(f: &Form, by: &str) -> ApiResult<Job> {
+fn job_of(f: &Form, by: &str, kind: ImportKind) -> ApiResult<Job> {
     let country = f
         .country
         .as_deref()
@@ -88,8 +90,20 @@ fn job_of(f: &Form, by: &str) -> ApiResult<Job> {
             })
         })
         .transpose()?;
-    if let Some(m) = &f.mapping {
-        import::Mapping::from_toml(m).map_err(|e| ApiError::field("mapping", e))?;
+    match (&f.mapping, kind) {
+        (Some(m), ImportKind::Debts) => {
+            crate::debts::check_mapping(m).map_err(|e| ApiError::field("mapping", e))?;
+        }
+        (Some(_), ImportKind::Payments) => {
+            return Err(ApiError::field("mapping", "a bank file needs none"));
+        }
+        (Some(m), _) => {
+            import::Mapping::from_toml(m).map_err(|e| ApiError::field("mapping", e))?;
+        }
+        (None, _) => {}
+    }
+    if f.creditor.is_some() && kind != ImportKind::Debts {
+        return Err(ApiError::field("creditor", "only for kind=debts"));
     }
     Ok(Job {
         id: 0,
@@ -101,6 +115,7 @@ fn job_of(f: &Form, by: &str) -> ApiResult<Job> {
         mapping: f.mapping.clone().filter(|m| !m.trim().is_empty()),
         fields: Default::default(),
         campaign: None,
+        members: false,
     })
 }
 
@@ -113,14 +128,20 @@ fn kind_of(f: &Form) -> ApiResult<(ImportKind, Option<i64>)> {
         None | Some("customers") => ImportKind::Customers,
         Some("contacts") => ImportKind::Contacts,
         Some("dnc") => ImportKind::Dnc,
+        Some("debts") => ImportKind::Debts,
+        Some("payments") => ImportKind::Payments,
         Some(other) => {
             return Err(ApiError::field(
                 "kind",
-                format!("{other}: customers, contacts or dnc (debts and payments are to come)"),
+                format!("{other}: customers, contacts, dnc, debts or payments"),
             ));
         }
     };
     match (kind, campaign) {
+        (ImportKind::Debts | ImportKind::Payments, None) => Ok((kind, None)),
+        (ImportKind::Debts | ImportKind::Payments, Some(_)) => {
+            Err(ApiError::field("campaign", "only for kind=contacts"))
+        }
         (ImportKind::Dnc, None) => Ok((kind, None)),
         (ImportKind::Dnc, Some(_)) => Err(ApiError::field("campaign", "only for kind=contacts")),
         (ImportKind::Customers, None) => Ok((kind, None)),
@@ -140,7 +161,11 @@ pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64>
     p.require(Action::CustomersManage)?;
     let f = form_of(m).await?;
     let (kind, campaign) = kind_of(&f)?;
-    let mut job = job_of(&f, &p.name)?;
+    if matches!(kind, ImportKind::Debts | ImportKind::Payments) {
+        p.require(Action::CasesWork)?;
+    }
+    let mut job = job_of(&f, &p.name, kind)?;
+    let creditor = f.creditor.clone();
     if let Some(c) = campaign {
         p.require(Action::CampaignsManage)?;
         st.store
@@ -195,6 +220,13 @@ pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64>
             (Source::File(_, bytes), Some(mut dnc)) => {
                 dnc.id = job.id;
                 crate::dnc::run(&store, &handle, &t, dnc, bytes).await;
+            }
+            (Source::File(_, bytes), None) if kind == ImportKind::Debts => {
+                let dj = crate::debts::DebtJob { job, creditor };
+                crate::debts::run(&store, &handle, &t, dj, bytes, |_| {}).await;
+            }
+            (Source::File(_, bytes), None) if kind == ImportKind::Payments => {
+                crate::payments::run(&store, &handle, &t, job, bytes, |_| {}).await;
             }
             (Source::File(_, bytes), None) => {
                 crate::import::run(&store, &handle, &t, job, bytes, |_| {}).await;

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calibration;
 pub mod calls;
 pub mod campaigns;
+pub mod case_feeds;
 pub mod case_terms;
 pub mod cases;
 pub mod chat;
@@ -17,6 +18,7 @@ pub mod imports;
 pub mod interactions;
 pub mod letters;
 pub mod mailboxes;
+pub mod payments;
 pub mod playlists;
 pub mod quality;
 pub mod queries;
@@ -489,6 +491,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/campaigns/{id}/stop", post(campaigns::stop))
         .route("/api/v1/campaigns/{id}/ratio", put(campaigns::ratio))
         .route(
+            "/api/v1/campaigns/{id}/case-query",
+            get(case_feeds::one)
+                .put(case_feeds::set)
+                .delete(case_feeds::remove),
+        )
+        .route(
             "/api/v1/previews/{id}/accept",
             post(campaigns::preview_accept),
         )
@@ -501,6 +509,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/{id}/flags", post(cases::flags))
         .route("/api/v1/cases/{id}/promises", post(cases::promise))
         .route("/api/v1/cases/{id}/payments", post(cases::payment))
+        .route("/api/v1/payments/unmatched", get(payments::list))
+        .route(
+            "/api/v1/payments/unmatched/{id}/assign",
+            post(payments::assign),
+        )
         .route("/api/v1/cases/{id}/letters", get(letters::list))
         .route("/api/v1/cases/{id}/letters/{seq}", get(letters::pdf))
         .route(

@@ -172,3 +172,65 @@ pub async fn page_session(
     c.headers.push(("x-csrf-token".into(), csrf));
     (c, r)
 }
+
+/// A client holding an API token of this role in tenant `acme`.
+pub async fn role_client(e: &Env, role: server::auth::Role) -> client::Client {
+    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
+    let token = server::auth::new_token();
+    let hash = server::auth::secret_hash(&token);
+    e.store
+        .create_token(&t, role.as_str(), role.as_str(), &hash, 1)
+        .await
+        .unwrap();
+    client::Client::new(&e.app).bearer(&token)
+}
+
+/// Posts a file with these form parts to `/api/v1/imports` and waits for
+/// the import to end: its final state.
+pub async fn import_file(
+    c: &mut client::Client,
+    name: &str,
+    bytes: &[u8],
+    parts: &[(&str, &[u8])],
+) -> serde_json::Value {
+    let mut all: Vec<(&str, Option<&str>, &[u8])> = vec![("file", Some(name), bytes)];
+    all.extend(parts.iter().map(|(k, v)| (*k, None, *v)));
+    let r = c.multipart("/api/v1/imports", &[], &all).await.unwrap();
+    assert_eq!(r.status, 202, "{:?}", r.json());
+    let id = r.json()["id"].as_i64().unwrap();
+    for _ in 0..500 {
+        let v = c
+            .get(&format!("/api/v1/imports/{id}"))
+            .await
+            .unwrap()
+            .json();
+        if v["state"] != "running" {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("import {id} did not end");
+}
+
+/// A camt.053.001.08 statement of these credits: (amount, currency,
+/// booking date, end-to-end id, remittance text, payer's name).
+pub fn camt053(id: &str, credits: &[(&str, &str, &str, &str, &str, &str)]) -> String {
+    let mut x = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt>\
+         <GrpHdr><MsgId>{id}</MsgId><CreDtTm>2026-01-01T00:00:00Z</CreDtTm></GrpHdr>\
+         <Stmt><Id>{id}</Id><Acct><Id><IBAN>CZ6508000000192000145399</IBAN></Id></Acct>"
+    );
+    for (i, (amount, ccy, date, e2e, text, payer)) in credits.iter().enumerate() {
+        x.push_str(&format!(
+            "<Ntry><NtryRef>{i}</NtryRef><Amt Ccy=\"{ccy}\">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>\
+             <Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{date}</Dt></BookgDt><ValDt><Dt>{date}</Dt></ValDt>\
+             <AcctSvcrRef>{id}-{i}</AcctSvcrRef>\
+             <NtryDtls><TxDtls><Refs><EndToEndId>{e2e}</EndToEndId></Refs>\
+             <RltdPties><Dbtr><Pty><Nm>{payer}</Nm></Pty></Dbtr></RltdPties>\
+             <RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+        ));
+    }
+    x.push_str("</Stmt></BkToCstmrStmt></Document>\n");
+    x
+}

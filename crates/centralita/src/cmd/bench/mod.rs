@@ -5,6 +5,7 @@ mod common;
 pub mod dialer;
 pub mod engine;
 pub mod import;
+pub mod payments;
 pub mod server;
 pub mod sim;
 pub mod sip;
@@ -29,6 +30,8 @@ pub enum BenchCommand {
     Import(import::Args),
     /// The case engine: a million open collections cases, a day of their triggers and timers.
     Cases(cases::Args),
+    /// A camt.053 statement of 100,000 payments read and matched to cases.
+    Payments(payments::Args),
     /// Phone calls through the whole server (IVR, routing, agents' phones, relay, recording), with sipp.
     Sip(sip::Args),
 }
@@ -44,5 +47,6 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Sip(args) => sip::run(args),
         BenchCommand::Import(args) => import::run(args),
         BenchCommand::Cases(args) => cases::run(args),
+        BenchCommand::Payments(args) => payments::run(args),
     }
 }
