@@ -1529,6 +1529,12 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "POST",
+        "/ui/payments/{id}/assign",
+        Some(Action::PaymentsManage),
+        "Give a payment no case took to a case, named by its reference or id",
+    ),
+    r(
+        "POST",
         "/ui/wallboard/agents/{id}/not-ready",
         Some(Action::FloorManage),
         "Force an agent not ready",

@@ -223,3 +223,78 @@ async fn a_supervisor_works_a_case_from_its_page_and_an_agent_sees_it_on_the_cal
     let r = ana.get(&format!("/ui/cases/{other}")).await.unwrap();
     assert_eq!(r.status, 404, "another debtor's case is not the agent's");
 }
+
+/// A payment no case took is listed on the imports page for a supervisor,
+/// who gives it to its case by the case's reference (a wrong one is said
+/// next to the list), once.
+#[tokio::test]
+async fn a_supervisor_gives_an_unmatched_payment_to_its_case_from_the_imports_page() {
+    let (e, mut admin) = common::admin_client("ui-payments").await;
+    let (id, _) = case(&mut admin, "K-300", "+420601000300").await;
+    let xml = common::camt053(
+        "UI-1",
+        &[(
+            "40.00",
+            "EUR",
+            "2026-03-02",
+            "NOTPROVIDED",
+            "dar",
+            "Nikdo Neznámý",
+        )],
+    );
+    let v = common::import_file(
+        &mut admin,
+        "camt.xml",
+        xml.as_bytes(),
+        &[("kind", b"payments")],
+    )
+    .await;
+    assert_eq!(v["rejected"], 1, "{v}");
+    let pid = admin
+        .get("/api/v1/payments/unmatched")
+        .await
+        .unwrap()
+        .json()["payments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut sup = user(&e, "sara", Role::Supervisor).await;
+    let page = html(&sup.get("/ui/imports").await.unwrap());
+    assert!(page.contains("Debts and payments"), "{page}");
+    assert!(page.contains("Payments no case took"), "{page}");
+    assert!(
+        page.contains("40.00 EUR") && page.contains("Nikdo Neznámý"),
+        "{page}"
+    );
+    let path = format!("/ui/payments/{pid}/assign");
+    let r = sup
+        .form(&path, &[("hx-request", "true")], "case=K-999")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422);
+    assert!(String::from_utf8_lossy(&r.body).contains("no case with the reference"));
+    let r = sup
+        .form(&path, &[("hx-request", "true")], "case=k-300")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 204, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.headers["hx-redirect"], "/ui/imports#unmatched");
+    let c = admin
+        .get(&format!("/api/v1/cases/{id}"))
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(c["payments"][0]["amount"], "40.00", "{c}");
+    let r = sup
+        .form(&path, &[("hx-request", "true")], "case=K-300")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 422, "given once");
+    let page = html(&sup.get("/ui/imports").await.unwrap());
+    assert!(
+        page.contains("Every payment imported reached its case."),
+        "{page}"
+    );
+    let mut agent = user(&e, "ana", Role::Agent).await;
+    assert_eq!(agent.get("/ui/imports").await.unwrap().status, 403);
+}

@@ -939,3 +939,22 @@ case-flag-vip = VIP
 case-flag-hardship = dificultats
 case-flag-lawyer-involved = amb advocat
 case-flag-escalated = escalat
+
+# Collections on the imports page
+imports-collections = Deutes i pagaments
+imports-collections-hint = Els deutes d'un client (un per línia: referència de l'expedient, deutor, imports, venciment) esdevenen expedients i els deutors, clients; un extracte bancari (camt.053, camt.054 o CSV) porta cada pagament al seu expedient. Tornar a importar el mateix fitxer no canvia res.
+imports-kind = Què conté el fitxer
+imports-kind-debts = Deutes
+imports-kind-payments = Pagaments (extracte bancari)
+imports-creditor = Creditor de les línies que no en diuen cap
+imports-col-file = Fitxer (CSV, XLSX, ODS o XML camt)
+payments-unmatched = Pagaments que cap expedient no ha rebut
+payments-unmatched-none = Tots els pagaments importats han arribat al seu expedient.
+payments-unmatched-hint = Assigneu cadascun al seu expedient per la referència o el número; un pagament s'assigna una sola vegada.
+payments-booked = Comptabilitzat
+payments-amount = Import
+payments-payer = Ordenant
+payments-references = Referències i text
+payments-why = Per què no s'ha assignat
+payments-assign = Assignar a l'expedient
+payments-case = Referència de l'expedient

@@ -946,3 +946,22 @@ case-flag-vip = VIP
 case-flag-hardship = tíživá situace
 case-flag-lawyer-involved = zapojen právník
 case-flag-escalated = eskalováno
+
+# Collections on the imports page
+imports-collections = Dluhy a platby
+imports-collections-hint = Dluhy klienta (jeden na řádek: číslo případu, dlužník, částky, splatnost) se stanou případy a dlužníci zákazníky; bankovní výpis (camt.053, camt.054 nebo CSV) přiřadí každou platbu k jejímu případu. Opakovaný import stejného souboru nic nezmění.
+imports-kind = Co soubor obsahuje
+imports-kind-debts = Dluhy
+imports-kind-payments = Platby (bankovní výpis)
+imports-creditor = Věřitel řádků, které žádného neuvádějí
+imports-col-file = Soubor (CSV, XLSX, ODS nebo camt XML)
+payments-unmatched = Platby, které nepřevzal žádný případ
+payments-unmatched-none = Každá importovaná platba došla ke svému případu.
+payments-unmatched-hint = Přiřaďte každou k jejímu případu podle čísla nebo reference případu; platbu lze přiřadit jen jednou.
+payments-booked = Zaúčtováno
+payments-amount = Částka
+payments-payer = Plátce
+payments-references = Reference a text
+payments-why = Proč nepřiřazena
+payments-assign = Přiřadit k případu
+payments-case = Reference případu

@@ -939,3 +939,22 @@ case-flag-vip = VIP
 case-flag-hardship = hardship
 case-flag-lawyer-involved = lawyer involved
 case-flag-escalated = escalated
+
+# Collections on the imports page
+imports-collections = Debts and payments
+imports-collections-hint = A client's debts (one a line: case reference, debtor, amounts, due date) become cases, their debtors customers; a bank statement (camt.053, camt.054 or CSV) gives each payment to its case. Importing the same file again changes nothing.
+imports-kind = What the file holds
+imports-kind-debts = Debts
+imports-kind-payments = Payments (bank statement)
+imports-creditor = Creditor of lines that name none
+imports-col-file = File (CSV, XLSX, ODS, or camt XML)
+payments-unmatched = Payments no case took
+payments-unmatched-none = Every payment imported reached its case.
+payments-unmatched-hint = Give each to its case by the case's reference or number; a payment is given once.
+payments-booked = Booked
+payments-amount = Amount
+payments-payer = Payer
+payments-references = References and text
+payments-why = Why not matched
+payments-assign = Give to case
+payments-case = Case reference

@@ -939,3 +939,22 @@ case-flag-vip = VIP
 case-flag-hardship = dificultades
 case-flag-lawyer-involved = con abogado
 case-flag-escalated = escalado
+
+# Collections on the imports page
+imports-collections = Deudas y pagos
+imports-collections-hint = Las deudas de un cliente (una por línea: referencia del expediente, deudor, importes, vencimiento) se convierten en expedientes y sus deudores en clientes; un extracto bancario (camt.053, camt.054 o CSV) lleva cada pago a su expediente. Importar de nuevo el mismo archivo no cambia nada.
+imports-kind = Qué contiene el archivo
+imports-kind-debts = Deudas
+imports-kind-payments = Pagos (extracto bancario)
+imports-creditor = Acreedor de las líneas que no lo indican
+imports-col-file = Archivo (CSV, XLSX, ODS o XML camt)
+payments-unmatched = Pagos que ningún expediente recibió
+payments-unmatched-none = Todos los pagos importados llegaron a su expediente.
+payments-unmatched-hint = Asigne cada uno a su expediente por su referencia o número; un pago se asigna una sola vez.
+payments-booked = Contabilizado
+payments-amount = Importe
+payments-payer = Ordenante
+payments-references = Referencias y texto
+payments-why = Por qué no se asignó
+payments-assign = Asignar al expediente
+payments-case = Referencia del expediente

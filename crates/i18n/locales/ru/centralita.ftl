@@ -953,3 +953,22 @@ case-flag-vip = VIP
 case-flag-hardship = трудное положение
 case-flag-lawyer-involved = привлечён юрист
 case-flag-escalated = эскалировано
+
+# Collections on the imports page
+imports-collections = Долги и платежи
+imports-collections-hint = Долги клиента (по одному в строке: номер дела, должник, суммы, срок) становятся делами, а должники — клиентами; банковская выписка (camt.053, camt.054 или CSV) относит каждый платёж к его делу. Повторный импорт того же файла ничего не меняет.
+imports-kind = Что в файле
+imports-kind-debts = Долги
+imports-kind-payments = Платежи (банковская выписка)
+imports-creditor = Кредитор строк, где он не указан
+imports-col-file = Файл (CSV, XLSX, ODS или camt XML)
+payments-unmatched = Платежи, не принятые ни одним делом
+payments-unmatched-none = Каждый импортированный платёж дошёл до своего дела.
+payments-unmatched-hint = Отнесите каждый к его делу по номеру или ссылке дела; платёж относится только один раз.
+payments-booked = Проведён
+payments-amount = Сумма
+payments-payer = Плательщик
+payments-references = Ссылки и текст
+payments-why = Почему не сопоставлен
+payments-assign = Отнести к делу
+payments-case = Номер дела

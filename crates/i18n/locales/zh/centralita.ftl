@@ -932,3 +932,22 @@ case-flag-vip = VIP
 case-flag-hardship = 经济困难
 case-flag-lawyer-involved = 律师介入
 case-flag-escalated = 已升级
+
+# Collections on the imports page
+imports-collections = 债务与付款
+imports-collections-hint = 客户的债务（每行一笔：案件编号、债务人、金额、到期日）成为案件，债务人成为客户；银行对账单（camt.053、camt.054 或 CSV）将每笔付款归入其案件。再次导入同一文件不会改变任何内容。
+imports-kind = 文件内容
+imports-kind-debts = 债务
+imports-kind-payments = 付款（银行对账单）
+imports-creditor = 未注明债权人的行所属债权人
+imports-col-file = 文件（CSV、XLSX、ODS 或 camt XML）
+payments-unmatched = 未归入任何案件的付款
+payments-unmatched-none = 所有导入的付款都已归入其案件。
+payments-unmatched-hint = 按案件编号或参考号将每笔付款归入其案件；每笔付款只能归入一次。
+payments-booked = 入账日
+payments-amount = 金额
+payments-payer = 付款人
+payments-references = 参考号与附言
+payments-why = 未匹配原因
+payments-assign = 归入案件
+payments-case = 案件编号

@@ -161,8 +161,10 @@ pub async fn begin(st: &AppState, p: &Principal, m: Multipart) -> ApiResult<i64>
     p.require(Action::CustomersManage)?;
     let f = form_of(m).await?;
     let (kind, campaign) = kind_of(&f)?;
-    if matches!(kind, ImportKind::Debts | ImportKind::Payments) {
-        p.require(Action::CasesWork)?;
+    match kind {
+        ImportKind::Debts => p.require(Action::CasesWork)?,
+        ImportKind::Payments => p.require(Action::PaymentsManage)?,
+        _ => {}
     }
     let mut job = job_of(&f, &p.name, kind)?;
     let creditor = f.creditor.clone();

@@ -53,11 +53,23 @@ pub async fn assign(
     Path(id): Path<String>,
     Body(req): Body<AssignBody>,
 ) -> ApiResult<Response> {
+    let case = give(&st, &p, &id, req.case).await?;
+    Ok(axum::Json(case).into_response())
+}
+
+/// Gives an unmatched payment to a case (claimed first, released if the
+/// case does not take it): the case as it is then.
+pub(crate) async fn give(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    case: i64,
+) -> ApiResult<center::cases::CaseView> {
     p.require(Action::PaymentsManage)?;
     let t = p.tenant()?.clone();
     let u = st
         .store
-        .unmatched_payment(&t, &id)
+        .unmatched_payment(&t, id)
         .await?
         .ok_or_else(|| ApiError::not_found("payment"))?;
     if u.case_id.is_some() {
@@ -75,7 +87,7 @@ pub async fn assign(
     };
     if !st
         .store
-        .assign_unmatched_payment(&t, &id, req.case, &p.name)
+        .assign_unmatched_payment(&t, id, case, &p.name)
         .await?
     {
         return Err(ApiError::conflict(format!(
@@ -83,13 +95,12 @@ pub async fn assign(
         )));
     }
     let input = Input::Payment {
-        case: CaseId(req.case as u64),
+        case: CaseId(case as u64),
         payment,
     };
-    if let Err(e) = crate::routes::cases::apply(&st, &p, req.case, input).await {
-        st.store.release_unmatched_payment(&t, &id).await?;
+    if let Err(e) = crate::routes::cases::apply(st, p, case, input).await {
+        st.store.release_unmatched_payment(&t, id).await?;
         return Err(e);
     }
-    let case = crate::routes::cases::visible(&st, &p, Action::CasesRead, req.case).await?;
-    Ok(axum::Json(case).into_response())
+    crate::routes::cases::visible(st, p, Action::CasesRead, case).await
 }

@@ -7,7 +7,7 @@
 use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use store::crm::{ImportState, ImportView};
+use store::crm::{ImportKind, ImportState, ImportView};
 use store::read::CampaignView;
 
 use super::users::said;
@@ -65,6 +65,9 @@ fn import_row(ctx: &Ctx, v: &ImportView) -> Markup {
             td {
                 (v.file_name)
                 @if v.dry_run { " " span.badge { (ctx.t("imports-dry")) } }
+                @if matches!(v.kind, ImportKind::Debts | ImportKind::Payments) {
+                    " " span.badge { (ctx.t(&format!("imports-kind-{}", v.kind.as_str()))) }
+                }
                 @if v.campaign_id.is_some() {
                     " " span.badge { (ctx.t("imports-contacts")) ": " (v.contacts_added) }
                 }
@@ -204,6 +207,8 @@ pub async fn page(
     let ctx = Ctx::new(&st, p, &headers).await?;
     let target = target(&st, &ctx).await?;
     let more = campaign_forms(&st, &ctx).await?;
+    let collections = super::payments::collections_form(&ctx);
+    let unmatched = super::payments::unmatched_card(&st, &ctx).await?;
     let list = list(&st, &ctx).await?;
     let main = html! {
         section.card aria-labelledby="imp-h" {
@@ -223,11 +228,13 @@ pub async fn page(
                 span #imp-msg role="status" {}
             }
         }
+        (collections)
         (more)
         section.card aria-labelledby="imp-l-h" {
             h2 #imp-l-h { (ctx.t("imports-latest")) }
             (list)
         }
+        (unmatched)
     };
     Ok(layout(
         &ctx,
@@ -264,6 +271,7 @@ pub async fn upload(
             let at = match crate::ui::hx_target(&headers).as_deref() {
                 Some("dnc-msg") => "#dnc-msg",
                 Some("feed-msg") => "#feed-msg",
+                Some("col-msg") => "#col-msg",
                 _ => "#imp-msg",
             };
             Ok(said(false, at, &e.message))

@@ -52,6 +52,7 @@ pub mod live;
 pub mod lookup;
 pub mod mailboxes;
 pub mod panels;
+pub mod payments;
 pub mod planform;
 pub mod popup;
 pub mod privacy;
@@ -543,6 +544,7 @@ pub fn routes() -> Router<AppState> {
                 )),
         )
         .route("/ui/imports/list", get(imports::list_fragment))
+        .route("/ui/payments/{id}/assign", post(payments::assign))
         .route("/ui/assets/{file}", get(assets::serve))
         .route("/ui/agent", get(desktop::page))
         .route(
