@@ -93,6 +93,7 @@ impl TenantCore {
         let _ = self.out.dialer.handle(now, Input::Erased { numbers });
         self.out.forget_names(&customers);
         self.out.drain();
+        self.erase_debtors(&customers);
         self.push(Fact::CustomerErased {
             customers,
             numbers: erased.into_iter().map(|(_, m, _)| m).collect(),
@@ -117,7 +118,33 @@ impl TenantCore {
                 "interaction {id} of this customer is not over: erase once it ends"
             )));
         }
+        let case = customers
+            .iter()
+            .flat_map(|&c| self.cases.of_customer(c))
+            .find(|&case| self.cases.is_open(case));
+        if let Some(case) = case {
+            let reference = (self.cases.engine.case(workflow::CaseId(case)))
+                .map_or_else(String::new, |c| c.reference.to_string());
+            return Err(TenantError::conflict(format!(
+                "case {reference} (id {case}) of this customer is open: a debt being collected is a legal claim \
+                 (GDPR art. 17(3)(e)); erase once the case is closed"
+            )));
+        }
         Ok(())
+    }
+
+    /// The closed cases of erased persons no longer name them (live, and
+    /// on replay of `customer_erased`).
+    pub(crate) fn erase_debtors(&mut self, customers: &[i64]) {
+        let cases: Vec<u64> = customers
+            .iter()
+            .flat_map(|&c| self.cases.of_customer(c))
+            .collect();
+        for case in cases {
+            self.cases
+                .engine
+                .erase_debtor(workflow::CaseId(case), model::erasure::ERASED);
+        }
     }
 
     /// A `customer_erased` fact, replayed: the dialer learns the
@@ -135,6 +162,7 @@ impl TenantCore {
             },
         );
         self.out.forget_names(customers);
+        self.erase_debtors(customers);
     }
 }
 

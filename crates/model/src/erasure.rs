@@ -69,6 +69,9 @@ pub struct Erasure {
     pub numbers: BTreeMap<String, String>,
     /// Their e-mail addresses, in lower case.
     pub emails: BTreeSet<String>,
+    /// The cases they owe in (closed: an open case refuses the erasure),
+    /// whose facts name them.
+    pub cases: BTreeSet<u64>,
 }
 
 impl Erasure {
@@ -105,6 +108,7 @@ impl Erasure {
             .collect();
         out.extend(self.numbers.keys().cloned());
         out.extend(self.emails.iter().cloned());
+        out.extend(self.cases.iter().map(|c| format!("\"case\":{c}")));
         out
     }
 }
@@ -190,10 +194,38 @@ pub fn redact(fact: &mut Fact, e: &Erasure) -> bool {
             }
         }
         Fact::DialerInput { input } => redact_step(input, e),
+        Fact::CaseInput {
+            input,
+            customer: Some(c),
+        } if e.has_customer(*c) => erase_debtor_in(input),
+        Fact::CaseFact { case, entry } if e.cases.contains(case) => erase_debtor_in(entry),
+        Fact::CaseLetterOrdered {
+            case,
+            snapshot: Some(s),
+            ..
+        } if e.cases.contains(case) => s.debtor = ERASED.into(),
         Fact::Outbound { event } => redact_json(event, e),
         _ => {}
     }
     *fact != before
+}
+
+/// Every `debtor` in a case's JSON (a new case's input, a case's
+/// creation) reads [`ERASED`].
+fn erase_debtor_in(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if k == "debtor" && x.is_string() {
+                    *x = ERASED.into();
+                } else {
+                    erase_debtor_in(x);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(erase_debtor_in),
+        _ => {}
+    }
 }
 
 /// An e-mail of the person's: what it said and who it was between go; its
@@ -306,6 +338,7 @@ mod tests {
             ]
             .into(),
             emails: ["ana@example.com".to_string()].into(),
+            cases: [3].into(),
         }
     }
 

@@ -120,13 +120,17 @@ pub async fn erase(
             map.insert(e164.unwrap_or_default(), p.clone());
         }
     }
+    let cases = cases_of(handle, &customers).await?;
     let erasure = Erasure {
         customers: customers.clone(),
         interactions,
         numbers: map,
         emails,
+        cases,
     };
     let redacted = store.redact_log(t, &erasure).await?;
+    let cases: Vec<u64> = erasure.cases.iter().copied().collect();
+    store.erase_payments_of_cases(t, &cases).await?;
     let facts_redacted = redacted.facts;
     let mut files = recordings;
     files.extend(redacted.files);
@@ -141,6 +145,28 @@ pub async fn erase(
         facts_redacted,
         files_deleted,
     })
+}
+
+/// The cases the persons owe in (closed ones: the core refused the
+/// erasure if one was open), whose facts name them.
+async fn cases_of(
+    handle: &TenantHandle,
+    customers: &BTreeSet<i64>,
+) -> Result<BTreeSet<u64>, ApiError> {
+    let q = center::cases::CaseQuery {
+        customers: Some(customers.iter().copied().collect()),
+        limit: center::cases::CASES_LISTED_MAX,
+        ..Default::default()
+    };
+    match handle
+        .call(Op::Case(Box::new(center::cases::CaseCommand::Query(q))))
+        .await?
+    {
+        Ack::Cases(list) => Ok(list.into_iter().map(|c| c.id).collect()),
+        _ => Err(ApiError::internal(
+            "the core did not answer a query of cases",
+        )),
+    }
 }
 
 /// The recordings the interactions' calls made, and their e-mails' attachments.

@@ -316,3 +316,87 @@ async fn a_campaign_follows_a_saved_case_query() {
         Value::Null
     );
 }
+
+/// Whether any of the database's files holds `needle`.
+async fn files_hold(e: &common::Env, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    let files = e.store.raw_bytes().await.unwrap();
+    files.iter().any(|f| f.windows(n.len()).any(|w| w == n))
+}
+
+#[tokio::test]
+async fn a_debtor_is_erased_only_once_their_case_is_closed_and_then_no_case_names_them() {
+    let (e, mut admin) = common::admin_client("collections-erase").await;
+    let body = json!({"type": "collections", "reference": "ER-2001",
+        "debtor": {"name": "Xaverie Zapomenutá", "phone": "+420601000777"},
+        "debts": [{"principal": "120.00", "currency": "CZK", "due_date": "2026-01-10", "creditor": "Telco a.s."}]});
+    let r = admin.post("/api/v1/cases", &body).await.unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let id = r.json()["id"].as_i64().unwrap();
+    let c = admin
+        .get(&format!("/api/v1/cases/{id}"))
+        .await
+        .unwrap()
+        .json();
+    let customer = c["customer_id"].as_i64().unwrap();
+    // The debt is being collected: a legal claim, not erased.
+    let erase = format!("/api/v1/customers/{customer}/erase");
+    let r = admin.post(&erase, &json!({})).await.unwrap();
+    assert_eq!(r.status, 409, "{:?}", r.json());
+    let said = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        said.contains("case ER-2001") && said.contains("open"),
+        "{said}"
+    );
+    // Paid by a statement (the payer's name on the payment too), the case closes.
+    let today = chrono::DateTime::from_timestamp_millis(server::clock::now_ms())
+        .unwrap()
+        .date_naive()
+        .to_string();
+    let bal = c["balance"].as_str().unwrap().to_string();
+    let xml = camt053(
+        "ER-S",
+        &[(&bal, "CZK", &today, "NOTPROVIDED", "dar", "X. Zapomenutá")],
+    );
+    import_file(
+        &mut admin,
+        "er.xml",
+        xml.as_bytes(),
+        &[("kind", b"payments")],
+    )
+    .await;
+    let pid = admin
+        .get("/api/v1/payments/unmatched")
+        .await
+        .unwrap()
+        .json()["payments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = admin
+        .post(
+            &format!("/api/v1/payments/unmatched/{pid}/assign"),
+            &json!({"case": id}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.json()["state"], "paid", "{:?}", r.json());
+    let r = admin.post(&erase, &json!({})).await.unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    // The case stays for the accounts, without the person's name.
+    let c = admin
+        .get(&format!("/api/v1/cases/{id}"))
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(c["debtor"], model::erasure::ERASED, "{c}");
+    assert_eq!(c["payments"][0]["amount"], format!("{bal}"));
+    let history = c["history"].to_string();
+    assert!(!history.contains("Zapomenut"), "{history}");
+    for needle in ["Xaverie Zapomenutá", "X. Zapomenutá", "601000777"] {
+        assert!(
+            !files_hold(&e, needle).await,
+            "{needle} is still in the database's files"
+        );
+    }
+}

@@ -35,6 +35,7 @@ pub const ERASED_TABLES: &[&str] = &[
     "interaction_notes",
     "chat_messages",
     "campaign_contacts",
+    "unmatched_payments",
 ];
 
 /// Facts read per page while redacting.
@@ -90,11 +91,11 @@ pub struct Subject {
     pub erased: bool,
 }
 
-fn ids_json(ids: &[i64]) -> String {
+pub(crate) fn ids_json(ids: &[i64]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
 }
 
-fn in_ids(pg: bool, col: &str, json: u8) -> String {
+pub(crate) fn in_ids(pg: bool, col: &str, json: u8) -> String {
     if pg {
         format!("{col} IN (SELECT (jsonb_array_elements_text(${json}::jsonb))::bigint)")
     } else {

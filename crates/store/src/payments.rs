@@ -165,4 +165,30 @@ impl Store {
             .await?;
         Ok(())
     }
+
+    /// Takes erased persons out of the payments given to their cases: the
+    /// payer's name, account and text go, the amount and dates stay (the
+    /// accounts need them). How many payments changed.
+    pub async fn erase_payments_of_cases(
+        &self,
+        t: &Tenant,
+        cases: &[u64],
+    ) -> Result<u64, StoreError> {
+        let mut n = 0;
+        for chunk in cases.chunks(500) {
+            let ids: Vec<i64> = chunk.iter().map(|&c| c as i64).collect();
+            let sql = format!(
+                "UPDATE unmatched_payments SET payer_name = NULL, payer_account = NULL, remittance = $2 WHERE tenant_id = $1 AND {}",
+                crate::erase::in_ids(self.backend() == crate::Backend::Postgres, "case_id", 3)
+            );
+            n += sqlx::query(&sql)
+                .bind(t.id)
+                .bind(model::erasure::ERASED)
+                .bind(crate::erase::ids_json(&ids))
+                .execute(self.pool())
+                .await?
+                .rows_affected();
+        }
+        Ok(n)
+    }
 }

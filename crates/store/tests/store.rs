@@ -1178,6 +1178,7 @@ async fn an_erased_person_leaves_no_readable_byte(s: Store) {
         interactions: [10].into(),
         numbers: [(phone.clone(), "+999000000000001".to_string())].into(),
         emails: [email.clone()].into(),
+        cases: Default::default(),
     };
     assert_eq!(s.redact_log(&t, &erasure).await.unwrap().facts, 5);
     let erased = Fact::CustomerErased {

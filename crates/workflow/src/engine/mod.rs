@@ -207,6 +207,22 @@ impl Engine {
         self.cases.get(i)
     }
 
+    /// Takes an erased person's name out of a case (the name becomes
+    /// `placeholder`): a person erased is no longer named by their closed
+    /// cases, which stay for the accounts. Whether the case exists.
+    pub fn erase_debtor(&mut self, id: CaseId, placeholder: &str) -> bool {
+        let Some(i) = id.0.checked_sub(1).and_then(|i| usize::try_from(i).ok()) else {
+            return false;
+        };
+        match self.cases.get_mut(i) {
+            Some(c) => {
+                c.debtor = placeholder.into();
+                true
+            }
+            None => false,
+        }
+    }
+
     /// A case by reference.
     pub fn case_by_reference(&self, reference: &str) -> Option<&Case> {
         let i = *self.by_reference.get(reference)?;
