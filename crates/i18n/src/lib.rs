@@ -521,9 +521,11 @@ mod tests {
     }
 
     /// Messages that are rightly the same text in every language.
-    const SAME_EVERYWHERE: [&str; 1] = [
+    const SAME_EVERYWHERE: [&str; 2] = [
         // The product's name.
         "app-name",
+        // The case flag: Russian and Chinese operators write VIP too.
+        "case-flag-vip",
     ];
 
     #[test]

@@ -239,7 +239,7 @@ async fn bad_imports_are_refused_with_the_field_named() {
             &[],
             &[
                 ("file", Some("a.csv"), b"name\nA\n"),
-                ("kind", None, b"debts"),
+                ("kind", None, b"invoices"),
             ],
         )
         .await
@@ -436,7 +436,7 @@ Sara Pons,12,,sara@example.com\n";
             &[],
             &[
                 ("file", Some("l.csv"), csv.as_bytes()),
-                ("kind", None, b"debts"),
+                ("kind", None, b"invoices"),
             ],
         )
         .await

@@ -371,6 +371,7 @@ pub async fn configure(h: &TenantHandle) -> anyhow::Result<Configured> {
     call(h, Op::SetPlan(DEMO_PLAN.into())).await?;
     let bots = define_agents(h).await?;
     define_customers(h).await?;
+    define_cases(h).await?;
     call(
         h,
         Op::SetSetting {
@@ -489,6 +490,86 @@ async fn define_customers(h: &TenantHandle) -> anyhow::Result<()> {
             by: "demo".into(),
         };
         call(h, op).await?;
+    }
+    Ok(())
+}
+
+/// Collections cases of the shipped type for three demo customers (one
+/// with two debts, one with a promise to pay), to see on the cases page.
+async fn define_cases(h: &TenantHandle) -> anyhow::Result<()> {
+    use workflow::{Actor, Amount, Currency, NewCase, NewDebt, Origin, Role};
+    let amount = |s: &str| Amount::parse(s).map_err(anyhow::Error::msg);
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d");
+    let by = Origin::Import("demo".into());
+    for (customer, reference, name, currency, debts) in [
+        (
+            3,
+            "CZ-2026-0042",
+            "Petra Novak",
+            "CZK",
+            vec![
+                ("12500.00", "350.00", "2026-01-31"),
+                ("4200.00", "0.00", "2026-03-15"),
+            ],
+        ),
+        (
+            4,
+            "ES-2026-0107",
+            "Lucia Garcia",
+            "EUR",
+            vec![("640.00", "25.00", "2026-02-28")],
+        ),
+        (
+            1,
+            "ES-2026-0110",
+            "Eva Puig",
+            "EUR",
+            vec![("180.00", "0.00", "2026-04-30")],
+        ),
+    ] {
+        let cur = Currency::parse(currency).map_err(anyhow::Error::msg)?;
+        let mut list = Vec::new();
+        for (principal, fees, due) in debts {
+            list.push(NewDebt {
+                principal: amount(principal)?,
+                fees: amount(fees)?,
+                interest: Amount::ZERO,
+                currency: cur,
+                due_date: day(due)?,
+                creditor: "Telco Demo S.A.".into(),
+            });
+        }
+        let case = NewCase {
+            reference: reference.into(),
+            case_type: center::cases::SHIPPED_TYPE.into(),
+            debtor: name.into(),
+            currency: cur,
+            owner: None,
+            fields: Vec::new(),
+            debts: list,
+            by: by.clone(),
+        };
+        let create = center::cases::CaseCommand::Create {
+            case: Box::new(case),
+            customer: Some(customer),
+            phone: None,
+        };
+        let Ack::Id(id) = call(h, Op::Case(Box::new(create))).await? else {
+            anyhow::bail!("the demo case {reference} got no id");
+        };
+        if reference == "ES-2026-0107" {
+            let today = chrono::DateTime::from_timestamp_millis(clock::now_ms())
+                .unwrap_or_default()
+                .date_naive();
+            let promise = workflow::Input::Promise {
+                case: workflow::CaseId(id as u64),
+                amount: amount("300.00")?,
+                due_date: today + chrono::Days::new(10),
+                by: Actor::new("ana", Role::Agent),
+            };
+            let input = center::cases::CaseCommand::Input(Box::new(promise));
+            call(h, Op::Case(Box::new(input))).await?;
+        }
     }
     Ok(())
 }

@@ -59,6 +59,7 @@ const SERVER: &[&str] = &[
     "quality.playlist_removed",
     "case_input",
     "case_type_set",
+    "case_feed_set",
     "case_fact",
     "case_action",
     "case_letter_ordered",
