@@ -51,10 +51,15 @@ test("every page passes axe-core, keeps its header on one line and fits a phone 
     name: "renewals", settings: { queue: "support", team: "outbound", caller_id: "+34910000000", country_code: 34 },
   });
   assert.equal(camp.status, 201, JSON.stringify(camp.json));
+  const kase = await admin("POST", "/api/v1/cases", {
+    type: "collections", reference: "K-1", debtor: { name: "Jana Nováková", phone: "+420601000001" },
+    debts: [{ principal: "250.00", currency: "EUR", due_date: "2026-01-10", creditor: "Acme Telecom" }],
+  });
+  assert.equal(kase.status, 201, JSON.stringify(kase.json));
 
   const pages = {
     ana: ["/ui/agent", "/ui/account"],
-    sup: ["/ui/wallboard", "/ui/campaigns", "/ui/customers", `/ui/customers/${eva}`, "/ui/imports"],
+    sup: ["/ui/wallboard", "/ui/campaigns", "/ui/customers", `/ui/customers/${eva}`, "/ui/imports", "/ui/cases", `/ui/cases/${kase.json.id}`],
     admin: ["/ui/admin", "/ui/customers?q=Eva", "/ui/account"],
   };
   const ctx = (viewport) => browser.newContext({ viewport, locale: "en-GB", timezoneId: "Europe/Madrid" });

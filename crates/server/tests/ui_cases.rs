@@ -278,7 +278,7 @@ async fn a_supervisor_gives_an_unmatched_payment_to_its_case_from_the_imports_pa
         .await
         .unwrap();
     assert_eq!(r.status, 204, "{}", String::from_utf8_lossy(&r.body));
-    assert_eq!(r.headers["hx-redirect"], "/ui/imports#unmatched");
+    assert_eq!(r.headers["hx-redirect"], "/ui/imports");
     let c = admin
         .get(&format!("/api/v1/cases/{id}"))
         .await

@@ -50,7 +50,7 @@ async fn form_of(mut m: Multipart) -> ApiResult<Form> {
         let text = field.text().await.map_err(|e| ApiError::field(&name, e))?;
         match name.as_str() {
             "kind" => f.kind = Some(text),
-            "mapping" => f.mapping = Some(text),
+            "mapping" => f.mapping = Some(text).filter(|m| !m.trim().is_empty()),
             "country" => f.country = Some(text),
             "encoding" => f.encoding = Some(text),
             "sheet" => f.sheet = Some(text),

@@ -102,9 +102,8 @@ fn row(ctx: &Ctx, u: &UnmatchedPayment) -> Markup {
             td { small { code { (u.reason) } } }
             td {
                 form hx-post={ "/ui/payments/" (u.id) "/assign" } hx-target="#pay-msg" {
-                    label.sr-only for=(field) { (ctx.t("payments-case")) }
                     input #(field) name="case" required maxlength="64" size="10"
-                        placeholder=(ctx.t("payments-case"));
+                        aria-label=(ctx.t("payments-case")) placeholder=(ctx.t("payments-case"));
                     " " button type="submit" { (ctx.t("payments-assign")) }
                 }
             }
@@ -149,7 +148,7 @@ pub async fn assign(
     }
     .await;
     match result {
-        Ok(_) => Ok(redirect(&headers, "/ui/imports#unmatched")),
+        Ok(_) => Ok(redirect(&headers, "/ui/imports")),
         Err(e) if e.status.is_client_error() && e.status.as_u16() != 403 => {
             Ok(said(false, "#pay-msg", &e.message))
         }
