@@ -81,6 +81,7 @@ pub struct LetterSnapshot {
 /// of the campaign, and leave it when their case stops matching. Every
 /// condition given must hold; money as decimal strings, bounds inclusive.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CaseFeed {
     /// The case's state is one of these (none: any state).

@@ -181,20 +181,18 @@ fn customers(args: CustomersArgs) -> anyhow::Result<ExitCode> {
         Ok(j) => j,
         Err(e) => return bad(e),
     };
-    let bytes = match std::fs::read(&args.file) {
+    let bytes = match read(&args.file) {
         Ok(b) => b,
-        Err(e) => return bad(format!("{}: {e}", args.file.display())),
+        Err(e) => return bad(e),
     };
     let s = args.store.settings(None)?;
     runtime()?.block_on(async {
-        let db = open(&s).await?;
-        let Some(t) = db.tenant_by_name(&args.tenant).await? else {
+        let Some(Opened { db, t, handle, _hub }) = open_tenant(&s, &args.tenant).await? else {
             return bad(format!("--tenant: no tenant {:?}", args.tenant));
         };
-        let hub = server::Hub::new(db.clone());
-        let handle = hub.tenant(&t).await.map_err(|e| anyhow::anyhow!(e.message))?;
-        let name = args.file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        job.id = db.create_import(&t, &store::crm::NewImport { kind: store::crm::ImportKind::Customers, file_name: &name, by: "cli", dry_run: job.dry_run, campaign: None }, server::clock::now_ms()).await?;
+        let name = name_of(&args.file);
+        let new = new_import(store::crm::ImportKind::Customers, &name, job.dry_run);
+        job.id = db.create_import(&t, &new, server::clock::now_ms()).await?;
         let bar = Progress::new();
         let v = server::import::run(&db, &handle, &t, job, bytes, |v| bar.show(v)).await;
         bar.done();
@@ -296,18 +294,15 @@ fn debts(args: DebtsArgs) -> anyhow::Result<ExitCode> {
         Ok(j) => j,
         Err(e) => return bad(e),
     };
-    let bytes = match std::fs::read(&a.file) {
+    let bytes = match read(&a.file) {
         Ok(b) => b,
-        Err(e) => return bad(format!("{}: {e}", a.file.display())),
+        Err(e) => return bad(e),
     };
     let s = a.store.settings(None)?;
     runtime()?.block_on(async {
-        let db = open(&s).await?;
-        let Some(t) = db.tenant_by_name(&a.tenant).await? else {
+        let Some(Opened { db, t, handle, _hub }) = open_tenant(&s, &a.tenant).await? else {
             return bad(format!("--tenant: no tenant {:?}", a.tenant));
         };
-        let hub = server::Hub::new(db.clone());
-        let handle = hub.tenant(&t).await.map_err(|e| anyhow::anyhow!(e.message))?;
         let name = name_of(&a.file);
         let new = new_import(store::crm::ImportKind::Debts, &name, job.dry_run);
         let mut dj = server::debts::DebtJob {
@@ -336,18 +331,15 @@ fn debts(args: DebtsArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn payments(args: PaymentsArgs) -> anyhow::Result<ExitCode> {
-    let bytes = match std::fs::read(&args.file) {
+    let bytes = match read(&args.file) {
         Ok(b) => b,
-        Err(e) => return bad(format!("{}: {e}", args.file.display())),
+        Err(e) => return bad(e),
     };
     let s = args.store.settings(None)?;
     runtime()?.block_on(async {
-        let db = open(&s).await?;
-        let Some(t) = db.tenant_by_name(&args.tenant).await? else {
+        let Some(Opened { db, t, handle, _hub }) = open_tenant(&s, &args.tenant).await? else {
             return bad(format!("--tenant: no tenant {:?}", args.tenant));
         };
-        let hub = server::Hub::new(db.clone());
-        let handle = hub.tenant(&t).await.map_err(|e| anyhow::anyhow!(e.message))?;
         let name = name_of(&args.file);
         let new = new_import(store::crm::ImportKind::Payments, &name, args.dry_run);
         let job = server::import::Job {
@@ -370,6 +362,39 @@ fn payments(args: PaymentsArgs) -> anyhow::Result<ExitCode> {
         );
         Ok(exit_of(v.error))
     })
+}
+
+/// A tenant's store and core, opened for an import.
+struct Opened {
+    db: store::Store,
+    t: store::Tenant,
+    handle: server::tenant::TenantHandle,
+    /// Keeps the tenant's task.
+    _hub: server::Hub,
+}
+
+/// Opens the store and the tenant's core; `None` when there is no such tenant.
+async fn open_tenant(s: &super::server::Settings, tenant: &str) -> anyhow::Result<Option<Opened>> {
+    let db = open(s).await?;
+    let Some(t) = db.tenant_by_name(tenant).await? else {
+        return Ok(None);
+    };
+    let hub = server::Hub::new(db.clone());
+    let handle = hub
+        .tenant(&t)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    Ok(Some(Opened {
+        db,
+        t,
+        handle,
+        _hub: hub,
+    }))
+}
+
+/// A file's bytes, or what stops reading it.
+fn read(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// A file's name, as an import's row keeps it.

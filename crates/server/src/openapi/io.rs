@@ -354,7 +354,7 @@ pub const IO: &[Io] = &[
     io(
         "PUT",
         "/api/v1/campaigns/{id}/case-query",
-        Json(schema::<case_feeds::CaseQueryDoc>),
+        Json(schema::<model::case::CaseFeed>),
         &[(200, Json(schema::<case_feeds::CaseQueryView>))],
     ),
     io(

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use center::cases::{CaseCommand, CaseFeed, FeedReport};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -19,63 +19,13 @@ use crate::perms::Action;
 use crate::routes::{Body, path_id};
 use crate::tenant::{Ack, Op};
 
-/// A saved case query: every condition given must hold.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CaseQueryDoc {
-    /// The case is in one of these states (none: any).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub states: Vec<String>,
-    /// The case has all these flags.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub flags: Vec<String>,
-    /// The balance is at least this (a decimal string; needs `currency`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub balance_min: Option<String>,
-    /// The balance is at most this (a decimal string; needs `currency`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub balance_max: Option<String>,
-    /// The case's currency (ISO 4217).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-    /// The case type, by name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub case_type: Option<String>,
-}
-
-impl From<CaseQueryDoc> for CaseFeed {
-    fn from(d: CaseQueryDoc) -> CaseFeed {
-        CaseFeed {
-            states: d.states,
-            flags: d.flags,
-            balance_min: d.balance_min,
-            balance_max: d.balance_max,
-            currency: d.currency,
-            case_type: d.case_type,
-        }
-    }
-}
-
-impl From<CaseFeed> for CaseQueryDoc {
-    fn from(f: CaseFeed) -> CaseQueryDoc {
-        CaseQueryDoc {
-            states: f.states,
-            flags: f.flags,
-            balance_min: f.balance_min,
-            balance_max: f.balance_max,
-            currency: f.currency,
-            case_type: f.case_type,
-        }
-    }
-}
-
 /// A campaign's case query and, when set, what setting it did.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseQueryView {
     /// The campaign.
     pub campaign: i64,
     /// The query (null: the campaign has none).
-    pub case_query: Option<CaseQueryDoc>,
+    pub case_query: Option<CaseFeed>,
     /// Cases that match now (after `PUT`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matching: Option<usize>,
@@ -108,7 +58,7 @@ pub async fn one(
     };
     let view = CaseQueryView {
         campaign: i64::from(campaign),
-        case_query: feed.map(CaseQueryDoc::from),
+        case_query: feed,
         matching: None,
         added: None,
         closed: None,
@@ -123,13 +73,13 @@ pub async fn set(
     State(st): State<AppState>,
     p: Principal,
     Path(id): Path<String>,
-    Body(doc): Body<CaseQueryDoc>,
+    Body(doc): Body<CaseFeed>,
 ) -> ApiResult<Response> {
     p.require(Action::CampaignsManage)?;
     let campaign = campaign_id(&id)?;
     let cmd = CaseCommand::SetFeed {
         campaign,
-        feed: Some(doc.clone().into()),
+        feed: Some(doc.clone()),
     };
     let Ack::CaseFeed(r) = call(&st, &p, cmd).await? else {
         return Err(ApiError::internal("unexpected answer"));
@@ -158,7 +108,7 @@ fn campaign_id(id: &str) -> ApiResult<u32> {
     u32::try_from(path_id(id, "campaign")?).map_err(|_| ApiError::not_found("campaign"))
 }
 
-fn view_of(campaign: u32, doc: Option<CaseQueryDoc>, r: FeedReport) -> CaseQueryView {
+fn view_of(campaign: u32, doc: Option<CaseFeed>, r: FeedReport) -> CaseQueryView {
     CaseQueryView {
         campaign: i64::from(campaign),
         case_query: doc,
