@@ -670,6 +670,12 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "POST",
+        "/api/v1/cases/{id}/tasks/{task}/delegate",
+        Some(Action::CasesWork),
+        "Give a case's task to an agent ({agent_id}) or a team's queue ({queue}): the case's owner, else a supervisor; administrators always",
+    ),
+    r(
+        "POST",
         "/api/v1/cases/{id}/transition",
         Some(Action::CasesWork),
         "Move a case {to, note} (as the case type allows the role)",

@@ -396,3 +396,38 @@ async fn a_debtor_is_erased_only_once_their_case_is_closed_and_then_no_case_name
         );
     }
 }
+
+#[tokio::test]
+async fn the_tasks_of_a_case_with_an_owner_are_delegated_by_the_owner_or_an_administrator() {
+    let (e, mut admin) = common::admin_client("collections-owner").await;
+    let body = json!({"type": "collections", "reference": "OW-1", "owner": "sara",
+        "debtor": {"name": "Olga Vlastní", "phone": "+420601000888"},
+        "debts": [{"principal": "50.00", "currency": "CZK", "due_date": "2026-01-10", "creditor": "Telco a.s."}]});
+    let r = admin.post("/api/v1/cases", &body).await.unwrap();
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let id = r.json()["id"].as_i64().unwrap();
+    let path = format!("/api/v1/cases/{id}/tasks/99/delegate");
+    // Another supervisor than the owner may not.
+    let mut sup = role_client(&e, Role::Supervisor).await;
+    let r = sup.post(&path, &json!({"agent_id": 0})).await.unwrap();
+    assert_eq!(r.status, 403, "{:?}", r.json());
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("its owner, sara")
+    );
+    // An administrator may: here the task does not exist.
+    let r = admin.post(&path, &json!({"agent_id": 0})).await.unwrap();
+    assert_eq!(r.status, 404, "{:?}", r.json());
+    let r = admin
+        .post(&path, &json!({"agent_id": 0, "queue": "x"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status,
+        404,
+        "the task is looked for first: {:?}",
+        r.json()
+    );
+}

@@ -4,7 +4,8 @@
 //! camt.053 statement keeps the first promise (the whole balance) and
 //! misses the second (less than promised); days pass. The first case is
 //! `paid`, the second `promise_broken`, with a task routed to the agent
-//! and a payment reminder produced as a PDF with the debtor's name.
+//! (then delegated by a supervisor to another) and a payment reminder
+//! produced as a PDF with the debtor's name.
 //!
 //! Days pass on tokio's clock: the test runs on one thread, whose server
 //! clock follows tokio's (`clock::follow_tokio`); tokio's time is paused,
@@ -208,6 +209,52 @@ async fn debts_imported_promised_on_calls_and_a_statement_keep_one_promise_and_m
             model::event::EventKind::Offered { agent, .. } if agent.0 as i64 == ana_id))
     });
     assert!(offered, "the task was offered to ana: {facts:?}");
+    // Its administrator (a supervisor: the case has no owner) delegates it
+    // to ben once ana holds it; an agent may not, nor anyone through
+    // another case.
+    let r = admin
+        .post(
+            "/api/v1/agents",
+            &json!({"name": "ben", "skills": [{"name": "collections", "level": 5}]}),
+        )
+        .await
+        .unwrap();
+    let ben = r.json()["id"].as_i64().unwrap();
+    let hub = e.state.hub.tenant(&t).await.unwrap();
+    hub.call(server::tenant::Op::SignIn(ben, None))
+        .await
+        .unwrap();
+    hub.call(server::tenant::Op::Accept(task.id, ana_id))
+        .await
+        .unwrap();
+    let path = format!("/api/v1/cases/{}/tasks/{}/delegate", eva["id"], task.id);
+    let mut agent = role_client(&e, Role::Agent).await;
+    // (an agent who never worked the debtor does not even see the case)
+    assert_eq!(
+        agent
+            .post(&path, &json!({"agent_id": ben}))
+            .await
+            .unwrap()
+            .status,
+        404
+    );
+    let jan_id = case_by_ref(&mut sup, "K-100").await["id"].clone();
+    let other = format!("/api/v1/cases/{jan_id}/tasks/{}/delegate", task.id);
+    assert_eq!(
+        sup.post(&other, &json!({"agent_id": ben}))
+            .await
+            .unwrap()
+            .status,
+        404
+    );
+    let r = sup.post(&path, &json!({"agent_id": ben})).await.unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.json());
+    let facts = e.store.interaction_facts(&t, task.id).await.unwrap();
+    let to_ben = facts.iter().any(|r| {
+        matches!(&r.fact, model::fact::Fact::Routing { event } if matches!(&event.kind,
+            model::event::EventKind::Offered { agent, .. } if agent.0 as i64 == ben))
+    });
+    assert!(to_ben, "the task was offered to ben: {facts:?}");
     // The payment reminder, produced as a PDF.
     let r = sup
         .get(&format!("/api/v1/cases/{}/letters", eva["id"]))

@@ -14,9 +14,9 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::Schema;
 
 use crate::routes::{
-    agents, audit, calibration, calls, campaigns, case_feeds, case_terms, cases, chat, consents,
-    customers, dial, imports, interactions, letters, mailboxes, payments, playlists, quality,
-    queries, records, routing, sessions, sync, tokens, two_factor, webhooks,
+    agents, audit, calibration, calls, campaigns, case_feeds, case_tasks, case_terms, cases, chat,
+    consents, customers, dial, imports, interactions, letters, mailboxes, payments, playlists,
+    quality, queries, records, routing, sessions, sync, tokens, two_factor, webhooks,
 };
 
 /// Schemas by name, as collected for `components/schemas`.
@@ -838,6 +838,12 @@ pub const IO: &[Io] = &[
         CREATED_ID,
     ),
     io("GET", "/api/v1/cases/{id}", Empty, CASE),
+    io(
+        "POST",
+        "/api/v1/cases/{id}/tasks/{task}/delegate",
+        Json(schema::<case_tasks::DelegateBody>),
+        INTERACTION,
+    ),
     io(
         "POST",
         "/api/v1/cases/{id}/transition",

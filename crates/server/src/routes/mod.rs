@@ -6,6 +6,7 @@ pub mod calibration;
 pub mod calls;
 pub mod campaigns;
 pub mod case_feeds;
+pub mod case_tasks;
 pub mod case_terms;
 pub mod cases;
 pub mod chat;
@@ -505,6 +506,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/case-types/{name}", put(cases::set_type))
         .route("/api/v1/cases", get(cases::list).post(cases::create))
         .route("/api/v1/cases/{id}", get(cases::one))
+        .route(
+            "/api/v1/cases/{id}/tasks/{task}/delegate",
+            post(case_tasks::delegate),
+        )
         .route("/api/v1/cases/{id}/transition", post(cases::transition))
         .route("/api/v1/cases/{id}/flags", post(cases::flags))
         .route("/api/v1/cases/{id}/promises", post(cases::promise))
