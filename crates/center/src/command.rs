@@ -478,6 +478,8 @@ pub enum Reply {
     CaseFeed(crate::cases::FeedReport),
     /// A campaign's case feed, if any.
     CaseFeedOf(Option<crate::cases::CaseFeed>),
+    /// Cases, by id.
+    CaseIds(Vec<u64>),
     /// What came of each case of an import, in order.
     CaseImport(Vec<crate::cases::ImportOutcome>),
     /// What a payment matcher needs of every case.

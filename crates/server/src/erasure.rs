@@ -153,16 +153,9 @@ async fn cases_of(
     handle: &TenantHandle,
     customers: &BTreeSet<i64>,
 ) -> Result<BTreeSet<u64>, ApiError> {
-    let q = center::cases::CaseQuery {
-        customers: Some(customers.iter().copied().collect()),
-        limit: center::cases::CASES_LISTED_MAX,
-        ..Default::default()
-    };
-    match handle
-        .call(Op::Case(Box::new(center::cases::CaseCommand::Query(q))))
-        .await?
-    {
-        Ack::Cases(list) => Ok(list.into_iter().map(|c| c.id).collect()),
+    let ask = center::cases::CaseCommand::OfCustomers(customers.iter().copied().collect());
+    match handle.call(Op::Case(Box::new(ask))).await? {
+        Ack::CaseIds(ids) => Ok(ids.into_iter().collect()),
         _ => Err(ApiError::internal(
             "the core did not answer a query of cases",
         )),

@@ -6,27 +6,11 @@
 //! work on it. Each answers the case, and its history names the causes.
 
 use serde_json::{Value, json};
-use server::auth::{self, Role};
+use server::auth::Role;
 
 mod common;
 
 use common::client::Client;
-
-async fn token(e: &common::Env, role: Role) -> Client {
-    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
-    let token = auth::new_token();
-    e.store
-        .create_token(
-            &t,
-            role.as_str(),
-            role.as_str(),
-            &auth::secret_hash(&token),
-            1,
-        )
-        .await
-        .unwrap();
-    Client::new(&e.app).bearer(&token)
-}
 
 /// A day `days` from today (UTC: the tenant has no settings).
 fn day(days: i64) -> String {
@@ -69,8 +53,8 @@ fn history_kinds(case: &Value) -> Vec<String> {
 #[tokio::test]
 async fn plans_settlements_write_offs_disputes_and_recalls_through_the_api() {
     let (e, _admin) = common::admin_client("case_terms").await;
-    let mut sup = token(&e, Role::Supervisor).await;
-    let mut agent = token(&e, Role::Agent).await;
+    let mut sup = common::role_client(&e, Role::Supervisor).await;
+    let mut agent = common::role_client(&e, Role::Agent).await;
 
     // A plan of two instalments: two pending promises, the case in payment_plan.
     let a = new_case(&mut sup, "T-1").await;

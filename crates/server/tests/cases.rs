@@ -35,22 +35,6 @@ fn dates() -> (String, String) {
     (d.to_string(), (d + chrono::Days::new(7)).to_string())
 }
 
-async fn token(e: &common::Env, role: Role) -> Client {
-    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
-    let token = auth::new_token();
-    e.store
-        .create_token(
-            &t,
-            role.as_str(),
-            role.as_str(),
-            &auth::secret_hash(&token),
-            1,
-        )
-        .await
-        .unwrap();
-    Client::new(&e.app).bearer(&token)
-}
-
 fn kinds(history: &Value) -> Vec<String> {
     history
         .as_array()
@@ -70,7 +54,7 @@ fn kinds(history: &Value) -> Vec<String> {
 #[tokio::test]
 async fn a_case_goes_from_creation_to_paid_through_the_api() {
     let (e, mut admin) = common::admin_client("cases").await;
-    let mut sup = token(&e, Role::Supervisor).await;
+    let mut sup = common::role_client(&e, Role::Supervisor).await;
     let r = admin
         .put("/api/v1/routing/plan", &json!({"document": PLAN}))
         .await
@@ -418,7 +402,7 @@ async fn agent_ana(e: &common::Env, t: &store::Tenant, admin: &mut Client) {
 #[tokio::test]
 async fn an_agents_call_with_a_promise_moves_the_callers_case() {
     let (e, mut admin) = common::admin_client("cases-call").await;
-    let mut sup = token(&e, Role::Supervisor).await;
+    let mut sup = common::role_client(&e, Role::Supervisor).await;
     let r = admin
         .put("/api/v1/routing/plan", &json!({"document": PLAN}))
         .await

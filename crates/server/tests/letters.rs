@@ -8,27 +8,9 @@
 use std::process::Command;
 
 use serde_json::json;
-use server::auth::{self, Role};
+use server::auth::Role;
 
 mod common;
-
-use common::client::Client;
-
-async fn token(e: &common::Env, role: Role) -> Client {
-    let t = e.store.tenant_by_name("acme").await.unwrap().unwrap();
-    let token = auth::new_token();
-    e.store
-        .create_token(
-            &t,
-            role.as_str(),
-            role.as_str(),
-            &auth::secret_hash(&token),
-            1,
-        )
-        .await
-        .unwrap();
-    Client::new(&e.app).bearer(&token)
-}
 
 /// The text of a PDF, by `pdftotext` (required under CI; else the check is
 /// skipped with a notice).
@@ -53,8 +35,8 @@ fn text_of(pdf: &[u8]) -> Option<String> {
 #[tokio::test]
 async fn a_plan_orders_its_confirmation_printed_in_the_cases_language() {
     let (e, _admin) = common::admin_client("letters").await;
-    let mut sup = token(&e, Role::Supervisor).await;
-    let mut admin = token(&e, Role::Admin).await;
+    let mut sup = common::role_client(&e, Role::Supervisor).await;
+    let mut admin = common::role_client(&e, Role::Admin).await;
     let body = json!({"type": "collections", "reference": "CZ-2026-7",
         "debtor": {"name": "Jana Nováková"}, "fields": {"language": "cs"},
         "debts": [{"principal": "1550.00", "currency": "CZK", "due_date": "2026-01-10", "creditor": "Telco a.s."}]});

@@ -173,6 +173,9 @@ pub enum CaseCommand {
     },
     /// A campaign's feed, if it has one (answered with [`Reply::CaseFeedOf`]).
     Feed(u32),
+    /// Every case these customer records owe in, whatever their number
+    /// (answered with [`Reply::CaseIds`]; an erasure's cases).
+    OfCustomers(Vec<i64>),
     /// Debts of an import (answered with [`Reply::CaseImport`]).
     Import {
         /// The import's id (the inputs' origin).
@@ -267,6 +270,11 @@ impl TenantCore {
                 }
                 Ok(Reply::CaseFeedOf(self.cases.feed(campaign).cloned()))
             }
+            CaseCommand::OfCustomers(customers) => Ok(Reply::CaseIds(
+                (customers.iter())
+                    .flat_map(|&c| self.cases.of_customer(c))
+                    .collect(),
+            )),
             CaseCommand::Import {
                 import,
                 cases,

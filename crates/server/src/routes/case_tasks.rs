@@ -109,17 +109,9 @@ fn transfer(task: i64, to: TransferTo) -> Op {
     }
 }
 
-/// Whether a task's attributes (`model::Attributes`: its `extra` pairs)
-/// name this case.
+/// Whether a task's attributes name this case.
 fn of_case(attributes: Option<&serde_json::Value>, case: i64) -> bool {
-    let Some(extra) = attributes
-        .and_then(|a| a.get("extra"))
-        .and_then(|e| e.as_array())
-    else {
-        return false;
-    };
-    extra.iter().any(|pair| {
-        pair.get(0).and_then(|k| k.as_str()) == Some("case_id")
-            && pair.get(1).and_then(|v| v.as_str()) == Some(case.to_string().as_str())
-    })
+    let attributes = attributes.and_then(|a| model::Attributes::deserialize(a).ok());
+    attributes
+        .is_some_and(|a| a.extra(center::cases::CASE_ATTRIBUTE) == Some(case.to_string().as_str()))
 }
